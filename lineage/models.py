@@ -1,0 +1,162 @@
+"""Frozen dataclasses handed from one stage to the next.
+
+Data flows one way: SourceFile -> ParsedFile(Unit) -> fingerprints -> Candidate ->
+Match -> Finding -> ScanResult.  Every object is built complete, never filled in later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to scan or index: a path relative to its root, and its raw bytes."""
+
+    path: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A per-file failure; the scan goes on and reports it."""
+
+    path: str
+    stage: str  # read | decode | parse | notice | fetch
+    reason: str
+
+
+@dataclass(frozen=True)
+class Token:
+    """One leaf of the syntax tree: structural kind, lexical text, 1-based line."""
+
+    kind: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A module body, class, function or method, with its own tokens.
+
+    A unit's tokens exclude the bodies of nested definitions (they are units of their
+    own); a nested definition leaves one placeholder token in its parent.
+    """
+
+    path: str
+    qualname: str  # "<module>", "Class", "Class.method", "function"
+    kind: str  # module | class | function | method
+    start_line: int
+    end_line: int
+    tokens: tuple[Token, ...]
+    bases: tuple[str, ...] = ()  # base-class expressions as written (classes only)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A decoded, parsed file: its text, units and whatever went wrong on the way."""
+
+    path: str
+    text: str
+    sha256: str
+    units: tuple[Unit, ...]
+    errors: tuple[FileError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Region:
+    """An aligned stretch: scanned lines [start, end] correspond to reference lines."""
+
+    start_line: int
+    end_line: int
+    ref_start_line: int
+    ref_end_line: int
+
+
+@dataclass(frozen=True)
+class RefUnit:
+    """A reference unit as the index describes it."""
+
+    family: str  # "transformers:glm4_moe"
+    org: str
+    country: str
+    licence: str
+    source: str  # "transformers==5.23.0" or "repo@commit" or "dir:NAME"
+    path: str
+    unit: str
+    start_line: int
+    end_line: int
+    first_seen: str = ""
+    weights_licence: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A scanned unit paired with one reference unit, rescored exactly."""
+
+    ref: RefUnit
+    similarity: float  # Jaccard of structural fingerprints
+    containment: float  # share of the scanned unit found in the reference unit
+    ref_containment: float  # share of the reference unit found in the scanned unit
+    lexical: float  # Jaccard of lexical (names kept) fingerprints
+    rarity: float  # rarity-weighted containment: evidence left after common idioms
+    regions: tuple[Region, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reportable fact with the evidence a reviewer can check."""
+
+    id: str
+    kind: str  # code-match | notice | licence | vestige
+    path: str
+    start_line: int
+    end_line: int
+    unit: str
+    role: str | None
+    attribution: str | None
+    severity: str  # high | medium | low | info
+    matches: tuple[Match, ...]
+    explanation: str
+    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class IndexSource:
+    """One pinned source an index was built from."""
+
+    name: str
+    kind: str  # pypi | git | dir
+    version: str
+    sha256: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What a report says about the index it was scanned against."""
+
+    id: str
+    path: str
+    sources: tuple[IndexSource, ...]
+    params: dict[str, Any]
+    families: int
+    files: int
+    units: int
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything a formatter needs; formatters never recompute."""
+
+    target: str
+    revision: str | None
+    index: IndexInfo
+    findings: tuple[Finding, ...]
+    errors: tuple[FileError, ...]
+    files_scanned: int
+    units_scanned: int
+    summary: dict[str, Any]
+    config: dict[str, Any]
+    tool_version: str
