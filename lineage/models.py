@@ -28,20 +28,12 @@ class FileError:
 
 
 @dataclass(frozen=True)
-class Token:
-    """One leaf of the syntax tree: structural kind, lexical text, 1-based line."""
-
-    kind: str
-    text: str
-    line: int
-
-
-@dataclass(frozen=True)
 class Unit:
     """A module body, class, function or method, with its own tokens.
 
     A unit's tokens exclude the bodies of nested definitions (they are units of their
-    own); a nested definition leaves one placeholder token in its parent.
+    own); a nested definition leaves one placeholder token ("<def>"/"<class>") in its
+    parent.  Comments and docstrings are not tokens.
     """
 
     path: str
@@ -49,7 +41,9 @@ class Unit:
     kind: str  # module | class | function | method
     start_line: int
     end_line: int
-    tokens: tuple[Token, ...]
+    kinds: tuple[str, ...]  # structural token kinds: "ID", "NUM", "STR", keywords, operators
+    texts: tuple[str, ...]  # lexical token texts: names and literals kept
+    lines: tuple[int, ...]  # 1-based line of each token
     bases: tuple[str, ...] = ()  # base-class expressions as written (classes only)
 
 

@@ -1,0 +1,36 @@
+# lineage: `make scan` runs the main job, `make test` the test suite, `make bench` the benchmark.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+LINEAGE := $(VENV)/bin/lineage
+STAMP  := $(VENV)/.installed
+# default index: built once from corpora/default.toml into the user cache
+INDEX  ?= $(shell $(PYTHON) -c "import os;print(os.environ.get('LINEAGE_INDEX') or os.path.join(os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),'lineage','default.lineage'))")
+TARGET ?=
+FORMAT ?= text
+
+.PHONY: install scan index test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: $(STAMP)
+	$(LINEAGE) corpus ensure --out "$(INDEX)"
+
+# Without TARGET: scan a real public code base fetched at run time (a pinned PyPI package).
+scan: index
+	$(LINEAGE) scan $(if $(TARGET),"$(TARGET)",--demo) --index "$(INDEX)" --format $(FORMAT)  --exit-zero
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: index
+	$(PY) benchmarks/run.py --index "$(INDEX)"
+
+clean:
+	rm -rf $(VENV) build *.egg-info

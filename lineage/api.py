@@ -1,0 +1,141 @@
+"""The library's front door: scan(), build(); no printing, no exiting.
+
+Data flows one way: files -> compact fingerprints -> index query -> matches -> findings ->
+ScanResult.  Callers that already hold file contents (staged blobs, tests, verify) pass
+SourceFiles directly: nothing needs a temporary directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lineage import __version__
+from lineage.classify.codematch import code_finding, worth_reporting
+from lineage.classify.summary import summarise
+from lineage.config import Config
+from lineage.fingerprint.params import FingerprintParams
+from lineage.index.build import BuildReport, build_index
+from lineage.index.compact import CompactFile, compact_all, default_workers
+from lineage.index.embedded import EmbeddedIndex, load_embedded
+from lineage.index.manifest import load_manifest
+from lineage.index.query import QueryOptions, match_files
+from lineage.models import FileError, Finding, ScanResult, SourceFile
+
+Progress = Callable[[str, int, int], None]
+
+
+def open_index(path: str | Path) -> EmbeddedIndex:
+    """Load an index, refusing one built with other fingerprint parameters."""
+    return load_embedded(path, expected=FingerprintParams())
+
+
+def _workers(config: Config, n_files: int) -> int:
+    wanted = config.workers or default_workers()
+    return 1 if n_files < 40 else wanted  # a pool costs more than it saves on small scans
+
+
+def fingerprint_files(
+    files: Sequence[SourceFile], config: Config, progress: Progress | None = None
+) -> list[CompactFile]:
+    params = FingerprintParams()
+    return list(compact_all(files, params, workers=_workers(config, len(files)), keep_text=True,
+                            progress=progress, total=len(files)))
+
+
+def findings_for(
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config
+) -> list[Finding]:
+    opts = QueryOptions(top=config.top, min_similarity=config.min_similarity,
+                        min_containment=config.min_containment)
+    matches = match_files(index, compacted, opts)
+    findings = []
+    for (fi, ui), found in sorted(matches.items()):
+        if worth_reporting(found[0], config.report_similarity):
+            cf = compacted[fi]
+            findings.append(code_finding(cf.path, cf.units[ui], found))
+    return findings
+
+
+def scan_files(
+    files: Sequence[SourceFile],
+    index: EmbeddedIndex,
+    config: Config,
+    *,
+    target: str = "",
+    revision: str | None = None,
+    errors: Sequence[FileError] = (),
+    progress: Progress | None = None,
+) -> tuple[ScanResult, list[CompactFile]]:
+    """Scan in-memory files; returns the result and the compact files (for formatters)."""
+    compacted = fingerprint_files(files, config, progress)
+    findings = findings_for(index, compacted, config)
+    all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
+    findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
+    units = sum(len(cf.units) for cf in compacted)
+    result = ScanResult(
+        target=target, revision=revision, index=index.info(), findings=tuple(findings),
+        errors=all_errors, files_scanned=len(files), units_scanned=units,
+        summary=summarise(findings, len(files), units), config=config.to_dict(), tool_version=__version__,
+    )
+    return result, compacted
+
+
+def scan(
+    spec: str, index: EmbeddedIndex, config: Config, *, progress: Progress | None = None
+) -> tuple[ScanResult, list[CompactFile]]:
+    """Scan a directory, file, archive, REPO@REV, name==version or URL@REV."""
+    from lineage.source.target import load_target
+
+    loaded = load_target(spec, max_bytes=config.max_file_bytes)
+    return scan_files(list(loaded.files), index, config, target=loaded.root or spec,
+                      revision=loaded.revision, errors=loaded.errors, progress=progress)
+
+
+def build(
+    manifest_paths: Sequence[str | Path], out: str | Path, *, workers: int = 0,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build an index from manifest files."""
+    manifests = [load_manifest(p) for p in manifest_paths]
+    return build_index(manifests, Path(out), workers=workers or default_workers(), progress=progress,
+                       extra_header={"manifests_digest": manifests_digest(manifest_paths)})
+
+
+def default_manifests() -> list[Path]:
+    """The manifests that build the default index (corpora/default.toml)."""
+    import tomllib
+
+    from lineage.errors import ManifestError
+    from lineage.index.manifest import corpora_dir
+
+    listing = corpora_dir() / "default.toml"
+    try:
+        names = tomllib.loads(listing.read_text(encoding="utf-8"))["default"]["manifests"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise ManifestError(f"cannot read the default manifest list: {exc}", source=str(listing)) from None
+    return [listing.parent / n for n in names]
+
+
+def manifests_digest(paths: Sequence[str | Path]) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(Path(p).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def index_staleness(path: Path) -> str | None:
+    """Why the default index at `path` must be (re)built, or None if it is current."""
+    from lineage.errors import IndexError_
+
+    if not path.exists():
+        return "no index yet"
+    try:
+        idx = open_index(path)
+    except IndexError_ as exc:
+        return f"existing index unusable: {exc}"
+    if idx.header.get("manifests_digest") != manifests_digest(default_manifests()):
+        return "the default manifests changed"
+    return None

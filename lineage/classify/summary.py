@@ -1,0 +1,56 @@
+"""Findings -> repository summary: totals per family, role, country, severity and attribution."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from lineage.models import Finding
+
+LIMITS = (
+    "This scan compares source code only. It cannot tell how model weights were initialised "
+    "or trained, nor whether weights were reused: use `lineage weights` for checkpoints."
+)
+
+
+def _lines(findings: Sequence[Finding]) -> int:
+    covered: set[tuple[str, int]] = set()
+    for f in findings:
+        covered.update((f.path, n) for n in range(f.start_line, f.end_line + 1))
+    return len(covered)
+
+
+def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: int) -> dict[str, Any]:
+    code = [f for f in findings if f.kind == "code-match"]
+    groups: dict[str, dict[str, list[Finding]]] = {
+        "by_family": defaultdict(list), "by_role": defaultdict(list),
+        "by_country": defaultdict(list), "by_attribution": defaultdict(list),
+    }
+    for f in code:
+        best = f.matches[0].ref
+        groups["by_family"][best.family].append(f)
+        groups["by_role"][f.role or "unclassified"].append(f)
+        groups["by_country"][best.country or "unknown"].append(f)
+        groups["by_attribution"][f.attribution or "unknown"].append(f)
+    out: dict[str, Any] = {}
+    for name, group in groups.items():
+        out[name] = {
+            key: {"findings": len(items), "lines": _lines(items)} for key, items in sorted(group.items())
+        }
+    for fam, items in groups["by_family"].items():
+        ref = items[0].matches[0].ref
+        out["by_family"][fam].update({"org": ref.org, "country": ref.country, "licence": ref.licence})
+        roles: dict[str, int] = defaultdict(int)
+        for f in items:
+            roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
+        out["by_family"][fam]["lines_by_role"] = dict(sorted(roles.items()))
+    severities: dict[str, int] = defaultdict(int)
+    for f in findings:
+        severities[f.severity] += 1
+    out["by_severity"] = dict(sorted(severities.items()))
+    out["files_scanned"] = files_scanned
+    out["units_scanned"] = units_scanned
+    out["findings"] = len(findings)
+    out["limits"] = LIMITS
+    return out

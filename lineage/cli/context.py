@@ -1,0 +1,71 @@
+"""Shared CLI plumbing: lazily loaded config and index, progress, output, exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lineage.config import SEVERITIES, Config, load_config
+from lineage.index.compact import CompactFile
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult
+from lineage.report import Format, render
+
+
+@dataclass
+class Context:
+    """Built once per command; the index loads only when first asked for."""
+
+    config: Config
+
+    @classmethod
+    def create(cls, where: str = ".", **overrides: Any) -> Context:
+        root = Path(where) if Path(where).exists() else Path(".")
+        return cls(load_config(root, overrides))
+
+    @cached_property
+    def index(self) -> EmbeddedIndex:
+        from lineage.api import open_index
+
+        return open_index(self.config.index_path)
+
+    @contextlib.contextmanager
+    def progress(self, quiet: bool) -> Iterator[Any]:
+        from lineage.cli.progress import make_progress
+
+        reporter = make_progress(not quiet)
+        try:
+            yield reporter
+        finally:
+            reporter.close()
+
+    def render(self, result: ScanResult, fmt: Format, compacted: Sequence[CompactFile],
+               show_info: bool = False) -> str:
+        if fmt is Format.HTML:
+            return render(result, fmt, sources={c.path: c.text for c in compacted})
+        if fmt is Format.TEXT:
+            from lineage.report.text import format_text
+            return format_text(result, show_info=show_info)
+        return render(result, fmt)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"lineage: report written to {output}", err=True)
+
+
+def exit_code(result: ScanResult, fail_on: str, exit_zero: bool) -> int:
+    if exit_zero:
+        return 0
+    floor = SEVERITIES.index(fail_on)
+    return 1 if any(SEVERITIES.index(f.severity) >= floor for f in result.findings) else 0

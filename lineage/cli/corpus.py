@@ -1,0 +1,118 @@
+"""`lineage corpus build|ensure|list|show`: make and describe reference indexes."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from lineage.cli.context import Context
+from lineage.cli.main import handled
+
+
+@click.group("corpus")
+def corpus() -> None:
+    """Build and inspect reference indexes from corpus manifests."""
+
+
+def _report_build(report: object) -> None:
+    r = report  # BuildReport
+    click.echo(
+        f"lineage: built index {r.index_id} at {r.path}: {r.sources} sources, {r.families} families, "  # type: ignore[attr-defined]
+        f"{r.files} files, {r.units} units from {r.source_bytes / 1e6:.1f} MB in {r.seconds:.1f} s "  # type: ignore[attr-defined]
+        f"({r.source_bytes / 1e6 / max(r.seconds, 1e-9):.1f} MB/s); index {r.index_bytes / 1e6:.1f} MB; "  # type: ignore[attr-defined]
+        f"{len(r.errors)} file problems", err=True)  # type: ignore[attr-defined]
+
+
+@corpus.command("build")
+@click.argument("manifests", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Index file to write.")
+@click.option("--default", "use_default", is_flag=True, help="Build from corpora/default.toml.")
+@click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option("--quiet", "-q", is_flag=True)
+@handled
+def build(manifests: tuple[Path, ...], out: Path | None, use_default: bool, workers: int, quiet: bool) -> None:
+    """Build an index from MANIFESTS (TOML files; see corpora/README.md)."""
+    from lineage import api
+    from lineage.errors import ConfigError
+
+    ctx = Context.create()
+    paths = list(manifests) or (api.default_manifests() if use_default else [])
+    if not paths:
+        raise ConfigError("give manifest files or --default")
+    with ctx.progress(quiet) as progress:
+        report = api.build(paths, out or Path(ctx.config.index_path), workers=workers, progress=progress)
+    _report_build(report)
+
+
+@corpus.command("ensure")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Index file.")
+@click.option("--quiet", "-q", is_flag=True)
+@handled
+def ensure(out: Path | None, quiet: bool) -> None:
+    """Make sure the default index exists and is current; build it if not."""
+    from lineage import api
+
+    ctx = Context.create()
+    path = out or Path(ctx.config.index_path)
+    reason = api.index_staleness(path)
+    if reason is None:
+        size = path.stat().st_size / 1e6
+        click.echo(f"lineage: default index ready at {path} ({size:.1f} MB)", err=True)
+        return
+    click.echo(f"lineage: building the default index ({reason}); this downloads pinned PyPI "
+               "packages once and takes a few minutes", err=True)
+    began = time.perf_counter()
+    with ctx.progress(quiet) as progress:
+        report = api.build(api.default_manifests(), path, progress=progress)
+    _report_build(report)
+    click.echo(f"lineage: default index ready in {time.perf_counter() - began:.0f} s", err=True)
+
+
+@corpus.command("list")
+@click.option("--index", "index", help="Index file (default: the default index).")
+@handled
+def list_(index: str | None) -> None:
+    """List the sources of an index with family counts and labels."""
+    ctx = Context.create(index=index)
+    idx = ctx.index
+    fams = idx.meta["families"]
+    files = Counter(f["family"] for f in idx.meta["files"])
+    click.echo(f"index {idx.header['id']} ({idx.path}): {len(fams)} families, {len(idx.meta['files'])} files, "
+               f"{idx.n_units} units")
+    for src in idx.header.get("sources", []):
+        mine = [(i, f) for i, f in enumerate(fams) if f["source"] == src["name"]]
+        pin = src.get("sha256") or src.get("version") or src.get("path", "")
+        click.echo(f"\n{src['name']} ({src.get('kind')}) {src.get('version', '')} {pin[:16]} licence {src.get('licence', '')}: "
+                   f"{len(mine)} families")
+        countries = Counter(f["country"] or "?" for _, f in mine)
+        click.echo("  by country: " + ", ".join(f"{k} {v}" for k, v in sorted(countries.items())))
+        for i, f in mine:
+            extra = f" weights: {f['weights_licence']}" if f.get("weights_licence") else ""
+            click.echo(f"  {f['name']:28s} {f['org']:24s} {f['country'] or '?':3s} {f['licence']:12s} "
+                       f"{files.get(i, 0):4d} files  first seen {f.get('first_seen') or '?'}{extra}")
+
+
+@corpus.command("show")
+@click.argument("family")
+@click.option("--index", "index", help="Index file (default: the default index).")
+@handled
+def show(family: str, index: str | None) -> None:
+    """Show one family (NAME or SOURCE:NAME) with its labels and files."""
+    from lineage.errors import ConfigError
+
+    ctx = Context.create(index=index)
+    idx = ctx.index
+    hits = [(i, f) for i, f in enumerate(idx.meta["families"])
+            if family in (f["name"], f"{f['source']}:{f['name']}")]
+    if not hits:
+        raise ConfigError(f"no family {family!r} in the index (see `lineage corpus list`)")
+    for i, f in hits:
+        click.echo(f"{f['source']}:{f['name']}  {f['org']} ({f['country'] or '?'})  source {f['source_label']}")
+        click.echo(f"  licence {f['licence']}  weights licence {f.get('weights_licence') or '-'}  "
+                   f"first seen {f.get('first_seen') or '?'}  declared lineage {', '.join(f.get('lineage', [])) or '-'}")
+        for row in idx.meta["files"]:
+            if row["family"] == i:
+                click.echo(f"  {row['path']}  ({row['lines']} lines, sha256 {row['sha256'][:12]})")

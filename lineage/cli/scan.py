@@ -1,0 +1,35 @@
+"""`lineage scan TARGET`: fingerprint a target, query the index, print a report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lineage.cli.context import Context, exit_code, write_output
+from lineage.cli.main import handled
+from lineage.report import Format
+
+
+@click.command("scan")
+@click.argument("target")
+@click.option("--index", "index", help="Index file (default: the embedded default index).")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in Format]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high"]), help="Exit 1 at or above this severity.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
+@click.option("--show-info", is_flag=True, help="Text format: also list info findings.")
+@click.option("--workers", type=int, help="Worker processes (default: one per core).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@handled
+def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,
+         exit_zero: bool, show_info: bool, workers: int | None, quiet: bool) -> None:
+    """Scan TARGET: a directory, a file, an archive, REPO@REV, a git URL@REV or name==version."""
+    from lineage import api
+
+    ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers)
+    with ctx.progress(quiet) as progress:
+        result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
+    write_output(ctx.render(result, Format(fmt), compacted, show_info=show_info), output)
+    sys.exit(exit_code(result, ctx.config.fail_on, exit_zero))

@@ -1,0 +1,35 @@
+"""Every parameter that shapes a signature.  An index records them; a query must match them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+NORMALISER_VERSION = "lex-v1"  # bump whenever tokens or their hashing change
+
+
+@dataclass(frozen=True)
+class FingerprintParams:
+    """Shingle, winnowing, MinHash and LSH settings."""
+
+    k: int = 12  # structural k-gram length (tokens); chosen by measurement, see README
+    lexical_k: int = 6  # lexical k-gram length: names kept, so shorter grams stay distinctive
+    window: int = 4  # winnowing window (k-grams); density about 2 / (window + 1)
+    num_perm: int = 128
+    seed: int = 1
+    bands: int = 32
+    rows: int = 4
+    min_kgrams: int = 8  # units with fewer structural k-grams are too small to judge
+    normaliser: str = NORMALISER_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FingerprintParams:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+    def mismatch(self, other: FingerprintParams) -> list[str]:
+        """Names of parameters that differ, for a clear refusal message."""
+        mine, theirs = self.to_dict(), other.to_dict()
+        return [f"{k}: {mine[k]!r} != {theirs[k]!r}" for k in mine if mine[k] != theirs[k]]

@@ -1,0 +1,207 @@
+"""Manifests -> reference files -> compact fingerprints -> index arrays -> index file."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lineage import __version__
+from lineage.errors import ManifestError
+from lineage.fingerprint.minhash import band_keys
+from lineage.fingerprint.params import FingerprintParams
+from lineage.index.compact import CompactFile, compact_all
+from lineage.index.manifest import Family, Manifest, family_of
+from lineage.index.store import build_lock, write_index
+from lineage.models import FileError, SourceFile
+
+KIND_CODES = {"module": 0, "class": 1, "function": 2, "method": 3}
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: str
+    index_id: str
+    sources: int
+    families: int
+    files: int
+    units: int
+    source_bytes: int
+    index_bytes: int
+    seconds: float
+    errors: tuple[FileError, ...]
+
+
+def fetch_sources(manifest: Manifest) -> tuple[list[SourceFile], list[FileError], dict[str, Any]]:
+    """Obtain the manifest's files, in memory; returns (files, errors, pinned inputs)."""
+    from lineage.source.archive import read_archive
+    from lineage.source.fetch import fetch_git, fetch_pypi
+    from lineage.source.gitrev import read_revision
+    from lineage.source.walk import walk_directory
+
+    def wanted(path: str) -> bool:
+        return path.endswith(".py") and family_of(path, manifest) is not None
+
+    if manifest.kind == "pypi":
+        artefact = fetch_pypi(
+            manifest.package, manifest.version, sha256=manifest.sha256,
+            filename=manifest.filename or None, python_version=manifest.python_version or None,
+            platform=manifest.platform or None,
+        )
+        files, errors = read_archive(artefact, include=wanted)
+        pinned = {"kind": "pypi", "name": manifest.package, "version": manifest.version, "sha256": manifest.sha256}
+    elif manifest.kind == "git":
+        repo, commit = fetch_git(manifest.url, manifest.rev)
+        files, errors, commit = read_revision(repo, commit)
+        pinned = {"kind": "git", "url": manifest.url, "version": commit}
+    else:
+        files, errors = walk_directory(manifest.dir_path)
+        pinned = {"kind": "dir", "path": manifest.dir_path, "version": ""}
+    return [f for f in files if wanted(f.path)], list(errors), pinned
+
+
+@dataclass
+class _Acc:
+    """Growing lists of index rows; turned into arrays once at the end."""
+
+    families: list[dict[str, Any]]
+    files: list[dict[str, Any]]
+    quals: list[str]
+    unit_cols: dict[str, list[int]]
+    streams: dict[str, list[np.ndarray]]
+    sigs: list[np.ndarray]
+    file_sigs: list[np.ndarray]
+    file_nk: list[int]
+
+
+def _new_acc() -> _Acc:
+    cols = {k: [] for k in ("file", "start", "end", "kind", "nk")}
+    streams: dict[str, list[np.ndarray]] = {k: [] for k in ("s_hash", "s_line", "l_hash", "l_line")}
+    return _Acc([], [], [], cols, streams, [], [], [])
+
+
+def _add_file(acc: _Acc, cf: CompactFile, family_index: int, source_index: int) -> None:
+    file_id = len(acc.files)
+    acc.files.append({
+        "path": cf.path, "family": family_index, "source": source_index, "sha256": cf.sha256,
+        "lines": cf.n_lines, "header": cf.header,
+    })
+    acc.file_sigs.append(cf.signature)
+    acc.file_nk.append(cf.n_kgrams)
+    for u in cf.units:
+        acc.quals.append(u.qualname)
+        for key, val in (("file", file_id), ("start", u.start_line), ("end", u.end_line),
+                         ("kind", KIND_CODES[u.kind]), ("nk", u.n_kgrams)):
+            acc.unit_cols[key].append(val)
+        for key in acc.streams:
+            acc.streams[key].append(getattr(u, key))
+        acc.sigs.append(u.signature)
+
+
+def _offsets(parts: list[np.ndarray]) -> np.ndarray:
+    return np.cumsum([0] + [p.size for p in parts]).astype(np.int64)
+
+
+def _document_frequency(acc: _Acc) -> tuple[np.ndarray, np.ndarray]:
+    """For each structural fingerprint, in how many model lines (family names) it occurs."""
+    line_of_family = {}
+    for i, fam in enumerate(acc.families):
+        line_of_family[i] = fam["name"]
+    names = sorted(set(line_of_family.values()))
+    code = {n: i for i, n in enumerate(names)}
+    pairs = []
+    for u, hashes in enumerate(acc.streams["s_hash"]):
+        fam = acc.files[acc.unit_cols["file"][u]]["family"]
+        pairs.append(hashes.astype(np.uint64) << np.uint64(16) | np.uint64(code[line_of_family[fam]]))
+    if not pairs:
+        return np.empty(0, np.uint32), np.empty(0, np.uint16)
+    uniq = np.unique(np.concatenate(pairs))
+    hashes, counts = np.unique((uniq >> np.uint64(16)).astype(np.uint32), return_counts=True)
+    return hashes, np.minimum(counts, 65535).astype(np.uint16)
+
+
+def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
+    n_perm = params.num_perm
+    sigs = np.vstack(acc.sigs) if acc.sigs else np.empty((0, n_perm), np.uint32)
+    keys = band_keys(sigs, params.bands, params.rows).T if acc.sigs else np.empty((params.bands, 0), np.uint64)
+    order = np.argsort(keys, axis=1, kind="stable")
+    df_hash, df_count = _document_frequency(acc)
+    arrays = {
+        "u_file": np.asarray(acc.unit_cols["file"], np.uint32),
+        "u_start": np.asarray(acc.unit_cols["start"], np.uint32),
+        "u_end": np.asarray(acc.unit_cols["end"], np.uint32),
+        "u_kind": np.asarray(acc.unit_cols["kind"], np.uint8),
+        "u_nk": np.asarray(acc.unit_cols["nk"], np.uint32),
+        "s_off": _offsets(acc.streams["s_hash"]),
+        "l_off": _offsets(acc.streams["l_hash"]),
+        "lsh_keys": np.take_along_axis(keys, order, axis=1),
+        "lsh_ids": order.astype(np.uint32),
+        "file_sig": np.vstack(acc.file_sigs) if acc.file_sigs else np.empty((0, n_perm), np.uint32),
+        "file_nk": np.asarray(acc.file_nk, np.uint32),
+        "df_hash": df_hash,
+        "df_count": df_count,
+    }
+    for key, parts in acc.streams.items():
+        arrays[key] = np.concatenate(parts).astype(np.uint32) if parts else np.empty(0, np.uint32)
+    meta = {"families": acc.families, "files": acc.files, "units": acc.quals}
+    arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
+    return arrays
+
+
+def _family_row(manifest: Manifest, fam: Family) -> dict[str, Any]:
+    return {
+        "name": fam.name, "source": manifest.name, "source_label": manifest.label, "org": fam.org,
+        "country": fam.country, "licence": fam.licence, "weights_licence": fam.weights_licence,
+        "first_seen": fam.first_seen, "lineage": list(fam.lineage),
+    }
+
+
+def build_index(
+    manifests: Sequence[Manifest],
+    out: Path,
+    *,
+    params: FingerprintParams | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+    extra_header: dict[str, Any] | None = None,
+) -> BuildReport:
+    """Fetch, fingerprint and write an index for the given manifests, atomically."""
+    if not manifests:
+        raise ManifestError("no manifests given")
+    params = params or FingerprintParams()
+    began = time.perf_counter()
+    acc = _new_acc()
+    errors: list[FileError] = []
+    sources: list[dict[str, Any]] = []
+    total_bytes = 0
+    for source_index, manifest in enumerate(manifests):
+        files, errs, pinned = fetch_sources(manifest)
+        errors.extend(errs)
+        sources.append(dict(pinned, name=manifest.name, manifest=Path(manifest.path).name,
+                            licence=manifest.licence, released=manifest.released))
+        fam_index: dict[str, int] = {}
+        for fam in manifest.families:
+            fam_index[fam.name] = len(acc.families)
+            acc.families.append(_family_row(manifest, fam))
+        files.sort(key=lambda f: f.path)
+        total_bytes += sum(len(f.data) for f in files)
+        for cf in compact_all(files, params, workers=workers, progress=progress, total=len(files)):
+            errors.extend(cf.errors)
+            fam = family_of(cf.path, manifest)
+            assert fam is not None  # files were filtered by the same rule
+            _add_file(acc, cf, fam_index[fam.name], source_index)
+    arrays = _arrays(acc, params)
+    header = {"tool_version": __version__, "params": params.to_dict(), "sources": sources,
+              "created_by": f"lineage {__version__}", **(extra_header or {})}
+    with build_lock(out):
+        index_id = write_index(out, header, arrays)
+    return BuildReport(
+        str(out), index_id, len(manifests), len(acc.families), len(acc.files), len(acc.quals),
+        total_bytes, out.stat().st_size, time.perf_counter() - began, tuple(errors),
+    )

@@ -1,0 +1,134 @@
+"""Parse + fingerprint in worker processes, returning compact records (no token streams).
+
+Both the index build and the scan use this, so a reference and a scanned file are
+fingerprinted by exactly the same code.  Results come back in input order whatever the
+number of workers, so output is deterministic.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lineage.fingerprint.params import FingerprintParams
+from lineage.fingerprint.units import fingerprint_file
+from lineage.models import FileError, SourceFile
+from lineage.parse.units import parse_source
+
+HEADER_LINES = 60
+
+
+@dataclass(frozen=True, eq=False)
+class CompactUnit:
+    qualname: str
+    kind: str
+    start_line: int
+    end_line: int
+    structure: str
+    n_kgrams: int
+    bases: tuple[str, ...]
+    s_hash: np.ndarray = field(repr=False)
+    s_line: np.ndarray = field(repr=False)
+    l_hash: np.ndarray = field(repr=False)
+    l_line: np.ndarray = field(repr=False)
+    signature: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class CompactFile:
+    path: str
+    sha256: str
+    n_lines: int
+    header: str  # leading comment/docstring lines, for notice comparison
+    units: tuple[CompactUnit, ...]
+    n_kgrams: int
+    signature: np.ndarray = field(repr=False)
+    errors: tuple[FileError, ...] = ()
+    text: str = field(default="", repr=False)  # kept only when asked (scans, not builds)
+
+
+def leading_header(text: str, limit: int = HEADER_LINES) -> str:
+    """The comment block and module docstring at the top of a file."""
+    lines = text.splitlines()[:limit]
+    out = []
+    in_doc = False
+    for line in lines:
+        stripped = line.strip()
+        if in_doc:
+            out.append(line)
+            if '"""' in stripped or "'''" in stripped:
+                in_doc = False
+            continue
+        if not stripped or stripped.startswith("#"):
+            out.append(line)
+            continue
+        if stripped.startswith(('"""', "'''", 'r"""')):
+            out.append(line)
+            in_doc = stripped.count('"""') + stripped.count("'''") < 2
+            continue
+        break
+    return "\n".join(out)
+
+
+def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = False) -> CompactFile:
+    parsed = parse_source(source.path, source.data)
+    fp = fingerprint_file(parsed, params)
+    units = tuple(
+        CompactUnit(
+            u.unit.qualname, u.unit.kind, u.unit.start_line, u.unit.end_line, u.structure,
+            u.n_kgrams, u.unit.bases, u.s_hash, u.s_line, u.l_hash, u.l_line, u.signature,
+        )
+        for u in fp.units
+    )
+    return CompactFile(
+        source.path, parsed.sha256, parsed.text.count("\n") + 1, leading_header(parsed.text),
+        units, fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
+    )
+
+
+def _safe_compact(args: tuple[SourceFile, FingerprintParams, bool]) -> CompactFile:
+    source, params, keep_text = args
+    try:
+        return compact(source, params, keep_text)
+    except RecursionError:
+        reason = "nesting too deep to analyse"
+    except MemoryError:
+        reason = "too large to analyse in memory"
+    empty = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    return CompactFile(source.path, "", 0, "", (), 0, empty, (FileError(source.path, "parse", reason),))
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def compact_all(
+    sources: Sequence[SourceFile] | Iterable[SourceFile],
+    params: FingerprintParams,
+    *,
+    workers: int = 1,
+    keep_text: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+    total: int = 0,
+) -> Iterator[CompactFile]:
+    """Yield compact files in input order, in parallel when workers > 1."""
+    items = ((s, params, keep_text) for s in sources)
+    done = 0
+    if workers <= 1:
+        for item in items:
+            done += 1
+            yield _safe_compact(item)
+            if progress:
+                progress("fingerprint", done, total)
+        return
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ctx.Pool(workers) as pool:
+        for result in pool.imap(_safe_compact, items, chunksize=4):
+            done += 1
+            yield result
+            if progress:
+                progress("fingerprint", done, total)

@@ -1,0 +1,136 @@
+"""The embedded index, loaded: arrays plus labels, and LSH candidate retrieval.
+
+LSH bands are kept as sorted key arrays (one row per band), so retrieving candidates for
+every unit of a scan is a handful of vectorised ``searchsorted`` calls, and loading is a
+read plus checksum: no table is rebuilt and nothing is unpickled.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lineage.errors import IndexError_
+from lineage.fingerprint.minhash import band_keys
+from lineage.fingerprint.params import FingerprintParams
+from lineage.index.store import read_index
+from lineage.models import IndexInfo, IndexSource, RefUnit
+
+KIND_NAMES = ("module", "class", "function", "method")
+_REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "s_off", "l_off", "s_hash", "s_line",
+             "l_hash", "l_line", "lsh_keys", "lsh_ids", "file_sig", "file_nk", "df_hash", "df_count", "meta")
+
+
+@dataclass(frozen=True, eq=False)
+class EmbeddedIndex:
+    path: str
+    header: dict[str, Any]
+    arrays: dict[str, np.ndarray] = field(repr=False)
+    meta: dict[str, Any] = field(repr=False)
+
+    @property
+    def params(self) -> FingerprintParams:
+        return FingerprintParams.from_dict(self.header["params"])
+
+    @property
+    def n_units(self) -> int:
+        return int(self.arrays["u_file"].size)
+
+    @cached_property
+    def n_lines(self) -> int:
+        """Distinct model lines (family names without their source), for rarity."""
+        return len({f["name"] for f in self.meta["families"]}) or 1
+
+    def info(self) -> IndexInfo:
+        sources = tuple(
+            IndexSource(s.get("name", ""), s.get("kind", ""), s.get("version", ""), s.get("sha256", ""),
+                        s.get("url", s.get("path", "")))
+            for s in self.header.get("sources", [])
+        )
+        return IndexInfo(self.header["id"], self.path, sources, dict(self.header["params"]),
+                         len(self.meta["families"]), len(self.meta["files"]), self.n_units)
+
+    def family(self, file_id: int) -> dict[str, Any]:
+        return self.meta["families"][self.meta["files"][file_id]["family"]]
+
+    def ref_unit(self, u: int) -> RefUnit:
+        a = self.arrays
+        file_id = int(a["u_file"][u])
+        fam = self.family(file_id)
+        return RefUnit(
+            family=f"{fam['source']}:{fam['name']}", org=fam["org"], country=fam["country"],
+            licence=fam["licence"], source=fam["source_label"], path=self.meta["files"][file_id]["path"],
+            unit=self.meta["units"][u], start_line=int(a["u_start"][u]), end_line=int(a["u_end"][u]),
+            first_seen=fam.get("first_seen", ""), weights_licence=fam.get("weights_licence", ""),
+        )
+
+    def stream(self, name: str, u: int) -> tuple[np.ndarray, np.ndarray]:
+        """(hashes, lines) of unit u for stream "s" (structural) or "l" (lexical)."""
+        off = self.arrays[f"{name}_off"]
+        lo, hi = int(off[u]), int(off[u + 1])
+        return self.arrays[f"{name}_hash"][lo:hi], self.arrays[f"{name}_line"][lo:hi]
+
+    def document_frequency(self, hashes: np.ndarray) -> np.ndarray:
+        """How many model lines contain each structural hash (0 if none)."""
+        keys, counts = self.arrays["df_hash"], self.arrays["df_count"]
+        if keys.size == 0:
+            return np.zeros(hashes.size, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(keys, hashes), keys.size - 1)
+        return np.where(keys[pos] == hashes, counts[pos], 0).astype(np.int64)
+
+    def candidates(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query row, reference unit, colliding bands) for every pair sharing a band."""
+        p = self.params
+        if sigs.shape[0] == 0 or self.n_units == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        qkeys = band_keys(sigs, p.bands, p.rows)
+        keys, ids = self.arrays["lsh_keys"], self.arrays["lsh_ids"]
+        qs, us = [], []
+        for band in range(p.bands):
+            row = keys[band]
+            lo = np.searchsorted(row, qkeys[:, band], side="left")
+            hi = np.searchsorted(row, qkeys[:, band], side="right")
+            counts = hi - lo
+            hit = np.flatnonzero(counts)
+            if hit.size == 0:
+                continue
+            reps = counts[hit]
+            q = np.repeat(hit, reps)
+            starts = np.repeat(lo[hit], reps)
+            within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+            qs.append(q)
+            us.append(ids[band][starts + within].astype(np.int64))
+        if not qs:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, empty
+        pair = np.concatenate(qs) * self.n_units + np.concatenate(us)
+        uniq, hits = np.unique(pair, return_counts=True)
+        return uniq // self.n_units, uniq % self.n_units, hits
+
+
+def load_embedded(path: str | Path, expected: FingerprintParams | None = None) -> EmbeddedIndex:
+    """Load and check an index; a parameter mismatch is refused with the differences."""
+    header, arrays = read_index(Path(path))
+    src = str(path)
+    missing = [k for k in _REQUIRED if k not in arrays]
+    if missing:
+        raise IndexError_(f"index lacks arrays {missing}: corrupt or from another version", source=src)
+    try:
+        meta = json.loads(arrays["meta"].tobytes())
+        params = FingerprintParams.from_dict(header["params"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexError_(f"index metadata is malformed: {exc}", source=src) from None
+    if expected is not None and (diff := expected.mismatch(params)):
+        raise IndexError_(
+            "index was built with other fingerprint parameters (" + "; ".join(diff) + "); rebuild it "
+            "with `lineage corpus build` or scan with matching settings", source=src)
+    n = arrays["u_file"].size
+    if arrays["s_off"].size != n + 1 or arrays["l_off"].size != n + 1 or len(meta.get("units", [])) != n:
+        raise IndexError_("index arrays disagree in length: corrupt file", source=src)
+    return EmbeddedIndex(src, header, arrays, meta)

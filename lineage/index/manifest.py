@@ -1,0 +1,206 @@
+"""Corpus manifests (TOML) -> validated, frozen descriptions of sources and families.
+
+The format is documented in corpora/README.md.  Labels (organisation, country, licences,
+first-seen dates) live in the manifests and in corpora/organisations.toml, never in code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lineage.errors import ManifestError
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_KINDS = ("pypi", "git", "dir")
+
+
+def corpora_dir() -> Path:
+    """The corpora/ directory shipped beside the package (editable install or checkout)."""
+    return Path(__file__).resolve().parents[2] / "corpora"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    country: str
+    kind: str  # vendor | framework
+    aliases: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def organisations(path: Path | None = None) -> dict[str, Organisation]:
+    path = path or corpora_dir() / "organisations.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ManifestError(f"cannot read organisations table: {exc}", source=str(path)) from None
+    out = {}
+    for name, entry in (data.get("org") or {}).items():
+        out[name] = Organisation(
+            name, str(entry.get("country", "")), str(entry.get("kind", "vendor")),
+            tuple(str(a) for a in entry.get("aliases", [])),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    org: str
+    country: str
+    licence: str
+    weights_licence: str
+    first_seen: str
+    lineage: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: str
+    name: str
+    kind: str
+    package: str
+    version: str
+    sha256: str
+    filename: str
+    python_version: str
+    platform: str
+    url: str
+    rev: str
+    dir_path: str
+    licence: str
+    released: str
+    exclude: tuple[str, ...]
+    families: tuple[Family, ...]
+
+    @property
+    def label(self) -> str:
+        """How a report names this source: name==version, url@rev or dir:name."""
+        if self.kind == "pypi":
+            return f"{self.package}=={self.version}"
+        if self.kind == "git":
+            return f"{self.url}@{self.rev}"
+        return f"dir:{self.name}"
+
+
+def _strs(entry: dict[str, Any], key: str, src: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ManifestError(f"`{key}` must be a list of strings", source=src)
+    return tuple(value)
+
+
+def _str(entry: dict[str, Any], key: str, src: str, default: str = "") -> str:
+    value = entry.get(key, default)
+    if not isinstance(value, str):
+        raise ManifestError(f"`{key}` must be a string, not {type(value).__name__}", source=src)
+    return value
+
+
+def _family(entry: Any, source: dict[str, Any], src: str) -> Family:
+    if not isinstance(entry, dict):
+        raise ManifestError("each [[family]] must be a table", source=src)
+    name = _str(entry, "name", src)
+    if not _NAME.match(name):
+        raise ManifestError(f"family name {name!r} is not a simple identifier", source=src)
+    include = _strs(entry, "include", src)
+    if not include:
+        raise ManifestError(f"family {name!r} has no include globs", source=src)
+    org_name = _str(entry, "org", src)
+    orgs = organisations()
+    if org_name not in orgs:
+        raise ManifestError(f"family {name!r}: unknown organisation {org_name!r} (add it to organisations.toml)", source=src)
+    return Family(
+        name, include, _strs(entry, "exclude", src), org_name, orgs[org_name].country,
+        _str(entry, "licence", src, _str(source, "licence", src)),
+        _str(entry, "weights_licence", src), _str(entry, "first_seen", src), _strs(entry, "lineage", src),
+    )
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Parse and validate one manifest file."""
+    path = Path(path)
+    src = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ManifestError(f"cannot read manifest: {exc.strerror}", source=src) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"not valid TOML: {exc}", source=src) from None
+    source = data.get("source")
+    if not isinstance(source, dict):
+        raise ManifestError("missing [source] table", source=src)
+    kind = _str(source, "kind", src)
+    if kind not in _KINDS:
+        raise ManifestError(f"source kind must be one of {', '.join(_KINDS)}, not {kind!r}", source=src)
+    name = _str(source, "name", src)
+    if not _NAME.match(name):
+        raise ManifestError(f"source name {name!r} is not a simple identifier", source=src)
+    sha = _str(source, "sha256", src).lower()
+    if kind == "pypi" and not (_str(source, "package", src) and _str(source, "version", src) and _SHA.match(sha)):
+        raise ManifestError("a pypi source needs package, version and a 64-hex sha256", source=src)
+    if kind == "git" and not (_str(source, "url", src) and re.fullmatch(r"[0-9a-f]{7,40}", _str(source, "rev", src))):
+        raise ManifestError("a git source needs url and rev (a commit id, not a branch)", source=src)
+    dir_path = _str(source, "path", src)
+    if kind == "dir":
+        if not dir_path:
+            raise ManifestError("a dir source needs path", source=src)
+        if not Path(dir_path).is_absolute():
+            dir_path = str((path.parent / dir_path).resolve())
+    fams = data.get("family", [])
+    if not isinstance(fams, list) or not fams:
+        raise ManifestError("a manifest needs at least one [[family]]", source=src)
+    families = tuple(_family(f, source, src) for f in fams)
+    names = [f.name for f in families]
+    if len(set(names)) != len(names):
+        raise ManifestError("family names repeat within the manifest", source=src)
+    return Manifest(
+        src, name, kind, _str(source, "package", src), _str(source, "version", src), sha,
+        _str(source, "filename", src), _str(source, "python_version", src), _str(source, "platform", src),
+        _str(source, "url", src), _str(source, "rev", src), dir_path, _str(source, "licence", src),
+        _str(source, "released", src), _strs(source, "exclude", src), families,
+    )
+
+
+@lru_cache(maxsize=4096)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Full-path glob: `*` and `?` stay within a directory, `**` crosses directories."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def family_of(path: str, manifest: Manifest) -> Family | None:
+    """The first family whose globs take this path (source-wide excludes first)."""
+    if any(glob_regex(p).match(path) for p in manifest.exclude):
+        return None
+    for fam in manifest.families:
+        if any(glob_regex(p).match(path) for p in fam.include) and not any(
+            glob_regex(p).match(path) for p in fam.exclude
+        ):
+            return fam
+    return None

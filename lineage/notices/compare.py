@@ -1,0 +1,155 @@
+"""compare_notices(): what a scanned file did with the notices of the reference it copies.
+
+Only holders that can be upstream authors count: framework notices (vLLM's SPDX header,
+"the HuggingFace Inc. team") say nothing about who wrote a model.  Organisations are
+compared, not strings, so "Copyright 2024 北京智谱华章科技有限公司" keeps a reference notice
+that read "Copyright 2025 The ZhipuAI Inc. team".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from lineage.notices.records import Attribution, FileNotices, Notice
+
+_GENERIC_STEMS = frozenset(
+    {"__init__", "utils", "util", "common", "base", "model", "models", "layers"}
+)
+
+
+def _tokens(text: str) -> set[str]:
+    return set(re.split(r"[^0-9a-z_]+", text.casefold())) - {""}
+
+
+def reference_names(path: str, family: str = "") -> set[str]:
+    """Names an origin declaration may use for a reference: family and file stem."""
+    names: set[str] = set()
+    if family:
+        names.add(family.rsplit(":", 1)[-1].casefold().replace("-", "_").replace(".", "_"))
+    if path:
+        stem = PurePosixPath(path).stem.casefold()
+        for prefix in ("modeling_", "modular_", "configuration_"):
+            stem = stem.removeprefix(prefix)
+        if stem not in _GENERIC_STEMS:
+            names.add(stem)
+    return {name for name in names if len(name) >= 3}
+
+
+def declaring_line(scanned: FileNotices, reference: FileNotices, family: str = "") -> str:
+    """The scanned file's Adapted-from/Copied-from line that names the reference, or ""."""
+    names = reference_names(reference.path, family)
+    for line in scanned.adapted_from:
+        tokens = _tokens(line)
+        if reference.path and reference.path.casefold() in line.casefold():
+            return line
+        if any(
+            name in tokens or f"modeling_{name}" in tokens or f"modular_{name}" in tokens
+            for name in names
+        ):
+            return line
+    return ""
+
+
+def _where(notice: Notice, path: str) -> str:
+    return f"{path} line {notice.line} holds '{notice.statement}'"
+
+
+def _names(notices: Sequence[Notice]) -> str:
+    return ", ".join(dict.fromkeys(n.org or n.holder for n in notices))
+
+
+def _retained(
+    scanned: FileNotices,
+    ref_holders: tuple[Notice, ...],
+    scan_holders: tuple[Notice, ...],
+    in_repo: dict[str, tuple[str, Notice]],
+    ref_path: str,
+) -> str:
+    parts = []
+    for n in ref_holders:
+        kept_at = next((s for s in scan_holders if s.key == n.key), None)
+        if kept_at is not None:
+            kept = f"line {kept_at.line} keeps '{kept_at.statement}'"
+            parts.append(f"{scanned.path} {kept} ({n.org or n.holder})")
+        else:
+            repo_path, repo_notice = in_repo[n.key]
+            where = f"the repository notice file {repo_path} line {repo_notice.line}"
+            parts.append(f"{where} names {n.org or n.holder}")
+    return (
+        f"{'; '.join(parts)}, matching the reference {ref_path}; the upstream notice is retained."
+    )
+
+
+def compare_notices(
+    scanned: FileNotices,
+    reference: FileNotices,
+    *,
+    declared: bool = False,
+    repo_notices: Sequence[FileNotices] = (),
+    reference_family: str = "",
+) -> Attribution:
+    """declared | none-needed | retained | replaced | removed, with a checkable explanation.
+
+    ``declared`` is set by callers that found declared lineage elsewhere (a transformers
+    modular import); ``repo_notices`` are the repository's NOTICE/LICENSE files: a
+    reference holder named there counts as retained.
+    """
+    ref_holders = tuple(n for n in reference.notices if n.counts)
+    scan_holders = tuple(n for n in scanned.notices if n.counts)
+    ref_path = reference.path
+    declaration = declaring_line(scanned, reference, reference_family)
+    in_file = {n.key for n in scan_holders}
+    in_repo: dict[str, tuple[str, Notice]] = {}
+    for repo_file in repo_notices:
+        for n in repo_file.notices:
+            if n.counts:
+                in_repo.setdefault(n.key, (repo_file.path, n))
+    missing = tuple(n for n in ref_holders if n.key not in in_file and n.key not in in_repo)
+    via_repo = tuple(n for n in ref_holders if n.key not in in_file and n.key in in_repo)
+    ref_keys = {n.key for n in ref_holders}
+    others = tuple(n for n in scan_holders if n.key not in ref_keys)
+    replacements: tuple[Notice, ...] = ()
+    if declared or declaration:
+        state = "declared"
+        source = f"'{declaration}'" if declaration else "a modular import or Copied-from link"
+        explanation = f"{scanned.path} declares its origin ({source})."
+        if ref_holders:
+            kept = "kept" if not missing else f"not kept ({_names(missing)} missing)"
+            explanation = explanation[:-1] + f"; the reference holders of {ref_path} are {kept}."
+    elif not ref_holders:
+        state = "none-needed"
+        frameworks = _names([n for n in reference.notices if not n.counts]) or "none"
+        explanation = (
+            f"the reference {ref_path} names no vendor holder (framework notices: "
+            f"{frameworks}), so no upstream vendor notice is owed."
+        )
+    elif not missing:
+        state = "retained"
+        explanation = _retained(scanned, ref_holders, scan_holders, in_repo, ref_path)
+    elif others:
+        state, replacements = "replaced", others
+        explanation = (
+            f"{_where(others[0], scanned.path)} where the matched reference "
+            f"{_where(missing[0], ref_path)}; the upstream holder was replaced."
+        )
+    else:
+        state = "removed"
+        explanation = (
+            f"the matched reference {_where(missing[0], ref_path)} but neither "
+            f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; "
+            "the upstream notice was removed."
+        )
+    return Attribution(
+        state,
+        ref_holders,
+        scan_holders,
+        explanation,
+        missing=missing if state in ("declared", "replaced", "removed") else (),
+        replacements=replacements,
+        via_repo_notice=via_repo,
+        declaration=declaration,
+        reference_path=ref_path,
+        reference_family=reference_family,
+    )

@@ -1,0 +1,186 @@
+"""detect_notices(): copyright holders, SPDX licences and declared origins of one file.
+
+Only the header region and the lines that mention a copyright marker are scanned.  SPDX
+tags are read with a regex; scancode's licence index is loaded only when a header holds
+licence wording without a tag.  scancode's copyright parser reads English notices; the
+line-anchored fallback reads CJK lines (which scancode transliterates and truncates) and
+any notice scancode missed.  Failures and deadline overruns become FileError records.
+"""
+
+from __future__ import annotations
+
+import time
+
+from lineage.models import FileError
+from lineage.notices import engine
+from lineage.notices.fallback import RawNotice, comment_text, detect_lines
+from lineage.notices.header import (
+    candidate_lines,
+    declarations,
+    has_licence_words,
+    known_grant,
+    spdx_expressions,
+    split_lines,
+)
+from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs
+from lineage.notices.records import FileNotices, Notice
+
+
+def _to_notices(raw: list[RawNotice]) -> list[Notice]:
+    notices: list[Notice] = []
+    seen: set[tuple[int, str]] = set()
+    for item in raw:
+        for org, country, kind in holder_orgs(item.holder) or [UNKNOWN]:
+            key = (item.line, org or item.holder.casefold())
+            if key not in seen:
+                seen.add(key)
+                notices.append(Notice(item.holder, item.statement, item.line, org, country, kind))
+    return notices
+
+
+def _mentions(numbered: list[tuple[int, str]], taken: set[int]) -> list[Notice]:
+    """Vendor organisations named on NOTICE-file lines that are not copyright lines."""
+    notices: list[Notice] = []
+    for number, line in numbered:
+        text = comment_text(line)
+        if number in taken or not text:
+            continue
+        for org, country, kind in holder_orgs(text):
+            if kind == "vendor":
+                notices.append(Notice(org, text, number, org, country, kind))
+    return notices
+
+
+def _orgs(item: RawNotice) -> set[str]:
+    return {org for org, _, _ in holder_orgs(item.holder)}
+
+
+def _merge(
+    scancode: list[RawNotice], fallback: list[RawNotice], lines: dict[int, str]
+) -> list[RawNotice]:
+    """One reading per line.
+
+    The fallback's reading keeps the line's own text, so it wins on CJK lines and whenever
+    it names the same organisations as scancode (scancode may run a holder on into the next
+    line: "Copyright 2025 Upstage" + a docstring gave "Upstage A").  scancode wins when it
+    names more organisations (a holder continued on the next line) and on lines the
+    fallback cannot read ("Portions copyright ...").
+    """
+    ours = {item.line: item for item in fallback}
+    theirs: dict[int, list[RawNotice]] = {}
+    for item in scancode:
+        theirs.setdefault(item.line, []).append(item)
+    chosen: list[RawNotice] = []
+    for line in sorted(set(ours) | set(theirs)):
+        mine, found = ours.get(line), theirs.get(line, [])
+        if mine is None or (
+            found
+            and not has_cjk(lines.get(line, ""))
+            and set().union(*map(_orgs, found)) > _orgs(mine)
+        ):
+            chosen.extend(found)
+        else:
+            chosen.append(mine)
+    return chosen
+
+
+def _error(path: str, what: str, exc: Exception, tail: str = "") -> FileError:
+    return FileError(path, "notice", f"{what} ({type(exc).__name__}: {exc}){tail}")
+
+
+def _load(path: str, licence_query: str, errors: list[FileError]) -> tuple[bool, bool]:
+    """Pay scancode's one-time costs before the per-file clock starts: (copyrights, licences)."""
+    try:
+        engine.warm_up(licences=False)
+    except Exception as exc:  # scancode is third-party code: its failures are data
+        errors.append(_error(path, "scancode unavailable", exc, "; fallback detector used"))
+        return False, False
+    if not licence_query:
+        return True, False
+    try:
+        engine.warm_up(licences=True)
+    except Exception as exc:
+        errors.append(_error(path, "scancode licence index unavailable", exc))
+        return True, False
+    return True, True
+
+
+def _scancode(
+    path: str,
+    numbered: list[tuple[int, str]],
+    licence_query: str,
+    deadline_s: float,
+    licence_found: list[str],
+    errors: list[FileError],
+) -> list[RawNotice]:
+    """Run scancode under one deadline; its exceptions and overruns become FileErrors."""
+    copyrights, licences = _load(path, licence_query, errors)
+    deadline = time.time() + deadline_s
+    scanned: list[RawNotice] = []
+    if copyrights:
+        try:
+            scanned = engine.detect_copyrights(numbered, deadline)
+        except Exception as exc:
+            errors.append(
+                _error(path, "scancode copyright detection failed", exc, "; fallback detector used")
+            )
+    if licences and time.time() < deadline:
+        try:
+            for expression in engine.detect_licence_expressions(licence_query, deadline):
+                if expression not in licence_found:
+                    licence_found.append(expression)
+        except Exception as exc:
+            errors.append(_error(path, "scancode licence detection failed", exc))
+    if copyrights and time.time() > deadline:
+        reason = (
+            f"notice detection overran its {deadline_s:g} s deadline; results may be incomplete"
+        )
+        errors.append(FileError(path, "notice", reason))
+    return scanned
+
+
+def detect_notices(
+    path: str,
+    text: str,
+    *,
+    deadline_s: float = 5.0,
+    header_lines: int = 80,
+    licences: bool = True,
+    mentions: bool = False,
+    use_scancode: bool = True,
+) -> FileNotices:
+    """Notices, SPDX licences and declared origins of one file; never raises on bad input.
+
+    ``mentions`` (for repository NOTICE files) also records vendor organisations named on
+    lines that are not copyright statements ("This product includes code from DeepSeek").
+    ``use_scancode=False`` runs the fallback detector alone.
+    """
+    all_lines = split_lines(text)
+    numbered = candidate_lines(all_lines, header_lines)
+    errors: list[FileError] = []
+    licence_found = spdx_expressions(numbered)
+    header = "\n".join(line for _, line in numbered[:header_lines])
+    if licences and not licence_found:
+        licence_found = [grant] if (grant := known_grant(numbered[:header_lines])) else []
+    want_index = licences and not licence_found and has_licence_words(header)
+    fallback = detect_lines(numbered)
+    scanned: list[RawNotice] = []
+    if use_scancode:
+        query = header if want_index else ""
+        scanned = _scancode(path, numbered, query, deadline_s, licence_found, errors)
+    raw = _merge(scanned, fallback, dict(numbered))
+    notices = _to_notices(raw)
+    if mentions:
+        notices.extend(_mentions(numbered, {item.line for item in raw}))
+    return FileNotices(
+        path=path,
+        notices=tuple(notices),
+        licences=tuple(licence_found),
+        adapted_from=tuple(declarations(all_lines, header_lines)),
+        errors=tuple(errors),
+    )
+
+
+def detect_repo_notices(path: str, text: str, *, deadline_s: float = 10.0) -> FileNotices:
+    """A repository NOTICE or LICENSE file: the whole text, organisation mentions included."""
+    return detect_notices(path, text, deadline_s=deadline_s, header_lines=2000, mentions=True)

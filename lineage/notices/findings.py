@@ -1,0 +1,269 @@
+"""notice_findings(): Finding records for notices and licences of one scanned file.
+
+Ids hash (path, kind and attribution state, reference family and path, holder
+organisation), never line numbers, so baselines survive edits.  The attribution state is in
+the hash on purpose: a notice that goes from retained to removed must not hide behind a
+baseline entry for the retained one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from lineage.models import Finding, Match
+from lineage.notices.holders import holder_org
+from lineage.notices.licences import licence_conflict, obligations
+from lineage.notices.records import Attribution, FileNotices, Notice
+
+SEVERITY = {"retained": "info", "declared": "info", "removed": "medium", "replaced": "high"}
+
+
+def finding_id(path: str, kind: str, reference: str, org: str) -> str:
+    """sha256 hex[:16] of the parts that identify a finding, line numbers excluded."""
+    return hashlib.sha256("\0".join((path, kind, reference, org)).encode("utf-8")).hexdigest()[:16]
+
+
+def _details(notice: Notice | None, licence: str, **extra: Any) -> dict[str, Any]:
+    terms = obligations(licence) if licence else obligations("")
+    details: dict[str, Any] = {
+        "holder": notice.holder if notice else "",
+        "org": notice.org if notice else "",
+        "country": notice.country if notice else "",
+        "org_kind": notice.org_kind if notice else "",
+        "statement": notice.statement if notice else "",
+        "licence": licence,
+        "obligations": terms["obligations"],
+        "restrictions": terms["restrictions"],
+    }
+    details.update(extra)
+    return details
+
+
+def _finding(
+    path: str,
+    kind: str,
+    state: str | None,
+    severity: str,
+    line: int,
+    ref: str,
+    org: str,
+    matches: tuple[Match, ...],
+    explanation: str,
+    details: dict[str, Any],
+) -> Finding:
+    return Finding(
+        id=finding_id(path, f"{kind}:{state or ''}", ref, org),
+        kind=kind,
+        path=path,
+        start_line=line,
+        end_line=line,
+        unit="<module>",
+        role=None,
+        attribution=state,
+        severity=severity,
+        matches=matches,
+        explanation=explanation,
+        details=details,
+    )
+
+
+def _attribution_findings(
+    path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...]
+) -> list[Finding]:
+    state = att.state
+    if state == "none-needed":
+        return []
+    where = {
+        "reference_path": att.reference_path,
+        "attribution": state,
+        "notices": list(dict.fromkeys(n.statement for n in att.scanned_holders)),
+        "reference_notices": list(dict.fromkeys(n.statement for n in att.reference_holders)),
+    }
+    found: list[Finding] = []
+    if state in ("retained", "declared") and not att.missing:
+        targets = att.reference_holders or (None,)
+        for target in targets:
+            kept = next((n for n in att.scanned_holders if target and n.key == target.key), None)
+            line = kept.line if kept else 1
+            found.append(
+                _finding(
+                    path,
+                    "notice",
+                    state,
+                    "info",
+                    line,
+                    ref,
+                    target.key if target else "",
+                    matches,
+                    f"{att.explanation} This reveals lineage and is compliant reuse.",
+                    _details(
+                        kept or target,
+                        licence,
+                        reference_line=target.line if target else 0,
+                        **where,
+                    ),
+                )
+            )
+        return found
+    for target in att.missing:
+        repl = att.replacements[0] if state == "replaced" and att.replacements else None
+        line = repl.line if repl else 1
+        extra = {
+            "replaced_by": repl.holder if repl else "",
+            "replaced_by_org": repl.org if repl else "",
+        }
+        if state == "declared":  # declared reuse is compliant; the dropped line is a small gap
+            severity, tail = (
+                "low",
+                "The origin is declared, but the upstream holder line is not kept.",
+            )
+        else:
+            severity = SEVERITY[state]
+            source = licence or "the source licence"
+            tail = f"Licence defect: {source} requires the upstream notice to be kept."
+        found.append(
+            _finding(
+                path,
+                "notice",
+                state,
+                severity,
+                line,
+                ref,
+                target.key,
+                matches,
+                f"{att.explanation} {tail}",
+                _details(target, licence, reference_line=target.line, **where, **extra),
+            )
+        )
+    return found
+
+
+def _stale_findings(
+    path: str, scanned: FileNotices, explained: set[str], has_code_match: bool
+) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for notice in scanned.notices:
+        if notice.org_kind != "vendor" or notice.key in explained or notice.key in seen:
+            continue
+        seen.add(notice.key)
+        reason = (
+            "no code in this file matched a reference"
+            if not has_code_match
+            else "no matched reference belongs to that organisation"
+        )
+        found.append(
+            _finding(
+                path,
+                "notice",
+                None,
+                "info",
+                notice.line,
+                "",
+                notice.key,
+                (),
+                f"line {notice.line} holds '{notice.statement}' "
+                f"({notice.org}, {notice.country or '?'}) but {reason}; "
+                "the notice is stale or gives credit.",
+                _details(notice, "", note="stale or credit"),
+            )
+        )
+    return found
+
+
+def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match]) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for match in matches:
+        licence = match.ref.licence
+        if not licence or licence in seen:
+            continue
+        seen.add(licence)
+        terms = obligations(licence)
+        ref = f"{match.ref.family}|{match.ref.path}"
+        group = tuple(m for m in matches if m.ref.licence == licence)
+        declared = ", ".join(scanned.licences)
+        if licence_conflict(scanned.licences, licence):
+            must = (
+                "; ".join(terms["obligations"][:2] + terms["restrictions"][:1]) or "see the licence"
+            )
+            found.append(
+                _finding(
+                    path,
+                    "licence",
+                    None,
+                    "medium",
+                    1,
+                    ref,
+                    match.ref.org,
+                    group,
+                    f"{path} declares {declared} but its code matches {match.ref.path} "
+                    f"({match.ref.family}) under {licence}, which obliges: {must}.",
+                    _details(
+                        None,
+                        licence,
+                        org=match.ref.org,
+                        country=match.ref.country,
+                        scanned_licences=list(scanned.licences),
+                    ),
+                )
+            )
+        elif not scanned.licences and terms["kind"] == "model" and terms["restrictions"]:
+            found.append(
+                _finding(
+                    path,
+                    "licence",
+                    None,
+                    "low",
+                    1,
+                    ref,
+                    match.ref.org,
+                    group,
+                    f"{path} declares no licence but its code matches {match.ref.path} under "
+                    f"{terms['name'] or licence}, whose use restrictions carry over to the copy.",
+                    _details(
+                        None,
+                        licence,
+                        org=match.ref.org,
+                        country=match.ref.country,
+                        scanned_licences=[],
+                    ),
+                )
+            )
+    return found
+
+
+def notice_findings(
+    path: str,
+    scanned: FileNotices,
+    attribution: Attribution | None,
+    matches: Sequence[Match],
+    *,
+    has_code_match: bool,
+    own_orgs: Sequence[str] = (),
+) -> list[Finding]:
+    """Notice and licence findings for one file.
+
+    ``own_orgs`` names the scanned project's own organisations: their notices are never
+    "foreign".  Holders that replaced an upstream notice are reported by the replaced
+    finding, not again as stale ones.
+    """
+    matches = tuple(matches)
+    found: list[Finding] = []
+    explained = {holder_org(o)[0] or o for o in own_orgs} | {
+        m.ref.org for m in matches if m.ref.org
+    }
+    if attribution is not None:
+        related = tuple(m for m in matches if m.ref.path == attribution.reference_path) or matches
+        family = attribution.reference_family or (related[0].ref.family if related else "")
+        ref = f"{family}|{attribution.reference_path}"
+        licence = related[0].ref.licence if related else ""
+        found += _attribution_findings(path, attribution, ref, licence, related)
+        explained |= {n.key for n in attribution.reference_holders}
+        explained |= {n.key for n in attribution.replacements}
+    found += _stale_findings(path, scanned, explained, has_code_match)
+    if has_code_match:
+        found += _licence_findings(path, scanned, matches)
+    return found

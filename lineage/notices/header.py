@@ -1,0 +1,99 @@
+"""The cheap part of notice detection: which lines to read, SPDX tags, licence grants and
+"Adapted from"/"Copied from"/"automatically generated from" declarations.  Regexes only.
+
+Lines are numbered the way editors and the parser number them: split on "\n" alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lineage.notices.fallback import MAX_LINE, comment_text
+
+MAX_EXTRA_LINES = 200  # marker lines past the header; bounds work on hostile files
+_CANDIDATE = re.compile(r"copyright|©|\(c\)|版权|著作权|spdx-", re.IGNORECASE)
+_SPDX = re.compile(r"SPDX-License-Identifier\s*:\s*(?P<expr>[^\n]*?)\s*(?:\*/|-->|\"\"\"|'''|$)")
+_LICENCE_WORDS = re.compile(
+    r"licen[cs]ed under|licen[cs]e agreement|permission is hereby granted|"
+    r"redistribution and use|terms of use|许可证|许可协议",
+    re.IGNORECASE,
+)
+# Standard grants recognised without scancode's licence index (seconds to load).
+_KNOWN_GRANTS = (
+    (re.compile(r"licen[cs]ed under the apache licen[cs]e,? version 2\.0", re.I), "Apache-2.0"),
+    (re.compile(r"permission is hereby granted, free of charge, to any person", re.I), "MIT"),
+    (re.compile(r"licen[cs]ed under the mit licen[cs]e", re.I), "MIT"),
+)
+_DECLARED = re.compile(
+    r"(?:\b(?:adapted|copied|ported|modified|derived|borrowed)\s+from\b"
+    r"|\bautomatically\s+generated\s+from\b)(?P<rest>.*)",
+    re.IGNORECASE,
+)
+_BASED_ON = re.compile(r"\bbased\s+on\b(?P<rest>.*)", re.IGNORECASE)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines split on "\n" only (form feeds and U+2028 do not start a line), "\r" dropped."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def candidate_lines(lines: list[str], header_lines: int) -> list[tuple[int, str]]:
+    """(1-based number, text) for the header and for later lines with a copyright marker.
+
+    Long lines are cut to MAX_LINE and at most MAX_EXTRA_LINES lines past the header are
+    taken, which bounds the work a hostile file can cause.
+    """
+    picked = [(i + 1, line[:MAX_LINE]) for i, line in enumerate(lines[:header_lines])]
+    extra = 0
+    for i in range(header_lines, len(lines)):
+        if extra >= MAX_EXTRA_LINES:
+            break
+        if _CANDIDATE.search(lines[i][:MAX_LINE]):
+            picked.append((i + 1, lines[i][:MAX_LINE]))
+            extra += 1
+    return picked
+
+
+def spdx_expressions(numbered: list[tuple[int, str]]) -> list[str]:
+    """SPDX-License-Identifier expressions, in order, without duplicates."""
+    found: list[str] = []
+    for _, line in numbered:
+        m = _SPDX.search(line)
+        if m and m.group("expr") and m.group("expr") not in found:
+            found.append(m.group("expr"))
+    return found
+
+
+def declarations(lines: list[str], header_lines: int) -> list[str]:
+    """ "Adapted from"/"Copied from"/"automatically generated from" lines, URL included.
+
+    A declaration whose source sits on the next line (vLLM writes "# Adapted from" then
+    the URL) takes that line along.  "Based on" counts only inside the header.
+    """
+    found: list[str] = []
+    for i, line in enumerate(lines):
+        low = line[:MAX_LINE].lower()
+        if "from" not in low and "based on" not in low:
+            continue
+        text = comment_text(line)
+        m = _DECLARED.search(text) or (_BASED_ON.search(text) if i < header_lines else None)
+        if not m:
+            continue
+        if not m.group("rest").strip(" :.") and i + 1 < len(lines):
+            following = comment_text(lines[i + 1])
+            if "/" in following or "." in following:
+                text = f"{text.rstrip(' :')} {following}"
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def known_grant(numbered: list[tuple[int, str]]) -> str:
+    """The SPDX id of a standard Apache-2.0 or MIT grant in the lines, or ""."""
+    plain = " ".join(" ".join(comment_text(line) for _, line in numbered).split())
+    return next((spdx for pattern, spdx in _KNOWN_GRANTS if pattern.search(plain)), "")
+
+
+def has_licence_words(text: str) -> bool:
+    """True when text reads like a licence grant (worth scancode's licence index)."""
+    return _LICENCE_WORDS.search(text) is not None

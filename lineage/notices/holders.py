@@ -1,0 +1,113 @@
+"""Holder strings -> organisation, country and kind, from corpora/organisations.toml.
+
+Aliases match case-insensitively inside a whitespace-normalised holder.  Latin aliases must
+sit on word edges ("LG" must not match "LGPL" or "Algorithm"; "Qwen" still matches
+"Qwen2.5"); CJK aliases match as plain substrings, since CJK text has no spaces.  When
+aliases overlap, the longest wins; a holder naming several organisations maps to all of
+them, vendors first for holder_org().
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lineage.errors import ManifestError
+
+UNKNOWN: tuple[str, str, str] = ("", "", "unknown")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def corpora_dir() -> Path:
+    """The repository's corpora/ directory (data tables shipped beside the package)."""
+    return Path(__file__).resolve().parents[2] / "corpora"
+
+
+def has_cjk(text: str) -> bool:
+    """True when text holds Chinese, Japanese or Korean characters."""
+    return _CJK.search(text) is not None
+
+
+def normalise(holder: str) -> str:
+    """Casefold and collapse whitespace, so aliases compare on content only."""
+    return " ".join(holder.casefold().split())
+
+
+@dataclass(frozen=True)
+class _Alias:
+    org: str
+    country: str
+    kind: str
+    text: str  # normalised
+    pattern: re.Pattern[str]
+
+
+def _alias_pattern(text: str) -> re.Pattern[str]:
+    escaped = re.escape(text)
+    if has_cjk(text):
+        return re.compile(escaped)
+    # Word edges for Latin aliases; a trailing digit is allowed ("Qwen" in "Qwen2").
+    return re.compile(rf"(?<![0-9a-z]){escaped}(?![a-z])")
+
+
+@functools.cache
+def load_organisations(table: Path | None = None) -> tuple[_Alias, ...]:
+    """Every alias of every organisation, longest first (the organisation name included)."""
+    path = table or corpora_dir() / "organisations.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ManifestError(f"cannot read organisations table: {exc}", source=str(path)) from exc
+    aliases: list[_Alias] = []
+    for org, entry in data.get("org", {}).items():
+        if not isinstance(entry, dict):
+            raise ManifestError(f"org {org!r} is not a table", source=str(path))
+        kind = str(entry.get("kind", "vendor"))
+        country = str(entry.get("country", ""))
+        names = {normalise(org)} | {normalise(str(a)) for a in entry.get("aliases", [])}
+        if org == "Unknown":
+            continue  # a placeholder row, not a holder
+        for text in names:
+            if text:
+                aliases.append(_Alias(org, country, kind, text, _alias_pattern(text)))
+    aliases.sort(key=lambda a: (-len(a.text), a.org))
+    return tuple(aliases)
+
+
+def organisation(org: str, table: Path | None = None) -> tuple[str, str, str]:
+    """(org, country, kind) for an organisation name as written in the table."""
+    for alias in load_organisations(table):
+        if alias.org == org:
+            return alias.org, alias.country, alias.kind
+    return UNKNOWN
+
+
+def holder_orgs(holder: str, table: Path | None = None) -> list[tuple[str, str, str]]:
+    """Every organisation a holder string names, in order of appearance."""
+    text = normalise(holder)
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, tuple[str, str, str]]] = []
+    for alias in load_organisations(table):
+        for m in alias.pattern.finditer(text):
+            start, end = m.span()
+            if any(start < e and s < end for s, e in taken):
+                continue  # inside a longer alias already matched
+            taken.append((start, end))
+            found.append((start, (alias.org, alias.country, alias.kind)))
+    result: list[tuple[str, str, str]] = []
+    for _, entry in sorted(found, key=lambda f: f[0]):
+        if entry not in result:
+            result.append(entry)
+    return result
+
+
+def holder_org(holder: str, table: Path | None = None) -> tuple[str, str, str]:
+    """(org, country, kind) of a holder, vendors before frameworks; ("", "", "unknown") if none."""
+    orgs = holder_orgs(holder, table)
+    for entry in orgs:
+        if entry[2] == "vendor":
+            return entry
+    return orgs[0] if orgs else UNKNOWN

@@ -1,0 +1,74 @@
+"""Frozen records the notice layer hands on: notices found in a file, and attribution states.
+
+Kept apart from the detectors so that importing them costs nothing (no scancode).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lineage.models import FileError
+
+#: Attribution states, in the order compare_notices() decides them.
+ATTRIBUTION_STATES = ("declared", "none-needed", "retained", "replaced", "removed")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One copyright holder named on one line, mapped to an organisation.
+
+    A statement naming several organisations ("X and the HuggingFace Inc. team") gives one
+    Notice per organisation, all with the same holder, statement and line.
+    """
+
+    holder: str
+    statement: str
+    line: int
+    org: str
+    country: str
+    org_kind: str  # vendor | framework | unknown
+
+    @property
+    def counts(self) -> bool:
+        """True when the holder can be an upstream author (not a framework project).
+
+        Unknown holders count: a company missing from organisations.toml is still a
+        holder whose notice can be removed or replaced.
+        """
+        return self.org_kind != "framework"
+
+    @property
+    def key(self) -> str:
+        """Identity used for comparison: the organisation, else the normalised holder."""
+        if self.org:
+            return self.org
+        words = re.sub(r"[\W_]+", " ", self.holder.casefold()).split()
+        return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+@dataclass(frozen=True)
+class FileNotices:
+    """What one file says about its authors, licences and declared origins."""
+
+    path: str
+    notices: tuple[Notice, ...]
+    licences: tuple[str, ...]  # SPDX expressions found
+    adapted_from: tuple[str, ...]  # "Adapted from"/"Copied from"/"generated from" lines
+    errors: tuple[FileError, ...]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """How a scanned file treats the notices of the reference file it was matched to."""
+
+    state: str  # declared | retained | removed | replaced | none-needed
+    reference_holders: tuple[Notice, ...]  # counting (non-framework) reference holders
+    scanned_holders: tuple[Notice, ...]  # counting (non-framework) scanned holders
+    explanation: str
+    missing: tuple[Notice, ...] = ()  # reference holders absent from the file and NOTICE
+    replacements: tuple[Notice, ...] = ()  # scanned holders standing in their place
+    via_repo_notice: tuple[Notice, ...] = ()  # reference holders found only in NOTICE files
+    declaration: str = ""  # the Adapted-from/Copied-from line that declared the reuse
+    reference_path: str = ""
+    reference_family: str = ""

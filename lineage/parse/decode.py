@@ -1,0 +1,42 @@
+"""Bytes -> text, without losing a file to a bad encoding.
+
+PEP 263 declarations and BOMs are honoured; undecodable bytes are replaced and the file is
+still scanned, with a per-file error saying so.  Binary files are refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import tokenize
+
+from lineage.models import FileError
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes outside a UTF-16/32 BOM mean binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return b"\x00" in data[:65536]
+
+
+def decode_source(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
+    """Return (text, errors); text is None when the file is not text at all."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError as exc:
+            return None, (FileError(path, "decode", f"invalid UTF-16: {exc.reason}"),)
+    if looks_binary(data):
+        return None, (FileError(path, "decode", "binary file (NUL bytes), not scanned"),)
+    encoding = "utf-8"
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except (SyntaxError, LookupError):
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+        return text, (FileError(path, "decode", f"not valid {encoding}; undecodable bytes replaced"),)
+    return text.lstrip("\ufeff"), ()

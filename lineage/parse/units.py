@@ -1,0 +1,176 @@
+"""tree-sitter-python -> units (module body, classes, functions, methods) with their tokens.
+
+tree-sitter finds definitions, spans and docstrings (one query, run in C); the lexer gives
+the tokens; each token is owned by the innermost unit that contains it.  A nested
+definition leaves one placeholder token in its parent so that the parent keeps its shape.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
+
+from lineage.models import FileError, ParsedFile, Unit
+from lineage.parse.decode import decode_source
+from lineage.parse.lexer import lex
+
+_QUERY = "[(function_definition) (class_definition)] @def"
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> tuple[Parser, Query]:
+    import tree_sitter_python
+
+    language = Language(tree_sitter_python.language())
+    return Parser(language), Query(language, _QUERY)
+
+
+@dataclass(frozen=True)
+class _Def:
+    start_byte: int
+    end_byte: int
+    start_line: int
+    end_line: int
+    name: str
+    is_class: bool
+    bases: tuple[str, ...]
+    docstring: tuple[int, int] | None
+
+
+def _text(node: Node | None) -> str:
+    return (node.text or b"").decode("utf-8", "replace") if node is not None else ""
+
+
+def _docstring(body: Node | None) -> tuple[int, int] | None:
+    if body is None:
+        return None
+    first = next((c for c in body.named_children if c.type != "comment"), None)
+    if first is None or first.type != "expression_statement" or first.named_child_count != 1:
+        return None
+    value = first.named_children[0]
+    if value.type not in ("string", "concatenated_string"):
+        return None
+    return value.start_byte, value.end_byte
+
+
+def _definitions(root: Node) -> list[_Def]:
+    _, query = _grammar()
+    found = QueryCursor(query).captures(root).get("def", [])
+    defs = []
+    for node in found:
+        outer = node.parent if node.parent is not None and node.parent.type == "decorated_definition" else node
+        sup = node.child_by_field_name("superclasses")
+        is_class = node.type == "class_definition"
+        defs.append(
+            _Def(
+                outer.start_byte, outer.end_byte,
+                outer.start_point[0] + 1, outer.end_point[0] + 1,
+                _text(node.child_by_field_name("name")) or "?",
+                is_class,
+                tuple(_text(c) for c in sup.named_children) if (is_class and sup) else (),
+                _docstring(node.child_by_field_name("body")),
+            )
+        )
+    defs.sort(key=lambda d: (d.start_byte, -d.end_byte))
+    return defs
+
+
+def _nest(defs: list[_Def]) -> list[tuple[str, str, int]]:
+    """(qualname, kind, parent unit index) per definition; unit 0 is the module."""
+    out: list[tuple[str, str, int]] = []
+    stack: list[tuple[int, int]] = []  # (end_byte, unit index)
+    kinds = ["module"]
+    names = ["<module>"]
+    for i, d in enumerate(defs, start=1):
+        while stack and stack[-1][0] <= d.start_byte:
+            stack.pop()
+        parent = stack[-1][1] if stack else 0
+        kind = "class" if d.is_class else ("method" if kinds[parent] == "class" else "function")
+        qual = d.name if parent == 0 else f"{names[parent]}.{d.name}"
+        kinds.append(kind)
+        names.append(qual)
+        out.append((qual, kind, parent))
+        stack.append((d.end_byte, i))
+    return out
+
+
+def _syntax_check(text: str) -> str | None:
+    """Ask CPython's parser whether tree-sitter's error nodes are real syntax errors."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        return f"syntax error at line {exc.lineno}: {exc.msg}"
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return f"not parseable by CPython: {type(exc).__name__}"
+    return None
+
+
+def _units(
+    path: str, source: bytes, defs: list[_Def], docstrings: list[tuple[int, int]], last_line: int
+) -> tuple[Unit, ...]:
+    kinds, texts, starts = lex(source)
+    nested = _nest(defs)
+    n_units = len(defs) + 1
+    pos = np.asarray(starts, dtype=np.int64) * 2 + 1  # room for placeholders at even slots
+    owner = np.zeros(len(starts), dtype=np.int64)
+    keep = np.ones(len(starts), dtype=bool)
+    for i, d in enumerate(defs, start=1):  # parents first: children overwrite
+        lo, hi = np.searchsorted(pos, [d.start_byte * 2, d.end_byte * 2])
+        owner[lo:hi] = i
+    for a, b in docstrings:
+        lo, hi = np.searchsorted(pos, [a * 2, b * 2])
+        keep[lo:hi] = False
+    # placeholder tokens: one in the parent per nested definition
+    ph_pos = np.asarray([d.start_byte * 2 for d in defs], dtype=np.int64)
+    ph_owner = np.asarray([p for _, _, p in nested], dtype=np.int64)
+    all_kinds = kinds + ["<class>" if d.is_class else "<def>" for d in defs]
+    all_texts = texts + [q for q, _, _ in nested]
+    all_pos = np.concatenate([pos[keep], ph_pos])
+    all_owner = np.concatenate([owner[keep], ph_owner])
+    index = np.concatenate([np.flatnonzero(keep), np.arange(len(defs)) + len(kinds)])
+    order = np.lexsort((all_pos, all_owner))
+    newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
+    lines = np.searchsorted(newlines, all_pos // 2, side="right") + 1
+    bounds = np.searchsorted(all_owner[order], np.arange(n_units + 1))
+    spans = [(1, max(1, last_line))] + [(d.start_line, d.end_line) for d in defs]
+    meta = [("<module>", "module", ())] + [(q, k, d.bases) for (q, k, _), d in zip(nested, defs)]
+    units = []
+    for u in range(n_units):
+        sel = order[bounds[u]:bounds[u + 1]]
+        idx = index[sel].tolist()
+        units.append(
+            Unit(
+                path, meta[u][0], meta[u][1], spans[u][0], spans[u][1],
+                tuple(all_kinds[i] for i in idx), tuple(all_texts[i] for i in idx),
+                tuple(lines[sel].tolist()), meta[u][2],
+            )
+        )
+    return tuple(units)
+
+
+def parse_source(path: str, data: bytes) -> ParsedFile:
+    """Decode and parse one file; failures become FileErrors, never exceptions."""
+    sha = hashlib.sha256(data).hexdigest()
+    text, errors = decode_source(path, data)
+    if text is None:
+        return ParsedFile(path, "", sha, (), errors)
+    source = text.encode("utf-8", "surrogatepass")
+    parser, _ = _grammar()
+    tree = parser.parse(source)
+    if tree.root_node.has_error:
+        problem = _syntax_check(text)
+        if problem is not None:  # tree-sitter recovers from errors: the units are still scanned
+            errors = errors + (FileError(path, "parse", problem + "; scanned with error recovery"),)
+    defs = _definitions(tree.root_node)
+    module_doc = _docstring(tree.root_node)
+    docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
+    units = _units(path, source, defs, docstrings, text.count("\n") + 1)
+    return ParsedFile(path, text, sha, units, errors)

@@ -1,0 +1,60 @@
+"""ScanResult -> the versioned JSON report of DESIGN.md §4 (schema_version 1)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lineage.models import Finding, Match, ScanResult
+
+SCHEMA_VERSION = 1
+
+
+def match_dict(m: Match) -> dict[str, Any]:
+    r = m.ref
+    return {
+        "family": r.family, "org": r.org, "country": r.country, "licence": r.licence,
+        "weights_licence": r.weights_licence or None, "source": r.source, "path": r.path,
+        "unit": r.unit, "start_line": r.start_line, "end_line": r.end_line,
+        "first_seen": r.first_seen or None, "similarity": m.similarity, "containment": m.containment,
+        "ref_containment": m.ref_containment, "lexical": m.lexical, "rarity": m.rarity,
+        "regions": [
+            {"start_line": g.start_line, "end_line": g.end_line,
+             "ref_start_line": g.ref_start_line, "ref_end_line": g.ref_end_line}
+            for g in m.regions
+        ],
+    }
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": f.id, "kind": f.kind, "path": f.path, "start_line": f.start_line, "end_line": f.end_line,
+        "unit": f.unit, "role": f.role, "attribution": f.attribution, "severity": f.severity,
+        "matches": [match_dict(m) for m in f.matches], "explanation": f.explanation,
+    }
+    if f.details:
+        out["details"] = f.details
+    return out
+
+
+def report_dict(result: ScanResult) -> dict[str, Any]:
+    info = result.index
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "lineage", "version": result.tool_version},
+        "target": {"path": result.target, "revision": result.revision},
+        "index": {
+            "id": info.id, "path": info.path, "families": info.families, "files": info.files,
+            "units": info.units, "params": info.params,
+            "sources": [{"name": s.name, "kind": s.kind, "version": s.version, "sha256": s.sha256 or None,
+                         "url": s.url or None} for s in info.sources],
+        },
+        "config": result.config,
+        "findings": [finding_dict(f) for f in result.findings],
+        "errors": [{"path": e.path, "stage": e.stage, "reason": e.reason} for e in result.errors],
+        "summary": result.summary,
+    }
+
+
+def format_json(result: ScanResult) -> str:
+    return json.dumps(report_dict(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

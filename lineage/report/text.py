@@ -1,0 +1,37 @@
+"""ScanResult -> a short terminal report: one block per finding, then the summary."""
+
+from __future__ import annotations
+
+from lineage.models import ScanResult
+
+_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+def format_text(result: ScanResult, *, show_info: bool = False) -> str:
+    lines = [f"lineage {result.tool_version}: {result.target}"
+             + (f" @ {result.revision[:12]}" if result.revision else ""),
+             f"index {result.index.id}: {result.index.families} families, {result.index.files} files, "
+             f"{result.index.units} units", ""]
+    shown = [f for f in result.findings if show_info or f.severity != "info"]
+    for f in sorted(shown, key=lambda f: (_ORDER.get(f.severity, 9), f.path, f.start_line)):
+        tags = ", ".join(t for t in (f.kind, f.role, f.attribution) if t)
+        lines.append(f"[{f.severity.upper()}] {f.path}:{f.start_line}-{f.end_line} {f.unit} ({tags})")
+        for m in f.matches[:3]:
+            r = m.ref
+            lines.append(f"    {m.similarity:.2f}  {r.family} ({r.org}, {r.country or '?'})  "
+                         f"{r.path}:{r.start_line}-{r.end_line} {r.unit}  [{r.source}]")
+        lines.append(f"    {f.explanation}")
+        lines.append("")
+    hidden = len(result.findings) - len(shown)
+    s = result.summary
+    lines.append(f"{result.files_scanned} files, {result.units_scanned} units scanned; "
+                 f"{len(result.findings)} findings ({', '.join(f'{k} {v}' for k, v in s.get('by_severity', {}).items()) or 'none'})"
+                 + (f"; {hidden} info findings hidden (--show-info)" if hidden else ""))
+    for fam, row in list(s.get("by_family", {}).items())[:15]:
+        lines.append(f"  {fam:40s} {row.get('org', ''):22s} {row.get('country', ''):3s} "
+                     f"{row['findings']:4d} findings {row['lines']:6d} lines")
+    if result.errors:
+        lines.append(f"{len(result.errors)} files with problems:")
+        lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])
+    lines.append(s.get("limits", ""))
+    return "\n".join(lines) + "\n"

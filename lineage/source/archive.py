@@ -1,0 +1,271 @@
+"""Read wheel, zip and tar members in memory, never extracting anything to disk.
+
+Archives are hostile input: absolute or ``..`` member paths, links, device members,
+oversized members and decompression bombs are refused per member as ``FileError``.
+Member data is read in chunks and counted, so a lying header cannot make us read more
+than the caps.  A corrupt archive, one past ``max_total_bytes`` or ``max_members``, or a
+tar stream whose compression ratio marks it as a bomb raises ``FetchError``: a tar must
+be decompressed from end to end, so its caps apply to the whole stream.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import re
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, cast
+
+from lineage.errors import FetchError
+from lineage.models import FileError, SourceFile
+from lineage.source.walk import cap_reason
+
+ZIP_SUFFIXES = (".whl", ".zip", ".egg")
+TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+ARCHIVE_SUFFIXES = ZIP_SUFFIXES + TAR_SUFFIXES
+_CHUNK = 1 << 16
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CORRUPT = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError)
+
+
+def is_archive_name(path: str | Path) -> bool:
+    """True when the file name has a suffix ``read_archive`` understands."""
+    return str(path).lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def safe_member_path(name: str) -> str | None:
+    """The member name as a relative POSIX path, or None if absolute or escaping."""
+    posix = name.replace("\\", "/")
+    if posix.startswith("/") or _DRIVE.match(posix):
+        return None
+    parts = [p for p in posix.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+@dataclass
+class _Budget:
+    """Caps shared by every member of one archive."""
+
+    source: str
+    include: Callable[[str], bool] | None
+    max_member_bytes: int
+    max_total_bytes: int
+    max_members: int
+    max_ratio: float
+    ratio_floor: int
+    total: int = 0
+    members: int = 0
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    errors: list[FileError] = field(default_factory=list)
+
+    def count_member(self) -> None:
+        self.members += 1
+        if self.members > self.max_members:
+            raise FetchError(f"archive has more than {self.max_members} members", source=self.source)
+
+    def admit(self, name: str) -> str | None:
+        """Normalise a member name and apply ``include``; report unsafe names."""
+        candidate = name.replace("\\", "/")
+        if self.include is not None and not self.include(candidate):
+            return None
+        path = safe_member_path(name)
+        if path is None:
+            kind = "absolute" if candidate.startswith("/") or _DRIVE.match(candidate) else "escaping"
+            self.refuse(candidate, f"unsafe member path ({kind}) refused")
+        elif path in self.files:
+            self.refuse(path, "duplicate archive member ignored")
+            path = None
+        return path
+
+    def refuse(self, path: str, reason: str) -> None:
+        self.errors.append(FileError(path, "read", reason))
+
+    def expanded(self, total: int, packed: int | None = None) -> None:
+        """Record the bytes decompressed so far; raise past the total cap or as a bomb."""
+        self.total = total
+        if total > self.max_total_bytes:
+            raise FetchError(
+                f"archive expands past the {self.max_total_bytes}-byte total cap", source=self.source
+            )
+        if packed is not None and self.is_bomb(total, packed):
+            raise FetchError(f"decompression bomb: ratio over {self.max_ratio:g}", source=self.source)
+
+    def read(self, path: str, stream: IO[bytes], declared: int, packed: int | None) -> None:
+        """Read one member in chunks, stopping at its declared size or the caps.
+
+        ``packed`` is the member's compressed size (zip); None when the caller counts the
+        bytes as they are decompressed (tar).
+        """
+        chunks: list[bytes] = []
+        got = 0
+        while chunk := stream.read(_CHUNK):
+            got += len(chunk)
+            if packed is not None:
+                self.expanded(self.total + len(chunk))
+            if got > declared:
+                return self.refuse(path, f"member larger than its declared {declared} bytes")
+            if got > self.max_member_bytes:
+                return self.refuse(path, cap_reason(got, self.max_member_bytes))
+            if packed is not None and self.is_bomb(got, packed):
+                return self.refuse(path, self.bomb_reason)
+            chunks.append(chunk)
+        self.files[path] = SourceFile(path, b"".join(chunks))
+
+    def is_bomb(self, expanded: int, packed: int) -> bool:
+        return expanded > self.ratio_floor and expanded > self.max_ratio * max(packed, 1)
+
+    @property
+    def bomb_reason(self) -> str:
+        return f"decompression bomb: ratio over {self.max_ratio:g}"
+
+
+def _read_zip(path: Path, budget: _Budget) -> None:
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            budget.count_member()
+            if info.is_dir() or (name := budget.admit(info.filename)) is None:
+                continue
+            # Only Unix-made entries carry a file type; writers that store permission bits
+            # alone (type 0) are plain files.
+            kind_bits = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
+            if kind_bits and kind_bits != stat.S_IFREG:
+                kind = "symlink" if kind_bits == stat.S_IFLNK else "special file"
+                budget.refuse(name, f"{kind} member refused")
+            elif info.file_size > budget.max_member_bytes:
+                budget.refuse(name, cap_reason(info.file_size, budget.max_member_bytes))
+            elif budget.is_bomb(info.file_size, info.compress_size):
+                budget.refuse(name, budget.bomb_reason)
+            else:
+                try:
+                    with archive.open(info) as stream:
+                        budget.read(name, stream, info.file_size, info.compress_size)
+                except (*_CORRUPT, RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
+                    budget.refuse(name, f"corrupt or unsupported member: {exc}")
+
+
+class _CountingReader:
+    """Counts the compressed bytes consumed, so the real expansion ratio is known."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.count = raw, 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        return data
+
+
+class _TarStream:
+    """The decompressed tar bytes, checked against the caps as they are produced.
+
+    It keeps the last few records so the block where tarfile stopped can be inspected:
+    tarfile ends silently on a truncated or corrupt header, a clean archive ends on zeros.
+    """
+
+    _KEEP = 1 << 16
+
+    def __init__(self, stream: IO[bytes], packed: _CountingReader, budget: _Budget) -> None:
+        self.stream, self.packed, self.budget = stream, packed, budget
+        self.pos, self.tail = 0, bytearray()
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self.stream.read(size)
+        self.pos += len(data)
+        self.budget.expanded(self.pos, self.packed.count)
+        self.tail += data
+        if len(self.tail) > self._KEEP:
+            del self.tail[: -self._KEEP]
+        return data
+
+    def ended_cleanly(self, offset: int) -> bool:
+        start = self.pos - len(self.tail)
+        block = bytes(self.tail[offset - start : offset - start + 512]) if offset >= start else b""
+        return len(block) == 512 and not any(block)
+
+    def drain(self) -> None:
+        """Read to the end so the decompressor verifies its checksum and end marker."""
+        while self.read(_CHUNK):
+            continue
+
+
+def _decompressed(counter: _CountingReader, magic: bytes) -> IO[bytes]:
+    packed = cast(IO[bytes], counter)
+    if magic.startswith(b"\x1f\x8b"):
+        return cast(IO[bytes], gzip.GzipFile(fileobj=packed, mode="rb"))
+    if magic.startswith(b"BZh"):
+        return cast(IO[bytes], bz2.BZ2File(packed))
+    if magic.startswith(b"\xfd7zXZ\x00"):
+        return cast(IO[bytes], lzma.LZMAFile(packed))
+    return packed
+
+
+def _read_tar(path: Path, budget: _Budget) -> None:
+    with path.open("rb") as raw:
+        magic = raw.read(6)
+        raw.seek(0)
+        counter = _CountingReader(raw)
+        stream = _TarStream(_decompressed(counter, magic), counter, budget)
+        # Stream mode: one pass, no seeking, so every byte is decompressed exactly once.
+        with tarfile.open(fileobj=stream, mode="r|") as archive:  # type: ignore[call-overload]
+            for member in archive:
+                budget.count_member()
+                if member.isdir() or (name := budget.admit(member.name)) is None:
+                    continue
+                if member.issym() or member.islnk():
+                    budget.refuse(name, f"{'symlink' if member.issym() else 'hard link'} member refused")
+                elif not member.isreg() or member.issparse():
+                    budget.refuse(name, "special file member refused")
+                elif member.size > budget.max_member_bytes:
+                    budget.refuse(name, cap_reason(member.size, budget.max_member_bytes))
+                elif data := archive.extractfile(member):
+                    budget.read(name, data, member.size, None)
+            if not stream.ended_cleanly(archive.offset):
+                raise FetchError(
+                    f"truncated or corrupt tar stream at byte {archive.offset}", source=budget.source
+                )
+            stream.drain()
+
+
+def read_archive(
+    path: str | Path,
+    *,
+    include: Callable[[str], bool] | None = None,
+    max_member_bytes: int = 2_000_000,
+    max_total_bytes: int = 2_000_000_000,
+    max_members: int = 200_000,
+    max_ratio: float = 200.0,
+    ratio_floor: int = 8 << 20,
+) -> tuple[list[SourceFile], list[FileError]]:
+    """Read the members of a zip/wheel/tar archive that ``include`` accepts, in memory.
+
+    ``include`` sees the member name with POSIX separators.  The ratio check applies once
+    a member (zip) or the stream (tar) has expanded past ``ratio_floor`` bytes.
+    """
+    archive_path = Path(path)
+    source = str(archive_path)
+    budget = _Budget(source, include, max_member_bytes, max_total_bytes, max_members, max_ratio, ratio_floor)
+    lower = archive_path.name.lower()
+    try:
+        is_zip = (
+            lower.endswith(ZIP_SUFFIXES) or not lower.endswith(TAR_SUFFIXES) and zipfile.is_zipfile(source)
+        )
+        if is_zip:
+            _read_zip(archive_path, budget)
+        else:
+            _read_tar(archive_path, budget)
+    except FileNotFoundError:
+        raise FetchError("no such archive", source=source) from None
+    except _CORRUPT as exc:
+        raise FetchError(f"corrupt or unreadable archive: {exc}", source=source) from None
+    return sorted(budget.files.values(), key=lambda f: f.path), sorted(
+        budget.errors, key=lambda e: (e.path, e.stage, e.reason)
+    )

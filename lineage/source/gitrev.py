@@ -1,0 +1,186 @@
+"""Read files straight from a git object store: a committed revision or the staged index.
+
+Nothing is checked out and no working-tree command runs, so a scanned repository's
+hooks, filters and fsmonitor settings never execute.  Blobs are read through gitpython's
+object database; symlink blobs and submodule entries are skipped, Git LFS pointers are
+reported because their content is not in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+
+import git
+from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from lineage.errors import SourceError
+from lineage.models import FileError, SourceFile
+from lineage.source.walk import cap_reason, finish_file, is_excluded_dir, wanted
+
+LFS_PREFIX = b"version https://git-lfs.github.com/spec/"
+LFS_REASON = "git LFS pointer, content not in the repository"
+_LINK_MODE = 0o120000
+_GITLINK_MODE = 0o160000
+_FORMAT_MASK = 0o170000
+_BAD_REV = re.compile(r"[\x00-\x20\x7f]")
+
+
+def open_repository(repo: str | Path) -> git.Repo:
+    """Open a bare or non-bare repository at exactly ``repo``; ``SourceError`` otherwise."""
+    where = str(repo)
+    try:
+        repository = git.Repo(where)
+        # A partial clone would fetch missing blobs from its remote; never go online here.
+        repository.git.update_environment(GIT_NO_LAZY_FETCH="1", GIT_TERMINAL_PROMPT="0")
+        return repository
+    except NoSuchPathError:
+        raise SourceError("no such path", source=where) from None
+    except InvalidGitRepositoryError:
+        raise SourceError("not a git repository", source=where) from None
+    except (GitCommandError, OSError, ValueError) as exc:
+        raise SourceError(f"cannot open git repository: {exc}", source=where) from None
+
+
+def check_revision(rev: str, *, source: str = "") -> None:
+    """Refuse revisions that could be read as options or smuggle control characters."""
+    if not rev:
+        raise SourceError("empty git revision", source=source)
+    if rev.startswith("-"):
+        raise SourceError(f"refusing git revision starting with '-': {rev!r}", source=source)
+    if _BAD_REV.search(rev):
+        raise SourceError(f"git revision contains whitespace or control characters: {rev!r}", source=source)
+
+
+def resolve_commit(repository: git.Repo, rev: str, *, source: str = "") -> git.Commit:
+    """Resolve ``rev`` (any git revision syntax) to a commit, or raise ``SourceError``."""
+    check_revision(rev, source=source)
+    try:
+        sha = repository.git.rev_parse("--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        return repository.commit(sha.strip())
+    except (GitCommandError, ValueError, git.BadName, git.BadObject):
+        raise SourceError(f"unknown git revision or not a commit: {rev!r}", source=source) from None
+
+
+def _blob_result(repository: git.Repo, binsha: bytes, path: str, max_bytes: int) -> SourceFile | FileError:
+    """Size-check a blob through the object header, then read it; LFS pointers reported."""
+    try:
+        size = repository.odb.info(binsha).size
+        if size > max_bytes:
+            return FileError(path, "read", cap_reason(size, max_bytes))
+        data = repository.odb.stream(binsha).read()
+    except (GitCommandError, ValueError, OSError) as exc:
+        return FileError(path, "read", f"cannot read blob: {exc}")
+    if data.startswith(LFS_PREFIX):
+        return FileError(path, "read", LFS_REASON)
+    return finish_file(path, data)
+
+
+def _collect(results: list[SourceFile | FileError]) -> tuple[list[SourceFile], list[FileError]]:
+    files = sorted((r for r in results if isinstance(r, SourceFile)), key=lambda f: f.path)
+    errors = sorted(
+        (r for r in results if isinstance(r, FileError)), key=lambda e: (e.path, e.stage, e.reason)
+    )
+    return files, errors
+
+
+def read_revision(
+    repo: str | Path,
+    rev: str,
+    *,
+    max_bytes: int = 2_000_000,
+    suffixes: tuple[str, ...] = (".py",),
+) -> tuple[list[SourceFile], list[FileError], str]:
+    """Read every wanted blob of ``rev`` from the object store; return files, errors, sha."""
+    where = str(repo)
+    repository = open_repository(repo)
+    try:
+        commit = resolve_commit(repository, rev, source=where)
+        results: list[SourceFile | FileError] = []
+
+        def prune(item: object, depth: int) -> bool:
+            return isinstance(item, git.Tree) and is_excluded_dir(PurePosixPath(item.path).name)
+
+        try:
+            for item in commit.tree.traverse(prune=prune):
+                if not isinstance(item, git.Blob) or not wanted(str(item.path), suffixes):
+                    continue  # trees, and submodules (gitlinks: no content here)
+                if item.mode & _FORMAT_MASK == _LINK_MODE:
+                    continue
+                results.append(_blob_result(repository, item.binsha, str(item.path), max_bytes))
+        except (GitCommandError, ValueError, OSError) as exc:
+            raise SourceError(f"cannot read tree of {rev!r}: {exc}", source=where) from None
+        files, errors = _collect(results)
+        return files, errors, commit.hexsha
+    finally:
+        repository.close()
+
+
+def _staged_entries(repository: git.Repo, where: str, index_file: str | None) -> list[tuple[str, int, bytes]]:
+    """(path, mode, binsha) for every stage-0 index entry, with a fallback for index v4."""
+    try:
+        index = git.IndexFile(repository, index_file) if index_file else repository.index
+        return [
+            (str(path), entry.mode, entry.binsha)
+            for (path, stage), entry in index.entries.items()
+            if stage == 0
+        ]
+    except AssertionError:  # gitpython reads index versions 1-3 only
+        pass
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"cannot read the git index: {exc}", source=where) from None
+    try:
+        env = {"GIT_INDEX_FILE": index_file} if index_file else {}
+        with repository.git.custom_environment(**env):
+            out = repository.git.ls_files("--stage", "-z")
+    except GitCommandError as exc:
+        raise SourceError(f"cannot read the git index: {exc.stderr.strip()}", source=where) from None
+    entries: list[tuple[str, int, bytes]] = []
+    for record in out.split("\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition("\t")
+        mode, sha, stage = meta.split()
+        if stage == "0":
+            entries.append((path, int(mode, 8), bytes.fromhex(sha)))
+    return entries
+
+
+def read_staged(
+    repo: str | Path,
+    *,
+    max_bytes: int = 2_000_000,
+    suffixes: tuple[str, ...] = (".py",),
+    paths: Sequence[str] | None = None,
+    index_file: str | Path | None = None,
+) -> tuple[list[SourceFile], list[FileError]]:
+    """Read the staged (index) content of wanted files, optionally only ``paths``.
+
+    Without ``paths`` the same directories as a tree walk are skipped; named paths
+    (what a pre-commit hook passes) are always read.  ``index_file`` defaults to
+    ``$GIT_INDEX_FILE``, which git sets for hooks during ``git commit <paths>``.
+    """
+    where = str(repo)
+    repository = open_repository(repo)
+    try:
+        if repository.bare:
+            raise SourceError("a bare repository has no index", source=where)
+        chosen = index_file or os.environ.get("GIT_INDEX_FILE") or None
+        index_path = os.path.abspath(chosen) if chosen else None
+        if index_path and not os.path.isfile(index_path):
+            raise SourceError(f"no such index file: {index_path}", source=where)
+        only = None if paths is None else {PurePosixPath(p.replace("\\", "/")).as_posix() for p in paths}
+        results: list[SourceFile | FileError] = []
+        for path, mode, binsha in _staged_entries(repository, where, index_path):
+            if only is not None and path not in only:
+                continue
+            if only is None and any(is_excluded_dir(part) for part in path.split("/")[:-1]):
+                continue  # explicitly named paths are read even inside build/ or venv/
+            if not wanted(path, suffixes) or mode & _FORMAT_MASK in (_LINK_MODE, _GITLINK_MODE):
+                continue
+            results.append(_blob_result(repository, binsha, path, max_bytes))
+        return _collect(results)
+    finally:
+        repository.close()

@@ -1,0 +1,118 @@
+"""Turn a user's target spec into files in memory, plus what a third party needs to redo it.
+
+Accepted specs, tried in this order: an existing directory; an existing file (one source
+file, or an archive); ``name==version`` (a PyPI artefact); ``PATH@REV`` with PATH a local
+git repository; ``URL@REV`` with URL a git URL.  The spec is split on its last ``@``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lineage.errors import SourceError
+from lineage.models import FileError, SourceFile
+from lineage.source.archive import is_archive_name, read_archive
+from lineage.source.fetch import fetch_git, fetch_pypi, file_sha256, is_git_url
+from lineage.source.gitrev import open_repository, read_revision
+from lineage.source.walk import finish_file, read_single_file, walk_directory, wanted
+
+_PYPI = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9][A-Za-z0-9.!+_-]*)$")
+
+
+@dataclass(frozen=True)
+class LoadedTarget:
+    """Files of one target, its per-file errors, and a reproducible description of it."""
+
+    files: tuple[SourceFile, ...]
+    errors: tuple[FileError, ...]
+    root: str
+    revision: str | None
+    description: str
+    inputs: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+def _from_archive(
+    path: Path, max_bytes: int, suffixes: tuple[str, ...]
+) -> tuple[list[SourceFile], list[FileError]]:
+    """Read an archive's wanted members; notebooks converted like everywhere else."""
+    files, errors = read_archive(
+        path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes
+    )
+    finished: list[SourceFile] = []
+    for item in (finish_file(f.path, f.data) for f in files):
+        if isinstance(item, SourceFile):
+            finished.append(item)
+        else:
+            errors.append(item)
+    return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason))
+
+
+def _is_repository(path: str) -> bool:
+    try:
+        open_repository(path).close()
+    except SourceError:
+        return False
+    return True
+
+
+def _build(
+    files: list[SourceFile], errors: list[FileError], root: str, revision: str | None, description: str,
+    inputs: dict[str, Any],
+) -> LoadedTarget:  # fmt: skip
+    return LoadedTarget(tuple(files), tuple(errors), root, revision, description, inputs)
+
+
+def load_target(
+    spec: str,
+    *,
+    max_bytes: int = 2_000_000,
+    suffixes: tuple[str, ...] = (".py",),
+    cache: Path | None = None,
+    index_args: Sequence[str] = (),
+) -> LoadedTarget:
+    """Load ``spec`` (directory, file, archive, PATH@REV, URL@REV or name==version)."""
+    if not spec or spec != spec.strip() or any(ord(c) < 32 for c in spec):
+        raise SourceError(f"invalid target {spec!r}")
+    if os.path.isdir(spec):
+        root = os.path.abspath(spec)
+        files, errors = walk_directory(spec, max_bytes=max_bytes, suffixes=suffixes)
+        return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root})
+    if os.path.exists(spec):
+        root = os.path.abspath(spec)
+        if not os.path.isfile(spec):
+            raise SourceError("not a regular file, directory or archive", source=spec)
+        inputs = {"kind": "file", "path": root, "sha256": file_sha256(Path(spec))}
+        if is_archive_name(spec):
+            files, errors = _from_archive(Path(spec), max_bytes, suffixes)
+            return _build(files, errors, root, None, f"archive {root}", {**inputs, "kind": "archive"})
+        if not wanted(spec, suffixes):
+            raise SourceError(f"not a directory, archive or {'/'.join(suffixes)} file", source=spec)
+        files, errors = read_single_file(spec, max_bytes=max_bytes)
+        return _build(files, errors, root, None, f"file {root}", inputs)
+    pypi = _PYPI.match(spec)
+    if pypi:
+        name, version = pypi.groups()
+        artefact = fetch_pypi(name, version, sha256=None, cache=cache, index_args=index_args)
+        files, errors = _from_archive(artefact, max_bytes, suffixes)
+        inputs = {"kind": "pypi", "name": name, "version": version, "filename": artefact.name,
+                  "sha256": file_sha256(artefact), "path": str(artefact)}  # fmt: skip
+        return _build(files, errors, spec, None, f"PyPI {spec} ({artefact.name})", inputs)
+    left, at, rev = spec.rpartition("@")
+    if at and left and os.path.isdir(left):
+        if not _is_repository(left):
+            raise SourceError(f"not a git repository, so {rev!r} cannot be a revision", source=left)
+        root = os.path.abspath(left)
+        files, errors, sha = read_revision(left, rev, max_bytes=max_bytes, suffixes=suffixes)
+        inputs = {"kind": "git", "path": root, "rev": rev, "commit": sha}
+        return _build(files, errors, root, sha, f"git {root}@{rev} ({sha[:12]})", inputs)
+    if at and left and is_git_url(left):
+        repo_path, sha = fetch_git(left, rev, cache=cache)
+        files, errors, sha = read_revision(repo_path, sha, max_bytes=max_bytes, suffixes=suffixes)
+        inputs = {"kind": "git", "url": left, "rev": rev, "commit": sha}
+        return _build(files, errors, left, sha, f"git {left}@{rev} ({sha[:12]})", inputs)
+    raise SourceError(f"cannot use target {spec!r}: not an existing path, PATH@REV, URL@REV or name==version")

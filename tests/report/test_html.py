@@ -1,0 +1,202 @@
+"""HTML report: escaping, self-containment and content, then the page in headless Chromium.
+
+The browser tests open the rendered file from disk, check that it logs no console error,
+drive the filters and read back which rows are visible, check the side-by-side lines, and
+leave ``tests/artifacts/report.png`` (and the page itself) for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lineage.models import ScanResult
+from lineage.report.html import WEIGHTS_CAVEAT, csp_hash, format_html
+
+HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+Maker = Callable[..., ScanResult]
+Texts = dict[str, str]
+RefTexts = dict[tuple[str, str], str]
+
+
+@pytest.fixture
+def page_html(result: ScanResult, sources: Texts, references: RefTexts) -> str:
+    return format_html(result, sources=sources, references=references)
+
+
+def test_template_ships_as_package_data() -> None:
+    template = resources.files("lineage.report").joinpath("templates", "report.html.j2")
+    assert template.is_file()
+
+
+def test_hostile_code_is_escaped(page_html: str) -> None:
+    assert HOSTILE not in page_html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page_html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page_html
+    assert page_html.count("<script") == 1 and page_html.count("</script>") == 1
+    assert "<img" not in page_html
+
+
+def test_page_is_self_contained(page_html: str) -> None:
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page_html, re.I)
+    assert "@import" not in page_html and "url(" not in page_html
+    assert "default-src 'none'" in page_html
+
+
+def test_csp_pins_the_inline_script_and_style(page_html: str) -> None:
+    script = re.search(r"<script>(.*?)</script>", page_html, re.S)
+    style = re.search(r"<style>(.*?)</style>", page_html, re.S)
+    assert script and style
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page_html)
+    assert csp
+    policy = csp.group(1).replace("&#39;", "'")
+    assert f"script-src {csp_hash(script.group(1))}" in policy
+    assert f"style-src {csp_hash(style.group(1))}" in policy
+
+
+def test_plain_language_summary(page_html: str) -> None:
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page_html))
+    assert "compares the code in /work/solar (revision abc123), 12 files and 140 code units" in text
+    assert "reference index idx-2026-11" in text
+    assert "It found 6 findings: 1 high, 2 medium, 1 low, 2 info." in text
+    assert WEIGHTS_CAVEAT.replace("'", "&#39;") in page_html
+    assert "vllm 0.33.0; transformers 5.23.0" in text
+
+
+def test_charts_use_summary_and_fall_back_to_findings(page_html: str) -> None:
+    for label in ("vllm:glm4_moe", "core-architecture", "CN", "KR", "FR", "US"):
+        assert f'data-bar="{label}"' in page_html  # family/role from summary, country derived
+    assert "<svg" in page_html
+
+
+def test_filters_offer_every_value(page_html: str) -> None:
+    for key, values in {
+        "severity": ["high", "medium", "low", "info"],
+        "role": ["boilerplate", "common-idiom", "core-architecture", "inference-glue", "-"],
+        "country": ["CN", "FR", "KR", "US", "-"],
+        "attribution": ["declared", "none-needed", "removed", "replaced", "retained", "-"],
+    }.items():
+        select = re.search(rf'<select data-filter="{key}".*?</select>', page_html, re.S)
+        assert select, key
+        assert re.findall(r'<option value="([^"]*)"', select.group(0)) == ["", *values]
+
+
+def test_side_by_side_and_notices(page_html: str) -> None:
+    assert '<tr data-line="12" class="hl r0" data-region="0"><td class="ln">12</td><td class="src">    scan_12 = layer(12)</td></tr>' in page_html
+    assert '<tr data-line="60" class="hl r1" data-region="1"><td class="ln">60</td><td class="src">    ref_60 = layer(60)</td></tr>' in page_html
+    assert "# Copyright 2025 Zhipu AI" in page_html and "# Copyright 2026 Upstage" in page_html
+
+
+def test_missing_texts_show_line_ranges(result: ScanResult) -> None:
+    page = format_html(result)
+    assert "only lines 10-30 are known" in page and "only lines 35-70 are known" in page
+    assert 'data-line="12"' not in page
+
+
+def test_empty_and_odd_results_render(make_result: Maker) -> None:
+    page = format_html(make_result(findings=(), errors=(), summary={"by_family": "not a mapping"}))
+    assert "no findings" in page and "<table class=\"findings\"" not in page
+    odd = format_html(make_result(summary={"by_role": {"x": 3, "y": {"lines": "?"}}}))
+    assert 'data-bar="x"' in odd
+
+
+# --- in the browser -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loaded(
+    browser: Any, artifacts: Path, result: ScanResult, sources: Texts, references: RefTexts
+) -> Any:
+    path = artifacts / "report.html"
+    path.write_text(format_html(result, sources=sources, references=references), "utf-8")
+    browser.goto(path.as_uri())
+    return browser
+
+
+VISIBLE_ROWS = ("Array.from(document.querySelectorAll('table.findings tr[data-finding]'))"
+                ".filter(function(r){return r.offsetParent!==null;})"
+                ".map(function(r){return Number(r.getAttribute('data-finding'));})")
+
+
+def _filter(page: Any, **wanted: str) -> list[int]:
+    for key in ("severity", "role", "country", "attribution"):
+        value = wanted.get(key, "")
+        page.js(f"(function(){{var s=document.getElementById('filter-{key}');s.value={value!r};"
+                "s.dispatchEvent(new Event('change',{bubbles:true}));}())")
+    rows: list[int] = page.js(VISIBLE_ROWS)
+    return rows
+
+
+def test_page_loads_cleanly(loaded: Any) -> None:
+    assert loaded.problems() == []
+    assert loaded.js("document.documentElement.classList.contains('js')")
+    assert loaded.js("document.images.length") == 0
+    assert loaded.js("document.scripts.length") == 1
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4, 5, 6]
+
+
+def test_filters_change_visible_rows(loaded: Any) -> None:
+    assert _filter(loaded, severity="medium") == [2, 5]
+    assert _filter(loaded, country="CN") == [1, 5]
+    assert _filter(loaded, role="-") == [3]
+    assert _filter(loaded, country="CN", attribution="removed") == [1]
+    assert _filter(loaded, role="core-architecture", severity="medium") == [5]
+    assert loaded.js("document.getElementById('shown-count').textContent") == "1"
+    assert loaded.js("document.getElementById('finding-1').offsetParent === null")
+    assert _filter(loaded, severity="info", country="CN") == []
+    assert loaded.js("document.getElementById('no-rows').offsetParent !== null")
+    loaded.click("#reset-filters")
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4, 5, 6]
+    assert loaded.js("document.getElementById('no-rows').offsetParent === null")
+    assert loaded.problems() == []
+
+
+def test_filters_answer_the_keyboard(loaded: Any) -> None:
+    _filter(loaded)
+    loaded.key("#filter-severity", "ArrowDown", 40)  # All -> high
+    assert loaded.js("document.getElementById('filter-severity').value") == "high"
+    assert loaded.js(VISIBLE_ROWS) == [1]
+    loaded.key("#filter-severity", "ArrowDown", 40)  # high -> medium
+    assert loaded.js(VISIBLE_ROWS) == [2, 5]
+    loaded.click("#reset-filters")
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4, 5, 6]
+
+
+def _pane(page: Any, side: str) -> dict[str, Any]:
+    pane: dict[str, Any] = page.js(
+        "(function(){var p=document.querySelector('#finding-1 [data-match=\"1\"] "
+        f".pane[data-side=\"{side}\"]');var rows=Array.from(p.querySelectorAll('tr[data-line]'));"
+        "return {lines: rows.map(function(r){return Number(r.dataset.line);}),"
+        "hl: rows.filter(function(r){return r.classList.contains('hl');})"
+        ".map(function(r){return [Number(r.dataset.line), r.dataset.region,"
+        " getComputedStyle(r).backgroundColor];}),"
+        "text: rows.map(function(r){return r.querySelector('.src').textContent;}),"
+        "width: p.getBoundingClientRect().width, left: p.getBoundingClientRect().left};}())")
+    return pane
+
+
+def test_side_by_side_shows_the_right_lines(loaded: Any) -> None:
+    scanned, reference = _pane(loaded, "scanned"), _pane(loaded, "reference")
+    assert scanned["lines"] == list(range(10, 31)) and reference["lines"] == list(range(35, 71))
+    assert [h[0] for h in scanned["hl"]] == [*range(12, 19), *range(22, 26)]
+    assert [h[0] for h in reference["hl"]] == [*range(40, 47), *range(60, 64)]
+    assert scanned["text"][2] == "    scan_12 = layer(12)" and reference["text"][5] == "    ref_40 = layer(40)"
+    colour = {region: bg for _, region, bg in scanned["hl"]}
+    assert colour == {region: bg for _, region, bg in reference["hl"]} and len(set(colour.values())) == 2
+    assert scanned["width"] > 300 and reference["left"] > scanned["left"] + scanned["width"] - 1
+    hostile = loaded.js("document.querySelector('#finding-2 tr[data-line=\"8\"] .src').textContent")
+    assert hostile == f'html = "{HOSTILE}"'
+
+
+def test_screenshot_for_people(loaded: Any, artifacts: Path) -> None:
+    loaded.js("window.scrollTo(0, 0)")
+    shot, full = artifacts / "report.png", artifacts / "report-full.png"
+    loaded.screenshot(shot, max_height=2000)  # summary, charts, table, first evidence
+    loaded.screenshot(full)
+    assert shot.stat().st_size > 20_000 and full.stat().st_size > shot.stat().st_size
+    assert loaded.problems() == []
