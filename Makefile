@@ -6,7 +6,9 @@ LINEAGE := $(VENV)/bin/lineage
 STAMP  := $(VENV)/.installed
 # default index: built once from corpora/default.toml into the user cache
 INDEX  ?= $(shell $(PYTHON) -c "import os;print(os.environ.get('LINEAGE_INDEX') or os.path.join(os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),'lineage','default.lineage'))")
-TARGET ?=
+# a real public code base, fetched at run time: model code adapted from transformers
+DEMO   ?= flash-linear-attention==0.6.0
+TARGET ?= $(DEMO)
 FORMAT ?= text
 
 .PHONY: install scan index test bench clean
@@ -24,7 +26,7 @@ index: $(STAMP)
 
 # Without TARGET: scan a real public code base fetched at run time (a pinned PyPI package).
 scan: index
-	$(LINEAGE) scan $(if $(TARGET),"$(TARGET)",--demo) --index "$(INDEX)" --format $(FORMAT)  --exit-zero
+	$(LINEAGE) scan "$(TARGET)" --index "$(INDEX)" --format $(FORMAT) --exit-zero
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -162,6 +162,33 @@ def _family_row(manifest: Manifest, fam: Family) -> dict[str, Any]:
     }
 
 
+def index_from_files(
+    files: Sequence[SourceFile],
+    *,
+    family: str,
+    source: str,
+    org: str = "",
+    country: str = "",
+    licence: str = "",
+    params: FingerprintParams | None = None,
+    workers: int = 1,
+    pinned: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`."""
+    params = params or FingerprintParams()
+    acc = _new_acc()
+    acc.families.append({
+        "name": family, "source": source, "source_label": source, "org": org, "country": country,
+        "licence": licence, "weights_licence": "", "first_seen": "", "lineage": [],
+    })
+    for cf in compact_all(sorted(files, key=lambda f: f.path), params, workers=workers):
+        _add_file(acc, cf, 0, 0)
+    arrays = _arrays(acc, params)
+    header = {"tool_version": __version__, "params": params.to_dict(), "format": 1, "id": "in-memory",
+              "sources": [dict(pinned or {}, name=source)]}
+    return header, arrays
+
+
 def build_index(
     manifests: Sequence[Manifest],
     out: Path,

@@ -117,7 +117,13 @@ class EmbeddedIndex:
 def load_embedded(path: str | Path, expected: FingerprintParams | None = None) -> EmbeddedIndex:
     """Load and check an index; a parameter mismatch is refused with the differences."""
     header, arrays = read_index(Path(path))
-    src = str(path)
+    return from_arrays(str(path), header, arrays, expected)
+
+
+def from_arrays(
+    src: str, header: dict[str, Any], arrays: dict[str, np.ndarray], expected: FingerprintParams | None = None
+) -> EmbeddedIndex:
+    """Check arrays from any store (file, Redis, memory) and wrap them as an index."""
     missing = [k for k in _REQUIRED if k not in arrays]
     if missing:
         raise IndexError_(f"index lacks arrays {missing}: corrupt or from another version", source=src)

@@ -25,7 +25,7 @@ class QueryOptions:
     min_containment: float = 0.6
     min_shared: int = 6  # fingerprints in common before containment alone can count
     rare_share: float = 0.05  # a fingerprint in more than this share of model lines is common
-    gap: int = 3  # lines two aligned pairs may be apart and still form one region
+    gap: int = 6  # lines two aligned pairs may be apart and still form one region
 
 
 def _ratio(a: int, b: int) -> float:
@@ -78,8 +78,10 @@ def rescore(index: EmbeddedIndex, unit: CompactUnit, u: int, opts: QueryOptions)
                  round(lexical, 4), round(rarity, 4), regions)
 
 
-def _rank_key(m: Match) -> tuple[float, float, float, str, str, int]:
-    return (-max(m.similarity, 0.0), -m.rarity, -m.lexical, m.ref.family, m.ref.path, m.ref.start_line)
+def _rank_key(m: Match) -> tuple[float, float, float, str, str, str, int]:
+    # equal structure: prefer the closer names, then the earliest source ("who had it first")
+    return (-m.similarity, -m.lexical, -m.rarity, m.ref.first_seen or "9999", m.ref.family, m.ref.path,
+            m.ref.start_line)
 
 
 def _keep_top(matches: list[Match], top: int) -> tuple[Match, ...]:

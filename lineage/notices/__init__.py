@@ -32,7 +32,19 @@ _EXPORTS = {
     "obligations": "licences",
     "warm_up": "engine",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Attribution",
+    "FileNotices",
+    "Notice",
+    "compare_notices",
+    "detect_notices",
+    "detect_repo_notices",
+    "holder_org",
+    "holder_orgs",
+    "notice_findings",
+    "obligations",
+    "warm_up",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -18,12 +18,12 @@ import sysconfig
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-
-import git
-from git.exc import GitCommandError, UnsafeOptionError, UnsafeProtocolError
+from typing import TYPE_CHECKING
 
 from lineage.errors import FetchError, SourceError
-from lineage.source.gitrev import resolve_commit
+
+if TYPE_CHECKING:
+    import git
 
 _NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _VERSION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.!+_-]*[A-Za-z0-9])?$")
@@ -57,7 +57,8 @@ def cache_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FetchError(f"cannot create the cache directory: {exc.strerror or exc}", source=str(path)) from None
+        reason = exc.strerror or exc
+        raise FetchError(f"cannot create the cache directory: {reason}", source=str(path)) from None
     return path
 
 
@@ -197,6 +198,10 @@ def is_git_url(text: str) -> bool:
 
 def _fetch_rev(repository: git.Repo, remote_url: str, rev: str, timeout: float | None, *, source: str) -> str:
     """Fetch ``rev`` (depth 1 if the server allows), falling back to all branches and tags."""
+    from git.exc import GitCommandError
+
+    from lineage.source.gitrev import resolve_commit
+
     if "origin" in repository.remotes:
         remote = repository.remotes.origin
         if remote.url != remote_url:
@@ -228,6 +233,11 @@ def fetch_git(
     url: str, rev: str, *, cache: Path | None = None, timeout: float | None = None
 ) -> tuple[Path, str]:
     """Fetch ``rev`` of ``url`` into a bare cached repository; return (repo path, commit sha)."""
+    import git  # imported here: PyPI, hashing and URL checks must work without git installed
+    from git.exc import GitCommandError, UnsafeOptionError, UnsafeProtocolError
+
+    from lineage.source.gitrev import resolve_commit
+
     remote_url = normalise_git_url(url)
     if not rev or not _REF.match(rev) or ".." in rev:
         raise SourceError(f"refusing git revision {rev!r} (expected a branch, tag or commit sha)", source=url)

@@ -18,7 +18,6 @@ from lineage.errors import SourceError
 from lineage.models import FileError, SourceFile
 from lineage.source.archive import is_archive_name, read_archive
 from lineage.source.fetch import fetch_git, fetch_pypi, file_sha256, is_git_url
-from lineage.source.gitrev import open_repository, read_revision
 from lineage.source.walk import finish_file, read_single_file, walk_directory, wanted
 
 _PYPI = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9][A-Za-z0-9.!+_-]*)$")
@@ -52,12 +51,26 @@ def _from_archive(
     return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason))
 
 
+# gitpython needs a git executable as soon as it is imported; directories, files,
+# archives and PyPI targets must work without one, so the git modules load on demand.
+
+
 def _is_repository(path: str) -> bool:
+    from lineage.source.gitrev import open_repository
+
     try:
         open_repository(path).close()
     except SourceError:
         return False
     return True
+
+
+def _read_revision(
+    repo: str | Path, rev: str, max_bytes: int, suffixes: tuple[str, ...]
+) -> tuple[list[SourceFile], list[FileError], str]:
+    from lineage.source.gitrev import read_revision
+
+    return read_revision(repo, rev, max_bytes=max_bytes, suffixes=suffixes)
 
 
 def _build(
@@ -107,12 +120,12 @@ def load_target(
         if not _is_repository(left):
             raise SourceError(f"not a git repository, so {rev!r} cannot be a revision", source=left)
         root = os.path.abspath(left)
-        files, errors, sha = read_revision(left, rev, max_bytes=max_bytes, suffixes=suffixes)
+        files, errors, sha = _read_revision(left, rev, max_bytes, suffixes)
         inputs = {"kind": "git", "path": root, "rev": rev, "commit": sha}
         return _build(files, errors, root, sha, f"git {root}@{rev} ({sha[:12]})", inputs)
     if at and left and is_git_url(left):
         repo_path, sha = fetch_git(left, rev, cache=cache)
-        files, errors, sha = read_revision(repo_path, sha, max_bytes=max_bytes, suffixes=suffixes)
+        files, errors, sha = _read_revision(repo_path, sha, max_bytes, suffixes)
         inputs = {"kind": "git", "url": left, "rev": rev, "commit": sha}
         return _build(files, errors, left, sha, f"git {left}@{rev} ({sha[:12]})", inputs)
     raise SourceError(f"cannot use target {spec!r}: not an existing path, PATH@REV, URL@REV or name==version")

@@ -4,7 +4,8 @@ Each side is read once, in chunks, with its own thread (hashing and reading rele
 GIL), so memory stays bounded whatever the checkpoint size and the two files are read in
 parallel.  Only the sampled elements are converted to floating point.  When the dtypes
 differ, the sample decides whether equality up to the cast is still possible; only then
-are both tensors re-read in lockstep to check every element.
+are both tensors re-read in lockstep to check every element.  Tensors with fewer than
+MIN_DISTINCT distinct sampled values are not evidence: they collide by chance.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lineage.weights.models import Pair, PairResult, TensorInfo
 from lineage.weights.stats import SamplePlan, calibrated, plan
 
 CHUNK_ELEMENTS: Final[int] = 4 * 1024 * 1024
+MIN_DISTINCT: Final[int] = 16  # distinct sampled values a tensor needs to be evidence
 Raw = npt.NDArray[np.generic]
 
 
@@ -44,13 +46,20 @@ def _scan(info: TensorInfo, elements: int, sample: SamplePlan) -> tuple[str, Raw
     return digest.hexdigest(), values, read
 
 
-def _within_one_ulp(a: Raw, dtype_a: str, b: Raw, dtype_b: str) -> bool:
+def _equal_after_cast(a: Raw, dtype_a: str, b: Raw, dtype_b: str) -> bool:
+    """Equal once cast to the coarser dtype (round to nearest even, as a re-save does).
+
+    F16 against BF16 has no coarser side: both go to BF16 and one ulp is allowed for
+    the double rounding.  Everywhere else the cast is deterministic, so equality is exact:
+    a tolerance would let near-constant tensors (norms near 1.0) match by chance.
+    """
     target = common_dtype(dtype_a, dtype_b)
+    tolerance = 1 if {dtype_a, dtype_b} == {"F16", "BF16"} else 0
     gap = np.abs(cast_bits(a, dtype_a, target) - cast_bits(b, dtype_b, target))
-    return bool(gap.max(initial=0) <= 1)
+    return bool(gap.max(initial=0) <= tolerance)
 
 
-def _lockstep_within_one_ulp(
+def _lockstep_equal_after_cast(
     ours: TensorInfo, theirs: TensorInfo, elements: int
 ) -> tuple[bool, int]:
     read = 0
@@ -61,7 +70,7 @@ def _lockstep_within_one_ulp(
     for block_a, block_b in zip(*streams):
         read += len(block_a) + len(block_b)
         a, b = np.frombuffer(block_a, RAW[ours.dtype]), np.frombuffer(block_b, RAW[theirs.dtype])
-        if not _within_one_ulp(a, ours.dtype, b, theirs.dtype):
+        if not _equal_after_cast(a, ours.dtype, b, theirs.dtype):
             return False, read
     return True, read
 
@@ -83,8 +92,8 @@ def compare_pair(pair: Pair, seed: int) -> tuple[PairResult, int]:
     identical = ours.dtype == theirs.dtype and hash_a == hash_b
     cast = False
     mixed = floats and ours.dtype != theirs.dtype
-    if mixed and _within_one_ulp(raw_a, ours.dtype, raw_b, theirs.dtype):
-        cast, extra = _lockstep_within_one_ulp(ours, theirs, elements)
+    if mixed and _equal_after_cast(raw_a, ours.dtype, raw_b, theirs.dtype):
+        cast, extra = _lockstep_equal_after_cast(ours, theirs, elements)
         read += extra
     stat = None
     if floats:
@@ -93,6 +102,9 @@ def compare_pair(pair: Pair, seed: int) -> tuple[PairResult, int]:
         if np.isfinite(a).all() and np.isfinite(b).all():
             stat = calibrated(a, b, rng, sample.vector)
     buffer = is_buffer(ours.name) or is_buffer(theirs.name)
+    distinct = min(len(np.unique(raw_a)), len(np.unique(raw_b)))
+    if distinct < MIN_DISTINCT:
+        stat = None  # a few repeated values match by chance in unrelated models
     result = PairResult(
         pair=pair,
         suspect_sha256=hash_a,
@@ -113,7 +125,7 @@ def _note(floats: bool, buffer: bool, measured: bool, rows: int | None) -> str:
     if buffer:
         return "config-determined buffer: identical in unrelated models, not evidence"
     if not measured:
-        return "constant, tiny or non-finite tensor: not evidence"
+        return "constant, tiny, low-entropy or non-finite tensor: not evidence"
     if rows is not None:
         return f"compared on the first {rows} rows (vocabularies differ in size)"
     return ""

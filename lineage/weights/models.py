@@ -70,7 +70,7 @@ class PairResult:
     suspect_sha256: str
     reference_sha256: str
     identical: bool  # same dtype, same bytes
-    identical_up_to_cast: bool  # different dtypes, equal within one ulp of the coarser
+    identical_up_to_cast: bool  # different dtypes, equal once cast to the coarser one
     informative: bool  # floats, not a known buffer, not constant, big enough
     vector: bool  # 1-D (norms, biases): centred statistic, never decisive alone
     stat: PairStat | None
