@@ -40,7 +40,7 @@ def fingerprint_files(
 ) -> list[CompactFile]:
     params = FingerprintParams()
     return list(compact_all(files, params, workers=_workers(config, len(files)), keep_text=True,
-                            progress=progress, total=len(files)))
+                            progress=progress, total=len(files), role_rules=config.role_rules))
 
 
 def findings_for(

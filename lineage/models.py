@@ -83,6 +83,7 @@ class RefUnit:
     end_line: int
     first_seen: str = ""
     weights_licence: str = ""
+    role: str | None = None  # role of the reference unit, decided at index build
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Scored matches -> code-match findings with severity and a checkable explanation."""
+"""Scored matches -> code-match findings: role, severity, verdict and a checkable explanation.
+
+Role comes from the unit's own features (classify/roles.py) unless the match is a common
+idiom (most shared evidence occurs in many model lines) or module boilerplate.  A common
+idiom never becomes a copy verdict; copied inference glue is reported but is not an
+architecture copy.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ from lineage.index.compact import CompactUnit
 from lineage.models import Finding, Match
 
 COMMON_RARITY = 0.25  # rare evidence below this share of the match: a common idiom
+STRONG = 0.8
+MODERATE = 0.6
 
 
 def finding_id(*parts: str) -> str:
@@ -21,21 +29,50 @@ def is_common(m: Match) -> bool:
     return m.rarity < COMMON_RARITY * max(m.similarity, m.containment)
 
 
+def strength(m: Match) -> float:
+    """How much of the unit is the reference: Jaccard, or containment when sizes differ."""
+    return max(m.similarity, min(m.containment, m.ref_containment + 0.2))
+
+
 def describe(m: Match) -> str:
-    names = "names kept" if m.lexical >= 0.6 else ("names partly changed" if m.lexical >= 0.25 else "identifiers renamed")
+    names = ("names kept" if m.lexical >= 0.6 else
+             "names partly changed" if m.lexical >= 0.25 else "identifiers renamed")
     return (f"structural similarity {m.similarity:.2f}, {m.containment:.0%} of the unit found in the reference, "
             f"lexical similarity {m.lexical:.2f} ({names}), rare evidence {m.rarity:.2f}")
 
 
-def severity(m: Match, unit_kind: str) -> str:
-    if unit_kind == "module" or is_common(m):
+def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]]:
+    if unit.kind == "module":
+        return "boilerplate", ("unit: module body (imports, constants, registrations)",)
+    if is_common(best):
+        return "common-idiom", (f"rare evidence {best.rarity:.2f} < {COMMON_RARITY} x match strength: "
+                                "the shared code occurs in many model lines",)
+    if unit.role is not None:
+        return unit.role, unit.role_features
+    if best.ref.role is not None:
+        return best.ref.role, (f"reference unit {best.ref.unit} is {best.ref.role}",)
+    return None, unit.role_features
+
+
+def severity(role: str | None, m: Match) -> str:
+    if role in ("boilerplate", "common-idiom"):
         return "info"
-    strength = max(m.similarity, min(m.containment, m.ref_containment + 0.2))
-    if strength >= 0.8 and m.rarity >= 0.4:
-        return "high"
-    if strength >= 0.6:
-        return "medium"
-    return "low"
+    s = strength(m)
+    if role == "inference-glue":
+        return "low"  # reuse of serving glue is permitted under its licence; notices decide more
+    if s >= STRONG and m.rarity >= 0.4:
+        return "high" if role == "core-architecture" else "medium"
+    return "medium" if s >= MODERATE else "low"
+
+
+def verdict(role: str | None, m: Match) -> str:
+    who = f"{m.ref.family.split(':', 1)[-1]} ({m.ref.org or 'unknown'}{', ' + m.ref.country if m.ref.country else ''})"
+    if role == "boilerplate":
+        return f"module boilerplate resembling {who}: no lineage evidence"
+    if role == "common-idiom":
+        return f"common idiom shared with {who} and many other families: no lineage evidence"
+    kind = "copy" if strength(m) >= STRONG else "partial copy"
+    return f"{role or 'unclassified'} {kind} of {who}"
 
 
 def worth_reporting(m: Match, threshold: float) -> bool:
@@ -45,16 +82,15 @@ def worth_reporting(m: Match, threshold: float) -> bool:
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match]) -> Finding:
     best = matches[0]
     ref = best.ref
-    role = "boilerplate" if unit.kind == "module" else ("common-idiom" if is_common(best) else None)
+    role, features = role_of(unit, best)
     where = f"{ref.path}:{ref.start_line}-{ref.end_line}"
     explanation = (
         f"{unit.qualname} ({unit.kind}, lines {unit.start_line}-{unit.end_line}) resembles {ref.unit} in "
         f"{where} ({ref.family}, {ref.org or 'unknown organisation'}{', ' + ref.country if ref.country else ''}): "
-        f"{describe(best)}."
+        f"{describe(best)}. Verdict: {verdict(role, best)}."
     )
-    if role == "common-idiom":
-        explanation += " Most of the shared code occurs in many unrelated model families: not lineage evidence."
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
-    details = {"unit_kind": unit.kind, "structure": unit.structure, "equivalents": len(matches)}
+    details = {"unit_kind": unit.kind, "structure": unit.structure, "verdict": verdict(role, best),
+               "role_features": list(features), "reference_role": ref.role, "equivalents": len(matches)}
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,
-                   severity(best, unit.kind), tuple(matches), explanation, details)
+                   severity(role, best), tuple(matches), explanation, details)

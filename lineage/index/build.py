@@ -21,6 +21,7 @@ from lineage.index.store import build_lock, write_index
 from lineage.models import FileError, SourceFile
 
 KIND_CODES = {"module": 0, "class": 1, "function": 2, "method": 3}
+ROLE_CODES = {None: 0, "core-architecture": 1, "inference-glue": 2}
 Progress = Callable[[str, int, int], None]
 
 
@@ -81,7 +82,7 @@ class _Acc:
 
 
 def _new_acc() -> _Acc:
-    cols = {k: [] for k in ("file", "start", "end", "kind", "nk")}
+    cols: dict[str, list[int]] = {k: [] for k in ("file", "start", "end", "kind", "nk", "role")}
     streams: dict[str, list[np.ndarray]] = {k: [] for k in ("s_hash", "s_line", "l_hash", "l_line")}
     return _Acc([], [], [], cols, streams, [], [], [])
 
@@ -97,7 +98,7 @@ def _add_file(acc: _Acc, cf: CompactFile, family_index: int, source_index: int) 
     for u in cf.units:
         acc.quals.append(u.qualname)
         for key, val in (("file", file_id), ("start", u.start_line), ("end", u.end_line),
-                         ("kind", KIND_CODES[u.kind]), ("nk", u.n_kgrams)):
+                         ("kind", KIND_CODES[u.kind]), ("nk", u.n_kgrams), ("role", ROLE_CODES[u.role])):
             acc.unit_cols[key].append(val)
         for key in acc.streams:
             acc.streams[key].append(getattr(u, key))
@@ -138,6 +139,7 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
         "u_end": np.asarray(acc.unit_cols["end"], np.uint32),
         "u_kind": np.asarray(acc.unit_cols["kind"], np.uint8),
         "u_nk": np.asarray(acc.unit_cols["nk"], np.uint32),
+        "u_role": np.asarray(acc.unit_cols["role"], np.uint8),
         "s_off": _offsets(acc.streams["s_hash"]),
         "l_off": _offsets(acc.streams["l_hash"]),
         "lsh_keys": np.take_along_axis(keys, order, axis=1),

@@ -16,7 +16,8 @@ import numpy as np
 
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
-from lineage.models import FileError, SourceFile
+from lineage.classify.roles import classify, load_rules
+from lineage.models import FileError, SourceFile, Unit
 from lineage.parse.units import parse_source
 
 HEADER_LINES = 60
@@ -31,6 +32,8 @@ class CompactUnit:
     structure: str
     n_kgrams: int
     bases: tuple[str, ...]
+    role: str | None
+    role_features: tuple[str, ...]
     s_hash: np.ndarray = field(repr=False)
     s_line: np.ndarray = field(repr=False)
     l_hash: np.ndarray = field(repr=False)
@@ -74,26 +77,40 @@ def leading_header(text: str, limit: int = HEADER_LINES) -> str:
     return "\n".join(out)
 
 
-def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = False) -> CompactFile:
+def _enclosing_bases(parsed_units: tuple[Unit, ...], unit: Unit) -> tuple[str, ...]:
+    """A class's own bases, or for a method those of its class."""
+    if unit.kind == "class":
+        return unit.bases
+    owner = unit.qualname.rpartition(".")[0]
+    return next((u.bases for u in parsed_units if u.kind == "class" and u.qualname == owner), ())
+
+
+def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = False,
+            role_rules: str = "") -> CompactFile:
     parsed = parse_source(source.path, source.data)
     fp = fingerprint_file(parsed, params)
-    units = tuple(
-        CompactUnit(
+    rules = load_rules(role_rules)
+    lines = parsed.text.splitlines()
+    units = []
+    for u in fp.units:
+        bases = _enclosing_bases(parsed.units, u.unit)
+        body = "\n".join(lines[u.unit.start_line - 1: u.unit.end_line]) if u.unit.kind != "module" else ""
+        decision = classify(u.unit.qualname, bases, body, source.path, rules)
+        units.append(CompactUnit(
             u.unit.qualname, u.unit.kind, u.unit.start_line, u.unit.end_line, u.structure,
-            u.n_kgrams, u.unit.bases, u.s_hash, u.s_line, u.l_hash, u.l_line, u.signature,
-        )
-        for u in fp.units
-    )
+            u.n_kgrams, u.unit.bases, decision.role, decision.features,
+            u.s_hash, u.s_line, u.l_hash, u.l_line, u.signature,
+        ))
     return CompactFile(
         source.path, parsed.sha256, parsed.text.count("\n") + 1, leading_header(parsed.text),
-        units, fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
+        tuple(units), fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
     )
 
 
-def _safe_compact(args: tuple[SourceFile, FingerprintParams, bool]) -> CompactFile:
-    source, params, keep_text = args
+def _safe_compact(args: tuple[SourceFile, FingerprintParams, bool, str]) -> CompactFile:
+    source, params, keep_text, role_rules = args
     try:
-        return compact(source, params, keep_text)
+        return compact(source, params, keep_text, role_rules)
     except RecursionError:
         reason = "nesting too deep to analyse"
     except MemoryError:
@@ -114,9 +131,10 @@ def compact_all(
     keep_text: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     total: int = 0,
+    role_rules: str = "",
 ) -> Iterator[CompactFile]:
     """Yield compact files in input order, in parallel when workers > 1."""
-    items = ((s, params, keep_text) for s in sources)
+    items = ((s, params, keep_text, role_rules) for s in sources)
     done = 0
     if workers <= 1:
         for item in items:

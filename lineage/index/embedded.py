@@ -22,7 +22,8 @@ from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
 
 KIND_NAMES = ("module", "class", "function", "method")
-_REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "s_off", "l_off", "s_hash", "s_line",
+ROLE_NAMES = (None, "core-architecture", "inference-glue")
+_REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
              "l_hash", "l_line", "lsh_keys", "lsh_ids", "file_sig", "file_nk", "df_hash", "df_count", "meta")
 
 
@@ -67,6 +68,7 @@ class EmbeddedIndex:
             licence=fam["licence"], source=fam["source_label"], path=self.meta["files"][file_id]["path"],
             unit=self.meta["units"][u], start_line=int(a["u_start"][u]), end_line=int(a["u_end"][u]),
             first_seen=fam.get("first_seen", ""), weights_licence=fam.get("weights_licence", ""),
+            role=ROLE_NAMES[int(a["u_role"][u])] if int(a["u_role"][u]) < len(ROLE_NAMES) else None,
         )
 
     def stream(self, name: str, u: int) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ from lineage.notices.header import (
     declarations,
     has_licence_words,
     known_grant,
+    prologue,
     spdx_expressions,
     split_lines,
 )
@@ -159,7 +160,7 @@ def detect_notices(
     numbered = candidate_lines(all_lines, header_lines)
     errors: list[FileError] = []
     licence_found = spdx_expressions(numbered)
-    header = "\n".join(line for _, line in numbered[:header_lines])
+    header = prologue(numbered[:header_lines])
     if licences and not licence_found:
         licence_found = [grant] if (grant := known_grant(numbered[:header_lines])) else []
     want_index = licences and not licence_found and has_licence_words(header)

@@ -29,6 +29,7 @@ _DECLARED = re.compile(
     r"|\bautomatically\s+generated\s+from\b)(?P<rest>.*)",
     re.IGNORECASE,
 )
+_CODE_START = re.compile(r"^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|async\s+def\s|@)")
 _BASED_ON = re.compile(r"\bbased\s+on\b(?P<rest>.*)", re.IGNORECASE)
 
 
@@ -97,3 +98,16 @@ def known_grant(numbered: list[tuple[int, str]]) -> str:
 def has_licence_words(text: str) -> bool:
     """True when text reads like a licence grant (worth scancode's licence index)."""
     return _LICENCE_WORDS.search(text) is not None
+
+
+def prologue(numbered: list[tuple[int, str]]) -> str:
+    """The header text before the first import, definition or decorator.
+
+    Licence grants live there; keeping code out of scancode's query makes matching faster.
+    """
+    kept: list[str] = []
+    for _, line in numbered:
+        if _CODE_START.match(line):
+            break
+        kept.append(line)
+    return "\n".join(kept)

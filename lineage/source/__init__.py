@@ -30,7 +30,17 @@ _EXPORTS = {
     "read_revision": "gitrev",
     "read_staged": "gitrev",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "LoadedTarget",
+    "cache_dir",
+    "fetch_git",
+    "fetch_pypi",
+    "load_target",
+    "read_archive",
+    "read_revision",
+    "read_staged",
+    "walk_directory",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,78 @@
+"""Role of a unit (core architecture or inference glue) from explainable features.
+
+Rules are data (corpora/roles.toml, or [tool.lineage] role_rules); every decision returns
+the features that made it, so a reviewer can see why a unit counts as architecture.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from lineage.errors import ConfigError
+
+CORE, GLUE = "core-architecture", "inference-glue"
+_ON = ("name", "base", "call", "path")
+
+
+@dataclass(frozen=True)
+class Rule:
+    on: str
+    pattern: re.Pattern[str]
+    role: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    rules: tuple[Rule, ...]
+    margin: float
+
+
+@dataclass(frozen=True)
+class RoleDecision:
+    role: str | None
+    scores: dict[str, float]
+    features: tuple[str, ...]  # e.g. "name~'attention' (+4 core-architecture)"
+
+
+@lru_cache(maxsize=8)
+def load_rules(path: str = "") -> RoleRules:
+    from lineage.index.manifest import corpora_dir
+
+    source = Path(path) if path else corpora_dir() / "roles.toml"
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        rules = []
+        for entry in data.get("rule", []):
+            if entry["on"] not in _ON or entry["role"] not in (CORE, GLUE):
+                raise ValueError(f"rule on={entry['on']!r} role={entry['role']!r}")
+            rules.append(Rule(entry["on"], re.compile(entry["pattern"], re.IGNORECASE), entry["role"],
+                              float(entry["weight"])))
+        return RoleRules(tuple(rules), float(data.get("margin", 2.0)))
+    except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError, re.error) as exc:
+        raise ConfigError(f"bad role rules: {exc}", source=str(source)) from None
+
+
+def classify(qualname: str, bases: Sequence[str], text: str, path: str,
+             rules: RoleRules | None = None) -> RoleDecision:
+    """Score a unit against the rules; the stronger role wins if it leads by the margin."""
+    rules = rules or load_rules()
+    subjects = {"name": [qualname], "base": list(bases), "call": [text], "path": [path]}
+    scores = {CORE: 0.0, GLUE: 0.0}
+    features: list[str] = []
+    for rule in rules.rules:
+        for subject in subjects[rule.on]:
+            hit = rule.pattern.search(subject)
+            if hit:
+                scores[rule.role] += rule.weight
+                features.append(f"{rule.on}~{hit.group(0)!r} (+{rule.weight:g} {rule.role})")
+                break
+    lead = max(scores, key=lambda r: scores[r])
+    other = GLUE if lead == CORE else CORE
+    role = lead if scores[lead] - scores[other] >= rules.margin else None
+    return RoleDecision(role, scores, tuple(features))

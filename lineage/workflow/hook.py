@@ -1,0 +1,129 @@
+"""The pre-commit check: scan the STAGED content, minus the baseline and inline pragmas.
+
+What gets committed is the git index, not the working tree, so files are read as blobs
+from the index (``read_staged``): a copy sitting unstaged in the working tree does not
+fail the commit, and a staged copy hidden by a clean working tree does.  Only findings
+at or above the failing severity and not covered by the baseline or a pragma are new.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lineage.config import SEVERITIES, Config
+from lineage.errors import SourceError
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import FileError, Finding, ScanResult, SourceFile
+from lineage.workflow.baseline import Baseline, check_params, notes, subtract
+from lineage.workflow.pragma import Accepted, apply_pragmas
+
+
+@dataclass(frozen=True)
+class HookOutcome:
+    """What the hook found in the staged content, and why the rest was let through."""
+
+    result: ScanResult
+    new: tuple[Finding, ...]  # failing: at/above the severity, not baselined, not accepted
+    below: int  # new findings under the failing severity
+    baselined: int  # findings the baseline covers
+    accepted: tuple[Accepted, ...]  # findings accepted by a pragma with a reason
+    problems: tuple[FileError, ...]  # pragmas without a reason, unreadable blobs
+    notes: tuple[str, ...]
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.new)
+
+
+def repo_root(start: str | Path = ".") -> Path:
+    """The working-tree root of the repository containing ``start``."""
+    import git
+
+    try:
+        repository = git.Repo(str(start), search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise SourceError("not inside a git repository", source=str(start)) from None
+    try:
+        if repository.working_tree_dir is None:
+            raise SourceError("a bare repository has no staged content", source=str(start))
+        return Path(repository.working_tree_dir)
+    finally:
+        repository.close()
+
+
+def repo_paths(root: Path, paths: Sequence[str], cwd: str | Path = ".") -> list[str]:
+    """Paths as given on the command line -> POSIX paths relative to the repository root."""
+    real_root = os.path.realpath(root)
+    out = []
+    for p in paths:
+        full = os.path.realpath(os.path.join(cwd, p))
+        rel = os.path.relpath(full, real_root)
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+            raise SourceError("path is outside the repository", source=p)
+        out.append(Path(rel).as_posix())
+    return sorted(set(out))
+
+
+def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tuple[list[SourceFile], list[FileError]]:
+    """Staged .py blobs: the named paths only, or every staged file when ``paths`` is None."""
+    from lineage.source.gitrev import read_staged
+
+    files, errors = read_staged(root, max_bytes=config.max_file_bytes, paths=paths)
+    if config.exclude:
+        files = [f for f in files if not any(fnmatch.fnmatch(f.path, g) for g in config.exclude)]
+    return files, errors
+
+
+def check_staged(
+    root: Path,
+    index: EmbeddedIndex,
+    config: Config,
+    *,
+    paths: Sequence[str] | None = None,
+    baseline: Baseline | None = None,
+    fail_on: str | None = None,
+    baseline_source: str = "",
+) -> HookOutcome:
+    """Scan the staged files and keep the findings nobody has accepted yet."""
+    from lineage.api import scan_files
+
+    if baseline is not None:  # refuse before scanning: a mismatch would flag everything
+        check_params(baseline, index.header["params"], source=baseline_source)
+    files, errors = staged_files(root, paths, config)
+    result, compacted = scan_files(files, index, config, target=str(root), revision="staged", errors=errors)
+    unbaselined = subtract(result, baseline)
+    kept, accepted, problems = apply_pragmas(unbaselined, {c.path: c.text for c in compacted if c.text})
+    floor = SEVERITIES.index(fail_on or config.fail_on)
+    failing = tuple(f for f in kept if SEVERITIES.index(f.severity) >= floor)
+    return HookOutcome(
+        result=result, new=failing, below=len(kept) - len(failing),
+        baselined=len(result.findings) - len(unbaselined), accepted=tuple(accepted),
+        problems=tuple(problems) + tuple(result.errors),
+        notes=tuple(notes(baseline, result)) if baseline is not None else (),
+    )
+
+
+def describe(outcome: HookOutcome) -> str:
+    """Terminal text: one block per new finding and how to accept it."""
+    lines = []
+    for f in outcome.new:
+        ref = f.matches[0].ref if f.matches else None
+        where = f" resembles {ref.unit} in {ref.path} ({ref.family}, {ref.org or 'unknown'})" if ref else ""
+        sim = f", similarity {f.matches[0].similarity:.2f}" if f.matches else ""
+        lines.append(f"{f.path}:{f.start_line}-{f.end_line} {f.unit} [{f.severity}] {f.kind}{where}{sim}")
+        lines.append(f"    id {f.id}")
+    for p in outcome.problems:
+        lines.append(f"{p.path}: {p.stage}: {p.reason}")
+    scanned = outcome.result.files_scanned
+    lines.append(
+        f"lineage hook: {scanned} staged file{'s' if scanned != 1 else ''}, {len(outcome.new)} new finding(s); "
+        f"{outcome.baselined} in the baseline, {len(outcome.accepted)} accepted by pragma, "
+        f"{outcome.below} below the failing severity")
+    if outcome.new:
+        lines.append('accept one unit with `# lineage: accept reason="..."` on its def/class line, or record '
+                     "all with `lineage baseline update` and `lineage audit ID --verdict ... --reason ...`")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,83 @@
+"""Inline pragmas: ``# lineage: accept reason="..."`` accepts the findings of one unit.
+
+The pragma goes on the unit's ``def``/``class`` line, on its first decorator line, or on the
+line just above.  It covers that unit only (not the methods of an accepted class: each
+copied method is its own decision).  A pragma without a non-empty reason does not count,
+and is reported so the author can add one: the reason is what a reviewer reads later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from lineage.models import FileError, Finding
+
+_PRAGMA = re.compile(r"#\s*lineage:\s*accept\b(?P<rest>.*)$")
+_REASON = re.compile(r"""reason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
+_DEF = re.compile(r"^\s*(?:async\s+def|def|class)\b")
+
+
+@dataclass(frozen=True)
+class Pragma:
+    line: int
+    reason: str  # "" when missing: such a pragma does not count
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A finding accepted inline, with the pragma's line and reason."""
+
+    finding: Finding
+    line: int
+    reason: str
+
+
+def find_pragmas(text: str) -> dict[int, Pragma]:
+    """Every accept pragma in a file, by 1-based line."""
+    found: dict[int, Pragma] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "lineage" not in line:
+            continue
+        match = _PRAGMA.search(line)
+        if match is None:
+            continue
+        said = _REASON.search(match.group("rest"))
+        reason = (said.group("dq") if said.group("dq") is not None else said.group("sq")) if said else ""
+        found[number] = Pragma(number, reason.strip())
+    return found
+
+
+def unit_lines(lines: Sequence[str], start_line: int) -> tuple[int, ...]:
+    """Lines whose pragma covers a unit starting at ``start_line`` (decorators included)."""
+    covered = [start_line - 1, start_line]
+    for number in range(start_line, min(len(lines), start_line + 20) + 1):
+        if _DEF.match(lines[number - 1]):
+            covered.append(number)
+            break
+    return tuple(n for n in covered if n >= 1)
+
+
+def apply_pragmas(
+    findings: Sequence[Finding], texts: Mapping[str, str]
+) -> tuple[list[Finding], list[Accepted], list[FileError]]:
+    """Split findings into (kept, accepted inline); reasonless pragmas come back as problems."""
+    pragmas = {path: find_pragmas(text) for path, text in texts.items()}
+    kept: list[Finding] = []
+    accepted: list[Accepted] = []
+    for f in findings:
+        marks = pragmas.get(f.path, {})
+        hit = None
+        if marks and f.unit != "<module>":
+            lines = texts[f.path].splitlines()
+            hit = next((marks[n] for n in unit_lines(lines, f.start_line) if n in marks), None)
+        if hit is not None and hit.reason:
+            accepted.append(Accepted(f, hit.line, hit.reason))
+        else:
+            kept.append(f)
+    problems = [
+        FileError(path, "pragma", f"line {p.line}: `# lineage: accept` without reason=\"...\" does not count")
+        for path, marks in sorted(pragmas.items()) for p in marks.values() if not p.reason
+    ]
+    return kept, accepted, problems
