@@ -1,0 +1,139 @@
+"""Lineage markers written in prose: comment and docstring lines.
+
+- ``# Copied from transformers.models.X.modeling_X.Y`` (optionally ``with A->B``),
+- ``Adapted from`` / ``Inspired by`` / ``Based on`` (any case; also ``Ported``, ``Modified``
+  and ``Derived from``) followed by a URL, a file path or a dotted module path, on the same
+  line or on the next comment line (vLLM writes ``# Adapted from`` then the URL below it),
+- the transformers banner ``This file was automatically generated from
+  src/transformers/models/X/modular_X.py``.
+
+Prose without a checkable target ("based on EleutherAI's GPT-NeoX library") is not a
+declaration: a reviewer could not follow it to code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+_COPIED = re.compile(r"\bCopied from\s+`?((?:transformers|vllm|sglang)\.[\w.]+)")
+_GENERATED = re.compile(r"automatically generated from\s+`?([\w./-]+?\.py)\b")
+_ADAPTED = re.compile(
+    r"\b(?:adapted|ported|modified|derived)\s+from\b|\binspired\s+by\b|\bbased\s+on\b", re.IGNORECASE
+)
+_URL = re.compile(r"https?://[^\s<>()\[\]`'\"]+")
+_PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
+_DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
+_TRAILING = ".,;:)]}'\"`"
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A marker found on one line of prose: its kind, target and 1-based line."""
+
+    kind: str  # copied-from | adapted-from | generated-from
+    target: str
+    line: int
+
+
+def target_in(text: str) -> str:
+    """The first URL, ``.py`` path or dotted module path in ``text``; ``""`` when none."""
+    for pattern in (_URL, _PATH, _DOTTED):
+        match = pattern.search(text)
+        if match:
+            found = match.group(match.lastindex or 0).rstrip(_TRAILING)
+            if pattern is _DOTTED and not _looks_like_module(found):
+                continue
+            return found
+    return ""
+
+
+def _looks_like_module(dotted: str) -> bool:
+    # "e.g. this.that" or version numbers are prose; module paths are lower-case packages
+    first = dotted.split(".")[0]
+    return first.islower() and not first.isdigit() and len(first) > 1
+
+
+def _starts_with_target(text: str) -> str:
+    stripped = text.strip().lstrip("`")
+    found = target_in(stripped)
+    return found if found and stripped.startswith(found[:8]) else ""
+
+
+def scan_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Marker]:
+    """Markers in consecutive prose lines ``(line number, text without '#')``.
+
+    A marker phrase with no target on its own line takes a target that opens the next line
+    of the same block (lines must be consecutive for that).
+    """
+    pending: int | None = None  # line of an Adapted-from phrase still waiting for its target
+    previous = -1
+    for number, text in lines:
+        if pending is not None and number == previous + 1:
+            continued = _starts_with_target(text)
+            if continued:
+                yield Marker("adapted-from", continued, pending)
+                pending, previous = None, number
+                continue
+        pending = None
+        previous = number
+        generated = _GENERATED.search(text)
+        if generated:
+            yield Marker("generated-from", generated.group(1), number)
+            continue
+        copied = _COPIED.search(text)
+        if copied:
+            yield Marker("copied-from", copied.group(1).rstrip("."), number)
+            continue
+        phrase = _ADAPTED.search(text)
+        if phrase:
+            found = target_in(text[phrase.end():])
+            if found:
+                yield Marker("adapted-from", found, number)
+            elif not text[phrase.end():].strip(" :-"):
+                pending = number
+
+
+def comment_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Comments found line by line without a tokenizer (for files that do not parse).
+
+    Tracks triple-quoted strings across lines and quotes within a line, well enough for
+    real code; a ``#`` inside a string is not a comment.
+    """
+    in_triple: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        i = 0
+        quote: str | None = None
+        while i < len(line):
+            if in_triple:
+                end = line.find(in_triple, i)
+                if end < 0:
+                    break
+                i, in_triple = end + 3, None
+                continue
+            char = line[i]
+            if quote:
+                if char == "\\":
+                    i += 2
+                    continue
+                if char == quote:
+                    quote = None
+            elif line.startswith(('"""', "'''"), i):
+                in_triple = line[i:i + 3]
+                i += 3
+                continue
+            elif char in "'\"":
+                quote = char
+            elif char == "#":
+                yield number, line[i + 1:]
+                break
+            i += 1
+
+
+def docstring_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Lines inside triple-quoted strings (for files that do not parse)."""
+    for match in re.finditer(r'("""|\'\'\')(.*?)\1', text, re.DOTALL):
+        first = text.count("\n", 0, match.start(2)) + 1
+        for offset, line in enumerate(match.group(2).split("\n")):
+            yield first + offset, line

@@ -1,0 +1,116 @@
+"""notice_findings(): kinds, severities, explanations, details and stable ids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lineage.models import Finding
+from lineage.notices import FileNotices, compare_notices, notice_findings
+
+Scan = Callable[..., FileNotices]
+
+
+def findings_for(
+    scan: Scan,
+    toy: type,
+    reference: FileNotices,
+    replacement: str,
+    licence: str = "Apache-2.0",
+    text: str | None = None,
+) -> list[Finding]:
+    scanned = scan(text if text is not None else toy.copy_with(replacement))
+    attribution = compare_notices(scanned, reference)
+    return notice_findings(
+        scanned.path,
+        scanned,
+        attribution,
+        [toy.make_match(licence)],
+        has_code_match=True,
+        own_orgs=["Upstage"],
+    )
+
+
+def summary(found: list[Finding]) -> list[tuple[str, str, str | None]]:
+    return [(f.kind, f.severity, f.attribution) for f in found]
+
+
+def test_leftover_notice_is_info(scan: Scan, toy: type, reference: FileNotices) -> None:
+    found = findings_for(scan, toy, reference, toy.REF_LINE)
+    assert summary(found) == [("notice", "info", "retained")]
+    details = found[0].details
+    assert (details["org"], details["country"], details["licence"]) == (
+        "Zhipu AI",
+        "CN",
+        "Apache-2.0",
+    )
+    assert any("NOTICE" in o for o in details["obligations"])
+    assert found[0].start_line == 3
+
+
+def test_removed_notice_is_medium(scan: Scan, toy: type, reference: FileNotices) -> None:
+    found = findings_for(scan, toy, reference, "")
+    assert summary(found) == [("notice", "medium", "removed")]
+    assert "removed" in found[0].explanation and toy.REF_PATH in found[0].explanation
+
+
+def test_replaced_notice_is_high(scan: Scan, toy: type, reference: FileNotices) -> None:
+    found = findings_for(scan, toy, reference, "# Copyright 2025 Upstage")
+    assert summary(found) == [("notice", "high", "replaced")]
+    assert found[0].details["replaced_by_org"] == "Upstage"
+    assert found[0].details["holder"] == "The ZhipuAI Inc. team"
+    assert "'Copyright 2025 Upstage'" in found[0].explanation
+
+
+def test_foreign_notice_without_code_match_is_stale(scan: Scan) -> None:
+    scanned = scan("# Copyright 2024 DeepSeek-AI\n# Copyright 2025 Upstage\nimport os\n")
+    found = notice_findings(
+        scanned.path, scanned, None, [], has_code_match=False, own_orgs=["Upstage"]
+    )
+    assert summary(found) == [("notice", "info", None)]
+    assert found[0].details["org"] == "DeepSeek"
+    assert "stale or gives credit" in found[0].explanation
+
+
+def test_licence_conflict_with_apache_reference(
+    scan: Scan, toy: type, reference: FileNotices
+) -> None:
+    text = toy.REF.replace("Apache-2.0", "MIT")
+    found = findings_for(scan, toy, reference, "", text=text)
+    assert ("licence", "medium", None) in summary(found)
+    licence = next(f for f in found if f.kind == "licence")
+    assert "declares MIT" in licence.explanation and "Apache-2.0" in licence.explanation
+
+
+def test_no_conflict_when_licences_agree_or_reference_is_notice_only(
+    scan: Scan, toy: type, reference: FileNotices
+) -> None:
+    assert "licence" not in [f.kind for f in findings_for(scan, toy, reference, toy.REF_LINE)]
+    mit_ref = findings_for(scan, toy, reference, toy.REF_LINE, licence="MIT")
+    assert "licence" not in [f.kind for f in mit_ref]
+
+
+def test_model_licence_restrictions_reach_the_finding(
+    scan: Scan, toy: type, reference: FileNotices
+) -> None:
+    found = findings_for(scan, toy, reference, toy.REF_LINE, licence="llama3.1-community")
+    licence = next(f for f in found if f.kind == "licence")
+    assert licence.severity == "medium"
+    assert any("700 million" in r for r in licence.details["restrictions"])
+
+
+def test_ids_ignore_lines_but_not_state(scan: Scan, toy: type, reference: FileNotices) -> None:
+    kept = findings_for(scan, toy, reference, toy.REF_LINE)
+    shifted = findings_for(scan, toy, reference, "#\n#\n" + toy.REF_LINE)
+    assert shifted[0].start_line != kept[0].start_line
+    assert shifted[0].id == kept[0].id
+    removed = findings_for(scan, toy, reference, "")
+    assert removed[0].id != kept[0].id
+    assert len(kept[0].id) == 16 and int(kept[0].id, 16) >= 0
+
+
+def test_details_carry_both_sides_for_the_report(
+    scan: Scan, toy: type, reference: FileNotices
+) -> None:
+    found = findings_for(scan, toy, reference, "# Copyright 2025 Upstage")
+    assert found[0].details["notices"] == ["Copyright 2025 Upstage"]
+    assert found[0].details["reference_notices"] == ["Copyright 2025 The ZhipuAI Inc. team."]

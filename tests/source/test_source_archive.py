@@ -1,0 +1,211 @@
+"""In-memory archive reading: unsafe members, links, bombs, caps and corrupt files."""
+
+from __future__ import annotations
+
+import io
+import stat
+import tarfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from lineage.errors import FetchError
+from lineage.source.archive import _Budget, read_archive, safe_member_path
+
+BOMB = 50 * 1024 * 1024
+
+
+def _zip(path: Path, members: dict[str, bytes], links: dict[str, str] | None = None) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        for name, target in (links or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.create_system = 3
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, target)
+    return path
+
+
+def _tar(path: Path, mode: str, members: dict[str, bytes], special: Sequence[tarfile.TarInfo] = ()) -> Path:
+    with tarfile.open(path, mode) as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+        for info in special:
+            tf.addfile(info)
+    return path
+
+
+def _special(name: str, kind: bytes, linkname: str = "") -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = linkname
+    return info
+
+
+UNSAFE = {
+    "good.py": b"G = 1\n",
+    "pkg/./x.py": b"X = 1\n",
+    "../evil.py": b"E = 1\n",
+    "/abs.py": b"A = 1\n",
+    "a/../../up.py": b"U = 1\n",
+    "win\\style.py": b"W = 1\n",
+}
+
+
+def test_zip_unsafe_members_are_refused(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "x.zip", UNSAFE, links={"link.py": "/etc/passwd"})
+    files, errors = read_archive(path)
+    assert [(f.path, f.data) for f in files] == [
+        ("good.py", b"G = 1\n"),
+        ("pkg/x.py", b"X = 1\n"),
+        ("win/style.py", b"W = 1\n"),
+    ]
+    reasons = {e.path: e.reason for e in errors}
+    assert set(reasons) == {"../evil.py", "/abs.py", "a/../../up.py", "link.py"}
+    assert reasons["/abs.py"] == "unsafe member path (absolute) refused"
+    assert reasons["../evil.py"] == "unsafe member path (escaping) refused"
+    assert reasons["link.py"] == "symlink member refused"
+
+
+@pytest.mark.parametrize(
+    "suffix,mode",
+    [(".tar", "w"), (".tar.gz", "w:gz"), (".tgz", "w:gz"), (".tar.bz2", "w:bz2"), (".tar.xz", "w:xz")],
+)
+def test_tar_unsafe_members_links_and_devices_are_refused(tmp_path: Path, suffix: str, mode: str) -> None:
+    special = [
+        _special("sym.py", tarfile.SYMTYPE, "/etc/passwd"),
+        _special("hard.py", tarfile.LNKTYPE, "good.py"),
+        _special("dev.py", tarfile.CHRTYPE),
+        _special("fifo.py", tarfile.FIFOTYPE),
+        _special("dir", tarfile.DIRTYPE),
+    ]
+    path = _tar(tmp_path / f"x{suffix}", mode, UNSAFE, special)
+    files, errors = read_archive(path)
+    assert [f.path for f in files] == ["good.py", "pkg/x.py", "win/style.py"]
+    reasons = {e.path: e.reason for e in errors}
+    assert reasons == {
+        "../evil.py": "unsafe member path (escaping) refused",
+        "/abs.py": "unsafe member path (absolute) refused",
+        "a/../../up.py": "unsafe member path (escaping) refused",
+        "sym.py": "symlink member refused",
+        "hard.py": "hard link member refused",
+        "dev.py": "special file member refused",
+        "fifo.py": "special file member refused",
+    }
+
+
+def test_include_filter_and_duplicates(tmp_path: Path) -> None:
+    path = tmp_path / "d.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("b.py", b"first")
+        zf.writestr("notes.txt", b"n")
+        zf.writestr("a.py", b"a")
+        with pytest.warns(UserWarning):
+            zf.writestr("b.py", b"second")
+    files, errors = read_archive(path, include=lambda p: p.endswith(".py"))
+    assert [(f.path, f.data) for f in files] == [("a.py", b"a"), ("b.py", b"first")]
+    assert [(e.path, e.reason) for e in errors] == [("b.py", "duplicate archive member ignored")]
+
+
+def test_zip_bomb_member_capped_and_ratio_checked(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "bomb.whl", {"bomb.py": bytes(BOMB), "ok.py": b"O = 1\n"})
+    assert path.stat().st_size < BOMB // 200
+    files, errors = read_archive(path, max_member_bytes=1000)
+    assert [f.path for f in files] == ["ok.py"]
+    assert [(e.path, e.reason) for e in errors] == [
+        ("bomb.py", f"skipped: {BOMB} bytes exceeds the 1000-byte cap")
+    ]
+    files, errors = read_archive(path, max_member_bytes=10 * BOMB)
+    assert [f.path for f in files] == ["ok.py"]
+    assert [(e.path, e.reason) for e in errors] == [("bomb.py", "decompression bomb: ratio over 200")]
+
+
+def test_zip_member_lying_about_its_size_is_not_trusted(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "liar.zip", {"liar.py": b"x = 1\n" * 200})
+    raw = bytearray(path.read_bytes())
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 24 : central + 28] = (10).to_bytes(4, "little")  # declared uncompressed size: 10
+    path.write_bytes(bytes(raw))
+    files, errors = read_archive(path)
+    assert files == []
+    assert errors[0].path == "liar.py" and errors[0].reason.startswith("corrupt or unsupported member")
+
+
+def test_tar_gz_bomb_raises(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.tar.gz"
+    with tarfile.open(path, "w:gz", compresslevel=1) as tf:
+        info = tarfile.TarInfo("bomb.py")
+        info.size = BOMB
+        tf.addfile(info, io.BytesIO(bytes(BOMB)))
+    with pytest.raises(FetchError, match="decompression bomb"):
+        read_archive(path, max_member_bytes=1000)
+    plain = _tar(tmp_path / "big.tar", "w", {"big.py": bytes(3 << 20), "ok.py": b"O = 1\n"})
+    files, errors = read_archive(plain, max_member_bytes=1000)  # uncompressed: no ratio, just the cap
+    assert [f.path for f in files] == ["ok.py"] and errors[0].path == "big.py"
+
+
+@pytest.mark.parametrize("name", ["t.tar", "t.zip"])
+def test_total_and_member_count_caps_raise(tmp_path: Path, name: str) -> None:
+    members = {f"m{i}.py": b"#" * 1000 for i in range(5)}
+    path = _tar(tmp_path / name, "w", members) if name.endswith(".tar") else _zip(tmp_path / name, members)
+    # zip: the member bytes decompressed; tar: the whole stream (headers and padding too).
+    total = path.stat().st_size if name.endswith(".tar") else 5000
+    assert len(read_archive(path, max_total_bytes=total)[0]) == 5
+    with pytest.raises(FetchError, match="total cap"):
+        read_archive(path, max_total_bytes=total - 1)
+    with pytest.raises(FetchError, match="more than 4 members"):
+        read_archive(path, max_members=4)
+
+
+@pytest.mark.parametrize("name", ["junk.zip", "junk.whl", "junk.tar.gz", "junk.tar", "junk.bin"])
+def test_corrupt_archives_raise_fetch_error(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"this is not an archive\x00\xff" * 50)
+    with pytest.raises(FetchError, match="corrupt or unreadable archive"):
+        read_archive(path)
+
+
+@pytest.mark.parametrize("name,mode", [("t.tar.gz", "w:gz"), ("t.tar", "w"), ("t.tar.xz", "w:xz")])
+@pytest.mark.parametrize("keep", [0.5, 0.9, 0.95])  # 0.99 of a plain tar is only padding
+def test_truncated_tar_raises(tmp_path: Path, name: str, mode: str, keep: float) -> None:
+    members = {f"m{i}.py": bytes(range(256)) * 40 for i in range(20)}
+    path = _tar(tmp_path / name, mode, members)
+    assert len(read_archive(path)[0]) == 20
+    path.write_bytes(path.read_bytes()[: int(path.stat().st_size * keep)])
+    with pytest.raises(FetchError, match="corrupt|truncated"):
+        read_archive(path)
+
+
+def test_tar_with_a_corrupt_header_midway_raises(tmp_path: Path) -> None:
+    path = _tar(tmp_path / "t.tar", "w", {f"m{i}.py": b"x" * 600 for i in range(4)})
+    raw = bytearray(path.read_bytes())
+    raw[1536 : 1536 + 100] = b"\xff" * 100  # the second member's header: tarfile would just stop here
+    path.write_bytes(bytes(raw))
+    with pytest.raises(FetchError, match="truncated or corrupt tar stream at byte 1536"):
+        read_archive(path)
+
+
+def test_missing_archive(tmp_path: Path) -> None:
+    with pytest.raises(FetchError, match="no such archive"):
+        read_archive(tmp_path / "nope.whl")
+
+
+def test_safe_member_path() -> None:
+    assert safe_member_path("./a//b/./c.py") == "a/b/c.py"
+    assert safe_member_path("C:/x.py") is None
+    assert safe_member_path("\\\\server\\x.py") is None
+    assert safe_member_path("a/..") is None
+    assert safe_member_path("..foo/x.py") == "..foo/x.py"
+
+
+def test_member_stream_longer_than_declared_is_cut_off() -> None:
+    """Whatever the archive library does, more bytes than the header declared are refused."""
+    budget = _Budget("x.zip", None, 1000, 10_000, 10, 200.0, 1 << 20)
+    budget.read("m.py", io.BytesIO(b"x" * 500), 10, None)
+    assert budget.files == {}
+    assert budget.errors[0].reason == "member larger than its declared 10 bytes"

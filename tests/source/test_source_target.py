@@ -1,0 +1,144 @@
+"""Target specs: directory, file, archive, PATH@REV, URL@REV and name==version."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from lineage.errors import SourceError
+from lineage.source.target import load_target
+
+if TYPE_CHECKING:
+    from conftest import SourceRepo
+
+
+def test_directory(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("M = 1\n")
+    loaded = load_target(str(tmp_path))
+    assert [f.path for f in loaded.files] == ["m.py"] and loaded.errors == ()
+    assert loaded.inputs == {"kind": "dir", "path": str(tmp_path)} and loaded.revision is None
+    assert loaded.root == str(tmp_path)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded.root = "x"  # type: ignore[misc]
+
+
+def test_directory_name_with_at_sign_is_a_directory(tmp_path: Path) -> None:
+    odd = tmp_path / "pkg@1.0"
+    odd.mkdir()
+    (odd / "m.py").write_text("M = 1\n")
+    assert [f.path for f in load_target(str(odd)).files] == ["m.py"]
+
+
+def test_single_file_and_unsupported_file(tmp_path: Path, sha256_of: Callable[[Path], str]) -> None:
+    (tmp_path / "one.py").write_text("O = 1\n")
+    (tmp_path / "notes.md").write_text("# no\n")
+    loaded = load_target(str(tmp_path / "one.py"))
+    assert [(f.path, f.data) for f in loaded.files] == [("one.py", b"O = 1\n")]
+    assert loaded.inputs["sha256"] == sha256_of(tmp_path / "one.py") and loaded.inputs["kind"] == "file"
+    with pytest.raises(SourceError, match="not a directory, archive or .py file"):
+        load_target(str(tmp_path / "notes.md"))
+
+
+def test_archive_file_with_notebook(tmp_path: Path) -> None:
+    nb = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": ["!ls\n", "y = 2\n"]}]}
+    path = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("pkg/a.py", "A = 1\n")
+        zf.writestr("pkg/n.ipynb", json.dumps(nb))
+        zf.writestr("pkg/bad.ipynb", "nope")
+        zf.writestr("pkg/data.txt", "skip")
+    loaded = load_target(str(path), suffixes=(".py", ".ipynb"))
+    assert [(f.path, f.data) for f in loaded.files] == [
+        ("pkg/a.py", b"A = 1\n"),
+        ("pkg/n.ipynb", b"\ny = 2\n"),
+    ]
+    assert [(e.path, e.stage) for e in loaded.errors] == [("pkg/bad.ipynb", "decode")]
+    assert loaded.inputs["kind"] == "archive" and len(loaded.inputs["sha256"]) == 64
+
+
+def test_local_repository_at_revision(
+    source_repo: SourceRepo, tmp_path: Path, run_git: Callable[..., str]
+) -> None:
+    loaded = load_target(f"{source_repo.path}@v1")
+    assert loaded.revision == source_repo.v1 and loaded.root == str(source_repo.path)
+    assert loaded.inputs == {
+        "kind": "git",
+        "path": str(source_repo.path),
+        "rev": "v1",
+        "commit": source_repo.v1,
+    }
+    assert [f.data for f in loaded.files] == [b"A = 1\n", b"B = 2\n"]
+    run_git(tmp_path, "clone", "-q", "--bare", str(source_repo.path), "bare.git")
+    assert load_target(f"{tmp_path / 'bare.git'}@HEAD").revision == source_repo.v2
+
+
+def test_revision_on_a_plain_directory_or_bad_revision(source_repo: SourceRepo, tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with pytest.raises(SourceError, match="not a git repository"):
+        load_target(f"{plain}@main")
+    with pytest.raises(SourceError, match="unknown git revision"):
+        load_target(f"{source_repo.path}@nope")
+    with pytest.raises(SourceError, match="starting with '-'"):
+        load_target(f"{source_repo.path}@--output=x")
+
+
+def test_git_url_at_revision(source_repo: SourceRepo, tmp_path: Path) -> None:
+    url = source_repo.path.as_uri()
+    loaded = load_target(f"{url}@v1", cache=tmp_path / "cache")
+    assert loaded.revision == source_repo.v1
+    assert loaded.inputs == {"kind": "git", "url": url, "rev": "v1", "commit": source_repo.v1}
+    assert [f.path for f in loaded.files] == ["a.py", "pkg/b.py"]
+
+
+def test_pypi_name_version(tmp_path: Path, wheel_dir: Path, sha256_of: Callable[[Path], str]) -> None:
+    index = ["--no-index", "--find-links", str(wheel_dir)]
+    loaded = load_target("demo_pkg==1.0", cache=tmp_path / "cache", index_args=index)
+    wheel = next(wheel_dir.glob("*.whl"))
+    assert [f.path for f in loaded.files] == ["demo_pkg/__init__.py", "demo_pkg/core.py"]
+    assert loaded.inputs["kind"] == "pypi" and loaded.inputs["sha256"] == sha256_of(wheel)
+    assert loaded.inputs["filename"] == wheel.name and loaded.root == "demo_pkg==1.0"
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["", "nope/does-not-exist", "/no/such/dir@main", "x@", " padded", "a\nb", "git@github.com:org/repo.git"],
+)
+def test_unusable_specs_raise_one_line_source_errors(spec: str) -> None:
+    with pytest.raises(SourceError) as info:
+        load_target(spec)
+    assert "\n" not in str(info.value).replace(repr(spec), "")
+
+
+def test_non_git_targets_work_without_git_installed(tmp_path: Path) -> None:
+    """gitpython fails to import without a git executable; only git targets may need it."""
+    (tmp_path / "m.py").write_text("M = 1\n")
+    code = (
+        "import sys, lineage.source as s\n"
+        f"t = s.load_target({str(tmp_path)!r})\n"
+        "assert [f.path for f in t.files] == ['m.py'], t\n"
+        "s.fetch_pypi, s.read_archive, s.cache_dir\n"
+        "assert 'git' not in sys.modules, 'gitpython was imported'\n"
+    )
+    env = {**os.environ, "PATH": str(tmp_path / "no-bin")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_package_exports_resolve() -> None:
+    import lineage.source as package
+
+    assert sorted(package.__all__) == sorted(package._EXPORTS)
+    for name in package.__all__:
+        assert callable(getattr(package, name)), name
+    with pytest.raises(AttributeError):
+        package.no_such_name  # noqa: B018
