@@ -66,10 +66,13 @@ def scan_files(
     revision: str | None = None,
     errors: Sequence[FileError] = (),
     progress: Progress | None = None,
+    repo_notices: Sequence[object] = (),
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters)."""
+    from lineage.classify.attribution import attribute
+
     compacted = fingerprint_files(files, config, progress)
-    findings = findings_for(index, compacted, config)
+    findings = attribute(index, compacted, findings_for(index, compacted, config), repo_notices)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
     units = sum(len(cf.units) for cf in compacted)
@@ -89,7 +92,27 @@ def scan(
 
     loaded = load_target(spec, max_bytes=config.max_file_bytes)
     return scan_files(list(loaded.files), index, config, target=loaded.root or spec,
-                      revision=loaded.revision, errors=loaded.errors, progress=progress)
+                      revision=loaded.revision, errors=loaded.errors, progress=progress,
+                      repo_notices=repository_notices(loaded.root))
+
+
+REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
+
+
+def repository_notices(root: str) -> list[object]:
+    """NOTICE/LICENSE files at a directory target's root (regular files only, capped)."""
+    from lineage.notices import detect_repo_notices
+
+    base = Path(root) if root else None
+    if base is None or not base.is_dir():
+        return []
+    found = []
+    for name in REPO_NOTICE_NAMES:
+        path = base / name
+        if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:
+            text = path.read_bytes().decode("utf-8", "replace")
+            found.append(detect_repo_notices(name, text))
+    return found
 
 
 def build(

@@ -37,16 +37,25 @@ class Marker:
     line: int
 
 
+def targets_in(text: str) -> list[str]:
+    """Every URL and ``.py`` path in ``text`` in order; failing those, the first dotted module path."""
+    found: list[tuple[int, str]] = []
+    masked = text
+    for pattern in (_URL, _PATH):
+        for match in pattern.finditer(masked):
+            found.append((match.start(), match.group(match.lastindex or 0).rstrip(_TRAILING)))
+            masked = masked[:match.start()] + " " * (match.end() - match.start()) + masked[match.end():]
+    if not found:
+        for match in _DOTTED.finditer(text):
+            if _looks_like_module(match.group(1).rstrip(_TRAILING)):
+                return [match.group(1).rstrip(_TRAILING)]
+    return [t for _, t in sorted(found) if t]
+
+
 def target_in(text: str) -> str:
-    """The first URL, ``.py`` path or dotted module path in ``text``; ``""`` when none."""
-    for pattern in (_URL, _PATH, _DOTTED):
-        match = pattern.search(text)
-        if match:
-            found = match.group(match.lastindex or 0).rstrip(_TRAILING)
-            if pattern is _DOTTED and not _looks_like_module(found):
-                continue
-            return found
-    return ""
+    """The first target of :func:`targets_in`; ``""`` when there is none."""
+    found = targets_in(text)
+    return found[0] if found else ""
 
 
 def _looks_like_module(dotted: str) -> bool:
@@ -88,10 +97,10 @@ def scan_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Marker]:
             continue
         phrase = _ADAPTED.search(text)
         if phrase:
-            found = target_in(text[phrase.end():])
-            if found:
-                yield Marker("adapted-from", found, number)
-            elif not text[phrase.end():].strip(" :-"):
+            found = targets_in(text[phrase.end():])
+            for target in found:
+                yield Marker("adapted-from", target, number)
+            if not found and not text[phrase.end():].strip(" :-"):
                 pending = number
 
 

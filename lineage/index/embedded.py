@@ -71,6 +71,18 @@ class EmbeddedIndex:
             role=ROLE_NAMES[int(a["u_role"][u])] if int(a["u_role"][u]) < len(ROLE_NAMES) else None,
         )
 
+    @cached_property
+    def _headers(self) -> dict[tuple[str, str], str]:
+        out = {}
+        for row in self.meta["files"]:
+            fam = self.meta["families"][row["family"]]
+            out[(f"{fam['source']}:{fam['name']}", row["path"])] = row.get("header", "")
+        return out
+
+    def header_of(self, family: str, path: str) -> str:
+        """The stored leading comment block of a reference file (for notice comparison)."""
+        return self._headers.get((family, path), "")
+
     def stream(self, name: str, u: int) -> tuple[np.ndarray, np.ndarray]:
         """(hashes, lines) of unit u for stream "s" (structural) or "l" (lexical)."""
         off = self.arrays[f"{name}_off"]

@@ -24,6 +24,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
+from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
 from lineage.workflow.scores import UNRELATED_MIN, calibration, null_similarities, place, stats
 
@@ -174,7 +175,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
     index = build_reference(reference, r_in)
     result, compacted = scan_files(list(suspect.files), index, config, target=side_label(s_in),
                                    revision=suspect.revision, errors=suspect.errors)
-    findings = [f for f in result.findings if f.matches]
+    findings = [f for f in result.findings if f.kind == "code-match" and f.matches]
     matched = {(f.path, f.unit, f.start_line) for f in findings}
     null = null_similarities(index, [u for c in compacted for u in c.units
                                      if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched])
@@ -183,7 +184,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
     matches = [match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                            place(f.matches[0].similarity, null, calib))
                for f in findings]
-    pairs = [(f.path, f.matches[0].ref.path, "reference") for f in findings if f.severity != "info"]
+    pairs = [(f.path, f.matches[0].ref.path, "") for f in findings if f.severity != "info"]
     notices = notices_section(pairs, texts)
     data = {
         "schema_version": SCHEMA_VERSION, "kind": "lineage-verify-exhibit",
@@ -198,7 +199,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
                                       "matched nothing, against every reference unit (exact, not sampled); "
                                       "calibration: corpora/calibration.toml when present"},
         "matches": matches,
-        "vestiges": [m for m in matches if m["unit_kind"] == "vestige"],  # seam: no detector emits these yet
+        "vestiges": [finding_dict(f) for f in result.findings if f.kind == "vestige"],  # none until a detector emits them
         "notices": notices,
         "summary": _summary(result, matches, index, compacted, notices),
     }

@@ -1,0 +1,96 @@
+"""Code-match findings + notices -> attribution per finding, and notice/licence findings.
+
+For every scanned file whose code matches a reference (beyond common idioms and
+boilerplate), the file's notices are compared with those of the reference file it matches
+most; the state (declared, retained, removed, replaced, none-needed) is set on each of its
+code findings and raises their severity when an upstream notice was removed or replaced.
+Files without matches are read with the fast fallback detector only, for foreign notices
+that have no matching code ("stale or credit").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+
+from lineage.index.compact import CompactFile
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding
+
+NOT_EVIDENCE = ("common-idiom", "boilerplate")
+RepoNotices = Sequence[object]  # FileNotices of NOTICE/LICENSE files at the repository root
+
+
+def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
+    """(family, source, path) of the reference file this scanned file matches most (by lines)."""
+    weight: Counter[tuple[str, str, str]] = Counter()
+    for f in findings:
+        ref = f.matches[0].ref
+        weight[(ref.family, ref.source, ref.path)] += f.end_line - f.start_line + 1
+    return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
+    sev = f.severity
+    verdict = f.details.get("verdict", "")
+    if state in ("removed", "replaced"):
+        sev = "high" if f.role == "core-architecture" else ("medium" if sev in ("low", "medium") else sev)
+        verdict = f"{verdict}, notice {state}"
+    elif state in ("retained", "declared"):
+        verdict = f"{verdict}, notice {state}"
+    details = dict(f.details, verdict=verdict, attribution_explanation=explanation)
+    return dataclasses.replace(f, attribution=state, severity=sev, details=details)
+
+
+def attribute(
+    index: EmbeddedIndex,
+    compacted: Sequence[CompactFile],
+    findings: Sequence[Finding],
+    repo_notices: RepoNotices = (),
+    detect: Callable[..., object] | None = None,
+) -> list[Finding]:
+    """Return the findings with attribution set, plus notice and licence findings."""
+    from lineage.notices import compare_notices, detect_notices, notice_findings
+
+    detect = detect or detect_notices
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.kind == "code-match" and f.role not in NOT_EVIDENCE:
+            by_file[f.path].append(f)
+    out: list[Finding] = []
+    texts = {cf.path: cf.text for cf in compacted}
+    updated: dict[str, Finding] = {}
+    for path, mine in sorted(by_file.items()):
+        family, _source, ref_path = _primary_reference(mine)
+        scanned = detect(path, texts.get(path, ""))
+        reference = detect(ref_path, index.header_of(family, ref_path))
+        attribution = compare_notices(scanned, reference, repo_notices=repo_notices,  # type: ignore[arg-type]
+                                      reference_family=family.split(":", 1)[-1])
+        for f in mine:
+            updated[f.id] = _with_attribution(f, attribution.state, attribution.explanation)
+        matches = [m for f in mine for m in f.matches[:1]]
+        out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
+    out += _stale_notices(compacted, set(by_file), repo_notices, detect, notice_findings)
+    return [updated.get(f.id, f) for f in findings] + out
+
+
+def _stale_notices(compacted: Sequence[CompactFile], matched: set[str], repo_notices: RepoNotices,
+                   detect: Callable[..., object], notice_findings: Callable[..., list[Finding]]) -> list[Finding]:
+    """Foreign vendor notices in files with no matching code (fast detector only).
+
+    The project's own organisations are those named in its NOTICE/LICENSE files or in at
+    least a third of its files with notices: their notices are never "foreign".
+    """
+    quick = [(cf.path, detect(cf.path, cf.text, use_scancode=False, licences=False))
+             for cf in compacted if cf.path not in matched and cf.text]
+    with_notices = [(p, q) for p, q in quick if getattr(q, "notices", ())]
+    counts: Counter[str] = Counter()
+    for _, q in with_notices:
+        counts.update({n.org for n in q.notices if n.org})  # type: ignore[attr-defined]
+    own = {org for org, n in counts.items() if n * 3 >= len(with_notices)}
+    own |= {n.org for r in repo_notices for n in getattr(r, "notices", ()) if n.org}
+    out: list[Finding] = []
+    for path, q in with_notices:
+        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))
+    return out

@@ -1,0 +1,169 @@
+"""Declared lineage: what a file itself says it reuses, per unit.
+
+Five kinds of declaration, all compliant reuse rather than concealment:
+
+- ``modular-import``: an import of another model family's code (transformers
+  ``modular_*.py`` imports such as ``from ..llama.modeling_llama import LlamaAttention``,
+  absolute ``transformers.models.X`` imports, serving-engine model modules);
+- ``base-class``: a class whose base is one of those imported names (the class unit);
+- ``copied-from``: a ``# Copied from transformers.models.X...`` comment (the next unit);
+- ``adapted-from``: ``Adapted from`` / ``Inspired by`` / ``Based on`` with a URL, path or
+  module path, in a comment or docstring;
+- ``generated-from``: the transformers banner naming the ``modular_X.py`` it came from.
+
+The code is never imported or executed: ``ast`` reads it, with a line-based fallback when
+it does not parse.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from lineage.declared import fallback
+from lineage.declared.family import family_of, resolve_root, roots
+from lineage.declared.imports import Imported, classify
+from lineage.declared.text import Marker, comment_lines, docstring_lines, scan_lines
+from lineage.declared.units import MODULE, Span, ast_units, directly_following, enclosing, following
+
+__all__ = ["KINDS", "Declaration", "family_of", "find_declarations", "resolve_root", "roots"]
+
+KINDS = ("modular-import", "base-class", "copied-from", "adapted-from", "generated-from")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One declared reuse: its kind, what it points at, and where it sits."""
+
+    kind: str  # modular-import | copied-from | adapted-from | generated-from | base-class
+    target: str  # "transformers.models.llama.modeling_llama.LlamaAttention", a URL, or "glm4_moe"
+    family: str  # best-effort family name, e.g. "llama"; "" when the target names none
+    line: int  # 1-based
+    unit: str  # qualname of the unit it belongs to, or "<module>"
+
+
+def find_declarations(path: str, text: str) -> tuple[Declaration, ...]:
+    """Every declaration in one file, in line order. Never raises on bad input."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        found = list(_from_lines(path, text))
+    else:
+        found = list(_from_ast(path, text, tree))
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    found.sort(key=lambda d: (d.line, order[d.kind], d.target, d.unit))
+    unique: dict[tuple[str, str, str], Declaration] = {}
+    for item in found:  # a repeated declaration counts once, at its first line
+        unique.setdefault((item.kind, item.target, item.unit), item)
+    return tuple(unique.values())
+
+
+def _from_ast(path: str, text: str, tree: ast.Module) -> Iterator[Declaration]:
+    spans = ast_units(tree)
+    bound: dict[str, Imported] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names = [(a.name, a.asname, getattr(a, "lineno", node.lineno)) for a in node.names]
+            for item in classify(path, node.level, node.module or "", names):
+                bound[item.alias] = item
+                yield Declaration("modular-import", item.target, item.family, item.line, enclosing(spans, item.line))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            qualname = enclosing(spans, node.lineno)
+            for base in node.bases:
+                hit = _resolve_base(_dotted(base), bound)
+                if hit:
+                    yield Declaration("base-class", hit[0], hit[1], node.lineno, qualname)
+    lines = text.splitlines()
+    yield from _place(_scan_comments(text), spans, lines)
+    yield from _docstring_markers(tree, spans)
+
+
+def _from_lines(path: str, text: str) -> Iterator[Declaration]:
+    spans = fallback.units(text)
+    bound: dict[str, Imported] = {}
+    for level, module, names in fallback.imports(text):
+        for item in classify(path, level, module, names):
+            bound[item.alias] = item
+            yield Declaration("modular-import", item.target, item.family, item.line, enclosing(spans, item.line))
+    for line, _name, bases in fallback.classes(text):
+        qualname = enclosing(spans, line)
+        for base in bases:
+            hit = _resolve_base(base.split("[")[0].strip(), bound)
+            if hit:
+                yield Declaration("base-class", hit[0], hit[1], line, qualname)
+    lines = text.splitlines()
+    yield from _place(scan_lines(comment_lines(text)), spans, lines)
+    for marker in scan_lines(docstring_lines(text)):
+        yield _declare(marker, enclosing(spans, marker.line))
+
+
+def _dotted(node: ast.expr) -> str:
+    """``a.b.C`` for a name or attribute chain (generic ``Base[T]`` reads as ``Base``)."""
+    if isinstance(node, ast.Subscript):
+        return _dotted(node.value)
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else ""
+    return ""
+
+
+def _resolve_base(expr: str, bound: dict[str, Imported]) -> tuple[str, str] | None:
+    """(target, family) when a base expression goes through an imported name."""
+    if not expr:
+        return None
+    head, _, rest = expr.partition(".")
+    item = bound.get(head)
+    if item is None:
+        return None
+    return (f"{item.target}.{rest}" if rest else item.target), item.family
+
+
+def _scan_comments(text: str) -> Iterator[Marker]:
+    """Comment markers via ``tokenize``; the line-based reader takes over if it fails."""
+    comments: list[tuple[int, str]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                comments.append((token.start[0], token.string[1:]))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        done = comments[-1][0] if comments else 0
+        comments += [(n, c) for n, c in comment_lines(text) if n > done]
+    yield from scan_lines(comments)
+
+
+def _place(markers: Iterable[Marker], spans: Sequence[Span], lines: Sequence[str]) -> Iterator[Declaration]:
+    """Attach comment markers: Copied-from to the next unit, the others to the unit they
+    introduce when one follows at once, else to the unit around them."""
+    for marker in markers:
+        if marker.kind == "copied-from":
+            span = following(spans, marker.line)
+        elif marker.kind == "generated-from":
+            span = None
+        else:
+            span = directly_following(spans, marker.line, lines)
+        yield _declare(marker, span.qualname if span else enclosing(spans, marker.line))
+
+
+def _docstring_markers(tree: ast.Module, spans: Sequence[Span]) -> Iterator[Declaration]:
+    owners: list[tuple[ast.AST, str]] = [(tree, MODULE)]
+    owners += [(n, enclosing(spans, n.lineno)) for n in ast.walk(tree)
+               if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
+    for node, unit in owners:
+        body = getattr(node, "body", [])
+        if not (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            continue
+        first = body[0].lineno
+        numbered = [(first + i, line) for i, line in enumerate(body[0].value.value.split("\n"))]
+        for marker in scan_lines(numbered):
+            yield _declare(marker, unit)
+
+
+def _declare(marker: Marker, unit: str) -> Declaration:
+    return Declaration(marker.kind, marker.target, family_of(marker.target), marker.line, unit)

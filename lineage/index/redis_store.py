@@ -1,0 +1,312 @@
+"""A shared index on a Redis server: the embedded arrays plus a datasketch MinHashLSH.
+
+``publish`` copies an embedded index under ``lineage:<id>:`` (a JSON header and each array
+as raw chunks, every value prefixed with our own magic bytes, a sha256 per array in the
+header) and a ``MinHashLSH`` (``prepickle=False``, keys ``u<unit>``) of every reference
+unit's signature, then marks the namespace ready and points ``lineage:current`` at it with
+one SET, so a scanner never sees a half-written index.  ``load_redis`` fetches and verifies
+everything but the LSH tables and answers ``candidates`` from the LSH buckets in Redis, so
+any number of scanner processes share one copy.  Nothing read from Redis is unpickled:
+values are JSON or raw numeric bytes, bucket members must look like ``u<digits>``.
+Passwords come from ``LINEAGE_REDIS_PASSWORD``, never from the URL (URLs end up in reports).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from lineage.errors import ConfigError, IndexError_
+from lineage.fingerprint.minhash import band_keys, signatures
+from lineage.fingerprint.params import FingerprintParams
+from lineage.index.embedded import _REQUIRED, EmbeddedIndex, from_arrays
+from lineage.index.store import FORMAT_VERSION, read_index
+
+CURRENT = b"lineage:current"
+HEADER_MAGIC = b"LINEAGE-HEADER\x00"
+CHUNK_MAGIC = b"LINEAGE-CHUNK\x00"
+CHUNK_BYTES = 64 * 1024 * 1024  # well under Redis's 512 MB value limit
+_LSH_ARRAYS = frozenset({"lsh_keys", "lsh_ids"})  # answered by the LSH in Redis, never fetched
+_ID = re.compile(r"[0-9a-f]{16}")
+_MEMBER = re.compile(rb"u([0-9]{1,10})")
+_DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"})
+
+
+@dataclass(frozen=True)
+class RedisTarget:
+    """A parsed ``redis://HOST[:PORT][/DB]`` or ``rediss://`` URL."""
+
+    host: str
+    port: int
+    db: int
+    tls: bool
+
+    @property
+    def label(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{'rediss' if self.tls else 'redis'}://{host}:{self.port}/{self.db}"
+
+    def kwargs(self, timeout: float) -> dict[str, Any]:
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        return {"host": self.host, "port": self.port, "db": self.db, "ssl": self.tls,
+                "password": os.environ.get("LINEAGE_REDIS_PASSWORD") or None,
+                "socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
+
+
+def parse_url(url: str) -> RedisTarget:
+    """Strict parse: scheme redis/rediss, a host, optional port and DB number, nothing else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 6379
+    except ValueError as exc:
+        raise ConfigError(f"bad Redis URL: {exc}", source=url) from None
+    if parts.scheme not in ("redis", "rediss"):
+        raise ConfigError("a Redis store URL starts with redis:// or rediss://", source=url)
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError("put no credentials in the URL; set LINEAGE_REDIS_PASSWORD", source=url)
+    if not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ConfigError("expected redis://HOST[:PORT][/DB] with nothing else", source=url)
+    db = parts.path.strip("/") or "0"
+    if not re.fullmatch(r"[0-9]{1,5}", db) or "//" in parts.path:
+        raise ConfigError(f"the database must be a number, not {parts.path!r}", source=url)
+    return RedisTarget(parts.hostname, port, int(db), parts.scheme == "rediss")
+
+
+@contextlib.contextmanager
+def _guard(target: RedisTarget, doing: str) -> Iterator[None]:
+    """Every Redis failure becomes an IndexError_ that says what and where."""
+    from redis.exceptions import RedisError
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    try:
+        yield
+    except RedisTimeout:
+        raise IndexError_(f"Redis did not answer in time while {doing}; server slow or stuck",
+                          source=target.label) from None
+    except (RedisError, OSError) as exc:
+        raise IndexError_(f"Redis failed while {doing}: {exc}; is the server running and reachable?",
+                          source=target.label) from None
+
+
+def _client(target: RedisTarget, timeout: float) -> Any:
+    import redis
+
+    return redis.Redis(**target.kwargs(timeout))
+
+
+def _lsh(target: RedisTarget, ns: bytes, params: FingerprintParams, timeout: float) -> Any:
+    from datasketch import MinHashLSH
+
+    config = {"type": "redis", "basename": ns + b"lsh", "redis": target.kwargs(timeout)}
+    return MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows),
+                      storage_config=config, prepickle=False)
+
+
+def _index_id(params: Any, table: dict[str, dict[str, Any]]) -> str:
+    # the formula of store.write_index, so a published index keeps its file's id
+    digest = json.dumps([params, {k: v["sha256"] for k, v in table.items()}], sort_keys=True)
+    return hashlib.sha256(digest.encode()).hexdigest()[:16]
+
+
+def unit_signatures(arrays: dict[str, np.ndarray], params: FingerprintParams) -> np.ndarray:
+    """Recompute unit signatures from the winnowed structural sets they were made from."""
+    off = arrays["s_off"].astype(np.int64)
+    if off.size <= 1:
+        return np.empty((0, params.num_perm), np.uint32)
+    return signatures(arrays["s_hash"].astype(np.uint64), off[:-1], params.num_perm, params.seed)
+
+
+class RedisIndex(EmbeddedIndex):
+    """An EmbeddedIndex whose LSH candidates come from MinHashLSH buckets in Redis."""
+
+    lsh: Any
+    target: RedisTarget
+
+    def _bind(self, lsh: Any, target: RedisTarget) -> RedisIndex:
+        object.__setattr__(self, "lsh", lsh)
+        object.__setattr__(self, "target", target)
+        return self
+
+    def query(self, sig: np.ndarray) -> list[int]:
+        """One signature through ``MinHashLSH.query``: reference units sharing a band."""
+        from datasketch import LeanMinHash
+
+        with _guard(self.target, "querying the LSH"):
+            keys = self.lsh.query(LeanMinHash(seed=self.params.seed, hashvalues=sig, scheme="legacy"))
+        return sorted(self._unit(k) for k in keys)
+
+    def _unit(self, member: Any) -> int:
+        m = _MEMBER.fullmatch(member) if isinstance(member, bytes) else None
+        if m is None or int(m.group(1)) >= self.n_units:
+            raise IndexError_(f"foreign key {member!r:.40} in an LSH bucket; republish the index",
+                              source=self.path)
+        return int(m.group(1))
+
+    def candidates(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Same answer as the embedded store: each band's buckets fetched in one round trip."""
+        p = self.params
+        empty = np.empty(0, dtype=np.int64)
+        if sigs.shape[0] == 0 or self.n_units == 0:
+            return empty, empty, empty
+        hv = sigs.astype(np.uint64)  # as LeanMinHash holds them; the bucket key is big-endian
+        width = 8 * p.rows
+        qs, us = [], []
+        with _guard(self.target, "querying the LSH"):
+            for band, table in enumerate(self.lsh.hashtables):
+                raw = np.ascontiguousarray(hv[:, band * p.rows:(band + 1) * p.rows]).astype(">u8").tobytes()
+                keys = [raw[i * width:(i + 1) * width] for i in range(sigs.shape[0])]
+                distinct = list(dict.fromkeys(keys))
+                found = dict(zip(distinct, table.getmany(*distinct)))
+                for q, key in enumerate(keys):
+                    units = [self._unit(m) for m in found[key]]
+                    qs.append(np.full(len(units), q, np.int64))
+                    us.append(np.asarray(units, np.int64))
+        pair = np.concatenate(qs) * self.n_units + np.concatenate(us)
+        if pair.size == 0:
+            return empty, empty, empty
+        uniq, hits = np.unique(pair, return_counts=True)
+        return uniq // self.n_units, uniq % self.n_units, hits
+
+
+def _source(path_or_index: str | Path | EmbeddedIndex) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    if isinstance(path_or_index, EmbeddedIndex):
+        return dict(path_or_index.header), dict(path_or_index.arrays)
+    return read_index(Path(path_or_index))
+
+
+def publish(path_or_index: str | Path | EmbeddedIndex, url: str, *, timeout: float = 30.0,
+            make_current: bool = True) -> str:
+    """Copy an embedded index into Redis and (by default) make it current; returns its id."""
+    target = parse_url(url)
+    header, arrays = _source(path_or_index)
+    params = FingerprintParams.from_dict(header["params"])
+    raws = {n: np.ascontiguousarray(arrays[n]) for n in sorted(arrays)}
+    table = {n: {"dtype": a.dtype.str, "shape": list(a.shape), "nbytes": a.nbytes,
+                 "sha256": hashlib.sha256(a.tobytes()).hexdigest(), "chunks": math.ceil(a.nbytes / CHUNK_BYTES)}
+             for n, a in raws.items()}
+    ident = _index_id(header["params"], table)
+    if header.get("id") not in (ident, "in-memory", None):
+        raise IndexError_("index arrays do not match its id; refusing to publish", source=str(path_or_index))
+    sigs = unit_signatures(arrays, params)
+    if not np.array_equal(np.sort(band_keys(sigs, params.bands, params.rows).T, axis=1), arrays["lsh_keys"]):
+        raise IndexError_("unit signatures cannot be reproduced from the index", source=str(path_or_index))
+    ns = f"lineage:{ident}:".encode()
+    r = _client(target, timeout)
+    with _guard(target, "publishing the index"):
+        if r.get(ns + b"ready") != b"1":
+            for batch in _batched(r.scan_iter(match=ns + b"*", count=10_000), 10_000):
+                r.unlink(*batch)  # leftovers of an interrupted publish
+            for name, arr in raws.items():
+                data = memoryview(arr.reshape(-1).view(np.uint8))
+                for i in range(table[name]["chunks"]):
+                    r.set(ns + f"array:{name}:{i}".encode(), CHUNK_MAGIC + data[i * CHUNK_BYTES:(i + 1) * CHUNK_BYTES])
+            head = {k: v for k, v in header.items() if k != "arrays"}
+            head.update(format=FORMAT_VERSION, id=ident, arrays=table, store="redis")
+            r.set(ns + b"header", HEADER_MAGIC + json.dumps(head, sort_keys=True).encode())
+            lsh = _lsh(target, ns, params, timeout)
+            with lsh.insertion_session(buffer_size=20_000) as session:
+                from datasketch import LeanMinHash
+
+                for u, sig in enumerate(sigs):
+                    session.insert(b"u%d" % u, LeanMinHash(seed=params.seed, hashvalues=sig, scheme="legacy"),
+                                   check_duplication=False)  # fresh namespace: skip a round trip per key
+            r.set(ns + b"ready", b"1")
+        if make_current:
+            r.set(CURRENT, ident.encode())
+    return ident
+
+
+def _batched(items: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
+    batch: list[bytes] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _spec(name: str, spec: Any, src: str) -> tuple[np.dtype[Any], list[int], int]:
+    """Check one header entry before any bytes are trusted."""
+    ok = isinstance(spec, dict) and spec.get("dtype") in _DTYPES and isinstance(spec.get("shape"), list)
+    shape = spec.get("shape", []) if ok else []
+    ok = ok and all(isinstance(d, int) and d >= 0 for d in shape) and isinstance(spec.get("sha256"), str)
+    dtype = np.dtype(spec["dtype"]) if ok else np.dtype("u1")
+    nbytes = math.prod(shape) * dtype.itemsize
+    if not ok or spec.get("nbytes") != nbytes or spec.get("chunks") != math.ceil(nbytes / CHUNK_BYTES):
+        raise IndexError_(f"header entry for array {name!r} is malformed", source=src)
+    return dtype, shape, int(spec["chunks"])
+
+
+def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id: str | None = None,
+               timeout: float = 10.0) -> RedisIndex:
+    """Fetch and verify the current (or the given) index; LSH queries stay in Redis."""
+    target = parse_url(url)
+    src = target.label
+    r = _client(target, timeout)
+    with _guard(target, "loading the index"):
+        raw_id = index_id.encode() if index_id else r.get(CURRENT)
+        if raw_id is None:
+            raise IndexError_("no lineage index published here; use `lineage corpus build --store`", source=src)
+        ident = raw_id.decode("ascii", "replace") if isinstance(raw_id, bytes) else ""
+        if not _ID.fullmatch(ident):
+            raise IndexError_(f"malformed index id {raw_id!r:.40}", source=src)
+        ns = f"lineage:{ident}:".encode()
+        head, ready = r.mget([ns + b"header", ns + b"ready"])
+        if ready != b"1" or not isinstance(head, bytes) or not head.startswith(HEADER_MAGIC):
+            raise IndexError_(f"index {ident} is missing, incomplete or not ours", source=src)
+        try:
+            header = json.loads(head[len(HEADER_MAGIC):])
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise IndexError_(f"index {ident}: header is not valid JSON", source=src) from None
+        table = header.get("arrays") if isinstance(header, dict) else None
+        if not isinstance(table, dict) or header.get("format") != FORMAT_VERSION or header.get("id") != ident:
+            raise IndexError_(f"index {ident}: header is malformed or of another format", source=src)
+        if set(table) != set(_REQUIRED) or _index_id(header.get("params"), table) != ident:
+            raise IndexError_(f"index {ident}: header does not match its id (foreign or tampered)", source=src)
+        arrays: dict[str, np.ndarray] = {}
+        for name, spec in table.items():
+            dtype, shape, chunks = _spec(name, spec, src)
+            if name in _LSH_ARRAYS:
+                arrays[name] = np.empty(0, dtype)
+                continue
+            parts = r.mget([ns + f"array:{name}:{i}".encode() for i in range(chunks)]) if chunks else []
+            if not all(isinstance(p, bytes) and p.startswith(CHUNK_MAGIC) for p in parts):
+                raise IndexError_(f"index {ident}: array {name!r} is missing or not ours", source=src)
+            data = b"".join(p[len(CHUNK_MAGIC):] for p in parts)
+            if len(data) != spec["nbytes"] or hashlib.sha256(data).hexdigest() != spec["sha256"]:
+                raise IndexError_(f"index {ident}: checksum mismatch in array {name!r} (tampered)", source=src)
+            arrays[name] = np.frombuffer(data, dtype=dtype).reshape(shape)
+    base = from_arrays(src, header, arrays, expected)
+    lsh = _lsh(target, ns, base.params, timeout)
+    index = RedisIndex(base.path, base.header, base.arrays, base.meta)
+    return index._bind(lsh, target)
+
+
+def build_to_store(manifests: Sequence[Any], store_url: str, **build_kwargs: Any) -> Any:
+    """Build to a temporary embedded file, publish it, return the BuildReport (path = store)."""
+    from lineage.index.build import build_index
+
+    target = parse_url(store_url)
+    with _guard(target, "checking the store before building"):
+        _client(target, 10.0).ping()  # fail before minutes of fingerprinting, not after
+    with tempfile.TemporaryDirectory(prefix="lineage-publish-") as tmp:
+        report = build_index(manifests, Path(tmp) / "index.lineage", **build_kwargs)
+        ident = publish(report.path, store_url)
+    return dataclasses.replace(report, path=target.label, index_id=ident)

@@ -1,0 +1,194 @@
+"""Git history provenance: when matched code first appeared, and how its notices changed.
+
+The repository is scanned at a revision; then, for each file with matches, the commits
+that touched it are walked oldest-first (``git rev-list --reverse``) and each version is
+read as a blob (nothing is checked out, no hook or filter runs).  Each version is
+fingerprinted and queried like a scan, which gives the first commit where every matched
+reference unit appears, and its copyright holders are read, which gives notice changes:
+a holder present in one version and gone in the next is a ``notice-history`` finding naming
+both commits.  First appearances are set against the reference's ``first_seen`` date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lineage.classify.codematch import finding_id
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding, ScanResult, SourceFile
+
+
+@dataclass(frozen=True)
+class Appearance:
+    commit: str
+    date: str  # committer date, UTC, ISO 8601
+    author: str
+
+
+@dataclass(frozen=True)
+class UnitOrigin:
+    """First commit in which a unit matching this reference unit appeared in the file."""
+
+    path: str
+    unit: str
+    finding_id: str
+    reference: str  # family:path:unit
+    ref_first_seen: str
+    first: Appearance | None
+    predates_reference: bool
+
+
+@dataclass(frozen=True)
+class History:
+    repo: str
+    revision: str
+    result: ScanResult
+    files: dict[str, Appearance]  # first commit holding each matched path
+    units: tuple[UnitOrigin, ...]
+    findings: tuple[Finding, ...]  # notice-history and predates-reference
+
+
+def _appearance(commit: Any) -> Appearance:
+    when = datetime.fromtimestamp(commit.committed_date, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Appearance(commit.hexsha, when, f"{commit.author.name} <{commit.author.email}>")
+
+
+def versions(repository: Any, head: Any, path: str, max_bytes: int) -> list[tuple[Appearance, bytes]]:
+    """Each distinct blob of ``path`` in the commits that touched it, oldest first."""
+    out: list[tuple[Appearance, bytes]] = []
+    last = b""
+    for commit in repository.iter_commits(head.hexsha, paths=[path], reverse=True, topo_order=True):
+        try:
+            blob = commit.tree / path
+        except KeyError:  # deleted in this commit
+            last = b""
+            continue
+        if blob.type != "blob" or blob.binsha == last or blob.size > max_bytes:
+            continue
+        last = blob.binsha
+        out.append((_appearance(commit), blob.data_stream.read()))
+    return out
+
+
+def _holders(path: str, data: bytes) -> dict[str, Any]:
+    """Counting (non-framework) notices of one version, by holder key; {} without the notices layer."""
+    try:
+        from lineage.notices import detect_notices
+    except ImportError:
+        return {}
+    text = data.decode("utf-8", "replace")
+    return {n.key: n for n in detect_notices(path, text, licences=False).notices if n.counts}
+
+
+def notice_changes(path: str, history: Sequence[tuple[Appearance, bytes]], orgs: set[str]) -> list[Finding]:
+    """A holder present in one version and absent from the next: removed or replaced."""
+    out: list[Finding] = []
+    prev: dict[str, Any] = {}
+    prev_at: Appearance | None = None
+    for at, data in history:
+        now = _holders(path, data)
+        gone = [prev[k] for k in sorted(prev) if k not in now]
+        added = [now[k] for k in sorted(now) if k not in prev]
+        for n in gone:
+            assert prev_at is not None
+            change = "replaced" if added else "removed"
+            by = ", ".join(f"'{a.statement}'" for a in added)
+            text = (f"'{n.statement}' ({n.org or 'unknown organisation'}) was in {path} at commit {prev_at.commit[:12]} "
+                    f"({prev_at.date[:10]}, {prev_at.author}) and was {change}{' by ' + by if added else ''} in commit "
+                    f"{at.commit[:12]} ({at.date[:10]}, {at.author}).")
+            details = {"holder": n.holder, "org": n.org, "change": change, "replaced_by": [a.holder for a in added],
+                       "present_in": vars(prev_at), "changed_in": vars(at)}
+            fid = finding_id(path, "notice-history", n.key, ",".join(sorted(a.key for a in added)))
+            severity = "medium" if n.org and n.org in orgs else "low"
+            out.append(Finding(fid, "notice-history", path, n.line, n.line, "<module>", None, change, severity, (),
+                               text, details))
+        prev, prev_at = now, at
+    return out
+
+
+def _first_appearances(path: str, history: Sequence[tuple[Appearance, bytes]], index: EmbeddedIndex,
+                       config: Config, wanted: set[str]) -> dict[str, Appearance]:
+    """Reference unit key -> the first version of ``path`` in which some unit matches it."""
+    from lineage.api import fingerprint_files, findings_for
+
+    found: dict[str, Appearance] = {}
+    for at, data in history:
+        if wanted <= set(found):
+            break
+        compacted = fingerprint_files([SourceFile(path, data)], config)
+        for f in findings_for(index, compacted, config):
+            r = f.matches[0].ref
+            found.setdefault(f"{r.family}:{r.path}:{r.unit}", at)
+    return found
+
+
+def _predates(origins: Sequence[UnitOrigin]) -> list[Finding]:
+    """One info finding per file and reference whose earliest matched unit predates the reference."""
+    earliest: dict[tuple[str, str], UnitOrigin] = {}
+    for o in origins:
+        if o.predates_reference and o.first is not None:
+            key = (o.path, o.reference.rsplit(":", 2)[0])
+            if key not in earliest or o.first.date < earliest[key].first.date:  # type: ignore[union-attr]
+                earliest[key] = o
+    out = []
+    for (path, family), o in sorted(earliest.items()):
+        assert o.first is not None
+        text = (f"reference {family} first seen {o.ref_first_seen}, this file's matching code ({o.unit}) first "
+                f"committed {o.first.date[:10]} in {o.first.commit[:12]} by {o.first.author}: predates the reference "
+                "(the repository had it first, or the reference's date or this history is wrong).")
+        out.append(Finding(finding_id(path, "predates-reference", family), "predates-reference", path, 0, 0, o.unit,
+                           None, None, "info", (), text, {"first": vars(o.first), "ref_first_seen": o.ref_first_seen}))
+    return out
+
+
+def history(repo: str | Path, index: EmbeddedIndex, config: Config, rev: str = "HEAD") -> History:
+    """Scan ``repo`` at ``rev``, then trace each matched file and unit back through history."""
+    from lineage.api import scan_files
+    from lineage.source.gitrev import open_repository, read_revision, resolve_commit
+
+    files, errors, sha = read_revision(repo, rev, max_bytes=config.max_file_bytes)
+    result, _ = scan_files(files, index, config, target=Path(repo).name, revision=sha, errors=errors)
+    matched = [f for f in result.findings if f.kind == "code-match" and f.matches and f.severity != "info"]
+    repository = open_repository(repo)
+    try:
+        head = resolve_commit(repository, sha, source=str(repo))
+        first_files: dict[str, Appearance] = {}
+        origins: list[UnitOrigin] = []
+        extra: list[Finding] = []
+        for path in sorted({f.path for f in matched}):
+            here = [f for f in matched if f.path == path]
+            past = versions(repository, head, path, config.max_file_bytes)
+            if not past:
+                continue
+            first_files[path] = past[0][0]
+            keys = {f"{f.matches[0].ref.family}:{f.matches[0].ref.path}:{f.matches[0].ref.unit}": f for f in here}
+            first = _first_appearances(path, past, index, config, set(keys))
+            for key, f in sorted(keys.items()):
+                seen, at = f.matches[0].ref.first_seen, first.get(key)
+                origins.append(UnitOrigin(path, f.unit, f.id, key, seen, at,
+                                          bool(at and seen and at.date[:10] < seen)))
+            extra.extend(notice_changes(path, past, {f.matches[0].ref.org for f in here}))
+    finally:
+        repository.close()
+    extra.extend(_predates(origins))
+    return History(str(Path(repo).name), sha, result, first_files, tuple(origins), tuple(extra))
+
+
+def history_dict(h: History) -> dict[str, Any]:
+    from lineage.report.jsonfmt import finding_dict
+
+    return {
+        "schema_version": 1, "kind": "lineage-history", "repository": h.repo, "revision": h.revision,
+        "tool": {"name": "lineage", "version": h.result.tool_version}, "index": {"id": h.result.index.id},
+        "files": {p: vars(a) for p, a in sorted(h.files.items())},
+        "units": [{"path": o.path, "unit": o.unit, "finding_id": o.finding_id, "reference": o.reference,
+                   "reference_first_seen": o.ref_first_seen or None, "first": vars(o.first) if o.first else None,
+                   "predates_reference": o.predates_reference} for o in h.units],
+        "findings": [finding_dict(f) for f in h.findings],
+        "code_findings": [finding_dict(f) for f in h.result.findings if f.severity != "info"],
+    }

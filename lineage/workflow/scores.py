@@ -1,0 +1,95 @@
+"""Scores placed against unrelated pairs: how similar do units that are NOT copies look?
+
+Two baselines, and the exhibit says which one it used:
+
+- *in-pair*: every suspect unit that matched nothing is compared exactly (no LSH) with
+  every reference unit; its best structural similarity is a draw from "unrelated code of
+  these two sides".  It is computed from the inputs alone, so anyone can redo it.
+- *calibration*: ``corpora/calibration.toml`` (``unrelated_p99``, ``derived_median``),
+  measured once over many unrelated and derived family pairs, when the file exists.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lineage.index.compact import CompactUnit
+from lineage.index.embedded import EmbeddedIndex
+
+UNRELATED_MIN = 20  # fewer unrelated units than this give no usable 99th percentile
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(lo[i], hi[i])`` for every i, without a Python loop."""
+    counts = hi - lo
+    keep = counts > 0
+    lo, counts = lo[keep], counts[keep]
+    if counts.size == 0:
+        return np.empty(0, dtype=np.int64)
+    starts = np.repeat(lo, counts)
+    within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    return (starts + within).astype(np.int64)
+
+
+def null_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> list[float]:
+    """Best exact structural Jaccard of each unit against every reference unit, sorted."""
+    n = index.n_units
+    if n == 0 or not units:
+        return [0.0] * len(units)
+    offsets = index.arrays["s_off"]
+    hashes = index.arrays["s_hash"]
+    sizes = np.diff(offsets)
+    owner = np.repeat(np.arange(n), sizes)
+    order = np.argsort(hashes, kind="stable")
+    keys, owners = hashes[order], owner[order]
+    best = []
+    for unit in units:
+        lo = np.searchsorted(keys, unit.s_hash, side="left")
+        hi = np.searchsorted(keys, unit.s_hash, side="right")
+        shared = np.bincount(owners[_ranges(lo, hi)], minlength=n)
+        jaccard = shared / np.maximum(unit.s_hash.size + sizes - shared, 1)
+        best.append(round(float(jaccard.max()), 4))
+    return sorted(best)
+
+
+def stats(values: Sequence[float]) -> dict[str, Any]:
+    if not values:
+        return {"n": 0, "median": None, "p90": None, "p99": None, "max": None}
+    arr = np.asarray(values, dtype=np.float64)
+    q = [round(float(np.percentile(arr, p)), 4) for p in (50, 90, 99)]
+    return {"n": int(arr.size), "median": q[0], "p90": q[1], "p99": q[2] if arr.size >= UNRELATED_MIN else None,
+            "max": round(float(arr.max()), 4)}
+
+
+def calibration(path: Path | None = None) -> dict[str, Any] | None:
+    """Calibration figures from corpora/calibration.toml, or None when absent or unusable."""
+    if path is None:
+        from lineage.index.manifest import corpora_dir
+
+        path = corpora_dir() / "calibration.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    figures = {k: data.get(k) for k in ("unrelated_p99", "derived_median")}
+    if not all(isinstance(v, int | float) for v in figures.values()):
+        return None
+    return {"source": "corpora/calibration.toml", **{k: float(v) for k, v in figures.items()}}
+
+
+def place(similarity: float, null: Sequence[float], calib: dict[str, Any] | None) -> dict[str, Any]:
+    """Where one match's similarity stands: percentile among unrelated, above their p99?"""
+    out: dict[str, Any] = {}
+    if null:
+        below = int(np.searchsorted(np.asarray(null), similarity, side="left"))
+        out["unrelated_percentile"] = round(100.0 * below / len(null), 1)
+    p99 = calib["unrelated_p99"] if calib else stats(null)["p99"]
+    out["above_unrelated_p99"] = None if p99 is None else bool(similarity > p99)
+    if calib:
+        out["vs_derived_median"] = round(similarity - calib["derived_median"], 4)
+    return out
