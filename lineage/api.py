@@ -70,18 +70,31 @@ def scan_files(
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters)."""
     from lineage.classify.attribution import attribute
+    from lineage.classify.vestiges import vestige_findings
 
     compacted = fingerprint_files(files, config, progress)
     findings = attribute(index, compacted, findings_for(index, compacted, config), repo_notices)
+    findings += vestige_findings(compacted, findings)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
     units = sum(len(cf.units) for cf in compacted)
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files), units_scanned=units,
-        summary=summarise(findings, len(files), units), config=config.to_dict(), tool_version=__version__,
+        summary=summarise(findings, len(files), units, core_lines(compacted)), config=config.to_dict(),
+        tool_version=__version__,
     )
     return result, compacted
+
+
+def core_lines(compacted: Sequence[CompactFile]) -> int:
+    """Lines of the scanned units whose own features say core architecture (outermost only)."""
+    covered: set[tuple[str, int]] = set()
+    for cf in compacted:
+        for u in cf.units:
+            if u.role == "core-architecture" and u.kind != "module":
+                covered.update((cf.path, n) for n in range(u.start_line, u.end_line + 1))
+    return len(covered)
 
 
 def scan(

@@ -90,7 +90,8 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match]) -> Find
         f"{describe(best)}. Verdict: {verdict(role, best)}."
     )
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
-    details = {"unit_kind": unit.kind, "structure": unit.structure, "verdict": verdict(role, best),
+    details = {"unit_kind": unit.kind, "unit_role": unit.role, "structure": unit.structure,
+               "verdict": verdict(role, best),
                "role_features": list(features), "reference_role": ref.role, "equivalents": len(matches)}
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,
                    severity(role, best), tuple(matches), explanation, details)

@@ -21,7 +21,38 @@ def _lines(findings: Sequence[Finding]) -> int:
     return len(covered)
 
 
-def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: int) -> dict[str, Any]:
+def file_verdicts(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
+    """Per scanned file: lines by role and attribution, families, and a one-line verdict."""
+    out: dict[str, dict[str, Any]] = {}
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.kind == "code-match":
+            by_path[f.path].append(f)
+    for path, items in sorted(by_path.items()):
+        evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")]
+        roles: dict[str, int] = defaultdict(int)
+        for f in items:
+            roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
+        fams: dict[str, int] = defaultdict(int)
+        for f in evidence:
+            fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
+        states = sorted({f.attribution for f in evidence if f.attribution})
+        if not evidence:
+            verdict = "no lineage evidence (only common idioms or boilerplate match)"
+        else:
+            top = max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
+            core = roles.get("core-architecture", 0)
+            what = "core-architecture copy" if core else "inference-glue copy" if roles.get("inference-glue") else "copy"
+            verdict = (f"{what} of {top.split(':', 1)[-1]} ({ref.org}, {ref.country or '?'})"
+                       + (f", notice {'/'.join(states)}" if states else ""))
+        out[path] = {"verdict": verdict, "lines_by_role": dict(sorted(roles.items())),
+                     "families": dict(sorted(fams.items())), "attribution": states}
+    return out
+
+
+def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: int,
+              core_lines_total: int = 0) -> dict[str, Any]:
     code = [f for f in findings if f.kind == "code-match"]
     groups: dict[str, dict[str, list[Finding]]] = {
         "by_family": defaultdict(list), "by_role": defaultdict(list),
@@ -49,6 +80,16 @@ def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: in
     for f in findings:
         severities[f.severity] += 1
     out["by_severity"] = dict(sorted(severities.items()))
+    distinctive = _lines([f for f in code if f.role == "core-architecture"])
+    matching = _lines([f for f in code if f.details.get("unit_role") == "core-architecture"
+                       or f.role == "core-architecture"])
+    out["core_architecture"] = {
+        "lines_total": core_lines_total, "lines_matching_indexed_families": matching,
+        "lines_distinctive_copy": distinctive,
+        "share": round(matching / core_lines_total, 3) if core_lines_total else 0.0,
+        "share_distinctive": round(distinctive / core_lines_total, 3) if core_lines_total else 0.0,
+    }
+    out["files"] = file_verdicts(findings)
     out["files_scanned"] = files_scanned
     out["units_scanned"] = units_scanned
     out["findings"] = len(findings)

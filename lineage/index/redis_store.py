@@ -8,7 +8,6 @@ one SET, so a scanner never sees a half-written index.  ``load_redis`` fetches a
 everything but the LSH tables and answers ``candidates`` from the LSH buckets in Redis, so
 any number of scanner processes share one copy.  Nothing read from Redis is unpickled:
 values are JSON or raw numeric bytes, bucket members must look like ``u<digits>``.
-Passwords come from ``LINEAGE_REDIS_PASSWORD``, never from the URL (URLs end up in reports).
 """
 
 from __future__ import annotations
@@ -18,22 +17,25 @@ import dataclasses
 import hashlib
 import json
 import math
-import os
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from lineage.errors import ConfigError, IndexError_
+from lineage.errors import IndexError_
 from lineage.fingerprint.minhash import band_keys, signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import _REQUIRED, EmbeddedIndex, from_arrays
+from lineage.index.open import RedisTarget, parse_url
 from lineage.index.store import FORMAT_VERSION, read_index
+
+if TYPE_CHECKING:
+    from lineage.index.build import BuildReport
+    from lineage.index.manifest import Manifest
 
 CURRENT = b"lineage:current"
 HEADER_MAGIC = b"LINEAGE-HEADER\x00"
@@ -42,49 +44,7 @@ CHUNK_BYTES = 64 * 1024 * 1024  # well under Redis's 512 MB value limit
 _LSH_ARRAYS = frozenset({"lsh_keys", "lsh_ids"})  # answered by the LSH in Redis, never fetched
 _ID = re.compile(r"[0-9a-f]{16}")
 _MEMBER = re.compile(rb"u([0-9]{1,10})")
-_DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"})
-
-
-@dataclass(frozen=True)
-class RedisTarget:
-    """A parsed ``redis://HOST[:PORT][/DB]`` or ``rediss://`` URL."""
-
-    host: str
-    port: int
-    db: int
-    tls: bool
-
-    @property
-    def label(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{'rediss' if self.tls else 'redis'}://{host}:{self.port}/{self.db}"
-
-    def kwargs(self, timeout: float) -> dict[str, Any]:
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
-        return {"host": self.host, "port": self.port, "db": self.db, "ssl": self.tls,
-                "password": os.environ.get("LINEAGE_REDIS_PASSWORD") or None,
-                "socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
-
-
-def parse_url(url: str) -> RedisTarget:
-    """Strict parse: scheme redis/rediss, a host, optional port and DB number, nothing else."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port or 6379
-    except ValueError as exc:
-        raise ConfigError(f"bad Redis URL: {exc}", source=url) from None
-    if parts.scheme not in ("redis", "rediss"):
-        raise ConfigError("a Redis store URL starts with redis:// or rediss://", source=url)
-    if parts.username is not None or parts.password is not None:
-        raise ConfigError("put no credentials in the URL; set LINEAGE_REDIS_PASSWORD", source=url)
-    if not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
-        raise ConfigError("expected redis://HOST[:PORT][/DB] with nothing else", source=url)
-    db = parts.path.strip("/") or "0"
-    if not re.fullmatch(r"[0-9]{1,5}", db) or "//" in parts.path:
-        raise ConfigError(f"the database must be a number, not {parts.path!r}", source=url)
-    return RedisTarget(parts.hostname, port, int(db), parts.scheme == "rediss")
+_DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"})  # never "O"
 
 
 @contextlib.contextmanager
@@ -131,16 +91,12 @@ def unit_signatures(arrays: dict[str, np.ndarray], params: FingerprintParams) ->
     return signatures(arrays["s_hash"].astype(np.uint64), off[:-1], params.num_perm, params.seed)
 
 
+@dataclass(frozen=True, eq=False)
 class RedisIndex(EmbeddedIndex):
     """An EmbeddedIndex whose LSH candidates come from MinHashLSH buckets in Redis."""
 
-    lsh: Any
+    lsh: Any = field(repr=False)
     target: RedisTarget
-
-    def _bind(self, lsh: Any, target: RedisTarget) -> RedisIndex:
-        object.__setattr__(self, "lsh", lsh)
-        object.__setattr__(self, "target", target)
-        return self
 
     def query(self, sig: np.ndarray) -> list[int]:
         """One signature through ``MinHashLSH.query``: reference units sharing a band."""
@@ -165,20 +121,21 @@ class RedisIndex(EmbeddedIndex):
             return empty, empty, empty
         hv = sigs.astype(np.uint64)  # as LeanMinHash holds them; the bucket key is big-endian
         width = 8 * p.rows
-        qs, us = [], []
+        qs: list[int] = []
+        us: list[int] = []
         with _guard(self.target, "querying the LSH"):
             for band, table in enumerate(self.lsh.hashtables):
                 raw = np.ascontiguousarray(hv[:, band * p.rows:(band + 1) * p.rows]).astype(">u8").tobytes()
                 keys = [raw[i * width:(i + 1) * width] for i in range(sigs.shape[0])]
                 distinct = list(dict.fromkeys(keys))
-                found = dict(zip(distinct, table.getmany(*distinct)))
+                found = {k: [self._unit(m) for m in members] for k, members in zip(distinct, table.getmany(*distinct))}
                 for q, key in enumerate(keys):
-                    units = [self._unit(m) for m in found[key]]
-                    qs.append(np.full(len(units), q, np.int64))
-                    us.append(np.asarray(units, np.int64))
-        pair = np.concatenate(qs) * self.n_units + np.concatenate(us)
-        if pair.size == 0:
+                    if units := found[key]:
+                        qs.extend([q] * len(units))
+                        us.extend(units)
+        if not qs:
             return empty, empty, empty
+        pair = np.asarray(qs, np.int64) * self.n_units + np.asarray(us, np.int64)
         uniq, hits = np.unique(pair, return_counts=True)
         return uniq // self.n_units, uniq % self.n_units, hits
 
@@ -196,7 +153,7 @@ def publish(path_or_index: str | Path | EmbeddedIndex, url: str, *, timeout: flo
     header, arrays = _source(path_or_index)
     params = FingerprintParams.from_dict(header["params"])
     raws = {n: np.ascontiguousarray(arrays[n]) for n in sorted(arrays)}
-    table = {n: {"dtype": a.dtype.str, "shape": list(a.shape), "nbytes": a.nbytes,
+    table: dict[str, dict[str, Any]] = {n: {"dtype": a.dtype.str, "shape": list(a.shape), "nbytes": a.nbytes,
                  "sha256": hashlib.sha256(a.tobytes()).hexdigest(), "chunks": math.ceil(a.nbytes / CHUNK_BYTES)}
              for n, a in raws.items()}
     ident = _index_id(header["params"], table)
@@ -212,7 +169,7 @@ def publish(path_or_index: str | Path | EmbeddedIndex, url: str, *, timeout: flo
             for batch in _batched(r.scan_iter(match=ns + b"*", count=10_000), 10_000):
                 r.unlink(*batch)  # leftovers of an interrupted publish
             for name, arr in raws.items():
-                data = memoryview(arr.reshape(-1).view(np.uint8))
+                data = arr.tobytes()
                 for i in range(table[name]["chunks"]):
                     r.set(ns + f"array:{name}:{i}".encode(), CHUNK_MAGIC + data[i * CHUNK_BYTES:(i + 1) * CHUNK_BYTES])
             head = {k: v for k, v in header.items() if k != "arrays"}
@@ -278,7 +235,7 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
         table = header.get("arrays") if isinstance(header, dict) else None
         if not isinstance(table, dict) or header.get("format") != FORMAT_VERSION or header.get("id") != ident:
             raise IndexError_(f"index {ident}: header is malformed or of another format", source=src)
-        if set(table) != set(_REQUIRED) or _index_id(header.get("params"), table) != ident:
+        if not set(_REQUIRED) <= set(table) or _index_id(header.get("params"), table) != ident:
             raise IndexError_(f"index {ident}: header does not match its id (foreign or tampered)", source=src)
         arrays: dict[str, np.ndarray] = {}
         for name, spec in table.items():
@@ -294,12 +251,10 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
                 raise IndexError_(f"index {ident}: checksum mismatch in array {name!r} (tampered)", source=src)
             arrays[name] = np.frombuffer(data, dtype=dtype).reshape(shape)
     base = from_arrays(src, header, arrays, expected)
-    lsh = _lsh(target, ns, base.params, timeout)
-    index = RedisIndex(base.path, base.header, base.arrays, base.meta)
-    return index._bind(lsh, target)
+    return RedisIndex(base.path, base.header, base.arrays, base.meta, _lsh(target, ns, base.params, timeout), target)
 
 
-def build_to_store(manifests: Sequence[Any], store_url: str, **build_kwargs: Any) -> Any:
+def build_to_store(manifests: Sequence[Manifest], store_url: str, **build_kwargs: Any) -> BuildReport:
     """Build to a temporary embedded file, publish it, return the BuildReport (path = store)."""
     from lineage.index.build import build_index
 

@@ -30,6 +30,13 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     for fam, row in list(s.get("by_family", {}).items())[:15]:
         lines.append(f"  {fam:40s} {row.get('org', ''):22s} {row.get('country', ''):3s} "
                      f"{row['findings']:4d} findings {row['lines']:6d} lines")
+    core = s.get("core_architecture", {})
+    if core.get("lines_total"):
+        lines.append(f"core architecture: {core['lines_matching_indexed_families']} of {core['lines_total']} lines "
+                     f"({core['share']:.0%}) match indexed families; {core['lines_distinctive_copy']} "
+                     f"({core['share_distinctive']:.0%}) beyond common idioms")
+    for path, row in list(s.get("files", {}).items())[:20]:
+        lines.append(f"  {path}: {row['verdict']}")
     if result.errors:
         lines.append(f"{len(result.errors)} files with problems:")
         lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])

@@ -12,7 +12,7 @@ both commits.  First appearances are set against the reference's ``first_seen`` 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,7 @@ def versions(repository: Any, head: Any, path: str, max_bytes: int) -> list[tupl
         except KeyError:  # deleted in this commit
             last = b""
             continue
-        if blob.type != "blob" or blob.binsha == last or blob.size > max_bytes:
+        if blob.type != "blob" or blob.mode & 0o170000 == 0o120000 or blob.binsha == last or blob.size > max_bytes:
             continue
         last = blob.binsha
         out.append((_appearance(commit), blob.data_stream.read()))
@@ -102,7 +102,7 @@ def notice_changes(path: str, history: Sequence[tuple[Appearance, bytes]], orgs:
                     f"({prev_at.date[:10]}, {prev_at.author}) and was {change}{' by ' + by if added else ''} in commit "
                     f"{at.commit[:12]} ({at.date[:10]}, {at.author}).")
             details = {"holder": n.holder, "org": n.org, "change": change, "replaced_by": [a.holder for a in added],
-                       "present_in": vars(prev_at), "changed_in": vars(at)}
+                       "present_in": asdict(prev_at), "changed_in": asdict(at)}
             fid = finding_id(path, "notice-history", n.key, ",".join(sorted(a.key for a in added)))
             severity = "medium" if n.org and n.org in orgs else "low"
             out.append(Finding(fid, "notice-history", path, n.line, n.line, "<module>", None, change, severity, (),
@@ -131,10 +131,12 @@ def _predates(origins: Sequence[UnitOrigin]) -> list[Finding]:
     """One info finding per file and reference whose earliest matched unit predates the reference."""
     earliest: dict[tuple[str, str], UnitOrigin] = {}
     for o in origins:
-        if o.predates_reference and o.first is not None:
-            key = (o.path, o.reference.rsplit(":", 2)[0])
-            if key not in earliest or o.first.date < earliest[key].first.date:  # type: ignore[union-attr]
-                earliest[key] = o
+        if not o.predates_reference or o.first is None:
+            continue
+        key = (o.path, o.reference.rsplit(":", 2)[0])
+        current = earliest.get(key)
+        if current is None or current.first is None or o.first.date < current.first.date:
+            earliest[key] = o
     out = []
     for (path, family), o in sorted(earliest.items()):
         assert o.first is not None
@@ -142,7 +144,7 @@ def _predates(origins: Sequence[UnitOrigin]) -> list[Finding]:
                 f"committed {o.first.date[:10]} in {o.first.commit[:12]} by {o.first.author}: predates the reference "
                 "(the repository had it first, or the reference's date or this history is wrong).")
         out.append(Finding(finding_id(path, "predates-reference", family), "predates-reference", path, 0, 0, o.unit,
-                           None, None, "info", (), text, {"first": vars(o.first), "ref_first_seen": o.ref_first_seen}))
+                           None, None, "info", (), text, {"first": asdict(o.first), "ref_first_seen": o.ref_first_seen}))
     return out
 
 
@@ -185,9 +187,9 @@ def history_dict(h: History) -> dict[str, Any]:
     return {
         "schema_version": 1, "kind": "lineage-history", "repository": h.repo, "revision": h.revision,
         "tool": {"name": "lineage", "version": h.result.tool_version}, "index": {"id": h.result.index.id},
-        "files": {p: vars(a) for p, a in sorted(h.files.items())},
+        "files": {p: asdict(a) for p, a in sorted(h.files.items())},
         "units": [{"path": o.path, "unit": o.unit, "finding_id": o.finding_id, "reference": o.reference,
-                   "reference_first_seen": o.ref_first_seen or None, "first": vars(o.first) if o.first else None,
+                   "reference_first_seen": o.ref_first_seen or None, "first": asdict(o.first) if o.first else None,
                    "predates_reference": o.predates_reference} for o in h.units],
         "findings": [finding_dict(f) for f in h.findings],
         "code_findings": [finding_dict(f) for f in h.result.findings if f.severity != "info"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,43 @@ def repo_paths(root: Path, paths: Sequence[str], cwd: str | Path = ".") -> list[
             raise SourceError("path is outside the repository", source=p)
         out.append(Path(rel).as_posix())
     return sorted(set(out))
+
+
+def default_baseline_path(start: str | Path, config: Config) -> Path:
+    """``config.baseline`` at the repository root (or beside ``start`` outside git)."""
+    where = Path(start)
+    try:
+        root = repo_root(where if where.is_dir() else where.parent)
+    except SourceError:
+        root = where if where.is_dir() else where.parent
+    return root / config.baseline
+
+
+def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
+                      progress: Callable[[str, int, int], None] | None = None) -> ScanResult:
+    """Scan a target for a baseline; a directory inside a git working tree gets repo-root paths.
+
+    The hook names files relative to the repository root, and finding ids include the path,
+    so a baseline made from a subdirectory must use the same names or nothing would match.
+    """
+    from lineage.api import scan, scan_files
+    from lineage.source.target import load_target
+
+    if not os.path.isdir(spec):
+        return scan(spec, index, config, progress=progress)[0]
+    try:
+        root = repo_root(spec)
+    except SourceError:
+        return scan(spec, index, config, progress=progress)[0]
+    prefix = Path(os.path.relpath(os.path.realpath(spec), os.path.realpath(root))).as_posix()
+    loaded = load_target(spec, max_bytes=config.max_file_bytes)
+
+    def rooted(path: str) -> str:
+        return path if prefix == "." else f"{prefix}/{path}"
+
+    files = [SourceFile(rooted(f.path), f.data) for f in loaded.files]
+    errors = [FileError(rooted(e.path), e.stage, e.reason) for e in loaded.errors]
+    return scan_files(files, index, config, target=str(root), errors=errors, progress=progress)[0]
 
 
 def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tuple[list[SourceFile], list[FileError]]:

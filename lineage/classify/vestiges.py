@@ -1,0 +1,102 @@
+"""Vestiges: traces in a copied unit that only make sense for the reference model.
+
+Three general mechanisms, with the per-model facts as data (corpora/vestiges.toml):
+name stems of the reference surviving in renamed code, feature names specific to the
+reference model line, and the reference models' sizes appearing as magic numbers.  Only
+units already matched to that reference (beyond common idioms) are examined, so a vestige
+is always tied to a code match a reviewer can check.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from lineage.classify.codematch import finding_id
+from lineage.errors import ConfigError
+from lineage.index.compact import CompactFile
+from lineage.models import Finding
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
+NOT_EVIDENCE = ("common-idiom", "boilerplate")
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    stems: tuple[str, ...]
+    features: tuple[str, ...]
+    constants: tuple[int, ...]
+
+
+@lru_cache(maxsize=2)
+def load_facts(path: str = "") -> dict[str, LineFacts]:
+    from lineage.index.manifest import corpora_dir
+
+    source = Path(path) if path else corpora_dir() / "vestiges.toml"
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        return {
+            name: LineFacts(tuple(e.get("stems", [])), tuple(e.get("features", [])),
+                            tuple(int(c) for c in e.get("constants", [])))
+            for name, e in data.get("line", {}).items()
+        }
+    except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
+        raise ConfigError(f"bad vestige facts: {exc}", source=str(source)) from None
+
+
+def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[tuple[int, str, str]]:
+    """(line, kind, token) for every vestige token in the unit's lines."""
+    found = []
+    stems = [s for s in facts.stems if s not in own]
+    features = {f.lower() for f in facts.features}
+    constants = {str(c) for c in facts.constants}
+    for offset, text in enumerate(lines):
+        code = text.split("#", 1)[0]
+        for token in _WORD.findall(code):
+            low = token.lower()
+            if any(s in low for s in stems):
+                found.append((start + offset, "name", token))
+            elif low in features or any(low.endswith("_" + f) or low.startswith(f + "_") for f in features
+                                          if len(f) > 3):
+                found.append((start + offset, "feature", token))
+            elif token in constants:
+                found.append((start + offset, "constant", token))
+    return found
+
+
+def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Finding]) -> list[Finding]:
+    facts = load_facts()
+    texts = {cf.path: cf.text.splitlines() for cf in compacted}
+    out = []
+    for f in findings:
+        if f.kind != "code-match" or f.role in NOT_EVIDENCE:
+            continue
+        ref = f.matches[0].ref
+        line = ref.family.split(":", 1)[-1]
+        if line not in facts:
+            continue
+        own = (f.path + " " + f.unit).lower()
+        lines = texts.get(f.path, [])[f.start_line - 1: f.end_line]
+        hits = _hits(lines, f.start_line, facts[line], own)
+        if not hits:
+            continue
+        kinds = sorted({k for _, k, _ in hits})
+        listed = ", ".join(f"line {n}: {tok} ({k})" for n, k, tok in hits[:8])
+        strong = "name" in kinds or "feature" in kinds
+        explanation = (
+            f"{f.unit} was matched to {ref.unit} ({ref.family}, {ref.org}) and still carries traces of that "
+            f"model: {listed}{' ...' if len(hits) > 8 else ''}. Check whether your model has these features "
+            "or sizes; if not, the code was carried over from the reference."
+        )
+        details = {"vestiges": [{"line": n, "kind": k, "token": tok} for n, k, tok in hits],
+                   "reference_line": line}
+        out.append(Finding(
+            finding_id(f.path, f.unit, ref.family, "vestige", ",".join(sorted({t for _, _, t in hits}))),
+            "vestige", f.path, hits[0][0], hits[-1][0], f.unit, f.role, f.attribution,
+            "medium" if strong else "low", f.matches[:1], explanation, details,
+        ))
+    return out

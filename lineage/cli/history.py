@@ -1,0 +1,38 @@
+"""`lineage history REPO`: when matched code first appeared, and how its notices changed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from lineage.cli.main import handled
+from lineage.config import SEVERITIES
+
+
+@click.command("history")
+@click.argument("repo", type=click.Path(exists=True, file_okay=False))
+@click.option("--rev", default="HEAD", show_default=True, help="Revision to scan and trace back from.")
+@click.option("--index", help="Index file (default: the embedded default index).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a history finding reaches this severity.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the findings.")
+@handled
+def history(repo: str, rev: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,
+            exit_zero: bool) -> None:
+    """Trace each matched file and unit of the git repository REPO back to its first commit."""
+    from lineage.cli.context import Context, write_output
+    from lineage.workflow.history import history as run_history
+    from lineage.workflow.history import history_dict
+    from lineage.workflow.render import history_text
+
+    ctx = Context.create(repo, index=index, fail_on=fail_on)
+    data = history_dict(run_history(repo, ctx.index, ctx.config, rev))
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n" if fmt == "json" else history_text(data)
+    write_output(text, output)
+    floor = SEVERITIES.index(ctx.config.fail_on)
+    failing = any(SEVERITIES.index(f["severity"]) >= floor for f in data["findings"])
+    sys.exit(0 if exit_zero or not failing else 1)

@@ -1,0 +1,41 @@
+"""`lineage hook [FILES]... | --all-files`: the pre-commit check of staged content."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lineage.cli.main import handled
+from lineage.config import SEVERITIES
+
+
+@click.command("hook")
+@click.argument("files", nargs=-1)
+@click.option("--all-files", is_flag=True, help="Check every staged .py file instead of FILES.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Baseline file (default: .lineage-baseline.json at the repository root).")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Fail on new findings at or above this severity.")
+@click.option("--index", help="Index file (default: the embedded default index).")
+@click.option("--exit-zero", is_flag=True, help="Report, but always exit 0.")
+@handled
+def hook(files: tuple[str, ...], all_files: bool, baseline_path: Path | None, fail_on: str | None,
+         index: str | None, exit_zero: bool) -> None:
+    """Fail when the STAGED content of FILES (or of every file) has findings not in the baseline."""
+    from lineage.cli.baseline import read_baseline
+    from lineage.cli.context import Context
+    from lineage.workflow.hook import check_staged, describe, repo_paths, repo_root
+
+    if not files and not all_files:
+        raise click.UsageError("give the FILES to check, or --all-files")
+    root = repo_root(".")
+    ctx = Context.create(str(root), index=index, fail_on=fail_on)
+    target = baseline_path or root / ctx.config.baseline
+    base = read_baseline(target, required=baseline_path is not None)
+    paths = None if all_files else repo_paths(root, files)
+    outcome = check_staged(root, ctx.index, ctx.config, paths=paths, baseline=base, baseline_source=str(target))
+    for note in outcome.notes:
+        click.echo(f"lineage: note: {note}", err=True)
+    click.echo(describe(outcome), nl=False)
+    sys.exit(0 if exit_zero or not outcome.failed else 1)

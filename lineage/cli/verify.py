@@ -1,0 +1,35 @@
+"""`lineage verify SUSPECT --against REFERENCE`: a reproducible exhibit for an accusation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from lineage.cli.main import handled
+from lineage.config import SEVERITIES
+
+
+@click.command("verify")
+@click.argument("suspect")
+@click.option("--against", "reference", required=True,
+              help="The reference: a directory, REPO@REV, URL@REV, an archive or name==version.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the exhibit here.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a match reaches this severity.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the matches.")
+@click.option("--show-info", is_flag=True, help="Text format: also show info matches (module bodies, idioms).")
+@handled
+def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on: str | None,
+           exit_zero: bool, show_info: bool) -> None:
+    """Compare SUSPECT with REFERENCE and write an exhibit a third party can reproduce."""
+    from lineage.cli.context import Context, write_output
+    from lineage.workflow.render import exhibit_text
+    from lineage.workflow.verify import verify as run_verify
+
+    ctx = Context.create(suspect, fail_on=fail_on)
+    exhibit = run_verify(suspect, reference, ctx.config)
+    text = exhibit.to_json() if fmt == "json" else exhibit_text(exhibit.data, show_info=show_info)
+    write_output(text, output)
+    sys.exit(0 if exit_zero or not exhibit.failing(ctx.config.fail_on) else 1)

@@ -1,0 +1,92 @@
+"""Terminal text for the verify exhibit and the history report (JSON is the artefact).
+
+Both renderers read the plain dicts the workflows produce, never the scan objects, so the
+text and the JSON cannot disagree.
+"""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+from typing import Any
+
+WIDTH = 64  # characters of source per column in side-by-side regions
+
+
+def _cell(number: int | None, line: str | None) -> str:
+    if line is None or number is None:
+        return " " * (WIDTH + 6)
+    text = line.expandtabs(4)
+    text = text if len(text) <= WIDTH else text[: WIDTH - 1] + "~"
+    return f"{number:4d} {text:<{WIDTH}} "
+
+
+def _side(inputs: dict[str, Any]) -> str:
+    label = inputs.get("name", "")
+    if inputs.get("version"):
+        label += f"=={inputs['version']}"
+    if inputs.get("commit"):
+        label += f"@{inputs['commit'][:12]}"
+    return f"{inputs.get('kind', '?')} {label}  ({len(inputs.get('files', {}))} files, tree sha256 {inputs['tree_sha256'][:16]})"
+
+
+def _scores(s: dict[str, Any]) -> str:
+    text = (f"similarity {s['similarity']:.2f}, containment {s['containment']:.2f}/{s['ref_containment']:.2f}, "
+            f"lexical {s['lexical']:.2f}, rarity {s['rarity']:.2f}")
+    if "unrelated_percentile" in s:
+        text += f"; above {s['unrelated_percentile']:.1f}% of unrelated units"
+    above = s.get("above_unrelated_p99")
+    return text + ("" if above is None else f"; {'above' if above else 'not above'} the unrelated p99")
+
+
+def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
+    inputs, base = data["inputs"], data["scores_baseline"]
+    null, calib = base["unrelated_in_pair"], base["calibration"]
+    lines = [f"lineage {data['tool']['version']} verify exhibit",
+             f"suspect:   {_side(inputs['suspect'])}",
+             f"reference: {_side(inputs['reference'])}",
+             f"unrelated pairs (in-pair): n={null['n']}, median {null['median']}, p99 {null['p99']}; "
+             f"calibration: {calib['source'] if calib else 'none'}; p99 taken from: {base['used_for_p99'] or 'nothing'}",
+             "", data["summary"]["statement"], ""]
+    shown = [m for m in data["matches"] if show_info or m["severity"] != "info"]
+    for m in shown:
+        ref = m["reference"]
+        lines.append(f"[{m['severity'].upper()}] {m['path']}:{m['start_line']}-{m['end_line']} {m['unit']}  <->  "
+                     f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  ({m['role'] or 'unclassified'})")
+        lines.append(f"    {_scores(m['scores'])}")
+        if m.get("verdict"):
+            lines.append(f"    verdict: {m['verdict']}")
+        for g in m["regions"]:
+            s, r = g["suspect"], g["reference"]
+            lines.append(f"    suspect {s['start_line']}-{s['end_line']}  |  reference {r['start_line']}-{r['end_line']}")
+            for (i, a), (j, b) in zip_longest(enumerate(s["lines"], s["start_line"]),
+                                              enumerate(r["lines"], r["start_line"]), fillvalue=(None, None)):
+                lines.append(f"    {_cell(i, a)}| {_cell(j, b)}".rstrip())
+        lines.append("")
+    if len(shown) < len(data["matches"]):
+        lines.append(f"{len(data['matches']) - len(shown)} info matches (module bodies, common idioms) hidden")
+    notices = data["notices"]
+    if notices.get("available"):
+        for a in notices["attribution"]:
+            lines.append(f"notice {a['state']}: {a['explanation']}")
+    else:
+        lines.append(f"notices not compared: {notices.get('reason', 'unavailable')}")
+    return "\n".join(lines) + "\n"
+
+
+def history_text(data: dict[str, Any]) -> str:
+    lines = [f"lineage {data['tool']['version']} history of {data['repository']} at {data['revision'][:12]}", ""]
+    for path, first in data["files"].items():
+        lines.append(f"{path}: first committed {first['date'][:10]} in {first['commit'][:12]} by {first['author']}")
+        for u in (u for u in data["units"] if u["path"] == path):
+            at = u["first"]
+            when = f"{at['date'][:10]} {at['commit'][:12]} {at['author']}" if at else "not found in history"
+            seen = f"; reference first seen {u['reference_first_seen']}" if u["reference_first_seen"] else ""
+            flag = "  PREDATES REFERENCE" if u["predates_reference"] else ""
+            lines.append(f"    {u['unit']} ~ {u['reference']}: {when}{seen}{flag}")
+    if data["findings"]:
+        lines.append("")
+    for f in data["findings"]:
+        lines.append(f"[{f['severity'].upper()}] {f['kind']} {f['path']}: {f['explanation']}")
+    if not data["files"]:
+        lines.append("no matched files at this revision")
+    return "\n".join(lines) + "\n"
