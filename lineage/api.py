@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lineage import __version__
 from lineage.classify.codematch import code_finding, worth_reporting
+from lineage.classify.explain import order_ties
 from lineage.classify.summary import summarise
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
@@ -48,7 +49,7 @@ def findings_for(
 ) -> list[Finding]:
     opts = QueryOptions(top=config.top, min_similarity=config.min_similarity,
                         min_containment=config.min_containment)
-    matches = match_files(index, compacted, opts)
+    matches = order_ties(compacted, match_files(index, compacted, opts))
     findings = []
     for (fi, ui), found in sorted(matches.items()):
         if worth_reporting(found[0], config.report_similarity):

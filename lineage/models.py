@@ -97,6 +97,7 @@ class Match:
     lexical: float  # Jaccard of lexical (names kept) fingerprints
     rarity: float  # rarity-weighted containment: evidence left after common idioms
     regions: tuple[Region, ...]
+    shared: int = 0  # structural fingerprints in common: the amount of evidence
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 
 NOT_EVIDENCE = ("common-idiom", "boilerplate")
+MIN_COPIED_LINES = 20
 RepoNotices = Sequence[object]  # FileNotices of NOTICE/LICENSE files at the repository root
 
 
@@ -31,11 +32,19 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
+def _enough(findings: Sequence[Finding]) -> bool:
+    """A file's notices are compared only when its copied code is substantial."""
+    if any(f.severity in ("medium", "high") for f in findings):
+        return True
+    return sum(f.end_line - f.start_line + 1 for f in findings) >= MIN_COPIED_LINES
+
+
 def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
     sev = f.severity
     verdict = f.details.get("verdict", "")
     if state in ("removed", "replaced"):
-        sev = "high" if f.role == "core-architecture" else ("medium" if sev in ("low", "medium") else sev)
+        # copied code without its upstream notice is a licence defect: never below medium
+        sev = "medium" if sev == "low" else sev
         verdict = f"{verdict}, notice {state}"
     elif state in ("retained", "declared"):
         verdict = f"{verdict}, notice {state}"
@@ -56,8 +65,9 @@ def attribute(
     detect = detect or detect_notices
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.kind == "code-match" and f.role not in NOT_EVIDENCE:
+        if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info":
             by_file[f.path].append(f)
+    by_file = {p: fs for p, fs in by_file.items() if _enough(fs)}
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}

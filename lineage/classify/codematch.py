@@ -17,6 +17,11 @@ from lineage.models import Finding, Match
 COMMON_RARITY = 0.25  # rare evidence below this share of the match: a common idiom
 STRONG = 0.8
 MODERATE = 0.6
+# Evidence floors, in shared winnowed fingerprints (about 2.5 tokens each): a two-line
+# `super().__init__(*args, **kwargs)` matches structurally everywhere and proves nothing.
+MIN_EVIDENCE = 16
+MIN_STRONG_EVIDENCE = 24
+NAMELESS_EVIDENCE = 60  # enough shared structure to convict without any shared names
 
 
 def finding_id(*parts: str) -> str:
@@ -41,6 +46,10 @@ def describe(m: Match) -> str:
             f"lexical similarity {m.lexical:.2f} ({names}), rare evidence {m.rarity:.2f}")
 
 
+def too_small(m: Match) -> bool:
+    return m.shared < MIN_EVIDENCE
+
+
 def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]]:
     if unit.kind == "module":
         return "boilerplate", ("unit: module body (imports, constants, registrations)",)
@@ -55,14 +64,15 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
 
 
 def severity(role: str | None, m: Match) -> str:
-    if role in ("boilerplate", "common-idiom"):
+    if role in ("boilerplate", "common-idiom") or too_small(m):
         return "info"
     s = strength(m)
     if role == "inference-glue":
         return "low"  # reuse of serving glue is permitted under its licence; notices decide more
-    if s >= STRONG and m.rarity >= 0.4:
+    strong_evidence = m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= 0.1 or m.shared >= NAMELESS_EVIDENCE)
+    if s >= STRONG and m.rarity >= 0.4 and strong_evidence:
         return "high" if role == "core-architecture" else "medium"
-    return "medium" if s >= MODERATE else "low"
+    return "medium" if s >= MODERATE and strong_evidence and m.rarity >= 0.3 else "low"
 
 
 def verdict(role: str | None, m: Match) -> str:
@@ -71,6 +81,8 @@ def verdict(role: str | None, m: Match) -> str:
         return f"module boilerplate resembling {who}: no lineage evidence"
     if role == "common-idiom":
         return f"common idiom shared with {who} and many other families: no lineage evidence"
+    if too_small(m):
+        return f"too little code ({m.shared} shared fingerprints) to establish lineage from {who}"
     kind = "copy" if strength(m) >= STRONG else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
 

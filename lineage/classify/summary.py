@@ -29,7 +29,7 @@ def file_verdicts(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
         if f.kind == "code-match":
             by_path[f.path].append(f)
     for path, items in sorted(by_path.items()):
-        evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")]
+        evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate") and f.severity != "info"]
         roles: dict[str, int] = defaultdict(int)
         for f in items:
             roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
@@ -38,7 +38,7 @@ def file_verdicts(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
             fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
         states = sorted({f.attribution for f in evidence if f.attribution})
         if not evidence:
-            verdict = "no lineage evidence (only common idioms or boilerplate match)"
+            verdict = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
         else:
             top = max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
             ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)

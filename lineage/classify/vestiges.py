@@ -73,7 +73,7 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
     texts = {cf.path: cf.text.splitlines() for cf in compacted}
     out = []
     for f in findings:
-        if f.kind != "code-match" or f.role in NOT_EVIDENCE:
+        if f.kind != "code-match" or f.role in NOT_EVIDENCE or f.severity == "info":
             continue
         ref = f.matches[0].ref
         line = ref.family.split(":", 1)[-1]

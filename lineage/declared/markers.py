@@ -18,15 +18,13 @@ it does not parse.
 from __future__ import annotations
 
 import ast
-import io
-import tokenize
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lineage.declared import fallback
 from lineage.declared.family import family_of, resolve_root, roots
 from lineage.declared.imports import Imported, classify
-from lineage.declared.text import Marker, comment_lines, docstring_lines, scan_lines
+from lineage.declared.text import Marker, comment_in, comment_lines, docstring_lines, has_marker_phrase, scan_lines
 from lineage.declared.units import MODULE, Span, ast_units, directly_following, enclosing, following
 
 __all__ = ["KINDS", "Declaration", "family_of", "find_declarations", "resolve_root", "roots"]
@@ -63,23 +61,36 @@ def find_declarations(path: str, text: str) -> tuple[Declaration, ...]:
 
 def _from_ast(path: str, text: str, tree: ast.Module) -> Iterator[Declaration]:
     spans = ast_units(tree)
+    imports: list[ast.ImportFrom] = []
+    classes: list[ast.ClassDef] = []
+    owners: list[tuple[ast.AST, str]] = [(tree, MODULE)]
+    strings: list[tuple[int, int, int, int]] = []  # multi-line string literals: start/end line and column
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and (node.end_lineno or 0) > node.lineno:
+            if isinstance(node, ast.JoinedStr) or isinstance(node.value, str):
+                strings.append((node.lineno, node.col_offset, node.end_lineno or 0, node.end_col_offset or 0))
+        elif isinstance(node, ast.ImportFrom):
+            imports.append(node)
+        elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            owners.append((node, enclosing(spans, node.lineno)))
+            if isinstance(node, ast.ClassDef):
+                classes.append(node)
     bound: dict[str, Imported] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            names = [(a.name, a.asname, getattr(a, "lineno", node.lineno)) for a in node.names]
-            for item in classify(path, node.level, node.module or "", names):
-                bound[item.alias] = item
-                yield Declaration("modular-import", item.target, item.family, item.line, enclosing(spans, item.line))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            qualname = enclosing(spans, node.lineno)
-            for base in node.bases:
-                hit = _resolve_base(_dotted(base), bound)
-                if hit:
-                    yield Declaration("base-class", hit[0], hit[1], node.lineno, qualname)
-    lines = text.splitlines()
-    yield from _place(_scan_comments(text), spans, lines)
-    yield from _docstring_markers(tree, spans)
+    for node in sorted(imports, key=lambda n: n.lineno):
+        names = [(a.name, a.asname, getattr(a, "lineno", node.lineno)) for a in node.names]
+        for item in classify(path, node.level, node.module or "", names):
+            bound[item.alias] = item
+            yield Declaration("modular-import", item.target, item.family, item.line, enclosing(spans, item.line))
+    for cls in classes:
+        qualname = enclosing(spans, cls.lineno)
+        for base in cls.bases:
+            hit = _resolve_base(_dotted(base), bound)
+            if hit:
+                yield Declaration("base-class", hit[0], hit[1], cls.lineno, qualname)
+    if has_marker_phrase(text):
+        lines = text.splitlines()
+        yield from _place(scan_lines(_marker_comments(lines, strings)), spans, lines)
+        yield from _docstring_markers(owners)
 
 
 def _from_lines(path: str, text: str) -> Iterator[Declaration]:
@@ -124,17 +135,30 @@ def _resolve_base(expr: str, bound: dict[str, Imported]) -> tuple[str, str] | No
     return (f"{item.target}.{rest}" if rest else item.target), item.family
 
 
-def _scan_comments(text: str) -> Iterator[Marker]:
-    """Comment markers via ``tokenize``; the line-based reader takes over if it fails."""
-    comments: list[tuple[int, str]] = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                comments.append((token.start[0], token.string[1:]))
-    except (tokenize.TokenError, SyntaxError, ValueError):
-        done = comments[-1][0] if comments else 0
-        comments += [(n, c) for n, c in comment_lines(text) if n > done]
-    yield from scan_lines(comments)
+def _marker_comments(lines: Sequence[str], strings: Sequence[tuple[int, int, int, int]]) -> list[tuple[int, str]]:
+    """Comments on the lines that hold a marker phrase and on the line after each (where a
+    target may continue). Multi-line strings, known from the syntax tree, are not comments."""
+    wanted = sorted({n for i, line in enumerate(lines, start=1) if has_marker_phrase(line) for n in (i, i + 1)})
+    out: list[tuple[int, str]] = []
+    for number in wanted:
+        if number > len(lines):
+            continue
+        raw = lines[number - 1].encode("utf-8")
+        begin, end = 0, len(raw)
+        for first, first_col, last, last_col in strings:
+            if first < number < last:
+                begin, end = 0, -1
+                break
+            if number == last:
+                begin = max(begin, last_col)
+            if number == first:
+                end = min(end, first_col)
+        if end < begin:
+            continue
+        comment = comment_in(raw[begin:end].decode("utf-8", "replace"))
+        if comment is not None:
+            out.append((number, comment))
+    return out
 
 
 def _place(markers: Iterable[Marker], spans: Sequence[Span], lines: Sequence[str]) -> Iterator[Declaration]:
@@ -150,10 +174,7 @@ def _place(markers: Iterable[Marker], spans: Sequence[Span], lines: Sequence[str
         yield _declare(marker, span.qualname if span else enclosing(spans, marker.line))
 
 
-def _docstring_markers(tree: ast.Module, spans: Sequence[Span]) -> Iterator[Declaration]:
-    owners: list[tuple[ast.AST, str]] = [(tree, MODULE)]
-    owners += [(n, enclosing(spans, n.lineno)) for n in ast.walk(tree)
-               if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
+def _docstring_markers(owners: Sequence[tuple[ast.AST, str]]) -> Iterator[Declaration]:
     for node, unit in owners:
         body = getattr(node, "body", [])
         if not (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)

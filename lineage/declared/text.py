@@ -26,6 +26,9 @@ _URL = re.compile(r"https?://[^\s<>()\[\]`'\"]+")
 _PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
 _TRAILING = ".,;:)]}'\"`"
+_ANY_PHRASE = re.compile(
+    r"copied from|generated from|(?:adapted|ported|modified|derived) from|inspired by|based on", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class Marker:
     kind: str  # copied-from | adapted-from | generated-from
     target: str
     line: int
+
+
+def has_marker_phrase(text: str) -> bool:
+    """Cheap pre-check: can ``text`` hold any prose marker at all?"""
+    return _ANY_PHRASE.search(text) is not None
 
 
 def targets_in(text: str) -> list[str]:
@@ -104,40 +112,53 @@ def scan_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Marker]:
                 pending = number
 
 
+def comment_in(line: str) -> str | None:
+    """The comment of one line of code (text after ``#``), ignoring ``#`` inside quotes."""
+    quote: str | None = None
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if quote:
+            if char == "\\":
+                i += 2
+                continue
+            if line.startswith(quote, i):
+                i += len(quote)
+                quote = None
+                continue
+        elif line.startswith(('"""', "'''"), i):
+            quote = line[i:i + 3]
+            i += 3
+            continue
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return line[i + 1:]
+        i += 1
+    return None
+
+
 def comment_lines(text: str) -> Iterator[tuple[int, str]]:
     """Comments found line by line without a tokenizer (for files that do not parse).
 
-    Tracks triple-quoted strings across lines and quotes within a line, well enough for
-    real code; a ``#`` inside a string is not a comment.
+    Tracks triple-quoted strings across lines; a ``#`` inside a string is not a comment.
     """
     in_triple: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
-        i = 0
-        quote: str | None = None
-        while i < len(line):
-            if in_triple:
-                end = line.find(in_triple, i)
-                if end < 0:
-                    break
-                i, in_triple = end + 3, None
+        start = 0
+        if in_triple:
+            end = line.find(in_triple)
+            if end < 0:
                 continue
-            char = line[i]
-            if quote:
-                if char == "\\":
-                    i += 2
-                    continue
-                if char == quote:
-                    quote = None
-            elif line.startswith(('"""', "'''"), i):
-                in_triple = line[i:i + 3]
-                i += 3
-                continue
-            elif char in "'\"":
-                quote = char
-            elif char == "#":
-                yield number, line[i + 1:]
-                break
-            i += 1
+            start, in_triple = end + 3, None
+        rest = line[start:]
+        comment = comment_in(rest)
+        code = rest if comment is None else rest[: len(rest) - len(comment) - 1]
+        for quote in ('"""', "'''"):
+            if code.count(quote) % 2 == 1:
+                in_triple = quote
+        if comment is not None:
+            yield number, comment
 
 
 def docstring_lines(text: str) -> Iterator[tuple[int, str]]:

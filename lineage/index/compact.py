@@ -102,7 +102,7 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
             u.s_hash, u.s_line, u.l_hash, u.l_line, u.signature,
         ))
     return CompactFile(
-        source.path, parsed.sha256, parsed.text.count("\n") + 1, leading_header(parsed.text),
+        source.path, parsed.sha256, len(parsed.text.splitlines()), leading_header(parsed.text),
         tuple(units), fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
     )
 

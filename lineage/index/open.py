@@ -42,9 +42,12 @@ class RedisTarget:
 
     def kwargs(self, timeout: float) -> dict[str, Any]:
         """redis.Redis arguments: timeouts on every socket and no silent retries."""
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
+        try:
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
+        except ImportError:
+            raise ConfigError("a redis:// index needs the `redis` package (pip install redis)",
+                              source=self.label) from None
         return {"host": self.host, "port": self.port, "db": self.db, "ssl": self.tls,
                 "password": os.environ.get("LINEAGE_REDIS_PASSWORD") or None,
                 "socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}

@@ -75,7 +75,7 @@ def rescore(index: EmbeddedIndex, unit: CompactUnit, u: int, opts: QueryOptions)
     lexical = _ratio(nl, unit.l_hash.size + lr_hash.size - nl)
     regions = align(unit.s_line[qi], r_line[ri], opts.gap)
     return Match(index.ref_unit(u), round(similarity, 4), round(containment, 4), round(ref_containment, 4),
-                 round(lexical, 4), round(rarity, 4), regions)
+                 round(lexical, 4), round(rarity, 4), regions, int(n))
 
 
 def _rank_key(m: Match) -> tuple[float, float, float, str, str, str, int]:

@@ -64,15 +64,18 @@ def _guard(target: RedisTarget, doing: str) -> Iterator[None]:
 
 
 def _client(target: RedisTarget, timeout: float) -> Any:
+    kwargs = target.kwargs(timeout)  # a clear error if the redis package is missing
     import redis
 
-    return redis.Redis(**target.kwargs(timeout))
+    return redis.Redis(**kwargs)
 
 
 def _lsh(target: RedisTarget, ns: bytes, params: FingerprintParams, timeout: float) -> Any:
     from datasketch import MinHashLSH
 
-    config = {"type": "redis", "basename": ns + b"lsh", "redis": target.kwargs(timeout)}
+    # no MULTI around buffered inserts: nobody reads the namespace before "ready" is set
+    config = {"type": "redis", "basename": ns + b"lsh", "redis": target.kwargs(timeout),
+              "redis_buffer": {"transaction": False}}
     return MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows),
                       storage_config=config, prepickle=False)
 
@@ -259,8 +262,9 @@ def build_to_store(manifests: Sequence[Manifest], store_url: str, **build_kwargs
     from lineage.index.build import build_index
 
     target = parse_url(store_url)
+    r = _client(target, 10.0)
     with _guard(target, "checking the store before building"):
-        _client(target, 10.0).ping()  # fail before minutes of fingerprinting, not after
+        r.ping()  # fail before minutes of fingerprinting, not after
     with tempfile.TemporaryDirectory(prefix="lineage-publish-") as tmp:
         report = build_index(manifests, Path(tmp) / "index.lineage", **build_kwargs)
         ident = publish(report.path, store_url)

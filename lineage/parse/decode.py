@@ -21,7 +21,14 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_source(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
-    """Return (text, errors); text is None when the file is not text at all."""
+    """Return (text with universal newlines, errors); text is None when not text at all."""
+    text, errors = _decode(path, data)
+    if text is not None and "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as Python reads source
+    return text, errors
+
+
+def _decode(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), ()

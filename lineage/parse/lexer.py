@@ -12,7 +12,7 @@ import keyword
 import re
 
 _PATTERN = re.compile(
-    rb"(?P<c>\#[^\n]*)"
+    rb"(?P<c>\#[^\n]*|\\\r?\n)"  # comments and backslash continuations are not tokens
     rb"|(?P<s>(?:[rRbBuUfF]{0,2})(?:'''(?:\\.|[^\\])*?(?:'''|\Z)|\"\"\"(?:\\.|[^\\])*?(?:\"\"\"|\Z)"
     rb"|'(?:\\.|[^'\\\n])*'?|\"(?:\\.|[^\"\\\n])*\"?))"
     rb"|(?P<n>[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)"

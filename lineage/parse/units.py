@@ -21,6 +21,11 @@ from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex
 
 _QUERY = "[(function_definition) (class_definition)] @def"
+# tree-sitter-python still accepts these Python 2 statements without an error node
+_PY2_QUERY = "[(print_statement) (exec_statement)] @py2"
+_MAX_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting (MAXLEVEL)
+_OPEN = frozenset("([{")
+_CLOSE = frozenset(")]}")
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +34,30 @@ def _grammar() -> tuple[Parser, Query]:
 
     language = Language(tree_sitter_python.language())
     return Parser(language), Query(language, _QUERY)
+
+
+@lru_cache(maxsize=1)
+def _py2_query() -> Query:
+    import tree_sitter_python
+
+    return Query(Language(tree_sitter_python.language()), _PY2_QUERY)
+
+
+def _needs_cpython(root: Node, kinds: list[str]) -> bool:
+    """Where tree-sitter is more lenient than CPython: error nodes, Python 2 statements,
+    bracket nesting past CPython's limit.  Only then is the (slower) CPython parser asked."""
+    if root.has_error:
+        return True
+    if QueryCursor(_py2_query()).captures(root):
+        return True
+    depth = deepest = 0
+    for kind in kinds:
+        if kind in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind in _CLOSE:
+            depth -= 1
+    return deepest > _MAX_NESTING
 
 
 @dataclass(frozen=True)
@@ -114,9 +143,10 @@ def _syntax_check(text: str) -> str | None:
 
 
 def _units(
-    path: str, source: bytes, defs: list[_Def], docstrings: list[tuple[int, int]], last_line: int
+    path: str, source: bytes, lexed: tuple[list[str], list[str], list[int]], defs: list[_Def],
+    docstrings: list[tuple[int, int]], last_line: int,
 ) -> tuple[Unit, ...]:
-    kinds, texts, starts = lex(source)
+    kinds, texts, starts = lexed
     nested = _nest(defs)
     n_units = len(defs) + 1
     pos = np.asarray(starts, dtype=np.int64) * 2 + 1  # room for placeholders at even slots
@@ -165,12 +195,13 @@ def parse_source(path: str, data: bytes) -> ParsedFile:
     source = text.encode("utf-8", "surrogatepass")
     parser, _ = _grammar()
     tree = parser.parse(source)
-    if tree.root_node.has_error:
+    lexed = lex(source)
+    if _needs_cpython(tree.root_node, lexed[0]):
         problem = _syntax_check(text)
         if problem is not None:  # tree-sitter recovers from errors: the units are still scanned
             errors = errors + (FileError(path, "parse", problem + "; scanned with error recovery"),)
     defs = _definitions(tree.root_node)
     module_doc = _docstring(tree.root_node)
     docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
-    units = _units(path, source, defs, docstrings, text.count("\n") + 1)
+    units = _units(path, source, lexed, defs, docstrings, len(text.splitlines()))
     return ParsedFile(path, text, sha, units, errors)

@@ -40,19 +40,28 @@ def _scores(s: dict[str, Any]) -> str:
 
 def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
     inputs, base = data["inputs"], data["scores_baseline"]
-    null, calib = base["unrelated_in_pair"], base["calibration"]
+    null, calib = base["units"]["unrelated"], base["files"]["calibration"]
     lines = [f"lineage {data['tool']['version']} verify exhibit",
              f"suspect:   {_side(inputs['suspect'])}",
              f"reference: {_side(inputs['reference'])}",
-             f"unrelated pairs (in-pair): n={null['n']}, median {null['median']}, p99 {null['p99']}; "
-             f"calibration: {calib['source'] if calib else 'none'}; p99 taken from: {base['used_for_p99'] or 'nothing'}",
+             f"units vs unrelated units of this pair: n={null['n']}, median {null['median']}, p99 {null['p99']}",
+             "files vs calibration: " + (f"unrelated p99 {calib['unrelated_p99']}, derived median "
+                                         f"{calib['derived_median']} ({calib['source']})" if calib else "none"),
              "", data["summary"]["statement"], ""]
+    for f in data["files"]:
+        above = f["above_unrelated_p99"]
+        where = "" if above is None else f", {'above' if above else 'not above'} the calibrated unrelated p99"
+        lines.append(f"file {f['path']}: score {f['score']:.2f}{where}")
+    if data["files"]:
+        lines.append("")
     shown = [m for m in data["matches"] if show_info or m["severity"] != "info"]
     for m in shown:
         ref = m["reference"]
         lines.append(f"[{m['severity'].upper()}] {m['path']}:{m['start_line']}-{m['end_line']} {m['unit']}  <->  "
                      f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  ({m['role'] or 'unclassified'})")
         lines.append(f"    {_scores(m['scores'])}")
+        if m.get("attribution"):
+            lines.append(f"    notice: {m['attribution']}")
         if m.get("verdict"):
             lines.append(f"    verdict: {m['verdict']}")
         for g in m["regions"]:

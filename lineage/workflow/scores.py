@@ -1,12 +1,14 @@
 """Scores placed against unrelated pairs: how similar do units that are NOT copies look?
 
-Two baselines, and the exhibit says which one it used:
+Two baselines, each used at its own level, and the exhibit says which is which:
 
-- *in-pair*: every suspect unit that matched nothing is compared exactly (no LSH) with
-  every reference unit; its best structural similarity is a draw from "unrelated code of
-  these two sides".  It is computed from the inputs alone, so anyone can redo it.
-- *calibration*: ``corpora/calibration.toml`` (``unrelated_p99``, ``derived_median``),
-  measured once over many unrelated and derived family pairs, when the file exists.
+- units, *in-pair*: every suspect unit that matched nothing is compared exactly (no LSH)
+  with every reference unit; its best structural similarity is a draw from "unrelated
+  code of these two sides".  Computed from the inputs alone, so anyone can redo it.
+- files, *calibration*: ``corpora/calibration.toml`` (``unrelated_p99``, ``derived_median``,
+  or the ``[calibration]`` table benchmarks/calibrate.py writes), measured over many
+  unrelated and declared-derived family pairs, when the file exists.  Those figures are
+  file scores (best unit similarity, k-gram weighted), so files are scored the same way.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return (starts + within).astype(np.int64)
 
 
-def null_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> list[float]:
-    """Best exact structural Jaccard of each unit against every reference unit, sorted."""
+def best_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> list[float]:
+    """Best exact structural Jaccard of each unit against every reference unit, in order."""
     n = index.n_units
     if n == 0 or not units:
         return [0.0] * len(units)
@@ -54,7 +56,15 @@ def null_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> lis
         shared = np.bincount(owners[_ranges(lo, hi)], minlength=n)
         jaccard = shared / np.maximum(unit.s_hash.size + sizes - shared, 1)
         best.append(round(float(jaccard.max()), 4))
-    return sorted(best)
+    return best
+
+
+def file_score(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> float:
+    """K-gram weighted mean of the units' best similarities: the calibration's file score."""
+    weights = np.asarray([u.n_kgrams for u in units], dtype=np.float64)
+    if not units or weights.sum() == 0:
+        return 0.0
+    return round(float(weights @ np.asarray(best_similarities(index, units)) / weights.sum()), 4)
 
 
 def stats(values: Sequence[float]) -> dict[str, Any]:
@@ -76,20 +86,34 @@ def calibration(path: Path | None = None) -> dict[str, Any] | None:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    figures = {k: data.get(k) for k in ("unrelated_p99", "derived_median")}
-    if not all(isinstance(v, int | float) for v in figures.values()):
+    table = data.get("calibration", data)
+    if not isinstance(table, dict):
         return None
-    return {"source": "corpora/calibration.toml", **{k: float(v) for k, v in figures.items()}}
+    figures = {"unrelated_p99": table.get("unrelated_p99", table.get("unrelated_plain_p99")),
+               "derived_median": table.get("derived_median", table.get("derived_plain_p50"))}
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in figures.values()):
+        return None
+    out: dict[str, Any] = {"source": "corpora/calibration.toml", "level": "file"}
+    out.update({k: float(v) for k, v in figures.items()})
+    if isinstance(table.get("index"), str):
+        out["index"] = table["index"]
+    return out
 
 
-def place(similarity: float, null: Sequence[float], calib: dict[str, Any] | None) -> dict[str, Any]:
-    """Where one match's similarity stands: percentile among unrelated, above their p99?"""
+def place_unit(similarity: float, null: Sequence[float]) -> dict[str, Any]:
+    """Where one match stands among the in-pair unrelated units (``null`` sorted)."""
     out: dict[str, Any] = {}
     if null:
         below = int(np.searchsorted(np.asarray(null), similarity, side="left"))
         out["unrelated_percentile"] = round(100.0 * below / len(null), 1)
-    p99 = calib["unrelated_p99"] if calib else stats(null)["p99"]
+    p99 = stats(null)["p99"]
     out["above_unrelated_p99"] = None if p99 is None else bool(similarity > p99)
-    if calib:
-        out["vs_derived_median"] = round(similarity - calib["derived_median"], 4)
     return out
+
+
+def place_file(score: float, calib: dict[str, Any] | None) -> dict[str, Any]:
+    """Where one file score stands against the calibration (None without one)."""
+    if not calib:
+        return {"above_unrelated_p99": None}
+    return {"above_unrelated_p99": bool(score > calib["unrelated_p99"]),
+            "vs_derived_median": round(score - calib["derived_median"], 4)}

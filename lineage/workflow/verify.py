@@ -26,7 +26,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
-from lineage.workflow.scores import UNRELATED_MIN, calibration, null_similarities, place, stats
+from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
 _CONFIG_KEYS = ("min_similarity", "min_containment", "report_similarity", "top", "max_file_bytes")
@@ -97,7 +97,8 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, scores: dict
     ]
     return {
         "id": f.id, "path": f.path, "unit": f.unit, "unit_kind": f.details.get("unit_kind"),
-        "start_line": f.start_line, "end_line": f.end_line, "role": f.role, "severity": f.severity,
+        "start_line": f.start_line, "end_line": f.end_line, "role": f.role, "attribution": f.attribution,
+        "severity": f.severity,
         "verdict": f.details.get("verdict"), "explanation": f.explanation,
         "reference": {"path": ref.path, "unit": ref.unit, "start_line": ref.start_line, "end_line": ref.end_line},
         "also_matches": [{"path": m.ref.path, "unit": m.ref.unit, "similarity": m.similarity} for m in f.matches[1:]],
@@ -144,24 +145,33 @@ def build_reference(loaded: LoadedTarget, inputs: dict[str, Any]) -> EmbeddedInd
 
 
 def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: EmbeddedIndex,
-             compacted: Sequence[CompactFile], notices: dict[str, Any]) -> dict[str, Any]:
+             compacted: Sequence[CompactFile], files: list[dict[str, Any]]) -> dict[str, Any]:
     units = [u for c in compacted for u in c.units if u.kind != "module"]
     judged = [m for m in matches if m["severity"] != "info"]
     by_sev = {s: sum(1 for m in matches if m["severity"] == s) for s in reversed(SEVERITIES)}
     by_role: dict[str, int] = {}
     for m in judged:
         by_role[m["role"] or "unclassified"] = by_role.get(m["role"] or "unclassified", 0) + 1
-    above = sum(1 for m in judged if m["scores"].get("above_unrelated_p99"))
-    states = sorted({a["state"] for a in notices.get("attribution", [])})
+    placed = [m["scores"]["above_unrelated_p99"] for m in judged if m["scores"]["above_unrelated_p99"] is not None]
+    files_placed = [f["above_unrelated_p99"] for f in files if f["above_unrelated_p99"] is not None]
+    states = sorted({m["attribution"] for m in judged if m["attribution"]})
+    against = []
+    if placed:
+        against.append(f"{sum(placed)} of {len(placed)} matched units score above the in-pair unrelated p99")
+    if files_placed:
+        against.append(f"{sum(files_placed)} of {len(files_placed)} files score above the calibrated unrelated p99")
     statement = (
         f"{len(judged)} of {len(units)} suspect units (modules excluded) match units of the reference "
-        f"({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low); {above} score above the "
-        f"99th percentile of unrelated pairs. Notices: {', '.join(states) or 'not compared'}. "
+        f"({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low); "
+        + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
+                                              "no corpora/calibration.toml)")
+        + f". Notices: {', '.join(states) or 'not compared'}. "
         "Code evidence only: it cannot show how model weights were initialised or trained.")
     return {"suspect_files": result.files_scanned, "suspect_units": len(units),
             "reference_files": len(ref_index.meta["files"]), "reference_units": ref_index.n_units,
             "matched_units": len(judged), "by_severity": by_sev, "by_role": dict(sorted(by_role.items())),
-            "above_unrelated_p99": above, "attribution_states": states, "statement": statement}
+            "units_above_unrelated_p99": sum(placed), "files_above_unrelated_p99": sum(files_placed),
+            "attribution_states": states, "statement": statement}
 
 
 def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
@@ -177,30 +187,38 @@ def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
                                    revision=suspect.revision, errors=suspect.errors)
     findings = [f for f in result.findings if f.kind == "code-match" and f.matches]
     matched = {(f.path, f.unit, f.start_line) for f in findings}
-    null = null_similarities(index, [u for c in compacted for u in c.units
-                                     if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched])
+    unmatched = [u for c in compacted for u in c.units
+                 if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched]
+    null = sorted(best_similarities(index, unmatched))
     calib = calibration()
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     matches = [match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
-                           place(f.matches[0].similarity, null, calib))
+                           place_unit(f.matches[0].similarity, null))
                for f in findings]
+    files = []
+    for c in compacted:
+        if any(f.path == c.path for f in findings):
+            score = file_score(index, c.units)
+            files.append({"path": c.path, "score": score, **place_file(score, calib)})
     pairs = [(f.path, f.matches[0].ref.path, "") for f in findings if f.severity != "info"]
-    notices = notices_section(pairs, texts)
     data = {
         "schema_version": SCHEMA_VERSION, "kind": "lineage-verify-exhibit",
         "tool": {"name": "lineage", "version": __version__},
         "parameters": {"fingerprint": FingerprintParams().to_dict(),
                        "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         "inputs": {"suspect": s_in, "reference": r_in},
-        "scores_baseline": {"unrelated_in_pair": stats(null), "calibration": calib,
-                            "used_for_p99": "calibration" if calib else (
-                                "unrelated_in_pair" if len(null) >= UNRELATED_MIN else None),
-                            "method": "unrelated_in_pair: best structural similarity of each suspect unit that "
-                                      "matched nothing, against every reference unit (exact, not sampled); "
-                                      "calibration: corpora/calibration.toml when present"},
+        "scores_baseline": {
+            "units": {"source": "in-pair", "unrelated": stats(null),
+                      "method": "best exact structural similarity of every suspect unit that matched nothing, "
+                                "against every reference unit; p99 needs at least 20 such units"},
+            "files": {"source": "calibration" if calib else None, "calibration": calib,
+                      "method": "k-gram weighted mean of each unit's best similarity, against the unrelated "
+                                "family pairs of corpora/calibration.toml"},
+        },
         "matches": matches,
-        "vestiges": [finding_dict(f) for f in result.findings if f.kind == "vestige"],  # none until a detector emits them
-        "notices": notices,
-        "summary": _summary(result, matches, index, compacted, notices),
+        "files": files,
+        "vestiges": [finding_dict(f) for f in result.findings if f.kind == "vestige"],
+        "notices": notices_section(pairs, texts),
+        "summary": _summary(result, matches, index, compacted, files),
     }
     return Exhibit(data)
