@@ -104,10 +104,21 @@ def scan(
     """Scan a directory, file, archive, REPO@REV, name==version or URL@REV."""
     from lineage.source.target import load_target
 
-    loaded = load_target(spec, max_bytes=config.max_file_bytes)
+    loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
     return scan_files(list(loaded.files), index, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=loaded.errors, progress=progress,
                       repo_notices=repository_notices(loaded.root))
+
+
+def _bare_revision(spec: str) -> str:
+    """`lineage scan HEAD~1` in a git work tree means `.@HEAD~1` (DESIGN: PATH|GIT-REV)."""
+    import os
+
+    if os.path.exists(spec) or "@" in spec or "==" in spec or spec.startswith("-"):
+        return spec
+    if os.path.isdir(".git") or os.path.isfile(".git"):
+        return f".@{spec}"
+    return spec
 
 
 REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
