@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from lineage.declared.units import Span
+from lineage.declared.units import Span, source_lines
 
 _FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)", re.MULTILINE)
 _CLASS = re.compile(r"^([ \t]*)class[ \t]+(\w+)[ \t]*\(([^)]*)\)[ \t]*:", re.MULTILINE)
 _DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+(\w+)")
 _DECORATOR = re.compile(r"^[ \t]*@")
+_NAME = re.compile(r"(\w+|\*)(?:[ \t]+as[ \t]+(\w+))?[ \t]*(?=,|\)|$|#|\n)", re.MULTILINE)
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -25,16 +26,13 @@ def _line_of(text: str, offset: int) -> int:
 def imports(text: str) -> Iterator[tuple[int, str, list[tuple[str, str | None, int]]]]:
     """``(level, module, [(name, asname, line)])`` for each ``from`` import found."""
     for match in _FROM.finditer(text):
-        line = _line_of(text, match.start())
         names: list[tuple[str, str | None, int]] = []
-        body = match.group(3).strip().strip("()")
-        for part in re.split(r"[,\n]", body):
-            words = part.split("#")[0].split()
-            if not words:
+        body = re.sub(r"#[^\n]*", lambda c: " " * len(c.group(0)), match.group(3))  # same offsets
+        for part in _NAME.finditer(body):
+            if part.group(1) in ("import", "as"):
                 continue
-            asname = words[2] if len(words) == 3 and words[1] == "as" else None
-            if re.fullmatch(r"\w+|\*", words[0]):
-                names.append((words[0], asname, line))
+            line = _line_of(text, match.start(3) + part.start())
+            names.append((part.group(1), part.group(2), line))
         yield len(match.group(1)), match.group(2), names
 
 
@@ -48,7 +46,7 @@ def classes(text: str) -> Iterator[tuple[int, str, list[str]]]:
 
 def units(text: str) -> list[Span]:
     """Classes and functions with qualified names, from indentation alone."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     found: list[tuple[int, int, str, int]] = []  # (def line, indent, name, start incl. decorators)
     for number, line in enumerate(lines, start=1):
         match = _DEF.match(line)

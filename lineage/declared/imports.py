@@ -88,8 +88,8 @@ def classify(
         for name, asname, line in names:
             if name not in INFRA:
                 modules.append((asname or name, f"{module}.{name}", family_of(f"{module}.{name}"), line))
-    elif level == 1 and _ENGINE_DIR.search(path):
-        root = _ENGINE_DIR.search(path).group(1).replace("/", ".")  # type: ignore[union-attr]
+    elif level == 1 and (inside := _ENGINE_DIR.search(path)):
+        root = inside.group(1).replace("/", ".")
         if parts and parts[0] not in INFRA:
             bases.append((f"{root}.{module}", family_of(f"{root}.{parts[0]}")))
         elif not parts:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from lineage.declared import fallback
 from lineage.declared.family import family_of, resolve_root, roots
 from lineage.declared.imports import Imported, classify
-from lineage.declared.text import Marker, comment_in, comment_lines, docstring_lines, has_marker_phrase, scan_lines
-from lineage.declared.units import MODULE, Span, ast_units, directly_following, enclosing, following
+from lineage.declared.text import Marker, comment_in, comment_lines, docstring_lines, marker_lines, scan_lines
+from lineage.declared.units import MODULE, Span, ast_units, directly_following, enclosing, following, source_lines
 
 __all__ = ["KINDS", "Declaration", "family_of", "find_declarations", "resolve_root", "roots"]
 
@@ -59,24 +59,61 @@ def find_declarations(path: str, text: str) -> tuple[Declaration, ...]:
     return tuple(unique.values())
 
 
+def _statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement, nested ones included, without visiting expressions."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        inner: list[ast.stmt] = []
+        for field in ("body", "orelse", "finalbody"):
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                inner += [s for s in value if isinstance(s, ast.stmt)]
+        for handler in getattr(node, "handlers", []) or []:
+            inner += handler.body
+        for case in getattr(node, "cases", []) or []:
+            inner += case.body
+        stack.extend(reversed(inner))
+
+
+_COMPOUND = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.AsyncFor, ast.While,
+             ast.With, ast.AsyncWith, ast.Try, ast.Match)
+
+
+def _multiline_strings(statements: Sequence[ast.stmt], lines: Sequence[int]) -> list[tuple[int, int, int, int]]:
+    """Start/end line and column of the string literals that span lines, looked for only in
+    the multi-line simple statements around ``lines`` (compound statements hold no strings
+    of their own outside their headers, which the class/def bases and decorators cover)."""
+    wanted = set(lines)
+    out = []
+    for statement in statements:
+        if not any(n in wanted for n in range(statement.lineno, (statement.end_lineno or 0) + 1)):
+            continue
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.Constant, ast.JoinedStr)) and (node.end_lineno or 0) > node.lineno:
+                if isinstance(node, ast.JoinedStr) or isinstance(node.value, str):
+                    out.append((node.lineno, node.col_offset, node.end_lineno or 0, node.end_col_offset or 0))
+    return out
+
+
 def _from_ast(path: str, text: str, tree: ast.Module) -> Iterator[Declaration]:
     spans = ast_units(tree)
     imports: list[ast.ImportFrom] = []
     classes: list[ast.ClassDef] = []
     owners: list[tuple[ast.AST, str]] = [(tree, MODULE)]
-    strings: list[tuple[int, int, int, int]] = []  # multi-line string literals: start/end line and column
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Constant, ast.JoinedStr)) and (node.end_lineno or 0) > node.lineno:
-            if isinstance(node, ast.JoinedStr) or isinstance(node.value, str):
-                strings.append((node.lineno, node.col_offset, node.end_lineno or 0, node.end_col_offset or 0))
-        elif isinstance(node, ast.ImportFrom):
+    multiline: list[ast.stmt] = []  # simple statements over several lines: may hold long strings
+    for node in _statements(tree.body):
+        if not isinstance(node, _COMPOUND) and (node.end_lineno or 0) > node.lineno:
+            multiline.append(node)
+        if isinstance(node, ast.ImportFrom):
             imports.append(node)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             owners.append((node, enclosing(spans, node.lineno)))
             if isinstance(node, ast.ClassDef):
                 classes.append(node)
     bound: dict[str, Imported] = {}
-    for node in sorted(imports, key=lambda n: n.lineno):
+    for node in imports:
         names = [(a.name, a.asname, getattr(a, "lineno", node.lineno)) for a in node.names]
         for item in classify(path, node.level, node.module or "", names):
             bound[item.alias] = item
@@ -87,9 +124,11 @@ def _from_ast(path: str, text: str, tree: ast.Module) -> Iterator[Declaration]:
             hit = _resolve_base(_dotted(base), bound)
             if hit:
                 yield Declaration("base-class", hit[0], hit[1], cls.lineno, qualname)
-    if has_marker_phrase(text):
-        lines = text.splitlines()
-        yield from _place(scan_lines(_marker_comments(lines, strings)), spans, lines)
+    candidates = marker_lines(text)
+    if candidates:
+        lines = source_lines(text)
+        comments = _marker_comments(lines, candidates, _multiline_strings(multiline, candidates))
+        yield from _place(scan_lines(comments), spans, lines)
         yield from _docstring_markers(owners)
 
 
@@ -106,7 +145,7 @@ def _from_lines(path: str, text: str) -> Iterator[Declaration]:
             hit = _resolve_base(base.split("[")[0].strip(), bound)
             if hit:
                 yield Declaration("base-class", hit[0], hit[1], line, qualname)
-    lines = text.splitlines()
+    lines = source_lines(text)
     yield from _place(scan_lines(comment_lines(text)), spans, lines)
     for marker in scan_lines(docstring_lines(text)):
         yield _declare(marker, enclosing(spans, marker.line))
@@ -135,10 +174,12 @@ def _resolve_base(expr: str, bound: dict[str, Imported]) -> tuple[str, str] | No
     return (f"{item.target}.{rest}" if rest else item.target), item.family
 
 
-def _marker_comments(lines: Sequence[str], strings: Sequence[tuple[int, int, int, int]]) -> list[tuple[int, str]]:
+def _marker_comments(
+    lines: Sequence[str], candidates: Sequence[int], strings: Sequence[tuple[int, int, int, int]]
+) -> list[tuple[int, str]]:
     """Comments on the lines that hold a marker phrase and on the line after each (where a
     target may continue). Multi-line strings, known from the syntax tree, are not comments."""
-    wanted = sorted({n for i, line in enumerate(lines, start=1) if has_marker_phrase(line) for n in (i, i + 1)})
+    wanted = sorted({n for i in candidates for n in (i, i + 1)})
     out: list[tuple[int, str]] = []
     for number in wanted:
         if number > len(lines):

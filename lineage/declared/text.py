@@ -25,6 +25,7 @@ _ADAPTED = re.compile(
 _URL = re.compile(r"https?://[^\s<>()\[\]`'\"]+")
 _PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _TRAILING = ".,;:)]}'\"`"
 _ANY_PHRASE = re.compile(
     r"copied from|generated from|(?:adapted|ported|modified|derived) from|inspired by|based on", re.IGNORECASE
@@ -40,9 +41,16 @@ class Marker:
     line: int
 
 
-def has_marker_phrase(text: str) -> bool:
-    """Cheap pre-check: can ``text`` hold any prose marker at all?"""
-    return _ANY_PHRASE.search(text) is not None
+def marker_lines(text: str) -> list[int]:
+    """1-based numbers of the lines holding a marker phrase (a cheap pre-filter)."""
+    out: list[int] = []
+    line, last = 1, 0
+    for match in _ANY_PHRASE.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
 
 
 def targets_in(text: str) -> list[str]:
@@ -144,7 +152,7 @@ def comment_lines(text: str) -> Iterator[tuple[int, str]]:
     Tracks triple-quoted strings across lines; a ``#`` inside a string is not a comment.
     """
     in_triple: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_NEWLINE.split(text), start=1):
         start = 0
         if in_triple:
             end = line.find(in_triple)
@@ -162,8 +170,13 @@ def comment_lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def docstring_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Lines inside triple-quoted strings (for files that do not parse)."""
-    for match in re.finditer(r'("""|\'\'\')(.*?)\1', text, re.DOTALL):
-        first = text.count("\n", 0, match.start(2)) + 1
-        for offset, line in enumerate(match.group(2).split("\n")):
+    """Lines of docstrings (for files that do not parse): triple-quoted strings that open a
+    line and come first in the file or right after a ``...:`` header line."""
+    for match in re.finditer(r'(?m)^([ \t]*[rRuU]?)("""|\'\'\')(.*?)\2', text, re.DOTALL):
+        before = [line.strip() for line in text[: match.start()].splitlines()]
+        code = [line for line in before if line and not line.startswith("#")]
+        if code and not code[-1].endswith(":"):
+            continue
+        first = text.count("\n", 0, match.start(3)) + 1
+        for offset, line in enumerate(match.group(3).split("\n")):
             yield first + offset, line

@@ -8,10 +8,17 @@ units the scanner reports.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 MODULE = "<module>"
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as Python numbers them (``str.splitlines`` also breaks on form feeds and more)."""
+    return _NEWLINE.split(text)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,242 @@
+"""Declared lineage markers, family names and root resolution, on snippets written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.declared.markers import Declaration, family_of, find_declarations, resolve_root, roots
+
+MODULAR = '''\
+from torch import nn
+
+from ..glm4_moe.configuration_glm4_moe import Glm4MoeConfig
+from ..glm4_moe.modeling_glm4_moe import (
+    Glm4MoeModel,
+    Glm4MoeRMSNorm as BaseNorm,
+)
+from ..llama import modeling_llama
+from transformers.models.qwen2.modeling_qwen2 import Qwen2MLP
+from ...utils import logging
+from ..auto.modeling_auto import AutoModel
+
+
+class TinyConfig(Glm4MoeConfig):
+    model_type = "tiny"
+
+
+class TinyNorm(BaseNorm):
+    pass
+
+
+class TinyAttention(modeling_llama.LlamaAttention):
+    pass
+
+
+class TinyMLP(Qwen2MLP, nn.Module):
+    pass
+
+
+class TinyHead(nn.Module):
+    pass
+'''
+
+
+def kinds(found: tuple[Declaration, ...], kind: str) -> list[Declaration]:
+    return [d for d in found if d.kind == kind]
+
+
+def test_modular_imports_relative_and_absolute() -> None:
+    found = kinds(find_declarations("src/tiny/modular_tiny.py", MODULAR), "modular-import")
+    targets = {d.target: d for d in found}
+    assert set(targets) == {
+        "transformers.models.glm4_moe.configuration_glm4_moe.Glm4MoeConfig",
+        "transformers.models.glm4_moe.modeling_glm4_moe.Glm4MoeModel",
+        "transformers.models.glm4_moe.modeling_glm4_moe.Glm4MoeRMSNorm",
+        "transformers.models.llama.modeling_llama",
+        "transformers.models.qwen2.modeling_qwen2.Qwen2MLP",
+    }
+    assert targets["transformers.models.glm4_moe.modeling_glm4_moe.Glm4MoeRMSNorm"].line == 6
+    assert targets["transformers.models.qwen2.modeling_qwen2.Qwen2MLP"].family == "qwen2"
+    assert all(d.unit == "<module>" for d in found)
+
+
+def test_base_classes_through_imports_belong_to_the_class() -> None:
+    found = kinds(find_declarations("modular_tiny.py", MODULAR), "base-class")
+    got = {(d.unit, d.target, d.family, d.line) for d in found}
+    assert got == {
+        ("TinyConfig", "transformers.models.glm4_moe.configuration_glm4_moe.Glm4MoeConfig", "glm4_moe", 14),
+        ("TinyNorm", "transformers.models.glm4_moe.modeling_glm4_moe.Glm4MoeRMSNorm", "glm4_moe", 18),
+        ("TinyAttention", "transformers.models.llama.modeling_llama.LlamaAttention", "llama", 22),
+        ("TinyMLP", "transformers.models.qwen2.modeling_qwen2.Qwen2MLP", "qwen2", 26),
+    }
+
+
+COPIED = '''\
+import torch
+
+
+# Copied from transformers.models.llama.modeling_llama.rotate_half
+def rotate_half(x):
+    return x
+
+
+@decorate("RMSNorm")
+# Copied from transformers.models.llama.modeling_llama.LlamaRMSNorm with Llama->Tiny
+class TinyRMSNorm(torch.nn.Module):
+    def forward(self, x):
+        return x
+
+    # Copied from transformers.models.mistral.modeling_mistral.MistralMLP.forward
+    def extra(self, x):
+        return x
+'''
+
+
+def test_copied_from_attaches_to_the_next_unit() -> None:
+    found = kinds(find_declarations("modeling_tiny.py", COPIED), "copied-from")
+    assert [(d.unit, d.target, d.family, d.line) for d in found] == [
+        ("rotate_half", "transformers.models.llama.modeling_llama.rotate_half", "llama", 4),
+        ("TinyRMSNorm", "transformers.models.llama.modeling_llama.LlamaRMSNorm", "llama", 10),
+        ("TinyRMSNorm.extra", "transformers.models.mistral.modeling_mistral.MistralMLP.forward", "mistral", 15),
+    ]
+
+
+ADAPTED = '''\
+# SPDX-License-Identifier: Apache-2.0
+# Adapted from
+# https://github.com/huggingface/transformers/blob/v4.28.0/src/transformers/models/llama/modeling_llama.py
+# Copyright 2023 The vLLM team.
+# This code is based on EleutherAI's GPT-NeoX library.
+"""Inference-only Tiny model.
+
+Inspired by vllm/model_executor/models/deepseek_v2.py and not much else.
+"""
+from torch import nn
+
+s = """# based on https://example.com/not-a-comment.py"""
+
+
+# adapted from https://huggingface.co/org/Tiny-7B/blob/main/modeling_tiny_chat.py
+class TinyVision(nn.Module):
+    def forward(self, x):
+        # Based on sglang.srt.models.qwen2_vl.Qwen2VisionBlock
+        return x
+'''
+
+
+def test_adapted_from_in_comments_and_docstrings() -> None:
+    found = kinds(find_declarations("vllm/model_executor/models/tiny.py", ADAPTED), "adapted-from")
+    got = [(d.line, d.unit, d.target, d.family) for d in found]
+    assert got == [
+        (2, "<module>",
+         "https://github.com/huggingface/transformers/blob/v4.28.0/src/transformers/models/llama/modeling_llama.py",
+         "llama"),
+        (8, "<module>", "vllm/model_executor/models/deepseek_v2.py", "deepseek_v2"),
+        (15, "TinyVision", "https://huggingface.co/org/Tiny-7B/blob/main/modeling_tiny_chat.py", "tiny_chat"),
+        (18, "TinyVision.forward", "sglang.srt.models.qwen2_vl.Qwen2VisionBlock", "qwen2_vl"),
+    ]
+
+
+BANNER = '''\
+#                🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨🚨
+#           This file was automatically generated from src/transformers/models/tiny_moe/modular_tiny_moe.py.
+#               Do NOT edit this file manually as any edits will be overwritten.
+from torch import nn
+
+
+class TinyMoe(nn.Module):
+    pass
+'''
+
+
+def test_generated_banner_names_the_modular_family() -> None:
+    found = find_declarations("modeling_tiny_moe.py", BANNER)
+    assert found == (
+        Declaration("generated-from", "src/transformers/models/tiny_moe/modular_tiny_moe.py", "tiny_moe", 2,
+                    "<module>"),
+    )
+
+
+ENGINE = '''\
+from .qwen2 import Qwen2Model
+from .utils import maybe_prefix
+from vllm.model_executor.models.deepseek_v2 import DeepseekV2MLP as MLP
+
+
+class TinyModel(Qwen2Model):
+    pass
+
+
+class TinyMLP(MLP):
+    pass
+'''
+
+
+def test_engine_model_imports_and_infrastructure() -> None:
+    found = find_declarations("vllm/model_executor/models/tiny.py", ENGINE)
+    got = {(d.kind, d.target, d.family, d.unit) for d in found}
+    assert got == {
+        ("modular-import", "vllm.model_executor.models.qwen2.Qwen2Model", "qwen2", "<module>"),
+        ("modular-import", "vllm.model_executor.models.deepseek_v2.DeepseekV2MLP", "deepseek_v2", "<module>"),
+        ("base-class", "vllm.model_executor.models.qwen2.Qwen2Model", "qwen2", "TinyModel"),
+        ("base-class", "vllm.model_executor.models.deepseek_v2.DeepseekV2MLP", "deepseek_v2", "TinyMLP"),
+    }
+    # outside an engine's models directory a relative import says nothing about families
+    assert find_declarations("mypkg/tiny.py", ENGINE)[0].family == "deepseek_v2"
+    assert len(find_declarations("mypkg/tiny.py", ENGINE)) == 2
+
+
+@pytest.mark.parametrize("snippet", [MODULAR, COPIED, ADAPTED, BANNER, ENGINE])
+def test_syntax_errors_fall_back_to_the_same_declarations(snippet: str) -> None:
+    broken = snippet + "\n\ndef broken(:\n    return [\n"
+    good = {(d.kind, d.target, d.family, d.line, d.unit) for d in find_declarations("modular_x.py", snippet)}
+    bad = {(d.kind, d.target, d.family, d.line, d.unit) for d in find_declarations("modular_x.py", broken)}
+    assert good and good == bad
+
+
+@pytest.mark.parametrize("text", ["", "\x00\x01 garbage ( [ {", "class (:\n", '"""unterminated', "# Adapted from\n"])
+def test_hostile_input_never_raises(text: str) -> None:
+    assert isinstance(find_declarations("x.py", text), tuple)
+
+
+def test_prose_without_a_target_is_not_a_declaration() -> None:
+    text = "# This code is based on EleutherAI's GPT-NeoX library\n# Adapted from the Qwen2.5-VL implementation\nx = 1\n"
+    assert find_declarations("x.py", text) == ()
+
+
+@pytest.mark.parametrize(("target", "family"), [
+    ("transformers.models.glm4_moe.modeling_glm4_moe.Glm4MoeMLP", "glm4_moe"),
+    ("https://github.com/huggingface/transformers/blob/v4.48.0/src/transformers/models/qwen2/modeling_qwen2.py",
+     "qwen2"),
+    ("vllm/model_executor/models/deepseek_v2.py", "deepseek_v2"),
+    ("vllm.models.kimi_k3.nvidia.attention", "kimi_k3"),
+    ("sglang/srt/models/utils.py", ""),
+    ("src/transformers/models/solar_open/modular_solar_open.py", "solar_open"),
+    ("https://huggingface.co/org/Repo/blob/main/modeling_tiny_vl.py", "tiny_vl"),
+    ("glm4_moe", "glm4_moe"),
+    ("the Qwen2.5-VL implementation", ""),
+])
+def test_family_of(target: str, family: str) -> None:
+    assert family_of(target) == family
+
+
+def test_resolve_root_follows_the_main_parent_to_the_chain_end() -> None:
+    parents = {"solar_open": ["glm4_moe", "llama"], "glm4_moe": ["glm4"], "glm4": [], "llama": []}
+    assert resolve_root("solar_open", parents) == ("solar_open", "glm4_moe", "glm4")
+    assert resolve_root("glm4", parents) == ("glm4",)
+    assert resolve_root("unknown", parents) == ("unknown",)
+
+
+def test_resolve_root_is_cycle_safe_and_deterministic() -> None:
+    parents = {"a": ["b"], "b": ["c", "d"], "c": ["a"], "d": []}
+    # c's only parent is already on the chain: the chain ends there
+    assert resolve_root("a", parents) == ("a", "b", "c")
+    assert resolve_root("a", parents) == resolve_root("a", dict(reversed(list(parents.items()))))
+    assert resolve_root("x", {"x": ["x"]}) == ("x",)
+
+
+def test_roots_lists_every_chain_end() -> None:
+    parents = {"a": ["b", "d"], "b": ["c"], "c": ["a"], "d": ["e"]}
+    assert roots("a", parents) == ("e",)
+    assert roots("solo", {}) == ("solo",)
+    assert roots("x", {"x": ["y", "z"]}) == ("y", "z")
