@@ -68,13 +68,19 @@ def scan_files(
     errors: Sequence[FileError] = (),
     progress: Progress | None = None,
     repo_notices: Sequence[object] = (),
+    notice_detector: Callable[..., object] | None = None,
 ) -> tuple[ScanResult, list[CompactFile]]:
-    """Scan in-memory files; returns the result and the compact files (for formatters)."""
+    """Scan in-memory files; returns the result and the compact files (for formatters).
+
+    ``notice_detector`` replaces scancode-backed notice detection (the pre-commit hook
+    passes the fast regex detector: scancode's start-up would double a commit's latency).
+    """
     from lineage.classify.attribution import attribute
     from lineage.classify.vestiges import vestige_findings
 
     compacted = fingerprint_files(files, config, progress)
-    findings = attribute(index, compacted, findings_for(index, compacted, config), repo_notices)
+    findings = attribute(index, compacted, findings_for(index, compacted, config), repo_notices,
+                         detect=notice_detector)
     findings += vestige_findings(compacted, findings)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from lineage.cli.main import handled
+from lineage.cli.handling import handled
 from lineage.workflow.baseline import VERDICTS
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from lineage.cli.context import Context
-from lineage.cli.main import handled
+from lineage.cli.handling import handled
 from lineage.errors import ConfigError
 from lineage.workflow.baseline import Baseline, loads
 

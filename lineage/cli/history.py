@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from lineage.cli.main import handled
+from lineage.cli.handling import handled
 from lineage.config import SEVERITIES
 
 
@@ -31,7 +31,8 @@ def history(repo: str, rev: str, index: str | None, fmt: str, output: Path | Non
 
     ctx = Context.create(repo, index=index, fail_on=fail_on)
     data = history_dict(run_history(repo, ctx.index, ctx.config, rev))
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n" if fmt == "json" else history_text(data)
+    as_json = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    text = as_json if fmt == "json" else history_text(data)
     write_output(text, output)
     floor = SEVERITIES.index(ctx.config.fail_on)
     failing = any(SEVERITIES.index(f["severity"]) >= floor for f in data["findings"])

@@ -3,44 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 
 from lineage import __version__
-from lineage.errors import LineageError
+from lineage.cli.handling import EXIT_INTERRUPTED, handled
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-
-def handled(fn: F) -> F:
-    """Translate LineageError to exit 2, Ctrl-C to 130, anything else to 3 (with a message)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except LineageError as exc:
-            click.echo(f"lineage: error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("lineage: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # noqa: BLE001 - last resort: a message and exit 3, no traceback
-            click.echo(f"lineage: internal error: {type(exc).__name__}: {exc} "
-                       "(set LINEAGE_DEBUG=1 for a traceback)", err=True)
-            import os
-            if os.environ.get("LINEAGE_DEBUG"):
-                raise
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper  # type: ignore[return-value]
+__all__ = ["cli", "handled", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,13 +19,17 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from lineage.cli.audit import audit
+    from lineage.cli.baseline import baseline
     from lineage.cli.corpus import corpus
+    from lineage.cli.history import history
+    from lineage.cli.hook import hook
     from lineage.cli.scan import scan
+    from lineage.cli.verify import verify
     from lineage.cli.weights import weights
 
-    cli.add_command(scan)
-    cli.add_command(corpus)
-    cli.add_command(weights)
+    for command in (scan, verify, corpus, hook, baseline, audit, history, weights):
+        cli.add_command(command)
 
 
 _register()

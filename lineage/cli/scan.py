@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from lineage.cli.context import Context, exit_code, write_output
-from lineage.cli.main import handled
+from lineage.cli.handling import handled
 from lineage.report import Format
 
 

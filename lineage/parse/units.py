@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, repeat
 
 import numpy as np
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -21,11 +23,11 @@ from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex
 
 _QUERY = "[(function_definition) (class_definition)] @def"
-# tree-sitter-python still accepts these Python 2 statements without an error node
-_PY2_QUERY = "[(print_statement) (exec_statement)] @py2"
+# tree-sitter-python accepts Python 2 print/exec statements without an error node
+_PY2 = rb"[ \t]*(?:print|exec)[ \t]+[^\s(=.,)\]:;#]"
+_PY2_FIRST, _PY2_LATER = re.compile(_PY2), re.compile(rb"\n" + _PY2)  # "\n" beats "^" + MULTILINE 2x
 _MAX_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting (MAXLEVEL)
-_OPEN = frozenset("([{")
-_CLOSE = frozenset(")]}")
+_DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
 
 @lru_cache(maxsize=1)
@@ -36,28 +38,15 @@ def _grammar() -> tuple[Parser, Query]:
     return Parser(language), Query(language, _QUERY)
 
 
-@lru_cache(maxsize=1)
-def _py2_query() -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()), _PY2_QUERY)
-
-
-def _needs_cpython(root: Node, kinds: list[str]) -> bool:
-    """Where tree-sitter is more lenient than CPython: error nodes, Python 2 statements,
-    bracket nesting past CPython's limit.  Only then is the (slower) CPython parser asked."""
-    if root.has_error:
+def _needs_cpython(root: Node, source: bytes, kinds: list[str]) -> bool:
+    """Where tree-sitter is more lenient than CPython: error nodes, what looks like a Python 2
+    statement, bracket nesting past CPython's limit.  Only then is the slower CPython parser
+    asked (which also clears false alarms, e.g. a print statement inside a docstring)."""
+    if root.has_error or _PY2_FIRST.match(source) or _PY2_LATER.search(source):
         return True
-    if QueryCursor(_py2_query()).captures(root):
-        return True
-    depth = deepest = 0
-    for kind in kinds:
-        if kind in _OPEN:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif kind in _CLOSE:
-            depth -= 1
-    return deepest > _MAX_NESTING
+    if kinds.count("(") + kinds.count("[") + kinds.count("{") <= _MAX_NESTING:
+        return False
+    return max(accumulate(map(_DEPTH_STEP.get, kinds, repeat(0)))) > _MAX_NESTING
 
 
 @dataclass(frozen=True)
@@ -196,7 +185,7 @@ def parse_source(path: str, data: bytes) -> ParsedFile:
     parser, _ = _grammar()
     tree = parser.parse(source)
     lexed = lex(source)
-    if _needs_cpython(tree.root_node, lexed[0]):
+    if _needs_cpython(tree.root_node, source, lexed[0]):
         problem = _syntax_check(text)
         if problem is not None:  # tree-sitter recovers from errors: the units are still scanned
             errors = errors + (FileError(path, "parse", problem + "; scanned with error recovery"),)

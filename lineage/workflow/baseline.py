@@ -11,7 +11,7 @@ because its ids could never match.  Reading and writing files is the caller's jo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -195,7 +195,8 @@ def upgrade(data: dict[str, Any], *, source: str = "") -> dict[str, Any]:
 def _entry(fid: str, row: Any, source: str) -> Entry:
     if not isinstance(row, dict):
         raise BaselineError(f"entry {fid!r} is not an object", source=source)
-    verdict_row = row.get("audit") or {}
+    audit_row = row.get("audit")
+    verdict_row: dict[str, Any] = audit_row if isinstance(audit_row, dict) else {}
     verdict = verdict_row.get("verdict") or None
     if verdict is not None and verdict not in VERDICTS:
         raise BaselineError(f"entry {fid!r}: unknown verdict {verdict!r}", source=source)
@@ -216,18 +217,8 @@ def loads(text: str, *, source: str = "") -> Baseline:
     entries = data.get("entries")
     if not isinstance(entries, dict) or not isinstance(data.get("fingerprint"), dict):
         raise BaselineError("baseline lacks its entries or fingerprint parameters", source=source)
-    return Baseline(str(data.get("tool", {}).get("version", "")), str(data.get("index", {}).get("id", "")),
+    tool, index = data.get("tool"), data.get("index")
+    return Baseline(str(tool.get("version", "")) if isinstance(tool, dict) else "",
+                    str(index.get("id", "")) if isinstance(index, dict) else "",
                     dict(data["fingerprint"]), {str(k): _entry(k, v, source) for k, v in entries.items()})
 
-
-def counts(baseline: Baseline) -> dict[str, int]:
-    """Entries per verdict ("unaudited" for none), for messages."""
-    out: dict[str, int] = {}
-    for e in baseline.entries.values():
-        key = e.verdict or "unaudited"
-        out[key] = out.get(key, 0) + 1
-    return dict(sorted(out.items()))
-
-
-def ids(findings: Sequence[Finding]) -> list[str]:
-    return [f.id for f in findings]

@@ -98,8 +98,9 @@ def notice_changes(path: str, history: Sequence[tuple[Appearance, bytes]], orgs:
             assert prev_at is not None
             change = "replaced" if added else "removed"
             by = ", ".join(f"'{a.statement}'" for a in added)
-            text = (f"'{n.statement}' ({n.org or 'unknown organisation'}) was in {path} at commit {prev_at.commit[:12]} "
-                    f"({prev_at.date[:10]}, {prev_at.author}) and was {change}{' by ' + by if added else ''} in commit "
+            text = (f"'{n.statement}' ({n.org or 'unknown organisation'}) was in {path} at commit "
+                    f"{prev_at.commit[:12]} ({prev_at.date[:10]}, {prev_at.author}) and was "
+                    f"{change}{' by ' + by if added else ''} in commit "
                     f"{at.commit[:12]} ({at.date[:10]}, {at.author}).")
             details = {"holder": n.holder, "org": n.org, "change": change, "replaced_by": [a.holder for a in added],
                        "present_in": asdict(prev_at), "changed_in": asdict(at)}
@@ -143,8 +144,9 @@ def _predates(origins: Sequence[UnitOrigin]) -> list[Finding]:
         text = (f"reference {family} first seen {o.ref_first_seen}, this file's matching code ({o.unit}) first "
                 f"committed {o.first.date[:10]} in {o.first.commit[:12]} by {o.first.author}: predates the reference "
                 "(the repository had it first, or the reference's date or this history is wrong).")
+        details = {"first": asdict(o.first), "ref_first_seen": o.ref_first_seen}
         out.append(Finding(finding_id(path, "predates-reference", family), "predates-reference", path, 0, 0, o.unit,
-                           None, None, "info", (), text, {"first": asdict(o.first), "ref_first_seen": o.ref_first_seen}))
+                           None, None, "info", (), text, details))
     return out
 
 

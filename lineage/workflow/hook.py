@@ -4,6 +4,11 @@ What gets committed is the git index, not the working tree, so files are read as
 from the index (``read_staged``): a copy sitting unstaged in the working tree does not
 fail the commit, and a staged copy hidden by a clean working tree does.  Only findings
 at or above the failing severity and not covered by the baseline or a pragma are new.
+
+Latency is the product here, so notices are read with the regex detector only: scancode
+costs 1.5-2 s to import and initialise, on every commit that touches matched code.
+``lineage baseline`` scans the same way, so notice findings (whose ids name the holder's
+organisation) get the same ids in the baseline and in the hook.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
 from lineage.config import SEVERITIES, Config
 from lineage.errors import SourceError
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.compact import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.workflow.baseline import Baseline, check_params, notes, subtract
 from lineage.workflow.pragma import Accepted, apply_pragmas
@@ -80,29 +87,33 @@ def default_baseline_path(start: str | Path, config: Config) -> Path:
 
 def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
                       progress: Callable[[str, int, int], None] | None = None) -> ScanResult:
-    """Scan a target for a baseline; a directory inside a git working tree gets repo-root paths.
+    """Scan a target for a baseline exactly as the hook scans; repo-root paths inside git.
 
     The hook names files relative to the repository root, and finding ids include the path,
     so a baseline made from a subdirectory must use the same names or nothing would match.
     """
-    from lineage.api import scan, scan_files
     from lineage.source.target import load_target
 
-    if not os.path.isdir(spec):
-        return scan(spec, index, config, progress=progress)[0]
-    try:
-        root = repo_root(spec)
-    except SourceError:
-        return scan(spec, index, config, progress=progress)[0]
-    prefix = Path(os.path.relpath(os.path.realpath(spec), os.path.realpath(root))).as_posix()
     loaded = load_target(spec, max_bytes=config.max_file_bytes)
+    files, errors = list(loaded.files), list(loaded.errors)
+    target, notices = loaded.root or spec, []
+    root = None
+    if os.path.isdir(spec):
+        try:
+            root = repo_root(spec)
+        except SourceError:
+            root = None
+    if root is not None:
+        prefix = Path(os.path.relpath(os.path.realpath(spec), os.path.realpath(root))).as_posix()
 
-    def rooted(path: str) -> str:
-        return path if prefix == "." else f"{prefix}/{path}"
+        def rooted(path: str) -> str:
+            return path if prefix == "." else f"{prefix}/{path}"
 
-    files = [SourceFile(rooted(f.path), f.data) for f in loaded.files]
-    errors = [FileError(rooted(e.path), e.stage, e.reason) for e in loaded.errors]
-    return scan_files(files, index, config, target=str(root), errors=errors, progress=progress)[0]
+        files = [SourceFile(rooted(f.path), f.data) for f in files]
+        errors = [FileError(rooted(e.path), e.stage, e.reason) for e in errors]
+        target, notices = str(root), staged_repo_notices(root)
+    return scan_quick(files, index, config, target=target, revision=loaded.revision, errors=errors,
+                      repo_notices=notices, progress=progress)[0]
 
 
 def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tuple[list[SourceFile], list[FileError]]:
@@ -113,6 +124,35 @@ def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tup
     if config.exclude:
         files = [f for f in files if not any(fnmatch.fnmatch(f.path, g) for g in config.exclude)]
     return files, errors
+
+
+def quick_notices(path: str, text: str, **options: Any) -> object:
+    """detect_notices without scancode: the line-anchored detector alone."""
+    from lineage.notices import detect_notices
+
+    options["use_scancode"] = False
+    return detect_notices(path, text, **options)
+
+
+def staged_repo_notices(root: Path) -> list[object]:
+    """NOTICE/LICENSE files at the repository root, as staged."""
+    from lineage.api import REPO_NOTICE_NAMES
+    from lineage.source.gitrev import read_staged
+
+    files, _ = read_staged(root, paths=REPO_NOTICE_NAMES, suffixes=REPO_NOTICE_NAMES, max_bytes=1_000_000)
+    return [quick_notices(f.path, f.data.decode("utf-8", "replace"), header_lines=2000, mentions=True)
+            for f in files]
+
+
+def scan_quick(
+    files: Sequence[SourceFile], index: EmbeddedIndex, config: Config, *, target: str, revision: str | None,
+    errors: Sequence[FileError], repo_notices: Sequence[object], progress: Callable[[str, int, int], None] | None = None,
+) -> tuple[ScanResult, list[CompactFile]]:
+    """``api.scan_files`` with the quick notice detector."""
+    from lineage import api
+
+    return api.scan_files(files, index, config, target=target, revision=revision, errors=errors,
+                          progress=progress, repo_notices=repo_notices, notice_detector=quick_notices)
 
 
 def check_staged(
@@ -126,12 +166,11 @@ def check_staged(
     baseline_source: str = "",
 ) -> HookOutcome:
     """Scan the staged files and keep the findings nobody has accepted yet."""
-    from lineage.api import scan_files
-
     if baseline is not None:  # refuse before scanning: a mismatch would flag everything
         check_params(baseline, index.header["params"], source=baseline_source)
     files, errors = staged_files(root, paths, config)
-    result, compacted = scan_files(files, index, config, target=str(root), revision="staged", errors=errors)
+    result, compacted = scan_quick(files, index, config, target=str(root), revision="staged", errors=errors,
+                                   repo_notices=staged_repo_notices(root))
     unbaselined = subtract(result, baseline)
     kept, accepted, problems = apply_pragmas(unbaselined, {c.path: c.text for c in compacted if c.text})
     floor = SEVERITIES.index(fail_on or config.fail_on)

@@ -26,7 +26,8 @@ def _side(inputs: dict[str, Any]) -> str:
         label += f"=={inputs['version']}"
     if inputs.get("commit"):
         label += f"@{inputs['commit'][:12]}"
-    return f"{inputs.get('kind', '?')} {label}  ({len(inputs.get('files', {}))} files, tree sha256 {inputs['tree_sha256'][:16]})"
+    files = len(inputs.get("files", {}))
+    return f"{inputs.get('kind', '?')} {label}  ({files} files, tree sha256 {inputs['tree_sha256'][:16]})"
 
 
 def _scores(s: dict[str, Any]) -> str:
@@ -58,7 +59,8 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
     for m in shown:
         ref = m["reference"]
         lines.append(f"[{m['severity'].upper()}] {m['path']}:{m['start_line']}-{m['end_line']} {m['unit']}  <->  "
-                     f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  ({m['role'] or 'unclassified'})")
+                     f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  "
+                     f"({m['role'] or 'unclassified'})")
         lines.append(f"    {_scores(m['scores'])}")
         if m.get("attribution"):
             lines.append(f"    notice: {m['attribution']}")
@@ -66,7 +68,8 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
             lines.append(f"    verdict: {m['verdict']}")
         for g in m["regions"]:
             s, r = g["suspect"], g["reference"]
-            lines.append(f"    suspect {s['start_line']}-{s['end_line']}  |  reference {r['start_line']}-{r['end_line']}")
+            lines.append(f"    suspect {s['start_line']}-{s['end_line']}  |  "
+                         f"reference {r['start_line']}-{r['end_line']}")
             for (i, a), (j, b) in zip_longest(enumerate(s["lines"], s["start_line"]),
                                               enumerate(r["lines"], r["start_line"]), fillvalue=(None, None)):
                 lines.append(f"    {_cell(i, a)}| {_cell(j, b)}".rstrip())

@@ -35,7 +35,8 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     starts = np.repeat(lo, counts)
     within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return (starts + within).astype(np.int64)
+    out: np.ndarray = (starts + within).astype(np.int64)
+    return out
 
 
 def best_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> list[float]:
@@ -89,12 +90,12 @@ def calibration(path: Path | None = None) -> dict[str, Any] | None:
     table = data.get("calibration", data)
     if not isinstance(table, dict):
         return None
-    figures = {"unrelated_p99": table.get("unrelated_p99", table.get("unrelated_plain_p99")),
-               "derived_median": table.get("derived_median", table.get("derived_plain_p50"))}
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in figures.values()):
-        return None
     out: dict[str, Any] = {"source": "corpora/calibration.toml", "level": "file"}
-    out.update({k: float(v) for k, v in figures.items()})
+    for key, written in (("unrelated_p99", "unrelated_plain_p99"), ("derived_median", "derived_plain_p50")):
+        value = table.get(key, table.get(written))
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        out[key] = float(value)
     if isinstance(table.get("index"), str):
         out["index"] = table["index"]
     return out

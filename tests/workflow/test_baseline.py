@@ -1,0 +1,109 @@
+"""Baselines: line-free ids, audit verdicts, schema upgrades and parameter refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lineage.api import open_index, scan_files
+from lineage.config import Config
+from lineage.models import ScanResult, SourceFile
+from lineage.workflow import baseline as wb
+from tests.workflow.conftest import Repo, renamed_copy, run
+
+INSERTED = '''
+
+def helper_added_later(values: list[float], scale: float) -> list[float]:
+    out = []
+    for value in values:
+        out.append(value * scale if value > 0 else value / scale)
+    return out
+
+# a comment block added above the copied units
+'''
+
+
+def _scan(index_path: Path, text: str) -> ScanResult:
+    result, _ = scan_files([SourceFile("models/m.py", text.encode())], open_index(index_path), Config())
+    return result
+
+
+def test_ids_survive_inserting_lines_above_a_copied_unit(index_path: Path) -> None:
+    text = renamed_copy()
+    head, sep, tail = text.partition("class BetaRMSNorm")
+    before = _scan(index_path, text)
+    after = _scan(index_path, head + INSERTED + sep + tail)
+    units = {f.unit: f for f in before.findings if f.unit != "<module>"}
+    moved = {f.unit: f for f in after.findings if f.unit != "<module>"}
+    assert len(units) >= 10 and set(units) == set(moved)
+    assert all(moved[u].start_line > units[u].start_line for u in units)
+    assert {u: f.id for u, f in units.items()} == {u: f.id for u, f in moved.items()}
+    left = wb.subtract(after, wb.create(before))
+    assert {f.unit for f in left} <= {"<module>"}  # only the module body changed shape
+
+
+def test_audit_records_verdict_and_update_keeps_it(repo: Repo, index_path: Path) -> None:
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    assert run("baseline", "create", "--index", index_path, "-q").exit_code == 0
+    path = repo.path / ".lineage-baseline.json"
+    entries = json.loads(path.read_text())["entries"]
+    fid = next(i for i, e in entries.items() if e["unit"] == "BetaAttention.forward")
+
+    done = run("audit", fid[:8], "--verdict", "accepted", "--reason", "Apache-2.0 reuse, notice restored")
+    assert done.exit_code == 0, done.output
+    assert fid in done.stdout and "accepted" in done.stdout
+    assert json.loads(path.read_text())["entries"][fid]["audit"] == {
+        "verdict": "accepted", "reason": "Apache-2.0 reuse, notice restored"}
+
+    assert run("baseline", "update", "--index", index_path, "-q").exit_code == 0
+    assert json.loads(path.read_text())["entries"][fid]["audit"]["verdict"] == "accepted"
+
+    assert run("audit", fid, "--verdict", "rejected", "--reason", "must be rewritten").exit_code == 0
+    failing = run("hook", "--index", index_path, "models/modeling_beta.py")
+    assert failing.exit_code == 1 and "BetaAttention.forward" in failing.stdout
+    assert "BetaMLP" not in failing.stdout  # the others stay baselined
+
+    unknown = run("audit", "ffffffffffff", "--verdict", "accepted", "--reason", "x")
+    assert unknown.exit_code == 2 and "not in the baseline" in unknown.stderr
+    assert run("audit", fid, "--verdict", "accepted", "--reason", "  ").exit_code == 2
+
+
+def test_upgrade_from_schema_1(index_path: Path) -> None:
+    params = open_index(index_path).header["params"]
+    v1 = {"version": 1, "tool_version": "0.0.9", "index_id": "abc", "params": params,
+          "results": [{"id": "1234567890abcdef", "kind": "code-match", "path": "m.py", "unit": "A.f",
+                       "reference": "fix:alpha:alpha/modeling_alpha.py:A.f", "severity": "high"}],
+          "audits": {"1234567890abcdef": {"verdict": "false-positive", "reason": "generated code"}}}
+    loaded = wb.loads(json.dumps(v1))
+    entry = loaded.entries["1234567890abcdef"]
+    assert (entry.verdict, entry.reason, entry.unit) == ("false-positive", "generated code", "A.f")
+    assert loaded.params == params and loaded.tool_version == "0.0.9"
+    assert json.loads(wb.dumps(loaded))["schema_version"] == wb.SCHEMA_VERSION
+    assert wb.loads(wb.dumps(loaded)) == loaded
+    with pytest.raises(wb.BaselineError, match="newer"):
+        wb.loads(json.dumps({"schema_version": 99}))
+    with pytest.raises(wb.BaselineError, match="not a lineage baseline"):
+        wb.loads("[]")
+
+
+def test_baseline_from_other_fingerprint_params_is_refused(repo: Repo, index_path: Path) -> None:
+    result = _scan(index_path, renamed_copy())
+    made = wb.create(result)
+    other = wb.Baseline(made.tool_version, made.index_id, {**made.params, "k": 99}, made.entries)
+    with pytest.raises(wb.BaselineError, match="other fingerprint parameters.*k: baseline 99"):
+        wb.update(other, result)
+    (repo.path / ".lineage-baseline.json").write_text(wb.dumps(other))
+    refused = run("hook", "--index", index_path, "--all-files")
+    assert refused.exit_code == 2 and "other fingerprint parameters" in refused.stderr
+
+
+def test_baseline_of_a_subdirectory_uses_repository_paths(repo: Repo, index_path: Path) -> None:
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    assert run("baseline", "create", "models", "--index", index_path, "-q").exit_code == 0
+    entries = json.loads((repo.path / ".lineage-baseline.json").read_text())["entries"]
+    assert {e["path"] for e in entries.values()} == {"models/modeling_beta.py"}
+    assert run("hook", "--index", index_path, "models/modeling_beta.py").exit_code == 0

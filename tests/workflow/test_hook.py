@@ -1,0 +1,71 @@
+"""The pre-commit hook through the CLI, in real git repositories: staged content only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.workflow.conftest import ORIGINAL, Repo, renamed_copy, run, unit_source
+
+
+def test_staged_copy_fails_until_baselined_then_a_new_copy_fails(repo: Repo, index_path: Path) -> None:
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    first = run("hook", "--index", index_path, "models/modeling_beta.py")
+    assert first.exit_code == 1, first.output
+    assert "BetaAttention.forward" in first.stdout and "AlphaAttention.forward" in first.stdout
+    assert "fix:alpha" in first.stdout
+
+    created = run("baseline", "create", ".", "--index", index_path, "-q")
+    assert created.exit_code == 0, created.output
+    assert "findings recorded" in created.stderr
+    recorded = json.loads((repo.path / ".lineage-baseline.json").read_text())
+    assert recorded["schema_version"] == 2 and recorded["fingerprint"]["k"] > 0
+    assert all(e["path"] == "models/modeling_beta.py" for e in recorded["entries"].values())
+
+    assert run("hook", "--index", index_path, "models/modeling_beta.py").exit_code == 0
+    whole = run("hook", "--index", index_path, "--all-files")
+    assert whole.exit_code == 0 and "in the baseline" in whole.stdout
+
+    repo.write("models/second.py", '"""Second model."""\n\nimport torch\n\n\n' + unit_source("AlphaTopKRouter"))
+    repo.add("models/second.py")
+    again = run("hook", "--index", index_path, "models/second.py")
+    assert again.exit_code == 1
+    assert "AlphaTopKRouter.forward" in again.stdout
+    assert run("hook", "--index", index_path, "--all-files").exit_code == 1
+
+
+def test_only_the_staged_content_counts(repo: Repo, index_path: Path) -> None:
+    repo.write("pkg/helpers.py", ORIGINAL + "\n\n" + unit_source("AlphaAttention"))  # modified, not staged
+    repo.write("models/untracked.py", renamed_copy())  # never added
+    assert run("hook", "--index", index_path, "pkg/helpers.py").exit_code == 0
+    assert run("hook", "--index", index_path, "--all-files").exit_code == 0
+    repo.add("pkg/helpers.py")
+    assert run("hook", "--index", index_path, "pkg/helpers.py").exit_code == 1
+    # staged copy, clean working tree content: the index still wins
+    repo.write("pkg/helpers.py", ORIGINAL)
+    assert run("hook", "--index", index_path, "pkg/helpers.py").exit_code == 1
+
+
+def test_pragma_with_reason_accepts_one_unit(repo: Repo, index_path: Path) -> None:
+    body = unit_source("alpha_partial_rotary")
+    accepted = f'# lineage: accept reason="rotary helper reused under Apache-2.0, notice kept in NOTICE"\n{body}'
+    repo.write("models/rope.py", '"""Rotary helper."""\n\nimport torch\n\n\n' + accepted)
+    repo.add("models/rope.py")
+    ok = run("hook", "--index", index_path, "models/rope.py")
+    assert ok.exit_code == 0, ok.stdout
+    assert "1 accepted by pragma" in ok.stdout
+
+    bare = body.replace("def alpha_partial_rotary(", "def alpha_partial_rotary(  # lineage: accept\n", 1)
+    repo.write("models/rope.py", '"""Rotary helper."""\n\nimport torch\n\n\n' + bare)
+    repo.add("models/rope.py")
+    refused = run("hook", "--index", index_path, "models/rope.py")
+    assert refused.exit_code == 1
+    assert "without reason" in refused.stdout and "alpha_partial_rotary" in refused.stdout
+
+
+def test_hook_usage_and_errors(repo: Repo, index_path: Path, tmp_path: Path) -> None:
+    assert run("hook", "--index", index_path).exit_code == 2
+    missing = run("hook", "--index", index_path, "--baseline", tmp_path / "none.json", "--all-files")
+    assert missing.exit_code == 2 and "no baseline" in missing.stderr
+    assert run("hook", "--index", tmp_path / "nope.lineage", "--all-files").exit_code == 2

@@ -1,0 +1,129 @@
+"""`lineage verify`: matched units, real source lines, input hashes, byte-identical exhibits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import git
+import pytest
+
+from lineage.config import Config
+from lineage.workflow import verify as wv
+from lineage.workflow.scores import calibration
+from tests.workflow.conftest import ORIGINAL, REFERENCE, Repo, renamed_copy, run
+
+COPIED = {"RMSNorm.__init__", "RMSNorm.forward", "TopKRouter.__init__", "TopKRouter.forward", "Experts.__init__",
+          "Experts.forward", "Attention.__init__", "Attention.forward"}
+
+
+@pytest.fixture
+def sides(tmp_path: Path) -> tuple[Path, Path]:
+    suspect, reference = tmp_path / "suspect", tmp_path / "reference"
+    (suspect / "pkg").mkdir(parents=True)
+    (suspect / "modeling_beta.py").write_text(renamed_copy(), encoding="utf-8")
+    (suspect / "pkg" / "helpers.py").write_text(ORIGINAL, encoding="utf-8")
+    (reference / "alpha").mkdir(parents=True)
+    shutil.copy(REFERENCE, reference / "alpha" / "modeling_alpha.py")
+    return suspect, reference
+
+
+def _lines(path: Path, start: int, end: int) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()[start - 1: end]
+
+
+def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, Path], tmp_path: Path) -> None:
+    suspect, reference = sides
+    out1, out2 = tmp_path / "one.json", tmp_path / "two.json"
+    first = run("verify", suspect, "--against", reference, "--format", "json", "--output", out1)
+    assert first.exit_code == 1, first.output  # high-severity matches reach the default --fail-on
+    assert run("verify", suspect, "--against", reference, "--format", "json", "-o", out2).exit_code == 1
+    assert out1.read_bytes() == out2.read_bytes()
+    assert str(tmp_path) not in out1.read_text()
+    data = json.loads(out1.read_text())
+
+    pairs = {(m["unit"], m["reference"]["unit"]) for m in data["matches"] if m["severity"] != "info"}
+    assert {("Beta" + u, "Alpha" + u) for u in COPIED} <= pairs
+    assert ("beta_partial_rotary", "alpha_partial_rotary") in pairs
+    assert not any(m["path"] == "pkg/helpers.py" for m in data["matches"])
+    for m in data["matches"]:
+        assert m["regions"]
+        for g in m["regions"]:
+            s, r = g["suspect"], g["reference"]
+            assert s["lines"] == _lines(suspect / m["path"], s["start_line"], s["end_line"])
+            assert r["lines"] == _lines(reference / m["reference"]["path"], r["start_line"], r["end_line"])
+
+    sus_in, ref_in = data["inputs"]["suspect"], data["inputs"]["reference"]
+    assert sus_in["files"] == {p: hashlib.sha256((suspect / p).read_bytes()).hexdigest()
+                               for p in ("modeling_beta.py", "pkg/helpers.py")}
+    assert ref_in["files"] == {"alpha/modeling_alpha.py": hashlib.sha256(REFERENCE.read_bytes()).hexdigest()}
+    assert (sus_in["kind"], sus_in["name"], ref_in["name"]) == ("dir", "suspect", "reference")
+    assert data["tool"]["version"] and data["parameters"]["fingerprint"]["num_perm"] == 128
+
+    att = data["notices"]["attribution"]
+    assert [(a["state"], a["missing"], a["replacements"]) for a in att] == [
+        ("replaced", ["The Zhipu AI team"], ["Acme Corp"])]
+    null = data["scores_baseline"]["units"]["unrelated"]
+    assert null["n"] == 2 and null["p99"] is None  # two original helpers: too few for a p99
+    assert all(m["scores"]["above_unrelated_p99"] is None for m in data["matches"])
+    assert [f["path"] for f in data["files"]] == ["modeling_beta.py"] and data["files"][0]["score"] > 0.9
+    assert {m["attribution"] for m in data["matches"] if m["severity"] == "high"} == {"replaced"}
+    assert data["summary"]["matched_units"] >= len(COPIED) and data["summary"]["by_role"]["core-architecture"] >= 9
+
+
+def test_against_a_git_revision(sides: tuple[Path, Path], tmp_path: Path) -> None:
+    suspect, reference = sides
+    handle = git.Repo.init(reference, initial_branch="main")
+    r = Repo(reference, handle)
+    r.add("alpha/modeling_alpha.py")
+    v1 = r.commit("reference v1")
+    handle.create_tag("v1")
+    text = REFERENCE.read_text(encoding="utf-8")
+    start = text.index("class AlphaAttention")
+    r.write("alpha/modeling_alpha.py", text[:start] + text[text.index("def alpha_load_weights"):])
+    r.add("alpha/modeling_alpha.py")
+    r.commit("drop attention")
+
+    at_v1 = wv.verify(str(suspect), f"{reference}@v1", Config()).data
+    at_head = wv.verify(str(suspect), f"{reference}@HEAD", Config()).data
+    assert at_v1["inputs"]["reference"]["commit"] == v1 and at_v1["inputs"]["reference"]["rev"] == "v1"
+    assert "BetaAttention.forward" in {m["unit"] for m in at_v1["matches"]}
+    assert "BetaAttention.forward" not in {m["unit"] for m in at_head["matches"]}
+    handle.close()
+
+
+def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    suspect, reference = sides
+    text = run("verify", suspect, "--against", reference, "--exit-zero")
+    assert text.exit_code == 0
+    assert "BetaAttention.forward  <->  alpha/modeling_alpha.py" in text.stdout
+    assert "| " in text.stdout and "notice replaced" in text.stdout
+
+    figures = {"source": "corpora/calibration.toml", "level": "file", "unrelated_p99": 0.42, "derived_median": 0.9}
+    monkeypatch.setattr(wv, "calibration", lambda: figures)
+    data = wv.verify(str(suspect), str(reference), Config()).data
+    assert data["scores_baseline"]["files"]["source"] == "calibration"
+    assert data["files"][0]["above_unrelated_p99"] is True and data["files"][0]["vs_derived_median"] > 0
+    assert "1 of 1 files score above the calibrated unrelated p99" in data["summary"]["statement"]
+
+
+def test_calibration_file(tmp_path: Path) -> None:
+    good = tmp_path / "calibration.toml"
+    good.write_text("unrelated_p99 = 0.41\nderived_median = 0.93\n")
+    assert calibration(good) == {"source": "corpora/calibration.toml", "level": "file", "unrelated_p99": 0.41,
+                                 "derived_median": 0.93}
+    written = tmp_path / "written.toml"  # the table benchmarks/calibrate.py writes
+    written.write_text('[calibration]\nindex = "abc"\nunrelated_plain_p99 = 0.3\nderived_plain_p50 = 0.8\n')
+    assert calibration(written) == {"source": "corpora/calibration.toml", "level": "file", "unrelated_p99": 0.3,
+                                    "derived_median": 0.8, "index": "abc"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('unrelated_p99 = "high"\n')
+    assert calibration(bad) is None and calibration(tmp_path / "missing.toml") is None
+
+
+def test_unusable_side_is_a_usage_error(sides: tuple[Path, Path], tmp_path: Path) -> None:
+    suspect, _ = sides
+    missing = run("verify", suspect, "--against", tmp_path / "nowhere")
+    assert missing.exit_code == 2 and "cannot use target" in missing.stderr
