@@ -20,9 +20,12 @@ from lineage.config import SEVERITIES
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a match reaches this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the matches.")
 @click.option("--show-info", is_flag=True, help="Text format: also show info matches (module bodies, idioms).")
+@click.option("--weights", "weights_pair", nargs=2, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              metavar="SUSPECT_CKPT REFERENCE_CKPT",
+              help="Also compare two checkpoint directories (the `lineage weights` check) in the exhibit.")
 @handled
 def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on: str | None,
-           exit_zero: bool, show_info: bool) -> None:
+           exit_zero: bool, show_info: bool, weights_pair: tuple[Path, Path] | None) -> None:
     """Compare SUSPECT with REFERENCE and write an exhibit a third party can reproduce."""
     from lineage.cli.context import Context, write_output
     from lineage.workflow.render import exhibit_text
@@ -30,6 +33,11 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
 
     ctx = Context.create(suspect, fail_on=fail_on)
     exhibit = run_verify(suspect, reference, ctx.config)
+    if weights_pair:
+        from lineage.weights import compare_checkpoints
+
+        report = compare_checkpoints(weights_pair[0], weights_pair[1])
+        exhibit.data["weights"] = report.to_dict()
     text = exhibit.to_json() if fmt == "json" else exhibit_text(exhibit.data, show_info=show_info)
     write_output(text, output)
     sys.exit(0 if exit_zero or not exhibit.failing(ctx.config.fail_on) else 1)

@@ -54,3 +54,25 @@ def test_unusable_input_is_a_message_not_a_traceback(pair: tuple[Path, Path, Pat
 def test_help() -> None:
     result = CliRunner().invoke(weights, ["--help"])
     assert result.exit_code == 0 and "--against" in result.stdout and "identical" in result.stdout
+
+
+def test_verify_embeds_the_weight_check_in_the_exhibit(tmp_path: Path, model_dir: Any, builders: Any) -> None:
+    """`lineage verify ... --weights S R` carries the per-component weight verdicts."""
+    import json
+
+    from click.testing import CliRunner
+
+    from lineage.cli.main import cli
+
+    ref = builders.reference_tensors(1)
+    ref_dir = model_dir("ref", ref)
+    copy_dir = model_dir("copy", builders.finetune(ref, 2))
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "m.py").write_text("def f(x):\n    return x + 1\n")
+    result = CliRunner().invoke(cli, ["verify", str(code), "--against", str(code), "--format", "json",
+                                      "--exit-zero", "--weights", str(copy_dir), str(ref_dir)])
+    assert result.exit_code == 0, result.stderr
+    exhibit = json.loads(result.stdout)
+    verdicts = {c["verdict"] for c in exhibit["weights"]["components"]}
+    assert any(v.startswith("derived") or v == "identical" for v in verdicts), verdicts
