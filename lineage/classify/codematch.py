@@ -101,9 +101,17 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match]) -> Find
         f"{where} ({ref.family}, {ref.org or 'unknown organisation'}{', ' + ref.country if ref.country else ''}): "
         f"{describe(best)}. Verdict: {verdict(role, best)}."
     )
+    tied = [m for m in matches if m.similarity >= best.similarity - 0.02]
+    families = sorted({m.ref.family for m in tied})
+    earliest = min(tied, key=lambda m: (m.ref.first_seen or "9999", m.ref.family)).ref
+    if len(families) > 1:
+        explanation += (f" The same code stands in {len(families)} indexed families; earliest first seen: "
+                        f"{earliest.family} ({earliest.first_seen or 'date unknown'}).")
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
     details = {"unit_kind": unit.kind, "unit_role": unit.role, "structure": unit.structure,
                "verdict": verdict(role, best),
-               "role_features": list(features), "reference_role": ref.role, "equivalents": len(matches)}
+               "role_features": list(features), "reference_role": ref.role,
+               "equivalent_families": families, "earliest": {"family": earliest.family,
+                                                             "first_seen": earliest.first_seen or None}}
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,
                    severity(role, best), tuple(matches), explanation, details)
