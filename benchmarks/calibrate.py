@@ -6,7 +6,8 @@ best match in G, computed two ways: plain structural similarity, and rare eviden
 share of the unit's fingerprints shared with G *and* rare across model lines).  Pairs are
 "derived" when one family declares the other as an ancestor (manifest `lineage`,
 transitively) and "unrelated" when their organisations differ and neither derives from the
-other.  Prints percentiles and writes them as TOML (corpora/calibration.toml by default).
+other.  "copy" is a file's score against its own family with itself included: the score a
+renamed, reformatted copy gets, since the structural stream ignores names and layout.  Prints percentiles and writes them as TOML (corpora/calibration.toml by default).
 
 usage: python benchmarks/calibrate.py INDEX [--out corpora/calibration.toml] [--limit N]
 """
@@ -82,12 +83,16 @@ def main() -> int:
             for ui in range(len(cf.units)):
                 for m in matches.get((fi, ui), ()):
                     g = m.ref.family
-                    if g == me:
-                        continue
+                    if g == me and m.ref.path != cf.path:
+                        continue  # only the file itself stands for "a renamed copy of this file"
                     best_plain[g][ui] = max(best_plain[g][ui], m.similarity)
                     best_rare[g][ui] = max(best_rare[g][ui], m.rarity)
             mine = closure(parents, me)
             for g in best_plain:
+                if g == me:  # the structural stream is rename-invariant: this is a renamed copy's score
+                    scores["copy_plain"].append(float(weights @ best_plain[g] / weights.sum()))
+                    scores["copy_rare"].append(float(weights @ best_rare[g] / weights.sum()))
+                    continue
                 derived = g in mine or me in closure(parents, g)
                 unrelated = not derived and org.get(g) != org.get(me)
                 if not (derived or unrelated):
@@ -102,11 +107,11 @@ def main() -> int:
              "[calibration]", f'index = "{index.header["id"]}"', f"files = {n_files}"]
     for key in sorted(scores):
         vals = scores[key]
-        for q in (50, 90, 95, 99):
+        for q in (1, 5, 10, 50, 90, 95, 99):
             lines.append(f"{key}_p{q} = {pct(vals, q)}")
         lines.append(f"{key}_max = {round(max(vals), 3) if vals else 'nan'}")
         lines.append(f"{key}_pairs = {len(vals)}")
-        print(f"{key:18s} pairs {len(vals):6d}  p50 {pct(vals, 50):.3f}  p90 {pct(vals, 90):.3f}  "
+        print(f"{key:18s} pairs {len(vals):6d}  p5 {pct(vals, 5):.3f}  p10 {pct(vals, 10):.3f}  p50 {pct(vals, 50):.3f}  p90 {pct(vals, 90):.3f}  "
               f"p99 {pct(vals, 99):.3f}  max {max(vals) if vals else float('nan'):.3f}")
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written {args.out}", file=sys.stderr)

@@ -25,6 +25,7 @@ class Rule:
     pattern: re.Pattern[str]
     role: str
     weight: float
+    lower: bool = False  # compiled lower-case: match against the lower-cased subject (faster than re.I)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ def load_rules(path: str = "") -> RoleRules:
         for entry in data.get("rule", []):
             if entry["on"] not in _ON or entry["role"] not in (CORE, GLUE):
                 raise ValueError(f"rule on={entry['on']!r} role={entry['role']!r}")
-            rules.append(Rule(entry["on"], re.compile(entry["pattern"], re.IGNORECASE), entry["role"],
-                              float(entry["weight"])))
+            pattern = entry["pattern"]
+            plain = re.search(r"\\[A-Za-z]", pattern) is None  # no \S, \w ...: safe to lower-case
+            compiled = re.compile(pattern.lower()) if plain else re.compile(pattern, re.IGNORECASE)
+            rules.append(Rule(entry["on"], compiled, entry["role"], float(entry["weight"]), plain))
         return RoleRules(tuple(rules), float(data.get("margin", 2.0)))
     except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError, re.error) as exc:
         raise ConfigError(f"bad role rules: {exc}", source=str(source)) from None
@@ -63,10 +66,11 @@ def classify(qualname: str, bases: Sequence[str], text: str, path: str,
     """Score a unit against the rules; the stronger role wins if it leads by the margin."""
     rules = rules or load_rules()
     subjects = {"name": [qualname], "base": list(bases), "call": [text], "path": [path]}
+    lowered = {k: [v.lower() for v in vals] for k, vals in subjects.items()}
     scores = {CORE: 0.0, GLUE: 0.0}
     features: list[str] = []
     for rule in rules.rules:
-        for subject in subjects[rule.on]:
+        for subject in (lowered if rule.lower else subjects)[rule.on]:
             hit = rule.pattern.search(subject)
             if hit:
                 scores[rule.role] += rule.weight

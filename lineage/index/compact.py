@@ -90,11 +90,11 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
     parsed = parse_source(source.path, source.data)
     fp = fingerprint_file(parsed, params)
     rules = load_rules(role_rules)
-    lines = parsed.text.splitlines()
     units = []
     for u in fp.units:
         bases = _enclosing_bases(parsed.units, u.unit)
-        body = "\n".join(lines[u.unit.start_line - 1: u.unit.end_line]) if u.unit.kind != "module" else ""
+        # the unit's own tokens, nested definitions excluded: "x.pow(2)", "F.silu(" ...
+        body = "".join(u.unit.texts) if u.unit.kind != "module" else ""
         decision = classify(u.unit.qualname, bases, body, source.path, rules)
         units.append(CompactUnit(
             u.unit.qualname, u.unit.kind, u.unit.start_line, u.unit.end_line, u.structure,

@@ -103,7 +103,7 @@ def read_index(path: Path, *, verify: bool = True) -> tuple[dict[str, Any], dict
         raise IndexError_("index header is truncated or corrupt", source=src)
     try:
         header = json.loads(data[start : start + head_len])
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nesting: crafted, not written by us
         raise IndexError_("index header is not valid JSON (corrupt file)", source=src) from None
     if not isinstance(header, dict) or header.get("format") != FORMAT_VERSION:
         found = header.get("format") if isinstance(header, dict) else None
@@ -111,8 +111,11 @@ def read_index(path: Path, *, verify: bool = True) -> tuple[dict[str, Any], dict
             f"index format {found!r} is not the supported format {FORMAT_VERSION}; rebuild it", source=src
         )
     base = start + head_len + _pad(start + head_len)
+    table = header.get("arrays") or {}
+    if not isinstance(table, dict):
+        raise IndexError_("index array table is malformed (corrupt file)", source=src)
     arrays: dict[str, np.ndarray] = {}
-    for name, spec in (header.get("arrays") or {}).items():
+    for name, spec in table.items():
         try:
             lo = base + int(spec["offset"])
             hi = lo + int(spec["nbytes"])

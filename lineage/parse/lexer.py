@@ -24,29 +24,37 @@ _KEYWORDS = frozenset(k.encode() for k in keyword.kwlist + keyword.softkwlist)
 _MAX_LEXICAL = 48  # a long literal carries little beyond its first characters
 
 
+_CACHE: dict[bytes, tuple[str, str]] = {}
+
+
+def _classify(group: str | None, raw: bytes) -> tuple[str, str]:
+    if group == "n":
+        text = raw.decode("utf-8", "replace")
+        return (text if raw in _KEYWORDS else "ID"), text
+    if group == "s":
+        return "STR", raw[:_MAX_LEXICAL].decode("utf-8", "replace")
+    if group == "d":
+        return "NUM", raw.decode("ascii", "replace")
+    text = raw.decode("utf-8", "replace")
+    return text, text
+
+
 def lex(source: bytes) -> tuple[list[str], list[str], list[int]]:
     """Return parallel lists (structural kinds, lexical texts, byte offsets)."""
+    found = [(m.lastgroup, m.group(), m.start()) for m in _PATTERN.finditer(source)]
+    cache = _CACHE
+    if len(cache) > 500_000:
+        cache.clear()
     kinds: list[str] = []
     texts: list[str] = []
     starts: list[int] = []
-    keywords = _KEYWORDS
-    for m in _PATTERN.finditer(source):
-        group = m.lastgroup
+    for group, raw, start in found:
         if group == "c":
             continue
-        raw = m.group()
-        if group == "n":
-            text = raw.decode("utf-8", "replace")
-            kind = text if raw in keywords else "ID"
-        elif group == "s":
-            text = raw[:_MAX_LEXICAL].decode("utf-8", "replace")
-            kind = "STR"
-        elif group == "d":
-            text = raw.decode("ascii", "replace")
-            kind = "NUM"
-        else:
-            text = kind = raw.decode("utf-8", "replace")
-        kinds.append(kind)
-        texts.append(text)
-        starts.append(m.start())
+        pair = cache.get(raw)
+        if pair is None:
+            pair = cache[raw] = _classify(group, raw)
+        kinds.append(pair[0])
+        texts.append(pair[1])
+        starts.append(start)
     return kinds, texts, starts

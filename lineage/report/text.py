@@ -35,8 +35,12 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
         lines.append(f"core architecture: {core['lines_matching_indexed_families']} of {core['lines_total']} lines "
                      f"({core['share']:.0%}) match indexed families; {core['lines_distinctive_copy']} "
                      f"({core['share_distinctive']:.0%}) beyond common idioms")
-    for path, row in list(s.get("files", {}).items())[:20]:
+    with_evidence = [(p, r) for p, r in s.get("files", {}).items() if not r["verdict"].startswith("no lineage")]
+    quiet = len(s.get("files", {})) - len(with_evidence)
+    for path, row in with_evidence[:30]:
         lines.append(f"  {path}: {row['verdict']}")
+    if quiet:
+        lines.append(f"  {quiet} more files match only common idioms, boilerplate or fragments too small to judge")
     if result.errors:
         lines.append(f"{len(result.errors)} files with problems:")
         lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])
