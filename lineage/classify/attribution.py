@@ -32,6 +32,16 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
+def declares(path: str, text: str, index: EmbeddedIndex, family: str) -> bool:
+    """The scanned file declares the reference (or one of its declared ancestors) itself:
+    a transformers modular import, `# Copied from`, or an import of the engine's model."""
+    from lineage.declared.markers import find_declarations
+
+    wanted = {family.split(":", 1)[-1]} | set(index.lineage_of(family))
+    return any(d.family in wanted for d in find_declarations(path, text)
+               if d.kind in ("modular-import", "copied-from", "base-class", "generated-from", "adapted-from"))
+
+
 def _enough(findings: Sequence[Finding]) -> bool:
     """A file's notices are compared only when its copied code is substantial."""
     if any(f.severity in ("medium", "high") for f in findings):
@@ -46,8 +56,11 @@ def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
         # copied code without its upstream notice is a licence defect: never below medium
         sev = "medium" if sev == "low" else sev
         verdict = f"{verdict}, notice {state}"
-    elif state in ("retained", "declared"):
-        verdict = f"{verdict}, notice {state}"
+    elif state == "declared":
+        sev = "info"  # declared reuse is compliant reuse, not concealment
+        verdict = f"{verdict}, reuse declared"
+    elif state == "retained":
+        verdict = f"{verdict}, notice retained"
     details = dict(f.details, verdict=verdict, attribution_explanation=explanation)
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
@@ -76,6 +89,7 @@ def attribute(
         scanned = detect(path, texts.get(path, ""))
         reference = detect(ref_path, index.header_of(family, ref_path))
         attribution = compare_notices(scanned, reference, repo_notices=repo_notices,  # type: ignore[arg-type]
+                                      declared=declares(path, texts.get(path, ""), index, family),
                                       reference_family=family.split(":", 1)[-1])
         for f in mine:
             updated[f.id] = _with_attribution(f, attribution.state, attribution.explanation)

@@ -79,6 +79,19 @@ class EmbeddedIndex:
             out[(f"{fam['source']}:{fam['name']}", row["path"])] = row.get("header", "")
         return out
 
+    def lineage_of(self, family: str) -> tuple[str, ...]:
+        """Declared ancestors of a family (same source), transitively, nearest first."""
+        source, _, name = family.partition(":")
+        parents = {f["name"]: f.get("lineage", []) for f in self.meta["families"] if f["source"] == source}
+        seen: list[str] = []
+        todo = list(parents.get(name, []))
+        while todo:
+            p = todo.pop(0)
+            if p not in seen and p != name:
+                seen.append(p)
+                todo.extend(parents.get(p, []))
+        return tuple(seen)
+
     def header_of(self, family: str, path: str) -> str:
         """The stored leading comment block of a reference file (for notice comparison)."""
         return self._headers.get((family, path), "")
