@@ -194,8 +194,17 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
+@lru_cache(maxsize=64)
+def _any_include(manifest: Manifest) -> re.Pattern[str]:
+    """One alternation of every family's include globs: most archive members fail it at once."""
+    parts = [glob_regex(p).pattern for fam in manifest.families for p in fam.include]
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
 def family_of(path: str, manifest: Manifest) -> Family | None:
     """The first family whose globs take this path (source-wide excludes first)."""
+    if not _any_include(manifest).match(path):
+        return None
     if any(glob_regex(p).match(path) for p in manifest.exclude):
         return None
     for fam in manifest.families:
