@@ -29,7 +29,8 @@ def file_verdicts(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
         if f.kind == "code-match":
             by_path[f.path].append(f)
     for path, items in sorted(by_path.items()):
-        evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate") and f.severity != "info"]
+        evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")
+                    and (f.severity != "info" or f.attribution == "declared")]
         roles: dict[str, int] = defaultdict(int)
         for f in items:
             roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
@@ -44,8 +45,10 @@ def file_verdicts(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
             ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
             core = roles.get("core-architecture", 0)
             what = "core-architecture copy" if core else "inference-glue copy" if roles.get("inference-glue") else "copy"
-            verdict = (f"{what} of {top.split(':', 1)[-1]} ({ref.org}, {ref.country or '?'})"
-                       + (f", notice {'/'.join(states)}" if states else ""))
+            declared = states == ["declared"]
+            verdict = (f"{'declared reuse' if declared else what} of {top.split(':', 1)[-1]} "
+                       f"({ref.org}, {ref.country or '?'})"
+                       + (f", notice {'/'.join(states)}" if states and not declared else ""))
         out[path] = {"verdict": verdict, "lines_by_role": dict(sorted(roles.items())),
                      "families": dict(sorted(fams.items())), "attribution": states}
     return out
@@ -80,9 +83,10 @@ def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: in
     for f in findings:
         severities[f.severity] += 1
     out["by_severity"] = dict(sorted(severities.items()))
-    distinctive = _lines([f for f in code if f.role == "core-architecture"])
-    matching = _lines([f for f in code if f.details.get("unit_role") == "core-architecture"
-                       or f.role == "core-architecture"])
+    # numerator and denominator both count units whose own features say core architecture
+    own_core = [f for f in code if f.details.get("unit_role") == "core-architecture" and f.unit != "<module>"]
+    distinctive = _lines([f for f in own_core if f.role == "core-architecture" and f.severity != "info"])
+    matching = _lines(own_core)
     out["core_architecture"] = {
         "lines_total": core_lines_total, "lines_matching_indexed_families": matching,
         "lines_distinctive_copy": distinctive,

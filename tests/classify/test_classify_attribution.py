@@ -1,0 +1,95 @@
+"""Attribution of a copied model file (issue 5 case 6): the upstream notice kept, removed,
+replaced, declared (Adapted-from line, modular import) or kept in Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.models import Finding, ScanResult
+
+COPY = "acme/modeling_acme.py"
+HEADLINE = ("AcmeLMAttention.__init__", "AcmeLMAttention.forward", "AcmeLMRouter.forward",
+            "AcmeLMSparseBlock.forward")
+RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
+MODULAR_IMPORT = "from ..glm4_moe.modeling_glm4_moe import RMSNorm as UpstreamNorm\n"
+
+
+def attributed(result: ScanResult) -> list[Finding]:
+    """Code findings whose notices were judged (beyond idioms, boilerplate and fragments)."""
+    return [f for f in result.findings if f.kind == "code-match" and f.attribution is not None]
+
+
+def headline(result: ScanResult) -> list[Finding]:
+    found = [f for f in result.findings if f.kind == "code-match" and f.unit in HEADLINE]
+    assert sorted(f.unit for f in found) == sorted(HEADLINE)
+    return found
+
+
+def notices(result: ScanResult) -> list[Finding]:
+    return [f for f in result.findings if f.kind == "notice" and f.path == COPY]
+
+
+@pytest.mark.parametrize(("header", "state", "suffix"), [
+    ("kept", "retained", ", notice retained"),
+    ("chinese", "retained", ", notice retained"),
+    ("removed", "removed", ", notice removed"),
+    ("replaced", "replaced", ", notice replaced"),
+])
+def test_notice_state_of_a_copy(scan, copies, headers, header: str, state: str, suffix: str) -> None:
+    result = scan({COPY: copies.with_header(copies.attention_moe, *headers[header])})
+    judged = attributed(result)
+    assert judged and {f.attribution for f in judged} == {state}
+    for f in headline(result):
+        assert f.attribution == state
+        assert f.details["verdict"] == f"core-architecture copy of glm4_moe (Zhipu AI, CN){suffix}"
+        if state in ("removed", "replaced"):
+            assert RANK[f.severity] >= RANK["medium"]
+    if state in ("removed", "replaced"):
+        # copied code without its upstream notice is never below medium
+        assert all(RANK[f.severity] >= RANK["medium"] for f in judged)
+    verdict = result.summary["files"][COPY]["verdict"]
+    assert verdict == f"core-architecture copy of glm4_moe (Zhipu AI, CN){suffix}"
+    (notice,) = [f for f in notices(result) if f.attribution == state]
+    assert notice.severity == {"retained": "info", "removed": "medium", "replaced": "high"}[state]
+    if state == "replaced":
+        assert notice.details["replaced_by"] == "Acme Inc"
+        assert "Copyright 2025 The ZhipuAI Inc. team." in notice.explanation
+    if header == "chinese":
+        assert notice.details["statement"] == "版权所有 (c) 2025 智谱AI"
+
+
+def test_low_findings_are_raised_when_the_notice_is_removed(scan, copies, headers) -> None:
+    kept = {f.unit: f.severity for f in attributed(scan({COPY: copies.with_header(copies.attention_moe,
+                                                                                   *headers["kept"])}))}
+    removed = {f.unit: f.severity for f in attributed(scan({COPY: copies.with_header(copies.attention_moe,
+                                                                                      *headers["removed"])}))}
+    assert "low" in kept.values()  # e.g. the router's __init__: a small but rare copy
+    assert kept.keys() == removed.keys()
+    for unit, sev in kept.items():
+        assert removed[unit] == ("medium" if sev == "low" else sev)
+
+
+@pytest.mark.parametrize("how", ["adapted-from line", "modular import"])
+def test_declared_reuse_is_reported_as_declared(scan, copies, headers, how: str) -> None:
+    if how == "adapted-from line":
+        text = copies.with_header(copies.attention_moe, *headers["adapted"])
+    else:
+        body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + MODULAR_IMPORT, 1)
+        assert MODULAR_IMPORT in body
+        text = copies.with_header(body, *headers["kept"])
+    result = scan({COPY: text})
+    judged = attributed(result)
+    assert judged and {f.attribution for f in judged} == {"declared"}
+    for f in headline(result):
+        assert f.role == "core-architecture"
+        assert f.severity == "info"
+        assert f.details["verdict"] == "core-architecture copy of glm4_moe (Zhipu AI, CN), reuse declared"
+    assert [f.attribution for f in notices(result)] == ["declared"]
+    assert all(f.severity == "info" for f in result.findings if f.path == COPY)
+
+
+def test_declared_copy_keeps_a_file_verdict(scan, copies, headers) -> None:
+    result = scan({COPY: copies.with_header(copies.attention_moe, *headers["adapted"])})
+    verdict = result.summary["files"][COPY]["verdict"]
+    assert not verdict.startswith("no lineage evidence"), verdict
+    assert "glm4_moe" in verdict and "declared" in verdict

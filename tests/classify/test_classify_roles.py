@@ -1,0 +1,139 @@
+"""Role, severity and verdict per copied unit (issue 5, cases 1, 2, 4 and 8).
+
+The copies are derived from our own reference file (tests/classify/data) at test time:
+identifiers renamed, comments and docstrings stripped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lineage.classify.roles import classify
+from lineage.config import Config
+from lineage.index.manifest import corpora_dir
+from lineage.models import Finding, ScanResult
+
+COPY = "acme/modeling_acme.py"
+ATTENTION = ("AcmeLMAttention.__init__", "AcmeLMAttention.forward")
+MOE = ("AcmeLMRouter.forward", "AcmeLMSparseBlock.forward")
+
+
+def unit_finding(result: ScanResult, unit: str, kind: str = "code-match") -> Finding:
+    found = [f for f in result.findings if f.kind == kind and f.unit == unit]
+    assert len(found) == 1, f"{kind} findings for {unit}: {[(f.unit, f.kind) for f in result.findings]}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def attention_moe(scan, copies, headers) -> ScanResult:
+    return scan({COPY: copies.with_header(copies.attention_moe, *headers["kept"])})
+
+
+# --- case 1: copied attention + MoE block ----------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ATTENTION + MOE)
+def test_copied_attention_and_moe_are_core_architecture_copies(attention_moe: ScanResult, unit: str) -> None:
+    f = unit_finding(attention_moe, unit)
+    assert f.role == "core-architecture"
+    assert f.severity in ("high", "medium")
+    assert "core-architecture copy of glm4_moe (Zhipu AI, CN)" in f.details["verdict"]
+    assert f.matches[0].ref.family == "cls:glm4_moe"
+    assert f.matches[0].ref.unit == unit.replace("AcmeLM", "ZetaMoe")
+
+
+@pytest.mark.parametrize(("unit", "feature"), [
+    ("AcmeLMAttention.__init__", "name~'attention'"),
+    ("AcmeLMAttention.forward", "name~'attention'"),
+    ("AcmeLMAttention.forward", "call~'torch.matmul'"),
+    ("AcmeLMRouter.forward", "name~'router'"),
+    ("AcmeLMRouter.forward", "call~'sigmoid'"),
+])
+def test_core_findings_name_the_features_that_decided(attention_moe: ScanResult, unit: str, feature: str) -> None:
+    features = unit_finding(attention_moe, unit).details["role_features"]
+    assert any(x.startswith(feature) and x.endswith("core-architecture)") for x in features), features
+
+
+def test_renamed_moe_block_keeps_its_core_role(attention_moe: ScanResult) -> None:
+    """The renamed MoE block's own name no longer says "moe": the reference unit's role decides,
+    and the finding says so."""
+    f = unit_finding(attention_moe, "AcmeLMSparseBlock.forward")
+    assert f.role == "core-architecture"
+    assert f.details["reference_role"] == "core-architecture"
+    assert f.details["role_features"], "a finding must say which features decided its role"
+
+
+def test_sparse_block_name_is_not_a_parser() -> None:
+    decision = classify("AcmeLMSparseBlock.forward", ("nn.Module",), "self.router(x)", COPY)
+    assert not any("parse" in f for f in decision.features), decision.features
+    assert decision.role == "core-architecture"
+
+
+# --- case 2: copied weight loader -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("header", "severity", "attribution"), [
+    ("kept", "low", "retained"),
+    ("removed", "medium", "removed"),
+    ("replaced", "medium", "replaced"),
+])
+def test_copied_weight_loader_is_inference_glue(scan, copies, headers, header: str, severity: str,
+                                                attribution: str) -> None:
+    result = scan({COPY: copies.with_header(copies.loader, *headers[header])})
+    f = unit_finding(result, "AcmeForCausalLM.load_weights")
+    assert f.role == "inference-glue"
+    assert f.severity == severity
+    assert f.attribution == attribution
+    assert f.details["verdict"].startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
+    assert any(x.startswith("name~'load_weights'") and "inference-glue" in x for x in f.details["role_features"])
+    assert not any(g.role == "core-architecture" and g.severity != "info"
+                   for g in result.findings if g.kind == "code-match")
+    assert result.summary["files"][COPY]["verdict"].startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
+
+
+# --- case 4: only the shared RMSNorm ----------------------------------------------------------
+
+
+def test_shared_rmsnorm_alone_is_a_common_idiom(scan, copies) -> None:
+    result = scan({"acme/norm.py": copies.rmsnorm})
+    code = [f for f in result.findings if f.kind == "code-match" and f.unit != "<module>"]
+    assert {f.unit for f in code} == {"RMSNorm.__init__", "RMSNorm.forward"}
+    for f in code:
+        assert f.role == "common-idiom"
+        assert f.severity == "info"
+        assert "copy" not in f.details["verdict"] and "common idiom" in f.details["verdict"]
+        assert any("rare evidence" in x and "many model lines" in x for x in f.details["role_features"])
+        # the same code stands in all 26 families: they are reported together
+        assert len(f.details["equivalent_families"]) >= 20
+    assert not [f for f in result.findings if f.kind in ("vestige", "notice") or f.severity != "info"]
+    assert result.summary["files"]["acme/norm.py"]["verdict"].startswith("no lineage evidence")
+
+
+def test_rmsnorm_inside_a_copy_stays_a_common_idiom(attention_moe: ScanResult) -> None:
+    for unit in ("RMSNorm.__init__", "RMSNorm.forward"):
+        f = unit_finding(attention_moe, unit)
+        assert (f.role, f.severity) == ("common-idiom", "info")
+        assert f.attribution is None  # idioms are not evidence, so notices are not judged on them
+
+
+# --- case 8: role rules are data ----------------------------------------------------------------
+
+
+def test_role_rules_file_flips_a_decision(scan, copies, headers, tmp_path: Path) -> None:
+    """Flip the load_weights rule to core-architecture in a copy of the shipped rules."""
+    shipped = (corpora_dir() / "roles.toml").read_text(encoding="utf-8")
+    rule = 'pattern = "load_weights|weight_loader|load_state_dict|state_dict|remap|mapping|convert|checkpoint"\n' \
+           'role = "inference-glue"'
+    assert rule in shipped
+    rules = tmp_path / "roles.toml"
+    rules.write_text(shipped.replace(rule, rule.replace("inference-glue", "core-architecture")), encoding="utf-8")
+    text = copies.with_header(copies.loader, *headers["kept"])
+
+    default = unit_finding(scan({COPY: text}), "AcmeForCausalLM.load_weights")
+    flipped = unit_finding(scan({COPY: text}, Config(role_rules=str(rules))), "AcmeForCausalLM.load_weights")
+    assert default.role == "inference-glue"
+    assert flipped.role == "core-architecture"
+    assert "name~'load_weights' (+5 core-architecture)" in flipped.details["role_features"]
+    assert flipped.details["verdict"].startswith("core-architecture copy of glm4_moe")

@@ -1,0 +1,95 @@
+"""Repository summary (issue 5): text and JSON carry the per-family totals, the share of
+core architecture and the limits of a code scan, and agree with the findings they summarise."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+
+import pytest
+
+from lineage.models import Finding, ScanResult
+from lineage.report.jsonfmt import format_json, report_dict
+from lineage.report.text import format_text
+
+COPY = "acme/modeling_acme.py"
+WEIGHTS_LIMIT = "It cannot tell how model weights were initialised or trained"
+
+
+def lines(findings: list[Finding]) -> int:
+    return len({(f.path, n) for f in findings for n in range(f.start_line, f.end_line + 1)})
+
+
+@pytest.fixture(scope="module")
+def result(scan, copies, headers) -> ScanResult:
+    return scan({
+        COPY: copies.with_header(copies.full_model, *headers["removed"]),
+        "acme/tool_parser.py": copies.parser,
+        "acme/norm.py": copies.rmsnorm,
+    })
+
+
+def test_summary_matches_the_findings(result: ScanResult) -> None:
+    s = result.summary
+    code = [f for f in result.findings if f.kind == "code-match"]
+    per_family: dict[str, list[Finding]] = defaultdict(list)
+    for f in code:
+        per_family[f.matches[0].ref.family].append(f)
+    assert set(s["by_family"]) == set(per_family)
+    assert "cls:glm4_moe" in per_family
+    for fam, items in per_family.items():
+        row = s["by_family"][fam]
+        assert row["findings"] == len(items), fam
+        assert row["lines"] == lines(items), fam
+        assert row["org"] == items[0].matches[0].ref.org
+        by_role: Counter[str] = Counter()
+        for f in items:
+            by_role[f.role or "unclassified"] += f.end_line - f.start_line + 1
+        assert row["lines_by_role"] == dict(by_role)
+    assert s["by_family"]["cls:glm4_moe"]["country"] == "CN"
+    assert sum(r["findings"] for r in s["by_family"].values()) == len(code)
+    for role, row in s["by_role"].items():
+        mine = [f for f in code if (f.role or "unclassified") == role]
+        assert (row["findings"], row["lines"]) == (len(mine), lines(mine))
+    assert s["by_severity"] == dict(Counter(f.severity for f in result.findings))
+    assert s["findings"] == len(result.findings)
+    core = s["core_architecture"]
+    # both counts are over units whose own features say core architecture, like the denominator
+    own_core = [f for f in code if f.details.get("unit_role") == "core-architecture" and f.unit != "<module>"]
+    assert core["lines_matching_indexed_families"] == lines(own_core)
+    assert core["lines_distinctive_copy"] == lines(
+        [f for f in own_core if f.role == "core-architecture" and f.severity != "info"])
+    assert core["lines_total"] > 0 and core["lines_distinctive_copy"] > 0
+
+
+def test_text_report_has_family_totals_share_and_limits(result: ScanResult) -> None:
+    text = format_text(result)
+    s = result.summary
+    for fam, row in s["by_family"].items():
+        pattern = (rf"^\s*{re.escape(fam)}\s+{re.escape(row['org'])}\s+{row['country']}\s+"
+                   rf"{row['findings']} findings\s+{row['lines']} lines$")
+        assert re.search(pattern, text, re.M), (fam, text[-1500:])
+    core = s["core_architecture"]
+    assert (f"core architecture: {core['lines_matching_indexed_families']} of {core['lines_total']} lines "
+            f"({core['share']:.0%}) match indexed families") in text
+    assert f"{COPY}: {s['files'][COPY]['verdict']}" in text
+    assert WEIGHTS_LIMIT in text
+
+
+def test_json_report_has_family_totals_share_and_limits(result: ScanResult) -> None:
+    data = json.loads(format_json(result))
+    assert data == json.loads(json.dumps(report_dict(result)))
+    summary = data["summary"]
+    assert summary == json.loads(json.dumps(result.summary))
+    assert summary["by_family"]["cls:glm4_moe"]["findings"] == sum(
+        1 for f in data["findings"] if f["kind"] == "code-match" and f["matches"][0]["family"] == "cls:glm4_moe")
+    assert set(summary["core_architecture"]) >= {"lines_total", "lines_matching_indexed_families", "share"}
+    assert WEIGHTS_LIMIT in summary["limits"]
+    assert summary["files"][COPY]["verdict"] == "core-architecture copy of glm4_moe (Zhipu AI, CN), notice removed"
+
+
+def test_core_share_is_a_share(result: ScanResult) -> None:
+    core = result.summary["core_architecture"]
+    assert core["lines_matching_indexed_families"] <= core["lines_total"], core
+    assert 0.0 <= core["share"] <= 1.0 and 0.0 <= core["share_distinctive"] <= 1.0, core

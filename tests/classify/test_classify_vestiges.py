@@ -1,0 +1,70 @@
+"""Vestiges (issue 5 case 5): a copy that names another model but keeps the reference model's
+multi-token-prediction handling (`num_nextn_predict_layers`) and its depth (layer 46)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lineage.models import Finding, ScanResult
+
+COPY = "acme/modeling_acme.py"
+LOADER = "AcmeLMForCausalLM.load_weights"
+
+
+def vestige(result: ScanResult, unit: str) -> Finding:
+    (found,) = [f for f in result.findings if f.kind == "vestige" and f.unit == unit]
+    return found
+
+
+def token_lines(text: str, token: str, span: tuple[int, int]) -> list[int]:
+    """Lines inside span whose code (not comments) holds token as a whole word."""
+    lines = text.splitlines()
+    word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(token)}(?![A-Za-z0-9_])")
+    return [n for n in range(span[0], span[1] + 1) if word.search(lines[n - 1].split("#", 1)[0])]
+
+
+@pytest.fixture(scope="module")
+def copy_text(copies, headers) -> str:
+    text = copies.with_header(copies.full_model, *headers["kept"])
+    assert "glm" not in text.lower().replace("glm4_moe", "")  # its own file names another model
+    return text
+
+
+def test_loader_keeps_mtp_handling_and_depth(scan, oracle, copy_text: str) -> None:
+    result = scan({COPY: copy_text})
+    span = oracle.spans(copy_text)[LOADER]
+    f = vestige(result, LOADER)
+    found = {(v["token"], v["kind"], v["line"]) for v in f.details["vestiges"]}
+    feature = "num_nextn_predict_layers"
+    expected = {(feature, "feature", n) for n in token_lines(copy_text, feature, span)}
+    expected |= {("46", "constant", n) for n in token_lines(copy_text, "46", span)}
+    assert expected and found == expected
+    assert f.details["reference_line"] == "glm4_moe"
+    assert f.severity == "medium"  # a feature name is strong evidence
+    assert f.role == "inference-glue"
+    assert (f.start_line, f.end_line) == (min(n for *_, n in found), max(n for *_, n in found))
+    assert f.matches[0].ref.family == "cls:glm4_moe"
+    assert "num_nextn_predict_layers" in f.explanation and "46" in f.explanation
+
+
+def test_config_keeps_reference_only_features(scan, copy_text: str) -> None:
+    f = vestige(scan({COPY: copy_text}), "AcmeLMConfig.__init__")
+    tokens = {v["token"] for v in f.details["vestiges"]}
+    assert {"num_nextn_predict_layers", "use_qk_norm", "partial_rotary_factor"} <= tokens
+
+
+def test_no_vestige_once_the_traces_are_gone(scan, copies, headers) -> None:
+    cleaned = copies.loader.replace("num_nextn_predict_layers", "extra_heads")
+    cleaned = cleaned.replace("model.layers.46.", "model.layers.12.")
+    assert cleaned != copies.loader
+    result = scan({COPY: copies.with_header(cleaned, *headers["kept"])})
+    assert [f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeForCausalLM.load_weights"]
+    assert not [f for f in result.findings if f.kind == "vestige"]
+
+
+def test_idioms_carry_no_vestiges(scan, copies) -> None:
+    text = copies.rmsnorm.replace("eps=1e-6", "eps=46")  # a reference-size constant inside an idiom
+    result = scan({"acme/norm.py": text})
+    assert not [f for f in result.findings if f.kind == "vestige"]
