@@ -27,8 +27,11 @@ class Context:
 
     @classmethod
     def create(cls, where: str = ".", **overrides: Any) -> Context:
-        root = Path(where) if Path(where).exists() else Path(".")
-        return cls(load_config(root, overrides))
+        """Settings come from the working directory (the user's project), never from the
+        scanned target: a hostile repository must not configure its own scan (e.g. raise
+        `max_file_bytes` caps or lower thresholds to hide a copy).  `where` is ignored."""
+        del where
+        return cls(load_config(Path("."), overrides))
 
     @cached_property
     def index(self) -> EmbeddedIndex:

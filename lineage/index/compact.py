@@ -119,6 +119,13 @@ def _safe_compact(args: tuple[SourceFile, FingerprintParams, bool, str]) -> Comp
     return CompactFile(source.path, "", 0, "", (), 0, empty, (FileError(source.path, "parse", reason),))
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which reports it once and exits 130."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -144,7 +151,7 @@ def compact_all(
                 progress("fingerprint", done, total)
         return
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_ignore_sigint) as pool:
         for result in pool.imap(_safe_compact, items, chunksize=4):
             done += 1
             yield result

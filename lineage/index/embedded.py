@@ -163,7 +163,43 @@ def from_arrays(
         raise IndexError_(
             "index was built with other fingerprint parameters (" + "; ".join(diff) + "); rebuild it "
             "with `lineage corpus build` or scan with matching settings", source=src)
-    n = arrays["u_file"].size
-    if arrays["s_off"].size != n + 1 or arrays["l_off"].size != n + 1 or len(meta.get("units", [])) != n:
-        raise IndexError_("index arrays disagree in length: corrupt file", source=src)
+    problem = _inconsistency(header, arrays, meta, params)
+    if problem:
+        raise IndexError_(f"index content is inconsistent ({problem}): corrupt or crafted file", source=src)
     return EmbeddedIndex(src, header, arrays, meta)
+
+
+def _inconsistency(header: dict[str, Any], a: dict[str, np.ndarray], meta: Any, p: FingerprintParams) -> str:
+    """The first structural inconsistency found, or "" (checksums only prove integrity)."""
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(k), list) for k in ("families", "files", "units")):
+        return "metadata must hold lists of families, files and units"
+    sources = header.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(x, dict) for x in sources):
+        return "header sources must be a list of tables"
+    n, n_files, n_fams = a["u_file"].size, len(meta["files"]), len(meta["families"])
+    if any(a[k].size != n for k in ("u_start", "u_end", "u_kind", "u_nk", "u_role")) or len(meta["units"]) != n:
+        return "unit columns disagree in length"
+    for off, data in (("s_off", "s_hash"), ("l_off", "l_hash")):
+        o = a[off]
+        if o.size != n + 1 or (n and (o[0] != 0 or np.any(np.diff(o) < 0))) or int(o[-1]) != a[data].size:
+            return f"{off} offsets do not cover {data}"
+        if a[data].size != a[data.replace("hash", "line")].size:
+            return f"{data} and its lines disagree in length"
+    if a["lsh_keys"].shape != (p.bands, n) or a["lsh_ids"].shape != (p.bands, n):
+        return "LSH tables do not match the index's bands and units"
+    if n and (int(a["lsh_ids"].max()) >= n or int(a["u_file"].max()) >= n_files):
+        return "unit or file ids out of range"
+    if a["file_sig"].shape != (n_files, p.num_perm) or a["file_nk"].size != n_files:
+        return "file signatures do not match the file table"
+    if a["df_hash"].size != a["df_count"].size:
+        return "document-frequency arrays disagree in length"
+    for row in meta["files"]:
+        if not isinstance(row, dict) or not isinstance(row.get("family"), int) or not 0 <= row["family"] < n_fams:
+            return "a file names a family that does not exist"
+        if not isinstance(row.get("path"), str):
+            return "a file has no path"
+    for fam in meta["families"]:
+        if not isinstance(fam, dict) or not all(isinstance(fam.get(k), str) for k in (
+                "name", "source", "org", "country", "licence", "source_label")):
+            return "a family lacks its name, source, organisation, country, licence or label"
+    return ""

@@ -1,20 +1,23 @@
 """Index specs: a file path (the embedded store, the default) or a ``redis://`` store URL.
 
 ``open_any`` picks the store from the spec, so the CLI and the API take either wherever
-they take an index.  Store URLs are parsed strictly here; the Redis client and datasketch
-are imported only when a ``redis://`` spec is actually opened.
+they take an index.  Store URLs are parsed strictly here, and Redis connections get their
+timeouts and error translation here (every failure an IndexError_, never a traceback); the
+Redis client and datasketch are imported only when a ``redis://`` spec is actually opened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from lineage.errors import ConfigError
+from lineage.errors import ConfigError, IndexError_
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import EmbeddedIndex, load_embedded
 
@@ -51,6 +54,28 @@ class RedisTarget:
         return {"host": self.host, "port": self.port, "db": self.db, "ssl": self.tls,
                 "password": os.environ.get("LINEAGE_REDIS_PASSWORD") or None,
                 "socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
+
+    def client(self, timeout: float) -> Any:
+        kwargs = self.kwargs(timeout)  # a clear error first if the redis package is missing
+        import redis
+
+        return redis.Redis(**kwargs)
+
+
+@contextlib.contextmanager
+def store_errors(target: RedisTarget, doing: str) -> Iterator[None]:
+    """Every Redis failure becomes an IndexError_ that says what and where."""
+    from redis.exceptions import RedisError
+    from redis.exceptions import TimeoutError as RedisTimeout
+
+    try:
+        yield
+    except RedisTimeout:
+        raise IndexError_(f"Redis did not answer in time while {doing}; server slow or stuck",
+                          source=target.label) from None
+    except (RedisError, OSError) as exc:
+        raise IndexError_(f"Redis failed while {doing}: {exc}; is the server running and reachable?",
+                          source=target.label) from None
 
 
 def parse_url(url: str) -> RedisTarget:

@@ -12,7 +12,6 @@ values are JSON or raw numeric bytes, bucket members must look like ``u<digits>`
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -30,7 +29,7 @@ from lineage.errors import IndexError_
 from lineage.fingerprint.minhash import band_keys, signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import _REQUIRED, EmbeddedIndex, from_arrays
-from lineage.index.open import RedisTarget, parse_url
+from lineage.index.open import RedisTarget, parse_url, store_errors
 from lineage.index.store import FORMAT_VERSION, read_index
 
 if TYPE_CHECKING:
@@ -45,29 +44,6 @@ _LSH_ARRAYS = frozenset({"lsh_keys", "lsh_ids"})  # answered by the LSH in Redis
 _ID = re.compile(r"[0-9a-f]{16}")
 _MEMBER = re.compile(rb"u([0-9]{1,10})")
 _DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"})  # never "O"
-
-
-@contextlib.contextmanager
-def _guard(target: RedisTarget, doing: str) -> Iterator[None]:
-    """Every Redis failure becomes an IndexError_ that says what and where."""
-    from redis.exceptions import RedisError
-    from redis.exceptions import TimeoutError as RedisTimeout
-
-    try:
-        yield
-    except RedisTimeout:
-        raise IndexError_(f"Redis did not answer in time while {doing}; server slow or stuck",
-                          source=target.label) from None
-    except (RedisError, OSError) as exc:
-        raise IndexError_(f"Redis failed while {doing}: {exc}; is the server running and reachable?",
-                          source=target.label) from None
-
-
-def _client(target: RedisTarget, timeout: float) -> Any:
-    kwargs = target.kwargs(timeout)  # a clear error if the redis package is missing
-    import redis
-
-    return redis.Redis(**kwargs)
 
 
 def _lsh(target: RedisTarget, ns: bytes, params: FingerprintParams, timeout: float) -> Any:
@@ -105,7 +81,7 @@ class RedisIndex(EmbeddedIndex):
         """One signature through ``MinHashLSH.query``: reference units sharing a band."""
         from datasketch import LeanMinHash
 
-        with _guard(self.target, "querying the LSH"):
+        with store_errors(self.target, "querying the LSH"):
             keys = self.lsh.query(LeanMinHash(seed=self.params.seed, hashvalues=sig, scheme="legacy"))
         return sorted(self._unit(k) for k in keys)
 
@@ -117,7 +93,13 @@ class RedisIndex(EmbeddedIndex):
         return int(m.group(1))
 
     def candidates(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Same answer as the embedded store: each band's buckets fetched in one round trip."""
+        """The embedded store's answer, from the LSH buckets in Redis.
+
+        ``MinHashLSH.query`` costs one round trip per band per unit; this asks the same
+        datasketch bucket storage (``lsh.hashtables[band].getmany``) for every unit of a band
+        in one pipelined round trip, and counts colliding bands for ranking.  A test checks
+        it against ``query`` unit by unit.
+        """
         p = self.params
         empty = np.empty(0, dtype=np.int64)
         if sigs.shape[0] == 0 or self.n_units == 0:
@@ -126,7 +108,7 @@ class RedisIndex(EmbeddedIndex):
         width = 8 * p.rows
         qs: list[int] = []
         us: list[int] = []
-        with _guard(self.target, "querying the LSH"):
+        with store_errors(self.target, "querying the LSH"):
             for band, table in enumerate(self.lsh.hashtables):
                 raw = np.ascontiguousarray(hv[:, band * p.rows:(band + 1) * p.rows]).astype(">u8").tobytes()
                 keys = [raw[i * width:(i + 1) * width] for i in range(sigs.shape[0])]
@@ -166,8 +148,8 @@ def publish(path_or_index: str | Path | EmbeddedIndex, url: str, *, timeout: flo
     if not np.array_equal(np.sort(band_keys(sigs, params.bands, params.rows).T, axis=1), arrays["lsh_keys"]):
         raise IndexError_("unit signatures cannot be reproduced from the index", source=str(path_or_index))
     ns = f"lineage:{ident}:".encode()
-    r = _client(target, timeout)
-    with _guard(target, "publishing the index"):
+    r = target.client(timeout)
+    with store_errors(target, "publishing the index"):
         if r.get(ns + b"ready") != b"1":
             for batch in _batched(r.scan_iter(match=ns + b"*", count=10_000), 10_000):
                 r.unlink(*batch)  # leftovers of an interrupted publish
@@ -219,8 +201,8 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
     """Fetch and verify the current (or the given) index; LSH queries stay in Redis."""
     target = parse_url(url)
     src = target.label
-    r = _client(target, timeout)
-    with _guard(target, "loading the index"):
+    r = target.client(timeout)
+    with store_errors(target, "loading the index"):
         raw_id = index_id.encode() if index_id else r.get(CURRENT)
         if raw_id is None:
             raise IndexError_("no lineage index published here; use `lineage corpus build --store`", source=src)
@@ -236,13 +218,16 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise IndexError_(f"index {ident}: header is not valid JSON", source=src) from None
         table = header.get("arrays") if isinstance(header, dict) else None
-        if not isinstance(table, dict) or header.get("format") != FORMAT_VERSION or header.get("id") != ident:
+        sources = header.get("sources", []) if isinstance(header, dict) else None
+        if (not isinstance(table, dict) or header.get("format") != FORMAT_VERSION or header.get("id") != ident
+                or not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources)):
             raise IndexError_(f"index {ident}: header is malformed or of another format", source=src)
+        specs = {name: _spec(name, spec, src) for name, spec in table.items()}
         if not set(_REQUIRED) <= set(table) or _index_id(header.get("params"), table) != ident:
             raise IndexError_(f"index {ident}: header does not match its id (foreign or tampered)", source=src)
         arrays: dict[str, np.ndarray] = {}
-        for name, spec in table.items():
-            dtype, shape, chunks = _spec(name, spec, src)
+        for name, (dtype, shape, chunks) in specs.items():
+            spec = table[name]
             if name in _LSH_ARRAYS:
                 arrays[name] = np.empty(0, dtype)
                 continue
@@ -262,8 +247,8 @@ def build_to_store(manifests: Sequence[Manifest], store_url: str, **build_kwargs
     from lineage.index.build import build_index
 
     target = parse_url(store_url)
-    r = _client(target, 10.0)
-    with _guard(target, "checking the store before building"):
+    r = target.client(10.0)
+    with store_errors(target, "checking the store before building"):
         r.ping()  # fail before minutes of fingerprinting, not after
     with tempfile.TemporaryDirectory(prefix="lineage-publish-") as tmp:
         report = build_index(manifests, Path(tmp) / "index.lineage", **build_kwargs)

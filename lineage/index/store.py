@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -37,11 +38,18 @@ def _pad(n: int) -> int:
 
 @contextlib.contextmanager
 def build_lock(path: Path) -> Iterator[None]:
-    """Exclusive lock beside the index: two builds of one index run one after the other."""
+    """Exclusive lock beside the index: two builds of one index run one after the other.
+
+    Temporary files are only written under this lock, so once it is held any left beside
+    the index belong to a writer that was killed mid-write (kill -9): they are removed.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            for stale in path.parent.glob(glob.escape(path.name) + ".*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -43,7 +43,7 @@ def _decode(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
         encoding = "utf-8"
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: the cookie may name `undefined`, `punycode`...
         text = data.decode("utf-8", errors="replace")
         return text, (FileError(path, "decode", f"not valid {encoding}; undecodable bytes replaced"),)
     return text.lstrip("\ufeff"), ()

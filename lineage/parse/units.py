@@ -192,5 +192,8 @@ def parse_source(path: str, data: bytes) -> ParsedFile:
     defs = _definitions(tree.root_node)
     module_doc = _docstring(tree.root_node)
     docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
-    units = _units(path, source, lexed, defs, docstrings, len(text.splitlines()))
+    # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
+    # \x85 and \u2028, which would push the module's end past the file's last line
+    last_line = text.count("\n") + (not text.endswith("\n"))
+    units = _units(path, source, lexed, defs, docstrings, last_line)
     return ParsedFile(path, text, sha, units, errors)

@@ -65,17 +65,36 @@ def resolve_commit(repository: git.Repo, rev: str, *, source: str = "") -> git.C
 
 
 def _blob_result(repository: git.Repo, binsha: bytes, path: str, max_bytes: int) -> SourceFile | FileError:
-    """Size-check a blob through the object header, then read it; LFS pointers reported."""
+    """Size-check a blob through the object header, then read it; LFS pointers reported.
+
+    Blobs are read with gitdb (in-process, no `git cat-file --batch` pipe): a corrupt or
+    truncated object then fails on its own path instead of hanging the pipe or desynchronising
+    it onto the next file.  The length read must equal the header's size.
+    """
     try:
-        size = repository.odb.info(binsha).size
+        odb = _gitdb(repository)
+        size = odb.info(binsha).size
         if size > max_bytes:
             return FileError(path, "read", cap_reason(size, max_bytes))
-        data = repository.odb.stream(binsha).read()
-    except (GitCommandError, ValueError, OSError) as exc:
-        return FileError(path, "read", f"cannot read blob: {exc}")
+        data = odb.stream(binsha).read(size + 1)
+    except Exception as exc:  # noqa: BLE001 - gitdb raises many types on corrupt objects
+        return FileError(path, "read", f"cannot read blob (corrupt object?): {type(exc).__name__}: {exc}")
+    if len(data) != size:
+        return FileError(path, "read", f"corrupt blob: header says {size} bytes, object holds {len(data)}")
     if data.startswith(LFS_PREFIX):
         return FileError(path, "read", LFS_REASON)
     return finish_file(path, data)
+
+
+def _gitdb(repository: git.Repo) -> object:
+    """A pure-Python object database over the repository's objects directory (cached)."""
+    cached = getattr(repository, "_lineage_gitdb", None)
+    if cached is None:
+        from gitdb import GitDB
+
+        cached = GitDB(os.path.join(repository.common_dir, "objects"))
+        repository._lineage_gitdb = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _collect(results: list[SourceFile | FileError]) -> tuple[list[SourceFile], list[FileError]]:
@@ -105,8 +124,12 @@ def read_revision(
 
         try:
             for item in commit.tree.traverse(prune=prune):
+                if isinstance(item, git.Submodule):
+                    results.append(FileError(str(item.path), "read",
+                                             "git submodule: its content is another repository, not scanned"))
+                    continue
                 if not isinstance(item, git.Blob) or not wanted(str(item.path), suffixes):
-                    continue  # trees, and submodules (gitlinks: no content here)
+                    continue  # trees
                 if item.mode & _FORMAT_MASK == _LINK_MODE:
                     continue
                 results.append(_blob_result(repository, item.binsha, str(item.path), max_bytes))

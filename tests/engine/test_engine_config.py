@@ -118,7 +118,8 @@ def scan_config(target, index, *extra: str, env: dict[str, str] | None = None) -
     return json.loads(result.stdout)["config"]
 
 
-def test_precedence_through_the_cli(tmp_path, built_index):
+def test_precedence_through_the_cli(tmp_path, built_index, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # settings come from the working directory, not the target
     (tmp_path / "pyproject.toml").write_text('[tool.lineage]\nfail_on = "low"\ntop = 2\n', encoding="utf-8")
     (tmp_path / "a.py").write_text("A = 1\n", encoding="utf-8")
     cfg = scan_config(tmp_path, built_index)
@@ -139,7 +140,8 @@ def test_index_from_the_environment(tmp_path, built_index):
     assert json.loads(result.stdout)["index"]["path"] == str(built_index)
 
 
-def test_bad_file_value_through_the_cli_exits_2(tmp_path, built_index):
+def test_bad_file_value_through_the_cli_exits_2(tmp_path, built_index, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # settings come from the working directory, not the target
     (tmp_path / "lineage.toml").write_text('fail_on = "sometimes"\n', encoding="utf-8")
     (tmp_path / "a.py").write_text("A = 1\n", encoding="utf-8")
     base = {k: None for k in os.environ if k.startswith("LINEAGE_")}

@@ -29,7 +29,9 @@ def _check_head(result: tuple[list[SourceFile], list[FileError], str], sha: str)
     assert resolved == sha
     assert _paths(files) == EXPECTED_HEAD  # no symlink blob, no gitlink, no node_modules
     assert files[0].data == b"A = 2\n"
-    assert [(e.path, e.reason) for e in errors] == [("lfs.py", LFS_REASON)]
+    # the gitlink is reported (its content is another repository), the LFS pointer too
+    assert [(e.path, e.reason) for e in errors] == [
+        ("lfs.py", LFS_REASON), ("sub.py", "git submodule: its content is another repository, not scanned")]
 
 
 def test_head_of_a_normal_repository(source_repo: SourceRepo) -> None:
