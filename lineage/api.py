@@ -137,7 +137,7 @@ def repository_notices(root: str) -> list[object]:
     base = Path(root) if root else None
     if base is None or not base.is_dir():
         return []
-    found = []
+    found: list[object] = []
     for name in REPO_NOTICE_NAMES:
         path = base / name
         if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,7 @@ def _file_settings(root: Path) -> tuple[dict[str, Any], str]:
 
 
 def load_config(root: str | Path = ".", overrides: dict[str, Any] | None = None,
-                env: dict[str, str] | None = None) -> Config:
+                env: Mapping[str, str] | None = None) -> Config:
     """Defaults < file < environment < explicit overrides (None values are ignored)."""
     root = Path(root)
     if root.is_file():
@@ -112,9 +113,9 @@ def load_config(root: str | Path = ".", overrides: dict[str, Any] | None = None,
     cfg = Config()
     settings, src = _file_settings(root)
     cfg = _apply(cfg, settings, src)
-    env = os.environ if env is None else env
+    source: Mapping[str, str] = os.environ if env is None else env
     env_values = {
-        f.name: env[f"LINEAGE_{f.name.upper()}"] for f in fields(Config) if f"LINEAGE_{f.name.upper()}" in env
+        f.name: source[f"LINEAGE_{f.name.upper()}"] for f in fields(Config) if f"LINEAGE_{f.name.upper()}" in source
     }
     cfg = _apply(cfg, env_values, "environment")
     return _apply(cfg, {k: v for k, v in (overrides or {}).items() if v is not None}, "command line")

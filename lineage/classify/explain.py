@@ -51,11 +51,11 @@ def order_ties(
     for (fi, ui), found in matches.items():
         per_file.setdefault(fi, {})[ui] = found
     out = dict(matches)
-    for fi, found in per_file.items():
-        key = explaining_reference(compacted[fi], found)
+    for fi, units in per_file.items():
+        key = explaining_reference(compacted[fi], units)
         if key is None:
             continue
-        for ui, ms in found.items():
+        for ui, ms in units.items():
             tied = _tied(ms)
             pick = [m for m in tied if (m.ref.family, m.ref.path) == key]
             if pick and pick[0] is not ms[0]:

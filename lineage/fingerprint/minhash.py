@@ -68,4 +68,5 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
         keys ^= keys >> np.uint64(29)
         keys *= np.uint64(0xBF58476D1CE4E5B9)
         keys ^= keys >> np.uint64(32)
-    return keys
+    out: np.ndarray = keys
+    return out

@@ -133,7 +133,7 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
     keys = band_keys(sigs, params.bands, params.rows).T if acc.sigs else np.empty((params.bands, 0), np.uint64)
     order = np.argsort(keys, axis=1, kind="stable")
     df_hash, df_count = _document_frequency(acc)
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "u_file": np.asarray(acc.unit_cols["file"], np.uint32),
         "u_start": np.asarray(acc.unit_cols["start"], np.uint32),
         "u_end": np.asarray(acc.unit_cols["end"], np.uint32),
@@ -222,9 +222,9 @@ def build_index(
         total_bytes += sum(len(f.data) for f in files)
         for cf in compact_all(files, params, workers=workers, progress=progress, total=len(files)):
             errors.extend(cf.errors)
-            fam = family_of(cf.path, manifest)
-            assert fam is not None  # files were filtered by the same rule
-            _add_file(acc, cf, fam_index[fam.name], source_index)
+            owner = family_of(cf.path, manifest)
+            if owner is not None:  # always: files were filtered by the same rule
+                _add_file(acc, cf, fam_index[owner.name], source_index)
     arrays = _arrays(acc, params)
     header = {"tool_version": __version__, "params": params.to_dict(), "sources": sources,
               "created_by": f"lineage {__version__}", **(extra_header or {})}

@@ -57,7 +57,8 @@ class EmbeddedIndex:
                          len(self.meta["families"]), len(self.meta["files"]), self.n_units)
 
     def family(self, file_id: int) -> dict[str, Any]:
-        return self.meta["families"][self.meta["files"][file_id]["family"]]
+        row: dict[str, Any] = self.meta["families"][self.meta["files"][file_id]["family"]]
+        return row
 
     def ref_unit(self, u: int) -> RefUnit:
         a = self.arrays

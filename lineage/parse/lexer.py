@@ -20,7 +20,7 @@ _PATTERN = re.compile(
     rb"|(?P<o>\*\*=|//=|>>=|<<=|\.\.\.|->|:=|==|!=|<=|>=|\*\*|//|<<|>>|[-+*/%&|^@]=|[^\s\w])",
     re.DOTALL,
 )
-_KEYWORDS = frozenset(k.encode() for k in keyword.kwlist + keyword.softkwlist)
+_KEYWORDS = frozenset(k.encode() for k in [*keyword.kwlist, *keyword.softkwlist])
 _MAX_LEXICAL = 48  # a long literal carries little beyond its first characters
 
 

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
@@ -86,7 +87,7 @@ def _blob_result(repository: git.Repo, binsha: bytes, path: str, max_bytes: int)
     return finish_file(path, data)
 
 
-def _gitdb(repository: git.Repo) -> object:
+def _gitdb(repository: git.Repo) -> Any:
     """A pure-Python object database over the repository's objects directory (cached)."""
     cached = getattr(repository, "_lineage_gitdb", None)
     if cached is None:
