@@ -229,7 +229,7 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
         for name, (dtype, shape, chunks) in specs.items():
             spec = table[name]
             if name in _LSH_ARRAYS:
-                arrays[name] = np.empty(0, dtype)
+                arrays[name] = np.broadcast_to(np.zeros(1, dtype), shape)  # right shape, no memory
                 continue
             parts = r.mget([ns + f"array:{name}:{i}".encode() for i in range(chunks)]) if chunks else []
             if not all(isinstance(p, bytes) and p.startswith(CHUNK_MAGIC) for p in parts):
