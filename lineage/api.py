@@ -20,7 +20,7 @@ from lineage.index.build import BuildReport, build_index
 from lineage.index.compact import CompactFile, compact_all, default_workers
 from lineage.index.embedded import EmbeddedIndex, load_embedded
 from lineage.index.manifest import load_manifest
-from lineage.index.query import QueryOptions, match_files
+from lineage.index.query import QueryOptions, match_files, with_regions
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 
 Progress = Callable[[str, int, int], None]
@@ -54,7 +54,8 @@ def findings_for(
     for (fi, ui), found in sorted(matches.items()):
         if worth_reporting(found[0], config.report_similarity):
             cf = compacted[fi]
-            findings.append(code_finding(cf.path, cf.units[ui], found))
+            best = with_regions(index, cf.units[ui], found[0], opts)
+            findings.append(code_finding(cf.path, cf.units[ui], (best, *found[1:])))
     return findings
 
 

@@ -98,6 +98,7 @@ class Match:
     rarity: float  # rarity-weighted containment: evidence left after common idioms
     regions: tuple[Region, ...]
     shared: int = 0  # structural fingerprints in common: the amount of evidence
+    ties: int = 1  # reference units scoring as high as this one (only the first few are listed)
 
 
 @dataclass(frozen=True)

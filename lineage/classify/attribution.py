@@ -38,6 +38,8 @@ def declares(path: str, text: str, index: EmbeddedIndex, family: str) -> bool:
     from lineage.declared.markers import find_declarations
 
     wanted = {family.split(":", 1)[-1]} | set(index.lineage_of(family))
+    if not any(name in text for name in wanted):
+        return False  # a declaration names its source: no name in the text, nothing to parse
     return any(d.family in wanted for d in find_declarations(path, text)
                if d.kind in ("modular-import", "copied-from", "base-class", "generated-from", "adapted-from"))
 
@@ -84,10 +86,13 @@ def attribute(
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}
+    references: dict[tuple[str, str], object] = {}  # a reference header is read once per scan
     for path, mine in sorted(by_file.items()):
         family, _source, ref_path = _primary_reference(mine)
         scanned = detect(path, texts.get(path, ""))
-        reference = detect(ref_path, index.header_of(family, ref_path))
+        if (family, ref_path) not in references:
+            references[(family, ref_path)] = detect(ref_path, index.header_of(family, ref_path))
+        reference = references[(family, ref_path)]
         attribution = compare_notices(scanned, reference, repo_notices=repo_notices,  # type: ignore[arg-type]
                                       declared=declares(path, texts.get(path, ""), index, family),
                                       reference_family=family.split(":", 1)[-1])

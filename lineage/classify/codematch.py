@@ -22,6 +22,7 @@ MODERATE = 0.6
 MIN_EVIDENCE = 16
 MIN_STRONG_EVIDENCE = 24
 NAMELESS_EVIDENCE = 60  # enough shared structure to convict without any shared names
+INFO_MATCHES = 3  # matches listed for a finding that is no lineage evidence
 
 
 def finding_id(*parts: str) -> str:
@@ -105,13 +106,16 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match]) -> Find
     families = sorted({m.ref.family for m in tied})
     earliest = min(tied, key=lambda m: (m.ref.first_seen or "9999", m.ref.family)).ref
     if len(families) > 1:
-        explanation += (f" The same code stands in {len(families)} indexed families; earliest first seen: "
+        more = f" ({best.ties} reference units in all)" if best.ties > len(tied) else ""
+        explanation += (f" The same code stands in {len(families)} listed families{more}; earliest listed: "
                         f"{earliest.family} ({earliest.first_seen or 'date unknown'}).")
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
     details = {"unit_kind": unit.kind, "unit_role": unit.role, "structure": unit.structure,
                "verdict": verdict(role, best),
                "role_features": list(features), "reference_role": ref.role,
-               "equivalent_families": families, "earliest": {"family": earliest.family,
+               "equivalent_families": families, "equivalents": best.ties, "earliest": {"family": earliest.family,
                                                              "first_seen": earliest.first_seen or None}}
+    sev = severity(role, best)
+    listed = tuple(matches) if sev != "info" else tuple(matches[:INFO_MATCHES])  # no evidence: keep it short
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,
-                   severity(role, best), tuple(matches), explanation, details)
+                   sev, listed, explanation, details)

@@ -60,6 +60,21 @@ class EmbeddedIndex:
         row: dict[str, Any] = self.meta["families"][self.meta["files"][file_id]["family"]]
         return row
 
+    @cached_property
+    def _unit_ids(self) -> dict[tuple[str, str, int, str], int]:
+        out = {}
+        for u in range(self.n_units):
+            ref = self.ref_unit(u)
+            out[(ref.family, ref.path, ref.start_line, ref.unit)] = u
+        return out
+
+    def unit_id(self, family: str, path: str, start_line: int, unit: str) -> int | None:
+        """The index row of a reference unit named in a Match (built on first use)."""
+        return self._unit_ids.get((family, path, start_line, unit))
+
+    def first_seen_of(self, u: int) -> str:
+        return str(self.family(int(self.arrays["u_file"][u])).get("first_seen", ""))
+
     def ref_unit(self, u: int) -> RefUnit:
         a = self.arrays
         file_id = int(a["u_file"][u])

@@ -20,7 +20,8 @@ from lineage.models import Match, Region
 @dataclass(frozen=True)
 class QueryOptions:
     top: int = 5  # matches kept per scanned unit (ties with the last one are kept too)
-    max_candidates: int = 64  # candidates rescored per unit, by LSH band collisions
+    max_candidates: int = 48  # candidates rescored per unit, by LSH band collisions
+    aligned: int = 3  # matches per unit given aligned regions (the evidence a reviewer reads)
     min_similarity: float = 0.3
     min_containment: float = 0.6
     min_shared: int = 6  # fingerprints in common before containment alone can count
@@ -55,8 +56,26 @@ def align(q_lines: np.ndarray, r_lines: np.ndarray, gap: int) -> tuple[Region, .
     return tuple(Region(a, b, c, d) for a, b, c, d, _ in regions)
 
 
-def rescore(index: EmbeddedIndex, unit: CompactUnit, u: int, opts: QueryOptions) -> Match | None:
-    r_hash, r_line = index.stream("s", u)
+@dataclass(frozen=True)
+class _Scored:
+    """Exact scores of one candidate pair; regions and labels are added only if it is kept."""
+
+    u: int
+    similarity: float
+    containment: float
+    ref_containment: float
+    lexical: float
+    rarity: float
+    shared: int
+    first_seen: str
+    qi: np.ndarray
+    ri: np.ndarray
+
+
+def rescore(index: EmbeddedIndex, unit: CompactUnit, u: int, opts: QueryOptions,
+            weights: np.ndarray | None = None) -> _Scored | None:
+    """Score one pair exactly; ``weights`` are the rarity weights of the unit's fingerprints."""
+    r_hash, _ = index.stream("s", u)
     shared, qi, ri = np.intersect1d(unit.s_hash, r_hash, assume_unique=True, return_indices=True)
     n = shared.size
     nq, nr = unit.s_hash.size, r_hash.size
@@ -66,30 +85,59 @@ def rescore(index: EmbeddedIndex, unit: CompactUnit, u: int, opts: QueryOptions)
     enough = n >= opts.min_shared and max(containment, ref_containment) >= opts.min_containment
     if similarity < opts.min_similarity and not enough:
         return None
-    df = index.document_frequency(shared)
-    limit = max(2.0, opts.rare_share * index.n_lines)
-    weights = np.minimum(1.0, limit / np.maximum(df, 1))
-    rarity = float(weights.sum()) / nq if nq else 0.0
+    if weights is None:
+        weights = rarity_weights(index, unit, opts)
+    rarity = float(weights[qi].sum()) / nq if nq else 0.0
     lr_hash, _ = index.stream("l", u)
     nl = np.intersect1d(unit.l_hash, lr_hash, assume_unique=True).size
     lexical = _ratio(nl, unit.l_hash.size + lr_hash.size - nl)
-    regions = align(unit.s_line[qi], r_line[ri], opts.gap)
-    return Match(index.ref_unit(u), round(similarity, 4), round(containment, 4), round(ref_containment, 4),
-                 round(lexical, 4), round(rarity, 4), regions, int(n))
+    return _Scored(u, round(similarity, 4), round(containment, 4), round(ref_containment, 4), round(lexical, 4),
+                   round(rarity, 4), int(n), index.first_seen_of(u), qi, ri)
 
 
-def _rank_key(m: Match) -> tuple[float, float, float, str, str, str, int]:
+def rarity_weights(index: EmbeddedIndex, unit: CompactUnit, opts: QueryOptions) -> np.ndarray:
+    """1 for a fingerprint found in few model lines, less the more lines share it."""
+    limit = max(2.0, opts.rare_share * index.n_lines)
+    df = index.document_frequency(unit.s_hash)
+    weights: np.ndarray = np.minimum(1.0, limit / np.maximum(df, 1))
+    return weights
+
+
+def to_match(index: EmbeddedIndex, unit: CompactUnit, s: _Scored, opts: QueryOptions, rank: int = 0,
+             ties: int = 1) -> Match:
+    regions: tuple[Region, ...] = ()
+    if rank < opts.aligned:
+        _, r_line = index.stream("s", s.u)
+        regions = align(unit.s_line[s.qi], r_line[s.ri], opts.gap)
+    return Match(index.ref_unit(s.u), s.similarity, s.containment, s.ref_containment, s.lexical, s.rarity,
+                 regions, s.shared, ties)
+
+
+def with_regions(index: EmbeddedIndex, unit: CompactUnit, m: Match, opts: QueryOptions | None = None) -> Match:
+    """A match moved to the front after ranking gets its aligned regions now."""
+    if m.regions:
+        return m
+    u = index.unit_id(m.ref.family, m.ref.path, m.ref.start_line, m.ref.unit)
+    if u is None:
+        return m
+    scored = rescore(index, unit, u, QueryOptions(min_similarity=0.0, min_containment=0.0))
+    return to_match(index, unit, scored, opts or QueryOptions()) if scored is not None else m
+
+
+def _rank_key(m: _Scored) -> tuple[float, float, float, str, int]:
     # equal structure: prefer the closer names, then the earliest source ("who had it first")
-    return (-m.similarity, -m.lexical, -m.rarity, m.ref.first_seen or "9999", m.ref.family, m.ref.path,
-            m.ref.start_line)
+    return (-m.similarity, -m.lexical, -m.rarity, m.first_seen or "9999", m.u)
 
 
-def _keep_top(matches: list[Match], top: int) -> tuple[Match, ...]:
-    matches.sort(key=_rank_key)
-    if len(matches) <= top:
-        return tuple(matches)
-    cut = matches[top - 1].similarity
-    return tuple(m for i, m in enumerate(matches) if i < top or m.similarity == cut)
+MAX_TIES = 10  # equivalent sources listed per unit at most (common idioms tie by the hundred)
+
+
+def _keep_top(scored: list[_Scored], top: int) -> list[_Scored]:
+    scored.sort(key=_rank_key)
+    if len(scored) <= top:
+        return scored
+    cut = scored[top - 1].similarity
+    return [m for i, m in enumerate(scored) if i < top or m.similarity == cut][: max(top, MAX_TIES)]
 
 
 def match_files(
@@ -109,10 +157,13 @@ def match_files(
     for row in np.flatnonzero(np.diff(bounds)):
         fi, ui = rows[row]
         unit = files[fi].units[ui]
+        weights = rarity_weights(index, unit, opts)
         found = [
             m for cand in u[bounds[row]: bounds[row + 1]][: opts.max_candidates]
-            if (m := rescore(index, unit, int(cand), opts)) is not None
+            if (m := rescore(index, unit, int(cand), opts, weights)) is not None
         ]
         if found:
-            out[(fi, ui)] = _keep_top(found, opts.top)
+            kept = _keep_top(found, opts.top)
+            ties = sum(1 for m in found if m.similarity == kept[0].similarity)
+            out[(fi, ui)] = tuple(to_match(index, unit, m, opts, rank, ties) for rank, m in enumerate(kept))
     return out

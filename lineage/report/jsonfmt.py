@@ -17,7 +17,7 @@ def match_dict(m: Match) -> dict[str, Any]:
         "weights_licence": r.weights_licence or None, "source": r.source, "path": r.path,
         "unit": r.unit, "start_line": r.start_line, "end_line": r.end_line,
         "first_seen": r.first_seen or None, "similarity": m.similarity, "containment": m.containment,
-        "ref_containment": m.ref_containment, "lexical": m.lexical, "rarity": m.rarity, "shared": m.shared,
+        "ref_containment": m.ref_containment, "lexical": m.lexical, "rarity": m.rarity, "shared": m.shared, "ties": m.ties,
         "regions": [
             {"start_line": g.start_line, "end_line": g.end_line,
              "ref_start_line": g.ref_start_line, "ref_end_line": g.ref_end_line}

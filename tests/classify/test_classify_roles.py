@@ -105,8 +105,8 @@ def test_shared_rmsnorm_alone_is_a_common_idiom(scan, copies) -> None:
         assert f.severity == "info"
         assert "copy" not in f.details["verdict"] and "common idiom" in f.details["verdict"]
         assert any("rare evidence" in x and "many model lines" in x for x in f.details["role_features"])
-        # the same code stands in all 26 families: they are reported together
-        assert len(f.details["equivalent_families"]) >= 20
+        # the same code stands in all 26 families: counted together (the listing itself is capped)
+        assert f.details["equivalents"] >= 20 and len(f.details["equivalent_families"]) >= 3
     assert not [f for f in result.findings if f.kind in ("vestige", "notice") or f.severity != "info"]
     assert result.summary["files"]["acme/norm.py"]["verdict"].startswith("no lineage evidence")
 

@@ -106,7 +106,7 @@ def test_unfamiliar_licence_text_goes_to_scancode_index(scan: Scan) -> None:
 
 
 def test_deadline_overrun_is_a_file_error(scan: Scan, toy: type) -> None:
-    result = scan(toy.REF, deadline_s=0.0)
+    result = scan(toy.REF, deadline_s=0.0, use_scancode=True)
     assert [e.stage for e in result.errors] == ["notice"]
     assert "deadline" in result.errors[0].reason
 
@@ -118,7 +118,7 @@ def test_scancode_failure_is_a_file_error_and_fallback_still_reads(
         raise RuntimeError("parser exploded")
 
     monkeypatch.setattr(engine, "detect_copyrights", boom)
-    result = scan(toy.REF)
+    result = scan(toy.REF, use_scancode=True)  # "auto" would not ask scancode on a standard header
     assert [(e.stage, "parser exploded" in e.reason) for e in result.errors] == [("notice", True)]
     assert [n.org for n in result.notices] == ["vLLM project", "Zhipu AI"]
 
@@ -150,3 +150,20 @@ def test_scancode_reads_what_the_fallback_cannot(
 ) -> None:
     assert [(n.line, n.org) for n in scan(text).notices] == expected
     assert [(n.line, n.org) for n in scan(text, use_scancode=False).notices] != expected
+
+
+def test_auto_asks_scancode_only_where_the_fallback_is_unsure(
+    scan: Scan, toy: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    real = engine.detect_copyrights
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "detect_copyrights", counting)
+    assert [n.org for n in scan(toy.REF).notices] == ["vLLM project", "Zhipu AI"]
+    assert calls == []  # a standard header: the fallback reads it, no scancode start-up
+    scan("# Portions copyright 2023 Google LLC\nimport os\n")
+    assert calls == [1]  # a marker the fallback could not read: scancode decides
