@@ -8,6 +8,7 @@ SourceFiles directly: nothing needs a temporary directory.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 from pathlib import Path
 
 from lineage import __version__
@@ -18,7 +19,7 @@ from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.build import BuildReport, build_index
 from lineage.index.compact import CompactFile, compact_all, default_workers
-from lineage.index.embedded import EmbeddedIndex, load_embedded
+from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import load_manifest
 from lineage.index.query import QueryOptions, match_files, with_regions
 from lineage.models import FileError, Finding, ScanResult, SourceFile
@@ -26,9 +27,11 @@ from lineage.models import FileError, Finding, ScanResult, SourceFile
 Progress = Callable[[str, int, int], None]
 
 
-def open_index(path: str | Path) -> EmbeddedIndex:
-    """Load an index, refusing one built with other fingerprint parameters."""
-    return load_embedded(path, expected=FingerprintParams())
+def open_index(spec: str | Path) -> EmbeddedIndex:
+    """Load an index file or a published ``redis://`` index, refusing other fingerprint parameters."""
+    from lineage.index.open import open_any
+
+    return open_any(spec, expected=FingerprintParams())
 
 
 def _workers(config: Config, n_files: int) -> int:
@@ -151,10 +154,17 @@ def build(
     manifest_paths: Sequence[str | Path], out: str | Path, *, workers: int = 0,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build an index from manifest files."""
+    """Build an index from manifest files into a file, or publish it to a ``redis://`` store."""
+    from lineage.index.open import is_store_url
+
     manifests = [load_manifest(p) for p in manifest_paths]
-    return build_index(manifests, Path(out), workers=workers or default_workers(), progress=progress,
-                       extra_header={"manifests_digest": manifests_digest(manifest_paths)})
+    kwargs: dict[str, Any] = {"workers": workers or default_workers(), "progress": progress,
+                              "extra_header": {"manifests_digest": manifests_digest(manifest_paths)}}
+    if is_store_url(out):
+        from lineage.index.redis_store import build_to_store
+
+        return build_to_store(manifests, str(out), **kwargs)
+    return build_index(manifests, Path(out), **kwargs)
 
 
 def default_manifests() -> list[Path]:

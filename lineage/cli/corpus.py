@@ -28,12 +28,12 @@ def _report_build(report: object) -> None:
 
 @corpus.command("build")
 @click.argument("manifests", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Index file to write.")
+@click.option("--out", "out", help="Index file to write, or redis://HOST:PORT/DB to publish a shared index.")
 @click.option("--default", "use_default", is_flag=True, help="Build from corpora/default.toml.")
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True)
 @handled
-def build(manifests: tuple[Path, ...], out: Path | None, use_default: bool, workers: int, quiet: bool) -> None:
+def build(manifests: tuple[Path, ...], out: str | None, use_default: bool, workers: int, quiet: bool) -> None:
     """Build an index from MANIFESTS (TOML files; see corpora/README.md)."""
     from lineage import api
     from lineage.errors import ConfigError
@@ -43,7 +43,7 @@ def build(manifests: tuple[Path, ...], out: Path | None, use_default: bool, work
     if not paths:
         raise ConfigError("give manifest files or --default")
     with ctx.progress(quiet) as progress:
-        report = api.build(paths, out or Path(ctx.config.index_path), workers=workers, progress=progress)
+        report = api.build(paths, out or ctx.config.index_path, workers=workers, progress=progress)
     _report_build(report)
 
 
@@ -71,8 +71,32 @@ def ensure(out: Path | None, quiet: bool) -> None:
     click.echo(f"lineage: default index ready in {time.perf_counter() - began:.0f} s", err=True)
 
 
+@corpus.command("publish")
+@click.argument("index_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("store")
+@click.option("--keep-current", is_flag=True, help="Upload only; leave the store's current index as it is.")
+@handled
+def publish(index_file: Path, store: str, keep_current: bool) -> None:
+    """Publish INDEX_FILE to a shared STORE (redis://HOST:PORT/DB) for many scanners.
+
+    The upload is verified and becomes current with one atomic switch, so scanners never see
+    a half-written index.  The password, if any, comes from LINEAGE_REDIS_PASSWORD.
+    """
+    from lineage.api import open_index
+    from lineage.index.open import parse_url
+    from lineage.index.redis_store import publish as publish_index
+
+    target = parse_url(store)
+    began = time.perf_counter()
+    index = open_index(index_file)  # verified before anything is uploaded
+    ident = publish_index(index, store, make_current=not keep_current)
+    state = "uploaded (not current)" if keep_current else "current"
+    click.echo(f"lineage: index {ident} published to {target.label} in {time.perf_counter() - began:.1f} s; "
+               f"{state}", err=True)
+
+
 @corpus.command("list")
-@click.option("--index", "index", help="Index file (default: the default index).")
+@click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index).")
 @handled
 def list_(index: str | None) -> None:
     """List the sources of an index with family counts and labels."""
@@ -97,7 +121,7 @@ def list_(index: str | None) -> None:
 
 @corpus.command("show")
 @click.argument("family")
-@click.option("--index", "index", help="Index file (default: the default index).")
+@click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index).")
 @handled
 def show(family: str, index: str | None) -> None:
     """Show one family (NAME or SOURCE:NAME) with its labels and files."""

@@ -14,7 +14,7 @@ from lineage.report import Format
 
 @click.command("scan")
 @click.argument("target")
-@click.option("--index", "index", help="Index file (default: the embedded default index).")
+@click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the embedded default index).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in Format]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high"]), help="Exit 1 at or above this severity.")

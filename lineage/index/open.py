@@ -78,26 +78,33 @@ def store_errors(target: RedisTarget, doing: str) -> Iterator[None]:
                           source=target.label) from None
 
 
+def _redacted(url: str) -> str:
+    """The URL with anything before an ``@`` masked: errors end up in logs and reports."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}***@{rest.rsplit('@', 1)[1]}" if "@" in rest else url
+
+
 def parse_url(url: str) -> RedisTarget:
     """Strict parse: scheme redis/rediss, a host, optional port and DB number, nothing else.
 
     Credentials are refused in the URL (URLs end up in reports); the password comes from
     ``LINEAGE_REDIS_PASSWORD``.
     """
+    shown = _redacted(url)
     try:
         parts = urlsplit(url)
         port = 6379 if parts.port is None else parts.port
-    except ValueError as exc:
-        raise ConfigError(f"bad Redis URL: {exc}", source=url) from None
+    except ValueError:
+        raise ConfigError("bad Redis URL", source=shown) from None  # the message may quote the password
     if parts.scheme not in STORE_SCHEMES:
-        raise ConfigError("a Redis store URL starts with redis:// or rediss://", source=url)
+        raise ConfigError("a Redis store URL starts with redis:// or rediss://", source=shown)
     if "@" in parts.netloc:
-        raise ConfigError("put no credentials in the URL; set LINEAGE_REDIS_PASSWORD", source=url)
+        raise ConfigError("put no credentials in the URL; set LINEAGE_REDIS_PASSWORD", source=shown)
     if not parts.hostname or not 0 < port < 65536 or parts.query or parts.fragment or "?" in url or "#" in url:
-        raise ConfigError("expected redis://HOST[:PORT][/DB] with nothing else", source=url)
+        raise ConfigError("expected redis://HOST[:PORT][/DB] with nothing else", source=shown)
     db = parts.path[1:] if parts.path.startswith("/") else parts.path
     if not re.fullmatch(r"[0-9]{0,5}", db):
-        raise ConfigError(f"the database must be a number, not {parts.path!r}", source=url)
+        raise ConfigError(f"the database must be a number, not {parts.path!r}", source=shown)
     return RedisTarget(parts.hostname, port, int(db or 0), parts.scheme == "rediss")
 
 
@@ -110,5 +117,5 @@ def open_any(spec: str | Path, expected: FingerprintParams | None = None) -> Emb
     if isinstance(spec, str) and _URLISH.match(spec):
         scheme = spec.split("://", 1)[0]
         raise ConfigError(f"unsupported index store {scheme}://; use a file path or redis://HOST:PORT/DB",
-                          source=spec)
+                          source=_redacted(spec))
     return load_embedded(spec, expected)
