@@ -29,19 +29,28 @@ def _report_build(report: object) -> None:
 @corpus.command("build")
 @click.argument("manifests", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", help="Index file to write, or redis://HOST:PORT/DB to publish a shared index.")
+@click.option("--store", "store", help="Publish to this shared store (redis://HOST:PORT/DB) instead of a file.")
 @click.option("--default", "use_default", is_flag=True, help="Build from corpora/default.toml.")
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True)
 @handled
-def build(manifests: tuple[Path, ...], out: str | None, use_default: bool, workers: int, quiet: bool) -> None:
+def build(manifests: tuple[Path, ...], out: str | None, store: str | None, use_default: bool, workers: int,
+          quiet: bool) -> None:
     """Build an index from MANIFESTS (TOML files; see corpora/README.md)."""
     from lineage import api
     from lineage.errors import ConfigError
+    from lineage.index.open import is_store_url
 
     ctx = Context.create()
     paths = list(manifests) or (api.default_manifests() if use_default else [])
     if not paths:
         raise ConfigError("give manifest files or --default")
+    if store is not None:
+        if out is not None:
+            raise ConfigError("give --out or --store, not both")
+        if not is_store_url(store):
+            raise ConfigError("--store takes redis://HOST[:PORT][/DB] or rediss://...", source=store.split("@")[-1])
+        out = store
     with ctx.progress(quiet) as progress:
         report = api.build(paths, out or ctx.config.index_path, workers=workers, progress=progress)
     _report_build(report)

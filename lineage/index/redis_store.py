@@ -206,7 +206,7 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
         raw_id = index_id.encode() if index_id else r.get(CURRENT)
         if raw_id is None:
             raise IndexError_("no current lineage index published here; publish one with `lineage corpus publish "
-                              "INDEX_FILE URL` or `lineage corpus build --out URL`", source=src)
+                              "INDEX_FILE URL` or `lineage corpus build --store URL`", source=src)
         ident = raw_id.decode("ascii", "replace") if isinstance(raw_id, bytes) else ""
         if not _ID.fullmatch(ident):
             raise IndexError_(f"malformed index id {raw_id!r:.40}", source=src)

@@ -75,10 +75,11 @@ def test_keep_current_uploads_without_switching(redis_server: RedisServer, index
     assert scan.returncode == 2 and "no current lineage index" in scan.stderr
 
 
-def test_build_with_a_store_url_publishes(redis_server: RedisServer, corpus: Path, index_file: Path,
+@pytest.mark.parametrize("option", ["--store", "--out"])
+def test_build_with_a_store_url_publishes(option: str, redis_server: RedisServer, corpus: Path,
                                           tmp_path: Path) -> None:
     url = empty_db(redis_server, 58)
-    run = lineage("corpus", "build", str(corpus / "fix.toml"), "--out", url, "-q", cwd=tmp_path)
+    run = lineage("corpus", "build", str(corpus / "fix.toml"), option, url, "-q", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert parse_url(url).label in run.stderr
     current = redis.Redis(port=redis_server.port, db=58).get(CURRENT)
@@ -100,3 +101,12 @@ def test_unsupported_or_credentialed_specs_are_refused(spec: str, tmp_path: Path
     run = lineage("scan", str(tmp_path), "--index", spec, cwd=tmp_path)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "s3cr3t" not in run.stderr and "user" not in run.stderr  # a password typed into a URL is never echoed back
+
+
+def test_store_option_takes_only_a_store(corpus: Path, tmp_path: Path) -> None:
+    run = lineage("corpus", "build", str(corpus / "fix.toml"), "--store", str(tmp_path / "x.lineage"), cwd=tmp_path)
+    assert run.returncode == 2 and "--store takes redis://" in run.stderr
+    both = lineage("corpus", "build", str(corpus / "fix.toml"), "--store", "redis://127.0.0.1/0",
+                   "--out", "x.lineage", cwd=tmp_path)
+    assert both.returncode == 2 and "not both" in both.stderr
+    assert not list(tmp_path.iterdir())
