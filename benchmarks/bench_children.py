@@ -65,7 +65,7 @@ def prepare(index: str, work: str) -> dict[str, Any]:
 def build(manifests: str, fraction: str, out: str) -> dict[str, Any]:
     """build_index with the sources fetched beforehand (cached artefacts; fetch not timed)."""
     import lineage.index.build as b
-    from lineage.index.compact import default_workers
+    from lineage.pool import default_workers
     from lineage.index.manifest import load_manifest
 
     share = float(fraction)

@@ -1,9 +1,12 @@
 """Wall time and peak memory of a command's whole process tree, for benchmarks/run.py.
 
-Peak memory is the larger of two readings: the summed RSS of the process and all its
-descendants, sampled from /proc every 50 ms in a thread (a worker pool counts in full), and
-the kernel's ru_maxrss from wait4 (exact, but for the single largest process).  The main
-thread blocks in wait4, so the wall time is not rounded to the sampling period.
+Peak memory is the larger of two readings: the summed PSS (proportional set size) of the
+process and all its descendants, sampled from /proc every 50 ms in a thread, and the
+kernel's ru_maxrss from wait4 (exact, but for the single largest process).  PSS splits a
+page shared by N processes N ways, so forked workers that share their parent's loaded index
+count once, not once per worker, while a worker's own memory counts in full.  The summed
+RSS, which counts shared pages once per process, is kept alongside (`peak_rss_mb`).  The
+main thread blocks in wait4, so the wall time is not rounded to the sampling period.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Run:
     wall: float
-    peak_mb: float
+    peak_mb: float  # summed PSS of the process tree (or ru_maxrss, if larger)
     rc: int
     out: str
     err: str
+    peak_rss_mb: float = 0.0  # summed RSS: shared pages counted in every process
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,10 @@ class Runs:
     @property
     def median_peak(self) -> float:
         return statistics.median(r.peak_mb for r in self.runs)
+
+    @property
+    def median_peak_rss(self) -> float:
+        return statistics.median(r.peak_rss_mb for r in self.runs)
 
     @property
     def median_index(self) -> int:
@@ -63,20 +71,25 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss_kb(root: int) -> int:
-    """Summed VmRSS of a process and its descendants (0 where /proc is missing)."""
-    if not os.path.isdir("/proc"):
+def _field_kb(path: str, name: str) -> int:
+    try:
+        with open(path) as f:
+            return next((int(line.split()[1]) for line in f if line.startswith(name)), 0)
+    except (OSError, ValueError):
         return 0
-    kids, todo, total = _children(), [root], 0
+
+
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """(summed VmRSS, summed Pss) of a process and its descendants (0 where /proc is missing)."""
+    if not os.path.isdir("/proc"):
+        return 0, 0
+    kids, todo, rss, pss = _children(), [root], 0, 0
     while todo:
         pid = todo.pop()
         todo.extend(kids.get(pid, []))
-        try:
-            with open(f"/proc/{pid}/status") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
-        except OSError:
-            pass
-    return total
+        rss += _field_kb(f"/proc/{pid}/status", "VmRSS:")
+        pss += _field_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+    return rss, pss
 
 
 def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: str | None = None,
@@ -88,12 +101,12 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: str | Non
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd)
         except OSError as exc:
             return Run(0.0, 0.0, 127, "", f"cannot start {cmd[0]}: {exc}")
-        peak = [0]
+        peak = [0, 0]  # RSS, PSS
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.05):
-                peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+                peak[:] = map(max, peak, tree_memory_kb(proc.pid))
                 if time.perf_counter() - began > timeout:
                     proc.kill()
 
@@ -106,8 +119,9 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: str | Non
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(wall, max(peak[0], usage.ru_maxrss) / 1024, proc.returncode,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        return Run(wall, max(peak[1], usage.ru_maxrss) / 1024, proc.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   max(peak[0], usage.ru_maxrss) / 1024)
 
 
 def repeat(cmd: list[str], runs: int, *, env: dict[str, str] | None = None, timeout: float = 7200,

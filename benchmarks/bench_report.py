@@ -27,7 +27,7 @@ def verdict(ok: bool | None) -> str:
 def _summary(r: dict[str, Any]) -> list[str]:
     b, ld, sc, fl, hk = r.get("build", {}), r.get("load", {}), r.get("scan_large", {}), r.get("floor", {}), r.get("hook", {})
     return [
-        "| measure | result | peak MB | notes |", "|---|---|---:|---|",
+        "| measure | result | peak MB (PSS) | notes |", "|---|---|---:|---|",
         f"| build, download excluded | {f(b.get('build_s'), '.1f', ' s')}: {f(b.get('mb_per_s'), '.2f', ' MB/s')}, "
         f"{f(b.get('files_per_s'), '.1f', ' files/s')} | {f(b.get('peak_mb'), '.0f')} | {b.get('files', '?')} files, "
         f"{f(b.get('mb'), '.1f', ' MB')} from {b.get('sources', '?')} manifests, {b.get('workers', '?')} workers |",
@@ -51,20 +51,20 @@ def _peers(r: dict[str, Any]) -> list[str]:
     p = r.get("peers", {})
     t = p.get("tools", {})
     lines = [f"### All-against-all over the first 200 transformers modeling files ({f(p.get('mb'), '.1f', ' MB')})", "",
-             "| tool | median wall | peak MB | wall: tool / lineage | peak: tool / lineage | detail |",
-             "|---|---:|---:|---:|---:|---|"]
+             "| tool | median wall | peak MB (PSS) | summed RSS MB | wall: tool / lineage | peak: tool / lineage | detail |",
+             "|---|---:|---:|---:|---:|---:|---|"]
     for name, label in (("lineage", "lineage scan (vs index)"), ("dolos", "Dolos 3.5.1 (node)"),
                         ("copydetect", "copydetect 0.5.0")):
         d = t.get(name, {})
         if "error" in d:
-            lines.append(f"| {label} | failed | | | | {d['error'][:120]} |")
+            lines.append(f"| {label} | failed | | | | | {d['error'][:120]} |")
             continue
         detail = f"runs {d.get('walls')}" + (f"; pairs >= 0.5: {d['pairs_at_least_0_5']}" if "pairs_at_least_0_5" in d else "")
         ratio = (1.0, 1.0) if name == "lineage" else (d.get("time_ratio"), d.get("peak_ratio"))
         lines.append(f"| {label} | {f(d.get('wall_s'), '.1f', ' s')} | {f(d.get('peak_mb'), '.0f')} | "
-                     f"{f(ratio[0], '.2f', 'x')} | {f(ratio[1], '.2f', 'x')} | {detail} |")
+                     f"{f(d.get('peak_rss_mb'), '.0f')} | {f(ratio[0], '.2f', 'x')} | {f(ratio[1], '.2f', 'x')} | {detail} |")
     fl = g(r, "floor", "p200")
-    lines.append(f"| floor: tree-sitter parse | {f(g(fl, 'parse_s'), '.2f', ' s')} | {f(g(fl, 'peak_mb'), '.0f')} | | | |")
+    lines.append(f"| floor: tree-sitter parse | {f(g(fl, 'parse_s'), '.2f', ' s')} | {f(g(fl, 'peak_mb'), '.0f')} | | | | |")
     return lines
 
 

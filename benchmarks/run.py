@@ -161,14 +161,15 @@ class Bench:
         tools: dict[str, Any] = {}
         runs = repeat(lineage_scan(target, self.index, self.work / "p200.json"), self.runs)
         tools["lineage"] = {"wall_s": runs.median_wall, "peak_mb": runs.median_peak, "walls": runs.walls,
-                            "rc": runs.runs[-1].rc}
+                            "peak_rss_mb": runs.median_peak_rss, "rc": runs.runs[-1].rc}
         for name, setup, command in (("dolos", self.setup_dolos, lambda: self.dolos_cmd(paths)),
                                      ("copydetect", self.setup_copydetect, lambda: self.copydetect_cmd(target))):
             try:
                 env = setup()
                 r = repeat(command(), self.runs, env=env, timeout=3600)
                 detail = last_json(r.runs[r.median_index])
-                tools[name] = {"wall_s": r.median_wall, "peak_mb": r.median_peak, "walls": r.walls, **detail}
+                tools[name] = {"wall_s": r.median_wall, "peak_mb": r.median_peak, "walls": r.walls,
+                               "peak_rss_mb": r.median_peak_rss, **detail}
             except Exception as exc:  # noqa: BLE001
                 print(f"[bench] peer {name} FAILED: {exc}", file=sys.stderr)
                 tools[name] = {"error": f"{type(exc).__name__}: {exc}"}

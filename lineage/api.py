@@ -18,7 +18,8 @@ from lineage.classify.summary import summarise
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.build import BuildReport, build_index
-from lineage.index.compact import CompactFile, compact_all, default_workers
+from lineage.index.compact import CompactFile, compact_all
+from lineage.pool import default_workers, fork_map
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import load_manifest
 from lineage.index.query import QueryOptions, match_files, with_regions
@@ -62,6 +63,38 @@ def findings_for(
     return findings
 
 
+def attributed_findings(
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
+    repo_notices: Sequence[object] = (), detect: Callable[..., object] | None = None,
+) -> tuple[list[Finding], frozenset[str]]:
+    """Code matches with their attribution, and notice findings, file by file; on a large
+    scan the files are shared out between forked workers, which inherit the loaded index."""
+    from lineage.classify.attribution import attribute_matched
+
+    def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str]]:
+        return attribute_matched(index, share, findings_for(index, share, config), repo_notices, detect)
+
+    workers = _workers(config, len(compacted)) if index.forkable else 1
+    shares = _shares(compacted, workers)
+    findings: list[Finding] = []
+    matched: frozenset[str] = frozenset()
+    for found, paths in fork_map(one_share, shares, workers):
+        findings += found
+        matched |= paths
+    return findings, matched
+
+
+def _shares(compacted: Sequence[CompactFile], n: int) -> list[list[CompactFile]]:
+    """`n` shares of about equal work (units), each file whole, largest files dealt first."""
+    shares: list[list[CompactFile]] = [[] for _ in range(max(1, n))]
+    load = [0] * len(shares)
+    for cf in sorted(compacted, key=lambda c: (-len(c.units), c.path)):
+        k = load.index(min(load))
+        shares[k].append(cf)
+        load[k] += len(cf.units) + 1
+    return [s for s in shares if s]
+
+
 def scan_files(
     files: Sequence[SourceFile],
     index: EmbeddedIndex,
@@ -79,12 +112,12 @@ def scan_files(
     ``notice_detector`` replaces scancode-backed notice detection (the pre-commit hook
     passes the fast regex detector: scancode's start-up would double a commit's latency).
     """
-    from lineage.classify.attribution import attribute
+    from lineage.classify.attribution import stale_notices
     from lineage.classify.vestiges import vestige_findings
 
     compacted = fingerprint_files(files, config, progress)
-    findings = attribute(index, compacted, findings_for(index, compacted, config), repo_notices,
-                         detect=notice_detector)
+    findings, matched = attributed_findings(index, compacted, config, repo_notices, notice_detector)
+    findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))

@@ -75,6 +75,20 @@ def attribute(
     detect: Callable[..., object] | None = None,
 ) -> list[Finding]:
     """Return the findings with attribution set, plus notice and licence findings."""
+    attributed, matched = attribute_matched(index, compacted, findings, repo_notices, detect)
+    return attributed + stale_notices(compacted, matched, repo_notices, detect)
+
+
+def attribute_matched(
+    index: EmbeddedIndex,
+    compacted: Sequence[CompactFile],
+    findings: Sequence[Finding],
+    repo_notices: RepoNotices = (),
+    detect: Callable[..., object] | None = None,
+) -> tuple[list[Finding], frozenset[str]]:
+    """The findings with attribution set plus the notice findings of files with code matches,
+    and the paths of those files.  Each file is handled on its own, so a scan may split its
+    files between processes; `stale_notices` then looks at all the other files at once."""
     from lineage.notices import compare_notices, detect_notices, notice_findings
 
     detect = detect or detect_notices
@@ -100,17 +114,19 @@ def attribute(
             updated[f.id] = _with_attribution(f, attribution.state, attribution.explanation)
         matches = [m for f in mine for m in f.matches[:1]]
         out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
-    out += _stale_notices(compacted, set(by_file), repo_notices, detect, notice_findings)
-    return [updated.get(f.id, f) for f in findings] + out
+    return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
 
 
-def _stale_notices(compacted: Sequence[CompactFile], matched: set[str], repo_notices: RepoNotices,
-                   detect: Callable[..., object], notice_findings: Callable[..., list[Finding]]) -> list[Finding]:
+def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),
+                  detect: Callable[..., object] | None = None) -> list[Finding]:
     """Foreign vendor notices in files with no matching code (fast detector only).
 
     The project's own organisations are those named in its NOTICE/LICENSE files or in at
     least a third of its files with notices: their notices are never "foreign".
     """
+    from lineage.notices import detect_notices, notice_findings
+
+    detect = detect or detect_notices
     quick = [(cf.path, detect(cf.path, cf.text, use_scancode=False, licences=False))
              for cf in compacted if cf.path not in matched and cf.text]
     with_notices = [(p, q) for p, q in quick if getattr(q, "notices", ())]
@@ -121,5 +137,5 @@ def _stale_notices(compacted: Sequence[CompactFile], matched: set[str], repo_not
     own |= {n.org for r in repo_notices for n in getattr(r, "notices", ()) if n.org}
     out: list[Finding] = []
     for path, q in with_notices:
-        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))
+        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))  # type: ignore[arg-type]
     return out

@@ -18,6 +18,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
 from lineage.classify.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
+from lineage.pool import ignore_sigint
 from lineage.parse.units import parse_source
 
 HEADER_LINES = 60
@@ -119,17 +120,6 @@ def _safe_compact(args: tuple[SourceFile, FingerprintParams, bool, str]) -> Comp
     return CompactFile(source.path, "", 0, "", (), 0, empty, (FileError(source.path, "parse", reason),))
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which reports it once and exits 130."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
 def compact_all(
     sources: Sequence[SourceFile] | Iterable[SourceFile],
     params: FingerprintParams,
@@ -151,7 +141,7 @@ def compact_all(
                 progress("fingerprint", done, total)
         return
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(workers, initializer=_ignore_sigint) as pool:
+    with ctx.Pool(workers, initializer=ignore_sigint) as pool:
         for result in pool.imap(_safe_compact, items, chunksize=4):
             done += 1
             yield result

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,6 +29,7 @@ _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", 
 
 @dataclass(frozen=True, eq=False)
 class EmbeddedIndex:
+    forkable: ClassVar[bool] = True  # forked workers may share it (read-only arrays)
     path: str
     header: dict[str, Any]
     arrays: dict[str, np.ndarray] = field(repr=False)
@@ -117,6 +118,16 @@ class EmbeddedIndex:
         off = self.arrays[f"{name}_off"]
         lo, hi = int(off[u]), int(off[u + 1])
         return self.arrays[f"{name}_hash"][lo:hi], self.arrays[f"{name}_line"][lo:hi]
+
+    def gather(self, name: str, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The streams of several units at once: (hashes, owner position in `units`, offset in its unit)."""
+        off = self.arrays[f"{name}_off"]
+        lo, hi = off[units].astype(np.int64), off[units + 1].astype(np.int64)
+        lengths = hi - lo
+        owner = np.repeat(np.arange(units.size), lengths)
+        starts = np.cumsum(lengths) - lengths
+        within = np.arange(owner.size) - starts[owner]
+        return self.arrays[f"{name}_hash"][lo[owner] + within], owner, within
 
     def document_frequency(self, hashes: np.ndarray) -> np.ndarray:
         """How many model lines contain each structural hash (0 if none)."""

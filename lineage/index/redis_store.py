@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -74,6 +74,7 @@ def unit_signatures(arrays: dict[str, np.ndarray], params: FingerprintParams) ->
 class RedisIndex(EmbeddedIndex):
     """An EmbeddedIndex whose LSH candidates come from MinHashLSH buckets in Redis."""
 
+    forkable: ClassVar[bool] = False  # its open Redis connections must not be shared with forked workers
     lsh: Any = field(repr=False)
     target: RedisTarget
 

@@ -324,9 +324,20 @@ def test_output_file(target_dir, built_index, tmp_path):
 
 
 def test_workers_do_not_change_the_result(cases, index):
-    files = [SourceFile(f"copy{i}.py", cases.renamed.encode()) for i in range(41)]  # > 40: a pool is used
+    # > 40 files: fingerprinting, matching and attribution are shared out between workers;
+    # copies under each notice state, unrelated code and a foreign notice with no code
+    owned = "# Copyright 2025 Example Labs Inc.\n" + cases.renamed
+    texts = [cases.model, cases.renamed, owned, cases.embedded, cases.ledger]
+    files = [SourceFile(f"pkg{i % 3}/f{i:02d}.py", texts[i % len(texts)].encode()) for i in range(40)]
+    # a copy keeping its upstream organisation's notice: not a stale notice, in any share
+    files.append(SourceFile("pkg0/kept.py", f"# Copyright 2024 Meta Platforms, Inc.\n{cases.model}".encode()))
+    files += [SourceFile(f"vendor/v{i}.py", f"# Copyright 2024 {holder}\n{cases.ledger}".encode())
+              for i, holder in enumerate(["DeepSeek-AI.", "The Qwen team, Alibaba Group.", "The ZhipuAI Inc. team.",
+                                          "Mistral AI."])]
     serial, _ = api.scan_files(files, index, Config(workers=1))
     pooled, _ = api.scan_files(files, index, Config(workers=2))
+    assert {f.kind for f in serial.findings} >= {"code-match", "notice"}
+    assert len({f.attribution for f in serial.findings}) >= 2
     assert serial.findings == pooled.findings
     assert replace(serial, config={}) == replace(pooled, config={})
 

@@ -1,0 +1,42 @@
+"""Vectorised rescoring gives exactly what one-pair-at-a-time rescoring gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lineage.fingerprint.params import FingerprintParams
+from lineage.index.compact import compact
+from lineage.index.query import QueryOptions, _keep_top, rarity_weights, rescore, rescore_many
+from lineage.models import SourceFile
+
+
+def _key(s):  # every score, and the shared fingerprints as (scanned, reference) position pairs
+    return (s.u, s.similarity, s.containment, s.ref_containment, s.lexical, s.rarity, s.shared, s.first_seen,
+            sorted(zip(s.qi.tolist(), s.ri.tolist())))
+
+
+@pytest.mark.parametrize("opts", [QueryOptions(), QueryOptions(min_similarity=0.0, min_containment=0.0, min_shared=0)])
+def test_rescore_many_equals_rescore_on_every_reference_unit(cases, index, opts):
+    every = np.arange(index.n_units)
+    compared = kept = 0
+    for name in ("model", "renamed", "rewrapped", "embedded", "ledger"):
+        cf = compact(SourceFile(f"{name}.py", getattr(cases, name).encode()), FingerprintParams())
+        for unit in cf.units:
+            weights = rarity_weights(index, unit, opts)
+            one = [s for u in every if (s := rescore(index, unit, int(u), opts, weights)) is not None]
+            many = rescore_many(index, unit, every, opts, weights)
+            assert [_key(s) for s in many] == [_key(s) for s in one], unit.qualname
+            if many:
+                pruned = rescore_many(index, unit, every, opts, weights, top=opts.top)
+                assert [_key(s) for s in _keep_top(pruned, opts.top)] == [_key(s) for s in _keep_top(one, opts.top)]
+                kept += len(pruned)
+            compared += len(one)
+    assert compared > 50  # the comparison covered real matches, not just empty lists
+    if opts.min_similarity == 0.0:
+        assert kept < compared  # and the pruning really left candidates out
+
+
+def test_rescore_many_of_no_candidates_is_empty(cases, index):
+    cf = compact(SourceFile("m.py", cases.model.encode()), FingerprintParams())
+    assert rescore_many(index, cf.units[0], np.array([], dtype=np.int64), QueryOptions()) == []
