@@ -57,4 +57,21 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
 
 
 def format_json(result: ScanResult) -> str:
-    return json.dumps(report_dict(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    """The report with one finding (and one error) per line: still easy to read, diff and grep,
+    and written by json's C encoder (indenting every level takes the pure-Python one, 4x slower
+    and half again as large on a scan with thousands of findings)."""
+    return layout(report_dict(result))
+
+
+def layout(doc: dict[str, Any]) -> str:
+    """JSON text of `doc`: top-level lists one element per line, other values indented."""
+    parts = []
+    for key, value in doc.items():
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            rows = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f"  {name}: [\n{rows}\n  ]")
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            parts.append(f"  {name}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"

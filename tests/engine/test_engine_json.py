@@ -134,3 +134,17 @@ def test_same_input_gives_byte_identical_json(report, cases, built_index, tmp_pa
     a = format_json(api.scan_files(files, index, Config(workers=1), target="t")[0])
     b = format_json(api.scan_files(files, index, Config(workers=1), target="t")[0])
     assert a == b
+
+
+def test_json_text_holds_the_whole_report_one_finding_per_line(cases, index):
+    from lineage.report.jsonfmt import report_dict
+
+    files = [SourceFile("copy.py", cases.renamed.encode()), SourceFile("bad.py", b"\xff\xfe\x00broken")]
+    result, _ = api.scan_files(files, index, Config(workers=1), target="t")
+    text = format_json(result)
+    assert json.loads(text) == json.loads(json.dumps(report_dict(result)))
+    lines = text.splitlines()
+    assert len(result.findings) > 5 and result.errors
+    for f in result.findings:  # each finding is a whole line of its own, in report order
+        assert sum(1 for line in lines if line.startswith(f'    {{"id": "{f.id}"')) == 1
+    assert text.startswith("{\n") and text.endswith("}\n")
