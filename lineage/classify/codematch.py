@@ -77,7 +77,7 @@ def severity(role: str | None, m: Match) -> str:
 
 
 def verdict(role: str | None, m: Match) -> str:
-    who = f"{m.ref.family.split(':', 1)[-1]} ({m.ref.org or 'unknown'}{', ' + m.ref.country if m.ref.country else ''})"
+    who = f"{m.ref.family.split(':', 1)[-1]} ({m.ref.org or 'organisation not labelled'}{', ' + m.ref.country if m.ref.country else ''})"
     if role == "boilerplate":
         return f"module boilerplate resembling {who}: no lineage evidence"
     if role == "common-idiom":

@@ -45,7 +45,9 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
     lines = [f"lineage {data['tool']['version']} verify exhibit",
              f"suspect:   {_side(inputs['suspect'])}",
              f"reference: {_side(inputs['reference'])}",
-             f"units vs unrelated units of this pair: n={null['n']}, median {null['median']}, p99 {null['p99']}",
+             "units vs unrelated units of this pair: " + (
+                 f"n={null['n']}, median {null['median']}, p99 {null['p99']}" if null["p99"] is not None
+                 else f"too few (n={null['n']}) to place unit scores; files are placed against the calibration"),
              "files vs calibration: " + (f"unrelated p99 {calib['unrelated_p99']}, derived median "
                                          f"{calib['derived_median']} ({calib['source']})" if calib else "none"),
              "", data["summary"]["statement"], ""]

@@ -104,7 +104,7 @@ def calibration(path: Path | None = None) -> dict[str, Any] | None:
 def place_unit(similarity: float, null: Sequence[float]) -> dict[str, Any]:
     """Where one match stands among the in-pair unrelated units (``null`` sorted)."""
     out: dict[str, Any] = {}
-    if null:
+    if len(null) >= UNRELATED_MIN:  # a percentile among a handful of units would mean nothing
         below = int(np.searchsorted(np.asarray(null), similarity, side="left"))
         out["unrelated_percentile"] = round(100.0 * below / len(null), 1)
     p99 = stats(null)["p99"]
