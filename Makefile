@@ -30,8 +30,9 @@ index: $(STAMP)
 scan: index
 	$(LINEAGE) scan "$(TARGET)" --index "$(INDEX)" --format $(FORMAT) --exit-zero
 
+# pytest's exit 5 (no tests collected) is not a failure of the code; make would turn it into 2
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
 bench: index
 	$(PY) benchmarks/run.py --index "$(INDEX)"
