@@ -216,10 +216,14 @@ def default_manifests() -> list[Path]:
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:
+    """Digest of what shapes a built index beyond the fingerprint parameters: the manifests and
+    the role rules (reference units' roles are stored), so a change to either rebuilds it."""
     import hashlib
 
+    from lineage.index.manifest import corpora_dir
+
     h = hashlib.sha256()
-    for p in paths:
+    for p in [*paths, corpora_dir() / "roles.toml"]:
         h.update(Path(p).read_bytes())
     return h.hexdigest()[:16]
 
@@ -235,5 +239,5 @@ def index_staleness(path: Path) -> str | None:
     except IndexError_ as exc:
         return f"existing index unusable: {exc}"
     if idx.header.get("manifests_digest") != manifests_digest(default_manifests()):
-        return "the default manifests changed"
+        return "the default manifests or role rules changed"
     return None

@@ -65,16 +65,24 @@ def classify(qualname: str, bases: Sequence[str], text: str, path: str,
              rules: RoleRules | None = None) -> RoleDecision:
     """Score a unit against the rules; the stronger role wins if it leads by the margin."""
     rules = rules or load_rules()
-    subjects = {"name": [qualname], "base": list(bases), "call": [text], "path": [path]}
+    owner, _, own = qualname.rpartition(".")
+    subjects = {"name": [own], "owner": [owner] if owner else [], "base": list(bases), "call": [text],
+                "path": [path]}
     lowered = {k: [v.lower() for v in vals] for k, vals in subjects.items()}
+    name_rules = [r for r in rules.rules if r.on == "name"]
+    # a unit is what its own name says: `ForCausalLM.load_weights` loads weights (glue) though
+    # its class is the model; only when its own name says nothing do the enclosing names speak
+    speaks = any(r.pattern.search((lowered if r.lower else subjects)["name"][0]) for r in name_rules)
     scores = {CORE: 0.0, GLUE: 0.0}
     features: list[str] = []
     for rule in rules.rules:
-        for subject in (lowered if rule.lower else subjects)[rule.on]:
+        on = "owner" if rule.on == "name" and not speaks else rule.on
+        for subject in (lowered if rule.lower else subjects)[on]:
             hit = rule.pattern.search(subject)
             if hit:
                 scores[rule.role] += rule.weight
-                features.append(f"{rule.on}~{hit.group(0)!r} (+{rule.weight:g} {rule.role})")
+                label = "class" if on == "owner" else on
+                features.append(f"{label}~{hit.group(0)!r} (+{rule.weight:g} {rule.role})")
                 break
     lead = max(scores, key=lambda r: scores[r])
     other = GLUE if lead == CORE else CORE

@@ -45,10 +45,10 @@ def test_copied_attention_and_moe_are_core_architecture_copies(attention_moe: Sc
 
 
 @pytest.mark.parametrize(("unit", "feature"), [
-    ("AcmeLMAttention.__init__", "name~'attention'"),
-    ("AcmeLMAttention.forward", "name~'attention'"),
+    ("AcmeLMAttention.__init__", "class~'attention'"),
+    ("AcmeLMAttention.forward", "class~'attention'"),
     ("AcmeLMAttention.forward", "call~'torch.matmul'"),
-    ("AcmeLMRouter.forward", "name~'router'"),
+    ("AcmeLMRouter.forward", "class~'router'"),
     ("AcmeLMRouter.forward", "call~'sigmoid'"),
 ])
 def test_core_findings_name_the_features_that_decided(attention_moe: ScanResult, unit: str, feature: str) -> None:
@@ -137,3 +137,22 @@ def test_role_rules_file_flips_a_decision(scan, copies, headers, tmp_path: Path)
     assert flipped.role == "core-architecture"
     assert "name~'load_weights' (+5 core-architecture)" in flipped.details["role_features"]
     assert flipped.details["verdict"].startswith("core-architecture copy of glm4_moe")
+
+
+@pytest.mark.parametrize(("qualname", "bases", "text", "path", "role", "by_class"), [
+    # a model class's weight loader is weight loading, whatever the class is called
+    ("Glm4MoeForCausalLM.load_weights", ["nn.Module", "SupportsPP"],
+     "params_dict = dict(self.named_parameters())\nweight_loader(param, loaded_weight)",
+     "vllm/model_executor/models/glm4_moe.py", "inference-glue", False),
+    # a method whose own name says nothing takes its class's: attention stays architecture
+    ("Glm4MoeAttention.forward", ["nn.Module"], "q, k, v = qkv.split(sizes)\nattn = self.attn(q, k, v)",
+     "vllm/model_executor/models/glm4_moe.py", "core-architecture", True),
+    ("Glm4MoeForCausalLM", ["nn.Module"], "", "vllm/model_executor/models/glm4_moe.py", "core-architecture", False),
+])
+def test_own_name_outweighs_the_enclosing_class(qualname: str, bases: list[str], text: str, path: str,
+                                                role: str, by_class: bool) -> None:
+    from lineage.classify.roles import classify
+
+    decision = classify(qualname, bases, text, path)
+    assert decision.role == role, decision.features
+    assert any(f.startswith("class~") for f in decision.features) == by_class, decision.features
