@@ -64,6 +64,8 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
                      f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  "
                      f"({m['role'] or 'unclassified'})")
         lines.append(f"    {_scores(m['scores'])}")
+        if m.get("role_features"):
+            lines.append(f"    role from: {', '.join(m['role_features'][:6])}")
         if m.get("attribution"):
             lines.append(f"    notice: {m['attribution']}")
         if m.get("verdict"):

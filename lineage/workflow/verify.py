@@ -97,7 +97,8 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, scores: dict
     ]
     return {
         "id": f.id, "path": f.path, "unit": f.unit, "unit_kind": f.details.get("unit_kind"),
-        "start_line": f.start_line, "end_line": f.end_line, "role": f.role, "attribution": f.attribution,
+        "start_line": f.start_line, "end_line": f.end_line, "role": f.role,
+        "role_features": list(f.details.get("role_features", ())), "attribution": f.attribution,
         "severity": f.severity,
         "verdict": f.details.get("verdict"), "explanation": f.explanation,
         "reference": {"path": ref.path, "unit": ref.unit, "start_line": ref.start_line, "end_line": ref.end_line},

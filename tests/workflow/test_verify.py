@@ -50,6 +50,7 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     assert not any(m["path"] == "pkg/helpers.py" for m in data["matches"])
     for m in data["matches"]:
         assert m["regions"]
+        assert m["role"] is None or m["role_features"]  # a role always says what decided it
         for g in m["regions"]:
             s, r = g["suspect"], g["reference"]
             assert s["lines"] == _lines(suspect / m["path"], s["start_line"], s["end_line"])
@@ -100,6 +101,7 @@ def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pyt
     assert text.exit_code == 0
     assert "BetaAttention.forward  <->  alpha/modeling_alpha.py" in text.stdout
     assert "| " in text.stdout and "notice replaced" in text.stdout
+    assert "    role from: " in text.stdout
 
     figures = {"source": "corpora/calibration.toml", "level": "file", "unrelated_p99": 0.42, "derived_median": 0.9}
     monkeypatch.setattr(wv, "calibration", lambda: figures)
