@@ -43,12 +43,18 @@ def file_verdicts(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
         else:
             top = max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
             ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
-            core = roles.get("core-architecture", 0)
-            what = "core-architecture copy" if core else "inference-glue copy" if roles.get("inference-glue") else "copy"
+            evidence_roles = {f.role for f in evidence}  # only what counts as evidence names the copy
+            what = ("core-architecture copy" if "core-architecture" in evidence_roles
+                    else "inference-glue copy" if "inference-glue" in evidence_roles else "copy")
             declared = states == ["declared"]
-            verdict = (f"{'declared reuse' if declared else what} of {top.split(':', 1)[-1]} "
-                       f"({ref.org}, {ref.country or '?'})"
-                       + (f", notice {'/'.join(states)}" if states and not declared else ""))
+            who = f"{top.split(':', 1)[-1]} ({ref.org}, {ref.country or '?'})"
+            if declared:
+                verdict = f"declared reuse of {who}"
+            elif all(f.severity == "low" and f.role != "inference-glue" for f in evidence):
+                # low architecture evidence is weak evidence (low for glue means permitted reuse)
+                verdict = f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
+            else:
+                verdict = f"{what} of {who}" + (f", notice {'/'.join(states)}" if states else "")
         out[path] = {"verdict": verdict, "lines_by_role": dict(sorted(roles.items())),
                      "families": dict(sorted(fams.items())), "attribution": states}
     return out

@@ -42,3 +42,33 @@ def test_a_copied_vendor_parser_would_be_found(scan, oracle) -> None:
     assert f.role == "inference-glue"
     assert f.matches[0].ref.path == "glm4_moe/tool_parser_glm4_moe.py"
     assert f.details["verdict"].startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
+
+
+def _finding(path: str, unit: str, role: str | None, severity: str, start: int, end: int):
+    from lineage.models import Finding, Match, RefUnit
+
+    ref = RefUnit("t:afam", "Acme Labs", "US", "MIT", "dir:t", "ref/model.py", unit, 1, end - start + 1)
+    m = Match(ref, 0.77, 0.81, 0.7, 0.4, 0.26, (), 40)
+    return Finding(f"{path}:{unit}", "code-match", path, start, end, unit, role, "none-needed", severity, (m,), "")
+
+
+@pytest.mark.parametrize(("findings", "verdict"), [
+    # one short architecture match of low severity: weak evidence, never a copy verdict
+    ([("m.py", "Model.__init__", "core-architecture", "low", 10, 16)],
+     "weak resemblance to afam (Acme Labs, US): 7 lines of low-severity matches only"),
+    # one medium architecture match beside it makes the file a copy
+    ([("m.py", "Model.__init__", "core-architecture", "low", 10, 16),
+      ("m.py", "Attention.forward", "core-architecture", "medium", 20, 60)],
+     "core-architecture copy of afam (Acme Labs, US), notice none-needed"),
+    # copied glue is low because its reuse is permitted, not because the evidence is weak
+    ([("g.py", "Model.load_weights", "inference-glue", "low", 5, 40)],
+     "inference-glue copy of afam (Acme Labs, US), notice none-needed"),
+    # an info-only architecture match (common idiom, too small) is no evidence at all
+    ([("m.py", "RMSNorm.forward", "core-architecture", "info", 1, 8)],
+     "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"),
+])
+def test_file_verdict_follows_the_strength_of_its_evidence(findings, verdict) -> None:
+    from lineage.classify.summary import file_verdicts
+
+    made = [_finding(*f) for f in findings]
+    assert file_verdicts(made)[made[0].path]["verdict"] == verdict
