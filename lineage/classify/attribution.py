@@ -41,7 +41,15 @@ def declares(path: str, text: str, index: EmbeddedIndex, family: str) -> bool:
     if not any(name in text for name in wanted):
         return False  # a declaration names its source: no name in the text, nothing to parse
     return any(d.family in wanted for d in find_declarations(path, text)
-               if d.kind in ("modular-import", "copied-from", "base-class", "generated-from", "adapted-from"))
+               if d.kind in ("modular-import", "copied-from", "base-class", "generated-from", "adapted-from")
+               and not _config_only(d.kind, d.target))
+
+
+def _config_only(kind: str, target: str) -> bool:
+    """An import or subclass of another family's *configuration* class names the architecture a
+    model follows (every serving engine's model file imports its HF config); it does not
+    attribute copied modeling code, so it must not excuse a removed or replaced notice."""
+    return kind in ("modular-import", "base-class") and target.rsplit(".", 1)[-1].endswith("Config")
 
 
 def _enough(findings: Sequence[Finding]) -> bool:

@@ -93,3 +93,15 @@ def test_declared_copy_keeps_a_file_verdict(scan, copies, headers) -> None:
     verdict = result.summary["files"][COPY]["verdict"]
     assert not verdict.startswith("no lineage evidence"), verdict
     assert "glm4_moe" in verdict and "declared" in verdict
+
+
+def test_a_config_import_does_not_excuse_a_replaced_notice(scan, copies, headers) -> None:
+    """Serving engines import the upstream HF config class in every model file; a copy that does
+    the same and swaps the upstream notice for its own is still a replaced notice."""
+    config_import = "from transformers.models.glm4_moe import Glm4MoeConfig\n"
+    body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + config_import, 1)
+    assert config_import in body
+    result = scan({COPY: copies.with_header(body, *headers["replaced"])})
+    judged = attributed(result)
+    assert judged and {f.attribution for f in judged} == {"replaced"}
+    assert any(f.severity == "high" for f in judged)
