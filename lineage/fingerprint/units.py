@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lineage.fingerprint.deadstores import without_dead_stores
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.shingles import stream
@@ -47,8 +48,9 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     empty_sig = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     if not parsed.units:
         return FilePrint(parsed, (), 0, empty_sig)
-    st = stream([(u.kinds, u.lines) for u in parsed.units], params.k, params.window)
-    lx = stream([(u.texts, u.lines) for u in parsed.units], params.lexical_k, params.window)
+    tokens = [without_dead_stores(u.kind, u.kinds, u.texts, u.lines) for u in parsed.units]
+    st = stream([(kinds, lines) for kinds, _, lines in tokens], params.k, params.window)
+    lx = stream([(texts, lines) for _, texts, lines in tokens], params.lexical_k, params.window)
     keep = [i for i, n in enumerate(st.n_kgrams.tolist()) if n >= params.min_kgrams]
     if not keep:
         return FilePrint(parsed, (), 0, empty_sig)

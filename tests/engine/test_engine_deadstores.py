@@ -1,0 +1,83 @@
+"""Junk statements between copied ones (dead stores) do not hide a copy."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+
+from lineage import api
+from lineage.config import Config
+from lineage.fingerprint.deadstores import dead_store_mask, without_dead_stores
+from lineage.models import SourceFile
+from lineage.parse.units import parse_source
+
+
+def with_junk(source: str) -> str:
+    """A junk assignment to a fresh, never-read name after every statement of every function."""
+    counter = itertools.count()
+
+    class Junk(ast.NodeTransformer):
+        def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+            self.generic_visit(node)
+            body: list[ast.stmt] = []
+            for stmt in node.body:
+                body.append(stmt)
+                body.append(ast.parse(f"_pad{next(counter)} = {next(counter) % 97} * 3").body[0])
+            node.body = body
+            return node
+
+    return ast.unparse(Junk().visit(ast.parse(source))) + "\n"
+
+
+def tokens(source: str, qualname: str) -> tuple[list[str], list[str], list[int]]:
+    unit = next(u for u in parse_source("m.py", source.encode()).units if u.qualname == qualname)
+    return list(unit.kinds), list(unit.texts), list(unit.lines)
+
+
+def test_dead_stores_go_and_live_code_stays() -> None:
+    source = (
+        "def f(a, b):\n"
+        "    junk = 42\n"
+        "    total = a + b\n"
+        "    call(\n"
+        "        key=total,\n"      # a keyword argument inside brackets is not a statement
+        "    )\n"
+        "    _ = helper(a)\n"       # a discarded call result: dead store of `_` too
+        "    return total\n"
+    )
+    kinds, texts, lines = tokens(source, "f")
+    kept = [t for t, k in zip(texts, dead_store_mask(kinds, texts, lines)) if k]
+    assert "junk" not in kept and "42" not in kept and "helper" not in kept
+    assert kept.count("total") == 3 and "key" in kept and "call" in kept
+
+
+def test_class_and_module_bodies_are_left_alone() -> None:
+    source = "LIMIT = 3\n\nclass C:\n    flag = True\n    size = 4\n"
+    for qualname, kind in (("<module>", "module"), ("C", "class")):
+        kinds, texts, lines = tokens(source, qualname)
+        assert without_dead_stores(kind, kinds, texts, lines) == (kinds, texts, lines)
+
+
+def test_a_copy_padded_with_junk_scores_as_the_same_copy_without(cases, index, oracle) -> None:
+    """Padded with a junk statement after every statement, a copy (plain or renamed) scores
+    exactly what the same code regenerated without the junk scores (ast.unparse reformats, so
+    that is the fair baseline), unit by unit; unrelated code padded the same way stays apart."""
+    files = []
+    for name, text in (("model", cases.model), ("renamed", cases.renamed)):
+        files.append(SourceFile(f"{name}_plain.py", (ast.unparse(ast.parse(text)) + "\n").encode()))
+        files.append(SourceFile(f"{name}_padded.py", with_junk(text).encode()))
+    files.append(SourceFile("unrelated_padded.py", with_junk(cases.ledger).encode()))
+    assert files[1].data.count(b"_pad") > 50
+    result, _ = api.scan_files(files, index, Config(workers=1))
+    _, kinds = oracle.spans(cases.model)
+    functions = sum(1 for k in kinds.values() if k in ("function", "method"))
+
+    def scores(path: str) -> dict[str, tuple[str, str, float]]:
+        return {f.unit: (f.matches[0].ref.family, f.matches[0].ref.unit, f.matches[0].similarity)
+                for f in result.findings if f.path == path and f.kind == "code-match"}
+
+    for name in ("model", "renamed"):
+        padded, plain = scores(f"{name}_padded.py"), scores(f"{name}_plain.py")
+        assert len(padded) >= functions and padded == plain, name
+        assert sum(1 for _, _, s in padded.values() if s == 1.0) >= functions * 0.7
+    assert not [f for f in result.findings if f.path == "unrelated_padded.py" and f.severity != "info"]
