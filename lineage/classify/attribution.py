@@ -75,18 +75,6 @@ def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
 
-def attribute(
-    index: EmbeddedIndex,
-    compacted: Sequence[CompactFile],
-    findings: Sequence[Finding],
-    repo_notices: RepoNotices = (),
-    detect: Callable[..., object] | None = None,
-) -> list[Finding]:
-    """Return the findings with attribution set, plus notice and licence findings."""
-    attributed, matched = attribute_matched(index, compacted, findings, repo_notices, detect)
-    return attributed + stale_notices(compacted, matched, repo_notices, detect)
-
-
 def attribute_matched(
     index: EmbeddedIndex,
     compacted: Sequence[CompactFile],
