@@ -27,6 +27,7 @@ from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import corpora_dir
 from lineage.models import ScanResult, SourceFile
+from tests.fixture_notices import with_notice
 
 DATA = Path(__file__).parent / "data"
 REF_DIR = DATA / "glm4_moe"
@@ -182,7 +183,7 @@ class Copies:
 
 
 def _copies() -> Copies:
-    ref = MODEL.read_text(encoding="utf-8")
+    ref = with_notice(MODEL)
     attention_moe = rename(strip_comments(IMPORTS + "\n\n" + top_level(ref, ("RMSNorm",) + ATTENTION_MOE)))
     full = rename(strip_comments(ref))
     loader_cls = (
@@ -197,7 +198,7 @@ def _copies() -> Copies:
     )
     loader = rename(strip_comments(IMPORTS + "\n\n" + loader_cls))
     rmsnorm = "import torch\nfrom torch import nn\n\n\n" + top_level(ref, ("RMSNorm",))
-    return Copies(ref, attention_moe, full, loader, rmsnorm, PARSER.read_text(encoding="utf-8"))
+    return Copies(ref, attention_moe, full, loader, rmsnorm, with_notice(PARSER))
 
 
 # --- the index ----------------------------------------------------------------------------
@@ -244,8 +245,8 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cls-ref")
     (root / "glm4_moe").mkdir()
     for path in REF_DIR.glob("*.py"):
-        (root / "glm4_moe" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    ref = MODEL.read_text(encoding="utf-8")
+        (root / "glm4_moe" / path.name).write_text(with_notice(path), encoding="utf-8")
+    ref = with_notice(MODEL)
     norm = top_level(ref, ("RMSNorm",))
     orgs = other_orgs(N_OTHER)
     for i, org in enumerate(orgs):

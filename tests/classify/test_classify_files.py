@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.models import ScanResult
+from tests.fixture_notices import with_notice
 
 COPY = "acme/modeling_acme.py"
 PARSER = "acme/tool_parser.py"
@@ -35,7 +36,7 @@ def test_per_file_verdicts_separate_copy_and_parser(side_by_side: ScanResult) ->
 
 def test_a_copied_vendor_parser_would_be_found(scan, oracle) -> None:
     """Control for the case above: the vendor's parser, renamed and stripped, is inference glue."""
-    vendor = (oracle.ref_dir / "tool_parser_glm4_moe.py").read_text(encoding="utf-8")
+    vendor = with_notice(oracle.ref_dir / "tool_parser_glm4_moe.py")
     text = oracle.rename(oracle.strip(vendor), names={"calls": "found", "block": "chunk", "args": "kw"})
     result = scan({PARSER: text})
     (f,) = [f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeToolParser.extract_tool_calls"]

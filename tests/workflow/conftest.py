@@ -24,6 +24,7 @@ from lineage.cli.baseline import baseline
 from lineage.cli.history import history
 from lineage.cli.hook import hook
 from lineage.cli.verify import verify
+from tests.fixture_notices import copy_with_notices, with_notice
 
 DATA = Path(__file__).parent / "data"
 REFERENCE = DATA / "alpha" / "modeling_alpha.py"
@@ -87,7 +88,7 @@ class Repo:
 
 
 def reference_text() -> str:
-    return REFERENCE.read_text(encoding="utf-8")
+    return with_notice(REFERENCE)
 
 
 def renamed_copy(holder_line: str = ACME_LINE) -> str:
@@ -109,9 +110,10 @@ def unit_source(name: str) -> str:
 @pytest.fixture(scope="session")
 def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     where = tmp_path_factory.mktemp("index")
+    data = copy_with_notices(DATA, where / "data")
     manifest = where / "fix.toml"
     manifest.write_text(
-        f'[source]\nname = "fix"\nkind = "dir"\npath = "{DATA}"\nlicence = "Apache-2.0"\n\n'
+        f'[source]\nname = "fix"\nkind = "dir"\npath = "{data}"\nlicence = "Apache-2.0"\n\n'
         '[[family]]\nname = "alpha"\ninclude = ["alpha/*.py"]\norg = "Zhipu AI"\nfirst_seen = "2025-07-28"\n',
         encoding="utf-8",
     )

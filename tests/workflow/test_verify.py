@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import git
@@ -13,7 +12,7 @@ import pytest
 from lineage.config import Config
 from lineage.workflow import verify as wv
 from lineage.workflow.scores import calibration
-from tests.workflow.conftest import ORIGINAL, REFERENCE, Repo, renamed_copy, run
+from tests.workflow.conftest import ORIGINAL, Repo, reference_text, renamed_copy, run
 
 COPIED = {"RMSNorm.__init__", "RMSNorm.forward", "TopKRouter.__init__", "TopKRouter.forward", "Experts.__init__",
           "Experts.forward", "Attention.__init__", "Attention.forward"}
@@ -26,7 +25,7 @@ def sides(tmp_path: Path) -> tuple[Path, Path]:
     (suspect / "modeling_beta.py").write_text(renamed_copy(), encoding="utf-8")
     (suspect / "pkg" / "helpers.py").write_text(ORIGINAL, encoding="utf-8")
     (reference / "alpha").mkdir(parents=True)
-    shutil.copy(REFERENCE, reference / "alpha" / "modeling_alpha.py")
+    (reference / "alpha" / "modeling_alpha.py").write_text(reference_text(), encoding="utf-8")
     return suspect, reference
 
 
@@ -59,7 +58,7 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     sus_in, ref_in = data["inputs"]["suspect"], data["inputs"]["reference"]
     assert sus_in["files"] == {p: hashlib.sha256((suspect / p).read_bytes()).hexdigest()
                                for p in ("modeling_beta.py", "pkg/helpers.py")}
-    assert ref_in["files"] == {"alpha/modeling_alpha.py": hashlib.sha256(REFERENCE.read_bytes()).hexdigest()}
+    assert ref_in["files"] == {"alpha/modeling_alpha.py": hashlib.sha256(reference_text().encode()).hexdigest()}
     assert (sus_in["kind"], sus_in["name"], ref_in["name"]) == ("dir", "suspect", "reference")
     assert data["tool"]["version"] and data["parameters"]["fingerprint"]["num_perm"] == 128
 
@@ -81,7 +80,7 @@ def test_against_a_git_revision(sides: tuple[Path, Path], tmp_path: Path) -> Non
     r.add("alpha/modeling_alpha.py")
     v1 = r.commit("reference v1")
     handle.create_tag("v1")
-    text = REFERENCE.read_text(encoding="utf-8")
+    text = reference_text()
     start = text.index("class AlphaAttention")
     r.write("alpha/modeling_alpha.py", text[:start] + text[text.index("def alpha_load_weights"):])
     r.add("alpha/modeling_alpha.py")

@@ -1,5 +1,5 @@
-# Copyright 2025 The ZhipuAI Inc. team.
-# SPDX-License-Identifier: Apache-2.0
+# lineage test fixture: a simulated notice replaces these two lines at test time
+# (this file is lineage's own test code; see tests/fixture_notices.py)
 """Zeta-MoE: a mixture-of-experts decoder written for lineage's classification tests.
 
 It plays the part of a vendor's reference modeling file (family ``glm4_moe`` in the test

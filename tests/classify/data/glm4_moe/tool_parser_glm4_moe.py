@@ -1,5 +1,5 @@
-# Copyright 2025 The ZhipuAI Inc. team.
-# SPDX-License-Identifier: Apache-2.0
+# lineage test fixture: a simulated notice replaces these two lines at test time
+# (this file is lineage's own test code; see tests/fixture_notices.py)
 """The vendor's own tool-call parser for the Zeta chat format (written for lineage's tests).
 
 A call reads ``<tool_call>name`` then ``<arg_key>k</arg_key><arg_value>v</arg_value>``

@@ -1,5 +1,5 @@
-# Copyright 2026 Acme Inc.
-# SPDX-License-Identifier: MIT
+# lineage test fixture: a simulated notice replaces these two lines at test time
+# (this file is lineage's own test code; see tests/fixture_notices.py)
 """Acme's own streaming tool-call parser (original code written for lineage's tests).
 
 Acme models emit ``<|call|>{"name": ..., "args": {...}}<|end|>``; the parser buffers

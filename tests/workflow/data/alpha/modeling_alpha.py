@@ -1,5 +1,5 @@
-# Copyright 2025 The Zhipu AI team. All rights reserved.
-# SPDX-License-Identifier: Apache-2.0
+# lineage test fixture: a simulated notice replaces these two lines at test time
+# (this file is lineage's own test code; see tests/fixture_notices.py)
 """Alpha: a mixture-of-experts decoder written for lineage's workflow tests.
 
 The reference side of the tests.  It is never imported or run; it only has to look like
