@@ -45,7 +45,11 @@ class EmbeddedIndex:
 
     @cached_property
     def n_lines(self) -> int:
-        """Distinct model lines (family names without their source), for rarity."""
+        """Distinct model lines (family names without their source), for rarity; an index that
+        borrows its document frequencies from a corpus (`verify`) counts the corpus's lines."""
+        borrowed = self.header.get("df_lines")
+        if isinstance(borrowed, int) and not isinstance(borrowed, bool) and borrowed > 0:
+            return borrowed
         return len({f["name"] for f in self.meta["families"]}) or 1
 
     def info(self) -> IndexInfo:
@@ -55,7 +59,8 @@ class EmbeddedIndex:
             for s in self.header.get("sources", [])
         )
         return IndexInfo(self.header["id"], self.path, sources, dict(self.header["params"]),
-                         len(self.meta["families"]), len(self.meta["files"]), self.n_units)
+                         len(self.meta["families"]), len(self.meta["files"]), self.n_units,
+                         str(self.header.get("restriction", "")), str(self.header.get("restricted_from", "")))
 
     def family(self, file_id: int) -> dict[str, Any]:
         row: dict[str, Any] = self.meta["families"][self.meta["files"][file_id]["family"]]
@@ -128,6 +133,46 @@ class EmbeddedIndex:
         starts = np.cumsum(lengths) - lengths
         within = np.arange(owner.size) - starts[owner]
         return self.arrays[f"{name}_hash"][lo[owner] + within], owner, within
+
+    @cached_property
+    def unit_family(self) -> np.ndarray:
+        """Family row of every reference unit."""
+        file_family = np.asarray([row["family"] for row in self.meta["files"]], dtype=np.int64)
+        out: np.ndarray = file_family[self.arrays["u_file"].astype(np.int64)] if self.n_units else file_family[:0]
+        return out
+
+    @cached_property
+    def _clones(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Units with identical structural fingerprint sets form a clone class: any query scores
+        the same against each of them (transformers' modular copies put one class in 60 families).
+        Returns (class of each unit, units sorted by class, start of each class in that order)."""
+        off = self.arrays["s_off"].astype(np.int64)
+        sizes = np.diff(off)
+        mixed = self.arrays["s_hash"].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        mixed ^= mixed >> np.uint64(29)
+        keys = np.zeros(self.n_units, dtype=np.uint64)
+        filled = np.flatnonzero(sizes)
+        if filled.size:
+            with np.errstate(over="ignore"):
+                keys[filled] = np.add.reduceat(mixed, off[filled]) + sizes[filled].astype(np.uint64)
+        _, klass = np.unique(keys, return_inverse=True)
+        klass = klass.astype(np.int64)
+        order = np.argsort(klass, kind="stable")
+        starts = np.searchsorted(klass[order], np.arange(int(klass.max(initial=-1)) + 2))
+        return klass, order, starts
+
+    def with_clones(self, units: np.ndarray) -> np.ndarray:
+        """The given reference units and every unit of their clone classes, sorted, unique."""
+        if units.size == 0:
+            return units
+        klass, order, starts = self._clones
+        cls = np.unique(klass[units])
+        lo, hi = starts[cls], starts[cls + 1]
+        if int((hi - lo).sum()) == cls.size:
+            return np.unique(units)
+        counts = hi - lo
+        pos = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+        return np.unique(np.concatenate([units, order[pos]]))
 
     def document_frequency(self, hashes: np.ndarray) -> np.ndarray:
         """How many model lines contain each structural hash (0 if none)."""

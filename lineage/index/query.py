@@ -14,6 +14,7 @@ import numpy as np
 
 from lineage.index.compact import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
 from lineage.models import Match, Region
 
 
@@ -105,7 +106,21 @@ def _hits(query: np.ndarray, gathered: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def rescore_many(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
                  weights: np.ndarray | None = None, top: int = 0) -> list[_Scored]:
-    """`rescore` of every candidate of one unit in a few array operations, same results, same order.
+    """`rescore` of every candidate of one unit in a few array operations, same results, same order."""
+    return score_unit(index, unit, cands, opts, weights, top)[0]
+
+
+def strengths(similarity: np.ndarray, containment: np.ndarray, ref_containment: np.ndarray) -> np.ndarray:
+    """How much of the unit is the reference: Jaccard, or containment when sizes differ."""
+    out: np.ndarray = np.maximum(similarity, np.minimum(containment, ref_containment + 0.2))
+    return out
+
+
+def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
+               weights: np.ndarray | None = None, top: int = 0,
+               hold: float | None = None) -> tuple[list[_Scored], UnitEvidence | None]:
+    """Exact scores of one unit's candidates: the best as `_Scored` pairs, and with ``hold`` the
+    evidence of every family holding the unit's code at strength ``hold`` or more.
 
     Both sides are sorted unique hashes, so one binary search of all candidates' hashes in
     the unit's tells every shared fingerprint; counts and rarity sums are per-candidate bincounts.
@@ -114,7 +129,7 @@ def rescore_many(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opt
     unrounded similarity rounds strictly below it.
     """
     if cands.size == 0:
-        return []
+        return [], None
     k = cands.size
     r_hash, owner, within = index.gather("s", cands)
     hit, pos = _hits(unit.s_hash, r_hash)
@@ -128,29 +143,38 @@ def rescore_many(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opt
     enough = (n >= opts.min_shared) & (np.maximum(containment, ref_containment) >= opts.min_containment)
     keep = np.flatnonzero((similarity >= opts.min_similarity) | enough)
     if keep.size == 0:
-        return []
+        return [], None
+    best = keep
     if 0 < top < keep.size:
         cut = np.partition(similarity[keep], keep.size - top)[keep.size - top]
-        keep = keep[similarity[keep] >= cut - 1e-4]
+        best = keep[similarity[keep] >= cut - 1e-4]
+    strength = strengths(similarity, containment, ref_containment)
+    held = keep[strength[keep] >= hold] if hold is not None else keep[:0]
+    lex_of = np.union1d(best, held)
     if weights is None:
         weights = rarity_weights(index, unit, opts)
     rare = np.bincount(owner[hit], weights=weights[pos[hit]], minlength=k)
-    l_hash, l_owner, _ = index.gather("l", cands[keep])
+    l_hash, l_owner, _ = index.gather("l", cands[lex_of])
     l_hit, _ = _hits(unit.l_hash, l_hash)
-    nl = np.bincount(l_owner[l_hit], minlength=keep.size)
+    nl = np.bincount(l_owner[l_hit], minlength=lex_of.size)
     l_off = index.arrays["l_off"]
-    l_union = unit.l_hash.size + (l_off[cands[keep] + 1] - l_off[cands[keep]]).astype(np.int64) - nl
-    lexical = np.divide(nl, l_union, out=np.zeros(keep.size), where=l_union > 0)
+    l_union = unit.l_hash.size + (l_off[cands[lex_of] + 1] - l_off[cands[lex_of]]).astype(np.int64) - nl
+    lexical = np.zeros(k)
+    lexical[lex_of] = np.divide(nl, l_union, out=np.zeros(lex_of.size), where=l_union > 0)
     hit_at = np.flatnonzero(hit)
     bounds = np.searchsorted(owner[hit_at], np.arange(k + 1))
     out = []
-    for j, c in enumerate(keep.tolist()):
+    for c in best.tolist():
         mine = hit_at[bounds[c]:bounds[c + 1]]
         out.append(_Scored(int(cands[c]), round(float(similarity[c]), 4), round(float(containment[c]), 4),
-                           round(float(ref_containment[c]), 4), round(float(lexical[j]), 4),
+                           round(float(ref_containment[c]), 4), round(float(lexical[c]), 4),
                            round(float(rare[c]) / nq, 4) if nq else 0.0, int(n[c]),
                            index.first_seen_of(int(cands[c])), pos[mine], within[mine]))
-    return out
+    evidence = None
+    if hold is not None and held.size:
+        evidence = unit_evidence(index, cands[held], strength[held], similarity[held], lexical[held],
+                                 rare[held] / nq if nq else np.zeros(held.size))
+    return out, evidence
 
 
 def rarity_weights(index: EmbeddedIndex, unit: CompactUnit, opts: QueryOptions) -> np.ndarray:
@@ -198,28 +222,51 @@ def _keep_top(scored: list[_Scored], top: int) -> list[_Scored]:
     return [m for i, m in enumerate(scored) if i < top or m.similarity == cut][: max(top, MAX_TIES)]
 
 
+@dataclass(frozen=True)
+class QueryResult:
+    """Per (file position, unit position): the listed matches, best first, and the evidence of
+    every family holding the unit's code.  Units without any match are absent."""
+
+    matches: dict[tuple[int, int], tuple[Match, ...]]
+    evidence: dict[tuple[int, int], UnitEvidence]
+
+
 def match_files(
     index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions | None = None
 ) -> dict[tuple[int, int], tuple[Match, ...]]:
     """Matches per (file position, unit position), best first; units without any are absent."""
+    return query_files(index, files, opts, hold=None).matches
+
+
+def query_files(
+    index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions | None = None,
+    hold: float | None = HOLD,
+) -> QueryResult:
+    """Match every unit of the files; with ``hold``, also the evidence of every family holding
+    each unit's code at that strength (clone classes expanded: an exact tie counts for all)."""
     opts = opts or QueryOptions()
     rows = [(fi, ui) for fi, f in enumerate(files) for ui in range(len(f.units))]
     if not rows:
-        return {}
+        return QueryResult({}, {})
     sigs = np.vstack([files[fi].units[ui].signature for fi, ui in rows])
     q, u, hits = index.candidates(sigs)
     order = np.lexsort((u, -hits, q))
     q, u = q[order], u[order]
     out: dict[tuple[int, int], tuple[Match, ...]] = {}
+    evidence: dict[tuple[int, int], UnitEvidence] = {}
     bounds = np.searchsorted(q, np.arange(len(rows) + 1))
     for row in np.flatnonzero(np.diff(bounds)):
         fi, ui = rows[row]
         unit = files[fi].units[ui]
         weights = rarity_weights(index, unit, opts)
-        found = rescore_many(index, unit, u[bounds[row]: bounds[row + 1]][: opts.max_candidates], opts, weights,
-                             top=opts.top)
+        cands = u[bounds[row]: bounds[row + 1]][: opts.max_candidates]
+        if hold is not None:
+            cands = index.with_clones(cands)
+        found, held = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold)
+        if held is not None:
+            evidence[(fi, ui)] = held
         if found:
             kept = _keep_top(found, opts.top)
             ties = sum(1 for m in found if m.similarity == kept[0].similarity)
             out[(fi, ui)] = tuple(to_match(index, unit, m, opts, rank, ties) for rank, m in enumerate(kept))
-    return out
+    return QueryResult(out, evidence)

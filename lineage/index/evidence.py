@@ -1,0 +1,58 @@
+"""Which reference families hold a scanned unit's code, and how closely: one row per family.
+
+The per-unit matches a finding lists are the few best reference units.  Attribution needs
+more: every family that holds the code (an exact tie counts for every family it ties in,
+however many), so that a file or class can be explained by the one source that covers it
+best, and common code can be told from code few families hold.  Rows are numpy columns,
+best first; names are looked up only for what a report shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lineage.index.embedded import EmbeddedIndex
+
+HOLD = 0.5  # a family holds a unit's code at this strength or more
+TIE = 0.02  # strengths this close to the best count as the same code
+
+
+@dataclass(frozen=True, eq=False)
+class UnitEvidence:
+    """Families holding one scanned unit's code, best first (strength, then names kept)."""
+
+    family: np.ndarray = field(repr=False)  # family row in the index metadata
+    unit: np.ndarray = field(repr=False)  # the family's best reference unit
+    strength: np.ndarray = field(repr=False)
+    similarity: np.ndarray = field(repr=False)
+    lexical: np.ndarray = field(repr=False)
+    rarity: np.ndarray = field(repr=False)
+
+    @property
+    def best(self) -> float:
+        return float(self.strength[0]) if self.strength.size else 0.0
+
+    def tied(self, tie: float = TIE) -> np.ndarray:
+        """Rows holding the same code as the best one (within ``tie``)."""
+        return np.flatnonzero(self.strength >= self.best - tie)
+
+    def lines_holding(self, index: EmbeddedIndex, at_least: float) -> int:
+        """Model lines (family names, whatever the source) holding the code at ``at_least``."""
+        rows = self.family[self.strength >= at_least]
+        return len({index.meta["families"][int(f)]["name"] for f in rows.tolist()})
+
+
+def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray, similarity: np.ndarray,
+                  lexical: np.ndarray, rarity: np.ndarray) -> UnitEvidence:
+    """Scored reference units -> the best unit per family, best family first."""
+    fam = index.unit_family[units]
+    order = np.lexsort((units, -lexical, -strength, fam))  # per family: strongest, then closest names
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = fam[order][1:] != fam[order][:-1]
+    pick = order[first]
+    rank = np.lexsort((fam[pick], -lexical[pick], -np.round(strength[pick], 4)))
+    pick = pick[rank]
+    return UnitEvidence(fam[pick], units[pick], np.round(strength[pick], 4), np.round(similarity[pick], 4),
+                        np.round(lexical[pick], 4), np.round(rarity[pick], 4))

@@ -1,0 +1,89 @@
+"""An index restricted to some of its families: time travel (`--as-of`) and leave-out.
+
+A family first seen after the scanned code cannot be its source, and an evaluation must not
+find a family's own code or its descendants.  Restricting rebuilds what depends on which
+families are present (LSH tables, document frequencies, unit and file numbering) from the
+loaded arrays: nothing is fetched again and the fingerprints are not recomputed, so matches
+against the restricted index are exactly those of an index built from the kept families.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from lineage.index.embedded import EmbeddedIndex, from_arrays
+
+FamilyRow = dict[str, Any]
+
+
+def _slices(off: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the kept units' stream entries, and the new offsets."""
+    lo, hi = off[units].astype(np.int64), off[units + 1].astype(np.int64)
+    lengths = hi - lo
+    new_off = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    owner = np.repeat(np.arange(units.size), lengths)
+    pos = lo[owner] + (np.arange(owner.size) - new_off[:-1][owner])
+    return pos, new_off
+
+
+def document_frequency(s_hash: np.ndarray, s_off: np.ndarray, line_of_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each structural fingerprint, in how many model lines it occurs (capped at 65535)."""
+    if s_hash.size == 0:
+        return np.empty(0, np.uint32), np.empty(0, np.uint16)
+    owner = np.repeat(np.arange(s_off.size - 1), np.diff(s_off))
+    pairs = np.unique(s_hash.astype(np.uint64) << np.uint64(16) | line_of_unit[owner].astype(np.uint64))
+    hashes, counts = np.unique((pairs >> np.uint64(16)).astype(np.uint32), return_counts=True)
+    return hashes, np.minimum(counts, 65535).astype(np.uint16)
+
+
+def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) -> EmbeddedIndex:
+    """The index with only the families for which ``keep(row)`` is true; ``why`` is recorded."""
+    meta = index.meta
+    fam_keep = np.asarray([bool(keep(f)) for f in meta["families"]], dtype=bool)
+    if fam_keep.all():
+        return index
+    a = index.arrays
+    fam_new = np.cumsum(fam_keep) - 1
+    file_fam = np.asarray([row["family"] for row in meta["files"]], dtype=np.int64)
+    file_keep = fam_keep[file_fam] if file_fam.size else np.zeros(0, dtype=bool)
+    file_new = np.cumsum(file_keep) - 1
+    units = np.flatnonzero(file_keep[a["u_file"].astype(np.int64)]) if a["u_file"].size else np.empty(0, np.int64)
+    unit_new = np.full(index.n_units, -1, dtype=np.int64)
+    unit_new[units] = np.arange(units.size)
+
+    families = [f for f, k in zip(meta["families"], fam_keep) if k]
+    files = [dict(row, family=int(fam_new[row["family"]])) for row, k in zip(meta["files"], file_keep) if k]
+    out: dict[str, np.ndarray] = {}
+    for col in ("u_start", "u_end", "u_kind", "u_nk", "u_role"):
+        out[col] = a[col][units]
+    out["u_file"] = file_new[a["u_file"][units].astype(np.int64)].astype(np.uint32)
+    for name in ("s", "l"):
+        pos, off = _slices(a[f"{name}_off"], units)
+        out[f"{name}_off"], out[f"{name}_hash"], out[f"{name}_line"] = off, a[f"{name}_hash"][pos], a[f"{name}_line"][pos]
+    ids = a["lsh_ids"].astype(np.int64)
+    kept = unit_new[ids] >= 0  # each band row keeps its sorted order: a row-wise filter stays sorted
+    out["lsh_keys"] = a["lsh_keys"][kept].reshape(ids.shape[0], units.size)
+    out["lsh_ids"] = unit_new[ids[kept]].reshape(ids.shape[0], units.size).astype(np.uint32)
+    out["file_sig"], out["file_nk"] = a["file_sig"][file_keep], a["file_nk"][file_keep]
+    names = sorted({f["name"] for f in families})
+    code = {n: i for i, n in enumerate(names)}
+    line_of_file = np.asarray([code[families[row["family"]]["name"]] for row in files], dtype=np.int64)
+    line_of_unit = line_of_file[out["u_file"].astype(np.int64)] if units.size else np.empty(0, np.int64)
+    out["df_hash"], out["df_count"] = document_frequency(out["s_hash"], out["s_off"], line_of_unit)
+    new_meta = {"families": families, "files": files, "units": [meta["units"][u] for u in units.tolist()]}
+    out["meta"] = np.frombuffer(json.dumps(new_meta, ensure_ascii=False).encode(), dtype=np.uint8)
+    digest = hashlib.sha256(json.dumps([index.header.get("id"), fam_keep.tolist()]).encode()).hexdigest()[:16]
+    header = dict(index.header, id=digest, restricted_from=index.header.get("id"), restriction=why,
+                  restricted_families=len(families))
+    return from_arrays(index.path, header, out)
+
+
+def as_of(index: EmbeddedIndex, date: str) -> EmbeddedIndex:
+    """Only families first seen on or before ``date`` (ISO); families without a date stay."""
+    return restrict(index, lambda f: not f.get("first_seen") or str(f["first_seen"]) <= date,
+                    f"families first seen on or before {date}")
