@@ -20,19 +20,27 @@ from lineage.config import SEVERITIES
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a match reaches this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the matches.")
 @click.option("--show-info", is_flag=True, help="Text format: also show info matches (module bodies, idioms).")
+@click.option("--index", "index", help="Index whose families give rarity and commonness (default: the default index).")
+@click.option("--no-index", "no_index", is_flag=True,
+              help="Compare the two sides alone (the exhibit then carries a warning: common code can look rare).")
 @click.option("--weights", "weights_pair", nargs=2, type=click.Path(exists=True, file_okay=False, path_type=Path),
               metavar="SUSPECT_CKPT REFERENCE_CKPT",
               help="Also compare two checkpoint directories (the `lineage weights` check) in the exhibit.")
 @handled
 def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on: str | None,
-           exit_zero: bool, show_info: bool, weights_pair: tuple[Path, Path] | None) -> None:
+           exit_zero: bool, show_info: bool, index: str | None, no_index: bool,
+           weights_pair: tuple[Path, Path] | None) -> None:
     """Compare SUSPECT with REFERENCE and write an exhibit a third party can reproduce."""
     from lineage.cli.context import Context, write_output
     from lineage.workflow.render import exhibit_text
     from lineage.workflow.verify import verify as run_verify
 
-    ctx = Context.create(suspect, fail_on=fail_on)
-    exhibit = run_verify(suspect, reference, ctx.config)
+    if index and no_index:
+        raise click.UsageError("--index and --no-index exclude each other")
+    ctx = Context.create(suspect, fail_on=fail_on, index=index)
+    if no_index:
+        click.echo("lineage: warning: no corpus background; common code can look rare in this exhibit", err=True)
+    exhibit = run_verify(suspect, reference, ctx.config, None if no_index else ctx.index)
     if weights_pair:
         from lineage.weights import compare_checkpoints
 

@@ -100,7 +100,7 @@ def read_index(path: Path, *, verify: bool = True) -> tuple[dict[str, Any], dict
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise IndexError_("no index here; build one with `lineage corpus build`", source=src) from None
+        raise IndexError_("no index here; build one with `lineage corpus build` (the default index: `lineage corpus ensure`)", source=src) from None
     except OSError as exc:
         raise IndexError_(f"cannot read index: {exc.strerror}", source=src) from None
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:

@@ -50,6 +50,10 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
                  else f"too few (n={null['n']}) to place unit scores; files are placed against the calibration"),
              "files vs calibration: " + (f"unrelated p99 {calib['unrelated_p99']}, derived median "
                                          f"{calib['derived_median']} ({calib['source']})" if calib else "none"),
+             "background: " + (f"index {data['background']['id']} ({data['background']['families']} families, "
+                               f"{data['background']['model_lines']} model lines)" if data.get("background")
+                               else "none"),
+             *(f"WARNING: {w}" for w in data.get("warnings", [])),
              "", data["summary"]["statement"], ""]
     for f in data["files"]:
         above = f["above_unrelated_p99"]
@@ -64,6 +68,12 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
                      f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  "
                      f"({m['role'] or 'unclassified'})")
         lines.append(f"    {_scores(m['scores'])}")
+        if m.get("corpus") is not None:
+            held = m["corpus"]
+            names = ", ".join(f.split(":", 1)[-1] for f in held["families"][:5])
+            more = f" and {len(held['families']) - 5} more" if len(held["families"]) > 5 else ""
+            lines.append(f"    corpus: the same code stands in {held['model_lines']} indexed model lines"
+                         + (f" ({names}{more})" if names else ""))
         if m.get("role_features"):
             lines.append(f"    role from: {', '.join(m['role_features'][:6])}")
         if m.get("attribution"):

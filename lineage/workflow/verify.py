@@ -26,6 +26,8 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
+from lineage.classify.codematch import strength
+from lineage.workflow.background import COMMON_FAMILIES, SAME, TIE, Holders, holders, with_background
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
@@ -84,8 +86,18 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
     return out
 
 
-def match_entry(f: Finding, suspect_text: str, reference_text: str, scores: dict[str, Any]) -> dict[str, Any]:
-    """One matched unit with both sides' lines for every aligned region."""
+def _capped(f: Finding, held: Holders | None) -> tuple[str, str]:
+    """(severity, note): code the corpus holds in many model lines is rated low at most."""
+    if held is None or held.lines < COMMON_FAMILIES or SEVERITIES.index(f.severity) <= SEVERITIES.index("low"):
+        return f.severity, ""
+    return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
+                   f"common code, so it is rated low at most here, whatever the pair's similarity.")
+
+
+def match_entry(f: Finding, suspect_text: str, reference_text: str, scores: dict[str, Any],
+                held: Holders | None = None, background: bool = False) -> dict[str, Any]:
+    """One matched unit with both sides' lines for every aligned region, and what the corpus
+    background says of it (how many indexed model lines hold the same code)."""
     best = f.matches[0]
     ref = best.ref
     regions = [
@@ -95,12 +107,14 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, scores: dict
                        "lines": _lines(reference_text, g.ref_start_line, g.ref_end_line)}}
         for g in best.regions
     ]
+    sev, note = _capped(f, held)
+    corpus = (held.to_dict() if held is not None else {"model_lines": 0, "families": []}) if background else None
     return {
         "id": f.id, "path": f.path, "unit": f.unit, "unit_kind": f.details.get("unit_kind"),
         "start_line": f.start_line, "end_line": f.end_line, "role": f.role,
         "role_features": list(f.details.get("role_features", ())), "attribution": f.attribution,
-        "severity": f.severity,
-        "verdict": f.details.get("verdict"), "explanation": f.explanation,
+        "severity": sev, "severity_before_corpus": f.severity if note else None, "corpus": corpus,
+        "verdict": f.details.get("verdict"), "explanation": f"{f.explanation} {note}".strip(),
         "reference": {"path": ref.path, "unit": ref.unit, "start_line": ref.start_line, "end_line": ref.end_line},
         "also_matches": [{"path": m.ref.path, "unit": m.ref.unit, "similarity": m.similarity} for m in f.matches[1:]],
         "scores": {"similarity": best.similarity, "containment": best.containment,
@@ -145,6 +159,16 @@ def build_reference(loaded: LoadedTarget, inputs: dict[str, Any]) -> EmbeddedInd
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
 
 
+def _commons(matches: list[dict[str, Any]]) -> str:
+    """What the corpus background did to the ratings, in one sentence."""
+    if not matches or matches[0].get("corpus") is None:
+        return "No corpus background: common code may look rare. "
+    capped = [m for m in matches if m.get("severity_before_corpus")]
+    common = [m for m in matches if m["corpus"]["model_lines"] >= COMMON_FAMILIES]
+    return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines share"
+            + (f" ({len(capped)} rated low for that)" if capped else "") + ". ")
+
+
 def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: EmbeddedIndex,
              compacted: Sequence[CompactFile], files: list[dict[str, Any]]) -> dict[str, Any]:
     units = [u for c in compacted for u in c.units if u.kind != "module"]
@@ -166,8 +190,8 @@ def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: Embed
         f"({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low); "
         + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
                                               "no corpora/calibration.toml)")
-        + f". Notices: {', '.join(states) or 'not compared'}. "
-        "Code evidence only: it cannot show how model weights were initialised or trained.")
+        + f". Notices: {', '.join(states) or 'not compared'}. " + _commons(matches)
+        + "Code evidence only: it cannot show how model weights were initialised or trained.")
     return {"suspect_files": result.files_scanned, "suspect_units": len(units),
             "reference_files": len(ref_index.meta["files"]), "reference_units": ref_index.n_units,
             "matched_units": len(judged), "by_severity": by_sev, "by_role": dict(sorted(by_role.items())),
@@ -175,8 +199,29 @@ def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: Embed
             "attribution_states": states, "statement": statement}
 
 
-def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
-    """Compare two sides and return the exhibit; raises SourceError for unusable specs."""
+NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come from the two sides alone, "
+                 "so code that many model families share can look rare and be rated as a copy; "
+                 "verify against an index to rule that out")
+
+
+def background_section(corpus: EmbeddedIndex | None) -> dict[str, Any] | None:
+    if corpus is None:
+        return None
+    info = corpus.info()
+    return {"id": info.id, "families": info.families, "files": info.files, "model_lines": corpus.n_lines,
+            "sources": [{"name": x.name, "version": x.version, "sha256": x.sha256 or None} for x in info.sources],
+            "common_families": COMMON_FAMILIES,
+            "method": "document frequencies counted over the corpus and the pair; a suspect unit whose code "
+                      f"(strength >= {SAME}, or the pair's own less {TIE}) stands in {COMMON_FAMILIES} or more "
+                      "indexed model lines is rated low at most"}
+
+
+def verify(suspect_spec: str, reference_spec: str, config: Config,
+           background: EmbeddedIndex | None = None) -> Exhibit:
+    """Compare two sides and return the exhibit; raises SourceError for unusable specs.
+
+    ``background`` is the corpus index that rarity and commonness come from; without one the
+    exhibit carries a warning."""
     from lineage.api import scan_files
     from lineage.source.target import load_target
 
@@ -184,6 +229,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
     reference = load_target(reference_spec, max_bytes=config.max_file_bytes)
     s_in, r_in = side_inputs(suspect), side_inputs(reference)
     index = build_reference(reference, r_in)
+    if background is not None:
+        index = with_background(index, background)
     result, compacted = scan_files(list(suspect.files), index, config, target=side_label(s_in),
                                    revision=suspect.revision, errors=suspect.errors)
     findings = [f for f in result.findings if f.kind == "code-match" and f.matches]
@@ -193,21 +240,26 @@ def verify(suspect_spec: str, reference_spec: str, config: Config) -> Exhibit:
     null = sorted(best_similarities(index, unmatched))
     calib = calibration()
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
+    strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
+    held = holders(background, compacted, strengths) if background is not None else {}
     matches = [match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
-                           place_unit(f.matches[0].similarity, null))
+                           place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
+                           background is not None)
                for f in findings]
     files = []
     for c in compacted:
         if any(f.path == c.path for f in findings):
             score = file_score(index, c.units)
             files.append({"path": c.path, "score": score, **place_file(score, calib)})
-    pairs = [(f.path, f.matches[0].ref.path, "") for f in findings if f.severity != "info"]
+    pairs = [(m["path"], m["reference"]["path"], "") for m in matches if m["severity"] != "info"]
     data = {
         "schema_version": SCHEMA_VERSION, "kind": "lineage-verify-exhibit",
         "tool": {"name": "lineage", "version": __version__},
         "parameters": {"fingerprint": FingerprintParams().to_dict(),
                        "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         "inputs": {"suspect": s_in, "reference": r_in},
+        "background": background_section(background),
+        "warnings": [] if background is not None else [NO_BACKGROUND],
         "scores_baseline": {
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit that matched nothing, "

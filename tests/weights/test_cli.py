@@ -71,7 +71,7 @@ def test_verify_embeds_the_weight_check_in_the_exhibit(tmp_path: Path, model_dir
     code.mkdir()
     (code / "m.py").write_text("def f(x):\n    return x + 1\n")
     result = CliRunner().invoke(cli, ["verify", str(code), "--against", str(code), "--format", "json",
-                                      "--exit-zero", "--weights", str(copy_dir), str(ref_dir)])
+                                      "--exit-zero", "--no-index", "--weights", str(copy_dir), str(ref_dir)])
     assert result.exit_code == 0, result.stderr
     exhibit = json.loads(result.stdout)
     verdicts = {c["verdict"] for c in exhibit["weights"]["components"]}

@@ -33,12 +33,14 @@ def _lines(path: Path, start: int, end: int) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()[start - 1: end]
 
 
-def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, Path], tmp_path: Path) -> None:
+def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, Path], tmp_path: Path,
+                                                           index_path: Path) -> None:
     suspect, reference = sides
     out1, out2 = tmp_path / "one.json", tmp_path / "two.json"
-    first = run("verify", suspect, "--against", reference, "--format", "json", "--output", out1)
+    first = run("verify", suspect, "--against", reference, "--index", index_path, "--format", "json", "--output", out1)
     assert first.exit_code == 1, first.output  # high-severity matches reach the default --fail-on
-    assert run("verify", suspect, "--against", reference, "--format", "json", "-o", out2).exit_code == 1
+    assert run("verify", suspect, "--against", reference, "--index", index_path, "--format", "json",
+               "-o", out2).exit_code == 1
     assert out1.read_bytes() == out2.read_bytes()
     assert str(tmp_path) not in out1.read_text()
     data = json.loads(out1.read_text())
@@ -71,6 +73,10 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     assert [f["path"] for f in data["files"]] == ["modeling_beta.py"] and data["files"][0]["score"] > 0.9
     assert {m["attribution"] for m in data["matches"] if m["severity"] == "high"} == {"replaced"}
     assert data["summary"]["matched_units"] >= len(COPIED) and data["summary"]["by_role"]["core-architecture"] >= 9
+    # the corpus background is named, and each judged unit says how many indexed lines hold its code
+    assert data["background"]["families"] == 1 and data["warnings"] == []
+    judged = [m for m in data["matches"] if m["severity"] != "info"]
+    assert all(m["corpus"]["model_lines"] <= 1 and m["severity_before_corpus"] is None for m in judged)
 
 
 def test_against_a_git_revision(sides: tuple[Path, Path], tmp_path: Path) -> None:
@@ -94,9 +100,10 @@ def test_against_a_git_revision(sides: tuple[Path, Path], tmp_path: Path) -> Non
     handle.close()
 
 
-def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                                      index_path: Path) -> None:
     suspect, reference = sides
-    text = run("verify", suspect, "--against", reference, "--exit-zero")
+    text = run("verify", suspect, "--against", reference, "--index", index_path, "--exit-zero")
     assert text.exit_code == 0
     assert "BetaAttention.forward  <->  alpha/modeling_alpha.py" in text.stdout
     assert "| " in text.stdout and "notice replaced" in text.stdout
@@ -126,5 +133,5 @@ def test_calibration_file(tmp_path: Path) -> None:
 
 def test_unusable_side_is_a_usage_error(sides: tuple[Path, Path], tmp_path: Path) -> None:
     suspect, _ = sides
-    missing = run("verify", suspect, "--against", tmp_path / "nowhere")
+    missing = run("verify", suspect, "--against", tmp_path / "nowhere", "--no-index")
     assert missing.exit_code == 2 and "cannot use target" in missing.stderr

@@ -1,0 +1,71 @@
+"""The corpus as background for a two-sided comparison: rarity and commonness from an index.
+
+Two files alone cannot tell common code from copied code: with only the pair to compare,
+every fingerprint looks rare, and a serving engine's standard attention looks like a copy
+between two unrelated models of that engine.  `lineage verify` therefore takes document
+frequencies from an index of many model lines (the default index unless another is named),
+and counts, for every suspect unit, how many indexed model lines hold the same code.  An
+exhibit states that background explicitly ("this code stands in 37 indexed families").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from lineage.index.compact import CompactFile
+from lineage.index.embedded import EmbeddedIndex, from_arrays
+from lineage.index.query import QueryOptions, query_files
+
+COMMON_FAMILIES = 5  # code the corpus holds in this many model lines is rated low at most
+SAME = 0.8  # a family holds "the same code" at this strength (or the pair's own, less TIE, if lower)
+TIE = 0.1
+
+
+def with_background(pair: EmbeddedIndex, corpus: EmbeddedIndex) -> EmbeddedIndex:
+    """The pair's index with document frequencies counted over the corpus and the pair together."""
+    keys = np.concatenate([corpus.arrays["df_hash"], pair.arrays["df_hash"]])
+    counts = np.concatenate([corpus.arrays["df_count"], pair.arrays["df_count"]]).astype(np.int64)
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    summed = np.bincount(inverse, weights=counts, minlength=uniq.size)
+    arrays = dict(pair.arrays, df_hash=uniq.astype(np.uint32),
+                  df_count=np.minimum(summed, 65535).astype(np.uint16))
+    header = dict(pair.header, df_lines=corpus.n_lines + pair.n_lines, background=corpus.header.get("id"))
+    return from_arrays(pair.path, header, arrays)
+
+
+@dataclass(frozen=True)
+class Holders:
+    """Indexed model lines holding one suspect unit's code."""
+
+    lines: int
+    families: tuple[str, ...]  # earliest first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model_lines": self.lines, "families": list(self.families)}
+
+
+def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: dict[tuple[str, str, int], float]
+            ) -> dict[tuple[str, str, int], Holders]:
+    """Per matched suspect unit ((path, qualname, start line) -> the pair's match strength):
+    the corpus families holding the same code."""
+    wanted = [(fi, ui) for fi, cf in enumerate(compacted) for ui, u in enumerate(cf.units)
+              if (cf.path, u.qualname, u.start_line) in strengths]
+    if not wanted:
+        return {}
+    subset = [compacted[fi] for fi in sorted({fi for fi, _ in wanted})]
+    res = query_files(corpus, subset, QueryOptions(), hold=min(SAME, min(strengths.values()) - TIE))
+    out: dict[tuple[str, str, int], Holders] = {}
+    for (fi, ui), ev in res.evidence.items():
+        cf, unit = subset[fi], subset[fi].units[ui]
+        key = (cf.path, unit.qualname, unit.start_line)
+        if key not in strengths:
+            continue
+        at = min(SAME, strengths[key] - TIE)
+        rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
+        rows.sort(key=lambda r: (str(r.get("first_seen") or "9999"), r["source"], r["name"]))
+        out[key] = Holders(len({r["name"] for r in rows}), tuple(f"{r['source']}:{r['name']}" for r in rows))
+    return out

@@ -1,0 +1,103 @@
+"""`lineage verify` against a corpus: code many families share is never rated above low.
+
+Two files alone cannot tell common code from copied code.  Here the attention class of our
+Alpha reference also stands, renamed, in six more families of a corpus index: verified
+against that corpus, the suspect's copied attention is rated low at most and the exhibit
+says how many indexed lines hold it, while the router and experts, which no other family
+holds, keep their rating.  Without a corpus, the same units are rated high, and the exhibit
+carries a warning.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lineage import api
+from tests.workflow.conftest import reference_text, renamed_copy, run, unit_source
+
+SHARED = 6
+ORGS = ("Meta", "Google", "Alibaba Qwen", "DeepSeek", "Microsoft", "NVIDIA")
+HEAD = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("corpus")
+    families = []
+    for k in range(SHARED):
+        name = f"shared{k}"
+        (where / name).mkdir()
+        body = unit_source("AlphaAttention").replace("Alpha", f"Line{k}")
+        (where / name / f"modeling_{name}.py").write_text(HEAD + body, encoding="utf-8")
+        families.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{ORGS[k]}"\n'
+                        f'first_seen = "2024-0{k + 1}-01"\n')
+    manifest = where / "corpus.toml"
+    manifest.write_text(f'[source]\nname = "bg"\nkind = "dir"\npath = "{where}"\nlicence = "Apache-2.0"\n\n'
+                        + "\n".join(families), encoding="utf-8")
+    out = where / "bg.lineage"
+    api.build([manifest], out, workers=1)
+    return out
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    suspect, reference = tmp_path / "suspect", tmp_path / "reference"
+    suspect.mkdir()
+    (suspect / "modeling_beta.py").write_text(renamed_copy(), encoding="utf-8")
+    (reference / "alpha").mkdir(parents=True)
+    (reference / "alpha" / "modeling_alpha.py").write_text(reference_text(), encoding="utf-8")
+    return suspect, reference
+
+
+def _exhibit(*args: str | Path) -> tuple[dict, str]:
+    done = run("verify", *args, "--format", "json", "--exit-zero")
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout), done.stderr
+
+
+def test_code_the_corpus_holds_in_many_families_is_low_at_most(pair: tuple[Path, Path], corpus: Path) -> None:
+    suspect, reference = pair
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    for unit in ("BetaAttention.__init__", "BetaAttention.forward"):
+        m = by_unit[unit]
+        assert m["corpus"]["model_lines"] >= 5, m["corpus"]
+        assert {f.split(":", 1)[1] for f in m["corpus"]["families"]} >= {f"shared{k}" for k in range(5)}
+        assert m["severity"] in ("low", "info"), (unit, m["severity"], m["explanation"])
+    # no unit the corpus holds in 5 or more lines is rated above low
+    assert all(m["severity"] in ("low", "info") for m in data["matches"] if m["corpus"]["model_lines"] >= 5)
+    for unit in ("BetaTopKRouter.forward", "BetaExperts.forward"):
+        assert by_unit[unit]["corpus"]["model_lines"] == 0 and by_unit[unit]["severity"] == "high"
+    assert data["background"]["families"] == SHARED and data["warnings"] == []
+    assert "or more indexed model lines share" in data["summary"]["statement"]
+    text = run("verify", suspect, "--against", reference, "--index", corpus, "--exit-zero")
+    assert "corpus: the same code stands in" in text.stdout and "WARNING" not in text.stdout
+
+
+def test_without_a_corpus_the_exhibit_warns(pair: tuple[Path, Path]) -> None:
+    suspect, reference = pair
+    data, stderr = _exhibit(suspect, "--against", reference, "--no-index")
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    assert by_unit["BetaAttention.forward"]["severity"] == "high"  # the pair alone: everything looks rare
+    assert by_unit["BetaAttention.forward"]["corpus"] is None
+    assert data["background"] is None and data["warnings"] and "can look rare" in data["warnings"][0]
+    assert "warning: no corpus background" in stderr
+    text = run("verify", suspect, "--against", reference, "--no-index", "--exit-zero")
+    assert "WARNING: no corpus background" in text.stdout
+
+
+def test_index_and_no_index_exclude_each_other(pair: tuple[Path, Path], corpus: Path) -> None:
+    suspect, reference = pair
+    done = run("verify", suspect, "--against", reference, "--index", corpus, "--no-index")
+    assert done.exit_code == 2 and "exclude each other" in done.stderr
+
+
+def test_a_missing_default_index_is_a_clear_error(pair: tuple[Path, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    suspect, reference = pair
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    done = run("verify", suspect, "--against", reference)
+    assert done.exit_code == 2 and "no index here" in done.stderr and "corpus ensure" in done.stderr
