@@ -6,6 +6,7 @@ Precedence: command-line options > LINEAGE_* environment variables > file > defa
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
@@ -15,6 +16,7 @@ from typing import Any
 from lineage.errors import ConfigError
 
 SEVERITIES = ("info", "low", "medium", "high")
+_ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 
 
 def default_index_path() -> str:
@@ -35,6 +37,7 @@ class Config:
     baseline: str = ".lineage-baseline.json"
     exclude: tuple[str, ...] = ()
     role_rules: str = ""  # path to a TOML file overriding the role rules
+    as_of: str = ""  # ISO date: families first seen after it cannot be a source (time travel)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -70,6 +73,8 @@ def _coerce(name: str, value: Any, src: str) -> Any:
             out = value
     except (TypeError, ValueError):
         raise ConfigError(f"invalid value {value!r} for `{name}` (expected {wanted})", source=src) from None
+    if name == "as_of" and out and not _ISO_DATE.fullmatch(out):
+        raise ConfigError(f"`as_of` must be a date as YYYY-MM-DD, not {out!r}", source=src)
     if name == "fail_on" and out not in SEVERITIES:
         raise ConfigError(f"`fail_on` must be one of {', '.join(SEVERITIES)}, not {out!r}", source=src)
     return out

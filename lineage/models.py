@@ -141,6 +141,8 @@ class IndexInfo:
     families: int
     files: int
     units: int
+    restriction: str = ""  # e.g. "families first seen on or before 2025-07-01" (time travel)
+    restricted_from: str = ""  # id of the whole index it was restricted from
 
 
 @dataclass(frozen=True)

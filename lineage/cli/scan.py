@@ -20,15 +20,18 @@ from lineage.report import Format
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high"]), help="Exit 1 at or above this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
 @click.option("--show-info", is_flag=True, help="Text format: also list info findings.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="Time travel: only families first seen on or before DATE (YYYY-MM-DD) can be a source. "
+                   "Default for REPO@REV: the commit's date.")
 @click.option("--workers", type=int, help="Worker processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
 def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,
-         exit_zero: bool, show_info: bool, workers: int | None, quiet: bool) -> None:
+         exit_zero: bool, show_info: bool, as_of: str | None, workers: int | None, quiet: bool) -> None:
     """Scan TARGET: a directory, a file, an archive, REPO@REV, a git URL@REV or name==version."""
     from lineage import api
 
-    ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers)
+    ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
     write_output(ctx.render(result, Format(fmt), compacted, show_info=show_info), output)

@@ -46,6 +46,7 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         "index": {
             "id": info.id, "path": info.path, "families": info.families, "files": info.files,
             "units": info.units, "params": info.params,
+            **({"restriction": info.restriction, "restricted_from": info.restricted_from} if info.restriction else {}),
             "sources": [{"name": s.name, "kind": s.kind, "version": s.version, "sha256": s.sha256 or None,
                          "url": s.url or None} for s in info.sources],
         },

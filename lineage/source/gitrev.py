@@ -65,6 +65,18 @@ def resolve_commit(repository: git.Repo, rev: str, *, source: str = "") -> git.C
         raise SourceError(f"unknown git revision or not a commit: {rev!r}", source=source) from None
 
 
+def commit_date(repo: str | Path, sha: str) -> str:
+    """The ISO date (UTC, YYYY-MM-DD) a commit was made: code cannot derive from what came after."""
+    import datetime
+
+    repository = open_repository(repo)
+    try:
+        stamp = resolve_commit(repository, sha, source=str(repo)).committed_date
+        return datetime.datetime.fromtimestamp(stamp, tz=datetime.timezone.utc).date().isoformat()
+    finally:
+        repository.close()
+
+
 def _blob_result(repository: git.Repo, binsha: bytes, path: str, max_bytes: int) -> SourceFile | FileError:
     """Size-check a blob through the object header, then read it; LFS pointers reported.
 

@@ -73,6 +73,12 @@ def _read_revision(
     return read_revision(repo, rev, max_bytes=max_bytes, suffixes=suffixes)
 
 
+def _commit_date(repo: str | Path, sha: str) -> str:
+    from lineage.source.gitrev import commit_date
+
+    return commit_date(repo, sha)
+
+
 def _build(
     files: list[SourceFile], errors: list[FileError], root: str, revision: str | None, description: str,
     inputs: dict[str, Any],
@@ -121,11 +127,11 @@ def load_target(
             raise SourceError(f"not a git repository, so {rev!r} cannot be a revision", source=left)
         root = os.path.abspath(left)
         files, errors, sha = _read_revision(left, rev, max_bytes, suffixes)
-        inputs = {"kind": "git", "path": root, "rev": rev, "commit": sha}
+        inputs = {"kind": "git", "path": root, "rev": rev, "commit": sha, "date": _commit_date(left, sha)}
         return _build(files, errors, root, sha, f"git {root}@{rev} ({sha[:12]})", inputs)
     if at and left and is_git_url(left):
         repo_path, sha = fetch_git(left, rev, cache=cache)
         files, errors, sha = _read_revision(repo_path, sha, max_bytes, suffixes)
-        inputs = {"kind": "git", "url": left, "rev": rev, "commit": sha}
+        inputs = {"kind": "git", "url": left, "rev": rev, "commit": sha, "date": _commit_date(repo_path, sha)}
         return _build(files, errors, left, sha, f"git {left}@{rev} ({sha[:12]})", inputs)
     raise SourceError(f"cannot use target {spec!r}: not an existing path, PATH@REV, URL@REV or name==version")
