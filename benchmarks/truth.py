@@ -31,7 +31,7 @@ import sys
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ class FamilyTruth:
     function_parents: dict[str, str]  # copied function -> its family
     config_imports: dict[str, tuple[str, ...]]  # family -> configuration names imported (information)
     modeling_imports: tuple[str, ...]  # every family whose modeling code is imported, used or not
+    class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> "family:BaseName" of its bases
 
 
 class _Source:
@@ -197,10 +198,13 @@ def _truth(source: _Source, family: str, modular: str, modeling: str) -> FamilyT
     bound = _bindings(tree, f"transformers.models.{family}")
     imported = [t for t in (_classify(p, family) for p in bound.values()) if t is not None]
     class_parents: dict[str, tuple[str, ...]] = {}
+    class_bases: dict[str, tuple[str, ...]] = {}
     for cls in (s for s in tree.body if isinstance(s, ast.ClassDef)):
-        found = [t.family for t in (_resolve(b, bound, family) for b in cls.bases) if t and t.kind == "modeling"]
+        targets = [t for t in (_resolve(b, bound, family) for b in cls.bases) if t and t.kind == "modeling"]
+        found = [t.family for t in targets]
         if found:
             class_parents[cls.name] = tuple(dict.fromkeys(found))
+            class_bases[cls.name] = tuple(f"{t.family}:{t.name}" for t in targets if t.name)
     function_parents: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
@@ -219,6 +223,7 @@ def _truth(source: _Source, family: str, modular: str, modeling: str) -> FamilyT
         class_parents=class_parents, function_parents=dict(sorted(function_parents.items())),
         config_imports={f: tuple(sorted(set(n))) for f, n in sorted(config.items())},
         modeling_imports=tuple(sorted({t.family for t in imported if t.kind == "modeling"})),
+        class_bases=class_bases,
     )
 
 
@@ -281,6 +286,19 @@ def summary_table(truth: dict[str, FamilyTruth], orphans: list[str] | None = Non
     lines += [f"{name:<20} {n:>8} {classes[name]:>8}" for name, n in
               sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
     return "\n".join(lines)
+
+
+def read_members(location: str | Path, paths: list[str]) -> dict[str, str]:
+    """The text of the given members of the wheel (or directory)."""
+    source = _Source(Path(location))
+    try:
+        return {p: (source.read(p) or b"").decode("utf-8") for p in paths}
+    finally:
+        source.close()
+
+
+def pinned_wheel() -> Path:
+    return _pinned_wheel()
 
 
 def _pinned_wheel() -> Path:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from lineage import __version__
 from lineage.classify.codematch import code_finding, worth_reporting
-from lineage.classify.explain import order_ties
+from lineage.classify.explain import scope_source, source_first, ties_of
+from lineage.classify.source import attribute_file
+from lineage.classify.verdicts import SourceVerdict
 from lineage.classify.summary import summarise
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
@@ -22,7 +24,8 @@ from lineage.index.compact import CompactFile, compact_all
 from lineage.pool import default_workers, fork_map
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import load_manifest
-from lineage.index.query import QueryOptions, match_files, with_regions
+from lineage.index.evidence import UnitEvidence
+from lineage.index.query import QueryOptions, query_files, with_regions
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 
 Progress = Callable[[str, int, int], None]
@@ -48,40 +51,61 @@ def fingerprint_files(
                             progress=progress, total=len(files), role_rules=config.role_rules))
 
 
+FileSources = dict[str, dict[str, SourceVerdict]]  # path -> scope ("<file>" or a class) -> verdict
+
+
+def code_evidence(
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config
+) -> tuple[list[Finding], FileSources]:
+    """Code-match findings and the source verdicts of every file and class with evidence."""
+    opts = QueryOptions(top=config.top, min_similarity=config.min_similarity,
+                        min_containment=config.min_containment)
+    res = query_files(index, compacted, opts)
+    per_file: dict[int, dict[int, UnitEvidence]] = {}
+    for (fi, ui), ev in res.evidence.items():
+        per_file.setdefault(fi, {})[ui] = ev
+    sources: FileSources = {}
+    for fi, evidence in sorted(per_file.items()):
+        sources[compacted[fi].path] = attribute_file(index, compacted[fi].units, evidence)
+    findings = []
+    for (fi, ui), found in sorted(res.matches.items()):
+        if not worth_reporting(found[0], config.report_similarity):
+            continue
+        cf, unit, ev = compacted[fi], compacted[fi].units[ui], res.evidence.get((fi, ui))
+        ordered = source_first(index, unit, found, ev, scope_source(unit, sources.get(cf.path, {})), opts)
+        best = with_regions(index, unit, ordered[0], opts)
+        findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev)))
+    return findings, sources
+
+
 def findings_for(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config
 ) -> list[Finding]:
-    opts = QueryOptions(top=config.top, min_similarity=config.min_similarity,
-                        min_containment=config.min_containment)
-    matches = order_ties(compacted, match_files(index, compacted, opts))
-    findings = []
-    for (fi, ui), found in sorted(matches.items()):
-        if worth_reporting(found[0], config.report_similarity):
-            cf = compacted[fi]
-            best = with_regions(index, cf.units[ui], found[0], opts)
-            findings.append(code_finding(cf.path, cf.units[ui], (best, *found[1:])))
-    return findings
+    return code_evidence(index, compacted, config)[0]
 
 
 def attributed_findings(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
     repo_notices: Sequence[object] = (), detect: Callable[..., object] | None = None,
-) -> tuple[list[Finding], frozenset[str]]:
-    """Code matches with their attribution, and notice findings, file by file; on a large
-    scan the files are shared out between forked workers, which inherit the loaded index."""
+) -> tuple[list[Finding], frozenset[str], FileSources]:
+    """Code matches with their attribution, notice findings and source verdicts, file by file;
+    on a large scan the files are shared out between forked workers, which inherit the loaded index."""
     from lineage.classify.attribution import attribute_matched
 
-    def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str]]:
-        return attribute_matched(index, share, findings_for(index, share, config), repo_notices, detect)
+    def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str], FileSources]:
+        found, sources = code_evidence(index, share, config)
+        return (*attribute_matched(index, share, found, repo_notices, detect, sources), sources)
 
     workers = _workers(config, len(compacted)) if index.forkable else 1
     shares = _shares(compacted, workers)
     findings: list[Finding] = []
     matched: frozenset[str] = frozenset()
-    for found, paths in fork_map(one_share, shares, workers):
+    sources: FileSources = {}
+    for found, paths, share_sources in fork_map(one_share, shares, workers):
         findings += found
         matched |= paths
-    return findings, matched
+        sources.update(share_sources)
+    return findings, matched, sources
 
 
 def _shares(compacted: Sequence[CompactFile], n: int) -> list[list[CompactFile]]:
@@ -116,7 +140,7 @@ def scan_files(
     from lineage.classify.vestiges import vestige_findings
 
     compacted = fingerprint_files(files, config, progress)
-    findings, matched = attributed_findings(index, compacted, config, repo_notices, notice_detector)
+    findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector)
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
@@ -125,7 +149,7 @@ def scan_files(
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files), units_scanned=units,
-        summary=summarise(findings, len(files), units, core_lines(compacted)), config=config.to_dict(),
+        summary=summarise(findings, len(files), units, core_lines(compacted), sources), config=config.to_dict(),
         tool_version=__version__,
     )
     return result, compacted
@@ -148,9 +172,18 @@ def scan(
     from lineage.source.target import load_target
 
     loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
+    index = at_date(index, config.as_of or str(loaded.inputs.get("date") or ""))
     return scan_files(list(loaded.files), index, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=loaded.errors, progress=progress,
                       repo_notices=repository_notices(loaded.root))
+
+
+def at_date(index: EmbeddedIndex, date: str) -> EmbeddedIndex:
+    """The index as it could have been on ``date`` (``--as-of``, or the scanned commit's date):
+    a family first seen later cannot be the source of code written before it."""
+    from lineage.index.restrict import as_of
+
+    return as_of(index, date) if date else index
 
 
 def _bare_revision(spec: str) -> str:

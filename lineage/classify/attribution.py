@@ -14,6 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
+from lineage.classify.verdicts import SourceVerdict
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
@@ -32,17 +33,36 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def declares(path: str, text: str, index: EmbeddedIndex, family: str) -> bool:
-    """The scanned file declares the reference (or one of its declared ancestors) itself:
-    a transformers modular import, `# Copied from`, or an import of the engine's model."""
+def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+    """What the scanned file declares of the reference family (or its declared ancestors):
+    (the whole file, the units whose own declaration or base class names it, the imported names).
+
+    A module-level `Adapted from`, `Copied from` or generated-from banner declares the whole
+    file.  A `Copied from` or `Adapted from` attached to a unit, or a base class imported from
+    the family, declares that unit (a class with its methods).  An import declares only what it
+    imports: the units copied beside it are not declared by it."""
     from lineage.declared.markers import find_declarations
 
     wanted = {family.split(":", 1)[-1]} | set(index.lineage_of(family))
     if not any(name in text for name in wanted):
-        return False  # a declaration names its source: no name in the text, nothing to parse
-    return any(d.family in wanted for d in find_declarations(path, text)
-               if d.kind in ("modular-import", "copied-from", "base-class", "generated-from", "adapted-from")
-               and not _config_only(d.kind, d.target))
+        return False, frozenset(), ()  # a declaration names its source: no name in the text, nothing to parse
+    whole, units, imported = False, set(), []
+    for d in find_declarations(path, text):
+        if d.family not in wanted or _config_only(d.kind, d.target):
+            continue
+        if d.kind == "modular-import":
+            imported.append(d.target.rsplit(".", 1)[-1])
+        elif d.unit == "<module>" and d.kind in ("copied-from", "adapted-from", "generated-from"):
+            whole = True
+        elif d.kind in ("copied-from", "adapted-from", "base-class"):
+            units.add(d.unit)
+    return whole, frozenset(units), tuple(dict.fromkeys(imported))
+
+
+def _declared_unit(qualname: str, declared: frozenset[str]) -> bool:
+    """A unit is declared by its own declaration or by that of a class around it."""
+    parts = qualname.split(".")
+    return any(".".join(parts[:i]) in declared for i in range(1, len(parts) + 1))
 
 
 def _config_only(kind: str, target: str) -> bool:
@@ -75,12 +95,24 @@ def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
 
+def _reference(findings: Sequence[Finding], verdicts: dict[str, SourceVerdict]) -> tuple[str, str]:
+    """(family, path) whose notices the file is judged against: its source when that family
+    holds any of the file's evidence, else the reference file it matches most."""
+    file_verdict = verdicts.get("<file>")
+    source = file_verdict.source if file_verdict is not None else None
+    if source is not None and any(f.matches[0].ref.family == source.family for f in findings):
+        return source.family, source.path
+    family, _source, path = _primary_reference(findings)
+    return family, path
+
+
 def attribute_matched(
     index: EmbeddedIndex,
     compacted: Sequence[CompactFile],
     findings: Sequence[Finding],
     repo_notices: RepoNotices = (),
     detect: Callable[..., object] | None = None,
+    sources: dict[str, dict[str, SourceVerdict]] | None = None,
 ) -> tuple[list[Finding], frozenset[str]]:
     """The findings with attribution set plus the notice findings of files with code matches,
     and the paths of those files.  Each file is handled on its own, so a scan may split its
@@ -97,19 +129,47 @@ def attribute_matched(
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}
     references: dict[tuple[str, str], object] = {}  # a reference header is read once per scan
-    for path, mine in sorted(by_file.items()):
-        family, _source, ref_path = _primary_reference(mine)
-        scanned = detect(path, texts.get(path, ""))
+
+    def reference_notices(family: str, ref_path: str) -> object:
         if (family, ref_path) not in references:
             references[(family, ref_path)] = detect(ref_path, index.header_of(family, ref_path))
-        reference = references[(family, ref_path)]
-        attribution = compare_notices(scanned, reference, repo_notices=repo_notices,  # type: ignore[arg-type]
-                                      declared=declares(path, texts.get(path, ""), index, family),
+        return references[(family, ref_path)]
+
+    for path, mine in sorted(by_file.items()):
+        verdicts = (sources or {}).get(path, {})
+        family, ref_path = _reference(mine, verdicts)
+        text = texts.get(path, "")
+        whole, declared_units, imported = declarations(path, text, index, family)
+        copied = [f for f in mine if not _declared_unit(f.unit, declared_units)]
+        scanned = detect(path, text)
+        attribution = compare_notices(scanned, reference_notices(family, ref_path),  # type: ignore[arg-type]
+                                      repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=family.split(":", 1)[-1])
+        if imported and copied and attribution.state in ("removed", "replaced"):
+            attribution = dataclasses.replace(attribution, explanation=(
+                f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "
+                f"{family.split(':', 1)[-1]}, which declares reuse of what it imports only; "
+                f"{len(copied)} matched units are copied, not imported."))
+        explanation = attribution.explanation
         for f in mine:
-            updated[f.id] = _with_attribution(f, attribution.state, attribution.explanation)
+            if _declared_unit(f.unit, declared_units) and not whole:
+                updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
+                                                  f"{family.split(':', 1)[-1]} (base class or marker).")
+            else:
+                updated[f.id] = _with_attribution(f, attribution.state, explanation)
         matches = [m for f in mine for m in f.matches[:1]]
         out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
+        through = verdicts["<file>"].look_through if "<file>" in verdicts else None
+        if through is not None and through.root_path and through.root != family:
+            root = compare_notices(scanned, reference_notices(through.root, through.root_path),  # type: ignore[arg-type]
+                                   repo_notices=repo_notices, declared=whole,
+                                   reference_family=through.root.split(":", 1)[-1])
+            if root.state in ("removed", "replaced"):
+                root = dataclasses.replace(root, explanation=(
+                    f"Look-through: {path} is the indexed family {through.family}'s code, which declares its "
+                    f"lineage through {' -> '.join(c.split(':', 1)[-1] for c in through.chain)}; judged against "
+                    f"the declared root: {root.explanation}"))
+                out += notice_findings(path, scanned, root, matches, has_code_match=True)  # type: ignore[arg-type]
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
 
 

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 
 from lineage.index.compact import CompactUnit
+from lineage.classify.explain import Ties
 from lineage.models import Finding, Match
 
 COMMON_RARITY = 0.25  # rare evidence below this share of the match: a common idiom
@@ -22,7 +23,7 @@ MODERATE = 0.6
 MIN_EVIDENCE = 16
 MIN_STRONG_EVIDENCE = 24
 NAMELESS_EVIDENCE = 60  # enough shared structure to convict without any shared names
-INFO_MATCHES = 3  # matches listed for a finding that is no lineage evidence
+INFO_MATCHES = 3  # matches listed in full for a finding that is no evidence (all tied families are named)
 
 
 def finding_id(*parts: str) -> str:
@@ -92,7 +93,8 @@ def worth_reporting(m: Match, threshold: float) -> bool:
     return m.similarity >= threshold or (m.containment >= 0.8 and m.ref_containment >= 0.3)
 
 
-def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match]) -> Finding:
+def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None) -> Finding:
+    """A code-match finding; ``ties`` names every family holding the same code (all of them)."""
     best = matches[0]
     ref = best.ref
     role, features = role_of(unit, best)
@@ -105,16 +107,21 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match]) -> Find
     tied = [m for m in matches if m.similarity >= best.similarity - 0.02]
     families = sorted({m.ref.family for m in tied})
     earliest = min(tied, key=lambda m: (m.ref.first_seen or "9999", m.ref.family)).ref
+    earliest_family, earliest_seen = earliest.family, earliest.first_seen
+    if ties is not None and ties.families:
+        families = list(ties.families)
+        earliest_family, earliest_seen = ties.earliest, ties.earliest_seen
     if len(families) > 1:
-        more = f" ({best.ties} reference units in all)" if best.ties > len(tied) else ""
-        explanation += (f" The same code stands in {len(families)} listed families{more}; earliest listed: "
-                        f"{earliest.family} ({earliest.first_seen or 'date unknown'}).")
+        lines = f" ({ties.lines} model lines)" if ties is not None else ""
+        explanation += (f" The same code stands in {len(families)} families{lines}; earliest: "
+                        f"{earliest_family} ({earliest_seen or 'date unknown'}).")
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
     details = {"unit_kind": unit.kind, "unit_role": unit.role, "structure": unit.structure,
                "verdict": verdict(role, best),
                "role_features": list(features), "reference_role": ref.role,
-               "equivalent_families": families, "equivalents": best.ties, "earliest": {"family": earliest.family,
-                                                             "first_seen": earliest.first_seen or None}}
+               "equivalent_families": families, "equivalents": max(best.ties, len(families)),
+               "model_lines": ties.lines if ties is not None else len({f.split(":", 1)[-1] for f in families}),
+               "earliest": {"family": earliest_family, "first_seen": earliest_seen or None}}
     sev = severity(role, best)
     listed = tuple(matches) if sev != "info" else tuple(matches[:INFO_MATCHES])  # no evidence: keep it short
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,

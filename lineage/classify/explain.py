@@ -1,64 +1,87 @@
-"""Per file, the reference file that explains most of it; tied matches are ordered by it.
+"""Per scanned unit: its listed matches ordered by the source of its file (or class), and
+every family that ties for its code.
 
 A copied file matches, unit by unit, many references at the same score (transformers'
 modular system copies a parent's code into every child).  Taken one unit at a time, the
-best match would scatter across families; taken per file, one reference file usually
-explains nearly every unit.  Among matches tied with a unit's best, that reference comes
-first, so per-unit findings, notices and the file verdict all name the same source.
+best match would scatter across families; the source verdict (classify/source.py) names
+the one family that explains the file or class as a whole.  Where that family ties for a
+unit's best, its match comes first, so per-unit findings, notices and the file verdict all
+name the same source.  The tie list itself is complete: every family holding the unit's
+code as closely as the best, however many.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from lineage.index.compact import CompactFile
+import numpy as np
+
+from lineage.classify.verdicts import SourceVerdict
+from lineage.index.compact import CompactUnit
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import UnitEvidence
+from lineage.index.query import QueryOptions, rescore, to_match
 from lineage.models import Match
 
-TIE = 0.02  # matches this close to the best count as ties
+
+@dataclass(frozen=True)
+class Ties:
+    """Every family holding a unit's code as closely as its best match, earliest first."""
+
+    families: tuple[str, ...]
+    lines: int  # distinct model lines among them (a family name across sources counts once)
+    earliest: str
+    earliest_seen: str
 
 
-def _tied(matches: Sequence[Match]) -> list[Match]:
-    best = matches[0].similarity
-    return [m for m in matches if m.similarity >= best - TIE]
-
-
-def explaining_reference(
-    cf: CompactFile, found: dict[int, tuple[Match, ...]]
-) -> tuple[str, str] | None:
-    """(family, path) of the reference file that ties for best on the most lines."""
-    lines: Counter[tuple[str, str]] = Counter()
-    first_seen: dict[tuple[str, str], str] = {}
-    for ui, matches in found.items():
-        unit = cf.units[ui]
-        if unit.kind == "module":
-            continue
-        span = unit.end_line - unit.start_line + 1
-        for key in {(m.ref.family, m.ref.path) for m in _tied(matches)}:
-            lines[key] += span
-        for m in matches:
-            first_seen.setdefault((m.ref.family, m.ref.path), m.ref.first_seen or "9999")
-    if not lines:
+def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
+    if ev is None or ev.family.size == 0:
         return None
-    return min(lines, key=lambda k: (-lines[k], first_seen.get(k, "9999"), k))
+    rows = [index.meta["families"][int(f)] for f in ev.family[ev.tied()].tolist()]
+    rows.sort(key=lambda r: (str(r.get("first_seen") or "9999"), r["source"], r["name"]))
+    names = tuple(f"{r['source']}:{r['name']}" for r in rows)
+    return Ties(names, len({r["name"] for r in rows}), names[0], str(rows[0].get("first_seen") or ""))
 
 
-def order_ties(
-    compacted: Sequence[CompactFile], matches: dict[tuple[int, int], tuple[Match, ...]]
-) -> dict[tuple[int, int], tuple[Match, ...]]:
-    """Put each file's explaining reference first among every unit's tied best matches."""
-    per_file: dict[int, dict[int, tuple[Match, ...]]] = {}
-    for (fi, ui), found in matches.items():
-        per_file.setdefault(fi, {})[ui] = found
-    out = dict(matches)
-    for fi, units in per_file.items():
-        key = explaining_reference(compacted[fi], units)
-        if key is None:
-            continue
-        for ui, ms in units.items():
-            tied = _tied(ms)
-            pick = [m for m in tied if (m.ref.family, m.ref.path) == key]
-            if pick and pick[0] is not ms[0]:
-                rest = [m for m in ms if m is not pick[0]]
-                out[(fi, ui)] = (pick[0], *rest)
-    return out
+def scope_source(unit: CompactUnit, verdicts: Mapping[str, SourceVerdict]) -> SourceVerdict | None:
+    """The verdict that speaks for a unit: its top-level class's when decided, else the file's."""
+    head = unit.qualname.split(".", 1)[0]
+    own = verdicts.get(head) if head != "<file>" else None
+    if own is not None and own.status == "source":
+        return own
+    return verdicts.get("<file>")
+
+
+def source_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Match], ev: UnitEvidence | None,
+                 verdict: SourceVerdict | None, opts: QueryOptions) -> tuple[Match, ...]:
+    """The unit's matches with the source's own match first when the source ties for the best."""
+    if verdict is None or verdict.source is None or ev is None or not matches:
+        return tuple(matches)
+    family = verdict.source.family
+    listed = next((m for m in matches if m.ref.family == family), None)
+    rows = [r for r in ev.tied().tolist() if _family_key(index, int(ev.family[r])) == family]
+    if listed is None and not rows:
+        return tuple(matches)
+    if listed is not None and listed.similarity < matches[0].similarity - 0.02 and not rows:
+        return tuple(matches)
+    if listed is None:
+        scored = rescore(index, unit, int(ev.unit[rows[0]]), QueryOptions(min_similarity=0.0, min_containment=0.0))
+        if scored is None:
+            return tuple(matches)
+        listed = to_match(index, unit, scored, opts, rank=0, ties=matches[0].ties)
+    return (listed, *(m for m in matches if m is not listed))
+
+
+def _family_key(index: EmbeddedIndex, row: int) -> str:
+    fam = index.meta["families"][row]
+    return f"{fam['source']}:{fam['name']}"
+
+
+def holders_at(index: EmbeddedIndex, ev: UnitEvidence | None, at_least: float) -> int:
+    """Model lines holding the unit's code at ``at_least`` or more (0 without evidence)."""
+    return 0 if ev is None else ev.lines_holding(index, at_least)
+
+
+def strongest(ev: UnitEvidence | None) -> float:
+    return float(np.max(ev.strength)) if ev is not None and ev.strength.size else 0.0

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lineage.classify.fileverdict import file_verdicts
+from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
 
 LIMITS = (
@@ -21,47 +23,9 @@ def _lines(findings: Sequence[Finding]) -> int:
     return len(covered)
 
 
-def file_verdicts(findings: Sequence[Finding]) -> dict[str, dict[str, Any]]:
-    """Per scanned file: lines by role and attribution, families, and a one-line verdict."""
-    out: dict[str, dict[str, Any]] = {}
-    by_path: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if f.kind == "code-match":
-            by_path[f.path].append(f)
-    for path, items in sorted(by_path.items()):
-        evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")
-                    and (f.severity != "info" or f.attribution == "declared")]
-        roles: dict[str, int] = defaultdict(int)
-        for f in items:
-            roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
-        fams: dict[str, int] = defaultdict(int)
-        for f in evidence:
-            fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
-        states = sorted({f.attribution for f in evidence if f.attribution})
-        if not evidence:
-            verdict = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
-        else:
-            top = max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
-            ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
-            evidence_roles = {f.role for f in evidence}  # only what counts as evidence names the copy
-            what = ("core-architecture copy" if "core-architecture" in evidence_roles
-                    else "inference-glue copy" if "inference-glue" in evidence_roles else "copy")
-            declared = states == ["declared"]
-            who = f"{top.split(':', 1)[-1]} ({ref.org}, {ref.country or '?'})"
-            if declared:
-                verdict = f"declared reuse of {who}"
-            elif all(f.severity == "low" and f.role != "inference-glue" for f in evidence):
-                # low architecture evidence is weak evidence (low for glue means permitted reuse)
-                verdict = f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
-            else:
-                verdict = f"{what} of {who}" + (f", notice {'/'.join(states)}" if states else "")
-        out[path] = {"verdict": verdict, "lines_by_role": dict(sorted(roles.items())),
-                     "families": dict(sorted(fams.items())), "attribution": states}
-    return out
-
-
 def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: int,
-              core_lines_total: int = 0) -> dict[str, Any]:
+              core_lines_total: int = 0,
+              sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None) -> dict[str, Any]:
     code = [f for f in findings if f.kind == "code-match"]
     groups: dict[str, dict[str, list[Finding]]] = {
         "by_family": defaultdict(list), "by_role": defaultdict(list),
@@ -99,7 +63,7 @@ def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: in
         "share": round(matching / core_lines_total, 3) if core_lines_total else 0.0,
         "share_distinctive": round(distinctive / core_lines_total, 3) if core_lines_total else 0.0,
     }
-    out["files"] = file_verdicts(findings)
+    out["files"] = file_verdicts(findings, sources)
     out["files_scanned"] = files_scanned
     out["units_scanned"] = units_scanned
     out["findings"] = len(findings)

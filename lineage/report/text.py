@@ -38,7 +38,7 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     with_evidence = [(p, r) for p, r in s.get("files", {}).items() if not r["verdict"].startswith("no lineage")]
     quiet = len(s.get("files", {})) - len(with_evidence)
     for path, row in with_evidence[:30]:
-        lines.append(f"  {path}: {row['verdict']}")
+        lines.append(f"  {path}: {row['verdict']}" + (f"; {row['origin']}" if row.get("origin") else ""))
     if quiet:
         lines.append(f"  {quiet} more files match only common idioms, boilerplate or fragments too small to judge")
     if result.errors:

@@ -69,15 +69,8 @@ def test_low_findings_are_raised_when_the_notice_is_removed(scan, copies, header
         assert removed[unit] == ("medium" if sev == "low" else sev)
 
 
-@pytest.mark.parametrize("how", ["adapted-from line", "modular import"])
-def test_declared_reuse_is_reported_as_declared(scan, copies, headers, how: str) -> None:
-    if how == "adapted-from line":
-        text = copies.with_header(copies.attention_moe, *headers["adapted"])
-    else:
-        body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + MODULAR_IMPORT, 1)
-        assert MODULAR_IMPORT in body
-        text = copies.with_header(body, *headers["kept"])
-    result = scan({COPY: text})
+def test_declared_reuse_is_reported_as_declared(scan, copies, headers) -> None:
+    result = scan({COPY: copies.with_header(copies.attention_moe, *headers["adapted"])})
     judged = attributed(result)
     assert judged and {f.attribution for f in judged} == {"declared"}
     for f in headline(result):
@@ -86,6 +79,37 @@ def test_declared_reuse_is_reported_as_declared(scan, copies, headers, how: str)
         assert f.details["verdict"] == "core-architecture copy of glm4_moe (Zhipu AI, CN), reuse declared"
     assert [f.attribution for f in notices(result)] == ["declared"]
     assert all(f.severity == "info" for f in result.findings if f.path == COPY)
+
+
+@pytest.mark.parametrize(("header", "state"), [("kept", "retained"), ("removed", "removed"),
+                                               ("replaced", "replaced")])
+def test_an_import_declares_only_what_it_imports(scan, copies, headers, header: str, state: str) -> None:
+    """Importing one class from the upstream module is not a licence for the units copied
+    beside it: they are judged on their own notice, whatever the import."""
+    body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + MODULAR_IMPORT, 1)
+    assert MODULAR_IMPORT in body
+    result = scan({COPY: copies.with_header(body, *headers[header])})
+    judged = attributed(result)
+    assert judged and {f.attribution for f in judged} == {state}
+    for f in headline(result):
+        assert f.details["verdict"] == f"core-architecture copy of glm4_moe (Zhipu AI, CN), notice {state}"
+    if state != "retained":
+        assert all(RANK[f.severity] >= RANK["medium"] for f in judged)
+        notice = next(f for f in notices(result) if f.attribution == state)
+        assert RANK[notice.severity] >= RANK["medium"]
+        assert "imports RMSNorm from glm4_moe" in notice.explanation and "copied, not imported" in notice.explanation
+
+
+def test_a_subclass_of_an_imported_class_is_declared(scan, copies, headers) -> None:
+    """A class built on an imported upstream class names its parent: that class (and its
+    methods) is declared reuse even when the copied units beside it are not."""
+    body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + MODULAR_IMPORT, 1)
+    body = body.replace("class AcmeLMAttention(nn.Module):", "class AcmeLMAttention(UpstreamNorm):", 1)
+    assert "class AcmeLMAttention(UpstreamNorm):" in body
+    result = scan({COPY: copies.with_header(body, *headers["removed"])})
+    states = {f.unit: f.attribution for f in attributed(result)}
+    assert states["AcmeLMAttention.forward"] == "declared" and states["AcmeLMAttention.__init__"] == "declared"
+    assert states["AcmeLMRouter.forward"] == "removed"
 
 
 def test_declared_copy_keeps_a_file_verdict(scan, copies, headers) -> None:

@@ -1,0 +1,88 @@
+"""A scope's evidence as matrices: its units against every family holding any of them.
+
+Rows are the scope's units that some family holds (others add to the total only); columns
+the families.  Strengths and name similarities come from the per-unit evidence
+(index/evidence.py), where an exact tie already counts for every family it ties in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lineage.index.compact import CompactUnit
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import TIE, UnitEvidence
+
+COMMON_LINES = 5  # code held by this many model lines (or more) is common code
+COMMON_RARITY = 0.25  # as classify/codematch.py: rare evidence under this share of the match is an idiom
+STRONG = 0.8  # a unit held at this strength is evidence of where it came from
+
+
+def is_common(index: EmbeddedIndex, ev: UnitEvidence) -> bool:
+    """Code many model lines hold, or whose shared fingerprints are mostly common ones."""
+    if ev.rarity.size and ev.rarity[0] < COMMON_RARITY * ev.strength[0]:
+        return True
+    return ev.lines_holding(index, ev.best - TIE) >= COMMON_LINES
+
+
+@dataclass(frozen=True, eq=False)
+class Cover:
+    """Units (rows) x families (columns) of one scope."""
+
+    families: np.ndarray = field(repr=False)  # family rows of the index metadata, one per column
+    positions: np.ndarray = field(repr=False)  # per row: its position in the units given to `cover_of`
+    weight: np.ndarray = field(repr=False)  # amount of code per row (structural k-grams)
+    strength: np.ndarray = field(repr=False)
+    lexical: np.ndarray = field(repr=False)
+    common: np.ndarray = field(repr=False)  # per row: code held by COMMON_LINES model lines or more
+    best_ref: np.ndarray = field(repr=False)  # per column: the family's reference unit covering most
+    ancestors: tuple[np.ndarray, ...] = field(repr=False, default=())  # per column: its declared ancestors' columns
+
+    def cover(self, rows: np.ndarray, total: float) -> np.ndarray:
+        """Share of a scope (the given rows, of `total` code) each family holds."""
+        return np.asarray(self.weight[rows] @ self.strength[rows] / total)
+
+    def distinctive(self, rows: np.ndarray, total: float) -> np.ndarray:
+        """Share held strongly by each family and by few model lines: evidence of a source."""
+        s = self.strength[rows]
+        strong = np.where(s >= STRONG, s, 0.0)
+        return np.asarray((self.weight[rows] * ~self.common[rows]) @ strong / total)
+
+    def names(self, rows: np.ndarray, total: float) -> np.ndarray:
+        return np.asarray(self.weight[rows] @ self.lexical[rows] / total)
+
+
+def cover_of(index: EmbeddedIndex, units: Sequence[tuple[CompactUnit, UnitEvidence | None]]) -> Cover | None:
+    """The matrices of the given units, or None when no family holds any of them."""
+    held = [(i, ev) for i, (_, ev) in enumerate(units) if ev is not None and ev.family.size]
+    if not held:
+        return None
+    families = np.unique(np.concatenate([ev.family for _, ev in held]))
+    col = {int(f): i for i, f in enumerate(families.tolist())}
+    strength = np.zeros((len(held), families.size))
+    lexical = np.zeros_like(strength)
+    ref = np.full((len(held), families.size), -1, dtype=np.int64)
+    for row, (_, ev) in enumerate(held):
+        cols = np.fromiter((col[int(f)] for f in ev.family.tolist()), dtype=np.int64, count=ev.family.size)
+        strength[row, cols], lexical[row, cols], ref[row, cols] = ev.strength, ev.lexical, ev.unit
+    weight = np.asarray([float(units[i][0].n_kgrams) for i, _ in held])
+    common = np.asarray([is_common(index, ev) for _, ev in held], dtype=bool)
+    best_row = np.argmax(strength * weight[:, None], axis=0)
+    best_ref = ref[best_row, np.arange(families.size)]
+    positions = np.asarray([i for i, _ in held], dtype=np.int64)
+    return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col))
+
+
+def _ancestors(index: EmbeddedIndex, families: np.ndarray, col: dict[int, int]) -> tuple[np.ndarray, ...]:
+    """Per family column, the columns of its declared ancestors (same source) holding any of the scope."""
+    rows = index.meta["families"]
+    by_key = {(rows[f]["source"], rows[f]["name"]): c for f, c in col.items()}
+    out = []
+    for f in families.tolist():
+        source = rows[f]["source"]
+        names = index.lineage_of(f"{source}:{rows[f]['name']}")
+        out.append(np.asarray([by_key[(source, n)] for n in names if (source, n) in by_key], dtype=np.int64))
+    return tuple(out)

@@ -1,0 +1,117 @@
+"""Per scanned file: one verdict that names its source and says what kind of reuse it is.
+
+Two answers are kept apart.  *Where the file comes from* is the source verdict
+(classify/source.py): one reference family and file, with the runner-up and the margin, or
+"ambiguous between ..." when they cannot be told apart.  *What the reuse is* comes from the
+findings: a core-architecture or inference-glue copy (with the notice state), declared reuse,
+a weak resemblance, or code built on a shared line that many families hold, which says
+where the file comes from but never convicts it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from lineage.classify.verdicts import SourceVerdict
+from lineage.models import Finding
+
+NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
+
+
+def _lines(findings: Sequence[Finding]) -> int:
+    covered: set[tuple[str, int]] = set()
+    for f in findings:
+        covered.update((f.path, n) for n in range(f.start_line, f.end_line + 1))
+    return len(covered)
+
+
+def _who(line: str, org: str, country: str) -> str:
+    return f"{line} ({org or 'organisation not labelled'}, {country or '?'})"
+
+
+def source_sentence(v: SourceVerdict) -> str:
+    """Where the file comes from, with the runner-up and the margin."""
+    if v.source is None:
+        return ""
+    s = v.source
+    if v.status == "ambiguous":
+        names = ", ".join(c.split(":", 1)[-1] for c in v.contenders)
+        head = f"source ambiguous between {names}: they hold the same {s.cover:.0%} of the code"
+    else:
+        how = {"diagnostic": "it holds code its rivals lack", "first-seen": "the earliest of the families holding it",
+               "names": "names closest", "cover": "most code held"}.get(v.decided_by, v.decided_by)
+        head = f"source {_who(s.line, s.org, s.country)}, {s.path}: holds {s.cover:.0%} of the code ({how})"
+    if v.runner_up is not None:
+        head += f"; runner-up {v.runner_up.line} {v.runner_up.cover:.0%}, margin {v.margin:+.2f}"
+    if v.look_through is not None:
+        t = v.look_through
+        head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
+                 f"{' -> '.join(c.split(':', 1)[-1] for c in t.chain)} (root {_who(t.root.split(':', 1)[-1], t.root_org, t.root_country)})")
+    return head
+
+
+def common_sentence(v: SourceVerdict) -> str:
+    """The lineage group of a file built on shared code."""
+    g = v.group
+    if g is None or v.source is None:
+        return NO_EVIDENCE
+    earliest = g.earliest.split(":", 1)[-1]
+    return (f"built on shared code of the {earliest} line, held by {len(g.families)} families "
+            f"(earliest {earliest}; {', '.join(g.countries) or 'countries unknown'}): "
+            "no copy verdict from common code")
+
+
+def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None) -> str:
+    """What kind of reuse the file's evidence shows, naming the family it points at."""
+    if not evidence:
+        if v is not None and v.source is not None and v.basis == "common":
+            return common_sentence(v)
+        return "no copy evidence" if v is not None and v.source is not None else NO_EVIDENCE
+    fams: dict[str, int] = defaultdict(int)
+    for f in evidence:
+        fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
+    source = v.source.family if v is not None and v.source is not None else ""
+    top = source if source in fams else max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
+    who = _who(top.split(":", 1)[-1], ref.org, ref.country)
+    states = sorted({f.attribution for f in evidence if f.attribution})
+    roles = {f.role for f in evidence}
+    what = ("core-architecture copy" if "core-architecture" in roles
+            else "inference-glue copy" if "inference-glue" in roles else "copy")
+    if states == ["declared"]:
+        return f"declared reuse of {who}"
+    if all(f.severity == "low" and f.role != "inference-glue" for f in evidence):
+        return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
+    return f"{what} of {who}" + (f", notice {'/'.join(states)}" if states else "")
+
+
+def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> dict[str, Any]:
+    """The verdict row of one file: its code findings and its source verdicts."""
+    evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")
+                and (f.severity != "info" or f.attribution == "declared")]
+    roles: dict[str, int] = defaultdict(int)
+    for f in items:
+        roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
+    fams: dict[str, int] = defaultdict(int)
+    for f in evidence:
+        fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
+    v = verdicts.get("<file>")
+    return {"verdict": reuse_sentence(evidence, v), "origin": source_sentence(v) if v is not None else "",
+            "source": v.to_dict() if v is not None else None,
+            "classes": {k: c.to_dict() for k, c in sorted(verdicts.items()) if k != "<file>"},
+            "lines_by_role": dict(sorted(roles.items())), "families": dict(sorted(fams.items())),
+            "attribution": sorted({f.attribution for f in evidence if f.attribution})}
+
+
+def file_verdicts(findings: Sequence[Finding],
+                  sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None) -> dict[str, dict[str, Any]]:
+    """Per scanned file with code matches or a source: its verdict row."""
+    by_path: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.kind == "code-match":
+            by_path[f.path].append(f)
+    paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
+                                   if v.get("<file>") is not None and v["<file>"].source is not None})
+    return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {})) for p in paths}

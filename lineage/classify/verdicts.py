@@ -1,0 +1,89 @@
+"""What a source verdict says: the source, the runner-up, the lineage group, the look-through.
+
+Plain frozen records, built complete by classify/source.py and read by the file verdict,
+the reports and the evaluation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reference family as an explanation of the scope."""
+
+    family: str  # "transformers:glm4_moe"
+    path: str  # the family's reference file that covers most
+    org: str
+    country: str
+    first_seen: str
+    cover: float  # share of the scope's code the family holds (strength-weighted; ties count for all)
+    credit: float  # share credited to it: code it had first, or that the scope took through it
+    distinctive: float  # share held strongly by the family and by fewer than COMMON_LINES model lines
+    lexical: float  # share weighted by name similarity
+
+    @property
+    def line(self) -> str:
+        return self.family.split(":", 1)[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"family": self.family, "path": self.path, "org": self.org, "country": self.country,
+                "first_seen": self.first_seen or None, "cover": round(self.cover, 3), "credit": round(self.credit, 3),
+                "distinctive": round(self.distinctive, 3), "lexical": round(self.lexical, 3)}
+
+
+@dataclass(frozen=True)
+class LineageGroup:
+    """Families holding the same code as the source: where shared code comes from."""
+
+    families: tuple[str, ...]  # earliest first
+    earliest: str
+    orgs: tuple[str, ...]
+    countries: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"size": len(self.families), "earliest": self.earliest, "families": list(self.families),
+                "orgs": list(self.orgs), "countries": list(self.countries)}
+
+
+@dataclass(frozen=True)
+class LookThrough:
+    """The scope is (near-)identical to an indexed family that itself declares lineage."""
+
+    family: str  # the indexed family the scanned code is
+    chain: tuple[str, ...]  # declared parents followed from it to the root (first parent each step)
+    root: str  # "source:name" of the declared root
+    root_path: str  # the root's reference file that holds most of the scope ("" when none does)
+    root_org: str
+    root_country: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"family": self.family, "chain": list(self.chain), "root": self.root,
+                "root_path": self.root_path or None, "root_org": self.root_org, "root_country": self.root_country}
+
+
+@dataclass(frozen=True)
+class SourceVerdict:
+    """Which one source explains the scope, how clearly, and on what kind of code."""
+
+    scope: str  # "<file>" or a class name
+    status: str  # source | ambiguous | none
+    source: Candidate | None
+    runner_up: Candidate | None
+    margin: float  # credit of the source minus that of the best other model line
+    decided_by: str  # how: first holder, conduit (the scope took shared code through it), names
+    contenders: tuple[str, ...]  # families that could not be told apart (ambiguous)
+    basis: str  # distinctive | common | ""
+    group: LineageGroup | None
+    look_through: LookThrough | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scope": self.scope, "status": self.status,
+                "look_through": self.look_through.to_dict() if self.look_through else None,
+                "source": self.source.to_dict() if self.source else None,
+                "runner_up": self.runner_up.to_dict() if self.runner_up else None,
+                "margin": round(self.margin, 3), "decided_by": self.decided_by or None,
+                "contenders": list(self.contenders), "basis": self.basis or None,
+                "group": self.group.to_dict() if self.group else None}
