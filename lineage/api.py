@@ -201,18 +201,13 @@ def build(
 
 
 def default_manifests() -> list[Path]:
-    """The manifests that build the default index (corpora/default.toml)."""
-    import tomllib
+    """The manifests that build the default index (corpora/default.toml, shipped in the package)."""
+    from lineage.data import load_table, shipped_path, table_error
 
-    from lineage.errors import ManifestError
-    from lineage.index.manifest import corpora_dir
-
-    listing = corpora_dir() / "default.toml"
-    try:
-        names = tomllib.loads(listing.read_text(encoding="utf-8"))["default"]["manifests"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise ManifestError(f"cannot read the default manifest list: {exc}", source=str(listing)) from None
-    return [listing.parent / n for n in names]
+    names = load_table("default.toml").get("default", {}).get("manifests")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise table_error("default.toml", "[default] needs manifests = [file names]")
+    return [shipped_path(n) for n in names]  # named relative to the list, as the files sit
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:
@@ -220,11 +215,12 @@ def manifests_digest(paths: Sequence[str | Path]) -> str:
     the role rules (reference units' roles are stored), so a change to either rebuilds it."""
     import hashlib
 
-    from lineage.index.manifest import corpora_dir
+    from lineage.data import read_bytes
 
     h = hashlib.sha256()
-    for p in [*paths, corpora_dir() / "roles.toml"]:
+    for p in paths:
         h.update(Path(p).read_bytes())
+    h.update(read_bytes("roles.toml"))  # the bytes shipped: a wheel and a checkout digest alike
     return h.hexdigest()[:16]
 
 

@@ -42,3 +42,14 @@ def test_licence_file_and_metadata() -> None:
     assert "Apache License" in text and "Version 2.0, January 2004" in text
     assert "END OF TERMS AND CONDITIONS" in text
 
+
+
+def test_every_package_directory_is_listed() -> None:
+    """The package list is explicit (a mapped package cannot come from `packages.find`): a new
+    sub-package left off it would be missing from the wheel, so the list must match the tree."""
+    tree = {".".join(p.relative_to(ROOT).parts) for p in (ROOT / "lineage").rglob("*")
+            if p.is_dir() and p.name != "__pycache__"}
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert set(setuptools["packages"]) == tree | {"lineage", "lineage.corpora"}
+    assert setuptools["package-dir"] == {"lineage.corpora": "corpora"}
+    assert "*.toml" in setuptools["package-data"]["lineage.corpora"]
