@@ -144,12 +144,13 @@ def core_lines(compacted: Sequence[CompactFile]) -> int:
 def scan(
     spec: str, index: EmbeddedIndex, config: Config, *, progress: Progress | None = None
 ) -> tuple[ScanResult, list[CompactFile]]:
-    """Scan a directory, file, archive, REPO@REV, name==version or URL@REV."""
+    """Scan a directory, file, archive, REPO@REV, name==version or URL@REV, leaving out the
+    paths (relative to the target) that the `exclude` setting names, as the hook does."""
     from lineage.source.target import load_target
 
     loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
-    return scan_files(list(loaded.files), index, config, target=loaded.root or spec,
-                      revision=loaded.revision, errors=loaded.errors, progress=progress,
+    return scan_files(config.included(loaded.files), index, config, target=loaded.root or spec,
+                      revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
                       repo_notices=repository_notices(loaded.root))
 
 

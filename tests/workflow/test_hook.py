@@ -69,3 +69,22 @@ def test_hook_usage_and_errors(repo: Repo, index_path: Path, tmp_path: Path) -> 
     missing = run("hook", "--index", index_path, "--baseline", tmp_path / "none.json", "--all-files")
     assert missing.exit_code == 2 and "no baseline" in missing.stderr
     assert run("hook", "--index", tmp_path / "nope.lineage", "--all-files").exit_code == 2
+
+
+def test_exclude_leaves_out_the_same_files_for_hook_baseline_and_scan(repo: Repo, index_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lineage.cli.main import cli as main_cli
+
+    repo.write("pyproject.toml", '[tool.lineage]\nexclude = ["vendor/*"]\n')
+    repo.write("vendor/beta/modeling_beta.py", renamed_copy())
+    repo.add("pyproject.toml", "vendor/beta/modeling_beta.py")
+    assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 0
+    assert run("hook", "--index", index_path, "--all-files").exit_code == 0
+    assert run("baseline", "create", ".", "--index", index_path, "-q").exit_code == 0
+    assert json.loads((repo.path / ".lineage-baseline.json").read_text())["entries"] == {}
+    scanned = CliRunner().invoke(main_cli, ["scan", ".", "--index", str(index_path), "--format", "json", "-q"])
+    assert scanned.exit_code == 0 and json.loads(scanned.stdout)["findings"] == []
+
+    repo.write("pyproject.toml", "[tool.lineage]\n")  # the same copy counts once it is not excluded
+    assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 1
