@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.workflow.conftest import ORIGINAL, Repo, renamed_copy, run, unit_source
@@ -88,3 +90,21 @@ def test_exclude_leaves_out_the_same_files_for_hook_baseline_and_scan(repo: Repo
 
     repo.write("pyproject.toml", "[tool.lineage]\n")  # the same copy counts once it is not excluded
     assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 1
+
+
+# what the other commands need and the hook never should: scancode (the hook uses the fast
+# notice detector), scipy and datasketch (the Redis store), the report and weights stacks
+NOT_FOR_THE_HOOK = {"scancode", "licensedcode", "cluecode", "textcode", "scipy", "datasketch", "redis",
+                    "jinja2", "rich", "safetensors", "ml_dtypes"}
+
+
+def test_the_hook_imports_only_what_it_needs(repo: Repo, index_path: Path) -> None:
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "lineage", "hook", "--index", str(index_path),
+                           "models/modeling_beta.py"], cwd=repo.path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "BetaAttention" in done.stdout  # it did check the copy
+    imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in done.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert {"lineage", "tree_sitter", "numpy", "git"} <= imported
+    assert not imported & NOT_FOR_THE_HOOK
