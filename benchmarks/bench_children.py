@@ -40,15 +40,16 @@ def _write(root: Path, files: list[Any]) -> dict[str, Any]:
 def prepare(index: str, work: str) -> dict[str, Any]:
     """Manifests of the index's corpus, and the data sets cut from the pinned transformers wheel."""
     from lineage.api import default_manifests
-    from lineage.index.manifest import corpora_dir, load_manifest
+    from lineage.data import shipped_dir
+    from lineage.index.manifest import load_manifest
     from lineage.source.archive import read_archive
     from lineage.source.fetch import fetch_pypi
 
     header, meta = _index_header(index)
-    named = [corpora_dir() / s["manifest"] for s in header.get("sources", []) if s.get("manifest")]
+    named = [shipped_dir() / s["manifest"] for s in header.get("sources", []) if s.get("manifest")]
     manifests = [str(p) for p in named if p.exists()] or [str(p) for p in default_manifests()]
     indexed = {f["path"] for f in meta.get("files", [])}
-    m = load_manifest(corpora_dir() / "transformers.toml")
+    m = load_manifest(shipped_dir() / "transformers.toml")
     wheel = fetch_pypi(m.package, m.version, sha256=m.sha256, filename=m.filename or None,
                        python_version=m.python_version or None, platform=m.platform or None)
     files, _ = read_archive(wheel, include=lambda name: name.startswith("transformers/") and name.endswith(".py"))

@@ -23,9 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from lineage.api import open_index
+from lineage.data import shipped_dir
 from lineage.index.build import fetch_sources
 from lineage.index.compact import compact_all
-from lineage.index.manifest import corpora_dir, load_manifest
+from lineage.index.manifest import load_manifest
 from lineage.index.query import QueryOptions, match_files
 
 
@@ -47,7 +48,7 @@ def pct(values: list[float], q: float) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("index")
-    ap.add_argument("--out", default=str(corpora_dir() / "calibration.toml"))
+    ap.add_argument("--out", default=str(shipped_dir() / "calibration.toml"))
     ap.add_argument("--limit", type=int, default=0, help="files per source (0: all)")
     args = ap.parse_args()
     index = open_index(args.index)
@@ -63,7 +64,7 @@ def main() -> int:
     began = time.perf_counter()
     n_files = 0
     for name in manifests:
-        manifest = load_manifest(corpora_dir() / name)
+        manifest = load_manifest(shipped_dir() / name)
         files, _, _ = fetch_sources(manifest)
         files.sort(key=lambda f: f.path)
         if args.limit:

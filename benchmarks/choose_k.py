@@ -17,9 +17,10 @@ import sys
 
 import numpy as np
 
+from lineage.data import shipped_dir
 from lineage.fingerprint.shingles import kgram_hashes, token_ids
 from lineage.index.build import fetch_sources
-from lineage.index.manifest import corpora_dir, load_manifest
+from lineage.index.manifest import load_manifest
 from lineage.parse.units import parse_source
 
 
@@ -35,7 +36,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=80)
     args = ap.parse_args()
-    files, _, _ = fetch_sources(load_manifest(corpora_dir() / "transformers.toml"))
+    files, _, _ = fetch_sources(load_manifest(shipped_dir() / "transformers.toml"))
     files = sorted((f for f in files if "/modeling_" in f.path), key=lambda f: f.path)
     rng = random.Random(0)
     files = rng.sample(files, min(args.files, len(files)))

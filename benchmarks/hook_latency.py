@@ -44,7 +44,8 @@ def hook_command(index: str) -> list[str]:
 
 def _reference_text(header: dict[str, object], source_index: int, path: str) -> str:
     """A reference file's text: from disk (dir sources) or the fetch cache (PyPI sources)."""
-    from lineage.index.manifest import corpora_dir, load_manifest
+    from lineage.data import shipped_dir
+    from lineage.index.manifest import load_manifest
     from lineage.source.archive import read_archive
     from lineage.source.fetch import fetch_pypi
 
@@ -54,7 +55,7 @@ def _reference_text(header: dict[str, object], source_index: int, path: str) -> 
         return full.read_text(encoding="utf-8") if full.is_file() else ""
     if source.get("kind") != "pypi" or not source.get("manifest"):
         return ""
-    m = load_manifest(corpora_dir() / source["manifest"])
+    m = load_manifest(shipped_dir() / source["manifest"])
     artefact = fetch_pypi(m.package, m.version, sha256=m.sha256, filename=m.filename or None,
                           python_version=m.python_version or None, platform=m.platform or None)
     files, _ = read_archive(artefact, include=lambda name: name == path)

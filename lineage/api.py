@@ -168,13 +168,14 @@ def core_lines(compacted: Sequence[CompactFile]) -> int:
 def scan(
     spec: str, index: EmbeddedIndex, config: Config, *, progress: Progress | None = None
 ) -> tuple[ScanResult, list[CompactFile]]:
-    """Scan a directory, file, archive, REPO@REV, name==version or URL@REV."""
+    """Scan a directory, file, archive, REPO@REV, name==version or URL@REV, leaving out the
+    paths (relative to the target) that the `exclude` setting names, as the hook does."""
     from lineage.source.target import load_target
 
     loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
     index = at_date(index, config.as_of or str(loaded.inputs.get("date") or ""))
-    return scan_files(list(loaded.files), index, config, target=loaded.root or spec,
-                      revision=loaded.revision, errors=loaded.errors, progress=progress,
+    return scan_files(config.included(loaded.files), index, config, target=loaded.root or spec,
+                      revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
                       repo_notices=repository_notices(loaded.root))
 
 
@@ -234,18 +235,13 @@ def build(
 
 
 def default_manifests() -> list[Path]:
-    """The manifests that build the default index (corpora/default.toml)."""
-    import tomllib
+    """The manifests that build the default index (corpora/default.toml, shipped in the package)."""
+    from lineage.data import load_table, shipped_path, table_error
 
-    from lineage.errors import ManifestError
-    from lineage.index.manifest import corpora_dir
-
-    listing = corpora_dir() / "default.toml"
-    try:
-        names = tomllib.loads(listing.read_text(encoding="utf-8"))["default"]["manifests"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
-        raise ManifestError(f"cannot read the default manifest list: {exc}", source=str(listing)) from None
-    return [listing.parent / n for n in names]
+    names = load_table("default.toml").get("default", {}).get("manifests")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise table_error("default.toml", "[default] needs manifests = [file names]")
+    return [shipped_path(n) for n in names]  # named relative to the list, as the files sit
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:
@@ -253,11 +249,12 @@ def manifests_digest(paths: Sequence[str | Path]) -> str:
     the role rules (reference units' roles are stored), so a change to either rebuilds it."""
     import hashlib
 
-    from lineage.index.manifest import corpora_dir
+    from lineage.data import read_bytes
 
     h = hashlib.sha256()
-    for p in [*paths, corpora_dir() / "roles.toml"]:
+    for p in paths:
         h.update(Path(p).read_bytes())
+    h.update(read_bytes("roles.toml"))  # the bytes shipped: a wheel and a checkout digest alike
     return h.hexdigest()[:16]
 
 

@@ -5,18 +5,27 @@ Precedence: command-line options > LINEAGE_* environment variables > file > defa
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from lineage.errors import ConfigError
 
 SEVERITIES = ("info", "low", "medium", "high")
 _ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+
+
+class _HasPath(Protocol):
+    @property
+    def path(self) -> str: ...
+
+
+_P = TypeVar("_P", bound=_HasPath)
 
 
 def default_index_path() -> str:
@@ -47,6 +56,18 @@ class Config:
     @property
     def index_path(self) -> str:
         return self.index or default_index_path()
+
+    def included(self, items: Iterable[_P]) -> list[_P]:
+        """The files (or per-file errors) that no `exclude` glob names.
+
+        Paths are POSIX and relative to what is scanned (the repository root for the hook
+        and baselines, the target for `scan`); globs match with fnmatch, where `*` also
+        crosses `/`, so "vendor/*" takes the whole vendor tree.  One place, so `scan`,
+        `hook` and `baseline` leave out exactly the same files.
+        """
+        if not self.exclude:
+            return list(items)
+        return [i for i in items if not any(fnmatch.fnmatch(i.path, g) for g in self.exclude)]
 
 
 def _coerce(name: str, value: Any, src: str) -> Any:

@@ -26,7 +26,8 @@ class IndexError_(LineageError):
 
 
 class ManifestError(LineageError):
-    """A malformed corpus manifest."""
+    """A malformed corpus manifest, or a reference-data table (corpora/*.toml, or a file given
+    in its place) that cannot be read or parsed."""
 
 
 class SourceError(LineageError):

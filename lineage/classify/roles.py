@@ -7,13 +7,11 @@ the features that made it, so a reviewer can see why a unit counts as architectu
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from lineage.errors import ConfigError
+from lineage.data import load_table, table_error
 
 CORE, GLUE = "core-architecture", "inference-glue"
 _ON = ("name", "base", "call", "path")
@@ -43,11 +41,8 @@ class RoleDecision:
 
 @lru_cache(maxsize=8)
 def load_rules(path: str = "") -> RoleRules:
-    from lineage.index.manifest import corpora_dir
-
-    source = Path(path) if path else corpora_dir() / "roles.toml"
+    data = load_table("roles.toml", path)
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
         rules = []
         for entry in data.get("rule", []):
             if entry["on"] not in _ON or entry["role"] not in (CORE, GLUE):
@@ -57,8 +52,8 @@ def load_rules(path: str = "") -> RoleRules:
             compiled = re.compile(pattern.lower()) if plain else re.compile(pattern, re.IGNORECASE)
             rules.append(Rule(entry["on"], compiled, entry["role"], float(entry["weight"]), plain))
         return RoleRules(tuple(rules), float(data.get("margin", 2.0)))
-    except (OSError, tomllib.TOMLDecodeError, KeyError, ValueError, re.error) as exc:
-        raise ConfigError(f"bad role rules: {exc}", source=str(source)) from None
+    except (AttributeError, TypeError, KeyError, ValueError, re.error) as exc:
+        raise table_error("roles.toml", str(exc), path) from None
 
 
 def classify(qualname: str, bases: Sequence[str], text: str, path: str,

@@ -10,14 +10,12 @@ is always tied to a code match a reviewer can check.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from lineage.classify.codematch import finding_id
-from lineage.errors import ConfigError
+from lineage.data import load_table, table_error
 from lineage.index.compact import CompactFile
 from lineage.models import Finding
 
@@ -34,18 +32,15 @@ class LineFacts:
 
 @lru_cache(maxsize=2)
 def load_facts(path: str = "") -> dict[str, LineFacts]:
-    from lineage.index.manifest import corpora_dir
-
-    source = Path(path) if path else corpora_dir() / "vestiges.toml"
+    data = load_table("vestiges.toml", path)
     try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
         return {
             name: LineFacts(tuple(e.get("stems", [])), tuple(e.get("features", [])),
                             tuple(int(c) for c in e.get("constants", [])))
             for name, e in data.get("line", {}).items()
         }
-    except (OSError, tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
-        raise ConfigError(f"bad vestige facts: {exc}", source=str(source)) from None
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise table_error("vestiges.toml", str(exc), path) from None
 
 
 def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[tuple[int, str, str]]:

@@ -13,16 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from lineage.data import load_table, table_error
 from lineage.errors import ManifestError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _KINDS = ("pypi", "git", "dir")
-
-
-def corpora_dir() -> Path:
-    """The corpora/ directory shipped beside the package (editable install or checkout)."""
-    return Path(__file__).resolve().parents[2] / "corpora"
 
 
 @dataclass(frozen=True)
@@ -35,17 +31,16 @@ class Organisation:
 
 @lru_cache(maxsize=4)
 def organisations(path: Path | None = None) -> dict[str, Organisation]:
-    path = path or corpora_dir() / "organisations.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ManifestError(f"cannot read organisations table: {exc}", source=str(path)) from None
+    data = load_table("organisations.toml", path)
     out = {}
-    for name, entry in (data.get("org") or {}).items():
-        out[name] = Organisation(
-            name, str(entry.get("country", "")), str(entry.get("kind", "vendor")),
-            tuple(str(a) for a in entry.get("aliases", [])),
-        )
+    try:
+        for name, entry in (data.get("org") or {}).items():
+            out[name] = Organisation(
+                name, str(entry.get("country", "")), str(entry.get("kind", "vendor")),
+                tuple(str(a) for a in entry.get("aliases", [])),
+            )
+    except (AttributeError, TypeError) as exc:
+        raise table_error("organisations.toml", str(exc), path) from None
     return out
 
 

@@ -22,6 +22,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import EmbeddedIndex, load_embedded
 
 STORE_SCHEMES = ("redis", "rediss")
+STORE_INSTALL = "pip install 'lineage-scan[redis]'"
 _URLISH = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -45,12 +46,10 @@ class RedisTarget:
 
     def kwargs(self, timeout: float) -> dict[str, Any]:
         """redis.Redis arguments: timeouts on every socket and no silent retries."""
-        try:
-            from redis.backoff import NoBackoff
-            from redis.retry import Retry
-        except ImportError:
-            raise ConfigError("a redis:// index needs the `redis` package (pip install redis)",
-                              source=self.label) from None
+        require_store_packages(self.label)
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
         return {"host": self.host, "port": self.port, "db": self.db, "ssl": self.tls,
                 "password": os.environ.get("LINEAGE_REDIS_PASSWORD") or None,
                 "socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
@@ -60,6 +59,16 @@ class RedisTarget:
         import redis
 
         return redis.Redis(**kwargs)
+
+
+def require_store_packages(label: str) -> None:
+    """A clear error, not a traceback, when the optional Redis packages are missing (the
+    `redis` extra: the client, and datasketch for the LSH band tables)."""
+    import importlib.util
+
+    missing = [name for name in ("redis", "datasketch") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ConfigError(f"a redis:// index needs {' and '.join(missing)}: {STORE_INSTALL}", source=label)
 
 
 @contextlib.contextmanager

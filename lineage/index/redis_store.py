@@ -47,10 +47,11 @@ _DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f
 
 
 def _lsh(target: RedisTarget, ns: bytes, params: FingerprintParams, timeout: float) -> Any:
+    connection = target.kwargs(timeout)  # first: a clear error if the `redis` extra is missing
     from datasketch import MinHashLSH
 
     # no MULTI around buffered inserts: nobody reads the namespace before "ready" is set
-    config = {"type": "redis", "basename": ns + b"lsh", "redis": target.kwargs(timeout),
+    config = {"type": "redis", "basename": ns + b"lsh", "redis": connection,
               "redis_buffer": {"transaction": False}}
     return MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows),
                       storage_config=config, prepickle=False)

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineage.errors import ManifestError
+from lineage.data import load_table, table_error
 
 UNKNOWN: tuple[str, str, str] = ("", "", "unknown")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-
-
-def corpora_dir() -> Path:
-    """The repository's corpora/ directory (data tables shipped beside the package)."""
-    return Path(__file__).resolve().parents[2] / "corpora"
 
 
 def has_cjk(text: str) -> bool:
@@ -56,15 +50,11 @@ def _alias_pattern(text: str) -> re.Pattern[str]:
 @functools.cache
 def load_organisations(table: Path | None = None) -> tuple[_Alias, ...]:
     """Every alias of every organisation, longest first (the organisation name included)."""
-    path = table or corpora_dir() / "organisations.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ManifestError(f"cannot read organisations table: {exc}", source=str(path)) from exc
+    data = load_table("organisations.toml", table)
     aliases: list[_Alias] = []
     for org, entry in data.get("org", {}).items():
         if not isinstance(entry, dict):
-            raise ManifestError(f"org {org!r} is not a table", source=str(path))
+            raise table_error("organisations.toml", f"org {org!r} is not a table", table)
         kind = str(entry.get("kind", "vendor"))
         country = str(entry.get("country", ""))
         names = {normalise(org)} | {normalise(str(a)) for a in entry.get("aliases", [])}

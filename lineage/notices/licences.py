@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from lineage.errors import ManifestError
-from lineage.notices.holders import corpora_dir
+from lineage.data import load_table, table_error
 
 UNKNOWN_NOTE = "unknown licence: check manually"
 _OPERATORS = re.compile(r"\s+(?:AND|OR|WITH)\s+|[()]", re.IGNORECASE)
@@ -24,16 +22,12 @@ _OPERATORS = re.compile(r"\s+(?:AND|OR|WITH)\s+|[()]", re.IGNORECASE)
 @functools.cache
 def load_licences(table: Path | None = None) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """(entries by id, id by casefolded id or alias)."""
-    path = table or corpora_dir() / "licences.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ManifestError(f"cannot read licence table: {exc}", source=str(path)) from exc
+    data = load_table("licences.toml", table)
     entries: dict[str, dict[str, Any]] = {}
     index: dict[str, str] = {}
     for licence_id, entry in data.get("licence", {}).items():
         if not isinstance(entry, dict) or entry.get("kind") not in ("code", "model"):
-            raise ManifestError(f"licence {licence_id!r} needs kind code|model", source=str(path))
+            raise table_error("licences.toml", f"licence {licence_id!r} needs kind code|model", table)
         entries[licence_id] = entry
         for name in [licence_id, *entry.get("aliases", [])]:
             index.setdefault(str(name).casefold(), licence_id)

@@ -20,6 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
 
+from lineage import PROJECT_URL
 from lineage.models import Finding, Match, ScanResult
 
 TEMPLATE = "report.html.j2"
@@ -279,4 +280,5 @@ def format_html(
         kinds=Counter(f.kind for f in result.findings),
         none_value=NONE_VALUE,
         caveat=WEIGHTS_CAVEAT,
+        project_url=PROJECT_URL,  # as text, not a link: the page makes no outbound references
     )

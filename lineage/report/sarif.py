@@ -18,13 +18,13 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from lineage import PROJECT_URL
 from lineage.models import FileError, Finding, Match, ScanResult
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "lineage"
-# Where people read about the tool; the lead sets the project's public page here.
-INFORMATION_URI = "https://pypi.org/project/lineage/"
+INFORMATION_URI = PROJECT_URL  # where people read about the tool
 SRCROOT = "SRCROOT"
 FINGERPRINT_KEY = "lineageFindingId/v1"
 # GitHub accepts up to 1,000 locations per result and shows 100: keep the best ones.

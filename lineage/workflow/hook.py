@@ -13,7 +13,6 @@ organisation) get the same ids in the baseline and in the hook.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -112,6 +111,7 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
         files = [SourceFile(rooted(f.path), f.data) for f in files]
         errors = [FileError(rooted(e.path), e.stage, e.reason) for e in errors]
         target, notices = str(root), staged_repo_notices(root)
+    files, errors = config.included(files), config.included(errors)  # as the hook: repo-root paths
     return scan_quick(files, index, config, target=target, revision=loaded.revision, errors=errors,
                       repo_notices=notices, progress=progress)[0]
 
@@ -121,9 +121,7 @@ def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tup
     from lineage.source.gitrev import read_staged
 
     files, errors = read_staged(root, max_bytes=config.max_file_bytes, paths=paths)
-    if config.exclude:
-        files = [f for f in files if not any(fnmatch.fnmatch(f.path, g) for g in config.exclude)]
-    return files, errors
+    return config.included(files), config.included(errors)
 
 
 def quick_notices(path: str, text: str, **options: Any) -> object:

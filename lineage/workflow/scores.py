@@ -13,7 +13,6 @@ Two baselines, each used at its own level, and the exhibit says which is which:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -79,14 +78,13 @@ def stats(values: Sequence[float]) -> dict[str, Any]:
 
 def calibration(path: Path | None = None) -> dict[str, Any] | None:
     """Calibration figures from corpora/calibration.toml, or None when absent or unusable."""
-    if path is None:
-        from lineage.index.manifest import corpora_dir
+    from lineage.data import load_table
+    from lineage.errors import ManifestError
 
-        path = corpora_dir() / "calibration.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
+        data = load_table("calibration.toml", path)
+    except ManifestError:
+        return None  # optional evidence: verify says it has no calibration
     table = data.get("calibration", data)
     if not isinstance(table, dict):
         return None

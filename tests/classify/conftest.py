@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from lineage.config import Config
+from lineage.data import shipped_dir
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.manifest import corpora_dir
 from lineage.models import ScanResult, SourceFile
 from tests.fixture_notices import with_notice
 
@@ -156,7 +156,7 @@ def unique_function(i: int) -> str:
 
 def other_orgs(n: int) -> list[str]:
     """n vendor organisations other than Zhipu AI, from the shipped table."""
-    data = tomllib.loads((corpora_dir() / "organisations.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((shipped_dir() / "organisations.toml").read_text(encoding="utf-8"))
     orgs = [name for name, e in data["org"].items()
             if e.get("kind", "vendor") == "vendor" and name not in ("Zhipu AI", "Unknown")]
     assert len(orgs) >= n

@@ -12,7 +12,7 @@ import pytest
 
 from lineage.classify.roles import classify
 from lineage.config import Config
-from lineage.index.manifest import corpora_dir
+from lineage.data import shipped_dir
 from lineage.models import Finding, ScanResult
 
 COPY = "acme/modeling_acme.py"
@@ -126,7 +126,7 @@ def test_rmsnorm_inside_a_copy_stays_a_common_idiom(attention_moe: ScanResult) -
 
 def test_role_rules_file_flips_a_decision(scan, copies, headers, tmp_path: Path) -> None:
     """Flip the load_weights rule to core-architecture in a copy of the shipped rules."""
-    shipped = (corpora_dir() / "roles.toml").read_text(encoding="utf-8")
+    shipped = (shipped_dir() / "roles.toml").read_text(encoding="utf-8")
     rule = 'pattern = "load_weights|weight_loader|load_state_dict|state_dict|remap|mapping|convert|checkpoint"\n' \
            'role = "inference-glue"'
     assert rule in shipped

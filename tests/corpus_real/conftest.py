@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
+from lineage.data import shipped_dir
 from lineage.errors import LineageError
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.manifest import corpora_dir
 from lineage.models import SourceFile
 
 FAMILIES = (
@@ -90,7 +90,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     from lineage.index.build import fetch_sources
     from lineage.index.manifest import load_manifest
 
-    data = tomllib.loads((corpora_dir() / "transformers.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((shipped_dir() / "transformers.toml").read_text(encoding="utf-8"))
     chosen = [f for f in data["family"] if f["name"] in FAMILIES]
     assert sorted(f["name"] for f in chosen) == sorted(FAMILIES), "a chosen family left the shipped manifest"
     path = write_manifest(data["source"], chosen, tmp_path_factory.mktemp("corpus") / "transformers-subset.toml")

@@ -233,6 +233,16 @@ def test_bad_urls_are_refused(url: str) -> None:
         parse_url(url)
 
 
+def test_a_missing_redis_extra_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *rest: None if name == "datasketch" else real(name, *rest))
+    with pytest.raises(ConfigError, match=r"needs datasketch: pip install 'lineage-scan\[redis\]'"):
+        parse_url("redis://127.0.0.1:1/0").client(1.0)
+
+
 def test_good_urls_and_open_any(fresh_url: str, index_file: Path) -> None:
     assert parse_url("redis://example.org").label == "redis://example.org:6379/0"
     assert parse_url("rediss://10.0.0.2:7000/3").tls

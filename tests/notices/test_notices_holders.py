@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
+from lineage.data import shipped_dir
 from lineage.notices import holder_org, holder_orgs
-from lineage.notices.holders import corpora_dir
 
 ISSUE_ALIASES = [
     ("The ZhipuAI Inc. team", "Zhipu AI", "CN", "vendor"),
@@ -64,7 +64,7 @@ def test_vendor_preferred_over_framework_in_joint_holders() -> None:
 
 
 def test_every_table_alias_maps_to_its_own_organisation() -> None:
-    data = tomllib.loads((corpora_dir() / "organisations.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((shipped_dir() / "organisations.toml").read_text(encoding="utf-8"))
     wrong = []
     for org, entry in data["org"].items():
         if org == "Unknown":

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from lineage.data import shipped_dir
 from lineage.notices import obligations
-from lineage.notices.holders import corpora_dir
 from lineage.notices.licences import licence_conflict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def test_unknown_licence_says_check_manually() -> None:
 
 
 def test_restricted_model_licences_have_restrictions() -> None:
-    data = tomllib.loads((corpora_dir() / "licences.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((shipped_dir() / "licences.toml").read_text(encoding="utf-8"))
     for licence_id, entry in data["licence"].items():
         assert entry["obligations"], licence_id
         if entry["kind"] == "model":
@@ -146,7 +146,7 @@ def _licence_values(node: object) -> set[str]:
 
 def test_every_licence_named_in_corpus_manifests_is_known() -> None:
     used: set[str] = set()
-    for manifest in corpora_dir().glob("*.toml"):
+    for manifest in shipped_dir().glob("*.toml"):
         if manifest.name != "licences.toml":
             used |= _licence_values(tomllib.loads(manifest.read_text(encoding="utf-8")))
     unknown = sorted(v for v in used if v and obligations(v)["kind"] == "unknown")

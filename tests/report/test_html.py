@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from lineage import PROJECT_URL
 from lineage.models import ScanResult
 from lineage.report.html import WEIGHTS_CAVEAT, csp_hash, format_html
 
@@ -46,6 +47,10 @@ def test_page_is_self_contained(page_html: str) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page_html, re.I)
     assert "@import" not in page_html and "url(" not in page_html
     assert "default-src 'none'" in page_html
+
+
+def test_footer_names_this_project_as_text(page_html: str) -> None:
+    assert f"({PROJECT_URL})" in page_html  # text, not a link: test_page_is_self_contained
 
 
 def test_csp_pins_the_inline_script_and_style(page_html: str) -> None:

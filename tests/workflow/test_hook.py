@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.workflow.conftest import ORIGINAL, Repo, renamed_copy, run, unit_source
@@ -69,3 +71,40 @@ def test_hook_usage_and_errors(repo: Repo, index_path: Path, tmp_path: Path) -> 
     missing = run("hook", "--index", index_path, "--baseline", tmp_path / "none.json", "--all-files")
     assert missing.exit_code == 2 and "no baseline" in missing.stderr
     assert run("hook", "--index", tmp_path / "nope.lineage", "--all-files").exit_code == 2
+
+
+def test_exclude_leaves_out_the_same_files_for_hook_baseline_and_scan(repo: Repo, index_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lineage.cli.main import cli as main_cli
+
+    repo.write("pyproject.toml", '[tool.lineage]\nexclude = ["vendor/*"]\n')
+    repo.write("vendor/beta/modeling_beta.py", renamed_copy())
+    repo.add("pyproject.toml", "vendor/beta/modeling_beta.py")
+    assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 0
+    assert run("hook", "--index", index_path, "--all-files").exit_code == 0
+    assert run("baseline", "create", ".", "--index", index_path, "-q").exit_code == 0
+    assert json.loads((repo.path / ".lineage-baseline.json").read_text())["entries"] == {}
+    scanned = CliRunner().invoke(main_cli, ["scan", ".", "--index", str(index_path), "--format", "json", "-q"])
+    assert scanned.exit_code == 0 and json.loads(scanned.stdout)["findings"] == []
+
+    repo.write("pyproject.toml", "[tool.lineage]\n")  # the same copy counts once it is not excluded
+    assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 1
+
+
+# what the other commands need and the hook never should: scancode (the hook uses the fast
+# notice detector), scipy and datasketch (the Redis store), the report and weights stacks
+NOT_FOR_THE_HOOK = {"scancode", "licensedcode", "cluecode", "textcode", "scipy", "datasketch", "redis",
+                    "jinja2", "rich", "safetensors", "ml_dtypes"}
+
+
+def test_the_hook_imports_only_what_it_needs(repo: Repo, index_path: Path) -> None:
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "lineage", "hook", "--index", str(index_path),
+                           "models/modeling_beta.py"], cwd=repo.path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "BetaAttention" in done.stdout  # it did check the copy
+    imported = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in done.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert {"lineage", "tree_sitter", "numpy", "git"} <= imported
+    assert not imported & NOT_FOR_THE_HOOK
