@@ -11,7 +11,7 @@ DEMO   ?= flash-linear-attention==0.6.0
 TARGET ?= $(DEMO)
 FORMAT ?= text
 
-.PHONY: install scan index test bench clean
+.PHONY: install scan index test bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: $(STAMP)
 
 bench: index
 	$(PY) benchmarks/run.py --index "$(INDEX)"
+
+# accuracy on real files of declared lineage (never part of `make test`); writes benchmarks/eval.md
+eval: index
+	$(PY) benchmarks/eval.py --index "$(INDEX)" --out benchmarks/eval
 
 clean:
 	rm -rf $(VENV) build *.egg-info

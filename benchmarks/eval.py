@@ -62,13 +62,17 @@ class Tally:
 
     files: int = 0
     file_hits: int = 0
+    major_files: int = 0
+    major_hits: int = 0
     abstained: int = 0
     abstained_with_truth: int = 0
     generic_hits: int = 0
     classes: int = 0
     class_hits: int = 0
+    class_chain_hits: int = 0
     distinctive: int = 0
     distinctive_hits: int = 0
+    distinctive_chain_hits: int = 0
     margins: list[float] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
     class_misses: list[dict[str, Any]] = field(default_factory=list)
@@ -79,11 +83,15 @@ class Tally:
             return round(a / b, 3) if b else None
         m = np.asarray(self.margins) if self.margins else np.zeros(0)
         return {"transform": name, "files": self.files, "file_top1": pct(self.file_hits, self.files),
+                "files_main_parent_indexed": self.major_files,
+                "file_top1_main_parent_indexed": pct(self.major_hits, self.major_files),
                 "abstained": self.abstained, "abstained_true_among_contenders": self.abstained_with_truth,
                 "generic_top1": pct(self.generic_hits, self.files),
                 "classes": self.classes, "class_accuracy": pct(self.class_hits, self.classes),
+                "class_chain_accuracy": pct(self.class_chain_hits, self.classes),
                 "distinctive_classes": self.distinctive,
                 "distinctive_accuracy": pct(self.distinctive_hits, self.distinctive),
+                "distinctive_chain_accuracy": pct(self.distinctive_chain_hits, self.distinctive),
                 "margin_p10": round(float(np.percentile(m, 10)), 3) if m.size else None,
                 "margin_median": round(float(np.median(m)), 3) if m.size else None,
                 "margin_positive": pct(int((m > 0).sum()), int(m.size)),
@@ -119,6 +127,24 @@ def children_of(parents: dict[str, set[str]]) -> dict[str, set[str]]:
     return out
 
 
+def class_chain(truth: dict[str, Any], family: str, cls: str, limit: int = 12) -> set[str]:
+    """Families on the declared chain of a generated class: its parent class's family, that
+    class's own declared parent's family, and so on (modular files declare each step)."""
+    found: set[str] = set()
+    todo = [(family, cls)]
+    while todo and len(found) < limit:
+        fam, name = todo.pop()
+        entry = truth.get(fam)
+        if entry is None:
+            continue
+        for base in entry.class_bases.get(name, ()):
+            parent, _, base_name = base.partition(":")
+            if parent not in found:
+                found.add(parent)
+                todo.append((parent, base_name))
+    return found
+
+
 def class_map(text: str, transform: str, seed: int) -> dict[str, str]:
     """Original top-level class name -> its name after the transformation (renames followed)."""
     names = [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
@@ -129,28 +155,52 @@ def class_map(text: str, transform: str, seed: int) -> dict[str, str]:
     return {n: mapping.get(n, n) for n in names}
 
 
-def parent_is_distinctive(index: EmbeddedIndex, family: str, bases: Iterable[str]) -> bool | None:
-    """Whether the declared parent class is held (as identical code) by fewer than COMMON_LINES
-    model lines of the index; None when the parent class is not found there."""
+SAME_CODE = 0.9  # structural Jaccard at which another family holds "the same code"
+
+
+class Holders:
+    """How many model lines of an index hold (near-)identical code to a given reference unit."""
+
+    def __init__(self, index: EmbeddedIndex) -> None:
+        self.index = index
+        off = index.arrays["s_off"].astype(np.int64)
+        self.sizes = np.diff(off)
+        owner = np.repeat(np.arange(index.n_units), self.sizes)
+        order = np.argsort(index.arrays["s_hash"], kind="stable")
+        self.keys, self.owners = index.arrays["s_hash"][order], owner[order]
+        self.line = np.asarray([hash(index.meta["families"][int(f)]["name"]) for f in index.unit_family.tolist()])
+        self.cache: dict[int, int] = {}
+
+    def lines(self, u: int) -> int:
+        if u not in self.cache:
+            mine, _ = self.index.stream("s", u)
+            lo = np.searchsorted(self.keys, mine, side="left")
+            hi = np.searchsorted(self.keys, mine, side="right")
+            counts = hi - lo
+            pos = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+            shared = np.bincount(self.owners[pos], minlength=self.index.n_units)
+            jaccard = shared / np.maximum(mine.size + self.sizes - shared, 1)
+            self.cache[u] = len(set(self.line[jaccard >= SAME_CODE].tolist()))
+        return self.cache[u]
+
+
+def parent_is_distinctive(holders: Holders, family: str, bases: Iterable[str]) -> bool | None:
+    """Whether the declared parent class is held, as (near-)identical code, by fewer than
+    COMMON_LINES model lines of the index; None when the parent class is not found there."""
+    index = holders.index
     rows = [i for i, f in enumerate(index.meta["families"]) if f["name"] == family]
     if not rows:
         return None
-    fam_of_unit = index.unit_family
-    klass, order, starts = index._clones  # noqa: SLF001 - the evaluation reads the index's clone classes
     names = index.meta["units"]
-    weights, holders = [], []
+    weights, counts = [], []
     for base in bases:
-        for u in np.flatnonzero(np.isin(fam_of_unit, rows)).tolist():
-            if names[u] != base and not names[u].startswith(base + "."):
-                continue
-            c = int(klass[u])
-            members = order[starts[c]:starts[c + 1]]
-            lines = {index.meta["families"][int(fam_of_unit[m])]["name"] for m in members.tolist()}
-            weights.append(float(index.arrays["u_nk"][u]))
-            holders.append(len(lines))
+        for u in np.flatnonzero(np.isin(index.unit_family, rows)).tolist():
+            if names[u] == base or names[u].startswith(base + "."):
+                weights.append(float(index.arrays["u_nk"][u]))
+                counts.append(holders.lines(u))
     if not weights:
         return None
-    return float(np.average(holders, weights=weights)) < COMMON_LINES
+    return float(np.average(counts, weights=weights)) < COMMON_LINES
 
 
 def generic_peer(index: EmbeddedIndex, compacted: CompactFile) -> str | None:
@@ -200,6 +250,7 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
         index = restrict(base, lambda f, x=x, d=date, desc=descendants: f["name"] != x and f["name"] not in desc
                          and str(f.get("first_seen") or "") <= d, f"leave out {x}")
         present = {f["name"] for f in index.meta["families"]}
+        holders = Holders(index)
         true = set(t.parents) & present
         if not true:
             skipped["no declared parent first seen on or before it"] += 1
@@ -208,6 +259,7 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
         related = ancestors | {d for a in ancestors for d in closure(kids, a)} | {x} | descendants
         unrelated = {n for n in present if n not in related and rows.get(n, {}).get("org") != rows[x]["org"]}
         text = texts[t.modeling_path]
+        major = sum(1 for ps in t.class_parents.values() if set(ps) & present) * 2 >= max(1, len(t.class_parents))
         for name in transforms:
             tally = tallies[name]
             began = time.perf_counter()
@@ -221,6 +273,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
             tally.files += 1
             hit = status == "source" and got in true
             tally.file_hits += hit
+            tally.major_files += major
+            tally.major_hits += hit and major
             if status != "source":
                 tally.abstained += 1
                 tally.abstained_with_truth += any(c.split(":", 1)[-1] in true for c in source.get("contenders", []))
@@ -243,11 +297,14 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
                 ok = verdict.get("status") == "source" and got_cls in avail
                 tally.classes += 1
                 tally.class_hits += ok
+                chain_ok = verdict.get("status") == "source" and got_cls in (class_chain(truth, key, cls) | avail)
+                tally.class_chain_hits += chain_ok
                 bases = [b.split(":", 1)[1] for b in t.class_bases.get(cls, ()) if b.split(":", 1)[0] == parents[0]]
-                dist = parents[0] in present and parent_is_distinctive(index, parents[0], bases)
+                dist = parents[0] in present and parent_is_distinctive(holders, parents[0], bases)
                 if dist:
                     tally.distinctive += 1
                     tally.distinctive_hits += ok
+                    tally.distinctive_chain_hits += chain_ok
                 if not ok:
                     tally.class_misses.append({"family": x, "class": cls, "truth": sorted(avail), "got": got_cls,
                                                "status": verdict.get("status"), "distinctive": bool(dist),
@@ -266,16 +323,18 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
 
 
 def markdown(report: dict[str, Any]) -> str:
-    head = ("| variant | files | file top-1 | abstained | generic peer top-1 | classes | class accuracy | "
-            "distinctive classes | distinctive accuracy | margin p10 / median | seconds |")
+    head = ("| variant | files | file top-1 | top-1, main parent indexed | abstained | generic peer top-1 | classes "
+            "| class: parent / chain | distinctive classes | distinctive: parent / chain | margin p10 / median | seconds |")
     lines = [f"# lineage evaluation: declared lineage of transformers 5.23.0 ({report['families_evaluated']} "
-             "families, leave-one-family-out, time travel)", "", head, "|" + "---|" * 11]
+             "families, leave-one-family-out, time travel)", "", head, "|" + "---|" * 12]
     for r in report["rows"]:
         def f(v: Any) -> str:
             return "-" if v is None else (f"{v:.1%}" if isinstance(v, float) else str(v))
-        lines.append(f"| {r['transform']} | {r['files']} | {f(r['file_top1'])} | {r['abstained']} | "
-                     f"{f(r['generic_top1'])} | {r['classes']} | {f(r['class_accuracy'])} | "
-                     f"{r['distinctive_classes']} | {f(r['distinctive_accuracy'])} | "
+        lines.append(f"| {r['transform']} | {r['files']} | {f(r['file_top1'])} | "
+                     f"{f(r['file_top1_main_parent_indexed'])} ({r['files_main_parent_indexed']}) | {r['abstained']} | "
+                     f"{f(r['generic_top1'])} | {r['classes']} | {f(r['class_accuracy'])} / "
+                     f"{f(r['class_chain_accuracy'])} | {r['distinctive_classes']} | {f(r['distinctive_accuracy'])} / "
+                     f"{f(r['distinctive_chain_accuracy'])} | "
                      f"{r['margin_p10']} / {r['margin_median']} | {r['seconds']} |")
     lines += ["", f"Skipped: {report['skipped']}.", ""]
     return "\n".join(lines) + "\n"

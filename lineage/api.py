@@ -62,8 +62,8 @@ def code_evidence(
                         min_containment=config.min_containment)
     res = query_files(index, compacted, opts)
     per_file: dict[int, dict[int, UnitEvidence]] = {}
-    for (fi, ui), ev in res.evidence.items():
-        per_file.setdefault(fi, {})[ui] = ev
+    for (fi, ui), held in res.evidence.items():
+        per_file.setdefault(fi, {})[ui] = held
     sources: FileSources = {}
     for fi, evidence in sorted(per_file.items()):
         sources[compacted[fi].path] = attribute_file(index, compacted[fi].units, evidence)

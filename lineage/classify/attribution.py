@@ -14,10 +14,10 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
-from lineage.classify.verdicts import SourceVerdict
+from lineage.classify.verdicts import LookThrough, SourceVerdict
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import Finding
+from lineage.models import Finding, Match
 
 NOT_EVIDENCE = ("common-idiom", "boilerplate")
 MIN_COPIED_LINES = 20
@@ -143,8 +143,8 @@ def attribute_matched(
         copied = [f for f in mine if not _declared_unit(f.unit, declared_units)]
         scanned = detect(path, text)
         attribution = compare_notices(scanned, reference_notices(family, ref_path),  # type: ignore[arg-type]
-                                      repo_notices=repo_notices, declared=whole or not copied,
-                                      reference_family=family.split(":", 1)[-1])
+                                      repo_notices=repo_notices,  # type: ignore[arg-type]
+                                      declared=whole or not copied, reference_family=family.split(":", 1)[-1])
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "
@@ -161,16 +161,26 @@ def attribute_matched(
         out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family:
-            root = compare_notices(scanned, reference_notices(through.root, through.root_path),  # type: ignore[arg-type]
-                                   repo_notices=repo_notices, declared=whole,
-                                   reference_family=through.root.split(":", 1)[-1])
-            if root.state in ("removed", "replaced"):
-                root = dataclasses.replace(root, explanation=(
-                    f"Look-through: {path} is the indexed family {through.family}'s code, which declares its "
-                    f"lineage through {' -> '.join(c.split(':', 1)[-1] for c in through.chain)}; judged against "
-                    f"the declared root: {root.explanation}"))
-                out += notice_findings(path, scanned, root, matches, has_code_match=True)  # type: ignore[arg-type]
+            root = reference_notices(through.root, through.root_path)
+            out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+
+
+def root_notice_findings(path: str, scanned: object, root: object, through: LookThrough, matches: Sequence[Match],
+                         repo_notices: RepoNotices, declared: bool) -> list[Finding]:
+    """Look-through: the file is an indexed family's own code, judged against its declared root."""
+    from lineage.notices import compare_notices, notice_findings
+
+    state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,  # type: ignore[arg-type]
+                            reference_family=through.root.split(":", 1)[-1])
+    if state.state not in ("removed", "replaced"):
+        return []
+    state = dataclasses.replace(state, explanation=(
+        f"Look-through: {path} is the indexed family {through.family}'s code, which declares its lineage "
+        f"through {' -> '.join(c.split(':', 1)[-1] for c in through.chain)}; judged against the declared root: "
+        f"{state.explanation}"))
+    found = notice_findings(path, scanned, state, matches, has_code_match=True)  # type: ignore[arg-type]
+    return [dataclasses.replace(f, details={**f.details, "look_through_root": through.root}) for f in found]
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),

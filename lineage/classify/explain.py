@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from lineage.classify.verdicts import SourceVerdict
 from lineage.index.compact import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
@@ -76,12 +74,3 @@ def source_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Matc
 def _family_key(index: EmbeddedIndex, row: int) -> str:
     fam = index.meta["families"][row]
     return f"{fam['source']}:{fam['name']}"
-
-
-def holders_at(index: EmbeddedIndex, ev: UnitEvidence | None, at_least: float) -> int:
-    """Model lines holding the unit's code at ``at_least`` or more (0 without evidence)."""
-    return 0 if ev is None else ev.lines_holding(index, at_least)
-
-
-def strongest(ev: UnitEvidence | None) -> float:
-    return float(np.max(ev.strength)) if ev is not None and ev.strength.size else 0.0

@@ -40,8 +40,10 @@ def source_sentence(v: SourceVerdict) -> str:
         names = ", ".join(c.split(":", 1)[-1] for c in v.contenders)
         head = f"source ambiguous between {names}: they hold the same {s.cover:.0%} of the code"
     else:
-        how = {"diagnostic": "it holds code its rivals lack", "first-seen": "the earliest of the families holding it",
-               "names": "names closest", "cover": "most code held"}.get(v.decided_by, v.decided_by)
+        how = {"cover": "it holds most of the code as closely as any family does",
+               "first-seen": "tied with later families: the earliest holder",
+               "names": "tied in structure: names closest",
+               "context": "tied: the file's own source"}.get(v.decided_by, v.decided_by)
         head = f"source {_who(s.line, s.org, s.country)}, {s.path}: holds {s.cover:.0%} of the code ({how})"
     if v.runner_up is not None:
         head += f"; runner-up {v.runner_up.line} {v.runner_up.cover:.0%}, margin {v.margin:+.2f}"
@@ -87,8 +89,10 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None) -> str:
     return f"{what} of {who}" + (f", notice {'/'.join(states)}" if states else "")
 
 
-def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> dict[str, Any]:
-    """The verdict row of one file: its code findings and its source verdicts."""
+def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
+                 root_notices: Sequence[Finding] = ()) -> dict[str, Any]:
+    """The verdict row of one file: its code findings, its source verdicts, and what became of
+    the declared root's notice when the file is an indexed family's own code (look-through)."""
     evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")
                 and (f.severity != "info" or f.attribution == "declared")]
     roles: dict[str, int] = defaultdict(int)
@@ -98,7 +102,13 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     for f in evidence:
         fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
     v = verdicts.get("<file>")
-    return {"verdict": reuse_sentence(evidence, v), "origin": source_sentence(v) if v is not None else "",
+    sentence = reuse_sentence(evidence, v)
+    root_states = sorted({f.attribution for f in root_notices if f.attribution})
+    if root_states:
+        root = root_notices[0].details.get("look_through_root", "").split(":", 1)[-1]
+        sentence += f"; against its declared root {root}: notice {'/'.join(root_states)}"
+    return {"verdict": sentence, "origin": source_sentence(v) if v is not None else "",
+            "root_notice": root_states,
             "source": v.to_dict() if v is not None else None,
             "classes": {k: c.to_dict() for k, c in sorted(verdicts.items()) if k != "<file>"},
             "lines_by_role": dict(sorted(roles.items())), "families": dict(sorted(fams.items())),
@@ -109,9 +119,12 @@ def file_verdicts(findings: Sequence[Finding],
                   sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None) -> dict[str, dict[str, Any]]:
     """Per scanned file with code matches or a source: its verdict row."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
+    roots: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.kind == "code-match":
             by_path[f.path].append(f)
+        elif f.kind == "notice" and f.details.get("look_through_root"):
+            roots[f.path].append(f)
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None})
-    return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {})) for p in paths}
+    return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ())) for p in paths}

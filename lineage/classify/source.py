@@ -1,12 +1,15 @@
 """The one reference source that best explains a scanned file (or class) as a whole.
 
-Each unit of the file is credited to one family (classify/credit.py): the family whose
-names it kept, else the earliest family holding its code as closely as the best, except
-that a family the file demonstrably drew on (it holds code that family had first) is the
-conduit for the shared code it also holds.  The source of a scope is the family credited
-with most of its code; the runner-up is the next model line and the margin the difference.
-Families first seen after the scanned code were removed from the index beforehand (time
-travel, `--as-of`), so "earliest" never reaches into the future.
+A weighted cover, sharpened: every unit of the scope weighs its amount of code, and counts
+for each family that holds its code as closely as the best does (an exact tie counts for
+every family in it, so ties alone never decide).  A parent thus beats a grandparent as soon
+as the file holds any of the parent's additions, and a sibling, which holds the same shared
+code plus additions of its own that the file lacks, does not beat the parent it copied from.
+A family that declares parents but adds nothing the scope holds, only carrying its parents'
+code, counts half: its parents explain the same code.  What is still tied is decided by
+names (for a class, also by the file's own source: its context), then by who had it first
+(first-seen dates); families first seen after the scanned code were removed from the index
+beforehand (time travel, `--as-of`).  Same score, names and date: "ambiguous between ...".
 
 Common code never convicts, but it still says where a file comes from: when the source's
 share rests on code that many families hold, the verdict names the lineage group (the
@@ -21,38 +24,20 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from lineage.classify.cover import Cover, cover_of
-from lineage.classify.credit import credit, credited, demonstrated, first_holders
+from lineage.classify.cover import STRONG, Cover, cover_of
 from lineage.classify.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
 from lineage.declared.family import resolve_root
 from lineage.index.compact import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 
-import os as _os
-_MODE = _os.environ.get("L_MODE", "credit")
-_ELIG = _os.environ.get("L_ELIG", "1") == "1"
-_CONTEXT = _os.environ.get("L_CTX", "1") == "1"
-
-
-def _own_shares(cov: Cover, rows: np.ndarray, total: float) -> np.ndarray:
-    s, lx, w = cov.strength[rows], cov.lexical[rows], cov.weight[rows]
-    out = np.zeros(cov.families.size)
-    for d in range(cov.families.size):
-        anc = cov.ancestors[d]
-        sd = s[:, d]
-        if anc.size == 0:
-            own = sd >= 0.8
-        else:
-            sa = s[:, anc].max(axis=1)
-            la = lx[:, anc].max(axis=1)
-            own = (sd >= 0.8) & ((sd >= sa + 0.1) | ((sd >= sa - 0.02) & (lx[:, d] >= la + 0.2)))
-        out[d] = w[own].sum() / total
-    return out
-
-
-AMBIGUOUS = float(_os.environ.get("L_AMB", "0.01"))  # credits this close (share of the scope) are a tie
-NAMES_TIE = float(_os.environ.get("L_NT", "0.02"))  # names this close do not break a tie
+TIE = 0.02  # a unit's code is held "as closely as the best" within this strength
+AMBIGUOUS = 0.01  # scores this close (share of the scope) are a tie
+NAMES_TIE = 0.02  # name similarities this close (share of the scope) do not break a tie
+CARRIER = 0.5  # weight of a family that only carries its declared parents' code
+OWN_MIN = 0.03  # ... i.e. adds less than this share of the scope itself
+OWN_MARGIN = 0.1  # a family's own addition: held this much more strongly than by any of its parents
+OWN_NAMES = 0.2  # ... or held as closely, with names this much closer than its parents' names
 COMMON_BASIS = 0.15  # a source whose distinctive share is below this rests on common code
 GROUP = 0.8  # families covering this share of the source's cover form its lineage group
 LOOK_THROUGH = 0.9  # a file this much covered by one family is that family's published code
@@ -79,69 +64,85 @@ def _candidate(index: EmbeddedIndex, cov: Cover, j: int, cover: np.ndarray, cred
                      float(names[j]))
 
 
-def _group(candidates: Sequence[Candidate], source: Candidate) -> LineageGroup:
-    members = sorted((c for c in candidates if c.cover >= GROUP * source.cover) if source.cover > 0 else [source],
-                     key=lambda c: (c.first_seen or "9999", c.family))
-    members = members or [source]
-    return LineageGroup(tuple(c.family for c in members), members[0].family,
-                        tuple(sorted({c.org for c in members if c.org})),
-                        tuple(sorted({c.country for c in members if c.country})))
+def _group(index: EmbeddedIndex, cov: Cover, cover: np.ndarray, pick: int) -> LineageGroup:
+    """Every family holding about as much of the scope as the source does, earliest first."""
+    rows = index.meta["families"]
+    members = [j for j in range(cover.size) if cover[j] >= GROUP * cover[pick]] or [pick]
+    fams = sorted((rows[int(cov.families[j])] for j in members),
+                  key=lambda f: (str(f.get("first_seen") or "9999"), f["source"], f["name"]))
+    return LineageGroup(tuple(f"{f['source']}:{f['name']}" for f in fams), f"{fams[0]['source']}:{fams[0]['name']}",
+                        tuple(sorted({f["org"] for f in fams if f["org"]})),
+                        tuple(sorted({f["country"] for f in fams if f["country"]})))
+
+
+def carriers(cov: Cover, rows: np.ndarray, total: float) -> np.ndarray:
+    """Per family: it declares parents and adds (almost) nothing of the scope itself, neither
+    code nor names: it only carries its parents' code."""
+    return np.asarray([anc.size > 0 and _own_share(cov, rows, total, j) < OWN_MIN
+                       for j, anc in enumerate(cov.ancestors)], dtype=bool)
+
+
+def scores(cov: Cover, rows: np.ndarray, total: float, carrier: np.ndarray) -> np.ndarray:
+    """Per family: the share of the scope it holds as closely as the best holder does, halved
+    for a family that only carries its declared parents' code."""
+    s, w = cov.strength[rows], cov.weight[rows]
+    best = s.max(axis=1, keepdims=True)
+    at_best = (s >= best - TIE) & (s > 0)
+    sharp = (w[:, None] * best * at_best).sum(axis=0) / total
+    out: np.ndarray = np.where(carrier, sharp * CARRIER, sharp)
+    return out
+
+
+def _own_share(cov: Cover, rows: np.ndarray, total: float, j: int) -> float:
+    """Share of the scope that family `j` holds strongly and more closely than any declared
+    parent of it, in code or (for the same code) in names: what it added itself."""
+    s, lx = cov.strength[rows], cov.lexical[rows]
+    parents, parent_names = s[:, cov.ancestors[j]].max(axis=1), lx[:, cov.ancestors[j]].max(axis=1)
+    closer = (s[:, j] >= parents + OWN_MARGIN) | ((s[:, j] >= parents - TIE) & (lx[:, j] >= parent_names + OWN_NAMES))
+    own = (s[:, j] >= STRONG) & closer
+    return float(cov.weight[rows][own].sum() / total)
 
 
 def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, rank: np.ndarray,
-            conduits: np.ndarray, scope: str, prefer: int = -1) -> SourceVerdict:
+            carrier: np.ndarray, scope: str, prefer: int = -1) -> SourceVerdict:
     """The source verdict of one scope: the given rows of the file's cover, of `total` code.
+    ``carrier`` flags the families that only carry their parents' code in the whole file;
     ``prefer`` is the file source's column: a class tied between families goes to it."""
     if rows.size == 0 or total <= 0:
         return SourceVerdict(scope, "none", None, None, 0.0, "", (), "", None)
-    s, lx = cov.strength[rows], cov.lexical[rows]
+    score = scores(cov, rows, total, carrier)
     cover, distinct, names = cov.cover(rows, total), cov.distinctive(rows, total), cov.names(rows, total)
-    if _MODE == "sharp":
-        best = s.max(axis=1, keepdims=True)
-        at_best = (s >= best - 0.02) & (s > 0)
-        cred = np.asarray((cov.weight[rows][:, None] * best * at_best).sum(axis=0) / total)
-        if _ELIG:
-            own = _own_shares(cov, rows, total)
-            bad = (own < 0.03) & np.asarray([a.size > 0 for a in cov.ancestors])
-            if not bad.all():
-                cred = np.where(bad, cred * 0.5, cred)
-    else:
-        first = first_holders(s, lx, rank)
-        holder = credit(s, lx, rank, conduits)
-        cred = credited(s, cov.weight[rows], holder, total)
-    top_cred = float(cred.max())
-    tied = [j for j in range(cov.families.size) if cred[j] >= top_cred - AMBIGUOUS]
+    tied = [j for j in range(score.size) if score[j] >= float(score.max()) - AMBIGUOUS]
     decided_by = "cover"
-    if prefer >= 0 and prefer in tied:
-        pick, decided_by = prefer, "context"
+    if len(tied) > 1 and prefer in tied:
+        tied, decided_by = [prefer], "context"
+    if len(tied) > 1:
+        best_names = max(float(names[j]) for j in tied)
+        by_names = [j for j in tied if names[j] >= best_names - NAMES_TIE]
+        decided_by = "names" if len(by_names) < len(tied) else decided_by
+        tied = by_names
+    if len(tied) > 1:
+        first = min(rank[j] for j in tied)
+        decided_by = "first-seen"
+        pick = next(j for j in tied if rank[j] == first)
     else:
-        if len(tied) > 1:
-            best_names = max(float(names[j]) for j in tied)
-            by_names = [j for j in tied if names[j] >= best_names - NAMES_TIE]
-            if len(by_names) < len(tied):
-                decided_by = "names"
-            tied = by_names
-        if len(tied) > 1:
-            earliest = min(rank[j] for j in tied)
-            if decided_by == "cover":
-                decided_by = "first-seen"
-        pick = min(tied, key=lambda j: rank[j])
-    order = [pick] + sorted((j for j in range(cov.families.size) if j != pick),
-                            key=lambda j: (-cred[j], -cover[j], rank[j]))
-    candidates = [_candidate(index, cov, j, cover, cred, distinct, names) for j in order[:LISTED]]
+        pick = tied[0]
+    order = [pick] + sorted((j for j in range(score.size) if j != pick), key=lambda j: (-score[j], -cover[j], rank[j]))
+    candidates = [_candidate(index, cov, j, cover, score, distinct, names) for j in order[:LISTED]]
     source = candidates[0]
     others = [c for c in candidates if c.line != source.line]
     runner_up = others[0] if others else None
-    margin = source.credit - (runner_up.credit if runner_up else 0.0)
-    status, contenders = "source", ()
-    same_day = [c for c in candidates if c.line != source.line and c.credit >= source.credit - AMBIGUOUS
-                and abs(c.lexical - source.lexical) < NAMES_TIE and c.first_seen == source.first_seen]
-    if same_day and decided_by != "context":
+    margin = source.score - (runner_up.score if runner_up else 0.0)
+    same = [c for c in others if c.score >= source.score - AMBIGUOUS and abs(c.lexical - source.lexical) < NAMES_TIE
+            and c.first_seen == source.first_seen]
+    status = "source"
+    contenders: tuple[str, ...] = ()
+    if same and decided_by != "context":
         status, decided_by = "ambiguous", ""
-        contenders = tuple(sorted({source.family, *(c.family for c in same_day)}))
+        contenders = tuple(sorted({source.family, *(c.family for c in same)}))
     basis = "common" if source.distinctive < COMMON_BASIS else "distinctive"
     return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis,
-                         _group(candidates, source))
+                         _group(index, cov, cover, pick))
 
 
 def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThrough | None:
@@ -193,17 +194,16 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit],
     if cov is None:
         return {"<file>": SourceVerdict("<file>", "none", None, None, 0.0, "", (), "", None)}
     rank = _ranks(index, cov)
-    file_total = float(sum(units[i].n_kgrams for i in listed))
-    conduits = demonstrated(cov.strength, cov.weight, first_holders(cov.strength, cov.lexical, rank), file_total)
+    carrier = carriers(cov, np.arange(cov.weight.size), float(sum(units[i].n_kgrams for i in listed)))
     row_of = {listed[int(p)]: r for r, p in enumerate(cov.positions.tolist())}
-    out = {}
+    out: dict[str, SourceVerdict] = {}
     for scope, idxs in members.items():
         rows = np.asarray([row_of[i] for i in idxs if i in row_of], dtype=np.int64)
         total = float(sum(units[i].n_kgrams for i in idxs))
         prefer = -1
-        if scope != "<file>" and "<file>" in out and out["<file>"].source is not None and _CONTEXT:
+        if scope != "<file>" and out["<file>"].source is not None:
             prefer = int(np.flatnonzero(cov.families == _family_row(index, out["<file>"].source.family))[0])
-        v = verdict(index, cov, rows, total, rank, conduits, scope, prefer)
+        v = verdict(index, cov, rows, total, rank, carrier, scope, prefer)
         if scope == "<file>" and v.source is not None:
             v = SourceVerdict(v.scope, v.status, v.source, v.runner_up, v.margin, v.decided_by, v.contenders,
                               v.basis, v.group, look_through(index, cov, v.source))

@@ -20,7 +20,7 @@ class Candidate:
     country: str
     first_seen: str
     cover: float  # share of the scope's code the family holds (strength-weighted; ties count for all)
-    credit: float  # share credited to it: code it had first, or that the scope took through it
+    score: float  # share it holds as closely as the best holder does (halved for a mere carrier)
     distinctive: float  # share held strongly by the family and by fewer than COMMON_LINES model lines
     lexical: float  # share weighted by name similarity
 
@@ -30,7 +30,7 @@ class Candidate:
 
     def to_dict(self) -> dict[str, Any]:
         return {"family": self.family, "path": self.path, "org": self.org, "country": self.country,
-                "first_seen": self.first_seen or None, "cover": round(self.cover, 3), "credit": round(self.credit, 3),
+                "first_seen": self.first_seen or None, "cover": round(self.cover, 3), "score": round(self.score, 3),
                 "distinctive": round(self.distinctive, 3), "lexical": round(self.lexical, 3)}
 
 
@@ -72,8 +72,8 @@ class SourceVerdict:
     status: str  # source | ambiguous | none
     source: Candidate | None
     runner_up: Candidate | None
-    margin: float  # credit of the source minus that of the best other model line
-    decided_by: str  # how: first holder, conduit (the scope took shared code through it), names
+    margin: float  # score of the source minus that of the best other model line
+    decided_by: str  # cover | names | first-seen | context (a class: the file's source) | "" (ambiguous)
     contenders: tuple[str, ...]  # families that could not be told apart (ambiguous)
     basis: str  # distinctive | common | ""
     group: LineageGroup | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v2"  # bump whenever tokens or their hashing change
+NORMALISER_VERSION = "lex-v3"  # bump whenever tokens or their hashing change
 
 
 @dataclass(frozen=True)

@@ -270,9 +270,13 @@ def format_html(
         for key, label in (("severity", "Severity"), ("role", "Role"),
                            ("country", "Country"), ("attribution", "Attribution"))
     ]
+    files = summary.get("files") if isinstance(summary.get("files"), Mapping) else {}
+    file_rows = [(path, row) for path, row in sorted(files.items())
+                 if isinstance(row, Mapping) and not str(row.get("verdict", "")).startswith("no lineage")]
     return _template().render(
         result=result,
         views=views,
+        file_rows=file_rows,
         charts=[(title, bars) for title, bars in charts if bars],
         filters=filters,
         severities=Counter(f.severity for f in result.findings),

@@ -20,6 +20,11 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
             r = m.ref
             lines.append(f"    {m.similarity:.2f}  {r.family} ({r.org}, {r.country or '?'})  "
                          f"{r.path}:{r.start_line}-{r.end_line} {r.unit}  [{r.source}]")
+        same = f.details.get("equivalent_families") or []
+        if len(same) > 1:
+            shown = ", ".join(s.split(":", 1)[-1] for s in same[:6])
+            lines.append(f"    same code in {len(same)} families: {shown}"
+                         + (f" and {len(same) - 6} more" if len(same) > 6 else ""))
         lines.append(f"    {f.explanation}")
         lines.append("")
     hidden = len(result.findings) - len(shown)

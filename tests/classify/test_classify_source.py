@@ -1,0 +1,186 @@
+"""Which one source explains a file: parents over grandparents and siblings, lineage groups for
+common code, look-through to a declared root, and time travel.
+
+Five families are generated from our own fixture code (data/lines/): a "base" line, a
+"router" line that adds mixture-of-experts routing to it, a "gate" line (a sibling) that adds
+something else, a later "carrier" that only carries the router line's code, and an
+"upstage" family that is the router line's code renamed under another holder's notice and
+declares its lineage.  Scanned copies are renamed with the standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult, SourceFile
+
+DATA = Path(__file__).parent / "data" / "lines"
+NOTICES = {
+    "base": "# Copyright 2023 Meta Platforms, Inc. and affiliates.",
+    "router": "# Copyright 2024 DeepSeek-AI. All rights reserved.",
+    "gate": "# Copyright 2024 Google LLC.",
+    "carrier": "# Copyright 2025 Microsoft Corporation.",
+    "upstage": "# Copyright 2025 Upstage AI. All rights reserved.",
+}
+FAMILIES = {  # name: (parts, prefix, org, first seen, declared parents)
+    "base": (("base",), "Base", "Meta", "2023-01-01", ()),
+    "router": (("base", "router"), "Router", "DeepSeek", "2024-01-01", ("base",)),
+    "gate": (("base", "gate"), "Gate", "Google", "2024-06-01", ("base",)),
+    "carrier": (("base", "router"), "Carrier", "Microsoft", "2025-01-01", ("router",)),
+    "upstage": (("base", "router"), "Solar", "Upstage", "2025-06-01", ("router",)),
+}
+
+
+def code(parts: tuple[str, ...], prefix: str) -> str:
+    """Fixture parts joined, the class-name prefix and the helper names renamed."""
+    text = "\n\n".join((DATA / f"{p}.py").read_text(encoding="utf-8") for p in parts)
+    text = re.sub(r"\bBase(?=[A-Z])", prefix, text)
+    return re.sub(r"\bbase_(?=[a-z])", prefix.lower() + "_", text)
+
+
+def file_text(name: str) -> str:
+    parts, prefix, *_ = FAMILIES[name]
+    return NOTICES[name] + "\n# SPDX-License-Identifier: Apache-2.0\n" + code(parts, prefix)
+
+
+@pytest.fixture(scope="module")
+def lines_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    root = tmp_path_factory.mktemp("lines")
+    rows = []
+    for name, (_, _, org, seen, parents) in FAMILIES.items():
+        (root / name).mkdir()
+        (root / name / f"modeling_{name}.py").write_text(file_text(name), encoding="utf-8")
+        lineage = ", ".join(f'"{p}"' for p in parents)
+        rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
+                    f'first_seen = "{seen}"\nlineage = [{lineage}]\n')
+    manifest = root / "lines.toml"
+    manifest.write_text(f'[source]\nname = "ln"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n\n'
+                        + "\n".join(rows), encoding="utf-8")
+    out = root / "lines.lineage"
+    api.build([manifest], out, workers=1)
+    return api.open_index(out)
+
+
+def scan(index: EmbeddedIndex, text: str, path: str = "mine/modeling_mine.py") -> tuple[ScanResult, dict]:
+    result, _ = api.scan_files([SourceFile(path, text.encode())], index, Config(workers=1))
+    return result, result.summary["files"][path]
+
+
+def test_a_parent_beats_its_ancestor_its_sibling_and_later_carriers(lines_index: EmbeddedIndex) -> None:
+    """The copy holds the router line's additions: the router line, not the base line it
+    builds on, not the gate line beside it, not the later families carrying the same code."""
+    _, row = scan(lines_index, code(("base", "router"), "Xray"))
+    source = row["source"]
+    assert source["status"] == "source" and source["source"]["family"] == "ln:router", source
+    assert source["runner_up"]["family"] != "ln:router" and source["margin"] >= 0
+    assert "router" in row["origin"] and "runner-up" in row["origin"]
+    classes = row["classes"]
+    for cls in ("XrayRouter", "XrayExperts", "XraySparseBlock"):
+        assert classes[cls]["source"]["family"] == "ln:router", (cls, classes[cls])
+    # a class every line holds alike goes to the file's own source (its context)
+    assert classes["XrayNorm"]["source"]["family"] == "ln:router"
+    assert classes["XrayNorm"]["decided_by"] == "context"
+
+
+def test_code_only_the_ancestor_had_goes_to_the_ancestor(lines_index: EmbeddedIndex) -> None:
+    """Every line holds the base code alike: who had it first is its source."""
+    _, row = scan(lines_index, code(("base",), "Yak"))
+    source = row["source"]
+    # the later lines add nothing of this file themselves (they carry the base code): the base line
+    assert source["source"]["family"] == "ln:base" and source["decided_by"] in ("cover", "first-seen"), source
+    assert set(source["group"]["families"]) == {f"ln:{n}" for n in FAMILIES}
+    assert source["group"]["earliest"] == "ln:base"
+
+
+@pytest.fixture(scope="module")
+def commons_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The base line plus twelve lines of other organisations that each carry its norm and
+    rotary code and a function of their own: that code is common in this corpus."""
+    root = tmp_path_factory.mktemp("commons")
+    base = code(("base",), "Base")
+    shared = base[base.index("class BaseNorm"): base.index("class BaseAttention")]
+    orgs = ("Meta", "Google", "Alibaba Qwen", "DeepSeek", "Microsoft", "NVIDIA", "IBM", "Mistral AI", "Zhipu AI",
+            "Moonshot AI", "MiniMax", "Tencent", "Baidu")
+    rows = []
+    for k, org in enumerate(orgs):
+        name = "base" if k == 0 else f"line{k}"
+        (root / name).mkdir()
+        own = "" if k == 0 else (f"\n\ndef line{k}_step(x, y):\n    total = 0\n    for i in range({k + 2}):\n"
+                                  f"        total = total * {k + 3} + x[i] - y[i] // {k + 1}\n    return total\n")
+        text = base if k == 0 else re.sub(r"\bBase(?=[A-Z])", f"Line{k}", re.sub(r"\bbase_", f"line{k}_", shared))
+        (root / name / f"modeling_{name}.py").write_text(text + own, encoding="utf-8")
+        rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
+                    f'first_seen = "202{min(k, 5)}-03-01"\n')
+    manifest = root / "commons.toml"
+    manifest.write_text(f'[source]\nname = "cm"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n\n'
+                        + "\n".join(rows), encoding="utf-8")
+    out = root / "commons.lineage"
+    api.build([manifest], out, workers=1)
+    return api.open_index(out)
+
+
+def test_shared_code_names_its_lineage_group_and_never_convicts(commons_index: EmbeddedIndex) -> None:
+    text = code(("base",), "Zed")
+    keep = text[: text.index("class ZedAttention")]  # the norm, the rotary embedding and its helper
+    result, row = scan(commons_index, keep)
+    assert row["source"]["basis"] == "common"
+    assert row["verdict"].startswith("built on shared code of the base line, held by 13 families"), row["verdict"]
+    assert "copy of" not in row["verdict"]
+    group = row["source"]["group"]
+    assert group["earliest"] == "cm:base" and len(group["countries"]) >= 3
+    assert not [f for f in result.findings if f.severity in ("medium", "high")]
+
+
+def test_every_tied_family_is_listed(lines_index: EmbeddedIndex) -> None:
+    result, _ = scan(lines_index, code(("base",), "Yak"))
+    norm = next(f for f in result.findings if f.unit == "YakNorm.forward")
+    assert sorted(norm.details["equivalent_families"]) == sorted(f"ln:{n}" for n in FAMILIES)
+    assert norm.details["model_lines"] == 5 and norm.details["earliest"]["family"] == "ln:base"
+
+
+def test_look_through_judges_notices_against_the_declared_root(lines_index: EmbeddedIndex) -> None:
+    """The scanned file is the indexed upstage family's own code: its verdict names that family,
+    looks through its declared lineage to the root, and reports the root's replaced notice."""
+    result, row = scan(lines_index, file_text("upstage"), "serving/modeling_solar.py")
+    source = row["source"]
+    assert source["source"]["family"] == "ln:upstage"
+    through = source["look_through"]
+    assert through["chain"] == ["ln:upstage", "ln:router", "ln:base"] and through["root"] == "ln:base"
+    root = [f for f in result.findings if f.kind == "notice" and f.details.get("look_through_root")]
+    assert root and {f.attribution for f in root} == {"replaced"}
+    assert all(f.severity in ("medium", "high") and f.explanation.startswith("Look-through:") for f in root)
+    assert "against its declared root base: notice replaced" in row["verdict"]
+
+
+def test_time_travel_leaves_out_families_first_seen_later(lines_index: EmbeddedIndex) -> None:
+    text = code(("base", "router"), "Xray")
+    before = api.at_date(lines_index, "2023-06-01")
+    assert {f["name"] for f in before.meta["families"]} == {"base"}
+    _, row = scan(before, text)
+    assert row["source"]["source"]["family"] == "ln:base"
+    assert api.at_date(lines_index, "") is lines_index
+
+
+def test_a_git_revision_is_judged_as_of_its_commit_date(lines_index: EmbeddedIndex, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "modeling_mine.py").write_text(code(("base", "router"), "Xray"), encoding="utf-8")
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": "2023-06-01T12:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2023-06-01T12:00:00+00:00"}
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "c"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    result, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1))
+    assert result.index.restriction == "families first seen on or before 2023-06-01"
+    assert result.summary["files"]["modeling_mine.py"]["source"]["source"]["family"] == "ln:base"
+    later, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1, as_of="2024-02-01"))
+    assert later.summary["files"]["modeling_mine.py"]["source"]["source"]["family"] == "ln:router"
