@@ -101,10 +101,25 @@ class EmbeddedIndex:
             out[(f"{fam['source']}:{fam['name']}", row["path"])] = row.get("header", "")
         return out
 
+    @cached_property
+    def _declared(self) -> dict[str, dict[str, list[str]]]:
+        """Per source, each family's declared parents (manifest `lineage`)."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for f in self.meta["families"]:
+            out.setdefault(f["source"], {})[f["name"]] = list(f.get("lineage", []))
+        return out
+
+    @cached_property
+    def _lineage_cache(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
     def lineage_of(self, family: str) -> tuple[str, ...]:
         """Declared ancestors of a family (same source), transitively, nearest first."""
+        cached = self._lineage_cache.get(family)
+        if cached is not None:
+            return cached
         source, _, name = family.partition(":")
-        parents = {f["name"]: f.get("lineage", []) for f in self.meta["families"] if f["source"] == source}
+        parents = self._declared.get(source, {})
         seen: list[str] = []
         todo = list(parents.get(name, []))
         while todo:
@@ -112,7 +127,8 @@ class EmbeddedIndex:
             if p not in seen and p != name:
                 seen.append(p)
                 todo.extend(parents.get(p, []))
-        return tuple(seen)
+        self._lineage_cache[family] = out = tuple(seen)
+        return out
 
     def header_of(self, family: str, path: str) -> str:
         """The stored leading comment block of a reference file (for notice comparison)."""

@@ -21,52 +21,13 @@ from lineage import api
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
-
-DATA = Path(__file__).parent / "data" / "lines"
-NOTICES = {
-    "base": "# Copyright 2023 Meta Platforms, Inc. and affiliates.",
-    "router": "# Copyright 2024 DeepSeek-AI. All rights reserved.",
-    "gate": "# Copyright 2024 Google LLC.",
-    "carrier": "# Copyright 2025 Microsoft Corporation.",
-    "upstage": "# Copyright 2025 Upstage AI. All rights reserved.",
-}
-FAMILIES = {  # name: (parts, prefix, org, first seen, declared parents)
-    "base": (("base",), "Base", "Meta", "2023-01-01", ()),
-    "router": (("base", "router"), "Router", "DeepSeek", "2024-01-01", ("base",)),
-    "gate": (("base", "gate"), "Gate", "Google", "2024-06-01", ("base",)),
-    "carrier": (("base", "router"), "Carrier", "Microsoft", "2025-01-01", ("router",)),
-    "upstage": (("base", "router"), "Solar", "Upstage", "2025-06-01", ("router",)),
-}
-
-
-def code(parts: tuple[str, ...], prefix: str) -> str:
-    """Fixture parts joined, the class-name prefix and the helper names renamed."""
-    text = "\n\n".join((DATA / f"{p}.py").read_text(encoding="utf-8") for p in parts)
-    text = re.sub(r"\bBase(?=[A-Z])", prefix, text)
-    return re.sub(r"\bbase_(?=[a-z])", prefix.lower() + "_", text)
-
-
-def file_text(name: str) -> str:
-    parts, prefix, *_ = FAMILIES[name]
-    return NOTICES[name] + "\n# SPDX-License-Identifier: Apache-2.0\n" + code(parts, prefix)
+from tests.lines_fixture import FAMILIES, build_lines_index, code, file_text
 
 
 @pytest.fixture(scope="module")
 def lines_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
-    root = tmp_path_factory.mktemp("lines")
-    rows = []
-    for name, (_, _, org, seen, parents) in FAMILIES.items():
-        (root / name).mkdir()
-        (root / name / f"modeling_{name}.py").write_text(file_text(name), encoding="utf-8")
-        lineage = ", ".join(f'"{p}"' for p in parents)
-        rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
-                    f'first_seen = "{seen}"\nlineage = [{lineage}]\n')
-    manifest = root / "lines.toml"
-    manifest.write_text(f'[source]\nname = "ln"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n\n'
-                        + "\n".join(rows), encoding="utf-8")
-    out = root / "lines.lineage"
-    api.build([manifest], out, workers=1)
-    return api.open_index(out)
+    return api.open_index(build_lines_index(tmp_path_factory.mktemp("lines")))
+
 
 
 def scan(index: EmbeddedIndex, text: str, path: str = "mine/modeling_mine.py") -> tuple[ScanResult, dict]:

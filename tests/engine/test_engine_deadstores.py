@@ -1,4 +1,4 @@
-"""Junk statements between copied ones (dead stores) do not hide a copy."""
+"""Junk statements between copied ones (dead stores, statements with no effect) do not hide a copy."""
 
 from __future__ import annotations
 
@@ -51,11 +51,26 @@ def test_dead_stores_go_and_live_code_stays() -> None:
     assert kept.count("total") == 3 and "key" in kept and "call" in kept
 
 
-def test_class_and_module_bodies_are_left_alone() -> None:
+def test_assignments_in_class_and_module_bodies_are_left_alone() -> None:
     source = "LIMIT = 3\n\nclass C:\n    flag = True\n    size = 4\n"
     for qualname, kind in (("<module>", "module"), ("C", "class")):
         kinds, texts, lines = tokens(source, qualname)
         assert without_dead_stores(kind, kinds, texts, lines) == (kinds, texts, lines)
+
+
+def test_statements_with_no_effect_go_from_functions_and_class_bodies() -> None:
+    plain = ("class C:\n    flag = True\n    size = 4\n\n    def f(self, a):\n        total = a + self.size\n"
+             "        return total\n")
+    padded = ("class C:\n    flag = True\n    pass\n    0\n    size = 4\n    None\n\n    def f(self, a):\n"
+              "        a\n        total = a + self.size\n        ...\n        self.size\n        'note'\n"
+              "        3.5\n        return total\n")
+    for qualname, kind in (("C", "class"), ("C.f", "method")):
+        kept_plain = without_dead_stores(kind, *tokens(plain, qualname))[0]
+        kept_padded = without_dead_stores(kind, *tokens(padded, qualname))[0]
+        assert list(kept_padded) == list(kept_plain), qualname
+    # a call, an operation or a yield is an effect: it stays
+    kinds, texts, lines = tokens("def g(x):\n    x.flush()\n    x + 1\n    yield x\n", "g")
+    assert list(without_dead_stores("function", kinds, texts, lines)[1]).count("x") == 4
 
 
 def test_a_copy_padded_with_junk_scores_as_the_same_copy_without(cases, index, oracle) -> None:

@@ -1,0 +1,87 @@
+"""Restricting a loaded index (time travel, leave-out) equals building it from the kept
+families; clone classes and per-unit evidence name every family holding the same code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.query import query_files
+from lineage.index.restrict import as_of, restrict
+from lineage.models import SourceFile
+from tests.lines_fixture import FAMILIES, build_lines_index, code
+
+KEPT = ("base", "gate", "upstage")
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return api.open_index(build_lines_index(tmp_path_factory.mktemp("full")))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return api.open_index(build_lines_index(tmp_path_factory.mktemp("kept"), KEPT))
+
+
+def _scores(index: EmbeddedIndex, text: str) -> dict[tuple[str, str], list[tuple[str, str, float, float]]]:
+    compacted = api.fingerprint_files([SourceFile("m.py", text.encode())], Config(workers=1))
+    res = query_files(index, compacted)
+    out = {}
+    for (fi, ui), matches in res.matches.items():
+        unit = compacted[fi].units[ui].qualname
+        out[("m.py", unit)] = sorted((m.ref.family, m.ref.unit, m.similarity, m.rarity) for m in matches)
+    return out
+
+
+def test_restricted_index_is_the_index_of_the_kept_families(full: EmbeddedIndex, built: EmbeddedIndex) -> None:
+    kept = restrict(full, lambda f: f["name"] in KEPT, "test")
+    assert [f["name"] for f in kept.meta["families"]] == list(KEPT)
+    assert [r["path"] for r in kept.meta["files"]] == [r["path"] for r in built.meta["files"]]
+    assert kept.meta["units"] == built.meta["units"]
+    for name in ("u_file", "u_start", "s_off", "s_hash", "l_hash", "df_hash", "df_count", "file_nk"):
+        assert np.array_equal(kept.arrays[name], built.arrays[name]), name
+    assert kept.n_lines == built.n_lines == 3
+    text = code(("base", "router"), "Xray")
+    assert _scores(kept, text) == _scores(built, text)  # same candidates, similarities and rarity
+    assert kept.header["restriction"] == "test" and kept.header["restricted_from"] == full.header["id"]
+
+
+def test_as_of_keeps_families_first_seen_by_that_date(full: EmbeddedIndex) -> None:
+    dates = {n: FAMILIES[n][3] for n in FAMILIES}
+    for day in ("2022-12-31", "2024-01-01", "2024-12-31", "2030-01-01"):
+        names = {f["name"] for f in as_of(full, day).meta["families"]}
+        assert names == {n for n, d in dates.items() if d <= day}
+    assert as_of(full, "2030-01-01") is full  # nothing to leave out: the same index
+
+
+def test_clone_classes_hold_every_identical_unit(full: EmbeddedIndex) -> None:
+    units = full.meta["units"]
+    norm = units.index("BaseNorm.forward")
+    clones = full.with_clones(np.asarray([norm]))
+    assert sorted(units[u] for u in clones.tolist()) == sorted(
+        f"{FAMILIES[n][1]}Norm.forward" for n in FAMILIES)
+    single = units.index("RouterRouter.forward")
+    assert set(full.with_clones(np.asarray([single])).tolist()) >= {single}
+
+
+def test_evidence_lists_every_family_even_past_the_candidate_cap(full: EmbeddedIndex) -> None:
+    """Only one candidate is looked at per unit here; clone classes still bring in every holder."""
+    from lineage.index.query import QueryOptions
+
+    compacted = api.fingerprint_files([SourceFile("m.py", code(("base",), "Yak").encode())], Config(workers=1))
+    res = query_files(full, compacted, QueryOptions(max_candidates=1))
+    unit = next(i for i, u in enumerate(compacted[0].units) if u.qualname == "YakNorm.forward")
+    ev = res.evidence[(0, unit)]
+    tied = {full.meta["families"][int(f)]["name"] for f in ev.family[ev.tied()].tolist()}
+    assert tied == set(FAMILIES) and ev.lines_holding(full, ev.best) == len(FAMILIES)
+
+
+def test_restriction_to_nothing_matches_nothing(full: EmbeddedIndex, tmp_path: Path) -> None:
+    empty = restrict(full, lambda f: False, "none")
+    assert empty.n_units == 0 and not _scores(empty, code(("base",), "Yak"))
