@@ -164,9 +164,11 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThr
                        fam["org"], fam["country"])
 
 
-def _family_row(index: EmbeddedIndex, key: str) -> int:
-    source, _, name = key.partition(":")
-    return next(i for i, f in enumerate(index.meta["families"]) if f["source"] == source and f["name"] == name)
+def _column(index: EmbeddedIndex, cov: Cover, key: str) -> int:
+    """The column of the family "source:name" in the cover, or -1."""
+    rows = index.meta["families"]
+    return next((j for j, f in enumerate(cov.families.tolist())
+                 if f"{rows[f]['source']}:{rows[f]['name']}" == key), -1)
 
 
 def scopes(units: Sequence[CompactUnit]) -> dict[str, list[int]]:
@@ -202,7 +204,7 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit],
         total = float(sum(units[i].n_kgrams for i in idxs))
         prefer = -1
         if scope != "<file>" and out["<file>"].source is not None:
-            prefer = int(np.flatnonzero(cov.families == _family_row(index, out["<file>"].source.family))[0])
+            prefer = _column(index, cov, out["<file>"].source.family)
         v = verdict(index, cov, rows, total, rank, carrier, scope, prefer)
         if scope == "<file>" and v.source is not None:
             v = SourceVerdict(v.scope, v.status, v.source, v.runner_up, v.margin, v.decided_by, v.contenders,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import dataclasses
 import json
 import os
@@ -70,6 +72,7 @@ def test_local_repository_at_revision(
 ) -> None:
     loaded = load_target(f"{source_repo.path}@v1")
     assert loaded.revision == source_repo.v1 and loaded.root == str(source_repo.path)
+    assert loaded.inputs.pop("date") == loaded_date(source_repo.path, loaded.revision)  # for time travel
     assert loaded.inputs == {
         "kind": "git",
         "path": str(source_repo.path),
@@ -96,6 +99,7 @@ def test_git_url_at_revision(source_repo: SourceRepo, tmp_path: Path) -> None:
     url = source_repo.path.as_uri()
     loaded = load_target(f"{url}@v1", cache=tmp_path / "cache")
     assert loaded.revision == source_repo.v1
+    assert loaded.inputs.pop("date") == loaded_date(source_repo.path, source_repo.v1)
     assert loaded.inputs == {"kind": "git", "url": url, "rev": "v1", "commit": source_repo.v1}
     assert [f.path for f in loaded.files] == ["a.py", "pkg/b.py"]
 
@@ -142,3 +146,12 @@ def test_package_exports_resolve() -> None:
         assert callable(getattr(package, name)), name
     with pytest.raises(AttributeError):
         package.no_such_name  # noqa: B018
+
+
+def loaded_date(repo: Path, sha: str | None) -> str:
+    """The commit's date as git itself prints it (UTC), the oracle for the time-travel date."""
+    import subprocess
+
+    out = subprocess.run(["git", "-C", str(repo), "show", "-s", "--format=%ct", str(sha)],
+                         capture_output=True, text=True, check=True).stdout
+    return datetime.datetime.fromtimestamp(int(out), tz=datetime.timezone.utc).date().isoformat()
