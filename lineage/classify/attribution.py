@@ -37,13 +37,15 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tup
     """What the scanned file declares of the reference family (or its declared ancestors):
     (the whole file, the units whose own declaration or base class names it, the imported names).
 
-    A module-level `Adapted from`, `Copied from` or generated-from banner declares the whole
-    file.  A `Copied from` or `Adapted from` attached to a unit, or a base class imported from
-    the family, declares that unit (a class with its methods).  An import declares only what it
-    imports: the units copied beside it are not declared by it."""
+    A module-level `Adapted from`, `Copied from` or generated-from banner naming the family
+    itself declares the whole file (naming only an ancestor does not declare what the family
+    added).  A `Copied from` or `Adapted from` attached to a unit, or a base class imported from
+    the family or an ancestor, declares that unit (a class with its methods).  An import
+    declares only what it imports: the units copied beside it are not declared by it."""
     from lineage.declared.markers import find_declarations
 
-    wanted = {family.split(":", 1)[-1]} | set(index.lineage_of(family))
+    line = family.split(":", 1)[-1]
+    wanted = {line} | set(index.lineage_of(family))
     if not any(name in text for name in wanted):
         return False, frozenset(), ()  # a declaration names its source: no name in the text, nothing to parse
     whole, units, imported = False, set(), []
@@ -53,7 +55,7 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tup
         if d.kind == "modular-import":
             imported.append(d.target.rsplit(".", 1)[-1])
         elif d.unit == "<module>" and d.kind in ("copied-from", "adapted-from", "generated-from"):
-            whole = True
+            whole = whole or d.family == line
         elif d.kind in ("copied-from", "adapted-from", "base-class"):
             units.add(d.unit)
     return whole, frozenset(units), tuple(dict.fromkeys(imported))
@@ -160,10 +162,26 @@ def attribute_matched(
         matches = [m for f in mine for m in f.matches[:1]]
         out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
-        if through is not None and through.root_path and through.root != family:
+        if through is not None and through.root_path and through.root != family \
+                and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+
+
+def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVerdict) -> bool:
+    """The indexed family's own file declares its lineage in its header (a generated-from banner:
+    transformers' modular files declare every class's parent; or an Adapted/Copied-from naming a
+    family of the chain): its notices follow that declared practice, so they are judged against
+    its own file only.  Lineage known from imports or the manifest alone does not count."""
+    from lineage.declared.markers import find_declarations
+
+    if verdict.source is None:
+        return False
+    header = index.header_of(through.family, verdict.source.path)
+    chain = {c.split(":", 1)[-1] for c in through.chain[1:]}
+    return any(d.kind == "generated-from" or (d.kind in ("adapted-from", "copied-from") and d.family in chain)
+               for d in find_declarations(verdict.source.path, header))
 
 
 def root_notice_findings(path: str, scanned: object, root: object, through: LookThrough, matches: Sequence[Match],

@@ -93,8 +93,13 @@ def worth_reporting(m: Match, threshold: float) -> bool:
     return m.similarity >= threshold or (m.containment >= 0.8 and m.ref_containment >= 0.3)
 
 
-def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None) -> Finding:
-    """A code-match finding; ``ties`` names every family holding the same code (all of them)."""
+SHARED_BY = 5  # code that this many model lines hold (or more) cannot say which of them it came from
+
+
+def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
+                 holders: int = 0) -> Finding:
+    """A code-match finding; ``ties`` names every family holding the same code (all of them) and
+    ``holders`` counts the model lines holding it about as closely as the best match does."""
     best = matches[0]
     ref = best.ref
     role, features = role_of(unit, best)
@@ -121,8 +126,14 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                "role_features": list(features), "reference_role": ref.role,
                "equivalent_families": families, "equivalents": max(best.ties, len(families)),
                "model_lines": ties.lines if ties is not None else len({f.split(":", 1)[-1] for f in families}),
+               "holders": holders,
                "earliest": {"family": earliest_family, "first_seen": earliest_seen or None}}
     sev = severity(role, best)
+    if holders >= SHARED_BY and sev in ("medium", "high"):
+        # the same code stands in many model lines: it cannot convict, nor say which one it came from
+        sev = "low"
+        explanation += (f" {holders} model lines hold this code about as closely, so it is rated low: "
+                        "shared code says little about which of them it came from.")
     listed = tuple(matches) if sev != "info" else tuple(matches[:INFO_MATCHES])  # no evidence: keep it short
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,
                    sev, listed, explanation, details)

@@ -30,6 +30,12 @@ def handled(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("lineage: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # the reader went away (`lineage corpus list | head`): nothing left to say, and no
+            # traceback when the interpreter flushes stdout at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_CLEAN)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last resort: a message and exit 3, no traceback

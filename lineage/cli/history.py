@@ -15,7 +15,7 @@ from lineage.config import SEVERITIES
 @click.command("history")
 @click.argument("repo", type=click.Path(exists=True, file_okay=False))
 @click.option("--rev", default="HEAD", show_default=True, help="Revision to scan and trace back from.")
-@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the embedded default index).")
+@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a history finding reaches this severity.")

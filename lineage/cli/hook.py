@@ -17,7 +17,7 @@ from lineage.config import SEVERITIES
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Baseline file (default: .lineage-baseline.json at the repository root).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Fail on new findings at or above this severity.")
-@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the embedded default index).")
+@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
 @click.option("--exit-zero", is_flag=True, help="Report, but always exit 0.")
 @handled
 def hook(files: tuple[str, ...], all_files: bool, baseline_path: Path | None, fail_on: str | None,

@@ -14,7 +14,7 @@ from lineage.report import Format
 
 @click.command("scan")
 @click.argument("target")
-@click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the embedded default index).")
+@click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in Format]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high"]), help="Exit 1 at or above this severity.")
@@ -34,5 +34,8 @@ def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on:
     ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
+    if result.index.restriction and not result.index.families:
+        click.echo(f"lineage: warning: no indexed family is left ({result.index.restriction}): "
+                   "nothing could match", err=True)
     write_output(ctx.render(result, Format(fmt), compacted, show_info=show_info), output)
     sys.exit(exit_code(result, ctx.config.fail_on, exit_zero))

@@ -92,6 +92,9 @@ def compare_notices(
 ) -> Attribution:
     """declared | none-needed | retained | replaced | removed, with a checkable explanation.
 
+    A declared origin excuses a dropped upstream holder line (the origin is named), never a
+    replaced one: another vendor's notice in the upstream holder's place is "replaced".
+
     ``declared`` is set by callers that found declared lineage elsewhere (a transformers
     modular import); ``repo_notices`` are the repository's NOTICE/LICENSE files: a
     reference holder named there counts as retained.
@@ -111,7 +114,8 @@ def compare_notices(
     ref_keys = {n.key for n in ref_holders}
     others = tuple(n for n in scan_holders if n.key not in ref_keys)
     replacements: tuple[Notice, ...] = ()
-    if declared or declaration:
+    declared_origin = declared or bool(declaration)
+    if declared_origin and not (missing and others):
         state = "declared"
         source = f"'{declaration}'" if declaration else "a modular import or Copied-from link"
         explanation = f"{scanned.path} declares its origin ({source})."
@@ -132,7 +136,9 @@ def compare_notices(
         state, replacements = "replaced", others
         explanation = (
             f"{_where(others[0], scanned.path)} where the matched reference "
-            f"{_where(missing[0], ref_path)}; the upstream holder was replaced."
+            f"{_where(missing[0], ref_path)}; the upstream holder was replaced"
+            + (" (naming the origin does not make another holder's notice the upstream one)."
+               if declared_origin else ".")
         )
     else:
         state = "removed"

@@ -123,6 +123,8 @@ def _attribution_findings(
             severity = SEVERITY[state]
             source = licence or "the source licence"
             tail = f"Licence defect: {source} requires the upstream notice to be kept."
+        if len(att.missing) > 1:  # one finding per missing holder: say which one this is
+            tail = f"This finding: reference line {target.line}, '{target.statement}'. {tail}"
         found.append(
             _finding(
                 path,

@@ -270,8 +270,8 @@ def format_html(
         for key, label in (("severity", "Severity"), ("role", "Role"),
                            ("country", "Country"), ("attribution", "Attribution"))
     ]
-    files = summary.get("files") if isinstance(summary.get("files"), Mapping) else {}
-    file_rows = [(path, row) for path, row in sorted(files.items())
+    files = summary.get("files")
+    file_rows = [(path, row) for path, row in sorted(files.items() if isinstance(files, Mapping) else [])
                  if isinstance(row, Mapping) and not str(row.get("verdict", "")).startswith("no lineage")]
     return _template().render(
         result=result,

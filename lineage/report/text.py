@@ -11,7 +11,8 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     lines = [f"lineage {result.tool_version}: {result.target}"
              + (f" @ {result.revision[:12]}" if result.revision else ""),
              f"index {result.index.id}: {result.index.families} families, {result.index.files} files, "
-             f"{result.index.units} units", ""]
+             f"{result.index.units} units" + (f" ({result.index.restriction})" if result.index.restriction else ""),
+             ""]
     shown = [f for f in result.findings if show_info or f.severity != "info"]
     for f in sorted(shown, key=lambda f: (_ORDER.get(f.severity, 9), f.path, f.start_line)):
         tags = ", ".join(t for t in (f.kind, f.role, f.attribution) if t)
@@ -22,8 +23,7 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
                          f"{r.path}:{r.start_line}-{r.end_line} {r.unit}  [{r.source}]")
         same = f.details.get("equivalent_families") or []
         if len(same) > 1:
-            shown = ", ".join(s.split(":", 1)[-1] for s in same[:6])
-            lines.append(f"    same code in {len(same)} families: {shown}"
+            lines.append(f"    same code in {len(same)} families: {', '.join(same[:6])}"
                          + (f" and {len(same) - 6} more" if len(same) > 6 else ""))
         lines.append(f"    {f.explanation}")
         lines.append("")

@@ -70,7 +70,7 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
         lines.append(f"    {_scores(m['scores'])}")
         if m.get("corpus") is not None:
             held = m["corpus"]
-            names = ", ".join(f.split(":", 1)[-1] for f in held["families"][:5])
+            names = ", ".join(held["families"][:5])
             more = f" and {len(held['families']) - 5} more" if len(held["families"]) > 5 else ""
             lines.append(f"    corpus: the same code stands in {held['model_lines']} indexed model lines"
                          + (f" ({names}{more})" if names else ""))
