@@ -42,13 +42,16 @@ def file_text(name: str) -> str:
     return NOTICES[name] + "\n# SPDX-License-Identifier: Apache-2.0\n" + code(parts, prefix)
 
 
-def build_lines_index(root: Path, names: tuple[str, ...] = tuple(FAMILIES)) -> Path:
-    """The families `names` written under `root` and indexed (source "ln"); the index path."""
+def build_lines_index(root: Path, names: tuple[str, ...] = tuple(FAMILIES),
+                      banners: dict[str, str] | None = None) -> Path:
+    """The families `names` written under `root` and indexed (source "ln"); the index path.
+    ``banners`` puts a first line of our choosing in front of some families' files."""
     rows = []
     for name in names:
         _, _, org, seen, parents = FAMILIES[name]
         (root / name).mkdir()
-        (root / name / f"modeling_{name}.py").write_text(file_text(name), encoding="utf-8")
+        banner = (banners or {}).get(name, "")
+        (root / name / f"modeling_{name}.py").write_text(banner + file_text(name), encoding="utf-8")
         lineage = ", ".join(f'"{p}"' for p in parents)
         rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
                     f'first_seen = "{seen}"\nlineage = [{lineage}]\n')

@@ -14,6 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
+from lineage.classify.codematch import SHARED_BY
 from lineage.classify.verdicts import LookThrough, SourceVerdict
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
@@ -85,8 +86,10 @@ def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
     sev = f.severity
     verdict = f.details.get("verdict", "")
     if state in ("removed", "replaced"):
-        # copied code without its upstream notice is a licence defect: never below medium
-        sev = "medium" if sev == "low" else sev
+        # copied code without its upstream notice is a licence defect: never below medium (the
+        # notice finding says so too), except code many lines share: it cannot say whose it is
+        shared = f.details.get("holders", 0) >= SHARED_BY
+        sev = "medium" if sev == "low" and not shared else sev
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
         sev = "info"  # declared reuse is compliant reuse, not concealment

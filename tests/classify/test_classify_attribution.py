@@ -112,6 +112,34 @@ def test_a_subclass_of_an_imported_class_is_declared(scan, copies, headers) -> N
     assert states["AcmeLMRouter.forward"] == "removed"
 
 
+ADAPTED = "# Adapted from transformers/models/glm4_moe/modeling_glm4_moe.py"
+SPDX_LINE = "# SPDX-License-Identifier: Apache-2.0"
+
+
+@pytest.mark.parametrize(("header", "state"), [
+    (("# Copyright 2025 Acme Inc.", SPDX_LINE, ADAPTED), "replaced"),  # origin named, holder swapped
+    ((SPDX_LINE, ADAPTED), "declared"),  # origin named, holder line dropped: a small gap only
+])
+def test_a_declared_origin_excuses_a_dropped_holder_never_a_replaced_one(scan, copies, header, state) -> None:
+    result = scan({COPY: copies.with_header(copies.attention_moe, *header)})
+    states = {f.attribution for f in notices(result)}
+    assert state in states, states
+    if state == "replaced":
+        notice = next(f for f in notices(result) if f.attribution == "replaced")
+        assert RANK[notice.severity] >= RANK["medium"] and "naming the origin does not" in notice.explanation
+    else:
+        assert all(RANK[f.severity] <= RANK["low"] for f in notices(result))
+
+
+def test_naming_only_an_ancestor_does_not_declare_the_family_s_code(scan, copies, headers) -> None:
+    """An Adapted-from line that names another family than the one the code was copied from
+    declares nothing of that family's code."""
+    text = copies.with_header(copies.attention_moe, *headers["removed"],
+                              "# Adapted from transformers/models/llama/modeling_llama.py")
+    result = scan({COPY: text})
+    assert {f.attribution for f in attributed(result)} == {"removed"}
+
+
 def test_declared_copy_keeps_a_file_verdict(scan, copies, headers) -> None:
     result = scan({COPY: copies.with_header(copies.attention_moe, *headers["adapted"])})
     verdict = result.summary["files"][COPY]["verdict"]

@@ -121,6 +121,28 @@ def test_look_through_judges_notices_against_the_declared_root(lines_index: Embe
     assert "against its declared root base: notice replaced" in row["verdict"]
 
 
+def test_no_look_through_notice_when_the_family_declares_its_lineage_itself(tmp_path: Path) -> None:
+    """A family whose own file says it was generated from its declared parents (transformers'
+    modular banner) follows a declared practice: its notices are judged against it alone."""
+    banner = "# This file was automatically generated from src/transformers/models/upstage/modular_upstage.py.\n"
+    index = api.open_index(build_lines_index(tmp_path, banners={"upstage": banner}))
+    result, row = scan(index, banner + file_text("upstage"), "serving/modeling_solar.py")
+    assert row["source"]["look_through"]["root"] == "ln:base"
+    assert not [f for f in result.findings if f.details.get("look_through_root")]
+    assert "declared root" not in row["verdict"]
+
+
+def test_code_many_lines_hold_is_low_at_most(lines_index: EmbeddedIndex) -> None:
+    """Every line holds the base code alike: no unit of it can be rated above low, while the
+    router's additions, held by the router line and the two that carry it, can."""
+    result, _ = scan(lines_index, code(("base", "router"), "Xray"))
+    by_unit = {f.unit: f for f in result.findings if f.kind == "code-match"}
+    norm = by_unit["XrayNorm.forward"]
+    assert norm.details["holders"] == 5 and norm.severity in ("low", "info")
+    router = by_unit["XrayRouter.forward"]
+    assert router.details["holders"] == 3 and router.severity in ("medium", "high")
+
+
 def test_time_travel_leaves_out_families_first_seen_later(lines_index: EmbeddedIndex) -> None:
     text = code(("base", "router"), "Xray")
     before = api.at_date(lines_index, "2023-06-01")
