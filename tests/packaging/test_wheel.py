@@ -219,8 +219,10 @@ def test_hook_blocks_a_staged_copy(installed: Installed, reference: tuple[Path, 
 
 
 def test_verify_writes_the_exhibit(installed: Installed, reference: tuple[Path, Path], suspect: Path) -> None:
-    data, _ = reference
-    exhibit = json.loads(installed("verify", suspect, "--against", data, "--format", "json", ok=(1,)).stdout)
+    data, index = reference
+    exhibit = json.loads(installed("verify", suspect, "--against", data, "--index", index, "--format", "json",
+                                   ok=(1,)).stdout)
+    assert exhibit["background"]["families"] == 1 and exhibit["warnings"] == []  # rarity from the corpus
     assert ("BetaAttention.forward", "AlphaAttention.forward") in {
         (m["unit"], m["reference"]["unit"]) for m in exhibit["matches"]}
     assert [a["state"] for a in exhibit["notices"]["attribution"]] == ["replaced"]
