@@ -78,8 +78,11 @@ def _group(index: EmbeddedIndex, cov: Cover, cover: np.ndarray, pick: int) -> Li
 def carriers(cov: Cover, rows: np.ndarray, total: float) -> np.ndarray:
     """Per family: it declares parents and adds (almost) nothing of the scope itself, neither
     code nor names: it only carries its parents' code."""
-    return np.asarray([anc.size > 0 and _own_share(cov, rows, total, j) < OWN_MIN
-                       for j, anc in enumerate(cov.ancestors)], dtype=bool)
+    with_parents = [j for j, anc in enumerate(cov.ancestors) if anc.size]
+    out = np.zeros(len(cov.ancestors), dtype=bool)
+    for j in with_parents:
+        out[j] = _own_share(cov, rows, total, j) < OWN_MIN
+    return out
 
 
 def scores(cov: Cover, rows: np.ndarray, total: float, carrier: np.ndarray) -> np.ndarray:
@@ -112,7 +115,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         return SourceVerdict(scope, "none", None, None, 0.0, "", (), "", None)
     score = scores(cov, rows, total, carrier)
     cover, distinct, names = cov.cover(rows, total), cov.distinctive(rows, total), cov.names(rows, total)
-    tied = [j for j in range(score.size) if score[j] >= float(score.max()) - AMBIGUOUS]
+    tied = np.flatnonzero(score >= float(score.max()) - AMBIGUOUS).tolist()
     decided_by = "cover"
     if len(tied) > 1 and prefer in tied:
         tied, decided_by = [prefer], "context"
@@ -127,8 +130,10 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         pick = next(j for j in tied if rank[j] == first)
     else:
         pick = tied[0]
-    order = [pick] + sorted((j for j in range(score.size) if j != pick), key=lambda j: (-score[j], -cover[j], rank[j]))
-    candidates = [_candidate(index, cov, j, cover, score, distinct, names) for j in order[:LISTED]]
+    listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
+    rest = np.lexsort((rank, -cover, -score))
+    order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
+    candidates = [_candidate(index, cov, j, cover, score, distinct, names) for j in order]
     source = candidates[0]
     others = [c for c in candidates if c.line != source.line]
     runner_up = others[0] if others else None
@@ -141,8 +146,8 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         status, decided_by = "ambiguous", ""
         contenders = tuple(sorted({source.family, *(c.family for c in same)}))
     basis = "common" if source.distinctive < COMMON_BASIS else "distinctive"
-    return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis,
-                         _group(index, cov, cover, pick))
+    group = _group(index, cov, cover, pick) if scope == "<file>" or basis == "common" else None
+    return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group)
 
 
 def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThrough | None:

@@ -78,8 +78,13 @@ class EmbeddedIndex:
         """The index row of a reference unit named in a Match (built on first use)."""
         return self._unit_ids.get((family, path, start_line, unit))
 
+    @cached_property
+    def _first_seen(self) -> list[str]:
+        by_family = [str(f.get("first_seen", "")) for f in self.meta["families"]]
+        return [by_family[f] for f in self.unit_family.tolist()]
+
     def first_seen_of(self, u: int) -> str:
-        return str(self.family(int(self.arrays["u_file"][u])).get("first_seen", ""))
+        return self._first_seen[u]
 
     def ref_unit(self, u: int) -> RefUnit:
         a = self.arrays
@@ -158,6 +163,13 @@ class EmbeddedIndex:
         return out
 
     @cached_property
+    def family_line(self) -> np.ndarray:
+        """Per family row, a code for its model line (its name, whatever the source)."""
+        names = [f["name"] for f in self.meta["families"]]
+        codes = {n: i for i, n in enumerate(sorted(set(names)))}
+        return np.asarray([codes[n] for n in names], dtype=np.int64)
+
+    @cached_property
     def _clones(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Units with identical structural fingerprint sets form a clone class: any query scores
         the same against each of them (transformers' modular copies put one class in 60 families).
@@ -178,15 +190,16 @@ class EmbeddedIndex:
         return klass, order, starts
 
     def with_clones(self, units: np.ndarray) -> np.ndarray:
-        """The given reference units and every unit of their clone classes, sorted, unique."""
+        """The given reference units and every other unit of their clone classes (unique)."""
         if units.size == 0:
             return units
         klass, order, starts = self._clones
-        cls = np.unique(klass[units])
-        lo, hi = starts[cls], starts[cls + 1]
-        if int((hi - lo).sum()) == cls.size:
-            return np.unique(units)
-        counts = hi - lo
+        cls = klass[units]
+        counts = starts[cls + 1] - starts[cls]
+        if not (counts > 1).any():
+            return units  # no unit has a clone: nothing to add (the common case)
+        cls = np.unique(cls[counts > 1])
+        lo, counts = starts[cls], starts[cls + 1] - starts[cls]
         pos = np.repeat(lo, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
         return np.unique(np.concatenate([units, order[pos]]))
 

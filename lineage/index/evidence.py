@@ -40,8 +40,7 @@ class UnitEvidence:
 
     def lines_holding(self, index: EmbeddedIndex, at_least: float) -> int:
         """Model lines (family names, whatever the source) holding the code at ``at_least``."""
-        rows = self.family[self.strength >= at_least]
-        return len({index.meta["families"][int(f)]["name"] for f in rows.tolist()})
+        return int(np.unique(index.family_line[self.family[self.strength >= at_least]]).size)
 
 
 def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray, similarity: np.ndarray,

@@ -211,7 +211,7 @@ def _rank_key(m: _Scored) -> tuple[float, float, float, str, int]:
     return (-m.similarity, -m.lexical, -m.rarity, m.first_seen or "9999", m.u)
 
 
-MAX_TIES = 10  # equivalent sources listed per unit at most (common idioms tie by the hundred)
+MAX_TIES = 5  # tied matches listed in full per unit at most; every tied family is named in the finding's details
 
 
 def _keep_top(scored: list[_Scored], top: int) -> list[_Scored]:
