@@ -68,11 +68,12 @@ class EmbeddedIndex:
 
     @cached_property
     def _unit_ids(self) -> dict[tuple[str, str, int, str], int]:
-        out = {}
-        for u in range(self.n_units):
-            ref = self.ref_unit(u)
-            out[(ref.family, ref.path, ref.start_line, ref.unit)] = u
-        return out
+        keys = [f"{f['source']}:{f['name']}" for f in self.meta["families"]]
+        file_key = [keys[row["family"]] for row in self.meta["files"]]
+        file_path = [row["path"] for row in self.meta["files"]]
+        files = self.arrays["u_file"].tolist()
+        return {(file_key[f], file_path[f], start, unit): u
+                for u, (f, start, unit) in enumerate(zip(files, self.arrays["u_start"].tolist(), self.meta["units"]))}
 
     def unit_id(self, family: str, path: str, start_line: int, unit: str) -> int | None:
         """The index row of a reference unit named in a Match (built on first use)."""
