@@ -41,6 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import obfuscate  # noqa: E402
+from eval_independent import independent  # noqa: E402
 import obfuscate_names  # noqa: E402
 import truth as truth_mod  # noqa: E402
 
@@ -321,36 +322,6 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
             "misses": {n: tallies[n].misses for n in transforms},
             "class_misses": {n: [m for m in tallies[n].class_misses if m["distinctive"]] for n in ("plain",)
                              if n in tallies}}
-
-
-INDEPENDENT = ("llama-models", "gpt-oss", "gemma", "ai2-olmo-core", "mistral-inference")
-ENGINES = ("transformers", "vllm", "sglang")
-
-
-def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, Any]:
-    """The vendors' own reference implementations (Meta, OpenAI, Google's JAX Gemma, AI2,
-    Mistral) scanned against the model-zoo and serving-engine code of the same architectures:
-    written apart, so no medium or high copy finding should appear."""
-    from lineage.api import default_manifests
-    from lineage.index.build import fetch_sources
-    from lineage.index.manifest import load_manifest
-
-    full = open_index(index_path)
-    others = restrict(full, lambda f: f["source"] in ENGINES, "model zoo and serving engines only")
-    rows: list[dict[str, Any]] = []
-    for path in default_manifests():
-        manifest = load_manifest(path)
-        if manifest.name not in INDEPENDENT:
-            continue
-        files, _, _ = fetch_sources(manifest)
-        result, _ = scan_files(files, others, Config(workers=2))
-        severe = [f for f in result.findings if f.kind == "code-match" and f.severity in ("medium", "high")]
-        copies = [p for p, r in result.summary["files"].items() if " copy of " in f" {r['verdict']}"]
-        rows.append({"source": manifest.name, "files": len(files), "units": result.units_scanned,
-                     "medium_high_code_findings": len(severe), "copy_verdicts": len(copies),
-                     "examples": [f"{f.path}:{f.unit} ~ {f.matches[0].ref.family} ({f.severity})" for f in severe[:5]]})
-        progress(f"independent {manifest.name}: {len(severe)} medium/high, {len(copies)} copy verdicts")
-    return {"rows": rows}
 
 
 def markdown(report: dict[str, Any]) -> str:

@@ -42,22 +42,27 @@ def file_text(name: str) -> str:
     return NOTICES[name] + "\n# SPDX-License-Identifier: Apache-2.0\n" + code(parts, prefix)
 
 
+def index_families(root: Path, source: str, families: list[tuple[str, str, str, str, tuple[str, ...]]]) -> Path:
+    """Index one directory per family under `root`; each tuple is (name, file text, organisation,
+    first seen, declared parents).  Returns the index path."""
+    rows = []
+    for name, text, org, seen, parents in families:
+        (root / name).mkdir()
+        (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")
+        lineage = ", ".join(f'"{p}"' for p in parents)
+        rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
+                    f'first_seen = "{seen}"\nlineage = [{lineage}]\n')
+    manifest = root / f"{source}.toml"
+    manifest.write_text(f'[source]\nname = "{source}"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n\n'
+                        + "\n".join(rows), encoding="utf-8")
+    out = root / f"{source}.lineage"
+    api.build([manifest], out, workers=1)
+    return out
+
+
 def build_lines_index(root: Path, names: tuple[str, ...] = tuple(FAMILIES),
                       banners: dict[str, str] | None = None) -> Path:
     """The families `names` written under `root` and indexed (source "ln"); the index path.
     ``banners`` puts a first line of our choosing in front of some families' files."""
-    rows = []
-    for name in names:
-        _, _, org, seen, parents = FAMILIES[name]
-        (root / name).mkdir()
-        banner = (banners or {}).get(name, "")
-        (root / name / f"modeling_{name}.py").write_text(banner + file_text(name), encoding="utf-8")
-        lineage = ", ".join(f'"{p}"' for p in parents)
-        rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
-                    f'first_seen = "{seen}"\nlineage = [{lineage}]\n')
-    manifest = root / "lines.toml"
-    manifest.write_text(f'[source]\nname = "ln"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n\n'
-                        + "\n".join(rows), encoding="utf-8")
-    out = root / "lines.lineage"
-    api.build([manifest], out, workers=1)
-    return out
+    return index_families(root, "ln", [(name, (banners or {}).get(name, "") + file_text(name), FAMILIES[name][2],
+                                        FAMILIES[name][3], FAMILIES[name][4]) for name in names])

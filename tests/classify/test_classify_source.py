@@ -21,7 +21,7 @@ from lineage import api
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
-from tests.lines_fixture import FAMILIES, build_lines_index, code, file_text
+from tests.lines_fixture import FAMILIES, build_lines_index, code, file_text, index_families
 
 
 @pytest.fixture(scope="module")
@@ -70,21 +70,14 @@ def commons_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     shared = base[base.index("class BaseNorm"): base.index("class BaseAttention")]
     orgs = ("Meta", "Google", "Alibaba Qwen", "DeepSeek", "Microsoft", "NVIDIA", "IBM", "Mistral AI", "Zhipu AI",
             "Moonshot AI", "MiniMax", "Tencent", "Baidu")
-    rows = []
+    families = []
     for k, org in enumerate(orgs):
         name = "base" if k == 0 else f"line{k}"
-        (root / name).mkdir()
         own = "" if k == 0 else (f"\n\ndef line{k}_step(x, y):\n    total = 0\n    for i in range({k + 2}):\n"
                                   f"        total = total * {k + 3} + x[i] - y[i] // {k + 1}\n    return total\n")
         text = base if k == 0 else re.sub(r"\bBase(?=[A-Z])", f"Line{k}", re.sub(r"\bbase_", f"line{k}_", shared))
-        (root / name / f"modeling_{name}.py").write_text(text + own, encoding="utf-8")
-        rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
-                    f'first_seen = "202{min(k, 5)}-03-01"\n')
-    manifest = root / "commons.toml"
-    manifest.write_text(f'[source]\nname = "cm"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n\n'
-                        + "\n".join(rows), encoding="utf-8")
-    out = root / "commons.lineage"
-    api.build([manifest], out, workers=1)
+        families.append((name, text + own, org, f"202{min(k, 5)}-03-01", ()))
+    out = index_families(root, "cm", families)
     return api.open_index(out)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage import api
+from tests.lines_fixture import index_families
 from tests.workflow.conftest import reference_text, renamed_copy, run, unit_source
 
 SHARED = 6
@@ -25,20 +25,9 @@ HEAD = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("corpus")
-    families = []
-    for k in range(SHARED):
-        name = f"shared{k}"
-        (where / name).mkdir()
-        body = unit_source("AlphaAttention").replace("Alpha", f"Line{k}")
-        (where / name / f"modeling_{name}.py").write_text(HEAD + body, encoding="utf-8")
-        families.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{ORGS[k]}"\n'
-                        f'first_seen = "2024-0{k + 1}-01"\n')
-    manifest = where / "corpus.toml"
-    manifest.write_text(f'[source]\nname = "bg"\nkind = "dir"\npath = "{where}"\nlicence = "Apache-2.0"\n\n'
-                        + "\n".join(families), encoding="utf-8")
-    out = where / "bg.lineage"
-    api.build([manifest], out, workers=1)
+    families = [(f"shared{k}", HEAD + unit_source("AlphaAttention").replace("Alpha", f"Line{k}"), ORGS[k],
+                 f"2024-0{k + 1}-01", ()) for k in range(SHARED)]
+    out = index_families(tmp_path_factory.mktemp("corpus"), "bg", families)
     return out
 
 
