@@ -18,6 +18,8 @@ from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
+MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
+OWN_CODE = 0.1  # below this share the shared code says nothing of where the file comes from
 
 
 def _lines(findings: Sequence[Finding]) -> int:
@@ -54,15 +56,21 @@ def source_sentence(v: SourceVerdict) -> str:
     return head
 
 
+def _families(n: int) -> str:
+    return f"{n} famil{'y' if n == 1 else 'ies'}"
+
+
 def common_sentence(v: SourceVerdict) -> str:
-    """The lineage group of a file built on shared code."""
-    g = v.group
-    if g is None or v.source is None:
+    """The lineage group of a file whose matched code is shared code: its share and its line."""
+    g, s = v.group, v.source
+    if g is None or s is None or s.cover < OWN_CODE:
         return NO_EVIDENCE
     earliest = g.earliest.split(":", 1)[-1]
-    return (f"built on shared code of the {earliest} line, held by {len(g.families)} families "
-            f"(earliest {earliest}; {', '.join(g.countries) or 'countries unknown'}): "
-            "no copy verdict from common code")
+    group = (f"held by {_families(len(g.families))} (earliest {earliest}; "
+             f"{', '.join(g.countries) or 'countries unknown'}): no copy verdict from common code")
+    if s.cover >= MOSTLY:
+        return f"built on shared code of the {earliest} line, {group}"
+    return f"mostly code of its own; {s.cover:.0%} is shared code of the {earliest} line, {group}"
 
 
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None) -> str:

@@ -131,7 +131,8 @@ def test_unrelated_model_file_gives_no_copy_finding(corpus, siblings_index, scan
     assert not core_copies, [(f.unit, f.severity, f.explanation) for f in core_copies]  # ... but copies nothing
     row = result.summary["files"][f"foo/modeling_{family}.py"]
     # what it shares is common code: that names a lineage group, never a copy
-    assert row["verdict"].startswith(("no lineage evidence", "built on shared code of the")), row["verdict"]
+    assert row["verdict"].startswith(("no lineage evidence", "built on shared code of the", "mostly code of its own")), \
+        row["verdict"]
     assert row["source"] is None or row["source"]["basis"] == "common", row["source"]
 
 
