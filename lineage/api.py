@@ -12,7 +12,7 @@ from typing import Any
 from pathlib import Path
 
 from lineage import __version__
-from lineage.classify.codematch import STRONG, code_finding, strength, worth_reporting
+from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.source import attribute_file
 from lineage.classify.verdicts import SourceVerdict
@@ -24,7 +24,7 @@ from lineage.index.compact import CompactFile, compact_all
 from lineage.pool import default_workers, fork_map
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import load_manifest
-from lineage.index.evidence import UnitEvidence
+from lineage.index.evidence import UnitEvidence, same_code
 from lineage.index.query import QueryOptions, query_files, with_regions
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 
@@ -51,7 +51,6 @@ def fingerprint_files(
                             progress=progress, total=len(files), role_rules=config.role_rules))
 
 
-SAME_CODE = 0.1  # a family holds "the same code" within this strength of the best match (as `verify`)
 FileSources = dict[str, dict[str, SourceVerdict]]  # path -> scope ("<file>" or a class) -> verdict
 
 
@@ -75,7 +74,7 @@ def code_evidence(
         cf, unit, ev = compacted[fi], compacted[fi].units[ui], res.evidence.get((fi, ui))
         ordered = source_first(index, unit, found, ev, scope_source(unit, sources.get(cf.path, {})), opts)
         best = with_regions(index, unit, ordered[0], opts)
-        holders = ev.lines_holding(index, min(STRONG, strength(best) - SAME_CODE)) if ev is not None else 0
+        holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders))
     return findings, sources
 

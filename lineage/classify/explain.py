@@ -58,7 +58,7 @@ def source_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Matc
         return tuple(matches)
     family = verdict.source.family
     listed = next((m for m in matches if m.ref.family == family), None)
-    rows = [r for r in ev.tied().tolist() if _family_key(index, int(ev.family[r])) == family]
+    rows = [r for r in ev.tied().tolist() if index.family_keys[int(ev.family[r])] == family]
     if listed is None and not rows:
         return tuple(matches)
     if listed is not None and listed.similarity < matches[0].similarity - 0.02 and not rows:
@@ -69,8 +69,3 @@ def source_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Matc
             return tuple(matches)
         listed = to_match(index, unit, scored, opts, rank=0, ties=matches[0].ties)
     return (listed, *(m for m in matches if m is not listed))
-
-
-def _family_key(index: EmbeddedIndex, row: int) -> str:
-    fam = index.meta["families"][row]
-    return f"{fam['source']}:{fam['name']}"

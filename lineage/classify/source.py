@@ -59,7 +59,7 @@ def _candidate(index: EmbeddedIndex, cov: Cover, j: int, cover: np.ndarray, cred
                distinct: np.ndarray, names: np.ndarray) -> Candidate:
     row = index.meta["families"][int(cov.families[j])]
     path = index.meta["files"][int(index.arrays["u_file"][int(cov.best_ref[j])])]["path"]
-    return Candidate(f"{row['source']}:{row['name']}", path, row["org"], row["country"],
+    return Candidate(index.family_keys[int(cov.families[j])], path, row["org"], row["country"],
                      str(row.get("first_seen", "")), float(cover[j]), float(cred[j]), float(distinct[j]),
                      float(names[j]))
 
@@ -171,9 +171,8 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThr
 
 def _column(index: EmbeddedIndex, cov: Cover, key: str) -> int:
     """The column of the family "source:name" in the cover, or -1."""
-    rows = index.meta["families"]
-    return next((j for j, f in enumerate(cov.families.tolist())
-                 if f"{rows[f]['source']}:{rows[f]['name']}" == key), -1)
+    keys = index.family_keys
+    return next((j for j, f in enumerate(cov.families.tolist()) if keys[f] == key), -1)
 
 
 def scopes(units: Sequence[CompactUnit]) -> dict[str, list[int]]:

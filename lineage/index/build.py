@@ -109,21 +109,13 @@ def _offsets(parts: list[np.ndarray]) -> np.ndarray:
     return np.cumsum([0] + [p.size for p in parts]).astype(np.int64)
 
 
-def _document_frequency(acc: _Acc) -> tuple[np.ndarray, np.ndarray]:
-    """For each structural fingerprint, in how many model lines (family names) it occurs."""
-    line_of_family = {}
-    for i, fam in enumerate(acc.families):
-        line_of_family[i] = fam["name"]
-    names = sorted(set(line_of_family.values()))
-    code = {n: i for i, n in enumerate(names)}
-    pairs = []
-    for u, hashes in enumerate(acc.streams["s_hash"]):
-        fam = acc.files[acc.unit_cols["file"][u]]["family"]
-        pairs.append(hashes.astype(np.uint64) << np.uint64(16) | np.uint64(code[line_of_family[fam]]))
-    if not pairs:
+def document_frequency(s_hash: np.ndarray, s_off: np.ndarray, line_of_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each structural fingerprint, in how many model lines it occurs (capped at 65535)."""
+    if s_hash.size == 0:
         return np.empty(0, np.uint32), np.empty(0, np.uint16)
-    uniq = np.unique(np.concatenate(pairs))
-    hashes, counts = np.unique((uniq >> np.uint64(16)).astype(np.uint32), return_counts=True)
+    owner = np.repeat(np.arange(s_off.size - 1), np.diff(s_off))
+    pairs = np.unique(s_hash.astype(np.uint64) << np.uint64(16) | line_of_unit[owner].astype(np.uint64))
+    hashes, counts = np.unique((pairs >> np.uint64(16)).astype(np.uint32), return_counts=True)
     return hashes, np.minimum(counts, 65535).astype(np.uint16)
 
 
@@ -132,7 +124,12 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
     sigs = np.vstack(acc.sigs) if acc.sigs else np.empty((0, n_perm), np.uint32)
     keys = band_keys(sigs, params.bands, params.rows).T if acc.sigs else np.empty((params.bands, 0), np.uint64)
     order = np.argsort(keys, axis=1, kind="stable")
-    df_hash, df_count = _document_frequency(acc)
+    line = {n: i for i, n in enumerate(sorted({f["name"] for f in acc.families}))}
+    line_of_file = np.asarray([line[acc.families[f["family"]]["name"]] for f in acc.files], dtype=np.int64)
+    s_off = _offsets(acc.streams["s_hash"])
+    s_hash = np.concatenate(acc.streams["s_hash"]).astype(np.uint32) if acc.streams["s_hash"] else np.empty(0, np.uint32)
+    line_of_unit = line_of_file[np.asarray(acc.unit_cols["file"], dtype=np.int64)] if acc.quals else np.empty(0, np.int64)
+    df_hash, df_count = document_frequency(s_hash, s_off, line_of_unit)
     arrays: dict[str, np.ndarray] = {
         "u_file": np.asarray(acc.unit_cols["file"], np.uint32),
         "u_start": np.asarray(acc.unit_cols["start"], np.uint32),

@@ -67,8 +67,13 @@ class EmbeddedIndex:
         return row
 
     @cached_property
+    def family_keys(self) -> list[str]:
+        """"source:name" of every family row, as findings and verdicts name families."""
+        return [f"{f['source']}:{f['name']}" for f in self.meta["families"]]
+
+    @cached_property
     def _unit_ids(self) -> dict[tuple[str, str, int, str], int]:
-        keys = [f"{f['source']}:{f['name']}" for f in self.meta["families"]]
+        keys = self.family_keys
         file_key = [keys[row["family"]] for row in self.meta["files"]]
         file_path = [row["path"] for row in self.meta["files"]]
         files = self.arrays["u_file"].tolist()

@@ -17,6 +17,14 @@ from lineage.index.embedded import EmbeddedIndex
 
 HOLD = 0.5  # a family holds a unit's code at this strength or more
 TIE = 0.02  # strengths this close to the best count as the same code
+STRONG = 0.8  # held at this strength, a family holds "the same code" as a match ...
+SAME = 0.1  # ... or within this much of the match's own strength, when that is lower
+
+
+def same_code(strength: float) -> float:
+    """The strength at which another family holds the same code as a match of ``strength``:
+    code so held by many model lines cannot say which of them it came from (scan and verify)."""
+    return min(STRONG, strength - SAME)
 
 
 @dataclass(frozen=True, eq=False)

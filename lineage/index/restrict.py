@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from lineage.index.build import document_frequency
 from lineage.index.embedded import EmbeddedIndex, from_arrays
 
 FamilyRow = dict[str, Any]
@@ -29,16 +30,6 @@ def _slices(off: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     owner = np.repeat(np.arange(units.size), lengths)
     pos = lo[owner] + (np.arange(owner.size) - new_off[:-1][owner])
     return pos, new_off
-
-
-def document_frequency(s_hash: np.ndarray, s_off: np.ndarray, line_of_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each structural fingerprint, in how many model lines it occurs (capped at 65535)."""
-    if s_hash.size == 0:
-        return np.empty(0, np.uint32), np.empty(0, np.uint16)
-    owner = np.repeat(np.arange(s_off.size - 1), np.diff(s_off))
-    pairs = np.unique(s_hash.astype(np.uint64) << np.uint64(16) | line_of_unit[owner].astype(np.uint64))
-    hashes, counts = np.unique((pairs >> np.uint64(16)).astype(np.uint32), return_counts=True)
-    return hashes, np.minimum(counts, 65535).astype(np.uint16)
 
 
 def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) -> EmbeddedIndex:

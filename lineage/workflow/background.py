@@ -18,11 +18,11 @@ import numpy as np
 
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex, from_arrays
+from lineage.classify.codematch import SHARED_BY
+from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions, query_files
 
-COMMON_FAMILIES = 5  # code the corpus holds in this many model lines is rated low at most
-SAME = 0.8  # a family holds "the same code" at this strength (or the pair's own, less TIE, if lower)
-TIE = 0.1
+COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
 
 
 def with_background(pair: EmbeddedIndex, corpus: EmbeddedIndex) -> EmbeddedIndex:
@@ -57,14 +57,14 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
     if not wanted:
         return {}
     subset = [compacted[fi] for fi in sorted({fi for fi, _ in wanted})]
-    res = query_files(corpus, subset, QueryOptions(), hold=min(SAME, min(strengths.values()) - TIE))
+    res = query_files(corpus, subset, QueryOptions(), hold=same_code(min(strengths.values())))
     out: dict[tuple[str, str, int], Holders] = {}
     for (fi, ui), ev in res.evidence.items():
         cf, unit = subset[fi], subset[fi].units[ui]
         key = (cf.path, unit.qualname, unit.start_line)
         if key not in strengths:
             continue
-        at = min(SAME, strengths[key] - TIE)
+        at = same_code(strengths[key])
         rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
         rows.sort(key=lambda r: (str(r.get("first_seen") or "9999"), r["source"], r["name"]))
         out[key] = Holders(len({r["name"] for r in rows}), tuple(f"{r['source']}:{r['name']}" for r in rows))

@@ -27,7 +27,8 @@ from lineage.models import Finding, ScanResult, SourceFile
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import strength
-from lineage.workflow.background import COMMON_FAMILIES, SAME, TIE, Holders, holders, with_background
+from lineage.index.evidence import SAME, STRONG
+from lineage.workflow.background import COMMON_FAMILIES, Holders, holders, with_background
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
@@ -212,7 +213,7 @@ def background_section(corpus: EmbeddedIndex | None) -> dict[str, Any] | None:
             "sources": [{"name": x.name, "version": x.version, "sha256": x.sha256 or None} for x in info.sources],
             "common_families": COMMON_FAMILIES,
             "method": "document frequencies counted over the corpus and the pair; a suspect unit whose code "
-                      f"(strength >= {SAME}, or the pair's own less {TIE}) stands in {COMMON_FAMILIES} or more "
+                      f"(strength >= {STRONG}, or the pair's own less {SAME}) stands in {COMMON_FAMILIES} or more "
                       "indexed model lines is rated low at most"}
 
 
