@@ -75,6 +75,7 @@ class Manifest:
     released: str
     exclude: tuple[str, ...]
     families: tuple[Family, ...]
+    repository: str = ""  # the project's public repository (https), for reports' upstream links
 
     @property
     def label(self) -> str:
@@ -154,6 +155,9 @@ def load_manifest(path: str | Path) -> Manifest:
     if not isinstance(fams, list) or not fams:
         raise ManifestError("a manifest needs at least one [[family]]", source=src)
     families = tuple(_family(f, source, src) for f in fams)
+    repository = _str(source, "repository", src)
+    if repository and not re.fullmatch(r"https://[^\s@<>\"]+", repository):
+        raise ManifestError("`repository` must be an https:// URL without credentials", source=src)
     names = [f.name for f in families]
     if len(set(names)) != len(names):
         raise ManifestError("family names repeat within the manifest", source=src)
@@ -161,7 +165,7 @@ def load_manifest(path: str | Path) -> Manifest:
         src, name, kind, _str(source, "package", src), _str(source, "version", src), sha,
         _str(source, "filename", src), _str(source, "python_version", src), _str(source, "platform", src),
         _str(source, "url", src), _str(source, "rev", src), dir_path, _str(source, "licence", src),
-        _str(source, "released", src), _strs(source, "exclude", src), families,
+        _str(source, "released", src), _strs(source, "exclude", src), families, repository,
     )
 
 
