@@ -85,9 +85,14 @@ def findings_for(
     return code_evidence(index, compacted, config)[0]
 
 
+MATCH_STAGE = "match and notices"
+SHARES_PER_WORKER = 4  # smaller shares: finer progress and a more even load, each file still whole
+
+
 def attributed_findings(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
     repo_notices: Sequence[object] = (), detect: Callable[..., object] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Finding], frozenset[str], FileSources]:
     """Code matches with their attribution, notice findings and source verdicts, file by file;
     on a large scan the files are shared out between forked workers, which inherit the loaded index."""
@@ -98,11 +103,19 @@ def attributed_findings(
         return (*attribute_matched(index, share, found, repo_notices, detect, sources), sources)
 
     workers = _workers(config, len(compacted)) if index.forkable else 1
-    shares = _shares(compacted, workers)
+    shares = _shares(compacted, workers * SHARES_PER_WORKER if workers > 1 else 1)
+    ends = [sum(len(s) for s in shares[: i + 1]) for i in range(len(shares))]
+    if progress:
+        progress(MATCH_STAGE, 0, len(compacted))
+
+    def done(i: int) -> None:
+        if progress:
+            progress(MATCH_STAGE, ends[i], len(compacted))
+
     findings: list[Finding] = []
     matched: frozenset[str] = frozenset()
     sources: FileSources = {}
-    for found, paths, share_sources in fork_map(one_share, shares, workers):
+    for found, paths, share_sources in fork_map(one_share, shares, workers, done):
         findings += found
         matched |= paths
         sources.update(share_sources)
@@ -141,9 +154,14 @@ def scan_files(
     from lineage.classify.vestiges import vestige_findings
 
     compacted = fingerprint_files(files, config, progress)
-    findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector)
+    findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector,
+                                                     progress)
+    if progress:
+        progress("notices of unmatched files and vestiges", 0, 1)
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
+    if progress:
+        progress("notices of unmatched files and vestiges", 1, 1)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
     units = sum(len(cf.units) for cf in compacted)
@@ -173,7 +191,11 @@ def scan(
     paths (relative to the target) that the `exclude` setting names, as the hook does."""
     from lineage.source.target import load_target
 
+    if progress:
+        progress("read", 0, 0)
     loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
+    if progress:
+        progress("read", len(loaded.files), len(loaded.files))
     index = at_date(index, config.as_of or str(loaded.inputs.get("date") or ""))
     return scan_files(config.included(loaded.files), index, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,

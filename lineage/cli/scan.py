@@ -37,9 +37,11 @@ def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on:
     ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
+        progress("report", 0, 1)
+        text = ctx.render(result, Format(fmt), compacted, show_info=show_info, min_severity=min_severity)
+        progress("report", 1, 1)
     if result.index.restriction and not result.index.families:
         click.echo(f"lineage: warning: no indexed family is left ({result.index.restriction}): "
                    "nothing could match", err=True)
-    write_output(ctx.render(result, Format(fmt), compacted, show_info=show_info,
-                                min_severity=min_severity), output)
+    write_output(text, output)
     sys.exit(exit_code(result, ctx.config.fail_on, exit_zero))

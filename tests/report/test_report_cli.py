@@ -136,3 +136,31 @@ def test_manifest_repository_must_be_public_https_without_credentials(tmp_path: 
                         '[[family]]\nname = "f"\ninclude = ["*.py"]\norg = "Meta"\n', encoding="utf-8")
     with pytest.raises(ManifestError, match="repository"):
         load_manifest(manifest)
+
+
+def test_every_long_stage_reports_progress_in_order(tmp_path: Path, index: Path) -> None:
+    """Read, fingerprint, match and notices, the rest: each reaches its total, counts never go
+    back; 45 files take the forked path, whose shares report as they come back."""
+    from lineage.config import Config
+
+    for i in range(45):
+        (tmp_path / f"m{i:02d}.py").write_text(file_text("upstage") if i % 9 == 0 else f"def f{i}(x):\n    return x\n",
+                                               encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    result, _ = api.scan(str(tmp_path), api.open_index(index), Config(workers=2),
+                         progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert result.findings
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages == ["read", "fingerprint", api.MATCH_STAGE, "notices of unmatched files and vestiges"]
+    for stage in stages:
+        counts = [(d, t) for s, d, t in seen if s == stage]
+        assert counts[-1][0] == counts[-1][1] and all(a[0] <= b[0] for a, b in zip(counts, counts[1:]))
+    match = [d for s, d, _ in seen if s == api.MATCH_STAGE]
+    assert match[0] == 0 and match[-1] == 45 and len(match) > 3  # more than one step per worker
+
+
+def test_progress_is_silent_off_a_terminal(repo: Path, index: Path) -> None:
+    env = {k: None for k in os.environ if k.startswith("LINEAGE_")}
+    done = CliRunner().invoke(cli, ["scan", str(repo / "models"), "--index", str(index), "--exit-zero"],
+                              env=env, catch_exceptions=False)
+    assert done.exit_code == 0 and done.stderr == ""
