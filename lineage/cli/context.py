@@ -54,7 +54,11 @@ class Context:
         """The report; the formats that need more than the result get it here (scanned texts,
         the git context of the scanned directory), so formatters never touch the outside world."""
         if fmt is Format.HTML:
-            return render(result, fmt, sources={c.path: c.text for c in compacted})
+            from lineage.report.html import wanted_references
+            from lineage.source.references import reference_texts
+
+            return render(result, fmt, sources={c.path: c.text for c in compacted},
+                          references=reference_texts(self.index, wanted_references(result)))
         if fmt is Format.TEXT:
             return render(result, fmt, show_info=show_info)
         if fmt is Format.SARIF:

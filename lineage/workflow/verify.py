@@ -262,8 +262,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                        "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         "inputs": {"suspect": s_in, "reference": r_in},
         "background": background_section(background),
-        "warnings": ([] if background is not None else [NO_BACKGROUND])
-                    + ([placed_on["statement"]] if calib and not placed_on["computed_on_this_index"] else []),
+        "warnings": [] if background is not None else [NO_BACKGROUND],
         "scores_baseline": {
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit that matched nothing, "
