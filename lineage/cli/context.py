@@ -68,6 +68,12 @@ class Context:
                           provenance=find_provenance(result.target, result.revision))
         if fmt is Format.MARKDOWN:
             return render(result, fmt, min_severity=min_severity)
+        if fmt is Format.SPDX:
+            return render(result, fmt, min_severity=min_severity, sources={c.path: c.text for c in compacted},
+                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1})
+        if fmt is Format.CYCLONEDX:
+            return render(result, fmt, min_severity=min_severity,
+                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1})
         return render(result, fmt)
 
 

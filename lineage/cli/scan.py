@@ -21,7 +21,7 @@ from lineage.report import Format
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
 @click.option("--show-info", is_flag=True, help="Text format: also list info findings.")
 @click.option("--min-severity", type=click.Choice(["info", "low", "medium", "high"]), default="low",
-              show_default=True, help="SARIF and Markdown: leave out findings below this severity "
+              show_default=True, help="SARIF, Markdown, SPDX and CycloneDX: leave out findings below this severity "
                                       "(info findings become code-scanning alerts only when asked for).")
 @click.option("--as-of", "as_of", metavar="DATE",
               help="Time travel: only families first seen on or before DATE (YYYY-MM-DD) can be a source. "

@@ -14,6 +14,8 @@ class Format(str, Enum):
     SARIF = "sarif"
     HTML = "html"
     MARKDOWN = "markdown"
+    SPDX = "spdx"
+    CYCLONEDX = "cyclonedx"
 
 
 def formatter(fmt: Format) -> Callable[..., str]:
@@ -30,6 +32,12 @@ def formatter(fmt: Format) -> Callable[..., str]:
     if fmt is Format.MARKDOWN:
         from lineage.report.markdown import format_markdown
         return format_markdown
+    if fmt is Format.SPDX:
+        from lineage.report.spdx import format_spdx
+        return format_spdx
+    if fmt is Format.CYCLONEDX:
+        from lineage.report.cyclonedx import format_cyclonedx
+        return format_cyclonedx
     from lineage.report.html import format_html
     return format_html
 

@@ -164,3 +164,23 @@ def test_progress_is_silent_off_a_terminal(repo: Path, index: Path) -> None:
     done = CliRunner().invoke(cli, ["scan", str(repo / "models"), "--index", str(index), "--exit-zero"],
                               env=env, catch_exceptions=False)
     assert done.exit_code == 0 and done.stderr == ""
+
+
+def test_spdx_and_cyclonedx_through_the_cli(repo: Path, index: Path, tmp_path: Path) -> None:
+    """Checksums are of the scanned file's bytes; snippets' byte ranges cut out the matched lines."""
+    import hashlib
+
+    raw = (repo / "models" / "solar.py").read_bytes()
+    spdx = json.loads(scan(str(repo / "models"), "--index", str(index), "--format", "spdx").stdout)
+    (solar,) = [f for f in spdx["files"] if f["fileName"] == "./solar.py"]
+    assert {c["algorithm"]: c["checksumValue"] for c in solar["checksums"]} == {
+        "SHA1": hashlib.sha1(raw).hexdigest(), "SHA256": hashlib.sha256(raw).hexdigest()}
+    snippet = spdx["snippets"][0]
+    (start, end), (first, last) = ((r["startPointer"].get("offset", r["startPointer"].get("lineNumber")),
+                                    r["endPointer"].get("offset", r["endPointer"].get("lineNumber")))
+                                   for r in snippet["ranges"])
+    assert raw[start - 1: end].decode() == "\n".join(raw.decode().split("\n")[first - 1: last])
+    bom = json.loads(scan(str(repo / "models"), "--index", str(index), "--format", "cyclonedx").stdout)
+    assert bom["specVersion"] == "1.6"
+    (library,) = [c for c in bom["components"] if c["type"] == "library"]
+    assert library["purl"] == "pkg:generic/refs" and library["externalReferences"][0]["url"] == REPOSITORY
