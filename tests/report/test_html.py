@@ -126,6 +126,14 @@ def test_panes_show_the_lines_their_caption_names(make_result: Maker, findings: 
     assert numbers == list(range(1, 26))
 
 
+def test_long_file_lists_fold_after_twenty(make_result: Maker) -> None:
+    files = {f"pkg/m{i:02d}.py": {"verdict": f"copy of x{i}", "origin": ""} for i in range(30)}
+    page = format_html(make_result(summary={"files": files}))
+    folded = page.index('<details id="more-files"><summary>10 more files</summary>')
+    assert page[:folded].count("<tr data-file=") == 20 and page[folded:].count("<tr data-file=") == 10
+    assert "no single source" in page
+
+
 def test_page_size_is_bounded(make_result: Maker, findings: Any) -> None:
     """Thousands of findings: code for the top ones, a row for the first MAX_ROWS, a count for the rest."""
     text = "\n".join(f"    line_{n} = compute({n}) + other_value" for n in range(1, 400)) + "\n"

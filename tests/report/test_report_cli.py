@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from lineage import api
 from lineage.cli.main import cli
+from lineage.report import Format
 
 from tests.lines_fixture import file_text
 
@@ -184,3 +185,11 @@ def test_spdx_and_cyclonedx_through_the_cli(repo: Path, index: Path, tmp_path: P
     assert bom["specVersion"] == "1.6"
     (library,) = [c for c in bom["components"] if c["type"] == "library"]
     assert library["purl"] == "pkg:generic/refs" and library["externalReferences"][0]["url"] == REPOSITORY
+
+
+@pytest.mark.parametrize("fmt", [f.value for f in Format])
+def test_every_format_choice_is_wired(repo: Path, index: Path, fmt: str) -> None:
+    done = scan(str(repo / "models"), "--index", str(index), "--format", fmt)
+    assert done.exit_code == 0 and done.stdout.strip()
+    if fmt in ("json", "sarif", "spdx", "cyclonedx"):
+        assert isinstance(json.loads(done.stdout), dict)
