@@ -25,6 +25,7 @@ from urllib.parse import quote
 from lineage import PROJECT_URL
 from lineage.models import FileError, Finding, Match, ScanResult
 from lineage.report.labels import SEVERITIES, severity_rank
+from lineage.report.sarifrules import KIND_ORDER, rule
 from lineage.report.upstream import Upstream, repositories, upstream
 from lineage.source.provenance import Provenance
 
@@ -41,31 +42,6 @@ DEFAULT_MIN_SEVERITY = "low"
 
 LEVELS = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
 
-# (short description, full description) per known kind; unknown kinds get a generic rule.
-RULE_TEXT: dict[str, tuple[str, str]] = {
-    "code-match": (
-        "Code matches a reference implementation",
-        "A unit of the scanned code matches third-party reference code after rarity "
-        "weighting; the related locations name the reference files and lines.",
-    ),
-    "notice": (
-        "Copyright notice kept, removed or replaced",
-        "The copyright or licence notice of reused code was compared with the upstream "
-        "notice: retained, removed or replaced by another holder.",
-    ),
-    "licence": (
-        "Licence obligation of reused code",
-        "Reused reference code carries a licence whose obligations apply to this file.",
-    ),
-    "vestige": (
-        "Vestige of another model's code",
-        "A distinctive trace of the source (constants or code paths for features this "
-        "model lacks) that the new code does not need.",
-    ),
-}
-KIND_ORDER = tuple(RULE_TEXT)
-
-
 def rule_id(kind: str) -> str:
     """The stable SARIF rule id for a finding kind."""
     return f"{TOOL_NAME}/{kind}"
@@ -75,27 +51,6 @@ def _uri(path: str) -> str:
     """A relative URI reference for a repository path (forward slashes, percent-encoded)."""
     posix = str(PurePosixPath(path.replace("\\", "/")))
     return quote(posix.lstrip("/"), safe="/")
-
-
-def _pascal(kind: str) -> str:
-    return "".join(part.capitalize() for part in kind.replace("_", "-").split("-") if part)
-
-
-def _rule(kind: str) -> dict[str, Any]:
-    short, full = RULE_TEXT.get(
-        kind, (f"lineage finding: {kind}", f"A lineage finding of kind '{kind}'.")
-    )
-    return {
-        "id": rule_id(kind),
-        "name": _pascal(kind) or "Finding",
-        "shortDescription": {"text": short},
-        "fullDescription": {"text": full},
-        "help": {
-            "text": f"{full} Code evidence says nothing about model weights or training.",
-        },
-        "defaultConfiguration": {"level": "warning"},
-        "properties": {"tags": ["lineage", "provenance", kind]},
-    }
 
 
 def _region(start: int, end: int) -> dict[str, int]:
@@ -258,7 +213,7 @@ def sarif_log(result: ScanResult, *, min_severity: str = DEFAULT_MIN_SEVERITY,
                 "version": result.tool_version,
                 "semanticVersion": result.tool_version,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(kind) for kind in kinds],
+                "rules": [rule(kind, rule_id(kind)) for kind in kinds],
             }
         },
         "invocations": [
