@@ -120,7 +120,7 @@ def test_families_are_complete_and_labelled(path: Path) -> None:
         assert fam.get("weights_licence", "") in WEIGHTS_LICENCES, f"{where}: {fam.get('weights_licence')!r}"
         assert fam.get("licence", data["source"]["licence"]) in CODE_LICENCES, where
         first_seen = date.fromisoformat(fam["first_seen"])
-        assert date(2017, 1, 1) <= first_seen <= released, f"{where}: first_seen {first_seen} after the release"
+        assert date(2012, 1, 1) <= first_seen <= released, f"{where}: first_seen {first_seen} after the release"
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=IDS)
