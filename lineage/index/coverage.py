@@ -101,7 +101,7 @@ def member_names(manifest: Manifest) -> list[str]:
         tree = resolve_commit(open_repository(repo), commit, source=manifest.url).tree
         return [str(item.path) for item in tree.traverse() if item.type == "blob"]  # type: ignore[union-attr]
     root = Path(manifest.dir_path)
-    out = []
+    out: list[str] = []
     for here, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(here, d))]
         out.extend(Path(here, f).relative_to(root).as_posix() for f in files)
