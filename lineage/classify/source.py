@@ -120,9 +120,10 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     if len(tied) > 1 and prefer in tied:
         tied, decided_by = [prefer], "context"
     if len(tied) > 1:
-        roots = [j for j in tied if not any(int(a) in tied for a in cov.ancestors[j])]
-        if len(roots) < len(tied):
-            tied, decided_by = roots, "lineage"
+        best_names = max(float(names[j]) for j in tied)
+        by_names = [j for j in tied if names[j] >= best_names - NAMES_TIE]
+        decided_by = "names" if len(by_names) < len(tied) else decided_by
+        tied = by_names
     if len(tied) > 1:
         first = min(rank[j] for j in tied)
         decided_by = "first-seen"
