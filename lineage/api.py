@@ -150,7 +150,8 @@ def scan_files(
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files), units_scanned=units,
-        summary=summarise(findings, len(files), units, core_lines(compacted), sources), config=config.to_dict(),
+        summary=summarise(findings, len(files), units, core_lines(compacted), sources,
+                          {cf.path: cf.n_lines for cf in compacted}), config=config.to_dict(),
         tool_version=__version__,
     )
     return result, compacted
