@@ -8,6 +8,7 @@ as a user would. The last one checks the real default manifests against their pi
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,8 @@ def _default_manifests() -> list[Path]:
     return [CORPORA / name for name in data["default"]["manifests"]]
 
 
+@pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
+@pytest.mark.network
 @pytest.mark.parametrize("path", _default_manifests(), ids=lambda p: p.stem)
 def test_every_model_file_of_a_default_source_is_indexed_or_listed(path: Path) -> None:
     manifest = load_manifest(path)
