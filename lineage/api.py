@@ -168,7 +168,8 @@ def scan_files(
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files), units_scanned=units,
-        summary=summarise(findings, len(files), units, core_lines(compacted), sources), config=config.to_dict(),
+        summary=summarise(findings, len(files), units, core_lines(compacted), sources,
+                          {cf.path: cf.n_lines for cf in compacted}), config=config.to_dict(),
         tool_version=__version__,
     )
     return result, compacted
@@ -268,8 +269,9 @@ def default_manifests() -> list[Path]:
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:
-    """Digest of what shapes a built index beyond the fingerprint parameters: the manifests and
-    the role rules (reference units' roles are stored), so a change to either rebuilds it."""
+    """Digest of what shapes a built index beyond the fingerprint parameters: the manifests, the
+    role rules (reference units' roles are stored) and the organisation table (families'
+    countries are stored), so a change to any of them rebuilds it."""
     import hashlib
 
     from lineage.data import read_bytes
@@ -278,6 +280,7 @@ def manifests_digest(paths: Sequence[str | Path]) -> str:
     for p in paths:
         h.update(Path(p).read_bytes())
     h.update(read_bytes("roles.toml"))  # the bytes shipped: a wheel and a checkout digest alike
+    h.update(read_bytes("organisations.toml"))
     return h.hexdigest()[:16]
 
 
