@@ -15,6 +15,7 @@ from lineage.weights.models import PairResult, WeightReport
 from lineage.weights.pairing import ORDER, pair_checkpoints, rematch_identical
 from lineage.weights.permute import undo_permutations
 from lineage.weights.reuse import Reuse, find_reuse
+from lineage.weights.second_look import undo_square_transposes
 from lineage.weights.stats import DRAWS, GRID, MIN_SAMPLE, VECTOR_SAMPLE
 from lineage.weights.tokenizer import overlap
 from lineage.weights.verdict import IDENTICAL_SHARE, Z_DERIVED, Z_INDEPENDENT, decide
@@ -63,6 +64,9 @@ def compare_checkpoints(suspect: Path, reference: Path, *, seed: int = 0) -> Wei
             contents = (contents_ours[pair.suspect.name], contents_theirs[pair.reference.name])
             results[index], read = compare_pair(pair, seed, contents)
             total += read
+        results, read = undo_square_transposes(
+            results, seed, Z_DERIVED, (contents_ours, contents_theirs))
+        total += read
         results, read = undo_permutations(results, seed, Z_DERIVED)
         total += read
         measured[group.component] += results

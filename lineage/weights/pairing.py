@@ -75,8 +75,9 @@ def _pair_component(
     for group in sorted(groups, key=lambda g: -1 if g is None else g):
         a, b = groups[group]
         a, b = _match(a, b, pairs, component, "suffix", lambda t, s: (suffix(t, s), t.shape))
+        a, b = pair_relayouts(a, b, pairs, component, suffix, by_name=True)
         a, b = _match(a, b, pairs, component, "shape-order", lambda t, s: t.shape)
-        a, b = pair_relayouts(a, b, pairs, component, suffix)
+        a, b = pair_relayouts(a, b, pairs, component, suffix, by_name=False)
         left_ours += a
         left_theirs += b
     left_ours, left_theirs = _match(

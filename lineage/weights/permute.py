@@ -50,8 +50,10 @@ def _blocks(results: list[PairResult]) -> list[dict[str, int]]:
         pair = result.pair
         token = _token(pair.suspect)
         layer = key_shape(pair.suspect.name).layer
+        plain = not pair.relayout and pair.suspect.shape == pair.reference.shape
+        flipped = pair.transposed and pair.suspect.shape == pair.reference.shape[::-1]
         if token in ("up", "gate", "down") and token == _token(pair.reference) and (
-            layer is not None and not pair.relayout and pair.suspect.shape == pair.reference.shape
+            layer is not None and (plain or flipped)
         ):
             blocks[layer][token] = i
     return [blocks[layer] for layer in sorted(blocks) if {"up", "down"} <= set(blocks[layer])]
@@ -85,28 +87,27 @@ def _probe(
     results: list[PairResult], block: dict[str, int], seed: int
 ) -> tuple[dict[str, PairResult], int]:
     down = results[block["down"]].pair
-    hidden, units_total = matrix_of(down.suspect.shape)
+    hidden, units_total = matrix_of(down.reference.shape)
     names = [zlib.crc32(p.name.encode()) for p in (down.suspect, down.reference)]
     rng = np.random.default_rng([seed, *names, 0x9E2])
     match_rows = np.sort(rng.choice(hidden, size=min(MATCH_ROWS, hidden // 2), replace=False))
     rest = np.setdiff1d(np.arange(hidden), match_rows)
     score_rows = np.sort(rng.choice(rest, size=min(GRID, len(rest)), replace=False))
     units = np.sort(rng.choice(units_total, size=min(GRID, units_total), replace=False))
-    ours, read_a = _floats(down.suspect, match_rows, units)
+    ours, read_a = _floats(down.suspect, match_rows, units, down.transposed)
     theirs, read_b = _floats(down.reference, match_rows, np.arange(units_total))
     perm = np.argmax(_unit(ours.T) @ _unit(theirs.T).T, axis=1)
     read = read_a + read_b
     probed: dict[str, PairResult] = {}
     for token, index in block.items():
         pair = results[index].pair
+        width = matrix_of(pair.reference.shape)[1]
         if token == "down":
-            a, ra = _floats(pair.suspect, score_rows, units)
+            a, ra = _floats(pair.suspect, score_rows, units, pair.transposed)
             b, rb = _floats(pair.reference, score_rows, perm)
         else:
-            cols = np.sort(rng.choice(matrix_of(pair.suspect.shape)[1],
-                                      size=min(GRID, matrix_of(pair.suspect.shape)[1]),
-                                      replace=False))
-            a, ra = _floats(pair.suspect, units, cols)
+            cols = np.sort(rng.choice(width, size=min(GRID, width), replace=False))
+            a, ra = _floats(pair.suspect, units, cols, pair.transposed)
             b, rb = _floats(pair.reference, perm, cols)
         read += ra + rb
         stat = None
@@ -115,7 +116,8 @@ def _probe(
         moved = float(np.mean(perm != units))
         probed[token] = PairResult(
             pair=Pair(pair.component, pair.suspect, pair.reference, "permutation",
-                      relayout=PERMUTED),
+                      relayout=PERMUTED if not pair.transposed else f"transposed, {PERMUTED}",
+                      transposed=pair.transposed),
             suspect_sha256=results[index].suspect_sha256,
             reference_sha256=results[index].reference_sha256,
             identical=False,
@@ -130,9 +132,15 @@ def _probe(
 
 
 def _floats(
-    info: TensorInfo, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
+    info: TensorInfo, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64],
+    transposed: bool = False,
 ) -> tuple[Floats, int]:
-    raw, read = read_rows(info, rows.astype(np.int64), cols.astype(np.int64))
+    """``view[rows][:, cols]`` as float64, where the view is the tensor or its transpose."""
+    if transposed:
+        raw, read = read_rows(info, cols.astype(np.int64), rows.astype(np.int64))
+        raw = raw.T
+    else:
+        raw, read = read_rows(info, rows.astype(np.int64), cols.astype(np.int64))
     return to_float32(raw, info.dtype).astype(np.float64), read
 
 

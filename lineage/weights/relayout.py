@@ -39,12 +39,19 @@ def pair_relayouts(
     pairs: list[Pair],
     component: str,
     suffix: Suffix,
+    by_name: bool,
 ) -> tuple[list[TensorInfo], list[TensorInfo]]:
-    """Append re-layout pairs for leftovers; return what is still unpaired on each side."""
+    """Append re-layout pairs for leftovers; return what is still unpaired on each side.
+
+    ``by_name`` (run before shape-only pairing) only undoes re-layouts the names vouch
+    for: a fused token (qkv, gate_up) and transposes with the same projection token.
+    """
     ours, theirs = list(ours), list(theirs)
     for fused_side in (0, 1):
         singles, parts = (ours, theirs) if fused_side == 0 else (theirs, ours)
         for whole in list(singles):
+            if by_name and _token(suffix(whole, fused_side)) not in PARTS:
+                continue
             group = _stack(whole, parts, fused_side, suffix)
             if not group:
                 continue
@@ -66,10 +73,11 @@ def pair_relayouts(
     for info in list(ours):
         if len(info.shape) != 2 or info.shape[0] == info.shape[1]:
             continue
-        flipped = info.shape[::-1]
+        flipped, token = info.shape[::-1], _token(suffix(info, 0))
         match = next((t for t in theirs if t.shape == flipped
-                      and _token(suffix(t, 1)) == _token(suffix(info, 0))), None)
-        match = match or next((t for t in theirs if t.shape == flipped), None)
+                      and token and _token(suffix(t, 1)) == token), None)
+        if not by_name:
+            match = match or next((t for t in theirs if t.shape == flipped), None)
         if match is not None:
             ours.remove(info)
             theirs.remove(match)

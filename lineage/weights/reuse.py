@@ -25,6 +25,7 @@ from lineage.weights.dtypes import FLOATS
 from lineage.weights.models import ContentMatch, Pair, PairResult
 
 PERMUTED, CAST, IDENTICAL = "rows permuted", "identical up to cast", "identical"
+TRANSPOSED_PERMUTED = "transposed, permuted"
 MIN_COVER = 0.5  # share of a suspect's rows found for a row-level match
 
 
@@ -208,8 +209,10 @@ def _segments(
             if start == 0 and r0 == 0 and r1 == ref_rows and stop < total:
                 return [(ref, "appended rows", {"relayout": f"{total - stop} rows appended",
                                                 "rows": ref_rows})]
-            if start == 0 and stop == total and (r0, r1) != (0, ref_rows):
-                return [(ref, "split", {"relayout": f"rows {r0}:{r1} of a larger tensor",
+            if (r0, r1) != (0, ref_rows):
+                extra = f", {total - stop + start} rows added" if stop - start < total else ""
+                return [(ref, "split", {"relayout": f"rows {r0}:{r1} of a larger tensor{extra}",
+                                        "suspect_rows": (start, stop),
                                         "reference_rows": (r0, r1)})]
         if total == ref_rows and len(matched) >= 0.9 * total:
             return [(ref, PERMUTED, {"relayout": PERMUTED})]
@@ -248,6 +251,13 @@ def _columns(
         if shape == matrix[::-1] and len(ref.info.shape) == len(suspect.info.shape) == 2:
             if np.array_equal(sigs, ref.col_sigs) and _distinct(sigs):
                 return [(ref, "transposed", {"relayout": "transposed", "transposed": True})]
+            # Transposed and permuted: the suspect's rows are the reference's columns (or
+            # its columns the reference's rows) in another order.
+            for ours, theirs in ((sigs, ref.col_sigs), (rows, ref.row_sigs)):
+                if theirs is not None and _distinct(ours) and np.array_equal(
+                    np.sort(ours), np.sort(theirs)
+                ):
+                    return [(ref, TRANSPOSED_PERMUTED, {"relayout": TRANSPOSED_PERMUTED})]
         if shape == matrix and _distinct(rows):
             if np.array_equal(np.sort(rows), np.sort(ref.col_sigs)):
                 return [(ref, "columns permuted", {"relayout": "columns permuted"})]

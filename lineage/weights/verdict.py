@@ -27,7 +27,8 @@ IDENTICAL, DERIVED = "identical", "derived (fine-tuned)"
 IDENTICAL_PERMUTED, DERIVED_PERMUTED = "identical up to permutation", "derived, permuted"
 INDEPENDENT, INCONCLUSIVE = "independent", "inconclusive"
 PERMUTATIONS: Final[frozenset[str]] = frozenset(
-    {"rows permuted", "columns permuted", "hidden units permuted"}
+    {"rows permuted", "columns permuted", "hidden units permuted", "transposed, permuted",
+     "transposed, hidden units permuted"}
 )
 
 
@@ -131,6 +132,8 @@ def _relabel(verdict: str, reason: str, informative: list[PairResult]) -> tuple[
 def _kind(relayout: str) -> str:
     """The kind of a re-layout description (``rows 0:64 of a larger tensor`` -> split)."""
     if relayout.startswith("rows ") and "of a larger tensor" in relayout:
+        if relayout.endswith("rows added"):
+            return "split (rows of a larger tensor, rows added)"
         return "split (rows of a larger tensor)"
     if relayout.endswith("rows appended"):
         return "appended rows"
