@@ -14,7 +14,7 @@ from lineage.weights.content import index_both
 from lineage.weights.models import PairResult, WeightReport
 from lineage.weights.pairing import ORDER, pair_checkpoints, rematch_identical
 from lineage.weights.permute import undo_permutations
-from lineage.weights.reuse import Reuse, find_reuse
+from lineage.weights.reuse import find_reuse
 from lineage.weights.second_look import undo_square_transposes
 from lineage.weights.stats import DRAWS, GRID, MIN_SAMPLE, VECTOR_SAMPLE
 from lineage.weights.tokenizer import overlap
@@ -74,9 +74,11 @@ def compare_checkpoints(suspect: Path, reference: Path, *, seed: int = 0) -> Wei
         totals[group.component][1] += group.reference_total
     for result in reuse.results:  # a reused tensor lands in the reference's component
         measured[result.pair.component].insert(0, result)
-    for side, names in enumerate((reuse.suspect_names, reuse.reference_names)):
-        for name in names:
-            totals[component_of(name) if side else _landing(reuse, name)][side] += 1
+    landing = {r.pair.suspect.name: r.pair.component for r in reuse.results}
+    for name in landing:
+        totals[landing[name]][0] += 1
+    for name in reuse.reference_names:
+        totals[component_of(name)][1] += 1
     components = [
         decide(component, tuple(measured[component]), *totals[component])
         for component in ORDER if component in totals
@@ -92,7 +94,3 @@ def compare_checkpoints(suspect: Path, reference: Path, *, seed: int = 0) -> Wei
         parameters=PARAMETERS,
         content_matches=reuse.matches,
     )
-
-
-def _landing(reuse: Reuse, suspect_name: str) -> str:
-    return next(r.pair.component for r in reuse.results if r.pair.suspect.name == suspect_name)

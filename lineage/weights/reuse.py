@@ -18,15 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from lineage.weights.compare import equal_after_cast, lockstep_equal_after_cast
+from lineage.weights.compare import lockstep_equal_after_cast
 from lineage.weights.components import component_of
 from lineage.weights.content import TensorContent
-from lineage.weights.dtypes import FLOATS
+from lineage.weights.lookup import CastIndex, RowIndex
 from lineage.weights.models import ContentMatch, Pair, PairResult
 
 PERMUTED, CAST, IDENTICAL = "rows permuted", "identical up to cast", "identical"
 TRANSPOSED_PERMUTED = "transposed, permuted"
-MIN_COVER = 0.5  # share of a suspect's rows found for a row-level match
 
 
 @dataclass(frozen=True)
@@ -96,13 +95,11 @@ def find_reuse(ours: dict[str, TensorContent], theirs: dict[str, TensorContent])
 
     # 2. Equal up to a dtype cast: same element count, first elements agree, then all do.
     remaining: list[TensorContent] = []
-    by_numel: dict[int, list[TensorContent]] = defaultdict(list)
-    for candidate in references:
-        by_numel[candidate.info.numel].append(candidate)
+    casts = CastIndex(references)
     for suspect in left:
         chosen: TensorContent | None = None
-        for candidate in by_numel.get(suspect.info.numel, []):
-            if candidate.info.name in used or not _cast_candidate(suspect, candidate):
+        for candidate in casts.candidates(suspect):
+            if candidate.info.name in used:
                 continue
             same, extra = lockstep_equal_after_cast(suspect.info, candidate.info)
             read += extra
@@ -117,11 +114,19 @@ def find_reuse(ours: dict[str, TensorContent], theirs: dict[str, TensorContent])
         found(suspect, [chosen], CAST)
 
     # 3. Rows found elsewhere; 4. transposes and permuted columns.
-    rows = _RowIndex(references)
+    rows = RowIndex(references)
+    by_shape: dict[tuple[str, tuple[int, int]], list[TensorContent]] = defaultdict(list)
+    for ref in references:
+        if ref.matrix is not None:
+            by_shape[(ref.info.dtype, ref.matrix)].append(ref)
     for suspect in remaining:
-        if suspect.matrix is None:
+        matrix = suspect.matrix
+        if matrix is None:
             continue
-        hits = rows.lookup(suspect) or _columns(suspect, references)
+        dtype = suspect.info.dtype
+        hits = _rows(suspect, rows) or _columns(
+            suspect, by_shape.get((dtype, matrix[::-1]), []) + by_shape.get((dtype, matrix), [])
+        )
         for ref, relation, view in hits:
             results.append(_result(suspect, ref, "content-rows", relation=relation, **view))
         if hits:
@@ -129,66 +134,12 @@ def find_reuse(ours: dict[str, TensorContent], theirs: dict[str, TensorContent])
     return Reuse(tuple(results), tuple(matches), read)
 
 
-def _cast_candidate(suspect: TensorContent, ref: TensorContent) -> bool:
-    a, b = suspect.info, ref.info
-    if a.dtype == b.dtype or a.dtype not in FLOATS or b.dtype not in FLOATS:
-        return False
-    if a.numel != b.numel or len(suspect.head) != len(ref.head):
-        return False
-    return equal_after_cast(suspect.head, a.dtype, ref.head, b.dtype)
-
-
 View = dict[str, object]
 
 
-class _RowIndex:
-    """Reference rows by (dtype, row bytes, hash); rows repeated in a tensor are left out."""
-
-    def __init__(self, references: list[TensorContent]) -> None:
-        self.tables: dict[tuple[str, int], tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64],
-                                                 npt.NDArray[np.int64]]] = {}
-        self.refs = [r for r in references if r.row_hashes is not None]
-        groups: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for i, ref in enumerate(self.refs):
-            groups[_row_key(ref)].append(i)
-        for key, members in groups.items():
-            hashes, owner, row = [], [], []
-            for i in members:
-                h = self.refs[i].row_hashes
-                assert h is not None
-                unique = _unique_mask(h)
-                hashes.append(h[unique])
-                owner.append(np.full(int(unique.sum()), i, np.int64))
-                row.append(np.flatnonzero(unique).astype(np.int64))
-            all_h = np.concatenate(hashes)
-            order = np.argsort(all_h, kind="stable")
-            self.tables[key] = (all_h[order], np.concatenate(owner)[order],
-                                np.concatenate(row)[order])
-
-    def lookup(self, suspect: TensorContent) -> list[tuple[TensorContent, str, View]]:
-        table = self.tables.get(_row_key(suspect))
-        hashes = suspect.row_hashes
-        if table is None or hashes is None:
-            return []
-        keys, owner, row = table
-        at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
-        hit = (keys[at] == hashes) & _unique_mask(hashes)
-        if hit.sum() < max(2, MIN_COVER * len(hashes)):
-            return []
-        owners, rows_of = np.where(hit, owner[at], -1), np.where(hit, row[at], -1)
-        return _segments(suspect, self.refs, owners, rows_of)
-
-
-def _row_key(content: TensorContent) -> tuple[str, int]:
-    matrix = content.matrix
-    assert matrix is not None
-    return content.info.dtype, matrix[1]
-
-
-def _unique_mask(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
-    _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-    mask: npt.NDArray[np.bool_] = counts[inverse] == 1
-    return mask
+def _rows(suspect: TensorContent, index: RowIndex) -> list[tuple[TensorContent, str, View]]:
+    found = index.lookup(suspect)
+    return [] if found is None else _segments(suspect, index.refs, *found)
 
 
 def _segments(

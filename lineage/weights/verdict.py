@@ -43,11 +43,11 @@ def reading(component: str, verdict: str) -> str:
             return "frozen external encoder: reference weights reused unchanged"
         return "reused weights: identical to the reference, not trained by the team"
     if verdict == IDENTICAL_PERMUTED:
-        return "reused weights, hidden units reordered: the reference's function, disguised"
+        return "reused weights with hidden units permuted: the reference's function, disguised"
     if verdict == DERIVED:
         return "fine-tuned derivative of the reference"
     if verdict == DERIVED_PERMUTED:
-        return "fine-tuned derivative of the reference, hidden units reordered to disguise it"
+        return "fine-tuned derivative of the reference, hidden units permuted to disguise it"
     if verdict == INDEPENDENT:
         return "own weights: no measurable lineage to the reference"
     return "no conclusion from weights"
