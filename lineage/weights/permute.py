@@ -116,7 +116,7 @@ def _probe(
         moved = float(np.mean(perm != units))
         probed[token] = PairResult(
             pair=Pair(pair.component, pair.suspect, pair.reference, "permutation",
-                      relayout=PERMUTED if not pair.transposed else f"transposed, {PERMUTED}",
+                      relayout=PERMUTED if not pair.transposed else f"transposed and {PERMUTED}",
                       transposed=pair.transposed),
             suspect_sha256=results[index].suspect_sha256,
             reference_sha256=results[index].reference_sha256,

@@ -25,7 +25,7 @@ from lineage.weights.lookup import CastIndex, RowIndex
 from lineage.weights.models import ContentMatch, Pair, PairResult
 
 PERMUTED, CAST, IDENTICAL = "rows permuted", "identical up to cast", "identical"
-TRANSPOSED_PERMUTED = "transposed, permuted"
+TRANSPOSED_PERMUTED = "transposed and permuted"
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ IDENTICAL, DERIVED = "identical", "derived (fine-tuned)"
 IDENTICAL_PERMUTED, DERIVED_PERMUTED = "identical up to permutation", "derived, permuted"
 INDEPENDENT, INCONCLUSIVE = "independent", "inconclusive"
 PERMUTATIONS: Final[frozenset[str]] = frozenset(
-    {"rows permuted", "columns permuted", "hidden units permuted", "transposed, permuted",
-     "transposed, hidden units permuted"}
+    {"rows permuted", "columns permuted", "hidden units permuted", "transposed and permuted",
+     "transposed and hidden units permuted"}
 )
 
 
@@ -123,7 +123,7 @@ def _relabel(verdict: str, reason: str, informative: list[PairResult]) -> tuple[
     undone = sorted({_kind(r.pair.relayout) for r in informative if r.pair.relayout})
     if not undone:
         return verdict, reason
-    reason = f"{reason}; re-layouts undone: {', '.join(undone)}"
+    reason = f"{reason}; re-layouts undone: {'; '.join(undone)}"
     if PERMUTATIONS & set(undone):
         return (IDENTICAL_PERMUTED if verdict == IDENTICAL else DERIVED_PERMUTED), reason
     return verdict, reason
