@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+# Peak from VmHWM: ru_maxrss survives execve on Linux and would report the parent's peak.
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
@@ -28,9 +29,11 @@ from lineage.weights.api import compare_checkpoints
 start = time.perf_counter()
 report = compare_checkpoints(Path(sys.argv[1]), Path(sys.argv[2]))
 seconds = time.perf_counter() - start
+status = Path("/proc/self/status").read_text().split("VmHWM:")[1].split()[0]
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": seconds, "bytes_read": report.bytes_read,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "summary": report.to_dict()["summary"]}))
+                  "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_mb": int(status) / 1024, "summary": report.to_dict()["summary"]}))
 """
 
 
@@ -110,7 +113,7 @@ def main() -> int:
             run = json.loads(out)
             print(
                 f"{suspect:<12} pair {size / 1e9:.2f} GB  {run['seconds']:.1f} s  "
-                f"{size / 1e9 / run['seconds']:.2f} GB/s (pair size / wall)  "
+                f"{size / 1e9 / run['seconds']:.2f} GB/s (pair size / wall)  cpu {run['cpu']:.1f} s  "
                 f"{run['bytes_read'] / 1e9:.2f} GB read  peak {run['peak_mb']:.0f} MB  "
                 f"{run['summary']}"
             )

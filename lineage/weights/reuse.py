@@ -157,6 +157,8 @@ def _segments(
         start, stop = int(matched[0]), int(matched[-1]) + 1
         if in_order and len(matched) == stop - start:
             r0, r1 = int(rows_of[start]), int(rows_of[stop - 1]) + 1
+            if (start, stop, r0, r1) == (0, total, 0, ref_rows):
+                return [(ref, IDENTICAL, {})]  # a second copy (tied weights saved twice)
             if start == 0 and r0 == 0 and r1 == ref_rows and stop < total:
                 return [(ref, "appended rows", {"relayout": f"{total - stop} rows appended",
                                                 "rows": ref_rows})]

@@ -186,3 +186,31 @@ def test_p_value_formatting() -> None:
     assert p_value(0.0) == "1"
     assert p_value(np.log10(0.42)) == "0.42"
     assert p_value(-12.5) == "3.2e-13"
+
+
+def test_tied_weights_saved_twice_are_identical_not_permuted(
+    reference: Path, model_dir: Callable[..., Path], builders: Any
+) -> None:
+    """A suspect that saves the reference's embeddings a second time as its head."""
+    tensors = builders.reference_tensors(0)
+    tensors["lm_head.weight"] = tensors["model.embed_tokens.weight"].copy()
+    report = compare_checkpoints(model_dir("tied", tensors), reference)
+    head = next(m for m in report.content_matches if m.suspect == "lm_head.weight")
+    assert head.relation == "identical" and head.reference == ("model.embed_tokens.weight",)
+    assert (head.suspect_component, head.reference_component) == ("lm_head", "embeddings")
+    assert {c.verdict for c in report.components} <= {IDENTICAL, "inconclusive"}
+
+
+def test_zero_and_repeated_rows_are_not_evidence(
+    model_dir: Callable[..., Path], builders: Any
+) -> None:
+    """Independent models that share padding rows (zeros) and constant rows only."""
+    def padded(seed: int) -> dict[str, np.ndarray]:
+        tensors = builders.reference_tensors(seed)
+        for name in ("model.embed_tokens.weight", "lm_head.weight"):
+            tensors[name][:8] = 0.0
+            tensors[name][8:16] = 0.5
+        return tensors
+
+    report = compare_checkpoints(model_dir("a", padded(1)), model_dir("b", padded(2)))
+    assert not report.content_matches and not report.reused
