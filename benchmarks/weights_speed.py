@@ -1,8 +1,8 @@
 """Throughput and peak memory of ``lineage weights`` on a generated multi-GB pair.
 
 Writes a LLaMA-shaped bf16 reference (``--hidden``, ``--inter``, ``--layers``,
-``--vocab``), a light fine-tune of it and an independent model into DIR (skipped when
-present), then times each comparison in a fresh child process, which reports wall time,
+``--vocab``), a light fine-tune of it, the same fine-tune with every MLP's hidden units
+permuted, and an independent model into DIR (skipped when present), then times each comparison in a fresh child process, which reports wall time,
 bytes read and its own peak RSS.  ``--code DIR`` puts another checkout's ``lineage``
 first on the child's path, to measure two versions on the same files.
 
@@ -58,8 +58,11 @@ def shapes(hidden: int, inter: int, layers: int, vocab: int) -> dict[str, tuple[
     return out
 
 
-def write(path: Path, layout: dict[str, tuple[int, ...]], seed: int, base: int | None) -> None:
-    """Tensor by tensor: seed ``base`` plus, when ``seed`` differs, small noise of ``seed``."""
+def write(
+    path: Path, layout: dict[str, tuple[int, ...]], seed: int, base: int | None, permute: bool
+) -> None:
+    """Tensor by tensor: seed ``base`` plus, when ``seed`` differs, small noise of ``seed``;
+    ``permute`` reorders every MLP's hidden units (up/gate rows, down columns)."""
     header: dict[str, object] = {}
     offset = 0
     for name, shape in layout.items():
@@ -78,7 +81,12 @@ def write(path: Path, layout: dict[str, tuple[int, ...]], seed: int, base: int |
             if base is not None and seed != base:
                 values += 1e-3 * np.random.default_rng([seed, index]).standard_normal(
                     shape, dtype=np.float32)
-            handle.write(_bf16(values))
+            if permute and ".mlp." in name:
+                layer = int(name.split(".")[2])
+                perm = np.random.default_rng([99, layer]).permutation(layout[name][
+                    1 if "down_proj" in name else 0])
+                values = values[:, perm] if "down_proj" in name else values[perm]
+            handle.write(_bf16(np.ascontiguousarray(values)))
 
 
 def main() -> int:
@@ -92,16 +100,19 @@ def main() -> int:
     parser.add_argument("--vocab", type=int, default=32000)
     args = parser.parse_args()
     layout = shapes(args.hidden, args.inter, args.layers, args.vocab)
-    models = {"reference": (0, 0), "tuned": (1, 0), "independent": (2, None)}
-    for name, (seed, base) in models.items():
+    models = {
+        "reference": (0, 0, False), "tuned": (1, 0, False), "independent": (2, None, False),
+        "permuted": (1, 0, True),
+    }
+    for name, (seed, base, permute) in models.items():
         target = args.dir / name / "model.safetensors"
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            write(target, layout, seed, base)
+            write(target, layout, seed, base, permute)
     env = dict(os.environ)
     if args.code is not None:
         env["PYTHONPATH"] = str(args.code.resolve())
-    for suspect in ("tuned", "independent"):
+    for suspect in ("tuned", "independent", "permuted"):
         size = sum(
             (args.dir / m / "model.safetensors").stat().st_size for m in (suspect, "reference")
         )

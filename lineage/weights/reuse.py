@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -45,9 +46,20 @@ class Reuse:
         return {r.pair.reference.name for r in self.results}
 
 
-def _result(ours: TensorContent, theirs: TensorContent, how: str, **view: object) -> PairResult:
-    relation = str(view.pop("relation"))
-    pair = Pair(component_of(theirs.info.name), ours.info, theirs.info, how, **view)  # type: ignore[arg-type]
+class View(TypedDict, total=False):
+    """How a suspect tensor maps onto a reference tensor (the re-layout undone)."""
+
+    relayout: str
+    rows: int
+    suspect_rows: tuple[int, int]
+    reference_rows: tuple[int, int]
+    transposed: bool
+
+
+def _result(
+    ours: TensorContent, theirs: TensorContent, how: str, relation: str, view: View
+) -> PairResult:
+    pair = Pair(component_of(theirs.info.name), ours.info, theirs.info, how, **view)
     return PairResult(
         pair=pair,
         suspect_sha256=ours.sha256,
@@ -88,8 +100,8 @@ def find_reuse(ours: dict[str, TensorContent], theirs: dict[str, TensorContent])
         ref = next((r for r in queue if r.info.name == suspect.info.name), queue[0])
         queue.remove(ref)
         relation = IDENTICAL if ref.info.shape == suspect.info.shape else "reshaped"
-        results.append(_result(suspect, ref, "content-hash", relation=relation, relayout=(
-            "" if relation == IDENTICAL else relation)))
+        view: View = {} if relation == IDENTICAL else {"relayout": relation}
+        results.append(_result(suspect, ref, "content-hash", relation, view))
         found(suspect, [ref], relation)
     used = {r.pair.reference.name for r in results}
 
@@ -110,7 +122,7 @@ def find_reuse(ours: dict[str, TensorContent], theirs: dict[str, TensorContent])
             remaining.append(suspect)
             continue
         used.add(chosen.info.name)
-        results.append(_result(suspect, chosen, "content-cast", relation=CAST))
+        results.append(_result(suspect, chosen, "content-cast", CAST, {}))
         found(suspect, [chosen], CAST)
 
     # 3. Rows found elsewhere; 4. transposes and permuted columns.
@@ -127,14 +139,12 @@ def find_reuse(ours: dict[str, TensorContent], theirs: dict[str, TensorContent])
         hits = _rows(suspect, rows) or _columns(
             suspect, by_shape.get((dtype, matrix[::-1]), []) + by_shape.get((dtype, matrix), [])
         )
-        for ref, relation, view in hits:
-            results.append(_result(suspect, ref, "content-rows", relation=relation, **view))
+        for ref, relation, how in hits:
+            results.append(_result(suspect, ref, "content-rows", relation, how))
         if hits:
             found(suspect, [h[0] for h in hits], hits[0][1])
     return Reuse(tuple(results), tuple(matches), read)
 
-
-View = dict[str, object]
 
 
 def _rows(suspect: TensorContent, index: RowIndex) -> list[tuple[TensorContent, str, View]]:
