@@ -99,6 +99,7 @@ def main() -> int:
     parser.add_argument("--layers", type=int, default=8)
     parser.add_argument("--vocab", type=int, default=32000)
     args = parser.parse_args()
+    args.dir = args.dir.resolve()
     layout = shapes(args.hidden, args.inter, args.layers, args.vocab)
     models = {
         "reference": (0, 0, False), "tuned": (1, 0, False), "independent": (2, None, False),
@@ -120,6 +121,7 @@ def main() -> int:
             out = subprocess.run(
                 [sys.executable, "-c", CHILD, str(args.dir / suspect), str(args.dir / "reference")],
                 check=True, capture_output=True, text=True, env=env,
+                cwd=args.dir,  # not the checkout: ``-c`` puts the working directory first
             ).stdout
             run = json.loads(out)
             print(

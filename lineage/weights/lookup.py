@@ -105,3 +105,31 @@ def unique_mask(hashes: npt.NDArray[np.uint64]) -> npt.NDArray[np.bool_]:
     _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
     mask: npt.NDArray[np.bool_] = counts[inverse] == 1
     return mask
+
+
+def distinct(sigs: npt.NDArray[np.uint64]) -> bool:
+    """Signatures distinct enough to identify a layout (not constant rows or columns)."""
+    return len(np.unique(sigs)) >= 0.9 * len(sigs)
+
+
+class SigIndex:
+    """Reference matrices by their sampled row and column signatures, as stored and sorted
+    (a permutation keeps the sorted signatures): one dict lookup per question."""
+
+    def __init__(self, references: list[TensorContent]) -> None:
+        self.table: dict[tuple[str, str, bytes], TensorContent] = {}
+        for ref in references:
+            if ref.matrix is None or ref.row_sigs is None or ref.col_sigs is None:
+                continue
+            for kind, sigs in (("rows", ref.row_sigs), ("cols", ref.col_sigs)):
+                if distinct(sigs):
+                    self.table.setdefault((ref.info.dtype, kind, sigs.tobytes()), ref)
+                    key = (ref.info.dtype, f"{kind}-sorted", np.sort(sigs).tobytes())
+                    self.table.setdefault(key, ref)
+
+    def get(
+        self, dtype: str, kind: str, sigs: npt.NDArray[np.uint64], matrix: tuple[int, int]
+    ) -> TensorContent | None:
+        """The reference whose ``kind`` signatures are ``sigs``, if its shape is ``matrix``."""
+        ref = self.table.get((dtype, kind, sigs.tobytes()))
+        return ref if ref is not None and ref.matrix == matrix else None

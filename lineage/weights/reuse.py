@@ -22,7 +22,7 @@ import numpy.typing as npt
 from lineage.weights.compare import lockstep_equal_after_cast
 from lineage.weights.components import component_of
 from lineage.weights.content import TensorContent
-from lineage.weights.lookup import CastIndex, RowIndex
+from lineage.weights.lookup import CastIndex, RowIndex, SigIndex, distinct
 from lineage.weights.models import ContentMatch, Pair, PairResult
 
 PERMUTED, CAST, IDENTICAL = "rows permuted", "identical up to cast", "identical"
@@ -126,19 +126,11 @@ def find_reuse(ours: dict[str, TensorContent], theirs: dict[str, TensorContent])
         found(suspect, [chosen], CAST)
 
     # 3. Rows found elsewhere; 4. transposes and permuted columns.
-    rows = RowIndex(references)
-    by_shape: dict[tuple[str, tuple[int, int]], list[TensorContent]] = defaultdict(list)
-    for ref in references:
-        if ref.matrix is not None:
-            by_shape[(ref.info.dtype, ref.matrix)].append(ref)
+    rows, signatures = RowIndex(references), SigIndex(references)
     for suspect in remaining:
-        matrix = suspect.matrix
-        if matrix is None:
+        if suspect.matrix is None:
             continue
-        dtype = suspect.info.dtype
-        hits = _rows(suspect, rows) or _columns(
-            suspect, by_shape.get((dtype, matrix[::-1]), []) + by_shape.get((dtype, matrix), [])
-        )
+        hits = _rows(suspect, rows) or _columns(suspect, signatures)
         for ref, relation, how in hits:
             results.append(_result(suspect, ref, "content-rows", relation, how))
         if hits:
@@ -200,32 +192,29 @@ def _segments(
 
 
 def _columns(
-    suspect: TensorContent, references: list[TensorContent]
+    suspect: TensorContent, index: SigIndex
 ) -> list[tuple[TensorContent, str, View]]:
     """A transpose (its rows are the reference's columns) or permuted columns."""
-    sigs, rows = suspect.row_sigs, suspect.col_sigs
-    matrix = suspect.matrix
-    if sigs is None or rows is None or matrix is None:
+    sigs, cols = suspect.row_sigs, suspect.col_sigs
+    matrix, dtype = suspect.matrix, suspect.info.dtype
+    if sigs is None or cols is None or matrix is None:
         return []
-    for ref in references:
-        shape = ref.matrix
-        if ref.col_sigs is None or shape is None or ref.info.dtype != suspect.info.dtype:
-            continue
-        if shape == matrix[::-1] and len(ref.info.shape) == len(suspect.info.shape) == 2:
-            if np.array_equal(sigs, ref.col_sigs) and _distinct(sigs):
-                return [(ref, "transposed", {"relayout": "transposed", "transposed": True})]
-            # Transposed and permuted: the suspect's rows are the reference's columns (or
-            # its columns the reference's rows) in another order.
-            for ours, theirs in ((sigs, ref.col_sigs), (rows, ref.row_sigs)):
-                if theirs is not None and _distinct(ours) and np.array_equal(
-                    np.sort(ours), np.sort(theirs)
-                ):
-                    return [(ref, TRANSPOSED_PERMUTED, {"relayout": TRANSPOSED_PERMUTED})]
-        if shape == matrix and _distinct(rows):
-            if np.array_equal(np.sort(rows), np.sort(ref.col_sigs)):
-                return [(ref, "columns permuted", {"relayout": "columns permuted"})]
+    flat = len(suspect.info.shape) == 2
+    if flat and distinct(sigs):
+        ref = index.get(dtype, "cols", sigs, matrix[::-1])
+        if ref is not None:
+            return [(ref, "transposed", {"relayout": "transposed", "transposed": True})]
+        # Transposed and permuted: the suspect's rows are the reference's columns in
+        # another order (or its columns the reference's rows).
+        ref = index.get(dtype, "cols-sorted", np.sort(sigs), matrix[::-1])
+        if ref is not None:
+            return [(ref, TRANSPOSED_PERMUTED, {"relayout": TRANSPOSED_PERMUTED})]
+    if distinct(cols):
+        ordered = np.sort(cols)
+        ref = index.get(dtype, "rows-sorted", ordered, matrix[::-1]) if flat else None
+        if ref is not None:
+            return [(ref, TRANSPOSED_PERMUTED, {"relayout": TRANSPOSED_PERMUTED})]
+        ref = index.get(dtype, "cols-sorted", ordered, matrix)
+        if ref is not None:
+            return [(ref, "columns permuted", {"relayout": "columns permuted"})]
     return []
-
-
-def _distinct(sigs: npt.NDArray[np.uint64]) -> bool:
-    return len(np.unique(sigs)) >= 0.9 * len(sigs)
