@@ -150,9 +150,10 @@ def index_tensor(info: TensorInfo) -> tuple[TensorContent, int]:
             done += count
     leading = np.concatenate(head) if head else np.zeros(0, dtype)
     sampled = np.concatenate(picked_rows) if picked_rows else None
+    # Evidence needs MIN_DISTINCT values: HEAD of them from each place is plenty to see it.
     distinct = len(np.unique(leading))
-    if sampled is not None:
-        distinct = max(distinct, len(np.unique(sampled)))
+    if sampled is not None and distinct < MIN_DISTINCT:
+        distinct = len(np.unique(sampled.ravel()[:: max(1, sampled.size // HEAD)]))
     content = TensorContent(
         info=info,
         sha256=digest.hexdigest(),
