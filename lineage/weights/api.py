@@ -72,7 +72,7 @@ def compare_checkpoints(suspect: Path, reference: Path, *, seed: int = 0) -> Wei
         measured[group.component] += results
         totals[group.component][0] += group.suspect_total
         totals[group.component][1] += group.reference_total
-    for result in reuse.results:  # a reused tensor lands in the reference's component
+    for result in reversed(reuse.results):  # a reused tensor lands in the reference's component
         measured[result.pair.component].insert(0, result)
     landing = {r.pair.suspect.name: r.pair.component for r in reuse.results}
     for name in landing:

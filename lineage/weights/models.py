@@ -95,7 +95,9 @@ class PairResult:
             "paired_by": self.pair.how,
             "rows_compared": self.pair.rows,
             "relayout": self.pair.relayout or None,
-            "suspect_rows": None if self.pair.suspect_rows is None else list(self.pair.suspect_rows),
+            "suspect_rows": (
+                None if self.pair.suspect_rows is None else list(self.pair.suspect_rows)
+            ),
             "reference_rows": (
                 None if self.pair.reference_rows is None else list(self.pair.reference_rows)
             ),
