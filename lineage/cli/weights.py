@@ -33,9 +33,11 @@ def weights(
     """Compare checkpoint weights and configs of SUSPECT with a reference model.
 
     Each component (vision tower, audio tower, embeddings, layers, head) is called
-    identical, derived (fine-tuned), independent or inconclusive, from content hashes and
-    a calibrated correlation statistic.  Exit 0 when nothing is identical or derived, 1
-    otherwise, 2 when a checkpoint cannot be read.
+    identical, identical up to permutation, derived (fine-tuned), derived, permuted,
+    independent or inconclusive, from content hashes (whatever the key names; fused,
+    split, transposed and extended tensors undone) and a calibrated correlation
+    statistic.  Exit 0 when nothing is identical or derived, 1 otherwise, 2 when a
+    checkpoint cannot be read.
     """
     from lineage.weights.api import compare_checkpoints
     from lineage.weights.render import render_text

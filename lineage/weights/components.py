@@ -45,6 +45,7 @@ SYNONYMS: Final[dict[str, str]] = {
     **dict.fromkeys(("o_proj", "out_proj", "wo", "o", "dense_out", "out_lin", "proj"), "o"),
     **dict.fromkeys(("qkv", "qkv_proj", "query_key_value", "c_attn", "wqkv"), "qkv"),
     **dict.fromkeys(("gate_proj", "w1", "fc_gate"), "gate"),
+    **dict.fromkeys(("gate_up_proj", "gate_up", "w13", "fc_gate_up"), "gate_up"),
     **dict.fromkeys(("up_proj", "w3", "fc1", "c_fc", "fc_in", "intermediate"), "up"),
     **dict.fromkeys(("down_proj", "w2", "fc2", "c_proj", "fc_out"), "down"),
     **dict.fromkeys(("self_attn", "attn", "attention", "self_attention", "self"), "attn"),

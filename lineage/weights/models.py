@@ -41,13 +41,22 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class Pair:
-    """A suspect tensor matched with a reference tensor; ``rows`` limits both to a prefix."""
+    """A suspect tensor matched with a reference tensor; ``rows`` limits both to a prefix.
+
+    A re-layout compares views: ``suspect_rows`` / ``reference_rows`` select a block of rows
+    (one part of a fused QKV or gate/up matrix), ``transposed`` compares the suspect's
+    transpose, and ``relayout`` names what was undone ("" when nothing was).
+    """
 
     component: str
     suspect: TensorInfo
     reference: TensorInfo
-    how: str  # "suffix", "shape-order" or "common-rows"
+    how: str  # "suffix", "shape-order", "common-rows", "content-hash", "permutation", ...
     rows: int | None = None
+    relayout: str = ""
+    suspect_rows: tuple[int, int] | None = None
+    reference_rows: tuple[int, int] | None = None
+    transposed: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,13 @@ class PairResult:
             "dtypes": [self.pair.suspect.dtype, self.pair.reference.dtype],
             "paired_by": self.pair.how,
             "rows_compared": self.pair.rows,
+            "relayout": self.pair.relayout or None,
+            "suspect_rows": (
+                None if self.pair.suspect_rows is None else list(self.pair.suspect_rows)
+            ),
+            "reference_rows": (
+                None if self.pair.reference_rows is None else list(self.pair.reference_rows)
+            ),
             "suspect_sha256": self.suspect_sha256,
             "reference_sha256": self.reference_sha256,
             "identical": self.identical,
@@ -104,7 +120,8 @@ class ComponentVerdict:
     """The per-component answer with the figures behind it."""
 
     component: str
-    verdict: str  # identical | derived (fine-tuned) | independent | inconclusive
+    verdict: str  # identical [up to permutation] | derived (fine-tuned) | derived, permuted
+    #               | independent | inconclusive
     reading: str  # what ministry-style criteria would make of it
     tensors_suspect: int
     tensors_reference: int
@@ -169,6 +186,30 @@ class VocabOverlap:
 
 
 @dataclass(frozen=True)
+class ContentMatch:
+    """Exact (or cast-exact) reuse found by content, whatever the key names."""
+
+    suspect: str
+    reference: tuple[str, ...]  # several when the suspect fuses reference tensors
+    relation: str  # identical, identical up to cast, rows permuted, fused, split, ...
+    suspect_component: str  # what the suspect's key names say
+    reference_component: str  # where the tensor lands: the reference's component
+
+    @property
+    def renamed(self) -> bool:
+        return self.reference != (self.suspect,)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "suspect": self.suspect,
+            "reference": list(self.reference),
+            "relation": self.relation,
+            "suspect_component": self.suspect_component,
+            "reference_component": self.reference_component,
+        }
+
+
+@dataclass(frozen=True)
 class WeightReport:
     """Result of :func:`lineage.weights.api.compare_checkpoints`; ``to_dict`` is JSON-ready."""
 
@@ -180,11 +221,14 @@ class WeightReport:
     vocab: VocabOverlap | None
     bytes_read: int
     parameters: tuple[tuple[str, float], ...]
+    content_matches: tuple[ContentMatch, ...] = ()
 
     @property
     def reused(self) -> tuple[ComponentVerdict, ...]:
         """Components called identical or derived: the ones that fail an originality rule."""
-        reuse = ("identical", "derived (fine-tuned)")
+        reuse = (
+            "identical", "identical up to permutation", "derived (fine-tuned)", "derived, permuted"
+        )
         return tuple(c for c in self.components if c.verdict in reuse)
 
     def to_dict(self) -> dict[str, Any]:
@@ -200,4 +244,5 @@ class WeightReport:
             "red_flags": [flag.to_dict() for flag in self.red_flags],
             "vocabulary": None if self.vocab is None else self.vocab.to_dict(),
             "bytes_read": self.bytes_read,
+            "content_matches": [m.to_dict() for m in self.content_matches],
         }

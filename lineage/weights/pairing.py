@@ -2,7 +2,9 @@
 
 Within each component, layers are matched by rank (the i-th layer index on one side with
 the i-th on the other), then tensors by canonical suffix and shape, then by shape in key
-order; leftovers of the same shape anywhere in the component come last.  Embeddings and
+order, then across re-layouts (fused or split projections, transposes: see
+:mod:`lineage.weights.relayout`); leftovers of the same shape anywhere in the component
+come last.  Embeddings and
 heads whose vocabularies differ in size are compared on their common leading rows.
 Pairing looks at names and shapes only: content never steers it, so it cannot inflate the
 statistic by picking the best-looking partner.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from lineage.weights.components import COMPONENTS, OTHER, KeyShape, key_shape
 from lineage.weights.models import Checkpoint, Pair, PairResult, TensorInfo
+from lineage.weights.relayout import pair_relayouts
 
 ORDER: tuple[str, ...] = tuple(name for name, _ in COMPONENTS) + (OTHER,)
 _ROW_COMPONENTS = frozenset({"embeddings", "lm_head"})
@@ -72,7 +75,9 @@ def _pair_component(
     for group in sorted(groups, key=lambda g: -1 if g is None else g):
         a, b = groups[group]
         a, b = _match(a, b, pairs, component, "suffix", lambda t, s: (suffix(t, s), t.shape))
+        a, b = pair_relayouts(a, b, pairs, component, suffix, by_name=True)
         a, b = _match(a, b, pairs, component, "shape-order", lambda t, s: t.shape)
+        a, b = pair_relayouts(a, b, pairs, component, suffix, by_name=False)
         left_ours += a
         left_theirs += b
     left_ours, left_theirs = _match(
@@ -138,6 +143,7 @@ def rematch_identical(results: Sequence[PairResult]) -> list[tuple[int, Pair]]:
     loose = [
         i for i, r in enumerate(results)
         if not (r.identical or r.identical_up_to_cast) and r.pair.rows is None
+        and not r.pair.relayout
     ]
     owners: dict[tuple[str, tuple[int, ...], str], list[int]] = defaultdict(list)
     for i in loose:

@@ -5,7 +5,9 @@ Rules, in order: no informative pair -> inconclusive; at least 90% of informativ
 identical (bytes, or up to a dtype cast) -> identical; only 1-D tensors (norms, biases)
 -> inconclusive, whatever their statistic; some matrices byte-identical and the rest not
 -> derived (partly frozen); median calibrated z of the matrices >= 6 -> derived; below 3
--> independent; in between -> inconclusive.
+-> independent; in between -> inconclusive.  When the pairs behind an identical or derived
+call include permuted rows, columns or hidden units, the verdict says so ("identical up to
+permutation", "derived, permuted"); other re-layouts undone are named in the reason.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ IDENTICAL_SHARE: Final[float] = 0.9
 ENCODERS: Final[frozenset[str]] = frozenset({"vision_tower", "audio_tower", "projector"})
 
 IDENTICAL, DERIVED = "identical", "derived (fine-tuned)"
+IDENTICAL_PERMUTED, DERIVED_PERMUTED = "identical up to permutation", "derived, permuted"
 INDEPENDENT, INCONCLUSIVE = "independent", "inconclusive"
+PERMUTATIONS: Final[frozenset[str]] = frozenset(
+    {"rows permuted", "columns permuted", "hidden units permuted", "transposed and permuted",
+     "transposed and hidden units permuted"}
+)
 
 
 def _same(result: PairResult) -> bool:
@@ -35,8 +42,12 @@ def reading(component: str, verdict: str) -> str:
         if component in ENCODERS:
             return "frozen external encoder: reference weights reused unchanged"
         return "reused weights: identical to the reference, not trained by the team"
+    if verdict == IDENTICAL_PERMUTED:
+        return "reused weights with hidden units permuted: the reference's function, disguised"
     if verdict == DERIVED:
         return "fine-tuned derivative of the reference"
+    if verdict == DERIVED_PERMUTED:
+        return "fine-tuned derivative of the reference, hidden units permuted to disguise it"
     if verdict == INDEPENDENT:
         return "own weights: no measurable lineage to the reference"
     return "no conclusion from weights"
@@ -54,6 +65,7 @@ def decide(
     fisher = fisher_log10([r.stat.log10_p for r in scored if r.stat is not None])
     share = sum(map(_same, informative)) / len(informative) if informative else 0.0
     verdict, reason = _rule(results, informative, matrices, share, median_z)
+    verdict, reason = _relabel(verdict, reason, informative)
     return ComponentVerdict(
         component=component,
         verdict=verdict,
@@ -102,3 +114,31 @@ def _rule(
     if median_z < Z_INDEPENDENT:
         return INDEPENDENT, f"{figures} (below {Z_INDEPENDENT:g})"
     return INCONCLUSIVE, f"{figures}: between {Z_INDEPENDENT:g} and {Z_DERIVED:g}"
+
+
+def _relabel(verdict: str, reason: str, informative: list[PairResult]) -> tuple[str, str]:
+    """Name the permutation and the re-layouts undone behind an identical or derived call."""
+    if verdict not in (IDENTICAL, DERIVED):
+        return verdict, reason
+    undone = sorted({_kind(r.pair.relayout) for r in informative if r.pair.relayout})
+    if not undone:
+        return verdict, reason
+    reason = f"{reason}; re-layouts undone: {'; '.join(undone)}"
+    if PERMUTATIONS & set(undone):
+        return (IDENTICAL_PERMUTED if verdict == IDENTICAL else DERIVED_PERMUTED), reason
+    return verdict, reason
+
+
+def _kind(relayout: str) -> str:
+    """The kind of a re-layout description (``rows 0:64 of a larger tensor`` -> split)."""
+    if relayout.startswith("rows ") and "of a larger tensor" in relayout:
+        if relayout.endswith("rows added"):
+            return "split (rows of a larger tensor, rows added)"
+        return "split (rows of a larger tensor)"
+    if relayout.endswith("rows appended"):
+        return "appended rows"
+    if relayout.startswith("fused:"):
+        return "fused (rows of several tensors)"
+    if relayout.endswith("rows copied"):
+        return "rows copied"
+    return relayout
