@@ -46,6 +46,10 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
         lines.append(f"  {path}: {row['verdict']}" + (f"; {row['origin']}" if row.get("origin") else ""))
     if quiet:
         lines.append(f"  {quiet} more files match only common idioms, boilerplate or fragments too small to judge")
+    arch = s.get("architectures", {})
+    if arch:  # apart from code lineage: which published architecture a file's interface implements
+        lines.append(f"architecture (checkpoint interface, not code lineage): {len(arch)} files")
+        lines.extend(f"  {path}: {row['statement']}" for path, row in list(arch.items())[:30])
     if result.errors:
         lines.append(f"{len(result.errors)} files with problems:")
         lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])
