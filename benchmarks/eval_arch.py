@@ -23,8 +23,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import re
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import arch_registry  # noqa: E402
 import obfuscate  # noqa: E402
 
+from lineage.arch.conversion import conversion_features  # noqa: E402
 from lineage.arch.extract import arch_print  # noqa: E402
 from lineage.arch.lookup import THRESHOLD, best_architecture  # noqa: E402
+from lineage.arch.section import is_config_of  # noqa: E402
 from lineage.arch.table import ArchTable, family_prints  # noqa: E402
 from lineage.data import shipped_path  # noqa: E402
 from lineage.index.manifest import family_of, load_manifest  # noqa: E402
@@ -42,44 +46,72 @@ from lineage.index.manifest import family_of, load_manifest  # noqa: E402
 TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "all")
 
 
-def reference(tf: zipfile.ZipFile) -> tuple[ArchTable, dict[str, str]]:
-    """The transformers families' table (keys "transformers:NAME") and each family's modeling file."""
+DECLARED = re.compile(r"(?:Copied from transformers\.models\.|from \.\.|transformers\.models\.)([a-z0-9_]+)\.(?:modeling|configuration)_")
+
+
+def reference(tf: zipfile.ZipFile) -> tuple[ArchTable, dict[str, str], dict[str, set[str]]]:
+    """The transformers families' table (keys "transformers:NAME"), each family's modeling file, and
+    each family's declared parents: the manifest's `lineage`, the modular imports and the
+    ``# Copied from`` markers of its files (transformers' own word on what derives from what)."""
     manifest = load_manifest(shipped_path("transformers.toml"))
     texts: list[tuple[str, str]] = []
     modeling: dict[str, str] = {}
+    owner: dict[str, str] = {}
     for name in sorted(tf.namelist()):
         fam = family_of(name, manifest) if name.endswith(".py") else None
         if fam is not None:
             text = arch_registry.read(tf, name)
             texts.append((f"transformers:{fam.name}", text))
+            owner[name.rpartition("/")[0]] = f"transformers:{fam.name}"
             if "/modeling_" in name and fam.name not in modeling:
                 modeling[fam.name] = text
+    folders = set(owner)  # the configuration modules beside them, as the index build takes them
+    texts += [(owner[n.rpartition("/")[0]], arch_registry.read(tf, n)) for n in sorted(tf.namelist())
+              if is_config_of(folders, n)]
     lineage = {f"transformers:{f.name}": tuple(f.lineage) for f in manifest.families}
-    return ArchTable(family_prints(texts), lineage), modeling
+    parents = {f.name: set(f.lineage) for f in manifest.families}
+    for key, text in texts:
+        name = ArchTable.line(key)
+        parents[name].update(p for p in DECLARED.findall(text) if p != name and p in parents)
+    prints = dict(family_prints(texts))
+    conversion = conversion_features(arch_registry.read(tf, "transformers/conversion_mapping.py"))
+    for model_type, feats in conversion.items():  # as the index build adds them (lineage/arch/section.py)
+        if f"transformers:{model_type}" in prints:
+            prints[f"transformers:{model_type}"] |= feats
+    return ArchTable(prints, lineage), modeling, parents
 
 
-def closure(table: ArchTable, name: str) -> set[str]:
-    seen, todo = {name}, [name]
-    while todo:
-        for p in table.lineage.get(f"transformers:{todo.pop()}", ()):
-            if p not in seen:
-                seen.add(p)
-                todo.append(p)
-    return seen
+@dataclass(frozen=True)
+class Relations:
+    """Declared derivation between transformers families; unrelated = no common ancestor (self included)."""
+
+    parents: dict[str, set[str]]
+
+    def ancestors(self, name: str) -> set[str]:
+        seen, todo = {name}, [name]
+        while todo:
+            for p in self.parents.get(todo.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    todo.append(p)
+        return seen
+
+    def unrelated(self, a: str, b: str) -> bool:
+        return not self.ancestors(a) & self.ancestors(b)
+
+    def kin(self, a: str, b: str) -> bool:
+        """One derives from the other (or they are the same)."""
+        return a in self.ancestors(b) or b in self.ancestors(a)
 
 
-def unrelated(table: ArchTable, a: str, b: str) -> bool:
-    return not closure(table, a) & closure(table, b)
-
-
-def calibrate(table: ArchTable, modeling: dict[str, str]) -> dict[str, Any]:
+def calibrate(table: ArchTable, modeling: dict[str, str], rel: Relations) -> dict[str, Any]:
     """The highest score of a family's modeling file against an unrelated family."""
     worst: list[tuple[float, str, str]] = []
     for name, text in sorted(modeling.items()):
         fp = arch_print(text)
         for score, fam in table.scores(fp.features):
             other = ArchTable.line(fam)
-            if other != name and unrelated(table, name, other):
+            if other != name and rel.unrelated(name, other):
                 worst.append((score, name, other))
                 break  # scores come best first: the first unrelated one is this file's worst
     worst.sort(reverse=True)
@@ -87,7 +119,7 @@ def calibrate(table: ArchTable, modeling: dict[str, str]) -> dict[str, Any]:
             "max_unrelated": round(worst[0][0], 3) if worst else 0.0}
 
 
-def evaluate(engine: str, tf: zipfile.ZipFile, table: ArchTable, transforms: tuple[str, ...],
+def evaluate(engine: str, tf: zipfile.ZipFile, table: ArchTable, rel: Relations, transforms: tuple[str, ...],
              say: Any) -> dict[str, Any]:
     families = {ArchTable.line(k) for k in table.prints}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -107,12 +139,14 @@ def evaluate(engine: str, tf: zipfile.ZipFile, table: ArchTable, transforms: tup
                 misses[t].append(f"{path}: too little interface (truth {sorted(truth)})")
                 continue
             top = ArchTable.line(claim.family)
+            c["claimed"] += claim.claimed
+            c["kin"] += any(rel.kin(top, x) for x in truth)
             if top in truth:
                 c["top1"] += 1
                 c["claimed_right"] += claim.claimed
             else:
                 misses[t].append(f"{path}: {top} {claim.score:.2f} (truth {sorted(truth)})")
-                if claim.claimed and all(unrelated(table, top, x) for x in truth):
+                if claim.claimed and all(rel.unrelated(top, x) for x in truth):
                     c["false_claims"] += 1
                     misses[t][-1] += " FALSE CLAIM"
     say(f"{engine}: " + ", ".join(f"{t} {c['top1']}/{c['queries']}" for t, c in counts.items()))
@@ -156,13 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     say = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
     transforms = tuple(t for t in args.transforms.split(",") if t)
     with zipfile.ZipFile(arch_registry.wheel("transformers", "5.23.0")) as tf:
-        table, modeling = reference(tf)
+        table, modeling, parents = reference(tf)
+        rel = Relations(parents)
         say(f"{len(table.prints)} transformers families, {len(table.weight)} features")
         report: dict[str, Any] = {"threshold": THRESHOLD, "transforms": list(transforms),
-                                  "calibration": calibrate(table, modeling), "engines": {}}
+                                  "calibration": calibrate(table, modeling, rel), "engines": {}}
         say(f"calibration: highest unrelated score {report['calibration']['max_unrelated']}")
         for engine in (e for e in args.engines.split(",") if e):
-            report["engines"][engine] = evaluate(engine, tf, table, transforms, say)
+            report["engines"][engine] = evaluate(engine, tf, table, rel, transforms, say)
     Path(args.out + ".json").write_text(json.dumps(report, sort_keys=True, indent=1) + "\n", encoding="utf-8")
     text = markdown(report)
     Path(args.out + ".md").write_text(text, encoding="utf-8")

@@ -27,9 +27,12 @@ _CONFIG_NAME = re.compile(r"(^|_)(config|cfg|args)$|config$", re.IGNORECASE)
 _MAPPING_NAME = re.compile(r"mapping|mapper|_map$|rename|remap", re.IGNORECASE)
 _LOADER_NAME = re.compile(r"load_weights|sanitize|_load_|weight_loader|convert", re.IGNORECASE)
 _NOT_KEYS = frozenset({"get", "to_dict", "items", "keys", "values", "update", "pop", "copy", "__class__",
-                       "__dict__", "setdefault", "to_json_string", "dict"})
+                       "__dict__", "setdefault", "to_json_string", "dict", "model_type"})
 _WEIGHT_NAME = re.compile(r"(?=[^.]*\.[A-Za-z_{*])[A-Za-z0-9_.*{}]{3,120}\Z")
-_ARGS_CLASS = re.compile(r"(Model)?Args$")
+_ARGS_CLASS = re.compile(r"(Args|Config)$")
+_WILDCARD = re.compile(r"[0-9*{}]*\Z|.*[{}]")
+# transformers 5 folded the rope settings into one key; ports still read the old ones
+_KEY_ALIASES = {"rope_theta": "rope_parameters", "rope_scaling": "rope_parameters"}
 _SPLIT = re.compile(r"[^A-Za-z0-9_]+")
 MAX_SOURCE = 2_000_000  # larger files are not model code: no fingerprint rather than a slow parse
 
@@ -69,8 +72,19 @@ def _str_arg(call: ast.Call, i: int) -> str:
     return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ""
 
 
+def _dict_strings(node: ast.expr) -> list[tuple[str, str]]:
+    if not isinstance(node, ast.Dict):
+        return []
+    return [(k.value, v.value) for k, v in zip(node.keys, node.values)
+            if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            and isinstance(v, ast.Constant) and isinstance(v.value, str)]
+
+
 def _callee(value: ast.expr) -> tuple[str, str]:
     """(callee name, class built per element) of a submodule-building expression, or ("", "")."""
+    if isinstance(value, ast.IfExp):  # `nn.Linear(...) if config.q_lora_rank else None`
+        body = _callee(value.body)
+        return body if body[0] else _callee(value.orelse)
     if isinstance(value, ast.Call):
         name = _last_name(value.func)
         inner = ""
@@ -116,7 +130,7 @@ class _Reader(ast.NodeVisitor):
 
     def _key(self, key: str) -> None:
         if key and not key.startswith("_") and key not in _NOT_KEYS:
-            self.keys.setdefault(self.cls, set()).add(key)
+            self.keys.setdefault(self.cls, set()).add(_KEY_ALIASES.get(key, key))
 
     def _table(self, node: ast.AST) -> None:
         self.in_table += 1
@@ -126,10 +140,14 @@ class _Reader(ast.NodeVisitor):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         outer, self.cls = self.cls, node.name
         self.attrs.setdefault(node.name, [])
-        if _ARGS_CLASS.search(node.name):  # mlx-style ModelArgs: its fields are the config keys
+        if _ARGS_CLASS.search(node.name):  # a config class or mlx-style ModelArgs: its fields are the keys
             for st in node.body:
                 if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
                     self._key(st.target.id)
+                elif isinstance(st, ast.Assign) and _last_name(st.targets[0]) == "attribute_map":
+                    for k, v in _dict_strings(st.value):  # aliases: either name may be read
+                        self._key(k)
+                        self._key(v)
         self.generic_visit(node)
         self.cls = outer
 
@@ -189,14 +207,14 @@ class _Reader(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         v = node.value
         if isinstance(v, str) and len(v) < 200 and (self.in_table or _WEIGHT_NAME.match(v)):
-            self.names.update(_name_features(v))
+            self.names.update(weight_name_features(v))
 
 
-def _name_features(text: str) -> Iterator[str]:
+def weight_name_features(text: str) -> Iterator[str]:
     """Features of one weight name found in a mapping table or loader: parts and their edges."""
     parts = [c for p in _SPLIT.split(text) if p for c in canonical(p)]
     yield from (f"p:{p}" for p in parts)
-    dotted = [seg for seg in text.split(".") if seg]
+    dotted = [seg for seg in text.split(".") if seg and not _WILDCARD.match(seg)]  # "experts.*.w1": an edge
     for a, b in zip(dotted, dotted[1:]):
         for ca in canonical(a):
             yield from (f"t:{ca}.{cb}" for cb in canonical(b))

@@ -76,7 +76,7 @@ def best_architecture(table: ArchTable, fp: ArchPrint, threshold: float = THRESH
     known = frozenset(f for f in fp.features if f in table.weight)
     if len(known) < MIN_FEATURES:
         return None
-    ranked = table.scores(known)
+    ranked = table.scores(fp.features)
     if not ranked:
         return None
     score, family = _pick(table, known, ranked)

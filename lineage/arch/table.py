@@ -121,11 +121,23 @@ class ArchTable:
         dot = np.bincount(rows[pos], weights=np.repeat(sq[cols], lengths), minlength=len(self.families))
         return dot, float(sq[cols].sum())
 
+    @cached_property
+    def unseen_weight(self) -> float:
+        """The weight of a feature no indexed family holds: that of one held by a single line."""
+        return math.log(len({self.line(f) for f in self.prints}) + 1)
+
+    def unseen_layers(self, features: frozenset[str]) -> int:
+        """Weight-bearing layers of the file that no indexed family has: an interface beyond them.
+        (Other unseen features, such as an engine's own config objects, say nothing of the checkpoint.)"""
+        return sum(1 for f in features if f.startswith("k:") and f not in self.weight)
+
     def scores(self, features: frozenset[str]) -> list[tuple[float, str]]:
-        """Cosine of idf-weighted feature sets, best first (features the index never saw are left out)."""
+        """Cosine of idf-weighted feature sets, best first.  Features the index never saw are left
+        out, except weight-bearing layers: a file with layers no family has implements something else."""
         dot, own = self.overlap(features)
         if own <= 0:
             return []
+        own += self.unseen_layers(features) * self.unseen_weight ** 2
         _, norms = self._squares
         cos = dot / np.sqrt(own * np.maximum(norms, 1e-12))
         order = np.lexsort((np.arange(cos.size), -cos))
