@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lineage.arch.names import canonical, layer_kind
@@ -30,9 +30,14 @@ _NOT_KEYS = frozenset({"get", "to_dict", "items", "keys", "values", "update", "p
                        "__dict__", "setdefault", "to_json_string", "dict", "model_type"})
 _WEIGHT_NAME = re.compile(r"(?=[^.]*\.[A-Za-z_{*])[A-Za-z0-9_.*{}]{3,120}\Z")
 _ARGS_CLASS = re.compile(r"(Args|Config)$")
+# a bare string naming a layer (``("qkv_proj", "q_proj", "q")``): a weight name wherever it stands
+_LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*_(proj|norm|layernorm)\Z|w[0-9]+\Z|w13\Z")
 _WILDCARD = re.compile(r"[0-9*{}]*\Z|.*[{}]")
 # transformers 5 folded the rope settings into one key; ports still read the old ones
 _KEY_ALIASES = {"rope_theta": "rope_parameters", "rope_scaling": "rope_parameters"}
+_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Name, ast.arguments,
+           ast.alias, ast.Import, ast.ImportFrom, ast.Pass, ast.Break, ast.Continue)
+_COMPUTE = frozenset({"forward", "__call__", "_forward", "forward_native", "forward_cuda", "extra_repr"})
 _SPLIT = re.compile(r"[^A-Za-z0-9_]+")
 MAX_SOURCE = 2_000_000  # larger files are not model code: no fingerprint rather than a slow parse
 
@@ -127,6 +132,24 @@ class _Reader(ast.NodeVisitor):
         self.cls = ""
         self.params: frozenset[str] = frozenset()  # the enclosing __init__'s parameters
         self.in_table = 0
+        self._dispatch: dict[type, Callable[[ast.AST], None]] = {}
+
+    def visit(self, node: ast.AST) -> None:
+        """Dispatch through a per-class cache: this pass runs on every scanned file."""
+        method = self._dispatch.get(type(node))
+        if method is None:
+            method = self._dispatch[type(node)] = getattr(self, "visit_" + type(node).__name__, self.generic_visit)
+        method(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:  # leaves that can hold nothing of interest are not visited
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                self.visit(value)
 
     def _key(self, key: str) -> None:
         if key and not key.startswith("_") and key not in _NOT_KEYS:
@@ -158,7 +181,7 @@ class _Reader(ast.NodeVisitor):
             self.params = frozenset(x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)) - {"self"}
         if _LOADER_NAME.search(node.name):
             self._table(node)
-        else:
+        elif node.name not in _COMPUTE:  # the forward pass reads tensors, not the checkpoint interface
             self.generic_visit(node)
         self.params = outer
 
@@ -206,7 +229,7 @@ class _Reader(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         v = node.value
-        if isinstance(v, str) and len(v) < 200 and (self.in_table or _WEIGHT_NAME.match(v)):
+        if isinstance(v, str) and len(v) < 200 and (self.in_table or _WEIGHT_NAME.match(v) or _LAYER_NAME.match(v)):
             self.names.update(weight_name_features(v))
 
 

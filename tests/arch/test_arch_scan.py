@@ -80,7 +80,7 @@ def test_a_copy_is_both_a_code_match_and_an_architecture(arch_index: Path, tmp_p
     assert any(f["kind"] == "code-match" for f in doc["findings"])  # type: ignore[union-attr, index]
 
 
-def test_summary_text_and_sarif_keep_it_apart_from_code_lineage(arch_index: Path, tmp_path: Path) -> None:
+def test_summary_text_sarif_and_html_keep_it_apart_from_code_lineage(arch_index: Path, tmp_path: Path) -> None:
     root = _write(tmp_path, {"served.py": port(GAMMA)})
     doc = scan_json(arch_index, root)
     row = doc["summary"]["architectures"]["served.py"]  # type: ignore[index]
@@ -92,6 +92,8 @@ def test_summary_text_and_sarif_keep_it_apart_from_code_lineage(arch_index: Path
     sarif = json.loads(scan(arch_index, root, "--format", "sarif").stdout)
     rules = [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
     assert "lineage/architecture" in rules
+    html = scan(arch_index, root, "--format", "html").stdout
+    assert "Implements the architecture of gamma" in html
 
 
 def test_time_travel_keeps_the_section(arch_index: Path, tmp_path: Path) -> None:
