@@ -151,6 +151,10 @@ class _Reader(ast.NodeVisitor):
             elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
                 self.visit(value)
 
+    def _configish(self, node: ast.expr) -> bool:
+        """A config object: so named, or any parameter of a constructor (modules take little else)."""
+        return _is_config(node) or (isinstance(node, ast.Name) and node.id in self.params)
+
     def _key(self, key: str) -> None:
         if key and not key.startswith("_") and key not in _NOT_KEYS:
             self.keys.setdefault(self.cls, set()).add(_KEY_ALIASES.get(key, key))
@@ -190,13 +194,13 @@ class _Reader(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if isinstance(node.ctx, ast.Load):
             base = node.value
-            if _is_config(base) or (isinstance(base, ast.Name) and base.id in self.params):
-                self._key(node.attr)  # a constructor's parameters: a config, whatever its name
+            if self._configish(base):
+                self._key(node.attr)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         fn = _last_name(node.func)
-        if fn in ("getattr", "hasattr") and node.args and _is_config(node.args[0]):
+        if fn in ("getattr", "hasattr") and node.args and self._configish(node.args[0]):
             self._key(_str_arg(node, 1))
         elif fn == "get" and isinstance(node.func, ast.Attribute) and _is_config(node.func.value):
             self._key(_str_arg(node, 0))

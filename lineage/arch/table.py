@@ -90,13 +90,14 @@ class ArchTable:
     @cached_property
     def weight(self) -> dict[str, float]:
         lines = [self.line(f) for f in self.families]
-        n = len(set(lines)) or 1
+        code = {n: i for i, n in enumerate(sorted(set(lines)))}
         vocab, offsets, rows = self._holders
-        out = {}
-        for f, j in vocab.items():
-            held = len({lines[r] for r in rows[offsets[j]:offsets[j + 1]].tolist()})
-            out[f] = math.log((n + 1) / held)
-        return out
+        line_of_row = np.asarray([code[n] for n in lines], dtype=np.int64)
+        column = np.repeat(np.arange(len(vocab), dtype=np.int64), np.diff(offsets))
+        pairs = np.unique(column * (len(code) + 1) + line_of_row[rows]) // (len(code) + 1)
+        held = np.bincount(pairs, minlength=len(vocab))  # model lines holding each feature
+        logs = np.log((len(code) + 1) / np.maximum(held, 1))
+        return dict(zip(sorted(vocab, key=vocab.__getitem__), logs.tolist()))
 
     @cached_property
     def _squares(self) -> tuple[np.ndarray, np.ndarray]:
