@@ -37,7 +37,8 @@ _WILDCARD = re.compile(r"[0-9*{}]*\Z|.*[{}]")
 _KEY_ALIASES = {"rope_theta": "rope_parameters", "rope_scaling": "rope_parameters"}
 _LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Name, ast.arguments,
            ast.alias, ast.Import, ast.ImportFrom, ast.Pass, ast.Break, ast.Continue)
-_COMPUTE = frozenset({"forward", "__call__", "_forward", "forward_native", "forward_cuda", "extra_repr"})
+_INTERFACE_FUNC = re.compile(r"mapping|mapper|weight|param|expert|config|init|setup|build|make|create|get_|tp_plan",
+                             re.IGNORECASE)
 _SPLIT = re.compile(r"[^A-Za-z0-9_]+")
 MAX_SOURCE = 2_000_000  # larger files are not model code: no fingerprint rather than a slow parse
 
@@ -185,8 +186,10 @@ class _Reader(ast.NodeVisitor):
             self.params = frozenset(x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)) - {"self"}
         if _LOADER_NAME.search(node.name):
             self._table(node)
-        elif node.name not in _COMPUTE:  # the forward pass reads tensors, not the checkpoint interface
+        elif node.name == "__init__" or _INTERFACE_FUNC.search(node.name):
             self.generic_visit(node)
+        # other bodies (the forward pass, helpers) compute on tensors: the checkpoint interface is
+        # built in constructors and named in loaders and mapping tables, and this pass runs per file
         self.params = outer
 
     visit_AsyncFunctionDef = visit_FunctionDef

@@ -17,6 +17,7 @@ from lineage.arch.table import ArchTable
 # transformers family's modeling file against an unrelated family (declared lineages, modular
 # imports and "Copied from" markers share no family), highest 0.58 (openai against gpt2).
 THRESHOLD = 0.6
+MIN_LINES = 5  # fewer model lines in the index: no feature is rare, the threshold means nothing
 MIN_FEATURES = 12  # fewer known features than this: too little interface to name anything
 EVIDENCE = 8  # distinguishing keys listed
 NEAR = 0.8  # families scoring within this share of the best are weighed against each other
@@ -75,7 +76,7 @@ def _pick(table: ArchTable, known: frozenset[str], ranked: list[tuple[float, str
 def best_architecture(table: ArchTable, fp: ArchPrint, threshold: float = THRESHOLD) -> ArchClaim | None:
     """The architecture a file's fingerprint points to; None when the file shows too little interface."""
     known = frozenset(f for f in fp.features if f in table.weight)
-    if len(known) < MIN_FEATURES:
+    if len(known) < MIN_FEATURES or table.n_lines < MIN_LINES:
         return None
     ranked = table.scores(fp.features)
     if not ranked:

@@ -123,9 +123,14 @@ class ArchTable:
         return dot, float(sq[cols].sum())
 
     @cached_property
+    def n_lines(self) -> int:
+        """Model lines (family names, whatever the source)."""
+        return len({self.line(f) for f in self.prints})
+
+    @cached_property
     def unseen_weight(self) -> float:
         """The weight of a feature no indexed family holds: that of one held by a single line."""
-        return math.log(len({self.line(f) for f in self.prints}) + 1)
+        return math.log(self.n_lines + 1)
 
     def unseen_layers(self, features: frozenset[str]) -> int:
         """Weight-bearing layers of the file that no indexed family has: an interface beyond them.
