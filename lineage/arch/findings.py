@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from lineage.arch.extract import arch_print
+from lineage.arch.extract import arch_print, interface_only
 from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
 from lineage.arch.table import ArchTable, table_of
 from lineage.classify.codematch import finding_id
@@ -83,13 +83,21 @@ def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile]
     table = table_for(index)
     if table is None:
         return []
+    by_path: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.kind == "code-match":
+            by_path.setdefault(f.path, []).append(f)
     out = []
     for cf in compacted:
         if not cf.text or not cf.path.endswith((".py", ".pyi")):
             continue
-        claim = best_architecture(table, arch_print(cf.text))
+        spans = [(u.qualname.rpartition(".")[2], u.start_line, u.end_line) for u in cf.units
+                 if u.kind in ("function", "method")]
+        trimmed = interface_only(cf.text, spans)
+        fp = arch_print(trimmed)
+        claim = best_architecture(table, fp if fp or trimmed == cf.text else arch_print(cf.text))
         if claim is not None and claim.claimed:
-            out.append(claim_finding(index, cf, claim, findings))
+            out.append(claim_finding(index, cf, claim, by_path.get(cf.path, [])))
     return out
 
 
