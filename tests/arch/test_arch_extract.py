@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from lineage.arch.conversion import conversion_features
+from lineage.arch.section import ArchCollector
+from lineage.index.build import fetch_sources
+from lineage.index.manifest import load_manifest
 from lineage.arch.extract import arch_print
 from lineage.arch.table import decode, encode
 from tests.arch.models import ALPHA, GAMMA, port, reference
@@ -70,3 +75,24 @@ def test_the_section_round_trips_and_refuses_what_it_does_not_know() -> None:
     for bad in (b"[]", b'{"version": 99, "vocab": [], "families": {}}', b'{"version": 1, "vocab": ["a"], "families": {"f": [7]}}',
                 b"\xff\xfe"):
         assert decode(np.frombuffer(bad, dtype=np.uint8)) is None
+
+
+def test_the_build_takes_configuration_modules_and_the_conversion_table(tmp_path: Path) -> None:
+    (tmp_path / "iota").mkdir()
+    (tmp_path / "iota" / "modeling_iota.py").write_text(reference(ALPHA), encoding="utf-8")
+    (tmp_path / "iota" / "configuration_iota.py").write_text(
+        "class IotaConfig:\n    iota_only_key: int = 3\n    attribute_map = {'n_ctx': 'max_positions'}\n", encoding="utf-8")
+    (tmp_path / "conversion_mapping.py").write_text(
+        "def build():\n    mapping = {'iota': [WeightRenaming(r'\\.moe_block\\.', '.mlp.')]}\n    return mapping\n",
+        encoding="utf-8")
+    manifest = tmp_path / "src.toml"
+    manifest.write_text(f'[source]\nname = "src"\nkind = "dir"\npath = "{tmp_path}"\nlicence = "Apache-2.0"\n\n'
+                        '[[family]]\nname = "iota"\ninclude = ["iota/modeling_*.py"]\norg = "Meta"\n', encoding="utf-8")
+    m = load_manifest(manifest)
+    files, _, _ = fetch_sources(m)
+    arch = ArchCollector()
+    arch.add(m, [("src:iota", f) for f in files])
+    prints = decode(arch.arrays()["arch"])
+    assert prints is not None
+    feats = prints["src:iota"]
+    assert {"c:iota_only_key", "c:n_ctx", "c:max_positions", "p:moe_block", "c:alpha_window"} <= feats
