@@ -96,11 +96,16 @@ def attributed_findings(
 ) -> tuple[list[Finding], frozenset[str], FileSources]:
     """Code matches with their attribution, notice findings and source verdicts, file by file;
     on a large scan the files are shared out between forked workers, which inherit the loaded index."""
+    from lineage.arch.findings import architecture_findings, table_for
     from lineage.classify.attribution import attribute_matched
 
     def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str], FileSources]:
         found, sources = code_evidence(index, share, config)
-        return (*attribute_matched(index, share, found, repo_notices, detect, sources), sources)
+        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources)
+        # the architecture a file implements: a finding of its own, apart from code lineage
+        return attributed + architecture_findings(index, share, attributed), matched, sources
+
+    table_for(index)  # loaded before the fork: every worker shares it
 
     workers = _workers(config, len(compacted)) if index.forkable else 1
     shares = _shares(compacted, workers * SHARES_PER_WORKER if workers > 1 else 1)
@@ -150,6 +155,7 @@ def scan_files(
     ``notice_detector`` replaces scancode-backed notice detection (the pre-commit hook
     passes the fast regex detector: scancode's start-up would double a commit's latency).
     """
+    from lineage.arch.findings import with_architectures
     from lineage.classify.attribution import stale_notices
     from lineage.classify.vestiges import vestige_findings
 
@@ -168,8 +174,9 @@ def scan_files(
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files), units_scanned=units,
-        summary=summarise(findings, len(files), units, core_lines(compacted), sources,
-                          {cf.path: cf.n_lines for cf in compacted}), config=config.to_dict(),
+        summary=with_architectures(summarise(findings, len(files), units, core_lines(compacted), sources,
+                                             {cf.path: cf.n_lines for cf in compacted}), findings),
+        config=config.to_dict(),
         tool_version=__version__,
     )
     return result, compacted

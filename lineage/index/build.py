@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from lineage import __version__
+from lineage.arch.section import ArchCollector
 from lineage.errors import ManifestError
 from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
@@ -206,6 +207,7 @@ def build_index(
     errors: list[FileError] = []
     sources: list[dict[str, Any]] = []
     total_bytes = 0
+    arch = ArchCollector()  # the optional architecture section (lineage/arch)
     for source_index, manifest in enumerate(manifests):
         files, errs, pinned = fetch_sources(manifest)
         errors.extend(errs)
@@ -219,13 +221,14 @@ def build_index(
             fam_index[fam.name] = len(acc.families)
             acc.families.append(_family_row(manifest, fam))
         files.sort(key=lambda f: f.path)
+        arch.add(manifest, [(f"{manifest.name}:{o.name}", f) for f in files if (o := family_of(f.path, manifest))])
         total_bytes += sum(len(f.data) for f in files)
         for cf in compact_all(files, params, workers=workers, progress=progress, total=len(files)):
             errors.extend(cf.errors)
             owner = family_of(cf.path, manifest)
             if owner is not None:  # always: files were filtered by the same rule
                 _add_file(acc, cf, fam_index[owner.name], source_index)
-    arrays = _arrays(acc, params)
+    arrays = _arrays(acc, params) | arch.arrays(workers)
     header = {"tool_version": __version__, "params": params.to_dict(), "sources": sources,
               "created_by": f"lineage {__version__}", **(extra_header or {})}
     with build_lock(out):

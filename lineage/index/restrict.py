@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from lineage.arch.section import kept_arrays
 from lineage.index.build import document_frequency
 from lineage.index.embedded import EmbeddedIndex, from_arrays
 
@@ -67,6 +68,7 @@ def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) 
     line_of_unit = line_of_file[out["u_file"].astype(np.int64)] if units.size else np.empty(0, np.int64)
     out["df_hash"], out["df_count"] = document_frequency(out["s_hash"], out["s_off"], line_of_unit)
     new_meta = {"families": families, "files": files, "units": [meta["units"][u] for u in units.tolist()]}
+    out.update(kept_arrays(a, families))
     out["meta"] = np.frombuffer(json.dumps(new_meta, ensure_ascii=False).encode(), dtype=np.uint8)
     digest = hashlib.sha256(json.dumps([index.header.get("id"), fam_keep.tolist()]).encode()).hexdigest()[:16]
     header = dict(index.header, id=digest, restricted_from=index.header.get("id"), restriction=why,

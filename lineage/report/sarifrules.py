@@ -25,6 +25,12 @@ RULE_TEXT: dict[str, tuple[str, str]] = {
         "A distinctive trace of the source (constants or code paths for features this "
         "model lacks) that the new code does not need.",
     ),
+    "architecture": (
+        "Implements a published architecture",
+        "The file reads the config keys, creates or maps the parameter names and builds the "
+        "module tree of an indexed architecture (its checkpoint interface); a separate "
+        "finding from code lineage, which says whether the code itself was copied.",
+    ),
 }
 KIND_ORDER = tuple(RULE_TEXT)
 

@@ -70,6 +70,10 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
         lines.append(f"  and {plural(len(with_evidence) - 30, 'more file')} with lineage evidence (see --format json)")
     if quiet:
         lines.append(f"  {plural(quiet, 'more file')} {'matches' if quiet == 1 else 'match'} only common idioms, boilerplate or fragments too small to judge")
+    arch = s.get("architectures", {})
+    if arch:  # apart from code lineage: which published architecture a file's interface implements
+        lines.append(f"architecture (checkpoint interface, not code lineage): {plural(len(arch), 'file')}")
+        lines.extend(f"  {path}: {row['statement']}" for path, row in list(arch.items())[:30])
     if result.errors:
         lines.append(f"{plural(len(result.errors), 'file')} with problems:")
         lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])

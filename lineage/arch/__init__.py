@@ -1,0 +1,1 @@
+"""Architecture fingerprints: which published architecture a file implements, through its checkpoint interface."""

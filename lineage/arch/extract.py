@@ -1,0 +1,304 @@
+"""A file's architecture fingerprint: the checkpoint interface it implements.
+
+A port that loads published weights must read the same config keys, create (or map to) the
+same parameter names and build the same module tree, whoever typed the code.  Those facts
+are read from the file's syntax tree (parsed with ``ast``, never executed) as features:
+
+- ``c:KEY``      a config key read (``config.KEY``, ``getattr(config, "KEY")``, ``args.KEY``,
+                 fields of an mlx-style ``ModelArgs`` dataclass);
+- ``p:NAME``     a parameter or submodule created (``self.NAME = Layer(...)``) or named in a
+                 weight-name mapping table (``stacked_params_mapping``, ``*_mapper``,
+                 ``load_weights``/``sanitize`` string literals), folded by `names.canonical`;
+- ``k:NAME:KIND`` what kind of layer the attribute is (linear, norm, embedding, experts...);
+- ``t:PARENT.CHILD`` an edge of the module tree (an attribute of a submodule built from a
+                 class of the same file, or consecutive parts of a mapped weight name).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from lineage.arch.names import canonical, layer_kind
+
+_CONFIG_NAME = re.compile(r"(^|_)(config|cfg|args)$|config$", re.IGNORECASE)
+_MAPPING_NAME = re.compile(r"mapping|mapper|_map$|rename|remap", re.IGNORECASE)
+_LOADER_NAME = re.compile(r"load_weights|sanitize|_load_|weight_loader|convert", re.IGNORECASE)
+_NOT_KEYS = frozenset({"get", "to_dict", "items", "keys", "values", "update", "pop", "copy", "__class__",
+                       "__dict__", "setdefault", "to_json_string", "dict", "model_type"})
+_WEIGHT_NAME = re.compile(r"(?=[^.]*\.[A-Za-z_{*])[A-Za-z0-9_.*{}]{3,120}\Z")
+_ARGS_CLASS = re.compile(r"(Args|Config)$")
+# a bare string naming a layer (``("qkv_proj", "q_proj", "q")``): a weight name wherever it stands
+_LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*_(proj|norm|layernorm)\Z|w[0-9]+\Z|w13\Z")
+_WILDCARD = re.compile(r"[0-9*{}]*\Z|.*[{}]")
+# transformers 5 folded the rope settings into one key; ports still read the old ones
+_KEY_ALIASES = {"rope_theta": "rope_parameters", "rope_scaling": "rope_parameters"}
+_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Name, ast.arguments,
+           ast.alias, ast.Import, ast.ImportFrom, ast.Pass, ast.Break, ast.Continue)
+_INTERFACE_FUNC = re.compile(r"mapping|mapper|weight|param|expert|config|init|setup|build|make|create|get_|tp_plan",
+                             re.IGNORECASE)
+_SPLIT = re.compile(r"[^A-Za-z0-9_]+")
+MAX_SOURCE = 2_000_000  # larger files are not model code: no fingerprint rather than a slow parse
+
+
+@dataclass(frozen=True)
+class ArchPrint:
+    """Features of a whole file, and of each class that contributes any."""
+
+    features: frozenset[str]
+    classes: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.features)
+
+
+EMPTY = ArchPrint(frozenset())
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Call):
+        return _last_name(node.func)
+    if isinstance(node, ast.Subscript):
+        return _last_name(node.value)
+    return ""
+
+
+def _is_config(node: ast.expr) -> bool:
+    return bool(_CONFIG_NAME.search(_last_name(node)))
+
+
+def _str_arg(call: ast.Call, i: int) -> str:
+    arg = call.args[i] if len(call.args) > i else None
+    return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ""
+
+
+def _dict_strings(node: ast.expr) -> list[tuple[str, str]]:
+    if not isinstance(node, ast.Dict):
+        return []
+    return [(k.value, v.value) for k, v in zip(node.keys, node.values)
+            if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            and isinstance(v, ast.Constant) and isinstance(v.value, str)]
+
+
+def _callee(value: ast.expr) -> tuple[str, str]:
+    """(callee name, class built per element) of a submodule-building expression, or ("", "")."""
+    if isinstance(value, ast.IfExp):  # `nn.Linear(...) if config.q_lora_rank else None`
+        body = _callee(value.body)
+        return body if body[0] else _callee(value.orelse)
+    if isinstance(value, ast.Call):
+        name = _last_name(value.func)
+        inner = ""
+        for arg in value.args[:1]:  # nn.ModuleList([Block(...) for ...]) builds Blocks
+            inner = _callee(arg)[0] if isinstance(arg, (ast.ListComp, ast.List)) else ""
+        return name, inner
+    if isinstance(value, ast.ListComp) and isinstance(value.elt, ast.Call):
+        return "list", _last_name(value.elt.func)
+    if isinstance(value, ast.List) and value.elts and isinstance(value.elts[0], ast.Call):
+        return "list", _last_name(value.elts[0].func)
+    return "", ""
+
+
+def _literal_bias(value: ast.expr) -> bool | None:
+    """The ``bias=`` keyword of a layer call when it is a literal (True/False), else None."""
+    if isinstance(value, ast.Call):
+        for kw in value.keywords:
+            if kw.arg in ("bias", "use_bias", "add_bias") and isinstance(kw.value, ast.Constant):
+                return bool(kw.value.value)
+    return None
+
+
+def _is_module_call(callee: str) -> bool:
+    kind = layer_kind(callee)
+    return callee == "list" or (kind not in ("", "?") and (callee[:1].isupper() or kind != "module"))
+
+
+
+
+Attr = tuple[str, str, str, "bool | None"]  # attribute, callee, element class, literal bias
+
+
+class _Reader(ast.NodeVisitor):
+    """One pass over a module: config keys, weight names and ``self.X = Layer(...)`` per class."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, set[str]] = {"": set()}  # class ("" for the module) -> config keys read
+        self.attrs: dict[str, list[Attr]] = {}
+        self.names: set[str] = set()  # features of weight names spelt out
+        self.cls = ""
+        self.params: frozenset[str] = frozenset()  # the enclosing __init__'s parameters
+        self.in_table = 0
+        self._dispatch: dict[type, Callable[[ast.AST], None]] = {}
+
+    def visit(self, node: ast.AST) -> None:
+        """Dispatch through a per-class cache: this pass runs on every scanned file."""
+        method = self._dispatch.get(type(node))
+        if method is None:
+            method = self._dispatch[type(node)] = getattr(self, "visit_" + type(node).__name__, self.generic_visit)
+        method(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:  # leaves that can hold nothing of interest are not visited
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                self.visit(value)
+
+    def _configish(self, node: ast.expr) -> bool:
+        """A config object: so named, or any parameter of a constructor (modules take little else)."""
+        return _is_config(node) or (isinstance(node, ast.Name) and node.id in self.params)
+
+    def _key(self, key: str) -> None:
+        if key and not key.startswith("_") and key not in _NOT_KEYS:
+            self.keys.setdefault(self.cls, set()).add(_KEY_ALIASES.get(key, key))
+
+    def _table(self, node: ast.AST) -> None:
+        self.in_table += 1
+        self.generic_visit(node)
+        self.in_table -= 1
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        outer, self.cls = self.cls, node.name
+        self.attrs.setdefault(node.name, [])
+        if _ARGS_CLASS.search(node.name):  # a config class or mlx-style ModelArgs: its fields are the keys
+            for st in node.body:
+                if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
+                    self._key(st.target.id)
+                elif isinstance(st, ast.Assign) and _last_name(st.targets[0]) == "attribute_map":
+                    for k, v in _dict_strings(st.value):  # aliases: either name may be read
+                        self._key(k)
+                        self._key(v)
+        self.generic_visit(node)
+        self.cls = outer
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        outer = self.params
+        if node.name == "__init__":
+            a = node.args
+            self.params = frozenset(x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)) - {"self"}
+        if _LOADER_NAME.search(node.name):
+            self._table(node)
+        elif node.name == "__init__" or _INTERFACE_FUNC.search(node.name):
+            self.generic_visit(node)
+        # other bodies (the forward pass, helpers) compute on tensors: the checkpoint interface is
+        # built in constructors and named in loaders and mapping tables, and this pass runs per file
+        self.params = outer
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.ctx, ast.Load):
+            base = node.value
+            if self._configish(base):
+                self._key(node.attr)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        fn = _last_name(node.func)
+        if fn in ("getattr", "hasattr") and node.args and self._configish(node.args[0]):
+            self._key(_str_arg(node, 1))
+        elif fn == "get" and isinstance(node.func, ast.Attribute) and _is_config(node.func.value):
+            self._key(_str_arg(node, 0))
+        elif fn == "register_buffer" and self.cls:
+            self.attrs[self.cls].append((_str_arg(node, 0), "buffer", "", None))
+        if _MAPPING_NAME.search(fn):
+            self._table(node)
+        else:
+            self.generic_visit(node)
+
+    def _assign(self, targets: list[ast.expr], value: ast.expr, node: ast.AST) -> None:
+        callee, inner = _callee(value)
+        if callee and self.cls:
+            for t in targets:
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                    self.attrs[self.cls].append((t.attr, callee, inner, _literal_bias(value)))
+        if any(_MAPPING_NAME.search(_last_name(t)) for t in targets):
+            self._table(node)
+        else:
+            self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._assign(list(node.targets), node.value, node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is None:
+            self.generic_visit(node)
+        else:
+            self._assign([node.target], node.value, node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        v = node.value
+        if isinstance(v, str) and len(v) < 200 and (self.in_table or _WEIGHT_NAME.match(v) or _LAYER_NAME.match(v)):
+            self.names.update(weight_name_features(v))
+
+
+def weight_name_features(text: str) -> Iterator[str]:
+    """Features of one weight name found in a mapping table or loader: parts and their edges."""
+    parts = [c for p in _SPLIT.split(text) if p for c in canonical(p)]
+    yield from (f"p:{p}" for p in parts)
+    dotted = [seg for seg in text.split(".") if seg and not _WILDCARD.match(seg)]  # "experts.*.w1": an edge
+    for a, b in zip(dotted, dotted[1:]):
+        for ca in canonical(a):
+            yield from (f"t:{ca}.{cb}" for cb in canonical(b))
+
+
+def _class_features(name: str, r: _Reader) -> frozenset[str]:
+    """A class's own features, with one level of its in-file submodules' attributes as tree edges."""
+    out = {f"c:{k}" for k in r.keys.get(name, ())}
+    for attr, callee, inner, bias in r.attrs.get(name, ()):
+        if not attr or not _is_module_call(callee):
+            continue
+        names = canonical(attr)
+        kind = layer_kind(inner or callee)
+        for n in names:
+            out.add(f"p:{n}")
+            if kind in ("linear", "norm", "embedding", "experts", "conv", "param"):
+                out.add(f"k:{n}:{kind}")
+            if kind == "linear" and bias is True:
+                out.add(f"b:{n}")  # a bias the checkpoint must hold (qkv_bias), whatever the config says
+        child = inner or callee
+        if child in r.attrs and child != name:
+            out.update(f"t:{n}.{c}" for sub, sub_callee, _, _ in r.attrs[child] if _is_module_call(sub_callee)
+                       for n in names for c in canonical(sub))
+    return frozenset(out)
+
+
+def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
+    """`text` with the functions the fingerprint never reads blanked out (each becomes ``pass``,
+    line numbers kept): ``(name, first line, last line)`` spans come from the scan's own parse,
+    and parsing what is left costs a fraction of the whole file."""
+    lines = text.split("\n")
+    for name, first, last in spans:
+        if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
+            continue
+        head = lines[first - 1] if first - 1 < len(lines) else ""
+        if not head.strip().startswith(("def ", "async def ")):
+            continue  # decorated, or not where the span says: leave it
+        indent = head[: len(head) - len(head.lstrip())]
+        lines[first - 1: last] = [indent + "pass"] + [""] * (last - first)
+    return "\n".join(lines)
+
+
+def arch_print(text: str) -> ArchPrint:
+    """The fingerprint of one file's text; a file that does not parse has none."""
+    if len(text) > MAX_SOURCE:
+        return EMPTY
+    try:
+        tree = ast.parse(text)
+        reader = _Reader()
+        reader.visit(tree)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return EMPTY
+    per_class = [(name, _class_features(name, reader)) for name in reader.attrs]
+    features = {f"c:{k}" for k in reader.keys[""]} | reader.names
+    for _, feats in per_class:
+        features.update(feats)
+    return ArchPrint(frozenset(features), tuple((n, f) for n, f in per_class if f))

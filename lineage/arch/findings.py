@@ -1,0 +1,110 @@
+"""Architecture claims -> findings of their own kind, apart from code lineage.
+
+"Implements the architecture of glm4_moe (Zhipu AI, CN); code not copied" is a different
+finding from "copy of glm4_moe": the first says which published checkpoint interface a file
+serves (config keys, parameter names, module tree), the second where its code came from.
+Both can appear for one file; the explanation says whether the code matches the same line.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from lineage.arch.extract import arch_print, interface_only
+from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
+from lineage.arch.table import ArchTable, table_of
+from lineage.classify.codematch import finding_id
+from lineage.index.compact import CompactFile
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding
+
+KIND = "architecture"
+_TABLES: "weakref.WeakKeyDictionary[EmbeddedIndex, ArchTable | None]" = weakref.WeakKeyDictionary()
+
+
+def table_for(index: EmbeddedIndex) -> ArchTable | None:
+    """The index's architecture table (None for an index built without one), loaded once per index."""
+    if index not in _TABLES:
+        _TABLES[index] = table_of(index.arrays, index.meta, index.lineage_of)
+    return _TABLES[index]
+
+
+def _family_row(index: EmbeddedIndex, family: str) -> dict[str, Any]:
+    for f in index.meta["families"]:
+        if f"{f['source']}:{f['name']}" == family:
+            return dict(f)
+    return {}
+
+
+def _copied_lines(findings: Sequence[Finding], path: str, line: str) -> int:
+    """Lines of the file that code-match findings attribute to the same model line (not idioms)."""
+    covered: set[int] = set()
+    for f in findings:
+        if (f.path == path and f.kind == "code-match" and f.matches and f.severity != "info"
+                and ArchTable.line(f.matches[0].ref.family) == line):
+            covered.update(range(f.start_line, f.end_line + 1))
+    return len(covered)
+
+
+def describe_key(feature: str) -> str:
+    kind, _, name = feature.partition(":")
+    return {"c": "config key", "p": "parameter", "k": "layer", "t": "module edge", "b": "bias"}.get(kind, kind) + f" {name}"
+
+
+def claim_finding(index: EmbeddedIndex, cf: CompactFile, claim: ArchClaim, findings: Sequence[Finding]) -> Finding:
+    row = _family_row(index, claim.family)
+    line = ArchTable.line(claim.family)
+    who = ", ".join(x for x in (row.get("org", ""), row.get("country", "")) if x)
+    copied = _copied_lines(findings, cf.path, line)
+    code = (f"code also matches {line} on {copied} lines (see the code-match findings)" if copied
+            else "code not copied")
+    keys = ", ".join(describe_key(k) for k in claim.distinguishing[:5])
+    against = f" and not with {ArchTable.line(claim.compared_with)}" if claim.compared_with else ""
+    explanation = (f"Implements the architecture of {line}" + (f" ({who})" if who else "") + f"; {code}. "
+                   f"Architecture score {claim.score:.2f} (claims from {THRESHOLD:.2f}); "
+                   f"{claim.shared} of {claim.known} known interface keys shared; keys shared with {line}{against}: {keys}.")
+    details = {
+        "architecture": claim.family, "org": row.get("org", ""), "country": row.get("country", ""),
+        "licence": row.get("licence", ""), "score": claim.score, "threshold": THRESHOLD,
+        "runner_up": claim.runner_up, "runner_up_score": claim.runner_up_score,
+        "compared_with": claim.compared_with, "distinguishing_keys": list(claim.distinguishing),
+        "shared_keys": claim.shared, "known_keys": claim.known, "classes": list(claim.classes),
+        "code_copied_lines": copied,
+    }
+    fid = finding_id(cf.path, KIND, claim.family)
+    return Finding(fid, KIND, cf.path, 1, max(1, cf.n_lines), "<file>", None, None, "info", (), explanation, details)
+
+
+def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile],
+                          findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per scanned file whose interface names an indexed architecture above the threshold."""
+    table = table_for(index)
+    if table is None:
+        return []
+    by_path: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.kind == "code-match":
+            by_path.setdefault(f.path, []).append(f)
+    out = []
+    for cf in compacted:
+        if not cf.text or not cf.path.endswith((".py", ".pyi")):
+            continue
+        spans = [(u.qualname.rpartition(".")[2], u.start_line, u.end_line) for u in cf.units
+                 if u.kind in ("function", "method")]
+        trimmed = interface_only(cf.text, spans)
+        fp = arch_print(trimmed)
+        claim = best_architecture(table, fp if fp or trimmed == cf.text else arch_print(cf.text))
+        if claim is not None and claim.claimed:
+            out.append(claim_finding(index, cf, claim, by_path.get(cf.path, [])))
+    return out
+
+
+def with_architectures(summary: dict[str, Any], findings: Sequence[Finding]) -> dict[str, Any]:
+    """The summary plus, per file with an architecture claim, what it implements: kept apart from
+    the code-lineage totals (``by_family`` and the file verdicts count code matches only)."""
+    claims = {f.path: {"architecture": f.details.get("architecture", ""), "score": f.details.get("score"),
+                       "statement": f.explanation.split(". ", 1)[0]}
+              for f in findings if f.kind == KIND}
+    return {**summary, "architectures": dict(sorted(claims.items()))} if claims else summary
