@@ -275,10 +275,15 @@ def default_manifests() -> list[Path]:
     return [shipped_path(n) for n in names]  # named relative to the list, as the files sit
 
 
+# What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
+# when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
+BUILD_CONTENT = b"build-content 2: architecture fingerprints"
+
+
 def manifests_digest(paths: Sequence[str | Path]) -> str:
     """Digest of what shapes a built index beyond the fingerprint parameters: the manifests, the
-    role rules (reference units' roles are stored) and the organisation table (families'
-    countries are stored), so a change to any of them rebuilds it."""
+    role rules (reference units' roles are stored), the organisation table (families'
+    countries are stored) and what the build stores, so a change to any of them rebuilds it."""
     import hashlib
 
     from lineage.data import read_bytes
@@ -288,6 +293,7 @@ def manifests_digest(paths: Sequence[str | Path]) -> str:
         h.update(Path(p).read_bytes())
     h.update(read_bytes("roles.toml"))  # the bytes shipped: a wheel and a checkout digest alike
     h.update(read_bytes("organisations.toml"))
+    h.update(BUILD_CONTENT)
     return h.hexdigest()[:16]
 
 

@@ -60,6 +60,7 @@ def test_default_index_digest_covers_the_manifests_role_rules_and_organisations(
         h.update(p.read_bytes())
     h.update((ROOT / "corpora" / "roles.toml").read_bytes())
     h.update((ROOT / "corpora" / "organisations.toml").read_bytes())
+    h.update(api.BUILD_CONTENT)
     assert api.manifests_digest(paths) == h.hexdigest()[:16]
 
 
