@@ -28,7 +28,7 @@ class OverBudget(Exception):
 class Budget:
     """CPU seconds allowed from creation; ``check`` raises OverBudget once they are spent."""
 
-    seconds: float = FILE_BUDGET_SECONDS
+    seconds: float = field(default_factory=lambda: FILE_BUDGET_SECONDS)  # read when created
     start: float = field(default_factory=time.process_time)
     _ticks: int = 0
 
