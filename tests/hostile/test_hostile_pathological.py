@@ -10,8 +10,6 @@ a file that spends its budget is a per-file error, never a stuck or failed scan.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from lineage.parse.budget import Budget
 from lineage.parse.units import _definition_nodes, _grammar, parse_source
 from tests.hostile.conftest import LINEAGE, REF, Run, scan_cli, subprocess_env
 from tests.hostile.mutate import SEEDS, mutate
+from tests.hostile.peak import peak_run
 from tests.hostile.test_hostile_properties import FAST
 
 N = 200_000
@@ -81,19 +80,11 @@ def test_the_copy_beside_them_is_still_found(pathological_run: Run) -> None:
 
 
 def test_a_scan_of_them_stays_under_a_gigabyte(pathological_tree: Path, built_index: Path, tmp_path: Path) -> None:
-    """Peak resident memory of the scan process, read by a parent that runs only it."""
-    probe = (
-        "import resource, subprocess, sys\n"
-        "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
-        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
     cmd = [str(LINEAGE), "scan", str(pathological_tree), "--index", str(built_index), "--format", "json",
            "-q", "--workers", "1"]
-    out = subprocess.run([sys.executable, "-c", probe, *cmd], env=subprocess_env(tmp_path), capture_output=True,
-                         text=True, check=True, cwd=tmp_path).stdout.split()
-    code, peak_kb = int(out[0]), int(out[1])
-    assert code in (0, 1)
-    assert peak_kb < 1_000_000, f"peak RSS {peak_kb} KB"
+    peak = peak_run(cmd, subprocess_env(tmp_path), tmp_path)
+    assert peak.code in (0, 1), peak.stderr
+    assert peak.kilobytes < 1_000_000, f"peak RSS {peak.kilobytes} KB"
 
 
 def test_a_file_over_its_budget_is_a_per_file_error(
