@@ -54,17 +54,24 @@ class Context:
         if fmt is Format.HTML:
             return render(result, fmt, sources={c.path: c.text for c in compacted})
         if fmt is Format.TEXT:
+            from lineage.report.escape import escaped
             from lineage.report.text import format_text
-            return format_text(result, show_info=show_info)
+            return format_text(escaped(result), show_info=show_info)
         return render(result, fmt)
 
 
 def write_output(text: str, output: Path | None) -> None:
+    """The report to stdout or to `output`, always valid UTF-8 (anything not encodable is
+    escaped, never written raw); a file is replaced whole or not at all."""
+    from lineage.cli.atomic import replace_file
+    from lineage.report.escape import terminal_line
+
+    data = text.encode("utf-8", "backslashreplace")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"lineage: report written to {output}", err=True)
+    replace_file(output, data)
+    click.echo(f"lineage: report written to {terminal_line(str(output))}", err=True)
 
 
 def exit_code(result: ScanResult, fail_on: str, exit_zero: bool) -> int:

@@ -31,5 +31,8 @@ def formatter(fmt: Format) -> Callable[..., str]:
 
 
 def render(result: ScanResult, fmt: Format, **extra: object) -> str:
+    """The report; names that are not valid UTF-8 shown escaped (`\\xNN`) in every format."""
+    from lineage.report.escape import escaped
+
     fn = formatter(fmt)
-    return fn(result, **extra) if fmt is Format.HTML else fn(result)
+    return fn(escaped(result), **escaped(extra)) if fmt is Format.HTML else fn(escaped(result))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lineage.models import ScanResult
+from lineage.report.escape import terminal_text
 
 _ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
@@ -50,4 +51,4 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
         lines.append(f"{len(result.errors)} files with problems:")
         lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])
     lines.append(s.get("limits", ""))
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)  # names, notices and units come from the scanned tree
