@@ -229,7 +229,7 @@ def margin(index: EmbeddedIndex, compacted: CompactFile, true: set[str], unrelat
 
 
 def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, seed: int,
-        progress: Callable[[str], None]) -> dict[str, Any]:
+        progress: Callable[[str], None], only: frozenset[str] = frozenset()) -> dict[str, Any]:
     full = open_index(index_path)
     base = restrict(full, lambda f: f["source"] == "transformers", "transformers only")
     rows = {f["name"]: f for f in base.meta["families"]}
@@ -240,8 +240,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
     tallies = {t: Tally() for t in transforms}
     skipped: Counter[str] = Counter()
     config = Config(workers=1)
-    queries = [k for k in sorted(truth) if truth[k].family in rows]
-    skipped["family not in the default corpus"] = len(truth) - len(queries)
+    queries = [k for k in sorted(truth) if truth[k].family in rows and (not only or truth[k].family in only)]
+    skipped["family not in the default corpus" + (" or not asked for" if only else "")] = len(truth) - len(queries)
     done = 0
     for key in queries:
         t = truth[key]
@@ -357,12 +357,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="families to evaluate (0: all)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "eval"))
+    ap.add_argument("--queries", help="file of family names, one per line: evaluate only these")
     ap.add_argument("--no-independent", action="store_true", help="skip the independent-implementations check")
     args = ap.parse_args(argv)
     transforms = tuple(t for t in args.transforms.split(",") if t)
     wheel = Path(args.wheel) if args.wheel else truth_mod.pinned_wheel()
     say = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    report = run(args.index, wheel, transforms, args.limit, args.seed, say)
+    only = frozenset(Path(args.queries).read_text(encoding="utf-8").split()) if args.queries else frozenset()
+    report = run(args.index, wheel, transforms, args.limit, args.seed, say, only)
     if not args.no_independent:
         report["independent"] = independent(args.index, say)
     Path(args.out + ".json").write_text(json.dumps(report, sort_keys=True, separators=(",", ":")) + "\n",

@@ -85,9 +85,14 @@ def findings_for(
     return code_evidence(index, compacted, config)[0]
 
 
+MATCH_STAGE = "match and notices"
+SHARES_PER_WORKER = 4  # smaller shares: finer progress and a more even load, each file still whole
+
+
 def attributed_findings(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
     repo_notices: Sequence[object] = (), detect: Callable[..., object] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Finding], frozenset[str], FileSources]:
     """Code matches with their attribution, notice findings and source verdicts, file by file;
     on a large scan the files are shared out between forked workers, which inherit the loaded index."""
@@ -98,11 +103,19 @@ def attributed_findings(
         return (*attribute_matched(index, share, found, repo_notices, detect, sources), sources)
 
     workers = _workers(config, len(compacted)) if index.forkable else 1
-    shares = _shares(compacted, workers)
+    shares = _shares(compacted, workers * SHARES_PER_WORKER if workers > 1 else 1)
+    ends = [sum(len(s) for s in shares[: i + 1]) for i in range(len(shares))]
+    if progress:
+        progress(MATCH_STAGE, 0, len(compacted))
+
+    def done(i: int) -> None:
+        if progress:
+            progress(MATCH_STAGE, ends[i], len(compacted))
+
     findings: list[Finding] = []
     matched: frozenset[str] = frozenset()
     sources: FileSources = {}
-    for found, paths, share_sources in fork_map(one_share, shares, workers):
+    for found, paths, share_sources in fork_map(one_share, shares, workers, done):
         findings += found
         matched |= paths
         sources.update(share_sources)
@@ -141,16 +154,22 @@ def scan_files(
     from lineage.classify.vestiges import vestige_findings
 
     compacted = fingerprint_files(files, config, progress)
-    findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector)
+    findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector,
+                                                     progress)
+    if progress:
+        progress("notices of unmatched files and vestiges", 0, 1)
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
+    if progress:
+        progress("notices of unmatched files and vestiges", 1, 1)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
     units = sum(len(cf.units) for cf in compacted)
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files), units_scanned=units,
-        summary=summarise(findings, len(files), units, core_lines(compacted), sources), config=config.to_dict(),
+        summary=summarise(findings, len(files), units, core_lines(compacted), sources,
+                          {cf.path: cf.n_lines for cf in compacted}), config=config.to_dict(),
         tool_version=__version__,
     )
     return result, compacted
@@ -173,7 +192,11 @@ def scan(
     paths (relative to the target) that the `exclude` setting names, as the hook does."""
     from lineage.source.target import load_target
 
+    if progress:
+        progress("read", 0, 0)
     loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
+    if progress:
+        progress("read", len(loaded.files), len(loaded.files))
     index = at_date(index, config.as_of or str(loaded.inputs.get("date") or ""))
     return scan_files(config.included(loaded.files), index, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
@@ -246,8 +269,9 @@ def default_manifests() -> list[Path]:
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:
-    """Digest of what shapes a built index beyond the fingerprint parameters: the manifests and
-    the role rules (reference units' roles are stored), so a change to either rebuilds it."""
+    """Digest of what shapes a built index beyond the fingerprint parameters: the manifests, the
+    role rules (reference units' roles are stored) and the organisation table (families'
+    countries are stored), so a change to any of them rebuilds it."""
     import hashlib
 
     from lineage.data import read_bytes
@@ -256,6 +280,7 @@ def manifests_digest(paths: Sequence[str | Path]) -> str:
     for p in paths:
         h.update(Path(p).read_bytes())
     h.update(read_bytes("roles.toml"))  # the bytes shipped: a wheel and a checkout digest alike
+    h.update(read_bytes("organisations.toml"))
     return h.hexdigest()[:16]
 
 

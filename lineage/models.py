@@ -128,6 +128,8 @@ class IndexSource:
     version: str
     sha256: str = ""
     url: str = ""
+    label: str = ""  # how matches name this source (RefUnit.source), when the index records it
+    repository: str = ""  # public repository of a PyPI project, when its manifest names one
 
 
 @dataclass(frozen=True)

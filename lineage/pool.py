@@ -40,15 +40,26 @@ def _run(position: int) -> Any:
     return fn(items[position])
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
-    """[fn(item) for item in items], spread over forked workers when it pays."""
+def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int,
+             on_done: Callable[[int], None] | None = None) -> list[R]:
+    """[fn(item) for item in items], spread over forked workers when it pays; ``on_done(i)``
+    is called in this process as each result (in input order) arrives."""
     global _TASK
     workers = min(workers, len(items))
+    out: list[R] = []
     if workers <= 1 or not can_fork():
-        return [fn(item) for item in items]
+        for i, item in enumerate(items):
+            out.append(fn(item))
+            if on_done:
+                on_done(i)
+        return out
     _TASK = (fn, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_sigint) as pool:
-            return pool.map(_run, range(len(items)), chunksize=1)
+            for i, result in enumerate(pool.imap(_run, range(len(items)), chunksize=1)):
+                out.append(result)
+                if on_done:
+                    on_done(i)
+            return out
     finally:
         _TASK = None

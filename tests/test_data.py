@@ -51,7 +51,7 @@ def test_default_manifests_name_each_other_relative_to_the_list() -> None:
     assert {load_manifest(p).name for p in paths} >= {"transformers", "vllm"}
 
 
-def test_default_index_digest_covers_the_manifests_and_role_rules() -> None:
+def test_default_index_digest_covers_the_manifests_role_rules_and_organisations() -> None:
     """Same formula as before the tables moved into the package: an index built from a
     checkout stays current under a wheel install of the same data, and the reverse."""
     paths = api.default_manifests()
@@ -59,7 +59,24 @@ def test_default_index_digest_covers_the_manifests_and_role_rules() -> None:
     for p in paths:
         h.update(p.read_bytes())
     h.update((ROOT / "corpora" / "roles.toml").read_bytes())
+    h.update((ROOT / "corpora" / "organisations.toml").read_bytes())
     assert api.manifests_digest(paths) == h.hexdigest()[:16]
+
+
+def test_a_changed_organisation_table_makes_the_default_index_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Families' countries are stored in the index: a relabelled organisation must rebuild it."""
+    import lineage.data
+
+    paths = api.default_manifests()
+    before = api.manifests_digest(paths)
+    shipped = lineage.data.read_bytes
+
+    def relabelled(name: str, path: str | Path | None = None) -> bytes:
+        raw = shipped(name, path)
+        return raw.replace(b'country = "CN"', b'country = "HK"', 1) if name == "organisations.toml" else raw
+
+    monkeypatch.setattr(lineage.data, "read_bytes", relabelled)
+    assert api.manifests_digest(paths) != before
 
 
 def test_a_user_table_replaces_the_shipped_one(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from lineage.models import Finding
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
+PART = 0.25  # copied code under this share of the file's lines: the verdict says "in part"
 OWN_CODE = 0.1  # below this share the shared code says nothing of where the file comes from
 
 
@@ -73,8 +74,19 @@ def common_sentence(v: SourceVerdict) -> str:
     return f"mostly code of its own; {s.cover:.0%} is shared code of the {earliest} line, {group}"
 
 
-def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None) -> str:
-    """What kind of reuse the file's evidence shows, naming the family it points at."""
+def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
+    """", in part: N of M lines (units)" when the copied code is a small part of the file."""
+    copied = _lines(evidence)
+    if not n_lines or copied >= PART * n_lines:
+        return ""
+    units = sorted({f.unit for f in evidence if f.matches[0].ref.family == top})
+    shown = ", ".join(units[:3]) + (f" and {len(units) - 3} more" if len(units) > 3 else "")
+    return f", in part: {copied} of the file's {n_lines} lines ({shown})"
+
+
+def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:
+    """What kind of reuse the file's evidence shows, naming the family it points at; a copy
+    that is a small part of the file (`n_lines` long) says so."""
     if not evidence:
         if v is not None and v.source is not None and v.basis == "common":
             return common_sentence(v)
@@ -94,11 +106,11 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None) -> str:
         return f"declared reuse of {who}"
     if all(f.severity == "low" and f.role != "inference-glue" for f in evidence):
         return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
-    return f"{what} of {who}" + (f", notice {'/'.join(states)}" if states else "")
+    return f"{what} of {who}" + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else "")
 
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
-                 root_notices: Sequence[Finding] = ()) -> dict[str, Any]:
+                 root_notices: Sequence[Finding] = (), n_lines: int = 0) -> dict[str, Any]:
     """The verdict row of one file: its code findings, its source verdicts, and what became of
     the declared root's notice when the file is an indexed family's own code (look-through)."""
     evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")
@@ -110,7 +122,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     for f in evidence:
         fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
     v = verdicts.get("<file>")
-    sentence = reuse_sentence(evidence, v)
+    sentence = reuse_sentence(evidence, v, n_lines)
     root_states = sorted({f.attribution for f in root_notices if f.attribution})
     if root_states:
         root = root_notices[0].details.get("look_through_root", "").split(":", 1)[-1]
@@ -124,8 +136,10 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
 
 
 def file_verdicts(findings: Sequence[Finding],
-                  sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None) -> dict[str, dict[str, Any]]:
-    """Per scanned file with code matches or a source: its verdict row."""
+                  sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None,
+                  file_lines: Mapping[str, int] | None = None) -> dict[str, dict[str, Any]]:
+    """Per scanned file with code matches or a source: its verdict row (`file_lines`: each
+    file's length, so that a copy of a small part of a file is called one)."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     roots: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
@@ -135,4 +149,5 @@ def file_verdicts(findings: Sequence[Finding],
             roots[f.path].append(f)
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None})
-    return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ())) for p in paths}
+    return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ()),
+                            (file_lines or {}).get(p, 0)) for p in paths}

@@ -25,7 +25,8 @@ def _lines(findings: Sequence[Finding]) -> int:
 
 def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: int,
               core_lines_total: int = 0,
-              sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None) -> dict[str, Any]:
+              sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None,
+              file_lines: Mapping[str, int] | None = None) -> dict[str, Any]:
     code = [f for f in findings if f.kind == "code-match"]
     groups: dict[str, dict[str, list[Finding]]] = {
         "by_family": defaultdict(list), "by_role": defaultdict(list),
@@ -63,7 +64,7 @@ def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: in
         "share": round(matching / core_lines_total, 3) if core_lines_total else 0.0,
         "share_distinctive": round(distinctive / core_lines_total, 3) if core_lines_total else 0.0,
     }
-    out["files"] = file_verdicts(findings, sources)
+    out["files"] = file_verdicts(findings, sources, file_lines)
     out["files_scanned"] = files_scanned
     out["units_scanned"] = units_scanned
     out["findings"] = len(findings)

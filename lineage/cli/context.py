@@ -50,13 +50,30 @@ class Context:
             reporter.close()
 
     def render(self, result: ScanResult, fmt: Format, compacted: Sequence[CompactFile],
-               show_info: bool = False) -> str:
+               show_info: bool = False, min_severity: str = "low") -> str:
+        """The report; the formats that need more than the result get it here (scanned texts,
+        the git context of the scanned directory), so formatters never touch the outside world."""
         if fmt is Format.HTML:
-            return render(result, fmt, sources={c.path: c.text for c in compacted})
+            from lineage.report.html import wanted_references
+            from lineage.source.references import reference_texts
+
+            return render(result, fmt, sources={c.path: c.text for c in compacted},
+                          references=reference_texts(self.index, wanted_references(result)))
         if fmt is Format.TEXT:
-            from lineage.report.escape import escaped
-            from lineage.report.text import format_text
-            return format_text(escaped(result), show_info=show_info)
+            return render(result, fmt, show_info=show_info)
+        if fmt is Format.SARIF:
+            from lineage.source.provenance import find_provenance
+
+            return render(result, fmt, min_severity=min_severity,
+                          provenance=find_provenance(result.target, result.revision))
+        if fmt is Format.MARKDOWN:
+            return render(result, fmt, min_severity=min_severity)
+        if fmt is Format.SPDX:
+            return render(result, fmt, min_severity=min_severity, sources={c.path: c.text for c in compacted},
+                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1})
+        if fmt is Format.CYCLONEDX:
+            return render(result, fmt, min_severity=min_severity,
+                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1})
         return render(result, fmt)
 
 

@@ -104,6 +104,48 @@ def publish(index_file: Path, store: str, keep_current: bool) -> None:
                f"{state}", err=True)
 
 
+@corpus.command("check")
+@click.argument("manifests", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--default", "use_default", is_flag=True, help="Check the manifests of the default index.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@handled
+def check(manifests: tuple[Path, ...], use_default: bool, as_json: bool) -> None:
+    """Check that MANIFESTS index every model file of their sources or say why not.
+
+    Exits 1 when a model file (a member matching the manifest's `models` globs) is neither
+    taken by a family nor listed under [[left_out]] with a reason.
+    """
+    import json
+
+    from lineage import api
+    from lineage.errors import ConfigError
+    from lineage.index.coverage import coverage, member_names
+    from lineage.index.manifest import load_manifest
+
+    paths = list(manifests) or (api.default_manifests() if use_default else [])
+    if not paths:
+        raise ConfigError("give manifest files or --default")
+    results = []
+    for path in paths:
+        manifest = load_manifest(path)
+        results.append(coverage(manifest, member_names(manifest)))
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    for r in results if not as_json else ():
+        if not r.checked:
+            click.echo(f"{r.source}: no `models` globs in the manifest: coverage not checked")
+            continue
+        left = sum(n for _, n in r.left_out)
+        click.echo(f"{r.source}: {r.model_files} model files: {r.indexed} indexed in {r.families} families, "
+                   f"{left} left out with a reason, {len(r.unlisted)} unlisted")
+        for reason, n in r.left_out:
+            click.echo(f"  left out ({n}): {reason}")
+        for member in r.unlisted:
+            click.echo(f"  UNLISTED {member}")
+    if any(r.unlisted for r in results):
+        raise SystemExit(1)
+
+
 @corpus.command("list")
 @click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index).")
 @handled

@@ -20,6 +20,9 @@ from lineage.report import Format
 @click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high"]), help="Exit 1 at or above this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
 @click.option("--show-info", is_flag=True, help="Text format: also list info findings.")
+@click.option("--min-severity", type=click.Choice(["info", "low", "medium", "high"]), default="low",
+              show_default=True, help="SARIF, Markdown, SPDX and CycloneDX: leave out findings below this severity "
+                                      "(info findings become code-scanning alerts only when asked for).")
 @click.option("--as-of", "as_of", metavar="DATE",
               help="Time travel: only families first seen on or before DATE (YYYY-MM-DD) can be a source. "
                    "Default for REPO@REV: the commit's date.")
@@ -27,15 +30,18 @@ from lineage.report import Format
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
 def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,
-         exit_zero: bool, show_info: bool, as_of: str | None, workers: int | None, quiet: bool) -> None:
+         exit_zero: bool, show_info: bool, min_severity: str, as_of: str | None, workers: int | None, quiet: bool) -> None:
     """Scan TARGET: a directory, a file, an archive, REPO@REV, a git URL@REV or name==version."""
     from lineage import api
 
     ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
+        progress("report", 0, 1)
+        text = ctx.render(result, Format(fmt), compacted, show_info=show_info, min_severity=min_severity)
+        progress("report", 1, 1)
     if result.index.restriction and not result.index.families:
         click.echo(f"lineage: warning: no indexed family is left ({result.index.restriction}): "
                    "nothing could match", err=True)
-    write_output(ctx.render(result, Format(fmt), compacted, show_info=show_info), output)
+    write_output(text, output)
     sys.exit(exit_code(result, ctx.config.fail_on, exit_zero))

@@ -210,7 +210,10 @@ def build_index(
         files, errs, pinned = fetch_sources(manifest)
         errors.extend(errs)
         sources.append(dict(pinned, name=manifest.name, manifest=Path(manifest.path).name,
-                            licence=manifest.licence, released=manifest.released))
+                            licence=manifest.licence, released=manifest.released,
+                            # only when given: indexes of manifests without it stay byte-identical
+                            **({"repository": manifest.repository, "label": manifest.label}
+                               if manifest.repository else {})))
         fam_index: dict[str, int] = {}
         for fam in manifest.families:
             fam_index[fam.name] = len(acc.families)

@@ -7,6 +7,7 @@ number of workers, so output is deterministic.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,6 +55,7 @@ class CompactFile:
     signature: np.ndarray = field(repr=False)
     errors: tuple[FileError, ...] = ()
     text: str = field(default="", repr=False)  # kept only when asked (scans, not builds)
+    sha1: str = ""  # of the raw bytes, with the text (SPDX file checksums need SHA-1)
 
 
 def leading_header(text: str, limit: int = HEADER_LINES) -> str:
@@ -109,6 +111,7 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
     return CompactFile(
         source.path, parsed.sha256, len(parsed.text.splitlines()), leading_header(parsed.text),
         tuple(units), fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
+        hashlib.sha1(source.data, usedforsecurity=False).hexdigest() if keep_text else "",
     )
 
 

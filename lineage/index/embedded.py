@@ -55,7 +55,7 @@ class EmbeddedIndex:
     def info(self) -> IndexInfo:
         sources = tuple(
             IndexSource(s.get("name", ""), s.get("kind", ""), s.get("version", ""), s.get("sha256", ""),
-                        s.get("url", s.get("path", "")))
+                        s.get("url", s.get("path", "")), s.get("label", ""), s.get("repository", ""))
             for s in self.header.get("sources", [])
         )
         return IndexInfo(self.header["id"], self.path, sources, dict(self.header["params"]),

@@ -58,6 +58,14 @@ class Family:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Model code of a source deliberately kept out of the index, and why."""
+
+    include: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Manifest:
     path: str
     name: str
@@ -75,6 +83,9 @@ class Manifest:
     released: str
     exclude: tuple[str, ...]
     families: tuple[Family, ...]
+    models: tuple[str, ...] = ()  # globs of the members that are model code (for the coverage check)
+    left_out: tuple[LeftOut, ...] = ()
+    repository: str = ""  # the project's public repository (https), for reports' upstream links
 
     @property
     def label(self) -> str:
@@ -120,6 +131,21 @@ def _family(entry: Any, source: dict[str, Any], src: str) -> Family:
     )
 
 
+def _left_out(data: dict[str, Any], src: str) -> tuple[LeftOut, ...]:
+    entries = data.get("left_out", [])
+    if not isinstance(entries, list):
+        raise ManifestError("`left_out` must be an array of tables", source=src)
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise ManifestError("each [[left_out]] must be a table", source=src)
+        include, reason = _strs(entry, "include", src), _str(entry, "reason", src).strip()
+        if not include or not reason:
+            raise ManifestError("each [[left_out]] needs include globs and a reason", source=src)
+        out.append(LeftOut(include, reason))
+    return tuple(out)
+
+
 def load_manifest(path: str | Path) -> Manifest:
     """Parse and validate one manifest file."""
     path = Path(path)
@@ -154,6 +180,9 @@ def load_manifest(path: str | Path) -> Manifest:
     if not isinstance(fams, list) or not fams:
         raise ManifestError("a manifest needs at least one [[family]]", source=src)
     families = tuple(_family(f, source, src) for f in fams)
+    repository = _str(source, "repository", src)
+    if repository and not re.fullmatch(r"https://[^\s@<>\"]+", repository):
+        raise ManifestError("`repository` must be an https:// URL without credentials", source=src)
     names = [f.name for f in families]
     if len(set(names)) != len(names):
         raise ManifestError("family names repeat within the manifest", source=src)
@@ -162,6 +191,7 @@ def load_manifest(path: str | Path) -> Manifest:
         _str(source, "filename", src), _str(source, "python_version", src), _str(source, "platform", src),
         _str(source, "url", src), _str(source, "rev", src), dir_path, _str(source, "licence", src),
         _str(source, "released", src), _strs(source, "exclude", src), families,
+        _strs(source, "models", src), _left_out(data, src), repository,
     )
 
 

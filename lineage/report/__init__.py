@@ -1,4 +1,4 @@
-"""Formatters: one interface, `format(result) -> str`, chosen from an explicit registry."""
+"""Formatters: one interface, `format(result, **options) -> str`, chosen from an explicit registry."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ class Format(str, Enum):
     JSON = "json"
     SARIF = "sarif"
     HTML = "html"
+    MARKDOWN = "markdown"
+    SPDX = "spdx"
+    CYCLONEDX = "cyclonedx"
 
 
 def formatter(fmt: Format) -> Callable[..., str]:
@@ -26,13 +29,22 @@ def formatter(fmt: Format) -> Callable[..., str]:
     if fmt is Format.SARIF:
         from lineage.report.sarif import format_sarif
         return format_sarif
+    if fmt is Format.MARKDOWN:
+        from lineage.report.markdown import format_markdown
+        return format_markdown
+    if fmt is Format.SPDX:
+        from lineage.report.spdx import format_spdx
+        return format_spdx
+    if fmt is Format.CYCLONEDX:
+        from lineage.report.cyclonedx import format_cyclonedx
+        return format_cyclonedx
     from lineage.report.html import format_html
     return format_html
 
 
-def render(result: ScanResult, fmt: Format, **extra: object) -> str:
-    """The report; names that are not valid UTF-8 shown escaped (`\\xNN`) in every format."""
+def render(result: ScanResult, fmt: Format, **options: object) -> str:
+    """The report in ``fmt``; ``options`` are that formatter's keyword arguments.  Names
+    that are not valid UTF-8 are shown escaped (``\\xNN``) in every format."""
     from lineage.report.escape import escaped
 
-    fn = formatter(fmt)
-    return fn(escaped(result), **escaped(extra)) if fmt is Format.HTML else fn(escaped(result))
+    return formatter(fmt)(escaped(result), **escaped(options))

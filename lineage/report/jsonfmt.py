@@ -6,16 +6,18 @@ import json
 from typing import Any
 
 from lineage.models import Finding, Match, ScanResult
+from lineage.report.upstream import repositories, source_label, source_purl, upstream
 
 SCHEMA_VERSION = 1
 
 
-def match_dict(m: Match) -> dict[str, Any]:
+def match_dict(m: Match, repos: dict[str, str] | None = None) -> dict[str, Any]:
     r = m.ref
+    up = upstream(r, repos)
     return {
         "family": r.family, "org": r.org, "country": r.country, "licence": r.licence,
         "weights_licence": r.weights_licence or None, "source": r.source, "path": r.path,
-        "unit": r.unit, "start_line": r.start_line, "end_line": r.end_line,
+        "unit": r.unit, "start_line": r.start_line, "end_line": r.end_line, "purl": up.purl, "upstream_url": up.url,
         "first_seen": r.first_seen or None, "similarity": m.similarity, "containment": m.containment,
         "ref_containment": m.ref_containment, "lexical": m.lexical, "rarity": m.rarity, "shared": m.shared, "ties": m.ties,
         "regions": [
@@ -26,11 +28,11 @@ def match_dict(m: Match) -> dict[str, Any]:
     }
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding, repos: dict[str, str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": f.id, "kind": f.kind, "path": f.path, "start_line": f.start_line, "end_line": f.end_line,
         "unit": f.unit, "role": f.role, "attribution": f.attribution, "severity": f.severity,
-        "matches": [match_dict(m) for m in f.matches], "explanation": f.explanation,
+        "matches": [match_dict(m, repos) for m in f.matches], "explanation": f.explanation,
     }
     if f.details:
         out["details"] = f.details
@@ -48,10 +50,11 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
             "units": info.units, "params": info.params,
             **({"restriction": info.restriction, "restricted_from": info.restricted_from} if info.restriction else {}),
             "sources": [{"name": s.name, "kind": s.kind, "version": s.version, "sha256": s.sha256 or None,
-                         "url": s.url or None} for s in info.sources],
+                         "url": s.url or None, "purl": source_purl(source_label(s)),
+                         **({"repository": s.repository} if s.repository else {})} for s in info.sources],
         },
         "config": result.config,
-        "findings": [finding_dict(f) for f in result.findings],
+        "findings": [finding_dict(f, repositories(info)) for f in result.findings],
         "errors": [{"path": e.path, "stage": e.stage, "reason": e.reason} for e in result.errors],
         "summary": result.summary,
     }

@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
-from lineage.models import ScanResult
+from lineage.models import Finding, ScanResult
 from lineage.report.escape import terminal_text
+from lineage.report.labels import families_by_size, finding_tags, plural, severity_counts, severity_rank
 
-_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+MAX_FAMILIES = 15
+
+
+def finding_header(f: Finding) -> str:
+    """`[HIGH] path:10-30 Unit  (code-match; role: core-architecture; attribution: removed)`."""
+    return (f"[{f.severity.upper()}] {f.path}:{f.start_line}-{f.end_line} {f.unit}  "
+            f"({finding_tags(f.kind, f.role, f.attribution)})")
+
+
+def _summary_line(result: ScanResult, hidden: int) -> str:
+    counts = severity_counts(result.summary.get("by_severity", {}))
+    by_severity = ", ".join(f"{s} {n}" for s, n in counts) or "none"
+    return (f"{plural(result.files_scanned, 'file')}, {plural(result.units_scanned, 'unit')} scanned; "
+            f"{plural(len(result.findings), 'finding')} ({by_severity})"
+            + (f"; {plural(hidden, 'info finding')} hidden (--show-info)" if hidden else ""))
+
+
+def _family_lines(result: ScanResult) -> list[str]:
+    rows = families_by_size(result.summary.get("by_family", {}))
+    lines = [f"  {fam:40s} {row.get('org', ''):22s} {row.get('country', ''):3s} "
+             f"{plural(int(row['findings']), 'finding'):>13s} {plural(int(row['lines']), 'line'):>11s}"
+             for fam, row in rows[:MAX_FAMILIES]]
+    if len(rows) > MAX_FAMILIES:
+        rest = rows[MAX_FAMILIES:]
+        lines.append(f"  and {plural(len(rest), 'more family', 'more families')} "
+                     f"({plural(sum(int(r['lines']) for _, r in rest), 'line')})")
+    return lines
 
 
 def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     lines = [f"lineage {result.tool_version}: {result.target}"
              + (f" @ {result.revision[:12]}" if result.revision else ""),
-             f"index {result.index.id}: {result.index.families} families, {result.index.files} files, "
-             f"{result.index.units} units" + (f" ({result.index.restriction})" if result.index.restriction else ""),
+             f"index {result.index.id}: {plural(result.index.families, 'family', 'families')}, "
+             f"{plural(result.index.files, 'file')}, {plural(result.index.units, 'unit')}"
+             + (f" ({result.index.restriction})" if result.index.restriction else ""),
              ""]
     shown = [f for f in result.findings if show_info or f.severity != "info"]
-    for f in sorted(shown, key=lambda f: (_ORDER.get(f.severity, 9), f.path, f.start_line)):
-        tags = ", ".join(t for t in (f.kind, f.role, f.attribution) if t)
-        lines.append(f"[{f.severity.upper()}] {f.path}:{f.start_line}-{f.end_line} {f.unit} ({tags})")
+    for f in sorted(shown, key=lambda f: (severity_rank(f.severity), f.path, f.start_line)):
+        lines.append(finding_header(f))
         for m in f.matches[:3]:
             r = m.ref
             lines.append(f"    {m.similarity:.2f}  {r.family} ({r.org}, {r.country or '?'})  "
@@ -28,27 +55,26 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
                          + (f" and {len(same) - 6} more" if len(same) > 6 else ""))
         lines.append(f"    {f.explanation}")
         lines.append("")
-    hidden = len(result.findings) - len(shown)
     s = result.summary
-    lines.append(f"{result.files_scanned} files, {result.units_scanned} units scanned; "
-                 f"{len(result.findings)} findings ({', '.join(f'{k} {v}' for k, v in s.get('by_severity', {}).items()) or 'none'})"
-                 + (f"; {hidden} info findings hidden (--show-info)" if hidden else ""))
-    for fam, row in list(s.get("by_family", {}).items())[:15]:
-        lines.append(f"  {fam:40s} {row.get('org', ''):22s} {row.get('country', ''):3s} "
-                     f"{row['findings']:4d} findings {row['lines']:6d} lines")
+    lines.append(_summary_line(result, len(result.findings) - len(shown)))
+    lines.extend(_family_lines(result))
     core = s.get("core_architecture", {})
     if core.get("lines_total"):
-        lines.append(f"core architecture: {core['lines_matching_indexed_families']} of {core['lines_total']} lines "
-                     f"({core['share']:.0%}) match indexed families; {core['lines_distinctive_copy']} "
-                     f"({core['share_distinctive']:.0%}) beyond common idioms")
+        lines.append(f"core architecture: {core['lines_matching_indexed_families']} of "
+                     f"{plural(core['lines_total'], 'line')} ({core['share']:.0%}) match indexed families; "
+                     f"{core['lines_distinctive_copy']} ({core['share_distinctive']:.0%}) beyond common idioms")
     with_evidence = [(p, r) for p, r in s.get("files", {}).items() if not r["verdict"].startswith("no lineage")]
     quiet = len(s.get("files", {})) - len(with_evidence)
     for path, row in with_evidence[:30]:
         lines.append(f"  {path}: {row['verdict']}" + (f"; {row['origin']}" if row.get("origin") else ""))
+    if len(with_evidence) > 30:
+        lines.append(f"  and {plural(len(with_evidence) - 30, 'more file')} with lineage evidence (see --format json)")
     if quiet:
-        lines.append(f"  {quiet} more files match only common idioms, boilerplate or fragments too small to judge")
+        lines.append(f"  {plural(quiet, 'more file')} {'matches' if quiet == 1 else 'match'} only common idioms, boilerplate or fragments too small to judge")
     if result.errors:
-        lines.append(f"{len(result.errors)} files with problems:")
+        lines.append(f"{plural(len(result.errors), 'file')} with problems:")
         lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])
+        if len(result.errors) > 20:
+            lines.append(f"  and {len(result.errors) - 20} more (see --format json)")
     lines.append(s.get("limits", ""))
     return terminal_text(lines)  # names, notices and units come from the scanned tree

@@ -10,6 +10,7 @@ from itertools import zip_longest
 from typing import Any
 
 from lineage.report.escape import terminal_text
+from lineage.report.labels import finding_tags
 
 WIDTH = 64  # characters of source per column in side-by-side regions
 
@@ -51,7 +52,11 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
                  f"n={null['n']}, median {null['median']}, p99 {null['p99']}" if null["p99"] is not None
                  else f"too few (n={null['n']}) to place unit scores; files are placed against the calibration"),
              "files vs calibration: " + (f"unrelated p99 {calib['unrelated_p99']}, derived median "
-                                         f"{calib['derived_median']} ({calib['source']})" if calib else "none"),
+                                         f"{calib['derived_median']} ({calib['source']}; "
+                                         f"{base['files'].get('statement', 'index not recorded')})"
+                                         if calib else "none"),
+             "versions: " + ", ".join(f"{k} {v or 'not installed'}"
+                                      for k, v in data["tool"].get("versions", {}).items()),
              "background: " + (f"index {data['background']['id']} ({data['background']['families']} families, "
                                f"{data['background']['model_lines']} model lines)" if data.get("background")
                                else "none"),
@@ -68,7 +73,7 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
         ref = m["reference"]
         lines.append(f"[{m['severity'].upper()}] {m['path']}:{m['start_line']}-{m['end_line']} {m['unit']}  <->  "
                      f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  "
-                     f"({m['role'] or 'unclassified'})")
+                     f"({finding_tags('code-match', m['role'], m.get('attribution'))})")
         lines.append(f"    {_scores(m['scores'])}")
         if m.get("corpus") is not None:
             held = m["corpus"]
@@ -78,8 +83,6 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
                          + (f" ({names}{more})" if names else ""))
         if m.get("role_features"):
             lines.append(f"    role from: {', '.join(m['role_features'][:6])}")
-        if m.get("attribution"):
-            lines.append(f"    notice: {m['attribution']}")
         if m.get("verdict"):
             lines.append(f"    verdict: {m['verdict']}")
         for g in m["regions"]:

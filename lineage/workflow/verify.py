@@ -29,6 +29,7 @@ from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.workflow.background import COMMON_FAMILIES, Holders, holders, with_background
+from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
@@ -240,6 +241,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                  if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched]
     null = sorted(best_similarities(index, unmatched))
     calib = calibration()
+    placed_on = calibration_provenance(calib, background.info().id if background is not None else None)
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
@@ -255,7 +257,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     pairs = [(m["path"], m["reference"]["path"], "") for m in matches if m["severity"] != "info"]
     data = {
         "schema_version": SCHEMA_VERSION, "kind": "lineage-verify-exhibit",
-        "tool": {"name": "lineage", "version": __version__},
+        "tool": {"name": "lineage", "version": __version__, "versions": score_versions()},
         "parameters": {"fingerprint": FingerprintParams().to_dict(),
                        "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         "inputs": {"suspect": s_in, "reference": r_in},
@@ -265,7 +267,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit that matched nothing, "
                                 "against every reference unit; p99 needs at least 20 such units"},
-            "files": {"source": "calibration" if calib else None, "calibration": calib,
+            "files": {"source": "calibration" if calib else None, "calibration": calib, **placed_on,
                       "method": "k-gram weighted mean of each unit's best similarity, against the unrelated "
                                 "family pairs of corpora/calibration.toml"},
         },

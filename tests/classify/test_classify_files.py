@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.models import ScanResult
+from tests.classify.conftest import rename, strip_comments, top_level
 from tests.fixture_notices import with_notice
 
 COPY = "acme/modeling_acme.py"
@@ -73,3 +74,19 @@ def test_file_verdict_follows_the_strength_of_its_evidence(findings, verdict) ->
 
     made = [_finding(*f) for f in findings]
     assert file_verdicts(made)[made[0].path]["verdict"] == verdict
+
+
+def test_a_copy_of_a_small_part_of_a_file_is_called_a_partial_copy(scan, copies) -> None:
+    """One copied class among much original code: the file verdict says how much was copied
+    and what, not that the file is a copy; the whole copied file keeps the plain verdict."""
+    router = rename(strip_comments(top_level(copies.reference, ("ZetaMoeRouter",))))
+    original = "\n\n".join([copies.parser] + [copies.parser.replace("def ", f"def v{k}_") for k in range(3)])
+    text = "import torch\nfrom torch import nn\n\n\n" + router + "\n\n" + original
+    result = scan({"acme/agent.py": text, COPY: copies.full_model})
+    part = result.summary["files"]["acme/agent.py"]["verdict"]
+    n_lines = len(text.splitlines())
+    assert part.startswith("core-architecture copy of glm4_moe (Zhipu AI, CN), in part: "), part
+    assert f" of the file's {n_lines} lines (" in part and "Router.forward" in part
+    copied = int(part.split("in part: ", 1)[1].split(" ", 1)[0])
+    assert 0 < copied < 0.25 * n_lines
+    assert "in part" not in result.summary["files"][COPY]["verdict"]

@@ -26,7 +26,7 @@ def test_as_of_is_named_in_the_report_and_an_empty_index_warns(tmp_path: Path) -
     args = ["scan", str(target), "--index", str(index), "-q", "--exit-zero"]
     before = CliRunner().invoke(cli, [*args, "--as-of", "2023-06-01"], env=_env())
     assert before.exit_code == 0 and "families first seen on or before 2023-06-01" in before.stdout
-    assert "index " in before.stdout and ": 1 families" in before.stdout and not before.stderr
+    assert "index " in before.stdout and ": 1 family, " in before.stdout and not before.stderr
     empty = CliRunner().invoke(cli, [*args, "--as-of", "1990-01-01"], env=_env())
     assert empty.exit_code == 0 and "warning: no indexed family is left" in empty.stderr
 

@@ -244,14 +244,24 @@ def test_clean_scan_exits_0(target_dir, built_index):
 
 
 def test_fail_on_above_every_finding_exits_0(cases, index, tmp_path, built_index):
-    worst = max(("info", "low", "medium", "high").index(f.severity) for f in api.scan_files(
-        [SourceFile("embedded.py", cases.embedded.encode())], index, Config(workers=1))[0].findings)
-    if worst == 3:
-        pytest.skip("the embedded function is already rated high")
-    (tmp_path / "embedded.py").write_text(cases.embedded, encoding="utf-8")
-    above = ("info", "low", "medium", "high")[worst + 1]
-    result = scan_cli(str(tmp_path / "embedded.py"), "--index", str(built_index), "--fail-on", above, "--quiet")
+    """A file whose worst finding is below high: --fail-on one step above it passes, and
+    --fail-on at its worst fails (so the first exit 0 is not for want of findings)."""
+    order = ("info", "low", "medium", "high")
+    candidates = {"embedded.py": cases.embedded, "ledger.py": cases.ledger, "rewrapped.py": cases.rewrapped,
+                  "renamed.py": cases.renamed, "model.py": cases.model}
+    worst = {}
+    for name, text in candidates.items():
+        found = api.scan_files([SourceFile(name, text.encode())], index, Config(workers=1))[0].findings
+        if found:
+            worst[name] = max(order.index(f.severity) for f in found)
+    below = sorted((w, n) for n, w in worst.items() if w < 3)
+    assert below, f"every fixture case is rated high or has no finding: {worst}"
+    level, name = below[0]
+    (tmp_path / name).write_text(candidates[name], encoding="utf-8")
+    result = scan_cli(str(tmp_path / name), "--index", str(built_index), "--fail-on", order[level + 1], "--quiet")
     assert result.exit_code == 0
+    result = scan_cli(str(tmp_path / name), "--index", str(built_index), "--fail-on", order[level], "--quiet")
+    assert result.exit_code == 1
 
 
 def one_line_error(result, *needles: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from lineage import PROJECT_URL
 from lineage.models import ScanResult
 from lineage.report.html import WEIGHTS_CAVEAT, csp_hash, format_html
+from lineage.report.htmlview import MAX_EVIDENCE, MAX_ROWS
 
 HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
 Maker = Callable[..., ScanResult]
@@ -73,10 +75,13 @@ def test_plain_language_summary(page_html: str) -> None:
     assert "vllm 0.33.0; transformers 5.23.0" in text
 
 
-def test_charts_use_summary_and_fall_back_to_findings(page_html: str) -> None:
-    for label in ("vllm:glm4_moe", "core-architecture", "CN", "KR", "FR", "US"):
-        assert f'data-bar="{label}"' in page_html  # family/role from summary, country derived
-    assert "<svg" in page_html
+def test_charts_count_lines_without_info(page_html: str) -> None:
+    for label in ("vllm:glm4_moe", "transformers:llama", "core-architecture", "inference-glue", "no role", "CN", "US"):
+        assert f'data-bar="{label}"' in page_html
+    for info_only in ("transformers:exaone4", "transformers:mistral", "boilerplate", "common-idiom", "KR", "FR"):
+        assert f'data-bar="{info_only}"' not in page_html
+    assert 'data-bar="vllm:glm4_moe" data-lines="25"' in page_html  # lines 10-30 and 33-36
+    assert "(none)" not in page_html and "unclassified" not in page_html
 
 
 def test_filters_offer_every_value(page_html: str) -> None:
@@ -106,8 +111,43 @@ def test_missing_texts_show_line_ranges(result: ScanResult) -> None:
 def test_empty_and_odd_results_render(make_result: Maker) -> None:
     page = format_html(make_result(findings=(), errors=(), summary={"by_family": "not a mapping"}))
     assert "no findings" in page and "<table class=\"findings\"" not in page
-    odd = format_html(make_result(summary={"by_role": {"x": 3, "y": {"lines": "?"}}}))
-    assert 'data-bar="x"' in odd
+    odd = format_html(make_result(summary={"by_role": {"x": 3, "y": {"lines": "?"}}, "files": "odd"}))
+    assert 'data-bar="core-architecture"' in odd  # charts come from the findings themselves
+
+
+def test_panes_show_the_lines_their_caption_names(make_result: Maker, findings: Any) -> None:
+    """A notice at line 1 whose match aligns lines 12-18 and 22-25: the pane shows 1-25, not line 1 alone."""
+    notice = replace(findings[0], id="n", kind="notice", start_line=1, end_line=1, severity="high")
+    page = format_html(make_result(findings=(notice,)), sources={"model/solar_open.py": "x = 1\n" * 40},
+                       references={})
+    scanned = re.search(r'<div class="pane" data-side="scanned">.*?</div>\s*</div>', page, re.S)
+    assert scanned
+    numbers = [int(n) for n in re.findall(r'<tr data-line="(\d+)"', scanned.group(0))]
+    assert numbers == list(range(1, 26))
+
+
+def test_long_file_lists_fold_after_twenty(make_result: Maker) -> None:
+    files = {f"pkg/m{i:02d}.py": {"verdict": f"copy of x{i}", "origin": ""} for i in range(30)}
+    page = format_html(make_result(summary={"files": files}))
+    folded = page.index('<details id="more-files"><summary>10 more files</summary>')
+    assert page[:folded].count("<tr data-file=") == 20 and page[folded:].count("<tr data-file=") == 10
+    assert "no single source" in page
+
+
+def test_page_size_is_bounded(make_result: Maker, findings: Any) -> None:
+    """Thousands of findings: code for the top ones, a row for the first MAX_ROWS, a count for the rest."""
+    text = "\n".join(f"    line_{n} = compute({n}) + other_value" for n in range(1, 400)) + "\n"
+    many = tuple(replace(findings[0], id=f"f{i}", path=f"pkg/mod_{i:05d}.py", end_line=300,
+                         severity="high" if i % 3 else "info") for i in range(MAX_ROWS + 500))
+    sources = {f.path: text for f in many}
+    refs = {(findings[0].matches[0].ref.source, findings[0].matches[0].ref.path): text}
+    page = format_html(make_result(findings=many), sources=sources, references=refs)
+    assert len(page.encode()) < 12_000_000
+    assert page.count('<section class="finding"') == MAX_EVIDENCE
+    assert page.count("<tr data-finding=") == MAX_ROWS
+    assert "500 more findings (the least severe) are not listed" in page
+    first_info = page.index('id="findings-info"')
+    assert 'data-severity="info"' not in page[:first_info]  # high rows first, info after
 
 
 # --- in the browser -------------------------------------------------------------------
@@ -124,7 +164,7 @@ def loaded(
 
 
 VISIBLE_ROWS = ("Array.from(document.querySelectorAll('table.findings tr[data-finding]'))"
-                ".filter(function(r){return r.offsetParent!==null;})"
+                ".filter(function(r){return r.checkVisibility();})"  # false inside a closed <details>
                 ".map(function(r){return Number(r.getAttribute('data-finding'));})")
 
 
@@ -142,22 +182,46 @@ def test_page_loads_cleanly(loaded: Any) -> None:
     assert loaded.js("document.documentElement.classList.contains('js')")
     assert loaded.js("document.images.length") == 0
     assert loaded.js("document.scripts.length") == 1
-    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4, 5, 6]
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4]  # most severe first, info hidden until asked
 
 
 def test_filters_change_visible_rows(loaded: Any) -> None:
-    assert _filter(loaded, severity="medium") == [2, 5]
-    assert _filter(loaded, country="CN") == [1, 5]
-    assert _filter(loaded, role="-") == [3]
+    assert _filter(loaded, severity="medium") == [2, 3]
+    assert _filter(loaded, country="CN") == [1, 2]
+    assert _filter(loaded, role="-") == [4]
     assert _filter(loaded, country="CN", attribution="removed") == [1]
-    assert _filter(loaded, role="core-architecture", severity="medium") == [5]
+    assert _filter(loaded, role="core-architecture", severity="medium") == [2]
     assert loaded.js("document.getElementById('shown-count').textContent") == "1"
     assert loaded.js("document.getElementById('finding-1').offsetParent === null")
     assert _filter(loaded, severity="info", country="CN") == []
+    assert loaded.js("document.getElementById('info-findings').open")  # asking for info opens them
     assert loaded.js("document.getElementById('no-rows').offsetParent !== null")
     loaded.click("#reset-filters")
     assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4, 5, 6]
     assert loaded.js("document.getElementById('no-rows').offsetParent === null")
+    loaded.js("document.getElementById('info-findings').open = false")
+    assert loaded.problems() == []
+
+
+def test_info_findings_shown_when_asked(loaded: Any) -> None:
+    _filter(loaded)
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4]
+    loaded.click("#info-findings > summary")
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4, 5, 6]
+    loaded.click("#info-findings > summary")
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4]
+
+
+def test_table_sorts_by_a_clicked_column(loaded: Any) -> None:
+    _filter(loaded)
+    similarity = "#findings-main th:nth-child(9) button"
+    loaded.click(similarity)
+    assert loaded.js(VISIBLE_ROWS) == [4, 2, 3, 1]  # no match (-1), 0.70, 0.82, 0.97
+    loaded.click(similarity)
+    assert loaded.js(VISIBLE_ROWS) == [1, 3, 2, 4]
+    loaded.click("#findings-main th:nth-child(1) button")
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4]
+    assert loaded.js("document.querySelector('#findings-main th:nth-child(1)').getAttribute('aria-sort')") == "ascending"
     assert loaded.problems() == []
 
 
@@ -167,9 +231,9 @@ def test_filters_answer_the_keyboard(loaded: Any) -> None:
     assert loaded.js("document.getElementById('filter-severity').value") == "high"
     assert loaded.js(VISIBLE_ROWS) == [1]
     loaded.key("#filter-severity", "ArrowDown", 40)  # high -> medium
-    assert loaded.js(VISIBLE_ROWS) == [2, 5]
+    assert loaded.js(VISIBLE_ROWS) == [2, 3]
     loaded.click("#reset-filters")
-    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4, 5, 6]
+    assert loaded.js(VISIBLE_ROWS) == [1, 2, 3, 4]
 
 
 def _pane(page: Any, side: str) -> dict[str, Any]:
@@ -194,8 +258,23 @@ def test_side_by_side_shows_the_right_lines(loaded: Any) -> None:
     colour = {region: bg for _, region, bg in scanned["hl"]}
     assert colour == {region: bg for _, region, bg in reference["hl"]} and len(set(colour.values())) == 2
     assert scanned["width"] > 300 and reference["left"] > scanned["left"] + scanned["width"] - 1
-    hostile = loaded.js("document.querySelector('#finding-2 tr[data-line=\"8\"] .src').textContent")
+    hostile = loaded.js("document.querySelector('#finding-3 tr[data-line=\"8\"] .src').textContent")
     assert hostile == f'html = "{HOSTILE}"'
+
+
+def test_long_family_names_stay_readable(browser: Any, artifacts: Path, make_result: Maker, findings: Any) -> None:
+    long_name = "vendor-with-a-long-name:" + "very_long_model_family_name_" * 4 + "v2"
+    ref = replace(findings[0].matches[0].ref, family=long_name)
+    one = replace(findings[0], matches=(replace(findings[0].matches[0], ref=ref),))
+    path = artifacts / "report-long-names.html"
+    path.write_text(format_html(make_result(findings=(one,))), "utf-8")
+    browser.goto(path.as_uri())
+    cell = browser.js(
+        f"(function(){{var c=document.querySelector('tr[data-bar=\"{long_name}\"] td.bar-label');"
+        "return [c.textContent, c.scrollWidth <= c.clientWidth, c.getBoundingClientRect().height];}())")
+    assert cell[0] == long_name and cell[1] is True and cell[2] > 20  # wrapped, not cut
+    assert browser.problems() == []
+    browser.goto((artifacts / "report.html").as_uri())  # the module's page, for the tests after this one
 
 
 def test_screenshot_for_people(loaded: Any, artifacts: Path) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tarfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import pytest
 
 from lineage.models import FileError, Finding, ScanResult
 from lineage.report.sarif import FINGERPRINT_KEY, format_sarif, rule_id
+from lineage.source.provenance import Provenance
 
 SCHEMA_PACKAGE = "sarif-om==1.0.4"
 SDIST_NAME = "sarif_om-1.0.4.tar.gz"
@@ -73,8 +75,10 @@ def _validate(log: dict[str, Any], schema: dict[str, Any]) -> None:
 Maker = Callable[..., ScanResult]
 
 
-def _log(make: Maker, **overrides: Any) -> dict[str, Any]:
-    log: dict[str, Any] = json.loads(format_sarif(make(**overrides)))
+def _log(make: Maker, *, min_severity: str = "info", provenance: Provenance | None = None,
+         **overrides: Any) -> dict[str, Any]:
+    log: dict[str, Any] = json.loads(format_sarif(make(**overrides), min_severity=min_severity,
+                                                  provenance=provenance))
     return log
 
 
@@ -106,7 +110,10 @@ def test_one_rule_per_kind_and_results_point_at_them(
         "lineage/code-match", "lineage/notice", "lineage/licence", "lineage/vestige",
         "lineage/weights-hint",
     ]
-    for res, finding in zip(run["results"], findings, strict=True):
+    by_id = {r["properties"]["findingId"]: r for r in run["results"]}
+    assert len(by_id) == len(findings)
+    for finding in findings:
+        res = by_id[finding.id]
         assert res["ruleId"] == rule_id(finding.kind)
         assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
 
@@ -126,24 +133,44 @@ def test_fingerprints_levels_and_locations(
     assert glm["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "SolarAttention"
 
 
-def test_references_are_related_locations_outside_the_repo(make_result: Maker) -> None:
+def test_references_name_their_package_and_never_point_outside_the_repo(make_result: Maker) -> None:
     run = _log(make_result)["runs"][0]
     glm = run["results"][0]
+    assert glm["properties"]["findingId"] == "f-glm"
     first, second = glm["relatedLocations"]
     assert first["id"] == 1 and second["id"] == 2
-    art = first["physicalLocation"]["artifactLocation"]
-    assert art["uri"] == "vllm/model_executor/models/glm4_moe.py"
-    base = run["originalUriBaseIds"][art["uriBaseId"]]
-    assert "vllm==0.33.0" in base["description"]["text"] and "uri" not in base
-    assert "vllm==0.33.0" in first["message"]["text"]
+    # a file inside a PyPI wheel has no public address: the purl names it, no path is invented
+    assert "physicalLocation" not in first
+    assert first["properties"]["purl"] == "pkg:pypi/vllm@0.33.0#vllm/model_executor/models/glm4_moe.py"
+    assert "vllm==0.33.0" in first["message"]["text"] and "lines 35-70" in first["message"]["text"]
+    assert set(run["originalUriBaseIds"]) == {"SRCROOT"}
+    notice = next(r for r in run["results"] if r["properties"]["findingId"] == "f-notice")
+    assert "relatedLocations" not in notice  # the notice has no match
+
+
+def test_public_git_references_link_to_the_upstream_file_and_lines(
+    make_result: Maker, findings: tuple[Finding, ...]
+) -> None:
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    moved = replace(findings[0], matches=tuple(
+        replace(m, ref=replace(m.ref, source=f"https://github.com/vllm-project/vllm.git@{commit}"))
+        for m in findings[0].matches))
+    run = _log(make_result, findings=(moved,))["runs"][0]
+    first = run["results"][0]["relatedLocations"][0]
+    url = f"https://github.com/vllm-project/vllm/blob/{commit}/vllm/model_executor/models/glm4_moe.py"
+    assert first["physicalLocation"]["artifactLocation"] == {"uri": url}
     assert first["physicalLocation"]["region"] == {"startLine": 35, "endLine": 70}
-    assert "relatedLocations" not in run["results"][2]  # the notice has no match
+    assert f"[upstream]({url}#L35-L70)" in first["message"]["text"]
+    assert first["properties"]["purl"] == (
+        f"pkg:github/vllm-project/vllm@{commit}#vllm/model_executor/models/glm4_moe.py")
+    assert f"[upstream]({url}#L35-L70)" in run["results"][0]["message"]["text"]
 
 
 def test_srcroot_and_encoded_paths(make_result: Maker) -> None:
     run = _log(make_result)["runs"][0]
     assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == "file:///work/solar/"
-    odd = run["results"][-1]["locations"][0]["physicalLocation"]["artifactLocation"]
+    odd = next(r for r in run["results"] if r["properties"]["findingId"] == "f-odd")
+    odd = odd["locations"][0]["physicalLocation"]["artifactLocation"]
     assert odd["uri"] == "tools/convert%20weights.py"
 
 
@@ -193,8 +220,8 @@ def test_line_numbers_are_clamped_to_valid_regions(make_result: Maker, sarif_sch
 
 
 def test_output_is_deterministic_and_matches_golden(make_result: Maker) -> None:
-    text = format_sarif(make_result())
-    assert text == format_sarif(make_result())
+    text = format_sarif(make_result(), min_severity="info")
+    assert text == format_sarif(make_result(), min_severity="info")
     if REGENERATE or not GOLDEN.exists():
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text, "utf-8")

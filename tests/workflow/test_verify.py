@@ -9,6 +9,7 @@ from pathlib import Path
 import git
 import pytest
 
+from lineage.api import open_index
 from lineage.config import Config
 from lineage.workflow import verify as wv
 from lineage.workflow.scores import calibration
@@ -74,7 +75,16 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     assert {m["attribution"] for m in data["matches"] if m["severity"] == "high"} == {"replaced"}
     assert data["summary"]["matched_units"] >= len(COPIED) and data["summary"]["by_role"]["core-architecture"] >= 9
     # the corpus background is named, and each judged unit says how many indexed lines hold its code
-    assert data["background"]["families"] == 1 and data["warnings"] == []
+    assert data["background"]["families"] == 1
+    # the shipped calibration was measured on the default index, not on this test's: said plainly
+    placed_on = data["scores_baseline"]["files"]
+    assert placed_on["computed_on_this_index"] is False and placed_on["calibration_index"] != data["background"]["id"]
+    assert data["warnings"] == [] and data["background"]["id"] in placed_on["statement"]
+    assert "not on this run's index" in placed_on["statement"]
+    versions = data["tool"]["versions"]
+    assert set(versions) == {"python", "tree-sitter", "tree-sitter-python", "scancode-toolkit", "numpy"}
+    assert versions["tree-sitter"] == "0.26.1" and versions["tree-sitter-python"] == "0.25.0"
+    assert all(versions.values())
     judged = [m for m in data["matches"] if m["severity"] != "info"]
     assert all(m["corpus"]["model_lines"] <= 1 and m["severity_before_corpus"] is None for m in judged)
 
@@ -113,6 +123,15 @@ def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pyt
     monkeypatch.setattr(wv, "calibration", lambda: figures)
     data = wv.verify(str(suspect), str(reference), Config()).data
     assert data["scores_baseline"]["files"]["source"] == "calibration"
+    assert data["scores_baseline"]["files"]["computed_on_this_index"] is False  # no index at all here
+
+    same = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).data
+    monkeypatch.setattr(wv, "calibration", lambda: {**figures, "index": same["background"]["id"]})
+    on_it = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).data
+    assert on_it["scores_baseline"]["files"]["computed_on_this_index"] is True
+    shown = run("verify", suspect, "--against", reference, "--index", index_path, "--exit-zero").stdout
+    assert f"calibration was computed on this run's index {same['background']['id']}" in shown
+    assert "versions: python " in shown and "tree-sitter-python 0.25.0" in shown
     assert data["files"][0]["above_unrelated_p99"] is True and data["files"][0]["vs_derived_median"] > 0
     assert "1 of 1 files score above the calibrated unrelated p99" in data["summary"]["statement"]
 

@@ -1,0 +1,43 @@
+"""Words every report uses alike: severity order, plurals, one label per missing value, and
+one header format for a finding, so text, Markdown, HTML and the verify exhibit agree."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+SEVERITIES = ("high", "medium", "low", "info")  # most severe first
+NO_ROLE = "no role"
+NO_ATTRIBUTION = "no attribution"
+MISSING_ROLE_KEYS = ("", "-", "(none)", "unclassified", "none", "None")
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 finding`, `2 findings` (irregular plurals passed as `nouns`)."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def severity_counts(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Severity totals high to info (unknown severities last, by name), zeros left out."""
+    return sorted(((s, n) for s, n in counts.items() if n), key=lambda item: (severity_rank(item[0]), item[0]))
+
+
+def role_label(role: str | None) -> str:
+    """The one label of a role, `no role` for every spelling of none."""
+    return NO_ROLE if role is None or role in MISSING_ROLE_KEYS else role
+
+
+def finding_tags(kind: str | None, role: str | None, attribution: str | None) -> str:
+    """The bracket after a finding's header: always kind, then role, then attribution."""
+    return f"{kind or 'finding'}; role: {role_label(role)}; attribution: {attribution or NO_ATTRIBUTION}"
+
+
+def families_by_size(by_family: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    """Summary family rows, largest first: lines, then findings, then name."""
+    rows = [(str(k), v) for k, v in by_family.items() if isinstance(v, Mapping)]
+    return sorted(rows, key=lambda kv: (-int(kv[1].get("lines", 0) or 0),
+                                        -int(kv[1].get("findings", 0) or 0), kv[0]))

@@ -1,0 +1,40 @@
+"""What an exhibit must record to be redone: every version that can change a score, and
+whether its file calibration was measured on the index it ran against."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+from typing import Any
+
+# distributions whose behaviour reaches a score: parsing, notice detection, the arithmetic
+SCORING_PACKAGES = ("tree-sitter", "tree-sitter-python", "scancode-toolkit", "numpy")
+
+
+def score_versions() -> dict[str, str | None]:
+    """Python and the installed versions of the packages a score depends on (None if absent)."""
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in SCORING_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def calibration_provenance(calib: dict[str, Any] | None, index_id: str | None) -> dict[str, Any]:
+    """Whether the calibration was computed on the index of this run, said plainly."""
+    measured_on = calib.get("index") if calib else None
+    if calib is None:
+        return {"calibration_index": None, "computed_on_this_index": None,
+                "statement": "no calibration: files are not placed against unrelated pairs"}
+    if index_id is None:
+        return {"calibration_index": measured_on, "computed_on_this_index": False,
+                "statement": f"the calibration was computed on index {measured_on or '(unrecorded)'}; this "
+                             "exhibit ran without an index, so the figures come from another corpus"}
+    same = measured_on == index_id
+    return {"calibration_index": measured_on, "computed_on_this_index": same,
+            "statement": (f"the calibration was computed on this run's index {index_id}" if same else
+                          f"the calibration was computed on index {measured_on or '(unrecorded)'}, not on "
+                          f"this run's index {index_id}: file placements are indicative only "
+                          "(benchmarks/calibrate.py measures them on a given index)")}

@@ -1,0 +1,59 @@
+"""Text summary: families by size with 'and N more', severities high to info, plurals, one
+header format for every finding kind; built from hand-made results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lineage.models import Finding, ScanResult
+from lineage.report.text import format_text
+
+Maker = Callable[..., ScanResult]
+
+
+def _family_rows(n: int) -> dict[str, dict[str, object]]:
+    # alphabetical order is the reverse of size order, so a name sort would show the smallest
+    return {f"src:fam{i:02d}": {"findings": i, "lines": 10 * i, "org": f"Org {i}", "country": "US"}
+            for i in range(1, n + 1)}
+
+
+def test_families_listed_largest_first_with_the_rest_counted(make_result: Maker) -> None:
+    summary = {"by_family": _family_rows(20), "by_severity": {"info": 76, "high": 1, "medium": 4, "low": 1}}
+    text = format_text(make_result(summary=summary))
+    family_lines = [line for line in text.splitlines() if line.startswith("  src:fam")]
+    assert [line.split()[0] for line in family_lines] == [f"src:fam{i:02d}" for i in range(20, 5, -1)]
+    assert "  and 5 more families (150 lines)" in text  # fam01..fam05: 10+20+30+40+50 lines
+    assert "(high 1, medium 4, low 1, info 76)" in text
+
+
+def test_plurals(make_result: Maker, findings: tuple[Finding, ...]) -> None:
+    one = format_text(make_result(findings=findings[:1], files_scanned=1, units_scanned=1,
+                                  summary={"by_family": {"a:b": {"findings": 1, "lines": 1}},
+                                           "by_severity": {"high": 1}}))
+    assert "1 file, 1 unit scanned; 1 finding (high 1)" in one
+    assert "1 finding " in one and "1 line" in one and "1 findings" not in one and "1 lines" not in one
+    many = format_text(make_result())
+    assert "12 files, 140 units scanned; 6 findings" in many
+    assert "2 info findings hidden (--show-info)" in many
+
+
+def test_one_header_format_whatever_the_kind(make_result: Maker) -> None:
+    text = format_text(make_result(), show_info=True)
+    headers = [line for line in text.splitlines() if line.startswith("[")]
+    assert len(headers) == 6
+    for line in headers:
+        tags = line.rsplit("  (", 1)[1].rstrip(")")
+        kind, role, attribution = tags.split("; ")
+        assert role.startswith("role: ") and attribution.startswith("attribution: ")
+    notice = next(line for line in headers if "(notice;" in line)
+    assert notice.endswith("(notice; role: no role; attribution: retained)")
+    vestige = next(line for line in headers if "(vestige;" in line)
+    assert vestige.endswith("(vestige; role: core-architecture; attribution: no attribution)")
+    # severity first: HIGH, MEDIUM, MEDIUM, LOW, INFO, INFO
+    assert [h.split("]")[0][1:] for h in headers] == ["HIGH", "MEDIUM", "MEDIUM", "LOW", "INFO", "INFO"]
+
+
+def test_show_info_unchanged(make_result: Maker) -> None:
+    hidden = format_text(make_result())
+    shown = format_text(make_result(), show_info=True)
+    assert "[INFO]" not in hidden and shown.count("[INFO]") == 2
