@@ -22,6 +22,7 @@ def audit(finding_id: str, verdict: str, reason: str, baseline_path: Path | None
     """Record a verdict and reason for FINDING_ID (a full id or a unique prefix) in the baseline."""
     from lineage.cli.baseline import read_baseline, write_baseline
     from lineage.cli.context import Context
+    from lineage.report.escape import terminal_line
     from lineage.workflow import baseline as wb
     from lineage.workflow.hook import default_baseline_path
 
@@ -32,4 +33,4 @@ def audit(finding_id: str, verdict: str, reason: str, baseline_path: Path | None
     write_baseline(wb.dumps(new), target)
     full = wb.resolve_id(current, finding_id)
     entry = new.entries[full]
-    click.echo(f"{full} {entry.path} {entry.unit}: {verdict} ({reason.strip()})")
+    click.echo(terminal_line(f"{full} {entry.path} {entry.unit}: {verdict} ({reason.strip()})"))

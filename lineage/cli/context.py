@@ -78,11 +78,17 @@ class Context:
 
 
 def write_output(text: str, output: Path | None) -> None:
+    """The report to stdout or to `output`, always valid UTF-8 (anything not encodable is
+    escaped, never written raw); a file is replaced whole or not at all."""
+    from lineage.cli.atomic import replace_file
+    from lineage.report.escape import terminal_line
+
+    data = text.encode("utf-8", "backslashreplace")
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"lineage: report written to {output}", err=True)
+    replace_file(output, data)
+    click.echo(f"lineage: report written to {terminal_line(str(output))}", err=True)
 
 
 def exit_code(result: ScanResult, fail_on: str, exit_zero: bool) -> int:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from lineage.errors import LineageError
+from lineage.report.escape import terminal_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,7 +26,7 @@ def handled(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except LineageError as exc:
-            click.echo(f"lineage: error: {exc}", err=True)
+            click.echo(f"lineage: error: {terminal_line(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("lineage: interrupted", err=True)
@@ -39,7 +40,7 @@ def handled(fn: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last resort: a message and exit 3, no traceback
-            click.echo(f"lineage: internal error: {type(exc).__name__}: {exc} "
+            click.echo(f"lineage: internal error: {type(exc).__name__}: {terminal_line(str(exc))} "
                        "(set LINEAGE_DEBUG=1 for a traceback)", err=True)
             if os.environ.get("LINEAGE_DEBUG"):
                 raise

@@ -27,10 +27,11 @@ def history(repo: str, rev: str, index: str | None, fmt: str, output: Path | Non
     from lineage.cli.context import Context, write_output
     from lineage.workflow.history import history as run_history
     from lineage.workflow.history import history_dict
+    from lineage.report.escape import escaped
     from lineage.workflow.render import history_text
 
     ctx = Context.create(repo, index=index, fail_on=fail_on)
-    data = history_dict(run_history(repo, ctx.index, ctx.config, rev))
+    data = escaped(history_dict(run_history(repo, ctx.index, ctx.config, rev)))  # names as \xNN
     as_json = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     text = as_json if fmt == "json" else history_text(data)
     write_output(text, output)

@@ -32,6 +32,7 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
            weights_pair: tuple[Path, Path] | None) -> None:
     """Compare SUSPECT with REFERENCE and write an exhibit a third party can reproduce."""
     from lineage.cli.context import Context, write_output
+    from lineage.report.escape import escaped
     from lineage.workflow.render import exhibit_text
     from lineage.workflow.verify import verify as run_verify
 
@@ -46,6 +47,7 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
 
         report = compare_checkpoints(weights_pair[0], weights_pair[1])
         exhibit.data["weights"] = report.to_dict()
+    exhibit = escaped(exhibit)  # names that are not valid UTF-8 shown as \xNN
     text = exhibit.to_json() if fmt == "json" else exhibit_text(exhibit.data, show_info=show_info)
     write_output(text, output)
     sys.exit(0 if exit_zero or not exhibit.failing(ctx.config.fail_on) else 1)

@@ -58,7 +58,9 @@ def weights(
         click.echo(text, nl=False)
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            from lineage.cli.atomic import replace_file
+
+            replace_file(output, text.encode("utf-8", "backslashreplace"))  # whole or not at all
         except OSError as exc:
             click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
             ctx.exit(2)

@@ -20,6 +20,7 @@ from lineage.fingerprint.units import fingerprint_file
 from lineage.classify.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
 from lineage.pool import ignore_sigint
+from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.units import parse_source
 
 HEADER_LINES = 60
@@ -89,9 +90,12 @@ def _enclosing_bases(parsed_units: tuple[Unit, ...], unit: Unit) -> tuple[str, .
 
 
 def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = False,
-            role_rules: str = "") -> CompactFile:
-    parsed = parse_source(source.path, source.data)
+            role_rules: str = "", budget: Budget | None = None) -> CompactFile:
+    """Parse and fingerprint one file; OverBudget when it spends its CPU `budget`."""
+    budget = budget if budget is not None else Budget()
+    parsed = parse_source(source.path, source.data, budget)
     fp = fingerprint_file(parsed, params)
+    budget.check("fingerprints")
     rules = load_rules(role_rules)
     units = []
     for u in fp.units:
@@ -119,6 +123,8 @@ def _safe_compact(args: tuple[SourceFile, FingerprintParams, bool, str]) -> Comp
         reason = "nesting too deep to analyse"
     except MemoryError:
         reason = "too large to analyse in memory"
+    except OverBudget as exc:
+        reason = str(exc)
     empty = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     return CompactFile(source.path, "", 0, "", (), 0, empty, (FileError(source.path, "parse", reason),))
 

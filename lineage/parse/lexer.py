@@ -13,8 +13,11 @@ import re
 
 _PATTERN = re.compile(
     rb"(?P<c>\#[^\n]*|\\\r?\n)"  # comments and backslash continuations are not tokens
-    rb"|(?P<s>(?:[rRbBuUfF]{0,2})(?:'''(?:\\.|[^\\])*?(?:'''|\Z)|\"\"\"(?:\\.|[^\\])*?(?:\"\"\"|\Z)"
-    rb"|'(?:\\.|[^'\\\n])*'?|\"(?:\\.|[^\"\\\n])*\"?))"
+    # strings: possessive repeats (`*+`) keep no backtracking state per character, so a
+    # 2 MB literal or an unclosed triple quote costs no more memory than its own bytes
+    rb"|(?P<s>(?:[rRbBuUfF]{0,2})(?:'''(?:\\.|'(?!'')|[^'\\])*+(?:'''|\Z)"
+    rb"|\"\"\"(?:\\.|\"(?!\"\")|[^\"\\])*+(?:\"\"\"|\Z)"
+    rb"|'(?:\\.|[^'\\\n])*+'?|\"(?:\\.|[^\"\\\n])*+\"?))"
     rb"|(?P<n>[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)"
     rb"|(?P<d>0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?)"
     rb"|(?P<o>\*\*=|//=|>>=|<<=|\.\.\.|->|:=|==|!=|<=|>=|\*\*|//|<<|>>|[-+*/%&|^@]=|[^\s\w])",

@@ -3,6 +3,12 @@
 tree-sitter finds definitions, spans and docstrings (one query, run in C); the lexer gives
 the tokens; each token is owned by the innermost unit that contains it.  A nested
 definition leaves one placeholder token in its parent so that the parent keeps its shape.
+
+The work per file is bounded: tree-sitter's query cursor is quadratic in a run of
+anonymous siblings (400,000 unclosed brackets under one error node took minutes), so
+subtrees holding syntax errors are walked from Python child by child and only error-free
+subtrees are queried; and the whole parse runs on a CPU-time ``Budget`` whose overrun is a
+per-file error.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import numpy as np
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from lineage.models import FileError, ParsedFile, Unit
+from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex
 
@@ -26,8 +33,10 @@ _QUERY = "[(function_definition) (class_definition)] @def"
 # tree-sitter-python accepts Python 2 print/exec statements without an error node
 _PY2 = rb"[ \t]*(?:print|exec)[ \t]+[^\s(=.,)\]:;#]"
 _PY2_FIRST, _PY2_LATER = re.compile(_PY2), re.compile(rb"\n" + _PY2)  # "\n" beats "^" + MULTILINE 2x
+_READ_CHUNK = 1 << 16  # tree-sitter reads the source through a callback to report progress
 _MAX_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting (MAXLEVEL)
 _DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+_DEF_TYPES = frozenset({"function_definition", "class_definition"})
 
 
 @lru_cache(maxsize=1)
@@ -61,14 +70,23 @@ class _Def:
     docstring: tuple[int, int] | None
 
 
-def _text(node: Node | None) -> str:
-    return (node.text or b"").decode("utf-8", "replace") if node is not None else ""
+def _text(node: Node | None, source: bytes) -> str:
+    # sliced from the source: the tree was read through a callback, and `node.text` would
+    # read the file again through it from the start, for every name
+    return source[node.start_byte:node.end_byte].decode("utf-8", "replace") if node is not None else ""
 
 
 def _docstring(body: Node | None) -> tuple[int, int] | None:
     if body is None:
         return None
-    first = next((c for c in body.named_children if c.type != "comment"), None)
+    # child by child: `named_children` would build a list of every statement (or of every
+    # token of a module-wide error node) to look at the first one
+    first = None
+    for i in range(body.named_child_count):
+        child = body.named_child(i)
+        if child is not None and child.type != "comment":
+            first = child
+            break
     if first is None or first.type != "expression_statement" or first.named_child_count != 1:
         return None
     value = first.named_children[0]
@@ -77,9 +95,39 @@ def _docstring(body: Node | None) -> tuple[int, int] | None:
     return value.start_byte, value.end_byte
 
 
-def _definitions(root: Node) -> list[_Def]:
+def _definition_nodes(root: Node, budget: Budget) -> list[Node]:
+    """Every function and class definition node, as the query would find them in `root`.
+
+    Error-free subtrees go to the query (C speed, and linear there); a subtree holding an
+    error is walked child by child from Python, with an explicit stack (error nodes nest
+    as deep as the brackets that made them)."""
     _, query = _grammar()
-    found = QueryCursor(query).captures(root).get("def", [])
+
+    def captured(node: Node) -> list[Node]:
+        return QueryCursor(query).captures(node).get("def", [])
+
+    if not root.has_error:
+        found = captured(root)
+    else:
+        found, stack = [], [root]
+        while stack:
+            node = stack.pop()
+            budget.tick("definitions")
+            for child in node.children:
+                if child.child_count == 0:
+                    continue
+                if not child.has_error:
+                    found += captured(child)
+                    continue
+                if child.type in _DEF_TYPES:
+                    found.append(child)
+                stack.append(child)
+    budget.check("definitions")
+    return found
+
+
+def _definitions(root: Node, source: bytes, budget: Budget) -> list[_Def]:
+    found = _definition_nodes(root, budget)
     defs = []
     for node in found:
         outer = node.parent if node.parent is not None and node.parent.type == "decorated_definition" else node
@@ -89,9 +137,9 @@ def _definitions(root: Node) -> list[_Def]:
             _Def(
                 outer.start_byte, outer.end_byte,
                 outer.start_point[0] + 1, outer.end_point[0] + 1,
-                _text(node.child_by_field_name("name")) or "?",
+                _text(node.child_by_field_name("name"), source) or "?",
                 is_class,
-                tuple(_text(c) for c in sup.named_children) if (is_class and sup) else (),
+                tuple(_text(c, source) for c in sup.named_children) if (is_class and sup) else (),
                 _docstring(node.child_by_field_name("body")),
             )
         )
@@ -175,25 +223,41 @@ def _units(
     return tuple(units)
 
 
-def parse_source(path: str, data: bytes) -> ParsedFile:
-    """Decode and parse one file; failures become FileErrors, never exceptions."""
+def parse_source(path: str, data: bytes, budget: Budget | None = None) -> ParsedFile:
+    """Decode and parse one file; failures become FileErrors, never exceptions.  A file that
+    spends its `budget` (default: FILE_BUDGET_SECONDS of CPU) gets no units and an error."""
     sha = hashlib.sha256(data).hexdigest()
     text, errors = decode_source(path, data)
     if text is None:
         return ParsedFile(path, "", sha, (), errors)
+    budget = budget if budget is not None else Budget()
+    try:
+        return _parse_text(path, text, sha, errors, budget)
+    except OverBudget as exc:
+        return ParsedFile(path, text, sha, (), errors + (FileError(path, "parse", str(exc)),))
+
+
+def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], budget: Budget) -> ParsedFile:
     source = text.encode("utf-8", "surrogatepass")
     parser, _ = _grammar()
-    tree = parser.parse(source)
+    try:
+        tree = parser.parse(lambda at, _: source[at:at + _READ_CHUNK], progress_callback=budget.cancel_parse)
+    except ValueError:  # tree-sitter's word for a parse the callback cancelled
+        budget.check("parse")
+        raise
+    budget.check("parse")
     lexed = lex(source)
+    budget.check("tokens")
     if _needs_cpython(tree.root_node, source, lexed[0]):
         problem = _syntax_check(text)
         if problem is not None:  # tree-sitter recovers from errors: the units are still scanned
             errors = errors + (FileError(path, "parse", problem + "; scanned with error recovery"),)
-    defs = _definitions(tree.root_node)
+    defs = _definitions(tree.root_node, source, budget)
     module_doc = _docstring(tree.root_node)
     docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
     # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
     # \x85 and \u2028, which would push the module's end past the file's last line
     last_line = text.count("\n") + (not text.endswith("\n"))
     units = _units(path, source, lexed, defs, docstrings, last_line)
+    budget.check("units")
     return ParsedFile(path, text, sha, units, errors)

@@ -43,5 +43,8 @@ def formatter(fmt: Format) -> Callable[..., str]:
 
 
 def render(result: ScanResult, fmt: Format, **options: object) -> str:
-    """The report in ``fmt``; ``options`` are that formatter's keyword arguments."""
-    return formatter(fmt)(result, **options)
+    """The report in ``fmt``; ``options`` are that formatter's keyword arguments.  Names
+    that are not valid UTF-8 are shown escaped (``\\xNN``) in every format."""
+    from lineage.report.escape import escaped
+
+    return formatter(fmt)(escaped(result), **escaped(options))

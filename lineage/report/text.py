@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lineage.models import Finding, ScanResult
+from lineage.report.escape import terminal_text
 from lineage.report.labels import families_by_size, finding_tags, plural, severity_counts, severity_rank
 
 MAX_FAMILIES = 15
@@ -80,4 +81,4 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
         if len(result.errors) > 20:
             lines.append(f"  and {len(result.errors) - 20} more (see --format json)")
     lines.append(s.get("limits", ""))
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)  # names, notices and units come from the scanned tree

@@ -3,9 +3,12 @@
 Archives are hostile input: absolute or ``..`` member paths, links, device members,
 oversized members and decompression bombs are refused per member as ``FileError``.
 Member data is read in chunks and counted, so a lying header cannot make us read more
-than the caps.  A corrupt archive, one past ``max_total_bytes`` or ``max_members``, or a
-tar stream whose compression ratio marks it as a bomb raises ``FetchError``: a tar must
-be decompressed from end to end, so its caps apply to the whole stream.
+than the caps.  A corrupt archive, one past ``max_total_bytes`` or ``max_members``, or one
+whose overall compression ratio marks it as a bomb raises ``FetchError``: many members each
+under the per-member caps must not add up to gigabytes (1,040 members of 1.9 MB in a 2 MB
+zip).  The total cap bounds what a scan of an archive holds in memory; members are read
+one at a time.  A tar must be decompressed from end to end, so its caps apply to the whole
+stream.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class _Budget:
     max_members: int
     max_ratio: float
     ratio_floor: int
+    archive_bytes: int = 0  # the archive's own size: the overall ratio's denominator
     total: int = 0
     members: int = 0
     files: dict[str, SourceFile] = field(default_factory=dict)
@@ -99,6 +103,14 @@ class _Budget:
         if packed is not None and self.is_bomb(total, packed):
             raise FetchError(f"decompression bomb: ratio over {self.max_ratio:g}", source=self.source)
 
+    def overall(self) -> None:
+        """Raise when the members read so far expand past the ratio for the whole archive."""
+        if self.is_bomb(self.total, self.archive_bytes):
+            raise FetchError(
+                f"decompression bomb: the archive's members expand to {self.total} bytes, over "
+                f"{self.max_ratio:g} times its {self.archive_bytes} bytes", source=self.source
+            )
+
     def read(self, path: str, stream: IO[bytes], declared: int, packed: int | None) -> None:
         """Read one member in chunks, stopping at its declared size or the caps.
 
@@ -117,6 +129,8 @@ class _Budget:
                 return self.refuse(path, cap_reason(got, self.max_member_bytes))
             if packed is not None and self.is_bomb(got, packed):
                 return self.refuse(path, self.bomb_reason)
+            if packed is not None:
+                self.overall()
             chunks.append(chunk)
         self.files[path] = SourceFile(path, b"".join(chunks))
 
@@ -240,7 +254,7 @@ def read_archive(
     *,
     include: Callable[[str], bool] | None = None,
     max_member_bytes: int = 2_000_000,
-    max_total_bytes: int = 2_000_000_000,
+    max_total_bytes: int = 128 << 20,
     max_members: int = 200_000,
     max_ratio: float = 200.0,
     ratio_floor: int = 8 << 20,
@@ -248,13 +262,16 @@ def read_archive(
     """Read the members of a zip/wheel/tar archive that ``include`` accepts, in memory.
 
     ``include`` sees the member name with POSIX separators.  The ratio check applies once
-    a member (zip) or the stream (tar) has expanded past ``ratio_floor`` bytes.
+    a member (zip), the members read together (zip) or the stream (tar) have expanded past
+    ``ratio_floor`` bytes.  ``max_total_bytes`` (128 MiB) holds the Python of the largest
+    wheels indexed (sglang: 68 MB) twice over.
     """
     archive_path = Path(path)
     source = str(archive_path)
     budget = _Budget(source, include, max_member_bytes, max_total_bytes, max_members, max_ratio, ratio_floor)
     lower = archive_path.name.lower()
     try:
+        budget.archive_bytes = archive_path.stat().st_size
         is_zip = (
             lower.endswith(ZIP_SUFFIXES) or not lower.endswith(TAR_SUFFIXES) and zipfile.is_zipfile(source)
         )

@@ -26,6 +26,7 @@ from lineage.index.compact import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.workflow.baseline import Baseline, check_params, notes, subtract
 from lineage.workflow.pragma import Accepted, apply_pragmas
+from lineage.report.escape import terminal_text
 
 
 @dataclass(frozen=True)
@@ -200,4 +201,4 @@ def describe(outcome: HookOutcome) -> str:
     if outcome.new:
         lines.append('accept one unit with `# lineage: accept reason="..."` on its def/class line, or record '
                      "all with `lineage baseline update` and `lineage audit ID --verdict ... --reason ...`")
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)  # names, units and reasons come from the staged tree

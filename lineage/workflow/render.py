@@ -9,6 +9,7 @@ from __future__ import annotations
 from itertools import zip_longest
 from typing import Any
 
+from lineage.report.escape import terminal_text
 from lineage.report.labels import finding_tags
 
 WIDTH = 64  # characters of source per column in side-by-side regions
@@ -100,7 +101,7 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
             lines.append(f"notice {a['state']}: {a['explanation']}")
     else:
         lines.append(f"notices not compared: {notices.get('reason', 'unavailable')}")
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)
 
 
 def history_text(data: dict[str, Any]) -> str:
@@ -119,4 +120,4 @@ def history_text(data: dict[str, Any]) -> str:
         lines.append(f"[{f['severity'].upper()}] {f['kind']} {f['path']}: {f['explanation']}")
     if not data["files"]:
         lines.append("no matched files at this revision")
-    return "\n".join(lines) + "\n"
+    return terminal_text(lines)

@@ -161,3 +161,19 @@ def same_compact(a: CompactFile, b: CompactFile) -> bool:
         if not all(np.array_equal(getattr(x, k), getattr(y, k)) for k in arrays):
             return False
     return True
+
+
+# File names: any bytes but "/" and NUL, as a hostile tree or archive can carry them
+NAME_TOKENS: tuple[bytes, ...] = (
+    b"\x1b[2J", b"\x1b]0;title\x07", b"\x1b[31m", b"\r", b"\n", b"\t", b"\x08", b"\x7f", b"\x9b", b"\xc2\x9b",
+    "\u202e".encode(), "\u2066".encode(), "\u2028".encode(), b"\xff", b"\xe9", b"\xc3", b"\xed\xa0\x80",
+    b"\xf0\x9f", b" ", b"-", b"--x", b"[HIGH] ", b":1-9 ", b"\\", b"'", b'"', b"<b>", b"&amp;", b"%s", b"{}",
+)
+
+
+def hostile_name(rng: random.Random) -> bytes:
+    """A random file name ending in .py, built from NAME_TOKENS and random bytes."""
+    parts = [rng.choice(NAME_TOKENS) if rng.random() < 0.7 else bytes([rng.randrange(1, 256)])
+             for _ in range(rng.randrange(1, 8))]
+    name = b"".join(parts).replace(b"/", b"_").replace(b"\x00", b"_")[:200]
+    return name + b".py"
