@@ -19,6 +19,7 @@ from lineage.fingerprint.units import fingerprint_file
 from lineage.classify.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
 from lineage.pool import ignore_sigint
+from lineage.parse.lines import line_count
 from lineage.parse.units import parse_source
 
 HEADER_LINES = 60
@@ -103,7 +104,7 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
             u.s_hash, u.s_line, u.l_hash, u.l_line, u.signature,
         ))
     return CompactFile(
-        source.path, parsed.sha256, len(parsed.text.splitlines()), leading_header(parsed.text),
+        source.path, parsed.sha256, line_count(parsed.text), leading_header(parsed.text),
         tuple(units), fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
     )
 
