@@ -18,7 +18,7 @@ from types import FrameType
 MIN_RATE = 1_000_000  # bytes per second any store we accept delivers at least
 
 
-class DeadlineExceeded(TimeoutError):
+class DeadlineExceeded(Exception):
     """The whole operation took longer than its deadline."""
 
     def __init__(self, seconds: float) -> None:

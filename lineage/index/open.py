@@ -82,7 +82,7 @@ def store_errors(target: RedisTarget, doing: str) -> Iterator[None]:
     try:
         yield
     except DeadlineExceeded as exc:
-        raise IndexError_(f"Redis gave {exc} while {doing}; server slow or stuck",
+        raise IndexError_(f"Redis did not answer in time while {doing} ({exc}); server slow or stuck",
                           source=target.label) from None
     except RedisTimeout:
         raise IndexError_(f"Redis did not answer in time while {doing}; server slow or stuck",
