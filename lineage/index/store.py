@@ -55,7 +55,7 @@ def check_target(path: Path) -> None:
 
 
 def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.{TEMP_TAG}."
+    return f"{path.name}.{TEMP_TAG}."
 
 
 def _ours(candidate: Path) -> bool:
