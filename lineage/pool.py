@@ -20,14 +20,29 @@ _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
 def ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which reports it once and exits 130."""
+    """Workers leave Ctrl-C to the parent, which reports it once and exits 130; SIGTERM and
+    SIGHUP end a worker silently (the parent's handler, inherited by the fork, would raise
+    in the worker and print its traceback)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def max_workers() -> int:
+    """The most worker processes any command starts: twice the cores (more only thrash)."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def capped(workers: int) -> int:
+    """A requested worker count within [1, max_workers()]."""
+    return max(1, min(workers, max_workers()))
 
 
 def can_fork() -> bool:
@@ -43,7 +58,7 @@ def _run(position: int) -> Any:
 def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
     """[fn(item) for item in items], spread over forked workers when it pays."""
     global _TASK
-    workers = min(workers, len(items))
+    workers = min(capped(workers), len(items))
     if workers <= 1 or not can_fork():
         return [fn(item) for item in items]
     _TASK = (fn, items)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from lineage import __version__
-from lineage.cli.handling import EXIT_INTERRUPTED, handled
+from lineage.cli.handling import EXIT_INTERRUPTED, Terminated, handled, install_signal_handlers
 
 __all__ = ["cli", "handled", "main"]
 
@@ -36,8 +36,11 @@ _register()
 
 
 def main() -> None:
+    install_signal_handlers()
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("lineage: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except Terminated as exc:  # before a command's own handling took over
+        sys.exit(128 + exc.signum)
