@@ -7,6 +7,7 @@ import sys
 import click
 
 from lineage import __version__
+from lineage.cli.context import trust_options
 from lineage.cli.handling import EXIT_INTERRUPTED, Terminated, handled, install_signal_handlers
 
 __all__ = ["cli", "handled", "main"]
@@ -14,6 +15,7 @@ __all__ = ["cli", "handled", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lineage")
+@trust_options
 def cli() -> None:
     """lineage: where did this model code come from, and is its notice intact?"""
 
