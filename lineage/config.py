@@ -168,7 +168,7 @@ def settings_file(path: str | Path) -> tuple[dict[str, Any], str]:
     if not path.is_file():
         raise ConfigError("no such settings file", source=str(path))
     section = _read_settings(path, "tool.lineage" if path.name == "pyproject.toml" else None)
-    return section or {}, str(path)
+    return section or {}, str(path.absolute())
 
 
 def load_config(root: str | Path = ".", overrides: dict[str, Any] | None = None,
@@ -179,7 +179,7 @@ def load_config(root: str | Path = ".", overrides: dict[str, Any] | None = None,
     The file is ``config_file`` when given (trusted: the user named it), else lineage.toml
     or [tool.lineage] in ``root``, which may only tighten the scan unless ``trust``.
     """
-    root = Path(root)
+    root = Path(root).absolute()  # reports say where a setting came from: a full path
     if root.is_file():
         root = root.parent
     cfg = Config()
