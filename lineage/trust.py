@@ -50,8 +50,6 @@ def loosening(name: str, default: Any, value: Any) -> str:
         return "would skip files the default scans"
     if name in ("min_similarity", "min_containment", "report_similarity") and value > default:
         return "would report fewer matches"
-    if name == "top" and value < default:
-        return "would list fewer matches"
     return ""
 
 
