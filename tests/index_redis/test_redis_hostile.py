@@ -137,3 +137,37 @@ def test_a_trickling_server_is_cut_off_by_the_overall_deadline(
         trickling_server: str, tmp_path: Path, target_files: list[SourceFile]) -> None:
     message = _scan_refused(trickling_server, tmp_path, target_files, "did not answer in time")
     assert "within 10 s" in message, message  # the deadline's own words: not a socket timeout
+
+
+def test_fuzzed_headers_are_refused_or_load_cleanly(fresh_url: str) -> None:
+    """Header mutations (tests/hostile/mutate_index.py) installed under a valid id: loading
+    raises IndexError_ or gives an index every lookup works on, never anything else."""
+    import random
+
+    from lineage.errors import IndexError_
+    from lineage.index.redis_store import load_redis, unit_signatures
+    from tests.hostile.mutate_index import check_loaded, mutate_json
+
+    r, header = _published(fresh_url)
+    good = load_redis(fresh_url)
+    probe = unit_signatures(good.arrays, good.params)[:3]
+    outcomes = {"refused": 0, "loaded": 0}
+    for seed in range(60):
+        rng = random.Random(seed)
+        crafted = mutate_json(header, rng, rng.randrange(1, 4))
+        if not isinstance(crafted, dict):
+            crafted = {"arrays": crafted}
+        if not isinstance(crafted.get("arrays"), dict):
+            crafted["arrays"] = {}
+        try:
+            _install(r, crafted)
+        except (TypeError, ValueError, AttributeError):
+            continue  # a mutation json cannot encode, or whose table cannot be digested
+        try:
+            index = load_redis(fresh_url, timeout=5.0)
+        except IndexError_:
+            outcomes["refused"] += 1
+            continue
+        check_loaded(index, probe)
+        outcomes["loaded"] += 1
+    assert outcomes["refused"] > 30, outcomes
