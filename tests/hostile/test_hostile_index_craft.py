@@ -127,3 +127,15 @@ def test_an_index_that_is_not_a_regular_file_is_refused_without_hanging(
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and str(where) in done.stderr
     assert "not a regular file" in done.stderr or "Is a directory" in done.stderr
+
+
+def test_corpus_ensure_would_rebuild_an_index_of_the_previous_format(index_copy: Path) -> None:
+    """`lineage corpus ensure` rebuilds when `index_staleness` gives a reason: an old format is one."""
+    from lineage.api import index_staleness
+
+    header, length, data = _raw_header(index_copy)
+    header["format"] = 1
+    head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    index_copy.write_bytes(data[:HEAD] + head + b" " * (length - len(head)) + data[HEAD + length:])
+    reason = index_staleness(index_copy)
+    assert reason is not None and "older than the supported format 2" in reason
