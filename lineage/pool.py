@@ -8,9 +8,10 @@ from a scanned repository or an index); workers ignore Ctrl-C and leave it to th
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -22,13 +23,38 @@ _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 def ignore_sigint() -> None:
     """Workers leave Ctrl-C to the parent, which reports it once and exits 130; SIGTERM and
     SIGHUP end a worker silently (the parent's handler, inherited by the fork, would raise
-    in the worker and print its traceback)."""
+    in the worker and print its traceback), and so does writing a result to a parent that
+    has already exited (a broken pipe)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGTERM", "SIGHUP", "SIGPIPE"):  # SIGPIPE: the parent is gone, end silently
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def worker_pool(context: Any, workers: int) -> Iterator[Any]:
+    """A Pool of at most ``capped(workers)`` workers, closed and joined when the work is done.
+
+    On an error or Ctrl-C the pool is terminated as usual.  On anything else (SIGTERM or
+    SIGHUP, raised as a BaseException by the CLI) the workers may already have died of the
+    same signal holding the pool's queue locks, where ``Pool.terminate`` would wait forever:
+    they are killed instead and the caller exits at once (``os._exit``, no finalizers).
+    """
+    pool = context.Pool(capped(workers), initializer=ignore_sigint)
+    try:
+        yield pool
+    except (Exception, KeyboardInterrupt, GeneratorExit):
+        pool.terminate()
+        raise
+    except BaseException:
+        for child in multiprocessing.active_children():
+            with contextlib.suppress(OSError):
+                child.kill()
+        raise
+    pool.close()
+    pool.join()
 
 
 def default_workers() -> int:
@@ -63,7 +89,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
         return [fn(item) for item in items]
     _TASK = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_sigint) as pool:
-            return pool.map(_run, range(len(items)), chunksize=1)
+        with worker_pool(multiprocessing.get_context("fork"), workers) as pool:
+            return list(pool.map(_run, range(len(items)), chunksize=1))
     finally:
         _TASK = None

@@ -41,6 +41,22 @@ def install_signal_handlers() -> None:
             signal.signal(getattr(signal, name), _terminate)
 
 
+def exit_terminated(exc: Terminated) -> None:
+    """Stop our workers, one line, then exit at once: no finalizer may wait on workers the
+    signal killed (the pool may be suspended in a generator that never sees the signal)."""
+    import multiprocessing
+
+    children = multiprocessing.active_children()
+    for child in children:
+        with contextlib.suppress(OSError):
+            child.kill()
+    for child in children:  # dead before our pipes close, so none of them reports a broken pipe
+        child.join(timeout=2)
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"lineage: terminated by {signal.Signals(exc.signum).name}", err=True)
+    os._exit(128 + exc.signum)
+
+
 def _quiet_exit(code: int) -> None:
     """Exit without writing anything more to stdout (the reader may be gone)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -62,9 +78,7 @@ def handled(fn: F) -> F:
             click.echo("lineage: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except Terminated as exc:
-            with contextlib.suppress(OSError):
-                click.echo(f"lineage: terminated by {signal.Signals(exc.signum).name}", err=True)
-            _quiet_exit(128 + exc.signum)
+            exit_terminated(exc)
         except BrokenPipeError:
             # the reader went away (`lineage corpus list | head`): nothing left to say, and no
             # traceback when the interpreter flushes stdout at exit

@@ -8,7 +8,7 @@ import click
 
 from lineage import __version__
 from lineage.cli.context import trust_options
-from lineage.cli.handling import EXIT_INTERRUPTED, Terminated, handled, install_signal_handlers
+from lineage.cli.handling import EXIT_INTERRUPTED, Terminated, exit_terminated, handled, install_signal_handlers
 
 __all__ = ["cli", "handled", "main"]
 
@@ -45,4 +45,4 @@ def main() -> None:
         click.echo("lineage: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Terminated as exc:  # before a command's own handling took over
-        sys.exit(128 + exc.signum)
+        exit_terminated(exc)

@@ -18,7 +18,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
 from lineage.classify.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
-from lineage.pool import capped, ignore_sigint
+from lineage.pool import worker_pool
 from lineage.parse.lines import line_count
 from lineage.parse.units import parse_source
 
@@ -142,7 +142,7 @@ def compact_all(
                 progress("fingerprint", done, total)
         return
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(capped(workers), initializer=ignore_sigint) as pool:
+    with worker_pool(ctx, workers) as pool:
         for result in pool.imap(_safe_compact, items, chunksize=4):
             done += 1
             yield result
