@@ -23,7 +23,9 @@ from lineage.fingerprint.params import FingerprintParams
 MAX_DEPTH = 32  # our headers nest 4 deep; JSON deeper than this was not written by lineage
 MAX_ARRAY_BYTES = 1 << 34  # 16 GiB: an array claiming more is refused before any allocation
 DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"})  # never "O"
-UNCOVERED = frozenset({"id", "arrays", "format", "store"})  # what the id digest leaves out
+# what the id digest leaves out: the id itself, store details, and the writer's version (an
+# index rebuilt from the same corpus by the next release keeps its id, as before format 2)
+UNCOVERED = frozenset({"id", "arrays", "format", "store", "tool_version", "created_by"})
 _OPEN = np.frombuffer(b"[{", np.uint8)
 _CLOSE = np.frombuffer(b"]}", np.uint8)
 _PARAM_INTS = ("k", "lexical_k", "window", "num_perm", "seed", "bands", "rows", "min_kgrams")
@@ -82,10 +84,11 @@ def load_json(raw: bytes, what: str, src: str) -> Any:
 
 
 def index_digest(header: dict[str, Any], table: dict[str, Any]) -> str:
-    """The index id: every header field but the id itself and store details, and each
-    array's sha256.  Store-independent, so a published index keeps its file's id."""
+    """The index id: every header field but those in UNCOVERED, and each array's dtype,
+    shape and sha256.  Store-independent, so a published index keeps its file's id."""
     covered = {k: v for k, v in header.items() if k not in UNCOVERED}
-    hashes = {k: v.get("sha256") if isinstance(v, dict) else None for k, v in table.items()}
+    hashes = {k: [v.get("dtype"), v.get("shape"), v.get("sha256")] if isinstance(v, dict) else None
+              for k, v in table.items()}
     digest = json.dumps([covered, hashes], sort_keys=True)
     return hashlib.sha256(digest.encode()).hexdigest()[:16]
 
