@@ -18,6 +18,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+_POOLS: list[Any] = []  # open pools, for stop_workers
 
 
 def ignore_sigint() -> None:
@@ -43,18 +44,41 @@ def worker_pool(context: Any, workers: int) -> Iterator[Any]:
     they are killed instead and the caller exits at once (``os._exit``, no finalizers).
     """
     pool = context.Pool(capped(workers), initializer=ignore_sigint)
+    _POOLS.append(pool)
     try:
         yield pool
     except (Exception, KeyboardInterrupt, GeneratorExit):
         pool.terminate()
         raise
     except BaseException:
-        for child in multiprocessing.active_children():
-            with contextlib.suppress(OSError):
-                child.kill()
+        stop_workers()
         raise
+    finally:
+        with contextlib.suppress(ValueError):
+            _POOLS.remove(pool)
     pool.close()
     pool.join()
+
+
+def stop_workers() -> None:
+    """Kill every worker of every open pool and reap it, after telling each pool's worker
+    handler to stop replacing dead workers (else it forks fresh ones that outlive us)."""
+    from multiprocessing.pool import TERMINATE
+
+    for pool in list(_POOLS):
+        handler = getattr(pool, "_worker_handler", None)
+        if handler is not None:
+            handler._state = TERMINATE  # what Pool.terminate() does first; it stops the refill
+        pool._state = TERMINATE
+    children = multiprocessing.active_children()
+    for pool in list(_POOLS):
+        children.extend(p for p in getattr(pool, "_pool", []) if p not in children)
+    for child in children:
+        with contextlib.suppress(OSError, AttributeError):
+            child.kill()
+    for child in children:
+        with contextlib.suppress(OSError, AttributeError, AssertionError):
+            child.join(timeout=2)
 
 
 def default_workers() -> int:

@@ -44,14 +44,9 @@ def install_signal_handlers() -> None:
 def exit_terminated(exc: Terminated) -> None:
     """Stop our workers, one line, then exit at once: no finalizer may wait on workers the
     signal killed (the pool may be suspended in a generator that never sees the signal)."""
-    import multiprocessing
+    from lineage.pool import stop_workers
 
-    children = multiprocessing.active_children()
-    for child in children:
-        with contextlib.suppress(OSError):
-            child.kill()
-    for child in children:  # dead before our pipes close, so none of them reports a broken pipe
-        child.join(timeout=2)
+    stop_workers()
     with contextlib.suppress(OSError, ValueError):
         click.echo(f"lineage: terminated by {signal.Signals(exc.signum).name}", err=True)
     os._exit(128 + exc.signum)
