@@ -10,11 +10,12 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from lineage.errors import ConfigError
+from lineage.trust import APPLIED, OVERRIDDEN, REFUSED, Setting, loosening
 
 SEVERITIES = ("info", "low", "medium", "high")
 _ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
@@ -47,11 +48,17 @@ class Config:
     exclude: tuple[str, ...] = ()
     role_rules: str = ""  # path to a TOML file overriding the role rules
     as_of: str = ""  # ISO date: families first seen after it cannot be a source (time travel)
+    settings: tuple[Setting, ...] = field(default=(), compare=False)  # what was given, from where
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["exclude"] = list(self.exclude)
+        data["settings"] = [s.to_dict() for s in self.settings]
         return data
+
+    @property
+    def refused(self) -> tuple[Setting, ...]:
+        return tuple(s for s in self.settings if s.status == REFUSED)
 
     @property
     def index_path(self) -> str:
@@ -101,47 +108,90 @@ def _coerce(name: str, value: Any, src: str) -> Any:
     return out
 
 
-def _apply(cfg: Config, values: dict[str, Any], src: str) -> Config:
-    known = {f.name for f in fields(Config)}
+_SETTABLE = frozenset(f.name for f in fields(Config)) - {"settings"}
+
+
+def _coerced(values: dict[str, Any], src: str) -> dict[str, Any]:
     changes = {}
     for key, value in values.items():
         name = key.replace("-", "_")
-        if name not in known:
+        if name not in _SETTABLE:
             raise ConfigError(f"unknown setting `{key}`", source=src)
         changes[name] = _coerce(name, value, src)
-    return replace(cfg, **changes)
+    return changes
+
+
+def _apply(cfg: Config, values: dict[str, Any], src: str, *, trusted: bool = True) -> Config:
+    """Apply one source's values; an untrusted one's loosening values are recorded as refused."""
+    changes: dict[str, Any] = {}
+    records = list(cfg.settings)
+    for name, value in _coerced(values, src).items():
+        why = "" if trusted else loosening(name, getattr(Config(), name), value)
+        if why:
+            records.append(Setting(name, value, src, REFUSED, why))
+        else:
+            changes[name] = value
+            records.append(Setting(name, value, src, APPLIED))
+    records = [replace(s, status=OVERRIDDEN) if s.status == APPLIED and s.name in changes and s.origin != src
+               else s for s in records]
+    return replace(cfg, settings=tuple(records), **changes)
+
+
+def _read_settings(candidate: Path, table: str | None) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"cannot read settings: {exc}", source=str(candidate)) from None
+    if table is None:
+        found = data.get("lineage", data)
+        if not isinstance(found, dict):
+            raise ConfigError("[lineage] must be a table", source=str(candidate))
+        return found
+    tool = data.get("tool", {})
+    section = tool.get("lineage") if isinstance(tool, dict) else None
+    if section is not None and not isinstance(section, dict):
+        raise ConfigError("[tool.lineage] must be a table", source=str(candidate))
+    return section
 
 
 def _file_settings(root: Path) -> tuple[dict[str, Any], str]:
     for candidate, table in ((root / "lineage.toml", None), (root / "pyproject.toml", "tool.lineage")):
-        if not candidate.is_file():
-            continue
-        try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
-            raise ConfigError(f"cannot read settings: {exc}", source=str(candidate)) from None
-        if table is None:
-            return data.get("lineage", data), str(candidate)
-        section = data.get("tool", {}).get("lineage")
-        if section is not None:
-            if not isinstance(section, dict):
-                raise ConfigError("[tool.lineage] must be a table", source=str(candidate))
+        if candidate.is_file() and (section := _read_settings(candidate, table)) is not None:
             return section, str(candidate)
     return {}, ""
 
 
+def settings_file(path: str | Path) -> tuple[dict[str, Any], str]:
+    """The settings of a file named by the user (``--config FILE``): a pyproject.toml's
+    [tool.lineage], else the file's [lineage] table or its top level."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError("no such settings file", source=str(path))
+    section = _read_settings(path, "tool.lineage" if path.name == "pyproject.toml" else None)
+    return section or {}, str(path.absolute())
+
+
 def load_config(root: str | Path = ".", overrides: dict[str, Any] | None = None,
-                env: Mapping[str, str] | None = None) -> Config:
-    """Defaults < file < environment < explicit overrides (None values are ignored)."""
-    root = Path(root)
+                env: Mapping[str, str] | None = None, *, config_file: str | Path | None = None,
+                trust: bool = False) -> Config:
+    """Defaults < file < environment < explicit overrides (None values are ignored).
+
+    The file is ``config_file`` when given (trusted: the user named it), else lineage.toml
+    or [tool.lineage] in ``root``, which may only tighten the scan unless ``trust``.
+    """
+    root = Path(root).absolute()  # reports say where a setting came from: a full path
     if root.is_file():
         root = root.parent
     cfg = Config()
-    settings, src = _file_settings(root)
-    cfg = _apply(cfg, settings, src)
+    if config_file is not None:
+        settings, src = settings_file(config_file)
+        trust = True
+    else:
+        settings, src = _file_settings(root)
+    cfg = _apply(cfg, settings, src, trusted=trust)
     source: Mapping[str, str] = os.environ if env is None else env
     env_values = {
-        f.name: source[f"LINEAGE_{f.name.upper()}"] for f in fields(Config) if f"LINEAGE_{f.name.upper()}" in source
+        name: source[f"LINEAGE_{name.upper()}"] for name in sorted(_SETTABLE) if f"LINEAGE_{name.upper()}" in source
     }
     cfg = _apply(cfg, env_values, "environment")
     return _apply(cfg, {k: v for k, v in (overrides or {}).items() if v is not None}, "command line")

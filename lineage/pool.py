@@ -8,26 +8,91 @@ from a scanned repository or an index); workers ignore Ctrl-C and leave it to th
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _TASK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+_POOLS: list[Any] = []  # open pools, for stop_workers
 
 
 def ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which reports it once and exits 130."""
+    """Workers leave Ctrl-C to the parent, which reports it once and exits 130; SIGTERM and
+    SIGHUP end a worker silently (the parent's handler, inherited by the fork, would raise
+    in the worker and print its traceback), and so does writing a result to a parent that
+    has already exited (a broken pipe)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP", "SIGPIPE"):  # SIGPIPE: the parent is gone, end silently
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def worker_pool(context: Any, workers: int) -> Iterator[Any]:
+    """A Pool of at most ``capped(workers)`` workers, closed and joined when the work is done.
+
+    On an error or Ctrl-C the pool is terminated as usual.  On anything else (SIGTERM or
+    SIGHUP, raised as a BaseException by the CLI) the workers may already have died of the
+    same signal holding the pool's queue locks, where ``Pool.terminate`` would wait forever:
+    they are killed instead and the caller exits at once (``os._exit``, no finalizers).
+    """
+    pool = context.Pool(capped(workers), initializer=ignore_sigint)
+    _POOLS.append(pool)
+    try:
+        yield pool
+    except (Exception, KeyboardInterrupt, GeneratorExit):
+        pool.terminate()
+        raise
+    except BaseException:
+        stop_workers()
+        raise
+    finally:
+        with contextlib.suppress(ValueError):
+            _POOLS.remove(pool)
+    pool.close()
+    pool.join()
+
+
+def stop_workers() -> None:
+    """Kill every worker of every open pool and reap it, after telling each pool's worker
+    handler to stop replacing dead workers (else it forks fresh ones that outlive us)."""
+    from multiprocessing.pool import TERMINATE
+
+    for pool in list(_POOLS):
+        handler = getattr(pool, "_worker_handler", None)
+        if handler is not None:
+            handler._state = TERMINATE  # what Pool.terminate() does first; it stops the refill
+        pool._state = TERMINATE
+    children = multiprocessing.active_children()
+    for pool in list(_POOLS):
+        children.extend(p for p in getattr(pool, "_pool", []) if p not in children)
+    for child in children:
+        with contextlib.suppress(OSError, AttributeError):
+            child.kill()
+    for child in children:
+        with contextlib.suppress(OSError, AttributeError, AssertionError):
+            child.join(timeout=2)
 
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def max_workers() -> int:
+    """The most worker processes any command starts: twice the cores (more only thrash)."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def capped(workers: int) -> int:
+    """A requested worker count within [1, max_workers()]."""
+    return max(1, min(workers, max_workers()))
 
 
 def can_fork() -> bool:
@@ -45,7 +110,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int,
     """[fn(item) for item in items], spread over forked workers when it pays; ``on_done(i)``
     is called in this process as each result (in input order) arrives."""
     global _TASK
-    workers = min(workers, len(items))
+    workers = min(capped(workers), len(items))
     out: list[R] = []
     if workers <= 1 or not can_fork():
         for i, item in enumerate(items):
@@ -55,7 +120,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int,
         return out
     _TASK = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=ignore_sigint) as pool:
+        with worker_pool(multiprocessing.get_context("fork"), workers) as pool:
             for i, result in enumerate(pool.imap(_run, range(len(items)), chunksize=1)):
                 out.append(result)
                 if on_done:

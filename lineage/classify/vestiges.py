@@ -18,6 +18,7 @@ from lineage.classify.codematch import finding_id
 from lineage.data import load_table, table_error
 from lineage.index.compact import CompactFile
 from lineage.models import Finding
+from lineage.parse.lines import numbered_lines
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 NOT_EVIDENCE = ("common-idiom", "boilerplate")
@@ -65,7 +66,7 @@ def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[
 
 def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Finding]) -> list[Finding]:
     facts = load_facts()
-    texts = {cf.path: cf.text.splitlines() for cf in compacted}
+    texts = {cf.path: numbered_lines(cf.text) for cf in compacted}
     out = []
     for f in findings:
         if f.kind != "code-match" or f.role in NOT_EVIDENCE or f.severity == "info":

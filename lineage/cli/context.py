@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -17,6 +17,29 @@ from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult
 from lineage.report import Format, render
+from lineage.trust import refusal_note
+
+
+_CONFIG_FILE, _TRUST = "lineage.config_file", "lineage.trust_config"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def store(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value:
+            ctx.meta[key] = value
+    return store
+
+
+def trust_options(fn: F) -> F:
+    """--config FILE and --trust-config, on the group and on commands run by other tools."""
+    fn = click.option("--trust-config", is_flag=True, expose_value=False, callback=_remember(_TRUST),
+                      help="Apply the working directory's lineage.toml / [tool.lineage] in full: "
+                           "by default it may only tighten a scan.")(fn)
+    return click.option("--config", "config_file", type=click.Path(dir_okay=False), expose_value=False,
+                        callback=_remember(_CONFIG_FILE), is_eager=True,
+                        help="Settings file to use and trust (a pyproject.toml's [tool.lineage], or a "
+                             "lineage.toml), instead of the working directory's.")(fn)
 
 
 @dataclass
@@ -27,11 +50,18 @@ class Context:
 
     @classmethod
     def create(cls, where: str = ".", **overrides: Any) -> Context:
-        """Settings come from the working directory (the user's project), never from the
-        scanned target: a hostile repository must not configure its own scan (e.g. raise
-        `max_file_bytes` caps or lower thresholds to hide a copy).  `where` is ignored."""
+        """Settings come from the working directory, never from the scanned target: a hostile
+        repository must not configure its own scan (e.g. raise `max_file_bytes` caps or lower
+        thresholds to hide a copy).  `where` is ignored.  The working directory may be a
+        stranger's too, so its settings file only tightens a scan unless trusted
+        (`--trust-config`, or `--config FILE`); each refusal is noted on stderr."""
         del where
-        return cls(load_config(Path("."), overrides))
+        meta = current.meta if (current := click.get_current_context(silent=True)) else {}
+        config = load_config(Path("."), overrides, config_file=meta.get(_CONFIG_FILE),
+                             trust=bool(meta.get(_TRUST)))
+        for setting in config.refused:
+            click.echo(f"lineage: note: {refusal_note(setting)}", err=True)
+        return cls(config)
 
     @cached_property
     def index(self) -> EmbeddedIndex:

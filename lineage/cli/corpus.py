@@ -31,7 +31,7 @@ def _report_build(report: object) -> None:
 @click.option("--out", "out", help="Index file to write, or redis://HOST:PORT/DB to publish a shared index.")
 @click.option("--store", "store", help="Publish to this shared store (redis://HOST:PORT/DB) instead of a file.")
 @click.option("--default", "use_default", is_flag=True, help="Build from corpora/default.toml.")
-@click.option("--workers", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option("--workers", type=int, default=0, help="Worker processes (default: one per core, at most 8; capped at twice the cores).")
 @click.option("--quiet", "-q", is_flag=True)
 @handled
 def build(manifests: tuple[Path, ...], out: str | None, store: str | None, use_default: bool, workers: int,

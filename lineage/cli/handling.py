@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -18,6 +20,46 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (pools terminate their workers), exit 128 + signal.
+
+    A BaseException, like KeyboardInterrupt, so no `except Exception` on the way swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+def install_signal_handlers() -> None:
+    """SIGTERM and SIGHUP end the command like Ctrl-C does: one line, no traceback."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
+
+
+def exit_terminated(exc: Terminated) -> None:
+    """Stop our workers, one line, then exit at once: no finalizer may wait on workers the
+    signal killed (the pool may be suspended in a generator that never sees the signal)."""
+    from lineage.pool import stop_workers
+
+    stop_workers()
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"lineage: terminated by {signal.Signals(exc.signum).name}", err=True)
+    os._exit(128 + exc.signum)
+
+
+def _quiet_exit(code: int) -> None:
+    """Exit without writing anything more to stdout (the reader may be gone)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(code)
+
+
 def handled(fn: F) -> F:
     """Translate LineageError to exit 2, Ctrl-C to 130, anything else to 3 (with a message)."""
 
@@ -31,12 +73,16 @@ def handled(fn: F) -> F:
         except KeyboardInterrupt:
             click.echo("lineage: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except Terminated as exc:
+            exit_terminated(exc)
         except BrokenPipeError:
             # the reader went away (`lineage corpus list | head`): nothing left to say, and no
             # traceback when the interpreter flushes stdout at exit
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(EXIT_CLEAN)
+            _quiet_exit(EXIT_CLEAN)
+        except OSError as exc:  # the environment, not a bug: a missing directory, a full disk
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"lineage: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - last resort: a message and exit 3, no traceback

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from lineage.cli.context import trust_options
 from lineage.cli.handling import handled
 from lineage.config import SEVERITIES
 
+SEPARATOR_NEEDED = ("under pre-commit, end the hook's `args:` with '--' (e.g. args: [--index, FILE, --]) so "
+                    "staged file names are never read as options")
 
-@click.command("hook")
+
+class HookCommand(click.Command):
+    """Staged names are paths, never options: under pre-commit (which sets PRE_COMMIT=1 and
+    appends file names after the hook's args) a '--' must end the options, else a staged
+    file named `--index=x.py` or `--exit-zero` would configure the hook that checks it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if os.environ.get("PRE_COMMIT") == "1" and "--" not in args:
+            raise click.UsageError(SEPARATOR_NEEDED, ctx=ctx)
+        return super().parse_args(ctx, args)
+
+
+@click.command("hook", cls=HookCommand)
 @click.argument("files", nargs=-1)
 @click.option("--all-files", is_flag=True, help="Check every staged .py file instead of FILES.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -19,10 +35,15 @@ from lineage.config import SEVERITIES
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Fail on new findings at or above this severity.")
 @click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
 @click.option("--exit-zero", is_flag=True, help="Report, but always exit 0.")
+@trust_options
 @handled
 def hook(files: tuple[str, ...], all_files: bool, baseline_path: Path | None, fail_on: str | None,
          index: str | None, exit_zero: bool) -> None:
-    """Fail when the STAGED content of FILES (or of every file) has findings not in the baseline."""
+    """Fail when the STAGED content of FILES (or of every file) has findings not in the baseline.
+
+    Put '--' before FILES (pre-commit: end `args:` with '--'); a staged symbolic link is
+    checked as a link (its target is not read through it).
+    """
     from lineage.cli.baseline import read_baseline
     from lineage.cli.context import Context
     from lineage.workflow.hook import check_staged, describe, repo_paths, repo_root

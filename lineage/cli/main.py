@@ -7,13 +7,15 @@ import sys
 import click
 
 from lineage import __version__
-from lineage.cli.handling import EXIT_INTERRUPTED, handled
+from lineage.cli.context import trust_options
+from lineage.cli.handling import EXIT_INTERRUPTED, Terminated, exit_terminated, handled, install_signal_handlers
 
 __all__ = ["cli", "handled", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lineage")
+@trust_options
 def cli() -> None:
     """lineage: where did this model code come from, and is its notice intact?"""
 
@@ -36,8 +38,11 @@ _register()
 
 
 def main() -> None:
+    install_signal_handlers()
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("lineage: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except Terminated as exc:  # before a command's own handling took over
+        exit_terminated(exc)

@@ -26,7 +26,7 @@ from lineage.report import Format
 @click.option("--as-of", "as_of", metavar="DATE",
               help="Time travel: only families first seen on or before DATE (YYYY-MM-DD) can be a source. "
                    "Default for REPO@REV: the commit's date.")
-@click.option("--workers", type=int, help="Worker processes (default: one per core).")
+@click.option("--workers", type=int, help="Worker processes (default: one per core, at most 8; capped at twice the cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
 def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,

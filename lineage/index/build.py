@@ -18,7 +18,7 @@ from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.compact import CompactFile, compact_all
 from lineage.index.manifest import Family, Manifest, family_of
-from lineage.index.store import build_lock, write_index
+from lineage.index.store import FORMAT_VERSION, build_lock, write_index
 from lineage.models import FileError, SourceFile
 
 KIND_CODES = {"module": 0, "class": 1, "function": 2, "method": 3}
@@ -184,7 +184,7 @@ def index_from_files(
     for cf in compact_all(sorted(files, key=lambda f: f.path), params, workers=workers):
         _add_file(acc, cf, 0, 0)
     arrays = _arrays(acc, params)
-    header = {"tool_version": __version__, "params": params.to_dict(), "format": 1, "id": "in-memory",
+    header = {"tool_version": __version__, "params": params.to_dict(), "format": FORMAT_VERSION, "id": "in-memory",
               "sources": [dict(pinned or {}, name=source)]}
     return header, arrays
 

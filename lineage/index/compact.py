@@ -19,8 +19,9 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
 from lineage.classify.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
-from lineage.pool import ignore_sigint
+from lineage.pool import worker_pool
 from lineage.parse.budget import Budget, OverBudget
+from lineage.parse.lines import line_count
 from lineage.parse.units import parse_source
 
 HEADER_LINES = 60
@@ -109,7 +110,7 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
             u.s_hash, u.s_line, u.l_hash, u.l_line, u.signature,
         ))
     return CompactFile(
-        source.path, parsed.sha256, len(parsed.text.splitlines()), leading_header(parsed.text),
+        source.path, parsed.sha256, line_count(parsed.text), leading_header(parsed.text),
         tuple(units), fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
         hashlib.sha1(source.data, usedforsecurity=False).hexdigest() if keep_text else "",
     )
@@ -150,7 +151,7 @@ def compact_all(
                 progress("fingerprint", done, total)
         return
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ctx.Pool(workers, initializer=ignore_sigint) as pool:
+    with worker_pool(ctx, workers) as pool:
         for result in pool.imap(_safe_compact, items, chunksize=4):
             done += 1
             yield result

@@ -7,7 +7,6 @@ read plus checksum: no table is rebuilt and nothing is unpickled.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,11 +17,11 @@ import numpy as np
 from lineage.errors import IndexError_
 from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
+from lineage.index.consistency import KIND_NAMES, ROLE_NAMES, inconsistency
+from lineage.index.header import load_json
 from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
 
-KIND_NAMES = ("module", "class", "function", "method")
-ROLE_NAMES = (None, "core-architecture", "inference-glue")
 _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
              "l_hash", "l_line", "lsh_keys", "lsh_ids", "file_sig", "file_nk", "df_hash", "df_count", "meta")
 
@@ -261,8 +260,10 @@ def from_arrays(
     missing = [k for k in _REQUIRED if k not in arrays]
     if missing:
         raise IndexError_(f"index lacks arrays {missing}: corrupt or from another version", source=src)
+    if not isinstance(header, dict) or not isinstance(header.get("params"), dict):
+        raise IndexError_("index header lacks its fingerprint parameters", source=src)
+    meta = load_json(arrays["meta"].tobytes(), "index metadata", src)
     try:
-        meta = json.loads(arrays["meta"].tobytes())
         params = FingerprintParams.from_dict(header["params"])
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexError_(f"index metadata is malformed: {exc}", source=src) from None
@@ -270,43 +271,7 @@ def from_arrays(
         raise IndexError_(
             "index was built with other fingerprint parameters (" + "; ".join(diff) + "); rebuild it "
             "with `lineage corpus build` or scan with matching settings", source=src)
-    problem = _inconsistency(header, arrays, meta, params)
+    problem = inconsistency(header, arrays, meta, params)
     if problem:
         raise IndexError_(f"index content is inconsistent ({problem}): corrupt or crafted file", source=src)
     return EmbeddedIndex(src, header, arrays, meta)
-
-
-def _inconsistency(header: dict[str, Any], a: dict[str, np.ndarray], meta: Any, p: FingerprintParams) -> str:
-    """The first structural inconsistency found, or "" (checksums only prove integrity)."""
-    if not isinstance(meta, dict) or not all(isinstance(meta.get(k), list) for k in ("families", "files", "units")):
-        return "metadata must hold lists of families, files and units"
-    sources = header.get("sources", [])
-    if not isinstance(sources, list) or not all(isinstance(x, dict) for x in sources):
-        return "header sources must be a list of tables"
-    n, n_files, n_fams = a["u_file"].size, len(meta["files"]), len(meta["families"])
-    if any(a[k].size != n for k in ("u_start", "u_end", "u_kind", "u_nk", "u_role")) or len(meta["units"]) != n:
-        return "unit columns disagree in length"
-    for off, data in (("s_off", "s_hash"), ("l_off", "l_hash")):
-        o = a[off]
-        if o.size != n + 1 or (n and (o[0] != 0 or np.any(np.diff(o) < 0))) or int(o[-1]) != a[data].size:
-            return f"{off} offsets do not cover {data}"
-        if a[data].size != a[data.replace("hash", "line")].size:
-            return f"{data} and its lines disagree in length"
-    if a["lsh_keys"].shape != (p.bands, n) or a["lsh_ids"].shape != (p.bands, n):
-        return "LSH tables do not match the index's bands and units"
-    if n and (int(a["lsh_ids"].max()) >= n or int(a["u_file"].max()) >= n_files):
-        return "unit or file ids out of range"
-    if a["file_sig"].shape != (n_files, p.num_perm) or a["file_nk"].size != n_files:
-        return "file signatures do not match the file table"
-    if a["df_hash"].size != a["df_count"].size:
-        return "document-frequency arrays disagree in length"
-    for row in meta["files"]:
-        if not isinstance(row, dict) or not isinstance(row.get("family"), int) or not 0 <= row["family"] < n_fams:
-            return "a file names a family that does not exist"
-        if not isinstance(row.get("path"), str):
-            return "a file has no path"
-    for fam in meta["families"]:
-        if not isinstance(fam, dict) or not all(isinstance(fam.get(k), str) for k in (
-                "name", "source", "org", "country", "licence", "source_label")):
-            return "a family lacks its name, source, organisation, country, licence or label"
-    return ""

@@ -77,8 +77,13 @@ def store_errors(target: RedisTarget, doing: str) -> Iterator[None]:
     from redis.exceptions import RedisError
     from redis.exceptions import TimeoutError as RedisTimeout
 
+    from lineage.index.deadline import DeadlineExceeded
+
     try:
         yield
+    except DeadlineExceeded as exc:
+        raise IndexError_(f"Redis did not answer in time while {doing} ({exc}); server slow or stuck",
+                          source=target.label) from None
     except RedisTimeout:
         raise IndexError_(f"Redis did not answer in time while {doing}; server slow or stuck",
                           source=target.label) from None

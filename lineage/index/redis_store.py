@@ -29,6 +29,8 @@ from lineage.errors import IndexError_
 from lineage.fingerprint.minhash import band_keys, signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import _REQUIRED, EmbeddedIndex, from_arrays
+from lineage.index.deadline import MIN_RATE, deadline
+from lineage.index.header import MAX_ARRAY_BYTES, ArraySpec, check_header, check_spec, index_digest, load_json
 from lineage.index.open import RedisTarget, parse_url, store_errors
 from lineage.index.store import FORMAT_VERSION, read_index
 
@@ -43,7 +45,8 @@ CHUNK_BYTES = 64 * 1024 * 1024  # well under Redis's 512 MB value limit
 _LSH_ARRAYS = frozenset({"lsh_keys", "lsh_ids"})  # answered by the LSH in Redis, never fetched
 _ID = re.compile(r"[0-9a-f]{16}")
 _MEMBER = re.compile(rb"u([0-9]{1,10})")
-_DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4", "<f8"})  # never "O"
+_BATCH = 8  # chunks per round trip: at most 512 MB in flight
+_MAX_HEADER = 16 * 1024 * 1024
 
 
 def _lsh(target: RedisTarget, ns: bytes, params: FingerprintParams, timeout: float) -> Any:
@@ -55,12 +58,6 @@ def _lsh(target: RedisTarget, ns: bytes, params: FingerprintParams, timeout: flo
               "redis_buffer": {"transaction": False}}
     return MinHashLSH(num_perm=params.num_perm, params=(params.bands, params.rows),
                       storage_config=config, prepickle=False)
-
-
-def _index_id(params: Any, table: dict[str, dict[str, Any]]) -> str:
-    # the formula of store.write_index, so a published index keeps its file's id
-    digest = json.dumps([params, {k: v["sha256"] for k, v in table.items()}], sort_keys=True)
-    return hashlib.sha256(digest.encode()).hexdigest()[:16]
 
 
 def unit_signatures(arrays: dict[str, np.ndarray], params: FingerprintParams) -> np.ndarray:
@@ -78,12 +75,13 @@ class RedisIndex(EmbeddedIndex):
     forkable: ClassVar[bool] = False  # its open Redis connections must not be shared with forked workers
     lsh: Any = field(repr=False)
     target: RedisTarget
+    timeout: float = 10.0  # overall deadline of one LSH round trip
 
     def query(self, sig: np.ndarray) -> list[int]:
         """One signature through ``MinHashLSH.query``: reference units sharing a band."""
         from datasketch import LeanMinHash
 
-        with store_errors(self.target, "querying the LSH"):
+        with store_errors(self.target, "querying the LSH"), deadline(self.timeout * self.params.bands):
             keys = self.lsh.query(LeanMinHash(seed=self.params.seed, hashvalues=sig, scheme="legacy"))
         return sorted(self._unit(k) for k in keys)
 
@@ -115,7 +113,9 @@ class RedisIndex(EmbeddedIndex):
                 raw = np.ascontiguousarray(hv[:, band * p.rows:(band + 1) * p.rows]).astype(">u8").tobytes()
                 keys = [raw[i * width:(i + 1) * width] for i in range(sigs.shape[0])]
                 distinct = list(dict.fromkeys(keys))
-                found = {k: [self._unit(m) for m in members] for k, members in zip(distinct, table.getmany(*distinct))}
+                with deadline(self.timeout + len(distinct) * 0.001):
+                    answers = table.getmany(*distinct)
+                found = {k: [self._unit(m) for m in members] for k, members in zip(distinct, answers)}
                 for q, key in enumerate(keys):
                     if units := found[key]:
                         qs.extend([q] * len(units))
@@ -143,7 +143,7 @@ def publish(path_or_index: str | Path | EmbeddedIndex, url: str, *, timeout: flo
     table: dict[str, dict[str, Any]] = {n: {"dtype": a.dtype.str, "shape": list(a.shape), "nbytes": a.nbytes,
                  "sha256": hashlib.sha256(a.tobytes()).hexdigest(), "chunks": math.ceil(a.nbytes / CHUNK_BYTES)}
              for n, a in raws.items()}
-    ident = _index_id(header["params"], table)
+    ident = index_digest(header, table)  # the formula of store.write_index: the file's id
     if header.get("id") not in (ident, "in-memory", None):
         raise IndexError_("index arrays do not match its id; refusing to publish", source=str(path_or_index))
     sigs = unit_signatures(arrays, params)
@@ -186,26 +186,54 @@ def _batched(items: Iterator[bytes], size: int) -> Iterator[list[bytes]]:
         yield batch
 
 
-def _spec(name: str, spec: Any, src: str) -> tuple[np.dtype[Any], list[int], int]:
-    """Check one header entry before any bytes are trusted."""
-    ok = isinstance(spec, dict) and spec.get("dtype") in _DTYPES and isinstance(spec.get("shape"), list)
-    shape = spec.get("shape", []) if ok else []
-    ok = ok and all(isinstance(d, int) and d >= 0 for d in shape) and isinstance(spec.get("sha256"), str)
-    dtype = np.dtype(spec["dtype"]) if ok else np.dtype("u1")
-    nbytes = math.prod(shape) * dtype.itemsize
-    if not ok or spec.get("nbytes") != nbytes or spec.get("chunks") != math.ceil(nbytes / CHUNK_BYTES):
-        raise IndexError_(f"header entry for array {name!r} is malformed", source=src)
-    return dtype, shape, int(spec["chunks"])
+def _fetch(r: Any, keys: list[bytes], sizes: list[int], timeout: float) -> list[Any]:
+    """Chunks in batches, each batch under an overall deadline that grows with its claimed
+    size; a chunk longer than claimed is refused as soon as it arrives."""
+    out: list[Any] = []
+    for lo in range(0, len(keys), _BATCH):
+        claimed = sum(sizes[lo:lo + _BATCH])
+        with deadline(timeout + claimed / MIN_RATE):
+            parts = r.mget(keys[lo:lo + _BATCH])
+        for part, size in zip(parts, sizes[lo:lo + _BATCH]):
+            if not isinstance(part, bytes) or len(part) != len(CHUNK_MAGIC) + size or not part.startswith(CHUNK_MAGIC):
+                return []
+        out.extend(parts)
+    return out
+
+
+def _chunk_sizes(nbytes: int, chunks: int) -> list[int]:
+    return [min(CHUNK_BYTES, nbytes - i * CHUNK_BYTES) for i in range(chunks)]
+
+
+def _checked_header(head: bytes, ident: str, src: str) -> tuple[dict[str, Any], dict[str, ArraySpec]]:
+    header = check_header(load_json(head[len(HEADER_MAGIC):], f"index {ident}: header", src), src,
+                          version=FORMAT_VERSION)
+    table: dict[str, Any] = header["arrays"]
+    if header["id"] != ident or index_digest(header, table) != ident or not set(_REQUIRED) <= set(table):
+        raise IndexError_(f"index {ident}: header does not match its id (foreign or tampered)", source=src)
+    specs = {name: check_spec(name, spec, src, offsets=False) for name, spec in table.items()}
+    if any(table[n].get("chunks") != math.ceil(s.nbytes / CHUNK_BYTES) for n, s in specs.items()):
+        raise IndexError_(f"index {ident}: chunk counts disagree with array sizes", source=src)
+    if sum(s.nbytes for n, s in specs.items() if n not in _LSH_ARRAYS) > MAX_ARRAY_BYTES:
+        raise IndexError_(f"index {ident}: header claims more data than an index can hold", source=src)
+    return header, specs
 
 
 def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id: str | None = None,
                timeout: float = 10.0) -> RedisIndex:
-    """Fetch and verify the current (or the given) index; LSH queries stay in Redis."""
+    """Fetch and verify the current (or the given) index; LSH queries stay in Redis.
+
+    Every round trip has an overall deadline (``timeout``, plus a second per MIN_RATE bytes
+    claimed), not only a per-read socket timeout: a server that trickles a byte every few
+    seconds is cut off.  The header is checked (nesting, types, sizes, id) before any array
+    is fetched, and nothing is allocated beyond what it claims.
+    """
     target = parse_url(url)
     src = target.label
     r = target.client(timeout)
     with store_errors(target, "loading the index"):
-        raw_id = index_id.encode() if index_id else r.get(CURRENT)
+        with deadline(timeout):
+            raw_id = index_id.encode() if index_id else r.get(CURRENT)
         if raw_id is None:
             raise IndexError_("no current lineage index published here; publish one with `lineage corpus publish "
                               "INDEX_FILE URL` or `lineage corpus build --store URL`", source=src)
@@ -213,36 +241,30 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
         if not _ID.fullmatch(ident):
             raise IndexError_(f"malformed index id {raw_id!r:.40}", source=src)
         ns = f"lineage:{ident}:".encode()
-        head, ready = r.mget([ns + b"header", ns + b"ready"])
+        with deadline(timeout + _MAX_HEADER / MIN_RATE):
+            if (r.strlen(ns + b"header") or 0) > _MAX_HEADER:
+                raise IndexError_(f"index {ident}: header is larger than any lineage writes", source=src)
+            head, ready = r.mget([ns + b"header", ns + b"ready"])
         if ready != b"1" or not isinstance(head, bytes) or not head.startswith(HEADER_MAGIC):
             raise IndexError_(f"index {ident} is missing, incomplete or not ours", source=src)
-        try:
-            header = json.loads(head[len(HEADER_MAGIC):])
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise IndexError_(f"index {ident}: header is not valid JSON", source=src) from None
-        table = header.get("arrays") if isinstance(header, dict) else None
-        sources = header.get("sources", []) if isinstance(header, dict) else None
-        if (not isinstance(table, dict) or header.get("format") != FORMAT_VERSION or header.get("id") != ident
-                or not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources)):
-            raise IndexError_(f"index {ident}: header is malformed or of another format", source=src)
-        specs = {name: _spec(name, spec, src) for name, spec in table.items()}
-        if not set(_REQUIRED) <= set(table) or _index_id(header.get("params"), table) != ident:
-            raise IndexError_(f"index {ident}: header does not match its id (foreign or tampered)", source=src)
+        header, specs = _checked_header(head, ident, src)
         arrays: dict[str, np.ndarray] = {}
-        for name, (dtype, shape, chunks) in specs.items():
-            spec = table[name]
+        for name, spec in specs.items():
             if name in _LSH_ARRAYS:
-                arrays[name] = np.broadcast_to(np.zeros(1, dtype), shape)  # right shape, no memory
+                arrays[name] = np.broadcast_to(np.zeros(1, spec.dtype), spec.shape)  # right shape, no memory
                 continue
-            parts = r.mget([ns + f"array:{name}:{i}".encode() for i in range(chunks)]) if chunks else []
-            if not all(isinstance(p, bytes) and p.startswith(CHUNK_MAGIC) for p in parts):
-                raise IndexError_(f"index {ident}: array {name!r} is missing or not ours", source=src)
+            sizes = _chunk_sizes(spec.nbytes, int(header["arrays"][name]["chunks"]))
+            parts = _fetch(r, [ns + f"array:{name}:{i}".encode() for i in range(len(sizes))], sizes, timeout)
+            if len(parts) != len(sizes):
+                raise IndexError_(f"index {ident}: array {name!r} is missing, of the wrong size or not ours",
+                                  source=src)
             data = b"".join(p[len(CHUNK_MAGIC):] for p in parts)
-            if len(data) != spec["nbytes"] or hashlib.sha256(data).hexdigest() != spec["sha256"]:
+            if hashlib.sha256(data).hexdigest() != header["arrays"][name]["sha256"]:
                 raise IndexError_(f"index {ident}: checksum mismatch in array {name!r} (tampered)", source=src)
-            arrays[name] = np.frombuffer(data, dtype=dtype).reshape(shape)
+            arrays[name] = np.frombuffer(data, dtype=spec.dtype).reshape(spec.shape)
     base = from_arrays(src, header, arrays, expected)
-    return RedisIndex(base.path, base.header, base.arrays, base.meta, _lsh(target, ns, base.params, timeout), target)
+    return RedisIndex(base.path, base.header, base.arrays, base.meta, _lsh(target, ns, base.params, timeout), target,
+                      timeout)
 
 
 def build_to_store(manifests: Sequence[Manifest], store_url: str, **build_kwargs: Any) -> BuildReport:

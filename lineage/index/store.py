@@ -16,6 +16,7 @@ import glob
 import hashlib
 import json
 import os
+import stat
 import struct
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -25,9 +26,11 @@ from typing import Any
 import numpy as np
 
 from lineage.errors import IndexError_
+from lineage.index.header import check_header, check_spec, index_digest, load_json
 
 MAGIC = b"LINEAGE-INDEX\x00"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the id covers the header's provenance (sources), not only the arrays
+TEMP_TAG = "lineage-tmp"
 _ALIGN = 64
 _MAX_HEADER = 16 * 1024 * 1024
 
@@ -36,20 +39,57 @@ def _pad(n: int) -> int:
     return (-n) % _ALIGN
 
 
+def check_target(path: Path) -> None:
+    """An index is written only over nothing or a regular file: never over a device, a
+    FIFO, a directory or a symbolic link (a build run as root once replaced /dev/null)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise IndexError_(f"cannot write the index here: {exc.strerror}", source=str(path)) from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a symbolic link" if stat.S_ISLNK(st.st_mode) \
+            else "not a regular file"
+        raise IndexError_(f"refusing to write the index over {kind}; name a new or regular file", source=str(path))
+
+
+def _temp_prefix(path: Path) -> str:
+    return f"{path.name}.{TEMP_TAG}."
+
+
+def _ours(candidate: Path) -> bool:
+    """A temporary file a killed build of ours left: our name pattern, a regular file, and
+    empty or starting with our magic bytes (a user's file of another content is kept)."""
+    try:
+        st = os.lstat(candidate)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            return False
+        with open(candidate, "rb") as handle:
+            return MAGIC.startswith(handle.read(len(MAGIC)))  # empty, partly or fully our magic
+    except OSError:
+        return False
+
+
 @contextlib.contextmanager
 def build_lock(path: Path) -> Iterator[None]:
     """Exclusive lock beside the index: two builds of one index run one after the other.
 
-    Temporary files are only written under this lock, so once it is held any left beside
-    the index belong to a writer that was killed mid-write (kill -9): they are removed.
+    Temporary files are only written under this lock, so once it is held any of ours left
+    beside the index belong to a writer that was killed mid-write (kill -9): they are
+    removed.  Only files named and shaped as ours are: never a user's ``<index>.*.tmp``.
     """
+    check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as handle:
+    lock = path.with_name(path.name + ".lock")
+    check_target(lock)
+    with open(lock, "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            for stale in path.parent.glob(glob.escape(path.name) + ".*.tmp"):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
+            for stale in path.parent.glob(glob.escape(_temp_prefix(path)) + "*.tmp"):
+                if _ours(stale):
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -69,15 +109,14 @@ def write_index(path: Path, header: Mapping[str, Any], arrays: Mapping[str, np.n
         }
         blobs.append((offset, raw))
         offset += len(raw) + _pad(len(raw))
-    ident = hashlib.sha256(
-        json.dumps([header.get("params"), {k: v["sha256"] for k, v in table.items()}], sort_keys=True).encode()
-    ).hexdigest()[:16]
+    ident = index_digest(dict(header), table)
     full = dict(header, format=FORMAT_VERSION, id=ident, arrays=table)
     head = json.dumps(full, sort_keys=True).encode()
     prefix = MAGIC + struct.pack("<Q", len(head)) + head
     prefix += b"\0" * _pad(len(prefix))
+    check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(prefix)
@@ -94,45 +133,54 @@ def write_index(path: Path, header: Mapping[str, Any], arrays: Mapping[str, np.n
     return ident
 
 
+def _read_regular(path: Path) -> bytes:
+    """The file's bytes, refusing anything but a regular file without blocking on it: a FIFO
+    or a device named as the index would hang or never end."""
+    src = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise IndexError_("no index here; build one with `lineage corpus build` (the default index: "
+                          "`lineage corpus ensure`)", source=src) from None
+    except OSError as exc:
+        raise IndexError_(f"cannot read index: {exc.strerror}", source=src) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IndexError_("not a lineage index (not a regular file)", source=src)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as exc:
+        raise IndexError_(f"cannot read index: {exc.strerror}", source=src) from None
+    finally:
+        os.close(fd)
+
+
 def read_index(path: Path, *, verify: bool = True) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Read and check an index; every problem is an IndexError_ naming the file."""
     src = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise IndexError_("no index here; build one with `lineage corpus build` (the default index: `lineage corpus ensure`)", source=src) from None
-    except OSError as exc:
-        raise IndexError_(f"cannot read index: {exc.strerror}", source=src) from None
+    data = _read_regular(path)
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
         raise IndexError_("not a lineage index (bad magic bytes)", source=src)
     (head_len,) = struct.unpack_from("<Q", data, len(MAGIC))
     start = len(MAGIC) + 8
     if head_len > _MAX_HEADER or start + head_len > len(data):
         raise IndexError_("index header is truncated or corrupt", source=src)
-    try:
-        header = json.loads(data[start : start + head_len])
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # nesting: crafted, not written by us
-        raise IndexError_("index header is not valid JSON (corrupt file)", source=src) from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT_VERSION:
-        found = header.get("format") if isinstance(header, dict) else None
-        raise IndexError_(
-            f"index format {found!r} is not the supported format {FORMAT_VERSION}; rebuild it", source=src
-        )
+    header = check_header(load_json(data[start : start + head_len], "index header", src), src,
+                          version=FORMAT_VERSION)
     base = start + head_len + _pad(start + head_len)
-    table = header.get("arrays") or {}
-    if not isinstance(table, dict):
-        raise IndexError_("index array table is malformed (corrupt file)", source=src)
+    table = header["arrays"]
+    if verify and index_digest(header, table) != header["id"]:
+        raise IndexError_("index header does not match its id: provenance or parameters edited "
+                          "(tampered or corrupt file)", source=src)
     arrays: dict[str, np.ndarray] = {}
-    for name, spec in table.items():
-        try:
-            lo = base + int(spec["offset"])
-            hi = lo + int(spec["nbytes"])
-            if hi > len(data):
-                raise IndexError_(f"index is truncated (array {name!r} runs past the end)", source=src)
-            chunk = data[lo:hi]
-            if verify and hashlib.sha256(chunk).hexdigest() != spec["sha256"]:
-                raise IndexError_(f"index checksum mismatch in array {name!r}: file tampered or corrupt", source=src)
-            arrays[name] = np.frombuffer(chunk, dtype=np.dtype(spec["dtype"])).reshape(spec["shape"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise IndexError_(f"index array {name!r} is malformed: {exc}", source=src) from None
+    for name, raw_spec in table.items():
+        spec = check_spec(str(name), raw_spec, src, offsets=True)
+        lo = base + spec.offset
+        hi = lo + spec.nbytes
+        if hi > len(data):
+            raise IndexError_(f"index is truncated (array {name!r} runs past the end)", source=src)
+        chunk = data[lo:hi]
+        if verify and hashlib.sha256(chunk).hexdigest() != raw_spec["sha256"]:
+            raise IndexError_(f"index checksum mismatch in array {name!r}: file tampered or corrupt", source=src)
+        arrays[name] = np.frombuffer(chunk, dtype=spec.dtype).reshape(spec.shape)
     return header, arrays

@@ -63,11 +63,17 @@ def repo_root(start: str | Path = ".") -> Path:
 
 
 def repo_paths(root: Path, paths: Sequence[str], cwd: str | Path = ".") -> list[str]:
-    """Paths as given on the command line -> POSIX paths relative to the repository root."""
+    """Paths as given on the command line -> POSIX paths relative to the repository root.
+
+    Only the directories are resolved, never the last component: a staged symbolic link
+    names the link, not the file it points to.
+    """
     real_root = os.path.realpath(root)
     out = []
     for p in paths:
-        full = os.path.realpath(os.path.join(cwd, p))
+        head, name = os.path.split(os.path.join(cwd, p))
+        full = os.path.join(os.path.realpath(head), name) if name not in ("", ".", "..") \
+            else os.path.realpath(os.path.join(cwd, p))
         rel = os.path.relpath(full, real_root)
         if rel == os.pardir or rel.startswith(os.pardir + os.sep):
             raise SourceError("path is outside the repository", source=p)

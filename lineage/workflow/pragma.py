@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lineage.models import FileError, Finding
+from lineage.parse.lines import numbered_lines
 
 _PRAGMA = re.compile(r"#\s*lineage:\s*accept\b(?P<rest>.*)$")
 _REASON = re.compile(r"""reason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
@@ -37,7 +38,7 @@ class Accepted:
 def find_pragmas(text: str) -> dict[int, Pragma]:
     """Every accept pragma in a file, by 1-based line."""
     found: dict[int, Pragma] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(numbered_lines(text), start=1):
         if "lineage" not in line:
             continue
         match = _PRAGMA.search(line)
@@ -70,7 +71,7 @@ def apply_pragmas(
         marks = pragmas.get(f.path, {})
         hit = None
         if marks and f.unit != "<module>":
-            lines = texts[f.path].splitlines()
+            lines = numbered_lines(texts[f.path])
             hit = next((marks[n] for n in unit_lines(lines, f.start_line) if n in marks), None)
         if hit is not None and hit.reason:
             accepted.append(Accepted(f, hit.line, hit.reason))

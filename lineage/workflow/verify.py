@@ -24,6 +24,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
+from lineage.parse.lines import numbered_lines
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import strength
@@ -74,7 +75,7 @@ def side_label(inputs: dict[str, Any]) -> str:
 
 
 def _lines(text: str, start: int, end: int) -> list[str]:
-    return text.splitlines()[max(0, start - 1): end]
+    return numbered_lines(text)[max(0, start - 1): end]
 
 
 def _texts(files: Sequence[SourceFile]) -> dict[str, str]:

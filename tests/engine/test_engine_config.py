@@ -21,7 +21,7 @@ def test_pyproject_tool_lineage_is_read(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.lineage]\nfail-on = "low"\ntop = 3\nmin_similarity = 0.4\n'
         'exclude = ["vendor/*", "third_party/*"]\n', encoding="utf-8")
-    cfg = load_config(tmp_path, env={})
+    cfg = load_config(tmp_path, env={}, trust=True)  # exclude and a higher threshold loosen: trusted only
     assert (cfg.fail_on, cfg.top, cfg.min_similarity, cfg.exclude) == ("low", 3, 0.4, ("vendor/*", "third_party/*"))
 
 

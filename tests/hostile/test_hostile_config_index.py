@@ -75,7 +75,7 @@ def empty(data: bytes) -> bytes:
 DAMAGE: dict[str, tuple[Callable[[bytes], bytes], str]] = {
     "truncated": (truncate, "truncated"),
     "flipped byte": (flip_byte, "checksum mismatch in array 'lsh_keys'"),
-    "another version": (other_version, "index format 1000 is not the supported format 1; rebuild it"),
+    "another version": (other_version, "index format 1000 is not the supported format 2; rebuild it"),
     "arrays not a table": (header_arrays_not_a_table, "malformed"),
     "header nested too deep": (header_nested_too_deep, "header"),
     "header not JSON": (header_not_json, "header is not valid JSON"),

@@ -81,15 +81,22 @@ def test_exclude_leaves_out_the_same_files_for_hook_baseline_and_scan(repo: Repo
     repo.write("pyproject.toml", '[tool.lineage]\nexclude = ["vendor/*"]\n')
     repo.write("vendor/beta/modeling_beta.py", renamed_copy())
     repo.add("pyproject.toml", "vendor/beta/modeling_beta.py")
-    assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 0
-    assert run("hook", "--index", index_path, "--all-files").exit_code == 0
-    assert run("baseline", "create", ".", "--index", index_path, "-q").exit_code == 0
+
+    def main(*args: str | Path) -> int:
+        return CliRunner().invoke(main_cli, [str(a) for a in args]).exit_code
+
+    # the repository's own settings loosen (exclude): they apply once the user trusts them
+    assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 1
+    assert run("hook", "--trust-config", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 0
+    assert run("hook", "--trust-config", "--index", index_path, "--all-files").exit_code == 0
+    assert main("--trust-config", "baseline", "create", ".", "--index", index_path, "-q") == 0
     assert json.loads((repo.path / ".lineage-baseline.json").read_text())["entries"] == {}
-    scanned = CliRunner().invoke(main_cli, ["scan", ".", "--index", str(index_path), "--format", "json", "-q"])
+    scanned = CliRunner().invoke(main_cli, ["--trust-config", "scan", ".", "--index", str(index_path),
+                                            "--format", "json", "-q"])
     assert scanned.exit_code == 0 and json.loads(scanned.stdout)["findings"] == []
 
     repo.write("pyproject.toml", "[tool.lineage]\n")  # the same copy counts once it is not excluded
-    assert run("hook", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 1
+    assert run("hook", "--trust-config", "--index", index_path, "vendor/beta/modeling_beta.py").exit_code == 1
 
 
 # what the other commands need and the hook never should: scancode (the hook uses the fast

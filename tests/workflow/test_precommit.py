@@ -30,9 +30,9 @@ def hook_entry(index: Path) -> str:
     """The real `lineage hook` once registered on the main group; the same command object before."""
     exe = Path(sys.executable).parent / "lineage"
     if "hook" in main_cli.commands and exe.exists():
-        return f"{shlex.quote(str(exe))} hook --index {shlex.quote(str(index))}"
+        return f"{shlex.quote(str(exe))} hook --index {shlex.quote(str(index))} --"
     code = "import sys; from lineage.cli.hook import hook; hook(prog_name='lineage hook')"
-    return f"{shlex.quote(sys.executable)} -c {shlex.quote(code)} --index {shlex.quote(str(index))}"
+    return f"{shlex.quote(sys.executable)} -c {shlex.quote(code)} --index {shlex.quote(str(index))} --"
 
 
 def pre_commit(repo: Repo, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -69,6 +69,7 @@ def test_shipped_hook_manifest_is_valid() -> None:
     whole, changed = hooks["lineage"], hooks["lineage-changed"]
     assert whole["entry"] == "lineage hook --all-files" and not whole["pass_filenames"] and whole["always_run"]
     assert changed["entry"] == "lineage hook" and changed["types"] == ["python"]
+    assert whole["args"] == changed["args"] == ["--"], "staged names must never be read as options"
     assert all(h["language"] == "python" and h["require_serial"] for h in hooks.values())
 
 
@@ -86,7 +87,7 @@ def test_shipped_hooks_installed_from_a_clone_guard_real_commits(repo: Repo, ind
     clone = tmp_path / "lineage-clone"
     git(tmp_path, "clone", "--quiet", str(ROOT), str(clone))
     rev = git(clone, "rev-parse", "HEAD").stdout.strip()
-    hooks = "".join(f"  - id: {hook}\n    args: [--index, {json.dumps(str(index_path))}]\n"
+    hooks = "".join(f"  - id: {hook}\n    args: [--index, {json.dumps(str(index_path))}, --]\n"
                     for hook in ("lineage-changed", "lineage"))
     repo.write(".pre-commit-config.yaml", f"repos:\n- repo: {json.dumps(str(clone))}\n  rev: {rev}\n  hooks:\n{hooks}")
     repo.add(".pre-commit-config.yaml")

@@ -1,0 +1,20 @@
+"""Lines numbered as units are: on '\\n' only, as tree-sitter counts rows.
+
+``str.splitlines`` also breaks at form feeds, \\x1c-\\x1e, \\x85 and \\u2028, so a line
+number taken from it drifts past any such character and no longer names the unit's line.
+"""
+
+from __future__ import annotations
+
+
+def numbered_lines(text: str) -> list[str]:
+    """The lines of ``text`` split on '\\n' (a trailing '\\r' dropped); line N is item N-1."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "" and text:
+        lines.pop()  # a final newline ends the last line, it does not open another
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def line_count(text: str) -> int:
+    """How many lines ``numbered_lines`` gives: the last line number of a unit in ``text``."""
+    return text.count("\n") + (bool(text) and not text.endswith("\n"))
