@@ -83,20 +83,17 @@ def _winnow(hashes: np.ndarray, unit_of: np.ndarray, window: int, n_units: int) 
     return np.unique(np.concatenate(picked)) if picked else np.empty(0, dtype=np.int64)
 
 
-def stream(units: Sequence[tuple[Sequence[str], Sequence[int]]], k: int, window: int) -> Stream:
-    """Fingerprint a sequence of (tokens, lines) units in one vectorised pass."""
-    n_units = len(units)
-    lengths = np.asarray([len(t) for t, _ in units], dtype=np.int64)
-    tokens = [tok for t, _ in units for tok in t]
-    lines_all = np.asarray([ln for _, ls in units for ln in ls], dtype=np.uint32)
-    ids = token_ids(tokens)
+def stream(ids: np.ndarray, lines: np.ndarray, lengths: np.ndarray, k: int, window: int) -> Stream:
+    """Fingerprint units stored back to back (token ids and their lines; ``lengths`` tokens
+    per unit) in one vectorised pass."""
+    n_units = lengths.size
     unit_tok = np.repeat(np.arange(n_units), lengths)
     hashes = kgram_hashes(ids, k)
     if hashes.size:
         valid = np.flatnonzero(unit_tok[: hashes.size] == unit_tok[k - 1 :])
     else:
         valid = np.empty(0, dtype=np.int64)
-    kg, kg_unit, kg_line = hashes[valid], unit_tok[valid], lines_all[valid]
+    kg, kg_unit, kg_line = hashes[valid], unit_tok[valid], lines[valid]
     n_kgrams = np.bincount(kg_unit, minlength=n_units)
     sel = _winnow(kg, kg_unit, window, n_units)
     s_hash, s_unit, s_line = kg[sel].astype(np.uint32), kg_unit[sel], kg_line[sel]
