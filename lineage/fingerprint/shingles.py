@@ -81,7 +81,7 @@ def _winnow(hashes: np.ndarray, unit_of: np.ndarray, window: int, n_units: int) 
             lo, hi = bounds[u], bounds[u + 1]
             picked.append(np.asarray([lo + int(np.argmin(hashes[lo:hi]))]))
     if len(picked) == 1:  # the rightmost minimum never moves left as the window slides: sorted
-        only = picked[0]
+        only: np.ndarray = picked[0]
         return only[np.concatenate(([True], only[1:] != only[:-1]))] if only.size else only
     return np.unique(np.concatenate(picked)) if picked else np.empty(0, dtype=np.int64)
 
