@@ -9,65 +9,121 @@ scanned side (the same code fingerprints both).  Statements with no effect at al
 bare constant, a bare name or attribute chain) are dropped from class bodies as well.  Module
 bodies are left alone, and so are assignments in class bodies: they are attributes and
 constants read from elsewhere.
+
+All the units of a file are judged at once, with numpy over their tokens back to back (a
+Python loop per token was a large share of the build time); statements never cross units.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
+from itertools import repeat
 
-_OPEN = frozenset("([{")
-_CLOSE = frozenset(")]}")
-_NAMES = frozenset({"ID", "_", "match", "case", "type"})  # soft keywords are names when assigned to
+import numpy as np
+
 FUNCTION_KINDS = ("function", "method")
+_OPEN, _CLOSE, _NAME, _EQ, _DOT, _CONST = 1, 2, 4, 8, 16, 32
+# soft keywords are names when assigned to
+_FLAGS = {
+    **{k: _OPEN for k in "([{"}, **{k: _CLOSE for k in ")]}"},
+    **{k: _NAME for k in ("ID", "_", "match", "case", "type")},
+    **{k: _CONST for k in ("NUM", "STR", "None", "True", "False", "...", "pass")},
+    "=": _EQ, ".": _DOT,
+}
+NONE, EFFECT, STORES = 0, 1, 2  # per unit: left alone, no-effect statements out, dead stores out too
 
 
-_CONSTANTS = frozenset({"NUM", "STR", "None", "True", "False", "...", "pass"})
+def _depth_before(flags: np.ndarray, unit_of: np.ndarray, offsets: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Bracket depth before each token, counted from its unit's start and never below 0.
+
+    A running sum floored at 0 is the plain running sum minus the lowest point it has reached
+    (or 0); units are kept apart by shifting each one far below the previous ones."""
+    n = flags.size
+    step = (flags & _OPEN).astype(np.int64) - ((flags & _CLOSE) > 0)
+    total = np.cumsum(step)
+    at = np.minimum(offsets, n - 1)  # an empty unit's base is never read
+    base = total[at] - step[at]  # running sum before each unit's first token
+    local = total - base[unit_of]
+    shift = unit_of * (2 * n + 2)
+    lowest = np.minimum.accumulate(local - shift) + shift
+    after = local - np.minimum(lowest, 0)
+    before = np.empty(n, dtype=np.int64)
+    before[0] = 0
+    before[1:] = after[:-1]
+    before[first] = 0
+    return before
 
 
-def _no_effect(kinds: Sequence[str]) -> bool:
-    """A statement that does nothing: `pass`, a constant, or a name or attribute chain alone."""
-    if len(kinds) == 1:
-        return kinds[0] in _CONSTANTS or kinds[0] in _NAMES
-    return len(kinds) % 2 == 1 and all(k in _NAMES if i % 2 == 0 else k == "." for i, k in enumerate(kinds))
+def junk_mask(modes: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], texts: Sequence[str],
+              lines: np.ndarray) -> np.ndarray:
+    """True for each token to keep, for units stored back to back (``lengths`` tokens each).
 
-
-def _statement_starts(kinds: Sequence[str], lines: Sequence[int]) -> list[int]:
-    """Positions of the tokens that start a statement: the first of a physical line at depth 0."""
-    depth = 0
-    starts = []
-    for j, kind in enumerate(kinds):
-        if (j == 0 or lines[j] != lines[j - 1]) and depth == 0:
-            starts.append(j)
-        if kind in _OPEN:
-            depth += 1
-        elif kind in _CLOSE:
-            depth = max(0, depth - 1)
-    return starts
+    ``modes`` says per unit what goes: NONE, EFFECT (statements with no effect) or STORES
+    (those and dead stores).  A statement starts at the first token of a physical line at
+    bracket depth 0; a unit's first statement is its own header (def/class line)."""
+    n = len(kinds)
+    keep = np.ones(n, dtype=bool)
+    judged = (modes != NONE) & (lengths >= 2)
+    if n == 0 or not judged.any():
+        return keep
+    flags = np.fromiter(map(_FLAGS.get, kinds, repeat(0)), dtype=np.int64, count=n)
+    n_units = lengths.size
+    unit_of = np.repeat(np.arange(n_units), lengths)
+    offsets = np.cumsum(lengths) - lengths
+    first = offsets[lengths > 0]
+    at_first = np.zeros(n, dtype=bool)
+    at_first[first] = True
+    new_line = np.ones(n, dtype=bool)
+    new_line[1:] = lines[1:] != lines[:-1]
+    starts = np.flatnonzero(((new_line | at_first) & (_depth_before(flags, unit_of, offsets, first) == 0)) | at_first)
+    ends = np.append(starts[1:], n)
+    size = ends - starts
+    stmt_unit = unit_of[starts]
+    stmt_judged = judged[stmt_unit]
+    # no effect: `pass`, a constant, or NAME(.NAME)* alone; never the unit's header
+    stmt_of = np.repeat(np.arange(starts.size), size)
+    at = np.arange(n) - starts[stmt_of]
+    fits = np.where(at % 2 == 0, flags & _NAME, flags & _DOT) > 0
+    misfits = np.bincount(stmt_of, weights=~fits, minlength=starts.size)
+    lone_const = (size == 1) & ((flags[starts] & _CONST) > 0)
+    no_effect = stmt_judged & ~at_first[starts] & (size % 2 == 1) & ((misfits == 0) | lone_const)
+    keep[no_effect[stmt_of]] = False
+    # dead stores: `NAME = ...` whose NAME is used once (there) among the unit's kept names
+    stores = np.flatnonzero(stmt_judged & (modes[stmt_unit] == STORES) & ((flags[starts] & _NAME) > 0))
+    if stores.size:
+        after = starts[stores] + 1
+        inside = after < n
+        stores, after = stores[inside], after[inside]
+        assign = ((flags[after] & _EQ) > 0) & (unit_of[after] == stmt_unit[stores])
+        stores = stores[assign]
+    if stores.size:
+        names = np.flatnonzero(((flags & _NAME) > 0) & keep)
+        named = [texts[i] for i in names.tolist()]
+        vocab = dict(zip(dict.fromkeys(named), range(len(named))))
+        key = unit_of[names] * (len(vocab) + 1) + np.fromiter(map(vocab.__getitem__, named), np.int64, len(named))
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        uses = np.zeros(n, dtype=np.int64)
+        uses[names] = counts[inverse]
+        dead = stores[uses[starts[stores]] == 1]
+        dead_stmt = np.zeros(starts.size, dtype=bool)
+        dead_stmt[dead] = True
+        keep[dead_stmt[stmt_of]] = False
+    return keep
 
 
 def dead_store_mask(kinds: Sequence[str], texts: Sequence[str], lines: Sequence[int],
                     stores: bool = True) -> list[bool]:
-    """True for each token to keep: statements with no effect go, and with ``stores`` dead stores too."""
-    n = len(kinds)
-    keep = [True] * n
-    if n < 2:
-        return keep
-    statement_starts = _statement_starts(kinds, lines)
-    bounds = list(zip(statement_starts, statement_starts[1:] + [n]))
-    for begin, end in bounds[1:]:  # the first statement is the unit's own header (def/class line)
-        if _no_effect(kinds[begin:end]):
-            for i in range(begin, end):
-                keep[i] = False
-    if not stores or "=" not in kinds:
-        return keep
-    uses = Counter(t for k, t, kept in zip(kinds, texts, keep) if k in _NAMES and kept)
-    for pos, j in enumerate(statement_starts):
-        if kinds[j] in _NAMES and j + 1 < n and kinds[j + 1] == "=" and uses[texts[j]] == 1:
-            end = statement_starts[pos + 1] if pos + 1 < len(statement_starts) else n
-            for i in range(j, end):
-                keep[i] = False
-    return keep
+    """True for each token of one unit to keep: statements with no effect go, and with
+    ``stores`` dead stores too."""
+    mask = junk_mask(np.asarray([STORES if stores else EFFECT]), np.asarray([len(kinds)]), kinds, texts,
+                     np.asarray(lines, dtype=np.int64).reshape(-1))
+    return [bool(k) for k in mask.tolist()]
+
+
+def unit_mode(kind: str) -> int:
+    if kind == "module":
+        return NONE
+    return STORES if kind in FUNCTION_KINDS else EFFECT
 
 
 def without_dead_stores(kind: str, kinds: Sequence[str], texts: Sequence[str],

@@ -71,8 +71,8 @@ def _winnow(hashes: np.ndarray, unit_of: np.ndarray, window: int, n_units: int) 
         views = sliding_window_view(hashes, window)
         inside = unit_of[: views.shape[0]] == unit_of[window - 1 :]
         starts = np.flatnonzero(inside)
-        rightmost = window - 1 - np.argmin(views[starts, ::-1], axis=1)
-        picked.append(starts + rightmost)
+        rightmost = window - 1 - np.argmin(views[:, ::-1], axis=1)
+        picked.append(starts + rightmost[starts])
     counts = np.bincount(unit_of, minlength=n_units)
     short = np.flatnonzero((counts > 0) & (counts < window))
     if short.size:  # units shorter than one window keep their minimum
@@ -80,27 +80,28 @@ def _winnow(hashes: np.ndarray, unit_of: np.ndarray, window: int, n_units: int) 
         for u in short.tolist():
             lo, hi = bounds[u], bounds[u + 1]
             picked.append(np.asarray([lo + int(np.argmin(hashes[lo:hi]))]))
+    if len(picked) == 1:  # the rightmost minimum never moves left as the window slides: sorted
+        only: np.ndarray = picked[0]
+        return only[np.concatenate(([True], only[1:] != only[:-1]))] if only.size else only
     return np.unique(np.concatenate(picked)) if picked else np.empty(0, dtype=np.int64)
 
 
-def stream(units: Sequence[tuple[Sequence[str], Sequence[int]]], k: int, window: int) -> Stream:
-    """Fingerprint a sequence of (tokens, lines) units in one vectorised pass."""
-    n_units = len(units)
-    lengths = np.asarray([len(t) for t, _ in units], dtype=np.int64)
-    tokens = [tok for t, _ in units for tok in t]
-    lines_all = np.asarray([ln for _, ls in units for ln in ls], dtype=np.uint32)
-    ids = token_ids(tokens)
+def stream(ids: np.ndarray, lines: np.ndarray, lengths: np.ndarray, k: int, window: int) -> Stream:
+    """Fingerprint units stored back to back (token ids and their lines; ``lengths`` tokens
+    per unit) in one vectorised pass."""
+    n_units = lengths.size
     unit_tok = np.repeat(np.arange(n_units), lengths)
     hashes = kgram_hashes(ids, k)
     if hashes.size:
         valid = np.flatnonzero(unit_tok[: hashes.size] == unit_tok[k - 1 :])
     else:
         valid = np.empty(0, dtype=np.int64)
-    kg, kg_unit, kg_line = hashes[valid], unit_tok[valid], lines_all[valid]
+    kg, kg_unit, kg_line = hashes[valid], unit_tok[valid], lines[valid]
     n_kgrams = np.bincount(kg_unit, minlength=n_units)
     sel = _winnow(kg, kg_unit, window, n_units)
     s_hash, s_unit, s_line = kg[sel].astype(np.uint32), kg_unit[sel], kg_line[sel]
-    order = np.lexsort((np.arange(sel.size), s_hash, s_unit))  # by unit, hash, then position
+    # by unit, hash, then position (a stable sort of one 64-bit key)
+    order = np.argsort(s_unit.astype(np.uint64) << np.uint64(32) | s_hash, kind="stable")
     s_hash, s_unit, s_line = s_hash[order], s_unit[order], s_line[order]
     first = np.ones(s_hash.size, dtype=bool)
     first[1:] = (s_hash[1:] != s_hash[:-1]) | (s_unit[1:] != s_unit[:-1])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
-from lineage.fingerprint.deadstores import without_dead_stores
+from lineage.fingerprint.deadstores import junk_mask, unit_mode
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
-from lineage.fingerprint.shingles import stream
+from lineage.fingerprint.shingles import stream, token_ids
 from lineage.models import ParsedFile, Unit
 
 
@@ -48,13 +49,22 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     empty_sig = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     if not parsed.units:
         return FilePrint(parsed, (), 0, empty_sig)
-    tokens = [without_dead_stores(u.kind, u.kinds, u.texts, u.lines) for u in parsed.units]
-    st = stream([(kinds, lines) for kinds, _, lines in tokens], params.k, params.window)
-    lx = stream([(texts, lines) for _, texts, lines in tokens], params.lexical_k, params.window)
-    keep = [i for i, n in enumerate(st.n_kgrams.tolist()) if n >= params.min_kgrams]
-    if not keep:
+    # every unit's tokens back to back: each step below is one numpy pass over the file
+    units = parsed.units
+    lengths = np.asarray([len(u.kinds) for u in units], dtype=np.int64)
+    n = int(lengths.sum())
+    kinds = list(chain.from_iterable(u.kinds for u in units))
+    texts = list(chain.from_iterable(u.texts for u in units))
+    lines = np.fromiter(chain.from_iterable(u.lines for u in units), dtype=np.int64, count=n)
+    keep = junk_mask(np.asarray([unit_mode(u.kind) for u in units]), lengths, kinds, texts, lines)
+    kept = lengths - np.bincount(np.repeat(np.arange(lengths.size), lengths)[~keep], minlength=lengths.size)
+    kept_lines = lines[keep].astype(np.uint32)
+    st = stream(token_ids(kinds)[keep], kept_lines, kept, params.k, params.window)
+    lx = stream(token_ids(texts)[keep], kept_lines, kept, params.lexical_k, params.window)
+    large = [i for i, nk in enumerate(st.n_kgrams.tolist()) if nk >= params.min_kgrams]
+    if not large:
         return FilePrint(parsed, (), 0, empty_sig)
-    sets = [st.hashes[st.offsets[i]: st.offsets[i + 1]] for i in keep]
+    sets = [st.hashes[st.offsets[i]: st.offsets[i + 1]] for i in large]
     offsets = np.cumsum([0] + [s.size for s in sets[:-1]]).astype(np.int64)
     sigs = signatures(np.concatenate(sets).astype(np.uint64), offsets, params.num_perm, params.seed)
     prints = tuple(
@@ -64,7 +74,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
             lx.hashes[lx.offsets[i]: lx.offsets[i + 1]], lx.lines[lx.offsets[i]: lx.offsets[i + 1]],
             sigs[j],
         )
-        for j, i in enumerate(keep)
+        for j, i in enumerate(large)
     )
     n_file = int(np.unique(np.concatenate(sets)).size)
     return FilePrint(parsed, prints, n_file, sigs.min(axis=0))  # union's MinHash = element-wise min

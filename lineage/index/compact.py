@@ -82,12 +82,11 @@ def leading_header(text: str, limit: int = HEADER_LINES) -> str:
     return "\n".join(out)
 
 
-def _enclosing_bases(parsed_units: tuple[Unit, ...], unit: Unit) -> tuple[str, ...]:
-    """A class's own bases, or for a method those of its class."""
+def _enclosing_bases(class_bases: dict[str, tuple[str, ...]], unit: Unit) -> tuple[str, ...]:
+    """A class's own bases, or for a method those of its class (the first class of that name)."""
     if unit.kind == "class":
         return unit.bases
-    owner = unit.qualname.rpartition(".")[0]
-    return next((u.bases for u in parsed_units if u.kind == "class" and u.qualname == owner), ())
+    return class_bases.get(unit.qualname.rpartition(".")[0], ())
 
 
 def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = False,
@@ -98,9 +97,13 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
     fp = fingerprint_file(parsed, params)
     budget.check("fingerprints")
     rules = load_rules(role_rules)
+    class_bases: dict[str, tuple[str, ...]] = {}
+    for unit in parsed.units:
+        if unit.kind == "class":
+            class_bases.setdefault(unit.qualname, unit.bases)
     units = []
     for u in fp.units:
-        bases = _enclosing_bases(parsed.units, u.unit)
+        bases = _enclosing_bases(class_bases, u.unit)
         # the unit's own tokens, nested definitions excluded: "x.pow(2)", "F.silu(" ...
         body = "".join(u.unit.texts) if u.unit.kind != "module" else ""
         decision = classify(u.unit.qualname, bases, body, source.path, rules)

@@ -180,13 +180,13 @@ def _syntax_check(text: str) -> str | None:
 
 
 def _units(
-    path: str, source: bytes, lexed: tuple[list[str], list[str], list[int]], defs: list[_Def],
+    path: str, source: bytes, lexed: tuple[list[str], list[str], np.ndarray], defs: list[_Def],
     docstrings: list[tuple[int, int]], last_line: int,
 ) -> tuple[Unit, ...]:
     kinds, texts, starts = lexed
     nested = _nest(defs)
     n_units = len(defs) + 1
-    pos = np.asarray(starts, dtype=np.int64) * 2 + 1  # room for placeholders at even slots
+    pos = starts * 2 + 1  # room for placeholders at even slots
     owner = np.zeros(len(starts), dtype=np.int64)
     keep = np.ones(len(starts), dtype=bool)
     for i, d in enumerate(defs, start=1):  # parents first: children overwrite
@@ -216,7 +216,7 @@ def _units(
         units.append(
             Unit(
                 path, meta[u][0], meta[u][1], spans[u][0], spans[u][1],
-                tuple(all_kinds[i] for i in idx), tuple(all_texts[i] for i in idx),
+                tuple(map(all_kinds.__getitem__, idx)), tuple(map(all_texts.__getitem__, idx)),
                 tuple(lines[sel].tolist()), meta[u][2],
             )
         )

@@ -96,3 +96,37 @@ def test_a_copy_padded_with_junk_scores_as_the_same_copy_without(cases, index, o
         assert len(padded) >= functions and padded == plain, name
         assert sum(1 for _, _, s in padded.values() if s == 1.0) >= functions * 0.7
     assert not [f for f in result.findings if f.path == "unrelated_padded.py" and f.severity != "info"]
+
+
+def test_units_judged_together_as_each_alone() -> None:
+    """All the units of a file are judged in one pass: a unit left with an open bracket (a
+    syntax error) or a name used elsewhere in the file changes nothing in its neighbours."""
+    import numpy as np
+
+    from lineage.fingerprint.deadstores import junk_mask, unit_mode
+
+    source = (
+        "x = 1\n\n"
+        "def broken(a):\n    call(a,\n    junk = 2\n\n"
+        "class C:\n    pass\n    size = 4\n    ...\n\n"
+        "def f(a):\n    junk = 42\n    total = a + 1\n    a\n    return total\n\n"
+        "def g(total):\n    junk = 1\n    return junk\n"
+    )
+    units = parse_source("m.py", source.encode()).units
+    kinds = [k for u in units for k in u.kinds]
+    texts = [t for u in units for t in u.texts]
+    lines = np.asarray([ln for u in units for ln in u.lines], dtype=np.int64)
+    together = junk_mask(np.asarray([unit_mode(u.kind) for u in units]),
+                         np.asarray([len(u.kinds) for u in units]), kinds, texts, lines).tolist()
+    alone = [k for u in units for k in (
+        [True] * len(u.kinds) if u.kind == "module"
+        else dead_store_mask(u.kinds, u.texts, u.lines, stores=u.kind != "class"))]
+    assert together == alone
+    assert together.count(False) > 0
+    by_name = {u.qualname: u for u in units}
+    kept_f = [t for t, k in zip(by_name["f"].texts, dead_store_mask(by_name["f"].kinds, by_name["f"].texts,
+                                                                      by_name["f"].lines)) if k]
+    assert "junk" not in kept_f and "42" not in kept_f and "total" in kept_f
+    kept_g = [t for t, k in zip(by_name["g"].texts, dead_store_mask(by_name["g"].kinds, by_name["g"].texts,
+                                                                      by_name["g"].lines)) if k]
+    assert kept_g.count("junk") == 2, "a name read later is no dead store"
