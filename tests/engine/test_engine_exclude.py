@@ -1,7 +1,9 @@
 """`scan` leaves out what the `exclude` setting names, as the hook always did.
 
 The setting comes from the working directory's lineage.toml or [tool.lineage], never from
-the scanned target; globs match paths relative to the target with fnmatch (`*` crosses `/`).
+the scanned target, and only when that file is trusted (`--trust-config` or `--config`): a
+settings file found where one runs may tighten a scan but not loosen it. Globs match paths
+relative to the target with fnmatch (`*` crosses `/`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from lineage.config import Config
 from lineage.models import FileError, SourceFile
 
 
-def scan_json(target: Path, index: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(cli, ["scan", str(target), "--index", str(index), "--format", "json",
+def scan_json(target: Path, index: Path, *group: str) -> dict[str, Any]:
+    result = CliRunner().invoke(cli, [*group, "scan", str(target), "--index", str(index), "--format", "json",
                                       "--quiet", "--exit-zero"])
     assert result.exit_code == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
@@ -44,7 +46,10 @@ def test_scan_honours_exclude(cases: Any, built_index: Path, write_tree: Any, tm
     assert any(e["path"] == "vendor/broken.py" for e in before["errors"])
 
     (project / "lineage.toml").write_text('exclude = ["vendor/*"]\n', encoding="utf-8")
-    after = scan_json(target, built_index)
+    untrusted = scan_json(target, built_index)  # a settings file found here may not loosen a scan
+    assert untrusted["config"]["exclude"] == []
+    assert untrusted["summary"]["files_scanned"] == 4
+    after = scan_json(target, built_index, "--trust-config")
     assert after["config"]["exclude"] == ["vendor/*"]
     assert not any(f["path"].startswith("vendor/") for f in after["findings"])
     assert not any(e["path"].startswith("vendor/") for e in after["errors"])  # nor their file errors
