@@ -126,7 +126,8 @@ def check_header(header: Any, src: str, *, version: int) -> dict[str, Any]:
 def check_spec(name: str, spec: Any, src: str, *, offsets: bool) -> ArraySpec:
     """One array entry: a known dtype, a shape of non-negative ints whose size matches the
     claimed byte count, bounded, and (in files) an offset."""
-    ok = isinstance(spec, dict) and spec.get("dtype") in DTYPES and isinstance(spec.get("shape"), list) \
+    ok = isinstance(spec, dict) and isinstance(spec.get("dtype"), str) and spec["dtype"] in DTYPES \
+        and isinstance(spec.get("shape"), list) \
         and isinstance(spec.get("sha256"), str) and _is_int(spec.get("nbytes"))
     shape = spec["shape"] if ok else []
     ok = ok and len(shape) <= 3 and all(_is_int(d) and d >= 0 for d in shape)

@@ -79,6 +79,21 @@ def test_a_header_that_is_an_int_exits_2(index_copy: Path, target: Path, invoke:
     assert_clean_failure(invoke("scan", str(target), "--index", str(index_copy)), "not a table")
 
 
+@pytest.mark.parametrize("dtype", [{}, [], None, 7])
+def test_an_array_entry_whose_dtype_is_not_a_name_exits_2(dtype: Any, index_copy: Path, target: Path,
+                                                          invoke: Callable[..., Run]) -> None:
+    """A dtype of the wrong type (a table, a list: unhashable) is a malformed entry, not a crash."""
+    header, length, data = _raw_header(index_copy)
+    name = sorted(header["arrays"])[0]
+    header["arrays"][name]["dtype"] = dtype
+    head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    padded = head + b" " * (length - len(head))
+    assert len(padded) == length
+    index_copy.write_bytes(data[:HEAD] + padded + data[HEAD + length:])
+    run = invoke("scan", str(target), "--index", str(index_copy))
+    assert run.code == 2 and "Traceback" not in run.stderr, run.stderr
+
+
 @pytest.mark.parametrize("edit", ["licence", "version", "drop"])
 def test_edited_provenance_is_detected(edit: str, index_copy: Path, target: Path,
                                        invoke: Callable[..., Run]) -> None:

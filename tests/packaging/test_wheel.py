@@ -196,7 +196,9 @@ def test_scan_finds_the_copy_and_honours_exclude(installed: Installed, reference
     project = installed.work / "project"  # settings come from the working directory
     project.mkdir(exist_ok=True)
     (project / "lineage.toml").write_text('exclude = ["modeling_*.py"]\n', encoding="utf-8")
-    excluded = installed("scan", suspect, "--index", index, "--format", "json", "-q", cwd=project)
+    refused = installed("scan", suspect, "--index", index, "--format", "json", "-q", cwd=project, ok=(1,))
+    assert "setting `exclude` refused" in refused.stderr  # a settings file found here may not loosen a scan
+    excluded = installed("--trust-config", "scan", suspect, "--index", index, "--format", "json", "-q", cwd=project)
     assert json.loads(excluded.stdout)["findings"] == []
 
 
