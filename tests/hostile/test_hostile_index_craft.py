@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from lineage.index.header import index_digest
+
 from lineage.index.store import MAGIC, read_index, write_index
 from tests.hostile.conftest import LINEAGE, REF, Run, assert_clean_failure, subprocess_env
 
@@ -86,6 +88,7 @@ def test_an_array_entry_whose_dtype_is_not_a_name_exits_2(dtype: Any, index_copy
     header, length, data = _raw_header(index_copy)
     name = sorted(header["arrays"])[0]
     header["arrays"][name]["dtype"] = dtype
+    header["id"] = index_digest(header, header["arrays"])  # a crafted file with a valid id
     head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
     padded = head + b" " * (length - len(head))
     assert len(padded) == length
