@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from lineage.index.header import index_digest
-
 from lineage.index.store import MAGIC, read_index, write_index
 from tests.hostile.conftest import LINEAGE, REF, Run, assert_clean_failure, subprocess_env
 
