@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from enum import Enum
 
@@ -18,28 +19,20 @@ class Format(str, Enum):
     CYCLONEDX = "cyclonedx"
 
 
+# each format's module and function, imported when asked for (html pulls in jinja2)
+_FORMATTERS = {
+    Format.TEXT: ("text", "format_text"), Format.JSON: ("jsonfmt", "format_json"),
+    Format.SARIF: ("sarif", "format_sarif"), Format.HTML: ("html", "format_html"),
+    Format.MARKDOWN: ("markdown", "format_markdown"), Format.SPDX: ("spdx", "format_spdx"),
+    Format.CYCLONEDX: ("cyclonedx", "format_cyclonedx"),
+}
+
+
 def formatter(fmt: Format) -> Callable[..., str]:
-    """The formatting function for a format (imported lazily: html pulls in jinja2)."""
-    if fmt is Format.TEXT:
-        from lineage.report.text import format_text
-        return format_text
-    if fmt is Format.JSON:
-        from lineage.report.jsonfmt import format_json
-        return format_json
-    if fmt is Format.SARIF:
-        from lineage.report.sarif import format_sarif
-        return format_sarif
-    if fmt is Format.MARKDOWN:
-        from lineage.report.markdown import format_markdown
-        return format_markdown
-    if fmt is Format.SPDX:
-        from lineage.report.spdx import format_spdx
-        return format_spdx
-    if fmt is Format.CYCLONEDX:
-        from lineage.report.cyclonedx import format_cyclonedx
-        return format_cyclonedx
-    from lineage.report.html import format_html
-    return format_html
+    """The formatting function for a format, its module imported lazily."""
+    module, name = _FORMATTERS[fmt]
+    fn: Callable[..., str] = getattr(importlib.import_module(f"lineage.report.{module}"), name)
+    return fn
 
 
 def render(result: ScanResult, fmt: Format, **options: object) -> str:

@@ -153,3 +153,12 @@ def subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env["XDG_CACHE_HOME"] = str(tmp_path / "xdg-cache")
     env.update(extra)
     return env
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    """A directory holding one verbatim copy of the reference file."""
+    root = tmp_path / "target"
+    root.mkdir()
+    (root / "copy.py").write_bytes(REF.read_bytes())
+    return root

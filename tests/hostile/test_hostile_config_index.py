@@ -83,14 +83,6 @@ DAMAGE: dict[str, tuple[Callable[[bytes], bytes], str]] = {
 }
 
 
-@pytest.fixture
-def target(tmp_path: Path) -> Path:
-    root = tmp_path / "target"
-    root.mkdir()
-    (root / "copy.py").write_bytes(REF.read_bytes())
-    return root
-
-
 @pytest.mark.parametrize("how", DAMAGE)
 @pytest.mark.parametrize("command", ["scan", "corpus list"])
 def test_a_damaged_index_exits_2_with_one_line(

@@ -46,14 +46,6 @@ CRAFTED: dict[str, tuple[Callable[[dict[str, Any], dict[str, np.ndarray]], None]
 }
 
 
-@pytest.fixture
-def target(tmp_path: Path) -> Path:
-    root = tmp_path / "target"
-    root.mkdir()
-    (root / "copy.py").write_bytes(REF.read_bytes())
-    return root
-
-
 @pytest.mark.parametrize("how", CRAFTED)
 def test_a_crafted_index_with_valid_checksums_and_id_exits_2(
     how: str, index_copy: Path, target: Path, invoke: Callable[..., Run]
