@@ -92,10 +92,11 @@ SHARES_PER_WORKER = 4  # smaller shares: finer progress and a more even load, ea
 def attributed_findings(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
     repo_notices: Sequence[object] = (), detect: Callable[..., object] | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, architectures: bool = True,
 ) -> tuple[list[Finding], frozenset[str], FileSources]:
-    """Code matches with their attribution, notice findings and source verdicts, file by file;
-    on a large scan the files are shared out between forked workers, which inherit the loaded index."""
+    """Code matches with their attribution, notice findings and source verdicts, file by file
+    (and, with ``architectures``, the architecture each file implements); on a large scan the
+    files are shared out between forked workers, which inherit the loaded index."""
     from lineage.arch.findings import architecture_findings, table_for
     from lineage.classify.attribution import attribute_matched
 
@@ -103,9 +104,11 @@ def attributed_findings(
         found, sources = code_evidence(index, share, config)
         attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources)
         # the architecture a file implements: a finding of its own, apart from code lineage
-        return attributed + architecture_findings(index, share, attributed), matched, sources
+        arch = architecture_findings(index, share, attributed) if architectures else []
+        return attributed + arch, matched, sources
 
-    table_for(index)  # loaded before the fork: every worker shares it
+    if architectures:
+        table_for(index)  # loaded before the fork: every worker shares it
 
     workers = _workers(config, len(compacted)) if index.forkable else 1
     shares = _shares(compacted, workers * SHARES_PER_WORKER if workers > 1 else 1)
@@ -149,11 +152,14 @@ def scan_files(
     progress: Progress | None = None,
     repo_notices: Sequence[object] = (),
     notice_detector: Callable[..., object] | None = None,
+    architectures: bool = True,
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters).
 
     ``notice_detector`` replaces scancode-backed notice detection (the pre-commit hook
     passes the fast regex detector: scancode's start-up would double a commit's latency).
+    ``architectures=False`` leaves out the architecture lookup, whose findings are information
+    only (the hook: they can never fail a commit, and the lookup's tables cost its latency).
     """
     from lineage.arch.findings import with_architectures
     from lineage.classify.attribution import stale_notices
@@ -161,7 +167,7 @@ def scan_files(
 
     compacted = fingerprint_files(files, config, progress)
     findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector,
-                                                     progress)
+                                                     progress, architectures)
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)

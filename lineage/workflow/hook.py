@@ -153,11 +153,13 @@ def scan_quick(
     files: Sequence[SourceFile], index: EmbeddedIndex, config: Config, *, target: str, revision: str | None,
     errors: Sequence[FileError], repo_notices: Sequence[object], progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[ScanResult, list[CompactFile]]:
-    """``api.scan_files`` with the quick notice detector."""
+    """``api.scan_files`` with the quick notice detector and no architecture lookup (its findings
+    are information only: they never fail a commit)."""
     from lineage import api
 
     return api.scan_files(files, index, config, target=target, revision=revision, errors=errors,
-                          progress=progress, repo_notices=repo_notices, notice_detector=quick_notices)
+                          progress=progress, repo_notices=repo_notices, notice_detector=quick_notices,
+                          architectures=False)
 
 
 def check_staged(

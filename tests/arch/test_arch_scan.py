@@ -122,3 +122,23 @@ def test_an_index_without_the_section_loads_and_claims_nothing(arch_index: Path,
         assert not [f for f in old["findings"] if f["kind"] == "architecture"]  # type: ignore[union-attr, index]
         rest = [f["id"] for f in full["findings"] if f["kind"] != "architecture"]  # type: ignore[union-attr, index]
         assert [f["id"] for f in old["findings"]] == rest  # type: ignore[union-attr, index]
+
+
+def test_the_commit_hook_leaves_the_architecture_lookup_out(arch_index: Path, tmp_path: Path) -> None:
+    """Architecture findings are information only and never fail a commit: the hook, whose
+    latency is the point, does not look them up; `scan` of the same staged copy does."""
+    import subprocess
+
+    from lineage.api import open_index
+    from lineage.config import Config
+    from lineage.workflow.hook import check_staged
+
+    root = _write(tmp_path, {"copied.py": reference(GAMMA)})
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e",
+           "PATH": "/usr/bin:/bin"}
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "add", "copied.py"], cwd=root, check=True, env=env)
+    outcome = check_staged(root, open_index(arch_index), Config(workers=1))
+    kinds = {f.kind for f in outcome.result.findings}
+    assert "code-match" in kinds and "architecture" not in kinds
+    assert architecture(scan_json(arch_index, root), "copied.py") is not None
