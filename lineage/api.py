@@ -99,10 +99,13 @@ def attributed_findings(
     files are shared out between forked workers, which inherit the loaded index."""
     from lineage.arch.findings import architecture_findings, table_for
     from lineage.classify.attribution import attribute_matched
+    from lineage.classify.owner import canonical_owners
+
+    owners = canonical_owners(config.owner)
 
     def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str], FileSources]:
         found, sources = code_evidence(index, share, config)
-        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources)
+        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners)
         # the architecture a file implements: a finding of its own, apart from code lineage
         arch = architecture_findings(index, share, attributed) if architectures else []
         return attributed + arch, matched, sources

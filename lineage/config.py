@@ -48,6 +48,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     role_rules: str = ""  # path to a TOML file overriding the role rules
     as_of: str = ""  # ISO date: families first seen after it cannot be a source (time travel)
+    owner: tuple[str, ...] = ()  # organisations owning the scanned code: their models' code is their own
     settings: tuple[Setting, ...] = field(default=(), compare=False)  # what was given, from where
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,6 +104,13 @@ def _coerce(name: str, value: Any, src: str) -> Any:
         raise ConfigError(f"invalid value {value!r} for `{name}` (expected {wanted})", source=src) from None
     if name == "as_of" and out and not _ISO_DATE.fullmatch(out):
         raise ConfigError(f"`as_of` must be a date as YYYY-MM-DD, not {out!r}", source=src)
+    if name == "owner" and out:
+        from lineage.classify.owner import canonical_owners
+
+        try:
+            canonical_owners(out)
+        except ConfigError as exc:
+            raise ConfigError(str(exc), source=src) from None
     if name == "fail_on" and out not in SEVERITIES:
         raise ConfigError(f"`fail_on` must be one of {', '.join(SEVERITIES)}, not {out!r}", source=src)
     return out

@@ -44,6 +44,8 @@ def loosening(name: str, default: Any, value: Any) -> str:
         return "would leave files out of the scan"
     if name == "as_of":
         return "would rule families out as sources"
+    if name == "owner":
+        return "would excuse matches to the named organisations' models as their own code"
     if name == "fail_on" and SEVERITY_ORDER.index(value) > SEVERITY_ORDER.index(default):
         return "would fail on fewer findings"
     if name == "max_file_bytes" and value < default:

@@ -15,10 +15,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from lineage.classify.codematch import SHARED_BY
+from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.classify.verdicts import LookThrough, SourceVerdict
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
+from lineage.notices.records import Attribution
 
 NOT_EVIDENCE = ("common-idiom", "boilerplate")
 MIN_COPIED_LINES = 20
@@ -96,6 +98,10 @@ def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
         verdict = f"{verdict}, reuse declared"
     elif state == "retained":
         verdict = f"{verdict}, notice retained"
+    elif state == OWN:
+        sev = "info"  # the owner's own model code, held by the reference too: not a copy
+        ref = f.matches[0].ref
+        verdict = f"own model code of {ref.org} ({ref.family.split(':', 1)[-1]}), also held by the reference: not a copy"
     details = dict(f.details, verdict=verdict, attribution_explanation=explanation)
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
@@ -118,10 +124,12 @@ def attribute_matched(
     repo_notices: RepoNotices = (),
     detect: Callable[..., object] | None = None,
     sources: dict[str, dict[str, SourceVerdict]] | None = None,
+    owners: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], frozenset[str]]:
     """The findings with attribution set plus the notice findings of files with code matches,
     and the paths of those files.  Each file is handled on its own, so a scan may split its
-    files between processes; `stale_notices` then looks at all the other files at once."""
+    files between processes; `stale_notices` then looks at all the other files at once.
+    ``owners``: organisations that own the scanned code (classify/owner.py)."""
     from lineage.notices import compare_notices, detect_notices, notice_findings
 
     detect = detect or detect_notices
@@ -156,20 +164,40 @@ def attribute_matched(
                 f"{family.split(':', 1)[-1]}, which declares reuse of what it imports only; "
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
+        own = _owners(owners, attribution, scanned)
+        orgs = family_orgs(index) if own else {}
         for f in mine:
-            if _declared_unit(f.unit, declared_units) and not whole:
+            org = owned_by(f, own, orgs)
+            if org and not (_declared_unit(f.unit, declared_units) or whole):
+                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, org in owners))
+            elif _declared_unit(f.unit, declared_units) and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{family.split(':', 1)[-1]} (base class or marker).")
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation)
         matches = [m for f in mine for m in f.matches[:1]]
-        out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
+        if not (own and attribution.state in ("removed", "replaced")):  # else only the owner's own notice is missing
+            out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+
+
+def _owners(given: frozenset[str], attribution: Attribution, scanned: object) -> frozenset[str]:
+    """Whose own model code the file may hold (classify/owner.py): none while a notice is owed
+    to anyone but the owners themselves; the file's own vendor holders count only when the
+    reference names no vendor."""
+    state = attribution.state
+    if state == "none-needed":
+        return given | holders_of(scanned)
+    if state == "retained":
+        return given
+    if state in ("removed", "replaced") and given and all(n.org in given for n in attribution.missing):
+        return given  # the only notice missing is the owner's own
+    return frozenset()
 
 
 def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVerdict) -> bool:

@@ -104,6 +104,8 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
             else "inference-glue copy" if "inference-glue" in roles else "copy")
     if states == ["declared"]:
         return f"declared reuse of {who}"
+    if states == ["own"]:
+        return f"own model code: matches {who}, a model of the scanned code's owner; not a copy"
     if all(f.severity == "low" and f.role != "inference-glue" for f in evidence):
         return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
     return f"{what} of {who}" + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else "")
@@ -114,7 +116,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     """The verdict row of one file: its code findings, its source verdicts, and what became of
     the declared root's notice when the file is an indexed family's own code (look-through)."""
     evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")
-                and (f.severity != "info" or f.attribution == "declared")]
+                and (f.severity != "info" or f.attribution in ("declared", "own"))]
     roles: dict[str, int] = defaultdict(int)
     for f in items:
         roles[f.role or "unclassified"] += f.end_line - f.start_line + 1

@@ -26,15 +26,20 @@ from lineage.report import Format
 @click.option("--as-of", "as_of", metavar="DATE",
               help="Time travel: only families first seen on or before DATE (YYYY-MM-DD) can be a source. "
                    "Default for REPO@REV: the commit's date.")
+@click.option("--owner", "owner", multiple=True, metavar="ORG",
+              help="An organisation that owns the scanned code (repeatable; a name or alias of "
+                   "corpora/organisations.toml): matches to its own models are its own code, not copies. "
+                   "Never excuses a removed or replaced notice.")
 @click.option("--workers", type=int, help="Worker processes (default: one per core, at most 8; capped at twice the cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
 def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,
-         exit_zero: bool, show_info: bool, min_severity: str, as_of: str | None, workers: int | None, quiet: bool) -> None:
+         exit_zero: bool, show_info: bool, min_severity: str, as_of: str | None, owner: tuple[str, ...], workers: int | None, quiet: bool) -> None:
     """Scan TARGET: a directory, a file, an archive, REPO@REV, a git URL@REV or name==version."""
     from lineage import api
 
-    ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of)
+    ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of,
+                         owner=owner or None)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
         progress("report", 0, 1)

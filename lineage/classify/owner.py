@@ -1,0 +1,72 @@
+"""The scanned code's own organisations: a match to their own model is not a copy.
+
+Serving engines take in model makers' reference code without the makers' notices (an
+engine's Pixtral holds Mistral AI's vision encoder, its Mllama Meta's patch embedding).
+Scanned later, the maker's own file matches the engine's copy, and without more the verdict
+would call the maker a copier of its own model.  Code is the owner's own model code when the
+family it matches (or a family holding the same code as closely) belongs to one of the
+scanned code's owners:
+
+* the organisations given with ``--owner`` (``owner`` in settings), and
+* the organisations of the scanned file's own copyright holders, only when the matched
+  reference names no vendor holder (an engine's or framework's copy): a file that keeps
+  another vendor's notice is "retained", not its own.
+
+A notice defect is never excused this way (the caller only asks when the notices are in
+order): a maker that copies a third party's implementation of its own model still owes that
+party's notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from lineage.errors import ConfigError
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding
+
+OWN = "own"
+
+
+def canonical_owners(names: Iterable[str]) -> frozenset[str]:
+    """Organisation names (or aliases, as in organisations.toml) -> the table's names."""
+    from lineage.notices.holders import holder_orgs
+
+    out: set[str] = set()
+    for name in names:
+        found = [org for org, _country, kind in holder_orgs(name) if kind != "framework"]
+        if not found:
+            raise ConfigError(f"`owner` {name!r} names no organisation of corpora/organisations.toml "
+                              "(give its name or an alias)", source="owner")
+        out.add(found[0])
+    return frozenset(out)
+
+
+def family_orgs(index: EmbeddedIndex) -> dict[str, str]:
+    """"source:name" -> the organisation that made the family's model."""
+    return {f"{r['source']}:{r['name']}": str(r.get("org", "")) for r in index.meta["families"]}
+
+
+def holders_of(notices: object) -> frozenset[str]:
+    """Organisations of the vendor holders named in a file's own notices."""
+    return frozenset(n.org for n in getattr(notices, "notices", ()) if n.counts and n.org)
+
+
+def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str]) -> str:
+    """The owner whose model `f` matches (its reference, or a family as close), or ""."""
+    if not owners:
+        return ""
+    families: Sequence[str] = [f.matches[0].ref.family, *f.details.get("equivalent_families", ())]
+    for fam in families:
+        org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
+        if org in owners:
+            return org
+    return ""
+
+
+def own_explanation(f: Finding, org: str, given: bool) -> str:
+    ref = f.matches[0].ref
+    why = ("given as an owner of the scanned code (--owner)" if given
+           else "named as a copyright holder of the scanned file, while the reference names no vendor")
+    return (f"{org} made {ref.family.split(':', 1)[-1]}, and {org} is {why}: {f.unit} is {org}'s own model "
+            f"code, which {ref.path} also holds; not a copy.")

@@ -1,0 +1,160 @@
+"""The scanned code's owner: a maker's own model code, taken in by an engine, is not a copy of
+the engine (classify/owner.py).  An owner never excuses a notice owed to someone else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lineage.config import Config
+from lineage.errors import ConfigError
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult, SourceFile
+from tests.classify.conftest import MODEL, N_OTHER, SPDX, other_orgs, top_level, unique_function
+from tests.fixture_notices import with_notice
+
+ENGINE_HEADER = ("# Copyright 2025 SGLang Team", SPDX)  # a framework's notice: no vendor named
+MAKER = ("# Copyright 2025 The ZhipuAI Inc. team.", SPDX)
+STRANGER = ("# Copyright 2025 Acme Inc.", SPDX)
+COPY = "acme/modeling_acme.py"
+RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
+
+
+def _body(text: str) -> str:
+    """The fixture model without its notice lines."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("# Copyright"))
+
+
+@pytest.fixture(scope="module")
+def engine_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """An engine's tree: Zhipu AI's model under the engine's notice, and other families."""
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("engine-ref")
+    (root / "glm4_moe").mkdir()
+    body = _body(with_notice(MODEL))
+    (root / "glm4_moe" / "glm4_moe.py").write_text("\n".join(ENGINE_HEADER) + "\n" + body, encoding="utf-8")
+    norm = top_level(with_notice(MODEL), ("RMSNorm",))
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', "", "[[family]]", 'name = "glm4_moe"', 'include = ["glm4_moe/*.py"]',
+             'org = "Zhipu AI"', 'first_seen = "2025-07-28"', ""]
+    for i, org in enumerate(other_orgs(N_OTHER)):
+        (root / f"other_{i:02d}").mkdir()
+        (root / f"other_{i:02d}" / "m.py").write_text(
+            f"{ENGINE_HEADER[0]}\n\nimport torch\nfrom torch import nn\n\n\n{norm}\n\n{unique_function(i)}",
+            encoding="utf-8")
+        lines += ["[[family]]", f'name = "other_{i:02d}"', f'include = ["other_{i:02d}/*.py"]', f'org = "{org}"',
+                  'first_seen = "2024-01-01"', ""]
+    manifest = tmp_path_factory.mktemp("engine-manifest") / "eng.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("engine-index") / "eng.lineage"
+    api.build([manifest], out, workers=1)
+    return api.open_index(out)
+
+
+def _scan(index: EmbeddedIndex, text: str, config: Config | None = None) -> ScanResult:
+    from lineage import api
+
+    result, _ = api.scan_files([SourceFile(COPY, text.encode("utf-8"))], index, config or Config(), target="t")
+    return result
+
+
+def _code(result: ScanResult) -> list:  # type: ignore[type-arg]
+    return [f for f in result.findings if f.kind == "code-match" and f.role not in ("common-idiom", "boilerplate")]
+
+
+def _text(*header: str) -> str:
+    return "\n".join(header) + "\n" + _body(with_notice(MODEL))
+
+
+def test_a_strangers_copy_of_the_engines_code_is_a_copy(engine_index) -> None:
+    """Control: the same code under another holder's notice is a high core-architecture copy."""
+    result = _scan(engine_index, _text(*STRANGER))
+    assert max(RANK[f.severity] for f in _code(result)) == RANK["high"]
+    assert result.summary["files"][COPY]["verdict"].startswith("core-architecture copy of glm4_moe (Zhipu AI, CN)")
+    assert not any(f.attribution == "own" for f in result.findings)
+
+
+def test_the_makers_own_file_is_its_own_model_code(engine_index) -> None:
+    """The maker's notice in the file, the engine's copy naming no vendor: own code, info."""
+    result = _scan(engine_index, _text(*MAKER))
+    found = _code(result)
+    assert found and all(f.severity == "info" for f in found)
+    owned = [f for f in found if f.attribution]
+    assert len(owned) >= 10 and {f.attribution for f in owned} == {"own"}
+    assert "Zhipu AI made glm4_moe" in owned[0].details["attribution_explanation"]
+    verdict = result.summary["files"][COPY]["verdict"]
+    assert verdict.startswith("own model code: matches glm4_moe (Zhipu AI, CN)") and "not a copy" in verdict
+
+
+def test_an_owner_given_in_settings_makes_unmarked_code_its_own(engine_index) -> None:
+    """No notice at all: only `--owner` says whose code it is; an alias names the organisation."""
+    unmarked = _text(SPDX)
+    assert max(RANK[f.severity] for f in _code(_scan(engine_index, unmarked))) == RANK["high"]
+    result = _scan(engine_index, unmarked, Config(owner=("THUDM",)))
+    owned = [f for f in _code(result) if f.attribution]
+    assert all(f.severity == "info" for f in _code(result)) and {f.attribution for f in owned} == {"own"}
+    assert "(--owner)" in owned[0].details["attribution_explanation"]
+
+
+def test_another_owner_changes_nothing(engine_index) -> None:
+    result = _scan(engine_index, _text(SPDX), Config(owner=("Meta",)))
+    assert not any(f.attribution == "own" for f in result.findings)
+    assert max(RANK[f.severity] for f in _code(result)) == RANK["high"]
+
+
+def test_an_owner_never_excuses_a_notice_owed_to_another_holder(scan, copies, headers) -> None:
+    """The reference names its vendor holder (Zhipu AI); a copy without that notice, scanned with
+    another organisation as owner, stays a removed-notice copy."""
+    text = copies.with_header(copies.attention_moe, *headers["removed"])
+    result = scan({COPY: text}, Config(owner=("Meta",)))
+    assert {f.attribution for f in _code(result) if f.severity != "info"} == {"removed"}
+    assert any(f.kind == "notice" and f.attribution == "removed" for f in result.findings)
+
+
+def test_the_owners_own_missing_notice_is_not_owed(scan, copies, headers) -> None:
+    """The only notice missing is the owner's own: its code, no notice finding."""
+    text = copies.with_header(copies.attention_moe, *headers["removed"])
+    result = scan({COPY: text}, Config(owner=("Zhipu AI",)))
+    ours = [f for f in _code(result) if f.matches[0].ref.family == "cls:glm4_moe"]
+    assert all(f.severity == "info" for f in ours) and {f.attribution for f in ours if f.attribution} == {"own"}
+    assert not any(f.kind == "notice" and f.attribution == "removed" for f in result.findings)
+
+
+def test_an_owner_outside_the_organisation_table_is_refused() -> None:
+    from lineage.config import load_config
+
+    with pytest.raises(ConfigError, match="names no organisation"):
+        load_config(Path("."), {"owner": ("Nobody Such Corp",)})
+    with pytest.raises(ConfigError, match="names no organisation"):
+        load_config(Path("."), {"owner": ("Hugging Face",)})  # a framework hosts code, it makes no model
+
+
+def test_an_untrusted_settings_file_may_not_name_owners(tmp_path: Path, monkeypatch) -> None:
+    from lineage.config import load_config
+
+    (tmp_path / "lineage.toml").write_text('owner = ["Zhipu AI"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config(Path("."), {}, trust=False)
+    assert config.owner == ()
+    assert [s.name for s in config.refused] == ["owner"]
+    assert load_config(Path("."), {}, trust=True).owner == ("Zhipu AI",)
+
+
+def test_scan_command_takes_owner(engine_index, tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from lineage.cli.main import cli as main
+
+    (tmp_path / "m.py").write_text(_text(SPDX), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["scan", "m.py", "--index", engine_index.path, "--format", "json", "--exit-zero", "-q"]
+    plain = json.loads(CliRunner().invoke(main, args).stdout)
+    owned = json.loads(CliRunner().invoke(main, [*args, "--owner", "Zhipu AI", "--owner", "Meta"]).stdout)
+    assert any(f["severity"] == "high" for f in plain["findings"])
+    assert not any(f["severity"] in ("medium", "high") for f in owned["findings"])
+    assert owned["config"]["owner"] == ["Zhipu AI", "Meta"]
+    bad = CliRunner().invoke(main, ["scan", "m.py", "--index", engine_index.path, "--owner", "Nobody Such Corp"])
+    assert bad.exit_code == 2 and "names no organisation" in bad.output
