@@ -26,8 +26,9 @@ DTYPES = frozenset({"|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<u8", "<i8", "<f4
 # what the id digest leaves out: the id itself, store details, and the writer's version (an
 # index rebuilt from the same corpus by the next release keeps its id, as before format 2)
 UNCOVERED = frozenset({"id", "arrays", "format", "store", "tool_version", "created_by"})
-_OPEN = np.frombuffer(b"[{", np.uint8)
-_CLOSE = np.frombuffer(b"]}", np.uint8)
+_STEP = np.zeros(256, np.int8)  # per byte: +1 opens a bracket, -1 closes one
+_STEP[[ord("["), ord("{")]] = 1
+_STEP[[ord("]"), ord("}")]] = -1
 _PARAM_INTS = ("k", "lexical_k", "window", "num_perm", "seed", "bands", "rows", "min_kgrams")
 
 
@@ -43,9 +44,9 @@ class ArraySpec:
 
 def _depth_upper_bound(raw: bytes) -> int:
     """Deepest bracket nesting, counting brackets inside strings too (so never too low)."""
-    data = np.frombuffer(raw, np.uint8)
-    step = np.isin(data, _OPEN).astype(np.int64) - np.isin(data, _CLOSE)
-    return int(np.cumsum(step).max(initial=0))
+    steps = _STEP[np.frombuffer(raw, np.uint8)]
+    brackets = steps[steps != 0]  # the running depth changes at brackets only
+    return int(np.cumsum(brackets, dtype=np.int64).max(initial=0))
 
 
 def _depth(raw: bytes) -> int:

@@ -179,7 +179,7 @@ def read_index(path: Path, *, verify: bool = True) -> tuple[dict[str, Any], dict
         hi = lo + spec.nbytes
         if hi > len(data):
             raise IndexError_(f"index is truncated (array {name!r} runs past the end)", source=src)
-        chunk = data[lo:hi]
+        chunk = memoryview(data)[lo:hi]  # no copy: the arrays are views of the file's bytes
         if verify and hashlib.sha256(chunk).hexdigest() != raw_spec["sha256"]:
             raise IndexError_(f"index checksum mismatch in array {name!r}: file tampered or corrupt", source=src)
         arrays[name] = np.frombuffer(chunk, dtype=spec.dtype).reshape(spec.shape)
