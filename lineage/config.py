@@ -16,8 +16,7 @@ from typing import Any, Protocol, TypeVar
 
 from lineage.errors import ConfigError
 from lineage.trust import APPLIED, OVERRIDDEN, REFUSED, Setting, loosening
-
-SEVERITIES = ("info", "low", "medium", "high")
+from lineage.vocab import SEVERITIES
 _ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 
 

@@ -19,8 +19,8 @@ from lineage.classify.verdicts import LookThrough, SourceVerdict
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
+from lineage.vocab import NOT_EVIDENCE, model_line
 
-NOT_EVIDENCE = ("common-idiom", "boilerplate")
 MIN_COPIED_LINES = 20
 RepoNotices = Sequence[object]  # FileNotices of NOTICE/LICENSE files at the repository root
 
@@ -45,7 +45,7 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tup
     declares only what it imports: the units copied beside it are not declared by it."""
     from lineage.declared.markers import find_declarations
 
-    line = family.split(":", 1)[-1]
+    line = model_line(family)
     wanted = {line} | set(index.lineage_of(family))
     if not any(name in text for name in wanted):
         return False, frozenset(), ()  # a declaration names its source: no name in the text, nothing to parse
@@ -149,7 +149,7 @@ def attribute_matched(
         scanned = detect(path, text)
         attribution = compare_notices(scanned, reference_notices(family, ref_path),  # type: ignore[arg-type]
                                       repo_notices=repo_notices,  # type: ignore[arg-type]
-                                      declared=whole or not copied, reference_family=family.split(":", 1)[-1])
+                                      declared=whole or not copied, reference_family=model_line(family))
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "
@@ -182,7 +182,7 @@ def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVe
     if verdict.source is None:
         return False
     header = index.header_of(through.family, verdict.source.path)
-    chain = {c.split(":", 1)[-1] for c in through.chain[1:]}
+    chain = {model_line(c) for c in through.chain[1:]}
     return any(d.kind == "generated-from" or (d.kind in ("adapted-from", "copied-from") and d.family in chain)
                for d in find_declarations(verdict.source.path, header))
 
@@ -193,7 +193,7 @@ def root_notice_findings(path: str, scanned: object, root: object, through: Look
     from lineage.notices import compare_notices, notice_findings
 
     state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,  # type: ignore[arg-type]
-                            reference_family=through.root.split(":", 1)[-1])
+                            reference_family=model_line(through.root))
     if state.state not in ("removed", "replaced"):
         return []
     state = dataclasses.replace(state, explanation=(

@@ -8,12 +8,13 @@ architecture copy.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from lineage.index.compact import CompactUnit
 from lineage.classify.explain import Ties
 from lineage.models import Finding, Match
+from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
+from lineage.vocab import finding_id as finding_id  # re-exported: lineage.arch imports it from here
 
 COMMON_RARITY = 0.25  # rare evidence below this share of the match: a common idiom
 STRONG = 0.8
@@ -24,11 +25,6 @@ MIN_EVIDENCE = 16
 MIN_STRONG_EVIDENCE = 24
 NAMELESS_EVIDENCE = 60  # enough shared structure to convict without any shared names
 INFO_MATCHES = 3  # matches listed in full for a finding that is no evidence (all tied families are named)
-
-
-def finding_id(*parts: str) -> str:
-    """Stable id: no line numbers, so baselines survive edits."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def is_common(m: Match) -> bool:
@@ -66,7 +62,7 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
 
 
 def severity(role: str | None, m: Match) -> str:
-    if role in ("boilerplate", "common-idiom") or too_small(m):
+    if role in NOT_EVIDENCE or too_small(m):
         return "info"
     s = strength(m)
     if role == "inference-glue":
@@ -111,7 +107,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
     )
     tied = [m for m in matches if m.similarity >= best.similarity - 0.02]
     families = sorted({m.ref.family for m in tied})
-    earliest = min(tied, key=lambda m: (m.ref.first_seen or "9999", m.ref.family)).ref
+    earliest = min(tied, key=lambda m: (m.ref.first_seen or UNDATED, m.ref.family)).ref
     earliest_family, earliest_seen = earliest.family, earliest.first_seen
     if ties is not None and ties.families:
         families = list(ties.families)
@@ -125,7 +121,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                "verdict": verdict(role, best),
                "role_features": list(features), "reference_role": ref.role,
                "equivalent_families": families, "equivalents": max(best.ties, len(families)),
-               "model_lines": ties.lines if ties is not None else len({f.split(":", 1)[-1] for f in families}),
+               "model_lines": ties.lines if ties is not None else len({model_line(f) for f in families}),
                "holders": holders,
                "earliest": {"family": earliest_family, "first_seen": earliest_seen or None}}
     sev = severity(role, best)

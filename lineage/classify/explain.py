@@ -21,6 +21,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 from lineage.index.query import QueryOptions, rescore, to_match
 from lineage.models import Match
+from lineage.vocab import first_seen_key
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
     if ev is None or ev.family.size == 0:
         return None
     rows = [index.meta["families"][int(f)] for f in ev.family[ev.tied()].tolist()]
-    rows.sort(key=lambda r: (str(r.get("first_seen") or "9999"), r["source"], r["name"]))
+    rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
     names = tuple(f"{r['source']}:{r['name']}" for r in rows)
     return Ties(names, len({r["name"] for r in rows}), names[0], str(rows[0].get("first_seen") or ""))
 

@@ -20,9 +20,8 @@ from lineage.index.compact import CompactFile, compact_all
 from lineage.index.manifest import Family, Manifest, family_of
 from lineage.index.store import FORMAT_VERSION, build_lock, write_index
 from lineage.models import FileError, SourceFile
+from lineage.vocab import KIND_CODES, ROLE_CODES
 
-KIND_CODES = {"module": 0, "class": 1, "function": 2, "method": 3}
-ROLE_CODES = {None: 0, "core-architecture": 1, "inference-glue": 2}
 Progress = Callable[[str, int, int], None]
 
 

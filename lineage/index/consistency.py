@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from lineage.fingerprint.params import FingerprintParams
+from lineage.vocab import INDEX_ROLES, UNIT_KINDS
 
-KIND_NAMES = ("module", "class", "function", "method")
-ROLE_NAMES = (None, "core-architecture", "inference-glue")
+KIND_NAMES = UNIT_KINDS
+ROLE_NAMES = INDEX_ROLES
 _DIMS = {"u_file": 1, "u_start": 1, "u_end": 1, "u_kind": 1, "u_nk": 1, "u_role": 1, "s_off": 1, "l_off": 1,
          "s_hash": 1, "s_line": 1, "l_hash": 1, "l_line": 1, "lsh_keys": 2, "lsh_ids": 2, "file_sig": 2,
          "file_nk": 1, "df_hash": 1, "df_count": 1, "meta": 1}

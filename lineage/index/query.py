@@ -16,6 +16,7 @@ from lineage.index.compact import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
 from lineage.models import Match, Region
+from lineage.vocab import UNDATED
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def with_regions(index: EmbeddedIndex, unit: CompactUnit, m: Match, opts: QueryO
 
 def _rank_key(m: _Scored) -> tuple[float, float, float, str, int]:
     # equal structure: prefer the closer names, then the earliest source ("who had it first")
-    return (-m.similarity, -m.lexical, -m.rarity, m.first_seen or "9999", m.u)
+    return (-m.similarity, -m.lexical, -m.rarity, m.first_seen or UNDATED, m.u)
 
 
 MAX_TIES = 5  # tied matches listed in full per unit at most; every tied family is named in the finding's details

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from lineage.models import FileError
 
 #: Attribution states, in the order compare_notices() decides them.
-ATTRIBUTION_STATES = ("declared", "none-needed", "retained", "replaced", "removed")
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineage.config import SEVERITIES, Config
+from lineage.config import Config
 from lineage.errors import SourceError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.compact import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
+from lineage.vocab import at_or_above
 from lineage.workflow.baseline import Baseline, check_params, notes, subtract
 from lineage.workflow.pragma import Accepted, apply_pragmas
 from lineage.report.escape import terminal_text
@@ -180,8 +181,7 @@ def check_staged(
                                    repo_notices=staged_repo_notices(root))
     unbaselined = subtract(result, baseline)
     kept, accepted, problems = apply_pragmas(unbaselined, {c.path: c.text for c in compacted if c.text})
-    floor = SEVERITIES.index(fail_on or config.fail_on)
-    failing = tuple(f for f in kept if SEVERITIES.index(f.severity) >= floor)
+    failing = tuple(f for f in kept if at_or_above(f.severity, fail_on or config.fail_on))
     return HookOutcome(
         result=result, new=failing, below=len(kept) - len(failing),
         baselined=len(result.findings) - len(unbaselined), accepted=tuple(accepted),
