@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from lineage.parse.lines import ast_lines
 from lineage.vocab import ADAPTED_FROM
 
 _COPIED = re.compile(r"\bCopied from\s+`?((?:transformers|vllm|sglang)\.[\w.]+)")
@@ -26,7 +27,6 @@ _ADAPTED = re.compile(rf"{ADAPTED_FROM}|\binspired\s+by\b|\bbased\s+on\b", re.IG
 _URL = re.compile(r"https?://[^\s<>()\[\]`'\"]+")
 _PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _TRAILING = ".,;:)]}'\"`"
 _ANY_PHRASE = re.compile(rf"copied from|generated from|{ADAPTED_FROM}|inspired by|based on", re.IGNORECASE)
 
@@ -151,7 +151,7 @@ def comment_lines(text: str) -> Iterator[tuple[int, str]]:
     Tracks triple-quoted strings across lines; a ``#`` inside a string is not a comment.
     """
     in_triple: str | None = None
-    for number, line in enumerate(_NEWLINE.split(text), start=1):
+    for number, line in enumerate(ast_lines(text), start=1):
         start = 0
         if in_triple:
             end = line.find(in_triple)

@@ -21,7 +21,7 @@ from lineage.classify.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
 from lineage.pool import worker_pool
 from lineage.parse.budget import Budget, OverBudget
-from lineage.parse.lines import line_count
+from lineage.parse.lines import line_count, numbered_lines
 from lineage.parse.units import parse_source
 
 HEADER_LINES = 60
@@ -61,7 +61,7 @@ class CompactFile:
 
 def leading_header(text: str, limit: int = HEADER_LINES) -> str:
     """The comment block and module docstring at the top of a file."""
-    lines = text.splitlines()[:limit]
+    lines = numbered_lines(text)[:limit]
     out = []
     in_doc = False
     for line in lines:

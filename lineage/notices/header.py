@@ -33,11 +33,6 @@ _CODE_START = re.compile(r"^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|a
 _BASED_ON = re.compile(r"\bbased\s+on\b(?P<rest>.*)", re.IGNORECASE)
 
 
-def split_lines(text: str) -> list[str]:
-    """Lines split on "\n" only (form feeds and U+2028 do not start a line), "\r" dropped."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
-
-
 def candidate_lines(lines: list[str], header_lines: int) -> list[tuple[int, str]]:
     """(1-based number, text) for the header and for later lines with a copyright marker.
 
