@@ -21,6 +21,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 from lineage.index.query import QueryOptions, rescore, to_match
 from lineage.models import Match
+from lineage.scoring import SCORING
 from lineage.vocab import first_seen_key
 
 
@@ -62,7 +63,7 @@ def source_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Matc
     rows = [r for r in ev.tied().tolist() if index.family_keys[int(ev.family[r])] == family]
     if listed is None and not rows:
         return tuple(matches)
-    if listed is not None and listed.similarity < matches[0].similarity - 0.02 and not rows:
+    if listed is not None and listed.similarity < matches[0].similarity - SCORING.tie and not rows:
         return tuple(matches)
     if listed is None:
         scored = rescore(index, unit, int(ev.unit[rows[0]]), QueryOptions(min_similarity=0.0, min_containment=0.0))
