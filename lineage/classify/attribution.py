@@ -19,10 +19,12 @@ from lineage.classify.verdicts import LookThrough, SourceVerdict
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
+from lineage.notices.records import FileNotices
 from lineage.vocab import NOT_EVIDENCE, model_line
 
 MIN_COPIED_LINES = 20
-RepoNotices = Sequence[object]  # FileNotices of NOTICE/LICENSE files at the repository root
+RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
+Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
 
 
 def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
@@ -116,7 +118,7 @@ def attribute_matched(
     compacted: Sequence[CompactFile],
     findings: Sequence[Finding],
     repo_notices: RepoNotices = (),
-    detect: Callable[..., object] | None = None,
+    detect: Detector | None = None,
     sources: dict[str, dict[str, SourceVerdict]] | None = None,
 ) -> tuple[list[Finding], frozenset[str]]:
     """The findings with attribution set plus the notice findings of files with code matches,
@@ -133,9 +135,9 @@ def attribute_matched(
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}
-    references: dict[tuple[str, str], object] = {}  # a reference header is read once per scan
+    references: dict[tuple[str, str], FileNotices] = {}  # a reference header is read once per scan
 
-    def reference_notices(family: str, ref_path: str) -> object:
+    def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
             references[(family, ref_path)] = detect(ref_path, index.header_of(family, ref_path))
         return references[(family, ref_path)]
@@ -147,23 +149,23 @@ def attribute_matched(
         whole, declared_units, imported = declarations(path, text, index, family)
         copied = [f for f in mine if not _declared_unit(f.unit, declared_units)]
         scanned = detect(path, text)
-        attribution = compare_notices(scanned, reference_notices(family, ref_path),  # type: ignore[arg-type]
-                                      repo_notices=repo_notices,  # type: ignore[arg-type]
+        attribution = compare_notices(scanned, reference_notices(family, ref_path),
+                                      repo_notices=repo_notices,
                                       declared=whole or not copied, reference_family=model_line(family))
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "
-                f"{family.split(':', 1)[-1]}, which declares reuse of what it imports only; "
+                f"{model_line(family)}, which declares reuse of what it imports only; "
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
         for f in mine:
             if _declared_unit(f.unit, declared_units) and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
-                                                  f"{family.split(':', 1)[-1]} (base class or marker).")
+                                                  f"{model_line(family)} (base class or marker).")
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation)
         matches = [m for f in mine for m in f.matches[:1]]
-        out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
+        out += notice_findings(path, scanned, attribution, matches, has_code_match=True)
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
@@ -187,25 +189,25 @@ def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVe
                for d in find_declarations(verdict.source.path, header))
 
 
-def root_notice_findings(path: str, scanned: object, root: object, through: LookThrough, matches: Sequence[Match],
+def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, through: LookThrough, matches: Sequence[Match],
                          repo_notices: RepoNotices, declared: bool) -> list[Finding]:
     """Look-through: the file is an indexed family's own code, judged against its declared root."""
     from lineage.notices import compare_notices, notice_findings
 
-    state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,  # type: ignore[arg-type]
+    state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,
                             reference_family=model_line(through.root))
     if state.state not in ("removed", "replaced"):
         return []
     state = dataclasses.replace(state, explanation=(
         f"Look-through: {path} is the indexed family {through.family}'s code, which declares its lineage "
-        f"through {' -> '.join(c.split(':', 1)[-1] for c in through.chain)}; judged against the declared root: "
+        f"through {' -> '.join(model_line(c) for c in through.chain)}; judged against the declared root: "
         f"{state.explanation}"))
-    found = notice_findings(path, scanned, state, matches, has_code_match=True)  # type: ignore[arg-type]
+    found = notice_findings(path, scanned, state, matches, has_code_match=True)
     return [dataclasses.replace(f, details={**f.details, "look_through_root": through.root}) for f in found]
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),
-                  detect: Callable[..., object] | None = None) -> list[Finding]:
+                  detect: Detector | None = None) -> list[Finding]:
     """Foreign vendor notices in files with no matching code (fast detector only).
 
     The project's own organisations are those named in its NOTICE/LICENSE files or in at
@@ -216,13 +218,13 @@ def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], rep
     detect = detect or detect_notices
     quick = [(cf.path, detect(cf.path, cf.text, use_scancode=False, licences=False))
              for cf in compacted if cf.path not in matched and cf.text]
-    with_notices = [(p, q) for p, q in quick if getattr(q, "notices", ())]
+    with_notices = [(p, q) for p, q in quick if q.notices]
     counts: Counter[str] = Counter()
     for _, q in with_notices:
-        counts.update({n.org for n in q.notices if n.org})  # type: ignore[attr-defined]
+        counts.update({n.org for n in q.notices if n.org})
     own = {org for org, n in counts.items() if n * 3 >= len(with_notices)}
-    own |= {n.org for r in repo_notices for n in getattr(r, "notices", ()) if n.org}
+    own |= {n.org for r in repo_notices for n in r.notices if n.org}
     out: list[Finding] = []
     for path, q in with_notices:
-        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))  # type: ignore[arg-type]
+        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))
     return out

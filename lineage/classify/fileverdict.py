@@ -54,7 +54,7 @@ def source_sentence(v: SourceVerdict) -> str:
     if v.look_through is not None:
         t = v.look_through
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
-                 f"{' -> '.join(c.split(':', 1)[-1] for c in t.chain)} (root {_who(t.root.split(':', 1)[-1], t.root_org, t.root_country)})")
+                 f"{' -> '.join(model_line(c) for c in t.chain)} (root {_who(model_line(t.root), t.root_org, t.root_country)})")
     return head
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,10 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.compact import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.vocab import at_or_above
+
+if TYPE_CHECKING:
+    from lineage.classify.attribution import RepoNotices
+    from lineage.notices.records import FileNotices
 from lineage.workflow.baseline import Baseline, check_params, notes, subtract
 from lineage.workflow.pragma import Accepted, apply_pragmas
 from lineage.report.escape import terminal_text
@@ -132,7 +136,7 @@ def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tup
     return config.included(files), config.included(errors)
 
 
-def quick_notices(path: str, text: str, **options: Any) -> object:
+def quick_notices(path: str, text: str, **options: Any) -> FileNotices:
     """detect_notices without scancode: the line-anchored detector alone."""
     from lineage.notices import detect_notices
 
@@ -140,7 +144,7 @@ def quick_notices(path: str, text: str, **options: Any) -> object:
     return detect_notices(path, text, **options)
 
 
-def staged_repo_notices(root: Path) -> list[object]:
+def staged_repo_notices(root: Path) -> list[FileNotices]:
     """NOTICE/LICENSE files at the repository root, as staged."""
     from lineage.api import REPO_NOTICE_NAMES
     from lineage.source.gitrev import read_staged
@@ -152,7 +156,7 @@ def staged_repo_notices(root: Path) -> list[object]:
 
 def scan_quick(
     files: Sequence[SourceFile], index: EmbeddedIndex, config: Config, *, target: str, revision: str | None,
-    errors: Sequence[FileError], repo_notices: Sequence[object], progress: Callable[[str, int, int], None] | None = None,
+    errors: Sequence[FileError], repo_notices: RepoNotices, progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[ScanResult, list[CompactFile]]:
     """``api.scan_files`` with the quick notice detector and no architecture lookup (its findings
     are information only: they never fail a commit)."""
