@@ -30,7 +30,15 @@ from lineage.fingerprint.minhash import band_keys, signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import _REQUIRED, EmbeddedIndex, from_arrays
 from lineage.index.deadline import MIN_RATE, deadline
-from lineage.index.header import MAX_ARRAY_BYTES, ArraySpec, check_header, check_spec, index_digest, load_json
+from lineage.index.header import (
+    MAX_ARRAY_BYTES,
+    ArraySpec,
+    array_entry,
+    check_header,
+    check_spec,
+    index_digest,
+    load_json,
+)
 from lineage.index.open import RedisTarget, parse_url, store_errors
 from lineage.index.store import FORMAT_VERSION, read_index
 
@@ -140,10 +148,8 @@ def publish(path_or_index: str | Path | EmbeddedIndex, url: str, *, timeout: flo
     header, arrays = _source(path_or_index)
     params = FingerprintParams.from_dict(header["params"])
     raws = {n: np.ascontiguousarray(arrays[n]) for n in sorted(arrays)}
-    table: dict[str, dict[str, Any]] = {n: {"dtype": a.dtype.str, "shape": list(a.shape), "nbytes": a.nbytes,
-                 "sha256": hashlib.sha256(a.tobytes()).hexdigest(), "chunks": math.ceil(a.nbytes / CHUNK_BYTES)}
-             for n, a in raws.items()}
-    ident = index_digest(header, table)  # the formula of store.write_index: the file's id
+    table = {n: dict(array_entry(a), chunks=math.ceil(a.nbytes / CHUNK_BYTES)) for n, a in raws.items()}
+    ident = index_digest(header, table)  # rows and id as store.write_index makes them: the file's id
     if header.get("id") not in (ident, "in-memory", None):
         raise IndexError_("index arrays do not match its id; refusing to publish", source=str(path_or_index))
     sigs = unit_signatures(arrays, params)
