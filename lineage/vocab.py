@@ -100,8 +100,9 @@ class FamilyId:
 
 
 def model_line(family: str) -> str:
-    """The model line of a family key: ``vllm:glm4_moe`` -> ``glm4_moe``."""
-    return FamilyId.parse(family).name
+    """The model line of a family key: ``vllm:glm4_moe`` -> ``glm4_moe`` (``FamilyId.parse(family).name``,
+    without building the record: it runs per match)."""
+    return family.split(":", 1)[-1]
 
 
 # Sorts after every real ISO date: a family without a first-seen date is never the earliest.

@@ -55,6 +55,7 @@ def test_family_ids_split_once() -> None:
     assert FamilyId.parse("glm4_moe") == FamilyId("", "glm4_moe")
     assert str(FamilyId("vllm", "glm4_moe")) == "vllm:glm4_moe" and str(FamilyId("", "x")) == "x"
     assert [model_line(f) for f in ("vllm:glm4_moe", "glm4_moe", "a:b:c", "")] == ["glm4_moe", "glm4_moe", "b:c", ""]
+    assert all(model_line(f) == FamilyId.parse(f).name for f in ("vllm:glm4_moe", "glm4_moe", "a:b:c", "", ":x", "x:"))
 
 
 def test_undated_families_sort_last() -> None:
