@@ -27,6 +27,8 @@ from lineage.index.manifest import load_manifest
 from lineage.index.evidence import UnitEvidence, same_code
 from lineage.index.query import QueryOptions, query_files, with_regions
 from lineage.models import FileError, Finding, ScanResult, SourceFile
+from lineage.classify.attribution import Detector, RepoNotices
+from lineage.notices.records import FileNotices
 
 Progress = Callable[[str, int, int], None]
 
@@ -91,7 +93,7 @@ SHARES_PER_WORKER = 4  # smaller shares: finer progress and a more even load, ea
 
 def attributed_findings(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
-    repo_notices: Sequence[object] = (), detect: Callable[..., object] | None = None,
+    repo_notices: RepoNotices = (), detect: Detector | None = None,
     progress: Progress | None = None, architectures: bool = True,
 ) -> tuple[list[Finding], frozenset[str], FileSources]:
     """Code matches with their attribution, notice findings and source verdicts, file by file
@@ -153,8 +155,8 @@ def scan_files(
     revision: str | None = None,
     errors: Sequence[FileError] = (),
     progress: Progress | None = None,
-    repo_notices: Sequence[object] = (),
-    notice_detector: Callable[..., object] | None = None,
+    repo_notices: RepoNotices = (),
+    notice_detector: Detector | None = None,
     architectures: bool = True,
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters).
@@ -241,14 +243,14 @@ def _bare_revision(spec: str) -> str:
 REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
 
 
-def repository_notices(root: str) -> list[object]:
+def repository_notices(root: str) -> list[FileNotices]:
     """NOTICE/LICENSE files at a directory target's root (regular files only, capped)."""
     from lineage.notices import detect_repo_notices
 
     base = Path(root) if root else None
     if base is None or not base.is_dir():
         return []
-    found: list[object] = []
+    found: list[FileNotices] = []
     for name in REPO_NOTICE_NAMES:
         path = base / name
         if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from lineage.errors import ConfigError
+from lineage.scoring import SCORING
 from lineage.trust import APPLIED, OVERRIDDEN, REFUSED, Setting, loosening
-
-SEVERITIES = ("info", "low", "medium", "high")
+from lineage.vocab import SEVERITIES
 _ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
 
 
@@ -40,10 +40,10 @@ class Config:
     fail_on: str = "high"
     max_file_bytes: int = 2_000_000
     workers: int = 0  # 0: one per core (at most 8)
-    min_similarity: float = 0.3
-    min_containment: float = 0.6
-    report_similarity: float = 0.5  # below this, a match is not worth a finding
-    top: int = 5
+    min_similarity: float = SCORING.min_similarity
+    min_containment: float = SCORING.min_containment
+    report_similarity: float = SCORING.report_similarity  # below this, a match is not worth a finding
+    top: int = SCORING.top
     baseline: str = ".lineage-baseline.json"
     exclude: tuple[str, ...] = ()
     role_rules: str = ""  # path to a TOML file overriding the role rules

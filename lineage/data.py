@@ -10,7 +10,9 @@ is read the same way.
 
 from __future__ import annotations
 
+import functools
 import tomllib
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -52,6 +54,34 @@ def load_table(name: str, path: str | Path | None = None) -> dict[str, Any]:
 def table_error(name: str, reason: str, path: str | Path | None = None) -> ManifestError:
     """The error for a table that parses but says something wrong, in the same form."""
     return ManifestError(f"bad {name} table: {reason}", source=str(locate(name, path)))
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One row of organisations.toml."""
+
+    name: str
+    country: str
+    kind: str  # vendor | framework
+    aliases: tuple[str, ...]
+
+
+@functools.cache
+def organisations(path: Path | None = None) -> dict[str, Organisation]:
+    """The organisations table by name (manifests' labels and notice holders both read it)."""
+    orgs = load_table("organisations.toml", path).get("org") or {}
+    if not isinstance(orgs, dict):
+        raise table_error("organisations.toml", "[org] is not a table", path)
+    out = {}
+    for name, entry in orgs.items():
+        if not isinstance(entry, dict):
+            raise table_error("organisations.toml", f"org {name!r} is not a table", path)
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list):
+            raise table_error("organisations.toml", f"org {name!r}: aliases is not a list", path)
+        out[name] = Organisation(name, str(entry.get("country", "")), str(entry.get("kind", "vendor")),
+                                 tuple(str(a) for a in aliases))
+    return out
 
 
 def shipped_dir() -> Path:

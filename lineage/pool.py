@@ -1,7 +1,8 @@
 """Worker processes forked from this one: they inherit its data, so nothing big is sent to them.
 
-Used for fingerprinting (build and scan) and for matching and attribution (scan).  Results
-come back in input order whatever the number of workers, so output is deterministic.  Only
+Used for fingerprinting (build and scan: ``stream_map``) and for matching and attribution
+(scan: ``fork_map``).  Results come back in input order whatever the number of workers, so
+output is deterministic.  Only
 results cross the process boundary (pickled between our own processes, never data read
 from a scanned repository or an index); workers ignore Ctrl-C and leave it to the parent.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -128,3 +129,15 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int,
             return out
     finally:
         _TASK = None
+
+
+def stream_map(fn: Callable[[T], R], items: Iterable[T], workers: int, chunksize: int = 4) -> Iterator[R]:
+    """``fn(item)`` for each item, in input order, yielded as results arrive: items are sent to
+    the workers as they are consumed (an index build never holds every source at once), so
+    ``fn`` and the items must pickle; without fork the workers are spawned."""
+    if workers <= 1:
+        yield from map(fn, items)
+        return
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with worker_pool(context, workers) as pool:
+        yield from pool.imap(fn, items, chunksize=chunksize)

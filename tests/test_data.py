@@ -14,9 +14,9 @@ import pytest
 from lineage import api
 from lineage.classify.roles import load_rules
 from lineage.classify.vestiges import load_facts
-from lineage.data import load_table, read_bytes, shipped, shipped_dir, shipped_path, table_error
+from lineage.data import load_table, organisations, read_bytes, shipped, shipped_dir, shipped_path, table_error
 from lineage.errors import LineageError, ManifestError
-from lineage.index.manifest import load_manifest, organisations
+from lineage.index.manifest import load_manifest
 from lineage.notices.holders import load_organisations
 from lineage.notices.licences import load_licences
 from lineage.workflow.scores import calibration

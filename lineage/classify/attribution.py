@@ -20,11 +20,12 @@ from lineage.classify.verdicts import LookThrough, SourceVerdict
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
-from lineage.notices.records import Attribution
+from lineage.notices.records import Attribution, FileNotices
+from lineage.vocab import NOT_EVIDENCE, model_line
 
-NOT_EVIDENCE = ("common-idiom", "boilerplate")
 MIN_COPIED_LINES = 20
-RepoNotices = Sequence[object]  # FileNotices of NOTICE/LICENSE files at the repository root
+RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
+Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
 
 
 def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
@@ -47,7 +48,7 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tup
     declares only what it imports: the units copied beside it are not declared by it."""
     from lineage.declared.markers import find_declarations
 
-    line = family.split(":", 1)[-1]
+    line = model_line(family)
     wanted = {line} | set(index.lineage_of(family))
     if not any(name in text for name in wanted):
         return False, frozenset(), ()  # a declaration names its source: no name in the text, nothing to parse
@@ -101,7 +102,7 @@ def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
     elif state == OWN:
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref
-        verdict = f"own model code of {ref.org} ({ref.family.split(':', 1)[-1]}), also held by the reference: not a copy"
+        verdict = f"own model code of {ref.org} ({model_line(ref.family)}), also held by the reference: not a copy"
     details = dict(f.details, verdict=verdict, attribution_explanation=explanation)
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
@@ -122,7 +123,7 @@ def attribute_matched(
     compacted: Sequence[CompactFile],
     findings: Sequence[Finding],
     repo_notices: RepoNotices = (),
-    detect: Callable[..., object] | None = None,
+    detect: Detector | None = None,
     sources: dict[str, dict[str, SourceVerdict]] | None = None,
     owners: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], frozenset[str]]:
@@ -141,9 +142,9 @@ def attribute_matched(
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}
-    references: dict[tuple[str, str], object] = {}  # a reference header is read once per scan
+    references: dict[tuple[str, str], FileNotices] = {}  # a reference header is read once per scan
 
-    def reference_notices(family: str, ref_path: str) -> object:
+    def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
             references[(family, ref_path)] = detect(ref_path, index.header_of(family, ref_path))
         return references[(family, ref_path)]
@@ -155,13 +156,13 @@ def attribute_matched(
         whole, declared_units, imported = declarations(path, text, index, family)
         copied = [f for f in mine if not _declared_unit(f.unit, declared_units)]
         scanned = detect(path, text)
-        attribution = compare_notices(scanned, reference_notices(family, ref_path),  # type: ignore[arg-type]
-                                      repo_notices=repo_notices,  # type: ignore[arg-type]
-                                      declared=whole or not copied, reference_family=family.split(":", 1)[-1])
+        attribution = compare_notices(scanned, reference_notices(family, ref_path),
+                                      repo_notices=repo_notices,
+                                      declared=whole or not copied, reference_family=model_line(family))
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "
-                f"{family.split(':', 1)[-1]}, which declares reuse of what it imports only; "
+                f"{model_line(family)}, which declares reuse of what it imports only; "
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
         own = _owners(owners, attribution, scanned)
@@ -172,12 +173,12 @@ def attribute_matched(
                 updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, org in owners))
             elif _declared_unit(f.unit, declared_units) and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
-                                                  f"{family.split(':', 1)[-1]} (base class or marker).")
+                                                  f"{model_line(family)} (base class or marker).")
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation)
         matches = [m for f in mine for m in f.matches[:1]]
         if not (own and attribution.state in ("removed", "replaced")):  # else only the owner's own notice is missing
-            out += notice_findings(path, scanned, attribution, matches, has_code_match=True)  # type: ignore[arg-type]
+            out += notice_findings(path, scanned, attribution, matches, has_code_match=True)
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
@@ -210,30 +211,30 @@ def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVe
     if verdict.source is None:
         return False
     header = index.header_of(through.family, verdict.source.path)
-    chain = {c.split(":", 1)[-1] for c in through.chain[1:]}
+    chain = {model_line(c) for c in through.chain[1:]}
     return any(d.kind == "generated-from" or (d.kind in ("adapted-from", "copied-from") and d.family in chain)
                for d in find_declarations(verdict.source.path, header))
 
 
-def root_notice_findings(path: str, scanned: object, root: object, through: LookThrough, matches: Sequence[Match],
+def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, through: LookThrough, matches: Sequence[Match],
                          repo_notices: RepoNotices, declared: bool) -> list[Finding]:
     """Look-through: the file is an indexed family's own code, judged against its declared root."""
     from lineage.notices import compare_notices, notice_findings
 
-    state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,  # type: ignore[arg-type]
-                            reference_family=through.root.split(":", 1)[-1])
+    state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,
+                            reference_family=model_line(through.root))
     if state.state not in ("removed", "replaced"):
         return []
     state = dataclasses.replace(state, explanation=(
         f"Look-through: {path} is the indexed family {through.family}'s code, which declares its lineage "
-        f"through {' -> '.join(c.split(':', 1)[-1] for c in through.chain)}; judged against the declared root: "
+        f"through {' -> '.join(model_line(c) for c in through.chain)}; judged against the declared root: "
         f"{state.explanation}"))
-    found = notice_findings(path, scanned, state, matches, has_code_match=True)  # type: ignore[arg-type]
+    found = notice_findings(path, scanned, state, matches, has_code_match=True)
     return [dataclasses.replace(f, details={**f.details, "look_through_root": through.root}) for f in found]
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),
-                  detect: Callable[..., object] | None = None) -> list[Finding]:
+                  detect: Detector | None = None) -> list[Finding]:
     """Foreign vendor notices in files with no matching code (fast detector only).
 
     The project's own organisations are those named in its NOTICE/LICENSE files or in at
@@ -244,13 +245,13 @@ def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], rep
     detect = detect or detect_notices
     quick = [(cf.path, detect(cf.path, cf.text, use_scancode=False, licences=False))
              for cf in compacted if cf.path not in matched and cf.text]
-    with_notices = [(p, q) for p, q in quick if getattr(q, "notices", ())]
+    with_notices = [(p, q) for p, q in quick if q.notices]
     counts: Counter[str] = Counter()
     for _, q in with_notices:
-        counts.update({n.org for n in q.notices if n.org})  # type: ignore[attr-defined]
+        counts.update({n.org for n in q.notices if n.org})
     own = {org for org, n in counts.items() if n * 3 >= len(with_notices)}
-    own |= {n.org for r in repo_notices for n in getattr(r, "notices", ()) if n.org}
+    own |= {n.org for r in repo_notices for n in r.notices if n.org}
     out: list[Finding] = []
     for path, q in with_notices:
-        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))  # type: ignore[arg-type]
+        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))
     return out

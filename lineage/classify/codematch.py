@@ -8,27 +8,23 @@ architecture copy.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from lineage.index.compact import CompactUnit
 from lineage.classify.explain import Ties
 from lineage.models import Finding, Match
+from lineage.scoring import SCORING
+from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
+from lineage.vocab import finding_id as finding_id  # re-exported: lineage.arch imports it from here
 
-COMMON_RARITY = 0.25  # rare evidence below this share of the match: a common idiom
-STRONG = 0.8
-MODERATE = 0.6
-# Evidence floors, in shared winnowed fingerprints (about 2.5 tokens each): a two-line
-# `super().__init__(*args, **kwargs)` matches structurally everywhere and proves nothing.
-MIN_EVIDENCE = 16
-MIN_STRONG_EVIDENCE = 24
-NAMELESS_EVIDENCE = 60  # enough shared structure to convict without any shared names
-INFO_MATCHES = 3  # matches listed in full for a finding that is no evidence (all tied families are named)
-
-
-def finding_id(*parts: str) -> str:
-    """Stable id: no line numbers, so baselines survive edits."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+# The cut-offs are lineage.scoring.SCORING's; these names are kept for the modules importing them.
+COMMON_RARITY = SCORING.common_rarity  # rare evidence below this share of the match: a common idiom
+STRONG = SCORING.strong
+MODERATE = SCORING.moderate
+MIN_EVIDENCE = SCORING.min_evidence
+MIN_STRONG_EVIDENCE = SCORING.min_strong_evidence
+NAMELESS_EVIDENCE = SCORING.nameless_evidence
+INFO_MATCHES = SCORING.info_matches
 
 
 def is_common(m: Match) -> bool:
@@ -38,12 +34,12 @@ def is_common(m: Match) -> bool:
 
 def strength(m: Match) -> float:
     """How much of the unit is the reference: Jaccard, or containment when sizes differ."""
-    return max(m.similarity, min(m.containment, m.ref_containment + 0.2))
+    return max(m.similarity, min(m.containment, m.ref_containment + SCORING.containment_slack))
 
 
 def describe(m: Match) -> str:
-    names = ("names kept" if m.lexical >= 0.6 else
-             "names partly changed" if m.lexical >= 0.25 else "identifiers renamed")
+    names = ("names kept" if m.lexical >= SCORING.names_kept else
+             "names partly changed" if m.lexical >= SCORING.names_partly_changed else "identifiers renamed")
     return (f"structural similarity {m.similarity:.2f}, {m.containment:.0%} of the unit found in the reference, "
             f"lexical similarity {m.lexical:.2f} ({names}), rare evidence {m.rarity:.2f}")
 
@@ -66,19 +62,19 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
 
 
 def severity(role: str | None, m: Match) -> str:
-    if role in ("boilerplate", "common-idiom") or too_small(m):
+    if role in NOT_EVIDENCE or too_small(m):
         return "info"
     s = strength(m)
     if role == "inference-glue":
         return "low"  # reuse of serving glue is permitted under its licence; notices decide more
-    strong_evidence = m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= 0.1 or m.shared >= NAMELESS_EVIDENCE)
-    if s >= STRONG and m.rarity >= 0.4 and strong_evidence:
+    strong_evidence = m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= SCORING.min_lexical or m.shared >= NAMELESS_EVIDENCE)
+    if s >= STRONG and m.rarity >= SCORING.high_rarity and strong_evidence:
         return "high" if role == "core-architecture" else "medium"
-    return "medium" if s >= MODERATE and strong_evidence and m.rarity >= 0.3 else "low"
+    return "medium" if s >= MODERATE and strong_evidence and m.rarity >= SCORING.medium_rarity else "low"
 
 
 def verdict(role: str | None, m: Match) -> str:
-    who = f"{m.ref.family.split(':', 1)[-1]} ({m.ref.org or 'organisation not labelled'}{', ' + m.ref.country if m.ref.country else ''})"
+    who = f"{model_line(m.ref.family)} ({m.ref.org or 'organisation not labelled'}{', ' + m.ref.country if m.ref.country else ''})"
     if role == "boilerplate":
         return f"module boilerplate resembling {who}: no lineage evidence"
     if role == "common-idiom":
@@ -90,10 +86,11 @@ def verdict(role: str | None, m: Match) -> str:
 
 
 def worth_reporting(m: Match, threshold: float) -> bool:
-    return m.similarity >= threshold or (m.containment >= 0.8 and m.ref_containment >= 0.3)
+    return m.similarity >= threshold or (m.containment >= SCORING.report_containment
+                                         and m.ref_containment >= SCORING.report_ref_containment)
 
 
-SHARED_BY = 5  # code that this many model lines hold (or more) cannot say which of them it came from
+SHARED_BY = SCORING.shared_by  # code that this many model lines hold (or more) cannot say which of them it came from
 
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
@@ -109,9 +106,9 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         f"{where} ({ref.family}, {ref.org or 'unknown organisation'}{', ' + ref.country if ref.country else ''}): "
         f"{describe(best)}. Verdict: {verdict(role, best)}."
     )
-    tied = [m for m in matches if m.similarity >= best.similarity - 0.02]
+    tied = [m for m in matches if m.similarity >= best.similarity - SCORING.tie]
     families = sorted({m.ref.family for m in tied})
-    earliest = min(tied, key=lambda m: (m.ref.first_seen or "9999", m.ref.family)).ref
+    earliest = min(tied, key=lambda m: (m.ref.first_seen or UNDATED, m.ref.family)).ref
     earliest_family, earliest_seen = earliest.family, earliest.first_seen
     if ties is not None and ties.families:
         families = list(ties.families)
@@ -125,7 +122,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                "verdict": verdict(role, best),
                "role_features": list(features), "reference_role": ref.role,
                "equivalent_families": families, "equivalents": max(best.ties, len(families)),
-               "model_lines": ties.lines if ties is not None else len({f.split(":", 1)[-1] for f in families}),
+               "model_lines": ties.lines if ties is not None else len({model_line(f) for f in families}),
                "holders": holders,
                "earliest": {"family": earliest_family, "first_seen": earliest_seen or None}}
     sev = severity(role, best)

@@ -15,10 +15,11 @@ import numpy as np
 from lineage.index.compact import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import TIE, UnitEvidence
+from lineage.scoring import SCORING
 
 COMMON_LINES = 5  # code held by this many model lines (or more) is common code
-COMMON_RARITY = 0.25  # as classify/codematch.py: rare evidence under this share of the match is an idiom
-STRONG = 0.8  # a unit held at this strength is evidence of where it came from
+COMMON_RARITY = SCORING.common_rarity  # rare evidence under this share of the match is an idiom
+STRONG = SCORING.strong  # a unit held at this strength is evidence of where it came from
 
 
 def is_common(index: EmbeddedIndex, ev: UnitEvidence) -> bool:

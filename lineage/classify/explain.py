@@ -21,6 +21,8 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 from lineage.index.query import QueryOptions, rescore, to_match
 from lineage.models import Match
+from lineage.scoring import SCORING
+from lineage.vocab import first_seen_key
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
     if ev is None or ev.family.size == 0:
         return None
     rows = [index.meta["families"][int(f)] for f in ev.family[ev.tied()].tolist()]
-    rows.sort(key=lambda r: (str(r.get("first_seen") or "9999"), r["source"], r["name"]))
+    rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
     names = tuple(f"{r['source']}:{r['name']}" for r in rows)
     return Ties(names, len({r["name"] for r in rows}), names[0], str(rows[0].get("first_seen") or ""))
 
@@ -61,7 +63,7 @@ def source_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Matc
     rows = [r for r in ev.tied().tolist() if index.family_keys[int(ev.family[r])] == family]
     if listed is None and not rows:
         return tuple(matches)
-    if listed is not None and listed.similarity < matches[0].similarity - 0.02 and not rows:
+    if listed is not None and listed.similarity < matches[0].similarity - SCORING.tie and not rows:
         return tuple(matches)
     if listed is None:
         scored = rescore(index, unit, int(ev.unit[rows[0]]), QueryOptions(min_similarity=0.0, min_containment=0.0))

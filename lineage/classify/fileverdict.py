@@ -16,6 +16,7 @@ from typing import Any
 
 from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
+from lineage.vocab import NOT_EVIDENCE, model_line
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
@@ -40,7 +41,7 @@ def source_sentence(v: SourceVerdict) -> str:
         return ""
     s = v.source
     if v.status == "ambiguous":
-        names = ", ".join(c.split(":", 1)[-1] for c in v.contenders)
+        names = ", ".join(model_line(c) for c in v.contenders)
         head = f"source ambiguous between {names}: they hold the same {s.cover:.0%} of the code"
     else:
         how = {"cover": "it holds most of the code as closely as any family does",
@@ -53,7 +54,7 @@ def source_sentence(v: SourceVerdict) -> str:
     if v.look_through is not None:
         t = v.look_through
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
-                 f"{' -> '.join(c.split(':', 1)[-1] for c in t.chain)} (root {_who(t.root.split(':', 1)[-1], t.root_org, t.root_country)})")
+                 f"{' -> '.join(model_line(c) for c in t.chain)} (root {_who(model_line(t.root), t.root_org, t.root_country)})")
     return head
 
 
@@ -66,7 +67,7 @@ def common_sentence(v: SourceVerdict) -> str:
     g, s = v.group, v.source
     if g is None or s is None or s.cover < OWN_CODE:
         return NO_EVIDENCE
-    earliest = g.earliest.split(":", 1)[-1]
+    earliest = model_line(g.earliest)
     group = (f"held by {_families(len(g.families))} (earliest {earliest}; "
              f"{', '.join(g.countries) or 'countries unknown'}): no copy verdict from common code")
     if s.cover >= MOSTLY:
@@ -97,7 +98,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     source = v.source.family if v is not None and v.source is not None else ""
     top = source if source in fams else max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
     ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
-    who = _who(top.split(":", 1)[-1], ref.org, ref.country)
+    who = _who(model_line(top), ref.org, ref.country)
     states = sorted({f.attribution for f in evidence if f.attribution})
     roles = {f.role for f in evidence}
     what = ("core-architecture copy" if "core-architecture" in roles
@@ -115,7 +116,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
                  root_notices: Sequence[Finding] = (), n_lines: int = 0) -> dict[str, Any]:
     """The verdict row of one file: its code findings, its source verdicts, and what became of
     the declared root's notice when the file is an indexed family's own code (look-through)."""
-    evidence = [f for f in items if f.role not in ("common-idiom", "boilerplate")
+    evidence = [f for f in items if f.role not in NOT_EVIDENCE
                 and (f.severity != "info" or f.attribution in ("declared", "own"))]
     roles: dict[str, int] = defaultdict(int)
     for f in items:
@@ -127,7 +128,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     sentence = reuse_sentence(evidence, v, n_lines)
     root_states = sorted({f.attribution for f in root_notices if f.attribution})
     if root_states:
-        root = root_notices[0].details.get("look_through_root", "").split(":", 1)[-1]
+        root = model_line(root_notices[0].details.get("look_through_root", ""))
         sentence += f"; against its declared root {root}: notice {'/'.join(root_states)}"
     return {"verdict": sentence, "origin": source_sentence(v) if v is not None else "",
             "root_notice": root_states,

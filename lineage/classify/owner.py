@@ -24,8 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from lineage.errors import ConfigError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
+from lineage.vocab import Attribution, model_line
 
-OWN = "own"
+OWN = Attribution.OWN.value
 
 
 def canonical_owners(names: Iterable[str]) -> frozenset[str]:
@@ -68,5 +69,5 @@ def own_explanation(f: Finding, org: str, given: bool) -> str:
     ref = f.matches[0].ref
     why = ("given as an owner of the scanned code (--owner)" if given
            else "named as a copyright holder of the scanned file, while the reference names no vendor")
-    return (f"{org} made {ref.family.split(':', 1)[-1]}, and {org} is {why}: {f.unit} is {org}'s own model "
+    return (f"{org} made {model_line(ref.family)}, and {org} is {why}: {f.unit} is {org}'s own model "
             f"code, which {ref.path} also holds; not a copy.")

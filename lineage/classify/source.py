@@ -30,6 +30,7 @@ from lineage.declared.family import resolve_root
 from lineage.index.compact import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
+from lineage.vocab import first_seen_key
 
 TIE = 0.02  # a unit's code is held "as closely as the best" within this strength
 AMBIGUOUS = 0.01  # scores this close (share of the scope) are a tie
@@ -47,7 +48,7 @@ LISTED = 8  # candidates built per scope (by credit, then cover): the rest canno
 def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
     """Column ranks by first-seen date (unknown dates last), then family name: lower is earlier."""
     rows = index.meta["families"]
-    keys = [(str(rows[f].get("first_seen") or "9999"), rows[f]["source"], rows[f]["name"])
+    keys = [(first_seen_key(rows[f].get("first_seen")), rows[f]["source"], rows[f]["name"])
             for f in cov.families.tolist()]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     rank = np.empty(len(keys), dtype=np.int64)
@@ -69,7 +70,7 @@ def _group(index: EmbeddedIndex, cov: Cover, cover: np.ndarray, pick: int) -> Li
     rows = index.meta["families"]
     members = [j for j in range(cover.size) if cover[j] >= GROUP * cover[pick]] or [pick]
     fams = sorted((rows[int(cov.families[j])] for j in members),
-                  key=lambda f: (str(f.get("first_seen") or "9999"), f["source"], f["name"]))
+                  key=lambda f: (first_seen_key(f.get("first_seen")), f["source"], f["name"]))
     return LineageGroup(tuple(f"{f['source']}:{f['name']}" for f in fams), f"{fams[0]['source']}:{fams[0]['name']}",
                         tuple(sorted({f["org"] for f in fams if f["org"]})),
                         tuple(sorted({f["country"] for f in fams if f["country"]})))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lineage.vocab import model_line
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -26,7 +28,7 @@ class Candidate:
 
     @property
     def line(self) -> str:
-        return self.family.split(":", 1)[-1]
+        return model_line(self.family)
 
     def to_dict(self) -> dict[str, Any]:
         return {"family": self.family, "path": self.path, "org": self.org, "country": self.country,

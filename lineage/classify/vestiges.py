@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from lineage.classify.codematch import finding_id
 from lineage.data import load_table, table_error
 from lineage.index.compact import CompactFile
 from lineage.models import Finding
 from lineage.parse.lines import numbered_lines
+from lineage.vocab import NOT_EVIDENCE, finding_id, model_line
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
-NOT_EVIDENCE = ("common-idiom", "boilerplate")
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
         if f.kind != "code-match" or f.role in NOT_EVIDENCE or f.severity == "info":
             continue
         ref = f.matches[0].ref
-        line = ref.family.split(":", 1)[-1]
+        line = model_line(ref.family)
         if line not in facts:
             continue
         own = (f.path + " " + f.unit).lower()

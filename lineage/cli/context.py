@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 import click
 
-from lineage.config import SEVERITIES, Config, load_config
+from lineage.config import Config, load_config
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult
 from lineage.report import Format, render
 from lineage.trust import refusal_note
+from lineage.vocab import any_at_or_above
 
 
 _CONFIG_FILE, _TRUST = "lineage.config_file", "lineage.trust_config"
@@ -124,5 +125,4 @@ def write_output(text: str, output: Path | None) -> None:
 def exit_code(result: ScanResult, fail_on: str, exit_zero: bool) -> int:
     if exit_zero:
         return 0
-    floor = SEVERITIES.index(fail_on)
-    return 1 if any(SEVERITIES.index(f.severity) >= floor for f in result.findings) else 0
+    return 1 if any_at_or_above((f.severity for f in result.findings), fail_on) else 0

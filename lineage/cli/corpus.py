@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lineage.cli.context import Context
 from lineage.cli.handling import handled
+
+if TYPE_CHECKING:
+    from lineage.index.build import BuildReport
 
 
 @click.group("corpus")
@@ -17,13 +21,12 @@ def corpus() -> None:
     """Build and inspect reference indexes from corpus manifests."""
 
 
-def _report_build(report: object) -> None:
-    r = report  # BuildReport
+def _report_build(r: BuildReport) -> None:
     click.echo(
-        f"lineage: built index {r.index_id} at {r.path}: {r.sources} sources, {r.families} families, "  # type: ignore[attr-defined]
-        f"{r.files} files, {r.units} units from {r.source_bytes / 1e6:.1f} MB in {r.seconds:.1f} s "  # type: ignore[attr-defined]
-        f"({r.source_bytes / 1e6 / max(r.seconds, 1e-9):.1f} MB/s); index {r.index_bytes / 1e6:.1f} MB; "  # type: ignore[attr-defined]
-        f"{len(r.errors)} file problems", err=True)  # type: ignore[attr-defined]
+        f"lineage: built index {r.index_id} at {r.path}: {r.sources} sources, {r.families} families, "
+        f"{r.files} files, {r.units} units from {r.source_bytes / 1e6:.1f} MB in {r.seconds:.1f} s "
+        f"({r.source_bytes / 1e6 / max(r.seconds, 1e-9):.1f} MB/s); index {r.index_bytes / 1e6:.1f} MB; "
+        f"{len(r.errors)} file problems", err=True)
 
 
 @corpus.command("build")

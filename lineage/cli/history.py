@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from lineage.cli.handling import handled
-from lineage.config import SEVERITIES
+from lineage.vocab import SEVERITIES, any_at_or_above
 
 
 @click.command("history")
@@ -35,6 +35,5 @@ def history(repo: str, rev: str, index: str | None, fmt: str, output: Path | Non
     as_json = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     text = as_json if fmt == "json" else history_text(data)
     write_output(text, output)
-    floor = SEVERITIES.index(ctx.config.fail_on)
-    failing = any(SEVERITIES.index(f["severity"]) >= floor for f in data["findings"])
+    failing = any_at_or_above((f["severity"] for f in data["findings"]), ctx.config.fail_on)
     sys.exit(0 if exit_zero or not failing else 1)

@@ -10,7 +10,7 @@ import click
 
 from lineage.cli.context import trust_options
 from lineage.cli.handling import handled
-from lineage.config import SEVERITIES
+from lineage.vocab import SEVERITIES
 
 SEPARATOR_NEEDED = ("under pre-commit, end the hook's `args:` with '--' (e.g. args: [--index, FILE, --]) so "
                     "staged file names are never read as options")

@@ -10,6 +10,7 @@ import click
 from lineage.cli.context import Context, exit_code, write_output
 from lineage.cli.handling import handled
 from lineage.report import Format
+from lineage.vocab import SEVERITIES
 
 
 @click.command("scan")
@@ -17,10 +18,10 @@ from lineage.report import Format
 @click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in Format]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option("--fail-on", type=click.Choice(["info", "low", "medium", "high"]), help="Exit 1 at or above this severity.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 at or above this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
 @click.option("--show-info", is_flag=True, help="Text format: also list info findings.")
-@click.option("--min-severity", type=click.Choice(["info", "low", "medium", "high"]), default="low",
+@click.option("--min-severity", type=click.Choice(SEVERITIES), default="low",
               show_default=True, help="SARIF, Markdown, SPDX and CycloneDX: leave out findings below this severity "
                                       "(info findings become code-scanning alerts only when asked for).")
 @click.option("--as-of", "as_of", metavar="DATE",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from lineage.cli.handling import handled
-from lineage.config import SEVERITIES
+from lineage.vocab import SEVERITIES
 
 
 @click.command("verify")

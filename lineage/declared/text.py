@@ -1,9 +1,10 @@
 """Lineage markers written in prose: comment and docstring lines.
 
 - ``# Copied from transformers.models.X.modeling_X.Y`` (optionally ``with A->B``),
-- ``Adapted from`` / ``Inspired by`` / ``Based on`` (any case; also ``Ported``, ``Modified``
-  and ``Derived from``) followed by a URL, a file path or a dotted module path, on the same
-  line or on the next comment line (vLLM writes ``# Adapted from`` then the URL below it),
+- ``Adapted from`` / ``Inspired by`` / ``Based on`` (any case; also ``Ported``, ``Modified``,
+  ``Derived`` and ``Borrowed from``, the verbs of ``lineage.vocab.ADAPTED_FROM``)
+  followed by a URL, a file path or a dotted module path, on the same line or on the next
+  comment line (vLLM writes ``# Adapted from`` then the URL below it),
 - the transformers banner ``This file was automatically generated from
   src/transformers/models/X/modular_X.py``.
 
@@ -17,19 +18,17 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from lineage.parse.lines import ast_lines
+from lineage.vocab import ADAPTED_FROM
+
 _COPIED = re.compile(r"\bCopied from\s+`?((?:transformers|vllm|sglang)\.[\w.]+)")
 _GENERATED = re.compile(r"automatically generated from\s+`?([\w./-]+?\.py)\b")
-_ADAPTED = re.compile(
-    r"\b(?:adapted|ported|modified|derived)\s+from\b|\binspired\s+by\b|\bbased\s+on\b", re.IGNORECASE
-)
+_ADAPTED = re.compile(rf"{ADAPTED_FROM}|\binspired\s+by\b|\bbased\s+on\b", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>()\[\]`'\"]+")
 _PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _TRAILING = ".,;:)]}'\"`"
-_ANY_PHRASE = re.compile(
-    r"copied from|generated from|(?:adapted|ported|modified|derived) from|inspired by|based on", re.IGNORECASE
-)
+_ANY_PHRASE = re.compile(rf"copied from|generated from|{ADAPTED_FROM}|inspired by|based on", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ def comment_lines(text: str) -> Iterator[tuple[int, str]]:
     Tracks triple-quoted strings across lines; a ``#`` inside a string is not a comment.
     """
     in_triple: str | None = None
-    for number, line in enumerate(_NEWLINE.split(text), start=1):
+    for number, line in enumerate(ast_lines(text), start=1):
         start = 0
         if in_triple:
             end = line.find(in_triple)

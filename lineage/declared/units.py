@@ -8,17 +8,13 @@ units the scanner reports.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lineage.parse.lines import ast_lines
+
 MODULE = "<module>"
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def source_lines(text: str) -> list[str]:
-    """Lines as Python numbers them (``str.splitlines`` also breaks on form feeds and more)."""
-    return _NEWLINE.split(text)
+source_lines = ast_lines  # markers are numbered as ``ast`` numbers lines
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.compact import CompactFile, compact_all
 from lineage.index.manifest import Family, Manifest, family_of
+from lineage.index.rows import FamilyRow
 from lineage.index.store import FORMAT_VERSION, build_lock, write_index
 from lineage.models import FileError, SourceFile
+from lineage.vocab import KIND_CODES, ROLE_CODES
 
-KIND_CODES = {"module": 0, "class": 1, "function": 2, "method": 3}
-ROLE_CODES = {None: 0, "core-architecture": 1, "inference-glue": 2}
 Progress = Callable[[str, int, int], None]
 
 
@@ -155,11 +155,8 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
 
 
 def _family_row(manifest: Manifest, fam: Family) -> dict[str, Any]:
-    return {
-        "name": fam.name, "source": manifest.name, "source_label": manifest.label, "org": fam.org,
-        "country": fam.country, "licence": fam.licence, "weights_licence": fam.weights_licence,
-        "first_seen": fam.first_seen, "lineage": list(fam.lineage),
-    }
+    return FamilyRow(fam.name, manifest.name, manifest.label, fam.org, fam.country, fam.licence,
+                     fam.weights_licence, fam.first_seen, fam.lineage).to_dict()
 
 
 def index_from_files(
@@ -177,10 +174,7 @@ def index_from_files(
     """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`."""
     params = params or FingerprintParams()
     acc = _new_acc()
-    acc.families.append({
-        "name": family, "source": source, "source_label": source, "org": org, "country": country,
-        "licence": licence, "weights_licence": "", "first_seen": "", "lineage": [],
-    })
+    acc.families.append(FamilyRow(family, source, source, org, country, licence).to_dict())
     for cf in compact_all(sorted(files, key=lambda f: f.path), params, workers=workers):
         _add_file(acc, cf, 0, 0)
     arrays = _arrays(acc, params)

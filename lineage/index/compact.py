@@ -8,8 +8,6 @@ number of workers, so output is deterministic.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -19,9 +17,9 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
 from lineage.classify.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
-from lineage.pool import worker_pool
+from lineage.pool import stream_map
 from lineage.parse.budget import Budget, OverBudget
-from lineage.parse.lines import line_count
+from lineage.parse.lines import line_count, numbered_lines
 from lineage.parse.units import parse_source
 
 HEADER_LINES = 60
@@ -61,7 +59,7 @@ class CompactFile:
 
 def leading_header(text: str, limit: int = HEADER_LINES) -> str:
     """The comment block and module docstring at the top of a file."""
-    lines = text.splitlines()[:limit]
+    lines = numbered_lines(text)[:limit]
     out = []
     in_doc = False
     for line in lines:
@@ -145,18 +143,7 @@ def compact_all(
 ) -> Iterator[CompactFile]:
     """Yield compact files in input order, in parallel when workers > 1."""
     items = ((s, params, keep_text, role_rules) for s in sources)
-    done = 0
-    if workers <= 1:
-        for item in items:
-            done += 1
-            yield _safe_compact(item)
-            if progress:
-                progress("fingerprint", done, total)
-        return
-    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with worker_pool(ctx, workers) as pool:
-        for result in pool.imap(_safe_compact, items, chunksize=4):
-            done += 1
-            yield result
-            if progress:
-                progress("fingerprint", done, total)
+    for done, result in enumerate(stream_map(_safe_compact, items, workers), start=1):
+        yield result
+        if progress:
+            progress("fingerprint", done, total)

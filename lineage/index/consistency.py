@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from lineage.fingerprint.params import FingerprintParams
+from lineage.vocab import INDEX_ROLES, UNIT_KINDS
 
-KIND_NAMES = ("module", "class", "function", "method")
-ROLE_NAMES = (None, "core-architecture", "inference-glue")
+KIND_NAMES = UNIT_KINDS
+ROLE_NAMES = INDEX_ROLES
 _DIMS = {"u_file": 1, "u_start": 1, "u_end": 1, "u_kind": 1, "u_nk": 1, "u_role": 1, "s_off": 1, "l_off": 1,
          "s_hash": 1, "s_line": 1, "l_hash": 1, "l_line": 1, "lsh_keys": 2, "lsh_ids": 2, "file_sig": 2,
          "file_nk": 1, "df_hash": 1, "df_count": 1, "meta": 1}
@@ -29,6 +30,8 @@ def _below(a: np.ndarray, limit: int) -> bool:
 
 def _array_problem(a: dict[str, np.ndarray]) -> str:
     for name, ndim in _DIMS.items():
+        if name not in a:
+            continue  # LSH bands a store serves (from_arrays has checked which may be absent)
         arr = a[name]
         if arr.dtype.kind not in "iu" or arr.ndim != ndim:
             return f"array {name} must be a {ndim}-D integer array, not {arr.ndim}-D {arr.dtype}"
@@ -75,9 +78,11 @@ def inconsistency(header: dict[str, Any], a: dict[str, np.ndarray], meta: Any, p
             return f"{data} and its lines disagree in length"
         if not _below(a[data.replace("hash", "line")], 1 << 31):
             return f"{data} lines out of range"
-    if a["lsh_keys"].shape != (p.bands, n) or a["lsh_ids"].shape != (p.bands, n):
+    local_lsh = "lsh_keys" in a or "lsh_ids" in a
+    if local_lsh and (a["lsh_keys"].shape != (p.bands, n) or a["lsh_ids"].shape != (p.bands, n)):
         return "LSH tables do not match the index's bands and units"
-    if not _below(a["lsh_ids"], max(n, 1)) or not _below(a["u_file"], max(n_files, 1)) or (n and not n_files):
+    if (local_lsh and not _below(a["lsh_ids"], max(n, 1))) or not _below(a["u_file"], max(n_files, 1)) \
+            or (n and not n_files):
         return "unit or file ids out of range"
     if not _below(a["u_role"], len(ROLE_NAMES)) or not _below(a["u_kind"], len(KIND_NAMES)):
         return "unit roles or kinds out of range"

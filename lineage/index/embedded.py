@@ -10,29 +10,44 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
 from lineage.errors import IndexError_
-from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.consistency import KIND_NAMES, ROLE_NAMES, inconsistency
 from lineage.index.header import load_json
+from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
 from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
 
+LSH_ARRAYS = ("lsh_keys", "lsh_ids")  # absent when a store serves the LSH (``remote``)
 _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
-             "l_hash", "l_line", "lsh_keys", "lsh_ids", "file_sig", "file_nk", "df_hash", "df_count", "meta")
+             "l_hash", "l_line", *LSH_ARRAYS, "file_sig", "file_nk", "df_hash", "df_count", "meta")
 
 
 @dataclass(frozen=True, eq=False)
 class EmbeddedIndex:
-    forkable: ClassVar[bool] = True  # forked workers may share it (read-only arrays)
+    """An index, loaded: its arrays and labels, and where its LSH bands are looked up (the
+    index's own band arrays unless a store such as Redis serves them)."""
+
     path: str
     header: dict[str, Any]
     arrays: dict[str, np.ndarray] = field(repr=False)
     meta: dict[str, Any] = field(repr=False)
+    remote: CandidateLookup | None = field(default=None, repr=False)  # LSH served by a store
+
+    @cached_property
+    def lookup(self) -> CandidateLookup:
+        if self.remote is not None:
+            return self.remote
+        return BandArrays(self.arrays["lsh_keys"], self.arrays["lsh_ids"], self.params)
+
+    @property
+    def forkable(self) -> bool:
+        """Forked workers may share it (read-only arrays, no open connections)."""
+        return self.lookup.forkable
 
     @property
     def params(self) -> FingerprintParams:
@@ -216,35 +231,9 @@ class EmbeddedIndex:
         pos = np.minimum(np.searchsorted(keys, hashes), keys.size - 1)
         return np.where(keys[pos] == hashes, counts[pos], 0).astype(np.int64)
 
-    def candidates(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def candidates(self, sigs: np.ndarray) -> Pairs:
         """(query row, reference unit, colliding bands) for every pair sharing a band."""
-        p = self.params
-        if sigs.shape[0] == 0 or self.n_units == 0:
-            empty = np.empty(0, dtype=np.int64)
-            return empty, empty, empty
-        qkeys = band_keys(sigs, p.bands, p.rows)
-        keys, ids = self.arrays["lsh_keys"], self.arrays["lsh_ids"]
-        qs, us = [], []
-        for band in range(p.bands):
-            row = keys[band]
-            lo = np.searchsorted(row, qkeys[:, band], side="left")
-            hi = np.searchsorted(row, qkeys[:, band], side="right")
-            counts = hi - lo
-            hit = np.flatnonzero(counts)
-            if hit.size == 0:
-                continue
-            reps = counts[hit]
-            q = np.repeat(hit, reps)
-            starts = np.repeat(lo[hit], reps)
-            within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-            qs.append(q)
-            us.append(ids[band][starts + within].astype(np.int64))
-        if not qs:
-            empty = np.empty(0, dtype=np.int64)
-            return empty, empty, empty
-        pair = np.concatenate(qs) * self.n_units + np.concatenate(us)
-        uniq, hits = np.unique(pair, return_counts=True)
-        return uniq // self.n_units, uniq % self.n_units, hits
+        return self.lookup.candidates(sigs, self.n_units)
 
 
 def load_embedded(path: str | Path, expected: FingerprintParams | None = None) -> EmbeddedIndex:
@@ -254,10 +243,12 @@ def load_embedded(path: str | Path, expected: FingerprintParams | None = None) -
 
 
 def from_arrays(
-    src: str, header: dict[str, Any], arrays: dict[str, np.ndarray], expected: FingerprintParams | None = None
+    src: str, header: dict[str, Any], arrays: dict[str, np.ndarray], expected: FingerprintParams | None = None,
+    remote: CandidateLookup | None = None,
 ) -> EmbeddedIndex:
-    """Check arrays from any store (file, Redis, memory) and wrap them as an index."""
-    missing = [k for k in _REQUIRED if k not in arrays]
+    """Check arrays from any store (file, Redis, memory) and wrap them as an index; with a
+    ``remote`` lookup the store serves the LSH and the band arrays are not needed."""
+    missing = [k for k in _REQUIRED if k not in arrays and not (remote is not None and k in LSH_ARRAYS)]
     if missing:
         raise IndexError_(f"index lacks arrays {missing}: corrupt or from another version", source=src)
     if not isinstance(header, dict) or not isinstance(header.get("params"), dict):
@@ -274,4 +265,4 @@ def from_arrays(
     problem = inconsistency(header, arrays, meta, params)
     if problem:
         raise IndexError_(f"index content is inconsistent ({problem}): corrupt or crafted file", source=src)
-    return EmbeddedIndex(src, header, arrays, meta)
+    return EmbeddedIndex(src, header, arrays, meta, remote)

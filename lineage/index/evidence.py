@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lineage.index.embedded import EmbeddedIndex
+from lineage.scoring import SCORING
 
-HOLD = 0.5  # a family holds a unit's code at this strength or more
-TIE = 0.02  # strengths this close to the best count as the same code
-STRONG = 0.8  # held at this strength, a family holds "the same code" as a match ...
-SAME = 0.1  # ... or within this much of the match's own strength, when that is lower
+HOLD = SCORING.hold  # a family holds a unit's code at this strength or more
+TIE = SCORING.tie  # strengths this close to the best count as the same code
+STRONG = SCORING.strong  # held at this strength, a family holds "the same code" as a match ...
+SAME = SCORING.same  # ... or within this much of the match's own strength, when that is lower
 
 
 def same_code(strength: float) -> float:

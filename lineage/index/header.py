@@ -84,6 +84,14 @@ def load_json(raw: bytes, what: str, src: str) -> Any:
         raise IndexError_(f"{what} is not valid JSON (corrupt file)", source=src) from None
 
 
+def array_entry(arr: np.ndarray, raw: bytes | None = None) -> dict[str, Any]:
+    """An array's row in an index header, as every store writes it (the id covers dtype,
+    shape and sha256); ``raw`` is ``arr``'s bytes when the caller has them already."""
+    data = np.ascontiguousarray(arr).tobytes() if raw is None else raw
+    return {"dtype": arr.dtype.str, "shape": list(arr.shape), "nbytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest()}
+
+
 def index_digest(header: dict[str, Any], table: dict[str, Any]) -> str:
     """The index id: every header field but those in UNCOVERED, and each array's dtype,
     shape and sha256.  Store-independent, so a published index keeps its file's id."""

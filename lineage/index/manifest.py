@@ -13,35 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lineage.data import load_table, table_error
+from lineage.data import organisations
 from lineage.errors import ManifestError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _KINDS = ("pypi", "git", "dir")
-
-
-@dataclass(frozen=True)
-class Organisation:
-    name: str
-    country: str
-    kind: str  # vendor | framework
-    aliases: tuple[str, ...]
-
-
-@lru_cache(maxsize=4)
-def organisations(path: Path | None = None) -> dict[str, Organisation]:
-    data = load_table("organisations.toml", path)
-    out = {}
-    try:
-        for name, entry in (data.get("org") or {}).items():
-            out[name] = Organisation(
-                name, str(entry.get("country", "")), str(entry.get("kind", "vendor")),
-                tuple(str(a) for a in entry.get("aliases", [])),
-            )
-    except (AttributeError, TypeError) as exc:
-        raise table_error("organisations.toml", str(exc), path) from None
-    return out
 
 
 @dataclass(frozen=True)

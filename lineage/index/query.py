@@ -16,15 +16,17 @@ from lineage.index.compact import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
 from lineage.models import Match, Region
+from lineage.scoring import SCORING
+from lineage.vocab import UNDATED
 
 
 @dataclass(frozen=True)
 class QueryOptions:
-    top: int = 5  # matches kept per scanned unit (ties with the last one are kept too)
+    top: int = SCORING.top  # matches kept per scanned unit (ties with the last one are kept too)
     max_candidates: int = 48  # candidates rescored per unit, by LSH band collisions
     aligned: int = 3  # matches per unit given aligned regions (the evidence a reviewer reads)
-    min_similarity: float = 0.3
-    min_containment: float = 0.6
+    min_similarity: float = SCORING.min_similarity
+    min_containment: float = SCORING.min_containment
     min_shared: int = 6  # fingerprints in common before containment alone can count
     rare_share: float = 0.05  # a fingerprint in more than this share of model lines is common
     gap: int = 6  # lines two aligned pairs may be apart and still form one region
@@ -208,7 +210,7 @@ def with_regions(index: EmbeddedIndex, unit: CompactUnit, m: Match, opts: QueryO
 
 def _rank_key(m: _Scored) -> tuple[float, float, float, str, int]:
     # equal structure: prefer the closer names, then the earliest source ("who had it first")
-    return (-m.similarity, -m.lexical, -m.rarity, m.first_seen or "9999", m.u)
+    return (-m.similarity, -m.lexical, -m.rarity, m.first_seen or UNDATED, m.u)
 
 
 MAX_TIES = 5  # tied matches listed in full per unit at most; every tied family is named in the finding's details

@@ -21,16 +21,25 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lineage.errors import IndexError_
-from lineage.fingerprint.minhash import band_keys, signatures
+from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.embedded import _REQUIRED, EmbeddedIndex, from_arrays
+from lineage.index.embedded import _REQUIRED, LSH_ARRAYS, EmbeddedIndex, from_arrays
+from lineage.index.lsh import Pairs, band_arrays, pairs, unit_signatures
 from lineage.index.deadline import MIN_RATE, deadline
-from lineage.index.header import MAX_ARRAY_BYTES, ArraySpec, check_header, check_spec, index_digest, load_json
+from lineage.index.header import (
+    MAX_ARRAY_BYTES,
+    ArraySpec,
+    array_entry,
+    check_header,
+    check_spec,
+    index_digest,
+    load_json,
+)
 from lineage.index.open import RedisTarget, parse_url, store_errors
 from lineage.index.store import FORMAT_VERSION, read_index
 
@@ -42,7 +51,6 @@ CURRENT = b"lineage:current"
 HEADER_MAGIC = b"LINEAGE-HEADER\x00"
 CHUNK_MAGIC = b"LINEAGE-CHUNK\x00"
 CHUNK_BYTES = 64 * 1024 * 1024  # well under Redis's 512 MB value limit
-_LSH_ARRAYS = frozenset({"lsh_keys", "lsh_ids"})  # answered by the LSH in Redis, never fetched
 _ID = re.compile(r"[0-9a-f]{16}")
 _MEMBER = re.compile(rb"u([0-9]{1,10})")
 _BATCH = 8  # chunks per round trip: at most 512 MB in flight
@@ -60,22 +68,20 @@ def _lsh(target: RedisTarget, ns: bytes, params: FingerprintParams, timeout: flo
                       storage_config=config, prepickle=False)
 
 
-def unit_signatures(arrays: dict[str, np.ndarray], params: FingerprintParams) -> np.ndarray:
-    """Recompute unit signatures from the winnowed structural sets they were made from."""
-    off = arrays["s_off"].astype(np.int64)
-    if off.size <= 1:
-        return np.empty((0, params.num_perm), np.uint32)
-    return signatures(arrays["s_hash"].astype(np.uint64), off[:-1], params.num_perm, params.seed)
-
-
 @dataclass(frozen=True, eq=False)
-class RedisIndex(EmbeddedIndex):
-    """An EmbeddedIndex whose LSH candidates come from MinHashLSH buckets in Redis."""
+class RedisLookup:
+    """An index's LSH candidates from MinHashLSH buckets in Redis (a ``CandidateLookup``)."""
 
-    forkable: ClassVar[bool] = False  # its open Redis connections must not be shared with forked workers
     lsh: Any = field(repr=False)
     target: RedisTarget
+    params: FingerprintParams
+    n_units: int
+    path: str
     timeout: float = 10.0  # overall deadline of one LSH round trip
+
+    @property
+    def forkable(self) -> bool:
+        return False  # its open Redis connections must not be shared with forked workers
 
     def query(self, sig: np.ndarray) -> list[int]:
         """One signature through ``MinHashLSH.query``: reference units sharing a band."""
@@ -92,7 +98,7 @@ class RedisIndex(EmbeddedIndex):
                               source=self.path)
         return int(m.group(1))
 
-    def candidates(self, sigs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def candidates(self, sigs: np.ndarray, n_units: int) -> Pairs:
         """The embedded store's answer, from the LSH buckets in Redis.
 
         ``MinHashLSH.query`` costs one round trip per band per unit; this asks the same
@@ -102,7 +108,7 @@ class RedisIndex(EmbeddedIndex):
         """
         p = self.params
         empty = np.empty(0, dtype=np.int64)
-        if sigs.shape[0] == 0 or self.n_units == 0:
+        if sigs.shape[0] == 0 or n_units == 0:
             return empty, empty, empty
         hv = sigs.astype(np.uint64)  # as LeanMinHash holds them; the bucket key is big-endian
         width = 8 * p.rows
@@ -120,11 +126,7 @@ class RedisIndex(EmbeddedIndex):
                     if units := found[key]:
                         qs.extend([q] * len(units))
                         us.extend(units)
-        if not qs:
-            return empty, empty, empty
-        pair = np.asarray(qs, np.int64) * self.n_units + np.asarray(us, np.int64)
-        uniq, hits = np.unique(pair, return_counts=True)
-        return uniq // self.n_units, uniq % self.n_units, hits
+        return pairs(np.asarray(qs, np.int64), np.asarray(us, np.int64), n_units)
 
 
 def _source(path_or_index: str | Path | EmbeddedIndex) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -139,11 +141,11 @@ def publish(path_or_index: str | Path | EmbeddedIndex, url: str, *, timeout: flo
     target = parse_url(url)
     header, arrays = _source(path_or_index)
     params = FingerprintParams.from_dict(header["params"])
+    if not set(LSH_ARRAYS) <= set(arrays):  # an index served from a store: its bands, rebuilt
+        arrays.update(zip(LSH_ARRAYS, band_arrays(unit_signatures(arrays, params), params)))
     raws = {n: np.ascontiguousarray(arrays[n]) for n in sorted(arrays)}
-    table: dict[str, dict[str, Any]] = {n: {"dtype": a.dtype.str, "shape": list(a.shape), "nbytes": a.nbytes,
-                 "sha256": hashlib.sha256(a.tobytes()).hexdigest(), "chunks": math.ceil(a.nbytes / CHUNK_BYTES)}
-             for n, a in raws.items()}
-    ident = index_digest(header, table)  # the formula of store.write_index: the file's id
+    table = {n: dict(array_entry(a), chunks=math.ceil(a.nbytes / CHUNK_BYTES)) for n, a in raws.items()}
+    ident = index_digest(header, table)  # rows and id as store.write_index makes them: the file's id
     if header.get("id") not in (ident, "in-memory", None):
         raise IndexError_("index arrays do not match its id; refusing to publish", source=str(path_or_index))
     sigs = unit_signatures(arrays, params)
@@ -214,13 +216,13 @@ def _checked_header(head: bytes, ident: str, src: str) -> tuple[dict[str, Any], 
     specs = {name: check_spec(name, spec, src, offsets=False) for name, spec in table.items()}
     if any(table[n].get("chunks") != math.ceil(s.nbytes / CHUNK_BYTES) for n, s in specs.items()):
         raise IndexError_(f"index {ident}: chunk counts disagree with array sizes", source=src)
-    if sum(s.nbytes for n, s in specs.items() if n not in _LSH_ARRAYS) > MAX_ARRAY_BYTES:
+    if sum(s.nbytes for n, s in specs.items() if n not in LSH_ARRAYS) > MAX_ARRAY_BYTES:
         raise IndexError_(f"index {ident}: header claims more data than an index can hold", source=src)
     return header, specs
 
 
 def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id: str | None = None,
-               timeout: float = 10.0) -> RedisIndex:
+               timeout: float = 10.0) -> EmbeddedIndex:
     """Fetch and verify the current (or the given) index; LSH queries stay in Redis.
 
     Every round trip has an overall deadline (``timeout``, plus a second per MIN_RATE bytes
@@ -250,9 +252,8 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
         header, specs = _checked_header(head, ident, src)
         arrays: dict[str, np.ndarray] = {}
         for name, spec in specs.items():
-            if name in _LSH_ARRAYS:
-                arrays[name] = np.broadcast_to(np.zeros(1, spec.dtype), spec.shape)  # right shape, no memory
-                continue
+            if name in LSH_ARRAYS:
+                continue  # the LSH stays in Redis (RedisLookup)
             sizes = _chunk_sizes(spec.nbytes, int(header["arrays"][name]["chunks"]))
             parts = _fetch(r, [ns + f"array:{name}:{i}".encode() for i in range(len(sizes))], sizes, timeout)
             if len(parts) != len(sizes):
@@ -262,9 +263,10 @@ def load_redis(url: str, expected: FingerprintParams | None = None, *, index_id:
             if hashlib.sha256(data).hexdigest() != header["arrays"][name]["sha256"]:
                 raise IndexError_(f"index {ident}: checksum mismatch in array {name!r} (tampered)", source=src)
             arrays[name] = np.frombuffer(data, dtype=spec.dtype).reshape(spec.shape)
-    base = from_arrays(src, header, arrays, expected)
-    return RedisIndex(base.path, base.header, base.arrays, base.meta, _lsh(target, ns, base.params, timeout), target,
-                      timeout)
+    params = FingerprintParams.from_dict(header["params"])
+    n_units = int(specs["u_file"].shape[0]) if "u_file" in specs else 0
+    lookup = RedisLookup(_lsh(target, ns, params, timeout), target, params, n_units, src, timeout)
+    return from_arrays(src, header, arrays, expected, remote=lookup)
 
 
 def build_to_store(manifests: Sequence[Manifest], store_url: str, **build_kwargs: Any) -> BuildReport:

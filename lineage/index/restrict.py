@@ -19,6 +19,7 @@ import numpy as np
 from lineage.arch.section import kept_arrays
 from lineage.index.build import document_frequency
 from lineage.index.embedded import EmbeddedIndex, from_arrays
+from lineage.index.lsh import band_arrays, unit_signatures
 
 FamilyRow = dict[str, Any]
 
@@ -57,10 +58,13 @@ def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) 
     for name in ("s", "l"):
         pos, off = _slices(a[f"{name}_off"], units)
         out[f"{name}_off"], out[f"{name}_hash"], out[f"{name}_line"] = off, a[f"{name}_hash"][pos], a[f"{name}_line"][pos]
-    ids = a["lsh_ids"].astype(np.int64)
-    kept = unit_new[ids] >= 0  # each band row keeps its sorted order: a row-wise filter stays sorted
-    out["lsh_keys"] = a["lsh_keys"][kept].reshape(ids.shape[0], units.size)
-    out["lsh_ids"] = unit_new[ids[kept]].reshape(ids.shape[0], units.size).astype(np.uint32)
+    if "lsh_ids" in a:
+        ids = a["lsh_ids"].astype(np.int64)
+        kept = unit_new[ids] >= 0  # each band row keeps its sorted order: a row-wise filter stays sorted
+        out["lsh_keys"] = a["lsh_keys"][kept].reshape(ids.shape[0], units.size)
+        out["lsh_ids"] = unit_new[ids[kept]].reshape(ids.shape[0], units.size).astype(np.uint32)
+    else:  # a store (Redis) serves the full index's LSH: the kept units get bands of their own
+        out["lsh_keys"], out["lsh_ids"] = band_arrays(unit_signatures(out, index.params), index.params)
     out["file_sig"], out["file_nk"] = a["file_sig"][file_keep], a["file_nk"][file_keep]
     names = sorted({f["name"] for f in families})
     code = {n: i for i, n in enumerate(names)}

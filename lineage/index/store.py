@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from lineage.errors import IndexError_
-from lineage.index.header import check_header, check_spec, index_digest, load_json
+from lineage.index.header import array_entry, check_header, check_spec, index_digest, load_json
 
 MAGIC = b"LINEAGE-INDEX\x00"
 FORMAT_VERSION = 2  # 2: the id covers the header's provenance (sources), not only the arrays
@@ -103,10 +103,7 @@ def write_index(path: Path, header: Mapping[str, Any], arrays: Mapping[str, np.n
     for name in sorted(arrays):
         arr = np.ascontiguousarray(arrays[name])
         raw = arr.tobytes()
-        table[name] = {
-            "dtype": arr.dtype.str, "shape": list(arr.shape), "offset": offset,
-            "nbytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest(),
-        }
+        table[name] = dict(array_entry(arr, raw), offset=offset)
         blobs.append((offset, raw))
         offset += len(raw) + _pad(len(raw))
     ident = index_digest(dict(header), table)

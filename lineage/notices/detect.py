@@ -22,10 +22,10 @@ from lineage.notices.header import (
     known_grant,
     prologue,
     spdx_expressions,
-    split_lines,
 )
 from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs
 from lineage.notices.records import FileNotices, Notice
+from lineage.parse.lines import numbered_lines
 
 
 _MARKER = re.compile(r"copyright|\(c\)\s*(?:19|20)\d\d|©|版权|著作权|저작권", re.IGNORECASE)
@@ -173,7 +173,7 @@ def detect_notices(
     a copyright marker it could not read, or a holder no organisation in our table names.
     Standard headers then cost milliseconds instead of scancode's ~90 ms per file.
     """
-    all_lines = split_lines(text)
+    all_lines = numbered_lines(text)
     numbered = candidate_lines(all_lines, header_lines)
     errors: list[FileError] = []
     licence_found = spdx_expressions(numbered)

@@ -8,7 +8,6 @@ baseline entry for the retained one.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,13 +15,14 @@ from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
 from lineage.notices.records import Attribution, FileNotices, Notice
+from lineage.vocab import NOTICE_ID_SEP, finding_id
 
 SEVERITY = {"retained": "info", "declared": "info", "removed": "medium", "replaced": "high"}
 
 
-def finding_id(path: str, kind: str, reference: str, org: str) -> str:
-    """sha256 hex[:16] of the parts that identify a finding, line numbers excluded."""
-    return hashlib.sha256("\0".join((path, kind, reference, org)).encode("utf-8")).hexdigest()[:16]
+def notice_finding_id(path: str, kind: str, reference: str, org: str) -> str:
+    """The shared finding-id formula with the separator notice ids have always had."""
+    return finding_id(path, kind, reference, org, sep=NOTICE_ID_SEP)
 
 
 def _details(notice: Notice | None, licence: str, **extra: Any) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def _finding(
     details: dict[str, Any],
 ) -> Finding:
     return Finding(
-        id=finding_id(path, f"{kind}:{state or ''}", ref, org),
+        id=notice_finding_id(path, f"{kind}:{state or ''}", ref, org),
         kind=kind,
         path=path,
         start_line=line,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from lineage.notices.fallback import MAX_LINE, comment_text
+from lineage.vocab import ADAPTED_FROM
 
 MAX_EXTRA_LINES = 200  # marker lines past the header; bounds work on hostile files
 _CANDIDATE = re.compile(r"copyright|©|\(c\)|版权|著作权|spdx-", re.IGNORECASE)
@@ -25,17 +26,11 @@ _KNOWN_GRANTS = (
     (re.compile(r"licen[cs]ed under the mit licen[cs]e", re.I), "MIT"),
 )
 _DECLARED = re.compile(
-    r"(?:\b(?:adapted|copied|ported|modified|derived|borrowed)\s+from\b"
-    r"|\bautomatically\s+generated\s+from\b)(?P<rest>.*)",
+    rf"(?:{ADAPTED_FROM}|\bcopied\s+from\b|\bautomatically\s+generated\s+from\b)(?P<rest>.*)",
     re.IGNORECASE,
 )
 _CODE_START = re.compile(r"^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|async\s+def\s|@)")
 _BASED_ON = re.compile(r"\bbased\s+on\b(?P<rest>.*)", re.IGNORECASE)
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines split on "\n" only (form feeds and U+2028 do not start a line), "\r" dropped."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def candidate_lines(lines: list[str], header_lines: int) -> list[tuple[int, str]]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineage.data import load_table, table_error
+from lineage.data import organisations
 
 UNKNOWN: tuple[str, str, str] = ("", "", "unknown")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -50,19 +50,13 @@ def _alias_pattern(text: str) -> re.Pattern[str]:
 @functools.cache
 def load_organisations(table: Path | None = None) -> tuple[_Alias, ...]:
     """Every alias of every organisation, longest first (the organisation name included)."""
-    data = load_table("organisations.toml", table)
     aliases: list[_Alias] = []
-    for org, entry in data.get("org", {}).items():
-        if not isinstance(entry, dict):
-            raise table_error("organisations.toml", f"org {org!r} is not a table", table)
-        kind = str(entry.get("kind", "vendor"))
-        country = str(entry.get("country", ""))
-        names = {normalise(org)} | {normalise(str(a)) for a in entry.get("aliases", [])}
+    for org, entry in organisations(table).items():
         if org == "Unknown":
             continue  # a placeholder row, not a holder
-        for text in names:
+        for text in {normalise(org)} | {normalise(a) for a in entry.aliases}:
             if text:
-                aliases.append(_Alias(org, country, kind, text, _alias_pattern(text)))
+                aliases.append(_Alias(org, entry.country, entry.kind, text, _alias_pattern(text)))
     aliases.sort(key=lambda a: (-len(a.text), a.org))
     return tuple(aliases)
 

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from lineage.models import FileError
 
-#: Attribution states, in the order compare_notices() decides them.
-ATTRIBUTION_STATES = ("declared", "own", "none-needed", "retained", "replaced", "removed")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ number taken from it drifts past any such character and no longer names the unit
 
 from __future__ import annotations
 
+import re
+
+_AST_NEWLINE = re.compile(r"\r\n|\r|\n")
+
 
 def numbered_lines(text: str) -> list[str]:
     """The lines of ``text`` split on '\\n' (a trailing '\\r' dropped); line N is item N-1."""
@@ -18,3 +22,12 @@ def numbered_lines(text: str) -> list[str]:
 def line_count(text: str) -> int:
     """How many lines ``numbered_lines`` gives: the last line number of a unit in ``text``."""
     return text.count("\n") + (bool(text) and not text.endswith("\n"))
+
+
+def ast_lines(text: str) -> list[str]:
+    """Lines as Python's own parser (``ast``) numbers them: a lone '\\r' also ends a line.
+
+    Declared-lineage markers read ``ast`` line numbers, so they split this way; units and
+    everything numbered against them use ``numbered_lines``.
+    """
+    return _AST_NEWLINE.split(text)

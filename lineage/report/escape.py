@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ def terminal_text(lines: Iterable[str]) -> str:
 def escaped(value: T) -> T:
     """A copy of ``value`` (frozen dataclasses, dicts, lists, tuples, strings) whose
     strings, dict keys included, went through ``escape_name``; other values kept as they are."""
-    return _escaped(value)  # type: ignore[no-any-return]
+    return cast(T, _escaped(value))
 
 
 def _escaped(value: Any) -> Any:

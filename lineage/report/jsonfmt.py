@@ -7,6 +7,7 @@ from typing import Any
 
 from lineage.models import Finding, Match, ScanResult
 from lineage.report.upstream import repositories, source_label, source_purl, upstream
+from lineage.scoring import SCORING
 
 SCHEMA_VERSION = 1
 
@@ -54,6 +55,7 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
                          **({"repository": s.repository} if s.repository else {})} for s in info.sources],
         },
         "config": result.config,
+        "scoring": SCORING.to_dict(),  # the cut-offs that rated the findings
         "findings": [finding_dict(f, repositories(info)) for f in result.findings],
         "errors": [{"path": e.path, "stage": e.stage, "reason": e.reason} for e in result.errors],
         "summary": result.summary,

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-SEVERITIES = ("high", "medium", "low", "info")  # most severe first
+from lineage.vocab import SEVERITIES_DESCENDING
+
+SEVERITIES = SEVERITIES_DESCENDING  # most severe first
 NO_ROLE = "no role"
 NO_ATTRIBUTION = "no attribution"
 MISSING_ROLE_KEYS = ("", "-", "(none)", "unclassified", "none", "None")

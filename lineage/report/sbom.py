@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Any
 
 from lineage.models import Finding, Match, ScanResult
 from lineage.report.labels import SEVERITIES, severity_rank
@@ -35,7 +36,7 @@ class Source:
 
 
 @lru_cache(maxsize=1)
-def _licensing() -> object:
+def _licensing() -> Any:
     from license_expression import get_spdx_licensing
 
     return get_spdx_licensing()
@@ -45,7 +46,7 @@ def spdx_id(licence: str) -> str | None:
     """The SPDX licence id of ``licence`` when it is one (``apache-2.0`` -> ``Apache-2.0``), else None."""
     if not licence or not re.fullmatch(r"[A-Za-z0-9.+-]+", licence):
         return None
-    info = _licensing().validate(licence)  # type: ignore[attr-defined]
+    info = _licensing().validate(licence)
     return str(info.normalized_expression) if not info.errors and info.normalized_expression else None
 
 

@@ -21,6 +21,7 @@ from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.classify.codematch import SHARED_BY
 from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions, query_files
+from lineage.vocab import first_seen_key
 
 COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
 
@@ -66,6 +67,6 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
             continue
         at = same_code(strengths[key])
         rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
-        rows.sort(key=lambda r: (str(r.get("first_seen") or "9999"), r["source"], r["name"]))
+        rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
         out[key] = Holders(len({r["name"] for r in rows}), tuple(f"{r['source']}:{r['name']}" for r in rows))
     return out

@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass
 from pathlib import Path
 
-from lineage.config import SEVERITIES, Config
+from lineage.config import Config
 from lineage.errors import SourceError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.compact import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
+from lineage.vocab import at_or_above
+
+if TYPE_CHECKING:
+    from lineage.classify.attribution import RepoNotices
+    from lineage.notices.records import FileNotices
 from lineage.workflow.baseline import Baseline, check_params, notes, subtract
 from lineage.workflow.pragma import Accepted, apply_pragmas
 from lineage.report.escape import terminal_text
@@ -131,7 +136,7 @@ def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tup
     return config.included(files), config.included(errors)
 
 
-def quick_notices(path: str, text: str, **options: Any) -> object:
+def quick_notices(path: str, text: str, **options: Any) -> FileNotices:
     """detect_notices without scancode: the line-anchored detector alone."""
     from lineage.notices import detect_notices
 
@@ -139,7 +144,7 @@ def quick_notices(path: str, text: str, **options: Any) -> object:
     return detect_notices(path, text, **options)
 
 
-def staged_repo_notices(root: Path) -> list[object]:
+def staged_repo_notices(root: Path) -> list[FileNotices]:
     """NOTICE/LICENSE files at the repository root, as staged."""
     from lineage.api import REPO_NOTICE_NAMES
     from lineage.source.gitrev import read_staged
@@ -151,7 +156,7 @@ def staged_repo_notices(root: Path) -> list[object]:
 
 def scan_quick(
     files: Sequence[SourceFile], index: EmbeddedIndex, config: Config, *, target: str, revision: str | None,
-    errors: Sequence[FileError], repo_notices: Sequence[object], progress: Callable[[str, int, int], None] | None = None,
+    errors: Sequence[FileError], repo_notices: RepoNotices, progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[ScanResult, list[CompactFile]]:
     """``api.scan_files`` with the quick notice detector and no architecture lookup (its findings
     are information only: they never fail a commit)."""
@@ -180,8 +185,7 @@ def check_staged(
                                    repo_notices=staged_repo_notices(root))
     unbaselined = subtract(result, baseline)
     kept, accepted, problems = apply_pragmas(unbaselined, {c.path: c.text for c in compacted if c.text})
-    floor = SEVERITIES.index(fail_on or config.fail_on)
-    failing = tuple(f for f in kept if SEVERITIES.index(f.severity) >= floor)
+    failing = tuple(f for f in kept if at_or_above(f.severity, fail_on or config.fail_on))
     return HookOutcome(
         result=result, new=failing, below=len(kept) - len(failing),
         baselined=len(result.findings) - len(unbaselined), accepted=tuple(accepted),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lineage import __version__
-from lineage.config import SEVERITIES, Config
+from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
@@ -27,6 +27,7 @@ from lineage.models import Finding, ScanResult, SourceFile
 from lineage.parse.lines import numbered_lines
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
+from lineage.vocab import SEVERITIES_DESCENDING, Severity, any_at_or_above, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.workflow.background import COMMON_FAMILIES, Holders, holders, with_background
@@ -48,8 +49,7 @@ class Exhibit:
         return json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def failing(self, fail_on: str) -> bool:
-        floor = SEVERITIES.index(fail_on)
-        return any(SEVERITIES.index(m["severity"]) >= floor for m in self.data["matches"])
+        return any_at_or_above((m["severity"] for m in self.data["matches"]), fail_on)
 
 
 def side_inputs(loaded: LoadedTarget) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
 
 def _capped(f: Finding, held: Holders | None) -> tuple[str, str]:
     """(severity, note): code the corpus holds in many model lines is rated low at most."""
-    if held is None or held.lines < COMMON_FAMILIES or SEVERITIES.index(f.severity) <= SEVERITIES.index("low"):
+    if held is None or held.lines < COMMON_FAMILIES or not at_or_above(f.severity, Severity.MEDIUM):
         return f.severity, ""
     return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
                    f"common code, so it is rated low at most here, whatever the pair's similarity.")
@@ -176,7 +176,7 @@ def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: Embed
              compacted: Sequence[CompactFile], files: list[dict[str, Any]]) -> dict[str, Any]:
     units = [u for c in compacted for u in c.units if u.kind != "module"]
     judged = [m for m in matches if m["severity"] != "info"]
-    by_sev = {s: sum(1 for m in matches if m["severity"] == s) for s in reversed(SEVERITIES)}
+    by_sev = {s: sum(1 for m in matches if m["severity"] == s) for s in SEVERITIES_DESCENDING}
     by_role: dict[str, int] = {}
     for m in judged:
         by_role[m["role"] or "unclassified"] = by_role.get(m["role"] or "unclassified", 0) + 1

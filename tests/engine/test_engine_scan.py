@@ -20,6 +20,7 @@ from lineage import api
 from lineage.cli.main import cli
 from lineage.config import Config
 from lineage.models import ScanResult, SourceFile
+from lineage.vocab import SEVERITIES
 
 REF_PATH = "alpha/model.py"
 
@@ -246,7 +247,7 @@ def test_clean_scan_exits_0(target_dir, built_index):
 def test_fail_on_above_every_finding_exits_0(cases, index, tmp_path, built_index):
     """A file whose worst finding is below high: --fail-on one step above it passes, and
     --fail-on at its worst fails (so the first exit 0 is not for want of findings)."""
-    order = ("info", "low", "medium", "high")
+    order = SEVERITIES  # least severe first
     candidates = {"embedded.py": cases.embedded, "ledger.py": cases.ledger, "rewrapped.py": cases.rewrapped,
                   "renamed.py": cases.renamed, "model.py": cases.model}
     worst = {}

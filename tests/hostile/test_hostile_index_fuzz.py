@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from lineage.errors import IndexError_
 from lineage.index.embedded import EmbeddedIndex, load_embedded
-from lineage.index.redis_store import unit_signatures
+from lineage.index.lsh import unit_signatures
 from lineage.index.store import MAGIC, read_index, write_index
 from tests.hostile.mutate import mutate
 from tests.hostile.mutate_index import check_loaded, mutate_arrays, mutate_json, mutate_meta

@@ -145,7 +145,8 @@ def test_fuzzed_headers_are_refused_or_load_cleanly(fresh_url: str) -> None:
     import random
 
     from lineage.errors import IndexError_
-    from lineage.index.redis_store import load_redis, unit_signatures
+    from lineage.index.lsh import unit_signatures
+    from lineage.index.redis_store import load_redis
     from tests.hostile.mutate_index import check_loaded, mutate_json
 
     r, header = _published(fresh_url)

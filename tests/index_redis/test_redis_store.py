@@ -19,10 +19,11 @@ from lineage.config import Config
 from lineage.errors import ConfigError, IndexError_
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import EmbeddedIndex, load_embedded
+from lineage.index.lsh import unit_signatures
 from lineage.index.manifest import load_manifest
 from lineage.index.open import open_any, parse_url
 from lineage.index.redis_store import (
-    CHUNK_MAGIC, CURRENT, HEADER_MAGIC, RedisIndex, build_to_store, load_redis, publish, unit_signatures,
+    CHUNK_MAGIC, CURRENT, HEADER_MAGIC, RedisLookup, build_to_store, load_redis, publish,
 )
 from lineage.models import SourceFile
 from lineage.report.jsonfmt import report_dict
@@ -50,7 +51,8 @@ def test_scan_through_redis_equals_embedded(fresh_url: str, index_file: Path,
                                             target_files: list[SourceFile]) -> None:
     embedded = load_embedded(index_file, FingerprintParams())
     shared = load_redis(fresh_url, FingerprintParams())
-    assert isinstance(shared, RedisIndex) and shared.header["id"] == embedded.header["id"]
+    assert isinstance(shared.lookup, RedisLookup) and shared.header["id"] == embedded.header["id"]
+    assert "lsh_keys" not in shared.arrays and not shared.forkable  # the bands stay in Redis
     expected = findings(embedded, target_files)
     assert expected and {f["path"] for f in expected} == {"pkg/copied.py"}
     assert findings(shared, target_files) == expected
@@ -61,10 +63,12 @@ def test_candidates_equal_embedded_and_lsh_query(fresh_url: str, index_file: Pat
     shared = load_redis(fresh_url)
     sigs = unit_signatures(embedded.arrays, embedded.params)
     want, got = embedded.candidates(sigs), shared.candidates(sigs)
+    lookup = shared.lookup
+    assert isinstance(lookup, RedisLookup)
     assert all(np.array_equal(a, b) for a, b in zip(want, got))
     for q in range(sigs.shape[0]):  # datasketch's own MinHashLSH.query agrees, unit by unit
-        assert shared.query(sigs[q]) == sorted(want[1][want[0] == q].tolist())
-    assert shared.lsh.prepickle is False and (shared.lsh.b, shared.lsh.r) == (32, 4)
+        assert lookup.query(sigs[q]) == sorted(want[1][want[0] == q].tolist())
+    assert lookup.lsh.prepickle is False and (lookup.lsh.b, lookup.lsh.r) == (32, 4)
 
 
 SCANNER = """
@@ -247,7 +251,7 @@ def test_good_urls_and_open_any(fresh_url: str, index_file: Path) -> None:
     assert parse_url("redis://example.org").label == "redis://example.org:6379/0"
     assert parse_url("rediss://10.0.0.2:7000/3").tls
     assert parse_url("redis://[::1]:7000/2").label == "redis://[::1]:7000/2"
-    assert isinstance(open_any(fresh_url, FingerprintParams()), RedisIndex)
+    assert isinstance(open_any(fresh_url, FingerprintParams()).lookup, RedisLookup)
     assert type(open_any(str(index_file), FingerprintParams())) is EmbeddedIndex
     with pytest.raises(ConfigError, match="unsupported index store"):
         open_any("s3://bucket/index.lineage")

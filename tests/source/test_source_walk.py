@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,14 +123,34 @@ def test_fifo_and_socket_are_skipped_without_hanging(tmp_path: Path, no_hang: No
     }
 
 
-def test_unreadable_file_and_directory_are_errors(tmp_path: Path) -> None:
+def _deny_like_the_kernel(monkeypatch: pytest.MonkeyPatch, *denied: Path) -> None:
+    """Privileged runs (root) read mode-0 files: refuse them as the kernel would refuse others."""
+    names = {str(p) for p in denied}
+    real_open, real_scandir = os.open, os.scandir
+
+    def guarded_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path) in names:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    def guarded_scandir(path: Any = ".") -> Any:
+        if str(path) in names:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "open", guarded_open)
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+
+
+def test_unreadable_file_and_directory_are_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _write(tmp_path, {"ok.py": "O = 1\n", "locked.py": "L = 1\n", "closed/inner.py": "I = 1\n"})
     (tmp_path / "locked.py").chmod(0)
     (tmp_path / "closed").chmod(0)
     try:
         if os.access(tmp_path / "locked.py", os.R_OK):
-            pytest.skip("running with privileges that ignore file permissions")
+            _deny_like_the_kernel(monkeypatch, tmp_path / "locked.py", tmp_path / "closed")
         files, errors = walk_directory(tmp_path)
+        monkeypatch.undo()
     finally:
         (tmp_path / "locked.py").chmod(0o644)
         (tmp_path / "closed").chmod(0o755)
