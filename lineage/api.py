@@ -283,7 +283,7 @@ def default_manifests() -> list[Path]:
 
 # What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
 # when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
-BUILD_CONTENT = b"build-content 2: architecture fingerprints"
+BUILD_CONTENT = b"build-content 3: architecture fingerprints; infrastructure role (code 3, manifest labels)"
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:

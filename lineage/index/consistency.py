@@ -14,7 +14,7 @@ import numpy as np
 from lineage.fingerprint.params import FingerprintParams
 
 KIND_NAMES = ("module", "class", "function", "method")
-ROLE_NAMES = (None, "core-architecture", "inference-glue")
+ROLE_NAMES = (None, "core-architecture", "inference-glue", "infrastructure")
 _DIMS = {"u_file": 1, "u_start": 1, "u_end": 1, "u_kind": 1, "u_nk": 1, "u_role": 1, "s_off": 1, "l_off": 1,
          "s_hash": 1, "s_line": 1, "l_hash": 1, "l_line": 1, "lsh_keys": 2, "lsh_ids": 2, "file_sig": 2,
          "file_nk": 1, "df_hash": 1, "df_count": 1, "meta": 1}
