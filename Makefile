@@ -6,12 +6,15 @@ LINEAGE := $(VENV)/bin/lineage
 STAMP  := $(VENV)/.installed
 # default index: built once from corpora/default.toml into the user cache
 INDEX  ?= $(shell $(PYTHON) -c "import os;print(os.environ.get('LINEAGE_INDEX') or os.path.join(os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),'lineage','default.lineage'))")
+# optional extended index: the default sources plus labs' repositories pinned to commits
+# (corpora/extended/; needs github.com)
+EXTENDED_INDEX ?= $(dir $(INDEX))extended.lineage
 # a real public code base, fetched at run time: model code adapted from transformers
 DEMO   ?= flash-linear-attention==0.6.0
 TARGET ?= $(DEMO)
 FORMAT ?= text
 
-.PHONY: install scan index test bench eval eval-arch clean
+.PHONY: install scan index index-extended test bench eval eval-arch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,10 @@ install: $(STAMP)
 
 index: $(STAMP)
 	$(LINEAGE) corpus ensure --out "$(INDEX)"
+
+# the optional extended corpus; scan against it with `lineage scan PATH --index $(EXTENDED_INDEX)`
+index-extended: $(STAMP)
+	$(LINEAGE) corpus build --list corpora/extended/extended.toml --out "$(EXTENDED_INDEX)"
 
 # Without TARGET: scan a real public code base fetched at run time (a pinned PyPI package).
 scan: index

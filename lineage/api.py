@@ -286,9 +286,27 @@ def default_manifests() -> list[Path]:
     return [shipped_path(n) for n in names]  # named relative to the list, as the files sit
 
 
+def listed_manifests(path: str | Path) -> list[Path]:
+    """The manifests a list file names (the form of corpora/default.toml: one table whose
+    `manifests` are paths relative to the list); `with_default = true` puts the default
+    manifests first, so one index serves a scan (corpora/extended/extended.toml)."""
+    from lineage.data import load_table, table_error
+
+    data = load_table("manifest list", path)
+    tables = [t for t in data.values() if isinstance(t, dict) and "manifests" in t]
+    names = tables[0].get("manifests") if len(tables) == 1 else None
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise table_error("manifest list", "needs one table with manifests = [file names]", path)
+    with_default = tables[0].get("with_default", False)
+    if not isinstance(with_default, bool):
+        raise table_error("manifest list", "with_default must be true or false", path)
+    listed = [Path(path).parent / n for n in names]
+    return (default_manifests() if with_default else []) + listed
+
+
 # What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
 # when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
-BUILD_CONTENT = b"build-content 2: architecture fingerprints"
+BUILD_CONTENT = b"build-content 3: architecture fingerprints; infrastructure role (code 3, manifest labels)"
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:

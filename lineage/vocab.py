@@ -51,6 +51,7 @@ class Role(StrEnum):
 
     CORE = "core-architecture"
     GLUE = "inference-glue"
+    INFRASTRUCTURE = "infrastructure"  # training and serving machinery: permitted tool use
     IDIOM = "common-idiom"
     BOILERPLATE = "boilerplate"
 
@@ -129,7 +130,7 @@ def finding_id(*parts: str, sep: str = ID_SEP) -> str:
 
 # The index stores a unit's kind and role as small integers: position in these tuples.
 UNIT_KINDS: tuple[str, ...] = ("module", "class", "function", "method")
-INDEX_ROLES: tuple[str | None, ...] = (None, Role.CORE.value, Role.GLUE.value)
+INDEX_ROLES: tuple[str | None, ...] = (None, Role.CORE.value, Role.GLUE.value, Role.INFRASTRUCTURE.value)
 KIND_CODES: dict[str, int] = {k: i for i, k in enumerate(UNIT_KINDS)}
 ROLE_CODES: dict[str | None, int] = {r: i for i, r in enumerate(INDEX_ROLES)}
 

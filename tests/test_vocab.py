@@ -74,7 +74,7 @@ def test_finding_ids_keep_the_values_baselines_hold() -> None:
 
 def test_index_codes_are_positions() -> None:
     assert KIND_CODES == {"module": 0, "class": 1, "function": 2, "method": 3}
-    assert ROLE_CODES == {None: 0, "core-architecture": 1, "inference-glue": 2}
+    assert ROLE_CODES == {None: 0, "core-architecture": 1, "inference-glue": 2, "infrastructure": 3}
     assert all(INDEX_ROLES[code] == role for role, code in ROLE_CODES.items())
     assert set(NOT_EVIDENCE) == {"common-idiom", "boilerplate"}
 

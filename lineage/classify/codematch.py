@@ -3,7 +3,8 @@
 Role comes from the unit's own features (classify/roles.py) unless the match is a common
 idiom (most shared evidence occurs in many model lines) or module boilerplate.  A common
 idiom never becomes a copy verdict; copied inference glue is reported but is not an
-architecture copy.
+architecture copy, and reused training or serving infrastructure is permitted tool use (at most
+low severity).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 from lineage.index.compact import CompactUnit
 from lineage.classify.explain import Ties
+from lineage.classify.roles import INFRA
 from lineage.models import Finding, Match
 from lineage.scoring import SCORING
 from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
@@ -65,8 +67,8 @@ def severity(role: str | None, m: Match) -> str:
     if role in NOT_EVIDENCE or too_small(m):
         return "info"
     s = strength(m)
-    if role == "inference-glue":
-        return "low"  # reuse of serving glue is permitted under its licence; notices decide more
+    if role in ("inference-glue", INFRA):
+        return "low"  # reuse of serving glue or of a framework is permitted under its licence; notices decide more
     strong_evidence = m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= SCORING.min_lexical or m.shared >= NAMELESS_EVIDENCE)
     if s >= STRONG and m.rarity >= SCORING.high_rarity and strong_evidence:
         return "high" if role == "core-architecture" else "medium"
@@ -81,6 +83,8 @@ def verdict(role: str | None, m: Match) -> str:
         return f"common idiom shared with {who} and many other families: no lineage evidence"
     if too_small(m):
         return f"too little code ({m.shared} shared fingerprints) to establish lineage from {who}"
+    if role == INFRA:
+        return f"uses the training and serving infrastructure of {who} (permitted tool use)"
     kind = "copy" if strength(m) >= STRONG else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
 

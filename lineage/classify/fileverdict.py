@@ -3,7 +3,8 @@
 Two answers are kept apart.  *Where the file comes from* is the source verdict
 (classify/source.py): one reference family and file, with the runner-up and the margin, or
 "ambiguous between ..." when they cannot be told apart.  *What the reuse is* comes from the
-findings: a core-architecture or inference-glue copy (with the notice state), declared reuse,
+findings: a core-architecture or inference-glue copy (with the notice state), reuse of a
+framework's training or serving infrastructure (permitted tool use), declared reuse,
 a weak resemblance, or code built on a shared line that many families hold, which says
 where the file comes from but never convicts it.
 """
@@ -14,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lineage.classify.roles import INFRA
 from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
 from lineage.vocab import NOT_EVIDENCE, model_line
@@ -107,7 +109,10 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         return f"declared reuse of {who}"
     if states == ["own"]:
         return f"own model code: matches {who}, a model of the scanned code's owner; not a copy"
-    if all(f.severity == "low" and f.role != "inference-glue" for f in evidence):
+    if roles == {INFRA}:
+        return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
+                + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))
+    if all(f.severity == "low" and f.role not in ("inference-glue", INFRA) for f in evidence):
         return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
     return f"{what} of {who}" + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else "")
 

@@ -1,7 +1,9 @@
-"""Role of a unit (core architecture or inference glue) from explainable features.
+"""Role of a unit (core architecture, inference glue or infrastructure) from explainable features.
 
 Rules are data (corpora/roles.toml, or [tool.lineage] role_rules); every decision returns
 the features that made it, so a reviewer can see why a unit counts as architecture.
+Infrastructure is training and serving machinery (trainers, optimisers, data pipelines,
+launchers, distributed utilities): reusing it is permitted tool use, never an architecture copy.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from functools import lru_cache
 
 from lineage.data import load_table, table_error
 
-CORE, GLUE = "core-architecture", "inference-glue"
+CORE, GLUE, INFRA = "core-architecture", "inference-glue", "infrastructure"
+ROLES = (CORE, GLUE, INFRA)
 _ON = ("name", "base", "call", "path")
 
 
@@ -45,7 +48,7 @@ def load_rules(path: str = "") -> RoleRules:
     try:
         rules = []
         for entry in data.get("rule", []):
-            if entry["on"] not in _ON or entry["role"] not in (CORE, GLUE):
+            if entry["on"] not in _ON or entry["role"] not in ROLES:
                 raise ValueError(f"rule on={entry['on']!r} role={entry['role']!r}")
             pattern = entry["pattern"]
             plain = re.search(r"\\[A-Za-z]", pattern) is None  # no \S, \w ...: safe to lower-case
@@ -58,7 +61,7 @@ def load_rules(path: str = "") -> RoleRules:
 
 def classify(qualname: str, bases: Sequence[str], text: str, path: str,
              rules: RoleRules | None = None) -> RoleDecision:
-    """Score a unit against the rules; the stronger role wins if it leads by the margin."""
+    """Score a unit against the rules; the strongest role wins if it leads the next by the margin."""
     rules = rules or load_rules()
     owner, _, own = qualname.rpartition(".")
     subjects = {"name": [own], "owner": [owner] if owner else [], "base": list(bases), "call": [text],
@@ -68,7 +71,7 @@ def classify(qualname: str, bases: Sequence[str], text: str, path: str,
     # a unit is what its own name says: `ForCausalLM.load_weights` loads weights (glue) though
     # its class is the model; only when its own name says nothing do the enclosing names speak
     speaks = any(r.pattern.search((lowered if r.lower else subjects)["name"][0]) for r in name_rules)
-    scores = {CORE: 0.0, GLUE: 0.0}
+    scores = dict.fromkeys(ROLES, 0.0)
     features: list[str] = []
     for rule in rules.rules:
         on = "owner" if rule.on == "name" and not speaks else rule.on
@@ -79,7 +82,6 @@ def classify(qualname: str, bases: Sequence[str], text: str, path: str,
                 label = "class" if on == "owner" else on
                 features.append(f"{label}~{hit.group(0)!r} (+{rule.weight:g} {rule.role})")
                 break
-    lead = max(scores, key=lambda r: scores[r])
-    other = GLUE if lead == CORE else CORE
-    role = lead if scores[lead] - scores[other] >= rules.margin else None
+    lead, runner_up = sorted(ROLES, key=lambda r: -scores[r])[:2]  # stable: core, glue, infra on ties
+    role = lead if scores[lead] - scores[runner_up] >= rules.margin else None
     return RoleDecision(role, scores, tuple(features))

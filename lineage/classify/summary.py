@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lineage.classify.fileverdict import file_verdicts
+from lineage.classify.roles import INFRA
 from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
 
@@ -64,9 +65,25 @@ def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: in
         "share": round(matching / core_lines_total, 3) if core_lines_total else 0.0,
         "share_distinctive": round(distinctive / core_lines_total, 3) if core_lines_total else 0.0,
     }
+    out["infrastructure"] = infrastructure(code)
     out["files"] = file_verdicts(findings, sources, file_lines)
     out["files_scanned"] = files_scanned
     out["units_scanned"] = units_scanned
     out["findings"] = len(findings)
     out["limits"] = LIMITS
     return out
+
+
+INFRA_NOTE = ("training and serving infrastructure (trainers, optimisers, data pipelines, launchers, "
+              "distributed utilities): reusing a framework is permitted tool use, not a copy of a model's design")
+
+
+def infrastructure(code: Sequence[Finding]) -> dict[str, Any]:
+    """Code matches whose unit is infrastructure, apart from the lineage totals: per family, the
+    lines and findings, so a report can say whose framework the code uses."""
+    infra = [f for f in code if f.role == INFRA]
+    fams: dict[str, list[Finding]] = defaultdict(list)
+    for f in infra:
+        fams[f.matches[0].ref.family].append(f)
+    return {"findings": len(infra), "lines": _lines(infra), "note": INFRA_NOTE,
+            "by_family": {k: {"findings": len(v), "lines": _lines(v)} for k, v in sorted(fams.items())}}

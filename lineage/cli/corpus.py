@@ -34,20 +34,23 @@ def _report_build(r: BuildReport) -> None:
 @click.option("--out", "out", help="Index file to write, or redis://HOST:PORT/DB to publish a shared index.")
 @click.option("--store", "store", help="Publish to this shared store (redis://HOST:PORT/DB) instead of a file.")
 @click.option("--default", "use_default", is_flag=True, help="Build from corpora/default.toml.")
+@click.option("--list", "manifest_list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Build from a list of manifests (e.g. corpora/extended/extended.toml).")
 @click.option("--workers", type=int, default=0, help="Worker processes (default: one per core, at most 8; capped at twice the cores).")
 @click.option("--quiet", "-q", is_flag=True)
 @handled
-def build(manifests: tuple[Path, ...], out: str | None, store: str | None, use_default: bool, workers: int,
-          quiet: bool) -> None:
+def build(manifests: tuple[Path, ...], out: str | None, store: str | None, use_default: bool,
+          manifest_list: Path | None, workers: int, quiet: bool) -> None:
     """Build an index from MANIFESTS (TOML files; see corpora/README.md)."""
     from lineage import api
     from lineage.errors import ConfigError
     from lineage.index.open import is_store_url
 
     ctx = Context.create()
-    paths = list(manifests) or (api.default_manifests() if use_default else [])
+    paths = list(manifests) + (api.listed_manifests(manifest_list) if manifest_list else [])
+    paths = paths or (api.default_manifests() if use_default else [])
     if not paths:
-        raise ConfigError("give manifest files or --default")
+        raise ConfigError("give manifest files, --list or --default")
     if store is not None:
         if out is not None:
             raise ConfigError("give --out or --store, not both")

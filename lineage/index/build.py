@@ -17,7 +17,7 @@ from lineage.errors import ManifestError
 from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.compact import CompactFile, compact_all
-from lineage.index.manifest import Family, Manifest, family_of
+from lineage.index.manifest import INFRASTRUCTURE, Family, Manifest, family_of, is_infrastructure
 from lineage.index.rows import FamilyRow
 from lineage.index.store import FORMAT_VERSION, build_lock, write_index
 from lineage.models import FileError, SourceFile
@@ -88,7 +88,8 @@ def _new_acc() -> _Acc:
     return _Acc([], [], [], cols, streams, [], [], [])
 
 
-def _add_file(acc: _Acc, cf: CompactFile, family_index: int, source_index: int) -> None:
+def _add_file(acc: _Acc, cf: CompactFile, family_index: int, source_index: int, role: str | None = None) -> None:
+    """Append one file's units; `role` (the manifest's label) overrides every unit's own."""
     file_id = len(acc.files)
     acc.files.append({
         "path": cf.path, "family": family_index, "source": source_index, "sha256": cf.sha256,
@@ -99,7 +100,7 @@ def _add_file(acc: _Acc, cf: CompactFile, family_index: int, source_index: int) 
     for u in cf.units:
         acc.quals.append(u.qualname)
         for key, val in (("file", file_id), ("start", u.start_line), ("end", u.end_line),
-                         ("kind", KIND_CODES[u.kind]), ("nk", u.n_kgrams), ("role", ROLE_CODES[u.role])):
+                         ("kind", KIND_CODES[u.kind]), ("nk", u.n_kgrams), ("role", ROLE_CODES[role or u.role])):
             acc.unit_cols[key].append(val)
         for key in acc.streams:
             acc.streams[key].append(getattr(u, key))
@@ -221,7 +222,8 @@ def build_index(
             errors.extend(cf.errors)
             owner = family_of(cf.path, manifest)
             if owner is not None:  # always: files were filtered by the same rule
-                _add_file(acc, cf, fam_index[owner.name], source_index)
+                infra = is_infrastructure(cf.path, manifest, owner)
+                _add_file(acc, cf, fam_index[owner.name], source_index, INFRASTRUCTURE if infra else None)
     arrays = _arrays(acc, params) | arch.arrays(workers)
     header = {"tool_version": __version__, "params": params.to_dict(), "sources": sources,
               "created_by": f"lineage {__version__}", **(extra_header or {})}

@@ -19,6 +19,7 @@ from lineage.errors import ManifestError
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _KINDS = ("pypi", "git", "dir")
+INFRASTRUCTURE = "infrastructure"  # the one role a manifest may give a family or a glob
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Family:
     weights_licence: str
     first_seen: str
     lineage: tuple[str, ...]
+    role: str = ""  # "infrastructure": every unit of the family is training/serving machinery
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Manifest:
     models: tuple[str, ...] = ()  # globs of the members that are model code (for the coverage check)
     left_out: tuple[LeftOut, ...] = ()
     repository: str = ""  # the project's public repository (https), for reports' upstream links
+    infrastructure: tuple[str, ...] = ()  # globs of indexed files that are training/serving machinery
 
     @property
     def label(self) -> str:
@@ -97,6 +100,9 @@ def _family(entry: Any, source: dict[str, Any], src: str) -> Family:
     include = _strs(entry, "include", src)
     if not include:
         raise ManifestError(f"family {name!r} has no include globs", source=src)
+    role = _str(entry, "role", src)
+    if role not in ("", INFRASTRUCTURE):
+        raise ManifestError(f"family {name!r}: role may only be {INFRASTRUCTURE!r}, not {role!r}", source=src)
     org_name = _str(entry, "org", src)
     orgs = organisations()
     if org_name not in orgs:
@@ -105,6 +111,7 @@ def _family(entry: Any, source: dict[str, Any], src: str) -> Family:
         name, include, _strs(entry, "exclude", src), org_name, orgs[org_name].country,
         _str(entry, "licence", src, _str(source, "licence", src)),
         _str(entry, "weights_licence", src), _str(entry, "first_seen", src), _strs(entry, "lineage", src),
+        role,
     )
 
 
@@ -121,6 +128,17 @@ def _left_out(data: dict[str, Any], src: str) -> tuple[LeftOut, ...]:
             raise ManifestError("each [[left_out]] needs include globs and a reason", source=src)
         out.append(LeftOut(include, reason))
     return tuple(out)
+
+
+def _infrastructure(data: dict[str, Any], src: str) -> tuple[str, ...]:
+    """Globs of `[[infrastructure]] include = [...]` tables (files indexed, labelled as machinery)."""
+    entries = data.get("infrastructure", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ManifestError("`infrastructure` must be an array of tables", source=src)
+    globs = [g for e in entries for g in _strs(e, "include", src)]
+    if any(not _strs(e, "include", src) for e in entries):
+        raise ManifestError("each [[infrastructure]] needs include globs", source=src)
+    return tuple(globs)
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -168,7 +186,7 @@ def load_manifest(path: str | Path) -> Manifest:
         _str(source, "filename", src), _str(source, "python_version", src), _str(source, "platform", src),
         _str(source, "url", src), _str(source, "rev", src), dir_path, _str(source, "licence", src),
         _str(source, "released", src), _strs(source, "exclude", src), families,
-        _strs(source, "models", src), _left_out(data, src), repository,
+        _strs(source, "models", src), _left_out(data, src), repository, _infrastructure(data, src),
     )
 
 
@@ -215,3 +233,8 @@ def family_of(path: str, manifest: Manifest) -> Family | None:
         ):
             return fam
     return None
+
+
+def is_infrastructure(path: str, manifest: Manifest, family: Family) -> bool:
+    """Whether the manifest labels this indexed file training or serving machinery."""
+    return family.role == INFRASTRUCTURE or any(glob_regex(p).match(path) for p in manifest.infrastructure)

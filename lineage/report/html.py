@@ -30,7 +30,7 @@ from lineage.report.htmlview import (
     options,
     ordered,
 )
-from lineage.report.labels import SEVERITIES, role_label
+from lineage.report.labels import SEVERITIES, infrastructure_line, role_label
 from lineage.report.upstream import repositories
 
 TEMPLATE = "report.html.j2"
@@ -98,6 +98,7 @@ def format_html(
         unlisted=len(findings) - len(listed),
         without_evidence=sum(1 for v in views if not v.evidence),
         file_rows=file_rows,
+        infrastructure=infrastructure_line(summary),
         charts=[(title, bars) for title, bars in charts if bars],
         filters=[(key, title, options(views, key)) for key, title in FILTERS],
         severities=Counter(f.severity for f in findings),

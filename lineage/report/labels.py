@@ -43,3 +43,16 @@ def families_by_size(by_family: Mapping[str, Any]) -> list[tuple[str, Mapping[st
     rows = [(str(k), v) for k, v in by_family.items() if isinstance(v, Mapping)]
     return sorted(rows, key=lambda kv: (-int(kv[1].get("lines", 0) or 0),
                                         -int(kv[1].get("findings", 0) or 0), kv[0]))
+
+
+def infrastructure_line(summary: Mapping[str, Any]) -> str:
+    """The summary's infrastructure section in one sentence, apart from lineage ("" when none):
+    reusing a framework's trainers, optimisers or launchers is permitted tool use."""
+    infra = summary.get("infrastructure")
+    if not isinstance(infra, Mapping) or not infra.get("findings"):
+        return ""
+    fams = [str(k) for k in (infra.get("by_family") or {})]
+    shown = ", ".join(fams[:6]) + (f" and {len(fams) - 6} more" if len(fams) > 6 else "")
+    return (f"infrastructure (permitted tool use, not a copy of a model's design): "
+            f"{plural(int(infra.get('lines', 0)), 'line')} in {plural(int(infra['findings']), 'finding')}"
+            + (f", uses {shown}" if shown else ""))

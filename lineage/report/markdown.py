@@ -16,6 +16,7 @@ from lineage.report.labels import (
     SEVERITIES,
     families_by_size,
     finding_tags,
+    infrastructure_line,
     plural,
     severity_counts,
     severity_rank,
@@ -68,6 +69,8 @@ def _head(result: ScanResult, min_severity: str) -> list[str]:
         if len(families) > MAX_FAMILIES:
             lines.append(f"\nand {plural(len(families) - MAX_FAMILIES, 'more family', 'more families')}.")
         lines.append("")
+    if infrastructure_line(result.summary):
+        lines += [md(infrastructure_line(result.summary), 600), ""]
     files = [(p, r) for p, r in result.summary.get("files", {}).items()
              if not str(r.get("verdict", "")).startswith("no lineage")]
     if files:

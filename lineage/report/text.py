@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from lineage.models import Finding, ScanResult
 from lineage.report.escape import terminal_text
-from lineage.report.labels import families_by_size, finding_tags, plural, severity_counts, severity_rank
+from lineage.report.labels import (
+    families_by_size,
+    finding_tags,
+    infrastructure_line,
+    plural,
+    severity_counts,
+    severity_rank,
+)
 
 MAX_FAMILIES = 15
 
@@ -63,6 +70,8 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
         lines.append(f"core architecture: {core['lines_matching_indexed_families']} of "
                      f"{plural(core['lines_total'], 'line')} ({core['share']:.0%}) match indexed families; "
                      f"{core['lines_distinctive_copy']} ({core['share_distinctive']:.0%}) beyond common idioms")
+    if infrastructure_line(s):
+        lines.append(infrastructure_line(s))
     with_evidence = [(p, r) for p, r in s.get("files", {}).items() if not r["verdict"].startswith("no lineage")]
     quiet = len(s.get("files", {})) - len(with_evidence)
     for path, row in with_evidence[:30]:

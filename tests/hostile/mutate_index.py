@@ -89,8 +89,9 @@ def mutate_arrays(arrays: dict[str, np.ndarray], rng: random.Random) -> dict[str
     elif how == 3:
         out[name] = arr.reshape(-1)[: max(0, arr.size - rng.randrange(1, 5))]
     elif how == 4:
-        out[name] = np.full(arr.shape, rng.choice((2**32 - 1, 7, 0)), dtype=arr.dtype if arr.dtype.kind in "iu"
-                            else np.uint32)
+        # the largest value wraps to the array's own width (a uint8 column gets 255, not an OverflowError)
+        out[name] = np.full(arr.shape, rng.choice((2**32 - 1, 7, 0)), dtype=np.uint64).astype(
+            arr.dtype if arr.dtype.kind in "iu" else np.uint32)
     else:
         out[name] = np.asarray(rng.sample(range(-50, 50), 10), dtype=np.int32)
     return out

@@ -130,6 +130,7 @@ def test_the_wheel_carries_the_data_the_licence_and_this_projects_metadata(insta
         meta = Parser().parsestr(whl.read(meta_name).decode("utf-8"))
         licence = whl.read(meta_name.replace("METADATA", "licenses/LICENSE")).decode("utf-8")
     assert {f"lineage/corpora/{t}" for t in SHIPPED_TABLES} <= names
+    assert {f"lineage/corpora/extended/{p.name}" for p in (ROOT / "corpora" / "extended").glob("*.toml")} <= names
     assert {"lineage/py.typed", "lineage/report/templates/report.html.j2"} <= names
     assert meta["Name"] == "lineage-scan" and meta["License-Expression"] == "Apache-2.0"
     assert meta.get_all("License-File") == ["LICENSE"] and "Apache License" in licence
