@@ -26,15 +26,21 @@ CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 DEFAULT_SOURCES = (
     "transformers", "vllm", "sglang", "lmdeploy", "mlx-lm",
     "llama-models", "gpt-oss", "gemma", "ai2-olmo-core", "mistral-inference",
+    # issue 19: the labs' own implementations, training frameworks and vision encoders
+    "timm", "open-clip", "paddlenlp", "mindformers", "xtuner", "modelscope", "vllm-ascend",
+    "megatron-core", "torchtitan", "litgpt",
 )
+# `make scan`'s demo target: a scan of it must not find itself in the default index.
+DEMO_PACKAGES = frozenset({"flash-linear-attention", "fla-core"})
 # Ids written by corpora/licences.toml for model weights that carry their own terms.
 WEIGHTS_LICENCES = frozenset({
     "", "llama2-community", "llama3-community", "llama3.1-community", "llama3.2-community",
     "llama3.3-community", "llama4-community", "gemma-terms", "qwen-license", "qwen-research",
     "deepseek-model",
 })
-# Code licences the default sources use (Llama reference code points at the model licences).
-CODE_LICENCES = WEIGHTS_LICENCES - {""} | {"Apache-2.0", "MIT"}
+# Code licences the default sources use (Llama reference code points at the model licences;
+# torchtitan is BSD-3-Clause).
+CODE_LICENCES = WEIGHTS_LICENCES - {""} | {"Apache-2.0", "MIT", "BSD-3-Clause"}
 SOURCE_KEYS = ("name", "kind", "licence", "released")
 PYPI_KEYS = ("package", "version", "sha256", "filename")
 FAMILY_KEYS = ("name", "include", "org", "first_seen")
@@ -61,10 +67,28 @@ MANIFESTS = manifest_paths()
 IDS = [p.stem for p in MANIFESTS]
 
 
-def test_default_lists_the_ten_sources() -> None:
+def test_default_lists_the_pinned_sources() -> None:
     assert sorted(p.stem for p in MANIFESTS) == sorted(DEFAULT_SOURCES)
     assert all(p.is_file() for p in MANIFESTS)
     assert sorted(load(p)["source"]["name"] for p in MANIFESTS) == sorted(DEFAULT_SOURCES)
+
+
+def test_the_scan_demo_stays_outside_the_default_index() -> None:
+    packages = {re.sub(r"[-_.]+", "-", load(p)["source"].get("package", "")).lower() for p in MANIFESTS}
+    assert not packages & DEMO_PACKAGES
+    makefile = (CORPORA.parent / "Makefile").read_text(encoding="utf-8")
+    demo = re.search(r"^DEMO\s*\?=\s*([A-Za-z0-9_.-]+)==", makefile, re.M)
+    assert demo and re.sub(r"[-_.]+", "-", demo.group(1)).lower() not in packages
+
+
+def test_a_family_name_shared_by_sources_keeps_one_organisation() -> None:
+    """A family name reused across sources is the same model: it keeps one organisation."""
+    seen: dict[str, tuple[str, str]] = {}
+    for path in MANIFESTS:
+        for fam in load(path)["family"]:
+            org = fam["org"]
+            first = seen.setdefault(fam["name"], (org, path.stem))
+            assert first[0] == org, f"{fam['name']}: {org} in {path.stem}, {first[0]} in {first[1]}"
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=IDS)
