@@ -96,22 +96,25 @@ def _docstring(body: Node | None) -> tuple[int, int] | None:
     return value.start_byte, value.end_byte
 
 
-def _definition_nodes(root: Node, budget: Budget, keywords: np.ndarray) -> list[Node]:
+def _definition_nodes(root: Node, budget: Budget, keywords: np.ndarray | None = None) -> list[Node]:
     """Every function and class definition node, as the query would find them in `root`.
 
     In an error-free tree every definition holds its `def` or `class` keyword, and only a
-    definition holds one: the keyword tokens the lexer found (byte ``keywords``) lead to the
-    leaf and its parent in a C call each, where the query would visit every node.  A tree
-    with errors goes to the query, subtree by subtree: error-free subtrees at C speed (and
-    linear there), a subtree holding an error walked child by child from Python, with an
-    explicit stack (error nodes nest as deep as the brackets that made them)."""
+    definition holds one: the keyword tokens the lexer found (their byte offsets,
+    ``keywords``) lead to the leaf and its parent in a C call each, where the query would
+    visit every node.  Without them, or in a tree with errors, the query runs, subtree by
+    subtree: error-free subtrees at C speed (and linear there), a subtree holding an error
+    walked child by child from Python, with an explicit stack (error nodes nest as deep as
+    the brackets that made them)."""
     _, query = _grammar()
 
     def captured(node: Node) -> list[Node]:
         return QueryCursor(query).captures(node).get("def", [])
 
     found: list[Node] = []
-    if not root.has_error:
+    if not root.has_error and keywords is None:
+        found = captured(root)
+    elif not root.has_error and keywords is not None:
         for at in keywords.tolist():
             leaf = root.descendant_for_byte_range(at, at + 1)
             node = leaf.parent if leaf is not None and leaf.type in ("def", "class") else None
