@@ -60,8 +60,8 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines)
     kept = lengths - np.bincount(np.repeat(np.arange(lengths.size), lengths)[~keep], minlength=lengths.size)
     kept_lines = lines[keep].astype(np.uint32)
-    st = stream(vocab.kinds.crc.view()[kinds[keep]], kept_lines, kept, params.k, params.window)
-    lx = stream(vocab.texts.crc.view()[texts[keep]], kept_lines, kept, params.lexical_k, params.window)
+    st = stream(vocab.kinds.crcs()[kinds[keep]], kept_lines, kept, params.k, params.window)
+    lx = stream(vocab.texts.crcs()[texts[keep]], kept_lines, kept, params.lexical_k, params.window)
     large = [i for i, nk in enumerate(st.n_kgrams.tolist()) if nk >= params.min_kgrams]
     if not large:
         return FilePrint(parsed, (), 0, empty_sig)

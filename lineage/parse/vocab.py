@@ -47,15 +47,21 @@ class _Strings:
     def __init__(self) -> None:
         self.items: list[str] = []
         self.ids: dict[str, int] = {}
-        self.crc = _Grow(np.uint64)  # the stable 32-bit id shingles hash (see fingerprint.shingles)
+        self._crc = _Grow(np.uint64)
 
     def number(self, item: str) -> int:
         found = self.ids.get(item)
         if found is None:
             found = self.ids[item] = len(self.items)
             self.items.append(item)
-            self.crc.extend([zlib.crc32(item.encode("utf-8", "surrogatepass"))])
         return found
+
+    def crcs(self) -> np.ndarray:
+        """The stable 32-bit id (CRC-32, as uint64) of every string: what shingles hash."""
+        done = self._crc.size
+        if done < len(self.items):
+            self._crc.extend([zlib.crc32(s.encode("utf-8", "surrogatepass")) for s in self.items[done:]])
+        return self._crc.view()
 
 
 class _Numbering(dict[bytes, int]):
@@ -78,7 +84,7 @@ class Vocab:
         self.kinds = _Strings()
         self.texts = _Strings()
         self._entries = _Numbering(self._new)
-        self._pending: tuple[list[int], ...] = ([], [], [], [], [])
+        self._pending: list[tuple[int, int, int, int, bool]] = []
         self._cols = tuple(_Grow(t) for t in (np.int64, np.int64, np.int64, np.int64, np.bool_))
 
     def _new(self, raw: bytes) -> int:
@@ -87,18 +93,16 @@ class Vocab:
         comment = lead == b"#" or (lead == b"\\" and len(token) > 1)
         # comments are dropped: one entry in the kind and text tables for all of them
         kind, text = ("#", "#") if comment else self.classify(token)
-        row = (self.kinds.number(kind), self.texts.number(text), len(raw), len(token), comment)
-        for col, value in zip(self._pending, row):
-            col.append(value)
-        return self._cols[0].size + len(self._pending[0]) - 1
+        self._pending.append((self.kinds.number(kind), self.texts.number(text), len(raw), len(token), comment))
+        return self._cols[0].size + len(self._pending) - 1
 
     def number(self, spaced: list[bytes]) -> np.ndarray:
         """Entry ids (int64) of spaced tokens; new ones are classified and added."""
         ids = np.fromiter(map(self._entries.__getitem__, spaced), dtype=np.int64, count=len(spaced))
-        if self._pending[0]:
-            for col, values in zip(self._cols, self._pending):
+        if self._pending:
+            for col, values in zip(self._cols, zip(*self._pending)):
                 col.extend(values)
-                values.clear()
+            self._pending.clear()
         return ids
 
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
