@@ -7,7 +7,12 @@ Match -> Finding -> ScanResult.  Every object is built complete, never filled in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # annotations only: importing this module stays cheap
+    import numpy as np
+
+    from lineage.parse.vocab import Vocab
 
 
 @dataclass(frozen=True)
@@ -27,13 +32,15 @@ class FileError:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Unit:
     """A module body, class, function or method, with its own tokens.
 
     A unit's tokens exclude the bodies of nested definitions (they are units of their
     own); a nested definition leaves one placeholder token ("<def>"/"<class>") in its
-    parent.  Comments and docstrings are not tokens.
+    parent.  Comments and docstrings are not tokens.  Tokens are held as integer ids into
+    the vocabulary that numbered them (int64 arrays); ``kinds``, ``texts`` and ``lines``
+    give them as strings and ints.
     """
 
     path: str
@@ -41,10 +48,23 @@ class Unit:
     kind: str  # module | class | function | method
     start_line: int
     end_line: int
-    kinds: tuple[str, ...]  # structural token kinds: "ID", "NUM", "STR", keywords, operators
-    texts: tuple[str, ...]  # lexical token texts: names and literals kept
-    lines: tuple[int, ...]  # 1-based line of each token
+    kind_ids: np.ndarray = field(repr=False)  # structural token kinds: "ID", "NUM", "STR", keywords, operators
+    text_ids: np.ndarray = field(repr=False)  # lexical token texts: names and literals kept
+    token_lines: np.ndarray = field(repr=False)  # 1-based line of each token
+    vocab: Vocab = field(repr=False)
     bases: tuple[str, ...] = ()  # base-class expressions as written (classes only)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.vocab.kind_strings(self.kind_ids)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return self.vocab.text_strings(self.text_ids)
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(self.token_lines.tolist())
 
 
 @dataclass(frozen=True)

@@ -56,17 +56,30 @@ def _depth_before(flags: np.ndarray, unit_of: np.ndarray, offsets: np.ndarray, f
 
 def junk_mask(modes: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], texts: Sequence[str],
               lines: np.ndarray) -> np.ndarray:
+    """``junk_mask_ids`` for tokens given as strings."""
+    numbered = dict(zip(dict.fromkeys(texts), range(len(texts))))
+    text_ids = np.fromiter(map(numbered.__getitem__, texts), dtype=np.int64, count=len(texts))
+    return junk_mask_ids(modes, lengths, flags_of(kinds), text_ids, lines)
+
+
+def flags_of(kinds: Sequence[str]) -> np.ndarray:
+    """The statement-shape flags of token kinds (int64)."""
+    return np.fromiter(map(_FLAGS.get, kinds, repeat(0)), dtype=np.int64, count=len(kinds))
+
+
+def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, text_ids: np.ndarray,
+                  lines: np.ndarray) -> np.ndarray:
     """True for each token to keep, for units stored back to back (``lengths`` tokens each).
 
     ``modes`` says per unit what goes: NONE, EFFECT (statements with no effect) or STORES
     (those and dead stores).  A statement starts at the first token of a physical line at
-    bracket depth 0; a unit's first statement is its own header (def/class line)."""
-    n = len(kinds)
+    bracket depth 0; a unit's first statement is its own header (def/class line).  Each token
+    comes as the ``flags_of`` its kind and as a text id (equal ids exactly for equal texts)."""
+    n = flags.size
     keep = np.ones(n, dtype=bool)
     judged = (modes != NONE) & (lengths >= 2)
     if n == 0 or not judged.any():
         return keep
-    flags = np.fromiter(map(_FLAGS.get, kinds, repeat(0)), dtype=np.int64, count=n)
     n_units = lengths.size
     unit_of = np.repeat(np.arange(n_units), lengths)
     offsets = np.cumsum(lengths) - lengths
@@ -98,9 +111,8 @@ def junk_mask(modes: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], text
         stores = stores[assign]
     if stores.size:
         names = np.flatnonzero(((flags & _NAME) > 0) & keep)
-        named = [texts[i] for i in names.tolist()]
-        vocab = dict(zip(dict.fromkeys(named), range(len(named))))
-        key = unit_of[names] * (len(vocab) + 1) + np.fromiter(map(vocab.__getitem__, named), np.int64, len(named))
+        named = text_ids[names].astype(np.int64)
+        key = unit_of[names] * (int(named.max()) + 1) + named
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         uses = np.zeros(n, dtype=np.int64)
         uses[names] = counts[inverse]

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 _U64 = np.uint64
 _P = _U64(0x100000001B3)
@@ -64,26 +63,38 @@ class Stream:
     lines: np.ndarray  # first line of each fingerprint (uint32)
 
 
+def _rightmost_min(hashes: np.ndarray, window: int) -> np.ndarray:
+    """For every window, the offset in it of its rightmost minimum: the windows' elements are
+    compared right to left, a strictly smaller one taking over (a column pass per offset,
+    where ``argmin`` over a sliding view pays a call per window)."""
+    n = hashes.size - window + 1
+    best = hashes[window - 1:].copy()
+    at = np.full(n, window - 1, dtype=np.int64)
+    for j in range(window - 2, -1, -1):
+        column = hashes[j: j + n]
+        smaller = column < best
+        np.copyto(best, column, where=smaller)
+        at[smaller] = j
+    return at
+
+
 def _winnow(hashes: np.ndarray, unit_of: np.ndarray, window: int, n_units: int) -> np.ndarray:
-    """Selected positions: the rightmost minimum of every window lying inside one unit."""
-    picked = []
+    """Selected positions, in order: the rightmost minimum of every window lying inside one
+    unit, and the (first) minimum of each unit shorter than a window."""
+    chosen = np.zeros(hashes.size, dtype=bool)
     if hashes.size >= window:
-        views = sliding_window_view(hashes, window)
-        inside = unit_of[: views.shape[0]] == unit_of[window - 1 :]
-        starts = np.flatnonzero(inside)
-        rightmost = window - 1 - np.argmin(views[:, ::-1], axis=1)
-        picked.append(starts + rightmost[starts])
+        inside = unit_of[: hashes.size - window + 1] == unit_of[window - 1 :]
+        chosen[np.flatnonzero(inside) + _rightmost_min(hashes, window)[inside]] = True
     counts = np.bincount(unit_of, minlength=n_units)
     short = np.flatnonzero((counts > 0) & (counts < window))
-    if short.size:  # units shorter than one window keep their minimum
-        bounds = np.concatenate([[0], np.cumsum(counts)])
-        for u in short.tolist():
-            lo, hi = bounds[u], bounds[u + 1]
-            picked.append(np.asarray([lo + int(np.argmin(hashes[lo:hi]))]))
-    if len(picked) == 1:  # the rightmost minimum never moves left as the window slides: sorted
-        only: np.ndarray = picked[0]
-        return only[np.concatenate(([True], only[1:] != only[:-1]))] if only.size else only
-    return np.unique(np.concatenate(picked)) if picked else np.empty(0, dtype=np.int64)
+    if short.size:  # gathered back to back, each found at its first position holding the minimum
+        sizes = counts[short]
+        first = np.cumsum(sizes) - sizes
+        at = np.arange(int(sizes.sum())) + np.repeat((np.cumsum(counts) - counts)[short] - first, sizes)
+        values = hashes[at]
+        hits = np.flatnonzero(values == np.repeat(np.minimum.reduceat(values, first), sizes))
+        chosen[at[hits[np.searchsorted(hits, first)]]] = True
+    return np.flatnonzero(chosen)
 
 
 def stream(ids: np.ndarray, lines: np.ndarray, lengths: np.ndarray, k: int, window: int) -> Stream:

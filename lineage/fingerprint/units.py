@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 
-from lineage.fingerprint.deadstores import junk_mask, unit_mode
+from lineage.fingerprint.deadstores import flags_of, junk_mask_ids, unit_mode
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
-from lineage.fingerprint.shingles import stream, token_ids
+from lineage.fingerprint.shingles import stream
 from lineage.models import ParsedFile, Unit
 
 
@@ -40,8 +39,9 @@ class FilePrint:
 
 
 def structure_hash(unit: Unit) -> str:
-    digest = hashlib.blake2b("\x1f".join(unit.kinds).encode("utf-8", "surrogatepass"), digest_size=8)
-    return digest.hexdigest()
+    kinds = unit.vocab.kinds.items
+    joined = "\x1f".join(map(kinds.__getitem__, unit.kind_ids.tolist()))
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint:
@@ -51,16 +51,17 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
         return FilePrint(parsed, (), 0, empty_sig)
     # every unit's tokens back to back: each step below is one numpy pass over the file
     units = parsed.units
-    lengths = np.asarray([len(u.kinds) for u in units], dtype=np.int64)
-    n = int(lengths.sum())
-    kinds = list(chain.from_iterable(u.kinds for u in units))
-    texts = list(chain.from_iterable(u.texts for u in units))
-    lines = np.fromiter(chain.from_iterable(u.lines for u in units), dtype=np.int64, count=n)
-    keep = junk_mask(np.asarray([unit_mode(u.kind) for u in units]), lengths, kinds, texts, lines)
+    vocab = units[0].vocab  # one file, one vocabulary
+    lengths = np.asarray([u.kind_ids.size for u in units], dtype=np.int64)
+    kinds = np.concatenate([u.kind_ids for u in units])
+    texts = np.concatenate([u.text_ids for u in units])
+    lines = np.concatenate([u.token_lines for u in units])
+    flags = flags_of(vocab.kinds.items)[kinds]
+    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines)
     kept = lengths - np.bincount(np.repeat(np.arange(lengths.size), lengths)[~keep], minlength=lengths.size)
     kept_lines = lines[keep].astype(np.uint32)
-    st = stream(token_ids(kinds)[keep], kept_lines, kept, params.k, params.window)
-    lx = stream(token_ids(texts)[keep], kept_lines, kept, params.lexical_k, params.window)
+    st = stream(vocab.kinds.crcs()[kinds[keep]], kept_lines, kept, params.k, params.window)
+    lx = stream(vocab.texts.crcs()[texts[keep]], kept_lines, kept, params.lexical_k, params.window)
     large = [i for i, nk in enumerate(st.n_kgrams.tolist()) if nk >= params.min_kgrams]
     if not large:
         return FilePrint(parsed, (), 0, empty_sig)

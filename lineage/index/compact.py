@@ -103,7 +103,8 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
     for u in fp.units:
         bases = _enclosing_bases(class_bases, u.unit)
         # the unit's own tokens, nested definitions excluded: "x.pow(2)", "F.silu(" ...
-        body = "".join(u.unit.texts) if u.unit.kind != "module" else ""
+        texts = u.unit.vocab.texts.items
+        body = "".join(map(texts.__getitem__, u.unit.text_ids.tolist())) if u.unit.kind != "module" else ""
         decision = classify(u.unit.qualname, bases, body, source.path, rules)
         units.append(CompactUnit(
             u.unit.qualname, u.unit.kind, u.unit.start_line, u.unit.end_line, u.structure,

@@ -6,18 +6,19 @@ yields a structural kind (identifiers, numbers and strings abstracted) and a lex
 (names and literals kept).  Comments are dropped.
 
 Every byte that is not whitespace starts a token, so one ``findall`` of "whitespace, then a
-token" returns the tokens back to back, as plain bytes (no match objects): their offsets are
-running sums of their lengths.  Each distinct token is classified once, in Python, by
-matching it again with the named groups; every other step is a C loop (``map``, numpy).
+token" returns the tokens back to back, each with the whitespace before it, as plain bytes
+(no match objects).  Each distinct one is numbered and classified once (``vocab``): a file
+becomes an array of ids, and the offsets are running sums of the widths the ids stand for.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-from itertools import compress
 
 import numpy as np
+
+from lineage.parse.vocab import Vocab
 
 _TOKEN = (
     rb"(?P<c>\#[^\n]*|\\\r?\n)"  # comments and backslash continuations are not tokens
@@ -36,13 +37,10 @@ _PATTERN = re.compile(_TOKEN, re.DOTALL)
 _SPACED = re.compile(rb"\s*(?:" + re.sub(rb"\(\?P<\w>", b"(?:", _TOKEN) + rb")", re.DOTALL)
 _KEYWORDS = frozenset(k.encode() for k in [*keyword.kwlist, *keyword.softkwlist])
 _MAX_LEXICAL = 48  # a long literal carries little beyond its first characters
-_HASH, _BACKSLASH = ord("#"), ord("\\")
-
-_KIND: dict[bytes, str] = {}
-_TEXT: dict[bytes, str] = {}
 
 
 def _classify(raw: bytes) -> tuple[str, str]:
+    """(structural kind, lexical text) of a token seen for the first time."""
     found = _PATTERN.match(raw)
     group = found.lastgroup if found is not None else "o"
     if group == "n":
@@ -56,22 +54,31 @@ def _classify(raw: bytes) -> tuple[str, str]:
     return text, text
 
 
+_VOCAB = [Vocab(_classify)]
+
+
+def vocabulary() -> Vocab:
+    """The process's vocabulary; a new one once it is full (units keep the one they came from)."""
+    if _VOCAB[0].full():
+        _VOCAB[0] = Vocab(_classify)
+    return _VOCAB[0]
+
+
+def lex_ids(source: bytes, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
+    """(entry ids in ``vocab``, byte offsets), both int64, of the tokens; comments dropped."""
+    ids = vocab.number(_SPACED.findall(source))
+    _, _, width, size, comment = vocab.columns()
+    starts = np.cumsum(width[ids]) - size[ids]
+    dropped = comment[ids]
+    if dropped.any():
+        keep = ~dropped
+        ids, starts = ids[keep], starts[keep]
+    return ids, starts
+
+
 def lex(source: bytes) -> tuple[list[str], list[str], np.ndarray]:
     """Return parallel sequences (structural kinds, lexical texts, byte offsets as int64)."""
-    spaced = _SPACED.findall(source)
-    tokens = list(map(bytes.lstrip, spaced))
-    ends = np.cumsum(np.fromiter(map(len, spaced), dtype=np.int64, count=len(spaced)))
-    sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    starts = ends - sizes
-    first = np.frombuffer(source, dtype=np.uint8)[starts] if starts.size else np.empty(0, np.uint8)
-    comment = (first == _HASH) | ((first == _BACKSLASH) & (sizes > 1))
-    if comment.any():
-        keep = ~comment
-        tokens = list(compress(tokens, keep.tolist()))
-        starts = starts[keep]
-    if len(_KIND) > 500_000:  # long-running builds: keep memory bounded
-        _KIND.clear()
-        _TEXT.clear()
-    for raw in set(tokens).difference(_KIND):
-        _KIND[raw], _TEXT[raw] = _classify(raw)
-    return list(map(_KIND.__getitem__, tokens)), list(map(_TEXT.__getitem__, tokens)), starts
+    vocab = vocabulary()
+    ids, starts = lex_ids(source, vocab)
+    kind, text, _, _, _ = vocab.columns()
+    return list(vocab.kind_strings(kind[ids])), list(vocab.text_strings(text[ids])), starts

@@ -19,7 +19,6 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
 
 import numpy as np
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -27,7 +26,8 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.decode import decode_source
-from lineage.parse.lexer import lex
+from lineage.parse.lexer import lex_ids, vocabulary
+from lineage.parse.vocab import Vocab
 
 _QUERY = "[(function_definition) (class_definition)] @def"
 # tree-sitter-python accepts Python 2 print/exec statements without an error node
@@ -47,15 +47,16 @@ def _grammar() -> tuple[Parser, Query]:
     return Parser(language), Query(language, _QUERY)
 
 
-def _needs_cpython(root: Node, source: bytes, kinds: list[str]) -> bool:
+def _needs_cpython(root: Node, source: bytes, kind_ids: np.ndarray, vocab: Vocab) -> bool:
     """Where tree-sitter is more lenient than CPython: error nodes, what looks like a Python 2
     statement, bracket nesting past CPython's limit.  Only then is the slower CPython parser
     asked (which also clears false alarms, e.g. a print statement inside a docstring)."""
     if root.has_error or _PY2_FIRST.match(source) or _PY2_LATER.search(source):
         return True
-    if kinds.count("(") + kinds.count("[") + kinds.count("{") <= _MAX_NESTING:
+    steps = np.asarray([_DEPTH_STEP.get(k, 0) for k in vocab.kinds.items], dtype=np.int64)[kind_ids]
+    if int(np.count_nonzero(steps > 0)) <= _MAX_NESTING:
         return False
-    return max(accumulate(map(_DEPTH_STEP.get, kinds, repeat(0)))) > _MAX_NESTING
+    return int(np.cumsum(steps).max()) > _MAX_NESTING
 
 
 @dataclass(frozen=True)
@@ -95,21 +96,32 @@ def _docstring(body: Node | None) -> tuple[int, int] | None:
     return value.start_byte, value.end_byte
 
 
-def _definition_nodes(root: Node, budget: Budget) -> list[Node]:
+def _definition_nodes(root: Node, budget: Budget, keywords: np.ndarray | None = None) -> list[Node]:
     """Every function and class definition node, as the query would find them in `root`.
 
-    Error-free subtrees go to the query (C speed, and linear there); a subtree holding an
-    error is walked child by child from Python, with an explicit stack (error nodes nest
-    as deep as the brackets that made them)."""
+    In an error-free tree every definition holds its `def` or `class` keyword, and only a
+    definition holds one: the keyword tokens the lexer found (their byte offsets,
+    ``keywords``) lead to the leaf and its parent in a C call each, where the query would
+    visit every node.  Without them, or in a tree with errors, the query runs, subtree by
+    subtree: error-free subtrees at C speed (and linear there), a subtree holding an error
+    walked child by child from Python, with an explicit stack (error nodes nest as deep as
+    the brackets that made them)."""
     _, query = _grammar()
 
     def captured(node: Node) -> list[Node]:
         return QueryCursor(query).captures(node).get("def", [])
 
-    if not root.has_error:
+    found: list[Node] = []
+    if not root.has_error and keywords is None:
         found = captured(root)
+    elif not root.has_error and keywords is not None:
+        for at in keywords.tolist():
+            leaf = root.descendant_for_byte_range(at, at + 1)
+            node = leaf.parent if leaf is not None and leaf.type in ("def", "class") else None
+            if node is not None and node.type in _DEF_TYPES:
+                found.append(node)
     else:
-        found, stack = [], [root]
+        stack = [root]
         while stack:
             node = stack.pop()
             budget.tick("definitions")
@@ -126,8 +138,8 @@ def _definition_nodes(root: Node, budget: Budget) -> list[Node]:
     return found
 
 
-def _definitions(root: Node, source: bytes, budget: Budget) -> list[_Def]:
-    found = _definition_nodes(root, budget)
+def _definitions(root: Node, source: bytes, budget: Budget, keywords: np.ndarray) -> list[_Def]:
+    found = _definition_nodes(root, budget, keywords)
     defs = []
     for node in found:
         outer = node.parent if node.parent is not None and node.parent.type == "decorated_definition" else node
@@ -180,10 +192,13 @@ def _syntax_check(text: str) -> str | None:
 
 
 def _units(
-    path: str, source: bytes, lexed: tuple[list[str], list[str], np.ndarray], defs: list[_Def],
+    path: str, source: bytes, lexed: tuple[np.ndarray, np.ndarray], vocab: Vocab, defs: list[_Def],
     docstrings: list[tuple[int, int]], last_line: int,
 ) -> tuple[Unit, ...]:
-    kinds, texts, starts = lexed
+    """Each token to the innermost unit holding it, in order; each unit's tokens are slices
+    of three arrays (kind ids, text ids, lines) sorted by unit."""
+    ids, starts = lexed
+    entry_kind, entry_text, _, _, _ = vocab.columns()
     nested = _nest(defs)
     n_units = len(defs) + 1
     pos = starts * 2 + 1  # room for placeholders at even slots
@@ -198,29 +213,23 @@ def _units(
     # placeholder tokens: one in the parent per nested definition
     ph_pos = np.asarray([d.start_byte * 2 for d in defs], dtype=np.int64)
     ph_owner = np.asarray([p for _, _, p in nested], dtype=np.int64)
-    all_kinds = kinds + ["<class>" if d.is_class else "<def>" for d in defs]
-    all_texts = texts + [q for q, _, _ in nested]
+    ph_kind = [vocab.kinds.number("<class>" if d.is_class else "<def>") for d in defs]
+    ph_text = [vocab.texts.number(q) for q, _, _ in nested]
     all_pos = np.concatenate([pos[keep], ph_pos])
     all_owner = np.concatenate([owner[keep], ph_owner])
-    index = np.concatenate([np.flatnonzero(keep), np.arange(len(defs)) + len(kinds)])
     order = np.lexsort((all_pos, all_owner))
+    kinds = np.concatenate([entry_kind[ids[keep]], np.asarray(ph_kind, dtype=np.int64)])[order]
+    texts = np.concatenate([entry_text[ids[keep]], np.asarray(ph_text, dtype=np.int64)])[order]
     newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
-    lines = np.searchsorted(newlines, all_pos // 2, side="right") + 1
-    bounds = np.searchsorted(all_owner[order], np.arange(n_units + 1))
+    lines = np.searchsorted(newlines, all_pos[order] // 2, side="right") + 1
+    bounds = np.searchsorted(all_owner[order], np.arange(n_units + 1)).tolist()
     spans = [(1, max(1, last_line))] + [(d.start_line, d.end_line) for d in defs]
     meta = [("<module>", "module", ())] + [(q, k, d.bases) for (q, k, _), d in zip(nested, defs)]
-    units = []
-    for u in range(n_units):
-        sel = order[bounds[u]:bounds[u + 1]]
-        idx = index[sel].tolist()
-        units.append(
-            Unit(
-                path, meta[u][0], meta[u][1], spans[u][0], spans[u][1],
-                tuple(map(all_kinds.__getitem__, idx)), tuple(map(all_texts.__getitem__, idx)),
-                tuple(lines[sel].tolist()), meta[u][2],
-            )
-        )
-    return tuple(units)
+    return tuple(
+        Unit(path, meta[u][0], meta[u][1], spans[u][0], spans[u][1], kinds[lo:hi], texts[lo:hi], lines[lo:hi],
+             vocab, meta[u][2])
+        for u, (lo, hi) in enumerate(zip(bounds, bounds[1:]))
+    )
 
 
 def parse_source(path: str, data: bytes, budget: Budget | None = None) -> ParsedFile:
@@ -246,18 +255,22 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
         budget.check("parse")
         raise
     budget.check("parse")
-    lexed = lex(source)
+    vocab = vocabulary()
+    lexed = lex_ids(source, vocab)
     budget.check("tokens")
-    if _needs_cpython(tree.root_node, source, lexed[0]):
+    entry_kind = vocab.columns()[0]
+    kind_ids = entry_kind[lexed[0]]
+    if _needs_cpython(tree.root_node, source, kind_ids, vocab):
         problem = _syntax_check(text)
         if problem is not None:  # tree-sitter recovers from errors: the units are still scanned
             errors = errors + (FileError(path, "parse", problem + "; scanned with error recovery"),)
-    defs = _definitions(tree.root_node, source, budget)
+    keywords = [vocab.kinds.ids.get(k, -1) for k in ("def", "class")]
+    defs = _definitions(tree.root_node, source, budget, lexed[1][np.isin(kind_ids, keywords)])
     module_doc = _docstring(tree.root_node)
     docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
     # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
     # \x85 and \u2028, which would push the module's end past the file's last line
     last_line = text.count("\n") + (not text.endswith("\n"))
-    units = _units(path, source, lexed, defs, docstrings, last_line)
+    units = _units(path, source, lexed, vocab, defs, docstrings, last_line)
     budget.check("units")
     return ParsedFile(path, text, sha, units, errors)
