@@ -104,7 +104,7 @@ def attributed_findings(
         found, sources = code_evidence(index, share, config)
         attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources)
         # the architecture a file implements: a finding of its own, apart from code lineage
-        arch = architecture_findings(index, share, attributed) if architectures else []
+        arch = architecture_findings(index, share, attributed, compacted) if architectures else []
         return attributed + arch, matched, sources
 
     if architectures:
@@ -283,7 +283,7 @@ def default_manifests() -> list[Path]:
 
 # What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
 # when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
-BUILD_CONTENT = b"build-content 2: architecture fingerprints"
+BUILD_CONTENT = b"build-content 3: architecture fingerprints with architecture names"
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:
