@@ -218,7 +218,12 @@ def markdown(report: dict[str, Any]) -> str:
              "benchmarks/eval_arch.py: engine files labelled by the engines' own model registries, "
              "looked up in the architecture fingerprints of the transformers 5.23.0 families of the "
              "default corpus. top-1: the best family is one the registry names; claimed: and at or above "
-             f"the threshold {report['threshold']}; false claims: above the threshold and unrelated to the truth.", "",
+             f"the threshold {report['threshold']}; false claims: above the threshold and unrelated to the truth. "
+             "Each file is read with the engine's model files it subclasses or builds whole (as a scan reads it). "
+             "`rename` renames every name the file defines *except the checkpoint interface* (attributes holding "
+             "submodules and parameters, config and ModelArgs fields, names also spelt as strings, `load_weights`/"
+             "`sanitize`): a port that loads published weights cannot rename those. It renames the classes, so "
+             "the architecture names (`a:`/`m:`) are gone: the rename column measures the interface alone.", "",
              "| engine | queries | " + " | ".join(f"top-1 {t}" for t in transforms) + " | claimed right (strip) | false claims (all transforms) |",
              "|---|---|" + "---|" * len(transforms) + "---|---|"]
     for engine, row in report["engines"].items():

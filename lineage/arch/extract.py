@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lineage.arch.names import canonical, layer_kind
@@ -326,22 +326,6 @@ def _class_features(name: str, r: _Reader) -> frozenset[str]:
             out.update(f"t:{n}.{c}" for sub, sub_callee, _, _ in r.attrs[child] if _is_module_call(sub_callee)
                        for n in names for c in canonical(sub))
     return frozenset(out)
-
-
-def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
-    """`text` with the functions the fingerprint never reads blanked out (each becomes ``pass``,
-    line numbers kept): ``(name, first line, last line)`` spans come from the scan's own parse,
-    and parsing what is left costs a fraction of the whole file."""
-    lines = text.split("\n")
-    for name, first, last in spans:
-        if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
-            continue
-        head = lines[first - 1] if first - 1 < len(lines) else ""
-        if not head.strip().startswith(("def ", "async def ")):
-            continue  # decorated, or not where the span says: leave it
-        indent = head[: len(head) - len(head.lstrip())]
-        lines[first - 1: last] = [indent + "pass"] + [""] * (last - first)
-    return "\n".join(lines)
 
 
 def arch_print(text: str) -> ArchPrint:

@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from lineage.arch.extract import ArchPrint, arch_print, interface_only
+from lineage.arch.extract import _INTERFACE_FUNC, _LOADER_NAME, ArchPrint, arch_print
 from lineage.arch.imports import Interfaces
 from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
 from lineage.arch.table import ArchTable, table_of
@@ -77,6 +77,22 @@ def claim_finding(index: EmbeddedIndex, cf: CompactFile, claim: ArchClaim, findi
     }
     fid = finding_id(cf.path, KIND, claim.family)
     return Finding(fid, KIND, cf.path, 1, max(1, cf.n_lines), "<file>", None, None, "info", (), explanation, details)
+
+
+def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
+    """`text` with the functions the fingerprint never reads blanked out (each becomes ``pass``,
+    line numbers kept): ``(name, first line, last line)`` spans come from the scan's own parse,
+    and parsing what is left costs a fraction of the whole file."""
+    lines = text.split("\n")
+    for name, first, last in spans:
+        if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
+            continue
+        head = lines[first - 1] if first - 1 < len(lines) else ""
+        if not head.strip().startswith(("def ", "async def ")):
+            continue  # decorated, or not where the span says: leave it
+        indent = head[: len(head) - len(head.lstrip())]
+        lines[first - 1: last] = [indent + "pass"] + [""] * (last - first)
+    return "\n".join(lines)
 
 
 def _file_print(cf: CompactFile) -> ArchPrint:
