@@ -224,13 +224,13 @@ def markdown(report: dict[str, Any]) -> str:
              "submodules and parameters, config and ModelArgs fields, names also spelt as strings, `load_weights`/"
              "`sanitize`): a port that loads published weights cannot rename those. It renames the classes, so "
              "the architecture names (`a:`/`m:`) are gone: the rename column measures the interface alone.", "",
-             "| engine | queries | " + " | ".join(f"top-1 {t}" for t in transforms) + " | claimed right (strip) | false claims (all transforms) |",
+             "| engine | queries | " + " | ".join(f"top-1 {t}" for t in transforms) + " | claimed right (strip, else plain) | false claims (all transforms) |",
              "|---|---|" + "---|" * len(transforms) + "---|---|"]
     for engine, row in report["engines"].items():
         c = row["counts"]
         q = c.get("plain", c.get(transforms[0], {})).get("queries", 0)
         cells = [f"{c[t].get('top1', 0) / max(1, c[t].get('queries', 0)):.0%}" for t in transforms if t in c]
-        strip = c.get("strip", {})
+        strip = c.get("strip", c.get("plain", {}))
         false = sum(c[t].get("false_claims", 0) for t in c)
         lines.append(f"| {engine} | {q} | " + " | ".join(cells)
                      + f" | {strip.get('claimed_right', 0)}/{strip.get('queries', 0)} | {false} |")
@@ -239,9 +239,10 @@ def markdown(report: dict[str, Any]) -> str:
               f"highest score {cal['max_unrelated']} (threshold {report['threshold']}).", "",
               "| score | file's family | unrelated family |", "|---|---|---|"]
     lines += [f"| {s} | {a} | {b} |" for s, a, b in cal["pairs_max"]]
-    lines += ["", "Misses (stripped copies):", ""]
+    shown = "strip" if "strip" in transforms else transforms[0]
+    lines += ["", f"Misses ({shown}):", ""]
     for engine, row in report["engines"].items():
-        lines += [f"- {engine}: {m}" for m in row["misses"].get("strip", [])]
+        lines += [f"- {engine}: {m}" for m in row["misses"].get(shown, [])]
     return "\n".join(lines) + "\n"
 
 
