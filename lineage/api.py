@@ -109,7 +109,7 @@ def attributed_findings(
         found, sources = code_evidence(index, share, config)
         attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners)
         # the architecture a file implements: a finding of its own, apart from code lineage
-        arch = architecture_findings(index, share, attributed) if architectures else []
+        arch = architecture_findings(index, share, attributed, compacted) if architectures else []
         return attributed + arch, matched, sources
 
     if architectures:
@@ -306,7 +306,7 @@ def listed_manifests(path: str | Path) -> list[Path]:
 
 # What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
 # when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
-BUILD_CONTENT = b"build-content 3: architecture fingerprints; infrastructure role (code 3, manifest labels)"
+BUILD_CONTENT = b"build-content 4: architecture fingerprints with architecture names; infrastructure role (code 3, manifest labels)"
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:

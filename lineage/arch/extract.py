@@ -11,14 +11,22 @@ are read from the file's syntax tree (parsed with ``ast``, never executed) as fe
                  ``load_weights``/``sanitize`` string literals), folded by `names.canonical`;
 - ``k:NAME:KIND`` what kind of layer the attribute is (linear, norm, embedding, experts...);
 - ``t:PARENT.CHILD`` an edge of the module tree (an attribute of a submodule built from a
-                 class of the same file, or consecutive parts of a mapped weight name).
+                 class of the same file, or consecutive parts of a mapped weight name);
+- ``a:STEM``     the architecture's name: the stem of a class named ``XForCausalLM``, ``XModel``,
+                 ``XPreTrainedModel`` or ``XConfig`` (config.json's ``architectures`` lists
+                 ``XForCausalLM``, and engines register their classes under that name).
+
+A file also records the sibling modules it builds on (`ArchPrint.uses`: modules whose imported
+names it subclasses or calls), so that a file that only extends another file's model
+(``class Phi3ForCausalLM(LlamaForCausalLM)``) can be read with that file's interface
+(lineage/arch/imports.py).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lineage.arch.names import canonical, layer_kind
@@ -29,6 +37,7 @@ _LOADER_NAME = re.compile(r"load_weights|sanitize|_load_|weight_loader|convert",
 _NOT_KEYS = frozenset({"get", "to_dict", "items", "keys", "values", "update", "pop", "copy", "__class__",
                        "__dict__", "setdefault", "to_json_string", "dict", "model_type"})
 _WEIGHT_NAME = re.compile(r"(?=[^.]*\.[A-Za-z_{*])[A-Za-z0-9_.*{}]{3,120}\Z")
+_ARCH_CLASS = re.compile(r"([A-Z][A-Za-z0-9_]*?)(For[A-Z][A-Za-z0-9_]*|PreTrainedModel|Model|Config)\Z")
 _ARGS_CLASS = re.compile(r"(Args|Config)$")
 # a bare string naming a layer (``("qkv_proj", "q_proj", "q")``): a weight name wherever it stands
 _LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*_(proj|norm|layernorm)\Z|w[0-9]+\Z|w13\Z")
@@ -49,6 +58,8 @@ class ArchPrint:
 
     features: frozenset[str]
     classes: tuple[tuple[str, frozenset[str]], ...] = ()
+    uses: tuple[tuple[int, str], ...] = ()  # (relative level, module) of the sibling modules it builds on
+    borrowed: frozenset[str] = frozenset()  # features read from those modules, not from the file itself
 
     def __bool__(self) -> bool:
         return bool(self.features)
@@ -67,6 +78,39 @@ def _last_name(node: ast.expr) -> str:
     if isinstance(node, ast.Subscript):
         return _last_name(node.value)
     return ""
+
+
+def _root_name(node: ast.expr) -> str:
+    """``a`` of ``a.b.C`` (a module alias or an imported class), "" for anything else."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _imports(tree: ast.Module, built: set[str]) -> tuple[tuple[int, str], ...]:
+    """Modules imported at the top of the file whose classes it subclasses, or whose contents it
+    builds through the module's name: ``from .llama import LlamaForCausalLM`` and a class built
+    on it -> (1, "llama"); ``from . import gemma3_text`` and ``gemma3_text.Model(...)`` ->
+    (1, "gemma3_text").  (A class merely called, such as a vision tower, is a part, not a base.)"""
+    out: list[tuple[int, str]] = []
+    for st in tree.body:
+        if not isinstance(st, ast.ImportFrom):
+            continue
+        base = st.module or ""
+        for alias in st.names:
+            if (alias.asname or alias.name) not in built:
+                continue
+            # `from . import x` / `from pkg import mod` may name a module; the resolver tries both
+            out.append((st.level, base))
+            out.append((st.level, f"{base}.{alias.name}" if base else alias.name))
+    return tuple(sorted(set(out)))
+
+
+def _is_args_class(node: ast.ClassDef) -> bool:
+    """A config class or an mlx-style ``ModelArgs``: so named, built on one (``BaseModelArgs``,
+    ``PretrainedConfig``: imported names, which a renamed port keeps) or a dataclass."""
+    return bool(_ARGS_CLASS.search(node.name) or any(_ARGS_CLASS.search(_last_name(b)) for b in node.bases)
+                or any(_last_name(d) == "dataclass" for d in node.decorator_list))
 
 
 def _is_config(node: ast.expr) -> bool:
@@ -133,6 +177,9 @@ class _Reader(ast.NodeVisitor):
         self.cls = ""
         self.params: frozenset[str] = frozenset()  # the enclosing __init__'s parameters
         self.in_table = 0
+        self.self_name = "self"
+        # names subclassed, and the roots of attribute calls (`text_model.Model(...)`): what it builds on
+        self.built: set[str] = set()
         self._dispatch: dict[type, Callable[[ast.AST], None]] = {}
 
     def visit(self, node: ast.AST) -> None:
@@ -166,9 +213,14 @@ class _Reader(ast.NodeVisitor):
         self.in_table -= 1
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        arch = _ARCH_CLASS.match(node.name)
+        stem = re.sub(r"[^a-z0-9]", "", arch.group(1).lower()) if arch else ""
+        if stem:  # `XModel` is often a vestige of the file a port was copied from: a weaker name
+            self.names.add(f"{'m' if arch and arch.group(2) == 'Model' else 'a'}:{stem}")
+        self.built.update(_root_name(b) for b in node.bases)
         outer, self.cls = self.cls, node.name
         self.attrs.setdefault(node.name, [])
-        if _ARGS_CLASS.search(node.name):  # a config class or mlx-style ModelArgs: its fields are the keys
+        if _is_args_class(node):  # a config class or mlx-style ModelArgs: its fields are the keys
             for st in node.body:
                 if isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
                     self._key(st.target.id)
@@ -180,17 +232,20 @@ class _Reader(ast.NodeVisitor):
         self.cls = outer
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        outer = self.params
+        outer, outer_self = self.params, self.self_name
+        a = node.args
+        first = [x.arg for x in (*a.posonlyargs, *a.args)][:1]
+        if self.cls and first and not any(_last_name(d) == "staticmethod" for d in node.decorator_list):
+            self.self_name = first[0]  # `self` by convention, whatever a renamed port calls it
         if node.name == "__init__":
-            a = node.args
-            self.params = frozenset(x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)) - {"self"}
+            self.params = frozenset(x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)) - {self.self_name}
         if _LOADER_NAME.search(node.name):
             self._table(node)
         elif node.name == "__init__" or _INTERFACE_FUNC.search(node.name):
             self.generic_visit(node)
         # other bodies (the forward pass, helpers) compute on tensors: the checkpoint interface is
         # built in constructors and named in loaders and mapping tables, and this pass runs per file
-        self.params = outer
+        self.params, self.self_name = outer, outer_self
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -203,6 +258,8 @@ class _Reader(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         fn = _last_name(node.func)
+        if isinstance(node.func, ast.Attribute):  # `gemma3_text.Model(...)`: a module's model, built whole
+            self.built.add(_root_name(node.func))
         if fn in ("getattr", "hasattr") and node.args and self._configish(node.args[0]):
             self._key(_str_arg(node, 1))
         elif fn == "get" and isinstance(node.func, ast.Attribute) and _is_config(node.func.value):
@@ -218,7 +275,7 @@ class _Reader(ast.NodeVisitor):
         callee, inner = _callee(value)
         if callee and self.cls:
             for t in targets:
-                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == self.self_name:
                     self.attrs[self.cls].append((t.attr, callee, inner, _literal_bias(value)))
         if any(_MAPPING_NAME.search(_last_name(t)) for t in targets):
             self._table(node)
@@ -271,22 +328,6 @@ def _class_features(name: str, r: _Reader) -> frozenset[str]:
     return frozenset(out)
 
 
-def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
-    """`text` with the functions the fingerprint never reads blanked out (each becomes ``pass``,
-    line numbers kept): ``(name, first line, last line)`` spans come from the scan's own parse,
-    and parsing what is left costs a fraction of the whole file."""
-    lines = text.split("\n")
-    for name, first, last in spans:
-        if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
-            continue
-        head = lines[first - 1] if first - 1 < len(lines) else ""
-        if not head.strip().startswith(("def ", "async def ")):
-            continue  # decorated, or not where the span says: leave it
-        indent = head[: len(head) - len(head.lstrip())]
-        lines[first - 1: last] = [indent + "pass"] + [""] * (last - first)
-    return "\n".join(lines)
-
-
 def arch_print(text: str) -> ArchPrint:
     """The fingerprint of one file's text; a file that does not parse has none."""
     if len(text) > MAX_SOURCE:
@@ -301,4 +342,4 @@ def arch_print(text: str) -> ArchPrint:
     features = {f"c:{k}" for k in reader.keys[""]} | reader.names
     for _, feats in per_class:
         features.update(feats)
-    return ArchPrint(frozenset(features), tuple((n, f) for n, f in per_class if f))
+    return ArchPrint(frozenset(features), tuple((n, f) for n, f in per_class if f), _imports(tree, reader.built))

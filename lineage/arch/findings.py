@@ -12,7 +12,8 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from lineage.arch.extract import arch_print, interface_only
+from lineage.arch.extract import _INTERFACE_FUNC, _LOADER_NAME, ArchPrint, arch_print
+from lineage.arch.imports import Interfaces
 from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
 from lineage.arch.table import ArchTable, table_of
 from lineage.classify.codematch import finding_id
@@ -50,7 +51,8 @@ def _copied_lines(findings: Sequence[Finding], path: str, line: str) -> int:
 
 def describe_key(feature: str) -> str:
     kind, _, name = feature.partition(":")
-    return {"c": "config key", "p": "parameter", "k": "layer", "t": "module edge", "b": "bias"}.get(kind, kind) + f" {name}"
+    return {"c": "config key", "p": "parameter", "k": "layer", "t": "module edge", "b": "bias",
+            "a": "architecture name"}.get(kind, kind) + f" {name}"
 
 
 def claim_finding(index: EmbeddedIndex, cf: CompactFile, claim: ArchClaim, findings: Sequence[Finding]) -> Finding:
@@ -77,12 +79,42 @@ def claim_finding(index: EmbeddedIndex, cf: CompactFile, claim: ArchClaim, findi
     return Finding(fid, KIND, cf.path, 1, max(1, cf.n_lines), "<file>", None, None, "info", (), explanation, details)
 
 
+def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
+    """`text` with the functions the fingerprint never reads blanked out (each becomes ``pass``,
+    line numbers kept): ``(name, first line, last line)`` spans come from the scan's own parse,
+    and parsing what is left costs a fraction of the whole file."""
+    lines = text.split("\n")
+    for name, first, last in spans:
+        if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
+            continue
+        head = lines[first - 1] if first - 1 < len(lines) else ""
+        if not head.strip().startswith(("def ", "async def ")):
+            continue  # decorated, or not where the span says: leave it
+        indent = head[: len(head) - len(head.lstrip())]
+        lines[first - 1: last] = [indent + "pass"] + [""] * (last - first)
+    return "\n".join(lines)
+
+
+def _file_print(cf: CompactFile) -> ArchPrint:
+    """A scanned file's fingerprint, read from its text with the bodies it never reads blanked out."""
+    if not cf.text or not cf.path.endswith((".py", ".pyi")):
+        return arch_print("")
+    spans = [(u.qualname.rpartition(".")[2], u.start_line, u.end_line) for u in cf.units
+             if u.kind in ("function", "method")]
+    trimmed = interface_only(cf.text, spans)
+    fp = arch_print(trimmed)
+    return fp if fp or trimmed == cf.text else arch_print(cf.text)
+
+
 def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile],
-                          findings: Sequence[Finding]) -> list[Finding]:
-    """One finding per scanned file whose interface names an indexed architecture above the threshold."""
+                          findings: Sequence[Finding], scanned: Sequence[CompactFile] = ()) -> list[Finding]:
+    """One finding per scanned file whose interface names an indexed architecture above the threshold;
+    `scanned` (all files of the scan, `compacted` among them) supplies the modules a file builds on."""
     table = table_for(index)
     if table is None:
         return []
+    every = {cf.path: cf for cf in (*scanned, *compacted)}
+    interfaces = Interfaces(every, lambda path: _file_print(every[path]))
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
         if f.kind == "code-match":
@@ -91,11 +123,7 @@ def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile]
     for cf in compacted:
         if not cf.text or not cf.path.endswith((".py", ".pyi")):
             continue
-        spans = [(u.qualname.rpartition(".")[2], u.start_line, u.end_line) for u in cf.units
-                 if u.kind in ("function", "method")]
-        trimmed = interface_only(cf.text, spans)
-        fp = arch_print(trimmed)
-        claim = best_architecture(table, fp if fp or trimmed == cf.text else arch_print(cf.text))
+        claim = best_architecture(table, interfaces.resolved(cf.path))
         if claim is not None and claim.claimed:
             out.append(claim_finding(index, cf, claim, by_path.get(cf.path, [])))
     return out

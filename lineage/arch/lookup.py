@@ -15,13 +15,17 @@ from lineage.arch.table import ArchTable
 
 # Calibrated by benchmarks/eval_arch.py (benchmarks/eval_arch.md): above every score of a
 # transformers family's modeling file against an unrelated family (declared lineages, modular
-# imports and "Copied from" markers share no family), highest 0.58 (openai against gpt2).
-THRESHOLD = 0.6
+# imports and "Copied from" markers share no family), highest 0.738 (imagegpt against gpt2:
+# ImageGPT is GPT-2's architecture, undeclared in the manifest; the next pairs are below 0.55).
+THRESHOLD = 0.75
 MIN_LINES = 5  # fewer model lines in the index: no feature is rare, the threshold means nothing
 MIN_FEATURES = 12  # fewer known features than this: too little interface to name anything
 EVIDENCE = 8  # distinguishing keys listed
 NEAR = 0.8  # families scoring within this share of the best are weighed against each other
 CANDIDATES = 8
+# a family the file names (a class `XForCausalLM` of the same stem) is preferred among those scoring at
+# least this share of the best: a port registers under the checkpoint's architecture name
+NAMED = 0.5
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,13 @@ def _ancestor(table: ArchTable, family: str) -> str:
 def _pick(table: ArchTable, known: frozenset[str], ranked: list[tuple[float, str]]) -> tuple[float, str]:
     """Among the families scoring near the best, the one the file's own keys favour: X beats Y when
     the file shares more weight with X and not Y than with Y and not X; on a tie the declared
-    ancestor wins (nothing in the file is what the descendant added)."""
+    ancestor wins (nothing in the file is what the descendant added).  Families whose architecture
+    name the file carries (``a:``), when one scores at least `NAMED` of the best, are the only
+    candidates: siblings share nearly every key, and the name is what the checkpoint says it is."""
     top = ranked[0][0]
-    near = [(s, f) for s, f in ranked[:CANDIDATES] if s >= NEAR * top]
+    named = [(s, f) for s, f in ranked[:CANDIDATES] if s >= NAMED * top
+             and any(k.startswith("a:") for k in known & table.prints[f])]
+    near = named or [(s, f) for s, f in ranked[:CANDIDATES] if s >= NEAR * top]
     if len(near) == 1:
         return near[0]
     w = table.weight
@@ -93,5 +101,8 @@ def best_architecture(table: ArchTable, fp: ArchPrint, threshold: float = THRESH
         keys = sorted(shared, key=lambda f: (-w[f], f))
     keys = keys[:EVIDENCE]
     carriers = tuple(name for name, feats in fp.classes if feats & set(keys))
-    return ArchClaim(family, round(score, 3), score >= threshold, other[1], round(other[0], 3),
+    # a file whose interface is mostly its base module's (a wrapper, a thin subclass) is named for the
+    # record but claims nothing: the base file's own claim says it
+    claimed = score >= threshold and len(known - fp.borrowed) >= MIN_FEATURES
+    return ArchClaim(family, round(score, 3), claimed, other[1], round(other[0], 3),
                      against, tuple(keys), len(shared), len(known), carriers[:5])
