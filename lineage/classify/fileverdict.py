@@ -48,6 +48,7 @@ def source_sentence(v: SourceVerdict) -> str:
     else:
         how = {"cover": "it holds most of the code as closely as any family does",
                "first-seen": "tied with later families: the earliest holder",
+               "ancestor": "a declared descendant holds little more of it: the ancestor, origin of both",
                "names": "tied in structure: names closest",
                "context": "tied: the file's own source"}.get(v.decided_by, v.decided_by)
         head = f"source {_who(s.line, s.org, s.country)}, {s.path}: holds {s.cover:.0%} of the code ({how})"

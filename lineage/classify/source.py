@@ -43,6 +43,7 @@ COMMON_BASIS = 0.15  # a source whose distinctive share is below this rests on c
 GROUP = 0.8  # families covering this share of the source's cover form its lineage group
 LOOK_THROUGH = 0.9  # a file this much covered by one family is that family's published code
 LISTED = 8  # candidates built per scope (by credit, then cover): the rest cannot matter
+ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor
 
 
 def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
@@ -131,6 +132,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         pick = next(j for j in tied if rank[j] == first)
     else:
         pick = tied[0]
+    pick, decided_by = _ancestor_first(cov, score, names, pick, decided_by)
     listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
@@ -149,6 +151,22 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     basis = "common" if source.distinctive < COMMON_BASIS else "distinctive"
     group = _group(index, cov, cover, pick) if scope == "<file>" or basis == "common" else None
     return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group)
+
+
+def _ancestor_first(cov: Cover, score: np.ndarray, names: np.ndarray, pick: int,
+                    decided_by: str) -> tuple[int, str]:
+    """The declared ancestor of a pick that leads it in code by little and not in names: what
+    a family adds over its ancestor, held by a scope the ancestor explains nearly as well, is
+    often what the ancestor's other children add alike (siblings share their generation's
+    changes), so the ancestor, the origin of both, is the better-founded source.  Names closer
+    to the pick's (the scope is that family's own code, renamed alike) keep the pick."""
+    if decided_by != "cover" or pick >= len(cov.ancestors):
+        return pick, decided_by
+    near = [int(a) for a in cov.ancestors[pick]
+            if score[int(a)] >= score[pick] - ANCESTOR_LEAD and names[int(a)] >= names[pick] - NAMES_TIE]
+    if not near:
+        return pick, decided_by
+    return max(near, key=lambda a: (score[a], -a)), "ancestor"
 
 
 def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThrough | None:
