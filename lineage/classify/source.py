@@ -132,7 +132,8 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         pick = next(j for j in tied if rank[j] == first)
     else:
         pick = tied[0]
-    pick, decided_by = _ancestor_first(cov, score, names, pick, decided_by)
+    if scope == "<file>":
+        pick, decided_by = _ancestor_first(cov, score, names, pick, decided_by)
     listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
