@@ -43,7 +43,8 @@ COMMON_BASIS = 0.15  # a source whose distinctive share is below this rests on c
 GROUP = 0.8  # families covering this share of the source's cover form its lineage group
 LOOK_THROUGH = 0.9  # a file this much covered by one family is that family's published code
 LISTED = 8  # candidates built per scope (by credit, then cover): the rest cannot matter
-ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor
+ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor ...
+ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of its distinctive code
 
 
 def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
@@ -133,7 +134,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     else:
         pick = tied[0]
     if scope == "<file>":
-        pick, decided_by = _ancestor_first(cov, score, names, pick, decided_by)
+        pick, decided_by = _ancestor_first(cov, score, names, distinct, pick, decided_by)
     listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
@@ -154,17 +155,19 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group)
 
 
-def _ancestor_first(cov: Cover, score: np.ndarray, names: np.ndarray, pick: int,
+def _ancestor_first(cov: Cover, score: np.ndarray, names: np.ndarray, distinct: np.ndarray, pick: int,
                     decided_by: str) -> tuple[int, str]:
-    """The declared ancestor of a pick that leads it in code by little and not in names: what
-    a family adds over its ancestor, held by a scope the ancestor explains nearly as well, is
-    often what the ancestor's other children add alike (siblings share their generation's
-    changes), so the ancestor, the origin of both, is the better-founded source.  Names closer
-    to the pick's (the scope is that family's own code, renamed alike) keep the pick."""
+    """The declared ancestor of a pick that leads it by little in code, not in names and not in
+    distinctive code: what a family adds over its ancestor, held by a file the ancestor explains
+    nearly as well, is often what the ancestor's other children add alike (siblings share their
+    generation's changes), so the ancestor, the origin of both, is the better-founded source.
+    Names closer to the pick's (the file is that family's own code, renamed alike), or code few
+    families hold that the pick holds and the ancestor does not, keep the pick."""
     if decided_by != "cover" or pick >= len(cov.ancestors):
         return pick, decided_by
     near = [int(a) for a in cov.ancestors[pick]
-            if score[int(a)] >= score[pick] - ANCESTOR_LEAD and names[int(a)] >= names[pick] - NAMES_TIE]
+            if score[int(a)] >= score[pick] - ANCESTOR_LEAD and names[int(a)] >= names[pick] - NAMES_TIE
+            and distinct[int(a)] >= ANCESTOR_DISTINCT * distinct[pick]]
     if not near:
         return pick, decided_by
     return max(near, key=lambda a: (score[a], -a)), "ancestor"

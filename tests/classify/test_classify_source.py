@@ -160,3 +160,34 @@ def test_a_git_revision_is_judged_as_of_its_commit_date(lines_index: EmbeddedInd
     assert result.summary["files"]["modeling_mine.py"]["source"]["source"]["family"] == "ln:base"
     later, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1, as_of="2024-02-01"))
     assert later.summary["files"]["modeling_mine.py"]["source"]["source"]["family"] == "ln:router"
+
+
+@pytest.mark.parametrize(("scores", "names", "distinct", "decided_by", "expected"), [
+    # a descendant leading its ancestor by little, in code only: the ancestor, origin of both
+    ((0.50, 0.46), (0.30, 0.30), (0.10, 0.09), "cover", (1, "ancestor")),
+    # a clear lead keeps the descendant
+    ((0.50, 0.43), (0.30, 0.30), (0.10, 0.09), "cover", (0, "cover")),
+    # names closer to the descendant's: the file is its own code, renamed alike
+    ((0.50, 0.46), (0.35, 0.30), (0.10, 0.09), "cover", (0, "cover")),
+    # code few families hold that the descendant holds and its ancestor does not
+    ((0.50, 0.46), (0.30, 0.30), (0.03, 0.00), "cover", (0, "cover")),
+    # a tie decided otherwise (names, first-seen, a class's context) is not reopened
+    ((0.50, 0.46), (0.30, 0.30), (0.10, 0.09), "names", (0, "names")),
+])
+def test_a_descendant_leading_its_ancestor_by_little_yields_to_it(scores, names, distinct, decided_by,
+                                                                 expected) -> None:
+    import numpy as np
+
+    from lineage.classify.cover import Cover
+    from lineage.classify.source import _ancestor_first
+
+    z = np.zeros((1, 2))
+    cov = Cover(np.arange(2), np.zeros(1, np.int64), np.ones(1), z, z, z, np.zeros(2, np.int64),
+                (np.asarray([1]), np.asarray([], np.int64)))
+    got = _ancestor_first(cov, np.asarray(scores), np.asarray(names), np.asarray(distinct), 0, decided_by)
+    assert got == expected
+    # an unrelated runner-up (not a declared ancestor) never takes the source this way
+    unrelated = Cover(cov.families, cov.positions, cov.weight, z, z, z, cov.best_ref,
+                      (np.asarray([], np.int64), np.asarray([], np.int64)))
+    assert _ancestor_first(unrelated, np.asarray(scores), np.asarray(names), np.asarray(distinct), 0,
+                           decided_by) == (0, decided_by)
