@@ -77,7 +77,7 @@ def finish(proc: subprocess.Popen[str], limit: float = 60.0) -> tuple[int, str, 
 
 @pytest.fixture(scope="module")
 def big_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate_tree(tmp_path_factory.mktemp("big"), 900)  # builds of it must outlast BUSY_CPU
+    return generate_tree(tmp_path_factory.mktemp("big"), 2400)  # scans and builds of it must outlast BUSY_CPU by far, under load too
 
 
 @pytest.mark.parametrize("workers, to", [("1", "group"), ("2", "parent")])
