@@ -143,6 +143,7 @@ def attribute_matched(
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}
     references: dict[tuple[str, str], FileNotices] = {}  # a reference header is read once per scan
+    orgs: dict[str, str] = {}  # family -> its model's maker, read once when an owner can apply
 
     def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
@@ -166,7 +167,8 @@ def attribute_matched(
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
         own = _owners(owners, attribution, scanned)
-        orgs = family_orgs(index) if own else {}
+        if own and not orgs:
+            orgs = family_orgs(index)  # once per call, and only when an owner can apply
         for f in mine:
             org = owned_by(f, own, orgs)
             if org and not (_declared_unit(f.unit, declared_units) or whole):
