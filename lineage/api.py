@@ -20,7 +20,7 @@ from lineage.classify.summary import summarise
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.build import BuildReport, build_index
-from lineage.index.compact import CompactFile, compact_all
+from lineage.compact.files import CompactFile, compact_all
 from lineage.pool import default_workers, fork_map
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import load_manifest

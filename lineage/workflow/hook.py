@@ -22,7 +22,7 @@ from pathlib import Path
 from lineage.config import Config
 from lineage.errors import SourceError
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.vocab import at_or_above
 

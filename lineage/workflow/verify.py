@@ -21,7 +21,7 @@ from typing import Any
 from lineage import __version__
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
 from lineage.parse.lines import numbered_lines
