@@ -96,7 +96,7 @@ def cycle(graph: dict[str, set[str]]) -> list[str]:
 
 def test_the_graph_is_read_from_the_source() -> None:
     graph = package_graph()
-    assert {"compact", "index", "classify", "workflow", "api"} <= set(graph)
+    assert {"compact", "index", "classify", "pipeline", "workflow", "api"} <= set(graph)
     assert {"compact", "index"} <= graph["classify"]  # classify builds on both
     assert "compact" in graph["index"]
 
@@ -121,3 +121,9 @@ def test_no_package_cycle_beyond_the_known_back_edges() -> None:
         graph[source].discard(dest)
     assert cycle(graph) == []
 
+
+def test_the_pipeline_does_not_reach_back_to_its_callers() -> None:
+    """api names the pipeline, workflow and cli call it: the pipeline imports none of them."""
+    for caller in ("api", "workflow", "cli"):
+        assert importers_of("pipeline", caller) == [], caller
+    assert importers_of("workflow", "api") == []  # workflow imports the pipeline directly
