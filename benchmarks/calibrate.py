@@ -25,7 +25,7 @@ import numpy as np
 from lineage.api import open_index
 from lineage.data import shipped_dir
 from lineage.index.build import fetch_sources
-from lineage.index.compact import compact_all
+from lineage.compact.files import compact_all
 from lineage.index.manifest import load_manifest
 from lineage.index.query import QueryOptions, match_files
 

@@ -48,7 +48,7 @@ import truth as truth_mod  # noqa: E402
 from lineage.api import open_index, scan_files  # noqa: E402
 from lineage.classify.cover import COMMON_LINES, cover_of  # noqa: E402
 from lineage.config import Config, default_index_path  # noqa: E402
-from lineage.index.compact import CompactFile  # noqa: E402
+from lineage.compact.files import CompactFile  # noqa: E402
 from lineage.index.embedded import EmbeddedIndex  # noqa: E402
 from lineage.index.query import query_files  # noqa: E402
 from lineage.index.restrict import restrict  # noqa: E402

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.append(str(Path(__file__).resolve().parents[1]))  # tests.hostile.mutate; lineage from PYTHONPATH first
 
 from lineage.fingerprint.params import FingerprintParams  # noqa: E402
-from lineage.index.compact import CompactFile, compact  # noqa: E402
+from lineage.compact.files import CompactFile, compact  # noqa: E402
 from lineage.models import ParsedFile, SourceFile  # noqa: E402
 from lineage.parse.units import parse_source  # noqa: E402
 

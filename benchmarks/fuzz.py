@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.hostile.mutate from a checkout
 
 from lineage.fingerprint.params import FingerprintParams  # noqa: E402
-from lineage.index.compact import compact  # noqa: E402
+from lineage.compact.files import compact  # noqa: E402
 from lineage.models import SourceFile  # noqa: E402
 from lineage.parse.units import parse_source  # noqa: E402
 from tests.hostile.mutate import SEEDS, check_compact, check_parsed, mutate, same_compact  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lineage.api import default_manifests
-from lineage.classify.roles import classify, load_rules
+from lineage.compact.roles import classify, load_rules
 
 
 def unit_features(manifests: list[Path]) -> list[list[Any]]:

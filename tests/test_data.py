@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lineage import api
-from lineage.classify.roles import load_rules
+from lineage.compact.roles import load_rules
 from lineage.classify.vestiges import load_facts
 from lineage.data import load_table, organisations, read_bytes, shipped, shipped_dir, shipped_path, table_error
 from lineage.errors import LineageError, ManifestError

@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from lineage.index.compact import leading_header
+from lineage.compact.files import leading_header
 from lineage.models import Finding
 from lineage.parse.lines import ast_lines, line_count, numbered_lines
 from lineage.parse.units import parse_source

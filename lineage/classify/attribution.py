@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from lineage.classify.codematch import SHARED_BY
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.classify.verdicts import LookThrough, SourceVerdict
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices

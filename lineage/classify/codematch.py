@@ -1,6 +1,6 @@
 """Scored matches -> code-match findings: role, severity, verdict and a checkable explanation.
 
-Role comes from the unit's own features (classify/roles.py) unless the match is a common
+Role comes from the unit's own features (compact/roles.py) unless the match is a common
 idiom (most shared evidence occurs in many model lines) or module boilerplate.  A common
 idiom never becomes a copy verdict; copied inference glue is reported but is not an
 architecture copy, and reused training or serving infrastructure is permitted tool use (at most
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lineage.index.compact import CompactUnit
+from lineage.compact.files import CompactUnit
 from lineage.classify.explain import Ties
-from lineage.classify.roles import INFRA
+from lineage.compact.roles import INFRA
 from lineage.models import Finding, Match
 from lineage.scoring import SCORING
 from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line

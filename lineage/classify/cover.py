@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lineage.index.compact import CompactUnit
+from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import TIE, UnitEvidence
 from lineage.scoring import SCORING

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lineage.classify.verdicts import SourceVerdict
-from lineage.index.compact import CompactUnit
+from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 from lineage.index.query import QueryOptions, rescore, to_match

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lineage.classify.roles import INFRA
+from lineage.compact.roles import INFRA
 from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
 from lineage.vocab import NOT_EVIDENCE, model_line

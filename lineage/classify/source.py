@@ -27,7 +27,7 @@ import numpy as np
 from lineage.classify.cover import STRONG, Cover, cover_of
 from lineage.classify.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
 from lineage.declared.family import resolve_root
-from lineage.index.compact import CompactUnit
+from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 from lineage.vocab import first_seen_key

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lineage.classify.fileverdict import file_verdicts
-from lineage.classify.roles import INFRA
+from lineage.compact.roles import INFRA
 from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lineage.data import load_table, table_error
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.models import Finding
 from lineage.parse.lines import numbered_lines
 from lineage.vocab import NOT_EVIDENCE, finding_id, model_line

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from lineage.config import Config, load_config
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult
 from lineage.report import Format, render

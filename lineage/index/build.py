@@ -16,7 +16,7 @@ from lineage.arch.section import ArchCollector
 from lineage.errors import ManifestError
 from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.compact import CompactFile, compact_all
+from lineage.compact.files import CompactFile, compact_all
 from lineage.index.manifest import INFRASTRUCTURE, Family, Manifest, family_of, is_infrastructure
 from lineage.index.rows import FamilyRow
 from lineage.index.store import FORMAT_VERSION, build_lock, write_index

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lineage.index.compact import CompactFile, CompactUnit
+from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
 from lineage.models import Match, Region

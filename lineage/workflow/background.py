@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.classify.codematch import SHARED_BY
 from lineage.index.evidence import same_code

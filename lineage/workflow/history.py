@@ -21,6 +21,8 @@ from lineage.vocab import finding_id
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
+from lineage.pipeline.match import findings_for, fingerprint_files
+from lineage.pipeline.scan import scan_files
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,6 @@ def notice_changes(path: str, history: Sequence[tuple[Appearance, bytes]], orgs:
 def _first_appearances(path: str, history: Sequence[tuple[Appearance, bytes]], index: EmbeddedIndex,
                        config: Config, wanted: set[str]) -> dict[str, Appearance]:
     """Reference unit key -> the first version of ``path`` in which some unit matches it."""
-    from lineage.api import fingerprint_files, findings_for
-
     found: dict[str, Appearance] = {}
     for at, data in history:
         if wanted <= set(found):
@@ -152,7 +152,6 @@ def _predates(origins: Sequence[UnitOrigin]) -> list[Finding]:
 
 def history(repo: str | Path, index: EmbeddedIndex, config: Config, rev: str = "HEAD") -> History:
     """Scan ``repo`` at ``rev``, then trace each matched file and unit back through history."""
-    from lineage.api import scan_files
     from lineage.source.gitrev import open_repository, read_revision, resolve_commit
 
     files, errors, sha = read_revision(repo, rev, max_bytes=config.max_file_bytes)

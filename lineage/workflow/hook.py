@@ -22,7 +22,7 @@ from pathlib import Path
 from lineage.config import Config
 from lineage.errors import SourceError
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.vocab import at_or_above
 
@@ -146,7 +146,7 @@ def quick_notices(path: str, text: str, **options: Any) -> FileNotices:
 
 def staged_repo_notices(root: Path) -> list[FileNotices]:
     """NOTICE/LICENSE files at the repository root, as staged."""
-    from lineage.api import REPO_NOTICE_NAMES
+    from lineage.pipeline.scan import REPO_NOTICE_NAMES
     from lineage.source.gitrev import read_staged
 
     files, _ = read_staged(root, paths=REPO_NOTICE_NAMES, suffixes=REPO_NOTICE_NAMES, max_bytes=1_000_000)
@@ -158,13 +158,15 @@ def scan_quick(
     files: Sequence[SourceFile], index: EmbeddedIndex, config: Config, *, target: str, revision: str | None,
     errors: Sequence[FileError], repo_notices: RepoNotices, progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[ScanResult, list[CompactFile]]:
-    """``api.scan_files`` with the quick notice detector and no architecture lookup (its findings
+    """``scan_files`` with the quick notice detector and no architecture lookup (its findings
     are information only: they never fail a commit)."""
-    from lineage import api
+    # imported here, not above: `lineage audit` imports this module for its baseline path alone,
+    # and the pipeline (classify, index query, notices) is a few hundred ms it does not need
+    from lineage.pipeline.scan import scan_files
 
-    return api.scan_files(files, index, config, target=target, revision=revision, errors=errors,
-                          progress=progress, repo_notices=repo_notices, notice_detector=quick_notices,
-                          architectures=False)
+    return scan_files(files, index, config, target=target, revision=revision, errors=errors,
+                      progress=progress, repo_notices=repo_notices, notice_detector=quick_notices,
+                      architectures=False)
 
 
 def check_staged(

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from lineage.index.compact import CompactUnit
+from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 
 UNRELATED_MIN = 20  # fewer unrelated units than this give no usable 99th percentile

@@ -21,10 +21,11 @@ from typing import Any
 from lineage import __version__
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
 from lineage.parse.lines import numbered_lines
+from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
 from lineage.vocab import SEVERITIES_DESCENDING, Severity, any_at_or_above, at_or_above
@@ -225,7 +226,6 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
 
     ``background`` is the corpus index that rarity and commonness come from; without one the
     exhibit carries a warning."""
-    from lineage.api import scan_files
     from lineage.source.target import load_target
 
     suspect = load_target(suspect_spec, max_bytes=config.max_file_bytes)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage.classify.roles import INFRA, classify
+from lineage.compact.roles import INFRA, classify
 from lineage.config import Config
 from lineage.errors import ManifestError
 from lineage.index.manifest import is_infrastructure, load_manifest

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage.classify.roles import classify
+from lineage.compact.roles import classify
 from lineage.config import Config
 from lineage.data import shipped_dir
 from lineage.models import Finding, ScanResult
@@ -154,7 +154,7 @@ def test_role_rules_file_flips_a_decision(scan, copies, headers, tmp_path: Path)
 ])
 def test_own_name_outweighs_the_enclosing_class(qualname: str, bases: list[str], text: str, path: str,
                                                 role: str, by_class: bool) -> None:
-    from lineage.classify.roles import classify
+    from lineage.compact.roles import classify
 
     decision = classify(qualname, bases, text, path)
     assert decision.role == role, decision.features

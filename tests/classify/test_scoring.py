@@ -12,7 +12,7 @@ import pytest
 
 from lineage.classify.codematch import describe, is_common, role_of, severity, strength, too_small, worth_reporting
 from lineage.config import Config
-from lineage.index.compact import CompactUnit
+from lineage.compact.files import CompactUnit
 from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions
 from lineage.models import Match, RefUnit

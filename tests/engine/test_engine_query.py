@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.compact import compact
+from lineage.compact.files import compact
 from lineage.index.query import QueryOptions, _keep_top, rarity_weights, rescore, rescore_many
 from lineage.models import SourceFile
 

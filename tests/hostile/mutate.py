@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.compact import CompactFile
+from lineage.compact.files import CompactFile
 from lineage.models import ParsedFile
 
 SEEDS: tuple[bytes, ...] = (

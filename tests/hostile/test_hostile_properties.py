@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.compact import compact
+from lineage.compact.files import compact
 from lineage.models import SourceFile
 from lineage.parse.units import parse_source
 from tests.hostile.mutate import CODECS, SEEDS, TOKENS, check_compact, check_parsed, mutate, same_compact

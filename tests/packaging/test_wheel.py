@@ -159,7 +159,7 @@ def test_the_shipped_tables_load_and_the_default_manifests_resolve(installed: In
     probe = (
         "import json\n"
         "from lineage import api\n"
-        "from lineage.classify.roles import load_rules\n"
+        "from lineage.compact.roles import load_rules\n"
         "from lineage.classify.vestiges import load_facts\n"
         "from lineage.index.manifest import load_manifest, organisations\n"
         "from lineage.notices.licences import load_licences\n"

@@ -15,7 +15,7 @@ import numpy as np
 
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
-from lineage.classify.roles import classify, load_rules
+from lineage.compact.roles import classify, load_rules
 from lineage.models import FileError, SourceFile, Unit
 from lineage.pool import stream_map
 from lineage.parse.budget import Budget, OverBudget

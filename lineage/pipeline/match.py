@@ -1,0 +1,132 @@
+"""Matching: compact fingerprints -> index query -> code-match findings, attributed, file by file.
+
+The middle of a scan (``lineage.pipeline.scan`` reads the files before and assembles the
+result after).  On a large scan the files are shared out between forked workers, which
+inherit the loaded index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from lineage.classify.codematch import code_finding, strength, worth_reporting
+from lineage.classify.explain import scope_source, source_first, ties_of
+from lineage.classify.source import attribute_file
+from lineage.classify.verdicts import SourceVerdict
+from lineage.config import Config
+from lineage.fingerprint.params import FingerprintParams
+from lineage.compact.files import CompactFile, compact_all
+from lineage.pool import default_workers, fork_map
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import UnitEvidence, same_code
+from lineage.index.query import QueryOptions, query_files, with_regions
+from lineage.models import Finding, SourceFile
+from lineage.classify.attribution import Detector, RepoNotices
+
+Progress = Callable[[str, int, int], None]
+
+
+def _workers(config: Config, n_files: int) -> int:
+    wanted = config.workers or default_workers()
+    return 1 if n_files < 40 else wanted  # a pool costs more than it saves on small scans
+
+
+def fingerprint_files(
+    files: Sequence[SourceFile], config: Config, progress: Progress | None = None
+) -> list[CompactFile]:
+    params = FingerprintParams()
+    return list(compact_all(files, params, workers=_workers(config, len(files)), keep_text=True,
+                            progress=progress, total=len(files), role_rules=config.role_rules))
+
+
+FileSources = dict[str, dict[str, SourceVerdict]]  # path -> scope ("<file>" or a class) -> verdict
+
+
+def code_evidence(
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config
+) -> tuple[list[Finding], FileSources]:
+    """Code-match findings and the source verdicts of every file and class with evidence."""
+    opts = QueryOptions(top=config.top, min_similarity=config.min_similarity,
+                        min_containment=config.min_containment)
+    res = query_files(index, compacted, opts)
+    per_file: dict[int, dict[int, UnitEvidence]] = {}
+    for (fi, ui), held in res.evidence.items():
+        per_file.setdefault(fi, {})[ui] = held
+    sources: FileSources = {}
+    for fi, evidence in sorted(per_file.items()):
+        sources[compacted[fi].path] = attribute_file(index, compacted[fi].units, evidence)
+    findings = []
+    for (fi, ui), found in sorted(res.matches.items()):
+        if not worth_reporting(found[0], config.report_similarity):
+            continue
+        cf, unit, ev = compacted[fi], compacted[fi].units[ui], res.evidence.get((fi, ui))
+        ordered = source_first(index, unit, found, ev, scope_source(unit, sources.get(cf.path, {})), opts)
+        best = with_regions(index, unit, ordered[0], opts)
+        holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
+        findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders))
+    return findings, sources
+
+
+def findings_for(
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config
+) -> list[Finding]:
+    return code_evidence(index, compacted, config)[0]
+
+
+MATCH_STAGE = "match and notices"
+SHARES_PER_WORKER = 4  # smaller shares: finer progress and a more even load, each file still whole
+
+
+def attributed_findings(
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
+    repo_notices: RepoNotices = (), detect: Detector | None = None,
+    progress: Progress | None = None, architectures: bool = True,
+) -> tuple[list[Finding], frozenset[str], FileSources]:
+    """Code matches with their attribution, notice findings and source verdicts, file by file
+    (and, with ``architectures``, the architecture each file implements); on a large scan the
+    files are shared out between forked workers, which inherit the loaded index."""
+    from lineage.arch.findings import architecture_findings, table_for
+    from lineage.classify.attribution import attribute_matched
+    from lineage.classify.owner import canonical_owners
+
+    owners = canonical_owners(config.owner)
+
+    def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str], FileSources]:
+        found, sources = code_evidence(index, share, config)
+        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners)
+        # the architecture a file implements: a finding of its own, apart from code lineage
+        arch = architecture_findings(index, share, attributed, compacted) if architectures else []
+        return attributed + arch, matched, sources
+
+    if architectures:
+        table_for(index)  # loaded before the fork: every worker shares it
+
+    workers = _workers(config, len(compacted)) if index.forkable else 1
+    shares = _shares(compacted, workers * SHARES_PER_WORKER if workers > 1 else 1)
+    ends = [sum(len(s) for s in shares[: i + 1]) for i in range(len(shares))]
+    if progress:
+        progress(MATCH_STAGE, 0, len(compacted))
+
+    def done(i: int) -> None:
+        if progress:
+            progress(MATCH_STAGE, ends[i], len(compacted))
+
+    findings: list[Finding] = []
+    matched: frozenset[str] = frozenset()
+    sources: FileSources = {}
+    for found, paths, share_sources in fork_map(one_share, shares, workers, done):
+        findings += found
+        matched |= paths
+        sources.update(share_sources)
+    return findings, matched, sources
+
+
+def _shares(compacted: Sequence[CompactFile], n: int) -> list[list[CompactFile]]:
+    """`n` shares of about equal work (units), each file whole, largest files dealt first."""
+    shares: list[list[CompactFile]] = [[] for _ in range(max(1, n))]
+    load = [0] * len(shares)
+    for cf in sorted(compacted, key=lambda c: (-len(c.units), c.path)):
+        k = load.index(min(load))
+        shares[k].append(cf)
+        load[k] += len(cf.units) + 1
+    return [s for s in shares if s]

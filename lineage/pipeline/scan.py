@@ -1,0 +1,135 @@
+"""A scan from end to end: read the target, fingerprint, match and attribute, then the notices
+of unmatched files and vestiges, assembled into one ScanResult.
+
+Data flows one way: files -> compact fingerprints -> index query -> matches -> findings ->
+ScanResult.  Callers that already hold file contents (staged blobs, tests, verify) pass
+SourceFiles to ``scan_files`` directly: nothing needs a temporary directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from lineage import __version__
+from lineage.classify.summary import summarise
+from lineage.config import Config
+from lineage.compact.files import CompactFile
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import FileError, ScanResult, SourceFile
+from lineage.classify.attribution import Detector, RepoNotices
+from lineage.notices.records import FileNotices
+from lineage.pipeline.match import Progress, attributed_findings, fingerprint_files
+
+
+def scan_files(
+    files: Sequence[SourceFile],
+    index: EmbeddedIndex,
+    config: Config,
+    *,
+    target: str = "",
+    revision: str | None = None,
+    errors: Sequence[FileError] = (),
+    progress: Progress | None = None,
+    repo_notices: RepoNotices = (),
+    notice_detector: Detector | None = None,
+    architectures: bool = True,
+) -> tuple[ScanResult, list[CompactFile]]:
+    """Scan in-memory files; returns the result and the compact files (for formatters).
+
+    ``notice_detector`` replaces scancode-backed notice detection (the pre-commit hook
+    passes the fast regex detector: scancode's start-up would double a commit's latency).
+    ``architectures=False`` leaves out the architecture lookup, whose findings are information
+    only (the hook: they can never fail a commit, and the lookup's tables cost its latency).
+    """
+    from lineage.arch.findings import with_architectures
+    from lineage.classify.attribution import stale_notices
+    from lineage.classify.vestiges import vestige_findings
+
+    compacted = fingerprint_files(files, config, progress)
+    findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector,
+                                                     progress, architectures)
+    if progress:
+        progress("notices of unmatched files and vestiges", 0, 1)
+    findings += stale_notices(compacted, matched, repo_notices, notice_detector)
+    findings += vestige_findings(compacted, findings)
+    if progress:
+        progress("notices of unmatched files and vestiges", 1, 1)
+    all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
+    findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
+    units = sum(len(cf.units) for cf in compacted)
+    result = ScanResult(
+        target=target, revision=revision, index=index.info(), findings=tuple(findings),
+        errors=all_errors, files_scanned=len(files), units_scanned=units,
+        summary=with_architectures(summarise(findings, len(files), units, core_lines(compacted), sources,
+                                             {cf.path: cf.n_lines for cf in compacted}), findings),
+        config=config.to_dict(),
+        tool_version=__version__,
+    )
+    return result, compacted
+
+
+def core_lines(compacted: Sequence[CompactFile]) -> int:
+    """Lines of the scanned units whose own features say core architecture (outermost only)."""
+    covered: set[tuple[str, int]] = set()
+    for cf in compacted:
+        for u in cf.units:
+            if u.role == "core-architecture" and u.kind != "module":
+                covered.update((cf.path, n) for n in range(u.start_line, u.end_line + 1))
+    return len(covered)
+
+
+def scan(
+    spec: str, index: EmbeddedIndex, config: Config, *, progress: Progress | None = None
+) -> tuple[ScanResult, list[CompactFile]]:
+    """Scan a directory, file, archive, REPO@REV, name==version or URL@REV, leaving out the
+    paths (relative to the target) that the `exclude` setting names, as the hook does."""
+    from lineage.source.target import load_target
+
+    if progress:
+        progress("read", 0, 0)
+    loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
+    if progress:
+        progress("read", len(loaded.files), len(loaded.files))
+    index = at_date(index, config.as_of or str(loaded.inputs.get("date") or ""))
+    return scan_files(config.included(loaded.files), index, config, target=loaded.root or spec,
+                      revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
+                      repo_notices=repository_notices(loaded.root))
+
+
+def at_date(index: EmbeddedIndex, date: str) -> EmbeddedIndex:
+    """The index as it could have been on ``date`` (``--as-of``, or the scanned commit's date):
+    a family first seen later cannot be the source of code written before it."""
+    from lineage.index.restrict import as_of
+
+    return as_of(index, date) if date else index
+
+
+def _bare_revision(spec: str) -> str:
+    """`lineage scan HEAD~1` in a git work tree means `.@HEAD~1` (DESIGN: PATH|GIT-REV)."""
+    import os
+
+    if os.path.exists(spec) or "@" in spec or "==" in spec or spec.startswith("-"):
+        return spec
+    if os.path.isdir(".git") or os.path.isfile(".git"):
+        return f".@{spec}"
+    return spec
+
+
+REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
+
+
+def repository_notices(root: str) -> list[FileNotices]:
+    """NOTICE/LICENSE files at a directory target's root (regular files only, capped)."""
+    from lineage.notices import detect_repo_notices
+
+    base = Path(root) if root else None
+    if base is None or not base.is_dir():
+        return []
+    found: list[FileNotices] = []
+    for name in REPO_NOTICE_NAMES:
+        path = base / name
+        if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:
+            text = path.read_bytes().decode("utf-8", "replace")
+            found.append(detect_repo_notices(name, text))
+    return found
