@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import SHARED_BY
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
@@ -85,14 +85,17 @@ def _enough(findings: Sequence[Finding]) -> bool:
     return sum(f.end_line - f.start_line + 1 for f in findings) >= MIN_COPIED_LINES
 
 
-def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
+def _with_attribution(f: Finding, state: str, explanation: str, family: str = "") -> Finding:
+    """``family``: the reference family whose notices the file was judged against."""
     sev = f.severity
     verdict = f.details.get("verdict", "")
     if state in ("removed", "replaced"):
         # copied code without its upstream notice is a licence defect: never below medium (the
-        # notice finding says so too), except code many lines share: it cannot say whose it is
+        # notice finding says so too), except code many lines share: it cannot say whose it is,
+        # and a weak match to another family: that reference's notice says nothing of it
         shared = f.details.get("holders", 0) >= SHARED_BY
-        sev = "medium" if sev == "low" and not shared else sev
+        judged = not family or family in (f.matches[0].ref.family, *f.details.get("equivalent_families", ()))
+        sev = "medium" if sev == "low" and not shared and judged else sev
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
         sev = "info"  # declared reuse is compliant reuse, not concealment
@@ -167,8 +170,11 @@ def attribute_matched(
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
         own = _owners(owners, attribution, scanned)
-        if own and not orgs:
+        if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
+        port = _owner_port(owners, attribution, orgs, family)
+        if port:  # a third party's implementation of the owner's model: the code is the owner's
+            own = owners
         for f in mine:
             org = owned_by(f, own, orgs)
             if org and not (_declared_unit(f.unit, declared_units) or whole):
@@ -177,9 +183,11 @@ def attribute_matched(
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{model_line(family)} (base class or marker).")
             else:
-                updated[f.id] = _with_attribution(f, attribution.state, explanation)
+                updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
         matches = [m for f in mine for m in f.matches[:1]]
-        if not (own and attribution.state in ("removed", "replaced")):  # else only the owner's own notice is missing
+        if port:
+            out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port)
+        elif not (own and attribution.state in ("removed", "replaced")):  # else only the owner's own notice is missing
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True)
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
@@ -187,6 +195,17 @@ def attribute_matched(
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+
+
+def _owner_port(given: frozenset[str], attribution: Attribution, orgs: Mapping[str, str], family: str) -> str:
+    """The owner's model ("gpt_oss (OpenAI)") when a notice owed to someone else is missing but
+    the file's reference is a model of a given owner: the reference is a third party's
+    implementation of the owner's own model (a framework's port under the framework's notice),
+    and the code both hold most likely came from the owner.  "" otherwise."""
+    if not given or attribution.state not in ("removed", "replaced") or all(n.org in given for n in attribution.missing):
+        return ""  # (only the owner's own notice missing: not owed at all)
+    maker = orgs.get(family, "")
+    return f"{model_line(family)} ({maker})" if maker in given else ""
 
 
 def _owners(given: frozenset[str], attribution: Attribution, scanned: object) -> frozenset[str]:

@@ -12,9 +12,12 @@ scanned code's owners:
   reference names no vendor holder (an engine's or framework's copy): a file that keeps
   another vendor's notice is "retained", not its own.
 
-A notice defect is never excused this way (the caller only asks when the notices are in
-order): a maker that copies a third party's implementation of its own model still owes that
-party's notice.
+A notice defect is not excused this way (the caller asks when the notices are in order, or
+when the only notice missing is the owner's own), with one exception that is lowered, not
+excused: when the file's reference is a model of a given owner (``--owner``), held by a
+third party's implementation under that party's notice (a framework's port), the shared code
+most likely came from the owner into the port.  Code cannot tell the direction, so the
+missing notice stays as a low finding that says so.
 """
 
 from __future__ import annotations

@@ -51,6 +51,9 @@ def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: in
         for f in items:
             roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
         out["by_family"][fam]["lines_by_role"] = dict(sorted(roles.items()))
+        # what a reader weighs a family by: lines of findings above info (info: common idioms,
+        # boilerplate, declared reuse, own code), apart from every matched line
+        out["by_family"][fam]["evidence_lines"] = _lines([f for f in items if f.severity != "info"])
     severities: dict[str, int] = defaultdict(int)
     for f in findings:
         severities[f.severity] += 1

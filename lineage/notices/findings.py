@@ -70,7 +70,7 @@ def _finding(
 
 
 def _attribution_findings(
-    path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...]
+    path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...], owner_model: str = ""
 ) -> list[Finding]:
     state = att.state
     if state == "none-needed":
@@ -118,6 +118,12 @@ def _attribution_findings(
             severity, tail = (
                 "low",
                 "The origin is declared, but the upstream holder line is not kept.",
+            )
+        elif owner_model:  # a third party's port of the owner's own model (classify/owner.py)
+            severity, tail = "low", (
+                f"The reference is an implementation of {owner_model} by {target.holder}, a model of the scanned "
+                "code's owner (--owner): the code they share is most likely the owner's, taken into the port. "
+                "Code cannot tell the direction; check the dates before relying on this."
             )
         else:
             severity = SEVERITY[state]
@@ -245,12 +251,15 @@ def notice_findings(
     *,
     has_code_match: bool,
     own_orgs: Sequence[str] = (),
+    owner_model: str = "",
 ) -> list[Finding]:
     """Notice and licence findings for one file.
 
     ``own_orgs`` names the scanned project's own organisations: their notices are never
     "foreign".  Holders that replaced an upstream notice are reported by the replaced
-    finding, not again as stale ones.
+    finding, not again as stale ones.  ``owner_model``: the file's reference is a third party's
+    implementation of a model of the scanned code's given owner; a notice missing from it is
+    then low, not a removal by the owner.
     """
     matches = tuple(matches)
     found: list[Finding] = []
@@ -262,7 +271,7 @@ def notice_findings(
         family = attribution.reference_family or (related[0].ref.family if related else "")
         ref = f"{family}|{attribution.reference_path}"
         licence = related[0].ref.licence if related else ""
-        found += _attribution_findings(path, attribution, ref, licence, related)
+        found += _attribution_findings(path, attribution, ref, licence, related, owner_model)
         explained |= {n.key for n in attribution.reference_holders}
         explained |= {n.key for n in attribution.replacements}
     found += _stale_findings(path, scanned, explained, has_code_match)

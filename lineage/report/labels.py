@@ -39,9 +39,11 @@ def finding_tags(kind: str | None, role: str | None, attribution: str | None) ->
 
 
 def families_by_size(by_family: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    """Summary family rows, largest first: lines, then findings, then name."""
+    """Summary family rows, most evidence first: lines of findings above info (a family matched
+    only by common idioms or boilerplate ranks below any family with evidence), then all
+    matched lines, then findings, then name."""
     rows = [(str(k), v) for k, v in by_family.items() if isinstance(v, Mapping)]
-    return sorted(rows, key=lambda kv: (-int(kv[1].get("lines", 0) or 0),
+    return sorted(rows, key=lambda kv: (-int(kv[1].get("evidence_lines", 0) or 0), -int(kv[1].get("lines", 0) or 0),
                                         -int(kv[1].get("findings", 0) or 0), kv[0]))
 
 

@@ -63,9 +63,11 @@ def _head(result: ScanResult, min_severity: str) -> list[str]:
              + (f" ({', '.join(f'{s} {n}' for s, n in counts)})" if counts else "") + ".", ""]
     families = families_by_size(result.summary.get("by_family", {}))
     if families:
-        lines += ["| family | organisation | country | findings | lines |", "|---|---|---|---:|---:|"]
+        lines += ["| family | organisation | country | findings | lines | lines above info |",
+                  "|---|---|---|---:|---:|---:|"]
         lines += [f"| {md(k, 60)} | {md(r.get('org', ''), 40)} | {md(r.get('country', ''), 8)} | "
-                  f"{r.get('findings', 0)} | {r.get('lines', 0)} |" for k, r in families[:MAX_FAMILIES]]
+                  f"{r.get('findings', 0)} | {r.get('lines', 0)} | {int(r.get('evidence_lines', 0) or 0)} |"
+                  for k, r in families[:MAX_FAMILIES]]
         if len(families) > MAX_FAMILIES:
             lines.append(f"\nand {plural(len(families) - MAX_FAMILIES, 'more family', 'more families')}.")
         lines.append("")

@@ -32,9 +32,12 @@ def _summary_line(result: ScanResult, hidden: int) -> str:
 
 def _family_lines(result: ScanResult) -> list[str]:
     rows = families_by_size(result.summary.get("by_family", {}))
-    lines = [f"  {fam:40s} {row.get('org', ''):22s} {row.get('country', ''):3s} "
-             f"{plural(int(row['findings']), 'finding'):>13s} {plural(int(row['lines']), 'line'):>11s}"
-             for fam, row in rows[:MAX_FAMILIES]]
+    lines = ["families matched (most lines above info first; info: common idioms, boilerplate, declared reuse):"
+             ] if rows else []
+    lines += [f"  {fam:40s} {row.get('org', ''):22s} {row.get('country', ''):3s} "
+              f"{plural(int(row['findings']), 'finding'):>13s} {plural(int(row['lines']), 'line'):>11s} "
+              f"{int(row.get('evidence_lines', 0) or 0):>6d} above info"
+              for fam, row in rows[:MAX_FAMILIES]]
     if len(rows) > MAX_FAMILIES:
         rest = rows[MAX_FAMILIES:]
         lines.append(f"  and {plural(len(rest), 'more family', 'more families')} "

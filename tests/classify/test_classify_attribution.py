@@ -3,6 +3,8 @@ replaced, declared (Adapted-from line, modular import) or kept in Chinese."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lineage.models import Finding, ScanResult
@@ -157,3 +159,31 @@ def test_a_config_import_does_not_excuse_a_replaced_notice(scan, copies, headers
     judged = attributed(result)
     assert judged and {f.attribution for f in judged} == {"replaced"}
     assert any(f.severity == "high" for f in judged)
+
+
+def _partial_helper(i: int) -> str:
+    """Part of generated family i's own helper, the rest rewritten: a weak match to that family."""
+    from tests.classify.conftest import unique_function
+
+    lines = unique_function(i).splitlines()
+    text = "\n".join([lines[0].replace("helper", "tally"), *lines[1:15],
+                      "    total = sum(parts) + total", "    return total, parts"]) + "\n"
+    for old, new in (("total", "acc"), ("parts", "bits"), ("table", "tab"), ("name", "where"), ("item", "val"),
+                     ("fh", "stream")):
+        text = re.sub(rf"\b{old}\b", new, text)
+    return text
+
+
+def test_a_removed_notice_lifts_only_the_findings_of_the_family_judged(scan, copies, headers) -> None:
+    """The file's notices are judged against glm4_moe's file; a weak match to another family
+    in the same file says nothing of that notice, so it is not lifted to medium."""
+    def other(result: ScanResult) -> dict[str, str]:
+        return {f.unit: f.severity for f in result.findings if f.kind == "code-match"
+                and f.matches[0].ref.family == "cls:other_03"}
+
+    body = copies.attention_moe + "\n\n" + _partial_helper(3)
+    kept, removed = (scan({COPY: copies.with_header(body, *headers[h])}) for h in ("kept", "removed"))
+    assert other(kept) and set(other(kept).values()) == {"low"}
+    assert other(removed) == other(kept)
+    lifted = [f for f in attributed(removed) if f.matches[0].ref.family == "cls:glm4_moe"]
+    assert lifted and all(RANK[f.severity] >= RANK["medium"] for f in lifted)

@@ -18,6 +18,7 @@ from tests.fixture_notices import with_notice
 ENGINE_HEADER = ("# Copyright 2025 SGLang Team", SPDX)  # a framework's notice: no vendor named
 MAKER = ("# Copyright 2025 The ZhipuAI Inc. team.", SPDX)
 STRANGER = ("# Copyright 2025 Acme Inc.", SPDX)
+PORT_HEADER = ("# Copyright (c) Meta Platforms, Inc. and affiliates.", SPDX)
 COPY = "acme/modeling_acme.py"
 RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
 
@@ -30,12 +31,23 @@ def _body(text: str) -> str:
 @pytest.fixture(scope="module")
 def engine_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """An engine's tree: Zhipu AI's model under the engine's notice, and other families."""
+    return _engine_index(tmp_path_factory, ENGINE_HEADER)
+
+
+@pytest.fixture(scope="module")
+def port_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """A framework's port of Zhipu AI's model under a third vendor's notice (as a training
+    framework of one lab carries its own notice on its implementations of others' models)."""
+    return _engine_index(tmp_path_factory, PORT_HEADER)
+
+
+def _engine_index(tmp_path_factory: pytest.TempPathFactory, header: tuple[str, ...]) -> EmbeddedIndex:
     from lineage import api
 
     root = tmp_path_factory.mktemp("engine-ref")
     (root / "glm4_moe").mkdir()
     body = _body(with_notice(MODEL))
-    (root / "glm4_moe" / "glm4_moe.py").write_text("\n".join(ENGINE_HEADER) + "\n" + body, encoding="utf-8")
+    (root / "glm4_moe" / "glm4_moe.py").write_text("\n".join(header) + "\n" + body, encoding="utf-8")
     norm = top_level(with_notice(MODEL), ("RMSNorm",))
     lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
              'released = "2026-01-01"', "", "[[family]]", 'name = "glm4_moe"', 'include = ["glm4_moe/*.py"]',
@@ -121,6 +133,27 @@ def test_the_owners_own_missing_notice_is_not_owed(scan, copies, headers) -> Non
     ours = [f for f in _code(result) if f.matches[0].ref.family == "cls:glm4_moe"]
     assert all(f.severity == "info" for f in ours) and {f.attribution for f in ours if f.attribution} == {"own"}
     assert not any(f.kind == "notice" and f.attribution == "removed" for f in result.findings)
+
+
+def test_a_third_partys_port_of_the_owners_model_is_not_a_removal_by_the_owner(port_index) -> None:
+    """The maker's unmarked file against a framework's port of the maker's model under another
+    vendor's notice: a third party scanning it sees a removed notice and a high copy (the
+    direction is not known); the maker, given as owner, gets its own code and a low notice finding that says
+    whose port the reference is and that the direction needs dates."""
+    unmarked = _text(SPDX)
+    third = _scan(port_index, unmarked)
+    assert any(f.kind == "notice" and f.attribution == "removed" and RANK[f.severity] >= RANK["medium"]
+               for f in third.findings)
+    assert max(RANK[f.severity] for f in _code(third)) == RANK["high"]
+    owner = _scan(port_index, unmarked, Config(owner=("Zhipu AI",)))
+    assert _code(owner) and all(f.severity == "info" for f in _code(owner))
+    assert {f.attribution for f in _code(owner) if f.attribution} == {"own"}
+    notices = [f for f in owner.findings if f.kind == "notice" and f.attribution == "removed"]
+    assert notices and all(f.severity == "low" for f in notices)
+    assert "implementation of glm4_moe (Zhipu AI) by Meta" in notices[0].explanation
+    assert "Meta" in notices[0].explanation and "direction" in notices[0].explanation
+    stranger = _scan(port_index, unmarked, Config(owner=("Meta",)))  # the port's holder owns no such model
+    assert max(RANK[f.severity] for f in _code(stranger)) == RANK["high"]
 
 
 def test_an_owner_outside_the_organisation_table_is_refused() -> None:

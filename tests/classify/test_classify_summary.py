@@ -47,6 +47,7 @@ def test_summary_matches_the_findings(result: ScanResult) -> None:
         for f in items:
             by_role[f.role or "unclassified"] += f.end_line - f.start_line + 1
         assert row["lines_by_role"] == dict(by_role)
+        assert row["evidence_lines"] == lines([f for f in items if f.severity != "info"]), fam
     assert s["by_family"]["cls:glm4_moe"]["country"] == "CN"
     assert sum(r["findings"] for r in s["by_family"].values()) == len(code)
     for role, row in s["by_role"].items():
@@ -68,7 +69,7 @@ def test_text_report_has_family_totals_share_and_limits(result: ScanResult) -> N
     s = result.summary
     for fam, row in s["by_family"].items():
         pattern = (rf"^\s*{re.escape(fam)}\s+{re.escape(row['org'])}\s+{row['country']}\s+"
-                   rf"{row['findings']} findings\s+{row['lines']} lines$")
+                   rf"{row['findings']} findings\s+{row['lines']} lines\s+{row['evidence_lines']} above info$")
         assert re.search(pattern, text, re.M), (fam, text[-1500:])
     core = s["core_architecture"]
     assert (f"core architecture: {core['lines_matching_indexed_families']} of {core['lines_total']} lines "

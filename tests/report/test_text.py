@@ -26,6 +26,18 @@ def test_families_listed_largest_first_with_the_rest_counted(make_result: Maker)
     assert "(high 1, medium 4, low 1, info 76)" in text
 
 
+def test_families_with_evidence_rank_above_families_matched_only_at_info(make_result: Maker) -> None:
+    # common idioms matched across many lines (info only) against a short high-severity copy
+    summary = {"by_family": {"a:idioms": {"findings": 29, "lines": 977, "evidence_lines": 0},
+                             "b:copy": {"findings": 1, "lines": 80, "evidence_lines": 80},
+                             "c:weak": {"findings": 3, "lines": 40, "evidence_lines": 12}},
+               "by_severity": {"info": 29, "high": 1, "low": 3}}
+    text = format_text(make_result(summary=summary))
+    rows = [line.split() for line in text.splitlines() if line.startswith(("  a:", "  b:", "  c:"))]
+    assert [r[0] for r in rows] == ["b:copy", "c:weak", "a:idioms"]
+    assert rows[0][-3:] == ["80", "above", "info"] and rows[2][-3:] == ["0", "above", "info"]
+
+
 def test_plurals(make_result: Maker, findings: tuple[Finding, ...]) -> None:
     one = format_text(make_result(findings=findings[:1], files_scanned=1, units_scanned=1,
                                   summary={"by_family": {"a:b": {"findings": 1, "lines": 1}},
