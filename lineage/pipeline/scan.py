@@ -67,7 +67,7 @@ def scan_files(
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files) - len(unparsed), units_scanned=units,
-        summary=with_architectures(summarise(findings, len(files), units, core_lines(compacted), sources,
+        summary=with_architectures(summarise(findings, len(files) - len(unparsed), units, core_lines(compacted), sources,
                                              {cf.path: cf.n_lines for cf in compacted}), findings),
         config=config.to_dict(),
         tool_version=__version__,
