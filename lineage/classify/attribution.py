@@ -14,7 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import SHARED_BY
+from lineage.classify.codematch import SHARED_BY, STRONG, strength
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.classify.verdicts import LookThrough, SourceVerdict
 from lineage.compact.files import CompactFile
@@ -78,6 +78,25 @@ def _config_only(kind: str, target: str) -> bool:
     return kind in ("modular-import", "base-class") and target.rsplit(".", 1)[-1].endswith("Config")
 
 
+WHOLE_FILE = 0.9  # a file this much covered by its source is that source's file, shared code and all
+
+
+def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
+    """Whether a code finding can support a judgement of the file's notices against a reference.
+    Code that many model lines hold cannot say whose notice it owes, unless the file as a whole
+    is one source's file (its source covers nearly all of it, and the finding matches that
+    source).  A configuration class short of a copy names the architecture the file follows
+    (its parameters), not whose code it holds."""
+    if f.unit.split(".", 1)[0].endswith("Config") and strength(f.matches[0]) < STRONG:
+        return False
+    if f.details.get("holders", 0) < SHARED_BY:
+        return True
+    file_verdict = verdicts.get("<file>")
+    source = file_verdict.source if file_verdict is not None else None
+    return source is not None and source.cover >= WHOLE_FILE and \
+        source.family in (f.matches[0].ref.family, *f.details.get("equivalent_families", ()))
+
+
 def _enough(findings: Sequence[Finding]) -> bool:
     """A file's notices are compared only when its copied code is substantial."""
     if any(f.severity in ("medium", "high") for f in findings):
@@ -139,7 +158,8 @@ def attribute_matched(
     detect = detect or detect_notices
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info":
+        if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info" \
+                and _notice_evidence(f, (sources or {}).get(f.path, {})):
             by_file[f.path].append(f)
     by_file = {p: fs for p, fs in by_file.items() if _enough(fs)}
     out: list[Finding] = []

@@ -130,6 +130,12 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                "holders": holders,
                "earliest": {"family": earliest_family, "first_seen": earliest_seen or None}}
     sev = severity(role, best)
+    if sev in ("medium", "high") and unit.qualname.split(".", 1)[0].endswith("Config") and strength(best) < STRONG:
+        # a configuration class lists the parameters of the architecture it follows: short of a copy,
+        # its likeness to another model's configuration says what it implements, not whose code it holds
+        sev = "low"
+        explanation += (" A configuration class short of a copy: its likeness names the parameters of the "
+                        "architecture it follows, not whose code it holds, so it is rated low.")
     if holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lineage.classify.codematch import STRONG, strength
 from lineage.compact.roles import INFRA
 from lineage.classify.verdicts import SourceVerdict
 from lineage.models import Finding
@@ -51,9 +52,11 @@ def source_sentence(v: SourceVerdict) -> str:
                "ancestor": "a declared descendant holds little more of it: the ancestor, origin of both",
                "names": "tied in structure: names closest",
                "context": "tied: the file's own source"}.get(v.decided_by, v.decided_by)
-        head = f"source {_who(s.line, s.org, s.country)}, {s.path}: holds {s.cover:.0%} of the code ({how})"
+        head = (f"source {_who(s.line, s.org, s.country)}, {s.path}: explains {s.score:.0%} of the code "
+                f"(holds {s.cover:.0%}; {how})")
     if v.runner_up is not None:
-        head += f"; runner-up {v.runner_up.line} {v.runner_up.cover:.0%}, margin {v.margin:+.2f}"
+        r = v.runner_up
+        head += f"; runner-up {r.line} explains {r.score:.0%} (holds {r.cover:.0%}), margin {v.margin:+.2f}"
     if v.look_through is not None:
         t = v.look_through
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
@@ -104,8 +107,13 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     who = _who(model_line(top), ref.org, ref.country)
     states = sorted({f.attribution for f in evidence if f.attribution})
     roles = {f.role for f in evidence}
-    what = ("core-architecture copy" if "core-architecture" in roles
-            else "inference-glue copy" if "inference-glue" in roles else "copy")
+    # the kind of copy is that of the findings that make it one (medium or high), not of weak ones
+    decisive = [f for f in evidence if f.severity in ("medium", "high")] or list(evidence)
+    kinds = {f.role for f in decisive}
+    what = ("core-architecture" if "core-architecture" in kinds
+            else "inference-glue" if "inference-glue" in kinds else "")
+    whole = any(strength(f.matches[0]) >= STRONG for f in decisive)
+    what = " ".join(w for w in (what, "copy" if whole else "partial copy") if w)
     if states == ["declared"]:
         return f"declared reuse of {who}"
     if states == ["own"]:

@@ -31,6 +31,7 @@ from lineage.source.target import LoadedTarget
 from lineage.vocab import SEVERITIES_DESCENDING, Severity, any_at_or_above, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
+from lineage.classify.attribution import WHOLE_FILE
 from lineage.workflow.background import COMMON_FAMILIES, Holders, holders, with_background
 from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
@@ -88,6 +89,18 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
         if text is not None:
             out[f.path] = text
     return out
+
+
+def _judged_notice(m: dict[str, Any], whole: set[str]) -> dict[str, Any]:
+    """A matched unit whose code many indexed model lines hold cannot say whose notice the file
+    owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
+    is nearly the reference file as a whole (its file score at least WHOLE_FILE)."""
+    corpus = m.get("corpus")
+    if not corpus or corpus["model_lines"] < COMMON_FAMILIES or m["path"] in whole:
+        return m
+    shared = (f"code shared by {corpus['model_lines']} indexed model lines: no copy verdict, and no notice "
+              "judgement from it")
+    return {**m, "attribution": None, "verdict": shared}
 
 
 def _capped(f: Finding, held: Holders | None) -> tuple[str, str]:
@@ -173,6 +186,12 @@ def _commons(matches: list[dict[str, Any]]) -> str:
             + (f" ({len(capped)} rated low for that)" if capped else "") + ". ")
 
 
+def _not_compared(judged: list[dict[str, Any]]) -> str:
+    if judged and all(m["attribution"] is None and str(m["verdict"]).startswith("code shared by") for m in judged):
+        return "not judged (every matched unit is code that many indexed model lines share)"
+    return "not compared"
+
+
 def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: EmbeddedIndex,
              compacted: Sequence[CompactFile], files: list[dict[str, Any]]) -> dict[str, Any]:
     units = [u for c in compacted for u in c.units if u.kind != "module"]
@@ -194,7 +213,7 @@ def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: Embed
         f"({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low); "
         + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
                                               "no corpora/calibration.toml)")
-        + f". Notices: {', '.join(states) or 'not compared'}. " + _commons(matches)
+        + f". Notices: {', '.join(states) or _not_compared(judged)}. " + _commons(matches)
         + "Code evidence only: it cannot show how model weights were initialised or trained.")
     return {"suspect_files": result.files_scanned, "suspect_units": len(units),
             "reference_files": len(ref_index.meta["files"]), "reference_units": ref_index.n_units,
@@ -255,7 +274,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         if any(f.path == c.path for f in findings):
             score = file_score(index, c.units)
             files.append({"path": c.path, "score": score, **place_file(score, calib)})
-    pairs = [(m["path"], m["reference"]["path"], "") for m in matches if m["severity"] != "info"]
+    matches = [_judged_notice(m, whole={f["path"] for f in files if f["score"] >= WHOLE_FILE}) for m in matches]
+    pairs = [(m["path"], m["reference"]["path"], "") for m in matches if m["severity"] != "info" and m["attribution"]]
     data = {
         "schema_version": SCHEMA_VERSION, "kind": "lineage-verify-exhibit",
         "tool": {"name": "lineage", "version": __version__, "versions": score_versions()},
