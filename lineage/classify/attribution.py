@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from lineage.classify.codematch import SHARED_BY
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.classify.verdicts import LookThrough, SourceVerdict
+from lineage.details import CodeMatchDetails, look_through
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
@@ -87,11 +88,12 @@ def _enough(findings: Sequence[Finding]) -> bool:
 
 def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
     sev = f.severity
-    verdict = f.details.get("verdict", "")
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
+    verdict = code.verdict if code is not None else ""
     if state in ("removed", "replaced"):
         # copied code without its upstream notice is a licence defect: never below medium (the
         # notice finding says so too), except code many lines share: it cannot say whose it is
-        shared = f.details.get("holders", 0) >= SHARED_BY
+        shared = (code.holders if code is not None else 0) >= SHARED_BY
         sev = "medium" if sev == "low" and not shared else sev
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
@@ -103,7 +105,8 @@ def _with_attribution(f: Finding, state: str, explanation: str) -> Finding:
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref
         verdict = f"own model code of {ref.org} ({model_line(ref.family)}), also held by the reference: not a copy"
-    details = dict(f.details, verdict=verdict, attribution_explanation=explanation)
+    details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation)
+               if code is not None else f.details)
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
 
@@ -232,7 +235,7 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
         f"through {' -> '.join(model_line(c) for c in through.chain)}; judged against the declared root: "
         f"{state.explanation}"))
     found = notice_findings(path, scanned, state, matches, has_code_match=True)
-    return [dataclasses.replace(f, details={**f.details, "look_through_root": through.root}) for f in found]
+    return [dataclasses.replace(f, details=look_through(f.details, through.root)) for f in found]
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),

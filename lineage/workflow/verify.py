@@ -20,6 +20,7 @@ from typing import Any
 
 from lineage import __version__
 from lineage.config import Config
+from lineage.details import CodeMatchDetails
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.compact import CompactFile
 from lineage.index.embedded import EmbeddedIndex
@@ -112,12 +113,13 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, scores: dict
     ]
     sev, note = _capped(f, held)
     corpus = (held.to_dict() if held is not None else {"model_lines": 0, "families": []}) if background else None
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
     return {
-        "id": f.id, "path": f.path, "unit": f.unit, "unit_kind": f.details.get("unit_kind"),
+        "id": f.id, "path": f.path, "unit": f.unit, "unit_kind": code.unit_kind if code else None,
         "start_line": f.start_line, "end_line": f.end_line, "role": f.role,
-        "role_features": list(f.details.get("role_features", ())), "attribution": f.attribution,
+        "role_features": list(code.role_features) if code else [], "attribution": f.attribution,
         "severity": sev, "severity_before_corpus": f.severity if note else None, "corpus": corpus,
-        "verdict": f.details.get("verdict"), "explanation": f"{f.explanation} {note}".strip(),
+        "verdict": code.verdict if code else None, "explanation": f"{f.explanation} {note}".strip(),
         "reference": {"path": ref.path, "unit": ref.unit, "start_line": ref.start_line, "end_line": ref.end_line},
         "also_matches": [{"path": m.ref.path, "unit": m.ref.unit, "similarity": m.similarity} for m in f.matches[1:]],
         "scores": {"similarity": best.similarity, "containment": best.containment,

@@ -7,18 +7,18 @@ from collections.abc import Callable
 
 from lineage.models import Finding, ScanResult
 from lineage.report.text import format_text
+from lineage.summary import FamilyTotals, Summary
 
 Maker = Callable[..., ScanResult]
 
 
-def _family_rows(n: int) -> dict[str, dict[str, object]]:
+def _family_rows(n: int) -> dict[str, FamilyTotals]:
     # alphabetical order is the reverse of size order, so a name sort would show the smallest
-    return {f"src:fam{i:02d}": {"findings": i, "lines": 10 * i, "org": f"Org {i}", "country": "US"}
-            for i in range(1, n + 1)}
+    return {f"src:fam{i:02d}": FamilyTotals(i, 10 * i, f"Org {i}", "US") for i in range(1, n + 1)}
 
 
 def test_families_listed_largest_first_with_the_rest_counted(make_result: Maker) -> None:
-    summary = {"by_family": _family_rows(20), "by_severity": {"info": 76, "high": 1, "medium": 4, "low": 1}}
+    summary = Summary(by_family=_family_rows(20), by_severity={"info": 76, "high": 1, "medium": 4, "low": 1})
     text = format_text(make_result(summary=summary))
     family_lines = [line for line in text.splitlines() if line.startswith("  src:fam")]
     assert [line.split()[0] for line in family_lines] == [f"src:fam{i:02d}" for i in range(20, 5, -1)]
@@ -28,8 +28,7 @@ def test_families_listed_largest_first_with_the_rest_counted(make_result: Maker)
 
 def test_plurals(make_result: Maker, findings: tuple[Finding, ...]) -> None:
     one = format_text(make_result(findings=findings[:1], files_scanned=1, units_scanned=1,
-                                  summary={"by_family": {"a:b": {"findings": 1, "lines": 1}},
-                                           "by_severity": {"high": 1}}))
+                                  summary=Summary(by_family={"a:b": FamilyTotals(1, 1)}, by_severity={"high": 1})))
     assert "1 file, 1 unit scanned; 1 finding (high 1)" in one
     assert "1 finding " in one and "1 line" in one and "1 findings" not in one and "1 lines" not in one
     many = format_text(make_result())
