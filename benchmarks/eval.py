@@ -267,8 +267,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
             src = text if name == "plain" else obfuscate.apply(text, obfuscate.parse_spec(name), seed)
             path = f"modeling_{key}.py"
             result, compacted = scan_files([SourceFile(path, src.encode())], index, config)
-            row = result.summary["files"].get(path) or {}
-            source = row.get("source") or {}
+            row = result.summary.files.get(path)
+            source = row.source.to_dict() if row is not None and row.source is not None else {}
             got = (source.get("source") or {}).get("family", "").split(":", 1)[-1] or None
             status = source.get("status", "none")
             tally.files += 1
@@ -293,7 +293,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
                 avail = set(parents) & present
                 if not avail:
                     continue
-                verdict = (row.get("classes") or {}).get(names.get(cls, cls)) or {}
+                found = row.classes.get(names.get(cls, cls)) if row is not None else None
+                verdict = found.to_dict() if found is not None else {}
                 got_cls = ((verdict.get("source") or {}).get("family") or "").split(":", 1)[-1]
                 ok = verdict.get("status") == "source" and got_cls in avail
                 tally.classes += 1

@@ -54,9 +54,9 @@ def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, A
                 result, _ = scan_files(group, index, config)
                 units += result.units_scanned
                 severe += [f for f in result.findings if f.kind == "code-match" and f.severity in ("medium", "high")]
-                worst = {f.path for f in severe if f.path in result.summary["files"]}
-                copies += [p for p, r in result.summary["files"].items()
-                           if " copy of " in f" {r['verdict']}" and p in worst]  # copy verdicts of medium or high
+                worst = {f.path for f in severe if f.path in result.summary.files}
+                copies += [p for p, r in result.summary.files.items()
+                           if " copy of " in f" {r.verdict}" and p in worst]  # copy verdicts of medium or high
             row |= {"units": units, f"{key}medium_high_code_findings": len(severe),
                     f"{key}copy_verdicts": len(copies),
                     f"{key}examples": [f"{f.path}:{f.unit} ~ {f.matches[0].ref.family} ({f.severity})"

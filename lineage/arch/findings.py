@@ -9,6 +9,7 @@ Both can appear for one file; the explanation says whether the code matches the 
 from __future__ import annotations
 
 import weakref
+from dataclasses import replace
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,9 +18,11 @@ from lineage.arch.imports import Interfaces
 from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
 from lineage.arch.table import ArchTable, table_of
 from lineage.classify.codematch import finding_id
+from lineage.details import ArchitectureDetails
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
+from lineage.summary import ArchitectureClaim, Summary
 
 KIND = "architecture"
 _TABLES: "weakref.WeakKeyDictionary[EmbeddedIndex, ArchTable | None]" = weakref.WeakKeyDictionary()
@@ -67,14 +70,12 @@ def claim_finding(index: EmbeddedIndex, cf: CompactFile, claim: ArchClaim, findi
     explanation = (f"Implements the architecture of {line}" + (f" ({who})" if who else "") + f"; {code}. "
                    f"Architecture score {claim.score:.2f} (claims from {THRESHOLD:.2f}); "
                    f"{claim.shared} of {claim.known} known interface keys shared; keys shared with {line}{against}: {keys}.")
-    details = {
-        "architecture": claim.family, "org": row.get("org", ""), "country": row.get("country", ""),
-        "licence": row.get("licence", ""), "score": claim.score, "threshold": THRESHOLD,
-        "runner_up": claim.runner_up, "runner_up_score": claim.runner_up_score,
-        "compared_with": claim.compared_with, "distinguishing_keys": list(claim.distinguishing),
-        "shared_keys": claim.shared, "known_keys": claim.known, "classes": list(claim.classes),
-        "code_copied_lines": copied,
-    }
+    details = ArchitectureDetails(
+        architecture=claim.family, org=row.get("org", ""), country=row.get("country", ""),
+        licence=row.get("licence", ""), score=claim.score, threshold=THRESHOLD,
+        runner_up=claim.runner_up, runner_up_score=claim.runner_up_score,
+        compared_with=claim.compared_with, distinguishing_keys=claim.distinguishing,
+        shared_keys=claim.shared, known_keys=claim.known, classes=claim.classes, code_copied_lines=copied)
     fid = finding_id(cf.path, KIND, claim.family)
     return Finding(fid, KIND, cf.path, 1, max(1, cf.n_lines), "<file>", None, None, "info", (), explanation, details)
 
@@ -129,10 +130,9 @@ def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile]
     return out
 
 
-def with_architectures(summary: dict[str, Any], findings: Sequence[Finding]) -> dict[str, Any]:
+def with_architectures(summary: Summary, findings: Sequence[Finding]) -> Summary:
     """The summary plus, per file with an architecture claim, what it implements: kept apart from
     the code-lineage totals (``by_family`` and the file verdicts count code matches only)."""
-    claims = {f.path: {"architecture": f.details.get("architecture", ""), "score": f.details.get("score"),
-                       "statement": f.explanation.split(". ", 1)[0]}
-              for f in findings if f.kind == KIND}
-    return {**summary, "architectures": dict(sorted(claims.items()))} if claims else summary
+    claims = {f.path: ArchitectureClaim(f.details.architecture, f.details.score, f.explanation.split(". ", 1)[0])
+              for f in findings if f.kind == KIND and isinstance(f.details, ArchitectureDetails)}
+    return replace(summary, architectures=dict(sorted(claims.items()))) if claims else summary

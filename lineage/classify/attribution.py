@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import SHARED_BY, STRONG, strength
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
-from lineage.classify.verdicts import LookThrough, SourceVerdict
+from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.compact.files import CompactFile
+from lineage.details import CodeMatchDetails, look_through
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
@@ -89,12 +90,13 @@ def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     (its parameters), not whose code it holds."""
     if f.unit.split(".", 1)[0].endswith("Config") and strength(f.matches[0]) < STRONG:
         return False
-    if f.details.get("holders", 0) < SHARED_BY:
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
+    if code is None or code.holders < SHARED_BY:
         return True
     file_verdict = verdicts.get("<file>")
     source = file_verdict.source if file_verdict is not None else None
     return source is not None and source.cover >= WHOLE_FILE and \
-        source.family in (f.matches[0].ref.family, *f.details.get("equivalent_families", ()))
+        source.family in (f.matches[0].ref.family, *code.equivalent_families)
 
 
 def _enough(findings: Sequence[Finding]) -> bool:
@@ -107,13 +109,14 @@ def _enough(findings: Sequence[Finding]) -> bool:
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "") -> Finding:
     """``family``: the reference family whose notices the file was judged against."""
     sev = f.severity
-    verdict = f.details.get("verdict", "")
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
+    verdict = code.verdict if code is not None else ""
     if state in ("removed", "replaced"):
         # copied code without its upstream notice is a licence defect: never below medium (the
         # notice finding says so too), except code many lines share: it cannot say whose it is,
         # and a weak match to another family: that reference's notice says nothing of it
-        shared = f.details.get("holders", 0) >= SHARED_BY
-        judged = not family or family in (f.matches[0].ref.family, *f.details.get("equivalent_families", ()))
+        shared = (code.holders if code is not None else 0) >= SHARED_BY
+        judged = not family or family in (f.matches[0].ref.family, *(code.equivalent_families if code is not None else ()))
         sev = "medium" if sev == "low" and not shared and judged else sev
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
@@ -125,7 +128,8 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref
         verdict = f"own model code of {ref.org} ({model_line(ref.family)}), also held by the reference: not a copy"
-    details = dict(f.details, verdict=verdict, attribution_explanation=explanation)
+    details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation)
+               if code is not None else f.details)
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
 
@@ -271,7 +275,7 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
         f"through {' -> '.join(model_line(c) for c in through.chain)}; judged against the declared root: "
         f"{state.explanation}"))
     found = notice_findings(path, scanned, state, matches, has_code_match=True)
-    return [dataclasses.replace(f, details={**f.details, "look_through_root": through.root}) for f in found]
+    return [dataclasses.replace(f, details=look_through(f.details, through.root)) for f in found]
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from lineage.classify.codematch import STRONG, strength
 from lineage.compact.roles import INFRA
-from lineage.classify.verdicts import SourceVerdict
+from lineage.verdicts import SourceVerdict
+from lineage.details import look_through_root
 from lineage.models import Finding
+from lineage.summary import FileVerdict
 from lineage.vocab import NOT_EVIDENCE, model_line
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
@@ -127,7 +128,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
 
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
-                 root_notices: Sequence[Finding] = (), n_lines: int = 0) -> dict[str, Any]:
+                 root_notices: Sequence[Finding] = (), n_lines: int = 0) -> FileVerdict:
     """The verdict row of one file: its code findings, its source verdicts, and what became of
     the declared root's notice when the file is an indexed family's own code (look-through)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
@@ -142,19 +143,18 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     sentence = reuse_sentence(evidence, v, n_lines)
     root_states = sorted({f.attribution for f in root_notices if f.attribution})
     if root_states:
-        root = model_line(root_notices[0].details.get("look_through_root", ""))
+        root = model_line(look_through_root(root_notices[0].details) or "")
         sentence += f"; against its declared root {root}: notice {'/'.join(root_states)}"
-    return {"verdict": sentence, "origin": source_sentence(v) if v is not None else "",
-            "root_notice": root_states,
-            "source": v.to_dict() if v is not None else None,
-            "classes": {k: c.to_dict() for k, c in sorted(verdicts.items()) if k != "<file>"},
-            "lines_by_role": dict(sorted(roles.items())), "families": dict(sorted(fams.items())),
-            "attribution": sorted({f.attribution for f in evidence if f.attribution})}
+    return FileVerdict(verdict=sentence, origin=source_sentence(v) if v is not None else "",
+                       root_notice=tuple(root_states), source=v,
+                       classes={k: c for k, c in sorted(verdicts.items()) if k != "<file>"},
+                       lines_by_role=dict(sorted(roles.items())), families=dict(sorted(fams.items())),
+                       attribution=tuple(sorted({f.attribution for f in evidence if f.attribution})))
 
 
 def file_verdicts(findings: Sequence[Finding],
                   sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None,
-                  file_lines: Mapping[str, int] | None = None) -> dict[str, dict[str, Any]]:
+                  file_lines: Mapping[str, int] | None = None) -> dict[str, FileVerdict]:
     """Per scanned file with code matches or a source: its verdict row (`file_lines`: each
     file's length, so that a copy of a small part of a file is called one)."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
@@ -162,7 +162,7 @@ def file_verdicts(findings: Sequence[Finding],
     for f in findings:
         if f.kind == "code-match":
             by_path[f.path].append(f)
-        elif f.kind == "notice" and f.details.get("look_through_root"):
+        elif f.kind == "notice" and look_through_root(f.details):
             roots[f.path].append(f)
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None})

@@ -102,8 +102,8 @@ def test_against_a_git_revision(sides: tuple[Path, Path], tmp_path: Path) -> Non
     r.add("alpha/modeling_alpha.py")
     r.commit("drop attention")
 
-    at_v1 = wv.verify(str(suspect), f"{reference}@v1", Config()).data
-    at_head = wv.verify(str(suspect), f"{reference}@HEAD", Config()).data
+    at_v1 = wv.verify(str(suspect), f"{reference}@v1", Config()).to_dict()
+    at_head = wv.verify(str(suspect), f"{reference}@HEAD", Config()).to_dict()
     assert at_v1["inputs"]["reference"]["commit"] == v1 and at_v1["inputs"]["reference"]["rev"] == "v1"
     assert "BetaAttention.forward" in {m["unit"] for m in at_v1["matches"]}
     assert "BetaAttention.forward" not in {m["unit"] for m in at_head["matches"]}
@@ -121,13 +121,13 @@ def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pyt
 
     figures = {"source": "corpora/calibration.toml", "level": "file", "unrelated_p99": 0.42, "derived_median": 0.9}
     monkeypatch.setattr(wv, "calibration", lambda: figures)
-    data = wv.verify(str(suspect), str(reference), Config()).data
+    data = wv.verify(str(suspect), str(reference), Config()).to_dict()
     assert data["scores_baseline"]["files"]["source"] == "calibration"
     assert data["scores_baseline"]["files"]["computed_on_this_index"] is False  # no index at all here
 
-    same = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).data
+    same = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
     monkeypatch.setattr(wv, "calibration", lambda: {**figures, "index": same["background"]["id"]})
-    on_it = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).data
+    on_it = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
     assert on_it["scores_baseline"]["files"]["computed_on_this_index"] is True
     shown = run("verify", suspect, "--against", reference, "--index", index_path, "--exit-zero").stdout
     assert f"calibration was computed on this run's index {same['background']['id']}" in shown
