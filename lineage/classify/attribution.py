@@ -95,8 +95,11 @@ def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
         return True
     file_verdict = verdicts.get("<file>")
     source = file_verdict.source if file_verdict is not None else None
-    return source is not None and source.cover >= WHOLE_FILE and \
-        source.family in (f.matches[0].ref.family, *code.equivalent_families)
+    # one source's file: it covers nearly all of it, and was told apart from the families that
+    # hold the same code by what it holds, not by a tie broken on dates
+    return source is not None and source.cover >= WHOLE_FILE and file_verdict is not None \
+        and file_verdict.status == "source" and file_verdict.decided_by in ("cover", "ancestor", "names") \
+        and source.family in (f.matches[0].ref.family, *code.equivalent_families)
 
 
 def _enough(findings: Sequence[Finding]) -> bool:
