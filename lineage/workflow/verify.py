@@ -23,6 +23,7 @@ from lineage.details import CodeMatchDetails
 from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.header import scores_digest
 from lineage.models import Finding, ScanResult, SourceFile
 from lineage.parse.lines import numbered_lines
 from lineage.pipeline.scan import scan_files
@@ -258,7 +259,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                  if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched]
     null = sorted(best_similarities(index, unmatched))
     calib = calibration()
-    placed_on = calibration_provenance(calib, background.info().id if background is not None else None)
+    placed_on = calibration_provenance(calib, background.info().id if background is not None else None,
+                                       scores_digest(background.header) if background is not None else None)
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}

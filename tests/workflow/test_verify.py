@@ -132,6 +132,22 @@ def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pyt
     shown = run("verify", suspect, "--against", reference, "--index", index_path, "--exit-zero").stdout
     assert f"calibration was computed on this run's index {same['background']['id']}" in shown
     assert "versions: python " in shown and "tree-sitter-python 0.25.0" in shown
+    # an index rebuilt with other architecture data but the same fingerprints: the same scores
+    from lineage.index.header import scores_digest
+
+    header = open_index(index_path).header
+    rebuilt = {**header, "arrays": {**header["arrays"], "arch": {**header["arrays"]["arch"], "sha256": "0" * 64}}}
+    assert scores_digest(rebuilt) == scores_digest(header)
+    moved = {**header, "arrays": {**header["arrays"], "s_hash": {**header["arrays"]["s_hash"], "sha256": "0" * 64}}}
+    assert scores_digest(moved) != scores_digest(header)
+    monkeypatch.setattr(wv, "calibration", lambda: {**figures, "index": "0123456789abcdef",
+                                                    "scores": scores_digest(header)})
+    shares = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
+    placed = shares["scores_baseline"]["files"]
+    assert placed["computed_on_this_index"] is True and "whose code fingerprints this run's index" in placed["statement"]
+    monkeypatch.setattr(wv, "calibration", lambda: {**figures, "index": "0123456789abcdef", "scores": "f" * 16})
+    other = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
+    assert other["scores_baseline"]["files"]["computed_on_this_index"] is False
     assert data["files"][0]["above_unrelated_p99"] is True and data["files"][0]["vs_derived_median"] > 0
     assert "1 of 1 files score above the calibrated unrelated p99" in data["summary"]["statement"]
 
