@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import SHARED_BY, STRONG, strength
+from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.compact.files import CompactFile
@@ -79,27 +80,20 @@ def _config_only(kind: str, target: str) -> bool:
     return kind in ("modular-import", "base-class") and target.rsplit(".", 1)[-1].endswith("Config")
 
 
-WHOLE_FILE = 0.9  # a file this much covered by its source is that source's file, shared code and all
-
-
 def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     """Whether a code finding can support a judgement of the file's notices against a reference.
     Code that many model lines hold cannot say whose notice it owes, unless the file as a whole
-    is one source's file (its source covers nearly all of it, and the finding matches that
-    source).  A configuration class short of a copy names the architecture the file follows
-    (its parameters), not whose code it holds."""
+    is one source's file (classify/fileverdict.whole_file) and the finding matches that source.
+    A configuration class short of a copy names the architecture the file follows (its
+    parameters), not whose code it holds."""
     if f.unit.split(".", 1)[0].endswith("Config") and strength(f.matches[0]) < STRONG:
         return False
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     if code is None or code.holders < SHARED_BY:
         return True
-    file_verdict = verdicts.get("<file>")
-    source = file_verdict.source if file_verdict is not None else None
-    # one source's file: it covers nearly all of it, and was told apart from the families that
-    # hold the same code by what it holds, not by a tie broken on dates
-    return source is not None and source.cover >= WHOLE_FILE and file_verdict is not None \
-        and file_verdict.status == "source" and file_verdict.decided_by in ("cover", "ancestor", "names") \
-        and source.family in (f.matches[0].ref.family, *code.equivalent_families)
+    v = verdicts.get("<file>")
+    return v is not None and v.source is not None and whole_file(v) \
+        and v.source.family in (f.matches[0].ref.family, *code.equivalent_families)
 
 
 def _enough(findings: Sequence[Finding]) -> bool:

@@ -92,6 +92,17 @@ def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
     return f", in part: {copied} of the file's {n_lines} lines ({shown})"
 
 
+WHOLE_FILE = 0.9  # a source that explains this share of a file ...
+WHOLE_MARGIN = 0.2  # ... this much more than any other family: the file is a copy of its file
+
+
+def whole_file(v: SourceVerdict) -> bool:
+    """The file is one source's file as a whole, told apart from the families sharing its code by
+    what the source holds (not by a tie broken on dates), though no single unit is distinctive."""
+    return (v.source is not None and v.status == "source" and v.decided_by in ("cover", "ancestor", "names")
+            and v.source.score >= WHOLE_FILE and v.margin >= WHOLE_MARGIN)
+
+
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:
     """What kind of reuse the file's evidence shows, naming the family it points at; a copy
     that is a small part of the file (`n_lines` long) says so."""
@@ -123,6 +134,12 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
                 + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))
     if all(f.severity == "low" and f.role not in ("inference-glue", INFRA) for f in evidence):
+        if v is not None and whole_file(v):
+            assert v.source is not None  # (checked by whole_file)
+            runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
+            return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
+                    f"code other model lines share, but no other family holds the file as closely{runner}"
+                    + (f", notice {'/'.join(states)}" if states else ""))
         return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
     return f"{what} of {who}" + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else "")
 

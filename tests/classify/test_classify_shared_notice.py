@@ -154,3 +154,25 @@ def test_verify_judges_no_notice_on_code_the_corpus_shares() -> None:
     whole = _exhibit_match(14)
     assert _judged_notice(whole, whole={"suspect/model.py"}) == whole  # type: ignore[arg-type]
     assert _not_compared([rare]) == "not compared"  # type: ignore[list-item]
+
+
+def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index: EmbeddedIndex) -> None:
+    """Every unit low because other model lines share it, but one source holds the file as a whole
+    far more closely than any other family (a verbatim copy of a much-derived model file): the
+    verdict calls it a copy of that file, not a weak resemblance; a source told apart only by a
+    date, or by a small margin, stays a weak resemblance."""
+    import dataclasses
+
+    from lineage.classify.fileverdict import reuse_sentence
+    from lineage.verdicts import Candidate, SourceVerdict
+
+    shared = top_level(with_notice(MODEL), SHARED_CLASSES)
+    result = _scan(shared_index, f"{ACME}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n{shared}\n")
+    evidence = [f for f in result.findings if f.kind == "code-match" and f.severity == "low"]
+    assert evidence
+    source = Candidate("shr:fam_00", "fam_00/model.py", "Acme Labs", "US", "2024-01-01", 1.0, 1.0, 0.0, 1.0)
+    runner = dataclasses.replace(source, family="shr:fam_01", cover=0.7, score=0.7)
+    whole = SourceVerdict("<file>", "source", source, runner, 0.3, "cover", (), "common", None)
+    assert reuse_sentence(evidence, whole).startswith("copy of the whole file of fam_00 (Acme Labs, US)")
+    for weak in (dataclasses.replace(whole, decided_by="first-seen"), dataclasses.replace(whole, margin=0.05)):
+        assert reuse_sentence(evidence, weak).startswith("weak resemblance to")
