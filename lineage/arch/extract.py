@@ -330,14 +330,20 @@ def _class_features(name: str, r: _Reader) -> frozenset[str]:
 
 def arch_print(text: str) -> ArchPrint:
     """The fingerprint of one file's text; a file that does not parse has none."""
+    fp = read_print(text)
+    return EMPTY if fp is None else fp
+
+
+def read_print(text: str) -> ArchPrint | None:
+    """The fingerprint of one file's text, or None when it does not parse (or is too large to)."""
     if len(text) > MAX_SOURCE:
-        return EMPTY
+        return None
     try:
         tree = ast.parse(text)
         reader = _Reader()
         reader.visit(tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return EMPTY
+        return None
     per_class = [(name, _class_features(name, reader)) for name in reader.attrs]
     features = {f"c:{k}" for k in reader.keys[""]} | reader.names
     for _, feats in per_class:
