@@ -35,7 +35,7 @@ _CONFIG_NAME = re.compile(r"(^|_)(config|cfg|args)$|config$", re.IGNORECASE)
 _MAPPING_NAME = re.compile(r"mapping|mapper|_map$|rename|remap", re.IGNORECASE)
 _LOADER_NAME = re.compile(r"load_weights|sanitize|_load_|weight_loader|convert", re.IGNORECASE)
 _NOT_KEYS = frozenset({"get", "to_dict", "items", "keys", "values", "update", "pop", "copy", "__class__",
-                       "__dict__", "setdefault", "to_json_string", "dict", "model_type"})
+                       "__dict__", "setdefault", "to_json_string", "dict", "model_type", "from_dict"})
 _WEIGHT_NAME = re.compile(r"(?=[^.]*\.[A-Za-z_{*])[A-Za-z0-9_.*{}]{3,120}\Z")
 _ARCH_CLASS = re.compile(r"([A-Z][A-Za-z0-9_]*?)(For[A-Z][A-Za-z0-9_]*|PreTrainedModel|Model|Config)\Z")
 _ARGS_CLASS = re.compile(r"(Args|Config)$")
