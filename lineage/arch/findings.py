@@ -88,8 +88,8 @@ def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
         if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
             continue
         head = lines[first - 1] if first - 1 < len(lines) else ""
-        if not head.strip().startswith(("def ", "async def ")):
-            continue  # decorated, or not where the span says: leave it
+        if not head.strip().startswith(("def ", "async def ", "@")):
+            continue  # not where the span says: leave it (a decorated one starts at its first decorator)
         indent = head[: len(head) - len(head.lstrip())]
         lines[first - 1: last] = [indent + "pass"] + [""] * (last - first)
     return "\n".join(lines)
