@@ -118,9 +118,21 @@ def document_frequency(s_hash: np.ndarray, s_off: np.ndarray, line_of_unit: np.n
     if s_hash.size == 0:
         return np.empty(0, np.uint32), np.empty(0, np.uint16)
     owner = np.repeat(np.arange(s_off.size - 1), np.diff(s_off))
-    pairs = np.unique(s_hash.astype(np.uint64) << np.uint64(16) | line_of_unit[owner].astype(np.uint64))
-    hashes, counts = np.unique((pairs >> np.uint64(16)).astype(np.uint32), return_counts=True)
-    return hashes, np.minimum(counts, 65535).astype(np.uint16)
+    # distinct (hash, line) pairs, then runs of one hash, on one sorted array: what np.unique
+    # gives, without numpy 2's hashing unique (4 s on the default corpus, where this takes 0.15)
+    pairs = np.sort(s_hash.astype(np.uint64) << np.uint64(16) | line_of_unit[owner].astype(np.uint64))
+    hashes = (pairs >> np.uint64(16)).astype(np.uint32)[_starts(pairs)]
+    first = np.flatnonzero(_starts(hashes))
+    counts = np.diff(np.append(first, hashes.size))
+    return hashes[first], np.minimum(counts, 65535).astype(np.uint16)
+
+
+def _starts(ordered: np.ndarray) -> np.ndarray:
+    """Where a sorted array's runs of equal values begin (a boolean mask)."""
+    mask = np.empty(ordered.size, dtype=bool)
+    mask[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=mask[1:])
+    return mask
 
 
 def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
