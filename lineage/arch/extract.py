@@ -25,6 +25,8 @@ names it subclasses or calls), so that a file that only extends another file's m
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -328,16 +330,22 @@ def _class_features(name: str, r: _Reader) -> frozenset[str]:
     return frozenset(out)
 
 
-def arch_print(text: str) -> ArchPrint:
-    """The fingerprint of one file's text; a file that does not parse has none."""
-    fp = read_print(text)
-    return EMPTY if fp is None else fp
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a syntax tree is built, read and dropped: the tree holds
+    no cycles and is freed by reference counting, yet its hundreds of thousands of new nodes would
+    set off collections that walk them again and again (as costly as half the parse).  The tree
+    must be gone before the block ends, or the first collection after it walks the whole tree."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
-def read_print(text: str) -> ArchPrint | None:
-    """The fingerprint of one file's text, or None when it does not parse (or is too large to)."""
-    if len(text) > MAX_SOURCE:
-        return None
+def _read(text: str) -> ArchPrint | None:
     try:
         tree = ast.parse(text)
         reader = _Reader()
@@ -349,3 +357,17 @@ def read_print(text: str) -> ArchPrint | None:
     for _, feats in per_class:
         features.update(feats)
     return ArchPrint(frozenset(features), tuple((n, f) for n, f in per_class if f), _imports(tree, reader.built))
+
+
+def arch_print(text: str) -> ArchPrint:
+    """The fingerprint of one file's text; a file that does not parse has none."""
+    fp = read_print(text)
+    return EMPTY if fp is None else fp
+
+
+def read_print(text: str) -> ArchPrint | None:
+    """The fingerprint of one file's text, or None when it does not parse (or is too large to)."""
+    if len(text) > MAX_SOURCE:
+        return None
+    with _collector_paused():
+        return _read(text)  # its tree is freed on return, before collections resume
