@@ -25,6 +25,7 @@ import numpy as np
 from lineage.api import open_index
 from lineage.data import shipped_dir
 from lineage.index.build import fetch_sources
+from lineage.index.header import scores_digest
 from lineage.compact.files import compact_all
 from lineage.index.manifest import load_manifest
 from lineage.index.query import QueryOptions, match_files
@@ -105,7 +106,8 @@ def main() -> int:
     elapsed = time.perf_counter() - began
     lines = ["# File-level score distributions measured on the default corpus by benchmarks/calibrate.py.",
              f"# index {index.header['id']}, {n_files} files, {elapsed:.0f} s. Regenerate after corpus changes.",
-             "[calibration]", f'index = "{index.header["id"]}"', f"files = {n_files}"]
+             "[calibration]", f'index = "{index.header["id"]}"', f'scores = "{scores_digest(index.header)}"',
+             f"files = {n_files}"]
     for key in sorted(scores):
         vals = scores[key]
         for q in (1, 5, 10, 50, 90, 95, 99):

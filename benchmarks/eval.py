@@ -267,8 +267,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
             src = text if name == "plain" else obfuscate.apply(text, obfuscate.parse_spec(name), seed)
             path = f"modeling_{key}.py"
             result, compacted = scan_files([SourceFile(path, src.encode())], index, config)
-            row = result.summary["files"].get(path) or {}
-            source = row.get("source") or {}
+            row = result.summary.files.get(path)
+            source = row.source.to_dict() if row is not None and row.source is not None else {}
             got = (source.get("source") or {}).get("family", "").split(":", 1)[-1] or None
             status = source.get("status", "none")
             tally.files += 1
@@ -293,7 +293,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
                 avail = set(parents) & present
                 if not avail:
                     continue
-                verdict = (row.get("classes") or {}).get(names.get(cls, cls)) or {}
+                found = row.classes.get(names.get(cls, cls)) if row is not None else None
+                verdict = found.to_dict() if found is not None else {}
                 got_cls = ((verdict.get("source") or {}).get("family") or "").split(":", 1)[-1]
                 ok = verdict.get("status") == "source" and got_cls in avail
                 tally.classes += 1
@@ -341,11 +342,13 @@ def markdown(report: dict[str, Any]) -> str:
     lines += ["", f"Skipped: {report['skipped']}.", ""]
     if report.get("independent"):
         lines += ["Independent implementations (each vendor's own reference code against transformers, vLLM and "
-                  "SGLang), as a third party scans it and as its maker does with `--owner` (engines took some "
-                  "of this code in: a match to the maker's own model is its own code):", "",
-                  "| source | files | units | medium/high code findings | copy verdicts (medium/high) | with --owner: "
-                  "medium/high | with --owner: copy verdicts |", "|---|---|---|---|---|---|---|"]
-        lines += [f"| {r['source']} | {r['files']} | {r['units']} | {r['medium_high_code_findings']} | "
+                  "SGLang, and against every other indexed source but the vendors' own), as a third party scans "
+                  "it and as its maker does with `--owner` (engines and frameworks took some of this code in: a "
+                  "match to the maker's own model is its own code):", "",
+                  "| source | against | files | units | medium/high code findings | copy verdicts (medium/high) "
+                  "| with --owner: medium/high | with --owner: copy verdicts |", "|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['source']} | {r.get('against', 'engines')} | {r['files']} | {r['units']} | "
+                  f"{r['medium_high_code_findings']} | "
                   f"{r['copy_verdicts']} | {r.get('owner_medium_high_code_findings', '')} | "
                   f"{r.get('owner_copy_verdicts', '')} |" for r in report["independent"]["rows"]]
         lines.append("")

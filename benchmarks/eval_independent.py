@@ -1,7 +1,8 @@
 """Independent implementations for `make eval`: each vendor's own reference code (Meta's
 llama-models, OpenAI's gpt-oss, Google's JAX gemma, AI2's olmo-core, mistral-inference),
-scanned against the transformers, vLLM and SGLang code of the same architectures.  Written
-apart from those, so no medium or high copy finding should appear.
+scanned against the transformers, vLLM and SGLang code of the same architectures, and against
+every other indexed source (training frameworks, the Chinese platforms' code: not the other
+vendors' own code).  Written apart from those, so no medium or high copy finding should appear.
 
 Engines took some of that reference code in (an engine's Pixtral holds Mistral AI's vision
 encoder, its Mllama Meta's patch embedding), so each source is scanned twice: as a third party
@@ -44,33 +45,47 @@ def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, A
             fam = family_of(sf.path, manifest)
             by_date.setdefault(fam.first_seen if fam is not None else "", []).append(sf)
         owners = (INDEPENDENT[manifest.name],)
-        row: dict[str, Any] = {"source": manifest.name, "files": len(files), "owners": list(owners), "units": 0}
-        for key, config in (("", Config(workers=2)), ("owner_", Config(workers=2, owner=owners))):
-            severe: list[Any] = []
-            copies: list[str] = []
-            units = 0
-            for date, group in sorted(by_date.items()):
-                index = restrict(full, _before(date), f"as of {date or 'any date'}")
-                result, _ = scan_files(group, index, config)
-                units += result.units_scanned
-                severe += [f for f in result.findings if f.kind == "code-match" and f.severity in ("medium", "high")]
-                worst = {f.path for f in severe if f.path in result.summary["files"]}
-                copies += [p for p, r in result.summary["files"].items()
-                           if " copy of " in f" {r['verdict']}" and p in worst]  # copy verdicts of medium or high
-            row |= {"units": units, f"{key}medium_high_code_findings": len(severe),
-                    f"{key}copy_verdicts": len(copies),
-                    f"{key}examples": [f"{f.path}:{f.unit} ~ {f.matches[0].ref.family} ({f.severity})"
-                                       for f in severe[:5]]}
-        rows.append(row)
-        progress(f"independent {manifest.name}: {row['medium_high_code_findings']} medium/high, "
-                 f"{row['copy_verdicts']} copy verdicts; with --owner {row['owner_medium_high_code_findings']}, "
-                 f"{row['owner_copy_verdicts']}")
+        for against, sources in AGAINST:
+            row: dict[str, Any] = {"source": manifest.name, "against": against, "files": len(files),
+                                   "owners": list(owners), "units": 0}
+            for key, config in (("", Config(workers=2)), ("owner_", Config(workers=2, owner=owners))):
+                severe: list[Any] = []
+                copies: list[str] = []
+                units = 0
+                for date, group in sorted(by_date.items()):
+                    index = restrict(full, _before(date, sources or _others(full, manifest.name)),
+                                     f"as of {date or 'any date'}")
+                    result, _ = scan_files(group, index, config)
+                    units += result.units_scanned
+                    severe += [f for f in result.findings
+                               if f.kind == "code-match" and f.severity in ("medium", "high")]
+                    worst = {f.path for f in severe if f.path in result.summary.files}
+                    copies += [p for p, r in result.summary.files.items()
+                               if " copy of " in f" {r.verdict}" and p in worst]  # copy verdicts of medium or high
+                row |= {"units": units, f"{key}medium_high_code_findings": len(severe),
+                        f"{key}copy_verdicts": len(copies),
+                        f"{key}examples": [f"{f.path}:{f.unit} ~ {f.matches[0].ref.family} ({f.severity})"
+                                           for f in severe[:5]]}
+            rows.append(row)
+            progress(f"independent {manifest.name} against {against}: {row['medium_high_code_findings']} "
+                     f"medium/high, {row['copy_verdicts']} copy verdicts; with --owner "
+                     f"{row['owner_medium_high_code_findings']}, {row['owner_copy_verdicts']}")
     return {"rows": rows}
 
 
-def _before(date: str) -> Callable[[dict[str, Any]], bool]:
-    """The engines' families first seen on or before `date` (undated families stay)."""
+# what each source is scanned against: the serving engines, and every other indexed source
+# (training frameworks too: they hold ports of the vendors' models under their own notices)
+AGAINST: tuple[tuple[str, tuple[str, ...]], ...] = (("engines", ENGINES), ("all other sources", ()))
+
+
+def _others(index: Any, own: str) -> tuple[str, ...]:
+    """Every indexed source but the scanned one and the other independent vendors' own code."""
+    return tuple(sorted({str(f["source"]) for f in index.meta["families"]} - set(INDEPENDENT) - {own}))
+
+
+def _before(date: str, sources: tuple[str, ...]) -> Callable[[dict[str, Any]], bool]:
+    """The given sources' families first seen on or before `date` (undated families stay)."""
     def keep(f: dict[str, Any]) -> bool:
         seen = str(f.get("first_seen") or "")
-        return f["source"] in ENGINES and (not date or not seen or seen <= date)
+        return f["source"] in sources and (not date or not seen or seen <= date)
     return keep

@@ -32,6 +32,7 @@ import numpy as np
 from lineage import api
 from lineage.config import Config
 from lineage.data import shipped_dir
+from lineage.details import CodeMatchDetails
 from lineage.index.manifest import family_of, load_manifest
 
 Lexed = tuple[list[str], list[str], np.ndarray]
@@ -104,9 +105,11 @@ def ports(index_path: str, out: str) -> None:
         units = [u for cf in compacted for u in cf.units if u.kind != "module" and u.n_kgrams > 0]
         code = {x.unit: x for x in result.findings if x.kind == "code-match" and x.unit != "<module>"}
         right = [q for q, x in code.items()
-                 if x.matches[0].ref.family == want or want in x.details.get("equivalent_families", [])]
+                 if x.matches[0].ref.family == want or want in (x.details.equivalent_families if isinstance(x.details, CodeMatchDetails) else ())]
         lines = {u.qualname: u.end_line - u.start_line + 1 for u in units}
-        source = ((result.summary.get("files", {}).get(f.path) or {}).get("source") or {}).get("source") or {}
+        row = result.summary.files.get(f.path)
+        verdict = row.source if row is not None else None
+        source = verdict.source.to_dict() if verdict is not None and verdict.source is not None else {}
         rows.append({"file": f.path, "expected": want, "units": len(units), "matched": len(code),
                      "right": len(right), "lines": sum(lines.values()),
                      "right_lines": sum(lines.get(q, 0) for q in right),

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # annotations only: importing this module stays cheap
     import numpy as np
 
+    from lineage.details import FindingDetails
+    from lineage.summary import Summary
+
     from lineage.parse.vocab import Vocab
 
 
@@ -137,7 +140,7 @@ class Finding:
     """One reportable fact with the evidence a reviewer can check."""
 
     id: str
-    kind: str  # code-match | notice | licence | vestige
+    kind: str  # code-match | notice | licence | vestige | architecture | notice-history | predates-reference
     path: str
     start_line: int
     end_line: int
@@ -147,7 +150,7 @@ class Finding:
     severity: str  # high | medium | low | info
     matches: tuple[Match, ...]
     explanation: str
-    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    details: FindingDetails | None = field(default=None, compare=False, hash=False)  # per kind: lineage/details.py
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,6 @@ class ScanResult:
     errors: tuple[FileError, ...]
     files_scanned: int
     units_scanned: int
-    summary: dict[str, Any]
+    summary: Summary
     config: dict[str, Any]
     tool_version: str

@@ -25,6 +25,8 @@ names it subclasses or calls), so that a file that only extends another file's m
 from __future__ import annotations
 
 import ast
+import contextlib
+import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ _CONFIG_NAME = re.compile(r"(^|_)(config|cfg|args)$|config$", re.IGNORECASE)
 _MAPPING_NAME = re.compile(r"mapping|mapper|_map$|rename|remap", re.IGNORECASE)
 _LOADER_NAME = re.compile(r"load_weights|sanitize|_load_|weight_loader|convert", re.IGNORECASE)
 _NOT_KEYS = frozenset({"get", "to_dict", "items", "keys", "values", "update", "pop", "copy", "__class__",
-                       "__dict__", "setdefault", "to_json_string", "dict", "model_type"})
+                       "__dict__", "setdefault", "to_json_string", "dict", "model_type", "from_dict"})
 _WEIGHT_NAME = re.compile(r"(?=[^.]*\.[A-Za-z_{*])[A-Za-z0-9_.*{}]{3,120}\Z")
 _ARCH_CLASS = re.compile(r"([A-Z][A-Za-z0-9_]*?)(For[A-Z][A-Za-z0-9_]*|PreTrainedModel|Model|Config)\Z")
 _ARGS_CLASS = re.compile(r"(Args|Config)$")
@@ -328,18 +330,44 @@ def _class_features(name: str, r: _Reader) -> frozenset[str]:
     return frozenset(out)
 
 
-def arch_print(text: str) -> ArchPrint:
-    """The fingerprint of one file's text; a file that does not parse has none."""
-    if len(text) > MAX_SOURCE:
-        return EMPTY
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a syntax tree is built, read and dropped: the tree holds
+    no cycles and is freed by reference counting, yet its hundreds of thousands of new nodes would
+    set off collections that walk them again and again (as costly as half the parse).  The tree
+    must be gone before the block ends, or the first collection after it walks the whole tree."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read(text: str) -> ArchPrint | None:
     try:
         tree = ast.parse(text)
         reader = _Reader()
         reader.visit(tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return EMPTY
+        return None
     per_class = [(name, _class_features(name, reader)) for name in reader.attrs]
     features = {f"c:{k}" for k in reader.keys[""]} | reader.names
     for _, feats in per_class:
         features.update(feats)
     return ArchPrint(frozenset(features), tuple((n, f) for n, f in per_class if f), _imports(tree, reader.built))
+
+
+def arch_print(text: str) -> ArchPrint:
+    """The fingerprint of one file's text; a file that does not parse has none."""
+    fp = read_print(text)
+    return EMPTY if fp is None else fp
+
+
+def read_print(text: str) -> ArchPrint | None:
+    """The fingerprint of one file's text, or None when it does not parse (or is too large to)."""
+    if len(text) > MAX_SOURCE:
+        return None
+    with _collector_paused():
+        return _read(text)  # its tree is freed on return, before collections resume

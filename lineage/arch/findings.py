@@ -8,18 +8,23 @@ Both can appear for one file; the explanation says whether the code matches the 
 
 from __future__ import annotations
 
+import gc
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
-from lineage.arch.extract import _INTERFACE_FUNC, _LOADER_NAME, ArchPrint, arch_print
+from lineage.arch.extract import _INTERFACE_FUNC, _LOADER_NAME, EMPTY, ArchPrint, arch_print, read_print
 from lineage.arch.imports import Interfaces
 from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
 from lineage.arch.table import ArchTable, table_of
 from lineage.classify.codematch import finding_id
+from lineage.details import ArchitectureDetails
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
+from lineage.summary import ArchitectureClaim, Summary
 
 KIND = "architecture"
 _TABLES: "weakref.WeakKeyDictionary[EmbeddedIndex, ArchTable | None]" = weakref.WeakKeyDictionary()
@@ -28,15 +33,18 @@ _TABLES: "weakref.WeakKeyDictionary[EmbeddedIndex, ArchTable | None]" = weakref.
 def table_for(index: EmbeddedIndex) -> ArchTable | None:
     """The index's architecture table (None for an index built without one), loaded once per index."""
     if index not in _TABLES:
-        _TABLES[index] = table_of(index.arrays, index.meta, index.lineage_of)
+        table = _TABLES[index] = table_of(index.arrays, index.meta, index.lineage_of)
+        if table is not None:
+            table.prepare()
     return _TABLES[index]
 
 
-def _family_row(index: EmbeddedIndex, family: str) -> dict[str, Any]:
+def _family_rows(index: EmbeddedIndex) -> dict[str, dict[str, Any]]:
+    """The index's family records by key ("source:name"), the first of each key."""
+    rows: dict[str, dict[str, Any]] = {}
     for f in index.meta["families"]:
-        if f"{f['source']}:{f['name']}" == family:
-            return dict(f)
-    return {}
+        rows.setdefault(f"{f['source']}:{f['name']}", dict(f))
+    return rows
 
 
 def _copied_lines(findings: Sequence[Finding], path: str, line: str) -> int:
@@ -55,8 +63,8 @@ def describe_key(feature: str) -> str:
             "a": "architecture name"}.get(kind, kind) + f" {name}"
 
 
-def claim_finding(index: EmbeddedIndex, cf: CompactFile, claim: ArchClaim, findings: Sequence[Finding]) -> Finding:
-    row = _family_row(index, claim.family)
+def claim_finding(row: dict[str, Any], cf: CompactFile, claim: ArchClaim, findings: Sequence[Finding]) -> Finding:
+    """The finding of one claim; `row` is the claimed family's index record ({} if it has none)."""
     line = ArchTable.line(claim.family)
     who = ", ".join(x for x in (row.get("org", ""), row.get("country", "")) if x)
     copied = _copied_lines(findings, cf.path, line)
@@ -67,14 +75,12 @@ def claim_finding(index: EmbeddedIndex, cf: CompactFile, claim: ArchClaim, findi
     explanation = (f"Implements the architecture of {line}" + (f" ({who})" if who else "") + f"; {code}. "
                    f"Architecture score {claim.score:.2f} (claims from {THRESHOLD:.2f}); "
                    f"{claim.shared} of {claim.known} known interface keys shared; keys shared with {line}{against}: {keys}.")
-    details = {
-        "architecture": claim.family, "org": row.get("org", ""), "country": row.get("country", ""),
-        "licence": row.get("licence", ""), "score": claim.score, "threshold": THRESHOLD,
-        "runner_up": claim.runner_up, "runner_up_score": claim.runner_up_score,
-        "compared_with": claim.compared_with, "distinguishing_keys": list(claim.distinguishing),
-        "shared_keys": claim.shared, "known_keys": claim.known, "classes": list(claim.classes),
-        "code_copied_lines": copied,
-    }
+    details = ArchitectureDetails(
+        architecture=claim.family, org=row.get("org", ""), country=row.get("country", ""),
+        licence=row.get("licence", ""), score=claim.score, threshold=THRESHOLD,
+        runner_up=claim.runner_up, runner_up_score=claim.runner_up_score,
+        compared_with=claim.compared_with, distinguishing_keys=claim.distinguishing,
+        shared_keys=claim.shared, known_keys=claim.known, classes=claim.classes, code_copied_lines=copied)
     fid = finding_id(cf.path, KIND, claim.family)
     return Finding(fid, KIND, cf.path, 1, max(1, cf.n_lines), "<file>", None, None, "info", (), explanation, details)
 
@@ -88,8 +94,8 @@ def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
         if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
             continue
         head = lines[first - 1] if first - 1 < len(lines) else ""
-        if not head.strip().startswith(("def ", "async def ")):
-            continue  # decorated, or not where the span says: leave it
+        if not head.strip().startswith(("def ", "async def ", "@")):
+            continue  # not where the span says: leave it (a decorated function goes with its decorators)
         indent = head[: len(head) - len(head.lstrip())]
         lines[first - 1: last] = [indent + "pass"] + [""] * (last - first)
     return "\n".join(lines)
@@ -98,12 +104,14 @@ def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
 def _file_print(cf: CompactFile) -> ArchPrint:
     """A scanned file's fingerprint, read from its text with the bodies it never reads blanked out."""
     if not cf.text or not cf.path.endswith((".py", ".pyi")):
-        return arch_print("")
+        return EMPTY
     spans = [(u.qualname.rpartition(".")[2], u.start_line, u.end_line) for u in cf.units
              if u.kind in ("function", "method")]
     trimmed = interface_only(cf.text, spans)
-    fp = arch_print(trimmed)
-    return fp if fp or trimmed == cf.text else arch_print(cf.text)
+    fp = read_print(trimmed)
+    if fp is not None:  # what was blanked out is what the fingerprint never reads: nothing is lost
+        return fp
+    return arch_print(cf.text) if trimmed != cf.text else EMPTY  # the spans cut a statement: the whole file
 
 
 def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile],
@@ -120,19 +128,36 @@ def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile]
         if f.kind == "code-match":
             by_path.setdefault(f.path, []).append(f)
     out = []
-    for cf in compacted:
-        if not cf.text or not cf.path.endswith((".py", ".pyi")):
-            continue
-        claim = best_architecture(table, interfaces.resolved(cf.path))
-        if claim is not None and claim.claimed:
-            out.append(claim_finding(index, cf, claim, by_path.get(cf.path, [])))
+    rows: dict[str, dict[str, Any]] | None = None
+    with _collector_paused():
+        for cf in compacted:
+            if not cf.text or not cf.path.endswith((".py", ".pyi")):
+                continue
+            claim = best_architecture(table, interfaces.resolved(cf.path))
+            if claim is not None and claim.claimed:
+                rows = rows if rows is not None else _family_rows(index)
+                out.append(claim_finding(rows.get(claim.family, {}), cf, claim, by_path.get(cf.path, [])))
     return out
 
 
-def with_architectures(summary: dict[str, Any], findings: Sequence[Finding]) -> dict[str, Any]:
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while files are parsed: a syntax tree holds no cycles (it is
+    freed by reference counting as soon as its file is read), yet its hundred thousand new nodes
+    would set off collections that walk the whole heap, the loaded index included (a tenth of the
+    lookup's time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def with_architectures(summary: Summary, findings: Sequence[Finding]) -> Summary:
     """The summary plus, per file with an architecture claim, what it implements: kept apart from
     the code-lineage totals (``by_family`` and the file verdicts count code matches only)."""
-    claims = {f.path: {"architecture": f.details.get("architecture", ""), "score": f.details.get("score"),
-                       "statement": f.explanation.split(". ", 1)[0]}
-              for f in findings if f.kind == KIND}
-    return {**summary, "architectures": dict(sorted(claims.items()))} if claims else summary
+    claims = {f.path: ArchitectureClaim(f.details.architecture, f.details.score, f.explanation.split(". ", 1)[0])
+              for f in findings if f.kind == KIND and isinstance(f.details, ArchitectureDetails)}
+    return replace(summary, architectures=dict(sorted(claims.items()))) if claims else summary

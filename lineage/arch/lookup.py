@@ -26,6 +26,8 @@ CANDIDATES = 8
 # a family the file names (a class `XForCausalLM` of the same stem) is preferred among those scoring at
 # least this share of the best: a port registers under the checkpoint's architecture name
 NAMED = 0.5
+# a wrapper's candidates hold at least this share of the weight of what it adds to its text model
+SERVED = 0.5
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,17 @@ def _pick(table: ArchTable, known: frozenset[str], ranked: list[tuple[float, str
     the file shares more weight with X and not Y than with Y and not X; on a tie the declared
     ancestor wins (nothing in the file is what the descendant added).  Families whose architecture
     name the file carries (``a:``), when one scores at least `NAMED` of the best, are the only
-    candidates: siblings share nearly every key, and the name is what the checkpoint says it is."""
+    candidates: siblings share nearly every key, and the name is what the checkpoint says it is.
+    Failing that, the near families carrying the file's weaker model-class name (``m:``, mlx-lm's
+    ``GPTJModel``) are, unless that family is a declared ancestor of another near one: ``XModel`` left
+    in a file copied from its ancestor's (mlx-lm's ``olmo2.py`` keeps ``LlamaModel``) names that."""
     top = ranked[0][0]
     named = [(s, f) for s, f in ranked[:CANDIDATES] if s >= NAMED * top
              and any(k.startswith("a:") for k in known & table.prints[f])]
-    near = named or [(s, f) for s, f in ranked[:CANDIDATES] if s >= NEAR * top]
+    near = [(s, f) for s, f in ranked[:CANDIDATES] if s >= NEAR * top]
+    weak = [(s, f) for s, f in near if any(k.startswith("m:") for k in known & table.prints[f])
+            and not any(table.line(f) in table.lineage.get(g, ()) for _, g in near)]
+    near = named or weak or near
     if len(near) == 1:
         return near[0]
     w = table.weight
@@ -81,6 +89,22 @@ def _pick(table: ArchTable, known: frozenset[str], ranked: list[tuple[float, str
     return max(near, key=lambda sf: (wins[sf[1]], sf[0]))
 
 
+def _serving(table: ArchTable, own: frozenset[str], ranked: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """A wrapper's candidates.  A file that builds another file's model and adds little of its own
+    (a multimodal wrapper that serves only the text model of a VLM checkpoint: mlx-lm's ``qwen2_vl.py``
+    builds ``qwen2.Model`` and adds ``text_config`` and the ``visual.*`` weights it drops) scores best
+    against the text model's family, whose interface it borrows whole.  What it adds beyond that
+    family (parts and config keys) says which checkpoint it serves: the families holding most of it,
+    best first."""
+    # parts (sub-models, ``p:``) and config keys (``c:``): a tree edge or a layer kind is a detail
+    added = frozenset(k for k in own - table.prints[ranked[0][1]] if k.startswith(("p:", "c:")))
+    held, total = table.overlap(added)
+    if total <= 0:
+        return ranked
+    row = {f: i for i, f in enumerate(table.families)}
+    return [(s, f) for s, f in ranked if held[row[f]] >= SERVED * total] or ranked
+
+
 def best_architecture(table: ArchTable, fp: ArchPrint, threshold: float = THRESHOLD) -> ArchClaim | None:
     """The architecture a file's fingerprint points to; None when the file shows too little interface."""
     known = frozenset(f for f in fp.features if f in table.weight)
@@ -89,6 +113,9 @@ def best_architecture(table: ArchTable, fp: ArchPrint, threshold: float = THRESH
     ranked = table.scores(fp.features)
     if not ranked:
         return None
+    own = known - fp.borrowed
+    if fp.borrowed and len(own) < MIN_FEATURES and not any(k.startswith("a:") for k in own):
+        ranked = _serving(table, own, ranked)
     score, family = _pick(table, known, ranked)
     line = table.line(family)
     other = next(((s, f) for s, f in ranked if table.line(f) != line), (0.0, ""))

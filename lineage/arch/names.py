@@ -34,6 +34,9 @@ _IDENT = re.compile(r"[a-z][a-z0-9_]*[a-z0-9]\Z")
 
 # layer-kind rules, tried in order on the lower-cased name of the class or factory called
 KIND_RULES: tuple[tuple[str, str], ...] = (
+    # a whole sub-model built from its config (``self.visual = AutoModel.from_config(config.vision_config)``):
+    # its attribute is a checkpoint prefix (``visual.*``), as much as a layer's is
+    ("from_config", "model"), ("from_pretrained", "model"),
     ("dropout", ""), ("act", ""), ("identity", ""),
     ("lmhead", "linear"), ("lm_head", "linear"), ("embed", "embedding"),
     ("norm", "norm"), ("expert", "experts"), ("moe", "experts"), ("conv", "conv"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,13 +16,29 @@ from lineage.models import SourceFile
 from lineage.parse.decode import decode_source
 from lineage.pool import fork_map
 
+if TYPE_CHECKING:
+    from lineage.compact.files import CompactFile
+
+
+def file_features(f: SourceFile, compacted: CompactFile | None = None) -> frozenset[str]:
+    """A reference file's architecture features.  Given its compact record with the text kept, the
+    functions the reader never enters are blanked out first, as a scan does (`interface_only`):
+    what is left parses in a fraction of the time, and a file whose blanked text reads as nothing
+    is read whole."""
+    if compacted is not None and compacted.text:
+        from lineage.arch.findings import interface_only  # it imports the index stack: only when asked
+
+        spans = [(u.qualname.rpartition(".")[2], u.start_line, u.end_line) for u in compacted.units
+                 if u.kind in ("function", "method")]
+        trimmed = interface_only(compacted.text, spans)
+        fp = arch_print(trimmed)
+        return (fp if fp or trimmed == compacted.text else arch_print(compacted.text)).features
+    text, _ = decode_source(f.path, f.data)
+    return arch_print(text).features if text else frozenset()
+
 
 def _features(share: Sequence[tuple[str, SourceFile]]) -> list[tuple[str, frozenset[str]]]:
-    out = []
-    for family, f in share:
-        text, _ = decode_source(f.path, f.data)
-        out.append((family, arch_print(text).features if text else frozenset()))
-    return out
+    return [(family, file_features(f)) for family, f in share]
 
 
 def is_config_of(folders: set[str], path: str) -> bool:
@@ -72,14 +88,23 @@ class ArchCollector:
 
     def __init__(self) -> None:
         self.files: list[tuple[str, SourceFile]] = []
-        self.extra: dict[str, set[str]] = {}
+        self.extra: dict[str, set[str]] = {}  # features known otherwise, or read already (`read`)
 
     def add(self, manifest: Manifest, files: Sequence[tuple[str, SourceFile]]) -> None:
-        """A source's model files, as (family key "source:name", file)."""
+        """A source's model files, as (family key "source:name", file), read when `arrays()` is called."""
+        self.files += [*files, *self.extras(manifest, files)]
+
+    def extras(self, manifest: Manifest, files: Sequence[tuple[str, SourceFile]]) -> list[tuple[str, SourceFile]]:
+        """The configuration modules beside a source's model files, to be read as well (as (family
+        key, file)); the features its conversion table gives are kept."""
         configs, extra = _reference_extras(manifest, files)
-        self.files += [*files, *configs]
         for fam, feats in extra.items():
             self.extra.setdefault(fam, set()).update(feats)
+        return configs
+
+    def read(self, family: str, features: frozenset[str]) -> None:
+        """Features of one file read elsewhere (an index build reads them in its fingerprint workers)."""
+        self.extra.setdefault(family, set()).update(features)
 
     def arrays(self, workers: int = 1) -> dict[str, np.ndarray]:
         return arch_arrays(self.files, workers, self.extra)

@@ -14,10 +14,12 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import SHARED_BY
+from lineage.classify.codematch import SHARED_BY, STRONG, strength
+from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
-from lineage.classify.verdicts import LookThrough, SourceVerdict
+from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.compact.files import CompactFile
+from lineage.details import CodeMatchDetails, look_through
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
@@ -78,6 +80,22 @@ def _config_only(kind: str, target: str) -> bool:
     return kind in ("modular-import", "base-class") and target.rsplit(".", 1)[-1].endswith("Config")
 
 
+def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
+    """Whether a code finding can support a judgement of the file's notices against a reference.
+    Code that many model lines hold cannot say whose notice it owes, unless the file as a whole
+    is one source's file (classify/fileverdict.whole_file) and the finding matches that source.
+    A configuration class short of a copy names the architecture the file follows (its
+    parameters), not whose code it holds."""
+    if f.unit.split(".", 1)[0].endswith("Config") and strength(f.matches[0]) < STRONG:
+        return False
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
+    if code is None or code.holders < SHARED_BY:
+        return True
+    v = verdicts.get("<file>")
+    return v is not None and v.source is not None and whole_file(v) \
+        and v.source.family in (f.matches[0].ref.family, *code.equivalent_families)
+
+
 def _enough(findings: Sequence[Finding]) -> bool:
     """A file's notices are compared only when its copied code is substantial."""
     if any(f.severity in ("medium", "high") for f in findings):
@@ -88,13 +106,14 @@ def _enough(findings: Sequence[Finding]) -> bool:
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "") -> Finding:
     """``family``: the reference family whose notices the file was judged against."""
     sev = f.severity
-    verdict = f.details.get("verdict", "")
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
+    verdict = code.verdict if code is not None else ""
     if state in ("removed", "replaced"):
         # copied code without its upstream notice is a licence defect: never below medium (the
         # notice finding says so too), except code many lines share: it cannot say whose it is,
         # and a weak match to another family: that reference's notice says nothing of it
-        shared = f.details.get("holders", 0) >= SHARED_BY
-        judged = not family or family in (f.matches[0].ref.family, *f.details.get("equivalent_families", ()))
+        shared = (code.holders if code is not None else 0) >= SHARED_BY
+        judged = not family or family in (f.matches[0].ref.family, *(code.equivalent_families if code is not None else ()))
         sev = "medium" if sev == "low" and not shared and judged else sev
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
@@ -106,7 +125,8 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref
         verdict = f"own model code of {ref.org} ({model_line(ref.family)}), also held by the reference: not a copy"
-    details = dict(f.details, verdict=verdict, attribution_explanation=explanation)
+    details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation)
+               if code is not None else f.details)
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
 
 
@@ -139,7 +159,8 @@ def attribute_matched(
     detect = detect or detect_notices
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info":
+        if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info" \
+                and _notice_evidence(f, (sources or {}).get(f.path, {})):
             by_file[f.path].append(f)
     by_file = {p: fs for p, fs in by_file.items() if _enough(fs)}
     out: list[Finding] = []
@@ -251,7 +272,7 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
         f"through {' -> '.join(model_line(c) for c in through.chain)}; judged against the declared root: "
         f"{state.explanation}"))
     found = notice_findings(path, scanned, state, matches, has_code_match=True)
-    return [dataclasses.replace(f, details={**f.details, "look_through_root": through.root}) for f in found]
+    return [dataclasses.replace(f, details=look_through(f.details, through.root)) for f in found]
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from lineage.compact.files import CompactUnit
 from lineage.classify.explain import Ties
 from lineage.compact.roles import INFRA
+from lineage.details import CodeMatchDetails, Earliest
 from lineage.models import Finding, Match
 from lineage.scoring import SCORING
 from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
@@ -122,14 +123,19 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         explanation += (f" The same code stands in {len(families)} families{lines}; earliest: "
                         f"{earliest_family} ({earliest_seen or 'date unknown'}).")
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
-    details = {"unit_kind": unit.kind, "unit_role": unit.role, "structure": unit.structure,
-               "verdict": verdict(role, best),
-               "role_features": list(features), "reference_role": ref.role,
-               "equivalent_families": families, "equivalents": max(best.ties, len(families)),
-               "model_lines": ties.lines if ties is not None else len({model_line(f) for f in families}),
-               "holders": holders,
-               "earliest": {"family": earliest_family, "first_seen": earliest_seen or None}}
+    details = CodeMatchDetails(
+        unit_kind=unit.kind, unit_role=unit.role, structure=unit.structure, verdict=verdict(role, best),
+        role_features=tuple(features), reference_role=ref.role, equivalent_families=tuple(families),
+        equivalents=max(best.ties, len(families)),
+        model_lines=ties.lines if ties is not None else len({model_line(f) for f in families}),
+        holders=holders, earliest=Earliest(earliest_family, earliest_seen or None))
     sev = severity(role, best)
+    if sev in ("medium", "high") and unit.qualname.split(".", 1)[0].endswith("Config") and strength(best) < STRONG:
+        # a configuration class lists the parameters of the architecture it follows: short of a copy,
+        # its likeness to another model's configuration says what it implements, not whose code it holds
+        sev = "low"
+        explanation += (" A configuration class short of a copy: its likeness names the parameters of the "
+                        "architecture it follows, not whose code it holds, so it is rated low.")
     if holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"

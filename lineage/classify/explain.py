@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from lineage.classify.verdicts import SourceVerdict
+from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+from lineage.classify.codematch import STRONG, strength
 from lineage.compact.roles import INFRA
-from lineage.classify.verdicts import SourceVerdict
+from lineage.verdicts import SourceVerdict
+from lineage.details import look_through_root
 from lineage.models import Finding
+from lineage.summary import FileVerdict
 from lineage.vocab import NOT_EVIDENCE, model_line
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
@@ -51,9 +53,11 @@ def source_sentence(v: SourceVerdict) -> str:
                "ancestor": "a declared descendant holds little more of it: the ancestor, origin of both",
                "names": "tied in structure: names closest",
                "context": "tied: the file's own source"}.get(v.decided_by, v.decided_by)
-        head = f"source {_who(s.line, s.org, s.country)}, {s.path}: holds {s.cover:.0%} of the code ({how})"
+        head = (f"source {_who(s.line, s.org, s.country)}, {s.path}: explains {s.score:.0%} of the code "
+                f"(holds {s.cover:.0%}; {how})")
     if v.runner_up is not None:
-        head += f"; runner-up {v.runner_up.line} {v.runner_up.cover:.0%}, margin {v.margin:+.2f}"
+        r = v.runner_up
+        head += f"; runner-up {r.line} explains {r.score:.0%} (holds {r.cover:.0%}), margin {v.margin:+.2f}"
     if v.look_through is not None:
         t = v.look_through
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
@@ -88,6 +92,17 @@ def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
     return f", in part: {copied} of the file's {n_lines} lines ({shown})"
 
 
+WHOLE_FILE = 0.9  # a source that explains this share of a file ...
+WHOLE_MARGIN = 0.2  # ... this much more than any other family: the file is a copy of its file
+
+
+def whole_file(v: SourceVerdict) -> bool:
+    """The file is one source's file as a whole, told apart from the families sharing its code by
+    what the source holds (not by a tie broken on dates), though no single unit is distinctive."""
+    return (v.source is not None and v.status == "source" and v.decided_by in ("cover", "ancestor", "names")
+            and v.source.score >= WHOLE_FILE and v.margin >= WHOLE_MARGIN)
+
+
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:
     """What kind of reuse the file's evidence shows, naming the family it points at; a copy
     that is a small part of the file (`n_lines` long) says so."""
@@ -104,8 +119,13 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     who = _who(model_line(top), ref.org, ref.country)
     states = sorted({f.attribution for f in evidence if f.attribution})
     roles = {f.role for f in evidence}
-    what = ("core-architecture copy" if "core-architecture" in roles
-            else "inference-glue copy" if "inference-glue" in roles else "copy")
+    # the kind of copy is that of the findings that make it one (medium or high), not of weak ones
+    decisive = [f for f in evidence if f.severity in ("medium", "high")] or list(evidence)
+    kinds = {f.role for f in decisive}
+    what = ("core-architecture" if "core-architecture" in kinds
+            else "inference-glue" if "inference-glue" in kinds else "")
+    whole = any(strength(f.matches[0]) >= STRONG for f in decisive)
+    what = " ".join(w for w in (what, "copy" if whole else "partial copy") if w)
     if states == ["declared"]:
         return f"declared reuse of {who}"
     if states == ["own"]:
@@ -114,12 +134,18 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
                 + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))
     if all(f.severity == "low" and f.role not in ("inference-glue", INFRA) for f in evidence):
+        if v is not None and whole_file(v):
+            assert v.source is not None  # (checked by whole_file)
+            runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
+            return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
+                    f"code other model lines share, but no other family holds the file as closely{runner}"
+                    + (f", notice {'/'.join(states)}" if states else ""))
         return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
     return f"{what} of {who}" + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else "")
 
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
-                 root_notices: Sequence[Finding] = (), n_lines: int = 0) -> dict[str, Any]:
+                 root_notices: Sequence[Finding] = (), n_lines: int = 0) -> FileVerdict:
     """The verdict row of one file: its code findings, its source verdicts, and what became of
     the declared root's notice when the file is an indexed family's own code (look-through)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
@@ -134,19 +160,18 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     sentence = reuse_sentence(evidence, v, n_lines)
     root_states = sorted({f.attribution for f in root_notices if f.attribution})
     if root_states:
-        root = model_line(root_notices[0].details.get("look_through_root", ""))
+        root = model_line(look_through_root(root_notices[0].details) or "")
         sentence += f"; against its declared root {root}: notice {'/'.join(root_states)}"
-    return {"verdict": sentence, "origin": source_sentence(v) if v is not None else "",
-            "root_notice": root_states,
-            "source": v.to_dict() if v is not None else None,
-            "classes": {k: c.to_dict() for k, c in sorted(verdicts.items()) if k != "<file>"},
-            "lines_by_role": dict(sorted(roles.items())), "families": dict(sorted(fams.items())),
-            "attribution": sorted({f.attribution for f in evidence if f.attribution})}
+    return FileVerdict(verdict=sentence, origin=source_sentence(v) if v is not None else "",
+                       root_notice=tuple(root_states), source=v,
+                       classes={k: c for k, c in sorted(verdicts.items()) if k != "<file>"},
+                       lines_by_role=dict(sorted(roles.items())), families=dict(sorted(fams.items())),
+                       attribution=tuple(sorted({f.attribution for f in evidence if f.attribution})))
 
 
 def file_verdicts(findings: Sequence[Finding],
                   sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None,
-                  file_lines: Mapping[str, int] | None = None) -> dict[str, dict[str, Any]]:
+                  file_lines: Mapping[str, int] | None = None) -> dict[str, FileVerdict]:
     """Per scanned file with code matches or a source: its verdict row (`file_lines`: each
     file's length, so that a copy of a small part of a file is called one)."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
@@ -154,7 +179,7 @@ def file_verdicts(findings: Sequence[Finding],
     for f in findings:
         if f.kind == "code-match":
             by_path[f.path].append(f)
-        elif f.kind == "notice" and f.details.get("look_through_root"):
+        elif f.kind == "notice" and look_through_root(f.details):
             roots[f.path].append(f)
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None})

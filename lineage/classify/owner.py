@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from lineage.details import CodeMatchDetails
 from lineage.errors import ConfigError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
@@ -60,7 +61,8 @@ def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str]) -> str
     """The owner whose model `f` matches (its reference, or a family as close), or ""."""
     if not owners:
         return ""
-    families: Sequence[str] = [f.matches[0].ref.family, *f.details.get("equivalent_families", ())]
+    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
+    families: Sequence[str] = [f.matches[0].ref.family, *same]
     for fam in families:
         org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
         if org in owners:

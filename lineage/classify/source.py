@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lineage.classify.cover import STRONG, Cover, cover_of
-from lineage.classify.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
+from lineage.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
 from lineage.declared.family import resolve_root
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lineage.data import load_table, table_error
+from lineage.details import Vestige, VestigeDetails
 from lineage.compact.files import CompactFile
 from lineage.models import Finding
 from lineage.parse.lines import numbered_lines
@@ -87,8 +88,7 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
             f"model: {listed}{' ...' if len(hits) > 8 else ''}. Check whether your model has these features "
             "or sizes; if not, the code was carried over from the reference."
         )
-        details = {"vestiges": [{"line": n, "kind": k, "token": tok} for n, k, tok in hits],
-                   "reference_line": line}
+        details = VestigeDetails(tuple(Vestige(n, k, tok) for n, k, tok in hits), line)
         out.append(Finding(
             finding_id(f.path, f.unit, ref.family, "vestige", ",".join(sorted({t for _, _, t in hits}))),
             "vestige", f.path, hits[0][0], hits[-1][0], f.unit, f.role, f.attribution,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -49,8 +50,8 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
         from lineage.weights import compare_checkpoints
 
         report = compare_checkpoints(weights_pair[0], weights_pair[1])
-        exhibit.data["weights"] = report.to_dict()
+        exhibit = replace(exhibit, weights=report.to_dict())
     exhibit = escaped(exhibit)  # names that are not valid UTF-8 shown as \xNN
-    text = exhibit.to_json() if fmt == "json" else exhibit_text(exhibit.data, show_info=show_info)
+    text = exhibit.to_json() if fmt == "json" else exhibit_text(exhibit, show_info=show_info)
     write_output(text, output)
     sys.exit(0 if exit_zero or not exhibit.failing(ctx.config.fail_on) else 1)

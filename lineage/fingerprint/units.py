@@ -38,6 +38,15 @@ class FilePrint:
     signature: np.ndarray = field(repr=False)
 
 
+def distinct(values: np.ndarray) -> int:
+    """How many distinct values: counted on a sorted copy, as ``np.unique(values).size`` is, but
+    numpy 2's hashing ``np.unique`` is 10-40 times slower than a sort on these arrays."""
+    if values.size == 0:
+        return 0
+    ordered = np.sort(values)
+    return 1 + int(np.count_nonzero(ordered[1:] != ordered[:-1]))
+
+
 def structure_hash(unit: Unit) -> str:
     kinds = unit.vocab.kinds.items
     joined = "\x1f".join(map(kinds.__getitem__, unit.kind_ids.tolist()))
@@ -77,5 +86,5 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
         )
         for j, i in enumerate(large)
     )
-    n_file = int(np.unique(np.concatenate(sets)).size)
+    n_file = distinct(np.concatenate(sets))
     return FilePrint(parsed, prints, n_file, sigs.min(axis=0))  # union's MinHash = element-wise min

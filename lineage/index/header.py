@@ -102,6 +102,19 @@ def index_digest(header: dict[str, Any], table: dict[str, Any]) -> str:
     return hashlib.sha256(digest.encode()).hexdigest()[:16]
 
 
+SCORE_FREE = frozenset({"arch"})  # arrays no code score reads: the architecture section
+
+
+def scores_digest(header: dict[str, Any]) -> str:
+    """What code scores depend on: the fingerprint parameters and every array but the
+    architecture section.  Two indexes with the same scores digest give the same code scores,
+    so a calibration measured on one holds for the other."""
+    arrays = header.get("arrays") or {}
+    hashes = {k: v.get("sha256") for k, v in arrays.items() if isinstance(v, dict) and k not in SCORE_FREE}
+    digest = json.dumps([header.get("params"), hashes], sort_keys=True)
+    return hashlib.sha256(digest.encode()).hexdigest()[:16]
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 

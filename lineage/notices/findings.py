@@ -9,8 +9,7 @@ baseline entry for the retained one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
+from lineage.details import Comparison, FindingDetails, LicenceDetails, NoticeDetails, Replacement
 from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
@@ -25,20 +24,43 @@ def notice_finding_id(path: str, kind: str, reference: str, org: str) -> str:
     return finding_id(path, kind, reference, org, sep=NOTICE_ID_SEP)
 
 
-def _details(notice: Notice | None, licence: str, **extra: Any) -> dict[str, Any]:
-    terms = obligations(licence) if licence else obligations("")
-    details: dict[str, Any] = {
-        "holder": notice.holder if notice else "",
-        "org": notice.org if notice else "",
-        "country": notice.country if notice else "",
-        "org_kind": notice.org_kind if notice else "",
-        "statement": notice.statement if notice else "",
-        "licence": licence,
-        "obligations": terms["obligations"],
-        "restrictions": terms["restrictions"],
-    }
-    details.update(extra)
-    return details
+def _terms(licence: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(obligations, restrictions) of a licence; an unknown or missing one says to check."""
+    terms = obligations(licence)
+    return tuple(terms["obligations"]), tuple(terms["restrictions"])
+
+
+def _details(notice: Notice | None, licence: str, comparison: Comparison | None = None,
+             note: str = "") -> NoticeDetails:
+    must, restricted = _terms(licence)
+    return NoticeDetails(
+        holder=notice.holder if notice else "",
+        org=notice.org if notice else "",
+        country=notice.country if notice else "",
+        org_kind=notice.org_kind if notice else "",
+        statement=notice.statement if notice else "",
+        licence=licence,
+        obligations=must,
+        restrictions=restricted,
+        comparison=comparison,
+        note=note,
+    )
+
+
+def _licence_details(licence: str, org: str, country: str, declared: Sequence[str]) -> LicenceDetails:
+    must, restricted = _terms(licence)
+    return LicenceDetails(org, country, licence, must, restricted, tuple(declared))
+
+
+def _comparison(att: Attribution, reference_line: int, replaced_by: Replacement | None = None) -> Comparison:
+    return Comparison(
+        reference_line=reference_line,
+        reference_path=att.reference_path,
+        attribution=att.state,
+        notices=tuple(dict.fromkeys(n.statement for n in att.scanned_holders)),
+        reference_notices=tuple(dict.fromkeys(n.statement for n in att.reference_holders)),
+        replaced_by=replaced_by,
+    )
 
 
 def _finding(
@@ -51,7 +73,7 @@ def _finding(
     org: str,
     matches: tuple[Match, ...],
     explanation: str,
-    details: dict[str, Any],
+    details: FindingDetails,
 ) -> Finding:
     return Finding(
         id=notice_finding_id(path, f"{kind}:{state or ''}", ref, org),
@@ -75,12 +97,6 @@ def _attribution_findings(
     state = att.state
     if state == "none-needed":
         return []
-    where = {
-        "reference_path": att.reference_path,
-        "attribution": state,
-        "notices": list(dict.fromkeys(n.statement for n in att.scanned_holders)),
-        "reference_notices": list(dict.fromkeys(n.statement for n in att.reference_holders)),
-    }
     found: list[Finding] = []
     if state in ("retained", "declared") and not att.missing:
         targets = att.reference_holders or (None,)
@@ -98,22 +114,14 @@ def _attribution_findings(
                     target.key if target else "",
                     matches,
                     f"{att.explanation} This reveals lineage and is compliant reuse.",
-                    _details(
-                        kept or target,
-                        licence,
-                        reference_line=target.line if target else 0,
-                        **where,
-                    ),
+                    _details(kept or target, licence, _comparison(att, target.line if target else 0)),
                 )
             )
         return found
     for target in att.missing:
         repl = att.replacements[0] if state == "replaced" and att.replacements else None
         line = repl.line if repl else 1
-        extra = {
-            "replaced_by": repl.holder if repl else "",
-            "replaced_by_org": repl.org if repl else "",
-        }
+        replaced_by = Replacement(repl.holder if repl else "", repl.org if repl else "")
         if state == "declared":  # declared reuse is compliant; the dropped line is a small gap
             severity, tail = (
                 "low",
@@ -142,7 +150,7 @@ def _attribution_findings(
                 target.key,
                 matches,
                 f"{att.explanation} {tail}",
-                _details(target, licence, reference_line=target.line, **where, **extra),
+                _details(target, licence, _comparison(att, target.line, replaced_by)),
             )
         )
     return found
@@ -209,13 +217,7 @@ def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match])
                     group,
                     f"{path} declares {declared} but its code matches {match.ref.path} "
                     f"({match.ref.family}) under {licence}, which obliges: {must}.",
-                    _details(
-                        None,
-                        licence,
-                        org=match.ref.org,
-                        country=match.ref.country,
-                        scanned_licences=list(scanned.licences),
-                    ),
+                    _licence_details(licence, match.ref.org, match.ref.country, scanned.licences),
                 )
             )
         elif not scanned.licences and terms["kind"] == "model" and terms["restrictions"]:
@@ -231,13 +233,7 @@ def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match])
                     group,
                     f"{path} declares no licence but its code matches {match.ref.path} under "
                     f"{terms['name'] or licence}, whose use restrictions carry over to the copy.",
-                    _details(
-                        None,
-                        licence,
-                        org=match.ref.org,
-                        country=match.ref.country,
-                        scanned_licences=[],
-                    ),
+                    _licence_details(licence, match.ref.org, match.ref.country, ()),
                 )
             )
     return found

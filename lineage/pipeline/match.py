@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.source import attribute_file
-from lineage.classify.verdicts import SourceVerdict
+from lineage.verdicts import SourceVerdict
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile, compact_all

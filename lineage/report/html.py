@@ -85,10 +85,8 @@ def format_html(
     listed = findings[:MAX_ROWS]
     views = [finding_view(n, f, sources or {}, references or {}, repos, n <= MAX_EVIDENCE)
              for n, f in enumerate(listed, start=1)]
-    summary = result.summary if isinstance(result.summary, Mapping) else {}
-    files = summary.get("files")
-    file_rows = [(path, row) for path, row in sorted(files.items() if isinstance(files, Mapping) else [])
-                 if isinstance(row, Mapping) and not str(row.get("verdict", "")).startswith("no lineage")]
+    file_rows = [(path, row) for path, row in sorted(result.summary.files.items())
+                 if not row.verdict.startswith("no lineage")]
     charts = [(title, chart(findings, key)) for key, title in CHARTS]
     return _template().render(
         result=result,
@@ -98,7 +96,7 @@ def format_html(
         unlisted=len(findings) - len(listed),
         without_evidence=sum(1 for v in views if not v.evidence),
         file_rows=file_rows,
-        infrastructure=infrastructure_line(summary),
+        infrastructure=infrastructure_line(result.summary.infrastructure),
         charts=[(title, bars) for title, bars in charts if bars],
         filters=[(key, title, options(views, key)) for key, title in FILTERS],
         severities=Counter(f.severity for f in findings),

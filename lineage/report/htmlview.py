@@ -8,9 +8,10 @@ counts for the rest, which the JSON report lists in full.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from lineage.details import CodeMatchDetails, NoticeDetails
 from lineage.models import Finding, Match
 from lineage.report.labels import NO_ATTRIBUTION, role_label, severity_rank
 from lineage.report.upstream import Upstream, upstream
@@ -76,6 +77,8 @@ class FindingView:
     notices: tuple[str, ...]
     reference_notices: tuple[str, ...]
     evidence: bool  # has a detail section with code
+    same_code: tuple[str, ...] = ()  # every family holding a code match's code
+    earliest: str = "?"  # the earliest of them
 
     def filter_value(self, key: str) -> str:
         """The ``|``-joined values the page's filter script compares against."""
@@ -124,16 +127,6 @@ def pane(side: str, title: str, text: str | None, start: int, end: int,
     return CodePane(side, title, start, end, lines, note)
 
 
-def _strings(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Iterable):
-        return tuple(str(item) for item in value)
-    return (str(value),)
-
-
 def finding_view(number: int, finding: Finding, sources: Mapping[str, str],
                  references: Mapping[tuple[str, str], str], repos: dict[str, str], evidence: bool) -> FindingView:
     matches = []
@@ -150,9 +143,12 @@ def finding_view(number: int, finding: Finding, sources: Mapping[str, str],
     if evidence and not matches:
         alone = pane("scanned", finding.path, sources.get(finding.path), finding.start_line, finding.end_line, ())
     countries = tuple(dict.fromkeys(m.ref.country or NONE_VALUE for m in finding.matches))
+    details = finding.details
+    compared = details.comparison if isinstance(details, NoticeDetails) else None
+    code = details if isinstance(details, CodeMatchDetails) else None
     return FindingView(number, finding, countries or (NONE_VALUE,), tuple(matches), alone,
-                       _strings(finding.details.get("notices")), _strings(finding.details.get("reference_notices")),
-                       evidence)
+                       compared.notices if compared else (), compared.reference_notices if compared else (),
+                       evidence, code.equivalent_families if code else (), code.earliest.family if code else "?")
 
 
 def ordered(findings: Sequence[Finding]) -> list[Finding]:

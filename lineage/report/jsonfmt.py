@@ -35,8 +35,8 @@ def finding_dict(f: Finding, repos: dict[str, str] | None = None) -> dict[str, A
         "unit": f.unit, "role": f.role, "attribution": f.attribution, "severity": f.severity,
         "matches": [match_dict(m, repos) for m in f.matches], "explanation": f.explanation,
     }
-    if f.details:
-        out["details"] = f.details
+    if f.details is not None:
+        out["details"] = f.details.to_json()
     return out
 
 
@@ -59,7 +59,7 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         "findings": [finding_dict(f, repositories(info)) for f in result.findings],
         "errors": [{"path": e.path, "stage": e.stage, "reason": e.reason, "unchecked": e.unchecked}
                    for e in result.errors],
-        "summary": result.summary,
+        "summary": result.summary.to_json(),
     }
 
 

@@ -4,8 +4,8 @@ one header format for a finding, so text, Markdown, HTML and the verify exhibit 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
+from lineage.summary import FamilyTotals, Infrastructure
 from lineage.vocab import SEVERITIES_DESCENDING
 
 SEVERITIES = SEVERITIES_DESCENDING  # most severe first
@@ -38,23 +38,20 @@ def finding_tags(kind: str | None, role: str | None, attribution: str | None) ->
     return f"{kind or 'finding'}; role: {role_label(role)}; attribution: {attribution or NO_ATTRIBUTION}"
 
 
-def families_by_size(by_family: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+def families_by_size(by_family: Mapping[str, FamilyTotals]) -> list[tuple[str, FamilyTotals]]:
     """Summary family rows, most evidence first: lines of findings above info (a family matched
     only by common idioms or boilerplate ranks below any family with evidence), then all
     matched lines, then findings, then name."""
-    rows = [(str(k), v) for k, v in by_family.items() if isinstance(v, Mapping)]
-    return sorted(rows, key=lambda kv: (-int(kv[1].get("evidence_lines", 0) or 0), -int(kv[1].get("lines", 0) or 0),
-                                        -int(kv[1].get("findings", 0) or 0), kv[0]))
+    return sorted(by_family.items(), key=lambda kv: (-kv[1].evidence_lines, -kv[1].lines, -kv[1].findings, kv[0]))
 
 
-def infrastructure_line(summary: Mapping[str, Any]) -> str:
+def infrastructure_line(infra: Infrastructure) -> str:
     """The summary's infrastructure section in one sentence, apart from lineage ("" when none):
     reusing a framework's trainers, optimisers or launchers is permitted tool use."""
-    infra = summary.get("infrastructure")
-    if not isinstance(infra, Mapping) or not infra.get("findings"):
+    if not infra.findings:
         return ""
-    fams = [str(k) for k in (infra.get("by_family") or {})]
+    fams = list(infra.by_family)
     shown = ", ".join(fams[:6]) + (f" and {len(fams) - 6} more" if len(fams) > 6 else "")
     return (f"infrastructure (permitted tool use, not a copy of a model's design): "
-            f"{plural(int(infra.get('lines', 0)), 'line')} in {plural(int(infra['findings']), 'finding')}"
+            f"{plural(infra.lines, 'line')} in {plural(infra.findings, 'finding')}"
             + (f", uses {shown}" if shown else ""))

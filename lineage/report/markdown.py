@@ -55,7 +55,7 @@ def _row(f: Finding, repos: dict[str, str]) -> str:
 
 
 def _head(result: ScanResult, min_severity: str) -> list[str]:
-    counts = severity_counts(result.summary.get("by_severity", {}) or _count(result.findings))
+    counts = severity_counts(result.summary.by_severity or _count(result.findings))
     lines = [f"## lineage {md(result.tool_version)}: {md(result.target, 160)}"
              + (f" @ `{result.revision[:12]}`" if result.revision else ""), "",
              f"{plural(result.files_scanned, 'file')}, {plural(result.units_scanned, 'unit')} scanned against "
@@ -69,23 +69,21 @@ def _head(result: ScanResult, min_severity: str) -> list[str]:
         if len(missed) > MAX_FILES:
             lines.append(f"- and {plural(len(missed) - MAX_FILES, 'more file')} (see the JSON report)")
         lines.append("")
-    families = families_by_size(result.summary.get("by_family", {}))
+    families = families_by_size(result.summary.by_family)
     if families:
         lines += ["| family | organisation | country | findings | lines | lines above info |",
                   "|---|---|---|---:|---:|---:|"]
-        lines += [f"| {md(k, 60)} | {md(r.get('org', ''), 40)} | {md(r.get('country', ''), 8)} | "
-                  f"{r.get('findings', 0)} | {r.get('lines', 0)} | {int(r.get('evidence_lines', 0) or 0)} |"
-                  for k, r in families[:MAX_FAMILIES]]
+        lines += [f"| {md(k, 60)} | {md(r.org, 40)} | {md(r.country, 8)} | "
+                  f"{r.findings} | {r.lines} | {r.evidence_lines} |" for k, r in families[:MAX_FAMILIES]]
         if len(families) > MAX_FAMILIES:
             lines.append(f"\nand {plural(len(families) - MAX_FAMILIES, 'more family', 'more families')}.")
         lines.append("")
-    if infrastructure_line(result.summary):
-        lines += [md(infrastructure_line(result.summary), 600), ""]
-    files = [(p, r) for p, r in result.summary.get("files", {}).items()
-             if not str(r.get("verdict", "")).startswith("no lineage")]
+    if infrastructure_line(result.summary.infrastructure):
+        lines += [md(infrastructure_line(result.summary.infrastructure), 600), ""]
+    files = [(p, r) for p, r in result.summary.files.items() if not r.verdict.startswith("no lineage")]
     if files:
         lines += ["**Files**", ""]
-        lines += [f"- {md(p, 160)}: {md(r.get('verdict', ''), 300)}" for p, r in files[:MAX_FILES]]
+        lines += [f"- {md(p, 160)}: {md(r.verdict, 300)}" for p, r in files[:MAX_FILES]]
         if len(files) > MAX_FILES:
             lines.append(f"- and {plural(len(files) - MAX_FILES, 'more file')}")
         lines.append("")
@@ -109,7 +107,7 @@ def format_markdown(result: ScanResult, *, min_severity: str = DEFAULT_MIN_SEVER
     shown = sorted((f for f in result.findings if severity_rank(f.severity) <= severity_rank(min_severity)),
                    key=lambda f: (severity_rank(f.severity), f.path, f.start_line, f.id))
     head = "\n".join(_head(result, min_severity)) + "\n\n"
-    tail = f"\n{md(result.summary.get('limits', ''), 1000)}\n"
+    tail = f"\n{md(result.summary.limits, 1000)}\n"
     if not shown:
         return (head + "No findings at this level.\n" + tail)[:limit]
     table = "| severity | where | unit | kind; role; attribution | closest reference |\n|---|---|---|---|---|\n"

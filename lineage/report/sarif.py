@@ -249,7 +249,7 @@ def sarif_log(result: ScanResult, *, min_severity: str = DEFAULT_MIN_SEVERITY,
                 "files": idx.files,
                 "units": idx.units,
             },
-            "summary": _json_safe(result.summary),
+            "summary": _json_safe(result.summary.to_json()),
         },
     }
     if provenance is not None and provenance.uri:

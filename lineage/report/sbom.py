@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+from lineage.details import NoticeDetails
 from lineage.models import Finding, Match, ScanResult
 from lineage.report.labels import SEVERITIES, severity_rank
 from lineage.report.upstream import repositories, source_purl
@@ -95,8 +96,8 @@ def best(f: Finding) -> Match:
 
 def copyright_lines(f: Finding) -> list[str]:
     """The upstream notices recorded for the reference file, as found."""
-    value = f.details.get("reference_notices") or []
-    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+    compared = f.details.comparison if isinstance(f.details, NoticeDetails) else None
+    return list(compared.reference_notices) if compared is not None else []
 
 
 def document_uuid(result: ScanResult, kind: str) -> uuid.UUID:

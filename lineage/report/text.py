@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lineage.details import CodeMatchDetails
 from lineage.models import Finding, ScanResult
 from lineage.report.escape import terminal_text
 from lineage.report.labels import (
@@ -23,7 +24,7 @@ def finding_header(f: Finding) -> str:
 
 
 def _summary_line(result: ScanResult, hidden: int) -> str:
-    counts = severity_counts(result.summary.get("by_severity", {}))
+    counts = severity_counts(result.summary.by_severity)
     by_severity = ", ".join(f"{s} {n}" for s, n in counts) or "none"
     return (f"{plural(result.files_scanned, 'file')}, {plural(result.units_scanned, 'unit')} scanned; "
             f"{plural(len(result.findings), 'finding')} ({by_severity})"
@@ -31,17 +32,17 @@ def _summary_line(result: ScanResult, hidden: int) -> str:
 
 
 def _family_lines(result: ScanResult) -> list[str]:
-    rows = families_by_size(result.summary.get("by_family", {}))
+    rows = families_by_size(result.summary.by_family)
     lines = ["families matched (most lines above info first; info: common idioms, boilerplate, declared reuse):"
              ] if rows else []
-    lines += [f"  {fam:40s} {row.get('org', ''):22s} {row.get('country', ''):3s} "
-              f"{plural(int(row['findings']), 'finding'):>13s} {plural(int(row['lines']), 'line'):>11s} "
-              f"{int(row.get('evidence_lines', 0) or 0):>6d} above info"
+    lines += [f"  {fam:40s} {row.org:22s} {row.country:3s} "
+              f"{plural(row.findings, 'finding'):>13s} {plural(row.lines, 'line'):>11s} "
+              f"{row.evidence_lines:>6d} above info"
               for fam, row in rows[:MAX_FAMILIES]]
     if len(rows) > MAX_FAMILIES:
         rest = rows[MAX_FAMILIES:]
         lines.append(f"  and {plural(len(rest), 'more family', 'more families')} "
-                     f"({plural(sum(int(r['lines']) for _, r in rest), 'line')})")
+                     f"({plural(sum(r.lines for _, r in rest), 'line')})")
     return lines
 
 
@@ -73,7 +74,7 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
             r = m.ref
             lines.append(f"    {m.similarity:.2f}  {r.family} ({r.org}, {r.country or '?'})  "
                          f"{r.path}:{r.start_line}-{r.end_line} {r.unit}  [{r.source}]")
-        same = f.details.get("equivalent_families") or []
+        same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
         if len(same) > 1:
             lines.append(f"    same code in {len(same)} families: {', '.join(same[:6])}"
                          + (f" and {len(same) - 6} more" if len(same) > 6 else ""))
@@ -82,30 +83,30 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     s = result.summary
     lines.append(_summary_line(result, len(result.findings) - len(shown)))
     lines.extend(_family_lines(result))
-    core = s.get("core_architecture", {})
-    if core.get("lines_total"):
-        lines.append(f"core architecture: {core['lines_matching_indexed_families']} of "
-                     f"{plural(core['lines_total'], 'line')} ({core['share']:.0%}) match indexed families; "
-                     f"{core['lines_distinctive_copy']} ({core['share_distinctive']:.0%}) beyond common idioms")
-    if infrastructure_line(s):
-        lines.append(infrastructure_line(s))
-    with_evidence = [(p, r) for p, r in s.get("files", {}).items() if not r["verdict"].startswith("no lineage")]
-    quiet = len(s.get("files", {})) - len(with_evidence)
+    core = s.core_architecture
+    if core.lines_total:
+        lines.append(f"core architecture: {core.lines_matching_indexed_families} of "
+                     f"{plural(core.lines_total, 'line')} ({core.share:.0%}) match indexed families; "
+                     f"{core.lines_distinctive_copy} ({core.share_distinctive:.0%}) beyond common idioms")
+    if infrastructure_line(s.infrastructure):
+        lines.append(infrastructure_line(s.infrastructure))
+    with_evidence = [(p, r) for p, r in s.files.items() if not r.verdict.startswith("no lineage")]
+    quiet = len(s.files) - len(with_evidence)
     for path, row in with_evidence[:30]:
-        lines.append(f"  {path}: {row['verdict']}" + (f"; {row['origin']}" if row.get("origin") else ""))
+        lines.append(f"  {path}: {row.verdict}" + (f"; {row.origin}" if row.origin else ""))
     if len(with_evidence) > 30:
         lines.append(f"  and {plural(len(with_evidence) - 30, 'more file')} with lineage evidence (see --format json)")
     if quiet:
         lines.append(f"  {plural(quiet, 'more file')} {'matches' if quiet == 1 else 'match'} only common idioms, boilerplate or fragments too small to judge")
-    arch = s.get("architectures", {})
+    arch = s.architectures or {}
     if arch:  # apart from code lineage: which published architecture a file's interface implements
         lines.append(f"architecture (checkpoint interface, not code lineage): {plural(len(arch), 'file')}")
-        lines.extend(f"  {path}: {row['statement']}" for path, row in list(arch.items())[:30])
+        lines.extend(f"  {path}: {row.statement}" for path, row in list(arch.items())[:30])
     problems = [e for e in result.errors if not e.unchecked]  # the unchecked files are listed up front
     if problems:
         lines.append(f"{plural(len(problems), 'file')} with problems:")
         lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in problems[:20])
         if len(problems) > 20:
             lines.append(f"  and {len(problems) - 20} more (see --format json)")
-    lines.append(s.get("limits", ""))
+    lines.append(s.limits)
     return terminal_text(lines)  # names, notices and units come from the scanned tree

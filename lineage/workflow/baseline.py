@@ -57,7 +57,7 @@ def reference_of(f: Finding) -> str:
     if f.matches:
         r = f.matches[0].ref
         return f"{r.family}:{r.path}:{r.unit}"
-    return str(f.details.get("reference", "")) if f.details else ""
+    return ""  # no kind of finding without matches names a reference in its details
 
 
 def entry_of(f: Finding) -> Entry:

@@ -19,17 +19,11 @@ from typing import Any
 
 from lineage.vocab import finding_id
 from lineage.config import Config
+from lineage.details import Appearance, NoticeHistoryDetails, PredatesDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
 from lineage.pipeline.match import findings_for, fingerprint_files
 from lineage.pipeline.scan import scan_files
-
-
-@dataclass(frozen=True)
-class Appearance:
-    commit: str
-    date: str  # committer date, UTC, ISO 8601
-    author: str
 
 
 @dataclass(frozen=True)
@@ -104,8 +98,7 @@ def notice_changes(path: str, history: Sequence[tuple[Appearance, bytes]], orgs:
                     f"{prev_at.commit[:12]} ({prev_at.date[:10]}, {prev_at.author}) and was "
                     f"{change}{' by ' + by if added else ''} in commit "
                     f"{at.commit[:12]} ({at.date[:10]}, {at.author}).")
-            details = {"holder": n.holder, "org": n.org, "change": change, "replaced_by": [a.holder for a in added],
-                       "present_in": asdict(prev_at), "changed_in": asdict(at)}
+            details = NoticeHistoryDetails(n.holder, n.org, change, tuple(a.holder for a in added), prev_at, at)
             fid = finding_id(path, "notice-history", n.key, ",".join(sorted(a.key for a in added)))
             severity = "medium" if n.org and n.org in orgs else "low"
             out.append(Finding(fid, "notice-history", path, n.line, n.line, "<module>", None, change, severity, (),
@@ -144,7 +137,7 @@ def _predates(origins: Sequence[UnitOrigin]) -> list[Finding]:
         text = (f"reference {family} first seen {o.ref_first_seen}, this file's matching code ({o.unit}) first "
                 f"committed {o.first.date[:10]} in {o.first.commit[:12]} by {o.first.author}: predates the reference "
                 "(the repository had it first, or the reference's date or this history is wrong).")
-        details = {"first": asdict(o.first), "ref_first_seen": o.ref_first_seen}
+        details = PredatesDetails(o.first, o.ref_first_seen)
         out.append(Finding(finding_id(path, "predates-reference", family), "predates-reference", path, 0, 0, o.unit,
                            None, None, "info", (), text, details))
     return out

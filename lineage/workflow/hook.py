@@ -212,8 +212,11 @@ def describe(outcome: HookOutcome) -> str:
     lines = []
     for f in outcome.new:
         ref = f.matches[0].ref if f.matches else None
-        where = f" resembles {ref.unit} in {ref.path} ({ref.family}, {ref.org or 'unknown'})" if ref else ""
-        sim = f", similarity {f.matches[0].similarity:.2f}" if f.matches else ""
+        if f.kind == "code-match" and ref is not None:
+            where = f" resembles {ref.unit} in {ref.path} ({ref.family}, {ref.org or 'unknown'})"
+            sim = f", similarity {f.matches[0].similarity:.2f}"
+        else:  # a notice, licence or vestige finding says what it is in its explanation
+            where, sim = f": {f.explanation}", ""
         lines.append(f"{f.path}:{f.start_line}-{f.end_line} {f.unit} [{f.severity}] {f.kind}{where}{sim}")
         lines.append(f"    id {f.id}")
     for p in outcome.problems:

@@ -1,16 +1,18 @@
 """Terminal text for the verify exhibit and the history report (JSON is the artefact).
 
-Both renderers read the plain dicts the workflows produce, never the scan objects, so the
-text and the JSON cannot disagree.
+Both renderers read what the JSON is written from (the exhibit's records, the history's
+dict), never the scan objects, so the text and the JSON cannot disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from itertools import zip_longest
 from typing import Any
 
 from lineage.report.escape import terminal_text
 from lineage.report.labels import finding_tags
+from lineage.workflow.exhibit import Exhibit, UnitScores
 
 WIDTH = 64  # characters of source per column in side-by-side regions
 
@@ -23,7 +25,7 @@ def _cell(number: int | None, line: str | None) -> str:
     return f"{number:4d} {text:<{WIDTH}} "
 
 
-def _side(inputs: dict[str, Any]) -> str:
+def _side(inputs: Mapping[str, Any]) -> str:
     label = inputs.get("name", "")
     if inputs.get("version"):
         label += f"=={inputs['version']}"
@@ -33,19 +35,19 @@ def _side(inputs: dict[str, Any]) -> str:
     return f"{inputs.get('kind', '?')} {label}  ({files} files, tree sha256 {inputs['tree_sha256'][:16]})"
 
 
-def _scores(s: dict[str, Any]) -> str:
-    text = (f"similarity {s['similarity']:.2f}, containment {s['containment']:.2f}/{s['ref_containment']:.2f}, "
-            f"lexical {s['lexical']:.2f}, rarity {s['rarity']:.2f}")
-    if "unrelated_percentile" in s:
-        text += f"; above {s['unrelated_percentile']:.1f}% of unrelated units"
-    above = s.get("above_unrelated_p99")
+def _scores(s: UnitScores) -> str:
+    text = (f"similarity {s.similarity:.2f}, containment {s.containment:.2f}/{s.ref_containment:.2f}, "
+            f"lexical {s.lexical:.2f}, rarity {s.rarity:.2f}")
+    if s.unrelated_percentile is not None:
+        text += f"; above {s.unrelated_percentile:.1f}% of unrelated units"
+    above = s.above_unrelated_p99
     return text + ("" if above is None else f"; {'above' if above else 'not above'} the unrelated p99")
 
 
-def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
-    inputs, base = data["inputs"], data["scores_baseline"]
+def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
+    inputs, base = data.inputs, data.scores_baseline
     null, calib = base["units"]["unrelated"], base["files"]["calibration"]
-    lines = [f"lineage {data['tool']['version']} verify exhibit",
+    lines = [f"lineage {data.tool['version']} verify exhibit",
              f"suspect:   {_side(inputs['suspect'])}",
              f"reference: {_side(inputs['reference'])}",
              "units vs unrelated units of this pair: " + (
@@ -56,46 +58,46 @@ def exhibit_text(data: dict[str, Any], *, show_info: bool = False) -> str:
                                          f"{base['files'].get('statement', 'index not recorded')})"
                                          if calib else "none"),
              "versions: " + ", ".join(f"{k} {v or 'not installed'}"
-                                      for k, v in data["tool"].get("versions", {}).items()),
-             "background: " + (f"index {data['background']['id']} ({data['background']['families']} families, "
-                               f"{data['background']['model_lines']} model lines)" if data.get("background")
+                                      for k, v in data.tool.get("versions", {}).items()),
+             "background: " + (f"index {data.background['id']} ({data.background['families']} families, "
+                               f"{data.background['model_lines']} model lines)" if data.background
                                else "none"),
-             *(f"WARNING: {w}" for w in data.get("warnings", [])),
-             "", data["summary"]["statement"], ""]
-    for f in data["files"]:
-        above = f["above_unrelated_p99"]
+             *(f"WARNING: {w}" for w in data.warnings),
+             "", data.summary.statement, ""]
+    for f in data.files:
+        above = f.above_unrelated_p99
         where = "" if above is None else f", {'above' if above else 'not above'} the calibrated unrelated p99"
-        lines.append(f"file {f['path']}: score {f['score']:.2f}{where}")
-    if data["files"]:
+        lines.append(f"file {f.path}: score {f.score:.2f}{where}")
+    if data.files:
         lines.append("")
-    shown = [m for m in data["matches"] if show_info or m["severity"] != "info"]
+    shown = [m for m in data.matches if show_info or m.severity != "info"]
     for m in shown:
-        ref = m["reference"]
-        lines.append(f"[{m['severity'].upper()}] {m['path']}:{m['start_line']}-{m['end_line']} {m['unit']}  <->  "
-                     f"{ref['path']}:{ref['start_line']}-{ref['end_line']} {ref['unit']}  "
-                     f"({finding_tags('code-match', m['role'], m.get('attribution'))})")
-        lines.append(f"    {_scores(m['scores'])}")
-        if m.get("corpus") is not None:
-            held = m["corpus"]
+        ref = m.reference
+        lines.append(f"[{m.severity.upper()}] {m.path}:{m.start_line}-{m.end_line} {m.unit}  <->  "
+                     f"{ref.path}:{ref.start_line}-{ref.end_line} {ref.unit}  "
+                     f"({finding_tags('code-match', m.role, m.attribution)})")
+        lines.append(f"    {_scores(m.scores)}")
+        if m.corpus is not None:
+            held = m.corpus
             names = ", ".join(held["families"][:5])
             more = f" and {len(held['families']) - 5} more" if len(held["families"]) > 5 else ""
             lines.append(f"    corpus: the same code stands in {held['model_lines']} indexed model lines"
                          + (f" ({names}{more})" if names else ""))
-        if m.get("role_features"):
-            lines.append(f"    role from: {', '.join(m['role_features'][:6])}")
-        if m.get("verdict"):
-            lines.append(f"    verdict: {m['verdict']}")
-        for g in m["regions"]:
-            s, r = g["suspect"], g["reference"]
-            lines.append(f"    suspect {s['start_line']}-{s['end_line']}  |  "
-                         f"reference {r['start_line']}-{r['end_line']}")
-            for (i, a), (j, b) in zip_longest(enumerate(s["lines"], s["start_line"]),
-                                              enumerate(r["lines"], r["start_line"]), fillvalue=(None, None)):
+        if m.role_features:
+            lines.append(f"    role from: {', '.join(m.role_features[:6])}")
+        if m.verdict:
+            lines.append(f"    verdict: {m.verdict}")
+        for g in m.regions:
+            s, r = g.suspect, g.reference
+            lines.append(f"    suspect {s.start_line}-{s.end_line}  |  "
+                         f"reference {r.start_line}-{r.end_line}")
+            for (i, a), (j, b) in zip_longest(enumerate(s.lines, s.start_line),
+                                              enumerate(r.lines, r.start_line), fillvalue=(None, None)):
                 lines.append(f"    {_cell(i, a)}| {_cell(j, b)}".rstrip())
         lines.append("")
-    if len(shown) < len(data["matches"]):
-        lines.append(f"{len(data['matches']) - len(shown)} info matches (module bodies, common idioms) hidden")
-    notices = data["notices"]
+    if len(shown) < len(data.matches):
+        lines.append(f"{len(data.matches) - len(shown)} info matches (module bodies, common idioms) hidden")
+    notices = data.notices
     if notices.get("available"):
         for a in notices["attribution"]:
             lines.append(f"notice {a['state']}: {a['explanation']}")

@@ -94,8 +94,9 @@ def calibration(path: Path | None = None) -> dict[str, Any] | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         out[key] = float(value)
-    if isinstance(table.get("index"), str):
-        out["index"] = table["index"]
+    for key in ("index", "scores"):
+        if isinstance(table.get(key), str):
+            out[key] = table[key]
     return out
 
 

@@ -11,46 +11,46 @@ byte-identical JSON: no timestamps, sorted keys, no absolute local paths.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from lineage import __version__
 from lineage.config import Config
+from lineage.details import CodeMatchDetails
 from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.header import scores_digest
 from lineage.models import Finding, ScanResult, SourceFile
 from lineage.parse.lines import numbered_lines
 from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
-from lineage.vocab import SEVERITIES_DESCENDING, Severity, any_at_or_above, at_or_above
+from lineage.vocab import SEVERITIES_DESCENDING, Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
+from lineage.classify.fileverdict import WHOLE_FILE
 from lineage.workflow.background import COMMON_FAMILIES, Holders, holders, with_background
+from lineage.workflow.exhibit import (
+    AlignedRegion,
+    AlsoMatch,
+    Exhibit,
+    ExhibitMatch,
+    ExhibitSummary,
+    FileScore,
+    ReferenceSpan,
+    SideLines,
+    UnitScores,
+)
 from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
 _CONFIG_KEYS = ("min_similarity", "min_containment", "report_similarity", "top", "max_file_bytes")
 _INPUT_KEYS = ("kind", "name", "version", "filename", "sha256", "url", "rev", "commit")
-
-
-@dataclass(frozen=True)
-class Exhibit:
-    """The exhibit as plain data; ``to_json`` is the reproducible artefact."""
-
-    data: dict[str, Any]
-
-    def to_json(self) -> str:
-        return json.dumps(self.data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-    def failing(self, fail_on: str) -> bool:
-        return any_at_or_above((m["severity"] for m in self.data["matches"]), fail_on)
 
 
 def side_inputs(loaded: LoadedTarget) -> dict[str, Any]:
@@ -90,6 +90,18 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
     return out
 
 
+def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
+    """A matched unit whose code many indexed model lines hold cannot say whose notice the file
+    owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
+    is nearly the reference file as a whole (its file score at least WHOLE_FILE)."""
+    corpus = m.corpus
+    if not corpus or corpus["model_lines"] < COMMON_FAMILIES or m.path in whole:
+        return m
+    shared = (f"code shared by {corpus['model_lines']} indexed model lines: no copy verdict, and no notice "
+              "judgement from it")
+    return dataclasses.replace(m, attribution=None, verdict=shared)
+
+
 def _capped(f: Finding, held: Holders | None) -> tuple[str, str]:
     """(severity, note): code the corpus holds in many model lines is rated low at most."""
     if held is None or held.lines < COMMON_FAMILIES or not at_or_above(f.severity, Severity.MEDIUM):
@@ -98,34 +110,33 @@ def _capped(f: Finding, held: Holders | None) -> tuple[str, str]:
                    f"common code, so it is rated low at most here, whatever the pair's similarity.")
 
 
-def match_entry(f: Finding, suspect_text: str, reference_text: str, scores: dict[str, Any],
-                held: Holders | None = None, background: bool = False) -> dict[str, Any]:
+def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
+                held: Holders | None = None, background: bool = False) -> ExhibitMatch:
     """One matched unit with both sides' lines for every aligned region, and what the corpus
-    background says of it (how many indexed model lines hold the same code)."""
+    background says of it (how many indexed model lines hold the same code); ``placed`` is
+    where its similarity stands among the pair's unrelated units (``place_unit``)."""
     best = f.matches[0]
     ref = best.ref
-    regions = [
-        {"suspect": {"start_line": g.start_line, "end_line": g.end_line,
-                     "lines": _lines(suspect_text, g.start_line, g.end_line)},
-         "reference": {"start_line": g.ref_start_line, "end_line": g.ref_end_line,
-                       "lines": _lines(reference_text, g.ref_start_line, g.ref_end_line)}}
+    regions = tuple(
+        AlignedRegion(SideLines(g.start_line, g.end_line, tuple(_lines(suspect_text, g.start_line, g.end_line))),
+                      SideLines(g.ref_start_line, g.ref_end_line,
+                                tuple(_lines(reference_text, g.ref_start_line, g.ref_end_line))))
         for g in best.regions
-    ]
+    )
     sev, note = _capped(f, held)
     corpus = (held.to_dict() if held is not None else {"model_lines": 0, "families": []}) if background else None
-    return {
-        "id": f.id, "path": f.path, "unit": f.unit, "unit_kind": f.details.get("unit_kind"),
-        "start_line": f.start_line, "end_line": f.end_line, "role": f.role,
-        "role_features": list(f.details.get("role_features", ())), "attribution": f.attribution,
-        "severity": sev, "severity_before_corpus": f.severity if note else None, "corpus": corpus,
-        "verdict": f.details.get("verdict"), "explanation": f"{f.explanation} {note}".strip(),
-        "reference": {"path": ref.path, "unit": ref.unit, "start_line": ref.start_line, "end_line": ref.end_line},
-        "also_matches": [{"path": m.ref.path, "unit": m.ref.unit, "similarity": m.similarity} for m in f.matches[1:]],
-        "scores": {"similarity": best.similarity, "containment": best.containment,
-                   "ref_containment": best.ref_containment, "lexical": best.lexical, "rarity": best.rarity,
-                   **scores},
-        "regions": regions,
-    }
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
+    scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
+                        placed["above_unrelated_p99"], placed.get("unrelated_percentile"))
+    return ExhibitMatch(
+        id=f.id, path=f.path, unit=f.unit, unit_kind=code.unit_kind if code else None,
+        start_line=f.start_line, end_line=f.end_line, role=f.role,
+        role_features=code.role_features if code else (), attribution=f.attribution,
+        severity=sev, severity_before_corpus=f.severity if note else None, corpus=corpus,
+        verdict=code.verdict if code else None, explanation=f"{f.explanation} {note}".strip(),
+        reference=ReferenceSpan(ref.path, ref.unit, ref.start_line, ref.end_line),
+        also_matches=tuple(AlsoMatch(m.ref.path, m.ref.unit, m.similarity) for m in f.matches[1:]),
+        scores=scores, regions=regions)
 
 
 def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -163,27 +174,33 @@ def build_reference(loaded: LoadedTarget, inputs: dict[str, Any]) -> EmbeddedInd
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
 
 
-def _commons(matches: list[dict[str, Any]]) -> str:
+def _commons(matches: Sequence[ExhibitMatch]) -> str:
     """What the corpus background did to the ratings, in one sentence."""
-    if not matches or matches[0].get("corpus") is None:
+    if not matches or matches[0].corpus is None:
         return "No corpus background: common code may look rare. "
-    capped = [m for m in matches if m.get("severity_before_corpus")]
-    common = [m for m in matches if m["corpus"]["model_lines"] >= COMMON_FAMILIES]
+    capped = [m for m in matches if m.severity_before_corpus]
+    common = [m for m in matches if m.corpus is not None and m.corpus["model_lines"] >= COMMON_FAMILIES]
     return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines share"
             + (f" ({len(capped)} rated low for that)" if capped else "") + ". ")
 
 
-def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: EmbeddedIndex,
-             compacted: Sequence[CompactFile], files: list[dict[str, Any]]) -> dict[str, Any]:
+def _not_compared(judged: Sequence[ExhibitMatch]) -> str:
+    if judged and all(m.attribution is None and str(m.verdict).startswith("code shared by") for m in judged):
+        return "not judged (every matched unit is code that many indexed model lines share)"
+    return "not compared"
+
+
+def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: EmbeddedIndex,
+             compacted: Sequence[CompactFile], files: Sequence[FileScore]) -> ExhibitSummary:
     units = [u for c in compacted for u in c.units if u.kind != "module"]
-    judged = [m for m in matches if m["severity"] != "info"]
-    by_sev = {s: sum(1 for m in matches if m["severity"] == s) for s in SEVERITIES_DESCENDING}
+    judged = [m for m in matches if m.severity != "info"]
+    by_sev = {s: sum(1 for m in matches if m.severity == s) for s in SEVERITIES_DESCENDING}
     by_role: dict[str, int] = {}
     for m in judged:
-        by_role[m["role"] or "unclassified"] = by_role.get(m["role"] or "unclassified", 0) + 1
-    placed = [m["scores"]["above_unrelated_p99"] for m in judged if m["scores"]["above_unrelated_p99"] is not None]
-    files_placed = [f["above_unrelated_p99"] for f in files if f["above_unrelated_p99"] is not None]
-    states = sorted({m["attribution"] for m in judged if m["attribution"]})
+        by_role[m.role or "unclassified"] = by_role.get(m.role or "unclassified", 0) + 1
+    placed = [m.scores.above_unrelated_p99 for m in judged if m.scores.above_unrelated_p99 is not None]
+    files_placed = [f.above_unrelated_p99 for f in files if f.above_unrelated_p99 is not None]
+    states = sorted({m.attribution for m in judged if m.attribution})
     against = []
     if placed:
         against.append(f"{sum(placed)} of {len(placed)} matched units score above the in-pair unrelated p99")
@@ -194,13 +211,13 @@ def _summary(result: ScanResult, matches: list[dict[str, Any]], ref_index: Embed
         f"({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low); "
         + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
                                               "no corpora/calibration.toml)")
-        + f". Notices: {', '.join(states) or 'not compared'}. " + _commons(matches)
+        + f". Notices: {', '.join(states) or _not_compared(judged)}. " + _commons(matches)
         + "Code evidence only: it cannot show how model weights were initialised or trained.")
-    return {"suspect_files": result.files_scanned, "suspect_units": len(units),
-            "reference_files": len(ref_index.meta["files"]), "reference_units": ref_index.n_units,
-            "matched_units": len(judged), "by_severity": by_sev, "by_role": dict(sorted(by_role.items())),
-            "units_above_unrelated_p99": sum(placed), "files_above_unrelated_p99": sum(files_placed),
-            "attribution_states": states, "statement": statement}
+    return ExhibitSummary(
+        suspect_files=result.files_scanned, suspect_units=len(units), reference_files=len(ref_index.meta["files"]),
+        reference_units=ref_index.n_units, matched_units=len(judged), by_severity=by_sev,
+        by_role=dict(sorted(by_role.items())), units_above_unrelated_p99=sum(placed),
+        files_above_unrelated_p99=sum(files_placed), attribution_states=tuple(states), statement=statement)
 
 
 NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come from the two sides alone, "
@@ -242,29 +259,33 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                  if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched]
     null = sorted(best_similarities(index, unmatched))
     calib = calibration()
-    placed_on = calibration_provenance(calib, background.info().id if background is not None else None)
+    placed_on = calibration_provenance(calib, background.info().id if background is not None else None,
+                                       scores_digest(background.header) if background is not None else None)
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
-    matches = [match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
-                           place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
-                           background is not None)
-               for f in findings]
+    matches = tuple(
+        match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
+                    place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
+                    background is not None)
+        for f in findings)
     files = []
     for c in compacted:
         if any(f.path == c.path for f in findings):
             score = file_score(index, c.units)
-            files.append({"path": c.path, "score": score, **place_file(score, calib)})
-    pairs = [(m["path"], m["reference"]["path"], "") for m in matches if m["severity"] != "info"]
-    data = {
-        "schema_version": SCHEMA_VERSION, "kind": "lineage-verify-exhibit",
-        "tool": {"name": "lineage", "version": __version__, "versions": score_versions()},
-        "parameters": {"fingerprint": FingerprintParams().to_dict(),
-                       "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
-        "inputs": {"suspect": s_in, "reference": r_in},
-        "background": background_section(background),
-        "warnings": [] if background is not None else [NO_BACKGROUND],
-        "scores_baseline": {
+            placed = place_file(score, calib)
+            files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median")))
+    matches = tuple(_judged_notice(m, whole={f.path for f in files if f.score >= WHOLE_FILE}) for m in matches)
+    pairs = [(m.path, m.reference.path, "") for m in matches if m.severity != "info" and m.attribution]
+    return Exhibit(
+        schema_version=SCHEMA_VERSION, kind="lineage-verify-exhibit",
+        tool={"name": "lineage", "version": __version__, "versions": score_versions()},
+        parameters={"fingerprint": FingerprintParams().to_dict(),
+                    "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
+        inputs={"suspect": s_in, "reference": r_in},
+        background=background_section(background),
+        warnings=() if background is not None else (NO_BACKGROUND,),
+        scores_baseline={
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit that matched nothing, "
                                 "against every reference unit; p99 needs at least 20 such units"},
@@ -272,10 +293,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                       "method": "k-gram weighted mean of each unit's best similarity, against the unrelated "
                                 "family pairs of corpora/calibration.toml"},
         },
-        "matches": matches,
-        "files": files,
-        "vestiges": [finding_dict(f) for f in result.findings if f.kind == "vestige"],
-        "notices": notices_section(pairs, texts),
-        "summary": _summary(result, matches, index, compacted, files),
-    }
-    return Exhibit(data)
+        matches=matches,
+        files=tuple(files),
+        vestiges=tuple(finding_dict(f) for f in result.findings if f.kind == "vestige"),
+        notices=notices_section(pairs, texts),
+        summary=_summary(result, matches, index, compacted, files),
+    )

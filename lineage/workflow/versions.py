@@ -22,8 +22,11 @@ def score_versions() -> dict[str, str | None]:
     return out
 
 
-def calibration_provenance(calib: dict[str, Any] | None, index_id: str | None) -> dict[str, Any]:
-    """Whether the calibration was computed on the index of this run, said plainly."""
+def calibration_provenance(calib: dict[str, Any] | None, index_id: str | None,
+                           scores_id: str | None = None) -> dict[str, Any]:
+    """Whether the calibration was computed on the index of this run, said plainly.  An index
+    whose code-score content (``scores_id``: index/header.scores_digest) is the calibrated
+    one's counts as the same: only its architecture section differs."""
     measured_on = calib.get("index") if calib else None
     if calib is None:
         return {"calibration_index": None, "computed_on_this_index": None,
@@ -33,6 +36,11 @@ def calibration_provenance(calib: dict[str, Any] | None, index_id: str | None) -
                 "statement": f"the calibration was computed on index {measured_on or '(unrecorded)'}; this "
                              "exhibit ran without an index, so the figures come from another corpus"}
     same = measured_on == index_id
+    if not same and scores_id is not None and calib.get("scores") == scores_id:
+        return {"calibration_index": measured_on, "computed_on_this_index": True,
+                "statement": f"the calibration was computed on index {measured_on}, whose code fingerprints this "
+                             f"run's index {index_id} shares (scores digest {scores_id}; only architecture data "
+                             "differ)"}
     return {"calibration_index": measured_on, "computed_on_this_index": same,
             "statement": (f"the calibration was computed on this run's index {index_id}" if same else
                           f"the calibration was computed on index {measured_on or '(unrecorded)'}, not on "

@@ -84,3 +84,47 @@ def test_a_thin_file_is_named_but_its_base_makes_the_claim(arch_index: Path, tmp
     doc = scan_json(arch_index, root)
     assert architecture(doc, "thin.py") is None
     assert architecture(doc, "served.py")["details"]["architecture"] == "fx:alpha"  # type: ignore[index]
+
+
+def test_a_weak_model_class_name_decides_between_twins_unless_it_names_an_ancestor() -> None:
+    twin = frozenset(arch_print(port(ALPHA)).features)
+    prints = {"fx:alpha": twin | {"a:alpha", "m:alpha"}, "fx:twin": twin | {"a:twin", "m:twin", "c:twin_only", "c:twin_rope"}}
+    for i in range(5):
+        prints[f"fx:other{i}"] = frozenset({f"c:other{i}_key", "c:hidden_size", f"p:other{i}_proj"})
+    served = type(arch_print(""))(twin | {"m:twin"})  # `class TwinModel`, no `TwinForCausalLM`
+    claim = best_architecture(ArchTable(prints), served)
+    assert claim is not None and claim.family == "fx:twin"
+    # twin declared alpha's descendant: `AlphaModel` left in a file copied from alpha's says nothing
+    copied = type(arch_print(""))(twin | {"m:alpha", "c:twin_only", "c:twin_rope"})
+    claim = best_architecture(ArchTable(prints, {"fx:twin": ("alpha",)}), copied)
+    assert claim is not None and claim.family == "fx:twin"
+
+
+VL_REFERENCE = ("class AlphaVlConfig(PretrainedConfig):\n    text_config: dict = None\n    vision_config: dict = None\n\n\n"
+                "class AlphaVlModel(nn.Module):\n    def __init__(self, config):\n"
+                "        self.visual = AlphaVisionModel._from_config(config.vision_config)\n"
+                "        self.language_model = AutoModel.from_config(config.text_config)\n"
+                "        self.merger = nn.Linear(config.vision_hidden, config.hidden_size)\n")
+WRAPPER = ("from . import served\n\n\n@dataclass\nclass ModelArgs(BaseModelArgs):\n    text_config: dict\n\n\n"
+           "class Model(nn.Module):\n    def __init__(self, args):\n"
+           "        self.language_model = served.Model(served.ModelArgs.from_dict(args.text_config))\n\n"
+           "    def sanitize(self, weights):\n        weights.pop('visual', None)\n        return weights\n")
+
+
+def test_a_multimodal_wrapper_is_read_through_the_text_model_it_builds() -> None:
+    vl = arch_print(VL_REFERENCE).features
+    assert {"p:visual", "c:text_config", "c:vision_config"} <= vl  # sub-models built from their config
+    text = {f for f in arch_print(reference(ALPHA)).features if not f.startswith(("a:", "m:"))}
+    prints = {f"fx:{a.name}": arch_print(reference(a)).features for a in INDEXED}
+    prints["fx:alpha_vl"] = frozenset(vl | text | {f"c:vision_{i}" for i in range(30)})  # a large vision side
+    table = ArchTable(prints, {"fx:beta": ("alpha",)})
+    texts = {"m/served.py": port(ALPHA).replace("class ServedStack", "class Model"), "m/alpha_vl.py": WRAPPER}
+    inter = Interfaces(texts, lambda p: arch_print(texts[p]))
+    fp = inter.resolved("m/alpha_vl.py")
+    assert table.scores(fp.features)[0][1] == "fx:alpha"  # the text model's family scores best
+    claim = best_architecture(table, fp)
+    assert claim is not None and claim.family == "fx:alpha_vl" and not claim.claimed  # what it adds decides
+    texts["m/alpha_vl.py"] = WRAPPER.replace("text_config", "hidden_size").replace("'visual'", "'x'")
+    inter = Interfaces(texts, lambda p: arch_print(texts[p]))
+    claim = best_architecture(table, inter.resolved("m/alpha_vl.py"))
+    assert claim is not None and claim.family == "fx:alpha"  # adds nothing the text family lacks

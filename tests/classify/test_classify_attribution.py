@@ -43,21 +43,21 @@ def test_notice_state_of_a_copy(scan, copies, headers, header: str, state: str, 
     assert judged and {f.attribution for f in judged} == {state}
     for f in headline(result):
         assert f.attribution == state
-        assert f.details["verdict"] == f"core-architecture copy of glm4_moe (Zhipu AI, CN){suffix}"
+        assert f.details.verdict == f"core-architecture copy of glm4_moe (Zhipu AI, CN){suffix}"
         if state in ("removed", "replaced"):
             assert RANK[f.severity] >= RANK["medium"]
     if state in ("removed", "replaced"):
         # copied code without its upstream notice is never below medium
         assert all(RANK[f.severity] >= RANK["medium"] for f in judged)
-    verdict = result.summary["files"][COPY]["verdict"]
+    verdict = result.summary.files[COPY].verdict
     assert verdict == f"core-architecture copy of glm4_moe (Zhipu AI, CN){suffix}"
     (notice,) = [f for f in notices(result) if f.attribution == state]
     assert notice.severity == {"retained": "info", "removed": "medium", "replaced": "high"}[state]
     if state == "replaced":
-        assert notice.details["replaced_by"] == "Acme Inc"
+        assert notice.details.comparison.replaced_by.holder == "Acme Inc"
         assert "Copyright 2025 The ZhipuAI Inc. team." in notice.explanation
     if header == "chinese":
-        assert notice.details["statement"] == "版权所有 (c) 2025 智谱AI"
+        assert notice.details.statement == "版权所有 (c) 2025 智谱AI"
 
 
 def test_low_findings_are_raised_when_the_notice_is_removed(scan, copies, headers) -> None:
@@ -78,7 +78,7 @@ def test_declared_reuse_is_reported_as_declared(scan, copies, headers) -> None:
     for f in headline(result):
         assert f.role == "core-architecture"
         assert f.severity == "info"
-        assert f.details["verdict"] == "core-architecture copy of glm4_moe (Zhipu AI, CN), reuse declared"
+        assert f.details.verdict == "core-architecture copy of glm4_moe (Zhipu AI, CN), reuse declared"
     assert [f.attribution for f in notices(result)] == ["declared"]
     assert all(f.severity == "info" for f in result.findings if f.path == COPY)
 
@@ -94,7 +94,7 @@ def test_an_import_declares_only_what_it_imports(scan, copies, headers, header: 
     judged = attributed(result)
     assert judged and {f.attribution for f in judged} == {state}
     for f in headline(result):
-        assert f.details["verdict"] == f"core-architecture copy of glm4_moe (Zhipu AI, CN), notice {state}"
+        assert f.details.verdict == f"core-architecture copy of glm4_moe (Zhipu AI, CN), notice {state}"
     if state != "retained":
         assert all(RANK[f.severity] >= RANK["medium"] for f in judged)
         notice = next(f for f in notices(result) if f.attribution == state)
@@ -144,7 +144,7 @@ def test_naming_only_an_ancestor_does_not_declare_the_family_s_code(scan, copies
 
 def test_declared_copy_keeps_a_file_verdict(scan, copies, headers) -> None:
     result = scan({COPY: copies.with_header(copies.attention_moe, *headers["adapted"])})
-    verdict = result.summary["files"][COPY]["verdict"]
+    verdict = result.summary.files[COPY].verdict
     assert not verdict.startswith("no lineage evidence"), verdict
     assert "glm4_moe" in verdict and "declared" in verdict
 

@@ -27,7 +27,7 @@ def test_original_parser_has_no_finding_at_or_above_low(side_by_side: ScanResult
 
 
 def test_per_file_verdicts_separate_copy_and_parser(side_by_side: ScanResult) -> None:
-    files = side_by_side.summary["files"]
+    files = {path: row.to_json() for path, row in side_by_side.summary.files.items()}
     assert files[COPY]["verdict"] == "core-architecture copy of glm4_moe (Zhipu AI, CN), notice retained"
     assert files[COPY]["families"] == {"cls:glm4_moe": files[COPY]["families"]["cls:glm4_moe"]}
     parser = files.get(PARSER)
@@ -43,7 +43,7 @@ def test_a_copied_vendor_parser_would_be_found(scan, oracle) -> None:
     (f,) = [f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeToolParser.extract_tool_calls"]
     assert f.role == "inference-glue"
     assert f.matches[0].ref.path == "glm4_moe/tool_parser_glm4_moe.py"
-    assert f.details["verdict"].startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
+    assert f.details.verdict.startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
 
 
 def _finding(path: str, unit: str, role: str | None, severity: str, start: int, end: int):
@@ -73,7 +73,7 @@ def test_file_verdict_follows_the_strength_of_its_evidence(findings, verdict) ->
     from lineage.classify.summary import file_verdicts
 
     made = [_finding(*f) for f in findings]
-    assert file_verdicts(made)[made[0].path]["verdict"] == verdict
+    assert file_verdicts(made)[made[0].path].verdict == verdict
 
 
 def test_a_copy_of_a_small_part_of_a_file_is_called_a_partial_copy(scan, copies) -> None:
@@ -83,10 +83,10 @@ def test_a_copy_of_a_small_part_of_a_file_is_called_a_partial_copy(scan, copies)
     original = "\n\n".join([copies.parser] + [copies.parser.replace("def ", f"def v{k}_") for k in range(3)])
     text = "import torch\nfrom torch import nn\n\n\n" + router + "\n\n" + original
     result = scan({"acme/agent.py": text, COPY: copies.full_model})
-    part = result.summary["files"]["acme/agent.py"]["verdict"]
+    part = result.summary.files["acme/agent.py"].verdict
     n_lines = len(text.splitlines())
     assert part.startswith("core-architecture copy of glm4_moe (Zhipu AI, CN), in part: "), part
     assert f" of the file's {n_lines} lines (" in part and "Router.forward" in part
     copied = int(part.split("in part: ", 1)[1].split(" ", 1)[0])
     assert 0 < copied < 0.25 * n_lines
-    assert "in part" not in result.summary["files"][COPY]["verdict"]
+    assert "in part" not in result.summary.files[COPY].verdict

@@ -94,11 +94,11 @@ def code(result: ScanResult, unit: str) -> Finding:
 @pytest.mark.parametrize("unit", INFRA_UNITS)
 def test_copied_trainer_optimiser_and_launcher_are_infrastructure(result: ScanResult, unit: str) -> None:
     f = code(result, unit)
-    assert f.role == INFRA, f.details["role_features"]
+    assert f.role == INFRA, f.details.role_features
     assert f.severity in ("low", "info")
     assert f.matches[0].ref.family == "h19:trainkit"
     if f.severity == "low":
-        assert f.details["verdict"].startswith("uses the training and serving infrastructure of trainkit")
+        assert f.details.verdict.startswith("uses the training and serving infrastructure of trainkit")
         assert "permitted tool use" in f.explanation
 
 
@@ -107,8 +107,8 @@ def test_manifest_role_labels_units_the_rules_cannot(result: ScanResult) -> None
     unit, which the manifest labelled infrastructure in the index."""
     assert classify("round_robin_slice", (), "picked.append(items[position])", "trainkit/helpers.py").role is None
     f = code(result, "spread_items")
-    assert f.details["unit_role"] is None
-    assert f.details["reference_role"] == INFRA
+    assert f.details.unit_role is None
+    assert f.details.reference_role == INFRA
     assert f.role == INFRA and f.severity == "low"
 
 
@@ -121,15 +121,15 @@ def test_copied_attention_stays_a_core_copy(result: ScanResult) -> None:
 
 
 def test_summary_shows_infrastructure_apart(result: ScanResult) -> None:
-    infra = result.summary["infrastructure"]
+    infra = result.summary.infrastructure
     mine = [f for f in result.findings if f.kind == "code-match" and f.role == INFRA]
-    assert infra["findings"] == len(mine) >= len(INFRA_UNITS)
-    assert set(infra["by_family"]) == {"h19:trainkit"}
-    assert result.summary["by_role"][INFRA]["findings"] == len(mine)
+    assert infra.findings == len(mine) >= len(INFRA_UNITS)
+    assert set(infra.by_family) == {"h19:trainkit"}
+    assert result.summary.by_role[INFRA].findings == len(mine)
     assert not any(f.severity in ("high", "medium") for f in mine)
-    files = result.summary["files"]
-    assert files["acme/loop.py"]["verdict"].startswith("uses the training and serving infrastructure of trainkit")
-    assert files["acme/modeling_acme.py"]["verdict"].startswith("core-architecture copy of glm4_moe")
+    files = result.summary.files
+    assert files["acme/loop.py"].verdict.startswith("uses the training and serving infrastructure of trainkit")
+    assert files["acme/modeling_acme.py"].verdict.startswith("core-architecture copy of glm4_moe")
 
 
 @pytest.mark.parametrize("fmt", [Format.TEXT, Format.MARKDOWN, Format.HTML])

@@ -85,7 +85,7 @@ def test_a_strangers_copy_of_the_engines_code_is_a_copy(engine_index) -> None:
     """Control: the same code under another holder's notice is a high core-architecture copy."""
     result = _scan(engine_index, _text(*STRANGER))
     assert max(RANK[f.severity] for f in _code(result)) == RANK["high"]
-    assert result.summary["files"][COPY]["verdict"].startswith("core-architecture copy of glm4_moe (Zhipu AI, CN)")
+    assert result.summary.files[COPY].verdict.startswith("core-architecture copy of glm4_moe (Zhipu AI, CN)")
     assert not any(f.attribution == "own" for f in result.findings)
 
 
@@ -96,8 +96,8 @@ def test_the_makers_own_file_is_its_own_model_code(engine_index) -> None:
     assert found and all(f.severity == "info" for f in found)
     owned = [f for f in found if f.attribution]
     assert len(owned) >= 10 and {f.attribution for f in owned} == {"own"}
-    assert "Zhipu AI made glm4_moe" in owned[0].details["attribution_explanation"]
-    verdict = result.summary["files"][COPY]["verdict"]
+    assert "Zhipu AI made glm4_moe" in owned[0].details.attribution_explanation
+    verdict = result.summary.files[COPY].verdict
     assert verdict.startswith("own model code: matches glm4_moe (Zhipu AI, CN)") and "not a copy" in verdict
 
 
@@ -108,7 +108,7 @@ def test_an_owner_given_in_settings_makes_unmarked_code_its_own(engine_index) ->
     result = _scan(engine_index, unmarked, Config(owner=("THUDM",)))
     owned = [f for f in _code(result) if f.attribution]
     assert all(f.severity == "info" for f in _code(result)) and {f.attribution for f in owned} == {"own"}
-    assert "(--owner)" in owned[0].details["attribution_explanation"]
+    assert "(--owner)" in owned[0].details.attribution_explanation
 
 
 def test_another_owner_changes_nothing(engine_index) -> None:

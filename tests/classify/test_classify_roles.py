@@ -39,7 +39,7 @@ def test_copied_attention_and_moe_are_core_architecture_copies(attention_moe: Sc
     f = unit_finding(attention_moe, unit)
     assert f.role == "core-architecture"
     assert f.severity in ("high", "medium")
-    assert "core-architecture copy of glm4_moe (Zhipu AI, CN)" in f.details["verdict"]
+    assert "core-architecture copy of glm4_moe (Zhipu AI, CN)" in f.details.verdict
     assert f.matches[0].ref.family == "cls:glm4_moe"
     assert f.matches[0].ref.unit == unit.replace("AcmeLM", "ZetaMoe")
 
@@ -52,7 +52,7 @@ def test_copied_attention_and_moe_are_core_architecture_copies(attention_moe: Sc
     ("AcmeLMRouter.forward", "call~'sigmoid'"),
 ])
 def test_core_findings_name_the_features_that_decided(attention_moe: ScanResult, unit: str, feature: str) -> None:
-    features = unit_finding(attention_moe, unit).details["role_features"]
+    features = unit_finding(attention_moe, unit).details.role_features
     assert any(x.startswith(feature) and x.endswith("core-architecture)") for x in features), features
 
 
@@ -61,8 +61,8 @@ def test_renamed_moe_block_keeps_its_core_role(attention_moe: ScanResult) -> Non
     and the finding says so."""
     f = unit_finding(attention_moe, "AcmeLMSparseBlock.forward")
     assert f.role == "core-architecture"
-    assert f.details["reference_role"] == "core-architecture"
-    assert f.details["role_features"], "a finding must say which features decided its role"
+    assert f.details.reference_role == "core-architecture"
+    assert f.details.role_features, "a finding must say which features decided its role"
 
 
 def test_sparse_block_name_is_not_a_parser() -> None:
@@ -86,11 +86,11 @@ def test_copied_weight_loader_is_inference_glue(scan, copies, headers, header: s
     assert f.role == "inference-glue"
     assert f.severity == severity
     assert f.attribution == attribution
-    assert f.details["verdict"].startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
-    assert any(x.startswith("name~'load_weights'") and "inference-glue" in x for x in f.details["role_features"])
+    assert f.details.verdict.startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
+    assert any(x.startswith("name~'load_weights'") and "inference-glue" in x for x in f.details.role_features)
     assert not any(g.role == "core-architecture" and g.severity != "info"
                    for g in result.findings if g.kind == "code-match")
-    assert result.summary["files"][COPY]["verdict"].startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
+    assert result.summary.files[COPY].verdict.startswith("inference-glue copy of glm4_moe (Zhipu AI, CN)")
 
 
 # --- case 4: only the shared RMSNorm ----------------------------------------------------------
@@ -103,13 +103,13 @@ def test_shared_rmsnorm_alone_is_a_common_idiom(scan, copies) -> None:
     for f in code:
         assert f.role == "common-idiom"
         assert f.severity == "info"
-        assert "copy" not in f.details["verdict"] and "common idiom" in f.details["verdict"]
-        assert any("rare evidence" in x and "many model lines" in x for x in f.details["role_features"])
+        assert "copy" not in f.details.verdict and "common idiom" in f.details.verdict
+        assert any("rare evidence" in x and "many model lines" in x for x in f.details.role_features)
         # the same code stands in all 26 families: counted together (the listing itself is capped)
-        assert f.details["equivalents"] >= 20 and len(f.details["equivalent_families"]) >= 3
+        assert f.details.equivalents >= 20 and len(f.details.equivalent_families) >= 3
     assert not [f for f in result.findings if f.kind in ("vestige", "notice") or f.severity != "info"]
     # common code never convicts, but it still says which shared line the file is built on
-    row = result.summary["files"]["acme/norm.py"]
+    row = result.summary.files["acme/norm.py"].to_json()
     assert row["verdict"].startswith("built on shared code of the") and "copy of" not in row["verdict"]
     assert row["source"]["basis"] == "common" and row["source"]["group"]["size"] >= 20
 
@@ -138,8 +138,8 @@ def test_role_rules_file_flips_a_decision(scan, copies, headers, tmp_path: Path)
     flipped = unit_finding(scan({COPY: text}, Config(role_rules=str(rules))), "AcmeForCausalLM.load_weights")
     assert default.role == "inference-glue"
     assert flipped.role == "core-architecture"
-    assert "name~'load_weights' (+5 core-architecture)" in flipped.details["role_features"]
-    assert flipped.details["verdict"].startswith("core-architecture copy of glm4_moe")
+    assert "name~'load_weights' (+5 core-architecture)" in flipped.details.role_features
+    assert flipped.details.verdict.startswith("core-architecture copy of glm4_moe")
 
 
 @pytest.mark.parametrize(("qualname", "bases", "text", "path", "role", "by_class"), [

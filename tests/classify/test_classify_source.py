@@ -19,6 +19,7 @@ import pytest
 
 from lineage import api
 from lineage.config import Config
+from lineage.details import look_through_root
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
 from tests.lines_fixture import FAMILIES, build_lines_index, code, file_text, index_families
@@ -32,7 +33,7 @@ def lines_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
 
 def scan(index: EmbeddedIndex, text: str, path: str = "mine/modeling_mine.py") -> tuple[ScanResult, dict]:
     result, _ = api.scan_files([SourceFile(path, text.encode())], index, Config(workers=1))
-    return result, result.summary["files"][path]
+    return result, result.summary.files[path].to_json()
 
 
 def test_a_parent_beats_its_ancestor_its_sibling_and_later_carriers(lines_index: EmbeddedIndex) -> None:
@@ -96,8 +97,8 @@ def test_shared_code_names_its_lineage_group_and_never_convicts(commons_index: E
 def test_every_tied_family_is_listed(lines_index: EmbeddedIndex) -> None:
     result, _ = scan(lines_index, code(("base",), "Yak"))
     norm = next(f for f in result.findings if f.unit == "YakNorm.forward")
-    assert sorted(norm.details["equivalent_families"]) == sorted(f"ln:{n}" for n in FAMILIES)
-    assert norm.details["model_lines"] == 5 and norm.details["earliest"]["family"] == "ln:base"
+    assert sorted(norm.details.equivalent_families) == sorted(f"ln:{n}" for n in FAMILIES)
+    assert norm.details.model_lines == 5 and norm.details.earliest.family == "ln:base"
 
 
 def test_look_through_judges_notices_against_the_declared_root(lines_index: EmbeddedIndex) -> None:
@@ -108,7 +109,7 @@ def test_look_through_judges_notices_against_the_declared_root(lines_index: Embe
     assert source["source"]["family"] == "ln:upstage"
     through = source["look_through"]
     assert through["chain"] == ["ln:upstage", "ln:router", "ln:base"] and through["root"] == "ln:base"
-    root = [f for f in result.findings if f.kind == "notice" and f.details.get("look_through_root")]
+    root = [f for f in result.findings if f.kind == "notice" and look_through_root(f.details)]
     assert root and {f.attribution for f in root} == {"replaced"}
     assert all(f.severity in ("medium", "high") and f.explanation.startswith("Look-through:") for f in root)
     assert "against its declared root base: notice replaced" in row["verdict"]
@@ -121,7 +122,7 @@ def test_no_look_through_notice_when_the_family_declares_its_lineage_itself(tmp_
     index = api.open_index(build_lines_index(tmp_path, banners={"upstage": banner}))
     result, row = scan(index, banner + file_text("upstage"), "serving/modeling_solar.py")
     assert row["source"]["look_through"]["root"] == "ln:base"
-    assert not [f for f in result.findings if f.details.get("look_through_root")]
+    assert not [f for f in result.findings if look_through_root(f.details)]
     assert "declared root" not in row["verdict"]
 
 
@@ -131,9 +132,9 @@ def test_code_many_lines_hold_is_low_at_most(lines_index: EmbeddedIndex) -> None
     result, _ = scan(lines_index, code(("base", "router"), "Xray"))
     by_unit = {f.unit: f for f in result.findings if f.kind == "code-match"}
     norm = by_unit["XrayNorm.forward"]
-    assert norm.details["holders"] == 5 and norm.severity in ("low", "info")
+    assert norm.details.holders == 5 and norm.severity in ("low", "info")
     router = by_unit["XrayRouter.forward"]
-    assert router.details["holders"] == 3 and router.severity in ("medium", "high")
+    assert router.details.holders == 3 and router.severity in ("medium", "high")
 
 
 def test_time_travel_leaves_out_families_first_seen_later(lines_index: EmbeddedIndex) -> None:
@@ -157,9 +158,9 @@ def test_a_git_revision_is_judged_as_of_its_commit_date(lines_index: EmbeddedInd
         subprocess.run(["git", *args], cwd=repo, env=env, check=True)
     result, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1))
     assert result.index.restriction == "families first seen on or before 2023-06-01"
-    assert result.summary["files"]["modeling_mine.py"]["source"]["source"]["family"] == "ln:base"
+    assert result.summary.files["modeling_mine.py"].source.source.family == "ln:base"
     later, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1, as_of="2024-02-01"))
-    assert later.summary["files"]["modeling_mine.py"]["source"]["source"]["family"] == "ln:router"
+    assert later.summary.files["modeling_mine.py"].source.source.family == "ln:router"
 
 
 @pytest.mark.parametrize(("scores", "names", "distinct", "decided_by", "expected"), [

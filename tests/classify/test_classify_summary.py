@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from lineage.details import CodeMatchDetails
 from lineage.models import Finding, ScanResult
 from lineage.report.jsonfmt import format_json, report_dict
 from lineage.report.text import format_text
@@ -31,7 +32,7 @@ def result(scan, copies, headers) -> ScanResult:
 
 
 def test_summary_matches_the_findings(result: ScanResult) -> None:
-    s = result.summary
+    s = result.summary.to_json()
     code = [f for f in result.findings if f.kind == "code-match"]
     per_family: dict[str, list[Finding]] = defaultdict(list)
     for f in code:
@@ -57,7 +58,8 @@ def test_summary_matches_the_findings(result: ScanResult) -> None:
     assert s["findings"] == len(result.findings)
     core = s["core_architecture"]
     # both counts are over units whose own features say core architecture, like the denominator
-    own_core = [f for f in code if f.details.get("unit_role") == "core-architecture" and f.unit != "<module>"]
+    own_core = [f for f in code if isinstance(f.details, CodeMatchDetails)
+                and f.details.unit_role == "core-architecture" and f.unit != "<module>"]
     assert core["lines_matching_indexed_families"] == lines(own_core)
     assert core["lines_distinctive_copy"] == lines(
         [f for f in own_core if f.role == "core-architecture" and f.severity != "info"])
@@ -66,7 +68,7 @@ def test_summary_matches_the_findings(result: ScanResult) -> None:
 
 def test_text_report_has_family_totals_share_and_limits(result: ScanResult) -> None:
     text = format_text(result)
-    s = result.summary
+    s = result.summary.to_json()
     for fam, row in s["by_family"].items():
         pattern = (rf"^\s*{re.escape(fam)}\s+{re.escape(row['org'])}\s+{row['country']}\s+"
                    rf"{row['findings']} findings\s+{row['lines']} lines\s+{row['evidence_lines']} above info$")
@@ -82,7 +84,7 @@ def test_json_report_has_family_totals_share_and_limits(result: ScanResult) -> N
     data = json.loads(format_json(result))
     assert data == json.loads(json.dumps(report_dict(result)))
     summary = data["summary"]
-    assert summary == json.loads(json.dumps(result.summary))
+    assert summary == json.loads(json.dumps(result.summary.to_json()))
     assert summary["by_family"]["cls:glm4_moe"]["findings"] == sum(
         1 for f in data["findings"] if f["kind"] == "code-match" and f["matches"][0]["family"] == "cls:glm4_moe")
     assert set(summary["core_architecture"]) >= {"lines_total", "lines_matching_indexed_families", "share"}
@@ -91,6 +93,6 @@ def test_json_report_has_family_totals_share_and_limits(result: ScanResult) -> N
 
 
 def test_core_share_is_a_share(result: ScanResult) -> None:
-    core = result.summary["core_architecture"]
+    core = result.summary.to_json()["core_architecture"]
     assert core["lines_matching_indexed_families"] <= core["lines_total"], core
     assert 0.0 <= core["share"] <= 1.0 and 0.0 <= core["share_distinctive"] <= 1.0, core

@@ -36,12 +36,12 @@ def test_loader_keeps_mtp_handling_and_depth(scan, oracle, copy_text: str) -> No
     result = scan({COPY: copy_text})
     span = oracle.spans(copy_text)[LOADER]
     f = vestige(result, LOADER)
-    found = {(v["token"], v["kind"], v["line"]) for v in f.details["vestiges"]}
+    found = {(v.token, v.kind, v.line) for v in f.details.vestiges}
     feature = "num_nextn_predict_layers"
     expected = {(feature, "feature", n) for n in token_lines(copy_text, feature, span)}
     expected |= {("46", "constant", n) for n in token_lines(copy_text, "46", span)}
     assert expected and found == expected
-    assert f.details["reference_line"] == "glm4_moe"
+    assert f.details.reference_line == "glm4_moe"
     assert f.severity == "medium"  # a feature name is strong evidence
     assert f.role == "inference-glue"
     assert (f.start_line, f.end_line) == (min(n for *_, n in found), max(n for *_, n in found))
@@ -51,7 +51,7 @@ def test_loader_keeps_mtp_handling_and_depth(scan, oracle, copy_text: str) -> No
 
 def test_config_keeps_reference_only_features(scan, copy_text: str) -> None:
     f = vestige(scan({COPY: copy_text}), "AcmeLMConfig.__init__")
-    tokens = {v["token"] for v in f.details["vestiges"]}
+    tokens = {v.token for v in f.details.vestiges}
     assert {"num_nextn_predict_layers", "use_qk_norm", "partial_rotary_factor"} <= tokens
 
 

@@ -91,12 +91,12 @@ def test_copy_attributes_router_and_moe_to_deepseek(deepseek_copy: ScanResult, r
     by_unit = {f.unit: f for f in code(deepseek_copy)}
     for unit in ("FooTopkRouter.forward", "FooMoE.forward"):
         f = by_unit[unit]
-        assert f.role == "core-architecture", (unit, f.role, f.details["role_features"])
+        assert f.role == "core-architecture", (unit, f.role, f.details.role_features)
         assert f.severity in SEVERE, (unit, f.explanation)
         assert f.matches[0].ref.org == "DeepSeek" and f.matches[0].ref.family in lineage, f.explanation
         assert f.matches[0].ref.unit == unit.replace("Foo", "DeepseekV3")
-        assert f.details["verdict"].startswith("core-architecture ")
-        assert "of deepseek_v3 (DeepSeek, CN)" in f.details["verdict"]
+        assert f.details.verdict.startswith("core-architecture ")
+        assert "of deepseek_v3 (DeepSeek, CN)" in f.details.verdict
 
 
 def test_copy_distinctive_units_all_point_into_deepseek_lineage(deepseek_copy: ScanResult, real_index) -> None:
@@ -106,7 +106,7 @@ def test_copy_distinctive_units_all_point_into_deepseek_lineage(deepseek_copy: S
     assert {f.matches[0].ref.family for f in distinctive} <= lineage, [(f.unit, f.matches[0].ref.family)
                                                                        for f in distinctive]
     assert any(f.severity in ("medium", "high") for f in distinctive)
-    verdict = deepseek_copy.summary["files"]["foo/modeling_foo.py"]["verdict"]
+    verdict = deepseek_copy.summary.files["foo/modeling_foo.py"].verdict
     assert verdict.startswith("core-architecture copy of deepseek_v3 (DeepSeek, CN)"), verdict
 
 
@@ -129,7 +129,7 @@ def test_unrelated_model_file_gives_no_copy_finding(corpus, siblings_index, scan
     core_copies = [f for f in code(result) if f.role == "core-architecture" and f.severity in SEVERE]
     assert not high, [(f.kind, f.unit, f.explanation) for f in high]
     assert not core_copies, [(f.unit, f.severity, f.explanation) for f in core_copies]  # ... but copies nothing
-    row = result.summary["files"][f"foo/modeling_{family}.py"]
+    row = result.summary.files[f"foo/modeling_{family}.py"].to_json()
     # what it shares is common code: that names a lineage group, never a copy
     assert row["verdict"].startswith(("no lineage evidence", "built on shared code of the", "mostly code of its own")), \
         row["verdict"]
@@ -165,11 +165,11 @@ def test_unit_in_dozens_of_families_is_a_common_idiom(corpus, real_index, scan_r
     (f,) = [f for f in code(result) if f.unit == qual]
     assert f.role == "common-idiom"
     assert f.severity == "info"
-    assert "common idiom" in f.details["verdict"] and "copy" not in f.details["verdict"]
-    assert any("many model lines" in x for x in f.details["role_features"])
-    assert len(f.details["equivalent_families"]) >= 10
-    assert {m.split(":", 1)[1] for m in f.details["equivalent_families"]} <= set(corpus.lineage)
-    row = result.summary["files"]["mine/layers.py"]
+    assert "common idiom" in f.details.verdict and "copy" not in f.details.verdict
+    assert any("many model lines" in x for x in f.details.role_features)
+    assert len(f.details.equivalent_families) >= 10
+    assert {m.split(":", 1)[1] for m in f.details.equivalent_families} <= set(corpus.lineage)
+    row = result.summary.files["mine/layers.py"].to_json()
     assert row["verdict"].startswith("built on shared code of the") and "copy of" not in row["verdict"]
     group = row["source"]["group"]
     assert row["source"]["basis"] == "common" and group["size"] >= 10

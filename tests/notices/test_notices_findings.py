@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from lineage.details import LicenceDetails, NoticeDetails
 from lineage.models import Finding
 from lineage.notices import FileNotices, compare_notices, notice_findings
 
@@ -38,12 +39,13 @@ def test_leftover_notice_is_info(scan: Scan, toy: type, reference: FileNotices) 
     found = findings_for(scan, toy, reference, toy.REF_LINE)
     assert summary(found) == [("notice", "info", "retained")]
     details = found[0].details
-    assert (details["org"], details["country"], details["licence"]) == (
+    assert isinstance(details, NoticeDetails)
+    assert (details.org, details.country, details.licence) == (
         "Zhipu AI",
         "CN",
         "Apache-2.0",
     )
-    assert any("NOTICE" in o for o in details["obligations"])
+    assert any("NOTICE" in o for o in details.obligations)
     assert found[0].start_line == 3
 
 
@@ -56,8 +58,11 @@ def test_removed_notice_is_medium(scan: Scan, toy: type, reference: FileNotices)
 def test_replaced_notice_is_high(scan: Scan, toy: type, reference: FileNotices) -> None:
     found = findings_for(scan, toy, reference, "# Copyright 2025 Upstage")
     assert summary(found) == [("notice", "high", "replaced")]
-    assert found[0].details["replaced_by_org"] == "Upstage"
-    assert found[0].details["holder"] == "The ZhipuAI Inc. team"
+    details = found[0].details
+    assert isinstance(details, NoticeDetails) and details.comparison and details.comparison.replaced_by
+    assert details.comparison.replaced_by.org == "Upstage"
+    assert details.holder == "The ZhipuAI Inc. team"
+    assert details.to_json()["replaced_by_org"] == "Upstage"  # the JSON report keeps the flat keys
     assert "'Copyright 2025 Upstage'" in found[0].explanation
 
 
@@ -67,7 +72,8 @@ def test_foreign_notice_without_code_match_is_stale(scan: Scan) -> None:
         scanned.path, scanned, None, [], has_code_match=False, own_orgs=["Upstage"]
     )
     assert summary(found) == [("notice", "info", None)]
-    assert found[0].details["org"] == "DeepSeek"
+    assert isinstance(found[0].details, NoticeDetails) and found[0].details.org == "DeepSeek"
+    assert found[0].details.note == "stale or credit" and found[0].details.comparison is None
     assert "stale or gives credit" in found[0].explanation
 
 
@@ -95,7 +101,8 @@ def test_model_licence_restrictions_reach_the_finding(
     found = findings_for(scan, toy, reference, toy.REF_LINE, licence="llama3.1-community")
     licence = next(f for f in found if f.kind == "licence")
     assert licence.severity == "medium"
-    assert any("700 million" in r for r in licence.details["restrictions"])
+    assert isinstance(licence.details, LicenceDetails)
+    assert any("700 million" in r for r in licence.details.restrictions)
 
 
 def test_ids_ignore_lines_but_not_state(scan: Scan, toy: type, reference: FileNotices) -> None:
@@ -112,5 +119,8 @@ def test_details_carry_both_sides_for_the_report(
     scan: Scan, toy: type, reference: FileNotices
 ) -> None:
     found = findings_for(scan, toy, reference, "# Copyright 2025 Upstage")
-    assert found[0].details["notices"] == ["Copyright 2025 Upstage"]
-    assert found[0].details["reference_notices"] == ["Copyright 2025 The ZhipuAI Inc. team."]
+    details = found[0].details
+    assert isinstance(details, NoticeDetails) and details.comparison is not None
+    assert details.comparison.notices == ("Copyright 2025 Upstage",)
+    assert details.comparison.reference_notices == ("Copyright 2025 The ZhipuAI Inc. team.",)
+    assert details.to_json()["notices"] == ["Copyright 2025 Upstage"]

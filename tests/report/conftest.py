@@ -20,7 +20,9 @@ from typing import Any
 
 import pytest
 
+from lineage.details import CodeMatchDetails, Comparison, Earliest, NoticeDetails
 from lineage.models import FileError, Finding, IndexInfo, IndexSource, Match, Region, RefUnit, ScanResult
+from lineage.summary import FamilyTotals, Summary, Totals
 
 HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -47,6 +49,13 @@ MISTRAL = _ref("transformers:mistral", "Mistral AI", "FR", "Apache-2.0", "transf
                "transformers/models/mistral/modeling_mistral.py", "MistralMLP", 50, 60)
 
 GLM_REGIONS = (Region(12, 18, 40, 46), Region(22, 25, 60, 63))
+GLM_DETAILS = CodeMatchDetails("class", "core-architecture", "s1", "core-architecture copy of glm4_moe (Zhipu AI, CN)",
+                               ("attention projections",), "core-architecture", ("vllm:glm4_moe",), 1, 1, 1,
+                               Earliest("vllm:glm4_moe", "2025-07-28"))
+REFERENCE_NOTICES = ("# Copyright 2025 Zhipu AI", "# SPDX-License-Identifier: Apache-2.0")
+NOTICE_DETAILS = NoticeDetails("Zhipu AI", "Zhipu AI", "CN", "vendor", REFERENCE_NOTICES[0], "Apache-2.0", (), (),
+                               Comparison(1, GLM.path, "retained", ("# Copyright 2026 Upstage", HOSTILE),
+                                          REFERENCE_NOTICES))
 
 
 def _numbered(prefix: str, count: int) -> str:
@@ -66,24 +75,22 @@ def build_findings() -> tuple[Finding, ...]:
                 "core-architecture", "removed", "high",
                 (_match(GLM, 0.97, GLM_REGIONS), _match(DEEPSEEK, 0.61, (Region(14, 16, 110, 112),))),
                 "The attention class matches GLM-4-MoE line for line; Zhipu's notice was removed.",
-                {"notices": ["# Copyright 2026 Upstage"],
-                 "reference_notices": ["# Copyright 2025 Zhipu AI", "# SPDX-License-Identifier: Apache-2.0"]}),
+                GLM_DETAILS),
         Finding("f-loader", "code-match", "serve/loader.py", 3, 12, "load_weights",
                 "inference-glue", "replaced", "medium",
                 (_match(LLAMA, 0.82, (Region(6, 9, 8, 11),)),),
-                f"Weight loading follows Llama's loader. {HOSTILE}",
-                {"notices": [HOSTILE]}),
+                f"Weight loading follows Llama's loader. {HOSTILE}"),
         Finding("f-notice", "notice", "model/solar_open.py", 1, 3, "<module>", None, "retained",
-                "low", (), "The upstream notice is kept.", {}),
+                "low", (), "The upstream notice is kept.", NOTICE_DETAILS),
         Finding("f-licence", "licence", "model/config.py", 1, 4, "<module>", "boilerplate",
                 "none-needed", "info", (_match(EXAONE, 0.40, ()),),
-                "Apache-2.0 header only.", {}),
+                "Apache-2.0 header only."),
         Finding("f-vestige", "vestige", "model/solar_open.py", 33, 36, "SolarModel.load",
                 "core-architecture", None, "medium", (_match(GLM, 0.70, (Region(33, 36, 66, 69),)),),
-                "Handles a multi-token-prediction layer this model does not have.", {}),
+                "Handles a multi-token-prediction layer this model does not have."),
         Finding("f-odd", "weights-hint", "tools/convert weights.py", 2, 5, "convert",
                 "common-idiom", "declared", "info", (_match(MISTRAL, 0.55, (Region(2, 5, 52, 55),)),),
-                "A kind the formatters do not know.", {}),
+                "A kind the formatters do not know."),
     )
 
 
@@ -99,14 +106,11 @@ def build_result(findings: tuple[Finding, ...] | None = None, **overrides: Any) 
         "findings": build_findings() if findings is None else findings,
         "errors": (FileError("weights/blob.py", "decode", "not UTF-8 <b>bold</b>"),),
         "files_scanned": 12, "units_scanned": 140,
-        "summary": {
-            "by_family": {"vllm:glm4_moe": {"findings": 2, "lines": 25},
-                          "transformers:llama": {"findings": 1, "lines": 10},
-                          "transformers:exaone4": {"findings": 1, "lines": 4},
-                          "transformers:mistral": {"findings": 1, "lines": 4}},
-            "by_role": {"core-architecture": {"findings": 2, "lines": 25},
-                        "inference-glue": {"findings": 1, "lines": 10}},
-        },
+        "summary": Summary(
+            by_family={"vllm:glm4_moe": FamilyTotals(2, 25), "transformers:llama": FamilyTotals(1, 10),
+                       "transformers:exaone4": FamilyTotals(1, 4), "transformers:mistral": FamilyTotals(1, 4)},
+            by_role={"core-architecture": Totals(2, 25), "inference-glue": Totals(1, 10)},
+        ),
         "config": {"fail_on": "high", "threshold": 0.5},
         "tool_version": "0.1.0",
     }

@@ -20,6 +20,7 @@ from lineage import PROJECT_URL
 from lineage.models import ScanResult
 from lineage.report.html import WEIGHTS_CAVEAT, csp_hash, format_html
 from lineage.report.htmlview import MAX_EVIDENCE, MAX_ROWS
+from lineage.summary import FileVerdict, Summary
 
 HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
 Maker = Callable[..., ScanResult]
@@ -108,11 +109,11 @@ def test_missing_texts_show_line_ranges(result: ScanResult) -> None:
     assert 'data-line="12"' not in page
 
 
-def test_empty_and_odd_results_render(make_result: Maker) -> None:
-    page = format_html(make_result(findings=(), errors=(), summary={"by_family": "not a mapping"}))
+def test_empty_results_render(make_result: Maker) -> None:
+    page = format_html(make_result(findings=(), errors=(), summary=Summary()))
     assert "no findings" in page and "<table class=\"findings\"" not in page
-    odd = format_html(make_result(summary={"by_role": {"x": 3, "y": {"lines": "?"}}, "files": "odd"}))
-    assert 'data-bar="core-architecture"' in odd  # charts come from the findings themselves
+    bare = format_html(make_result(summary=Summary()))
+    assert 'data-bar="core-architecture"' in bare  # charts come from the findings themselves
 
 
 def test_panes_show_the_lines_their_caption_names(make_result: Maker, findings: Any) -> None:
@@ -127,8 +128,8 @@ def test_panes_show_the_lines_their_caption_names(make_result: Maker, findings: 
 
 
 def test_long_file_lists_fold_after_twenty(make_result: Maker) -> None:
-    files = {f"pkg/m{i:02d}.py": {"verdict": f"copy of x{i}", "origin": ""} for i in range(30)}
-    page = format_html(make_result(summary={"files": files}))
+    files = {f"pkg/m{i:02d}.py": FileVerdict(f"copy of x{i}") for i in range(30)}
+    page = format_html(make_result(summary=Summary(files=files)))
     folded = page.index('<details id="more-files"><summary>10 more files</summary>')
     assert page[:folded].count("<tr data-file=") == 20 and page[folded:].count("<tr data-file=") == 10
     assert "no single source" in page

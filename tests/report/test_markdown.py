@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from lineage.models import Finding, ScanResult
 from lineage.report.markdown import LIMIT, format_markdown
+from lineage.summary import Summary
 
 from tests.report.conftest import HOSTILE
 
@@ -49,5 +50,5 @@ def test_github_comment_limit_respected_and_the_rest_counted(make_result: Maker,
 
 
 def test_no_findings(make_result: Maker) -> None:
-    text = format_markdown(make_result(findings=(), summary={}))
+    text = format_markdown(make_result(findings=(), summary=Summary()))
     assert "**0 findings**" in text and "No findings at this level." in text

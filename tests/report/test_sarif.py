@@ -24,6 +24,7 @@ import pytest
 from lineage.models import FileError, Finding, ScanResult
 from lineage.report.sarif import FINGERPRINT_KEY, format_sarif, rule_id
 from lineage.source.provenance import Provenance
+from lineage.summary import Summary
 
 SCHEMA_PACKAGE = "sarif-om==1.0.4"
 SDIST_NAME = "sarif_om-1.0.4.tar.gz"
@@ -94,7 +95,7 @@ def test_schema_check_is_live(sarif_schema: dict[str, Any]) -> None:
 
 
 def test_empty_result_validates(make_result: Maker, sarif_schema: dict[str, Any]) -> None:
-    log = _log(make_result, findings=(), errors=(), summary={}, target="relative/dir")
+    log = _log(make_result, findings=(), errors=(), summary=Summary(), target="relative/dir")
     _validate(log, sarif_schema)
     run = log["runs"][0]
     assert run["results"] == [] and run["tool"]["driver"]["rules"] == []
@@ -210,7 +211,7 @@ def test_github_code_scanning_constraints(make_result: Maker) -> None:
 
 
 def test_line_numbers_are_clamped_to_valid_regions(make_result: Maker, sarif_schema: dict[str, Any]) -> None:
-    odd = Finding("f0", "notice", "/abs/x.py", 0, 0, "", None, None, "info", (), "", {})
+    odd = Finding("f0", "notice", "/abs/x.py", 0, 0, "", None, None, "info", (), "")
     log = _log(make_result, findings=(odd,))
     _validate(log, sarif_schema)
     res = log["runs"][0]["results"][0]

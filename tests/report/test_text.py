@@ -7,18 +7,18 @@ from collections.abc import Callable
 
 from lineage.models import Finding, ScanResult
 from lineage.report.text import format_text
+from lineage.summary import FamilyTotals, Summary
 
 Maker = Callable[..., ScanResult]
 
 
-def _family_rows(n: int) -> dict[str, dict[str, object]]:
+def _family_rows(n: int) -> dict[str, FamilyTotals]:
     # alphabetical order is the reverse of size order, so a name sort would show the smallest
-    return {f"src:fam{i:02d}": {"findings": i, "lines": 10 * i, "org": f"Org {i}", "country": "US"}
-            for i in range(1, n + 1)}
+    return {f"src:fam{i:02d}": FamilyTotals(i, 10 * i, f"Org {i}", "US") for i in range(1, n + 1)}
 
 
 def test_families_listed_largest_first_with_the_rest_counted(make_result: Maker) -> None:
-    summary = {"by_family": _family_rows(20), "by_severity": {"info": 76, "high": 1, "medium": 4, "low": 1}}
+    summary = Summary(by_family=_family_rows(20), by_severity={"info": 76, "high": 1, "medium": 4, "low": 1})
     text = format_text(make_result(summary=summary))
     family_lines = [line for line in text.splitlines() if line.startswith("  src:fam")]
     assert [line.split()[0] for line in family_lines] == [f"src:fam{i:02d}" for i in range(20, 5, -1)]
@@ -28,10 +28,10 @@ def test_families_listed_largest_first_with_the_rest_counted(make_result: Maker)
 
 def test_families_with_evidence_rank_above_families_matched_only_at_info(make_result: Maker) -> None:
     # common idioms matched across many lines (info only) against a short high-severity copy
-    summary = {"by_family": {"a:idioms": {"findings": 29, "lines": 977, "evidence_lines": 0},
-                             "b:copy": {"findings": 1, "lines": 80, "evidence_lines": 80},
-                             "c:weak": {"findings": 3, "lines": 40, "evidence_lines": 12}},
-               "by_severity": {"info": 29, "high": 1, "low": 3}}
+    summary = Summary(by_family={"a:idioms": FamilyTotals(29, 977, evidence_lines=0),
+                                 "b:copy": FamilyTotals(1, 80, evidence_lines=80),
+                                 "c:weak": FamilyTotals(3, 40, evidence_lines=12)},
+                      by_severity={"info": 29, "high": 1, "low": 3})
     text = format_text(make_result(summary=summary))
     rows = [line.split() for line in text.splitlines() if line.startswith(("  a:", "  b:", "  c:"))]
     assert [r[0] for r in rows] == ["b:copy", "c:weak", "a:idioms"]
@@ -40,8 +40,7 @@ def test_families_with_evidence_rank_above_families_matched_only_at_info(make_re
 
 def test_plurals(make_result: Maker, findings: tuple[Finding, ...]) -> None:
     one = format_text(make_result(findings=findings[:1], files_scanned=1, units_scanned=1,
-                                  summary={"by_family": {"a:b": {"findings": 1, "lines": 1}},
-                                           "by_severity": {"high": 1}}))
+                                  summary=Summary(by_family={"a:b": FamilyTotals(1, 1)}, by_severity={"high": 1})))
     assert "1 file, 1 unit scanned; 1 finding (high 1)" in one
     assert "1 finding " in one and "1 line" in one and "1 findings" not in one and "1 lines" not in one
     many = format_text(make_result())

@@ -37,6 +37,16 @@ def test_staged_copy_fails_until_baselined_then_a_new_copy_fails(repo: Repo, ind
     assert run("hook", "--index", index_path, "--all-files").exit_code == 1
 
 
+def test_a_notice_finding_says_what_became_of_the_notice(repo: Repo, index_path: Path) -> None:
+    """A replaced notice is reported by what happened to it, not as a code resemblance."""
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    out = run("hook", "--index", index_path, "models/modeling_beta.py").stdout
+    notice = [line for line in out.splitlines() if "] notice" in line]
+    assert notice and all("resembles" not in line for line in notice)
+    assert any("replaced" in line and "Zhipu" in line for line in notice)
+
+
 def test_only_the_staged_content_counts(repo: Repo, index_path: Path) -> None:
     repo.write("pkg/helpers.py", ORIGINAL + "\n\n" + unit_source("AlphaAttention"))  # modified, not staged
     repo.write("models/untracked.py", renamed_copy())  # never added

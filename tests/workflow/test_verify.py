@@ -102,8 +102,8 @@ def test_against_a_git_revision(sides: tuple[Path, Path], tmp_path: Path) -> Non
     r.add("alpha/modeling_alpha.py")
     r.commit("drop attention")
 
-    at_v1 = wv.verify(str(suspect), f"{reference}@v1", Config()).data
-    at_head = wv.verify(str(suspect), f"{reference}@HEAD", Config()).data
+    at_v1 = wv.verify(str(suspect), f"{reference}@v1", Config()).to_dict()
+    at_head = wv.verify(str(suspect), f"{reference}@HEAD", Config()).to_dict()
     assert at_v1["inputs"]["reference"]["commit"] == v1 and at_v1["inputs"]["reference"]["rev"] == "v1"
     assert "BetaAttention.forward" in {m["unit"] for m in at_v1["matches"]}
     assert "BetaAttention.forward" not in {m["unit"] for m in at_head["matches"]}
@@ -121,17 +121,33 @@ def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pyt
 
     figures = {"source": "corpora/calibration.toml", "level": "file", "unrelated_p99": 0.42, "derived_median": 0.9}
     monkeypatch.setattr(wv, "calibration", lambda: figures)
-    data = wv.verify(str(suspect), str(reference), Config()).data
+    data = wv.verify(str(suspect), str(reference), Config()).to_dict()
     assert data["scores_baseline"]["files"]["source"] == "calibration"
     assert data["scores_baseline"]["files"]["computed_on_this_index"] is False  # no index at all here
 
-    same = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).data
+    same = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
     monkeypatch.setattr(wv, "calibration", lambda: {**figures, "index": same["background"]["id"]})
-    on_it = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).data
+    on_it = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
     assert on_it["scores_baseline"]["files"]["computed_on_this_index"] is True
     shown = run("verify", suspect, "--against", reference, "--index", index_path, "--exit-zero").stdout
     assert f"calibration was computed on this run's index {same['background']['id']}" in shown
     assert "versions: python " in shown and "tree-sitter-python 0.25.0" in shown
+    # an index rebuilt with other architecture data but the same fingerprints: the same scores
+    from lineage.index.header import scores_digest
+
+    header = open_index(index_path).header
+    rebuilt = {**header, "arrays": {**header["arrays"], "arch": {**header["arrays"]["arch"], "sha256": "0" * 64}}}
+    assert scores_digest(rebuilt) == scores_digest(header)
+    moved = {**header, "arrays": {**header["arrays"], "s_hash": {**header["arrays"]["s_hash"], "sha256": "0" * 64}}}
+    assert scores_digest(moved) != scores_digest(header)
+    monkeypatch.setattr(wv, "calibration", lambda: {**figures, "index": "0123456789abcdef",
+                                                    "scores": scores_digest(header)})
+    shares = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
+    placed = shares["scores_baseline"]["files"]
+    assert placed["computed_on_this_index"] is True and "whose code fingerprints this run's index" in placed["statement"]
+    monkeypatch.setattr(wv, "calibration", lambda: {**figures, "index": "0123456789abcdef", "scores": "f" * 16})
+    other = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
+    assert other["scores_baseline"]["files"]["computed_on_this_index"] is False
     assert data["files"][0]["above_unrelated_p99"] is True and data["files"][0]["vs_derived_median"] > 0
     assert "1 of 1 files score above the calibrated unrelated p99" in data["summary"]["statement"]
 

@@ -1,0 +1,178 @@
+"""A notice is judged on code that says whose it is (classify/attribution.py): code that many
+model lines hold cannot say which of their notices a file owes, unless the file is one
+source's file as a whole; a configuration class short of a copy names the parameters of the
+architecture it follows, not whose code it holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult, SourceFile
+from tests.classify.conftest import MODEL, SPDX, other_orgs, top_level, unique_function
+from tests.fixture_notices import with_notice
+
+SHARED_CLASSES = ("ZetaMoeAttention", "ZetaMoeMLP")
+N_HOLDERS = 8  # model lines holding the shared classes: above SCORING.shared_by ...
+N_FAMILIES = 40  # ... among this many, so that the corpus still finds their code rare
+COPY = "acme/modeling_acme.py"
+ACME = "# Copyright 2026 Acme Inc."
+
+
+def _family_file(org: str, i: int) -> str:
+    shared = top_level(with_notice(MODEL), SHARED_CLASSES)
+    return (f"# Copyright 2025 {org}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n{shared}\n\n\n"
+            f"{unique_function(i)}")
+
+
+@pytest.fixture(scope="module")
+def shared_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """Eight vendors' files holding the same attention and MLP classes, each with its own helper,
+    among vendors' files of other code."""
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("shared-ref")
+    lines = ["[source]", 'name = "shr"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', ""]
+    orgs = other_orgs(N_FAMILIES)
+    for i, org in enumerate(orgs):
+        (root / f"fam_{i:02d}").mkdir()
+        text = _family_file(org, i) if i < N_HOLDERS else f"# Copyright 2025 {org}\n{SPDX}\n\n\n{unique_function(i)}"
+        (root / f"fam_{i:02d}" / "model.py").write_text(text, encoding="utf-8")
+        lines += ["[[family]]", f'name = "fam_{i:02d}"', f'include = ["fam_{i:02d}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "2024-0{1 + i % 9}-01"', ""]
+    manifest = tmp_path_factory.mktemp("shared-manifest") / "shr.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("shared-index") / "shr.lineage"
+    api.build([manifest], out, workers=1)
+    return api.open_index(out)
+
+
+def _setting(p: str, i: int) -> str:
+    """One configuration attribute, in one of a few forms (configurations are not all plain stores)."""
+    forms = ("        self.{p} = {p}\n", "        self.{p} = {p} or {i}\n",
+             "        self.{p} = {p} if {p} is not None else {i}\n", "        self.{p} = ({p}, {i})\n",
+             "        self.{p} = {p} * {i}\n", "        self.{p} = [{p}] * {i}\n")
+    return forms[(i * 7) % len(forms)].format(p=p, i=i)
+
+
+def _scan(index: EmbeddedIndex, text: str) -> ScanResult:
+    from lineage import api
+
+    result, _ = api.scan_files([SourceFile(COPY, text.encode("utf-8"))], index, Config(), target="t")
+    return result
+
+
+def _notices(result: ScanResult) -> list[str]:
+    return [str(f.attribution) for f in result.findings if f.kind == "notice" and f.attribution in ("removed", "replaced")]
+
+
+def test_shared_code_under_another_notice_is_no_notice_judgement(shared_index: EmbeddedIndex) -> None:
+    """Only the classes eight vendors hold, under a ninth vendor's notice: no notice is owed to
+    any one of them on that evidence, and no finding is above low."""
+    shared = top_level(with_notice(MODEL), SHARED_CLASSES)
+    result = _scan(shared_index, f"{ACME}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n{shared}\n")
+    code = [f for f in result.findings if f.kind == "code-match"]
+    assert sum(f.end_line - f.start_line + 1 for f in code if f.severity == "low") >= 20  # substantial, but shared
+    assert all(f.severity in ("info", "low") for f in code)
+    assert _notices(result) == []
+    assert not any(f.attribution in ("removed", "replaced") for f in code)
+
+
+def test_a_file_that_is_one_sources_file_is_judged_shared_code_and_all(shared_index: EmbeddedIndex) -> None:
+    """The whole of one vendor's file under another notice: the file is that source's file, so its
+    notice is owed, although most of its code is shared."""
+    org = other_orgs(N_HOLDERS)[3]
+    whole = _family_file(org, 3).replace(f"# Copyright 2025 {org}", ACME)
+    result = _scan(shared_index, whole)
+    assert _notices(result) == ["replaced"]
+    verdict = result.summary.files[COPY].verdict
+    assert "fam_03" in verdict and "notice replaced" in verdict
+
+
+def test_a_configuration_class_short_of_a_copy_is_low(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A configuration class that resembles another model's (same parameters, other defaults and
+    extras) is rated low and gives no notice judgement; the same class copied whole stays a copy."""
+    from lineage import api
+
+    params = [f"p_{i}" for i in range(24)]
+    ref = ("# Copyright 2025 Zhipu AI\n" + SPDX + "\n\n\nclass PretrainedConfig:\n    pass\n\n\n"
+           "class ZetaConfig(PretrainedConfig):\n    model_type = 'zeta'\n\n    def __init__(self, "
+           + ", ".join(f"{p}={i}" for i, p in enumerate(params)) + ", **kwargs):\n"
+           + "".join(_setting(p, i) for i, p in enumerate(params)) + "        super().__init__(**kwargs)\n")
+    root = tmp_path_factory.mktemp("config-ref")
+    (root / "zeta").mkdir()
+    (root / "zeta" / "modular_zeta.py").write_text(ref, encoding="utf-8")  # a modular file holds its configuration
+    manifest = tmp_path_factory.mktemp("config-manifest") / "cfg.toml"
+    manifest.write_text("\n".join(["[source]", 'name = "cfg"', 'kind = "dir"', f'path = "{root.as_posix()}"',
+                                   'licence = "Apache-2.0"', "", "[[family]]", 'name = "zeta"',
+                                   'include = ["zeta/*.py"]', 'org = "Zhipu AI"', 'first_seen = "2025-01-01"', ""]),
+                        encoding="utf-8")
+    out = tmp_path_factory.mktemp("config-index") / "cfg.lineage"
+    api.build([manifest], out, workers=1)
+    index = api.open_index(out)
+    extra = [f"q_{i}" for i in range(16)]
+    own = ("class AcmeConfig(PretrainedConfig):\n    model_type = 'acme'\n\n    def __init__(self, "
+           + ", ".join(f"{p}={i * 3}" for i, p in enumerate(params + extra)) + ", **kwargs):\n"
+           + "".join(_setting(p, i) for i, p in enumerate(params + extra))
+           + "        if self.q_0 > 4:\n            self.q_1 = self.q_0 // 2\n        super().__init__(**kwargs)\n")
+    text = f"{ACME}\n{SPDX}\n\n\nclass PretrainedConfig:\n    pass\n\n\n{own}"
+    result = _scan(index, text)
+    config = [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("AcmeConfig")]
+    assert config and all(f.severity in ("info", "low") for f in config)
+    assert any("configuration class short of a copy" in f.explanation for f in config)
+    assert _notices(result) == []
+    copied = _scan(index, ref.replace("# Copyright 2025 Zhipu AI", ACME))
+    assert any(f.kind == "code-match" and f.unit.startswith("ZetaConfig") and f.severity in ("medium", "high")
+               for f in copied.findings)
+
+
+def _exhibit_match(model_lines: int, path: str = "suspect/model.py") -> object:
+    from lineage.workflow.exhibit import ExhibitMatch, ReferenceSpan, UnitScores
+
+    return ExhibitMatch(
+        id="x", path=path, unit="Attention.forward", unit_kind="method", start_line=10, end_line=30,
+        role="core-architecture", role_features=(), attribution="replaced", severity="low",
+        severity_before_corpus="high", corpus={"model_lines": model_lines, "families": []},
+        verdict="core-architecture copy of glm4_moe:reference, notice replaced", explanation="",
+        reference=ReferenceSpan("reference/model.py", "Attention.forward", 12, 32), also_matches=(),
+        scores=UnitScores(1.0, 1.0, 1.0, 1.0, 0.5, None), regions=())
+
+
+def test_verify_judges_no_notice_on_code_the_corpus_shares() -> None:
+    """In an exhibit, a unit whose code 14 indexed model lines hold loses its notice state and copy
+    wording (the summary then says the notices were not judged); a unit few lines hold keeps
+    them, and so does shared code in a file that is nearly the reference file as a whole."""
+    from lineage.workflow.verify import _judged_notice, _not_compared
+
+    shared = _judged_notice(_exhibit_match(14), whole=set())  # type: ignore[arg-type]
+    assert shared.attribution is None and shared.verdict.startswith("code shared by 14 indexed model lines")
+    assert "not judged" in _not_compared([shared])
+    rare = _exhibit_match(2)
+    assert _judged_notice(rare, whole=set()) == rare  # type: ignore[arg-type]
+    whole = _exhibit_match(14)
+    assert _judged_notice(whole, whole={"suspect/model.py"}) == whole  # type: ignore[arg-type]
+    assert _not_compared([rare]) == "not compared"  # type: ignore[list-item]
+
+
+def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index: EmbeddedIndex) -> None:
+    """Every unit low because other model lines share it, but one source holds the file as a whole
+    far more closely than any other family (a verbatim copy of a much-derived model file): the
+    verdict calls it a copy of that file, not a weak resemblance; a source told apart only by a
+    date, or by a small margin, stays a weak resemblance."""
+    import dataclasses
+
+    from lineage.classify.fileverdict import reuse_sentence
+    from lineage.verdicts import Candidate, SourceVerdict
+
+    shared = top_level(with_notice(MODEL), SHARED_CLASSES)
+    result = _scan(shared_index, f"{ACME}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n{shared}\n")
+    evidence = [f for f in result.findings if f.kind == "code-match" and f.severity == "low"]
+    assert evidence
+    source = Candidate("shr:fam_00", "fam_00/model.py", "Acme Labs", "US", "2024-01-01", 1.0, 1.0, 0.0, 1.0)
+    runner = dataclasses.replace(source, family="shr:fam_01", cover=0.7, score=0.7)
+    whole = SourceVerdict("<file>", "source", source, runner, 0.3, "cover", (), "common", None)
+    assert reuse_sentence(evidence, whole).startswith("copy of the whole file of fam_00 (Acme Labs, US)")
+    for weak in (dataclasses.replace(whole, decided_by="first-seen"), dataclasses.replace(whole, margin=0.05)):
+        assert reuse_sentence(evidence, weak).startswith("weak resemblance to")
