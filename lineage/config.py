@@ -101,7 +101,9 @@ def _coerce(name: str, value: Any, src: str) -> Any:
                 raise ValueError
             out = value
     except (TypeError, ValueError):
-        raise ConfigError(f"invalid value {value!r} for `{name}` (expected {wanted})", source=src) from None
+        expected = {"int": "a whole number, 0 or more", "float": "a number from 0 to 1",
+                    "tuple[str, ...]": "a list of strings", "str": "a string"}.get(str(wanted), str(wanted))
+        raise ConfigError(f"invalid value {value!r} for `{name}` (expected {expected})", source=src) from None
     if name == "as_of" and out and not _ISO_DATE.fullmatch(out):
         raise ConfigError(f"`as_of` must be a date as YYYY-MM-DD, not {out!r}", source=src)
     if name == "owner" and out:

@@ -24,15 +24,26 @@ class SourceFile:
 
     path: str
     data: bytes
+    # a notebook converted to Python: the converted line where each of its cells starts
+    # (1-based, every cell in order, markdown included), so findings can name cell and line
+    cells: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
 class FileError:
-    """A per-file failure; the scan goes on and reports it."""
+    """A per-file failure; the scan goes on and reports it.
+
+    ``unchecked``: the file's content was not scanned at all (too large, unreadable, binary,
+    a malformed notebook, over the CPU budget), so a clean result says nothing about it and
+    gates (the hook, ``scan``'s exit code) must not pass it.  False for a caveat on a file
+    that was scanned (bytes replaced, syntax errors recovered) or for what is not a file of
+    the target's code (a link out of the tree, a FIFO, a submodule).
+    """
 
     path: str
-    stage: str  # read | decode | parse | notice | fetch
+    stage: str  # read | decode | parse | notice | fetch | pragma
     reason: str
+    unchecked: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, eq=False)

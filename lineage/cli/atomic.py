@@ -8,6 +8,7 @@ FIFO) are written in place: renaming over them would replace a device with a fil
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -26,7 +27,12 @@ def replace_file(path: Path, data: bytes) -> None:
         with open(target, "wb") as out:
             out.write(data)
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if not target.parent.is_dir():  # else the error would name the temporary file, not `path`
+        raise FileNotFoundError(errno.ENOENT, f"cannot write: directory {target.parent} does not exist", str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise type(exc)(exc.errno, f"cannot write: {exc.strerror or exc}", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

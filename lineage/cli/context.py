@@ -123,6 +123,23 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def exit_code(result: ScanResult, fail_on: str, exit_zero: bool) -> int:
+    """1 for findings at or above `fail_on`, and for files that could not be checked at all: a
+    clean exit must mean every file in scope was scanned (exclude a file to leave it out)."""
     if exit_zero:
         return 0
+    if any(e.unchecked for e in result.errors):
+        return 1
     return 1 if any_at_or_above((f.severity for f in result.findings), fail_on) else 0
+
+
+def warn_unchecked(result: ScanResult) -> None:
+    """One stderr line naming the files that were not checked, whatever the report's format."""
+    from lineage.report.escape import terminal_line
+
+    paths = sorted({e.path for e in result.errors if e.unchecked})
+    if paths:
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        click.echo(f"lineage: warning: {len(paths)} file{'s' if len(paths) != 1 else ''} could not be checked "
+                   f"(too large, unreadable, binary, malformed or too costly): {terminal_line(shown)}; the exit "
+                   "code is 1 unless they are excluded (`exclude`), the cap raised (`max_file_bytes`) or "
+                   "--exit-zero given", err=True)

@@ -11,6 +11,7 @@ import click
 
 from lineage.cli.context import Context
 from lineage.cli.handling import handled
+from lineage.cli.options import WORKERS, WORKERS_HELP
 
 if TYPE_CHECKING:
     from lineage.index.build import BuildReport
@@ -36,7 +37,7 @@ def _report_build(r: BuildReport) -> None:
 @click.option("--default", "use_default", is_flag=True, help="Build from corpora/default.toml.")
 @click.option("--list", "manifest_list", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Build from a list of manifests (e.g. corpora/extended/extended.toml).")
-@click.option("--workers", type=int, default=0, help="Worker processes (default: one per core, at most 8; capped at twice the cores).")
+@click.option("--workers", type=WORKERS, default=0, help=WORKERS_HELP)
 @click.option("--quiet", "-q", is_flag=True)
 @handled
 def build(manifests: tuple[Path, ...], out: str | None, store: str | None, use_default: bool,

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from lineage.cli.handling import handled
+from lineage.cli.options import check_output
 from lineage.vocab import SEVERITIES, any_at_or_above
 
 
@@ -17,7 +18,8 @@ from lineage.vocab import SEVERITIES, any_at_or_above
 @click.option("--rev", default="HEAD", show_default=True, help="Revision to scan and trace back from.")
 @click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report here.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a history finding reaches this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the findings.")
 @handled
@@ -30,6 +32,7 @@ def history(repo: str, rev: str, index: str | None, fmt: str, output: Path | Non
     from lineage.report.escape import escaped
     from lineage.workflow.render import history_text
 
+    check_output(output)
     ctx = Context.create(repo, index=index, fail_on=fail_on)
     data = escaped(history_dict(run_history(repo, ctx.index, ctx.config, rev)))  # names as \xNN
     as_json = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

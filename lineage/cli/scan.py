@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from lineage.cli.context import Context, exit_code, write_output
+from lineage.cli.context import Context, exit_code, warn_unchecked, write_output
 from lineage.cli.handling import handled
+from lineage.cli.options import WORKERS, WORKERS_HELP, check_output
 from lineage.report import Format
 from lineage.vocab import SEVERITIES
 
@@ -17,7 +18,8 @@ from lineage.vocab import SEVERITIES
 @click.argument("target")
 @click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in Format]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report here (replaced whole, or left as it was).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 at or above this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on.")
 @click.option("--show-info", is_flag=True, help="Text format: also list info findings.")
@@ -31,7 +33,7 @@ from lineage.vocab import SEVERITIES
               help="An organisation that owns the scanned code (repeatable; a name or alias of "
                    "corpora/organisations.toml): matches to its own models are its own code, not copies. "
                    "Never excuses a removed or replaced notice.")
-@click.option("--workers", type=int, help="Worker processes (default: one per core, at most 8; capped at twice the cores).")
+@click.option("--workers", type=WORKERS, help=WORKERS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
 def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,
@@ -39,6 +41,7 @@ def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on:
     """Scan TARGET: a directory, a file, an archive, REPO@REV, a git URL@REV or name==version."""
     from lineage import api
 
+    check_output(output)
     ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of,
                          owner=owner or None)
     with ctx.progress(quiet) as progress:
@@ -50,4 +53,5 @@ def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on:
         click.echo(f"lineage: warning: no indexed family is left ({result.index.restriction}): "
                    "nothing could match", err=True)
     write_output(text, output)
+    warn_unchecked(result)
     sys.exit(exit_code(result, ctx.config.fail_on, exit_zero))

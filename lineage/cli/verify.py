@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from lineage.cli.handling import handled
+from lineage.cli.options import check_output
 from lineage.vocab import SEVERITIES
 
 
@@ -17,7 +18,8 @@ from lineage.vocab import SEVERITIES
 @click.option("--against", "reference", required=True,
               help="The reference: a directory, REPO@REV, URL@REV, an archive or name==version.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the exhibit here.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the exhibit here.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a match reaches this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the matches.")
 @click.option("--show-info", is_flag=True, help="Text format: also show info matches (module bodies, idioms).")
@@ -39,6 +41,7 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
 
     if index and no_index:
         raise click.UsageError("--index and --no-index exclude each other")
+    check_output(output)
     ctx = Context.create(suspect, fail_on=fail_on, index=index)
     if no_index:
         click.echo("lineage: warning: no corpus background; common code can look rare in this exhibit", err=True)

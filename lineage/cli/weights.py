@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from lineage.cli.options import check_output
 from lineage.errors import LineageError
 
 
@@ -21,7 +22,8 @@ from lineage.errors import LineageError
     help="Output format.",
 )
 @click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout."
+    "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here, not stdout."
 )
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the sampling and the nulls."
@@ -43,6 +45,7 @@ def weights(
     from lineage.weights.render import render_text
 
     try:
+        check_output(output)
         report = compare_checkpoints(suspect, reference, seed=seed)
     except LineageError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -129,7 +129,7 @@ def _safe_compact(args: tuple[SourceFile, FingerprintParams, bool, str]) -> Comp
     except OverBudget as exc:
         reason = str(exc)
     empty = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-    return CompactFile(source.path, "", 0, "", (), 0, empty, (FileError(source.path, "parse", reason),))
+    return CompactFile(source.path, "", 0, "", (), 0, empty, (FileError(source.path, "parse", reason, unchecked=True),))
 
 
 def compact_all(

@@ -33,9 +33,9 @@ def _decode(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
         try:
             return data.decode("utf-16"), ()
         except UnicodeDecodeError as exc:
-            return None, (FileError(path, "decode", f"invalid UTF-16: {exc.reason}"),)
+            return None, (FileError(path, "decode", f"invalid UTF-16: {exc.reason}", unchecked=True),)
     if looks_binary(data):
-        return None, (FileError(path, "decode", "binary file (NUL bytes), not scanned"),)
+        return None, (FileError(path, "decode", "binary file (NUL bytes), not scanned", unchecked=True),)
     encoding = "utf-8"
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)

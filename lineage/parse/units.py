@@ -243,7 +243,7 @@ def parse_source(path: str, data: bytes, budget: Budget | None = None) -> Parsed
     try:
         return _parse_text(path, text, sha, errors, budget)
     except OverBudget as exc:
-        return ParsedFile(path, text, sha, (), errors + (FileError(path, "parse", str(exc)),))
+        return ParsedFile(path, text, sha, (), errors + (FileError(path, "parse", str(exc), unchecked=True),))
 
 
 def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], budget: Budget) -> ParsedFile:

@@ -56,12 +56,18 @@ def scan_files(
     if progress:
         progress("notices of unmatched files and vestiges", 1, 1)
     all_errors = tuple(errors) + tuple(e for cf in compacted for e in cf.errors)
+    unparsed = {e.path for cf in compacted for e in cf.errors if e.unchecked}  # binary, over budget
+    cells = {f.path: f.cells for f in files if f.cells}
+    if cells:  # a notebook's lines count its cells end to end: also name the cell and its line
+        from lineage.source.notebook import with_cells
+
+        findings = [with_cells(f, cells[f.path]) if f.path in cells else f for f in findings]
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
     units = sum(len(cf.units) for cf in compacted)
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
-        errors=all_errors, files_scanned=len(files), units_scanned=units,
-        summary=with_architectures(summarise(findings, len(files), units, core_lines(compacted), sources,
+        errors=all_errors, files_scanned=len(files) - len(unparsed), units_scanned=units,
+        summary=with_architectures(summarise(findings, len(files) - len(unparsed), units, core_lines(compacted), sources,
                                              {cf.path: cf.n_lines for cf in compacted}), findings),
         config=config.to_dict(),
         tool_version=__version__,

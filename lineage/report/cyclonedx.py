@@ -106,7 +106,9 @@ def cyclonedx_bom(result: ScanResult, *, checksums: Checksums | None = None,
                                                "version": result.tool_version}]},
                      "component": subject,
                      "properties": [{"name": "lineage:index", "value": result.index.id},
-                                    {"name": "lineage:min-severity", "value": min_severity}]},
+                                    {"name": "lineage:min-severity", "value": min_severity}]
+                     + [{"name": "lineage:not-checked", "value": f"{e.path}: {e.stage}: {e.reason}"}
+                        for e in result.errors if e.unchecked]},
         "components": components,
     }
 

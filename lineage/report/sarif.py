@@ -18,6 +18,7 @@ The log is built as plain dicts and checked against the official schema in the t
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -144,6 +145,10 @@ def _repo_path(path: str, where: Provenance | None) -> str:
 
 
 def _notification(error: FileError, where: Provenance | None) -> dict[str, Any]:
+    if error.unchecked:  # nothing is known about the file: an error, not a caveat
+        return {**_notification(replace(error, unchecked=False), where), "level": "error",
+                "message": {"text": f"{error.path}: NOT CHECKED, {error.stage} failed: {error.reason}"},
+                "properties": {"stage": error.stage, "unchecked": True}}
     return {
         "level": "warning",
         "message": {"text": f"{error.path}: {error.stage} failed: {error.reason}"},

@@ -109,3 +109,13 @@ def document_uuid(result: ScanResult, kind: str) -> uuid.UUID:
 
 def timestamp(created: datetime | None) -> str:
     return (created or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unchecked_note(result: ScanResult) -> str:
+    """The files that could not be scanned at all, for a document-level comment ("" if none):
+    an SBOM without them would read as a complete account of the scanned code."""
+    missed = [e for e in result.errors if e.unchecked]
+    if not missed:
+        return ""
+    return (f"NOT CHECKED: {len(missed)} file(s) could not be scanned, so nothing is known about them: "
+            + "; ".join(f"{e.path} ({e.stage}: {e.reason})" for e in missed))

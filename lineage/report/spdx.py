@@ -26,6 +26,7 @@ from lineage.report.sbom import (
     listed,
     spdx_id,
     timestamp,
+    unchecked_note,
 )
 from lineage.report.sbom import sources as reference_sources
 from lineage.report.upstream import repositories, upstream
@@ -147,6 +148,8 @@ def spdx_document(result: ScanResult, *, checksums: Checksums | None = None, sou
                                     + (f"; {left_out} findings in files without checksums or text left out" if left_out else "")},
         "packages": packages, "files": file_rows, "snippets": snippets, "relationships": relationships,
     }
+    if unchecked_note(result):
+        doc["comment"] = unchecked_note(result)
     if licences.extracted:
         doc["hasExtractedLicensingInfos"] = [
             {"licenseId": ref, "name": name, "extractedText": f"The licence the reference corpus names {name!r}."}

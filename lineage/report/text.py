@@ -46,13 +46,27 @@ def _family_lines(result: ScanResult) -> list[str]:
     return lines
 
 
+def unchecked_lines(result: ScanResult, limit: int = 20) -> list[str]:
+    """Up front: the files that could not be scanned at all, so a quiet report is not read as
+    a clean one."""
+    missed = [e for e in result.errors if e.unchecked]
+    if not missed:
+        return []
+    lines = [f"NOT CHECKED: {plural(len(missed), 'file')} could not be scanned; nothing is known about "
+             f"{'its' if len(missed) == 1 else 'their'} content:"]
+    lines += [f"  {e.path}: {e.stage}: {e.reason}" for e in missed[:limit]]
+    if len(missed) > limit:
+        lines.append(f"  and {len(missed) - limit} more (see --format json)")
+    return lines + [""]
+
+
 def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     lines = [f"lineage {result.tool_version}: {result.target}"
              + (f" @ {result.revision[:12]}" if result.revision else ""),
              f"index {result.index.id}: {plural(result.index.families, 'family', 'families')}, "
              f"{plural(result.index.files, 'file')}, {plural(result.index.units, 'unit')}"
              + (f" ({result.index.restriction})" if result.index.restriction else ""),
-             ""]
+             ""] + unchecked_lines(result)
     shown = [f for f in result.findings if show_info or f.severity != "info"]
     for f in sorted(shown, key=lambda f: (severity_rank(f.severity), f.path, f.start_line)):
         lines.append(finding_header(f))
@@ -88,10 +102,11 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     if arch:  # apart from code lineage: which published architecture a file's interface implements
         lines.append(f"architecture (checkpoint interface, not code lineage): {plural(len(arch), 'file')}")
         lines.extend(f"  {path}: {row.statement}" for path, row in list(arch.items())[:30])
-    if result.errors:
-        lines.append(f"{plural(len(result.errors), 'file')} with problems:")
-        lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in result.errors[:20])
-        if len(result.errors) > 20:
-            lines.append(f"  and {len(result.errors) - 20} more (see --format json)")
+    problems = [e for e in result.errors if not e.unchecked]  # the unchecked files are listed up front
+    if problems:
+        lines.append(f"{plural(len(problems), 'file')} with problems:")
+        lines.extend(f"  {e.path}: {e.stage}: {e.reason}" for e in problems[:20])
+        if len(problems) > 20:
+            lines.append(f"  and {len(problems) - 20} more (see --format json)")
     lines.append(s.limits)
     return terminal_text(lines)  # names, notices and units come from the scanned tree

@@ -90,8 +90,8 @@ class _Budget:
             path = None
         return path
 
-    def refuse(self, path: str, reason: str) -> None:
-        self.errors.append(FileError(path, "read", reason))
+    def refuse(self, path: str, reason: str, *, unchecked: bool = False) -> None:
+        self.errors.append(FileError(path, "read", reason, unchecked=unchecked))
 
     def expanded(self, total: int, packed: int | None = None) -> None:
         """Record the bytes decompressed so far; raise past the total cap or as a bomb."""
@@ -124,11 +124,11 @@ class _Budget:
             if packed is not None:
                 self.expanded(self.total + len(chunk))
             if got > declared:
-                return self.refuse(path, f"member larger than its declared {declared} bytes")
+                return self.refuse(path, f"member larger than its declared {declared} bytes", unchecked=True)
             if got > self.max_member_bytes:
-                return self.refuse(path, cap_reason(got, self.max_member_bytes))
+                return self.refuse(path, cap_reason(got, self.max_member_bytes), unchecked=True)
             if packed is not None and self.is_bomb(got, packed):
-                return self.refuse(path, self.bomb_reason)
+                return self.refuse(path, self.bomb_reason, unchecked=True)
             if packed is not None:
                 self.overall()
             chunks.append(chunk)
@@ -155,15 +155,15 @@ def _read_zip(path: Path, budget: _Budget) -> None:
                 kind = "symlink" if kind_bits == stat.S_IFLNK else "special file"
                 budget.refuse(name, f"{kind} member refused")
             elif info.file_size > budget.max_member_bytes:
-                budget.refuse(name, cap_reason(info.file_size, budget.max_member_bytes))
+                budget.refuse(name, cap_reason(info.file_size, budget.max_member_bytes), unchecked=True)
             elif budget.is_bomb(info.file_size, info.compress_size):
-                budget.refuse(name, budget.bomb_reason)
+                budget.refuse(name, budget.bomb_reason, unchecked=True)
             else:
                 try:
                     with archive.open(info) as stream:
                         budget.read(name, stream, info.file_size, info.compress_size)
                 except (*_CORRUPT, RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
-                    budget.refuse(name, f"corrupt or unsupported member: {exc}")
+                    budget.refuse(name, f"corrupt or unsupported member: {exc}", unchecked=True)
 
 
 class _CountingReader:
@@ -239,7 +239,7 @@ def _read_tar(path: Path, budget: _Budget) -> None:
                 elif not member.isreg() or member.issparse():
                     budget.refuse(name, "special file member refused")
                 elif member.size > budget.max_member_bytes:
-                    budget.refuse(name, cap_reason(member.size, budget.max_member_bytes))
+                    budget.refuse(name, cap_reason(member.size, budget.max_member_bytes), unchecked=True)
                 elif data := archive.extractfile(member):
                     budget.read(name, data, member.size, None)
             if not stream.ended_cleanly(archive.offset):

@@ -19,7 +19,15 @@ from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from lineage.errors import SourceError
 from lineage.models import FileError, SourceFile
-from lineage.source.walk import cap_reason, finish_file, is_excluded_dir, wanted
+from lineage.source.walk import (
+    SHEBANG_PEEK,
+    cap_reason,
+    finish_file,
+    is_excluded_dir,
+    is_extensionless,
+    python_shebang,
+    wanted,
+)
 
 LFS_PREFIX = b"version https://git-lfs.github.com/spec/"
 LFS_REASON = "git LFS pointer, content not in the repository"
@@ -88,15 +96,25 @@ def _blob_result(repository: git.Repo, binsha: bytes, path: str, max_bytes: int)
         odb = _gitdb(repository)
         size = odb.info(binsha).size
         if size > max_bytes:
-            return FileError(path, "read", cap_reason(size, max_bytes))
+            return FileError(path, "read", cap_reason(size, max_bytes), unchecked=True)
         data = odb.stream(binsha).read(size + 1)
     except Exception as exc:  # noqa: BLE001 - gitdb raises many types on corrupt objects
-        return FileError(path, "read", f"cannot read blob (corrupt object?): {type(exc).__name__}: {exc}")
+        return FileError(path, "read", f"cannot read blob (corrupt object?): {type(exc).__name__}: {exc}", unchecked=True)
     if len(data) != size:
-        return FileError(path, "read", f"corrupt blob: header says {size} bytes, object holds {len(data)}")
+        return FileError(path, "read", f"corrupt blob: header says {size} bytes, object holds {len(data)}", unchecked=True)
     if data.startswith(LFS_PREFIX):
-        return FileError(path, "read", LFS_REASON)
+        return FileError(path, "read", LFS_REASON, unchecked=True)
     return finish_file(path, data)
+
+
+def _is_script(repository: git.Repo, path: str, binsha: bytes) -> bool:
+    """A blob without a suffix whose first line is a Python shebang (only its head is read)."""
+    if not is_extensionless(path):
+        return False
+    try:
+        return python_shebang(_gitdb(repository).stream(binsha).read(SHEBANG_PEEK))
+    except Exception:  # noqa: BLE001 - a corrupt blob is no script; reading it fails elsewhere
+        return False
 
 
 def _gitdb(repository: git.Repo) -> Any:
@@ -124,8 +142,10 @@ def read_revision(
     *,
     max_bytes: int = 2_000_000,
     suffixes: tuple[str, ...] = (".py",),
+    scripts: bool = False,
 ) -> tuple[list[SourceFile], list[FileError], str]:
-    """Read every wanted blob of ``rev`` from the object store; return files, errors, sha."""
+    """Read every wanted blob of ``rev`` from the object store (with ``scripts``, also blobs
+    without a suffix starting with a Python shebang); return files, errors, sha."""
     where = str(repo)
     repository = open_repository(repo)
     try:
@@ -141,8 +161,11 @@ def read_revision(
                     results.append(FileError(str(item.path), "read",
                                              "git submodule: its content is another repository, not scanned"))
                     continue
-                if not isinstance(item, git.Blob) or not wanted(str(item.path), suffixes):
+                if not isinstance(item, git.Blob):
                     continue  # trees
+                if not wanted(str(item.path), suffixes) and not (
+                        scripts and _is_script(repository, str(item.path), item.binsha)):
+                    continue
                 if item.mode & _FORMAT_MASK == _LINK_MODE:
                     continue
                 results.append(_blob_result(repository, item.binsha, str(item.path), max_bytes))
@@ -191,6 +214,7 @@ def read_staged(
     suffixes: tuple[str, ...] = (".py",),
     paths: Sequence[str] | None = None,
     index_file: str | Path | None = None,
+    scripts: bool = False,
 ) -> tuple[list[SourceFile], list[FileError]]:
     """Read the staged (index) content of wanted files, optionally only ``paths``.
 
@@ -214,7 +238,9 @@ def read_staged(
                 continue
             if only is None and any(is_excluded_dir(part) for part in path.split("/")[:-1]):
                 continue  # explicitly named paths are read even inside build/ or venv/
-            if not wanted(path, suffixes) or mode & _FORMAT_MASK in (_LINK_MODE, _GITLINK_MODE):
+            if mode & _FORMAT_MASK in (_LINK_MODE, _GITLINK_MODE):
+                continue
+            if not wanted(path, suffixes) and not (scripts and _is_script(repository, path, binsha)):
                 continue
             results.append(_blob_result(repository, binsha, path, max_bytes))
         return _collect(results)

@@ -18,7 +18,16 @@ from lineage.errors import SourceError
 from lineage.models import FileError, SourceFile
 from lineage.source.archive import is_archive_name, read_archive
 from lineage.source.fetch import fetch_git, fetch_pypi, file_sha256, is_git_url
-from lineage.source.walk import finish_file, read_single_file, walk_directory, wanted
+from lineage.source.walk import (
+    SCAN_SUFFIXES,
+    SHEBANG_PEEK,
+    finish_file,
+    is_extensionless,
+    python_shebang,
+    read_single_file,
+    walk_directory,
+    wanted,
+)
 
 _PYPI = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9][A-Za-z0-9.!+_-]*)$")
 
@@ -70,7 +79,23 @@ def _read_revision(
 ) -> tuple[list[SourceFile], list[FileError], str]:
     from lineage.source.gitrev import read_revision
 
-    return read_revision(repo, rev, max_bytes=max_bytes, suffixes=suffixes)
+    return read_revision(repo, rev, max_bytes=max_bytes, suffixes=suffixes, scripts=True)
+
+
+def _is_script(path: str) -> bool:
+    """A file named without a suffix whose first line is a Python shebang."""
+    if not is_extensionless(Path(path).name):
+        return False
+    try:  # never blocks: the file may have been swapped for a FIFO since it was checked
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        return python_shebang(os.read(fd, SHEBANG_PEEK))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _commit_date(repo: str | Path, sha: str) -> str:
@@ -90,7 +115,7 @@ def load_target(
     spec: str,
     *,
     max_bytes: int = 2_000_000,
-    suffixes: tuple[str, ...] = (".py",),
+    suffixes: tuple[str, ...] = SCAN_SUFFIXES,
     cache: Path | None = None,
     index_args: Sequence[str] = (),
 ) -> LoadedTarget:
@@ -99,7 +124,7 @@ def load_target(
         raise SourceError(f"invalid target {spec!r}")
     if os.path.isdir(spec):
         root = os.path.abspath(spec)
-        files, errors = walk_directory(spec, max_bytes=max_bytes, suffixes=suffixes)
+        files, errors = walk_directory(spec, max_bytes=max_bytes, suffixes=suffixes, scripts=True)
         return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root})
     if os.path.exists(spec):
         root = os.path.abspath(spec)
@@ -109,8 +134,9 @@ def load_target(
         if is_archive_name(spec):
             files, errors = _from_archive(Path(spec), max_bytes, suffixes)
             return _build(files, errors, root, None, f"archive {root}", {**inputs, "kind": "archive"})
-        if not wanted(spec, suffixes):
-            raise SourceError(f"not a directory, archive or {'/'.join(suffixes)} file", source=spec)
+        if not wanted(spec, suffixes) and not _is_script(spec):
+            raise SourceError(f"not a directory, archive, {'/'.join(suffixes)} file or script with a "
+                              "Python shebang (#!/usr/bin/env python3)", source=spec)
         files, errors = read_single_file(spec, max_bytes=max_bytes)
         return _build(files, errors, root, None, f"file {root}", inputs)
     pypi = _PYPI.match(spec)

@@ -4,19 +4,22 @@ Hostile trees are normal input: symlinked directories are never followed, a syml
 file is read only when it resolves inside the root, and anything that is not a regular
 file (FIFOs, devices, sockets, loops, dangling links) becomes a ``FileError`` instead of
 an exception or a hang.  Notebooks are turned into Python text here so that every
-reader (directory, git revision, archive) shares one conversion.
+reader (directory, git revision, archive) shares one conversion.  A scan also reads files
+without a suffix whose first line is a Python shebang (``scripts``); links are not peeked
+through for that.  Failures that leave a file's content unread are marked ``unchecked``.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from lineage.errors import SourceError
 from lineage.models import FileError, SourceFile
+from lineage.source.notebook import notebook_to_python as notebook_to_python  # re-exported
 
 EXCLUDED_DIRS = frozenset(
     {
@@ -25,6 +28,9 @@ EXCLUDED_DIRS = frozenset(
     }
 )  # fmt: skip
 
+SCAN_SUFFIXES = (".py", ".ipynb")  # what a scan reads, with extensionless Python scripts
+SHEBANG_PEEK = 256
+_INTERPRETER = re.compile(r"(?:python|pypy)[0-9.]*")
 _CHUNK = 1 << 16
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -46,48 +52,45 @@ def cap_reason(size: int, max_bytes: int) -> str:
     return f"skipped: {size} bytes exceeds the {max_bytes}-byte cap"
 
 
-def notebook_to_python(data: bytes) -> bytes:
-    """Return a notebook's code cells as Python source; raise ``ValueError`` if malformed.
-
-    Markdown/raw cells, line magics and shell escapes (``%``/``!``) and whole cell magics
-    (``%%``) become blank lines, so the text parses and line counts stay stable.
-    """
-    try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not valid notebook JSON: {exc}") from exc
-    if not isinstance(doc, dict):
-        raise ValueError("notebook is not a JSON object")
-    cells = doc.get("cells")
-    if cells is None and isinstance(doc.get("worksheets"), list):  # nbformat 3
-        cells = [c for ws in doc["worksheets"] if isinstance(ws, dict) for c in ws.get("cells", [])]
-    if not isinstance(cells, list):
-        raise ValueError("notebook has no cell list")
-    out: list[str] = []
-    for cell in cells:
-        if not isinstance(cell, dict):
-            raise ValueError("notebook cell is not an object")
-        source = cell.get("source", cell.get("input", ""))
-        if isinstance(source, list) and all(isinstance(s, str) for s in source):
-            source = "".join(source)
-        if not isinstance(source, str):
-            raise ValueError("notebook cell source is not text")
-        lines = source.splitlines()
-        if cell.get("cell_type") != "code" or (lines and lines[0].lstrip().startswith("%%")):
-            out.extend("" for _ in lines)
-            continue
-        out.extend("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
-    return ("\n".join(out) + "\n").encode("utf-8") if out else b""
-
-
 def finish_file(path: str, data: bytes) -> SourceFile | FileError:
     """Turn raw bytes into the ``SourceFile`` handed on (notebooks converted to Python)."""
     if path.lower().endswith(".ipynb"):
         try:
-            return SourceFile(path, notebook_to_python(data))
+            text, cells = notebook_to_python(data)
         except ValueError as exc:
-            return FileError(path, "decode", f"malformed notebook: {exc}")
+            return FileError(path, "decode", f"malformed notebook: {exc}", unchecked=True)
+        return SourceFile(path, text, cells)
     return SourceFile(path, data)
+
+
+def is_extensionless(path: str) -> bool:
+    """True for a file name without a suffix (`run`, `bin/train`, `.envrc`): maybe a script."""
+    return "." not in path.rsplit("/", 1)[-1].lstrip(".")
+
+
+def python_shebang(head: bytes) -> bool:
+    """True when the first line runs Python: `#!/usr/bin/env python3`, `#!/usr/bin/python3.11`,
+    `#!/usr/bin/env -S python3 -u`, a wheel script's `#!python`, pypy."""
+    if not head.startswith(b"#!"):
+        return False
+    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    return bool(words) and _INTERPRETER.fullmatch(words[0].rsplit("/", 1)[-1]) is not None
+
+
+def _peek(full: str) -> bytes:
+    """The first bytes of a regular file that is not a link (b"" for anything else)."""
+    try:
+        fd = os.open(full, _OPEN_FLAGS | _NOFOLLOW)
+    except OSError:
+        return b""
+    try:
+        return os.read(fd, SHEBANG_PEEK) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def _read_regular(full: str, rel: str, max_bytes: int, flags: int) -> SourceFile | FileError:
@@ -95,13 +98,13 @@ def _read_regular(full: str, rel: str, max_bytes: int, flags: int) -> SourceFile
     try:
         fd = os.open(full, flags)
     except OSError as exc:
-        return FileError(rel, "read", f"cannot open: {exc.strerror or exc}")
+        return FileError(rel, "read", f"cannot open: {exc.strerror or exc}", unchecked=True)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            return FileError(rel, "read", "not a regular file")
+            return FileError(rel, "read", "not a regular file", unchecked=True)
         if st.st_size > max_bytes:
-            return FileError(rel, "read", cap_reason(st.st_size, max_bytes))
+            return FileError(rel, "read", cap_reason(st.st_size, max_bytes), unchecked=True)
         chunks: list[bytes] = []
         total = 0
         while total <= max_bytes:
@@ -111,10 +114,10 @@ def _read_regular(full: str, rel: str, max_bytes: int, flags: int) -> SourceFile
             chunks.append(chunk)
             total += len(chunk)
         if total > max_bytes:  # grew while we read it
-            return FileError(rel, "read", cap_reason(total, max_bytes))
+            return FileError(rel, "read", cap_reason(total, max_bytes), unchecked=True)
         return finish_file(rel, b"".join(chunks))
     except OSError as exc:
-        return FileError(rel, "read", f"cannot read: {exc.strerror or exc}")
+        return FileError(rel, "read", f"cannot read: {exc.strerror or exc}", unchecked=True)
     finally:
         os.close(fd)
 
@@ -136,7 +139,7 @@ def read_path(full: str, rel: str, root_real: str, max_bytes: int) -> SourceFile
     try:
         st = os.lstat(full)
     except OSError as exc:
-        return FileError(rel, "read", f"cannot stat: {exc.strerror or exc}")
+        return FileError(rel, "read", f"cannot stat: {exc.strerror or exc}", unchecked=True)
     target, flags = full, _OPEN_FLAGS | _NOFOLLOW
     if stat.S_ISLNK(st.st_mode):
         try:
@@ -148,11 +151,11 @@ def read_path(full: str, rel: str, root_real: str, max_bytes: int) -> SourceFile
         try:
             st = os.stat(target)
         except OSError as exc:
-            return FileError(rel, "read", f"cannot stat: {exc.strerror or exc}")
+            return FileError(rel, "read", f"cannot stat: {exc.strerror or exc}", unchecked=True)
     if not stat.S_ISREG(st.st_mode):
         return FileError(rel, "read", f"skipped: {_kind(st.st_mode)}")
     if st.st_size > max_bytes:
-        return FileError(rel, "read", cap_reason(st.st_size, max_bytes))
+        return FileError(rel, "read", cap_reason(st.st_size, max_bytes), unchecked=True)
     return _read_regular(target, rel, max_bytes, flags)
 
 
@@ -161,8 +164,10 @@ def walk_directory(
     *,
     max_bytes: int = 2_000_000,
     suffixes: tuple[str, ...] = (".py",),
+    scripts: bool = False,
 ) -> tuple[list[SourceFile], list[FileError]]:
-    """Read every file under ``root`` ending in ``suffixes``; paths relative, POSIX, sorted."""
+    """Read every file under ``root`` ending in ``suffixes`` (and with ``scripts``, every file
+    without a suffix whose first line is a Python shebang); paths relative, POSIX, sorted."""
     root_str = os.fspath(root)
     if not os.path.isdir(root_str):
         raise SourceError("not a directory", source=root_str)
@@ -175,7 +180,7 @@ def walk_directory(
 
     def on_error(exc: OSError) -> None:
         where = rel_of(exc.filename) if exc.filename else "."
-        errors.append(FileError(where, "read", f"cannot list directory: {exc.strerror or exc}"))
+        errors.append(FileError(where, "read", f"cannot list directory: {exc.strerror or exc}", unchecked=True))
 
     for dirpath, dirnames, filenames in os.walk(root_str, onerror=on_error, followlinks=False):
         keep: list[str] = []
@@ -190,9 +195,10 @@ def walk_directory(
             keep.append(name)
         dirnames[:] = keep
         for name in filenames:
-            if not wanted(name, suffixes):
-                continue
             full = os.path.join(dirpath, name)
+            if not wanted(name, suffixes) and not (
+                    scripts and is_extensionless(name) and python_shebang(_peek(full))):
+                continue
             result = read_path(full, rel_of(full), root_real, max_bytes)
             if isinstance(result, SourceFile):
                 files.append(result)

@@ -9,11 +9,17 @@ Latency is the product here, so notices are read with the regex detector only: s
 costs 1.5-2 s to import and initialise, on every commit that touches matched code.
 ``lineage baseline`` scans the same way, so notice findings (whose ids name the holder's
 organisation) get the same ids in the baseline and in the hook.
+
+A staged Python file the hook could not check (over the size cap, unreadable, binary, a
+malformed notebook, over the CPU budget) fails the commit like a new finding: pre-commit
+hides the output of a hook that passes, so a file let through unchecked would pass unseen.
+The message names the file, the reason and the ways on (raise the cap, exclude the path).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from dataclasses import dataclass
@@ -43,12 +49,13 @@ class HookOutcome:
     below: int  # new findings under the failing severity
     baselined: int  # findings the baseline covers
     accepted: tuple[Accepted, ...]  # findings accepted by a pragma with a reason
-    problems: tuple[FileError, ...]  # pragmas without a reason, unreadable blobs
+    problems: tuple[FileError, ...]  # pragmas without a reason, caveats on scanned files
     notes: tuple[str, ...]
+    unchecked: tuple[FileError, ...] = ()  # staged files whose content could not be scanned
 
     @property
     def failed(self) -> bool:
-        return bool(self.new)
+        return bool(self.new) or bool(self.unchecked)
 
 
 def repo_root(start: str | Path = ".") -> Path:
@@ -129,10 +136,13 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
 
 
 def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tuple[list[SourceFile], list[FileError]]:
-    """Staged .py blobs: the named paths only, or every staged file when ``paths`` is None."""
+    """Staged Python blobs (.py, .ipynb, scripts with a Python shebang): the named paths only, or
+    every staged file when ``paths`` is None."""
     from lineage.source.gitrev import read_staged
+    from lineage.source.walk import SCAN_SUFFIXES
 
-    files, errors = read_staged(root, max_bytes=config.max_file_bytes, paths=paths)
+    files, errors = read_staged(root, max_bytes=config.max_file_bytes, paths=paths, suffixes=SCAN_SUFFIXES,
+                                scripts=True)
     return config.included(files), config.included(errors)
 
 
@@ -191,8 +201,9 @@ def check_staged(
     return HookOutcome(
         result=result, new=failing, below=len(kept) - len(failing),
         baselined=len(result.findings) - len(unbaselined), accepted=tuple(accepted),
-        problems=tuple(problems) + tuple(result.errors),
+        problems=tuple(problems) + tuple(e for e in result.errors if not e.unchecked),
         notes=tuple(notes(baseline, result)) if baseline is not None else (),
+        unchecked=tuple(e for e in result.errors if e.unchecked),
     )
 
 
@@ -210,12 +221,41 @@ def describe(outcome: HookOutcome) -> str:
         lines.append(f"    id {f.id}")
     for p in outcome.problems:
         lines.append(f"{p.path}: {p.stage}: {p.reason}")
+    lines.extend(unchecked_lines(outcome.unchecked))
     scanned = outcome.result.files_scanned
     lines.append(
         f"lineage hook: {scanned} staged file{'s' if scanned != 1 else ''}, {len(outcome.new)} new finding(s); "
         f"{outcome.baselined} in the baseline, {len(outcome.accepted)} accepted by pragma, "
-        f"{outcome.below} below the failing severity")
+        f"{outcome.below} below the failing severity"
+        + (f"; {len(outcome.unchecked)} not checked" if outcome.unchecked else ""))
     if outcome.new:
         lines.append('accept one unit with `# lineage: accept reason="..."` on its def/class line, or record '
                      "all with `lineage baseline update` and `lineage audit ID --verdict ... --reason ...`")
     return terminal_text(lines)  # names, units and reasons come from the staged tree
+
+
+_CAP = re.compile(r"(\d+) bytes exceeds the (\d+)-byte cap")
+
+
+def unchecked_lines(unchecked: Sequence[FileError]) -> list[str]:
+    """Which staged files could not be checked, why, and the ways on."""
+    if not unchecked:
+        return []
+    n = len(unchecked)
+    lines = [f"lineage hook: {n} staged file{'s' if n != 1 else ''} could not be checked, so the commit "
+             "is stopped (a file nobody checked must not pass unseen):"]
+    lines += [f"  {e.path}: {e.stage}: {e.reason}" for e in unchecked]
+    sizes = [int(m.group(1)) for e in unchecked if (m := _CAP.search(e.reason))]
+    lines.append("to go on, for each file:")
+    if sizes:
+        cap = -(-max(sizes) // 1_000_000) * 1_000_000
+        lines.append(f"  - too large: raise the cap to scan it whole, `max_file_bytes = {cap}` under [tool.lineage] "
+                     f"in pyproject.toml (or lineage.toml), or LINEAGE_MAX_FILE_BYTES={cap} for one commit")
+    if len(sizes) < n:
+        lines.append("  - unreadable, binary, malformed or too costly: fix it (a notebook must be valid JSON "
+                     "in nbformat; Python source must be text)")
+    paths = ", ".join(f'"{e.path}"' for e in unchecked[:3]) + (", ..." if n > 3 else "")
+    lines.append(f"  - or leave it out on purpose, visibly: `exclude = [{paths}]` under [tool.lineage]; the hook "
+                 "applies a repository's `exclude` only when trusted: args: [--trust-config, --]")
+    lines.append("  - or skip this hook for one commit: SKIP=<hook id> git commit ... (pre-commit)")
+    return lines

@@ -90,14 +90,17 @@ def test_a_scan_of_them_stays_under_a_gigabyte(pathological_tree: Path, built_in
 def test_a_file_over_its_budget_is_a_per_file_error(
     pathological_tree: Path, built_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With no budget at all every file runs out: each is an error, the scan still ends."""
+    """With no budget at all every file runs out: each is an error, the scan still ends, and
+    exits 1 because nothing was checked (README: "Files that could not be checked")."""
     monkeypatch.setattr(budget_module, "FILE_BUDGET_SECONDS", -1.0)
     run = scan_cli(built_index, pathological_tree)
-    assert run.code == 0, run.stderr
-    errors = {e["path"]: e["reason"] for e in run.report()["errors"]}
+    assert run.code == 1, run.stderr
+    assert "could not be checked" in run.stderr
+    errors = {e["path"]: e for e in run.report()["errors"]}
     assert set(errors) == {*PATHOLOGICAL, "copy.py"}
-    assert all("over the -1-second per-file budget" in r for r in errors.values()), errors
-    assert run.report()["findings"] == []
+    assert all("over the -1-second per-file budget" in e["reason"] for e in errors.values()), errors
+    assert all(e["unchecked"] for e in errors.values())
+    assert run.report()["findings"] == [] and run.report()["summary"]["files_scanned"] == 0
 
 
 def test_budget_cancels_the_parser_itself() -> None:

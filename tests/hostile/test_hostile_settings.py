@@ -42,8 +42,12 @@ def test_a_loosening_cap_is_refused_and_reported(stranger: Path, built_index: Pa
     assert str(record["from"]).endswith("lineage.toml") and "skip files" in str(record["reason"])
     assert "setting `max_file_bytes` refused" in run.stderr and "--trust-config" in run.stderr
     trusted = invoke("--trust-config", *args)
-    assert trusted.code == 0, "trusted, the cap applies and hides the copy"
     assert _settings(trusted)["max_file_bytes"]["status"] == "applied"
+    # trusted, the cap applies and leaves the copy unread, but never silently: no finding, and
+    # the file is reported unchecked and fails the scan
+    assert trusted.code == 1 and trusted.report()["findings"] == []
+    assert trusted.report()["errors"] and all(e["unchecked"] for e in trusted.report()["errors"])
+    assert "could not be checked" in trusted.stderr
 
 
 def test_tightening_applies_and_loosening_is_refused_in_one_file(stranger: Path, built_index: Path,

@@ -3,9 +3,9 @@
 The scan must finish, list each bad file in the JSON report's ``errors`` with a reason,
 and still find the real copies of the reference that sit among them.
 
-Notebooks: a ``.ipynb`` is not a scan target by default (directories, git revisions and
-archives are read for ``.py`` files only), exactly like README.md; it is neither scanned
-nor reported.  The conversion itself (code cells -> Python) is tested in tests/source.
+Notebooks are scan targets: the reference pasted into a code cell of ``nb.ipynb`` is found
+like the ``.py`` copies.  The conversion itself (code cells -> Python, hostile notebooks) is
+tested in tests/source.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def test_every_bad_file_is_an_error_with_a_reason(hostile_run: Run) -> None:
 
 def test_good_and_merely_odd_files_are_not_errors(hostile_run: Run) -> None:
     """Empty, UTF-16, Latin-1, a 100k-line file and a 100k-link chain are valid text:
-    scanned, not reported.  The notebook is not a scan target (module docstring)."""
+    scanned, not reported; so is a valid notebook."""
     errors = {e["path"] for e in hostile_run.report()["errors"]}
     assert not errors & {"copy.py", "empty.py", "utf16.py", "latin1.py", "generated.py", "chain.py", "nb.ipynb"}
     assert hostile_run.report()["summary"]["files_scanned"] >= 8
@@ -148,5 +148,5 @@ def test_real_copies_are_still_found_among_the_hostile_files(hostile_run: Run) -
 
 def test_nothing_outside_the_tree_or_behind_a_refusal_was_read(hostile_run: Run) -> None:
     paths = {f["path"] for f in hostile_run.report()["findings"]}
-    assert not any(p.startswith(("escape", "selfdir/", "locked/", "sealed", "nb")) for p in paths), paths
-    assert set(paths) == set(COPIES)
+    assert not any(p.startswith(("escape", "selfdir/", "locked/", "sealed")) for p in paths), paths
+    assert set(paths) == set(COPIES) | {"nb.ipynb"}  # the notebook's code cell is a copy too

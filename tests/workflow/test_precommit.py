@@ -68,7 +68,7 @@ def test_shipped_hook_manifest_is_valid() -> None:
     assert set(hooks) == {"lineage", "lineage-changed"}
     whole, changed = hooks["lineage"], hooks["lineage-changed"]
     assert whole["entry"] == "lineage hook --all-files" and not whole["pass_filenames"] and whole["always_run"]
-    assert changed["entry"] == "lineage hook" and changed["types"] == ["python"]
+    assert changed["entry"] == "lineage hook" and changed["types_or"] == ["python", "jupyter"]
     assert whole["args"] == changed["args"] == ["--"], "staged names must never be read as options"
     assert all(h["language"] == "python" and h["require_serial"] for h in hooks.values())
 
