@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.workflow.conftest import ORIGINAL, Repo, renamed_copy, run
-from tests.workflow.test_precommit import hook_entry, needs_precommit, pre_commit
+from tests.workflow.test_precommit import local_hook_config, needs_precommit, pre_commit
 
 PAD = 2_100_000  # a string literal past the default 2,000,000-byte cap, as the reviewer did
 
@@ -107,10 +107,7 @@ def test_a_staged_script_with_a_python_shebang_is_checked(repo: Repo, index_path
 def test_pre_commit_shows_why_an_unchecked_file_stops_the_commit(repo: Repo, index_path: Path,
                                                                  tmp_path: Path) -> None:
     """pre-commit hides the output of a passing hook: an unchecked file must fail, visibly."""
-    config = ("repos:\n- repo: local\n  hooks:\n  - id: lineage\n    name: lineage\n"
-              f"    entry: {hook_entry(index_path)}\n    language: system\n    types_or: [python, jupyter]\n"
-              "    require_serial: true\n")
-    repo.write(".pre-commit-config.yaml", config)
+    repo.write(".pre-commit-config.yaml", local_hook_config(index_path, "types_or: [python, jupyter]"))
     repo.write("models/modeling_beta.py", padded_copy())
     repo.add(".pre-commit-config.yaml", "models/modeling_beta.py")
     failed = pre_commit(repo, tmp_path, "--files", "models/modeling_beta.py")

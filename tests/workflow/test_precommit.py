@@ -35,6 +35,13 @@ def hook_entry(index: Path) -> str:
     return f"{shlex.quote(sys.executable)} -c {shlex.quote(code)} --index {shlex.quote(str(index))} --"
 
 
+def local_hook_config(index_path: Path, types: str) -> str:
+    """A .pre-commit-config.yaml running the installed lineage hook as a local, system hook."""
+    return ("repos:\n- repo: local\n  hooks:\n  - id: lineage\n    name: lineage\n"
+            f"    entry: {hook_entry(index_path)}\n    language: system\n    {types}\n"
+            "    require_serial: true\n")
+
+
 def pre_commit(repo: Repo, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
     return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--color", "never", *args],
@@ -43,10 +50,7 @@ def pre_commit(repo: Repo, tmp_path: Path, *args: str) -> subprocess.CompletedPr
 
 @needs_precommit
 def test_pre_commit_runs_the_hook_on_staged_files(repo: Repo, index_path: Path, tmp_path: Path) -> None:
-    config = ("repos:\n- repo: local\n  hooks:\n  - id: lineage\n    name: lineage\n"
-              f"    entry: {hook_entry(index_path)}\n    language: system\n    types: [python]\n"
-              "    require_serial: true\n")
-    repo.write(".pre-commit-config.yaml", config)
+    repo.write(".pre-commit-config.yaml", local_hook_config(index_path, "types: [python]"))
     repo.write("models/modeling_beta.py", renamed_copy())
     repo.add(".pre-commit-config.yaml", "models/modeling_beta.py")
     failed = pre_commit(repo, tmp_path, "--files", "models/modeling_beta.py")
