@@ -14,7 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import SHARED_BY, STRONG, strength
+from lineage.classify.codematch import SHARED_BY, config_short_of_copy
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.verdicts import LookThrough, SourceVerdict
@@ -86,7 +86,7 @@ def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     is one source's file (classify/fileverdict.whole_file) and the finding matches that source.
     A configuration class short of a copy names the architecture the file follows (its
     parameters), not whose code it holds."""
-    if f.unit.split(".", 1)[0].endswith("Config") and strength(f.matches[0]) < STRONG:
+    if config_short_of_copy(f.unit, f.matches[0]):
         return False
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     if code is None or code.holders < SHARED_BY:

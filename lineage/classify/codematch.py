@@ -90,6 +90,12 @@ def verdict(role: str | None, m: Match) -> str:
     return f"{role or 'unclassified'} {kind} of {who}"
 
 
+def config_short_of_copy(qualname: str, m: Match) -> bool:
+    """A configuration class (or a method of one) matched below a copy's strength: its likeness
+    names the parameters of the architecture it follows, not whose code it holds."""
+    return qualname.split(".", 1)[0].endswith("Config") and strength(m) < STRONG
+
+
 def worth_reporting(m: Match, threshold: float) -> bool:
     return m.similarity >= threshold or (m.containment >= SCORING.report_containment
                                          and m.ref_containment >= SCORING.report_ref_containment)
@@ -130,7 +136,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         model_lines=ties.lines if ties is not None else len({model_line(f) for f in families}),
         holders=holders, earliest=Earliest(earliest_family, earliest_seen or None))
     sev = severity(role, best)
-    if sev in ("medium", "high") and unit.qualname.split(".", 1)[0].endswith("Config") and strength(best) < STRONG:
+    if sev in ("medium", "high") and config_short_of_copy(unit.qualname, best):
         # a configuration class lists the parameters of the architecture it follows: short of a copy,
         # its likeness to another model's configuration says what it implements, not whose code it holds
         sev = "low"
