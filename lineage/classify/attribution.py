@@ -92,8 +92,18 @@ def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     if code is None or code.holders < SHARED_BY:
         return True
     v = verdicts.get("<file>")
-    return v is not None and v.source is not None and whole_file(v) \
-        and v.source.family in (f.matches[0].ref.family, *code.equivalent_families)
+    return v is not None and v.source is not None and whole_file(v) and _matches_family(f, v.source.family)
+
+
+def _matches_family(f: Finding, family: str) -> bool:
+    """`f`'s best reference is `family`, or `family` holds the same code as closely."""
+    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
+    return family in (f.matches[0].ref.family, *same)
+
+
+def _only_owners_missing(given: frozenset[str], attribution: Attribution) -> bool:
+    """The notices the file lacks are all the given owners' own (none is owed)."""
+    return bool(given) and all(n.org in given for n in attribution.missing)
 
 
 def _enough(findings: Sequence[Finding]) -> bool:
@@ -113,7 +123,7 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         # notice finding says so too), except code many lines share: it cannot say whose it is,
         # and a weak match to another family: that reference's notice says nothing of it
         shared = (code.holders if code is not None else 0) >= SHARED_BY
-        judged = not family or family in (f.matches[0].ref.family, *(code.equivalent_families if code is not None else ()))
+        judged = not family or _matches_family(f, family)
         sev = "medium" if sev == "low" and not shared and judged else sev
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
@@ -206,10 +216,8 @@ def attribute_matched(
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
         matches = [m for f in mine for m in f.matches[:1]]
-        if port:
+        if port or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port)
-        elif not (own and attribution.state in ("removed", "replaced")):  # else only the owner's own notice is missing
-            out += notice_findings(path, scanned, attribution, matches, has_code_match=True)
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
@@ -223,7 +231,7 @@ def _owner_port(given: frozenset[str], attribution: Attribution, orgs: Mapping[s
     the file's reference is a model of a given owner: the reference is a third party's
     implementation of the owner's own model (a framework's port under the framework's notice),
     and the code both hold most likely came from the owner.  "" otherwise."""
-    if not given or attribution.state not in ("removed", "replaced") or all(n.org in given for n in attribution.missing):
+    if attribution.state not in ("removed", "replaced") or not given or _only_owners_missing(given, attribution):
         return ""  # (only the owner's own notice missing: not owed at all)
     maker = orgs.get(family, "")
     return f"{model_line(family)} ({maker})" if maker in given else ""
@@ -238,7 +246,7 @@ def _owners(given: frozenset[str], attribution: Attribution, scanned: object) ->
         return given | holders_of(scanned)
     if state == "retained":
         return given
-    if state in ("removed", "replaced") and given and all(n.org in given for n in attribution.missing):
+    if state in ("removed", "replaced") and _only_owners_missing(given, attribution):
         return given  # the only notice missing is the owner's own
     return frozenset()
 

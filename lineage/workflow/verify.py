@@ -90,6 +90,9 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
     return out
 
 
+SHARED_CODE = "code shared by"  # the verdict of a unit whose code many indexed model lines hold
+
+
 def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     """A matched unit whose code many indexed model lines hold cannot say whose notice the file
     owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
@@ -97,7 +100,7 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     corpus = m.corpus
     if not corpus or corpus["model_lines"] < COMMON_FAMILIES or m.path in whole:
         return m
-    shared = (f"code shared by {corpus['model_lines']} indexed model lines: no copy verdict, and no notice "
+    shared = (f"{SHARED_CODE} {corpus['model_lines']} indexed model lines: no copy verdict, and no notice "
               "judgement from it")
     return dataclasses.replace(m, attribution=None, verdict=shared)
 
@@ -185,7 +188,7 @@ def _commons(matches: Sequence[ExhibitMatch]) -> str:
 
 
 def _not_compared(judged: Sequence[ExhibitMatch]) -> str:
-    if judged and all(m.attribution is None and str(m.verdict).startswith("code shared by") for m in judged):
+    if judged and all(m.attribution is None and str(m.verdict).startswith(SHARED_CODE) for m in judged):
         return "not judged (every matched unit is code that many indexed model lines share)"
     return "not compared"
 
