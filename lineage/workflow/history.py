@@ -198,7 +198,8 @@ def history(repo: str | Path, index: EmbeddedIndex, config: Config, rev: str = "
     # the files `lineage scan REPO@REV` reads, less those the `exclude` setting names
     files, errors, sha = read_revision(repo, rev, max_bytes=config.max_file_bytes, suffixes=SCAN_SUFFIXES,
                                        scripts=True)
-    result, _ = scan_files(config.included(files), index, config, target=Path(repo).name, revision=sha,
+    name = Path(repo).resolve().name  # `lineage history .` names the repository, not ""
+    result, _ = scan_files(config.included(files), index, config, target=name, revision=sha,
                            errors=config.included(errors))
     matched = [f for f in result.findings if f.kind == "code-match" and f.matches and f.severity != "info"]
     repository = open_repository(repo)
@@ -226,7 +227,7 @@ def history(repo: str | Path, index: EmbeddedIndex, config: Config, rev: str = "
     finally:
         repository.close()
     extra.extend(_predates(origins))
-    return History(str(Path(repo).name), sha, result, first_files, tuple(origins), tuple(extra), tuple(problems))
+    return History(name, sha, result, first_files, tuple(origins), tuple(extra), tuple(problems))
 
 
 def history_dict(h: History) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def test_notebooks_and_scripts_are_traced_and_unreadable_versions_are_per_file_e
     done = run("history", ".", "--index", index_path, "--format", "json")
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
-    assert data["revision"] == c4
+    assert data["revision"] == c4 and data["repository"] == "project"  # `.` named by its directory
     assert {p: a["commit"] for p, a in data["files"].items()} == {
         "bin/train": c3, "explore.ipynb": c3, "models/modeling_beta.py": c3}
     assert {u["unit"] for u in data["units"] if u["path"] == "explore.ipynb"} >= {"BetaAttention.forward"}
@@ -123,3 +123,20 @@ def test_a_file_unreadable_at_the_revision_is_reported(repo: Repo, index_path: P
     (error,) = json.loads(done.stdout)["errors"]
     assert error == {"path": "explore.ipynb", "stage": "decode", "unchecked": True,
                      "reason": "malformed notebook: notebook has no cell list"}
+
+
+def test_history_leaves_out_what_the_exclude_setting_names(repo: Repo, index_path: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lineage.cli.main import cli as main_cli
+
+    repo.write("bin/train", "#!/usr/bin/env python3\n" + renamed_copy())
+    repo.add("bin/train")
+    repo.commit("add a script")
+    settings = tmp_path / "lineage.toml"
+    settings.write_text('exclude = ["bin/*"]\n', encoding="utf-8")
+    args = ["history", ".", "--index", str(index_path), "--format", "json"]
+    assert list(json.loads(run(*args).stdout)["files"]) == ["bin/train"]
+    done = CliRunner().invoke(main_cli, ["--config", str(settings), *args], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["files"] == {}  # as `lineage scan` with the same settings
