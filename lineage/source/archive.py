@@ -8,7 +8,8 @@ whose overall compression ratio marks it as a bomb raises ``FetchError``: many m
 under the per-member caps must not add up to gigabytes (1,040 members of 1.9 MB in a 2 MB
 zip).  The total cap bounds what a scan of an archive holds in memory; members are read
 one at a time.  A tar must be decompressed from end to end, so its caps apply to the whole
-stream.
+stream.  With ``scripts``, a member without a suffix is taken when its first line is a Python
+shebang, as the directory walk does; the bytes read to tell are counted like any others.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, cast
 
 from lineage.errors import FetchError
 from lineage.models import FileError, SourceFile
-from lineage.source.walk import cap_reason
+from lineage.source.walk import SHEBANG_PEEK, cap_reason, is_extensionless, python_shebang
 
 ZIP_SUFFIXES = (".whl", ".zip", ".egg")
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
@@ -65,6 +67,7 @@ class _Budget:
     max_members: int
     max_ratio: float
     ratio_floor: int
+    scripts: bool = False  # also members without a suffix that start with a Python shebang
     archive_bytes: int = 0  # the archive's own size: the overall ratio's denominator
     total: int = 0
     members: int = 0
@@ -76,11 +79,16 @@ class _Budget:
         if self.members > self.max_members:
             raise FetchError(f"archive has more than {self.max_members} members", source=self.source)
 
-    def admit(self, name: str) -> str | None:
-        """Normalise a member name and apply ``include``; report unsafe names."""
+    def admit(self, name: str, head: Callable[[], bytes] | None = None) -> str | None:
+        """Normalise a member name and apply ``include``; report unsafe names.
+
+        With ``scripts``, a member ``include`` turns down is still taken when its name has no
+        suffix and ``head()`` (None: not a regular member) starts with a Python shebang.
+        """
         candidate = name.replace("\\", "/")
         if self.include is not None and not self.include(candidate):
-            return None
+            if not (self.scripts and head is not None and is_extensionless(candidate) and python_shebang(head())):
+                return None
         path = safe_member_path(name)
         if path is None:
             kind = "absolute" if candidate.startswith("/") or _DRIVE.match(candidate) else "escaping"
@@ -114,15 +122,13 @@ class _Budget:
     def read(self, path: str, stream: IO[bytes], declared: int, packed: int | None) -> None:
         """Read one member in chunks, stopping at its declared size or the caps.
 
-        ``packed`` is the member's compressed size (zip); None when the caller counts the
-        bytes as they are decompressed (tar).
+        ``packed`` is the member's compressed size (zip), None for a tar.  Either way the
+        stream itself counts the bytes into the archive's total as they are decompressed.
         """
         chunks: list[bytes] = []
         got = 0
         while chunk := stream.read(_CHUNK):
             got += len(chunk)
-            if packed is not None:
-                self.expanded(self.total + len(chunk))
             if got > declared:
                 return self.refuse(path, f"member larger than its declared {declared} bytes", unchecked=True)
             if got > self.max_member_bytes:
@@ -142,28 +148,82 @@ class _Budget:
         return f"decompression bomb: ratio over {self.max_ratio:g}"
 
 
+class _Member:
+    """One member's data, opened on first use: most members are never read.
+
+    For a zip (``meter`` set) every byte decompressed counts against the budget as it is
+    read, a shebang peek included; a tar's stream is counted as a whole.  A peek is handed
+    out again by the next ``read``, so the member is still read once, from its start.
+    """
+
+    def __init__(self, open_stream: Callable[[], IO[bytes]], meter: _Budget | None) -> None:
+        self._open, self._meter = open_stream, meter
+        self._stream: IO[bytes] | None = None
+        self._peeked = b""
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._peeked:
+            cut = len(self._peeked) if size < 0 else size
+            data, self._peeked = self._peeked[:cut], self._peeked[cut:]
+            return data
+        if self._stream is None:
+            self._stream = self._open()
+        data = self._stream.read(size)
+        if self._meter is not None:
+            self._meter.expanded(self._meter.total + len(data))
+        return data
+
+    def peek(self) -> bytes:
+        """The first bytes, to look for a shebang (held to the whole archive's ratio too: a
+        member that is not a script is never read further)."""
+        self._peeked = self.read(SHEBANG_PEEK)
+        if self._meter is not None:
+            self._meter.overall()
+        return self._peeked
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+
+_ZIP_MEMBER_ERRORS = (*_CORRUPT, RuntimeError, NotImplementedError)  # encrypted, unknown method
+
+
+def _zip_head(member: _Member) -> bytes:
+    try:
+        return member.peek()
+    except _ZIP_MEMBER_ERRORS:  # unreadable: no script, as for a file the walk cannot open
+        return b""
+
+
 def _read_zip(path: Path, budget: _Budget) -> None:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             budget.count_member()
-            if info.is_dir() or (name := budget.admit(info.filename)) is None:
+            if info.is_dir():
                 continue
             # Only Unix-made entries carry a file type; writers that store permission bits
             # alone (type 0) are plain files.
             kind_bits = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0
-            if kind_bits and kind_bits != stat.S_IFREG:
-                kind = "symlink" if kind_bits == stat.S_IFLNK else "special file"
-                budget.refuse(name, f"{kind} member refused")
-            elif info.file_size > budget.max_member_bytes:
-                budget.refuse(name, cap_reason(info.file_size, budget.max_member_bytes), unchecked=True)
-            elif budget.is_bomb(info.file_size, info.compress_size):
-                budget.refuse(name, budget.bomb_reason, unchecked=True)
-            else:
-                try:
-                    with archive.open(info) as stream:
-                        budget.read(name, stream, info.file_size, info.compress_size)
-                except (*_CORRUPT, RuntimeError, NotImplementedError) as exc:  # encrypted, unknown method
-                    budget.refuse(name, f"corrupt or unsupported member: {exc}", unchecked=True)
+            member = _Member(partial(archive.open, info), budget)
+            try:
+                regular = kind_bits in (0, stat.S_IFREG)
+                if (name := budget.admit(info.filename, partial(_zip_head, member) if regular else None)) is None:
+                    continue
+                if not regular:
+                    kind = "symlink" if kind_bits == stat.S_IFLNK else "special file"
+                    budget.refuse(name, f"{kind} member refused")
+                elif info.file_size > budget.max_member_bytes:
+                    budget.refuse(name, cap_reason(info.file_size, budget.max_member_bytes), unchecked=True)
+                elif budget.is_bomb(info.file_size, info.compress_size):
+                    budget.refuse(name, budget.bomb_reason, unchecked=True)
+                else:
+                    try:
+                        budget.read(name, cast(IO[bytes], member), info.file_size, info.compress_size)
+                    except _ZIP_MEMBER_ERRORS as exc:
+                        budget.refuse(name, f"corrupt or unsupported member: {exc}", unchecked=True)
+            finally:
+                member.close()
 
 
 class _CountingReader:
@@ -222,6 +282,13 @@ def _decompressed(counter: _CountingReader, magic: bytes) -> IO[bytes]:
     return packed
 
 
+def _extract(archive: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    stream = archive.extractfile(member)  # None only for what is not a regular member
+    if stream is None:
+        raise tarfile.TarError(f"cannot read member {member.name!r}")
+    return stream
+
+
 def _read_tar(path: Path, budget: _Budget) -> None:
     with path.open("rb") as raw:
         magic = raw.read(6)
@@ -232,16 +299,20 @@ def _read_tar(path: Path, budget: _Budget) -> None:
         with tarfile.open(fileobj=stream, mode="r|") as archive:  # type: ignore[call-overload]
             for member in archive:
                 budget.count_member()
-                if member.isdir() or (name := budget.admit(member.name)) is None:
+                if member.isdir():
+                    continue
+                regular = member.isreg() and not member.issparse()
+                data = _Member(partial(_extract, archive, member), None)
+                if (name := budget.admit(member.name, data.peek if regular else None)) is None:
                     continue
                 if member.issym() or member.islnk():
                     budget.refuse(name, f"{'symlink' if member.issym() else 'hard link'} member refused")
-                elif not member.isreg() or member.issparse():
+                elif not regular:
                     budget.refuse(name, "special file member refused")
                 elif member.size > budget.max_member_bytes:
                     budget.refuse(name, cap_reason(member.size, budget.max_member_bytes), unchecked=True)
-                elif data := archive.extractfile(member):
-                    budget.read(name, data, member.size, None)
+                else:
+                    budget.read(name, cast(IO[bytes], data), member.size, None)
             if not stream.ended_cleanly(archive.offset):
                 raise FetchError(
                     f"truncated or corrupt tar stream at byte {archive.offset}", source=budget.source
@@ -258,8 +329,10 @@ def read_archive(
     max_members: int = 200_000,
     max_ratio: float = 200.0,
     ratio_floor: int = 8 << 20,
+    scripts: bool = False,
 ) -> tuple[list[SourceFile], list[FileError]]:
-    """Read the members of a zip/wheel/tar archive that ``include`` accepts, in memory.
+    """Read the members of a zip/wheel/tar archive that ``include`` accepts, in memory (with
+    ``scripts``, also those without a suffix whose first line is a Python shebang).
 
     ``include`` sees the member name with POSIX separators.  The ratio check applies once
     a member (zip), the members read together (zip) or the stream (tar) have expanded past
@@ -268,7 +341,8 @@ def read_archive(
     """
     archive_path = Path(path)
     source = str(archive_path)
-    budget = _Budget(source, include, max_member_bytes, max_total_bytes, max_members, max_ratio, ratio_floor)
+    budget = _Budget(source, include, max_member_bytes, max_total_bytes, max_members, max_ratio, ratio_floor,
+                     scripts)
     lower = archive_path.name.lower()
     try:
         budget.archive_bytes = archive_path.stat().st_size

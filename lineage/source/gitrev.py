@@ -85,7 +85,7 @@ def commit_date(repo: str | Path, sha: str) -> str:
         repository.close()
 
 
-def _blob_result(repository: git.Repo, binsha: bytes, path: str, max_bytes: int) -> SourceFile | FileError:
+def read_blob(repository: git.Repo, binsha: bytes, path: str, max_bytes: int) -> SourceFile | FileError:
     """Size-check a blob through the object header, then read it; LFS pointers reported.
 
     Blobs are read with gitdb (in-process, no `git cat-file --batch` pipe): a corrupt or
@@ -107,7 +107,7 @@ def _blob_result(repository: git.Repo, binsha: bytes, path: str, max_bytes: int)
     return finish_file(path, data)
 
 
-def _is_script(repository: git.Repo, path: str, binsha: bytes) -> bool:
+def is_script(repository: git.Repo, path: str, binsha: bytes) -> bool:
     """A blob without a suffix whose first line is a Python shebang (only its head is read)."""
     if not is_extensionless(path):
         return False
@@ -115,6 +115,12 @@ def _is_script(repository: git.Repo, path: str, binsha: bytes) -> bool:
         return python_shebang(_gitdb(repository).stream(binsha).read(SHEBANG_PEEK))
     except Exception:  # noqa: BLE001 - a corrupt blob is no script; reading it fails elsewhere
         return False
+
+
+def wanted_blob(repository: git.Repo, path: str, binsha: bytes, suffixes: tuple[str, ...], scripts: bool) -> bool:
+    """A blob a reader takes: its path ends in ``suffixes``, or (with ``scripts``) it has no suffix
+    and starts with a Python shebang."""
+    return wanted(path, suffixes) or (scripts and is_script(repository, path, binsha))
 
 
 def _gitdb(repository: git.Repo) -> Any:
@@ -163,12 +169,11 @@ def read_revision(
                     continue
                 if not isinstance(item, git.Blob):
                     continue  # trees
-                if not wanted(str(item.path), suffixes) and not (
-                        scripts and _is_script(repository, str(item.path), item.binsha)):
+                if not wanted_blob(repository, str(item.path), item.binsha, suffixes, scripts):
                     continue
                 if item.mode & _FORMAT_MASK == _LINK_MODE:
                     continue
-                results.append(_blob_result(repository, item.binsha, str(item.path), max_bytes))
+                results.append(read_blob(repository, item.binsha, str(item.path), max_bytes))
         except (GitCommandError, ValueError, OSError) as exc:
             raise SourceError(f"cannot read tree of {rev!r}: {exc}", source=where) from None
         files, errors = _collect(results)
@@ -240,9 +245,9 @@ def read_staged(
                 continue  # explicitly named paths are read even inside build/ or venv/
             if mode & _FORMAT_MASK in (_LINK_MODE, _GITLINK_MODE):
                 continue
-            if not wanted(path, suffixes) and not (scripts and _is_script(repository, path, binsha)):
+            if not wanted_blob(repository, path, binsha, suffixes, scripts):
                 continue
-            results.append(_blob_result(repository, binsha, path, max_bytes))
+            results.append(read_blob(repository, binsha, path, max_bytes))
         return _collect(results)
     finally:
         repository.close()

@@ -47,9 +47,10 @@ class LoadedTarget:
 def _from_archive(
     path: Path, max_bytes: int, suffixes: tuple[str, ...]
 ) -> tuple[list[SourceFile], list[FileError]]:
-    """Read an archive's wanted members; notebooks converted like everywhere else."""
+    """Read an archive's wanted members and Python scripts without a suffix, as the directory
+    walk and git revisions do; notebooks converted like everywhere else."""
     files, errors = read_archive(
-        path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes
+        path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes, scripts=True
     )
     finished: list[SourceFile] = []
     for item in (finish_file(f.path, f.data) for f in files):

@@ -122,4 +122,7 @@ def history_text(data: dict[str, Any]) -> str:
         lines.append(f"[{f['severity'].upper()}] {f['kind']} {f['path']}: {f['explanation']}")
     if not data["files"]:
         lines.append("no matched files at this revision")
+    if data["errors"]:
+        lines += ["", f"NOT READ: {len(data['errors'])} file(s) or past version(s), left out of the trace:"]
+        lines += [f"  {e['path']}: {e['stage']}: {e['reason']}" for e in data["errors"]]
     return terminal_text(lines)

@@ -209,3 +209,52 @@ def test_member_stream_longer_than_declared_is_cut_off() -> None:
     budget.read("m.py", io.BytesIO(b"x" * 500), 10, None)
     assert budget.files == {}
     assert budget.errors[0].reason == "member larger than its declared 10 bytes"
+
+
+SCRIPT = b"#!/usr/bin/env python3\nprint('train')\n"
+SCRIPTS = {
+    "bin/train": SCRIPT,
+    "bin/run": b"#!/bin/sh\nexec python -m pkg\n",
+    "bin/blob": bytes(range(256)) * 8,
+    "bin/big": SCRIPT + b"#" * 3000,
+    "../escape": SCRIPT,
+    "pkg/m.py": b"M = 1\n",
+    "README": b"no shebang here\n",
+}
+
+
+@pytest.mark.parametrize("name", ["s.zip", "s.tar.gz"])
+def test_scripts_without_a_suffix_are_taken_by_their_shebang(tmp_path: Path, name: str) -> None:
+    """As in the directory walk: the head decides, and then the member is held to every rule a
+    named member is (unsafe paths, the per-member cap); links are not looked through."""
+    path = tmp_path / name
+    if name.endswith(".zip"):
+        _zip(path, SCRIPTS, links={"bin/link": "train"})
+    else:
+        _tar(path, "w:gz", SCRIPTS, [_special("bin/link", tarfile.SYMTYPE, "train"),
+                                     _special("bin/fifo", tarfile.FIFOTYPE)])
+    files, errors = read_archive(path, include=lambda p: p.endswith(".py"), max_member_bytes=1000, scripts=True)
+    assert [(f.path, f.data) for f in files] == [("bin/train", SCRIPT), ("pkg/m.py", b"M = 1\n")]
+    assert [(e.path, e.reason) for e in errors] == [
+        ("../escape", "unsafe member path (escaping) refused"),
+        ("bin/big", f"skipped: {len(SCRIPTS['bin/big'])} bytes exceeds the 1000-byte cap"),
+    ]
+    files, errors = read_archive(path, include=lambda p: p.endswith(".py"), max_member_bytes=1000)
+    assert [f.path for f in files] == ["pkg/m.py"] and errors == []  # without `scripts`: as before
+
+
+def test_the_head_read_to_look_for_a_shebang_counts_against_the_caps(tmp_path: Path) -> None:
+    members = {f"data/m{i}": b"#" * 1000 for i in range(5)}  # no suffix, no shebang
+    path = _zip(tmp_path / "heads.zip", members)
+    assert read_archive(path, include=lambda p: p.endswith(".py"), max_total_bytes=5 * 256, scripts=True) == ([], [])
+    with pytest.raises(FetchError, match="total cap"):
+        read_archive(path, include=lambda p: p.endswith(".py"), max_total_bytes=5 * 256 - 1, scripts=True)
+
+
+def test_a_bomb_without_a_suffix_is_read_no_further_than_its_head(tmp_path: Path) -> None:
+    """Zeros are no script: 256 bytes are read and the member is left; a script that is a bomb is
+    refused like a named one."""
+    path = _zip(tmp_path / "bomb.zip", {"zeros": bytes(BOMB), "bin/bomb": SCRIPT + bytes(BOMB)})
+    files, errors = read_archive(path, include=lambda p: p.endswith(".py"), max_member_bytes=10 * BOMB,
+                                 max_total_bytes=4096, scripts=True)
+    assert files == [] and [(e.path, e.reason) for e in errors] == [("bin/bomb", "decompression bomb: ratio over 200")]

@@ -155,3 +155,39 @@ def loaded_date(repo: Path, sha: str | None) -> str:
     out = subprocess.run(["git", "-C", str(repo), "show", "-s", "--format=%ct", str(sha)],
                          capture_output=True, text=True, check=True).stdout
     return datetime.datetime.fromtimestamp(int(out), tz=datetime.timezone.utc).date().isoformat()
+
+
+def test_directory_archives_and_git_revision_read_the_same_files(tmp_path: Path, run_git: Callable[..., str]) -> None:
+    """Notebooks (converted, cells kept; a malformed one a decode error) and scripts without a
+    suffix (by their shebang) are read alike whichever way the same tree arrives."""
+    import tarfile
+
+    nb = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "markdown", "source": ["# Notes\n"]},
+                                                   {"cell_type": "code", "source": ["!ls\n", "y = 2\n"]}]}
+    tree = tmp_path / "tree"
+    (tree / "bin").mkdir(parents=True)
+    members = {"a.py": b"A = 1\n", "nb.ipynb": json.dumps(nb).encode(), "bad.ipynb": b"nope",
+               "bin/train": b"#!/usr/bin/env python3\nT = 1\n", "bin/run": b"#!/bin/sh\necho hi\n",
+               "bin/blob": bytes(range(256)), "notes.txt": b"skip\n"}
+    for name, data in members.items():
+        (tree / name).write_bytes(data)
+    with zipfile.ZipFile(tmp_path / "tree.zip", "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with tarfile.open(tmp_path / "tree.tar.gz", "w:gz") as tf:
+        tf.add(tree, ".")
+    run_git(tree, "init", "-q", "-b", "main")
+    run_git(tree, "add", "-A")
+    run_git(tree, "commit", "-q", "-m", "all")
+
+    def read(spec: str) -> tuple[list[tuple[str, bytes, tuple[int, ...]]], list[tuple[str, str, str]]]:
+        loaded = load_target(spec)
+        return ([(f.path, f.data, f.cells) for f in loaded.files],
+                [(e.path, e.stage, e.reason) for e in loaded.errors])
+
+    expected = read(str(tree))
+    assert expected[0] == [("a.py", b"A = 1\n", ()), ("bin/train", members["bin/train"], ()),
+                           ("nb.ipynb", b"\n\ny = 2\n", (1, 2))]
+    assert [(path, stage) for path, stage, _ in expected[1]] == [("bad.ipynb", "decode")]
+    for spec in (tmp_path / "tree.zip", tmp_path / "tree.tar.gz", f"{tree}@HEAD"):
+        assert read(str(spec)) == expected, spec

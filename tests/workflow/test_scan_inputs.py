@@ -157,3 +157,40 @@ def test_replace_file_names_the_report_not_its_temporary_file(tmp_path: Path) ->
         replace_file(tmp_path / "nope" / "x.txt", b"data")
     assert caught.value.filename == str(tmp_path / "nope" / "x.txt")
     assert "directory" in str(caught.value.strerror) and "does not exist" in str(caught.value.strerror)
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+def test_a_script_without_a_suffix_inside_an_archive_is_scanned(tmp_path: Path, index_path: Path, kind: str) -> None:
+    """The same tree as a directory and as an archive: the shebang script is scanned in both, a
+    shell script and a binary without a suffix in neither."""
+    import tarfile
+    import zipfile
+
+    tree = tmp_path / "tree"
+    (tree / "bin").mkdir(parents=True)
+    (tree / "pkg.py").write_text(ORIGINAL, encoding="utf-8")
+    (tree / "bin" / "train").write_text("#!/usr/bin/env python3\n" + renamed_copy(), encoding="utf-8")
+    (tree / "bin" / "launch").write_text("#!/bin/bash\nexec python3 bin/train \"$@\"\n", encoding="utf-8")
+    (tree / "bin" / "weights").write_bytes(bytes(range(256)) * 16)
+    archive = tmp_path / f"release.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(p for p in tree.rglob("*") if p.is_file()):
+                zf.write(path, f"release/{path.relative_to(tree).as_posix()}")
+    else:
+        with tarfile.open(archive, "w:gz") as tf:
+            tf.add(tree, "release")
+
+    reports = {}
+    for target in (archive, tree):
+        done = scan(target, "--index", index_path, "-q", "--format", "json")
+        assert done.exit_code == 1, done.output
+        reports[target] = json.loads(done.stdout)
+    packed = reports[archive]
+    assert packed["errors"] == [] and packed["summary"]["files_scanned"] == 2
+    assert {f["path"] for f in packed["findings"] if f["kind"] == "code-match"} == {"release/bin/train"}
+    assert any(f["unit"] == "BetaAttention.forward" for f in packed["findings"] if f["path"] == "release/bin/train")
+    unpacked = reports[tree]
+    assert {f["path"] for f in unpacked["findings"] if f["kind"] == "code-match"} == {"bin/train"}
+    assert sorted((f["unit"], f["kind"]) for f in packed["findings"]) == \
+        sorted((f["unit"], f["kind"]) for f in unpacked["findings"])
