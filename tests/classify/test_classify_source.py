@@ -165,15 +165,20 @@ def test_a_git_revision_is_judged_as_of_its_commit_date(lines_index: EmbeddedInd
 
 @pytest.mark.parametrize(("scores", "names", "distinct", "decided_by", "expected"), [
     # a descendant leading its ancestor by little, in code only: the ancestor, origin of both
-    ((0.50, 0.46), (0.30, 0.30), (0.10, 0.09), "cover", (1, "ancestor")),
+    ((0.50, 0.46), (0.30, 0.30), (0.20, 0.19), "cover", (1, "ancestor")),
     # a clear lead keeps the descendant
-    ((0.50, 0.43), (0.30, 0.30), (0.10, 0.09), "cover", (0, "cover")),
+    ((0.50, 0.43), (0.30, 0.30), (0.20, 0.19), "cover", (0, "cover")),
+    # ... unless its hold rests on common code: then that lead is still little
+    ((0.50, 0.43), (0.30, 0.30), (0.10, 0.09), "cover", (1, "ancestor")),
+    ((0.50, 0.39), (0.30, 0.30), (0.10, 0.09), "cover", (0, "cover")),
     # names closer to the descendant's: the file is its own code, renamed alike
+    ((0.50, 0.46), (0.35, 0.30), (0.20, 0.19), "cover", (0, "cover")),
     ((0.50, 0.46), (0.35, 0.30), (0.10, 0.09), "cover", (0, "cover")),
     # code few families hold that the descendant holds and its ancestor does not
     ((0.50, 0.46), (0.30, 0.30), (0.03, 0.00), "cover", (0, "cover")),
+    ((0.50, 0.46), (0.30, 0.30), (0.20, 0.05), "cover", (0, "cover")),
     # a tie decided otherwise (names, first-seen, a class's context) is not reopened
-    ((0.50, 0.46), (0.30, 0.30), (0.10, 0.09), "names", (0, "names")),
+    ((0.50, 0.46), (0.30, 0.30), (0.20, 0.19), "names", (0, "names")),
 ])
 def test_a_descendant_leading_its_ancestor_by_little_yields_to_it(scores, names, distinct, decided_by,
                                                                  expected) -> None:
