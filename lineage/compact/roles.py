@@ -4,6 +4,11 @@ Rules are data (corpora/roles.toml, or [tool.lineage] role_rules); every decisio
 the features that made it, so a reviewer can see why a unit counts as architecture.
 Infrastructure is training and serving machinery (trainers, optimisers, data pipelines,
 launchers, distributed utilities): reusing it is permitted tool use, never an architecture copy.
+
+Every unit of an index build is classified, so the rules are read as written but cheaply: a
+name, base or path repeats from unit to unit and its hits are remembered per rule set, and a
+rule on a unit's text is searched only when the text holds one of the literals its matches
+need (lineage/compact/literals.py).
 """
 
 from __future__ import annotations
