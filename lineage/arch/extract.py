@@ -30,6 +30,8 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from lineage.arch.names import canonical, layer_kind
 
@@ -48,6 +50,13 @@ _WILDCARD = re.compile(r"[0-9*{}]*\Z|.*[{}]")
 _KEY_ALIASES = {"rope_theta": "rope_parameters", "rope_scaling": "rope_parameters"}
 _LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Name, ast.arguments,
            ast.alias, ast.Import, ast.ImportFrom, ast.Pass, ast.Break, ast.Continue)
+_NODE_TYPES = [c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.AST)]
+# node types the reader enters: every other one (a leaf above, None in a dict's keys) is passed over
+_ENTERED = frozenset(c for c in _NODE_TYPES if not issubclass(c, _LEAVES))
+# fields that hold names, numbers, flags or leaves, never a node the reader enters
+_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "names", "module", "level", "is_async", "simple",
+                            "conversion", "kind", "type_comment", "ctx", "op", "ops"})
+_CHILD_FIELDS = {c: tuple(f for f in c._fields if f not in _SCALAR_FIELDS) for c in _NODE_TYPES}
 _INTERFACE_FUNC = re.compile(r"mapping|mapper|weight|param|expert|config|init|setup|build|make|create|get_|tp_plan",
                              re.IGNORECASE)
 _SPLIT = re.compile(r"[^A-Za-z0-9_]+")
@@ -115,8 +124,24 @@ def _is_args_class(node: ast.ClassDef) -> bool:
                 or any(_last_name(d) == "dataclass" for d in node.decorator_list))
 
 
+# names, weight names and layer names repeat through a file and from file to file: each is judged once
+@lru_cache(maxsize=1 << 14)
+def _config_name(name: str) -> bool:
+    return bool(_CONFIG_NAME.search(name))
+
+
+@lru_cache(maxsize=1 << 14)
+def _mapping_name(name: str) -> bool:
+    return bool(_MAPPING_NAME.search(name))
+
+
+@lru_cache(maxsize=1 << 14)
+def _weight_or_layer_name(text: str) -> bool:
+    return bool(_WEIGHT_NAME.match(text) or _LAYER_NAME.match(text))
+
+
 def _is_config(node: ast.expr) -> bool:
-    return bool(_CONFIG_NAME.search(_last_name(node)))
+    return _config_name(_last_name(node))
 
 
 def _str_arg(call: ast.Call, i: int) -> str:
@@ -182,24 +207,27 @@ class _Reader(ast.NodeVisitor):
         self.self_name = "self"
         # names subclassed, and the roots of attribute calls (`text_model.Model(...)`): what it builds on
         self.built: set[str] = set()
-        self._dispatch: dict[type, Callable[[ast.AST], None]] = {}
+        # the method for each node type entered, looked up once (this pass runs on every scanned
+        # file); a leaf, or None in a list, has none and is passed over
+        self._dispatch: dict[type, Callable[[Any], None]] = {
+            t: getattr(self, "visit_" + t.__name__, self.generic_visit) for t in _ENTERED}
 
     def visit(self, node: ast.AST) -> None:
-        """Dispatch through a per-class cache: this pass runs on every scanned file."""
-        method = self._dispatch.get(type(node))
-        if method is None:
-            method = self._dispatch[type(node)] = getattr(self, "visit_" + type(node).__name__, self.generic_visit)
-        method(node)
+        self._dispatch.get(type(node), self.generic_visit)(node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        for name in node._fields:  # leaves that can hold nothing of interest are not visited
+        dispatch = self._dispatch
+        for name in _CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
-                        self.visit(item)
-            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
-                self.visit(value)
+                    method = dispatch.get(type(item))
+                    if method is not None:
+                        method(item)
+            else:
+                method = dispatch.get(type(value))
+                if method is not None:
+                    method(value)
 
     def _configish(self, node: ast.expr) -> bool:
         """A config object: so named, or any parameter of a constructor (modules take little else)."""
@@ -252,11 +280,12 @@ class _Reader(ast.NodeVisitor):
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if isinstance(node.ctx, ast.Load):
-            base = node.value
-            if self._configish(base):
-                self._key(node.attr)
-        self.generic_visit(node)
+        base = node.value
+        if isinstance(node.ctx, ast.Load) and self._configish(base):
+            self._key(node.attr)
+        method = self._dispatch.get(type(base))  # its one child node (`generic_visit`, without the loop)
+        if method is not None:
+            method(base)
 
     def visit_Call(self, node: ast.Call) -> None:
         fn = _last_name(node.func)
@@ -268,7 +297,7 @@ class _Reader(ast.NodeVisitor):
             self._key(_str_arg(node, 0))
         elif fn == "register_buffer" and self.cls:
             self.attrs[self.cls].append((_str_arg(node, 0), "buffer", "", None))
-        if _MAPPING_NAME.search(fn):
+        if _mapping_name(fn):
             self._table(node)
         else:
             self.generic_visit(node)
@@ -279,7 +308,7 @@ class _Reader(ast.NodeVisitor):
             for t in targets:
                 if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == self.self_name:
                     self.attrs[self.cls].append((t.attr, callee, inner, _literal_bias(value)))
-        if any(_MAPPING_NAME.search(_last_name(t)) for t in targets):
+        if any(_mapping_name(_last_name(t)) for t in targets):
             self._table(node)
         else:
             self.generic_visit(node)
@@ -295,7 +324,7 @@ class _Reader(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         v = node.value
-        if isinstance(v, str) and len(v) < 200 and (self.in_table or _WEIGHT_NAME.match(v) or _LAYER_NAME.match(v)):
+        if isinstance(v, str) and len(v) < 200 and (self.in_table or _weight_or_layer_name(v)):
             self.names.update(weight_name_features(v))
 
 

@@ -9,6 +9,7 @@ the unfused names, so both sides are folded onto those before they are compared.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # fused or engine-specific name -> the checkpoint names it stands for
 FUSED: dict[str, tuple[str, ...]] = {
@@ -46,6 +47,7 @@ KIND_RULES: tuple[tuple[str, str], ...] = (
 PARAM_FACTORIES = frozenset({"zeros", "ones", "empty", "randn", "rand", "full", "normal"})
 
 
+@lru_cache(maxsize=1 << 14)  # a pure function of names that repeat from class to class and file to file
 def canonical(name: str) -> tuple[str, ...]:
     """The checkpoint names an attribute or weight-name part stands for ("" parts dropped)."""
     base = name.lower()
@@ -61,6 +63,7 @@ def canonical(name: str) -> tuple[str, ...]:
     return (base,)
 
 
+@lru_cache(maxsize=1 << 14)
 def layer_kind(callee: str) -> str:
     """The kind of layer a constructor or factory builds ("" for activations, dropout and the like)."""
     low = callee.lower()

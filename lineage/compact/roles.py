@@ -4,15 +4,21 @@ Rules are data (corpora/roles.toml, or [tool.lineage] role_rules); every decisio
 the features that made it, so a reviewer can see why a unit counts as architecture.
 Infrastructure is training and serving machinery (trainers, optimisers, data pipelines,
 launchers, distributed utilities): reusing it is permitted tool use, never an architecture copy.
+
+Every unit of an index build is classified, so the rules are read as written but cheaply: a
+name, base or path repeats from unit to unit and its hits are remembered per rule set, and a
+rule on a unit's text is searched only when the text holds one of the literals its matches
+need (lineage/compact/literals.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from lineage.compact.literals import required_literals
 from lineage.data import load_table, table_error
 
 CORE, GLUE, INFRA = "core-architecture", "inference-glue", "infrastructure"
@@ -27,12 +33,34 @@ class Rule:
     role: str
     weight: float
     lower: bool = False  # compiled lower-case: match against the lower-cased subject (faster than re.I)
+    # literals one of which every match holds (lineage/compact/literals.py), for the rules on a
+    # unit's text (other subjects are short, and their hits are remembered); None: not known
+    needs: tuple[str, ...] | None = None
+
+    def first_hit(self, subjects: Sequence[str]) -> str | None:
+        """What the rule matches in the first subject it matches (the leftmost match), or None;
+        the subjects lower-cased already when the rule is `lower`."""
+        for subject in subjects:
+            if self.needs is not None and not any(map(subject.__contains__, self.needs)):
+                continue
+            hit = self.pattern.search(subject)
+            if hit:
+                return hit.group(0)
+        return None
+
+    def feature(self, label: str, hit: str) -> str:
+        return f"{label}~{hit!r} (+{self.weight:g} {self.role})"
+
+
+Hits = tuple[tuple[int, str], ...]  # (rule number, feature) of the rules a subject matches
 
 
 @dataclass(frozen=True)
 class RoleRules:
     rules: tuple[Rule, ...]
     margin: float
+    # the hits of names, bases and paths, which repeat from unit to unit (a unit's text seldom does)
+    memo: dict[tuple[str, ...], Hits] = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -53,10 +81,38 @@ def load_rules(path: str = "") -> RoleRules:
             pattern = entry["pattern"]
             plain = re.search(r"\\[A-Za-z]", pattern) is None  # no \S, \w ...: safe to lower-case
             compiled = re.compile(pattern.lower()) if plain else re.compile(pattern, re.IGNORECASE)
-            rules.append(Rule(entry["on"], compiled, entry["role"], float(entry["weight"]), plain))
+            rules.append(Rule(entry["on"], compiled, entry["role"], float(entry["weight"]), plain,
+                              required_literals(pattern.lower()) if plain and entry["on"] == "call" else None))
         return RoleRules(tuple(rules), float(data.get("margin", 2.0)))
     except (AttributeError, TypeError, KeyError, ValueError, re.error) as exc:
         raise table_error("roles.toml", str(exc), path) from None
+
+
+_MEMO_SIZE = 100_000
+
+
+def _hits(rules: RoleRules, on: str, subjects: Sequence[str], label: str = "") -> Hits:
+    """The features of the rules `on` one kind of subject that match it."""
+    lowered = [s.lower() for s in subjects]
+    found = ((i, rule, rule.first_hit(lowered if rule.lower else subjects))
+             for i, rule in enumerate(rules.rules) if rule.on == on)
+    return tuple((i, rule.feature(label or on, hit)) for i, rule, hit in found if hit is not None)
+
+
+def _remembered(rules: RoleRules, key: tuple[str, ...], hits: Callable[[], Hits]) -> Hits:
+    found = rules.memo.get(key)
+    if found is None:
+        if len(rules.memo) >= _MEMO_SIZE:
+            rules.memo.clear()
+        found = rules.memo[key] = hits()
+    return found
+
+
+def _named(rules: RoleRules, own: str, owner: str) -> Hits:
+    # a unit is what its own name says: `ForCausalLM.load_weights` loads weights (glue) though
+    # its class is the model; only when its own name says nothing do the enclosing names speak
+    return _remembered(rules, ("name", own), lambda: _hits(rules, "name", [own])) or (
+        _remembered(rules, ("class", owner), lambda: _hits(rules, "name", [owner], "class")) if owner else ())
 
 
 def classify(qualname: str, bases: Sequence[str], text: str, path: str,
@@ -64,24 +120,16 @@ def classify(qualname: str, bases: Sequence[str], text: str, path: str,
     """Score a unit against the rules; the strongest role wins if it leads the next by the margin."""
     rules = rules or load_rules()
     owner, _, own = qualname.rpartition(".")
-    subjects = {"name": [own], "owner": [owner] if owner else [], "base": list(bases), "call": [text],
-                "path": [path]}
-    lowered = {k: [v.lower() for v in vals] for k, vals in subjects.items()}
-    name_rules = [r for r in rules.rules if r.on == "name"]
-    # a unit is what its own name says: `ForCausalLM.load_weights` loads weights (glue) though
-    # its class is the model; only when its own name says nothing do the enclosing names speak
-    speaks = any(r.pattern.search((lowered if r.lower else subjects)["name"][0]) for r in name_rules)
+    bases = tuple(bases)
+    found = sorted((
+        *_named(rules, own, owner),
+        *_remembered(rules, ("base", *bases), lambda: _hits(rules, "base", bases)),
+        *_remembered(rules, ("path", path), lambda: _hits(rules, "path", [path])),
+        *_hits(rules, "call", [text]),
+    ))  # in the rules' order
     scores = dict.fromkeys(ROLES, 0.0)
-    features: list[str] = []
-    for rule in rules.rules:
-        on = "owner" if rule.on == "name" and not speaks else rule.on
-        for subject in (lowered if rule.lower else subjects)[on]:
-            hit = rule.pattern.search(subject)
-            if hit:
-                scores[rule.role] += rule.weight
-                label = "class" if on == "owner" else on
-                features.append(f"{label}~{hit.group(0)!r} (+{rule.weight:g} {rule.role})")
-                break
+    for i, _ in found:
+        scores[rules.rules[i].role] += rules.rules[i].weight
     lead, runner_up = sorted(ROLES, key=lambda r: -scores[r])[:2]  # stable: core, glue, infra on ties
     role = lead if scores[lead] - scores[runner_up] >= rules.margin else None
-    return RoleDecision(role, scores, tuple(features))
+    return RoleDecision(role, scores, tuple(feature for _, feature in found))

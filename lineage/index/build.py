@@ -99,14 +99,18 @@ def _add_file(acc: _Acc, cf: CompactFile, family_index: int, source_index: int, 
     })
     acc.file_sigs.append(cf.signature)
     acc.file_nk.append(cf.n_kgrams)
-    for u in cf.units:
-        acc.quals.append(u.qualname)
-        for key, val in (("file", file_id), ("start", u.start_line), ("end", u.end_line),
-                         ("kind", KIND_CODES[u.kind]), ("nk", u.n_kgrams), ("role", ROLE_CODES[role or u.role])):
-            acc.unit_cols[key].append(val)
-        for key in acc.streams:
-            acc.streams[key].append(getattr(u, key))
-        acc.sigs.append(u.signature)
+    units = cf.units  # column by column: a build adds some 70,000 units
+    acc.quals += [u.qualname for u in units]
+    cols = acc.unit_cols
+    cols["file"] += [file_id] * len(units)
+    cols["start"] += [u.start_line for u in units]
+    cols["end"] += [u.end_line for u in units]
+    cols["kind"] += [KIND_CODES[u.kind] for u in units]
+    cols["nk"] += [u.n_kgrams for u in units]
+    cols["role"] += [ROLE_CODES[role or u.role] for u in units]
+    for key, parts in acc.streams.items():
+        parts += [getattr(u, key) for u in units]
+    acc.sigs += [u.signature for u in units]
 
 
 def _offsets(parts: list[np.ndarray]) -> np.ndarray:

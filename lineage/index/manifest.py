@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,11 @@ class Manifest:
         if self.kind == "git":
             return f"{self.url}@{self.rev}"
         return f"dir:{self.name}"
+
+    @cached_property
+    def matcher(self) -> FamilyMatcher:
+        """Its globs compiled once (a build asks for every archive member and every indexed file)."""
+        return FamilyMatcher(self)
 
 
 def _strs(entry: dict[str, Any], key: str, src: str) -> tuple[str, ...]:
@@ -214,25 +219,55 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
-@lru_cache(maxsize=64)
-def _any_include(manifest: Manifest) -> re.Pattern[str]:
-    """One alternation of every family's include globs: most archive members fail it at once."""
-    parts = [glob_regex(p).pattern for fam in manifest.families for p in fam.include]
-    return re.compile("|".join(f"(?:{p})" for p in parts))
+def _alternation(globs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern that matches a path when any of the globs does (None for no globs)."""
+    return re.compile("|".join(f"(?:{glob_regex(g).pattern})" for g in globs)) if globs else None
+
+
+def _folder(glob: str) -> str:
+    """The folders a glob spells out before its first wildcard ("a/b/" of "a/b/c_*.py"): a path
+    it matches starts with them."""
+    wild = min((i for i in (glob.find("*"), glob.find("?")) if i >= 0), default=len(glob))
+    return glob[: glob.rfind("/", 0, wild) + 1]
+
+
+class FamilyMatcher:
+    """A manifest's globs compiled once, and filed by the folders they spell out: a path is
+    tried only against the families with an include glob in one of its folders (most archive
+    members have none), in family order."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.families = manifest.families
+        self.includes = [_alternation(f.include) for f in self.families]
+        self.excludes = [_alternation(f.exclude) for f in self.families]
+        self.exclude = _alternation(manifest.exclude)
+        self.by_folder: dict[str, list[int]] = {}
+        for i, fam in enumerate(self.families):
+            for glob in fam.include:
+                self.by_folder.setdefault(_folder(glob), []).append(i)
+
+    def _candidates(self, path: str) -> list[int]:
+        found: list[int] = []
+        end = len(path)
+        while end >= 0:  # "a/b/", "a/", then ""
+            end = path.rfind("/", 0, end)
+            found += self.by_folder.get(path[: end + 1], ())
+        return sorted(set(found))
+
+    def family(self, path: str) -> Family | None:
+        candidates = self._candidates(path)
+        if not candidates or (self.exclude is not None and self.exclude.match(path)):
+            return None
+        for i in candidates:
+            include, exclude = self.includes[i], self.excludes[i]
+            if include is not None and include.match(path) and not (exclude is not None and exclude.match(path)):
+                return self.families[i]
+        return None
 
 
 def family_of(path: str, manifest: Manifest) -> Family | None:
     """The first family whose globs take this path (source-wide excludes first)."""
-    if not _any_include(manifest).match(path):
-        return None
-    if any(glob_regex(p).match(path) for p in manifest.exclude):
-        return None
-    for fam in manifest.families:
-        if any(glob_regex(p).match(path) for p in fam.include) and not any(
-            glob_regex(p).match(path) for p in fam.exclude
-        ):
-            return fam
-    return None
+    return manifest.matcher.family(path)
 
 
 def is_infrastructure(path: str, manifest: Manifest, family: Family) -> bool:

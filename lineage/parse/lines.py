@@ -11,10 +11,13 @@ import re
 _AST_NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
-def numbered_lines(text: str) -> list[str]:
-    """The lines of ``text`` split on '\\n' (a trailing '\\r' dropped); line N is item N-1."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "" and text:
+def numbered_lines(text: str, limit: int | None = None) -> list[str]:
+    """The lines of ``text`` split on '\\n' (a trailing '\\r' dropped); line N is item N-1.
+    With ``limit``, only the first ``limit`` lines (a file's header, without splitting it all)."""
+    lines = text.split("\n") if limit is None else text.split("\n", limit)
+    if limit is not None and len(lines) > limit:
+        del lines[limit:]  # the rest of the text, unsplit
+    elif lines and lines[-1] == "" and text:
         lines.pop()  # a final newline ends the last line, it does not open another
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 

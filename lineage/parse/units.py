@@ -204,11 +204,11 @@ def _units(
     pos = starts * 2 + 1  # room for placeholders at even slots
     owner = np.zeros(len(starts), dtype=np.int64)
     keep = np.ones(len(starts), dtype=bool)
-    for i, d in enumerate(defs, start=1):  # parents first: children overwrite
-        lo, hi = np.searchsorted(pos, [d.start_byte * 2, d.end_byte * 2])
+    byte_spans = np.asarray([(d.start_byte, d.end_byte) for d in defs] + docstrings, dtype=np.int64).reshape(-1, 2)
+    token_spans = np.searchsorted(pos, byte_spans * 2).tolist()  # the tokens inside each, in one call
+    for i, (lo, hi) in enumerate(token_spans[: len(defs)], start=1):  # parents first: children overwrite
         owner[lo:hi] = i
-    for a, b in docstrings:
-        lo, hi = np.searchsorted(pos, [a * 2, b * 2])
+    for lo, hi in token_spans[len(defs):]:
         keep[lo:hi] = False
     # placeholder tokens: one in the parent per nested definition
     ph_pos = np.asarray([d.start_byte * 2 for d in defs], dtype=np.int64)
