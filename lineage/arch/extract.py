@@ -25,8 +25,6 @@ names it subclasses or calls), so that a file that only extends another file's m
 from __future__ import annotations
 
 import ast
-import contextlib
-import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from lineage.arch.names import canonical, layer_kind
+from lineage.arch.walk import CHILD_FIELDS, ENTERED, collector_paused
 
 _CONFIG_NAME = re.compile(r"(^|_)(config|cfg|args)$|config$", re.IGNORECASE)
 _MAPPING_NAME = re.compile(r"mapping|mapper|_map$|rename|remap", re.IGNORECASE)
@@ -48,15 +47,6 @@ _LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*_(proj|norm|layernorm)\Z|w[0-9]+\Z|w13
 _WILDCARD = re.compile(r"[0-9*{}]*\Z|.*[{}]")
 # transformers 5 folded the rope settings into one key; ports still read the old ones
 _KEY_ALIASES = {"rope_theta": "rope_parameters", "rope_scaling": "rope_parameters"}
-_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Name, ast.arguments,
-           ast.alias, ast.Import, ast.ImportFrom, ast.Pass, ast.Break, ast.Continue)
-_NODE_TYPES = [c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.AST)]
-# node types the reader enters: every other one (a leaf above, None in a dict's keys) is passed over
-_ENTERED = frozenset(c for c in _NODE_TYPES if not issubclass(c, _LEAVES))
-# fields that hold names, numbers, flags or leaves, never a node the reader enters
-_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "name", "names", "module", "level", "is_async", "simple",
-                            "conversion", "kind", "type_comment", "ctx", "op", "ops"})
-_CHILD_FIELDS = {c: tuple(f for f in c._fields if f not in _SCALAR_FIELDS) for c in _NODE_TYPES}
 _INTERFACE_FUNC = re.compile(r"mapping|mapper|weight|param|expert|config|init|setup|build|make|create|get_|tp_plan",
                              re.IGNORECASE)
 _SPLIT = re.compile(r"[^A-Za-z0-9_]+")
@@ -210,14 +200,14 @@ class _Reader(ast.NodeVisitor):
         # the method for each node type entered, looked up once (this pass runs on every scanned
         # file); a leaf, or None in a list, has none and is passed over
         self._dispatch: dict[type, Callable[[Any], None]] = {
-            t: getattr(self, "visit_" + t.__name__, self.generic_visit) for t in _ENTERED}
+            t: getattr(self, "visit_" + t.__name__, self.generic_visit) for t in ENTERED}
 
     def visit(self, node: ast.AST) -> None:
         self._dispatch.get(type(node), self.generic_visit)(node)
 
     def generic_visit(self, node: ast.AST) -> None:
         dispatch = self._dispatch
-        for name in _CHILD_FIELDS[type(node)]:
+        for name in CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
@@ -359,21 +349,6 @@ def _class_features(name: str, r: _Reader) -> frozenset[str]:
     return frozenset(out)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a syntax tree is built, read and dropped: the tree holds
-    no cycles and is freed by reference counting, yet its hundreds of thousands of new nodes would
-    set off collections that walk them again and again (as costly as half the parse).  The tree
-    must be gone before the block ends, or the first collection after it walks the whole tree."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def _read(text: str) -> ArchPrint | None:
     try:
         tree = ast.parse(text)
@@ -398,5 +373,5 @@ def read_print(text: str) -> ArchPrint | None:
     """The fingerprint of one file's text, or None when it does not parse (or is too large to)."""
     if len(text) > MAX_SOURCE:
         return None
-    with _collector_paused():
+    with collector_paused():
         return _read(text)  # its tree is freed on return, before collections resume

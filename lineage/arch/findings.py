@@ -8,10 +8,8 @@ Both can appear for one file; the explanation says whether the code matches the 
 
 from __future__ import annotations
 
-import gc
 import weakref
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +17,7 @@ from lineage.arch.extract import _INTERFACE_FUNC, _LOADER_NAME, EMPTY, ArchPrint
 from lineage.arch.imports import Interfaces
 from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
 from lineage.arch.table import ArchTable, table_of
+from lineage.arch.walk import collector_paused
 from lineage.classify.codematch import finding_id
 from lineage.details import ArchitectureDetails
 from lineage.compact.files import CompactFile
@@ -129,7 +128,7 @@ def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile]
             by_path.setdefault(f.path, []).append(f)
     out = []
     rows: dict[str, dict[str, Any]] | None = None
-    with _collector_paused():
+    with collector_paused():
         for cf in compacted:
             if not cf.text or not cf.path.endswith((".py", ".pyi")):
                 continue
@@ -138,21 +137,6 @@ def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile]
                 rows = rows if rows is not None else _family_rows(index)
                 out.append(claim_finding(rows.get(claim.family, {}), cf, claim, by_path.get(cf.path, [])))
     return out
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while files are parsed: a syntax tree holds no cycles (it is
-    freed by reference counting as soon as its file is read), yet its hundred thousand new nodes
-    would set off collections that walk the whole heap, the loaded index included (a tenth of the
-    lookup's time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def with_architectures(summary: Summary, findings: Sequence[Finding]) -> Summary:

@@ -6,7 +6,8 @@ import gc
 
 from lineage.pipeline.match import fingerprint_files
 from lineage.arch.extract import arch_print, read_print
-from lineage.arch.findings import _collector_paused, _file_print, interface_only
+from lineage.arch.findings import _file_print, interface_only
+from lineage.arch.walk import collector_paused
 from lineage.config import Config
 from lineage.models import SourceFile
 from tests.arch.models import ALPHA, GAMMA, port
@@ -41,7 +42,7 @@ def test_the_collector_is_left_as_it_was_found() -> None:
     try:
         for state in (True, False):
             (gc.enable if state else gc.disable)()
-            with _collector_paused():
+            with collector_paused():
                 assert not gc.isenabled()
             assert gc.isenabled() is state
     finally:

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lineage.arch.extract import _ENTERED, _SCALAR_FIELDS
+from lineage.arch.walk import ENTERED, SCALAR_FIELDS
 from lineage.compact.files import CompactFile, compact_all
 from lineage.compact.literals import required_literals
 from lineage.compact.roles import ROLES, RoleDecision, RoleRules, classify, load_rules
@@ -161,10 +161,10 @@ def test_family_of_is_the_plain_reading_of_the_globs(toml: str) -> None:
 def test_the_fields_the_reader_passes_over_hold_no_node_it_enters() -> None:
     for path in STDLIB:
         for node in ast.walk(ast.parse(path.read_bytes())):
-            for name in _SCALAR_FIELDS & set(node._fields):
+            for name in SCALAR_FIELDS & set(node._fields):
                 value = getattr(node, name, None)
                 values = value if isinstance(value, list) else [value]
-                assert not any(type(v) in _ENTERED for v in values), (path.name, type(node).__name__, name)
+                assert not any(type(v) in ENTERED for v in values), (path.name, type(node).__name__, name)
 
 
 # --- a compact record through a pipe --------------------------------------------------------
