@@ -119,10 +119,12 @@ def test_a_file_unreadable_at_the_revision_is_reported(repo: Repo, index_path: P
     repo.add("explore.ipynb")
     repo.commit("a broken notebook")
     done = run("history", ".", "--index", index_path, "--format", "json")
-    assert done.exit_code == 0, done.output
+    assert done.exit_code == 1, done.output  # as a scan: a clean exit means every file in scope was read
     (error,) = json.loads(done.stdout)["errors"]
     assert error == {"path": "explore.ipynb", "stage": "decode", "unchecked": True,
                      "reason": "malformed notebook: notebook has no cell list"}
+    assert "1 file could not be checked" in done.stderr
+    assert run("history", ".", "--index", index_path, "--exit-zero").exit_code == 0
 
 
 def test_history_leaves_out_what_the_exclude_setting_names(repo: Repo, index_path: Path, tmp_path: Path) -> None:
