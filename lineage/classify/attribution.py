@@ -113,8 +113,10 @@ def _enough(findings: Sequence[Finding]) -> bool:
     return sum(f.end_line - f.start_line + 1 for f in findings) >= MIN_COPIED_LINES
 
 
-def _with_attribution(f: Finding, state: str, explanation: str, family: str = "") -> Finding:
-    """``family``: the reference family whose notices the file was judged against."""
+def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",
+                      owner: tuple[str, str] = ("", "")) -> Finding:
+    """``family``: the reference family whose notices the file was judged against; ``owner``: the
+    organisation and its family holding the code (state "own")."""
     sev = f.severity
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     verdict = code.verdict if code is not None else ""
@@ -134,7 +136,11 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
     elif state == OWN:
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref
-        verdict = f"own model code of {ref.org} ({model_line(ref.family)}), also held by the reference: not a copy"
+        org, mine = owner[0] or ref.org, owner[1] or ref.family
+        verdict = (f"own model code of {org} ({model_line(mine)}), also held by the reference: not a copy"
+                   if model_line(mine) == model_line(ref.family) else
+                   f"own model code of {org} ({model_line(mine)} holds it as closely as {model_line(ref.family)} "
+                   "does): not a copy")
     details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation)
                if code is not None else f.details)
     return dataclasses.replace(f, attribution=state, severity=sev, details=details)
@@ -207,9 +213,10 @@ def attribute_matched(
         if port:  # a third party's implementation of the owner's model: the code is the owner's
             own = owners
         for f in mine:
-            org = owned_by(f, own, orgs)
+            org, own_family = owned_by(f, own, orgs, index.lineage_of)
             if org and not (_declared_unit(f.unit, declared_units) or whole):
-                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, org in owners))
+                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, org in owners),
+                                                  owner=(org, own_family))
             elif _declared_unit(f.unit, declared_units) and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{model_line(family)} (base class or marker).")

@@ -129,7 +129,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     if states == ["declared"]:
         return f"declared reuse of {who}"
     if states == ["own"]:
-        return f"own model code: matches {who}, a model of the scanned code's owner; not a copy"
+        return f"own model code: matches {who}, code a model of the scanned code's owner holds as closely; not a copy"
     if roles == {INFRA}:
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
                 + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))

@@ -22,9 +22,11 @@ missing notice stays as a low finding that says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from lineage.classify.codematch import strength
 from lineage.details import CodeMatchDetails
+from lineage.index.evidence import same_code
 from lineage.errors import ConfigError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
@@ -57,22 +59,33 @@ def holders_of(notices: object) -> frozenset[str]:
     return frozenset(n.org for n in getattr(notices, "notices", ()) if n.counts and n.org)
 
 
-def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str]) -> str:
-    """The owner whose model `f` matches (its reference, or a family as close), or ""."""
+def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
+             ancestors: Callable[[str], Sequence[str]] = lambda _family: ()) -> tuple[str, str]:
+    """(owner, family) when `f` matches an owner's model: its reference, or a family holding the
+    same code about as closely (code cannot tell which of the two came first) that does not
+    declare the reference's model line among its ancestors (then it took the code in too);
+    else ("", "")."""
     if not owners:
-        return ""
+        return "", ""
+    ref = f.matches[0].ref.family
     same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
-    families: Sequence[str] = [f.matches[0].ref.family, *same]
+    close = same_code(strength(f.matches[0]))
+    held = [m.ref.family for m in f.matches[1:] if strength(m) >= close]
+    families: Sequence[str] = [ref, *same, *(fam for fam in held if model_line(ref) not in ancestors(fam))]
     for fam in families:
         org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
         if org in owners:
-            return org
-    return ""
+            return org, fam
+    return "", ""
 
 
-def own_explanation(f: Finding, org: str, given: bool) -> str:
+def own_explanation(f: Finding, org: str, family: str, given: bool) -> str:
     ref = f.matches[0].ref
     why = ("given as an owner of the scanned code (--owner)" if given
            else "named as a copyright holder of the scanned file, while the reference names no vendor")
-    return (f"{org} made {model_line(ref.family)}, and {org} is {why}: {f.unit} is {org}'s own model "
-            f"code, which {ref.path} also holds; not a copy.")
+    if family == ref.family or model_line(family) == model_line(ref.family):
+        return (f"{org} made {model_line(ref.family)}, and {org} is {why}: {f.unit} is {org}'s own model "
+                f"code, which {ref.path} also holds; not a copy.")
+    return (f"{org} made {model_line(family)} ({family}), which holds {f.unit}'s code about as closely as "
+            f"{ref.path} ({ref.family}) does, and {org} is {why}: code cannot tell which came first, "
+            f"so it is taken as {org}'s own model code; not a copy.")

@@ -22,6 +22,7 @@ from lineage.source.walk import (
     SCAN_SUFFIXES,
     SHEBANG_PEEK,
     finish_file,
+    is_excluded_dir,
     is_extensionless,
     python_shebang,
     read_single_file,
@@ -50,7 +51,8 @@ def _from_archive(
     """Read an archive's wanted members and Python scripts without a suffix, as the directory
     walk and git revisions do; notebooks converted like everywhere else."""
     files, errors = read_archive(
-        path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes, scripts=True
+        path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes, scripts=True,
+        skip_dir=is_excluded_dir,
     )
     finished: list[SourceFile] = []
     for item in (finish_file(f.path, f.data) for f in files):

@@ -191,3 +191,74 @@ def test_scan_command_takes_owner(engine_index, tmp_path: Path, monkeypatch) -> 
     assert owned["config"]["owner"] == ["Zhipu AI", "Meta"]
     bad = CliRunner().invoke(main, ["scan", "m.py", "--index", engine_index.path, "--owner", "Nobody Such Corp"])
     assert bad.exit_code == 2 and "names no organisation" in bad.output
+
+
+# --- the owner's model holds the code about as closely as the best reference --------------------
+
+ROTARY = '''def apply_rotary(xq, xk, freqs, dim):
+    xq_ = torch.view_as_complex(xq.float().reshape(*xq.shape[:-1], -1, 2))
+    xk_ = torch.view_as_complex(xk.float().reshape(*xk.shape[:-1], -1, 2))
+    shape = [d if i == 1 or i == xq_.ndim - 1 else 1 for i, d in enumerate(xq_.shape)]
+    freqs = freqs.view(*shape)
+    xq_out = torch.view_as_real(xq_ * freqs).flatten(dim)
+    xk_out = torch.view_as_real(xk_ * freqs).flatten(dim)
+    scale = torch.rsqrt(xq_out.pow(2).mean(-1, keepdim=True) + 1e-6)
+    xq_out = xq_out * scale
+    return xq_out.type_as(xq), xk_out.type_as(xk)
+'''
+VARIANT = ROTARY.replace("    shape =", "    assert freqs.dtype == torch.complex64\n    shape =")  # the owner's own version
+
+
+def _two_holders_index(tmp: Path, owner_declares: list[str]) -> EmbeddedIndex:
+    """An engine holding one helper in two models' files: Mistral AI's exactly as scanned, Meta's
+    with one line more (``owner_declares``: Meta's family's declared parents)."""
+    from lineage import api
+
+    root = tmp / "ref"
+    models = {"pixtral": ("Mistral AI", "2024-09-11", ROTARY, []), "llama4": ("Meta", "2025-04-05", VARIANT, owner_declares)}
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', ""]
+    for name, (org, seen, code, parents) in models.items():
+        (root / name).mkdir(parents=True)
+        (root / name / "m.py").write_text(f"{ENGINE_HEADER[0]}\n\nimport torch\n\n\n{code}", encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "{seen}"', "lineage = [" + ", ".join(f'"{p}"' for p in parents) + "]", ""]
+    for i, org in enumerate(other_orgs(N_OTHER)):
+        (root / f"other_{i:02d}").mkdir()
+        (root / f"other_{i:02d}" / "m.py").write_text(f"import torch\n\n\n{unique_function(i)}", encoding="utf-8")
+        lines += ["[[family]]", f'name = "other_{i:02d}"', f'include = ["other_{i:02d}/*.py"]', f'org = "{org}"',
+                  'first_seen = "2024-01-01"', ""]
+    (tmp / "eng.toml").write_text("\n".join(lines), encoding="utf-8")
+    api.build([tmp / "eng.toml"], tmp / "eng.lineage", workers=1)
+    return api.open_index(tmp / "eng.lineage")
+
+
+def _helper_finding(index: EmbeddedIndex, owner: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    result = _scan(index, f"{SPDX}\nimport torch\n\n\n{ROTARY}", Config(owner=owner))
+    found = [f for f in _code(result) if f.unit == "apply_rotary"]
+    assert len(found) == 1 and found[0].matches[0].ref.family == "eng:pixtral"
+    return found[0], result.summary.files[COPY].verdict
+
+
+def test_the_owners_model_holding_the_code_as_closely_makes_it_its_own(tmp_path: Path) -> None:
+    """Meta's llama4 holds the helper with one line more, Mistral AI's pixtral exactly: code cannot
+    tell which came first, so Meta scanning it has its own code; anyone else has a high copy."""
+    index = _two_holders_index(tmp_path, [])
+    third, verdict = _helper_finding(index, ())
+    assert third.severity == "high" and verdict.startswith("core-architecture copy of pixtral")
+    assert _helper_finding(index, ("Google",))[0].severity == "high"
+    own, verdict = _helper_finding(index, ("Meta",))
+    assert own.severity == "info" and own.attribution == "own"
+    why = own.details.attribution_explanation
+    assert "Meta made llama4" in why and "about as closely as" in why and "pixtral" in why
+    assert "own model code of Meta (llama4 holds it as closely as pixtral does)" in own.details.verdict
+    assert verdict.startswith("own model code") and "not a copy" in verdict
+
+
+def test_an_owners_model_that_declares_the_reference_as_parent_took_the_code_in(tmp_path: Path) -> None:
+    """Meta's llama4 declares pixtral as its parent: its copy of the helper came from pixtral, so
+    it does not make the code Meta's own."""
+    index = _two_holders_index(tmp_path, ["pixtral"])
+    found, verdict = _helper_finding(index, ("Meta",))
+    assert found.severity == "high" and found.attribution != "own"
+    assert verdict.startswith("core-architecture copy of pixtral")

@@ -258,3 +258,72 @@ def test_a_bomb_without_a_suffix_is_read_no_further_than_its_head(tmp_path: Path
     files, errors = read_archive(path, include=lambda p: p.endswith(".py"), max_member_bytes=10 * BOMB,
                                  max_total_bytes=4096, scripts=True)
     assert files == [] and [(e.path, e.reason) for e in errors] == [("bin/bomb", "decompression bomb: ratio over 200")]
+
+
+def _lying_zip(path: Path, method: int, data: bytes, declared: int) -> Path:
+    """One member compressed with `method`, its headers declaring `declared` bytes."""
+    with zipfile.ZipFile(path, "w", method) as zf:
+        zf.writestr("bomb.py", data)
+        zf.writestr("ok.py", b"O = 1\n")
+    raw = bytearray(path.read_bytes())
+    raw[22:26] = declared.to_bytes(4, "little")  # the first local header's uncompressed size
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 24 : central + 28] = declared.to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_a_bzip2_or_lzma_member_lying_about_its_size_is_refused_before_memory_grows(
+    tmp_path: Path, method: int
+) -> None:
+    """zipfile decompresses these two methods without bounding each step: a few hundred bytes of
+    bzip2 became the whole 64 MiB at once.  Read through bounded decompressors, the member is
+    refused at its first chunk and the next one is still read."""
+    import tracemalloc
+
+    expands = 64 << 20
+    path = _lying_zip(tmp_path / "bomb.zip", method, bytes(expands), 100)
+    assert path.stat().st_size < 64 * 1024
+    tracemalloc.start()
+    try:
+        files, errors = read_archive(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [f.path for f in files] == ["ok.py"] and files[0].data == b"O = 1\n"
+    assert [(e.path, e.reason) for e in errors] == [("bomb.py", "member larger than its declared 100 bytes")]
+    assert peak < expands // 4, f"peak {peak >> 20} MiB"
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_a_corrupt_bzip2_or_lzma_member_is_refused_alone(tmp_path: Path, method: int) -> None:
+    data = "".join(f"value_{i} = {i * 7919 % 1000}\n" for i in range(2000)).encode()
+    path = tmp_path / "c.zip"
+    with zipfile.ZipFile(path, "w", method) as zf:
+        zf.writestr("a.py", data)
+        zf.writestr("ok.py", b"O = 1\n")
+    assert [f.data for f in read_archive(path)[0]] == [data, b"O = 1\n"]
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("a.py")
+    start = info.header_offset + 30 + len("a.py")
+    for offset in range(start + 40, start + info.compress_size - 8, 97):  # damage the stream itself
+        raw[offset] ^= 0x55
+    path.write_bytes(bytes(raw))
+    files, errors = read_archive(path)
+    assert [f.path for f in files] == ["ok.py"]
+    assert [e.path for e in errors] == ["a.py"] and errors[0].reason.startswith("corrupt or unsupported member")
+
+
+def test_an_encrypted_bzip2_member_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "e.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_BZIP2) as zf:
+        zf.writestr("a.py", b"A = 1\n")
+    raw = bytearray(path.read_bytes())
+    raw[6] |= 0x1  # general purpose flag, local header: encrypted
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 8] |= 0x1
+    path.write_bytes(bytes(raw))
+    files, errors = read_archive(path)
+    assert files == [] and errors[0].path == "a.py" and "encrypted" in errors[0].reason

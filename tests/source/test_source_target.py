@@ -158,22 +158,26 @@ def loaded_date(repo: Path, sha: str | None) -> str:
 
 
 def test_directory_archives_and_git_revision_read_the_same_files(tmp_path: Path, run_git: Callable[..., str]) -> None:
-    """Notebooks (converted, cells kept; a malformed one a decode error) and scripts without a
-    suffix (by their shebang) are read alike whichever way the same tree arrives."""
+    """Notebooks (converted, cells kept; a malformed one a decode error), scripts without a
+    suffix (by their shebang) and folders never scanned (a virtual environment, a build tree)
+    are read alike whichever way the same tree arrives, whatever a zip member's compression."""
     import tarfile
 
     nb = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "markdown", "source": ["# Notes\n"]},
                                                    {"cell_type": "code", "source": ["!ls\n", "y = 2\n"]}]}
     tree = tmp_path / "tree"
-    (tree / "bin").mkdir(parents=True)
     members = {"a.py": b"A = 1\n", "nb.ipynb": json.dumps(nb).encode(), "bad.ipynb": b"nope",
                "bin/train": b"#!/usr/bin/env python3\nT = 1\n", "bin/run": b"#!/bin/sh\necho hi\n",
-               "bin/blob": bytes(range(256)), "notes.txt": b"skip\n"}
+               "bin/blob": bytes(range(256)), "notes.txt": b"skip\n",
+               "venv/lib/site.py": b"V = 1\n", "venv/bin/tool": b"#!/usr/bin/env python3\nV = 2\n",
+               "build/lib/a.py": b"A = 1\n", "pkg.egg-info/x.py": b"E = 1\n", "src/empty.py": b""}
     for name, data in members.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_bytes(data)
+    methods = (zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA, zipfile.ZIP_STORED)
     with zipfile.ZipFile(tmp_path / "tree.zip", "w") as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
+        for i, (name, data) in enumerate(members.items()):
+            zf.writestr(name, data, compress_type=methods[i % len(methods)])
     with tarfile.open(tmp_path / "tree.tar.gz", "w:gz") as tf:
         tf.add(tree, ".")
     run_git(tree, "init", "-q", "-b", "main")
@@ -187,7 +191,7 @@ def test_directory_archives_and_git_revision_read_the_same_files(tmp_path: Path,
 
     expected = read(str(tree))
     assert expected[0] == [("a.py", b"A = 1\n", ()), ("bin/train", members["bin/train"], ()),
-                           ("nb.ipynb", b"\n\ny = 2\n", (1, 2))]
+                           ("nb.ipynb", b"\n\ny = 2\n", (1, 2)), ("src/empty.py", b"", ())]
     assert [(path, stage) for path, stage, _ in expected[1]] == [("bad.ipynb", "decode")]
     for spec in (tmp_path / "tree.zip", tmp_path / "tree.tar.gz", f"{tree}@HEAD"):
         assert read(str(spec)) == expected, spec
