@@ -95,6 +95,9 @@ def _coerce(name: str, value: Any, src: str) -> Any:
             items = value.split(",") if isinstance(value, str) else value
             if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
                 raise ValueError
+            if name == "owner" and any(not i.strip() for i in items):
+                raise ConfigError("`owner` names an empty organisation (give a name or alias of "
+                                  "corpora/organisations.toml)", source=src)
             out = tuple(i.strip() for i in items if i.strip())
         else:
             if not isinstance(value, str):
@@ -112,7 +115,7 @@ def _coerce(name: str, value: Any, src: str) -> Any:
         try:
             canonical_owners(out)
         except ConfigError as exc:
-            raise ConfigError(str(exc), source=src) from None
+            raise ConfigError(exc.args[0], source=src) from None  # the message, not its own "owner:" source
     if name == "fail_on" and out not in SEVERITIES:
         raise ConfigError(f"`fail_on` must be one of {', '.join(SEVERITIES)}, not {out!r}", source=src)
     return out

@@ -14,7 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import SHARED_BY, config_short_of_copy
+from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.verdicts import LookThrough, SourceVerdict
@@ -107,10 +107,16 @@ def _only_owners_missing(given: frozenset[str], attribution: Attribution) -> boo
 
 
 def _enough(findings: Sequence[Finding]) -> bool:
-    """A file's notices are compared only when its copied code is substantial."""
+    """A file's notices are compared only when its copied code is substantial: a medium or high
+    finding, or copies (not partial resemblances) of MIN_COPIED_LINES lines together."""
     if any(f.severity in ("medium", "high") for f in findings):
         return True
-    return sum(f.end_line - f.start_line + 1 for f in findings) >= MIN_COPIED_LINES
+    return sum(f.end_line - f.start_line + 1 for f in findings if _copied(f)) >= MIN_COPIED_LINES
+
+
+def _copied(f: Finding) -> bool:
+    """The unit holds the reference's code (a copy's strength), not a partial resemblance."""
+    return strength(f.matches[0]) >= STRONG
 
 
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",
@@ -123,10 +129,11 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
     if state in ("removed", "replaced"):
         # copied code without its upstream notice is a licence defect: never below medium (the
         # notice finding says so too), except code many lines share: it cannot say whose it is,
-        # and a weak match to another family: that reference's notice says nothing of it
+        # a weak match to another family: that reference's notice says nothing of it, and a
+        # partial resemblance: it does not show that the file holds the reference's code
         shared = (code.holders if code is not None else 0) >= SHARED_BY
         judged = not family or _matches_family(f, family)
-        sev = "medium" if sev == "low" and not shared and judged else sev
+        sev = "medium" if sev == "low" and not shared and judged and _copied(f) else sev
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
         sev = "info"  # declared reuse is compliant reuse, not concealment
@@ -143,7 +150,10 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
                    "does): not a copy")
     details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation)
                if code is not None else f.details)
-    return dataclasses.replace(f, attribution=state, severity=sev, details=details)
+    text = f.explanation
+    if state == OWN and code is not None:  # the finding's own sentence says it too, not "copy of"
+        text = text.replace(f"Verdict: {code.verdict}.", f"Verdict: {verdict}.")
+    return dataclasses.replace(f, attribution=state, severity=sev, details=details, explanation=text)
 
 
 def _reference(findings: Sequence[Finding], verdicts: dict[str, SourceVerdict]) -> tuple[str, str]:

@@ -45,7 +45,6 @@ LOOK_THROUGH = 0.9  # a file this much covered by one family is that family's pu
 LISTED = 8  # candidates built per scope (by credit, then cover): the rest cannot matter
 ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor ...
 ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of its distinctive code
-ANCESTOR_DISTINCT_ABS = 0.03  # ... and less by this share of the scope: less is no evidence either way
 ANCESTOR_LEAD_COMMON = 0.1  # the lead it must have when its hold on the file rests on common code
 
 
@@ -164,8 +163,7 @@ def _ancestor_first(cov: Cover, score: np.ndarray, names: np.ndarray, distinct: 
     nearly as well, is often what the ancestor's other children add alike (siblings share their
     generation's changes), so the ancestor, the origin of both, is the better-founded source.
     Names closer to the pick's (the file is that family's own code, renamed alike), or code few
-    families hold that the pick holds and the ancestor does not (more than a sliver of the
-    scope: under ANCESTOR_DISTINCT_ABS it is one small unit, no evidence), keep the pick.  When the pick's
+    families hold that the pick holds and the ancestor does not, keep the pick.  When the pick's
     hold rests on common code (its distinctive share is below COMMON_BASIS), its lead says even
     less, since what it holds is mostly its ancestor's generation of that code: it must lead by
     more to keep the source."""
@@ -174,8 +172,7 @@ def _ancestor_first(cov: Cover, score: np.ndarray, names: np.ndarray, distinct: 
     lead = ANCESTOR_LEAD_COMMON if distinct[pick] < COMMON_BASIS else ANCESTOR_LEAD
     near = [int(a) for a in cov.ancestors[pick]
             if score[int(a)] >= score[pick] - lead and names[int(a)] >= names[pick] - NAMES_TIE
-            and (distinct[int(a)] >= ANCESTOR_DISTINCT * distinct[pick]
-                 or distinct[pick] - distinct[int(a)] < ANCESTOR_DISTINCT_ABS)]
+            and distinct[int(a)] >= ANCESTOR_DISTINCT * distinct[pick]]
     if not near:
         return pick, decided_by
     return max(near, key=lambda a: (score[a], -a)), "ancestor"

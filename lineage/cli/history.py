@@ -32,8 +32,9 @@ def history(repo: str, rev: str, index: str | None, fmt: str, output: Path | Non
     from lineage.report.escape import escaped
     from lineage.workflow.render import history_text
 
-    check_output(output)
+    check_output(output, repo)
     ctx = Context.create(repo, index=index, fail_on=fail_on)
+    check_output(output, ctx.config.index_path)
     traced = run_history(repo, ctx.index, ctx.config, rev)
     data = escaped(history_dict(traced))  # names as \xNN
     as_json = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -36,10 +36,51 @@ class WorkerCount(click.ParamType[int]):
 WORKERS = WorkerCount()
 
 
-def check_output(output: Path | None) -> None:
+def check_output(output: Path | None, *inputs: str | Path | None) -> None:
     """Refuse `-o DIR/FILE` before any work when DIR does not exist (not after a long scan, and
-    naming the report, never the temporary file it is written through)."""
-    if output is not None:
-        parent = Path(os.path.realpath(output)).parent
-        if not parent.is_dir():
-            raise ConfigError(f"cannot write {output}: directory {parent} does not exist")
+    naming the report, never the temporary file it is written through), and when the report
+    would replace one of the run's ``inputs``: a target or reference file, the index, or a file
+    the scan reads inside a target folder (`-o report.json` inside it stays allowed)."""
+    if output is None:
+        return
+    real = os.path.realpath(output)
+    parent = Path(real).parent
+    if not parent.is_dir():
+        raise ConfigError(f"cannot write {output}: directory {parent} does not exist")
+    for given in inputs:
+        for path in _local_paths(given):
+            if _same_file(real, path) or (os.path.isdir(path) and _read_inside(real, path)):
+                raise ConfigError(f"cannot write the report to {output}: it is an input of this run ({given}); "
+                                  "choose another file")
+
+
+def _local_paths(given: str | Path | None) -> list[str]:
+    """The local file or folder an input names (a `REPO@REV` names its repository), if any."""
+    if given is None or "://" in str(given):
+        return []
+    text = str(given)
+    candidates = [text, text.rsplit("@", 1)[0]] if "@" in text else [text]
+    return [os.path.realpath(c) for c in candidates if os.path.exists(c)]
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return a == b or (os.path.exists(a) and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _read_inside(output: str, folder: str) -> bool:
+    """`output` is an existing file under `folder` that a scan of the folder reads."""
+    from lineage.source.walk import SCAN_SUFFIXES, is_extensionless, python_shebang, wanted
+
+    if not output.startswith(folder.rstrip(os.sep) + os.sep) or not os.path.isfile(output):
+        return False
+    if wanted(output, SCAN_SUFFIXES):
+        return True
+    try:
+        with open(output, "rb") as fh:
+            head = fh.read(256)
+    except OSError:
+        return False
+    return is_extensionless(output) and python_shebang(head)

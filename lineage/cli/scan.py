@@ -41,9 +41,10 @@ def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on:
     """Scan TARGET: a directory, a file, an archive, REPO@REV, a git URL@REV or name==version."""
     from lineage import api
 
-    check_output(output)
+    check_output(output, target)
     ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of,
                          owner=owner or None)
+    check_output(output, ctx.config.index_path)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
         progress("report", 0, 1)

@@ -41,8 +41,9 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
 
     if index and no_index:
         raise click.UsageError("--index and --no-index exclude each other")
-    check_output(output)
+    check_output(output, suspect, reference)
     ctx = Context.create(suspect, fail_on=fail_on, index=index)
+    check_output(output, None if no_index else ctx.config.index_path)
     if no_index:
         click.echo("lineage: warning: no corpus background; common code can look rare in this exhibit", err=True)
     exhibit = run_verify(suspect, reference, ctx.config, None if no_index else ctx.index)

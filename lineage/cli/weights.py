@@ -45,7 +45,7 @@ def weights(
     from lineage.weights.render import render_text
 
     try:
-        check_output(output)
+        check_output(output, suspect, reference)
         report = compare_checkpoints(suspect, reference, seed=seed)
     except LineageError as exc:
         click.echo(f"error: {exc}", err=True)

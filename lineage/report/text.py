@@ -87,7 +87,8 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     if core.lines_total:
         lines.append(f"core architecture: {core.lines_matching_indexed_families} of "
                      f"{plural(core.lines_total, 'line')} ({core.share:.0%}) match indexed families; "
-                     f"{core.lines_distinctive_copy} ({core.share_distinctive:.0%}) beyond common idioms")
+                     f"{core.lines_distinctive_copy} ({core.share_distinctive:.0%}) in findings above info "
+                     "(common idioms, declared reuse and own code are info)")
     if infrastructure_line(s.infrastructure):
         lines.append(infrastructure_line(s.infrastructure))
     with_evidence = [(p, r) for p, r in s.files.items() if not r.verdict.startswith("no lineage")]

@@ -217,6 +217,8 @@ def _read_zip(path: Path, budget: _Budget) -> None:
                 if not regular:
                     kind = "symlink" if kind_bits == stat.S_IFLNK else "special file"
                     budget.refuse(name, f"{kind} member refused")
+                elif info.flag_bits & 0x1:
+                    budget.refuse(name, "encrypted member refused (no password is ever tried)", unchecked=True)
                 elif info.file_size > budget.max_member_bytes:
                     budget.refuse(name, cap_reason(info.file_size, budget.max_member_bytes), unchecked=True)
                 elif budget.is_bomb(info.file_size, info.compress_size):
@@ -236,9 +238,7 @@ def _open_member(archive: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) ->
     methods are read from the raw member bytes through bounded decompressors instead."""
     if info.compress_type not in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
         return archive.open(info)
-    if info.flag_bits & 0x1:
-        raise NotImplementedError("encrypted member")
-    raw = _RawMember(path, info)
+    raw = _RawMember(path, info)  # (encrypted members are refused before they are opened)
     if info.compress_type == zipfile.ZIP_BZIP2:
         return cast(IO[bytes], _Checked(cast(IO[bytes], bz2.BZ2File(cast(IO[bytes], raw))), info, raw))
     head = raw.read(4)  # LZMA SDK version (2 bytes), then the size of the properties (2 bytes)

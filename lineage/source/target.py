@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,11 +49,16 @@ def _from_archive(
     path: Path, max_bytes: int, suffixes: tuple[str, ...]
 ) -> tuple[list[SourceFile], list[FileError]]:
     """Read an archive's wanted members and Python scripts without a suffix, as the directory
-    walk and git revisions do; notebooks converted like everywhere else."""
-    files, errors = read_archive(
-        path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes, scripts=True,
-        skip_dir=is_excluded_dir,
-    )
+    walk and git revisions do; notebooks converted like everywhere else.  Folders the walk never
+    enters are skipped, unless nothing else is left to read: then the archive is that folder
+    (the wheel of a package named `build` or `env`)."""
+    def read(skip: Callable[[str], bool] | None) -> tuple[list[SourceFile], list[FileError]]:
+        return read_archive(path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes,
+                            scripts=True, skip_dir=skip)
+
+    files, errors = read(is_excluded_dir)
+    if not files and not errors:
+        files, errors = read(None)
     finished: list[SourceFile] = []
     for item in (finish_file(f.path, f.data) for f in files):
         if isinstance(item, SourceFile):

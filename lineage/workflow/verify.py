@@ -105,6 +105,25 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     return dataclasses.replace(m, attribution=None, verdict=shared)
 
 
+def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:
+    """A suspect file's notice is judged removed or replaced only on a unit that holds the
+    reference's code (a copy's strength) and that the corpus does not show as shared code: a
+    partial resemblance alone (the same helper written alike, two ports of one upstream) does
+    not show that the file holds the reference's code, so it cannot say the file owes its notice."""
+    judged = {m.path for m in matches if m.attribution in JUDGED and (m.path, m.unit, m.start_line) in copies}
+    out = []
+    for m in matches:
+        if m.attribution in JUDGED and m.path not in judged:
+            verdict = str(m.verdict).replace(f", notice {m.attribution}", "")
+            m = dataclasses.replace(m, attribution=None, verdict=f"{verdict}; {PARTIAL_ONLY}")
+        out.append(m)
+    return tuple(out)
+
+
+JUDGED = ("removed", "replaced")
+PARTIAL_ONLY = "no notice judgement from a partial resemblance"
+
+
 def _capped(f: Finding, held: Holders | None) -> tuple[str, str]:
     """(severity, note): code the corpus holds in many model lines is rated low at most."""
     if held is None or held.lines < COMMON_FAMILIES or not at_or_above(f.severity, Severity.MEDIUM):
@@ -190,6 +209,12 @@ def _commons(matches: Sequence[ExhibitMatch]) -> str:
 def _not_compared(judged: Sequence[ExhibitMatch]) -> str:
     if judged and all(m.attribution is None and str(m.verdict).startswith(SHARED_CODE) for m in judged):
         return "not judged (every matched unit is code that many indexed model lines share)"
+    if judged and all(m.attribution is None and (str(m.verdict).startswith(SHARED_CODE)
+                                                 or str(m.verdict).endswith(PARTIAL_ONLY)) for m in judged) \
+            and any(str(m.verdict).endswith(PARTIAL_ONLY) for m in judged):
+        return ("not judged (no matched unit is both a copy of the reference's code and rarer than code many "
+                "indexed model lines share: partial resemblances and shared code do not say whose notice a "
+                "file owes)")
     return "not compared"
 
 
@@ -279,6 +304,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             placed = place_file(score, calib)
             files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median")))
     matches = tuple(_judged_notice(m, whole={f.path for f in files if f.score >= WHOLE_FILE}) for m in matches)
+    matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
     pairs = [(m.path, m.reference.path, "") for m in matches if m.severity != "info" and m.attribution]
     return Exhibit(
         schema_version=SCHEMA_VERSION, kind="lineage-verify-exhibit",

@@ -191,6 +191,9 @@ def test_scan_command_takes_owner(engine_index, tmp_path: Path, monkeypatch) -> 
     assert owned["config"]["owner"] == ["Zhipu AI", "Meta"]
     bad = CliRunner().invoke(main, ["scan", "m.py", "--index", engine_index.path, "--owner", "Nobody Such Corp"])
     assert bad.exit_code == 2 and "names no organisation" in bad.output
+    assert "owner: `owner`" not in bad.output  # the source is named once
+    empty = CliRunner().invoke(main, ["scan", "m.py", "--index", engine_index.path, "--owner", ""])
+    assert empty.exit_code == 2 and "names an empty organisation" in empty.output
 
 
 # --- the owner's model holds the code about as closely as the best reference --------------------
@@ -252,6 +255,7 @@ def test_the_owners_model_holding_the_code_as_closely_makes_it_its_own(tmp_path:
     why = own.details.attribution_explanation
     assert "Meta made llama4" in why and "about as closely as" in why and "pixtral" in why
     assert "own model code of Meta (llama4 holds it as closely as pixtral does)" in own.details.verdict
+    assert "Verdict: own model code of Meta" in own.explanation and "copy of" not in own.explanation
     assert verdict.startswith("own model code") and "not a copy" in verdict
 
 

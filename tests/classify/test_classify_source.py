@@ -177,9 +177,6 @@ def test_a_git_revision_is_judged_as_of_its_commit_date(lines_index: EmbeddedInd
     # code few families hold that the descendant holds and its ancestor does not
     ((0.50, 0.46), (0.30, 0.30), (0.03, 0.00), "cover", (0, "cover")),
     ((0.50, 0.46), (0.30, 0.30), (0.20, 0.05), "cover", (0, "cover")),
-    # ... but a sliver of it (under 3% of the scope: one small unit) is no evidence either way
-    ((0.50, 0.46), (0.30, 0.30), (0.02, 0.00), "cover", (1, "ancestor")),
-    ((0.50, 0.43), (0.30, 0.30), (0.018, 0.00), "cover", (1, "ancestor")),
     # a tie decided otherwise (names, first-seen, a class's context) is not reopened
     ((0.50, 0.46), (0.30, 0.30), (0.20, 0.19), "names", (0, "names")),
 ])

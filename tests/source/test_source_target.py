@@ -195,3 +195,24 @@ def test_directory_archives_and_git_revision_read_the_same_files(tmp_path: Path,
     assert [(path, stage) for path, stage, _ in expected[1]] == [("bad.ipynb", "decode")]
     for spec in (tmp_path / "tree.zip", tmp_path / "tree.tar.gz", f"{tree}@HEAD"):
         assert read(str(spec)) == expected, spec
+
+
+def test_an_archive_that_is_a_skipped_folder_is_read(tmp_path: Path) -> None:
+    """A wheel of a package named `build` (or a zip of a `build` folder) holds nothing but that
+    folder: skipping it would scan nothing and pass; its files are read."""
+    import tarfile
+
+    for name in ("build", "env"):
+        archive = tmp_path / f"{name}.zip"
+        with zipfile.ZipFile(archive, "w") as zf:
+            zf.writestr(f"{name}/__init__.py", "A = 1\n")
+            zf.writestr(f"{name}/core.py", "B = 2\n")
+            zf.writestr(f"{name}-1.0.dist-info/METADATA", "Name: x\n")
+        assert [f.path for f in load_target(str(archive)).files] == [f"{name}/__init__.py", f"{name}/core.py"]
+        folder = tmp_path / f"{name}-tree"
+        (folder / name).mkdir(parents=True)
+        (folder / name / "core.py").write_text("B = 2\n", encoding="utf-8")
+        with tarfile.open(tmp_path / f"{name}.tar.gz", "w:gz") as tf:
+            tf.add(folder / name, name)
+        assert [f.path for f in load_target(str(tmp_path / f"{name}.tar.gz")).files] == [f"{name}/core.py"]
+

@@ -150,6 +150,39 @@ def test_output_into_a_missing_directory_is_refused_up_front(repo: Repo, index_p
         assert refused.exit_code == 2 and "does not exist" in refused.stderr, refused.output
 
 
+def test_output_never_replaces_an_input_of_the_run(tmp_path: Path, index_path: Path) -> None:
+    """`-o` naming the scanned file, a file the scan reads in the target folder, the verify sides
+    or the index is refused before any work, and nothing is written; a report inside the scanned
+    folder (not a file it reads) is fine."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    (tree / "bin").mkdir(parents=True)
+    (tree / "m.py").write_text(ORIGINAL, encoding="utf-8")
+    (tree / "bin" / "train").write_text("#!/usr/bin/env python3\nT = 1\n", encoding="utf-8")
+    index = tmp_path / "copy.lineage"
+    shutil.copyfile(index_path, index)
+    before = {p: p.read_bytes() for p in (tree / "m.py", tree / "bin" / "train", index)}
+    refused = [
+        ["scan", str(tree / "m.py"), "--index", str(index), "-o", str(tree / "m.py")],
+        ["scan", str(tree), "--index", str(index), "-o", str(tree / "m.py")],
+        ["scan", str(tree), "--index", str(index), "-o", str(tree / "bin" / "train")],
+        ["scan", str(tree / "m.py"), "--index", str(index), "-o", str(index)],
+        ["verify", str(tree / "m.py"), "--against", str(tree / "bin" / "train"), "--no-index", "-o", str(tree / "m.py")],
+        ["verify", str(tree / "m.py"), "--against", str(tree / "bin" / "train"), "--no-index",
+         "-o", str(tree / "bin" / "train")],
+        ["verify", str(tree / "m.py"), "--against", str(tree / "bin" / "train"), "--index", str(index),
+         "-o", str(index)],
+    ]
+    for args in refused:
+        done = CliRunner().invoke(main_cli, [*args, "-q"] if args[0] == "scan" else args)
+        assert done.exit_code == 2, (args, done.output)
+        assert "cannot write the report to" in done.stderr and "it is an input of this run" in done.stderr
+    assert {p: p.read_bytes() for p in before} == before
+    allowed = scan(tree, "--index", index, "-q", "-o", tree / "report.json", "--format", "json", "--exit-zero")
+    assert allowed.exit_code == 0 and json.loads((tree / "report.json").read_text(encoding="utf-8"))["findings"] == []
+
+
 def test_replace_file_names_the_report_not_its_temporary_file(tmp_path: Path) -> None:
     from lineage.cli.atomic import replace_file
 
