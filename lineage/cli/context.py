@@ -136,10 +136,12 @@ def warn_unchecked(result: ScanResult) -> None:
     """One stderr line naming the files that were not checked, whatever the report's format."""
     from lineage.report.escape import terminal_line
 
-    paths = sorted({e.path for e in result.errors if e.unchecked})
+    unchecked = [e for e in result.errors if e.unchecked]
+    paths = sorted({e.path for e in unchecked})
     if paths:
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        capped = any("-byte cap" in e.reason for e in unchecked)  # only a size cap can be raised
+        remedies = "excluded (`exclude`), the cap raised (`max_file_bytes`)" if capped else "excluded (`exclude`)"
         click.echo(f"lineage: warning: {len(paths)} file{'s' if len(paths) != 1 else ''} could not be checked "
                    f"(too large, unreadable, binary, malformed or too costly): {terminal_line(shown)}; the exit "
-                   "code is 1 unless they are excluded (`exclude`), the cap raised (`max_file_bytes`) or "
-                   "--exit-zero given", err=True)
+                   f"code is 1 unless they are {remedies} or --exit-zero given", err=True)

@@ -151,6 +151,19 @@ def test_role_rules_file_flips_a_decision(scan, copies, headers, tmp_path: Path)
     ("Glm4MoeAttention.forward", ["nn.Module"], "q, k, v = qkv.split(sizes)\nattn = self.attn(q, k, v)",
      "vllm/model_executor/models/glm4_moe.py", "core-architecture", True),
     ("Glm4MoeForCausalLM", ["nn.Module"], "", "vllm/model_executor/models/glm4_moe.py", "core-architecture", False),
+    # a reference implementation's model body is often called plainly `Transformer`
+    ("Transformer.forward", ["nn.Module"], "h = self.tok_embeddings(tokens)\nfor layer in self.layers:\n    h = layer(h)",
+     "acme/model.py", "core-architecture", True),
+    ("VisionTransformer.__init__", ["nn.Module"], "self.patch = Conv(3, width)", "acme/vision.py",
+     "core-architecture", True),
+    # positions: complex rotary frequencies and ALiBi slopes are architecture, as `rotary` already is
+    ("precompute_freqs_cis", [], "freqs = 1.0 / (theta ** (torch.arange(0, dim, 2) / dim))", "acme/model.py",
+     "core-architecture", False),
+    ("_get_alibi_slopes", [], "base = torch.tensor(2 ** (-(2 ** -(math.log2(n) - 3))))", "acme/model.py",
+     "core-architecture", False),
+    # a weight loader of a vision tower is still weight loading
+    ("SiglipVisionTransformer.load_weights", ["nn.Module"], "weight_loader(param, loaded_weight)",
+     "acme/siglip.py", "inference-glue", False),
 ])
 def test_own_name_outweighs_the_enclosing_class(qualname: str, bases: list[str], text: str, path: str,
                                                 role: str, by_class: bool) -> None:

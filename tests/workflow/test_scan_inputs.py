@@ -38,6 +38,7 @@ def test_an_unchecked_file_fails_the_scan_and_is_listed_first(tree: Path, index_
     assert "models/modeling_beta.py: read: skipped: " in first
     assert "file with problems" not in done.stdout  # listed once, up front
     assert "1 file could not be checked" in done.stderr and "models/modeling_beta.py" in done.stderr
+    assert "`max_file_bytes`" in done.stderr  # over the size cap: raising it is a remedy
     assert "1 file, " in done.stdout  # only the file really scanned is counted
     assert scan(tree, "--index", index_path, "-q", "--exit-zero").exit_code == 0
     assert scan(tree, "--index", index_path, "-q", "--fail-on", "high").exit_code == 1
@@ -227,3 +228,11 @@ def test_a_script_without_a_suffix_inside_an_archive_is_scanned(tmp_path: Path, 
     assert {f["path"] for f in unpacked["findings"] if f["kind"] == "code-match"} == {"bin/train"}
     assert sorted((f["unit"], f["kind"]) for f in packed["findings"]) == \
         sorted((f["unit"], f["kind"]) for f in unpacked["findings"])
+
+
+def test_an_unreadable_file_is_not_told_to_raise_the_size_cap(tmp_path: Path, index_path: Path) -> None:
+    (tmp_path / "ok.py").write_text(ORIGINAL, encoding="utf-8")
+    (tmp_path / "blob.py").write_bytes(bytes(range(256)) * 4)  # binary, far under the cap
+    done = scan(tmp_path, "--index", index_path, "-q")
+    assert done.exit_code == 1 and "1 file could not be checked" in done.stderr, done.output
+    assert "`exclude`" in done.stderr and "max_file_bytes" not in done.stderr
