@@ -233,8 +233,11 @@ def attribute_matched(
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
         matches = [m for f in mine for m in f.matches[:1]]
+        # the owner's own code owes no licence terms of the family it matches: not a copy
+        licensed = [f.matches[0] for f in mine if updated[f.id].attribution != OWN]
         if port or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
-            out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port)
+            out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
+                                   licensed=licensed)
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):

@@ -248,8 +248,10 @@ def notice_findings(
     has_code_match: bool,
     own_orgs: Sequence[str] = (),
     owner_model: str = "",
+    licensed: Sequence[Match] | None = None,
 ) -> list[Finding]:
-    """Notice and licence findings for one file.
+    """Notice and licence findings for one file (``licensed``: the matches whose licences the
+    file owes, when not all of them: the owner's own code owes none).
 
     ``own_orgs`` names the scanned project's own organisations: their notices are never
     "foreign".  Holders that replaced an upstream notice are reported by the replaced
@@ -272,5 +274,5 @@ def notice_findings(
         explained |= {n.key for n in attribution.replacements}
     found += _stale_findings(path, scanned, explained, has_code_match)
     if has_code_match:
-        found += _licence_findings(path, scanned, matches)
+        found += _licence_findings(path, scanned, matches if licensed is None else tuple(licensed))
     return found

@@ -212,14 +212,14 @@ ROTARY = '''def apply_rotary(xq, xk, freqs, dim):
 VARIANT = ROTARY.replace("    shape =", "    assert freqs.dtype == torch.complex64\n    shape =")  # the owner's own version
 
 
-def _two_holders_index(tmp: Path, owner_declares: list[str]) -> EmbeddedIndex:
+def _two_holders_index(tmp: Path, owner_declares: list[str], licence: str = "Apache-2.0") -> EmbeddedIndex:
     """An engine holding one helper in two models' files: Mistral AI's exactly as scanned, Meta's
     with one line more (``owner_declares``: Meta's family's declared parents)."""
     from lineage import api
 
     root = tmp / "ref"
     models = {"pixtral": ("Mistral AI", "2024-09-11", ROTARY, []), "llama4": ("Meta", "2025-04-05", VARIANT, owner_declares)}
-    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', f'licence = "{licence}"',
              'released = "2026-01-01"', ""]
     for name, (org, seen, code, parents) in models.items():
         (root / name).mkdir(parents=True)
@@ -236,8 +236,12 @@ def _two_holders_index(tmp: Path, owner_declares: list[str]) -> EmbeddedIndex:
     return api.open_index(tmp / "eng.lineage")
 
 
+def _helper_scan(index: EmbeddedIndex, owner: tuple[str, ...]) -> ScanResult:
+    return _scan(index, f"{SPDX}\nimport torch\n\n\n{ROTARY}", Config(owner=owner))
+
+
 def _helper_finding(index: EmbeddedIndex, owner: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    result = _scan(index, f"{SPDX}\nimport torch\n\n\n{ROTARY}", Config(owner=owner))
+    result = _helper_scan(index, owner)
     found = [f for f in _code(result) if f.unit == "apply_rotary"]
     assert len(found) == 1 and found[0].matches[0].ref.family == "eng:pixtral"
     return found[0], result.summary.files[COPY].verdict
@@ -266,3 +270,13 @@ def test_an_owners_model_that_declares_the_reference_as_parent_took_the_code_in(
     found, verdict = _helper_finding(index, ("Meta",))
     assert found.severity == "high" and found.attribution != "own"
     assert verdict.startswith("core-architecture copy of pixtral")
+
+
+def test_the_owners_own_code_owes_no_licence_terms_of_what_it_matches(tmp_path: Path) -> None:
+    """The matched engine code is under a model licence with use restrictions: a third party's
+    file holding it is told so; the owner's own code is not a copy and owes nothing."""
+    index = _two_holders_index(tmp_path, [], licence="llama4-community")
+    third = [f for f in _helper_scan(index, ()).findings if f.kind == "licence"]
+    assert third and "llama4" in third[0].explanation.lower()
+    assert not [f for f in _helper_scan(index, ("Meta",)).findings if f.kind == "licence"]
+
