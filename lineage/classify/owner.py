@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from lineage.classify.codematch import strength
 from lineage.details import CodeMatchDetails
-from lineage.index.evidence import same_code
 from lineage.errors import ConfigError
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import same_code
 from lineage.models import Finding
 from lineage.vocab import Attribution, model_line
 
