@@ -7,9 +7,11 @@ than the caps.  A corrupt archive, one past ``max_total_bytes`` or ``max_members
 whose overall compression ratio marks it as a bomb raises ``FetchError``: many members each
 under the per-member caps must not add up to gigabytes (1,040 members of 1.9 MB in a 2 MB
 zip).  The total cap bounds what a scan of an archive holds in memory; members are read
-one at a time.  A tar must be decompressed from end to end, so its caps apply to the whole
-stream.  With ``scripts``, a member without a suffix is taken when its first line is a Python
-shebang, as the directory walk does; the bytes read to tell are counted like any others.
+one at a time.  A tar must be decompressed from end to end, so its total cap applies to the
+whole stream, while its ratio applies to the members read: a compressible member that is
+never read (20 MiB of zeros beside the code) does not make the archive a bomb.  With
+``scripts``, a member without a suffix is taken when its first line is a Python shebang, as
+the directory walk does; the bytes read to tell are counted like any others.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class _Budget:
     skip_dir: Callable[[str], bool] | None = None  # folders never read, as the directory walk skips them
     archive_bytes: int = 0  # the archive's own size: the overall ratio's denominator
     total: int = 0
+    held: int = 0  # bytes of the members read so far (a tar's ratio: what is skipped is never held)
     members: int = 0
     files: dict[str, SourceFile] = field(default_factory=dict)
     errors: list[FileError] = field(default_factory=list)
@@ -133,6 +136,7 @@ class _Budget:
         got = 0
         while chunk := stream.read(_CHUNK):
             got += len(chunk)
+            self.held += len(chunk)
             if got > declared:
                 return self.refuse(path, f"member larger than its declared {declared} bytes", unchecked=True)
             if got > self.max_member_bytes:
@@ -260,7 +264,9 @@ class _TarStream:
     def read(self, size: int = -1, /) -> bytes:
         data = self.stream.read(size)
         self.pos += len(data)
-        self.budget.expanded(self.pos, self.packed.count)
+        self.budget.expanded(self.pos)  # the whole stream, skipped members too: the total cap bounds the work
+        if self.budget.is_bomb(self.budget.held, self.packed.count):  # what is held: the members read
+            raise FetchError(self.budget.bomb_reason, source=self.budget.source)
         self.tail += data
         if len(self.tail) > self._KEEP:
             del self.tail[: -self._KEEP]

@@ -136,17 +136,42 @@ def test_zip_member_lying_about_its_size_is_not_trusted(tmp_path: Path) -> None:
     assert errors[0].path == "liar.py" and errors[0].reason.startswith("corrupt or unsupported member")
 
 
-def test_tar_gz_bomb_raises(tmp_path: Path) -> None:
-    path = tmp_path / "bomb.tar.gz"
+def _tar_gz(path: Path, members: dict[str, bytes]) -> Path:
     with tarfile.open(path, "w:gz", compresslevel=1) as tf:
-        info = tarfile.TarInfo("bomb.py")
-        info.size = BOMB
-        tf.addfile(info, io.BytesIO(bytes(BOMB)))
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_tar_gz_bomb_members_read_raise(tmp_path: Path) -> None:
+    """Members read that expand past the ratio together (each under the member cap) are a bomb."""
+    path = _tar_gz(tmp_path / "bomb.tar.gz", {f"m{i}.py": bytes(1 << 20) for i in range(10)})
     with pytest.raises(FetchError, match="decompression bomb"):
-        read_archive(path, max_member_bytes=1000)
+        read_archive(path, ratio_floor=2 << 20)
+
+
+def test_tar_gz_bomb_member_is_refused_alone_and_the_rest_read(tmp_path: Path) -> None:
+    """One oversized member (50 MiB of zeros) is refused by its size, and the member after it is
+    still read; the stream it expands to stays bounded by the total cap."""
+    path = _tar_gz(tmp_path / "bomb.tar.gz", {"bomb.py": bytes(BOMB), "ok.py": b"O = 1\n"})
+    files, errors = read_archive(path, max_member_bytes=1000)
+    assert [f.path for f in files] == ["ok.py"] and [e.path for e in errors] == ["bomb.py"]
+    with pytest.raises(FetchError, match="total cap"):
+        read_archive(path, max_member_bytes=1000, max_total_bytes=8 << 20)
     plain = _tar(tmp_path / "big.tar", "w", {"big.py": bytes(3 << 20), "ok.py": b"O = 1\n"})
     files, errors = read_archive(plain, max_member_bytes=1000)  # uncompressed: no ratio, just the cap
     assert [f.path for f in files] == ["ok.py"] and errors[0].path == "big.py"
+
+
+def test_a_compressible_member_not_read_does_not_make_a_tar_a_bomb(tmp_path: Path) -> None:
+    """20 MiB of zeros beside the code (a data file the scan never reads) compress a thousandfold:
+    the archive is not refused, the code is read."""
+    path = _tar_gz(tmp_path / "repo.tar.gz", {"p/weights/zeros.bin": bytes(20 << 20), "p/ok.py": b"O = 1\n"})
+    assert path.stat().st_size * 200 < 20 << 20
+    files, errors = read_archive(path, include=lambda name: name.endswith(".py"))
+    assert [f.path for f in files] == ["p/ok.py"] and errors == []
 
 
 @pytest.mark.parametrize("name", ["t.tar", "t.zip"])
