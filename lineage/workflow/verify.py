@@ -207,15 +207,15 @@ def _commons(matches: Sequence[ExhibitMatch]) -> str:
 
 
 def _not_compared(judged: Sequence[ExhibitMatch]) -> str:
-    if judged and all(m.attribution is None and str(m.verdict).startswith(SHARED_CODE) for m in judged):
+    shared = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
+    partial = [str(m.verdict).endswith(PARTIAL_ONLY) for m in judged]
+    if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(shared, partial)):
+        return "not compared"
+    if not any(partial):
         return "not judged (every matched unit is code that many indexed model lines share)"
-    if judged and all(m.attribution is None and (str(m.verdict).startswith(SHARED_CODE)
-                                                 or str(m.verdict).endswith(PARTIAL_ONLY)) for m in judged) \
-            and any(str(m.verdict).endswith(PARTIAL_ONLY) for m in judged):
-        return ("not judged (no matched unit is both a copy of the reference's code and rarer than code many "
-                "indexed model lines share: partial resemblances and shared code do not say whose notice a "
-                "file owes)")
-    return "not compared"
+    return ("not judged (no matched unit is both a copy of the reference's code and rarer than code many "
+            "indexed model lines share: partial resemblances and shared code do not say whose notice a "
+            "file owes)")
 
 
 def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: EmbeddedIndex,
