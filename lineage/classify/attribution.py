@@ -107,11 +107,14 @@ def _only_owners_missing(given: frozenset[str], attribution: Attribution) -> boo
 
 
 def _enough(findings: Sequence[Finding]) -> bool:
-    """A file's notices are compared only when its copied code is substantial: a medium or high
-    finding, or copies (not partial resemblances) of MIN_COPIED_LINES lines together."""
-    if any(f.severity in ("medium", "high") for f in findings):
+    """A file's notices are compared only when it holds a reference's code as a copy (not a
+    partial resemblance, whatever its severity: two ports of one upstream resemble each other
+    in part and owe each other no notice; `verify` judges alike) and that copied code is
+    substantial: a medium or high copy, or copies of MIN_COPIED_LINES lines together."""
+    copies = [f for f in findings if _copied(f)]
+    if any(f.severity in ("medium", "high") for f in copies):
         return True
-    return sum(f.end_line - f.start_line + 1 for f in findings if _copied(f)) >= MIN_COPIED_LINES
+    return sum(f.end_line - f.start_line + 1 for f in copies) >= MIN_COPIED_LINES
 
 
 def _copied(f: Finding) -> bool:
@@ -194,6 +197,7 @@ def attribute_matched(
     updated: dict[str, Finding] = {}
     references: dict[tuple[str, str], FileNotices] = {}  # a reference header is read once per scan
     orgs: dict[str, str] = {}  # family -> its model's maker, read once when an owner can apply
+    licences: dict[tuple[str, str], str] = {}  # a reference file's own SPDX licence, read once per scan
 
     def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
@@ -232,9 +236,9 @@ def attribute_matched(
                                                   f"{model_line(family)} (base class or marker).")
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
-        matches = [m for f in mine for m in f.matches[:1]]
+        matches = [own_licence(index, m, licences) for f in mine for m in f.matches[:1]]
         # the owner's own code owes no licence terms of the family it matches: not a copy
-        licensed = [f.matches[0] for f in mine if updated[f.id].attribution != OWN]
+        licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]
         if port or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
                                    licensed=licensed)
@@ -244,6 +248,23 @@ def attribute_matched(
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+
+
+def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]) -> Match:
+    """The match with its reference's licence as the reference file itself declares it (an SPDX
+    line in its header), else as its source declares it: a package under one licence may carry
+    files under another (a kernel derived from NVIDIA's BSD-3-Clause examples in an Apache-2.0
+    engine), and the file's own declaration is what its copy owes."""
+    from lineage.notices.header import spdx_expressions
+
+    key = (m.ref.family, m.ref.path)
+    if key not in seen:
+        lines = index.header_of(*key).splitlines()
+        seen[key] = " AND ".join(spdx_expressions(list(enumerate(lines, start=1))))
+    own = seen[key]
+    if not own or own == m.ref.licence:
+        return m
+    return dataclasses.replace(m, ref=dataclasses.replace(m.ref, licence=own))
 
 
 def _owner_port(given: frozenset[str], attribution: Attribution, orgs: Mapping[str, str], family: str) -> str:

@@ -10,6 +10,7 @@ low severity).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lineage.compact.files import CompactUnit
 from lineage.classify.explain import Ties
@@ -104,10 +105,27 @@ def worth_reporting(m: Match, threshold: float) -> bool:
 SHARED_BY = SCORING.shared_by  # code that this many model lines hold (or more) cannot say which of them it came from
 
 
+@dataclass(frozen=True)
+class WholeFile:
+    """The scanned file as a whole is a copy of this source family's file (family key, path),
+    which explains `score` of it, `margin` more than any other family."""
+
+    family: str
+    path: str
+    score: float
+    margin: float
+
+
+def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> bool:
+    """The unit holds the whole-file source's code as a copy: shared code, but that file's."""
+    return whole is not None and strength(best) >= STRONG and whole.family in (best.ref.family, *families)
+
+
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
-                 holders: int = 0) -> Finding:
+                 holders: int = 0, whole: WholeFile | None = None) -> Finding:
     """A code-match finding; ``ties`` names every family holding the same code (all of them) and
-    ``holders`` counts the model lines holding it about as closely as the best match does."""
+    ``holders`` counts the model lines holding it about as closely as the best match does.
+    ``whole``: the file as a whole is a copy of this source's file (classify/fileverdict.whole_file)."""
     best = matches[0]
     ref = best.ref
     role, features = role_of(unit, best)
@@ -142,7 +160,14 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         sev = "low"
         explanation += (" A configuration class short of a copy: its likeness names the parameters of the "
                         "architecture it follows, not whose code it holds, so it is rated low.")
-    if holders >= SHARED_BY and sev in ("medium", "high"):
+    if holders >= SHARED_BY and sev in ("medium", "high") and _part_of(whole, best, families):
+        # shared code, but the file as a whole is one source's file: this unit is part of that copy
+        assert whole is not None  # (checked by _part_of)
+        sev = "medium"  # the file convicts, not this unit: no more than medium
+        explanation += (f" {holders} model lines hold this code about as closely, but the file as a whole is a "
+                        f"copy of {whole.family}'s file ({whole.path}: it explains {whole.score:.0%} of the file, "
+                        f"the runner-up {whole.margin:.0%} less), so it is rated medium as part of that copy.")
+    elif holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"
         explanation += (f" {holders} model lines hold this code about as closely, so it is rated low: "

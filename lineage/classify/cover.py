@@ -39,7 +39,7 @@ class Cover:
     strength: np.ndarray = field(repr=False)
     lexical: np.ndarray = field(repr=False)
     common: np.ndarray = field(repr=False)  # per row: code held by COMMON_LINES model lines or more
-    best_ref: np.ndarray = field(repr=False)  # per column: the family's reference unit covering most
+    best_ref: np.ndarray = field(repr=False)  # per column: the family's unit covering most, in its file holding most
     ancestors: tuple[np.ndarray, ...] = field(repr=False, default=())  # per column: its declared ancestors' columns
 
     def cover(self, rows: np.ndarray, total: float) -> np.ndarray:
@@ -71,10 +71,25 @@ def cover_of(index: EmbeddedIndex, units: Sequence[tuple[CompactUnit, UnitEviden
         strength[row, cols], lexical[row, cols], ref[row, cols] = ev.strength, ev.lexical, ev.unit
     weight = np.asarray([float(units[i][0].n_kgrams) for i, _ in held])
     common = np.asarray([is_common(index, ev) for _, ev in held], dtype=bool)
-    best_row = np.argmax(strength * weight[:, None], axis=0)
-    best_ref = ref[best_row, np.arange(families.size)]
+    best_ref = _best_refs(index, ref, strength * weight[:, None])
     positions = np.asarray([i for i, _ in held], dtype=np.int64)
     return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col))
+
+
+def _best_refs(index: EmbeddedIndex, ref: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Per column, the reference unit that holds most of the scope within the family's file that
+    holds most of it (code x strength): a family of several files (a model file beside its
+    layers module, or a whole package in `verify`) is represented by the file the scope comes
+    from, not by whichever file holds its single largest unit."""
+    files = np.where(ref >= 0, index.arrays["u_file"][np.maximum(ref, 0)], -1)
+    out = np.empty(ref.shape[1], dtype=np.int64)
+    for j in range(ref.shape[1]):
+        f, h = files[:, j], held[:, j]
+        known = f >= 0
+        names, inverse = np.unique(f[known], return_inverse=True)
+        top = names[int(np.argmax(np.bincount(inverse, weights=h[known])))]
+        out[j] = ref[int(np.argmax(np.where(f == top, h, -1.0))), j]
+    return out
 
 
 def _ancestors(index: EmbeddedIndex, families: np.ndarray, col: dict[int, int]) -> tuple[np.ndarray, ...]:

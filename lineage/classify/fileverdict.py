@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from lineage.classify.codematch import STRONG, strength
+from lineage.classify.codematch import STRONG, WholeFile, strength
 from lineage.compact.roles import INFRA
 from lineage.verdicts import SourceVerdict
 from lineage.details import look_through_root
@@ -52,7 +52,8 @@ def source_sentence(v: SourceVerdict) -> str:
                "first-seen": "tied with later families: the earliest holder",
                "ancestor": "a declared descendant holds little more of it: the ancestor, origin of both",
                "names": "tied in structure: names closest",
-               "context": "tied: the file's own source"}.get(v.decided_by, v.decided_by)
+               "context": "the file's own source, which explains it nearly as well as any family does",
+               }.get(v.decided_by, v.decided_by)
         head = (f"source {_who(s.line, s.org, s.country)}, {s.path}: explains {s.score:.0%} of the code "
                 f"(holds {s.cover:.0%}; {how})")
     if v.runner_up is not None:
@@ -101,6 +102,13 @@ def whole_file(v: SourceVerdict) -> bool:
     what the source holds (not by a tie broken on dates), though no single unit is distinctive."""
     return (v.source is not None and v.status == "source" and v.decided_by in ("cover", "ancestor", "names")
             and v.source.score >= WHOLE_FILE and v.margin >= WHOLE_MARGIN)
+
+
+def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
+    """The source whose file the scanned file is a copy of as a whole, if it is one."""
+    if v is None or v.source is None or not whole_file(v):
+        return None
+    return WholeFile(v.source.family, v.source.path, v.source.score, v.margin)
 
 
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:

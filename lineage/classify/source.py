@@ -5,11 +5,14 @@ for each family that holds its code as closely as the best does (an exact tie co
 every family in it, so ties alone never decide).  A parent thus beats a grandparent as soon
 as the file holds any of the parent's additions, and a sibling, which holds the same shared
 code plus additions of its own that the file lacks, does not beat the parent it copied from.
+A class that the file's own source explains nearly as well as its best holder does is that
+source's (one source explains a file as a whole: a sibling that holds a class slightly more
+closely shares its parent's generation of the code; measured by `make eval`).
 A family that declares parents but adds nothing the scope holds, only carrying its parents'
 code, counts half: its parents explain the same code.  What is still tied is decided by
-names (for a class, also by the file's own source: its context), then by who had it first
-(first-seen dates); families first seen after the scanned code were removed from the index
-beforehand (time travel, `--as-of`).  Same score, names and date: "ambiguous between ...".
+names, then by who had it first (first-seen dates); families first seen after the scanned
+code were removed from the index beforehand (time travel, `--as-of`).
+Same score, names and date: "ambiguous between ...".
 
 Common code never convicts, but it still says where a file comes from: when the source's
 share rests on code that many families hold, the verdict names the lineage group (the
@@ -46,6 +49,7 @@ LISTED = 8  # candidates built per scope (by credit, then cover): the rest canno
 ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor ...
 ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of its distinctive code
 ANCESTOR_LEAD_COMMON = 0.1  # the lead it must have when its hold on the file rests on common code
+CONTEXT = 0.2  # a class its file's source explains this nearly as well as the best holder goes to it
 
 
 def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
@@ -114,14 +118,16 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
             carrier: np.ndarray, scope: str, prefer: int = -1) -> SourceVerdict:
     """The source verdict of one scope: the given rows of the file's cover, of `total` code.
     ``carrier`` flags the families that only carry their parents' code in the whole file;
-    ``prefer`` is the file source's column: a class tied between families goes to it."""
+    ``prefer`` is the file source's column: a class it explains within CONTEXT goes to it."""
     if rows.size == 0 or total <= 0:
         return SourceVerdict(scope, "none", None, None, 0.0, "", (), "", None)
     score = scores(cov, rows, total, carrier)
+    if float(score.max()) < AMBIGUOUS:  # no family explains a share of the scope worth naming
+        return SourceVerdict(scope, "none", None, None, 0.0, "", (), "", None)
     cover, distinct, names = cov.cover(rows, total), cov.distinctive(rows, total), cov.names(rows, total)
     tied = np.flatnonzero(score >= float(score.max()) - AMBIGUOUS).tolist()
     decided_by = "cover"
-    if len(tied) > 1 and prefer in tied:
+    if prefer >= 0 and score[prefer] >= float(score.max()) - CONTEXT and (len(tied) > 1 or prefer not in tied):
         tied, decided_by = [prefer], "context"
     if len(tied) > 1:
         best_names = max(float(names[j]) for j in tied)

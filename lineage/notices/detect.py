@@ -198,6 +198,7 @@ def detect_notices(
         licences=tuple(licence_found),
         adapted_from=tuple(declarations(all_lines, header_lines)),
         errors=tuple(errors),
+        licence_words=licences and not licence_found and has_licence_words(header),
     )
 
 

@@ -189,6 +189,13 @@ def _stale_findings(
     return found
 
 
+def _unnamed(scanned: FileNotices) -> str:
+    """Said of a file whose header speaks of a licence that has no SPDX id we could find."""
+    if not scanned.licence_words:
+        return ""
+    return " that lineage can identify (its header refers to a licence without an SPDX id)"
+
+
 def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match]) -> list[Finding]:
     found: list[Finding] = []
     seen: set[str] = set()
@@ -231,7 +238,7 @@ def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match])
                     ref,
                     match.ref.org,
                     group,
-                    f"{path} declares no licence but its code matches {match.ref.path} under "
+                    f"{path} declares no licence{_unnamed(scanned)} but its code matches {match.ref.path} under "
                     f"{terms['name'] or licence}, whose use restrictions carry over to the copy.",
                     _licence_details(licence, match.ref.org, match.ref.country, ()),
                 )

@@ -54,6 +54,7 @@ class FileNotices:
     licences: tuple[str, ...]  # SPDX expressions found
     adapted_from: tuple[str, ...]  # "Adapted from"/"Copied from"/"generated from" lines
     errors: tuple[FileError, ...]
+    licence_words: bool = False  # its header speaks of a licence that no SPDX id was found for
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
+from lineage.classify.fileverdict import whole_copy
 from lineage.classify.source import attribute_file
 from lineage.verdicts import SourceVerdict
 from lineage.config import Config
@@ -63,7 +64,8 @@ def code_evidence(
         ordered = source_first(index, unit, found, ev, scope_source(unit, sources.get(cf.path, {})), opts)
         best = with_regions(index, unit, ordered[0], opts)
         holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
-        findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders))
+        findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
+                                     whole_copy(sources.get(cf.path, {}).get("<file>"))))
     return findings, sources
 
 

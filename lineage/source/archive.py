@@ -32,11 +32,9 @@ from typing import IO, cast
 
 from lineage.errors import FetchError
 from lineage.models import FileError, SourceFile
-from lineage.source.walk import SHEBANG_PEEK, cap_reason, is_extensionless, python_shebang
+from lineage.source.walk import SHEBANG_PEEK, TAR_SUFFIXES, ZIP_SUFFIXES, cap_reason, is_extensionless, python_shebang
 from lineage.source.zipmember import open_member
 
-ZIP_SUFFIXES = (".whl", ".zip", ".egg")
-TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 ARCHIVE_SUFFIXES = ZIP_SUFFIXES + TAR_SUFFIXES
 _CHUNK = 1 << 16
 _DRIVE = re.compile(r"^[A-Za-z]:")

@@ -132,7 +132,7 @@ def load_target(
         raise SourceError(f"invalid target {spec!r}")
     if os.path.isdir(spec):
         root = os.path.abspath(spec)
-        files, errors = walk_directory(spec, max_bytes=max_bytes, suffixes=suffixes, scripts=True)
+        files, errors = walk_directory(spec, max_bytes=max_bytes, suffixes=suffixes, scripts=True, archives=True)
         return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root})
     if os.path.exists(spec):
         root = os.path.abspath(spec)

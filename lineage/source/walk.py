@@ -36,6 +36,11 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
+ZIP_SUFFIXES = (".whl", ".zip", ".egg")
+TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+ARCHIVE_NOT_READ = "archive not read inside a folder: scan it as a target of its own (lineage scan ARCHIVE)"
+
+
 def is_excluded_dir(name: str) -> bool:
     """True for a directory name that is never scanned (VCS, caches, builds, venvs)."""
     return name in EXCLUDED_DIRS or name.endswith(".egg-info")
@@ -147,7 +152,8 @@ def read_path(full: str, rel: str, root_real: str, max_bytes: int) -> SourceFile
         except OSError as exc:  # loops raise ELOOP, dangling links ENOENT
             return FileError(rel, "read", f"broken symlink: {exc.strerror or exc}")
         if os.path.commonpath([root_real, target]) != root_real:
-            return FileError(rel, "read", f"symlink points outside the tree: {target}")
+            # the target is not named: reports and exhibits are shared, and it is a local path
+            return FileError(rel, "read", "symlink points outside the tree (not followed)")
         try:
             st = os.stat(target)
         except OSError as exc:
@@ -165,9 +171,12 @@ def walk_directory(
     max_bytes: int = 2_000_000,
     suffixes: tuple[str, ...] = (".py",),
     scripts: bool = False,
+    archives: bool = False,
 ) -> tuple[list[SourceFile], list[FileError]]:
     """Read every file under ``root`` ending in ``suffixes`` (and with ``scripts``, every file
-    without a suffix whose first line is a Python shebang); paths relative, POSIX, sorted."""
+    without a suffix whose first line is a Python shebang); paths relative, POSIX, sorted.
+    With ``archives``, an archive in the tree is noted as not read (ARCHIVE_NOT_READ): it may
+    hold code, and a clean result must not seem to cover it."""
     root_str = os.fspath(root)
     if not os.path.isdir(root_str):
         raise SourceError("not a directory", source=root_str)
@@ -196,6 +205,9 @@ def walk_directory(
         dirnames[:] = keep
         for name in filenames:
             full = os.path.join(dirpath, name)
+            if archives and name.lower().endswith(ZIP_SUFFIXES + TAR_SUFFIXES) and not os.path.islink(full):
+                errors.append(FileError(rel_of(full), "read", ARCHIVE_NOT_READ))
+                continue
             if not wanted(name, suffixes) and not (
                     scripts and is_extensionless(name) and python_shebang(_peek(full))):
                 continue

@@ -24,7 +24,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.header import scores_digest
-from lineage.models import Finding, ScanResult, SourceFile
+from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.parse.lines import numbered_lines
 from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
@@ -45,6 +45,8 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
+from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
+from lineage.workflow.verify_notices import NoticeReference, reattributed
 from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
@@ -63,8 +65,7 @@ def side_inputs(loaded: LoadedTarget) -> dict[str, Any]:
     listing = "".join(f"{h}  {p}\n" for p, h in sorted(files.items()))
     out["files"] = dict(sorted(files.items()))
     out["tree_sha256"] = hashlib.sha256(listing.encode("utf-8", "surrogatepass")).hexdigest()
-    out["errors"] = [{"path": e.path, "stage": e.stage, "reason": e.reason} for e in loaded.errors]
-    return out
+    return out  # the side's errors are added once it is scanned (verify_inputs.error_fields)
 
 
 def side_label(inputs: dict[str, Any]) -> str:
@@ -113,7 +114,10 @@ def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str,
     judged = {m.path for m in matches if m.attribution in JUDGED and (m.path, m.unit, m.start_line) in copies}
     out = []
     for m in matches:
-        if m.attribution in JUDGED and m.path not in judged:
+        # a partial resemblance above info in a file with no judged copy: say why its notice is not judged
+        # (scan itself leaves the notices of a file holding no copy uncompared: attribution None)
+        partial = m.severity != "info" and (m.path, m.unit, m.start_line) not in copies
+        if m.path not in judged and (m.attribution in JUDGED or (m.attribution is None and partial)):
             verdict = str(m.verdict).replace(f", notice {m.attribution}", "")
             m = dataclasses.replace(m, attribution=None, verdict=f"{verdict}; {PARTIAL_ONLY}")
         out.append(m)
@@ -161,8 +165,10 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
         scores=scores, regions=regions)
 
 
-def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """Notices of every file involved in a match, and how each suspect file treats its reference's."""
+def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict[str, str]],
+                    chosen: dict[str, NoticeReference] | None = None) -> dict[str, Any]:
+    """Notices of every file involved in a match, and how each suspect file treats its reference's;
+    ``chosen`` says why each suspect file was judged against that reference file."""
     try:
         from lineage.notices import compare_notices, detect_notices
     except ImportError as exc:  # the notices layer is optional at runtime
@@ -180,9 +186,12 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
     attribution = []
     for s, r, family in sorted(set(pairs)):
         att = compare_notices(parsed[("suspect", s)], parsed[("reference", r)], reference_family=family)
-        attribution.append({"suspect": s, "reference": r, "state": att.state, "explanation": att.explanation,
-                            "missing": sorted({n.holder for n in att.missing}),
-                            "replacements": sorted({n.holder for n in att.replacements})})
+        entry = {"suspect": s, "reference": r, "state": att.state, "explanation": att.explanation,
+                 "missing": sorted({n.holder for n in att.missing}),
+                 "replacements": sorted({n.holder for n in att.replacements})}
+        if chosen and s in chosen and chosen[s].path == r:
+            entry["reference_basis"] = chosen[s].basis
+        attribution.append(entry)
     return {"available": True, **found, "attribution": attribution}
 
 
@@ -218,8 +227,19 @@ def _not_compared(judged: Sequence[ExhibitMatch]) -> str:
             "file owes)")
 
 
+def _matched_sentence(units: int, matches: Sequence[ExhibitMatch]) -> str:
+    """Every matched suspect unit counts, info ones too: a renamed copy whose common or small
+    units are info is still matched unit for unit; how many are above info is said apart."""
+    matched = [m for m in matches if m.unit_kind != "module"]
+    above = [m for m in matched if m.severity != "info"]
+    by_sev = {s: sum(1 for m in above if m.severity == s) for s in ("high", "medium", "low")}
+    rest = "; the rest are info: common code, too small to judge, or declared reuse" if len(above) < len(matched) else ""
+    return (f"{len(matched)} of {units} suspect units (modules excluded) match units of the reference; "
+            f"{len(above)} above info ({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low{rest})")
+
+
 def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: EmbeddedIndex,
-             compacted: Sequence[CompactFile], files: Sequence[FileScore]) -> ExhibitSummary:
+             compacted: Sequence[CompactFile], files: Sequence[FileScore], not_compared: str = "") -> ExhibitSummary:
     units = [u for c in compacted for u in c.units if u.kind != "module"]
     judged = [m for m in matches if m.severity != "info"]
     by_sev = {s: sum(1 for m in matches if m.severity == s) for s in SEVERITIES_DESCENDING}
@@ -235,11 +255,10 @@ def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Emb
     if files_placed:
         against.append(f"{sum(files_placed)} of {len(files_placed)} files score above the calibrated unrelated p99")
     statement = (
-        f"{len(judged)} of {len(units)} suspect units (modules excluded) match units of the reference "
-        f"({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low); "
+        _matched_sentence(len(units), matches) + "; "
         + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
                                               "no corpora/calibration.toml)")
-        + f". Notices: {', '.join(states) or _not_compared(judged)}. " + _commons(matches)
+        + f". Notices: {', '.join(states) or _not_compared(judged)}. " + _commons(matches) + not_compared
         + "Code evidence only: it cannot show how model weights were initialised or trained.")
     return ExhibitSummary(
         suspect_files=result.files_scanned, suspect_units=len(units), reference_files=len(ref_index.meta["files"]),
@@ -251,6 +270,13 @@ def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Emb
 NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come from the two sides alone, "
                  "so code that many model families share can look rare and be rated as a copy; "
                  "verify against an index to rule that out")
+
+
+def _warnings(background: EmbeddedIndex | None, suspect: Sequence[FileError],
+              reference: Sequence[FileError]) -> tuple[str, ...]:
+    """No corpus background, then every file of either side not compared or read with a problem."""
+    return ((() if background is not None else (NO_BACKGROUND,))
+            + tuple(error_warnings("suspect", suspect)) + tuple(error_warnings("reference", reference)))
 
 
 def background_section(corpus: EmbeddedIndex | None) -> dict[str, Any] | None:
@@ -281,7 +307,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         index = with_background(index, background)
     result, compacted = scan_files(list(suspect.files), index, config, target=side_label(s_in),
                                    revision=suspect.revision, errors=suspect.errors)
-    findings = [f for f in result.findings if f.kind == "code-match" and f.matches]
+    # each suspect file's notices judged against the reference file its code comes from
+    scanned, chosen = reattributed(index, compacted, result.findings, suspect.files, config)
+    findings = [f for f in scanned if f.kind == "code-match" and f.matches]
     matched = {(f.path, f.unit, f.start_line) for f in findings}
     unmatched = [u for c in compacted for u in c.units
                  if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched]
@@ -305,7 +333,12 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median")))
     matches = tuple(_judged_notice(m, whole={f.path for f in files if f.score >= WHOLE_FILE}) for m in matches)
     matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
-    pairs = [(m.path, m.reference.path, "") for m in matches if m.severity != "info" and m.attribution]
+    notice_refs = {p: c.path for p, c in chosen.items()}
+    pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
+             if m.severity != "info" and m.attribution]
+    cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
+    s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
+    s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err)}
     return Exhibit(
         schema_version=SCHEMA_VERSION, kind="lineage-verify-exhibit",
         tool={"name": "lineage", "version": __version__, "versions": score_versions()},
@@ -313,7 +346,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         inputs={"suspect": s_in, "reference": r_in},
         background=background_section(background),
-        warnings=() if background is not None else (NO_BACKGROUND,),
+        warnings=_warnings(background, s_err, r_err),
         scores_baseline={
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit that matched nothing, "
@@ -325,6 +358,6 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         matches=matches,
         files=tuple(files),
         vestiges=tuple(finding_dict(f) for f in result.findings if f.kind == "vestige"),
-        notices=notices_section(pairs, texts),
-        summary=_summary(result, matches, index, compacted, files),
+        notices=notices_section(pairs, texts, chosen),
+        summary=_summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err)),
     )

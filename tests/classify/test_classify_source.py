@@ -197,3 +197,20 @@ def test_a_descendant_leading_its_ancestor_by_little_yields_to_it(scores, names,
                       (np.asarray([], np.int64), np.asarray([], np.int64)))
     assert _ancestor_first(unrelated, np.asarray(scores), np.asarray(names), np.asarray(distinct), 0,
                            decided_by) == (0, decided_by)
+
+
+def test_no_source_is_named_for_a_sliver_of_the_file(lines_index: EmbeddedIndex) -> None:
+    """A long file of its own code that holds one small shared class: no family explains a share
+    worth naming, so the file has no source (it had named whichever family was first seen among
+    families explaining 0%, with a negative margin)."""
+    ops = ("+", "-", "*", "//", "%", "**")
+    own = "\n\n".join(
+        f"def step_{k}(values, limit={k + 2}):\n    total = {k}\n    for i, v in enumerate(values):\n"
+        f"        if i {'<' if k % 2 else '>'} limit:\n            total = total {ops[k % 6]} v {ops[(k + 1) % 6]} {k + 1}\n"
+        f"        else:\n            total -= i * {k % 7 + 1}\n    return [total] * {k % 5 + 1}\n"
+        for k in range(300))
+    base = code(("base",), "Sliver")
+    norm = base[base.index("class SliverNorm"): base.index("class SliverRotary")]
+    result, row = scan(lines_index, "import torch\nfrom torch import nn\n\n\n" + norm + "\n\n" + own)
+    assert [f for f in result.findings if f.unit.startswith("SliverNorm")]  # the class is matched ...
+    assert row["source"] is None or row["source"]["status"] == "none", row["source"]  # ... no source named

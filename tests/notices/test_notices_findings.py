@@ -124,3 +124,19 @@ def test_details_carry_both_sides_for_the_report(
     assert details.comparison.notices == ("Copyright 2025 Upstage",)
     assert details.comparison.reference_notices == ("Copyright 2025 The ZhipuAI Inc. team.",)
     assert details.to_json()["notices"] == ["Copyright 2025 Upstage"]
+
+
+def test_a_licence_named_only_by_reference_is_not_called_no_licence(scan: Scan, toy: type,
+                                                                     reference: FileNotices) -> None:
+    """A header that says the code is licensed under a licence found in a LICENSE file declares
+    one, though not in SPDX terms: the finding must not say it declares none."""
+    header = ("# Copyright (c) 2026 Upstage AI.\n#\n# This source code is licensed under the BSD-style license "
+              "found in the\n# LICENSE file in the root directory of this source tree.\n")
+    plain = "# Copyright (c) 2026 Upstage AI.\n"
+    said = {}
+    for name, head in (("reference", header), ("none", plain)):
+        text = head + toy.copy_with("").split("\n", 1)[1]
+        found = findings_for(scan, toy, reference, "", licence="llama3.1-community", text=text)
+        said[name] = next(f.explanation for f in found if f.kind == "licence")
+    assert "declares no licence that lineage can identify (its header refers to a licence" in said["reference"]
+    assert "declares no licence but its code matches" in said["none"]

@@ -216,3 +216,19 @@ def test_an_archive_that_is_a_skipped_folder_is_read(tmp_path: Path) -> None:
             tf.add(folder / name, name)
         assert [f.path for f in load_target(str(tmp_path / f"{name}.tar.gz")).files] == [f"{name}/core.py"]
 
+
+
+def test_an_archive_inside_a_folder_is_listed_as_not_read(tmp_path: Path) -> None:
+    """A folder holding a wheel or a tarball: they are not unpacked (scan them as targets), but the
+    result says so, instead of "0 files scanned" with nothing to show that code was there."""
+    (tmp_path / "vendor").mkdir()
+    with zipfile.ZipFile(tmp_path / "vendor" / "pkg-1.0-py3-none-any.whl", "w") as zf:
+        zf.writestr("pkg/model.py", "A = 1\n")
+    (tmp_path / "dist.tar.gz").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("no code\n", encoding="utf-8")
+    (tmp_path / "main.py").write_text("B = 2\n", encoding="utf-8")
+    target = load_target(str(tmp_path))
+    assert [f.path for f in target.files] == ["main.py"]
+    noted = {e.path: e for e in target.errors}
+    assert set(noted) == {"vendor/pkg-1.0-py3-none-any.whl", "dist.tar.gz"}
+    assert all("archive not read" in e.reason and not e.unchecked for e in noted.values())

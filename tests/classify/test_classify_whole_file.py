@@ -1,0 +1,75 @@
+"""A file that is one source's file as a whole is a copy, though each of its units is shared.
+
+Fixture code is our own (tests/classify/data/lines/base.py).  A "base" line holds six classes;
+twelve other lines of other organisations each carry three of them (renamed), so every class
+stands in seven model lines: shared code, which alone never convicts.  A file holding all six
+is nonetheless base's file and no one else's: its units are rated as part of that copy
+(medium at most: the file convicts, not the unit).  A file holding what one of the other lines
+holds is not one source's file, and its shared units stay low.  Small unrelated "pad" lines
+make the index as wide as a real corpus, where code seven lines hold is still rare evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding, SourceFile
+from tests.lines_fixture import code, index_families
+
+CLASSES = ("Norm", "Rotary", "Attention", "MLP", "Block", "Model")
+PADDING = 150  # unrelated lines: with 163 lines, code seven of them hold is rare (query.rare_share)
+ORGS = ("Google", "Alibaba Qwen", "DeepSeek", "Microsoft", "NVIDIA", "IBM", "Mistral AI", "Zhipu AI",
+        "Moonshot AI", "MiniMax", "Tencent", "Baidu")
+
+
+def _parts(text: str, prefix: str, keep: set[str]) -> str:
+    """The module head and helper functions of `text`, with only the classes in `keep`."""
+    chunks = re.split(r"(?m)^(?=class |def )", text)
+    out = [chunks[0]]
+    for chunk in chunks[1:]:
+        name = re.match(rf"class {prefix}(\w+)", chunk)
+        if name is None or name.group(1) in keep:
+            out.append(chunk)
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    families = [("base", "# Copyright 2023 Meta Platforms, Inc.\n" + code(("base",), "Base"), "Meta", "2023-01-01", ())]
+    for k, org in enumerate(ORGS, start=1):
+        prefix = f"Line{k}"
+        keep = {CLASSES[(k + i) % len(CLASSES)] for i in range(3)}
+        families.append((f"line{k}", _parts(code(("base",), prefix), prefix, keep), org, "2024-03-01", ()))
+    families += [(f"pad{k}", f"def pad_{k}(x):\n    return x * {k} + {k + 1}\n", "Google", "2022-01-01", ())
+                 for k in range(PADDING)]
+    return api.open_index(index_families(tmp_path_factory.mktemp("whole"), "wf", families))
+
+
+def scan(index: EmbeddedIndex, text: str) -> tuple[list[Finding], dict]:
+    path = "mine/modeling_mine.py"
+    result, _ = api.scan_files([SourceFile(path, text.encode())], index, Config(workers=1))
+    return result.findings, result.summary.files[path].to_json()
+
+
+def test_a_copy_of_the_whole_file_is_rated_a_copy_though_each_unit_is_shared(index: EmbeddedIndex) -> None:
+    found, row = scan(index, "# Copyright 2026 Foo Labs\n" + code(("base",), "Mine"))
+    matched = [f for f in found if f.kind == "code-match" and f.matches[0].ref.family == "wf:base"]
+    attention = next(f for f in matched if f.unit == "MineAttention.forward")
+    assert attention.details.holders >= 5  # shared code ...
+    assert attention.severity == "medium"  # ... rated as part of the copy, no more than medium
+    assert "the file as a whole is a copy of wf:base's file" in attention.explanation
+    assert not [f for f in matched if f.severity == "high"]
+    assert row["verdict"].startswith("core-architecture copy of base (Meta, US)"), row["verdict"]
+
+
+def test_shared_units_of_a_file_that_is_not_one_sources_file_stay_low(index: EmbeddedIndex) -> None:
+    keep = {CLASSES[(1 + i) % len(CLASSES)] for i in range(3)}  # what line1 holds
+    found, row = scan(index, _parts(code(("base",), "Mine"), "Mine", keep))
+    shared = [f for f in found if f.kind == "code-match" and f.details.holders >= 5]
+    assert shared and all(f.severity in ("low", "info") for f in shared), [(f.unit, f.severity) for f in shared]
+    assert "whole file" not in row["verdict"]

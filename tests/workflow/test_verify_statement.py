@@ -1,0 +1,64 @@
+"""The exhibit's statement counts every matched suspect unit, and says how many are above info.
+
+It used to count only the matches above info ("8 of 12 suspect units ... match"), which reads
+as if the other units of a renamed copy had not matched at all, when they matched but were too
+small to judge (or common code).  The JSON keeps `summary.matched_units` (above info) as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.workflow.conftest import ORIGINAL, run
+from tests.workflow.test_verify_notice_source import exhibit, foo_copy, model_file
+
+# two helpers too small to judge: matched, but info
+TINY = '''
+
+def zeta_head_width(width: int, heads: int, multiple: int) -> int:
+    per_head = width // heads
+    return (per_head + multiple - 1) // multiple * multiple
+
+
+def zeta_is_expert_layer(index: int, every: int, first: int) -> bool:
+    return index >= first and every > 0 and (index - first) % every == 0
+'''
+
+
+def _sides(tmp_path: Path) -> tuple[Path, Path]:
+    suspect, reference = tmp_path / "suspect", tmp_path / "reference"
+    suspect.mkdir()
+    reference.mkdir()
+    (suspect / "modeling_foo.py").write_text(foo_copy(TINY), encoding="utf-8")
+    (suspect / "helpers.py").write_text(ORIGINAL, encoding="utf-8")  # two units of our own: no match
+    (reference / "modeling_zeta.py").write_text(model_file(tail=TINY), encoding="utf-8")
+    return suspect, reference
+
+
+def test_statement_counts_info_matches_and_says_how_many_are_above_info(tmp_path: Path) -> None:
+    suspect, reference = _sides(tmp_path)
+    data = exhibit(suspect, reference, "--no-index")
+    matched = [m for m in data["matches"] if m["unit_kind"] != "module"]
+    info = [m["unit"] for m in matched if m["severity"] == "info"]
+    assert sorted(info) == ["foo_head_width", "foo_is_expert_layer"]
+    assert len(matched) == 10 and data["summary"]["suspect_units"] == 12
+    statement = data["summary"]["statement"]
+    assert statement.startswith(
+        "10 of 12 suspect units (modules excluded) match units of the reference; 8 above info "
+        "(5 high, 3 medium, 0 low; the rest are info: common code, too small to judge, or declared reuse); ")
+    assert data["summary"]["matched_units"] == 8  # the JSON field keeps its meaning: matches above info
+    text = run("verify", suspect, "--against", reference, "--no-index", "--exit-zero")
+    assert "10 of 12 suspect units (modules excluded) match units of the reference; 8 above info" in text.stdout
+
+
+def test_a_copy_whose_matches_are_all_above_info_says_so_plainly(tmp_path: Path) -> None:
+    suspect, reference = tmp_path / "suspect", tmp_path / "reference"
+    suspect.mkdir()
+    reference.mkdir()
+    (suspect / "modeling_foo.py").write_text(foo_copy(), encoding="utf-8")
+    (reference / "modeling_zeta.py").write_text(model_file(), encoding="utf-8")
+    statement = exhibit(suspect, reference, "--no-index")["summary"]["statement"]
+    found = re.match(r"(\d+) of (\d+) suspect units \(modules excluded\) match units of the reference; "
+                     r"(\d+) above info \(\d+ high, \d+ medium, \d+ low\); ", statement)
+    assert found and found.group(1) == found.group(2) == found.group(3) == "8", statement
