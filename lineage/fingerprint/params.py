@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v3"  # bump whenever tokens or their hashing change
+NORMALISER_VERSION = "lex-v4"  # bump whenever tokens or their hashing change (v4: formatting normalised)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lineage.fingerprint.deadstores import flags_of, junk_mask_ids, unit_mode
+from lineage.fingerprint.formatting import formatting_mask
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.shingles import stream
@@ -47,9 +48,11 @@ def distinct(values: np.ndarray) -> int:
     return 1 + int(np.count_nonzero(ordered[1:] != ordered[:-1]))
 
 
-def structure_hash(unit: Unit) -> str:
+def structure_hash(unit: Unit, kind_ids: np.ndarray | None = None) -> str:
+    """A digest of the unit's token kinds (``kind_ids``: those left once formatting is out)."""
     kinds = unit.vocab.kinds.items
-    joined = "\x1f".join(map(kinds.__getitem__, unit.kind_ids.tolist()))
+    ids = unit.kind_ids if kind_ids is None else kind_ids
+    joined = "\x1f".join(map(kinds.__getitem__, ids.tolist()))
     return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
@@ -66,7 +69,8 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     texts = np.concatenate([u.text_ids for u in units])
     lines = np.concatenate([u.token_lines for u in units])
     flags = flags_of(vocab.kinds.items)[kinds]
-    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines)
+    layout = formatting_mask(kinds, vocab.kinds.ids)
+    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & ~layout
     kept = lengths - np.bincount(np.repeat(np.arange(lengths.size), lengths)[~keep], minlength=lengths.size)
     kept_lines = lines[keep].astype(np.uint32)
     st = stream(vocab.kinds.crcs()[kinds[keep]], kept_lines, kept, params.k, params.window)
@@ -77,9 +81,12 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     sets = [st.hashes[st.offsets[i]: st.offsets[i + 1]] for i in large]
     offsets = np.cumsum([0] + [s.size for s in sets[:-1]]).astype(np.int64)
     sigs = signatures(np.concatenate(sets).astype(np.uint64), offsets, params.num_perm, params.seed)
+    starts = np.cumsum(lengths) - lengths
     prints = tuple(
         UnitPrint(
-            parsed.units[i], structure_hash(parsed.units[i]), int(st.n_kgrams[i]),
+            parsed.units[i],
+            structure_hash(parsed.units[i], units[i].kind_ids[~layout[starts[i]: starts[i] + lengths[i]]]),
+            int(st.n_kgrams[i]),
             sets[j], st.lines[st.offsets[i]: st.offsets[i + 1]],
             lx.hashes[lx.offsets[i]: lx.offsets[i + 1]], lx.lines[lx.offsets[i]: lx.offsets[i + 1]],
             sigs[j],

@@ -47,11 +47,23 @@ def _classify(raw: bytes) -> tuple[str, str]:
         text = raw.decode("utf-8", "replace")
         return (text if raw in _KEYWORDS else "ID"), text
     if group == "s":
-        return "STR", raw[:_MAX_LEXICAL].decode("utf-8", "replace")
+        return "STR", _string_text(raw)[:_MAX_LEXICAL].decode("utf-8", "replace")
     if group == "d":
         return "NUM", raw.decode("ascii", "replace")
     text = raw.decode("utf-8", "replace")
     return text, text
+
+
+def _string_text(raw: bytes) -> bytes:
+    """A string literal's lexical text in one quoting style: formatters choose the quotes
+    (black double, ``ast.unparse`` single), the code chooses the prefix and the contents."""
+    body = raw.lstrip(b"rRbBuUfF")
+    prefix = raw[: len(raw) - len(body)].lower()
+    quote = body[:3] if body[:3] in (b"'''", b'"""') else body[:1]
+    inner = body[len(quote):]
+    if inner.endswith(quote) and len(inner) >= len(quote):
+        inner = inner[: len(inner) - len(quote)]
+    return prefix + b"'" + inner + b"'"
 
 
 _VOCAB = [Vocab(_classify)]
