@@ -54,7 +54,7 @@ from lineage.index.query import query_files  # noqa: E402
 from lineage.index.restrict import restrict  # noqa: E402
 from lineage.models import SourceFile  # noqa: E402
 
-TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "all")
+TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "all")
 
 
 @dataclass

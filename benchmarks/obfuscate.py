@@ -10,6 +10,9 @@ Transformations (each ``(source, seed=0) -> source``; applied left to right):
   obfuscate_names.py says what survives: imports, builtins, dunders, ``forward``, ...);
 * ``reorder`` definitions shuffled and independent statements swapped (obfuscate_order.py);
 * ``noop``    do-nothing statements inserted, about one per 2.5 statements (obfuscate_noop.py);
+* ``untype``  type hints removed, as strip-hints-like tools do: parameter and return annotations,
+  and annotated assignments inside functions (``x: T = v`` becomes ``x = v``, a bare ``x: T`` goes);
+  class-level annotations stay, since dataclass-like classes depend on them;
 * ``all``     strip, rename, reorder, noop in that order: stripping first leaves no docstring to
   step around, and padding last keeps the inserted names out of the renaming.
 
@@ -79,6 +82,37 @@ def noop(source: str, seed: int = 0, *, rate: float = RATE) -> str:
     return render(tree)
 
 
+def _unannotated(body: list[ast.stmt]) -> list[ast.stmt]:
+    """A function body's statements with ``x: T = v`` as ``x = v`` and bare ``x: T`` dropped."""
+    kept: list[ast.stmt] = []
+    for stmt in body:
+        if isinstance(stmt, ast.AnnAssign):
+            if stmt.value is None:
+                continue
+            stmt = ast.copy_location(ast.Assign(targets=[stmt.target], value=stmt.value), stmt)
+        kept.append(stmt)
+    return kept or [ast.Pass()]
+
+
+def untype(source: str, seed: int = 0) -> str:
+    """Remove type hints from functions (``seed`` unused: nothing random)."""
+    tree = ast.parse(source)
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    for fn in functions:
+        fn.returns = None
+        a = fn.args
+        for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
+            if arg is not None:
+                arg.annotation = None
+        for node in ast.walk(fn):  # nested blocks too; a nested def's own body is handled again, harmlessly
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(node, name, None)
+                if isinstance(block, list) and block and isinstance(block[0], ast.stmt) \
+                        and not isinstance(node, ast.ClassDef):
+                    setattr(node, name, _unannotated(block))
+    return render(tree)
+
+
 def obfuscate_all(source: str, seed: int = 0) -> str:
     """strip, rename, reorder and noop, in that order."""
     for transform in (strip, rename, reorder, noop):
@@ -91,6 +125,7 @@ TRANSFORMS: dict[str, Transform] = {
     "rename": rename,
     "reorder": reorder,
     "noop": noop,
+    "untype": untype,
     "all": obfuscate_all,
 }
 

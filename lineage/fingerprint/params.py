@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v4"  # bump whenever tokens or their hashing change (v4: formatting normalised)
+NORMALISER_VERSION = "lex-v5"  # bump whenever tokens or their hashing change (v5: formatting and annotations out)
 
 
 @dataclass(frozen=True)

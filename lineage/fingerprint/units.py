@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lineage.fingerprint.deadstores import flags_of, junk_mask_ids, unit_mode
-from lineage.fingerprint.formatting import formatting_mask
+from lineage.fingerprint.formatting import annotation_mask, formatting_mask
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.shingles import stream
@@ -69,12 +69,16 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     texts = np.concatenate([u.text_ids for u in units])
     lines = np.concatenate([u.token_lines for u in units])
     flags = flags_of(vocab.kinds.items)[kinds]
+    # the lexical stream keeps annotations: the names in them are evidence, their presence is a style
     layout = formatting_mask(kinds, vocab.kinds.ids)
-    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & ~layout
-    kept = lengths - np.bincount(np.repeat(np.arange(lengths.size), lengths)[~keep], minlength=lengths.size)
-    kept_lines = lines[keep].astype(np.uint32)
-    st = stream(vocab.kinds.crcs()[kinds[keep]], kept_lines, kept, params.k, params.window)
-    lx = stream(vocab.texts.crcs()[texts[keep]], kept_lines, kept, params.lexical_k, params.window)
+    shape = ~layout & ~annotation_mask(kinds, vocab.kinds.ids)  # what the structure hash reads
+    named = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & ~layout
+    keep = named & shape
+    unit_of = np.repeat(np.arange(lengths.size), lengths)
+    kept = lengths - np.bincount(unit_of[~keep], minlength=lengths.size)
+    st = stream(vocab.kinds.crcs()[kinds[keep]], lines[keep].astype(np.uint32), kept, params.k, params.window)
+    lx = stream(vocab.texts.crcs()[texts[named]], lines[named].astype(np.uint32),
+                lengths - np.bincount(unit_of[~named], minlength=lengths.size), params.lexical_k, params.window)
     large = [i for i, nk in enumerate(st.n_kgrams.tolist()) if nk >= params.min_kgrams]
     if not large:
         return FilePrint(parsed, (), 0, empty_sig)
@@ -85,7 +89,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     prints = tuple(
         UnitPrint(
             parsed.units[i],
-            structure_hash(parsed.units[i], units[i].kind_ids[~layout[starts[i]: starts[i] + lengths[i]]]),
+            structure_hash(parsed.units[i], units[i].kind_ids[shape[starts[i]: starts[i] + lengths[i]]]),
             int(st.n_kgrams[i]),
             sets[j], st.lines[st.offsets[i]: st.offsets[i + 1]],
             lx.hashes[lx.offsets[i]: lx.offsets[i + 1]], lx.lines[lx.offsets[i]: lx.offsets[i + 1]],

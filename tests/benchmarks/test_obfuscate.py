@@ -261,3 +261,25 @@ def test_all_on_a_real_modeling_file_still_parses(transformers_wheel: Path, fami
     classes = {n.name for n in ast.parse(source).body if isinstance(n, ast.ClassDef)}
     assert classes and not classes & names
     assert statements(tree) > statements(ast.parse(obfuscate.strip(source)))
+
+
+def test_untype_removes_function_hints_and_keeps_class_fields() -> None:
+    def hints(tree: ast.AST) -> list[str]:
+        found = []
+        for fn in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+            a = fn.args
+            found += [f"{fn.name}:{x.arg}" for x in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+                      if x is not None and x.annotation is not None]
+            found += [f"{fn.name}->"] * (fn.returns is not None)
+            found += [f"{fn.name}:body" for n in ast.walk(fn) if isinstance(n, ast.AnnAssign)]
+        return found
+
+    def fields(tree: ast.AST) -> list[str]:
+        return [ast.unparse(s.target) for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                for s in c.body if isinstance(s, ast.AnnAssign)]
+
+    original = ast.parse(SOURCE)
+    assert {"softplus:value", "softplus->", "total:body", "dot:body", "__init__:body"} <= set(hints(original))
+    out = ast.parse(obfuscate.untype(SOURCE))
+    assert hints(out) == []
+    assert fields(out) == fields(original) and {"width", "depth", "eps"} <= set(fields(out))

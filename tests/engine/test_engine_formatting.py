@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lineage.parse.lexer as lexer
-from lineage.fingerprint.formatting import formatting_mask
+from lineage.fingerprint.formatting import annotation_mask, formatting_mask
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
 from lineage.parse.units import parse_source
@@ -69,6 +69,8 @@ def test_code_that_differs_stays_different() -> None:
 def _check(source: bytes) -> None:
     vocab = Vocab(lexer._classify)
     ids, _ = lexer.lex_ids(source, vocab)
+    annotations = annotation_mask(vocab.columns()[0][ids], vocab.kinds.ids)
+    assert annotations.shape == ids.shape
     mask = formatting_mask(vocab.columns()[0][ids], vocab.kinds.ids)
     assert mask.shape == ids.shape
     kinds = list(vocab.kind_strings(vocab.columns()[0][ids[mask]]))
@@ -133,3 +135,45 @@ def test_a_unit_laid_out_by_two_formatters_fingerprints_the_same() -> None:
     assert unit_a.unit.kind_ids.size != unit_b.unit.kind_ids.size
     assert unit_a.structure == unit_b.structure
     assert np.array_equal(unit_a.s_hash, unit_b.s_hash) and np.array_equal(unit_a.l_hash, unit_b.l_hash)
+
+
+ANNOTATED = """\
+class Mixer:
+    def forward(self, hidden: torch.Tensor, cache: dict[str, list[int]] | None = None,
+                *extra: int, scale: float = 1.0, **kwargs: Unpack[Options]) -> tuple[Tensor, Tensor]:
+        total: int = 0
+        for key, value in (cache or {}).items():
+            total += len(value)
+        return hidden * scale, self.norm(hidden + total)
+"""
+
+PLAIN = """\
+class Mixer:
+    def forward(self, hidden, cache=None, *extra, scale=1.0, **kwargs):
+        total: int = 0
+        for key, value in (cache or {}).items():
+            total += len(value)
+        return hidden * scale, self.norm(hidden + total)
+"""
+
+
+def test_annotations_leave_the_structure_and_stay_in_the_names() -> None:
+    params = FingerprintParams(min_kgrams=1)
+    a = {u.unit.qualname: u for u in fingerprint_file(parse_source("a.py", ANNOTATED.encode()), params).units}
+    b = {u.unit.qualname: u for u in fingerprint_file(parse_source("b.py", PLAIN.encode()), params).units}
+    unit_a, unit_b = a["Mixer.forward"], b["Mixer.forward"]
+    assert unit_a.structure == unit_b.structure and np.array_equal(unit_a.s_hash, unit_b.s_hash)
+    assert not np.array_equal(unit_a.l_hash, unit_b.l_hash)  # `Unpack[Options]` is a name a copy may keep
+
+
+def test_annotation_mask_covers_parameters_and_return_only() -> None:
+    vocab = Vocab(lexer._classify)
+    ids, _ = lexer.lex_ids(ANNOTATED.encode(), vocab)
+    mask = annotation_mask(vocab.columns()[0][ids], vocab.kinds.ids)
+    texts = list(vocab.text_strings(vocab.columns()[1][ids]))
+    dropped = " ".join(t for t, m in zip(texts, mask) if m)
+    assert dropped == (": torch . Tensor : dict [ str , list [ int ] ] | None : int : float "
+                       ": Unpack [ Options ] -> tuple [ Tensor , Tensor ]")
+    kept = [t for t, m in zip(texts, mask) if not m]
+    assert kept.count("=") == 2 + 1  # both defaults stay, and so does the body's annotated assignment
+    assert "total" in kept and kept[kept.index("total") + 1] == ":"

@@ -15,7 +15,9 @@ from lineage.workflow import verify as wv
 from lineage.workflow.scores import calibration
 from tests.workflow.conftest import ORIGINAL, Repo, reference_text, renamed_copy, run
 
-COPIED = {"RMSNorm.__init__", "RMSNorm.forward", "TopKRouter.__init__", "TopKRouter.forward", "Experts.__init__",
+# RMSNorm.__init__ is left out: three statements every model writes alike are too little code to
+# judge (info), once the parameter annotations no longer count as fingerprints.
+COPIED = {"RMSNorm.forward", "TopKRouter.__init__", "TopKRouter.forward", "Experts.__init__",
           "Experts.forward", "Attention.__init__", "Attention.forward"}
 
 
@@ -73,7 +75,7 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     assert all(m["scores"]["above_unrelated_p99"] is None for m in data["matches"])
     assert [f["path"] for f in data["files"]] == ["modeling_beta.py"] and data["files"][0]["score"] > 0.9
     assert {m["attribution"] for m in data["matches"] if m["severity"] == "high"} == {"replaced"}
-    assert data["summary"]["matched_units"] >= len(COPIED) and data["summary"]["by_role"]["core-architecture"] >= 9
+    assert data["summary"]["matched_units"] >= len(COPIED) and data["summary"]["by_role"]["core-architecture"] >= len(COPIED) + 1  # + partial_rotary
     # the corpus background is named, and each judged unit says how many indexed lines hold its code
     assert data["background"]["families"] == 1
     # the shipped calibration was measured on the default index, not on this test's: said plainly

@@ -44,9 +44,12 @@ def test_statement_counts_info_matches_and_says_how_many_are_above_info(tmp_path
     assert sorted(info) == ["foo_head_width", "foo_is_expert_layer"]
     assert len(matched) == 10 and data["summary"]["suspect_units"] == 12
     statement = data["summary"]["statement"]
+    by = {level: sum(m["severity"] == level for m in matched) for level in ("high", "medium", "low")}
+    assert sum(by.values()) == 8 and by["high"] > 0
     assert statement.startswith(
         "10 of 12 suspect units (modules excluded) match units of the reference; 8 above info "
-        "(5 high, 3 medium, 0 low; the rest are info: common code, too small to judge, or declared reuse); ")
+        f"({by['high']} high, {by['medium']} medium, {by['low']} low; the rest are info: common code, too small "
+        "to judge, or declared reuse); ")
     assert data["summary"]["matched_units"] == 8  # the JSON field keeps its meaning: matches above info
     text = run("verify", suspect, "--against", reference, "--no-index", "--exit-zero")
     assert "10 of 12 suspect units (modules excluded) match units of the reference; 8 above info" in text.stdout

@@ -23,7 +23,9 @@ def softplus(value: float, beta: float = 1.0) -> float:
 
 
 def dot(left: list[float], right: list[float]) -> float:
-    return sum(a * b for a, b in zip(left, right))
+    products: list[float]  # declared, assigned below
+    products = [a * b for a, b in zip(left, right)]
+    return sum(products)
 
 
 def bump(amount: int = 1) -> int:
@@ -33,7 +35,7 @@ def bump(amount: int = 1) -> int:
 
 
 def total(values: list[float]) -> float:
-    sum = 0.0  # shadows the builtin here only: the other uses of sum() must keep working
+    sum: float = 0.0  # shadows the builtin here only: the other uses of sum() must keep working
     for item in values:
         sum += item
     return sum
@@ -54,7 +56,7 @@ class Linear:
     bias_default = 0.1
 
     def __init__(self, n_in: int, n_out: int, bias: bool = True) -> None:
-        self.n_in = n_in
+        self.n_in: int = n_in
         self.n_out = n_out
         self.weight = [[((i * 7 + j * 3) % 5 - 2) / 4 for j in range(n_in)] for i in range(n_out)]
         self.bias = [self.bias_default * (i + 1) for i in range(n_out)] if bias else None
