@@ -135,13 +135,18 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         decided_by = "names" if len(by_names) < len(tied) else decided_by
         tied = by_names
     if len(tied) > 1:
+        # a declared ancestor had the code before its descendants, whatever the dates say
+        elders = [j for j in tied if not any(int(a) in tied for a in cov.ancestors[j])] or tied  # (a cycle)
+        decided_by = "ancestor" if len(elders) < len(tied) else decided_by
+        tied = elders
+    if len(tied) > 1:
         first = min(rank[j] for j in tied)
         decided_by = "first-seen"
         pick = next(j for j in tied if rank[j] == first)
     else:
         pick = tied[0]
     if scope == "<file>":
-        pick, decided_by = _ancestor_first(cov, score, names, distinct, pick, decided_by)
+        pick, decided_by = _ancestor_first(cov, rows, total, score, distinct, pick, decided_by)
     listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
@@ -162,7 +167,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group)
 
 
-def _ancestor_first(cov: Cover, score: np.ndarray, names: np.ndarray, distinct: np.ndarray, pick: int,
+def _ancestor_first(cov: Cover, rows: np.ndarray, total: float, score: np.ndarray, distinct: np.ndarray, pick: int,
                     decided_by: str) -> tuple[int, str]:
     """The declared ancestor of a pick that leads it by little in code, not in names and not in
     distinctive code: what a family adds over its ancestor, held by a file the ancestor explains
@@ -177,11 +182,19 @@ def _ancestor_first(cov: Cover, score: np.ndarray, names: np.ndarray, distinct: 
         return pick, decided_by
     lead = ANCESTOR_LEAD_COMMON if distinct[pick] < COMMON_BASIS else ANCESTOR_LEAD
     near = [int(a) for a in cov.ancestors[pick]
-            if score[int(a)] >= score[pick] - lead and names[int(a)] >= names[pick] - NAMES_TIE
+            if score[int(a)] >= score[pick] - lead and _names_where_both(cov, rows, total, pick, int(a))
             and distinct[int(a)] >= ANCESTOR_DISTINCT * distinct[pick]]
     if not near:
         return pick, decided_by
     return max(near, key=lambda a: (score[a], -a)), "ancestor"
+
+
+def _names_where_both(cov: Cover, rows: np.ndarray, total: float, pick: int, a: int) -> bool:
+    """The ancestor's names are as close as the pick's on the code both hold as closely: the
+    pick's lead in names over the whole scope is mostly its lead in code, which is judged apart."""
+    s, lx, w = cov.strength[rows], cov.lexical[rows], cov.weight[rows]
+    both = (s[:, a] > 0) & (s[:, a] >= s[:, pick] - TIE)
+    return float(w[both] @ lx[both, a]) >= float(w[both] @ lx[both, pick]) - NAMES_TIE * total
 
 
 def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThrough | None:

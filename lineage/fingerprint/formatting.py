@@ -16,33 +16,106 @@ theirs, on both the reference side and the scanned side.
 
 from __future__ import annotations
 
-import keyword
+from dataclasses import dataclass
 
 import numpy as np
 
-# kinds after which "(" opens a call, a definition's parameters or a class's bases, not a group
-_CALLABLE = ("ID", "STR", ")", "]", *keyword.softkwlist)
+from lineage.parse.lexer import SOFT_KEYWORDS
+
+# token classes: each step below compares small integers, not kind ids looked up one by one
+(_OTHER, _OPEN_P, _CLOSE_P, _OPEN_S, _CLOSE_S, _OPEN_B, _CLOSE_B, _COMMA, _COLON, _EQ, _STR, _DEF, _LAMBDA, _ARROW,
+ _IMPORT, _AUG, _LEAD, _FOR, _IN, _NAME) = range(20)
+_CLASS = {"(": _OPEN_P, ")": _CLOSE_P, "[": _OPEN_S, "]": _CLOSE_S, "{": _OPEN_B, "}": _CLOSE_B, ",": _COMMA,
+          ":": _COLON, "=": _EQ, "STR": _STR, "def": _DEF, "lambda": _LAMBDA, "->": _ARROW, "import": _IMPORT, "ID": _NAME,
+          **{op: _AUG for op in ("+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=")},
+          **{k: _LEAD for k in ("return", "yield", "del")}, "for": _FOR, "in": _IN,
+          **{k: _NAME for k in SOFT_KEYWORDS}}
 
 
-def formatting_mask(kinds: np.ndarray, known: dict[str, int]) -> np.ndarray:
+def _table(classes: tuple[int, ...], value: int | bool = True, dtype: type = bool) -> np.ndarray:
+    """Per token class: ``value`` for the given classes."""
+    out: np.ndarray = np.zeros(_NAME + 1, dtype=dtype)
+    out[list(classes)] = value
+    return out
+
+
+_STEP = _table((_OPEN_P, _OPEN_S, _OPEN_B), 1, np.int64) - _table((_CLOSE_P, _CLOSE_S, _CLOSE_B), 1, np.int64)
+_OPENER = _table((_OPEN_P, _OPEN_S, _OPEN_B))
+_CLOSER = _table((_CLOSE_P, _CLOSE_S, _CLOSE_B))
+# classes after which "(" opens a call, a definition's parameters or a class's bases, not a group
+_CALLABLE = _table((_NAME, _STR, _CLOSE_P, _CLOSE_S))
+_PARAMETER_MARK = _table((_COMMA, _COLON, _EQ, _LAMBDA))  # what a parameter list's own level can hold
+# what may stand before a tuple that is a whole expression, `x = (a, b)`, `return (a, b)`, `for x in (a, b):`
+_WHOLE_BEFORE = _table((_EQ, _AUG, _LEAD, _FOR, _IN, _IMPORT))
+_WHOLE_AFTER = _table((_EQ, _COLON, _IN))  # ... and after it: `(a, b) = f()`, `for (a, b) in ...`
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """Token classes, bracket depth before each token and the matched parenthesis pairs."""
+
+    cls: np.ndarray
+    depth: np.ndarray
+    opens: np.ndarray
+    closes: np.ndarray
+
+
+def _tokens(kinds: np.ndarray, known: dict[str, int]) -> _Tokens:
+    size = max(max(known.values(), default=0), int(kinds.max(initial=0))) + 1
+    lut = np.zeros(size, dtype=np.int64)
+    for kind, c in _CLASS.items():
+        if kind in known:
+            lut[known[kind]] = c
+    cls = lut[kinds]
+    steps = _STEP[cls]
+    opens, closes = _paren_pairs(cls)
+    return _Tokens(cls, np.cumsum(steps) - steps, opens, closes)
+
+
+def layout_masks(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(``formatting_mask``, ``annotation_mask``) of the same tokens, reading the brackets once."""
+    t = _tokens(kinds, known)
+    return _formatting(t, lines), _annotations(t)
+
+
+def formatting_mask(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray | None = None) -> np.ndarray:
     """Per token (kind ids, of one or more units back to back; ``known`` maps kind strings to
-    ids): True for a token that only formatting put there.  Brackets never span units."""
-    drop = np.zeros(kinds.size, dtype=bool)
-    if kinds.size < 2:
+    ids): True for a token that only formatting put there.  Brackets never span units.
+    ``lines`` (each token's line) tells a statement that starts with "(" from a call: formatters
+    write ``(a, b) = f()`` after a line that ends in a name, and never split ``f`` from its "("."""
+    return _formatting(_tokens(kinds, known), lines)
+
+
+def _formatting(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
+    cls, depth, opens, closes = t.cls, t.depth, t.opens, t.closes
+    drop = np.zeros(cls.size, dtype=bool)
+    if cls.size < 2:
         return drop
-    closers = [known.get(c, -2) for c in (")", "]", "}")]
-    drop[:-1] = (kinds[:-1] == known.get(",", -2)) & np.isin(kinds[1:], closers)
-    string = known.get("STR", -2)
-    drop[1:] |= (kinds[1:] == string) & (kinds[:-1] == string)
-    drop[_grouping_parens(kinds, known)] = True
+    # a tuple's parentheses hold a comma at their own level; a generator's hold a `for` as well
+    inner = _held(t, _COMMA) * (_held(t, _FOR) == 0)
+    group = _grouping(cls, lines, opens)
+    whole = _whole(t, lines)
+    drop[:-1] = (cls[:-1] == _COMMA) & _CLOSER[cls[1:]]
+    # the comma of a one-element tuple is what makes it one: `(a,)` is not `(a)`; the names a
+    # `from m import (a,)` wraps are no tuple
+    lone = group & (inner == 1) & (closes > opens + 1) & (cls[np.maximum(opens - 1, 0)] != _IMPORT)
+    lone[lone] = cls[closes[lone] - 1] == _COMMA
+    drop[closes[lone] - 1] = False
+    drop[1:] |= (cls[1:] == _STR) & (cls[:-1] == _STR)
+    # grouping parentheses go, except where they make a value: the empty tuple (`return ()` is
+    # not `return`) and a tuple that is not a whole expression (`f((a, b))` passes one argument,
+    # `f(a, b)` two; `x + (a,)` adds a tuple, `x + a,` makes one)
+    makes = (closes == opens + 1) | ((inner > 0) & ~whole)
+    drop[opens[group & ~makes]] = True
+    drop[closes[group & ~makes]] = True
     return drop
 
 
-def _paren_pairs(kinds: np.ndarray, known: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+def _paren_pairs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(opening, closing) positions of matched parentheses, by opening position.  Pairs are
     matched by nesting level (a stable sort by level: each level then alternates open, close);
     where brackets do not balance, what does not pair is left out."""
-    opening, closing = kinds == known.get("(", -2), kinds == known.get(")", -2)
+    opening, closing = cls == _OPEN_P, cls == _CLOSE_P
     at = np.flatnonzero(opening | closing)
     if at.size < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
@@ -57,13 +130,66 @@ def _paren_pairs(kinds: np.ndarray, known: dict[str, int]) -> tuple[np.ndarray, 
     return opens[by_position], closes[by_position]
 
 
-def _grouping_parens(kinds: np.ndarray, known: dict[str, int]) -> np.ndarray:
-    """Positions of the grouping parentheses, both of each pair: an opening one that does not
-    follow a name, a call or a subscript, and the closing one that matches it."""
-    opens, closes = _paren_pairs(kinds, known)
-    callable_kinds = [known.get(c, -2) for c in _CALLABLE]
-    group = (opens == 0) | ~np.isin(kinds[np.maximum(opens - 1, 0)], callable_kinds)
-    return np.concatenate([opens[group], closes[group]])
+def _last_at_depth(depth: np.ndarray, candidates: np.ndarray, queries: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each query position, the index into ``candidates`` (positions, ascending) of the last
+    candidate before it whose depth is ``wanted``, or -1."""
+    if candidates.size == 0 or queries.size == 0:
+        return np.full(queries.size, -1, dtype=np.int64)
+    base, span = int(depth.min()), depth.size + 1
+    keys = (depth[candidates] - base) * span + candidates
+    order = np.argsort(keys, kind="stable")
+    at = np.searchsorted(keys[order], (wanted - base) * span + queries) - 1
+    ok = at >= 0
+    found = np.full(queries.size, -1, dtype=np.int64)
+    found[ok] = order[at[ok]]
+    ok[ok] = depth[candidates[found[ok]]] == wanted[ok]
+    found[~ok] = -1
+    return found
+
+
+def _held(t: _Tokens, kind: int) -> np.ndarray:
+    """Per parenthesis pair: how many tokens of a class it holds directly (not in brackets within it)."""
+    opens = t.opens
+    found = np.flatnonzero(t.cls == kind)
+    if opens.size == 0 or found.size == 0:
+        return np.zeros(opens.size, dtype=np.int64)
+    openers = np.flatnonzero(_OPENER[t.cls])
+    owner = _last_at_depth(t.depth, openers, found, t.depth[found] - 1)
+    holder = openers[owner[owner >= 0]]
+    if holder.size == 0:
+        return np.zeros(opens.size, dtype=np.int64)
+    pair = np.minimum(np.searchsorted(opens, holder), opens.size - 1)
+    counts: np.ndarray = np.bincount(pair[opens[pair] == holder], minlength=opens.size)
+    return counts
+
+
+def _whole(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
+    """Per parenthesis pair: it holds a whole expression at statement level, where a tuple is
+    the same with or without them: `x = (a, b)`, `return (a, b)`, `(a, b) = f()`, `for (a, b) in
+    x:`, `from m import (a, b)`.  It opens at the statement's own depth after an assignment, a
+    `return`, `yield`, `del`, `for`, `in` or `import`, or as the statement's first token, and what
+    follows it is an `=`, a `:`, an `in` or the next statement."""
+    cls, depth, opens, closes = t.cls, t.depth, t.opens, t.closes
+    n = cls.size
+    before = np.maximum(opens - 1, 0)
+    after = np.minimum(closes + 1, n - 1)
+    starts = (opens == 0) | _WHOLE_BEFORE[cls[before]]
+    ends = (closes + 1 >= n) | _WHOLE_AFTER[cls[after]]
+    if lines is not None:
+        starts |= lines[opens] != lines[before]
+        ends |= lines[after] != lines[closes]
+    whole: np.ndarray = starts & ends & (depth[opens] == depth.min())
+    return whole
+
+
+def _grouping(cls: np.ndarray, lines: np.ndarray | None, opens: np.ndarray) -> np.ndarray:
+    """Per parenthesis pair: True for a group, not a call: its opening one does not follow a
+    name, a call or a subscript on the same line."""
+    before = np.maximum(opens - 1, 0)
+    group: np.ndarray = (opens == 0) | ~_CALLABLE[cls[before]]
+    if lines is not None:
+        group |= lines[opens] != lines[before]
+    return group
 
 
 def annotation_mask(kinds: np.ndarray, known: dict[str, int]) -> np.ndarray:
@@ -72,38 +198,36 @@ def annotation_mask(kinds: np.ndarray, known: dict[str, int]) -> np.ndarray:
     Annotations are a style: one code base writes them everywhere, another nowhere, and
     stripping them is the cheapest way to hide a copy from the structural stream (it left
     the units of transformers files a weighted Jaccard of 0.81 with the originals).  Variable
-    annotations in bodies are statements and stay."""
-    n = kinds.size
+    annotations in bodies are statements and stay, and so does a lambda in a default value."""
+    return _annotations(_tokens(kinds, known))
+
+
+def _annotations(t: _Tokens) -> np.ndarray:
+    cls, depth = t.cls, t.depth
+    n = cls.size
     out = np.zeros(n, dtype=bool)
-    defs = np.flatnonzero(kinds == known.get("def", -2))
-    defs = defs[defs + 2 < n]
-    if defs.size == 0:
+    defs = np.flatnonzero(cls == _DEF)
+    if defs.size == 0 or t.opens.size == 0:
         return out
-    defs = defs[(kinds[defs + 1] == known.get("ID", -2)) & (kinds[defs + 2] == known.get("(", -2))]
-    opens, closes = _paren_pairs(kinds, known)
-    found = np.searchsorted(opens, defs + 2)
-    hit = found < opens.size
-    hit[hit] = opens[found[hit]] == defs[hit] + 2
-    lists_open, lists_close = opens[found[hit]], closes[found[hit]]
+    lists_open, lists_close = _parameter_lists(t, defs)
     if lists_open.size == 0:
         return out
-    steps = np.zeros(n, dtype=np.int64)
-    steps[np.isin(kinds, [known.get(c, -2) for c in "([{"])] = 1
-    steps[np.isin(kinds, [known.get(c, -2) for c in ")]}"])] = -1
-    depth = np.cumsum(steps) - steps  # before each token
     # parameters: a ":" directly in a definition's parameter list, to what ends its parameter
-    where = np.searchsorted(lists_open, np.arange(n), side="right") - 1
+    marks = np.flatnonzero(_PARAMETER_MARK[cls])
+    where = np.searchsorted(lists_open, marks, side="right") - 1
     inside = where >= 0
-    inside[inside] = np.arange(n)[inside] < lists_close[where[inside]]
-    level = np.zeros(n, dtype=bool)
-    level[inside] = depth[inside] == depth[lists_open[where[inside]]] + 1
-    colons = np.flatnonzero(level & (kinds == known.get(":", -2)))
-    ends = np.union1d(np.flatnonzero(level & np.isin(kinds, [known.get(",", -2), known.get("=", -2)])), lists_close)
+    inside[inside] = marks[inside] < lists_close[where[inside]]
+    inside[inside] = depth[marks[inside]] == depth[lists_open[where[inside]]] + 1
+    marks, where = marks[inside], where[inside]  # the marks at a parameter list's own level
+    kind = cls[marks]
+    colons = marks[kind == _COLON]
+    colons = colons[~np.isin(colons, _lambda_colons(marks, where, kind))]
+    ends = np.union1d(marks[(kind == _COMMA) | (kind == _EQ)], lists_close)
     starts, stops = [colons], [ends[np.searchsorted(ends, colons)]]
     # the return: "->" right after the list, to the first ":" at its own depth
     arrows = lists_close[lists_close + 1 < n] + 1
-    arrows = arrows[kinds[arrows] == known.get("->", -2)]
-    header = np.flatnonzero(kinds == known.get(":", -2))
+    arrows = arrows[cls[arrows] == _ARROW]
+    header = np.flatnonzero(cls == _COLON)
     if arrows.size and header.size:
         base = int(depth.min())
         keys = (depth[header] - base) * (n + 1) + header
@@ -113,8 +237,54 @@ def annotation_mask(kinds: np.ndarray, known: dict[str, int]) -> np.ndarray:
         ok[ok] = depth[header[order[at[ok]]]] == depth[arrows[ok]]
         starts.append(arrows[ok])
         stops.append(header[order[at[ok]]])
-    marks = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(marks, np.concatenate(starts), 1)
-    np.add.at(marks, np.concatenate(stops), -1)
-    out[:] = np.cumsum(marks)[:n] > 0
+    span = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(span, np.concatenate(starts), 1)
+    np.add.at(span, np.concatenate(stops), -1)
+    out[:] = np.cumsum(span)[:n] > 0
     return out
+
+
+def _parameter_lists(t: _Tokens, defs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(opening, closing) positions of each definition's parameter list: the "(" right after its
+    name (any name: ``def match`` is a soft keyword), or after its type parameters (``def f[T]``)."""
+    cls, depth, opens, closes = t.cls, t.depth, t.opens, t.closes
+    n = cls.size
+    defs = defs[defs + 2 < n]
+    # the first "(" after "def" at the def's own depth
+    base, span = int(depth.min()), n + 1
+    keys = (depth[opens] - base) * span + opens
+    order = np.argsort(keys, kind="stable")
+    at = np.searchsorted(keys[order], (depth[defs] - base) * span + defs)
+    found = np.full(defs.size, -1, dtype=np.int64)
+    ok = at < opens.size
+    found[ok] = order[at[ok]]
+    ok[ok] = depth[opens[found[ok]]] == depth[defs[ok]]
+    found[~ok] = -1
+    hit = found >= 0
+    defs, found = defs[hit], found[hit]
+    at = opens[found]
+    direct = at == defs + 2
+    typed = ~direct & (cls[defs + 2] == _OPEN_S) & (cls[at - 1] == _CLOSE_S)
+    typed &= depth[at - 1] == depth[defs] + 1
+    good = direct | typed
+    return opens[found[good]], closes[found[good]]
+
+
+def _lambda_colons(marks: np.ndarray, where: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Positions of the ":" that end a lambda's parameters, where a lambda stands directly in a
+    parameter list (a default value): its body is code, not an annotation.  Rare, so walked.
+    ``marks``: the positions of a parameter list's own level, ``where`` the list of each."""
+    lambdas = kind == _LAMBDA
+    if not lambdas.any():
+        return marks[:0]
+    found: list[int] = []
+    for owner in np.unique(where[lambdas]).tolist():
+        pending = 0
+        mine = where == owner
+        for at, k in zip(marks[mine].tolist(), kind[mine].tolist()):
+            if k == _LAMBDA:
+                pending += 1
+            elif k == _COLON and pending:
+                pending -= 1
+                found.append(at)
+    return np.asarray(found, dtype=np.int64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v5"  # bump whenever tokens or their hashing change (v5: formatting and annotations out)
+NORMALISER_VERSION = "lex-v6"  # bump whenever tokens or their hashing change (v6: statement-start groups, tuples kept)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lineage.fingerprint.deadstores import flags_of, junk_mask_ids, unit_mode
-from lineage.fingerprint.formatting import annotation_mask, formatting_mask
+from lineage.fingerprint.formatting import layout_masks
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.shingles import stream
@@ -70,8 +70,8 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     lines = np.concatenate([u.token_lines for u in units])
     flags = flags_of(vocab.kinds.items)[kinds]
     # the lexical stream keeps annotations: the names in them are evidence, their presence is a style
-    layout = formatting_mask(kinds, vocab.kinds.ids)
-    shape = ~layout & ~annotation_mask(kinds, vocab.kinds.ids)  # what the structure hash reads
+    layout, annotations = layout_masks(kinds, vocab.kinds.ids, lines)
+    shape = ~layout & ~annotations  # what the structure hash reads
     named = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & ~layout
     keep = named & shape
     unit_of = np.repeat(np.arange(lengths.size), lengths)

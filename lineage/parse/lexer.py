@@ -13,7 +13,6 @@ becomes an array of ids, and the offsets are running sums of the widths the ids 
 
 from __future__ import annotations
 
-import keyword
 import re
 
 import numpy as np
@@ -35,7 +34,15 @@ _TOKEN = (
 _PATTERN = re.compile(_TOKEN, re.DOTALL)
 # whitespace then one token, groups made non-capturing so that findall returns whole matches
 _SPACED = re.compile(rb"\s*(?:" + re.sub(rb"\(\?P<\w>", b"(?:", _TOKEN) + rb")", re.DOTALL)
-_KEYWORDS = frozenset(k.encode() for k in [*keyword.kwlist, *keyword.softkwlist])
+# Fixed lists, not the running interpreter's ``keyword`` module: Python 3.12 made ``type`` a
+# soft keyword, and an index built on one Python must tokenise as a scan on another does.
+KEYWORDS = (
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+    "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+)
+SOFT_KEYWORDS = ("_", "case", "match")  # Python 3.11's; ``type`` stays a name (a builtin, mostly called)
+_KEYWORDS = frozenset(k.encode() for k in (*KEYWORDS, *SOFT_KEYWORDS))
 _MAX_LEXICAL = 48  # a long literal carries little beyond its first characters
 
 

@@ -171,7 +171,7 @@ def test_a_git_revision_is_judged_as_of_its_commit_date(lines_index: EmbeddedInd
     # ... unless its hold rests on common code: then that lead is still little
     ((0.50, 0.43), (0.30, 0.30), (0.10, 0.09), "cover", (1, "ancestor")),
     ((0.50, 0.39), (0.30, 0.30), (0.10, 0.09), "cover", (0, "cover")),
-    # names closer to the descendant's: the file is its own code, renamed alike
+    # names closer to the descendant's on the code both hold: the file is its own code, renamed alike
     ((0.50, 0.46), (0.35, 0.30), (0.20, 0.19), "cover", (0, "cover")),
     ((0.50, 0.46), (0.35, 0.30), (0.10, 0.09), "cover", (0, "cover")),
     # code few families hold that the descendant holds and its ancestor does not
@@ -180,22 +180,31 @@ def test_a_git_revision_is_judged_as_of_its_commit_date(lines_index: EmbeddedInd
     # a tie decided otherwise (names, first-seen, a class's context) is not reopened
     ((0.50, 0.46), (0.30, 0.30), (0.20, 0.19), "names", (0, "names")),
 ])
+@pytest.mark.parametrize("own_row", [False, True])
 def test_a_descendant_leading_its_ancestor_by_little_yields_to_it(scores, names, distinct, decided_by,
-                                                                 expected) -> None:
+                                                                 expected, own_row) -> None:
+    """Row 0: code both families hold alike, with the given name similarities.  With ``own_row``,
+    a second row only the descendant holds, with identical names: over the whole scope its names
+    now lead by far, but that lead is its lead in code, which the scores judge; the names
+    condition reads the code both hold, so the outcome is the same."""
     import numpy as np
 
     from lineage.classify.cover import Cover
     from lineage.classify.source import _ancestor_first
 
-    z = np.zeros((1, 2))
-    cov = Cover(np.arange(2), np.zeros(1, np.int64), np.ones(1), z, z, z, np.zeros(2, np.int64),
-                (np.asarray([1]), np.asarray([], np.int64)))
-    got = _ancestor_first(cov, np.asarray(scores), np.asarray(names), np.asarray(distinct), 0, decided_by)
+    strength = np.asarray([[0.9, 0.9]] + ([[0.9, 0.0]] if own_row else []))
+    lexical = np.asarray([list(names)] + ([[1.0, 0.0]] if own_row else []))
+    n = strength.shape[0]
+    rows, total = np.arange(n), float(n)
+    common = np.zeros(n, dtype=bool)
+    cov = Cover(np.arange(2), np.zeros(n, np.int64), np.ones(n), strength, lexical * total, common,
+                np.zeros(2, np.int64), (np.asarray([1]), np.asarray([], np.int64)))
+    got = _ancestor_first(cov, rows, total, np.asarray(scores), np.asarray(distinct), 0, decided_by)
     assert got == expected
     # an unrelated runner-up (not a declared ancestor) never takes the source this way
-    unrelated = Cover(cov.families, cov.positions, cov.weight, z, z, z, cov.best_ref,
+    unrelated = Cover(cov.families, cov.positions, cov.weight, strength, cov.lexical, common, cov.best_ref,
                       (np.asarray([], np.int64), np.asarray([], np.int64)))
-    assert _ancestor_first(unrelated, np.asarray(scores), np.asarray(names), np.asarray(distinct), 0,
+    assert _ancestor_first(unrelated, rows, total, np.asarray(scores), np.asarray(distinct), 0,
                            decided_by) == (0, decided_by)
 
 
@@ -214,3 +223,34 @@ def test_no_source_is_named_for_a_sliver_of_the_file(lines_index: EmbeddedIndex)
     result, row = scan(lines_index, "import torch\nfrom torch import nn\n\n\n" + norm + "\n\n" + own)
     assert [f for f in result.findings if f.unit.startswith("SliverNorm")]  # the class is matched ...
     assert row["source"] is None or row["source"]["status"] == "none", row["source"]  # ... no source named
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_tie_goes_to_the_declared_ancestor_whatever_the_dates(declared: bool) -> None:
+    """Two families hold the file's code alike and their names tie; the descendant's first-seen
+    date is the earlier one (dates are coarse: a package version, not a commit).  A declared
+    ancestor had the code before the family that declares it, so the tie is its; without the
+    declaration the dates decide."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from lineage.classify.cover import Cover
+    from lineage.classify.source import verdict
+
+    strength = np.asarray([[0.95, 0.95], [0.9, 0.9]])
+    lexical = np.asarray([[0.5, 0.5], [0.4, 0.4]])
+    families = [{"source": "s", "name": "elder", "org": "A", "country": "US", "first_seen": "2024-05-01"},
+                {"source": "s", "name": "heir", "org": "B", "country": "US", "first_seen": "2024-01-01"}]
+    index = SimpleNamespace(meta={"families": families, "files": [{"path": "a.py"}, {"path": "b.py"}]},
+                            arrays={"u_file": np.asarray([0, 1])}, family_keys=["s:elder", "s:heir"])
+    ancestors = (np.asarray([], np.int64), np.asarray([0] if declared else [], np.int64))
+    cov = Cover(np.arange(2), np.arange(2), np.ones(2), strength, lexical, np.zeros(2, dtype=bool),
+                np.asarray([0, 1]), ancestors)
+    rank = np.asarray([1, 0])  # the heir's date is the earlier
+    got = verdict(index, cov, np.arange(2), 2.0, rank, np.zeros(2, dtype=bool), "<file>")
+    assert got.status == "source"
+    if declared:
+        assert (got.source.family, got.decided_by) == ("s:elder", "ancestor")
+    else:
+        assert (got.source.family, got.decided_by) == ("s:heir", "first-seen")
