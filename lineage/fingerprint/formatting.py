@@ -130,17 +130,19 @@ def _paren_pairs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return opens[by_position], closes[by_position]
 
 
-def _last_at_depth(depth: np.ndarray, candidates: np.ndarray, queries: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+def _at_depth(depth: np.ndarray, candidates: np.ndarray, queries: np.ndarray, wanted: np.ndarray,
+              last: bool) -> np.ndarray:
     """For each query position, the index into ``candidates`` (positions, ascending) of the last
-    candidate before it whose depth is ``wanted``, or -1."""
+    candidate before it (``last``) or the first after it whose depth is ``wanted``, or -1.
+    Candidates sorted by (depth, position) put each depth's in a run, searched in one call."""
+    found = np.full(queries.size, -1, dtype=np.int64)
     if candidates.size == 0 or queries.size == 0:
-        return np.full(queries.size, -1, dtype=np.int64)
+        return found
     base, span = int(depth.min()), depth.size + 1
     keys = (depth[candidates] - base) * span + candidates
     order = np.argsort(keys, kind="stable")
-    at = np.searchsorted(keys[order], (wanted - base) * span + queries) - 1
-    ok = at >= 0
-    found = np.full(queries.size, -1, dtype=np.int64)
+    at = np.searchsorted(keys[order], (wanted - base) * span + queries) - (1 if last else 0)
+    ok = (at >= 0) & (at < candidates.size)
     found[ok] = order[at[ok]]
     ok[ok] = depth[candidates[found[ok]]] == wanted[ok]
     found[~ok] = -1
@@ -154,7 +156,7 @@ def _held(t: _Tokens, kind: int) -> np.ndarray:
     if opens.size == 0 or found.size == 0:
         return np.zeros(opens.size, dtype=np.int64)
     openers = np.flatnonzero(_OPENER[t.cls])
-    owner = _last_at_depth(t.depth, openers, found, t.depth[found] - 1)
+    owner = _at_depth(t.depth, openers, found, t.depth[found] - 1, last=True)
     holder = openers[owner[owner >= 0]]
     if holder.size == 0:
         return np.zeros(opens.size, dtype=np.int64)
@@ -228,15 +230,9 @@ def _annotations(t: _Tokens) -> np.ndarray:
     arrows = lists_close[lists_close + 1 < n] + 1
     arrows = arrows[cls[arrows] == _ARROW]
     header = np.flatnonzero(cls == _COLON)
-    if arrows.size and header.size:
-        base = int(depth.min())
-        keys = (depth[header] - base) * (n + 1) + header
-        order = np.argsort(keys)
-        at = np.searchsorted(keys[order], (depth[arrows] - base) * (n + 1) + arrows)
-        ok = at < header.size
-        ok[ok] = depth[header[order[at[ok]]]] == depth[arrows[ok]]
-        starts.append(arrows[ok])
-        stops.append(header[order[at[ok]]])
+    colon = _at_depth(depth, header, arrows, depth[arrows], last=False)
+    starts.append(arrows[colon >= 0])
+    stops.append(header[colon[colon >= 0]])
     span = np.zeros(n + 1, dtype=np.int64)
     np.add.at(span, np.concatenate(starts), 1)
     np.add.at(span, np.concatenate(stops), -1)
@@ -250,16 +246,7 @@ def _parameter_lists(t: _Tokens, defs: np.ndarray) -> tuple[np.ndarray, np.ndarr
     cls, depth, opens, closes = t.cls, t.depth, t.opens, t.closes
     n = cls.size
     defs = defs[defs + 2 < n]
-    # the first "(" after "def" at the def's own depth
-    base, span = int(depth.min()), n + 1
-    keys = (depth[opens] - base) * span + opens
-    order = np.argsort(keys, kind="stable")
-    at = np.searchsorted(keys[order], (depth[defs] - base) * span + defs)
-    found = np.full(defs.size, -1, dtype=np.int64)
-    ok = at < opens.size
-    found[ok] = order[at[ok]]
-    ok[ok] = depth[opens[found[ok]]] == depth[defs[ok]]
-    found[~ok] = -1
+    found = _at_depth(depth, opens, defs, depth[defs], last=False)  # the first "(" at the def's depth
     hit = found >= 0
     defs, found = defs[hit], found[hit]
     at = opens[found]
