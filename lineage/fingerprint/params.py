@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v6"  # bump whenever tokens or their hashing change (v6: statement-start groups, tuples kept)
+NORMALISER_VERSION = "lex-v7"  # bump whenever tokens or their hashing change (v7: annotations out of the names too)
 
 
 @dataclass(frozen=True)

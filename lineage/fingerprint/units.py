@@ -69,16 +69,16 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     texts = np.concatenate([u.text_ids for u in units])
     lines = np.concatenate([u.token_lines for u in units])
     flags = flags_of(vocab.kinds.items)[kinds]
-    # the lexical stream keeps annotations: the names in them are evidence, their presence is a style
+    # annotations are a style in both streams: a copy with its hints stripped keeps every name it
+    # had, and the names in the hints stay in the text, where vestiges are looked for
     layout, annotations = layout_masks(kinds, vocab.kinds.ids, lines)
     shape = ~layout & ~annotations  # what the structure hash reads
-    named = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & ~layout
-    keep = named & shape
+    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & shape
     unit_of = np.repeat(np.arange(lengths.size), lengths)
     kept = lengths - np.bincount(unit_of[~keep], minlength=lengths.size)
-    st = stream(vocab.kinds.crcs()[kinds[keep]], lines[keep].astype(np.uint32), kept, params.k, params.window)
-    lx = stream(vocab.texts.crcs()[texts[named]], lines[named].astype(np.uint32),
-                lengths - np.bincount(unit_of[~named], minlength=lengths.size), params.lexical_k, params.window)
+    at = lines[keep].astype(np.uint32)
+    st = stream(vocab.kinds.crcs()[kinds[keep]], at, kept, params.k, params.window)
+    lx = stream(vocab.texts.crcs()[texts[keep]], at, kept, params.lexical_k, params.window)
     large = [i for i, nk in enumerate(st.n_kgrams.tolist()) if nk >= params.min_kgrams]
     if not large:
         return FilePrint(parsed, (), 0, empty_sig)
