@@ -25,6 +25,7 @@ class Candidate:
     score: float  # share it holds as closely as the best holder does (halved for a mere carrier)
     distinctive: float  # share held strongly by the family and by fewer than COMMON_LINES model lines
     lexical: float  # share weighted by name similarity
+    contains: float = 0.0  # share of its reference file the scope holds as a copy (the file's source only)
 
     @property
     def line(self) -> str:
@@ -33,7 +34,8 @@ class Candidate:
     def to_dict(self) -> dict[str, Any]:
         return {"family": self.family, "path": self.path, "org": self.org, "country": self.country,
                 "first_seen": self.first_seen or None, "cover": round(self.cover, 3), "score": round(self.score, 3),
-                "distinctive": round(self.distinctive, 3), "lexical": round(self.lexical, 3)}
+                "distinctive": round(self.distinctive, 3), "lexical": round(self.lexical, 3),
+                "contains": round(self.contains, 3)}
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ class SourceVerdict:
     source: Candidate | None
     runner_up: Candidate | None
     margin: float  # score of the source minus that of the best other model line
-    decided_by: str  # cover | names | first-seen | context (a class: the file's source) | "" (ambiguous)
+    decided_by: str  # cover | names | lineage (a tie: the declared ancestor) | first-seen | ancestor (a
+    # descendant leading by little) | context (a class: the file's source) | "" (ambiguous)
     contenders: tuple[str, ...]  # families that could not be told apart (ambiguous)
     basis: str  # distinctive | common | ""
     group: LineageGroup | None

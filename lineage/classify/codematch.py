@@ -114,6 +114,7 @@ class WholeFile:
     path: str
     score: float
     margin: float
+    contains: float = 0.0  # share of that file the scanned file holds as a copy
 
 
 def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> bool:
@@ -166,7 +167,8 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         sev = "medium"  # the file convicts, not this unit: no more than medium
         explanation += (f" {holders} model lines hold this code about as closely, but the file as a whole is a "
                         f"copy of {whole.family}'s file ({whole.path}: it explains {whole.score:.0%} of the file, "
-                        f"the runner-up {whole.margin:.0%} less), so it is rated medium as part of that copy.")
+                        f"the runner-up {whole.margin:.0%} less; the file holds {whole.contains:.0%} of it), so it is "
+                        "rated medium as part of that copy.")
     elif holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"

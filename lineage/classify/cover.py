@@ -41,6 +41,7 @@ class Cover:
     common: np.ndarray = field(repr=False)  # per row: code held by COMMON_LINES model lines or more
     best_ref: np.ndarray = field(repr=False)  # per column: the family's unit covering most, in its file holding most
     ancestors: tuple[np.ndarray, ...] = field(repr=False, default=())  # per column: its declared ancestors' columns
+    refs: np.ndarray | None = field(repr=False, default=None)  # rows x columns: the family's unit matched, or -1
 
     def cover(self, rows: np.ndarray, total: float) -> np.ndarray:
         """Share of a scope (the given rows, of `total` code) each family holds."""
@@ -73,7 +74,7 @@ def cover_of(index: EmbeddedIndex, units: Sequence[tuple[CompactUnit, UnitEviden
     common = np.asarray([is_common(index, ev) for _, ev in held], dtype=bool)
     best_ref = _best_refs(index, ref, strength * weight[:, None])
     positions = np.asarray([i for i, _ in held], dtype=np.int64)
-    return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col))
+    return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col), ref)
 
 
 def _best_refs(index: EmbeddedIndex, ref: np.ndarray, held: np.ndarray) -> np.ndarray:

@@ -50,7 +50,8 @@ def source_sentence(v: SourceVerdict) -> str:
     else:
         how = {"cover": "it holds most of the code as closely as any family does",
                "first-seen": "tied with later families: the earliest holder",
-               "ancestor": "a declared descendant holds little more of it: the ancestor, origin of both",
+               "ancestor": "a declared descendant explains little more of it: the ancestor, origin of both",
+               "lineage": "tied with a declared descendant: the ancestor had the code first",
                "names": "tied in structure: names closest",
                "context": "the file's own source, which explains it nearly as well as any family does",
                }.get(v.decided_by, v.decided_by)
@@ -99,16 +100,20 @@ WHOLE_MARGIN = 0.2  # ... this much more than any other family: the file is a co
 
 def whole_file(v: SourceVerdict) -> bool:
     """The file is one source's file as a whole, told apart from the families sharing its code by
-    what the source holds (not by a tie broken on dates), though no single unit is distinctive."""
+    what the source holds (not by a tie broken on dates), though no single unit is distinctive:
+    the source explains WHOLE_FILE of the file, or the file holds WHOLE_FILE of the source's file
+    (a copy with code of its own added, or padded); either way WHOLE_MARGIN of what the source
+    explains is more than any other family explains."""
     return (v.source is not None and v.status == "source" and v.decided_by in ("cover", "ancestor", "names")
-            and v.source.score >= WHOLE_FILE and v.margin >= WHOLE_MARGIN)
+            and max(v.source.score, v.source.contains) >= WHOLE_FILE
+            and v.margin >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE))
 
 
 def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
     """The source whose file the scanned file is a copy of as a whole, if it is one."""
     if v is None or v.source is None or not whole_file(v):
         return None
-    return WholeFile(v.source.family, v.source.path, v.source.score, v.margin)
+    return WholeFile(v.source.family, v.source.path, v.source.score, v.margin, v.source.contains)
 
 
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:

@@ -23,6 +23,7 @@ family's code and that family declares parents, the verdict looks through to the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -33,7 +34,7 @@ from lineage.declared.family import resolve_root
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
-from lineage.vocab import first_seen_key
+from lineage.vocab import KIND_CODES, first_seen_key
 
 TIE = 0.02  # a unit's code is held "as closely as the best" within this strength
 AMBIGUOUS = 0.01  # scores this close (share of the scope) are a tie
@@ -137,7 +138,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     if len(tied) > 1:
         # a declared ancestor had the code before its descendants, whatever the dates say
         elders = [j for j in tied if not any(int(a) in tied for a in cov.ancestors[j])] or tied  # (a cycle)
-        decided_by = "ancestor" if len(elders) < len(tied) else decided_by
+        decided_by = "lineage" if len(elders) < len(tied) else decided_by
         tied = elders
     if len(tied) > 1:
         first = min(rank[j] for j in tied)
@@ -151,6 +152,8 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
     candidates = [_candidate(index, cov, j, cover, score, distinct, names) for j in order]
+    if scope == "<file>":
+        candidates[0] = dataclasses.replace(candidates[0], contains=contains(index, cov, rows, pick))
     source = candidates[0]
     others = [c for c in candidates if c.line != source.line]
     runner_up = others[0] if others else None
@@ -195,6 +198,23 @@ def _names_where_both(cov: Cover, rows: np.ndarray, total: float, pick: int, a: 
     s, lx, w = cov.strength[rows], cov.lexical[rows], cov.weight[rows]
     both = (s[:, a] > 0) & (s[:, a] >= s[:, pick] - TIE)
     return float(w[both] @ lx[both, a]) >= float(w[both] @ lx[both, pick]) - NAMES_TIE * total
+
+
+def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> float:
+    """Share of family `j`'s reference file (the one representing it) that the scope holds as a
+    copy: its units' code that some unit of the scope holds at copy strength.  A copy with code of
+    its own added, or padded, still holds all of the file it copied."""
+    if cov.refs is None:
+        return 0.0
+    u_file, u_nk = index.arrays["u_file"], index.arrays["u_nk"]
+    ref_file = int(u_file[int(cov.best_ref[j])])
+    # (a module body is never part of a file's scope: imports and constants are not judged)
+    units = np.flatnonzero((u_file == ref_file) & (index.arrays["u_kind"] != KIND_CODES["module"]))
+    total = float(u_nk[units].sum())
+    held = cov.refs[rows, j][cov.strength[rows, j] >= STRONG]
+    held = np.unique(held[held >= 0])
+    held = held[u_file[held] == ref_file]
+    return float(u_nk[held].sum()) / total if total > 0 else 0.0
 
 
 def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThrough | None:

@@ -20,16 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lineage.parse.lexer import SOFT_KEYWORDS
-
 # token classes: each step below compares small integers, not kind ids looked up one by one
 (_OTHER, _OPEN_P, _CLOSE_P, _OPEN_S, _CLOSE_S, _OPEN_B, _CLOSE_B, _COMMA, _COLON, _EQ, _STR, _DEF, _LAMBDA, _ARROW,
- _IMPORT, _AUG, _LEAD, _FOR, _IN, _NAME) = range(20)
+ _IMPORT, _AUG, _LEAD, _FOR, _IN, _ATOM, _NAME) = range(21)
 _CLASS = {"(": _OPEN_P, ")": _CLOSE_P, "[": _OPEN_S, "]": _CLOSE_S, "{": _OPEN_B, "}": _CLOSE_B, ",": _COMMA,
           ":": _COLON, "=": _EQ, "STR": _STR, "def": _DEF, "lambda": _LAMBDA, "->": _ARROW, "import": _IMPORT, "ID": _NAME,
           **{op: _AUG for op in ("+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=")},
           **{k: _LEAD for k in ("return", "yield", "del")}, "for": _FOR, "in": _IN,
-          **{k: _NAME for k in SOFT_KEYWORDS}}
+          **{k: _ATOM for k in ("NUM", "None", "True", "False", "...", "pass", "break", "continue")}}
 
 
 def _table(classes: tuple[int, ...], value: int | bool = True, dtype: type = bool) -> np.ndarray:
@@ -48,6 +46,9 @@ _PARAMETER_MARK = _table((_COMMA, _COLON, _EQ, _LAMBDA))  # what a parameter lis
 # what may stand before a tuple that is a whole expression, `x = (a, b)`, `return (a, b)`, `for x in (a, b):`
 _WHOLE_BEFORE = _table((_EQ, _AUG, _LEAD, _FOR, _IN, _IMPORT))
 _WHOLE_AFTER = _table((_EQ, _COLON, _IN))  # ... and after it: `(a, b) = f()`, `for (a, b) in ...`
+# what a statement can end with: a "(" on the next line after one of these starts a statement
+# (after an operator, the line ended in a backslash: `y = y + \` then `(t,)` is one statement)
+_ENDS = _table((_NAME, _STR, _ATOM, _CLOSE_P, _CLOSE_S, _CLOSE_B, _COLON))
 
 
 @dataclass(frozen=True)
@@ -60,21 +61,36 @@ class _Tokens:
     closes: np.ndarray
 
 
-def _tokens(kinds: np.ndarray, known: dict[str, int]) -> _Tokens:
+def _tokens(kinds: np.ndarray, known: dict[str, int], unit_of: np.ndarray | None = None) -> _Tokens:
+    """``unit_of``: each token's unit, for units back to back (brackets are counted per unit, so an
+    unbalanced one in one unit leaves the others as they are); None for one unit."""
     size = max(max(known.values(), default=0), int(kinds.max(initial=0))) + 1
     lut = np.zeros(size, dtype=np.int64)
     for kind, c in _CLASS.items():
         if kind in known:
             lut[known[kind]] = c
     cls = lut[kinds]
+    unit = np.zeros(cls.size, dtype=np.int64) if unit_of is None else unit_of
     steps = _STEP[cls]
-    opens, closes = _paren_pairs(cls)
-    return _Tokens(cls, np.cumsum(steps) - steps, opens, closes)
+    opens, closes = _paren_pairs(cls, unit)
+    return _Tokens(cls, _per_unit(np.cumsum(steps) - steps, unit), opens, closes)
 
 
-def layout_masks(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _per_unit(running: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """A running count restarted at each unit's first token."""
+    if running.size == 0:
+        return running
+    first = np.ones(running.size, dtype=bool)
+    first[1:] = unit[1:] != unit[:-1]
+    starts = np.flatnonzero(first)
+    out: np.ndarray = running - running[starts][np.cumsum(first) - 1]
+    return out
+
+
+def layout_masks(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray | None = None,
+                 unit_of: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(``formatting_mask``, ``annotation_mask``) of the same tokens, reading the brackets once."""
-    t = _tokens(kinds, known)
+    t = _tokens(kinds, known, unit_of)
     return _formatting(t, lines), _annotations(t)
 
 
@@ -111,20 +127,21 @@ def _formatting(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     return drop
 
 
-def _paren_pairs(cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _paren_pairs(cls: np.ndarray, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(opening, closing) positions of matched parentheses, by opening position.  Pairs are
-    matched by nesting level (a stable sort by level: each level then alternates open, close);
-    where brackets do not balance, what does not pair is left out."""
+    matched by unit and nesting level (a stable sort by both: each level then alternates open,
+    close); where brackets do not balance, what does not pair is left out."""
     opening, closing = cls == _OPEN_P, cls == _CLOSE_P
     at = np.flatnonzero(opening | closing)
     if at.size < 2:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     is_open = opening[at]
-    depth = np.cumsum(np.where(is_open, 1, -1))
-    level = np.where(is_open, depth, depth + 1)
-    order = np.argsort(level, kind="stable")
-    pos, lv, op = at[order], level[order], is_open[order]
-    paired = op[:-1] & ~op[1:] & (lv[:-1] == lv[1:])
+    step = np.where(is_open, 1, -1)
+    depth = _per_unit(np.cumsum(step) - step, unit[at]) + step  # after each, counted in its unit
+    level = np.where(is_open, depth, depth + 1) + at.size + 1  # never negative
+    order = np.argsort(unit[at] * (2 * at.size + 4) + level, kind="stable")
+    pos, lv, op, un = at[order], level[order], is_open[order], unit[at][order]
+    paired = op[:-1] & ~op[1:] & (lv[:-1] == lv[1:]) & (un[:-1] == un[1:])
     opens, closes = pos[:-1][paired], pos[1:][paired]
     by_position = np.argsort(opens)
     return opens[by_position], closes[by_position]
@@ -178,9 +195,9 @@ def _whole(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     starts = (opens == 0) | _WHOLE_BEFORE[cls[before]]
     ends = (closes + 1 >= n) | _WHOLE_AFTER[cls[after]]
     if lines is not None:
-        starts |= lines[opens] != lines[before]
+        starts |= (lines[opens] != lines[before]) & _ENDS[cls[before]]
         ends |= lines[after] != lines[closes]
-    whole: np.ndarray = starts & ends & (depth[opens] == depth.min())
+    whole: np.ndarray = starts & ends & (depth[opens] <= 0)
     return whole
 
 

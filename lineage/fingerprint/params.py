@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v7"  # bump whenever tokens or their hashing change (v7: annotations out of the names too)
+NORMALISER_VERSION = "lex-v8"  # bump whenever tokens or their hashing change (v8: soft keywords are names, brackets per unit)
 
 
 @dataclass(frozen=True)

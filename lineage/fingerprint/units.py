@@ -71,10 +71,10 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     flags = flags_of(vocab.kinds.items)[kinds]
     # annotations are a style in both streams: a copy with its hints stripped keeps every name it
     # had, and the names in the hints stay in the text, where vestiges are looked for
-    layout, annotations = layout_masks(kinds, vocab.kinds.ids, lines)
+    unit_of = np.repeat(np.arange(lengths.size), lengths)
+    layout, annotations = layout_masks(kinds, vocab.kinds.ids, lines, unit_of)
     shape = ~layout & ~annotations  # what the structure hash reads
     keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & shape
-    unit_of = np.repeat(np.arange(lengths.size), lengths)
     kept = lengths - np.bincount(unit_of[~keep], minlength=lengths.size)
     at = lines[keep].astype(np.uint32)
     st = stream(vocab.kinds.crcs()[kinds[keep]], at, kept, params.k, params.window)

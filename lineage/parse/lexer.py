@@ -41,8 +41,10 @@ KEYWORDS = (
     "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
     "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 )
-SOFT_KEYWORDS = ("_", "case", "match")  # Python 3.11's; ``type`` stays a name (a builtin, mostly called)
-_KEYWORDS = frozenset(k.encode() for k in (*KEYWORDS, *SOFT_KEYWORDS))
+# Soft keywords (`_`, `case`, `match`, and `type` since 3.12) are names to the structural stream:
+# as names they are everywhere (`for _ in ...`, `match = pattern.match(text)`), and renaming them
+# must cost a copy no more than renaming any other name; a `match` statement reads as a name.
+_KEYWORDS = frozenset(k.encode() for k in KEYWORDS)
 _MAX_LEXICAL = 48  # a long literal carries little beyond its first characters
 
 

@@ -251,6 +251,9 @@ def test_a_tie_goes_to_the_declared_ancestor_whatever_the_dates(declared: bool) 
     got = verdict(index, cov, np.arange(2), 2.0, rank, np.zeros(2, dtype=bool), "<file>")
     assert got.status == "source"
     if declared:
-        assert (got.source.family, got.decided_by) == ("s:elder", "ancestor")
+        from lineage.classify.fileverdict import source_sentence
+
+        assert (got.source.family, got.decided_by) == ("s:elder", "lineage")
+        assert "tied with a declared descendant: the ancestor had the code first" in source_sentence(got)
     else:
         assert (got.source.family, got.decided_by) == ("s:heir", "first-seen")

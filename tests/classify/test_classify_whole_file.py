@@ -73,3 +73,53 @@ def test_shared_units_of_a_file_that_is_not_one_sources_file_stay_low(index: Emb
     shared = [f for f in found if f.kind == "code-match" and f.details.holders >= 5]
     assert shared and all(f.severity in ("low", "info") for f in shared), [(f.unit, f.severity) for f in shared]
     assert "whole file" not in row["verdict"]
+
+
+OWN_CODE = '''
+
+class MineScheduler:
+    """Code of our own, added to the copy."""
+
+    def __init__(self, warmup, total, floor=0.1):
+        self.warmup = warmup
+        self.total = total
+        self.floor = floor
+        self.history = []
+
+    def rate(self, step):
+        if step < self.warmup:
+            value = (step + 1) / self.warmup
+        else:
+            done = (step - self.warmup) / max(1, self.total - self.warmup)
+            value = max(self.floor, 1.0 - done * (1.0 - self.floor))
+        self.history.append((step, value))
+        return value
+
+    def summary(self):
+        peaks = [v for _, v in self.history if v >= 0.99]
+        lows = [v for _, v in self.history if v <= self.floor + 1e-9]
+        return {"steps": len(self.history), "peaks": len(peaks), "lows": len(lows)}
+
+
+def mine_padding(x):
+''' + "".join(f"    x = (x * {k} + {k + 3}) % {k + 97}\n" for k in range(120)) + "    return x\n"
+
+
+def test_a_copy_with_code_of_its_own_added_is_still_a_copy_of_the_whole_file(index: EmbeddedIndex) -> None:
+    """The copy keeps all of base's file and adds a class and a long function of its own: the
+    source explains less of the file, but the file still holds all of the source's file."""
+    found, row = scan(index, "# Copyright 2026 Foo Labs\n" + code(("base",), "Mine") + OWN_CODE)
+    source = row["source"]["source"]
+    assert source["family"] == "wf:base" and source["score"] < 0.9 and source["contains"] >= 0.9, source
+    attention = next(f for f in found if f.kind == "code-match" and f.unit == "MineAttention.forward")
+    assert attention.severity == "medium" and "the file holds 100% of it" in attention.explanation
+    assert row["verdict"].startswith("core-architecture copy of base (Meta, US)"), row["verdict"]
+
+
+def test_part_of_a_file_with_code_of_its_own_is_not_the_whole_file(index: EmbeddedIndex) -> None:
+    keep = {CLASSES[(1 + i) % len(CLASSES)] for i in range(3)}  # what line1 holds
+    found, row = scan(index, _parts(code(("base",), "Mine"), "Mine", keep) + OWN_CODE)
+    assert row["source"]["source"]["contains"] < 0.9
+    shared = [f for f in found if f.kind == "code-match" and f.details.holders >= 5]
+    assert shared and all(f.severity in ("low", "info") for f in shared), [(f.unit, f.severity) for f in shared]
+    assert "whole file" not in row["verdict"]

@@ -90,7 +90,20 @@ def test_code_that_differs_stays_different() -> None:
 def test_keywords_do_not_depend_on_the_running_python() -> None:
     # 3.12 made `type` a soft keyword; the index and the scan may run on different Pythons
     assert lexer._classify(b"type")[0] == "ID"
-    assert lexer._classify(b"match")[0] == "match" and lexer._classify(b"lambda")[0] == "lambda"
+    assert lexer._classify(b"lambda")[0] == "lambda" and lexer._classify(b"def")[0] == "def"
+
+
+def test_a_line_continued_by_a_backslash_is_one_statement() -> None:
+    # the operand on the next line is still a tuple: `y + (t,)`, not `y + t,`
+    continued = _streams("states = states + \\\n    (state,)\n")[0]
+    assert continued == _streams("states = states + (state,)\n")[0]
+    assert continued != _streams("states = states + state,\n")[0]
+
+
+def test_soft_keywords_are_names() -> None:
+    # renaming `_` or a variable called `match` costs a copy no more than renaming any name
+    assert _streams("for _ in range(n):\n    match = find(_)\n")[0] == _streams("for i in range(n):\n    hit = find(i)\n")[0]
+    assert {lexer._classify(k)[0] for k in (b"_", b"match", b"case", b"type")} == {"ID"}
 
 
 def _check(source: bytes) -> None:
@@ -289,3 +302,16 @@ def test_a_copy_with_its_hints_stripped_keeps_its_names(tmp_path) -> None:  # ty
         m = matched[unit].matches[0]
         assert m.similarity == 1.0 and m.lexical == 1.0, (unit, m)
         assert "names kept" in matched[unit].explanation
+
+
+def test_an_unbalanced_bracket_leaves_the_other_units_alone() -> None:
+    """Brackets are counted per unit: a stray ")" in one function changes nothing in the others."""
+    params = FingerprintParams(min_kgrams=1)
+    first = "def first(x):\n    pair = (x, x)\n    return wrap((x,)) + (x, x)\n\n\n"
+    clean = first + "def second(y):\n    return y + 1\n"
+    broken = first + "def second(y):\n    z = f(y))\n    return z\n"
+    a = {u.unit.qualname: u for u in fingerprint_file(parse_source("a.py", clean.encode()), params).units}
+    b = {u.unit.qualname: u for u in fingerprint_file(parse_source("b.py", broken.encode()), params).units}
+    assert "second" in b  # the broken unit is still read (tree-sitter recovers)
+    assert a["first"].structure == b["first"].structure
+    assert np.array_equal(a["first"].s_hash, b["first"].s_hash)
