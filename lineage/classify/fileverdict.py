@@ -154,7 +154,10 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
                     f"code other model lines share, but no other family holds the file as closely{runner}"
                     + (f", notice {'/'.join(states)}" if states else ""))
         return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
-    return f"{what} of {who}" + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else "")
+    # a copy of the whole file is not "in part", though only some of its units are rated above info
+    whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
+    part = "" if whole_of_top else _in_part(evidence, top, n_lines)
+    return f"{what} of {who}" + part + (f", notice {'/'.join(states)}" if states else "")
 
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],

@@ -123,3 +123,11 @@ def test_part_of_a_file_with_code_of_its_own_is_not_the_whole_file(index: Embedd
     shared = [f for f in found if f.kind == "code-match" and f.details.holders >= 5]
     assert shared and all(f.severity in ("low", "info") for f in shared), [(f.unit, f.severity) for f in shared]
     assert "whole file" not in row["verdict"]
+
+
+def test_a_whole_file_copy_is_not_called_a_copy_in_part(index: EmbeddedIndex) -> None:
+    """Only some units of a whole-file copy are rated above info (the rest are idioms), yet the
+    file is a copy as a whole: its verdict does not say "in part"."""
+    found, row = scan(index, "# Copyright 2026 Foo Labs\n" + code(("base",), "Mine") + OWN_CODE)
+    assert [f for f in found if f.kind == "code-match" and f.severity == "info"]  # some units are info ...
+    assert "in part" not in row["verdict"], row["verdict"]  # ... and the file is still a copy as a whole
