@@ -50,6 +50,7 @@ LISTED = 8  # candidates built per scope (by credit, then cover): the rest canno
 ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor ...
 ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of its distinctive code
 ANCESTOR_LEAD_COMMON = 0.1  # the lead it must have when its hold on the file rests on common code
+ANCESTOR_HELD = 2  # ... and the ancestor holds the file's code (at any strength) within this many leads of it
 CONTEXT = 0.2  # a class its file's source explains this nearly as well as the best holder goes to it
 
 
@@ -180,12 +181,16 @@ def _ancestor_first(cov: Cover, rows: np.ndarray, total: float, score: np.ndarra
     families hold that the pick holds and the ancestor does not, keep the pick.  When the pick's
     hold rests on common code (its distinctive share is below COMMON_BASIS), its lead says even
     less, since what it holds is mostly its ancestor's generation of that code: it must lead by
-    more to keep the source."""
+    more to keep the source.  A descendant that holds much more of the file's code than its
+    ancestor does (though less closely: its lead in score is small) keeps it too: the file
+    is built on what the descendant holds, and the ancestor lacks it."""
     if decided_by != "cover" or pick >= len(cov.ancestors):
         return pick, decided_by
     lead = ANCESTOR_LEAD_COMMON if distinct[pick] < COMMON_BASIS else ANCESTOR_LEAD
+    held = cov.cover(rows, total)
     near = [int(a) for a in cov.ancestors[pick]
-            if score[int(a)] >= score[pick] - lead and _names_where_both(cov, rows, total, pick, int(a))
+            if score[int(a)] >= score[pick] - lead and held[int(a)] >= held[pick] - ANCESTOR_HELD * lead
+            and _names_where_both(cov, rows, total, pick, int(a))
             and distinct[int(a)] >= ANCESTOR_DISTINCT * distinct[pick]]
     if not near:
         return pick, decided_by

@@ -195,9 +195,10 @@ def test_a_descendant_leading_its_ancestor_by_little_yields_to_it(scores, names,
     strength = np.asarray([[0.9, 0.9]] + ([[0.9, 0.0]] if own_row else []))
     lexical = np.asarray([list(names)] + ([[1.0, 0.0]] if own_row else []))
     n = strength.shape[0]
-    rows, total = np.arange(n), float(n)
+    weight = np.asarray([1.0] + ([0.1] if own_row else []))  # a little code of its own: it holds little more
+    rows, total = np.arange(n), float(weight.sum())
     common = np.zeros(n, dtype=bool)
-    cov = Cover(np.arange(2), np.zeros(n, np.int64), np.ones(n), strength, lexical * total, common,
+    cov = Cover(np.arange(2), np.zeros(n, np.int64), weight, strength, lexical * total, common,
                 np.zeros(2, np.int64), (np.asarray([1]), np.asarray([], np.int64)))
     got = _ancestor_first(cov, rows, total, np.asarray(scores), np.asarray(distinct), 0, decided_by)
     assert got == expected
@@ -206,6 +207,26 @@ def test_a_descendant_leading_its_ancestor_by_little_yields_to_it(scores, names,
                       (np.asarray([], np.int64), np.asarray([], np.int64)))
     assert _ancestor_first(unrelated, rows, total, np.asarray(scores), np.asarray(distinct), 0,
                            decided_by) == (0, decided_by)
+
+
+def test_a_descendant_holding_much_more_of_the_file_keeps_it() -> None:
+    """Its lead in score is small (it holds its share less closely), but it holds twice the code
+    its ancestor does: the file is built on what the descendant has and the ancestor lacks."""
+    import numpy as np
+
+    from lineage.classify.cover import Cover
+    from lineage.classify.source import _ancestor_first
+
+    strength = np.asarray([[0.9, 0.9], [0.9, 0.0]])
+    lexical = np.asarray([[0.3, 0.3], [0.3, 0.0]])
+    cov = Cover(np.arange(2), np.zeros(2, np.int64), np.ones(2), strength, lexical, np.zeros(2, dtype=bool),
+                np.zeros(2, np.int64), (np.asarray([1]), np.asarray([], np.int64)))
+    scores, distinct = np.asarray([0.50, 0.46]), np.asarray([0.20, 0.19])
+    assert _ancestor_first(cov, np.arange(2), 2.0, scores, distinct, 0, "cover") == (0, "cover")
+    # the same file where the ancestor holds the second row too: it yields
+    both = Cover(cov.families, cov.positions, cov.weight, np.asarray([[0.9, 0.9], [0.9, 0.9]]),
+                 np.full((2, 2), 0.3), cov.common, cov.best_ref, cov.ancestors)
+    assert _ancestor_first(both, np.arange(2), 2.0, scores, distinct, 0, "cover") == (1, "ancestor")
 
 
 def test_no_source_is_named_for_a_sliver_of_the_file(lines_index: EmbeddedIndex) -> None:
