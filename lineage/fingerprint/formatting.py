@@ -109,12 +109,13 @@ def _formatting(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
         return drop
     # a tuple's parentheses hold a comma at their own level; a generator's hold a `for` as well
     inner = _held(t, _COMMA) * (_held(t, _FOR) == 0)
-    group = _grouping(cls, lines, opens)
-    whole = _whole(t, lines)
+    before = np.maximum(opens - 1, 0)  # the token before each "(" (itself for the first token)
+    group = _grouping(cls, lines, opens, before)
+    whole = _whole(t, lines, before)
     drop[:-1] = (cls[:-1] == _COMMA) & _CLOSER[cls[1:]]
     # the comma of a one-element tuple is what makes it one: `(a,)` is not `(a)`; the names a
     # `from m import (a,)` wraps are no tuple
-    lone = group & (inner == 1) & (closes > opens + 1) & (cls[np.maximum(opens - 1, 0)] != _IMPORT)
+    lone = group & (inner == 1) & (closes > opens + 1) & (cls[before] != _IMPORT)
     lone[lone] = cls[closes[lone] - 1] == _COMMA
     drop[closes[lone] - 1] = False
     drop[1:] |= (cls[1:] == _STR) & (cls[:-1] == _STR)
@@ -182,7 +183,7 @@ def _held(t: _Tokens, kind: int) -> np.ndarray:
     return counts
 
 
-def _whole(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
+def _whole(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarray:
     """Per parenthesis pair: it holds a whole expression at statement level, where a tuple is
     the same with or without them: `x = (a, b)`, `return (a, b)`, `(a, b) = f()`, `for (a, b) in
     x:`, `from m import (a, b)`.  It opens at the statement's own depth after an assignment, a
@@ -190,7 +191,6 @@ def _whole(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     follows it is an `=`, a `:`, an `in` or the next statement."""
     cls, depth, opens, closes = t.cls, t.depth, t.opens, t.closes
     n = cls.size
-    before = np.maximum(opens - 1, 0)
     after = np.minimum(closes + 1, n - 1)
     starts = (opens == 0) | _WHOLE_BEFORE[cls[before]]
     ends = (closes + 1 >= n) | _WHOLE_AFTER[cls[after]]
@@ -201,10 +201,9 @@ def _whole(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     return whole
 
 
-def _grouping(cls: np.ndarray, lines: np.ndarray | None, opens: np.ndarray) -> np.ndarray:
+def _grouping(cls: np.ndarray, lines: np.ndarray | None, opens: np.ndarray, before: np.ndarray) -> np.ndarray:
     """Per parenthesis pair: True for a group, not a call: its opening one does not follow a
     name, a call or a subscript on the same line."""
-    before = np.maximum(opens - 1, 0)
     group: np.ndarray = (opens == 0) | ~_CALLABLE[cls[before]]
     if lines is not None:
         group |= lines[opens] != lines[before]
