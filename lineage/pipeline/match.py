@@ -7,7 +7,7 @@ inherit the loaded index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
@@ -43,19 +43,27 @@ def fingerprint_files(
 FileSources = dict[str, dict[str, SourceVerdict]]  # path -> scope ("<file>" or a class) -> verdict
 
 
+def query_options(config: Config) -> QueryOptions:
+    return QueryOptions(top=config.top, min_similarity=config.min_similarity,
+                        min_containment=config.min_containment)
+
+
+def file_sources(index: EmbeddedIndex, compacted: Sequence[CompactFile],
+                 evidence: Mapping[tuple[int, int], UnitEvidence]) -> FileSources:
+    """The source verdicts of every file with evidence (and of its classes)."""
+    per_file: dict[int, dict[int, UnitEvidence]] = {}
+    for (fi, ui), held in evidence.items():
+        per_file.setdefault(fi, {})[ui] = held
+    return {compacted[fi].path: attribute_file(index, compacted[fi].units, ev) for fi, ev in sorted(per_file.items())}
+
+
 def code_evidence(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config
 ) -> tuple[list[Finding], FileSources]:
     """Code-match findings and the source verdicts of every file and class with evidence."""
-    opts = QueryOptions(top=config.top, min_similarity=config.min_similarity,
-                        min_containment=config.min_containment)
+    opts = query_options(config)
     res = query_files(index, compacted, opts)
-    per_file: dict[int, dict[int, UnitEvidence]] = {}
-    for (fi, ui), held in res.evidence.items():
-        per_file.setdefault(fi, {})[ui] = held
-    sources: FileSources = {}
-    for fi, evidence in sorted(per_file.items()):
-        sources[compacted[fi].path] = attribute_file(index, compacted[fi].units, evidence)
+    sources = file_sources(index, compacted, res.evidence)
     findings = []
     for (fi, ui), found in sorted(res.matches.items()):
         if not worth_reporting(found[0], config.report_similarity):

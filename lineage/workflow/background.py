@@ -39,11 +39,27 @@ def with_background(pair: EmbeddedIndex, corpus: EmbeddedIndex) -> EmbeddedIndex
 
 
 @dataclass(frozen=True)
+class Line:
+    """An indexed family as the corpus labels it."""
+
+    family: str  # "vllm:falcon"
+    org: str
+    first_seen: str
+
+    def label(self) -> str:
+        return f"{self.family} ({self.org or 'organisation not labelled'}, first seen {self.first_seen or 'undated'})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"family": self.family, "org": self.org or None, "first_seen": self.first_seen or None}
+
+
+@dataclass(frozen=True)
 class Holders:
     """Indexed model lines holding one suspect unit's code."""
 
     lines: int
     families: tuple[str, ...]  # earliest first
+    rows: tuple[Line, ...] = ()  # the same families, labelled
 
     def to_dict(self) -> dict[str, Any]:
         return {"model_lines": self.lines, "families": list(self.families)}
@@ -68,5 +84,6 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         at = same_code(strengths[key])
         rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
         rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
-        out[key] = Holders(len({r["name"] for r in rows}), tuple(f"{r['source']}:{r['name']}" for r in rows))
+        labelled = tuple(Line(f"{r['source']}:{r['name']}", r.get("org") or "", r.get("first_seen") or "") for r in rows)
+        out[key] = Holders(len({r["name"] for r in rows}), tuple(x.family for x in labelled), labelled)
     return out

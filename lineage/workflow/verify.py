@@ -33,7 +33,7 @@ from lineage.vocab import SEVERITIES_DESCENDING, Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.classify.fileverdict import WHOLE_FILE
-from lineage.workflow.background import COMMON_FAMILIES, Holders, holders, with_background
+from lineage.workflow.background import COMMON_FAMILIES, Holders, Line, holders, with_background
 from lineage.workflow.exhibit import (
     AlignedRegion,
     AlsoMatch,
@@ -45,6 +45,7 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
+from lineage.workflow.prior_art import PRIOR_ART, earlier_lines, prior_art_note, reference_lines
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
 from lineage.workflow.verify_notices import NoticeReference, reattributed
 from lineage.workflow.versions import calibration_provenance, score_versions
@@ -99,11 +100,19 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
     is nearly the reference file as a whole (its file score at least WHOLE_FILE)."""
     corpus = m.corpus
-    if not corpus or corpus["model_lines"] < COMMON_FAMILIES or m.path in whole:
+    if not corpus or m.path in whole:
         return m
-    shared = (f"{SHARED_CODE} {corpus['model_lines']} indexed model lines: no copy verdict, and no notice "
-              "judgement from it")
-    return dataclasses.replace(m, attribution=None, verdict=shared)
+    if corpus["model_lines"] >= COMMON_FAMILIES:
+        shared = (f"{SHARED_CODE} {corpus['model_lines']} indexed model lines: no copy verdict, and no notice "
+                  "judgement from it")
+        return dataclasses.replace(m, attribution=None, verdict=shared)
+    earlier = corpus.get("before_reference") or []
+    if earlier:
+        first = earlier[0]
+        prior = (f"{PRIOR_ART} (in {first['family']}, first seen {first['first_seen']}): no copy verdict "
+                 "against the reference, and no notice judgement from it")
+        return dataclasses.replace(m, attribution=None, verdict=prior)
+    return m
 
 
 def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:
@@ -128,19 +137,34 @@ JUDGED = ("removed", "replaced")
 PARTIAL_ONLY = "no notice judgement from a partial resemblance"
 
 
-def _capped(f: Finding, held: Holders | None) -> tuple[str, str]:
-    """(severity, note): code the corpus holds in many model lines is rated low at most."""
-    if held is None or held.lines < COMMON_FAMILIES or not at_or_above(f.severity, Severity.MEDIUM):
+def _capped(f: Finding, held: Holders | None, line: Line | None) -> tuple[str, str]:
+    """(severity, note): code the corpus holds in many model lines, or in another organisation's
+    line before the reference's (prior_art.py), is rated low at most."""
+    if held is None or not at_or_above(f.severity, Severity.MEDIUM):
         return f.severity, ""
-    return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
-                   f"common code, so it is rated low at most here, whatever the pair's similarity.")
+    if held.lines >= COMMON_FAMILIES:
+        return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
+                       f"common code, so it is rated low at most here, whatever the pair's similarity.")
+    earlier = earlier_lines(held.rows, line) if line is not None else ()
+    return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (f.severity, "")
+
+
+def _corpus_entry(held: Holders | None, line: Line | None) -> dict[str, Any]:
+    """What the corpus says of one matched unit: the lines holding its code, and, when the reference
+    file is an indexed line's file, that line and the holders first seen before it elsewhere."""
+    entry: dict[str, Any] = held.to_dict() if held is not None else {"model_lines": 0, "families": []}
+    entry["reference_line"] = line.to_dict() if line is not None else None
+    earlier = earlier_lines(held.rows, line) if held is not None and line is not None else ()
+    entry["before_reference"] = [x.to_dict() for x in earlier]
+    return entry
 
 
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
-                held: Holders | None = None, background: bool = False) -> ExhibitMatch:
+                held: Holders | None = None, background: bool = False, line: Line | None = None) -> ExhibitMatch:
     """One matched unit with both sides' lines for every aligned region, and what the corpus
     background says of it (how many indexed model lines hold the same code); ``placed`` is
-    where its similarity stands among the pair's unrelated units (``place_unit``)."""
+    where its similarity stands among the pair's unrelated units (``place_unit``); ``line`` is the
+    indexed line whose file the matched reference file is, when the corpus holds it whole."""
     best = f.matches[0]
     ref = best.ref
     regions = tuple(
@@ -149,8 +173,8 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
                                 tuple(_lines(reference_text, g.ref_start_line, g.ref_end_line))))
         for g in best.regions
     )
-    sev, note = _capped(f, held)
-    corpus = (held.to_dict() if held is not None else {"model_lines": 0, "families": []}) if background else None
+    sev, note = _capped(f, held, line)
+    corpus = _corpus_entry(held, line) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
                         placed["above_unrelated_p99"], placed.get("unrelated_percentile"))
@@ -209,10 +233,15 @@ def _commons(matches: Sequence[ExhibitMatch]) -> str:
     """What the corpus background did to the ratings, in one sentence."""
     if not matches or matches[0].corpus is None:
         return "No corpus background: common code may look rare. "
-    capped = [m for m in matches if m.severity_before_corpus]
     common = [m for m in matches if m.corpus is not None and m.corpus["model_lines"] >= COMMON_FAMILIES]
+    capped = [m for m in common if m.severity_before_corpus]
+    earlier = [m for m in matches if m not in common and m.corpus and m.corpus.get("before_reference")]
+    prior = [m for m in earlier if m.severity_before_corpus]
     return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines share"
-            + (f" ({len(capped)} rated low for that)" if capped else "") + ". ")
+            + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
+            + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that another organisation's "
+               "line held before the reference's"
+               + (f" ({len(prior)} rated low for that)" if prior else "") + ". " if earlier else ""))
 
 
 def _not_compared(judged: Sequence[ExhibitMatch]) -> str:
@@ -279,7 +308,7 @@ def _warnings(background: EmbeddedIndex | None, suspect: Sequence[FileError],
             + tuple(error_warnings("suspect", suspect)) + tuple(error_warnings("reference", reference)))
 
 
-def background_section(corpus: EmbeddedIndex | None) -> dict[str, Any] | None:
+def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> dict[str, Any] | None:
     if corpus is None:
         return None
     info = corpus.info()
@@ -288,7 +317,10 @@ def background_section(corpus: EmbeddedIndex | None) -> dict[str, Any] | None:
             "common_families": COMMON_FAMILIES,
             "method": "document frequencies counted over the corpus and the pair; a suspect unit whose code "
                       f"(strength >= {STRONG}, or the pair's own less {SAME}) stands in {COMMON_FAMILIES} or more "
-                      "indexed model lines is rated low at most"}
+                      "indexed model lines is rated low at most; so is one whose code stands, at that strength, in "
+                      "another organisation's line first seen before the reference's (when the corpus holds the "
+                      "reference file whole, which dates it)",
+            "reference_lines": {path: line.to_dict() for path, line in sorted(dated.items())}}
 
 
 def verify(suspect_spec: str, reference_spec: str, config: Config,
@@ -320,10 +352,12 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
+    cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
+    dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
-                    background is not None)
+                    background is not None, dated.get(f.matches[0].ref.path))
         for f in findings)
     files = []
     for c in compacted:
@@ -345,7 +379,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         parameters={"fingerprint": FingerprintParams().to_dict(),
                     "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         inputs={"suspect": s_in, "reference": r_in},
-        background=background_section(background),
+        background=background_section(background, dated),
         warnings=_warnings(background, s_err, r_err),
         scores_baseline={
             "units": {"source": "in-pair", "unrelated": stats(null),

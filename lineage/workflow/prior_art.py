@@ -1,0 +1,70 @@
+"""Prior art: code of a pair that the corpus shows in another organisation's line before the reference's.
+
+An exhibit says the suspect copied the reference.  When the reference file is itself an indexed
+file (a published model file of one line), the corpus dates it: its line's first-seen date and
+organisation.  A matched unit whose code the corpus also holds, at copy strength, in a line of
+another organisation first seen *before* the reference's line was not the reference's to give:
+the suspect may hold it from that earlier line (or be that line), and the reference may owe it
+to that line too.  Such a unit is rated low at most, and the reference's notice is not judged
+from it.  Two serving-engine files that both carry an older model's helper (ALiBi slopes written
+for BLOOM, then carried into Falcon) are the shape this rules out; a copy of what the reference
+wrote itself (its own attention, its own router) keeps its rating.
+
+A reference file the corpus does not hold as a whole has no date here, and no unit of it is
+judged for prior art; the exhibit lists which reference files were dated and from which line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from lineage.classify.fileverdict import WHOLE_FILE
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.query import query_files
+from lineage.models import SourceFile
+from lineage.pipeline.match import file_sources, fingerprint_files, query_options
+from lineage.vocab import model_line
+from lineage.workflow.background import Line
+
+
+def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: Config) -> dict[str, Line]:
+    """Reference path -> the indexed line whose file it is, as a whole: the corpus's source verdict for
+    the file explains WHOLE_FILE of it.  (A reference that merely holds an indexed file, with more code of
+    its own, is not that file and has no date here.)  Files the corpus does not hold so are left out."""
+    compacted = fingerprint_files(files, config)
+    evidence = query_files(corpus, compacted, query_options(config)).evidence
+    out = {}
+    for path, scopes in file_sources(corpus, compacted, evidence).items():
+        v = scopes.get("<file>")
+        if v is not None and v.source is not None and v.source.score >= WHOLE_FILE:
+            out[path] = Line(v.source.family, v.source.org, v.source.first_seen)
+    return out
+
+
+UNLABELLED = frozenset({"", "unknown"})
+
+
+def company(org: str) -> str:
+    """An organisation as a company: "Alibaba Qwen" and "Alibaba DAMO Academy" are one (a team's
+    earlier code is its own), and so are the "Academic (...)" groups (to be safe)."""
+    return org.split(" ", 1)[0].casefold()
+
+
+def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:
+    """Holders of a unit's code first seen before the reference's line, by another company (both
+    labelled and dated: an unlabelled or undated line proves nothing either way)."""
+    if not reference.first_seen or reference.org.casefold() in UNLABELLED:
+        return ()
+    own, org = model_line(reference.family), company(reference.org)
+    return tuple(h for h in holders if h.first_seen and h.org.casefold() not in UNLABELLED
+                 and h.first_seen < reference.first_seen and company(h.org) != org and model_line(h.family) != own)
+
+
+def prior_art_note(earlier: Sequence[Line], reference: Line) -> str:
+    first = earlier[0]
+    more = f" and {len(earlier) - 1} more" if len(earlier) > 1 else ""
+    return (f"The same code stood in {first.label()}{more} before the reference's line {reference.label()}: "
+            "the pair cannot show it came from the reference, so it is rated low at most here.")
+
+
+PRIOR_ART = "code that predates the reference's line"  # the verdict of a unit with prior art

@@ -1,0 +1,100 @@
+"""`lineage verify`: code the reference holds from an earlier line of another organisation.
+
+Our Alpha reference (Zhipu AI, 2025-07-28) is indexed whole, so the corpus dates it.  Its
+router and experts also stand, renamed, in an earlier "elder" line.  The suspect copies Alpha
+whole, classes renamed and notice swapped.  Verified against that corpus, the router and
+experts were not Alpha's to give: each is rated low with the elder line named, and the notice
+is not judged from them; the attention, which only Alpha holds, keeps its high rating and its
+"notice replaced".  The rule needs all three facts: another company, an earlier date, and a
+reference file the corpus holds (so that it has a date).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lineage.workflow.prior_art import PRIOR_ART
+from tests.lines_fixture import index_families
+from lineage.classify.fileverdict import WHOLE_FILE
+from tests.workflow.conftest import ORIGINAL, reference_text, renamed_copy, run, unit_source
+
+HEAD = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
+ELDER_CODE = HEAD + (unit_source("AlphaTopKRouter") + "\n\n" + unit_source("AlphaExperts")).replace("Alpha", "Elder")
+BORROWED = ("BetaTopKRouter.forward", "BetaExperts.forward")
+
+
+def _corpus(root: Path, elder_org: str = "DeepSeek", elder_seen: str = "2024-12-01",
+            with_reference: bool = True, alpha_org: str = "Zhipu AI") -> Path:
+    families = [("elder", ELDER_CODE, elder_org, elder_seen, ())]
+    if with_reference:
+        families.append(("alpha", reference_text(), alpha_org, "2025-07-28", ()))
+    root.mkdir()
+    return index_families(root, "bg", families)
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    suspect, reference = tmp_path / "suspect", tmp_path / "reference"
+    suspect.mkdir()
+    # the copy and code of the suspect's own: not a copy of the reference file as a whole
+    own = ORIGINAL.split("\n\n\n", 1)[1]
+    (suspect / "modeling_beta.py").write_text(renamed_copy() + "\n\n" + own + "\n\n" + own.replace("def ", "def my_"),
+                                              encoding="utf-8")
+    (reference / "alpha").mkdir(parents=True)
+    (reference / "alpha" / "modeling_alpha.py").write_text(reference_text(), encoding="utf-8")
+    return suspect, reference
+
+
+def _exhibit(suspect: Path, reference: Path, corpus: Path) -> dict:
+    done = run("verify", suspect, "--against", reference, "--index", corpus, "--format", "json", "--exit-zero")
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
+def test_code_an_earlier_line_of_another_company_held_is_low_and_not_judged(
+        pair: tuple[Path, Path], tmp_path: Path) -> None:
+    suspect, reference = pair
+    corpus = _corpus(tmp_path / "corpus")
+    data = _exhibit(suspect, reference, corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    assert [f["score"] < WHOLE_FILE for f in data["files"]] == [True]
+    dated = data["background"]["reference_lines"]
+    assert list(dated.values()) == [{"family": "bg:alpha", "org": "Zhipu AI", "first_seen": "2025-07-28"}]
+    for unit in BORROWED:
+        m = by_unit[unit]
+        assert m["corpus"]["model_lines"] < 5  # not common code: the prior art alone lowers it
+        assert [x["family"] for x in m["corpus"]["before_reference"]] == ["bg:elder"]
+        assert m["corpus"]["reference_line"]["family"] == "bg:alpha"
+        assert (m["severity"], m["severity_before_corpus"]) == ("low", "high"), m
+        assert m["attribution"] is None and m["verdict"].startswith(PRIOR_ART)
+        assert "bg:elder (DeepSeek, first seen 2024-12-01)" in m["explanation"]
+    attention = by_unit["BetaAttention.forward"]
+    assert attention["corpus"]["before_reference"] == []
+    assert (attention["severity"], attention["attribution"]) == ("high", "replaced")
+    assert data["summary"]["attribution_states"] == ["replaced"]  # judged on Alpha's own code
+    lowered = [m for m in data["matches"] if m["corpus"]["before_reference"] and m["severity_before_corpus"]]
+    assert len(lowered) >= len(BORROWED)
+    assert (f"another organisation's line held before the reference's ({len(lowered)} rated low"
+            in data["summary"]["statement"])
+    text = run("verify", suspect, "--against", reference, "--index", corpus, "--exit-zero").stdout
+    assert ("prior art: in bg:elder 2024-12-01, before the reference's line bg:alpha (Zhipu AI, first seen "
+            "2025-07-28)") in text
+
+
+@pytest.mark.parametrize("elder", [{"elder_org": "Zhipu AI"}, {"elder_org": "Alibaba DAMO Academy", "alpha_org": "Alibaba Qwen"},
+                                   {"elder_seen": "2026-01-01"}, {"elder_org": "Unknown"},
+                                   {"with_reference": False}],
+                         ids=["same-org", "same-company", "later", "unlabelled", "reference-not-indexed"])
+def test_no_prior_art_without_another_company_an_earlier_date_and_a_dated_reference(
+        pair: tuple[Path, Path], tmp_path: Path, elder: dict) -> None:
+    suspect, reference = pair
+    data = _exhibit(suspect, reference, _corpus(tmp_path / "corpus", **elder))
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    for unit in BORROWED:
+        m = by_unit[unit]
+        assert m["corpus"]["families"] and m["corpus"]["before_reference"] == []
+        assert (m["severity"], m["attribution"]) == ("high", "replaced"), (unit, m["severity"], m["verdict"])
+    assert bool(data["background"]["reference_lines"]) == elder.get("with_reference", True)
