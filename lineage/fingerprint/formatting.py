@@ -26,7 +26,7 @@ import numpy as np
 _CLASS = {"(": _OPEN_P, ")": _CLOSE_P, "[": _OPEN_S, "]": _CLOSE_S, "{": _OPEN_B, "}": _CLOSE_B, ",": _COMMA,
           ":": _COLON, "=": _EQ, "STR": _STR, "def": _DEF, "lambda": _LAMBDA, "->": _ARROW, "import": _IMPORT, "ID": _NAME,
           **{op: _AUG for op in ("+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=")},
-          **{k: _LEAD for k in ("return", "yield", "del")}, "for": _FOR, "in": _IN,
+          **{k: _LEAD for k in ("return", "yield", "del", "with")}, "for": _FOR, "in": _IN,
           **{k: _ATOM for k in ("NUM", "None", "True", "False", "...", "pass", "break", "continue")}}
 
 
@@ -43,7 +43,8 @@ _CLOSER = _table((_CLOSE_P, _CLOSE_S, _CLOSE_B))
 # classes after which "(" opens a call, a definition's parameters or a class's bases, not a group
 _CALLABLE = _table((_NAME, _STR, _CLOSE_P, _CLOSE_S))
 _PARAMETER_MARK = _table((_COMMA, _COLON, _EQ, _LAMBDA))  # what a parameter list's own level can hold
-# what may stand before a tuple that is a whole expression, `x = (a, b)`, `return (a, b)`, `for x in (a, b):`
+# what may stand before a tuple that is a whole expression, `x = (a, b)`, `return (a, b)`, `for x in (a, b):`,
+# `with (a as b, c as d):`
 _WHOLE_BEFORE = _table((_EQ, _AUG, _LEAD, _FOR, _IN, _IMPORT))
 _WHOLE_AFTER = _table((_EQ, _COLON, _IN))  # ... and after it: `(a, b) = f()`, `for (a, b) in ...`
 # what a statement can end with: a "(" on the next line after one of these starts a statement
@@ -111,7 +112,7 @@ def _formatting(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     inner = _held(t, _COMMA) * (_held(t, _FOR) == 0)
     before = np.maximum(opens - 1, 0)  # the token before each "(" (itself for the first token)
     group = _grouping(cls, lines, opens, before)
-    whole = _whole(t, lines, before)
+    whole = _whole(t, lines, before) | _target_or_index(t, lines, before)
     drop[:-1] = (cls[:-1] == _COMMA) & _CLOSER[cls[1:]]
     # the comma of a one-element tuple is what makes it one: `(a,)` is not `(a)`; the names a
     # `from m import (a,)` wraps are no tuple
@@ -199,6 +200,22 @@ def _whole(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarr
         ends |= lines[after] != lines[closes]
     whole: np.ndarray = starts & ends & (depth[opens] <= 0)
     return whole
+
+
+def _target_or_index(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarray:
+    """Per parenthesis pair: at any depth, a tuple that is the whole target of a `for` (`[a for
+    (a, b) in y]` is `[a for a, b in y]`) or the whole index of a subscript (`y[(a, b)]` is
+    `y[a, b]`; a "[" after a name, a call or a subscript on the same line; `[(a, b)]` is a list)."""
+    cls, opens, closes = t.cls, t.opens, t.closes
+    n = cls.size
+    after = np.minimum(closes + 1, n - 1)
+    target = (cls[before] == _FOR) & (cls[after] == _IN) & (opens > 0)
+    outer = np.maximum(before - 1, 0)
+    index = (cls[before] == _OPEN_S) & (cls[after] == _CLOSE_S) & (before > 0) & _CALLABLE[cls[outer]]
+    if lines is not None:
+        index &= lines[outer] == lines[before]
+    found: np.ndarray = (target | index) & (closes + 1 < n)
+    return found
 
 
 def _grouping(cls: np.ndarray, lines: np.ndarray | None, opens: np.ndarray, before: np.ndarray) -> np.ndarray:

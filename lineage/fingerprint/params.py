@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v8"  # bump whenever tokens or their hashing change (v8: soft keywords are names, brackets per unit)
+NORMALISER_VERSION = "lex-v9"  # bump whenever tokens or their hashing change (v9: comprehension targets, subscript indexes and `with` items in parentheses are layout; backslash continuations in junk statements)
 
 
 @dataclass(frozen=True)

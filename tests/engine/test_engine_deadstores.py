@@ -51,6 +51,17 @@ def test_dead_stores_go_and_live_code_stays() -> None:
     assert kept.count("total") == 3 and "key" in kept and "call" in kept
 
 
+def test_a_backslash_continued_line_is_part_of_its_statement() -> None:
+    # each continuation line alone would read as a statement with no effect (`b`, `.real`), or
+    # turn the statement it ends into a dead store; the whole statement must stay as written
+    source = ("def f(a, b):\n    y = a + \\\n        b\n    z = y \\\n        .real\n    w = \\\n        3\n"
+              "    assert \\\n        z\n    return z\n")
+    kinds, texts, lines = tokens(source, "f")
+    kept = [t for t, k in zip(texts, dead_store_mask(kinds, texts, lines)) if k]
+    assert kept == ["def", "f", "(", "a", ",", "b", ")", ":", "y", "=", "a", "+", "b", "z", "=", "y", ".", "real",
+                    "assert", "z", "return", "z"]
+
+
 def test_assignments_in_class_and_module_bodies_are_left_alone() -> None:
     source = "LIMIT = 3\n\nclass C:\n    flag = True\n    size = 4\n"
     for qualname, kind in (("<module>", "module"), ("C", "class")):

@@ -53,6 +53,12 @@ def _streams(source: str) -> tuple[list[str], list[str], list[str]]:
     ("states = (\n    states\n    + (state,)\n)\n", "states = states + (state,)\n"),
     # a generator's own parentheses inside a call (ast.unparse writes them) are layout
     ("layers = wrap((make(a, b) for a, b in pairs))\n", "layers = wrap(make(a, b) for a, b in pairs)\n"),
+    # a parenthesised target of a comprehension's `for`, at any depth, and a subscript's whole index
+    ("keys = [a for (a, b) in pairs]\n", "keys = [a for a, b in pairs]\n"),
+    ("out = {k: f(v) for (k, v) in pairs if v}\n", "out = {k: f(v) for k, v in pairs if v}\n"),
+    ("cell = grid[(row, col)][0]\n", "cell = grid[row, col][0]\n"),
+    # parenthesised context managers (Python 3.10)
+    ("with (\n    open(a) as f,\n    open(b) as g,\n):\n    use(f, g)\n", "with open(a) as f, open(b) as g:\n    use(f, g)\n"),
 ])
 def test_formatter_choices_give_the_same_tokens(black: str, compact: str) -> None:
     kinds_a, before_a, texts_a = _streams(black)
@@ -85,6 +91,10 @@ def test_code_that_differs_stays_different() -> None:
     assert _streams("f((a,))\n")[0] != _streams("f(a)\n")[0]
     assert _streams("out = (h,) + rest\n")[0] != _streams("out = h, + rest\n")[0]
     assert _streams("out = rest + (h, g)\n")[0] != _streams("out = rest + h, g\n")[0]
+    # a list of one tuple is not a list of two; a tuple inside a subscript's index stays a tuple
+    assert _streams("x = [(a, b)]\n")[0] != _streams("x = [a, b]\n")[0]
+    assert _streams("x = y[(a, b), c]\n")[0] != _streams("x = y[a, b, c]\n")[0]
+    assert _streams("x = [v for k, (v, w) in y]\n")[0] != _streams("x = [v for k, v, w in y]\n")[0]
 
 
 def test_keywords_do_not_depend_on_the_running_python() -> None:
