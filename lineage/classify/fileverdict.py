@@ -86,10 +86,11 @@ def common_sentence(v: SourceVerdict) -> str:
 
 def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
     """", in part: N of M lines (units)" when the copied code is a small part of the file."""
-    copied = _lines(evidence)
+    mine = [f for f in evidence if f.matches[0].ref.family == top]
+    copied = _lines(mine)
     if not n_lines or copied >= PART * n_lines:
         return ""
-    units = sorted({f.unit for f in evidence if f.matches[0].ref.family == top})
+    units = sorted({f.unit for f in mine})
     shown = ", ".join(units[:3]) + (f" and {len(units) - 3} more" if len(units) > 3 else "")
     return f", in part: {copied} of the file's {n_lines} lines ({shown})"
 
@@ -123,8 +124,12 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         if v is not None and v.source is not None and v.basis == "common":
             return common_sentence(v)
         return "no copy evidence" if v is not None and v.source is not None else NO_EVIDENCE
+    # the kind of copy is that of the findings that make it one (medium or high), not of weak ones,
+    # and so is the family it names: the file's source when it holds one of them, else the family
+    # holding most of their lines (code many lines share, rated low, names no one)
+    decisive = [f for f in evidence if f.severity in ("medium", "high")] or list(evidence)
     fams: dict[str, int] = defaultdict(int)
-    for f in evidence:
+    for f in decisive:
         fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
     source = v.source.family if v is not None and v.source is not None else ""
     top = source if source in fams else max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
@@ -132,8 +137,6 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     who = _who(model_line(top), ref.org, ref.country)
     states = sorted({f.attribution for f in evidence if f.attribution})
     roles = {f.role for f in evidence}
-    # the kind of copy is that of the findings that make it one (medium or high), not of weak ones
-    decisive = [f for f in evidence if f.severity in ("medium", "high")] or list(evidence)
     kinds = {f.role for f in decisive}
     what = ("core-architecture" if "core-architecture" in kinds
             else "inference-glue" if "inference-glue" in kinds else "")

@@ -90,3 +90,30 @@ def test_a_copy_of_a_small_part_of_a_file_is_called_a_partial_copy(scan, copies)
     copied = int(part.split("in part: ", 1)[1].split(" ", 1)[0])
     assert 0 < copied < 0.25 * n_lines
     assert "in part" not in result.summary.files[COPY].verdict
+
+
+def test_the_copy_verdict_names_the_family_of_its_decisive_findings() -> None:
+    """The file's source (the family that best explains the whole file) holds only shared code
+    here, rated low; one unit is a high copy of another family.  The verdict names the family of
+    that copy, with its own units and lines, never the source of the shared code."""
+    from dataclasses import replace
+
+    from lineage.classify.fileverdict import reuse_sentence
+    from lineage.models import RefUnit
+    from lineage.verdicts import Candidate, SourceVerdict
+
+    def of(family: str, org: str, f):
+        m = f.matches[0]
+        ref = RefUnit(family, org, "US", "MIT", "dir:t", f"{family}.py", f.unit, 1, 9)
+        return replace(f, matches=(replace(m, ref=ref),))
+
+    shared = [of("t:common", "Shared Labs", _finding("m.py", unit, "core-architecture", "low", a, b))
+              for unit, a, b in (("rotate_half", 1, 5), ("repeat_kv", 10, 19), ("apply_rope", 20, 49))]
+    copied = of("t:speech", "Speech Corp", _finding("m.py", "Model.get_mask", "core-architecture", "high", 60, 82))
+    source = Candidate("t:common", "common.py", "Shared Labs", "US", "2024-01-01", 0.37, 0.23, 0.0, 0.2)
+    v = SourceVerdict("<file>", "source", source, None, 0.01, "names", (), "common", None)
+    sentence = reuse_sentence([*shared, copied], v, 500)
+    assert sentence == ("core-architecture copy of speech (Speech Corp, US), in part: 23 of the file's 500 lines "
+                        "(Model.get_mask), notice none-needed")
+    # with no decisive finding at all, the source's shared code is a weak resemblance, not a copy
+    assert reuse_sentence(shared, v, 500).startswith("weak resemblance to common (Shared Labs, US)")
