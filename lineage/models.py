@@ -90,6 +90,7 @@ class ParsedFile:
     sha256: str
     units: tuple[Unit, ...]
     errors: tuple[FileError, ...] = ()
+    joined: tuple[int, ...] = ()  # lines that continue the line before (after a backslash), ascending
 
 
 @dataclass(frozen=True)

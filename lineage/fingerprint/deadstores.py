@@ -22,22 +22,13 @@ from itertools import repeat
 import numpy as np
 
 FUNCTION_KINDS = ("function", "method")
-_OPEN, _CLOSE, _NAME, _EQ, _DOT, _CONST, _GOES_ON = 1, 2, 4, 8, 16, 32, 64
-# tokens a statement cannot end with: a line after one of them continues it (a backslash
-# continuation, which the lexer drops), `y = a + \` then `b` is one statement, not two
-_GOES_ON_KINDS = (
-    "+", "-", "*", "/", "//", "%", "**", "@", "<<", ">>", "&", "|", "^", "~", "<", ">", "<=", ">=", "==", "!=",
-    "+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=", ":=", "->", ".",
-    "and", "or", "not", "in", "is", "if", "elif", "else", "lambda", "await", "assert", "from", "import", "as",
-    "del", "with", "for", "while", "global", "nonlocal", "class", "def", "async",
-)
+_OPEN, _CLOSE, _NAME, _EQ, _DOT, _CONST = 1, 2, 4, 8, 16, 32
 # soft keywords are names when assigned to
 _FLAGS = {
-    **{k: _GOES_ON for k in _GOES_ON_KINDS},
     **{k: _OPEN for k in "([{"}, **{k: _CLOSE for k in ")]}"},
     **{k: _NAME for k in ("ID", "_", "match", "case", "type")},
     **{k: _CONST for k in ("NUM", "STR", "None", "True", "False", "...", "pass")},
-    "=": _EQ | _GOES_ON, ".": _DOT | _GOES_ON,
+    "=": _EQ, ".": _DOT,
 }
 NONE, EFFECT, STORES = 0, 1, 2  # per unit: left alone, no-effect statements out, dead stores out too
 
@@ -81,10 +72,9 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     """True for each token to keep, for units stored back to back (``lengths`` tokens each).
 
     ``modes`` says per unit what goes: NONE, EFFECT (statements with no effect) or STORES
-    (those and dead stores).  A statement starts at the first token of a physical line at
-    bracket depth 0, unless the line before ended in a token no statement ends with (an
-    operator, `.`, `=`, a keyword that needs more: a backslash continued it); a unit's first
-    statement is its own header (def/class line).  Each token
+    (those and dead stores).  A statement starts at the first token of a line at bracket
+    depth 0 (``lines`` are logical: a scan gives a backslash-continued line its predecessor's
+    number); a unit's first statement is its own header (def/class line).  Each token
     comes as the ``flags_of`` its kind and as a text id (equal ids exactly for equal texts)."""
     n = flags.size
     keep = np.ones(n, dtype=bool)
@@ -98,7 +88,7 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     at_first = np.zeros(n, dtype=bool)
     at_first[first] = True
     new_line = np.ones(n, dtype=bool)
-    new_line[1:] = (lines[1:] != lines[:-1]) & ((flags[:-1] & _GOES_ON) == 0)
+    new_line[1:] = lines[1:] != lines[:-1]
     starts = np.flatnonzero(((new_line | at_first) & (_depth_before(flags, unit_of, offsets, first) == 0)) | at_first)
     ends = np.append(starts[1:], n)
     size = ends - starts

@@ -72,9 +72,11 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     # annotations are a style in both streams: a copy with its hints stripped keeps every name it
     # had, and the names in the hints stay in the text, where vestiges are looked for
     unit_of = np.repeat(np.arange(lengths.size), lengths)
-    layout, annotations = layout_masks(kinds, vocab.kinds.ids, lines, unit_of)
+    # statements are read on logical lines: a line a backslash continues is the same line
+    logical = lines - np.searchsorted(np.asarray(parsed.joined, dtype=np.int64), lines, side="right")
+    layout, annotations = layout_masks(kinds, vocab.kinds.ids, logical, unit_of)
     shape = ~layout & ~annotations  # what the structure hash reads
-    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, lines) & shape
+    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, logical) & shape
     kept = lengths - np.bincount(unit_of[~keep], minlength=lengths.size)
     at = lines[keep].astype(np.uint32)
     st = stream(vocab.kinds.crcs()[kinds[keep]], at, kept, params.k, params.window)

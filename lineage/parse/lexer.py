@@ -87,14 +87,29 @@ def vocabulary() -> Vocab:
 
 def lex_ids(source: bytes, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
     """(entry ids in ``vocab``, byte offsets), both int64, of the tokens; comments dropped."""
+    ids, starts, _ = lex_ids_continued(source, vocab)
+    return ids, starts
+
+
+CONTINUATION = "\\"  # the kind of a backslash continuation (vocab.py)
+
+
+def lex_ids_continued(source: bytes, vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``lex_ids``, and the byte offsets of the backslash continuations (int64): the lines they
+    end are continued by the next, as one logical line."""
     ids = vocab.number(_SPACED.findall(source))
-    _, _, width, size, comment = vocab.columns()
+    kind, _, width, size, comment = vocab.columns()
     starts = np.cumsum(width[ids]) - size[ids]
     dropped = comment[ids]
+    continued = starts[:0]
     if dropped.any():
+        mark = vocab.kinds.ids.get(CONTINUATION)
+        if mark is not None:
+            at = np.flatnonzero(dropped)
+            continued = starts[at[kind[ids[at]] == mark]]
         keep = ~dropped
         ids, starts = ids[keep], starts[keep]
-    return ids, starts
+    return ids, starts, continued
 
 
 def lex(source: bytes) -> tuple[list[str], list[str], np.ndarray]:

@@ -26,7 +26,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.decode import decode_source
-from lineage.parse.lexer import lex_ids, vocabulary
+from lineage.parse.lexer import lex_ids_continued, vocabulary
 from lineage.parse.vocab import Vocab
 
 _QUERY = "[(function_definition) (class_definition)] @def"
@@ -256,7 +256,8 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
         raise
     budget.check("parse")
     vocab = vocabulary()
-    lexed = lex_ids(source, vocab)
+    ids, starts, continued = lex_ids_continued(source, vocab)
+    lexed = ids, starts
     budget.check("tokens")
     entry_kind = vocab.columns()[0]
     kind_ids = entry_kind[lexed[0]]
@@ -273,4 +274,12 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     last_line = text.count("\n") + (not text.endswith("\n"))
     units = _units(path, source, lexed, vocab, defs, docstrings, last_line)
     budget.check("units")
-    return ParsedFile(path, text, sha, units, errors)
+    return ParsedFile(path, text, sha, units, errors, _joined(source, continued))
+
+
+def _joined(source: bytes, continued: np.ndarray) -> tuple[int, ...]:
+    """The lines that backslash continuations join to the line before (1-based, ascending)."""
+    if continued.size == 0:
+        return ()
+    newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
+    return tuple((np.searchsorted(newlines, continued, side="right") + 2).tolist())

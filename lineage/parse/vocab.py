@@ -91,8 +91,9 @@ class Vocab:
         token = raw.lstrip()
         lead = token[:1]
         comment = lead == b"#" or (lead == b"\\" and len(token) > 1)
-        # comments are dropped: one entry in the kind and text tables for all of them
-        kind, text = ("#", "#") if comment else self.classify(token)
+        # comments are dropped: one entry in the kind and text tables for all of them, and one for
+        # all backslash continuations (dropped too, but the lines they join are one logical line)
+        kind, text = (("#", "#") if lead == b"#" else ("\\", "\\")) if comment else self.classify(token)
         self._pending.append((self.kinds.number(kind), self.texts.number(text), len(raw), len(token), comment))
         return self._cols[0].size + len(self._pending) - 1
 

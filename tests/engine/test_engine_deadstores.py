@@ -51,17 +51,6 @@ def test_dead_stores_go_and_live_code_stays() -> None:
     assert kept.count("total") == 3 and "key" in kept and "call" in kept
 
 
-def test_a_backslash_continued_line_is_part_of_its_statement() -> None:
-    # each continuation line alone would read as a statement with no effect (`b`, `.real`), or
-    # turn the statement it ends into a dead store; the whole statement must stay as written
-    source = ("def f(a, b):\n    y = a + \\\n        b\n    z = y \\\n        .real\n    w = \\\n        3\n"
-              "    assert \\\n        z\n    return z\n")
-    kinds, texts, lines = tokens(source, "f")
-    kept = [t for t, k in zip(texts, dead_store_mask(kinds, texts, lines)) if k]
-    assert kept == ["def", "f", "(", "a", ",", "b", ")", ":", "y", "=", "a", "+", "b", "z", "=", "y", ".", "real",
-                    "assert", "z", "return", "z"]
-
-
 def test_assignments_in_class_and_module_bodies_are_left_alone() -> None:
     source = "LIMIT = 3\n\nclass C:\n    flag = True\n    size = 4\n"
     for qualname, kind in (("<module>", "module"), ("C", "class")):
@@ -141,3 +130,28 @@ def test_units_judged_together_as_each_alone() -> None:
     kept_g = [t for t, k in zip(by_name["g"].texts, dead_store_mask(by_name["g"].kinds, by_name["g"].texts,
                                                                       by_name["g"].lines)) if k]
     assert kept_g.count("junk") == 2, "a name read later is no dead store"
+
+
+def test_a_backslash_after_a_statement_keyword_continues_the_statement() -> None:
+    """`return \\` then the operand on the next line is one statement: the operand is not a
+    statement with no effect of its own.  The parser records the lines continued (logical lines),
+    while every token keeps its physical line for evidence; a comment ending in a backslash
+    continues nothing."""
+    from lineage.compact.files import compact_all
+    from lineage.fingerprint.params import FingerprintParams
+
+    body = ("def f(a, b):\n    total = a * b + helper(a, b - 1)\n    scale = norm(total, b) / (a + 1)\n"
+            "    # note \\\n    result = total * scale\n")
+    ops = body.replace("total * scale", "total * \\\n        scale")  # an operand after an operator, too
+    one = body + "    return result\n"
+    split = body + "    return \\\n        result\n"
+    assert parse_source("m.py", one.encode()).joined == ()
+    parsed = parse_source("m.py", split.encode())
+    assert parsed.joined == (7,) and parse_source("m.py", (ops + "    return result\n").encode()).joined == (6,)
+    (unit,) = [u for u in parsed.units if u.qualname == "f"]
+    assert unit.lines[-2:] == (6, 7)  # `return` and its operand keep their own lines
+    a, b, c = (next(compact_all([SourceFile("m.py", s.encode())], FingerprintParams()))
+               for s in (one, split, ops + "    return \\\n        result\n"))
+    (ua,), (ub,), (uc,) = ([u for u in x.units if u.qualname == "f"] for x in (a, b, c))
+    assert sorted(ua.s_hash.tolist()) == sorted(ub.s_hash.tolist()) == sorted(uc.s_hash.tolist())
+    assert ua.n_kgrams == ub.n_kgrams == uc.n_kgrams
