@@ -159,7 +159,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
     # a copy of the whole file is not "in part", though only some of its units are rated above info
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
-    part = "" if whole_of_top else _in_part(evidence, top, n_lines)
+    part = "" if whole_of_top else _in_part(decisive, top, n_lines)
     return f"{what} of {who}" + part + (f", notice {'/'.join(states)}" if states else "")
 
 

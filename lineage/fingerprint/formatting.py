@@ -198,14 +198,17 @@ def _whole(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarr
     if lines is not None:
         starts |= (lines[opens] != lines[before]) & _ENDS[cls[before]]
         ends |= lines[after] != lines[closes]
-    whole: np.ndarray = starts & ends & (depth[opens] <= 0)
+    # a parenthesised `yield` keeps its parentheses: `with (yield a, b):` is one context manager
+    inside = cls[np.minimum(opens + 1, n - 1)] != _LEAD
+    whole: np.ndarray = starts & ends & (depth[opens] <= 0) & inside
     return whole
 
 
 def _target_or_index(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarray:
     """Per parenthesis pair: at any depth, a tuple that is the whole target of a `for` (`[a for
     (a, b) in y]` is `[a for a, b in y]`) or the whole index of a subscript (`y[(a, b)]` is
-    `y[a, b]`; a "[" after a name, a call or a subscript on the same line; `[(a, b)]` is a list)."""
+    `y[a, b]`; a "[" after a name, a call or a subscript on the same line, not after a statement's
+    first name; `[(a, b)]` is a list)."""
     cls, opens, closes = t.cls, t.opens, t.closes
     n = cls.size
     after = np.minimum(closes + 1, n - 1)
@@ -213,7 +216,10 @@ def _target_or_index(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -
     outer = np.maximum(before - 1, 0)
     index = (cls[before] == _OPEN_S) & (cls[after] == _CLOSE_S) & (before > 0) & _CALLABLE[cls[outer]]
     if lines is not None:
-        index &= lines[outer] == lines[before]
+        # a name that starts a statement may be the soft keyword `case` or `match`, whose "[" opens
+        # a pattern or a list (`case [(a, b)]:` is not `case [a, b]:`): left as written
+        starts = (outer == 0) | ((lines[outer] != lines[np.maximum(outer - 1, 0)]) & (t.depth[outer] <= 0))
+        index &= (lines[outer] == lines[before]) & ~starts
     found: np.ndarray = (target | index) & (closes + 1 < n)
     return found
 

@@ -63,8 +63,9 @@ def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:
 def prior_art_note(earlier: Sequence[Line], reference: Line) -> str:
     first = earlier[0]
     more = f" and {len(earlier) - 1} more" if len(earlier) > 1 else ""
-    return (f"The same code stood in {first.label()}{more} before the reference's line {reference.label()}: "
-            "the pair cannot show it came from the reference, so it is rated low at most here.")
+    return (f"The same code also stands in {first.label()}{more}, lines of models of other companies first seen "
+            f"before the reference's line {reference.label()}: the reference's model was not the first to hold it, "
+            "so the pair cannot show it came from the reference, and it is rated low at most here.")
 
 
-PRIOR_ART = "code that predates the reference's line"  # the verdict of a unit with prior art
+PRIOR_ART = "code that earlier models' lines also hold"  # the verdict of a unit with prior art

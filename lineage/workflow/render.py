@@ -81,13 +81,14 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
             held = m.corpus
             names = ", ".join(held["families"][:5])
             more = f" and {len(held['families']) - 5} more" if len(held["families"]) > 5 else ""
+            n = len(held["families"])
             lines.append(f"    corpus: the same code stands in {held['model_lines']} indexed model lines"
-                         + (f" ({names}{more})" if names else ""))
+                         + (f", {n} famil{'y' if n == 1 else 'ies'} ({names}{more})" if names else ""))
             earlier, line = held.get("before_reference") or [], held.get("reference_line")
             if earlier and line:
-                lines.append(f"    prior art: in {', '.join(x['family'] + ' ' + str(x['first_seen']) for x in earlier[:3])}"
-                             f"{' and more' if len(earlier) > 3 else ''}, before the reference's line "
-                             f"{line['family']} ({line['org']}, first seen {line['first_seen']})")
+                lines.append(f"    prior art: also in {', '.join(x['family'] + ' ' + str(x['first_seen']) for x in earlier[:3])}"
+                             f"{' and more' if len(earlier) > 3 else ''}, lines of models first seen before the "
+                             f"reference's line {line['family']} ({line['org']}, first seen {line['first_seen']})")
         if m.role_features:
             lines.append(f"    role from: {', '.join(m.role_features[:6])}")
         if m.verdict:

@@ -109,8 +109,8 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     earlier = corpus.get("before_reference") or []
     if earlier:
         first = earlier[0]
-        prior = (f"{PRIOR_ART} (in {first['family']}, first seen {first['first_seen']}): no copy verdict "
-                 "against the reference, and no notice judgement from it")
+        prior = (f"{PRIOR_ART} ({first['family']}, first seen {first['first_seen']}, before the reference's "
+                 "line): no copy verdict against the reference, and no notice judgement from it")
         return dataclasses.replace(m, attribution=None, verdict=prior)
     return m
 
@@ -235,13 +235,13 @@ def _commons(matches: Sequence[ExhibitMatch]) -> str:
         return "No corpus background: common code may look rare. "
     common = [m for m in matches if m.corpus is not None and m.corpus["model_lines"] >= COMMON_FAMILIES]
     capped = [m for m in common if m.severity_before_corpus]
-    earlier = [m for m in matches if m not in common and m.corpus and m.corpus.get("before_reference")]
-    prior = [m for m in earlier if m.severity_before_corpus]
+    earlier = [m for m in matches if m.corpus and m.corpus.get("before_reference")]
+    prior = [m for m in earlier if m not in common and m.severity_before_corpus]
     return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines share"
             + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
-            + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that another organisation's "
-               "line held before the reference's"
-               + (f" ({len(prior)} rated low for that)" if prior else "") + ". " if earlier else ""))
+            + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
+               "models first seen before the reference's line also hold"
+               + (f" ({len(prior)} rated low for that alone)" if prior else "") + ". " if earlier else ""))
 
 
 def _not_compared(judged: Sequence[ExhibitMatch]) -> str:

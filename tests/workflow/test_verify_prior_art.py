@@ -77,11 +77,11 @@ def test_code_an_earlier_line_of_another_company_held_is_low_and_not_judged(
     assert data["summary"]["attribution_states"] == ["replaced"]  # judged on Alpha's own code
     lowered = [m for m in data["matches"] if m["corpus"]["before_reference"] and m["severity_before_corpus"]]
     assert len(lowered) >= len(BORROWED)
-    assert (f"another organisation's line held before the reference's ({len(lowered)} rated low"
+    assert (f"models first seen before the reference's line also hold ({len(lowered)} rated low for that alone)"
             in data["summary"]["statement"])
     text = run("verify", suspect, "--against", reference, "--index", corpus, "--exit-zero").stdout
-    assert ("prior art: in bg:elder 2024-12-01, before the reference's line bg:alpha (Zhipu AI, first seen "
-            "2025-07-28)") in text
+    assert ("prior art: also in bg:elder 2024-12-01, lines of models first seen before the reference's line "
+            "bg:alpha (Zhipu AI, first seen 2025-07-28)") in text
 
 
 @pytest.mark.parametrize("elder", [{"elder_org": "Zhipu AI"}, {"elder_org": "Alibaba DAMO Academy", "alpha_org": "Alibaba Qwen"},
