@@ -127,11 +127,16 @@ class FileScore:
     score: float
     above_unrelated_p99: bool | None  # None without a calibration
     vs_derived_median: float | None = None  # None without a calibration
+    # a copy of a reference file as a whole: its own rating (each unit alone may be common code)
+    severity: str | None = None
+    verdict: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "score": self.score, "above_unrelated_p99": self.above_unrelated_p99}
         if self.vs_derived_median is not None:
             out["vs_derived_median"] = self.vs_derived_median
+        if self.severity is not None:
+            out["severity"], out["verdict"] = self.severity, self.verdict
         return out
 
 
@@ -195,4 +200,5 @@ class Exhibit:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def failing(self, fail_on: str) -> bool:
-        return any_at_or_above((m.severity for m in self.matches), fail_on)
+        return any_at_or_above([*(m.severity for m in self.matches),
+                                *(f.severity for f in self.files if f.severity)], fail_on)

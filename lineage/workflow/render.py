@@ -67,7 +67,8 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
     for f in data.files:
         above = f.above_unrelated_p99
         where = "" if above is None else f", {'above' if above else 'not above'} the calibrated unrelated p99"
-        lines.append(f"file {f.path}: score {f.score:.2f}{where}")
+        lines.append(f"file {f.path}: score {f.score:.2f}{where}"
+                     + (f"; [{f.severity.upper()}] {f.verdict}" if f.severity else ""))
     if data.files:
         lines.append("")
     shown = [m for m in data.matches if show_info or m.severity != "info"]

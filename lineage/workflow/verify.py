@@ -45,6 +45,7 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
+from lineage.workflow.whole import rated, whole_sentence
 from lineage.workflow.prior_art import PRIOR_ART, earlier_lines, prior_art_note, reference_lines
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
 from lineage.workflow.verify_notices import NoticeReference, reattributed
@@ -287,7 +288,8 @@ def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Emb
         _matched_sentence(len(units), matches) + "; "
         + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
                                               "no corpora/calibration.toml)")
-        + f". Notices: {', '.join(states) or _not_compared(judged)}. " + _commons(matches) + not_compared
+        + f". Notices: {', '.join(states) or _not_compared(judged)}. " + whole_sentence(files) + _commons(matches)
+        + not_compared
         + "Code evidence only: it cannot show how model weights were initialised or trained.")
     return ExhibitSummary(
         suspect_files=result.files_scanned, suspect_units=len(units), reference_files=len(ref_index.meta["files"]),
@@ -368,6 +370,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     matches = tuple(_judged_notice(m, whole={f.path for f in files if f.score >= WHOLE_FILE}) for m in matches)
     matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
     notice_refs = {p: c.path for p, c in chosen.items()}
+    files = list(rated(files, matches, notice_refs))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
              if m.severity != "info" and m.attribution]
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}

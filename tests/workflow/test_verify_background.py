@@ -90,3 +90,33 @@ def test_a_missing_default_index_is_a_clear_error(pair: tuple[Path, Path], tmp_p
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
     done = run("verify", suspect, "--against", reference)
     assert done.exit_code == 2 and "no index here" in done.stderr and "corpus ensure" in done.stderr
+
+
+def test_a_copy_of_the_whole_file_is_rated_as_a_file_though_each_unit_is_common(
+        pair: tuple[Path, Path], tmp_path: Path) -> None:
+    """Every unit of the reference stands in six more families: alone, each is common code and
+    rated low at most.  The suspect is the whole reference file with its notice swapped, which
+    is a copy all the same: the file gets its own rating, high, and --fail-on high fails."""
+    suspect, reference = pair
+    text = reference_text()
+    families = [(f"whole{k}", HEAD + text.replace("Alpha", f"Whole{k}").replace("alpha_", f"whole{k}_"), ORGS[k],
+                 f"2024-0{k + 1}-01", ()) for k in range(SHARED)]
+    (tmp_path / "whole").mkdir()
+    corpus = index_families(tmp_path / "whole", "bg", families)
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    assert data["matches"] and all(m["severity"] in ("low", "info") for m in data["matches"])
+    (f,) = data["files"]
+    assert f["score"] >= 0.9 and f["severity"] == "high"
+    assert f["verdict"] == f"copy of the whole reference file alpha/modeling_alpha.py (file score {f['score']:.2f}), notice replaced"
+    assert "1 file is a copy of a reference file as a whole (1 high" in data["summary"]["statement"]
+    done = run("verify", suspect, "--against", reference, "--index", corpus, "--fail-on", "high")
+    assert done.exit_code == 1 and "[HIGH] copy of the whole reference file" in done.stdout
+    # a copy of part of the file is no whole-file copy: no file rating
+    part = tmp_path / "part"
+    part.mkdir()
+    (part / "modeling_beta.py").write_text(HEAD + unit_source("AlphaAttention").replace("Alpha", "Beta") + "\n\n"
+                                           + "\n\n".join(f"def own{i}(x, y):\n    z = x * {i} + y\n    w = z ** 2 - x\n"
+                                                         f"    return w / (y + {i})\n" for i in range(12)),
+                                           encoding="utf-8")
+    data, _ = _exhibit(part, "--against", reference, "--index", corpus)
+    assert data["files"] and all("severity" not in f for f in data["files"]), data["files"]

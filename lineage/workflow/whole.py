@@ -1,0 +1,48 @@
+"""A suspect file that is a copy of a reference file as a whole: a rating of its own in an exhibit.
+
+Each unit of a copied model file may be code that many model lines share, and so be rated low
+at most on its own (background.py); a file whose every unit the reference explains (its file
+score at least WHOLE_FILE) is still a copy of that file, as `scan` says too.  The exhibit rates
+the file itself: high when the copy removed or replaced the reference's notice, low when it
+kept or declared it (a copy, but attributed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from lineage.classify.fileverdict import WHOLE_FILE
+from lineage.workflow.exhibit import ExhibitMatch, FileScore
+
+UNATTRIBUTED = ("removed", "replaced")
+
+
+def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch],
+          notice_refs: Mapping[str, str]) -> tuple[FileScore, ...]:
+    """The files, with a severity and a verdict for each whole-file copy."""
+    out = []
+    for f in files:
+        mine = [m for m in matches if m.path == f.path]
+        if f.score < WHOLE_FILE or not mine:
+            out.append(f)
+            continue
+        ref = notice_refs.get(f.path) or Counter(m.reference.path for m in mine).most_common(1)[0][0]
+        states = sorted({m.attribution for m in mine if m.attribution})
+        severity = "high" if set(states) & set(UNATTRIBUTED) else "low"
+        verdict = (f"copy of the whole reference file {ref} (file score {f.score:.2f})"
+                   + (f", notice {'/'.join(states)}" if states else "")
+                   + ("" if severity == "high" else ": its notice was not removed or replaced"))
+        out.append(dataclasses.replace(f, severity=severity, verdict=verdict))
+    return tuple(out)
+
+
+def whole_sentence(files: Sequence[FileScore]) -> str:
+    """The summary's sentence on whole-file copies ("" when there are none)."""
+    whole = [f for f in files if f.severity]
+    if not whole:
+        return ""
+    high = sum(1 for f in whole if f.severity == "high")
+    return (f"{len(whole)} {'file is a copy' if len(whole) == 1 else 'files are copies'} of a reference file as "
+            f"a whole ({high} high: notice removed or replaced), whatever each unit's rating alone. ")
