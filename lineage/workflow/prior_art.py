@@ -69,3 +69,14 @@ def prior_art_note(earlier: Sequence[Line], reference: Line) -> str:
 
 
 PRIOR_ART = "code that earlier models' lines also hold"  # the verdict of a unit with prior art
+
+
+def named(text: str, line: Line | None) -> str:
+    """A pair finding's wording with the dated reference file's line and organisation, where the
+    pair alone could only call the reference side "reference" of no known organisation."""
+    if line is None or not text:
+        return text
+    who = f"{line.family}, {line.org or 'organisation not labelled'}"
+    return (text.replace("reference (organisation not labelled)", f"reference ({who})")
+            .replace("reference, unknown organisation)", f"reference, {who})"))
+

@@ -46,7 +46,7 @@ from lineage.workflow.exhibit import (
     UnitScores,
 )
 from lineage.workflow.whole import rated, whole_sentence
-from lineage.workflow.prior_art import PRIOR_ART, earlier_lines, prior_art_note, reference_lines
+from lineage.workflow.prior_art import PRIOR_ART, earlier_lines, named, prior_art_note, reference_lines
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
 from lineage.workflow.verify_notices import NoticeReference, reattributed
 from lineage.workflow.versions import calibration_provenance, score_versions
@@ -184,7 +184,7 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
         start_line=f.start_line, end_line=f.end_line, role=f.role,
         role_features=code.role_features if code else (), attribution=f.attribution,
         severity=sev, severity_before_corpus=f.severity if note else None, corpus=corpus,
-        verdict=code.verdict if code else None, explanation=f"{f.explanation} {note}".strip(),
+        verdict=named(code.verdict, line) if code else None, explanation=named(f"{f.explanation} {note}".strip(), line),
         reference=ReferenceSpan(ref.path, ref.unit, ref.start_line, ref.end_line),
         also_matches=tuple(AlsoMatch(m.ref.path, m.ref.unit, m.similarity) for m in f.matches[1:]),
         scores=scores, regions=regions)

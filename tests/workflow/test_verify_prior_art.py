@@ -74,6 +74,9 @@ def test_code_an_earlier_line_of_another_company_held_is_low_and_not_judged(
     attention = by_unit["BetaAttention.forward"]
     assert attention["corpus"]["before_reference"] == []
     assert (attention["severity"], attention["attribution"]) == ("high", "replaced")
+    # the dated reference is named with its line and organisation, not as of no known organisation
+    assert "(bg:alpha, Zhipu AI)" in attention["verdict"] and "organisation not labelled" not in attention["verdict"]
+    assert "bg:alpha, Zhipu AI)" in attention["explanation"] and "unknown organisation" not in attention["explanation"]
     assert data["summary"]["attribution_states"] == ["replaced"]  # judged on Alpha's own code
     lowered = [m for m in data["matches"] if m["corpus"]["before_reference"] and m["severity_before_corpus"]]
     assert len(lowered) >= len(BORROWED)
