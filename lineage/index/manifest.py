@@ -196,8 +196,9 @@ def load_manifest(path: str | Path) -> Manifest:
 
 
 @lru_cache(maxsize=4096)
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """Full-path glob: `*` and `?` stay within a directory, `**` crosses directories."""
+def glob_pattern(pattern: str) -> str:
+    """The regular expression of a full-path glob: `*` and `?` stay within a directory, `**`
+    crosses directories."""
     out = []
     i = 0
     while i < len(pattern):
@@ -216,12 +217,19 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(pattern[i]))
             i += 1
-    return re.compile("".join(out) + r"\Z")
+    return "".join(out) + r"\Z"
+
+
+@lru_cache(maxsize=4096)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A full-path glob, compiled (`glob_pattern`)."""
+    return re.compile(glob_pattern(pattern))
 
 
 def _alternation(globs: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern that matches a path when any of the globs does (None for no globs)."""
-    return re.compile("|".join(f"(?:{glob_regex(g).pattern})" for g in globs)) if globs else None
+    """One pattern that matches a path when any of the globs does (None for no globs); the globs
+    are translated, not compiled one by one (compiling is most of a build's manifest work)."""
+    return re.compile("|".join(f"(?:{glob_pattern(g)})" for g in globs)) if globs else None
 
 
 def _folder(glob: str) -> str:

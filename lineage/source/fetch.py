@@ -71,6 +71,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# cached artefacts this process has hashed, as (path, inode, size, mtime, sha256): an index build
+# opens each wheel twice (model files, then the configuration modules beside them), and the
+# second hash check of the same unchanged file would find what the first found
+_VERIFIED: set[tuple[str, int, int, int, str]] = set()
+
+
+def _hash_matches(path: Path, expected: str) -> bool:
+    """Whether the file's sha256 is ``expected`` (lower-case hex); unchanged files are hashed once."""
+    info = path.stat()
+    key = (str(path), info.st_ino, info.st_size, info.st_mtime_ns, expected)
+    if key in _VERIFIED:
+        return True
+    if file_sha256(path) != expected:
+        return False
+    _VERIFIED.add(key)
+    return True
+
+
 def _check(pattern: re.Pattern[str], value: str | None, what: str, source: str) -> None:
     if value is not None and not pattern.match(value):
         raise FetchError(f"invalid {what}: {value!r}", source=source)
@@ -88,7 +106,7 @@ def _cached(target_dir: Path, filename: str | None, sha256: str | None) -> Path 
     path = target_dir / names[0]
     record = target_dir / f"{names[0]}.sha256"
     expected = sha256 or (record.read_text().strip() if record.is_file() else None)
-    if expected and file_sha256(path) == expected.lower():
+    if expected and _hash_matches(path, expected.lower()):
         return path
     path.unlink(missing_ok=True)  # corrupt or tampered: fetch again
     record.unlink(missing_ok=True)

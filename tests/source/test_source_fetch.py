@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ import git
 import pytest
 
 from lineage.errors import FetchError, SourceError
+from lineage.source import fetch as fetch_module
 from lineage.source.fetch import GIT_ENV, _fetch_rev, cache_dir, fetch_git, fetch_pypi, normalise_git_url
 from lineage.source.gitrev import read_revision
 
@@ -157,6 +159,36 @@ def test_fetch_pypi_caches_and_reverifies(
     with pytest.raises(FetchError, match="pip download failed"):  # re-verified, discarded, refetch fails
         fetch_pypi("demo-pkg", "1.0", sha256=digest, cache=cache, index_args=_index(empty))
     assert not got.exists()
+
+
+def test_an_unchanged_cached_artefact_is_hashed_once_per_process(
+    tmp_path: Path, wheel_dir: Path, sha256_of: Callable[[Path], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index build opens each wheel twice; a file changed since (same size, new bytes) is hashed again."""
+    cache, empty = tmp_path / "cache", tmp_path / "empty"
+    empty.mkdir()
+    wheel = next(wheel_dir.glob("*.whl"))
+    digest = sha256_of(wheel)
+    got = fetch_pypi("demo-pkg", "1.0", sha256=digest, cache=cache, index_args=_index(wheel_dir))
+    hashed: list[Path] = []
+    real = fetch_module.file_sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(fetch_module, "file_sha256", counting)
+    for _ in range(3):
+        assert fetch_pypi("demo-pkg", "1.0", sha256=digest, cache=cache, index_args=_index(empty)) == got
+    assert hashed == [got]
+    data = bytearray(got.read_bytes())
+    data[-1] ^= 1
+    before = got.stat().st_mtime_ns
+    got.write_bytes(bytes(data))
+    os.utime(got, ns=(before + 1_000_000_000, before + 1_000_000_000))
+    with pytest.raises(FetchError, match="pip download failed"):  # hashed again, discarded, refetch fails
+        fetch_pypi("demo-pkg", "1.0", sha256=digest, cache=cache, index_args=_index(empty))
+    assert not got.exists() and len(hashed) == 2
 
 
 def test_fetch_git_short_sha_after_a_shallow_fetch(
