@@ -17,6 +17,7 @@ judged for prior art; the exhibit lists which reference files were dated and fro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from lineage.classify.fileverdict import WHOLE_FILE
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
@@ -24,7 +25,7 @@ from lineage.index.query import query_files
 from lineage.models import SourceFile
 from lineage.pipeline.match import file_sources, fingerprint_files, query_options
 from lineage.vocab import model_line
-from lineage.workflow.background import Line
+from lineage.workflow.background import Holders, Line
 
 
 def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: Config) -> dict[str, Line]:
@@ -58,6 +59,15 @@ def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:
     own, org = model_line(reference.family), company(reference.org)
     return tuple(h for h in holders if h.first_seen and h.org.casefold() not in UNLABELLED
                  and h.first_seen < reference.first_seen and company(h.org) != org and model_line(h.family) != own)
+
+
+def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> dict[str, Any]:
+    """What the corpus says of one matched unit: the lines holding its code, and, when the reference
+    file is an indexed line's file, that line and the holders first seen before it elsewhere."""
+    entry: dict[str, Any] = held.to_dict() if held is not None else {"model_lines": 0, "families": []}
+    entry["reference_line"] = line.to_dict() if line is not None else None
+    entry["before_reference"] = [x.to_dict() for x in earlier]
+    return entry
 
 
 def prior_art_note(earlier: Sequence[Line], reference: Line) -> str:

@@ -46,7 +46,8 @@ from lineage.workflow.exhibit import (
     UnitScores,
 )
 from lineage.workflow.whole import rated, whole_sentence
-from lineage.workflow.prior_art import PRIOR_ART, earlier_lines, named, prior_art_note, reference_lines
+from lineage.workflow.prior_art import (PRIOR_ART, corpus_entry, earlier_lines, named, prior_art_note,
+                                        reference_lines)
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
 from lineage.workflow.verify_notices import NoticeReference, reattributed
 from lineage.workflow.versions import calibration_provenance, score_versions
@@ -138,26 +139,15 @@ JUDGED = ("removed", "replaced")
 PARTIAL_ONLY = "no notice judgement from a partial resemblance"
 
 
-def _capped(f: Finding, held: Holders | None, line: Line | None) -> tuple[str, str]:
-    """(severity, note): code the corpus holds in many model lines, or in another organisation's
-    line before the reference's (prior_art.py), is rated low at most."""
+def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> tuple[str, str]:
+    """(severity, note): code the corpus holds in many model lines, or in lines of other companies'
+    models first seen before the reference's line (``earlier``, prior_art.py), is rated low at most."""
     if held is None or not at_or_above(f.severity, Severity.MEDIUM):
         return f.severity, ""
     if held.lines >= COMMON_FAMILIES:
         return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
                        f"common code, so it is rated low at most here, whatever the pair's similarity.")
-    earlier = earlier_lines(held.rows, line) if line is not None else ()
     return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (f.severity, "")
-
-
-def _corpus_entry(held: Holders | None, line: Line | None) -> dict[str, Any]:
-    """What the corpus says of one matched unit: the lines holding its code, and, when the reference
-    file is an indexed line's file, that line and the holders first seen before it elsewhere."""
-    entry: dict[str, Any] = held.to_dict() if held is not None else {"model_lines": 0, "families": []}
-    entry["reference_line"] = line.to_dict() if line is not None else None
-    earlier = earlier_lines(held.rows, line) if held is not None and line is not None else ()
-    entry["before_reference"] = [x.to_dict() for x in earlier]
-    return entry
 
 
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
@@ -174,8 +164,9 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
                                 tuple(_lines(reference_text, g.ref_start_line, g.ref_end_line))))
         for g in best.regions
     )
-    sev, note = _capped(f, held, line)
-    corpus = _corpus_entry(held, line) if background else None
+    earlier = earlier_lines(held.rows, line) if held is not None and line is not None else ()
+    sev, note = _capped(f, held, line, earlier)
+    corpus = corpus_entry(held, line, earlier) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
                         placed["above_unrelated_p99"], placed.get("unrelated_percentile"))
