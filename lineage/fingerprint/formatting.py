@@ -119,6 +119,7 @@ def _formatting(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     lone = group & (inner == 1) & (closes > opens + 1) & (cls[before] != _IMPORT)
     lone[lone] = cls[closes[lone] - 1] == _COMMA
     drop[closes[lone] - 1] = False
+    drop[_lone_index_commas(t, lines)] = False
     drop[1:] |= (cls[1:] == _STR) & (cls[:-1] == _STR)
     # grouping parentheses go, except where they make a value: the empty tuple (`return ()` is
     # not `return`) and a tuple that is not a whole expression (`f((a, b))` passes one argument,
@@ -202,6 +203,28 @@ def _whole(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarr
     inside = cls[np.minimum(opens + 1, n - 1)] != _LEAD
     whole: np.ndarray = starts & ends & (depth[opens] <= 0) & inside
     return whole
+
+
+def _lone_index_commas(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
+    """Positions of the trailing comma of a subscript's one-element tuple index: `y[a,]` indexes
+    with the tuple `(a,)`, `y[a]` with `a`.  (In a list, `[a,]` is `[a]`: that comma goes.)"""
+    cls, depth = t.cls, t.depth
+    n = cls.size
+    trailing = np.flatnonzero((cls[:-1] == _COMMA) & (cls[1:] == _CLOSE_S))
+    if trailing.size == 0:
+        return trailing
+    openers = np.flatnonzero(_OPENER[cls])
+    found = _at_depth(depth, openers, trailing, depth[trailing] - 1, last=True)
+    trailing, opener = trailing[found >= 0], openers[found[found >= 0]]
+    commas = np.flatnonzero(cls == _COMMA)
+    other = _at_depth(depth, commas, trailing, depth[trailing], last=True)  # the comma before, at its level
+    alone = (other < 0) | (commas[np.maximum(other, 0)] < opener)
+    outer = np.maximum(opener - 1, 0)
+    index = alone & (cls[opener] == _OPEN_S) & (opener > 0) & _CALLABLE[cls[outer]]
+    if lines is not None:
+        index &= lines[outer] == lines[opener]
+    kept: np.ndarray = trailing[index & (trailing + 1 < n)]
+    return kept
 
 
 def _target_or_index(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarray:

@@ -96,6 +96,11 @@ def test_code_that_differs_stays_different() -> None:
     assert _streams("x = y[(a, b), c]\n")[0] != _streams("x = y[a, b, c]\n")[0]
     assert _streams("x = [v for k, (v, w) in y]\n")[0] != _streams("x = [v for k, v, w in y]\n")[0]
     assert _streams("with (yield a, b):\n    pass\n")[0] != _streams("with (yield a), b:\n    pass\n")[0]
+    # a subscript's one-element tuple index: `y[a,]` is `y[(a,)]`, not `y[a]`; a list's trailing comma is layout
+    assert _streams("x = y[a,]\n")[0] != _streams("x = y[a]\n")[0]
+    assert _streams("x = y[a,]\n")[0] == _streams("x = y[(a,)]\n")[0]
+    assert _streams("x = y[a, b,]\n")[0] == _streams("x = y[a, b]\n")[0]
+    assert _streams("x = [a,]\n")[0] == _streams("x = [a]\n")[0]
     # `match` and `case` are names to the lexer: their "[" opens a list or a pattern, not an index
     assert _streams("match x:\n    case [(a, b)]:\n        pass\n")[0] != _streams("match x:\n    case [a, b]:\n        pass\n")[0]
     assert _streams("match [(a, b)]:\n    case _:\n        pass\n")[0] != _streams("match [a, b]:\n    case _:\n        pass\n")[0]
