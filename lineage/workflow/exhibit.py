@@ -148,7 +148,7 @@ class ExhibitSummary:
     suspect_units: int
     reference_files: int
     reference_units: int
-    matched_units: int
+    matched_units: int  # matches rated above info (`by_severity` counts every match, info included)
     by_severity: Mapping[str, int]
     by_role: Mapping[str, int]
     units_above_unrelated_p99: int
