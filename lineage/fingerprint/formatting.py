@@ -219,12 +219,18 @@ def _lone_index_commas(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     commas = np.flatnonzero(cls == _COMMA)
     other = _at_depth(depth, commas, trailing, depth[trailing], last=True)  # the comma before, at its level
     alone = (other < 0) | (commas[np.maximum(other, 0)] < opener)
-    outer = np.maximum(opener - 1, 0)
-    index = alone & (cls[opener] == _OPEN_S) & (opener > 0) & _CALLABLE[cls[outer]]
-    if lines is not None:
-        index &= lines[outer] == lines[opener]
+    index = alone & _subscript(cls, lines, opener)
     kept: np.ndarray = trailing[index & (trailing + 1 < n)]
     return kept
+
+
+def _subscript(cls: np.ndarray, lines: np.ndarray | None, at: np.ndarray) -> np.ndarray:
+    """Per position: a "[" that opens a subscript, after a name, a call or a subscript on its line."""
+    outer = np.maximum(at - 1, 0)
+    found: np.ndarray = (cls[at] == _OPEN_S) & (at > 0) & _CALLABLE[cls[outer]]
+    if lines is not None:
+        found &= lines[outer] == lines[at]
+    return found
 
 
 def _target_or_index(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -> np.ndarray:
@@ -237,12 +243,12 @@ def _target_or_index(t: _Tokens, lines: np.ndarray | None, before: np.ndarray) -
     after = np.minimum(closes + 1, n - 1)
     target = (cls[before] == _FOR) & (cls[after] == _IN) & (opens > 0)
     outer = np.maximum(before - 1, 0)
-    index = (cls[before] == _OPEN_S) & (cls[after] == _CLOSE_S) & (before > 0) & _CALLABLE[cls[outer]]
+    index = (cls[after] == _CLOSE_S) & _subscript(cls, lines, before)
     if lines is not None:
         # a name that starts a statement may be the soft keyword `case` or `match`, whose "[" opens
         # a pattern or a list (`case [(a, b)]:` is not `case [a, b]:`): left as written
         starts = (outer == 0) | ((lines[outer] != lines[np.maximum(outer - 1, 0)]) & (t.depth[outer] <= 0))
-        index &= (lines[outer] == lines[before]) & ~starts
+        index &= ~starts
     found: np.ndarray = (target | index) & (closes + 1 < n)
     return found
 

@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 
-from lineage.parse.vocab import Vocab
+from lineage.parse.vocab import CONTINUATION, Vocab
 
 _TOKEN = (
     rb"(?P<c>\#[^\n]*|\\\r?\n)"  # comments and backslash continuations are not tokens
@@ -89,9 +89,6 @@ def lex_ids(source: bytes, vocab: Vocab) -> tuple[np.ndarray, np.ndarray]:
     """(entry ids in ``vocab``, byte offsets), both int64, of the tokens; comments dropped."""
     ids, starts, _ = lex_ids_continued(source, vocab)
     return ids, starts
-
-
-CONTINUATION = "\\"  # the kind of a backslash continuation (vocab.py)
 
 
 def lex_ids_continued(source: bytes, vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 MAX_ENTRIES = 2_000_000  # spaced tokens and texts: past this a process starts a new vocabulary
+CONTINUATION = "\\"  # the kind (and text) of every backslash continuation: dropped, but it joins lines
 
 
 class _Grow:
@@ -93,7 +94,7 @@ class Vocab:
         comment = lead == b"#" or (lead == b"\\" and len(token) > 1)
         # comments are dropped: one entry in the kind and text tables for all of them, and one for
         # all backslash continuations (dropped too, but the lines they join are one logical line)
-        kind, text = (("#", "#") if lead == b"#" else ("\\", "\\")) if comment else self.classify(token)
+        kind, text = (("#", "#") if lead == b"#" else (CONTINUATION, CONTINUATION)) if comment else self.classify(token)
         self._pending.append((self.kinds.number(kind), self.texts.number(text), len(raw), len(token), comment))
         return self._cols[0].size + len(self._pending) - 1
 

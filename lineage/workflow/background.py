@@ -58,8 +58,11 @@ class Holders:
     """Indexed model lines holding one suspect unit's code."""
 
     lines: int
-    families: tuple[str, ...]  # earliest first
-    rows: tuple[Line, ...] = ()  # the same families, labelled
+    rows: tuple[Line, ...]  # the families holding it, earliest first
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        return tuple(x.family for x in self.rows)
 
     def to_dict(self) -> dict[str, Any]:
         return {"model_lines": self.lines, "families": list(self.families)}
@@ -85,5 +88,5 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
         rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
         labelled = tuple(Line(f"{r['source']}:{r['name']}", r.get("org") or "", r.get("first_seen") or "") for r in rows)
-        out[key] = Holders(len({r["name"] for r in rows}), tuple(x.family for x in labelled), labelled)
+        out[key] = Holders(len({r["name"] for r in rows}), labelled)
     return out

@@ -1,4 +1,4 @@
-"""Prior art: code of a pair that the corpus shows in another organisation's line before the reference's.
+"""Prior art: code of a pair that the corpus also shows in other companies' models first seen before the reference's.
 
 An exhibit says the suspect copied the reference.  When the reference file is itself an indexed
 file (a published model file of one line), the corpus dates it: its line's first-seen date and
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
 from lineage.classify.fileverdict import WHOLE_FILE
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
