@@ -101,6 +101,13 @@ class FamilyId:
         return f"{self.source}:{self.name}" if self.source else self.name
 
 
+def company(org: str) -> str:
+    """An organisation as a company: "Alibaba Qwen" and "Alibaba DAMO Academy" are one (a team's
+    earlier code is its own), "Hugging Face (model team)" is Hugging Face, and so are the
+    "Academic (...)" groups one (to be safe)."""
+    return org.split(" ", 1)[0].casefold()
+
+
 def model_line(family: str) -> str:
     """The model line of a family key: ``vllm:glm4_moe`` -> ``glm4_moe`` (``FamilyId.parse(family).name``,
     without building the record: it runs per match)."""

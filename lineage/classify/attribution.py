@@ -211,9 +211,10 @@ def attribute_matched(
         whole, declared_units, imported = declarations(path, text, index, family)
         copied = [f for f in mine if not _declared_unit(f.unit, declared_units)]
         scanned = detect(path, text)
+        maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
         attribution = compare_notices(scanned, reference_notices(family, ref_path),
-                                      repo_notices=repo_notices,
-                                      declared=whole or not copied, reference_family=model_line(family))
+                                      repo_notices=repo_notices, declared=whole or not copied,
+                                      reference_family=model_line(family), maker=maker)
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "
@@ -241,7 +242,7 @@ def attribute_matched(
         licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]
         if port or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
-                                   licensed=licensed)
+                                   licensed=licensed, own_orgs=sorted(owners))
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
@@ -313,7 +314,7 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
     from lineage.notices import compare_notices, notice_findings
 
     state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,
-                            reference_family=model_line(through.root))
+                            reference_family=model_line(through.root), maker=through.root_org)
     if state.state not in ("removed", "replaced"):
         return []
     state = dataclasses.replace(state, explanation=(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from lineage.notices.records import Attribution, FileNotices, Notice
+from lineage.vocab import company
 
 _GENERIC_STEMS = frozenset(
     {"__init__", "utils", "util", "common", "base", "model", "models", "layers"}
@@ -89,6 +90,7 @@ def compare_notices(
     declared: bool = False,
     repo_notices: Sequence[FileNotices] = (),
     reference_family: str = "",
+    maker: str = "",
 ) -> Attribution:
     """declared | none-needed | retained | replaced | removed, with a checkable explanation.
 
@@ -97,10 +99,17 @@ def compare_notices(
 
     ``declared`` is set by callers that found declared lineage elsewhere (a transformers
     modular import); ``repo_notices`` are the repository's NOTICE/LICENSE files: a
-    reference holder named there counts as retained.
+    reference holder named there counts as retained.  ``maker``: the organisation that made the
+    reference's model; a framework that is also the maker (its own model team) is its upstream
+    holder, whose notice counts as a vendor's.
     """
-    ref_holders = tuple(n for n in reference.notices if n.counts)
-    scan_holders = tuple(n for n in scanned.notices if n.counts)
+    own_model = company(maker) if maker and company(maker) != "unknown" else ""
+
+    def counts(n: Notice) -> bool:
+        return n.counts or (bool(own_model) and company(n.org or n.holder) == own_model)
+
+    ref_holders = tuple(n for n in reference.notices if counts(n))
+    scan_holders = tuple(n for n in scanned.notices if counts(n))
     ref_path = reference.path
     declaration = declaring_line(scanned, reference, reference_family)
     in_file = {n.key for n in scan_holders}
@@ -110,6 +119,12 @@ def compare_notices(
             if n.counts:
                 in_repo.setdefault(n.key, (repo_file.path, n))
     missing = tuple(n for n in ref_holders if n.key not in in_file and n.key not in in_repo)
+    kept = {n.key for n in scanned.notices} | {n.key for f in repo_notices for n in f.notices}
+    dropped: dict[str, Notice] = {}  # one per framework, its first notice ...
+    for n in reference.notices:  # ... on a line of its own (a vendor's on the same line speaks for it)
+        if not counts(n) and n.key not in kept and n.line not in {m.line for m in missing}:
+            dropped.setdefault(n.key, n)
+    frameworks_dropped = tuple(dropped.values())
     via_repo = tuple(n for n in ref_holders if n.key not in in_file and n.key in in_repo)
     ref_keys = {n.key for n in ref_holders}
     others = tuple(n for n in scan_holders if n.key not in ref_keys)
@@ -124,7 +139,7 @@ def compare_notices(
             explanation = explanation[:-1] + f"; the reference holders of {ref_path} are {kept}."
     elif not ref_holders:
         state = "none-needed"
-        frameworks = _names([n for n in reference.notices if not n.counts]) or "none"
+        frameworks = _names([n for n in reference.notices if not counts(n)]) or "none"
         explanation = (
             f"the reference {ref_path} names no vendor holder (framework notices: "
             f"{frameworks}), so no upstream vendor notice is owed."
@@ -147,6 +162,9 @@ def compare_notices(
             f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; "
             "the upstream notice was removed."
         )
+    if frameworks_dropped and state != "declared":
+        explanation += (f" The reference's framework notice ({_where(frameworks_dropped[0], ref_path)}) "
+                        f"is not kept in {scanned.path} either.")
     return Attribution(
         state,
         ref_holders,
@@ -158,4 +176,5 @@ def compare_notices(
         declaration=declaration,
         reference_path=ref_path,
         reference_family=reference_family,
+        frameworks_dropped=frameworks_dropped if state != "declared" else (),
     )

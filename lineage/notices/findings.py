@@ -156,6 +156,30 @@ def _attribution_findings(
     return found
 
 
+def _framework_findings(path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...],
+                        own: set[str]) -> list[Finding]:
+    """A low finding for each framework notice of the reference that the copy does not keep, when
+    the reference's licence obliges keeping notices: the framework published the code, and its
+    licence covers its notice as any other.  Low: a framework's notice names the project that
+    published the code, not a model's author (a framework that made the model itself, its own
+    model team, is that model's upstream holder: compare_notices counts it as one)."""
+    keep = next((o for o in obligations(licence)["obligations"] if "notice" in o), "") if licence else ""
+    if not keep:
+        return []
+    return [_finding(
+        path, "notice", None, "low", 1, ref, n.key, matches,
+        f"the matched reference {_where(n, att.reference_path)} ({n.org or n.holder}, a framework project); "
+        f"neither {path} nor a repository NOTICE file keeps it. {licence} obliges: {keep}. A licence gap, "
+        "not concealed lineage: a framework's notice names the project that published the code, not a "
+        "model's author.",
+        _details(n, licence, _comparison(att, n.line), note="framework notice not kept"),
+    ) for n in att.frameworks_dropped if n.key not in own]
+
+
+def _where(notice: Notice, path: str) -> str:
+    return f"{path} line {notice.line} holds '{notice.statement}'"
+
+
 def _stale_findings(
     path: str, scanned: FileNotices, explained: set[str], has_code_match: bool
 ) -> list[Finding]:
@@ -277,6 +301,9 @@ def notice_findings(
         ref = f"{family}|{attribution.reference_path}"
         licence = related[0].ref.licence if related else ""
         found += _attribution_findings(path, attribution, ref, licence, related, owner_model)
+        if not owner_model:
+            own = {holder_org(o)[0] or o for o in own_orgs}
+            found += _framework_findings(path, attribution, ref, licence, related, own)
         explained |= {n.key for n in attribution.reference_holders}
         explained |= {n.key for n in attribution.replacements}
     found += _stale_findings(path, scanned, explained, has_code_match)

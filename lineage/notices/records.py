@@ -71,3 +71,7 @@ class Attribution:
     declaration: str = ""  # the Adapted-from/Copied-from line that declared the reuse
     reference_path: str = ""
     reference_family: str = ""
+    # the reference's framework notices (a project publishing many vendors' code: "the HuggingFace
+    # Inc. team") that neither the file nor a repository NOTICE file keeps: no upstream author is
+    # hidden by dropping them, but the licences that oblige keeping notices cover them too
+    frameworks_dropped: tuple[Notice, ...] = ()

@@ -25,7 +25,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.query import query_files
 from lineage.models import SourceFile
 from lineage.pipeline.match import file_sources, fingerprint_files, query_options
-from lineage.vocab import model_line
+from lineage.vocab import company, model_line
 from lineage.workflow.background import Holders, Line
 
 
@@ -44,12 +44,6 @@ def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: 
 
 
 UNLABELLED = frozenset({"", "unknown"})
-
-
-def company(org: str) -> str:
-    """An organisation as a company: "Alibaba Qwen" and "Alibaba DAMO Academy" are one (a team's
-    earlier code is its own), and so are the "Academic (...)" groups (to be safe)."""
-    return org.split(" ", 1)[0].casefold()
 
 
 def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:

@@ -204,7 +204,8 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
         att = compare_notices(parsed[("suspect", s)], parsed[("reference", r)], reference_family=family)
         entry = {"suspect": s, "reference": r, "state": att.state, "explanation": att.explanation,
                  "missing": sorted({n.holder for n in att.missing}),
-                 "replacements": sorted({n.holder for n in att.replacements})}
+                 "replacements": sorted({n.holder for n in att.replacements}),
+                 "frameworks_dropped": sorted({n.holder for n in att.frameworks_dropped})}
         if chosen and s in chosen and chosen[s].path == r:
             entry["reference_basis"] = chosen[s].basis
         attribution.append(entry)

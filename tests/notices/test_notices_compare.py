@@ -93,3 +93,44 @@ def test_repository_notice_with_copyright_line(
     notice = detect_repo_notices("NOTICE", "Copyright 2025 The ZhipuAI Inc. team.\n")
     attribution = compare_notices(scan(toy.copy_with("")), reference, repo_notices=[notice])
     assert attribution.state == "retained"
+
+
+HF_MODEL_TEAM = """# Copyright 2025 The HuggingFace Inc. team. All rights reserved.
+# SPDX-License-Identifier: Apache-2.0
+\"\"\"A toy vision-language model written by the framework's own model team.\"\"\"
+"""
+
+
+def test_dropped_framework_notice_is_recorded(scan: Scan, toy: type) -> None:
+    ref = scan(toy.FRAMEWORK_ONLY, "vllm/model_executor/models/helper.py")
+    attribution = compare_notices(scan("# Copyright 2025 Upstage\n"), ref)
+    assert attribution.state == "none-needed"  # no vendor's notice is owed ...
+    assert [n.org for n in attribution.frameworks_dropped] == ["vLLM project"]  # ... but the framework's is gone
+    assert "framework notice (vllm/model_executor/models/helper.py line 2" in attribution.explanation
+    kept = compare_notices(scan(toy.FRAMEWORK_ONLY.replace("helper", "my helper")), ref)
+    assert kept.frameworks_dropped == () and "is not kept" not in kept.explanation
+
+
+def test_framework_on_the_missing_vendor_line_is_not_reported_twice(scan: Scan) -> None:
+    ref = scan("# Copyright 2025 The ZhipuAI Inc. team and the HuggingFace Inc. team.\n", "ref/glm.py")
+    attribution = compare_notices(scan("# Copyright 2025 Upstage\n"), ref)
+    assert attribution.state == "replaced"
+    assert attribution.frameworks_dropped == ()  # the replaced finding already names that line
+
+
+def test_declared_reuse_owes_no_framework_finding(scan: Scan, toy: type) -> None:
+    ref = scan(toy.FRAMEWORK_ONLY, "vllm/model_executor/models/helper.py")
+    attribution = compare_notices(scan("# Adapted from vllm/model_executor/models/helper.py\n"), ref)
+    assert attribution.state == "declared" and attribution.frameworks_dropped == ()
+
+
+def test_framework_that_made_the_model_is_its_upstream_holder(scan: Scan) -> None:
+    ref = scan(HF_MODEL_TEAM, "transformers/models/toyvlm/modeling_toyvlm.py")
+    copy = scan("# Copyright 2025 Upstage\n")
+    assert compare_notices(copy, ref).state == "none-needed"  # a framework's notice alone owes no vendor
+    own_model = compare_notices(copy, ref, maker="Hugging Face (model team)")
+    assert own_model.state == "replaced"
+    assert [n.org for n in own_model.missing] == ["Hugging Face"]
+    assert compare_notices(scan(HF_MODEL_TEAM), ref, maker="Hugging Face (model team)").state == "retained"
+    # an unlabelled maker is nobody's company
+    assert compare_notices(copy, ref, maker="Unknown").state == "none-needed"

@@ -140,3 +140,21 @@ def test_a_licence_named_only_by_reference_is_not_called_no_licence(scan: Scan, 
         said[name] = next(f.explanation for f in found if f.kind == "licence")
     assert "declares no licence that lineage can identify (its header refers to a licence" in said["reference"]
     assert "declares no licence but its code matches" in said["none"]
+
+
+def test_dropped_framework_notice_is_a_low_licence_gap(scan: Scan, toy: type) -> None:
+    ref = scan(toy.FRAMEWORK_ONLY, "vllm/model_executor/models/helper.py")
+    copy = scan("# Copyright 2025 Upstage\nimport os\n")
+    attribution = compare_notices(copy, ref)
+
+    def found(licence: str, own: tuple[str, ...] = ()) -> list[Finding]:
+        match = toy.make_match(licence, path=ref.path, org="vLLM project", family="vllm:helper")
+        return notice_findings(copy.path, copy, attribution, [match], has_code_match=True, own_orgs=own)
+
+    gap = [f for f in found("Apache-2.0") if f.details.note == "framework notice not kept"]  # type: ignore[union-attr]
+    assert [(f.kind, f.severity, f.attribution) for f in gap] == [("notice", "low", None)]
+    assert "helper.py line 2 holds 'SPDX-FileCopyrightText: Copyright contributors to the vLLM project'" in gap[0].explanation
+    assert "Apache-2.0 obliges: keep the copyright" in gap[0].explanation
+    assert "not concealed lineage" in gap[0].explanation
+    assert not [f for f in found("Apache-2.0", ("vLLM project",)) if f.severity == "low"]  # its own notice
+    assert not [f for f in found("") if f.severity == "low"]  # no known licence: no obligation to cite

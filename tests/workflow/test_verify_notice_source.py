@@ -206,3 +206,20 @@ def test_a_copy_of_the_unnoticed_module_owes_no_notice(tmp_path: Path) -> None:
     data = exhibit(suspect, reference, "--no-index")
     assert data["summary"]["attribution_states"] == ["none-needed"]
     assert [(a["reference"], a["state"]) for a in data["notices"]["attribution"]] == [("layers.py", "none-needed")]
+
+
+def test_a_dropped_framework_notice_is_shown_but_owes_no_vendor(tmp_path: Path) -> None:
+    """The layers module under a framework's header: no vendor notice is owed, and the exhibit
+    says which framework notice the suspect did not keep (its licence covers that one too)."""
+    framework = "# SPDX-FileCopyrightText: Copyright contributors to the vLLM project\n"
+    suspect, reference = tmp_path / "suspect", tmp_path / "reference"
+    suspect.mkdir()
+    reference.mkdir()
+    (suspect / "foo_layers.py").write_text(FOO_NOTICE + renamed(layers_file()), encoding="utf-8")
+    (reference / "layers.py").write_text(framework + layers_file(), encoding="utf-8")
+    data = exhibit(suspect, reference, "--no-index")
+    [entry] = data["notices"]["attribution"]
+    assert (entry["state"], entry["frameworks_dropped"]) == ("none-needed", ["contributors to the vLLM project"])
+    assert "The reference's framework notice (layers.py line 1" in entry["explanation"]
+    (suspect / "foo_layers.py").write_text(framework + renamed(layers_file()), encoding="utf-8")
+    assert exhibit(suspect, reference, "--no-index")["notices"]["attribution"][0]["frameworks_dropped"] == []
