@@ -112,3 +112,15 @@ def test_a_class_its_files_source_does_not_hold_keeps_its_own_source(index: Embe
     source, classes = classes_of(index, text)
     assert source["source"]["family"] == "ln:router", source
     assert "XrayGatedMixer" not in classes or classes["XrayGatedMixer"]["source"]["family"] != "ln:router"
+
+
+def test_a_class_the_source_only_carried_from_its_ancestor_goes_to_the_ancestor(index: EmbeddedIndex) -> None:
+    """The base line's norm, held alike by the base line, the router line built on it and the twin
+    (three lines: not common code): the file's source, the router line, holds it exactly as its
+    declared ancestor does, so the tie-breaks decide between those two and the elder has it; a
+    class only the router line added stays with the router line."""
+    source, classes = classes_of(index, code(("base", "router"), "Xray"))
+    assert source["source"]["family"] == "ln:router", source
+    norm = classes["XrayNorm"]
+    assert norm["source"]["family"] == "ln:base" and norm["decided_by"] == "lineage", norm
+    assert classes["XrayRouter"]["source"]["family"] == "ln:router", classes["XrayRouter"]
