@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from lineage.notices.records import Attribution, FileNotices, Notice
+from lineage.notices.records import Attribution, FileNotices, Notice, held_at
 from lineage.vocab import company
 
 _GENERIC_STEMS = frozenset(
@@ -51,10 +51,6 @@ def declaring_line(scanned: FileNotices, reference: FileNotices, family: str = "
         ):
             return line
     return ""
-
-
-def _where(notice: Notice, path: str) -> str:
-    return f"{path} line {notice.line} holds '{notice.statement}'"
 
 
 def _names(notices: Sequence[Notice]) -> str:
@@ -119,10 +115,11 @@ def compare_notices(
             if n.counts:
                 in_repo.setdefault(n.key, (repo_file.path, n))
     missing = tuple(n for n in ref_holders if n.key not in in_file and n.key not in in_repo)
-    kept = {n.key for n in scanned.notices} | {n.key for f in repo_notices for n in f.notices}
+    kept_keys = {n.key for n in scanned.notices} | {n.key for f in repo_notices for n in f.notices}
+    vendor_lines = {n.line for n in missing}
     dropped: dict[str, Notice] = {}  # one per framework, its first notice ...
     for n in reference.notices:  # ... on a line of its own (a vendor's on the same line speaks for it)
-        if not counts(n) and n.key not in kept and n.line not in {m.line for m in missing}:
+        if not counts(n) and n.key not in kept_keys and n.line not in vendor_lines:
             dropped.setdefault(n.key, n)
     frameworks_dropped = tuple(dropped.values())
     via_repo = tuple(n for n in ref_holders if n.key not in in_file and n.key in in_repo)
@@ -150,20 +147,20 @@ def compare_notices(
     elif others:
         state, replacements = "replaced", others
         explanation = (
-            f"{_where(others[0], scanned.path)} where the matched reference "
-            f"{_where(missing[0], ref_path)}; the upstream holder was replaced"
+            f"{held_at(others[0], scanned.path)} where the matched reference "
+            f"{held_at(missing[0], ref_path)}; the upstream holder was replaced"
             + (" (naming the origin does not make another holder's notice the upstream one)."
                if declared_origin else ".")
         )
     else:
         state = "removed"
         explanation = (
-            f"the matched reference {_where(missing[0], ref_path)} but neither "
+            f"the matched reference {held_at(missing[0], ref_path)} but neither "
             f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; "
             "the upstream notice was removed."
         )
     if frameworks_dropped and state != "declared":
-        explanation += (f" The reference's framework notice ({_where(frameworks_dropped[0], ref_path)}) "
+        explanation += (f" The reference's framework notice ({held_at(frameworks_dropped[0], ref_path)}) "
                         f"is not kept in {scanned.path} either.")
     return Attribution(
         state,

@@ -13,7 +13,7 @@ from lineage.details import Comparison, FindingDetails, LicenceDetails, NoticeDe
 from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
-from lineage.notices.records import Attribution, FileNotices, Notice
+from lineage.notices.records import Attribution, FileNotices, Notice, held_at
 from lineage.vocab import NOTICE_ID_SEP, finding_id
 
 SEVERITY = {"retained": "info", "declared": "info", "removed": "medium", "replaced": "high"}
@@ -168,16 +168,12 @@ def _framework_findings(path: str, att: Attribution, ref: str, licence: str, mat
         return []
     return [_finding(
         path, "notice", None, "low", 1, ref, n.key, matches,
-        f"the matched reference {_where(n, att.reference_path)} ({n.org or n.holder}, a framework project); "
+        f"the matched reference {held_at(n, att.reference_path)} ({n.org or n.holder}, a framework project); "
         f"neither {path} nor a repository NOTICE file keeps it. {licence} obliges: {keep}. A licence gap, "
         "not concealed lineage: a framework's notice names the project that published the code, not a "
         "model's author.",
         _details(n, licence, _comparison(att, n.line), note="framework notice not kept"),
     ) for n in att.frameworks_dropped if n.key not in own]
-
-
-def _where(notice: Notice, path: str) -> str:
-    return f"{path} line {notice.line} holds '{notice.statement}'"
 
 
 def _stale_findings(

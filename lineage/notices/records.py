@@ -75,3 +75,8 @@ class Attribution:
     # Inc. team") that neither the file nor a repository NOTICE file keeps: no upstream author is
     # hidden by dropping them, but the licences that oblige keeping notices cover them too
     frameworks_dropped: tuple[Notice, ...] = ()
+
+
+def held_at(notice: Notice, path: str) -> str:
+    """Where a notice stands, as explanations quote it."""
+    return f"{path} line {notice.line} holds '{notice.statement}'"
