@@ -38,11 +38,17 @@ def reference_names(path: str, family: str = "") -> set[str]:
     return {name for name in names if len(name) >= 3}
 
 
+# "Copied from transformers.models.llama.modeling_llama.LlamaRMSNorm with Llama->Falcon": the
+# names after "with" are the copy's own, not its source's
+_RENAMED = re.compile(r"\s+with\s+\S+\s*->.*$", re.IGNORECASE)
+
+
 def declaring_line(scanned: FileNotices, reference: FileNotices, family: str = "") -> str:
-    """The scanned file's Adapted-from/Copied-from line that names the reference, or ""."""
+    """The scanned file's Adapted-from/Copied-from line that names the reference as the source
+    (not as the name a `with A->B` renaming gives the copy), or ""."""
     names = reference_names(reference.path, family)
     for line in scanned.adapted_from:
-        tokens = _tokens(line)
+        tokens = _tokens(_RENAMED.sub("", line))
         if reference.path and reference.path.casefold() in line.casefold():
             return line
         if any(

@@ -134,3 +134,13 @@ def test_framework_that_made_the_model_is_its_upstream_holder(scan: Scan) -> Non
     assert compare_notices(scan(HF_MODEL_TEAM), ref, maker="Hugging Face (model team)").state == "retained"
     # an unlabelled maker is nobody's company
     assert compare_notices(copy, ref, maker="Unknown").state == "none-needed"
+
+
+def test_a_renamed_copy_marker_declares_its_source_not_its_new_name(scan: Scan, toy: type,
+                                                                    reference: FileNotices) -> None:
+    """transformers' markers name the source, then the renaming: "with Llama->ToyGlm" makes a
+    class of toy_glm from llama's; it does not declare toy_glm as where the file came from."""
+    into = toy.copy_with("# Copied from transformers.models.llama.modeling_llama.LlamaMLP with Llama->Toy_Glm")
+    assert compare_notices(scan(into), reference, reference_family="vllm:toy_glm").state == "removed"
+    out_of = toy.copy_with("# Copied from vllm.model_executor.models.toy_glm.ToyMoE with ToyGlm->Solar")
+    assert compare_notices(scan(out_of), reference, reference_family="vllm:toy_glm").state == "declared"
