@@ -23,7 +23,7 @@ from lineage.details import CodeMatchDetails, look_through
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
-from lineage.vocab import NOT_EVIDENCE, model_line
+from lineage.vocab import NOT_EVIDENCE, company, model_line
 
 MIN_COPIED_LINES = 20
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -103,7 +103,8 @@ def _matches_family(f: Finding, family: str) -> bool:
 
 def _only_owners_missing(given: frozenset[str], attribution: Attribution) -> bool:
     """The notices the file lacks are all the given owners' own (none is owed)."""
-    return bool(given) and all(n.org in given for n in attribution.missing)
+    owners = {company(g) for g in given}  # "Hugging Face (model team)" owns the Hugging Face notice
+    return bool(given) and all(company(n.org) in owners for n in attribution.missing)
 
 
 def _enough(findings: Sequence[Finding]) -> bool:

@@ -19,6 +19,7 @@ from lineage.compact.roles import INFRA
 from lineage.verdicts import SourceVerdict
 from lineage.details import look_through_root
 from lineage.models import Finding
+from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
 from lineage.vocab import NOT_EVIDENCE, model_line
 
@@ -164,9 +165,11 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
 
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
-                 root_notices: Sequence[Finding] = (), n_lines: int = 0) -> FileVerdict:
-    """The verdict row of one file: its code findings, its source verdicts, and what became of
-    the declared root's notice when the file is an indexed family's own code (look-through)."""
+                 root_notices: Sequence[Finding] = (), n_lines: int = 0,
+                 frameworks: Sequence[str] = ()) -> FileVerdict:
+    """The verdict row of one file: its code findings, its source verdicts, what became of the
+    declared root's notice when the file is an indexed family's own code (look-through), and
+    the frameworks whose notices the copy did not keep (a licence gap, said apart)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
                 and (f.severity != "info" or f.attribution in ("declared", "own"))]
     roles: dict[str, int] = defaultdict(int)
@@ -181,6 +184,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     if root_states:
         root = model_line(look_through_root(root_notices[0].details) or "")
         sentence += f"; against its declared root {root}: notice {'/'.join(root_states)}"
+    if frameworks:
+        sentence += f"; framework notice not kept ({', '.join(dict.fromkeys(frameworks))})"
     return FileVerdict(verdict=sentence, origin=source_sentence(v) if v is not None else "",
                        root_notice=tuple(root_states), source=v,
                        classes={k: c for k, c in sorted(verdicts.items()) if k != "<file>"},
@@ -195,12 +200,15 @@ def file_verdicts(findings: Sequence[Finding],
     file's length, so that a copy of a small part of a file is called one)."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     roots: dict[str, list[Finding]] = defaultdict(list)
+    frameworks: dict[str, list[str]] = defaultdict(list)
     for f in findings:
         if f.kind == "code-match":
             by_path[f.path].append(f)
         elif f.kind == "notice" and look_through_root(f.details):
             roots[f.path].append(f)
+        elif f.kind == "notice" and getattr(f.details, "note", "") == FRAMEWORK_NOT_KEPT:
+            frameworks[f.path].append(getattr(f.details, "org", "") or "a framework")
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None})
     return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ()),
-                            (file_lines or {}).get(p, 0)) for p in paths}
+                            (file_lines or {}).get(p, 0), frameworks.get(p, ())) for p in paths}

@@ -41,7 +41,12 @@ def canonical_owners(names: Iterable[str]) -> frozenset[str]:
 
     out: set[str] = set()
     for name in names:
-        found = [org for org, _country, kind in holder_orgs(name) if kind != "framework"]
+        named = holder_orgs(name)
+        found = [org for org, _country, kind in named if kind != "framework"]
+        if not found and named:  # a framework publishes many makers' models: it owns none of them
+            raise ConfigError(f"`owner` {name!r} names the framework project {named[0][0]!r}, which publishes "
+                              "other makers' models; name the model maker that owns the code instead "
+                              "(for a framework's own model team, e.g. 'Hugging Face (model team)')", source="owner")
         if not found:
             raise ConfigError(f"`owner` {name!r} names no organisation of corpora/organisations.toml "
                               "(give its name or an alias)", source="owner")

@@ -32,7 +32,8 @@ from lineage.vocab import SEVERITIES
 @click.option("--owner", "owner", multiple=True, metavar="ORG",
               help="An organisation that owns the scanned code (repeatable; a name or alias of "
                    "corpora/organisations.toml): matches to its own models are its own code, not copies. "
-                   "Never excuses a removed or replaced notice.")
+                   "A notice owed to anyone else is never excused; one missing from a third party's "
+                   "port of the owner's own model is rated low.")
 @click.option("--workers", type=WORKERS, help=WORKERS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled

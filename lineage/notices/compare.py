@@ -167,7 +167,7 @@ def compare_notices(
         )
     if frameworks_dropped and state != "declared":
         explanation += (f" The reference's framework notice ({held_at(frameworks_dropped[0], ref_path)}) "
-                        f"is not kept in {scanned.path} either.")
+                        f"is not kept in {scanned.path}{' either' if state in ('removed', 'replaced') else ''}.")
     return Attribution(
         state,
         ref_holders,

@@ -13,8 +13,8 @@ from lineage.details import Comparison, FindingDetails, LicenceDetails, NoticeDe
 from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
-from lineage.notices.records import Attribution, FileNotices, Notice, held_at
-from lineage.vocab import NOTICE_ID_SEP, finding_id
+from lineage.notices.records import FRAMEWORK_NOT_KEPT, Attribution, FileNotices, Notice, held_at
+from lineage.vocab import NOTICE_ID_SEP, company, finding_id
 
 SEVERITY = {"retained": "info", "declared": "info", "removed": "medium", "replaced": "high"}
 
@@ -166,14 +166,15 @@ def _framework_findings(path: str, att: Attribution, ref: str, licence: str, mat
     keep = next((o for o in obligations(licence)["obligations"] if "notice" in o), "") if licence else ""
     if not keep:
         return []
+    instead = (f" ({held_at(att.scanned_holders[0], path)} in its place)" if att.scanned_holders else "")
     return [_finding(
-        path, "notice", None, "low", 1, ref, n.key, matches,
+        path, "notice", None, "low", att.scanned_holders[0].line if att.scanned_holders else 1, ref, n.key, matches,
         f"the matched reference {held_at(n, att.reference_path)} ({n.org or n.holder}, a framework project); "
-        f"neither {path} nor a repository NOTICE file keeps it. {licence} obliges: {keep}. A licence gap, "
+        f"neither {path}{instead} nor a repository NOTICE file keeps it. {licence} obliges: {keep}. A licence gap, "
         "not concealed lineage: a framework's notice names the project that published the code, not a "
         "model's author.",
-        _details(n, licence, _comparison(att, n.line), note="framework notice not kept"),
-    ) for n in att.frameworks_dropped if n.key not in own]
+        _details(n, licence, _comparison(att, n.line), note=FRAMEWORK_NOT_KEPT),
+    ) for n in att.frameworks_dropped if company(n.key) not in {company(o) for o in own}]
 
 
 def _stale_findings(

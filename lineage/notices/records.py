@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from lineage.models import FileError
 
+FRAMEWORK_NOT_KEPT = "framework notice not kept"  # the note of a framework notice's finding
+
 
 
 @dataclass(frozen=True)

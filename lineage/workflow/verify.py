@@ -362,9 +362,12 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     matches = tuple(_judged_notice(m, whole={f.path for f in files if f.score >= WHOLE_FILE}) for m in matches)
     matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
     notice_refs = {p: c.path for p, c in chosen.items()}
-    files = list(rated(files, matches, notice_refs))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
              if m.severity != "info" and m.attribution]
+    notices = notices_section(pairs, texts, chosen)
+    dropped = {a["suspect"]: a["frameworks_dropped"] for a in notices.get("attribution", ())
+               if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
+    files = list(rated(files, matches, notice_refs, dropped))
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
     s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
     s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err)}
@@ -387,6 +390,6 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         matches=matches,
         files=tuple(files),
         vestiges=tuple(finding_dict(f) for f in result.findings if f.kind == "vestige"),
-        notices=notices_section(pairs, texts, chosen),
+        notices=notices,
         summary=_summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err)),
     )

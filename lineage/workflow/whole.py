@@ -19,9 +19,11 @@ from lineage.workflow.exhibit import ExhibitMatch, FileScore
 UNATTRIBUTED = ("removed", "replaced")
 
 
-def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch],
-          notice_refs: Mapping[str, str]) -> tuple[FileScore, ...]:
-    """The files, with a severity and a verdict for each whole-file copy."""
+def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str],
+          frameworks: Mapping[str, Sequence[str]] | None = None) -> tuple[FileScore, ...]:
+    """The files, with a severity and a verdict for each whole-file copy; ``frameworks``: per
+    suspect file, the framework holders whose notices it did not keep (said, not rated: a
+    framework's notice names the publisher, not a model's author)."""
     out = []
     for f in files:
         mine = [m for m in matches if m.path == f.path]
@@ -31,9 +33,13 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch],
         ref = notice_refs.get(f.path) or Counter(m.reference.path for m in mine).most_common(1)[0][0]
         states = sorted({m.attribution for m in mine if m.attribution})
         severity = "high" if set(states) & set(UNATTRIBUTED) else "low"
+        kept = ": no vendor's notice is owed" if states == ["none-needed"] else ": its notice was not removed or replaced"
+        dropped = (frameworks or {}).get(f.path, ())
         verdict = (f"copy of the whole reference file {ref} (file score {f.score:.2f})"
                    + (f", notice {'/'.join(states)}" if states else "")
-                   + ("" if severity == "high" else ": its notice was not removed or replaced"))
+                   + ("" if severity == "high" else kept)
+                   + (f"; the framework notice of {', '.join(dropped)} is not kept (its licence covers it)"
+                      if dropped else ""))
         out.append(dataclasses.replace(f, severity=severity, verdict=verdict))
     return tuple(out)
 

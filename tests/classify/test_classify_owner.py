@@ -161,8 +161,10 @@ def test_an_owner_outside_the_organisation_table_is_refused() -> None:
 
     with pytest.raises(ConfigError, match="names no organisation"):
         load_config(Path("."), {"owner": ("Nobody Such Corp",)})
-    with pytest.raises(ConfigError, match="names no organisation"):
-        load_config(Path("."), {"owner": ("Hugging Face",)})  # a framework hosts code, it makes no model
+    # a framework hosts other makers' code: the refusal says so and names what to give instead
+    with pytest.raises(ConfigError, match=r"names the framework project 'Hugging Face'.*Hugging Face \(model team\)"):
+        load_config(Path("."), {"owner": ("Hugging Face",)})
+    assert load_config(Path("."), {"owner": ("Hugging Face (model team)",)}).owner == ("Hugging Face (model team)",)
 
 
 def test_an_untrusted_settings_file_may_not_name_owners(tmp_path: Path, monkeypatch) -> None:
@@ -280,3 +282,18 @@ def test_the_owners_own_code_owes_no_licence_terms_of_what_it_matches(tmp_path: 
     assert third and "llama4" in third[0].explanation.lower()
     assert not [f for f in _helper_scan(index, ("Meta",)).findings if f.kind == "licence"]
 
+
+
+def test_a_model_team_owns_its_frameworks_notice_on_its_own_model() -> None:
+    """"Hugging Face (model team)" as owner: a missing "HuggingFace Inc. team" notice is the
+    owner's own (not owed); a missing vendor's notice beside it still is."""
+    from lineage.classify.attribution import _only_owners_missing
+    from lineage.notices.records import Attribution, Notice
+
+    hf = Notice("The HuggingFace Inc. team", "Copyright 2025 The HuggingFace Inc. team.", 1, "Hugging Face", "US",
+                "framework")
+    meta = Notice("Meta Platforms", "Copyright Meta Platforms", 2, "Meta", "US", "vendor")
+    team = frozenset({"Hugging Face (model team)"})
+    assert _only_owners_missing(team, Attribution("removed", (hf,), (), "", missing=(hf,)))
+    assert not _only_owners_missing(team, Attribution("removed", (hf, meta), (), "", missing=(hf, meta)))
+    assert not _only_owners_missing(frozenset(), Attribution("removed", (hf,), (), "", missing=(hf,)))

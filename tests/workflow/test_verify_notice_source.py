@@ -221,5 +221,9 @@ def test_a_dropped_framework_notice_is_shown_but_owes_no_vendor(tmp_path: Path) 
     [entry] = data["notices"]["attribution"]
     assert (entry["state"], entry["frameworks_dropped"]) == ("none-needed", ["contributors to the vLLM project"])
     assert "The reference's framework notice (layers.py line 1" in entry["explanation"]
+    [whole] = data["files"]  # a copy of the whole file: said in its verdict, not rated for it
+    assert whole["severity"] == "low", whole
+    assert whole["verdict"].endswith("no vendor's notice is owed; the framework notice of contributors to the "
+                                     "vLLM project is not kept (its licence covers it)"), whole
     (suspect / "foo_layers.py").write_text(framework + renamed(layers_file()), encoding="utf-8")
     assert exhibit(suspect, reference, "--no-index")["notices"]["attribution"][0]["frameworks_dropped"] == []
