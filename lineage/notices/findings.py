@@ -118,7 +118,11 @@ def _attribution_findings(
                 )
             )
         return found
-    for target in att.missing:
+    lines: dict[int, list[Notice]] = {}  # one finding per missing notice line, however many holders it names
+    for n in att.missing:
+        lines.setdefault(n.line, []).append(n)
+    for group in lines.values():
+        target = group[0]
         repl = att.replacements[0] if state == "replaced" and att.replacements else None
         line = repl.line if repl else 1
         replaced_by = Replacement(repl.holder if repl else "", repl.org if repl else "")
@@ -137,7 +141,7 @@ def _attribution_findings(
             severity = SEVERITY[state]
             source = licence or "the source licence"
             tail = f"Licence defect: {source} requires the upstream notice to be kept."
-        if len(att.missing) > 1:  # one finding per missing holder: say which one this is
+        if len(lines) > 1:  # one finding per missing line: say which one this is
             tail = f"This finding: reference line {target.line}, '{target.statement}'. {tail}"
         found.append(
             _finding(
@@ -147,7 +151,7 @@ def _attribution_findings(
                 severity,
                 line,
                 ref,
-                target.key,
+                "+".join(n.key for n in group),
                 matches,
                 f"{att.explanation} {tail}",
                 _details(target, licence, _comparison(att, target.line, replaced_by)),

@@ -158,3 +158,15 @@ def test_dropped_framework_notice_is_a_low_licence_gap(scan: Scan, toy: type) ->
     assert "not concealed lineage" in gap[0].explanation
     assert not [f for f in found("Apache-2.0", ("vLLM project",)) if f.severity == "low"]  # its own notice
     assert not [f for f in found("") if f.severity == "low"]  # no known licence: no obligation to cite
+
+
+def test_one_finding_per_missing_line_however_many_holders_it_names(scan: Scan) -> None:
+    ref = scan("# Copyright 2024 DeepSeek-AI and Zhipu AI. All rights reserved.\n# Copyright 2023 Google LLC\n",
+               "ref/model.py")
+    copy = scan("# Copyright 2025 Upstage\nimport os\n")
+    attribution = compare_notices(copy, ref)
+    assert attribution.state == "replaced" and len(attribution.missing) == 3
+    found = [f for f in notice_findings(copy.path, copy, attribution, [], has_code_match=True) if f.severity == "high"]
+    assert len(found) == 2  # the line naming two holders once, Google's line once
+    assert len({f.id for f in found}) == 2 and len({f.explanation for f in found}) == 2
+    assert "reference line 1, 'Copyright 2024 DeepSeek-AI and Zhipu AI" in found[0].explanation
