@@ -83,12 +83,17 @@ class SourceVerdict:
     basis: str  # distinctive | common | ""
     group: LineageGroup | None
     look_through: LookThrough | None = None
+    # the source's score minus the best of another organisation's families (the file scope only;
+    # None elsewhere): a later line of the same maker holding most of the file is no rival origin
+    lead: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"scope": self.scope, "status": self.status,
                 "look_through": self.look_through.to_dict() if self.look_through else None,
                 "source": self.source.to_dict() if self.source else None,
                 "runner_up": self.runner_up.to_dict() if self.runner_up else None,
-                "margin": round(self.margin, 3), "decided_by": self.decided_by or None,
+                "margin": round(self.margin, 3),
+                "lead_over_other_orgs": None if self.lead is None else round(self.lead, 3),
+                "decided_by": self.decided_by or None,
                 "contenders": list(self.contenders), "basis": self.basis or None,
                 "group": self.group.to_dict() if self.group else None}

@@ -108,7 +108,7 @@ SHARED_BY = SCORING.shared_by  # code that this many model lines hold (or more) 
 @dataclass(frozen=True)
 class WholeFile:
     """The scanned file as a whole is a copy of this source family's file (family key, path),
-    which explains `score` of it, `margin` more than any other family."""
+    which explains `score` of it, `margin` more than any other organisation's family."""
 
     family: str
     path: str
@@ -167,7 +167,8 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         sev = "medium"  # the file convicts, not this unit: no more than medium
         explanation += (f" {holders} model lines hold this code about as closely, but the file as a whole is a "
                         f"copy of {whole.family}'s file ({whole.path}: it explains {whole.score:.0%} of the file, "
-                        f"the runner-up {whole.margin:.0%} less; the file holds {whole.contains:.0%} of it), so it is "
+                        f"another organisation's best family {whole.margin:.0%} less; the file holds "
+                        f"{whole.contains:.0%} of it), so it is "
                         "rated medium as part of that copy.")
     elif holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from

@@ -105,17 +105,20 @@ def whole_file(v: SourceVerdict) -> bool:
     what the source holds (not by a tie broken on dates), though no single unit is distinctive:
     the source explains WHOLE_FILE of the file, or the file holds WHOLE_FILE of the source's file
     (a copy with code of its own added, or padded); either way WHOLE_MARGIN of what the source
-    explains is more than any other family explains."""
+    explains is more than any other organisation's family explains (a later line of the same
+    maker holding most of the file too owes the same maker's notice)."""
+    lead = v.margin if v.lead is None else v.lead  # over other organisations' families
     return (v.source is not None and v.status == "source" and v.decided_by in ("cover", "ancestor", "names")
             and max(v.source.score, v.source.contains) >= WHOLE_FILE
-            and v.margin >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE))
+            and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE))
 
 
 def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
     """The source whose file the scanned file is a copy of as a whole, if it is one."""
     if v is None or v.source is None or not whole_file(v):
         return None
-    return WholeFile(v.source.family, v.source.path, v.source.score, v.margin, v.source.contains)
+    return WholeFile(v.source.family, v.source.path, v.source.score, v.margin if v.lead is None else v.lead,
+                     v.source.contains)
 
 
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:

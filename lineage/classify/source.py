@@ -36,7 +36,7 @@ from lineage.declared.family import resolve_root
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
-from lineage.vocab import KIND_CODES, first_seen_key
+from lineage.vocab import KIND_CODES, company, first_seen_key
 
 TIE = 0.02  # a unit's code is held "as closely as the best" within this strength
 AMBIGUOUS = 0.01  # scores this close (share of the scope) are a tie
@@ -170,7 +170,19 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         contenders = tuple(sorted({source.family, *(c.family for c in same)}))
     basis = "common" if source.distinctive < COMMON_BASIS else "distinctive"
     group = _group(index, cov, cover, pick) if scope == "<file>" or basis == "common" else None
-    return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group)
+    lead = _lead_over_other_orgs(index, cov, score, pick) if scope == "<file>" else None
+    return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead)
+
+
+def _lead_over_other_orgs(index: EmbeddedIndex, cov: Cover, score: np.ndarray, pick: int) -> float:
+    """The pick's score minus the best score of a family another organisation made (an unlabelled
+    maker is everyone's rival): a copy of one maker's file, which a later line of the same maker
+    mostly holds too, owes that maker's notice either way."""
+    rows = index.meta["families"]
+    own = company(str(rows[int(cov.families[pick])].get("org", "")))
+    rivals = [float(score[j]) for j in range(score.size) if j != pick and (
+        own in ("", "unknown") or company(str(rows[int(cov.families[j])].get("org", ""))) != own)]
+    return float(score[pick]) - max(rivals, default=0.0)
 
 
 def _in_context(cov: Cover, tied: list[int], prefer: int, distinct: np.ndarray) -> list[int]:
@@ -298,8 +310,7 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit],
             prefer = _column(index, cov, out["<file>"].source.family)
         v = verdict(index, cov, rows, total, rank, carrier, scope, prefer)
         if scope == "<file>" and v.source is not None:
-            v = SourceVerdict(v.scope, v.status, v.source, v.runner_up, v.margin, v.decided_by, v.contenders,
-                              v.basis, v.group, look_through(index, cov, v.source))
+            v = dataclasses.replace(v, look_through=look_through(index, cov, v.source))
         if v.status != "none" or scope == "<file>":
             out[scope] = v
     return out
