@@ -46,14 +46,28 @@ def _family_rows(index: EmbeddedIndex) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def _copied_lines(findings: Sequence[Finding], path: str, line: str) -> int:
-    """Lines of the file that code-match findings attribute to the same model line (not idioms)."""
+def _copied_lines(findings: Sequence[Finding], path: str, line: str, attribution: str | None = None) -> int:
+    """Lines of the file that code-match findings attribute to the same model line: rated above
+    info (not idioms), or, given an attribution ("declared", "own"), the findings so attributed."""
     covered: set[int] = set()
     for f in findings:
-        if (f.path == path and f.kind == "code-match" and f.matches and f.severity != "info"
+        if (f.path == path and f.kind == "code-match" and f.matches
+                and (f.attribution == attribution if attribution else f.severity != "info")
                 and ArchTable.line(f.matches[0].ref.family) == line):
             covered.update(range(f.start_line, f.end_line + 1))
     return len(covered)
+
+
+def _code_sentence(findings: Sequence[Finding], path: str, line: str) -> str:
+    """What the file's code says beside its architecture: copied, declared reuse, own code or none."""
+    copied = _copied_lines(findings, path, line)
+    if copied:
+        return f"code also matches {line} on {copied} lines (see the code-match findings)"
+    declared = _copied_lines(findings, path, line, "declared")
+    if declared:
+        return f"code reuse of {line} declared on {declared} lines"
+    own = _copied_lines(findings, path, line, "own")
+    return f"code matching {line} on {own} lines is the owner's own" if own else "code not copied"
 
 
 def describe_key(feature: str) -> str:
@@ -66,9 +80,8 @@ def claim_finding(row: dict[str, Any], cf: CompactFile, claim: ArchClaim, findin
     """The finding of one claim; `row` is the claimed family's index record ({} if it has none)."""
     line = ArchTable.line(claim.family)
     who = ", ".join(x for x in (row.get("org", ""), row.get("country", "")) if x)
+    code = _code_sentence(findings, cf.path, line)
     copied = _copied_lines(findings, cf.path, line)
-    code = (f"code also matches {line} on {copied} lines (see the code-match findings)" if copied
-            else "code not copied")
     keys = ", ".join(describe_key(k) for k in claim.distinguishing[:5])
     against = f" and not with {ArchTable.line(claim.compared_with)}" if claim.compared_with else ""
     explanation = (f"Implements the architecture of {line}" + (f" ({who})" if who else "") + f"; {code}. "

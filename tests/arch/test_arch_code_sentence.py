@@ -1,0 +1,24 @@
+"""The architecture finding's word on the file's code: copied, declared reuse, the owner's own, or none."""
+
+from __future__ import annotations
+
+from lineage.arch.findings import _code_sentence
+from lineage.models import Finding, Match, RefUnit
+
+
+def _found(attribution: str, severity: str, start: int = 10, end: int = 29) -> Finding:
+    ref = RefUnit("transformers:deepseek_v2", "DeepSeek", "CN", "Apache-2.0", "transformers==5.23.0",
+                  "transformers/models/deepseek_v2/modeling_deepseek_v2.py", "DeepseekV2MLP", 1, 20)
+    return Finding(f"f{start}", "code-match", "mine.py", start, end, "MyMLP", "core-architecture", attribution,
+                   severity, (Match(ref, 0.97, 0.95, 0.9, 0.93, 0.8, ()),), "")
+
+
+def test_the_code_sentence_follows_the_attribution_of_the_matches() -> None:
+    line = "deepseek_v2"
+    assert _code_sentence([_found("removed", "high")], "mine.py", line).startswith(
+        "code also matches deepseek_v2 on 20 lines")
+    assert _code_sentence([_found("declared", "info")], "mine.py", line) == "code reuse of deepseek_v2 declared on 20 lines"
+    assert _code_sentence([_found("own", "info")], "mine.py", line) == (
+        "code matching deepseek_v2 on 20 lines is the owner's own")
+    assert _code_sentence([_found("none-needed", "info")], "mine.py", line) == "code not copied"  # idioms only
+    assert _code_sentence([_found("declared", "info")], "other.py", line) == "code not copied"
