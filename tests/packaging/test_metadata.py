@@ -50,6 +50,10 @@ def test_every_package_directory_is_listed() -> None:
     tree = {".".join(p.relative_to(ROOT).parts) for p in (ROOT / "lineage").rglob("*")
             if p.is_dir() and p.name != "__pycache__"}
     setuptools = PYPROJECT["tool"]["setuptools"]
-    assert set(setuptools["packages"]) == tree | {"lineage", "lineage.corpora"}
-    assert setuptools["package-dir"] == {"lineage.corpora": "corpora"}
-    assert "*.toml" in setuptools["package-data"]["lineage.corpora"]
+    # corpora/ and its extended/ folder of data, listed so that setuptools warns of no namespace package
+    corpora = {"lineage.corpora"} | {"lineage.corpora." + ".".join(p.relative_to(ROOT / "corpora").parts)
+                                     for p in (ROOT / "corpora").rglob("*")
+                                     if p.is_dir() and p.name != "__pycache__"}
+    assert set(setuptools["packages"]) == tree | {"lineage"} | corpora
+    assert setuptools["package-dir"] == {c: c.replace("lineage.", "", 1).replace(".", "/") for c in corpora}
+    assert all("*.toml" in setuptools["package-data"][c] for c in corpora)
