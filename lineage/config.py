@@ -129,7 +129,9 @@ def _coerced(values: dict[str, Any], src: str) -> dict[str, Any]:
     for key, value in values.items():
         name = key.replace("-", "_")
         if name not in _SETTABLE:
-            raise ConfigError(f"unknown setting `{key}`", source=src)
+            hint = (" (this file is read as a lineage.toml, whose settings stand at its top level; only a file "
+                    "named pyproject.toml is read at [tool.lineage])" if name == "tool" else "")
+            raise ConfigError(f"unknown setting `{key}`{hint}", source=src)
         changes[name] = _coerce(name, value, src)
     return changes
 

@@ -144,6 +144,8 @@ SETTINGS = {
     "unknown key": ("pyproject.toml", "[tool.lineage]\nfail-fast = true\n", "unknown setting `fail-fast`"),
     "not a table": ("pyproject.toml", "[tool]\nlineage = 5\n", "[tool.lineage] must be a table"),
     "malformed toml": ("lineage.toml", "fail_on = \n", "cannot read settings"),
+    "a pyproject table in lineage.toml": ("lineage.toml", "[tool.lineage]\nfail_on = 'low'\n",
+                                          "only a file named pyproject.toml is read at [tool.lineage]"),
     "negative cap": ("lineage.toml", "max_file_bytes = -1\n", "`max_file_bytes`"),
     "threshold > 1": ("lineage.toml", "min_similarity = 7\n", "`min_similarity`"),
 }
