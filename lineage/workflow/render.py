@@ -31,8 +31,9 @@ def _side(inputs: Mapping[str, Any]) -> str:
         label += f"=={inputs['version']}"
     if inputs.get("commit"):
         label += f"@{inputs['commit'][:12]}"
-    files = len(inputs.get("files", {}))
-    return f"{inputs.get('kind', '?')} {label}  ({files} files, tree sha256 {inputs['tree_sha256'][:16]})"
+    n = len(inputs.get("files", {}))
+    files = f"{n} file" + ("" if n == 1 else "s")
+    return f"{inputs.get('kind', '?')} {label}  ({files}, tree sha256 {inputs['tree_sha256'][:16]})"
 
 
 def _scores(s: UnitScores) -> str:
