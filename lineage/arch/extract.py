@@ -130,6 +130,18 @@ def _weight_or_layer_name(text: str) -> bool:
     return bool(_WEIGHT_NAME.match(text) or _LAYER_NAME.match(text))
 
 
+@lru_cache(maxsize=1 << 14)
+def _loader_name(name: str) -> bool:
+    return bool(_LOADER_NAME.search(name))
+
+
+@lru_cache(maxsize=1 << 14)
+def entered(name: str) -> bool:
+    """Whether the reader reads the body of a function so named (a constructor, a loader or an
+    interface function): `interface_only` blanks out every other one before the parse."""
+    return name == "__init__" or _loader_name(name) or bool(_INTERFACE_FUNC.search(name))
+
+
 def _is_config(node: ast.expr) -> bool:
     return _config_name(_last_name(node))
 
@@ -197,27 +209,23 @@ class _Reader(ast.NodeVisitor):
         self.self_name = "self"
         # names subclassed, and the roots of attribute calls (`text_model.Model(...)`): what it builds on
         self.built: set[str] = set()
-        # the method for each node type entered, looked up once (this pass runs on every scanned
-        # file); a leaf, or None in a list, has none and is passed over
-        self._dispatch: dict[type, Callable[[Any], None]] = {
-            t: getattr(self, "visit_" + t.__name__, self.generic_visit) for t in ENTERED}
 
     def visit(self, node: ast.AST) -> None:
-        self._dispatch.get(type(node), self.generic_visit)(node)
+        _DISPATCH.get(type(node), _Reader.generic_visit)(self, node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        dispatch = self._dispatch
+        dispatch = _DISPATCH
         for name in CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
                     method = dispatch.get(type(item))
                     if method is not None:
-                        method(item)
+                        method(self, item)
             else:
                 method = dispatch.get(type(value))
                 if method is not None:
-                    method(value)
+                    method(self, value)
 
     def _configish(self, node: ast.expr) -> bool:
         """A config object: so named, or any parameter of a constructor (modules take little else)."""
@@ -259,9 +267,9 @@ class _Reader(ast.NodeVisitor):
             self.self_name = first[0]  # `self` by convention, whatever a renamed port calls it
         if node.name == "__init__":
             self.params = frozenset(x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)) - {self.self_name}
-        if _LOADER_NAME.search(node.name):
+        if _loader_name(node.name):
             self._table(node)
-        elif node.name == "__init__" or _INTERFACE_FUNC.search(node.name):
+        elif entered(node.name):
             self.generic_visit(node)
         # other bodies (the forward pass, helpers) compute on tensors: the checkpoint interface is
         # built in constructors and named in loaders and mapping tables, and this pass runs per file
@@ -273,9 +281,9 @@ class _Reader(ast.NodeVisitor):
         base = node.value
         if isinstance(node.ctx, ast.Load) and self._configish(base):
             self._key(node.attr)
-        method = self._dispatch.get(type(base))  # its one child node (`generic_visit`, without the loop)
+        method = _DISPATCH.get(type(base))  # its one child node (`generic_visit`, without the loop)
         if method is not None:
-            method(base)
+            method(self, base)
 
     def visit_Call(self, node: ast.Call) -> None:
         fn = _last_name(node.func)
@@ -316,6 +324,13 @@ class _Reader(ast.NodeVisitor):
         v = node.value
         if isinstance(v, str) and len(v) < 200 and (self.in_table or _weight_or_layer_name(v)):
             self.names.update(weight_name_features(v))
+
+
+# the method for each node type entered, looked up once (the reader runs on every scanned file,
+# and a table per reader cost more than small files take to read); a leaf, or None in a list,
+# has none and is passed over
+_DISPATCH: dict[type, Callable[[_Reader, Any], None]] = {
+    t: getattr(_Reader, "visit_" + t.__name__, _Reader.generic_visit) for t in ENTERED}
 
 
 def weight_name_features(text: str) -> Iterator[str]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from lineage.arch.extract import _INTERFACE_FUNC, _LOADER_NAME, EMPTY, ArchPrint, arch_print, read_print
+from lineage.arch.extract import EMPTY, ArchPrint, arch_print, entered, read_print
 from lineage.arch.imports import Interfaces
 from lineage.arch.lookup import THRESHOLD, ArchClaim, best_architecture
 from lineage.arch.table import ArchTable, table_of
@@ -103,7 +103,7 @@ def interface_only(text: str, spans: Sequence[tuple[str, int, int]]) -> str:
     and parsing what is left costs a fraction of the whole file."""
     lines = text.split("\n")
     for name, first, last in spans:
-        if name == "__init__" or _LOADER_NAME.search(name) or _INTERFACE_FUNC.search(name) or first < 1:
+        if entered(name) or first < 1:
             continue
         head = lines[first - 1] if first - 1 < len(lines) else ""
         if not head.strip().startswith(("def ", "async def ", "@")):
