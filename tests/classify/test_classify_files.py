@@ -117,3 +117,24 @@ def test_the_copy_verdict_names_the_family_of_its_decisive_findings() -> None:
                         "(Model.get_mask), notice none-needed")
     # with no decisive finding at all, the source's shared code is a weak resemblance, not a copy
     assert reuse_sentence(shared, v, 500).startswith("weak resemblance to common (Shared Labs, US)")
+
+
+def test_the_file_verdict_names_a_framework_notice_not_kept() -> None:
+    """A copy owing no vendor's notice ("none-needed") that did not keep the framework's notice:
+    the file's verdict says so beside the state, from the low notice finding."""
+    from dataclasses import replace
+
+    from lineage.classify.summary import file_verdicts
+    from lineage.details import NoticeDetails
+    from lineage.notices.records import FRAMEWORK_NOT_KEPT
+
+    copy = _finding("m.py", "Attention.forward", "core-architecture", "medium", 20, 60)
+    details = NoticeDetails(holder="contributors to the vLLM project", org="vLLM project", country="",
+                            org_kind="framework", statement="Copyright contributors to the vLLM project",
+                            licence="Apache-2.0", obligations=(), restrictions=(), note=FRAMEWORK_NOT_KEPT)
+    notice = replace(copy, id="n", kind="notice", start_line=1, end_line=1, unit="<module>", role=None,
+                     attribution=None, severity="low", details=details)
+    verdicts = file_verdicts([copy, notice])
+    assert verdicts["m.py"].verdict == ("core-architecture copy of afam (Acme Labs, US), notice none-needed; "
+                                        "framework notice not kept (vLLM project)")
+    assert file_verdicts([copy])["m.py"].verdict.endswith("notice none-needed")
