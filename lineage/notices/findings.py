@@ -171,6 +171,7 @@ def _framework_findings(path: str, att: Attribution, ref: str, licence: str, mat
     if not keep:
         return []
     instead = (f" ({held_at(att.scanned_holders[0], path)} in its place)" if att.scanned_holders else "")
+    owners = {company(o) for o in own}
     return [_finding(
         path, "notice", None, "low", att.scanned_holders[0].line if att.scanned_holders else 1, ref, n.key, matches,
         f"the matched reference {held_at(n, att.reference_path)} ({n.org or n.holder}, a framework project); "
@@ -178,7 +179,7 @@ def _framework_findings(path: str, att: Attribution, ref: str, licence: str, mat
         "not concealed lineage: a framework's notice names the project that published the code, not a "
         "model's author.",
         _details(n, licence, _comparison(att, n.line), note=FRAMEWORK_NOT_KEPT),
-    ) for n in att.frameworks_dropped if company(n.key) not in {company(o) for o in own}]
+    ) for n in att.frameworks_dropped if company(n.key) not in owners]
 
 
 def _stale_findings(
