@@ -217,7 +217,10 @@ def build_reference(loaded: LoadedTarget, inputs: dict[str, Any]) -> EmbeddedInd
     from lineage.index.embedded import from_arrays
 
     pinned = {k: v for k, v in inputs.items() if k in _INPUT_KEYS}
-    header, arrays = index_from_files(list(loaded.files), family="reference", source=side_label(inputs),
+    # family keys are "source:name", read up to the first colon: a label's own colons ("file:x.py",
+    # "https://...") would make the line "x.py:reference" in every verdict instead of "reference"
+    source = side_label(inputs).replace(":", " ")
+    header, arrays = index_from_files(list(loaded.files), family="reference", source=source,
                                       pinned=pinned)
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
 

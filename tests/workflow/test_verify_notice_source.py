@@ -218,6 +218,9 @@ def test_a_dropped_framework_notice_is_shown_but_owes_no_vendor(tmp_path: Path) 
     (suspect / "foo_layers.py").write_text(FOO_NOTICE + renamed(layers_file()), encoding="utf-8")
     (reference / "layers.py").write_text(framework + layers_file(), encoding="utf-8")
     data = exhibit(suspect, reference, "--no-index")
+    # the reference side is named as such, not by its label's own colon ("dir:reference:reference")
+    verdicts = [m["verdict"] for m in data["matches"] if m["severity"] != "info"]
+    assert verdicts and all(v.startswith("core-architecture copy of reference (") for v in verdicts), verdicts
     [entry] = data["notices"]["attribution"]
     assert (entry["state"], entry["frameworks_dropped"]) == ("none-needed", ["contributors to the vLLM project"])
     assert "The reference's framework notice (layers.py line 1" in entry["explanation"]
