@@ -3,8 +3,9 @@
 Each unit of a copied model file may be code that many model lines share, and so be rated low
 at most on its own (background.py); a file whose every unit the reference explains (its file
 score at least WHOLE_FILE) is still a copy of that file, as `scan` says too.  The exhibit rates
-the file itself: high when the copy removed or replaced the reference's notice, low when it
-kept or declared it (a copy, but attributed).
+the file itself as a scan rates the notice of such a copy: high when the copy replaced the
+reference's notice, medium when it removed it, low when it kept or declared it (a copy, but
+attributed).
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_re
             continue
         ref = notice_refs.get(f.path) or Counter(m.reference.path for m in mine).most_common(1)[0][0]
         states = sorted({m.attribution for m in mine if m.attribution})
-        severity = "high" if set(states) & set(UNATTRIBUTED) else "low"
+        # as a scan rates the notice finding of such a copy: removed medium, replaced high
+        severity = "high" if "replaced" in states else "medium" if "removed" in states else "low"
         kept = ": no vendor's notice is owed" if states == ["none-needed"] else ": its notice was not removed or replaced"
         dropped = (frameworks or {}).get(f.path, ())
         verdict = (f"copy of the whole reference file {ref} (file score {f.score:.2f})"
                    + (f", notice {'/'.join(states)}" if states else "")
-                   + ("" if severity == "high" else kept)
+                   + ("" if set(states) & set(UNATTRIBUTED) else kept)
                    + (f"; the framework notice of {', '.join(dropped)} is not kept (its licence covers it)"
                       if dropped else ""))
         out.append(dataclasses.replace(f, severity=severity, verdict=verdict))
@@ -50,5 +52,6 @@ def whole_sentence(files: Sequence[FileScore]) -> str:
     if not whole:
         return ""
     high = sum(1 for f in whole if f.severity == "high")
+    medium = sum(1 for f in whole if f.severity == "medium")
     return (f"{len(whole)} {'file is a copy' if len(whole) == 1 else 'files are copies'} of a reference file as "
-            f"a whole ({high} high: notice removed or replaced), whatever each unit's rating alone. ")
+            f"a whole ({high} high: notice replaced; {medium} medium: removed), whatever each unit's rating alone. ")

@@ -111,6 +111,16 @@ def test_a_copy_of_the_whole_file_is_rated_as_a_file_though_each_unit_is_common(
     assert "1 file is a copy of a reference file as a whole (1 high" in data["summary"]["statement"]
     done = run("verify", suspect, "--against", reference, "--index", corpus, "--fail-on", "high")
     assert done.exit_code == 1 and "[HIGH] copy of the whole reference file" in done.stdout
+    # the notice removed rather than replaced: medium, as a scan rates that notice finding
+    removed = tmp_path / "removed"
+    removed.mkdir()
+    for f_path in Path(suspect).glob("*.py"):
+        kept = [line for line in f_path.read_text(encoding="utf-8").splitlines() if "Copyright" not in line]
+        (removed / f_path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    data, _ = _exhibit(removed, "--against", reference, "--index", corpus)
+    (f,) = data["files"]
+    assert (f["severity"], f["verdict"].rsplit(", ", 1)[-1]) == ("medium", "notice removed"), f
+    assert "(0 high: notice replaced; 1 medium: removed)" in data["summary"]["statement"]
     # a copy of part of the file is no whole-file copy: no file rating
     part = tmp_path / "part"
     part.mkdir()
