@@ -21,7 +21,7 @@ from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.classify.codematch import SHARED_BY
 from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions, query_files
-from lineage.vocab import first_seen_key
+from lineage.vocab import first_seen_key, model_line
 
 COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
 
@@ -45,6 +45,8 @@ class Line:
     family: str  # "vllm:falcon"
     org: str
     first_seen: str
+    # the model lines it declares it took code from ("Copied from", modular imports, the manifest)
+    declared: tuple[str, ...] = ()
 
     def label(self) -> str:
         return f"{self.family} ({self.org or 'organisation not labelled'}, first seen {self.first_seen or 'undated'})"
@@ -87,6 +89,8 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         at = same_code(strengths[key])
         rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
         rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
-        labelled = tuple(Line(f"{r['source']}:{r['name']}", r.get("org") or "", r.get("first_seen") or "") for r in rows)
+        labelled = tuple(Line(f"{r['source']}:{r['name']}", r.get("org") or "", r.get("first_seen") or "",
+                              tuple(model_line(a) for a in corpus.lineage_of(f"{r['source']}:{r['name']}")))
+                         for r in rows)
         out[key] = Holders(len({r["name"] for r in rows}), labelled)
     return out

@@ -48,12 +48,15 @@ UNLABELLED = frozenset({"", "unknown"})
 
 def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:
     """Holders of a unit's code first seen before the reference's line, by another company (both
-    labelled and dated: an unlabelled or undated line proves nothing either way)."""
+    labelled and dated: an unlabelled or undated line proves nothing either way), that do not
+    declare they took code from the reference's line: first-seen dates are the models', and a
+    line dated earlier that says "Copied from" the reference's took its code later."""
     if not reference.first_seen or reference.org.casefold() in UNLABELLED:
         return ()
     own, org = model_line(reference.family), company(reference.org)
     return tuple(h for h in holders if h.first_seen and h.org.casefold() not in UNLABELLED
-                 and h.first_seen < reference.first_seen and company(h.org) != org and model_line(h.family) != own)
+                 and h.first_seen < reference.first_seen and company(h.org) != org and model_line(h.family) != own
+                 and own not in h.declared)
 
 
 def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> dict[str, Any]:

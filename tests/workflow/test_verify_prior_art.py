@@ -27,8 +27,10 @@ BORROWED = ("BetaTopKRouter.forward", "BetaExperts.forward")
 
 
 def _corpus(root: Path, elder_org: str = "DeepSeek", elder_seen: str = "2024-12-01",
-            with_reference: bool = True, alpha_org: str = "Zhipu AI") -> Path:
-    families = [("elder", ELDER_CODE, elder_org, elder_seen, ())]
+            with_reference: bool = True, alpha_org: str = "Zhipu AI", elder_declares: bool = False) -> Path:
+    # an elder that declares it took code from alpha (as a "Copied from" line does) took it later,
+    # whatever its model's date says
+    families = [("elder", ELDER_CODE, elder_org, elder_seen, ("alpha",) if elder_declares else ())]
     if with_reference:
         families.append(("alpha", reference_text(), alpha_org, "2025-07-28", ()))
     root.mkdir()
@@ -89,8 +91,9 @@ def test_code_an_earlier_line_of_another_company_held_is_low_and_not_judged(
 
 @pytest.mark.parametrize("elder", [{"elder_org": "Zhipu AI"}, {"elder_org": "Alibaba DAMO Academy", "alpha_org": "Alibaba Qwen"},
                                    {"elder_seen": "2026-01-01"}, {"elder_org": "Unknown"},
-                                   {"with_reference": False}],
-                         ids=["same-org", "same-company", "later", "unlabelled", "reference-not-indexed"])
+                                   {"with_reference": False}, {"elder_declares": True}],
+                         ids=["same-org", "same-company", "later", "unlabelled", "reference-not-indexed",
+                              "declares-the-reference"])
 def test_no_prior_art_without_another_company_an_earlier_date_and_a_dated_reference(
         pair: tuple[Path, Path], tmp_path: Path, elder: dict) -> None:
     suspect, reference = pair
