@@ -165,7 +165,11 @@ def compare_notices(
             f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; "
             "the upstream notice was removed."
         )
-    if frameworks_dropped and state != "declared":
+    # declared reuse owes no framework finding for a dropped line, but one replaced by another
+    # holder's is not declared away: the file names a new holder in the framework's place
+    if state == "declared" and not scan_holders:
+        frameworks_dropped = ()
+    if frameworks_dropped:
         explanation += (f" The reference's framework notice ({held_at(frameworks_dropped[0], ref_path)}) "
                         f"is not kept in {scanned.path}{' either' if state in ('removed', 'replaced') else ''}.")
     return Attribution(
@@ -179,5 +183,5 @@ def compare_notices(
         declaration=declaration,
         reference_path=ref_path,
         reference_family=reference_family,
-        frameworks_dropped=frameworks_dropped if state != "declared" else (),
+        frameworks_dropped=frameworks_dropped,
     )
