@@ -106,10 +106,16 @@ def whole_file(v: SourceVerdict) -> bool:
     the source explains WHOLE_FILE of the file, or the file holds WHOLE_FILE of the source's file
     (a copy with code of its own added, or padded); either way WHOLE_MARGIN of what the source
     explains is more than any other organisation's family explains (a later line of the same
-    maker holding most of the file too owes the same maker's notice)."""
+    maker holding most of the file too owes the same maker's notice).  A file that is the
+    source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
+    whatever else holds most of it: transformers' arcee is llama's file but for its MLP, and a
+    verbatim copy of arcee's file is still a copy of that file, owing its notice."""
+    if v.source is None or v.status != "source" or v.decided_by not in ("cover", "ancestor", "names"):
+        return False
+    if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:
+        return True  # the file is that file both ways: whoever else holds most of it too
     lead = v.margin if v.lead is None else v.lead  # over other organisations' families
-    return (v.source is not None and v.status == "source" and v.decided_by in ("cover", "ancestor", "names")
-            and max(v.source.score, v.source.contains) >= WHOLE_FILE
+    return (max(v.source.score, v.source.contains) >= WHOLE_FILE
             and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE))
 
 

@@ -13,8 +13,9 @@ from lineage.classify.source import _lead_over_other_orgs
 from lineage.verdicts import Candidate, SourceVerdict
 
 
-def _verdict(margin: float, lead: float | None) -> SourceVerdict:
-    source = Candidate("t:mistral", "t/modeling_mistral.py", "Mistral AI", "FR", "2023-09-27", 1.0, 1.0, 0.0, 1.0, 1.0)
+def _verdict(margin: float, lead: float | None, score: float = 1.0, contains: float = 0.8) -> SourceVerdict:
+    source = Candidate("t:mistral", "t/modeling_mistral.py", "Mistral AI", "FR", "2023-09-27", score, score, 0.0, 1.0,
+                       contains)
     later = Candidate("t:voxtral_realtime", "t/modeling_vr.py", "Mistral AI", "FR", "2026-02-01", 0.88, 0.88, 0.0, 0.8)
     return SourceVerdict("<file>", "source", source, later, margin, "cover", (), "common", None, lead=lead)
 
@@ -34,3 +35,12 @@ def test_the_lead_skips_the_makers_own_lines_but_not_unlabelled_ones() -> None:
     assert abs(_lead_over_other_orgs(index, cov, score, 3) - (0.5 - 1.0)) < 1e-9  # unlabelled: all rivals
     one = SimpleNamespace(families=np.arange(1))
     assert _lead_over_other_orgs(index, one, score[:1], 0) == 1.0  # no rival at all
+
+
+def test_a_file_that_is_the_sources_file_both_ways_is_its_copy_whatever_holds_most_of_it_too() -> None:
+    """transformers' arcee is llama's file but for its MLP: a verbatim copy of arcee's file is
+    explained 100% by arcee and 97% by llama (another organisation), yet it holds all of arcee's
+    file: a copy of that file, whose notice it owes."""
+    assert whole_file(_verdict(0.03, 0.03, score=1.0, contains=1.0))
+    assert not whole_file(_verdict(0.03, 0.03, score=1.0, contains=0.85))  # holds only part of it
+    assert not whole_file(_verdict(0.03, 0.03, score=0.85, contains=1.0))  # explains only part of the file
