@@ -40,7 +40,7 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_re
         verdict = (f"copy of the whole reference file {ref} (file score {f.score:.2f})"
                    + (f", notice {'/'.join(states)}" if states else "")
                    + ("" if set(states) & set(UNATTRIBUTED) else kept)
-                   + (f"; the framework notice of {', '.join(dropped)} is not kept (its licence covers it)"
+                   + (f"; the framework notice of {', '.join(dropped)} is not kept, though its licence obliges keeping notices"
                       if dropped else ""))
         out.append(dataclasses.replace(f, severity=severity, verdict=verdict))
     return tuple(out)

@@ -45,6 +45,7 @@ def test_a_notice_finding_says_what_became_of_the_notice(repo: Repo, index_path:
     notice = [line for line in out.splitlines() if "] notice" in line]
     assert notice and all("resembles" not in line for line in notice)
     assert any("replaced" in line and "Zhipu" in line for line in notice)
+    assert "to fix a removed or replaced notice: restore the upstream holder's copyright line" in out
 
 
 def test_only_the_staged_content_counts(repo: Repo, index_path: Path) -> None:

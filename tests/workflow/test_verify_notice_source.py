@@ -227,6 +227,6 @@ def test_a_dropped_framework_notice_is_shown_but_owes_no_vendor(tmp_path: Path) 
     [whole] = data["files"]  # a copy of the whole file: said in its verdict, not rated for it
     assert whole["severity"] == "low", whole
     assert whole["verdict"].endswith("no vendor's notice is owed; the framework notice of contributors to the "
-                                     "vLLM project is not kept (its licence covers it)"), whole
+                                     "vLLM project is not kept, though its licence obliges keeping notices"), whole
     (suspect / "foo_layers.py").write_text(framework + renamed(layers_file()), encoding="utf-8")
     assert exhibit(suspect, reference, "--no-index")["notices"]["attribution"][0]["frameworks_dropped"] == []
