@@ -84,7 +84,8 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
             names = ", ".join(held["families"][:5])
             more = f" and {len(held['families']) - 5} more" if len(held["families"]) > 5 else ""
             n = len(held["families"])
-            lines.append(f"    corpus: the same code stands in {held['model_lines']} indexed model lines"
+            k = held["model_lines"]
+            lines.append(f"    corpus: the same code stands in {k} indexed model line{'' if k == 1 else 's'}"
                          + (f", {n} famil{'y' if n == 1 else 'ies'} ({names}{more})" if names else ""))
             earlier, line = held.get("before_reference") or [], held.get("reference_line")
             if earlier and line:
