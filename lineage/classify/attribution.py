@@ -107,6 +107,13 @@ def _only_owners_missing(given: frozenset[str], attribution: Attribution) -> boo
     return bool(given) and all(company(n.org) in owners for n in attribution.missing)
 
 
+def _a_copy(path: str, findings: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> bool:
+    """The file copies its reference, as its verdict will say: a medium or high code finding, or the
+    source's whole file (a weak resemblance owes no framework's notice)."""
+    v = verdicts.get("<file>")
+    return any(f.severity in ("medium", "high") for f in findings) or (v is not None and whole_file(v))
+
+
 def _enough(findings: Sequence[Finding]) -> bool:
     """A file's notices are compared only when it holds a reference's code as a copy (not a
     partial resemblance, whatever its severity: two ports of one upstream resemble each other
@@ -238,6 +245,8 @@ def attribute_matched(
                                                   f"{model_line(family)} (base class or marker).")
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
+        if not _a_copy(path, [updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
+            attribution = dataclasses.replace(attribution, frameworks_dropped=())
         matches = [own_licence(index, m, licences) for f in mine for m in f.matches[:1]]
         # the owner's own code owes no licence terms of the family it matches: not a copy
         licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]

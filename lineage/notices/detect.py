@@ -23,7 +23,7 @@ from lineage.notices.header import (
     prologue,
     spdx_expressions,
 )
-from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs, unnamed_holders
+from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs
 from lineage.notices.records import FileNotices, Notice
 from lineage.parse.lines import numbered_lines
 
@@ -40,11 +40,6 @@ def _to_notices(raw: list[RawNotice]) -> list[Notice]:
             if key not in seen:
                 seen.add(key)
                 notices.append(Notice(item.holder, item.statement, item.line, org, country, kind))
-        for person in unnamed_holders(item.holder):  # a co-holder the table does not know still counts
-            key = (item.line, person.casefold())
-            if key not in seen:
-                seen.add(key)
-                notices.append(Notice(person, item.statement, item.line, *UNKNOWN))
     return notices
 
 

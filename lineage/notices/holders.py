@@ -96,28 +96,3 @@ def holder_org(holder: str, table: Path | None = None) -> tuple[str, str, str]:
             return entry
     return orgs[0] if orgs else UNKNOWN
 
-
-# words that name no one on their own: company suffixes, "and affiliates", "all rights reserved"
-_FILLER = frozenset({
-    "the", "and", "its", "inc", "llc", "ltd", "co", "corp", "corporation", "limited", "gmbh", "plc", "affiliates",
-    "affiliate", "subsidiaries", "authors", "author", "team", "teams", "contributors", "all", "rights",
-    "reserved", "copyright", "c", "research", "lab", "labs", "group", "company", "others", "et", "al", "or",
-    "of", "present", "technology", "technologies", "university", "institute", "license", "licence",
-})
-_PARTS = re.compile(r",|;|&|\band\b")
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
-def unnamed_holders(holder: str, table: Path | None = None) -> list[str]:
-    """Co-holders a holder string names beside known organisations, that the table does not know:
-    "Jingze Shi and the HuggingFace Inc. team" -> ["Jingze Shi"].  Only for a string naming some
-    organisation (one naming none is an unknown holder whole); parts made only of company suffixes
-    and the like ("Meta Platforms, Inc. and affiliates") name no one."""
-    if not holder_orgs(holder, table):
-        return []
-    out = []
-    for part in _PARTS.split(holder):
-        words = [w for w in _WORDS.findall(part.casefold()) if w not in _FILLER]
-        if any(len(w) > 1 for w in words) and not holder_orgs(part, table):
-            out.append(" ".join(part.split()).strip(" .").removeprefix("the ").removeprefix("The "))
-    return out

@@ -138,3 +138,14 @@ def test_the_file_verdict_names_a_framework_notice_not_kept() -> None:
     assert verdicts["m.py"].verdict == ("core-architecture copy of afam (Acme Labs, US), notice none-needed; "
                                         "framework notice not kept (vLLM project)")
     assert file_verdicts([copy])["m.py"].verdict.endswith("notice none-needed")
+
+
+def test_only_a_copy_owes_a_frameworks_notice() -> None:
+    """A weak resemblance (low findings only, not the source's whole file) owes no framework's
+    notice: a JAX MoE block of gemma's resembling 20 lines of transformers' TextNet is no copy."""
+    from lineage.classify.attribution import _a_copy
+
+    low = _finding("m.py", "Block._forward_moe", "core-architecture", "low", 669, 688)
+    medium = _finding("m.py", "Attention.forward", "core-architecture", "medium", 20, 60)
+    assert not _a_copy("m.py", [low], {})
+    assert _a_copy("m.py", [low, medium], {})

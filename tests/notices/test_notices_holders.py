@@ -75,17 +75,3 @@ def test_every_table_alias_maps_to_its_own_organisation() -> None:
                 wrong.append((alias, org, got))
     assert wrong == []
 
-
-@pytest.mark.parametrize(("holder", "unnamed"), [
-    ("Jingze Shi and the HuggingFace Inc. team", ["Jingze Shi"]),  # a person beside a framework
-    ("The Fairseq Authors and The HuggingFace Inc. team", ["Fairseq Authors"]),
-    ("Meta Platforms, Inc. and affiliates", []),  # suffixes name no one
-    ("Amazon.com, Inc. or its affiliates. All Rights Reserved", []),
-    ("2019-present, Facebook, Inc and the HuggingFace Inc. team", []),
-    ("EleutherAI and the HuggingFace Inc. team", []),  # every part known
-    ("Jingze Shi", []),  # naming no known organisation: an unknown holder whole, not a co-holder
-])
-def test_co_holders_the_table_does_not_know(holder: str, unnamed: list[str]) -> None:
-    from lineage.notices.holders import unnamed_holders
-
-    assert unnamed_holders(holder) == unnamed
