@@ -107,7 +107,7 @@ def _only_owners_missing(given: frozenset[str], attribution: Attribution) -> boo
     return bool(given) and all(company(n.org) in owners for n in attribution.missing)
 
 
-def _a_copy(path: str, findings: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> bool:
+def _a_copy(findings: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> bool:
     """The file copies its reference, as its verdict will say: a medium or high code finding, or the
     source's whole file (a weak resemblance owes no framework's notice)."""
     v = verdicts.get("<file>")
@@ -245,7 +245,7 @@ def attribute_matched(
                                                   f"{model_line(family)} (base class or marker).")
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
-        if not _a_copy(path, [updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
+        if not _a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
             attribution = dataclasses.replace(attribution, frameworks_dropped=())
         matches = [own_licence(index, m, licences) for f in mine for m in f.matches[:1]]
         # the owner's own code owes no licence terms of the family it matches: not a copy

@@ -231,7 +231,8 @@ def describe(outcome: HookOutcome) -> str:
     if outcome.new:
         if any(f.kind == "notice" and f.attribution in ("removed", "replaced") for f in outcome.new):
             lines.append("to fix a removed or replaced notice: restore the upstream holder's copyright line (or "
-                         "name it in the repository's NOTICE file) and say where the code comes from (`Adapted from ...`)")
+                         "name it in the repository's NOTICE file) and say where the code comes from "
+                         "(`Adapted from ...`)")
         lines.append('accept one unit with `# lineage: accept reason="..."` on its def/class line, or record '
                      "all with `lineage baseline update` and `lineage audit ID --verdict ... --reason ...`")
     return terminal_text(lines)  # names, units and reasons come from the staged tree

@@ -40,8 +40,8 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_re
         verdict = (f"copy of the whole reference file {ref} (file score {f.score:.2f})"
                    + (f", notice {'/'.join(states)}" if states else "")
                    + ("" if set(states) & set(UNATTRIBUTED) else kept)
-                   + (f"; the framework notice of {', '.join(dropped)} is not kept, though its licence obliges keeping notices"
-                      if dropped else ""))
+                   + (f"; the framework notice of {', '.join(dropped)} is not kept, though its licence obliges "
+                      "keeping notices" if dropped else ""))
         out.append(dataclasses.replace(f, severity=severity, verdict=verdict))
     return tuple(out)
 

@@ -147,5 +147,5 @@ def test_only_a_copy_owes_a_frameworks_notice() -> None:
 
     low = _finding("m.py", "Block._forward_moe", "core-architecture", "low", 669, 688)
     medium = _finding("m.py", "Attention.forward", "core-architecture", "medium", 20, 60)
-    assert not _a_copy("m.py", [low], {})
-    assert _a_copy("m.py", [low, medium], {})
+    assert not _a_copy([low], {})
+    assert _a_copy([low, medium], {})
