@@ -151,7 +151,7 @@ class ExhibitSummary:
     matched_units: int  # matches rated above info (`by_severity` counts every match, info included)
     by_severity: Mapping[str, int]
     by_role: Mapping[str, int]
-    units_above_unrelated_p99: int
+    units_above_unrelated_p99: int | None  # None: too few unmatched units to place any unit score
     files_above_unrelated_p99: int
     attribution_states: tuple[str, ...]
     statement: str

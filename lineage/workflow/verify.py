@@ -278,7 +278,8 @@ def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Emb
     if placed:
         against.append(f"{sum(placed)} of {len(placed)} matched units score above the in-pair unrelated p99")
     if files_placed:
-        against.append(f"{sum(files_placed)} of {len(files_placed)} files score above the calibrated unrelated p99")
+        against.append(f"{sum(files_placed)} of {len(files_placed)} matched files score above the calibrated "
+                       "unrelated p99")
     statement = (
         _matched_sentence(len(units), matches) + "; "
         + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
@@ -289,7 +290,7 @@ def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Emb
     return ExhibitSummary(
         suspect_files=result.files_scanned, suspect_units=len(units), reference_files=len(ref_index.meta["files"]),
         reference_units=ref_index.n_units, matched_units=len(judged), by_severity=by_sev,
-        by_role=dict(sorted(by_role.items())), units_above_unrelated_p99=sum(placed),
+        by_role=dict(sorted(by_role.items())), units_above_unrelated_p99=sum(placed) if placed else None,
         files_above_unrelated_p99=sum(files_placed), attribution_states=tuple(states), statement=statement)
 
 

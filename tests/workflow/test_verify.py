@@ -73,6 +73,7 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     null = data["scores_baseline"]["units"]["unrelated"]
     assert null["n"] == 2 and null["p99"] is None  # two original helpers: too few for a p99
     assert all(m["scores"]["above_unrelated_p99"] is None for m in data["matches"])
+    assert data["summary"]["units_above_unrelated_p99"] is None  # none placed: not "0 above"
     assert [f["path"] for f in data["files"]] == ["modeling_beta.py"] and data["files"][0]["score"] > 0.9
     assert {m["attribution"] for m in data["matches"] if m["severity"] == "high"} == {"replaced"}
     assert data["summary"]["matched_units"] >= len(COPIED) and data["summary"]["by_role"]["core-architecture"] >= len(COPIED) + 1  # + partial_rotary
@@ -151,7 +152,7 @@ def test_text_exhibit_and_calibration(sides: tuple[Path, Path], monkeypatch: pyt
     other = wv.verify(str(suspect), str(reference), Config(), background=open_index(index_path)).to_dict()
     assert other["scores_baseline"]["files"]["computed_on_this_index"] is False
     assert data["files"][0]["above_unrelated_p99"] is True and data["files"][0]["vs_derived_median"] > 0
-    assert "1 of 1 files score above the calibrated unrelated p99" in data["summary"]["statement"]
+    assert "1 of 1 matched files score above the calibrated unrelated p99" in data["summary"]["statement"]
 
 
 def test_calibration_file(tmp_path: Path) -> None:
