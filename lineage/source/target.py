@@ -45,6 +45,27 @@ class LoadedTarget:
     inputs: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
+def _default_pin(name: str, version: str) -> dict[str, Any]:
+    """The pins of ``name==version`` when a default manifest holds that release (its sha256, file
+    name, Python version and platform): verified as the default index reads it, and found for a
+    wheel that needs another Python than the running one (gpt-oss 0.0.9 asks for 3.12).  Other
+    releases are fetched for the running interpreter, unpinned."""
+    from lineage.data import load_table, shipped_path
+    from lineage.errors import ManifestError
+    from lineage.index.manifest import load_manifest
+
+    wanted = re.sub(r"[-_.]+", "-", name).lower()
+    for listed in load_table("default.toml").get("default", {}).get("manifests", []):
+        try:
+            m = load_manifest(shipped_path(str(listed)))
+        except (ManifestError, OSError):
+            continue
+        if m.kind == "pypi" and re.sub(r"[-_.]+", "-", m.package).lower() == wanted and m.version == version:
+            return {"sha256": m.sha256, "filename": m.filename or None, "python_version": m.python_version or None,
+                    "platform": m.platform or None}
+    return {"sha256": None}
+
+
 def _from_archive(
     path: Path, max_bytes: int, suffixes: tuple[str, ...]
 ) -> tuple[list[SourceFile], list[FileError]]:
@@ -150,7 +171,7 @@ def load_target(
     pypi = _PYPI.match(spec)
     if pypi:
         name, version = pypi.groups()
-        artefact = fetch_pypi(name, version, sha256=None, cache=cache, index_args=index_args)
+        artefact = fetch_pypi(name, version, cache=cache, index_args=index_args, **_default_pin(name, version))
         files, errors = _from_archive(artefact, max_bytes, suffixes)
         inputs = {"kind": "pypi", "name": name, "version": version, "filename": artefact.name,
                   "sha256": file_sha256(artefact), "path": str(artefact)}  # fmt: skip

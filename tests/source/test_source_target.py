@@ -232,3 +232,20 @@ def test_an_archive_inside_a_folder_is_listed_as_not_read(tmp_path: Path) -> Non
     noted = {e.path: e for e in target.errors}
     assert set(noted) == {"vendor/pkg-1.0-py3-none-any.whl", "dist.tar.gz"}
     assert all("archive not read" in e.reason and not e.unchecked for e in noted.values())
+
+
+def test_a_release_the_default_corpus_pins_is_fetched_with_its_pins() -> None:
+    """`verify --against gpt-oss==0.0.9` on Python 3.11: the default manifest pins that wheel (its
+    sha256, file name and Python 3.12), so it is fetched and verified as the index build does;
+    a release no manifest pins is fetched for the running interpreter, unpinned."""
+    from lineage.data import shipped_path
+    from lineage.index.manifest import load_manifest
+    from lineage.source.target import _default_pin
+
+    m = load_manifest(shipped_path("gpt-oss.toml"))
+    assert _default_pin("gpt_oss", m.version) == {"sha256": m.sha256, "filename": m.filename,
+                                                  "python_version": m.python_version or None,
+                                                  "platform": m.platform or None}
+    assert m.python_version  # the case this is for: a wheel for another Python than the running one
+    assert _default_pin("gpt-oss", "0.0.1") == {"sha256": None}
+    assert _default_pin("no-such-package", "1.0") == {"sha256": None}
