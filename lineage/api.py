@@ -16,6 +16,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.index.build import BuildReport, build_index
 from lineage.pool import default_workers
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.manifest import default_manifests as default_manifests
 from lineage.index.manifest import load_manifest
 from lineage.pipeline.match import MATCH_STAGE as MATCH_STAGE
 from lineage.pipeline.match import Progress
@@ -53,16 +54,6 @@ def build(
 
         return build_to_store(manifests, str(out), **kwargs)
     return build_index(manifests, Path(out), **kwargs)
-
-
-def default_manifests() -> list[Path]:
-    """The manifests that build the default index (corpora/default.toml, shipped in the package)."""
-    from lineage.data import load_table, shipped_path, table_error
-
-    names = load_table("default.toml").get("default", {}).get("manifests")
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise table_error("default.toml", "[default] needs manifests = [file names]")
-    return [shipped_path(n) for n in names]  # named relative to the list, as the files sit
 
 
 def listed_manifests(path: str | Path) -> list[Path]:

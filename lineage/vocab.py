@@ -101,6 +101,9 @@ class FamilyId:
         return f"{self.source}:{self.name}" if self.source else self.name
 
 
+UNLABELLED = frozenset({"", "unknown"})  # an organisation not labelled: nobody's company, everyone's rival
+
+
 def company(org: str) -> str:
     """An organisation as a company: "Alibaba Qwen" and "Alibaba DAMO Academy" are one (a team's
     earlier code is its own), "Hugging Face (model team)" is Hugging Face, and so are the

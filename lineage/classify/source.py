@@ -36,7 +36,7 @@ from lineage.declared.family import resolve_root
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
-from lineage.vocab import KIND_CODES, company, first_seen_key
+from lineage.vocab import KIND_CODES, UNLABELLED, company, first_seen_key
 
 TIE = 0.02  # a unit's code is held "as closely as the best" within this strength
 AMBIGUOUS = 0.01  # scores this close (share of the scope) are a tie
@@ -181,7 +181,7 @@ def _lead_over_other_orgs(index: EmbeddedIndex, cov: Cover, score: np.ndarray, p
     rows = index.meta["families"]
     own = company(str(rows[int(cov.families[pick])].get("org", "")))
     rivals = [float(score[j]) for j in range(score.size) if j != pick and (
-        own in ("", "unknown") or company(str(rows[int(cov.families[j])].get("org", ""))) != own)]
+        own in UNLABELLED or company(str(rows[int(cov.families[j])].get("org", ""))) != own)]
     return float(score[pick]) - max(rivals, default=0.0)
 
 

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from lineage.data import organisations
+from lineage.data import load_table, organisations, shipped_path, table_error
 from lineage.errors import ManifestError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$")
@@ -281,3 +281,11 @@ def family_of(path: str, manifest: Manifest) -> Family | None:
 def is_infrastructure(path: str, manifest: Manifest, family: Family) -> bool:
     """Whether the manifest labels this indexed file training or serving machinery."""
     return family.role == INFRASTRUCTURE or any(glob_regex(p).match(path) for p in manifest.infrastructure)
+
+
+def default_manifests() -> list[Path]:
+    """The manifests that build the default index (corpora/default.toml, shipped in the package)."""
+    names = load_table("default.toml").get("default", {}).get("manifests")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise table_error("default.toml", "[default] needs manifests = [file names]")
+    return [shipped_path(n) for n in names]  # named relative to the list, as the files sit

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from lineage.notices.records import Attribution, FileNotices, Notice, held_at
-from lineage.vocab import company
+from lineage.vocab import UNLABELLED, company
 
 _GENERIC_STEMS = frozenset(
     {"__init__", "utils", "util", "common", "base", "model", "models", "layers"}
@@ -105,7 +105,7 @@ def compare_notices(
     reference's model; a framework that is also the maker (its own model team) is its upstream
     holder, whose notice counts as a vendor's.
     """
-    own_model = company(maker) if maker and company(maker) != "unknown" else ""
+    own_model = "" if company(maker) in UNLABELLED else company(maker)
 
     def counts(n: Notice) -> bool:
         return n.counts or (bool(own_model) and company(n.org or n.holder) == own_model)

@@ -133,7 +133,7 @@ def fetch_pypi(
     _check(_FILENAME, filename, "file name", spec)
     _check(_PYVER, python_version, "python version", spec)
     _check(_PLATFORM, platform, "platform", spec)
-    normalised = re.sub(r"[-_.]+", "-", name).lower()
+    normalised = normalised_name(name)
     selector = (
         f"py{python_version or 'any'}-{platform or 'any'}"
         if python_version or platform
@@ -179,6 +179,11 @@ def fetch_pypi(
         return final
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def normalised_name(name: str) -> str:
+    """A distribution name as PyPI compares them (PEP 503): gpt_oss, GPT-OSS and gpt.oss are one."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _safe(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from lineage.errors import SourceError
 from lineage.models import FileError, SourceFile
 from lineage.source.archive import is_archive_name, read_archive
-from lineage.source.fetch import fetch_git, fetch_pypi, file_sha256, is_git_url
+from lineage.source.fetch import fetch_git, fetch_pypi, file_sha256, is_git_url, normalised_name
 from lineage.source.walk import (
     SCAN_SUFFIXES,
     SHEBANG_PEEK,
@@ -50,17 +50,15 @@ def _default_pin(name: str, version: str) -> dict[str, Any]:
     name, Python version and platform): verified as the default index reads it, and found for a
     wheel that needs another Python than the running one (gpt-oss 0.0.9 asks for 3.12).  Other
     releases are fetched for the running interpreter, unpinned."""
-    from lineage.data import load_table, shipped_path
     from lineage.errors import ManifestError
-    from lineage.index.manifest import load_manifest
+    from lineage.index.manifest import default_manifests, load_manifest
 
-    wanted = re.sub(r"[-_.]+", "-", name).lower()
-    for listed in load_table("default.toml").get("default", {}).get("manifests", []):
+    for listed in default_manifests():
         try:
-            m = load_manifest(shipped_path(str(listed)))
+            m = load_manifest(listed)
         except (ManifestError, OSError):
             continue
-        if m.kind == "pypi" and re.sub(r"[-_.]+", "-", m.package).lower() == wanted and m.version == version:
+        if m.kind == "pypi" and normalised_name(m.package) == normalised_name(name) and m.version == version:
             return {"sha256": m.sha256, "filename": m.filename or None, "python_version": m.python_version or None,
                     "platform": m.platform or None}
     return {"sha256": None}

@@ -25,7 +25,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.query import query_files
 from lineage.models import SourceFile
 from lineage.pipeline.match import file_sources, fingerprint_files, query_options
-from lineage.vocab import company, model_line
+from lineage.vocab import UNLABELLED, company, model_line
 from lineage.workflow.background import Holders, Line
 
 
@@ -43,7 +43,6 @@ def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: 
     return out
 
 
-UNLABELLED = frozenset({"", "unknown"})
 
 
 def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:
