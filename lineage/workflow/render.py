@@ -106,6 +106,13 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
         lines.append("")
     if len(shown) < len(data.matches):
         lines.append(f"{len(data.matches) - len(shown)} info matches (module bodies, common idioms) hidden")
+    for d in data.declared:
+        via = d.get("via")
+        lines.append(f"declared: {d['path']}:{d['line']} {d['kind']} {d['target']}"
+                     + (f" (through {via['path']}:{via['line']}, {via['kind']})" if via else ""))
+    for v in data.vestiges:
+        lines.append(f"[{str(v['severity']).upper()}] vestige {v['path']}:{v['start_line']}-{v['end_line']}: "
+                     f"{v['explanation']}")
     notices = data.notices
     if notices.get("available"):
         for a in notices["attribution"]:

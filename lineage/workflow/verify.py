@@ -29,7 +29,7 @@ from lineage.parse.lines import numbered_lines
 from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
-from lineage.vocab import SEVERITIES_DESCENDING, Severity, at_or_above
+from lineage.vocab import Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.classify.fileverdict import WHOLE_FILE
@@ -45,11 +45,14 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
-from lineage.workflow.whole import rated, whole_sentence
+from lineage.workflow.whole import rated
 from lineage.workflow.prior_art import (PRIOR_ART, corpus_entry, earlier_lines, named, prior_art_note,
                                         reference_lines)
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
+from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
+from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE, not_compared_state, summary
+from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
@@ -94,9 +97,6 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
     return out
 
 
-SHARED_CODE = "code shared by"  # the verdict of a unit whose code many indexed model lines hold
-
-
 def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     """A matched unit whose code many indexed model lines hold cannot say whose notice the file
     owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
@@ -136,7 +136,6 @@ def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str,
 
 
 JUDGED = ("removed", "replaced")
-PARTIAL_ONLY = "no notice judgement from a partial resemblance"
 
 
 def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> tuple[str, str]:
@@ -225,75 +224,6 @@ def build_reference(loaded: LoadedTarget, inputs: dict[str, Any]) -> EmbeddedInd
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
 
 
-def _commons(matches: Sequence[ExhibitMatch]) -> str:
-    """What the corpus background did to the ratings, in one sentence."""
-    if not matches or matches[0].corpus is None:
-        return "No corpus background: common code may look rare. "
-    common = [m for m in matches if m.corpus is not None and m.corpus["model_lines"] >= COMMON_FAMILIES]
-    capped = [m for m in common if m.severity_before_corpus]
-    earlier = [m for m in matches if m.corpus and m.corpus.get("before_reference")]
-    prior = [m for m in earlier if m not in common and m.severity_before_corpus]
-    return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines share"
-            + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
-            + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
-               "models first seen before the reference's line also hold"
-               + (f" ({len(prior)} rated low for that alone)" if prior else "") + ". " if earlier else ""))
-
-
-def _not_compared(judged: Sequence[ExhibitMatch]) -> str:
-    shared = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
-    partial = [str(m.verdict).endswith(PARTIAL_ONLY) for m in judged]
-    if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(shared, partial)):
-        return "not compared"
-    if not any(partial):
-        return "not judged (every matched unit is code that many indexed model lines share)"
-    return ("not judged (no matched unit is both a copy of the reference's code and rarer than code many "
-            "indexed model lines share: partial resemblances and shared code do not say whose notice a "
-            "file owes)")
-
-
-def _matched_sentence(units: int, matches: Sequence[ExhibitMatch]) -> str:
-    """Every matched suspect unit counts, info ones too: a renamed copy whose common or small
-    units are info is still matched unit for unit; how many are above info is said apart."""
-    matched = [m for m in matches if m.unit_kind != "module"]
-    above = [m for m in matched if m.severity != "info"]
-    by_sev = {s: sum(1 for m in above if m.severity == s) for s in ("high", "medium", "low")}
-    rest = "; the rest are info: common code, too small to judge, or declared reuse" if len(above) < len(matched) else ""
-    return (f"{len(matched)} of {units} suspect units (modules excluded) match units of the reference; "
-            f"{len(above)} above info ({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low{rest})")
-
-
-def _summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: EmbeddedIndex,
-             compacted: Sequence[CompactFile], files: Sequence[FileScore], not_compared: str = "") -> ExhibitSummary:
-    units = [u for c in compacted for u in c.units if u.kind != "module"]
-    judged = [m for m in matches if m.severity != "info"]
-    by_sev = {s: sum(1 for m in matches if m.severity == s) for s in SEVERITIES_DESCENDING}
-    by_role: dict[str, int] = {}
-    for m in judged:
-        by_role[m.role or "unclassified"] = by_role.get(m.role or "unclassified", 0) + 1
-    placed = [m.scores.above_unrelated_p99 for m in judged if m.scores.above_unrelated_p99 is not None]
-    files_placed = [f.above_unrelated_p99 for f in files if f.above_unrelated_p99 is not None]
-    states = sorted({m.attribution for m in judged if m.attribution})
-    against = []
-    if placed:
-        against.append(f"{sum(placed)} of {len(placed)} matched units score above the in-pair unrelated p99")
-    if files_placed:
-        against.append(f"{sum(files_placed)} of {len(files_placed)} matched files score above the calibrated "
-                       "unrelated p99")
-    statement = (
-        _matched_sentence(len(units), matches) + "; "
-        + ("; ".join(against) if against else "no baseline of unrelated pairs (too few unmatched units, "
-                                              "no corpora/calibration.toml)")
-        + f". Notices: {', '.join(states) or _not_compared(judged)}. " + whole_sentence(files) + _commons(matches)
-        + not_compared
-        + "Code evidence only: it cannot show how model weights were initialised or trained.")
-    return ExhibitSummary(
-        suspect_files=result.files_scanned, suspect_units=len(units), reference_files=len(ref_index.meta["files"]),
-        reference_units=ref_index.n_units, matched_units=len(judged), by_severity=by_sev,
-        by_role=dict(sorted(by_role.items())), units_above_unrelated_p99=sum(placed) if placed else None,
-        files_above_unrelated_p99=sum(files_placed), attribution_states=tuple(states), statement=statement)
-
-
 NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come from the two sides alone, "
                  "so code that many model families share can look rare and be rated as a copy; "
                  "verify against an index to rule that out")
@@ -363,8 +293,15 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             score = file_score(index, c.units)
             placed = place_file(score, calib)
             files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median")))
-    matches = tuple(_judged_notice(m, whole={f.path for f in files if f.score >= WHOLE_FILE}) for m in matches)
+    whole = {f.path for f in files if f.score >= WHOLE_FILE}
+    matches = tuple(_judged_notice(m, whole=whole) for m in matches)
     matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
+    # vestiges of the reference's line, in the units the exhibit holds as copies of it
+    copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
+              and (m.path in whole or not (m.corpus and (m.corpus["model_lines"] >= COMMON_FAMILIES
+                                                         or m.corpus.get("before_reference"))))}
+    vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies)
+    declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
     notice_refs = {p: c.path for p, c in chosen.items()}
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
              if m.severity != "info" and m.attribution]
@@ -393,7 +330,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         },
         matches=matches,
         files=tuple(files),
-        vestiges=tuple(finding_dict(f) for f in result.findings if f.kind == "vestige"),
+        vestiges=tuple(finding_dict(f) for f in vestiges),
         notices=notices,
-        summary=_summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err)),
+        summary=summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err),
+                        background=background is not None, declared=declared_sentence(declared)),
+        declared=declared,
     )

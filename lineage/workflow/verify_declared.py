@@ -1,0 +1,86 @@
+"""Declared reuse in a verify exhibit: suspect files that import the reference's model code.
+
+A suspect that imports the reference's classes (``from transformers.models.qwen2_5_vl.modeling_qwen2_5_vl
+import Qwen2_5_VisionTransformerPretrainedModel``, ``from vllm.model_executor.models.qwen2_5_vl import
+...``) and wires them uses that code; it does not copy it, and says so.  The pair scan knows the
+reference side only as the family ``reference``, so such an import declared nothing there and the
+exhibit said only "0 of N suspect units match": true, but silent about the very reuse an accuser points
+at.  The exhibit now lists each such declaration (file, line, kind, target) and says in its statement
+that it is declared reuse, and that whether the imported model's *weights* were reused is a question
+the code cannot settle (``lineage weights``).
+
+Which model lines the reference side is: the family its file paths name
+(``modeling_qwen2_5_vl.py``, ``vllm/model_executor/models/qwen2_5_vl.py``; ``declared.family_of``),
+and the lines the corpus holds its files as, when it does.  A suspect's generated file
+("automatically generated from ... modular_x.py") declares what its modular file on the suspect side
+imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from lineage.compact.files import CompactFile
+from lineage.declared.family import family_of
+from lineage.declared.markers import Declaration, find_declarations
+from lineage.vocab import model_line
+from lineage.workflow.background import Line
+
+_KINDS = ("modular-import", "base-class", "copied-from", "adapted-from")
+
+
+def reference_families(paths: Iterable[str], dated: Mapping[str, Line]) -> set[str]:
+    """The model lines the reference side holds, by its file names and by the corpus."""
+    names = {family_of(p) for p in paths if p.endswith(".py")}
+    names |= {model_line(line.family) for line in dated.values()}
+    return {n for n in names if n}
+
+
+def _declares(d: Declaration, families: set[str]) -> bool:
+    """A declaration of the reference's code; a configuration class only names the architecture
+    (as in scan: importing or subclassing another family's config declares nothing)."""
+    last = d.target.rsplit(".", 1)[-1]
+    return (d.kind in _KINDS and d.family in families and ".configuration_" not in d.target
+            and not last.endswith("Config"))
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def declared_reuse(compacted: Sequence[CompactFile], families: set[str]) -> tuple[dict[str, Any], ...]:
+    """Every declaration in a suspect file naming one of ``families``, sorted by file and line;
+    a generated file's entries come from the modular file on the suspect side it names."""
+    found = {c.path: find_declarations(c.path, c.text) for c in compacted}
+    by_stem = {_stem(p): p for p in found}
+    out = []
+    for path, decls in sorted(found.items()):
+        via = {_stem(d.target): d for d in decls if d.kind == "generated-from"}
+        sources: list[tuple[str, Declaration, tuple[str, int] | None]] = [
+            (path, d, None) for d in decls if _declares(d, families)]
+        for stem, banner in sorted(via.items()):
+            modular = by_stem.get(stem)
+            if modular and modular != path:
+                sources += [(path, d, (modular, banner.line)) for d in found[modular] if _declares(d, families)]
+        for where, d, gen in sources:
+            entry: dict[str, Any] = {"path": where, "line": d.line if gen is None else gen[1], "kind": d.kind,
+                                     "target": d.target, "family": d.family, "unit": d.unit}
+            if gen is not None:
+                entry.update(kind="generated-from", via={"path": gen[0], "line": d.line, "kind": d.kind})
+            out.append(entry)
+    unique = {(e["path"], e["kind"], e["target"]): e for e in reversed(out)}
+    return tuple(sorted(unique.values(), key=lambda e: (e["path"], e["line"], e["target"])))
+
+
+def declared_sentence(declared: Sequence[Mapping[str, Any]]) -> str:
+    """One sentence for the statement, or "" when no suspect file declares the reference."""
+    if not declared:
+        return ""
+    files = sorted({e["path"] for e in declared})
+    lines = sorted({e["family"] for e in declared})
+    return (f"{len(files)} suspect file{'' if len(files) == 1 else 's'} ({', '.join(files[:3])}"
+            f"{' ...' if len(files) > 3 else ''}) declare{'s' if len(files) == 1 else ''} reuse of the reference's "
+            f"code ({', '.join(lines)}) by import or inheritance ({len(declared)} declaration"
+            f"{'' if len(declared) == 1 else 's'}): declared reuse, not concealment (whether that model's weights "
+            "were reused is for `lineage weights` to show, not code). ")

@@ -1,0 +1,101 @@
+"""The verify exhibit's summary: its counts and the statement a reader sees first.
+
+Every sentence says what this run had: a corpus background or none, scores placed against
+unrelated pairs or why not, notices judged or why not, declared reuse of the reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lineage.compact.files import CompactFile
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult
+from lineage.vocab import SEVERITIES_DESCENDING
+from lineage.workflow.background import COMMON_FAMILIES
+from lineage.workflow.exhibit import ExhibitMatch, ExhibitSummary, FileScore
+from lineage.workflow.whole import whole_sentence
+
+SHARED_CODE = "code shared by"  # the verdict of a unit whose code many indexed model lines hold
+PARTIAL_ONLY = "no notice judgement from a partial resemblance"
+
+
+def _no_placement(matches: Sequence[ExhibitMatch]) -> str:
+    """Why no score was placed against unrelated pairs: nothing matched, or no baseline to place on."""
+    if not matches:
+        return "no matched unit or file, so no score to place against unrelated pairs"
+    return "no baseline of unrelated pairs (too few unmatched units, no corpora/calibration.toml)"
+
+
+def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
+    """What the corpus background did to the ratings, in one sentence ("" when nothing matched)."""
+    if not background:
+        return "No corpus background: common code may look rare. "
+    if not matches:
+        return ""
+    common = [m for m in matches if m.corpus is not None and m.corpus["model_lines"] >= COMMON_FAMILIES]
+    capped = [m for m in common if m.severity_before_corpus]
+    earlier = [m for m in matches if m.corpus and m.corpus.get("before_reference")]
+    prior = [m for m in earlier if m not in common and m.severity_before_corpus]
+    return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines share"
+            + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
+            + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
+               "models first seen before the reference's line also hold"
+               + (f" ({len(prior)} rated low for that alone)" if prior else "") + ". " if earlier else ""))
+
+
+def not_compared_state(judged: Sequence[ExhibitMatch]) -> str:
+    shared = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
+    partial = [str(m.verdict).endswith(PARTIAL_ONLY) for m in judged]
+    if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(shared, partial)):
+        return "not compared"
+    if not any(partial):
+        return "not judged (every matched unit is code that many indexed model lines share)"
+    return ("not judged (no matched unit is both a copy of the reference's code and rarer than code many "
+            "indexed model lines share: partial resemblances and shared code do not say whose notice a "
+            "file owes)")
+
+
+def _matched_sentence(units: int, matches: Sequence[ExhibitMatch]) -> str:
+    """Every matched suspect unit counts, info ones too: a renamed copy whose common or small
+    units are info is still matched unit for unit; how many are above info is said apart."""
+    matched = [m for m in matches if m.unit_kind != "module"]
+    above = [m for m in matched if m.severity != "info"]
+    by_sev = {s: sum(1 for m in above if m.severity == s) for s in ("high", "medium", "low")}
+    rest = "; the rest are info: common code, too small to judge, or declared reuse" if len(above) < len(matched) else ""
+    return (f"{len(matched)} of {units} suspect units (modules excluded) match units of the reference; "
+            f"{len(above)} above info ({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low{rest})")
+
+
+def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: EmbeddedIndex,
+            compacted: Sequence[CompactFile], files: Sequence[FileScore], not_compared: str = "", *,
+            background: bool, declared: str = "") -> ExhibitSummary:
+    """The exhibit's counts and its one-paragraph statement; ``declared`` is the sentence on suspect
+    files that import the reference's code (verify_declared.py)."""
+    units = [u for c in compacted for u in c.units if u.kind != "module"]
+    judged = [m for m in matches if m.severity != "info"]
+    by_sev = {s: sum(1 for m in matches if m.severity == s) for s in SEVERITIES_DESCENDING}
+    by_role: dict[str, int] = {}
+    for m in judged:
+        by_role[m.role or "unclassified"] = by_role.get(m.role or "unclassified", 0) + 1
+    placed = [m.scores.above_unrelated_p99 for m in judged if m.scores.above_unrelated_p99 is not None]
+    files_placed = [f.above_unrelated_p99 for f in files if f.above_unrelated_p99 is not None]
+    states = sorted({m.attribution for m in judged if m.attribution})
+    against = []
+    if placed:
+        against.append(f"{sum(placed)} of {len(placed)} matched units score above the in-pair unrelated p99")
+    if files_placed:
+        against.append(f"{sum(files_placed)} of {len(files_placed)} matched files score above the calibrated "
+                       "unrelated p99")
+    statement = (
+        _matched_sentence(len(units), matches) + "; "
+        + ("; ".join(against) if against else _no_placement(matches))
+        + f". Notices: {', '.join(states) or not_compared_state(judged)}. " + whole_sentence(files) + declared
+        + _commons(matches, background)
+        + not_compared
+        + "Code evidence only: it cannot show how model weights were initialised or trained.")
+    return ExhibitSummary(
+        suspect_files=result.files_scanned, suspect_units=len(units), reference_files=len(ref_index.meta["files"]),
+        reference_units=ref_index.n_units, matched_units=len(judged), by_severity=by_sev,
+        by_role=dict(sorted(by_role.items())), units_above_unrelated_p99=sum(placed) if placed else None,
+        files_above_unrelated_p99=sum(files_placed), attribution_states=tuple(states), statement=statement)

@@ -1,0 +1,100 @@
+"""`lineage verify` names what the pair scan alone could not: the reference's model line.
+
+The pair scan knows the reference side only as the family "reference", so (1) a suspect that
+imports the reference's classes and wires them (declared reuse: the Naver shape) got an exhibit
+saying only "0 of N suspect units match", and a statement claiming there was no corpus background
+and no calibration, though both were there; (2) vestiges of the reference's line were never
+looked for, so a renamed copy still reading `config.n_group` and `config.topk_group` listed none
+in `verify` while `scan` listed them.  The reference code is our own Alpha model (data/alpha).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.lines_fixture import index_families
+from tests.workflow.conftest import REFERENCE, renamed_copy, run
+
+WIRING = '''# Copyright 2025 Gamma Labs. All rights reserved.
+"""Our model: a tower of the Alpha model, imported and wired, not copied."""
+
+from torch import nn
+from transformers.models.alpha.configuration_alpha import AlphaConfig
+from transformers.models.alpha.modeling_alpha import AlphaAttention
+
+
+class GammaModel(nn.Module):
+    def __init__(self, config: AlphaConfig, layers: int) -> None:
+        super().__init__()
+        self.blocks = nn.ModuleList(AlphaAttention(config) for _ in range(layers))
+        self.head = nn.Linear(config.hidden_size, config.vocab_size)
+
+    def forward(self, hidden, positions):
+        for block in self.blocks:
+            hidden = hidden + block(hidden, positions)
+        return self.head(hidden)
+'''
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus holding the Alpha reference file whole, as the line deepseek_v2 (whose vestige
+    facts in corpora/vestiges.toml include n_group and topk_group)."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    return index_families(tmp_path_factory.mktemp("corpus"), "bg", [("deepseek_v2", text, "DeepSeek", "2024-05-06", ())])
+
+
+def _exhibit(*args: str | Path) -> dict:
+    done = run("verify", *args, "--format", "json", "--exit-zero")
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
+def test_vestiges_of_the_dated_reference_line_are_listed(tmp_path: Path, corpus: Path) -> None:
+    suspect = tmp_path / "modeling_beta.py"
+    suspect.write_text(renamed_copy(), encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)
+    assert data["background"]["reference_lines"]["modeling_alpha.py"]["family"] == "bg:deepseek_v2"
+    found = {v["unit"]: {x["token"] for x in v["details"]["vestiges"]} for v in data["vestiges"]}
+    assert {"n_group", "topk_group"} <= found.get("BetaTopKRouter.__init__", set()), found
+    assert all(v["details"]["reference_line"] == "deepseek_v2" for v in data["vestiges"])
+    text = run("verify", suspect, "--against", REFERENCE, "--index", corpus, "--exit-zero").stdout
+    assert "vestige modeling_beta.py:" in text and "topk_group (feature)" in text
+
+
+def test_a_file_importing_the_reference_is_declared_reuse_and_the_statement_is_true(tmp_path: Path,
+                                                                                   corpus: Path) -> None:
+    suspect = tmp_path / "modeling_gamma.py"
+    suspect.write_text(WIRING, encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)
+    assert [m for m in data["matches"] if m["severity"] != "info"] == []
+    # the configuration import only names the architecture: one declaration, the attention class
+    assert [(d["path"], d["line"], d["target"]) for d in data["declared"]] == [
+        ("modeling_gamma.py", 6, "transformers.models.alpha.modeling_alpha.AlphaAttention")]
+    statement = data["summary"]["statement"]
+    assert "declares reuse of the reference's code (alpha) by import" in statement
+    assert "lineage weights" in statement
+    # a background and a calibration were there: nothing matched, which is what the statement says
+    assert data["background"] is not None
+    assert "No corpus background" not in statement and "no corpora/calibration.toml" not in statement
+    assert "no matched unit or file" in statement
+    text = run("verify", suspect, "--against", REFERENCE, "--index", corpus, "--exit-zero").stdout
+    assert "declared: modeling_gamma.py:6 modular-import transformers.models.alpha.modeling_alpha.AlphaAttention" in text
+
+
+def test_a_generated_file_declares_what_its_modular_file_imports(tmp_path: Path) -> None:
+    suspect = tmp_path / "gamma"
+    suspect.mkdir()
+    (suspect / "modular_gamma.py").write_text(
+        "from ..alpha.modeling_alpha import AlphaMLP\n\n\nclass GammaMLP(AlphaMLP):\n    pass\n", encoding="utf-8")
+    banner = ("#           This file was automatically generated from src/transformers/models/gamma/modular_gamma.py.\n"
+              "#               Do NOT edit this file manually as any edits will be overwritten by the generation of\n")
+    (suspect / "modeling_gamma.py").write_text(banner + renamed_copy().replace("Beta", "Gamma"), encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--no-index")
+    generated = [d for d in data["declared"] if d["path"] == "modeling_gamma.py"]
+    assert generated and generated[0]["kind"] == "generated-from"
+    assert generated[0]["via"] == {"path": "modular_gamma.py", "line": 1, "kind": "modular-import"}
+    assert "2 suspect files (modeling_gamma.py, modular_gamma.py) declare reuse" in data["summary"]["statement"]
