@@ -74,6 +74,11 @@ class Tally:
     distinctive: int = 0
     distinctive_hits: int = 0
     distinctive_chain_hits: int = 0
+    inheriting: int = 0  # distinctive classes whose generated code is mostly their parent's
+    inheriting_hits: int = 0
+    inheriting_chain_hits: int = 0
+    miss_kinds: Counter[str] = field(default_factory=Counter)  # distinctive class misses by their evidence
+    inheriting_miss_kinds: Counter[str] = field(default_factory=Counter)
     margins: list[float] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
     class_misses: list[dict[str, Any]] = field(default_factory=list)
@@ -93,6 +98,11 @@ class Tally:
                 "distinctive_classes": self.distinctive,
                 "distinctive_accuracy": pct(self.distinctive_hits, self.distinctive),
                 "distinctive_chain_accuracy": pct(self.distinctive_chain_hits, self.distinctive),
+                "distinctive_inheriting_classes": self.inheriting,
+                "distinctive_inheriting_accuracy": pct(self.inheriting_hits, self.inheriting),
+                "distinctive_inheriting_chain_accuracy": pct(self.inheriting_chain_hits, self.inheriting),
+                "distinctive_misses_by_evidence": dict(sorted(self.miss_kinds.items())),
+                "distinctive_inheriting_misses_by_evidence": dict(sorted(self.inheriting_miss_kinds.items())),
                 "margin_p10": round(float(np.percentile(m, 10)), 3) if m.size else None,
                 "margin_median": round(float(np.median(m)), 3) if m.size else None,
                 "margin_positive": pct(int((m > 0).sum()), int(m.size)),
@@ -156,6 +166,23 @@ def class_map(text: str, transform: str, seed: int) -> dict[str, str]:
     return {n: mapping.get(n, n) for n in names}
 
 
+INHERITED = 0.5  # a class whose methods are at least this share (in lines) its parent's code "inherits"
+
+
+def inherited_shares(text: str, own: dict[str, tuple[str, ...]]) -> dict[str, float]:
+    """Per generated class: the share of its methods' lines that the modular file did not write
+    itself (methods it inherits, or overrides with a ``super()`` call the generator inlines).
+    A class that overrides every method has a parent in name only: its code is its own."""
+    out: dict[str, float] = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.ClassDef) and node.name in own:
+            sizes = [(m.name, (m.end_lineno or m.lineno) - m.lineno + 1) for m in node.body
+                     if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            total = sum(n for _, n in sizes)
+            out[node.name] = sum(n for name, n in sizes if name not in own[node.name]) / total if total else 1.0
+    return out
+
+
 SAME_CODE = 0.9  # structural Jaccard at which another family holds "the same code"
 
 
@@ -214,9 +241,39 @@ def generic_peer(index: EmbeddedIndex, compacted: CompactFile) -> str | None:
     return str(index.meta["families"][index.meta["files"][best]["family"]]["name"])
 
 
-def margin(index: EmbeddedIndex, compacted: CompactFile, true: set[str], unrelated: set[str]) -> float | None:
-    res = query_files(index, [compacted])
-    ev = {ui: e for (fi, ui), e in res.evidence.items()}
+def evidence_of(index: EmbeddedIndex, compacted: CompactFile) -> dict[int, Any]:
+    """Per unit position of the file: its evidence against the index."""
+    return {ui: e for (fi, ui), e in query_files(index, [compacted]).evidence.items()}
+
+
+def class_covers(index: EmbeddedIndex, compacted: CompactFile, ev: dict[int, Any], cls: str) -> dict[str, float]:
+    """Per family holding any of a top-level class (its own unit and what it defines): the share
+    of the class it holds, strength-weighted (the tool's cover)."""
+    units = [(u, ev.get(i)) for i, u in enumerate(compacted.units)
+             if u.kind != "module" and u.qualname.split(".", 1)[0] == cls]
+    cov = cover_of(index, units) if units else None
+    if cov is None:
+        return {}
+    covers = cov.cover(np.arange(cov.weight.size), float(sum(u.n_kgrams for u, _ in units)))
+    return {index.meta["families"][int(f)]["name"]: float(c) for f, c in zip(cov.families.tolist(), covers)}
+
+
+MISS_TIE = 0.02  # a declared parent holding a missed class within this of the named family: a tie in code
+
+
+def miss_kind(covers: dict[str, float], true: set[str], got: str) -> str:
+    """Why a class missed, in code: its declared parent holds the class as closely as the family
+    named ("tie": the tie-breaks chose), less closely ("closer elsewhere"), or not at all."""
+    parent = max((covers.get(t, 0.0) for t in true), default=0.0)
+    named = covers.get(got, max(covers.values(), default=0.0))
+    if parent <= 0.0:
+        return "parent holds none"
+    return "tie" if parent >= named - MISS_TIE else "closer elsewhere"
+
+
+def margin(index: EmbeddedIndex, compacted: CompactFile, true: set[str], unrelated: set[str],
+           ev: dict[int, Any] | None = None) -> float | None:
+    ev = evidence_of(index, compacted) if ev is None else ev
     units = [(u, ev.get(i)) for i, u in enumerate(compacted.units) if u.kind != "module"]
     cov = cover_of(index, units)
     if cov is None:
@@ -260,6 +317,7 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
         related = ancestors | {d for a in ancestors for d in closure(kids, a)} | {x} | descendants
         unrelated = {n for n in present if n not in related and rows.get(n, {}).get("org") != rows[x]["org"]}
         text = texts[t.modeling_path]
+        inherited = inherited_shares(text, t.class_own)
         major = sum(1 for ps in t.class_parents.values() if set(ps) & present) * 2 >= max(1, len(t.class_parents))
         for name in transforms:
             tally = tallies[name]
@@ -283,9 +341,10 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
                 tally.misses.append({"family": x, "got": got, "status": status, "truth": sorted(true),
                                      "decided_by": source.get("decided_by"),
                                      "runner_up": ((source.get("runner_up") or {}).get("family") or "").split(":")[-1]})
+            ev = evidence_of(index, compacted[0]) if compacted and compacted[0].units else {}
             if compacted and compacted[0].units:
                 tally.generic_hits += generic_peer(index, compacted[0]) in true
-                m = margin(index, compacted[0], true, unrelated)
+                m = margin(index, compacted[0], true, unrelated, ev)
                 if m is not None and unrelated:
                     tally.margins.append(m)
             names = class_map(text, name, seed)
@@ -307,9 +366,20 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
                     tally.distinctive += 1
                     tally.distinctive_hits += ok
                     tally.distinctive_chain_hits += chain_ok
+                    if inherited.get(cls, 1.0) >= INHERITED:
+                        tally.inheriting += 1
+                        tally.inheriting_hits += ok
+                        tally.inheriting_chain_hits += chain_ok
+                kind = ""
+                if not ok and dist:
+                    kind = miss_kind(class_covers(index, compacted[0], ev, names.get(cls, cls)), avail, got_cls) \
+                        if compacted else "parent holds none"
+                    tally.miss_kinds[kind] += 1
+                    tally.inheriting_miss_kinds[kind] += inherited.get(cls, 1.0) >= INHERITED
                 if not ok:
                     tally.class_misses.append({"family": x, "class": cls, "truth": sorted(avail), "got": got_cls,
                                                "status": verdict.get("status"), "distinctive": bool(dist),
+                                               "inherited": round(inherited.get(cls, 1.0), 2), "evidence": kind,
                                                "decided_by": verdict.get("decided_by"),
                                                "cover": (verdict.get("source") or {}).get("cover")})
             tally.seconds += time.perf_counter() - began
@@ -327,9 +397,10 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
 
 def markdown(report: dict[str, Any]) -> str:
     head = ("| variant | files | file top-1 | top-1, main parent indexed | abstained | generic peer top-1 | classes "
-            "| class: parent / chain | distinctive classes | distinctive: parent / chain | margin p10 / median | seconds |")
+            "| class: parent / chain | distinctive classes | distinctive: parent / chain | distinctive, inheriting: parent / chain (n) "
+            "| margin p10 / median | seconds |")
     lines = [f"# lineage evaluation: declared lineage of transformers 5.23.0 ({report['families_evaluated']} "
-             "families, leave-one-family-out, time travel)", "", head, "|" + "---|" * 12]
+             "families, leave-one-family-out, time travel)", "", head, "|" + "---|" * 13]
     for r in report["rows"]:
         def f(v: Any) -> str:
             return "-" if v is None else (f"{v:.1%}" if isinstance(v, float) else str(v))
@@ -337,9 +408,16 @@ def markdown(report: dict[str, Any]) -> str:
                      f"{f(r['file_top1_main_parent_indexed'])} ({r['files_main_parent_indexed']}) | {r['abstained']} | "
                      f"{f(r['generic_top1'])} | {r['classes']} | {f(r['class_accuracy'])} / "
                      f"{f(r['class_chain_accuracy'])} | {r['distinctive_classes']} | {f(r['distinctive_accuracy'])} / "
-                     f"{f(r['distinctive_chain_accuracy'])} | "
+                     f"{f(r['distinctive_chain_accuracy'])} | {f(r.get('distinctive_inheriting_accuracy'))} / "
+                     f"{f(r.get('distinctive_inheriting_chain_accuracy'))} ({r.get('distinctive_inheriting_classes', '-')}) | "
                      f"{r['margin_p10']} / {r['margin_median']} | {r['seconds']} |")
     lines += ["", f"Skipped: {report['skipped']}.", ""]
+    lines += ["Distinctive classes missed, by what the code says (the declared parent holds the class as closely "
+              "as the family named, within 0.02 of cover: a tie the tie-breaks settled; less closely; not at all), "
+              "all / those inheriting most of their code:", ""]
+    lines += [f"- {r['transform']}: {r.get('distinctive_misses_by_evidence')} / "
+              f"{r.get('distinctive_inheriting_misses_by_evidence')}" for r in report["rows"]]
+    lines.append("")
     if report.get("independent"):
         lines += ["Independent implementations (each vendor's own reference code against transformers, vLLM and "
                   "SGLang, and against every other indexed source but the vendors' own), as a third party scans "

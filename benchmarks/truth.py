@@ -57,6 +57,9 @@ class FamilyTruth:
     config_imports: dict[str, tuple[str, ...]]  # family -> configuration names imported (information)
     modeling_imports: tuple[str, ...]  # every family whose modeling code is imported, used or not
     class_bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> "family:BaseName" of its bases
+    # class -> methods the modular class writes itself (no ``super()`` call: the generator inlines
+    # the parent's body where there is one), whose generated code is not the parent's
+    class_own: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Source:
@@ -199,12 +202,15 @@ def _truth(source: _Source, family: str, modular: str, modeling: str) -> FamilyT
     imported = [t for t in (_classify(p, family) for p in bound.values()) if t is not None]
     class_parents: dict[str, tuple[str, ...]] = {}
     class_bases: dict[str, tuple[str, ...]] = {}
+    class_own: dict[str, tuple[str, ...]] = {}
     for cls in (s for s in tree.body if isinstance(s, ast.ClassDef)):
         targets = [t for t in (_resolve(b, bound, family) for b in cls.bases) if t and t.kind == "modeling"]
         found = [t.family for t in targets]
         if found:
             class_parents[cls.name] = tuple(dict.fromkeys(found))
             class_bases[cls.name] = tuple(f"{t.family}:{t.name}" for t in targets if t.name)
+            class_own[cls.name] = tuple(m.name for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                        and not _calls_super(m))
     function_parents: dict[str, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
@@ -223,8 +229,13 @@ def _truth(source: _Source, family: str, modular: str, modeling: str) -> FamilyT
         class_parents=class_parents, function_parents=dict(sorted(function_parents.items())),
         config_imports={f: tuple(sorted(set(n))) for f, n in sorted(config.items())},
         modeling_imports=tuple(sorted({t.family for t in imported if t.kind == "modeling"})),
-        class_bases=class_bases,
+        class_bases=class_bases, class_own=class_own,
     )
+
+
+def _calls_super(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "super"
+               for n in ast.walk(node))
 
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lineage.declared.uses import Use
 from lineage.verdicts import SourceVerdict
 
 
@@ -87,13 +88,14 @@ class FileVerdict:
     lines_by_role: Mapping[str, int] = field(default_factory=dict)
     families: Mapping[str, int] = field(default_factory=dict)
     attribution: tuple[str, ...] = ()
+    uses: tuple[Use, ...] = ()  # indexed model lines' code the file imports (declared reuse, no copy)
 
     def to_json(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "origin": self.origin, "root_notice": list(self.root_notice),
                 "source": self.source.to_dict() if self.source is not None else None,
                 "classes": {k: c.to_dict() for k, c in self.classes.items()},
                 "lines_by_role": dict(self.lines_by_role), "families": dict(self.families),
-                "attribution": list(self.attribution)}
+                "attribution": list(self.attribution), "uses": [u.to_json() for u in self.uses]}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def test_rows_keep_their_layout() -> None:
                                          "evidence_lines": 0}}
     assert data["files"]["m.py"] == {"verdict": "core-architecture copy of x", "origin": "", "root_notice": ["removed"],
                                      "source": None, "classes": {}, "lines_by_role": {}, "families": {},
-                                     "attribution": []}
+                                     "attribution": [], "uses": []}
     claimed = replace(summary, architectures={"m.py": ArchitectureClaim("a:x", 0.9, "Implements x")})
     assert list(claimed.to_json()) == [*KEYS, "architectures"]
     assert claimed.to_json()["architectures"] == {"m.py": {"architecture": "a:x", "score": 0.9,

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.codematch import STRONG, WholeFile, strength
 from lineage.compact.roles import INFRA
+from lineage.declared.uses import Use, uses_sentence
 from lineage.verdicts import SourceVerdict
 from lineage.details import look_through_root
 from lineage.models import Finding
@@ -175,10 +176,11 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
                  root_notices: Sequence[Finding] = (), n_lines: int = 0,
-                 frameworks: Sequence[str] = ()) -> FileVerdict:
+                 frameworks: Sequence[str] = (), uses: Sequence[Use] = ()) -> FileVerdict:
     """The verdict row of one file: its code findings, its source verdicts, what became of the
-    declared root's notice when the file is an indexed family's own code (look-through), and
-    the frameworks whose notices the copy did not keep (a licence gap, said apart)."""
+    declared root's notice when the file is an indexed family's own code (look-through), the
+    frameworks whose notices the copy did not keep (a licence gap, said apart), and the model
+    code it uses by import (declared reuse that copies nothing)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
                 and (f.severity != "info" or f.attribution in ("declared", "own"))]
     roles: dict[str, int] = defaultdict(int)
@@ -195,18 +197,22 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
         sentence += f"; against its declared root {root}: notice {'/'.join(root_states)}"
     if frameworks:
         sentence += f"; framework notice not kept ({', '.join(dict.fromkeys(frameworks))})"
+    if uses:
+        sentence = (sentence + "; " if sentence != NO_EVIDENCE or evidence else "") + uses_sentence(uses)
     return FileVerdict(verdict=sentence, origin=source_sentence(v) if v is not None else "",
                        root_notice=tuple(root_states), source=v,
                        classes={k: c for k, c in sorted(verdicts.items()) if k != "<file>"},
                        lines_by_role=dict(sorted(roles.items())), families=dict(sorted(fams.items())),
-                       attribution=tuple(sorted({f.attribution for f in evidence if f.attribution})))
+                       attribution=tuple(sorted({f.attribution for f in evidence if f.attribution})),
+                       uses=tuple(uses))
 
 
 def file_verdicts(findings: Sequence[Finding],
                   sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None,
-                  file_lines: Mapping[str, int] | None = None) -> dict[str, FileVerdict]:
-    """Per scanned file with code matches or a source: its verdict row (`file_lines`: each
-    file's length, so that a copy of a small part of a file is called one)."""
+                  file_lines: Mapping[str, int] | None = None,
+                  uses: Mapping[str, Sequence[Use]] | None = None) -> dict[str, FileVerdict]:
+    """Per scanned file with code matches, a source or model code used by import: its verdict
+    row (`file_lines`: each file's length, so that a copy of a small part of a file is called one)."""
     by_path: dict[str, list[Finding]] = defaultdict(list)
     roots: dict[str, list[Finding]] = defaultdict(list)
     frameworks: dict[str, list[str]] = defaultdict(list)
@@ -218,6 +224,8 @@ def file_verdicts(findings: Sequence[Finding],
         elif f.kind == "notice" and getattr(f.details, "note", "") == FRAMEWORK_NOT_KEPT:
             frameworks[f.path].append(getattr(f.details, "org", "") or "a framework")
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
-                                   if v.get("<file>") is not None and v["<file>"].source is not None})
+                                   if v.get("<file>") is not None and v["<file>"].source is not None}
+                   | set(uses or {}))
     return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ()),
-                            (file_lines or {}).get(p, 0), frameworks.get(p, ())) for p in paths}
+                            (file_lines or {}).get(p, 0), frameworks.get(p, ()), (uses or {}).get(p, ()))
+            for p in paths}

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.fileverdict import file_verdicts
 from lineage.compact.roles import INFRA
+from lineage.declared.uses import Use
 from lineage.verdicts import SourceVerdict
 from lineage.details import CodeMatchDetails
 from lineage.models import Finding
@@ -56,7 +57,8 @@ def _core(code: Sequence[Finding], core_lines_total: int) -> CoreArchitecture:
 def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: int,
               core_lines_total: int = 0,
               sources: Mapping[str, Mapping[str, SourceVerdict]] | None = None,
-              file_lines: Mapping[str, int] | None = None) -> Summary:
+              file_lines: Mapping[str, int] | None = None,
+              uses: Mapping[str, Sequence[Use]] | None = None) -> Summary:
     code = [f for f in findings if f.kind == "code-match"]
     by_family: dict[str, list[Finding]] = defaultdict(list)
     by_role: dict[str, list[Finding]] = defaultdict(list)
@@ -77,7 +79,7 @@ def summarise(findings: Sequence[Finding], files_scanned: int, units_scanned: in
         by_severity=dict(sorted(severities.items())),
         core_architecture=_core(code, core_lines_total),
         infrastructure=infrastructure(code),
-        files=file_verdicts(findings, sources, file_lines),
+        files=file_verdicts(findings, sources, file_lines, uses),
         files_scanned=files_scanned, units_scanned=units_scanned, findings=len(findings), limits=LIMITS)
 
 

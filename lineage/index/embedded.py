@@ -86,6 +86,11 @@ class EmbeddedIndex:
         return [f"{f['source']}:{f['name']}" for f in self.meta["families"]]
 
     @cached_property
+    def model_lines(self) -> frozenset[str]:
+        """The name of every model line the index holds (in any source): ``qwen2_5_vl``."""
+        return frozenset(str(f["name"]) for f in self.meta["families"])
+
+    @cached_property
     def _unit_ids(self) -> dict[tuple[str, str, int, str], int]:
         keys = self.family_keys
         file_key = [keys[row["family"]] for row in self.meta["files"]]

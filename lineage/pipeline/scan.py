@@ -45,6 +45,7 @@ def scan_files(
     from lineage.arch.findings import with_architectures
     from lineage.classify.attribution import stale_notices
     from lineage.classify.vestiges import vestige_findings
+    from lineage.declared.uses import model_uses
 
     compacted = fingerprint_files(files, config, progress)
     findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector,
@@ -68,7 +69,9 @@ def scan_files(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files) - len(unparsed), units_scanned=units,
         summary=with_architectures(summarise(findings, len(files) - len(unparsed), units, core_lines(compacted), sources,
-                                             {cf.path: cf.n_lines for cf in compacted}), findings),
+                                             {cf.path: cf.n_lines for cf in compacted},
+                                             model_uses({cf.path: cf.text for cf in compacted}, index.model_lines)),
+                                   findings),
         config=config.to_dict(),
         tool_version=__version__,
     )

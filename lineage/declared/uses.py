@@ -1,0 +1,93 @@
+"""Model code a scanned file uses by import: declared reuse that copies nothing.
+
+A file that imports another model's classes and wires them (a vision tower from
+``transformers.models.qwen2_5_vl.modeling_qwen2_5_vl``, an audio encoder from vLLM's
+``qwen2_audio``) holds none of that code, so no code finding names it, and the file verdict
+said "mostly code of its own" and nothing of the very reuse an accuser points at (the Naver
+case).  Each such import, or a base class taken from one, is listed per file with the model
+line it names, and the verdict says it: declared reuse, not a copy; whether the imported
+model's *weights* were reused is a question for ``lineage weights``, not for code.
+
+Only model code counts: configuration classes (every engine imports its HF config) and
+tokenizer, processor and feature-extractor modules are not the model.  Only lines the index
+knows count (``family_of`` reads a family name from any dotted path).  A generated file
+(``This file was automatically generated from .../modular_x.py``) uses what its modular
+file, when it is among the scanned files, imports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from lineage.declared.markers import Declaration, find_declarations
+
+_KINDS = ("modular-import", "base-class")
+_NOT_MODEL = (".configuration_", ".tokenization_", ".processing_", ".image_processing_", ".video_processing_",
+              ".feature_extraction_")
+# a file worth parsing for uses: an import of a models package or module, or a generated-file banner
+_MAYBE = re.compile(r"^[ \t]*(?:from|import)[ \t]+[\w.]*(?:models|modeling_)|automatically generated", re.M)
+_NOT_MODEL_SUFFIXES = ("Config", "Tokenizer", "TokenizerFast", "Processor", "ImageProcessor", "FeatureExtractor")
+
+
+@dataclass(frozen=True)
+class Use:
+    """One import (or base class) of an indexed model line's code."""
+
+    family: str  # the model line, e.g. "qwen2_5_vl"
+    name: str  # what is imported or subclassed, e.g. "Qwen2_5_VisionTransformerPretrainedModel"
+    line: int  # where, in the file that declares it
+    kind: str  # modular-import | base-class
+    via: str = ""  # the modular file a generated file's use is declared in, or ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"family": self.family, "name": self.name, "line": self.line, "kind": self.kind, "via": self.via}
+
+
+def _model_code(d: Declaration, lines: Collection[str]) -> bool:
+    last = d.target.rsplit(".", 1)[-1]
+    return (d.kind in _KINDS and d.family in lines and not any(m in d.target for m in _NOT_MODEL)
+            and not last.endswith(_NOT_MODEL_SUFFIXES))
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def _own(decls: Sequence[Declaration], lines: Collection[str], via: str = "") -> list[Use]:
+    seen: dict[tuple[str, str], Use] = {}
+    for d in decls:
+        if _model_code(d, lines):
+            seen.setdefault((d.family, d.target), Use(d.family, d.target.rsplit(".", 1)[-1], d.line, d.kind, via))
+    return list(seen.values())
+
+
+def model_uses(texts: Mapping[str, str], lines: Collection[str]) -> dict[str, tuple[Use, ...]]:
+    """Per scanned file (path -> text) that uses indexed model lines' code by import: the uses,
+    by line.  ``lines``: the model lines the index holds."""
+    found = {path: find_declarations(path, text) for path, text in texts.items() if _MAYBE.search(text)}
+    by_stem = {_stem(p): p for p in found}
+    out: dict[str, tuple[Use, ...]] = {}
+    for path, decls in sorted(found.items()):
+        uses = _own(decls, lines)
+        for d in decls:
+            modular = by_stem.get(_stem(d.target)) if d.kind == "generated-from" else None
+            if modular and modular != path:
+                uses += _own(found[modular], lines, via=modular)
+        if uses:
+            unique = {(u.family, u.name): u for u in reversed(uses)}
+            out[path] = tuple(sorted(unique.values(), key=lambda u: (u.via, u.line, u.name)))
+    return out
+
+
+def uses_sentence(uses: Sequence[Use]) -> str:
+    """The clause the file verdict adds, or ""."""
+    if not uses:
+        return ""
+    fams = list(dict.fromkeys(u.family for u in uses))
+    names = list(dict.fromkeys(u.name for u in uses))
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    via = next((u.via for u in uses if u.via), "")
+    return (f"uses model code of {', '.join(fams)} by import ({shown}{'; declared in ' + via if via else ''}): "
+            "declared reuse, not a copy (whether those models' weights were reused is for `lineage weights`)")
