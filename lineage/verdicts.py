@@ -80,7 +80,7 @@ class SourceVerdict:
     decided_by: str  # cover | names | lineage (a tie: the declared ancestor) | first-seen | ancestor (a
     # descendant leading by little) | context (a class: the file's source) | "" (ambiguous)
     contenders: tuple[str, ...]  # families that could not be told apart (ambiguous)
-    basis: str  # distinctive | common | ""
+    basis: str  # distinctive | common | fragments (no unit held enough to be judged: pipeline/match.py) | ""
     group: LineageGroup | None
     look_through: LookThrough | None = None
     # the source's score minus the best of another organisation's families (the file scope only;

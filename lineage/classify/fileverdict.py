@@ -41,10 +41,21 @@ def _who(line: str, org: str, country: str) -> str:
     return f"{line} ({org or 'organisation not labelled'}, {country or '?'})"
 
 
+FRAGMENTS = "no source: the code it shares with reference files is in fragments too small to judge; closest "
+
+
 def source_sentence(v: SourceVerdict) -> str:
-    """Where the file comes from, with the runner-up and the margin."""
+    """Where the file comes from, with the runner-up and the margin; a source resting on fragments
+    too small to judge is named as the closest, not as a source."""
     if v.source is None:
         return ""
+    if v.basis == "fragments":
+        return FRAGMENTS + _sentence(v)
+    return _sentence(v)
+
+
+def _sentence(v: SourceVerdict) -> str:
+    assert v.source is not None
     s = v.source
     if v.status == "ambiguous":
         names = ", ".join(model_line(c) for c in v.contenders)
@@ -111,7 +122,8 @@ def whole_file(v: SourceVerdict) -> bool:
     source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
     whatever else holds most of it: transformers' arcee is llama's file but for its MLP, and a
     verbatim copy of arcee's file is still a copy of that file, owing its notice."""
-    if v.source is None or v.status != "source" or v.decided_by not in ("cover", "ancestor", "names"):
+    if v.source is None or v.status != "source" or v.decided_by not in ("cover", "ancestor", "names") \
+            or v.basis == "fragments":
         return False
     if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:
         return True  # the file is that file both ways: whoever else holds most of it too
@@ -132,9 +144,9 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     """What kind of reuse the file's evidence shows, naming the family it points at; a copy
     that is a small part of the file (`n_lines` long) says so."""
     if not evidence:
-        if v is not None and v.source is not None and v.basis == "common":
-            return common_sentence(v)
-        return "no copy evidence" if v is not None and v.source is not None else NO_EVIDENCE
+        if v is None or v.source is None or v.basis == "fragments":
+            return NO_EVIDENCE  # fragments too small to judge name neither a source nor a shared line
+        return common_sentence(v) if v.basis == "common" else "no copy evidence"
     # the kind of copy is that of the findings that make it one (medium or high), not of weak ones,
     # and so is the family it names: the file's source when it holds one of them, else the family
     # holding most of their lines (code many lines share, rated low, names no one)

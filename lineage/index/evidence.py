@@ -38,6 +38,8 @@ class UnitEvidence:
     similarity: np.ndarray = field(repr=False)
     lexical: np.ndarray = field(repr=False)
     rarity: np.ndarray = field(repr=False)
+    # fingerprints the unit shares with the family's unit (None: not counted)
+    shared: np.ndarray | None = field(repr=False, default=None)
 
     @property
     def best(self) -> float:
@@ -53,7 +55,7 @@ class UnitEvidence:
 
 
 def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray, similarity: np.ndarray,
-                  lexical: np.ndarray, rarity: np.ndarray) -> UnitEvidence:
+                  lexical: np.ndarray, rarity: np.ndarray, shared: np.ndarray | None = None) -> UnitEvidence:
     """Scored reference units -> the best unit per family, best family first."""
     fam = index.unit_family[units]
     order = np.lexsort((units, -lexical, -strength, fam))  # per family: strongest, then closest names
@@ -63,4 +65,5 @@ def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray,
     rank = np.lexsort((fam[pick], -lexical[pick], -np.round(strength[pick], 4)))
     pick = pick[rank]
     return UnitEvidence(fam[pick], units[pick], np.round(strength[pick], 4), np.round(similarity[pick], 4),
-                        np.round(lexical[pick], 4), np.round(rarity[pick], 4))
+                        np.round(lexical[pick], 4), np.round(rarity[pick], 4),
+                        None if shared is None else shared[pick])

@@ -175,7 +175,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     evidence = None
     if hold is not None and held.size:
         evidence = unit_evidence(index, cands[held], strength[held], similarity[held], lexical[held],
-                                 rare[held] / nq if nq else np.zeros(held.size))
+                                 rare[held] / nq if nq else np.zeros(held.size), n[held])
     return out, evidence
 
 

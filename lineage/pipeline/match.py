@@ -7,12 +7,13 @@ inherit the loaded index.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.fileverdict import whole_copy
-from lineage.classify.source import attribute_file
+from lineage.classify.source import attribute_file, scopes
 from lineage.verdicts import SourceVerdict
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
@@ -22,6 +23,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence, same_code
 from lineage.index.query import QueryOptions, query_files, with_regions
 from lineage.models import Finding, SourceFile
+from lineage.scoring import SCORING
 from lineage.classify.attribution import Detector, RepoNotices
 
 Progress = Callable[[str, int, int], None]
@@ -54,7 +56,35 @@ def file_sources(index: EmbeddedIndex, compacted: Sequence[CompactFile],
     per_file: dict[int, dict[int, UnitEvidence]] = {}
     for (fi, ui), held in evidence.items():
         per_file.setdefault(fi, {})[ui] = held
-    return {compacted[fi].path: attribute_file(index, compacted[fi].units, ev) for fi, ev in sorted(per_file.items())}
+    rows = {key: row for row, key in enumerate(index.family_keys)}
+    out: FileSources = {}
+    for fi, ev in sorted(per_file.items()):
+        units = compacted[fi].units
+        members = scopes(units)
+        out[compacted[fi].path] = {
+            scope: _on_fragments(v, [ev[i] for i in members.get(scope, ()) if i in ev], rows)
+            for scope, v in attribute_file(index, units, ev).items()}
+    return out
+
+
+def _on_fragments(v: SourceVerdict, held: Sequence[UnitEvidence], rows: Mapping[str, int]) -> SourceVerdict:
+    """The verdict with basis "fragments" when no unit of its scope shares enough code with the
+    source to be judged on its own (SCORING.min_evidence fingerprints, below which a unit's match
+    is "too little code to establish lineage"): a file of short helpers that each share a few
+    fingerprints with some model file says nothing of where it comes from, nor of a shared line.
+    Where the count is unknown the verdict stands."""
+    if v.source is None or v.source.family not in rows:
+        return v
+    row = rows[v.source.family]
+    counted = False
+    for ev in held:
+        if ev.shared is None:
+            return v
+        at = ev.family == row
+        counted = counted or bool(at.any())
+        if at.any() and int(ev.shared[at].max()) >= SCORING.min_evidence:
+            return v
+    return dataclasses.replace(v, basis="fragments", group=None) if counted else v
 
 
 def code_evidence(
