@@ -39,6 +39,7 @@ class CodeMatchDetails:
     holders: int  # model lines holding the code about as closely as the best match
     earliest: Earliest
     attribution_explanation: str | None = None  # set once the file's notices are compared
+    declared_line: str = ""  # an earlier line the unit declares as its origin (classify/elder.py)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -50,6 +51,8 @@ class CodeMatchDetails:
         }
         if self.attribution_explanation is not None:
             out["attribution_explanation"] = self.attribution_explanation
+        if self.declared_line:
+            out["declared_line"] = self.declared_line
         return out
 
 

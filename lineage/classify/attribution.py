@@ -14,6 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
@@ -131,9 +132,10 @@ def _copied(f: Finding) -> bool:
 
 
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",
-                      owner: tuple[str, str] = ("", "")) -> Finding:
+                      owner: tuple[str, str] = ("", ""), elder: str = "") -> Finding:
     """``family``: the reference family whose notices the file was judged against; ``owner``: the
-    organisation and its family holding the code (state "own")."""
+    organisation and its family holding the code (state "own"); ``elder``: the earlier line a
+    declared unit names as its origin (classify/elder.py)."""
     sev = f.severity
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     verdict = code.verdict if code is not None else ""
@@ -148,7 +150,7 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
         sev = "info"  # declared reuse is compliant reuse, not concealment
-        verdict = f"{verdict}, reuse declared"
+        verdict = f"{verdict}, reuse declared" + (f" (from {elder}, an earlier line)" if elder else "")
     elif state == "retained":
         verdict = f"{verdict}, notice retained"
     elif state == OWN:
@@ -159,7 +161,7 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
                    if model_line(mine) == model_line(ref.family) else
                    f"own model code of {org} ({model_line(mine)} holds it as closely as {model_line(ref.family)} "
                    "does): not a copy")
-    details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation)
+    details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation, declared_line=elder)
                if code is not None else f.details)
     text = f.explanation
     if state == OWN and code is not None:  # the finding's own sentence says it too, not "copy of"
@@ -206,6 +208,7 @@ def attribute_matched(
     references: dict[tuple[str, str], FileNotices] = {}  # a reference header is read once per scan
     orgs: dict[str, str] = {}  # family -> its model's maker, read once when an owner can apply
     licences: dict[tuple[str, str], str] = {}  # a reference file's own SPDX licence, read once per scan
+    dates: dict[str, str] = {}  # model line -> first seen, read once when a unit declares a line
 
     def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
@@ -217,7 +220,15 @@ def attribute_matched(
         family, ref_path = _reference(mine, verdicts)
         text = texts.get(path, "")
         whole, declared_units, imported = declarations(path, text, index, family)
-        copied = [f for f in mine if not _declared_unit(f.unit, declared_units)]
+        marks = unit_marks(path, text)
+        if marks and not dates:
+            dates = line_dates(index)
+        elder = {f.id: declared_elder(f, marks, dates) for f in mine if not _declared_unit(f.unit, declared_units)}
+        rest = [f for f in mine if not elder.get(f.id)]
+        if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
+            family, ref_path = _reference(rest, verdicts)
+            whole, declared_units, imported = declarations(path, text, index, family)
+        copied = [f for f in mine if not _declared_unit(f.unit, declared_units) and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
         attribution = compare_notices(scanned, reference_notices(family, ref_path),
@@ -243,6 +254,9 @@ def attribute_matched(
             elif _declared_unit(f.unit, declared_units) and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{model_line(family)} (base class or marker).")
+            elif elder.get(f.id) and not whole:
+                updated[f.id] = _with_attribution(f, "declared", elder_explanation(f, elder[f.id], dates),
+                                                  elder=elder[f.id])
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
         if not _a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only

@@ -166,6 +166,9 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     whole = any(strength(f.matches[0]) >= STRONG for f in decisive)
     what = " ".join(w for w in (what, "copy" if whole else "partial copy") if w)
     if states == ["declared"]:
+        elders = sorted({getattr(f.details, "declared_line", "") for f in decisive} - {""})
+        if elders and all(getattr(f.details, "declared_line", "") for f in decisive):
+            return f"declared reuse of {', '.join(elders)} (an earlier line; the code is also held by {who})"
         return f"declared reuse of {who}"
     if states == ["own"]:
         return f"own model code: matches {who}, code a model of the scanned code's owner holds as closely; not a copy"

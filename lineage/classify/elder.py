@@ -1,0 +1,75 @@
+"""A unit that declares it was copied from an earlier line than the one it matches.
+
+``# Copied from transformers.models.bart.modeling_bart.BartAttention`` above a class whose code
+the index finds in OFA (modelscope, 2022) rather than in BART: the index holds transformers'
+*current* BART, whose attention was rewritten since, while OFA still holds the copy of BART it
+took in 2022.  Read against OFA alone the unit was a high "copy of ofa, notice removed" in
+diffusers, though it says where it came from, and that origin (BART, first seen 2019) predates
+OFA: both hold BART's code.  Such a unit is declared reuse, as a declaration naming the
+matched family is; the finding names the line it declares and the later line that holds it.
+
+Only a unit's own marker counts (``Copied from`` / ``Adapted from`` on the unit or its class, or
+on the whole module), only when it names a line the index holds, and only when that line was
+first seen on or before the matched family: a declaration cannot name a later line as the
+origin of code an earlier one already had.  A base class imported from another line declares
+the class's inheritance, not that its own methods came from there, and does not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding
+from lineage.vocab import model_line
+
+_MARKER = re.compile(r"copied from|adapted from|based on|inspired by|ported from", re.IGNORECASE)
+_UNIT_KINDS = ("copied-from", "adapted-from")
+MODULE = "<module>"
+
+
+def unit_marks(path: str, text: str) -> dict[str, frozenset[str]]:
+    """Unit (qualname, or "<module>") -> the model lines its own copied-from/adapted-from markers name."""
+    if not _MARKER.search(text):
+        return {}
+    from lineage.declared.markers import find_declarations
+
+    marks: dict[str, set[str]] = {}
+    for d in find_declarations(path, text):
+        if d.kind in _UNIT_KINDS and d.family:
+            marks.setdefault(d.unit, set()).add(d.family)
+    return {unit: frozenset(fams) for unit, fams in marks.items()}
+
+
+def line_dates(index: EmbeddedIndex) -> dict[str, str]:
+    """Model line -> the earliest first-seen date of its families in the index ("" unknown)."""
+    out: dict[str, str] = {}
+    for f in index.meta["families"]:
+        name, date = str(f["name"]), str(f.get("first_seen") or "")
+        if date and (name not in out or not out[name] or date < out[name]):
+            out[name] = date
+        out.setdefault(name, date)
+    return out
+
+
+def declared_elder(f: Finding, marks: Mapping[str, frozenset[str]], dates: Mapping[str, str]) -> str:
+    """The indexed line that ``f``'s unit declares as its origin when that line was first seen on or
+    before the family ``f`` matches (its code may well be the same line's code), else ""."""
+    if not marks or not f.matches:
+        return ""
+    ref = f.matches[0].ref
+    when = str(ref.first_seen or "")
+    parts = f.unit.split(".")
+    named = set(marks.get(MODULE, frozenset()))
+    for i in range(1, len(parts) + 1):
+        named |= marks.get(".".join(parts[:i]), frozenset())
+    elder = sorted((dates[n], n) for n in named if dates.get(n) and when and dates[n] <= when)
+    return elder[0][1] if elder else ""
+
+
+def elder_explanation(f: Finding, line: str, dates: Mapping[str, str]) -> str:
+    ref = f.matches[0].ref
+    return (f"{f.unit} declares it was copied from {line} (first seen {dates.get(line) or '?'}), a line the index "
+            f"holds that predates {model_line(ref.family)} ({ref.first_seen or '?'}), which holds this code too: "
+            f"both may hold {line}'s code, whose current indexed version need not (code is rewritten).")
