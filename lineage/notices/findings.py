@@ -91,6 +91,23 @@ def _finding(
     )
 
 
+def _by_holder(missing: Sequence[Notice]) -> list[list[Notice]]:
+    """The missing notices in groups, one per holder: a line naming several holders is one group
+    (one statement to restore), and lines naming the same holder again ("Copyright 2021 OpenAI"
+    above, "originally MIT License, Copyright (c) 2021 OpenAI" below) join it: one finding each."""
+    groups: list[tuple[set[str], list[Notice]]] = []
+    for line in dict.fromkeys(n.line for n in missing):
+        mine = [n for n in missing if n.line == line]
+        keys = {n.key for n in mine}
+        joined = next((g for g in groups if g[0] & keys), None)
+        if joined is None:
+            groups.append((keys, mine))
+        else:
+            joined[0].update(keys)
+            joined[1].extend(mine)
+    return [g[1] for g in groups]
+
+
 def _attribution_findings(
     path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...], owner_model: str = ""
 ) -> list[Finding]:
@@ -118,10 +135,8 @@ def _attribution_findings(
                 )
             )
         return found
-    lines: dict[int, list[Notice]] = {}  # one finding per missing notice line, however many holders it names
-    for n in att.missing:
-        lines.setdefault(n.line, []).append(n)
-    for group in lines.values():
+    lines = _by_holder(att.missing)
+    for group in lines:
         target = group[0]
         repl = att.replacements[0] if state == "replaced" and att.replacements else None
         line = repl.line if repl else 1
@@ -141,8 +156,10 @@ def _attribution_findings(
             severity = SEVERITY[state]
             source = licence or "the source licence"
             tail = f"Licence defect: {source} requires the upstream notice to be kept."
-        if len(lines) > 1:  # one finding per missing line: say which one this is
-            tail = f"This finding: reference line {target.line}, '{target.statement}'. {tail}"
+        if len(lines) > 1:  # one finding per missing holder: say which lines name it
+            at = {n.line: n.statement for n in reversed(group)}
+            named = "; ".join(f"line {line}, '{at[line]}'" for line in dict.fromkeys(n.line for n in group))
+            tail = f"This finding: reference {named}. {tail}"
         found.append(
             _finding(
                 path,
@@ -151,7 +168,7 @@ def _attribution_findings(
                 severity,
                 line,
                 ref,
-                "+".join(n.key for n in group),
+                "+".join(dict.fromkeys(n.key for n in group)),
                 matches,
                 f"{att.explanation} {tail}",
                 _details(target, licence, _comparison(att, target.line, replaced_by)),

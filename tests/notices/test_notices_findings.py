@@ -170,3 +170,18 @@ def test_one_finding_per_missing_line_however_many_holders_it_names(scan: Scan) 
     assert len(found) == 2  # the line naming two holders once, Google's line once
     assert len({f.id for f in found}) == 2 and len({f.explanation for f in found}) == 2
     assert "reference line 1, 'Copyright 2024 DeepSeek-AI and Zhipu AI" in found[0].explanation
+
+
+def test_one_finding_per_missing_holder_however_many_lines_name_it(scan: Scan, toy: type) -> None:
+    """A combined header names OpenAI on two lines (its own notice, then the licence it came
+    under) and another holder on a third: two holders missing, two findings, each citing its lines."""
+    header = ("# Copyright 2021 The OpenAI Team Authors.\n# Copyright 2022 Zhipu AI.\n#\n"
+              "# The implementation here is modified based on CLIP,\n"
+              "# originally MIT License, Copyright (c) 2021 OpenAI.\n\nimport torch\n")
+    reference = scan(header, path="ref/modeling_ref.py")
+    assert len({n.line for n in reference.notices}) == 3
+    found = findings_for(scan, toy, reference, "", text="import torch\n")
+    assert summary(found) == [("notice", "medium", "removed")] * 2
+    openai = next(f for f in found if "OpenAI" in f.explanation.split("This finding:")[1])
+    assert "line 1, 'Copyright 2021 The OpenAI Team Authors.'; line 5," in openai.explanation
+    assert len({f.id for f in found}) == 2
