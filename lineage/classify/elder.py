@@ -8,11 +8,14 @@ diffusers, though it says where it came from, and that origin (BART, first seen 
 OFA: both hold BART's code.  Such a unit is declared reuse, as a declaration naming the
 matched family is; the finding names the line it declares and the later line that holds it.
 
-Only a unit's own marker counts (``Copied from`` / ``Adapted from`` on the unit or its class, or
-on the whole module), only when it names a line the index holds, and only when that line was
-first seen on or before the matched family: a declaration cannot name a later line as the
-origin of code an earlier one already had.  A base class imported from another line declares
-the class's inheritance, not that its own methods came from there, and does not count.
+Only a unit's own ``# Copied from`` marker counts (on the unit or its class), only when it names
+a line the index holds that holds some of the unit's code too (it is among the unit's matches),
+and only when that line was first seen on or before the matched family: a declaration cannot
+name a later line as the origin of code an earlier one already had, nor a line that holds none
+of it.  A module's ``Adapted from`` does not count: vLLM's model files open with "Adapted from
+... llama" above DeepSeek's code (a copy of vLLM's deepseek_v2.py with DeepSeek's line dropped
+would read as declared reuse of llama).  Nor does a base class imported from another line: it
+declares the class's inheritance, not that its own methods came from there.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
 
-_MARKER = re.compile(r"copied from|adapted from|based on|inspired by|ported from", re.IGNORECASE)
-_UNIT_KINDS = ("copied-from", "adapted-from")
+_MARKER = re.compile(r"copied from", re.IGNORECASE)
+_UNIT_KINDS = ("copied-from",)
 MODULE = "<module>"
 
 
@@ -37,7 +40,7 @@ def unit_marks(path: str, text: str) -> dict[str, frozenset[str]]:
 
     marks: dict[str, set[str]] = {}
     for d in find_declarations(path, text):
-        if d.kind in _UNIT_KINDS and d.family:
+        if d.kind in _UNIT_KINDS and d.family and d.unit != MODULE:
             marks.setdefault(d.unit, set()).add(d.family)
     return {unit: frozenset(fams) for unit, fams in marks.items()}
 
@@ -54,17 +57,18 @@ def line_dates(index: EmbeddedIndex) -> dict[str, str]:
 
 
 def declared_elder(f: Finding, marks: Mapping[str, frozenset[str]], dates: Mapping[str, str]) -> str:
-    """The indexed line that ``f``'s unit declares as its origin when that line was first seen on or
-    before the family ``f`` matches (its code may well be the same line's code), else ""."""
+    """The indexed line that ``f``'s unit declares as its origin when that line holds some of the
+    unit's code and was first seen on or before the family ``f`` matches, else ""."""
     if not marks or not f.matches:
         return ""
     ref = f.matches[0].ref
     when = str(ref.first_seen or "")
     parts = f.unit.split(".")
-    named = set(marks.get(MODULE, frozenset()))
+    named: set[str] = set()
     for i in range(1, len(parts) + 1):
         named |= marks.get(".".join(parts[:i]), frozenset())
-    elder = sorted((dates[n], n) for n in named if dates.get(n) and when and dates[n] <= when)
+    holding = {model_line(m.ref.family) for m in f.matches}
+    elder = sorted((dates[n], n) for n in named & holding if dates.get(n) and when and dates[n] <= when)
     return elder[0][1] if elder else ""
 
 

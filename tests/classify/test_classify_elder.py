@@ -1,70 +1,145 @@
 """A unit that declares it was copied from an earlier indexed line than the one its code matches
-(diffusers' LDMBert: "Copied from ... bart" above BART's old attention, which the index finds in
-OFA, a later copy, since transformers rewrote BART's) is declared reuse, not a copy of the later
-line with its notice removed."""
+best (diffusers' LDMBert: "Copied from ... bart" above BART's old attention, which OFA's 2022
+copy holds more closely than transformers' rewritten BART) is declared reuse, not a copy of the
+later line with its notice removed; a module's "Adapted from" an earlier line (vLLM's model files
+say it of llama above DeepSeek's code) declares nothing of the kind."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
+
+import pytest
 
 from lineage.classify.elder import declared_elder, line_dates, unit_marks
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult, SourceFile
 
+# the earlier line's attention, as it reads today (rewritten since the later line copied it)
+ELDER = '''\
+class WaveAttention(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.heads = config.num_heads
+        self.width = config.hidden_size // config.num_heads
+        self.scale = self.width ** -0.5
+        self.qkv = nn.Linear(config.hidden_size, 3 * config.hidden_size, bias=config.qkv_bias)
+        self.out = nn.Linear(config.hidden_size, config.hidden_size)
+
+    def forward(self, hidden, mask=None):
+        b, t, _ = hidden.shape
+        q, k, v = self.qkv(hidden).view(b, t, 3, self.heads, self.width).unbind(2)
+        q, k, v = (x.transpose(1, 2) for x in (q, k, v))
+        out = attention_interface(q, k, v, mask, self.scale)
+        return self.out(out.transpose(1, 2).reshape(b, t, -1))
+'''
+# what the later line copied from the earlier one, before that rewrite (and what the scanned file holds)
+OLD = '''\
+class WaveAttention(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.heads = config.num_heads
+        self.width = config.hidden_size // config.num_heads
+        self.scale = self.width ** -0.5
+        self.qkv = nn.Linear(config.hidden_size, 3 * config.hidden_size, bias=config.qkv_bias)
+        self.out = nn.Linear(config.hidden_size, config.hidden_size)
+        self.drop = nn.Dropout(config.attention_dropout)
+
+    def forward(self, hidden, mask=None, past=None, use_cache=False):
+        b, t, _ = hidden.shape
+        q, k, v = self.qkv(hidden).view(b, t, 3, self.heads, self.width).unbind(2)
+        q, k, v = (x.transpose(1, 2) for x in (q, k, v))
+        if past is not None:
+            k = torch.cat([past[0], k], dim=2)
+            v = torch.cat([past[1], v], dim=2)
+        present = (k, v) if use_cache else None
+        weights = torch.matmul(q, k.transpose(-1, -2)) * self.scale
+        if mask is not None:
+            weights = weights + mask
+        weights = self.drop(torch.softmax(weights.float(), dim=-1).to(q.dtype))
+        out = torch.matmul(weights, v).transpose(1, 2).reshape(b, t, -1)
+        return self.out(out), present
+'''
+HEAD = "import torch\nfrom torch import nn\n\n\n"
 COPY = "acme/modeling_acme.py"
-CLASSES = ("AcmeLMAttention", "AcmeLMRouter", "AcmeLMSparseBlock")
 
 
-def marked(body: str, line: str) -> str:
-    """Each class in CLASSES gets a `# Copied from` marker naming `line`'s module."""
-    for cls in CLASSES:
-        body = re.sub(rf"^class {cls}\b", f"# Copied from transformers.models.{line}.modeling_{line}.{cls}\nclass {cls}",
-                      body, count=1, flags=re.M)
-    return body
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("elder-ref")
+    files = {"wave": ("# Copyright 2019 Meta Platforms, Inc.\n" + HEAD + ELDER),
+             "ripple": ("# Copyright 2022 Alibaba DAMO Academy.\n" + HEAD + OLD.replace("Wave", "Ripple"))}
+    for name, text in files.items():
+        (root / name).mkdir()
+        (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")
+    manifest = root / "elder.toml"
+    manifest.write_text("\n".join([
+        "[source]", 'name = "eld"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+        'released = "2026-01-01"', "",
+        "[[family]]", 'name = "wave"', 'include = ["wave/*.py"]', 'org = "Meta"', 'first_seen = "2019-10-29"', "",
+        "[[family]]", 'name = "ripple"', 'include = ["ripple/*.py"]', 'org = "Alibaba DAMO Academy"',
+        'first_seen = "2022-02-07"', ""]), encoding="utf-8")
+    out = tmp_path_factory.mktemp("elder-index") / "elder.lineage"
+    report = api.build([manifest], out, workers=1)
+    assert report.families == 2 and not report.errors
+    return api.open_index(str(out))
 
 
-def code(result, units=CLASSES):  # type: ignore[no-untyped-def]
-    return [f for f in result.findings if f.kind == "code-match" and f.unit.split(".")[0] in units]
+def scan(index: EmbeddedIndex, text: str) -> ScanResult:
+    from lineage.api import scan_files
+
+    result, _ = scan_files([SourceFile(COPY, text.encode())], index, Config(workers=1))
+    return result
 
 
-def test_a_marker_naming_an_earlier_indexed_line_declares_the_units(scan, copies, headers) -> None:  # type: ignore[no-untyped-def]
-    result = scan({COPY: copies.with_header(marked(copies.attention_moe, "other_02"), *headers["removed"])})
-    found = code(result)
-    assert found and all(f.matches[0].ref.family == "cls:glm4_moe" for f in found)
-    assert {f.attribution for f in found} == {"declared"} and {f.severity for f in found} == {"info"}
-    assert {f.details.declared_line for f in found} == {"other_02"}
-    assert all("(from other_02, an earlier line)" in f.details.verdict for f in found)
-    assert all("declares it was copied from other_02 (first seen 2024-03-01)" in f.details.attribution_explanation
-               for f in found)
-    # what the markers do not cover (the rotary helpers, the MLP) is still judged against glm4_moe
-    rest = [f for f in result.findings if f.kind == "code-match" and f not in found and f.attribution]
-    assert rest and {f.attribution for f in rest} == {"removed"}
+def copy(marker: str, header: str = "# Copyright 2024 Acme Inc.\n") -> str:
+    body = OLD.replace("Wave", "Acme")
+    return header + HEAD + marker + body
 
 
-def test_a_marker_naming_a_line_the_index_does_not_hold_declares_nothing(scan, copies, headers) -> None:  # type: ignore[no-untyped-def]
-    result = scan({COPY: copies.with_header(marked(copies.attention_moe, "not_indexed"), *headers["removed"])})
-    found = code(result)
-    assert found and {f.attribution for f in found} == {"removed"}
-    assert all(f.severity in ("medium", "high") for f in found)
-    assert "notice removed" in result.summary.files[COPY].verdict
+def attention(result: ScanResult) -> list:  # type: ignore[type-arg]
+    return [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("AcmeAttention")]
 
 
-def test_a_file_whose_every_unit_declares_an_earlier_line_is_declared_reuse(scan, copies, headers) -> None:  # type: ignore[no-untyped-def]
-    body = re.sub(r"^(class|def) (\w+)", r"# Copied from transformers.models.other_02.modeling_other_02.\2\n\1 \2",
-                  copies.attention_moe, flags=re.M)
-    result = scan({COPY: copies.with_header(body, *headers["removed"])})
-    assert not [f for f in result.findings if f.path == COPY and f.severity in ("medium", "high")]
-    verdict = result.summary.files[COPY].verdict
-    assert verdict.startswith("declared reuse of other_02 (an earlier line; the code is also held by glm4_moe")
+def test_the_copy_matches_the_later_line_best_and_is_its_copy_without_a_marker(index: EmbeddedIndex) -> None:
+    found = attention(scan(index, copy("")))
+    assert found and all(f.matches[0].ref.family == "eld:ripple" for f in found)
+    assert any(f.severity in ("medium", "high") and f.attribution in ("removed", "replaced") for f in found)
+    # the earlier line holds some of it: the forward pass was rewritten, the constructor barely
+    assert any("eld:wave" in {m.ref.family for m in f.matches} for f in found)
 
 
-def test_a_line_first_seen_after_the_match_cannot_be_its_declared_origin(scan, copies, headers, index) -> None:  # type: ignore[no-untyped-def]
-    text = copies.with_header(marked(copies.attention_moe, "other_02"), *headers["removed"])
-    result = scan({COPY: text})
+def test_a_copied_from_naming_the_earlier_line_that_holds_part_of_it_declares_the_unit(index: EmbeddedIndex) -> None:
+    result = scan(index, copy("# Copied from transformers.models.wave.modeling_wave.WaveAttention with Wave->Acme\n"))
+    held = [f for f in attention(result) if "eld:wave" in {m.ref.family for m in f.matches}]
+    assert held and {f.attribution for f in held} == {"declared"} and {f.severity for f in held} == {"info"}
+    assert {f.details.declared_line for f in held} == {"wave"}
+    assert all("(from wave, an earlier line)" in f.details.verdict for f in held)
+    assert all("declares it was copied from wave (first seen 2019-10-29)" in f.details.attribution_explanation
+               for f in held)
+
+
+def test_a_modules_adapted_from_an_earlier_line_declares_nothing(index: EmbeddedIndex) -> None:
+    header = "# Copyright 2024 Acme Inc.\n# Adapted from transformers/models/wave/modeling_wave.py\n"
+    found = attention(scan(index, copy("", header=header)))
+    assert not any(f.attribution == "declared" for f in found)
+    assert any(f.severity in ("medium", "high") for f in found)
+
+
+def test_a_marker_naming_a_line_the_index_does_not_hold_declares_nothing(index: EmbeddedIndex) -> None:
+    found = attention(scan(index, copy("# Copied from transformers.models.surf.modeling_surf.SurfAttention\n")))
+    assert not any(f.attribution == "declared" for f in found)
+
+
+def test_a_line_first_seen_after_the_match_cannot_be_its_declared_origin(index: EmbeddedIndex) -> None:
+    text = copy("# Copied from transformers.models.wave.modeling_wave.WaveAttention\n")
     marks, dates = unit_marks(COPY, text), line_dates(index)
-    assert marks["AcmeLMAttention"] == frozenset({"other_02"}) and dates["other_02"] == "2024-03-01"
-    f = code(result)[0]
-    assert declared_elder(f, marks, dates) == "other_02"
-    ref = dataclasses.replace(f.matches[0].ref, first_seen="2024-02-15")  # matched line older than other_02
+    assert marks == {"AcmeAttention": frozenset({"wave"})} and dates["wave"] == "2019-10-29"
+    f = next(f for f in attention(scan(index, text)) if "eld:wave" in {m.ref.family for m in f.matches})
+    assert declared_elder(f, marks, dates) == "wave"
+    ref = dataclasses.replace(f.matches[0].ref, first_seen="2019-01-01")  # matched line older than wave
     older = dataclasses.replace(f, matches=(dataclasses.replace(f.matches[0], ref=ref), *f.matches[1:]))
     assert declared_elder(older, marks, dates) == ""
     assert declared_elder(f, {}, dates) == ""
