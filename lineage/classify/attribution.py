@@ -14,7 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
+from lineage.classify.elder import declared_elder, elder_explanation, line_dates, module_marks, unit_marks
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
@@ -40,7 +40,8 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
+                 inherited: frozenset[str] = frozenset()) -> tuple[bool, frozenset[str], tuple[str, ...]]:
     """What the scanned file declares of the reference family (or its declared ancestors):
     (the whole file, the units whose own declaration or base class names it, the imported names).
 
@@ -48,7 +49,10 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tup
     itself declares the whole file (naming only an ancestor does not declare what the family
     added).  A `Copied from` or `Adapted from` attached to a unit, or a base class imported from
     the family or an ancestor, declares that unit (a class with its methods).  An import
-    declares only what it imports: the units copied beside it are not declared by it."""
+    declares only what it imports: the units copied beside it are not declared by it.
+    ``inherited``: the lines the matched reference file's own header names in such a banner; the
+    same banner in the copy came with the copied header (vLLM's qwen2_moe.py says it was adapted
+    from transformers' qwen2_moe): the reference's account of its origin, not the copy's."""
     from lineage.declared.markers import find_declarations
 
     line = model_line(family)
@@ -62,7 +66,7 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str) -> tup
         if d.kind == "modular-import":
             imported.append(d.target.rsplit(".", 1)[-1])
         elif d.unit == "<module>" and d.kind in ("copied-from", "adapted-from", "generated-from"):
-            whole = whole or d.family == line
+            whole = whole or (d.family == line and d.family not in inherited)
         elif d.kind in ("copied-from", "adapted-from", "base-class"):
             units.add(d.unit)
     return whole, frozenset(units), tuple(dict.fromkeys(imported))
@@ -209,6 +213,13 @@ def attribute_matched(
     orgs: dict[str, str] = {}  # family -> its model's maker, read once when an owner can apply
     licences: dict[tuple[str, str], str] = {}  # a reference file's own SPDX licence, read once per scan
     dates: dict[str, str] = {}  # model line -> first seen, read once when a unit declares a line
+    headers: dict[tuple[str, str], frozenset[str]] = {}  # reference file -> the lines its header declares
+
+    def header_lines(family: str, ref_path: str) -> frozenset[str]:
+        """The lines the reference file's own header declares as its origin (read once per scan)."""
+        if (family, ref_path) not in headers:
+            headers[(family, ref_path)] = module_marks(ref_path, index.header_of(family, ref_path))
+        return headers[(family, ref_path)]
 
     def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
@@ -219,7 +230,7 @@ def attribute_matched(
         verdicts = (sources or {}).get(path, {})
         family, ref_path = _reference(mine, verdicts)
         text = texts.get(path, "")
-        whole, declared_units, imported = declarations(path, text, index, family)
+        whole, declared_units, imported = declarations(path, text, index, family, header_lines(family, ref_path))
         marks = unit_marks(path, text)
         if marks and not dates:
             dates = line_dates(index)
@@ -227,7 +238,7 @@ def attribute_matched(
         rest = [f for f in mine if not elder.get(f.id)]
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, ref_path = _reference(rest, verdicts)
-            whole, declared_units, imported = declarations(path, text, index, family)
+            whole, declared_units, imported = declarations(path, text, index, family, header_lines(family, ref_path))
         copied = [f for f in mine if not _declared_unit(f.unit, declared_units) and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")

@@ -45,9 +45,14 @@ _RENAMED = re.compile(r"\s+with\s+\S+\s*->.*$", re.IGNORECASE)
 
 def declaring_line(scanned: FileNotices, reference: FileNotices, family: str = "") -> str:
     """The scanned file's Adapted-from/Copied-from line that names the reference as the source
-    (not as the name a `with A->B` renaming gives the copy), or ""."""
+    (not as the name a `with A->B` renaming gives the copy), or "".  A line the reference's own
+    header carries came with the copied header: it says where the reference came from (vLLM's
+    qwen2_moe.py, "Adapted from ... transformers ... qwen2_moe"), not that the copy declares it."""
     names = reference_names(reference.path, family)
+    inherited = {" ".join(line.split()).casefold() for line in reference.adapted_from}
     for line in scanned.adapted_from:
+        if " ".join(line.split()).casefold() in inherited:
+            continue
         tokens = _tokens(_RENAMED.sub("", line))
         if reference.path and reference.path.casefold() in line.casefold():
             return line

@@ -61,6 +61,8 @@ class WaveAttention(nn.Module):
         return self.out(out), present
 '''
 HEAD = "import torch\nfrom torch import nn\n\n\n"
+# the later line's own account of where it came from, which a copy of its file carries along
+INHERITED = "# Adapted from https://github.com/acme/transformers/blob/v1/src/transformers/models/ripple/modeling_ripple.py\n"
 COPY = "acme/modeling_acme.py"
 
 
@@ -70,7 +72,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
 
     root = tmp_path_factory.mktemp("elder-ref")
     files = {"wave": ("# Copyright 2019 Meta Platforms, Inc.\n" + HEAD + ELDER),
-             "ripple": ("# Copyright 2022 Alibaba DAMO Academy.\n" + HEAD + OLD.replace("Wave", "Ripple"))}
+             "ripple": ("# Copyright 2022 Alibaba DAMO Academy.\n" + INHERITED + HEAD + OLD.replace("Wave", "Ripple"))}
     for name, text in files.items():
         (root / name).mkdir()
         (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")
@@ -143,3 +145,15 @@ def test_a_line_first_seen_after_the_match_cannot_be_its_declared_origin(index: 
     older = dataclasses.replace(f, matches=(dataclasses.replace(f.matches[0], ref=ref), *f.matches[1:]))
     assert declared_elder(older, marks, dates) == ""
     assert declared_elder(f, {}, dates) == ""
+
+
+def test_an_origin_line_that_came_with_the_copied_header_declares_nothing(index: EmbeddedIndex) -> None:
+    """A copy of the later line's file keeps that file's "Adapted from" line and drops its notice:
+    the line is the reference's account of its own origin, not the copy's declaration."""
+    result = scan(index, copy("", header="# Copyright 2024 Acme Inc.\n" + INHERITED))
+    kept = scan(index, INHERITED + HEAD + OLD.replace("Wave", "Acme"))  # no holder at all: removed
+    assert any(f.kind == "notice" and f.attribution == "replaced" and f.severity == "high" for f in result.findings)
+    notices = [f for f in kept.findings if f.kind == "notice" and f.attribution]
+    assert notices and {f.attribution for f in notices} == {"removed"} and notices[0].severity == "medium"
+    own = scan(index, "# Adapted from vllm/model_executor/models/ripple.py\n" + HEAD + OLD.replace("Wave", "Acme"))
+    assert {f.attribution for f in own.findings if f.kind == "notice" and f.attribution} == {"declared"}
