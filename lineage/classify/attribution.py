@@ -40,10 +40,14 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
+Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]]]
+
+
 def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
-                 inherited: frozenset[str] = frozenset()) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+                 inherited: frozenset[str] = frozenset()) -> Declared:
     """What the scanned file declares of the reference family (or its declared ancestors):
-    (the whole file, the units whose own declaration or base class names it, the imported names).
+    (the whole file, the units whose own declaration or base class names it, the imported names,
+    and per class declared by its base classes alone, the names of those bases).
 
     A module-level `Adapted from`, `Copied from` or generated-from banner naming the family
     itself declares the whole file (naming only an ancestor does not declare what the family
@@ -58,8 +62,10 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     line = model_line(family)
     wanted = {line} | set(index.lineage_of(family))
     if not any(name in text for name in wanted):
-        return False, frozenset(), ()  # a declaration names its source: no name in the text, nothing to parse
+        return False, frozenset(), (), {}  # a declaration names its source: no name in the text, nothing to parse
     whole, units, imported = False, set(), []
+    bases: dict[str, set[str]] = {}
+    marked: set[str] = set()
     for d in find_declarations(path, text):
         if d.family not in wanted or _config_only(d.kind, d.target):
             continue
@@ -69,7 +75,23 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
             whole = whole or (d.family == line and d.family not in inherited)
         elif d.kind in ("copied-from", "adapted-from", "base-class"):
             units.add(d.unit)
-    return whole, frozenset(units), tuple(dict.fromkeys(imported))
+            if d.kind == "base-class":
+                bases.setdefault(d.unit, set()).add(d.target.rsplit(".", 1)[-1])
+            else:
+                marked.add(d.unit)
+    return (whole, frozenset(units), tuple(dict.fromkeys(imported)),
+            {c: frozenset(b) for c, b in bases.items() if c not in marked})
+
+
+def _pasted(f: Finding, bases: Mapping[str, frozenset[str]]) -> bool:
+    """A method of a class declared by its base class alone that holds the base's own same-named
+    method at copy strength: subclassing declares what the class inherits, not the base's code
+    pasted back into it (which is how a copy hides behind a subclass)."""
+    cls, _, method = f.unit.partition(".")
+    if not method or cls not in bases:
+        return False
+    wanted = {f"{b}.{method}" for b in bases[cls]}
+    return any(m.ref.unit in wanted and strength(m) >= STRONG for m in f.matches)
 
 
 def _declared_unit(qualname: str, declared: frozenset[str]) -> bool:
@@ -230,7 +252,7 @@ def attribute_matched(
         verdicts = (sources or {}).get(path, {})
         family, ref_path = _reference(mine, verdicts)
         text = texts.get(path, "")
-        whole, declared_units, imported = declarations(path, text, index, family, header_lines(family, ref_path))
+        whole, declared_units, imported, bases = declarations(path, text, index, family, header_lines(family, ref_path))
         marks = unit_marks(path, text)
         if marks and not dates:
             dates = line_dates(index)
@@ -238,8 +260,10 @@ def attribute_matched(
         rest = [f for f in mine if not elder.get(f.id)]
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, ref_path = _reference(rest, verdicts)
-            whole, declared_units, imported = declarations(path, text, index, family, header_lines(family, ref_path))
-        copied = [f for f in mine if not _declared_unit(f.unit, declared_units) and not elder.get(f.id)]
+            whole, declared_units, imported, bases = declarations(path, text, index, family,
+                                                                  header_lines(family, ref_path))
+        declared_ids = {f.id for f in mine if _declared_unit(f.unit, declared_units) and not _pasted(f, bases)}
+        copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
         attribution = compare_notices(scanned, reference_notices(family, ref_path),
@@ -259,10 +283,10 @@ def attribute_matched(
             own = owners
         for f in mine:
             org, own_family = owned_by(f, own, orgs, index.lineage_of)
-            if org and not (_declared_unit(f.unit, declared_units) or whole):
+            if org and not (f.id in declared_ids or whole):
                 updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, org in owners),
                                                   owner=(org, own_family))
-            elif _declared_unit(f.unit, declared_units) and not whole:
+            elif f.id in declared_ids and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{model_line(family)} (base class or marker).")
             elif elder.get(f.id) and not whole:

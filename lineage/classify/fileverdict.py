@@ -213,7 +213,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     if frameworks:
         sentence += f"; framework notice not kept ({', '.join(dict.fromkeys(frameworks))})"
     if uses:
-        sentence = (sentence + "; " if sentence != NO_EVIDENCE or evidence else "") + uses_sentence(uses)
+        copies = any(f.severity in ("medium", "high") and f.attribution not in ("declared", "own") for f in evidence)
+        sentence = (sentence + "; " if sentence != NO_EVIDENCE or evidence else "") + uses_sentence(uses, copies)
     return FileVerdict(verdict=sentence, origin=source_sentence(v) if v is not None else "",
                        root_notice=tuple(root_states), source=v,
                        classes={k: c for k, c in sorted(verdicts.items()) if k != "<file>"},

@@ -81,13 +81,17 @@ def model_uses(texts: Mapping[str, str], lines: Collection[str]) -> dict[str, tu
     return out
 
 
-def uses_sentence(uses: Sequence[Use]) -> str:
-    """The clause the file verdict adds, or ""."""
+def uses_sentence(uses: Sequence[Use], copies: bool = False) -> str:
+    """The clause the file verdict adds, or "" (``copies``: the verdict already names code the file
+    copied, which its imports do not declare)."""
     if not uses:
         return ""
     fams = list(dict.fromkeys(u.family for u in uses))
     names = list(dict.fromkeys(u.name for u in uses))
     shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     via = next((u.via for u in uses if u.via), "")
+    if copies:
+        return (f"also imports model code of {', '.join(fams)} ({shown}{'; declared in ' + via if via else ''}): "
+                "declared reuse of what it imports only")
     return (f"uses model code of {', '.join(fams)} by import ({shown}{'; declared in ' + via if via else ''}): "
             "declared reuse, not a copy (whether those models' weights were reused is for `lineage weights`)")

@@ -157,3 +157,17 @@ def test_an_origin_line_that_came_with_the_copied_header_declares_nothing(index:
     assert notices and {f.attribution for f in notices} == {"removed"} and notices[0].severity == "medium"
     own = scan(index, "# Adapted from vllm/model_executor/models/ripple.py\n" + HEAD + OLD.replace("Wave", "Acme"))
     assert {f.attribution for f in own.findings if f.kind == "notice" and f.attribution} == {"declared"}
+
+
+def test_a_subclass_with_its_bases_methods_pasted_back_declares_none_of_them(index: EmbeddedIndex) -> None:
+    """Subclassing declares what a class inherits; the base's own methods pasted verbatim into the
+    subclass are a copy behind a declaration, and the removed notice is owed for them."""
+    body = OLD.replace("class WaveAttention(nn.Module):", "class AcmeAttention(RippleAttention):")
+    imports = "from transformers.models.ripple.modeling_ripple import RippleAttention\n"
+    pasted = scan(index, HEAD + imports + "\n\n" + body)
+    found = attention(pasted)
+    assert found and not any(f.attribution == "declared" for f in found)
+    assert any(f.severity in ("medium", "high") and f.attribution == "removed" for f in found)
+    marked = scan(index, HEAD + imports + "\n\n# Copied from transformers.models.ripple.modeling_ripple.RippleAttention\n"
+                  + body)
+    assert {f.attribution for f in attention(marked)} == {"declared"}  # a marker does declare the copy
