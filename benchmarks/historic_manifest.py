@@ -1,6 +1,6 @@
 """Write the manifest of an earlier transformers release from the labels of the current one.
 
-usage: python benchmarks/historic_manifest.py WHEEL VERSION SHA256 RELEASED > corpora/transformers-historic.toml
+usage: python benchmarks/historic_manifest.py WHEEL VERSION SHA256 RELEASED > corpora/transformers-4.33.3.toml
 
 Third-party code copied from transformers years ago holds the code transformers had then: BART's
 attention and ``_expand_mask`` of 2020-2023 live on in diffusers, OFA and engine ports long after

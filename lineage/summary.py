@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lineage.declared.uses import Use
 from lineage.verdicts import SourceVerdict
 
 
@@ -74,6 +73,20 @@ class Infrastructure:
     def to_json(self) -> dict[str, Any]:
         return {"findings": self.findings, "lines": self.lines, "note": self.note,
                 "by_family": {k: v.to_json() for k, v in self.by_family.items()}}
+
+
+@dataclass(frozen=True)
+class Use:
+    """One import (or base class) of an indexed model line's code (declared/uses.py finds them)."""
+
+    family: str  # the model line, e.g. "qwen2_5_vl"
+    name: str  # what is imported or subclassed, e.g. "Qwen2_5_VisionTransformerPretrainedModel"
+    line: int  # where, in the file that declares it
+    kind: str  # modular-import | base-class
+    via: str = ""  # the modular file a generated file's use is declared in, or ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"family": self.family, "name": self.name, "line": self.line, "kind": self.kind, "via": self.via}
 
 
 @dataclass(frozen=True)

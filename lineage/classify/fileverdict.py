@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.codematch import STRONG, WholeFile, strength
 from lineage.compact.roles import INFRA
-from lineage.declared.uses import Use, uses_sentence
+from lineage.declared.uses import uses_sentence
+from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
 from lineage.details import look_through_root
 from lineage.models import Finding

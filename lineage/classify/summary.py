@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.fileverdict import file_verdicts
 from lineage.compact.roles import INFRA
-from lineage.declared.uses import Use
+from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
 from lineage.details import CodeMatchDetails
 from lineage.models import Finding

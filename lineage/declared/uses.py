@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 
 from lineage.declared.markers import Declaration, find_declarations
+from lineage.summary import Use
 
 _KINDS = ("modular-import", "base-class")
 _NOT_MODEL = (".configuration_", ".tokenization_", ".processing_", ".image_processing_", ".video_processing_",
@@ -29,20 +29,6 @@ _NOT_MODEL = (".configuration_", ".tokenization_", ".processing_", ".image_proce
 # a file worth parsing for uses: an import of a models package or module, or a generated-file banner
 _MAYBE = re.compile(r"^[ \t]*(?:from|import)[ \t]+[\w.]*(?:models|modeling_)|automatically generated", re.M)
 _NOT_MODEL_SUFFIXES = ("Config", "Tokenizer", "TokenizerFast", "Processor", "ImageProcessor", "FeatureExtractor")
-
-
-@dataclass(frozen=True)
-class Use:
-    """One import (or base class) of an indexed model line's code."""
-
-    family: str  # the model line, e.g. "qwen2_5_vl"
-    name: str  # what is imported or subclassed, e.g. "Qwen2_5_VisionTransformerPretrainedModel"
-    line: int  # where, in the file that declares it
-    kind: str  # modular-import | base-class
-    via: str = ""  # the modular file a generated file's use is declared in, or ""
-
-    def to_json(self) -> dict[str, object]:
-        return {"family": self.family, "name": self.name, "line": self.line, "kind": self.kind, "via": self.via}
 
 
 def _model_code(d: Declaration, lines: Collection[str]) -> bool:
