@@ -6,7 +6,12 @@ the copied ones (`_u3 = 42`): every k-gram spanning two statements changes.  A p
 is a dead store: its value is never read, so it says nothing about what the code does.  Such
 statements are dropped from function and method units, on both the reference side and the
 scanned side (the same code fingerprints both).  Statements with no effect at all (`pass`, a
-bare constant, a bare name or attribute chain) are dropped from class bodies as well.  Module
+bare constant, a bare name or attribute chain) are dropped from class bodies as well.
+Diagnostics go from function and method units too: ``assert`` statements and logging calls
+(``NAME.debug(...)``, ``logger.warning_once(...)``, ``warnings.warn(...)`` as whole statements).
+They check or report and never compute what the code returns, and they are what a copier adds
+or removes freely: a log line and an assert at the top of every function cost the units of
+transformers' modeling files 8% of their structural fingerprints.  Module
 bodies are left alone, and so are assignments in class bodies: they are attributes and
 constants read from elsewhere.
 
@@ -22,14 +27,18 @@ from itertools import repeat
 import numpy as np
 
 FUNCTION_KINDS = ("function", "method")
-_OPEN, _CLOSE, _NAME, _EQ, _DOT, _CONST = 1, 2, 4, 8, 16, 32
+_OPEN, _CLOSE, _NAME, _EQ, _DOT, _CONST, _ASSERT = 1, 2, 4, 8, 16, 32, 64
 # soft keywords are names when assigned to
 _FLAGS = {
     **{k: _OPEN for k in "([{"}, **{k: _CLOSE for k in ")]}"},
     **{k: _NAME for k in ("ID", "_", "match", "case", "type")},
     **{k: _CONST for k in ("NUM", "STR", "None", "True", "False", "...", "pass")},
-    "=": _EQ, ".": _DOT,
+    "=": _EQ, ".": _DOT, "assert": _ASSERT,
 }
+# methods whose call, as a whole statement, only reports: logging's levels, transformers' `_once`
+# variants, `warnings.warn`
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal",
+                         "warning_once", "info_once", "warning_advice"})
 NONE, EFFECT, STORES = 0, 1, 2  # per unit: left alone, no-effect statements out, dead stores out too
 
 
@@ -59,7 +68,12 @@ def junk_mask(modes: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], text
     """``junk_mask_ids`` for tokens given as strings."""
     numbered = dict(zip(dict.fromkeys(texts), range(len(texts))))
     text_ids = np.fromiter(map(numbered.__getitem__, texts), dtype=np.int64, count=len(texts))
-    return junk_mask_ids(modes, lengths, flags_of(kinds), text_ids, lines)
+    return junk_mask_ids(modes, lengths, flags_of(kinds), text_ids, lines, log_texts(list(numbered)))
+
+
+def log_texts(texts: Sequence[str]) -> np.ndarray:
+    """Per text (in numbering order): whether it names a logging method (bool)."""
+    return np.fromiter((t in LOG_METHODS for t in texts), dtype=bool, count=len(texts))
 
 
 def flags_of(kinds: Sequence[str]) -> np.ndarray:
@@ -68,14 +82,15 @@ def flags_of(kinds: Sequence[str]) -> np.ndarray:
 
 
 def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, text_ids: np.ndarray,
-                  lines: np.ndarray) -> np.ndarray:
+                  lines: np.ndarray, logs: np.ndarray | None = None) -> np.ndarray:
     """True for each token to keep, for units stored back to back (``lengths`` tokens each).
 
     ``modes`` says per unit what goes: NONE, EFFECT (statements with no effect) or STORES
     (those and dead stores).  A statement starts at the first token of a line at bracket
     depth 0 (``lines`` are logical: a scan gives a backslash-continued line its predecessor's
     number); a unit's first statement is its own header (def/class line).  Each token
-    comes as the ``flags_of`` its kind and as a text id (equal ids exactly for equal texts)."""
+    comes as the ``flags_of`` its kind and as a text id (equal ids exactly for equal texts);
+    ``logs`` says per text id whether it names a logging method (None: no logging call is junk)."""
     n = flags.size
     keep = np.ones(n, dtype=bool)
     judged = (modes != NONE) & (lengths >= 2)
@@ -89,7 +104,8 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     at_first[first] = True
     new_line = np.ones(n, dtype=bool)
     new_line[1:] = lines[1:] != lines[:-1]
-    starts = np.flatnonzero(((new_line | at_first) & (_depth_before(flags, unit_of, offsets, first) == 0)) | at_first)
+    depth = _depth_before(flags, unit_of, offsets, first)
+    starts = np.flatnonzero(((new_line | at_first) & (depth == 0)) | at_first)
     ends = np.append(starts[1:], n)
     size = ends - starts
     stmt_unit = unit_of[starts]
@@ -102,6 +118,9 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     lone_const = (size == 1) & ((flags[starts] & _CONST) > 0)
     no_effect = stmt_judged & ~at_first[starts] & (size % 2 == 1) & ((misfits == 0) | lone_const)
     keep[no_effect[stmt_of]] = False
+    diagnostic = _diagnostics(flags, text_ids, logs, starts, size, depth, stmt_judged & ~at_first[starts]
+                              & (modes[stmt_unit] == STORES))
+    keep[diagnostic[stmt_of]] = False
     # dead stores: `NAME = ...` whose NAME is used once (there) among the unit's kept names
     stores = np.flatnonzero(stmt_judged & (modes[stmt_unit] == STORES) & ((flags[starts] & _NAME) > 0))
     if stores.size:
@@ -122,6 +141,28 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
         dead_stmt[dead] = True
         keep[dead_stmt[stmt_of]] = False
     return keep
+
+
+def _diagnostics(flags: np.ndarray, text_ids: np.ndarray, logs: np.ndarray | None, starts: np.ndarray,
+                 size: np.ndarray, depth: np.ndarray, judged: np.ndarray) -> np.ndarray:
+    """Per statement: an ``assert``, or ``NAME.<log method>(...)`` and nothing after its ``)``."""
+    n = flags.size
+    found = judged & ((flags[starts] & _ASSERT) > 0)
+    if logs is None or not logs.size:
+        return found
+    head = np.flatnonzero(judged & (size >= 5))
+    s = starts[head]
+    ids = text_ids[np.minimum(s + 2, n - 1)]
+    shaped = (((flags[s] & _NAME) > 0) & ((flags[s + 1] & _DOT) > 0) & ((flags[s + 3] & _OPEN) > 0)
+              & logs[np.minimum(ids, logs.size - 1)] & (ids < logs.size))
+    last = s + size[head] - 1
+    shaped &= (flags[last] & _CLOSE) > 0
+    # the call's own bracket stays open until the statement's last token: `log.debug(a) + f(b)` is no log line
+    calls = np.flatnonzero(shaped)
+    whole = np.fromiter((int(depth[a + 4: b].min(initial=1)) >= 1 for a, b in zip(s[calls].tolist(), last[calls].tolist())),
+                        dtype=bool, count=calls.size)
+    found[head[calls[whole]]] = True
+    return found
 
 
 def dead_store_mask(kinds: Sequence[str], texts: Sequence[str], lines: Sequence[int],

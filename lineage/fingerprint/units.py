@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lineage.fingerprint.deadstores import flags_of, junk_mask_ids, unit_mode
+from lineage.fingerprint.deadstores import LOG_METHODS, flags_of, junk_mask_ids, unit_mode
 from lineage.fingerprint.formatting import layout_masks
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
@@ -76,7 +76,12 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     logical = lines - np.searchsorted(np.asarray(parsed.joined, dtype=np.int64), lines, side="right")
     layout, annotations = layout_masks(kinds, vocab.kinds.ids, logical, unit_of)
     shape = ~layout & ~annotations  # what the structure hash reads
-    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, logical) & shape
+    logs = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
+    for name in LOG_METHODS:
+        at_id = vocab.texts.ids.get(name)
+        if at_id is not None and at_id < logs.size:
+            logs[at_id] = True
+    keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, logical, logs) & shape
     kept = lengths - np.bincount(unit_of[~keep], minlength=lengths.size)
     at = lines[keep].astype(np.uint32)
     st = stream(vocab.kinds.crcs()[kinds[keep]], at, kept, params.k, params.window)

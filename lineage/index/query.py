@@ -120,7 +120,7 @@ def strengths(similarity: np.ndarray, containment: np.ndarray, ref_containment: 
 
 def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
                weights: np.ndarray | None = None, top: int = 0,
-               hold: float | None = None) -> tuple[list[_Scored], UnitEvidence | None]:
+               hold: float | None = None, pool: np.ndarray | None = None) -> tuple[list[_Scored], UnitEvidence | None]:
     """Exact scores of one unit's candidates: the best as `_Scored` pairs, and with ``hold`` the
     evidence of every family holding the unit's code at strength ``hold`` or more.
 
@@ -150,7 +150,14 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     if 0 < top < keep.size:
         cut = np.partition(similarity[keep], keep.size - top)[keep.size - top]
         best = keep[similarity[keep] >= cut - 1e-4]
-    strength = strengths(similarity, containment, ref_containment)
+    # how much of the reference the whole file holds, for the strength of evidence: a function the copy
+    # split in two, or moved out of its class, is still all there, only in more than one unit
+    whole = ref_containment
+    if pool is not None and pool.size:
+        in_file, _ = _hits(pool, r_hash)
+        whole = np.maximum(ref_containment, np.divide(np.bincount(owner[in_file], minlength=k), nr,
+                                                      out=np.zeros(k), where=nr > 0))
+    strength = strengths(similarity, containment, whole)
     held = keep[strength[keep] >= hold] if hold is not None else keep[:0]
     lex_of = np.union1d(best, held)
     if weights is None:
@@ -257,6 +264,8 @@ def query_files(
     out: dict[tuple[int, int], tuple[Match, ...]] = {}
     evidence: dict[tuple[int, int], UnitEvidence] = {}
     bounds = np.searchsorted(q, np.arange(len(rows) + 1))
+    pools = [np.unique(np.concatenate([u.s_hash for u in f.units if u.kind != "module"] or [np.zeros(0, np.uint32)]))
+             for f in files]
     for row in np.flatnonzero(np.diff(bounds)):
         fi, ui = rows[row]
         unit = files[fi].units[ui]
@@ -264,7 +273,7 @@ def query_files(
         cands = u[bounds[row]: bounds[row + 1]][: opts.max_candidates]
         if hold is not None:
             cands = index.with_clones(cands)
-        found, held = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold)
+        found, held = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold, pool=pools[fi])
         if held is not None:
             evidence[(fi, ui)] = held
         if found:
