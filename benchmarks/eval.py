@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import obfuscate  # noqa: E402
 from eval_independent import independent  # noqa: E402
+import obfuscate_heldout  # noqa: E402
 import obfuscate_names  # noqa: E402
 import truth as truth_mod  # noqa: E402
 
@@ -54,7 +55,8 @@ from lineage.index.query import query_files  # noqa: E402
 from lineage.index.restrict import restrict  # noqa: E402
 from lineage.models import SourceFile  # noqa: E402
 
-TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "all")
+TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "all", "heldout")
+HELDOUT = "heldout"  # the second obfuscator, all of its transformations (benchmarks/obfuscate_heldout.py)
 
 
 @dataclass
@@ -159,6 +161,12 @@ def class_chain(truth: dict[str, Any], family: str, cls: str, limit: int = 12) -
 def class_map(text: str, transform: str, seed: int) -> dict[str, str]:
     """Original top-level class name -> its name after the transformation (renames followed)."""
     names = [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
+    if transform == HELDOUT:  # its renaming runs last, over the other transformations' output
+        before = text
+        for step in obfuscate_heldout.BEFORE_RENAMING:
+            before = step(before, seed)
+        renamed = obfuscate_heldout.class_names(before, seed)
+        return {n: renamed.get(n, n) for n in names}
     if transform not in ("rename", "all"):
         return {n: n for n in names}
     before = obfuscate.strip(text, seed) if transform == "all" else text
@@ -322,7 +330,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
         for name in transforms:
             tally = tallies[name]
             began = time.perf_counter()
-            src = text if name == "plain" else obfuscate.apply(text, obfuscate.parse_spec(name), seed)
+            src = text if name == "plain" else obfuscate_heldout.heldout(text, seed) if name == HELDOUT \
+                else obfuscate.apply(text, obfuscate.parse_spec(name), seed)
             path = f"modeling_{key}.py"
             result, compacted = scan_files([SourceFile(path, src.encode())], index, config)
             row = result.summary.files.get(path)

@@ -445,11 +445,13 @@ def logs(source: str, seed: int = 0) -> str:
 
 
 def heldout(source: str, seed: int = 0) -> str:
-    for transform in (logs, idioms, loops, extract, mixin, outline, synonyms):
+    """Every transformation, the renaming last."""
+    for transform in (*BEFORE_RENAMING, synonyms):
         source = transform(source, seed)
     return source
 
 
+BEFORE_RENAMING: tuple[Transform, ...] = (logs, idioms, loops, extract, mixin, outline)
 TRANSFORMS: dict[str, Transform] = {
     "synonyms": synonyms, "idioms": idioms, "outline": outline, "mixin": mixin, "extract": extract,
     "loops": loops, "logs": logs, "heldout": heldout,
