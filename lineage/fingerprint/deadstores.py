@@ -147,7 +147,7 @@ def _diagnostics(flags: np.ndarray, text_ids: np.ndarray, logs: np.ndarray | Non
                  size: np.ndarray, depth: np.ndarray, judged: np.ndarray) -> np.ndarray:
     """Per statement: an ``assert``, or ``NAME.<log method>(...)`` and nothing after its ``)``."""
     n = flags.size
-    found = judged & ((flags[starts] & _ASSERT) > 0)
+    found: np.ndarray = judged & ((flags[starts] & _ASSERT) > 0)
     if logs is None or not logs.size:
         return found
     head = np.flatnonzero(judged & (size >= 5))
