@@ -76,7 +76,9 @@ def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
     same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
     close = same_code(strength(f.matches[0]))
     held = [m.ref.family for m in f.matches[1:] if strength(m) >= close]
-    families: Sequence[str] = [ref, *same, *(fam for fam in held if model_line(ref) not in ancestors(fam))]
+    # a holder that declares the reference's model line among its ancestors took the code in,
+    # whether it holds it exactly (an equivalent family) or about as closely
+    families: Sequence[str] = [ref, *(fam for fam in (*same, *held) if model_line(ref) not in ancestors(fam))]
     for fam in families:
         org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
         if org in owners:

@@ -211,16 +211,19 @@ ROTARY = '''def apply_rotary(xq, xk, freqs, dim):
     xq_out = xq_out * scale
     return xq_out.type_as(xq), xk_out.type_as(xk)
 '''
-VARIANT = ROTARY.replace("    shape =", "    assert freqs.dtype == torch.complex64\n    shape =")  # the owner's own version
+# the owner's own version: one statement more (an assert would not do: asserts are junk since lex-v12)
+VARIANT = ROTARY.replace("    shape =", "    freqs = freqs.to(xq_.device)\n    shape =")
 
 
-def _two_holders_index(tmp: Path, owner_declares: list[str], licence: str = "Apache-2.0") -> EmbeddedIndex:
+def _two_holders_index(tmp: Path, owner_declares: list[str], licence: str = "Apache-2.0",
+                       owner_code: str = VARIANT) -> EmbeddedIndex:
     """An engine holding one helper in two models' files: Mistral AI's exactly as scanned, Meta's
     with one line more (``owner_declares``: Meta's family's declared parents)."""
     from lineage import api
 
     root = tmp / "ref"
-    models = {"pixtral": ("Mistral AI", "2024-09-11", ROTARY, []), "llama4": ("Meta", "2025-04-05", VARIANT, owner_declares)}
+    models = {"pixtral": ("Mistral AI", "2024-09-11", ROTARY, []),
+              "llama4": ("Meta", "2025-04-05", owner_code, owner_declares)}
     lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', f'licence = "{licence}"',
              'released = "2026-01-01"', ""]
     for name, (org, seen, code, parents) in models.items():
@@ -269,6 +272,14 @@ def test_an_owners_model_that_declares_the_reference_as_parent_took_the_code_in(
     """Meta's llama4 declares pixtral as its parent: its copy of the helper came from pixtral, so
     it does not make the code Meta's own."""
     index = _two_holders_index(tmp_path, ["pixtral"])
+    found, verdict = _helper_finding(index, ("Meta",))
+    assert found.severity == "high" and found.attribution != "own"
+    assert verdict.startswith("core-architecture copy of pixtral")
+
+
+def test_an_owners_model_holding_an_exact_copy_of_its_declared_parents_code_took_it_in(tmp_path: Path) -> None:
+    """The same when llama4 holds pixtral's helper exactly (an equivalent family, not a near one)."""
+    index = _two_holders_index(tmp_path, ["pixtral"], owner_code=ROTARY)
     found, verdict = _helper_finding(index, ("Meta",))
     assert found.severity == "high" and found.attribution != "own"
     assert verdict.startswith("core-architecture copy of pixtral")
