@@ -15,8 +15,8 @@ from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
 
-# the earlier line's attention, as it reads today (rewritten since the later line copied it)
-ELDER = '''\
+# the constructor both versions share
+INIT = '''\
 class WaveAttention(nn.Module):
     def __init__(self, config):
         super().__init__()
@@ -25,7 +25,9 @@ class WaveAttention(nn.Module):
         self.scale = self.width ** -0.5
         self.qkv = nn.Linear(config.hidden_size, 3 * config.hidden_size, bias=config.qkv_bias)
         self.out = nn.Linear(config.hidden_size, config.hidden_size)
-
+'''
+# the earlier line's attention, as it reads today (rewritten since the later line copied it)
+ELDER = INIT + '''
     def forward(self, hidden, mask=None):
         b, t, _ = hidden.shape
         q, k, v = self.qkv(hidden).view(b, t, 3, self.heads, self.width).unbind(2)
@@ -34,16 +36,7 @@ class WaveAttention(nn.Module):
         return self.out(out.transpose(1, 2).reshape(b, t, -1))
 '''
 # what the later line copied from the earlier one, before that rewrite (and what the scanned file holds)
-OLD = '''\
-class WaveAttention(nn.Module):
-    def __init__(self, config):
-        super().__init__()
-        self.heads = config.num_heads
-        self.width = config.hidden_size // config.num_heads
-        self.scale = self.width ** -0.5
-        self.qkv = nn.Linear(config.hidden_size, 3 * config.hidden_size, bias=config.qkv_bias)
-        self.out = nn.Linear(config.hidden_size, config.hidden_size)
-        self.drop = nn.Dropout(config.attention_dropout)
+OLD = INIT + '''        self.drop = nn.Dropout(config.attention_dropout)
 
     def forward(self, hidden, mask=None, past=None, use_cache=False):
         b, t, _ = hidden.shape
