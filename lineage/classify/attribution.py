@@ -40,14 +40,15 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]]]
+Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]], dict[str, frozenset[str]]]
 
 
 def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
                  inherited: frozenset[str] = frozenset()) -> Declared:
     """What the scanned file declares of the reference family (or its declared ancestors):
     (the whole file, the units whose own declaration or base class names it, the imported names,
-    and per class declared by its base classes alone, the names of those bases).
+    per class declared by its base classes alone the names of those bases, and per unit with a
+    marker of its own the lines that marker names).
 
     A module-level `Adapted from`, `Copied from` or generated-from banner naming the family
     itself declares the whole file (naming only an ancestor does not declare what the family
@@ -62,10 +63,10 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     line = model_line(family)
     wanted = {line} | set(index.lineage_of(family))
     if not any(name in text for name in wanted):
-        return False, frozenset(), (), {}  # a declaration names its source: no name in the text, nothing to parse
+        return False, frozenset(), (), {}, {}  # a declaration names its source: no name in the text, nothing to parse
     whole, units, imported = False, set(), []
     bases: dict[str, set[str]] = {}
-    marked: set[str] = set()
+    marked: dict[str, set[str]] = {}
     for d in find_declarations(path, text):
         if d.family not in wanted or _config_only(d.kind, d.target):
             continue
@@ -78,9 +79,36 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
             if d.kind == "base-class":
                 bases.setdefault(d.unit, set()).add(d.target.rsplit(".", 1)[-1])
             else:
-                marked.add(d.unit)
+                marked.setdefault(d.unit, set()).add(d.family)
     return (whole, frozenset(units), tuple(dict.fromkeys(imported)),
-            {c: frozenset(b) for c, b in bases.items() if c not in marked})
+            {c: frozenset(b) for c, b in bases.items() if c not in marked},
+            {u: frozenset(f) for u, f in marked.items()})
+
+
+KEPT_NAMES = 0.95  # a unit holding the matched family's own names this closely ...
+NAMES_LEAD = 0.05  # ... and this much more closely than the line its marker names
+TIE_SIMILARITY = 0.02  # holders this close in structure to the best hold the code as closely
+
+
+def _inherited_marker(f: Finding, marked: Mapping[str, frozenset[str]]) -> bool:
+    """The unit's own marker names a declared ancestor of the matched family (``# Copied from ...
+    maskformer``; ``marked`` holds only such lines and the family's own), but the unit holds the
+    matched family's names, not that line's: it was copied from the matched family's file,
+    marker and all (transformers' mask2former carries maskformer's marker over its own code, and
+    the index drew mask2former's lineage from such markers), so the marker says where the
+    *reference* came from, not the copy.  (A marker naming an earlier line outside the family's
+    lineage is classify/elder.py's: there names cannot tell an inherited marker from the copy's.)"""
+    parts = f.unit.split(".")
+    named = set().union(*(marked.get(".".join(parts[:i]), frozenset()) for i in range(1, len(parts) + 1)))
+    if not named:
+        return False
+    top = f.matches[0].similarity
+    # of the families holding the code as closely as the best, the one whose names the unit holds
+    best = max((m for m in f.matches if m.similarity >= top - TIE_SIMILARITY), key=lambda m: m.lexical)
+    if model_line(best.ref.family) in named or best.lexical < KEPT_NAMES:
+        return False
+    theirs = max((m.lexical for m in f.matches if model_line(m.ref.family) in named), default=0.0)
+    return theirs < best.lexical - NAMES_LEAD
 
 
 def _pasted(f: Finding, bases: Mapping[str, frozenset[str]]) -> bool:
@@ -252,7 +280,8 @@ def attribute_matched(
         verdicts = (sources or {}).get(path, {})
         family, ref_path = _reference(mine, verdicts)
         text = texts.get(path, "")
-        whole, declared_units, imported, bases = declarations(path, text, index, family, header_lines(family, ref_path))
+        whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
+                                                                      header_lines(family, ref_path))
         marks = unit_marks(path, text)
         if marks and not dates:
             dates = line_dates(index)
@@ -260,9 +289,10 @@ def attribute_matched(
         rest = [f for f in mine if not elder.get(f.id)]
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, ref_path = _reference(rest, verdicts)
-            whole, declared_units, imported, bases = declarations(path, text, index, family,
-                                                                  header_lines(family, ref_path))
-        declared_ids = {f.id for f in mine if _declared_unit(f.unit, declared_units) and not _pasted(f, bases)}
+            whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
+                                                                          header_lines(family, ref_path))
+        declared_ids = {f.id for f in mine if _declared_unit(f.unit, declared_units) and not _pasted(f, bases)
+                        and not _inherited_marker(f, marked)}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")

@@ -60,14 +60,22 @@ def spdx_expressions(numbered: list[tuple[int, str]]) -> list[str]:
     return found
 
 
+_FIRST_DEFINITION = re.compile(r"(?:async\s+)?def\s|class\s|@")
+
+
 def declarations(lines: list[str], header_lines: int) -> list[str]:
-    """ "Adapted from"/"Copied from"/"automatically generated from" lines, URL included.
+    """ "Adapted from"/"Copied from"/"automatically generated from" lines, URL included, that
+    speak for the whole file: those before its first definition.  A marker further down sits
+    over one unit ("# Copied from ... BartAttention" above a class; transformers' mask2former
+    says "Adapted from .../Mask2Former/..." above its matcher): it declares that unit, which
+    the unit-level declarations read, not the file, whose notices it must not excuse.
 
     A declaration whose source sits on the next line (vLLM writes "# Adapted from" then
     the URL) takes that line along.  "Based on" counts only inside the header.
     """
     found: list[str] = []
-    for i, line in enumerate(lines):
+    end = next((i for i, line in enumerate(lines) if _FIRST_DEFINITION.match(line)), len(lines))
+    for i, line in enumerate(lines[:end]):
         low = line[:MAX_LINE].lower()
         if "from" not in low and "based on" not in low:
             continue

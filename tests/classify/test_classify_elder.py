@@ -37,11 +37,14 @@ ELDER = INIT + '''
 '''
 # what the later line copied from the earlier one, before that rewrite (and what the scanned file holds)
 OLD = INIT + '''        self.drop = nn.Dropout(config.attention_dropout)
+        self.q_norm = WaveNorm(self.width, eps=config.norm_eps)
+        self.k_norm = WaveNorm(self.width, eps=config.norm_eps)
 
     def forward(self, hidden, mask=None, past=None, use_cache=False):
         b, t, _ = hidden.shape
         q, k, v = self.qkv(hidden).view(b, t, 3, self.heads, self.width).unbind(2)
         q, k, v = (x.transpose(1, 2) for x in (q, k, v))
+        q, k = self.q_norm(q), self.k_norm(k)
         if past is not None:
             k = torch.cat([past[0], k], dim=2)
             v = torch.cat([past[1], v], dim=2)
@@ -164,3 +167,62 @@ def test_a_subclass_with_its_bases_methods_pasted_back_declares_none_of_them(ind
     marked = scan(index, HEAD + imports + "\n\n# Copied from transformers.models.ripple.modeling_ripple.RippleAttention\n"
                   + body)
     assert {f.attribution for f in attention(marked)} == {"declared"}  # a marker does declare the copy
+
+
+RIPPLE_OWN = '''
+
+class RippleGate(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.up = nn.Linear(config.hidden_size, 4 * config.hidden_size)
+        self.down = nn.Linear(4 * config.hidden_size, config.hidden_size)
+        self.gate = nn.Parameter(torch.zeros(config.hidden_size))
+
+    def forward(self, hidden):
+        lifted = torch.nn.functional.silu(self.up(hidden))
+        mixed = self.down(lifted) * torch.sigmoid(self.gate)
+        if self.training:
+            mixed = torch.nn.functional.dropout(mixed, p=0.1)
+        return hidden + mixed.clamp(min=-30.0, max=30.0)
+'''
+# ripple's file: wave's attention under ripple's names, declared, and a block of its own
+RIPPLE = (HEAD + "# Copied from transformers.models.wave.modeling_wave.WaveAttention with Wave->Ripple\n"
+          + OLD.replace("Wave", "Ripple") + RIPPLE_OWN)
+
+
+@pytest.fixture(scope="module")
+def lineage_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple declares wave as its parent and holds wave's attention verbatim, under its own names."""
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("inherited-ref")
+    files = {"wave": "# Copyright 2019 Meta Platforms, Inc.\n" + HEAD + OLD,
+             "ripple": "# Copyright 2022 Alibaba DAMO Academy.\n" + RIPPLE}
+    for name, text in files.items():
+        (root / name).mkdir()
+        (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")
+    manifest = root / "inh.toml"
+    manifest.write_text("\n".join([
+        "[source]", 'name = "inh"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+        'released = "2026-01-01"', "",
+        "[[family]]", 'name = "wave"', 'include = ["wave/*.py"]', 'org = "Meta"', 'first_seen = "2019-10-29"', "",
+        "[[family]]", 'name = "ripple"', 'include = ["ripple/*.py"]', 'org = "Alibaba DAMO Academy"',
+        'first_seen = "2022-02-07"', 'lineage = ["wave"]', ""]), encoding="utf-8")
+    out = tmp_path_factory.mktemp("inherited-index") / "inh.lineage"
+    assert not api.build([manifest], out, workers=1).errors
+    return api.open_index(str(out))
+
+
+def test_a_marker_copied_along_with_the_matched_familys_own_names_declares_nothing(lineage_index: EmbeddedIndex) -> None:
+    """A verbatim copy of ripple's file keeps ripple's "Copied from ... wave" over ripple's own names:
+    that marker is ripple's account of its code, not the copy's; the same marker over code renamed
+    to the copier's own names (as close to wave's as to ripple's) is the copier's declaration."""
+    verbatim = scan(lineage_index, RIPPLE)
+    copied = [f for f in verbatim.findings if f.kind == "code-match" and f.unit.startswith("RippleAttention")]
+    assert copied and all("inh:ripple" in {m.ref.family for m in f.matches} for f in copied)
+    # the constructor holds ripple's names (RippleNorm), not wave's: the marker came with ripple's file
+    init = next(f for f in copied if f.unit == "RippleAttention.__init__")
+    assert init.attribution == "removed" and init.severity in ("medium", "high")
+    assert "removed" in verbatim.summary.files[COPY].verdict.rsplit("notice ", 1)[1]
+    renamed = scan(lineage_index, RIPPLE.replace("Ripple", "Acme"))
+    assert {f.attribution for f in attention(renamed) if f.attribution} == {"declared"}

@@ -54,10 +54,18 @@ def test_declarations_take_the_url_from_the_next_line(scan: Scan) -> None:
         "class A:\n    pass\n\n\n# Copied from transformers.models.toy_glm.modeling_toy_glm.Norm\n"
         "def f():\n    return 1  # the value from the config\n"
     )
-    assert scan(text).adapted_from == (
-        "Adapted from https://example.org/models/toy_glm.py",
-        "Copied from transformers.models.toy_glm.modeling_toy_glm.Norm",
-    )
+    # the marker over `f`, after the first definition, declares that unit, not the file
+    assert scan(text).adapted_from == ("Adapted from https://example.org/models/toy_glm.py",)
+
+
+def test_a_marker_over_one_unit_further_down_does_not_declare_the_file(scan: Scan) -> None:
+    """transformers' mask2former says "Adapted from .../Mask2Former/..." over its matcher class: a
+    verbatim copy of the file with the notice dropped read as a declared file, notice low."""
+    text = ("import torch\n\n\nclass Matcher:\n    pass\n\n\n"
+            "# Adapted from https://github.com/acme/Mask2Former/blob/main/matcher.py\nclass Loss:\n    pass\n")
+    assert scan(text).adapted_from == ()
+    header = "# Adapted from https://github.com/acme/Mask2Former/blob/main/model.py\nimport torch\n"
+    assert scan(header + text).adapted_from == ("Adapted from https://github.com/acme/Mask2Former/blob/main/model.py",)
 
 
 def test_standard_grant_needs_no_licence_index(scan: Scan, monkeypatch: pytest.MonkeyPatch) -> None:
