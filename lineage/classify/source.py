@@ -48,6 +48,7 @@ OWN_NAMES = 0.2  # ... or held as closely, with names this much closer than its 
 COMMON_BASIS = 0.15  # a source whose distinctive share is below this rests on common code
 GROUP = 0.8  # families covering this share of the source's cover form its lineage group
 LOOK_THROUGH = 0.9  # a file this much covered by one family is that family's published code
+ROOT_HELD = 0.1  # ... whose declared root's notices are judged when the root holds this share of it
 LISTED = 8  # candidates built per scope (by credit, then cover): the rest cannot matter
 ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor ...
 ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of its distinctive code
@@ -249,20 +250,31 @@ def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> floa
     return float(u_nk[held].sum()) / total if total > 0 else 0.0
 
 
-def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate) -> LookThrough | None:
+def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: float = 0.0) -> LookThrough | None:
     """When the file is the source family's own code and that family declares parents, its
-    declared root (first parent at each step, within the family's source)."""
+    declared root (first parent at each step, within the family's source; a parent first seen
+    after the family it is declared for is no origin of it: transformers' xglm, 2021, now says
+    it copies musicgen, 2023).  The root's file is named (and its notices judged) only when the
+    root holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, and a
+    copy of CLAP holds none of EfficientNet's code."""
     if source.cover < LOOK_THROUGH:
         return None
     origin, _, name = source.family.partition(":")
     rows = {f["name"]: (i, f) for i, f in enumerate(index.meta["families"]) if f["source"] == origin}
-    chain = resolve_root(name, {n: list(f.get("lineage", [])) for n, (_, f) in rows.items()})
+
+    def earlier(parent: str, child: str) -> bool:
+        seen = str(rows[parent][1].get("first_seen") or "") if parent in rows else ""
+        mine = str(rows[child][1].get("first_seen") or "") if child in rows else ""
+        return not seen or not mine or seen <= mine
+
+    chain = resolve_root(name, {n: [p for p in f.get("lineage", []) if earlier(p, n)] for n, (_, f) in rows.items()})
     if len(chain) < 2 or chain[-1] not in rows:
         return None
     row, fam = rows[chain[-1]]
     cols = np.flatnonzero(cov.families == row)
     path = ""
-    if cols.size:
+    held = float(cov.cover(np.arange(cov.weight.size), total)[cols[0]]) if cols.size and total > 0 else 0.0
+    if cols.size and held >= ROOT_HELD:
         path = index.meta["files"][int(index.arrays["u_file"][int(cov.best_ref[cols[0]])])]["path"]
     return LookThrough(source.family, tuple(f"{origin}:{n}" for n in chain), f"{origin}:{chain[-1]}", path,
                        fam["org"], fam["country"])
@@ -310,7 +322,7 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit],
             prefer = _column(index, cov, out["<file>"].source.family)
         v = verdict(index, cov, rows, total, rank, carrier, scope, prefer)
         if scope == "<file>" and v.source is not None:
-            v = dataclasses.replace(v, look_through=look_through(index, cov, v.source))
+            v = dataclasses.replace(v, look_through=look_through(index, cov, v.source, total))
         if v.status != "none" or scope == "<file>":
             out[scope] = v
     return out
