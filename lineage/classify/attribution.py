@@ -27,6 +27,7 @@ from lineage.notices.records import Attribution, FileNotices
 from lineage.vocab import NOT_EVIDENCE, company, model_line
 
 MIN_COPIED_LINES = 20
+_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
 Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
 
@@ -326,6 +327,8 @@ def attribute_matched(
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
         if not _a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
             attribution = dataclasses.replace(attribution, frameworks_dropped=())
+        # the notice findings cite the strongest evidence first: the most severe, rarest units
+        mine = sorted(mine, key=lambda f: (-_RANK.get(updated[f.id].severity, 0), -f.matches[0].rarity, f.start_line))
         matches = [own_licence(index, m, licences) for f in mine for m in f.matches[:1]]
         # the owner's own code owes no licence terms of the family it matches: not a copy
         licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]

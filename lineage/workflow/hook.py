@@ -228,8 +228,13 @@ def describe(outcome: HookOutcome) -> str:
         f"{outcome.baselined} in the baseline, {len(outcome.accepted)} accepted by pragma, "
         f"{outcome.below} below the failing severity"
         + (f"; {len(outcome.unchecked)} not checked" if outcome.unchecked else ""))
+    failing_files = sorted({f.path for f in outcome.new})
+    for path in failing_files:  # what the file is, as the scan would say it: why the commit stops
+        row = outcome.result.summary.files.get(path)
+        if row is not None and row.verdict:
+            lines.append(f"{path}: {row.verdict}")
     if outcome.new:
-        if any(f.kind == "notice" and f.attribution in ("removed", "replaced") for f in outcome.new):
+        if any(f.path in failing_files and f.attribution in ("removed", "replaced") for f in outcome.result.findings):
             lines.append("to fix a removed or replaced notice: restore the upstream holder's copyright line (or "
                          "name it in the repository's NOTICE file) and say where the code comes from "
                          "(`Adapted from ...`)")

@@ -126,3 +126,15 @@ def test_the_hook_imports_only_what_it_needs(repo: Repo, index_path: Path) -> No
                 if line.startswith("import time:") and "|" in line}
     assert {"lineage", "tree_sitter", "numpy", "git"} <= imported
     assert not imported & NOT_FOR_THE_HOOK
+
+
+def test_a_failing_file_is_described_by_its_verdict_and_the_notice_fix_even_below_the_bar(
+        repo: Repo, index_path: Path) -> None:
+    """Failing on code findings at `--fail-on high`, the replaced notice (a finding of its own, below
+    or at the bar) still explains the failure: the file's verdict and the fix are printed."""
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    out = run("hook", "--index", index_path, "--fail-on", "high", "models/modeling_beta.py").stdout
+    verdicts = [line for line in out.splitlines() if line.startswith("models/modeling_beta.py: ")]
+    assert verdicts and "copy of" in verdicts[0] and "notice replaced" in verdicts[0]
+    assert "to fix a removed or replaced notice" in out
