@@ -62,27 +62,32 @@ INHERITED = "# Adapted from https://github.com/acme/transformers/blob/v1/src/tra
 COPY = "acme/modeling_acme.py"
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+def build(factory: pytest.TempPathFactory, source: str, wave: str, ripple: str, ripple_parents: str = "") -> EmbeddedIndex:
+    """Two families of one source: wave (Meta, 2019) and ripple (Alibaba DAMO, 2022), with these texts."""
     from lineage import api
 
-    root = tmp_path_factory.mktemp("elder-ref")
-    files = {"wave": ("# Copyright 2019 Meta Platforms, Inc.\n" + HEAD + ELDER),
-             "ripple": ("# Copyright 2022 Alibaba DAMO Academy.\n" + INHERITED + HEAD + OLD.replace("Wave", "Ripple"))}
+    root = factory.mktemp(f"{source}-ref")
+    files = {"wave": "# Copyright 2019 Meta Platforms, Inc.\n" + wave,
+             "ripple": "# Copyright 2022 Alibaba DAMO Academy.\n" + ripple}
     for name, text in files.items():
         (root / name).mkdir()
         (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")
-    manifest = root / "elder.toml"
+    manifest = root / f"{source}.toml"
     manifest.write_text("\n".join([
-        "[source]", 'name = "eld"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+        "[source]", f'name = "{source}"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
         'released = "2026-01-01"', "",
         "[[family]]", 'name = "wave"', 'include = ["wave/*.py"]', 'org = "Meta"', 'first_seen = "2019-10-29"', "",
         "[[family]]", 'name = "ripple"', 'include = ["ripple/*.py"]', 'org = "Alibaba DAMO Academy"',
-        'first_seen = "2022-02-07"', ""]), encoding="utf-8")
-    out = tmp_path_factory.mktemp("elder-index") / "elder.lineage"
+        'first_seen = "2022-02-07"', ripple_parents, ""]), encoding="utf-8")
+    out = factory.mktemp(f"{source}-index") / f"{source}.lineage"
     report = api.build([manifest], out, workers=1)
     assert report.families == 2 and not report.errors
     return api.open_index(str(out))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return build(tmp_path_factory, "eld", HEAD + ELDER, INHERITED + HEAD + OLD.replace("Wave", "Ripple"))
 
 
 def scan(index: EmbeddedIndex, text: str) -> ScanResult:
@@ -193,24 +198,7 @@ RIPPLE = (HEAD + "# Copied from transformers.models.wave.modeling_wave.WaveAtten
 @pytest.fixture(scope="module")
 def lineage_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """ripple declares wave as its parent and holds wave's attention verbatim, under its own names."""
-    from lineage import api
-
-    root = tmp_path_factory.mktemp("inherited-ref")
-    files = {"wave": "# Copyright 2019 Meta Platforms, Inc.\n" + HEAD + OLD,
-             "ripple": "# Copyright 2022 Alibaba DAMO Academy.\n" + RIPPLE}
-    for name, text in files.items():
-        (root / name).mkdir()
-        (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")
-    manifest = root / "inh.toml"
-    manifest.write_text("\n".join([
-        "[source]", 'name = "inh"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
-        'released = "2026-01-01"', "",
-        "[[family]]", 'name = "wave"', 'include = ["wave/*.py"]', 'org = "Meta"', 'first_seen = "2019-10-29"', "",
-        "[[family]]", 'name = "ripple"', 'include = ["ripple/*.py"]', 'org = "Alibaba DAMO Academy"',
-        'first_seen = "2022-02-07"', 'lineage = ["wave"]', ""]), encoding="utf-8")
-    out = tmp_path_factory.mktemp("inherited-index") / "inh.lineage"
-    assert not api.build([manifest], out, workers=1).errors
-    return api.open_index(str(out))
+    return build(tmp_path_factory, "inh", HEAD + OLD, RIPPLE, 'lineage = ["wave"]')
 
 
 def test_a_marker_copied_along_with_the_matched_familys_own_names_declares_nothing(lineage_index: EmbeddedIndex) -> None:
