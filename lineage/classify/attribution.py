@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, module_marks, unit_marks
+from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
@@ -39,101 +40,6 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
         ref = f.matches[0].ref
         weight[(ref.family, ref.source, ref.path)] += f.end_line - f.start_line + 1
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-
-Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]], dict[str, frozenset[str]]]
-
-
-def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
-                 inherited: frozenset[str] = frozenset()) -> Declared:
-    """What the scanned file declares of the reference family (or its declared ancestors):
-    (the whole file, the units whose own declaration or base class names it, the imported names,
-    per class declared by its base classes alone the names of those bases, and per unit with a
-    marker of its own the lines that marker names).
-
-    A module-level `Adapted from`, `Copied from` or generated-from banner naming the family
-    itself declares the whole file (naming only an ancestor does not declare what the family
-    added).  A `Copied from` or `Adapted from` attached to a unit, or a base class imported from
-    the family or an ancestor, declares that unit (a class with its methods).  An import
-    declares only what it imports: the units copied beside it are not declared by it.
-    ``inherited``: the lines the matched reference file's own header names in such a banner; the
-    same banner in the copy came with the copied header (vLLM's qwen2_moe.py says it was adapted
-    from transformers' qwen2_moe): the reference's account of its origin, not the copy's."""
-    from lineage.declared.markers import find_declarations
-
-    line = model_line(family)
-    wanted = {line} | set(index.lineage_of(family))
-    if not any(name in text for name in wanted):
-        return False, frozenset(), (), {}, {}  # a declaration names its source: no name in the text, nothing to parse
-    whole, units, imported = False, set(), []
-    bases: dict[str, set[str]] = {}
-    marked: dict[str, set[str]] = {}
-    for d in find_declarations(path, text):
-        if d.family not in wanted or _config_only(d.kind, d.target):
-            continue
-        if d.kind == "modular-import":
-            imported.append(d.target.rsplit(".", 1)[-1])
-        elif d.unit == "<module>" and d.kind in ("copied-from", "adapted-from", "generated-from"):
-            whole = whole or (d.family == line and d.family not in inherited)
-        elif d.kind in ("copied-from", "adapted-from", "base-class"):
-            units.add(d.unit)
-            if d.kind == "base-class":
-                bases.setdefault(d.unit, set()).add(d.target.rsplit(".", 1)[-1])
-            else:
-                marked.setdefault(d.unit, set()).add(d.family)
-    return (whole, frozenset(units), tuple(dict.fromkeys(imported)),
-            {c: frozenset(b) for c, b in bases.items() if c not in marked},
-            {u: frozenset(f) for u, f in marked.items()})
-
-
-KEPT_NAMES = 0.95  # a unit holding the matched family's own names this closely ...
-NAMES_LEAD = 0.05  # ... and this much more closely than the line its marker names
-TIE_SIMILARITY = 0.02  # holders this close in structure to the best hold the code as closely
-
-
-def _inherited_marker(f: Finding, marked: Mapping[str, frozenset[str]]) -> bool:
-    """The unit's own marker names a declared ancestor of the matched family (``# Copied from ...
-    maskformer``; ``marked`` holds only such lines and the family's own), but the unit holds the
-    matched family's names, not that line's: it was copied from the matched family's file,
-    marker and all (transformers' mask2former carries maskformer's marker over its own code, and
-    the index drew mask2former's lineage from such markers), so the marker says where the
-    *reference* came from, not the copy.  (A marker naming an earlier line outside the family's
-    lineage is classify/elder.py's: there names cannot tell an inherited marker from the copy's.)"""
-    parts = f.unit.split(".")
-    named = set().union(*(marked.get(".".join(parts[:i]), frozenset()) for i in range(1, len(parts) + 1)))
-    if not named:
-        return False
-    top = f.matches[0].similarity
-    # of the families holding the code as closely as the best, the one whose names the unit holds
-    best = max((m for m in f.matches if m.similarity >= top - TIE_SIMILARITY), key=lambda m: m.lexical)
-    if model_line(best.ref.family) in named or best.lexical < KEPT_NAMES:
-        return False
-    theirs = max((m.lexical for m in f.matches if model_line(m.ref.family) in named), default=0.0)
-    return theirs < best.lexical - NAMES_LEAD
-
-
-def _pasted(f: Finding, bases: Mapping[str, frozenset[str]]) -> bool:
-    """A method of a class declared by its base class alone that holds the base's own same-named
-    method at copy strength: subclassing declares what the class inherits, not the base's code
-    pasted back into it (which is how a copy hides behind a subclass)."""
-    cls, _, method = f.unit.partition(".")
-    if not method or cls not in bases:
-        return False
-    wanted = {f"{b}.{method}" for b in bases[cls]}
-    return any(m.ref.unit in wanted and strength(m) >= STRONG for m in f.matches)
-
-
-def _declared_unit(qualname: str, declared: frozenset[str]) -> bool:
-    """A unit is declared by its own declaration or by that of a class around it."""
-    parts = qualname.split(".")
-    return any(".".join(parts[:i]) in declared for i in range(1, len(parts) + 1))
-
-
-def _config_only(kind: str, target: str) -> bool:
-    """An import or subclass of another family's *configuration* class names the architecture a
-    model follows (every serving engine's model file imports its HF config); it does not
-    attribute copied modeling code, so it must not excuse a removed or replaced notice."""
-    return kind in ("modular-import", "base-class") and target.rsplit(".", 1)[-1].endswith("Config")
 
 
 def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
@@ -286,14 +192,14 @@ def attribute_matched(
         marks = unit_marks(path, text)
         if marks and not dates:
             dates = line_dates(index)
-        elder = {f.id: declared_elder(f, marks, dates) for f in mine if not _declared_unit(f.unit, declared_units)}
+        elder = {f.id: declared_elder(f, marks, dates) for f in mine if not declared_unit(f.unit, declared_units)}
         rest = [f for f in mine if not elder.get(f.id)]
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, ref_path = _reference(rest, verdicts)
             whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
                                                                           header_lines(family, ref_path))
-        declared_ids = {f.id for f in mine if _declared_unit(f.unit, declared_units) and not _pasted(f, bases)
-                        and not _inherited_marker(f, marked)}
+        declared_ids = {f.id for f in mine if declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
+                        and not inherited_marker(f, marked)}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
