@@ -26,8 +26,19 @@ from lineage.summary import Use
 _KINDS = ("modular-import", "base-class")
 _NOT_MODEL = (".configuration_", ".tokenization_", ".processing_", ".image_processing_", ".video_processing_",
               ".feature_extraction_")
-# a file worth parsing for uses: an import of a models package or module, or a generated-file banner
-_MAYBE = re.compile(r"^[ \t]*(?:from|import)[ \t]+[\w.]*(?:models|modeling_)|automatically generated", re.M)
+# what a file imports from (each dotted path), and the banner of a generated file
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w.]+))", re.M)
+_GENERATED = re.compile(r"automatically generated", re.I)
+
+
+def _maybe(text: str, lines: Collection[str]) -> bool:
+    """Worth parsing for uses: an import from a module whose dotted path names an indexed model
+    line (``..llama.modeling_llama``, ``vllm.model_executor.models.qwen2``), or a generated file."""
+    for match in _IMPORTS.finditer(text):
+        for part in (match.group(1) or match.group(2)).split("."):
+            if part and part.removeprefix("modeling_") in lines:
+                return True
+    return bool(_GENERATED.search(text, 0, 2000))
 _NOT_MODEL_SUFFIXES = ("Config", "Tokenizer", "TokenizerFast", "Processor", "ImageProcessor", "FeatureExtractor")
 
 
@@ -52,7 +63,7 @@ def _own(decls: Sequence[Declaration], lines: Collection[str], via: str = "") ->
 def model_uses(texts: Mapping[str, str], lines: Collection[str]) -> dict[str, tuple[Use, ...]]:
     """Per scanned file (path -> text) that uses indexed model lines' code by import: the uses,
     by line.  ``lines``: the model lines the index holds."""
-    found = {path: find_declarations(path, text) for path, text in texts.items() if _MAYBE.search(text)}
+    found = {path: find_declarations(path, text) for path, text in texts.items() if _maybe(text, lines)}
     by_stem = {_stem(p): p for p in found}
     out: dict[str, tuple[Use, ...]] = {}
     for path, decls in sorted(found.items()):
