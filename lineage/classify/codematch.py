@@ -43,7 +43,7 @@ def strength(m: Match) -> float:
 
 def describe(m: Match) -> str:
     names = ("names kept" if m.lexical >= SCORING.names_kept else
-             "names partly changed" if m.lexical >= SCORING.names_partly_changed else "identifiers renamed")
+             "names partly changed" if m.lexical >= SCORING.names_partly_changed else "names differ")
     return (f"structural similarity {m.similarity:.2f}, {m.containment:.0%} of the unit found in the reference, "
             f"lexical similarity {m.lexical:.2f} ({names}), rare evidence {m.rarity:.2f}")
 

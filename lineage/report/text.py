@@ -98,7 +98,9 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
     if len(with_evidence) > 30:
         lines.append(f"  and {plural(len(with_evidence) - 30, 'more file')} with lineage evidence (see --format json)")
     if quiet:
-        lines.append(f"  {plural(quiet, 'more file')} {'matches' if quiet == 1 else 'match'} only common idioms, boilerplate or fragments too small to judge")
+        more = "more file" if with_evidence else "file"  # "more" only after files listed above
+        lines.append(f"  {plural(quiet, more)} {'matches' if quiet == 1 else 'match'} only common idioms, boilerplate "
+                     "or fragments too small to judge")
     arch = s.architectures or {}
     if arch:  # apart from code lineage: which published architecture a file's interface implements
         lines.append(f"architecture (checkpoint interface, not code lineage): {plural(len(arch), 'file')}")

@@ -107,7 +107,7 @@ def test_reporting_threshold_and_the_containment_route() -> None:
 
 @pytest.mark.parametrize(("lexical", "words"), [
     (S.names_kept, "names kept"), (S.names_kept - 0.01, "names partly changed"),
-    (S.names_partly_changed, "names partly changed"), (S.names_partly_changed - 0.01, "identifiers renamed"),
+    (S.names_partly_changed, "names partly changed"), (S.names_partly_changed - 0.01, "names differ"),
 ])
 def test_lexical_bands_in_the_explanation(lexical: float, words: str) -> None:
     assert f"({words})" in describe(match(lexical=lexical))
