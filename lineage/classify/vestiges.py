@@ -61,7 +61,7 @@ def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[
                 found.append((start + offset, "feature", token))
             elif token in constants:
                 found.append((start + offset, "constant", token))
-    return found
+    return list(dict.fromkeys(found))  # `self.x = config.x` names its trace once per line
 
 
 def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Finding]) -> list[Finding]:

@@ -68,3 +68,14 @@ def test_idioms_carry_no_vestiges(scan, copies) -> None:
     text = copies.rmsnorm.replace("eps=1e-6", "eps=46")  # a reference-size constant inside an idiom
     result = scan({"acme/norm.py": text})
     assert not [f for f in result.findings if f.kind == "vestige"]
+
+
+def test_a_trace_named_twice_on_one_line_is_listed_once() -> None:
+    """`self.routed_scaling_factor = config.routed_scaling_factor` is one trace, not two."""
+    from lineage.classify.vestiges import LineFacts, _hits
+
+    facts = LineFacts(stems=(), features=("routed_scaling_factor",), constants=())
+    lines = ["        self.routed_scaling_factor = config.routed_scaling_factor",
+             "        return x * self.routed_scaling_factor"]
+    assert _hits(lines, 10, facts, "acme.py AcmeMoE") == [(10, "feature", "routed_scaling_factor"),
+                                                          (11, "feature", "routed_scaling_factor")]
