@@ -14,21 +14,21 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.elder import declared_elder, elder_explanation, line_dates, module_marks, unit_marks
+from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.compact.files import CompactFile
+from lineage.declared.family import family_of
 from lineage.details import CodeMatchDetails, look_through
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
-from lineage.vocab import NOT_EVIDENCE, company, model_line
+from lineage.vocab import NOT_EVIDENCE, Severity, company, model_line
 
 MIN_COPIED_LINES = 20
-_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
 Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
 
@@ -170,13 +170,11 @@ def attribute_matched(
     orgs: dict[str, str] = {}  # family -> its model's maker, read once when an owner can apply
     licences: dict[tuple[str, str], str] = {}  # a reference file's own SPDX licence, read once per scan
     dates: dict[str, str] = {}  # model line -> first seen, read once when a unit declares a line
-    headers: dict[tuple[str, str], frozenset[str]] = {}  # reference file -> the lines its header declares
 
     def header_lines(family: str, ref_path: str) -> frozenset[str]:
-        """The lines the reference file's own header declares as its origin (read once per scan)."""
-        if (family, ref_path) not in headers:
-            headers[(family, ref_path)] = module_marks(ref_path, index.header_of(family, ref_path))
-        return headers[(family, ref_path)]
+        """The model lines the reference file's own header declares as its origin (its notices'
+        Adapted-from / generated-from lines, read once per scan)."""
+        return frozenset(filter(None, map(family_of, reference_notices(family, ref_path).adapted_from)))
 
     def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
@@ -234,7 +232,8 @@ def attribute_matched(
         if not _a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
             attribution = dataclasses.replace(attribution, frameworks_dropped=())
         # the notice findings cite the strongest evidence first: the most severe, rarest units
-        mine = sorted(mine, key=lambda f: (-_RANK.get(updated[f.id].severity, 0), -f.matches[0].rarity, f.start_line))
+        mine = sorted(mine, key=lambda f: (-Severity(updated[f.id].severity).rank, -f.matches[0].rarity,
+                                            f.start_line))
         matches = [own_licence(index, m, licences) for f in mine for m in f.matches[:1]]
         # the owner's own code owes no licence terms of the family it matches: not a copy
         licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]

@@ -28,8 +28,6 @@ from lineage.models import Finding
 from lineage.vocab import model_line
 
 _MARKER = re.compile(r"copied from", re.IGNORECASE)
-_HEADER_MARKER = re.compile(r"copied from|adapted from|based on|inspired by|ported from|generated from",
-                            re.IGNORECASE)
 _UNIT_KINDS = ("copied-from",)
 MODULE = "<module>"
 
@@ -79,13 +77,3 @@ def elder_explanation(f: Finding, line: str, dates: Mapping[str, str]) -> str:
     return (f"{f.unit} declares it was copied from {line} (first seen {dates.get(line) or '?'}), a line the index "
             f"holds that predates {model_line(ref.family)} ({ref.first_seen or '?'}), which holds this code too: "
             f"both may hold {line}'s code, whose current indexed version need not (code is rewritten).")
-
-
-def module_marks(path: str, header: str) -> frozenset[str]:
-    """The model lines a file's header declares it was copied, adapted or generated from."""
-    if not _HEADER_MARKER.search(header):
-        return frozenset()
-    from lineage.declared.markers import find_declarations
-
-    return frozenset(d.family for d in find_declarations(path, header) if d.unit == MODULE and d.family
-                     and d.kind in ("copied-from", "adapted-from", "generated-from"))
