@@ -185,9 +185,11 @@ def attribute_matched(
         verdicts = (sources or {}).get(path, {})
         family, ref_path = _reference(mine, verdicts)
         text = texts.get(path, "")
+        # the marker lines the matched reference files carry: a copy keeps them, declaring nothing
+        carried = frozenset().union(*(index.marks_of(m.ref.family, m.ref.path) for f in mine for m in f.matches[:1]))
         whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
-                                                                      header_lines(family, ref_path))
-        marks = unit_marks(path, text)
+                                                                      header_lines(family, ref_path), carried)
+        marks = unit_marks(path, text, carried)
         if marks and not dates:
             dates = line_dates(index)
         elder = {f.id: declared_elder(f, marks, dates) for f in mine if not declared_unit(f.unit, declared_units)}
@@ -195,13 +197,15 @@ def attribute_matched(
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, ref_path = _reference(rest, verdicts)
             whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
-                                                                          header_lines(family, ref_path))
+                                                                          header_lines(family, ref_path), carried)
         declared_ids = {f.id for f in mine if declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
                         and not inherited_marker(f, marked)}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
-        attribution = compare_notices(scanned, reference_notices(family, ref_path),
+        reference = reference_notices(family, ref_path)  # its marker lines below the header declare nothing either
+        reference = dataclasses.replace(reference, adapted_from=reference.adapted_from + tuple(sorted(carried)))
+        attribution = compare_notices(scanned, reference,
                                       repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
         if imported and copied and attribution.state in ("removed", "replaced"):

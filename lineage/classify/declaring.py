@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lineage.classify.codematch import STRONG, strength
+from lineage.declared.carried import marker_text
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
@@ -19,7 +20,7 @@ Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]
 
 
 def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
-                 inherited: frozenset[str] = frozenset()) -> Declared:
+                 inherited: frozenset[str] = frozenset(), carried: frozenset[str] = frozenset()) -> Declared:
     """What the scanned file declares of the reference family (or its declared ancestors):
     (the whole file, the units whose own declaration or base class names it, the imported names,
     per class declared by its base classes alone the names of those bases, and per unit with a
@@ -32,7 +33,9 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     declares only what it imports: the units copied beside it are not declared by it.
     ``inherited``: the lines the matched reference file's own header names in such a banner; the
     same banner in the copy came with the copied header (vLLM's qwen2_moe.py says it was adapted
-    from transformers' qwen2_moe): the reference's account of its origin, not the copy's."""
+    from transformers' qwen2_moe): the reference's account of its origin, not the copy's.
+    ``carried``: the marker lines the matched reference file carries (declared/carried.py); a unit
+    marker that is one of them came with the copied unit and declares nothing either."""
     from lineage.declared.markers import find_declarations
 
     line = model_line(family)
@@ -42,8 +45,11 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     whole, units, imported = False, set(), []
     bases: dict[str, set[str]] = {}
     marked: dict[str, set[str]] = {}
+    lines = text.splitlines() if carried else []
     for d in find_declarations(path, text):
         if d.family not in wanted or config_only(d.kind, d.target):
+            continue
+        if carried and d.kind in ("copied-from", "adapted-from") and marker_text(lines, d.line) in carried:
             continue
         if d.kind == "modular-import":
             imported.append(d.target.rsplit(".", 1)[-1])

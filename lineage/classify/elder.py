@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from lineage.declared.carried import marker_text
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
@@ -32,14 +33,18 @@ _UNIT_KINDS = ("copied-from",)
 MODULE = "<module>"
 
 
-def unit_marks(path: str, text: str) -> dict[str, frozenset[str]]:
-    """Unit (qualname, or "<module>") -> the model lines its own copied-from/adapted-from markers name."""
+def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset()) -> dict[str, frozenset[str]]:
+    """Unit (qualname, or "<module>") -> the model lines its own copied-from markers name; a marker
+    the matched reference file carries too (``carried``, declared/carried.py) came with the copy."""
     if not _MARKER.search(text):
         return {}
     from lineage.declared.markers import find_declarations
 
+    lines = text.splitlines() if carried else []
     marks: dict[str, set[str]] = {}
     for d in find_declarations(path, text):
+        if carried and marker_text(lines, d.line) in carried:
+            continue
         if d.kind in _UNIT_KINDS and d.family and d.unit != MODULE:
             marks.setdefault(d.unit, set()).add(d.family)
     return {unit: frozenset(fams) for unit, fams in marks.items()}

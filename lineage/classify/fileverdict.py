@@ -11,8 +11,8 @@ where the file comes from but never convicts it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import STRONG, WholeFile, strength
 from lineage.compact.roles import INFRA
@@ -190,6 +190,17 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     return f"{what} of {who}" + part + (f", notice {'/'.join(states)}" if states else "")
 
 
+def lines_per(findings: Sequence[Finding], key: Callable[[Finding], str]) -> dict[str, int]:
+    """Matched lines per key, each line counted once, for the innermost unit holding it: a method's
+    lines are its own, not also its class's or the module body's (which spans the file), so the
+    counts add up to the lines matched, never past the file."""
+    owner: dict[tuple[str, int], str] = {}
+    for f in sorted(findings, key=lambda f: f.start_line - f.end_line):  # widest first, inner ones paint over
+        k = key(f)
+        owner.update(((f.path, n), k) for n in range(f.start_line, f.end_line + 1))
+    return dict(Counter(owner.values()))
+
+
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
                  root_notices: Sequence[Finding] = (), n_lines: int = 0,
                  frameworks: Sequence[str] = (), uses: Sequence[Use] = ()) -> FileVerdict:
@@ -199,12 +210,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     code it uses by import (declared reuse that copies nothing)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
                 and (f.severity != "info" or f.attribution in ("declared", "own"))]
-    roles: dict[str, int] = defaultdict(int)
-    for f in items:
-        roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
-    fams: dict[str, int] = defaultdict(int)
-    for f in evidence:
-        fams[f.matches[0].ref.family] += f.end_line - f.start_line + 1
+    roles = lines_per(items, lambda f: f.role or "unclassified")
+    fams = lines_per(evidence, lambda f: f.matches[0].ref.family)
     v = verdicts.get("<file>")
     sentence = reuse_sentence(evidence, v, n_lines)
     root_states = sorted({f.attribution for f in root_notices if f.attribution})

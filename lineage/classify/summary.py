@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from lineage.classify.fileverdict import file_verdicts
+from lineage.classify.fileverdict import file_verdicts, lines_per
 from lineage.compact.roles import INFRA
 from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
@@ -32,9 +32,7 @@ def _totals(groups: Mapping[str, Sequence[Finding]]) -> dict[str, Totals]:
 
 def _family(items: Sequence[Finding]) -> FamilyTotals:
     ref = items[0].matches[0].ref
-    roles: dict[str, int] = defaultdict(int)
-    for f in items:
-        roles[f.role or "unclassified"] += f.end_line - f.start_line + 1
+    roles = lines_per(items, lambda f: f.role or "unclassified")
     # what a reader weighs a family by: lines of findings above info (info: common idioms,
     # boilerplate, declared reuse, own code), apart from every matched line
     evidence = _lines([f for f in items if f.severity != "info"])

@@ -46,6 +46,9 @@ def _meta_problem(meta: Any, n_fams: int) -> str:
             return "a file names a family that does not exist"
         if not isinstance(row.get("path"), str) or not isinstance(row.get("header", ""), str):
             return "a file has no path, or a header that is not text"
+        marks = row.get("marks", [])
+        if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
+            return "a file's origin markers must be a list of text lines"
     for fam in meta["families"]:
         if not isinstance(fam, dict) or not all(isinstance(fam.get(k), str) for k in _FAMILY_TEXT):
             return "a family lacks its name, source, organisation, country, licence or label"

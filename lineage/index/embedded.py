@@ -132,6 +132,19 @@ class EmbeddedIndex:
         return out
 
     @cached_property
+    def _marks(self) -> dict[tuple[str, str], frozenset[str]]:
+        out = {}
+        for row in self.meta["files"]:
+            if row.get("marks"):
+                fam = self.meta["families"][row["family"]]
+                out[(f"{fam['source']}:{fam['name']}", row["path"])] = frozenset(row["marks"])
+        return out
+
+    def marks_of(self, family: str, path: str) -> frozenset[str]:
+        """The origin-marker lines a reference file carries (declared/carried.py)."""
+        return self._marks.get((family, path), frozenset())
+
+    @cached_property
     def _declared(self) -> dict[str, dict[str, list[str]]]:
         """Per source, each family's declared parents (manifest `lineage`)."""
         out: dict[str, dict[str, list[str]]] = {}

@@ -44,11 +44,18 @@ def test_summary_matches_the_findings(result: ScanResult) -> None:
         assert row["findings"] == len(items), fam
         assert row["lines"] == lines(items), fam
         assert row["org"] == items[0].matches[0].ref.org
-        by_role: Counter[str] = Counter()
+        # each matched line counted once, for the innermost unit holding it (a method, not its class)
+        assert sum(row["lines_by_role"].values()) == row["lines"], fam
+        innermost: dict[tuple[str, int], Finding] = {}
         for f in items:
-            by_role[f.role or "unclassified"] += f.end_line - f.start_line + 1
-        assert row["lines_by_role"] == dict(by_role)
+            for n in range(f.start_line, f.end_line + 1):
+                held = innermost.get((f.path, n))
+                if held is None or f.end_line - f.start_line < held.end_line - held.start_line:
+                    innermost[(f.path, n)] = f
+        assert row["lines_by_role"] == dict(Counter(f.role or "unclassified" for f in innermost.values())), fam
         assert row["evidence_lines"] == lines([f for f in items if f.severity != "info"]), fam
+    for path, verdict in s["files"].items():  # a file's lines per role never add up past the file
+        assert sum(verdict["lines_by_role"].values()) == lines([f for f in code if f.path == path]), path
     assert s["by_family"]["cls:glm4_moe"]["country"] == "CN"
     assert sum(r["findings"] for r in s["by_family"].values()) == len(code)
     for role, row in s["by_role"].items():

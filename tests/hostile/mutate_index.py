@@ -115,6 +115,7 @@ def check_loaded(index: EmbeddedIndex, probe: np.ndarray) -> None:
         ref = index.ref_unit(u)
         index.lineage_of(ref.family)
         index.header_of(ref.family, ref.path)
+        index.marks_of(ref.family, ref.path)
         index.stream("s", u)
         index.first_seen_of(u)
     index.document_frequency(np.arange(10, dtype=np.uint32))

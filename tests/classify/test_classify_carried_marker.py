@@ -1,0 +1,99 @@
+"""Origin markers that came with the copied code declare nothing: a copy of a reference file keeps
+the reference's "Copied from ..." and "Adapted from ..." lines (transformers' CLAP and TimeSformer
+carry dozens) and drops its notice.  The index stores every reference file's marker lines; a
+scanned file's marker that the matched reference file carries verbatim is the reference's account
+of its own origin, so the copy's removed notice is a finding, while a marker of the copy's own
+(another renaming, another URL) still declares its reuse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lineage.declared.carried import carried_marks, marker_text
+from lineage.errors import IndexError_
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.store import read_index, write_index
+from lineage.models import ScanResult
+from tests.classify.test_classify_elder import COPY, HEAD, OLD, RIPPLE_OWN, build, scan
+
+# ripple's file: wave's attention under ripple's names with ripple's marker naming wave (its
+# declared parent), and an origin line below the imports pointing at ripple's original repository
+ORIGIN = "# Adapted from https://github.com/alibaba/ripple/blob/0a1b2c/ripple/modeling_ripple.py#L40\n"
+MARKER = "# Copied from transformers.models.wave.modeling_wave.WaveAttention with Wave->Ripple\n"
+RIPPLE = HEAD + ORIGIN + MARKER + OLD.replace("Wave", "Ripple") + RIPPLE_OWN
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return build(tmp_path_factory, "car", HEAD + OLD, RIPPLE, 'lineage = ["wave"]')
+
+
+def renamed(text: str) -> str:
+    """The copier's names for ripple's, every marker line left as ripple wrote it."""
+    kept = {line: line for line in text.splitlines() if "Copied from" in line or "Adapted from" in line}
+    out = text.replace("Ripple", "Acme")
+    for line in kept:
+        out = out.replace(line.replace("Ripple", "Acme"), line)
+    return out
+
+
+def code(result: ScanResult) -> list:  # type: ignore[type-arg]
+    return [f for f in result.findings if f.kind == "code-match" and f.unit.startswith(("AcmeAttention", "AcmeGate"))]
+
+
+def notices(result: ScanResult) -> set[tuple[str, str | None]]:
+    return {(f.severity, f.attribution) for f in result.findings if f.kind == "notice" and f.attribution}
+
+
+def test_the_index_stores_each_reference_files_marker_lines(index: EmbeddedIndex) -> None:
+    marks = index.marks_of("car:ripple", "ripple/modeling_ripple.py")
+    assert marks == {marker_text(RIPPLE.splitlines(), n) for n in (5, 6)}
+    assert any(m.endswith("with wave->ripple") for m in marks) and any("#l40" in m for m in marks)
+    assert index.marks_of("car:wave", "wave/modeling_wave.py") == frozenset()
+
+
+def test_a_copy_keeping_the_references_markers_owes_its_removed_notice(index: EmbeddedIndex) -> None:
+    result = scan(index, renamed(RIPPLE))
+    found = code(result)
+    assert found and not any(f.attribution == "declared" for f in found)
+    assert any(f.attribution == "removed" and f.severity in ("medium", "high") for f in found)
+    assert ("medium", "removed") in notices(result)
+    assert "notice removed" in result.summary.files[COPY].verdict
+
+
+def test_markers_of_the_copys_own_declare_its_reuse(index: EmbeddedIndex) -> None:
+    own = renamed(RIPPLE).replace(MARKER, MARKER.replace("->Ripple", "->Acme")).replace(
+        ORIGIN, "# Adapted from https://github.com/alibaba/ripple/blob/main/ripple/modeling_ripple.py\n")
+    result = scan(index, own)
+    attention = [f for f in code(result) if f.unit.startswith("AcmeAttention")]
+    assert attention and {f.attribution for f in attention} == {"declared"}
+    assert not any(sev in ("medium", "high") for sev, _ in notices(result))
+
+
+def test_marker_text_reads_lines_as_a_copy_keeps_them() -> None:
+    lines = ["x = 1", "#   Copied from  transformers.models.wave.modeling_wave.WaveMLP with Wave->Acme",
+             "# Adapted from:", "#   https://example.org/Acme/model.py", '"""Adapted from `acme.models.mlp`."""']
+    assert marker_text(lines, 2) == "copied from transformers.models.wave.modeling_wave.wavemlp with wave->acme"
+    assert marker_text(lines, 3) == "adapted from https://example.org/acme/model.py"  # its target sits below
+    assert marker_text(lines, 5).startswith("adapted from `acme.models.mlp`")
+    assert marker_text(lines, 0) == marker_text(lines, 9) == ""
+    assert carried_marks("\n".join(lines)) == tuple(sorted({marker_text(lines, n) for n in (2, 3, 5)}))
+    assert carried_marks("import torch\n") == ()
+
+
+def test_an_index_whose_marker_lines_are_not_text_is_refused(index: EmbeddedIndex, tmp_path: Path) -> None:
+    from lineage import api
+
+    header, arrays = read_index(Path(index.path))
+    meta = json.loads(bytes(arrays["meta"]))
+    row = next(r for r in meta["files"] if r.get("marks"))
+    row["marks"] = [1, 2]  # the checksums are rewritten: only the structural check can refuse it
+    arrays = dict(arrays, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    bad = tmp_path / "bad.lineage"
+    write_index(bad, {k: v for k, v in header.items() if k not in ("format", "id", "arrays")}, arrays)
+    with pytest.raises(IndexError_, match="origin markers"):
+        api.open_index(bad)
