@@ -21,6 +21,7 @@ from lineage.classify.fileverdict import whole_file
 from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
 from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.compact.files import CompactFile
+from lineage.declared.carried import carried_line, families_named
 from lineage.declared.family import family_of
 from lineage.details import CodeMatchDetails, look_through
 from lineage.index.embedded import EmbeddedIndex
@@ -203,9 +204,10 @@ def attribute_matched(
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
-        reference = reference_notices(family, ref_path)  # its marker lines below the header declare nothing either
-        reference = dataclasses.replace(reference, adapted_from=reference.adapted_from + tuple(sorted(carried)))
-        attribution = compare_notices(scanned, reference,
+        if carried:  # a declaration line the reference carries (below its stored header, too) came with the copy
+            scanned = dataclasses.replace(scanned, adapted_from=tuple(
+                line for line in scanned.adapted_from if not carried_line(line, carried)))
+        attribution = compare_notices(scanned, reference_notices(family, ref_path),
                                       repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
         if imported and copied and attribution.state in ("removed", "replaced"):
@@ -298,13 +300,16 @@ def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVe
     """The indexed family's own file declares its lineage in its header (a generated-from banner:
     transformers' modular files declare every class's parent; or an Adapted/Copied-from naming a
     family of the chain): its notices follow that declared practice, so they are judged against
-    its own file only.  Lineage known from imports or the manifest alone does not count."""
+    its own file only; so do markers over its units naming a family of the chain.  Lineage known
+    from imports or the manifest alone does not count."""
     from lineage.declared.markers import find_declarations
 
     if verdict.source is None:
         return False
     header = index.header_of(through.family, verdict.source.path)
     chain = {model_line(c) for c in through.chain[1:]}
+    if families_named(index.marks_of(through.family, verdict.source.path)) & chain:
+        return True  # its units' own markers name the chain (transformers' xmod: "Copied from ... roberta")
     return any(d.kind == "generated-from" or (d.kind in ("adapted-from", "copied-from") and d.family in chain)
                for d in find_declarations(verdict.source.path, header))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lineage.classify.codematch import STRONG, strength
-from lineage.declared.carried import marker_text
+from lineage.declared.carried import marker_key
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
@@ -34,8 +34,8 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     ``inherited``: the lines the matched reference file's own header names in such a banner; the
     same banner in the copy came with the copied header (vLLM's qwen2_moe.py says it was adapted
     from transformers' qwen2_moe): the reference's account of its origin, not the copy's.
-    ``carried``: the marker lines the matched reference file carries (declared/carried.py); a unit
-    marker that is one of them came with the copied unit and declares nothing either."""
+    ``carried``: the marker keys the matched reference files carry (declared/carried.py); a marker
+    that is one of them came with the copied code and declares nothing either."""
     from lineage.declared.markers import find_declarations
 
     line = model_line(family)
@@ -49,7 +49,7 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     for d in find_declarations(path, text):
         if d.family not in wanted or config_only(d.kind, d.target):
             continue
-        if carried and d.kind in ("copied-from", "adapted-from") and marker_text(lines, d.line) in carried:
+        if carried and d.kind in ("copied-from", "adapted-from") and marker_key(d.target, _line(lines, d.line)) in carried:
             continue
         if d.kind == "modular-import":
             imported.append(d.target.rsplit(".", 1)[-1])
@@ -114,3 +114,7 @@ def config_only(kind: str, target: str) -> bool:
     model follows (every serving engine's model file imports its HF config); it does not
     attribute copied modeling code, so it must not excuse a removed or replaced notice."""
     return kind in ("modular-import", "base-class") and target.rsplit(".", 1)[-1].endswith("Config")
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 1 <= number <= len(lines) else ""

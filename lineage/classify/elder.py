@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from lineage.declared.carried import marker_text
+from lineage.declared.carried import marker_key
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
@@ -35,7 +35,7 @@ MODULE = "<module>"
 
 def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset()) -> dict[str, frozenset[str]]:
     """Unit (qualname, or "<module>") -> the model lines its own copied-from markers name; a marker
-    the matched reference file carries too (``carried``, declared/carried.py) came with the copy."""
+    the matched reference files carry too (``carried``, declared/carried.py) came with the copy."""
     if not _MARKER.search(text):
         return {}
     from lineage.declared.markers import find_declarations
@@ -43,7 +43,7 @@ def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset()) -> d
     lines = text.splitlines() if carried else []
     marks: dict[str, set[str]] = {}
     for d in find_declarations(path, text):
-        if carried and marker_text(lines, d.line) in carried:
+        if carried and marker_key(d.target, lines[d.line - 1] if 0 < d.line <= len(lines) else "") in carried:
             continue
         if d.kind in _UNIT_KINDS and d.family and d.unit != MODULE:
             marks.setdefault(d.unit, set()).add(d.family)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lineage.declared.carried import carried_marks, marker_text
+from lineage.declared.carried import carried_line, carried_marks, families_named, marker_key
 from lineage.errors import IndexError_
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.store import read_index, write_index
@@ -49,10 +49,11 @@ def notices(result: ScanResult) -> set[tuple[str, str | None]]:
     return {(f.severity, f.attribution) for f in result.findings if f.kind == "notice" and f.attribution}
 
 
-def test_the_index_stores_each_reference_files_marker_lines(index: EmbeddedIndex) -> None:
+def test_the_index_stores_each_reference_files_marker_keys(index: EmbeddedIndex) -> None:
     marks = index.marks_of("car:ripple", "ripple/modeling_ripple.py")
-    assert marks == {marker_text(RIPPLE.splitlines(), n) for n in (5, 6)}
-    assert any(m.endswith("with wave->ripple") for m in marks) and any("#l40" in m for m in marks)
+    assert marks == {"https://github.com/alibaba/ripple/blob/0a1b2c/ripple/modeling_ripple.py#l40",
+                     "transformers.models.wave.modeling_wave.waveattention with wave->ripple"}
+    assert families_named(marks) == {"ripple", "wave"}
     assert index.marks_of("car:wave", "wave/modeling_wave.py") == frozenset()
 
 
@@ -74,14 +75,31 @@ def test_markers_of_the_copys_own_declare_its_reuse(index: EmbeddedIndex) -> Non
     assert not any(sev in ("medium", "high") for sev, _ in notices(result))
 
 
-def test_marker_text_reads_lines_as_a_copy_keeps_them() -> None:
+@pytest.mark.parametrize("edit", [
+    lambda m: m.replace("#L40", "#L40."),  # trailing punctuation
+    lambda m: m.replace("Adapted from", "Adapted from:"),
+    lambda m: m.replace("https", "`https").rstrip("\n") + "`\n",  # backticks around the target
+    lambda m: m.replace("from https", "from:\n#   https"),  # the target moved to the next line
+    lambda m: m.replace("# Adapted from", "#   ADAPTED   FROM "),
+])
+def test_a_kept_marker_reworded_or_reflowed_still_came_with_the_copy(index: EmbeddedIndex, edit) -> None:  # type: ignore[no-untyped-def]
+    result = scan(index, renamed(RIPPLE).replace(ORIGIN, edit(ORIGIN)))
+    assert ("medium", "removed") in notices(result)
+    assert not any(f.attribution == "declared" for f in code(result))
+
+
+def test_marker_keys_read_targets_and_renamings() -> None:
     lines = ["x = 1", "#   Copied from  transformers.models.wave.modeling_wave.WaveMLP with Wave->Acme",
-             "# Adapted from:", "#   https://example.org/Acme/model.py", '"""Adapted from `acme.models.mlp`."""']
-    assert marker_text(lines, 2) == "copied from transformers.models.wave.modeling_wave.wavemlp with wave->acme"
-    assert marker_text(lines, 3) == "adapted from https://example.org/acme/model.py"  # its target sits below
-    assert marker_text(lines, 5).startswith("adapted from `acme.models.mlp`")
-    assert marker_text(lines, 0) == marker_text(lines, 9) == ""
-    assert carried_marks("\n".join(lines)) == tuple(sorted({marker_text(lines, n) for n in (2, 3, 5)}))
+             "# Adapted from:", "#   https://example.org/Acme/model.py.", '"""Adapted from `acme.models.mlp`."""',
+             "# Copied from transformers.models.wave.modeling_wave.WaveMLP with Wave -> Acme, WAVE->ACME"]
+    keys = carried_marks("\n".join(lines))
+    assert keys == ("acme.models.mlp", "https://example.org/acme/model.py",
+                    "transformers.models.wave.modeling_wave.wavemlp with wave->acme",
+                    "transformers.models.wave.modeling_wave.wavemlp with wave->acme,wave->acme")
+    assert marker_key("`https://example.org/x.py`:", "") == "https://example.org/x.py"
+    assert carried_line("Adapted from: https://example.org/Acme/model.py", frozenset(keys))
+    assert not carried_line("Adapted from https://example.org/other.py", frozenset(keys))
+    assert not carried_line("no marker here", frozenset(keys))
     assert carried_marks("import torch\n") == ()
 
 
