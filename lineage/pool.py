@@ -53,16 +53,17 @@ class _Pool(multiprocessing.pool.Pool):
 def worker_pool(context: Any, workers: int) -> Iterator[Any]:
     """A Pool of at most ``capped(workers)`` workers, closed and joined when the work is done.
 
-    On an error or Ctrl-C the pool is terminated as usual.  On anything else (SIGTERM or
-    SIGHUP, raised as a BaseException by the CLI) the workers may already have died of the
-    same signal holding the pool's queue locks, where ``Pool.terminate`` would wait forever:
-    they are killed instead and the caller exits at once (``os._exit``, no finalizers).
+    On an error the pool is terminated as usual.  On a signal (Ctrl-C, or SIGTERM or SIGHUP
+    raised as a BaseException by the CLI) the workers are killed instead and the caller exits
+    at once (``os._exit``, no finalizers): ``Pool.terminate`` first drains the task queue under
+    its read lock, which a worker idle in ``get`` holds, or which a worker killed by the signal
+    died holding, and then waits forever (a scan interrupted by Ctrl-C hung, now and then).
     """
     pool = _Pool(capped(workers), initializer=ignore_sigint, context=context)
     _POOLS.append(pool)
     try:
         yield pool
-    except (Exception, KeyboardInterrupt, GeneratorExit):
+    except (Exception, GeneratorExit):
         pool.terminate()
         raise
     except BaseException:

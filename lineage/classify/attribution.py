@@ -14,6 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+from lineage.classify.second_source import second_sources
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
@@ -246,6 +247,17 @@ def attribute_matched(
         if port or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
                                    licensed=licensed, own_orgs=sorted(owners))
+        for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
+                                                                     maker, owners):
+            state = compare_notices(scanned, reference_notices(other, other_path), repo_notices=repo_notices,
+                                    reference_family=model_line(other), maker=other_maker)
+            if state.state not in ("removed", "replaced"):
+                continue
+            for f in theirs:
+                updated[f.id] = _with_attribution(f, state.state, state.explanation, other)
+            said = {n.id for n in out}
+            out += [n for n in notice_findings(path, scanned, state, [f.matches[0] for f in theirs], has_code_match=True)
+                    if n.kind == "notice" and n.attribution in ("removed", "replaced") and n.id not in said]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):

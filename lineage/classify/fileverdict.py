@@ -19,7 +19,7 @@ from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
-from lineage.details import look_through_root
+from lineage.details import NoticeDetails, look_through_root
 from lineage.models import Finding
 from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
@@ -201,19 +201,40 @@ def lines_per(findings: Sequence[Finding], key: Callable[[Finding], str]) -> dic
     return dict(Counter(owner.values()))
 
 
+def _also(owed: Sequence[Finding], main: str) -> str:
+    """The clause for the other makers' notices a file owes beyond its main reference's (``main``,
+    the file source's path; else the first reference judged): classify/second_source.py."""
+    refs: dict[str, list[Finding]] = {}
+    for f in owed:
+        comparison = f.details.comparison if isinstance(f.details, NoticeDetails) else None
+        if comparison is not None:
+            refs.setdefault(comparison.reference_path, []).append(f)
+    main = main if main in refs else next(iter(refs), "")
+    clauses = []
+    for path, found in refs.items():
+        if path == main:
+            continue
+        f = found[0]
+        ref = f.matches[0].ref if f.matches else None
+        who = _who(model_line(ref.family), ref.org, ref.country) if ref else (getattr(f.details, "org", "") or "?")
+        clauses.append(f"also a copy of {who}, notice {f.attribution}")
+    return "".join(f"; {c}" for c in clauses)
+
+
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
                  root_notices: Sequence[Finding] = (), n_lines: int = 0,
-                 frameworks: Sequence[str] = (), uses: Sequence[Use] = ()) -> FileVerdict:
+                 frameworks: Sequence[str] = (), uses: Sequence[Use] = (), owed: Sequence[Finding] = ()) -> FileVerdict:
     """The verdict row of one file: its code findings, its source verdicts, what became of the
     declared root's notice when the file is an indexed family's own code (look-through), the
-    frameworks whose notices the copy did not keep (a licence gap, said apart), and the model
-    code it uses by import (declared reuse that copies nothing)."""
+    frameworks whose notices the copy did not keep (a licence gap, said apart), the model
+    code it uses by import (declared reuse that copies nothing), and its removed or replaced
+    notices (``owed``, in the order judged: a second maker's are said apart)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
                 and (f.severity != "info" or f.attribution in ("declared", "own"))]
     roles = lines_per(items, lambda f: f.role or "unclassified")
     fams = lines_per(evidence, lambda f: f.matches[0].ref.family)
     v = verdicts.get("<file>")
-    sentence = reuse_sentence(evidence, v, n_lines)
+    sentence = reuse_sentence(evidence, v, n_lines) + _also(owed, v.source.path if v and v.source else "")
     root_states = sorted({f.attribution for f in root_notices if f.attribution})
     if root_states:
         root = model_line(look_through_root(root_notices[0].details) or "")
@@ -240,6 +261,7 @@ def file_verdicts(findings: Sequence[Finding],
     by_path: dict[str, list[Finding]] = defaultdict(list)
     roots: dict[str, list[Finding]] = defaultdict(list)
     frameworks: dict[str, list[str]] = defaultdict(list)
+    owed: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.kind == "code-match":
             by_path[f.path].append(f)
@@ -247,9 +269,12 @@ def file_verdicts(findings: Sequence[Finding],
             roots[f.path].append(f)
         elif f.kind == "notice" and getattr(f.details, "note", "") == FRAMEWORK_NOT_KEPT:
             frameworks[f.path].append(getattr(f.details, "org", "") or "a framework")
+        elif f.kind == "notice" and f.attribution in ("removed", "replaced"):
+            owed[f.path].append(f)
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None}
                    | set(uses or {}))
     return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ()),
-                            (file_lines or {}).get(p, 0), frameworks.get(p, ()), (uses or {}).get(p, ()))
+                            (file_lines or {}).get(p, 0), frameworks.get(p, ()), (uses or {}).get(p, ()),
+                            owed.get(p, ()))
             for p in paths}

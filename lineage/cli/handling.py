@@ -53,6 +53,19 @@ def exit_terminated(exc: Terminated) -> None:
     os._exit(128 + exc.signum)
 
 
+def exit_interrupted() -> None:
+    """Ctrl-C: stop our workers, one line, then exit 130 at once: a finalizer terminating the
+    pool could wait forever on a queue lock a killed worker held (lineage/pool.py).  Nothing
+    half-written reaches stdout."""
+    from lineage.pool import stop_workers
+
+    stop_workers()
+    with contextlib.suppress(OSError, ValueError):
+        click.echo("lineage: interrupted", err=True)
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
 def _quiet_exit(code: int) -> None:
     """Exit without writing anything more to stdout (the reader may be gone)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -71,8 +84,7 @@ def handled(fn: F) -> F:
             click.echo(f"lineage: error: {terminal_line(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("lineage: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            exit_interrupted()
         except Terminated as exc:
             exit_terminated(exc)
         except BrokenPipeError:

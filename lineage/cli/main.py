@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 
 import click
 
 from lineage import __version__
 from lineage.cli.context import trust_options
-from lineage.cli.handling import EXIT_INTERRUPTED, Terminated, exit_terminated, handled, install_signal_handlers
+from lineage.cli.handling import Terminated, exit_interrupted, exit_terminated, handled, install_signal_handlers
 
 __all__ = ["cli", "handled", "main"]
 
@@ -42,7 +41,6 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
-        click.echo("lineage: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        exit_interrupted()
     except Terminated as exc:  # before a command's own handling took over
         exit_terminated(exc)

@@ -1,0 +1,48 @@
+"""A file that copies two makers' code owes both their notices.
+
+The file's notices are judged against one reference, its source's file.  A file that joins a
+vision tower copied from one maker's model to a decoder copied from another's (the shape of a
+vendor's multimodal file) then had the second maker's removed notice go unsaid: its classes'
+own source verdicts named the second maker, and its units were rated against the first maker's
+header.  Here each other maker whose code a class of the file is attributed to (on distinctive
+code, not common idioms) and whose copied units hold a good share of the file's copied lines is
+a second reference; its notices are judged too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from lineage.models import Finding
+from lineage.verdicts import SourceVerdict
+from lineage.vocab import UNLABELLED, company
+
+SHARE = 0.25  # a second maker's copied units hold this share of the file's copied lines ...
+MIN_LINES = 20  # ... and at least this many lines
+COPIED = ("medium", "high")
+
+
+def _lines(findings: Sequence[Finding]) -> int:
+    return len({n for f in findings for n in range(f.start_line, f.end_line + 1)})
+
+
+def second_sources(verdicts: Mapping[str, SourceVerdict], updated: Sequence[Finding], family: str, maker: str,
+                   owners: frozenset[str]) -> Iterator[tuple[str, str, str, list[Finding]]]:
+    """(family, reference path, maker, its copied findings) of each other maker the file copies
+    from; ``updated``: the file's code findings as first judged (declared and own code are no copy),
+    ``family`` and ``maker``: the reference already judged."""
+    copied = [f for f in updated if f.severity in COPIED and f.attribution not in ("declared", "own")]
+    total = _lines(copied)
+    seen = {company(maker)} if company(maker) not in UNLABELLED else set()
+    for scope, v in sorted(verdicts.items()):
+        source = v.source
+        if scope == "<file>" or source is None or v.status != "source" or v.basis != "distinctive":
+            continue
+        who = company(source.org)
+        if source.family == family or who in UNLABELLED or who in seen or source.org in owners:
+            continue
+        theirs = [f for f in copied if f.matches and f.matches[0].ref.family == source.family]
+        held = _lines(theirs)
+        if held >= MIN_LINES and held >= SHARE * total:
+            seen.add(who)
+            yield source.family, source.path, source.org, theirs

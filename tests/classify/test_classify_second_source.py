@@ -1,0 +1,97 @@
+"""A file that joins one maker's attention to another maker's router and experts, both copied with
+their notices dropped, owes both notices: each maker whose code a class of the file is attributed
+to, holding a good share of the file's copied lines, is judged as a reference of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult
+from tests.classify.test_classify_elder import COPY, HEAD, OLD, build, scan
+
+# ripple's own mixture-of-experts block: nothing like wave's attention
+ROUTER = '''
+
+class RippleRouter(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.top_k = config.experts_per_token
+        self.n_experts = config.num_experts
+        self.gate = nn.Linear(config.hidden_size, config.num_experts, bias=False)
+        self.register_buffer("bias", torch.zeros(config.num_experts))
+
+    def forward(self, hidden):
+        logits = self.gate(hidden.view(-1, hidden.shape[-1])).float()
+        scores = logits.sigmoid()
+        chosen = torch.topk(scores + self.bias, self.top_k, dim=-1).indices
+        weights = scores.gather(1, chosen)
+        weights = weights / (weights.sum(dim=-1, keepdim=True) + 1e-20)
+        return chosen, weights.to(hidden.dtype)
+
+
+class RippleExperts(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.experts = nn.ModuleList(
+            nn.Sequential(nn.Linear(config.hidden_size, config.expert_size), nn.SiLU(),
+                          nn.Linear(config.expert_size, config.hidden_size))
+            for _ in range(config.num_experts))
+        self.router = RippleRouter(config)
+
+    def forward(self, hidden):
+        shape = hidden.shape
+        flat = hidden.view(-1, shape[-1])
+        chosen, weights = self.router(hidden)
+        out = torch.zeros_like(flat)
+        for e, expert in enumerate(self.experts):
+            rows, slot = torch.where(chosen == e)
+            if rows.numel():
+                out.index_add_(0, rows, expert(flat[rows]) * weights[rows, slot, None])
+        return out.view(shape)
+'''
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return build(tmp_path_factory, "two", HEAD + OLD, HEAD + ROUTER)
+
+
+def removed_holders(result: ScanResult) -> set[str]:
+    return {f.details.org for f in result.findings  # type: ignore[union-attr]
+            if f.kind == "notice" and f.attribution == "removed" and f.severity in ("medium", "high")}
+
+
+def joined(router: str = ROUTER) -> str:
+    """Wave's attention and ripple's experts under the copier's names, no notice at all."""
+    return HEAD + OLD.replace("Wave", "Acme") + router.replace("Ripple", "Acme")
+
+
+def test_a_file_copying_two_makers_owes_both_notices(index: EmbeddedIndex) -> None:
+    result = scan(index, joined())
+    assert removed_holders(result) == {"Meta", "Alibaba DAMO Academy"}
+    verdict = result.summary.files[COPY].verdict
+    assert verdict.startswith("core-architecture copy of wave (Meta")  # the file's source, then the other maker
+    assert "; also a copy of ripple (Alibaba DAMO Academy, CN), notice removed" in verdict
+    classes = result.summary.files[COPY].classes
+    assert classes["AcmeAttention"].source.family == "two:wave"  # type: ignore[union-attr]
+    assert classes["AcmeExperts"].source.family == "two:ripple"  # type: ignore[union-attr]
+    router = [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("AcmeExperts")]
+    assert router and all(f.attribution == "removed" for f in router if f.severity in ("medium", "high"))
+    # each unit's explanation names the notice of the maker whose code it is
+    assert any("Alibaba" in f.details.attribution_explanation for f in router)  # type: ignore[union-attr]
+
+
+def test_a_small_share_of_a_second_makers_code_is_not_a_second_source(index: EmbeddedIndex) -> None:
+    small = ROUTER[: ROUTER.index("class RippleExperts")]  # the router alone: a few lines beside the attention
+    result = scan(index, joined(small).replace("self.router = AcmeRouter(config)", ""))
+    assert "Meta" in removed_holders(result)
+    assert "Alibaba DAMO Academy" not in removed_holders(result)
+    assert "also a copy" not in result.summary.files[COPY].verdict
+
+
+def test_a_second_makers_notice_kept_is_no_finding(index: EmbeddedIndex) -> None:
+    result = scan(index, "# Copyright 2022 Alibaba DAMO Academy.\n" + joined())
+    owed = {(f.attribution, f.details.org) for f in result.findings  # type: ignore[union-attr]
+            if f.kind == "notice" and f.severity in ("medium", "high")}
+    assert owed == {("replaced", "Meta")}  # the kept line stands where Meta's should: replaced, once
