@@ -24,7 +24,7 @@ from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line, families_named
 from lineage.declared.family import family_of
-from lineage.details import CodeMatchDetails, look_through
+from lineage.details import CodeMatchDetails, NoticeDetails, look_through
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
@@ -255,15 +255,21 @@ def attribute_matched(
                 continue
             for f in theirs:
                 updated[f.id] = _with_attribution(f, state.state, state.explanation, other)
-            said = {n.id for n in out}
+            said = {_holder(n) for n in out if n.path == path and n.kind == "notice"}  # one finding per holder
             out += [n for n in notice_findings(path, scanned, state, [f.matches[0] for f in theirs], has_code_match=True)
-                    if n.kind == "notice" and n.attribution in ("removed", "replaced") and n.id not in said]
+                    if n.kind == "notice" and n.attribution in ("removed", "replaced") and _holder(n) not in said]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+
+
+def _holder(f: Finding) -> str:
+    """Whose notice a notice finding is about: its organisation, else its holder's words."""
+    details = f.details
+    return (details.org or details.holder) if isinstance(details, NoticeDetails) else f.id
 
 
 def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]) -> Match:

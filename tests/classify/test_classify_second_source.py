@@ -95,3 +95,12 @@ def test_a_second_makers_notice_kept_is_no_finding(index: EmbeddedIndex) -> None
     owed = {(f.attribution, f.details.org) for f in result.findings  # type: ignore[union-attr]
             if f.kind == "notice" and f.severity in ("medium", "high")}
     assert owed == {("replaced", "Meta")}  # the kept line stands where Meta's should: replaced, once
+
+
+def test_a_holder_both_references_name_is_owed_once(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """ripple's file names Meta beside Alibaba (it took wave's code too): Meta's notice is one finding."""
+    shared = build(tmp_path_factory, "twoh", HEAD + OLD, "# Copyright 2019 Meta Platforms, Inc.\n" + HEAD + ROUTER)
+    result = scan(shared, joined())
+    owed = sorted(f.details.org for f in result.findings  # type: ignore[union-attr]
+                  if f.kind == "notice" and f.attribution == "removed")
+    assert owed == ["Alibaba DAMO Academy", "Meta"]
