@@ -48,6 +48,18 @@ def _model_code(d: Declaration, lines: Collection[str]) -> bool:
             and not last.endswith(_NOT_MODEL_SUFFIXES))
 
 
+def modulars(path: str, found: Mapping[str, Sequence[Declaration]]) -> list[tuple[str, Declaration]]:
+    """(path, banner) of each modular file among ``found`` (path -> its declarations) that the
+    file ``path`` says it was generated from: a generated file declares what its modular does."""
+    by_stem = {_stem(p): p for p in found}
+    out: dict[str, tuple[str, Declaration]] = {}
+    for d in found[path]:
+        modular = by_stem.get(_stem(d.target)) if d.kind == "generated-from" else None
+        if modular and modular != path:
+            out.setdefault(modular, (modular, d))
+    return sorted(out.values(), key=lambda m: m[0])
+
+
 def _stem(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".py")
 
@@ -64,14 +76,11 @@ def model_uses(texts: Mapping[str, str], lines: Collection[str]) -> dict[str, tu
     """Per scanned file (path -> text) that uses indexed model lines' code by import: the uses,
     by line.  ``lines``: the model lines the index holds."""
     found = {path: find_declarations(path, text) for path, text in texts.items() if _maybe(text, lines)}
-    by_stem = {_stem(p): p for p in found}
     out: dict[str, tuple[Use, ...]] = {}
     for path, decls in sorted(found.items()):
         uses = _own(decls, lines)
-        for d in decls:
-            modular = by_stem.get(_stem(d.target)) if d.kind == "generated-from" else None
-            if modular and modular != path:
-                uses += _own(found[modular], lines, via=modular)
+        for modular, _banner in modulars(path, found):
+            uses += _own(found[modular], lines, via=modular)
         if uses:
             unique = {(u.family, u.name): u for u in reversed(uses)}
             out[path] = tuple(sorted(unique.values(), key=lambda u: (u.via, u.line, u.name)))

@@ -24,6 +24,7 @@ from typing import Any
 from lineage.compact.files import CompactFile
 from lineage.declared.family import family_of
 from lineage.declared.markers import Declaration, find_declarations
+from lineage.declared.uses import modulars
 from lineage.vocab import model_line
 from lineage.workflow.background import Line
 
@@ -45,24 +46,16 @@ def _declares(d: Declaration, families: set[str]) -> bool:
             and not last.endswith("Config"))
 
 
-def _stem(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".py")
-
-
 def declared_reuse(compacted: Sequence[CompactFile], families: set[str]) -> tuple[dict[str, Any], ...]:
     """Every declaration in a suspect file naming one of ``families``, sorted by file and line;
     a generated file's entries come from the modular file on the suspect side it names."""
     found = {c.path: find_declarations(c.path, c.text) for c in compacted}
-    by_stem = {_stem(p): p for p in found}
     out = []
     for path, decls in sorted(found.items()):
-        via = {_stem(d.target): d for d in decls if d.kind == "generated-from"}
         sources: list[tuple[str, Declaration, tuple[str, int] | None]] = [
             (path, d, None) for d in decls if _declares(d, families)]
-        for stem, banner in sorted(via.items()):
-            modular = by_stem.get(stem)
-            if modular and modular != path:
-                sources += [(path, d, (modular, banner.line)) for d in found[modular] if _declares(d, families)]
+        for modular, banner in modulars(path, found):
+            sources += [(path, d, (modular, banner.line)) for d in found[modular] if _declares(d, families)]
         for where, d, gen in sources:
             entry: dict[str, Any] = {"path": where, "line": d.line if gen is None else gen[1], "kind": d.kind,
                                      "target": d.target, "family": d.family, "unit": d.unit}
