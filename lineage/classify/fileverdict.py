@@ -201,9 +201,10 @@ def lines_per(findings: Sequence[Finding], key: Callable[[Finding], str]) -> dic
     return dict(Counter(owner.values()))
 
 
-def _also(owed: Sequence[Finding], main: str) -> str:
-    """The clause for the other makers' notices a file owes beyond its main reference's (``main``,
-    the file source's path; else the first reference judged): classify/second_source.py."""
+def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
+    """The states of the notices the file owes its main reference (``main``, the file source's
+    path; else the first reference judged), and the clause for other makers' notices it owes
+    too (classify/second_source.py)."""
     refs: dict[str, list[Finding]] = {}
     for f in owed:
         comparison = f.details.comparison if isinstance(f.details, NoticeDetails) else None
@@ -218,7 +219,8 @@ def _also(owed: Sequence[Finding], main: str) -> str:
         ref = f.matches[0].ref if f.matches else None
         who = _who(model_line(ref.family), ref.org, ref.country) if ref else (getattr(f.details, "org", "") or "?")
         clauses.append(f"also a copy of {who}, notice {f.attribution}")
-    return "".join(f"; {c}" for c in clauses)
+    states = sorted({str(f.attribution) for f in refs.get(main, [])})
+    return states, "".join(f"; {c}" for c in clauses)
 
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
@@ -234,7 +236,11 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     roles = lines_per(items, lambda f: f.role or "unclassified")
     fams = lines_per(evidence, lambda f: f.matches[0].ref.family)
     v = verdicts.get("<file>")
-    sentence = reuse_sentence(evidence, v, n_lines) + _also(owed, v.source.path if v and v.source else "")
+    sentence = reuse_sentence(evidence, v, n_lines)
+    states, also = _owed(owed, v.source.path if v and v.source else "")
+    if sentence.startswith("declared reuse") and states:  # declaring the origin excuses no replaced notice
+        sentence += f", notice {'/'.join(states)}"
+    sentence += also
     root_states = sorted({f.attribution for f in root_notices if f.attribution})
     if root_states:
         root = model_line(look_through_root(root_notices[0].details) or "")

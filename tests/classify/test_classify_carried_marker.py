@@ -73,6 +73,13 @@ def test_markers_of_the_copys_own_declare_its_reuse(index: EmbeddedIndex) -> Non
     attention = [f for f in code(result) if f.unit.startswith("AcmeAttention")]
     assert attention and {f.attribution for f in attention} == {"declared"}
     assert not any(sev in ("medium", "high") for sev, _ in notices(result))
+    assert result.summary.files[COPY].verdict.startswith("declared reuse of ")
+    # declaring the origin excuses a dropped line, never another holder's line in its place
+    declared_only = own.replace(RIPPLE_OWN.replace("Ripple", "Acme"), "")  # every unit under its marker
+    replaced = scan(index, "# Copyright 2024 Acme Inc.\n" + declared_only)
+    assert ("high", "replaced") in notices(replaced)
+    verdict = replaced.summary.files[COPY].verdict
+    assert verdict.startswith("declared reuse of ") and verdict.endswith(", notice replaced")
 
 
 @pytest.mark.parametrize("edit", [
