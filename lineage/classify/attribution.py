@@ -249,7 +249,10 @@ def attribute_matched(
                                    licensed=licensed, own_orgs=sorted(owners))
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
                                                                      maker, owners):
-            state = compare_notices(scanned, reference_notices(other, other_path), repo_notices=repo_notices,
+            # the main maker's notice kept in the file stands for its own code, in no one's place
+            theirs_only = dataclasses.replace(scanned, notices=tuple(
+                n for n in scanned.notices if n.key not in {m.key for m in attribution.reference_holders}))
+            state = compare_notices(theirs_only, reference_notices(other, other_path), repo_notices=repo_notices,
                                     reference_family=model_line(other), maker=other_maker)
             if state.state not in ("removed", "replaced"):
                 continue

@@ -58,6 +58,8 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
     if is_common(best):
         return "common-idiom", (f"rare evidence {best.rarity:.2f} < {COMMON_RARITY} x match strength: "
                                 "the shared code occurs in many model lines",)
+    if best.ref.role == INFRA and unit.role != "boilerplate":  # a manifest's label outranks the unit's own features
+        return INFRA, (f"reference unit {best.ref.unit} is {INFRA}",)
     if unit.role is not None:
         return unit.role, unit.role_features
     if best.ref.role is not None:

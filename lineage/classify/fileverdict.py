@@ -210,7 +210,7 @@ def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
         comparison = f.details.comparison if isinstance(f.details, NoticeDetails) else None
         if comparison is not None:
             refs.setdefault(comparison.reference_path, []).append(f)
-    main = main if main in refs else next(iter(refs), "")
+    main = main or next(iter(refs), "")  # (the source's own notice may be kept: others are still owed)
     clauses = []
     for path, found in refs.items():
         if path == main:

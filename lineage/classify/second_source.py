@@ -5,8 +5,10 @@ vision tower copied from one maker's model to a decoder copied from another's (t
 vendor's multimodal file) then had the second maker's removed notice go unsaid: its classes'
 own source verdicts named the second maker, and its units were rated against the first maker's
 header.  Here each other maker whose code a class of the file is attributed to (on distinctive
-code, not common idioms) and whose copied units hold a good share of the file's copied lines is
-a second reference; its notices are judged too.
+code, not common idioms, and clearly: not a tie broken by names or dates) and whose copied units
+hold a good share of the file's copied lines, or a whole component's worth, is a second reference;
+its notices are judged too.  The main maker's own notice kept in the file is no replacement of
+the second maker's (the file holds both makers' code).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from lineage.vocab import UNLABELLED, company
 
 SHARE = 0.25  # a second maker's copied units hold this share of the file's copied lines ...
 MIN_LINES = 20  # ... and at least this many lines
+WHOLE_PART = 100  # ... or this many lines whatever the share (a vision tower beside a big decoder)
+MARGIN = 0.05  # the class is its maker's by this margin over the runner-up, decided by what it holds
+CLEAR = ("cover", "ancestor")  # (not a tie broken by names or dates: a generic forward held alike)
 COPIED = ("medium", "high")
 
 
@@ -36,13 +41,14 @@ def second_sources(verdicts: Mapping[str, SourceVerdict], updated: Sequence[Find
     seen = {company(maker)} if company(maker) not in UNLABELLED else set()
     for scope, v in sorted(verdicts.items()):
         source = v.source
-        if scope == "<file>" or source is None or v.status != "source" or v.basis != "distinctive":
+        if scope == "<file>" or source is None or v.status != "source" or v.basis != "distinctive" \
+                or v.decided_by not in CLEAR or v.margin < MARGIN:
             continue
         who = company(source.org)
         if source.family == family or who in UNLABELLED or who in seen or source.org in owners:
             continue
         theirs = [f for f in copied if f.matches and f.matches[0].ref.family == source.family]
         held = _lines(theirs)
-        if held >= MIN_LINES and held >= SHARE * total:
+        if held >= MIN_LINES and (held >= SHARE * total or held >= WHOLE_PART):
             seen.add(who)
             yield source.family, source.path, source.org, theirs

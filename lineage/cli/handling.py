@@ -35,11 +35,21 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated(signum)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C, once: further presses while the command unwinds are ignored (a burst of them had
+    click's own handler print "Aborted!" and exit 1, or a finalizer wait on the pool for ever)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def install_signal_handlers() -> None:
-    """SIGTERM and SIGHUP end the command like Ctrl-C does: one line, no traceback."""
+    """SIGTERM and SIGHUP end the command like Ctrl-C does: one line, no traceback.  Ctrl-C is
+    taken once (a shell that started us with SIGINT ignored keeps it ignored)."""
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _terminate)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _interrupt)
 
 
 def exit_terminated(exc: Terminated) -> None:
@@ -59,6 +69,8 @@ def exit_interrupted() -> None:
     half-written reaches stdout."""
     from lineage.pool import stop_workers
 
+    with contextlib.suppress(ValueError):  # (not in the main thread)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     stop_workers()
     with contextlib.suppress(OSError, ValueError):
         click.echo("lineage: interrupted", err=True)

@@ -79,6 +79,7 @@ def result(infra_index, oracle, copies) -> ScanResult:  # type: ignore[no-untype
         "acme/loop.py": oracle.rename((TRAINKIT / "trainer.py").read_text(encoding="utf-8"), NAMES, ()),
         "acme/shards.py": oracle.rename((TRAINKIT / "helpers.py").read_text(encoding="utf-8"), NAMES, ()),
         "acme/modeling_acme.py": copies.attention_moe,
+        "acme/tp.py": (TRAINKIT / "parallel.py").read_text(encoding="utf-8").replace("Sharded", "Split"),
     }
     sources = [SourceFile(p, t.encode("utf-8")) for p, t in files.items()]
     scanned, _ = api.scan_files(sources, infra_index, Config(), target="infra-cases")
@@ -110,6 +111,16 @@ def test_manifest_role_labels_units_the_rules_cannot(result: ScanResult) -> None
     assert f.details.unit_role is None
     assert f.details.reference_role == INFRA
     assert f.role == INFRA and f.severity == "low"
+
+
+def test_a_reference_labelled_infrastructure_outranks_the_units_own_features(result: ScanResult) -> None:
+    """A framework's tensor-parallel attention projection reads as a model's by its names and calls;
+    copied from a family the manifest labels infrastructure, it is use of that framework."""
+    f = code(result, "SplitAttentionProjection.forward")
+    assert f.details.unit_role == "core-architecture"
+    assert f.matches[0].ref.family == "h19:trainkit"
+    assert f.role == INFRA and f.severity == "low"
+    assert result.summary.files["acme/tp.py"].verdict.startswith("uses the training and serving infrastructure")
 
 
 def test_copied_attention_stays_a_core_copy(result: ScanResult) -> None:

@@ -104,3 +104,13 @@ def test_a_holder_both_references_name_is_owed_once(tmp_path_factory: pytest.Tem
     owed = sorted(f.details.org for f in result.findings  # type: ignore[union-attr]
                   if f.kind == "notice" and f.attribution == "removed")
     assert owed == ["Alibaba DAMO Academy", "Meta"]
+
+
+def test_the_main_makers_kept_notice_replaces_no_one(index: EmbeddedIndex) -> None:
+    """The file keeps Meta's line over Meta's attention and drops Alibaba's: Alibaba's notice was
+    removed, not replaced by Meta's, and the verdict still names the second maker."""
+    result = scan(index, "# Copyright 2019 Meta Platforms, Inc.\n" + joined())
+    owed = {(f.severity, f.attribution, f.details.org) for f in result.findings  # type: ignore[union-attr]
+            if f.kind == "notice" and f.severity in ("medium", "high")}
+    assert owed == {("medium", "removed", "Alibaba DAMO Academy")}
+    assert "; also a copy of ripple (Alibaba DAMO Academy, CN), notice removed" in result.summary.files[COPY].verdict

@@ -126,6 +126,20 @@ def test_ctrl_c_reaching_the_pool_workers_prints_no_traceback(big_tree: Path, bu
     assert "Traceback" not in err and err == "lineage: interrupted\n", err
 
 
+def test_a_burst_of_ctrl_c_is_taken_once(big_tree: Path, built_index: Path, tmp_path: Path) -> None:
+    """Ctrl-C pressed again while the first one unwinds (a held key, a double press) ends the scan
+    the same way: one line, 130, no "Aborted!" and exit 1 from click, no hang at exit."""
+    proc = start(["scan", str(big_tree / "gen"), "--index", str(built_index), "--format", "json", "-q",
+                  "--workers", "2"], tmp_path)
+    wait_until(proc, lambda: len(children(proc.pid)) >= 2
+               and all(cpu_seconds(c) > 0.3 for c in children(proc.pid)))
+    for _ in range(5):
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.002)
+    code, out, err = finish(proc)
+    assert (code, out, err) == (130, "", "lineage: interrupted\n")
+
+
 def _manifest(tmp_path: Path, name: str, root: Path, glob: str) -> Path:
     return write_manifest(tmp_path / f"{name}.toml", root, glob=glob)
 
