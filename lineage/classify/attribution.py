@@ -28,7 +28,7 @@ from lineage.details import CodeMatchDetails, NoticeDetails, look_through
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
-from lineage.vocab import NOT_EVIDENCE, Severity, company, model_line
+from lineage.vocab import NOT_EVIDENCE, UNLABELLED, Severity, company, model_line
 
 MIN_COPIED_LINES = 20
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -183,9 +183,25 @@ def attribute_matched(
             references[(family, ref_path)] = detect(ref_path, index.header_of(family, ref_path))
         return references[(family, ref_path)]
 
+    def holding_notices(family: str, ref_path: str, mine: list[Finding]) -> str:
+        """The family's file to judge notices against: ``ref_path``, or when that names no holder,
+        the file of the family that the file's units match most and that does name one (timm's
+        layers are many files: attention_pool.py names no one, mlp.py and patch_embed.py Ross
+        Wightman; a copy of all three read "none-needed")."""
+        if any(n.counts for n in reference_notices(family, ref_path).notices):
+            return ref_path
+        lines: Counter[str] = Counter()
+        for f in mine:
+            ref = f.matches[0].ref
+            if ref.family == family and ref.path != ref_path:
+                lines[ref.path] += f.end_line - f.start_line + 1
+        return next((p for p, _ in lines.most_common() if any(n.counts for n in reference_notices(family, p).notices)),
+                    ref_path)
+
     for path, mine in sorted(by_file.items()):
         verdicts = (sources or {}).get(path, {})
         family, ref_path = _reference(mine, verdicts)
+        ref_path = holding_notices(family, ref_path, mine)
         text = texts.get(path, "")
         # the marker lines the matched reference files carry: a copy keeps them, declaring nothing
         carried = frozenset().union(*(index.marks_of(m.ref.family, m.ref.path) for f in mine for m in f.matches[:1]))
@@ -198,6 +214,7 @@ def attribute_matched(
         rest = [f for f in mine if not elder.get(f.id)]
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, ref_path = _reference(rest, verdicts)
+            ref_path = holding_notices(family, ref_path, rest)
             whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
                                                                           header_lines(family, ref_path), carried)
         declared_ids = {f.id for f in mine if declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
@@ -246,7 +263,7 @@ def attribute_matched(
         licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]
         if port or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
-                                   licensed=licensed, own_orgs=sorted(owners))
+                                   licensed=licensed, own_orgs=sorted(owners), elder=elder_holder(attribution, mine))
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
                                                                      maker, owners):
             # the main maker's notice kept in the file stands for its own code, in no one's place
@@ -267,6 +284,36 @@ def attribute_matched(
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+
+
+def elder_holder(attribution: Attribution, findings: Sequence[Finding]) -> str:
+    """A model ("sam (Meta, first seen 2023-04-05)") of the maker whose notice stands in the upstream
+    holder's place, when it holds the file's copied code too and was first seen before the
+    reference's family, holding most of the copied code: the notice may be that of the code's
+    origin, which the reference took in
+    (Meta's own SAM 2 utilities, which DeepSeek-OCR's vendored SAM holds most closely, read as
+    Meta's notice replacing the reference's at high).  A later model of that maker is no origin:
+    a copy of GLM's MoE under Upstage's notice stays "replaced" though Upstage's own, later
+    solar_open holds the same code.  "" otherwise."""
+    if attribution.state != "replaced":
+        return ""
+    makers = {company(n.org) for n in attribution.replacements if n.org} - set(UNLABELLED)
+    copied = [f for f in findings if f.matches and model_line(f.matches[0].ref.family) == attribution.reference_family]
+    when = min((str(f.matches[0].ref.first_seen) for f in copied if f.matches[0].ref.first_seen), default="")
+    if not makers or not when:
+        return ""
+    held: dict[tuple[str, str, str], set[int]] = defaultdict(set)  # elder model -> the copied lines it holds
+    for f in copied:
+        for m in f.matches:
+            if company(m.ref.org) in makers and m.ref.first_seen and str(m.ref.first_seen) < when \
+                    and strength(m) >= STRONG:
+                held[(str(m.ref.first_seen), m.ref.family, m.ref.org)].update(range(f.start_line, f.end_line + 1))
+    total = len({n for f in copied for n in range(f.start_line, f.end_line + 1)})
+    elders = sorted(k for k, lines in held.items() if len(lines) * 2 >= total)  # most of the copied code
+    if not elders:
+        return ""
+    seen, family, org = elders[0]
+    return f"{model_line(family)} ({org}, first seen {seen})"
 
 
 def _holder(f: Finding) -> str:

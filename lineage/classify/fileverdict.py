@@ -202,23 +202,20 @@ def lines_per(findings: Sequence[Finding], key: Callable[[Finding], str]) -> dic
 
 
 def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
-    """The states of the notices the file owes its main reference (``main``, the file source's
-    path; else the first reference judged), and the clause for other makers' notices it owes
-    too (classify/second_source.py)."""
+    """The states of the notices the file owes its main reference's family (``main``, the file's
+    source; else the first judged), and the clause for other makers' notices it owes too
+    (classify/second_source.py)."""
     refs: dict[str, list[Finding]] = {}
     for f in owed:
-        comparison = f.details.comparison if isinstance(f.details, NoticeDetails) else None
-        if comparison is not None:
-            refs.setdefault(comparison.reference_path, []).append(f)
+        if isinstance(f.details, NoticeDetails) and f.details.comparison is not None and f.matches:
+            refs.setdefault(f.matches[0].ref.family, []).append(f)
     main = main or next(iter(refs), "")  # (the source's own notice may be kept: others are still owed)
     clauses = []
-    for path, found in refs.items():
-        if path == main:
+    for family, found in refs.items():
+        if family == main:
             continue
-        f = found[0]
-        ref = f.matches[0].ref if f.matches else None
-        who = _who(model_line(ref.family), ref.org, ref.country) if ref else (getattr(f.details, "org", "") or "?")
-        clauses.append(f"also a copy of {who}, notice {f.attribution}")
+        ref = found[0].matches[0].ref
+        clauses.append(f"also a copy of {_who(model_line(family), ref.org, ref.country)}, notice {found[0].attribution}")
     states = sorted({str(f.attribution) for f in refs.get(main, [])})
     return states, "".join(f"; {c}" for c in clauses)
 
@@ -237,7 +234,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     fams = lines_per(evidence, lambda f: f.matches[0].ref.family)
     v = verdicts.get("<file>")
     sentence = reuse_sentence(evidence, v, n_lines)
-    states, also = _owed(owed, v.source.path if v and v.source else "")
+    states, also = _owed(owed, v.source.family if v and v.source else "")
     if sentence.startswith("declared reuse") and states:  # declaring the origin excuses no replaced notice
         sentence += f", notice {'/'.join(states)}"
     sentence += also

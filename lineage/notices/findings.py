@@ -109,7 +109,8 @@ def _by_holder(missing: Sequence[Notice]) -> list[list[Notice]]:
 
 
 def _attribution_findings(
-    path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...], owner_model: str = ""
+    path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...], owner_model: str = "",
+    elder: str = "",
 ) -> list[Finding]:
     state = att.state
     if state == "none-needed":
@@ -145,6 +146,12 @@ def _attribution_findings(
             severity, tail = (
                 "low",
                 "The origin is declared, but the upstream holder line is not kept.",
+            )
+        elif elder:  # the file's own holder had this code first (classify/attribution.py)
+            severity, tail = "low", (
+                f"The file's notice names the maker of {elder}, which holds this code too and was first seen "
+                "before the reference: the code may be theirs, taken into the reference, and their notice its "
+                "origin's. Code cannot tell the direction; check the dates before relying on this."
             )
         elif owner_model:  # a third party's port of the owner's own model (classify/owner.py)
             severity, tail = "low", (
@@ -299,6 +306,7 @@ def notice_findings(
     own_orgs: Sequence[str] = (),
     owner_model: str = "",
     licensed: Sequence[Match] | None = None,
+    elder: str = "",
 ) -> list[Finding]:
     """Notice and licence findings for one file (``licensed``: the matches whose licences the
     file owes, when not all of them: the owner's own code owes none).
@@ -307,7 +315,8 @@ def notice_findings(
     "foreign".  Holders that replaced an upstream notice are reported by the replaced
     finding, not again as stale ones.  ``owner_model``: the file's reference is a third party's
     implementation of a model of the scanned code's given owner; a notice missing from it is
-    then low, not a removal by the owner.
+    then low, not a removal by the owner.  ``elder``: a model of the maker whose notice stands in
+    the upstream holder's place held the code before the reference did: "replaced" is then low.
     """
     matches = tuple(matches)
     found: list[Finding] = []
@@ -319,7 +328,7 @@ def notice_findings(
         family = attribution.reference_family or (related[0].ref.family if related else "")
         ref = f"{family}|{attribution.reference_path}"
         licence = related[0].ref.licence if related else ""
-        found += _attribution_findings(path, attribution, ref, licence, related, owner_model)
+        found += _attribution_findings(path, attribution, ref, licence, related, owner_model, elder)
         if not owner_model:
             own = {holder_org(o)[0] or o for o in own_orgs}
             found += _framework_findings(path, attribution, ref, licence, related, own)

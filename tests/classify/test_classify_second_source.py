@@ -114,3 +114,47 @@ def test_the_main_makers_kept_notice_replaces_no_one(index: EmbeddedIndex) -> No
             if f.kind == "notice" and f.severity in ("medium", "high")}
     assert owed == {("medium", "removed", "Alibaba DAMO Academy")}
     assert "; also a copy of ripple (Alibaba DAMO Academy, CN), notice removed" in result.summary.files[COPY].verdict
+
+
+def test_a_notice_of_the_maker_who_had_the_code_first_is_no_plain_replacement(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """ripple (Alibaba, 2022) took wave's attention (Meta, 2019) under its own names.  A copy of
+    ripple's file under Meta's notice may hold Meta's code with Meta's notice: "replaced" is low and
+    says why; under a notice of a maker the index does not show holding the code, it stays high."""
+    from tests.classify.test_classify_elder import RIPPLE
+
+    shared = build(tmp_path_factory, "eldh", HEAD + OLD, RIPPLE)
+    meta = scan(shared, "# Copyright 2019 Meta Platforms, Inc.\n" + RIPPLE.replace("Ripple", "Acme"))
+    replaced = [f for f in meta.findings if f.kind == "notice" and f.attribution == "replaced"]
+    assert replaced and all(f.severity == "low" for f in replaced)
+    assert all("names the maker of wave (Meta, first seen 2019-10-29)" in f.explanation for f in replaced)
+    other = scan(shared, "# Copyright 2024 Acme Inc.\n" + RIPPLE.replace("Ripple", "Acme"))
+    assert {f.severity for f in other.findings if f.kind == "notice" and f.attribution == "replaced"} == {"high"}
+
+
+def test_a_family_of_several_files_is_judged_on_a_file_that_names_its_holder(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A family of building blocks spread over files (timm's layers): the file matched most names no
+    holder, another matched file does; a copy of both without notices owes that holder's notice."""
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("blocks-ref")
+    (root / "blocks").mkdir()
+    experts = ROUTER.index("class RippleExperts")
+    (root / "blocks" / "attention.py").write_text(HEAD + OLD + ROUTER[:experts], encoding="utf-8")
+    (root / "blocks" / "experts.py").write_text("# Copyright 2020 Meta Platforms, Inc.\n" + HEAD + ROUTER[experts:],
+                                               encoding="utf-8")
+    manifest = root / "blocks.toml"
+    manifest.write_text("\n".join([
+        "[source]", 'name = "blk"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+        'released = "2026-01-01"', "", "[[family]]", 'name = "blocks"', 'include = ["blocks/*.py"]',
+        'org = "Meta"', 'first_seen = "2020-01-01"', ""]), encoding="utf-8")
+    out = tmp_path_factory.mktemp("blocks-index") / "blk.lineage"
+    assert not api.build([manifest], out, workers=1).errors
+    index = api.open_index(str(out))
+    result = scan(index, joined())
+    assert result.summary.files[COPY].source.source.path == "blocks/attention.py"  # type: ignore[union-attr]
+    owed = [f for f in result.findings if f.kind == "notice" and f.attribution == "removed"]
+    assert [(f.severity, f.details.org) for f in owed] == [("medium", "Meta")]  # type: ignore[union-attr]
+    assert "blocks/experts.py" in owed[0].explanation
+    assert result.summary.files[COPY].verdict.endswith("notice removed")
