@@ -199,6 +199,13 @@ def attribute_matched(
         return next((p for p, _ in lines.most_common() if any(n.counts for n in reference_notices(family, p).notices)),
                     ref_path)
 
+    def other_holders(mine: list[Finding], family: str, maker: str, reference: FileNotices) -> set[str]:
+        """The holders of the other makers the file copies from (second sources), not also the
+        reference's: their notices kept in the file stand for their own code, in no one's place."""
+        found = {n.key for other, other_path, _, _ in second_sources(verdicts, mine, family, maker, owners)
+                 for n in reference_notices(other, other_path).notices if n.counts}
+        return found - {n.key for n in reference.notices}
+
     for path, mine in sorted(by_file.items()):
         verdicts = (sources or {}).get(path, {})
         family, ref_path = _reference(mine, verdicts)
@@ -226,7 +233,8 @@ def attribute_matched(
         if carried:  # a declaration line the reference carries (below its stored header, too) came with the copy
             scanned = dataclasses.replace(scanned, adapted_from=tuple(
                 line for line in scanned.adapted_from if not carried_line(line, carried)))
-        attribution = compare_notices(scanned, reference_notices(family, ref_path),
+        reference = reference_notices(family, ref_path)
+        attribution = compare_notices(_without(scanned, other_holders(mine, family, maker, reference)), reference,
                                       repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
         if imported and copied and attribution.state in ("removed", "replaced"):
@@ -268,8 +276,7 @@ def attribute_matched(
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
                                                                      maker, owners):
             # the main maker's notice kept in the file stands for its own code, in no one's place
-            theirs_only = dataclasses.replace(scanned, notices=tuple(
-                n for n in scanned.notices if n.key not in {m.key for m in attribution.reference_holders}))
+            theirs_only = _without(scanned, {m.key for m in attribution.reference_holders})
             state = compare_notices(theirs_only, reference_notices(other, other_path), repo_notices=repo_notices,
                                     reference_family=model_line(other), maker=other_maker)
             if state.state not in ("removed", "replaced"):
@@ -315,6 +322,13 @@ def elder_holder(attribution: Attribution, findings: Sequence[Finding]) -> str:
         return ""
     seen, family, org = elders[0]
     return f"{model_line(family)} ({org}, first seen {seen})"
+
+
+def _without(scanned: FileNotices, holders: set[str]) -> FileNotices:
+    """The file's notices but those of the given holders (keys)."""
+    if not holders:
+        return scanned
+    return dataclasses.replace(scanned, notices=tuple(n for n in scanned.notices if n.key not in holders))
 
 
 def _holder(f: Finding) -> str:
