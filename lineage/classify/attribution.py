@@ -14,6 +14,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
 from lineage.classify.second_source import second_sources
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
@@ -25,11 +26,11 @@ from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
 from lineage.declared.family import family_of
-from lineage.details import CodeMatchDetails, NoticeDetails
+from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
-from lineage.vocab import NOT_EVIDENCE, UNLABELLED, Severity, company, model_line
+from lineage.vocab import NOT_EVIDENCE, Severity, company, model_line
 
 MIN_COPIED_LINES = 20
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -234,7 +235,7 @@ def attribute_matched(
             scanned = dataclasses.replace(scanned, adapted_from=tuple(
                 line for line in scanned.adapted_from if not carried_line(line, carried)))
         reference = reference_notices(family, ref_path)
-        attribution = compare_notices(_without(scanned, other_holders(mine, family, maker, reference)), reference,
+        attribution = compare_notices(without(scanned, other_holders(mine, family, maker, reference)), reference,
                                       repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
         if imported and copied and attribution.state in ("removed", "replaced"):
@@ -276,65 +277,22 @@ def attribute_matched(
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
                                                                      maker, owners):
             # the main maker's notice kept in the file stands for its own code, in no one's place
-            theirs_only = _without(scanned, {m.key for m in attribution.reference_holders})
+            theirs_only = without(scanned, {m.key for m in attribution.reference_holders})
             state = compare_notices(theirs_only, reference_notices(other, other_path), repo_notices=repo_notices,
                                     reference_family=model_line(other), maker=other_maker)
             if state.state not in ("removed", "replaced"):
                 continue
             for f in theirs:
                 updated[f.id] = _with_attribution(f, state.state, state.explanation, other)
-            said = {_holder(n) for n in out if n.path == path and n.kind == "notice"}  # one finding per holder
+            said = {holder_of(n) for n in out if n.path == path and n.kind == "notice"}  # one finding per holder
             out += [n for n in notice_findings(path, scanned, state, [f.matches[0] for f in theirs], has_code_match=True)
-                    if n.kind == "notice" and n.attribution in ("removed", "replaced") and _holder(n) not in said]
+                    if n.kind == "notice" and n.attribution in ("removed", "replaced") and holder_of(n) not in said]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
     return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
-
-
-def elder_holder(attribution: Attribution, findings: Sequence[Finding]) -> str:
-    """A model ("sam (Meta, first seen 2023-04-05)") of the maker whose notice stands in the upstream
-    holder's place, when it holds the file's copied code too and was first seen before the
-    reference's family, holding most of the copied code: the notice may be that of the code's
-    origin, which the reference took in
-    (Meta's own SAM 2 utilities, which DeepSeek-OCR's vendored SAM holds most closely, read as
-    Meta's notice replacing the reference's at high).  A later model of that maker is no origin:
-    a copy of GLM's MoE under Upstage's notice stays "replaced" though Upstage's own, later
-    solar_open holds the same code.  "" otherwise."""
-    if attribution.state != "replaced":
-        return ""
-    makers = {company(n.org) for n in attribution.replacements if n.org} - set(UNLABELLED)
-    copied = [f for f in findings if f.matches and model_line(f.matches[0].ref.family) == attribution.reference_family]
-    when = min((str(f.matches[0].ref.first_seen) for f in copied if f.matches[0].ref.first_seen), default="")
-    if not makers or not when:
-        return ""
-    held: dict[tuple[str, str, str], set[int]] = defaultdict(set)  # elder model -> the copied lines it holds
-    for f in copied:
-        for m in f.matches:
-            if company(m.ref.org) in makers and m.ref.first_seen and str(m.ref.first_seen) < when \
-                    and strength(m) >= STRONG:
-                held[(str(m.ref.first_seen), m.ref.family, m.ref.org)].update(range(f.start_line, f.end_line + 1))
-    total = len({n for f in copied for n in range(f.start_line, f.end_line + 1)})
-    elders = sorted(k for k, lines in held.items() if len(lines) * 2 >= total)  # most of the copied code
-    if not elders:
-        return ""
-    seen, family, org = elders[0]
-    return f"{model_line(family)} ({org}, first seen {seen})"
-
-
-def _without(scanned: FileNotices, holders: set[str]) -> FileNotices:
-    """The file's notices but those of the given holders (keys)."""
-    if not holders:
-        return scanned
-    return dataclasses.replace(scanned, notices=tuple(n for n in scanned.notices if n.key not in holders))
-
-
-def _holder(f: Finding) -> str:
-    """Whose notice a notice finding is about: its organisation, else its holder's words."""
-    details = f.details
-    return (details.org or details.holder) if isinstance(details, NoticeDetails) else f.id
 
 
 def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]) -> Match:
