@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lineage.classify.codematch import STRONG, strength
-from lineage.declared.carried import marker_key
+from lineage.declared.carried import key_at
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
@@ -49,7 +49,7 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     for d in find_declarations(path, text):
         if d.family not in wanted or config_only(d.kind, d.target):
             continue
-        if carried and d.kind in ("copied-from", "adapted-from") and marker_key(d.target, _line(lines, d.line)) in carried:
+        if carried and d.kind in ("copied-from", "adapted-from") and key_at(d.target, lines, d.line) in carried:
             continue
         if d.kind == "modular-import":
             imported.append(d.target.rsplit(".", 1)[-1])
@@ -114,7 +114,3 @@ def config_only(kind: str, target: str) -> bool:
     model follows (every serving engine's model file imports its HF config); it does not
     attribute copied modeling code, so it must not excuse a removed or replaced notice."""
     return kind in ("modular-import", "base-class") and target.rsplit(".", 1)[-1].endswith("Config")
-
-
-def _line(lines: list[str], number: int) -> str:
-    return lines[number - 1] if 1 <= number <= len(lines) else ""

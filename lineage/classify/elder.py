@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from lineage.declared.carried import marker_key
+from lineage.declared.carried import key_at
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
@@ -43,7 +43,7 @@ def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset()) -> d
     lines = text.splitlines() if carried else []
     marks: dict[str, set[str]] = {}
     for d in find_declarations(path, text):
-        if carried and marker_key(d.target, lines[d.line - 1] if 0 < d.line <= len(lines) else "") in carried:
+        if carried and key_at(d.target, lines, d.line) in carried:
             continue
         if d.kind in _UNIT_KINDS and d.family and d.unit != MODULE:
             marks.setdefault(d.unit, set()).add(d.family)

@@ -31,7 +31,8 @@ PART = 0.25  # copied code under this share of the file's lines: the verdict say
 OWN_CODE = 0.1  # below this share the shared code says nothing of where the file comes from
 
 
-def _lines(findings: Sequence[Finding]) -> int:
+def distinct_lines(findings: Sequence[Finding]) -> int:
+    """Lines the findings cover, each (file, line) once."""
     covered: set[tuple[str, int]] = set()
     for f in findings:
         covered.update((f.path, n) for n in range(f.start_line, f.end_line + 1))
@@ -101,7 +102,7 @@ def common_sentence(v: SourceVerdict) -> str:
 def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
     """", in part: N of M lines (units)" when the copied code is a small part of the file."""
     mine = [f for f in evidence if f.matches[0].ref.family == top]
-    copied = _lines(mine)
+    copied = distinct_lines(mine)
     if not n_lines or copied >= PART * n_lines:
         return ""
     units = sorted({f.unit for f in mine})
@@ -183,7 +184,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
             return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
                     f"code other model lines share, but no other family holds the file as closely{runner}"
                     + (f", notice {'/'.join(states)}" if states else ""))
-        return f"weak resemblance to {who}: {_lines(evidence)} lines of low-severity matches only"
+        return f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity matches only"
     # a copy of the whole file is not "in part", though only some of its units are rated above info
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
     part = "" if whole_of_top else _in_part(decisive, top, n_lines)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
+from lineage.classify.fileverdict import distinct_lines
 from lineage.models import Finding
 from lineage.verdicts import SourceVerdict
 from lineage.vocab import UNLABELLED, company
@@ -27,17 +28,13 @@ CLEAR = ("cover", "ancestor")  # (not a tie broken by names or dates: a generic 
 COPIED = ("medium", "high")
 
 
-def _lines(findings: Sequence[Finding]) -> int:
-    return len({n for f in findings for n in range(f.start_line, f.end_line + 1)})
-
-
 def second_sources(verdicts: Mapping[str, SourceVerdict], updated: Sequence[Finding], family: str, maker: str,
                    owners: frozenset[str]) -> Iterator[tuple[str, str, str, list[Finding]]]:
     """(family, reference path, maker, its copied findings) of each other maker the file copies
     from; ``updated``: the file's code findings as first judged (declared and own code are no copy),
     ``family`` and ``maker``: the reference already judged."""
     copied = [f for f in updated if f.severity in COPIED and f.attribution not in ("declared", "own")]
-    total = _lines(copied)
+    total = distinct_lines(copied)
     seen = {company(maker)} if company(maker) not in UNLABELLED else set()
     for scope, v in sorted(verdicts.items()):
         source = v.source
@@ -48,7 +45,7 @@ def second_sources(verdicts: Mapping[str, SourceVerdict], updated: Sequence[Find
         if source.family == family or who in UNLABELLED or who in seen or source.org in owners:
             continue
         theirs = [f for f in copied if f.matches and f.matches[0].ref.family == source.family]
-        held = _lines(theirs)
+        held = distinct_lines(theirs)
         if held >= MIN_LINES and (held >= SHARE * total or held >= WHOLE_PART):
             seen.add(who)
             yield source.family, source.path, source.org, theirs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from lineage.classify.fileverdict import file_verdicts, lines_per
+from lineage.classify.fileverdict import distinct_lines, file_verdicts, lines_per
 from lineage.compact.roles import INFRA
 from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
@@ -19,15 +19,8 @@ LIMITS = (
 )
 
 
-def _lines(findings: Sequence[Finding]) -> int:
-    covered: set[tuple[str, int]] = set()
-    for f in findings:
-        covered.update((f.path, n) for n in range(f.start_line, f.end_line + 1))
-    return len(covered)
-
-
 def _totals(groups: Mapping[str, Sequence[Finding]]) -> dict[str, Totals]:
-    return {key: Totals(len(items), _lines(items)) for key, items in sorted(groups.items())}
+    return {key: Totals(len(items), distinct_lines(items)) for key, items in sorted(groups.items())}
 
 
 def _family(items: Sequence[Finding]) -> FamilyTotals:
@@ -35,8 +28,8 @@ def _family(items: Sequence[Finding]) -> FamilyTotals:
     roles = lines_per(items, lambda f: f.role or "unclassified")
     # what a reader weighs a family by: lines of findings above info (info: common idioms,
     # boilerplate, declared reuse, own code), apart from every matched line
-    evidence = _lines([f for f in items if f.severity != "info"])
-    return FamilyTotals(len(items), _lines(items), ref.org, ref.country, ref.licence, dict(sorted(roles.items())),
+    evidence = distinct_lines([f for f in items if f.severity != "info"])
+    return FamilyTotals(len(items), distinct_lines(items), ref.org, ref.country, ref.licence, dict(sorted(roles.items())),
                         evidence)
 
 
@@ -44,8 +37,8 @@ def _core(code: Sequence[Finding], core_lines_total: int) -> CoreArchitecture:
     # numerator and denominator both count units whose own features say core architecture
     own_core = [f for f in code if isinstance(f.details, CodeMatchDetails)
                 and f.details.unit_role == "core-architecture" and f.unit != "<module>"]
-    distinctive = _lines([f for f in own_core if f.role == "core-architecture" and f.severity != "info"])
-    matching = _lines(own_core)
+    distinctive = distinct_lines([f for f in own_core if f.role == "core-architecture" and f.severity != "info"])
+    matching = distinct_lines(own_core)
     return CoreArchitecture(
         lines_total=core_lines_total, lines_matching_indexed_families=matching, lines_distinctive_copy=distinctive,
         share=round(matching / core_lines_total, 3) if core_lines_total else 0.0,
@@ -92,5 +85,5 @@ def infrastructure(code: Sequence[Finding]) -> Infrastructure:
     fams: dict[str, list[Finding]] = defaultdict(list)
     for f in infra:
         fams[f.matches[0].ref.family].append(f)
-    return Infrastructure(len(infra), _lines(infra), INFRA_NOTE,
-                          {k: Totals(len(v), _lines(v)) for k, v in sorted(fams.items())})
+    return Infrastructure(len(infra), distinct_lines(infra), INFRA_NOTE,
+                          {k: Totals(len(v), distinct_lines(v)) for k, v in sorted(fams.items())})

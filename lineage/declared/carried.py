@@ -39,6 +39,11 @@ def marker_key(target: str, line: str = "") -> str:
     return key[:MAX_KEY]
 
 
+def key_at(target: str, lines: list[str], number: int) -> str:
+    """The key of a marker with this target on 1-based line ``number`` of ``lines``."""
+    return marker_key(target, lines[number - 1] if 1 <= number <= len(lines) else "")
+
+
 def line_keys(numbered: Iterable[tuple[int, str]], lines: list[str]) -> set[str]:
     """Keys of the unit markers on the given (1-based number, raw text) lines; a marker whose
     target opens the following line takes it (`lines` is the whole file)."""
