@@ -21,7 +21,8 @@ from lineage.classify.elder import declared_elder, elder_explanation, line_dates
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
-from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by
+from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
+from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by, owning
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
@@ -97,10 +98,12 @@ def _copied(f: Finding) -> bool:
 
 
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",
-                      owner: tuple[str, str] = ("", ""), elder: str = "") -> Finding:
+                      owner: tuple[str, str] = ("", ""), elder: str = "", origin: str = "") -> Finding:
     """``family``: the reference family whose notices the file was judged against; ``owner``: the
     organisation and its family holding the code (state "own"); ``elder``: the earlier line a
-    declared unit names as its origin (classify/elder.py)."""
+    declared unit names as its origin (classify/elder.py); ``origin``: the organisation the
+    reference credits with its code, which the file's own notice names (state "own",
+    classify/origins.py)."""
     sev = f.severity
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     verdict = code.verdict if code is not None else ""
@@ -122,7 +125,7 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref
         org, mine = owner[0] or ref.org, owner[1] or ref.family
-        verdict = (f"own model code of {org} ({model_line(mine)}), also held by the reference: not a copy"
+        verdict = (origin_verdict(origin) if origin else f"own model code of {org} ({model_line(mine)}), also held by the reference: not a copy"
                    if model_line(mine) == model_line(ref.family) else
                    f"own model code of {org} ({model_line(mine)} holds it as closely as {model_line(ref.family)} "
                    "does): not a copy")
@@ -244,7 +247,12 @@ def attribute_matched(
                 f"{model_line(family)}, which declares reuse of what it imports only; "
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
-        own = _owners(owners, attribution, scanned)
+        # the reference credits the file's own holder (or the project's, in its NOTICE or LICENSE
+        # file) with its code: the file may be that origin's own code (classify/origins.py)
+        origin, how = credited_holder(attribution, _with_repo_holders(scanned, repo_notices),
+                                      credited(reference, index.header_of(family, ref_path),
+                                               index.marks_of(family, ref_path), maker), maker)
+        own = _owners(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
         port = _owner_port(owners, attribution, orgs, family)
@@ -252,8 +260,10 @@ def attribute_matched(
             own = owners
         for f in mine:
             org, own_family = owned_by(f, own, orgs, index.lineage_of)
-            if org and not (f.id in declared_ids or whole):
-                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, org in owners),
+            if origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
+                updated[f.id] = _with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
+            elif org and not (f.id in declared_ids or whole):
+                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, owning(owners, org)),
                                                   owner=(org, own_family))
             elif f.id in declared_ids and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
@@ -269,11 +279,18 @@ def attribute_matched(
         mine = sorted(mine, key=lambda f: (-Severity(updated[f.id].severity).rank, -f.matches[0].rarity,
                                             f.start_line))
         matches = [own_licence(index, m, licences) for f in mine for m in f.matches[:1]]
-        # the owner's own code owes no licence terms of the family it matches: not a copy
+        # the owner's own code owes no licence terms of the family it matches: not a copy; and the
+        # licence owed is that of the code the file copies (its medium or high findings, or all
+        # of them when the file is its source's whole file), not of a low resemblance
         licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]
-        if port or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
+        copies = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN
+                  and updated[f.id].severity in ("medium", "high")]
+        whole_copy = "<file>" in verdicts and whole_file(verdicts["<file>"])
+        licensed = copies or (licensed if whole_copy else [])
+        if port or origin or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
-                                   licensed=licensed, own_orgs=sorted(owners), elder=elder_holder(attribution, mine))
+                                   licensed=licensed, own_orgs=sorted(owners), elder=elder_holder(attribution, mine),
+                                   origin=origin_explanation(origin, how, ref_path) if origin else "")
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
                                                                      maker, owners):
             # the main maker's notice kept in the file stands for its own code, in no one's place
@@ -292,7 +309,32 @@ def attribute_matched(
                 and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
-    return [updated.get(f.id, f) for f in findings] + out, frozenset(by_file)
+    out_findings = [updated.get(f.id, f) for f in findings]
+    return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
+        frozenset(by_file)
+
+
+def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozenset[str], texts: Mapping[str, str],
+                  repo_notices: RepoNotices, given: frozenset[str], detect: Detector) -> list[Finding]:
+    """Medium and high matches of files too weak to judge notices for (partial resemblances) that
+    match a model of the file's own holder (its notice, or its repository's NOTICE or LICENSE file)
+    or of a given owner: that maker's own code, as in a judged file whose reference names no vendor
+    (segment-anything's prompt encoder resembles transformers' port of Meta's SAM)."""
+    weak = {f.path for f in findings if f.kind == "code-match" and f.path not in judged and not f.attribution
+            and f.severity in ("medium", "high")}
+    if not weak:
+        return findings
+    orgs = family_orgs(index)
+    repo = holders_of(_with_repo_holders(FileNotices("", (), (), (), ()), repo_notices))
+    own = {p: given | repo | holders_of(detect(p, texts.get(p, ""), use_scancode=False, licences=False))
+           for p in sorted(weak)}
+    out = []
+    for f in findings:
+        org, family = owned_by(f, own[f.path], orgs, index.lineage_of) if f.path in own and not f.attribution \
+            and f.kind == "code-match" else ("", "")
+        out.append(_with_attribution(f, OWN, own_explanation(f, org, family, owning(given, org)), owner=(org, family))
+                   if org else f)
+    return out
 
 
 def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]) -> Match:
@@ -312,6 +354,12 @@ def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]
     return dataclasses.replace(m, ref=dataclasses.replace(m.ref, licence=own))
 
 
+def _with_repo_holders(scanned: FileNotices, repo_notices: RepoNotices) -> FileNotices:
+    """The file's notices and, after them, the holders its repository's NOTICE and LICENSE files name."""
+    extra = tuple(n for r in repo_notices for n in r.notices)
+    return dataclasses.replace(scanned, notices=scanned.notices + extra) if extra else scanned
+
+
 def _owner_port(given: frozenset[str], attribution: Attribution, orgs: Mapping[str, str], family: str) -> str:
     """The owner's model ("gpt_oss (OpenAI)") when a notice owed to someone else is missing but
     the file's reference is a model of a given owner: the reference is a third party's
@@ -320,7 +368,7 @@ def _owner_port(given: frozenset[str], attribution: Attribution, orgs: Mapping[s
     if attribution.state not in ("removed", "replaced") or not given or _only_owners_missing(given, attribution):
         return ""  # (only the owner's own notice missing: not owed at all)
     maker = orgs.get(family, "")
-    return f"{model_line(family)} ({maker})" if maker in given else ""
+    return f"{model_line(family)} ({maker})" if owning(given, maker) else ""
 
 
 def _owners(given: frozenset[str], attribution: Attribution, scanned: object) -> frozenset[str]:

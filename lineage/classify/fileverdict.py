@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import STRONG, WholeFile, strength
+from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
@@ -149,6 +150,9 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         if v is None or v.source is None or v.basis == "fragments":
             return NO_EVIDENCE  # fragments too small to judge name neither a source nor a shared line
         return common_sentence(v) if v.basis == "common" else "no copy evidence"
+    owned = [f for f in evidence if f.attribution == "own"]
+    if owned and not any(f.severity in ("medium", "high") for f in evidence if f.attribution != "own"):
+        evidence = owned  # the owner's own code, beside weak resemblances only: no copy to speak of
     # the kind of copy is that of the findings that make it one (medium or high), not of weak ones,
     # and so is the family it names: the file's source when it holds one of them, else the family
     # holding most of their lines (code many lines share, rated low, names no one)
@@ -173,6 +177,10 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
             return f"declared reuse of {', '.join(elders)} (an earlier line; the code is also held by {who})"
         return f"declared reuse of {who}"
     if states == ["own"]:
+        credits = sorted({str(getattr(f.details, "verdict", "")) for f in decisive} - {""})
+        credits = [c for c in credits if c.startswith(ORIGIN_CREDIT)]  # (classify/origins.py)
+        if credits:
+            return f"{'; '.join(credits)}; matches {who}"
         return f"own model code: matches {who}, code a model of the scanned code's owner holds as closely; not a copy"
     if roles == {INFRA}:
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
@@ -200,6 +208,20 @@ def lines_per(findings: Sequence[Finding], key: Callable[[Finding], str]) -> dic
         k = key(f)
         owner.update(((f.path, n), k) for n in range(f.start_line, f.end_line + 1))
     return dict(Counter(owner.values()))
+
+
+def _also_copied(evidence: Sequence[Finding], verdicts: Mapping[str, SourceVerdict], said: str) -> str:
+    """The clause for other makers whose code the file copies too (classify/second_source.py) and
+    whose notices it owes nothing (their reference names no holder): the verdict names them all."""
+    from lineage.classify.second_source import second_sources  # (it counts lines with this module)
+
+    v = verdicts.get("<file>")
+    if v is None or v.source is None:
+        return ""
+    clauses = [f"; also a copy of {_who(model_line(family), org, theirs[0].matches[0].ref.country)}"
+               for family, _path, org, theirs in second_sources(verdicts, evidence, v.source.family, v.source.org,
+                                                                frozenset())]
+    return "".join(c for c in clauses if c.split(", notice")[0] not in said)
 
 
 def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
@@ -236,6 +258,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     v = verdicts.get("<file>")
     sentence = reuse_sentence(evidence, v, n_lines)
     states, also = _owed(owed, v.source.family if v and v.source else "")
+    also += _also_copied(evidence, verdicts, also)
     if sentence.startswith("declared reuse") and states:  # declaring the origin excuses no replaced notice
         sentence += f", notice {'/'.join(states)}"
     sentence += also

@@ -54,6 +54,14 @@ def canonical_owners(names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def owning(owners: frozenset[str], org: str) -> bool:
+    """Whether the owners own ``org``'s models: one of them is that organisation, or its company
+    as a whole (`--owner Alibaba` owns Alibaba Qwen's models; Alibaba DAMO Academy does not)."""
+    from lineage.notices.records import same_holder
+
+    return bool(org) and any(same_holder(org, o) for o in owners)
+
+
 def family_orgs(index: EmbeddedIndex) -> dict[str, str]:
     """"source:name" -> the organisation that made the family's model."""
     return {f"{r['source']}:{r['name']}": str(r.get("org", "")) for r in index.meta["families"]}
@@ -81,7 +89,7 @@ def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
     families: Sequence[str] = [ref, *(fam for fam in (*same, *held) if model_line(ref) not in ancestors(fam))]
     for fam in families:
         org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
-        if org in owners:
+        if owning(owners, org):
             return org, fam
     return "", ""
 

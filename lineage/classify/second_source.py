@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 
 from lineage.classify.fileverdict import distinct_lines
+from lineage.classify.owner import owning
 from lineage.models import Finding
 from lineage.verdicts import SourceVerdict
 from lineage.vocab import UNLABELLED, company
@@ -42,7 +43,7 @@ def second_sources(verdicts: Mapping[str, SourceVerdict], updated: Sequence[Find
                 or v.decided_by not in CLEAR or v.margin < MARGIN:
             continue
         who = company(source.org)
-        if source.family == family or who in UNLABELLED or who in seen or source.org in owners:
+        if source.family == family or who in UNLABELLED or who in seen or owning(owners, source.org):
             continue
         theirs = [f for f in copied if f.matches and f.matches[0].ref.family == source.family]
         held = distinct_lines(theirs)

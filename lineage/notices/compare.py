@@ -68,21 +68,26 @@ def _names(notices: Sequence[Notice]) -> str:
     return ", ".join(dict.fromkeys(n.org or n.holder for n in notices))
 
 
+def _keeping(n: Notice, notices: Sequence[tuple[str, Notice]]) -> tuple[str, Notice] | None:
+    """The first (path, notice) that keeps `n`'s notice ("Alibaba" keeps "Alibaba Qwen"'s)."""
+    return next((item for item in notices if item[1].keeps(n)), None)
+
+
 def _retained(
     scanned: FileNotices,
     ref_holders: tuple[Notice, ...],
     scan_holders: tuple[Notice, ...],
-    in_repo: dict[str, tuple[str, Notice]],
+    in_repo: Sequence[tuple[str, Notice]],
     ref_path: str,
 ) -> str:
     parts = []
     for n in ref_holders:
-        kept_at = next((s for s in scan_holders if s.key == n.key), None)
+        kept_at = next((s for s in scan_holders if s.keeps(n)), None)
         if kept_at is not None:
             kept = f"line {kept_at.line} keeps '{kept_at.statement}'"
             parts.append(f"{scanned.path} {kept} ({n.org or n.holder})")
         else:
-            repo_path, repo_notice = in_repo[n.key]
+            repo_path, repo_notice = _keeping(n, in_repo) or ("", n)
             where = f"the repository notice file {repo_path} line {repo_notice.line}"
             parts.append(f"{where} names {n.org or n.holder}")
     return (
@@ -119,13 +124,9 @@ def compare_notices(
     scan_holders = tuple(n for n in scanned.notices if counts(n))
     ref_path = reference.path
     declaration = declaring_line(scanned, reference, reference_family)
-    in_file = {n.key for n in scan_holders}
-    in_repo: dict[str, tuple[str, Notice]] = {}
-    for repo_file in repo_notices:
-        for n in repo_file.notices:
-            if n.counts:
-                in_repo.setdefault(n.key, (repo_file.path, n))
-    missing = tuple(n for n in ref_holders if n.key not in in_file and n.key not in in_repo)
+    in_file = [(scanned.path, n) for n in scan_holders]
+    in_repo = [(repo_file.path, n) for repo_file in repo_notices for n in repo_file.notices if n.counts]
+    missing = tuple(n for n in ref_holders if not _keeping(n, in_file) and not _keeping(n, in_repo))
     kept_keys = {n.key for n in scanned.notices} | {n.key for f in repo_notices for n in f.notices}
     vendor_lines = {n.line for n in missing}
     dropped: dict[str, Notice] = {}  # one per framework, its first notice ...
@@ -133,9 +134,8 @@ def compare_notices(
         if not counts(n) and n.key not in kept_keys and n.line not in vendor_lines:
             dropped.setdefault(n.key, n)
     frameworks_dropped = tuple(dropped.values())
-    via_repo = tuple(n for n in ref_holders if n.key not in in_file and n.key in in_repo)
-    ref_keys = {n.key for n in ref_holders}
-    others = tuple(n for n in scan_holders if n.key not in ref_keys)
+    via_repo = tuple(n for n in ref_holders if not _keeping(n, in_file) and _keeping(n, in_repo))
+    others = tuple(n for n in scan_holders if not any(n.keeps(r) for r in ref_holders))
     replacements: tuple[Notice, ...] = ()
     declared_origin = declared or bool(declaration)
     if declared_origin and not (missing and others):

@@ -14,7 +14,7 @@ import time
 
 from lineage.models import FileError
 from lineage.notices import engine
-from lineage.notices.fallback import RawNotice, comment_text, detect_lines
+from lineage.notices.fallback import RawNotice, detect_lines
 from lineage.notices.header import (
     candidate_lines,
     declarations,
@@ -24,6 +24,7 @@ from lineage.notices.header import (
     spdx_expressions,
 )
 from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs
+from lineage.notices.mentions import credits
 from lineage.notices.records import FileNotices, Notice
 from lineage.parse.lines import numbered_lines
 
@@ -40,19 +41,6 @@ def _to_notices(raw: list[RawNotice]) -> list[Notice]:
             if key not in seen:
                 seen.add(key)
                 notices.append(Notice(item.holder, item.statement, item.line, org, country, kind))
-    return notices
-
-
-def _mentions(numbered: list[tuple[int, str]], taken: set[int]) -> list[Notice]:
-    """Vendor organisations named on NOTICE-file lines that are not copyright lines."""
-    notices: list[Notice] = []
-    for number, line in numbered:
-        text = comment_text(line)
-        if number in taken or not text:
-            continue
-        for org, country, kind in holder_orgs(text):
-            if kind == "vendor":
-                notices.append(Notice(org, text, number, org, country, kind))
     return notices
 
 
@@ -166,8 +154,9 @@ def detect_notices(
 ) -> FileNotices:
     """Notices, SPDX licences and declared origins of one file; never raises on bad input.
 
-    ``mentions`` (for repository NOTICE files) also records vendor organisations named on
-    lines that are not copyright statements ("This product includes code from DeepSeek").
+    ``mentions`` (for repository NOTICE files) also records the vendor organisations that lines
+    other than copyright statements credit with code ("This product includes code from
+    DeepSeek"; not "... is not derived from DeepSeek": notices/mentions.py).
     ``use_scancode=False`` runs the fallback detector alone; ``True`` always asks scancode
     too; ``"auto"`` (the default) asks scancode only where the fallback is unsure: a line with
     a copyright marker it could not read, or a holder no organisation in our table names.
@@ -191,7 +180,7 @@ def detect_notices(
     raw = _merge(scanned, fallback, dict(numbered))
     notices = _to_notices(raw)
     if mentions:
-        notices.extend(_mentions(numbered, {item.line for item in raw}))
+        notices.extend(credits(numbered, {item.line for item in raw}))
     return FileNotices(
         path=path,
         notices=tuple(notices),

@@ -13,7 +13,7 @@ from lineage.details import Comparison, FindingDetails, LicenceDetails, NoticeDe
 from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
-from lineage.notices.records import FRAMEWORK_NOT_KEPT, Attribution, FileNotices, Notice, held_at
+from lineage.notices.records import FRAMEWORK_NOT_KEPT, Attribution, FileNotices, Notice, held_at, same_holder
 from lineage.vocab import NOTICE_ID_SEP, company, finding_id
 
 SEVERITY = {"retained": "info", "declared": "info", "removed": "medium", "replaced": "high"}
@@ -110,7 +110,7 @@ def _by_holder(missing: Sequence[Notice]) -> list[list[Notice]]:
 
 def _attribution_findings(
     path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...], owner_model: str = "",
-    elder: str = "",
+    elder: str = "", origin: str = "",
 ) -> list[Finding]:
     state = att.state
     if state == "none-needed":
@@ -119,7 +119,7 @@ def _attribution_findings(
     if state in ("retained", "declared") and not att.missing:
         targets = att.reference_holders or (None,)
         for target in targets:
-            kept = next((n for n in att.scanned_holders if target and n.key == target.key), None)
+            kept = next((n for n in att.scanned_holders if target and n.keeps(target)), None)
             line = kept.line if kept else 1
             found.append(
                 _finding(
@@ -147,6 +147,8 @@ def _attribution_findings(
                 "low",
                 "The origin is declared, but the upstream holder line is not kept.",
             )
+        elif origin:  # the reference credits the file's own holder with its code (classify/origins.py)
+            severity, tail = "low", origin
         elif elder:  # the file's own holder had this code first (classify/attribution.py)
             severity, tail = "low", (
                 f"The file's notice names the maker of {elder}, which holds this code too and was first seen "
@@ -212,8 +214,8 @@ def _stale_findings(
     found: list[Finding] = []
     seen: set[str] = set()
     for notice in scanned.notices:
-        if notice.org_kind != "vendor" or notice.key in explained or notice.key in seen:
-            continue
+        if notice.org_kind != "vendor" or notice.key in seen or any(same_holder(notice.key, e) for e in explained):
+            continue  # ("Alibaba" explains a kept notice of an "Alibaba Qwen" reference and the reverse)
         seen.add(notice.key)
         reason = (
             "no code in this file matched a reference"
@@ -307,6 +309,7 @@ def notice_findings(
     owner_model: str = "",
     licensed: Sequence[Match] | None = None,
     elder: str = "",
+    origin: str = "",
 ) -> list[Finding]:
     """Notice and licence findings for one file (``licensed``: the matches whose licences the
     file owes, when not all of them: the owner's own code owes none).
@@ -317,6 +320,8 @@ def notice_findings(
     implementation of a model of the scanned code's given owner; a notice missing from it is
     then low, not a removal by the owner.  ``elder``: a model of the maker whose notice stands in
     the upstream holder's place held the code before the reference did: "replaced" is then low.
+    ``origin``: the reference credits the file's own holder with its code (classify/origins.py):
+    a missing notice is then low, and says why.
     """
     matches = tuple(matches)
     found: list[Finding] = []
@@ -328,7 +333,7 @@ def notice_findings(
         family = attribution.reference_family or (related[0].ref.family if related else "")
         ref = f"{family}|{attribution.reference_path}"
         licence = related[0].ref.licence if related else ""
-        found += _attribution_findings(path, attribution, ref, licence, related, owner_model, elder)
+        found += _attribution_findings(path, attribution, ref, licence, related, owner_model, elder, origin)
         if not owner_model:
             own = {holder_org(o)[0] or o for o in own_orgs}
             found += _framework_findings(path, attribution, ref, licence, related, own)

@@ -4,7 +4,9 @@ Aliases match case-insensitively inside a whitespace-normalised holder.  Latin a
 sit on word edges ("LG" must not match "LGPL" or "Algorithm"; "Qwen" still matches
 "Qwen2.5"); CJK aliases match as plain substrings, since CJK text has no spaces.  When
 aliases overlap, the longest wins; a holder naming several organisations maps to all of
-them, vendors first for holder_org().
+them, vendors first for holder_org().  A company as a whole ("Alibaba") is named only by
+holders that name none of its teams: "Alibaba Group" alone is the company, "Qwen team,
+Alibaba Group" the Qwen team, and "The Alibaba MT Team" the company (no team it names).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lineage.data import organisations
+from lineage.notices.records import whole_company
+from lineage.vocab import company
 
 UNKNOWN: tuple[str, str, str] = ("", "", "unknown")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -85,7 +89,9 @@ def holder_orgs(holder: str, table: Path | None = None) -> list[tuple[str, str, 
     for _, entry in sorted(found, key=lambda f: f[0]):
         if entry not in result:
             result.append(entry)
-    return result
+    # "Qwen team, Alibaba Group" names the team, not the company besides it: the most specific wins
+    teams = {company(org) for org, _, _ in result if not whole_company(org)}
+    return [entry for entry in result if not (whole_company(entry[0]) and company(entry[0]) in teams)]
 
 
 def holder_org(holder: str, table: Path | None = None) -> tuple[str, str, str]:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from lineage.models import FileError
+from lineage.vocab import company
 
 FRAMEWORK_NOT_KEPT = "framework notice not kept"  # the note of a framework notice's finding
 
@@ -45,6 +46,25 @@ class Notice:
             return self.org
         words = re.sub(r"[\W_]+", " ", self.holder.casefold()).split()
         return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+    def keeps(self, other: Notice) -> bool:
+        """True when this notice keeps ``other``'s: the same key, or one company where one of the
+        two names the company as a whole (see same_holder)."""
+        return self.key == other.key or (bool(self.org and other.org) and same_holder(self.org, other.org))
+
+
+def whole_company(org: str) -> bool:
+    """True for an organisation that is a company as a whole, not one of its teams: its name is
+    the company key vocab.company() gives its teams ("Alibaba" for "Alibaba Qwen")."""
+    return bool(org) and org.casefold() == company(org)
+
+
+def same_holder(a: str, b: str) -> bool:
+    """Whether organisations ``a`` and ``b`` hold one notice: the same organisation, or one company
+    where one of the two is the company as a whole ("Alibaba" keeps "Alibaba Qwen"'s notice and
+    the reverse).  Two teams of one company stay apart: "Alibaba DAMO Academy" keeps no notice of
+    "Alibaba Qwen"."""
+    return a == b or (company(a) == company(b) and (whole_company(a) or whole_company(b)))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from lineage.errors import SourceError
 from lineage.models import FileError, SourceFile
 from lineage.source.archive import is_archive_name, read_archive
 from lineage.source.fetch import fetch_git, fetch_pypi, file_sha256, is_git_url, normalised_name
+from lineage.source.released import release_date
 from lineage.source.walk import (
     SCAN_SUFFIXES,
     SHEBANG_PEEK,
@@ -171,8 +172,10 @@ def load_target(
         name, version = pypi.groups()
         artefact = fetch_pypi(name, version, cache=cache, index_args=index_args, **_default_pin(name, version))
         files, errors = _from_archive(artefact, max_bytes, suffixes)
+        # the release's upload date: a family first seen after it is no source of its code
+        date = release_date(normalised_name(name), artefact, index_args)
         inputs = {"kind": "pypi", "name": name, "version": version, "filename": artefact.name,
-                  "sha256": file_sha256(artefact), "path": str(artefact)}  # fmt: skip
+                  "sha256": file_sha256(artefact), "path": str(artefact), "date": date}  # fmt: skip
         return _build(files, errors, spec, None, f"PyPI {spec} ({artefact.name})", inputs)
     left, at, rev = spec.rpartition("@")
     if at and left and os.path.isdir(left):

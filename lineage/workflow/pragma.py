@@ -2,7 +2,8 @@
 
 The pragma goes on the unit's ``def``/``class`` line, on its first decorator line, or on the
 line just above.  It covers that unit only (not the methods of an accepted class: each
-copied method is its own decision).  A pragma without a non-empty reason does not count,
+copied method is its own decision), and the file's notice and licence findings once every unit
+finding of the file they rest on is accepted.  A pragma without a non-empty reason does not count,
 and is reported so the author can add one: the reason is what a reviewer reads later.
 """
 
@@ -60,6 +61,25 @@ def unit_lines(lines: Sequence[str], start_line: int) -> tuple[int, ...]:
     return tuple(n for n in covered if n >= 1)
 
 
+def _resting_on_accepted(kept: list[Finding], accepted: list[Accepted]) -> tuple[list[Finding], list[Accepted]]:
+    """A file's notice and licence findings rest on its copied units: when every unit finding of
+    the file above info is accepted inline, they are accepted with the first of those pragmas
+    (a removed notice is a medium finding; without this the accepted unit's file still failed)."""
+    first: dict[str, Accepted] = {}
+    for a in accepted:
+        if a.finding.kind == "code-match":
+            first.setdefault(a.finding.path, a)
+    open_units = {f.path for f in kept if f.kind == "code-match" and f.severity != "info"}
+    still: list[Finding] = []
+    for f in kept:
+        by = first.get(f.path)
+        if by is not None and f.path not in open_units and f.unit == "<module>" and f.kind in ("notice", "licence"):
+            accepted.append(Accepted(f, by.line, by.reason))
+        else:
+            still.append(f)
+    return still, accepted
+
+
 def apply_pragmas(
     findings: Sequence[Finding], texts: Mapping[str, str]
 ) -> tuple[list[Finding], list[Accepted], list[FileError]]:
@@ -77,6 +97,7 @@ def apply_pragmas(
             accepted.append(Accepted(f, hit.line, hit.reason))
         else:
             kept.append(f)
+    kept, accepted = _resting_on_accepted(kept, accepted)
     problems = [
         FileError(path, "pragma", f"line {p.line}: `# lineage: accept` without reason=\"...\" does not count")
         for path, marks in sorted(pragmas.items()) for p in marks.values() if not p.reason

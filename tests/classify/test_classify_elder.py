@@ -62,13 +62,13 @@ INHERITED = "# Adapted from https://github.com/acme/transformers/blob/v1/src/tra
 COPY = "acme/modeling_acme.py"
 
 
-def build(factory: pytest.TempPathFactory, source: str, wave: str, ripple: str, ripple_parents: str = "") -> EmbeddedIndex:
+def build(factory: pytest.TempPathFactory, source: str, wave: str, ripple: str, ripple_parents: str = "",
+          ripple_holder: str = "# Copyright 2022 Alibaba DAMO Academy.\n") -> EmbeddedIndex:
     """Two families of one source: wave (Meta, 2019) and ripple (Alibaba DAMO, 2022), with these texts."""
     from lineage import api
 
     root = factory.mktemp(f"{source}-ref")
-    files = {"wave": "# Copyright 2019 Meta Platforms, Inc.\n" + wave,
-             "ripple": "# Copyright 2022 Alibaba DAMO Academy.\n" + ripple}
+    files = {"wave": "# Copyright 2019 Meta Platforms, Inc.\n" + wave, "ripple": ripple_holder + ripple}
     for name, text in files.items():
         (root / name).mkdir()
         (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")

@@ -80,7 +80,7 @@ def test_a_report_onto_a_full_disk_is_a_clear_error(tmp_path: Path, built_index:
 def test_a_closed_pipe_is_a_quiet_exit(tree: Path, built_index: Path, tmp_path: Path) -> None:
     """`lineage scan ... | head -c 1`: the reader leaves early; no traceback, no exit 3."""
     env = subprocess_env(tmp_path)
-    args = f"'{LINEAGE}' scan '{tree / 'gen' / 'pkg1'}' --index '{built_index}' --format json -q --workers 1"
+    args = f"'{LINEAGE}' scan '{tree / 'gen' / 'pkg1'}' --index '{built_index}' --format json -q --workers 1 --fail-on high"
     whole = subprocess.run(["bash", "-c", args], capture_output=True, text=True, timeout=300, env=env)
     assert len(whole.stdout) > 1 << 17, "the report must overflow the pipe for the test to mean anything"
     shell = f"{args} | head -c 1 >/dev/null; echo \" ${{PIPESTATUS[0]}}\""

@@ -31,7 +31,7 @@ def test_vllm_style_header(scan: Scan, toy: type) -> None:
         ("# 版权所有 (c) 2024 智谱AI", "智谱AI", "Zhipu AI"),
         ("# Copyright 2024 北京智谱华章科技有限公司", "北京智谱华章科技有限公司", "Zhipu AI"),
         ("# 深度求索 版权所有", "深度求索", "DeepSeek"),
-        ("# Copyright © 2024 阿里巴巴集团。保留所有权利。", "阿里巴巴集团", "Alibaba Qwen"),
+        ("# Copyright © 2024 阿里巴巴集团。保留所有权利。", "阿里巴巴集团", "Alibaba"),  # the company, no team
         ("# 版权归 月之暗面 所有", "月之暗面", "Moonshot AI"),
     ],
 )

@@ -42,8 +42,9 @@ def test_notice_replaced_in_a_later_commit_and_first_appearance(repo: Repo, inde
     assert len(predates) == 1 and "first seen 2025-07-28" in predates[0]["explanation"]
     assert "2025-06-01" in predates[0]["explanation"]
 
-    text = run("history", ".", "--index", index_path)
-    assert text.exit_code == 0  # nothing reaches the default --fail-on high
+    assert run("history", ".", "--index", index_path).exit_code == 1  # the replaced notice is medium: the default fails on it
+    text = run("history", ".", "--index", index_path, "--fail-on", "high")
+    assert text.exit_code == 0  # nothing reaches high
     assert "PREDATES REFERENCE" in text.stdout and "notice-history" in text.stdout
 
 
@@ -78,7 +79,7 @@ def test_notebooks_and_scripts_are_traced_and_unreadable_versions_are_per_file_e
     c4 = repo.commit("relicense", date="2025-06-10T10:00:00+00:00", author="Dev Two")
 
     done = run("history", ".", "--index", index_path, "--format", "json")
-    assert done.exit_code == 0, done.output
+    assert done.exit_code == 1, done.output  # the replaced notices are medium findings: the default fails on them
     data = json.loads(done.stdout)
     assert data["revision"] == c4 and data["repository"] == "project"  # `.` named by its directory
     assert {p: a["commit"] for p, a in data["files"].items()} == {
@@ -106,7 +107,7 @@ def test_notebooks_and_scripts_are_traced_and_unreadable_versions_are_per_file_e
     assert errors["models/modeling_beta.py"]["reason"] == (
         f"at commit {c2[:12]} (2025-05-20): binary file (NUL bytes), not scanned")
 
-    text = run("history", ".", "--index", index_path)
+    text = run("history", ".", "--index", index_path, "--fail-on", "high")
     assert text.exit_code == 0, text.output
     assert "explore.ipynb: first committed 2025-06-01" in text.stdout
     assert "bin/train: first committed 2025-06-01" in text.stdout

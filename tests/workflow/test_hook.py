@@ -67,7 +67,7 @@ def test_pragma_with_reason_accepts_one_unit(repo: Repo, index_path: Path) -> No
     repo.add("models/rope.py")
     ok = run("hook", "--index", index_path, "models/rope.py")
     assert ok.exit_code == 0, ok.stdout
-    assert "1 accepted by pragma" in ok.stdout
+    assert "2 accepted by pragma" in ok.stdout  # the unit, and the removed notice resting on it alone
 
     bare = body.replace("def alpha_partial_rotary(", "def alpha_partial_rotary(  # lineage: accept\n", 1)
     repo.write("models/rope.py", '"""Rotary helper."""\n\nimport torch\n\n\n' + bare)

@@ -1,0 +1,71 @@
+"""When a PyPI artefact was published: the date a scan of ``name==version`` travels back to.
+
+A family first seen after a release cannot be the source of the released code (time travel, as a
+git revision's commit date does for REPO@REV): scanned against today's index, segment-anything
+1.0 (April 2023) read as a copy of the SAM encoder SGLang vendored into DeepSeek-OCR in 2025.
+The date is the artefact's upload time from the index's JSON simple API (PEP 691/700), asked once
+and kept beside the cached artefact; an index that does not say (a mirror, a local directory,
+no network) gives no date, and the scan says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+PYPI_SIMPLE = "https://pypi.org/simple"
+_ACCEPT = "application/vnd.pypi.simple.v1+json"
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})T")
+_MAX_BYTES = 20_000_000  # a project page with thousands of files is a few MB
+TIMEOUT = 15.0
+
+
+def index_url(index_args: Sequence[str]) -> str:
+    """The simple index pip was told to use (``--index-url``/``-i``), else PyPI's."""
+    args = list(index_args)
+    for i, arg in enumerate(args):
+        if arg in ("--index-url", "-i") and i + 1 < len(args):
+            return args[i + 1].rstrip("/")
+        if arg.startswith("--index-url="):
+            return arg.split("=", 1)[1].rstrip("/")
+    return PYPI_SIMPLE
+
+
+def upload_date(page: bytes, filename: str) -> str:
+    """The upload date (YYYY-MM-DD) of ``filename`` on a PEP 691 project page, or ""."""
+    try:
+        data = json.loads(page)
+    except (ValueError, RecursionError):
+        return ""
+    files = data.get("files") if isinstance(data, dict) else None
+    for entry in files if isinstance(files, list) else []:
+        if isinstance(entry, dict) and entry.get("filename") == filename:
+            found = _DATE.match(str(entry.get("upload-time") or ""))
+            return found.group(1) if found else ""
+    return ""
+
+
+def release_date(project: str, artefact: Path, index_args: Sequence[str] = (), timeout: float = TIMEOUT) -> str:
+    """The upload date of a downloaded artefact, asked of its index once (kept as
+    ``<artefact>.released`` beside it; "" is kept too, so an index that cannot say is asked once)."""
+    record = artefact.with_name(artefact.name + ".released")
+    if record.is_file():
+        return record.read_text(encoding="utf-8").strip()
+    base = index_url(index_args)
+    date = ""
+    if base.startswith("https://"):
+        request = urllib.request.Request(f"{base}/{project}/", headers={"Accept": _ACCEPT})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https only)
+                date = upload_date(response.read(_MAX_BYTES), artefact.name)
+        except (urllib.error.URLError, OSError, ValueError):
+            return ""  # not kept: the network may be back next time
+    try:
+        record.write_text(date + "\n", encoding="utf-8")
+    except OSError:
+        pass
+    return date

@@ -1,0 +1,112 @@
+"""A reference that credits where its code came from (its header names the origin's repository, or
+its notice keeps the origin's holder) is no source of that origin's own file: scanned, the
+origin's file (whose notice names the credited maker) is not "a copy of the reference, notice
+replaced" at high, but that maker's code, with the reference's missing notice a low finding that
+says code cannot tell the direction.  A third party's copy is judged as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding, ScanResult
+from tests.classify.test_classify_elder import COPY, HEAD, OLD, build, scan
+
+# wave's own code in this index: nothing like the attention both files hold
+WAVE = HEAD + '''
+def wave_schedule(step, warmup, total):
+    if step < warmup:
+        return step / max(1, warmup)
+    progress = (step - warmup) / max(1, total - warmup)
+    return max(0.0, 0.5 * (1.0 + math.cos(math.pi * progress)))
+'''
+BORROWED = "# Part of this implementation is borrowed and modified from Widget,\n" \
+           "# publicly available at https://github.com/facebookresearch/widget\n"
+META = "# Copyright (c) Meta Platforms, Inc. and affiliates.\n"
+ACME = "# Copyright 2024 Acme Inc.\n"
+
+
+def origin_file(header: str) -> str:
+    """The attention as its origin wrote it, under the given header."""
+    return header + HEAD + OLD.replace("Wave", "Widget")
+
+
+@pytest.fixture(scope="module")
+def credited(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple (Alibaba DAMO Academy) says it borrowed the attention from Meta's repository."""
+    return build(tmp_path_factory, "orig", WAVE, BORROWED + HEAD + OLD.replace("Wave", "Ripple"))
+
+
+@pytest.fixture(scope="module")
+def uncredited(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The same, but ripple names no origin."""
+    return build(tmp_path_factory, "nocr", WAVE, HEAD + OLD.replace("Wave", "Ripple"))
+
+
+MICROSOFT = "# Copyright 2021 Microsoft Corporation.\n"
+
+
+@pytest.fixture(scope="module")
+def vendoring(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple's file is code it vendors: its notice names Microsoft, not ripple's maker."""
+    return build(tmp_path_factory, "vend", WAVE, HEAD + OLD.replace("Wave", "Ripple"), ripple_holder=MICROSOFT)
+
+
+@pytest.fixture(scope="module")
+def lineage_lines(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple's notice names its maker, and Microsoft's line of its ancestry beside it."""
+    return build(tmp_path_factory, "line", WAVE, MICROSOFT + HEAD + OLD.replace("Wave", "Ripple"))
+
+
+def notices(result: ScanResult) -> list[Finding]:
+    return [f for f in result.findings if f.kind == "notice" and f.attribution in ("removed", "replaced")]
+
+
+def above_low(result: ScanResult) -> list[Finding]:
+    return [f for f in result.findings if f.severity in ("medium", "high")]
+
+
+def test_the_credited_origins_own_file_is_not_a_copy_of_the_reference(credited: EmbeddedIndex) -> None:
+    result = scan(credited, origin_file(META))
+    assert not above_low(result)
+    code = [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("WidgetAttention")]
+    assert code and {f.attribution for f in code} == {"own"}
+    (notice,) = notices(result)
+    assert notice.severity == "low" and notice.attribution == "replaced"
+    assert "facebookresearch/widget" in notice.explanation and "cannot tell the direction" in notice.explanation
+    verdict = result.summary.files[COPY].verdict
+    assert verdict.startswith("code of Meta, whom the reference credits with it") and "orig:ripple" not in verdict
+
+
+def test_a_third_partys_copy_of_the_credited_reference_is_still_a_copy(credited: EmbeddedIndex) -> None:
+    result = scan(credited, origin_file(ACME))
+    assert any(f.severity == "high" and f.attribution == "replaced" for f in notices(result))
+    assert "notice replaced" in result.summary.files[COPY].verdict
+
+
+def test_without_the_credit_the_same_file_reads_as_a_copy(uncredited: EmbeddedIndex) -> None:
+    # the control: what the credit changes, and nothing else does
+    result = scan(uncredited, origin_file(META))
+    assert any(f.severity == "high" and f.attribution == "replaced" for f in notices(result))
+
+
+def test_vendored_code_under_its_holders_notice_is_that_holders_code(vendoring: EmbeddedIndex) -> None:
+    # the reference names Microsoft and not its maker: the code is Microsoft's, not "a
+    # core-architecture copy of ripple (Alibaba)" at high
+    result = scan(vendoring, origin_file("# Copyright (c) Microsoft Corporation.\n"))
+    assert not above_low(result)
+    assert result.summary.files[COPY].verdict.startswith("code of Microsoft")
+
+
+def test_a_kept_line_of_the_references_ancestry_credits_no_one(lineage_lines: EmbeddedIndex) -> None:
+    # the Upstage shape: a copy keeps the EleutherAI line of GLM's header and drops Zhipu's
+    result = scan(lineage_lines, origin_file("# Copyright (c) Microsoft Corporation.\n# Copyright 2025 Acme Inc.\n"))
+    assert any(f.severity in ("medium", "high") and f.details.org == "Alibaba DAMO Academy"  # type: ignore[union-attr]
+               for f in notices(result))
+    assert not result.summary.files[COPY].verdict.startswith("code of")
+
+
+def test_a_frameworks_line_credits_no_one(vendoring: EmbeddedIndex) -> None:
+    # a framework publishes everyone's code: naming it is no claim to be the origin
+    result = scan(vendoring, origin_file("# Copyright 2024 The HuggingFace Inc. team.\n"))
+    assert any(f.severity in ("medium", "high") for f in notices(result))
