@@ -22,7 +22,8 @@ from lineage.classify.declaring import declarations, declared_unit, inherited_ma
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
-from lineage.classify.owner import OWN, family_orgs, holders_of, own_explanation, owned_by, owning
+from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by,
+                                    owner_port, owners_of, owning)
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
@@ -31,7 +32,7 @@ from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
-from lineage.vocab import NOT_EVIDENCE, Severity, company, model_line
+from lineage.vocab import NOT_EVIDENCE, Severity, model_line
 
 MIN_COPIED_LINES = 20
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -67,11 +68,6 @@ def _matches_family(f: Finding, family: str) -> bool:
     same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
     return family in (f.matches[0].ref.family, *same)
 
-
-def _only_owners_missing(given: frozenset[str], attribution: Attribution) -> bool:
-    """The notices the file lacks are all the given owners' own (none is owed)."""
-    owners = {company(g) for g in given}  # "Hugging Face (model team)" owns the Hugging Face notice
-    return bool(given) and all(company(n.org) in owners for n in attribution.missing)
 
 
 def _a_copy(findings: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> bool:
@@ -252,10 +248,10 @@ def attribute_matched(
         origin, how = credited_holder(attribution, _with_repo_holders(scanned, repo_notices),
                                       credited(reference, index.header_of(family, ref_path),
                                                index.marks_of(family, ref_path), maker), maker)
-        own = _owners(owners, attribution, scanned) | ({origin} if origin else set())
+        own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
-        port = _owner_port(owners, attribution, orgs, family)
+        port = owner_port(owners, attribution, orgs, family)
         if port:  # a third party's implementation of the owner's model: the code is the owner's
             own = owners
         for f in mine:
@@ -360,29 +356,6 @@ def _with_repo_holders(scanned: FileNotices, repo_notices: RepoNotices) -> FileN
     return dataclasses.replace(scanned, notices=scanned.notices + extra) if extra else scanned
 
 
-def _owner_port(given: frozenset[str], attribution: Attribution, orgs: Mapping[str, str], family: str) -> str:
-    """The owner's model ("gpt_oss (OpenAI)") when a notice owed to someone else is missing but
-    the file's reference is a model of a given owner: the reference is a third party's
-    implementation of the owner's own model (a framework's port under the framework's notice),
-    and the code both hold most likely came from the owner.  "" otherwise."""
-    if attribution.state not in ("removed", "replaced") or not given or _only_owners_missing(given, attribution):
-        return ""  # (only the owner's own notice missing: not owed at all)
-    maker = orgs.get(family, "")
-    return f"{model_line(family)} ({maker})" if owning(given, maker) else ""
-
-
-def _owners(given: frozenset[str], attribution: Attribution, scanned: object) -> frozenset[str]:
-    """Whose own model code the file may hold (classify/owner.py): none while a notice is owed
-    to anyone but the owners themselves; the file's own vendor holders count only when the
-    reference names no vendor."""
-    state = attribution.state
-    if state == "none-needed":
-        return given | holders_of(scanned)
-    if state == "retained":
-        return given
-    if state in ("removed", "replaced") and _only_owners_missing(given, attribution):
-        return given  # the only notice missing is the owner's own
-    return frozenset()
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),

@@ -30,7 +30,8 @@ from lineage.errors import ConfigError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import same_code
 from lineage.models import Finding
-from lineage.vocab import Attribution, model_line
+from lineage.notices.records import Attribution as NoticeState
+from lineage.vocab import Attribution, company, model_line
 
 OWN = Attribution.OWN.value
 
@@ -104,3 +105,34 @@ def own_explanation(f: Finding, org: str, family: str, given: bool) -> str:
     return (f"{org} made {model_line(family)} ({family}), which holds {f.unit}'s code about as closely as "
             f"{ref.path} ({ref.family}) does, and {org} is {why}: code cannot tell which came first, "
             f"so it is taken as {org}'s own model code; not a copy.")
+
+
+def only_owners_missing(given: frozenset[str], attribution: NoticeState) -> bool:
+    """The notices the file lacks are all the given owners' own (none is owed)."""
+    owners = {company(g) for g in given}  # "Hugging Face (model team)" owns the Hugging Face notice
+    return bool(given) and all(company(n.org) in owners for n in attribution.missing)
+
+
+def owner_port(given: frozenset[str], attribution: NoticeState, orgs: Mapping[str, str], family: str) -> str:
+    """The owner's model ("gpt_oss (OpenAI)") when a notice owed to someone else is missing but
+    the file's reference is a model of a given owner: the reference is a third party's
+    implementation of the owner's own model (a framework's port under the framework's notice),
+    and the code both hold most likely came from the owner.  "" otherwise."""
+    if attribution.state not in ("removed", "replaced") or not given or only_owners_missing(given, attribution):
+        return ""  # (only the owner's own notice missing: not owed at all)
+    maker = orgs.get(family, "")
+    return f"{model_line(family)} ({maker})" if owning(given, maker) else ""
+
+
+def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object) -> frozenset[str]:
+    """Whose own model code the file may hold (classify/owner.py): none while a notice is owed
+    to anyone but the owners themselves; the file's own vendor holders count only when the
+    reference names no vendor."""
+    state = attribution.state
+    if state == "none-needed":
+        return given | holders_of(scanned)
+    if state == "retained":
+        return given
+    if state in ("removed", "replaced") and only_owners_missing(given, attribution):
+        return given  # the only notice missing is the owner's own
+    return frozenset()

@@ -298,13 +298,13 @@ def test_the_owners_own_code_owes_no_licence_terms_of_what_it_matches(tmp_path: 
 def test_a_model_team_owns_its_frameworks_notice_on_its_own_model() -> None:
     """"Hugging Face (model team)" as owner: a missing "HuggingFace Inc. team" notice is the
     owner's own (not owed); a missing vendor's notice beside it still is."""
-    from lineage.classify.attribution import _only_owners_missing
+    from lineage.classify.owner import only_owners_missing
     from lineage.notices.records import Attribution, Notice
 
     hf = Notice("The HuggingFace Inc. team", "Copyright 2025 The HuggingFace Inc. team.", 1, "Hugging Face", "US",
                 "framework")
     meta = Notice("Meta Platforms", "Copyright Meta Platforms", 2, "Meta", "US", "vendor")
     team = frozenset({"Hugging Face (model team)"})
-    assert _only_owners_missing(team, Attribution("removed", (hf,), (), "", missing=(hf,)))
-    assert not _only_owners_missing(team, Attribution("removed", (hf, meta), (), "", missing=(hf, meta)))
-    assert not _only_owners_missing(frozenset(), Attribution("removed", (hf,), (), "", missing=(hf,)))
+    assert only_owners_missing(team, Attribution("removed", (hf,), (), "", missing=(hf,)))
+    assert not only_owners_missing(team, Attribution("removed", (hf, meta), (), "", missing=(hf, meta)))
+    assert not only_owners_missing(frozenset(), Attribution("removed", (hf,), (), "", missing=(hf,)))
