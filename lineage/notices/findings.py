@@ -14,7 +14,7 @@ from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
 from lineage.notices.records import FRAMEWORK_NOT_KEPT, Attribution, FileNotices, Notice, held_at, same_holder
-from lineage.vocab import NOTICE_ID_SEP, company, finding_id
+from lineage.vocab import NOTICE_ID_SEP, UNLABELLED, company, finding_id, model_line
 
 SEVERITY = {"retained": "info", "declared": "info", "removed": "medium", "replaced": "high"}
 
@@ -248,9 +248,12 @@ def _unnamed(scanned: FileNotices) -> str:
     return " that lineage can identify (its header refers to a licence without an SPDX id)"
 
 
-def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match]) -> list[Finding]:
+def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match], port: bool = False) -> list[Finding]:
+    """``port``: the reference is a framework's port (its notice names a framework the file does not):
+    a file whose own notice names the ported model's maker may be the maker's original."""
     found: list[Finding] = []
     seen: set[str] = set()
+    makers = {company(n.org) for n in scanned.notices if n.counts and n.org} if port else set()
     for match in matches:
         licence = match.ref.licence
         if not licence or licence in seen:
@@ -264,18 +267,24 @@ def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match])
             must = (
                 "; ".join(terms["obligations"][:2] + terms["restrictions"][:1]) or "see the licence"
             )
+            # the file's own notice names the maker of the model a framework's port holds: it may be
+            # the maker's original under the maker's licence, which the port relicensed
+            maker = company(match.ref.org) in makers and company(match.ref.org) not in UNLABELLED
             found.append(
                 _finding(
                     path,
                     "licence",
                     None,
-                    "medium",
+                    "low" if maker else "medium",
                     1,
                     ref,
                     match.ref.org,
                     group,
                     f"{path} declares {declared} but its code matches {match.ref.path} "
-                    f"({match.ref.family}) under {licence}, which obliges: {must}.",
+                    f"({match.ref.family}) under {licence}, which obliges: {must}."
+                    + (f" Its own notice names {match.ref.org}, the maker of {model_line(match.ref.family)}: if "
+                       f"it is {match.ref.org}'s own code, {match.ref.org}'s licence governs it, not that of "
+                       "the reference, which may be a port of it." if maker else ""),
                     _licence_details(licence, match.ref.org, match.ref.country, scanned.licences),
                 )
             )
@@ -341,5 +350,6 @@ def notice_findings(
         explained |= {n.key for n in attribution.replacements}
     found += _stale_findings(path, scanned, explained, has_code_match)
     if has_code_match:
-        found += _licence_findings(path, scanned, matches if licensed is None else tuple(licensed))
+        port = attribution is not None and bool(attribution.frameworks_dropped)
+        found += _licence_findings(path, scanned, matches if licensed is None else tuple(licensed), port)
     return found

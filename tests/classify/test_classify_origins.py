@@ -173,3 +173,28 @@ def test_an_index_whose_imported_packages_are_not_names_is_refused(importing: Em
     write_index(bad, {k: v for k, v in header.items() if k not in ("format", "id", "arrays")}, arrays)
     with pytest.raises(IndexError_, match="imported packages"):
         api.open_index(bad)
+
+
+@pytest.fixture(scope="module")
+def ported(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple's file is a framework's port of its maker's model: both names in its notice."""
+    return build(tmp_path_factory, "port", WAVE, HEAD + OLD.replace("Wave", "Ripple"),
+                 ripple_holder="# Copyright 2022 Alibaba DAMO Academy and The HuggingFace Inc. team.\n")
+
+
+def licence_severities(result: ScanResult) -> list[str]:
+    return [f.severity for f in result.findings if f.kind == "licence"]
+
+
+def test_the_makers_own_file_under_its_own_licence_is_no_licence_breach(ported: EmbeddedIndex) -> None:
+    # the maker's original (MIT, its own notice) against the framework's Apache-2.0 port of it
+    mine = "# Copyright 2022 Alibaba DAMO Academy.\n# SPDX-License-Identifier: MIT\n"
+    result = scan(ported, origin_file(mine))
+    assert licence_severities(result) == ["low"]
+    licence = next(f for f in result.findings if f.kind == "licence")
+    assert "the maker of ripple" in licence.explanation and "may be a port of it" in licence.explanation
+
+
+def test_a_third_partys_relicensed_copy_of_the_port_is_a_licence_breach(ported: EmbeddedIndex) -> None:
+    result = scan(ported, origin_file("# Copyright 2024 Acme Inc.\n# SPDX-License-Identifier: MIT\n"))
+    assert "medium" in licence_severities(result)
