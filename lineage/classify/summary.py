@@ -34,11 +34,17 @@ def _family(items: Sequence[Finding]) -> FamilyTotals:
 
 
 def _core(code: Sequence[Finding], core_lines_total: int) -> CoreArchitecture:
-    # numerator and denominator both count units whose own features say core architecture
+    # numerator and denominator both count units whose own features say core architecture, and
+    # units whose match made them core architecture (their reference's role), which count in both:
+    # a HIGH core-architecture finding beside "0 of 117 lines" read as a contradiction
     own_core = [f for f in code if isinstance(f.details, CodeMatchDetails)
                 and f.details.unit_role == "core-architecture" and f.unit != "<module>"]
-    distinctive = distinct_lines([f for f in own_core if f.role == "core-architecture" and f.severity != "info"])
-    matching = distinct_lines(own_core)
+    made_core = [f for f in code if isinstance(f.details, CodeMatchDetails) and f.role == "core-architecture"
+                 and f.details.unit_role != "core-architecture" and f.unit != "<module>"]
+    core = own_core + made_core
+    distinctive = distinct_lines([f for f in core if f.role == "core-architecture" and f.severity != "info"])
+    matching = distinct_lines(core)
+    core_lines_total += distinct_lines(made_core)
     return CoreArchitecture(
         lines_total=core_lines_total, lines_matching_indexed_families=matching, lines_distinctive_copy=distinctive,
         share=round(matching / core_lines_total, 3) if core_lines_total else 0.0,
