@@ -76,7 +76,7 @@ def listed_manifests(path: str | Path) -> list[Path]:
 
 # What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
 # when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
-BUILD_CONTENT = b"build-content 7: imported packages per file; origin-marker lines per file; architecture fingerprints with sub-models built from their config; infrastructure role (code 3, manifest labels)"
+BUILD_CONTENT = b"build-content 6: origin-marker lines per file; architecture fingerprints with sub-models built from their config; infrastructure role (code 3, manifest labels)"
 
 
 def manifests_digest(paths: Sequence[str | Path]) -> str:

@@ -21,7 +21,7 @@ from lineage.classify.elder import declared_elder, elder_explanation, line_dates
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
 from lineage.classify.fileverdict import whole_file
-from lineage.classify.origins import credited, credited_holder, imported_origin, origin_explanation, origin_verdict
+from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by,
                                     owner_port, owners_of, owning)
 from lineage.verdicts import SourceVerdict
@@ -248,8 +248,6 @@ def attribute_matched(
         origin, how = credited_holder(attribution, _with_repo_holders(scanned, repo_notices),
                                       credited(reference, index.header_of(family, ref_path),
                                                index.marks_of(family, ref_path), maker), maker)
-        if not origin:  # or it imports the package this file is part of
-            origin, how = imported_origin(index, family, ref_path, path)
         own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply

@@ -13,9 +13,6 @@ its own code, at high.  When the scanned file's own notice names an organisation
 reference credits, the code is taken as that organisation's (not a copy of the reference), and
 a notice it lacks is a low finding that says code cannot tell the direction.
 
-A reference that imports the package the scanned file belongs to (a package few references import)
-credits it too: ModelScope's MMSpeech imports fairseq's wav2vec2 and holds its code.
-
 A framework never counts (it publishes everyone's code), and a file keeping the notice of the
 reference's own maker is "retained" (compliant reuse), not the maker's own code: only a
 "removed" or "replaced" judgement is lowered, or a "retained" one whose kept holder is someone
@@ -27,16 +24,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lineage.declared.packages import package_dirs
-from lineage.index.embedded import EmbeddedIndex
 from lineage.notices.holders import holder_orgs
 from lineage.notices.records import Attribution, FileNotices
 from lineage.vocab import UNLABELLED, company
 
 ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference credits the file's holder
-PACKAGE = "the "  # an origin credited by import is named "the X package"
-FRAMEWORK_SHARE = 0.01  # a package this share of reference files imports is a framework, not an origin
-FRAMEWORK_MIN = 3  # ... or this many, in a small index
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co)/([A-Za-z0-9_.-]+)(?:/([A-Za-z0-9_.-]+))?", re.I)
 
 
@@ -87,29 +79,10 @@ def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict
 
 
 def origin_verdict(org: str) -> str:
-    if org.startswith(PACKAGE):
-        return f"{ORIGIN_CREDIT}{org}, which the reference imports, and which holds this file: not a copy"
     return f"{ORIGIN_CREDIT}{org}, whom the reference credits with it and the file's notice names: not a copy"
 
 
-def imported_origin(index: EmbeddedIndex, family: str, ref_path: str, scanned_path: str) -> tuple[str, str]:
-    """("the X package", how) when the reference imports a package the scanned file is part of (a
-    directory of its path) that few reference files import (a framework such as torch or
-    transformers, which most import, is no origin): the reference builds on that package's code
-    (ModelScope's MMSpeech imports fairseq's wav2vec2), so a match to it shows the reference
-    taking the package's code in.  Else ("", "")."""
-    limit = max(FRAMEWORK_MIN, FRAMEWORK_SHARE * len(index.meta["files"]))
-    for name in sorted(index.imports_of(family, ref_path) & package_dirs(scanned_path)):
-        if index.importers(name) < limit:
-            return f"{PACKAGE}{name} package", f"it imports {name}, and this file is part of {name}"
-    return "", ""
-
-
 def origin_explanation(org: str, how: str, reference_path: str) -> str:
-    if org.startswith(PACKAGE):
-        return (f"{reference_path} builds on {org} ({how}): the code may be that package's own, taken into "
-                "the reference, rather than a copy of it. Code cannot tell the direction; check the dates "
-                "before relying on this.")
     return (f"The file's own notice names {org}, whom {reference_path} credits ({how}): the code may be "
             f"{org}'s own, taken into the reference, rather than a copy of it. Code cannot tell the "
             "direction; check the dates before relying on this.")

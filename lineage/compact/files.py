@@ -18,7 +18,6 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.units import fingerprint_file
 from lineage.compact.roles import classify, load_rules
 from lineage.declared.carried import carried_marks
-from lineage.declared.packages import imported_packages
 from lineage.models import FileError, SourceFile, Unit
 from lineage.pool import stream_map
 from lineage.parse.budget import Budget, OverBudget
@@ -59,7 +58,6 @@ class CompactFile:
     text: str = field(default="", repr=False)  # kept only when asked (scans, not builds)
     sha1: str = ""  # of the raw bytes, with the text (SPDX file checksums need SHA-1)
     marks: tuple[str, ...] = ()  # its origin-marker lines (declared/carried.py), stored by an index build
-    imports: tuple[str, ...] = ()  # top-level packages it imports (declared/packages.py), stored by a build
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (from a worker to the parent) with its units' arrays back to back: five
@@ -156,7 +154,7 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
         source.path, parsed.sha256, line_count(parsed.text), leading_header(parsed.text),
         tuple(units), fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
         hashlib.sha1(source.data, usedforsecurity=False).hexdigest() if keep_text else "",
-        carried_marks(parsed.text), imported_packages(parsed.text, source.path),
+        carried_marks(parsed.text),
     )
 
 

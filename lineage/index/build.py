@@ -96,7 +96,6 @@ def _add_file(acc: _Acc, cf: CompactFile, family_index: int, source_index: int, 
     acc.files.append({
         "path": cf.path, "family": family_index, "source": source_index, "sha256": cf.sha256,
         "lines": cf.n_lines, "header": cf.header, **({"marks": list(cf.marks)} if cf.marks else {}),
-        **({"imports": list(cf.imports)} if cf.imports else {}),
     })
     acc.file_sigs.append(cf.signature)
     acc.file_nk.append(cf.n_kgrams)

@@ -49,9 +49,6 @@ def _meta_problem(meta: Any, n_fams: int) -> str:
         marks = row.get("marks", [])
         if not isinstance(marks, list) or not all(isinstance(m, str) for m in marks):
             return "a file's origin markers must be a list of text lines"
-        imports = row.get("imports", [])
-        if not isinstance(imports, list) or not all(isinstance(m, str) for m in imports):
-            return "a file's imported packages must be a list of names"
     for fam in meta["families"]:
         if not isinstance(fam, dict) or not all(isinstance(fam.get(k), str) for k in _FAMILY_TEXT):
             return "a family lacks its name, source, organisation, country, licence or label"

@@ -145,32 +145,6 @@ class EmbeddedIndex:
         return self._marks.get((family, path), frozenset())
 
     @cached_property
-    def _imports(self) -> dict[tuple[str, str], frozenset[str]]:
-        out = {}
-        for row in self.meta["files"]:
-            if row.get("imports"):
-                fam = self.meta["families"][row["family"]]
-                out[(f"{fam['source']}:{fam['name']}", row["path"])] = frozenset(row["imports"])
-        return out
-
-    @cached_property
-    def _importers(self) -> dict[str, int]:
-        """Per package, how many reference files import it."""
-        counts: dict[str, int] = {}
-        for names in self._imports.values():
-            for name in names:
-                counts[name] = counts.get(name, 0) + 1
-        return counts
-
-    def imports_of(self, family: str, path: str) -> frozenset[str]:
-        """The top-level packages a reference file imports (declared/packages.py)."""
-        return self._imports.get((family, path), frozenset())
-
-    def importers(self, package: str) -> int:
-        """How many reference files import ``package``: a framework many import is no origin."""
-        return self._importers.get(package, 0)
-
-    @cached_property
     def _declared(self) -> dict[str, dict[str, list[str]]]:
         """Per source, each family's declared parents (manifest `lineage`)."""
         out: dict[str, dict[str, list[str]]] = {}

@@ -6,15 +6,9 @@ says code cannot tell the direction.  A third party's copy is judged as before."
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import numpy as np
 import pytest
 
-from lineage.errors import IndexError_
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.store import read_index, write_index
 from lineage.models import Finding, ScanResult
 from tests.classify.test_classify_elder import COPY, HEAD, OLD, build, scan
 
@@ -116,64 +110,6 @@ def test_a_frameworks_line_credits_no_one(vendoring: EmbeddedIndex) -> None:
     # a framework publishes everyone's code: naming it is no claim to be the origin
     result = scan(vendoring, origin_file("# Copyright 2024 The HuggingFace Inc. team.\n"))
     assert any(f.severity in ("medium", "high") for f in notices(result))
-
-
-# ripple's file builds on a package of its own origin's: it imports it
-IMPORTING = "from widgetlib.layers import WidgetNorm\n"
-
-
-@pytest.fixture(scope="module")
-def importing(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
-    return build(tmp_path_factory, "imp", WAVE, IMPORTING + HEAD + OLD.replace("Wave", "Ripple"))
-
-
-def scan_at(index: EmbeddedIndex, path: str, text: str) -> ScanResult:
-    from lineage.api import scan_files
-    from lineage.config import Config
-    from lineage.models import SourceFile
-
-    result, _ = scan_files([SourceFile(path, text.encode())], index, Config(workers=1))
-    return result
-
-
-def test_the_package_a_reference_imports_is_not_its_copier(importing: EmbeddedIndex) -> None:
-    # widgetlib's own file (no notice line of a known maker) matches ripple, which imports widgetlib
-    result = scan_at(importing, "widgetlib/layers/attention.py", origin_file(ACME))
-    assert not above_low(result)
-    verdict = result.summary.files["widgetlib/layers/attention.py"].verdict
-    assert verdict.startswith("code of the widgetlib package, which the reference imports")
-    assert [f.severity for f in notices(result)] == ["low"]
-    assert "imports widgetlib" in notices(result)[0].explanation
-
-
-def test_the_same_code_outside_that_package_is_a_copy(importing: EmbeddedIndex) -> None:
-    result = scan_at(importing, "acme/attention.py", origin_file(ACME))
-    assert any(f.severity == "high" and f.attribution == "replaced" for f in notices(result))
-
-
-def test_imported_packages_are_read_by_absolute_name() -> None:
-    from lineage.declared.packages import imported_packages
-
-    text = ("import os, numpy as np\nfrom . import sibling\nfrom .layers import x\n"
-            "    import torch.nn as nn  # lazy\nfrom fairseq.models.wav2vec import wav2vec2\n"
-            "from pkg.inner import y\nimport json;import yaml\n")
-    assert imported_packages(text, "pkg/module.py") == ("fairseq", "numpy", "torch", "yaml")
-
-
-def test_an_index_whose_imported_packages_are_not_names_is_refused(importing: EmbeddedIndex, tmp_path: Path) -> None:
-    from lineage import api
-
-    header, arrays = read_index(Path(importing.path))
-    meta = json.loads(bytes(arrays["meta"]))
-    row = next(r for r in meta["files"] if r.get("imports"))
-    assert "widgetlib" in row["imports"]  # what the build stored
-    row["imports"] = [{"x": 1}]  # the checksums are rewritten: only the structural check can refuse it
-    arrays = dict(arrays, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
-    bad = tmp_path / "bad.lineage"
-    write_index(bad, {k: v for k, v in header.items() if k not in ("format", "id", "arrays")}, arrays)
-    with pytest.raises(IndexError_, match="imported packages"):
-        api.open_index(bad)
-
 
 @pytest.fixture(scope="module")
 def ported(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
