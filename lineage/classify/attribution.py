@@ -246,8 +246,7 @@ def attribute_matched(
         # the reference credits the file's own holder (or the project's, in its NOTICE or LICENSE
         # file) with its code: the file may be that origin's own code (classify/origins.py)
         origin, how = credited_holder(attribution, _with_repo_holders(scanned, repo_notices),
-                                      credited(reference, index.header_of(family, ref_path),
-                                               index.marks_of(family, ref_path), maker), maker)
+                                      credited(reference, index.header_of(family, ref_path), maker))
         own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply

@@ -1,31 +1,31 @@
 """Whom a reference file credits with its code, and a scanned file whose own notice names them.
 
-A reference that took code in says where from: its notice names the origin's holder and not its
-own model's maker (ModelScope's GPT-MoE file keeps only "Copyright 2021 The Microsoft DeepSpeed
-Team"; beside the maker's line, other lines are lineage a copy may keep: a copy of GLM's MoE that
-keeps the EleutherAI line of its llama ancestry over Upstage's own is a copy), its header or an origin marker
-names the origin's repository ("borrowed and modified from FAIRSEQ ... github.com/facebookresearch/
-fairseq"; SGLang's DeepSeek-OCR "adapted from" detectron2's ViT), or it is a port of its maker's
-model under later holders' lines too (transformers' ESM names Meta, then NVIDIA).  Scanned, the
-origin's own file (fairseq, segment-anything, DeepSpeed, fair-esm) matches such a reference and
-lacks the reference's other holders: without more, the verdict would call the origin a copier of
-its own code, at high.  When the scanned file's own notice names an organisation the matched
-reference credits, the code is taken as that organisation's (not a copy of the reference), and
-a notice it lacks is a low finding that says code cannot tell the direction.
+A reference that took code in may say where from: its notice names only the holder of the code it
+vendors, not its own model's maker (ModelScope's GPT-MoE file keeps only "Copyright 2021 The
+Microsoft DeepSpeed Team"), or its header names the origin's repository (CANMT: "borrowed and
+modified from FAIRSEQ ... github.com/facebookresearch/fairseq").  Scanned, the origin's own file
+(fairseq, DeepSpeed) matches such a reference and lacks the reference's holders: without more,
+the verdict called the origin a copier of its own code, at high.  When the scanned file's own
+notice (or its repository's NOTICE or LICENSE file) names an organisation the matched reference
+credits, the code is taken as that organisation's, not a copy of the reference, and a notice it
+lacks is a low finding that says code cannot tell the direction.
 
-A framework never counts (it publishes everyone's code), and a file keeping the notice of the
-reference's own maker is "retained" (compliant reuse), not the maker's own code: only a
-"removed" or "replaced" judgement is lowered, or a "retained" one whose kept holder is someone
-the reference vendors, not its maker.
+Never credited, since each let a copy pass (found by a stranger's attacks): the reference's own
+model's maker (a copy keeping only the maker's line while dropping the others' read as the
+maker's code), holders beside the maker's line (lineage a copy keeps: a copy of GLM's MoE keeping
+the EleutherAI line of its llama ancestry), a repository named by a marker further down the file
+(it credits one part only, and the index does not say which: a Meta line on DeepSeek-OCR's own
+decoder passed, its file adapting detectron2's ViT), a package the reference imports, and a
+framework.  A name==version scan's release date (source/released.py) is what protects the rest
+of the originals: code published before a port cannot have come from it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from lineage.notices.holders import holder_orgs
-from lineage.notices.records import Attribution, FileNotices
+from lineage.notices.records import Attribution, FileNotices, same_holder
 from lineage.vocab import UNLABELLED, company
 
 ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference credits the file's holder
@@ -41,40 +41,41 @@ def _named_by(owner: str, repo: str) -> list[str]:
     return []
 
 
-def credited(reference: FileNotices, header: str, marks: Iterable[str], maker: str) -> dict[str, str]:
-    """Company key -> how the reference credits it: the maker of its model, the vendor holders of
-    a notice that does not name that maker (vendored code), or the owner of a repository its
-    header or an origin marker names."""
+def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
+    """Organisation -> how the reference credits it with its code, never its own model's maker (a
+    file keeping only the maker's line while dropping others' is a copy: that credit rewarded
+    dropping notices): the vendor holders of a notice that does not name the maker (vendored
+    code: ModelScope's GPT-MoE file names only Microsoft's DeepSpeed team), and the owner of a
+    repository its header names (CANMT's "borrowed and modified from FAIRSEQ ... github.com/
+    facebookresearch/fairseq").  Markers further down a file credit one part of it only, and the
+    index does not say which: they credit no one (a Meta line on DeepSeek-OCR's own decoder, whose
+    file says its ViT is adapted from detectron2, read as Meta's code)."""
     out: dict[str, str] = {}
-    if maker and company(maker) not in UNLABELLED:
-        out[company(maker)] = f"the maker of its model, {maker}"
     holders = [n for n in reference.notices if n.counts and n.org]
-    if maker and not any(company(n.org) == company(maker) for n in holders):
-        # a notice naming others but not the model's maker is that of vendored code; beside the
-        # maker's own line, other holders' lines are lineage a copy drops or keeps (a copy of GLM's
-        # MoE keeping the EleutherAI line of its llama ancestry credits no one)
+    if maker and not any(same_holder(n.org, maker) for n in holders):
+        # beside the maker's own line, other holders' lines are lineage a copy drops or keeps (a
+        # copy of GLM's MoE keeping the EleutherAI line of its llama ancestry credits no one)
         for n in holders:
-            out.setdefault(company(n.org), f"its notice's holder {n.holder!r}")
-    for text in (header, *marks):
-        for owner, repo in _REPO.findall(text):
-            for org in _named_by(owner, repo):
-                out.setdefault(company(org), f"{org}, whose repository {owner}/{repo} it names as an origin".rstrip("/"))
-    return out
+            out.setdefault(n.org, f"its notice's holder {n.holder!r}")
+    for owner, repo in _REPO.findall(header):
+        for org in _named_by(owner, repo):
+            out.setdefault(org, f"{org}, whose repository {owner}/{repo} it names as an origin".rstrip("/"))
+    return {org: how for org, how in out.items()
+            if not (maker and same_holder(org, maker)) and company(org) not in UNLABELLED}
 
 
-def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict[str, str],
-                    maker: str) -> tuple[str, str]:
+def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict[str, str]) -> tuple[str, str]:
     """(organisation, how the reference credits it) when the scanned file's own notice names an
-    organisation the reference credits and the judgement is one to lower; else ("", "")."""
+    organisation the reference credits (the same organisation, or its company as a whole) and
+    the judgement is one to lower; else ("", "")."""
     if attribution.state not in ("removed", "replaced", "retained"):
         return "", ""
     for n in scanned.notices:
-        key = company(n.org) if n.org else ""
-        if not n.counts or not key or key in UNLABELLED or key not in credit:
+        if not n.counts or not n.org:
             continue
-        if attribution.state == "retained" and key == company(maker):
-            continue  # the maker's notice kept: a compliant copy of the maker's code
-        return n.org, credit[key]
+        for org, how in credit.items():
+            if same_holder(n.org, org):
+                return org, how
     return "", ""
 
 

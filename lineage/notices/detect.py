@@ -24,7 +24,7 @@ from lineage.notices.header import (
     spdx_expressions,
 )
 from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs
-from lineage.notices.mentions import credits
+from lineage.notices.mentions import NEGATION, credits
 from lineage.notices.records import FileNotices, Notice
 from lineage.parse.lines import numbered_lines
 
@@ -32,11 +32,29 @@ from lineage.parse.lines import numbered_lines
 _MARKER = re.compile(r"copyright|\(c\)\s*(?:19|20)\d\d|©|版权|著作权|저작권", re.IGNORECASE)
 
 
+# words after which a copyright line no longer names its holders: "Copyright 2025 Acme AI,
+# independent of Alibaba Cloud", "... (compatible with Qwen checkpoints)", "..., thanks to X"
+_DISCLAIMS = re.compile(
+    NEGATION.pattern + r"|\b(?:compatible|thanks|trademarks?|inspired|affiliat\w*|endorse\w*|checkpoints?)\b",
+    re.IGNORECASE)
+
+
+def claimed(holder: str) -> str:
+    """The part of a holder text that claims: up to its first disclaiming word."""
+    cut = _DISCLAIMS.search(holder)
+    if cut is None:
+        return holder
+    start = cut.start()
+    while start > 0 and (holder[start - 1].isalnum() or holder[start - 1] in "-_"):
+        start -= 1  # the whole word: "OpenMMLab-compatible" names no holder either
+    return holder[:start]
+
+
 def _to_notices(raw: list[RawNotice]) -> list[Notice]:
     notices: list[Notice] = []
     seen: set[tuple[int, str]] = set()
     for item in raw:
-        for org, country, kind in holder_orgs(item.holder) or [UNKNOWN]:
+        for org, country, kind in holder_orgs(claimed(item.holder)) or [UNKNOWN]:
             key = (item.line, org or item.holder.casefold())
             if key not in seen:
                 seen.add(key)

@@ -253,7 +253,7 @@ def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match],
     a file whose own notice names the ported model's maker may be the maker's original."""
     found: list[Finding] = []
     seen: set[str] = set()
-    makers = {company(n.org) for n in scanned.notices if n.counts and n.org} if port else set()
+    makers = {n.org for n in scanned.notices if n.counts and n.org} if port else set()
     for match in matches:
         licence = match.ref.licence
         if not licence or licence in seen:
@@ -269,7 +269,7 @@ def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match],
             )
             # the file's own notice names the maker of the model a framework's port holds: it may be
             # the maker's original under the maker's licence, which the port relicensed
-            maker = company(match.ref.org) in makers and company(match.ref.org) not in UNLABELLED
+            maker = any(same_holder(match.ref.org, m) for m in makers) and company(match.ref.org) not in UNLABELLED
             found.append(
                 _finding(
                     path,

@@ -35,11 +35,17 @@ _ENGLISH = (
 )
 _CUE = re.compile(rf"\b(?:{_ENGLISH})\b|©|\(c\)|包含|包括|基于|源自|来自|衍生|派生|改编|移植|修改自|许可|授权|版权|开发",
                   re.IGNORECASE)
-_NEGATION = re.compile(
+NEGATION = re.compile(
     r"\b(?:not|no|nor|neither|never|none|without|unaffiliated|non-affiliated|independent(?:ly)?)\b"
     r"|\w+n['’]t\b|cannot|不|非|无|未|没有|并非",
     re.IGNORECASE,
 )
+# what a sentence must speak of to credit anyone: code, not weights, data, templates or benchmarks
+# ("Qwen weights are licensed by Alibaba Cloud", "trained on data produced by ... models")
+_CODE = re.compile(
+    r"\b(?:code|codes|software|source|sources|implementations?|modell?ing|library|libraries|components?|portions?"
+    r"|files?|modules?|programs?|derivative|packages?|copyright)\b|©|\(c\)|代码|软件|源码|版权",
+    re.IGNORECASE)
 # a sentence ends at . ! ? before a word that is not lower case ("Apple Inc. and Google" goes on),
 # at ; and : before a space, and at CJK stops; a ":" sentence is a heading over what follows
 _END = re.compile(r"[.!?]+(?=\s+[^\sa-z])|[;:](?=\s)|[。；！？：]")
@@ -102,7 +108,7 @@ def _affirmed(sentence: _Sentence) -> tuple[tuple[int, str], ...]:
     """The sentence's pieces cut at its first negation: what it says before denying anything."""
     out: list[tuple[int, str]] = []
     for number, text in sentence.pieces:
-        negation = _NEGATION.search(text)
+        negation = NEGATION.search(text)
         if negation is None:
             out.append((number, text))
             continue
@@ -117,7 +123,7 @@ def _credited(sentence: _Sentence, heading: str) -> Iterator[tuple[int, str, str
     credits, denies or is "" (none, or one that says neither)."""
     affirmed = _affirmed(sentence)
     words = " ".join(text for _, text in affirmed)
-    if heading == "denies" or not (heading == "credits" or _CUE.search(words)):
+    if heading == "denies" or not (heading == "credits" or (_CUE.search(words) and _CODE.search(words))):
         return
     for org, country, kind in holder_orgs(words):
         line = next((n for n, text in affirmed if any(o == org for o, _, _ in holder_orgs(text))), affirmed[0][0])
@@ -139,7 +145,7 @@ def credits(numbered: Sequence[tuple[int, str]], taken: set[int]) -> list[Notice
                     notices.append(Notice(org, lines[line], line, org, country, kind))
             if sentence.heading and _CUE.search(sentence.text):
                 # "... includes the following:" credits its list, "... does not include ...:" denies it
-                heading = "denies" if _NEGATION.search(sentence.text) else "credits"
+                heading = "denies" if NEGATION.search(sentence.text) else "credits"
             elif sentence.heading:
                 heading = ""
     return notices

@@ -134,3 +134,25 @@ def test_the_makers_own_file_under_its_own_licence_is_no_licence_breach(ported: 
 def test_a_third_partys_relicensed_copy_of_the_port_is_a_licence_breach(ported: EmbeddedIndex) -> None:
     result = scan(ported, origin_file("# Copyright 2024 Acme Inc.\n# SPDX-License-Identifier: MIT\n"))
     assert "medium" in licence_severities(result)
+
+
+def test_keeping_only_the_makers_line_is_no_credit(lineage_lines: EmbeddedIndex) -> None:
+    # the maker made the reference's model, but dropping the other holder's line is a removal:
+    # crediting the maker rewarded dropping notices
+    result = scan(lineage_lines, origin_file("# Copyright 2022 Alibaba DAMO Academy.\n"))
+    assert any(f.severity in ("medium", "high") and f.attribution == "removed" for f in notices(result))
+    assert not result.summary.files[COPY].verdict.startswith("code of")
+
+
+@pytest.fixture(scope="module")
+def marked_below(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple names Meta's repository in a marker below its header, over one part of the file."""
+    body = HEAD + "# Adapted from https://github.com/facebookresearch/widget/blob/main/norm.py\n" \
+        + OLD.replace("Wave", "Ripple")
+    return build(tmp_path_factory, "mark", WAVE, body)
+
+
+def test_a_marker_below_the_header_credits_no_one(marked_below: EmbeddedIndex) -> None:
+    # the index keeps markers without saying which part they cover: a Meta line on the rest passed
+    result = scan(marked_below, origin_file(META))
+    assert any(f.severity == "high" and f.attribution == "replaced" for f in notices(result))

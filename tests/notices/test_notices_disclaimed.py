@@ -1,0 +1,34 @@
+"""A copyright line names its holders up to the first word that disclaims: "Copyright 2025 Acme AI,
+independent of Alibaba Cloud" is Acme's line, not a kept Alibaba notice (it read as "retained")."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.notices.detect import detect_notices
+
+
+def orgs(line: str) -> set[str]:
+    return {n.org for n in detect_notices("model.py", f"# {line}\nimport torch\n").notices if n.org}
+
+
+@pytest.mark.parametrize("line", [
+    "Copyright 2025 Acme AI, independent of Alibaba Cloud",
+    "Copyright 2025 Acme AI (compatible with Alibaba Cloud Qwen checkpoints)",
+    "Copyright 2025 Acme AI, thanks to Alibaba Cloud",
+    "Copyright 2025 Acme AI, not affiliated with or endorsed by Alibaba Cloud",
+    "Copyright 2025 Acme AI, Alibaba-Cloud-compatible",
+])
+def test_a_disclaimed_name_is_no_holder(line: str) -> None:
+    assert not {o for o in orgs(line) if o.startswith("Alibaba")}
+
+
+@pytest.mark.parametrize("line, org", [
+    ("Copyright 2024 The Qwen team, Alibaba Group and the HuggingFace Inc. team. All rights reserved.",
+     "Alibaba Qwen"),
+    ("Copyright (c) Meta Platforms, Inc. and affiliates.", "Meta"),
+    ("Copyright (c) Facebook, Inc. and its affiliates.", "Meta"),
+    ("Copyright 2023 DeepSeek-AI and The HuggingFace Inc. team.", "DeepSeek"),
+])
+def test_holders_before_any_disclaimer_still_count(line: str, org: str) -> None:
+    assert org in orgs(line)
