@@ -11,11 +11,13 @@ where the file comes from but never convicts it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import STRONG, WholeFile, strength
 from lineage.classify.origins import ORIGIN_CREDIT
+from lineage.pipeline.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
@@ -289,6 +291,7 @@ def file_verdicts(findings: Sequence[Finding],
     roots: dict[str, list[Finding]] = defaultdict(list)
     frameworks: dict[str, list[str]] = defaultdict(list)
     owed: dict[str, list[Finding]] = defaultdict(list)
+    late: dict[str, list[Finding]] = defaultdict(list)  # anachronisms (pipeline/anachronism.py)
     for f in findings:
         if f.kind == "code-match":
             by_path[f.path].append(f)
@@ -298,10 +301,14 @@ def file_verdicts(findings: Sequence[Finding],
             frameworks[f.path].append(getattr(f.details, "org", "") or "a framework")
         elif f.kind == "notice" and f.attribution in ("removed", "replaced"):
             owed[f.path].append(f)
+        elif f.kind == ANACHRONISM:
+            late[f.path].append(f)
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None}
-                   | set(uses or {}))
-    return {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ()),
+                   | set(uses or {}) | set(late))
+    rows = {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ()),
                             (file_lines or {}).get(p, 0), frameworks.get(p, ()), (uses or {}).get(p, ()),
                             owed.get(p, ()))
             for p in paths}
+    return {p: dataclasses.replace(row, verdict=f"{anachronism_clause(late[p])}; {row.verdict}") if late.get(p) else row
+            for p, row in rows.items()}

@@ -34,6 +34,8 @@ def scan_files(
     repo_notices: RepoNotices = (),
     notice_detector: Detector | None = None,
     architectures: bool = True,
+    later: EmbeddedIndex | None = None,
+    date: str = "",
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters).
 
@@ -41,6 +43,8 @@ def scan_files(
     passes the fast regex detector: scancode's start-up would double a commit's latency).
     ``architectures=False`` leaves out the architecture lookup, whose findings are information
     only (the hook: they can never fail a commit, and the lookup's tables cost its latency).
+    ``later``: the whole index, when ``index`` is it as of the scanned commit's ``date``: code of
+    families first seen after it is reported as anachronisms (pipeline/anachronism.py).
     """
     from lineage.arch.findings import with_architectures
     from lineage.classify.attribution import stale_notices
@@ -52,6 +56,11 @@ def scan_files(
                                                      progress, architectures)
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
+    if later is not None:
+        from lineage.pipeline.anachronism import anachronisms
+
+        late, _, _ = attributed_findings(later, compacted, config, repo_notices, notice_detector, None, False)
+        findings += anachronisms(late, findings, date)
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
     if progress:
@@ -100,10 +109,13 @@ def scan(
     loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
     if progress:
         progress("read", len(loaded.files), len(loaded.files))
-    index = at_date(index, config.as_of or str(loaded.inputs.get("date") or ""))
-    return scan_files(config.included(loaded.files), index, config, target=loaded.root or spec,
+    date = config.as_of or str(loaded.inputs.get("date") or "")
+    dated = at_date(index, date)
+    # a commit's date is its author's to set: what the whole index holds of later code is said too
+    later = index if dated is not index and not config.as_of and loaded.inputs.get("kind") == "git" else None
+    return scan_files(config.included(loaded.files), dated, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
-                      repo_notices=repository_notices(loaded.root))
+                      repo_notices=repository_notices(loaded.root), later=later, date=date)
 
 
 def at_date(index: EmbeddedIndex, date: str) -> EmbeddedIndex:

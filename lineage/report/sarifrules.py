@@ -31,6 +31,11 @@ RULE_TEXT: dict[str, tuple[str, str]] = {
         "module tree of an indexed architecture (its checkpoint interface); a separate "
         "finding from code lineage, which says whether the code itself was copied.",
     ),
+    "anachronism": (
+        "Code first seen after the scanned commit's date",
+        "A unit of the scanned commit holds code of a model line the index first saw after the "
+        "commit's date: either that line took this code in later, or the commit's date is false.",
+    ),
 }
 KIND_ORDER = tuple(RULE_TEXT)
 

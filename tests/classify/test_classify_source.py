@@ -278,3 +278,39 @@ def test_a_tie_goes_to_the_declared_ancestor_whatever_the_dates(declared: bool) 
         assert "tied with a declared descendant: the ancestor had the code first" in source_sentence(got)
     else:
         assert (got.source.family, got.decided_by) == ("s:heir", "first-seen")
+
+
+def _commit(repo: Path, date: str) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "c"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+
+
+def test_code_of_a_line_first_seen_after_the_commit_is_an_anachronism(lines_index: EmbeddedIndex,
+                                                                      tmp_path: Path) -> None:
+    """A commit's date is its author's to set: a copy of the router line committed with an earlier
+    date is not silently judged against the index of that date ("only common idioms")."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "modeling_mine.py").write_text(code(("base", "router"), "Xray"), encoding="utf-8")
+    _commit(repo, "2023-06-01T12:00:00+00:00")
+    result, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1))
+    late = [f for f in result.findings if f.kind == "anachronism"]
+    assert late and {f.severity for f in late} == {"medium"}
+    assert {f.matches[0].ref.family for f in late} == {"ln:router"}
+    assert all("after the scanned commit's date (2023-06-01)" in f.explanation for f in late)
+    verdict = result.summary.files["modeling_mine.py"].verdict
+    assert verdict.startswith("anachronism: ") and "router (first seen" in verdict
+    # the same commit judged as of a later date: a copy of the router line, and no anachronism
+    later, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1, as_of="2024-02-01"))
+    assert not [f for f in later.findings if f.kind == "anachronism"]
+    assert any(f.kind == "code-match" and f.matches[0].ref.family == "ln:router" and f.severity != "info"
+               for f in later.findings)
+
+
+def test_a_directory_or_a_given_date_reports_no_anachronism(lines_index: EmbeddedIndex, tmp_path: Path) -> None:
+    (tmp_path / "modeling_mine.py").write_text(code(("base", "router"), "Xray"), encoding="utf-8")
+    result, _ = api.scan(str(tmp_path), lines_index, Config(workers=1, as_of="2023-06-01"))
+    assert not [f for f in result.findings if f.kind == "anachronism"]

@@ -1,0 +1,56 @@
+"""Code a scanned commit holds that the index first saw after the commit's date.
+
+`lineage scan REPO@REV` travels back to the commit's date: families first seen later cannot be
+the source of code written before them.  But a commit's date is whatever its author set: a
+verbatim copy of 2025 code committed with GIT_COMMITTER_DATE=2021-01-01 read as "matches only
+common idioms", exit 0.  The files are matched against the whole index as well; a unit that
+holds a later family's code at medium or high, where no family of the commit's time holds it
+so, is an anachronism finding: either the later reference took this code in (the commit holds
+its origin: an original checked out at its release), or the commit's date is false.  Code
+cannot tell which; the finding says both, at medium, and is not a copy verdict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from lineage.models import Finding
+from lineage.vocab import finding_id
+
+KIND = "anachronism"
+COPIED = ("medium", "high")
+
+
+def anachronisms(later: Sequence[Finding], kept: Sequence[Finding], date: str) -> list[Finding]:
+    """The units that ``later`` (findings against the whole index) rate a copy of a family first
+    seen after ``date`` and ``kept`` (findings against the index as of ``date``) do not rate a copy."""
+    held = {(f.path, f.unit) for f in kept if f.kind == "code-match" and f.severity in COPIED}
+    out: list[Finding] = []
+    for f in later:
+        if f.kind != "code-match" or f.severity not in COPIED or not f.matches or (f.path, f.unit) in held:
+            continue
+        ref = f.matches[0].ref
+        seen = str(ref.first_seen or "")
+        if not seen or seen <= date:
+            continue
+        why = (f"{f.unit} (lines {f.start_line}-{f.end_line}) holds the code of {ref.unit} in {ref.path} "
+               f"({ref.family}, {ref.org or 'unlabelled'}), first seen {seen}, after the scanned commit's date "
+               f"({date}); time travel took that family out of the index, and no family first seen by then "
+               "holds this code so closely. Either the reference took this code in later (the commit holds "
+               "its origin), or the commit's date is false: git dates can be set freely. Rerun with "
+               "`--as-of` a later date to see it judged as a copy.")
+        out.append(dataclasses.replace(f, id=finding_id(f.path, KIND, f.unit, ref.family), kind=KIND,
+                                       severity="medium", attribution=None, explanation=why))
+    return out
+
+
+def clause(found: Sequence[Finding]) -> str:
+    """The verdict clause of a file's anachronism findings, or ""."""
+    if not found:
+        return ""
+    refs = sorted({(str(f.matches[0].ref.first_seen), f.matches[0].ref.family) for f in found})
+    names = ", ".join(f"{fam.split(':', 1)[-1]} (first seen {seen})" for seen, fam in refs[:3])
+    more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
+    return (f"anachronism: {len(found)} unit{'' if len(found) == 1 else 's'} hold code of {names}{more}, first seen "
+            "after the commit's date (either that line took this code in later, or the date is false)")
