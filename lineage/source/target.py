@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lineage.errors import SourceError
+from lineage.errors import FetchError, SourceError
 from lineage.models import FileError, SourceFile
 from lineage.source.archive import is_archive_name, read_archive
-from lineage.source.fetch import fetch_git, fetch_pypi, file_sha256, is_git_url, normalised_name
+from lineage.source.fetch import cache_dir, fetch_git, fetch_pypi, file_sha256, is_git_url, normalised_name
 from lineage.source.released import release_date
+from lineage.source.sdist import cached_sdist
 from lineage.source.walk import (
     SCAN_SUFFIXES,
     SHEBANG_PEEK,
@@ -170,7 +171,15 @@ def load_target(
     pypi = _PYPI.match(spec)
     if pypi:
         name, version = pypi.groups()
-        artefact = fetch_pypi(name, version, cache=cache, index_args=index_args, **_default_pin(name, version))
+        pins = _default_pin(name, version)
+        try:
+            artefact = fetch_pypi(name, version, cache=cache, index_args=index_args, **pins)
+        except FetchError as no_wheel:  # an sdist-only release: its archive, read, never built
+            try:
+                artefact = cached_sdist(name, version, cache or cache_dir(), index_args, pins.get("sha256"))
+            except FetchError as no_sdist:
+                raise FetchError(f"{no_wheel.args[0] if no_wheel.args else no_wheel}; and {no_sdist.args[0]}",
+                                 source=spec) from None
         files, errors = _from_archive(artefact, max_bytes, suffixes)
         # the release's upload date: a family first seen after it is no source of its code
         date = release_date(normalised_name(name), artefact, index_args)

@@ -53,3 +53,43 @@ def test_pypi_says_when_segment_anything_1_0_was_published(tmp_path: Path) -> No
     artefact = tmp_path / "segment_anything-1.0-py3-none-any.whl"
     artefact.write_bytes(b"PK")
     assert release_date("segment-anything", artefact) == "2023-04-06"
+
+
+SDISTS = json.dumps({"files": [
+    {"filename": "Widget_Lib-1.0.tar.gz", "hashes": {"sha256": "a" * 64}, "url": "https://x/w.tgz",
+     "upload-time": "2022-10-25T16:13:21Z"},
+    {"filename": "widget-lib-1.0.post1.tar.gz", "hashes": {"sha256": "b" * 64}},
+    {"filename": "widget_lib-1.0-py3-none-any.whl", "hashes": {"sha256": "c" * 64}},
+    {"filename": "widget_lib-0.9.zip", "hashes": {"sha256": "d" * 64}, "yanked": "broken"},
+]}).encode()
+
+
+def test_the_sdist_of_the_exact_release_is_found_by_its_normalised_name() -> None:
+    from lineage.source.sdist import sdist_entry
+
+    entry = sdist_entry(SDISTS, "widget.lib", "1.0")
+    assert entry is not None and entry["filename"] == "Widget_Lib-1.0.tar.gz"
+    assert sdist_entry(SDISTS, "widget-lib", "0.9") is None  # yanked
+    assert sdist_entry(SDISTS, "widget-lib", "2.0") is None
+    assert sdist_entry(b"<html>", "widget-lib", "1.0") is None
+
+
+def test_an_sdist_is_only_fetched_over_https(tmp_path: Path) -> None:
+    from lineage.errors import FetchError
+    from lineage.source.sdist import fetch_sdist
+
+    with pytest.raises(FetchError, match="https"):
+        fetch_sdist("widget", "1.0", tmp_path, ["--index-url", "http://insecure.example/simple"])
+
+
+@pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
+def test_an_sdist_only_release_is_read_never_built_and_dated(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # encodec 0.1.1 (Meta) is published as an sdist only: pip would run its build backend
+    from lineage.source.target import load_target
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path))
+    loaded = load_target("encodec==0.1.1")
+    assert loaded.inputs["filename"] == "encodec-0.1.1.tar.gz" and loaded.inputs["date"] == "2022-10-25"
+    assert any(f.path.endswith("encodec/model.py") for f in loaded.files)
+    assert not (tmp_path / "pypi" / "encodec-0.1.1" / "sdist" / "encodec.egg-info").exists()  # nothing built
