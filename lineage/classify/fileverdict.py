@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.codematch import STRONG, WholeFile, strength
 from lineage.classify.origins import ORIGIN_CREDIT
-from lineage.pipeline.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
+from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
@@ -291,7 +291,7 @@ def file_verdicts(findings: Sequence[Finding],
     roots: dict[str, list[Finding]] = defaultdict(list)
     frameworks: dict[str, list[str]] = defaultdict(list)
     owed: dict[str, list[Finding]] = defaultdict(list)
-    late: dict[str, list[Finding]] = defaultdict(list)  # anachronisms (pipeline/anachronism.py)
+    late: dict[str, list[Finding]] = defaultdict(list)  # anachronisms (classify/anachronism.py)
     for f in findings:
         if f.kind == "code-match":
             by_path[f.path].append(f)

@@ -271,7 +271,8 @@ def build_index(
                                 licence=manifest.licence, released=manifest.released,
                                 # only when given: indexes of manifests without it stay byte-identical
                                 **({"repository": manifest.repository, "label": manifest.label}
-                                   if manifest.repository else {})))
+                                   if manifest.repository else {}),
+                                **({"since": manifest.since} if manifest.since else {})))
             fam_index.clear()
             for fam in manifest.families:
                 fam_index[fam.name] = len(acc.families)

@@ -66,6 +66,7 @@ class Manifest:
     left_out: tuple[LeftOut, ...] = ()
     repository: str = ""  # the project's public repository (https), for reports' upstream links
     infrastructure: tuple[str, ...] = ()  # globs of indexed files that are training/serving machinery
+    since: str = ""  # the project's first public release: none of its code is older (time travel)
 
     @property
     def label(self) -> str:
@@ -183,6 +184,9 @@ def load_manifest(path: str | Path) -> Manifest:
     repository = _str(source, "repository", src)
     if repository and not re.fullmatch(r"https://[^\s@<>\"]+", repository):
         raise ManifestError("`repository` must be an https:// URL without credentials", source=src)
+    since = _str(source, "since", src)
+    if since and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        raise ManifestError("`since` must be a date as YYYY-MM-DD", source=src)
     names = [f.name for f in families]
     if len(set(names)) != len(names):
         raise ManifestError("family names repeat within the manifest", source=src)
@@ -191,7 +195,7 @@ def load_manifest(path: str | Path) -> Manifest:
         _str(source, "filename", src), _str(source, "python_version", src), _str(source, "platform", src),
         _str(source, "url", src), _str(source, "rev", src), dir_path, _str(source, "licence", src),
         _str(source, "released", src), _strs(source, "exclude", src), families,
-        _strs(source, "models", src), _left_out(data, src), repository, _infrastructure(data, src),
+        _strs(source, "models", src), _left_out(data, src), repository, _infrastructure(data, src), since,
     )
 
 

@@ -80,7 +80,18 @@ def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) 
     return from_arrays(index.path, header, out)
 
 
+def public_dates(index: EmbeddedIndex) -> dict[str, str]:
+    """Per family ("source:name"), the earliest date its code can have been public: its model's
+    first-seen date, but never before its source's first public release (the manifest's `since`:
+    vLLM's Whisper port is no older than vLLM, 2023, though Whisper is of 2022); "" unknown."""
+    since = {str(s.get("name", "")): str(s.get("since", "") or "") for s in index.header.get("sources", [])}
+    return {f"{f['source']}:{f['name']}": max(str(f.get("first_seen", "") or ""), since.get(f["source"], ""))
+            for f in index.meta["families"]}
+
+
 def as_of(index: EmbeddedIndex, date: str) -> EmbeddedIndex:
-    """Only families first seen on or before ``date`` (ISO); families without a date stay."""
-    return restrict(index, lambda f: not f.get("first_seen") or str(f["first_seen"]) <= date,
-                    f"families first seen on or before {date}")
+    """Only families whose code can have been public on ``date`` (ISO: first seen by then, in a
+    source public by then); families without a date stay."""
+    dates = public_dates(index)
+    return restrict(index, lambda f: not dates[f"{f['source']}:{f['name']}"]
+                    or dates[f"{f['source']}:{f['name']}"] <= date, f"families first seen on or before {date}")

@@ -44,7 +44,7 @@ def scan_files(
     ``architectures=False`` leaves out the architecture lookup, whose findings are information
     only (the hook: they can never fail a commit, and the lookup's tables cost its latency).
     ``later``: the whole index, when ``index`` is it as of the scanned commit's ``date``: code of
-    families first seen after it is reported as anachronisms (pipeline/anachronism.py).
+    families first seen after it is reported as anachronisms (classify/anachronism.py).
     """
     from lineage.arch.findings import with_architectures
     from lineage.classify.attribution import stale_notices
@@ -57,10 +57,11 @@ def scan_files(
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
-        from lineage.pipeline.anachronism import anachronisms
+        from lineage.index.restrict import public_dates
+        from lineage.classify.anachronism import anachronisms
 
         late, _, _ = attributed_findings(later, compacted, config, repo_notices, notice_detector, None, False)
-        findings += anachronisms(late, findings, date)
+        findings += anachronisms(late, findings, date, public_dates(later))
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
     if progress:

@@ -302,7 +302,7 @@ def test_code_of_a_line_first_seen_after_the_commit_is_an_anachronism(lines_inde
     assert {f.matches[0].ref.family for f in late} == {"ln:router"}
     assert all("after the scanned commit's date (2023-06-01)" in f.explanation for f in late)
     verdict = result.summary.files["modeling_mine.py"].verdict
-    assert verdict.startswith("anachronism: ") and "router (first seen" in verdict
+    assert verdict.startswith("anachronism: ") and "ln:router" in verdict
     # the same commit judged as of a later date: a copy of the router line, and no anachronism
     later, _ = api.scan(f"{repo}@HEAD", lines_index, Config(workers=1, as_of="2024-02-01"))
     assert not [f for f in later.findings if f.kind == "anachronism"]

@@ -13,7 +13,7 @@ cannot tell which; the finding says both, at medium, and is not a copy verdict.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from lineage.models import Finding
 from lineage.vocab import finding_id
@@ -22,20 +22,22 @@ KIND = "anachronism"
 COPIED = ("medium", "high")
 
 
-def anachronisms(later: Sequence[Finding], kept: Sequence[Finding], date: str) -> list[Finding]:
-    """The units that ``later`` (findings against the whole index) rate a copy of a family first
-    seen after ``date`` and ``kept`` (findings against the index as of ``date``) do not rate a copy."""
+def anachronisms(later: Sequence[Finding], kept: Sequence[Finding], date: str,
+                 public: Mapping[str, str]) -> list[Finding]:
+    """The units that ``later`` (findings against the whole index) rate a copy of a family public
+    only after ``date`` (``public``: restrict.public_dates) and ``kept`` (findings against the
+    index as of ``date``) do not rate a copy."""
     held = {(f.path, f.unit) for f in kept if f.kind == "code-match" and f.severity in COPIED}
     out: list[Finding] = []
     for f in later:
         if f.kind != "code-match" or f.severity not in COPIED or not f.matches or (f.path, f.unit) in held:
             continue
         ref = f.matches[0].ref
-        seen = str(ref.first_seen or "")
+        seen = public.get(ref.family, "") or str(ref.first_seen or "")
         if not seen or seen <= date:
             continue
         why = (f"{f.unit} (lines {f.start_line}-{f.end_line}) holds the code of {ref.unit} in {ref.path} "
-               f"({ref.family}, {ref.org or 'unlabelled'}), first seen {seen}, after the scanned commit's date "
+               f"({ref.family}, {ref.org or 'unlabelled'}), public from {seen}, after the scanned commit's date "
                f"({date}); time travel took that family out of the index, and no family first seen by then "
                "holds this code so closely. Either the reference took this code in later (the commit holds "
                "its origin), or the commit's date is false: git dates can be set freely. Rerun with "
@@ -49,8 +51,7 @@ def clause(found: Sequence[Finding]) -> str:
     """The verdict clause of a file's anachronism findings, or ""."""
     if not found:
         return ""
-    refs = sorted({(str(f.matches[0].ref.first_seen), f.matches[0].ref.family) for f in found})
-    names = ", ".join(f"{fam.split(':', 1)[-1]} (first seen {seen})" for seen, fam in refs[:3])
-    more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
-    return (f"anachronism: {len(found)} unit{'' if len(found) == 1 else 's'} hold code of {names}{more}, first seen "
-            "after the commit's date (either that line took this code in later, or the date is false)")
+    families = sorted({f.matches[0].ref.family for f in found})
+    names = ", ".join(families[:3]) + (f" and {len(families) - 3} more" if len(families) > 3 else "")
+    return (f"anachronism: {len(found)} unit{'' if len(found) == 1 else 's'} hold code of {names}, public only "
+            "after the commit's date (either it took this code in later, or the date is false)")
