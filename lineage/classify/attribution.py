@@ -245,8 +245,7 @@ def attribute_matched(
         explanation = attribution.explanation
         # the reference credits the file's own holder (or the project's, in its NOTICE or LICENSE
         # file) with its code: the file may be that origin's own code (classify/origins.py)
-        origin, how = credited_holder(attribution, _with_repo_holders(scanned, repo_notices),
-                                      credited(reference, index.header_of(family, ref_path), maker))
+        origin, how = credited_holder(attribution, scanned, credited(reference, index.header_of(family, ref_path), maker))
         own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
@@ -312,7 +311,7 @@ def attribute_matched(
 def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozenset[str], texts: Mapping[str, str],
                   repo_notices: RepoNotices, given: frozenset[str], detect: Detector) -> list[Finding]:
     """Medium and high matches of files too weak to judge notices for (partial resemblances) that
-    match a model of the file's own holder (its notice, or its repository's NOTICE or LICENSE file)
+    match a model of the file's own holder (its notice, or its repository's LICENSE file)
     or of a given owner: that maker's own code, as in a judged file whose reference names no vendor
     (segment-anything's prompt encoder resembles transformers' port of Meta's SAM)."""
     weak = {f.path for f in findings if f.kind == "code-match" and f.path not in judged and not f.attribution
@@ -320,7 +319,9 @@ def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozens
     if not weak:
         return findings
     orgs = family_orgs(index)
-    repo = holders_of(_with_repo_holders(FileNotices("", (), (), (), ()), repo_notices))
+    # the project's own holder, in its LICENSE file (a NOTICE file credits others: not its own)
+    licences = [r for r in repo_notices if r.path.rsplit("/", 1)[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
+    repo = holders_of(_with_repo_holders(FileNotices("", (), (), (), ()), licences))
     own = {p: given | repo | holders_of(detect(p, texts.get(p, ""), use_scancode=False, licences=False))
            for p in sorted(weak)}
     out = []

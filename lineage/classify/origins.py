@@ -6,8 +6,7 @@ Microsoft DeepSpeed Team"), or its header names the origin's repository (CANMT: 
 modified from FAIRSEQ ... github.com/facebookresearch/fairseq").  Scanned, the origin's own file
 (fairseq, DeepSpeed) matches such a reference and lacks the reference's holders: without more,
 the verdict called the origin a copier of its own code, at high.  When the scanned file's own
-notice (or its repository's NOTICE or LICENSE file) names an organisation the matched reference
-credits, the code is taken as that organisation's, not a copy of the reference, and a notice it
+notice names an organisation the matched reference credits, the code is taken as that organisation's, not a copy of the reference, and a notice it
 lacks is a low finding that says code cannot tell the direction.
 
 Never credited, since each let a copy pass (found by a stranger's attacks): the reference's own
@@ -29,6 +28,8 @@ from lineage.notices.records import Attribution, FileNotices, same_holder
 from lineage.vocab import UNLABELLED, company
 
 ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference credits the file's holder
+_BORROWED = re.compile(r"\b(?:borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|based|fork\w*|"
+                       r"from)\b", re.IGNORECASE)
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co)/([A-Za-z0-9_.-]+)(?:/([A-Za-z0-9_.-]+))?", re.I)
 
 
@@ -51,15 +52,22 @@ def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
     index does not say which: they credit no one (a Meta line on DeepSeek-OCR's own decoder, whose
     file says its ViT is adapted from detectron2, read as Meta's code)."""
     out: dict[str, str] = {}
-    holders = [n for n in reference.notices if n.counts and n.org]
-    if maker and not any(same_holder(n.org, maker) for n in holders):
-        # beside the maker's own line, other holders' lines are lineage a copy drops or keeps (a
-        # copy of GLM's MoE keeping the EleutherAI line of its llama ancestry credits no one)
-        for n in holders:
-            out.setdefault(n.org, f"its notice's holder {n.holder!r}")
-    for owner, repo in _REPO.findall(header):
-        for org in _named_by(owner, repo):
-            out.setdefault(org, f"{org}, whose repository {owner}/{repo} it names as an origin".rstrip("/"))
+    holders = {n.org: n for n in reference.notices if n.counts and n.org}
+    if maker and len(holders) == 1 and not any(same_holder(org, maker) for org in holders):
+        # one holder, not the maker: vendored code.  Beside the maker's line, or among several
+        # (PaddleNLP's Qwen keeps the OpenAI and NVIDIA lines of GPT-2's header), holders' lines
+        # are lineage a copy drops or keeps, crediting no one
+        (org, n), = holders.items()
+        out[org] = f"its notice's only holder {n.holder!r}"
+    lines = header.splitlines()
+    for i, line in enumerate(lines):
+        # a repository a sentence says the code came from (it may wrap from the line above), not any link
+        before = lines[i - 1] if i and not lines[i - 1].rstrip().endswith(".") else ""
+        if not _BORROWED.search(f"{before} {line}"):
+            continue
+        for owner, repo in _REPO.findall(line):
+            for org in _named_by(owner, repo):
+                out.setdefault(org, f"{org}, whose repository {owner}/{repo} it names as an origin".rstrip("/"))
     return {org: how for org, how in out.items()
             if not (maker and same_holder(org, maker)) and company(org) not in UNLABELLED}
 

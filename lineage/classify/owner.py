@@ -126,12 +126,21 @@ def owner_port(given: frozenset[str], attribution: NoticeState, orgs: Mapping[st
 
 def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object) -> frozenset[str]:
     """Whose own model code the file may hold (classify/owner.py): none while a notice is owed
-    to anyone but the owners themselves; the file's own vendor holders count only when the
-    reference names no vendor."""
+    to anyone but the owners themselves; the file's own vendor holders count when the reference
+    names no vendor, or when the reference is a framework's port that the file keeps the
+    notices of, but for the framework's, and adds no holder of its own: the file reads as the
+    original the framework ported (Meta's encodec, under Meta's notice only, against transformers'
+    port under "Meta Platforms ... and the HuggingFace Inc. team" read as a HIGH copy, notice
+    retained).  A copy keeping the framework's notice too, or adding its own, stays "retained"."""
     state = attribution.state
     if state == "none-needed":
         return given | holders_of(scanned)
     if state == "retained":
+        # every holder the file names (known to organisations.toml or not) is one the port names
+        named = [n for n in getattr(scanned, "notices", ()) if n.counts]
+        if named and attribution.frameworks_dropped \
+                and all(any(n.keeps(r) for r in attribution.reference_holders) for n in named):
+            return given | holders_of(scanned)
         return given
     if state in ("removed", "replaced") and only_owners_missing(given, attribution):
         return given  # the only notice missing is the owner's own

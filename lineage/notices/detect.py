@@ -32,22 +32,41 @@ from lineage.parse.lines import numbered_lines
 _MARKER = re.compile(r"copyright|\(c\)\s*(?:19|20)\d\d|©|版权|著作权|저작권", re.IGNORECASE)
 
 
-# words after which a copyright line no longer names its holders: "Copyright 2025 Acme AI,
-# independent of Alibaba Cloud", "... (compatible with Qwen checkpoints)", "..., thanks to X"
-_DISCLAIMS = re.compile(
-    NEGATION.pattern + r"|\b(?:compatible|thanks|trademarks?|inspired|affiliat\w*|endorse\w*|checkpoints?)\b",
-    re.IGNORECASE)
+# A holder text names holders up to the first word that cannot be part of a list of names:
+# names are capitalised (or CJK), joined by "and", "&", commas, "of", "the", and company words.
+# A blocklist of disclaiming words was outwitted at once ("Acme AI Inc., for use with Alibaba
+# Cloud Qwen3 models", "..., which competes with Alibaba Cloud", "(a team formerly of ...)"): a
+# lower-case word outside this list ends the holders, which errs towards fewer holders kept.
+_JOINING = frozenset({
+    "and", "&", "of", "the", "its", "inc", "ltd", "co", "llc", "corp", "corporation", "team", "teams", "authors",
+    "contributors", "group", "affiliates", "subsidiaries", "lab", "labs", "laboratory", "university", "institute",
+    "academy", "research", "ai", "project", "foundation", "company", "limited", "technologies", "technology",
+    "gmbh", "ag", "sa", "plc", "e.v", "all", "rights", "reserved", "x", "für", "und", "et", "de", "la", "du", "y",
+    "to",  # "contributors to the vLLM project"
+})
+_CLAUSE = re.compile(r"[;(\[:—–]|\s-\s")  # a new clause: "Acme AI; Qwen is a mark of ...", "Acme (a team of ...)"
 
 
 def claimed(holder: str) -> str:
-    """The part of a holder text that claims: up to its first disclaiming word."""
-    cut = _DISCLAIMS.search(holder)
-    if cut is None:
-        return holder
-    start = cut.start()
-    while start > 0 and (holder[start - 1].isalnum() or holder[start - 1] in "-_"):
-        start -= 1  # the whole word: "OpenMMLab-compatible" names no holder either
-    return holder[:start]
+    """The part of a holder text that names holders: up to its first lower-case word that cannot
+    be part of a list of names, or its first negation ("Copyright 2025 Acme AI, independent of
+    Alibaba Cloud" names Acme alone)."""
+    cut = len(holder)
+    for stop in (NEGATION.search(holder), _CLAUSE.search(holder)):
+        if stop is not None:
+            cut = min(cut, stop.start())
+    for token in re.finditer(r"\S+", holder[:cut]):  # "Alibaba-Cloud-compatible" is one token: all or nothing
+        parts = [p for p in re.split(r"[-_/]", token.group(0).strip(".,'’\"")) if p and p[0].isalpha()]
+        if any(p[0].islower() and p.rstrip(".,'’").casefold() not in _JOINING and not _CJK_OR_UPPER(p)
+               for p in parts):
+            cut = token.start()
+            break
+    return holder[:cut]
+
+
+def _CJK_OR_UPPER(word: str) -> bool:
+    """A word that is a name though it starts in lower case: "vLLM", "iFlytek", "xAI", CJK text."""
+    return any(c.isupper() for c in word[1:]) or not word[0].isascii()
 
 
 def _to_notices(raw: list[RawNotice]) -> list[Notice]:

@@ -219,6 +219,10 @@ def describe(outcome: HookOutcome) -> str:
             where, sim = f": {f.explanation}", ""
         lines.append(f"{f.path}:{f.start_line}-{f.end_line} {f.unit} [{f.severity}] {f.kind}{where}{sim}")
         lines.append(f"    id {f.id}")
+    for a in outcome.accepted:  # accepted inline: shown, so that a reviewer of the commit sees what and why
+        f = a.finding
+        lines.append(f"accepted by pragma (line {a.line}): {f.path}:{f.start_line}-{f.end_line} {f.unit} "
+                     f"[{f.severity}] {f.kind}: {a.reason}")
     for p in outcome.problems:
         lines.append(f"{p.path}: {p.stage}: {p.reason}")
     lines.extend(unchecked_lines(outcome.unchecked))

@@ -2,8 +2,9 @@
 
 The pragma goes on the unit's ``def``/``class`` line, on its first decorator line, or on the
 line just above.  It covers that unit only (not the methods of an accepted class: each
-copied method is its own decision), and the file's notice and licence findings once every unit
-finding of the file they rest on is accepted.  A pragma without a non-empty reason does not count,
+copied method is its own decision), and the file's removed-notice and licence findings once every
+unit finding of the file they rest on is accepted (a replaced notice is never accepted inline).
+A reason must be words a reviewer can read (two words at least): `reason="x"` counts as none.  A pragma without a non-empty reason does not count,
 and is reported so the author can add one: the reason is what a reviewer reads later.
 """
 
@@ -19,6 +20,8 @@ from lineage.parse.lines import numbered_lines
 _PRAGMA = re.compile(r"#\s*lineage:\s*accept\b(?P<rest>.*)$")
 _REASON = re.compile(r"""reason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 _DEF = re.compile(r"^\s*(?:async\s+def|def|class)\b")
+# a reason a reviewer can read: two words of two letters or more ("x" or "ok" accepts nothing)
+_REASONED = re.compile(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def find_pragmas(text: str) -> dict[int, Pragma]:
             continue
         said = _REASON.search(match.group("rest"))
         reason = (said.group("dq") if said.group("dq") is not None else said.group("sq")) if said else ""
-        found[number] = Pragma(number, reason.strip())
+        reason = reason.strip()
+        found[number] = Pragma(number, reason if _REASONED.search(reason) else "")
     return found
 
 
@@ -73,7 +77,10 @@ def _resting_on_accepted(kept: list[Finding], accepted: list[Accepted]) -> tuple
     still: list[Finding] = []
     for f in kept:
         by = first.get(f.path)
-        if by is not None and f.path not in open_units and f.unit == "<module>" and f.kind in ("notice", "licence"):
+        # a removed notice and a licence owed rest on the accepted units; a replaced notice (another
+        # holder named in the upstream holder's place) is a decision of its own: baseline and audit it
+        if by is not None and f.path not in open_units and f.unit == "<module>" \
+                and (f.kind == "licence" or (f.kind == "notice" and f.attribution != "replaced")):
             accepted.append(Accepted(f, by.line, by.reason))
         else:
             still.append(f)

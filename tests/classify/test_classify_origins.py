@@ -122,13 +122,23 @@ def licence_severities(result: ScanResult) -> list[str]:
     return [f.severity for f in result.findings if f.kind == "licence"]
 
 
-def test_the_makers_own_file_under_its_own_licence_is_no_licence_breach(ported: EmbeddedIndex) -> None:
-    # the maker's original (MIT, its own notice) against the framework's Apache-2.0 port of it
+def test_the_makers_own_file_against_a_frameworks_port_of_it_is_its_own_code(ported: EmbeddedIndex) -> None:
+    # the maker's original (MIT, the maker's notice alone) against the framework's Apache-2.0 port:
+    # neither a HIGH "copy, notice retained" nor a licence breach
     mine = "# Copyright 2022 Alibaba DAMO Academy.\n# SPDX-License-Identifier: MIT\n"
     result = scan(ported, origin_file(mine))
-    assert licence_severities(result) == ["low"]
-    licence = next(f for f in result.findings if f.kind == "licence")
-    assert "the maker of ripple" in licence.explanation and "may be a port of it" in licence.explanation
+    assert not above_low(result)
+    code = [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("WidgetAttention")]
+    assert code and {f.attribution for f in code} == {"own"}
+    assert result.summary.files[COPY].verdict.startswith("own model code")
+
+
+def test_a_copy_keeping_the_frameworks_notice_too_is_a_retained_copy(ported: EmbeddedIndex) -> None:
+    # the port's notice kept whole: a compliant copy of the port, not the maker's original
+    kept = "# Copyright 2022 Alibaba DAMO Academy and The HuggingFace Inc. team.\n"
+    result = scan(ported, origin_file(kept))
+    assert "notice retained" in result.summary.files[COPY].verdict
+    assert any(f.kind == "code-match" and f.severity in ("medium", "high") for f in result.findings)
 
 
 def test_a_third_partys_relicensed_copy_of_the_port_is_a_licence_breach(ported: EmbeddedIndex) -> None:
@@ -156,3 +166,13 @@ def test_a_marker_below_the_header_credits_no_one(marked_below: EmbeddedIndex) -
     # the index keeps markers without saying which part they cover: a Meta line on the rest passed
     result = scan(marked_below, origin_file(META))
     assert any(f.severity == "high" and f.attribution == "replaced" for f in notices(result))
+
+
+def test_a_fork_naming_the_maker_beside_itself_owes_a_low_licence_finding(ported: EmbeddedIndex) -> None:
+    # the maker's notice and the forker's: a fork of the maker's original (under the maker's
+    # licence) or a relicensed copy of the port; code cannot tell, so the licence finding is low
+    both = "# Copyright 2022 Alibaba DAMO Academy.\n# Copyright 2024 Acme Inc.\n# SPDX-License-Identifier: MIT\n"
+    result = scan(ported, origin_file(both))
+    assert licence_severities(result) == ["low"]
+    licence = next(f for f in result.findings if f.kind == "licence")
+    assert "the maker of ripple" in licence.explanation and "may be a port of it" in licence.explanation

@@ -18,6 +18,13 @@ def orgs(line: str) -> set[str]:
     "Copyright 2025 Acme AI, thanks to Alibaba Cloud",
     "Copyright 2025 Acme AI, not affiliated with or endorsed by Alibaba Cloud",
     "Copyright 2025 Acme AI, Alibaba-Cloud-compatible",
+    # the words after the holders say anything at all: only a list of names names holders
+    "Copyright 2025 Acme AI Inc., for use with Alibaba Cloud Qwen3 models.",
+    "Copyright 2025 Acme AI Inc.; Qwen is a registered mark of Alibaba Cloud.",
+    "Copyright 2025 Acme AI Inc. (a team formerly of Alibaba Cloud)",
+    "Copyright 2025 Acme AI Inc., which competes with Alibaba Cloud.",
+    "Copyright 2025 Acme AI Inc., loads weights released by Alibaba Cloud.",
+    "Copyright 2025 Acme AI Inc., separate from Alibaba Cloud.",
 ])
 def test_a_disclaimed_name_is_no_holder(line: str) -> None:
     assert not {o for o in orgs(line) if o.startswith("Alibaba")}
@@ -29,6 +36,8 @@ def test_a_disclaimed_name_is_no_holder(line: str) -> None:
     ("Copyright (c) Meta Platforms, Inc. and affiliates.", "Meta"),
     ("Copyright (c) Facebook, Inc. and its affiliates.", "Meta"),
     ("Copyright 2023 DeepSeek-AI and The HuggingFace Inc. team.", "DeepSeek"),
+    ("Copyright 2023 Meta Platforms, Inc. and affiliates, and the HuggingFace Inc. team.", "Hugging Face"),
+    ("SPDX-FileCopyrightText: Copyright contributors to the vLLM project", "vLLM project"),
 ])
 def test_holders_before_any_disclaimer_still_count(line: str, org: str) -> None:
     assert org in orgs(line)

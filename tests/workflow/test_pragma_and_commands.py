@@ -47,6 +47,34 @@ def test_pragmas_accept_units_with_a_reason_only() -> None:
     assert "line 11" in problems[0].reason and "line 15" in problems[1].reason
 
 
+ONE = """import torch
+
+
+def rope(x):  # lineage: accept reason=REASON
+    return x
+"""
+
+
+def _file_finding(kind: str, attribution: str | None) -> Finding:
+    return Finding(f"id-{kind}-{attribution}", kind, "m.py", 1, 1, "<module>", None, attribution, "medium", (), "t")
+
+
+@pytest.mark.parametrize("reason", ['"x"', '"ok"', "'.'", '"12345"'])
+def test_a_reason_nobody_can_read_accepts_nothing(reason: str) -> None:
+    kept, accepted, problems = apply_pragmas([_finding("rope", 4)], {"m.py": ONE.replace("REASON", reason)})
+    assert not accepted and [f.unit for f in kept] == ["rope"] and problems
+
+
+def test_a_units_pragma_carries_its_removed_notice_but_never_a_replaced_one() -> None:
+    text = ONE.replace("REASON", '"rotary helper vendored under Apache-2.0"')
+    findings = [_finding("rope", 4), _file_finding("notice", "removed"), _file_finding("licence", None),
+                _file_finding("notice", "replaced")]
+    kept, accepted, _ = apply_pragmas(findings, {"m.py": text})
+    assert [(a.finding.kind, a.finding.attribution) for a in accepted] == [
+        ("code-match", None), ("notice", "removed"), ("licence", None)]
+    assert [(f.kind, f.attribution) for f in kept] == [("notice", "replaced")]
+
+
 def test_malformed_baseline_is_a_usage_error(repo: Repo, index_path: Path) -> None:
     (repo.path / ".lineage-baseline.json").write_text('{"schema_version": 2, "entries": [1]}')
     bad = run("hook", "--index", index_path, "--all-files")
