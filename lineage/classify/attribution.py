@@ -121,7 +121,8 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref
         org, mine = owner[0] or ref.org, owner[1] or ref.family
-        verdict = (origin_verdict(origin) if origin else f"own model code of {org} ({model_line(mine)}), also held by the reference: not a copy"
+        verdict = (origin_verdict(origin) if origin else
+                   f"own model code of {org} ({model_line(mine)}), also held by the reference: not a copy"
                    if model_line(mine) == model_line(ref.family) else
                    f"own model code of {org} ({model_line(mine)} holds it as closely as {model_line(ref.family)} "
                    "does): not a copy")
@@ -243,9 +244,10 @@ def attribute_matched(
                 f"{model_line(family)}, which declares reuse of what it imports only; "
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
-        # the reference credits the file's own holder (or the project's, in its NOTICE or LICENSE
-        # file) with its code: the file may be that origin's own code (classify/origins.py)
-        origin, how = credited_holder(attribution, scanned, credited(reference, index.header_of(family, ref_path), maker))
+        # the reference credits the file's own holder with its code: the file may be that origin's
+        # own code (classify/origins.py)
+        credit = credited(reference, index.header_of(family, ref_path), maker)
+        origin, how = credited_holder(attribution, scanned, credit)
         own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
@@ -281,7 +283,8 @@ def attribute_matched(
                   and updated[f.id].severity in ("medium", "high")]
         whole_copy = "<file>" in verdicts and whole_file(verdicts["<file>"])
         licensed = copies or (licensed if whole_copy else [])
-        if port or origin or not (own and attribution.state in ("removed", "replaced")):  # else only the owner's notice is missing
+        # (else only the owner's notice is missing)
+        if port or origin or not (own and attribution.state in ("removed", "replaced")):
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
                                    licensed=licensed, own_orgs=sorted(owners), elder=elder_holder(attribution, mine),
                                    origin=origin_explanation(origin, how, ref_path) if origin else "")
@@ -321,7 +324,7 @@ def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozens
     orgs = family_orgs(index)
     # the project's own holder, in its LICENSE file (a NOTICE file credits others: not its own)
     licences = [r for r in repo_notices if r.path.rsplit("/", 1)[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
-    repo = holders_of(_with_repo_holders(FileNotices("", (), (), (), ()), licences))
+    repo = frozenset(n.org for r in licences for n in r.notices if n.counts and n.org)
     own = {p: given | repo | holders_of(detect(p, texts.get(p, ""), use_scancode=False, licences=False))
            for p in sorted(weak)}
     out = []
@@ -348,14 +351,6 @@ def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]
     if not own or own == m.ref.licence:
         return m
     return dataclasses.replace(m, ref=dataclasses.replace(m.ref, licence=own))
-
-
-def _with_repo_holders(scanned: FileNotices, repo_notices: RepoNotices) -> FileNotices:
-    """The file's notices and, after them, the holders its repository's NOTICE and LICENSE files name."""
-    extra = tuple(n for r in repo_notices for n in r.notices)
-    return dataclasses.replace(scanned, notices=scanned.notices + extra) if extra else scanned
-
-
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),

@@ -45,10 +45,10 @@ def _named_by(owner: str, repo: str) -> list[str]:
 def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
     """Organisation -> how the reference credits it with its code, never its own model's maker (a
     file keeping only the maker's line while dropping others' is a copy: that credit rewarded
-    dropping notices): the vendor holders of a notice that does not name the maker (vendored
-    code: ModelScope's GPT-MoE file names only Microsoft's DeepSpeed team), and the owner of a
-    repository its header names (CANMT's "borrowed and modified from FAIRSEQ ... github.com/
-    facebookresearch/fairseq").  Markers further down a file credit one part of it only, and the
+    dropping notices): the holder of a notice that names one holder, not the maker (vendored code:
+    ModelScope's GPT-MoE file names only Microsoft's DeepSpeed team), and the owner of a repository
+    a header sentence says the code came from (CANMT's "borrowed and modified from FAIRSEQ ...
+    github.com/facebookresearch/fairseq"; a link alone credits no one).  Markers further down a file credit one part of it only, and the
     index does not say which: they credit no one (a Meta line on DeepSeek-OCR's own decoder, whose
     file says its ViT is adapted from detectron2, read as Meta's code)."""
     out: dict[str, str] = {}
@@ -67,7 +67,8 @@ def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
             continue
         for owner, repo in _REPO.findall(line):
             for org in _named_by(owner, repo):
-                out.setdefault(org, f"{org}, whose repository {owner}/{repo} it names as an origin".rstrip("/"))
+                where = f"{owner}/{repo}" if repo else owner
+                out.setdefault(org, f"{org}, whose repository {where} it names as an origin")
     return {org: how for org, how in out.items()
             if not (maker and same_holder(org, maker)) and company(org) not in UNLABELLED}
 
