@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from lineage.notices.detect import names_others
 from lineage.notices.holders import holder_orgs
 from lineage.notices.records import Attribution, FileNotices, same_holder
 from lineage.vocab import UNLABELLED, company
@@ -75,13 +76,18 @@ def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
 
 def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict[str, str]) -> tuple[str, str]:
     """(organisation, how the reference credits it) when the scanned file's own notice names an
-    organisation the reference credits (the same organisation, or its company as a whole) and
-    the judgement is one to lower; else ("", "")."""
+    organisation the reference credits (the same organisation, or its company as a whole), and
+    nobody the reference does not name or credit, and the judgement is one to lower; else ("", "")."""
     if attribution.state not in ("removed", "replaced", "retained"):
         return "", ""
-    for n in scanned.notices:
-        if not n.counts or not n.org:
-            continue
+    named = [n for n in scanned.notices if n.counts]
+    # the file names nobody the reference does not name or credit (a copier adding its own name
+    # beside a credited one is no origin), and no holder the organisation table does not know
+    known = [*credit, *(r.org for r in attribution.reference_holders if r.org)]
+    if not named or any(not n.org or names_others(n.holder) or not any(same_holder(n.org, k) for k in known)
+                        for n in named):
+        return "", ""
+    for n in named:
         for org, how in credit.items():
             if same_holder(n.org, org):
                 return org, how

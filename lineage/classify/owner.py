@@ -68,6 +68,20 @@ def family_orgs(index: EmbeddedIndex) -> dict[str, str]:
     return {f"{r['source']}:{r['name']}": str(r.get("org", "")) for r in index.meta["families"]}
 
 
+def sole_holder(notices: object) -> frozenset[str]:
+    """The organisation a file's own notices name, when they name one company and nobody else
+    (no holder the table does not know, no second company): the file presents itself as that
+    maker's code.  A copier adding its own name beside the maker's ("Acme Robotics Corp. and the
+    Qwen team", "Tencent" above "DeepSeek-AI") presents nothing of the kind: it made its copy
+    the maker's own model code, not a copy.  Empty otherwise."""
+    from lineage.notices.detect import names_others
+
+    named = [n for n in getattr(notices, "notices", ()) if n.counts]
+    if not named or any(not n.org or names_others(n.holder) for n in named):
+        return frozenset()
+    return frozenset(n.org for n in named) if len({company(n.org) for n in named}) == 1 else frozenset()
+
+
 def holders_of(notices: object) -> frozenset[str]:
     """Organisations of the vendor holders named in a file's own notices."""
     return frozenset(n.org for n in getattr(notices, "notices", ()) if n.counts and n.org)
@@ -134,13 +148,13 @@ def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object) 
     retained).  A copy keeping the framework's notice too, or adding its own, stays "retained"."""
     state = attribution.state
     if state == "none-needed":
-        return given | holders_of(scanned)
+        return given | sole_holder(scanned)
     if state == "retained":
         # every holder the file names (known to organisations.toml or not) is one the port names
         named = [n for n in getattr(scanned, "notices", ()) if n.counts]
         if named and attribution.frameworks_dropped \
                 and all(any(n.keeps(r) for r in attribution.reference_holders) for n in named):
-            return given | holders_of(scanned)
+            return given | sole_holder(scanned)
         return given
     if state in ("removed", "replaced") and only_owners_missing(given, attribution):
         return given  # the only notice missing is the owner's own

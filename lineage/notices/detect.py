@@ -64,6 +64,18 @@ def claimed(holder: str) -> str:
     return holder[:cut]
 
 
+def names_others(holder: str) -> bool:
+    """Whether a holder text names someone besides the organisations the table knows in it:
+    "Acme Robotics Corp. and the Qwen team, Alibaba Group" names Acme Robotics too, which no
+    organisation of the table is (most copiers are small companies it does not list)."""
+    from lineage.notices.holders import load_organisations, normalise
+
+    text = normalise(claimed(holder))
+    for alias in load_organisations():
+        text = alias.pattern.sub(" ", text)
+    return any(word.strip(".,'’\"") not in _JOINING for word in re.findall(r"[^\W\d_][\w.'’-]*", text))
+
+
 def _CJK_OR_UPPER(word: str) -> bool:
     """A word that is a name though it starts in lower case: "vLLM", "iFlytek", "xAI", CJK text."""
     return any(c.isupper() for c in word[1:]) or not word[0].isascii()

@@ -113,7 +113,7 @@ def scan(
     date = config.as_of or str(loaded.inputs.get("date") or "")
     dated = at_date(index, date)
     # a commit's date is its author's to set: what the whole index holds of later code is said too
-    later = index if dated is not index and not config.as_of and loaded.inputs.get("kind") == "git" else None
+    later = index if dated is not index and not config.as_of and loaded.inputs.get("kind") in ("git", "dir") else None
     return scan_files(config.included(loaded.files), dated, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
                       repo_notices=repository_notices(loaded.root), later=later, date=date)

@@ -8,6 +8,7 @@ reported because their content is not in the repository.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Sequence
@@ -249,5 +250,34 @@ def read_staged(
                 continue
             results.append(read_blob(repository, binsha, path, max_bytes))
         return _collect(results)
+    finally:
+        repository.close()
+
+
+def clean_head_date(root: str | Path, files: Sequence[SourceFile]) -> str:
+    """The date of HEAD's commit when ``root`` is a repository's working tree and every file read
+    from it (``files``, paths relative to ``root``) is HEAD's own blob, byte for byte: the scanned
+    code is that commit's code, dated as `REPO@REV` is.  "" otherwise (not a repository root, a
+    modified or untracked file, no commit).  Read in-process from the object store: no `git
+    status`, which would run a repository's configured fsmonitor command."""
+    import datetime
+
+    try:
+        repository = open_repository(root)
+    except SourceError:
+        return ""
+    try:
+        if repository.bare or not files:
+            return ""
+        commit = repository.head.commit
+        wanted = {f.path: hashlib.sha1(b"blob %d\0" % len(f.data) + f.data, usedforsecurity=False).hexdigest()
+                  for f in files}
+        held = {str(item.path): item.hexsha for item in commit.tree.traverse()
+                if isinstance(item, git.Blob) and str(item.path) in wanted}
+        if held != wanted:
+            return ""
+        return datetime.datetime.fromtimestamp(commit.committed_date, tz=datetime.timezone.utc).date().isoformat()
+    except (GitCommandError, ValueError, OSError, git.BadName, git.BadObject):
+        return ""
     finally:
         repository.close()

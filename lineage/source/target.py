@@ -127,6 +127,14 @@ def _is_script(path: str) -> bool:
         os.close(fd)
 
 
+def _clean_head_date(root: str, files: Sequence[SourceFile]) -> str:
+    if not os.path.isdir(os.path.join(root, ".git")):
+        return ""  # (gitpython is imported only for git targets: it fails without a git executable)
+    from lineage.source.gitrev import clean_head_date
+
+    return clean_head_date(root, files)
+
+
 def _commit_date(repo: str | Path, sha: str) -> str:
     from lineage.source.gitrev import commit_date
 
@@ -154,7 +162,10 @@ def load_target(
     if os.path.isdir(spec):
         root = os.path.abspath(spec)
         files, errors = walk_directory(spec, max_bytes=max_bytes, suffixes=suffixes, scripts=True, archives=True)
-        return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root})
+        # a working tree that is its HEAD commit, file for file, is dated as that commit is
+        date = _clean_head_date(root, files)
+        return _build(files, errors, root, None, f"directory {root}",
+                      {"kind": "dir", "path": root, **({"date": date} if date else {})})
     if os.path.exists(spec):
         root = os.path.abspath(spec)
         if not os.path.isfile(spec):

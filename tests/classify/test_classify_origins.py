@@ -176,3 +176,29 @@ def test_a_fork_naming_the_maker_beside_itself_owes_a_low_licence_finding(ported
     assert licence_severities(result) == ["low"]
     licence = next(f for f in result.findings if f.kind == "licence")
     assert "the maker of ripple" in licence.explanation and "may be a port of it" in licence.explanation
+
+
+def test_a_copier_naming_itself_beside_the_credited_origin_is_no_origin(credited: EmbeddedIndex) -> None:
+    result = scan(credited, origin_file(META + "# Copyright 2024 Acme Robotics Corp.\n"))
+    assert any(f.severity == "high" and f.attribution == "replaced" for f in notices(result))
+
+
+@pytest.fixture(scope="module")
+def unheld(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple's file names no holder (an engine's port under the engine's notice only)."""
+    return build(tmp_path_factory, "none", WAVE, HEAD + OLD.replace("Wave", "Ripple"), ripple_holder="")
+
+
+def test_the_makers_own_notice_alone_makes_its_own_code(unheld: EmbeddedIndex) -> None:
+    result = scan(unheld, origin_file("# Copyright 2022 Alibaba DAMO Academy.\n"))
+    assert not above_low(result) and result.summary.files[COPY].verdict.startswith("own model code")
+
+
+@pytest.mark.parametrize("header", [
+    "# Copyright 2024 Acme Robotics Corp. and Alibaba DAMO Academy.\n",  # a name the table does not know
+    "# Copyright 2025 Tencent. All rights reserved.\n# Copyright 2022 Alibaba DAMO Academy.\n",  # a second company
+])
+def test_a_copier_adding_its_name_beside_the_makers_is_no_owner(unheld: EmbeddedIndex, header: str) -> None:
+    # the maker named beside the copier made "own model code, not a copy" of a whole engine file
+    result = scan(unheld, origin_file(header))
+    assert above_low(result) and not result.summary.files[COPY].verdict.startswith("own model code")

@@ -314,3 +314,18 @@ def test_a_directory_or_a_given_date_reports_no_anachronism(lines_index: Embedde
     (tmp_path / "modeling_mine.py").write_text(code(("base", "router"), "Xray"), encoding="utf-8")
     result, _ = api.scan(str(tmp_path), lines_index, Config(workers=1, as_of="2023-06-01"))
     assert not [f for f in result.findings if f.kind == "anachronism"]
+
+
+def test_a_clean_checkout_is_dated_as_its_head_commit_and_a_modified_one_is_not(lines_index: EmbeddedIndex,
+                                                                                tmp_path: Path) -> None:
+    repo = tmp_path / "checkout"
+    repo.mkdir()
+    mine = repo / "modeling_mine.py"
+    mine.write_text(code(("base", "router"), "Xray"), encoding="utf-8")
+    _commit(repo, "2023-06-01T12:00:00+00:00")
+    result, _ = api.scan(str(repo), lines_index, Config(workers=1))
+    assert result.index.restriction == "families first seen on or before 2023-06-01"
+    assert {f.matches[0].ref.family for f in result.findings if f.kind == "anachronism"} == {"ln:router"}
+    mine.write_text(mine.read_text(encoding="utf-8") + "\n# edited after the commit\n", encoding="utf-8")
+    edited, _ = api.scan(str(repo), lines_index, Config(workers=1))
+    assert not edited.index.restriction and not [f for f in edited.findings if f.kind == "anachronism"]

@@ -41,3 +41,16 @@ def test_a_disclaimed_name_is_no_holder(line: str) -> None:
 ])
 def test_holders_before_any_disclaimer_still_count(line: str, org: str) -> None:
     assert org in orgs(line)
+
+
+@pytest.mark.parametrize("holder, others", [
+    ("Acme Robotics Corp. and the Qwen team, Alibaba Group.", True),
+    ("Shigeki Karita", True),
+    ("Meta Platforms, Inc. and affiliates, and the HuggingFace Inc. team", False),
+    ("Tencent. All rights reserved.", False),
+    ("Facebook, Inc. and its affiliates.", False),
+])
+def test_names_the_table_does_not_know_are_seen(holder: str, others: bool) -> None:
+    from lineage.notices.detect import names_others
+
+    assert names_others(holder) is others
