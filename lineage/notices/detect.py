@@ -43,8 +43,10 @@ _JOINING = frozenset({
     "academy", "research", "ai", "project", "foundation", "company", "limited", "technologies", "technology",
     "gmbh", "ag", "sa", "plc", "e.v", "all", "rights", "reserved", "x", "für", "und", "et", "de", "la", "du", "y",
     "to",  # "contributors to the vLLM project"
+    "at", "a", "an", "for", "org",  # "... Lab at TU/e", "THL A29 Limited, a Tencent company", "Allen Institute for AI"
 })
-_CLAUSE = re.compile(r"[;(\[:—–]|\s-\s")  # a new clause: "Acme AI; Qwen is a mark of ...", "Acme (a team of ...)"
+# a new clause; a parenthesis opens one only before a lower-case word ("(a team of ...)"; "(TII)" names)
+_CLAUSE = re.compile(r"[;\[:—–]|\(\s*[a-z]|\s-\s")  # a new clause: "Acme AI; Qwen is a mark of ...", "Acme (a team of ...)"
 
 
 def claimed(holder: str) -> str:
@@ -56,7 +58,9 @@ def claimed(holder: str) -> str:
         if stop is not None:
             cut = min(cut, stop.start())
     for token in re.finditer(r"\S+", holder[:cut]):  # "Alibaba-Cloud-compatible" is one token: all or nothing
-        parts = [p for p in re.split(r"[-_/]", token.group(0).strip(".,'’\"")) if p and p[0].isalpha()]
+        if "/" in token.group(0):
+            continue  # an owner/repository name ("state-spaces/mamba org")
+        parts = [p for p in re.split(r"[-_]", token.group(0).strip(".,'’\"()")) if p and p[0].isalpha()]
         if any(p[0].islower() and p.rstrip(".,'’").casefold() not in _JOINING and not _CJK_OR_UPPER(p)
                for p in parts):
             cut = token.start()

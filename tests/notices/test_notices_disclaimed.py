@@ -38,6 +38,10 @@ def test_a_disclaimed_name_is_no_holder(line: str) -> None:
     ("Copyright 2023 DeepSeek-AI and The HuggingFace Inc. team.", "DeepSeek"),
     ("Copyright 2023 Meta Platforms, Inc. and affiliates, and the HuggingFace Inc. team.", "Hugging Face"),
     ("SPDX-FileCopyrightText: Copyright contributors to the vLLM project", "vLLM project"),
+    # real reference holders with lower-case words a list of names holds
+    ("Copyright 2024 THL A29 Limited, a Tencent company and the HuggingFace Inc. team.", "Tencent"),
+    ("Copyright 2024 The Allen Institute for AI team and The HuggingFace Inc. team.", "AI2"),
+    ("Copyright 2024 Technology Innovation Institute (TII) and PaddlePaddle Authors.", "Baidu"),
 ])
 def test_holders_before_any_disclaimer_still_count(line: str, org: str) -> None:
     assert org in orgs(line)
