@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 PYPI_SIMPLE = "https://pypi.org/simple"
 _ACCEPT = "application/vnd.pypi.simple.v1+json"
@@ -35,15 +36,30 @@ def index_url(index_args: Sequence[str]) -> str:
     return PYPI_SIMPLE
 
 
-def upload_date(page: bytes, filename: str) -> str:
-    """The upload date (YYYY-MM-DD) of ``filename`` on a PEP 691 project page, or ""."""
+def project_page(base: str, project: str, timeout: float = TIMEOUT) -> bytes:
+    """A project's PEP 691 JSON page on the simple index at ``base`` (https only); raises
+    ``urllib.error.URLError``, ``OSError`` or ``ValueError`` when it cannot be read."""
+    if not base.startswith("https://"):
+        raise ValueError(f"not an https index: {base}")
+    request = urllib.request.Request(f"{base}/{project}/", headers={"Accept": _ACCEPT})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https only)
+        return bytes(response.read(_MAX_BYTES))
+
+
+def page_files(page: bytes) -> list[dict[str, Any]]:
+    """The file entries of a PEP 691 project page (none when it is not one)."""
     try:
         data = json.loads(page)
     except (ValueError, RecursionError):
-        return ""
+        return []
     files = data.get("files") if isinstance(data, dict) else None
-    for entry in files if isinstance(files, list) else []:
-        if isinstance(entry, dict) and entry.get("filename") == filename:
+    return [entry for entry in files if isinstance(entry, dict)] if isinstance(files, list) else []
+
+
+def upload_date(page: bytes, filename: str) -> str:
+    """The upload date (YYYY-MM-DD) of ``filename`` on a PEP 691 project page, or ""."""
+    for entry in page_files(page):
+        if entry.get("filename") == filename:
             found = _DATE.match(str(entry.get("upload-time") or ""))
             return found.group(1) if found else ""
     return ""
@@ -58,10 +74,8 @@ def release_date(project: str, artefact: Path, index_args: Sequence[str] = (), t
     base = index_url(index_args)
     date = ""
     if base.startswith("https://"):
-        request = urllib.request.Request(f"{base}/{project}/", headers={"Accept": _ACCEPT})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https only)
-                date = upload_date(response.read(_MAX_BYTES), artefact.name)
+            date = upload_date(project_page(base, project, timeout), artefact.name)
         except (urllib.error.URLError, OSError, ValueError):
             return ""  # not kept: the network may be back next time
     try:

@@ -12,7 +12,6 @@ kept as the release date (source/released.py).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import tempfile
@@ -22,50 +21,40 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lineage.errors import FetchError
-from lineage.source.released import TIMEOUT, index_url, upload_date
+from lineage.source.fetch import _cached, normalised_name
+from lineage.source.released import TIMEOUT, index_url, page_files, project_page, upload_date
 
 MAX_BYTES = 1 << 30  # an sdist larger than 1 GiB is refused
-_ACCEPT = "application/vnd.pypi.simple.v1+json"
 _SUFFIXES = (".tar.gz", ".zip")
 _CHUNK = 1 << 20
 
 
-def _normalised(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def sdist_entry(page: bytes, name: str, version: str) -> dict[str, object] | None:
     """The project page's entry for ``name``'s ``version`` sdist, or None."""
-    try:
-        data = json.loads(page)
-    except (ValueError, RecursionError):
-        return None
-    files = data.get("files") if isinstance(data, dict) else None
-    for entry in files if isinstance(files, list) else []:
-        filename = entry.get("filename") if isinstance(entry, dict) else None
+    for entry in page_files(page):
+        filename = entry.get("filename")
         if not isinstance(filename, str) or entry.get("yanked") not in (None, False):
             continue
         stem = next((filename[: -len(s)] for s in _SUFFIXES if filename.endswith(s)), "")
         project, _, release = stem.rpartition("-")
-        if project and release == version and _normalised(project) == _normalised(name):
+        if project and release == version and normalised_name(project) == normalised_name(name):
             return dict(entry)
     return None
 
 
-def _get(url: str) -> urllib.request.Request:
+def _https(url: str) -> str:
     if not url.startswith("https://"):
         raise FetchError(f"refusing to fetch over anything but https: {url}")
-    return urllib.request.Request(url, headers={"Accept": _ACCEPT})
+    return url
 
 
 def fetch_sdist(name: str, version: str, target_dir: Path, index_args: Sequence[str] = (),
                 sha256: str | None = None, timeout: float = TIMEOUT) -> Path:
     """Download ``name==version``'s sdist into ``target_dir`` (checked, never built) and return it."""
     spec = f"{name}=={version}"
-    base = index_url(index_args)
+    base = _https(index_url(index_args))
     try:
-        with urllib.request.urlopen(_get(f"{base}/{_normalised(name)}/"), timeout=timeout) as response:
-            page = response.read(20_000_000)
+        page = project_page(base, normalised_name(name), timeout)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise FetchError(f"no wheel, and the index's project page could not be read: {exc}", source=spec) from None
     entry = sdist_entry(page, name, version)
@@ -84,7 +73,7 @@ def fetch_sdist(name: str, version: str, target_dir: Path, index_args: Sequence[
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".part-")
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(_get(str(entry.get("url", ""))),
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(_https(str(entry.get("url", ""))),
                                                                 timeout=timeout) as response:
             size = 0
             while chunk := response.read(_CHUNK):
@@ -110,9 +99,7 @@ def fetch_sdist(name: str, version: str, target_dir: Path, index_args: Sequence[
 def cached_sdist(name: str, version: str, cache_root: Path, index_args: Sequence[str] = (),
                  sha256: str | None = None) -> Path:
     """The release's sdist from the cache (re-hashed against its record), else from the index."""
-    from lineage.source.fetch import _cached
-
-    target_dir = cache_root / "pypi" / f"{_normalised(name)}-{version}" / "sdist"
+    target_dir = cache_root / "pypi" / f"{normalised_name(name)}-{version}" / "sdist"
     if target_dir.is_dir():
         hit = _cached(target_dir, None, sha256)
         if hit is not None:
