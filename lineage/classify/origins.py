@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from lineage.notices.detect import names_others
+from lineage.classify.owner import known_holders
 from lineage.notices.holders import holder_orgs
 from lineage.notices.records import Attribution, FileNotices, same_holder
 from lineage.vocab import UNLABELLED, company
@@ -80,12 +80,11 @@ def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict
     nobody the reference does not name or credit, and the judgement is one to lower; else ("", "")."""
     if attribution.state not in ("removed", "replaced", "retained"):
         return "", ""
-    named = [n for n in scanned.notices if n.counts]
+    named = known_holders(scanned)
     # the file names nobody the reference does not name or credit (a copier adding its own name
     # beside a credited one is no origin), and no holder the organisation table does not know
     known = [*credit, *(r.org for r in attribution.reference_holders if r.org)]
-    if not named or any(not n.org or names_others(n.holder) or not any(same_holder(n.org, k) for k in known)
-                        for n in named):
+    if not named or any(not any(same_holder(n.org, k) for k in known) for n in named):
         return "", ""
     for n in named:
         for org, how in credit.items():

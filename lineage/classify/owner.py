@@ -30,7 +30,7 @@ from lineage.errors import ConfigError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import same_code
 from lineage.models import Finding
-from lineage.notices.records import Attribution as NoticeState
+from lineage.notices.records import Attribution as NoticeState, Notice, same_holder
 from lineage.vocab import Attribution, company, model_line
 
 OWN = Attribution.OWN.value
@@ -58,8 +58,6 @@ def canonical_owners(names: Iterable[str]) -> frozenset[str]:
 def owning(owners: frozenset[str], org: str) -> bool:
     """Whether the owners own ``org``'s models: one of them is that organisation, or its company
     as a whole (`--owner Alibaba` owns Alibaba Qwen's models; Alibaba DAMO Academy does not)."""
-    from lineage.notices.records import same_holder
-
     return bool(org) and any(same_holder(org, o) for o in owners)
 
 
@@ -68,17 +66,22 @@ def family_orgs(index: EmbeddedIndex) -> dict[str, str]:
     return {f"{r['source']}:{r['name']}": str(r.get("org", "")) for r in index.meta["families"]}
 
 
+def known_holders(notices: object) -> list[Notice]:
+    """The counting holders a file's own notices name, or none when one of them names someone the
+    organisation table does not know (most copiers are small companies it does not list)."""
+    from lineage.notices.detect import names_others
+
+    named = [n for n in getattr(notices, "notices", ()) if n.counts]
+    return [] if any(not n.org or names_others(n.holder) for n in named) else named
+
+
 def sole_holder(notices: object) -> frozenset[str]:
     """The organisation a file's own notices name, when they name one company and nobody else
     (no holder the table does not know, no second company): the file presents itself as that
     maker's code.  A copier adding its own name beside the maker's ("Acme Robotics Corp. and the
     Qwen team", "Tencent" above "DeepSeek-AI") presents nothing of the kind: it made its copy
     the maker's own model code, not a copy.  Empty otherwise."""
-    from lineage.notices.detect import names_others
-
-    named = [n for n in getattr(notices, "notices", ()) if n.counts]
-    if not named or any(not n.org or names_others(n.holder) for n in named):
-        return frozenset()
+    named = known_holders(notices)
     return frozenset(n.org for n in named) if len({company(n.org) for n in named}) == 1 else frozenset()
 
 

@@ -23,7 +23,7 @@ from lineage.notices.header import (
     prologue,
     spdx_expressions,
 )
-from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs
+from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs, load_organisations, normalise
 from lineage.notices.mentions import NEGATION, credits
 from lineage.notices.records import FileNotices, Notice
 from lineage.parse.lines import numbered_lines
@@ -45,8 +45,9 @@ _JOINING = frozenset({
     "to",  # "contributors to the vLLM project"
     "at", "a", "an", "for", "org",  # "... Lab at TU/e", "THL A29 Limited, a Tencent company", "Allen Institute for AI"
 })
-# a new clause; a parenthesis opens one only before a lower-case word ("(a team of ...)"; "(TII)" names)
-_CLAUSE = re.compile(r"[;\[:—–]|\(\s*[a-z]|\s-\s")  # a new clause: "Acme AI; Qwen is a mark of ...", "Acme (a team of ...)"
+# a new clause ("Acme AI; Qwen is a mark of ..."); a parenthesis opens one only before a lower-case
+# word ("(a team of ...)"; "(TII)" names)
+_CLAUSE = re.compile(r"[;\[:—–]|\(\s*[a-z]|\s-\s")
 
 
 def claimed(holder: str) -> str:
@@ -61,7 +62,7 @@ def claimed(holder: str) -> str:
         if "/" in token.group(0):
             continue  # an owner/repository name ("state-spaces/mamba org")
         parts = [p for p in re.split(r"[-_]", token.group(0).strip(".,'’\"()")) if p and p[0].isalpha()]
-        if any(p[0].islower() and p.rstrip(".,'’").casefold() not in _JOINING and not _CJK_OR_UPPER(p)
+        if any(p[0].islower() and p.rstrip(".,'’").casefold() not in _JOINING and not _name_like(p)
                for p in parts):
             cut = token.start()
             break
@@ -72,15 +73,13 @@ def names_others(holder: str) -> bool:
     """Whether a holder text names someone besides the organisations the table knows in it:
     "Acme Robotics Corp. and the Qwen team, Alibaba Group" names Acme Robotics too, which no
     organisation of the table is (most copiers are small companies it does not list)."""
-    from lineage.notices.holders import load_organisations, normalise
-
     text = normalise(claimed(holder))
     for alias in load_organisations():
         text = alias.pattern.sub(" ", text)
     return any(word.strip(".,'’\"") not in _JOINING for word in re.findall(r"[^\W\d_][\w.'’-]*", text))
 
 
-def _CJK_OR_UPPER(word: str) -> bool:
+def _name_like(word: str) -> bool:
     """A word that is a name though it starts in lower case: "vLLM", "iFlytek", "xAI", CJK text."""
     return any(c.isupper() for c in word[1:]) or not word[0].isascii()
 

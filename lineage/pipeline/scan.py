@@ -57,10 +57,15 @@ def scan_files(
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
-        from lineage.index.restrict import public_dates
-        from lineage.classify.anachronism import anachronisms
+        from functools import partial
 
-        late, _, _ = attributed_findings(later, compacted, config, repo_notices, notice_detector, None, False)
+        from lineage.classify.anachronism import anachronisms
+        from lineage.index.restrict import public_dates
+        from lineage.notices import detect_notices
+
+        # only the code findings' strength is wanted of this second pass: notices read fast, without scancode
+        quick = notice_detector or partial(detect_notices, use_scancode=False)
+        late, _, _ = attributed_findings(later, compacted, config, repo_notices, quick, None, False)
         findings += anachronisms(late, findings, date, public_dates(later))
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
