@@ -86,9 +86,12 @@ class SourceVerdict:
     # the source's score minus the best of another organisation's families (the file scope only;
     # None elsewhere): a later line of the same maker holding most of the file is no rival origin
     lead: float | None = None
+    # a class scope: top-level definitions read with the class, its code outside its body (a
+    # function only it calls with its instance, a mixin only it uses: classify/adopt.py)
+    read_with: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scope": self.scope, "status": self.status,
+        return {"scope": self.scope, "status": self.status, "read_with": list(self.read_with),
                 "look_through": self.look_through.to_dict() if self.look_through else None,
                 "source": self.source.to_dict() if self.source else None,
                 "runner_up": self.runner_up.to_dict() if self.runner_up else None,

@@ -45,9 +45,11 @@ def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
 
 
 def scope_source(unit: CompactUnit, verdicts: Mapping[str, SourceVerdict]) -> SourceVerdict | None:
-    """The verdict that speaks for a unit: its top-level class's when decided, else the file's."""
+    """The verdict that speaks for a unit: its top-level class's when decided (the class whose
+    code it is, for a function or mixin read with a class), else the file's."""
     head = unit.qualname.split(".", 1)[0]
-    own = verdicts.get(head) if head != "<file>" else None
+    owner = next((v for v in verdicts.values() if head in v.read_with), None)
+    own = owner or (verdicts.get(head) if head != "<file>" else None)
     if own is not None and own.status == "source":
         return own
     return verdicts.get("<file>")

@@ -286,9 +286,11 @@ def _column(index: EmbeddedIndex, cov: Cover, key: str) -> int:
     return next((j for j, f in enumerate(cov.families.tolist()) if keys[f] == key), -1)
 
 
-def scopes(units: Sequence[CompactUnit]) -> dict[str, list[int]]:
+def scopes(units: Sequence[CompactUnit], adopted: Mapping[str, str] | None = None) -> dict[str, list[int]]:
     """Unit positions per scope: "<file>" (every unit but the module body) and each top-level
-    class (its own unit, when it has code of its own, and everything defined inside it)."""
+    class (its own unit, when it has code of its own, and everything defined inside it, with
+    what it owns outside its body: ``adopted``, top-level name -> class, classify/adopt.py)."""
+    adopted = adopted or {}
     heads = [u.qualname.split(".", 1)[0] for u in units]
     classes = {h for u, h in zip(units, heads) if u.kind == "method" or (u.kind == "class" and u.qualname == h)}
     out: dict[str, list[int]] = {"<file>": []}
@@ -298,14 +300,17 @@ def scopes(units: Sequence[CompactUnit]) -> dict[str, list[int]]:
         out["<file>"].append(i)
         if head in classes:
             out.setdefault(head, []).append(i)
+        if adopted.get(head, head) != head:
+            out.setdefault(adopted[head], []).append(i)
     return out
 
 
-def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit],
-                   evidence: Mapping[int, UnitEvidence]) -> dict[str, SourceVerdict]:
-    """Source verdicts of a file ("<file>") and of each of its top-level classes with evidence.
+def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence: Mapping[int, UnitEvidence],
+                   adopted: Mapping[str, str] | None = None) -> dict[str, SourceVerdict]:
+    """Source verdicts of a file ("<file>") and of each of its top-level classes with evidence
+    (with the code each owns outside its body, ``adopted``: classify/adopt.py).
     Conduits are found over the whole file: a class's shared code is credited in its context."""
-    members = scopes(units)
+    members = scopes(units, adopted)
     listed = members["<file>"]
     cov = cover_of(index, [(units[i], evidence.get(i)) for i in listed])
     if cov is None:
@@ -321,6 +326,9 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit],
         if scope != "<file>" and out["<file>"].source is not None:
             prefer = _column(index, cov, out["<file>"].source.family)
         v = verdict(index, cov, rows, total, rank, carrier, scope, prefer)
+        if scope != "<file>" and adopted:
+            v = dataclasses.replace(v, read_with=tuple(sorted(
+                {units[i].qualname.split(".", 1)[0] for i in idxs} & {k for k, c in adopted.items() if c == scope})))
         if scope == "<file>" and v.source is not None:
             v = dataclasses.replace(v, look_through=look_through(index, cov, v.source, total))
         if v.status != "none" or scope == "<file>":

@@ -58,6 +58,9 @@ class CompactFile:
     text: str = field(default="", repr=False)  # kept only when asked (scans, not builds)
     sha1: str = ""  # of the raw bytes, with the text (SPDX file checksums need SHA-1)
     marks: tuple[str, ...] = ()  # its origin-marker lines (declared/carried.py), stored by an index build
+    # every top-level definition, however small: (name, kind, first line, last line, bases), kept
+    # with the text (scans): where a class's methods went (classify/adopt.py)
+    outline: tuple[tuple[str, str, int, int, tuple[str, ...]], ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (from a worker to the parent) with its units' arrays back to back: five
@@ -155,6 +158,8 @@ def compact(source: SourceFile, params: FingerprintParams, keep_text: bool = Fal
         tuple(units), fp.n_kgrams, fp.signature, parsed.errors, parsed.text if keep_text else "",
         hashlib.sha1(source.data, usedforsecurity=False).hexdigest() if keep_text else "",
         carried_marks(parsed.text),
+        tuple((u.qualname, u.kind, u.start_line, u.end_line, u.bases) for u in parsed.units
+              if u.kind in ("class", "function") and "." not in u.qualname) if keep_text else (),
     )
 
 

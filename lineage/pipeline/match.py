@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
+from lineage.classify.adopt import adoptions
 from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.fileverdict import whole_copy
@@ -60,10 +61,11 @@ def file_sources(index: EmbeddedIndex, compacted: Sequence[CompactFile],
     out: FileSources = {}
     for fi, ev in sorted(per_file.items()):
         units = compacted[fi].units
-        members = scopes(units)
+        adopted = adoptions(compacted[fi].outline, compacted[fi].text)
+        members = scopes(units, adopted)
         out[compacted[fi].path] = {
             scope: _on_fragments(v, [ev[i] for i in members.get(scope, ()) if i in ev], rows)
-            for scope, v in attribute_file(index, units, ev).items()}
+            for scope, v in attribute_file(index, units, ev, adopted).items()}
     return out
 
 
