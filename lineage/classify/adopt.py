@@ -7,7 +7,8 @@ class verdict (classify/source.py) would then read the shell alone.  What the cl
 
 * a top-level function that is named nowhere but inside one class, and that class calls it
   with ``self`` itself as an argument (a method in all but name, or the second half of one split
-  off; a helper the class only calls, like ``repeat_kv(hidden, n)``, stays a helper);
+  off) or binds it as an attribute of its body (``forward = _forward``: a method by assignment);
+  a helper the class only calls, like ``repeat_kv(hidden, n)``, stays a helper;
 * a top-level class that is named nowhere but inside one class, whose bases include it (a
   mixin only it uses; a base class that many share, or that a registry or a factory names,
   stays a class of its own).
@@ -29,6 +30,8 @@ _WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)")
 # call nested in its arguments): not a method of that name (`def name(self`), nor a call of an
 # attribute (`obj.name(self`), nor an attribute of the instance (`fn(self.width)`)
 _SELF_CALL = re.compile(r"(?<![\w.])(?<!def )([A-Za-z_][A-Za-z0-9_]*)\s*\([^()]*?(?<![\w.])self\s*[,)]")
+# a function bound as an attribute in a class body (`forward = _forward`): a method by assignment
+_BOUND = re.compile(r"^[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:#[^\n]*)?$", re.M)
 _MAX_DEPTH = 8  # a chain of mixins this long is followed; longer (or a cycle) stops there
 
 
@@ -44,6 +47,7 @@ def adoptions(outline: Outline, text: str) -> dict[str, str]:
     ordered = sorted((start, end, name) for name, (start, end, _bases) in classes.items())
     starts = [start for start, _end, _name in ordered]
     self_calls = _uses(text, frozenset(spans), _SELF_CALL)
+    bound = _uses(text, frozenset(spans), _BOUND)
     direct: dict[str, str] = {}
     for name, kind, _start, _end, _bases in outline:
         if len(spans[name]) != 1:  # defined twice (a fallback under `if`): which one runs is unknown
@@ -54,7 +58,7 @@ def adoptions(outline: Outline, text: str) -> dict[str, str]:
         if kind == "class" and name in {b.rsplit(".", 1)[-1] for b in classes[owner][2]}:
             direct[name] = owner
         elif kind == "function" and any(classes[owner][0] <= at <= classes[owner][1]
-                                        for at in self_calls.get(name, ())):
+                                        for at in (*self_calls.get(name, ()), *bound.get(name, ()))):
             direct[name] = owner
     return {name: _root(name, direct) for name in direct}
 

@@ -29,8 +29,9 @@ def adopted(text: str) -> dict[str, str]:
 
 
 def test_a_function_only_one_class_calls_with_its_instance_is_that_classs() -> None:
-    """A method moved out (the instance first), or the second half of one split off (the instance
-    among the names it reads, or given by keyword, the call over several lines)."""
+    """A method moved out (the instance first, or bound by assignment), or the second half of one
+    split off (the instance among the names it reads, or given by keyword, the call over several
+    lines)."""
     assert adopted('''
         def _attend(self, x, mask):
             return self.proj(x) * mask
@@ -41,12 +42,17 @@ def test_a_function_only_one_class_calls_with_its_instance_is_that_classs() -> N
         def _project(x, module):
             return module.proj(x)
 
+        def _init(self, width):
+            self.width = width
+
         class Attention:
+            __init__ = _init  # a method by assignment
+
             def forward(self, x, mask):
                 hidden = _attend(self, x, mask) + _project(
                     x, module=self)
                 return _tail(hidden, mask, self)
-        ''') == {"_attend": "Attention", "_tail": "Attention", "_project": "Attention"}
+        ''') == {"_attend": "Attention", "_tail": "Attention", "_project": "Attention", "_init": "Attention"}
 
 
 def test_helpers_shared_functions_and_names_used_elsewhere_stay_apart() -> None:

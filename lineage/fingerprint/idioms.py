@@ -1,0 +1,241 @@
+"""Equivalent spellings written one way, so that a copy respelt idiom by idiom keeps its prints.
+
+A copier (or a model asked to "rewrite this") changes spellings that mean the same, and every
+structural k-gram spanning one changes with it.  Before hashing, both token streams (structural
+kinds and lexical texts) of a file are rewritten token by token, within a unit:
+
+* ``x.size(i)`` as ``x.shape[i]``, ``x.size()`` as ``x.shape``;
+* ``torch.matmul(a, b)`` as ``a @ b`` (two arguments, no keywords);
+* ``name = name <op> rest`` as ``name <op>= rest`` (a plain name at the start of a statement);
+* ``.view(`` as ``.reshape(`` (the same tokens structurally; the lexical stream differs);
+* ``if not c`` / ``elif not c`` as ``if c`` / ``elif c``: an inverted condition swaps its two
+  branches as well, and what lies inside them keeps its prints either way;
+* a conditional expression ``a if c else b`` with its two branches in one order, whichever
+  was written first (``b if not c else a`` is the same expression).
+
+Tokens are respelt, dropped, or (a conditional's branches) reordered within their statement; a
+unit keeps the tokens it owns, each with its own line.  The work per file is bounded: brackets
+and branches longer than _LIMIT tokens, and sites past the first _MAX_SITES of a kind, are left
+as written.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from lineage.parse.vocab import Vocab
+
+_AUGMENTABLE = ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@")
+_OPEN, _CLOSE = ("(", "[", "{"), (")", "]", "}")
+
+_LIMIT = 400
+_MAX_SITES = 4000
+# what ends a conditional's first branch, read backwards, and its second, read forwards (`not`,
+# `and`, `or` bind tighter: `not a if c else b` is `(not a) if c else b`)
+_BEFORE = frozenset({",", "=", ":", "return", "yield", "lambda", "else", "in", "assert", "await",
+                     *(o + "=" for o in _AUGMENTABLE), *_OPEN})
+_AFTER = frozenset({",", ":", "for", "if", "else", "=", "async"})  # (an enclosing bracket closes below its depth)
+
+
+class _Spell:
+    """Ids of the kinds and texts this module reads and writes, numbered in the file's vocabulary."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def kind(self, s: str) -> int:
+        return self.vocab.kinds.number(s)
+
+    def text(self, s: str) -> int:
+        return self.vocab.texts.number(s)
+
+
+def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
+              vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(kinds, texts, kept, order): the file's token streams respelt and reordered (copies), which
+    of their tokens remain, and where each came from (``order``: positions in the input, for the
+    other per-token arrays)."""
+    kinds, texts = kinds.copy(), texts.copy()
+    kept = np.ones(kinds.size, dtype=bool)
+    ids = _Spell(vocab)
+    known_text = vocab.texts.ids.get
+    known_kind = vocab.kinds.ids.get
+    depth = _depths(kinds, vocab)
+    dot = known_kind(".", -1)
+    open_paren = known_kind("(", -1)
+
+    def same_unit(a: int, b: int) -> bool:
+        return 0 <= a and b < kinds.size and unit_of[a] == unit_of[b]
+
+    def closing(at: int) -> int:
+        """The token closing the bracket opened at `at` (same unit, within _LIMIT tokens), or -1."""
+        level = depth[at]
+        for j in range(at + 1, min(kinds.size, at + _LIMIT)):
+            if unit_of[j] != unit_of[at]:
+                return -1
+            if depth[j] < level:
+                return j
+        return -1
+
+    def calls(name: str) -> np.ndarray:
+        t = known_text(name, -1)
+        if t < 0 or dot < 0 or open_paren < 0:
+            return np.empty(0, dtype=np.int64)
+        at = np.flatnonzero(texts == t)
+        at = at[(at > 0) & (at + 1 < kinds.size)]
+        sites: np.ndarray = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren)][:_MAX_SITES]
+        return sites
+
+    for i in calls("size").tolist():
+        j = closing(i + 1)
+        if j < 0:
+            continue
+        texts[i] = ids.text("shape")
+        if j == i + 2:
+            kept[[i + 1, j]] = False
+        else:
+            kinds[i + 1], kinds[j] = ids.kind("["), ids.kind("]")
+            texts[i + 1], texts[j] = ids.text("["), ids.text("]")
+    for i in calls("view").tolist():
+        texts[i] = ids.text("reshape")
+    torch = known_text("torch", -1)
+    comma = known_kind(",", -1)
+    for i in calls("matmul").tolist():
+        if i < 2 or texts[i - 2] != torch or not same_unit(i - 2, i):
+            continue
+        j = closing(i + 1)
+        inside = np.arange(i + 2, j) if j > 0 else np.empty(0, dtype=np.int64)
+        commas = inside[(depth[inside] == depth[i + 1]) & (kinds[inside] == comma)] if inside.size else inside
+        if j < 0 or commas.size != 1 or np.any(texts[inside] == known_text("=", -2)):
+            continue
+        kept[[i - 2, i - 1, i, i + 1, j]] = False
+        kinds[commas[0]], texts[commas[0]] = ids.kind("@"), ids.text("@")
+    _augmented(kinds, texts, kept, unit_of, logical, depth, vocab, ids)
+    for keyword in ("if", "elif"):
+        k, neg = known_kind(keyword, -1), known_kind("not", -1)
+        if k < 0 or neg < 0:
+            continue
+        at = np.flatnonzero(kinds[1:] == neg) + 1
+        run = at[(kinds[at - 1] == k) & (unit_of[at - 1] == unit_of[at])]
+        while run.size:  # `if not not c` too
+            kept[run] = False
+            run = run[run + 1 < kinds.size] + 1
+            run = run[(kinds[run] == neg) & (unit_of[run] == unit_of[run - 1])]
+    order = _conditionals(kinds, texts, kept, unit_of, logical, depth, vocab)
+    return kinds[order], texts[order], kept[order], order
+
+
+def _augmented(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
+               depth: np.ndarray, vocab: Vocab, ids: _Spell) -> None:
+    """``name = name <op> rest`` -> ``name <op>= rest``, at the start of a statement."""
+    eq = vocab.kinds.ids.get("=", -1)
+    name = vocab.kinds.ids.get("ID", -1)
+    ops = {vocab.kinds.ids[o]: o for o in _AUGMENTABLE if o in vocab.kinds.ids}
+    if eq < 0 or name < 0 or not ops:
+        return
+    i = np.flatnonzero(kinds == eq)
+    i = i[(i >= 1) & (i + 2 < kinds.size)]
+    t = i - 1
+    before = np.maximum(t - 1, 0)
+    starts = (t == 0) | (logical[before] != logical[t]) | (unit_of[before] != unit_of[t])
+    ok = starts & (kinds[t] == name) & (depth[i] == 0) & (unit_of[i + 2] == unit_of[t]) \
+        & (texts[i + 1] == texts[t]) & np.isin(kinds[i + 2], list(ops)) & (logical[i + 2] == logical[t])
+    for at in i[ok].tolist():
+        op = ops[int(kinds[at + 2])]
+        kept[[at + 1, at + 2]] = False
+        kinds[at], texts[at] = ids.kind(op + "="), ids.text(op + "=")
+
+
+def _depths(kinds: np.ndarray, vocab: Vocab) -> np.ndarray:
+    """Bracket depth after each token (a closing bracket: the depth it returns to)."""
+    step = np.zeros(len(vocab.kinds.items) + 8, dtype=np.int64)
+    for o in _OPEN:
+        if o in vocab.kinds.ids:
+            step[vocab.kinds.ids[o]] = 1
+    for c in _CLOSE:
+        if c in vocab.kinds.ids:
+            step[vocab.kinds.ids[c]] = -1
+    out: np.ndarray = np.cumsum(step[kinds])
+    return out
+
+
+def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
+                  depth: np.ndarray, vocab: Vocab) -> np.ndarray:
+    """A token order in which each conditional expression ``a if c else b`` has its two branches
+    in one order, whichever was written first (``b if not c else a`` swaps them and negates the
+    condition, whose ``not`` is dropped above).  Nested or overlong ones stay as written."""
+    order = np.arange(kinds.size)
+    k_if, k_else = vocab.kinds.ids.get("if", -1), vocab.kinds.ids.get("else", -1)
+    if k_if < 0 or k_else < 0:
+        return order
+    items = vocab.kinds.items
+    # statements: a new one where a line (or a unit) begins outside every bracket
+    begins = np.ones(kinds.size, dtype=bool)
+    begins[1:] = (unit_of[1:] != unit_of[:-1]) | ((logical[1:] != logical[:-1]) & (depth[:-1] == 0))
+    statement = np.cumsum(begins)
+    done = -1
+    for i in np.flatnonzero(kinds == k_if)[:_MAX_SITES].tolist():
+        if i == 0 or i <= done or begins[i]:
+            continue  # a statement's `if` begins it
+        span = _branches(kinds, statement, depth, items, i, k_if, k_else)
+        if span is None:
+            continue
+        a0, e, b1 = span
+        a, b = np.arange(a0, i), np.arange(e + 1, b1 + 1)
+
+        def key(part: np.ndarray) -> tuple[int, ...]:
+            part = part[kept[part]]
+            return tuple(_stable(items, kinds[part])) + tuple(texts[part].tolist())
+
+        if key(b) < key(a):
+            order[a0: b1 + 1] = np.concatenate([b, np.arange(i, e + 1), a])
+        done = b1
+    return order
+
+
+def _stable(items: list[str], kinds: np.ndarray) -> list[int]:
+    """Kinds as stable numbers (their CRC-32), not per-process ids: the order must not depend on
+    which file a process read first."""
+    return [zlib.crc32(items[k].encode("utf-8", "surrogatepass")) for k in kinds.tolist()]
+
+
+def _branches(kinds: np.ndarray, statement: np.ndarray, depth: np.ndarray, items: list[str],
+              i: int, k_if: int, k_else: int) -> tuple[int, int, int] | None:
+    """(first token of the branch before `if`, the `else`, last token of the branch after it) of
+    the conditional expression whose `if` is at `i`, or None (a comprehension's `if`, a nested or
+    overlong one, a statement that ends first)."""
+    d, here = depth[i], statement[i]
+    a0 = i
+    for k in range(i - 1, max(-1, i - _LIMIT), -1):
+        if statement[k] != here or depth[k] < d or (depth[k] == d and items[kinds[k]] in _BEFORE):
+            if depth[k] == d and kinds[k] == k_else:
+                return None  # the else branch of another conditional
+            break
+        a0 = k
+    else:
+        if i - _LIMIT > 0:
+            return None
+    e = -1
+    for k in range(i + 1, min(kinds.size, i + _LIMIT)):
+        if statement[k] != here or depth[k] < d:
+            return None
+        if depth[k] == d and kinds[k] == k_else:
+            e = k
+            break
+        if depth[k] == d and kinds[k] == k_if:
+            return None
+    if e < 0 or a0 == i:
+        return None
+    b1 = e
+    for k in range(e + 1, min(kinds.size, e + _LIMIT)):
+        if statement[k] != here or depth[k] < d or (depth[k] == d and items[kinds[k]] in _AFTER):
+            if depth[k] == d and kinds[k] in (k_if, k_else):
+                return None  # a nested conditional
+            break
+        b1 = k
+    else:
+        if e + _LIMIT < kinds.size:
+            return None
+    return (a0, e, b1) if b1 > e else None

@@ -1,0 +1,122 @@
+"""Equivalent spellings are fingerprinted alike (fingerprint/idioms.py), and different code stays
+different.  Fixture code is our own."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from lineage.fingerprint.params import FingerprintParams
+from lineage.fingerprint.units import fingerprint_file
+from lineage.parse.units import parse_source
+
+ORIGINAL = '''
+import torch
+from torch import nn
+
+
+class Mixer(nn.Module):
+    def forward(self, hidden, mask=None, scale=None, training=False):
+        batch, length = hidden.size(0), hidden.size(1)
+        query = self.query(hidden).view(batch, length, self.heads, -1).transpose(1, 2)
+        key = self.key(hidden).view(batch, length, self.heads, -1).transpose(1, 2)
+        scores = torch.matmul(query, key.transpose(-1, -2))
+        scale = self.scale if scale is None else scale
+        scores = scores * scale
+        if mask is not None:
+            scores = scores + mask
+        else:
+            scores = scores - scores.amax(dim=-1, keepdim=True)
+        probs = scores.softmax(dim=-1)
+        dropout = 0.0 if not training else self.dropout
+        probs = nn.functional.dropout(probs, p=dropout, training=training)
+        total = probs.sum(dim=-1, keepdim=True)
+        total = total + 1e-6
+        return probs / total, hidden.size()
+'''
+
+RESPELT = '''
+import torch
+from torch import nn
+
+
+class Mixer(nn.Module):
+    def forward(self, hidden, mask=None, scale=None, training=False):
+        batch, length = hidden.shape[0], hidden.shape[1]
+        query = self.query(hidden).reshape(batch, length, self.heads, -1).transpose(1, 2)
+        key = self.key(hidden).reshape(batch, length, self.heads, -1).transpose(1, 2)
+        scores = query @ key.transpose(-1, -2)
+        scale = scale if not scale is None else self.scale
+        scores *= scale
+        if mask is not None:
+            scores += mask
+        else:
+            scores -= scores.amax(dim=-1, keepdim=True)
+        probs = scores.softmax(dim=-1)
+        dropout = self.dropout if training else 0.0
+        probs = nn.functional.dropout(probs, p=dropout, training=training)
+        total = probs.sum(dim=-1, keepdim=True)
+        total += 1e-6
+        return probs / total, hidden.shape
+'''
+
+
+def prints(text: str) -> tuple[set[int], set[int]]:
+    fp = fingerprint_file(parse_source("m.py", textwrap.dedent(text).encode()), FingerprintParams())
+    return (set(np.concatenate([u.s_hash for u in fp.units]).tolist()),
+            set(np.concatenate([u.l_hash for u in fp.units]).tolist()))
+
+
+def jaccard(a: set[int], b: set[int]) -> float:  # of fingerprint sets
+    return len(a & b) / len(a | b)
+
+
+def test_a_copy_respelt_idiom_by_idiom_keeps_its_prints() -> None:
+    """`.shape[i]` for `.size(i)`, `.reshape` for `.view`, `@` for `torch.matmul`, augmented
+    assignments, an inverted condition and swapped conditional branches: the structure is the
+    same; names differ only where the spelling did (`shape`, `reshape`)."""
+    (s1, l1), (s2, l2) = prints(ORIGINAL), prints(RESPELT)
+    assert s1 == s2
+    assert jaccard(l1, l2) >= 0.9, jaccard(l1, l2)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("x = h.size(0) + h.size(1) * w", "x = h.shape[0] + h.shape[1] * w"),
+    ("x = torch.matmul(q, k.transpose(1, 2)) * s", "x = q @ k.transpose(1, 2) * s"),
+    ("x = x + y * z\nw = w - 1", "x += y * z\nw -= 1"),
+    ("y = self.a(x) if flag else self.b(x) + 1", "y = self.b(x) + 1 if not flag else self.a(x)"),
+    ("y = f(x, k=a.b if c > 0 else d[0])", "y = f(x, k=d[0] if not c > 0 else a.b)"),
+])
+def test_equivalent_spellings_fingerprint_alike(a: str, b: str) -> None:
+    def unit(body: str) -> str:
+        return "def f(self, x, y, z, w, h, q, k, s, flag, a, c, d):\n" + textwrap.indent(body, "    ") \
+            + "\n    return x + y + z + w\n"
+    assert prints(unit(a))[0] == prints(unit(b))[0]
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("x = h.size(0) * h.size(1)", "x = h.size(1) * h.size(2)"),  # other indexes: other names' texts
+    ("y = self.a(x) if flag else self.b(x)", "y = self.a(x) if flag else self.b(x) + 1"),
+    ("x = x + y * z", "x = y + x * z"),  # not the same target first: no augmented form
+    ("x = torch.matmul(q, k, out=s)", "x = q @ k"),  # keywords: not the operator
+])
+def test_different_code_stays_different(a: str, b: str) -> None:
+    def unit(body: str) -> str:
+        return "def f(self, x, y, z, h, q, k, s, flag):\n" + textwrap.indent(body, "    ") \
+            + "\n    return x + y + z\n"
+    sa, la = prints(unit(a))
+    sb, lb = prints(unit(b))
+    assert (sa, la) != (sb, lb)
+
+
+@pytest.mark.parametrize("terms", [3, 2000])
+def test_a_conditional_longer_than_the_scan_limit_is_left_as_written(terms: int) -> None:
+    """The work per file is bounded: branches past _LIMIT tokens are not reordered (a short
+    conditional is, both ways round), and the file still fingerprints."""
+    long = "(" + " + ".join(["a"] * terms) + ")"
+    one = f"def g(a, b, c):\n    y = {long} if c else b\n    return y + 1\n"
+    other = f"def g(a, b, c):\n    y = b if not c else {long}\n    return y + 1\n"
+    same = prints(one)[0] == prints(other)[0]
+    assert same is (terms == 3)
