@@ -22,7 +22,7 @@ from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
-from lineage.details import NoticeDetails, look_through_root
+from lineage.details import NoticeDetails, VestigeDetails, look_through_root
 from lineage.models import Finding
 from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
@@ -194,7 +194,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
             return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
                     f"code other model lines share, but no other family holds the file as closely{runner}"
                     + (f", notice {'/'.join(states)}" if states else ""))
-        return f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity matches only"
+        return f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity code matches only"
     # a copy of the whole file is not "in part", though only some of its units are rated above info
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
     part = "" if whole_of_top else _in_part(decisive, top, n_lines)
@@ -245,20 +245,39 @@ def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
     return states, "".join(f"; {c}" for c in clauses)
 
 
+def _traces(vestiges: Sequence[Finding]) -> str:
+    """The clause for medium vestige findings (classify/vestiges.py): the model lines whose names
+    or features the code still carries, with a few of the tokens."""
+    tokens: dict[str, list[str]] = defaultdict(list)
+    for f in vestiges:
+        if f.severity == "medium" and isinstance(f.details, VestigeDetails):
+            tokens[f.details.reference_line].extend(v.token for v in f.details.vestiges if v.kind in ("name", "feature"))
+    parts = []
+    for line, toks in sorted(tokens.items()):
+        shown = list(dict.fromkeys(toks))
+        parts.append(f"{line} ({', '.join(shown[:4])}{' ...' if len(shown) > 4 else ''})")
+    return f"; carries traces of {', '.join(parts)} (medium: check whether your model has these features)" if parts else ""
+
+
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
                  root_notices: Sequence[Finding] = (), n_lines: int = 0,
-                 frameworks: Sequence[str] = (), uses: Sequence[Use] = (), owed: Sequence[Finding] = ()) -> FileVerdict:
+                 frameworks: Sequence[str] = (), uses: Sequence[Use] = (), owed: Sequence[Finding] = (),
+                 vestiges: Sequence[Finding] = ()) -> FileVerdict:
     """The verdict row of one file: its code findings, its source verdicts, what became of the
     declared root's notice when the file is an indexed family's own code (look-through), the
     frameworks whose notices the copy did not keep (a licence gap, said apart), the model
     code it uses by import (declared reuse that copies nothing), and its removed or replaced
-    notices (``owed``, in the order judged: a second maker's are said apart)."""
+    notices (``owed``, in the order judged: a second maker's are said apart) and its vestige
+    findings (a medium one is named beside a verdict of low-severity code matches, which would
+    otherwise read as if nothing in the file were above low)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
                 and (f.severity != "info" or f.attribution in ("declared", "own"))]
     roles = lines_per(items, lambda f: f.role or "unclassified")
     fams = lines_per(evidence, lambda f: f.matches[0].ref.family)
     v = verdicts.get("<file>")
     sentence = reuse_sentence(evidence, v, n_lines)
+    if not any(f.severity in ("medium", "high") for f in evidence):
+        sentence += _traces(vestiges)
     states, also = _owed(owed, v.source.family if v and v.source else "")
     also += _also_copied(evidence, verdicts, also)
     if sentence.startswith("declared reuse") and states:  # declaring the origin excuses no replaced notice
@@ -291,6 +310,7 @@ def file_verdicts(findings: Sequence[Finding],
     roots: dict[str, list[Finding]] = defaultdict(list)
     frameworks: dict[str, list[str]] = defaultdict(list)
     owed: dict[str, list[Finding]] = defaultdict(list)
+    traces: dict[str, list[Finding]] = defaultdict(list)  # vestiges (classify/vestiges.py)
     late: dict[str, list[Finding]] = defaultdict(list)  # anachronisms (classify/anachronism.py)
     for f in findings:
         if f.kind == "code-match":
@@ -303,12 +323,14 @@ def file_verdicts(findings: Sequence[Finding],
             owed[f.path].append(f)
         elif f.kind == ANACHRONISM:
             late[f.path].append(f)
+        elif f.kind == "vestige":
+            traces[f.path].append(f)
     paths = sorted(set(by_path) | {p for p, v in (sources or {}).items()
                                    if v.get("<file>") is not None and v["<file>"].source is not None}
                    | set(uses or {}) | set(late))
     rows = {p: file_verdict(by_path.get(p, []), (sources or {}).get(p, {}), roots.get(p, ()),
                             (file_lines or {}).get(p, 0), frameworks.get(p, ()), (uses or {}).get(p, ()),
-                            owed.get(p, ()))
+                            owed.get(p, ()), traces.get(p, ()))
             for p in paths}
     return {p: dataclasses.replace(row, verdict=f"{anachronism_clause(late[p])}; {row.verdict}") if late.get(p) else row
             for p, row in rows.items()}

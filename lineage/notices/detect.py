@@ -21,6 +21,7 @@ from lineage.notices.header import (
     has_licence_words,
     known_grant,
     prologue,
+    proprietary_terms,
     spdx_expressions,
 )
 from lineage.notices.holders import UNKNOWN, has_cjk, holder_orgs, load_organisations, normalise
@@ -220,7 +221,8 @@ def detect_notices(
     licence_found = spdx_expressions(numbered)
     header = prologue(numbered[:header_lines])
     if licences and not licence_found:
-        licence_found = [grant] if (grant := known_grant(numbered[:header_lines])) else []
+        grant = known_grant(numbered[:header_lines]) or proprietary_terms(header)
+        licence_found = [grant] if grant else []
     want_index = licences and not licence_found and has_licence_words(header)
     fallback = detect_lines(numbered)
     scanned: list[RawNotice] = []

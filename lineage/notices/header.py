@@ -25,6 +25,16 @@ _KNOWN_GRANTS = (
     (re.compile(r"permission is hereby granted, free of charge, to any person", re.I), "MIT"),
     (re.compile(r"licen[cs]ed under the mit licen[cs]e", re.I), "MIT"),
 )
+# Proprietary terms in a header's prose (no SPDX tag, no grant): the file is declared closed
+# code, which no copy of Apache-2.0 or copyleft code may be (notices/licences.py).
+PROPRIETARY = "LicenseRef-Proprietary"
+_PROPRIETARY = re.compile(
+    r"\bproprietary\b[\w\s,]{0,30}\bconfidential\b|\bconfidential\b[\w\s,]{0,30}\bproprietary\b|"
+    r"\bproprietary (?:licen[cs]e|software|source code|code)\b|"
+    r"unauthori[sz]ed (?:copying|use|distribution)\b.{0,60}\b(?:strictly )?prohibited|"
+    r"专有|机密|保密",
+    re.IGNORECASE,
+)
 _DECLARED = re.compile(
     rf"(?:{ADAPTED_FROM}|\bcopied\s+from\b|\bautomatically\s+generated\s+from\b)(?P<rest>.*)",
     re.IGNORECASE,
@@ -96,6 +106,13 @@ def known_grant(numbered: list[tuple[int, str]]) -> str:
     """The SPDX id of a standard Apache-2.0 or MIT grant in the lines, or ""."""
     plain = " ".join(" ".join(comment_text(line) for _, line in numbered).split())
     return next((spdx for pattern, spdx in _KNOWN_GRANTS if pattern.search(plain)), "")
+
+
+def proprietary_terms(header: str) -> str:
+    """PROPRIETARY when the header's prose declares the file closed ("Proprietary and
+    confidential", "Unauthorized copying of this file is strictly prohibited"), else ""."""
+    plain = " ".join(" ".join(comment_text(line) for line in header.splitlines()).split())
+    return PROPRIETARY if _PROPRIETARY.search(plain) else ""
 
 
 def has_licence_words(text: str) -> bool:

@@ -57,7 +57,7 @@ def _finding(path: str, unit: str, role: str | None, severity: str, start: int, 
 @pytest.mark.parametrize(("findings", "verdict"), [
     # one short architecture match of low severity: weak evidence, never a copy verdict
     ([("m.py", "Model.__init__", "core-architecture", "low", 10, 16)],
-     "weak resemblance to afam (Acme Labs, US): 7 lines of low-severity matches only"),
+     "weak resemblance to afam (Acme Labs, US): 7 lines of low-severity code matches only"),
     # one medium architecture match beside it makes the file a copy
     ([("m.py", "Model.__init__", "core-architecture", "low", 10, 16),
       ("m.py", "Attention.forward", "core-architecture", "medium", 20, 60)],
@@ -74,6 +74,29 @@ def test_file_verdict_follows_the_strength_of_its_evidence(findings, verdict) ->
 
     made = [_finding(*f) for f in findings]
     assert file_verdicts(made)[made[0].path].verdict == verdict
+
+
+def test_a_weak_resemblance_names_the_medium_traces_it_carries() -> None:
+    """Low code matches only, but the code still carries a reference model's feature names (a
+    medium vestige finding): the verdict names those traces instead of reading as if nothing in
+    the file were above low; weak (constant-only) traces and a copy verdict add nothing."""
+    from dataclasses import replace
+
+    from lineage.classify.summary import file_verdicts
+    from lineage.details import Vestige, VestigeDetails
+
+    low = _finding("m.py", "Model.__init__", "core-architecture", "low", 10, 16)
+    traces = VestigeDetails((Vestige(11, "feature", "qk_rope_head_dim"), Vestige(12, "name", "AfamConfig"),
+                             Vestige(13, "constant", "151936")), "afam")
+    vestige = replace(low, id="v", kind="vestige", severity="medium", details=traces)
+    said = file_verdicts([low, vestige])["m.py"].verdict
+    assert said.startswith("weak resemblance to afam (Acme Labs, US): 7 lines of low-severity code matches only; "
+                           "carries traces of afam (qk_rope_head_dim, AfamConfig)"), said
+    assert "151936" not in said
+    weak = replace(vestige, severity="low")
+    assert "traces" not in file_verdicts([low, weak])["m.py"].verdict
+    copy = replace(low, severity="medium")
+    assert "traces" not in file_verdicts([copy, vestige])["m.py"].verdict
 
 
 def test_a_copy_of_a_small_part_of_a_file_is_called_a_partial_copy(scan, copies) -> None:

@@ -87,6 +87,23 @@ def test_licence_conflict_with_apache_reference(
     assert "declares MIT" in licence.explanation and "Apache-2.0" in licence.explanation
 
 
+def test_a_header_declaring_proprietary_terms_conflicts_with_copied_apache_code(
+    scan: Scan, toy: type, reference: FileNotices
+) -> None:
+    """No SPDX tag and no grant, only "proprietary and confidential" prose: the file declares
+    closed terms, which the Apache-2.0 code it copies does not allow without its licence and
+    notices; MIT code (notice only) may sit under them."""
+    header = ("# Copyright 2025 Acme Robotics Inc.\n# PROPRIETARY AND CONFIDENTIAL: unauthorised copying of this "
+              "file, via any medium, is strictly prohibited.\n")
+    body = toy.REF.split("\n", 3)[3]  # the SPDX tag and the upstream lines dropped
+    found = findings_for(scan, toy, reference, "", text=header + body)
+    licence = next(f for f in found if f.kind == "licence")
+    assert licence.severity == "medium" and "declares LicenseRef-Proprietary" in licence.explanation
+    assert "licence" not in [f.kind for f in findings_for(scan, toy, reference, "", licence="MIT", text=header + body)]
+    honest = "# Copyright 2025 Acme Robotics Inc.\n# Confidential data is never logged by this module.\n"
+    assert scan(honest + body).licences == ()
+
+
 def test_no_conflict_when_licences_agree_or_reference_is_notice_only(
     scan: Scan, toy: type, reference: FileNotices
 ) -> None:
