@@ -247,7 +247,7 @@ def attribute_matched(
         # the reference credits the file's own holder with its code: the file may be that origin's
         # own code (classify/origins.py)
         credit = credited(reference, index.header_of(family, ref_path), maker)
-        origin, how = credited_holder(attribution, scanned, credit)
+        origin, how = credited_holder(attribution, scanned, credit, reference)
         own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply

@@ -74,11 +74,18 @@ def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
             if not (maker and same_holder(org, maker)) and company(org) not in UNLABELLED}
 
 
-def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict[str, str]) -> tuple[str, str]:
+def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict[str, str],
+                    reference: FileNotices | None = None) -> tuple[str, str]:
     """(organisation, how the reference credits it) when the scanned file's own notice names an
     organisation the reference credits (the same organisation, or its company as a whole), and
-    nobody the reference does not name or credit, and the judgement is one to lower; else ("", "")."""
+    nobody the reference does not name or credit, and the judgement is one to lower; else ("", "").
+    A file keeping a line of the reference that names a framework beside the credited holder
+    (transformers' llama: "EleutherAI and the HuggingFace Inc. team") keeps the reference's
+    notice, the framework's publication of the code, not the origin's: a retained copy."""
     if attribution.state not in ("removed", "replaced", "retained"):
+        return "", ""
+    published = {n.statement for n in (reference.notices if reference else ()) if n.org_kind == "framework"}
+    if any(n.statement in published for n in scanned.notices):
         return "", ""
     named = known_holders(scanned)
     # the file names nobody the reference does not name or credit (a copier adding its own name

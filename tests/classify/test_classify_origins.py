@@ -112,6 +112,25 @@ def test_a_frameworks_line_credits_no_one(vendoring: EmbeddedIndex) -> None:
     assert any(f.severity in ("medium", "high") for f in notices(result))
 
 @pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple's file is Microsoft's code as a framework published it: both names on one line."""
+    return build(tmp_path_factory, "publ", WAVE, HEAD + OLD.replace("Wave", "Ripple"),
+                 ripple_holder="# Copyright 2021 Microsoft Corporation and The HuggingFace Inc. team.\n")
+
+
+def test_a_copy_keeping_the_published_line_whole_is_a_retained_copy_not_the_origin(published: EmbeddedIndex) -> None:
+    # transformers' llama shape ("EleutherAI and the HuggingFace Inc. team"): the line kept whole,
+    # framework and all, is the reference's notice kept, not the credited holder's own file
+    kept = scan(published, origin_file("# Copyright 2021 Microsoft Corporation and The HuggingFace Inc. team.\n"))
+    verdict = kept.summary.files[COPY].verdict
+    assert "notice retained" in verdict and not verdict.startswith("code of"), verdict
+    # the credited holder's own file, under its own line alone, is still its own code
+    origin = scan(published, origin_file("# Copyright (c) Microsoft Corporation.\n"))
+    assert origin.summary.files[COPY].verdict.startswith("code of Microsoft")
+    assert not above_low(origin)
+
+
+@pytest.fixture(scope="module")
 def ported(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """ripple's file is a framework's port of its maker's model: both names in its notice."""
     return build(tmp_path_factory, "port", WAVE, HEAD + OLD.replace("Wave", "Ripple"),
