@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from lineage.classify.codematch import too_small
 from lineage.classify.fileverdict import distinct_lines, file_verdicts, lines_per
 from lineage.compact.roles import INFRA
 from lineage.summary import Use
@@ -37,6 +38,9 @@ def _core(code: Sequence[Finding], core_lines_total: int) -> CoreArchitecture:
     # numerator and denominator both count units whose own features say core architecture, and
     # units whose match made them core architecture (their reference's role), which count in both:
     # a HIGH core-architecture finding beside "0 of 117 lines" read as a contradiction
+    # a fragment too small to judge (a few shared fingerprints in a 500-line class) matches
+    # nothing: it neither counts as matching nor makes an unmatched unit core architecture
+    code = [f for f in code if f.matches and not too_small(f.matches[0])]
     own_core = [f for f in code if isinstance(f.details, CodeMatchDetails)
                 and f.details.unit_role == "core-architecture" and f.unit != "<module>"]
     made_core = [f for f in code if isinstance(f.details, CodeMatchDetails) and f.role == "core-architecture"
@@ -87,7 +91,7 @@ INFRA_NOTE = ("training and serving infrastructure (trainers, optimisers, data p
 def infrastructure(code: Sequence[Finding]) -> Infrastructure:
     """Code matches whose unit is infrastructure, apart from the lineage totals: per family, the
     lines and findings, so a report can say whose framework the code uses."""
-    infra = [f for f in code if f.role == INFRA]
+    infra = [f for f in code if f.role == INFRA and f.matches and not too_small(f.matches[0])]  # (not fragments)
     fams: dict[str, list[Finding]] = defaultdict(list)
     for f in infra:
         fams[f.matches[0].ref.family].append(f)

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from lineage.classify.codematch import MIN_EVIDENCE
 from lineage.details import CodeMatchDetails
 from lineage.models import Finding, ScanResult
 from lineage.report.jsonfmt import format_json, report_dict
@@ -65,9 +66,13 @@ def test_summary_matches_the_findings(result: ScanResult) -> None:
     assert s["findings"] == len(result.findings)
     core = s["core_architecture"]
     # both counts are over units whose own features say core architecture, like the denominator,
-    # and units their match made core architecture (counted in the denominator too)
+    # and units their match made core architecture (counted in the denominator too); a fragment
+    # too small to judge matches nothing
     own_core = [f for f in code if isinstance(f.details, CodeMatchDetails) and f.unit != "<module>"
-                and "core-architecture" in (f.details.unit_role, f.role)]
+                and "core-architecture" in (f.details.unit_role, f.role)
+                and f.matches[0].shared >= MIN_EVIDENCE]
+    assert any(f.matches[0].shared < MIN_EVIDENCE for f in code  # (the case is exercised)
+               if isinstance(f.details, CodeMatchDetails) and f.details.unit_role == "core-architecture")
     assert core["lines_matching_indexed_families"] == lines(own_core)
     assert core["lines_distinctive_copy"] == lines(
         [f for f in own_core if f.role == "core-architecture" and f.severity != "info"])
@@ -104,3 +109,29 @@ def test_core_share_is_a_share(result: ScanResult) -> None:
     core = result.summary.to_json()["core_architecture"]
     assert core["lines_matching_indexed_families"] <= core["lines_total"], core
     assert 0.0 <= core["share"] <= 1.0 and 0.0 <= core["share_distinctive"] <= 1.0, core
+
+
+def test_fragments_too_small_to_judge_make_no_core_architecture_and_no_infrastructure() -> None:
+    """An honest package whose big classes share a few fingerprints with model or framework code
+    (requests' cookie jar, attrs' class builder): those fragments neither match the core
+    architecture nor say the package uses a framework's infrastructure."""
+    from lineage.classify.summary import summarise
+    from lineage.details import Earliest
+    from lineage.models import Match, RefUnit
+
+    def found(unit: str, role: str, shared: int, start: int, end: int) -> Finding:
+        ref = RefUnit("t:kit", "Acme Labs", "US", "Apache-2.0", "dir:t", "kit.py", "Ref", 1, 5, role=role)
+        m = Match(ref, 1.0, 1.0, 1.0, 0.0, 0.6, (), shared)
+        details = CodeMatchDetails("class", None, "", "", (), role, ("t:kit",), 1, 1, 1, Earliest("t:kit", None))
+        return Finding(unit, "code-match", "pkg/m.py", start, end, unit, role, None, "info", (m,), "", details)
+
+    fragments = [found("Jar", "core-architecture", MIN_EVIDENCE - 1, 1, 300),
+                 found("Auth.__init__", "infrastructure", MIN_EVIDENCE - 1, 310, 313)]
+    s = summarise(fragments, 1, 2)
+    assert s.core_architecture.lines_total == 0 and s.core_architecture.lines_matching_indexed_families == 0
+    assert s.infrastructure.findings == 0 and not s.infrastructure.by_family
+    evidence = [found("Jar", "core-architecture", MIN_EVIDENCE, 1, 300),
+                found("Auth.__init__", "infrastructure", MIN_EVIDENCE, 310, 313)]
+    s = summarise(evidence, 1, 2)
+    assert s.core_architecture.lines_matching_indexed_families == 300 == s.core_architecture.lines_total
+    assert s.infrastructure.findings == 1 and set(s.infrastructure.by_family) == {"t:kit"}
