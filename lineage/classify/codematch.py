@@ -84,7 +84,10 @@ def verdict(role: str | None, m: Match) -> str:
     if role == "boilerplate":
         return f"module boilerplate resembling {who}: no lineage evidence"
     if role == "common-idiom":
-        return f"common idiom shared with {who} and many other families: no lineage evidence"
+        # (rare evidence is low: code much like it, not necessarily the same, stands in many families;
+        # how many hold this very code is said apart, "the same code stands in N families")
+        return (f"common idiom: code much like it stands in many model lines (rare evidence {m.rarity:.2f}), so its "
+                f"likeness to {who} is no lineage evidence")
     if too_small(m):
         return f"too little code ({m.shared} shared fingerprints) to establish lineage from {who}"
     if role == INFRA:

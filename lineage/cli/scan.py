@@ -11,6 +11,7 @@ from lineage.cli.context import Context, exit_code, warn_unchecked, write_output
 from lineage.cli.handling import handled
 from lineage.cli.options import WORKERS, WORKERS_HELP, check_output
 from lineage.report import Format
+from lineage.report.escape import terminal_line
 from lineage.vocab import SEVERITIES
 
 
@@ -55,5 +56,7 @@ def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on:
         click.echo(f"lineage: warning: no indexed family is left ({result.index.restriction}): "
                    "nothing could match", err=True)
     write_output(text, output)
+    if not result.files_scanned and not result.errors:
+        click.echo(f"lineage: warning: no Python file found in {terminal_line(target)}: nothing was checked", err=True)
     warn_unchecked(result)
     sys.exit(exit_code(result, ctx.config.fail_on, exit_zero))

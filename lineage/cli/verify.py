@@ -35,7 +35,7 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
            weights_pair: tuple[Path, Path] | None) -> None:
     """Compare SUSPECT with REFERENCE and write an exhibit a third party can reproduce."""
     from lineage.cli.context import Context, write_output
-    from lineage.report.escape import escaped
+    from lineage.report.escape import escaped, terminal_line
     from lineage.workflow.render import exhibit_text
     from lineage.workflow.verify import verify as run_verify
 
@@ -52,6 +52,9 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
 
         report = compare_checkpoints(weights_pair[0], weights_pair[1])
         exhibit = replace(exhibit, weights=report.to_dict())
+    if not exhibit.summary.suspect_files and not exhibit.inputs["suspect"].get("not_compared"):
+        click.echo(f"lineage: warning: no Python file found in {terminal_line(suspect)}: nothing was compared",
+                   err=True)
     exhibit = escaped(exhibit)  # names that are not valid UTF-8 shown as \xNN
     text = exhibit.to_json() if fmt == "json" else exhibit_text(exhibit, show_info=show_info)
     write_output(text, output)

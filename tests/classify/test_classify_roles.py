@@ -104,6 +104,7 @@ def test_shared_rmsnorm_alone_is_a_common_idiom(scan, copies) -> None:
         assert f.role == "common-idiom"
         assert f.severity == "info"
         assert "copy" not in f.details.verdict and "common idiom" in f.details.verdict
+        assert f"(rare evidence {f.matches[0].rarity:.2f})" in f.details.verdict  # why, as a figure
         assert any("rare evidence" in x and "many model lines" in x for x in f.details.role_features)
         # the same code stands in all 26 families: counted together (the listing itself is capped)
         assert f.details.equivalents >= 20 and len(f.details.equivalent_families) >= 3

@@ -129,3 +129,40 @@ def test_warnings_are_capped_per_side_the_json_lists_all() -> None:
     lines = error_warnings("reference", errors)
     assert len(lines) == SHOWN + 1
     assert lines[-1] == "NOT COMPARED (reference): 5 more (inputs.reference.errors in --format json)"
+
+
+def _main(*args: str | Path) -> Any:
+    return CliRunner().invoke(main_cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_a_suspect_file_not_compared_fails_the_exhibit_as_it_fails_a_scan(tmp_path: Path, index_path: Path) -> None:
+    """A binary "module" as the suspect: nothing of it was compared, so the exhibit cannot pass
+    clean (scan exits 1 for the same file); --exit-zero still exits 0."""
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    (reference / "modeling_zeta.py").write_text(model_file(), encoding="utf-8")
+    blob = tmp_path / "blob.py"
+    blob.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00 not python at all \x00\x01")
+    assert run("verify", blob, "--against", reference, "--index", index_path).exit_code == 1
+    assert _main("scan", blob, "--index", index_path).exit_code == 1
+    assert run("verify", blob, "--against", reference, "--index", index_path, "--exit-zero").exit_code == 0
+
+
+@pytest.mark.parametrize("command", ["scan", "verify"])
+def test_a_target_without_python_files_says_nothing_was_checked(tmp_path: Path, index_path: Path,
+                                                                 command: str) -> None:
+    """An empty folder, or one of text files only, is no clean result: the run says that it
+    found no Python file (a CI job pointed at the wrong folder must not read as a pass unseen)."""
+    empty = tmp_path / "docs"
+    empty.mkdir()
+    (empty / "README.txt").write_text("notes\n", encoding="utf-8")
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    (reference / "modeling_zeta.py").write_text(model_file(), encoding="utf-8")
+    args = ["scan", empty] if command == "scan" else ["verify", empty, "--against", reference]
+    done = _main(*args, "--index", index_path)
+    assert done.exit_code == 0
+    said = "nothing was checked" if command == "scan" else "nothing was compared"
+    assert f"lineage: warning: no Python file found in {empty}: {said}" in done.stderr
+    (empty / "tool.py").write_text("def helper(a):\n    return a + 1\n", encoding="utf-8")
+    assert "no Python file found" not in _main(*args, "--index", index_path).stderr
