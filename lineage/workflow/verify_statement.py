@@ -31,6 +31,7 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
     """What the corpus background did to the ratings, in one sentence ("" when nothing matched)."""
     if not background:
         return "No corpus background: common code may look rare. "
+    matches = [m for m in matches if m.unit_kind != "module"]  # counted as the matched units are (modules excluded)
     if not matches:
         return ""
     common = [m for m in matches if m.corpus is not None and m.corpus["model_lines"] >= COMMON_FAMILIES]

@@ -65,3 +65,20 @@ def test_a_copy_whose_matches_are_all_above_info_says_so_plainly(tmp_path: Path)
     found = re.match(r"(\d+) of (\d+) suspect units \(modules excluded\) match units of the reference; "
                      r"(\d+) above info \(\d+ high, \d+ medium, \d+ low\); ", statement)
     assert found and found.group(1) == found.group(2) == found.group(3) == "8", statement
+
+
+def test_units_holding_common_code_are_counted_as_the_matched_units_are() -> None:
+    """"4 of 16 suspect units (modules excluded) match" beside "5 matched units hold code that 5
+    or more indexed model lines share" counted a module body in the second figure only."""
+    from types import SimpleNamespace
+
+    from lineage.workflow.verify_statement import COMMON_FAMILIES, _commons
+
+    def unit(kind: str, lines: int) -> SimpleNamespace:
+        return SimpleNamespace(unit_kind=kind, corpus={"model_lines": lines}, severity_before_corpus="")
+
+    matches = [unit("method", COMMON_FAMILIES), unit("class", COMMON_FAMILIES + 3), unit("method", 1),
+               unit("module", COMMON_FAMILIES + 9)]
+    said = _commons(matches, background=True)  # type: ignore[arg-type]
+    assert said.startswith(f"2 matched units hold code that {COMMON_FAMILIES} or more indexed model lines share")
+    assert _commons(matches[3:], background=True) == ""  # type: ignore[arg-type]
