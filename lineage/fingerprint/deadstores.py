@@ -22,6 +22,7 @@ Python loop per token was a large share of the build time); statements never cro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -68,7 +69,8 @@ def junk_mask(modes: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], text
     """``junk_mask_ids`` for tokens given as strings."""
     numbered = dict(zip(dict.fromkeys(texts), range(len(texts))))
     text_ids = np.fromiter(map(numbered.__getitem__, texts), dtype=np.int64, count=len(texts))
-    return junk_mask_ids(modes, lengths, flags_of(kinds), text_ids, lines, log_texts(list(numbered)))
+    return junk_mask_ids(modes, lengths, flags_of(kinds), text_ids, lines, log_texts(list(numbered)),
+                         Words(list(numbered)))
 
 
 def log_texts(texts: Sequence[str]) -> np.ndarray:
@@ -81,8 +83,55 @@ def flags_of(kinds: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(_FLAGS.get, kinds, repeat(0)), dtype=np.int64, count=len(kinds))
 
 
+@dataclass(frozen=True)
+class Words:
+    """The texts of token ids (indexed by id), for the statements read word by word: those that
+    leave every value as it was (``neutral``)."""
+
+    texts: Sequence[str]
+
+
+_ONE, _ZERO = frozenset({"1", "1.0", "1."}), frozenset({"0", "0.0", "0.", ".0"})
+_QUIET_PRINT = frozenset({"''", ",", "=", "end", "sep", "flush", "True", "False"})
+
+
+def neutral(words: Sequence[str]) -> bool:
+    """A statement (its token texts) that changes no value: `x = x`, `x = x * 1`, `x = x + 0`,
+    `x *= 1`, `x += 0` (and `/`, `-`), `del a, b` (a local's end: what is computed stays the
+    same), or a `print` that prints nothing (`print(end="")`)."""
+    n = len(words)
+    if n >= 2 and words[0] == "del":
+        return all(w == "," or w.isidentifier() for w in words[1:])
+    if n >= 4 and words[0] == "print" and words[1] == "(" and words[-1] == ")":
+        inner = words[2:-1]
+        return "end" in inner and all(w in _QUIET_PRINT for w in inner)
+    if not words or not words[0].isidentifier():
+        return False
+    if n == 3:
+        return ((words[1] == "=" and words[2] == words[0])
+                or (words[1] in ("*=", "/=") and words[2] in _ONE) or (words[1] in ("+=", "-=") and words[2] in _ZERO))
+    if n == 5 and words[1] == "=" and words[2] == words[0]:
+        return (words[3] in ("*", "/") and words[4] in _ONE) or (words[3] in ("+", "-") and words[4] in _ZERO)
+    return False
+
+
+def _neutral_statements(words: Words, text_ids: np.ndarray, starts: np.ndarray, size: np.ndarray,
+                        judged: np.ndarray) -> np.ndarray:
+    """Per statement: judged, and ``neutral`` by its words (only the short ones and those that
+    start with `del` or `print` are read word by word)."""
+    found = np.zeros(starts.size, dtype=bool)
+    texts = words.texts
+    firsts = text_ids[np.minimum(starts, max(0, text_ids.size - 1))] if text_ids.size else starts
+    starters = np.fromiter((texts[i] in ("del", "print") for i in firsts.tolist()), dtype=bool, count=starts.size)
+    for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)))).tolist():
+        lo = int(starts[at])
+        if neutral([texts[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):
+            found[at] = True
+    return found
+
+
 def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, text_ids: np.ndarray,
-                  lines: np.ndarray, logs: np.ndarray | None = None) -> np.ndarray:
+                  lines: np.ndarray, logs: np.ndarray | None = None, words: Words | None = None) -> np.ndarray:
     """True for each token to keep, for units stored back to back (``lengths`` tokens each).
 
     ``modes`` says per unit what goes: NONE, EFFECT (statements with no effect) or STORES
@@ -121,7 +170,10 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     diagnostic = _diagnostics(flags, text_ids, logs, starts, size, depth, stmt_judged & ~at_first[starts]
                               & (modes[stmt_unit] == STORES))
     keep[diagnostic[stmt_of]] = False
-    # dead stores: `NAME = ...` whose NAME is used once (there) among the unit's kept names
+    if words is not None:  # statements that leave every value as it was (before dead stores: `del` reads no name)
+        still = stmt_judged & ~at_first[starts] & (modes[stmt_unit] == STORES)
+        keep[_neutral_statements(words, text_ids, starts, size, still)[stmt_of]] = False
+    # dead stores: `NAME = ...` whose NAME is used only in such stores among the unit's kept names
     stores = np.flatnonzero(stmt_judged & (modes[stmt_unit] == STORES) & ((flags[starts] & _NAME) > 0))
     if stores.size:
         after = starts[stores] + 1
@@ -129,6 +181,7 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
         stores, after = stores[inside], after[inside]
         assign = ((flags[after] & _EQ) > 0) & (unit_of[after] == stmt_unit[stores])
         stores = stores[assign]
+        stores = stores[keep[starts[stores]]]  # (a statement already dropped is not counted again)
     if stores.size:
         names = np.flatnonzero(((flags & _NAME) > 0) & keep)
         named = text_ids[names].astype(np.int64)
@@ -136,7 +189,13 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
         _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
         uses = np.zeros(n, dtype=np.int64)
         uses[names] = counts[inverse]
-        dead = stores[uses[starts[stores]] == 1]
+        # a name whose every use is such a store is never read: all of its stores are dead
+        # (`_t = 0` after every statement, whatever `del _t` followed it)
+        stored = np.zeros(counts.size, dtype=np.int64)
+        at_name = np.full(n, -1, dtype=np.int64)
+        at_name[names] = inverse
+        np.add.at(stored, at_name[starts[stores]], 1)
+        dead = stores[uses[starts[stores]] == stored[at_name[starts[stores]]]]
         dead_stmt = np.zeros(starts.size, dtype=bool)
         dead_stmt[dead] = True
         keep[dead_stmt[stmt_of]] = False

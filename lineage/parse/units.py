@@ -25,6 +25,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
+from lineage.parse.deadcode import dead_spans
 from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex_ids_continued, vocabulary
 from lineage.parse.vocab import Vocab
@@ -269,6 +270,9 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     defs = _definitions(tree.root_node, source, budget, lexed[1][np.isin(kind_ids, keywords)])
     module_doc = _docstring(tree.root_node)
     docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
+    # blocks that never run and do-nothing wrappers in function bodies go as docstrings do (parse/deadcode.py)
+    docstrings += dead_spans(tree.root_node, source, sorted(d.start_byte for d in defs))
+    budget.check("dead code")
     # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
     # \x85 and \u2028, which would push the module's end past the file's last line
     last_line = text.count("\n") + (not text.endswith("\n"))

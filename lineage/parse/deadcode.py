@@ -1,0 +1,188 @@
+"""Blocks that never run and wrappers that change nothing, found in function bodies.
+
+Junk statements between copied ones are one way to break k-grams (fingerprint/deadstores.py
+drops those); junk *blocks* are another: `if False:` or `while 0:` with anything inside, a
+loop over `range(0)`, and wrappers around a statement that leave what it does as it was
+(`if True:`, `try: ... except Exception: raise`, `with contextlib.nullcontext():`).  One of
+them after or around every statement of transformers' modeling files kept only 46-54% of
+their structural fingerprints.  tree-sitter says where each one starts and ends; the byte
+spans returned here are dropped from the token streams like docstrings are (parse/units.py),
+on the reference side and the scanned side alike, so a block that never runs counts for
+nothing and a wrapped statement reads as the statement alone.
+
+Only what is certain by reading is taken: a condition made of constants (`False`, `0`,
+`None`, `not True`, `x is None and False`), `range(0)`, an empty list or tuple; a `try` whose
+every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
+`as`.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
+block holding a definition (a nested function is a unit of its own).  Only function and
+method bodies are read: a module's or class's top level is left as written.  A tree with
+syntax errors is left alone (tree-sitter's query cursor is slow on error nodes).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+from tree_sitter import Language, Node, Query, QueryCursor
+
+_QUERY = """
+(if_statement condition: [(true) (false) (none) (integer) (float) (parenthesized_expression)
+                          (not_operator) (boolean_operator)]) @if
+(while_statement condition: [(false) (none) (integer) (float) (parenthesized_expression)
+                             (not_operator) (boolean_operator)]) @while
+(for_statement right: [(call) (list) (tuple)]) @for
+(try_statement) @try
+(with_statement) @with
+"""
+_MAX_DEPTH = 32  # a condition nested deeper than this is not read (left as written)
+_SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
+_RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
+
+
+@lru_cache(maxsize=1)
+def _query() -> Query:
+    import tree_sitter_python
+
+    return Query(Language(tree_sitter_python.language()), _QUERY)
+
+
+def _text(node: Node, source: bytes) -> bytes:
+    return source[node.start_byte:node.end_byte]
+
+
+def truth(node: Node | None, source: bytes, depth: int = 0) -> bool | None:
+    """The value of a condition made of constants only, as `bool()` would give it; None when it
+    depends on anything else (a name, a call, a comparison)."""
+    if node is None or depth > _MAX_DEPTH:
+        return None
+    kind = node.type
+    if kind == "true":
+        return True
+    if kind in ("false", "none"):
+        return False
+    if kind in ("integer", "float"):
+        try:
+            raw = _text(node, source).decode("ascii").replace("_", "").lower()
+            return (int(raw, 0) if kind == "integer" else float(raw)) != 0
+        except ValueError:
+            return None
+    if kind == "parenthesized_expression" and node.named_child_count == 1:
+        return truth(node.named_children[0], source, depth + 1)
+    if kind == "not_operator":
+        value = truth(node.child_by_field_name("argument"), source, depth + 1)
+        return None if value is None else not value
+    if kind == "boolean_operator":
+        operator = node.child_by_field_name("operator")
+        left = truth(node.child_by_field_name("left"), source, depth + 1)
+        right = truth(node.child_by_field_name("right"), source, depth + 1)
+        if operator is not None and operator.type == "and":
+            return False if False in (left, right) else (True if left and right else None)
+        if operator is not None and operator.type == "or":
+            return True if True in (left, right) else (False if left is False and right is False else None)
+    return None
+
+
+def _in_function(node: Node) -> bool:
+    up = node.parent
+    while up is not None and up.type not in _SCOPES:
+        up = up.parent
+    return up is not None and up.type == "function_definition"
+
+
+def _alternatives(node: Node) -> list[Node]:
+    return [c for c in node.children if c.type in ("elif_clause", "else_clause")]
+
+
+def _block(node: Node) -> Node | None:
+    return next((c for c in node.children if c.type == "block"), None)
+
+
+def _only(block: Node | None, allowed: frozenset[str], source: bytes) -> bool:
+    """The block holds nothing but statements of these types (a `raise` only bare)."""
+    if block is None:
+        return False
+    for child in block.named_children:
+        if child.type not in allowed or (child.type == "raise_statement" and child.named_child_count):
+            return False
+    return True
+
+
+def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    value = truth(node.child_by_field_name("condition"), source)
+    body = node.child_by_field_name("consequence")
+    alternatives = _alternatives(node)
+    if value is None or body is None:
+        return []
+    if value:  # `if True: A else: B` reads as A
+        return [(node.start_byte, body.start_byte)] + [(a.start_byte, a.end_byte) for a in alternatives]
+    if not alternatives:
+        return [(node.start_byte, node.end_byte)]
+    if len(alternatives) == 1 and alternatives[0].type == "else_clause":  # `if False: A else: B` reads as B
+        rest = alternatives[0].child_by_field_name("body") or _block(alternatives[0])
+        return [(node.start_byte, rest.start_byte)] if rest is not None else []
+    return []
+
+
+def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    if _alternatives(node):
+        return []
+    if node.type == "while_statement":
+        never = truth(node.child_by_field_name("condition"), source) is False
+    else:
+        right = node.child_by_field_name("right")
+        never = right is not None and (
+            (right.type in ("list", "tuple") and right.named_child_count == 0)
+            or (right.type == "call" and _text(right, source).replace(b" ", b"") == b"range(0)"))
+    return [(node.start_byte, node.end_byte)] if never else []
+
+
+def _try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    body = node.child_by_field_name("body") or _block(node)
+    clauses = [c for c in node.children if c.type in ("except_clause", "except_group_clause", "finally_clause",
+                                                       "else_clause")]
+    if body is None or not clauses or any(c.type == "else_clause" for c in clauses):
+        return []
+    if not all(_only(_block(c), _RERAISE, source) for c in clauses):
+        return []
+    return [(node.start_byte, body.start_byte)] + [(c.start_byte, c.end_byte) for c in clauses]
+
+
+def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    body = node.child_by_field_name("body") or _block(node)
+    clause = next((c for c in node.children if c.type == "with_clause"), None)
+    if body is None or clause is None or clause.named_child_count != 1:
+        return []
+    item = clause.named_children[0]
+    value = item.child_by_field_name("value") if item.type == "with_item" else None
+    if value is None or value.type != "call":
+        return []
+    called = value.child_by_field_name("function")
+    arguments = value.child_by_field_name("arguments")
+    if called is None or not _text(called, source).split(b".")[-1].strip() == b"nullcontext":
+        return []
+    if arguments is not None and arguments.named_child_count:
+        return []
+    return [(node.start_byte, body.start_byte)]
+
+
+_SPANS = {"if": _if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans, "with": _with_spans}
+
+
+def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:
+    """Byte spans of never-run blocks and of do-nothing wrappers' own tokens in function bodies
+    (``def_starts``: every definition's first byte, ascending: a span holding one is kept)."""
+    if root.has_error or not any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
+        return []
+    spans: list[tuple[int, int]] = []
+    for name, nodes in QueryCursor(_query()).captures(root).items():
+        reader = _SPANS[name]
+        for node in nodes:
+            if not _in_function(node):
+                continue
+            found = reader(node, source)
+            lo, hi = node.start_byte, node.end_byte
+            if found and bisect_right(def_starts, hi - 1) > bisect_left(def_starts, lo):
+                continue  # a definition inside: a unit of its own, never dropped with the block
+            spans.extend(found)
+    return sorted(spans)

@@ -1,0 +1,157 @@
+"""Blocks that never run, do-nothing wrappers and statements that change no value are read as
+absent (parse/deadcode.py, fingerprint/deadstores.py): a copy padded with them fingerprints as
+the copy.  Code that can run, or that does something, stays."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from lineage.compact.files import compact
+from lineage.fingerprint.params import FingerprintParams
+from lineage.models import SourceFile
+
+# our own function: a gated residual block, long enough to fingerprint
+BODY = [
+    "hidden = self.norm(inputs)",
+    "gate = torch.sigmoid(self.gate_proj(hidden))",
+    "value = self.value_proj(hidden) * gate",
+    "value = self.dropout(value)",
+    "scores = torch.einsum('bld,bmd->blm', value, hidden) / math.sqrt(self.width)",
+    "weights = scores.softmax(dim=-1)",
+    "mixed = torch.einsum('blm,bmd->bld', weights, value)",
+    "return inputs + self.out_proj(mixed)",
+]
+
+
+def _file(lines: list[str]) -> str:
+    body = textwrap.indent("\n".join(lines), " " * 8)
+    return f"import math\nimport torch\n\n\nclass GatedMixer:\n    def forward(self, inputs):\n{body}\n"
+
+
+def _prints(text: str, unit: str = "GatedMixer.forward") -> np.ndarray:
+    cf = compact(SourceFile("m.py", text.encode()), FingerprintParams())
+    (found,) = [u for u in cf.units if u.qualname == unit]
+    return found.s_hash
+
+
+def _after_each(junk: str) -> list[str]:
+    out: list[str] = []
+    for line in BODY:
+        out.append(line)
+        if not line.startswith("return"):
+            out.extend(junk.format(v=line.split(" = ")[0]).split("\n"))
+    return out
+
+
+def _around_each(head: str, tail: str = "") -> list[str]:
+    out: list[str] = []
+    for line in BODY[:-1]:
+        out.append(head)
+        out.append("    " + line)
+        out.extend(t for t in tail.split("\n") if t)
+    return out + BODY[-1:]
+
+
+PLAIN = _prints(_file(BODY))
+
+AFTER = {
+    "if False": "if False:\n    {v} = {v} * 2",
+    "if 0 with else": "if 0:\n    pass\nelse:\n    pass",
+    "constant condition": "if {v} is None and False:\n    raise ValueError('never')",
+    "not True": "if not True:\n    print({v})",
+    "while False": "while False:\n    {v} = None",
+    "range(0)": "for _ in range(0):\n    {v} = {v} + 1",
+    "empty list": "for item in []:\n    print(item)",
+    "try pass": "try:\n    pass\nexcept Exception:\n    pass",
+    "self assignment": "{v} = {v}",
+    "times one": "{v} = {v} * 1",
+    "plus zero": "{v} = {v} + 0",
+    "augmented": "{v} *= 1",
+    "temporary deleted": "_scratch = 0\ndel _scratch",
+    "quiet print": "print(end='')",
+}
+
+
+@pytest.mark.parametrize("junk", list(AFTER))
+def test_junk_after_every_statement_fingerprints_as_the_plain_code(junk: str) -> None:
+    assert np.array_equal(_prints(_file(_after_each(AFTER[junk]))), PLAIN), junk
+
+
+AROUND = {
+    "if True": ("if True:", ""),
+    "if 1 with else": ("if 1:", "else:\n    pass"),
+    "try re-raise": ("try:", "except Exception:\n    raise"),
+    "try finally pass": ("try:", "finally:\n    pass"),
+    "nullcontext": ("with contextlib.nullcontext():", ""),
+}
+
+
+@pytest.mark.parametrize("wrap", list(AROUND))
+def test_a_do_nothing_wrapper_around_every_statement_reads_as_the_statement(wrap: str) -> None:
+    assert np.array_equal(_prints(_file(_around_each(*AROUND[wrap]))), PLAIN), wrap
+
+
+KEPT_AFTER = {
+    "a flag": "if self.training:\n    {v} = {v} * 2",
+    "while True": "while True:\n    break",
+    "a real loop": "for _ in range(2):\n    {v} = {v} + 1",
+    "elif that may run": "if False:\n    pass\nelif self.training:\n    {v} = -{v}",
+    "loop with else": "for _ in range(0):\n    pass\nelse:\n    {v} = {v} * 2",
+    "a handler that acts": "try:\n    pass\nexcept Exception:\n    {v} = None",
+    "times two": "{v} = {v} * 2",
+    "a loud print": "print({v}, end='')",
+}
+
+
+@pytest.mark.parametrize("code", list(KEPT_AFTER))
+def test_code_that_can_run_or_acts_is_kept(code: str) -> None:
+    assert not np.array_equal(_prints(_file(_after_each(KEPT_AFTER[code]))), PLAIN), code
+
+
+@pytest.mark.parametrize("wrap", [("with torch.no_grad():", ""), ("try:", "except Exception:\n    return None"),
+                                  ("try:", "except ValueError:\n    raise\nelse:\n    pass")])
+def test_wrappers_that_change_what_runs_are_kept(wrap: tuple[str, str]) -> None:
+    assert not np.array_equal(_prints(_file(_around_each(*wrap))), PLAIN), wrap
+
+
+def test_a_block_holding_a_definition_is_kept_with_its_unit() -> None:
+    lines = BODY[:-1] + ["if False:", "    def helper(x):", "        return x * self.width + math.pi", BODY[-1]]
+    from lineage.parse.units import parse_source
+
+    (helper,) = [u for u in parse_source("m.py", _file(lines).encode()).units if u.qualname.endswith(".helper")]
+    assert "width" in helper.vocab.text_strings(helper.text_ids)  # its own unit, its tokens kept
+    assert not np.array_equal(_prints(_file(lines)), PLAIN)
+
+
+def test_module_and_class_level_blocks_are_left_as_written() -> None:
+    """Only function bodies are read: `if False:` at a module's top level is what the module says."""
+    from lineage.parse.units import parse_source
+
+    text = "if False:\n    import torch\n    X = torch.zeros(3)\n"
+    (module,) = parse_source("m.py", text.encode()).units
+    assert "torch" in module.vocab.text_strings(module.text_ids)
+
+
+def test_a_file_with_syntax_errors_is_scanned_as_written() -> None:
+    """tree-sitter's error recovery is left alone: the dead-code reading needs an error-free tree."""
+    broken = _file(_after_each(AFTER["if False"])) + "\ndef broken(:\n"
+    cf = compact(SourceFile("m.py", broken.encode()), FingerprintParams())
+    assert cf.errors and any(u.qualname == "GatedMixer.forward" for u in cf.units)
+
+
+@pytest.mark.parametrize(("condition", "value"), [
+    ("False", False), ("None", False), ("0", False), ("0x0", False), ("0.0", False), ("1", True), ("True", True),
+    ("not True", False), ("(False)", False), ("x and False", False), ("x or True", True), ("False or 0", False),
+    ("x", None), ("x and True", None), ("f()", None), ("x is None", None), ("''", None),
+])
+def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
+    from lineage.parse.deadcode import truth
+    from lineage.parse.units import _grammar
+
+    parser, _ = _grammar()
+    source = f"if {condition}:\n    pass\n".encode()
+    node = parser.parse(source).root_node.children[0].child_by_field_name("condition")
+    assert truth(node, source) is value
