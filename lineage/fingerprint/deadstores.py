@@ -95,16 +95,38 @@ _ONE, _ZERO = frozenset({"1", "1.0", "1."}), frozenset({"0", "0.0", "0.", ".0"})
 _QUIET_PRINT = frozenset({"''", ",", "=", "end", "sep", "flush", "True", "False"})
 
 
+# builtins whose call, as a whole statement, computes a value and throws it away (not `list(...)`,
+# which runs what it is given: `list(map(init, modules))` is written for its effects)
+_PURE_CALLS = frozenset({"len", "id", "type", "isinstance", "issubclass", "hash", "repr", "str", "bool", "int",
+                         "float", "abs", "callable", "hasattr"})
+
+
+def _one_call(words: Sequence[str]) -> bool:
+    """`NAME(...)` and nothing after the call's closing bracket."""
+    if len(words) < 3 or words[1] != "(" or words[-1] != ")":
+        return False
+    depth = 0
+    for i, w in enumerate(words[1:], start=1):
+        depth += w in ("(", "[", "{")
+        depth -= w in (")", "]", "}")
+        if depth == 0:
+            return i == len(words) - 1
+    return False
+
+
 def neutral(words: Sequence[str]) -> bool:
     """A statement (its token texts) that changes no value: `x = x`, `x = x * 1`, `x = x + 0`,
     `x *= 1`, `x += 0` (and `/`, `-`), `del a, b` (a local's end: what is computed stays the
-    same), or a `print` that prints nothing (`print(end="")`)."""
+    same), a `print` that prints nothing (`print(end="")`), or a builtin's value thrown away
+    (`len(x)`, `isinstance(x, int)` alone)."""
     n = len(words)
     if n >= 2 and words[0] == "del":
         return all(w == "," or w.isidentifier() for w in words[1:])
     if n >= 4 and words[0] == "print" and words[1] == "(" and words[-1] == ")":
         inner = words[2:-1]
         return "end" in inner and all(w in _QUIET_PRINT for w in inner)
+    if n >= 3 and words[0] in _PURE_CALLS and _one_call(words):
+        return True
     if not words or not words[0].isidentifier():
         return False
     if n == 3:
@@ -115,6 +137,9 @@ def neutral(words: Sequence[str]) -> bool:
     return False
 
 
+_STARTERS = frozenset({"del", "print"}) | _PURE_CALLS
+
+
 def _neutral_statements(words: Words, text_ids: np.ndarray, starts: np.ndarray, size: np.ndarray,
                         judged: np.ndarray) -> np.ndarray:
     """Per statement: judged, and ``neutral`` by its words (only the short ones and those that
@@ -122,7 +147,7 @@ def _neutral_statements(words: Words, text_ids: np.ndarray, starts: np.ndarray, 
     found = np.zeros(starts.size, dtype=bool)
     texts = words.texts
     firsts = text_ids[np.minimum(starts, max(0, text_ids.size - 1))] if text_ids.size else starts
-    starters = np.fromiter((texts[i] in ("del", "print") for i in firsts.tolist()), dtype=bool, count=starts.size)
+    starters = np.fromiter((texts[i] in _STARTERS for i in firsts.tolist()), dtype=bool, count=starts.size)
     for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)))).tolist():
         lo = int(starts[at])
         if neutral([texts[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):

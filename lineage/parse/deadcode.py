@@ -3,7 +3,8 @@
 Junk statements between copied ones are one way to break k-grams (fingerprint/deadstores.py
 drops those); junk *blocks* are another: `if False:` or `while 0:` with anything inside, a
 loop over `range(0)`, and wrappers around a statement that leave what it does as it was
-(`if True:`, `try: ... except Exception: raise`, `with contextlib.nullcontext():`).  One of
+(`if True:`, `try: ... except Exception: raise`, `with contextlib.nullcontext():`, a loop that runs
+once).  One of
 them after or around every statement of transformers' modeling files kept only 46-54% of
 their structural fingerprints.  tree-sitter says where each one starts and ends; the byte
 spans returned here are dropped from the token streams like docstrings are (parse/units.py),
@@ -13,7 +14,8 @@ nothing and a wrapped statement reads as the statement alone.
 Only what is certain by reading is taken: a condition made of constants (`False`, `0`,
 `None`, `not True`, `x is None and False`), `range(0)`, an empty list or tuple; a `try` whose
 every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
-`as`.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
+`as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` whose body never reads
+its name.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
 block holding a definition (a nested function is a unit of its own).  Only function and
 method bodies are read: a module's or class's top level is left as written.  A tree with
 syntax errors is left alone (tree-sitter's query cursor is slow on error nodes).
@@ -21,6 +23,7 @@ syntax errors is left alone (tree-sitter's query cursor is slow on error nodes).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
@@ -129,12 +132,19 @@ def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     if node.type == "while_statement":
         never = truth(node.child_by_field_name("condition"), source) is False
-    else:
-        right = node.child_by_field_name("right")
-        never = right is not None and (
-            (right.type in ("list", "tuple") and right.named_child_count == 0)
-            or (right.type == "call" and _text(right, source).replace(b" ", b"") == b"range(0)"))
-    return [(node.start_byte, node.end_byte)] if never else []
+        return [(node.start_byte, node.end_byte)] if never else []
+    right = node.child_by_field_name("right")
+    if right is None:
+        return []
+    over = _text(right, source).replace(b" ", b"")
+    if (right.type in ("list", "tuple") and right.named_child_count == 0) or over == b"range(0)":
+        return [(node.start_byte, node.end_byte)]
+    target, body = node.child_by_field_name("left"), node.child_by_field_name("body")
+    if over == b"range(1)" and target is not None and target.type == "identifier" and body is not None:
+        # runs its body once: a wrapper, when the body never reads the loop's name
+        if not re.search(rb"\b" + re.escape(_text(target, source)) + rb"\b", _text(body, source)):
+            return [(node.start_byte, body.start_byte)]
+    return []
 
 
 def _try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
@@ -159,7 +169,7 @@ def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     called = value.child_by_field_name("function")
     arguments = value.child_by_field_name("arguments")
-    if called is None or not _text(called, source).split(b".")[-1].strip() == b"nullcontext":
+    if called is None or _text(called, source).split(b".")[-1].strip() not in (b"nullcontext", b"suppress"):
         return []
     if arguments is not None and arguments.named_child_count:
         return []

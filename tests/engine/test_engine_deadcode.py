@@ -72,6 +72,8 @@ AFTER = {
     "augmented": "{v} *= 1",
     "temporary deleted": "_scratch = 0\ndel _scratch",
     "quiet print": "print(end='')",
+    "a value thrown away": "len({v})",
+    "a check thrown away": "isinstance({v}, (int, float))",
 }
 
 
@@ -86,6 +88,8 @@ AROUND = {
     "try re-raise": ("try:", "except Exception:\n    raise"),
     "try finally pass": ("try:", "finally:\n    pass"),
     "nullcontext": ("with contextlib.nullcontext():", ""),
+    "suppress nothing": ("with suppress():", ""),
+    "a loop run once": ("for _once in range(1):", ""),
 }
 
 
@@ -103,6 +107,8 @@ KEPT_AFTER = {
     "a handler that acts": "try:\n    pass\nexcept Exception:\n    {v} = None",
     "times two": "{v} = {v} * 2",
     "a loud print": "print({v}, end='')",
+    "a call that acts": "self.cache.append({v})",
+    "a builtin's value used": "len({v}) + self.width",
 }
 
 
@@ -112,6 +118,7 @@ def test_code_that_can_run_or_acts_is_kept(code: str) -> None:
 
 
 @pytest.mark.parametrize("wrap", [("with torch.no_grad():", ""), ("try:", "except Exception:\n    return None"),
+                                  ("with suppress(KeyError):", ""),
                                   ("try:", "except ValueError:\n    raise\nelse:\n    pass")])
 def test_wrappers_that_change_what_runs_are_kept(wrap: tuple[str, str]) -> None:
     assert not np.array_equal(_prints(_file(_around_each(*wrap))), PLAIN), wrap
@@ -155,3 +162,17 @@ def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
     source = f"if {condition}:\n    pass\n".encode()
     node = parser.parse(source).root_node.children[0].child_by_field_name("condition")
     assert truth(node, source) is value
+
+
+def test_a_loop_run_once_whose_body_reads_its_name_is_kept() -> None:
+    once = BODY[:1] + ["for step in range(1):", "    hidden = hidden[step]"] + BODY[1:]
+    plain = BODY[:1] + ["hidden = hidden[step]"] + BODY[1:]
+    assert not np.array_equal(_prints(_file(once)), _prints(_file(plain)))
+
+
+def test_a_builtin_run_for_its_effects_is_kept() -> None:
+    """`list(map(f, xs))` alone runs f over xs: it is what the code does, not a value thrown away."""
+    from lineage.fingerprint.deadstores import neutral
+
+    assert not neutral("list ( map ( init , modules ) )".split())
+    assert neutral("len ( modules )".split()) and not neutral("len ( modules ) + 1".split())
