@@ -1,0 +1,122 @@
+"""How much of a file's structural evidence survives junk blocks and do-nothing wrappers.
+
+For a sample of transformers' modeling files (the pinned wheel, from the download cache), each
+kind of junk below is put after (or around) every statement of every function body with
+``ast``; the share of the original file's structural fingerprints (function and method units)
+still found in the padded file is printed per kind.  Both sides go through ``ast.unparse``, so
+only the junk differs.  Run with the code to measure on PYTHONPATH (or the checkout's venv):
+
+    python benchmarks/junk_blocks.py [--files 25] [--seed 3] [KIND...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import random
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+
+from lineage.compact.files import compact  # noqa: E402
+from lineage.fingerprint.params import FingerprintParams  # noqa: E402
+from lineage.models import SourceFile  # noqa: E402
+
+# after each statement ({v}: a name the statement binds; kinds needing one skip statements without)
+AFTER = {
+    "if_false": "if False:\n    _unused = 1",
+    "constant_condition": "if {v} is None and False:\n    raise ValueError()",
+    "while_false": "while False:\n    pass",
+    "range0": "for _ in range(0):\n    pass",
+    "try_pass": "try:\n    pass\nexcept Exception:\n    pass",
+    "self_assign": "{v} = {v}",
+    "times_one": "{v} = {v} * 1",
+    "del_temporary": "_tmp = 0\ndel _tmp",
+    "quiet_print": "print(end='')",
+    "value_thrown_away": "len({v})",
+    "identity_lambda": "{v} = (lambda _v: _v)({v})",  # not read as junk: measured to show what is left
+}
+# around each statement: (header, clauses after)
+AROUND = {
+    "if_true": ("if True:", ""),
+    "try_reraise": ("try:", "except Exception:\n    raise"),
+    "nullcontext": ("with contextlib.nullcontext():", ""),
+    "loop_once": ("for _once in range(1):", ""),
+}
+
+
+def _statements(src: str) -> list[ast.stmt]:
+    return ast.parse(src).body
+
+
+class Pad(ast.NodeTransformer):
+    """Puts one kind of junk after or around every statement of every function body."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+        self.generic_visit(node)
+        out: list[ast.stmt] = []
+        for st in node.body:
+            if self.kind in AROUND and not isinstance(st, (ast.Return, ast.Raise)):
+                head, tail = AROUND[self.kind]
+                wrapper = _statements(f"{head}\n    pass\n{tail}")[0]
+                wrapper.body = [st]  # type: ignore[attr-defined]
+                out.append(wrapper)
+                continue
+            out.append(st)
+            if self.kind not in AFTER or isinstance(st, (ast.Return, ast.Raise)):
+                continue
+            bound = [t.id for t in ast.walk(st) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)]
+            if "{v}" in AFTER[self.kind] and not bound:
+                continue
+            out.extend(_statements(AFTER[self.kind].format(v=bound[0] if bound else "")))
+        node.body = out
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+
+def fingerprints(text: str) -> set[int]:
+    cf = compact(SourceFile("m.py", text.encode()), FingerprintParams())
+    return {int(h) for u in cf.units if u.kind in ("function", "method") for h in u.s_hash}
+
+
+def wheel() -> Path:
+    from lineage.source.fetch import cache_dir
+
+    found = sorted(cache_dir().glob("pypi/transformers-5.23.0/*/transformers-5.23.0-py3-none-any.whl"))
+    if not found:
+        sys.exit("transformers 5.23.0 is not in the download cache: run `make index` first")
+    return found[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", type=int, default=25)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("kinds", nargs="*", default=[*AFTER, *AROUND])
+    args = ap.parse_args()
+    with zipfile.ZipFile(wheel()) as z:
+        names = sorted(n for n in z.namelist()
+                       if n.startswith("transformers/models/") and "/modeling_" in n and n.endswith(".py"))
+        picked = random.Random(args.seed).sample(names, min(args.files, len(names)))
+        sources = [z.read(n).decode("utf-8") for n in picked]
+    print(f"{len(sources)} modeling files of transformers 5.23.0 (seed {args.seed}); share of the original "
+          "structural fingerprints kept")
+    for kind in args.kinds:
+        kept = []
+        for src in sources:
+            plain = fingerprints(ast.unparse(ast.parse(src)))
+            padded = fingerprints(ast.unparse(ast.fix_missing_locations(Pad(kind).visit(ast.parse(src)))))
+            kept.append(len(plain & padded) / max(1, len(plain)))
+        print(f"  {kind:20s} mean {np.mean(kept):.3f}  min {np.min(kept):.3f}")
+
+
+if __name__ == "__main__":
+    main()
