@@ -150,7 +150,11 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         earliest_family, earliest_seen = ties.earliest, ties.earliest_seen
     if len(families) > 1:
         lines = f" ({ties.lines} model lines)" if ties is not None else ""
-        explanation += (f" The same code stands in {len(families)} families{lines}; earliest: "
+        # the families tie on strength of evidence (how much of the unit each holds), the listed
+        # matches rank by similarity: when the best-listed family is not among them, say so
+        where = ("The same code stands in" if ref.family in families else
+                 f"Holding more of the unit than {model_line(ref.family)}'s closest unit:")
+        explanation += (f" {where} {len(families)} families{lines}; earliest: "
                         f"{earliest_family} ({earliest_seen or 'date unknown'}).")
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
     details = CodeMatchDetails(

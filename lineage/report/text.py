@@ -76,7 +76,8 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
                          f"{r.path}:{r.start_line}-{r.end_line} {r.unit}  [{r.source}]")
         same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
         if len(same) > 1:
-            lines.append(f"    same code in {len(same)} families: {', '.join(same[:6])}"
+            said = "same code in" if f.matches[0].ref.family in same else "held more completely by"
+            lines.append(f"    {said} {len(same)} families: {', '.join(same[:6])}"
                          + (f" and {len(same) - 6} more" if len(same) > 6 else ""))
         lines.append(f"    {f.explanation}")
         lines.append("")
