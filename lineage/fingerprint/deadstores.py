@@ -22,7 +22,6 @@ Python loop per token was a large share of the build time); statements never cro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -70,7 +69,7 @@ def junk_mask(modes: np.ndarray, lengths: np.ndarray, kinds: Sequence[str], text
     numbered = dict(zip(dict.fromkeys(texts), range(len(texts))))
     text_ids = np.fromiter(map(numbered.__getitem__, texts), dtype=np.int64, count=len(texts))
     return junk_mask_ids(modes, lengths, flags_of(kinds), text_ids, lines, log_texts(list(numbered)),
-                         Words(list(numbered)))
+                         list(numbered))
 
 
 def log_texts(texts: Sequence[str]) -> np.ndarray:
@@ -81,14 +80,6 @@ def log_texts(texts: Sequence[str]) -> np.ndarray:
 def flags_of(kinds: Sequence[str]) -> np.ndarray:
     """The statement-shape flags of token kinds (int64)."""
     return np.fromiter(map(_FLAGS.get, kinds, repeat(0)), dtype=np.int64, count=len(kinds))
-
-
-@dataclass(frozen=True)
-class Words:
-    """The texts of token ids (indexed by id), for the statements read word by word: those that
-    leave every value as it was (``neutral``)."""
-
-    texts: Sequence[str]
 
 
 _ONE, _ZERO = frozenset({"1", "1.0", "1."}), frozenset({"0", "0.0", "0.", ".0"})
@@ -140,23 +131,25 @@ def neutral(words: Sequence[str]) -> bool:
 _STARTERS = frozenset({"del", "print"}) | _PURE_CALLS
 
 
-def _neutral_statements(words: Words, text_ids: np.ndarray, starts: np.ndarray, size: np.ndarray,
+def _neutral_statements(words: Sequence[str], text_ids: np.ndarray, starts: np.ndarray, size: np.ndarray,
                         judged: np.ndarray) -> np.ndarray:
-    """Per statement: judged, and ``neutral`` by its words (only the short ones and those that
-    start with `del` or `print` are read word by word)."""
+    """Per statement: judged, and ``neutral`` by its words (``words``: token texts by id; only the
+    short statements and those that start with `del`, `print` or a builtin are read word by word)."""
     found = np.zeros(starts.size, dtype=bool)
-    texts = words.texts
-    firsts = text_ids[np.minimum(starts, max(0, text_ids.size - 1))] if text_ids.size else starts
-    starters = np.fromiter((texts[i] in _STARTERS for i in firsts.tolist()), dtype=bool, count=starts.size)
+    firsts = text_ids[starts]
+    ids = np.unique(firsts)  # a few hundred distinct first words, not one lookup per statement
+    starters = np.isin(firsts, ids[np.fromiter((words[i] in _STARTERS for i in ids.tolist()), dtype=bool,
+                                                count=ids.size)])
     for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)))).tolist():
         lo = int(starts[at])
-        if neutral([texts[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):
+        if neutral([words[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):
             found[at] = True
     return found
 
 
 def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, text_ids: np.ndarray,
-                  lines: np.ndarray, logs: np.ndarray | None = None, words: Words | None = None) -> np.ndarray:
+                  lines: np.ndarray, logs: np.ndarray | None = None,
+                  words: Sequence[str] | None = None) -> np.ndarray:
     """True for each token to keep, for units stored back to back (``lengths`` tokens each).
 
     ``modes`` says per unit what goes: NONE, EFFECT (statements with no effect) or STORES
@@ -164,7 +157,8 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     depth 0 (``lines`` are logical: a scan gives a backslash-continued line its predecessor's
     number); a unit's first statement is its own header (def/class line).  Each token
     comes as the ``flags_of`` its kind and as a text id (equal ids exactly for equal texts);
-    ``logs`` says per text id whether it names a logging method (None: no logging call is junk)."""
+    ``logs`` says per text id whether it names a logging method (None: no logging call is junk);
+    ``words`` gives each text id's text (None: no statement is read as value-neutral)."""
     n = flags.size
     keep = np.ones(n, dtype=bool)
     judged = (modes != NONE) & (lengths >= 2)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lineage.fingerprint.deadstores import LOG_METHODS, Words, flags_of, junk_mask_ids, unit_mode
+from lineage.fingerprint.deadstores import LOG_METHODS, flags_of, junk_mask_ids, unit_mode
 from lineage.fingerprint.formatting import layout_masks
 from lineage.fingerprint.idioms import canonical
 from lineage.fingerprint.minhash import signatures
@@ -83,7 +83,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
         if at_id is not None and at_id < logs.size:
             logs[at_id] = True
     keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, logical, logs,
-                         Words(vocab.texts.items)) & shape
+                         vocab.texts.items) & shape
     # equivalent spellings written one way (fingerprint/idioms.py): `x.shape[i]` for `x.size(i)`, ...
     kinds, texts, spelt, order = canonical(kinds, texts, unit_of, logical, vocab)
     keep, lines = keep[order] & spelt, lines[order]

@@ -101,7 +101,7 @@ def _block(node: Node) -> Node | None:
     return next((c for c in node.children if c.type == "block"), None)
 
 
-def _only(block: Node | None, allowed: frozenset[str], source: bytes) -> bool:
+def _only(block: Node | None, allowed: frozenset[str]) -> bool:
     """The block holds nothing but statements of these types (a `raise` only bare)."""
     if block is None:
         return False
@@ -153,7 +153,7 @@ def _try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
                                                        "else_clause")]
     if body is None or not clauses or any(c.type == "else_clause" for c in clauses):
         return []
-    if not all(_only(_block(c), _RERAISE, source) for c in clauses):
+    if not all(_only(_block(c), _RERAISE) for c in clauses):
         return []
     return [(node.start_byte, body.start_byte)] + [(c.start_byte, c.end_byte) for c in clauses]
 
