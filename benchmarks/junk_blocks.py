@@ -38,7 +38,10 @@ AFTER = {
     "del_temporary": "_tmp = 0\ndel _tmp",
     "quiet_print": "print(end='')",
     "value_thrown_away": "len({v})",
-    "identity_lambda": "{v} = (lambda _v: _v)({v})",  # not read as junk: measured to show what is left
+    "identity_lambda": "{v} = (lambda _v: _v)({v})",
+    "one_element_list": "{v} = [{v}][0]",
+    "same_both_ways": "{v} = {v} if {v} is not None else {v}",
+    "if_pass": "if {v} is not None:\n    pass",
 }
 # around each statement: (header, clauses after)
 AROUND = {

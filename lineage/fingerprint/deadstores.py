@@ -107,7 +107,8 @@ def _one_call(words: Sequence[str]) -> bool:
 
 def neutral(words: Sequence[str]) -> bool:
     """A statement (its token texts) that changes no value: `x = x`, `x = x * 1`, `x = x + 0`,
-    `x *= 1`, `x += 0` (and `/`, `-`), `del a, b` (a local's end: what is computed stays the
+    `x *= 1`, `x += 0` (and `/`, `-`), `x` spelt the long way (`x = (lambda v: v)(x)`,
+    `x = [x][0]`, `x = x if c else x`), `del a, b` (a local's end: what is computed stays the
     same), a `print` that prints nothing (`print(end="")`), or a builtin's value thrown away
     (`len(x)`, `isinstance(x, int)` alone)."""
     n = len(words)
@@ -125,26 +126,72 @@ def neutral(words: Sequence[str]) -> bool:
                 or (words[1] in ("*=", "/=") and words[2] in _ONE) or (words[1] in ("+=", "-=") and words[2] in _ZERO))
     if n == 5 and words[1] == "=" and words[2] == words[0]:
         return (words[3] in ("*", "/") and words[4] in _ONE) or (words[3] in ("+", "-") and words[4] in _ZERO)
+    return n >= 4 and words[1] == "=" and _identity(words[0], _unwrapped(words[2:]))
+
+
+def _unwrapped(words: Sequence[str]) -> Sequence[str]:
+    """An expression without parentheses around the whole of it."""
+    while len(words) >= 2 and words[0] == "(" and words[-1] == ")" and _one_group(words):
+        words = words[1:-1]
+    return words
+
+
+def _one_group(words: Sequence[str]) -> bool:
+    """The first bracket closes at the last word: `(a)`, not `(a) + (b)`."""
+    depth = 0
+    for i, w in enumerate(words):
+        depth += w in ("(", "[", "{")
+        depth -= w in (")", "]", "}")
+        if depth == 0:
+            return i == len(words) - 1
+    return False
+
+
+def _identity(name: str, value: Sequence[str]) -> bool:
+    """``value`` is ``name`` itself, spelt the long way: `(lambda v: v)(name)`, `[name][0]`,
+    `(name,)[0]`, `name if c else name` (c calls nothing)."""
+    n = len(value)
+    if n == 9 and value[0] == "(" and value[1] == "lambda" and value[2].isidentifier() \
+            and list(value[3:]) == [":", value[2], ")", "(", name, ")"]:
+        return True
+    if n == 6 and list(value) in (["[", name, "]", "[", "0", "]"], ["[", name, "]", "[", "-1", "]"]):
+        return True
+    if n == 7 and list(value) == ["(", name, ",", ")", "[", "0", "]"]:
+        return True
+    if n >= 5 and value[0] == name and value[1] == "if" and value[-1] == name and value[-2] == "else":
+        condition = value[2:-2]
+        return bool(condition) and "(" not in condition and not {"lambda", ":=", "await", "yield"} & set(condition)
     return False
 
 
 _STARTERS = frozenset({"del", "print"}) | _PURE_CALLS
+_IDENTITY_WORDS = 48  # an assignment this long or shorter is read for the name spelt the long way
 
 
 def _neutral_statements(words: Sequence[str], text_ids: np.ndarray, starts: np.ndarray, size: np.ndarray,
                         judged: np.ndarray) -> np.ndarray:
     """Per statement: judged, and ``neutral`` by its words (``words``: token texts by id; only the
-    short statements and those that start with `del`, `print` or a builtin are read word by word)."""
+    short statements, those that start with `del`, `print` or a builtin, and assignments of a
+    bracket or of the name itself (`x = (lambda v: v)(x)`, `x = x if c else x`) are read word by word)."""
     found = np.zeros(starts.size, dtype=bool)
     firsts = text_ids[starts]
-    ids = np.unique(firsts)  # a few hundred distinct first words, not one lookup per statement
-    starters = np.isin(firsts, ids[np.fromiter((words[i] in _STARTERS for i in ids.tolist()), dtype=bool,
-                                                count=ids.size)])
-    for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)))).tolist():
+    starters = _texts_in(firsts, words, _STARTERS)
+    n = text_ids.size
+    second, third = text_ids[np.minimum(starts + 1, n - 1)], text_ids[np.minimum(starts + 2, n - 1)]
+    spelt = (size >= 6) & (size <= _IDENTITY_WORDS) & _texts_in(second, words, frozenset({"="})) \
+        & ((third == firsts) | _texts_in(third, words, frozenset({"(", "["})))
+    for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)) | spelt)).tolist():
         lo = int(starts[at])
         if neutral([words[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):
             found[at] = True
     return found
+
+
+def _texts_in(ids: np.ndarray, words: Sequence[str], wanted: frozenset[str]) -> np.ndarray:
+    """Per id: its text is one of ``wanted`` (each distinct id looked up once)."""
+    distinct = np.unique(ids)
+    return np.isin(ids, distinct[np.fromiter((words[i] in wanted for i in distinct.tolist()), dtype=bool,
+                                             count=distinct.size)])
 
 
 def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, text_ids: np.ndarray,

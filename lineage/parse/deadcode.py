@@ -12,7 +12,8 @@ on the reference side and the scanned side alike, so a block that never runs cou
 nothing and a wrapped statement reads as the statement alone.
 
 Only what is certain by reading is taken: a condition made of constants (`False`, `0`,
-`None`, `not True`, `x is None and False`), `range(0)`, an empty list or tuple; a `try` whose
+`None`, `not True`, `x is None and False`), `range(0)`, an empty list or tuple; an `if`
+whose every branch is `pass` and whose conditions call nothing (`if x is not None: pass`); a `try` whose
 every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
 `as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` whose body never reads
 its name.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
@@ -37,10 +38,13 @@ _QUERY = """
 (for_statement right: [(call) (list) (tuple)]) @for
 (try_statement) @try
 (with_statement) @with
+(if_statement consequence: (block (pass_statement))) @empty
 """
 _MAX_DEPTH = 32  # a condition nested deeper than this is not read (left as written)
 _SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
 _RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
+_PASS = frozenset({"pass_statement", "comment"})
+_MAX_CONDITION = 200  # a condition of more nodes than this is not read (left as written)
 
 
 @lru_cache(maxsize=1)
@@ -176,7 +180,41 @@ def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(node.start_byte, body.start_byte)]
 
 
-_SPANS = {"if": _if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans, "with": _with_spans}
+def _calls(node: Node | None) -> bool:
+    """Whether a condition may run code: it holds a call, a lambda, a comprehension or an
+    assignment expression, or it is too large to read (attribute reads and comparisons count as
+    pure)."""
+    if node is None:
+        return True
+    todo, seen = [node], 0
+    while todo:
+        n = todo.pop()
+        seen += 1
+        if seen > _MAX_CONDITION or n.type in _ACTING:
+            return True
+        todo.extend(n.children)
+    return False
+
+
+_ACTING = frozenset({"call", "lambda", "named_expression", "await", "list_comprehension", "set_comprehension",
+                     "dictionary_comprehension", "generator_expression", "yield"})
+
+
+def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    """`if c: pass` (and `elif d: pass`, `else: pass`) whose conditions run no code: it does
+    nothing whichever way it goes."""
+    body = node.child_by_field_name("consequence")
+    if not _only(body, _PASS) or _calls(node.child_by_field_name("condition")):
+        return []
+    for clause in _alternatives(node):
+        if not _only(_block(clause), _PASS):
+            return []
+        if clause.type == "elif_clause" and _calls(clause.child_by_field_name("condition")):
+            return []
+    return [(node.start_byte, node.end_byte)]
+
+
+_SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans, "with": _with_spans}
 
 
 def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:

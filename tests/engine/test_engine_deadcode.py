@@ -74,6 +74,12 @@ AFTER = {
     "quiet print": "print(end='')",
     "a value thrown away": "len({v})",
     "a check thrown away": "isinstance({v}, (int, float))",
+    "identity lambda": "{v} = (lambda _v: _v)({v})",
+    "one-element list": "{v} = [{v}][0]",
+    "one-element tuple": "{v} = (({v},)[0])",
+    "the same both ways": "{v} = {v} if {v} is not None else {v}",
+    "if pass": "if {v} is not None and self.training:\n    pass",
+    "if elif else pass": "if self.training:\n    pass\nelif {v} is None or self.depth > 2:\n    pass\nelse:\n    pass",
 }
 
 
@@ -109,6 +115,11 @@ KEPT_AFTER = {
     "a loud print": "print({v}, end='')",
     "a call that acts": "self.cache.append({v})",
     "a builtin's value used": "len({v}) + self.width",
+    "a lambda that computes": "{v} = (lambda _v: _v * 2)({v})",
+    "two different branches": "{v} = {v} if self.training else -{v}",
+    "an index past the first": "{v} = [{v}][1]",
+    "a condition that calls": "if self.step({v}):\n    pass",
+    "an else that acts": "if self.training:\n    pass\nelse:\n    {v} = -{v}",
 }
 
 
