@@ -73,10 +73,16 @@ def severity(role: str | None, m: Match) -> str:
     s = strength(m)
     if role in ("inference-glue", INFRA):
         return "low"  # reuse of serving glue or of a framework is permitted under its licence; notices decide more
-    strong_evidence = m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= SCORING.min_lexical or m.shared >= NAMELESS_EVIDENCE)
-    if s >= STRONG and m.rarity >= SCORING.high_rarity and strong_evidence:
+    strong = strong_evidence(m)
+    if s >= STRONG and m.rarity >= SCORING.high_rarity and strong:
         return "high" if role == "core-architecture" else "medium"
-    return "medium" if s >= MODERATE and strong_evidence and m.rarity >= SCORING.medium_rarity else "low"
+    return "medium" if s >= MODERATE and strong and m.rarity >= SCORING.medium_rarity else "low"
+
+
+def strong_evidence(m: Match) -> bool:
+    """Enough shared code to rate a match above low: MIN_STRONG_EVIDENCE shared fingerprints, with
+    names alike (or NAMELESS_EVIDENCE of them when the names differ)."""
+    return m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= SCORING.min_lexical or m.shared >= NAMELESS_EVIDENCE)
 
 
 def verdict(role: str | None, m: Match) -> str:
@@ -92,6 +98,9 @@ def verdict(role: str | None, m: Match) -> str:
         return f"too little code ({m.shared} shared fingerprints) to establish lineage from {who}"
     if role == INFRA:
         return f"uses the training and serving infrastructure of {who} (permitted tool use)"
+    if not strong_evidence(m):  # too few shared fingerprints, or names unlike, to call it anyone's code
+        return (f"{role or 'unclassified'} resemblance to {who} ({m.shared} shared fingerprints"
+                f"{', names unlike' if m.lexical < SCORING.min_lexical else ''}: too few to show a copy on their own)")
     kind = "copy" if strength(m) >= STRONG else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
 
@@ -122,16 +131,30 @@ class WholeFile:
     contains: float = 0.0  # share of that file the scanned file holds as a copy
 
 
+WHOLE_HELD = 0.9  # a file holding this share of its source's file is a copy of that file; less, of its code
+
+
+def _holding(holders: int, ties: Ties | None) -> str:
+    """"N model lines", and how many of them hold the very same code when fewer do (the
+    explanation names those first: "the same code stands in 3 families", then "7 model lines
+    hold it about as closely" read as a contradiction)."""
+    same = ties.lines if ties is not None and ties.families else 0
+    return (f"{holders} model lines ({same} of them the same code)" if 0 < same < holders
+            else f"{holders} model lines")
+
+
 def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> bool:
     """The unit holds the whole-file source's code as a copy: shared code, but that file's."""
     return whole is not None and strength(best) >= STRONG and whole.family in (best.ref.family, *families)
 
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
-                 holders: int = 0, whole: WholeFile | None = None) -> Finding:
+                 holders: int = 0, whole: WholeFile | None = None, context: str = "") -> Finding:
     """A code-match finding; ``ties`` names every family holding the same code (all of them) and
     ``holders`` counts the model lines holding it about as closely as the best match does.
-    ``whole``: the file as a whole is a copy of this source's file (classify/fileverdict.whole_file)."""
+    ``whole``: the file as a whole is a copy of this source's file (classify/fileverdict.whole_file).
+    ``context``: the scope ("the file", "class X") whose source verdict put its family's match
+    first among equal ones (classify/explain.source_first), "" when the ranking alone did."""
     best = matches[0]
     ref = best.ref
     role, features = role_of(unit, best)
@@ -156,6 +179,10 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                  f"Holding more of the unit than {model_line(ref.family)}'s closest unit:")
         explanation += (f" {where} {len(families)} families{lines}; earliest: "
                         f"{earliest_family} ({earliest_seen or 'date unknown'}).")
+        if ref.family in families and ref.family != earliest_family:  # why not the earliest holder
+            why = (f"the source of {context} as a whole, which holds the same code" if context
+                   else "the closest in names and rarity of those holding the same code")
+            explanation += f" {ref.family} is named as {why}; {earliest_family} had it first."
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
     details = CodeMatchDetails(
         unit_kind=unit.kind, unit_role=unit.role, structure=unit.structure, verdict=verdict(role, best),
@@ -174,15 +201,16 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)
         sev = "medium"  # the file convicts, not this unit: no more than medium
-        explanation += (f" {holders} model lines hold this code about as closely, but the file as a whole is a "
-                        f"copy of {whole.family}'s file ({whole.path}: it explains {whole.score:.0%} of the file, "
+        what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_HELD else f"{whole.family}'s code")
+        explanation += (f" {_holding(holders, ties)} hold this code about as closely, but the file as a whole is "
+                        f"{what} ({whole.path}: it explains {whole.score:.0%} of the file, "
                         f"another organisation's best family {whole.margin:.0%} less; the file holds "
                         f"{whole.contains:.0%} of it), so it is "
                         "rated medium as part of that copy.")
     elif holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"
-        explanation += (f" {holders} model lines hold this code about as closely, so it is rated low: "
+        explanation += (f" {_holding(holders, ties)} hold this code about as closely, so it is rated low: "
                         "shared code says little about which of them it came from.")
     listed = tuple(matches) if sev != "info" else tuple(matches[:INFO_MATCHES])  # no evidence: keep it short
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,

@@ -194,7 +194,12 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
             return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
                     f"code other model lines share, but no other family holds the file as closely{runner}"
                     + (f", notice {'/'.join(states)}" if states else ""))
-        return f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity code matches only"
+        said = f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity code matches only"
+        others = {f.matches[0].ref.family for f in evidence} - {top}
+        if others:  # the lines are not all the named family's: say how many are
+            mine = distinct_lines([f for f in evidence if f.matches[0].ref.family == top])
+            said += f" ({mine} of them to {model_line(top)}, the rest to {len(others)} other famil{'y' if len(others) == 1 else 'ies'})"
+        return said
     # a copy of the whole file is not "in part", though only some of its units are rated above info
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
     part = "" if whole_of_top else _in_part(decisive, top, n_lines)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lineage.data import load_table, table_error
-from lineage.details import Vestige, VestigeDetails
+from lineage.classify.codematch import SHARED_BY
+from lineage.details import CodeMatchDetails, Vestige, VestigeDetails
 from lineage.compact.files import CompactFile
 from lineage.models import Finding
 from lineage.parse.lines import numbered_lines
@@ -82,12 +83,17 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
             continue
         kinds = sorted({k for _, k, _ in hits})
         listed = ", ".join(f"line {n}: {tok} ({k})" for n, k, tok in hits[:8])
-        strong = "name" in kinds or "feature" in kinds
+        holders = f.details.holders if isinstance(f.details, CodeMatchDetails) else 0
+        # code that many model lines hold carries their names too: a trait of one of them says little
+        strong = ("name" in kinds or "feature" in kinds) and holders < SHARED_BY
         explanation = (
             f"{f.unit} was matched to {ref.unit} ({ref.family}, {ref.org}) and still carries traces of that "
             f"model: {listed}{' ...' if len(hits) > 8 else ''}. Check whether your model has these features "
             "or sizes; if not, the code was carried over from the reference."
         )
+        if holders >= SHARED_BY:
+            explanation += (f" {holders} model lines hold this code about as closely, and theirs may carry the same "
+                            "names, so these traces are rated low: they say little about which of them it came from.")
         details = VestigeDetails(tuple(Vestige(n, k, tok) for n, k, tok in hits), line)
         out.append(Finding(
             finding_id(f.path, f.unit, ref.family, "vestige", ",".join(sorted({t for _, _, t in hits}))),

@@ -48,10 +48,10 @@ def weights(
         check_output(output, suspect, reference)
         report = compare_checkpoints(suspect, reference, seed=seed)
     except LineageError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"lineage: error: {exc}", err=True)  # as every other command says it
         ctx.exit(exc.exit_code)
     except MemoryError:
-        click.echo("internal error: out of memory", err=True)
+        click.echo("lineage: internal error: out of memory", err=True)
         ctx.exit(3)
     if fmt == "json":
         text = json.dumps(report.to_dict(), indent=2, sort_keys=True) + "\n"
@@ -65,6 +65,6 @@ def weights(
 
             replace_file(output, text.encode("utf-8", "backslashreplace"))  # whole or not at all
         except OSError as exc:
-            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+            click.echo(f"lineage: error: cannot write {output}: {exc.strerror or exc}", err=True)
             ctx.exit(2)
     ctx.exit(1 if report.reused else 0)

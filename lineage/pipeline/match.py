@@ -101,11 +101,14 @@ def code_evidence(
         if not worth_reporting(found[0], config.report_similarity):
             continue
         cf, unit, ev = compacted[fi], compacted[fi].units[ui], res.evidence.get((fi, ui))
-        ordered = source_first(index, unit, found, ev, scope_source(unit, sources.get(cf.path, {})), opts)
+        scope = scope_source(unit, sources.get(cf.path, {}))
+        ordered = source_first(index, unit, found, ev, scope, opts)
         best = with_regions(index, unit, ordered[0], opts)
         holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
+        context = "" if scope is None or ordered[0] is found[0] else \
+            "the file" if scope.scope == "<file>" else f"class {scope.scope}"
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
-                                     whole_copy(sources.get(cf.path, {}).get("<file>"))))
+                                     whole_copy(sources.get(cf.path, {}).get("<file>")), context))
     return findings, sources
 
 

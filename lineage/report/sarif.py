@@ -63,7 +63,7 @@ def _match_text(match: Match, up: Upstream) -> str:
     ref = match.ref
     text = (
         f"{ref.source}: {ref.path} lines {ref.start_line}-{ref.end_line} "
-        f"({ref.unit}; family {ref.family}, {ref.org}, {ref.country}, licence "
+        f"({ref.unit}; family {ref.family}, {', '.join(w for w in (ref.org, ref.country) if w) or 'maker unknown'}, licence "
         f"{ref.licence}; similarity {match.similarity:.2f}; {up.purl})"
     )
     return text + (f" [upstream]({up.url})" if up.url else "")

@@ -98,7 +98,10 @@ def resolve_id(baseline: Baseline, finding_id: str, *, source: str = "") -> str:
     hits = [i for i in baseline.entries if len(finding_id) >= 6 and i.startswith(finding_id)]
     if len(hits) == 1:
         return hits[0]
-    why = "is ambiguous" if hits else "is not in the baseline (run `lineage baseline update` first)"
+    short = len(finding_id) < 6 and any(i.startswith(finding_id) for i in baseline.entries)
+    why = ("is ambiguous" if hits else
+           "is too short: give at least 6 characters of the id (or all of it)" if short else
+           "is not in the baseline (run `lineage baseline update` first)")
     raise BaselineError(f"finding id {finding_id!r} {why}", source=source)
 
 

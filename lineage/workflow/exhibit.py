@@ -203,9 +203,9 @@ class Exhibit:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def failing(self, fail_on: str) -> bool:
-        """A match or file at or above ``fail_on``, or a suspect file not compared at all: as for
-        a scan, a clean exit must mean every suspect file was read."""
-        if self.inputs.get("suspect", {}).get("not_compared"):
+        """A match or file at or above ``fail_on``, or a suspect or reference file not compared at
+        all: as for a scan, a clean exit must mean every file of the pair was read."""
+        if self.inputs.get("suspect", {}).get("not_compared") or self.inputs.get("reference", {}).get("not_compared"):
             return True
         return any_at_or_above([*(m.severity for m in self.matches),
                                 *(f.severity for f in self.files if f.severity)], fail_on)

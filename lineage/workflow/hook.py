@@ -30,7 +30,7 @@ from lineage.errors import SourceError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.compact.files import CompactFile
 from lineage.models import FileError, Finding, ScanResult, SourceFile
-from lineage.vocab import at_or_above
+from lineage.vocab import Severity, at_or_above
 
 if TYPE_CHECKING:
     from lineage.classify.attribution import RepoNotices
@@ -52,6 +52,7 @@ class HookOutcome:
     problems: tuple[FileError, ...]  # pragmas without a reason, caveats on scanned files
     notes: tuple[str, ...]
     unchecked: tuple[FileError, ...] = ()  # staged files whose content could not be scanned
+    has_baseline: bool = False  # a baseline was read (the advice says to update it, not to create one)
 
     @property
     def failed(self) -> bool:
@@ -203,14 +204,15 @@ def check_staged(
         baselined=len(result.findings) - len(unbaselined), accepted=tuple(accepted),
         problems=tuple(problems) + tuple(e for e in result.errors if not e.unchecked),
         notes=tuple(notes(baseline, result)) if baseline is not None else (),
-        unchecked=tuple(e for e in result.errors if e.unchecked),
+        unchecked=tuple(e for e in result.errors if e.unchecked), has_baseline=baseline is not None,
     )
 
 
 def describe(outcome: HookOutcome) -> str:
     """Terminal text: one block per new finding and how to accept it."""
     lines = []
-    for f in outcome.new:
+    # the most severe first, as a scan lists them
+    for f in sorted(outcome.new, key=lambda f: (-Severity(f.severity).rank, f.path, f.start_line)):
         ref = f.matches[0].ref if f.matches else None
         if f.kind == "code-match" and ref is not None:
             where = f" resembles {ref.unit} in {ref.path} ({ref.family}, {ref.org or 'unknown'})"
@@ -242,8 +244,9 @@ def describe(outcome: HookOutcome) -> str:
             lines.append("to fix a removed or replaced notice: restore the upstream holder's copyright line (or "
                          "name it in the repository's NOTICE file) and say where the code comes from "
                          "(`Adapted from ...`)")
+        record = "`lineage baseline update`" if outcome.has_baseline else "`lineage baseline create`"
         lines.append('accept one unit with `# lineage: accept reason="..."` on its def/class line, or record '
-                     "all with `lineage baseline update` and `lineage audit ID --verdict ... --reason ...`")
+                     f"all with {record} and `lineage audit ID --verdict ... --reason ...`")
     return terminal_text(lines)  # names, units and reasons come from the staged tree
 
 

@@ -53,5 +53,8 @@ def whole_sentence(files: Sequence[FileScore]) -> str:
         return ""
     high = sum(1 for f in whole if f.severity == "high")
     medium = sum(1 for f in whole if f.severity == "medium")
+    low = len(whole) - high - medium
+    parts = [f"{high} high: notice replaced", f"{medium} medium: removed"] + \
+        ([f"{low} low: notice kept or none owed"] if low else [])
     return (f"{len(whole)} {'file is a copy' if len(whole) == 1 else 'files are copies'} of a reference file as "
-            f"a whole ({high} high: notice replaced; {medium} medium: removed), whatever each unit's rating alone. ")
+            f"a whole ({'; '.join(parts)}), whatever each unit's rating alone. ")

@@ -93,6 +93,12 @@ def test_a_weak_resemblance_names_the_medium_traces_it_carries() -> None:
     assert said.startswith("weak resemblance to afam (Acme Labs, US): 7 lines of low-severity code matches only; "
                            "carries traces of afam (qk_rope_head_dim, AfamConfig)"), said
     assert "151936" not in said
+    # lines matching other families too: the verdict says how many are the named family's
+    other = replace(_finding("m.py", "Model.forward", "core-architecture", "low", 20, 29), id="o")
+    other = replace(other, matches=(replace(other.matches[0], ref=replace(other.matches[0].ref, family="t:bfam")),))
+    mixed = file_verdicts([low, other])["m.py"].verdict
+    assert mixed.startswith("weak resemblance to bfam (Acme Labs, US): 17 lines of low-severity code matches only "
+                            "(10 of them to bfam, the rest to 1 other family)"), mixed  # (the most lines, no source)
     weak = replace(vestige, severity="low")
     assert "traces" not in file_verdicts([low, weak])["m.py"].verdict
     copy = replace(low, severity="medium")

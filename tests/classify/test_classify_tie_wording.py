@@ -21,12 +21,12 @@ def mix(values, weights, width):
 '''
 
 
-def _finding(best_family: str):
+def _finding(best_family: str, context: str = ""):
     unit = next(u for u in compact(SourceFile("m.py", TEXT.encode()), FingerprintParams()).units
                 if u.qualname == "mix")
     ref = RefUnit(best_family, "Acme Labs", "US", "MIT", "dir:t", "ref.py", "blend", 1, 7)
     ties = Ties(("t:alpha", "t:beta"), 2, "t:alpha", "2023-05-05")
-    return code_finding("m.py", unit, [Match(ref, 0.9, 0.9, 0.9, 0.0, 0.5, (), 40)], ties=ties)
+    return code_finding("m.py", unit, [Match(ref, 0.9, 0.9, 0.9, 0.0, 0.5, (), 40)], ties=ties, context=context)
 
 
 def test_the_tie_families_are_the_same_code_only_when_the_best_match_is_among_them() -> None:
@@ -35,3 +35,41 @@ def test_the_tie_families_are_the_same_code_only_when_the_best_match_is_among_th
     apart = _finding("t:gamma").explanation
     assert "The same code stands in" not in apart
     assert "Holding more of the unit than gamma's closest unit: 2 families (2 model lines)" in apart
+
+
+def test_a_named_holder_that_is_not_the_earliest_says_why() -> None:
+    """Of families holding the same code, the finding names the one its file's source verdict
+    names (or the closest in names): when that is not the earliest holder, it says which reason
+    applied and who had the code first (a HIGH "copy of mixtral" beside "earliest: nllb_moe" read
+    as a contradiction)."""
+    by_file = _finding("t:beta", context="the file").explanation
+    assert ("t:beta is named as the source of the file as a whole, which holds the same code; "
+            "t:alpha had it first.") in by_file
+    by_rank = _finding("t:beta").explanation
+    assert "t:beta is named as the closest in names and rarity of those holding the same code; t:alpha had it first." \
+        in by_rank
+    assert "is named as" not in _finding("t:alpha", context="the file").explanation  # the earliest: nothing to say
+
+
+def test_shared_code_says_how_many_lines_hold_the_same_code_and_what_the_whole_file_is() -> None:
+    """"The same code stands in 2 families" and then "7 model lines hold this code about as
+    closely" reads as a contradiction unless the second says how many of the 7 hold the same
+    code; and a file that is mostly one source's code, holding a quarter of that source's file,
+    is that source's code, not "a copy of its file"."""
+    from lineage.classify.codematch import WholeFile
+
+    unit = next(u for u in compact(SourceFile("m.py", TEXT.encode()), FingerprintParams()).units
+                if u.qualname == "mix")
+    ref = RefUnit("t:alpha", "Acme Labs", "US", "MIT", "dir:t", "ref.py", "blend", 1, 7)
+    ties = Ties(("t:alpha", "t:beta"), 2, "t:alpha", "2023-05-05")
+    strong = [Match(ref, 1.0, 1.0, 1.0, 0.9, 0.9, (), 100)]
+    low = code_finding("m.py", unit, strong, ties=ties, holders=7)
+    assert low.severity == "low"
+    assert "7 model lines (2 of them the same code) hold this code about as closely" in low.explanation
+    part = code_finding("m.py", unit, strong, ties=ties, holders=7,
+                        whole=WholeFile("t:alpha", "ref.py", 0.95, 0.5, 0.25))
+    assert part.severity == "medium"
+    assert "the file as a whole is t:alpha's code (ref.py: it explains 95% of the file" in part.explanation
+    full = code_finding("m.py", unit, strong, ties=ties, holders=7,
+                        whole=WholeFile("t:alpha", "ref.py", 0.95, 0.5, 0.97))
+    assert "the file as a whole is a copy of t:alpha's file (ref.py" in full.explanation

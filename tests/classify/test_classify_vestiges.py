@@ -79,3 +79,28 @@ def test_a_trace_named_twice_on_one_line_is_listed_once() -> None:
              "        return x * self.routed_scaling_factor"]
     assert _hits(lines, 10, facts, "acme.py AcmeMoE") == [(10, "feature", "routed_scaling_factor"),
                                                           (11, "feature", "routed_scaling_factor")]
+
+
+@pytest.mark.parametrize(("holders", "expected"), [(1, "medium"), (4, "medium"), (5, "low"), (32, "low")])
+def test_a_trait_in_code_many_model_lines_hold_is_rated_low(holders: int, expected: str) -> None:
+    """`partial_rotary_factor` is a GLM trait in the table, but gpt_neox, phi and stablelm wrote it
+    first: in code that many model lines hold about as closely, a trait of the one matched says
+    little about which of them it came from, and must not outrank the code match it rests on."""
+    from lineage.classify.vestiges import vestige_findings
+    from lineage.compact.files import compact
+    from lineage.details import CodeMatchDetails, Earliest
+    from lineage.fingerprint.params import FingerprintParams
+    from lineage.models import Match, RefUnit, SourceFile
+
+    text = ("class Rotary:\n    def __init__(self, config):\n"
+            "        self.dim = int(config.head_dim * config.partial_rotary_factor)\n"
+            "        self.base = config.rope_theta\n")
+    cf = compact(SourceFile("acme/rope.py", text.encode()), FingerprintParams(), keep_text=True)
+    ref = RefUnit("vllm:glm4_moe", "Zhipu AI", "CN", "MIT", "vllm==0.33.0", "glm4_moe.py", "Rotary.__init__", 1, 4)
+    details = CodeMatchDetails("method", "core-architecture", "s", "core-architecture copy of glm4_moe", (), None,
+                               ("vllm:glm4_moe",), 1, holders, holders, Earliest("vllm:glm4_moe", None))
+    found = Finding("f1", "code-match", "acme/rope.py", 2, 4, "Rotary.__init__", "core-architecture", None, "low",
+                    (Match(ref, 1.0, 1.0, 1.0, 1.0, 0.5, (), 40),), "", details)
+    (trace,) = vestige_findings([cf], [found])
+    assert trace.severity == expected and "partial_rotary_factor" in trace.explanation
+    assert ("say little about which of them it came from" in trace.explanation) == (expected == "low")

@@ -131,3 +131,25 @@ def test_json_report_echoes_the_record() -> None:
     doc = report_dict(build_result())  # a hand-built result, no scan
     assert doc["scoring"] == dataclasses.asdict(S)
     assert json.loads(json.dumps(doc))["scoring"]["strong"] == S.strong
+
+
+@pytest.mark.parametrize(("kwargs", "word"), [
+    ({}, "copy of"),
+    ({"similarity": S.moderate, "containment": S.moderate}, "partial copy of"),
+    # too few shared fingerprints to rate the match above low: a resemblance, whatever its strength
+    ({"shared": S.min_strong_evidence - 1}, "resemblance to"),
+    ({"shared": S.min_strong_evidence}, "copy of"),
+    # names unlike: the nameless floor applies
+    ({"lexical": S.min_lexical - 0.01, "shared": S.nameless_evidence - 1}, "resemblance to"),
+    ({"lexical": S.min_lexical - 0.01, "shared": S.nameless_evidence}, "copy of"),
+])
+def test_a_match_too_small_to_rate_above_low_is_called_a_resemblance(kwargs: dict[str, float], word: str) -> None:
+    """The verdict calls a match a copy only on the evidence that can rate it above low: two
+    `nn.Linear` lines of one's own code that happen to match a reference are no "copy"."""
+    from lineage.classify.codematch import verdict
+
+    m = match(**kwargs)
+    said = verdict("core-architecture", m)
+    assert said.startswith(f"core-architecture {word} glm4_moe (Zhipu AI, CN)"), said
+    if word == "resemblance to":
+        assert severity("core-architecture", m) == "low" and "too few to show a copy on their own" in said

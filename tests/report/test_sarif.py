@@ -227,3 +227,19 @@ def test_output_is_deterministic_and_matches_golden(make_result: Maker) -> None:
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text, "utf-8")
     assert text == GOLDEN.read_text("utf-8"), "set LINEAGE_REGENERATE_GOLDEN=1 to accept"
+
+
+def test_a_reference_without_a_country_or_maker_leaves_no_empty_field() -> None:
+    """"family vllm:x, Unknown, , licence" read as a formatting slip: an unknown field is left out."""
+    from lineage.models import Match, RefUnit
+    from lineage.report.sarif import _match_text
+    from lineage.report.upstream import Upstream
+
+    def said(org: str, country: str) -> str:
+        ref = RefUnit("vllm:x", org, country, "Apache-2.0", "vllm==0.33.0", "x.py", "X.forward", 1, 9)
+        return _match_text(Match(ref, 0.9, 0.9, 0.9, 0.5, 0.5, (), 40), Upstream("pkg:pypi/vllm@0.33.0", None))
+
+    assert "family vllm:x, Unknown, licence Apache-2.0" in said("Unknown", "")
+    assert "family vllm:x, Acme, US, licence" in said("Acme", "US")
+    assert "family vllm:x, maker unknown, licence" in said("", "")
+    assert ", ," not in said("Unknown", "")

@@ -47,7 +47,7 @@ def test_unusable_input_is_a_message_not_a_traceback(pair: tuple[Path, Path, Pat
     for target in (tmp_path / "missing", broken):
         result = runner.invoke(weights, [str(target), "--against", str(reference)])
         assert result.exit_code == 2
-        assert result.stderr.startswith("error: ") and str(target) in result.stderr
+        assert result.stderr.startswith("lineage: error: ") and str(target) in result.stderr
         assert "Traceback" not in result.output and result.stdout == ""
 
 

@@ -68,6 +68,8 @@ def test_audit_records_verdict_and_update_keeps_it(repo: Repo, index_path: Path)
 
     unknown = run("audit", "ffffffffffff", "--verdict", "accepted", "--reason", "x")
     assert unknown.exit_code == 2 and "not in the baseline" in unknown.stderr
+    short = run("audit", fid[:4], "--verdict", "accepted", "--reason", "x")  # in the baseline, but too short
+    assert short.exit_code == 2 and "too short: give at least 6 characters" in short.stderr
     assert run("audit", fid, "--verdict", "accepted", "--reason", "  ").exit_code == 2
 
 

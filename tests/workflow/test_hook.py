@@ -17,6 +17,12 @@ def test_staged_copy_fails_until_baselined_then_a_new_copy_fails(repo: Repo, ind
     assert first.exit_code == 1, first.output
     assert "BetaAttention.forward" in first.stdout and "AlphaAttention.forward" in first.stdout
     assert "fix:alpha" in first.stdout
+    # no baseline yet: the advice names the command that makes one, which then works
+    assert "record all with `lineage baseline create`" in first.stdout
+    said = [line.split("[", 1)[1].split("]", 1)[0] for line in first.stdout.splitlines()
+            if line.startswith("models/modeling_beta.py:") and "[" in line]
+    ranks = {"high": 3, "medium": 2, "low": 1, "info": 0}
+    assert said and [ranks[s] for s in said] == sorted((ranks[s] for s in said), reverse=True)  # most severe first
 
     created = run("baseline", "create", ".", "--index", index_path, "-q")
     assert created.exit_code == 0, created.output
@@ -34,6 +40,7 @@ def test_staged_copy_fails_until_baselined_then_a_new_copy_fails(repo: Repo, ind
     again = run("hook", "--index", index_path, "models/second.py")
     assert again.exit_code == 1
     assert "AlphaTopKRouter.forward" in again.stdout
+    assert "record all with `lineage baseline update`" in again.stdout  # a baseline exists now
     assert run("hook", "--index", index_path, "--all-files").exit_code == 1
 
 

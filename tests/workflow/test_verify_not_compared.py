@@ -148,6 +148,18 @@ def test_a_suspect_file_not_compared_fails_the_exhibit_as_it_fails_a_scan(tmp_pa
     assert run("verify", blob, "--against", reference, "--index", index_path, "--exit-zero").exit_code == 0
 
 
+def test_a_reference_file_not_compared_fails_the_exhibit_too(tmp_path: Path, index_path: Path) -> None:
+    """A binary "module" as the reference: the suspect was compared with nothing, and "0 units
+    match" against an unread file is no clean result either."""
+    suspect = tmp_path / "suspect.py"
+    suspect.write_text(model_file(), encoding="utf-8")
+    blob = tmp_path / "blob.py"
+    blob.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00 not python at all \x00\x01")
+    done = run("verify", suspect, "--against", blob, "--index", index_path)
+    assert done.exit_code == 1 and "NOT COMPARED (reference) blob.py" in done.stdout
+    assert run("verify", suspect, "--against", blob, "--index", index_path, "--exit-zero").exit_code == 0
+
+
 @pytest.mark.parametrize("command", ["scan", "verify"])
 def test_a_target_without_python_files_says_nothing_was_checked(tmp_path: Path, index_path: Path,
                                                                  command: str) -> None:
