@@ -42,6 +42,9 @@ AFTER = {
     "one_element_list": "{v} = [{v}][0]",
     "same_both_ways": "{v} = {v} if {v} is not None else {v}",
     "if_pass": "if {v} is not None:\n    pass",
+    "same_dtype": "{v} = {v}.to({v}.dtype)",
+    "whole_slice": "{v} = {v}[...]",
+    "negated_twice": "{v} = -(-{v})",
 }
 # around each statement: (header, clauses after)
 AROUND = {

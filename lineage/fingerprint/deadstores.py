@@ -107,8 +107,8 @@ def _one_call(words: Sequence[str]) -> bool:
 
 def neutral(words: Sequence[str]) -> bool:
     """A statement (its token texts) that changes no value: `x = x`, `x = x * 1`, `x = x + 0`,
-    `x *= 1`, `x += 0` (and `/`, `-`), `x` spelt the long way (`x = (lambda v: v)(x)`,
-    `x = [x][0]`, `x = x if c else x`), `del a, b` (a local's end: what is computed stays the
+    `x *= 1`, `x += 0` (and `/`, `-`), `x = x ** 1`, `x` spelt the long way (`x = (lambda v: v)(x)`,
+    `x = [x][0]`, `x = x if c else x`, `x = x.to(x.dtype)`: ``_identity``), `del a, b` (a local's end: what is computed stays the
     same), a `print` that prints nothing (`print(end="")`), or a builtin's value thrown away
     (`len(x)`, `isinstance(x, int)` alone)."""
     n = len(words)
@@ -125,7 +125,7 @@ def neutral(words: Sequence[str]) -> bool:
         return ((words[1] == "=" and words[2] == words[0])
                 or (words[1] in ("*=", "/=") and words[2] in _ONE) or (words[1] in ("+=", "-=") and words[2] in _ZERO))
     if n == 5 and words[1] == "=" and words[2] == words[0]:
-        return (words[3] in ("*", "/") and words[4] in _ONE) or (words[3] in ("+", "-") and words[4] in _ZERO)
+        return (words[3] in ("*", "/", "**") and words[4] in _ONE) or (words[3] in ("+", "-") and words[4] in _ZERO)
     return n >= 4 and words[1] == "=" and _identity(words[0], _unwrapped(words[2:]))
 
 
@@ -147,9 +147,19 @@ def _one_group(words: Sequence[str]) -> bool:
     return False
 
 
+# a tensor as it is: `.to(x.dtype)`, `.type_as(x)`, `.view(x.shape)` (and reshape), `.view_as(x)`, `[...]`, `[:]`
+_SAME_TENSOR: dict[int, list[list[str]]] = {
+    3: [["[", "...", "]"], ["[", ":", "]"]],
+    5: [[".", "type_as", "(", "@", ")"], [".", "view_as", "(", "@", ")"], [".", "reshape_as", "(", "@", ")"]],
+    7: [[".", "to", "(", "@", ".", "dtype", ")"], [".", "view", "(", "@", ".", "shape", ")"],
+        [".", "reshape", "(", "@", ".", "shape", ")"]],
+}
+
+
 def _identity(name: str, value: Sequence[str]) -> bool:
     """``value`` is ``name`` itself, spelt the long way: `(lambda v: v)(name)`, `[name][0]`,
-    `(name,)[0]`, `name if c else name` (c calls nothing)."""
+    `(name,)[0]`, `name if c else name` (c calls nothing), `+name`, `-(-name)`, or a tensor as it
+    is (`name.to(name.dtype)`, `name.type_as(name)`, `name.view(name.shape)`, `name[...]`, `name[:]`)."""
     n = len(value)
     if n == 9 and value[0] == "(" and value[1] == "lambda" and value[2].isidentifier() \
             and list(value[3:]) == [":", value[2], ")", "(", name, ")"]:
@@ -157,6 +167,13 @@ def _identity(name: str, value: Sequence[str]) -> bool:
     if n == 6 and list(value) in (["[", name, "]", "[", "0", "]"], ["[", name, "]", "[", "-1", "]"]):
         return True
     if n == 7 and list(value) == ["(", name, ",", ")", "[", "0", "]"]:
+        return True
+    if (n == 2 and list(value) == ["+", name]) or (n == 3 and list(value) == ["-", "-", name]) \
+            or (n == 5 and list(value) == ["-", "(", "-", name, ")"]):
+        return True
+    if n >= 4 and value[0] == name and any(len(f) == n - 1 and all(a == b or (a == "@" and b == name)
+                                                                 for a, b in zip(f, value[1:]))
+                                           for f in _SAME_TENSOR.get(n - 1, ())):
         return True
     if n >= 5 and value[0] == name and value[1] == "if" and value[-1] == name and value[-2] == "else":
         condition = value[2:-2]
@@ -178,8 +195,8 @@ def _neutral_statements(words: Sequence[str], text_ids: np.ndarray, starts: np.n
     starters = _texts_in(firsts, words, _STARTERS)
     n = text_ids.size
     second, third = text_ids[np.minimum(starts + 1, n - 1)], text_ids[np.minimum(starts + 2, n - 1)]
-    spelt = (size >= 6) & (size <= _IDENTITY_WORDS) & _texts_in(second, words, frozenset({"="})) \
-        & ((third == firsts) | _texts_in(third, words, frozenset({"(", "["})))
+    spelt = (size >= 4) & (size <= _IDENTITY_WORDS) & _texts_in(second, words, frozenset({"="})) \
+        & ((third == firsts) | _texts_in(third, words, frozenset({"(", "[", "+", "-"})))
     for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)) | spelt)).tolist():
         lo = int(starts[at])
         if neutral([words[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):

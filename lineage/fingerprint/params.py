@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-NORMALISER_VERSION = "lex-v15"  # bump whenever tokens or their hashing change (v15: an `if` whose branches are all `pass` and whose conditions call nothing, and a name spelt the long way (`x = (lambda v: v)(x)`, `x = [x][0]`, `x = x if c else x`), read as absent; v14: blocks that never run and do-nothing wrappers out of function bodies, parse/deadcode.py; statements that change no value, fingerprint/deadstores.py; v13: equivalent idioms written one way, fingerprint/idioms.py; v12: asserts and logging calls out of function units; v9: comprehension targets, subscript indexes and `with` items in parentheses are layout; v10: statements read on logical lines; v11: a subscript's one-element tuple keeps its comma)
+NORMALISER_VERSION = "lex-v16"  # bump whenever tokens or their hashing change (v16: a tensor assigned to itself as it is, `x = x.to(x.dtype)`, `x.type_as(x)`, `x.view(x.shape)`, `x[...]`, `x[:]`, and `x = +x`, `x = -(-x)`, `x = x ** 1`, read as absent; v15: an `if` whose branches are all `pass` and whose conditions call nothing, and a name spelt the long way (`x = (lambda v: v)(x)`, `x = [x][0]`, `x = x if c else x`), read as absent; v14: blocks that never run and do-nothing wrappers out of function bodies, parse/deadcode.py; statements that change no value, fingerprint/deadstores.py; v13: equivalent idioms written one way, fingerprint/idioms.py; v12: asserts and logging calls out of function units; v9: comprehension targets, subscript indexes and `with` items in parentheses are layout; v10: statements read on logical lines; v11: a subscript's one-element tuple keeps its comma)
 
 
 @dataclass(frozen=True)

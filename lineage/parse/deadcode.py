@@ -44,7 +44,6 @@ _MAX_DEPTH = 32  # a condition nested deeper than this is not read (left as writ
 _SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
 _RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
 _PASS = frozenset({"pass_statement", "comment"})
-_MAX_CONDITION = 200  # a condition of more nodes than this is not read (left as written)
 
 
 @lru_cache(maxsize=1)
@@ -180,36 +179,29 @@ def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(node.start_byte, body.start_byte)]
 
 
-def _calls(node: Node | None) -> bool:
-    """Whether a condition may run code: it holds a call, a lambda, a comprehension or an
-    assignment expression, or it is too large to read (attribute reads and comparisons count as
-    pure)."""
+def _calls(node: Node | None, source: bytes) -> bool:
+    """Whether a condition may run code: it holds a call (or a parenthesised part: read as one),
+    a lambda, a comprehension, an assignment expression, `await` or `yield`.  Read on the
+    condition's bytes (attribute reads, subscripts and comparisons count as pure)."""
     if node is None:
         return True
-    todo, seen = [node], 0
-    while todo:
-        n = todo.pop()
-        seen += 1
-        if seen > _MAX_CONDITION or n.type in _ACTING:
-            return True
-        todo.extend(n.children)
-    return False
+    text = _text(node, source)
+    return any(word in text for word in _ACTING)
 
 
-_ACTING = frozenset({"call", "lambda", "named_expression", "await", "list_comprehension", "set_comprehension",
-                     "dictionary_comprehension", "generator_expression", "yield"})
+_ACTING = (b"(", b"lambda", b":=", b"await", b"yield", b" for ")
 
 
 def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     """`if c: pass` (and `elif d: pass`, `else: pass`) whose conditions run no code: it does
     nothing whichever way it goes."""
     body = node.child_by_field_name("consequence")
-    if not _only(body, _PASS) or _calls(node.child_by_field_name("condition")):
+    if not _only(body, _PASS) or _calls(node.child_by_field_name("condition"), source):
         return []
     for clause in _alternatives(node):
         if not _only(_block(clause), _PASS):
             return []
-        if clause.type == "elif_clause" and _calls(clause.child_by_field_name("condition")):
+        if clause.type == "elif_clause" and _calls(clause.child_by_field_name("condition"), source):
             return []
     return [(node.start_byte, node.end_byte)]
 
