@@ -266,7 +266,8 @@ def unchecked_lines(unchecked: Sequence[FileError]) -> list[str]:
     if sizes:
         cap = -(-max(sizes) // 1_000_000) * 1_000_000
         lines.append(f"  - too large: raise the cap to scan it whole, `max_file_bytes = {cap}` under [tool.lineage] "
-                     f"in pyproject.toml (or lineage.toml), or LINEAGE_MAX_FILE_BYTES={cap} for one commit")
+                     f"in pyproject.toml (or at the top level of a lineage.toml), or LINEAGE_MAX_FILE_BYTES={cap} "
+                     "for one commit")
     if len(sizes) < n:
         lines.append("  - unreadable, binary, malformed or too costly: fix it (a notebook must be valid JSON "
                      "in nbformat; Python source must be text)")
