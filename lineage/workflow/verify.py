@@ -263,6 +263,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     reference = load_target(reference_spec, max_bytes=config.max_file_bytes)
     s_in, r_in = side_inputs(suspect), side_inputs(reference)
     index = build_reference(reference, r_in)
+    compared = index.n_units > 0  # a reference with nothing read gives no in-pair baseline either
     if background is not None:
         index = with_background(index, background)
     result, compacted = scan_files(list(suspect.files), index, config, target=side_label(s_in),
@@ -273,7 +274,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     matched = {(f.path, f.unit, f.start_line) for f in findings}
     unmatched = [u for c in compacted for u in c.units
                  if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched]
-    null = sorted(best_similarities(index, unmatched))
+    null = sorted(best_similarities(index, unmatched)) if compared else []
     calib = calibration()
     placed_on = calibration_provenance(calib, background.info().id if background is not None else None,
                                        scores_digest(background.header) if background is not None else None)

@@ -157,6 +157,8 @@ def test_a_reference_file_not_compared_fails_the_exhibit_too(tmp_path: Path, ind
     blob.write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00 not python at all \x00\x01")
     done = run("verify", suspect, "--against", blob, "--index", index_path)
     assert done.exit_code == 1 and "NOT COMPARED (reference) blob.py" in done.stdout
+    # no baseline from a pair with nothing on one side (it read "n=21, median 0.0, p99 0.0")
+    assert "units vs unrelated units of this pair: too few (n=0)" in done.stdout
     assert run("verify", suspect, "--against", blob, "--index", index_path, "--exit-zero").exit_code == 0
 
 
