@@ -198,7 +198,8 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         others = {f.matches[0].ref.family for f in evidence} - {top}
         if others:  # the lines are not all the named family's: say how many are
             mine = distinct_lines([f for f in evidence if f.matches[0].ref.family == top])
-            said += f" ({mine} of them to {model_line(top)}, the rest to {len(others)} other famil{'y' if len(others) == 1 else 'ies'})"
+            rest = f"{len(others)} other famil{'y' if len(others) == 1 else 'ies'}"
+            said += f" ({mine} of them to {model_line(top)}, the rest to {rest})"
         return said
     # a copy of the whole file is not "in part", though only some of its units are rated above info
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)

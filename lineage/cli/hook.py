@@ -29,7 +29,8 @@ class HookCommand(click.Command):
 
 @click.command("hook", cls=HookCommand)
 @click.argument("files", nargs=-1)
-@click.option("--all-files", is_flag=True, help="Check every staged Python file (.py, notebooks, scripts with a Python shebang) instead of FILES.")
+@click.option("--all-files", is_flag=True,
+              help="Check every staged Python file (.py, notebooks, scripts with a Python shebang) instead of FILES.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Baseline file (default: .lineage-baseline.json at the repository root).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Fail on new findings at or above this severity.")

@@ -108,8 +108,8 @@ def _one_call(words: Sequence[str]) -> bool:
 def neutral(words: Sequence[str]) -> bool:
     """A statement (its token texts) that changes no value: `x = x`, `x = x * 1`, `x = x + 0`,
     `x *= 1`, `x += 0` (and `/`, `-`), `x = x ** 1`, `x` spelt the long way (`x = (lambda v: v)(x)`,
-    `x = [x][0]`, `x = x if c else x`, `x = x.to(x.dtype)`: ``_identity``), `del a, b` (a local's end: what is computed stays the
-    same), a `print` that prints nothing (`print(end="")`), or a builtin's value thrown away
+    `x = [x][0]`, `x = x if c else x`, `x = x.to(x.dtype)`: ``_identity``), `del a, b` (a local's end:
+    what is computed stays the same), a `print` that prints nothing (`print(end="")`), or a builtin's value thrown away
     (`len(x)`, `isinstance(x, int)` alone)."""
     n = len(words)
     if n >= 2 and words[0] == "del":

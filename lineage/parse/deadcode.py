@@ -13,8 +13,8 @@ nothing and a wrapped statement reads as the statement alone.
 
 Only what is certain by reading is taken: a condition made of constants (`False`, `0`,
 `None`, `not True`, `x is None and False`), `range(0)`, an empty list or tuple; an `if`
-whose every branch is `pass` and whose conditions call nothing (`if x is not None: pass`); a `try` whose
-every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
+whose every branch is `pass` and whose conditions call nothing (`if x is not None: pass`); a
+`try` whose every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
 `as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` whose body never reads
 its name.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
 block holding a definition (a nested function is a unit of its own).  Only function and
@@ -206,7 +206,8 @@ def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(node.start_byte, node.end_byte)]
 
 
-_SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans, "with": _with_spans}
+_SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans,
+          "with": _with_spans}
 
 
 def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:

@@ -59,11 +59,16 @@ def _region(start: int, end: int) -> dict[str, int]:
     return {"startLine": first, "endLine": max(first, end)}
 
 
+def _maker(org: str, country: str) -> str:
+    """"Acme, US", "Acme" or "maker unknown": an unknown field left out, never ", ,"."""
+    return ", ".join(w for w in (org, country) if w) or "maker unknown"
+
+
 def _match_text(match: Match, up: Upstream) -> str:
     ref = match.ref
     text = (
         f"{ref.source}: {ref.path} lines {ref.start_line}-{ref.end_line} "
-        f"({ref.unit}; family {ref.family}, {', '.join(w for w in (ref.org, ref.country) if w) or 'maker unknown'}, licence "
+        f"({ref.unit}; family {ref.family}, {_maker(ref.org, ref.country)}, licence "
         f"{ref.licence}; similarity {match.similarity:.2f}; {up.purl})"
     )
     return text + (f" [upstream]({up.url})" if up.url else "")
