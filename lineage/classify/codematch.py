@@ -131,7 +131,7 @@ class WholeFile:
     contains: float = 0.0  # share of that file the scanned file holds as a copy
 
 
-WHOLE_HELD = 0.9  # a file holding this share of its source's file is a copy of that file; less, of its code
+WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
 
 
 def _holding(holders: int, ties: Ties | None) -> str:
@@ -201,7 +201,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)
         sev = "medium"  # the file convicts, not this unit: no more than medium
-        what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_HELD else f"{whole.family}'s code")
+        what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_FILE else f"{whole.family}'s code")
         explanation += (f" {_holding(holders, ties)} hold this code about as closely, but the file as a whole is "
                         f"{what} ({whole.path}: it explains {whole.score:.0%} of the file, "
                         f"another organisation's best family {whole.margin:.0%} less; the file holds "

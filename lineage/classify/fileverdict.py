@@ -15,7 +15,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import STRONG, WholeFile, strength
+from lineage.classify.codematch import STRONG, WHOLE_FILE, WholeFile, strength
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.compact.roles import INFRA
@@ -113,8 +113,7 @@ def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
     return f", in part: {copied} of the file's {n_lines} lines ({shown})"
 
 
-WHOLE_FILE = 0.9  # a source that explains this share of a file ...
-WHOLE_MARGIN = 0.2  # ... this much more than any other family: the file is a copy of its file
+WHOLE_MARGIN = 0.2  # WHOLE_FILE explained, this much more than any other family: the file is a copy of its file
 
 
 def whole_file(v: SourceVerdict) -> bool:

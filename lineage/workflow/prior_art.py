@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from lineage.classify.fileverdict import WHOLE_FILE
+from lineage.classify.codematch import WHOLE_FILE
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.query import query_files

@@ -32,7 +32,7 @@ from lineage.source.target import LoadedTarget
 from lineage.vocab import Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
-from lineage.classify.fileverdict import WHOLE_FILE
+from lineage.classify.codematch import WHOLE_FILE
 from lineage.workflow.background import COMMON_FAMILIES, Holders, Line, holders, with_background
 from lineage.workflow.exhibit import (
     AlignedRegion,

@@ -14,7 +14,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from lineage.classify.fileverdict import WHOLE_FILE
+from lineage.classify.codematch import WHOLE_FILE
 from lineage.workflow.exhibit import ExhibitMatch, FileScore
 
 UNATTRIBUTED = ("removed", "replaced")
