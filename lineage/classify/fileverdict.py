@@ -165,19 +165,22 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     top = source if source in fams else max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
     ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
     who = _who(model_line(top), ref.org, ref.country)
-    states = sorted({f.attribution for f in evidence if f.attribution})
+    # the notice states are those of the family named: another maker's removed notice is said
+    # in its own clause ("also a copy of ..."), not beside this one ("none-needed/removed")
+    every_state = sorted({f.attribution for f in evidence if f.attribution})
+    states = sorted({f.attribution for f in evidence if f.attribution and f.matches[0].ref.family == top})
     roles = {f.role for f in evidence}
     kinds = {f.role for f in decisive}
     what = ("core-architecture" if "core-architecture" in kinds
             else "inference-glue" if "inference-glue" in kinds else "")
     whole = any(strength(f.matches[0]) >= STRONG for f in decisive)
     what = " ".join(w for w in (what, "copy" if whole else "partial copy") if w)
-    if states == ["declared"]:
+    if every_state == ["declared"]:
         elders = sorted({getattr(f.details, "declared_line", "") for f in decisive} - {""})
         if elders and all(getattr(f.details, "declared_line", "") for f in decisive):
             return f"declared reuse of {', '.join(elders)} (an earlier line; the code is also held by {who})"
         return f"declared reuse of {who}"
-    if states == ["own"]:
+    if every_state == ["own"]:
         credits = sorted({str(getattr(f.details, "verdict", "")) for f in decisive} - {""})
         credits = [c for c in credits if c.startswith(ORIGIN_CREDIT)]  # (classify/origins.py)
         if credits:

@@ -35,10 +35,15 @@ def _family_lines(result: ScanResult) -> list[str]:
     rows = families_by_size(result.summary.by_family)
     lines = ["families matched (most lines above info first; info: common idioms, boilerplate, declared reuse):"
              ] if rows else []
-    lines += [f"  {fam:40s} {row.org:22s} {row.country:3s} "
+    shown = rows[:MAX_FAMILIES]
+    # columns as wide as their longest entry (at least the usual width): a long organisation
+    # name shifts no other row
+    w_fam = max([40, *(len(fam) for fam, _ in shown)])
+    w_org = max([22, *(len(row.org) for _, row in shown)])
+    lines += [f"  {fam:{w_fam}s} {row.org:{w_org}s} {row.country:3s} "
               f"{plural(row.findings, 'finding'):>13s} {plural(row.lines, 'line'):>11s} "
               f"{row.evidence_lines:>6d} above info"
-              for fam, row in rows[:MAX_FAMILIES]]
+              for fam, row in shown]
     if len(rows) > MAX_FAMILIES:
         rest = rows[MAX_FAMILIES:]
         lines.append(f"  and {plural(len(rest), 'more family', 'more families')} "

@@ -10,7 +10,7 @@ exhibit states that background explicitly ("this code stands in 37 indexed famil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +21,13 @@ from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.classify.codematch import SHARED_BY
 from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions, query_files
-from lineage.vocab import first_seen_key, model_line
+from lineage.vocab import UNLABELLED, company, first_seen_key, model_line
 
 COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
+# ... or in lines of this many companies' models: the pair cannot show that the suspect took it
+# from the reference rather than from the others (a serving engine's own code, written into
+# several makers' model files at once, is dated by the oldest of those models)
+COMMON_MAKERS = 3
 
 
 def with_background(pair: EmbeddedIndex, corpus: EmbeddedIndex) -> EmbeddedIndex:
@@ -66,8 +70,27 @@ class Holders:
     def families(self) -> tuple[str, ...]:
         return tuple(x.family for x in self.rows)
 
+    @property
+    def makers(self) -> tuple[str, ...]:
+        """The companies whose models' lines hold the code (labelled ones), by name."""
+        return tuple(sorted({company(x.org) for x in self.rows if x.org.casefold() not in UNLABELLED}))
+
     def to_dict(self) -> dict[str, Any]:
-        return {"model_lines": self.lines, "families": list(self.families)}
+        return {"model_lines": self.lines, "families": list(self.families), "makers": len(self.makers)}
+
+
+def shared(corpus: Mapping[str, Any] | None) -> bool:
+    """A matched unit's code is shared code (an exhibit's corpus entry): it stands in COMMON_FAMILIES
+    or more indexed model lines, or in lines of COMMON_MAKERS or more companies' models."""
+    if not corpus:
+        return False
+    return bool(corpus["model_lines"] >= COMMON_FAMILIES or corpus.get("makers", 0) >= COMMON_MAKERS)
+
+
+def shared_by(corpus: Mapping[str, Any]) -> str:
+    """How many lines (of how many companies) hold a unit's code, as an exhibit says it."""
+    makers = corpus.get("makers", 0)
+    return f"{corpus['model_lines']} indexed model lines" + (f" of {makers} companies" if makers > 1 else "")
 
 
 def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: dict[tuple[str, str, int], float]

@@ -130,11 +130,16 @@ class FileScore:
     # a copy of a reference file as a whole: its own rating (each unit alone may be common code)
     severity: str | None = None
     verdict: str | None = None
+    # with a corpus background: the score with the units whose code the corpus shows as shared (or as
+    # earlier lines') counted as no match; the calibration places this one (shared code is no evidence)
+    beyond_shared: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "score": self.score, "above_unrelated_p99": self.above_unrelated_p99}
         if self.vs_derived_median is not None:
             out["vs_derived_median"] = self.vs_derived_median
+        if self.beyond_shared is not None:
+            out["score_beyond_shared"] = self.beyond_shared
         if self.severity is not None:
             out["severity"], out["verdict"] = self.severity, self.verdict
         return out
@@ -204,8 +209,11 @@ class Exhibit:
 
     def failing(self, fail_on: str) -> bool:
         """A match or file at or above ``fail_on``, or a suspect or reference file not compared at
-        all: as for a scan, a clean exit must mean every file of the pair was read."""
+        all, or a reference side with nothing to compare against: as for a scan, a clean exit must
+        mean the pair was compared and every file of it read."""
         if self.inputs.get("suspect", {}).get("not_compared") or self.inputs.get("reference", {}).get("not_compared"):
+            return True
+        if self.summary.reference_units == 0:  # no Python, or no unit, on the reference side: nothing compared
             return True
         return any_at_or_above([*(m.severity for m in self.matches),
                                 *(f.severity for f in self.files if f.severity)], fail_on)

@@ -53,6 +53,7 @@ class HookOutcome:
     notes: tuple[str, ...]
     unchecked: tuple[FileError, ...] = ()  # staged files whose content could not be scanned
     has_baseline: bool = False  # a baseline was read (the advice says to update it, not to create one)
+    rejected: tuple[tuple[str, str], ...] = ()  # (id, reason) of failing findings the baseline holds, audited rejected
 
     @property
     def failed(self) -> bool:
@@ -205,6 +206,8 @@ def check_staged(
         problems=tuple(problems) + tuple(e for e in result.errors if not e.unchecked),
         notes=tuple(notes(baseline, result)) if baseline is not None else (),
         unchecked=tuple(e for e in result.errors if e.unchecked), has_baseline=baseline is not None,
+        rejected=tuple((f.id, baseline.entries[f.id].reason) for f in failing
+                       if baseline is not None and f.id in baseline.entries),
     )
 
 
@@ -220,7 +223,9 @@ def describe(outcome: HookOutcome) -> str:
         else:  # a notice, licence or vestige finding says what it is in its explanation
             where, sim = f": {f.explanation}", ""
         lines.append(f"{f.path}:{f.start_line}-{f.end_line} {f.unit} [{f.severity}] {f.kind}{where}{sim}")
-        lines.append(f"    id {f.id}")
+        reason = dict(outcome.rejected).get(f.id)
+        said = "" if reason is None else f" (recorded in the baseline, audited rejected: {reason})"
+        lines.append(f"    id {f.id}{said}")
     for a in outcome.accepted:  # accepted inline: shown, so that a reviewer of the commit sees what and why
         f = a.finding
         lines.append(f"accepted by pragma (line {a.line}): {f.path}:{f.start_line}-{f.end_line} {f.unit} "
@@ -229,8 +234,10 @@ def describe(outcome: HookOutcome) -> str:
         lines.append(f"{p.path}: {p.stage}: {p.reason}")
     lines.extend(unchecked_lines(outcome.unchecked))
     scanned = outcome.result.files_scanned
+    fresh = len(outcome.new) - len(outcome.rejected)
     lines.append(
-        f"lineage hook: {scanned} staged file{'s' if scanned != 1 else ''}, {len(outcome.new)} new finding(s); "
+        f"lineage hook: {scanned} staged file{'s' if scanned != 1 else ''}, {fresh} new finding(s)"
+        + (f" and {len(outcome.rejected)} audited rejected (must be fixed)" if outcome.rejected else "") + "; "
         f"{outcome.baselined} in the baseline, {len(outcome.accepted)} accepted by pragma, "
         f"{outcome.below} below the failing severity"
         + (f"; {len(outcome.unchecked)} not checked" if outcome.unchecked else ""))

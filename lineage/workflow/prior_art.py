@@ -61,7 +61,7 @@ def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:
 def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> dict[str, Any]:
     """What the corpus says of one matched unit: the lines holding its code, and, when the reference
     file is an indexed line's file, that line and the holders first seen before it elsewhere."""
-    entry: dict[str, Any] = held.to_dict() if held is not None else {"model_lines": 0, "families": []}
+    entry: dict[str, Any] = held.to_dict() if held is not None else {"model_lines": 0, "families": [], "makers": 0}
     entry["reference_line"] = line.to_dict() if line is not None else None
     entry["before_reference"] = [x.to_dict() for x in earlier]
     return entry

@@ -68,7 +68,9 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
     for f in data.files:
         above = f.above_unrelated_p99
         where = "" if above is None else f", {'above' if above else 'not above'} the calibrated unrelated p99"
-        lines.append(f"file {f.path}: score {f.score:.2f}{where}"
+        beyond = "" if f.beyond_shared is None or f.severity else \
+            f" ({f.beyond_shared:.2f} beyond code the corpus shows as shared)"
+        lines.append(f"file {f.path}: score {f.score:.2f}{beyond}{where}"
                      + (f"; [{f.severity.upper()}] {f.verdict}" if f.severity else ""))
     if data.files:
         lines.append("")
@@ -85,7 +87,9 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
             more = f" and {len(held['families']) - 5} more" if len(held["families"]) > 5 else ""
             n = len(held["families"])
             k = held["model_lines"]
+            makers = held.get("makers", 0)
             lines.append(f"    corpus: the same code stands in {k} indexed model line{'' if k == 1 else 's'}"
+                         + (f" of {makers} companies" if makers > 1 else "")
                          + (f", {n} famil{'y' if n == 1 else 'ies'} ({names}{more})" if names else ""))
             earlier, line = held.get("before_reference") or [], held.get("reference_line")
             if earlier and line:

@@ -2,9 +2,12 @@
 
 Two baselines, each used at its own level, and the exhibit says which is which:
 
-- units, *in-pair*: every suspect unit that matched nothing is compared exactly (no LSH)
-  with every reference unit; its best structural similarity is a draw from "unrelated
-  code of these two sides".  Computed from the inputs alone, so anyone can redo it.
+- units, *in-pair*: every suspect unit is compared exactly (no LSH) with every reference
+  unit but its counterparts (the reference units it matched); its best structural similarity
+  is a draw from "code of these two sides that is not the same code".  Computed from the
+  inputs alone, so anyone can redo it.  (Until 2026-12-02 only the units that matched nothing
+  were drawn: each stood below the match threshold by construction, so every matched unit
+  scored "above the in-pair p99", on unrelated pairs too.)
 - files, *calibration*: ``corpora/calibration.toml`` (``unrelated_p99``, ``derived_median``,
   or the ``[calibration]`` table benchmarks/calibrate.py writes), measured over many
   unrelated and declared-derived family pairs, when the file exists.  Those figures are
@@ -38,8 +41,10 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return out
 
 
-def best_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> list[float]:
-    """Best exact structural Jaccard of each unit against every reference unit, in order."""
+def best_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit],
+                      exclude: Sequence[frozenset[int]] | None = None) -> list[float]:
+    """Best exact structural Jaccard of each unit against every reference unit, in order; with
+    ``exclude``, against every reference unit but the given rows (per unit: its counterparts)."""
     n = index.n_units
     if n == 0 or not units:
         return [0.0] * len(units)
@@ -50,21 +55,27 @@ def best_similarities(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> lis
     order = np.argsort(hashes, kind="stable")
     keys, owners = hashes[order], owner[order]
     best = []
-    for unit in units:
+    for i, unit in enumerate(units):
         lo = np.searchsorted(keys, unit.s_hash, side="left")
         hi = np.searchsorted(keys, unit.s_hash, side="right")
         shared = np.bincount(owners[_ranges(lo, hi)], minlength=n)
         jaccard = shared / np.maximum(unit.s_hash.size + sizes - shared, 1)
+        if exclude is not None and exclude[i]:
+            jaccard[sorted(exclude[i])] = 0.0
         best.append(round(float(jaccard.max()), 4))
     return best
 
 
-def file_score(index: EmbeddedIndex, units: Sequence[CompactUnit]) -> float:
-    """K-gram weighted mean of the units' best similarities: the calibration's file score."""
+def file_score(index: EmbeddedIndex, units: Sequence[CompactUnit], ignored: Sequence[bool] | None = None) -> float:
+    """K-gram weighted mean of the units' best similarities: the calibration's file score; units
+    flagged in ``ignored`` count as matching nothing."""
     weights = np.asarray([u.n_kgrams for u in units], dtype=np.float64)
     if not units or weights.sum() == 0:
         return 0.0
-    return round(float(weights @ np.asarray(best_similarities(index, units)) / weights.sum()), 4)
+    best = np.asarray(best_similarities(index, units))
+    if ignored is not None:
+        best[np.asarray(ignored, dtype=bool)] = 0.0
+    return round(float(weights @ best / weights.sum()), 4)
 
 
 def stats(values: Sequence[float]) -> dict[str, Any]:

@@ -33,7 +33,8 @@ from lineage.vocab import Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import COMMON_FAMILIES, Holders, Line, holders, with_background
+from lineage.workflow.background import (COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, holders, shared, shared_by,
+                                         with_background)
 from lineage.workflow.exhibit import (
     AlignedRegion,
     AlsoMatch,
@@ -45,7 +46,7 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
-from lineage.workflow.whole import rated
+from lineage.workflow.whole import HELD, held_shares, main_reference, rated
 from lineage.workflow.prior_art import (PRIOR_ART, corpus_entry, earlier_lines, named, prior_art_note,
                                         reference_lines)
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
@@ -82,6 +83,20 @@ def side_label(inputs: dict[str, Any]) -> str:
     return f"{inputs.get('kind', 'dir')}:{inputs.get('name', '')}"
 
 
+def _unrelated_units(index: EmbeddedIndex, compacted: Sequence[CompactFile],
+                     findings: Sequence[Finding]) -> list[float]:
+    """The in-pair baseline: each suspect unit's best similarity to the reference units it did not
+    match (its counterparts left out), so that a matched unit is placed among draws that are not
+    below the match threshold by construction."""
+    counterparts: dict[tuple[str, str, int], frozenset[int]] = {}
+    for f in findings:
+        rows = {index.unit_id(m.ref.family, m.ref.path, m.ref.start_line, m.ref.unit) for m in f.matches}
+        counterparts[(f.path, f.unit, f.start_line)] = frozenset(r for r in rows if r is not None)
+    units = [(c.path, u) for c in compacted for u in c.units if u.kind != "module"]
+    return best_similarities(index, [u for _, u in units],
+                             [counterparts.get((p, u.qualname, u.start_line), frozenset()) for p, u in units])
+
+
 def _lines(text: str, start: int, end: int) -> list[str]:
     return numbered_lines(text)[max(0, start - 1): end]
 
@@ -104,10 +119,9 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     corpus = m.corpus
     if not corpus or m.path in whole:
         return m
-    if corpus["model_lines"] >= COMMON_FAMILIES:
-        shared = (f"{SHARED_CODE} {corpus['model_lines']} indexed model lines: no copy verdict, and no notice "
-                  "judgement from it")
-        return dataclasses.replace(m, attribution=None, verdict=shared)
+    if shared(corpus):
+        said = f"{SHARED_CODE} {shared_by(corpus)}: no copy verdict, and no notice judgement from it"
+        return dataclasses.replace(m, attribution=None, verdict=said)
     earlier = corpus.get("before_reference") or []
     if earlier:
         first = earlier[0]
@@ -146,6 +160,10 @@ def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequen
     if held.lines >= COMMON_FAMILIES:
         return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
                        f"common code, so it is rated low at most here, whatever the pair's similarity.")
+    if len(held.makers) >= COMMON_MAKERS:
+        return "low", (f"The corpus holds this code in {held.lines} model lines of {len(held.makers)} companies "
+                       f"({', '.join(held.families)}): code several makers' models share, so the pair cannot show "
+                       "it came from the reference, and it is rated low at most here.")
     return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (f.severity, "")
 
 
@@ -229,10 +247,15 @@ NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come 
                  "verify against an index to rule that out")
 
 
+EMPTY_REFERENCE = ("the reference side holds no Python code to compare against (no Python file, or files "
+                   "without a function or class): nothing was compared, and no match is no evidence")
+
+
 def _warnings(background: EmbeddedIndex | None, suspect: Sequence[FileError],
-              reference: Sequence[FileError]) -> tuple[str, ...]:
-    """No corpus background, then every file of either side not compared or read with a problem."""
-    return ((() if background is not None else (NO_BACKGROUND,))
+              reference: Sequence[FileError], compared: bool = True) -> tuple[str, ...]:
+    """No corpus background, nothing on the reference side to compare against, then every file
+    of either side not compared or read with a problem."""
+    return ((() if background is not None else (NO_BACKGROUND,)) + (() if compared else (EMPTY_REFERENCE,))
             + tuple(error_warnings("suspect", suspect)) + tuple(error_warnings("reference", reference)))
 
 
@@ -242,10 +265,11 @@ def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> 
     info = corpus.info()
     return {"id": info.id, "families": info.families, "files": info.files, "model_lines": corpus.n_lines,
             "sources": [{"name": x.name, "version": x.version, "sha256": x.sha256 or None} for x in info.sources],
-            "common_families": COMMON_FAMILIES,
+            "common_families": COMMON_FAMILIES, "common_makers": COMMON_MAKERS,
             "method": "document frequencies counted over the corpus and the pair; a suspect unit whose code "
                       f"(strength >= {STRONG}, or the pair's own less {SAME}) stands in {COMMON_FAMILIES} or more "
-                      "indexed model lines is rated low at most; so is one whose code stands, at that strength, in "
+                      f"indexed model lines, or in lines of {COMMON_MAKERS} or more companies' models, is rated "
+                      "low at most; so is one whose code stands, at that strength, in "
                       "another organisation's line first seen before the reference's (when the corpus holds the "
                       "reference file whole, which dates it)",
             "reference_lines": {path: line.to_dict() for path, line in sorted(dated.items())}}
@@ -271,10 +295,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     # each suspect file's notices judged against the reference file its code comes from
     scanned, chosen = reattributed(index, compacted, result.findings, suspect.files, config)
     findings = [f for f in scanned if f.kind == "code-match" and f.matches]
-    matched = {(f.path, f.unit, f.start_line) for f in findings}
-    unmatched = [u for c in compacted for u in c.units
-                 if u.kind != "module" and (c.path, u.qualname, u.start_line) not in matched]
-    null = sorted(best_similarities(index, unmatched)) if compared else []
+    null = sorted(_unrelated_units(index, compacted, findings)) if compared else []
     calib = calibration()
     placed_on = calibration_provenance(calib, background.info().id if background is not None else None,
                                        scores_digest(background.header) if background is not None else None)
@@ -288,28 +309,37 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
                     background is not None, dated.get(f.matches[0].ref.path))
         for f in findings)
+    notice_refs = {p: c.path for p, c in chosen.items()}
+    share = held_shares(index, findings)
     files = []
+    # units whose code the corpus shows as shared, or as earlier lines': no evidence of this pair
+    common = {(m.path, m.unit, m.start_line) for m in matches
+              if shared(m.corpus) or (m.corpus and m.corpus.get("before_reference"))}
+    whole: set[str] = set()  # copies of a reference file as a whole (whole.py)
     for c in compacted:
         if any(f.path == c.path for f in findings):
             score = file_score(index, c.units)
-            placed = place_file(score, calib)
-            files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median")))
-    whole = {f.path for f in files if f.score >= WHOLE_FILE}
+            if score >= WHOLE_FILE and share(c.path, main_reference(c.path, findings, notice_refs)) >= HELD:
+                whole.add(c.path)
+            beyond = file_score(index, c.units, [(c.path, u.qualname, u.start_line) in common for u in c.units]) \
+                if background is not None else None
+            # (a copy of the reference file as a whole is that file's copy, shared code and all)
+            placed = place_file(score if beyond is None or c.path in whole else beyond, calib)
+            files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median"),
+                                   beyond_shared=beyond))
     matches = tuple(_judged_notice(m, whole=whole) for m in matches)
     matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
-              and (m.path in whole or not (m.corpus and (m.corpus["model_lines"] >= COMMON_FAMILIES
-                                                         or m.corpus.get("before_reference"))))}
+              and (m.path in whole or not (shared(m.corpus) or (m.corpus and m.corpus.get("before_reference"))))}
     vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies)
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
-    notice_refs = {p: c.path for p, c in chosen.items()}
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
              if m.severity != "info" and m.attribution]
     notices = notices_section(pairs, texts, chosen)
     dropped = {a["suspect"]: a["frameworks_dropped"] for a in notices.get("attribution", ())
                if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
-    files = list(rated(files, matches, notice_refs, dropped))
+    files = list(rated(files, matches, notice_refs, dropped, share))
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
     s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
     s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err)}
@@ -320,14 +350,18 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         inputs={"suspect": s_in, "reference": r_in},
         background=background_section(background, dated),
-        warnings=_warnings(background, s_err, r_err),
+        warnings=_warnings(background, s_err, r_err, compared),
         scores_baseline={
             "units": {"source": "in-pair", "unrelated": stats(null),
-                      "method": "best exact structural similarity of every suspect unit that matched nothing, "
-                                "against every reference unit; p99 needs at least 20 such units"},
+                      "method": "best exact structural similarity of every suspect unit against every reference "
+                                "unit but its counterparts (the reference units it matched); p99 needs at least 20 "
+                                "suspect units"},
             "files": {"source": "calibration" if calib else None, "calibration": calib, **placed_on,
                       "method": "k-gram weighted mean of each unit's best similarity, against the unrelated "
-                                "family pairs of corpora/calibration.toml"},
+                                "family pairs of corpora/calibration.toml; with a corpus background, the score "
+                                "placed is the one beyond shared code (units whose code the corpus shows as "
+                                "shared, or as earlier lines', counted as no match), unless the file is a copy of "
+                                f"a reference file as a whole (score at least {WHOLE_FILE}, holding {HELD} of it)"},
         },
         matches=matches,
         files=tuple(files),

@@ -74,6 +74,16 @@ def declared_sentence(declared: Sequence[Mapping[str, Any]]) -> str:
     lines = sorted({e["family"] for e in declared})
     return (f"{len(files)} suspect file{'' if len(files) == 1 else 's'} ({', '.join(files[:3])}"
             f"{' ...' if len(files) > 3 else ''}) declare{'s' if len(files) == 1 else ''} reuse of the reference's "
-            f"code ({', '.join(lines)}) by import or inheritance ({len(declared)} declaration"
+            f"code ({', '.join(lines)}) {_how(declared)} ({len(declared)} declaration"
             f"{'' if len(declared) == 1 else 's'}): declared reuse, not concealment (whether that model's weights "
             "were reused is for `lineage weights` to show, not code). ")
+
+
+_HOW = {"modular-import": "by import", "base-class": "by inheritance", "copied-from": "by a \"Copied from\" line",
+        "adapted-from": "by an \"Adapted from\" line"}
+
+
+def _how(declared: Sequence[Mapping[str, Any]]) -> str:
+    """How the suspect declares it: the kinds of its declarations, in words ("by import and by inheritance")."""
+    kinds = sorted({str((e.get("via") or e)["kind"]) for e in declared})
+    return " and ".join(dict.fromkeys(_HOW.get(k, f"by {k}") for k in kinds))

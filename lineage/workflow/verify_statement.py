@@ -12,7 +12,7 @@ from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult
 from lineage.vocab import SEVERITIES_DESCENDING
-from lineage.workflow.background import COMMON_FAMILIES
+from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, shared
 from lineage.workflow.exhibit import ExhibitMatch, ExhibitSummary, FileScore
 from lineage.workflow.whole import whole_sentence
 
@@ -34,11 +34,12 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
     matches = [m for m in matches if m.unit_kind != "module"]  # counted as the matched units are (modules excluded)
     if not matches:
         return ""
-    common = [m for m in matches if m.corpus is not None and m.corpus["model_lines"] >= COMMON_FAMILIES]
+    common = [m for m in matches if shared(m.corpus)]
     capped = [m for m in common if m.severity_before_corpus]
     earlier = [m for m in matches if m.corpus and m.corpus.get("before_reference")]
     prior = [m for m in earlier if m not in common and m.severity_before_corpus]
-    return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines share"
+    return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines (or lines of "
+            f"{COMMON_MAKERS} or more companies' models) share"
             + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
             + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
                "models first seen before the reference's line also hold"
@@ -46,9 +47,9 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
 
 
 def not_compared_state(judged: Sequence[ExhibitMatch]) -> str:
-    shared = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
+    common = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
     partial = [str(m.verdict).endswith(PARTIAL_ONLY) for m in judged]
-    if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(shared, partial)):
+    if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(common, partial)):
         return "not compared"
     if not any(partial):
         return "not judged (every matched unit is code that many indexed model lines share)"
@@ -86,8 +87,10 @@ def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Embe
     if placed:
         against.append(f"{sum(placed)} of {len(placed)} matched units score above the in-pair unrelated p99")
     if files_placed:
+        beyond = " beyond code the corpus shows as shared (or as whole-file copies)" \
+            if any(f.beyond_shared is not None for f in files) else ""
         against.append(f"{sum(files_placed)} of {len(files_placed)} matched files score above the calibrated "
-                       "unrelated p99")
+                       f"unrelated p99{beyond}")
     statement = (
         _matched_sentence(len(units), matches) + "; "
         + ("; ".join(against) if against else _no_placement(matches))

@@ -12,19 +12,33 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import WHOLE_FILE
+import numpy as np
+
+from lineage.classify.codematch import WHOLE_FILE, strength
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import STRONG
+from lineage.models import Finding
+from lineage.vocab import KIND_CODES
 from lineage.workflow.exhibit import ExhibitMatch, FileScore
 
 UNATTRIBUTED = ("removed", "replaced")
 
 
+HELD = 0.5  # ... and holding at least this share of the reference file (its functions and classes)
+
+
 def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str],
-          frameworks: Mapping[str, Sequence[str]] | None = None) -> tuple[FileScore, ...]:
+          frameworks: Mapping[str, Sequence[str]] | None = None,
+          held: Callable[[str, str], float] | None = None) -> tuple[FileScore, ...]:
     """The files, with a severity and a verdict for each whole-file copy; ``frameworks``: per
     suspect file, the framework holders whose notices it did not keep (said, not rated: a
-    framework's notice names the publisher, not a model's author)."""
+    framework's notice names the publisher, not a model's author); ``held(suspect, reference)``:
+    the share of the reference file the suspect file holds as a copy.  A copy of a file as a
+    whole is explained by it (file score WHOLE_FILE) and holds HELD of it: a file of one
+    attention class that every llama-style reference holds is explained by each of them, and
+    is no copy of any one's file."""
     out = []
     for f in files:
         mine = [m for m in matches if m.path == f.path]
@@ -32,6 +46,9 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_re
             out.append(f)
             continue
         ref = notice_refs.get(f.path) or Counter(m.reference.path for m in mine).most_common(1)[0][0]
+        if held is not None and held(f.path, ref) < HELD:
+            out.append(f)
+            continue
         states = sorted({m.attribution for m in mine if m.attribution})
         # as a scan rates the notice finding of such a copy: removed medium, replaced high
         severity = "high" if "replaced" in states else "medium" if "removed" in states else "low"
@@ -58,3 +75,32 @@ def whole_sentence(files: Sequence[FileScore]) -> str:
         ([f"{low} low: notice kept or none owed"] if low else [])
     return (f"{len(whole)} {'file is a copy' if len(whole) == 1 else 'files are copies'} of a reference file as "
             f"a whole ({'; '.join(parts)}), whatever each unit's rating alone. ")
+
+
+def held_shares(index: EmbeddedIndex, findings: Sequence[Finding]) -> Callable[[str, str], float]:
+    """``share(suspect path, reference path)``: the share of the reference file's functions and
+    classes (by k-grams; its module body is not judged) that the suspect file's units hold at a
+    copy's strength."""
+    u_file, u_nk, u_kind = (index.arrays[k] for k in ("u_file", "u_nk", "u_kind"))
+    file_row = {row["path"]: i for i, row in enumerate(index.meta["files"])}
+    held: dict[tuple[str, str], set[int]] = {}
+    for f in findings:
+        for m in f.matches:
+            row = index.unit_id(m.ref.family, m.ref.path, m.ref.start_line, m.ref.unit)
+            if row is not None and strength(m) >= STRONG:
+                held.setdefault((f.path, m.ref.path), set()).add(row)
+
+    def share(suspect: str, reference: str) -> float:
+        units = np.flatnonzero((u_file == file_row.get(reference, -1)) & (u_kind != KIND_CODES["module"]))
+        total = float(u_nk[units].sum())
+        mine = np.intersect1d(units, np.fromiter(held.get((suspect, reference), ()), dtype=np.int64))
+        return float(u_nk[mine].sum()) / total if total > 0 else 0.0
+
+    return share
+
+
+def main_reference(path: str, findings: Sequence[Finding], notice_refs: Mapping[str, str]) -> str:
+    """The reference file a suspect file is judged against: its notices' (when judged), else the one
+    its matches name most."""
+    named = Counter(f.matches[0].ref.path for f in findings if f.path == path and f.matches)
+    return notice_refs.get(path) or (named.most_common(1)[0][0] if named else "")

@@ -38,6 +38,20 @@ def test_families_with_evidence_rank_above_families_matched_only_at_info(make_re
     assert rows[0][-3:] == ["80", "above", "info"] and rows[2][-3:] == ["0", "above", "info"]
 
 
+def test_a_long_organisation_name_shifts_no_other_row(make_result: Maker) -> None:
+    long_org = "Beijing Academy of Artificial Intelligence Research Institute"
+    summary = Summary(by_family={"a:one": FamilyTotals(2, 30, "Meta", "US", evidence_lines=30),
+                                 "b:" + "x" * 50: FamilyTotals(1, 20, long_org, "CN", evidence_lines=20),
+                                 "c:three": FamilyTotals(1, 10, "Mistral AI", "FR", evidence_lines=10)},
+                      by_severity={"high": 1})
+    text = format_text(make_result(summary=summary))
+    rows = [line for line in text.splitlines() if line.startswith(("  a:", "  b:", "  c:"))]
+    assert len(rows) == 3 and long_org in rows[1]
+    # every column starts where it starts in the other rows: country, counts, lines above info
+    assert len({row.find(" above info") for row in rows}) == 1
+    assert len({row.index(c) for row, c in zip(rows, (" US ", " CN ", " FR "))}) == 1
+
+
 def test_plurals(make_result: Maker, findings: tuple[Finding, ...]) -> None:
     one = format_text(make_result(findings=findings[:1], files_scanned=1, units_scanned=1,
                                   summary=Summary(by_family={"a:b": FamilyTotals(1, 1)}, by_severity={"high": 1})))

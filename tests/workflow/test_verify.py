@@ -71,7 +71,8 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     assert [(a["state"], a["missing"], a["replacements"]) for a in att] == [
         ("replaced", ["The Zhipu AI team"], ["Acme Corp"])]
     null = data["scores_baseline"]["units"]["unrelated"]
-    assert null["n"] == 2 and null["p99"] is None  # two original helpers: too few for a p99
+    # every suspect unit is a draw, against the reference units but its counterparts: 14, too few for a p99
+    assert null["n"] == data["summary"]["suspect_units"] == 14 and null["p99"] is None
     assert all(m["scores"]["above_unrelated_p99"] is None for m in data["matches"])
     assert data["summary"]["units_above_unrelated_p99"] is None  # none placed: not "0 above"
     assert [f["path"] for f in data["files"]] == ["modeling_beta.py"] and data["files"][0]["score"] > 0.9
@@ -173,3 +174,42 @@ def test_unusable_side_is_a_usage_error(sides: tuple[Path, Path], tmp_path: Path
     suspect, _ = sides
     missing = run("verify", suspect, "--against", tmp_path / "nowhere", "--no-index")
     assert missing.exit_code == 2 and "cannot use target" in missing.stderr
+
+
+def _distinct_functions(n: int, prefix: str) -> str:
+    """n functions of different shapes (loops, branches and operators vary with the number)."""
+    ops = ["+", "-", "*", "/", "//", "%"]
+    out = []
+    for i in range(n):
+        body = [f"    total = seed {ops[i % 6]} {i + 1}"]
+        for j in range(1 + i % 4):
+            body.append(f"    for k{j} in range(len(items) - {j}):")
+            body.append(f"        total = total {ops[(i + j) % 6]} items[k{j}] * scale")
+        if i % 3 == 0:
+            body += ["    if total > limit:", "        total = limit - total"]
+        if i % 2:
+            body += ["    values = [v * total for v in items if v != total]", "    return sum(values), total"]
+        else:
+            body.append(f"    return total {ops[(i + 2) % 6]} len(items)")
+        out.append(f"def {prefix}_{i}(items, seed, scale, limit):\n" + "\n".join(body) + "\n")
+    return "\n\n".join(out)
+
+
+def test_the_in_pair_baseline_draws_every_unit_but_not_its_own_counterpart(tmp_path: Path, index_path: Path) -> None:
+    """Every suspect unit is a draw, against the reference units it did not match: a matched unit is
+    not placed among draws that stand below the match threshold by construction (until 2026-12-02
+    only the units that matched nothing were drawn, so every match scored above the p99)."""
+    suspect, reference = tmp_path / "suspect.py", tmp_path / "reference.py"
+    text = _distinct_functions(24, "work")
+    suspect.write_text(text, encoding="utf-8")
+    reference.write_text(text, encoding="utf-8")
+    done = run("verify", suspect, "--against", reference, "--index", index_path, "--format", "json", "--exit-zero")
+    data = json.loads(done.stdout)
+    null = data["scores_baseline"]["units"]["unrelated"]
+    units = [m for m in data["matches"] if m["unit_kind"] != "module"]
+    assert len(units) == data["summary"]["suspect_units"] == null["n"] == 24
+    # each unit's own counterpart (similarity 1.0) is out of its draw: the draws are other functions
+    assert null["max"] < 1.0 and null["p99"] is not None
+    assert "but its counterparts" in data["scores_baseline"]["units"]["method"]
+    exact = [m for m in units if m["scores"]["similarity"] > null["p99"]]
+    assert exact and all(m["scores"]["above_unrelated_p99"] for m in exact)

@@ -61,9 +61,58 @@ def test_code_the_corpus_holds_in_many_families_is_low_at_most(pair: tuple[Path,
     for unit in ("BetaTopKRouter.forward", "BetaExperts.forward"):
         assert by_unit[unit]["corpus"]["model_lines"] == 0 and by_unit[unit]["severity"] == "high"
     assert data["background"]["families"] == SHARED and data["warnings"] == []
-    assert "or more indexed model lines share" in data["summary"]["statement"]
+    assert "or more indexed model lines (or lines of 3 or more companies' models) share" in data["summary"]["statement"]
     text = run("verify", suspect, "--against", reference, "--index", corpus, "--exit-zero")
     assert "corpus: the same code stands in" in text.stdout and "WARNING" not in text.stdout
+
+
+@pytest.mark.parametrize(("orgs", "shared"), [
+    (("Meta", "Google", "DeepSeek"), True),  # three companies hold it: it need not be the reference's
+    (("Meta", "Google"), False),  # two: the reference's code may have been copied twice
+    (("Meta", "Meta", "Meta"), False),  # one company's three lines: its own code
+])
+def test_code_several_companies_models_hold_is_low_at_most(pair: tuple[Path, Path], tmp_path: Path,
+                                                           orgs: tuple[str, ...], shared: bool) -> None:
+    """Fewer lines than common code, but of three companies: a serving engine's own code, written
+    into several makers' model files, must not read as the reference maker's code in an exhibit."""
+    suspect, reference = pair
+    families = [(f"held{k}", HEAD + unit_source("AlphaAttention").replace("Alpha", f"Held{k}"), org,
+                 f"2024-0{k + 1}-01", ()) for k, org in enumerate(orgs)]
+    (tmp_path / "few").mkdir()
+    corpus = index_families(tmp_path / "few", "bg", families)
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    m = {m["unit"]: m for m in data["matches"]}["BetaAttention.forward"]
+    assert m["corpus"]["model_lines"] == len(orgs) and m["corpus"]["makers"] == len(set(orgs))
+    if shared:
+        # (the suspect file is the reference file as a whole, so the file's notice is still judged)
+        assert m["severity"] == "low" and m["severity_before_corpus"] == "high", m
+        assert "of 3 companies" in m["explanation"] and "cannot show it came from the reference" in m["explanation"]
+    else:
+        assert m["severity"] == "high" and m["severity_before_corpus"] is None, m
+    router = {m["unit"]: m for m in data["matches"]}["BetaTopKRouter.forward"]
+    assert router["severity"] == "high"  # code no other line holds keeps its rating
+
+
+def test_a_file_score_resting_on_shared_code_is_not_placed_above_the_unrelated_p99(tmp_path: Path,
+                                                                                  corpus: Path) -> None:
+    """A suspect file holding only the attention six indexed lines share (and code of its own):
+    its raw file score is above the calibrated unrelated p99, but shared code is no evidence of this
+    pair, so the score placed is the one beyond it, and the exhibit says both."""
+    _, reference = tmp_path / "unused", tmp_path / "reference"
+    (reference / "alpha").mkdir(parents=True)
+    (reference / "alpha" / "modeling_alpha.py").write_text(reference_text(), encoding="utf-8")
+    suspect = tmp_path / "modeling_gamma.py"
+    suspect.write_text(HEAD + unit_source("AlphaAttention").replace("Alpha", "Gamma"), encoding="utf-8")
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    (f,) = data["files"]
+    p99 = data["scores_baseline"]["files"]["calibration"]["unrelated_p99"]
+    assert f["score"] > p99 and f["score_beyond_shared"] < p99, f
+    assert f["above_unrelated_p99"] is False and "severity" not in f
+    assert "0 of 1 matched files score above the calibrated unrelated p99 beyond code the corpus shows as shared" \
+        in data["summary"]["statement"]
+    text = run("verify", suspect, "--against", reference, "--index", corpus, "--exit-zero").stdout
+    assert f"score {f['score']:.2f} ({f['score_beyond_shared']:.2f} beyond code the corpus shows as shared), " \
+           "not above the calibrated unrelated p99" in text
 
 
 def test_without_a_corpus_the_exhibit_warns(pair: tuple[Path, Path]) -> None:

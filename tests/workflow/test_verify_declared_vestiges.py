@@ -98,3 +98,15 @@ def test_a_generated_file_declares_what_its_modular_file_imports(tmp_path: Path)
     assert generated and generated[0]["kind"] == "generated-from"
     assert generated[0]["via"] == {"path": "modular_gamma.py", "line": 1, "kind": "modular-import"}
     assert "2 suspect files (modeling_gamma.py, modular_gamma.py) declare reuse" in data["summary"]["statement"]
+    assert "(alpha) by inheritance and by import (3 declarations)" in data["summary"]["statement"]
+
+
+def test_an_adapted_from_banner_is_said_as_such(tmp_path: Path) -> None:
+    suspect = tmp_path / "modeling_delta.py"
+    suspect.write_text("# Adapted from transformers.models.alpha.modeling_alpha.AlphaAttention\n"
+                       + renamed_copy().replace("Beta", "Delta"), encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--no-index")
+    kinds = {d["kind"] for d in data["declared"]}
+    assert "adapted-from" in kinds, data["declared"]
+    statement = data["summary"]["statement"]
+    assert 'by an "Adapted from" line' in statement and "by import or inheritance" not in statement

@@ -180,3 +180,32 @@ def test_a_target_without_python_files_says_nothing_was_checked(tmp_path: Path, 
     assert f"lineage: warning: no Python file found in {empty}: {said}" in done.stderr
     (empty / "tool.py").write_text("def helper(a):\n    return a + 1\n", encoding="utf-8")
     assert "no Python file found" not in _main(*args, "--index", index_path).stderr
+
+
+@pytest.mark.parametrize("shape", ["text only", "empty module", "constants only"])
+def test_a_reference_with_nothing_to_compare_against_fails_the_exhibit(tmp_path: Path, index_path: Path,
+                                                                      shape: str) -> None:
+    """A reference folder of text files, an empty module, or one with no function or class: the
+    suspect was compared with nothing, so "0 units match" is no clean result; the run says so."""
+    suspect = tmp_path / "suspect.py"
+    suspect.write_text(model_file(), encoding="utf-8")
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    if shape == "text only":
+        (reference / "NOTES.txt").write_text("notes\n", encoding="utf-8")
+    else:
+        (reference / "empty.py").write_text("" if shape == "empty module" else "SIZE = 4\nNAMES = ('a', 'b')\n",
+                                            encoding="utf-8")
+    done = _main("verify", suspect, "--against", reference, "--index", index_path)
+    assert done.exit_code == 1, done.output
+    assert "no Python code to compare against" in done.stderr and "nothing was compared" in done.stderr
+    assert "WARNING: the reference side holds no Python code to compare against" in done.stdout
+    assert _main("verify", suspect, "--against", reference, "--index", index_path, "--exit-zero").exit_code == 0
+    # with a unit to compare against, the same suspect passes clean
+    (reference / "helper.py").write_text(
+        "def helper(values, scale, offset):\n    out = []\n    for v in values:\n"
+        "        if v > offset:\n            out.append((v - offset) * scale)\n        else:\n"
+        "            out.append(v / (scale + 1.0))\n    return sorted(out, reverse=True)[: len(values) // 2]\n",
+        encoding="utf-8")
+    clean = _main("verify", suspect, "--against", reference, "--index", index_path)
+    assert "nothing was compared" not in clean.stderr

@@ -74,11 +74,16 @@ def test_units_holding_common_code_are_counted_as_the_matched_units_are() -> Non
 
     from lineage.workflow.verify_statement import COMMON_FAMILIES, _commons
 
-    def unit(kind: str, lines: int) -> SimpleNamespace:
-        return SimpleNamespace(unit_kind=kind, corpus={"model_lines": lines}, severity_before_corpus="")
+    def unit(kind: str, lines: int, makers: int = 1) -> SimpleNamespace:
+        return SimpleNamespace(unit_kind=kind, corpus={"model_lines": lines, "makers": makers},
+                               severity_before_corpus="")
 
     matches = [unit("method", COMMON_FAMILIES), unit("class", COMMON_FAMILIES + 3), unit("method", 1),
-               unit("module", COMMON_FAMILIES + 9)]
+               unit("module", COMMON_FAMILIES + 9), unit("method", 3, makers=2)]
     said = _commons(matches, background=True)  # type: ignore[arg-type]
-    assert said.startswith(f"2 matched units hold code that {COMMON_FAMILIES} or more indexed model lines share")
-    assert _commons(matches[3:], background=True) == ""  # type: ignore[arg-type]
+    assert said.startswith(f"2 matched units hold code that {COMMON_FAMILIES} or more indexed model lines (or lines "
+                           "of 3 or more companies' models) share")
+    # three lines of three companies' models: shared code too, though fewer than COMMON_FAMILIES lines
+    said = _commons([*matches, unit("method", 3, makers=3)], background=True)  # type: ignore[arg-type]
+    assert said.startswith("3 matched units hold code")
+    assert _commons(matches[3:4], background=True) == ""  # type: ignore[arg-type]
