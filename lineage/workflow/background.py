@@ -11,6 +11,7 @@ exhibit states that background explicitly ("this code stands in 37 indexed famil
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,8 @@ class Holders:
 
     lines: int
     rows: tuple[Line, ...]  # the families holding it, earliest first
+    # the holders whose makers the rating counts (``apart_from``): None, every one
+    counted: tuple[Line, ...] | None = None
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -72,11 +75,39 @@ class Holders:
 
     @property
     def makers(self) -> tuple[str, ...]:
-        """The companies whose models' lines hold the code (labelled ones), by name."""
-        return tuple(sorted({company(x.org) for x in self.rows if x.org.casefold() not in UNLABELLED}))
+        """The companies whose models' lines the rating counts (labelled ones), by name."""
+        rows = self.rows if self.counted is None else self.counted
+        named = {company(x.org): x.org for x in reversed(rows) if x.org.casefold() not in UNLABELLED}
+        return tuple(sorted(named.values()))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"model_lines": self.lines, "families": list(self.families), "makers": len(self.makers)}
+        return {"model_lines": self.lines, "families": list(self.families), "makers": list(self.makers)}
+
+
+def apart_from(held: Holders, reference: Line | None, orgs: Mapping[str, str]) -> Holders:
+    """The holders whose makers the rating counts when the corpus dates the reference file to a
+    line: that line's maker's own lines, and the lines that declare one of them as an ancestor
+    (``orgs``: model line -> organisation), count as the reference's maker alone.  Code that
+    DeepSeek's lines and two models declaring DeepSeek's lines hold is DeepSeek's code, not code
+    three makers share.  (How many lines hold it is counted as it stands: code 5 or more lines
+    hold is shared code whoever they declare.)"""
+    if reference is None or reference.org.casefold() in UNLABELLED:
+        return held
+    maker = company(reference.org)
+
+    def its(x: Line) -> bool:
+        return company(x.org) == maker or any(company(orgs.get(d, "")) == maker for d in x.declared)
+
+    return dataclasses.replace(held, counted=(reference, *(x for x in held.rows if not its(x))))
+
+
+def line_orgs(corpus: EmbeddedIndex) -> dict[str, str]:
+    """Model line -> organisation, as the corpus labels its families (a labelled one wins)."""
+    out: dict[str, str] = {}
+    for f in corpus.meta["families"]:
+        if f.get("org") and str(f["org"]).casefold() not in UNLABELLED:
+            out.setdefault(str(f["name"]), str(f["org"]))
+    return out
 
 
 def shared(corpus: Mapping[str, Any] | None) -> bool:
@@ -84,13 +115,14 @@ def shared(corpus: Mapping[str, Any] | None) -> bool:
     or more indexed model lines, or in lines of COMMON_MAKERS or more companies' models."""
     if not corpus:
         return False
-    return bool(corpus["model_lines"] >= COMMON_FAMILIES or corpus.get("makers", 0) >= COMMON_MAKERS)
+    return bool(corpus["model_lines"] >= COMMON_FAMILIES or len(corpus.get("makers") or ()) >= COMMON_MAKERS)
 
 
 def shared_by(corpus: Mapping[str, Any]) -> str:
     """How many lines (of how many companies) hold a unit's code, as an exhibit says it."""
-    makers = corpus.get("makers", 0)
-    return f"{corpus['model_lines']} indexed model lines" + (f" of {makers} companies" if makers > 1 else "")
+    makers = corpus.get("makers") or ()
+    return (f"{corpus['model_lines']} indexed model lines"
+            + (f" of {len(makers)} companies ({', '.join(makers)})" if len(makers) > 1 else ""))
 
 
 def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: dict[tuple[str, str, int], float]

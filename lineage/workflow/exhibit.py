@@ -140,6 +140,8 @@ class FileScore:
             out["vs_derived_median"] = self.vs_derived_median
         if self.beyond_shared is not None:
             out["score_beyond_shared"] = self.beyond_shared
+            # which of the two the calibration placed: the full score for a copy of a file as a whole
+            out["placed"] = "score" if self.severity else "score_beyond_shared"
         if self.severity is not None:
             out["severity"], out["verdict"] = self.severity, self.verdict
         return out
@@ -215,5 +217,5 @@ class Exhibit:
             return True
         if self.summary.reference_units == 0:  # no Python, or no unit, on the reference side: nothing compared
             return True
-        return any_at_or_above([*(m.severity for m in self.matches),
-                                *(f.severity for f in self.files if f.severity)], fail_on)
+        return any_at_or_above([*(m.severity for m in self.matches), *(f.severity for f in self.files if f.severity),
+                                *(str(v.get("severity")) for v in self.vestiges if v.get("severity"))], fail_on)

@@ -16,7 +16,7 @@ judged for prior art; the exhibit lists which reference files were dated and fro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lineage.classify.codematch import WHOLE_FILE
@@ -45,23 +45,27 @@ def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: 
 
 
 
-def earlier_lines(holders: Sequence[Line], reference: Line) -> tuple[Line, ...]:
+def earlier_lines(holders: Sequence[Line], reference: Line, orgs: Mapping[str, str] | None = None) -> tuple[Line, ...]:
     """Holders of a unit's code first seen before the reference's line, by another company (both
     labelled and dated: an unlabelled or undated line proves nothing either way), that do not
-    declare they took code from the reference's line: first-seen dates are the models', and a
-    line dated earlier that says "Copied from" the reference's took its code later."""
+    declare they took code from the reference's line or another line of its maker (``orgs``: model
+    line -> organisation): first-seen dates are the models', and a line dated earlier that says
+    "Copied from" the reference's took its code later (MiniCPM3, 2024-09, declares DeepSeek-V2's
+    attention: it is no prior art against DeepSeek-V3's, which DeepSeek-V2 had first)."""
     if not reference.first_seen or reference.org.casefold() in UNLABELLED:
         return ()
     own, org = model_line(reference.family), company(reference.org)
+    orgs = orgs or {}
     return tuple(h for h in holders if h.first_seen and h.org.casefold() not in UNLABELLED
                  and h.first_seen < reference.first_seen and company(h.org) != org and model_line(h.family) != own
-                 and own not in h.declared)
+                 and own not in h.declared and not any(company(orgs.get(d, "")) == org for d in h.declared))
 
 
 def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> dict[str, Any]:
     """What the corpus says of one matched unit: the lines holding its code, and, when the reference
     file is an indexed line's file, that line and the holders first seen before it elsewhere."""
-    entry: dict[str, Any] = held.to_dict() if held is not None else {"model_lines": 0, "families": [], "makers": 0}
+    entry: dict[str, Any] = held.to_dict() if held is not None else {
+        "model_lines": 0, "families": [], "makers": []}
     entry["reference_line"] = line.to_dict() if line is not None else None
     entry["before_reference"] = [x.to_dict() for x in earlier]
     return entry

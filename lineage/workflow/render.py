@@ -87,9 +87,9 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
             more = f" and {len(held['families']) - 5} more" if len(held["families"]) > 5 else ""
             n = len(held["families"])
             k = held["model_lines"]
-            makers = held.get("makers", 0)
+            makers = held.get("makers") or []
             lines.append(f"    corpus: the same code stands in {k} indexed model line{'' if k == 1 else 's'}"
-                         + (f" of {makers} companies" if makers > 1 else "")
+                         + (f" of {len(makers)} companies ({', '.join(makers)})" if len(makers) > 1 else "")
                          + (f", {n} famil{'y' if n == 1 else 'ies'} ({names}{more})" if names else ""))
             earlier, line = held.get("before_reference") or [], held.get("reference_line")
             if earlier and line:

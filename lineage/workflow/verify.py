@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lineage import __version__
@@ -33,8 +33,8 @@ from lineage.vocab import Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import (COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, holders, shared, shared_by,
-                                         with_background)
+from lineage.workflow.background import (COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, apart_from, holders,
+                                         line_orgs, shared, shared_by, with_background)
 from lineage.workflow.exhibit import (
     AlignedRegion,
     AlsoMatch,
@@ -52,7 +52,7 @@ from lineage.workflow.prior_art import (PRIOR_ART, corpus_entry, earlier_lines, 
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
-from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE, not_compared_state, summary
+from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE, judged_units, not_compared_state, summary
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
@@ -85,12 +85,15 @@ def side_label(inputs: dict[str, Any]) -> str:
 
 def _unrelated_units(index: EmbeddedIndex, compacted: Sequence[CompactFile],
                      findings: Sequence[Finding]) -> list[float]:
-    """The in-pair baseline: each suspect unit's best similarity to the reference units it did not
-    match (its counterparts left out), so that a matched unit is placed among draws that are not
-    below the match threshold by construction."""
+    """The in-pair baseline: each suspect unit's best similarity to the reference units but its
+    counterpart (its best match, and any tied with it), so that a matched unit is placed among draws
+    that are not below the match threshold by construction: a reference unit the suspect unit
+    resembles less than its counterpart (another attention's forward) is a draw."""
     counterparts: dict[tuple[str, str, int], frozenset[int]] = {}
     for f in findings:
-        rows = {index.unit_id(m.ref.family, m.ref.path, m.ref.start_line, m.ref.unit) for m in f.matches}
+        best = f.matches[0].similarity
+        rows = {index.unit_id(m.ref.family, m.ref.path, m.ref.start_line, m.ref.unit) for m in f.matches
+                if m.similarity >= best}
         counterparts[(f.path, f.unit, f.start_line)] = frozenset(r for r in rows if r is not None)
     units = [(c.path, u) for c in compacted for u in c.units if u.kind != "module"]
     return best_similarities(index, [u for _, u in units],
@@ -162,17 +165,21 @@ def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequen
                        f"common code, so it is rated low at most here, whatever the pair's similarity.")
     if len(held.makers) >= COMMON_MAKERS:
         return "low", (f"The corpus holds this code in {held.lines} model lines of {len(held.makers)} companies "
-                       f"({', '.join(held.families)}): code several makers' models share, so the pair cannot show "
-                       "it came from the reference, and it is rated low at most here.")
+                       f"({', '.join(held.makers)}: {', '.join(held.families)}): code several makers' models share, "
+                       "so the pair cannot show it came from the reference, and it is rated low at most here.")
     return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (f.severity, "")
 
 
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
-                held: Holders | None = None, background: bool = False, line: Line | None = None) -> ExhibitMatch:
+                held: Holders | None = None, background: bool = False, line: Line | None = None,
+                orgs: Mapping[str, str] | None = None) -> ExhibitMatch:
     """One matched unit with both sides' lines for every aligned region, and what the corpus
     background says of it (how many indexed model lines hold the same code); ``placed`` is
     where its similarity stands among the pair's unrelated units (``place_unit``); ``line`` is the
-    indexed line whose file the matched reference file is, when the corpus holds it whole."""
+    indexed line whose file the matched reference file is, when the corpus holds it whole;
+    ``orgs``: model line -> organisation (background.line_orgs)."""
+    orgs = orgs or {}
+    held = apart_from(held, line, orgs) if held is not None else None
     best = f.matches[0]
     ref = best.ref
     regions = tuple(
@@ -181,7 +188,7 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
                                 tuple(_lines(reference_text, g.ref_start_line, g.ref_end_line))))
         for g in best.regions
     )
-    earlier = earlier_lines(held.rows, line) if held is not None and line is not None else ()
+    earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     sev, note = _capped(f, held, line, earlier)
     corpus = corpus_entry(held, line, earlier) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
@@ -287,7 +294,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     reference = load_target(reference_spec, max_bytes=config.max_file_bytes)
     s_in, r_in = side_inputs(suspect), side_inputs(reference)
     index = build_reference(reference, r_in)
-    compared = index.n_units > 0  # a reference with nothing read gives no in-pair baseline either
+    compared = judged_units(index) > 0  # a reference with nothing to judge gives no in-pair baseline either
     if background is not None:
         index = with_background(index, background)
     result, compacted = scan_files(list(suspect.files), index, config, target=side_label(s_in),
@@ -302,12 +309,13 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
+    orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
     dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
-                    background is not None, dated.get(f.matches[0].ref.path))
+                    background is not None, dated.get(f.matches[0].ref.path), orgs)
         for f in findings)
     notice_refs = {p: c.path for p, c in chosen.items()}
     share = held_shares(index, findings)
@@ -317,7 +325,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
               if shared(m.corpus) or (m.corpus and m.corpus.get("before_reference"))}
     whole: set[str] = set()  # copies of a reference file as a whole (whole.py)
     for c in compacted:
-        if any(f.path == c.path for f in findings):
+        if any(f.path == c.path and f.unit != "<module>" for f in findings):  # (module bodies are not judged)
             score = file_score(index, c.units)
             if score >= WHOLE_FILE and share(c.path, main_reference(c.path, findings, notice_refs)) >= HELD:
                 whole.add(c.path)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult
-from lineage.vocab import SEVERITIES_DESCENDING
+from lineage.vocab import KIND_CODES, SEVERITIES_DESCENDING
 from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, shared
 from lineage.workflow.exhibit import ExhibitMatch, ExhibitSummary, FileScore
 from lineage.workflow.whole import whole_sentence
@@ -100,6 +102,12 @@ def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Embe
         + "Code evidence only: it cannot show how model weights were initialised or trained.")
     return ExhibitSummary(
         suspect_files=result.files_scanned, suspect_units=len(units), reference_files=len(ref_index.meta["files"]),
-        reference_units=ref_index.n_units, matched_units=len(judged), by_severity=by_sev,
+        reference_units=judged_units(ref_index), matched_units=len(judged), by_severity=by_sev,
         by_role=dict(sorted(by_role.items())), units_above_unrelated_p99=sum(placed) if placed else None,
         files_above_unrelated_p99=sum(files_placed), attribution_states=tuple(states), statement=statement)
+
+
+def judged_units(index: EmbeddedIndex) -> int:
+    """The reference side's functions, classes and methods: module bodies (imports, constants, a
+    script's top-level code) are not judged, so a side of them alone compares nothing."""
+    return int(np.count_nonzero(index.arrays["u_kind"] != KIND_CODES["module"])) if index.n_units else 0

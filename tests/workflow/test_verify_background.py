@@ -82,7 +82,7 @@ def test_code_several_companies_models_hold_is_low_at_most(pair: tuple[Path, Pat
     corpus = index_families(tmp_path / "few", "bg", families)
     data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
     m = {m["unit"]: m for m in data["matches"]}["BetaAttention.forward"]
-    assert m["corpus"]["model_lines"] == len(orgs) and m["corpus"]["makers"] == len(set(orgs))
+    assert m["corpus"]["model_lines"] == len(orgs) and m["corpus"]["makers"] == sorted(set(orgs))
     if shared:
         # (the suspect file is the reference file as a whole, so the file's notice is still judged)
         assert m["severity"] == "low" and m["severity_before_corpus"] == "high", m
@@ -91,6 +91,32 @@ def test_code_several_companies_models_hold_is_low_at_most(pair: tuple[Path, Pat
         assert m["severity"] == "high" and m["severity_before_corpus"] is None, m
     router = {m["unit"]: m for m in data["matches"]}["BetaTopKRouter.forward"]
     assert router["severity"] == "high"  # code no other line holds keeps its rating
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_lines_declaring_the_reference_makers_line_are_not_other_makers(pair: tuple[Path, Path], tmp_path: Path,
+                                                                      declared: bool) -> None:
+    """The corpus holds the reference file whole (it dates it to the line alpha, Zhipu AI) and its
+    attention in two more companies' lines.  When both declare alpha as their parent, the code is
+    alpha's, however many makers hold it: the copied attention keeps its rating.  When they do not,
+    three companies' models hold it and it is rated low at most."""
+    suspect, reference = pair
+    parents = ("alpha",) if declared else ()
+    families = [("alpha", reference_text(), "Zhipu AI", "2024-01-01", ()),
+                *((f"heir{k}", HEAD + unit_source("AlphaAttention").replace("Alpha", f"Heir{k}"), org,
+                   f"2024-0{k + 2}-01", parents) for k, org in enumerate(("Meta", "Google")))]
+    (tmp_path / "heirs").mkdir()
+    corpus = index_families(tmp_path / "heirs", "bg", families)
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    assert data["background"]["reference_lines"]["alpha/modeling_alpha.py"]["family"] == "bg:alpha"
+    m = {m["unit"]: m for m in data["matches"]}["BetaAttention.forward"]
+    assert m["corpus"]["model_lines"] == 3
+    if declared:
+        assert m["corpus"]["makers"] == ["Zhipu AI"]
+        assert m["severity"] == "high", m
+    else:
+        assert m["corpus"]["makers"] == ["Google", "Meta", "Zhipu AI"]
+        assert m["severity"] == "low" and m["severity_before_corpus"] == "high"
 
 
 def test_a_file_score_resting_on_shared_code_is_not_placed_above_the_unrelated_p99(tmp_path: Path,

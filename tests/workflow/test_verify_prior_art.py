@@ -104,3 +104,18 @@ def test_no_prior_art_without_another_company_an_earlier_date_and_a_dated_refere
         assert m["corpus"]["families"] and m["corpus"]["before_reference"] == []
         assert (m["severity"], m["attribution"]) == ("high", "replaced"), (unit, m["severity"], m["verdict"])
     assert bool(data["background"]["reference_lines"]) == elder.get("with_reference", True)
+
+
+def test_a_line_declaring_another_line_of_the_reference_maker_is_no_prior_art() -> None:
+    """MiniCPM3 (2024-09) declares DeepSeek-V2's attention; against DeepSeek-V3 (2024-12) it is an
+    earlier line of another company, but its code is DeepSeek's: no prior art.  An earlier line of
+    a third company that declares nothing is."""
+    from lineage.workflow.background import Line
+    from lineage.workflow.prior_art import earlier_lines
+
+    reference = Line("src:deepseek_v3", "DeepSeek", "2024-12-26")
+    heir = Line("src:minicpm3", "OpenBMB", "2024-09-05", ("deepseek_v2",))
+    other = Line("src:mixtral", "Mistral AI", "2023-12-11")
+    orgs = {"deepseek_v2": "DeepSeek", "deepseek_v3": "DeepSeek", "minicpm3": "OpenBMB"}
+    assert earlier_lines((other, heir), reference, orgs) == (other,)
+    assert earlier_lines((other, heir), reference) == (other, heir)  # (who declares what unknown)

@@ -75,7 +75,7 @@ def test_units_holding_common_code_are_counted_as_the_matched_units_are() -> Non
     from lineage.workflow.verify_statement import COMMON_FAMILIES, _commons
 
     def unit(kind: str, lines: int, makers: int = 1) -> SimpleNamespace:
-        return SimpleNamespace(unit_kind=kind, corpus={"model_lines": lines, "makers": makers},
+        return SimpleNamespace(unit_kind=kind, corpus={"model_lines": lines, "makers": ["A", "B", "C"][:makers]},
                                severity_before_corpus="")
 
     matches = [unit("method", COMMON_FAMILIES), unit("class", COMMON_FAMILIES + 3), unit("method", 1),
