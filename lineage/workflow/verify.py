@@ -136,10 +136,13 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
 
 def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:
     """A suspect file's notice is judged removed or replaced only on a unit that holds the
-    reference's code (a copy's strength) and that the corpus does not show as shared code: a
-    partial resemblance alone (the same helper written alike, two ports of one upstream) does
-    not show that the file holds the reference's code, so it cannot say the file owes its notice."""
-    judged = {m.path for m in matches if m.attribution in JUDGED and (m.path, m.unit, m.start_line) in copies}
+    reference's code (a copy's strength), that the corpus does not show as shared code, and that
+    is model code, not serving glue: a partial resemblance alone (the same helper written alike,
+    two ports of one upstream) does not show that the file holds the reference's code, and glue
+    (an engine's CUDA-graph or input plumbing, which it writes into every model's file) is the
+    engine's, not the reference model maker's, so neither can say the file owes that maker's notice."""
+    judged = {m.path for m in matches if m.attribution in JUDGED and (m.path, m.unit, m.start_line) in copies
+              and m.role not in GLUE}
     out = []
     for m in matches:
         # a partial resemblance above info in a file with no judged copy: say why its notice is not judged
@@ -147,12 +150,15 @@ def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str,
         partial = m.severity != "info" and (m.path, m.unit, m.start_line) not in copies
         if m.path not in judged and (m.attribution in JUDGED or (m.attribution is None and partial)):
             verdict = str(m.verdict).replace(f", notice {m.attribution}", "")
-            m = dataclasses.replace(m, attribution=None, verdict=f"{verdict}; {PARTIAL_ONLY}")
+            # (serving glue is rated low as code, classify/codematch.py: only the notice lifted it)
+            m = dataclasses.replace(m, attribution=None, verdict=f"{verdict}; {PARTIAL_ONLY}",
+                                    severity="low" if m.role in GLUE and m.severity == "medium" else m.severity)
         out.append(m)
     return tuple(out)
 
 
 JUDGED = ("removed", "replaced")
+GLUE = ("inference-glue", "infrastructure")  # (classify/codematch.py: reuse of glue or a framework is permitted)
 
 
 def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from lineage.workflow.exhibit import ExhibitMatch, ExhibitSummary, FileScore
 from lineage.workflow.whole import whole_sentence
 
 SHARED_CODE = "code shared by"  # the verdict of a unit whose code many indexed model lines hold
-PARTIAL_ONLY = "no notice judgement from a partial resemblance"
+PARTIAL_ONLY = "no notice judgement from a partial resemblance or from serving glue"
 
 
 def _no_placement(matches: Sequence[ExhibitMatch]) -> str:
@@ -55,9 +55,9 @@ def not_compared_state(judged: Sequence[ExhibitMatch]) -> str:
         return "not compared"
     if not any(partial):
         return "not judged (every matched unit is code that many indexed model lines share)"
-    return ("not judged (no matched unit is both a copy of the reference's code and rarer than code many "
-            "indexed model lines share: partial resemblances and shared code do not say whose notice a "
-            "file owes)")
+    return ("not judged (no matched unit is a copy of the reference's model code rarer than code many "
+            "indexed model lines share: partial resemblances, serving glue and shared code do not say whose "
+            "notice a file owes)")
 
 
 def _matched_sentence(units: int, matches: Sequence[ExhibitMatch]) -> str:

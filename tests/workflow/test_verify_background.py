@@ -141,6 +141,36 @@ def test_a_file_score_resting_on_shared_code_is_not_placed_above_the_unrelated_p
            "not above the calibrated unrelated p99" in text
 
 
+def test_serving_glue_beside_shared_code_does_not_judge_the_model_makers_notice(tmp_path: Path,
+                                                                                 corpus: Path) -> None:
+    """An engine writes the same weight-loading glue into every model's file.  A suspect holding the
+    reference's attention (code six indexed lines share) and its glue, under another holder's
+    notice: the shared code says nothing of whose notice the file owes, and neither does the glue
+    (rated low as code; until 2026-12-02 it alone judged the notice "replaced", lifting itself to
+    medium).  With the reference's router beside them, a copy of its model code, the notice is judged."""
+    _, reference = tmp_path / "unused", tmp_path / "reference"
+    (reference / "alpha").mkdir(parents=True)
+    (reference / "alpha" / "modeling_alpha.py").write_text(reference_text(), encoding="utf-8")
+    head = "# Copyright 2025 Acme Corp.\n# SPDX-License-Identifier: Apache-2.0\n" + HEAD
+    glue = unit_source("alpha_load_weights").replace("alpha", "acme")
+    attention = unit_source("AlphaAttention").replace("Alpha", "Acme")
+    suspect = tmp_path / "modeling_acme.py"
+    suspect.write_text(head + attention + "\n\n" + glue, encoding="utf-8")
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    (m,) = [m for m in data["matches"] if m["unit"] == "acme_load_weights"]
+    assert m["role"] == "inference-glue" and m["attribution"] is None and m["severity"] == "low", m
+    assert "or from serving glue" in m["verdict"]
+    assert not any(x["attribution"] in ("removed", "replaced") for x in data["matches"])
+    assert run("verify", suspect, "--against", reference, "--index", corpus).exit_code == 0
+    router = unit_source("AlphaTopKRouter").replace("Alpha", "Acme")
+    suspect.write_text(head + attention + "\n\n" + router + "\n\n" + glue, encoding="utf-8")
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    assert by_unit["AcmeTopKRouter.forward"]["attribution"] == "replaced"
+    assert by_unit["acme_load_weights"]["attribution"] == "replaced"
+    assert by_unit["acme_load_weights"]["severity"] == "medium"  # lifted with the judged notice
+
+
 def test_without_a_corpus_the_exhibit_warns(pair: tuple[Path, Path]) -> None:
     suspect, reference = pair
     data, stderr = _exhibit(suspect, "--against", reference, "--no-index")

@@ -50,3 +50,4 @@ def test_a_copy_under_another_holders_notice_is_still_judged(tmp_path: Path) -> 
     assert copied and {m["attribution"] for m in copied} == {"replaced"}
     assert all(m["severity"] in ("medium", "high") for m in copied)
     assert "Notices: replaced" in data["summary"]["statement"]
+
