@@ -3,7 +3,7 @@
 Two baselines, each used at its own level, and the exhibit says which is which:
 
 - units, *in-pair*: every suspect unit is compared exactly (no LSH) with every reference
-  unit but its counterparts (the reference units it matched); its best structural similarity
+  unit but its counterpart (its best match, and any tied with it); its best structural similarity
   is a draw from "code of these two sides that is not the same code".  Computed from the
   inputs alone, so anyone can redo it.  (Until 2026-12-02 only the units that matched nothing
   were drawn: each stood below the match threshold by construction, so every matched unit

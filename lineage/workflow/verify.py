@@ -46,7 +46,7 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
-from lineage.workflow.whole import HELD, held_shares, main_reference, rated
+from lineage.workflow.whole import HELD, held_shares, is_whole, main_reference, rated
 from lineage.workflow.prior_art import (PRIOR_ART, corpus_entry, earlier_lines, named, prior_art_note,
                                         reference_lines)
 from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
@@ -333,7 +333,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     for c in compacted:
         if any(f.path == c.path and f.unit != "<module>" for f in findings):  # (module bodies are not judged)
             score = file_score(index, c.units)
-            if score >= WHOLE_FILE and share(c.path, main_reference(c.path, findings, notice_refs)) >= HELD:
+            if is_whole(score, share(c.path, main_reference(c.path, findings, notice_refs))):
                 whole.add(c.path)
             beyond = file_score(index, c.units, [(c.path, u.qualname, u.start_line) in common for u in c.units]) \
                 if background is not None else None
@@ -353,7 +353,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     notices = notices_section(pairs, texts, chosen)
     dropped = {a["suspect"]: a["frameworks_dropped"] for a in notices.get("attribution", ())
                if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
-    files = list(rated(files, matches, notice_refs, dropped, share))
+    files = list(rated(files, matches, notice_refs, dropped, whole))
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
     s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
     s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err)}

@@ -31,24 +31,18 @@ HELD = 0.5  # ... and holding at least this share of the reference file (its fun
 
 def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str],
           frameworks: Mapping[str, Sequence[str]] | None = None,
-          held: Callable[[str, str], float] | None = None) -> tuple[FileScore, ...]:
-    """The files, with a severity and a verdict for each whole-file copy; ``frameworks``: per
-    suspect file, the framework holders whose notices it did not keep (said, not rated: a
-    framework's notice names the publisher, not a model's author); ``held(suspect, reference)``:
-    the share of the reference file the suspect file holds as a copy.  A copy of a file as a
-    whole is explained by it (file score WHOLE_FILE) and holds HELD of it: a file of one
-    attention class that every llama-style reference holds is explained by each of them, and
-    is no copy of any one's file."""
+          whole: set[str] | None = None) -> tuple[FileScore, ...]:
+    """The files, with a severity and a verdict for each whole-file copy (``whole``: their paths,
+    ``is_whole``; None: every file of score WHOLE_FILE); ``frameworks``: per suspect file, the
+    framework holders whose notices it did not keep (said, not rated: a framework's notice
+    names the publisher, not a model's author)."""
     out = []
     for f in files:
         mine = [m for m in matches if m.path == f.path]
-        if f.score < WHOLE_FILE or not mine:
+        if f.score < WHOLE_FILE or not mine or (whole is not None and f.path not in whole):
             out.append(f)
             continue
         ref = notice_refs.get(f.path) or Counter(m.reference.path for m in mine).most_common(1)[0][0]
-        if held is not None and held(f.path, ref) < HELD:
-            out.append(f)
-            continue
         states = sorted({m.attribution for m in mine if m.attribution})
         # as a scan rates the notice finding of such a copy: removed medium, replaced high
         severity = "high" if "replaced" in states else "medium" if "removed" in states else "low"
@@ -75,6 +69,14 @@ def whole_sentence(files: Sequence[FileScore]) -> str:
         ([f"{low} low: notice kept or none owed"] if low else [])
     return (f"{len(whole)} {'file is a copy' if len(whole) == 1 else 'files are copies'} of a reference file as "
             f"a whole ({'; '.join(parts)}), whatever each unit's rating alone. ")
+
+
+def is_whole(score: float, held: float) -> bool:
+    """A copy of a reference file as a whole: the reference explains WHOLE_FILE of the suspect file
+    (its file score) and the suspect holds HELD of the reference file.  A file of one attention
+    class that every llama-style reference holds is explained by each of them, and is no copy of
+    any one's file."""
+    return score >= WHOLE_FILE and held >= HELD
 
 
 def held_shares(index: EmbeddedIndex, findings: Sequence[Finding]) -> Callable[[str, str], float]:
