@@ -134,6 +134,12 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     return m
 
 
+def _held_elsewhere(m: ExhibitMatch) -> bool:
+    """The corpus shows the unit's code as shared code, or as code earlier lines of other
+    companies held (prior_art.py): no evidence of this pair."""
+    return shared(m.corpus) or bool(m.corpus and m.corpus.get("before_reference"))
+
+
 def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:
     """A suspect file's notice is judged removed or replaced only on a unit that holds the
     reference's code (a copy's strength), that the corpus does not show as shared code, and that
@@ -327,8 +333,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     share = held_shares(index, findings)
     files = []
     # units whose code the corpus shows as shared, or as earlier lines': no evidence of this pair
-    common = {(m.path, m.unit, m.start_line) for m in matches
-              if shared(m.corpus) or (m.corpus and m.corpus.get("before_reference"))}
+    common = {(m.path, m.unit, m.start_line) for m in matches if _held_elsewhere(m)}
     whole: set[str] = set()  # copies of a reference file as a whole (whole.py)
     for c in compacted:
         if any(f.path == c.path and f.unit != "<module>" for f in findings):  # (module bodies are not judged)
@@ -345,7 +350,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
-              and (m.path in whole or not (shared(m.corpus) or (m.corpus and m.corpus.get("before_reference"))))}
+              and (m.path in whole or not _held_elsewhere(m))}
     vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies)
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
