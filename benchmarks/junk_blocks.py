@@ -45,7 +45,9 @@ AFTER = {
     "same_dtype": "{v} = {v}.to({v}.dtype)",
     "whole_slice": "{v} = {v}[...]",
     "negated_twice": "{v} = -(-{v})",
+    "idle_hook": "_hook('step')",  # the module's own do-nothing function (HOOK, put at its top level)
 }
+HOOK = "def _hook(*args, **kwargs):\n    return None\n"
 # around each statement: (header, clauses after)
 AROUND = {
     "if_true": ("if True:", ""),
@@ -119,7 +121,12 @@ def main() -> None:
         kept = []
         for src in sources:
             plain = fingerprints(ast.unparse(ast.parse(src)))
-            padded = fingerprints(ast.unparse(ast.fix_missing_locations(Pad(kind).visit(ast.parse(src)))))
+            tree = Pad(kind).visit(ast.parse(src))
+            if kind == "idle_hook":  # after any `from __future__` import, which must come first
+                at = next((i for i, st in enumerate(tree.body) if not (isinstance(st, ast.ImportFrom)
+                                                                       and st.module == "__future__")), 0)
+                tree.body[at:at] = _statements(HOOK)
+            padded = fingerprints(ast.unparse(ast.fix_missing_locations(tree)))
             kept.append(len(plain & padded) / max(1, len(plain)))
         print(f"  {kind:20s} mean {np.mean(kept):.3f}  min {np.min(kept):.3f}")
 

@@ -19,7 +19,8 @@ from lineage.classify.root_notices import declares_chain, root_notice_findings
 from lineage.classify.second_source import second_sources
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
-from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength
+from lineage.scoring import SCORING
+from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength, strong_evidence
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by,
@@ -40,9 +41,10 @@ Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its 
 
 
 def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
-    """(family, source, path) of the reference file this scanned file matches most (by lines)."""
+    """(family, source, path) of the reference file this scanned file copies most (by lines of
+    units that hold its code, else of every match: a resemblance owes no notice in a copy's place)."""
     weight: Counter[tuple[str, str, str]] = Counter()
-    for f in findings:
+    for f in [f for f in findings if _copied(f)] or findings:
         ref = f.matches[0].ref
         weight[(ref.family, ref.source, ref.path)] += f.end_line - f.start_line + 1
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -89,8 +91,12 @@ def _enough(findings: Sequence[Finding]) -> bool:
 
 
 def _copied(f: Finding) -> bool:
-    """The unit holds the reference's code (a copy's strength), not a partial resemblance."""
-    return strength(f.matches[0]) >= STRONG
+    """The unit holds the reference's code (a copy's strength), not a partial resemblance, nor a
+    formula's few fingerprints alike under other names (too few to show a copy on their own,
+    codematch.strong_evidence, and names changed: ten lines of ALiBi slopes written afresh; a
+    short method copied with its names is a copy)."""
+    m = f.matches[0]
+    return strength(m) >= STRONG and (strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)
 
 
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",

@@ -132,6 +132,7 @@ class WholeFile:
 
 
 WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
+WHOLE_HELD = 0.5  # ... and a file it explains so holding at least this share of the source's file
 
 
 def _holding(holders: int, ties: Ties | None) -> str:

@@ -15,7 +15,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import STRONG, WHOLE_FILE, WholeFile, strength
+from lineage.classify.codematch import STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.compact.roles import INFRA
@@ -30,7 +30,8 @@ from lineage.vocab import NOT_EVIDENCE, model_line
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
-PART = 0.25  # copied code under this share of the file's lines: the verdict says "in part"
+PART = 0.25  # copied code under this share of the file's lines: the verdict says "in part" ...
+EXPLAINED = 0.75  # ... unless the source explains this share of the file (the rest: shared code rated low)
 OWN_CODE = 0.1  # below this share the shared code says nothing of where the file comes from
 
 
@@ -120,7 +121,9 @@ def whole_file(v: SourceVerdict) -> bool:
     """The file is one source's file as a whole, told apart from the families sharing its code by
     what the source holds (not by a tie broken on dates), though no single unit is distinctive:
     the source explains WHOLE_FILE of the file, or the file holds WHOLE_FILE of the source's file
-    (a copy with code of its own added, or padded); either way WHOLE_MARGIN of what the source
+    (a copy with code of its own added, or padded), holding WHOLE_HELD of it in any case (a file of
+    two helper functions that one source holds holds 2% of that source's file: its units are all the
+    evidence there is, and they must convict on their own); either way WHOLE_MARGIN of what the source
     explains is more than any other organisation's family explains (a later line of the same
     maker holding most of the file too owes the same maker's notice).  A file that is the
     source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
@@ -132,7 +135,7 @@ def whole_file(v: SourceVerdict) -> bool:
     if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:
         return True  # the file is that file both ways: whoever else holds most of it too
     lead = v.margin if v.lead is None else v.lead  # over other organisations' families
-    return (max(v.source.score, v.source.contains) >= WHOLE_FILE
+    return (max(v.source.score, v.source.contains) >= WHOLE_FILE and v.source.contains >= WHOLE_HELD
             and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE))
 
 
@@ -189,7 +192,9 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     if roles == {INFRA}:
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
                 + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))
-    if all(f.severity == "low" and f.role not in ("inference-glue", INFRA) for f in evidence):
+    # all low: a weak resemblance, low glue beside it included (a serving engine's generic weight
+    # loader matched at low makes no copy of the model code beside it); glue alone is said as glue
+    if all(f.severity == "low" for f in evidence) and not all(f.role in ("inference-glue", INFRA) for f in evidence):
         if v is not None and whole_file(v):
             assert v.source is not None  # (checked by whole_file)
             runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
@@ -206,6 +211,13 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     # a copy of the whole file is not "in part", though only some of its units are rated above info
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
     part = "" if whole_of_top else _in_part(decisive, top, n_lines)
+    if part and v is not None and v.source is not None and v.source.family == top and v.source.score >= EXPLAINED \
+            and v.source.contains >= WHOLE_HELD:
+        # most of the file is the source's code (holding much of its file), the rest shared code rated low:
+        # not a borrowing
+        part = (f", {v.source.score:.0%} of the file explained by it"
+                f" ({distinct_lines([f for f in decisive if f.matches[0].ref.family == top])} of its {n_lines}"
+                " lines rated above low, the rest code other lines share)")
     return f"{what} of {who}" + part + (f", notice {'/'.join(states)}" if states else "")
 
 
@@ -245,11 +257,12 @@ def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
     main = main or next(iter(refs), "")  # (the source's own notice may be kept: others are still owed)
     clauses = []
     for family, found in refs.items():
-        if family == main:
+        if model_line(family) == model_line(main):  # (another source's file of the same line: its clause)
             continue
         ref = found[0].matches[0].ref
         clauses.append(f"also a copy of {_who(model_line(family), ref.org, ref.country)}, notice {found[0].attribution}")
-    states = sorted({str(f.attribution) for f in refs.get(main, [])})
+    states = sorted({str(f.attribution) for family, found in refs.items() if model_line(family) == model_line(main)
+                     for f in found})
     return states, "".join(f"; {c}" for c in clauses)
 
 
@@ -288,6 +301,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
         sentence += _traces(vestiges)
     states, also = _owed(owed, v.source.family if v and v.source else "")
     also += _also_copied(evidence, verdicts, also)
+    # (a maker the sentence already names a copy of gets no second clause)
+    also = "".join(f"; {c}" for c in also.split("; ")[1:] if c.split(", notice")[0].removeprefix("also a ") not in sentence)
     if sentence.startswith("declared reuse") and states:  # declaring the origin excuses no replaced notice
         sentence += f", notice {'/'.join(states)}"
     sentence += also

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from lineage.classify.codematch import WHOLE_HELD
 from lineage.classify.cover import STRONG, Cover, cover_of
 from lineage.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
 from lineage.declared.family import resolve_root
@@ -132,7 +133,8 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     cover, distinct, names = cov.cover(rows, total), cov.distinctive(rows, total), cov.names(rows, total)
     tied = np.flatnonzero(score >= float(score.max()) - AMBIGUOUS).tolist()
     decided_by = "cover"
-    if prefer >= 0 and score[prefer] >= float(score.max()) - CONTEXT and (len(tied) > 1 or prefer not in tied):
+    if prefer >= 0 and score[prefer] >= max(AMBIGUOUS, float(score.max()) - CONTEXT) \
+            and (len(tied) > 1 or prefer not in tied):  # (a class the file's source holds none of is not its)
         tied, decided_by = _in_context(cov, tied, prefer, distinct), "context"
     if len(tied) > 1:
         best_names = max(float(names[j]) for j in tied)
@@ -251,14 +253,15 @@ def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> floa
 
 
 def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: float = 0.0) -> LookThrough | None:
-    """When the file is the source family's own code and that family declares parents, its
+    """When the file is the source family's own code (it covers LOOK_THROUGH of the file, which
+    holds WHOLE_HELD of the family's file) and that family declares parents, its
     declared root (first parent at each step, within the family's source; a parent first seen
     after the family it is declared for is no origin of it: transformers' xglm, 2021, now says
     it copies musicgen, 2023).  The root's file is named (and its notices judged) only when the
     root holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, and a
     copy of CLAP holds none of EfficientNet's code."""
-    if source.cover < LOOK_THROUGH:
-        return None
+    if source.cover < LOOK_THROUGH or source.contains < WHOLE_HELD:
+        return None  # (two helper functions a family holds are not that family's published file)
     origin, _, name = source.family.partition(":")
     rows = {f["name"]: (i, f) for i, f in enumerate(index.meta["families"]) if f["source"] == origin}
 

@@ -17,7 +17,10 @@ whose every branch is `pass` and whose conditions call nothing (`if x is not Non
 `try` whose every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
 `as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` whose body never reads
 its name.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
-block holding a definition (a nested function is a unit of its own).  Only function and
+block holding a definition (a nested function is a unit of its own).  A whole-statement call
+to a function the module binds once at its top level to do nothing (`def _trace(*a): return
+None`, or a lambda returning a constant), with arguments that call nothing, goes too: a hook
+call before every statement is padding like the rest.  Only function and
 method bodies are read: a module's or class's top level is left as written.  A tree with
 syntax errors is left alone (tree-sitter's query cursor is slow on error nodes).
 """
@@ -210,12 +213,100 @@ _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for"
           "with": _with_spans}
 
 
-def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:
-    """Byte spans of never-run blocks and of do-nothing wrappers' own tokens in function bodies
-    (``def_starts``: every definition's first byte, ascending: a span holding one is kept)."""
-    if root.has_error or not any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
+_CONSTANT = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none", "ellipsis"})
+
+
+def _does_nothing(body: Node | None) -> bool:
+    """A function body of docstrings, `pass`, `...` and bare or constant `return`s only."""
+    if body is None:
+        return False
+    for child in body.named_children:
+        if child.type in ("pass_statement", "comment"):
+            continue
+        if child.type == "expression_statement" and child.named_child_count == 1 \
+                and child.named_children[0].type in _CONSTANT:
+            continue
+        if child.type == "return_statement" and (
+                child.named_child_count == 0 or child.named_children[0].type in _CONSTANT):
+            continue
+        return False
+    return True
+
+
+def _idle_functions(root: Node, source: bytes) -> frozenset[bytes]:
+    """Names the module binds once, at its top level, to a function that does nothing: an
+    undecorated `def` whose body is only docstrings, `pass`, `...` and constant `return`s, or a
+    lambda returning a constant.  A name bound anywhere else too (another `def` or assignment,
+    in any block, an import, a `global` declaration: a function may rebind it) is not one: what
+    it calls is not certain by reading."""
+    idle: list[tuple[bytes, bool]] = []  # (name, bound by a def)
+    for node in root.named_children:
+        if node.type == "function_definition":
+            name = node.child_by_field_name("name")
+            if name is not None and _does_nothing(node.child_by_field_name("body")):
+                idle.append((_text(name, source), True))
+        elif node.type == "expression_statement" and node.named_child_count == 1 \
+                and node.named_children[0].type == "assignment":
+            target = node.named_children[0].child_by_field_name("left")
+            value = node.named_children[0].child_by_field_name("right")
+            result = value.child_by_field_name("body") if value is not None and value.type == "lambda" else None
+            if target is not None and target.type == "identifier" and result is not None and result.type in _CONSTANT:
+                idle.append((_text(target, source), False))
+    return frozenset(name for name, by_def in idle if _bound_once(source, name, by_def))
+
+
+def _bound_once(source: bytes, name: bytes, by_def: bool) -> bool:
+    """The module's text binds ``name`` once only: by its one `def` (or one assignment), with no
+    other `def`, `class`, assignment, import, `global` or `nonlocal` of it anywhere."""
+    word = re.escape(name)
+    defs = len(re.findall(rb"\b(?:def|class)\s+" + word + rb"\b", source))
+    stores = len(re.findall(rb"(?<![\w.])" + word + rb"\s*(?::[^=\n]*)?(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)", source))
+    imported = re.search(rb"\bimport\b[^\n]*\b" + word + rb"\b|\b(?:global|nonlocal)\b[^\n]*\b" + word + rb"\b",
+                         source)
+    return imported is None and (defs, stores) == ((1, 0) if by_def else (0, 1))
+
+
+def _idle_call_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
+    """Whole statements in function bodies that only call a do-nothing function of the module
+    (`_trace("forward")`) with arguments that run no code: a padding of each function."""
+    idle = _idle_functions(root, source)
+    if not idle:
         return []
     spans: list[tuple[int, int]] = []
+    for node in QueryCursor(_idle_query()).captures(root).get("stmt", []):
+        call = node.named_children[0] if node.named_child_count == 1 else None
+        called = call.child_by_field_name("function") if call is not None else None
+        arguments = call.child_by_field_name("arguments") if call is not None else None
+        if called is None or _text(called, source) not in idle or not _in_function(node):
+            continue
+        if arguments is not None and _calls_inside(arguments, source):
+            continue
+        spans.append((node.start_byte, node.end_byte))
+    return spans
+
+
+def _calls_inside(arguments: Node, source: bytes) -> bool:
+    """Whether evaluating a call's arguments may run code (read on their bytes, as `_calls`)."""
+    inner = _text(arguments, source)[1:-1]
+    return any(word in inner for word in _ACTING)
+
+
+@lru_cache(maxsize=1)
+def _idle_query() -> Query:
+    import tree_sitter_python
+
+    return Query(Language(tree_sitter_python.language()), "(expression_statement (call function: (identifier))) @stmt")
+
+
+def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:
+    """Byte spans of never-run blocks, of do-nothing wrappers' own tokens and of calls to the
+    module's do-nothing functions in function bodies (``def_starts``: every definition's first
+    byte, ascending: a span holding one is kept)."""
+    if root.has_error:
+        return []
+    spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
+    if not any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
+        return sorted(spans)
     for name, nodes in QueryCursor(_query()).captures(root).items():
         reader = _SPANS[name]
         for node in nodes:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from lineage.classify.codematch import WHOLE_FILE, strength
+from lineage.classify.codematch import WHOLE_FILE, WHOLE_HELD, strength
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import STRONG
 from lineage.models import Finding
@@ -26,7 +26,7 @@ from lineage.workflow.exhibit import ExhibitMatch, FileScore
 UNATTRIBUTED = ("removed", "replaced")
 
 
-HELD = 0.5  # ... and holding at least this share of the reference file (its functions and classes)
+HELD = WHOLE_HELD  # ... and holding at least this share of the reference file (its functions and classes), as in a scan
 
 
 def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str],

@@ -171,9 +171,13 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
     result = _scan(shared_index, f"{ACME}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n{shared}\n")
     evidence = [f for f in result.findings if f.kind == "code-match" and f.severity == "low"]
     assert evidence
-    source = Candidate("shr:fam_00", "fam_00/model.py", "Acme Labs", "US", "2024-01-01", 1.0, 1.0, 0.0, 1.0)
+    source = Candidate("shr:fam_00", "fam_00/model.py", "Acme Labs", "US", "2024-01-01", 1.0, 1.0, 0.0, 1.0,
+                       contains=0.6)
     runner = dataclasses.replace(source, family="shr:fam_01", cover=0.7, score=0.7)
     whole = SourceVerdict("<file>", "source", source, runner, 0.3, "cover", (), "common", None)
     assert reuse_sentence(evidence, whole).startswith("copy of the whole file of fam_00 (Acme Labs, US)")
-    for weak in (dataclasses.replace(whole, decided_by="first-seen"), dataclasses.replace(whole, margin=0.05)):
+    # a file the source explains whole that holds only a sliver of the source's file: its units
+    # are all the evidence there is (two helper functions are not a copy of a model file)
+    sliver = dataclasses.replace(whole, source=dataclasses.replace(source, contains=0.05))
+    for weak in (dataclasses.replace(whole, decided_by="first-seen"), dataclasses.replace(whole, margin=0.05), sliver):
         assert reuse_sentence(evidence, weak).startswith("weak resemblance to")

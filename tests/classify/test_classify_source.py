@@ -115,6 +115,17 @@ def test_look_through_judges_notices_against_the_declared_root(lines_index: Embe
     assert "against its declared root base: notice replaced" in row["verdict"]
 
 
+def test_no_look_through_for_a_part_of_a_family_s_file(lines_index: EmbeddedIndex) -> None:
+    """Only the routing code of the upstage family's file (a third of it), under its names: the
+    source is that family, but the file is not the family's published file, so nothing is
+    looked through to a root and no root notice is judged."""
+    result, row = scan(lines_index, "import torch\nfrom torch import nn\n\n\n" + code(("router",), "Solar"))
+    assert row["source"]["source"]["family"] == "ln:upstage"
+    assert row["source"]["source"]["contains"] < 0.5
+    assert row["source"].get("look_through") is None
+    assert not [f for f in result.findings if look_through_root(f.details)]
+
+
 def test_no_look_through_notice_when_the_family_declares_its_lineage_itself(tmp_path: Path) -> None:
     """A family whose own file says it was generated from its declared parents (transformers'
     modular banner) follows a declared practice: its notices are judged against it alone."""

@@ -203,3 +203,44 @@ def test_a_builtin_run_for_its_effects_is_kept() -> None:
 
     assert not neutral("list ( map ( init , modules ) )".split())
     assert neutral("len ( modules )".split()) and not neutral("len ( modules ) + 1".split())
+
+
+IDLE = {
+    "returns None": "def _trace(*args, **kwargs):\n    return None\n",
+    "a docstring and pass": "def _trace(name):\n    '''Hook for tracing.'''\n    pass\n",
+    "an ellipsis": "def _trace(name, step=0):\n    ...\n",
+    "a bare return": "def _trace(name):\n    return\n",
+    "a lambda": "_trace = lambda *args: None\n",
+}
+
+
+def _padded_with(helper: str, call: str = "_trace('forward', {v})") -> str:
+    return helper + "\n\n" + _file(_after_each(call))
+
+
+@pytest.mark.parametrize("helper", list(IDLE))
+def test_calls_to_a_do_nothing_function_of_the_file_read_as_absent(helper: str) -> None:
+    """A copy with a call to the file's own empty hook before every statement fingerprints as the copy."""
+    assert np.array_equal(_prints(_padded_with(IDLE[helper])), PLAIN), helper
+
+
+KEPT_HELPERS = {
+    "a hook that acts": "def _trace(*args):\n    print(*args)\n",
+    "a hook that returns a value": "def _trace(*args):\n    return args\n",
+    "a decorated hook": "@functools.lru_cache\ndef _trace(*args):\n    return None\n",
+    "a hook bound again later": "def _trace(*args):\n    return None\n\n_trace = print\n",
+    "a hook a function may rebind": ("def _trace(*args):\n    return None\n\ndef enable():\n"
+                                     "    global _trace\n    _trace = print\n"),
+    "a hook defined again under a condition": ("def _trace(*args):\n    return None\n\nif DEBUG:\n"
+                                               "    def _trace(*args):\n        print(*args)\n"),
+    "a hook imported over": "def _trace(*args):\n    return None\n\nfrom tracing import _trace\n",
+}
+
+
+@pytest.mark.parametrize("helper", list(KEPT_HELPERS))
+def test_calls_to_a_function_that_may_act_are_kept(helper: str) -> None:
+    assert not np.array_equal(_prints(_padded_with(KEPT_HELPERS[helper])), PLAIN), helper
+
+
+def test_a_call_to_a_do_nothing_function_whose_arguments_run_code_is_kept() -> None:
+    assert not np.array_equal(_prints(_padded_with(IDLE["returns None"], "_trace(self.step({v}))")), PLAIN)

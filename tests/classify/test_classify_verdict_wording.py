@@ -1,0 +1,91 @@
+"""File verdict wording that says no more than the findings show: low inference glue beside
+weak code matches is no copy, one maker is named once, and a class the file's source holds
+none of is not attributed to it by context (classify/fileverdict.py, classify/source.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lineage.classify.cover import Cover
+from lineage.classify.fileverdict import file_verdict, reuse_sentence
+from lineage.classify.source import verdict
+from lineage.details import Comparison, NoticeDetails
+from lineage.models import Finding, Match, RefUnit
+
+
+def _ref(family: str, org: str = "Stability AI", path: str = "vllm/model_executor/models/fam.py") -> RefUnit:
+    return RefUnit(family, org, "GB", "Apache-2.0", "vllm==0.33.0", path, "Unit", 1, 20, "2024-01-01")
+
+
+def _code(unit: str, role: str, severity: str, family: str = "vllm:stablelm", start: int = 1,
+          attribution: str | None = None) -> Finding:
+    match = Match(_ref(family), 1.0, 1.0, 1.0, 0.9, 0.6, (), shared=40)
+    return Finding(f"id-{unit}", "code-match", "m.py", start, start + 9, unit, role, attribution, severity,
+                   (match,), "explained")
+
+
+def test_low_glue_beside_low_code_is_a_weak_resemblance_not_a_copy() -> None:
+    """A serving engine's generic weight loader, low, beside low attention code: no copy."""
+    evidence = [_code("Attn.forward", "core-architecture", "low", start=1),
+                _code("Model.load_weights", "inference-glue", "low", start=30)]
+    assert reuse_sentence(evidence, None, 100).startswith("weak resemblance to stablelm")
+
+
+def test_glue_alone_is_said_as_glue() -> None:
+    evidence = [_code("Model.load_weights", "inference-glue", "low", start=30)]
+    assert reuse_sentence(evidence, None, 100).startswith("inference-glue copy of stablelm")
+
+
+def _notice(family: str, org: str) -> Finding:
+    ref = _ref(family, org)
+    comparison = Comparison(1, ref.path, "replaced", ("Copyright 2026 Some Lab",), (f"Copyright {org}",))
+    details = NoticeDetails(f"{org}", org, "US", "vendor", f"Copyright {org}", "Apache-2.0", (), (), comparison)
+    return Finding(f"n-{family}", "notice", "m.py", 1, 1, "<module>", None, "replaced", "high",
+                   (Match(ref, 1.0, 1.0, 1.0, 1.0, 1.0, ()),), "replaced", details)
+
+
+def test_a_maker_named_as_copied_gets_no_second_clause() -> None:
+    """Two sources' files of one model line (one engine's, one framework's) whose notices were
+    both replaced: the verdict names that line's maker once."""
+    code = _code("alibi_slopes", "core-architecture", "high", family="paddlenlp:gemma", attribution="replaced")
+    owed = [_notice("transformers:gemma", "Google"), _notice("paddlenlp:gemma", "Google")]
+    said = file_verdict([code], {}, n_lines=100, owed=owed).verdict
+    assert said.count("copy of gemma") == 1, said
+
+
+def test_a_class_the_file_source_holds_none_of_is_not_given_to_it() -> None:
+    """A class only a little of which another family holds: the file's source (held at zero) does
+    not take it by context."""
+    cov = Cover(families=np.asarray([0, 1]), positions=np.asarray([0]), weight=np.asarray([100.0]),
+                strength=np.asarray([[0.0, 0.5]]), lexical=np.asarray([[0.0, 0.2]]),
+                common=np.asarray([False]), best_ref=np.asarray([0, 1]), ancestors=(np.asarray([], dtype=np.int64),) * 2,
+                refs=np.asarray([[-1, 1]]))
+
+    class _Index:  # what `verdict` reads of an index: family rows, file rows, unit files
+        family_keys = ["t:source", "t:other"]
+        meta = {"families": [{"source": "t", "name": "source", "org": "A", "country": "US", "first_seen": "2024"},
+                             {"source": "t", "name": "other", "org": "B", "country": "US", "first_seen": "2024"}],
+                "files": [{"path": "source.py"}, {"path": "other.py"}]}
+        arrays = {"u_file": np.asarray([0, 1])}
+
+    rank = np.asarray([0, 1])
+    carrier = np.zeros(2, dtype=bool)
+    v = verdict(_Index(), cov, np.asarray([0]), 1000.0, rank, carrier, "AcmeRunSettings", prefer=0)  # type: ignore[arg-type]
+    assert v.decided_by != "context"
+    assert v.source is None or v.source.family != "t:source"
+
+
+def _short(lexical: float) -> Finding:
+    """A ten-line function held at a copy's strength on 17 fingerprints: too few for a copy on their own."""
+    match = Match(_ref("paddlenlp:gemma", "Google"), 0.59, 0.81, 0.9, lexical, 0.78, (), shared=17)
+    return Finding("id-short", "code-match", "m.py", 46, 55, "alibi_slopes", "core-architecture", None, "low",
+                   (match,), "explained")
+
+
+def test_a_short_formula_under_other_names_is_not_lifted_by_a_replaced_notice() -> None:
+    """Without its upstream notice, copied code is never below medium; a formula's few fingerprints
+    alike under other names (ALiBi slopes written afresh) are no copy, and stay low."""
+    from lineage.classify.attribution import _with_attribution
+
+    assert _with_attribution(_short(0.12), "replaced", "replaced", "paddlenlp:gemma").severity == "low"
+    assert _with_attribution(_short(0.9), "replaced", "replaced", "paddlenlp:gemma").severity == "medium"
