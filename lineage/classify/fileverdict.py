@@ -15,7 +15,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength
+from lineage.classify.codematch import STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.compact.roles import INFRA
@@ -123,7 +123,8 @@ def whole_file(v: SourceVerdict) -> bool:
     the source explains WHOLE_FILE of the file, or the file holds WHOLE_FILE of the source's file
     (a copy with code of its own added, or padded), holding WHOLE_HELD of it in any case (a file of
     two helper functions that one source holds holds 2% of that source's file: its units are all the
-    evidence there is, and they must convict on their own); either way WHOLE_MARGIN of what the source
+    evidence there is, and they must convict on their own), or the source explains PADDED of a file
+    holding PADDED_HELD of its file (codematch.whole_shares); either way WHOLE_MARGIN of what the source
     explains is more than any other organisation's family explains (a later line of the same
     maker holding most of the file too owes the same maker's notice).  A file that is the
     source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
@@ -135,8 +136,7 @@ def whole_file(v: SourceVerdict) -> bool:
     if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:
         return True  # the file is that file both ways: whoever else holds most of it too
     lead = v.margin if v.lead is None else v.lead  # over other organisations' families
-    return (max(v.source.score, v.source.contains) >= WHOLE_FILE and v.source.contains >= WHOLE_HELD
-            and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE))
+    return whole_shares(v.source.score, v.source.contains) and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE)
 
 
 def whole_copy(v: SourceVerdict | None) -> WholeFile | None:

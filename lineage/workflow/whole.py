@@ -75,7 +75,11 @@ def is_whole(score: float, held: float) -> bool:
     """A copy of a reference file as a whole: the reference explains WHOLE_FILE of the suspect file
     (its file score) and the suspect holds HELD of the reference file.  A file of one attention
     class that every llama-style reference holds is explained by each of them, and is no copy of
-    any one's file."""
+    any one's file.  Stricter than `scan` (codematch.whole_shares, which also takes a file 80%
+    explained, padded in every function): a scan asks that the source lead every other
+    organisation's family by a fifth, and an exhibit of two files cannot see whether the rest of
+    the corpus explains the suspect as well (vLLM's exaone.py against its solar.py, LG's and
+    Upstage's adaptations of its llama.py, scores 0.85 and would have read as a high copy)."""
     return score >= WHOLE_FILE and held >= HELD
 
 

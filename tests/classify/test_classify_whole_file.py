@@ -131,3 +131,46 @@ def test_a_whole_file_copy_is_not_called_a_copy_in_part(index: EmbeddedIndex) ->
     found, row = scan(index, "# Copyright 2026 Foo Labs\n" + code(("base",), "Mine") + OWN_CODE)
     assert [f for f in found if f.kind == "code-match" and f.severity == "info"]  # some units are info ...
     assert "in part" not in row["verdict"], row["verdict"]  # ... and the file is still a copy as a whole
+
+
+def _hooked(text: str) -> str:
+    """`text` with a call that acts (a list append) first in every `forward`: no normaliser can
+    drop it, and each 12-token gram across it is lost (a profiling hook in every forward)."""
+    out = []
+    for line in text.splitlines():
+        out.append(line)
+        head = re.match(r"(\s*)def forward\(.*\):\s*$", line)
+        if head:
+            out.append(f"{head.group(1)}    _CALLS.append(1)")
+    return "_CALLS = []\n" + "\n".join(out) + "\n"
+
+
+def test_a_copy_with_a_statement_put_in_every_forward_is_still_the_whole_file(index: EmbeddedIndex) -> None:
+    """Each padded unit holds less of its reference unit, so the source explains under 90% of the
+    file, but the file still holds three quarters of the source's file and no other organisation's
+    family comes near: a copy of that file (codematch.whole_shares)."""
+    found, row = scan(index, "# Copyright 2026 Foo Labs\n" + _hooked(code(("base",), "Mine")))
+    source = row["source"]["source"]
+    assert source["family"] == "wf:base" and source["score"] < 0.9 and source["contains"] < 0.9, source
+    assert row["verdict"].startswith("core-architecture copy of base (Meta, US)"), row["verdict"]
+    matched = [f for f in found if f.kind == "code-match" and f.matches[0].ref.family == "wf:base"]
+    assert any(f.severity == "medium" and "as part of that copy" in f.explanation for f in matched)
+
+
+@pytest.mark.parametrize(("score", "held", "scan", "verify"), [
+    (0.95, 0.55, True, True),    # explained whole, half the source's file held
+    (0.95, 0.05, False, False),  # two helper functions the source holds: a sliver of its file
+    (0.85, 0.80, True, False),   # padded in every function: a scan, which sees the lead, says so
+    (0.82, 0.55, True, False),
+    (0.85, 0.40, False, False),  # most of the file is the source's, but little of the source's file
+    (0.75, 0.80, False, False),  # a quarter of the file is something else
+    (0.60, 0.95, True, False),   # the source's whole file, with code of its own added
+])
+def test_whole_file_shares_in_a_scan_and_in_an_exhibit(score: float, held: float, scan: bool, verify: bool) -> None:
+    """A scan takes a padded copy (80% explained) as the whole file, since it also asks that no
+    other organisation's family explain the file nearly as well; an exhibit of two files cannot
+    ask that, and keeps to 90%."""
+    from lineage.classify.codematch import whole_shares
+    from lineage.workflow.whole import is_whole
+
+    assert whole_shares(score, held) is scan and is_whole(score, held) is verify
