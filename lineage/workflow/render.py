@@ -68,8 +68,9 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
     for f in data.files:
         above = f.above_unrelated_p99
         where = "" if above is None else f", {'above' if above else 'not above'} the calibrated unrelated p99"
+        # (the score placed is the one beyond shared code, when there is one: say so beside it)
         beyond = "" if f.beyond_shared is None or f.severity else \
-            f" ({f.beyond_shared:.2f} beyond code the corpus shows as shared)"
+            f"; {f.beyond_shared:.2f} beyond code the corpus shows as shared"
         lines.append(f"file {f.path}: score {f.score:.2f}{beyond}{where}"
                      + (f"; [{f.severity.upper()}] {f.verdict}" if f.severity else ""))
     if data.files:

@@ -62,13 +62,16 @@ def not_compared_state(judged: Sequence[ExhibitMatch]) -> str:
 
 def _matched_sentence(units: int, matches: Sequence[ExhibitMatch]) -> str:
     """Every matched suspect unit counts, info ones too: a renamed copy whose common or small
-    units are info is still matched unit for unit; how many are above info is said apart."""
+    units are info is still matched unit for unit; how many are above info is said apart, as the
+    units' own ratings (a whole-file rating and vestiges are said in their own sentences: "3 above
+    info (0 high ...)" beside a [HIGH] whole-file copy read as a contradiction)."""
     matched = [m for m in matches if m.unit_kind != "module"]
     above = [m for m in matched if m.severity != "info"]
     by_sev = {s: sum(1 for m in above if m.severity == s) for s in ("high", "medium", "low")}
     rest = "; the rest are info: common code, too small to judge, or declared reuse" if len(above) < len(matched) else ""
     return (f"{len(matched)} of {units} suspect units (modules excluded) match units of the reference; "
-            f"{len(above)} above info ({by_sev['high']} high, {by_sev['medium']} medium, {by_sev['low']} low{rest})")
+            f"{len(above)} of them rated above info on their own ({by_sev['high']} high, {by_sev['medium']} medium, "
+            f"{by_sev['low']} low{rest})")
 
 
 def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: EmbeddedIndex,

@@ -137,7 +137,7 @@ def test_a_file_score_resting_on_shared_code_is_not_placed_above_the_unrelated_p
     assert "0 of 1 matched files score above the calibrated unrelated p99 beyond code the corpus shows as shared" \
         in data["summary"]["statement"]
     text = run("verify", suspect, "--against", reference, "--index", corpus, "--exit-zero").stdout
-    assert f"score {f['score']:.2f} ({f['score_beyond_shared']:.2f} beyond code the corpus shows as shared), " \
+    assert f"score {f['score']:.2f}; {f['score_beyond_shared']:.2f} beyond code the corpus shows as shared, " \
            "not above the calibrated unrelated p99" in text
 
 

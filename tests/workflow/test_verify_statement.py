@@ -47,12 +47,14 @@ def test_statement_counts_info_matches_and_says_how_many_are_above_info(tmp_path
     by = {level: sum(m["severity"] == level for m in matched) for level in ("high", "medium", "low")}
     assert sum(by.values()) == 8 and by["high"] > 0
     assert statement.startswith(
-        "10 of 12 suspect units (modules excluded) match units of the reference; 8 above info "
+        "10 of 12 suspect units (modules excluded) match units of the reference; 8 of them rated above info on "
+        "their own "
         f"({by['high']} high, {by['medium']} medium, {by['low']} low; the rest are info: common code, too small "
         "to judge, or declared reuse); ")
     assert data["summary"]["matched_units"] == 8  # the JSON field keeps its meaning: matches above info
     text = run("verify", suspect, "--against", reference, "--no-index", "--exit-zero")
-    assert "10 of 12 suspect units (modules excluded) match units of the reference; 8 above info" in text.stdout
+    assert "10 of 12 suspect units (modules excluded) match units of the reference; 8 of them rated above info" \
+        in text.stdout
 
 
 def test_a_copy_whose_matches_are_all_above_info_says_so_plainly(tmp_path: Path) -> None:
@@ -63,7 +65,7 @@ def test_a_copy_whose_matches_are_all_above_info_says_so_plainly(tmp_path: Path)
     (reference / "modeling_zeta.py").write_text(model_file(), encoding="utf-8")
     statement = exhibit(suspect, reference, "--no-index")["summary"]["statement"]
     found = re.match(r"(\d+) of (\d+) suspect units \(modules excluded\) match units of the reference; "
-                     r"(\d+) above info \(\d+ high, \d+ medium, \d+ low\); ", statement)
+                     r"(\d+) of them rated above info on their own \(\d+ high, \d+ medium, \d+ low\); ", statement)
     assert found and found.group(1) == found.group(2) == found.group(3) == "8", statement
 
 
