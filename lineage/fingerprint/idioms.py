@@ -171,6 +171,8 @@ def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
     if k_if < 0 or k_else < 0:
         return order
     items = vocab.kinds.items
+    text_crcs = vocab.texts.crcs()  # (names too as stable numbers: per-process ids made the order, and
+    # so a unit's lexical fingerprints and the index id, depend on which file a process read first)
     # statements: a new one where a line (or a unit) begins outside every bracket
     begins = np.ones(kinds.size, dtype=bool)
     begins[1:] = (unit_of[1:] != unit_of[:-1]) | ((logical[1:] != logical[:-1]) & (depth[:-1] == 0))
@@ -187,7 +189,7 @@ def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
 
         def key(part: np.ndarray) -> tuple[int, ...]:
             part = part[kept[part]]
-            return tuple(_stable(items, kinds[part])) + tuple(texts[part].tolist())
+            return tuple(_stable(items, kinds[part])) + tuple(text_crcs[texts[part]].tolist())
 
         if key(b) < key(a):
             order[a0: b1 + 1] = np.concatenate([b, np.arange(i, e + 1), a])

@@ -120,3 +120,31 @@ def test_a_conditional_longer_than_the_scan_limit_is_left_as_written(terms: int)
     other = f"def g(a, b, c):\n    y = b if not c else {long}\n    return y + 1\n"
     same = prints(one)[0] == prints(other)[0]
     assert same is (terms == 3)
+
+
+_ORDER_PROBE = '''
+import sys
+from lineage.compact.files import compact
+from lineage.fingerprint.params import FingerprintParams
+from lineage.models import SourceFile
+first, second = sys.argv[1:3]
+compact(SourceFile("seen.py", f"def seen(a):\\n    return {first} + {second}\\n".encode()), FingerprintParams())
+target = ("def pick(flag, zq_width, zq_height):\\n"
+          "    size = zq_width * 2 if flag else zq_height * 2\\n"
+          "    size = size + zq_width - zq_height\\n"
+          "    return size * flag + zq_width * zq_height\\n")
+(unit,) = [u for u in compact(SourceFile("t.py", target.encode()), FingerprintParams()).units if u.qualname == "pick"]
+print(unit.l_hash.tobytes().hex())
+'''
+
+
+def test_branch_order_does_not_depend_on_which_names_a_process_met_first() -> None:
+    """A conditional expression's two branches, alike in kinds, are put in one order by their names:
+    by the names' stable hashes, not by per-process ids, so two processes that met the names in
+    opposite orders (a parallel index build) give the same lexical fingerprints."""
+    import subprocess
+    import sys
+
+    runs = [subprocess.run([sys.executable, "-c", _ORDER_PROBE, a, b], capture_output=True, text=True, check=True)
+            for a, b in (("zq_width", "zq_height"), ("zq_height", "zq_width"))]
+    assert runs[0].stdout and runs[0].stdout == runs[1].stdout
