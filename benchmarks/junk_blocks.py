@@ -46,6 +46,15 @@ AFTER = {
     "whole_slice": "{v} = {v}[...]",
     "negated_twice": "{v} = -(-{v})",
     "idle_hook": "_hook('step')",  # the module's own do-nothing function (HOOK, put at its top level)
+    "walrus": "(_w := 0)",
+    "comprehension": "[_z for _z in ()]",
+    "string_method": "''.join([])",
+    "if_true_else": "{v} = {v} if True else None",
+    "dict_pick": "{v} = {{0: {v}}}[0]",
+    "shallow_copy": "{v} = copy.copy({v})",
+    "unused_global": "global _g_unused",
+    "while_break": "while True:\n    break",
+    "if_self_assign": "if {v} is not None:\n    {v} = {v}",
 }
 HOOK = "def _hook(*args, **kwargs):\n    return None\n"
 # around each statement: (header, clauses after)

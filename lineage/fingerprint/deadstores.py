@@ -26,6 +26,8 @@ from itertools import repeat
 
 import numpy as np
 
+from lineage.parse.neutral import ACTING, FALSE, KEYWORDS, NOT_CALLED, PURE_CALLS, TRUE, neutral
+
 FUNCTION_KINDS = ("function", "method")
 _OPEN, _CLOSE, _NAME, _EQ, _DOT, _CONST, _ASSERT = 1, 2, 4, 8, 16, 32, 64
 # soft keywords are names when assigned to
@@ -82,106 +84,9 @@ def flags_of(kinds: Sequence[str]) -> np.ndarray:
     return np.fromiter(map(_FLAGS.get, kinds, repeat(0)), dtype=np.int64, count=len(kinds))
 
 
-_ONE, _ZERO = frozenset({"1", "1.0", "1."}), frozenset({"0", "0.0", "0.", ".0"})
-_QUIET_PRINT = frozenset({"''", ",", "=", "end", "sep", "flush", "True", "False"})
-
-
-# builtins whose call, as a whole statement, computes a value and throws it away (not `list(...)`,
-# which runs what it is given: `list(map(init, modules))` is written for its effects)
-_PURE_CALLS = frozenset({"len", "id", "type", "isinstance", "issubclass", "hash", "repr", "str", "bool", "int",
-                         "float", "abs", "callable", "hasattr"})
-
-
-def _one_call(words: Sequence[str]) -> bool:
-    """`NAME(...)` and nothing after the call's closing bracket."""
-    if len(words) < 3 or words[1] != "(" or words[-1] != ")":
-        return False
-    depth = 0
-    for i, w in enumerate(words[1:], start=1):
-        depth += w in ("(", "[", "{")
-        depth -= w in (")", "]", "}")
-        if depth == 0:
-            return i == len(words) - 1
-    return False
-
-
-def neutral(words: Sequence[str]) -> bool:
-    """A statement (its token texts) that changes no value: `x = x`, `x = x * 1`, `x = x + 0`,
-    `x *= 1`, `x += 0` (and `/`, `-`), `x = x ** 1`, `x` spelt the long way (`x = (lambda v: v)(x)`,
-    `x = [x][0]`, `x = x if c else x`, `x = x.to(x.dtype)`: ``_identity``), `del a, b` (a local's end:
-    what is computed stays the same), a `print` that prints nothing (`print(end="")`), or a builtin's value thrown away
-    (`len(x)`, `isinstance(x, int)` alone)."""
-    n = len(words)
-    if n >= 2 and words[0] == "del":
-        return all(w == "," or w.isidentifier() for w in words[1:])
-    if n >= 4 and words[0] == "print" and words[1] == "(" and words[-1] == ")":
-        inner = words[2:-1]
-        return "end" in inner and all(w in _QUIET_PRINT for w in inner)
-    if n >= 3 and words[0] in _PURE_CALLS and _one_call(words):
-        return True
-    if not words or not words[0].isidentifier():
-        return False
-    if n == 3:
-        return ((words[1] == "=" and words[2] == words[0])
-                or (words[1] in ("*=", "/=") and words[2] in _ONE) or (words[1] in ("+=", "-=") and words[2] in _ZERO))
-    if n == 5 and words[1] == "=" and words[2] == words[0]:
-        return (words[3] in ("*", "/", "**") and words[4] in _ONE) or (words[3] in ("+", "-") and words[4] in _ZERO)
-    return n >= 4 and words[1] == "=" and _identity(words[0], _unwrapped(words[2:]))
-
-
-def _unwrapped(words: Sequence[str]) -> Sequence[str]:
-    """An expression without parentheses around the whole of it."""
-    while len(words) >= 2 and words[0] == "(" and words[-1] == ")" and _one_group(words):
-        words = words[1:-1]
-    return words
-
-
-def _one_group(words: Sequence[str]) -> bool:
-    """The first bracket closes at the last word: `(a)`, not `(a) + (b)`."""
-    depth = 0
-    for i, w in enumerate(words):
-        depth += w in ("(", "[", "{")
-        depth -= w in (")", "]", "}")
-        if depth == 0:
-            return i == len(words) - 1
-    return False
-
-
-# a tensor as it is: `.to(x.dtype)`, `.type_as(x)`, `.view(x.shape)` (and reshape), `.view_as(x)`, `[...]`, `[:]`
-_SAME_TENSOR: dict[int, list[list[str]]] = {
-    3: [["[", "...", "]"], ["[", ":", "]"]],
-    5: [[".", "type_as", "(", "@", ")"], [".", "view_as", "(", "@", ")"], [".", "reshape_as", "(", "@", ")"]],
-    7: [[".", "to", "(", "@", ".", "dtype", ")"], [".", "view", "(", "@", ".", "shape", ")"],
-        [".", "reshape", "(", "@", ".", "shape", ")"]],
-}
-
-
-def _identity(name: str, value: Sequence[str]) -> bool:
-    """``value`` is ``name`` itself, spelt the long way: `(lambda v: v)(name)`, `[name][0]`,
-    `(name,)[0]`, `name if c else name` (c calls nothing), `+name`, `-(-name)`, or a tensor as it
-    is (`name.to(name.dtype)`, `name.type_as(name)`, `name.view(name.shape)`, `name[...]`, `name[:]`)."""
-    n = len(value)
-    if n == 9 and value[0] == "(" and value[1] == "lambda" and value[2].isidentifier() \
-            and list(value[3:]) == [":", value[2], ")", "(", name, ")"]:
-        return True
-    if n == 6 and list(value) in (["[", name, "]", "[", "0", "]"], ["[", name, "]", "[", "-1", "]"]):
-        return True
-    if n == 7 and list(value) == ["(", name, ",", ")", "[", "0", "]"]:
-        return True
-    if (n == 2 and list(value) == ["+", name]) or (n == 3 and list(value) == ["-", "-", name]) \
-            or (n == 5 and list(value) == ["-", "(", "-", name, ")"]):
-        return True
-    if n >= 4 and value[0] == name and any(len(f) == n - 1 and all(a == b or (a == "@" and b == name)
-                                                                 for a, b in zip(f, value[1:]))
-                                           for f in _SAME_TENSOR.get(n - 1, ())):
-        return True
-    if n >= 5 and value[0] == name and value[1] == "if" and value[-1] == name and value[-2] == "else":
-        condition = value[2:-2]
-        return bool(condition) and "(" not in condition and not {"lambda", ":=", "await", "yield"} & set(condition)
-    return False
-
-
-_STARTERS = frozenset({"del", "print"}) | _PURE_CALLS
+_STARTERS = frozenset({"del", "print"}) | PURE_CALLS
+# what the value of `x = <name spelt the long way>` can start with besides the name
+_SPELT_FROM = frozenset({"(", "[", "{", "+", "-", "copy"}) | TRUE | FALSE
 _IDENTITY_WORDS = 48  # an assignment this long or shorter is read for the name spelt the long way
 
 
@@ -196,12 +101,34 @@ def _neutral_statements(words: Sequence[str], text_ids: np.ndarray, starts: np.n
     n = text_ids.size
     second, third = text_ids[np.minimum(starts + 1, n - 1)], text_ids[np.minimum(starts + 2, n - 1)]
     spelt = (size >= 4) & (size <= _IDENTITY_WORDS) & _texts_in(second, words, frozenset({"="})) \
-        & ((third == firsts) | _texts_in(third, words, frozenset({"(", "[", "+", "-"})))
-    for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)) | spelt)).tolist():
+        & ((third == firsts) | _texts_in(third, words, _SPELT_FROM))
+    idle = judged & (size >= 2) & (size <= 64) & ((~_texts_in(firsts, words, KEYWORDS)
+                                                  & ~_acting(words, text_ids, starts, size)) | _quoted(firsts, words))
+    for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)) | spelt | idle)).tolist():
         lo = int(starts[at])
         if neutral([words[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):
             found[at] = True
     return found
+
+
+def _acting(words: Sequence[str], text_ids: np.ndarray, starts: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Per statement: it holds a call (a `(` after a name or a bracket) or an assignment."""
+    n = text_ids.size
+    before = np.empty(n, dtype=text_ids.dtype)
+    before[0] = text_ids[0]
+    before[1:] = text_ids[:-1]
+    called = _texts_in(text_ids, words, frozenset({"("})) & ~_texts_in(before, words, NOT_CALLED)
+    called[starts] = False  # a statement that opens with a bracket calls nothing by it
+    acting = called | _texts_in(text_ids, words, ACTING)
+    stmt_of = np.repeat(np.arange(starts.size), size)
+    return np.bincount(stmt_of[acting], minlength=starts.size) > 0
+
+
+def _quoted(ids: np.ndarray, words: Sequence[str]) -> np.ndarray:
+    """Per id: its text is a string literal."""
+    distinct = np.unique(ids)
+    return np.isin(ids, distinct[np.fromiter((words[i][:1] in ("'", '"') for i in distinct.tolist()), dtype=bool,
+                                             count=distinct.size)])
 
 
 def _texts_in(ids: np.ndarray, words: Sequence[str], wanted: frozenset[str]) -> np.ndarray:
@@ -265,7 +192,11 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
         assign = ((flags[after] & _EQ) > 0) & (unit_of[after] == stmt_unit[stores])
         stores = stores[assign]
         stores = stores[keep[starts[stores]]]  # (a statement already dropped is not counted again)
-    if stores.size:
+    scopes = np.empty(0, dtype=np.int64)
+    if words is not None:  # `global g` / `nonlocal g` for a name the unit never uses again
+        scopes = np.flatnonzero(stmt_judged & (modes[stmt_unit] == STORES) & (size >= 2)
+                                & _texts_in(text_ids[starts], words, frozenset({"global", "nonlocal"})))
+    if stores.size or scopes.size:
         names = np.flatnonzero(((flags & _NAME) > 0) & keep)
         named = text_ids[names].astype(np.int64)
         key = unit_of[names] * (int(named.max()) + 1) + named
@@ -281,6 +212,16 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
         dead = stores[uses[starts[stores]] == stored[at_name[starts[stores]]]]
         dead_stmt = np.zeros(starts.size, dtype=bool)
         dead_stmt[dead] = True
+        if scopes.size:  # every name they declare occurs in such declarations only
+            in_scope = np.zeros(n, dtype=bool)
+            for k in scopes.tolist():
+                in_scope[int(starts[k]) + 1:int(starts[k] + size[k])] = True
+            declared = np.zeros(counts.size, dtype=np.int64)
+            np.add.at(declared, at_name[names[in_scope[names]]], 1)
+            for k in scopes.tolist():
+                lo, hi = int(starts[k]) + 1, int(starts[k] + size[k])
+                declares = np.flatnonzero((flags[lo:hi] & _NAME) > 0) + lo
+                dead_stmt[k] = bool(declares.size) and bool((uses[declares] == declared[at_name[declares]]).all())
         keep[dead_stmt[stmt_of]] = False
     return keep
 

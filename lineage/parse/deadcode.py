@@ -33,15 +33,20 @@ from functools import lru_cache
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
+from lineage.parse.neutral import neutral
+from lineage.parse.lexer import lex
+from lineage.parse.passthrough import passthrough_spans
+
 _QUERY = """
 (if_statement condition: [(true) (false) (none) (integer) (float) (parenthesized_expression)
                           (not_operator) (boolean_operator)]) @if
-(while_statement condition: [(false) (none) (integer) (float) (parenthesized_expression)
+(while_statement condition: [(true) (false) (none) (integer) (float) (parenthesized_expression)
                              (not_operator) (boolean_operator)]) @while
 (for_statement right: [(call) (list) (tuple)]) @for
 (try_statement) @try
 (with_statement) @with
 (if_statement consequence: (block (pass_statement))) @empty
+(if_statement consequence: (block (expression_statement))) @empty
 """
 _MAX_DEPTH = 32  # a condition nested deeper than this is not read (left as written)
 _SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
@@ -137,8 +142,10 @@ def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     if _alternatives(node):
         return []
     if node.type == "while_statement":
-        never = truth(node.child_by_field_name("condition"), source) is False
-        return [(node.start_byte, node.end_byte)] if never else []
+        value = truth(node.child_by_field_name("condition"), source)
+        if value is False:
+            return [(node.start_byte, node.end_byte)]
+        return _once_spans(node, source) if value else []
     right = node.child_by_field_name("right")
     if right is None:
         return []
@@ -151,6 +158,31 @@ def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         if not re.search(rb"\b" + re.escape(_text(target, source)) + rb"\b", _text(body, source)):
             return [(node.start_byte, body.start_byte)]
     return []
+
+
+def _once_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    """`while True:` whose body ends in `break` and neither breaks nor continues elsewhere runs it
+    once: a wrapper (its header and last `break` go); one that starts with `break` runs nothing."""
+    body = node.child_by_field_name("body")
+    statements = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+    if body is None or not statements or statements[-1].type != "break_statement":
+        return []
+    if statements[0].type == "break_statement":
+        return [(node.start_byte, node.end_byte)]
+    if any(_jumps(s) for s in statements[:-1]):
+        return []
+    return [(node.start_byte, body.start_byte), (statements[-1].start_byte, statements[-1].end_byte)]
+
+
+def _jumps(node: Node, depth: int = 0) -> bool:
+    """A `break` or `continue` for the loop around ``node`` (not one of a loop or function inside)."""
+    if node.type in ("break_statement", "continue_statement"):
+        return True
+    if depth > _MAX_DEPTH:
+        return True  # too deep to read: taken as jumping (the loop is left as written)
+    if node.type in ("for_statement", "while_statement", "function_definition", "class_definition", "lambda"):
+        return any(_jumps(c, depth + 1) for c in node.children if c.type == "else_clause")
+    return any(_jumps(c, depth + 1) for c in node.named_children)
 
 
 def _try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
@@ -195,14 +227,32 @@ def _calls(node: Node | None, source: bytes) -> bool:
 _ACTING = (b"(", b"lambda", b":=", b"await", b"yield", b" for ")
 
 
+def _quiet(block: Node | None, source: bytes) -> bool:
+    """The block holds only `pass` and statements that change no value (`x = x`, `x = x * 1`:
+    fingerprint/deadstores.neutral)."""
+    if block is None or not block.named_children:
+        return False
+    for child in block.named_children:
+        if child.type in _PASS:
+            continue
+        if child.type != "expression_statement" or child.end_byte - child.start_byte > _QUIET_BYTES:
+            return False
+        if not neutral(lex(_text(child, source))[1]):
+            return False
+    return True
+
+
+_QUIET_BYTES = 400  # a longer statement is not read for changing nothing
+
+
 def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     """`if c: pass` (and `elif d: pass`, `else: pass`) whose conditions run no code: it does
     nothing whichever way it goes."""
     body = node.child_by_field_name("consequence")
-    if not _only(body, _PASS) or _calls(node.child_by_field_name("condition"), source):
+    if not _quiet(body, source) or _calls(node.child_by_field_name("condition"), source):
         return []
     for clause in _alternatives(node):
-        if not _only(_block(clause), _PASS):
+        if not _quiet(_block(clause), source):
             return []
         if clause.type == "elif_clause" and _calls(clause.child_by_field_name("condition"), source):
             return []
@@ -305,8 +355,9 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[i
     if root.has_error:
         return []
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
+    spans += passthrough_spans(root, source)  # parameters that only hand themselves on (parse/passthrough.py)
     if not any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
-        return sorted(spans)
+        return sorted(set(spans))
     for name, nodes in QueryCursor(_query()).captures(root).items():
         reader = _SPANS[name]
         for node in nodes:
@@ -317,4 +368,4 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[i
             if found and bisect_right(def_starts, hi - 1) > bisect_left(def_starts, lo):
                 continue  # a definition inside: a unit of its own, never dropped with the block
             spans.extend(found)
-    return sorted(spans)
+    return sorted(set(spans))

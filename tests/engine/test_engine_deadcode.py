@@ -90,6 +90,19 @@ AFTER = {
     "negated twice, unparsed": "{v} = --{v}",
     "to the power one": "{v} = {v} ** 1",
     "if elif else pass": "if self.training:\n    pass\nelif {v} is None or self.depth > 2:\n    pass\nelse:\n    pass",
+    "while True: break": "while True:\n    break",
+    "a walrus thrown away": "(_w := 0)",
+    "a comprehension thrown away": "[_z for _z in ()]",
+    "an expression thrown away": "{v} + 0",
+    "a subscript thrown away": "{v}[0]",
+    "a string's method for nothing": "''.join(())",
+    "if True else": "{v} = {v} if True else None",
+    "if False else": "{v} = None if not True else {v}",
+    "a one-key dict": "{v} = {{'k': {v}}}['k']",
+    "a shallow copy": "{v} = copy.copy({v})",
+    "an unused global": "global _never_used",
+    "if then the same": "if {v} is not None:\n    {v} = {v}",
+    "if then times one else pass": "if self.training:\n    {v} = {v} * 1\nelse:\n    pass",
 }
 
 
@@ -106,6 +119,7 @@ AROUND = {
     "nullcontext": ("with contextlib.nullcontext():", ""),
     "suppress nothing": ("with suppress():", ""),
     "a loop run once": ("for _once in range(1):", ""),
+    "while True, once": ("while True:", "    break"),
 }
 
 
@@ -116,7 +130,14 @@ def test_a_do_nothing_wrapper_around_every_statement_reads_as_the_statement(wrap
 
 KEPT_AFTER = {
     "a flag": "if self.training:\n    {v} = {v} * 2",
-    "while True": "while True:\n    break",
+    "a loop until": "while True:\n    {v} = {v} * 2\n    if self.training:\n        break",
+    "a loop that continues": "while True:\n    if self.training:\n        continue\n    break",
+    "a call thrown away": "[self.step(_z) for _z in {v}]",
+    "a string's method on a call": "''.join(self.names())",
+    "a global written": "global _seen\n_seen = {v}",
+    "if then acts": "if {v} is not None:\n    {v} = self.step({v})",
+    "a yield": "(yield {v})",
+    "a conditional that changes": "{v} = {v} if False else None",
     "a real loop": "for _ in range(2):\n    {v} = {v} + 1",
     "elif that may run": "if False:\n    pass\nelif self.training:\n    {v} = -{v}",
     "loop with else": "for _ in range(0):\n    pass\nelse:\n    {v} = {v} * 2",
@@ -199,7 +220,7 @@ def test_a_loop_run_once_whose_body_reads_its_name_is_kept() -> None:
 
 def test_a_builtin_run_for_its_effects_is_kept() -> None:
     """`list(map(f, xs))` alone runs f over xs: it is what the code does, not a value thrown away."""
-    from lineage.fingerprint.deadstores import neutral
+    from lineage.parse.neutral import neutral
 
     assert not neutral("list ( map ( init , modules ) )".split())
     assert neutral("len ( modules )".split()) and not neutral("len ( modules ) + 1".split())

@@ -1,0 +1,122 @@
+"""A keyword threaded through a module and never read (parse/passthrough.py) is read as absent
+with the keyword arguments that hand it on: a copy with an extra keyword on every definition and
+call fingerprints as the copy.  A keyword the module reads anywhere, or puts on fewer than three
+definitions, stays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lineage.compact.files import compact
+from lineage.fingerprint.params import FingerprintParams
+from lineage.models import SourceFile
+from lineage.parse.units import parse_source
+
+# our own module: a small gated block and the helpers it calls
+PLAIN = '''
+import torch
+
+
+def _scale(x, factor=2.0):
+    y = x * factor
+    return torch.tanh(y) + x / factor
+
+
+def _mix(a, b, weight):
+    w = torch.sigmoid(weight)
+    return a * w + b * (1 - w)
+
+
+class Block:
+    def __init__(self, width, depth=4, **kwargs):
+        self.width = width
+        self.depth = depth
+        self.proj = torch.nn.Linear(width, width, bias=False)
+
+    def forward(self, inputs, gate, **kwargs):
+        hidden = self.proj(inputs)
+        hidden = _scale(hidden, factor=self.depth)
+        mixed = _mix(hidden, inputs, gate)
+        return self.proj(mixed) + inputs
+'''
+
+# the same module with `tag` put on every definition and handed on in every call of its own
+PADDED = '''
+import torch
+
+
+def _scale(x, factor=2.0, *, tag=None):
+    y = x * factor
+    return torch.tanh(y) + x / factor
+
+
+def _mix(a, b, weight, tag=None):
+    w = torch.sigmoid(weight)
+    return a * w + b * (1 - w)
+
+
+class Block:
+    def __init__(self, width, depth=4, *, tag=None, **kwargs):
+        self.width = width
+        self.depth = depth
+        self.proj = torch.nn.Linear(width, width, bias=False)
+
+    def forward(self, inputs, gate, tag=None, **kwargs):
+        hidden = self.proj(inputs)
+        hidden = _scale(hidden, tag=tag, factor=self.depth)
+        mixed = _mix(hidden, inputs, gate, tag=tag)
+        return self.proj(mixed) + inputs
+'''
+
+UNITS = ("_scale", "_mix", "Block.__init__", "Block.forward")
+
+
+def _prints(text: str) -> dict[str, np.ndarray]:
+    cf = compact(SourceFile("m.py", text.encode()), FingerprintParams())
+    return {u.qualname: u.s_hash for u in cf.units}
+
+
+def _texts(text: str, unit: str) -> list[str]:
+    (found,) = [u for u in parse_source("m.py", text.encode()).units if u.qualname == unit]
+    return list(found.texts)
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_a_keyword_handed_on_everywhere_fingerprints_as_the_plain_code(unit: str) -> None:
+    assert np.array_equal(_prints(PADDED)[unit], _prints(PLAIN)[unit]), unit
+
+
+def test_the_parameter_and_its_keyword_arguments_go_with_their_commas() -> None:
+    assert _texts(PADDED, "Block.forward")[:12] == _texts(PLAIN, "Block.forward")[:12]
+    assert "tag" not in _texts(PADDED, "Block.forward")
+    assert _texts(PADDED, "_scale") == _texts(PLAIN, "_scale")  # the bare `*` goes with it
+
+
+@pytest.mark.parametrize("use", [
+    "if tag:\n        hidden = hidden * 2",      # read in a condition
+    "hidden = _mix(hidden, inputs, tag)",      # handed on by position
+    "self.last = tag",                          # stored
+    "hook = lambda: tag",                       # read in a closure
+])
+def test_a_keyword_the_module_reads_is_kept_everywhere(use: str) -> None:
+    text = PADDED.replace("        hidden = self.proj(inputs)\n",
+                          f"        hidden = self.proj(inputs)\n        {use}\n")
+    for unit in UNITS:
+        assert "tag" in _texts(text, unit), (use, unit)
+
+
+def test_a_keyword_on_fewer_than_three_definitions_is_kept() -> None:
+    text = PADDED.replace("def _scale(x, factor=2.0, *, tag=None):", "def _scale(x, factor=2.0):") \
+        .replace("def _mix(a, b, weight, tag=None):", "def _mix(a, b, weight):")
+    assert "tag" in _texts(text, "Block.forward")
+
+
+def test_a_keyword_set_to_what_a_call_computes_is_kept() -> None:
+    text = PADDED.replace("_mix(hidden, inputs, gate, tag=tag)", "_mix(hidden, inputs, gate, tag=self.label())")
+    assert "tag" in _texts(text, "Block.forward") and "label" in _texts(text, "Block.forward")
+
+
+def test_a_parameter_without_a_default_is_kept() -> None:
+    text = PADDED.replace("def _mix(a, b, weight, tag=None):", "def _mix(a, b, weight, tag):")
+    assert "tag" in _texts(text, "_mix")
