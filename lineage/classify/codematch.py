@@ -9,6 +9,8 @@ low severity).
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -222,6 +224,11 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
     elif holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"
+        said = verdict(role, best)
+        shared = (f"shared {role or 'unclassified'} code, not a copy of any one model line (alone it would read "
+                  f"as {said})")
+        explanation = explanation.replace(f"Verdict: {said}.", f"Verdict: {shared}.")
+        details = dataclasses.replace(details, verdict=shared)
         explanation += (f" {_holding(holders, ties)} hold this code about as closely, so it is rated low: "
                         "shared code says little about which of them it came from.")
     listed = tuple(matches) if sev != "info" else tuple(matches[:INFO_MATCHES])  # no evidence: keep it short

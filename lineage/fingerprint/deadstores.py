@@ -26,7 +26,7 @@ from itertools import repeat
 
 import numpy as np
 
-from lineage.parse.neutral import ACTING, FALSE, KEYWORDS, NOT_CALLED, PURE_CALLS, TRUE, neutral
+from lineage.parse.neutral import ACTING, FALSE, KEYWORDS, NOT_CALLED, PURE_CALLS, SAFE_CALLS, TRUE, neutral
 
 FUNCTION_KINDS = ("function", "method")
 _OPEN, _CLOSE, _NAME, _EQ, _DOT, _CONST, _ASSERT = 1, 2, 4, 8, 16, 32, 64
@@ -104,7 +104,12 @@ def _neutral_statements(words: Sequence[str], text_ids: np.ndarray, starts: np.n
         & ((third == firsts) | _texts_in(third, words, _SPELT_FROM))
     idle = judged & (size >= 2) & (size <= 64) & ((~_texts_in(firsts, words, KEYWORDS)
                                                   & ~_acting(words, text_ids, starts, size)) | _quoted(firsts, words))
-    for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)) | spelt | idle)).tolist():
+    middle = text_ids[np.minimum(starts + size // 2, n - 1)]
+    mirrored = (size >= 3) & (size <= _IDENTITY_WORDS) & (_texts_in(middle, words, frozenset({"="}))
+                                                          | _texts_in(firsts, words, frozenset({"("}))
+                                                          | _texts_in(second, words, frozenset({","})))
+    for at in np.flatnonzero(judged & (((size == 3) | (size == 5)) | (starters & (size <= 64)) | spelt | idle
+                                       | mirrored)).tolist():
         lo = int(starts[at])
         if neutral([words[i] for i in text_ids[lo: lo + int(size[at])].tolist()]):
             found[at] = True
@@ -117,7 +122,8 @@ def _acting(words: Sequence[str], text_ids: np.ndarray, starts: np.ndarray, size
     before = np.empty(n, dtype=text_ids.dtype)
     before[0] = text_ids[0]
     before[1:] = text_ids[:-1]
-    called = _texts_in(text_ids, words, frozenset({"("})) & ~_texts_in(before, words, NOT_CALLED)
+    # (a builtin of SAFE_CALLS, or a parenthesised lambda, is read word by word: parse/neutral.py)
+    called = _texts_in(text_ids, words, frozenset({"("})) & ~_texts_in(before, words, NOT_CALLED | SAFE_CALLS | {")"})
     called[starts] = False  # a statement that opens with a bracket calls nothing by it
     acting = called | _texts_in(text_ids, words, ACTING)
     stmt_of = np.repeat(np.arange(starts.size), size)

@@ -22,6 +22,7 @@ as written.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 
@@ -100,6 +101,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             texts[i + 1], texts[j] = ids.text("["), ids.text("]")
     for i in calls("view").tolist():
         texts[i] = ids.text("reshape")
+    _getattrs(kinds, texts, kept, unit_of, depth, vocab, ids, closing)
     torch = known_text("torch", -1)
     comma = known_kind(",", -1)
     for i in calls("matmul").tolist():
@@ -125,6 +127,33 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             run = run[(kinds[run] == neg) & (unit_of[run] == unit_of[run - 1])]
     order = _conditionals(kinds, texts, kept, unit_of, logical, depth, vocab)
     return kinds[order], texts[order], kept[order], order
+
+
+def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, depth: np.ndarray,
+              vocab: Vocab, ids: _Spell, closing: Callable[[int], int]) -> None:
+    """``getattr(x, "name")`` (two arguments, a literal name) as ``x.name``: its `getattr (`,
+    and `)` go, the comma becomes a dot and the string the name."""
+    t, kind_of = vocab.texts.ids.get("getattr", -1), vocab.kinds.ids.get
+    dot, open_paren, comma, string = kind_of(".", -1), kind_of("(", -1), kind_of(",", -1), kind_of("STR", -1)
+    if t < 0 or min(dot, open_paren, comma, string) < 0:
+        return
+    at = np.flatnonzero(texts == t)
+    at = at[(at + 1 < kinds.size)]
+    at = at[(kinds[at + 1] == open_paren) & ((at == 0) | (kinds[np.maximum(at - 1, 0)] != dot))][:_MAX_SITES]
+    text_of = vocab.texts.items
+    for i in at.tolist():
+        j = closing(i + 1)
+        if j < 0 or kinds[j - 1] != string or kinds[j - 2] != comma or depth[j - 2] != depth[i + 1]:
+            continue
+        inside = np.arange(i + 2, j - 2)
+        if not inside.size or np.any((kinds[inside] == comma) & (depth[inside] == depth[i + 1])):
+            continue  # one object before the name (a default after it is another call)
+        name = text_of[int(texts[j - 1])][1:-1]
+        if not name.isidentifier() or text_of[int(texts[j - 1])][:1] not in ("'", '"'):
+            continue
+        kept[[i, i + 1, j]] = False
+        kinds[j - 2], texts[j - 2] = dot, ids.text(".")
+        kinds[j - 1], texts[j - 1] = ids.kind("ID"), ids.text(name)
 
 
 def _augmented(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,

@@ -34,6 +34,7 @@ from functools import lru_cache
 from tree_sitter import Language, Node, Query, QueryCursor
 
 from lineage.parse.neutral import neutral
+from lineage.parse.identity import bound_once, identity_spans
 from lineage.parse.lexer import lex
 from lineage.parse.passthrough import passthrough_spans
 
@@ -153,7 +154,9 @@ def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     if (right.type in ("list", "tuple") and right.named_child_count == 0) or over == b"range(0)":
         return [(node.start_byte, node.end_byte)]
     target, body = node.child_by_field_name("left"), node.child_by_field_name("body")
-    if over == b"range(1)" and target is not None and target.type == "identifier" and body is not None:
+    once = over == b"range(1)" or (right.type in ("list", "tuple") and right.named_child_count == 1
+                                   and right.named_children[0].type in _CONSTANT)
+    if once and target is not None and target.type == "identifier" and body is not None:
         # runs its body once: a wrapper, when the body never reads the loop's name
         if not re.search(rb"\b" + re.escape(_text(target, source)) + rb"\b", _text(body, source)):
             return [(node.start_byte, body.start_byte)]
@@ -302,18 +305,7 @@ def _idle_functions(root: Node, source: bytes) -> frozenset[bytes]:
             result = value.child_by_field_name("body") if value is not None and value.type == "lambda" else None
             if target is not None and target.type == "identifier" and result is not None and result.type in _CONSTANT:
                 idle.append((_text(target, source), False))
-    return frozenset(name for name, by_def in idle if _bound_once(source, name, by_def))
-
-
-def _bound_once(source: bytes, name: bytes, by_def: bool) -> bool:
-    """The module's text binds ``name`` once only: by its one `def` (or one assignment), with no
-    other `def`, `class`, assignment, import, `global` or `nonlocal` of it anywhere."""
-    word = re.escape(name)
-    defs = len(re.findall(rb"\b(?:def|class)\s+" + word + rb"\b", source))
-    stores = len(re.findall(rb"(?<![\w.])" + word + rb"\s*(?::[^=\n]*)?(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)", source))
-    imported = re.search(rb"\bimport\b[^\n]*\b" + word + rb"\b|\b(?:global|nonlocal)\b[^\n]*\b" + word + rb"\b",
-                         source)
-    return imported is None and (defs, stores) == ((1, 0) if by_def else (0, 1))
+    return frozenset(name for name, by_def in idle if bound_once(source, name, by_def))
 
 
 def _idle_call_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
@@ -355,7 +347,8 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[i
     if root.has_error:
         return []
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
-    spans += passthrough_spans(root, source)  # parameters that only hand themselves on (parse/passthrough.py)
+    spans += passthrough_spans(root, source)  # keywords threaded and never read (parse/passthrough.py)
+    spans += identity_spans(root, source)  # calls to the module's identity function (parse/identity.py)
     if not any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         return sorted(set(spans))
     for name, nodes in QueryCursor(_query()).captures(root).items():

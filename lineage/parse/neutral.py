@@ -45,7 +45,7 @@ def neutral(words: Sequence[str]) -> bool:
         return "end" in inner and all(w in _QUIET_PRINT for w in inner)
     if n >= 3 and words[0] in PURE_CALLS and _one_call(words):
         return True
-    if n and (idle_expression(words) or _literal_method(words)):
+    if n and (idle_expression(words) or _literal_method(words) or _mirrored(words)):
         return True
     if not words or not words[0].isidentifier():
         return False
@@ -70,6 +70,16 @@ NOT_CALLED = frozenset({"in", "not", "and", "or", "if", "else", "is", "lambda", 
                          "<<", ">>", ":=", "for"})
 
 
+def _mirrored(words: Sequence[str]) -> bool:
+    """`(x,) = (x,)`, `x, = (x,)`, `a, b = a, b`, `self.w = self.w`: both sides of one `=` the
+    same words (outer parentheses aside), calling nothing."""
+    if words.count("=") != 1:
+        return False
+    at = list(words).index("=")
+    left, right = _unwrapped(words[:at]), _unwrapped(words[at + 1:])
+    return bool(left) and list(left) == list(right) and idle_expression(["(", *left, ")"])
+
+
 def _literal_method(words: Sequence[str]) -> bool:
     """A string's method called for nothing: `''.join([])`, `'a'.upper()` (its arguments call nothing)."""
     if len(words) < 5 or words[0][:1] not in ("'", '"') or words[1] != "." or not _one_call(words[2:]):
@@ -86,15 +96,36 @@ def idle_expression(words: Sequence[str]) -> bool:
     a `:` at the top level (an annotation, a block's header) keeps the statement."""
     if words[0] in KEYWORDS:
         return False
-    depth = 0
+    depth, closed = 0, -1  # (closed: where the last bracket group to close opened)
+    opened: list[int] = []
     for i, w in enumerate(words):
         if w in ACTING or (w == ":" and depth == 0):
             return False
-        if w == "(" and i and words[i - 1] not in NOT_CALLED:
+        if w == "(" and i and words[i - 1] not in NOT_CALLED and not _safe_call(words, i, closed):
             return False  # a call: `f(`, `x.f(`, `f(a)(`, `x[0](`
+        if w in ("(", "[", "{"):
+            opened.append(i)
+        elif w in (")", "]", "}") and opened:
+            closed = opened.pop()
         depth += w in ("(", "[", "{")
         depth -= w in (")", "]", "}")
     return True
+
+
+# builtins that compute a value from their arguments and nothing else (what they are given may
+# still call: each call in an expression is judged on its own)
+SAFE_CALLS = PURE_CALLS | frozenset({"range", "slice", "object", "round", "divmod", "pow", "min", "max", "sum",
+                                     "sorted", "reversed", "zip", "enumerate", "list", "tuple", "dict", "set",
+                                     "frozenset", "any", "all", "chr", "ord"})
+
+
+def _safe_call(words: Sequence[str], at: int, closed: int) -> bool:
+    """The `(` at ``at`` calls a builtin of SAFE_CALLS by its bare name (`range(0)`), or a
+    parenthesised lambda (`(lambda: None)()`: its body, read before, called nothing)."""
+    before = words[at - 1]
+    if before in SAFE_CALLS:
+        return at < 2 or words[at - 2] != "."
+    return before == ")" and 0 <= closed < at - 2 and words[closed] == "(" and words[closed + 1] == "lambda"
 
 
 def _unwrapped(words: Sequence[str]) -> Sequence[str]:
@@ -118,6 +149,7 @@ def _one_group(words: Sequence[str]) -> bool:
 # a tensor as it is: `.to(x.dtype)`, `.type_as(x)`, `.view(x.shape)` (and reshape), `.view_as(x)`, `[...]`, `[:]`
 _SAME_TENSOR: dict[int, list[list[str]]] = {
     3: [["[", "...", "]"], ["[", ":", "]"]],
+    4: [[".", "contiguous", "(", ")"], [".", "clone", "(", ")"]],
     5: [[".", "type_as", "(", "@", ")"], [".", "view_as", "(", "@", ")"], [".", "reshape_as", "(", "@", ")"]],
     7: [[".", "to", "(", "@", ".", "dtype", ")"], [".", "view", "(", "@", ".", "shape", ")"],
         [".", "reshape", "(", "@", ".", "shape", ")"]],
@@ -143,19 +175,28 @@ def _identity(name: str, value: Sequence[str]) -> bool:
                                                                  for a, b in zip(f, value[1:]))
                                            for f in _SAME_TENSOR.get(n - 1, ())):
         return True
-    if n >= 5 and value[0] == name and value[1] == "if" and value[-1] == name and value[-2] == "else":
-        condition = value[2:-2]
-        return bool(condition) and "(" not in condition and not {"lambda", ":=", "await", "yield"} & set(condition)
-    if n >= 5 and "if" in value and "else" in value:  # `name if True else other`, `other if False else name`
+    if n >= 5 and "if" in value and "else" in value:
+        # `name if c else name` (c calling nothing but pure builtins), each branch maybe spelt the
+        # long way (`x.contiguous() if hasattr(x, "contiguous") else x`); `name if True else other`
         at_if, at_else = value.index("if"), len(value) - 1 - list(reversed(value)).index("else")
-        truth = _constant_truth(value[at_if + 1:at_else])
-        chosen = value[:at_if] if truth else value[at_else + 1:] if truth is False else ()
-        return list(chosen) == [name] and idle_expression(["(", *value, ")"])
+        first, condition, second = value[:at_if], value[at_if + 1:at_else], value[at_else + 1:]
+        truth = _constant_truth(condition)
+        if truth is not None:
+            chosen = first if truth else second
+            return _same(name, chosen) and idle_expression(["(", *value, ")"])
+        return bool(condition) and idle_expression(["(", *condition, ")"]) and _same(name, first) \
+            and _same(name, second)
     if n == 8 and value[0] == "{" and value[2] == ":" and value[3] == name and value[4] == "}" \
             and value[5] == "[" and value[6] == value[1] and value[7] == "]" and value[1][:1] in "'\"0123456789":
         return True  # `{0: name}[0]`
     return n == 6 and list(value[:3]) == ["copy", ".", value[2]] and value[2] in ("copy", "deepcopy") \
         and list(value[3:]) == ["(", name, ")"]
+
+
+def _same(name: str, value: Sequence[str]) -> bool:
+    """``value`` is ``name``, as written or spelt the long way (no conditional inside)."""
+    value = _unwrapped(value)
+    return list(value) == [name] or ("if" not in value and _identity(name, value))
 
 
 def _constant_truth(words: Sequence[str]) -> bool | None:

@@ -202,6 +202,8 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     sev, note = _capped(f, held, line, earlier)
+    if not background and sev == "high":
+        sev, note = "medium", (f"{note} {UNBACKED}").strip()
     corpus = corpus_entry(held, line, earlier) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
@@ -259,6 +261,10 @@ def build_reference(loaded: LoadedTarget, inputs: dict[str, Any]) -> EmbeddedInd
     header, arrays = index_from_files(list(loaded.files), family="reference", source=source,
                                       pinned=pinned)
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
+
+
+UNBACKED = ("No corpus background (--no-index): the pair alone cannot show that this code is not what many "
+            "models share, so it is rated medium at most here.")
 
 
 NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come from the two sides alone, "

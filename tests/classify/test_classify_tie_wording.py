@@ -66,6 +66,10 @@ def test_shared_code_says_how_many_lines_hold_the_same_code_and_what_the_whole_f
     low = code_finding("m.py", unit, strong, ties=ties, holders=7)
     assert low.severity == "low"
     assert "7 model lines (2 of them the same code) hold this code about as closely" in low.explanation
+    # a low finding's verdict sentence does not call it a copy of one of them (it would be quoted so)
+    assert "Verdict: shared " in low.explanation and "not a copy of any one model line" in low.explanation
+    assert "Verdict: unclassified copy of" not in low.explanation and low.details is not None
+    assert low.details.verdict.startswith("shared ")  # type: ignore[union-attr]
     part = code_finding("m.py", unit, strong, ties=ties, holders=7,
                         whole=WholeFile("t:alpha", "ref.py", 0.95, 0.5, 0.25))
     assert part.severity == "medium"

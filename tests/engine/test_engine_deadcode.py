@@ -103,6 +103,12 @@ AFTER = {
     "an unused global": "global _never_used",
     "if then the same": "if {v} is not None:\n    {v} = {v}",
     "if then times one else pass": "if self.training:\n    {v} = {v} * 1\nelse:\n    pass",
+    "a comprehension over range(0)": "[_k for _k in range(0)]",
+    "a lambda called for nothing": "(lambda: None)()",
+    "made contiguous if it can be": "{v} = {v}.contiguous() if hasattr({v}, 'contiguous') else {v}",
+    "cloned": "{v} = {v}.clone()",
+    "a one-element tuple unpacked": "{v}, = ({v},)",
+    "an attribute to itself": "self.width = self.width",
 }
 
 
@@ -120,6 +126,7 @@ AROUND = {
     "suppress nothing": ("with suppress():", ""),
     "a loop run once": ("for _once in range(1):", ""),
     "while True, once": ("while True:", "    break"),
+    "a loop over one constant": ("for _ in [0]:", ""),
 }
 
 
@@ -145,7 +152,10 @@ KEPT_AFTER = {
     "times two": "{v} = {v} * 2",
     "a loud print": "print({v}, end='')",
     "a call that acts": "self.cache.append({v})",
-    "a builtin's value used": "len({v}) + self.width",
+    "a builtin's value used": "{v} = {v} * len(self.names)",
+    "a safe builtin around a call": "[_k for _k in range(self.depth())]",
+    "a lambda that calls": "(lambda: self.step())()",
+    "an identity spelt with another name": "{v} = self.other if hasattr({v}, 'x') else {v}",
     "a lambda that computes": "{v} = (lambda _v: _v * 2)({v})",
     "another dtype": "{v} = {v}.to(torch.float32)",
     "typed as another": "{v} = {v}.type_as(self.width)",
@@ -223,7 +233,7 @@ def test_a_builtin_run_for_its_effects_is_kept() -> None:
     from lineage.parse.neutral import neutral
 
     assert not neutral("list ( map ( init , modules ) )".split())
-    assert neutral("len ( modules )".split()) and not neutral("len ( modules ) + 1".split())
+    assert neutral("len ( modules )".split()) and neutral("len ( modules ) + 1".split())
 
 
 IDLE = {
@@ -265,3 +275,37 @@ def test_calls_to_a_function_that_may_act_are_kept(helper: str) -> None:
 
 def test_a_call_to_a_do_nothing_function_whose_arguments_run_code_is_kept() -> None:
     assert not np.array_equal(_prints(_padded_with(IDLE["returns None"], "_trace(self.step({v}))")), PLAIN)
+
+
+IDENTITY = {
+    "a def": "def _same(value):\n    return value\n",
+    "a def with a docstring": 'def _same(value):\n    """Returns its argument."""\n    return value\n',
+    "a lambda": "_same = lambda value: value\n",
+}
+
+
+@pytest.mark.parametrize("helper", list(IDENTITY))
+def test_calls_to_an_identity_function_of_the_file_read_as_their_argument(helper: str) -> None:
+    """`x = _same(x)` after every statement, or `_same(...)` around what a statement returns,
+    fingerprints as the copy."""
+    assert np.array_equal(_prints(_padded_with(IDENTITY[helper], "{v} = _same({v})")), PLAIN), helper
+    wrapped = IDENTITY[helper] + "\n\n" + _file(BODY[:-1] + ["return _same(inputs + self.out_proj(mixed))"])
+    assert np.array_equal(_prints(wrapped), PLAIN), helper
+
+
+@pytest.mark.parametrize("helper", [
+    "def _same(value):\n    return value * 2\n",  # changes it
+    "def _same(value, other):\n    return value\n",  # two parameters
+    "def _same(value):\n    return value\n\n_same = print\n",  # bound again
+    "@functools.cache\ndef _same(value):\n    return value\n",  # decorated
+])
+def test_a_function_that_may_not_return_its_argument_is_kept(helper: str) -> None:
+    assert not np.array_equal(_prints(_padded_with(helper, "{v} = _same({v})")), PLAIN), helper
+
+
+def test_getattr_with_a_literal_name_reads_as_the_attribute() -> None:
+    respelt = [line.replace("self.norm(", "getattr(self, 'norm')(").replace("torch.sigmoid(", 'getattr(torch, "sigmoid")(')
+               for line in BODY]
+    assert np.array_equal(_prints(_file(respelt)), PLAIN)
+    with_default = [line.replace("self.norm(", "getattr(self, 'norm', None)(") for line in BODY]
+    assert not np.array_equal(_prints(_file(with_default)), PLAIN)

@@ -1,0 +1,110 @@
+"""Calls to a module's own identity function, read as their argument.
+
+`def _id(x): return x` at a module's top level, and `x = _id(x)` after every assignment of a
+copied file (or `_id(...)` around every argument), broke every 12-token gram across each call:
+a copy of transformers' `modeling_qwen3.py` padded so was explained to 45% by its source and
+read as a weak resemblance (a stranger's review).  A call, in a function body, to a function
+the module binds once at its top level to return its one parameter unchanged (an undecorated
+`def` of an optional docstring and `return <parameter>`, or `lambda v: v`), with one positional
+argument, reads as that argument: its name and brackets go, as a docstring's bytes do
+(parse/units.py), on both sides; `x = x` is then a statement that changes no value
+(parse/neutral.py).  What the module binds again, imports or declares `global` is not certain
+by reading, and stays (``bound_once``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tree_sitter import Language, Node, Query, QueryCursor
+
+_SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
+_DOCSTRING = frozenset({"string", "concatenated_string"})
+
+
+@lru_cache(maxsize=1)
+def _query() -> Query:
+    import tree_sitter_python
+
+    return Query(Language(tree_sitter_python.language()),
+                 "(call function: (identifier) @called arguments: (argument_list) @arguments) @call")
+
+
+def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
+    """Byte spans of the callee and brackets of calls to the module's identity functions."""
+    names = _identity_functions(root, source)
+    if not names:
+        return []
+    spans: list[tuple[int, int]] = []
+    found = QueryCursor(_query()).captures(root)
+    for call in found.get("call", []):
+        called, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+        if called is None or arguments is None or _text(called, source) not in names or not _in_function(call):
+            continue
+        inner = arguments.named_children
+        if len(inner) != 1 or inner[0].type in ("keyword_argument", "list_splat", "dictionary_splat", "comment"):
+            continue
+        spans += [(call.start_byte, arguments.start_byte + 1), (arguments.end_byte - 1, arguments.end_byte)]
+    return spans
+
+
+def _identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
+    """Names the module binds once, at its top level, to a function returning its one parameter."""
+    found: list[tuple[bytes, bool]] = []  # (name, bound by a def)
+    for node in root.named_children:
+        if node.type == "function_definition":
+            name, params = node.child_by_field_name("name"), node.child_by_field_name("parameters")
+            if name is not None and params is not None and _returns_it(params, node.child_by_field_name("body"),
+                                                                       source):
+                found.append((_text(name, source), True))
+        elif node.type == "expression_statement" and node.named_child_count == 1 \
+                and node.named_children[0].type == "assignment":
+            target = node.named_children[0].child_by_field_name("left")
+            value = node.named_children[0].child_by_field_name("right")
+            if target is not None and target.type == "identifier" and value is not None and value.type == "lambda":
+                params, body = value.child_by_field_name("parameters"), value.child_by_field_name("body")
+                param = _one_parameter(params, source) if params is not None else b""
+                if param and body is not None and _text(body, source) == param:
+                    found.append((_text(target, source), False))
+    return frozenset(name for name, by_def in found if bound_once(source, name, by_def))
+
+
+def _returns_it(params: Node, body: Node | None, source: bytes) -> bool:
+    param = _one_parameter(params, source)
+    statements = [c for c in body.named_children if c.type != "comment"] if body is not None and param else []
+    if statements and statements[0].type == "expression_statement" and statements[0].named_child_count == 1 \
+            and statements[0].named_children[0].type in _DOCSTRING:
+        statements = statements[1:]
+    return len(statements) == 1 and statements[0].type == "return_statement" \
+        and statements[0].named_child_count == 1 and _text(statements[0].named_children[0], source) == param
+
+
+def _one_parameter(params: Node, source: bytes) -> bytes:
+    """The name of the only parameter, when it is a plain one (no default, no star); else b""."""
+    inner = params.named_children
+    if len(inner) != 1 or inner[0].type != "identifier":
+        return b""
+    return _text(inner[0], source)
+
+
+def bound_once(source: bytes, name: bytes, by_def: bool) -> bool:
+    """The module's text binds ``name`` once only: by its one `def` (or one assignment), with no
+    other `def`, `class`, assignment, import, `global` or `nonlocal` of it anywhere."""
+    word = re.escape(name)
+    defs = len(re.findall(rb"\b(?:def|class)\s+" + word + rb"\b", source))
+    stores = len(re.findall(rb"(?<![\w.])" + word + rb"\s*(?::[^=\n]*)?(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)", source))
+    imported = re.search(rb"\bimport\b[^\n]*\b" + word + rb"\b|\b(?:global|nonlocal)\b[^\n]*\b" + word + rb"\b",
+                         source)
+    return imported is None and (defs, stores) == ((1, 0) if by_def else (0, 1))
+
+
+def _in_function(node: Node) -> bool:
+    up = node.parent
+    while up is not None and up.type not in _SCOPES:
+        up = up.parent
+    return up is not None and up.type == "function_definition"
+
+
+def _text(node: Node | None, source: bytes) -> bytes:
+    return source[node.start_byte:node.end_byte] if node is not None else b""
