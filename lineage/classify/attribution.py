@@ -21,6 +21,7 @@ from lineage.classify.elder import declared_elder, elder_explanation, line_dates
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.scoring import SCORING
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength, strong_evidence
+from lineage.classify.codematch import verdict as codematch_verdict
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by,
@@ -117,6 +118,11 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         shared = (code.holders if code is not None else 0) >= SHARED_BY
         judged = not family or _matches_family(f, family)
         sev = "medium" if sev == "low" and not shared and judged and _copied(f) else sev
+        if sev != f.severity and code is not None:  # lifted: the copy it is, not "short of a copy"
+            lifted = codematch_verdict(f.role, f.matches[0], lifted=True)
+            f = dataclasses.replace(f, explanation=f.explanation.replace(f"Verdict: {verdict}.", f"Verdict: {lifted}."))
+            code = dataclasses.replace(code, verdict=lifted)
+            verdict = lifted
         verdict = f"{verdict}, notice {state}"
     elif state == "declared":
         sev = "info"  # declared reuse is compliant reuse, not concealment

@@ -87,7 +87,9 @@ def strong_evidence(m: Match) -> bool:
     return m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= SCORING.min_lexical or m.shared >= NAMELESS_EVIDENCE)
 
 
-def verdict(role: str | None, m: Match) -> str:
+def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
+    """The finding's verdict on the unit alone; ``lifted``: rated above low all the same (copied
+    code whose upstream notice the file removed or replaced), said as the copy it is."""
     who = f"{model_line(m.ref.family)} ({m.ref.org or 'organisation not labelled'}{', ' + m.ref.country if m.ref.country else ''})"
     if role == "boilerplate":
         return f"module boilerplate resembling {who}: no lineage evidence"
@@ -103,6 +105,12 @@ def verdict(role: str | None, m: Match) -> str:
     if not strong_evidence(m):  # too few shared fingerprints, or names unlike, to call it anyone's code
         return (f"{role or 'unclassified'} resemblance to {who} ({m.shared} shared fingerprints"
                 f"{', names unlike' if m.lexical < SCORING.min_lexical else ''}: too few to show a copy on their own)")
+    if role != "inference-glue" and severity(role, m) == "low" and not lifted:
+        # rated low on its own: the sentence that gives the verdict must not call it a copy (it
+        # is quoted out of its finding); what keeps it low is said
+        why = (f"rare evidence {m.rarity:.2f}: code much like it stands in many model lines"
+               if m.rarity < SCORING.medium_rarity else f"strength {strength(m):.2f}: part of the unit only")
+        return f"{role or 'unclassified'} resemblance to {who} ({why}), short of a copy"
     kind = "copy" if strength(m) >= STRONG else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
 
@@ -135,7 +143,7 @@ class WholeFile:
 
 WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
 WHOLE_HELD = 0.5  # ... and a file it explains so holding at least this share of the source's file
-PADDED = 0.8  # ... or a source explaining this share of a file that holds WHOLE_HELD of the source's file
+PADDED = 0.75  # ... or a source explaining this share of a file that holds WHOLE_HELD of the source's file
 
 
 def whole_shares(score: float, contains: float) -> bool:
@@ -144,7 +152,8 @@ def whole_shares(score: float, contains: float) -> bool:
     with code of its own added).  PADDED, not WHOLE_FILE: a copy with a hook call, a `with` span or
     a side effect put in every function loses every 12-token gram across each insertion, so a
     short function's strength falls to 0.5-0.9 and the source explains 82-87% of the file, while
-    the file still holds 74-85% of the source's file."""
+    the file still holds 74-85% of the source's file; a copy importing every torch name under an
+    alias of its own (`from torch import cat as _t_cat`) is explained to 78-79%, holding 72%."""
     return contains >= WHOLE_HELD and (score >= PADDED or contains >= WHOLE_FILE)
 
 

@@ -157,10 +157,34 @@ def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     once = over == b"range(1)" or (right.type in ("list", "tuple") and right.named_child_count == 1
                                    and right.named_children[0].type in _CONSTANT)
     if once and target is not None and target.type == "identifier" and body is not None:
-        # runs its body once: a wrapper, when the body never reads the loop's name
-        if not re.search(rb"\b" + re.escape(_text(target, source)) + rb"\b", _text(body, source)):
+        # runs its body once: a wrapper, when the body never reads the loop's name (a loop inside
+        # bound to the same name, `for _ in [0]:` nested, binds it and does not read it)
+        if not _reads(body, _text(target, source), source):
             return [(node.start_byte, body.start_byte)]
     return []
+
+
+def _reads(body: Node, name: bytes, source: bytes) -> bool:
+    """Whether ``name`` stands in ``body`` other than as the plain target of a `for` inside."""
+    if not re.search(rb"\b" + re.escape(name) + rb"\b", _text(body, source)):
+        return False
+    stack, seen = [body], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > _MAX_READ:
+            return True  # too large to read: taken as read (the loop is left as written)
+        if node.type == "identifier" and _text(node, source) == name:
+            parent = node.parent
+            if not (parent is not None and parent.type == "for_statement" and parent.child_by_field_name("left") == node):
+                return True
+        elif node.type in ("string", "comment") and re.search(rb"\b" + re.escape(name) + rb"\b", _text(node, source)):
+            return True  # (an f-string may read it)
+        stack.extend(node.children)
+    return False
+
+
+_MAX_READ = 20_000  # nodes of a loop's body read for its name
 
 
 def _once_spans(node: Node, source: bytes) -> list[tuple[int, int]]:

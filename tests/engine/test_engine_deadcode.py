@@ -309,3 +309,11 @@ def test_getattr_with_a_literal_name_reads_as_the_attribute() -> None:
     assert np.array_equal(_prints(_file(respelt)), PLAIN)
     with_default = [line.replace("self.norm(", "getattr(self, 'norm', None)(") for line in BODY]
     assert not np.array_equal(_prints(_file(with_default)), PLAIN)
+
+
+def test_nested_loops_over_one_constant_read_as_their_body() -> None:
+    nested = ["for _ in [0]:", "    for _ in (1,):", "        for _ in [0]:"]
+    lines = [*nested, *("            " + line for line in BODY[:-1]), BODY[-1]]
+    assert np.array_equal(_prints(_file(lines)), PLAIN)
+    reads = [*nested, "            hidden = _", *("            " + line for line in BODY[1:-1]), BODY[-1]]
+    assert not np.array_equal(_prints(_file(reads)), _prints(_file(["hidden = _", *BODY[1:]])))
