@@ -118,7 +118,7 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         shared = (code.holders if code is not None else 0) >= SHARED_BY
         judged = not family or _matches_family(f, family)
         sev = "medium" if sev == "low" and not shared and judged and _copied(f) else sev
-        if sev != f.severity and code is not None:  # lifted: the copy it is, not "short of a copy"
+        if sev != f.severity and code is not None:  # lifted: said as the copy it is
             lifted = codematch_verdict(f.role, f.matches[0], lifted=True)
             f = dataclasses.replace(f, explanation=f.explanation.replace(f"Verdict: {verdict}.", f"Verdict: {lifted}."))
             code = dataclasses.replace(code, verdict=lifted)

@@ -110,7 +110,7 @@ def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
         # is quoted out of its finding); what keeps it low is said
         why = (f"rare evidence {m.rarity:.2f}: code much like it stands in many model lines"
                if m.rarity < SCORING.medium_rarity else f"strength {strength(m):.2f}: part of the unit only")
-        return f"{role or 'unclassified'} resemblance to {who} ({why}), short of a copy"
+        return f"{role or 'unclassified'} code like that of {who} ({why}): no evidence of a copy on its own"
     kind = "copy" if strength(m) >= STRONG else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
 

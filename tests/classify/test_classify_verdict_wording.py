@@ -93,7 +93,7 @@ def test_a_short_formula_under_other_names_is_not_lifted_by_a_replaced_notice() 
 
 def test_a_unit_rated_low_on_its_own_is_not_called_a_copy() -> None:
     """The verdict sentence of a finding is quoted alone: a unit whose code is common (low rare
-    evidence) reads "resemblance ..., short of a copy", and the same match rated above low on
+    evidence) reads "code like that of ...: no evidence of a copy on its own", and the same match rated above low on
     its own, or lifted for a removed notice, reads as the copy it is."""
     from lineage.classify.codematch import severity
     from lineage.classify.codematch import verdict as unit_verdict
@@ -101,7 +101,7 @@ def test_a_unit_rated_low_on_its_own_is_not_called_a_copy() -> None:
     common = Match(_ref("vllm:stablelm"), 1.0, 1.0, 1.0, 0.9, 0.05, (), shared=40)
     assert severity("core-architecture", common) == "low"
     said = unit_verdict("core-architecture", common)
-    assert said.startswith("core-architecture resemblance to stablelm") and "short of a copy" in said
+    assert said.startswith("core-architecture code like that of stablelm") and "no evidence of a copy" in said
     assert "rare evidence 0.05" in said and "copy of" not in said
     assert unit_verdict("core-architecture", common, lifted=True) == "core-architecture copy of stablelm (Stability AI, GB)"
     rare = Match(_ref("vllm:stablelm"), 1.0, 1.0, 1.0, 0.9, 0.9, (), shared=40)
