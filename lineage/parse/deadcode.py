@@ -15,12 +15,15 @@ Only what is certain by reading is taken: a condition made of constants (`False`
 `None`, `not True`, `x is None and False`), `range(0)`, an empty list or tuple; an `if`
 whose every branch is `pass` and whose conditions call nothing (`if x is not None: pass`); a
 `try` whose every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
-`as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` whose body never reads
-its name.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
+`as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` or `for _ in [0]:`
+whose body never reads its name; `while True:` whose body ends in its only `break`; an `if`
+whose branches only change no value (`if x is not None: x = x`).  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
 block holding a definition (a nested function is a unit of its own).  A whole-statement call
 to a function the module binds once at its top level to do nothing (`def _trace(*a): return
 None`, or a lambda returning a constant), with arguments that call nothing, goes too: a hook
-call before every statement is padding like the rest.  Only function and
+call before every statement is padding like the rest, and so are keywords threaded through
+the module and never read (parse/passthrough.py) and calls to its identity function
+(parse/identity.py).  Only function and
 method bodies are read: a module's or class's top level is left as written.  A tree with
 syntax errors is left alone (tree-sitter's query cursor is slow on error nodes).
 """
@@ -256,7 +259,7 @@ _ACTING = (b"(", b"lambda", b":=", b"await", b"yield", b" for ")
 
 def _quiet(block: Node | None, source: bytes) -> bool:
     """The block holds only `pass` and statements that change no value (`x = x`, `x = x * 1`:
-    fingerprint/deadstores.neutral)."""
+    parse/neutral.py)."""
     if block is None or not block.named_children:
         return False
     for child in block.named_children:
@@ -273,8 +276,9 @@ _QUIET_BYTES = 400  # a longer statement is not read for changing nothing
 
 
 def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
-    """`if c: pass` (and `elif d: pass`, `else: pass`) whose conditions run no code: it does
-    nothing whichever way it goes."""
+    """`if c: pass` (and `elif d: pass`, `else: pass`, or branches of statements that change no
+    value, `if x is not None: x = x`) whose conditions run no code: it does nothing whichever way
+    it goes."""
     body = node.child_by_field_name("consequence")
     if not _quiet(body, source) or _calls(node.child_by_field_name("condition"), source):
         return []
