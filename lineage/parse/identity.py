@@ -23,21 +23,29 @@ _SCOPES = frozenset({"function_definition", "class_definition", "module", "lambd
 _DOCSTRING = frozenset({"string", "concatenated_string"})
 
 
-@lru_cache(maxsize=1)
-def _query() -> Query:
+_CALLS = "(call function: (identifier) @called arguments: (argument_list) @arguments) @call"
+# the module's top-level definitions and lambda assignments (read in C: a module of 300,000
+# assignments is not walked in Python)
+_DEFINED = """
+(module (function_definition) @def)
+(module (expression_statement (assignment left: (identifier) right: (lambda)) @lambda))
+"""
+
+
+@lru_cache(maxsize=2)
+def _query(text: str) -> Query:
     import tree_sitter_python
 
-    return Query(Language(tree_sitter_python.language()),
-                 "(call function: (identifier) @called arguments: (argument_list) @arguments) @call")
+    return Query(Language(tree_sitter_python.language()), text)
 
 
 def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of the callee and brackets of calls to the module's identity functions."""
-    names = _identity_functions(root, source)
+    names = _identity_functions(root, source) if b"return" in source or b"lambda" in source else frozenset()
     if not names:
         return []
     spans: list[tuple[int, int]] = []
-    found = QueryCursor(_query()).captures(root)
+    found = QueryCursor(_query(_CALLS)).captures(root)
     for call in found.get("call", []):
         called, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
         if called is None or arguments is None or _text(called, source) not in names or not _in_function(call):
@@ -52,16 +60,15 @@ def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 def _identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
     """Names the module binds once, at its top level, to a function returning its one parameter."""
     found: list[tuple[bytes, bool]] = []  # (name, bound by a def)
-    for node in root.named_children:
+    captured = QueryCursor(_query(_DEFINED)).captures(root)
+    for node in sorted([*captured.get("def", []), *captured.get("lambda", [])], key=lambda n: n.start_byte):
         if node.type == "function_definition":
             name, params = node.child_by_field_name("name"), node.child_by_field_name("parameters")
             if name is not None and params is not None and _returns_it(params, node.child_by_field_name("body"),
                                                                        source):
                 found.append((_text(name, source), True))
-        elif node.type == "expression_statement" and node.named_child_count == 1 \
-                and node.named_children[0].type == "assignment":
-            target = node.named_children[0].child_by_field_name("left")
-            value = node.named_children[0].child_by_field_name("right")
+        elif node.type == "assignment":
+            target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
             if target is not None and target.type == "identifier" and value is not None and value.type == "lambda":
                 params, body = value.child_by_field_name("parameters"), value.child_by_field_name("body")
                 param = _one_parameter(params, source) if params is not None else b""
