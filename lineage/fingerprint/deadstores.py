@@ -21,7 +21,7 @@ Python loop per token was a large share of the build time); statements never cro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 
 import numpy as np
@@ -132,15 +132,18 @@ def _acting(words: Sequence[str], text_ids: np.ndarray, starts: np.ndarray, size
 
 def _quoted(ids: np.ndarray, words: Sequence[str]) -> np.ndarray:
     """Per id: its text is a string literal."""
-    distinct = np.unique(ids)
-    return np.isin(ids, distinct[np.fromiter((words[i][:1] in ("'", '"') for i in distinct.tolist()), dtype=bool,
-                                             count=distinct.size)])
+    return _texts_where(ids, words, lambda w: w[:1] in ("'", '"'))
 
 
 def _texts_in(ids: np.ndarray, words: Sequence[str], wanted: frozenset[str]) -> np.ndarray:
-    """Per id: its text is one of ``wanted`` (each distinct id looked up once)."""
+    """Per id: its text is one of ``wanted``."""
+    return _texts_where(ids, words, wanted.__contains__)
+
+
+def _texts_where(ids: np.ndarray, words: Sequence[str], test: Callable[[str], bool]) -> np.ndarray:
+    """Per id: its text passes ``test`` (each distinct id looked up once)."""
     distinct = np.unique(ids)
-    return np.isin(ids, distinct[np.fromiter((words[i] in wanted for i in distinct.tolist()), dtype=bool,
+    return np.isin(ids, distinct[np.fromiter((test(words[i]) for i in distinct.tolist()), dtype=bool,
                                              count=distinct.size)])
 
 

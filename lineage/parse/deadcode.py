@@ -37,7 +37,7 @@ from functools import lru_cache
 from tree_sitter import Language, Node, Query, QueryCursor
 
 from lineage.parse.neutral import neutral
-from lineage.parse.identity import bound_once, identity_spans
+from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.lexer import lex
 from lineage.parse.passthrough import passthrough_spans
 
@@ -53,7 +53,6 @@ _QUERY = """
 (if_statement consequence: (block (expression_statement))) @empty
 """
 _MAX_DEPTH = 32  # a condition nested deeper than this is not read (left as written)
-_SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
 _RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
 _PASS = frozenset({"pass_statement", "comment"})
 
@@ -99,13 +98,6 @@ def truth(node: Node | None, source: bytes, depth: int = 0) -> bool | None:
         if operator is not None and operator.type == "or":
             return True if True in (left, right) else (False if left is False and right is False else None)
     return None
-
-
-def _in_function(node: Node) -> bool:
-    up = node.parent
-    while up is not None and up.type not in _SCOPES:
-        up = up.parent
-    return up is not None and up.type == "function_definition"
 
 
 def _alternatives(node: Node) -> list[Node]:
@@ -347,7 +339,7 @@ def _idle_call_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         call = node.named_children[0] if node.named_child_count == 1 else None
         called = call.child_by_field_name("function") if call is not None else None
         arguments = call.child_by_field_name("arguments") if call is not None else None
-        if called is None or _text(called, source) not in idle or not _in_function(node):
+        if called is None or _text(called, source) not in idle or not in_function(node):
             continue
         if arguments is not None and _calls_inside(arguments, source):
             continue
@@ -382,7 +374,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[i
     for name, nodes in QueryCursor(_query()).captures(root).items():
         reader = _SPANS[name]
         for node in nodes:
-            if not _in_function(node):
+            if not in_function(node):
                 continue
             found = reader(node, source)
             lo, hi = node.start_byte, node.end_byte

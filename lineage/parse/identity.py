@@ -48,7 +48,7 @@ def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     found = QueryCursor(_query(_CALLS)).captures(root)
     for call in found.get("call", []):
         called, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
-        if called is None or arguments is None or _text(called, source) not in names or not _in_function(call):
+        if called is None or arguments is None or _text(called, source) not in names or not in_function(call):
             continue
         inner = arguments.named_children
         if len(inner) != 1 or inner[0].type in ("keyword_argument", "list_splat", "dictionary_splat", "comment"):
@@ -106,7 +106,8 @@ def bound_once(source: bytes, name: bytes, by_def: bool) -> bool:
     return imported is None and (defs, stores) == ((1, 0) if by_def else (0, 1))
 
 
-def _in_function(node: Node) -> bool:
+def in_function(node: Node) -> bool:
+    """The node stands in a function's body (not at a module's or class's top level, nor in a lambda)."""
     up = node.parent
     while up is not None and up.type not in _SCOPES:
         up = up.parent
