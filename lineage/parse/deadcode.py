@@ -40,6 +40,7 @@ from lineage.parse.neutral import neutral
 from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.lexer import lex
 from lineage.parse.passthrough import passthrough_spans
+from lineage.parse.unread import unread_spans
 
 _QUERY = """
 (if_statement condition: [(true) (false) (none) (integer) (float) (parenthesized_expression)
@@ -369,6 +370,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[i
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
     spans += passthrough_spans(root, source)  # keywords threaded and never read (parse/passthrough.py)
     spans += identity_spans(root, source)  # calls to the module's identity function (parse/identity.py)
+    spans += unread_spans(root, source)  # keyword-only parameters never read (parse/unread.py)
     if not any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         return sorted(set(spans))
     for name, nodes in QueryCursor(_query()).captures(root).items():

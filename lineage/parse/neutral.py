@@ -158,7 +158,7 @@ _SAME_TENSOR: dict[int, list[list[str]]] = {
 
 def _identity(name: str, value: Sequence[str]) -> bool:
     """``value`` is ``name`` itself, spelt the long way: `(lambda v: v)(name)`, `[name][0]`,
-    `(name,)[0]`, `name if c else name` (c calls nothing), `+name`, `-(-name)`, or a tensor as it
+    `(name,)[0]`, `name if c else name` (c calls nothing), `name if name is not None else None`, `+name`, `-(-name)`, or a tensor as it
     is (`name.to(name.dtype)`, `name.type_as(name)`, `name.view(name.shape)`, `name[...]`, `name[:]`)."""
     n = len(value)
     if n == 9 and value[0] == "(" and value[1] == "lambda" and value[2].isidentifier() \
@@ -181,6 +181,8 @@ def _identity(name: str, value: Sequence[str]) -> bool:
         at_if, at_else = value.index("if"), len(value) - 1 - list(reversed(value)).index("else")
         first, condition, second = value[:at_if], value[at_if + 1:at_else], value[at_else + 1:]
         truth = _constant_truth(condition)
+        if _none_guard(name, first, condition, second):
+            return True
         if truth is not None:
             chosen = first if truth else second
             return _same(name, chosen) and idle_expression(["(", *value, ")"])
@@ -191,6 +193,14 @@ def _identity(name: str, value: Sequence[str]) -> bool:
         return True  # `{0: name}[0]`
     return n == 6 and list(value[:3]) == ["copy", ".", value[2]] and value[2] in ("copy", "deepcopy") \
         and list(value[3:]) == ["(", name, ")"]
+
+
+def _none_guard(name: str, first: Sequence[str], condition: Sequence[str], second: Sequence[str]) -> bool:
+    """`name if name is not None else None`, `None if name is None else name`: ``name`` either way."""
+    condition = list(_unwrapped(condition))
+    if condition == [name, "is", "not", "None"]:
+        return _same(name, first) and list(_unwrapped(second)) == ["None"]
+    return condition == [name, "is", "None"] and list(_unwrapped(first)) == ["None"] and _same(name, second)
 
 
 def _same(name: str, value: Sequence[str]) -> bool:

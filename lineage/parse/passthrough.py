@@ -68,8 +68,8 @@ def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         name, source, len(defaulted[name]) + mentions[name])}
     spans: list[tuple[int, int]] = []
     for name in sorted(padding):
-        spans += [_with_comma(p) for p in defaulted[name]] + [_with_comma(k) for k in kwargs[name]]
-        spans += [star for p in defaulted[name] for star in _bare_star(p, padding, source)]
+        spans += [with_comma(p) for p in defaulted[name]] + [with_comma(k) for k in kwargs[name]]
+        spans += [star for p in defaulted[name] for star in bare_star(p, padding, source)]
     return sorted(set(spans))
 
 
@@ -78,7 +78,7 @@ def _only_there(name: bytes, source: bytes, counted: int) -> bool:
     return len(re.findall(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source)) == counted
 
 
-def _bare_star(param: Node, padding: set[bytes], source: bytes) -> list[tuple[int, int]]:
+def bare_star(param: Node, padding: set[bytes], source: bytes) -> list[tuple[int, int]]:
     """The `*` before ``param`` when only padding keywords (or `**kwargs`) follow it."""
     parent = param.parent
     named = parent.named_children if parent is not None else []
@@ -89,10 +89,10 @@ def _bare_star(param: Node, padding: set[bytes], source: bytes) -> list[tuple[in
         if p.type != "dictionary_splat_pattern" and not (
                 p.type in _DEFAULTED and _text(p.child_by_field_name("name"), source) in padding):
             return []
-    return [_with_comma(named[stars[0]])]
+    return [with_comma(named[stars[0]])]
 
 
-def _with_comma(node: Node) -> tuple[int, int]:
+def with_comma(node: Node) -> tuple[int, int]:
     """The node with the comma before it, or (first in its list) the comma after it."""
     before = node.prev_sibling
     if before is not None and before.type == ",":

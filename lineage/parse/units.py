@@ -26,6 +26,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.deadcode import dead_spans
+from lineage.parse.inline import Inline, inlined
 from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex_ids_continued, vocabulary
 from lineage.parse.vocab import Vocab
@@ -194,31 +195,37 @@ def _syntax_check(text: str) -> str | None:
 
 def _units(
     path: str, source: bytes, lexed: tuple[np.ndarray, np.ndarray], vocab: Vocab, defs: list[_Def],
-    docstrings: list[tuple[int, int]], last_line: int,
+    docstrings: list[tuple[int, int]], last_line: int, inlines: list[Inline] | None = None,
 ) -> tuple[Unit, ...]:
     """Each token to the innermost unit holding it, in order; each unit's tokens are slices
-    of three arrays (kind ids, text ids, lines) sorted by unit."""
+    of three arrays (kind ids, text ids, lines) sorted by unit.  A single-use helper's body
+    (``inlines``, parse/inline.py) is its caller's, standing where the call stood."""
     ids, starts = lexed
     entry_kind, entry_text, _, _, _ = vocab.columns()
     nested = _nest(defs)
     n_units = len(defs) + 1
+    inlines = inlines or []
     pos = starts * 2 + 1  # room for placeholders at even slots
     owner = np.zeros(len(starts), dtype=np.int64)
     keep = np.ones(len(starts), dtype=bool)
-    byte_spans = np.asarray([(d.start_byte, d.end_byte) for d in defs] + docstrings, dtype=np.int64).reshape(-1, 2)
+    dropped = docstrings + [x.site for x in inlines] + [x.header for x in inlines]
+    byte_spans = np.asarray([(d.start_byte, d.end_byte) for d in defs] + dropped, dtype=np.int64).reshape(-1, 2)
     token_spans = np.searchsorted(pos, byte_spans * 2).tolist()  # the tokens inside each, in one call
     for i, (lo, hi) in enumerate(token_spans[: len(defs)], start=1):  # parents first: children overwrite
         owner[lo:hi] = i
     for lo, hi in token_spans[len(defs):]:
         keep[lo:hi] = False
-    # placeholder tokens: one in the parent per nested definition
-    ph_pos = np.asarray([d.start_byte * 2 for d in defs], dtype=np.int64)
-    ph_owner = np.asarray([p for _, _, p in nested], dtype=np.int64)
-    ph_kind = [vocab.kinds.number("<class>" if d.is_class else "<def>") for d in defs]
-    ph_text = [vocab.texts.number(q) for q, _, _ in nested]
+    # placeholder tokens: one in the parent per nested definition (a helper read in its caller has none)
+    helpers = {x.helper + 1 for x in inlines}
+    placed = [i for i in range(len(defs)) if i + 1 not in helpers]
+    ph_pos = np.asarray([defs[i].start_byte * 2 for i in placed], dtype=np.int64)
+    ph_owner = np.asarray([nested[i][2] for i in placed], dtype=np.int64)
+    ph_kind = [vocab.kinds.number("<class>" if defs[i].is_class else "<def>") for i in placed]
+    ph_text = [vocab.texts.number(nested[i][0]) for i in placed]
     all_pos = np.concatenate([pos[keep], ph_pos])
     all_owner = np.concatenate([owner[keep], ph_owner])
-    order = np.lexsort((all_pos, all_owner))
+    where, then = _read_in_callers(inlines, all_owner, all_pos)
+    order = np.lexsort((then, where, all_owner))
     kinds = np.concatenate([entry_kind[ids[keep]], np.asarray(ph_kind, dtype=np.int64)])[order]
     texts = np.concatenate([entry_text[ids[keep]], np.asarray(ph_text, dtype=np.int64)])[order]
     newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
@@ -229,8 +236,35 @@ def _units(
     return tuple(
         Unit(path, meta[u][0], meta[u][1], spans[u][0], spans[u][1], kinds[lo:hi], texts[lo:hi], lines[lo:hi],
              vocab, meta[u][2])
-        for u, (lo, hi) in enumerate(zip(bounds, bounds[1:]))
+        for u, (lo, hi) in enumerate(zip(bounds, bounds[1:])) if u not in helpers
     )
+
+
+def _read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort keys placing each helper's tokens where its call stood: ``owner`` becomes the
+    outermost caller (in place); the first key is the token's own position, or for a helper's
+    token the position of the call in that caller; the second orders a helper's tokens along
+    the chain of calls (a helper's own helper stands where it is called, in turn)."""
+    where, then = pos.copy(), np.zeros(pos.size, dtype=np.int64)
+    if not inlines:
+        return where, then
+    by_unit = {x.helper + 1: x for x in inlines}
+
+    def path(u: int) -> tuple[int, list[int]]:  # (outermost caller, call positions from it down to u)
+        x = by_unit.get(u)
+        if x is None:
+            return u, []
+        top, sites = path(x.caller + 1)
+        return top, sites + [x.site[0] * 2]
+
+    moved = np.flatnonzero(np.isin(owner, np.fromiter(by_unit, dtype=np.int64)))
+    paths = {u: path(u) for u in by_unit}
+    keys = sorted(moved.tolist(), key=lambda t: (paths[int(owner[t])][1], int(pos[t])))
+    then[keys] = np.arange(1, len(keys) + 1)
+    for t in moved.tolist():
+        top, sites = paths[int(owner[t])]
+        owner[t], where[t] = top, sites[0]
+    return where, then
 
 
 def parse_source(path: str, data: bytes, budget: Budget | None = None) -> ParsedFile:
@@ -276,7 +310,10 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
     # \x85 and \u2028, which would push the module's end past the file's last line
     last_line = text.count("\n") + (not text.endswith("\n"))
-    units = _units(path, source, lexed, vocab, defs, docstrings, last_line)
+    # a function called from one place only is read where it is called (parse/inline.py)
+    inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings)
+    budget.check("inlining")
+    units = _units(path, source, lexed, vocab, defs, docstrings, last_line, inlines)
     budget.check("units")
     return ParsedFile(path, text, sha, units, errors, _joined(source, continued))
 

@@ -51,7 +51,8 @@ def test_a_function_only_one_class_calls_with_its_instance_is_that_classs() -> N
             def forward(self, x, mask):
                 hidden = _attend(self, x, mask) + _project(
                     x, module=self)
-                return _tail(hidden, mask, self)
+                out = _tail(hidden, mask, self)  # (returned at once, it is read in forward: parse/inline.py)
+                return out
         ''') == {"_attend": "Attention", "_tail": "Attention", "_project": "Attention", "_init": "Attention"}
 
 
@@ -136,8 +137,9 @@ def test_a_mixin_only_one_class_uses_is_that_classs_and_chains_resolve() -> None
     assert found == {"_Ops": "Block", "_Inner": "Block"}
 
 
-def _outlined(text: str, cls: str) -> str:
-    """`cls`'s methods but __init__ moved to module-level functions taking the instance first."""
+def _outlined(text: str, cls: str, returned: bool = True) -> str:
+    """`cls`'s methods but __init__ moved to module-level functions taking the instance first,
+    each method returning the call (or, not ``returned``, keeping its value first)."""
     tree = ast.parse(text)
     at = next(i for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef) and s.name == cls)
     moved = []
@@ -146,7 +148,8 @@ def _outlined(text: str, cls: str) -> str:
             outer = ast.FunctionDef(f"_{cls.lower()}_{item.name}", item.args, item.body, [], item.returns)
             moved.append(outer)
             args = ", ".join(a.arg for a in item.args.args)
-            item.body = ast.parse(f"return _{cls.lower()}_{item.name}({args})").body
+            call = f"_{cls.lower()}_{item.name}({args})"
+            item.body = ast.parse(f"return {call}" if returned else f"out = {call}\nreturn out").body
     tree.body[at:at] = moved
     return ast.unparse(ast.fix_missing_locations(tree))
 
@@ -248,15 +251,17 @@ def mixers(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     return api.open_index(index_families(tmp_path_factory.mktemp("mixers"), "mx", families))
 
 
-def test_a_class_whose_methods_were_moved_out_is_attributed_by_them(mixers: EmbeddedIndex) -> None:
+@pytest.mark.parametrize("returned", [True, False])
+def test_a_class_whose_methods_were_moved_out_is_attributed_by_them(mixers: EmbeddedIndex, returned: bool) -> None:
     """The shell keeps only the constructor both lines share: by it alone the file's source (the
     earlier line, whose pooling and head classes the file holds too) would have it; the forward pass moved
-    out to a function is the later line's."""
-    mine = _outlined(INIT.format(p="Mine") + LATE + POOL.format(p="Mine"), "MineMixer")
+    out to a function is the later line's.  A method that returns the call reads the function in
+    its own body (parse/inline.py); one that keeps the value first is read with it."""
+    mine = _outlined(INIT.format(p="Mine") + LATE + POOL.format(p="Mine"), "MineMixer", returned)
     assert "def _minemixer_forward(self" in mine
     mixer = classes_of(mixers, mine)["MineMixer"]
     assert mixer["source"]["family"] == "mx:late", mixer
-    assert mixer["read_with"] == ["_minemixer_forward"], mixer
+    assert mixer["read_with"] == ([] if returned else ["_minemixer_forward"]), mixer
 
 
 def test_a_class_split_into_a_mixin_and_a_shell_is_attributed_by_its_methods(mixers: EmbeddedIndex) -> None:

@@ -109,6 +109,8 @@ AFTER = {
     "cloned": "{v} = {v}.clone()",
     "a one-element tuple unpacked": "{v}, = ({v},)",
     "an attribute to itself": "self.width = self.width",
+    "itself unless None": "{v} = {v} if {v} is not None else None",
+    "None if None else itself": "{v} = None if {v} is None else {v}",
 }
 
 
@@ -167,6 +169,8 @@ KEPT_AFTER = {
     "an index past the first": "{v} = [{v}][1]",
     "a condition that calls": "if self.step({v}):\n    pass",
     "an else that acts": "if self.training:\n    pass\nelse:\n    {v} = -{v}",
+    "None when set": "{v} = {v} if {v} is None else None",
+    "a default when unset": "{v} = {v} if {v} is not None else 0",
 }
 
 

@@ -102,7 +102,8 @@ def test_the_parameter_and_its_keyword_arguments_go_with_their_commas() -> None:
 def test_a_keyword_the_module_reads_is_kept_everywhere(use: str) -> None:
     text = PADDED.replace("        hidden = self.proj(inputs)\n",
                           f"        hidden = self.proj(inputs)\n        {use}\n")
-    for unit in UNITS:
+    # (a keyword-only one its own function never reads goes whatever the module does: parse/unread.py)
+    for unit in ("_mix", "Block.forward"):
         assert "tag" in _texts(text, unit), (use, unit)
 
 
@@ -120,3 +121,33 @@ def test_a_keyword_set_to_what_a_call_computes_is_kept() -> None:
 def test_a_parameter_without_a_default_is_kept() -> None:
     text = PADDED.replace("def _mix(a, b, weight, tag=None):", "def _mix(a, b, weight, tag):")
     assert "tag" in _texts(text, "_mix")
+
+
+# each definition with a keyword-only parameter of its own, "read" in a statement that changes nothing
+OWN_KEYWORDS = PLAIN.replace("def _scale(x, factor=2.0):\n", "def _scale(x, factor=2.0, *, tag1=None):\n"
+                             "    tag1 = tag1 if tag1 is not None else None\n") \
+    .replace("def _mix(a, b, weight):\n", "def _mix(a, b, weight, *, tag2: str | None = None):\n"
+             "    tag2 = None if tag2 is None else tag2\n") \
+    .replace("def forward(self, inputs, gate, **kwargs):\n", "def forward(self, inputs, gate, *, tag3=None, **kwargs):\n")
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_a_keyword_only_parameter_its_function_never_reads_is_read_as_absent(unit: str) -> None:
+    assert np.array_equal(_prints(OWN_KEYWORDS)[unit], _prints(PLAIN)[unit]), unit
+    signature = _texts(OWN_KEYWORDS, unit)[:_texts(OWN_KEYWORDS, unit).index(":")]
+    assert signature == _texts(PLAIN, unit)[:len(signature)] and not {"tag1", "tag2", "tag3"} & set(signature)
+
+
+@pytest.mark.parametrize("use", [
+    "tag3 = tag3 or 'x'",             # a value of its own when unset
+    "print(tag3)",                    # read by a call
+    "hidden = hidden * (tag3 is None)",
+])
+def test_a_keyword_only_parameter_the_function_reads_is_kept(use: str) -> None:
+    text = OWN_KEYWORDS.replace("        hidden = self.proj(inputs)\n", f"        hidden = self.proj(inputs)\n        {use}\n")
+    assert "tag3" in _texts(text, "Block.forward")
+
+
+def test_a_positional_parameter_never_read_is_kept() -> None:
+    text = PLAIN.replace("def _mix(a, b, weight):", "def _mix(a, b, weight, unused=None):")
+    assert "unused" in _texts(text, "_mix")

@@ -27,10 +27,10 @@ def test_rescore_many_equals_rescore_on_every_reference_unit(cases, index, opts)
             one = [s for u in every if (s := rescore(index, unit, int(u), opts, weights)) is not None]
             many = rescore_many(index, unit, every, opts, weights)
             assert [_key(s) for s in many] == [_key(s) for s in one], unit.qualname
-            if many:
-                pruned = rescore_many(index, unit, every, opts, weights, top=opts.top)
-                assert [_key(s) for s in _keep_top(pruned, opts.top)] == [_key(s) for s in _keep_top(one, opts.top)]
-                kept += len(pruned)
+            for top in (opts.top, 1) if many else ():
+                pruned = rescore_many(index, unit, every, opts, weights, top=top)
+                assert [_key(s) for s in _keep_top(pruned, top)] == [_key(s) for s in _keep_top(one, top)]
+                kept += len(pruned) if top == 1 else 0
             compared += len(one)
     assert compared > 50  # the comparison covered real matches, not just empty lists
     if opts.min_similarity == 0.0:

@@ -1,0 +1,225 @@
+"""A function called only at the end of another (`return f(...)`) is read where it is called
+(parse/inline.py): a copy whose long functions were cut in two, or whose methods forward to
+module-level or nested functions, fingerprints as the uncut code.  A helper called anywhere
+else, or twice, or bound again, or a method, stays a unit of its own."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lineage.compact.files import compact
+from lineage.fingerprint.params import FingerprintParams
+from lineage.models import SourceFile
+from lineage.parse.units import parse_source
+
+# our own module: a gated block with a long forward
+PLAIN = '''
+import torch
+
+
+class Block:
+    def __init__(self, width):
+        self.proj = torch.nn.Linear(width, width, bias=False)
+        self.gate = torch.nn.Linear(width, 1)
+
+    def forward(self, inputs, mask=None):
+        hidden = self.proj(inputs)
+        weight = torch.sigmoid(self.gate(hidden))
+        if mask is not None:
+            weight = weight.masked_fill(mask, 0.0)
+        mixed = hidden * weight + inputs * (1 - weight)
+        scale = mixed.pow(2).mean(-1, keepdim=True)
+        mixed = mixed * torch.rsqrt(scale + 1e-6)
+        return self.proj(mixed) + inputs
+'''
+
+# its forward cut in two: the second half a module-level helper it returns
+CUT = '''
+import torch
+
+
+class Block:
+    def __init__(self, width):
+        self.proj = torch.nn.Linear(width, width, bias=False)
+        self.gate = torch.nn.Linear(width, 1)
+
+    def forward(self, inputs, mask=None):
+        hidden = self.proj(inputs)
+        weight = torch.sigmoid(self.gate(hidden))
+        if mask is not None:
+            weight = weight.masked_fill(mask, 0.0)
+        return _forward_rest(self, hidden, weight, inputs)  # the rest
+
+
+def _forward_rest(self, hidden, weight, inputs):
+    """The second half."""
+    mixed = hidden * weight + inputs * (1 - weight)
+    scale = mixed.pow(2).mean(-1, keepdim=True)
+    mixed = mixed * torch.rsqrt(scale + 1e-6)
+    return self.proj(mixed) + inputs
+'''
+
+# the same cut, the helper nested in the method and defined before it is used
+NESTED = '''
+import torch
+
+
+class Block:
+    def __init__(self, width):
+        self.proj = torch.nn.Linear(width, width, bias=False)
+        self.gate = torch.nn.Linear(width, 1)
+
+    def forward(self, inputs, mask=None):
+        def finish(hidden, weight):
+            mixed = hidden * weight + inputs * (1 - weight)
+            scale = mixed.pow(2).mean(-1, keepdim=True)
+            mixed = mixed * torch.rsqrt(scale + 1e-6)
+            return self.proj(mixed) + inputs
+
+        hidden = self.proj(inputs)
+        weight = torch.sigmoid(self.gate(hidden))
+        if mask is not None:
+            weight = weight.masked_fill(mask, 0.0)
+        return finish(hidden, weight)
+'''
+
+
+def _units(text: str) -> dict[str, list[str]]:
+    return {u.qualname: list(u.texts) for u in parse_source("m.py", text.encode()).units}
+
+
+def _prints(text: str) -> dict[str, np.ndarray]:
+    cf = compact(SourceFile("m.py", text.encode()), FingerprintParams())
+    return {u.qualname: u.s_hash for u in cf.units}
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> float:
+    return np.intersect1d(a, b).size / max(1, np.union1d(a, b).size)
+
+
+def test_a_returned_helper_is_read_in_its_caller_where_the_call_stood() -> None:
+    units = _units(CUT)
+    assert "_forward_rest" not in units
+    forward = units["Block.forward"]
+    assert "_forward_rest" not in forward and "return" in forward
+    # the helper's body follows the caller's first half, in the order it was written
+    assert forward.index("masked_fill") < forward.index("rsqrt") < len(forward) - forward[::-1].index("proj")
+
+
+def test_a_cut_copy_fingerprints_as_the_uncut_code() -> None:
+    plain, cut, nested = _prints(PLAIN), _prints(CUT), _prints(NESTED)
+    assert set(cut) == set(plain) == set(nested)
+    assert _shared(plain["Block.forward"], cut["Block.forward"]) >= 0.8
+    assert _shared(plain["Block.forward"], nested["Block.forward"]) >= 0.8
+
+
+def test_lines_of_the_read_helper_stay_its_own() -> None:
+    unit = next(u for u in parse_source("m.py", CUT.encode()).units if u.qualname == "Block.forward")
+    lines = dict(zip(unit.texts, unit.lines))
+    assert lines["rsqrt"] == CUT.splitlines().index("    mixed = mixed * torch.rsqrt(scale + 1e-6)") + 1
+
+
+def test_helpers_called_otherwise_stay_units_of_their_own() -> None:
+    called_midway = CUT.replace("return _forward_rest(self, hidden, weight, inputs)  # the rest",
+                                "out = _forward_rest(self, hidden, weight, inputs)\n        return out")
+    called_twice = CUT.replace("return _forward_rest(self, hidden, weight, inputs)  # the rest",
+                               "_forward_rest(self, hidden, weight, inputs)\n"
+                               "        return _forward_rest(self, hidden, weight, inputs)")
+    named_in_all = CUT + '\n__all__ = ["Block", "_forward_rest"]\n'
+    decorated = CUT.replace("\ndef _forward_rest", "\n@torch.no_grad()\ndef _forward_rest")
+    for text in (called_midway, called_twice, named_in_all, decorated):
+        assert "_forward_rest" in _units(text)
+
+
+def test_a_method_a_cycle_and_a_helper_nested_elsewhere_stay() -> None:
+    method = '''
+class A:
+    def run(self, x):
+        return self.finish(x)
+
+    def finish(self, x):
+        return x + 1
+'''
+    cycle = '''
+def ping(x):
+    return pong(x - 1)
+
+
+def pong(x):
+    return ping(x + 1)
+'''
+    elsewhere = '''
+def outer(x):
+    def inner(y):
+        return y * 2
+    return x
+
+
+def caller(x):
+    return inner(x)
+'''
+    assert "A.finish" in _units(method)
+    assert {"ping", "pong"} <= set(_units(cycle))
+    assert "outer.inner" in _units(elsewhere)
+
+
+def test_a_chain_of_cuts_is_read_back_in_order() -> None:
+    chain = '''
+def first(x):
+    y = x + 1
+    return second(y)
+
+
+def third(z):
+    return z * 3
+
+
+def second(y):
+    z = y - 2
+    return third(z)
+'''
+    units = _units(chain)
+    assert set(units) == {"<module>", "first"}
+    body = units["first"]
+    assert [t for t in body if t in ("+", "-", "*")] == ["+", "-", "*"]
+
+
+def test_nested_helpers_of_one_name_are_each_read_in_their_own_function() -> None:
+    twice = '''
+class Pair:
+    def left(self, x):
+        y = x + 1
+        def rest(y):
+            return y * 2
+        return rest(y)
+
+    def right(self, x):
+        y = x - 1
+        def rest(y):
+            return y / 2
+        return rest(y)
+'''
+    units = _units(twice)
+    assert set(units) == {"<module>", "Pair", "Pair.left", "Pair.right"}
+    assert "*" in units["Pair.left"] and "/" in units["Pair.right"]
+
+
+def test_a_chain_of_helpers_longer_than_the_limit_stays_as_written() -> None:
+    from lineage.parse.inline import MAX_CHAIN
+
+    def chain(n: int) -> str:
+        return "".join(f"def f{i}(x):\n    x = x + {i}\n    return f{i + 1}(x)\n\n\n" for i in range(n)) \
+            + f"def f{n}(x):\n    return x * 2\n"
+    assert set(_units(chain(MAX_CHAIN))) == {"<module>", "f0"}
+    long = _units(chain(3 * MAX_CHAIN))
+    assert "f0" in long and len(long) > 2 * MAX_CHAIN  # the deep end of the chain stays
+    assert sum(t == "+" for unit in long.values() for t in unit) == 3 * MAX_CHAIN  # nothing is lost
+
+
+def test_many_helpers_in_one_module_are_read_within_the_cpu_budget() -> None:
+    """One pass over the module finds every name: 3,000 functions each returning the next."""
+    text = "".join(f"def g{i}(x):\n    y = x * {i}\n    return g{i + 1}(y)\n\n\n" for i in range(3000)) \
+        + "def g3000(x):\n    return x * 2\n"
+    parsed = parse_source("m.py", text.encode())
+    assert not parsed.errors
+    assert sum(t == "*" for u in parsed.units for t in u.texts) == 3001
