@@ -7,16 +7,17 @@ across it and leaves two units, each holding part of what the source holds as on
 renamed copy of a transformers file split so was named after another family for 7 of 17 files
 that `make eval`'s held-out obfuscator turned (benchmarks/obfuscate_heldout.py, ``extract``).
 A function that the module spells twice only, in its own `def` and in a call that another
-function returns as its last statement (`return f(...)`), is read as part of that function:
-its body stands where the call stood, and the call statement and the helper's `def` line go,
-on the reference side and the scanned side alike (parse/units.py).
+function returns as its last statement (`return f(...)`, or `out = f(...)` then `return out`),
+is read as part of that function: its body stands where the call stood, and the call's
+statements and the helper's `def` line go, on the reference side and the scanned side alike
+(parse/units.py).
 
 Only what reading can be sure of: an undecorated `def` at the module's top level, or in the
 body of the very function that calls it; not a method (called through `self`, which reading
 cannot follow), not one bound again, imported or named in a string (``__all__``), not one of a
 cycle.  A helper called in the middle of a function is left as written: model code calls its
 own `apply_rotary_pos_emb` so, and a copy of that function alone must still find it (merged
-there, 431 of transformers' 538 modeling files would have changed; as a last `return`, 10).
+there, 431 of transformers' 538 modeling files would have changed; as a last `return`, 13).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
         if len(places) != 2 and scope is not None:
             places = places[bisect.bisect_left(places, scope.start_byte): bisect.bisect_left(places, scope.end_byte)]
         if len(places) == 2:
-            found.update(_inline(root, i, fn, name, places, at, scope, gone))
+            found.update(_inline(root, source, i, fn, name, places, at, scope, gone))
     return [found[h] for h in sorted(found) if _depth(found, h) <= MAX_CHAIN]
 
 
@@ -116,7 +117,7 @@ def _placed(fn: Node) -> bool:
         up.type == "block" and up.parent is not None and up.parent.type == "function_definition"))
 
 
-def _inline(root: Node, i: int, fn: Node, name: Node, places: list[int], at: dict[int, int],
+def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: list[int], at: dict[int, int],
             scope: Node | None, gone: list[tuple[int, int]]) -> dict[int, Inline]:
     width = name.end_byte - name.start_byte
     for place in places:
@@ -126,36 +127,55 @@ def _inline(root: Node, i: int, fn: Node, name: Node, places: list[int], at: dic
         call = ident.parent if ident is not None and ident.type == "identifier" else None
         if call is None or call.type != "call" or call.child_by_field_name("function") != ident:
             return {}
-        statement = _statement_of(call)
-        caller = _enclosing_function(statement) if statement is not None else None
-        if statement is None or caller is None or fn.start_byte <= caller.start_byte < fn.end_byte:
+        statements = _statements_of(call, source)
+        caller = _enclosing_function(statements[0]) if statements is not None else None
+        if statements is None or caller is None or fn.start_byte <= caller.start_byte < fn.end_byte:
             return {}  # (the call stands in the helper itself, or in a function nested in it)
         if scope is not None and scope != caller:
             return {}  # a nested helper is read only in the function that defines it
-        if _read_as_absent(gone, statement.end_byte):
+        if _read_as_absent(gone, call.end_byte):
             return {}
         outer = caller.parent if caller.parent is not None and caller.parent.type == "decorated_definition" else caller
         body = fn.child_by_field_name("body")
         if outer.start_byte not in at or body is None:
             return {}
-        return {i: Inline(i, at[outer.start_byte], (statement.start_byte, statement.end_byte),
+        return {i: Inline(i, at[outer.start_byte], (statements[0].start_byte, statements[1].end_byte),
                           (fn.start_byte, body.start_byte))}
     return {}
 
 
-def _statement_of(call: Node) -> Node | None:
-    """The statement the call is the whole of, `return f(...)`, when it ends its function's body."""
+def _statements_of(call: Node, source: bytes) -> tuple[Node, Node] | None:
+    """The statements the call is the whole of, when they end its function's body: `return
+    f(...)`, or `out = f(...)` followed by `return out` (first and last statement)."""
     up = call.parent
-    if up is None or up.type != "return_statement" or up.named_child_count != 1:
+    if up is not None and up.type == "return_statement" and up.named_child_count == 1:
+        return (up, up) if _last_in_function(up) else None
+    if up is None or up.type != "assignment" or up.child_by_field_name("right") != call:
         return None
-    after = up.next_named_sibling
+    name, statement = up.child_by_field_name("left"), up.parent
+    if name is None or name.type != "identifier" or up.child_by_field_name("type") is not None \
+            or statement is None or statement.type != "expression_statement" or statement.named_child_count != 1:
+        return None
+    returned = _next_statement(statement)
+    value = returned.named_children[0] if returned is not None and returned.named_child_count == 1 else None
+    if returned is None or returned.type != "return_statement" or value is None or value.type != "identifier" \
+            or source[value.start_byte:value.end_byte] != source[name.start_byte:name.end_byte]:
+        return None
+    return (statement, returned) if _last_in_function(returned) else None
+
+
+def _next_statement(node: Node) -> Node | None:
+    after = node.next_named_sibling
     while after is not None and after.type == "comment":
         after = after.next_named_sibling
-    if after is not None:
-        return None
-    block = up.parent
-    return up if block is not None and block.type == "block" and block.parent is not None \
-        and block.parent.type == "function_definition" else None
+    return after
+
+
+def _last_in_function(statement: Node) -> bool:
+    """The statement ends its function's body (comments aside)."""
+    block = statement.parent
+    return _next_statement(statement) is None and block is not None and block.type == "block" \
+        and block.parent is not None and block.parent.type == "function_definition"
 
 
 def _enclosing_function(node: Node) -> Node | None:

@@ -86,10 +86,16 @@ def bare_star(param: Node, padding: set[bytes], source: bytes) -> list[tuple[int
     if not stars or param not in named[stars[0] + 1:]:
         return []
     for p in named[stars[0] + 1:]:
-        if p.type != "dictionary_splat_pattern" and not (
+        if not _double_star(p) and not (
                 p.type in _DEFAULTED and _text(p.child_by_field_name("name"), source) in padding):
             return []
     return [with_comma(named[stars[0]])]
+
+
+def _double_star(param: Node) -> bool:
+    """`**kwargs`, typed or not (`**kwargs: Unpack[...]`)."""
+    return param.type == "dictionary_splat_pattern" or (
+        param.type == "typed_parameter" and any(c.type == "dictionary_splat_pattern" for c in param.named_children))
 
 
 def with_comma(node: Node) -> tuple[int, int]:

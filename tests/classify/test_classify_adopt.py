@@ -51,8 +51,7 @@ def test_a_function_only_one_class_calls_with_its_instance_is_that_classs() -> N
             def forward(self, x, mask):
                 hidden = _attend(self, x, mask) + _project(
                     x, module=self)
-                out = _tail(hidden, mask, self)  # (returned at once, it is read in forward: parse/inline.py)
-                return out
+                return _tail(hidden, mask, self), hidden  # (returned alone, it is read in forward: parse/inline.py)
         ''') == {"_attend": "Attention", "_tail": "Attention", "_project": "Attention", "_init": "Attention"}
 
 
@@ -139,7 +138,7 @@ def test_a_mixin_only_one_class_uses_is_that_classs_and_chains_resolve() -> None
 
 def _outlined(text: str, cls: str, returned: bool = True) -> str:
     """`cls`'s methods but __init__ moved to module-level functions taking the instance first,
-    each method returning the call (or, not ``returned``, keeping its value first)."""
+    each method returning the call (or, not ``returned``, keeping its value on the instance first)."""
     tree = ast.parse(text)
     at = next(i for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef) and s.name == cls)
     moved = []
@@ -149,7 +148,7 @@ def _outlined(text: str, cls: str, returned: bool = True) -> str:
             moved.append(outer)
             args = ", ".join(a.arg for a in item.args.args)
             call = f"_{cls.lower()}_{item.name}({args})"
-            item.body = ast.parse(f"return {call}" if returned else f"out = {call}\nreturn out").body
+            item.body = ast.parse(f"return {call}" if returned else f"out = {call}\nself.last = out\nreturn out").body
     tree.body[at:at] = moved
     return ast.unparse(ast.fix_missing_locations(tree))
 
@@ -256,7 +255,7 @@ def test_a_class_whose_methods_were_moved_out_is_attributed_by_them(mixers: Embe
     """The shell keeps only the constructor both lines share: by it alone the file's source (the
     earlier line, whose pooling and head classes the file holds too) would have it; the forward pass moved
     out to a function is the later line's.  A method that returns the call reads the function in
-    its own body (parse/inline.py); one that keeps the value first is read with it."""
+    its own body (parse/inline.py); one that does more with the value is read with it."""
     mine = _outlined(INIT.format(p="Mine") + LATE + POOL.format(p="Mine"), "MineMixer", returned)
     assert "def _minemixer_forward(self" in mine
     mixer = classes_of(mixers, mine)["MineMixer"]

@@ -119,15 +119,25 @@ def test_lines_of_the_read_helper_stay_its_own() -> None:
     assert lines["rsqrt"] == CUT.splitlines().index("    mixed = mixed * torch.rsqrt(scale + 1e-6)") + 1
 
 
+def test_a_helper_whose_value_is_kept_then_returned_is_read_in_its_caller() -> None:
+    kept = CUT.replace("return _forward_rest(self, hidden, weight, inputs)  # the rest",
+                       "out = _forward_rest(self, hidden, weight, inputs)\n        # done\n        return out")
+    units = _units(kept)
+    assert "_forward_rest" not in units and "out" not in units["Block.forward"]
+    assert np.array_equal(_prints(kept)["Block.forward"], _prints(CUT)["Block.forward"])
+
+
 def test_helpers_called_otherwise_stay_units_of_their_own() -> None:
     called_midway = CUT.replace("return _forward_rest(self, hidden, weight, inputs)  # the rest",
-                                "out = _forward_rest(self, hidden, weight, inputs)\n        return out")
+                                "out = _forward_rest(self, hidden, weight, inputs)\n        return out + 1")
+    returned_other = CUT.replace("return _forward_rest(self, hidden, weight, inputs)  # the rest",
+                                 "out = _forward_rest(self, hidden, weight, inputs)\n        return hidden")
     called_twice = CUT.replace("return _forward_rest(self, hidden, weight, inputs)  # the rest",
                                "_forward_rest(self, hidden, weight, inputs)\n"
                                "        return _forward_rest(self, hidden, weight, inputs)")
     named_in_all = CUT + '\n__all__ = ["Block", "_forward_rest"]\n'
     decorated = CUT.replace("\ndef _forward_rest", "\n@torch.no_grad()\ndef _forward_rest")
-    for text in (called_midway, called_twice, named_in_all, decorated):
+    for text in (called_midway, returned_other, called_twice, named_in_all, decorated):
         assert "_forward_rest" in _units(text)
 
 

@@ -151,3 +151,10 @@ def test_a_keyword_only_parameter_the_function_reads_is_kept(use: str) -> None:
 def test_a_positional_parameter_never_read_is_kept() -> None:
     text = PLAIN.replace("def _mix(a, b, weight):", "def _mix(a, b, weight, unused=None):")
     assert "unused" in _texts(text, "_mix")
+
+
+def test_the_bare_star_goes_before_a_typed_double_star_too() -> None:
+    typed = PLAIN.replace("def forward(self, inputs, gate, **kwargs):", "def forward(self, inputs, gate, **kwargs: dict):")
+    padded = typed.replace("def forward(self, inputs, gate, **kwargs: dict):",
+                           "def forward(self, inputs, gate, *, tag3=None, **kwargs: dict):")
+    assert _texts(padded, "Block.forward") == _texts(typed, "Block.forward")
