@@ -5,6 +5,8 @@ else, or twice, or bound again, or a method, stays a unit of its own."""
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from lineage.compact.files import compact
@@ -12,8 +14,9 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.models import SourceFile
 from lineage.parse.units import parse_source
 
-# our own module: a gated block with a long forward
-PLAIN = '''
+# our own module: a gated block with a long forward, written as a head (its constructor and
+# the forward's signature), a first half and a second half
+HEAD = """
 import torch
 
 
@@ -23,65 +26,32 @@ class Block:
         self.gate = torch.nn.Linear(width, 1)
 
     def forward(self, inputs, mask=None):
-        hidden = self.proj(inputs)
-        weight = torch.sigmoid(self.gate(hidden))
-        if mask is not None:
-            weight = weight.masked_fill(mask, 0.0)
-        mixed = hidden * weight + inputs * (1 - weight)
-        scale = mixed.pow(2).mean(-1, keepdim=True)
-        mixed = mixed * torch.rsqrt(scale + 1e-6)
-        return self.proj(mixed) + inputs
-'''
+"""
+FIRST = """hidden = self.proj(inputs)
+weight = torch.sigmoid(self.gate(hidden))
+if mask is not None:
+    weight = weight.masked_fill(mask, 0.0)
+"""
+SECOND = """mixed = hidden * weight + inputs * (1 - weight)
+scale = mixed.pow(2).mean(-1, keepdim=True)
+mixed = mixed * torch.rsqrt(scale + 1e-6)
+return self.proj(mixed) + inputs
+"""
+
+
+def _indent(text: str, depth: int) -> str:
+    return textwrap.indent(text, " " * 4 * depth)
+
+
+PLAIN = HEAD + _indent(FIRST + SECOND, 2)
 
 # its forward cut in two: the second half a module-level helper it returns
-CUT = '''
-import torch
-
-
-class Block:
-    def __init__(self, width):
-        self.proj = torch.nn.Linear(width, width, bias=False)
-        self.gate = torch.nn.Linear(width, 1)
-
-    def forward(self, inputs, mask=None):
-        hidden = self.proj(inputs)
-        weight = torch.sigmoid(self.gate(hidden))
-        if mask is not None:
-            weight = weight.masked_fill(mask, 0.0)
-        return _forward_rest(self, hidden, weight, inputs)  # the rest
-
-
-def _forward_rest(self, hidden, weight, inputs):
-    """The second half."""
-    mixed = hidden * weight + inputs * (1 - weight)
-    scale = mixed.pow(2).mean(-1, keepdim=True)
-    mixed = mixed * torch.rsqrt(scale + 1e-6)
-    return self.proj(mixed) + inputs
-'''
+CUT = HEAD + _indent(FIRST + "return _forward_rest(self, hidden, weight, inputs)  # the rest\n", 2) \
+    + '\n\ndef _forward_rest(self, hidden, weight, inputs):\n    """The second half."""\n' + _indent(SECOND, 1)
 
 # the same cut, the helper nested in the method and defined before it is used
-NESTED = '''
-import torch
-
-
-class Block:
-    def __init__(self, width):
-        self.proj = torch.nn.Linear(width, width, bias=False)
-        self.gate = torch.nn.Linear(width, 1)
-
-    def forward(self, inputs, mask=None):
-        def finish(hidden, weight):
-            mixed = hidden * weight + inputs * (1 - weight)
-            scale = mixed.pow(2).mean(-1, keepdim=True)
-            mixed = mixed * torch.rsqrt(scale + 1e-6)
-            return self.proj(mixed) + inputs
-
-        hidden = self.proj(inputs)
-        weight = torch.sigmoid(self.gate(hidden))
-        if mask is not None:
-            weight = weight.masked_fill(mask, 0.0)
-        return finish(hidden, weight)
-'''
+NESTED = HEAD + _indent("def finish(hidden, weight):\n" + _indent(SECOND, 1) + "\n" + FIRST
+                        + "return finish(hidden, weight)\n", 2)
 
 
 def _units(text: str) -> dict[str, list[str]]:
