@@ -36,9 +36,8 @@ from functools import lru_cache
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
-from lineage.parse.neutral import neutral
+from lineage.parse.neutral import changes_nothing
 from lineage.parse.identity import bound_once, identity_spans, in_function
-from lineage.parse.lexer import lex
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.unread import unread_spans
 
@@ -258,14 +257,11 @@ def _quiet(block: Node | None, source: bytes) -> bool:
     for child in block.named_children:
         if child.type in _PASS:
             continue
-        if child.type != "expression_statement" or child.end_byte - child.start_byte > _QUIET_BYTES:
-            return False
-        if not neutral(lex(_text(child, source))[1]):
+        if child.type != "expression_statement" or not changes_nothing(child, source):
             return False
     return True
 
 
-_QUIET_BYTES = 400  # a longer statement is not read for changing nothing
 
 
 def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:

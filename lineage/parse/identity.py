@@ -15,9 +15,9 @@ by reading, and stays (``bound_once``).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from tree_sitter import Node, QueryCursor
 
-from tree_sitter import Language, Node, Query, QueryCursor
+from lineage.parse.queries import query
 
 _SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
 _DOCSTRING = frozenset({"string", "concatenated_string"})
@@ -32,12 +32,6 @@ _DEFINED = """
 """
 
 
-@lru_cache(maxsize=2)
-def _query(text: str) -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()), text)
-
 
 def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of the callee and brackets of calls to the module's identity functions."""
@@ -45,7 +39,7 @@ def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if not names:
         return []
     spans: list[tuple[int, int]] = []
-    found = QueryCursor(_query(_CALLS)).captures(root)
+    found = QueryCursor(query(_CALLS)).captures(root)
     for call in found.get("call", []):
         called, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
         if called is None or arguments is None or _text(called, source) not in names or not in_function(call):
@@ -60,7 +54,7 @@ def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 def _identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
     """Names the module binds once, at its top level, to a function returning its one parameter."""
     found: list[tuple[bytes, bool]] = []  # (name, bound by a def)
-    captured = QueryCursor(_query(_DEFINED)).captures(root)
+    captured = QueryCursor(query(_DEFINED)).captures(root)
     for node in sorted([*captured.get("def", []), *captured.get("lambda", [])], key=lambda n: n.start_byte):
         if node.type == "function_definition":
             name, params = node.child_by_field_name("name"), node.child_by_field_name("parameters")
@@ -106,11 +100,17 @@ def bound_once(source: bytes, name: bytes, by_def: bool) -> bool:
     return imported is None and (defs, stores) == ((1, 0) if by_def else (0, 1))
 
 
-def in_function(node: Node) -> bool:
-    """The node stands in a function's body (not at a module's or class's top level, nor in a lambda)."""
+def enclosing_scope(node: Node) -> Node | None:
+    """The nearest function, class, lambda or module holding the node."""
     up = node.parent
     while up is not None and up.type not in _SCOPES:
         up = up.parent
+    return up
+
+
+def in_function(node: Node) -> bool:
+    """The node stands in a function's body (not at a module's or class's top level, nor in a lambda)."""
+    up = enclosing_scope(node)
     return up is not None and up.type == "function_definition"
 
 

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from lineage.parse.identity import enclosing_scope
+
 _WORD = re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")
-_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 MAX_CHAIN = 16  # a helper reached through more helpers than this (or a cycle of them) stays a unit
 
 
@@ -128,8 +129,9 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
         if call is None or call.type != "call" or call.child_by_field_name("function") != ident:
             return {}
         statements = _statements_of(call, source)
-        caller = _enclosing_function(statements[0]) if statements is not None else None
-        if statements is None or caller is None or fn.start_byte <= caller.start_byte < fn.end_byte:
+        caller = enclosing_scope(statements[0]) if statements is not None else None
+        if statements is None or caller is None or caller.type != "function_definition" \
+                or fn.start_byte <= caller.start_byte < fn.end_byte:
             return {}  # (the call stands in the helper itself, or in a function nested in it)
         if scope is not None and scope != caller:
             return {}  # a nested helper is read only in the function that defines it
@@ -176,13 +178,6 @@ def _last_in_function(statement: Node) -> bool:
     block = statement.parent
     return _next_statement(statement) is None and block is not None and block.type == "block" \
         and block.parent is not None and block.parent.type == "function_definition"
-
-
-def _enclosing_function(node: Node) -> Node | None:
-    up = node.parent
-    while up is not None and up.type not in _SCOPES:
-        up = up.parent
-    return up if up is not None and up.type == "function_definition" else None
 
 
 def _depth(found: dict[int, Inline], helper: int) -> int:

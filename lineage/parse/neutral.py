@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tree_sitter import Node
+
+from lineage.parse.lexer import lex
+
 _ONE, _ZERO = frozenset({"1", "1.0", "1."}), frozenset({"0", "0.0", "0.", ".0"})
 TRUE, FALSE = frozenset({"True", "1", "1.0"}), frozenset({"False", "None", "0", "0.0"})
 _QUIET_PRINT = frozenset({"''", ",", "=", "end", "sep", "flush", "True", "False"})
@@ -29,6 +33,16 @@ def _one_call(words: Sequence[str]) -> bool:
         if depth == 0:
             return i == len(words) - 1
     return False
+
+
+STATEMENT_BYTES = 400  # a longer statement is not read for changing nothing
+
+
+def changes_nothing(statement: Node, source: bytes) -> bool:
+    """A statement node (of at most STATEMENT_BYTES) whose words change no value (``neutral``)."""
+    if statement.end_byte - statement.start_byte > STATEMENT_BYTES:
+        return False
+    return neutral(lex(source[statement.start_byte:statement.end_byte])[1])
 
 
 def neutral(words: Sequence[str]) -> bool:

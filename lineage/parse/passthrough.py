@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 
-from tree_sitter import Language, Node, Query, QueryCursor
+from tree_sitter import Node, QueryCursor
+
+from lineage.parse.queries import query
 
 THREADED = 3  # a keyword on fewer definitions than this is left as written
 _DEFAULTED = ("default_parameter", "typed_default_parameter")
@@ -30,12 +31,6 @@ _PARAMS = "(function_definition parameters: (parameters) @params)"
 _KWARGS = "(keyword_argument) @kwarg"
 
 
-@lru_cache(maxsize=2)
-def _query(text: str) -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()), text)
-
 
 def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of threaded, never-read keyword parameters and of the keyword arguments that
@@ -43,7 +38,7 @@ def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if source.count(b"=") < THREADED or source.count(b"def ") < THREADED:
         return []
     defaulted: dict[bytes, list[Node]] = defaultdict(list)
-    for params in QueryCursor(_query(_PARAMS)).captures(root).get("params", []):
+    for params in QueryCursor(query(_PARAMS)).captures(root).get("params", []):
         for p in params.named_children:
             ident = p.child_by_field_name("name") if p.type in _DEFAULTED else None
             if ident is not None and ident.type == "identifier":
@@ -53,7 +48,7 @@ def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     kwargs: dict[bytes, list[Node]] = defaultdict(list)  # name -> the keyword arguments naming or passing it
     mentions: dict[bytes, int] = defaultdict(int)
-    for kwarg in QueryCursor(_query(_KWARGS)).captures(root).get("kwarg", []):  # (only when a name is threaded)
+    for kwarg in QueryCursor(query(_KWARGS)).captures(root).get("kwarg", []):  # (only when a name is threaded)
         key, value = kwarg.child_by_field_name("name"), kwarg.child_by_field_name("value")
         if key is None or value is None:
             continue

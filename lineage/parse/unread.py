@@ -15,25 +15,15 @@ so no call depends on where it stands.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from tree_sitter import Node, QueryCursor
 
-from tree_sitter import Language, Node, Query, QueryCursor
-
-from lineage.parse.lexer import lex
-from lineage.parse.neutral import neutral
+from lineage.parse.neutral import changes_nothing
 from lineage.parse.passthrough import bare_star, with_comma
+from lineage.parse.queries import query
 
 _DEFAULTED = ("default_parameter", "typed_default_parameter")
 _PARAMS = "(function_definition parameters: (parameters) @params body: (block) @body)"
 _SEPARATORS = frozenset({"keyword_separator", "list_splat_pattern"})
-_STATEMENT_BYTES = 400  # a longer statement is not read for changing nothing
-
-
-@lru_cache(maxsize=1)
-def _query() -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()), _PARAMS)
 
 
 def unread_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
@@ -41,7 +31,7 @@ def unread_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if b"*" not in source or b"def " not in source:
         return []
     spans: list[tuple[int, int]] = []
-    for _, found in QueryCursor(_query()).matches(root):
+    for _, found in QueryCursor(query(_PARAMS)).matches(root):
         params, body = found["params"][0], found["body"][0]
         named = params.named_children
         after = next((i for i, p in enumerate(named) if p.type in _SEPARATORS), len(named))
@@ -67,8 +57,7 @@ def _unread(param: Node, body: Node, source: bytes) -> bool:
         node = body.descendant_for_byte_range(at, at + len(name))
         while node is not None and node.type != "expression_statement" and node != body:
             node = node.parent
-        if node is None or node == body or node.end_byte - node.start_byte > _STATEMENT_BYTES \
-                or node.parent is None or node.parent.type != "block" \
-                or not neutral(lex(source[node.start_byte:node.end_byte])[1]):
+        if node is None or node == body or node.parent is None or node.parent.type != "block" \
+                or not changes_nothing(node, source):
             return False
     return True
