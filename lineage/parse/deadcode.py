@@ -366,9 +366,16 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[i
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
     spans += passthrough_spans(root, source)  # keywords threaded and never read (parse/passthrough.py)
     spans += identity_spans(root, source)  # calls to the module's identity function (parse/identity.py)
-    spans += unread_spans(root, source)  # keyword-only parameters never read (parse/unread.py)
-    if not any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
-        return sorted(set(spans))
+    if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
+        spans += _block_spans(root, source, def_starts)
+    # parameters with defaults never read (parse/unread.py), but where the spans above read them
+    spans += unread_spans(root, source, spans)
+    return sorted(set(spans))
+
+
+def _block_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:
+    """Never-run blocks and do-nothing wrappers in function bodies (``_SPANS``' readers)."""
+    spans: list[tuple[int, int]] = []
     for name, nodes in QueryCursor(_query()).captures(root).items():
         reader = _SPANS[name]
         for node in nodes:
@@ -379,4 +386,4 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[i
             if found and bisect_right(def_starts, hi - 1) > bisect_left(def_starts, lo):
                 continue  # a definition inside: a unit of its own, never dropped with the block
             spans.extend(found)
-    return sorted(set(spans))
+    return spans

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from lineage.parse.identity import enclosing_scope
+from lineage.parse.spans import covers, merged
 
-_WORD = re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")
+_WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a function's name counts where no dot precedes it
 MAX_CHAIN = 16  # a helper reached through more helpers than this (or a cycle of them) stays a unit
 
 
@@ -57,20 +58,28 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     at = {s: i for i, s in enumerate(starts)}
     helpers = []
     for i, start in enumerate(starts):
-        fn = _function_at(root, start)
+        fn = _function_at(root, source, start)
         name = fn.child_by_field_name("name") if fn is not None else None
-        if fn is not None and name is not None and _placed(fn):
+        if fn is not None and name is not None and (_placed(fn) or _method(fn, source, start)):
             helpers.append((i, fn, name))
     words = {source[n.start_byte:n.end_byte] for _, _, n in helpers}
     spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it, ascending
+    dotted: dict[bytes, list[int]] = defaultdict(list)  # every spelling, after a dot too (a method's)
     for hit in _WORD.finditer(source):
         if hit.group() in words:
-            spelt[hit.group()].append(hit.start())
-    gone = _merged(dropped or [])
+            dotted[hit.group()].append(hit.start())
+            if source[hit.start() - 1: hit.start()] != b".":
+                spelt[hit.group()].append(hit.start())
+    gone = merged(dropped or [])
     found: dict[int, Inline] = {}
     for i, fn, name in helpers:
+        word = source[name.start_byte:name.end_byte]
+        if _class_of(fn) is not None:  # a method: the module spells its name twice, in all
+            if len(dotted[word]) == 2:
+                found.update(_inline_method(root, source, i, fn, name, dotted[word], at, gone))
+            continue
         scope = _scope(fn)  # where the name is read: the module, or the function defining a nested helper
-        places = spelt[source[name.start_byte:name.end_byte]]
+        places = spelt[word]
         if len(places) != 2 and scope is not None:
             places = places[bisect.bisect_left(places, scope.start_byte): bisect.bisect_left(places, scope.end_byte)]
         if len(places) == 2:
@@ -78,30 +87,58 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     return [found[h] for h in sorted(found) if _depth(found, h) <= MAX_CHAIN]
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, overlapping spans joined: disjoint and ascending, for a binary search."""
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(spans):
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
-    return out
-
-
-def _read_as_absent(gone: list[tuple[int, int]], end: int) -> bool:
-    """The byte before ``end`` lies in one of the disjoint, ascending spans ``gone``."""
-    k = bisect.bisect_left(gone, (end, -1)) - 1
-    return k >= 0 and gone[k][0] < end <= gone[k][1]
-
-
-def _function_at(root: Node, start: int) -> Node | None:
-    """The undecorated `def` starting at byte ``start`` (None for a class or a decorated one)."""
+def _function_at(root: Node, source: bytes, start: int) -> Node | None:
+    """The `def` starting at byte ``start``, undecorated or a method decorated `@staticmethod`
+    alone (None for a class, an `async def` or another decorated one)."""
     leaf = root.descendant_for_byte_range(start, start + 1)
     node = leaf.parent if leaf is not None else None
     if node is not None and leaf is not None and leaf.type == "async":
         return None
+    if node is not None and node.type == "decorator" and node.parent is not None \
+            and node.parent.type == "decorated_definition" and node.parent.start_byte == start:
+        decorators = [c for c in node.parent.named_children if c.type == "decorator"]
+        inner = node.parent.child_by_field_name("definition")
+        static = len(decorators) == 1 and _word_of(decorators[0], source) == b"staticmethod"
+        return inner if static and inner is not None and inner.type == "function_definition" \
+            and _class_of(inner) is not None else None
     return node if node is not None and node.type == "function_definition" and node.start_byte == start else None
+
+
+def _word_of(decorator: Node, source: bytes) -> bytes:
+    inner = decorator.named_children[0] if decorator.named_child_count == 1 else None
+    return _text(inner, source) if inner is not None and inner.type == "identifier" else b""
+
+
+def _class_of(fn: Node) -> Node | None:
+    """The class whose body defines ``fn`` (decorated or not); None for any other function."""
+    up = fn.parent
+    if up is not None and up.type == "decorated_definition":
+        up = up.parent
+    return up.parent if up is not None and up.type == "block" and up.parent is not None \
+        and up.parent.type == "class_definition" else None
+
+
+def _static(fn: Node) -> bool:
+    return fn.parent is not None and fn.parent.type == "decorated_definition"
+
+
+def _first_parameter(fn: Node, source: bytes) -> bytes | None:
+    """The name of a function's first parameter when it is a plain one (`self`)."""
+    params = fn.child_by_field_name("parameters")
+    first = params.named_children[0] if params is not None and params.named_child_count else None
+    if first is not None and first.type == "typed_parameter" and first.named_child_count:
+        first = first.named_children[0]
+    return source[first.start_byte:first.end_byte] if first is not None and first.type == "identifier" else None
+
+
+def _method(fn: Node, source: bytes, start: int) -> bool:
+    """A method that reading can follow: not a dunder (Python calls those itself), and either
+    `@staticmethod` or one taking its instance first."""
+    name = fn.child_by_field_name("name")
+    word = source[name.start_byte:name.end_byte] if name is not None else b"__"
+    if _class_of(fn) is None or (word.startswith(b"__") and word.endswith(b"__")):
+        return False
+    return _static(fn) or (fn.start_byte == start and _first_parameter(fn, source) is not None)
 
 
 def _scope(fn: Node) -> Node | None:
@@ -135,7 +172,7 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
             return {}  # (the call stands in the helper itself, or in a function nested in it)
         if scope is not None and scope != caller:
             return {}  # a nested helper is read only in the function that defines it
-        if _read_as_absent(gone, call.end_byte):
+        if covers(gone, call.end_byte):
             return {}
         outer = caller.parent if caller.parent is not None and caller.parent.type == "decorated_definition" else caller
         body = fn.child_by_field_name("body")
@@ -144,6 +181,45 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
         return {i: Inline(i, at[outer.start_byte], (statements[0].start_byte, statements[1].end_byte),
                           (fn.start_byte, body.start_byte))}
     return {}
+
+
+def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, places: list[int],
+                   at: dict[int, int], gone: list[tuple[int, int]]) -> dict[int, Inline]:
+    """A method called once as the last statement of another function: through the caller's
+    instance (`self.m(...)`) in another method of its class, or, for a static method, through
+    its class's name (`Ops.m(...)`) from any function."""
+    place = places[1] if places[0] == name.start_byte else places[0]
+    width = name.end_byte - name.start_byte
+    ident = root.descendant_for_byte_range(place, place + width)
+    attr = ident.parent if ident is not None and ident.type == "identifier" else None
+    call = attr.parent if attr is not None and attr.type == "attribute" \
+        and attr.child_by_field_name("attribute") == ident else None
+    if attr is None or call is None or call.type != "call" or call.child_by_field_name("function") != attr:
+        return {}
+    statements = _statements_of(call, source)
+    caller = enclosing_scope(statements[0]) if statements is not None else None
+    if statements is None or caller is None or caller.type != "function_definition" \
+            or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, call.end_byte):
+        return {}
+    held = attr.child_by_field_name("object")
+    through = _text(held, source) if held is not None and held.type == "identifier" else None
+    klass = _class_of(fn)
+    class_name = _text(klass.child_by_field_name("name"), source) if klass is not None else None
+    by_instance = _class_of(caller) == klass and through == _first_parameter(caller, source)
+    by_class = _static(fn) and through == class_name  # a static method: from any function
+    if through is None or not (by_instance or by_class):
+        return {}
+    outer = caller.parent if caller.parent is not None and caller.parent.type == "decorated_definition" else caller
+    head = fn.parent if _static(fn) and fn.parent is not None else fn
+    body = fn.child_by_field_name("body")
+    if outer.start_byte not in at or body is None:
+        return {}
+    return {i: Inline(i, at[outer.start_byte], (statements[0].start_byte, statements[1].end_byte),
+                      (head.start_byte, body.start_byte))}
+
+
+def _text(node: Node | None, source: bytes) -> bytes:
+    return source[node.start_byte:node.end_byte] if node is not None else b""
 
 
 def _statements_of(call: Node, source: bytes) -> tuple[Node, Node] | None:

@@ -172,7 +172,7 @@ _SAME_TENSOR: dict[int, list[list[str]]] = {
 
 def _identity(name: str, value: Sequence[str]) -> bool:
     """``value`` is ``name`` itself, spelt the long way: `(lambda v: v)(name)`, `[name][0]`,
-    `(name,)[0]`, `name if c else name` (c calls nothing), `name if name is not None else None`, `+name`, `-(-name)`, or a tensor as it
+    `(name,)[0]`, `(name, None)[0]`, `name if c else name` (c calls nothing), `name if name is not None else None`, `+name`, `-(-name)`, or a tensor as it
     is (`name.to(name.dtype)`, `name.type_as(name)`, `name.view(name.shape)`, `name[...]`, `name[:]`)."""
     n = len(value)
     if n == 9 and value[0] == "(" and value[1] == "lambda" and value[2].isidentifier() \
@@ -181,6 +181,8 @@ def _identity(name: str, value: Sequence[str]) -> bool:
     if n == 6 and list(value) in (["[", name, "]", "[", "0", "]"], ["[", name, "]", "[", "-1", "]"]):
         return True
     if n == 7 and list(value) == ["(", name, ",", ")", "[", "0", "]"]:
+        return True
+    if _picked(name, value):
         return True
     if (n == 2 and list(value) == ["+", name]) or (n == 3 and list(value) == ["-", "-", name]) \
             or (n == 5 and list(value) == ["-", "(", "-", name, ")"]):
@@ -207,6 +209,20 @@ def _identity(name: str, value: Sequence[str]) -> bool:
         return True  # `{0: name}[0]`
     return n == 6 and list(value[:3]) == ["copy", ".", value[2]] and value[2] in ("copy", "deepcopy") \
         and list(value[3:]) == ["(", name, ")"]
+
+
+def _picked(name: str, value: Sequence[str]) -> bool:
+    """A tuple or list of single words (names, literals) indexed to ``name``: `(name, None)[0]`,
+    `[0, name][1]`."""
+    if len(value) < 7 or value[0] not in ("(", "[") or value[-1] != "]" or value[-3] != "[" \
+            or value[-4] != (")" if value[0] == "(" else "]") or not value[-2].isdigit():
+        return False
+    inner = list(value[1:-4])
+    items, commas = inner[0::2], inner[1::2]
+    if any(c != "," for c in commas) or not all(w.isidentifier() or w[:1] in "'\"0123456789" for w in items):
+        return False
+    at = int(value[-2])
+    return at < len(items) and items[at] == name
 
 
 def _none_guard(name: str, first: Sequence[str], condition: Sequence[str], second: Sequence[str]) -> bool:

@@ -1,7 +1,7 @@
 """A function called only at the end of another (`return f(...)`) is read where it is called
 (parse/inline.py): a copy whose long functions were cut in two, or whose methods forward to
-module-level or nested functions, fingerprints as the uncut code.  A helper called anywhere
-else, or twice, or bound again, or a method, stays a unit of its own."""
+module-level or nested functions, or to another method of its class, fingerprints as the uncut
+code.  A helper called anywhere else, or twice, or bound again, stays a unit of its own."""
 
 from __future__ import annotations
 
@@ -111,15 +111,7 @@ def test_helpers_called_otherwise_stay_units_of_their_own() -> None:
         assert "_forward_rest" in _units(text)
 
 
-def test_a_method_a_cycle_and_a_helper_nested_elsewhere_stay() -> None:
-    method = '''
-class A:
-    def run(self, x):
-        return self.finish(x)
-
-    def finish(self, x):
-        return x + 1
-'''
+def test_a_cycle_and_a_helper_nested_elsewhere_stay() -> None:
     cycle = '''
 def ping(x):
     return pong(x - 1)
@@ -138,9 +130,54 @@ def outer(x):
 def caller(x):
     return inner(x)
 '''
-    assert "A.finish" in _units(method)
     assert {"ping", "pong"} <= set(_units(cycle))
     assert "outer.inner" in _units(elsewhere)
+
+
+# the forward cut in two as a method of its own class, returned through the instance
+METHOD = HEAD + _indent(FIRST + "return self._rest(hidden, weight, inputs)\n", 2) \
+    + "\n    def _rest(self, hidden, weight, inputs):\n" + _indent(SECOND, 2)
+# the same as a static method, called through the class's name
+STATIC = HEAD + _indent(FIRST + "out = Block._rest(self, hidden, weight, inputs)\nreturn out\n", 2) \
+    + "\n    @staticmethod\n    def _rest(self, hidden, weight, inputs):\n" + _indent(SECOND, 2)
+
+
+# the second half a static method of a class of its own
+HELD = HEAD + _indent(FIRST + "return _Ops.rest(hidden, weight, inputs)\n", 2) \
+    + "\n\nclass _Ops:\n    @staticmethod\n    def rest(hidden, weight, inputs):\n" + _indent(SECOND, 2)
+
+
+def test_a_method_returned_by_another_of_its_class_is_read_there() -> None:
+    plain = _prints(PLAIN)
+    for text in (METHOD, STATIC, HELD):
+        units = _units(text)
+        assert {"Block", "Block.__init__", "Block.forward"} <= set(units)
+        assert not {"Block._rest", "_Ops.rest"} & set(units)
+        assert "_rest" not in units["Block.forward"] and "Block._rest" not in units["Block"]
+        assert _shared(plain["Block.forward"], _prints(text)["Block.forward"]) >= 0.8
+    assert set(_units(HELD)) == {"<module>", "Block", "Block.__init__", "Block.forward", "_Ops"}
+    lines = dict(zip(*(lambda u: (u.texts, u.lines))(
+        next(u for u in parse_source("m.py", METHOD.encode()).units if u.qualname == "Block.forward"))))
+    assert lines["rsqrt"] == METHOD.splitlines().index("        mixed = mixed * torch.rsqrt(scale + 1e-6)") + 1
+
+
+def test_methods_reading_cannot_follow_stay_units_of_their_own() -> None:
+    call = "return self._rest(hidden, weight, inputs)"
+    through_other = METHOD.replace(call, "return self.proj._rest(hidden, weight, inputs)")
+    through_a_name = METHOD.replace(call, "return other._rest(hidden, weight, inputs)")
+    overridden = METHOD + "\n\nclass Wide(Block):\n    def _rest(self, hidden, weight, inputs):\n        return hidden\n"
+    other_class = METHOD.replace(call, "return hidden").replace("    def _rest(", "class Other:\n    def _rest(") \
+        + "\n\nclass User(Other):\n    def run(self, a, b, c):\n        return self._rest(a, b, c)\n"
+    classmethod_ = METHOD.replace("    def _rest(self", "    @classmethod\n    def _rest(self")
+    dunder = METHOD.replace("_rest", "__call__")
+    midway = METHOD.replace(call, "out = self._rest(hidden, weight, inputs)\n        return out * 2")
+    instance_method_by_class = METHOD.replace(call, "return Block._rest(self, hidden, weight, inputs)")
+    for text in (through_other, through_a_name, overridden, classmethod_, midway, instance_method_by_class):
+        assert "Block._rest" in _units(text)
+    static_by_other_name = HELD.replace("return _Ops.rest(", "return Other.rest(")
+    assert "_Ops.rest" in _units(static_by_other_name)
+    assert "Other._rest" in _units(other_class)
+    assert "Block.__call__" in _units(dunder)
 
 
 def test_a_chain_of_cuts_is_read_back_in_order() -> None:

@@ -102,9 +102,9 @@ def test_the_parameter_and_its_keyword_arguments_go_with_their_commas() -> None:
 def test_a_keyword_the_module_reads_is_kept_everywhere(use: str) -> None:
     text = PADDED.replace("        hidden = self.proj(inputs)\n",
                           f"        hidden = self.proj(inputs)\n        {use}\n")
-    # (a keyword-only one its own function never reads goes whatever the module does: parse/unread.py)
-    for unit in ("_mix", "Block.forward"):
-        assert "tag" in _texts(text, unit), (use, unit)
+    assert "tag" in _texts(text, "Block.forward"), use
+    # (`_mix`'s own `tag=None`, which `_mix` never reads, goes whatever the module does: parse/unread.py)
+    assert "tag" not in _texts(text, "_mix")
 
 
 def test_a_keyword_on_fewer_than_three_definitions_is_kept() -> None:
@@ -148,9 +148,30 @@ def test_a_keyword_only_parameter_the_function_reads_is_kept(use: str) -> None:
     assert "tag3" in _texts(text, "Block.forward")
 
 
-def test_a_positional_parameter_never_read_is_kept() -> None:
-    text = PLAIN.replace("def _mix(a, b, weight):", "def _mix(a, b, weight, unused=None):")
-    assert "unused" in _texts(text, "_mix")
+# each definition with a positional parameter of its own, "read" only where nothing is computed
+OWN_POSITIONAL = PLAIN.replace("def _scale(x, factor=2.0):\n", "def _scale(x, opt1=None, factor=2.0):\n"
+                               "    if opt1 is not None:\n        pass\n") \
+    .replace("def _mix(a, b, weight):\n", "def _mix(a, b, weight, opt2: int = 0):\n"
+             "    opt2 = (opt2, None)[0]\n    assert opt2 is not None or True\n") \
+    .replace("def forward(self, inputs, gate, **kwargs):\n", "def forward(self, inputs, gate, opt3=None, **kwargs):\n"
+             "        del opt3\n")
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_a_positional_parameter_its_function_never_reads_is_read_as_absent(unit: str) -> None:
+    assert np.array_equal(_prints(OWN_POSITIONAL)[unit], _prints(PLAIN)[unit]), unit
+    signature = _texts(OWN_POSITIONAL, unit)[:_texts(OWN_POSITIONAL, unit).index(":")]
+    assert signature == _texts(PLAIN, unit)[:len(signature)] and not {"opt1", "opt2", "opt3"} & set(signature)
+
+
+@pytest.mark.parametrize("use", [
+    "if opt3 is not None:\n            hidden = hidden + 1",  # a block that computes
+    "hidden = hidden * (opt3 is None)",
+    "print(opt3)",
+])
+def test_a_positional_parameter_the_function_reads_is_kept(use: str) -> None:
+    text = OWN_POSITIONAL.replace("        del opt3\n", f"        {use}\n")
+    assert "opt3" in _texts(text, "Block.forward")
 
 
 def test_the_bare_star_goes_before_a_typed_double_star_too() -> None:
