@@ -8,7 +8,9 @@ parent family of every class it generates (benchmarks/truth.py).  Leave-one-fami
 time travel: for each family X the index holds only the transformers families first seen on
 or before X, never X itself nor any family that descends from X.  The generated
 ``modeling_X.py`` is scanned as it ships ("plain") and after each obfuscation of our own
-(benchmarks/obfuscate.py), and the tool's own verdicts are read from the scan result:
+(benchmarks/obfuscate.py), and after the held-out obfuscator (``heldout``, benchmarks/obfuscate_heldout.py;
+``heldout:methods+synonyms`` names some of its transformations, in order), and the tool's own
+verdicts are read from the scan result:
 
 - file level: the file verdict's source is a declared parent of X (abstentions, "ambiguous"
   or no source, count as misses and are also shown apart);
@@ -111,6 +113,17 @@ class Tally:
                 "seconds": round(self.seconds, 1)}
 
 
+def heldout_steps(variant: str) -> list[str]:
+    """``heldout:methods+synonyms`` -> the held-out obfuscator's transformations it names, in order
+    (``synonyms``, the renaming, only last: class names are followed through it)."""
+    steps = [s for s in variant.split(":", 1)[1].split("+") if s]
+    unknown = [s for s in steps if s not in obfuscate_heldout.TRANSFORMS or s == HELDOUT]
+    if unknown or not steps or ("synonyms" in steps and steps[-1] != "synonyms"):
+        raise SystemExit(f"eval.py: {variant}: name transformations of obfuscate_heldout.py, joined by +, "
+                         "synonyms only last")
+    return steps
+
+
 def closure(graph: dict[str, set[str]], start: str) -> set[str]:
     seen: set[str] = set()
     todo = list(graph.get(start, ()))
@@ -161,10 +174,14 @@ def class_chain(truth: dict[str, Any], family: str, cls: str, limit: int = 12) -
 def class_map(text: str, transform: str, seed: int) -> dict[str, str]:
     """Original top-level class name -> its name after the transformation (renames followed)."""
     names = [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
-    if transform == HELDOUT:  # its renaming runs last, over the other transformations' output
+    if transform == HELDOUT or transform.startswith(HELDOUT + ":"):  # its renaming runs last
+        steps = obfuscate_heldout.BEFORE_RENAMING if transform == HELDOUT else \
+            tuple(obfuscate_heldout.TRANSFORMS[s] for s in heldout_steps(transform) if s != "synonyms")
         before = text
-        for step in obfuscate_heldout.BEFORE_RENAMING:
+        for step in steps:
             before = step(before, seed)
+        if transform != HELDOUT and "synonyms" not in heldout_steps(transform):
+            return {n: n for n in names}
         renamed = obfuscate_heldout.class_names(before, seed)
         return {n: renamed.get(n, n) for n in names}
     if transform not in ("rename", "all"):
@@ -331,6 +348,7 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
             tally = tallies[name]
             began = time.perf_counter()
             src = text if name == "plain" else obfuscate_heldout.heldout(text, seed) if name == HELDOUT \
+                else obfuscate_heldout.apply(text, heldout_steps(name), seed) if name.startswith(HELDOUT + ":") \
                 else obfuscate.apply(text, obfuscate.parse_spec(name), seed)
             path = f"modeling_{key}.py"
             result, compacted = scan_files([SourceFile(path, src.encode())], index, config)

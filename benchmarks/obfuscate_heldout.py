@@ -20,7 +20,11 @@ instead, each keeping it valid Python with the same behaviour (under the limits 
 * ``loops``    ``acc = []; for ...: acc.append(e)`` -> a list comprehension, and
   ``for i in range(n)`` (no ``break``/``continue``/``else``) -> a ``while`` loop;
 * ``logs``     a ``logger.debug`` call at the top of each function, ``assert`` on a parameter;
-* ``heldout``  all of them (synonyms last, so the inserted names are renamed too).
+* ``heldout``  all of the above (synonyms last, so the inserted names are renamed too);
+* ``methods``  (not in ``heldout``) long methods split: the second half of a body of 4+ statements
+  moves to a new method of the class, returned through the instance (``return self._m_rest(...)``);
+* ``padding``  (not in ``heldout``) a positional parameter with a default on each function, unread
+  or read only where nothing is computed (``if opt is not None: pass``, ``del opt``).
 
 Limits: ``idioms``' ``.view`` -> ``.reshape`` also succeeds where view would have raised; ``extract``
 passes names bound on some paths only (an unbound one raises where the original would have gone
@@ -342,6 +346,63 @@ def extract(source: str, seed: int = 0, *, minimum: int = 8) -> str:
     return render(tree)
 
 
+def methods(source: str, seed: int = 0, *, minimum: int = 4) -> str:
+    """Each method of 4+ top-level statements cut in two: the second half a new method of its
+    class taking the names it reads, returned through the instance (``return self._m_rest(...)``)."""
+    tree = ast.parse(source)
+    taken = identifiers(tree)
+    for top in tree.body:
+        if not isinstance(top, ast.ClassDef):
+            continue
+        body: list[ast.stmt] = []
+        for fn in top.body:
+            body.append(fn)
+            if not isinstance(fn, ast.FunctionDef) or _decorated_special(fn) or len(fn.body) < minimum \
+                    or not fn.args.args or _uses_class_cell(fn) or any(
+                    isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await, ast.Global, ast.Nonlocal)) for n in ast.walk(fn)):
+                continue
+            me = fn.args.args[0].arg
+            cut = len(fn.body) // 2
+            head, tail = fn.body[:cut], fn.body[cut:]
+            a = fn.args
+            params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
+            passed = sorted(((_bound_here(head) | params) & _loaded(tail)) - {me})
+            name = f"_{fn.name}_rest".replace("__", "_")
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            body.append(ast.FunctionDef(name=name, args=ast.arguments(
+                posonlyargs=[], args=[ast.arg(me), *(ast.arg(p) for p in passed)], kwonlyargs=[], kw_defaults=[],
+                defaults=[]), body=tail, decorator_list=[], returns=None, type_params=[]))
+            fn.body = [*head, ast.Return(ast.Call(ast.Attribute(ast.Name(me, ast.Load()), name, ast.Load()),
+                                                  [ast.Name(p, ast.Load()) for p in passed], []))]
+        top.body = body
+    return render(tree)
+
+
+def padding(source: str, seed: int = 0) -> str:
+    """Each function (without ``*args``) given a positional parameter with a default that its body
+    never reads, or reads only where nothing is computed: ``if p is not None: pass``, ``del p``."""
+    tree = ast.parse(source)
+    taken = identifiers(tree)
+    rng = random.Random(seed)
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.args.vararg is not None:
+            continue
+        k = len(taken)
+        while f"opt{k}" in taken:
+            k += 1
+        name = f"opt{k}"
+        taken.add(name)
+        fn.args.args.append(ast.arg(name))
+        fn.args.defaults.append(ast.Constant(None))
+        use = rng.choice(("", f"if {name} is not None:\n    pass", f"del {name}"))
+        at = 1 if fn.body and isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant) \
+            and isinstance(fn.body[0].value.value, str) else 0
+        fn.body[at:at] = ast.parse(use).body
+    return render(tree)
+
+
 # --------------------------------------------------------------------------- loops
 
 class _Loops(ast.NodeTransformer):
@@ -455,6 +516,8 @@ BEFORE_RENAMING: tuple[Transform, ...] = (logs, idioms, loops, extract, mixin, o
 TRANSFORMS: dict[str, Transform] = {
     "synonyms": synonyms, "idioms": idioms, "outline": outline, "mixin": mixin, "extract": extract,
     "loops": loops, "logs": logs, "heldout": heldout,
+    # not part of ``heldout`` (added later; `make eval`'s variant ``heldout:methods+synonyms`` measures them)
+    "methods": methods, "padding": padding,
 }
 
 

@@ -36,7 +36,8 @@ from functools import lru_cache
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
-from lineage.parse.neutral import changes_nothing
+from lineage.parse.lexer import lex
+from lineage.parse.neutral import STATEMENT_BYTES, changes_nothing, idle_expression
 from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.unread import unread_spans
@@ -269,14 +270,25 @@ def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     value, `if x is not None: x = x`) whose conditions run no code: it does nothing whichever way
     it goes."""
     body = node.child_by_field_name("consequence")
-    if not _quiet(body, source) or _calls(node.child_by_field_name("condition"), source):
+    if not _quiet(body, source) or _runs_code(node.child_by_field_name("condition"), source):
         return []
     for clause in _alternatives(node):
         if not _quiet(_block(clause), source):
             return []
-        if clause.type == "elif_clause" and _calls(clause.child_by_field_name("condition"), source):
+        if clause.type == "elif_clause" and _runs_code(clause.child_by_field_name("condition"), source):
             return []
     return [(node.start_byte, node.end_byte)]
+
+
+def _runs_code(node: Node | None, source: bytes) -> bool:
+    """A condition that may run code: a call other than to a builtin that only computes a value
+    from its arguments (`callable(x)`, `isinstance(x, int)`, `len(x)`: parse/neutral.py's
+    ``idle_expression``), a comprehension, `await`, `yield`, an assignment expression."""
+    if node is None or not _calls(node, source):
+        return node is None
+    if node.end_byte - node.start_byte > STATEMENT_BYTES or b":=" in _text(node, source):
+        return True  # (a name bound in a condition may be read after it)
+    return not idle_expression(["(", *lex(source[node.start_byte:node.end_byte])[1], ")"])
 
 
 _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans,

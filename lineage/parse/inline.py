@@ -13,11 +13,16 @@ statements and the helper's `def` line go, on the reference side and the scanned
 (parse/units.py).
 
 Only what reading can be sure of: an undecorated `def` at the module's top level, or in the
-body of the very function that calls it; not a method (called through `self`, which reading
-cannot follow), not one bound again, imported or named in a string (``__all__``), not one of a
-cycle.  A helper called in the middle of a function is left as written: model code calls its
-own `apply_rotary_pos_emb` so, and a copy of that function alone must still find it (merged
-there, 431 of transformers' 538 modeling files would have changed; as a last `return`, 13).
+body of the very function that calls it; not one bound again, imported or named in a string
+(``__all__``), not one of a cycle.  A method (`lex-v24`) is read so when called through the
+instance (`self.m(...)`) from another method of its class, or, static, through its class's name
+(`Ops.m(...)`) from any function: the module spells its name twice in all, or twice in its class
+and elsewhere only inside other top-level classes (each class with a `_rest` of its own), when no
+class of the module derives from it (a subclass could override the method).  Not a dunder
+(Python calls those itself), nor one otherwise decorated.  A helper called in the middle of a
+function is left as written: model code calls its own `apply_rotary_pos_emb` so, and a copy of
+that function alone must still find it (merged there, 431 of transformers' 538 modeling files
+would have changed; as a last `return`, 13).
 """
 
 from __future__ import annotations
@@ -72,11 +77,16 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
                 spelt[hit.group()].append(hit.start())
     gone = merged(dropped or [])
     found: dict[int, Inline] = {}
+    classes = _TopClasses(root, source)
     for i, fn, name in helpers:
         word = source[name.start_byte:name.end_byte]
-        if _class_of(fn) is not None:  # a method: the module spells its name twice, in all
-            if len(dotted[word]) == 2:
-                found.update(_inline_method(root, source, i, fn, name, dotted[word], at, gone))
+        klass = _class_of(fn)
+        if klass is not None:  # a method: the module spells its name twice, in all or in its class
+            places = dotted[word]
+            if len(places) != 2 and classes.hold_all(word, places) and klass in classes:
+                places = places[bisect.bisect_left(places, klass.start_byte): bisect.bisect_left(places, klass.end_byte)]
+            if len(places) == 2:
+                found.update(_inline_method(root, source, i, fn, name, places, at, gone))
             continue
         scope = _scope(fn)  # where the name is read: the module, or the function defining a nested helper
         places = spelt[word]
@@ -85,6 +95,47 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
         if len(places) == 2:
             found.update(_inline(root, source, i, fn, name, places, at, scope, gone))
     return [found[h] for h in sorted(found) if _depth(found, h) <= MAX_CHAIN]
+
+
+class _TopClasses:
+    """The module's top-level classes: whether every spelling of a name lies in one of them (each
+    class then reads its own method of that name, as two classes each defining and calling a
+    `_rest` of their own do), and which of them no class of the module derives from (a subclass
+    could override the method).  Built on first use; a name's answer is kept."""
+
+    def __init__(self, root: Node, source: bytes) -> None:
+        self._root, self._source = root, source
+        self._spans: list[tuple[int, int]] | None = None
+        self._starts: list[int] = []
+        self._bases: set[bytes] = set()
+        self._answers: dict[bytes, bool] = {}
+
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            found = []
+            for i in range(self._root.named_child_count):
+                node = self._root.named_child(i)
+                inner = node.child_by_field_name("definition") if node is not None and node.type == "decorated_definition" \
+                    else node
+                if inner is not None and inner.type == "class_definition":
+                    found.append((inner.start_byte, inner.end_byte))
+                    self._bases.update(_WORD.findall(_text(inner.child_by_field_name("superclasses"), self._source)))
+            self._spans, self._starts = found, [lo for lo, _ in found]
+        return self._spans
+
+    def __contains__(self, klass: Node) -> bool:
+        """A top-level class that no top-level class names among its bases."""
+        spans = self.spans()
+        k = bisect.bisect_left(spans, (klass.start_byte, -1))
+        return k < len(spans) and spans[k] == (klass.start_byte, klass.end_byte) \
+            and _text(klass.child_by_field_name("name"), self._source) not in self._bases
+
+    def hold_all(self, word: bytes, places: list[int]) -> bool:
+        if word not in self._answers:
+            spans = self.spans()
+            self._answers[word] = all(
+                (k := bisect.bisect_right(self._starts, p) - 1) >= 0 and p < spans[k][1] for p in places)
+        return self._answers[word]
 
 
 def _function_at(root: Node, source: bytes, start: int) -> Node | None:

@@ -161,6 +161,17 @@ def test_a_method_returned_by_another_of_its_class_is_read_there() -> None:
     assert lines["rsqrt"] == METHOD.splitlines().index("        mixed = mixed * torch.rsqrt(scale + 1e-6)") + 1
 
 
+def test_classes_each_reading_a_method_of_one_name_of_their_own() -> None:
+    second = METHOD.split("\n\n\nclass Block:")[1].replace("Block", "Wider").replace("0.0", "1.0")
+    twice = METHOD + "\n\nclass Wider:" + second
+    units = _units(twice)
+    assert not {"Block._rest", "Wider._rest"} & set(units)
+    assert "rsqrt" in units["Block.forward"] and "rsqrt" in units["Wider.forward"]
+    # spelt outside the classes too (a function calling `obj._rest(...)`): each stays
+    called_outside = twice + "\n\ndef run(block, a, b, c):\n    return block._rest(a, b, c)\n"
+    assert {"Block._rest", "Wider._rest"} <= set(_units(called_outside))
+
+
 def test_methods_reading_cannot_follow_stay_units_of_their_own() -> None:
     call = "return self._rest(hidden, weight, inputs)"
     through_other = METHOD.replace(call, "return self.proj._rest(hidden, weight, inputs)")
@@ -240,3 +251,12 @@ def test_many_helpers_in_one_module_are_read_within_the_cpu_budget() -> None:
     parsed = parse_source("m.py", text.encode())
     assert not parsed.errors
     assert sum(t == "*" for u in parsed.units for t in u.texts) == 3001
+
+
+def test_many_classes_each_with_a_method_of_one_name_are_read_within_the_cpu_budget() -> None:
+    """Each class reads its own `_rest`: the classes are found once, not once per method."""
+    text = "".join(f"class C{i}:\n    def run(self, x):\n        y = x + {i}\n        return self._rest(y)\n\n"
+                   f"    def _rest(self, y):\n        return y * 2\n\n\n" for i in range(3000))
+    parsed = parse_source("m.py", text.encode())
+    assert not parsed.errors
+    assert {u.qualname for u in parsed.units if u.kind == "method"} == {f"C{i}.run" for i in range(3000)}

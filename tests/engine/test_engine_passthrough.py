@@ -164,6 +164,18 @@ def test_a_positional_parameter_its_function_never_reads_is_read_as_absent(unit:
     assert signature == _texts(PLAIN, unit)[:len(signature)] and not {"opt1", "opt2", "opt3"} & set(signature)
 
 
+@pytest.mark.parametrize("guard", ["callable(opt3)", "isinstance(opt3, int) and len(inputs) > 0"])
+def test_a_guard_calling_only_builtins_that_compute_is_no_reading(guard: str) -> None:
+    text = OWN_POSITIONAL.replace("        del opt3\n", f"        if {guard}:\n            pass\n")
+    assert np.array_equal(_prints(text)["Block.forward"], _prints(PLAIN)["Block.forward"])
+
+
+@pytest.mark.parametrize("guard", ["opt3.ready()", "print(opt3)", "(opt3 := 1)"])
+def test_a_guard_that_runs_code_is_kept(guard: str) -> None:
+    text = OWN_POSITIONAL.replace("        del opt3\n", f"        if {guard}:\n            pass\n")
+    assert "opt3" in _texts(text, "Block.forward")
+
+
 @pytest.mark.parametrize("use", [
     "if opt3 is not None:\n            hidden = hidden + 1",  # a block that computes
     "hidden = hidden * (opt3 is None)",
