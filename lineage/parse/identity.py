@@ -35,7 +35,7 @@ _DEFINED = """
 
 def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of the callee and brackets of calls to the module's identity functions."""
-    names = _identity_functions(root, source) if b"return" in source or b"lambda" in source else frozenset()
+    names = identity_functions(root, source) if b"return" in source or b"lambda" in source else frozenset()
     if not names:
         return []
     spans: list[tuple[int, int]] = []
@@ -51,7 +51,7 @@ def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
+def identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
     """Names the module binds once, at its top level, to a function returning its one parameter."""
     found: list[tuple[bytes, bool]] = []  # (name, bound by a def)
     captured = QueryCursor(query(_DEFINED)).captures(root)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from lineage.parse.identity import enclosing_scope
+from lineage.parse.identity import enclosing_scope, identity_functions
 from lineage.parse.spans import covers, merged
 
 _WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a function's name counts where no dot precedes it
@@ -61,11 +61,12 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     if source.count(b"def ") < 2:
         return []
     at = {s: i for i, s in enumerate(starts)}
+    identities = identity_functions(root, source) if b"@" in source else frozenset()
     helpers = []
     for i, start in enumerate(starts):
-        fn = _function_at(root, source, start)
+        fn = _function_at(root, source, start, identities)
         name = fn.child_by_field_name("name") if fn is not None else None
-        if fn is not None and name is not None and (_placed(fn) or _method(fn, source, start)):
+        if fn is not None and name is not None and (_placed(fn) or _method(fn, source)):
             helpers.append((i, fn, name))
     words = {source[n.start_byte:n.end_byte] for _, _, n in helpers}
     spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it, ascending
@@ -138,21 +139,29 @@ class _TopClasses:
         return self._answers[word]
 
 
-def _function_at(root: Node, source: bytes, start: int) -> Node | None:
-    """The `def` starting at byte ``start``, undecorated or a method decorated `@staticmethod`
-    alone (None for a class, an `async def` or another decorated one)."""
+def _function_at(root: Node, source: bytes, start: int, identities: frozenset[bytes]) -> Node | None:
+    """The `def` starting at byte ``start`` (a decorator's, for a decorated one): undecorated, or
+    decorated only with the module's identity functions (`@_keep` for `def _keep(f): return f`:
+    parse/identity.py) and, for a method, `@staticmethod` (None for a class, an `async def` or one
+    otherwise decorated)."""
     leaf = root.descendant_for_byte_range(start, start + 1)
     node = leaf.parent if leaf is not None else None
     if node is not None and leaf is not None and leaf.type == "async":
         return None
     if node is not None and node.type == "decorator" and node.parent is not None \
             and node.parent.type == "decorated_definition" and node.parent.start_byte == start:
-        decorators = [c for c in node.parent.named_children if c.type == "decorator"]
+        words = [_word_of(c, source) for c in node.parent.named_children if c.type == "decorator"]
         inner = node.parent.child_by_field_name("definition")
-        static = len(decorators) == 1 and _word_of(decorators[0], source) == b"staticmethod"
-        return inner if static and inner is not None and inner.type == "function_definition" \
-            and _class_of(inner) is not None else None
+        if inner is None or inner.type != "function_definition":
+            return None
+        static = words.count(b"staticmethod") == 1 and _class_of(inner) is not None
+        return inner if all(w in identities or (static and w == b"staticmethod") for w in words) else None
     return node if node is not None and node.type == "function_definition" and node.start_byte == start else None
+
+
+def _outer(fn: Node) -> Node:
+    """The definition with its decorators."""
+    return fn.parent if fn.parent is not None and fn.parent.type == "decorated_definition" else fn
 
 
 def _word_of(decorator: Node, source: bytes) -> bytes:
@@ -169,8 +178,11 @@ def _class_of(fn: Node) -> Node | None:
         and up.parent.type == "class_definition" else None
 
 
-def _static(fn: Node) -> bool:
-    return fn.parent is not None and fn.parent.type == "decorated_definition"
+def _static(fn: Node, source: bytes) -> bool:
+    """Decorated `@staticmethod` (``fn`` passed _function_at: no other decorator but identities)."""
+    up = fn.parent
+    return up is not None and up.type == "decorated_definition" and any(
+        _word_of(c, source) == b"staticmethod" for c in up.named_children if c.type == "decorator")
 
 
 def _first_parameter(fn: Node, source: bytes) -> bytes | None:
@@ -182,26 +194,26 @@ def _first_parameter(fn: Node, source: bytes) -> bytes | None:
     return source[first.start_byte:first.end_byte] if first is not None and first.type == "identifier" else None
 
 
-def _method(fn: Node, source: bytes, start: int) -> bool:
+def _method(fn: Node, source: bytes) -> bool:
     """A method that reading can follow: not a dunder (Python calls those itself), and either
     `@staticmethod` or one taking its instance first."""
     name = fn.child_by_field_name("name")
     word = source[name.start_byte:name.end_byte] if name is not None else b"__"
     if _class_of(fn) is None or (word.startswith(b"__") and word.endswith(b"__")):
         return False
-    return _static(fn) or (fn.start_byte == start and _first_parameter(fn, source) is not None)
+    return _static(fn, source) or _first_parameter(fn, source) is not None
 
 
 def _scope(fn: Node) -> Node | None:
     """The function whose body defines ``fn`` (None at the module's top level)."""
-    up = fn.parent
+    up = _outer(fn).parent
     return up.parent if up is not None and up.type == "block" else None
 
 
 def _placed(fn: Node) -> bool:
     """At the module's top level or directly in a function's body: not a method, not a `def`
     under a condition."""
-    up = fn.parent
+    up = _outer(fn).parent
     return up is not None and (up.type == "module" or (
         up.type == "block" and up.parent is not None and up.parent.type == "function_definition"))
 
@@ -216,7 +228,7 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
         call = ident.parent if ident is not None and ident.type == "identifier" else None
         if call is None or call.type != "call" or call.child_by_field_name("function") != ident:
             return {}
-        statements = _statements_of(call, source)
+        statements = _statements_of(call, source, gone)
         caller = enclosing_scope(statements[0]) if statements is not None else None
         if statements is None or caller is None or caller.type != "function_definition" \
                 or fn.start_byte <= caller.start_byte < fn.end_byte:
@@ -230,7 +242,7 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
         if outer.start_byte not in at or body is None:
             return {}
         return {i: Inline(i, at[outer.start_byte], (statements[0].start_byte, statements[1].end_byte),
-                          (fn.start_byte, body.start_byte))}
+                          (_outer(fn).start_byte, body.start_byte))}
     return {}
 
 
@@ -247,21 +259,20 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
         and attr.child_by_field_name("attribute") == ident else None
     if attr is None or call is None or call.type != "call" or call.child_by_field_name("function") != attr:
         return {}
-    statements = _statements_of(call, source)
+    statements = _statements_of(call, source, gone)
     caller = enclosing_scope(statements[0]) if statements is not None else None
     if statements is None or caller is None or caller.type != "function_definition" \
             or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, call.end_byte):
         return {}
-    held = attr.child_by_field_name("object")
-    through = _text(held, source) if held is not None and held.type == "identifier" else None
+    through = _through(attr.child_by_field_name("object"), source)
     klass = _class_of(fn)
     class_name = _text(klass.child_by_field_name("name"), source) if klass is not None else None
     by_instance = _class_of(caller) == klass and through == _first_parameter(caller, source)
-    by_class = _static(fn) and through == class_name  # a static method: from any function
+    by_class = _static(fn, source) and through == class_name  # a static method: from any function
     if through is None or not (by_instance or by_class):
         return {}
     outer = caller.parent if caller.parent is not None and caller.parent.type == "decorated_definition" else caller
-    head = fn.parent if _static(fn) and fn.parent is not None else fn
+    head = _outer(fn)
     body = fn.child_by_field_name("body")
     if outer.start_byte not in at or body is None:
         return {}
@@ -269,16 +280,27 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
                       (head.start_byte, body.start_byte))}
 
 
+def _through(held: Node | None, source: bytes) -> bytes | None:
+    """The name a method is reached through: `self` in `self.m`, and in `type(self).m`."""
+    if held is not None and held.type == "call":
+        called, arguments = held.child_by_field_name("function"), held.child_by_field_name("arguments")
+        inner = arguments.named_children if arguments is not None else []
+        if called is None or _text(called, source) != b"type" or len(inner) != 1:
+            return None
+        held = inner[0]
+    return _text(held, source) if held is not None and held.type == "identifier" else None
+
+
 def _text(node: Node | None, source: bytes) -> bytes:
     return source[node.start_byte:node.end_byte] if node is not None else b""
 
 
-def _statements_of(call: Node, source: bytes) -> tuple[Node, Node] | None:
+def _statements_of(call: Node, source: bytes, gone: list[tuple[int, int]]) -> tuple[Node, Node] | None:
     """The statements the call is the whole of, when they end its function's body: `return
     f(...)`, or `out = f(...)` followed by `return out` (first and last statement)."""
     up = call.parent
     if up is not None and up.type == "return_statement" and up.named_child_count == 1:
-        return (up, up) if _last_in_function(up) else None
+        return (up, up) if _last_in_function(up, gone) else None
     if up is None or up.type != "assignment" or up.child_by_field_name("right") != call:
         return None
     name, statement = up.child_by_field_name("left"), up.parent
@@ -290,7 +312,7 @@ def _statements_of(call: Node, source: bytes) -> tuple[Node, Node] | None:
     if returned is None or returned.type != "return_statement" or value is None or value.type != "identifier" \
             or source[value.start_byte:value.end_byte] != source[name.start_byte:name.end_byte]:
         return None
-    return (statement, returned) if _last_in_function(returned) else None
+    return (statement, returned) if _last_in_function(returned, gone) else None
 
 
 def _next_statement(node: Node) -> Node | None:
@@ -300,11 +322,21 @@ def _next_statement(node: Node) -> Node | None:
     return after
 
 
-def _last_in_function(statement: Node) -> bool:
-    """The statement ends its function's body (comments aside)."""
-    block = statement.parent
-    return _next_statement(statement) is None and block is not None and block.type == "block" \
-        and block.parent is not None and block.parent.type == "function_definition"
+def _last_in_function(statement: Node, gone: list[tuple[int, int]]) -> bool:
+    """The statement ends its function's body (comments aside), or the body of a wrapper that
+    ends it and is read as absent (`try:` ... `finally: pass`, `with nullcontext():`:
+    parse/deadcode.py, whose spans are ``gone``)."""
+    node = statement
+    while _next_statement(node) is None:
+        block = node.parent
+        up = block.parent if block is not None and block.type == "block" else None
+        if up is not None and up.type == "function_definition":
+            return True
+        if up is None or up.type not in ("try_statement", "with_statement") \
+                or up.child_by_field_name("body") != block or not covers(gone, up.start_byte + 1):
+            return False
+        node = up
+    return False
 
 
 def _depth(found: dict[int, Inline], helper: int) -> int:

@@ -161,6 +161,29 @@ def test_a_method_returned_by_another_of_its_class_is_read_there() -> None:
     assert lines["rsqrt"] == METHOD.splitlines().index("        mixed = mixed * torch.rsqrt(scale + 1e-6)") + 1
 
 
+def test_a_method_reached_through_wrappers_that_do_nothing_is_read_in_its_caller() -> None:
+    call = "return self._rest(hidden, weight, inputs)"
+    wrapped = METHOD.replace(call, "try:\n            " + call + "\n        finally:\n            pass")
+    by_type = METHOD.replace(call, "return type(self)._rest(self, hidden, weight, inputs)") \
+        .replace("def _rest(self, hidden", "def _rest(me, hidden")
+    decorated = "def _keep(fn):\n    return fn\n\n" + METHOD.replace("    def _rest(", "    @_keep\n    def _rest(")
+    plain = _prints(PLAIN)["Block.forward"]
+    for text in (wrapped, by_type, decorated):
+        assert "Block._rest" not in _units(text)
+        assert _shared(plain, _prints(text)["Block.forward"]) >= 0.8
+
+
+def test_wrappers_that_act_keep_the_method() -> None:
+    call = "return self._rest(hidden, weight, inputs)"
+    handled = METHOD.replace(call, "try:\n            " + call + "\n        except ValueError:\n            return inputs")
+    decorated = METHOD.replace("    def _rest(", "    @torch.no_grad()\n    def _rest(")
+    keeper_does_something = "def _keep(fn):\n    fn.kept = True\n    return fn\n\n" \
+        + METHOD.replace("    def _rest(", "    @_keep\n    def _rest(")
+    by_other_type = METHOD.replace(call, "return type(inputs)._rest(self, hidden, weight, inputs)")
+    for text in (handled, decorated, keeper_does_something, by_other_type):
+        assert "Block._rest" in _units(text)
+
+
 def test_classes_each_reading_a_method_of_one_name_of_their_own() -> None:
     second = METHOD.split("\n\n\nclass Block:")[1].replace("Block", "Wider").replace("0.0", "1.0")
     twice = METHOD + "\n\nclass Wider:" + second
