@@ -36,8 +36,7 @@ from functools import lru_cache
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
-from lineage.parse.lexer import lex
-from lineage.parse.neutral import STATEMENT_BYTES, changes_nothing, idle_expression
+from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
 from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.unread import unread_spans
@@ -237,19 +236,6 @@ def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(node.start_byte, body.start_byte)]
 
 
-def _calls(node: Node | None, source: bytes) -> bool:
-    """Whether a condition may run code: it holds a call (or a parenthesised part: read as one),
-    a lambda, a comprehension, an assignment expression, `await` or `yield`.  Read on the
-    condition's bytes (attribute reads, subscripts and comparisons count as pure)."""
-    if node is None:
-        return True
-    text = _text(node, source)
-    return any(word in text for word in _ACTING)
-
-
-_ACTING = (b"(", b"lambda", b":=", b"await", b"yield", b" for ")
-
-
 def _quiet(block: Node | None, source: bytes) -> bool:
     """The block holds only `pass` and statements that change no value (`x = x`, `x = x * 1`:
     parse/neutral.py)."""
@@ -270,25 +256,14 @@ def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     value, `if x is not None: x = x`) whose conditions run no code: it does nothing whichever way
     it goes."""
     body = node.child_by_field_name("consequence")
-    if not _quiet(body, source) or _runs_code(node.child_by_field_name("condition"), source):
+    if not _quiet(body, source) or runs_code(node.child_by_field_name("condition"), source):
         return []
     for clause in _alternatives(node):
         if not _quiet(_block(clause), source):
             return []
-        if clause.type == "elif_clause" and _runs_code(clause.child_by_field_name("condition"), source):
+        if clause.type == "elif_clause" and runs_code(clause.child_by_field_name("condition"), source):
             return []
     return [(node.start_byte, node.end_byte)]
-
-
-def _runs_code(node: Node | None, source: bytes) -> bool:
-    """A condition that may run code: a call other than to a builtin that only computes a value
-    from its arguments (`callable(x)`, `isinstance(x, int)`, `len(x)`: parse/neutral.py's
-    ``idle_expression``), a comprehension, `await`, `yield`, an assignment expression."""
-    if node is None or not _calls(node, source):
-        return node is None
-    if node.end_byte - node.start_byte > STATEMENT_BYTES or b":=" in _text(node, source):
-        return True  # (a name bound in a condition may be read after it)
-    return not idle_expression(["(", *lex(source[node.start_byte:node.end_byte])[1], ")"])
 
 
 _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans,
@@ -357,9 +332,9 @@ def _idle_call_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 
 
 def _calls_inside(arguments: Node, source: bytes) -> bool:
-    """Whether evaluating a call's arguments may run code (read on their bytes, as `_calls`)."""
+    """Whether evaluating a call's arguments may run code (read on their bytes)."""
     inner = _text(arguments, source)[1:-1]
-    return any(word in inner for word in _ACTING)
+    return any(word in inner for word in MAY_CALL)
 
 
 @lru_cache(maxsize=1)

@@ -237,12 +237,7 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
             return {}  # a nested helper is read only in the function that defines it
         if covers(gone, call.end_byte):
             return {}
-        outer = caller.parent if caller.parent is not None and caller.parent.type == "decorated_definition" else caller
-        body = fn.child_by_field_name("body")
-        if outer.start_byte not in at or body is None:
-            return {}
-        return {i: Inline(i, at[outer.start_byte], (statements[0].start_byte, statements[1].end_byte),
-                          (_outer(fn).start_byte, body.start_byte))}
+        return _read_in(i, fn, caller, statements, at)
     return {}
 
 
@@ -271,13 +266,17 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     by_class = _static(fn, source) and through == class_name  # a static method: from any function
     if through is None or not (by_instance or by_class):
         return {}
-    outer = caller.parent if caller.parent is not None and caller.parent.type == "decorated_definition" else caller
-    head = _outer(fn)
+    return _read_in(i, fn, caller, statements, at)
+
+
+def _read_in(i: int, fn: Node, caller: Node, statements: tuple[Node, Node], at: dict[int, int]) -> dict[int, Inline]:
+    """Helper ``i`` (``fn``) read in ``caller`` where ``statements`` stand; its header (decorators,
+    `def` line) goes."""
     body = fn.child_by_field_name("body")
-    if outer.start_byte not in at or body is None:
+    if _outer(caller).start_byte not in at or body is None:
         return {}
-    return {i: Inline(i, at[outer.start_byte], (statements[0].start_byte, statements[1].end_byte),
-                      (head.start_byte, body.start_byte))}
+    return {i: Inline(i, at[_outer(caller).start_byte], (statements[0].start_byte, statements[1].end_byte),
+                      (_outer(fn).start_byte, body.start_byte))}
 
 
 def _through(held: Node | None, source: bytes) -> bytes | None:

@@ -45,6 +45,26 @@ def changes_nothing(statement: Node, source: bytes) -> bool:
     return neutral(lex(source[statement.start_byte:statement.end_byte])[1])
 
 
+# what may run code, read on an expression's bytes: a call (or a parenthesised part: read as one),
+# a lambda, a comprehension, an assignment expression, `await` or `yield`
+MAY_CALL = (b"(", b"lambda", b":=", b"await", b"yield", b" for ")
+
+
+def runs_code(condition: Node | None, source: bytes) -> bool:
+    """A condition that may run code: a call other than to a builtin that only computes a value
+    from its arguments (`callable(x)`, `isinstance(x, int)`, `len(x)`: ``idle_expression``), a
+    comprehension, `await`, `yield`, an assignment expression (a name bound in a condition may be
+    read after it).  Attribute reads, subscripts and comparisons count as pure."""
+    if condition is None:
+        return True
+    text = source[condition.start_byte:condition.end_byte]
+    if not any(word in text for word in MAY_CALL):
+        return False
+    if len(text) > STATEMENT_BYTES or b":=" in text:
+        return True
+    return not idle_expression(["(", *lex(text)[1], ")"])
+
+
 def neutral(words: Sequence[str]) -> bool:
     """A statement (its token texts) that changes no value: `x = x`, `x = x * 1`, `x = x + 0`,
     `x *= 1`, `x += 0` (and `/`, `-`), `x = x ** 1`, `x` spelt the long way (`x = (lambda v: v)(x)`,
