@@ -175,12 +175,13 @@ def class_map(text: str, transform: str, seed: int) -> dict[str, str]:
     """Original top-level class name -> its name after the transformation (renames followed)."""
     names = [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
     if transform == HELDOUT or transform.startswith(HELDOUT + ":"):  # its renaming runs last
+        named = list(obfuscate_heldout.TRANSFORMS) if transform == HELDOUT else heldout_steps(transform)
         steps = obfuscate_heldout.BEFORE_RENAMING if transform == HELDOUT else \
-            tuple(obfuscate_heldout.TRANSFORMS[s] for s in heldout_steps(transform) if s != "synonyms")
+            tuple(obfuscate_heldout.TRANSFORMS[s] for s in named if s != "synonyms")
         before = text
         for step in steps:
             before = step(before, seed)
-        if transform != HELDOUT and "synonyms" not in heldout_steps(transform):
+        if "synonyms" not in named:
             return {n: n for n in names}
         renamed = obfuscate_heldout.class_names(before, seed)
         return {n: renamed.get(n, n) for n in names}

@@ -313,6 +313,27 @@ def _loaded(stmts: Sequence[ast.stmt]) -> set[str]:
     return {n.id for s in stmts for n in ast.walk(s) if isinstance(n, ast.Name)}
 
 
+def _halves(fn: ast.FunctionDef, minimum: int) -> tuple[list[ast.stmt], list[ast.stmt], set[str]] | None:
+    """A function's body cut at its middle, and the names the second half reads from the first or
+    from the parameters (None when it is shorter than ``minimum`` statements or cannot be cut:
+    `yield`, `await`, `global`, `nonlocal`, the class cell)."""
+    if len(fn.body) < minimum or _uses_class_cell(fn) or any(
+            isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await, ast.Global, ast.Nonlocal)) for n in ast.walk(fn)):
+        return None
+    cut = len(fn.body) // 2
+    head, tail = fn.body[:cut], fn.body[cut:]
+    a = fn.args
+    params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
+    return head, tail, (_bound_here(head) | params) & _loaded(tail)
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
 def extract(source: str, seed: int = 0, *, minimum: int = 8) -> str:
     tree = ast.parse(source)
     taken = identifiers(tree)
@@ -321,20 +342,12 @@ def extract(source: str, seed: int = 0, *, minimum: int = 8) -> str:
         funcs = [top] if isinstance(top, ast.FunctionDef) else \
             [s for s in top.body if isinstance(s, ast.FunctionDef)] if isinstance(top, ast.ClassDef) else []
         for fn in funcs:
-            body = fn.body
-            if len(body) < minimum or _uses_class_cell(fn) or any(
-                    isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await, ast.Global, ast.Nonlocal)) for n in ast.walk(fn)):
+            halves = _halves(fn, minimum)
+            if halves is None:
                 continue
-            cut = len(body) // 2
-            head, tail = body[:cut], body[cut:]
-            a = fn.args
-            params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
-            passed = sorted((_bound_here(head) | params) & _loaded(tail))
-            name = f"_{fn.name}_rest".lstrip("_")
-            name = "_" + name
-            while name in taken:
-                name += "_"
-            taken.add(name)
+            head, tail, reads = halves
+            passed = sorted(reads)
+            name = _fresh("_" + f"_{fn.name}_rest".lstrip("_"), taken)
             helper = ast.FunctionDef(name=name, args=ast.arguments(
                 posonlyargs=[], args=[ast.arg(p) for p in passed], kwonlyargs=[], kw_defaults=[], defaults=[]),
                 body=tail, decorator_list=[], returns=None, type_params=[])
@@ -357,20 +370,14 @@ def methods(source: str, seed: int = 0, *, minimum: int = 4) -> str:
         body: list[ast.stmt] = []
         for fn in top.body:
             body.append(fn)
-            if not isinstance(fn, ast.FunctionDef) or _decorated_special(fn) or len(fn.body) < minimum \
-                    or not fn.args.args or _uses_class_cell(fn) or any(
-                    isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await, ast.Global, ast.Nonlocal)) for n in ast.walk(fn)):
+            halves = _halves(fn, minimum) if isinstance(fn, ast.FunctionDef) and not _decorated_special(fn) \
+                and fn.args.args else None
+            if halves is None:
                 continue
             me = fn.args.args[0].arg
-            cut = len(fn.body) // 2
-            head, tail = fn.body[:cut], fn.body[cut:]
-            a = fn.args
-            params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
-            passed = sorted(((_bound_here(head) | params) & _loaded(tail)) - {me})
-            name = f"_{fn.name}_rest".replace("__", "_")
-            while name in taken:
-                name += "_"
-            taken.add(name)
+            head, tail, reads = halves
+            passed = sorted(reads - {me})
+            name = _fresh(f"_{fn.name}_rest".replace("__", "_"), taken)
             body.append(ast.FunctionDef(name=name, args=ast.arguments(
                 posonlyargs=[], args=[ast.arg(me), *(ast.arg(p) for p in passed)], kwonlyargs=[], kw_defaults=[],
                 defaults=[]), body=tail, decorator_list=[], returns=None, type_params=[]))

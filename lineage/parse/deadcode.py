@@ -344,15 +344,16 @@ def _idle_query() -> Query:
     return Query(Language(tree_sitter_python.language()), "(expression_statement (call function: (identifier))) @stmt")
 
 
-def dead_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:
+def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: frozenset[bytes]) -> list[tuple[int, int]]:
     """Byte spans of never-run blocks, of do-nothing wrappers' own tokens and of calls to the
     module's do-nothing functions in function bodies (``def_starts``: every definition's first
-    byte, ascending: a span holding one is kept)."""
+    byte, ascending: a span holding one is kept; ``identities``: the module's identity functions,
+    parse/identity.py)."""
     if root.has_error:
         return []
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
     spans += passthrough_spans(root, source)  # keywords threaded and never read (parse/passthrough.py)
-    spans += identity_spans(root, source)  # calls to the module's identity function (parse/identity.py)
+    spans += identity_spans(root, source, identities)  # calls to the module's identity function (parse/identity.py)
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         spans += _block_spans(root, source, def_starts)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them

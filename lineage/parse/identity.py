@@ -33,9 +33,9 @@ _DEFINED = """
 
 
 
-def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
-    """Byte spans of the callee and brackets of calls to the module's identity functions."""
-    names = identity_functions(root, source) if b"return" in source or b"lambda" in source else frozenset()
+def identity_spans(root: Node, source: bytes, names: frozenset[bytes]) -> list[tuple[int, int]]:
+    """Byte spans of the callee and brackets of calls to the module's identity functions ``names``
+    (``identity_functions``)."""
     if not names:
         return []
     spans: list[tuple[int, int]] = []
@@ -53,6 +53,8 @@ def identity_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 
 def identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
     """Names the module binds once, at its top level, to a function returning its one parameter."""
+    if b"return" not in source and b"lambda" not in source:
+        return frozenset()
     found: list[tuple[bytes, bool]] = []  # (name, bound by a def)
     captured = QueryCursor(query(_DEFINED)).captures(root)
     for node in sorted([*captured.get("def", []), *captured.get("lambda", [])], key=lambda n: n.start_byte):

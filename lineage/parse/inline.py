@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from lineage.parse.identity import enclosing_scope, identity_functions
+from lineage.parse.identity import enclosing_scope
 from lineage.parse.spans import covers, merged
 
 _WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a function's name counts where no dot precedes it
@@ -52,16 +52,17 @@ class Inline:
     header: tuple[int, int]
 
 
-def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[int, int]] | None = None) -> list[Inline]:
+def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[int, int]] | None = None,
+            identities: frozenset[bytes] = frozenset()) -> list[Inline]:
     """The single-use helpers of a module.  ``starts``: every definition's first byte (a
     decorator's, for a decorated one), ascending, as parse/units.py numbers them; ``dropped``:
     byte spans already read as absent (a call whose callee is among them, e.g. a call to the
-    module's identity function, is read as its argument instead: parse/identity.py).  Linear in
-    the module's size: one pass finds every spelling of every function's name."""
+    module's identity function, is read as its argument instead: parse/identity.py);
+    ``identities``: the module's identity functions (a decorator of those leaves a helper one).
+    Linear in the module's size: one pass finds every spelling of every function's name."""
     if source.count(b"def ") < 2:
         return []
     at = {s: i for i, s in enumerate(starts)}
-    identities = identity_functions(root, source) if b"@" in source else frozenset()
     helpers = []
     for i, start in enumerate(starts):
         fn = _function_at(root, source, start, identities)

@@ -26,6 +26,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.deadcode import dead_spans
+from lineage.parse.identity import identity_functions
 from lineage.parse.inline import Inline, inlined
 from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex_ids_continued, vocabulary
@@ -305,13 +306,14 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     module_doc = _docstring(tree.root_node)
     docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
     # blocks that never run and do-nothing wrappers in function bodies go as docstrings do (parse/deadcode.py)
-    docstrings += dead_spans(tree.root_node, source, sorted(d.start_byte for d in defs))
+    identities = identity_functions(tree.root_node, source)  # read once, by both passes below
+    docstrings += dead_spans(tree.root_node, source, sorted(d.start_byte for d in defs), identities)
     budget.check("dead code")
     # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
     # \x85 and \u2028, which would push the module's end past the file's last line
     last_line = text.count("\n") + (not text.endswith("\n"))
     # a function called from one place only is read where it is called (parse/inline.py)
-    inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings)
+    inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings, identities)
     budget.check("inlining")
     units = _units(path, source, lexed, vocab, defs, docstrings, last_line, inlines)
     budget.check("units")

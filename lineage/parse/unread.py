@@ -41,10 +41,10 @@ def unread_spans(root: Node, source: bytes, dropped: list[tuple[int, int]] | Non
         params, body = found["params"][0], found["body"][0]
         named = params.named_children
         after = next((i for i, p in enumerate(named) if p.type in _SEPARATORS), len(named))
-        unread = [p for p in named[after + 1:] if p.type in _DEFAULTED and _unread(p, body, source, gone)]
-        names = {_name(p, source) for p in unread}
-        spans += [with_comma(p) for p in unread] + (bare_star(unread[0], names, source) if unread else [])
-        spans += [with_comma(p) for p in named[:after] if p.type in _DEFAULTED and _unread(p, body, source, gone)]
+        unread = [i for i, p in enumerate(named) if p.type in _DEFAULTED and _unread(p, body, source, gone)]
+        keywords = [named[i] for i in unread if i > after]  # the bare `*` goes when only these follow it
+        spans += [with_comma(named[i]) for i in unread]
+        spans += bare_star(keywords[0], {_name(p, source) for p in keywords}, source) if keywords else []
     return sorted(set(spans))
 
 
