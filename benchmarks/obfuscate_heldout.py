@@ -23,6 +23,8 @@ instead, each keeping it valid Python with the same behaviour (under the limits 
 * ``heldout``  all of the above (synonyms last, so the inserted names are renamed too);
 * ``methods``  (not in ``heldout``) long methods split: the second half of a body of 4+ statements
   moves to a new method of the class, returned through the instance (``return self._m_rest(...)``);
+* ``prefix``   (not in ``heldout``) long methods split the other way: the first half moves to a new
+  method returning the names the rest reads from it, taken first (``a, b = self._m_first(...)``);
 * ``padding``  (not in ``heldout``) a positional parameter with a default on each function, unread
   or read only where nothing is computed (``if opt is not None: pass``, ``del opt``).
 
@@ -387,6 +389,54 @@ def methods(source: str, seed: int = 0, *, minimum: int = 4) -> str:
     return render(tree)
 
 
+def prefix(source: str, seed: int = 0, *, minimum: int = 4) -> str:
+    """Each method of 4+ top-level statements cut in two the other way: the first half a new
+    method of its class returning the names the second half reads from it, taken first
+    (``a, b = self._m_first(...)``; a bare call when none)."""
+    tree = ast.parse(source)
+    taken = identifiers(tree)
+    for top in tree.body:
+        if not isinstance(top, ast.ClassDef):
+            continue
+        body: list[ast.stmt] = []
+        for fn in top.body:
+            body.append(fn)
+            halves = _halves(fn, minimum) if isinstance(fn, ast.FunctionDef) and not _decorated_special(fn) \
+                and fn.args.args else None
+            if halves is None or any(isinstance(n, ast.Return) for s in halves[0] for n in _own_nodes(s)):
+                continue  # (a first half that can return cannot be cut out)
+            me = fn.args.args[0].arg
+            head, tail, _ = halves
+            a = fn.args
+            params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
+            passed = sorted((params & _loaded(head)) - {me})
+            handed = sorted(_bound_here(head) & _loaded(tail))
+            name = _fresh(f"_{fn.name}_first".replace("__", "_"), taken)
+            values = [ast.Name(n, ast.Load()) for n in handed]
+            closing = [ast.Return(values[0] if len(values) == 1 else ast.Tuple(values, ast.Load()))] if values else []
+            body.append(ast.FunctionDef(name=name, args=ast.arguments(
+                posonlyargs=[], args=[ast.arg(me), *(ast.arg(p) for p in passed)], kwonlyargs=[], kw_defaults=[],
+                defaults=[]), body=[*head, *closing], decorator_list=[], returns=None, type_params=[]))
+            call = ast.Call(ast.Attribute(ast.Name(me, ast.Load()), name, ast.Load()),
+                            [ast.Name(p, ast.Load()) for p in passed], [])
+            targets = [ast.Name(n, ast.Store()) for n in handed]
+            first: ast.stmt = ast.Expr(call) if not targets else ast.Assign(
+                [targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())], call)
+            fn.body = [first, *tail]
+        top.body = body
+    return render(tree)
+
+
+def _own_nodes(node: ast.AST) -> list[ast.AST]:
+    """The node and what it holds outside nested scopes."""
+    found, todo = [], [node]
+    while todo:
+        here = todo.pop()
+        found.append(here)
+        todo.extend(c for c in ast.iter_child_nodes(here) if not isinstance(c, _SCOPES))
+    return found
+
+
 def padding(source: str, seed: int = 0) -> str:
     """Each function (without ``*args``) given a positional parameter with a default that its body
     never reads, or reads only where nothing is computed: ``if p is not None: pass``, ``del p``."""
@@ -524,7 +574,7 @@ TRANSFORMS: dict[str, Transform] = {
     "synonyms": synonyms, "idioms": idioms, "outline": outline, "mixin": mixin, "extract": extract,
     "loops": loops, "logs": logs, "heldout": heldout,
     # not part of ``heldout`` (added later; `make eval`'s variant ``heldout:methods+synonyms`` measures them)
-    "methods": methods, "padding": padding,
+    "methods": methods, "padding": padding, "prefix": prefix,
 }
 
 

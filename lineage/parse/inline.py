@@ -1,4 +1,5 @@
-"""A function called from one place only, at the end of another, read where it is called.
+"""A function called from one place only, at the end or the beginning of another, read where
+it is called.
 
 A copier can cut a long function in two, moving its second half into a helper it returns
 (`return _forward_rest(a, b)`), or move a method's body into a module-level function the
@@ -10,7 +11,9 @@ A function that the module spells twice only, in its own `def` and in a call tha
 function returns as its last statement (`return f(...)`, or `out = f(...)` then `return out`),
 is read as part of that function: its body stands where the call stood, and the call's
 statements and the helper's `def` line go, on the reference side and the scanned side alike
-(parse/units.py).
+(parse/units.py).  So is one whose call is the first statement of another (`lex-v27`: `a, b =
+f(...)`, a first half cut out), or a last call made through a local alias or a forwarding lambda
+(parse/callsite.py says which call sites count).
 
 Only what reading can be sure of: an undecorated `def` at the module's top level, or in the
 body of the very function that calls it; not one bound again, imported or named in a string
@@ -20,9 +23,9 @@ instance (`self.m(...)`) from another method of its class, or, static, through i
 and elsewhere only inside other top-level classes (each class with a `_rest` of its own), when no
 class of the module derives from it (a subclass could override the method).  Not a dunder
 (Python calls those itself), nor one otherwise decorated.  A helper called in the middle of a
-function is left as written: model code calls its own `apply_rotary_pos_emb` so, and a copy of
-that function alone must still find it (merged there, 431 of transformers' 538 modeling files
-would have changed; as a last `return`, 13).
+function (neither first nor last) is left as written: model code calls its own
+`apply_rotary_pos_emb` so, and a copy of that function alone must still find it (merged there,
+431 of transformers' 538 modeling files would have changed; as a last `return`, 13).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from lineage.parse.callsite import Site, site_of, spent
 from lineage.parse.identity import enclosing_scope
 from lineage.parse.spans import covers, merged
 
@@ -44,12 +48,16 @@ MAX_CHAIN = 16  # a helper reached through more helpers than this (or a cycle of
 @dataclass(frozen=True)
 class Inline:
     """Definition ``helper`` read inside definition ``caller`` (both indexes into the definitions
-    given), at the call statement's bytes ``site``; the helper's `def` line is ``header``."""
+    given), at the call statement's bytes ``site``; the helper's `def` line is ``header``, and
+    ``spent`` what else of it the reading spends (a prefix's closing `return`: parse/callsite.py);
+    ``prefix``: the call begins the caller rather than ends it."""
 
     helper: int
     caller: int
     site: tuple[int, int]
     header: tuple[int, int]
+    spent: tuple[tuple[int, int], ...] = ()
+    prefix: bool = False
 
 
 def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[int, int]] | None = None,
@@ -96,6 +104,8 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
             places = places[bisect.bisect_left(places, scope.start_byte): bisect.bisect_left(places, scope.end_byte)]
         if len(places) == 2:
             found.update(_inline(root, source, i, fn, name, places, at, scope, gone))
+    for h in [h for h, x in found.items() if x.prefix and x.caller in found and not found[x.caller].prefix]:
+        del found[h]  # first in a helper read at its caller's end: midway through the function read whole
     return [found[h] for h in sorted(found) if _depth(found, h) <= MAX_CHAIN]
 
 
@@ -226,19 +236,16 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
         if place == name.start_byte:
             continue
         ident = root.descendant_for_byte_range(place, place + width)
-        call = ident.parent if ident is not None and ident.type == "identifier" else None
-        if call is None or call.type != "call" or call.child_by_field_name("function") != ident:
-            return {}
-        statements = _statements_of(call, source, gone)
-        caller = enclosing_scope(statements[0]) if statements is not None else None
-        if statements is None or caller is None or caller.type != "function_definition" \
+        site = site_of(ident, source, gone) if ident is not None and ident.type == "identifier" else None
+        caller = enclosing_scope(site.first) if site is not None else None
+        if ident is None or site is None or caller is None or caller.type != "function_definition" \
                 or fn.start_byte <= caller.start_byte < fn.end_byte:
             return {}  # (the call stands in the helper itself, or in a function nested in it)
         if scope is not None and scope != caller:
             return {}  # a nested helper is read only in the function that defines it
-        if covers(gone, call.end_byte):
+        if covers(gone, ident.end_byte):
             return {}
-        return _read_in(i, fn, caller, statements, at)
+        return _read_in(i, fn, caller, site, at)
     return {}
 
 
@@ -251,14 +258,12 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     width = name.end_byte - name.start_byte
     ident = root.descendant_for_byte_range(place, place + width)
     attr = ident.parent if ident is not None and ident.type == "identifier" else None
-    call = attr.parent if attr is not None and attr.type == "attribute" \
-        and attr.child_by_field_name("attribute") == ident else None
-    if attr is None or call is None or call.type != "call" or call.child_by_field_name("function") != attr:
+    if attr is None or attr.type != "attribute" or attr.child_by_field_name("attribute") != ident:
         return {}
-    statements = _statements_of(call, source, gone)
-    caller = enclosing_scope(statements[0]) if statements is not None else None
-    if statements is None or caller is None or caller.type != "function_definition" \
-            or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, call.end_byte):
+    site = site_of(attr, source, gone)
+    caller = enclosing_scope(site.first) if site is not None else None
+    if site is None or caller is None or caller.type != "function_definition" \
+            or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, attr.end_byte):
         return {}
     through = _through(attr.child_by_field_name("object"), source)
     klass = _class_of(fn)
@@ -267,17 +272,17 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     by_class = _static(fn, source) and through == class_name  # a static method: from any function
     if through is None or not (by_instance or by_class):
         return {}
-    return _read_in(i, fn, caller, statements, at)
+    return _read_in(i, fn, caller, site, at)
 
 
-def _read_in(i: int, fn: Node, caller: Node, statements: tuple[Node, Node], at: dict[int, int]) -> dict[int, Inline]:
-    """Helper ``i`` (``fn``) read in ``caller`` where ``statements`` stand; its header (decorators,
-    `def` line) goes."""
+def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int]) -> dict[int, Inline]:
+    """Helper ``i`` (``fn``) read in ``caller`` where the call's statements stand; its header
+    (decorators, `def` line) goes."""
     body = fn.child_by_field_name("body")
     if _outer(caller).start_byte not in at or body is None:
         return {}
-    return {i: Inline(i, at[_outer(caller).start_byte], (statements[0].start_byte, statements[1].end_byte),
-                      (_outer(fn).start_byte, body.start_byte))}
+    return {i: Inline(i, at[_outer(caller).start_byte], (site.first.start_byte, site.last.end_byte),
+                      (_outer(fn).start_byte, body.start_byte), spent(fn, site), site.prefix)}
 
 
 def _through(held: Node | None, source: bytes) -> bytes | None:
@@ -293,50 +298,6 @@ def _through(held: Node | None, source: bytes) -> bytes | None:
 
 def _text(node: Node | None, source: bytes) -> bytes:
     return source[node.start_byte:node.end_byte] if node is not None else b""
-
-
-def _statements_of(call: Node, source: bytes, gone: list[tuple[int, int]]) -> tuple[Node, Node] | None:
-    """The statements the call is the whole of, when they end its function's body: `return
-    f(...)`, or `out = f(...)` followed by `return out` (first and last statement)."""
-    up = call.parent
-    if up is not None and up.type == "return_statement" and up.named_child_count == 1:
-        return (up, up) if _last_in_function(up, gone) else None
-    if up is None or up.type != "assignment" or up.child_by_field_name("right") != call:
-        return None
-    name, statement = up.child_by_field_name("left"), up.parent
-    if name is None or name.type != "identifier" or up.child_by_field_name("type") is not None \
-            or statement is None or statement.type != "expression_statement" or statement.named_child_count != 1:
-        return None
-    returned = _next_statement(statement)
-    value = returned.named_children[0] if returned is not None and returned.named_child_count == 1 else None
-    if returned is None or returned.type != "return_statement" or value is None or value.type != "identifier" \
-            or source[value.start_byte:value.end_byte] != source[name.start_byte:name.end_byte]:
-        return None
-    return (statement, returned) if _last_in_function(returned, gone) else None
-
-
-def _next_statement(node: Node) -> Node | None:
-    after = node.next_named_sibling
-    while after is not None and after.type == "comment":
-        after = after.next_named_sibling
-    return after
-
-
-def _last_in_function(statement: Node, gone: list[tuple[int, int]]) -> bool:
-    """The statement ends its function's body (comments aside), or the body of a wrapper that
-    ends it and is read as absent (`try:` ... `finally: pass`, `with nullcontext():`:
-    parse/deadcode.py, whose spans are ``gone``)."""
-    node = statement
-    while _next_statement(node) is None:
-        block = node.parent
-        up = block.parent if block is not None and block.type == "block" else None
-        if up is not None and up.type == "function_definition":
-            return True
-        if up is None or up.type not in ("try_statement", "with_statement") \
-                or up.child_by_field_name("body") != block or not covers(gone, up.start_byte + 1):
-            return False
-        node = up
-    return False
 
 
 def _depth(found: dict[int, Inline], helper: int) -> int:

@@ -209,7 +209,8 @@ def _units(
     pos = starts * 2 + 1  # room for placeholders at even slots
     owner = np.zeros(len(starts), dtype=np.int64)
     keep = np.ones(len(starts), dtype=bool)
-    dropped = docstrings + [x.site for x in inlines] + [x.header for x in inlines]
+    dropped = docstrings + [x.site for x in inlines] + [x.header for x in inlines] \
+        + [s for x in inlines for s in x.spent]
     byte_spans = np.asarray([(d.start_byte, d.end_byte) for d in defs] + dropped, dtype=np.int64).reshape(-1, 2)
     token_spans = np.searchsorted(pos, byte_spans * 2).tolist()  # the tokens inside each, in one call
     for i, (lo, hi) in enumerate(token_spans[: len(defs)], start=1):  # parents first: children overwrite

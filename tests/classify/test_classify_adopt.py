@@ -136,9 +136,10 @@ def test_a_mixin_only_one_class_uses_is_that_classs_and_chains_resolve() -> None
     assert found == {"_Ops": "Block", "_Inner": "Block"}
 
 
-def _outlined(text: str, cls: str, returned: bool = True) -> str:
+def _outlined(text: str, cls: str, called: str = "returned") -> str:
     """`cls`'s methods but __init__ moved to module-level functions taking the instance first,
-    each method returning the call (or, not ``returned``, keeping its value on the instance first)."""
+    each method returning the call (``called``: "returned"), taking its value first and keeping it
+    on the instance ("first"), or calling it midway, after counting the call there ("midway")."""
     tree = ast.parse(text)
     at = next(i for i, s in enumerate(tree.body) if isinstance(s, ast.ClassDef) and s.name == cls)
     moved = []
@@ -148,7 +149,9 @@ def _outlined(text: str, cls: str, returned: bool = True) -> str:
             moved.append(outer)
             args = ", ".join(a.arg for a in item.args.args)
             call = f"_{cls.lower()}_{item.name}({args})"
-            item.body = ast.parse(f"return {call}" if returned else f"out = {call}\nself.last = out\nreturn out").body
+            body = {"returned": f"return {call}", "first": f"out = {call}\nself.last = out\nreturn out",
+                    "midway": f"self.calls = 1\nout = {call}\nself.last = out\nreturn out"}[called]
+            item.body = ast.parse(body).body
     tree.body[at:at] = moved
     return ast.unparse(ast.fix_missing_locations(tree))
 
@@ -250,17 +253,18 @@ def mixers(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     return api.open_index(index_families(tmp_path_factory.mktemp("mixers"), "mx", families))
 
 
-@pytest.mark.parametrize("returned", [True, False])
-def test_a_class_whose_methods_were_moved_out_is_attributed_by_them(mixers: EmbeddedIndex, returned: bool) -> None:
+@pytest.mark.parametrize("called", ["returned", "first", "midway"])
+def test_a_class_whose_methods_were_moved_out_is_attributed_by_them(mixers: EmbeddedIndex, called: str) -> None:
     """The shell keeps only the constructor both lines share: by it alone the file's source (the
     earlier line, whose pooling and head classes the file holds too) would have it; the forward pass moved
-    out to a function is the later line's.  A method that returns the call reads the function in
-    its own body (parse/inline.py); one that does more with the value is read with it."""
-    mine = _outlined(INIT.format(p="Mine") + LATE + POOL.format(p="Mine"), "MineMixer", returned)
+    out to a function is the later line's.  A method that returns the call, or takes its value
+    first, reads the function in its own body (parse/inline.py); one that calls it midway is read
+    with it."""
+    mine = _outlined(INIT.format(p="Mine") + LATE + POOL.format(p="Mine"), "MineMixer", called)
     assert "def _minemixer_forward(self" in mine
     mixer = classes_of(mixers, mine)["MineMixer"]
     assert mixer["source"]["family"] == "mx:late", mixer
-    assert mixer["read_with"] == ([] if returned else ["_minemixer_forward"]), mixer
+    assert mixer["read_with"] == ([] if called != "midway" else ["_minemixer_forward"]), mixer
 
 
 def test_a_class_split_into_a_mixin_and_a_shell_is_attributed_by_its_methods(mixers: EmbeddedIndex) -> None:

@@ -1,7 +1,8 @@
-"""A function called only at the end of another (`return f(...)`) is read where it is called
-(parse/inline.py): a copy whose long functions were cut in two, or whose methods forward to
-module-level or nested functions, or to another method of its class, fingerprints as the uncut
-code.  A helper called anywhere else, or twice, or bound again, stays a unit of its own."""
+"""A function called only at the end of another (`return f(...)`), or first in it (`a, b =
+f(...)`), is read where it is called (parse/inline.py, parse/callsite.py): a copy whose long
+functions were cut in two, or whose methods forward to module-level or nested functions, or to
+another method of its class, fingerprints as the uncut code.  A helper called anywhere else, or
+twice, or bound again, stays a unit of its own."""
 
 from __future__ import annotations
 
@@ -212,6 +213,100 @@ def test_methods_reading_cannot_follow_stay_units_of_their_own() -> None:
     assert "_Ops.rest" in _units(static_by_other_name)
     assert "Other._rest" in _units(other_class)
     assert "Block.__call__" in _units(dunder)
+
+
+def test_a_method_called_through_an_alias_or_a_forwarding_lambda_is_read_in_its_caller() -> None:
+    call = "return self._rest(hidden, weight, inputs)"
+    aliased = METHOD.replace(call, "finish = self._rest\n        return finish(hidden, weight, inputs)")
+    aliased_kept = METHOD.replace(call, "finish = self._rest\n        out = finish(hidden, weight, inputs)\n"
+                                  "        return out")
+    by_lambda = METHOD.replace(call, "return (lambda *a: self._rest(*a))(hidden, weight, inputs)")
+    by_named_lambda = METHOD.replace(call, "return (lambda h, w, i: self._rest(h, w, i))(hidden, weight, inputs)")
+    function_by_lambda = CUT.replace("return _forward_rest(self, hidden, weight, inputs)",
+                                     "return (lambda *a, **k: _forward_rest(*a, **k))(self, hidden, weight, inputs)")
+    plain = _prints(PLAIN)["Block.forward"]
+    for text in (aliased, aliased_kept, by_lambda, by_named_lambda, function_by_lambda):
+        units = _units(text)
+        assert not {"Block._rest", "_forward_rest"} & set(units)
+        assert "finish" not in units["Block.forward"] and "lambda" not in units["Block.forward"]
+        assert _shared(plain, _prints(text)["Block.forward"]) >= 0.8
+
+
+def test_an_alias_or_lambda_that_does_more_keeps_the_method() -> None:
+    call = "return self._rest(hidden, weight, inputs)"
+    alias_used_twice = METHOD.replace(call, "finish = self._rest\n        finish(hidden, weight, inputs)\n"
+                                      "        return finish(hidden, weight, inputs)")
+    alias_not_next = METHOD.replace(call, "finish = self._rest\n        hidden = hidden * 2\n"
+                                    "        return finish(hidden, weight, inputs)")
+    alias_read_again = METHOD.replace(call, "finish = self._rest\n        return finish(hidden, finish, inputs)")
+    lambda_reorders = METHOD.replace(call, "return (lambda a, b, c: self._rest(b, a, c))(hidden, weight, inputs)")
+    lambda_kept = METHOD.replace(call, "run = lambda *a: self._rest(*a)\n        return run(hidden, weight, inputs)")
+    for text in (alias_used_twice, alias_not_next, alias_read_again, lambda_reorders, lambda_kept):
+        assert "Block._rest" in _units(text)
+
+
+# the forward's first half cut out into a method whose values the forward takes first
+PREFIX = HEAD + _indent("hidden, weight = self._first(inputs, mask)\n" + SECOND, 2) \
+    + "\n    def _first(self, inputs, mask):\n" + _indent(FIRST + "return hidden, weight\n", 2)
+
+
+def test_a_helper_called_first_is_read_in_its_caller_and_its_closing_return_spent() -> None:
+    units = _units(PREFIX)
+    assert "Block._first" not in units
+    forward = units["Block.forward"]
+    assert "_first" not in forward and forward.count("return") == 1
+    assert forward.index("masked_fill") < forward.index("rsqrt")
+    assert np.array_equal(_prints(PREFIX)["Block.forward"], _prints(PLAIN)["Block.forward"])
+    # with its docstring, a comment, as a module function, or in the constructor as a bare call
+    documented = PREFIX.replace("    def forward(self, inputs, mask=None):\n",
+                                '    def forward(self, inputs, mask=None):\n        """Mix."""\n        # first\n')
+    as_function = HEAD + _indent("hidden, weight = _first(self, inputs, mask)\n" + SECOND, 2) \
+        + "\n\ndef _first(self, inputs, mask):\n" + _indent(FIRST + "return (hidden, weight)\n", 1)
+    constructed = PLAIN.replace("        self.proj = torch.nn.Linear(width, width, bias=False)\n"
+                                "        self.gate = torch.nn.Linear(width, 1)\n", "        self._build(width)\n") \
+        + "\n    def _build(self, width):\n        self.proj = torch.nn.Linear(width, width, bias=False)\n" \
+        "        self.gate = torch.nn.Linear(width, 1)\n"
+    assert np.array_equal(_prints(documented)["Block.forward"], _prints(PLAIN)["Block.forward"])
+    assert np.array_equal(_prints(as_function)["Block.forward"], _prints(PLAIN)["Block.forward"])
+    assert "Block._build" not in _units(constructed)
+    assert _units(constructed)["Block.__init__"] == _units(PLAIN)["Block.__init__"]
+    # after the base class's constructor; and a constructor's second half called alone at its end
+    based = PLAIN.replace("class Block:", "class Block(torch.nn.Module):").replace(
+        "    def __init__(self, width):\n", "    def __init__(self, width):\n        super().__init__()\n")
+    based_cut = based.replace("        self.proj = torch.nn.Linear(width, width, bias=False)\n"
+                              "        self.gate = torch.nn.Linear(width, 1)\n", "        self._build(width)\n") \
+        + "\n    def _build(self, width):\n        self.proj = torch.nn.Linear(width, width, bias=False)\n" \
+        "        self.gate = torch.nn.Linear(width, 1)\n"
+    tail_cut = PLAIN.replace("        self.gate = torch.nn.Linear(width, 1)\n", "        self._gate(width)\n") \
+        + "\n    def _gate(self, width):\n        self.gate = torch.nn.Linear(width, 1)\n"
+    assert _units(based_cut)["Block.__init__"] == _units(based)["Block.__init__"]
+    assert _units(tail_cut)["Block.__init__"] == _units(PLAIN)["Block.__init__"]
+
+
+def test_a_helper_called_anywhere_but_first_or_last_stays() -> None:
+    first = "        hidden, weight = self._first(inputs, mask)\n"
+    second_statement = PREFIX.replace(first, "        inputs = inputs * 2\n" + first)
+    into_attribute = PREFIX.replace("hidden, weight = self._first(", "self.hidden, weight = self._first(")
+    in_expression = PREFIX.replace("self._first(inputs, mask)\n", "self._first(inputs, mask) * 2\n")
+    called_twice = PREFIX.replace(first, first + "        self._first(inputs, mask)\n")
+    for text in (second_statement, into_attribute, in_expression, called_twice):
+        assert "Block._first" in _units(text)
+    # first in a second half read at its caller's end is midway through the whole: the helper stays
+    shared = "\n\ndef _mix(hidden, weight, inputs):\n    return hidden * weight + inputs * (1 - weight)\n"
+    second_half = METHOD.replace("        mixed = hidden * weight + inputs * (1 - weight)\n",
+                                 "        mixed = _mix(hidden, weight, inputs)\n")
+    assert "mixed = _mix(" in second_half and "Block._rest" not in _units(second_half + shared)
+    assert "_mix" in _units(second_half + shared)
+    # a helper whose call computes its arguments is the code's own factoring (`self._norm(x.float())`)
+    computing = PREFIX.replace("self._first(inputs, mask)", "self._first(inputs.float(), mask)")
+    by_attribute = PREFIX.replace("self._first(inputs, mask)", "self._first(inputs, self.mask)")
+    for text in (computing, by_attribute):
+        assert "Block._first" in _units(text)
+    assert "Block._first" not in _units(PREFIX.replace("self._first(inputs, mask)", "self._first(inputs, mask=mask)"))
+    # a helper computing what it returns is read, its `return` kept (only a return of names is spent)
+    computed = PREFIX.replace("return hidden, weight\n", "return hidden * weight\n").replace(
+        "hidden, weight = self._first(", "hidden = self._first(")
+    assert _units(computed)["Block.forward"].count("return") == 2
 
 
 def test_a_chain_of_cuts_is_read_back_in_order() -> None:

@@ -10,6 +10,7 @@ import hashlib
 import pkgutil
 import random
 from collections.abc import Sequence
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -121,9 +122,21 @@ def check_parsed(parsed: ParsedFile, path: str, data: bytes) -> None:
         assert u.path == path
         assert 1 <= u.start_line <= u.end_line <= last, (u.qualname, u.start_line, u.end_line, last)
         assert len(u.kinds) == len(u.texts) == len(u.lines), u.qualname
-        assert all(u.start_line <= ln <= u.end_line for ln in u.lines), (u.qualname, u.start_line, u.end_line)
-        assert list(u.lines) == sorted(u.lines), u.qualname
+        assert all(1 <= ln <= last for ln in u.lines), u.qualname
+        own = [ln for ln in u.lines if u.start_line <= ln <= u.end_line]
+        assert own == sorted(own), u.qualname
+        _read_helpers_only(u, [ln for ln in u.lines if not u.start_line <= ln <= u.end_line], parsed.units)
     assert len({u.qualname for u in parsed.units}) >= 1
+
+
+def _read_helpers_only(unit: Any, outside: list[int], units: Sequence[Any]) -> None:
+    """A unit's tokens stand outside its own lines only where a helper read in it stands (a
+    function called once, first or last: parse/inline.py), which is no function of its own."""
+    for ln in set(outside):
+        holder = next((o for o in units if o is not unit and o.kind in ("function", "method")
+                       and o.start_line <= ln <= o.end_line
+                       and not o.start_line <= unit.start_line <= unit.end_line <= o.end_line), None)
+        assert holder is None, (unit.qualname, ln, holder.qualname if holder else "")
 
 
 def check_compact(cf: CompactFile, params: FingerprintParams, n_units_parsed: int) -> None:
@@ -137,7 +150,8 @@ def check_compact(cf: CompactFile, params: FingerprintParams, n_units_parsed: in
         for hashes, lines in ((u.s_hash, u.s_line), (u.l_hash, u.l_line)):
             assert hashes.shape == lines.shape
             assert np.all(hashes[1:] > hashes[:-1]), "hashes sorted and unique"
-            assert np.all((lines >= u.start_line) & (lines <= u.end_line)), u.qualname
+            assert np.all((lines >= 1) & (lines <= max(cf.n_lines, 1))), u.qualname
+            _read_helpers_only(u, lines[(lines < u.start_line) | (lines > u.end_line)].tolist(), cf.units)
     if cf.units:
         assert np.array_equal(cf.signature, np.min([u.signature for u in cf.units], axis=0))
     else:
