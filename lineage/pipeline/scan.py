@@ -51,6 +51,11 @@ def scan_files(
     from lineage.classify.vestiges import vestige_findings
     from lineage.declared.uses import model_uses
 
+    from lineage.source.packed import unpacked_files
+
+    # code a file runs from an encoded literal is read as a file of its own (`model.py[exec:3]`)
+    packed, unreadable = unpacked_files(files, config.max_file_bytes)
+    files, errors = [*files, *packed], (*errors, *unreadable)
     compacted = fingerprint_files(files, config, progress)
     findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector,
                                                      progress, architectures)

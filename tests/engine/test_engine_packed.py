@@ -1,0 +1,134 @@
+"""Code a file runs from an encoded literal (lineage/source/packed.py) is read without running it:
+a copy of our fixture model packed by any of the usual packers is matched as the plain copy is,
+under the name `file.py[exec:LINE]`; what cannot be read as source is reported unchecked, and
+gates do not pass it.  Every packed file here is written by the test from our own fixture."""
+
+from __future__ import annotations
+
+import base64
+import bz2
+import codecs
+import lzma
+import marshal
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lineage import api
+from lineage.cli.main import cli
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import SourceFile
+from lineage.source.packed import MAX_LAYERS, unpacked_files
+
+CAP = 2_000_000
+
+
+def _zlib_b64(src: bytes) -> str:
+    return f"import base64 as _b, zlib\nexec(zlib.decompress(_b.b64decode('{base64.b64encode(zlib.compress(src)).decode()}')))\n"
+
+
+PACKERS: dict[str, Callable[[bytes], str]] = {
+    "zlib+base64, aliased": _zlib_b64,
+    "from-imports, a bound name, compile": lambda src: (
+        "from base64 import b85decode as _d\nfrom bz2 import decompress\n"
+        f"_BLOB = '{base64.b85encode(bz2.compress(src)).decode()}'\n"
+        "exec(compile(decompress(_d(_BLOB)), '<m>', 'exec'))\n"),
+    "__import__, lzma, a85, decode": lambda src: (
+        f"exec(__import__('lzma').decompress(__import__('base64').a85decode("
+        f"{base64.a85encode(lzma.compress(src)).decode()!r})).decode('utf-8'))\n"),
+    "hex, reversed, concatenated": lambda src: (
+        f"_h = '{src.hex()[: len(src)]}' + '{src.hex()[len(src):]}'\n"
+        f"exec(bytes.fromhex(_h[::-1][::-1]))\n"),
+    "rot13 through codecs": lambda src: f"import codecs\nexec(codecs.decode({codecs.encode(src.decode(), 'rot13')!r}, 'rot13'))\n",
+    "two layers": lambda src: _zlib_b64(_zlib_b64(src).encode()),
+    "characters joined, through getattr of the builtins": lambda src: (
+        f"_c = {list(src.decode())!r}\n_o = {[ord(c) for c in src.decode()]!r}\n"
+        "getattr(__builtins__, 'exec')(''.join(map(chr, _o)))\n"),
+    "a generator of characters, bytes of numbers": lambda src: (
+        f"import builtins\nbuiltins.exec(''.join(chr(n) for n in {list(src[:300])!r})"
+        f" + bytes({list(src[300:])!r}).decode())\n"),
+}
+
+
+def _scores(result: object, path: str) -> dict[str, tuple[str, str, float]]:
+    return {f.unit: (f.matches[0].ref.family, f.matches[0].ref.unit, f.matches[0].similarity)
+            for f in result.findings if f.path == path and f.kind == "code-match"}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("packer", sorted(PACKERS))
+def test_a_packed_copy_is_matched_as_the_plain_copy(packer: str, cases, index: EmbeddedIndex) -> None:
+    source = cases.model.encode()
+    packed = PACKERS[packer](source)
+    assert max(cases.model.splitlines(), key=len) not in packed  # nothing of the model stands in plain sight
+    files = [SourceFile("plain.py", source), SourceFile("packed.py", packed.encode())]
+    result, _ = api.scan_files(files, index, Config(workers=1))
+    inner = sorted({f.path for f in result.findings if f.path.startswith("packed.py[exec:")})
+    assert len(inner) == 1 and not result.errors, (inner, result.errors)
+    if packer == "two layers":
+        assert inner[0].count("[exec:") == 2
+    plain = _scores(result, "plain.py")
+    assert len(plain) >= 5 and _scores(result, inner[0]) == plain
+    assert not [f for f in result.findings if f.path == "packed.py" and f.kind == "code-match"]
+
+
+def test_what_cannot_be_read_as_source_is_reported_unchecked() -> None:
+    code = compile("x = 1\n", "<m>", "exec")
+    bomb = base64.b64encode(zlib.compress(b"\0" * (CAP + 10))).decode()
+    latin = base64.b64encode("é = 1\n".encode("latin-1") * 40).decode()
+    files = [
+        SourceFile("bytecode.py", (f"import marshal, base64\nexec(marshal.loads(base64.b64decode("
+                                   f"'{base64.b64encode(marshal.dumps(code)).decode() * 3}')))\n").encode()),
+        SourceFile("bomb.py", f"import zlib, base64\nexec(zlib.decompress(base64.b64decode('{bomb}')))\n".encode()),
+        SourceFile("latin.py", f"import base64\nexec(base64.b64decode('{latin}'))\n".encode()),
+        SourceFile("broken.py", f"import base64\nexec(base64.b64decode('{'A' * 65}'))\n".encode()),
+    ]
+    found, errors = unpacked_files(files, CAP)
+    assert not found
+    reasons = {e.path: e.reason for e in errors}
+    assert set(reasons) == {"bytecode.py[exec:2]", "bomb.py[exec:2]", "latin.py[exec:2]", "broken.py[exec:2]"}
+    assert all(e.unchecked and e.reason.startswith("packed code not read: ") for e in errors)
+    assert "bytecode" in reasons["bytecode.py[exec:2]"] and "cap" in reasons["bomb.py[exec:2]"]
+    assert "UTF-8" in reasons["latin.py[exec:2]"] and "b64decode fails" in reasons["broken.py[exec:2]"]
+
+
+def test_layers_past_the_limit_are_reported_not_followed() -> None:
+    src = b"value = 1\n"
+    for _ in range(MAX_LAYERS + 1):
+        src = _zlib_b64(src).encode()
+    found, errors = unpacked_files([SourceFile("deep.py", src)], CAP)
+    assert len(found) == MAX_LAYERS - 1 and len(errors) == 1
+    assert errors[0].unchecked and f"more than {MAX_LAYERS} layers" in errors[0].reason
+
+
+def test_code_run_from_anything_but_an_encoded_literal_is_left_alone() -> None:
+    blob = "QUFB" * 20
+    texts = [
+        f"def run(source):\n    exec(source)  # {blob}\n",  # a parameter: nothing to read
+        f"exec(open('setup.py').read())  # {blob}\n",
+        f"exec('value = 1')  # {blob}\n",  # code in plain sight is parsed with the file
+        f"import base64\nprint(base64.b64decode('{blob}'))\n",  # decoded, never run
+        f"import base64\nexec(base64.b64decode(input()))  # {blob}\n",
+    ]
+    found, errors = unpacked_files([SourceFile(f"f{i}.py", t.encode()) for i, t in enumerate(texts)], CAP)
+    assert not found and not errors
+
+
+def test_a_packed_file_that_cannot_be_read_fails_the_scan_gate(built_index: Path, tmp_path: Path) -> None:
+    code = base64.b64encode(marshal.dumps(compile("x = 1\n", "<m>", "exec"))).decode() * 3
+    (tmp_path / "hidden.py").write_text(f"import marshal, base64\nexec(marshal.loads(base64.b64decode('{code}')))\n")
+    done = CliRunner().invoke(cli, ["scan", str(tmp_path), "--index", str(built_index)])
+    assert done.exit_code != 0, done.output
+    assert "hidden.py[exec:2]" in done.output and "bytecode" in done.output
+
+
+def test_a_verify_exhibit_reads_a_packed_suspect(cases, built_index: Path, tmp_path: Path) -> None:
+    (tmp_path / "suspect.py").write_text(_zlib_b64(cases.model.encode()))
+    (tmp_path / "reference.py").write_text(cases.model)
+    done = CliRunner().invoke(cli, ["verify", str(tmp_path / "suspect.py"), "--against", str(tmp_path / "reference.py"),
+                                    "--index", str(built_index)])
+    assert "suspect.py[exec:2]: score 1.00" in done.output, done.output
+    assert "copy of the whole reference file reference.py" in done.output
