@@ -361,9 +361,11 @@ def extract(source: str, seed: int = 0, *, minimum: int = 8) -> str:
     return render(tree)
 
 
-def methods(source: str, seed: int = 0, *, minimum: int = 4) -> str:
-    """Each method of 4+ top-level statements cut in two: the second half a new method of its
-    class taking the names it reads, returned through the instance (``return self._m_rest(...)``)."""
+def _cut_methods(source: str, minimum: int, cut: Callable[[ast.FunctionDef, list[ast.stmt], list[ast.stmt], set[str],
+                                                              set[str]], ast.FunctionDef | None]) -> str:
+    """Each method of ``minimum``+ top-level statements of a top-level class (taking its instance
+    first, not a special decorated one) handed to ``cut(fn, head, tail, reads, taken)``, which
+    rewrites its body and returns the new method placed after it (None: left as it is)."""
     tree = ast.parse(source)
     taken = identifiers(tree)
     for top in tree.body:
@@ -374,57 +376,62 @@ def methods(source: str, seed: int = 0, *, minimum: int = 4) -> str:
             body.append(fn)
             halves = _halves(fn, minimum) if isinstance(fn, ast.FunctionDef) and not _decorated_special(fn) \
                 and fn.args.args else None
-            if halves is None:
-                continue
-            me = fn.args.args[0].arg
-            head, tail, reads = halves
-            passed = sorted(reads - {me})
-            name = _fresh(f"_{fn.name}_rest".replace("__", "_"), taken)
-            body.append(ast.FunctionDef(name=name, args=ast.arguments(
-                posonlyargs=[], args=[ast.arg(me), *(ast.arg(p) for p in passed)], kwonlyargs=[], kw_defaults=[],
-                defaults=[]), body=tail, decorator_list=[], returns=None, type_params=[]))
-            fn.body = [*head, ast.Return(ast.Call(ast.Attribute(ast.Name(me, ast.Load()), name, ast.Load()),
-                                                  [ast.Name(p, ast.Load()) for p in passed], []))]
+            new = cut(fn, *halves, taken) if halves is not None and isinstance(fn, ast.FunctionDef) else None
+            if new is not None:
+                body.append(new)
         top.body = body
     return render(tree)
+
+
+def _method(name: str, me: str, passed: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
+    return ast.FunctionDef(name=name, args=ast.arguments(
+        posonlyargs=[], args=[ast.arg(me), *(ast.arg(p) for p in passed)], kwonlyargs=[], kw_defaults=[],
+        defaults=[]), body=body, decorator_list=[], returns=None, type_params=[])
+
+
+def _self_call(me: str, name: str, passed: list[str]) -> ast.Call:
+    return ast.Call(ast.Attribute(ast.Name(me, ast.Load()), name, ast.Load()), [ast.Name(p, ast.Load()) for p in passed], [])
+
+
+def methods(source: str, seed: int = 0, *, minimum: int = 4) -> str:
+    """Each method of 4+ top-level statements cut in two: the second half a new method of its
+    class taking the names it reads, returned through the instance (``return self._m_rest(...)``)."""
+
+    def cut(fn: ast.FunctionDef, head: list[ast.stmt], tail: list[ast.stmt], reads: set[str],
+            taken: set[str]) -> ast.FunctionDef:
+        me = fn.args.args[0].arg
+        passed = sorted(reads - {me})
+        name = _fresh(f"_{fn.name}_rest".replace("__", "_"), taken)
+        fn.body = [*head, ast.Return(_self_call(me, name, passed))]
+        return _method(name, me, passed, tail)
+
+    return _cut_methods(source, minimum, cut)
 
 
 def prefix(source: str, seed: int = 0, *, minimum: int = 4) -> str:
     """Each method of 4+ top-level statements cut in two the other way: the first half a new
     method of its class returning the names the second half reads from it, taken first
     (``a, b = self._m_first(...)``; a bare call when none)."""
-    tree = ast.parse(source)
-    taken = identifiers(tree)
-    for top in tree.body:
-        if not isinstance(top, ast.ClassDef):
-            continue
-        body: list[ast.stmt] = []
-        for fn in top.body:
-            body.append(fn)
-            halves = _halves(fn, minimum) if isinstance(fn, ast.FunctionDef) and not _decorated_special(fn) \
-                and fn.args.args else None
-            if halves is None or any(isinstance(n, ast.Return) for s in halves[0] for n in _own_nodes(s)):
-                continue  # (a first half that can return cannot be cut out)
-            me = fn.args.args[0].arg
-            head, tail, _ = halves
-            a = fn.args
-            params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
-            passed = sorted((params & _loaded(head)) - {me})
-            handed = sorted(_bound_here(head) & _loaded(tail))
-            name = _fresh(f"_{fn.name}_first".replace("__", "_"), taken)
-            values = [ast.Name(n, ast.Load()) for n in handed]
-            closing = [ast.Return(values[0] if len(values) == 1 else ast.Tuple(values, ast.Load()))] if values else []
-            body.append(ast.FunctionDef(name=name, args=ast.arguments(
-                posonlyargs=[], args=[ast.arg(me), *(ast.arg(p) for p in passed)], kwonlyargs=[], kw_defaults=[],
-                defaults=[]), body=[*head, *closing], decorator_list=[], returns=None, type_params=[]))
-            call = ast.Call(ast.Attribute(ast.Name(me, ast.Load()), name, ast.Load()),
-                            [ast.Name(p, ast.Load()) for p in passed], [])
-            targets = [ast.Name(n, ast.Store()) for n in handed]
-            first: ast.stmt = ast.Expr(call) if not targets else ast.Assign(
-                [targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())], call)
-            fn.body = [first, *tail]
-        top.body = body
-    return render(tree)
+
+    def cut(fn: ast.FunctionDef, head: list[ast.stmt], tail: list[ast.stmt], reads: set[str],
+            taken: set[str]) -> ast.FunctionDef | None:
+        if any(isinstance(n, ast.Return) for s in head for n in _own_nodes(s)):
+            return None  # (a first half that can return cannot be cut out)
+        me, a = fn.args.args[0].arg, fn.args
+        params = {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg] if p is not None}
+        passed = sorted((params & _loaded(head)) - {me})
+        handed = sorted(_bound_here(head) & _loaded(tail))
+        name = _fresh(f"_{fn.name}_first".replace("__", "_"), taken)
+        values = [ast.Name(n, ast.Load()) for n in handed]
+        closing = [ast.Return(values[0] if len(values) == 1 else ast.Tuple(values, ast.Load()))] if values else []
+        targets = [ast.Name(n, ast.Store()) for n in handed]
+        call = _self_call(me, name, passed)
+        first: ast.stmt = ast.Expr(call) if not targets else ast.Assign(
+            [targets[0] if len(targets) == 1 else ast.Tuple(targets, ast.Store())], call)
+        fn.body = [first, *tail]
+        return _method(name, me, passed, [*head, *closing])
+
+    return _cut_methods(source, minimum, cut)
 
 
 def _own_nodes(node: ast.AST) -> list[ast.AST]:
