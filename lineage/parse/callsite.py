@@ -114,7 +114,8 @@ def _aliased(assignment: Node, source: bytes, gone: list[tuple[int, int]]) -> Si
 
 def _around(call: Node, source: bytes, gone: list[tuple[int, int]]) -> Site | None:
     """The statements the call is the whole of, when they end its function's body (`return
-    f(...)`, or `out = f(...)` followed by `return out`) or begin it (`f(...)`, `a, b = f(...)`)."""
+    f(...)`, `out = f(...)` followed by `return out`, or `f(...)` alone) or begin it (`f(...)`,
+    `a, b = f(...)`, handing on names only)."""
     up = call.parent
     if up is not None and up.type == "return_statement" and up.named_child_count == 1:
         return Site(up, up) if _last_in_function(up, gone) else None
