@@ -143,5 +143,5 @@ def warn_unchecked(result: ScanResult) -> None:
         capped = any("-byte cap" in e.reason for e in unchecked)  # only a size cap can be raised
         remedies = "excluded (`exclude`), the cap raised (`max_file_bytes`)" if capped else "excluded (`exclude`)"
         click.echo(f"lineage: warning: {len(paths)} file{'s' if len(paths) != 1 else ''} could not be checked "
-                   f"(too large, unreadable, binary, malformed or too costly): {terminal_line(shown)}; the exit "
+                   f"(too large, unreadable, binary, malformed, packed unreadably or too costly): {terminal_line(shown)}; the exit "
                    f"code is 1 unless they are {remedies} or --exit-zero given", err=True)

@@ -22,6 +22,7 @@ import bz2
 import codecs
 import lzma
 import re
+import unicodedata
 import warnings
 import zlib
 from collections.abc import Callable, Sequence
@@ -29,8 +30,13 @@ from collections.abc import Callable, Sequence
 from lineage.models import FileError, SourceFile
 
 MAX_LAYERS = 8
-_HINT = re.compile(rb"(?<![\w.])(?:exec|eval)\s*\(|builtins")  # a file worth parsing for it (`model.eval()` is not)
-_RUNNERS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval"})
+_HINT = re.compile(r"(?<![\w.])(?:exec|eval)\b|builtins|marshal|pickle")  # worth parsing for it (`model.eval()` is not)
+_HINT_BYTES = re.compile(_HINT.pattern.encode())
+_BLOB = re.compile(rb"[A-Za-z0-9+/=_\-]{200,}")  # an encoded run, in a literal or a comment
+_UNPICKLERS = frozenset({"marshal.loads", "pickle.loads", "_pickle.loads", "cPickle.loads", "dill.loads"})
+MAX_STEPS = 200_000  # evaluations per file: far beyond any packer's, bounds a hostile file's
+MIN_PLAIN = 120  # a literal run as it stands is read when it holds a program, not a one-liner
+_RUNNERS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval", "compile", "builtins.compile"})
 
 
 class _Unreadable(Exception):
@@ -42,46 +48,81 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
     what could not be unpacked."""
     found: list[SourceFile] = []
     errors: list[FileError] = []
-    todo = [(f, 1) for f in files if f.path.lower().endswith(".py") or not f.path.rsplit("/", 1)[-1].count(".")]
+    todo = [(f, 1, False) for f in files if f.path.lower().endswith(".py") or not f.path.rsplit("/", 1)[-1].count(".")]
     while todo:
-        file, depth = todo.pop()
-        for line, payload in _packed(file.data, cap):
+        file, depth, blob_above = todo.pop()
+        for line, payload in _packed(file.data, cap, blob_above):
             path = f"{file.path}[exec:{line}]"
             if isinstance(payload, _Unreadable):
-                errors.append(FileError(path, "decode", f"packed code not read: {payload}", unchecked=True))
+                if not errors or errors[-1].path != path:  # (one reason per call)
+                    errors.append(FileError(path, "decode", f"packed code not read: {payload}", unchecked=True))
             elif depth >= MAX_LAYERS:
                 errors.append(FileError(path, "decode", f"packed code not read: more than {MAX_LAYERS} layers",
                                         unchecked=True))
             else:
                 found.append(SourceFile(path, payload.encode("utf-8", "surrogatepass")))
-                todo.append((found[-1], depth + 1))
+                todo.append((found[-1], depth + 1, blob_above or bool(_BLOB.search(file.data))))
     return found, errors
 
 
-def _packed(data: bytes, cap: int) -> list[tuple[int, str | _Unreadable]]:
-    if not _HINT.search(data):
+def _hinted(data: bytes) -> bool:
+    """The file spells a runner or an unpickler (as Python reads names: NFKC, so `ｅｘｅｃ` too)."""
+    if _HINT_BYTES.search(data):
+        return True
+    return not data.isascii() and bool(_HINT.search(unicodedata.normalize("NFKC", data.decode("utf-8", "replace"))))
+
+
+def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | _Unreadable]]:
+    """What the file runs, by line: code, or why it cannot be read.  ``blob_above``: a layer
+    around this one holds an encoded blob (its names may feed this one)."""
+    if not _hinted(data):
         return []
+    blob = blob_above or bool(_BLOB.search(data))
     try:
         with warnings.catch_warnings():  # (a scanned file's invalid escapes are its own business)
             warnings.simplefilter("ignore")
             tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []  # (the scan reports a file that does not parse; nothing packed is read from it)
+    except (SyntaxError, ValueError):  # (the scan reports a file that does not parse)
+        return [(1, _Unreadable("the file does not parse as Python 3.11, and it runs code from an encoded blob"))] \
+            if blob else []
+    except (RecursionError, MemoryError):
+        return [(1, _Unreadable("the file is nested too deeply to read what it runs"))]
     reader = _Reader(tree, cap)
     out: list[tuple[int, str | _Unreadable]] = []
+    total = 0
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and reader.dotted(node.func) in _RUNNERS and node.args:
-            try:
-                value = reader.code(node.args[0])
-            except _Unreadable as exc:
-                out.append((node.lineno, exc))
-                continue
-            except RecursionError:
-                out.append((node.lineno, _Unreadable("its expression is nested too deeply to read")))
-                continue
-            if value is not None:
-                out.append((node.lineno, value))
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        called = reader.dotted(node.func)
+        try:
+            if called in _UNPICKLERS and reader.value(node.args[0]) is not None:
+                raise _Unreadable(f"it is loaded by {called} (bytecode or pickled objects), not source")
+            value = reader.code(node.args[0]) if called in _RUNNERS else None
+        except _Unreadable as exc:
+            out.append((node.lineno, exc))
+            continue
+        except RecursionError:
+            out.append((node.lineno, _Unreadable("its expression is nested too deeply to read")))
+            continue
+        if value is not None and not value.strip():
+            continue  # (nothing to run)
+        if value is not None and all(value != v for _, v in out):  # (`exec(compile(x))`: one payload)
+            total += len(value)
+            out.append((node.lineno, value if total <= cap else _Unreadable(
+                f"what the file runs unpacks to more than the {cap}-byte cap in all")))
+        elif called in _RUNNERS and value is None and reader.hides(node.args[0], blob):
+            out.append((node.lineno, _Unreadable("it runs what it decodes or computes from data that cannot be "
+                                                 "followed statically to a literal")))
+    out += [(n.lineno, _Unreadable("it hands exec or eval on to run what it decodes")) for n in ast.walk(tree)
+            if blob and isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and reader.dotted(n) in _RUNNERS
+            and not _called(n)]
     return sorted(out, key=lambda p: p[0])
+
+
+def _called(name: ast.Name) -> bool:
+    """Called, or anything but handed to a call as an argument (`f(exec, blob)` hands it on)."""
+    up = getattr(name, "parent", None)
+    return not isinstance(up, ast.Call) or up.func is name
 
 
 class _Reader:
@@ -90,7 +131,6 @@ class _Reader:
     def __init__(self, tree: ast.Module, cap: int) -> None:
         self.cap = cap
         self.aliases: dict[str, str] = {}  # local name -> dotted name it was imported as
-        bound: dict[str, list[ast.expr]] = {}
         for node in tree.body:
             if isinstance(node, ast.Import):
                 for a in node.names:
@@ -98,27 +138,80 @@ class _Reader:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 for a in node.names:
                     self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-        for assign in (n for n in ast.walk(tree) if isinstance(n, ast.Assign)):
-            for t in assign.targets:
-                if isinstance(t, ast.Name):
-                    bound.setdefault(t.id, []).append(assign.value)
-        self.constants = {name: values[0] for name, values in bound.items() if len(values) == 1}
+        stores: dict[str, int] = {}  # how often each name is bound, however (`for`, `with`, `+=`, `def`)
+        values: dict[str, ast.expr] = {}  # the value bound by `=`, `x: T = ...`, `:=`, `a, b = x, y`
+        for each in ast.walk(tree):
+            if isinstance(each, ast.Name) and isinstance(each.ctx, ast.Store):
+                stores[each.id] = stores.get(each.id, 0) + 1
+            elif isinstance(each, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stores[each.name] = stores.get(each.name, 0) + 1
+            pairs: list[tuple[ast.expr, ast.expr | None]] = \
+                [(t, each.value) for t in each.targets] if isinstance(each, ast.Assign) else \
+                [(each.target, each.value)] if isinstance(each, (ast.AnnAssign, ast.NamedExpr)) else []
+            for target, value in pairs:
+                if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+                    pairs.extend(zip(target.elts, value.elts))
+                elif isinstance(target, ast.Name) and value is not None:
+                    values[target.id] = value
+        self.constants = {name: value for name, value in values.items() if stores.get(name) == 1}
+        self.docstring = ast.get_docstring(tree, clean=False)  # what `__doc__` holds
+        for parent in ast.walk(tree):  # (what a name stands in: `_called`)
+            for child in ast.iter_child_nodes(parent):
+                child.parent = parent  # type: ignore[attr-defined]
         self.seen: set[int] = set()
+        self.known: dict[int, str | bytes | None] = {}
+        self.steps = 0
+
+    def hides(self, node: ast.expr, blob: bool) -> bool:
+        """What is run could not be read, yet it decodes (with an encoded blob in the file), or
+        computes from a long literal or a long list of numbers: packed code hidden from reading."""
+        for part in ast.walk(node):
+            if isinstance(part, ast.Call) and blob and (self.dotted(part.func) in _DECODERS or self.dotted(
+                    part.func).rsplit(".", 1)[-1] in ("decompress", "b64decode", "unhexlify", "fromhex", "decode")):
+                return True
+            if isinstance(part, ast.Constant) and isinstance(part.value, (str, bytes)) and len(part.value) >= MIN_PLAIN:
+                return True
+            if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) >= MIN_PLAIN:
+                return True
+        return False
 
     def dotted(self, node: ast.expr) -> str:
-        """`b64.b64decode` as `base64.b64decode` after `import base64 as b64`; `__import__("zlib")` as `zlib`."""
+        """`b64.b64decode` as `base64.b64decode` after `import base64 as b64`; `__import__("zlib")`
+        as `zlib`; `run` as `exec` after `run = exec`; `builtins.__dict__["exec"]`,
+        `vars(builtins)["exec"]`, `sys.modules["builtins"]`, `exec.__call__`, `eval("exec")` as
+        what they name."""
+        if id(node) in self.seen:
+            return ""
+        self.seen.add(id(node))
+        try:
+            return self._dotted(node)
+        finally:
+            self.seen.discard(id(node))
+
+    def _dotted(self, node: ast.expr) -> str:
         if isinstance(node, ast.Name):
-            return "builtins" if node.id == "__builtins__" else self.aliases.get(node.id, node.id)
+            if node.id in self.aliases or not isinstance(self.constants.get(node.id), (ast.Name, ast.Attribute)):
+                return "builtins" if node.id == "__builtins__" else self.aliases.get(node.id, node.id)
+            return self.dotted(self.constants[node.id])  # (`run = exec`)
         if isinstance(node, ast.Attribute):
             base = self.dotted(node.value)
+            if node.attr == "__call__" or (node.attr == "__dict__" and base == "builtins"):
+                return base
             return f"{base}.{node.attr}" if base else ""
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            base = self.dotted(node.value)
+            if base == "sys.modules":
+                return node.slice.value
+            return f"builtins.{node.slice.value}" if base in ("builtins", "vars:builtins") else ""
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.keywords:
             return ""
+        if node.func.id == "vars" and len(node.args) == 1 and self.dotted(node.args[0]) == "builtins":
+            return "vars:builtins"
         name = node.args[-1].value if node.args and isinstance(node.args[-1], ast.Constant) else None
         if not isinstance(name, str):
             return ""
-        if node.func.id == "__import__" and len(node.args) == 1:
-            return name
+        if node.func.id in ("__import__", "eval") and len(node.args) == 1 and name.isidentifier():
+            return name  # (`eval("exec")` is the builtin)
         base = self.dotted(node.args[0]) if node.func.id == "getattr" and len(node.args) == 2 else ""
         return f"{base}.{name}" if base else ""  # getattr(builtins, "exec")
 
@@ -127,11 +220,13 @@ class _Reader:
         parameter, say: nothing to read)."""
         if isinstance(node, ast.Call) and self.dotted(node.func) in ("compile", "builtins.compile") and node.args:
             node = node.args[0]
-        if isinstance(node, ast.Call) and self.dotted(node.func) == "marshal.loads":
-            raise _Unreadable("it is Python bytecode (marshal.loads), not source")
-        if isinstance(node, ast.Constant):
-            return None  # a literal run as it stands is code in plain sight, parsed with the file
+        if isinstance(node, ast.Call) and self.dotted(node.func) in _UNPICKLERS and node.args \
+                and self.value(node.args[0]) is not None:  # (bytecode read from a file at run time: no packing)
+            raise _Unreadable(f"it is loaded by {self.dotted(node.func)} (bytecode or pickled objects), not source")
         value = self.value(node)
+        if isinstance(node, ast.Constant) and (value is None or len(value) < MIN_PLAIN and not _HINT.search(
+                value if isinstance(value, str) else value.decode("utf-8", "replace"))):
+            return None  # (a one-liner run as it stands: no program to match, nor one that runs another)
         if value is None:
             return None
         if isinstance(value, bytes):
@@ -142,13 +237,22 @@ class _Reader:
         return value
 
     def value(self, node: ast.expr) -> str | bytes | None:
+        """The node's value, each node evaluated once (a name doubled 60 times over, `a1 = a0 +
+        a0`, stays linear) and within MAX_STEPS evaluations per file."""
+        if id(node) in self.known:
+            return self.known[id(node)]
         if id(node) in self.seen:
             return None  # (a name bound to itself, through others)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _Unreadable(f"reading it takes more than {MAX_STEPS} steps")
         self.seen.add(id(node))
         try:
-            return self._value(node)
+            found = self._value(node)
         finally:
             self.seen.discard(id(node))
+        self.known[id(node)] = found
+        return found
 
     def _value(self, node: ast.expr) -> str | bytes | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
@@ -166,47 +270,97 @@ class _Reader:
                 and node.slice.step.operand.value == 1:
             inner = self.value(node.value)
             return inner[::-1] if inner is not None else None
+        if isinstance(node, ast.NamedExpr):
+            return self.value(node.value)  # (`exec(f(_p := "..."))`)
+        if isinstance(node, ast.Name) and node.id == "__doc__":
+            return self.docstring
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant) \
+                and isinstance(self.constants.get(node.value.id), ast.Dict):  # `_D["m"]` of `_D = {"m": "..."}`
+            table = self.constants[node.value.id]
+            assert isinstance(table, ast.Dict)
+            hits = [v for k, v in zip(table.keys, table.values)
+                    if isinstance(k, ast.Constant) and k.value == node.slice.value]
+            return self.value(hits[0]) if len(hits) == 1 else None
+        if isinstance(node, ast.JoinedStr):  # f"{_a}{_b}": names and literals only, no format
+            parts = [self.value(v.value) if isinstance(v, ast.FormattedValue) and v.conversion == -1
+                     and v.format_spec is None else self.value(v) for v in node.values]
+            return self._capped("".join(p for p in parts if isinstance(p, str))) \
+                if all(isinstance(p, str) for p in parts) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):  # "%s%s" % (a, b): `%s` only
+            form = self.value(node.left)
+            items = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+            parts = [self.value(e) for e in items]
+            if not isinstance(form, str) or re.search(r"%[^s%]", form) or not all(isinstance(p, str) for p in parts):
+                return None
+            try:
+                return self._capped(form % tuple(parts))
+            except (TypeError, ValueError):
+                return None
         if isinstance(node, ast.Call):
             return self._call(node)
         return None
 
     def _call(self, node: ast.Call) -> str | bytes | None:
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("decode", "encode") and not node.keywords \
-                and len(node.args) <= 2 and self.dotted(func) not in _DECODERS:
-            inner = self.value(func.value)
-            encoding = self._literal(node.args[0]) if node.args else "utf-8"
-            if inner is None or not isinstance(encoding, str):
+        func, called = node.func, self.dotted(node.func)
+        if isinstance(func, ast.Attribute) and func.attr in ("decode", "encode") and called not in _DECODERS \
+                and called not in _TEXT:
+            args = self._arguments(node, ("encoding", "errors"))
+            return self._text(func.attr, self.value(func.value), args) if args is not None else None
+        if called in _TEXT:  # `bytes.decode(b)`, `str(b, "utf-8")`, `bytes(s, "ascii")`
+            args = self._arguments(node, ("object", "encoding", "errors"))
+            if not args:
                 return None
-            try:
-                if func.attr == "decode" and isinstance(inner, bytes):
-                    return inner.decode(encoding)
-                if func.attr == "encode" and isinstance(inner, str):
-                    return inner.encode(encoding)
-            except (LookupError, UnicodeError, ValueError):
-                raise _Unreadable(f"its text does not {func.attr} as {encoding}") from None
-            return None
+            if called in ("bytes", "bytearray") and len(args) == 1:
+                numbers = self._numbers(args[0])
+                try:
+                    return bytes(numbers) if numbers is not None else None
+                except ValueError:
+                    raise _Unreadable("its byte values are out of range") from None
+            return self._text(_TEXT[called], self.value(args[0]), args[1:])
         if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 1 and not node.keywords:
             glue = self.value(func.value)
             parts = self._chars(node.args[0])
             return self._capped(glue.join(parts)) if isinstance(glue, str) and parts is not None else None
-        if self.dotted(func) in ("bytes", "bytearray") and len(node.args) == 1 and not node.keywords:
-            numbers = self._numbers(node.args[0])
-            try:
-                return bytes(numbers) if numbers is not None else None
-            except ValueError:
-                raise _Unreadable("its byte values are out of range") from None
-        decoder = _DECODERS.get(self.dotted(func))
-        if decoder is None or not node.args:
+        decoder = _DECODERS.get(called)
+        args = self._arguments(node, _KEYWORDS.get(called, ("data",)))
+        if decoder is None or not args:
             return None
-        inner = self.value(node.args[0])
-        extra = [self._literal(a) for a in node.args[1:]]
-        if inner is None or any(e is None for e in extra) or node.keywords:
+        inner = self.value(args[0])
+        extra = [self._literal(a) for a in args[1:]]
+        if inner is None or any(e is None for e in extra):
             return None
         try:
             return self._capped(decoder(inner, extra, self.cap))
         except (binascii.Error, ValueError, TypeError, LookupError, zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
-            raise _Unreadable(f"{self.dotted(func)} fails on it ({exc})") from None
+            raise _Unreadable(f"{called} fails on it ({exc})") from None
+
+    def _arguments(self, node: ast.Call, names: tuple[str, ...]) -> list[ast.expr] | None:
+        """The call's arguments in order, its keywords put where ``names`` place them (None when
+        a keyword is unknown, leaves a gap or spreads `**`)."""
+        args: list[ast.expr | None] = [*node.args]
+        for keyword in node.keywords:
+            if keyword.arg not in names:
+                return None
+            at = names.index(keyword.arg)
+            args.extend([None] * (at + 1 - len(args)))
+            if args[at] is not None:
+                return None
+            args[at] = keyword.value
+        return [a for a in args if a is not None] if all(a is not None for a in args) else None
+
+    def _text(self, way: str, inner: str | bytes | None, args: list[ast.expr]) -> str | bytes | None:
+        """``inner`` decoded (``way`` "decode") or encoded, in the encoding ``args`` name (UTF-8)."""
+        encoding = self._literal(args[0]) if args else "utf-8"
+        if inner is None or not isinstance(encoding, str):
+            return None
+        try:
+            if way == "decode" and isinstance(inner, bytes):
+                return inner.decode(encoding)
+            if way == "encode" and isinstance(inner, str):
+                return inner.encode(encoding)
+        except (LookupError, UnicodeError, ValueError):
+            raise _Unreadable(f"its text does not {way} as {encoding}") from None
+        return None
 
     def _numbers(self, node: ast.expr) -> list[int] | None:
         """A list or tuple of integer literals (or a name bound once to one)."""
@@ -220,6 +374,11 @@ class _Reader:
     def _chars(self, node: ast.expr) -> list[str] | None:
         """What `"".join(...)` joins: string literals listed, or characters of integer literals
         (`map(chr, [105, ...])`, `chr(c) for c in [105, ...]`)."""
+        if isinstance(node, ast.Name) and isinstance(self.constants.get(node.id), (ast.List, ast.Tuple)):
+            node = self.constants[node.id]  # (`"".join(_PARTS)`)
+        if isinstance(node, ast.Call) and self.dotted(node.func) == "reversed" and len(node.args) == 1:
+            whole = self.value(node.args[0])
+            return list(reversed(whole)) if isinstance(whole, str) else None
         if isinstance(node, (ast.List, ast.Tuple)):
             parts = [self.value(e) for e in node.elts]
             return [p for p in parts if isinstance(p, str)] if all(isinstance(p, str) for p in parts) else None
@@ -239,6 +398,9 @@ class _Reader:
             raise _Unreadable("its character codes are out of range") from None
 
     def _literal(self, node: ast.expr) -> object:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+                and type(node.operand.value) is int:
+            return -node.operand.value  # (`wbits=-15`)
         return node.value if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) else None
 
     def _capped(self, value: str | bytes) -> str | bytes:
@@ -272,6 +434,10 @@ def _codecs(data: str | bytes, extra: list[object], cap: int) -> str | bytes:
     return codecs.decode(data, encoding)  # type: ignore[arg-type]  # base64, hex, rot13, text codecs: bounded by their input
 
 
+_TEXT = {"bytes.decode": "decode", "bytearray.decode": "decode", "str": "decode", "str.encode": "encode",
+         "bytes": "encode", "bytearray": "encode"}  # text made from bytes, bytes from text
+_KEYWORDS = {"codecs.decode": ("obj", "encoding", "errors"), "zlib.decompress": ("data", "wbits", "bufsize"),
+             "base64.b64decode": ("s", "altchars", "validate")}  # where a decoder's keywords stand
 _Decoder = Callable[[str | bytes, list[object], int], str | bytes]
 _DECODERS: dict[str, _Decoder] = {
     **{f"base64.{n}": (lambda f: lambda d, e, c: f(d))(getattr(base64, n)) for n in (
@@ -280,6 +446,7 @@ _DECODERS: dict[str, _Decoder] = {
     **{f"binascii.{n}": (lambda f: lambda d, e, c: f(d))(getattr(binascii, n)) for n in (
         "unhexlify", "a2b_hex", "a2b_base64")},
     "bytes.fromhex": lambda d, e, c: bytes.fromhex(d if isinstance(d, str) else d.decode("ascii")),
+    "bytearray.fromhex": lambda d, e, c: bytes.fromhex(d if isinstance(d, str) else d.decode("ascii")),
     "zlib.decompress": _zlib,
     "gzip.decompress": lambda d, e, c: _bounded(zlib.decompressobj(zlib.MAX_WBITS | 16), _bytes(d), c),
     "bz2.decompress": lambda d, e, c: _bounded(bz2.BZ2Decompressor(), _bytes(d), c),

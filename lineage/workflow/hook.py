@@ -276,9 +276,11 @@ def unchecked_lines(unchecked: Sequence[FileError]) -> list[str]:
                      f"in pyproject.toml (or at the top level of a lineage.toml), or LINEAGE_MAX_FILE_BYTES={cap} "
                      "for one commit")
     if len(sizes) < n:
-        lines.append("  - unreadable, binary, malformed or too costly: fix it (a notebook must be valid JSON "
-                     "in nbformat; Python source must be text)")
-    paths = ", ".join(f'"{e.path}"' for e in unchecked[:3]) + (", ..." if n > 3 else "")
+        lines.append("  - unreadable, binary, malformed, packed unreadably or too costly: fix it (a notebook must "
+                     "be valid JSON in nbformat; Python source must be text; code a file runs from an encoded "
+                     "literal must unpack to source)")
+    files = list(dict.fromkeys(e.path.split("[exec:")[0] for e in unchecked))  # (packed code: its file)
+    paths = ", ".join(f'"{p}"' for p in files[:3]) + (", ..." if len(files) > 3 else "")
     lines.append(f"  - or leave it out on purpose, visibly: `exclude = [{paths}]` under [tool.lineage]; the hook "
                  "applies a repository's `exclude` only when trusted: args: [--trust-config, --]")
     lines.append("  - or skip this hook for one commit: SKIP=<hook id> git commit ... (pre-commit)")

@@ -45,6 +45,20 @@ PACKERS: dict[str, Callable[[bytes], str]] = {
         f"exec(bytes.fromhex(_h[::-1][::-1]))\n"),
     "rot13 through codecs": lambda src: f"import codecs\nexec(codecs.decode({codecs.encode(src.decode(), 'rot13')!r}, 'rot13'))\n",
     "two layers": lambda src: _zlib_b64(_zlib_b64(src).encode()),
+    "spelt otherwise: a bound runner, an annotated name, keywords": lambda src: (
+        "import zlib, base64\n_run = exec\n"
+        f"_p: str = {base64.b64encode(_raw_deflate(src)).decode()!r}\n"
+        "_run(zlib.decompress(base64.b64decode(s=_p), wbits=-15))\n"),
+    "the builtins' dict, a walrus, an f-string of halves": lambda src: (
+        f"import builtins, zlib, base64\n_a = {_halves(src)[0]!r}\n"
+        f'builtins.__dict__["exec"](zlib.decompress(base64.b64decode(f"{{_a}}{{(_b := {_halves(src)[1]!r})}}")))\n'),
+    "a plain literal, under a full-width name": lambda src: f"\uff45\uff58\uff45\uff43({src.decode()!r})\n",
+    "a module docstring, a dict item, % formatting, eval('exec')": lambda src: (
+        f'"""{_halves(src)[0]}"""\nimport zlib, base64\n_d = {{"tail": {_halves(src)[1]!r}}}\n'
+        'eval("exec")(zlib.decompress(base64.b64decode("%s%s" % (__doc__, _d["tail"]))))\n'),
+    "compiled into a function": lambda src: (
+        f"import types, zlib, base64\ntypes.FunctionType(compile(zlib.decompress(base64.b64decode("
+        f"{base64.b64encode(zlib.compress(src)).decode()!r})), '<m>', 'exec'), globals())()\n"),
     "characters joined, through getattr of the builtins": lambda src: (
         f"_c = {list(src.decode())!r}\n_o = {[ord(c) for c in src.decode()]!r}\n"
         "getattr(__builtins__, 'exec')(''.join(map(chr, _o)))\n"),
@@ -52,6 +66,16 @@ PACKERS: dict[str, Callable[[bytes], str]] = {
         f"import builtins\nbuiltins.exec(''.join(chr(n) for n in {list(src[:300])!r})"
         f" + bytes({list(src[300:])!r}).decode())\n"),
 }
+
+
+def _raw_deflate(src: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return packer.compress(src) + packer.flush()
+
+
+def _halves(src: bytes) -> tuple[str, str]:
+    blob = base64.b64encode(zlib.compress(src)).decode()
+    return blob[: len(blob) // 2], blob[len(blob) // 2:]
 
 
 def _scores(result: object, path: str) -> dict[str, tuple[str, str, float]]:
@@ -63,7 +87,8 @@ def _scores(result: object, path: str) -> dict[str, tuple[str, str, float]]:
 def test_a_packed_copy_is_matched_as_the_plain_copy(packer: str, cases, index: EmbeddedIndex) -> None:
     source = cases.model.encode()
     packed = PACKERS[packer](source)
-    assert max(cases.model.splitlines(), key=len) not in packed  # nothing of the model stands in plain sight
+    if "plain literal" not in packer:  # nothing of the model stands in plain sight
+        assert max(cases.model.splitlines(), key=len) not in packed
     files = [SourceFile("plain.py", source), SourceFile("packed.py", packed.encode())]
     result, _ = api.scan_files(files, index, Config(workers=1))
     inner = sorted({f.path for f in result.findings if f.path.startswith("packed.py[exec:")})
@@ -93,6 +118,37 @@ def test_what_cannot_be_read_as_source_is_reported_unchecked() -> None:
     assert all(e.unchecked and e.reason.startswith("packed code not read: ") for e in errors)
     assert "bytecode" in reasons["bytecode.py[exec:2]"] and "cap" in reasons["bomb.py[exec:2]"]
     assert "UTF-8" in reasons["latin.py[exec:2]"] and "b64decode fails" in reasons["broken.py[exec:2]"]
+
+
+def test_packed_code_that_cannot_be_followed_to_a_literal_is_reported_not_passed() -> None:
+    blob = base64.b64encode(zlib.compress("".join(f"v{i} = {i * i}\n" for i in range(400)).encode())).decode()
+    keyed = [c ^ 7 for c in b"class Hidden:\n    pass\n" * 40]
+    hidden = {
+        "default.py": f"import zlib, base64\ndef _boot(p={blob!r}):\n    exec(zlib.decompress(base64.b64decode(p)))\n_boot()\n",
+        "xor.py": f"exec(''.join(chr(c ^ 7) for c in {keyed!r}))\n",
+        "handed.py": f"import zlib, base64\n(lambda f, p: f(zlib.decompress(base64.b64decode(p))))(exec, {blob!r})\n",
+        "rebound.py": f"import zlib, base64\n_p = {blob!r}\n_p += ''\nexec(zlib.decompress(base64.b64decode(_p)))\n",
+    }
+    found, errors = unpacked_files([SourceFile(p, t.encode()) for p, t in hidden.items()], CAP)
+    assert not found
+    assert {e.path.split("[")[0] for e in errors} == set(hidden) and all(e.unchecked for e in errors)
+
+
+def test_reading_stays_bounded_on_hostile_packers() -> None:
+    doubling = 'a0 = "x"\n' + "".join(f"a{i + 1} = a{i} + a{i}\n" for i in range(60)) + "exec(a60)\n"
+    empty_doubling = doubling.replace('a0 = "x"', 'a0 = ""')
+    payload = base64.b64encode(zlib.compress(b"value = 1\n" * 150_000)).decode()
+    many = f"import zlib, base64\n_p = {payload!r}\n" + "exec(zlib.decompress(base64.b64decode(_p)))\n" * 50
+    found, errors = unpacked_files([SourceFile("doubling.py", doubling.encode()),
+                                    SourceFile("empty.py", empty_doubling.encode()),
+                                    SourceFile("many.py", many.encode())], CAP)
+    assert [e.path for e in errors] == ["doubling.py[exec:62]"] and "cap" in errors[0].reason
+    assert [f.path for f in found] == ["many.py[exec:3]"]  # one payload, however often it is run
+
+
+def test_bytecode_read_at_run_time_is_no_packed_code() -> None:
+    runner = "import marshal, sys\nwith open(sys.argv[1], 'rb') as f:\n    code = f.read()[16:]\nexec(marshal.loads(code))\n"
+    assert unpacked_files([SourceFile("run_pyc.py", runner.encode())], CAP) == ([], [])
 
 
 def test_layers_past_the_limit_are_reported_not_followed() -> None:
