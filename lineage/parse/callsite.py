@@ -28,6 +28,7 @@ from lineage.parse.spans import covers
 _WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")
 _NAMES = ("identifier", "none")  # what a prefix's closing `return` may hand back: names only
 _PACKS = ("tuple", "expression_list", "parenthesized_expression", "pattern_list", "tuple_pattern")
+_IDLE = ("comment", "pass_statement", "assert_statement")  # what may stand before a first call (`lex-v28`)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ def _around(call: Node, source: bytes, gone: list[tuple[int, int]]) -> Site | No
     """The statements the call is the whole of, when they end its function's body (`return
     f(...)`, `out = f(...)` followed by `return out`, or `f(...)` alone) or begin it (`f(...)`,
     `a, b = f(...)`, handing on names only)."""
-    up = call.parent
+    inner, up = call, call.parent
+    while up is not None and up.type == "parenthesized_expression" and up.named_child_count == 1:
+        call, up = up, up.parent  # (`return (f(...))`)
     if up is not None and up.type == "return_statement" and up.named_child_count == 1:
         return Site(up, up) if _last_in_function(up, gone) else None
     statement = up.parent if up is not None and up.type == "assignment" else up
@@ -132,13 +135,24 @@ def _around(call: Node, source: bytes, gone: list[tuple[int, int]]) -> Site | No
         returned = _next_statement(statement)
         value = returned.named_children[0] if returned is not None and returned.named_child_count == 1 else None
         if returned is not None and returned.type == "return_statement" and value is not None \
-                and value.type == "identifier" and _text(value, source) == _text(name, source) \
+                and _names(name, source) is not None and _names(value, source) == _names(name, source) \
                 and _last_in_function(returned, gone):
-            return Site(statement, returned)
+            return Site(statement, returned)  # (`out = f(...)`, or `a, b = f(...)`, then returned as it is)
         if not _bound(name):
             return None
-    return Site(statement, statement, True) if _passes_names(call) and _first_in_function(statement, source, gone) \
+    return Site(statement, statement, True) if _passes_names(inner) and _first_in_function(statement, source, gone) \
         else None
+
+
+def _names(node: Node, source: bytes) -> list[bytes] | None:
+    """`a`, `a, b` or `(a, b)` as its names in order; None for anything else."""
+    if node.type == "identifier":
+        return [_text(node, source)]
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return _names(node.named_children[0], source)
+    if node.type in _PACKS and node.named_child_count and all(c.type == "identifier" for c in node.named_children):
+        return [_text(c, source) for c in node.named_children]
+    return None
 
 
 def _passes_names(call: Node) -> bool:
@@ -177,10 +191,16 @@ def _first_in_function(statement: Node, source: bytes, gone: list[tuple[int, int
     if block is None or block.type != "block" or block.parent is None or block.parent.type != "function_definition":
         return False
     before = statement.prev_named_sibling
-    while before is not None and (before.type == "comment" or covers(gone, before.end_byte)
-                                  or _super_init(before, source)):
+    while before is not None and (before.type in _IDLE or covers(gone, before.end_byte) or _super_init(before, source)
+                                  or _constant(before)):
         before = before.prev_named_sibling
     return before is None
+
+
+def _constant(statement: Node) -> bool:
+    """A statement of a lone literal (`...`, `0`, `"note"`): it does nothing."""
+    return statement.type == "expression_statement" and statement.named_child_count == 1 \
+        and statement.named_children[0].type in ("string", "integer", "float", "ellipsis", "none", "true", "false")
 
 
 def _super_init(statement: Node, source: bytes) -> bool:

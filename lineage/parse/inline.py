@@ -80,12 +80,12 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     words = {source[n.start_byte:n.end_byte] for _, _, n in helpers}
     spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it, ascending
     dotted: dict[bytes, list[int]] = defaultdict(list)  # every spelling, after a dot too (a method's)
+    gone = merged(dropped or [])
     for hit in _WORD.finditer(source):
-        if hit.group() in words:
-            dotted[hit.group()].append(hit.start())
+        if hit.group() in words and not covers(gone, hit.end()) and not _in_comment(root, hit.start(), hit.end()):
+            dotted[hit.group()].append(hit.start())  # (a comment or a docstring naming it is no use: `lex-v28`)
             if source[hit.start() - 1: hit.start()] != b".":
                 spelt[hit.group()].append(hit.start())
-    gone = merged(dropped or [])
     found: dict[int, Inline] = {}
     classes = _TopClasses(root, source)
     for i, fn, name in helpers:
@@ -298,6 +298,11 @@ def _through(held: Node | None, source: bytes) -> bytes | None:
 
 def _text(node: Node | None, source: bytes) -> bytes:
     return source[node.start_byte:node.end_byte] if node is not None else b""
+
+
+def _in_comment(root: Node, start: int, end: int) -> bool:
+    node = root.descendant_for_byte_range(start, end)
+    return node is not None and node.type == "comment"
 
 
 def _depth(found: dict[int, Inline], helper: int) -> int:

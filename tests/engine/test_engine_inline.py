@@ -309,6 +309,29 @@ def test_a_helper_called_anywhere_but_first_or_last_stays() -> None:
     assert _units(computed)["Block.forward"].count("return") == 2
 
 
+def test_a_cut_hidden_by_a_comment_parentheses_an_idle_line_or_a_pair_is_still_read() -> None:
+    """`lex-v28`: naming the helper in a comment or a docstring, wrapping its call in
+    parentheses, a `pass` or an `assert` before a first call, and a pair kept then returned."""
+    plain = _prints(PLAIN)["Block.forward"]
+    call = "return self._rest(hidden, weight, inputs)"
+    commented = METHOD + "\n# helpers: _rest\n"
+    documented = '"""Uses _rest."""\n' + METHOD
+    wrapped = METHOD.replace(call, "return (self._rest(hidden, weight, inputs))")
+    idle = PREFIX.replace("        hidden, weight = self._first(", "        pass\n        assert True\n"
+                          "        hidden, weight = self._first(")
+    pair = METHOD.replace(call, "out, extra = self._rest(hidden, weight, inputs)\n        return out, extra") \
+        .replace("        return self.proj(mixed) + inputs", "        return self.proj(mixed) + inputs, mixed")
+    for text in (commented, documented, wrapped, idle, pair):
+        units = _units(text)
+        assert not {"Block._rest", "Block._first"} & set(units)
+        assert _shared(plain, _prints(text)["Block.forward"]) >= 0.8
+    # a string naming it (`__all__`, `getattr(self, "_rest")`) still keeps it: it may be reached so
+    assert "Block._rest" in _units(METHOD + '\n__all__ = ["Block", "_rest"]\n')
+    # a pair returned otherwise (reordered, or more) keeps it
+    swapped = pair.replace("return out, extra", "return extra, out")
+    assert "Block._rest" in _units(swapped)
+
+
 def test_a_chain_of_cuts_is_read_back_in_order() -> None:
     chain = '''
 def first(x):
