@@ -16,18 +16,13 @@ cap, or one that does not decode as text (FileError, unchecked).
 from __future__ import annotations
 
 import ast
-import binascii
-import base64
-import bz2
-import codecs
-import lzma
 import re
 import unicodedata
 import warnings
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from lineage.models import FileError, SourceFile
+from lineage.source.decoders import DECODE_ERRORS, DECODERS, KEYWORDS, TEXT, Unreadable
 
 MAX_LAYERS = 8
 _HINT = re.compile(r"(?<![\w.])(?:exec|eval)\b|builtins|marshal|pickle")  # worth parsing for it (`model.eval()` is not)
@@ -37,10 +32,6 @@ _UNPICKLERS = frozenset({"marshal.loads", "pickle.loads", "_pickle.loads", "cPic
 MAX_STEPS = 200_000  # evaluations per file: far beyond any packer's, bounds a hostile file's
 MIN_PLAIN = 120  # a literal run as it stands is read when it holds a program, not a one-liner
 _RUNNERS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval", "compile", "builtins.compile"})
-
-
-class _Unreadable(Exception):
-    """The call runs packed code that cannot be read as source (the reason says why)."""
 
 
 def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFile], list[FileError]]:
@@ -53,7 +44,7 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
         file, depth, blob_above = todo.pop()
         for line, payload in _packed(file.data, cap, blob_above):
             path = f"{file.path}[exec:{line}]"
-            if isinstance(payload, _Unreadable):
+            if isinstance(payload, Unreadable):
                 if not errors or errors[-1].path != path:  # (one reason per call)
                     errors.append(FileError(path, "decode", f"packed code not read: {payload}", unchecked=True))
             elif depth >= MAX_LAYERS:
@@ -72,7 +63,7 @@ def _hinted(data: bytes) -> bool:
     return not data.isascii() and bool(_HINT.search(unicodedata.normalize("NFKC", data.decode("utf-8", "replace"))))
 
 
-def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | _Unreadable]]:
+def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | Unreadable]]:
     """What the file runs, by line: code, or why it cannot be read.  ``blob_above``: a layer
     around this one holds an encoded blob (its names may feed this one)."""
     if not _hinted(data):
@@ -83,12 +74,12 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
             warnings.simplefilter("ignore")
             tree = ast.parse(data)
     except (SyntaxError, ValueError):  # (the scan reports a file that does not parse)
-        return [(1, _Unreadable("the file does not parse as Python 3.11, and it runs code from an encoded blob"))] \
+        return [(1, Unreadable("the file does not parse as Python 3.11, and it runs code from an encoded blob"))] \
             if blob else []
     except (RecursionError, MemoryError):
-        return [(1, _Unreadable("the file is nested too deeply to read what it runs"))]
+        return [(1, Unreadable("the file is nested too deeply to read what it runs"))]
     reader = _Reader(tree, cap)
-    out: list[tuple[int, str | _Unreadable]] = []
+    out: list[tuple[int, str | Unreadable]] = []
     total = 0
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
@@ -96,24 +87,24 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
         called = reader.dotted(node.func)
         try:
             if called in _UNPICKLERS and reader.value(node.args[0]) is not None:
-                raise _Unreadable(f"it is loaded by {called} (bytecode or pickled objects), not source")
+                raise Unreadable(f"it is loaded by {called} (bytecode or pickled objects), not source")
             value = reader.code(node.args[0]) if called in _RUNNERS else None
-        except _Unreadable as exc:
+        except Unreadable as exc:
             out.append((node.lineno, exc))
             continue
         except RecursionError:
-            out.append((node.lineno, _Unreadable("its expression is nested too deeply to read")))
+            out.append((node.lineno, Unreadable("its expression is nested too deeply to read")))
             continue
         if value is not None and not value.strip():
             continue  # (nothing to run)
         if value is not None and all(value != v for _, v in out):  # (`exec(compile(x))`: one payload)
             total += len(value)
-            out.append((node.lineno, value if total <= cap else _Unreadable(
+            out.append((node.lineno, value if total <= cap else Unreadable(
                 f"what the file runs unpacks to more than the {cap}-byte cap in all")))
         elif called in _RUNNERS and value is None and reader.hides(node.args[0], blob):
-            out.append((node.lineno, _Unreadable("it runs what it decodes or computes from data that cannot be "
+            out.append((node.lineno, Unreadable("it runs what it decodes or computes from data that cannot be "
                                                  "followed statically to a literal")))
-    out += [(n.lineno, _Unreadable("it hands exec or eval on to run what it decodes")) for n in ast.walk(tree)
+    out += [(n.lineno, Unreadable("it hands exec or eval on to run what it decodes")) for n in ast.walk(tree)
             if blob and isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and reader.dotted(n) in _RUNNERS
             and not _called(n)]
     return sorted(out, key=lambda p: p[0])
@@ -166,7 +157,7 @@ class _Reader:
         """What is run could not be read, yet it decodes (with an encoded blob in the file), or
         computes from a long literal or a long list of numbers: packed code hidden from reading."""
         for part in ast.walk(node):
-            if isinstance(part, ast.Call) and blob and (self.dotted(part.func) in _DECODERS or self.dotted(
+            if isinstance(part, ast.Call) and blob and (self.dotted(part.func) in DECODERS or self.dotted(
                     part.func).rsplit(".", 1)[-1] in ("decompress", "b64decode", "unhexlify", "fromhex", "decode")):
                 return True
             if isinstance(part, ast.Constant) and isinstance(part.value, (str, bytes)) and len(part.value) >= MIN_PLAIN:
@@ -222,7 +213,7 @@ class _Reader:
             node = node.args[0]
         if isinstance(node, ast.Call) and self.dotted(node.func) in _UNPICKLERS and node.args \
                 and self.value(node.args[0]) is not None:  # (bytecode read from a file at run time: no packing)
-            raise _Unreadable(f"it is loaded by {self.dotted(node.func)} (bytecode or pickled objects), not source")
+            raise Unreadable(f"it is loaded by {self.dotted(node.func)} (bytecode or pickled objects), not source")
         value = self.value(node)
         if isinstance(node, ast.Constant) and (value is None or len(value) < MIN_PLAIN and not _HINT.search(
                 value if isinstance(value, str) else value.decode("utf-8", "replace"))):
@@ -233,7 +224,7 @@ class _Reader:
             try:
                 return value.decode("utf-8")
             except UnicodeDecodeError:
-                raise _Unreadable("the unpacked bytes are not UTF-8 text") from None
+                raise Unreadable("the unpacked bytes are not UTF-8 text") from None
         return value
 
     def value(self, node: ast.expr) -> str | bytes | None:
@@ -245,7 +236,7 @@ class _Reader:
             return None  # (a name bound to itself, through others)
         self.steps += 1
         if self.steps > MAX_STEPS:
-            raise _Unreadable(f"reading it takes more than {MAX_STEPS} steps")
+            raise Unreadable(f"reading it takes more than {MAX_STEPS} steps")
         self.seen.add(id(node))
         try:
             found = self._value(node)
@@ -302,11 +293,11 @@ class _Reader:
 
     def _call(self, node: ast.Call) -> str | bytes | None:
         func, called = node.func, self.dotted(node.func)
-        if isinstance(func, ast.Attribute) and func.attr in ("decode", "encode") and called not in _DECODERS \
-                and called not in _TEXT:
+        if isinstance(func, ast.Attribute) and func.attr in ("decode", "encode") and called not in DECODERS \
+                and called not in TEXT:
             args = self._arguments(node, ("encoding", "errors"))
             return self._text(func.attr, self.value(func.value), args) if args is not None else None
-        if called in _TEXT:  # `bytes.decode(b)`, `str(b, "utf-8")`, `bytes(s, "ascii")`
+        if called in TEXT:  # `bytes.decode(b)`, `str(b, "utf-8")`, `bytes(s, "ascii")`
             args = self._arguments(node, ("object", "encoding", "errors"))
             if not args:
                 return None
@@ -315,14 +306,14 @@ class _Reader:
                 try:
                     return bytes(numbers) if numbers is not None else None
                 except ValueError:
-                    raise _Unreadable("its byte values are out of range") from None
-            return self._text(_TEXT[called], self.value(args[0]), args[1:])
+                    raise Unreadable("its byte values are out of range") from None
+            return self._text(TEXT[called], self.value(args[0]), args[1:])
         if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 1 and not node.keywords:
             glue = self.value(func.value)
             parts = self._chars(node.args[0])
             return self._capped(glue.join(parts)) if isinstance(glue, str) and parts is not None else None
-        decoder = _DECODERS.get(called)
-        args = self._arguments(node, _KEYWORDS.get(called, ("data",)))
+        decoder = DECODERS.get(called)
+        args = self._arguments(node, KEYWORDS.get(called, ("data",)))
         if decoder is None or not args:
             return None
         inner = self.value(args[0])
@@ -331,8 +322,8 @@ class _Reader:
             return None
         try:
             return self._capped(decoder(inner, extra, self.cap))
-        except (binascii.Error, ValueError, TypeError, LookupError, zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
-            raise _Unreadable(f"{called} fails on it ({exc})") from None
+        except DECODE_ERRORS as exc:
+            raise Unreadable(f"{called} fails on it ({exc})") from None
 
     def _arguments(self, node: ast.Call, names: tuple[str, ...]) -> list[ast.expr] | None:
         """The call's arguments in order, its keywords put where ``names`` place them (None when
@@ -359,7 +350,7 @@ class _Reader:
             if way == "encode" and isinstance(inner, str):
                 return inner.encode(encoding)
         except (LookupError, UnicodeError, ValueError):
-            raise _Unreadable(f"its text does not {way} as {encoding}") from None
+            raise Unreadable(f"its text does not {way} as {encoding}") from None
         return None
 
     def _numbers(self, node: ast.expr) -> list[int] | None:
@@ -395,7 +386,7 @@ class _Reader:
         try:
             return [chr(n) for n in numbers] if numbers is not None else None
         except (ValueError, OverflowError):
-            raise _Unreadable("its character codes are out of range") from None
+            raise Unreadable("its character codes are out of range") from None
 
     def _literal(self, node: ast.expr) -> object:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
@@ -405,51 +396,5 @@ class _Reader:
 
     def _capped(self, value: str | bytes) -> str | bytes:
         if len(value) > self.cap:
-            raise _Unreadable(f"it unpacks to more than the {self.cap}-byte cap")
+            raise Unreadable(f"it unpacks to more than the {self.cap}-byte cap")
         return value
-
-
-def _bytes(value: str | bytes) -> bytes:
-    return value.encode("ascii") if isinstance(value, str) else value
-
-
-def _bounded(decompressor: object, data: bytes, cap: int) -> bytes:
-    out = decompressor.decompress(data, cap + 1)  # type: ignore[attr-defined]
-    if len(out) > cap:
-        raise _Unreadable(f"it unpacks to more than the {cap}-byte cap")
-    return bytes(out)
-
-
-def _zlib(data: str | bytes, extra: list[object], cap: int) -> bytes:
-    wbits = extra[0] if extra and isinstance(extra[0], int) else zlib.MAX_WBITS
-    return _bounded(zlib.decompressobj(wbits), _bytes(data), cap)
-
-
-def _codecs(data: str | bytes, extra: list[object], cap: int) -> str | bytes:
-    encoding = str(extra[0]).lower().replace("-", "_") if extra else "utf_8"
-    if encoding in ("zlib", "zlib_codec", "zip"):
-        return _zlib(data, [], cap)
-    if encoding in ("bz2", "bz2_codec"):
-        return _bounded(bz2.BZ2Decompressor(), _bytes(data), cap)
-    return codecs.decode(data, encoding)  # type: ignore[arg-type]  # base64, hex, rot13, text codecs: bounded by their input
-
-
-_TEXT = {"bytes.decode": "decode", "bytearray.decode": "decode", "str": "decode", "str.encode": "encode",
-         "bytes": "encode", "bytearray": "encode"}  # text made from bytes, bytes from text
-_KEYWORDS = {"codecs.decode": ("obj", "encoding", "errors"), "zlib.decompress": ("data", "wbits", "bufsize"),
-             "base64.b64decode": ("s", "altchars", "validate")}  # where a decoder's keywords stand
-_Decoder = Callable[[str | bytes, list[object], int], str | bytes]
-_DECODERS: dict[str, _Decoder] = {
-    **{f"base64.{n}": (lambda f: lambda d, e, c: f(d))(getattr(base64, n)) for n in (
-        "b64decode", "standard_b64decode", "urlsafe_b64decode", "b32decode", "b16decode", "b85decode",
-        "a85decode", "decodebytes")},
-    **{f"binascii.{n}": (lambda f: lambda d, e, c: f(d))(getattr(binascii, n)) for n in (
-        "unhexlify", "a2b_hex", "a2b_base64")},
-    "bytes.fromhex": lambda d, e, c: bytes.fromhex(d if isinstance(d, str) else d.decode("ascii")),
-    "bytearray.fromhex": lambda d, e, c: bytes.fromhex(d if isinstance(d, str) else d.decode("ascii")),
-    "zlib.decompress": _zlib,
-    "gzip.decompress": lambda d, e, c: _bounded(zlib.decompressobj(zlib.MAX_WBITS | 16), _bytes(d), c),
-    "bz2.decompress": lambda d, e, c: _bounded(bz2.BZ2Decompressor(), _bytes(d), c),
-    "lzma.decompress": lambda d, e, c: _bounded(lzma.LZMADecompressor(), _bytes(d), c),
-    "codecs.decode": _codecs,
-}
