@@ -1,16 +1,14 @@
 """Code packed into an encoded literal that a file executes, unpacked without running anything.
 
-A packer hides a whole module in one string, `exec(zlib.decompress(base64.b64decode("eJy...")))`:
-the file then holds no code to match, and a copy passes as clean.  The literal is read here as
-data: the argument of `exec`, `eval` or `compile` is evaluated over a small, closed language (string
-and bytes literals, `+` between them, a name the module binds once (by `=`) to such a value, `[::-1]`, `.encode()` / `.decode()`, and the decoders of base64, binascii, codecs, zlib,
-gzip, bz2 and lzma, reached by any import alias).  Nothing else is evaluated and nothing is
-executed; every decompression is bounded by the per-file size cap.  The code found is scanned as a
-file of its own, named after the file and the line of the call (`model.py[exec:3]`), its lines
-the unpacked text's own; a payload that packs another is unpacked in turn (MAX_LAYERS deep).
-
-What cannot be read so is reported, never passed: bytecode (`marshal.loads`), a payload over the
-cap, or one that does not decode as text (FileError, unchecked).
+A packer hides a module in one string (`exec(zlib.decompress(base64.b64decode("eJy...")))`), and a
+copy so packed holds no code to match.  The argument of `exec`, `eval` or `compile`, however
+spelt, is evaluated here as data over a closed language (literals, names bound once, a few string
+operations and the decoders of lineage/source/decoders.py), never executed, within a step budget
+and the per-file size cap.  The code is scanned as a file of its own, `model.py[exec:3]`, and a
+payload that packs another is unpacked in turn (MAX_LAYERS deep).  What cannot be read so is
+reported, never passed (FileError, unchecked): bytecode or pickles, a payload over the cap or one
+that does not decode, and code run from what cannot be followed to a literal in a file that
+shows it is packed (README, "Security", lists each form).
 """
 
 from __future__ import annotations
@@ -52,7 +50,7 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
                                         unchecked=True))
             else:
                 found.append(SourceFile(path, payload.encode("utf-8", "surrogatepass")))
-                todo.append((found[-1], depth + 1, blob_above or bool(_BLOB.search(file.data))))
+                todo.append((found[-1], depth + 1, blob_above or _blob(file.data)))
     return found, errors
 
 
@@ -63,12 +61,18 @@ def _hinted(data: bytes) -> bool:
     return not data.isascii() and bool(_HINT.search(unicodedata.normalize("NFKC", data.decode("utf-8", "replace"))))
 
 
+def _blob(data: bytes) -> bool:
+    """An encoded run: 200 characters of an encoding's alphabet, letters and digits mixed (not a
+    comment's line of dashes)."""
+    return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data))
+
+
 def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | Unreadable]]:
     """What the file runs, by line: code, or why it cannot be read.  ``blob_above``: a layer
     around this one holds an encoded blob (its names may feed this one)."""
     if not _hinted(data):
         return []
-    blob = blob_above or bool(_BLOB.search(data))
+    blob = blob_above or _blob(data)
     try:
         with warnings.catch_warnings():  # (a scanned file's invalid escapes are its own business)
             warnings.simplefilter("ignore")
