@@ -25,7 +25,7 @@ from tree_sitter import Node
 
 from lineage.parse.spans import covers
 
-_WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")
+WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a name as spelt (after a dot too)
 _NAMES = ("identifier", "none")  # what a prefix's closing `return` may hand back: names only
 _PACKS = ("tuple", "expression_list", "parenthesized_expression", "pattern_list", "tuple_pattern")
 _IDLE = ("comment", "pass_statement", "assert_statement")  # what may stand before a first call (`lex-v28`)
@@ -108,7 +108,7 @@ def _aliased(assignment: Node, source: bytes, gone: list[tuple[int, int]]) -> Si
     while body is not None and body.type != "function_definition":
         body = body.parent
     if site is None or site.prefix or site.first != after or body is None \
-            or _WORD.findall(_text(body.child_by_field_name("body"), source)).count(_text(alias, source)) != 2:
+            or WORD.findall(_text(body.child_by_field_name("body"), source)).count(_text(alias, source)) != 2:
         return None
     return Site(statement, site.last)
 

@@ -31,17 +31,15 @@ function (neither first nor last) is left as written: model code calls its own
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from lineage.parse.callsite import Site, site_of, spent
+from lineage.parse.callsite import WORD as _WORD, Site, site_of, spent
 from lineage.parse.identity import enclosing_scope
 from lineage.parse.spans import covers, merged
 
-_WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a function's name counts where no dot precedes it
 MAX_CHAIN = 16  # a helper reached through more helpers than this (or a cycle of them) stays a unit
 
 
