@@ -9,8 +9,9 @@ time travel: for each family X the index holds only the transformers families fi
 or before X, never X itself nor any family that descends from X.  The generated
 ``modeling_X.py`` is scanned as it ships ("plain") and after each obfuscation of our own
 (benchmarks/obfuscate.py), and after the held-out obfuscator (``heldout``, benchmarks/obfuscate_heldout.py;
-``heldout:methods+synonyms`` names some of its transformations, in order), and the tool's own
-verdicts are read from the scan result:
+``heldout:methods+synonyms`` names some of its transformations, in order), and after a real
+minifier (``minify``: python-minifier, every transformation on; benchmarks/minify.py), and the
+tool's own verdicts are read from the scan result:
 
 - file level: the file verdict's source is a declared parent of X (abstentions, "ambiguous"
   or no source, count as misses and are also shown apart);
@@ -42,6 +43,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import minify as minifier  # noqa: E402
 import obfuscate  # noqa: E402
 from eval_independent import independent  # noqa: E402
 import obfuscate_heldout  # noqa: E402
@@ -57,7 +59,8 @@ from lineage.index.query import query_files  # noqa: E402
 from lineage.index.restrict import restrict  # noqa: E402
 from lineage.models import SourceFile  # noqa: E402
 
-TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "all", "heldout")
+TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "all", "heldout", "minify")
+MINIFY = "minify"  # python-minifier, every transformation on (benchmarks/minify.py)
 HELDOUT = "heldout"  # the second obfuscator, all of its transformations (benchmarks/obfuscate_heldout.py)
 
 
@@ -174,6 +177,8 @@ def class_chain(truth: dict[str, Any], family: str, cls: str, limit: int = 12) -
 def class_map(text: str, transform: str, seed: int) -> dict[str, str]:
     """Original top-level class name -> its name after the transformation (renames followed)."""
     names = [n.name for n in ast.parse(text).body if isinstance(n, ast.ClassDef)]
+    if transform == MINIFY:
+        return minifier.class_order(text, minifier.minify(text))
     if transform == HELDOUT or transform.startswith(HELDOUT + ":"):  # its renaming runs last
         named = list(obfuscate_heldout.TRANSFORMS) if transform == HELDOUT else heldout_steps(transform)
         steps = obfuscate_heldout.BEFORE_RENAMING if transform == HELDOUT else \
@@ -348,7 +353,8 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
         for name in transforms:
             tally = tallies[name]
             began = time.perf_counter()
-            src = text if name == "plain" else obfuscate_heldout.heldout(text, seed) if name == HELDOUT \
+            src = text if name == "plain" else minifier.minify(text) if name == MINIFY \
+                else obfuscate_heldout.heldout(text, seed) if name == HELDOUT \
                 else obfuscate_heldout.apply(text, heldout_steps(name), seed) if name.startswith(HELDOUT + ":") \
                 else obfuscate.apply(text, obfuscate.parse_spec(name), seed)
             path = f"modeling_{key}.py"

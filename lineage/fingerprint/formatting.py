@@ -22,12 +22,12 @@ import numpy as np
 
 # token classes: each step below compares small integers, not kind ids looked up one by one
 (_OTHER, _OPEN_P, _CLOSE_P, _OPEN_S, _CLOSE_S, _OPEN_B, _CLOSE_B, _COMMA, _COLON, _EQ, _STR, _DEF, _LAMBDA, _ARROW,
- _IMPORT, _AUG, _LEAD, _FOR, _IN, _ATOM, _NAME) = range(21)
+ _IMPORT, _AUG, _LEAD, _FOR, _IN, _ATOM, _NONE, _NAME) = range(22)
 _CLASS = {"(": _OPEN_P, ")": _CLOSE_P, "[": _OPEN_S, "]": _CLOSE_S, "{": _OPEN_B, "}": _CLOSE_B, ",": _COMMA,
           ":": _COLON, "=": _EQ, "STR": _STR, "def": _DEF, "lambda": _LAMBDA, "->": _ARROW, "import": _IMPORT, "ID": _NAME,
           **{op: _AUG for op in ("+=", "-=", "*=", "/=", "//=", "%=", "**=", ">>=", "<<=", "&=", "|=", "^=", "@=")},
           **{k: _LEAD for k in ("return", "yield", "del", "with")}, "for": _FOR, "in": _IN,
-          **{k: _ATOM for k in ("NUM", "None", "True", "False", "...", "pass", "break", "continue")}}
+          **{k: _ATOM for k in ("NUM", "True", "False", "...", "pass", "break", "continue")}, "None": _NONE}
 
 
 def _table(classes: tuple[int, ...], value: int | bool = True, dtype: type = bool) -> np.ndarray:
@@ -49,7 +49,7 @@ _WHOLE_BEFORE = _table((_EQ, _AUG, _LEAD, _FOR, _IN, _IMPORT))
 _WHOLE_AFTER = _table((_EQ, _COLON, _IN))  # ... and after it: `(a, b) = f()`, `for (a, b) in ...`
 # what a statement can end with: a "(" on the next line after one of these starts a statement
 # (after an operator, the line ended in a backslash: `y = y + \` then `(t,)` is one statement)
-_ENDS = _table((_NAME, _STR, _ATOM, _CLOSE_P, _CLOSE_S, _CLOSE_B, _COLON))
+_ENDS = _table((_NAME, _STR, _ATOM, _NONE, _CLOSE_P, _CLOSE_S, _CLOSE_B, _COLON))
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,10 @@ def _formatting(t: _Tokens, lines: np.ndarray | None) -> np.ndarray:
     drop[closes[lone] - 1] = False
     drop[_lone_index_commas(t, lines)] = False
     drop[1:] |= (cls[1:] == _STR) & (cls[:-1] == _STR)
+    if lines is not None:  # `return None` is `return` (`yield None`, `yield`), as a minifier writes it (`lex-v29`)
+        ends = np.ones(cls.size, dtype=bool)
+        ends[:-1] = lines[1:] != lines[:-1]
+        drop[1:] |= (cls[1:] == _NONE) & (cls[:-1] == _LEAD) & ends[1:]
     # grouping parentheses go, except where they make a value: the empty tuple (`return ()` is
     # not `return`) and a tuple that is not a whole expression (`f((a, b))` passes one argument,
     # `f(a, b)` two; `x + (a,)` adds a tuple, `x + a,` makes one)

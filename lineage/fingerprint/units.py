@@ -13,6 +13,7 @@ from lineage.fingerprint.idioms import canonical
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.shingles import stream
+from lineage.fingerprint.statements import statement_lines
 from lineage.models import ParsedFile, Unit
 
 
@@ -69,12 +70,19 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     kinds = np.concatenate([u.kind_ids for u in units])
     texts = np.concatenate([u.text_ids for u in units])
     lines = np.concatenate([u.token_lines for u in units])
-    flags = flags_of(vocab.kinds.items)[kinds]
     # annotations are a style in both streams: a copy with its hints stripped keeps every name it
     # had, and the names in the hints stay in the text, where vestiges are looked for
     unit_of = np.repeat(np.arange(lengths.size), lengths)
-    # statements are read on logical lines: a line a backslash continues is the same line
+    # statements are read on logical lines: a line a backslash continues is the same line; and one
+    # statement a line, as a minifier's `a=1;return a` is written out (fingerprint/statements.py)
     logical = lines - np.searchsorted(np.asarray(parsed.joined, dtype=np.int64), lines, side="right")
+    written, logical = statement_lines(kinds, vocab.kinds.ids, logical, unit_of)
+    if not written.all():  # the ";" go
+        kinds, texts, lines, unit_of, logical = kinds[written], texts[written], lines[written], unit_of[written], \
+            logical[written]
+        lengths = np.bincount(unit_of, minlength=lengths.size)
+    as_written = kinds
+    flags = flags_of(vocab.kinds.items)[kinds]
     layout, annotations = layout_masks(kinds, vocab.kinds.ids, logical, unit_of)
     shape = ~layout & ~annotations  # what the structure hash reads
     logs = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
@@ -101,7 +109,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     prints = tuple(
         UnitPrint(
             parsed.units[i],
-            structure_hash(parsed.units[i], units[i].kind_ids[shape[starts[i]: starts[i] + lengths[i]]]),
+            structure_hash(parsed.units[i], as_written[starts[i]: starts[i] + lengths[i]][shape[starts[i]: starts[i] + lengths[i]]]),
             int(st.n_kgrams[i]),
             sets[j], st.lines[st.offsets[i]: st.offsets[i + 1]],
             lx.hashes[lx.offsets[i]: lx.offsets[i + 1]], lx.lines[lx.offsets[i]: lx.offsets[i + 1]],

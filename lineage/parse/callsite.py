@@ -5,7 +5,8 @@ At the end: `return f(...)`, `out = f(...)` then `return out`, or the call alone
 value thrown away), also inside a wrapper read as absent (`try:` ... `finally: pass`).  The call
 may go through a local alias bound just before it (`g = self._rest` then `return g(...)`, the
 alias spelt nowhere else in the caller) or through a lambda that only forwards its parameters
-(`(lambda *a: self._rest(*a))(x)`): each reads as the plain call.  At the beginning
+(`(lambda *a: self._rest(*a))(x)`), through a walrus, `(f := self._rest)(x)`, or a partial,
+`functools.partial(self._rest, a)(b)` (`lex-v29`): each reads as the plain call.  At the beginning
 (`lex-v27`): the caller's first statement (its docstring, comments and a
 `super().__init__(...)` aside) is the call alone, `f(...)`, or its value bound to names, `a, b =
 f(...)`, as when a copier cuts a function's first half out into a helper; the helper's closing
@@ -28,7 +29,8 @@ from lineage.parse.spans import covers
 WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a name as spelt (after a dot too)
 _NAMES = ("identifier", "none")  # what a prefix's closing `return` may hand back: names only
 _PACKS = ("tuple", "expression_list", "parenthesized_expression", "pattern_list", "tuple_pattern")
-_IDLE = ("comment", "pass_statement", "assert_statement")  # what may stand before a first call (`lex-v28`)
+_IDLE = ("comment", "pass_statement", "assert_statement")
+_PARTIAL = (b"partial", b"functools.partial")  # what may stand before a first call (`lex-v28`)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,12 @@ def site_of(callee: Node, source: bytes, gone: list[tuple[int, int]]) -> Site | 
     None when it is called anywhere else or not called.  ``gone``: disjoint, ascending byte
     spans already read as absent."""
     up = callee.parent
+    if up is not None and up.type == "named_expression" and up.child_by_field_name("value") == callee \
+            and up.parent is not None and up.parent.type == "parenthesized_expression":
+        callee, up = up.parent, up.parent.parent  # (`(f := self._rest)(x)` calls it as `self._rest(x)`: `lex-v29`)
+    elif up is not None and up.type == "argument_list" and up.named_child_count and up.named_children[0] == callee \
+            and up.parent is not None and _text(up.parent.child_by_field_name("function"), source) in _PARTIAL:
+        callee, up = up.parent, up.parent.parent  # (`functools.partial(self._rest, x)(y)`, as `self._rest(x, y)`)
     if up is not None and up.type == "call" and up.child_by_field_name("function") == callee:
         return _around(_unwrapped(up, source), source, gone)
     if up is not None and up.type == "assignment" and up.child_by_field_name("right") == callee:

@@ -37,6 +37,7 @@ from functools import lru_cache
 from tree_sitter import Language, Node, Query, QueryCursor
 
 from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
+from lineage.parse.aliases import alias_spans
 from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.unread import unread_spans
@@ -358,6 +359,9 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
         spans += _block_spans(root, source, def_starts)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them
     spans += unread_spans(root, source, spans)
+    # a parameter renamed first thing, `A=config` (parse/aliases.py): after the above, which would
+    # read the parameter as unread once its only spelling is gone
+    spans += alias_spans(root, source)
     return sorted(set(spans))
 
 

@@ -19,7 +19,8 @@ Only what reading can be sure of: an undecorated `def` at the module's top level
 body of the very function that calls it; not one bound again, imported or named in a string
 (``__all__``), not one of a cycle.  A method (`lex-v24`) is read so when called through the
 instance (`self.m(...)`) from another method of its class, or, static, through its class's name
-(`Ops.m(...)`) from any function: the module spells its name twice in all, or twice in its class
+(`Ops.m(...)`) from any function (also through `type(self)`, `self.__class__` or `getattr(self,
+"m")`, `lex-v29`): the module spells its name twice in all, or twice in its class
 and elsewhere only inside other top-level classes (each class with a `_rest` of its own), when no
 class of the module derives from it (a subclass could override the method).  Not a dunder
 (Python calls those itself), nor one otherwise decorated.  A helper called in the middle of a
@@ -256,14 +257,19 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     width = name.end_byte - name.start_byte
     ident = root.descendant_for_byte_range(place, place + width)
     attr = ident.parent if ident is not None and ident.type == "identifier" else None
-    if attr is None or attr.type != "attribute" or attr.child_by_field_name("attribute") != ident:
+    callee: Node | None
+    if attr is not None and attr.type == "attribute" and attr.child_by_field_name("attribute") == ident:
+        callee, held = attr, attr.child_by_field_name("object")
+    else:
+        callee, held = _by_getattr(ident, source, width)
+    if callee is None:
         return {}
-    site = site_of(attr, source, gone)
+    site = site_of(callee, source, gone)
     caller = enclosing_scope(site.first) if site is not None else None
     if site is None or caller is None or caller.type != "function_definition" \
-            or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, attr.end_byte):
+            or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, callee.end_byte):
         return {}
-    through = _through(attr.child_by_field_name("object"), source)
+    through = _through(held, source)
     klass = _class_of(fn)
     class_name = _text(klass.child_by_field_name("name"), source) if klass is not None else None
     by_instance = _class_of(caller) == klass and through == _first_parameter(caller, source)
@@ -271,6 +277,19 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     if through is None or not (by_instance or by_class):
         return {}
     return _read_in(i, fn, caller, site, at)
+
+
+def _by_getattr(ident: Node | None, source: bytes, width: int) -> tuple[Node | None, Node | None]:
+    """(`getattr(self, "m")`, `self`) when the name stands alone in the string of such a call
+    (`lex-v29`: `getattr(self, "_rest")(x)` calls the method as `self._rest(x)` does)."""
+    string = ident.parent if ident is not None and ident.type == "string_content" else None
+    arguments = string.parent if string is not None and string.type == "string" else None
+    call = arguments.parent if arguments is not None and arguments.type == "argument_list" else None
+    if call is None or call.type != "call" or _text(call.child_by_field_name("function"), source) != b"getattr" \
+            or arguments is None or arguments.named_child_count != 2 or arguments.named_children[1] != string \
+            or string.end_byte - string.start_byte != width + 2 or ident is None:
+        return None, None
+    return call, arguments.named_children[0]
 
 
 def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int]) -> dict[int, Inline]:
@@ -284,8 +303,11 @@ def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int]) -> 
 
 
 def _through(held: Node | None, source: bytes) -> bytes | None:
-    """The name a method is reached through: `self` in `self.m`, and in `type(self).m`."""
-    if held is not None and held.type == "call":
+    """The name a method is reached through: `self` in `self.m`, in `type(self).m` and in
+    `self.__class__.m` (`lex-v29`)."""
+    if held is not None and held.type == "attribute" and _text(held.child_by_field_name("attribute"), source) == b"__class__":
+        held = held.child_by_field_name("object")
+    elif held is not None and held.type == "call":
         called, arguments = held.child_by_field_name("function"), held.child_by_field_name("arguments")
         inner = arguments.named_children if arguments is not None else []
         if called is None or _text(called, source) != b"type" or len(inner) != 1:

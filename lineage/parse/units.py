@@ -26,6 +26,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.deadcode import dead_spans
+from lineage.parse.hoisted import hoisted
 from lineage.parse.identity import identity_functions
 from lineage.parse.inline import Inline, inlined
 from lineage.parse.decode import decode_source
@@ -313,6 +314,14 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
     # \x85 and \u2028, which would push the module's end past the file's last line
     last_line = text.count("\n") + (not text.endswith("\n"))
+    # a literal a minifier bound to a name, `A=None`, read where the name is used (parse/hoisted.py)
+    reads, bindings = hoisted(tree.root_node, source, lexed[1], vocab.columns()[1][lexed[0]], vocab.texts.ids)
+    if reads:
+        ids = ids.copy()
+        ids[list(reads)] = ids[list(reads.values())]
+        lexed = ids, lexed[1]
+    docstrings += bindings
+    budget.check("hoisted")
     # a function called from one place only is read where it is called (parse/inline.py)
     inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings, identities)
     budget.check("inlining")

@@ -17,12 +17,14 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Sequence
+from itertools import accumulate
 
 from lineage.models import FileError, SourceFile
 from lineage.source.decoders import Unreadable
 from lineage.source.unpack import HINT, RUNNERS, UNPICKLERS, Reader
 
 MAX_LAYERS = 8
+OPAQUE_MIN = 1024  # a file at least this long, most of it one literal handed to a call, is a loader
 _HINT_BYTES = re.compile(HINT.pattern.encode())
 _BLOB = re.compile(rb"[A-Za-z0-9+/=_\-]{200,}")  # an encoded run, in a literal or a comment
 
@@ -35,7 +37,11 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
     todo = [(f, 1, False) for f in files if f.path.lower().endswith(".py") or not f.path.rsplit("/", 1)[-1].count(".")]
     while todo:
         file, depth, blob_above = todo.pop()
-        for line, payload in _packed(file.data, cap, blob_above):
+        runs = _packed(file.data, cap, blob_above)
+        why = _opaque(file.data) if not runs else None  # (what a runner is handed is read above)
+        if why is not None:
+            errors.append(FileError(file.path, "decode", f"packed code not read: {why}", unchecked=True))
+        for line, payload in runs:
             path = f"{file.path}[exec:{line}]"
             if isinstance(payload, Unreadable):
                 if not errors or errors[-1].path != path:  # (one reason per call)
@@ -47,6 +53,39 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
                 found.append(SourceFile(path, payload.encode("utf-8", "surrogatepass")))
                 todo.append((found[-1], depth + 1, blob_above or _blob(file.data)))
     return found, errors
+
+
+def _opaque(data: bytes) -> str | None:
+    """Why a file is a loader of code it holds as an opaque literal, or None: most of its bytes are
+    one literal handed to a call at its top level (`__pyarmor__(__name__, __file__, b'PY...')`:
+    what an obfuscator encrypted or compiled runs through a runtime of its own, for its effect; a
+    module that binds what a call makes of its data to a name, as protobuf's generated `_pb2.py`
+    files do, is no loader, nor one that binds the data itself)."""
+    if len(data) < OPAQUE_MIN or max(len(line) for line in data.split(b"\n")) * 2 < len(data):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # (the scan reports a file that does not parse)
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, ast.Expr) else None  # (its value kept: data, as protobuf's)
+        if not isinstance(call, ast.Call):
+            continue
+        held = [_width(a, data) for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, (bytes, str))]
+        if any(w * 2 >= len(data) for w in held):
+            return (f"line {statement.lineno} hands a literal of {max(held)} bytes to {ast.unparse(call.func)[:60]}: "
+                    "code held so (encrypted or compiled, as pyarmor's) is not source")
+    return None
+
+
+def _width(node: ast.expr, data: bytes) -> int:
+    """How many bytes of the file a literal spells (its escapes as written)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return 0
+    starts = [0, *accumulate(len(line) + 1 for line in data.split(b"\n", node.end_lineno)[: node.end_lineno - 1])]
+    return starts[node.end_lineno - 1] + node.end_col_offset - starts[node.lineno - 1] - node.col_offset
 
 
 def _hinted(data: bytes) -> bool:

@@ -111,7 +111,7 @@ def test_units_judged_together_as_each_alone() -> None:
         "def broken(a):\n    call(a,\n    junk = 2\n\n"
         "class C:\n    pass\n    size = 4\n    ...\n\n"
         "def f(a):\n    junk = 42\n    total = a + 1\n    a\n    return total\n\n"
-        "def g(total):\n    junk = 1\n    return junk\n"
+        "def g(total):\n    junk = total + 1\n    return junk\n"
     )
     units = parse_source("m.py", source.encode()).units
     kinds = [k for u in units for k in u.kinds]

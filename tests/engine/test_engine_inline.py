@@ -167,9 +167,13 @@ def test_a_method_reached_through_wrappers_that_do_nothing_is_read_in_its_caller
     wrapped = METHOD.replace(call, "try:\n            " + call + "\n        finally:\n            pass")
     by_type = METHOD.replace(call, "return type(self)._rest(self, hidden, weight, inputs)") \
         .replace("def _rest(self, hidden", "def _rest(me, hidden")
+    by_class = METHOD.replace(call, "return self.__class__._rest(self, hidden, weight, inputs)")
+    by_getattr = METHOD.replace(call, "return getattr(self, '_rest')(hidden, weight, inputs)")
+    by_walrus = METHOD.replace(call, "return (f := self._rest)(hidden, weight, inputs)")
+    by_partial = "import functools\n" + METHOD.replace(call, "return functools.partial(self._rest, hidden)(weight, inputs)")
     decorated = "def _keep(fn):\n    return fn\n\n" + METHOD.replace("    def _rest(", "    @_keep\n    def _rest(")
     plain = _prints(PLAIN)["Block.forward"]
-    for text in (wrapped, by_type, decorated):
+    for text in (wrapped, by_type, by_class, by_getattr, by_walrus, by_partial, decorated):
         assert "Block._rest" not in _units(text)
         assert _shared(plain, _prints(text)["Block.forward"]) >= 0.8
 
@@ -181,7 +185,10 @@ def test_wrappers_that_act_keep_the_method() -> None:
     keeper_does_something = "def _keep(fn):\n    fn.kept = True\n    return fn\n\n" \
         + METHOD.replace("    def _rest(", "    @_keep\n    def _rest(")
     by_other_type = METHOD.replace(call, "return type(inputs)._rest(self, hidden, weight, inputs)")
-    for text in (handled, decorated, keeper_does_something, by_other_type):
+    by_other_class = METHOD.replace(call, "return inputs.__class__._rest(self, hidden, weight, inputs)")
+    by_other_getattr = METHOD.replace(call, "return getattr(inputs, '_rest')(hidden, weight, inputs)")
+    prefixed = METHOD.replace(call, "return getattr(self, 'x_rest'[1:])(hidden, weight, inputs)")
+    for text in (handled, decorated, keeper_does_something, by_other_type, by_other_class, by_other_getattr, prefixed):
         assert "Block._rest" in _units(text)
 
 

@@ -188,3 +188,22 @@ def test_a_verify_exhibit_reads_a_packed_suspect(cases, built_index: Path, tmp_p
                                     "--index", str(built_index)])
     assert "suspect.py[exec:2]: score 1.00" in done.output, done.output
     assert "copy of the whole reference file reference.py" in done.output
+
+
+def test_a_loader_of_an_opaque_literal_is_reported_not_passed(built_index: Path, tmp_path: Path) -> None:
+    """What an obfuscator encrypts or compiles runs through a runtime of its own, handed one literal
+    (pyarmor's `__pyarmor__(__name__, __file__, b'PY...')`): no source to read, so never a pass."""
+    blob = bytes((i * 151 + 7) % 256 for i in range(6000))
+    loader = f"# generated\nfrom _runtime_0 import __load__\n__load__(__name__, __file__, {blob!r})\n"
+    data_module = f"TABLE = {blob!r}\n"  # data bound to a name: no loader
+    descriptor = f"from pool import _pool\nDESCRIPTOR = _pool.Default().AddSerializedFile({blob!r})\n"  # protobuf's
+    small = "import zlib\nprint(len(zlib.compress(b'abc')))\n" + "x = 1\n" * 300
+    files = [SourceFile(p, t.encode()) for p, t in
+             (("stub.py", loader), ("table.py", data_module), ("pb2.py", descriptor), ("small.py", small))]
+    found, errors = unpacked_files(files, CAP)
+    assert not found
+    assert [e.path for e in errors] == ["stub.py"] and errors[0].unchecked
+    assert "__load__" in errors[0].reason and "line 3" in errors[0].reason
+    (tmp_path / "stub.py").write_text(loader)
+    done = CliRunner().invoke(cli, ["scan", str(tmp_path), "--index", str(built_index)])
+    assert done.exit_code == 1 and "NOT CHECKED" in done.output and "stub.py" in done.output, done.output

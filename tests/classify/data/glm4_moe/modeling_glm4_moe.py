@@ -46,6 +46,8 @@ class ZetaMoeConfig:
         self.rope_theta = rope_theta
         self.rms_norm_eps = rms_norm_eps
         self.use_qk_norm = use_qk_norm
+        self.head_dim = hidden_size // num_attention_heads
+        self.rotary_dim = int(self.head_dim * partial_rotary_factor)
 
 
 def default_weight_loader(param, tensor):
