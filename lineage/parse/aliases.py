@@ -11,13 +11,12 @@ function's parameters and the body spells PARAM nowhere after it, is read as abs
 
 from __future__ import annotations
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.callsite import WORD
 from lineage.parse.hoisted import leading, role
-from lineage.parse.queries import query
+from lineage.parse.queries import functions
 
-_FUNCTIONS = "(function_definition parameters: (parameters) @params body: (block) @body) @fn"
 _NAMED = ("identifier", "typed_parameter", "default_parameter", "typed_default_parameter")
 
 
@@ -26,8 +25,7 @@ def alias_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if b"def " not in source:
         return []
     spans: list[tuple[int, int]] = []
-    for _, found in QueryCursor(query(_FUNCTIONS)).matches(root):
-        fn, params, body = found["fn"][0], found["params"][0], found["body"][0]
+    for fn, params, body in functions(root):
         names = {_name(p, source) for p in params.named_children if p.type in _NAMED} - {b""}
         for statement in leading(fn):  # (among literals a minifier hoisted there: parse/hoisted.py)
             renamed = _renames(statement, source)

@@ -23,9 +23,9 @@ named their true parent on `lex-v28`, 86.0% on `lex-v29`.
 from __future__ import annotations
 
 import numpy as np
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
-from lineage.parse.queries import query
+from lineage.parse.queries import functions
 
 LITERALS = ("string", "integer", "float", "true", "false", "none")
 # a fixed list, not the running interpreter's `builtins` (an index built on one Python must read
@@ -44,7 +44,6 @@ _TARGETS = {"assignment": "left", "augmented_assignment": "left", "for_statement
 _BINDING_PARENTS = ("parameters", "lambda_parameters", "typed_parameter", "list_splat_pattern",
                     "dictionary_splat_pattern", "global_statement", "nonlocal_statement", "as_pattern_target",
                     "delete_statement", "aliased_import", "dotted_name", "import_statement", "import_from_statement")
-_FUNCTIONS = "(function_definition body: (block)) @fn"
 _NAMED = {"default_parameter": "name", "typed_default_parameter": "name", "function_definition": "name",
           "class_definition": "name"}
 
@@ -58,7 +57,7 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
     found: list[tuple[Node | None, str, tuple[Node, Node, Node]]] = []
     scopes: list[tuple[Node | None, list[Node]]] = [(None, root.named_children)]
     if b"def " in source:
-        scopes += [(fn, leading(fn)) for fn in _functions(root)]
+        scopes += [(fn, leading(fn)) for fn, _, _ in functions(root)]
     for scope, statements in scopes:
         found += [(scope, name, binding) for name, binding in _bound(statements, source).items()]
     wanted = {texts[name] for _, name, _ in found if name in texts}
@@ -99,10 +98,6 @@ def _bound(statements: list[Node], source: bytes) -> dict[str, tuple[Node, Node,
             seen.add(name)
             bound[name] = (statement, left, right)
     return bound
-
-
-def _functions(root: Node) -> list[Node]:
-    return [found["fn"][0] for _, found in QueryCursor(query(_FUNCTIONS)).matches(root)]
 
 
 def leading(fn: Node) -> list[Node]:

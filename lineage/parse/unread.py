@@ -17,15 +17,14 @@ position still spells its argument.  A parameter without a default stays (a call
 from __future__ import annotations
 
 import re
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.neutral import changes_nothing
 from lineage.parse.passthrough import bare_star, with_comma
-from lineage.parse.queries import query
+from lineage.parse.queries import functions
 from lineage.parse.spans import covers, merged
 
 _DEFAULTED = ("default_parameter", "typed_default_parameter")
-_PARAMS = "(function_definition parameters: (parameters) @params body: (block) @body)"
 _SEPARATORS = frozenset({"keyword_separator", "list_splat_pattern"})
 _QUIET = frozenset({"expression_statement", "delete_statement"})
 
@@ -37,8 +36,7 @@ def unread_spans(root: Node, source: bytes, dropped: list[tuple[int, int]] | Non
         return []
     gone = merged(dropped or [])
     spans: list[tuple[int, int]] = []
-    for _, found in QueryCursor(query(_PARAMS)).matches(root):
-        params, body = found["params"][0], found["body"][0]
+    for _, params, body in functions(root):
         named = params.named_children
         after = next((i for i, p in enumerate(named) if p.type in _SEPARATORS), len(named))
         unread = [i for i, p in enumerate(named) if p.type in _DEFAULTED and _unread(p, body, source, gone)]
