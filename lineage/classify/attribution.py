@@ -34,7 +34,7 @@ from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
-from lineage.vocab import NOT_EVIDENCE, Severity, model_line
+from lineage.vocab import NOT_EVIDENCE, Role, Severity, model_line
 
 MIN_COPIED_LINES = 20
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -89,6 +89,13 @@ def _enough(findings: Sequence[Finding]) -> bool:
     if any(f.severity in ("medium", "high") for f in copies):
         return True
     return sum(f.end_line - f.start_line + 1 for f in copies) >= MIN_COPIED_LINES
+
+
+def _whole(verdicts: Mapping[str, SourceVerdict]) -> bool:
+    """The file is its source's whole file (classify/fileverdict.whole_file): its notices are
+    compared however few lines its copied units span (a minifier packs a function on one line)."""
+    v = verdicts.get("<file>")
+    return v is not None and whole_file(v)
 
 
 def _copied(f: Finding) -> bool:
@@ -178,7 +185,16 @@ def attribute_matched(
         if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info" \
                 and _notice_evidence(f, (sources or {}).get(f.path, {})):
             by_file[f.path].append(f)
-    by_file = {p: fs for p, fs in by_file.items() if _enough(fs)}
+    # a file that is its source's whole file owes that source's notice for all of its code, the
+    # code other lines share too: when its own findings are too few to judge notices on (its units
+    # are info, and a minifier packs them onto few lines), those are judged (the file's verdict,
+    # "copy of the whole file of X", and its gate must agree)
+    for path, verdicts in sorted((sources or {}).items()):
+        if _whole(verdicts) and not _enough(by_file.get(path, [])):
+            by_file[path] = by_file.get(path, []) + [
+                f for f in findings if f.path == path and f.kind == "code-match" and f.severity == "info"
+                and f.role != Role.BOILERPLATE.value and _notice_evidence(f, verdicts)]
+    by_file = {p: fs for p, fs in by_file.items() if fs and (_enough(fs) or _whole((sources or {}).get(p, {})))}
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}

@@ -147,12 +147,23 @@ def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
                      v.source.contains)
 
 
+def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
+    """A copy of the source's whole file whose units are all code other lines share."""
+    assert v.source is not None  # (checked by whole_file)
+    runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
+    return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
+            f"code other model lines share, but no other family holds the file as closely{runner}"
+            + (f", notice {'/'.join(states)}" if states else ""))
+
+
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:
     """What kind of reuse the file's evidence shows, naming the family it points at; a copy
     that is a small part of the file (`n_lines` long) says so."""
     if not evidence:
         if v is None or v.source is None or v.basis == "fragments":
             return NO_EVIDENCE  # fragments too small to judge name neither a source nor a shared line
+        if whole_file(v):  # every unit common code (info), the file one source's file as a whole
+            return _whole_sentence(v, ())
         return common_sentence(v) if v.basis == "common" else "no copy evidence"
     owned = [f for f in evidence if f.attribution == "own"]
     if owned and not any(f.severity in ("medium", "high") for f in evidence if f.attribution != "own"):
@@ -196,11 +207,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     # loader matched at low makes no copy of the model code beside it); glue alone is said as glue
     if all(f.severity == "low" for f in evidence) and not all(f.role in ("inference-glue", INFRA) for f in evidence):
         if v is not None and whole_file(v):
-            assert v.source is not None  # (checked by whole_file)
-            runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
-            return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
-                    f"code other model lines share, but no other family holds the file as closely{runner}"
-                    + (f", notice {'/'.join(states)}" if states else ""))
+            return _whole_sentence(v, states)
         said = f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity code matches only"
         others = {f.matches[0].ref.family for f in evidence} - {top}
         if others:  # the lines are not all the named family's: say how many are

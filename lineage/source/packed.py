@@ -26,7 +26,8 @@ from lineage.source.unpack import HINT, RUNNERS, UNPICKLERS, Reader
 MAX_LAYERS = 8
 OPAQUE_MIN = 1024  # a file at least this long, most of it one literal handed to a call, is a loader
 _HINT_BYTES = re.compile(HINT.pattern.encode())
-_BLOB = re.compile(rb"[A-Za-z0-9+/=_\-]{200,}")  # an encoded run, in a literal or a comment
+# an encoded run, in a literal or a comment: base64's, hex's and base85's alphabets (b85, `lex-v29`)
+_BLOB = re.compile(rb"[A-Za-z0-9+/=_\-!#$%&()*;<>?@^`{|}~]{200,}")
 
 
 def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFile], list[FileError]]:

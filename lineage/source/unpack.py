@@ -30,6 +30,10 @@ class Reader:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 for a in node.names:
                     self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        # the module imports an unpickler, however spelt (`import marshal`, `m = __import__("marshal")`)
+        self.unpickles = any(isinstance(n, ast.Constant) and n.value in ("marshal", "pickle", "_pickle", "dill")
+                             for n in ast.walk(tree)) or any(v.split(".")[0] in ("marshal", "pickle", "_pickle", "dill")
+                                                             for v in self.aliases.values())
         stores: dict[str, int] = {}  # how often each name is bound, however (`for`, `with`, `+=`, `def`)
         values: dict[str, ast.expr] = {}  # the value bound by `=`, `x: T = ...`, `:=`, `a, b = x, y`
         for each in ast.walk(tree):
@@ -53,8 +57,12 @@ class Reader:
 
     def hides(self, node: ast.expr, blob: bool) -> bool:
         """What is run could not be read, yet it decodes (with an encoded blob in the file), or
-        computes from a long literal or a long list of numbers: packed code hidden from reading."""
+        computes from a long literal or a long list of numbers, or loads bytecode or a pickle (with
+        an encoded blob in the file): packed code hidden from reading."""
         for part in ast.walk(node):
+            if isinstance(part, ast.Call) and blob and (self.dotted(part.func) in UNPICKLERS or (
+                    isinstance(part.func, ast.Attribute) and part.func.attr == "loads" and self.unpickles)):
+                return True  # (`exec(marshal.loads(t))` beside an encoded blob runs bytecode it decoded)
             if isinstance(part, ast.Call) and blob and (self.dotted(part.func) in DECODERS or self.dotted(
                     part.func).rsplit(".", 1)[-1] in ("decompress", "b64decode", "unhexlify", "fromhex", "decode")):
                 return True
@@ -79,9 +87,12 @@ class Reader:
 
     def _dotted(self, node: ast.expr) -> str:
         if isinstance(node, ast.Name):
-            if node.id in self.aliases or not isinstance(self.constants.get(node.id), (ast.Name, ast.Attribute)):
+            bound = self.constants.get(node.id)
+            if isinstance(bound, ast.Call) and node.id not in self.aliases:
+                return self.dotted(bound) or node.id  # (`m = __import__("marshal")`)
+            if node.id in self.aliases or not isinstance(bound, (ast.Name, ast.Attribute)):
                 return "builtins" if node.id == "__builtins__" else self.aliases.get(node.id, node.id)
-            return self.dotted(self.constants[node.id])  # (`run = exec`)
+            return self.dotted(bound)  # (`run = exec`)
         if isinstance(node, ast.Attribute):
             base = self.dotted(node.value)
             if node.attr == "__call__" or (node.attr == "__dict__" and base == "builtins"):

@@ -175,3 +175,33 @@ def test_whole_file_shares_in_a_scan_and_in_an_exhibit(score: float, held: float
     from lineage.workflow.whole import is_whole
 
     assert whole_shares(score, held) is scan and is_whole(score, held) is verify
+
+
+@pytest.fixture(scope="module")
+def commons(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """As ``index``, but each class stands in some 120 lines: code that common is info, never a
+    copy on its own (no unit is rated above info), so only the file as a whole can convict."""
+    families = [("base", "# Copyright 2023 Meta Platforms, Inc.\n" + code(("base",), "Base"), "Meta", "2023-01-01", ())]
+    for k in range(1, 241):
+        prefix = f"Line{k}"
+        keep = {CLASSES[(k + i) % len(CLASSES)] for i in range(3)}
+        families.append((f"line{k}", _parts(code(("base",), prefix), prefix, keep), ORGS[k % len(ORGS)], "2024-03-01", ()))
+    families += [(f"pad{k}", f"def pad_{k}(x):\n    return x * {k} + {k + 1}\n", "Google", "2022-01-01", ())
+                 for k in range(PADDING)]
+    return api.open_index(index_families(tmp_path_factory.mktemp("commons"), "wf", families))
+
+
+def test_a_minified_whole_file_copy_of_common_code_owes_its_notice(commons: EmbeddedIndex) -> None:
+    """python-minifier packs each function onto a line and drops every comment: the copy's units
+    are common code (info) spanning few lines, yet the file is base's file as a whole and its
+    verdict says so; the notice it dropped is a finding of at least medium (verdict and gate agree)."""
+    import python_minifier
+
+    text = python_minifier.minify(code(("base",), "Mine"), rename_locals=True, hoist_literals=True)
+    assert text.count("\n") * 3 < code(("base",), "Mine").count("\n")
+    found, row = scan(commons, text)
+    assert not [f for f in found if f.kind == "code-match" and f.severity != "info"]  # no unit convicts ...
+    assert row["verdict"].startswith("copy of the whole file of base"), row["verdict"]  # ... the file does
+    notices = [f for f in found if f.kind == "notice"]
+    assert notices and notices[0].attribution == "removed" and notices[0].severity in ("medium", "high"), \
+        [(f.unit, f.kind, f.severity, f.attribution) for f in found]

@@ -207,3 +207,22 @@ def test_a_loader_of_an_opaque_literal_is_reported_not_passed(built_index: Path,
     (tmp_path / "stub.py").write_text(loader)
     done = CliRunner().invoke(cli, ["scan", str(tmp_path), "--index", str(built_index)])
     assert done.exit_code == 1 and "NOT CHECKED" in done.output and "stub.py" in done.output, done.output
+
+
+def test_bytecode_run_from_a_base85_blob_through_an_aliased_unpickler_is_reported() -> None:
+    """A packer that keeps its payload in base85 (whose alphabet has `&`, `{`, `;`...), decrypts it
+    in functions of its own and runs `marshal.loads` of it through a name bound to
+    `__import__("marshal")` (bound twice, so no constant) is reported, never passed."""
+    blob = base64.b85encode(zlib.compress(bytes(range(256)) * 8)).decode()
+    source = (
+        "_=__import__('marshal');z=__import__('zlib');b=__import__('base64')\n"
+        f"i='{blob}'\n"
+        "def k(d):\n    return bytes(c ^ 7 for c in z.decompress(b.b85decode(d)))\n"
+        "t=k(i)\nN={}\n[_ for _ in ()]\n"
+        "def run():\n    exec(_.loads(t),N)\nrun()\n"
+    )
+    found, errors = unpacked_files([SourceFile("pyobf.py", source.encode())], CAP)
+    assert not found and [e.path for e in errors] == ["pyobf.py[exec:9]"] and errors[0].unchecked
+    # a .pyc runner reads bytecode from a file at run time: no blob, nothing packed
+    runner = "import marshal, sys\nwith open(sys.argv[1], 'rb') as f:\n    f.read(16)\n    exec(marshal.loads(f.read()))\n"
+    assert unpacked_files([SourceFile("runner.py", runner.encode())], CAP) == ([], [])
