@@ -189,11 +189,14 @@ def attribute_matched(
     # code other lines share too: when its own findings are too few to judge notices on (its units
     # are info, and a minifier packs them onto few lines), those are judged (the file's verdict,
     # "copy of the whole file of X", and its gate must agree)
+    # (those common units only carry the judgement: they stay unattributed, as info findings are)
+    carriers: set[str] = set()
     for path, verdicts in sorted((sources or {}).items()):
         if _whole(verdicts) and not _enough(by_file.get(path, [])):
-            by_file[path] = by_file.get(path, []) + [
-                f for f in findings if f.path == path and f.kind == "code-match" and f.severity == "info"
-                and f.role != Role.BOILERPLATE.value and _notice_evidence(f, verdicts)]
+            common = [f for f in findings if f.path == path and f.kind == "code-match" and f.severity == "info"
+                      and f.role != Role.BOILERPLATE.value and _notice_evidence(f, verdicts)]
+            by_file[path] = by_file.get(path, []) + common
+            carriers.update(f.id for f in common)
     by_file = {p: fs for p, fs in by_file.items() if fs and (_enough(fs) or _whole((sources or {}).get(p, {})))}
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
@@ -284,7 +287,9 @@ def attribute_matched(
             own = owners
         for f in mine:
             org, own_family = owned_by(f, own, orgs, index.lineage_of)
-            if origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
+            if f.id in carriers:
+                updated[f.id] = f
+            elif origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
                 updated[f.id] = _with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
             elif org and not (f.id in declared_ids or whole):
                 updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, owning(owners, org)),

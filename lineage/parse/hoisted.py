@@ -28,6 +28,8 @@ from tree_sitter import Node
 from lineage.parse.queries import functions
 
 LITERALS = ("string", "integer", "float", "true", "false", "none")
+MAX_STATEMENTS = 5000  # top-level statements read for bindings (a minified model file has a few hundred)
+MAX_LEADING = 64  # a function's first statements read for bindings (a minifier hoists a few)
 # a fixed list, not the running interpreter's `builtins` (an index built on one Python must read
 # as a scan on another does): the functions and the exceptions model code calls
 BUILTINS = frozenset((
@@ -55,7 +57,10 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
     by text.  The module's top level, and each function's first statements (a minifier hoists
     a literal used in one function only into that function)."""
     found: list[tuple[Node | None, str, tuple[Node, Node, Node]]] = []
-    scopes: list[tuple[Node | None, list[Node]]] = [(None, root.named_children)]
+    # (a module of more top-level statements than a minifier's output has, e.g. 300,000 `x = 1`,
+    # is read as written: its bounded parse budget is not spent here)
+    top = root.named_children if root.named_child_count <= MAX_STATEMENTS else []
+    scopes: list[tuple[Node | None, list[Node]]] = [(None, top)]
     if b"def " in source:
         scopes += [(fn, leading(fn)) for fn, _, _ in functions(root)]
     for scope, statements in scopes:
@@ -105,7 +110,12 @@ def leading(fn: Node) -> list[Node]:
     (its docstring and comments aside): where a minifier puts what it hoists and aliases."""
     body = fn.child_by_field_name("body")
     out: list[Node] = []
-    for statement in body.named_children if body is not None else []:
+    if body is None:
+        return out
+    for i in range(min(body.named_child_count, MAX_LEADING)):
+        statement = body.named_child(i)
+        if statement is None:
+            break
         if statement.type == "comment" or (not out and _docstring(statement)):
             continue
         assignment = statement.named_children[0] if statement.type == "expression_statement" \
