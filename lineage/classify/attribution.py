@@ -11,7 +11,7 @@ that have no matching code ("stale or credit").
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.holders import elder_holder, holder_of, without
@@ -19,10 +19,10 @@ from lineage.classify.root_notices import declares_chain, root_notice_findings
 from lineage.classify.second_source import second_sources
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
-from lineage.scoring import SCORING
-from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength, strong_evidence
+from lineage.classify.codematch import SHARED_BY
 from lineage.classify.codematch import verdict as codematch_verdict
 from lineage.classify.fileverdict import whole_file
+from lineage.classify.judged import a_copy, copied, judged_findings, matches_family
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by,
                                     owner_port, owners_of, owning)
@@ -34,9 +34,8 @@ from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.records import Attribution, FileNotices
-from lineage.vocab import NOT_EVIDENCE, Role, Severity, model_line
+from lineage.vocab import Severity, model_line
 
-MIN_COPIED_LINES = 20
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
 Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
 
@@ -45,66 +44,10 @@ def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
     """(family, source, path) of the reference file this scanned file copies most (by lines of
     units that hold its code, else of every match: a resemblance owes no notice in a copy's place)."""
     weight: Counter[tuple[str, str, str]] = Counter()
-    for f in [f for f in findings if _copied(f)] or findings:
+    for f in [f for f in findings if copied(f)] or findings:
         ref = f.matches[0].ref
         weight[(ref.family, ref.source, ref.path)] += f.end_line - f.start_line + 1
     return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-
-def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
-    """Whether a code finding can support a judgement of the file's notices against a reference.
-    Code that many model lines hold cannot say whose notice it owes, unless the file as a whole
-    is one source's file (classify/fileverdict.whole_file) and the finding matches that source.
-    A configuration class short of a copy names the architecture the file follows (its
-    parameters), not whose code it holds."""
-    if config_short_of_copy(f.unit, f.matches[0]):
-        return False
-    code = f.details if isinstance(f.details, CodeMatchDetails) else None
-    if code is None or code.holders < SHARED_BY:
-        return True
-    v = verdicts.get("<file>")
-    return v is not None and v.source is not None and whole_file(v) and _matches_family(f, v.source.family)
-
-
-def _matches_family(f: Finding, family: str) -> bool:
-    """`f`'s best reference is `family`, or `family` holds the same code as closely."""
-    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
-    return family in (f.matches[0].ref.family, *same)
-
-
-
-def _a_copy(findings: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> bool:
-    """The file copies its reference, as its verdict will say: a medium or high code finding, or the
-    source's whole file (a weak resemblance owes no framework's notice)."""
-    v = verdicts.get("<file>")
-    return any(f.severity in ("medium", "high") for f in findings) or (v is not None and whole_file(v))
-
-
-def _enough(findings: Sequence[Finding]) -> bool:
-    """A file's notices are compared only when it holds a reference's code as a copy (not a
-    partial resemblance, whatever its severity: two ports of one upstream resemble each other
-    in part and owe each other no notice; `verify` judges alike) and that copied code is
-    substantial: a medium or high copy, or copies of MIN_COPIED_LINES lines together."""
-    copies = [f for f in findings if _copied(f)]
-    if any(f.severity in ("medium", "high") for f in copies):
-        return True
-    return sum(f.end_line - f.start_line + 1 for f in copies) >= MIN_COPIED_LINES
-
-
-def _whole(verdicts: Mapping[str, SourceVerdict]) -> bool:
-    """The file is its source's whole file (classify/fileverdict.whole_file): its notices are
-    compared however few lines its copied units span (a minifier packs a function on one line)."""
-    v = verdicts.get("<file>")
-    return v is not None and whole_file(v)
-
-
-def _copied(f: Finding) -> bool:
-    """The unit holds the reference's code (a copy's strength), not a partial resemblance, nor a
-    formula's few fingerprints alike under other names (too few to show a copy on their own,
-    codematch.strong_evidence, and names changed: ten lines of ALiBi slopes written afresh; a
-    short method copied with its names is a copy)."""
-    m = f.matches[0]
-    return strength(m) >= STRONG and (strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)
 
 
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",
@@ -123,8 +66,8 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
         # a weak match to another family: that reference's notice says nothing of it, and a
         # partial resemblance: it does not show that the file holds the reference's code
         shared = (code.holders if code is not None else 0) >= SHARED_BY
-        judged = not family or _matches_family(f, family)
-        sev = "medium" if sev == "low" and not shared and judged and _copied(f) else sev
+        judged = not family or matches_family(f, family)
+        sev = "medium" if sev == "low" and not shared and judged and copied(f) else sev
         if sev != f.severity and code is not None:  # lifted: said as the copy it is
             lifted = codematch_verdict(f.role, f.matches[0], lifted=True)
             f = dataclasses.replace(f, explanation=f.explanation.replace(f"Verdict: {verdict}.", f"Verdict: {lifted}."))
@@ -180,24 +123,7 @@ def attribute_matched(
     from lineage.notices import compare_notices, detect_notices, notice_findings
 
     detect = detect or detect_notices
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info" \
-                and _notice_evidence(f, (sources or {}).get(f.path, {})):
-            by_file[f.path].append(f)
-    # a file that is its source's whole file owes that source's notice for all of its code, the
-    # code other lines share too: when its own findings are too few to judge notices on (its units
-    # are info, and a minifier packs them onto few lines), those are judged (the file's verdict,
-    # "copy of the whole file of X", and its gate must agree)
-    # (those common units only carry the judgement: they stay unattributed, as info findings are)
-    carriers: set[str] = set()
-    for path, verdicts in sorted((sources or {}).items()):
-        if _whole(verdicts) and not _enough(by_file.get(path, [])):
-            common = [f for f in findings if f.path == path and f.kind == "code-match" and f.severity == "info"
-                      and f.role != Role.BOILERPLATE.value and _notice_evidence(f, verdicts)]
-            by_file[path] = by_file.get(path, []) + common
-            carriers.update(f.id for f in common)
-    by_file = {p: fs for p, fs in by_file.items() if fs and (_enough(fs) or _whole((sources or {}).get(p, {})))}
+    by_file, carriers = judged_findings(findings, sources or {})
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
     updated: dict[str, Finding] = {}
@@ -302,7 +228,7 @@ def attribute_matched(
                                                   elder=elder[f.id])
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
-        if not _a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
+        if not a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
             attribution = dataclasses.replace(attribution, frameworks_dropped=())
         # the notice findings cite the strongest evidence first: the most severe, rarest units
         mine = sorted(mine, key=lambda f: (-Severity(updated[f.id].severity).rank, -f.matches[0].rarity,

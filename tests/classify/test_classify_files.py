@@ -172,9 +172,9 @@ def test_the_file_verdict_names_a_framework_notice_not_kept() -> None:
 def test_only_a_copy_owes_a_frameworks_notice() -> None:
     """A weak resemblance (low findings only, not the source's whole file) owes no framework's
     notice: a JAX MoE block of gemma's resembling 20 lines of transformers' TextNet is no copy."""
-    from lineage.classify.attribution import _a_copy
+    from lineage.classify.judged import a_copy
 
     low = _finding("m.py", "Block._forward_moe", "core-architecture", "low", 669, 688)
     medium = _finding("m.py", "Attention.forward", "core-architecture", "medium", 20, 60)
-    assert not _a_copy([low], {})
-    assert _a_copy([low, medium], {})
+    assert not a_copy([low], {})
+    assert a_copy([low, medium], {})

@@ -1,0 +1,103 @@
+"""Which findings a scanned file's notices are judged on (classify/attribution.py).
+
+Code that many model lines hold cannot say whose notice it owes, unless the file as a whole is
+one source's file (classify/fileverdict.whole_file); a partial resemblance owes none; and the
+copied code must be substantial: a medium or high copy, copies of MIN_COPIED_LINES lines
+together, or the source's whole file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength, strong_evidence
+from lineage.classify.fileverdict import whole_file
+from lineage.details import CodeMatchDetails
+from lineage.models import Finding
+from lineage.scoring import SCORING
+from lineage.verdicts import SourceVerdict
+from lineage.vocab import NOT_EVIDENCE, Role
+
+MIN_COPIED_LINES = 20
+
+
+def judged_findings(findings: Sequence[Finding], sources: Mapping[str, Mapping[str, SourceVerdict]]
+                    ) -> tuple[dict[str, list[Finding]], set[str]]:
+    """Per file, the code findings its notices are judged on, and the ids of those among them that
+    only carry the judgement (a whole-file copy's common units: they stay unattributed)."""
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.kind == "code-match" and f.role not in NOT_EVIDENCE and f.severity != "info" \
+                and _notice_evidence(f, sources.get(f.path, {})):
+            by_file[f.path].append(f)
+    # a file that is its source's whole file owes that source's notice for all of its code, the
+    # code other lines share too: when its own findings are too few to judge notices on (its units
+    # are info, and a minifier packs them onto few lines), those are judged (the file's verdict,
+    # "copy of the whole file of X", and its gate must agree)
+    # (those common units only carry the judgement: they stay unattributed, as info findings are)
+    carriers: set[str] = set()
+    for path, verdicts in sorted(sources.items()):
+        if _whole(verdicts) and not _enough(by_file.get(path, [])):
+            common = [f for f in findings if f.path == path and f.kind == "code-match" and f.severity == "info"
+                      and f.role != Role.BOILERPLATE.value and _notice_evidence(f, verdicts)]
+            by_file[path] = by_file.get(path, []) + common
+            carriers.update(f.id for f in common)
+    by_file = {p: fs for p, fs in by_file.items() if fs and (_enough(fs) or _whole(sources.get(p, {})))}
+    return by_file, carriers
+
+
+def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
+    """Whether a code finding can support a judgement of the file's notices against a reference.
+    Code that many model lines hold cannot say whose notice it owes, unless the file as a whole
+    is one source's file (classify/fileverdict.whole_file) and the finding matches that source.
+    A configuration class short of a copy names the architecture the file follows (its
+    parameters), not whose code it holds."""
+    if config_short_of_copy(f.unit, f.matches[0]):
+        return False
+    code = f.details if isinstance(f.details, CodeMatchDetails) else None
+    if code is None or code.holders < SHARED_BY:
+        return True
+    v = verdicts.get("<file>")
+    return v is not None and v.source is not None and whole_file(v) and matches_family(f, v.source.family)
+
+
+def matches_family(f: Finding, family: str) -> bool:
+    """`f`'s best reference is `family`, or `family` holds the same code as closely."""
+    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
+    return family in (f.matches[0].ref.family, *same)
+
+
+
+def a_copy(findings: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]) -> bool:
+    """The file copies its reference, as its verdict will say: a medium or high code finding, or the
+    source's whole file (a weak resemblance owes no framework's notice)."""
+    v = verdicts.get("<file>")
+    return any(f.severity in ("medium", "high") for f in findings) or (v is not None and whole_file(v))
+
+
+def _enough(findings: Sequence[Finding]) -> bool:
+    """A file's notices are compared only when it holds a reference's code as a copy (not a
+    partial resemblance, whatever its severity: two ports of one upstream resemble each other
+    in part and owe each other no notice; `verify` judges alike) and that copied code is
+    substantial: a medium or high copy, or copies of MIN_COPIED_LINES lines together."""
+    copies = [f for f in findings if copied(f)]
+    if any(f.severity in ("medium", "high") for f in copies):
+        return True
+    return sum(f.end_line - f.start_line + 1 for f in copies) >= MIN_COPIED_LINES
+
+
+def _whole(verdicts: Mapping[str, SourceVerdict]) -> bool:
+    """The file is its source's whole file (classify/fileverdict.whole_file): its notices are
+    compared however few lines its copied units span (a minifier packs a function on one line)."""
+    v = verdicts.get("<file>")
+    return v is not None and whole_file(v)
+
+
+def copied(f: Finding) -> bool:
+    """The unit holds the reference's code (a copy's strength), not a partial resemblance, nor a
+    formula's few fingerprints alike under other names (too few to show a copy on their own,
+    codematch.strong_evidence, and names changed: ten lines of ALiBi slopes written afresh; a
+    short method copied with its names is a copy)."""
+    m = f.matches[0]
+    return strength(m) >= STRONG and (strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)
