@@ -58,6 +58,12 @@ def structure_hash(unit: Unit, kind_ids: np.ndarray | None = None) -> str:
     return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+def _shaped(kinds: np.ndarray, shape: np.ndarray, start: int, length: int) -> np.ndarray:
+    """One unit's token kinds (of units back to back) that its structure hash reads."""
+    out: np.ndarray = kinds[start: start + length][shape[start: start + length]]
+    return out
+
+
 def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint:
     """Fingerprint every unit large enough to judge; MinHash over the winnowed set."""
     empty_sig = np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
@@ -70,8 +76,6 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     kinds = np.concatenate([u.kind_ids for u in units])
     texts = np.concatenate([u.text_ids for u in units])
     lines = np.concatenate([u.token_lines for u in units])
-    # annotations are a style in both streams: a copy with its hints stripped keeps every name it
-    # had, and the names in the hints stay in the text, where vestiges are looked for
     unit_of = np.repeat(np.arange(lengths.size), lengths)
     # statements are read on logical lines: a line a backslash continues is the same line; and one
     # statement a line, as a minifier's `a=1;return a` is written out (fingerprint/statements.py)
@@ -83,6 +87,8 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
         lengths = np.bincount(unit_of, minlength=lengths.size)
     as_written = kinds
     flags = flags_of(vocab.kinds.items)[kinds]
+    # annotations are a style in both streams: a copy with its hints stripped keeps every name it
+    # had, and the names in the hints stay in the text, where vestiges are looked for
     layout, annotations = layout_masks(kinds, vocab.kinds.ids, logical, unit_of)
     shape = ~layout & ~annotations  # what the structure hash reads
     logs = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
@@ -109,7 +115,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     prints = tuple(
         UnitPrint(
             parsed.units[i],
-            structure_hash(parsed.units[i], as_written[starts[i]: starts[i] + lengths[i]][shape[starts[i]: starts[i] + lengths[i]]]),
+            structure_hash(parsed.units[i], _shaped(as_written, shape, int(starts[i]), int(lengths[i]))),
             int(st.n_kgrams[i]),
             sets[j], st.lines[st.offsets[i]: st.offsets[i + 1]],
             lx.hashes[lx.offsets[i]: lx.offsets[i + 1]], lx.lines[lx.offsets[i]: lx.offsets[i + 1]],

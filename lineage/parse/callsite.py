@@ -29,8 +29,8 @@ from lineage.parse.spans import covers
 WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a name as spelt (after a dot too)
 _NAMES = ("identifier", "none")  # what a prefix's closing `return` may hand back: names only
 _PACKS = ("tuple", "expression_list", "parenthesized_expression", "pattern_list", "tuple_pattern")
-_IDLE = ("comment", "pass_statement", "assert_statement")
-_PARTIAL = (b"partial", b"functools.partial")  # what may stand before a first call (`lex-v28`)
+_IDLE = ("comment", "pass_statement", "assert_statement")  # what may stand before a first call (`lex-v28`)
+_PARTIAL = (b"partial", b"functools.partial")  # a call it binds its first arguments to is its call (`lex-v29`)
 
 
 @dataclass(frozen=True)

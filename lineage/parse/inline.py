@@ -305,7 +305,8 @@ def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int]) -> 
 def _through(held: Node | None, source: bytes) -> bytes | None:
     """The name a method is reached through: `self` in `self.m`, in `type(self).m` and in
     `self.__class__.m` (`lex-v29`)."""
-    if held is not None and held.type == "attribute" and _text(held.child_by_field_name("attribute"), source) == b"__class__":
+    if held is not None and held.type == "attribute" \
+            and _text(held.child_by_field_name("attribute"), source) == b"__class__":
         held = held.child_by_field_name("object")
     elif held is not None and held.type == "call":
         called, arguments = held.child_by_field_name("function"), held.child_by_field_name("arguments")
