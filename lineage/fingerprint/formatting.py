@@ -74,10 +74,10 @@ def _tokens(kinds: np.ndarray, known: dict[str, int], unit_of: np.ndarray | None
     unit = np.zeros(cls.size, dtype=np.int64) if unit_of is None else unit_of
     steps = _STEP[cls]
     opens, closes = _paren_pairs(cls, unit)
-    return _Tokens(cls, _per_unit(np.cumsum(steps) - steps, unit), opens, closes)
+    return _Tokens(cls, per_unit(np.cumsum(steps) - steps, unit), opens, closes)
 
 
-def _per_unit(running: np.ndarray, unit: np.ndarray) -> np.ndarray:
+def per_unit(running: np.ndarray, unit: np.ndarray) -> np.ndarray:
     """A running count restarted at each unit's first token."""
     if running.size == 0:
         return running
@@ -144,7 +144,7 @@ def _paren_pairs(cls: np.ndarray, unit: np.ndarray) -> tuple[np.ndarray, np.ndar
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     is_open = opening[at]
     step = np.where(is_open, 1, -1)
-    depth = _per_unit(np.cumsum(step) - step, unit[at]) + step  # after each, counted in its unit
+    depth = per_unit(np.cumsum(step) - step, unit[at]) + step  # after each, counted in its unit
     level = np.where(is_open, depth, depth + 1) + at.size + 1  # never negative
     order = np.argsort(unit[at] * (2 * at.size + 4) + level, kind="stable")
     pos, lv, op, un = at[order], level[order], is_open[order], unit[at][order]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lineage.fingerprint.formatting import per_unit
+
 # what opens a compound statement; only those may hold a body on their own line (`match`/`case`
 # are soft keywords, names elsewhere: left as written)
 COMPOUND = ("if", "elif", "else", "for", "while", "def", "class", "with", "try", "except", "finally", "async")
@@ -52,10 +54,7 @@ def _after_headers(kinds: np.ndarray, known: dict[str, int], new: np.ndarray, un
         if k in known:
             step[known[k]] = v
     steps = step[kinds]
-    running = np.cumsum(steps) - steps  # depth before each token, restarted at each unit's first
-    first = np.ones(n, dtype=bool)
-    first[1:] = unit_of[1:] != unit_of[:-1]
-    running = running - running[np.flatnonzero(first)][np.cumsum(first) - 1]
+    running = per_unit(np.cumsum(steps) - steps, unit_of)  # depth before each token, counted in its unit
     line_of = np.cumsum(new) - 1  # each token's line number (0-based, as marked so far)
     starts = np.flatnonzero(new)
     headers = starts[np.isin(kinds[starts], compound)]
