@@ -55,7 +55,15 @@ AFTER = {
     "unused_global": "global _g_unused",
     "while_break": "while True:\n    break",
     "if_self_assign": "if {v} is not None:\n    {v} = {v}",
+    # junk locals that read each other (python-obfuscator), and an opaque predicate over them
+    # (intensio-obfuscator): parse/junk.py, `lex-v30`
+    "junk_chain": "_j1 = 'qhWTx'\n_j2 = _j1\n_j3 = 364\n_j4 = _j3",
+    "opaque_predicate": "_p1 = 'ab'\n_p2 = 'cd'\nif _p1 == _p2:\n    for _c in _p1:\n        if _c == _p2:\n"
+                        "            _p1 = _p2\n        else:\n            _p2 = _p1",
 }
+# every literal spelt the long way (parse/folded.py, `lex-v30`): integers as `(n + 7) - 7`, and
+# strings that are names as `chr(..) + chr(..)`, in function bodies
+SPELT = ("spelt_integers", "spelt_strings")
 HOOK = "def _hook(*args, **kwargs):\n    return None\n"
 # around each statement: (header, clauses after)
 AROUND = {
@@ -99,6 +107,36 @@ class Pad(ast.NodeTransformer):
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
 
+class Spell(ast.NodeTransformer):
+    """Spells each integer (``spelt_integers``) or each name-like string (``spelt_strings``) of a
+    function body the long way; f-strings are left as they are."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.inside = 0
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.AST:
+        self.inside += 1
+        node.body = [self.visit(st) for st in node.body]
+        self.inside -= 1
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        return node
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        value = node.value
+        if not self.inside or isinstance(value, bool):
+            return node
+        if self.kind == "spelt_integers" and isinstance(value, int) and value >= 0:
+            return ast.parse(f"({value} + 7) - 7", mode="eval").body
+        if self.kind == "spelt_strings" and isinstance(value, str) and value.isidentifier():
+            return ast.parse(" + ".join(f"chr({ord(c)})" for c in value), mode="eval").body
+        return node
+
+
 def fingerprints(text: str) -> set[int]:
     cf = compact(SourceFile("m.py", text.encode()), FingerprintParams())
     return {int(h) for u in cf.units if u.kind in ("function", "method") for h in u.s_hash}
@@ -117,7 +155,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", type=int, default=25)
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("kinds", nargs="*", default=[*AFTER, *AROUND])
+    ap.add_argument("kinds", nargs="*", default=[*AFTER, *AROUND, *SPELT])
     args = ap.parse_args()
     with zipfile.ZipFile(wheel()) as z:
         names = sorted(n for n in z.namelist()
@@ -130,7 +168,7 @@ def main() -> None:
         kept = []
         for src in sources:
             plain = fingerprints(ast.unparse(ast.parse(src)))
-            tree = Pad(kind).visit(ast.parse(src))
+            tree = (Spell(kind) if kind in SPELT else Pad(kind)).visit(ast.parse(src))
             if kind == "idle_hook":  # after any `from __future__` import, which must come first
                 at = next((i for i, st in enumerate(tree.body) if not (isinstance(st, ast.ImportFrom)
                                                                        and st.module == "__future__")), 0)

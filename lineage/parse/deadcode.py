@@ -38,6 +38,7 @@ from tree_sitter import Language, Node, Query, QueryCursor
 
 from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
+from lineage.parse.junk import junk_spans
 from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.unread import unread_spans
@@ -357,6 +358,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     spans += identity_spans(root, source, identities)  # calls to the module's identity function (parse/identity.py)
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         spans += _block_spans(root, source, def_starts)
+    spans += junk_spans(root, source)  # locals that feed nothing but each other (parse/junk.py)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them
     spans += unread_spans(root, source, spans)
     # a parameter renamed first thing, `A=config` (parse/aliases.py): after the above, which would

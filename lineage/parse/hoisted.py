@@ -73,7 +73,7 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
         keys, first = np.unique(text_ids[at][order], return_index=True)
         by_text = dict(zip(keys.tolist(), np.split(at[order], first[1:])))
     reads: dict[int, int] = {}
-    spans: list[tuple[int, int]] = []
+    read_through: dict[tuple[int, int], int] = {}  # statement -> how many of its names read through
     for scope, name, (statement, left, right) in found:
         value = _token_at(starts, right)
         tokens = by_text.get(texts.get(name, -1))
@@ -86,8 +86,11 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
             continue
         reads.update(dict.fromkeys(uses, value))
         if statement.type == "expression_statement":  # (an import stays: only its alias is read through)
-            spans.append((statement.start_byte, statement.end_byte))
-    return reads, spans
+            span = (statement.start_byte, statement.end_byte)
+            read_through[span] = read_through.get(span, 0) + 1
+    # a statement goes when every name it binds reads through (`a, b = getattr, f()` stays)
+    spans = [span for span, n in read_through.items() if n == _names_bound(root, span)]
+    return reads, sorted(spans)
 
 
 def _bound(statements: list[Node], source: bytes) -> dict[str, tuple[Node, Node, Node]]:
@@ -145,26 +148,49 @@ def _bindings(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
                 continue
             out.append((source[alias.start_byte:alias.end_byte].decode(), alias, name.named_children[0]))
         return out
-    found = _binding(statement, source)
-    return [found] if found is not None else []
+    return _binding(statement, source)
 
 
-def _binding(statement: Node, source: bytes) -> tuple[str, Node, Node] | None:
-    """`NAME = literal` or `NAME = builtin` as a statement of its own: (NAME, its node, the value)."""
+def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
+    """`NAME = literal` or `NAME = builtin` as a statement of its own, or names unpacked so from a
+    tuple (`a, b = getattr, 'x'`): [(NAME, its node, the value)]."""
     if statement.type != "expression_statement" or statement.named_child_count != 1:
-        return None
+        return []
     assignment = statement.named_children[0]
     if assignment.type != "assignment" or assignment.child_by_field_name("type") is not None:
-        return None
+        return []
     left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
-    if left is None or right is None or left.type != "identifier":
-        return None
-    value = source[right.start_byte:right.end_byte]
-    if right.type == "identifier" and value.decode() in BUILTINS:
-        return source[left.start_byte:left.end_byte].decode(), left, right
-    if right.type not in LITERALS or (right.type == "string" and b"{" in value and value[:2].lower().count(b"f")):
-        return None  # (an f-string is no constant)
-    return source[left.start_byte:left.end_byte].decode(), left, right
+    if left is None or right is None:
+        return []
+    if left.type == "pattern_list" and right.type == "expression_list" \
+            and left.named_child_count == right.named_child_count:
+        pairs = list(zip(left.named_children, right.named_children))
+    elif left.type == "identifier":
+        pairs = [(left, right)]
+    else:
+        return []
+    return [(source[name.start_byte:name.end_byte].decode(), name, value) for name, value in pairs
+            if name.type == "identifier" and _constant(value, source)]
+
+
+def _constant(value: Node, source: bytes) -> bool:
+    """A literal token (an f-string is no constant) or a builtin's name."""
+    text = source[value.start_byte:value.end_byte]
+    if value.type == "identifier":
+        return text.decode() in BUILTINS
+    return value.type in LITERALS and not (value.type == "string" and b"{" in text and text[:2].lower().count(b"f"))
+
+
+def _names_bound(root: Node, span: tuple[int, int]) -> int:
+    """How many names the assignment statement at ``span`` binds."""
+    statement = root.descendant_for_byte_range(*span)
+    while statement is not None and statement.type != "expression_statement":
+        statement = statement.parent
+    assignment = statement.named_children[0] if statement is not None and statement.named_child_count else None
+    left = assignment.child_by_field_name("left") if assignment is not None else None
+    if left is None:
+        return -1
+    return left.named_child_count if left.type == "pattern_list" else 1
 
 
 def _token_at(starts: np.ndarray, node: Node) -> int | None:

@@ -26,6 +26,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.deadcode import dead_spans
+from lineage.parse.folded import folded
 from lineage.parse.hoisted import hoisted
 from lineage.parse.identity import identity_functions
 from lineage.parse.inline import Inline, inlined
@@ -321,6 +322,14 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
         ids[list(reads)] = ids[list(reads.values())]
         lexed = ids, lexed[1]
     docstrings += bindings
+    # a literal spelt the long way, `(9 - 7)`, `chr(104) + 'i'`, read as the literal (parse/folded.py)
+    entry_text = vocab.columns()[1]
+    folds, spelt = folded(tree.root_node, source, lexed[1], lambda i: vocab.texts.items[entry_text[lexed[0][i]]])
+    if folds:
+        ids = lexed[0].copy()
+        ids[list(folds)] = vocab.number(list(folds.values()))
+        lexed = ids, lexed[1]
+    docstrings += spelt
     budget.check("hoisted")
     # a function called from one place only is read where it is called (parse/inline.py)
     inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings, identities)

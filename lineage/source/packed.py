@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from itertools import accumulate
 
 from lineage.models import FileError, SourceFile
+from lineage.source.computed import computed_names, parse_quietly
 from lineage.source.decoders import Unreadable
 from lineage.source.unpack import HINT, RUNNERS, UNPICKLERS, Reader
 
@@ -27,6 +28,7 @@ MAX_LAYERS = 8
 OPAQUE_MIN = 1024  # a file at least this long, most of it one literal handed to a call, is a loader
 _HINT_BYTES = re.compile(HINT.pattern.encode())
 # an encoded run, in a literal or a comment: base64's, hex's and base85's alphabets (b85, `lex-v29`)
+_BYTE_VALUES = re.compile(rb"(?:\b\d{1,3}\s*,\s*){200}")
 _BLOB = re.compile(rb"[A-Za-z0-9+/=_\-!#$%&()*;<>?@^`{|}~]{200,}")
 
 
@@ -42,6 +44,9 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
         why = _opaque(file.data) if not runs else None  # (what a runner is handed is read above)
         if why is not None:
             errors.append(FileError(file.path, "decode", f"packed code not read: {why}", unchecked=True))
+        computed = computed_names(file.data)  # (source/computed.py)
+        if computed is not None:
+            errors.append(FileError(file.path, "decode", f"code not read: {computed}", unchecked=True))
         for line, payload in runs:
             path = f"{file.path}[exec:{line}]"
             if isinstance(payload, Unreadable):
@@ -64,11 +69,8 @@ def _opaque(data: bytes) -> str | None:
     files do, is no loader, nor one that binds the data itself)."""
     if len(data) < OPAQUE_MIN or max(len(line) for line in data.split(b"\n")) * 2 < len(data):
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_quietly(data)
+    if tree is None:
         return None  # (the scan reports a file that does not parse)
     for statement in tree.body:
         call = statement.value if isinstance(statement, ast.Expr) else None  # (its value kept: data, as protobuf's)
@@ -98,8 +100,9 @@ def _hinted(data: bytes) -> bool:
 
 def _blob(data: bytes) -> bool:
     """An encoded run: 200 characters of an encoding's alphabet, letters and digits mixed (not a
-    comment's line of dashes)."""
-    return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data))
+    comment's line of dashes), or 200 byte values in a row (PyObfuscator's XOR-ed list)."""
+    return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data)) \
+        or _BYTE_VALUES.search(data) is not None
 
 
 def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | Unreadable]]:
@@ -140,7 +143,8 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
             total += len(value)
             out.append((node.lineno, value if total <= cap else Unreadable(
                 f"what the file runs unpacks to more than the {cap}-byte cap in all")))
-        elif called in RUNNERS and value is None and reader.hides(node.args[0], blob):
+        elif called in RUNNERS and value is None and (reader.hides(node.args[0], blob)
+                                                      or (blob and isinstance(node.args[0], ast.Name))):
             out.append((node.lineno, Unreadable("it runs what it decodes or computes from data that cannot be "
                                                  "followed statically to a literal")))
     handed = [a for c in ast.walk(tree) if isinstance(c, ast.Call) for a in c.args if isinstance(a, ast.Name)]

@@ -17,13 +17,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lineage.config import Config
 from lineage.fingerprint.params import FingerprintParams
+from lineage.fingerprint.units import fingerprint_file
 from lineage.index.build import build_index
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import load_manifest
+from lineage.parse.units import parse_source
 
 DATA = Path(__file__).parent / "data"
 MODEL = DATA / "alpha" / "model.py"
@@ -291,3 +294,9 @@ def write_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return root
 
     return write
+
+
+def unit_prints(source: str) -> dict[str, tuple[np.ndarray, str]]:
+    """Per unit of ``source``: its structural fingerprint set and structure hash."""
+    parsed = parse_source("m.py", source.encode())
+    return {u.unit.qualname: (u.s_hash, u.structure) for u in fingerprint_file(parsed, FingerprintParams()).units}

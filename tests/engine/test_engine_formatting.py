@@ -326,7 +326,7 @@ def test_a_copy_with_its_hints_stripped_keeps_its_names(tmp_path) -> None:  # ty
 def test_an_unbalanced_bracket_leaves_the_other_units_alone() -> None:
     """Brackets are counted per unit: a stray ")" in one function changes nothing in the others."""
     params = FingerprintParams(min_kgrams=1)
-    first = "def first(x):\n    pair = (x, x)\n    return wrap((x,)) + (x, x)\n\n\n"
+    first = "def first(x):\n    pair = (x, x)\n    return wrap((x,)) + (x, x) + pair\n\n\n"
     clean = first + "def second(y):\n    return y + 1\n"
     broken = first + "def second(y):\n    z = f(y))\n    return z\n"
     a = {u.unit.qualname: u for u in fingerprint_file(parse_source("a.py", clean.encode()), params).units}

@@ -13,11 +13,10 @@ import python_minifier
 
 from lineage import api
 from lineage.config import Config
-from lineage.fingerprint.params import FingerprintParams
-from lineage.fingerprint.units import fingerprint_file
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import SourceFile
 from lineage.parse.units import parse_source
+from tests.engine.conftest import unit_prints as _prints
 
 EVERYTHING = dict(remove_annotations=True, remove_pass=True, remove_literal_statements=True, combine_imports=True,
                   hoist_literals=True, rename_locals=True, rename_globals=True, remove_object_base=True,
@@ -32,10 +31,6 @@ SETTINGS = {
 }
 
 
-def _prints(source: str) -> dict[str, tuple[np.ndarray, str]]:
-    """Per unit: its structural fingerprint set and structure hash."""
-    parsed = parse_source("m.py", source.encode())
-    return {u.unit.qualname: (u.s_hash, u.structure) for u in fingerprint_file(parsed, FingerprintParams()).units}
 
 
 def _same_prints(a: str, b: str) -> None:

@@ -226,3 +226,21 @@ def test_bytecode_run_from_a_base85_blob_through_an_aliased_unpickler_is_reporte
     # a .pyc runner reads bytecode from a file at run time: no blob, nothing packed
     runner = "import marshal, sys\nwith open(sys.argv[1], 'rb') as f:\n    f.read(16)\n    exec(marshal.loads(f.read()))\n"
     assert unpacked_files([SourceFile("runner.py", runner.encode())], CAP) == ([], [])
+
+
+def test_code_decrypted_from_a_list_of_byte_values_is_reported(cases) -> None:
+    """A packer that keeps its payload as a list of byte values, XOR-ed with a key list, and
+    builds the code in a loop before running it through `exec` bound to another name
+    (PyObfuscator's levels 4 to 6) is reported, never passed; a long list of numbers beside code
+    that runs no such name is left alone."""
+    key = [(i * 37 + 11) % 256 for i in range(40)]
+    payload = [c ^ key[i % len(key)] for i, c in enumerate(cases.model.encode())]
+    packer = (f"_={key!r};__=len(_);___=exec;_____=''\n"
+              f"for _______,______ in enumerate({payload!r}):_____+=chr(______^_[_______%__])\n"
+              "___(_____)\n")
+    found, errors = unpacked_files([SourceFile("xored.py", packer.encode())], CAP)
+    assert not found and [e.path for e in errors] == ["xored.py[exec:3]"] and errors[0].unchecked
+    # token ids as data, and a literal run: nothing hidden (the literal is read as code)
+    table = f"SUPPRESS = {list(range(300))!r}\nexec('x = 1')\n"
+    found, errors = unpacked_files([SourceFile("table.py", table.encode())], CAP)
+    assert not errors

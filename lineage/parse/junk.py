@@ -1,0 +1,236 @@
+"""Computations that feed nothing: locals a function binds and reads only to bind each other.
+
+fingerprint/deadstores.py drops a store whose name is never read, one statement at a time.
+Obfuscators pad with more than that: chains of junk locals that read one another (`a = 'x'`,
+`b = a`, `c = b`: each is read, by junk), and whole blocks over them, opaque predicates that
+test junk against junk and assign junk (intensio-obfuscator's `if s1 == s2: for c in s3: ...`
+between every two statements; python-obfuscator's stores after a `return`).  On a stranger's
+review, copies of transformers' modeling files so padded read as weak resemblances.
+
+A function's local is junk when each statement that binds it calls nothing (its values are
+literals, names and operators: no call, attribute or subscript) and when nothing but junk reads
+it; a statement is junk when it binds junk locals only and calls nothing, or is an `if`, `for`
+or `while` whose conditions call nothing and whose every statement is junk.  Found as the
+largest such set: every candidate starts as junk, and a candidate read by a statement that is
+not junk is live, until nothing changes.  A parameter, a name declared `global` or `nonlocal`,
+and a name also bound by an import, a `with`, an `except`, a walrus or a call's result are never
+junk.  Junk statements are read as absent (their byte spans), on both sides.  Real code has few:
+a store whose value is never used does nothing there either.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from tree_sitter import Node, QueryCursor
+
+from lineage.parse.hoisted import role
+from lineage.parse.queries import functions, query
+
+# values that compute without calling anything
+_PURE = frozenset({"identifier", "integer", "float", "string", "concatenated_string", "true", "false", "none",
+                   "binary_operator", "comparison_operator", "boolean_operator", "not_operator", "unary_operator",
+                   "parenthesized_expression", "tuple", "list", "expression_list", "string_start", "string_content",
+                   "string_end", "escape_sequence", "ellipsis"})
+_VALUES = ("[(identifier) (integer) (float) (string) (concatenated_string) (true) (false) (none) (binary_operator) "
+           "(comparison_operator) (boolean_operator) (not_operator) (unary_operator) (parenthesized_expression) "
+           "(tuple) (list) (expression_list)]")
+_BINDINGS = f"""
+(expression_statement (assignment left: [(identifier) (pattern_list)] right: {_VALUES} @right))
+(expression_statement (augmented_assignment left: (identifier) right: {_VALUES} @right))
+(for_statement left: _ right: {_VALUES} @right)
+"""
+_COMPOUND = frozenset({"if_statement", "for_statement", "while_statement"})
+_NESTED = frozenset({"function_definition", "class_definition", "lambda"})
+_MAX_NODES = 64  # a value larger than this is not read (left as written)
+
+
+def junk_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
+    """Byte spans of junk statements in function bodies (outermost only)."""
+    if b"def " not in source:
+        return []
+    seeds: list[tuple[int, bytes]] = []  # (byte, name): a plain name bound to a value that calls nothing
+    for node in QueryCursor(query(_BINDINGS)).captures(root).get("right", []):
+        up = node.parent
+        statement = up if up is not None and up.type == "for_statement" else (up.parent if up is not None else None)
+        if statement is not None and _pure(node):
+            seeds += [(statement.start_byte, name) for name, pure in _binds(statement, source) if pure]
+    if not seeds:
+        return []
+    seeds.sort()
+    at = [b for b, _ in seeds]
+    spans: list[tuple[int, int]] = []
+    for _, params, body in functions(root):
+        names = {name for _, name in seeds[bisect_left(at, body.start_byte):bisect_left(at, body.end_byte)]}
+        if names:
+            spans += _junk_in(names - _parameters(params, source), body, source)
+    return sorted(set(spans))
+
+
+def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, int]]:
+    """Junk statements of one body, given the names it binds to values that call nothing."""
+    reads: list[tuple[Node, bytes]] = []
+    binds: list[Node] = []
+    junk = set(names)
+    spellings = [(node, name, _nested_in(node, body)) for node, name in _spellings(body, junk, source)]
+    # a nested function that binds the name has a local of its own (a parameter, a store)
+    own = {(nested.id, name) for node, name, nested in spellings if nested is not None and role(node) == "binds"}
+    for node, name, nested in spellings:
+        if nested is not None and (nested.id, name) in own:
+            continue
+        how = role(node)
+        if how == "reads":
+            reads.append((node, name))
+        elif how == "binds":
+            binds.append(node)
+            if not _bound_purely(node, name, source):
+                junk.discard(name)  # also an import's, a `with`'s, a walrus's, a `global`, or a call's result
+    memo: dict[int, bool] = {}
+    while junk:  # the largest set whose every reading is junk
+        memo.clear()
+        live = {name for node, name in reads if name in junk and _outermost(node, body, junk, source, memo) is None}
+        if not live:
+            break
+        junk -= live
+    if not junk:
+        return []
+    memo.clear()
+    found = {_outermost(node, body, junk, source, memo) for node, name in reads if name in junk}
+    found |= {_outermost(node, body, junk, source, memo) for node in binds}
+    return [(s.start_byte, s.end_byte) for s in found if s is not None]
+
+
+def _spellings(body: Node, names: set[bytes], source: bytes) -> list[tuple[Node, bytes]]:
+    """The identifier nodes spelling any of ``names`` in ``body`` (not in strings or comments)."""
+    pattern = rb"(?<![\w.])(?:" + b"|".join(re.escape(n) for n in sorted(names)) + rb")(?!\w)"
+    out = []
+    for hit in re.finditer(pattern, source[body.start_byte:body.end_byte]):
+        lo, hi = body.start_byte + hit.start(), body.start_byte + hit.end()
+        node = body.descendant_for_byte_range(lo, hi)
+        if node is not None and node.type == "identifier" and node.start_byte == lo and node.end_byte == hi:
+            out.append((node, hit.group()))
+    return out
+
+
+def _nested_in(node: Node, body: Node) -> Node | None:
+    """The innermost function or lambda inside ``body`` holding ``node``, or None."""
+    up = node.parent
+    while up is not None and up != body:
+        if up.type in ("function_definition", "lambda"):
+            return up
+        up = up.parent
+    return None
+
+
+def _bound_purely(node: Node, name: bytes, source: bytes) -> bool:
+    """The statement binding ``node`` binds it by assignment or `for`, to a value that calls nothing."""
+    up = node.parent
+    while up is not None and up.type not in ("expression_statement", "for_statement", "block", "module"):
+        up = up.parent
+    if up is None or up.type in ("block", "module"):
+        return False
+    return (name, True) in _binds(up, source)
+
+
+def _outermost(node: Node, body: Node, junk: set[bytes], source: bytes, memo: dict[int, bool]) -> Node | None:
+    """The outermost junk statement of ``body`` holding ``node``, or None."""
+    found = None
+    up: Node | None = node
+    while up is not None and up != body:
+        if up.type in _NESTED:
+            found = None  # (what a nested definition or lambda holds reads in its own right)
+        elif up.parent is not None and up.parent.type == "block":
+            if up.id not in memo:
+                memo[up.id] = _junk(up, junk, source)
+            found = up if memo[up.id] else found
+        up = up.parent
+    return found
+
+
+def _assignment(statement: Node) -> Node | None:
+    if statement.type != "expression_statement" or statement.named_child_count != 1:
+        return None
+    inner = statement.named_children[0]
+    return inner if inner.type in ("assignment", "augmented_assignment") else None
+
+
+def _binds(statement: Node, source: bytes) -> list[tuple[bytes, bool]]:
+    """(name, its value calls nothing) for each plain name the statement binds."""
+    assignment = _assignment(statement)
+    if assignment is not None:
+        left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+        names = _targets(left, source)
+        pure = right is not None and _pure(right) and assignment.child_by_field_name("type") is None
+        return [(n, pure and names is not None) for n in names or []]
+    if statement.type == "for_statement":
+        names = _targets(statement.child_by_field_name("left"), source)
+        right = statement.child_by_field_name("right")
+        return [(n, right is not None and _pure(right)) for n in names or []]
+    return []
+
+
+def _targets(left: Node | None, source: bytes) -> list[bytes] | None:
+    """The plain names a target binds (`a`, `a, b`); None when it also stores elsewhere (`x.y`, `x[i]`)."""
+    if left is None:
+        return None
+    if left.type == "identifier":
+        return [source[left.start_byte:left.end_byte]]
+    if left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+        names = [_targets(c, source) for c in left.named_children]
+        return None if any(n is None for n in names) else [x for n in names for x in n or []]
+    return None
+
+
+def _pure(node: Node) -> bool:
+    """The expression calls nothing and reads no attribute or item (bounded in size)."""
+    stack, seen = [node], 0
+    while stack:
+        current = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or current.type not in _PURE:
+            return False
+        if current.type == "string" and any(c.type == "interpolation" for c in current.children):
+            return False
+        stack.extend(current.named_children)
+    return True
+
+
+def _junk(statement: Node, junk: set[bytes], source: bytes) -> bool:
+    assignment = _assignment(statement)
+    if assignment is not None:
+        names = _targets(assignment.child_by_field_name("left"), source)
+        right = assignment.child_by_field_name("right")
+        return bool(names) and set(names or []) <= junk and right is not None and _pure(right)
+    if statement.type == "pass_statement":
+        return True
+    if statement.type not in _COMPOUND:
+        return False
+    if statement.type != "if_statement" and any(c.type == "else_clause" for c in statement.children):
+        return False  # (a loop's `else` runs on its own terms)
+    if statement.type == "for_statement":
+        names = _targets(statement.child_by_field_name("left"), source)
+        right = statement.child_by_field_name("right")
+        if not names or not set(names) <= junk or right is None or not _pure(right):
+            return False
+    conditions = [statement.child_by_field_name("condition")]
+    conditions += [c.child_by_field_name("condition") for c in statement.children if c.type == "elif_clause"]
+    if any(c is not None and not _pure(c) for c in conditions):
+        return False
+    blocks = [c for c in statement.named_children if c.type == "block"]
+    blocks += [b for c in statement.children if c.type in ("elif_clause", "else_clause")
+               for b in c.named_children if b.type == "block"]
+    return all(_junk(s, junk, source) for b in blocks for s in b.named_children if s.type != "comment")
+
+
+def _parameters(params: Node, source: bytes) -> set[bytes]:
+    """The names a function's parameters bind (and anything else spelt there: never junk)."""
+    out: set[bytes] = set()
+    stack = [params]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            out.add(source[current.start_byte:current.end_byte])
+        else:
+            stack.extend(current.named_children)
+    return out

@@ -1,0 +1,72 @@
+"""A file whose attribute names exist only at run time (PyObfuscator's `g(obj, d(b'..', k))` for
+`obj.name`, with `g` bound to `getattr`) is reported as not checked, never passed: its names
+cannot be read without running it (source/computed.py).  Code that uses getattr as code does,
+now and then with a name it holds, is left alone."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from lineage.cli.main import cli
+from lineage.models import SourceFile
+from lineage.source.packed import unpacked_files
+
+CAP = 4 * 1024 * 1024
+
+
+class _Hide(ast.NodeTransformer):
+    """Every attribute read as `_g(obj, _d(<xored bytes>))` (f-strings as plain strings: Python
+    3.11's ``ast.unparse`` may write one with nested quotes that 3.11 cannot parse)."""
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
+        return ast.Constant("text")
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST | None:
+        return None if node.module == "__future__" else node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        self.generic_visit(node)
+        if not isinstance(node.ctx, ast.Load):
+            return node
+        hidden = bytes(c ^ 0x5A for c in node.attr.encode())
+        return ast.Call(ast.Name("_g", ast.Load()), [node.value, ast.Call(ast.Name("_d", ast.Load()),
+                                                                          [ast.Constant(hidden)], [])], [])
+
+
+def _hidden(model: str) -> str:
+    tree = _Hide().visit(ast.parse(model))
+    prelude = "_s, _g = str, getattr\n\ndef _d(b):\n    return _s(bytes(c ^ 90 for c in b), 'ascii')\n\n"
+    return prelude + ast.unparse(ast.fix_missing_locations(tree))
+
+
+def test_names_computed_at_run_time_are_reported_not_passed(cases, built_index: Path, tmp_path: Path) -> None:
+    hidden = _hidden(cases.model)
+    compile(hidden, "hidden.py", "exec")  # (never run)
+    found, errors = unpacked_files([SourceFile("hidden.py", hidden.encode()),
+                                    SourceFile("plain.py", cases.model.encode())], CAP)
+    assert not found
+    assert [e.path for e in errors] == ["hidden.py"] and errors[0].unchecked
+    assert "getattr with a name computed at run time" in errors[0].reason
+    (tmp_path / "hidden.py").write_text(hidden)
+    done = CliRunner().invoke(cli, ["scan", str(tmp_path), "--index", str(built_index)])
+    assert done.exit_code == 1 and "NOT CHECKED" in done.output and "hidden.py" in done.output, done.output
+
+
+def test_getattr_used_as_code_uses_it_is_left_alone(cases) -> None:
+    # a loop over names a config holds, many times over, beside plain attribute reads
+    names = ", ".join(repr(f"field_{i}") for i in range(40))
+    config_code = (
+        "def copy_fields(src, dst, extra):\n"
+        f"    for name in ({names}):\n"
+        "        setattr(dst, name, getattr(src, name))\n"
+        + "".join(f"    dst.item_{i} = getattr(src, extra[{i}])\n" for i in range(30))
+        + "".join(f"    dst.size_{i} = src.hidden.size_{i} + src.layers.depth_{i}\n" for i in range(40))
+    )
+    aliased = "fetch = getattr\n" + config_code.replace("getattr(", "fetch(")
+    files = [SourceFile("config.py", config_code.encode()), SourceFile("aliased.py", aliased.encode()),
+             SourceFile("plain.py", cases.model.encode())]
+    found, errors = unpacked_files(files, CAP)
+    assert not found and not errors

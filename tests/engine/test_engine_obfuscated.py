@@ -1,0 +1,155 @@
+"""What obfuscators add or respell reads as the code it hides (`lex-v30`): locals that feed
+nothing but each other, and blocks over them (parse/junk.py); literals spelt the long way
+(parse/folded.py); builtins unpacked from a tuple (parse/hoisted.py).  Each is checked on code
+of our own against the same code written plainly, and what only looks like junk is shown to
+stay.  The whole fixture model, padded as intensio-obfuscator and python-obfuscator pad, is
+matched unit by unit as the plain copy is."""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import SourceFile
+from lineage.parse.units import parse_source
+from tests.engine.conftest import unit_prints as _prints
+
+
+
+
+def _same(a: str, b: str) -> bool:
+    left, right = _prints(a), _prints(b)
+    assert left.keys() == right.keys() and left
+    return all(np.array_equal(left[n][0], right[n][0]) and left[n][1] == right[n][1] for n in left)
+
+
+def _texts(source: str, unit: str) -> list[str]:
+    parsed = parse_source("m.py", source.encode())
+    found = next(u for u in parsed.units if u.qualname == unit)
+    return [found.vocab.texts.items[t] for t in found.text_ids.tolist()]
+
+
+PLAIN = (
+    "def norm(self, hidden, weight):\n"
+    "    dtype = hidden.dtype\n"
+    "    hidden = hidden.float()\n"
+    "    variance = hidden.pow(2).mean(-1, keepdim=True)\n"
+    "    hidden = hidden * torch.rsqrt(variance + self.eps)\n"
+    "    return weight * hidden.to(dtype)\n"
+)
+
+
+def test_junk_chains_and_opaque_predicates_read_as_absent() -> None:
+    padded = (
+        "def norm(self, hidden, weight):\n"
+        "    j1 = 'qhWTxG'\n"
+        "    dtype = hidden.dtype\n"
+        "    j2 = 'bkoJsw'\n    j3 = j1\n    j4 = 364\n"
+        "    if j1 == j2:\n"
+        "        for c in j3:\n"
+        "            if c == j2:\n                j3 = j1\n"
+        "            else:\n                j2 = j3 + j1\n"
+        "    hidden = hidden.float()\n"
+        "    j5 = j4\n"
+        "    while j4 < j5:\n        j4 += 1\n"
+        "    variance = hidden.pow(2).mean(-1, keepdim=True)\n"
+        "    hidden = hidden * torch.rsqrt(variance + self.eps)\n"
+        "    return weight * hidden.to(dtype)\n"
+        "    j6 = j5\n"  # after the return: never runs, and never read
+    )
+    assert _same(PLAIN, padded)
+
+
+def test_what_only_looks_like_junk_stays() -> None:
+    # a local read by live code, a loop counter that is returned, a junk-looking block that
+    # assigns a live name: each changes what the function computes
+    live = (
+        "def norm(self, hidden, weight):\n"
+        "    mode = 'fast'\n"
+        "    dtype = hidden.dtype\n"
+        "    if mode == self.kind:\n        dtype = 'float32'\n"
+        "    hidden = hidden.float()\n"
+        "    variance = hidden.pow(2).mean(-1, keepdim=True)\n"
+        "    hidden = hidden * torch.rsqrt(variance + self.eps)\n"
+        "    return weight * hidden.to(dtype)\n"
+    )
+    assert not _same(PLAIN, live)
+    assert "'fast'" in _texts(live, "norm") and "'float32'" in _texts(live, "norm")
+    counted = "def count(items):\n    total = 0\n    for x in items:\n        total += x\n    return total\n"
+    assert _texts(counted, "count").count("total") == 3
+    # a name also bound to a call's result is real, whatever else binds it
+    called = "def f(x):\n    y = 0\n    if x:\n        y = g(x)\n    return y\n"
+    assert _texts(called, "f").count("y") == 3
+    # a name a nested function reads is live
+    nested = "def f(x):\n    k = 3\n    def inner(v):\n        return v * k\n    return inner(x)\n"
+    assert "3" in _texts(nested, "f")
+
+
+def test_literals_spelt_the_long_way_read_as_the_literal() -> None:
+    plain = (
+        "def f(self, x, table):\n"
+        "    y = x.pow(2).mean(-1, keepdim=True)\n"
+        "    z = getattr(self, 'weight') * table['rope_type']\n"
+        "    return y + z + 2147483647\n"
+    )
+    spelt = (
+        "def f(self, x, table):\n"
+        "    y = x.pow(1985930035 + -1985930033).mean(-(9 - 8), keepdim=True)\n"
+        "    z = getattr(self, chr(0b1110111) + chr(101) + 'ight') * table[bytes.fromhex('726f70655f74797065').decode('utf-8')]\n"
+        "    return y + z + (2 ** 31 - 1)\n"
+    )
+    assert _same(plain, spelt)
+
+
+def test_what_is_not_a_plain_literal_stays_as_written() -> None:
+    texts = _texts("def f(a):\n    return (a - 1, 3 - 5, 1.5 * 2, 1 << 99, 7 // 0, 'a' + a)\n", "f")
+    for kept in ("a", "5", "1.5", "99", "0"):  # a name, a negative result, floats, too wide, an error
+        assert kept in texts, kept
+    # 9 ** (9 ** 9): the inner power folds, the outer one is never computed (it would not finish)
+    texts = _texts("def f():\n    return 9 ** 9 ** 9\n", "f")
+    assert texts[-3:] == ["9", "**", "387420489"]
+
+
+def test_builtins_unpacked_from_a_tuple_read_as_themselves() -> None:
+    plain = "def f(self, q):\n    return getattr(self, 'w') + super().g(int(q))\n"
+    aliased = ("P, Q, R, S = getattr, super, int, compute()\n"
+               "def f(self, q):\n    return P(self, 'w') + Q().g(R(q))\n")
+    assert _prints(plain)["f"][1] == _prints(aliased)["f"][1]
+    assert "int" in _texts(aliased, "f") and "R" not in _texts(aliased, "f")
+    # S is bound to a call's result: not read through, so the statement stays in the module
+    assert "compute" in _texts(aliased, "<module>")
+
+
+def _pad(source: str) -> str:
+    """Pad every function as intensio-obfuscator does, junk locals and a block over them after
+    each statement of its body, which python-obfuscator also puts after the return (lines are
+    inserted where ``ast`` says each statement ends, at its indentation)."""
+    lines = source.split("\n")
+    after: list[tuple[int, int]] = []  # (line index a statement ends on, its indentation)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            after += [(s.end_lineno or s.lineno, s.col_offset) for s in node.body]
+    for n, (end, indent) in enumerate(sorted(after, reverse=True)):
+        pad = " " * indent
+        a, b = f"_q{n}a", f"_q{n}b"
+        lines[end:end] = [f"{pad}{a} = 'x{n}'", f"{pad}{b} = {a}", f"{pad}_q{n}c = {n}", f"{pad}if {a} == {b}:",
+                          f"{pad}    for ch in {b}:", f"{pad}        {a} = {b} + ch"]
+    return "\n".join(lines)
+
+
+def test_a_padded_copy_is_matched_as_the_plain_copy(cases, index: EmbeddedIndex) -> None:
+    padded = _pad(cases.model)
+    assert padded.count("\n") > cases.model.count("\n") * 2
+    compile(padded, "padded.py", "exec")  # (never run)
+    files = [SourceFile("plain.py", cases.model.encode()), SourceFile("padded.py", padded.encode())]
+    result, _ = api.scan_files(files, index, Config(workers=1))
+
+    def matches(path: str) -> list[tuple[str, str, float]]:
+        return sorted((f.matches[0].ref.family, f.matches[0].ref.unit, f.matches[0].similarity)
+                      for f in result.findings if f.path == path and f.kind == "code-match")
+
+    assert len(matches("plain.py")) >= 5 and matches("padded.py") == matches("plain.py")
