@@ -162,8 +162,8 @@ def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
     left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
     if left is None or right is None:
         return []
-    if left.type == "pattern_list" and right.type == "expression_list" \
-            and left.named_child_count == right.named_child_count:
+    if left.type in ("pattern_list", "tuple_pattern", "list_pattern") \
+            and right.type in ("expression_list", "tuple", "list") and left.named_child_count == right.named_child_count:
         pairs = list(zip(left.named_children, right.named_children))
     elif left.type == "identifier":
         pairs = [(left, right)]
@@ -190,7 +190,7 @@ def _names_bound(root: Node, span: tuple[int, int]) -> int:
     left = assignment.child_by_field_name("left") if assignment is not None else None
     if left is None:
         return -1
-    return left.named_child_count if left.type == "pattern_list" else 1
+    return left.named_child_count if left.type in ("pattern_list", "tuple_pattern", "list_pattern") else 1
 
 
 def _token_at(starts: np.ndarray, node: Node) -> int | None:

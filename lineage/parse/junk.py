@@ -23,25 +23,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.hoisted import role
-from lineage.parse.queries import functions, query
+from lineage.parse.queries import bound_values, functions
 
 # values that compute without calling anything
 _PURE = frozenset({"identifier", "integer", "float", "string", "concatenated_string", "true", "false", "none",
                    "binary_operator", "comparison_operator", "boolean_operator", "not_operator", "unary_operator",
                    "parenthesized_expression", "tuple", "list", "expression_list", "string_start", "string_content",
-                   "string_end", "escape_sequence", "ellipsis"})
-_VALUES = ("[(identifier) (integer) (float) (string) (concatenated_string) (true) (false) (none) (binary_operator) "
-           "(comparison_operator) (boolean_operator) (not_operator) (unary_operator) (parenthesized_expression) "
-           "(tuple) (list) (expression_list)]")
-_BINDINGS = f"""
-(expression_statement (assignment left: [(identifier) (pattern_list)] right: {_VALUES} @right))
-(expression_statement (augmented_assignment left: (identifier) right: {_VALUES} @right))
-(for_statement left: _ right: {_VALUES} @right)
-"""
-_COMPOUND = frozenset({"if_statement", "for_statement", "while_statement"})
+                   "string_end", "escape_sequence", "ellipsis", "conditional_expression", "subscript", "slice"})
+_COMPOUND = frozenset({"if_statement", "for_statement", "while_statement", "try_statement"})
+# a function that reads its locals by name (`locals()`, `eval("a")`) is read as written
+_BY_NAME = re.compile(rb"\b(?:(?:locals|vars)\s*\(\s*\)|(?:eval|exec)\s*\()")
 _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
 _MAX_NODES = 64  # a value larger than this is not read (left as written)
 
@@ -51,7 +45,7 @@ def junk_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if b"def " not in source:
         return []
     seeds: list[tuple[int, bytes]] = []  # (byte, name): a plain name bound to a value that calls nothing
-    for node in QueryCursor(query(_BINDINGS)).captures(root).get("right", []):
+    for node in bound_values(root):
         up = node.parent
         statement = up if up is not None and up.type == "for_statement" else (up.parent if up is not None else None)
         if statement is not None and _pure(node):
@@ -70,10 +64,16 @@ def junk_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 
 def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, int]]:
     """Junk statements of one body, given the names it binds to values that call nothing."""
+    if _BY_NAME.search(source, body.start_byte, body.end_byte):
+        return []
     reads: list[tuple[Node, bytes]] = []
     binds: list[Node] = []
+    shared: set[bytes] = set()
     junk = set(names)
     spellings = [(node, name, _nested_in(node, body)) for node, name in _spellings(body, junk, source)]
+    # a name a nested function declares `nonlocal` (or the body `global`) is shared: never junk
+    junk -= {name for node, name, _ in spellings
+             if node.parent is not None and node.parent.type in ("nonlocal_statement", "global_statement")}
     # a nested function that binds the name has a local of its own (a parameter, a store)
     own = {(nested.id, name) for node, name, nested in spellings if nested is not None and role(node) == "binds"}
     for node, name, nested in spellings:
@@ -86,18 +86,21 @@ def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, in
             binds.append(node)
             if not _bound_purely(node, name, source):
                 junk.discard(name)  # also an import's, a `with`'s, a walrus's, a `global`, or a call's result
+            if not _fresh(node):
+                shared.add(name)
+    fresh = junk - shared  # bound to new objects only: what changes them in place changes nothing else
     memo: dict[int, bool] = {}
     while junk:  # the largest set whose every reading is junk
         memo.clear()
-        live = {name for node, name in reads if name in junk and _outermost(node, body, junk, source, memo) is None}
+        live = {name for node, name in reads if name in junk and _outermost(node, body, junk, fresh, source, memo) is None}
         if not live:
             break
         junk -= live
     if not junk:
         return []
     memo.clear()
-    found = {_outermost(node, body, junk, source, memo) for node, name in reads if name in junk}
-    found |= {_outermost(node, body, junk, source, memo) for node in binds}
+    found = {_outermost(node, body, junk, fresh, source, memo) for node, name in reads if name in junk}
+    found |= {_outermost(node, body, junk, fresh, source, memo) for node in binds}
     return [(s.start_byte, s.end_byte) for s in found if s is not None]
 
 
@@ -123,6 +126,32 @@ def _nested_in(node: Node, body: Node) -> Node | None:
     return None
 
 
+_NEW = frozenset({"list", "dictionary", "set", "tuple", "string", "concatenated_string", "integer", "float", "true",
+                  "false", "none", "list_comprehension", "dictionary_comprehension", "set_comprehension"})
+
+
+def _fresh(name: Node) -> bool:
+    """The binding at ``name`` gives it a new object (a display or a literal), not one held elsewhere."""
+    up = name.parent
+    while up is not None and up.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+        up = up.parent
+    if up is None or up.type not in ("assignment", "augmented_assignment"):
+        return False  # (a loop's target holds the iterable's items)
+    value = up.child_by_field_name("right")
+    stack = [value] if value is not None and up.child_by_field_name("left") == name else []
+    if not stack:
+        return False  # (unpacked: its parts may be anything's)
+    while stack:
+        current = stack.pop()
+        if current.type == "parenthesized_expression":
+            stack.extend(current.named_children)
+        elif current.type == "conditional_expression" and current.named_child_count == 3:
+            stack += [current.named_children[0], current.named_children[2]]
+        elif current.type not in _NEW:
+            return False
+    return True
+
+
 def _bound_purely(node: Node, name: bytes, source: bytes) -> bool:
     """The statement binding ``node`` binds it by assignment or `for`, to a value that calls nothing."""
     up = node.parent
@@ -133,7 +162,8 @@ def _bound_purely(node: Node, name: bytes, source: bytes) -> bool:
     return (name, True) in _binds(up, source)
 
 
-def _outermost(node: Node, body: Node, junk: set[bytes], source: bytes, memo: dict[int, bool]) -> Node | None:
+def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], source: bytes,
+               memo: dict[int, bool]) -> Node | None:
     """The outermost junk statement of ``body`` holding ``node``, or None."""
     found = None
     up: Node | None = node
@@ -142,7 +172,7 @@ def _outermost(node: Node, body: Node, junk: set[bytes], source: bytes, memo: di
             found = None  # (what a nested definition or lambda holds reads in its own right)
         elif up.parent is not None and up.parent.type == "block":
             if up.id not in memo:
-                memo[up.id] = _junk(up, junk, source)
+                memo[up.id] = _junk(up, junk, fresh, source)
             found = up if memo[up.id] else found
         up = up.parent
     return found
@@ -179,6 +209,9 @@ def _targets(left: Node | None, source: bytes) -> list[bytes] | None:
     if left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
         names = [_targets(c, source) for c in left.named_children]
         return None if any(n is None for n in names) else [x for n in names for x in n or []]
+    value = left.child_by_field_name("value") if left.type == "subscript" else None
+    if value is not None and value.type == "identifier" and _pure(left):  # `a[0] = ...` changes a alone
+        return [source[value.start_byte:value.end_byte]]
     return None
 
 
@@ -188,6 +221,9 @@ def _pure(node: Node) -> bool:
     while stack:
         current = stack.pop()
         seen += 1
+        if current.type == "call" and _on_literal(current):
+            stack.extend(x for a in current.named_children if a.type == "argument_list" for x in a.named_children)
+            continue  # (a string's method: `'abc'.upper()`)
         if seen > _MAX_NODES or current.type not in _PURE:
             return False
         if current.type == "string" and any(c.type == "interpolation" for c in current.children):
@@ -196,14 +232,25 @@ def _pure(node: Node) -> bool:
     return True
 
 
-def _junk(statement: Node, junk: set[bytes], source: bytes) -> bool:
+def _on_literal(call: Node) -> bool:
+    """`'...'.method(...)`: a string literal's method."""
+    function = call.child_by_field_name("function")
+    target = function.child_by_field_name("object") if function is not None and function.type == "attribute" else None
+    return target is not None and target.type in ("string", "concatenated_string")
+
+
+def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -> bool:
+    """The statement changes junk alone (``fresh``: junk never bound to another object, so changed in place alone)."""
     assignment = _assignment(statement)
     if assignment is not None:
-        names = _targets(assignment.child_by_field_name("left"), source)
-        right = assignment.child_by_field_name("right")
-        return bool(names) and set(names or []) <= junk and right is not None and _pure(right)
-    if statement.type == "pass_statement":
-        return True
+        left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+        names = _targets(left, source)
+        owned = fresh if left is not None and left.type == "subscript" else junk  # (`a[0] = 1` changes a's object)
+        return bool(names) and set(names or []) <= junk & owned and right is not None and _pure(right)
+    if statement.type in ("pass_statement", "assert_statement"):
+        return True  # (an assert is no part of a function's unit: fingerprint/deadstores.py)
+    if statement.type == "expression_statement" and statement.named_child_count == 1:
+        return _method_on(statement.named_children[0], junk & fresh, source)
     if statement.type not in _COMPOUND:
         return False
     if statement.type != "if_statement" and any(c.type == "else_clause" for c in statement.children):
@@ -218,9 +265,19 @@ def _junk(statement: Node, junk: set[bytes], source: bytes) -> bool:
     if any(c is not None and not _pure(c) for c in conditions):
         return False
     blocks = [c for c in statement.named_children if c.type == "block"]
-    blocks += [b for c in statement.children if c.type in ("elif_clause", "else_clause")
+    blocks += [b for c in statement.children if c.type in ("elif_clause", "else_clause", "except_clause",
+                                                          "finally_clause")
                for b in c.named_children if b.type == "block"]
-    return all(_junk(s, junk, source) for b in blocks for s in b.named_children if s.type != "comment")
+    return all(_junk(s, junk, fresh, source) for b in blocks for s in b.named_children if s.type != "comment")
+
+
+def _method_on(call: Node, junk: set[bytes], source: bytes) -> bool:
+    """`a.append(1)` as a statement, `a` junk and its arguments calling nothing: it changes junk alone."""
+    function = call.child_by_field_name("function") if call.type == "call" else None
+    target = function.child_by_field_name("object") if function is not None and function.type == "attribute" else None
+    arguments = call.child_by_field_name("arguments")
+    return target is not None and target.type == "identifier" and source[target.start_byte:target.end_byte] in junk \
+        and arguments is not None and all(_pure(a) for a in arguments.named_children)
 
 
 def _parameters(params: Node, source: bytes) -> set[bytes]:

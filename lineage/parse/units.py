@@ -323,8 +323,9 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
         lexed = ids, lexed[1]
     docstrings += bindings
     # a literal spelt the long way, `(9 - 7)`, `chr(104) + 'i'`, read as the literal (parse/folded.py)
-    entry_text = vocab.columns()[1]
-    folds, spelt = folded(tree.root_node, source, lexed[1], lambda i: vocab.texts.items[entry_text[lexed[0][i]]])
+    entry_kind, entry_text = vocab.columns()[:2]
+    folds, spelt = folded(tree.root_node, source, lexed[1], entry_kind[lexed[0]], entry_text[lexed[0]],
+                          vocab.kinds.ids, vocab.texts.ids, lambda: budget.tick("literals"))
     if folds:
         ids = lexed[0].copy()
         ids[list(folds)] = vocab.number(list(folds.values()))

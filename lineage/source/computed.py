@@ -5,10 +5,14 @@ k))`, with `g` bound to `getattr` and `d` a decoder of its own: the names the co
 once it runs, and running a scanned file is never done.  Its copies of transformers' modeling
 files scanned as "no lineage evidence" and exited 0, a pass for code nobody could read.  Such a
 file is reported as not checked instead, as packed code that cannot be unpacked is
-(source/packed.py).  Real code reaches few attributes so: across the files of transformers and
-vLLM no file has more than 4 two-argument `getattr` calls whose name is computed (not a literal,
-not a variable: `getattr(obj, name)` is code's own), and in 5,937 files of scientific Python the
-most is 25, a tenth of its attribute reads; the obfuscated copies have 202 to 313, about half.
+(source/packed.py).  A name counts as computed when a call makes it (`d(b'..')`) or it is joined
+from calls and single characters (`chr(114) + 'o'`); one spelt in the source, wholly or in part
+(a literal, a variable, an f-string, `prefix + "_lr"`, `'skip_' + str(i)`), is code's own.  Real code computes few names so: across 20,150 files (transformers,
+vLLM, Python's standard library, this tool's dependencies) no file has more than 3 `getattr`
+calls with such a name; PyObfuscator's copies of transformers files have 204 to 314.  `getattr`
+is read through the names a module binds to it (`g = getattr`, `a, g = int, getattr`, `g =
+builtins.getattr`, a function that only returns `getattr(o, n)` of its parameters), with two or
+three arguments, and so is `obj.__getattribute__(name)`.
 """
 
 from __future__ import annotations
@@ -17,10 +21,9 @@ import ast
 import re
 import warnings
 
-MIN_COMPUTED = 24  # this many computed-name reads at least,
-MIN_SHARE = 0.3  # and this share of all attribute reads
-# `getattr` spelt as a value (bound to another name), or called often: the only files parsed here
-_HINT = re.compile(rb"\bgetattr\s*[,)\]]|=\s*getattr\b")
+MIN_COMPUTED = 16  # a file with this many names computed at run time is not read
+# `getattr` or `__getattribute__` spelt as a value or called often: the only files parsed here
+_HINT = re.compile(rb"\bgetattr\s*[,)\]]|=\s*(?:builtins\s*\.\s*)?getattr\b|__getattribute__")
 
 
 def computed_names(data: bytes) -> str | None:
@@ -31,17 +34,11 @@ def computed_names(data: bytes) -> str | None:
     if tree is None:
         return None  # (the scan reports a file that does not parse)
     names = _getattr_names(tree)
-    computed = attributes = 0
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names \
-                and len(node.args) == 2 and not node.keywords:
-            computed += not isinstance(node.args[1], ast.Constant | ast.Name)  # (`getattr(obj, name)`: code's own)
-        elif isinstance(node, ast.Attribute):
-            attributes += 1
-    if computed < MIN_COMPUTED or computed < MIN_SHARE * (computed + attributes):
+    computed = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call) and _computed(node, names))
+    if computed < MIN_COMPUTED:
         return None
-    return (f"{computed} of its {computed + attributes} attribute reads go through getattr with a name computed "
-            "at run time: obfuscated code whose names exist only when it runs is not source")
+    return (f"{computed} of its attribute reads go through getattr with a name computed at run time: "
+            "obfuscated code whose names exist only when it runs is not source")
 
 
 def parse_quietly(data: bytes) -> ast.Module | None:
@@ -55,10 +52,50 @@ def parse_quietly(data: bytes) -> ast.Module | None:
         return None
 
 
+def _computed(call: ast.Call, names: set[str]) -> bool:
+    """`g(obj, <computed>)` (two or three arguments) or `obj.__getattribute__(<computed>)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "__getattribute__":
+        return len(call.args) == 1 and _made(call.args[0])
+    by_name = isinstance(func, ast.Name) and func.id in names
+    return (by_name or _is_getattr(func)) and len(call.args) in (2, 3) and not call.keywords and _made(call.args[1])
+
+
+def _made(name: ast.expr) -> bool:
+    """The name is what a call returns (`d(b'..')`), or is joined from calls and single characters
+    (`chr(114) + 'o' + chr(112)`): none of it is spelt out (a literal, a variable, an f-string,
+    `'skip_' + str(i)`, `prefix + str(i)`)."""
+    if isinstance(name, ast.Call):
+        return True
+    if not isinstance(name, ast.BinOp) or not isinstance(name.op, ast.Add):
+        return False
+    parts: list[ast.expr] = [name]
+    leaves: list[ast.expr] = []
+    while parts:
+        part = parts.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            parts += [part.left, part.right]
+        else:
+            leaves.append(part)
+    return any(isinstance(leaf, ast.Call) for leaf in leaves) and all(
+        isinstance(leaf, ast.Call) or (isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)
+                                       and len(leaf.value) <= 1) for leaf in leaves)
+
+
+def _is_getattr(node: ast.expr) -> bool:
+    """`getattr` or `builtins.getattr`."""
+    return (isinstance(node, ast.Name) and node.id == "getattr") or (
+        isinstance(node, ast.Attribute) and node.attr == "getattr" and isinstance(node.value, ast.Name)
+        and node.value.id in ("builtins", "__builtins__"))
+
+
 def _getattr_names(tree: ast.Module) -> set[str]:
-    """`getattr`, and the names the module binds to it (`g = getattr`, `a, g = int, getattr`)."""
+    """`getattr`, and the names the module binds to it (`g = getattr`, `a, g = int, getattr`, `g =
+    builtins.getattr`, `def g(o, n): return getattr(o, n)`)."""
     names = {"getattr"}
     for statement in tree.body:
+        if isinstance(statement, ast.FunctionDef) and _forwards(statement, names):
+            names.add(statement.name)
         if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
             continue
         target, value = statement.targets[0], statement.value
@@ -66,5 +103,18 @@ def _getattr_names(tree: ast.Module) -> set[str]:
         if isinstance(target, ast.Tuple | ast.List) and isinstance(value, ast.Tuple | ast.List) \
                 and len(target.elts) == len(value.elts):
             pairs = list(zip(target.elts, value.elts))
-        names |= {t.id for t, v in pairs if isinstance(t, ast.Name) and isinstance(v, ast.Name) and v.id == "getattr"}
+        names |= {t.id for t, v in pairs if isinstance(t, ast.Name) and (_is_getattr(v) or (
+            isinstance(v, ast.Name) and v.id in names))}
     return names
+
+
+def _forwards(fn: ast.FunctionDef, names: set[str]) -> bool:
+    """The function only returns `getattr` of its own parameters."""
+    body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+        return False
+    call = body[0].value
+    params = {a.arg for a in fn.args.args}
+    by_name = isinstance(call.func, ast.Name) and call.func.id in names
+    return (by_name or _is_getattr(call.func)) and len(call.args) >= 2 \
+        and all(isinstance(a, ast.Name) and a.id in params for a in call.args[:2])

@@ -143,8 +143,7 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
             total += len(value)
             out.append((node.lineno, value if total <= cap else Unreadable(
                 f"what the file runs unpacks to more than the {cap}-byte cap in all")))
-        elif called in RUNNERS and value is None and (reader.hides(node.args[0], blob)
-                                                      or (blob and isinstance(node.args[0], ast.Name))):
+        elif called in RUNNERS and value is None and reader.hides(node.args[0], blob):
             out.append((node.lineno, Unreadable("it runs what it decodes or computes from data that cannot be "
                                                  "followed statically to a literal")))
     handed = [a for c in ast.walk(tree) if isinstance(c, ast.Call) for a in c.args if isinstance(a, ast.Name)]

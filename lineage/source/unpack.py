@@ -53,6 +53,9 @@ class Reader:
         self.docstring = ast.get_docstring(tree, clean=False)  # what `__doc__` holds
         self.seen: set[int] = set()
         self.known: dict[int, str | bytes | None] = {}
+        self.tree = tree
+        self._from_data: dict[int, frozenset[str]] | None = None
+        self._scope_of: dict[int, int] = {}  # node -> the module or function whose scope it is in
         self.steps = 0
 
     def hides(self, node: ast.expr, blob: bool) -> bool:
@@ -70,7 +73,21 @@ class Reader:
                 return True
             if isinstance(part, (ast.List, ast.Tuple)) and len(part.elts) >= MIN_PLAIN:
                 return True
+            if isinstance(part, ast.Name) and part.id in self.from_data(node):
+                return True  # (built from a long literal: `for i, c in enumerate([219, 69, ...]): s += chr(c ^ k)`)
         return False
+
+    def from_data(self, node: ast.AST) -> frozenset[str]:
+        """The names that the scope holding ``node`` (the module, or the function it is in) binds
+        to a long literal or builds from one (bound by a statement reading one, or in a loop over
+        one), however often it binds them."""
+        if self._from_data is None:
+            self._from_data, self._scope_of = {}, {}
+            for scope in [self.tree, *(n for n in ast.walk(self.tree) if isinstance(n, _FUNCTIONS))]:
+                inside = list(_in_scope(scope))
+                self._from_data[id(scope)] = frozenset(built_from_data(inside))
+                self._scope_of.update((id(n), id(scope)) for n in inside)
+        return self._from_data.get(self._scope_of.get(id(node), id(self.tree)), frozenset())
 
     def dotted(self, node: ast.expr) -> str:
         """`b64.b64decode` as `base64.b64decode` after `import base64 as b64`; `__import__("zlib")`
@@ -307,3 +324,69 @@ class Reader:
         if len(value) > self.cap:
             raise Unreadable(f"it unpacks to more than the {self.cap}-byte cap")
         return value
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _in_scope(scope: ast.AST) -> list[ast.AST]:
+    """The nodes of one scope: a module's or a function's, not those of the functions in it."""
+    out: list[ast.AST] = []
+    todo = list(ast.iter_child_nodes(scope))
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if not isinstance(node, _FUNCTIONS):
+            todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def built_from_data(nodes: list[ast.AST], rounds: int = 8) -> set[str]:
+    """Names a long literal feeds (``Reader.from_data``) among one scope's nodes, in a few passes."""
+    found: set[str] = set()
+    for _ in range(rounds):
+        before = len(found)
+        for node in nodes:
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None \
+                    and _feeds(node.value, found):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            elif isinstance(node, (ast.For, ast.AsyncFor)) and _feeds(node.iter, found):
+                found |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+                found |= {n.id for st in ast.walk(node) if isinstance(st, (ast.Assign, ast.AugAssign))
+                          for t in (st.targets if isinstance(st, ast.Assign) else [st.target])
+                          for n in ast.walk(t) if isinstance(n, ast.Name)}
+        if len(found) == before:
+            break
+    return found
+
+
+_ENCODED = re.compile(r"[A-Za-z0-9+/=_\-]+|[\d.,;:|]+")  # an encoding's alphabet, or numbers, with no space
+
+
+def _feeds(node: ast.expr, names: set[str]) -> bool:
+    """The expression holds a long literal of data (bytes, a string with no space that reads as
+    an encoding's or as numbers, a list or tuple of numbers or lists of them joined by `+`), or
+    reads a name built from one.  (Text, as a template of code is, is no data here.)"""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name) and part.id in names:
+            return True
+        if isinstance(part, ast.Constant) and len(part.value if isinstance(part.value, (str, bytes)) else "") \
+                >= MIN_PLAIN and (isinstance(part.value, bytes) or _ENCODED.fullmatch(str(part.value))):
+            return True
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add) and _elements(part) >= MIN_PLAIN:
+            return True
+        if isinstance(part, (ast.List, ast.Tuple, ast.Set)) and _elements(part) >= MIN_PLAIN:
+            return True
+    return False
+
+
+def _elements(node: ast.expr) -> int:
+    """How many numbers lists or tuples of numbers joined by `+` hold (0 for anything else)."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        numbers = all(isinstance(e, ast.Constant) and isinstance(e.value, int) for e in node.elts)
+        return len(node.elts) if numbers else 0
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _elements(node.left), _elements(node.right)
+        return left + right if left and right else 0
+    return 0

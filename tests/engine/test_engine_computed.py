@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from lineage.cli.main import cli
@@ -15,6 +16,16 @@ from lineage.models import SourceFile
 from lineage.source.packed import unpacked_files
 
 CAP = 4 * 1024 * 1024
+
+
+# how the hidden name reaches getattr: PyObfuscator's form, and other spellings of the same
+SPELLINGS = {
+    "aliased": ("_s, _g = str, getattr\n", "_g({obj}, {name})"),
+    "three arguments": ("_g = getattr\n", "_g({obj}, {name}, None)"),
+    "builtins": ("import builtins\n_g = builtins.getattr\n", "_g({obj}, {name})"),
+    "wrapper": ("def _w(o, n):\n    return getattr(o, n)\n", "_w({obj}, {name})"),
+    "dunder": ("", "{obj}.__getattribute__({name})"),
+}
 
 
 class _Hide(ast.NodeTransformer):
@@ -27,23 +38,29 @@ class _Hide(ast.NodeTransformer):
     def visit_ImportFrom(self, node: ast.ImportFrom) -> ast.AST | None:
         return None if node.module == "__future__" else node
 
+    def __init__(self, call: str) -> None:
+        self.call = call
+
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         self.generic_visit(node)
-        if not isinstance(node.ctx, ast.Load):
+        if not isinstance(node.ctx, ast.Load) or node.attr.startswith("__"):
             return node
         hidden = bytes(c ^ 0x5A for c in node.attr.encode())
-        return ast.Call(ast.Name("_g", ast.Load()), [node.value, ast.Call(ast.Name("_d", ast.Load()),
-                                                                          [ast.Constant(hidden)], [])], [])
+        obj = ast.unparse(node.value)
+        return ast.parse(self.call.format(obj=f"({obj})", name=f"_d({hidden!r})"), mode="eval").body
 
 
-def _hidden(model: str) -> str:
-    tree = _Hide().visit(ast.parse(model))
-    prelude = "_s, _g = str, getattr\n\ndef _d(b):\n    return _s(bytes(c ^ 90 for c in b), 'ascii')\n\n"
-    return prelude + ast.unparse(ast.fix_missing_locations(tree))
+def _hidden(model: str, spelling: str) -> str:
+    prelude, call = SPELLINGS[spelling]
+    tree = _Hide(call).visit(ast.parse(model))
+    decoder = "def _d(b):\n    return str(bytes(c ^ 90 for c in b), 'ascii')\n\n"
+    return prelude + decoder + ast.unparse(ast.fix_missing_locations(tree))
 
 
-def test_names_computed_at_run_time_are_reported_not_passed(cases, built_index: Path, tmp_path: Path) -> None:
-    hidden = _hidden(cases.model)
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_names_computed_at_run_time_are_reported_not_passed(spelling: str, cases, built_index: Path,
+                                                            tmp_path: Path) -> None:
+    hidden = _hidden(cases.model, spelling)
     compile(hidden, "hidden.py", "exec")  # (never run)
     found, errors = unpacked_files([SourceFile("hidden.py", hidden.encode()),
                                     SourceFile("plain.py", cases.model.encode())], CAP)
@@ -66,7 +83,14 @@ def test_getattr_used_as_code_uses_it_is_left_alone(cases) -> None:
         + "".join(f"    dst.size_{i} = src.hidden.size_{i} + src.layers.depth_{i}\n" for i in range(40))
     )
     aliased = "fetch = getattr\n" + config_code.replace("getattr(", "fetch(")
+    # names spelt in part: layers reached by index, settings by prefix (`getattr(ns, prefix + "_lr")`)
+    layers = "class Net:\n    def forward(self, x):\n" + "".join(
+        f"        x = getattr(self, f'stage{{{i}}}')(x) + getattr(self, 'skip_' + str({i}))(x)\n" for i in range(30)) \
+        + "        return x\n"
+    settings = "def bridge(ns, prefix):\n    return [\n" + "".join(
+        f"        getattr(ns, prefix + '_opt{i}'),\n" for i in range(30)) + "    ]\n"
     files = [SourceFile("config.py", config_code.encode()), SourceFile("aliased.py", aliased.encode()),
+             SourceFile("layers.py", layers.encode()), SourceFile("settings.py", settings.encode()),
              SourceFile("plain.py", cases.model.encode())]
     found, errors = unpacked_files(files, CAP)
     assert not found and not errors

@@ -84,9 +84,31 @@ def test_what_only_looks_like_junk_stays() -> None:
     # a name also bound to a call's result is real, whatever else binds it
     called = "def f(x):\n    y = 0\n    if x:\n        y = g(x)\n    return y\n"
     assert _texts(called, "f").count("y") == 3
-    # a name a nested function reads is live
+    # a name a nested function reads is live, also through `nonlocal`; so is one `eval` may read
     nested = "def f(x):\n    k = 3\n    def inner(v):\n        return v * k\n    return inner(x)\n"
     assert "3" in _texts(nested, "f")
+    shared = "def f(x):\n    k = 3\n    def inner():\n        nonlocal k\n        return g(k)\n    return inner()\n"
+    assert "3" in _texts(shared, "f")
+    assert "5" in _texts("def f(x):\n    a = 5\n    b = a\n    return eval('b') + x\n", "f")
+    # changing in place an object held elsewhere changes that too (`s = d[k]` then `s.add(x)`)
+    aliased = "def f(d, k, x):\n    s = d[k]\n    s.add(x)\n    t = d\n    t[k] = x\n"
+    assert _texts(aliased, "f").count("s") == 2 and _texts(aliased, "f").count("t") == 2
+
+
+def test_junk_in_other_forms_reads_as_absent() -> None:
+    padded = (
+        "def norm(self, hidden, weight):\n"
+        "    try:\n        _a = 1\n    except Exception:\n        _a = 2\n"
+        "    dtype = hidden.dtype\n"
+        "    _c = (1, 2, 3)\n    _d = _c[0] + 1 if _c else 2\n    _c[1] = _d\n"
+        "    hidden = hidden.float()\n"
+        "    _l = []\n    _l.append(_d)\n    _m = 'abc'.upper() + _m0 if _l else None\n"
+        "    variance = hidden.pow(2).mean(-1, keepdim=True)\n"
+        "    assert _d == 2\n"
+        "    hidden = hidden * torch.rsqrt(variance + self.eps)\n"
+        "    return weight * hidden.to(dtype)\n"
+    )
+    assert _same(PLAIN, padded.replace(" + _m0", ""))
 
 
 def test_literals_spelt_the_long_way_read_as_the_literal() -> None:
@@ -103,6 +125,16 @@ def test_literals_spelt_the_long_way_read_as_the_literal() -> None:
         "    return y + z + (2 ** 31 - 1)\n"
     )
     assert _same(plain, spelt)
+    message = "the attention mask and the inputs must have the same length"  # past any nesting bound
+    by_char = " + ".join(f"chr({ord(c)})" for c in message)
+    others = (
+        "def f(self, x, table):\n"
+        f"    y = x.pow(int('2')).mean(-int(1), keepdim=True)\n"
+        "    z = getattr(self, ''.join(map(chr, [119, 101, 105, 103, 104, 116]))) * "
+        "table[bytes([114, 111, 112, 101, 95, 116, 121, 112, 101]).decode('ascii')]\n"
+        f"    return y + z + (2 ** 31 - 1), {by_char}\n"
+    )
+    assert _same(plain.replace("2147483647\n", f"2147483647, {message!r}\n"), others)
 
 
 def test_what_is_not_a_plain_literal_stays_as_written() -> None:
@@ -119,6 +151,9 @@ def test_builtins_unpacked_from_a_tuple_read_as_themselves() -> None:
     aliased = ("P, Q, R, S = getattr, super, int, compute()\n"
                "def f(self, q):\n    return P(self, 'w') + Q().g(R(q))\n")
     assert _prints(plain)["f"][1] == _prints(aliased)["f"][1]
+    for spelt in ("[P, Q, R] = [getattr, super, int]", "P, Q, R = (getattr, super, int)"):
+        other = aliased.replace("P, Q, R, S = getattr, super, int, compute()", spelt)
+        assert _prints(plain)["f"][1] == _prints(other)["f"][1], spelt
     assert "int" in _texts(aliased, "f") and "R" not in _texts(aliased, "f")
     # S is bound to a call's result: not read through, so the statement stays in the module
     assert "compute" in _texts(aliased, "<module>")

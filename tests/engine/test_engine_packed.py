@@ -228,19 +228,35 @@ def test_bytecode_run_from_a_base85_blob_through_an_aliased_unpickler_is_reporte
     assert unpacked_files([SourceFile("runner.py", runner.encode())], CAP) == ([], [])
 
 
-def test_code_decrypted_from_a_list_of_byte_values_is_reported(cases) -> None:
-    """A packer that keeps its payload as a list of byte values, XOR-ed with a key list, and
-    builds the code in a loop before running it through `exec` bound to another name
-    (PyObfuscator's levels 4 to 6) is reported, never passed; a long list of numbers beside code
-    that runs no such name is left alone."""
+def _xored_packers(model: str) -> dict[str, str]:
+    """PyObfuscator's levels 4 to 6 (byte values XOR-ed with a key, the code built in a loop, run
+    through `exec` bound to another name), and other spellings of the same data."""
     key = [(i * 37 + 11) % 256 for i in range(40)]
-    payload = [c ^ key[i % len(key)] for i, c in enumerate(cases.model.encode())]
-    packer = (f"_={key!r};__=len(_);___=exec;_____=''\n"
-              f"for _______,______ in enumerate({payload!r}):_____+=chr(______^_[_______%__])\n"
-              "___(_____)\n")
-    found, errors = unpacked_files([SourceFile("xored.py", packer.encode())], CAP)
-    assert not found and [e.path for e in errors] == ["xored.py[exec:3]"] and errors[0].unchecked
-    # token ids as data, and a literal run: nothing hidden (the literal is read as code)
+    data = [c ^ key[i % len(key)] for i, c in enumerate(model.encode())]
+    half = len(data) // 2
+    loop = "for _i, _c in enumerate(D):\n    S += chr(_c ^ K[_i % len(K)])\nrun(S)\n"
+    head = f"K = {key!r}\nrun = exec\nS = ''\n"
+    return {
+        "list": head + f"D = {data!r}\n" + loop,
+        "bytes": head + f"D = {bytes(data)!r}\n" + loop,
+        "hex": head + "D = [" + ", ".join(hex(v) for v in data) + "]\n" + loop,
+        "chunks": head + f"D = {data[:half]!r} + {data[half:]!r}\n" + loop,
+        "digits": head + "D = [int(v) for v in " + repr(".".join(map(str, data))) + ".split('.')]\n" + loop,
+        "generator": head + f"D = {data!r}\n" + "run(''.join(chr(c ^ K[i % len(K)]) for i, c in enumerate(D)))\n",
+    }
+
+
+def test_code_decrypted_from_a_list_of_byte_values_is_reported(cases) -> None:
+    """Code built from a long literal of byte values and run through a name bound to `exec` is
+    reported, never passed, however the data is spelt; a long table of numbers beside code that
+    runs a literal, or what the user gives it, is left alone."""
+    for form, packer in _xored_packers(cases.model).items():
+        found, errors = unpacked_files([SourceFile("xored.py", packer.encode())], CAP)
+        assert not found and len(errors) == 1 and errors[0].unchecked, form
+        assert errors[0].path.startswith("xored.py[exec:"), form
     table = f"SUPPRESS = {list(range(300))!r}\nexec('x = 1')\n"
-    found, errors = unpacked_files([SourceFile("table.py", table.encode())], CAP)
-    assert not errors
+    gamma = (f"GAMMA = {[round((i / 255) ** 2.2 * 255) for i in range(256)]!r}\n"
+             "def apply(formula, x):\n    return eval(formula, {'x': x, 'g': GAMMA})\n")
+    for name, text in (("table.py", table), ("gamma.py", gamma)):
+        found, errors = unpacked_files([SourceFile(name, text.encode())], CAP)
+        assert not errors, name
