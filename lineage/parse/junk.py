@@ -7,15 +7,19 @@ test junk against junk and assign junk (intensio-obfuscator's `if s1 == s2: for 
 between every two statements; python-obfuscator's stores after a `return`).  On a stranger's
 review, copies of transformers' modeling files so padded read as weak resemblances.
 
-A function's local is junk when each statement that binds it calls nothing (its values are
-literals, names and operators: no call, attribute or subscript) and when nothing but junk reads
-it; a statement is junk when it binds junk locals only and calls nothing, or is an `if`, `for`
-or `while` whose conditions call nothing and whose every statement is junk.  Found as the
-largest such set: every candidate starts as junk, and a candidate read by a statement that is
-not junk is live, until nothing changes.  A parameter, a name declared `global` or `nonlocal`,
-and a name also bound by an import, a `with`, an `except`, a walrus or a call's result are never
-junk.  Junk statements are read as absent (their byte spans), on both sides.  Real code has few:
-a store whose value is never used does nothing there either.
+A function's local is junk when each statement that binds it computes without calling anything
+(literals, names, operators, items, conditional expressions, a string literal's methods) and
+nothing but junk reads it; a statement is junk when it binds junk locals only and calls nothing,
+changes in place junk that was only ever bound to a new object (`j = []` then `j.append(1)`,
+`j[0] = 1`), is an assert (no part of a function's unit: fingerprint/deadstores.py), or is an
+`if`, `for`, `while` or `try` whose conditions call nothing and whose every statement is junk.
+Found as the largest such set: every candidate starts as junk, and a candidate read by a
+statement that is not junk is live, until nothing changes.  Never junk: a parameter, a name
+declared `global` or `nonlocal`, a name also bound by an import, a `with`, an `except`, a walrus
+or a call's result, one a nested function reads (unless it has a local of that name), and any
+local of a function that calls `locals()`, `vars()`, `eval` or `exec`.  Junk statements are read
+as absent (their byte spans), on both sides.  Real code has few: in transformers' 530 modeling
+files, 14 statements, all dead (`codes = []`, `codes.append(c)`, never read).
 """
 
 from __future__ import annotations

@@ -28,7 +28,6 @@ MAX_LAYERS = 8
 OPAQUE_MIN = 1024  # a file at least this long, most of it one literal handed to a call, is a loader
 _HINT_BYTES = re.compile(HINT.pattern.encode())
 # an encoded run, in a literal or a comment: base64's, hex's and base85's alphabets (b85, `lex-v29`)
-_BYTE_VALUES = re.compile(rb"(?:\b\d{1,3}\s*,\s*){200}")
 _BLOB = re.compile(rb"[A-Za-z0-9+/=_\-!#$%&()*;<>?@^`{|}~]{200,}")
 
 
@@ -100,9 +99,8 @@ def _hinted(data: bytes) -> bool:
 
 def _blob(data: bytes) -> bool:
     """An encoded run: 200 characters of an encoding's alphabet, letters and digits mixed (not a
-    comment's line of dashes), or 200 byte values in a row (PyObfuscator's XOR-ed list)."""
-    return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data)) \
-        or _BYTE_VALUES.search(data) is not None
+    comment's line of dashes)."""
+    return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data))
 
 
 def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | Unreadable]]:
