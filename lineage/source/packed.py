@@ -2,8 +2,10 @@
 
 A packer hides a module in one string (`exec(zlib.decompress(base64.b64decode("eJy...")))`), and a
 copy so packed holds no code to match.  The argument of `exec`, `eval` or `compile`, however
-spelt, is evaluated as data over a closed language (lineage/source/unpack.py), never executed,
-within a step budget and the per-file size cap.  The code is scanned as a file of its own,
+spelt (`getattr(__import__("bu" + "iltins"), "ex" + "ec")` too), is evaluated as data over a closed
+language (lineage/source/unpack.py), never executed, within a step budget and the per-file size
+cap; so is what a decoder makes of a literal when that is a program, wherever it goes (written to
+a module the file then imports).  The code is scanned as a file of its own,
 `model.py[exec:3]`, and a payload that packs another is unpacked in turn (MAX_LAYERS deep).
 What cannot be read so is reported, never passed (FileError, unchecked): bytecode or pickles, a
 payload over the cap or one that does not decode, and code run from what cannot be followed to a
@@ -21,12 +23,16 @@ from itertools import accumulate
 
 from lineage.models import FileError, SourceFile
 from lineage.source.computed import computed_names, parse_quietly
-from lineage.source.decoders import Unreadable
-from lineage.source.unpack import HINT, RUNNERS, UNPICKLERS, Reader
+from lineage.source.decoders import DECODERS, Unreadable
+from lineage.source.unpack import MIN_PLAIN, MODULE_HINT, RUNNER_HINT, RUNNERS, UNPICKLERS, Reader
 
 MAX_LAYERS = 8
 OPAQUE_MIN = 1024  # a file at least this long, most of it one literal handed to a call, is a loader
-_HINT_BYTES = re.compile(HINT.pattern.encode())
+_RUNNER = re.compile(RUNNER_HINT.encode())
+_MODULE = re.compile(MODULE_HINT.encode())
+_WORDS = (b"exec", b"eval", b"builtins", b"marshal", b"pickle")  # (what `in` finds fast, before a pattern)
+_LOOKUPS = (b"getattr", b"__dict__", b"vars")  # how a runner is looked up in a module named at run time
+_DECODES = (b"decode", b"decompress", b"fromhex", b"unhexlify", b"a2b_")  # a decoder spelt
 # an encoded run, in a literal or a comment: base64's, hex's and base85's alphabets (b85, `lex-v29`)
 _BLOB = re.compile(rb"[A-Za-z0-9+/=_\-!#$%&()*;<>?@^`{|}~]{200,}")
 
@@ -91,24 +97,39 @@ def _width(node: ast.expr, data: bytes) -> int:
 
 
 def _hinted(data: bytes) -> bool:
-    """The file spells a runner or an unpickler (as Python reads names: NFKC, so `ｅｘｅｃ` too)."""
-    if _HINT_BYTES.search(data):
+    """The file spells a runner or an unpickler, or looks a name up in a module it names at run
+    time (as Python reads names: NFKC, so `ｅｘｅｃ` too)."""
+    if any(w in data for w in _WORDS) and _RUNNER.search(data):
         return True
-    return not data.isascii() and bool(HINT.search(unicodedata.normalize("NFKC", data.decode("utf-8", "replace"))))
+    if any(w in data for w in _LOOKUPS) and _MODULE.search(data):
+        return True
+    if data.isascii():
+        return False
+    text = data.decode("utf-8", "replace")
+    if unicodedata.is_normalized("NFKC", text):
+        return False  # (read as it stands above)
+    text = unicodedata.normalize("NFKC", text)
+    return bool(re.search(RUNNER_HINT, text)) or bool(re.search(MODULE_HINT, text)) and any(
+        w.decode() in text for w in _LOOKUPS)
 
 
 def _blob(data: bytes) -> bool:
     """An encoded run: 200 characters of an encoding's alphabet, letters and digits mixed (not a
     comment's line of dashes)."""
+    if len(data) < 200 or max(map(len, data.split(b"\n"))) < 200:
+        return False  # (a run is on one line)
     return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data))
 
 
 def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | Unreadable]]:
     """What the file runs, by line: code, or why it cannot be read.  ``blob_above``: a layer
     around this one holds an encoded blob (its names may feed this one)."""
-    if not _hinted(data):
+    hinted = _hinted(data)
+    if not hinted and not any(w in data for w in _DECODES):
         return []
     blob = blob_above or _blob(data)
+    if not hinted and not blob:
+        return []  # (what a decoder makes of no encoded literal is no packed code)
     try:
         with warnings.catch_warnings():  # (a scanned file's invalid escapes are its own business)
             warnings.simplefilter("ignore")
@@ -121,6 +142,7 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
     reader = Reader(tree, cap)
     out: list[tuple[int, str | Unreadable]] = []
     total = 0
+    parsed = [cap]  # (what is left to parse of decoded text: `_decoded_source`)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:
             continue
@@ -128,7 +150,8 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
         try:
             if called in UNPICKLERS and reader.value(node.args[0]) is not None:
                 raise Unreadable(f"it is loaded by {called} (bytecode or pickled objects), not source")
-            value = reader.code(node.args[0]) if called in RUNNERS else None
+            value = reader.code(node.args[0]) if called in RUNNERS else _decoded_source(
+                reader, node, called, {v for _, v in out if isinstance(v, str)}, parsed)
         except Unreadable as exc:
             out.append((node.lineno, exc))
             continue
@@ -148,3 +171,24 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
     out += [(n.lineno, Unreadable("it hands exec or eval on to run what it decodes")) for n in handed
             if blob and reader.dotted(n) in RUNNERS]  # (`f(exec, blob)`)
     return sorted(out, key=lambda p: p[0])
+
+
+def _decoded_source(reader: Reader, call: ast.Call, called: str, found: set[str], room: list[int]) -> str | None:
+    """The program a decoder's call makes of a literal, wherever it goes (written to a module that
+    is imported, handed to a runtime made elsewhere): text of at least MIN_PLAIN characters that
+    parses and defines or imports something, not among those ``found``.  ``room[0]``: the bytes
+    left to parse so in this file (the cap, as for what is run), spent here.  None for anything
+    else, and when it cannot be read (only what a file runs must be read: see `_packed`)."""
+    if called not in DECODERS and not (isinstance(call.func, ast.Attribute) and call.func.attr == "decode"):
+        return None
+    try:
+        value = reader.value(call)
+        text = value.decode("utf-8") if isinstance(value, bytes) else value
+    except (Unreadable, UnicodeDecodeError, RecursionError):
+        return None
+    if text is None or len(text) < MIN_PLAIN or len(text) > room[0] or text in found:
+        return None
+    room[0] -= len(text)
+    tree = parse_quietly(text.encode("utf-8", "surrogatepass"))
+    defines = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+    return text if tree is not None and any(isinstance(n, defines) for n in tree.body) else None

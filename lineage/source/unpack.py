@@ -14,7 +14,9 @@ UNPICKLERS = frozenset({"marshal.loads", "pickle.loads", "_pickle.loads", "cPick
 RUNNERS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval", "compile", "builtins.compile"})
 MAX_STEPS = 200_000  # evaluations per file: far beyond any packer's, bounds a hostile file's
 MIN_PLAIN = 120  # a literal run as it stands is read when it holds a program, not a one-liner
-HINT = re.compile(r"(?<![\w.])(?:exec|eval)\b|builtins|marshal|pickle")  # a runner or unpickler spelt (`.eval()` is not)
+RUNNER_HINT = r"(?<![\w.])(?:exec|eval)\b|builtins|marshal|pickle"  # a runner or unpickler spelt (`.eval()` is not)
+MODULE_HINT = r"__import__|import_module|\bsys\s*\.\s*modules\b"  # a module named at run time (`"bu" + "iltins"`)
+HINT = re.compile(f"{RUNNER_HINT}|{MODULE_HINT}")
 
 
 class Reader:
@@ -107,30 +109,39 @@ class Reader:
             bound = self.constants.get(node.id)
             if isinstance(bound, ast.Call) and node.id not in self.aliases:
                 return self.dotted(bound) or node.id  # (`m = __import__("marshal")`)
-            if node.id in self.aliases or not isinstance(bound, (ast.Name, ast.Attribute)):
+            if node.id in self.aliases or not isinstance(bound, (ast.Name, ast.Attribute, ast.Subscript)):
                 return "builtins" if node.id == "__builtins__" else self.aliases.get(node.id, node.id)
-            return self.dotted(bound)  # (`run = exec`)
+            return self.dotted(bound) or (node.id if isinstance(bound, ast.Subscript) else "")  # (`run = exec`)
         if isinstance(node, ast.Attribute):
             base = self.dotted(node.value)
             if node.attr == "__call__" or (node.attr == "__dict__" and base == "builtins"):
                 return base
             return f"{base}.{node.attr}" if base else ""
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        if isinstance(node, ast.Subscript) and isinstance(key := self._name(node.slice), str):
             base = self.dotted(node.value)
             if base == "sys.modules":
-                return node.slice.value
-            return f"builtins.{node.slice.value}" if base in ("builtins", "vars:builtins") else ""
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.keywords:
+                return key
+            return f"builtins.{key}" if base in ("builtins", "vars:builtins") else ""
+        if not isinstance(node, ast.Call) or node.keywords or not node.args:
             return ""
-        if node.func.id == "vars" and len(node.args) == 1 and self.dotted(node.args[0]) == "builtins":
+        func = self.dotted(node.func) if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if func == "vars" and len(node.args) == 1 and self.dotted(node.args[0]) == "builtins":
             return "vars:builtins"
-        name = node.args[-1].value if node.args and isinstance(node.args[-1], ast.Constant) else None
-        if not isinstance(name, str):
+        name = self._name(node.args[-1])  # (a name made at run time as a packer makes it: `"ex" + "ec"`)
+        if name is None:
             return ""
-        if node.func.id in ("__import__", "eval") and len(node.args) == 1 and name.isidentifier():
+        if func in ("__import__", "eval", "importlib.import_module") and len(node.args) == 1 and name.isidentifier():
             return name  # (`eval("exec")` is the builtin)
-        base = self.dotted(node.args[0]) if node.func.id == "getattr" and len(node.args) == 2 else ""
+        base = self.dotted(node.args[0]) if func == "getattr" and len(node.args) == 2 else ""
         return f"{base}.{name}" if base else ""  # getattr(builtins, "exec")
+
+    def _name(self, node: ast.expr) -> str | None:
+        """The text a name is spelt from, literal or computed (`chr(101) + "xec"`), or None."""
+        try:
+            name = self.value(node)
+        except Unreadable:
+            return None
+        return name if isinstance(name, str) and len(name) <= 64 else None
 
     def code(self, node: ast.expr) -> str | None:
         """The text run by `exec(node)`, None when node is not packed code (`exec(source)` of a
@@ -234,6 +245,9 @@ class Reader:
                 except ValueError:
                     raise Unreadable("its byte values are out of range") from None
             return self._text(TEXT[called], self.value(args[0]), args[1:])
+        if called == "chr" and len(node.args) == 1 and isinstance(code := self._literal(node.args[0]), int) \
+                and 0 <= code < 0x110000:
+            return chr(code)
         if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 1 and not node.keywords:
             glue = self.value(func.value)
             parts = self._chars(node.args[0])

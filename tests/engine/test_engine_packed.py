@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import bz2
 import codecs
+import json
 import lzma
 import marshal
 import zlib
@@ -62,6 +63,21 @@ PACKERS: dict[str, Callable[[bytes], str]] = {
     "characters joined, through getattr of the builtins": lambda src: (
         f"_c = {list(src.decode())!r}\n_o = {[ord(c) for c in src.decode()]!r}\n"
         "getattr(__builtins__, 'exec')(''.join(map(chr, _o)))\n"),
+    "the runner and its modules named by strings made at run time": lambda src: (
+        "getattr(__import__('bu' + 'iltins'), ''.join(['e', 'x', 'e', 'c']))(__import__('zl' + 'ib').decompress("
+        f"__import__('bas' + 'e64').b64decode({base64.b64encode(zlib.compress(src)).decode()!r})))\n"),
+    "importlib, a runner bound from the builtins' dict by a key of chr()": lambda src: (
+        "import importlib, zlib, base64\n_m = importlib.import_module('built' + 'ins')\n"
+        "_r = vars(_m)[chr(101) + 'xe' + chr(99)]\n"
+        f"_r(zlib.decompress(base64.b64decode({base64.b64encode(zlib.compress(src)).decode()!r})))\n"),
+    "written to a module that is then imported, never run by the file": lambda src: (
+        "import base64, importlib, zlib\nwith open('_m.py', 'w') as out:\n"
+        f"    out.write(zlib.decompress(base64.b64decode({base64.b64encode(zlib.compress(src)).decode()!r})).decode())\n"
+        "importlib.import_module('_m')\n"),
+    "the builtins from sys.modules by a key made at run time": lambda src: (
+        "import sys, zlib, base64\n"
+        f"getattr(sys.modules['bui' + 'ltins'], 'ex' + 'ec')(zlib.decompress(base64.b64decode("
+        f"{base64.b64encode(zlib.compress(src)).decode()!r})))\n"),
     "a generator of characters, bytes of numbers": lambda src: (
         f"import builtins\nbuiltins.exec(''.join(chr(n) for n in {list(src[:300])!r})"
         f" + bytes({list(src[300:])!r}).decode())\n"),
@@ -168,6 +184,11 @@ def test_code_run_from_anything_but_an_encoded_literal_is_left_alone() -> None:
         f"exec('value = 1')  # {blob}\n",  # code in plain sight is parsed with the file
         f"import base64\nprint(base64.b64decode('{blob}'))\n",  # decoded, never run
         f"import base64\nexec(base64.b64decode(input()))  # {blob}\n",
+        # data decoded from a long literal, not a program: a configuration, a table, prose
+        "import base64, json\nCONFIG = json.loads(base64.b64decode({!r}))\n".format(
+            base64.b64encode(json.dumps({"hidden_size": 4096, "layers": list(range(60))}).encode()).decode()),
+        "import zlib, base64\nNOTICE = zlib.decompress(base64.b64decode({!r})).decode()\n".format(
+            base64.b64encode(zlib.compress(b"Licensed under the terms of the licence. " * 20)).decode()),
     ]
     found, errors = unpacked_files([SourceFile(f"f{i}.py", t.encode()) for i, t in enumerate(texts)], CAP)
     assert not found and not errors
