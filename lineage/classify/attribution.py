@@ -24,7 +24,7 @@ from lineage.classify.codematch import verdict as codematch_verdict
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.judged import a_copy, copied, judged_findings, matches_family
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
-from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by,
+from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
                                     owner_port, owners_of, owning)
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
@@ -211,15 +211,21 @@ def attribute_matched(
         port = owner_port(owners, attribution, orgs, family)
         if port:  # a third party's implementation of the owner's model: the code is the owner's
             own = owners
+        if owners and not own and not dates:
+            dates = line_dates(index)
+        by_dates: list[tuple[str, str]] = []  # (owner, its model) of units the owner's word makes its own, by dates
         for f in mine:
             org, own_family = owned_by(f, own, orgs, index.lineage_of)
+            if not org and owners and not own:  # (a notice owed to another maker: the owner's word, by dates)
+                org, own_family = owned_earlier(f, owners, orgs, dates, index.lineage_of)
+                by_dates += [(org, own_family)] if org else []
             if f.id in carriers:
                 updated[f.id] = f
             elif origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
                 updated[f.id] = _with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
             elif org and not (f.id in declared_ids or whole):
-                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, owning(owners, org)),
-                                                  owner=(org, own_family))
+                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, owning(owners, org),
+                                                                          dates), owner=(org, own_family))
             elif f.id in declared_ids and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{model_line(family)} (base class or marker).")
@@ -242,9 +248,12 @@ def attribute_matched(
                   and updated[f.id].severity in ("medium", "high")]
         whole_copy = "<file>" in verdicts and whole_file(verdicts["<file>"])
         licensed = copies or (licensed if whole_copy else [])
+        # every copy of the reference's line the owner's code, by dates: the notice missing is lowered
+        owner_code = _owner_code(mine, updated, attribution.reference_family, by_dates)
         # (else only the owner's notice is missing)
         if port or origin or not (own and attribution.state in ("removed", "replaced")):
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
+                                   owner_elder="" if port else owner_code,
                                    licensed=licensed, own_orgs=sorted(owners), elder=elder_holder(attribution, mine),
                                    origin=origin_explanation(origin, how, ref_path) if origin else "")
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
@@ -268,6 +277,17 @@ def attribute_matched(
     out_findings = [updated.get(f.id, f) for f in findings]
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)
+
+
+def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,
+                by_dates: Sequence[tuple[str, str]]) -> str:
+    """The given owner's model ("clip (OpenAI)") when the owner's word made units its own by
+    dates (``by_dates``) and no copy of the reference's model line is left in the file."""
+    if not by_dates or any(updated[f.id].attribution != OWN and updated[f.id].severity in ("medium", "high")
+                           for f in mine if model_line(f.matches[0].ref.family) == line):
+        return ""
+    org, family = by_dates[0]
+    return f"{model_line(family)} ({org})"
 
 
 def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozenset[str], texts: Mapping[str, str],

@@ -12,6 +12,7 @@ where the file comes from but never convicts it.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -79,11 +80,27 @@ def _sentence(v: SourceVerdict) -> str:
     if v.runner_up is not None:
         r = v.runner_up
         head += f"; runner-up {r.line} explains {r.score:.0%} (holds {r.cover:.0%}), margin {v.margin:+.2f}"
+        if v.margin <= 0:  # (a tie within the tolerance, settled as the sentence says)
+            head += " (a tie within the tolerance, settled as said)"
     if v.look_through is not None:
         t = v.look_through
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
                  f"{' -> '.join(model_line(c) for c in t.chain)} (root {_who(model_line(t.root), t.root_org, t.root_country)})")
     return head
+
+
+def _owner_said(findings: Sequence[Finding]) -> str:
+    """Whose own code the findings are, and why the scan takes them as its owner: given with
+    `--owner`, or named in the file's own notice (classify/owner.py)."""
+    for f in findings:
+        verdict = str(getattr(f.details, "verdict", ""))
+        why = str(getattr(f.details, "attribution_explanation", ""))
+        named = re.match(r"own model code of (.+) \([\w.\-]+(?:\)| holds)", verdict)
+        if named:
+            org = named.group(1)
+            return (f"{org}, given as the scanned code's owner (--owner)" if "(--owner)" in why else
+                    f"{org}, which the scanned file's own notice names as its holder")
+    return "the scanned code's owner"
 
 
 def _families(n: int) -> str:
@@ -199,7 +216,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         credits = [c for c in credits if c.startswith(ORIGIN_CREDIT)]  # (classify/origins.py)
         if credits:
             return f"{'; '.join(credits)}; matches {who}"
-        return f"own model code: matches {who}, code a model of the scanned code's owner holds as closely; not a copy"
+        return f"own model code: matches {who}, code a model of {_owner_said(decisive)} holds as closely; not a copy"
     if roles == {INFRA}:
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
                 + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))

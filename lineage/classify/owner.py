@@ -17,7 +17,12 @@ when the only notice missing is the owner's own), with one exception that is low
 excused: when the file's reference is a model of a given owner (``--owner``), held by a
 third party's implementation under that party's notice (a framework's port), the shared code
 most likely came from the owner into the port.  Code cannot tell the direction, so the
-missing notice stays as a low finding that says so.
+missing notice stays as a low finding that says so.  Dates can, in part: with a notice owed to
+another maker, a unit is still the given owner's own when it matches the owner's model itself,
+or when a model of the owner first seen before the matched family holds the same code as
+closely (the later family took it in: OpenAI's CLIP against modelscope's Chinese CLIP, which
+holds CLIP's classes under Google's and NVIDIA's notices for its BERT parts); when that leaves
+no copy of the reference, its missing notice is lowered the same way (``owned_earlier``).
 """
 
 from __future__ import annotations
@@ -112,13 +117,45 @@ def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
     return "", ""
 
 
-def own_explanation(f: Finding, org: str, family: str, given: bool) -> str:
+def owned_earlier(f: Finding, owners: frozenset[str], orgs: Mapping[str, str], dates: Mapping[str, str],
+                  ancestors: Callable[[str], Sequence[str]] = lambda _family: ()) -> tuple[str, str]:
+    """``owned_by`` for a file that owes another maker a notice, where a given owner's word
+    (``--owner``) counts only as far as dates bear it out: (owner, family) when `f` matches a
+    given owner's model itself, or a model of a given owner, first seen before the family it
+    matches, holds the same code as closely (the reference took the owner's code in: OpenAI's
+    CLIP against modelscope's later Chinese CLIP); else ("", "").  ``dates``: model line -> first
+    seen (classify/elder.py)."""
+    if not owners or not f.matches:
+        return "", ""
+    top = f.matches[0].ref
+    org = orgs.get(top.family, "") or top.org
+    if owning(owners, org):
+        return org, top.family
+    when = str(top.first_seen or "")
+    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
+    close = same_code(strength(f.matches[0]))
+    held = [m.ref.family for m in f.matches[1:] if strength(m) >= close]
+    for fam in dict.fromkeys((*same, *held)):
+        first = dates.get(model_line(fam), "")
+        if when and first and first < when and owning(owners, orgs.get(fam, "")) \
+                and model_line(top.family) not in ancestors(fam):
+            return orgs[fam], fam
+    return "", ""
+
+
+def own_explanation(f: Finding, org: str, family: str, given: bool, dates: Mapping[str, str] | None = None) -> str:
     ref = f.matches[0].ref
     why = ("given as an owner of the scanned code (--owner)" if given
            else "named as a copyright holder of the scanned file, while the reference names no vendor")
     if family == ref.family or model_line(family) == model_line(ref.family):
         return (f"{org} made {model_line(ref.family)}, and {org} is {why}: {f.unit} is {org}'s own model "
                 f"code, which {ref.path} also holds; not a copy.")
+    first, then = (dates or {}).get(model_line(family), ""), str(ref.first_seen or "")
+    if first and then and first < then:
+        return (f"{org} made {model_line(family)} ({family}, first seen {first}), which holds {f.unit}'s code "
+                f"about as closely as {ref.path} ({ref.family}, first seen {then}) does, and {org} is {why}: "
+                f"the code is taken as {org}'s own model code, which {model_line(ref.family)} took in later; "
+                "not a copy.")
     return (f"{org} made {model_line(family)} ({family}), which holds {f.unit}'s code about as closely as "
             f"{ref.path} ({ref.family}) does, and {org} is {why}: code cannot tell which came first, "
             f"so it is taken as {org}'s own model code; not a copy.")

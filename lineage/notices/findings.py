@@ -110,7 +110,7 @@ def _by_holder(missing: Sequence[Notice]) -> list[list[Notice]]:
 
 def _attribution_findings(
     path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...], owner_model: str = "",
-    elder: str = "", origin: str = "",
+    elder: str = "", origin: str = "", owner_elder: str = "",
 ) -> list[Finding]:
     state = att.state
     if state == "none-needed":
@@ -154,6 +154,13 @@ def _attribution_findings(
                 f"The file's notice names the maker of {elder}, which holds this code too and was first seen "
                 "before the reference: the code may be theirs, taken into the reference, and their notice its "
                 "origin's. Code cannot tell the direction; check the dates before relying on this."
+            )
+        elif owner_elder:  # the owner's earlier model holds what the file shares with the reference
+            severity, tail = "low", (
+                f"{owner_elder}, a model of the scanned code's owner (--owner) first seen before the reference, "
+                "holds every unit this file shares with the reference: that code is most likely the owner's, "
+                "taken into the reference, whose notice is for its own code. Code cannot tell the direction "
+                "for certain; check the dates before relying on this."
             )
         elif owner_model:  # a third party's port of the owner's own model (classify/owner.py)
             severity, tail = "low", (
@@ -319,6 +326,7 @@ def notice_findings(
     licensed: Sequence[Match] | None = None,
     elder: str = "",
     origin: str = "",
+    owner_elder: str = "",
 ) -> list[Finding]:
     """Notice and licence findings for one file (``licensed``: the matches whose licences the
     file owes, when not all of them: the owner's own code owes none).
@@ -330,6 +338,8 @@ def notice_findings(
     then low, not a removal by the owner.  ``elder``: a model of the maker whose notice stands in
     the upstream holder's place held the code before the reference did: "replaced" is then low.
     ``origin``: the reference credits the file's own holder with its code (classify/origins.py):
+    a missing notice is then low, and says why.  ``owner_elder``: a model of the given owner,
+    first seen before the reference, holds what the file shares with it (classify/owner.py):
     a missing notice is then low, and says why.
     """
     matches = tuple(matches)
@@ -342,8 +352,9 @@ def notice_findings(
         family = attribution.reference_family or (related[0].ref.family if related else "")
         ref = f"{family}|{attribution.reference_path}"
         licence = related[0].ref.licence if related else ""
-        found += _attribution_findings(path, attribution, ref, licence, related, owner_model, elder, origin)
-        if not owner_model:
+        found += _attribution_findings(path, attribution, ref, licence, related, owner_model, elder, origin,
+                                       owner_elder)
+        if not owner_model and not owner_elder:
             own = {holder_org(o)[0] or o for o in own_orgs}
             found += _framework_findings(path, attribution, ref, licence, related, own)
         explained |= {n.key for n in attribution.reference_holders}

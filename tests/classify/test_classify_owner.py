@@ -99,6 +99,7 @@ def test_the_makers_own_file_is_its_own_model_code(engine_index) -> None:
     assert "Zhipu AI made glm4_moe" in owned[0].details.attribution_explanation
     verdict = result.summary.files[COPY].verdict
     assert verdict.startswith("own model code: matches glm4_moe (Zhipu AI, CN)") and "not a copy" in verdict
+    assert "Zhipu AI, which the scanned file's own notice names as its holder" in verdict  # (no --owner given)
 
 
 def test_an_owner_given_in_settings_makes_unmarked_code_its_own(engine_index) -> None:
@@ -266,6 +267,7 @@ def test_the_owners_model_holding_the_code_as_closely_makes_it_its_own(tmp_path:
     assert "own model code of Meta (llama4 holds it as closely as pixtral does)" in own.details.verdict
     assert "Verdict: own model code of Meta" in own.explanation and "copy of" not in own.explanation
     assert verdict.startswith("own model code") and "not a copy" in verdict
+    assert "Meta, given as the scanned code's owner (--owner)" in verdict
 
 
 def test_an_owners_model_that_declares_the_reference_as_parent_took_the_code_in(tmp_path: Path) -> None:
@@ -308,3 +310,77 @@ def test_a_model_team_owns_its_frameworks_notice_on_its_own_model() -> None:
     assert only_owners_missing(team, Attribution("removed", (hf,), (), "", missing=(hf,)))
     assert not only_owners_missing(team, Attribution("removed", (hf, meta), (), "", missing=(hf, meta)))
     assert not only_owners_missing(frozenset(), Attribution("removed", (hf,), (), "", missing=(hf,)))
+
+
+# --- the owner's earlier model holds what a later model's file took in ----------------------------
+
+GATE = '''def gated_mix(x, gate_proj, up_proj, down_proj, drop):
+    hidden = torch.nn.functional.silu(gate_proj(x)) * up_proj(x)
+    hidden = drop(hidden)
+    total = hidden.sum(dim=-1, keepdim=True).clamp(min=1e-6)
+    hidden = hidden / total * hidden.shape[-1]
+    return down_proj(hidden).to(x.dtype)
+'''
+# the owner's current version of it: one statement more (its code base moved on since)
+GATE_NOW = GATE.replace("    hidden = drop(hidden)\n",
+                        "    hidden = drop(hidden)\n    hidden = torch.clamp(hidden, min=-65504.0, max=65504.0)\n")
+
+
+def _elder_index(tmp: Path, owner_seen: str) -> EmbeddedIndex:
+    """The owner's model ("orig", OpenAI, first seen ``owner_seen``) under a framework's notice,
+    and a later vendor's model ("later", Zhipu AI, 2025-07-28) whose file holds the same two
+    helpers under its maker's notice, the second as the scanned file has it."""
+    from lineage import api
+
+    root = tmp / "ref"
+    models = {"orig": ("OpenAI", owner_seen, ENGINE_HEADER[0], f"{ROTARY}\n\n{GATE_NOW}"),
+              "later": ("Zhipu AI", "2025-07-28", MAKER[0], f"{ROTARY}\n\n{GATE}")}
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', ""]
+    for name, (org, seen, header, code) in models.items():
+        (root / name).mkdir(parents=True)
+        (root / name / "m.py").write_text(f"{header}\n\nimport torch\n\n\n{code}", encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "{seen}"', ""]
+    for i, org in enumerate(other_orgs(N_OTHER)):
+        (root / f"other_{i:02d}").mkdir()
+        (root / f"other_{i:02d}" / "m.py").write_text(f"import torch\n\n\n{unique_function(i)}", encoding="utf-8")
+        lines += ["[[family]]", f'name = "other_{i:02d}"', f'include = ["other_{i:02d}/*.py"]', f'org = "{org}"',
+                  'first_seen = "2024-01-01"', ""]
+    (tmp / "eng.toml").write_text("\n".join(lines), encoding="utf-8")
+    api.build([tmp / "eng.toml"], tmp / "eng.lineage", workers=1)
+    return api.open_index(tmp / "eng.lineage")
+
+
+def _original(index: EmbeddedIndex, owner: tuple[str, ...]) -> ScanResult:
+    """The owner's original file: both helpers, no notice."""
+    return _scan(index, f"import torch\n\n\n{ROTARY}\n\n{GATE}", Config(owner=owner))
+
+
+def test_the_owners_earlier_model_makes_what_a_later_file_took_in_its_own(tmp_path: Path) -> None:
+    """The later model's file holds the owner's helpers under its own maker's notice: a third party
+    sees a copy of it with that notice removed (the direction is not known); the owner, whose
+    model held the same code first, gets its own code and a low notice finding saying why."""
+    index = _elder_index(tmp_path, "2021-01-05")
+    third = _original(index, ())
+    assert max(RANK[f.severity] for f in _code(third)) == RANK["high"]
+    assert any(f.kind == "notice" and f.attribution == "removed" and RANK[f.severity] >= RANK["medium"]
+               for f in third.findings)
+    owner = _original(index, ("OpenAI",))
+    assert _code(owner) and all(f.severity == "info" and f.attribution == "own" for f in _code(owner))
+    why = " ".join(f.details.attribution_explanation for f in _code(owner))
+    assert "first seen 2021-01-05" in why and "took in later" in why
+    notices = [f for f in owner.findings if f.kind == "notice" and f.attribution == "removed"]
+    assert notices and all(f.severity == "low" for f in notices)
+    assert "orig (OpenAI)" in notices[0].explanation and "first seen before the reference" in notices[0].explanation
+
+
+def test_the_owners_later_model_does_not_make_a_removed_notice_its_own(tmp_path: Path) -> None:
+    """The same code, but the owner's model was first seen after the one that holds it under its
+    maker's notice: the owner may have taken it from there, so it stays a copy."""
+    index = _elder_index(tmp_path, "2026-01-01")
+    owner = _original(index, ("OpenAI",))
+    assert max(RANK[f.severity] for f in _code(owner)) == RANK["high"]
+    assert not any(f.attribution == "own" for f in _code(owner))
+    assert any(f.kind == "notice" and f.attribution == "removed" and RANK[f.severity] >= RANK["medium"]
+               for f in owner.findings)
