@@ -60,6 +60,13 @@ AFTER = {
     "junk_chain": "_j1 = 'qhWTx'\n_j2 = _j1\n_j3 = 364\n_j4 = _j3",
     "opaque_predicate": "_p1 = 'ab'\n_p2 = 'cd'\nif _p1 == _p2:\n    for _c in _p1:\n        if _c == _p2:\n"
                         "            _p1 = _p2\n        else:\n            _p2 = _p1",
+    # predicates of constants that call something (parse/deadcode.py and parse/junk.py, `lex-v31`):
+    # arithmetic compared, a local bound to one literal; a walrus (left as written: the name it
+    # binds may be read after the block); and a helper never called
+    "opaque_call": "if 3 * 7 == 20:\n    print({v})",
+    "opaque_local_call": "_k = 9\nif _k < 4:\n    print(_k, {v})",
+    "walrus_predicate": "if (_q := 3) > 8:\n    print(_q)",
+    "never_called": "def _helper(_a):\n    return print(_a)",
 }
 # every literal spelt the long way (parse/folded.py, `lex-v30`): integers as `(n + 7) - 7`, and
 # strings that are names as `chr(..) + chr(..)`, in function bodies
@@ -71,6 +78,7 @@ AROUND = {
     "try_reraise": ("try:", "except Exception:\n    raise"),
     "nullcontext": ("with contextlib.nullcontext():", ""),
     "loop_once": ("for _once in range(1):", ""),
+    "if_arithmetic_true": ("if 2 + 2 == 4:", ""),
 }
 
 

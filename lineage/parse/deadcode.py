@@ -12,7 +12,8 @@ on the reference side and the scanned side alike, so a block that never runs cou
 nothing and a wrapped statement reads as the statement alone.
 
 Only what is certain by reading is taken: a condition made of constants (`False`, `0`,
-`None`, `not True`, `x is None and False`), `range(0)`, an empty list or tuple; an `if`
+`None`, `not True`, `x is None and False`, and since `lex-v31` arithmetic and comparisons of
+literals, `3 * 7 == 20`: parse/constant.py), `range(0)`, an empty list or tuple; an `if`
 whose every branch is `pass` and whose conditions call nothing (`if x is not None: pass`); a
 `try` whose every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
 `as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` or `for _ in [0]:`
@@ -36,18 +37,22 @@ from functools import lru_cache
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
+from lineage.parse.constant import truth
 from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.junk import junk_spans
 from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
+from lineage.parse.uncalled import uncalled_spans
 from lineage.parse.unread import unread_spans
 
 _QUERY = """
-(if_statement condition: [(true) (false) (none) (integer) (float) (parenthesized_expression)
-                          (not_operator) (boolean_operator)]) @if
-(while_statement condition: [(true) (false) (none) (integer) (float) (parenthesized_expression)
-                             (not_operator) (boolean_operator)]) @while
+(if_statement condition: [(true) (false) (none) (integer) (float) (string) (parenthesized_expression)
+                          (not_operator) (boolean_operator) (comparison_operator) (binary_operator)
+                          (unary_operator)]) @if
+(while_statement condition: [(true) (false) (none) (integer) (float) (string) (parenthesized_expression)
+                             (not_operator) (boolean_operator) (comparison_operator) (binary_operator)
+                             (unary_operator)]) @while
 (for_statement right: [(call) (list) (tuple)]) @for
 (try_statement) @try
 (with_statement) @with
@@ -68,38 +73,6 @@ def _query() -> Query:
 
 def _text(node: Node, source: bytes) -> bytes:
     return source[node.start_byte:node.end_byte]
-
-
-def truth(node: Node | None, source: bytes, depth: int = 0) -> bool | None:
-    """The value of a condition made of constants only, as `bool()` would give it; None when it
-    depends on anything else (a name, a call, a comparison)."""
-    if node is None or depth > _MAX_DEPTH:
-        return None
-    kind = node.type
-    if kind == "true":
-        return True
-    if kind in ("false", "none"):
-        return False
-    if kind in ("integer", "float"):
-        try:
-            raw = _text(node, source).decode("ascii").replace("_", "").lower()
-            return (int(raw, 0) if kind == "integer" else float(raw)) != 0
-        except ValueError:
-            return None
-    if kind == "parenthesized_expression" and node.named_child_count == 1:
-        return truth(node.named_children[0], source, depth + 1)
-    if kind == "not_operator":
-        value = truth(node.child_by_field_name("argument"), source, depth + 1)
-        return None if value is None else not value
-    if kind == "boolean_operator":
-        operator = node.child_by_field_name("operator")
-        left = truth(node.child_by_field_name("left"), source, depth + 1)
-        right = truth(node.child_by_field_name("right"), source, depth + 1)
-        if operator is not None and operator.type == "and":
-            return False if False in (left, right) else (True if left and right else None)
-        if operator is not None and operator.type == "or":
-            return True if True in (left, right) else (False if left is False and right is False else None)
-    return None
 
 
 def _alternatives(node: Node) -> list[Node]:
@@ -359,6 +332,8 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         spans += _block_spans(root, source, def_starts)
     spans += junk_spans(root, source)  # locals that feed nothing but each other (parse/junk.py)
+    if source.count(b"def ") > 1:
+        spans += uncalled_spans(root, source)  # nested functions never named (parse/uncalled.py)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them
     spans += unread_spans(root, source, spans)
     # a parameter renamed first thing, `A=config` (parse/aliases.py): after the above, which would

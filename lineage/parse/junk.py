@@ -12,7 +12,10 @@ A function's local is junk when each statement that binds it computes without ca
 nothing but junk reads it; a statement is junk when it binds junk locals only and calls nothing,
 changes in place junk that was only ever bound to a new object (`j = []` then `j.append(1)`,
 `j[0] = 1`), is an assert (no part of a function's unit: fingerprint/deadstores.py), or is an
-`if`, `for`, `while` or `try` whose conditions call nothing and whose every statement is junk.
+`if`, `for`, `while` or `try` whose conditions call nothing and whose every statement is junk,
+or an `if` or `while` with no other branch whose condition is false by the constants it reads
+(`_k = 9` then `if _k < 4: print(_k)`: a local every binding of which gives it the same value
+of constants, parse/constant.py), whatever it calls (`lex-v31`).
 Found as the largest such set: every candidate starts as junk, and a candidate read by a
 statement that is not junk is live, until nothing changes.  Never junk: a parameter, a name
 declared `global` or `nonlocal`, a name also bound by an import, a `with`, an `except`, a walrus
@@ -29,6 +32,7 @@ from bisect import bisect_left
 
 from tree_sitter import Node
 
+from lineage.parse.constant import UNKNOWN, truth, value
 from lineage.parse.hoisted import role
 from lineage.parse.queries import bound_values, functions
 
@@ -93,18 +97,20 @@ def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, in
             if not _fresh(node):
                 shared.add(name)
     fresh = junk - shared  # bound to new objects only: what changes them in place changes nothing else
+    known = _constants(binds, junk, source)
     memo: dict[int, bool] = {}
     while junk:  # the largest set whose every reading is junk
         memo.clear()
-        live = {name for node, name in reads if name in junk and _outermost(node, body, junk, fresh, source, memo) is None}
+        live = {name for node, name in reads
+                if name in junk and _outermost(node, body, junk, fresh, known, source, memo) is None}
         if not live:
             break
         junk -= live
     if not junk:
         return []
     memo.clear()
-    found = {_outermost(node, body, junk, fresh, source, memo) for node, name in reads if name in junk}
-    found |= {_outermost(node, body, junk, fresh, source, memo) for node in binds}
+    found = {_outermost(node, body, junk, fresh, known, source, memo) for node, name in reads if name in junk}
+    found |= {_outermost(node, body, junk, fresh, known, source, memo) for node in binds}
     return [(s.start_byte, s.end_byte) for s in found if s is not None]
 
 
@@ -166,8 +172,35 @@ def _bound_purely(node: Node, name: bytes, source: bytes) -> bool:
     return (name, True) in _binds(up, source)
 
 
-def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], source: bytes,
-               memo: dict[int, bool]) -> Node | None:
+def _constants(binds: list[Node], names: set[bytes], source: bytes) -> dict[bytes, object]:
+    """The names every binding of which is a plain assignment of one and the same value of
+    constants (parse/constant.py), read in the order bound (`_a = 3` then `_b = _a + 1`): what a
+    predicate over them tests is fixed."""
+    ordered = sorted(binds, key=lambda n: n.start_byte)
+    broken: set[bytes] = set()
+    for _ in range(4):  # (a name found to vary is read as unknown from the start, by those read from it too)
+        known: dict[bytes, object] = {}
+        before = len(broken)
+        for node in ordered:
+            name = source[node.start_byte:node.end_byte]
+            up = node.parent
+            if name in broken or up is None:
+                continue
+            plain = up.type == "assignment" and up.child_by_field_name("left") == node \
+                and up.child_by_field_name("type") is None and name in names
+            found = value(up.child_by_field_name("right"), source, known) if plain else UNKNOWN
+            if found is UNKNOWN or name in known and (type(known[name]) is not type(found) or known[name] != found):
+                broken.add(name)
+                known.pop(name, None)
+            else:
+                known[name] = found
+        if len(broken) == before:
+            return known
+    return {}
+
+
+def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], known: dict[bytes, object],
+               source: bytes, memo: dict[int, bool]) -> Node | None:
     """The outermost junk statement of ``body`` holding ``node``, or None."""
     found = None
     up: Node | None = node
@@ -176,7 +209,7 @@ def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], sour
             found = None  # (what a nested definition or lambda holds reads in its own right)
         elif up.parent is not None and up.parent.type == "block":
             if up.id not in memo:
-                memo[up.id] = _junk(up, junk, fresh, source)
+                memo[up.id] = _junk(up, junk, fresh, source) or _never_runs(up, known, source)
             found = up if memo[up.id] else found
         up = up.parent
     return found
@@ -273,6 +306,15 @@ def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -
                                                           "finally_clause")
                for b in c.named_children if b.type == "block"]
     return all(_junk(s, junk, fresh, source) for b in blocks for s in b.named_children if s.type != "comment")
+
+
+def _never_runs(statement: Node, known: dict[bytes, object], source: bytes) -> bool:
+    """An `if` with no other branch, or a `while` with no `else`, whose condition is false by the
+    constants it reads (``known``): nothing in it runs, whatever it calls."""
+    if not known or statement.type not in ("if_statement", "while_statement") \
+            or any(c.type in ("elif_clause", "else_clause") for c in statement.children):
+        return False
+    return truth(statement.child_by_field_name("condition"), source, known) is False
 
 
 def _method_on(call: Node, junk: set[bytes], source: bytes) -> bool:

@@ -221,7 +221,9 @@ def _units(
         keep[lo:hi] = False
     # placeholder tokens: one in the parent per nested definition (a helper read in its caller has none)
     helpers = {x.helper + 1 for x in inlines}
-    placed = [i for i in range(len(defs)) if i + 1 not in helpers]
+    # (nor one for a definition read as absent whole: a nested function never named, parse/uncalled.py)
+    placed = [i for i in range(len(defs)) if i + 1 not in helpers
+              and not (token_spans[i][0] < token_spans[i][1] and not keep[token_spans[i][0]])]
     ph_pos = np.asarray([defs[i].start_byte * 2 for i in placed], dtype=np.int64)
     ph_owner = np.asarray([nested[i][2] for i in placed], dtype=np.int64)
     ph_kind = [vocab.kinds.number("<class>" if defs[i].is_class else "<def>") for i in placed]

@@ -12,7 +12,10 @@ vLLM, Python's standard library, this tool's dependencies) no file has more than
 calls with such a name; PyObfuscator's copies of transformers files have 204 to 314.  `getattr`
 is read through the names a module binds to it (`g = getattr`, `a, g = int, getattr`, `g =
 builtins.getattr`, a function that only returns `getattr(o, n)` of its parameters), with two or
-three arguments, and so is `obj.__getattribute__(name)`.
+three arguments, and so is `obj.__getattribute__(name)`.  A file this Python cannot parse (newer
+syntax: `type T = int` on 3.11) is read by its text instead, so a line of newer syntax is no way
+around the check: calls of `getattr`, or of a name bound to it by `=`, whose name argument is a
+call's result.
 """
 
 from __future__ import annotations
@@ -32,13 +35,29 @@ def computed_names(data: bytes) -> str | None:
         return None
     tree = parse_quietly(data)
     if tree is None:
-        return None  # (the scan reports a file that does not parse)
-    names = _getattr_names(tree)
-    computed = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call) and _computed(node, names))
+        computed = _spelt_computed(data)  # (newer syntax than this Python reads, `type T = int`: by its text)
+        how = " (read by its text: it does not parse as this Python's)"
+    else:
+        names = _getattr_names(tree)
+        computed = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call) and _computed(node, names))
+        how = ""
     if computed < MIN_COMPUTED:
         return None
-    return (f"{computed} of its attribute reads go through getattr with a name computed at run time: "
+    return (f"{computed} of its attribute reads go through getattr with a name computed at run time{how}: "
             "obfuscated code whose names exist only when it runs is not source")
+
+
+_ALIAS = re.compile(rb"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*(?:builtins[ \t]*\.[ \t]*)?getattr\b")
+
+
+def _spelt_computed(data: bytes) -> int:
+    """For a file Python cannot parse here: how many calls of `getattr`, or of a name bound to
+    it (`g = getattr`), pass as the name a call's result (`g(o, d(b'..'))`, `g(o, chr(114) + ...)`).
+    Read by its text, the count is a lower bound of what the syntax tree shows."""
+    names = {b"getattr", *(m.group(1) for m in _ALIAS.finditer(data))}
+    pattern = rb"(?<![\w.])(?:" + b"|".join(re.escape(n) for n in sorted(names)) + \
+        rb")\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*[A-Za-z_][\w.]*\s*\("
+    return len(re.findall(pattern, data))
 
 
 def parse_quietly(data: bytes) -> ast.Module | None:

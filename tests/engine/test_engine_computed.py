@@ -6,6 +6,7 @@ now and then with a name it holds, is left alone."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,19 @@ def test_getattr_used_as_code_uses_it_is_left_alone(cases) -> None:
              SourceFile("plain.py", cases.model.encode())]
     found, errors = unpacked_files(files, CAP)
     assert not found and not errors
+
+
+def test_a_file_in_newer_syntax_is_read_by_its_text(cases) -> None:
+    """A statement only Python 3.12 parses (`type T = int`) keeps `ast` from reading the file on
+    3.11: the names computed at run time are then counted in its text, so newer syntax is no way
+    around the check; getattr used as code uses it stays left alone."""
+    newer = "type Alias = int\n"
+    hidden = newer + _hidden(cases.model, "three arguments")
+    names = "".join(f"    dst.item_{i} = getattr(src, extra[{i}])\n" for i in range(30))
+    fields = newer + "def copy_fields(src, dst, extra, prefix):\n" + names + "".join(
+        f"    dst.opt_{i} = getattr(src, prefix + str({i}))\n" for i in range(30))
+    found, errors = unpacked_files([SourceFile("hidden.py", hidden.encode()),
+                                    SourceFile("fields.py", fields.encode())], CAP)
+    assert not found and [e.path for e in errors] == ["hidden.py"] and errors[0].unchecked
+    assert "getattr with a name computed at run time" in errors[0].reason
+    assert ("read by its text" in errors[0].reason) == (sys.version_info < (3, 12))  # (3.12 parses it)

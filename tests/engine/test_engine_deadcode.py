@@ -214,7 +214,14 @@ def test_a_file_with_syntax_errors_is_scanned_as_written() -> None:
 @pytest.mark.parametrize(("condition", "value"), [
     ("False", False), ("None", False), ("0", False), ("0x0", False), ("0.0", False), ("1", True), ("True", True),
     ("not True", False), ("(False)", False), ("x and False", False), ("x or True", True), ("False or 0", False),
-    ("x", None), ("x and True", None), ("f()", None), ("x is None", None), ("''", None),
+    ("x", None), ("x and True", None), ("f()", None), ("x is None", None), ("''", False),
+    # literals compared and computed (`lex-v31`, parse/constant.py); names, calls, errors and sizes past the bound are not
+    ("3 * 7 == 20", False), ("2 + 2 == 4", True), ("1 < 2 < 3", True), ("(q := 0)", None), ("'a' in ('a', 'b')", True),
+    ("'ab' != 'cd' and 2 ** 3 > 7", True), ("x < 3", None), ("1 / 0", None), ("9 ** 99 > 0", None), ("len('ab') > 3", None),
+    ("1 is 1", None), ("f'{x}' == 'a'", None),
+    # `x or 1` is x when x is truthy: its truth is known, its value is not (transformers' rope utils
+    # compare `(beta_fast or 32) < (beta_slow or 1)`)
+    ("(n or 1) == 1", None), ("(x or 32) < (y or 1)", None), ("(0 or 5) > 3", True), ("(x and 0) == 0", None),
 ])
 def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
     from lineage.parse.deadcode import truth

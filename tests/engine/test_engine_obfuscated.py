@@ -1,5 +1,6 @@
-"""What obfuscators add or respell reads as the code it hides (`lex-v30`): locals that feed
-nothing but each other, and blocks over them (parse/junk.py); literals spelt the long way
+"""What obfuscators add or respell reads as the code it hides (`lex-v30`, `lex-v31`): locals that
+feed nothing but each other, blocks over them and predicates of constants (parse/junk.py,
+parse/constant.py); helpers defined and never called (parse/uncalled.py); literals spelt the long way
 (parse/folded.py); builtins unpacked from a tuple (parse/hoisted.py).  Each is checked on code
 of our own against the same code written plainly, and what only looks like junk is shown to
 stay.  The whole fixture model, padded as intensio-obfuscator and python-obfuscator pad, is
@@ -109,6 +110,61 @@ def test_junk_in_other_forms_reads_as_absent() -> None:
         "    return weight * hidden.to(dtype)\n"
     )
     assert _same(PLAIN, padded.replace(" + _m0", ""))
+
+
+def test_predicates_of_constants_and_helpers_never_called_read_as_absent() -> None:
+    """`lex-v31`: a guard whose value is fixed (constants compared, a local bound to one value
+    only) around calls that never run, the same around a statement that
+    always runs, and a nested helper the function never names (parse/constant.py,
+    parse/junk.py, parse/uncalled.py)."""
+    padded = (
+        "def norm(self, hidden, weight):\n"
+        "    _k = 9\n"
+        "    if 3 * 7 == 20:\n        print(hidden)\n        hidden = hidden.half()\n"
+        "    dtype = hidden.dtype\n"
+        "    if _k < 4:\n        self.log(_k, dtype)\n"
+        "    def _unused(_a):\n        return print(_a)\n"
+        "    if 2 ** 3 > 7 and 'ab' != 'cd':\n        hidden = hidden.float()\n"
+        "    _k = 9\n"
+        "    def _unused(_b):\n        return _unused(_b)\n"
+        "    variance = hidden.pow(2).mean(-1, keepdim=True)\n"
+        "    if _k * 2 - 1 in (4, 5):\n        variance = variance.detach()\n"
+        "    hidden = hidden * torch.rsqrt(variance + self.eps)\n"
+        "    return weight * hidden.to(dtype)\n"
+    )
+    assert _same(PLAIN, padded)
+
+
+def test_predicates_and_helpers_that_may_run_stay() -> None:
+    def kept(source: str, *words: str) -> bool:
+        texts = _texts(source, "f")
+        return all(w in texts for w in words)
+
+    # a condition over a parameter, a name bound to two values, a name bound in a loop, a call
+    assert kept("def f(x):\n    if x * 2 == 20:\n        g(x)\n", "g")
+    assert kept("def f(x):\n    k = 9\n    if x:\n        k = 2\n    if k < 4:\n        g(k)\n", "g")
+    assert kept("def f(xs):\n    k = 9\n    for k in xs:\n        pass\n    if k < 4:\n        g(k)\n", "g")
+    assert kept("def f(x):\n    if len('ab') > 3:\n        g(x)\n", "g")
+    # a branch that runs instead (`else`), a division by zero, a power past the bound: as written
+    assert kept("def f(x):\n    k = 9\n    if k < 4:\n        g(x)\n    else:\n        h(x)\n", "g", "h")
+    assert kept("def f(x):\n    if 1 / 0 == 0:\n        g(x)\n", "g")
+    assert kept("def f(x):\n    if 9 ** 99 > 0:\n        g(x)\n", "g")
+    # a list bound once is still changed in place (transformers' OmDet-Turbo: `not_cached = []`,
+    # `not_cached.append(i)`, then `if not_cached:`); nor is `x = ()` constant once `x += ...` rebinds it
+    assert kept("def f(x):\n    todo = []\n    todo.append(x)\n    if todo:\n        g(todo)\n", "g")
+    assert kept("def f(x):\n    seen = ()\n    seen += (x,)\n    if seen:\n        g(seen)\n", "g")
+    assert not kept("def f(x):\n    seen = ()\n    if seen:\n        g(seen)\n    return x\n", "g")
+    # a walrus binds a name the code after the block may read: as written
+    assert kept("def f(x):\n    if (n := 3) > 8:\n        g(x)\n    return h(n)\n", "g", "3")
+    # a helper called, handed on, returned, decorated, shared, or reachable through locals()
+    for body in ("    def h(v):\n        return v\n    return h(x)\n",
+                 "    def h(v):\n        return v\n    return map(h, x)\n",
+                 "    def h(v):\n        return v\n    return h\n",
+                 "    @register\n    def h(v):\n        return v\n    return x\n",
+                 "    nonlocal h\n    def h(v):\n        return v\n    return x\n",
+                 "    def h(v):\n        return v\n    return locals()['h'](x)\n"):
+        parsed = parse_source("m.py", f"def f(x):\n{body}".encode())  # (a helper called once is read in f)
+        assert any("v" in [u.vocab.texts.items[t] for t in u.text_ids.tolist()] for u in parsed.units), body
 
 
 def test_literals_spelt_the_long_way_read_as_the_literal() -> None:

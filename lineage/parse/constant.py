@@ -1,0 +1,163 @@
+"""The value of an expression of constants, read from the syntax tree without running anything.
+
+Obfuscators guard real calls with predicates whose value is fixed: `if 3 * 7 == 20:`, `if 2 + 2 ==
+4:` around a statement, or a local bound to a literal and compared (`_k = 9` then `if _k < 4:`).
+parse/deadcode.py reads the first two, parse/junk.py the last
+(``names``: the function's locals bound once to a value read here).  Only literals are read
+(integers, floats, strings, `True`, `False`, `None`, tuples of them, and lists tested by `in`), under
+arithmetic, comparisons, `and`, `or` and `not`, with bounds on size (no `9 ** 9 ** 9`); anything
+else has no value here, a walrus too: the name it binds may be read after the block, which
+dropping the condition would leave unbound.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tree_sitter import Node
+
+UNKNOWN = object()  # no value here: a name, a call, an attribute, or past a bound
+_MAX_DEPTH = 32
+_MAX_BITS = 64
+_MAX_TEXT = 256
+_MAX_ITEMS = 64
+_ARITHMETIC: dict[str, Callable[..., Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "//": operator.floordiv,
+    "%": operator.mod, "**": operator.pow, "&": operator.and_, "|": operator.or_, "^": operator.xor,
+    "<<": operator.lshift, ">>": operator.rshift,
+}
+_COMPARE: dict[str, Callable[..., Any]] = {
+    "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+
+
+def value(node: Node | None, source: bytes, names: Mapping[bytes, object] | None = None, depth: int = 0) -> object:
+    """The expression's value, or UNKNOWN."""
+    if node is None or depth > _MAX_DEPTH:
+        return UNKNOWN
+    kind = node.type
+    if kind in ("true", "false", "none", "integer", "float", "string", "concatenated_string"):
+        return _literal(node, source)
+    if kind == "identifier":
+        return (names or {}).get(source[node.start_byte:node.end_byte], UNKNOWN)
+    if kind == "parenthesized_expression" and node.named_child_count == 1:
+        return value(node.named_children[0], source, names, depth + 1)
+    if kind == "not_operator":
+        inner = value(node.child_by_field_name("argument"), source, names, depth + 1)
+        return UNKNOWN if inner is UNKNOWN else not inner
+    if kind == "unary_operator":
+        inner = value(node.child_by_field_name("argument"), source, names, depth + 1)
+        sign = node.child_by_field_name("operator")
+        if inner is UNKNOWN or sign is None or isinstance(inner, str) or inner is None:
+            return UNKNOWN
+        ops: dict[str, Callable[..., Any]] = {"-": operator.neg, "+": operator.pos, "~": operator.invert}
+        return _bounded(ops, sign.type, inner)
+    if kind == "boolean_operator":
+        return _boolean(node, source, names, depth)
+    if kind == "binary_operator":
+        left = value(node.child_by_field_name("left"), source, names, depth + 1)
+        right = value(node.child_by_field_name("right"), source, names, depth + 1)
+        sign = node.child_by_field_name("operator")
+        if left is UNKNOWN or right is UNKNOWN or sign is None:
+            return UNKNOWN
+        if sign.type in ("**", "<<") and not (isinstance(right, int) and 0 <= right <= _MAX_BITS):
+            return UNKNOWN
+        return _bounded(_ARITHMETIC, sign.type, left, right)
+    if kind == "comparison_operator":
+        return _comparison(node, source, names, depth)
+    if kind == "tuple":  # (a list is no constant: a name bound to one may be changed in place)
+        return _items(node, source, names, depth)
+    return UNKNOWN
+
+
+def _items(node: Node, source: bytes, names: Mapping[bytes, object] | None, depth: int) -> object:
+    if node.named_child_count > _MAX_ITEMS:
+        return UNKNOWN
+    items = tuple(value(c, source, names, depth + 1) for c in node.named_children)
+    return UNKNOWN if any(i is UNKNOWN for i in items) else items
+
+
+def truth(node: Node | None, source: bytes, names: Mapping[bytes, object] | None = None, depth: int = 0) -> bool | None:
+    """The value of a condition as `bool()` gives it; None when it has none here.  One side of
+    `and` or `or` may decide it alone (`x is None and False`), though the value of such an
+    expression is not known (`(n or 1) == 1` is no constant)."""
+    if node is None or depth > _MAX_DEPTH:
+        return None
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return truth(node.named_children[0], source, names, depth + 1)
+    if node.type == "not_operator":
+        inner = truth(node.child_by_field_name("argument"), source, names, depth + 1)
+        return None if inner is None else not inner
+    if node.type == "boolean_operator":
+        sign = node.child_by_field_name("operator")
+        left = truth(node.child_by_field_name("left"), source, names, depth + 1)
+        right = truth(node.child_by_field_name("right"), source, names, depth + 1)
+        if sign is not None and sign.type == "and":
+            return False if False in (left, right) else (True if left and right else None)
+        if sign is not None and sign.type == "or":
+            return True if True in (left, right) else (False if left is False and right is False else None)
+        return None
+    found = value(node, source, names, depth)
+    return None if found is UNKNOWN else bool(found)
+
+
+def _literal(node: Node, source: bytes) -> object:
+    text = source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+    if node.type == "string" and any(c.type == "interpolation" for c in node.children):
+        return UNKNOWN  # (an f-string reads names)
+    if len(text) > _MAX_TEXT * 4:
+        return UNKNOWN
+    try:
+        found = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return UNKNOWN
+    return found if isinstance(found, (int, float, str, type(None))) else UNKNOWN
+
+
+def _bounded(table: Mapping[str, Callable[..., object]], sign: str, *args: object) -> object:
+    if sign not in table or any(isinstance(a, str) for a in args) and sign not in ("+", "*", "%"):
+        return UNKNOWN
+    if sign == "*" and any(isinstance(a, str) for a in args) and any(isinstance(a, int) and a > _MAX_TEXT for a in args):
+        return UNKNOWN
+    try:
+        found = table[sign](*args)
+    except (ArithmeticError, TypeError, ValueError):
+        return UNKNOWN
+    if isinstance(found, bool) or found is None:
+        return found
+    if isinstance(found, int) and found.bit_length() > _MAX_BITS or isinstance(found, str) and len(found) > _MAX_TEXT:
+        return UNKNOWN
+    return found if isinstance(found, (int, float, str)) else UNKNOWN
+
+
+def _boolean(node: Node, source: bytes, names: Mapping[bytes, object] | None, depth: int) -> object:
+    """`a and b`, `a or b`: a value only when the left side is known (`x or 1` is x when x is
+    truthy: its value is not 1, whatever its truth)."""
+    sign = node.child_by_field_name("operator")
+    left = value(node.child_by_field_name("left"), source, names, depth + 1)
+    if sign is None or left is UNKNOWN:
+        return UNKNOWN
+    if (sign.type == "and") != bool(left):  # `falsy and _`, `truthy or _`: the left side
+        return left
+    return value(node.child_by_field_name("right"), source, names, depth + 1)
+
+
+def _comparison(node: Node, source: bytes, names: Mapping[bytes, object] | None, depth: int) -> object:
+    """`a < b`, chained (`a < b < c`): every operand and operator known."""
+    operands = node.named_children
+    signs = [c.type for c in node.children if not c.is_named]  # ("not in" is one token)
+    if len(signs) != len(operands) - 1 or any(s not in _COMPARE for s in signs):
+        return UNKNOWN  # (`is`, `is not`: identity of constants is not the language's to promise)
+    # (a list literal tested against, `x in [1, 2]`, is as good as a tuple there)
+    values = [_items(o, source, names, depth) if o.type == "list" else value(o, source, names, depth + 1)
+              for o in operands]
+    if any(v is UNKNOWN for v in values):
+        return UNKNOWN
+    try:
+        return all(bool(_COMPARE[s](a, b)) for s, a, b in zip(signs, values, values[1:]))
+    except TypeError:
+        return UNKNOWN
