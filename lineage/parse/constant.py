@@ -83,8 +83,9 @@ def _items(node: Node, source: bytes, names: Mapping[bytes, object] | None, dept
 
 def truth(node: Node | None, source: bytes, names: Mapping[bytes, object] | None = None, depth: int = 0) -> bool | None:
     """The value of a condition as `bool()` gives it; None when it has none here.  One side of
-    `and` or `or` may decide it alone (`x is None and False`), though the value of such an
-    expression is not known (`(n or 1) == 1` is no constant)."""
+    `and` or `or` may decide it alone: the left one, or the right one when the left calls and
+    binds nothing (`x is None and False`; never `audit() and False`, whose call runs), though
+    the value of such an expression is not known (`(n or 1) == 1` is no constant)."""
     if node is None or depth > _MAX_DEPTH:
         return None
     if node.type == "parenthesized_expression" and node.named_child_count == 1:
@@ -94,15 +95,31 @@ def truth(node: Node | None, source: bytes, names: Mapping[bytes, object] | None
         return None if inner is None else not inner
     if node.type == "boolean_operator":
         sign = node.child_by_field_name("operator")
-        left = truth(node.child_by_field_name("left"), source, names, depth + 1)
-        right = truth(node.child_by_field_name("right"), source, names, depth + 1)
-        if sign is not None and sign.type == "and":
-            return False if False in (left, right) else (True if left and right else None)
-        if sign is not None and sign.type == "or":
-            return True if True in (left, right) else (False if left is False and right is False else None)
-        return None
+        first, second = node.child_by_field_name("left"), node.child_by_field_name("right")
+        left = truth(first, source, names, depth + 1)
+        right = truth(second, source, names, depth + 1)
+        if sign is None or sign.type not in ("and", "or"):
+            return None
+        decides = sign.type == "or"  # (`True or _`, `False and _`: the left side alone, the right never run)
+        if left is decides:
+            return decides
+        if left is None and right is decides and _quiet(first):
+            return decides  # (`x is None and False`: the left side runs, but does nothing)
+        return right if left is not None and right is not None else None
     found = value(node, source, names, depth)
     return None if found is UNKNOWN else bool(found)
+
+
+def _quiet(node: Node | None) -> bool:
+    """The expression calls nothing and binds nothing (no call, walrus, `await` or `yield`):
+    reading the condition as its value loses nothing it does."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if current.type in ("call", "named_expression", "await", "yield"):
+            return False
+        stack.extend(current.named_children)
+    return True
 
 
 def _literal(node: Node, source: bytes) -> object:
@@ -119,8 +136,8 @@ def _literal(node: Node, source: bytes) -> object:
 
 
 def _bounded(table: Mapping[str, Callable[..., object]], sign: str, *args: object) -> object:
-    if sign not in table or any(isinstance(a, str) for a in args) and sign not in ("+", "*", "%"):
-        return UNKNOWN
+    if sign not in table or any(isinstance(a, str) for a in args) and sign not in ("+", "*"):
+        return UNKNOWN  # (`%` formats: a width, `"%01000000000d" % 1`, would be written out first)
     if sign == "*" and any(isinstance(a, str) for a in args) and any(isinstance(a, int) and a > _MAX_TEXT for a in args):
         return UNKNOWN
     try:
@@ -152,9 +169,10 @@ def _comparison(node: Node, source: bytes, names: Mapping[bytes, object] | None,
     signs = [c.type for c in node.children if not c.is_named]  # ("not in" is one token)
     if len(signs) != len(operands) - 1 or any(s not in _COMPARE for s in signs):
         return UNKNOWN  # (`is`, `is not`: identity of constants is not the language's to promise)
-    # (a list literal tested against, `x in [1, 2]`, is as good as a tuple there)
-    values = [_items(o, source, names, depth) if o.type == "list" else value(o, source, names, depth + 1)
-              for o in operands]
+    # (a list literal tested against, `x in [1, 2]`, is as good as a tuple there, and there only:
+    # `[1, 2] != (1, 2)` holds)
+    values = [_items(o, source, names, depth) if o.type == "list" and i and signs[i - 1] in ("in", "not in")
+              else value(o, source, names, depth + 1) for i, o in enumerate(operands)]
     if any(v is UNKNOWN for v in values):
         return UNKNOWN
     try:

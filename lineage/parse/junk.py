@@ -20,7 +20,8 @@ Found as the largest such set: every candidate starts as junk, and a candidate r
 statement that is not junk is live, until nothing changes.  Never junk: a parameter, a name
 declared `global` or `nonlocal`, a name also bound by an import, a `with`, an `except`, a walrus
 or a call's result, one a nested function reads (unless it has a local of that name), and any
-local of a function that calls `locals()`, `vars()`, `eval` or `exec`.  Junk statements are read
+local of a function that may read its names at run time (`locals()`, `vars()`, `eval`, `exec`,
+its frame, however bound) or spells a name in letters other than ASCII (parse/uncalled.py).  Junk statements are read
 as absent (their byte spans), on both sides.  Real code has few: in transformers' 530 modeling
 files, 14 statements, all dead (`codes = []`, `codes.append(c)`, never read).
 """
@@ -35,6 +36,7 @@ from tree_sitter import Node
 from lineage.parse.constant import UNKNOWN, truth, value
 from lineage.parse.hoisted import role
 from lineage.parse.queries import bound_values, functions
+from lineage.parse.uncalled import by_name
 
 # values that compute without calling anything
 _PURE = frozenset({"identifier", "integer", "float", "string", "concatenated_string", "true", "false", "none",
@@ -42,8 +44,6 @@ _PURE = frozenset({"identifier", "integer", "float", "string", "concatenated_str
                    "parenthesized_expression", "tuple", "list", "expression_list", "string_start", "string_content",
                    "string_end", "escape_sequence", "ellipsis", "conditional_expression", "subscript", "slice"})
 _COMPOUND = frozenset({"if_statement", "for_statement", "while_statement", "try_statement"})
-# a function that reads its locals by name (`locals()`, `eval("a")`) is read as written
-_BY_NAME = re.compile(rb"\b(?:(?:locals|vars)\s*\(\s*\)|(?:eval|exec)\s*\()")
 _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
 _MAX_NODES = 64  # a value larger than this is not read (left as written)
 
@@ -72,7 +72,7 @@ def junk_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 
 def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, int]]:
     """Junk statements of one body, given the names it binds to values that call nothing."""
-    if _BY_NAME.search(source, body.start_byte, body.end_byte):
+    if by_name(body, source):  # (names reached at run time, or spelt in letters NFKC reads otherwise)
         return []
     reads: list[tuple[Node, bytes]] = []
     binds: list[Node] = []

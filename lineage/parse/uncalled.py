@@ -6,7 +6,9 @@ ones.  A nested function that the enclosing function's body never names outside 
 itself (no call, no reference handed on, no return of it) cannot run, so its definition is read
 as absent, on both sides alike.  Never dropped: a decorated definition (a decorator may register
 it), a name declared `global` or `nonlocal` anywhere in the enclosing function, and any nested
-definition of a function that reads its names at run time (`locals()`, `vars()`, `eval`, `exec`).
+definition of a function that may read its names at run time (`locals()`, `vars()`, `eval`, `exec`,
+`globals`, its frame's `f_locals`, any of them bound to another name) or that spells a name in
+letters other than ASCII (Python reads names as NFKC: `ｈｅｌｐｅｒ()` calls `helper`).
 Definitions at a module's or a class's top level are its interface, and left alone.
 """
 
@@ -18,7 +20,28 @@ from tree_sitter import Node
 
 from lineage.parse.queries import functions
 
-_BY_NAME = re.compile(rb"\b(?:(?:locals|vars)\s*\(\s*\)|(?:eval|exec)\s*\(|globals\s*\()")
+# a function that may reach its names at run time: `locals()`, `eval`, `exec`, `vars`, `globals`,
+# however bound (`ev = eval`), or through its frame (`sys._getframe().f_locals`)
+# (`vars(obj)` with an argument reads obj's attributes, not the function's names)
+_BY_NAME = re.compile(rb"(?<![\w.])(?:eval|exec)\b|(?<![\w.])(?:locals|vars|globals)\b(?!\s*\(\s*[^\s)])"
+                      rb"|\bf_locals\b|\b_getframe\b|\bcurrentframe\b")
+
+
+def by_name(body: Node, source: bytes) -> bool:
+    """The function may reach its names other than as spelt: it names a way to read them at run
+    time (``_BY_NAME``), or spells a name in letters Python reads otherwise (NFKC: `ｈｅｌｐｅｒ` is
+    `helper`), which a match of bytes would miss."""
+    if _BY_NAME.search(source, body.start_byte, body.end_byte):
+        return True
+    if source[body.start_byte:body.end_byte].isascii():
+        return False
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and not source[node.start_byte:node.end_byte].isascii():
+            return True
+        stack.extend(node.named_children)
+    return False
 
 
 def uncalled_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
@@ -26,15 +49,15 @@ def uncalled_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for definition, _params, body in functions(root):
         inner = [s for s in body.named_children if s.type == "function_definition"]
-        if not inner or _BY_NAME.search(source, body.start_byte, body.end_byte):
+        if not inner or by_name(body, source):
             continue
         text = source[body.start_byte:body.end_byte]
-        by_name: dict[bytes, list[Node]] = {}  # (a name defined twice: each definition rebinds it, none reads it)
+        named_as: dict[bytes, list[Node]] = {}  # (a name defined twice: each definition rebinds it, none reads it)
         for nested in inner:
             name_node = nested.child_by_field_name("name")
             if name_node is not None:
-                by_name.setdefault(source[name_node.start_byte:name_node.end_byte], []).append(nested)
-        for name, defined in by_name.items():
+                named_as.setdefault(source[name_node.start_byte:name_node.end_byte], []).append(nested)
+        for name, defined in named_as.items():
             own = [(d.start_byte - body.start_byte, d.end_byte - body.start_byte) for d in defined]
             named = [m.start() for m in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", text)
                      if not any(lo <= m.start() < hi for lo, hi in own)]

@@ -176,7 +176,8 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
 def _decoded_source(reader: Reader, call: ast.Call, called: str, found: set[str], room: list[int]) -> str | None:
     """The program a decoder's call makes of a literal, wherever it goes (written to a module that
     is imported, handed to a runtime made elsewhere): text of at least MIN_PLAIN characters that
-    parses and defines or imports something, not among those ``found``.  ``room[0]``: the bytes
+    parses and defines or imports something (anywhere, `if 1:` too), not among those
+    ``found``.  ``room[0]``: the bytes
     left to parse so in this file (the cap, as for what is run), spent here.  None for anything
     else, and when it cannot be read (only what a file runs must be read: see `_packed`)."""
     if called not in DECODERS and not (isinstance(call.func, ast.Attribute) and call.func.attr == "decode"):
@@ -191,4 +192,4 @@ def _decoded_source(reader: Reader, call: ast.Call, called: str, found: set[str]
     room[0] -= len(text)
     tree = parse_quietly(text.encode("utf-8", "surrogatepass"))
     defines = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
-    return text if tree is not None and any(isinstance(n, defines) for n in tree.body) else None
+    return text if tree is not None and any(isinstance(n, defines) for n in ast.walk(tree)) else None

@@ -281,3 +281,15 @@ def test_code_decrypted_from_a_list_of_byte_values_is_reported(cases) -> None:
     for name, text in (("table.py", table), ("gamma.py", gamma)):
         found, errors = unpacked_files([SourceFile(name, text.encode())], CAP)
         assert not errors, name
+
+
+def test_decoded_code_under_a_wrapper_is_read_wherever_it_goes(cases) -> None:
+    """What a decoder makes of a literal is a program when it defines or imports something
+    anywhere in it: wrapped in `if 1:` and handed to a runner the reader does not follow, it is
+    still read (a stranger's review of the first cut)."""
+    wrapped = "if 1:\n" + "".join(f"    {line}\n" if line else "\n" for line in cases.model.splitlines())
+    blob = base64.b64encode(zlib.compress(wrapped.encode())).decode()
+    text = f"import base64, zlib\n[exec][0](zlib.decompress(base64.b64decode({blob!r})))\n"
+    found, errors = unpacked_files([SourceFile("wrapped.py", text.encode())], CAP)
+    assert [f.path for f in found] == ["wrapped.py[exec:2]"] and not errors
+    assert found[0].data.decode() == wrapped
