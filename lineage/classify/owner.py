@@ -95,6 +95,14 @@ def holders_of(notices: object) -> frozenset[str]:
     return frozenset(n.org for n in getattr(notices, "notices", ()) if n.counts and n.org)
 
 
+def _close_holders(f: Finding) -> list[str]:
+    """The families holding `f`'s code exactly (equivalent families) or about as closely as its
+    reference does (within ``same_code`` of its strength), the reference aside."""
+    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
+    close = same_code(strength(f.matches[0]))
+    return [*same, *(m.ref.family for m in f.matches[1:] if strength(m) >= close)]
+
+
 def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
              ancestors: Callable[[str], Sequence[str]] = lambda _family: ()) -> tuple[str, str]:
     """(owner, family) when `f` matches an owner's model: its reference, or a family holding the
@@ -104,12 +112,9 @@ def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
     if not owners:
         return "", ""
     ref = f.matches[0].ref.family
-    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
-    close = same_code(strength(f.matches[0]))
-    held = [m.ref.family for m in f.matches[1:] if strength(m) >= close]
     # a holder that declares the reference's model line among its ancestors took the code in,
     # whether it holds it exactly (an equivalent family) or about as closely
-    families: Sequence[str] = [ref, *(fam for fam in (*same, *held) if model_line(ref) not in ancestors(fam))]
+    families: Sequence[str] = [ref, *(fam for fam in _close_holders(f) if model_line(ref) not in ancestors(fam))]
     for fam in families:
         org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
         if owning(owners, org):
@@ -132,10 +137,7 @@ def owned_earlier(f: Finding, owners: frozenset[str], orgs: Mapping[str, str], d
     if owning(owners, org):
         return org, top.family
     when = str(top.first_seen or "")
-    same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
-    close = same_code(strength(f.matches[0]))
-    held = [m.ref.family for m in f.matches[1:] if strength(m) >= close]
-    for fam in dict.fromkeys((*same, *held)):
+    for fam in dict.fromkeys(_close_holders(f)):
         first = dates.get(model_line(fam), "")
         if when and first and first < when and owning(owners, orgs.get(fam, "")) \
                 and model_line(top.family) not in ancestors(fam):

@@ -59,7 +59,7 @@ _QUERY = """
 (if_statement consequence: (block (pass_statement))) @empty
 (if_statement consequence: (block (expression_statement))) @empty
 """
-_MAX_DEPTH = 32  # a condition nested deeper than this is not read (left as written)
+_MAX_DEPTH = 32  # a block nested deeper than this is not read for jumps (left as written)
 _RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
 _PASS = frozenset({"pass_statement", "comment"})
 

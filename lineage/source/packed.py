@@ -24,7 +24,8 @@ from itertools import accumulate
 from lineage.models import FileError, SourceFile
 from lineage.source.computed import computed_names, parse_quietly
 from lineage.source.decoders import DECODERS, Unreadable
-from lineage.source.unpack import MIN_PLAIN, MODULE_HINT, RUNNER_HINT, RUNNERS, UNPICKLERS, Reader
+from lineage.source.fromdata import MIN_PLAIN
+from lineage.source.unpack import MODULE_HINT, RUNNER_HINT, RUNNERS, UNPICKLERS, Reader
 
 MAX_LAYERS = 8
 OPAQUE_MIN = 1024  # a file at least this long, most of it one literal handed to a call, is a loader

@@ -9,11 +9,11 @@ import ast
 import re
 
 from lineage.source.decoders import DECODE_ERRORS, DECODERS, KEYWORDS, TEXT, Unreadable
+from lineage.source.fromdata import FUNCTIONS, MIN_PLAIN, built_from_data, in_scope
 
 UNPICKLERS = frozenset({"marshal.loads", "pickle.loads", "_pickle.loads", "cPickle.loads", "dill.loads"})
 RUNNERS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval", "compile", "builtins.compile"})
 MAX_STEPS = 200_000  # evaluations per file: far beyond any packer's, bounds a hostile file's
-MIN_PLAIN = 120  # a literal run as it stands is read when it holds a program, not a one-liner
 RUNNER_HINT = r"(?<![\w.])(?:exec|eval)\b|builtins|marshal|pickle"  # a runner or unpickler spelt (`.eval()` is not)
 MODULE_HINT = r"__import__|import_module|\bsys\s*\.\s*modules\b"  # a module named at run time (`"bu" + "iltins"`)
 HINT = re.compile(f"{RUNNER_HINT}|{MODULE_HINT}")
@@ -85,8 +85,8 @@ class Reader:
         one), however often it binds them."""
         if self._from_data is None:
             self._from_data, self._scope_of = {}, {}
-            for scope in [self.tree, *(n for n in ast.walk(self.tree) if isinstance(n, _FUNCTIONS))]:
-                inside = list(_in_scope(scope))
+            for scope in [self.tree, *(n for n in ast.walk(self.tree) if isinstance(n, FUNCTIONS))]:
+                inside = list(in_scope(scope))
                 self._from_data[id(scope)] = frozenset(built_from_data(inside))
                 self._scope_of.update((id(n), id(scope)) for n in inside)
         return self._from_data.get(self._scope_of.get(id(node), id(self.tree)), frozenset())
@@ -338,69 +338,3 @@ class Reader:
         if len(value) > self.cap:
             raise Unreadable(f"it unpacks to more than the {self.cap}-byte cap")
         return value
-
-
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-
-
-def _in_scope(scope: ast.AST) -> list[ast.AST]:
-    """The nodes of one scope: a module's or a function's, not those of the functions in it."""
-    out: list[ast.AST] = []
-    todo = list(ast.iter_child_nodes(scope))
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        if not isinstance(node, _FUNCTIONS):
-            todo.extend(ast.iter_child_nodes(node))
-    return out
-
-
-def built_from_data(nodes: list[ast.AST], rounds: int = 8) -> set[str]:
-    """Names a long literal feeds (``Reader.from_data``) among one scope's nodes, in a few passes."""
-    found: set[str] = set()
-    for _ in range(rounds):
-        before = len(found)
-        for node in nodes:
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None \
-                    and _feeds(node.value, found):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                found |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-            elif isinstance(node, (ast.For, ast.AsyncFor)) and _feeds(node.iter, found):
-                found |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-                found |= {n.id for st in ast.walk(node) if isinstance(st, (ast.Assign, ast.AugAssign))
-                          for t in (st.targets if isinstance(st, ast.Assign) else [st.target])
-                          for n in ast.walk(t) if isinstance(n, ast.Name)}
-        if len(found) == before:
-            break
-    return found
-
-
-_ENCODED = re.compile(r"[A-Za-z0-9+/=_\-]+|[\d.,;:|]+")  # an encoding's alphabet, or numbers, with no space
-
-
-def _feeds(node: ast.expr, names: set[str]) -> bool:
-    """The expression holds a long literal of data (bytes, a string with no space that reads as
-    an encoding's or as numbers, a list or tuple of numbers or lists of them joined by `+`), or
-    reads a name built from one.  (Text, as a template of code is, is no data here.)"""
-    for part in ast.walk(node):
-        if isinstance(part, ast.Name) and part.id in names:
-            return True
-        if isinstance(part, ast.Constant) and len(part.value if isinstance(part.value, (str, bytes)) else "") \
-                >= MIN_PLAIN and (isinstance(part.value, bytes) or _ENCODED.fullmatch(str(part.value))):
-            return True
-        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add) and _elements(part) >= MIN_PLAIN:
-            return True
-        if isinstance(part, (ast.List, ast.Tuple, ast.Set)) and _elements(part) >= MIN_PLAIN:
-            return True
-    return False
-
-
-def _elements(node: ast.expr) -> int:
-    """How many numbers lists or tuples of numbers joined by `+` hold (0 for anything else)."""
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        numbers = all(isinstance(e, ast.Constant) and isinstance(e.value, int) for e in node.elts)
-        return len(node.elts) if numbers else 0
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _elements(node.left), _elements(node.right)
-        return left + right if left and right else 0
-    return 0

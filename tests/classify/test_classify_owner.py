@@ -216,20 +216,18 @@ ROTARY = '''def apply_rotary(xq, xk, freqs, dim):
 VARIANT = ROTARY.replace("    shape =", "    freqs = freqs.to(xq_.device)\n    shape =")
 
 
-def _two_holders_index(tmp: Path, owner_declares: list[str], licence: str = "Apache-2.0",
-                       owner_code: str = VARIANT) -> EmbeddedIndex:
-    """An engine holding one helper in two models' files: Mistral AI's exactly as scanned, Meta's
-    with one line more (``owner_declares``: Meta's family's declared parents)."""
+def _models_index(tmp: Path, models: dict[str, tuple[str, str, str, str, list[str]]],
+                  licence: str = "Apache-2.0") -> EmbeddedIndex:
+    """An engine holding each model's file (name -> org, first seen, header, code, declared
+    parents), and other families, each with a function of its own."""
     from lineage import api
 
     root = tmp / "ref"
-    models = {"pixtral": ("Mistral AI", "2024-09-11", ROTARY, []),
-              "llama4": ("Meta", "2025-04-05", owner_code, owner_declares)}
     lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', f'licence = "{licence}"',
              'released = "2026-01-01"', ""]
-    for name, (org, seen, code, parents) in models.items():
+    for name, (org, seen, header, code, parents) in models.items():
         (root / name).mkdir(parents=True)
-        (root / name / "m.py").write_text(f"{ENGINE_HEADER[0]}\n\nimport torch\n\n\n{code}", encoding="utf-8")
+        (root / name / "m.py").write_text(f"{header}\n\nimport torch\n\n\n{code}", encoding="utf-8")
         lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
                   f'first_seen = "{seen}"', "lineage = [" + ", ".join(f'"{p}"' for p in parents) + "]", ""]
     for i, org in enumerate(other_orgs(N_OTHER)):
@@ -240,6 +238,15 @@ def _two_holders_index(tmp: Path, owner_declares: list[str], licence: str = "Apa
     (tmp / "eng.toml").write_text("\n".join(lines), encoding="utf-8")
     api.build([tmp / "eng.toml"], tmp / "eng.lineage", workers=1)
     return api.open_index(tmp / "eng.lineage")
+
+
+def _two_holders_index(tmp: Path, owner_declares: list[str], licence: str = "Apache-2.0",
+                       owner_code: str = VARIANT) -> EmbeddedIndex:
+    """An engine holding one helper in two models' files: Mistral AI's exactly as scanned, Meta's
+    with one line more (``owner_declares``: Meta's family's declared parents)."""
+    return _models_index(tmp, {"pixtral": ("Mistral AI", "2024-09-11", ENGINE_HEADER[0], ROTARY, []),
+                               "llama4": ("Meta", "2025-04-05", ENGINE_HEADER[0], owner_code, owner_declares)},
+                         licence)
 
 
 def _helper_scan(index: EmbeddedIndex, owner: tuple[str, ...]) -> ScanResult:
@@ -330,26 +337,8 @@ def _elder_index(tmp: Path, owner_seen: str) -> EmbeddedIndex:
     """The owner's model ("orig", OpenAI, first seen ``owner_seen``) under a framework's notice,
     and a later vendor's model ("later", Zhipu AI, 2025-07-28) whose file holds the same two
     helpers under its maker's notice, the second as the scanned file has it."""
-    from lineage import api
-
-    root = tmp / "ref"
-    models = {"orig": ("OpenAI", owner_seen, ENGINE_HEADER[0], f"{ROTARY}\n\n{GATE_NOW}"),
-              "later": ("Zhipu AI", "2025-07-28", MAKER[0], f"{ROTARY}\n\n{GATE}")}
-    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
-             'released = "2026-01-01"', ""]
-    for name, (org, seen, header, code) in models.items():
-        (root / name).mkdir(parents=True)
-        (root / name / "m.py").write_text(f"{header}\n\nimport torch\n\n\n{code}", encoding="utf-8")
-        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
-                  f'first_seen = "{seen}"', ""]
-    for i, org in enumerate(other_orgs(N_OTHER)):
-        (root / f"other_{i:02d}").mkdir()
-        (root / f"other_{i:02d}" / "m.py").write_text(f"import torch\n\n\n{unique_function(i)}", encoding="utf-8")
-        lines += ["[[family]]", f'name = "other_{i:02d}"', f'include = ["other_{i:02d}/*.py"]', f'org = "{org}"',
-                  'first_seen = "2024-01-01"', ""]
-    (tmp / "eng.toml").write_text("\n".join(lines), encoding="utf-8")
-    api.build([tmp / "eng.toml"], tmp / "eng.lineage", workers=1)
-    return api.open_index(tmp / "eng.lineage")
+    return _models_index(tmp, {"orig": ("OpenAI", owner_seen, ENGINE_HEADER[0], f"{ROTARY}\n\n{GATE_NOW}", []),
+                               "later": ("Zhipu AI", "2025-07-28", MAKER[0], f"{ROTARY}\n\n{GATE}", [])})
 
 
 def _original(index: EmbeddedIndex, owner: tuple[str, ...]) -> ScanResult:
