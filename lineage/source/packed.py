@@ -25,15 +25,22 @@ from lineage.models import FileError, SourceFile
 from lineage.source.computed import computed_names, parse_quietly
 from lineage.source.decoders import DECODERS, Unreadable
 from lineage.source.fromdata import MIN_PLAIN
-from lineage.source.unpack import MODULE_HINT, RUNNER_HINT, RUNNERS, UNPICKLERS, Reader
+from lineage.source.runners import HINT as OTHER_RUNNERS
+from lineage.source.runners import RUNNERS, SHELLS, after_dash_c, source_arguments
+from lineage.source.unpack import HINT as UNPACK_HINT
+from lineage.source.unpack import MODULE_HINT, RUNNER_HINT, UNPICKLERS, Reader
 
 MAX_LAYERS = 8
+ESCAPES = 60  # bytes escaped on one line: a compressed literal as Python writes it
 OPAQUE_MIN = 1024  # a file at least this long, most of it one literal handed to a call, is a loader
 _RUNNER = re.compile(RUNNER_HINT.encode())
 _MODULE = re.compile(MODULE_HINT.encode())
 _WORDS = (b"exec", b"eval", b"builtins", b"marshal", b"pickle")  # (what `in` finds fast, before a pattern)
 _LOOKUPS = (b"getattr", b"__dict__", b"vars")  # how a runner is looked up in a module named at run time
 _DECODES = (b"decode", b"decompress", b"fromhex", b"unhexlify", b"a2b_")  # a decoder spelt
+_SCRAMBLES = (b"[::-1]", b"reversed(", b"chr(")  # text reversed or made of characters (`_decoded_source`)
+_OTHERS = (b"timeit", b"Interactive", b"compile_command", b"runctx", b"runeval", b"cProfile")  # (runners.py's)
+_IMPORTED = re.compile(rb"(?m)^[ \t]*(?:import|from)[ \t][^\n]*\b(?:profile|trace)\b")  # `import profile`
 # an encoded run, in a literal or a comment: base64's, hex's and base85's alphabets (b85, `lex-v29`)
 _BLOB = re.compile(rb"[A-Za-z0-9+/=_\-!#$%&()*;<>?@^`{|}~]{200,}")
 
@@ -104,21 +111,37 @@ def _hinted(data: bytes) -> bool:
         return True
     if any(w in data for w in _LOOKUPS) and _MODULE.search(data):
         return True
+    if _other_runner(data):
+        return True
     if data.isascii():
         return False
     text = data.decode("utf-8", "replace")
     if unicodedata.is_normalized("NFKC", text):
         return False  # (read as it stands above)
     text = unicodedata.normalize("NFKC", text)
-    return bool(re.search(RUNNER_HINT, text)) or bool(re.search(MODULE_HINT, text)) and any(
+    return bool(re.search(f"{RUNNER_HINT}|{OTHER_RUNNERS}", text)) or bool(re.search(MODULE_HINT, text)) and any(
         w.decode() in text for w in _LOOKUPS)
+
+
+def _other_runner(data: bytes) -> bool:
+    """The file spells a runner of source of lineage/source/runners.py (as its HINT, checked fast)."""
+    if any(w in data for w in _OTHERS):
+        return True
+    if (b"pdb" in data or b"bdb" in data) and re.search(rb"\b[pb]db\b", data):
+        return True
+    if (b"profile" in data or b"trace" in data) and _IMPORTED.search(data):
+        return True
+    return b"-c" in data and any(m.start() == 0 or not re.match(rb"[\w-]", data[m.start() - 1: m.start()])
+                                 for m in re.finditer(rb"-c\b", data))
 
 
 def _blob(data: bytes) -> bool:
     """An encoded run: 200 characters of an encoding's alphabet, letters and digits mixed (not a
-    comment's line of dashes)."""
+    comment's line of dashes), or bytes written as 60 escapes on a line (`b'x\\x9c\\xed...'`)."""
     if len(data) < 200 or max(map(len, data.split(b"\n"))) < 200:
         return False  # (a run is on one line)
+    if data.count(b"\\x") >= ESCAPES and any(line.count(b"\\x") >= ESCAPES for line in data.split(b"\n")):
+        return True
     return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data))
 
 
@@ -126,10 +149,11 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
     """What the file runs, by line: code, or why it cannot be read.  ``blob_above``: a layer
     around this one holds an encoded blob (its names may feed this one)."""
     hinted = _hinted(data)
-    if not hinted and not any(w in data for w in _DECODES):
+    scrambled = any(w in data for w in _SCRAMBLES)
+    if not hinted and not scrambled and not any(w in data for w in _DECODES):
         return []
     blob = blob_above or _blob(data)
-    if not hinted and not blob:
+    if not hinted and not scrambled and not blob:
         return []  # (what a decoder makes of no encoded literal is no packed code)
     try:
         with warnings.catch_warnings():  # (a scanned file's invalid escapes are its own business)
@@ -144,44 +168,82 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
     out: list[tuple[int, str | Unreadable]] = []
     total = 0
     parsed = [cap]  # (what is left to parse of decoded text: `_decoded_source`)
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not node.args:
+    for node in reader.nodes:
+        given: list[ast.expr]
+        if isinstance(node, ast.Subscript):
+            called, given = "", [node]  # (text reversed, `s[::-1]`, wherever it goes: `_decoded_source`)
+        elif isinstance(node, ast.Call) and (node.args or node.keywords):
+            called = reader.dotted(node.func)
+            given = source_arguments(node, called) if called in RUNNERS else [node]
+        else:
             continue
-        called = reader.dotted(node.func)
-        try:
-            if called in UNPICKLERS and reader.value(node.args[0]) is not None:
-                raise Unreadable(f"it is loaded by {called} (bytecode or pickled objects), not source")
-            value = reader.code(node.args[0]) if called in RUNNERS else _decoded_source(
-                reader, node, called, {v for _, v in out if isinstance(v, str)}, parsed)
-        except Unreadable as exc:
-            out.append((node.lineno, exc))
-            continue
-        except RecursionError:
-            out.append((node.lineno, Unreadable("its expression is nested too deeply to read")))
-            continue
-        if value is not None and not value.strip():
-            continue  # (nothing to run)
-        if value is not None and all(value != v for _, v in out):  # (`exec(compile(x))`: one payload)
-            total += len(value)
-            out.append((node.lineno, value if total <= cap else Unreadable(
-                f"what the file runs unpacks to more than the {cap}-byte cap in all")))
-        elif called in RUNNERS and value is None and reader.hides(node.args[0], blob):
-            out.append((node.lineno, Unreadable("it runs what it decodes or computes from data that cannot be "
-                                                 "followed statically to a literal")))
-    handed = [a for c in ast.walk(tree) if isinstance(c, ast.Call) for a in c.args if isinstance(a, ast.Name)]
+        for arg in given:
+            try:
+                if called in UNPICKLERS and isinstance(node, ast.Call) and node.args \
+                        and reader.value(node.args[0]) is not None:
+                    raise Unreadable(f"it is loaded by {called} (bytecode or pickled objects), not source")
+                value = reader.code(arg) if called in RUNNERS else \
+                    _shell(reader, node) if called in SHELLS and isinstance(node, ast.Call) \
+                    else _decoded_source(reader, arg, called, {v for _, v in out if isinstance(v, str)}, parsed)
+            except Unreadable as exc:
+                out.append((node.lineno, exc))
+                continue
+            except RecursionError:
+                out.append((node.lineno, Unreadable("its expression is nested too deeply to read")))
+                continue
+            if value is not None and not value.strip():
+                continue  # (nothing to run)
+            if value is not None and all(value != v for _, v in out):  # (`exec(compile(x))`: one payload)
+                total += len(value)
+                out.append((node.lineno, value if total <= cap else Unreadable(
+                    f"what the file runs unpacks to more than the {cap}-byte cap in all")))
+            elif called in RUNNERS and value is None and reader.hides(arg, blob):
+                out.append((node.lineno, Unreadable("it runs what it decodes or computes from data that cannot be "
+                                                     "followed statically to a literal")))
+    handed = [a for c in reader.nodes if isinstance(c, ast.Call) for a in c.args if isinstance(a, ast.Name)]
     out += [(n.lineno, Unreadable("it hands exec or eval on to run what it decodes")) for n in handed
             if blob and reader.dotted(n) in RUNNERS]  # (`f(exec, blob)`)
     return sorted(out, key=lambda p: p[0])
 
 
-def _decoded_source(reader: Reader, call: ast.Call, called: str, found: set[str], room: list[int]) -> str | None:
-    """The program a decoder's call makes of a literal, wherever it goes (written to a module that
+def _shell(reader: Reader, call: ast.Call) -> str | None:
+    """The program a new interpreter is handed after `-c` (a one-liner that runs nothing else is
+    left alone, as `exec` of one is)."""
+    text = after_dash_c(call, lambda e: _quiet(reader, e), reader.elements)
+    if text is None or len(text) < MIN_PLAIN and not UNPACK_HINT.search(text):
+        return None
+    return text
+
+
+def _quiet(reader: Reader, node: ast.expr) -> str | bytes | None:
+    try:
+        return reader.value(node)
+    except Unreadable:
+        return None
+
+
+def _scrambles(node: ast.expr, called: str) -> bool:
+    """The expression decodes or unscrambles text: a decoder's call, `.decode()`, text reversed
+    (`s[::-1]`), characters joined from numbers or reversed (not lines of text joined)."""
+    if isinstance(node, ast.Subscript):
+        step = node.slice.step if isinstance(node.slice, ast.Slice) else None
+        return isinstance(step, ast.UnaryOp) and isinstance(step.op, ast.USub)
+    if not isinstance(node, ast.Call):
+        return False
+    attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+    return called in DECODERS or attr == "decode" or attr == "join" and len(node.args) == 1 and isinstance(
+        node.args[0], (ast.Call, ast.GeneratorExp, ast.ListComp))
+
+
+def _decoded_source(reader: Reader, call: ast.expr, called: str, found: set[str], room: list[int]) -> str | None:
+    """The program a decoder's call makes of a literal, or text reversed or joined from characters,
+    wherever it goes (written to a module that
     is imported, handed to a runtime made elsewhere): text of at least MIN_PLAIN characters that
     parses and defines or imports something (anywhere, `if 1:` too), not among those
     ``found``.  ``room[0]``: the bytes
     left to parse so in this file (the cap, as for what is run), spent here.  None for anything
     else, and when it cannot be read (only what a file runs must be read: see `_packed`)."""
-    if called not in DECODERS and not (isinstance(call.func, ast.Attribute) and call.func.attr == "decode"):
+    if not _scrambles(call, called):
         return None
     try:
         value = reader.value(call)

@@ -10,13 +10,14 @@ import re
 
 from lineage.source.decoders import DECODE_ERRORS, DECODERS, KEYWORDS, TEXT, Unreadable
 from lineage.source.fromdata import FUNCTIONS, MIN_PLAIN, built_from_data, in_scope
+from lineage.source.runners import CONSTRUCTORS, RUNNERS
+from lineage.source.runners import HINT as OTHER_RUNNERS
 
 UNPICKLERS = frozenset({"marshal.loads", "pickle.loads", "_pickle.loads", "cPickle.loads", "dill.loads"})
-RUNNERS = frozenset({"exec", "eval", "builtins.exec", "builtins.eval", "compile", "builtins.compile"})
 MAX_STEPS = 200_000  # evaluations per file: far beyond any packer's, bounds a hostile file's
 RUNNER_HINT = r"(?<![\w.])(?:exec|eval)\b|builtins|marshal|pickle"  # a runner or unpickler spelt (`.eval()` is not)
 MODULE_HINT = r"__import__|import_module|\bsys\s*\.\s*modules\b"  # a module named at run time (`"bu" + "iltins"`)
-HINT = re.compile(f"{RUNNER_HINT}|{MODULE_HINT}")
+HINT = re.compile(f"{RUNNER_HINT}|{MODULE_HINT}|{OTHER_RUNNERS}")
 
 
 class Reader:
@@ -32,13 +33,24 @@ class Reader:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 for a in node.names:
                     self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        self.nodes = list(ast.walk(tree))  # (walked once: the file's nodes, breadth first)
         # the module imports an unpickler, however spelt (`import marshal`, `m = __import__("marshal")`)
         self.unpickles = any(isinstance(n, ast.Constant) and n.value in ("marshal", "pickle", "_pickle", "dill")
-                             for n in ast.walk(tree)) or any(v.split(".")[0] in ("marshal", "pickle", "_pickle", "dill")
-                                                             for v in self.aliases.values())
+                             for n in self.nodes) or any(v.split(".")[0] in ("marshal", "pickle", "_pickle", "dill")
+                                                         for v in self.aliases.values())
         stores: dict[str, int] = {}  # how often each name is bound, however (`for`, `with`, `+=`, `def`)
         values: dict[str, ast.expr] = {}  # the value bound by `=`, `x: T = ...`, `:=`, `a, b = x, y`
-        for each in ast.walk(tree):
+        # what may be put in a name's items besides its literal's: stored (`r[0] = exec`), added by a
+        # method (`r.append(exec)`); a name so changed is read as holding any of them
+        self.put: dict[str, list[ast.expr]] = {}
+        for each in self.nodes:
+            if isinstance(each, ast.Assign):
+                for t in each.targets:
+                    if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name):
+                        self.put.setdefault(t.value.id, []).append(each.value)
+            elif isinstance(each, ast.Call) and isinstance(each.func, ast.Attribute) \
+                    and isinstance(each.func.value, ast.Name):
+                self.put.setdefault(each.func.value.id, []).extend(each.args)
             if isinstance(each, ast.Name) and isinstance(each.ctx, ast.Store):
                 stores[each.id] = stores.get(each.id, 0) + 1
             elif isinstance(each, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -117,11 +129,15 @@ class Reader:
             if node.attr == "__call__" or (node.attr == "__dict__" and base == "builtins"):
                 return base
             return f"{base}.{node.attr}" if base else ""
+        if isinstance(node, ast.Subscript) and (item := self._item(node)) is not None:
+            return self.dotted(item)  # (`[exec][0]`, `{"r": exec}["r"]`)
         if isinstance(node, ast.Subscript) and isinstance(key := self._name(node.slice), str):
             base = self.dotted(node.value)
             if base == "sys.modules":
                 return key
             return f"builtins.{key}" if base in ("builtins", "vars:builtins") else ""
+        if isinstance(node, ast.Call) and (made := self.dotted(node.func)) in CONSTRUCTORS:
+            return f"{made}()"  # (an object whose methods run source: `code.InteractiveConsole().push`)
         if not isinstance(node, ast.Call) or node.keywords or not node.args:
             return ""
         func = self.dotted(node.func) if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
@@ -134,6 +150,34 @@ class Reader:
             return name  # (`eval("exec")` is the builtin)
         base = self.dotted(node.args[0]) if func == "getattr" and len(node.args) == 2 else ""
         return f"{base}.{name}" if base else ""  # getattr(builtins, "exec")
+
+    def _item(self, node: ast.Subscript) -> ast.expr | None:
+        """The element a subscript takes from a list, tuple or dict written out (or a name bound
+        once to one): the one its key names when nothing else can be put in it, else any of them
+        that is a runner (`[print, exec][k]` may run source: it is read as if it did), or None."""
+        name = node.value.id if isinstance(node.value, ast.Name) else None
+        table = self.constants.get(name) if name is not None else node.value
+        if not isinstance(table, (ast.List, ast.Tuple, ast.Dict)):
+            return None
+        items = [*(table.values if isinstance(table, ast.Dict) else table.elts), *self.put.get(name or "", [])]
+        if name not in self.put and not any(isinstance(e, ast.Starred) for e in items):
+            if isinstance(table, ast.Dict) and None not in table.keys:
+                key = self._name(node.slice)
+                hits = [v for k, v in zip(table.keys, table.values) if isinstance(k, ast.Constant) and k.value == key]
+                if key is not None and hits:
+                    return hits[-1]
+            elif isinstance(table, (ast.List, ast.Tuple)) and isinstance(at := self._literal(node.slice), int) \
+                    and -len(items) <= at < len(items):
+                return items[at]
+        return next((e for e in items if not isinstance(e, ast.Starred) and self.dotted(e) in RUNNERS), None)
+
+    def elements(self, node: ast.expr) -> list[ast.expr] | None:
+        """The items of a list or tuple written out (or a name bound once to one), or None."""
+        if isinstance(node, ast.Name) and isinstance(self.constants.get(node.id), (ast.List, ast.Tuple)):
+            node = self.constants[node.id]
+        if isinstance(node, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+            return list(node.elts)
+        return None
 
     def _name(self, node: ast.expr) -> str | None:
         """The text a name is spelt from, literal or computed (`chr(101) + "xec"`), or None."""

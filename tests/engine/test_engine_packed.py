@@ -11,6 +11,7 @@ import codecs
 import json
 import lzma
 import marshal
+import shlex
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,23 @@ PACKERS: dict[str, Callable[[bytes], str]] = {
         "import sys, zlib, base64\n"
         f"getattr(sys.modules['bui' + 'ltins'], 'ex' + 'ec')(zlib.decompress(base64.b64decode("
         f"{base64.b64encode(zlib.compress(src)).decode()!r})))\n"),
+    "a runner taken from a list, on text reversed": lambda src: (
+        f"_t = {src.decode()[::-1]!r}\n[print, exec][1](_t[::-1])\n"),
+    # runners other than `exec`, each handed a plain literal (no decoder: only the runner says it is code)
+    "a runner put into a table, a key made at run time, a plain literal": lambda src: (
+        f"_r = {{}}\n_r['go'] = print\n_r['go'] = exec\n_r['g' + 'o']({src.decode()!r})\n"),
+    "timeit, a plain literal as its setup": lambda src: (
+        f"import timeit\ntimeit.timeit(stmt='pass', number=1, setup={src.decode()!r})\n"),
+    "code's interactive interpreter bound to a name, a plain literal": lambda src: (
+        f"from code import InteractiveInterpreter\n_i = InteractiveInterpreter()\n_i.runsource({src.decode()!r})\n"),
+    "a new interpreter given -c, a plain literal": lambda src: (
+        f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {src.decode()!r}], check=True)\n"),
+    "a shell command line, a plain literal": lambda src: (
+        f"import os, shlex\nos.system('python3 -c ' + {shlex.quote(src.decode())!r})\n"),
+    "a profiler's run, a plain literal": lambda src: f"import cProfile\ncProfile.Profile().run({src.decode()!r})\n",
+    "written to a module from characters reversed, imported": lambda src: (
+        f"import importlib\nwith open('_m.py', 'w') as out:\n"
+        f"    out.write(''.join(reversed({src.decode()[::-1]!r})))\nimportlib.import_module('_m')\n"),
     "a generator of characters, bytes of numbers": lambda src: (
         f"import builtins\nbuiltins.exec(''.join(chr(n) for n in {list(src[:300])!r})"
         f" + bytes({list(src[300:])!r}).decode())\n"),
@@ -189,6 +207,12 @@ def test_code_run_from_anything_but_an_encoded_literal_is_left_alone() -> None:
             base64.b64encode(json.dumps({"hidden_size": 4096, "layers": list(range(60))}).encode()).decode()),
         "import zlib, base64\nNOTICE = zlib.decompress(base64.b64decode({!r})).decode()\n".format(
             base64.b64encode(zlib.compress(b"Licensed under the terms of the licence. " * 20)).decode()),
+        # a one-liner handed to a new interpreter; a command run with `-c` that is no Python
+        "import subprocess, sys\nsubprocess.run([sys.executable, '-c', 'import torch; print(torch.__version__)'])\n",
+        "import os\nos.system('gcc -c kernel.c -o kernel.o -O2 -Wall -Wextra -fPIC ' * 4)\n",
+        # text reversed or joined that is not a program; a timer of a one-liner
+        f"LABELS = {'the quick brown fox jumps over the lazy dog ' * 5!r}[::-1]\n",
+        "import timeit\nprint(timeit.timeit('sum(range(100))', number=1000))\n",
     ]
     found, errors = unpacked_files([SourceFile(f"f{i}.py", t.encode()) for i, t in enumerate(texts)], CAP)
     assert not found and not errors
