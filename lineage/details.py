@@ -40,6 +40,7 @@ class CodeMatchDetails:
     earliest: Earliest
     attribution_explanation: str | None = None  # set once the file's notices are compared
     declared_line: str = ""  # an earlier line the unit declares as its origin (classify/elder.py)
+    vendored: str = ""  # whom the reference file credits with the code it vendors (classify/vendored.py)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -53,6 +54,8 @@ class CodeMatchDetails:
             out["attribution_explanation"] = self.attribution_explanation
         if self.declared_line:
             out["declared_line"] = self.declared_line
+        if self.vendored:
+            out["vendored"] = self.vendored
         return out
 
 

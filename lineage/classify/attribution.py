@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
 from lineage.classify.second_source import second_sources
+from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY
@@ -274,7 +275,7 @@ def attribute_matched(
                 and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
-    out_findings = [updated.get(f.id, f) for f in findings]
+    out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)
 

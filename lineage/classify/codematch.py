@@ -69,13 +69,16 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
     return None, unit.role_features
 
 
-def severity(role: str | None, m: Match) -> str:
+def severity(role: str | None, m: Match, judge_size: bool = True) -> str:
+    """The unit's severity on its own; ``judge_size``: a small routine's slight likeness is low."""
     if role in NOT_EVIDENCE or too_small(m):
         return "info"
     s = strength(m)
     if role in ("inference-glue", INFRA):
         return "low"  # reuse of serving glue or of a framework is permitted under its licence; notices decide more
     strong = strong_evidence(m)
+    if strong and slight(m) and judge_size:
+        return "low"
     if s >= STRONG and m.rarity >= SCORING.high_rarity and strong:
         return "high" if role == "core-architecture" else "medium"
     return "medium" if s >= MODERATE and strong and m.rarity >= SCORING.medium_rarity else "low"
@@ -85,6 +88,17 @@ def strong_evidence(m: Match) -> bool:
     """Enough shared code to rate a match above low: MIN_STRONG_EVIDENCE shared fingerprints, with
     names alike (or NAMELESS_EVIDENCE of them when the names differ)."""
     return m.shared >= MIN_STRONG_EVIDENCE and (m.lexical >= SCORING.min_lexical or m.shared >= NAMELESS_EVIDENCE)
+
+
+def slight(m: Match) -> bool:
+    """A small routine's likeness, too little on its own to tell a copy from the same routine
+    written again (a textbook Triton RMSNorm kernel is ten statements, and every such kernel is
+    spelt alike; a patch embedding's constructor is one call): fewer than NAMELESS_EVIDENCE shared
+    fingerprints, short of the reference's very structure (Jaccard under STRONG: part of the unit
+    only, or the reference's with more) or of its names (lexical under names_partly_changed: the
+    words of any tutorial, `offs`, `mask`, `acc`).  Within a file that copies more, such a unit
+    is part of the copy (classify/attribution.py lifts it with the notice)."""
+    return m.shared < NAMELESS_EVIDENCE and (m.similarity < STRONG or m.lexical < SCORING.names_partly_changed)
 
 
 def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
@@ -109,7 +123,11 @@ def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
         # rated low on its own: the sentence that gives the verdict must not call it a copy (it
         # is quoted out of its finding); what keeps it low is said
         why = (f"rare evidence {m.rarity:.2f}: code much like it stands in many model lines"
-               if m.rarity < SCORING.medium_rarity else f"strength {strength(m):.2f}: part of the unit only")
+               if m.rarity < SCORING.medium_rarity else
+               f"a small routine, {m.shared} shared fingerprints, " + (
+                   f"structure alike in part ({m.similarity:.2f})" if m.similarity < STRONG else
+                   f"names unlike ({m.lexical:.2f})") + ": written the same way anew as often as copied"
+               if slight(m) else f"strength {strength(m):.2f}: part of the unit only")
         return f"{role or 'unclassified'} code like that of {who} ({why}): no evidence of a copy on its own"
     kind = "copy" if strength(m) >= STRONG else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
@@ -214,7 +232,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         model_lines=ties.lines if ties is not None else len({model_line(f) for f in families}),
         holders=holders, earliest=Earliest(earliest_family, earliest_seen or None))
     sev = severity(role, best)
-    if sev in ("medium", "high") and config_short_of_copy(unit.qualname, best):
+    if severity(role, best, judge_size=False) in ("medium", "high") and config_short_of_copy(unit.qualname, best):
         # a configuration class lists the parameters of the architecture it follows: short of a copy,
         # its likeness to another model's configuration says what it implements, not whose code it holds
         sev = "low"

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from lineage.classify.codematch import STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
+from lineage.classify.vendored import vendored_clause
 from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
@@ -196,6 +197,10 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     top = source if source in fams else max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
     ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
     who = _who(model_line(top), ref.org, ref.country)
+    credited = next((str(getattr(f.details, "vendored", "")) for f in decisive
+                     if f.matches[0].ref.family == top and getattr(f.details, "vendored", "")), "")
+    if credited:  # the file matched vendors another's code (classify/vendored.py)
+        who = f"{who[:-1]}; {vendored_clause(credited)})"
     # the notice states are those of the family named: another maker's removed notice is said
     # in its own clause ("also a copy of ..."), not beside this one ("none-needed/removed")
     every_state = sorted({f.attribution for f in evidence if f.attribution})

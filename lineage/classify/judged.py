@@ -3,7 +3,7 @@
 Code that many model lines hold cannot say whose notice it owes, unless the file as a whole is
 one source's file (classify/fileverdict.whole_file); a partial resemblance owes none; and the
 copied code must be substantial: a medium or high copy, copies of MIN_COPIED_LINES lines
-together, or the source's whole file.
+together holding enough evidence, or the source's whole file.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, strength, strong_evidence
+from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, slight, strength, strong_evidence
 from lineage.classify.fileverdict import whole_file
 from lineage.details import CodeMatchDetails
 from lineage.models import Finding
@@ -80,11 +80,14 @@ def _enough(findings: Sequence[Finding]) -> bool:
     """A file's notices are compared only when it holds a reference's code as a copy (not a
     partial resemblance, whatever its severity: two ports of one upstream resemble each other
     in part and owe each other no notice; `verify` judges alike) and that copied code is
-    substantial: a medium or high copy, or copies of MIN_COPIED_LINES lines together."""
+    substantial: a medium or high copy, or copies of MIN_COPIED_LINES lines together that share
+    NAMELESS_EVIDENCE fingerprints with their references (a one-call constructor spread over 20
+    lines, 19 fingerprints, is too little code to say whose notice the file owes)."""
     copies = [f for f in findings if copied(f)]
     if any(f.severity in ("medium", "high") for f in copies):
         return True
-    return sum(f.end_line - f.start_line + 1 for f in copies) >= MIN_COPIED_LINES
+    return sum(f.end_line - f.start_line + 1 for f in copies) >= MIN_COPIED_LINES \
+        and sum(f.matches[0].shared for f in copies) >= SCORING.nameless_evidence
 
 
 def _whole(verdicts: Mapping[str, SourceVerdict]) -> bool:
@@ -98,6 +101,8 @@ def copied(f: Finding) -> bool:
     """The unit holds the reference's code (a copy's strength), not a partial resemblance, nor a
     formula's few fingerprints alike under other names (too few to show a copy on their own,
     codematch.strong_evidence, and names changed: ten lines of ALiBi slopes written afresh; a
-    short method copied with its names is a copy)."""
+    short method copied with its names is a copy), nor a small routine that holds the reference's
+    structure in part only (codematch.slight: a textbook kernel written again)."""
     m = f.matches[0]
-    return strength(m) >= STRONG and (strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)
+    return strength(m) >= STRONG and not (slight(m) and m.similarity < STRONG) and (
+        strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)

@@ -34,7 +34,8 @@ def findings(index: EmbeddedIndex, text: str) -> list[Finding]:
 def test_a_partial_resemblance_at_medium_does_not_judge_the_notice(index: EmbeddedIndex) -> None:
     found = findings(index, PARTIAL)
     helper = [f for f in found if f.kind == "code-match" and f.unit == "slopes_for_heads"]
-    assert helper and helper[0].severity == "medium"  # the resemblance is reported ...
+    # the resemblance is reported (low since 2026-12-03: a small routine alike in part, codematch.slight) ...
+    assert helper and helper[0].severity == "low"
     assert helper[0].attribution is None  # ... and says nothing of the notice
     assert not [f for f in found if f.kind == "notice"], [f.explanation for f in found if f.kind == "notice"]
 

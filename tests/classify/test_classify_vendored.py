@@ -1,0 +1,84 @@
+"""Third-party code a reference family's file vendors is said as such (classify/vendored.py): a
+copy of a kernel that a model's serving code keeps under `third_party/`, crediting the kernel's
+authors, names the family where the code was found and whom its file credits, not the model's
+maker as the code's author.  Every fixture here is our own code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult, SourceFile
+
+KERNELS = "".join(f'''
+
+def _scan_chunk_{k}(state, keys, values, decay, start, width):
+    total = state * decay ** width
+    for step in range(start, start + width):
+        gate = decay ** (start + width - step - 1)
+        total = total + gate * keys[step] * values[step] + {k}
+        if total > {k + 10} * width:
+            total = total / (step + {k + 1})
+    return total, state - total * {k + 2}
+''' for k in range(5))
+
+THIRD_PARTY = ("# SPDX-License-Identifier: Apache-2.0\n# SPDX-FileCopyrightText: Copyright contributors to the vLLM project\n"
+               "#\n# This file contains code copied from the example-scan-kernels project.\n"
+               "# Copyright (c) 2024, Ada Example, Bo Sample\n\nimport torch\n" + KERNELS)
+OWN = "# Copyright 2025 Zhipu AI. All rights reserved.\n# SPDX-License-Identifier: Apache-2.0\n\nimport torch\n" + KERNELS
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("vendored-ref")
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"', ""]
+    for name, rel, text in (("zeta", "zeta/ops/third_party/scan/chunk.py", THIRD_PARTY),
+                            ("kappa", "kappa/ops/chunk.py", OWN.replace("_scan_chunk_", "_kappa_chunk_"))):
+        (root / rel).parent.mkdir(parents=True)
+        (root / rel).write_text(text, encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/**/*.py"]', 'org = "Zhipu AI"',
+                  'first_seen = "2025-06-01"', ""]
+    for i in range(4):
+        (root / f"other_{i}").mkdir()
+        (root / f"other_{i}" / "m.py").write_text(f"# Copyright 2025 Other {i}\n\n\ndef f_{i}(a):\n    return a + {i}\n",
+                                                   encoding="utf-8")
+        lines += ["[[family]]", f'name = "other_{i}"', f'include = ["other_{i}/*.py"]', 'org = "Meta"', ""]
+    manifest = tmp_path_factory.mktemp("vendored-manifest") / "eng.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out: Path = tmp_path_factory.mktemp("vendored-index") / "eng.lineage"
+    api.build([manifest], out, workers=1)
+    return api.open_index(out)
+
+
+def _scan(index: EmbeddedIndex, text: str) -> ScanResult:
+    from lineage import api
+
+    result, _ = api.scan_files([SourceFile("ops/scan.py", text.encode("utf-8"))], index, Config(workers=1), target="t")
+    return result
+
+
+COPY_HEAD = ("# This file contains code copied from the example-scan-kernels project.\n"
+             "# Copyright (c) 2024, Ada Example, Bo Sample\n# SPDX-License-Identifier: MIT\n\nimport torch\n")
+
+
+def test_a_copy_of_vendored_code_says_whom_the_reference_credits(index: EmbeddedIndex) -> None:
+    result = _scan(index, COPY_HEAD + KERNELS)
+    code = [f for f in result.findings if f.kind == "code-match" and f.matches[0].ref.family == "eng:zeta"]
+    assert code and all(f.details.vendored == "Ada Example, Bo Sample" for f in code)
+    assert all("third-party code its file credits to Ada Example, Bo Sample" in f.details.verdict for f in code)
+    verdict = result.summary.files["ops/scan.py"].verdict
+    assert "zeta (Zhipu AI, CN; third-party code its file credits to Ada Example, Bo Sample, not the model maker's)" \
+        in verdict, verdict
+
+
+def test_a_copy_of_the_makers_own_code_names_the_maker(index: EmbeddedIndex) -> None:
+    """The same code in a file under the maker's own notice (kappa): no vendoring said."""
+    result = _scan(index, "# Copyright 2026 Acme\n\nimport torch\n" + KERNELS.replace("_scan_chunk_", "_kappa_chunk_"))
+    code = [f for f in result.findings if f.kind == "code-match" and f.matches[0].ref.family == "eng:kappa"]
+    assert code and not any(f.details.vendored for f in code)
+    assert "third-party" not in result.summary.files["ops/scan.py"].verdict
