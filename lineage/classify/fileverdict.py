@@ -24,7 +24,7 @@ from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
-from lineage.details import NoticeDetails, VestigeDetails, look_through_root
+from lineage.details import CodeMatchDetails, NoticeDetails, VestigeDetails, look_through_root
 from lineage.models import Finding
 from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
@@ -197,8 +197,8 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     top = source if source in fams else max(fams.items(), key=lambda kv: (kv[1], kv[0]))[0]
     ref = next(f.matches[0].ref for f in evidence if f.matches[0].ref.family == top)
     who = _who(model_line(top), ref.org, ref.country)
-    credited = next((str(getattr(f.details, "vendored", "")) for f in decisive
-                     if f.matches[0].ref.family == top and getattr(f.details, "vendored", "")), "")
+    credited = next((f.details.vendored for f in decisive if f.matches[0].ref.family == top
+                     and isinstance(f.details, CodeMatchDetails) and f.details.vendored), "")
     if credited:  # the file matched vendors another's code (classify/vendored.py)
         who = f"{who[:-1]}; {vendored_clause(credited)})"
     # the notice states are those of the family named: another maker's removed notice is said
