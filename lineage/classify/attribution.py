@@ -155,8 +155,10 @@ def attribute_matched(
             ref = f.matches[0].ref
             if ref.family == family and ref.path != ref_path:
                 lines[ref.path] += f.end_line - f.start_line + 1
-        return next((p for p, _ in lines.most_common() if any(n.counts for n in reference_notices(family, p).notices)),
-                    ref_path)
+        found = next((p for p, _ in lines.most_common() if any(n.counts for n in reference_notices(family, p).notices)),
+                     "")
+        # (none: the family's configuration module, when its model files were generated without notices)
+        return found or index.notice_file_of(family) or ref_path
 
     def other_holders(mine: list[Finding], family: str, maker: str, reference: FileNotices) -> set[str]:
         """The holders of the other makers the file copies from (second sources), not also the
@@ -196,6 +198,10 @@ def attribute_matched(
         attribution = compare_notices(without(scanned, other_holders(mine, family, maker, reference)), reference,
                                       repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
+        if ref_path == index.notice_file_of(family) and attribution.state in ("removed", "replaced", "retained"):
+            attribution = dataclasses.replace(attribution, explanation=(
+                f"{attribution.explanation} (The model file matched holds no notice, as generated; its family's "
+                f"stands in {ref_path.rsplit('/', 1)[-1]} beside it.)"))
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "

@@ -57,6 +57,9 @@ def _meta_problem(meta: Any, n_fams: int) -> str:
         parents = fam.get("lineage", [])
         if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
             return "a family's declared lineage must be a list of names"
+        notice = fam.get("notice_file", {"path": "", "header": ""})
+        if not isinstance(notice, dict) or not all(isinstance(notice.get(k), str) for k in ("path", "header")):
+            return "a family's notice file must give a path and a header as text"
     return ""
 
 

@@ -129,7 +129,20 @@ class EmbeddedIndex:
         for row in self.meta["files"]:
             fam = self.meta["families"][row["family"]]
             out[(f"{fam['source']}:{fam['name']}", row["path"])] = row.get("header", "")
+        for fam in self.meta["families"]:  # a family's notice file (index/build.notice_files)
+            notice = fam.get("notice_file")
+            if notice:  # (checked when the index was opened: index/consistency.py)
+                out.setdefault((f"{fam['source']}:{fam['name']}", notice["path"]), notice["header"])
         return out
+
+    def notice_file_of(self, family: str) -> str:
+        """The path of the file whose header holds the family's notice when none of its model
+        files' headers does (its configuration module), or ""."""
+        source, _, name = family.partition(":")
+        for fam in self.meta["families"]:
+            if fam["source"] == source and fam["name"] == name and fam.get("notice_file"):
+                return str(fam["notice_file"]["path"])
+        return ""
 
     @cached_property
     def _marks(self) -> dict[tuple[str, str], frozenset[str]]:

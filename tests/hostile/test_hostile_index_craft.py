@@ -43,6 +43,10 @@ CRAFTED: dict[str, tuple[Callable[[dict[str, Any], dict[str, np.ndarray]], None]
                                                                           dtype=np.uint8)), "nests deeper"),
     "sources of numbers": (lambda h, a: h.__setitem__("sources", [{"name": 3}]), "sources"),
     "file header not text": (_meta_edit(lambda m: m["files"][0].__setitem__("header", ["x"])), "header"),
+    "family notice file of numbers": (_meta_edit(lambda m: m["families"][0].__setitem__(
+        "notice_file", {"path": 3, "header": "x"})), "notice file"),
+    "family notice file a string": (_meta_edit(lambda m: m["families"][0].__setitem__("notice_file", "x.py")),
+                                    "notice file"),
 }
 
 
