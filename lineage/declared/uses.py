@@ -42,10 +42,15 @@ def _maybe(text: str, lines: Collection[str]) -> bool:
 _NOT_MODEL_SUFFIXES = ("Config", "Tokenizer", "TokenizerFast", "Processor", "ImageProcessor", "FeatureExtractor")
 
 
+_NOT_CODE = re.compile(r"^(?:logger|logging|_?[A-Z0-9_]+|__\w+__)$")  # a module's logger, constants, dunders
+
+
 def _model_code(d: Declaration, lines: Collection[str]) -> bool:
+    """Model code: a class or function of a model's module, not its configuration or tokenizer, nor
+    its logger or constants (`from ..llama.modeling_llama import logger` uses no model code)."""
     last = d.target.rsplit(".", 1)[-1]
     return (d.kind in _KINDS and d.family in lines and not any(m in d.target for m in _NOT_MODEL)
-            and not last.endswith(_NOT_MODEL_SUFFIXES))
+            and not last.endswith(_NOT_MODEL_SUFFIXES) and not _NOT_CODE.match(last))
 
 
 def modulars(path: str, found: Mapping[str, Sequence[Declaration]]) -> list[tuple[str, Declaration]]:

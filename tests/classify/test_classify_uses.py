@@ -54,6 +54,10 @@ def test_engine_module_imports_count_and_a_config_only_file_uses_nothing() -> No
     config_only = "from transformers.models.glm4_moe.configuration_glm4_moe import Glm4MoeConfig\n" \
                   "class AcmeConfig(Glm4MoeConfig):\n    pass\n"
     assert model_uses({"cfg.py": config_only}, LINES) == {}
+    # a model module's logger and constants are no model code (a kernel file importing the logger)
+    plumbing = ("from transformers.models.glm4_moe.modeling_glm4_moe import logger, _CONFIG_FOR_DOC, __all__\n"
+                "from transformers.models.glm4_moe.modeling_glm4_moe import apply_partial_rotary\n")
+    assert [u.name for u in model_uses({"k.py": plumbing}, LINES)["k.py"]] == ["apply_partial_rotary"]
 
 
 def test_a_generated_file_uses_what_its_modular_file_imports() -> None:
