@@ -34,7 +34,7 @@ from lineage.declared.family import family_of
 from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
-from lineage.notices.records import Attribution, FileNotices
+from lineage.notices.records import Attribution, FileNotices, same_holder
 from lineage.vocab import Severity, model_line
 
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -147,7 +147,10 @@ def attribute_matched(
         """The family's file to judge notices against: ``ref_path``, or when that names no holder,
         the file of the family that the file's units match most and that does name one (timm's
         layers are many files: attention_pool.py names no one, mlp.py and patch_embed.py Ross
-        Wightman; a copy of all three read "none-needed")."""
+        Wightman; a copy of all three read "none-needed"), else the family's notice file when
+        it names the model's maker (transformers generates qwen2's modeling file without its
+        notice; its configuration module names the Qwen team; deepseek_v3's names a contributor
+        only, and stands for no one's notice)."""
         if any(n.counts for n in reference_notices(family, ref_path).notices):
             return ref_path
         lines: Counter[str] = Counter()
@@ -157,8 +160,22 @@ def attribute_matched(
                 lines[ref.path] += f.end_line - f.start_line + 1
         found = next((p for p, _ in lines.most_common() if any(n.counts for n in reference_notices(family, p).notices)),
                      "")
-        # (none: the family's configuration module, when its model files were generated without notices)
-        return found or index.notice_file_of(family) or ref_path
+        kept = index.notice_file_of(family)
+        maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
+        if not found and kept and maker and any(n.counts and n.org and same_holder(n.org, maker)
+                                                for n in reference_notices(family, kept).notices):
+            return kept
+        return found or ref_path
+
+    def judged_against(family: str, matched: str, ref_path: str) -> FileNotices:
+        """The notices of ``ref_path``, with the origin lines of the file ``matched`` too when they
+        differ (a family's notice file: a copy keeping the generated file's banner keeps what the
+        matched file carries, declaring nothing)."""
+        reference = reference_notices(family, ref_path)
+        if matched == ref_path:
+            return reference
+        return dataclasses.replace(reference, adapted_from=tuple(dict.fromkeys(
+            (*reference.adapted_from, *reference_notices(family, matched).adapted_from))))
 
     def other_holders(mine: list[Finding], family: str, maker: str, reference: FileNotices) -> set[str]:
         """The holders of the other makers the file copies from (second sources), not also the
@@ -169,23 +186,23 @@ def attribute_matched(
 
     for path, mine in sorted(by_file.items()):
         verdicts = (sources or {}).get(path, {})
-        family, ref_path = _reference(mine, verdicts)
-        ref_path = holding_notices(family, ref_path, mine)
+        family, matched = _reference(mine, verdicts)
+        ref_path = holding_notices(family, matched, mine)
         text = texts.get(path, "")
         # the marker lines the matched reference files carry: a copy keeps them, declaring nothing
         carried = frozenset().union(*(index.marks_of(m.ref.family, m.ref.path) for f in mine for m in f.matches[:1]))
-        whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
-                                                                      header_lines(family, ref_path), carried)
+        whole, declared_units, imported, bases, marked = declarations(
+            path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried)
         marks = unit_marks(path, text, carried)
         if marks and not dates:
             dates = line_dates(index)
         elder = {f.id: declared_elder(f, marks, dates) for f in mine if not declared_unit(f.unit, declared_units)}
         rest = [f for f in mine if not elder.get(f.id)]
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
-            family, ref_path = _reference(rest, verdicts)
-            ref_path = holding_notices(family, ref_path, rest)
-            whole, declared_units, imported, bases, marked = declarations(path, text, index, family,
-                                                                          header_lines(family, ref_path), carried)
+            family, matched = _reference(rest, verdicts)
+            ref_path = holding_notices(family, matched, rest)
+            whole, declared_units, imported, bases, marked = declarations(
+                path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried)
         declared_ids = {f.id for f in mine if declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
                         and not inherited_marker(f, marked)}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
@@ -194,11 +211,12 @@ def attribute_matched(
         if carried:  # a declaration line the reference carries (below its stored header, too) came with the copy
             scanned = dataclasses.replace(scanned, adapted_from=tuple(
                 line for line in scanned.adapted_from if not carried_line(line, carried)))
-        reference = reference_notices(family, ref_path)
+        reference = judged_against(family, matched, ref_path)
         attribution = compare_notices(without(scanned, other_holders(mine, family, maker, reference)), reference,
                                       repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
-        if ref_path == index.notice_file_of(family) and attribution.state in ("removed", "replaced", "retained"):
+        if ref_path != matched and ref_path == index.notice_file_of(family) \
+                and attribution.state in ("removed", "replaced", "retained"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} (The model file matched holds no notice, as generated; its family's "
                 f"stands in {ref_path.rsplit('/', 1)[-1]} beside it.)"))

@@ -94,11 +94,14 @@ def slight(m: Match) -> bool:
     """A small routine's likeness, too little on its own to tell a copy from the same routine
     written again (a textbook Triton RMSNorm kernel is ten statements, and every such kernel is
     spelt alike; a patch embedding's constructor is one call): fewer than NAMELESS_EVIDENCE shared
-    fingerprints, short of the reference's very structure (Jaccard under STRONG: part of the unit
-    only, or the reference's with more) or of its names (lexical under names_partly_changed: the
-    words of any tutorial, `offs`, `mask`, `acc`).  Within a file that copies more, such a unit
-    is part of the copy (classify/attribution.py lifts it with the notice)."""
-    return m.shared < NAMELESS_EVIDENCE and (m.similarity < STRONG or m.lexical < SCORING.names_partly_changed)
+    fingerprints, and short of the reference's very structure (Jaccard under STRONG: part of the
+    unit only, or the reference's with more) without its names kept (a copy with a line inserted
+    keeps its names: a stranger's review found such copies read low), or names unlike whatever
+    the structure (lexical under names_partly_changed: the words of any tutorial, `offs`,
+    `mask`, `acc`).  Within a file that copies more, such a unit is part of the copy
+    (classify/attribution.py lifts it with the notice)."""
+    return m.shared < NAMELESS_EVIDENCE and (
+        m.similarity < STRONG and m.lexical < SCORING.names_kept or m.lexical < SCORING.names_partly_changed)
 
 
 def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
@@ -125,7 +128,8 @@ def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
         why = (f"rare evidence {m.rarity:.2f}: code much like it stands in many model lines"
                if m.rarity < SCORING.medium_rarity else
                f"a small routine, {m.shared} shared fingerprints, " + (
-                   f"structure alike in part ({m.similarity:.2f})" if m.similarity < STRONG else
+                   f"structure alike in part ({int(m.similarity * 1000) / 1000:.3f}), names not kept"
+                   if m.lexical >= SCORING.names_partly_changed else
                    f"names unlike ({m.lexical:.2f})") + ": written the same way anew as often as copied"
                if slight(m) else f"strength {strength(m):.2f}: part of the unit only")
         return f"{role or 'unclassified'} code like that of {who} ({why}): no evidence of a copy on its own"

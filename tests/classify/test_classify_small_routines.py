@@ -142,6 +142,11 @@ def test_a_kernel_written_again_from_the_textbook_is_low(index: EmbeddedIndex) -
     assert "copy of" not in fresh.summary.files["mine/kernels.py"].verdict
     copied = _scan(index, HEAD + VENDOR_KERNEL)
     assert [sev for sev, _, _ in _code(copied, "_offset_rms_norm_kernel")] in (["high"], ["medium"])
+    # the vendor's kernel copied with its names, lines inserted (its structure under 0.8): a copy still
+    edited = VENDOR_KERNEL.replace("    var = tl.sum", "    tl.debug_barrier()\n    var = tl.sum").replace(
+        "    w = tl.load", "    tl.debug_barrier()\n    w = tl.load").replace("    tl.store", "    tl.debug_barrier()\n    tl.store")
+    inserted = _code(_scan(index, HEAD + edited), "_offset_rms_norm_kernel")
+    assert inserted and inserted[0][1] < 0.8 and inserted[0][0] in ("high", "medium"), inserted
 
 
 def test_a_one_call_constructor_under_another_notice_judges_no_notice(index: EmbeddedIndex) -> None:
