@@ -62,7 +62,10 @@ def manifest(wheel: Path, version: str, sha256: str, released: str) -> str:
                 f"org = {_q(fam['org'])}"]
         for key in ("weights_licence", "first_seen"):
             if key in fam:
-                out.append(f"{key} = {_q(str(fam[key]))}")
+                # a model announced after the release that held its code (transformers 4.51.3 held
+                # qwen3 two weeks before its launch): the code was first seen in that release
+                value = min(str(fam[key]), released) if key == "first_seen" else str(fam[key])
+                out.append(f"{key} = {_q(value)}")
         lineage = [p for p in fam.get("lineage", []) if p in named]
         if lineage:
             out.append("lineage = [" + ", ".join(map(_q, lineage)) + "]")
