@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import ScanResult, SourceFile
+from lineage.models import ScanResult
+from tests.dir_index import dir_index, scan_text
 from tests.classify.conftest import MODEL, other_orgs, unique_function
 
 GENERATED = ("#  This file was automatically generated from src/transformers/models/zeta/modular_zeta.py.\n"
@@ -30,8 +30,6 @@ def _model() -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from lineage import api
-
     root = tmp_path_factory.mktemp("fam-notice")
     lines = ["[source]", 'name = "tf"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"', ""]
     zeta = root / "models" / "zeta"
@@ -52,10 +50,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / "models" / f"m{i}" / f"modeling_m{i}.py").write_text(
             f"# Copyright 2024 {org}\n\n\n{unique_function(i)}", encoding="utf-8")
         lines += ["[[family]]", f'name = "m{i}"', f'include = ["models/m{i}/modeling_*.py"]', f'org = "{org}"', ""]
-    manifest = tmp_path_factory.mktemp("fam-notice-manifest") / "tf.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("fam-notice-index") / "tf.lineage"
-    api.build([manifest], out, workers=1)
+    out = dir_index(tmp_path_factory, "fam-notice", lines)
     return out
 
 
@@ -67,11 +62,7 @@ def index(built: Path) -> EmbeddedIndex:
 
 
 def _scan(index: EmbeddedIndex, text: str) -> ScanResult:
-    from lineage import api
-
-    result, _ = api.scan_files([SourceFile("acme/modeling_acme.py", text.encode("utf-8"))], index, Config(workers=1),
-                               target="t")
-    return result
+    return scan_text(index, "acme/modeling_acme.py", text)
 
 
 def test_the_family_notice_is_kept_where_its_model_file_has_none(index: EmbeddedIndex) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import ScanResult, SourceFile
+from lineage.models import ScanResult
+from tests.dir_index import dir_index, scan_text
 
 SPDX = "# SPDX-License-Identifier: Apache-2.0"
 RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
@@ -85,8 +85,6 @@ def _vendor_file(i: int) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from lineage import api
-
     root = tmp_path_factory.mktemp("small-ref")
     lines = ["[source]", 'name = "ops"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"', ""]
     (root / "vendor").mkdir()
@@ -101,10 +99,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / f"other_{i}" / "model.py").write_text(text, encoding="utf-8")
         lines += ["[[family]]", f'name = "other_{i}"', f'include = ["other_{i}/*.py"]', 'org = "Meta"',
                   f'first_seen = "2024-0{i}-01"', ""]
-    manifest = tmp_path_factory.mktemp("small-manifest") / "ops.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("small-index") / "ops.lineage"
-    api.build([manifest], out, workers=1)
+    out = dir_index(tmp_path_factory, "small", lines)
     return out
 
 
@@ -116,10 +111,7 @@ def index(built: Path) -> EmbeddedIndex:
 
 
 def _scan(index: EmbeddedIndex, text: str, path: str = "mine/kernels.py") -> ScanResult:
-    from lineage import api
-
-    result, _ = api.scan_files([SourceFile(path, text.encode("utf-8"))], index, Config(workers=1), target="t")
-    return result
+    return scan_text(index, path, text)
 
 
 def _code(result: ScanResult, unit: str) -> list[tuple[str, float, int]]:

@@ -5,13 +5,11 @@ maker as the code's author.  Every fixture here is our own code."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import ScanResult, SourceFile
+from lineage.models import ScanResult
+from tests.dir_index import dir_index, scan_text
 
 KERNELS = "".join(f'''
 
@@ -48,18 +46,12 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
         (root / f"other_{i}" / "m.py").write_text(f"# Copyright 2025 Other {i}\n\n\ndef f_{i}(a):\n    return a + {i}\n",
                                                    encoding="utf-8")
         lines += ["[[family]]", f'name = "other_{i}"', f'include = ["other_{i}/*.py"]', 'org = "Meta"', ""]
-    manifest = tmp_path_factory.mktemp("vendored-manifest") / "eng.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out: Path = tmp_path_factory.mktemp("vendored-index") / "eng.lineage"
-    api.build([manifest], out, workers=1)
+    out = dir_index(tmp_path_factory, "vendored", lines)
     return api.open_index(out)
 
 
 def _scan(index: EmbeddedIndex, text: str) -> ScanResult:
-    from lineage import api
-
-    result, _ = api.scan_files([SourceFile("ops/scan.py", text.encode("utf-8"))], index, Config(workers=1), target="t")
-    return result
+    return scan_text(index, "ops/scan.py", text)
 
 
 COPY_HEAD = ("# This file contains code copied from the example-scan-kernels project.\n"
