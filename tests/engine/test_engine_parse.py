@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 from lineage.models import ParsedFile, SourceFile, Unit
-from lineage.parse.units import parse_source
 from lineage.parse.budget import Budget
+from lineage.parse.units import parse_source
 
 
 def by_name(parsed: ParsedFile) -> dict[str, Unit]:
