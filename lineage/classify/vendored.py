@@ -32,22 +32,15 @@ _FOLDER = re.compile(r"(?:^|/)(?:third[_-]?party|3rd[_-]?party|_?vendor(?:ed|s)?
 _SAYS = re.compile(r"\b(?:cop(?:y|ied)|derived|modified|ported|vendored|taken|adapted)\s+from\b", re.IGNORECASE)
 
 
-def may_vendor(path: str, header: str, maker: str) -> bool:
-    """What `vendored` needs that costs no notice detection: a maker its header never names, and a
-    vendoring folder or a sentence saying where its code came from."""
-    return bool(header) and bool(maker) and not _names(header, maker) and bool(
-        _FOLDER.search(path) or _SAYS.search(header))
-
-
-def vendored(path: str, header: str, notices: FileNotices, maker: str) -> str:
-    """Whom a reference file credits with code it vendors (its notices' holders), or ""."""
-    if not may_vendor(path, header, maker):
+def vendored(path: str, header: str, notices: Callable[[], FileNotices], maker: str) -> str:
+    """Whom a reference file credits with code it vendors (its notices' holders), or "".
+    ``notices``: the file's notices, detected only when its path and header could say so."""
+    if not header or not maker or _names(header, maker) or not (_FOLDER.search(path) or _SAYS.search(header)):
         return ""
-    holders = [n.holder for n in notices.notices if n.counts and n.org_kind != "framework"
-               and not (maker and n.org and same_holder(n.org, maker))]
-    if not holders:
-        return ""
-    if not (_FOLDER.search(path) or any(_SAYS.search(line) for line in notices.adapted_from)):
+    found = notices()
+    holders = [n.holder for n in found.notices if n.counts and n.org_kind != "framework"
+               and not (n.org and same_holder(n.org, maker))]
+    if not holders or not (_FOLDER.search(path) or any(_SAYS.search(line) for line in found.adapted_from)):
         return ""
     return ", ".join(dict.fromkeys(holders))
 
@@ -61,7 +54,6 @@ def _names(header: str, maker: str) -> bool:
 def vendored_clause(credited: str) -> str:
     """What a verdict adds after the family it names."""
     return f"third-party code its file credits to {credited}, not the model maker's"
-
 
 
 def credited_to(findings: list[Finding], header_of: Callable[[str, str], str],
@@ -78,9 +70,7 @@ def credited_to(findings: list[Finding], header_of: Callable[[str, str], str],
         ref = f.matches[0].ref
         key = (ref.family, ref.path)
         if key not in known:
-            header = header_of(*key)
-            known[key] = vendored(ref.path, header, notices_of(*key), ref.org) \
-                if may_vendor(ref.path, header, ref.org) else ""
+            known[key] = vendored(ref.path, header_of(*key), lambda: notices_of(*key), ref.org)
         if not known[key]:
             out.append(f)
             continue

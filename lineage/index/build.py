@@ -176,6 +176,7 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
 
 
 _COPYRIGHT = re.compile(r"copyright|\(c\)|©|版权", re.IGNORECASE)
+_HEAD_BYTES = 16_384
 
 
 def notice_files(files: Sequence[SourceFile], model: dict[str, str],
@@ -196,7 +197,7 @@ def notice_files(files: Sequence[SourceFile], model: dict[str, str],
 
 
 def _head(f: SourceFile) -> str:
-    return leading_header(f.data.decode("utf-8", "replace"))
+    return leading_header(f.data[:_HEAD_BYTES].decode("utf-8", "replace"))  # (a header is at the top)
 
 
 def _family_row(manifest: Manifest, fam: Family) -> dict[str, Any]:

@@ -135,14 +135,15 @@ class EmbeddedIndex:
                 out.setdefault((f"{fam['source']}:{fam['name']}", notice["path"]), notice["header"])
         return out
 
+    @cached_property
+    def _notice_files(self) -> dict[str, str]:
+        return {f"{fam['source']}:{fam['name']}": str(fam["notice_file"]["path"])
+                for fam in self.meta["families"] if fam.get("notice_file")}
+
     def notice_file_of(self, family: str) -> str:
         """The path of the file whose header holds the family's notice when none of its model
         files' headers does (its configuration module), or ""."""
-        source, _, name = family.partition(":")
-        for fam in self.meta["families"]:
-            if fam["source"] == source and fam["name"] == name and fam.get("notice_file"):
-                return str(fam["notice_file"]["path"])
-        return ""
+        return self._notice_files.get(family, "")
 
     @cached_property
     def _marks(self) -> dict[tuple[str, str], frozenset[str]]:
