@@ -29,10 +29,11 @@ from lineage.vocab import SEVERITIES
 @click.option("--weights", "weights_pair", nargs=2, type=click.Path(exists=True, file_okay=False, path_type=Path),
               metavar="SUSPECT_CKPT REFERENCE_CKPT",
               help="Also compare two checkpoint directories (the `lineage weights` check) in the exhibit.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
 def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on: str | None,
            exit_zero: bool, show_info: bool, index: str | None, no_index: bool,
-           weights_pair: tuple[Path, Path] | None) -> None:
+           weights_pair: tuple[Path, Path] | None, quiet: bool) -> None:
     """Compare SUSPECT with REFERENCE and write an exhibit a third party can reproduce."""
     from lineage.cli.context import Context, write_output
     from lineage.report.escape import escaped, terminal_line
@@ -46,7 +47,9 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
     check_output(output, None if no_index else ctx.config.index_path)
     if no_index:
         click.echo("lineage: warning: no corpus background; common code can look rare in this exhibit", err=True)
-    exhibit = run_verify(suspect, reference, ctx.config, None if no_index else ctx.index)
+    background = None if no_index else ctx.index
+    with ctx.progress(quiet) as progress:
+        exhibit = run_verify(suspect, reference, ctx.config, background, progress=progress)
     if weights_pair:
         from lineage.weights import compare_checkpoints
 

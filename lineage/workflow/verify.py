@@ -26,6 +26,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.header import scores_digest
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.parse.lines import numbered_lines
+from lineage.pipeline.match import Progress
 from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
@@ -301,7 +302,7 @@ def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> 
 
 
 def verify(suspect_spec: str, reference_spec: str, config: Config,
-           background: EmbeddedIndex | None = None) -> Exhibit:
+           background: EmbeddedIndex | None = None, progress: Progress | None = None) -> Exhibit:
     """Compare two sides and return the exhibit; raises SourceError for unusable specs.
 
     ``background`` is the corpus index that rarity and commonness come from; without one the
@@ -316,7 +317,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     if background is not None:
         index = with_background(index, background)
     result, compacted = scan_files(list(suspect.files), index, config, target=side_label(s_in),
-                                   revision=suspect.revision, errors=suspect.errors)
+                                   revision=suspect.revision, errors=suspect.errors, progress=progress)
     # each suspect file's notices judged against the reference file its code comes from
     scanned, chosen = reattributed(index, compacted, result.findings, suspect.files, config)
     findings = [f for f in scanned if f.kind == "code-match" and f.matches]

@@ -213,3 +213,18 @@ def test_the_in_pair_baseline_draws_every_unit_but_not_its_own_counterpart(tmp_p
     assert "but its counterparts" in data["scores_baseline"]["units"]["method"]
     exact = [m for m in units if m["scores"]["similarity"] > null["p99"]]
     assert exact and all(m["scores"]["above_unrelated_p99"] for m in exact)
+
+
+def test_progress_is_reported_and_quiet_changes_nothing_else(sides: tuple[Path, Path], tmp_path: Path,
+                                                           index_path: Path) -> None:
+    suspect, reference = sides
+    seen: list[tuple[str, int, int]] = []
+    wv.verify(str(suspect), str(reference), Config(), open_index(index_path),
+              progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert seen and any(done == total > 0 for _, done, total in seen)  # the scan's stages reach the caller
+    loud, quiet = tmp_path / "loud.json", tmp_path / "quiet.json"
+    assert run("verify", suspect, "--against", reference, "--index", index_path, "--format", "json",
+               "-o", loud).exit_code == 1
+    assert run("verify", suspect, "--against", reference, "--index", index_path, "--format", "json",
+               "-q", "-o", quiet).exit_code == 1
+    assert loud.read_bytes() == quiet.read_bytes()
