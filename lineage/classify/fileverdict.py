@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from lineage.classify.codematch import STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
+from lineage.classify.codematch import SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.classify.vendored import vendored_clause
@@ -28,7 +28,7 @@ from lineage.details import CodeMatchDetails, NoticeDetails, VestigeDetails, loo
 from lineage.models import Finding
 from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
-from lineage.vocab import NOT_EVIDENCE, model_line
+from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
@@ -119,6 +119,24 @@ def common_sentence(v: SourceVerdict) -> str:
     if s.cover >= MOSTLY:
         return f"built on shared code of the {earliest} line, {group}"
     return f"mostly code of its own; {s.cover:.0%} is shared code of the {earliest} line, {group}"
+
+
+def shared_copy_sentence(low: Sequence[Finding], who: str) -> str:
+    """Low findings that are mostly code held at copy strength, rated low only because many model
+    lines hold it alike: no weak resemblance (a verbatim copy of DeepSeek's MLA attention, which six
+    lines carry, read "weak resemblance"), and still no copy verdict.  "" when they are not."""
+    shared = [f for f in low if strength(f.matches[0]) >= STRONG and isinstance(f.details, CodeMatchDetails)
+              and f.details.holders >= SHARED_BY]
+    n = distinct_lines(shared)
+    if not shared or n < MOSTLY * distinct_lines(low):
+        return ""
+    earliest = min((f.details.earliest for f in shared if isinstance(f.details, CodeMatchDetails)),
+                   key=lambda e: (e.first_seen or UNDATED, e.family))
+    fewest = min(f.details.holders for f in shared if isinstance(f.details, CodeMatchDetails))
+    return (f"built on shared code, closest to {who}: {n} lines held at copy strength, code that {fewest} or more "
+            f"model lines hold alike (earliest {model_line(earliest.family)}, "
+            f"{earliest.first_seen or 'date unknown'}): shared code says not which of them it came from, "
+            "so no copy verdict")
 
 
 def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
@@ -230,6 +248,8 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     if all(f.severity == "low" for f in evidence) and not all(f.role in ("inference-glue", INFRA) for f in evidence):
         if v is not None and whole_file(v):
             return _whole_sentence(v, states)
+        if shared := shared_copy_sentence(evidence, who):
+            return shared
         said = f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity code matches only"
         others = {f.matches[0].ref.family for f in evidence} - {top}
         if others:  # the lines are not all the named family's: say how many are

@@ -161,7 +161,8 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
     """Every unit low because other model lines share it, but one source holds the file as a whole
     far more closely than any other family (a verbatim copy of a much-derived model file): the
     verdict calls it a copy of that file, not a weak resemblance; a source told apart only by a
-    date, or by a small margin, stays a weak resemblance."""
+    date, or by a small margin, is shared code held at copy strength: said so, with no copy verdict
+    (it is no weak resemblance either)."""
     import dataclasses
 
     from lineage.classify.fileverdict import reuse_sentence
@@ -180,4 +181,6 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
     # are all the evidence there is (two helper functions are not a copy of a model file)
     sliver = dataclasses.replace(whole, source=dataclasses.replace(source, contains=0.05))
     for weak in (dataclasses.replace(whole, decided_by="first-seen"), dataclasses.replace(whole, margin=0.05), sliver):
-        assert reuse_sentence(evidence, weak).startswith("weak resemblance to")
+        said = reuse_sentence(evidence, weak)
+        assert said.startswith("built on shared code, closest to fam_00") and said.endswith("so no copy verdict")
+        assert "lines held at copy strength, code that 8 or more model lines hold alike" in said
