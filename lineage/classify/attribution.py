@@ -222,8 +222,9 @@ def attribute_matched(
                 f"stands in {ref_path.rsplit('/', 1)[-1]} beside it.)"))
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
-                f"{attribution.explanation} The file imports {', '.join(imported[:4])} from "
-                f"{model_line(family)}, which declares reuse of what it imports only; "
+                f"{attribution.explanation} The file imports {', '.join(imported[:4])} (the line of "
+                f"{model_line(family)} or a line it declares descent from), which declares reuse of what it "
+                "imports only; "
                 f"{len(copied)} matched units are copied, not imported."))
         explanation = attribution.explanation
         # the reference credits the file's own holder with its code: the file may be that origin's
@@ -283,9 +284,13 @@ def attribute_matched(
                                    origin=origin_explanation(origin, how, ref_path) if origin else "")
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
                                                                      maker, owners):
-            # the main maker's notice kept in the file stands for its own code, in no one's place
-            theirs_only = without(scanned, {m.key for m in attribution.reference_holders})
-            state = compare_notices(theirs_only, reference_notices(other, other_path), repo_notices=repo_notices,
+            # the main maker's notice kept in the file stands for its own code, in no one's place;
+            # a holder both references name stands for both (vLLM's nemotron.py and openpangu.py
+            # both keep "EleutherAI and the HuggingFace Inc. team": kept, it is kept for both)
+            second = reference_notices(other, other_path)
+            theirs_only = without(scanned, {m.key for m in attribution.reference_holders}
+                                  - {n.key for n in second.notices})
+            state = compare_notices(theirs_only, second, repo_notices=repo_notices,
                                     reference_family=model_line(other), maker=other_maker)
             if state.state not in ("removed", "replaced"):
                 continue
@@ -298,7 +303,8 @@ def attribute_matched(
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
-            out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole)
+            out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole,
+                                        kept=attribution.state == "retained")
     out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)

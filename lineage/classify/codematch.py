@@ -98,10 +98,17 @@ def slight(m: Match) -> bool:
     unit only, or the reference's with more) without its names kept (a copy with a line inserted
     keeps its names: a stranger's review found such copies read low), or names unlike whatever
     the structure (lexical under names_partly_changed: the words of any tutorial, `offs`,
-    `mask`, `acc`).  Within a file that copies more, such a unit is part of the copy
-    (classify/attribution.py lifts it with the notice)."""
+    `mask`, `acc`), or, for a formula of a few statements (fewer than FORMULA shared fingerprints),
+    names not kept whatever the structure: GPT-OSS's clamped SwiGLU gate is five statements that
+    every implementation of that activation writes alike (auto-round's read as a high copy of
+    MiniMax's, which says it is "the same as GPT OSS").  Within a file that copies more, such a
+    unit is part of the copy (classify/attribution.py lifts it with the notice)."""
     return m.shared < NAMELESS_EVIDENCE and (
-        m.similarity < STRONG and m.lexical < SCORING.names_kept or m.lexical < SCORING.names_partly_changed)
+        m.similarity < STRONG and m.lexical < SCORING.names_kept or m.lexical < SCORING.names_partly_changed
+        or m.shared < FORMULA and m.lexical < SCORING.names_kept)
+
+
+FORMULA = SCORING.min_strong_evidence * 3 // 2  # shared fingerprints of a routine of a few statements
 
 
 def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
@@ -128,9 +135,11 @@ def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
         why = (f"rare evidence {m.rarity:.2f}: code much like it stands in many model lines"
                if m.rarity < SCORING.medium_rarity else
                f"a small routine, {m.shared} shared fingerprints, " + (
+                   f"names unlike ({m.lexical:.2f})" if m.lexical < SCORING.names_partly_changed else
                    f"structure alike in part ({int(m.similarity * 1000) / 1000:.3f}), names not kept"
-                   if m.lexical >= SCORING.names_partly_changed else
-                   f"names unlike ({m.lexical:.2f})") + ": written the same way anew as often as copied"
+                   if m.similarity < STRONG else
+                   f"a formula of a few statements, names not kept ({m.lexical:.2f})")
+               + ": written the same way anew as often as copied"
                if slight(m) else f"strength {strength(m):.2f}: part of the unit only")
         return f"{role or 'unclassified'} code like that of {who} ({why}): no evidence of a copy on its own"
     kind = "copy" if strength(m) >= STRONG else "partial copy"

@@ -52,7 +52,7 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
         if carried and d.kind in ("copied-from", "adapted-from") and key_at(d.target, lines, d.line) in carried:
             continue
         if d.kind == "modular-import":
-            imported.append(d.target.rsplit(".", 1)[-1])
+            imported.append(f'{d.target.rsplit(".", 1)[-1]} from {d.family}')  # (the family or an ancestor)
         elif d.unit == "<module>" and d.kind in ("copied-from", "adapted-from", "generated-from"):
             whole = whole or (d.family == line and d.family not in inherited)
         elif d.kind in ("copied-from", "adapted-from", "base-class"):

@@ -35,8 +35,11 @@ def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVe
 
 
 def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, through: LookThrough, matches: Sequence[Match],
-                         repo_notices: Sequence[FileNotices], declared: bool) -> list[Finding]:
-    """Look-through: the file is an indexed family's own code, judged against its declared root."""
+                         repo_notices: Sequence[FileNotices], declared: bool, kept: bool = False) -> list[Finding]:
+    """Look-through: the file is an indexed family's own code, judged against its declared root.
+    ``kept``: the file keeps every notice of the family's published file (retained): what the root's
+    notice lacks, the published file lacks too, so the finding is medium at most and says so (a fork
+    of vLLM that kept glm4_1v.py's header read high, as if it had replaced Qwen's line itself)."""
     from lineage.notices import compare_notices, notice_findings
 
     state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,
@@ -47,5 +50,10 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
         f"Look-through: {path} is the indexed family {through.family}'s code, which declares its lineage "
         f"through {' -> '.join(model_line(c) for c in through.chain)}; judged against the declared root: "
         f"{state.explanation}"))
+    if kept:
+        state = dataclasses.replace(state, explanation=(
+            f"{state.explanation} The file keeps every notice of {through.family}'s published file, which lacks "
+            "the root's notice as this file does: the gap came with the code, so it is rated medium at most."))
     found = notice_findings(path, scanned, state, matches, has_code_match=True)
-    return [dataclasses.replace(f, details=look_through(f.details, through.root)) for f in found]
+    return [dataclasses.replace(f, details=look_through(f.details, through.root),
+                                severity="medium" if kept and f.severity == "high" else f.severity) for f in found]

@@ -159,3 +159,15 @@ def test_a_family_of_several_files_is_judged_on_a_file_that_names_its_holder(
     assert [(f.severity, f.details.org) for f in owed] == [("medium", "Meta")]  # type: ignore[union-attr]
     assert "blocks/experts.py" in owed[0].explanation
     assert result.summary.files[COPY].verdict.endswith("notice removed")
+
+
+def test_a_kept_notice_both_references_name_is_kept_for_both(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """ripple's file names Meta beside Alibaba, and the file keeps Meta's line: Meta's notice is
+    kept for the second maker's code too, and only Alibaba's was removed (aphrodite's jais2.py
+    keeps "EleutherAI and the HuggingFace Inc. team", which both vLLM files it copies hold, and
+    read "neither jais2.py nor a repository NOTICE file names EleutherAI")."""
+    shared = build(tmp_path_factory, "twok", HEAD + OLD, "# Copyright 2019 Meta Platforms, Inc.\n" + HEAD + ROUTER)
+    result = scan(shared, "# Copyright 2019 Meta Platforms, Inc.\n" + joined())
+    notices = [f for f in result.findings if f.kind == "notice" and f.attribution in ("removed", "replaced")]
+    assert {f.details.org for f in notices} == {"Alibaba DAMO Academy"}  # type: ignore[union-attr]
+    assert not any("Meta" in f.explanation for f in notices)  # (it read "names Alibaba DAMO Academy, Meta")

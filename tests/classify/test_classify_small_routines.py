@@ -76,11 +76,34 @@ class PatchEmbedding(nn.Module):
 '''
 
 
+# a formula of a few statements: a clamped, interleaved gated activation (its own names)
+VENDOR_GATE = '''
+
+def _interleaved_clamped_glu(gate_up, alpha, limit):
+    gate, linear = gate_up[..., ::2], gate_up[..., 1::2]
+    gate = gate.clamp(min=None, max=limit)
+    linear = linear.clamp(min=-limit, max=limit)
+    glu_out = gate * torch.sigmoid(gate * alpha)
+    return (linear + 1) * glu_out
+'''
+
+# the same formula as anyone implementing that activation writes it, in its usual names
+FRESH_GATE = '''
+
+def clamped_swiglu(gate_up, alpha, limit):
+    gate, up = gate_up[..., ::2], gate_up[..., 1::2]
+    gate = gate.clamp(min=None, max=limit)
+    up = up.clamp(min=-limit, max=limit)
+    glu = gate * torch.sigmoid(gate * alpha)
+    return (up + 1) * glu
+'''
+
+
 def _vendor_file(i: int) -> str:
     """A vendor's ops file: its kernel, its patch embedding, and code of its own."""
     own = "".join(f"\n\ndef _table_{i}_{k}(n):\n    return [n * {k + i} + j for j in range({k + 3})]\n" for k in range(4))
     return (f"# Copyright 2025 Vendor {i} Ltd.\n{SPDX}\n\nimport torch\nimport triton\nimport triton.language as tl\n"
-            f"from torch import nn\n\n{VENDOR_KERNEL}\n\n{VENDOR_PATCH}\n{own}")
+            f"from torch import nn\n\n{VENDOR_KERNEL}\n\n{VENDOR_PATCH}\n{VENDOR_GATE}\n{own}")
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +195,18 @@ def test_the_scan_gate_passes_a_kernel_written_again(built: Path, tmp_path: Path
     copy = CliRunner().invoke(cli, ["scan", str(tmp_path / "copy"), "--index", str(built)])
     assert fresh.exit_code == 0, fresh.output
     assert copy.exit_code == 1, copy.output
+
+
+def test_a_formula_written_with_other_names_is_low(index: EmbeddedIndex) -> None:
+    """A formula of a few statements, the vendor's very structure under other names: what every
+    implementation of that activation writes, low and no copy; with the vendor's names kept it is
+    a copy (auto-round's GPT-OSS gate read as a high copy of MiniMax's, names changed)."""
+    head = "# Copyright 2026 Example Robotics Ltd.\n\nimport torch\n"
+    fresh = _scan(index, head + FRESH_GATE, "mine/act.py")
+    found = _code(fresh, "clamped_swiglu")
+    assert found and found[0][1] >= 0.8 and all(sev == "low" for sev, _, _ in found), found
+    said = next(f.explanation for f in fresh.findings if f.unit == "clamped_swiglu")
+    assert "a formula of a few statements, names not kept" in said and "written the same way anew" in said
+    assert not [f for f in fresh.findings if RANK[f.severity] >= RANK["medium"]]
+    kept = _code(_scan(index, head + VENDOR_GATE, "mine/act.py"), "_interleaved_clamped_glu")
+    assert kept and kept[0][0] in ("medium", "high"), kept

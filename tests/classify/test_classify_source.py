@@ -115,6 +115,22 @@ def test_look_through_judges_notices_against_the_declared_root(lines_index: Embe
     assert "against its declared root base: notice replaced" in row["verdict"]
 
 
+def test_a_root_notice_missing_from_the_family_s_own_file_is_medium_for_a_file_keeping_it(
+        lines_index: EmbeddedIndex) -> None:
+    """A file keeping every notice of the family's published file (a fork of an engine's model
+    file, or the vendor's own) lacks the root's notice as that file does: the gap came with the
+    code, medium at most, and said so; a copy that replaced the family's own notice as well stays
+    high on the root's."""
+    kept, _ = scan(lines_index, file_text("upstage"), "serving/modeling_solar.py")
+    root = [f for f in kept.findings if f.kind == "notice" and look_through_root(f.details)]
+    assert root and all(f.severity == "medium" and "the gap came with the code" in f.explanation for f in root)
+    other = file_text("upstage").replace("Upstage AI", "Acme Robotics")
+    replaced, _ = scan(lines_index, other, "serving/modeling_solar.py")
+    root = [f for f in replaced.findings if f.kind == "notice" and look_through_root(f.details)]
+    assert root and any(f.severity == "high" for f in root)
+    assert not any("the gap came with the code" in f.explanation for f in root)
+
+
 def test_no_look_through_for_a_part_of_a_family_s_file(lines_index: EmbeddedIndex) -> None:
     """Only the routing code of the upstage family's file (a third of it), under its names: the
     source is that family, but the file is not the family's published file, so nothing is
