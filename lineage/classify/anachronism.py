@@ -23,10 +23,13 @@ COPIED = ("medium", "high")
 
 
 def anachronisms(later: Sequence[Finding], kept: Sequence[Finding], date: str,
-                 public: Mapping[str, str]) -> list[Finding]:
+                 public: Mapping[str, str], date_of: str = "") -> list[Finding]:
     """The units that ``later`` (findings against the whole index) rate a copy of a family public
     only after ``date`` (``public``: restrict.public_dates) and ``kept`` (findings against the
-    index as of ``date``) do not rate a copy."""
+    index as of ``date``) do not rate a copy.  ``date_of``: whose date it is, when not the
+    scanned commit's (a release's, source/distinfo.py)."""
+    whose = date_of or "the scanned commit's date"
+    false = ("a tree's METADATA and RECORD are its own word" if date_of else "git dates can be set freely")
     held = {(f.path, f.unit) for f in kept if f.kind == "code-match" and f.severity in COPIED}
     out: list[Finding] = []
     for f in later:
@@ -37,10 +40,10 @@ def anachronisms(later: Sequence[Finding], kept: Sequence[Finding], date: str,
         if not seen or seen <= date:
             continue
         why = (f"{f.unit} (lines {f.start_line}-{f.end_line}) holds the code of {ref.unit} in {ref.path} "
-               f"({ref.family}, {ref.org or 'unlabelled'}), public from {seen}, after the scanned commit's date "
+               f"({ref.family}, {ref.org or 'unlabelled'}), public from {seen}, after {whose} "
                f"({date}); time travel took that family out of the index, and no family first seen by then "
-               "holds this code so closely. Either the reference took this code in later (the commit holds "
-               "its origin), or the commit's date is false: git dates can be set freely. Rerun with "
+               "holds this code so closely. Either the reference took this code in later (the scanned code "
+               f"holds its origin), or that date is false: {false}. Rerun with "
                "`--as-of` a later date to see it judged as a copy.")
         out.append(dataclasses.replace(f, id=finding_id(f.path, KIND, f.unit, ref.family), kind=KIND,
                                        severity="medium", attribution=None, explanation=why))
@@ -54,4 +57,4 @@ def clause(found: Sequence[Finding]) -> str:
     families = sorted({f.matches[0].ref.family for f in found})
     names = ", ".join(families[:3]) + (f" and {len(families) - 3} more" if len(families) > 3 else "")
     return (f"anachronism: {len(found)} unit{'' if len(found) == 1 else 's'} hold code of {names}, public only "
-            "after the commit's date (either it took this code in later, or the date is false)")
+            "after the scanned code's date (either it took this code in later, or the date is false)")

@@ -89,9 +89,10 @@ def public_dates(index: EmbeddedIndex) -> dict[str, str]:
             for f in index.meta["families"]}
 
 
-def as_of(index: EmbeddedIndex, date: str) -> EmbeddedIndex:
+def as_of(index: EmbeddedIndex, date: str, why: str = "") -> EmbeddedIndex:
     """Only families whose code can have been public on ``date`` (ISO: first seen by then, in a
-    source public by then); families without a date stay."""
+    source public by then); families without a date stay.  ``why``: where the date comes from."""
     dates = public_dates(index)
     return restrict(index, lambda f: not dates[f"{f['source']}:{f['name']}"]
-                    or dates[f"{f['source']}:{f['name']}"] <= date, f"families first seen on or before {date}")
+                    or dates[f"{f['source']}:{f['name']}"] <= date,
+                    f"families first seen on or before {date}" + (f", the date of {why}" if why else ""))

@@ -36,6 +36,7 @@ def scan_files(
     architectures: bool = True,
     later: EmbeddedIndex | None = None,
     date: str = "",
+    date_of: str = "",
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters).
 
@@ -71,7 +72,7 @@ def scan_files(
         # only the code findings' strength is wanted of this second pass: notices read fast, without scancode
         quick = notice_detector or partial(detect_notices, use_scancode=False)
         late, _, _ = attributed_findings(later, compacted, config, repo_notices, quick, None, False)
-        findings += anachronisms(late, findings, date, public_dates(later))
+        findings += anachronisms(late, findings, date, public_dates(later), date_of)
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
     if progress:
@@ -121,20 +122,24 @@ def scan(
     if progress:
         progress("read", len(loaded.files), len(loaded.files))
     date = config.as_of or str(loaded.inputs.get("date") or "")
-    dated = at_date(index, date)
-    # a commit's date is its author's to set: what the whole index holds of later code is said too
-    later = index if dated is not index and not config.as_of and loaded.inputs.get("kind") in ("git", "dir") else None
+    release = "" if config.as_of else str(loaded.inputs.get("release") or "")
+    dated = at_date(index, date, f"the release {release}, whose files these are" if release else "")
+    # a commit's date is its author's to set, and a tree's METADATA its own word: what the whole
+    # index holds of later code is said too
+    later = index if dated is not index and not config.as_of \
+        and loaded.inputs.get("kind") in ("git", "dir", "file") else None
     return scan_files(config.included(loaded.files), dated, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
-                      repo_notices=repository_notices(loaded.root), later=later, date=date)
+                      repo_notices=repository_notices(loaded.root), later=later, date=date,
+                      date_of=f"the date of the release {release}" if release else "")
 
 
-def at_date(index: EmbeddedIndex, date: str) -> EmbeddedIndex:
-    """The index as it could have been on ``date`` (``--as-of``, or the scanned commit's date):
-    a family first seen later cannot be the source of code written before it."""
+def at_date(index: EmbeddedIndex, date: str, why: str = "") -> EmbeddedIndex:
+    """The index as it could have been on ``date`` (``--as-of``, the scanned commit's date, or the
+    release's): a family first seen later cannot be the source of code written before it."""
     from lineage.index.restrict import as_of
 
-    return as_of(index, date) if date else index
+    return as_of(index, date, why) if date else index
 
 
 def _bare_revision(spec: str) -> str:

@@ -83,3 +83,50 @@ def release_date(project: str, artefact: Path, index_args: Sequence[str] = (), t
     except OSError:
         pass
     return date
+
+
+def _version_of(filename: str) -> str:
+    """The version a wheel's or an sdist's file name carries ("" for neither)."""
+    if filename.endswith(".whl"):
+        parts = filename[:-4].split("-")
+        return parts[1] if len(parts) >= 5 else ""
+    for ext in (".tar.gz", ".zip", ".tar.bz2", ".tgz"):
+        if filename.endswith(ext):
+            _, dash, version = filename[: -len(ext)].rpartition("-")
+            return version if dash else ""
+    return ""
+
+
+def version_upload_date(page: bytes, version: str) -> str:
+    """The earliest upload date of the files of ``version`` on a PEP 691 project page, or ""."""
+    want = version.strip().casefold()
+    dates = []
+    for entry in page_files(page):
+        if _version_of(str(entry.get("filename") or "")).casefold() == want:
+            found = _DATE.match(str(entry.get("upload-time") or ""))
+            if found:
+                dates.append(found.group(1))
+    return min(dates, default="")
+
+
+def version_date(project: str, version: str, cache: Path, index_args: Sequence[str] = (),
+                 timeout: float = TIMEOUT) -> str:
+    """When ``project`` ``version`` was published (its earliest file's upload date), asked of the
+    package index once and kept under ``cache`` ("" kept too; a failed request is not)."""
+    key = re.sub(r"[^A-Za-z0-9_.+-]", "_", f"{re.sub(r'[-_.]+', '-', project).lower()}-{version}")
+    record = cache / "released" / key
+    if record.is_file():
+        return record.read_text(encoding="utf-8").strip()
+    base = index_url(index_args)
+    date = ""
+    if base.startswith("https://"):
+        try:
+            date = version_upload_date(project_page(base, re.sub(r"[-_.]+", "-", project).lower(), timeout), version)
+        except (urllib.error.URLError, OSError, ValueError):
+            return ""  # not kept: the network may be back next time
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(date + "\n", encoding="utf-8")
+    except OSError:
+        pass
+    return date

@@ -135,6 +135,21 @@ def _clean_head_date(root: str, files: Sequence[SourceFile]) -> str:
     return clean_head_date(root, files)
 
 
+def _release_dated(root: str, files: Sequence[SourceFile], cache: Path | None,
+                   index_args: Sequence[str]) -> dict[str, str]:
+    """{"date", "release"} of the released distribution these files are, file for file
+    (source/distinfo.py), when its upload date is known; else {}."""
+    from lineage.source.distinfo import release_of
+    from lineage.source.released import version_date
+
+    found = release_of(root, files)
+    if found is None:
+        return {}
+    name, version = found
+    date = version_date(name, version, cache or cache_dir(), index_args)
+    return {"date": date, "release": f"{name}=={version}"} if date else {}
+
+
 def _commit_date(repo: str | Path, sha: str) -> str:
     from lineage.source.gitrev import commit_date
 
@@ -162,10 +177,11 @@ def load_target(
     if os.path.isdir(spec):
         root = os.path.abspath(spec)
         files, errors = walk_directory(spec, max_bytes=max_bytes, suffixes=suffixes, scripts=True, archives=True)
-        # a working tree that is its HEAD commit, file for file, is dated as that commit is
+        # a working tree that is its HEAD commit, file for file, is dated as that commit is; a
+        # released distribution's files, as its RECORD lists them, as that release is
         date = _clean_head_date(root, files)
-        return _build(files, errors, root, None, f"directory {root}",
-                      {"kind": "dir", "path": root, **({"date": date} if date else {})})
+        dated = {"date": date} if date else _release_dated(root, files, cache, index_args)
+        return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root, **dated})
     if os.path.exists(spec):
         root = os.path.abspath(spec)
         if not os.path.isfile(spec):
@@ -178,7 +194,8 @@ def load_target(
             raise SourceError(f"not a directory, archive, {'/'.join(suffixes)} file or script with a "
                               "Python shebang (#!/usr/bin/env python3)", source=spec)
         files, errors = read_single_file(spec, max_bytes=max_bytes)
-        return _build(files, errors, root, None, f"file {root}", inputs)
+        return _build(files, errors, root, None, f"file {root}",
+                      {**inputs, **_release_dated(root, files, cache, index_args)})
     pypi = _PYPI.match(spec)
     if pypi:
         name, version = pypi.groups()

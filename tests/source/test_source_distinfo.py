@@ -1,0 +1,127 @@
+"""A directory or file that is a released distribution's code, file for file (its dist-info
+RECORD lists each with its very SHA-256), is dated as that release: the scan travels back to its
+upload date, and what the whole index holds of later code is reported as anachronisms."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import SourceFile
+from lineage.source.distinfo import release_of
+from lineage.source.released import version_date, version_upload_date
+from lineage.source.target import load_target
+from tests.lines_fixture import build_lines_index, code
+
+
+def _digest(data: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def _release(top: Path, files: dict[str, str], name: str = "widget", version: str = "1.0",
+             listed: dict[str, str] | None = None) -> Path:
+    """An unpacked wheel under ``top``: the files, and a dist-info whose RECORD lists ``listed``
+    (path -> text; the files themselves when None)."""
+    for rel, text in files.items():
+        (top / rel).parent.mkdir(parents=True, exist_ok=True)
+        (top / rel).write_text(text, encoding="utf-8")
+    info = top / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n\nA widget.\n",
+                                   encoding="utf-8")
+    rows = [f"{rel},{_digest(text.encode())},{len(text.encode())}" for rel, text in (listed or files).items()]
+    (info / "RECORD").write_text("\n".join([*rows, f"{info.name}/RECORD,,"]) + "\n", encoding="utf-8")
+    return top
+
+
+def _read(root: Path, rel: str = "") -> list[SourceFile]:
+    return [SourceFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in sorted(root.rglob("*.py"))]
+
+
+def test_files_a_record_lists_with_their_hashes_are_that_release(tmp_path: Path) -> None:
+    top = _release(tmp_path, {"widget/__init__.py": "", "widget/model.py": "x = 1\n"})
+    assert release_of(str(top), _read(top)) == ("widget", "1.0")
+    # the package folder, or one file of it, scanned alone: the dist-info beside it says the same
+    inner = top / "widget"
+    assert release_of(str(inner), _read(inner)) == ("widget", "1.0")
+    one = inner / "model.py"
+    assert release_of(str(one), [SourceFile("model.py", one.read_bytes())]) == ("widget", "1.0")
+
+
+@pytest.mark.parametrize("change", ["edited", "unlisted", "no-hash"])
+def test_a_file_changed_since_or_not_listed_leaves_the_scan_undated(tmp_path: Path, change: str) -> None:
+    files = {"widget/__init__.py": "", "widget/model.py": "x = 1\n"}
+    listed = dict(files)
+    if change == "unlisted":
+        del listed["widget/model.py"]
+    top = _release(tmp_path, files, listed=listed)
+    if change == "edited":
+        (top / "widget" / "model.py").write_text("x = 2\n", encoding="utf-8")
+    if change == "no-hash":
+        (top / "widget-1.0.dist-info" / "RECORD").write_text("widget/model.py,,\nwidget/__init__.py,,\n",
+                                                             encoding="utf-8")
+    assert release_of(str(top), _read(top)) is None
+
+
+def test_the_release_date_is_that_of_its_earliest_file() -> None:
+    page = json.dumps({"files": [
+        {"filename": "widget-1.0-py3-none-any.whl", "upload-time": "2023-04-06T01:00:00Z"},
+        {"filename": "widget-1.0.tar.gz", "upload-time": "2023-04-05T23:00:00Z"},
+        {"filename": "widget-1.0.1-py3-none-any.whl", "upload-time": "2022-01-01T00:00:00Z"},
+        {"filename": "widget-1.1.tar.gz", "upload-time": "2024-01-01T00:00:00Z"},
+    ]}).encode()
+    assert version_upload_date(page, "1.0") == "2023-04-05"
+    assert version_upload_date(page, "1.1") == "2024-01-01"
+    assert version_upload_date(page, "2.0") == ""
+    assert version_upload_date(b"not json", "1.0") == ""
+
+
+def test_the_answer_is_kept_and_a_plain_http_index_is_never_asked(tmp_path: Path) -> None:
+    assert version_date("Widget_Lib", "1.0", tmp_path, ["--index-url", "http://mirror.example/simple"]) == ""
+    kept = tmp_path / "released" / "widget-lib-1.0"
+    assert kept.read_text(encoding="utf-8") == "\n"
+    kept.write_text("2021-05-06\n", encoding="utf-8")
+    assert version_date("widget.lib", "1.0", tmp_path) == "2021-05-06"
+
+
+@pytest.fixture(scope="module")
+def lines_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return api.open_index(build_lines_index(tmp_path_factory.mktemp("lines")))
+
+
+def test_a_release_is_judged_as_of_its_date_and_later_code_is_an_anachronism(
+        lines_index: EmbeddedIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The router line's code, released (its RECORD says) before the router line was first
+    seen: judged against the index of that date, with the router line's code an anachronism;
+    the same files with one changed are judged against the whole index."""
+    cache = tmp_path / "cache"
+    (cache / "released").mkdir(parents=True)
+    (cache / "released" / "widget-1.0").write_text("2023-06-01\n", encoding="utf-8")
+    monkeypatch.setenv("LINEAGE_CACHE", str(cache))
+    top = _release(tmp_path / "unpacked", {"widget/modeling_widget.py": code(("base", "router"), "Xray")})
+    loaded = load_target(str(top))
+    assert loaded.inputs["date"] == "2023-06-01" and loaded.inputs["release"] == "widget==1.0"
+    result, _ = api.scan(str(top), lines_index, Config(workers=1))
+    assert "the date of the release widget==1.0" in (result.index.restriction or "")
+    late = [f for f in result.findings if f.kind == "anachronism"]
+    assert late and {f.matches[0].ref.family for f in late} == {"ln:router"}
+    assert all("after the date of the release widget==1.0 (2023-06-01)" in f.explanation for f in late)
+    (top / "widget" / "modeling_widget.py").write_text(code(("base", "router"), "Xray") + "\ny = 2\n",
+                                                       encoding="utf-8")
+    changed, _ = api.scan(str(top), lines_index, Config(workers=1))
+    assert not changed.index.restriction and not [f for f in changed.findings if f.kind == "anachronism"]
+
+
+@pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
+def test_pypi_dates_segment_anything_1_0(tmp_path: Path) -> None:
+    # the real index: Meta's segment-anything 1.0 was published on 2023-04-06, before SGLang's
+    # DeepSeek-OCR vendored its encoder; an unpacked wheel of it travels back to that date
+    assert version_date("segment_anything", "1.0", tmp_path) == "2023-04-06"
