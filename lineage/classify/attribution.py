@@ -212,9 +212,16 @@ def attribute_matched(
             scanned = dataclasses.replace(scanned, adapted_from=tuple(
                 line for line in scanned.adapted_from if not carried_line(line, carried)))
         reference = judged_against(family, matched, ref_path)
-        attribution = compare_notices(without(scanned, other_holders(mine, family, maker, reference)), reference,
-                                      repo_notices=repo_notices, declared=whole or not copied,
+        judged = without(scanned, other_holders(mine, family, maker, reference))
+        attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
+        if attribution.state == "replaced" and small_part(copied, text):
+            # the file is mostly code of its own: its notice stands for that, in no one's place; the
+            # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's
+            # model, holds an attention forward like gpt_j's: "Microsoft replaced EleutherAI", high)
+            attribution = compare_notices(without(judged, {n.key for n in judged.notices}), reference,
+                                          repo_notices=repo_notices, declared=whole or not copied,
+                                          reference_family=model_line(family), maker=maker)
         if ref_path != matched and ref_path == index.notice_file_of(family) \
                 and attribution.state in ("removed", "replaced", "retained"):
             attribution = dataclasses.replace(attribution, explanation=(
@@ -308,6 +315,14 @@ def attribute_matched(
     out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)
+
+
+def small_part(copied: Sequence[Finding], text: str) -> bool:
+    """The copied units span less than fileverdict.PART of the file's lines: the rest, most of the
+    file, is code of its own (even when what it copied is a source's whole file)."""
+    from lineage.classify.fileverdict import PART, distinct_lines
+
+    return bool(copied) and distinct_lines(copied) < PART * max(1, text.count("\n") + 1)
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,
