@@ -215,7 +215,7 @@ def attribute_matched(
         judged = without(scanned, other_holders(mine, family, maker, reference))
         attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
-        if attribution.state == "replaced" and small_part(copied, text):
+        if attribution.state == "replaced" and small_part(mine, text):
             # the file is mostly code of its own: its notice stands for that, in no one's place; the
             # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's
             # model, holds an attention forward like gpt_j's: "Microsoft replaced EleutherAI", high)
@@ -317,12 +317,15 @@ def attribute_matched(
         frozenset(by_file)
 
 
-def small_part(copied: Sequence[Finding], text: str) -> bool:
-    """The copied units span less than fileverdict.PART of the file's lines: the rest, most of the
-    file, is code of its own (even when what it copied is a source's whole file)."""
+def small_part(matched: Sequence[Finding], text: str) -> bool:
+    """The units of the file that hold a reference's code as a copy (judged.copied; declared,
+    the maker's own or not) span less than fileverdict.PART of its lines: the rest, most of the
+    file, is code of its own (or resembles others' only in part)."""
     from lineage.classify.fileverdict import PART, distinct_lines
+    from lineage.classify.judged import copied as holds_a_copy
 
-    return bool(copied) and distinct_lines(copied) < PART * max(1, text.count("\n") + 1)
+    copies = [f for f in matched if holds_a_copy(f)]
+    return bool(copies) and distinct_lines(copies) < PART * max(1, text.count("\n") + 1)
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,

@@ -174,18 +174,21 @@ class WholeFile:
 
 WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
 WHOLE_HELD = 0.5  # ... and a file it explains so holding at least this share of the source's file
-PADDED = 0.75  # ... or a source explaining this share of a file that holds WHOLE_HELD of the source's file
 
 
 def whole_shares(score: float, contains: float) -> bool:
-    """A file is one source's file as a whole by its shares: it holds WHOLE_HELD of the source's
-    file, and the source explains PADDED of it or it holds WHOLE_FILE of the source's file (a copy
-    with code of its own added).  PADDED, not WHOLE_FILE: a copy with a hook call, a `with` span or
-    a side effect put in every function loses every 12-token gram across each insertion, so a
-    short function's strength falls to 0.5-0.9 and the source explains 82-87% of the file, while
-    the file still holds 74-85% of the source's file; a copy importing every torch name under an
-    alias of its own (`from torch import cat as _t_cat`) is explained to 78-79%, holding 72%."""
-    return contains >= WHOLE_HELD and (score >= PADDED or contains >= WHOLE_FILE)
+    """A file is one source's file as a whole by its shares when it holds WHOLE_HELD of the
+    source's file as a copy, whatever share of the file the source explains: code of its own around
+    it, or padding in it, lowers that share with every line added, while the file still holds what
+    it holds.  A copy with a hook call, a `with` span or a side effect put in every function loses
+    every 12-token gram across each insertion (explained 82-87%, holding 74-85%); one importing
+    every torch name under an alias of its own is explained to 78-79%, holding 72%; and a
+    stranger's review put the core classes of eleven transformers files, verbatim, beside 257
+    lines of glue: explained 46-65%, holding 63-79% of the file, exit 0 until 2026-12-03.  What
+    keeps a file that merely shares common code from being called a copy is the lead over other
+    organisations' families (fileverdict.whole_file), asked in proportion to the score, which
+    dilution does not change."""
+    return contains >= WHOLE_HELD and score > 0
 
 
 def _holding(holders: int, ties: Ties | None) -> str:

@@ -156,11 +156,9 @@ WHOLE_MARGIN = 0.2  # WHOLE_FILE explained, this much more than any other family
 def whole_file(v: SourceVerdict) -> bool:
     """The file is one source's file as a whole, told apart from the families sharing its code by
     what the source holds (not by a tie broken on dates), though no single unit is distinctive:
-    the source explains WHOLE_FILE of the file, or the file holds WHOLE_FILE of the source's file
-    (a copy with code of its own added, or padded), holding WHOLE_HELD of it in any case (a file of
-    two helper functions that one source holds holds 2% of that source's file: its units are all the
-    evidence there is, and they must convict on their own), or the source explains PADDED of a file
-    holding PADDED_HELD of its file (codematch.whole_shares); either way WHOLE_MARGIN of what the source
+    the file holds WHOLE_HELD of the source's file as a copy (codematch.whole_shares: a file of two
+    helper functions that one source holds holds 2% of that source's file: its units are all the
+    evidence there is, and they must convict on their own), and WHOLE_MARGIN of what the source
     explains is more than any other organisation's family explains (a later line of the same
     maker holding most of the file too owes the same maker's notice).  A file that is the
     source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
@@ -187,7 +185,8 @@ def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
     """A copy of the source's whole file whose units are all code other lines share."""
     assert v.source is not None  # (checked by whole_file)
     runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
-    return (f"copy of the whole file of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
+    what = "the whole file" if v.source.contains >= WHOLE_FILE else f"{v.source.contains:.0%} of the file"
+    return (f"copy of {what} of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
             f"code other model lines share, but no other family holds the file as closely{runner}"
             + (f", notice {'/'.join(states)}" if states else ""))
 

@@ -176,7 +176,9 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
                        contains=0.6)
     runner = dataclasses.replace(source, family="shr:fam_01", cover=0.7, score=0.7)
     whole = SourceVerdict("<file>", "source", source, runner, 0.3, "cover", (), "common", None)
-    assert reuse_sentence(evidence, whole).startswith("copy of the whole file of fam_00 (Acme Labs, US)")
+    assert reuse_sentence(evidence, whole).startswith("copy of 60% of the file of fam_00 (Acme Labs, US)")
+    entire = dataclasses.replace(whole, source=dataclasses.replace(source, contains=0.95))
+    assert reuse_sentence(evidence, entire).startswith("copy of the whole file of fam_00 (Acme Labs, US)")
     # a file the source explains whole that holds only a sliver of the source's file: its units
     # are all the evidence there is (two helper functions are not a copy of a model file)
     sliver = dataclasses.replace(whole, source=dataclasses.replace(source, contains=0.05))

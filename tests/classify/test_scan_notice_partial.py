@@ -41,9 +41,15 @@ def test_a_partial_resemblance_at_medium_does_not_judge_the_notice(index: Embedd
 
 
 def test_a_copy_beside_it_is_judged(index: EmbeddedIndex) -> None:
-    """Control: the file also holds the reference's block as it is: the notice is replaced."""
+    """Control: the file also holds the reference's block as it is: the notice is judged.  The
+    block is under a quarter of the file, the rest code of its own under its own holders' notice:
+    the reference's notice was removed (medium), not replaced (attribution.small_part); the block
+    alone under that notice replaced it (high)."""
     found = findings(index, PARTIAL + "\n\n" + BLOCK)
     notices = [f for f in found if f.kind == "notice"]
-    assert notices and notices[0].attribution == "replaced" and notices[0].severity == "high"
+    assert notices and notices[0].attribution == "removed" and notices[0].severity == "medium"
     block = [f for f in found if f.kind == "code-match" and f.unit.startswith("GammaBlock")]
-    assert block and {f.attribution for f in block} == {"replaced"}
+    assert block and {f.attribution for f in block} == {"removed"}
+    alone = findings(index, PARTIAL[: PARTIAL.index("import math")] + "import math\n\nimport torch\n\n\n" + BLOCK)
+    notices = [f for f in alone if f.kind == "notice"]
+    assert notices and notices[0].attribution == "replaced" and notices[0].severity == "high"

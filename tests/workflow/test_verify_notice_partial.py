@@ -21,7 +21,7 @@ BLOCK = 'class GammaBlock(torch.nn.Module):\n    def __init__(self, width: int, 
 
 
 def _exhibit(tmp_path: Path, suspect_text: str, reference_text: str = REFERENCE) -> dict:  # type: ignore[type-arg]
-    (tmp_path / "s").mkdir()
+    (tmp_path / "s").mkdir(parents=True)
     (tmp_path / "r").mkdir()
     (tmp_path / "s" / "modeling_delta.py").write_text(suspect_text, encoding="utf-8")
     (tmp_path / "r" / "modeling_gamma.py").write_text(reference_text, encoding="utf-8")
@@ -44,10 +44,17 @@ def test_a_partial_resemblance_does_not_judge_the_notice_in_either_direction(tmp
 
 
 def test_a_copy_under_another_holders_notice_is_still_judged(tmp_path: Path) -> None:
-    """Control: the same suspect holding the reference's block as it is: the notice is replaced."""
-    data = _exhibit(tmp_path, PARTIAL + "\n\n" + BLOCK)
+    """Control: the same suspect holding the reference's block as it is: the notice is judged, and
+    as the block is under a quarter of a file otherwise its own, under its own holders' notice, the
+    reference's notice was removed, not replaced (attribution.small_part); the block alone under
+    that notice replaced it."""
+    data = _exhibit(tmp_path / "part", PARTIAL + "\n\n" + BLOCK)
     copied = [m for m in data["matches"] if m["unit"].startswith("GammaBlock")]
-    assert copied and {m["attribution"] for m in copied} == {"replaced"}
+    assert copied and {m["attribution"] for m in copied} == {"removed"}
     assert all(m["severity"] in ("medium", "high") for m in copied)
-    assert "Notices: replaced" in data["summary"]["statement"]
+    assert "Notices: removed" in data["summary"]["statement"]
+    head = PARTIAL[: PARTIAL.index("import math")] + "import math\n\nimport torch\n\n\n"
+    alone = _exhibit(tmp_path / "alone", head + BLOCK)
+    assert {m["attribution"] for m in alone["matches"] if m["unit"].startswith("GammaBlock")} == {"replaced"}
+    assert "Notices: replaced" in alone["summary"]["statement"]
 
