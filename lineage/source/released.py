@@ -14,7 +14,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,24 +65,33 @@ def upload_date(page: bytes, filename: str) -> str:
     return ""
 
 
-def release_date(project: str, artefact: Path, index_args: Sequence[str] = (), timeout: float = TIMEOUT) -> str:
-    """The upload date of a downloaded artefact, asked of its index once (kept as
-    ``<artefact>.released`` beside it; "" is kept too, so an index that cannot say is asked once)."""
-    record = artefact.with_name(artefact.name + ".released")
+def _kept(record: Path, project: str, index_args: Sequence[str], timeout: float,
+          read: Callable[[bytes], str]) -> str:
+    """The date kept in ``record``, else ``read`` from the project's page on the index and kept
+    ("" is kept too, so an index that cannot say is asked once; a failed request is not kept: the
+    network may be back next time)."""
     if record.is_file():
         return record.read_text(encoding="utf-8").strip()
     base = index_url(index_args)
     date = ""
     if base.startswith("https://"):
         try:
-            date = upload_date(project_page(base, project, timeout), artefact.name)
+            date = read(project_page(base, project, timeout))
         except (urllib.error.URLError, OSError, ValueError):
-            return ""  # not kept: the network may be back next time
+            return ""
     try:
+        record.parent.mkdir(parents=True, exist_ok=True)
         record.write_text(date + "\n", encoding="utf-8")
     except OSError:
         pass
     return date
+
+
+def release_date(project: str, artefact: Path, index_args: Sequence[str] = (), timeout: float = TIMEOUT) -> str:
+    """The upload date of a downloaded artefact, asked of its index once (kept as
+    ``<artefact>.released`` beside it)."""
+    return _kept(artefact.with_name(artefact.name + ".released"), project, index_args, timeout,
+                 lambda page: upload_date(page, artefact.name))
 
 
 def _version_of(filename: str) -> str:
@@ -112,21 +121,8 @@ def version_upload_date(page: bytes, version: str) -> str:
 def version_date(project: str, version: str, cache: Path, index_args: Sequence[str] = (),
                  timeout: float = TIMEOUT) -> str:
     """When ``project`` ``version`` was published (its earliest file's upload date), asked of the
-    package index once and kept under ``cache`` ("" kept too; a failed request is not)."""
-    key = re.sub(r"[^A-Za-z0-9_.+-]", "_", f"{re.sub(r'[-_.]+', '-', project).lower()}-{version}")
-    record = cache / "released" / key
-    if record.is_file():
-        return record.read_text(encoding="utf-8").strip()
-    base = index_url(index_args)
-    date = ""
-    if base.startswith("https://"):
-        try:
-            date = version_upload_date(project_page(base, re.sub(r"[-_.]+", "-", project).lower(), timeout), version)
-        except (urllib.error.URLError, OSError, ValueError):
-            return ""  # not kept: the network may be back next time
-    try:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(date + "\n", encoding="utf-8")
-    except OSError:
-        pass
-    return date
+    package index once and kept under ``cache``/released."""
+    name = re.sub(r"[-_.]+", "-", project).lower()
+    key = re.sub(r"[^A-Za-z0-9_.+-]", "_", f"{name}-{version}")
+    return _kept(cache / "released" / key, name, index_args, timeout,
+                 lambda page: version_upload_date(page, version))
