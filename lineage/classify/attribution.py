@@ -23,7 +23,7 @@ from lineage.classify.declaring import declarations, declared_unit, inherited_ma
 from lineage.classify.codematch import SHARED_BY
 from lineage.classify.codematch import verdict as codematch_verdict
 from lineage.classify.fileverdict import whole_file
-from lineage.classify.judged import a_copy, copied, judged_findings, matches_family
+from lineage.classify.judged import a_copy, copied, judged_findings, matches_family, small_part
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
                                     owner_port, owners_of, owning)
@@ -315,17 +315,6 @@ def attribute_matched(
     out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)
-
-
-def small_part(matched: Sequence[Finding], text: str) -> bool:
-    """The units of the file that hold a reference's code as a copy (judged.copied; declared,
-    the maker's own or not) span less than fileverdict.PART of its lines: the rest, most of the
-    file, is code of its own (or resembles others' only in part)."""
-    from lineage.classify.fileverdict import PART, distinct_lines
-    from lineage.classify.judged import copied as holds_a_copy
-
-    copies = [f for f in matched if holds_a_copy(f)]
-    return bool(copies) and distinct_lines(copies) < PART * max(1, text.count("\n") + 1)
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
+from lineage.classify.linecount import distinct_lines, lines_per
 from lineage.classify.codematch import SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
@@ -35,14 +36,6 @@ MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
 PART = 0.25  # copied code under this share of the file's lines: the verdict says "in part" ...
 EXPLAINED = 0.75  # ... unless the source explains this share of the file (the rest: shared code rated low)
 OWN_CODE = 0.1  # below this share the shared code says nothing of where the file comes from
-
-
-def distinct_lines(findings: Sequence[Finding]) -> int:
-    """Lines the findings cover, each (file, line) once."""
-    covered: set[tuple[str, int]] = set()
-    for f in findings:
-        covered.update((f.path, n) for n in range(f.start_line, f.end_line + 1))
-    return len(covered)
 
 
 def _who(line: str, org: str, country: str) -> str:
@@ -267,17 +260,6 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
                 f" ({distinct_lines([f for f in decisive if f.matches[0].ref.family == top])} of its {n_lines}"
                 " lines rated above low, the rest code other lines share)")
     return f"{what} of {who}" + part + (f", notice {'/'.join(states)}" if states else "")
-
-
-def lines_per(findings: Sequence[Finding], key: Callable[[Finding], str]) -> dict[str, int]:
-    """Matched lines per key, each line counted once, for the innermost unit holding it: a method's
-    lines are its own, not also its class's or the module body's (which spans the file), so the
-    counts add up to the lines matched, never past the file."""
-    owner: dict[tuple[str, int], str] = {}
-    for f in sorted(findings, key=lambda f: f.start_line - f.end_line):  # widest first, inner ones paint over
-        k = key(f)
-        owner.update(((f.path, n), k) for n in range(f.start_line, f.end_line + 1))
-    return dict(Counter(owner.values()))
 
 
 def _also_copied(evidence: Sequence[Finding], verdicts: Mapping[str, SourceVerdict], said: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, slight, strength, strong_evidence
 from lineage.classify.fileverdict import whole_file
+from lineage.classify.linecount import distinct_lines
 from lineage.details import CodeMatchDetails
 from lineage.models import Finding
 from lineage.scoring import SCORING
@@ -106,3 +107,13 @@ def copied(f: Finding) -> bool:
     m = f.matches[0]
     return strength(m) >= STRONG and not (slight(m) and m.similarity < STRONG) and (
         strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)
+
+
+def small_part(matched: Sequence[Finding], text: str) -> bool:
+    """The units of the file that hold a reference's code as a copy (judged.copied; declared,
+    the maker's own or not) span less than fileverdict.PART of its lines: the rest, most of the
+    file, is code of its own (or resembles others' only in part)."""
+    from lineage.classify.fileverdict import PART
+
+    copies = [f for f in matched if copied(f)]
+    return bool(copies) and distinct_lines(copies) < PART * max(1, text.count("\n") + 1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from lineage.classify.fileverdict import distinct_lines
+from lineage.classify.linecount import distinct_lines
 from lineage.classify.owner import owning
 from lineage.models import Finding
 from lineage.verdicts import SourceVerdict

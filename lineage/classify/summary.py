@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from lineage.classify.codematch import too_small
-from lineage.classify.fileverdict import distinct_lines, file_verdicts, lines_per
+from lineage.classify.fileverdict import file_verdicts
+from lineage.classify.linecount import distinct_lines, lines_per
 from lineage.compact.roles import INFRA
 from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
