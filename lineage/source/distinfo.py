@@ -9,7 +9,8 @@ asked of the package index once and kept).  Scanned without it, Meta's segment-a
 unpacked from its wheel, read as a high copy of the SAM encoder SGLang vendored into DeepSeek-OCR
 in 2025.
 
-A file changed since, or one RECORD does not list, leaves the scan undated: code edited after the
+A folder of many releases (a whole site-packages) is dated by the latest of them: by then every
+one of its files was public.  A file changed since, or one no RECORD lists, leaves the scan undated: code edited after the
 release may be later than it.  METADATA and RECORD are the scanned tree's own words, as a commit's
 date is, so such a scan also reports what the whole index holds of later code (anachronisms).
 """
@@ -28,7 +29,8 @@ from lineage.models import SourceFile
 
 UP = 3  # a dist-info directory is looked for in the scanned directory and this many above it
 _MAX_META = 1_000_000  # METADATA and RECORD files read at most this many bytes
-_MAX_DIRS = 64  # dist-info directories looked at per level (site-packages holds hundreds)
+MAX_RELEASES = 64  # a scan spanning more releases than this is not dated (each is asked of the index)
+_MAX_DIRS = 4096  # dist-info directories looked at per level (site-packages holds hundreds)
 
 
 def _read(path: Path) -> str:
@@ -72,24 +74,29 @@ def _candidates(start: Path) -> list[Path]:
     return out
 
 
-def release_of(root: str, files: Sequence[SourceFile]) -> tuple[str, str] | None:
-    """(name, version) of the distribution whose RECORD lists every scanned file (paths relative
-    to ``root``, a directory or a file) with its very hash, else None."""
+def releases_of(root: str, files: Sequence[SourceFile]) -> list[tuple[str, str]] | None:
+    """The distributions (name, version) whose RECORDs list every scanned file (paths relative to
+    ``root``, a directory or a file) with its very hash, one each, or None when a file is not so
+    listed: a package folder is one release; a whole site-packages folder is many."""
     if not files:
         return None
     base = Path(root)
     start = base if base.is_dir() else base.parent
-    scanned = [(base / f.path if base.is_dir() else base, f.data) for f in files]
+    left = {(base / f.path if base.is_dir() else base).resolve(): _digest(f.data) for f in files}
+    found: list[tuple[str, str]] = []
     for info in _candidates(start):
         rows = _record(_read(info / "RECORD"))
-        if not rows:
+        top = info.parent.resolve()
+        mine = [path for path, digest in left.items() if path.is_relative_to(top)
+                and rows.get(path.relative_to(top).as_posix()) == digest]
+        if not mine:
             continue
-        top = info.parent
-        try:
-            listed = all(rows.get(path.resolve().relative_to(top.resolve()).as_posix()) == _digest(data)
-                         for path, data in scanned)
-        except (ValueError, OSError):  # a file outside the folder the dist-info describes
-            listed = False
-        if listed:
-            return _name_version(_read(info / "METADATA"))
+        release = _name_version(_read(info / "METADATA"))
+        if release is None:
+            return None
+        found.append(release)
+        for path in mine:
+            del left[path]
+        if not left:
+            return sorted(set(found))
     return None

@@ -137,17 +137,22 @@ def _clean_head_date(root: str, files: Sequence[SourceFile]) -> str:
 
 def _release_dated(root: str, files: Sequence[SourceFile], cache: Path | None,
                    index_args: Sequence[str]) -> dict[str, str]:
-    """{"date", "release"} of the released distribution these files are, file for file
-    (source/distinfo.py), when its upload date is known; else {}."""
-    from lineage.source.distinfo import release_of
+    """{"date", "release"} of the released distributions these files are, file for file
+    (source/distinfo.py): the latest of their upload dates, by which all of them were public; {}
+    when one is not known, or the files are those of more than MAX_RELEASES releases (each is
+    asked of the package index once)."""
+    from lineage.source.distinfo import MAX_RELEASES, releases_of
     from lineage.source.released import version_date
 
-    found = release_of(root, files)
-    if found is None:
+    found = releases_of(root, files)
+    if not found or len(found) > MAX_RELEASES:
         return {}
-    name, version = found
-    date = version_date(name, version, cache or cache_dir(), index_args)
-    return {"date": date, "release": f"{name}=={version}"} if date else {}
+    dated = [(version_date(name, version, cache or cache_dir(), index_args), f"{name}=={version}")
+             for name, version in found]
+    if any(not date for date, _ in dated):
+        return {}
+    date, release = max(dated)
+    return {"date": date, "release": release if len(dated) == 1 else f"{release}, the latest of {len(dated)}"}
 
 
 def _commit_date(repo: str | Path, sha: str) -> str:

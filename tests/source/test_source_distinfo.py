@@ -16,7 +16,7 @@ from lineage import api
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import SourceFile
-from lineage.source.distinfo import release_of
+from lineage.source.distinfo import releases_of
 from lineage.source.released import version_date, version_upload_date
 from lineage.source.target import load_target
 from tests.lines_fixture import build_lines_index, code
@@ -48,12 +48,12 @@ def _read(root: Path, rel: str = "") -> list[SourceFile]:
 
 def test_files_a_record_lists_with_their_hashes_are_that_release(tmp_path: Path) -> None:
     top = _release(tmp_path, {"widget/__init__.py": "", "widget/model.py": "x = 1\n"})
-    assert release_of(str(top), _read(top)) == ("widget", "1.0")
+    assert releases_of(str(top), _read(top)) == [("widget", "1.0")]
     # the package folder, or one file of it, scanned alone: the dist-info beside it says the same
     inner = top / "widget"
-    assert release_of(str(inner), _read(inner)) == ("widget", "1.0")
+    assert releases_of(str(inner), _read(inner)) == [("widget", "1.0")]
     one = inner / "model.py"
-    assert release_of(str(one), [SourceFile("model.py", one.read_bytes())]) == ("widget", "1.0")
+    assert releases_of(str(one), [SourceFile("model.py", one.read_bytes())]) == [("widget", "1.0")]
 
 
 @pytest.mark.parametrize("change", ["edited", "unlisted", "no-hash"])
@@ -68,7 +68,33 @@ def test_a_file_changed_since_or_not_listed_leaves_the_scan_undated(tmp_path: Pa
     if change == "no-hash":
         (top / "widget-1.0.dist-info" / "RECORD").write_text("widget/model.py,,\nwidget/__init__.py,,\n",
                                                              encoding="utf-8")
-    assert release_of(str(top), _read(top)) is None
+    assert releases_of(str(top), _read(top)) is None
+
+
+def test_a_folder_of_many_releases_is_each_of_them_and_dated_by_the_latest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole site-packages folder: every file listed by its own release's RECORD, among more
+    dist-info folders than a first cut read (seventy that sort before the one wanted); the scan is
+    dated by the latest release, by which every file was public."""
+    site = tmp_path / "site-packages"
+    for k in range(70):
+        info = site / f"aaa_dep{k:02d}-1.0.dist-info"
+        info.mkdir(parents=True)
+        (info / "RECORD").write_text(f"aaa_dep{k:02d}/__init__.py,sha256=x,1\n", encoding="utf-8")
+    _release(site, {"widget/model.py": "x = 1\n"})
+    _release(site, {"gadget/layers.py": "y = 2\n"}, name="gadget", version="2.1")
+    assert releases_of(str(site), _read(site)) == [("gadget", "2.1"), ("widget", "1.0")]
+    inner = site / "widget"
+    assert releases_of(str(inner), _read(inner)) == [("widget", "1.0")]
+    cache = tmp_path / "cache"
+    (cache / "released").mkdir(parents=True)
+    (cache / "released" / "widget-1.0").write_text("2023-04-06\n", encoding="utf-8")
+    (cache / "released" / "gadget-2.1").write_text("2024-10-01\n", encoding="utf-8")
+    monkeypatch.setenv("LINEAGE_CACHE", str(cache))
+    loaded = load_target(str(site))
+    assert loaded.inputs["date"] == "2024-10-01" and loaded.inputs["release"] == "gadget==2.1, the latest of 2"
+    (site / "stray.py").write_text("z = 3\n", encoding="utf-8")  # a file no RECORD lists
+    assert releases_of(str(site), _read(site)) is None
 
 
 def test_the_release_date_is_that_of_its_earliest_file() -> None:
