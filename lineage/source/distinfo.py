@@ -84,11 +84,15 @@ def releases_of(root: str, files: Sequence[SourceFile]) -> list[tuple[str, str]]
     start = base if base.is_dir() else base.parent
     left = {(base / f.path if base.is_dir() else base).resolve(): _digest(f.data) for f in files}
     found: list[tuple[str, str]] = []
+    relative: dict[Path, dict[str, Path]] = {}  # per folder a dist-info sits in: the files under it, by RECORD path
     for info in _candidates(start):
-        rows = _record(_read(info / "RECORD"))
         top = info.parent.resolve()
-        mine = [path for path, digest in left.items() if path.is_relative_to(top)
-                and rows.get(path.relative_to(top).as_posix()) == digest]
+        if top not in relative:
+            relative[top] = {p.relative_to(top).as_posix(): p for p in left if p.is_relative_to(top)}
+        under = relative[top]
+        rows = _record(_read(info / "RECORD"))
+        mine = [under[rel] for rel, digest in rows.items() if rel in under and under[rel] in left
+                and left[under[rel]] == digest]
         if not mine:
             continue
         release = _name_version(_read(info / "METADATA"))
