@@ -118,11 +118,11 @@ def scan(
 
     if progress:
         progress("read", 0, 0)
-    loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes)
+    loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes, release_dates=not config.as_of)
     if progress:
         progress("read", len(loaded.files), len(loaded.files))
     date = config.as_of or str(loaded.inputs.get("date") or "")
-    release = "" if config.as_of else str(loaded.inputs.get("release") or "")
+    release = str(loaded.inputs.get("release") or "")
     dated = at_date(index, date, f"the release {release}, whose files these are" if release else "")
     # a commit's date is its author's to set, and a tree's METADATA its own word: what the whole
     # index holds of later code is said too

@@ -175,8 +175,11 @@ def load_target(
     suffixes: tuple[str, ...] = SCAN_SUFFIXES,
     cache: Path | None = None,
     index_args: Sequence[str] = (),
+    release_dates: bool = False,
 ) -> LoadedTarget:
-    """Load ``spec`` (directory, file, archive, PATH@REV, URL@REV or name==version)."""
+    """Load ``spec`` (directory, file, archive, PATH@REV, URL@REV or name==version).
+    ``release_dates``: date a directory or file that is a released distribution's code by that
+    release (source/distinfo.py; it may ask the package index), for a scan that travels back."""
     if not spec or spec != spec.strip() or any(ord(c) < 32 for c in spec):
         raise SourceError(f"invalid target {spec!r}")
     if os.path.isdir(spec):
@@ -185,7 +188,9 @@ def load_target(
         # a working tree that is its HEAD commit, file for file, is dated as that commit is; a
         # released distribution's files, as its RECORD lists them, as that release is
         date = _clean_head_date(root, files)
-        dated = {"date": date} if date else _release_dated(root, files, cache, index_args)
+        dated = {"date": date} if date else {}
+        if not date and release_dates:
+            dated = _release_dated(root, files, cache, index_args)
         return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root, **dated})
     if os.path.exists(spec):
         root = os.path.abspath(spec)
@@ -199,8 +204,9 @@ def load_target(
             raise SourceError(f"not a directory, archive, {'/'.join(suffixes)} file or script with a "
                               "Python shebang (#!/usr/bin/env python3)", source=spec)
         files, errors = read_single_file(spec, max_bytes=max_bytes)
-        return _build(files, errors, root, None, f"file {root}",
-                      {**inputs, **_release_dated(root, files, cache, index_args)})
+        if release_dates:
+            inputs.update(_release_dated(root, files, cache, index_args))
+        return _build(files, errors, root, None, f"file {root}", inputs)
     pypi = _PYPI.match(spec)
     if pypi:
         name, version = pypi.groups()

@@ -91,7 +91,7 @@ def test_a_folder_of_many_releases_is_each_of_them_and_dated_by_the_latest(
     (cache / "released" / "widget-1.0").write_text("2023-04-06\n", encoding="utf-8")
     (cache / "released" / "gadget-2.1").write_text("2024-10-01\n", encoding="utf-8")
     monkeypatch.setenv("LINEAGE_CACHE", str(cache))
-    loaded = load_target(str(site))
+    loaded = load_target(str(site), release_dates=True)
     assert loaded.inputs["date"] == "2024-10-01" and loaded.inputs["release"] == "gadget==2.1, the latest of 2"
     (site / "stray.py").write_text("z = 3\n", encoding="utf-8")  # a file no RECORD lists
     assert releases_of(str(site), _read(site)) is None
@@ -133,7 +133,7 @@ def test_a_release_is_judged_as_of_its_date_and_later_code_is_an_anachronism(
     (cache / "released" / "widget-1.0").write_text("2023-06-01\n", encoding="utf-8")
     monkeypatch.setenv("LINEAGE_CACHE", str(cache))
     top = _release(tmp_path / "unpacked", {"widget/modeling_widget.py": code(("base", "router"), "Xray")})
-    loaded = load_target(str(top))
+    loaded = load_target(str(top), release_dates=True)
     assert loaded.inputs["date"] == "2023-06-01" and loaded.inputs["release"] == "widget==1.0"
     result, _ = api.scan(str(top), lines_index, Config(workers=1))
     assert "the date of the release widget==1.0" in (result.index.restriction or "")
