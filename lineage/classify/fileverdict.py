@@ -68,6 +68,8 @@ def _sentence(v: SourceVerdict) -> str:
                "lineage": "tied with a declared descendant: the ancestor had the code first",
                "names": "tied in structure: names closest",
                "context": "the file's own source, which explains it nearly as well as any family does",
+               "whole": f"it explains about as much of the code as any family does, and the file holds "
+                        f"{s.contains:.0%} of its published file as a copy, more than of the others'",
                }.get(v.decided_by, v.decided_by)
         head = (f"source {_who(s.line, s.org, s.country)}, {s.path}: explains {s.score:.0%} of the code "
                 f"(holds {s.cover:.0%}; {how})")
@@ -75,7 +77,8 @@ def _sentence(v: SourceVerdict) -> str:
         r = v.runner_up
         head += f"; runner-up {r.line} explains {r.score:.0%} (holds {r.cover:.0%}), margin {v.margin:+.2f}"
         if v.margin <= 0:  # (a tie within the tolerance, settled as the sentence says)
-            head += " (a tie within the tolerance, settled as said)"
+            head += " (about as much: settled as said)" if v.decided_by == "whole" else \
+                " (a tie within the tolerance, settled as said)"
     if v.look_through is not None:
         t = v.look_through
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
@@ -157,7 +160,7 @@ def whole_file(v: SourceVerdict) -> bool:
     source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
     whatever else holds most of it: transformers' arcee is llama's file but for its MLP, and a
     verbatim copy of arcee's file is still a copy of that file, owing its notice."""
-    if v.source is None or v.status != "source" or v.decided_by not in ("cover", "ancestor", "names") \
+    if v.source is None or v.status != "source" or v.decided_by not in ("cover", "ancestor", "names", "whole") \
             or v.basis == "fragments":
         return False
     if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:

@@ -12,8 +12,11 @@ source holds the class's distinctive code exactly as its own declared ancestor d
 source only carried it, and the elder had it first.
 A family that declares parents but adds nothing the scope holds, only carrying its parents'
 code, counts half: its parents explain the same code.  What is still tied is decided by
-names, then by who had it first (first-seen dates); families first seen after the scanned
-code were removed from the index beforehand (time travel, `--as-of`).
+declared lineage (an ancestor had the code before the family declaring it), then by names,
+then by who had it first (first-seen dates); families first seen after the scanned code were
+removed from the index beforehand (time travel, `--as-of`).  A family explaining the file
+about as well as the source does, whose own published file the scan holds much more of, is
+the source: one file explains the scan as a whole.
 Same score, names and date: "ambiguous between ...".
 
 Common code never convicts, but it still says where a file comes from: when the source's
@@ -56,6 +59,8 @@ ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of
 ANCESTOR_LEAD_COMMON = 0.1  # the lead it must have when its hold on the file rests on common code
 ANCESTOR_HELD = 2  # ... and the ancestor holds the file's code (at any strength) within this many leads of it
 CONTEXT = 0.2  # a class its file's source explains this nearly as well as the best holder goes to it
+WHOLE_NEAR = 0.05  # a family explaining a file (and holding it) within this of the source's share ...
+WHOLE_MORE = 0.1  # ... whose own file the scan holds this much more of as a copy is its source
 
 
 def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
@@ -137,15 +142,18 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
             and (len(tied) > 1 or prefer not in tied):  # (a class the file's source holds none of is not its)
         tied, decided_by = _in_context(cov, tied, prefer, distinct), "context"
     if len(tied) > 1:
+        # a declared ancestor had the code before its descendants, whatever the dates say, unless the
+        # file has a descendant's names as they are or far closer than the ancestor's (OWN_NAMES): the
+        # file is that family's own code, or renamed alike
+        elders = [j for j in tied if not any(int(a) in tied and not _own_names(names, cover, j, int(a))
+                                             for a in cov.ancestors[j])] or tied  # (or a cycle)
+        decided_by = "lineage" if len(elders) < len(tied) else decided_by
+        tied = elders
+    if len(tied) > 1:
         best_names = max(float(names[j]) for j in tied)
         by_names = [j for j in tied if names[j] >= best_names - NAMES_TIE]
         decided_by = "names" if len(by_names) < len(tied) else decided_by
         tied = by_names
-    if len(tied) > 1:
-        # a declared ancestor had the code before its descendants, whatever the dates say
-        elders = [j for j in tied if not any(int(a) in tied for a in cov.ancestors[j])] or tied  # (a cycle)
-        decided_by = "lineage" if len(elders) < len(tied) else decided_by
-        tied = elders
     if len(tied) > 1:
         first = min(rank[j] for j in tied)
         decided_by = "first-seen"
@@ -154,6 +162,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         pick = tied[0]
     if scope == "<file>":
         pick, decided_by = _ancestor_first(cov, rows, total, score, distinct, pick, decided_by)
+        pick, decided_by = _more_of_its_file(index, cov, rows, total, score, pick, decided_by)
     listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
@@ -175,6 +184,13 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     group = _group(index, cov, cover, pick) if scope == "<file>" or basis == "common" else None
     lead = _lead_over_other_orgs(index, cov, score, pick) if scope == "<file>" else None
     return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead)
+
+
+def _own_names(names: np.ndarray, cover: np.ndarray, j: int, a: int) -> bool:
+    """The scope has family `j`'s names rather than its ancestor `a`'s: OWN_NAMES closer over what
+    `j` holds, or exactly `j`'s and closer than `a`'s (the file is `j`'s own code, or renamed alike)."""
+    lead = float(names[j] - names[a])
+    return lead >= OWN_NAMES * float(cover[j]) or (lead > NAMES_TIE and float(names[j]) >= float(cover[j]) - NAMES_TIE)
 
 
 def _lead_over_other_orgs(index: EmbeddedIndex, cov: Cover, score: np.ndarray, pick: int) -> float:
@@ -225,6 +241,29 @@ def _ancestor_first(cov: Cover, rows: np.ndarray, total: float, score: np.ndarra
     if not near:
         return pick, decided_by
     return max(near, key=lambda a: (score[a], -a)), "ancestor"
+
+
+def _more_of_its_file(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, score: np.ndarray,
+                      pick: int, decided_by: str) -> tuple[int, str]:
+    """Of the families explaining the file about as well as the pick does (within WHOLE_NEAR of
+    its score and of its share held at any strength), the one whose own published file the scan
+    holds most of as a copy, WHOLE_MORE more than the pick's: that file explains the scan as a
+    whole, where the pick holds its parts as closely (the parts are often in many families'
+    files alike).  A declared descendant of the pick is no such rival: its file carries the
+    pick's code, so the pick had first whatever the scan holds of it; nor is a tie that lineage,
+    names or dates settled reopened (measured by `make eval`)."""
+    if decided_by != "cover":
+        return pick, decided_by
+    held = cov.cover(rows, total)
+    near = [j for j in range(score.size) if j != pick and score[j] >= score[pick] - WHOLE_NEAR
+            and held[j] >= held[pick] - WHOLE_NEAR and pick not in cov.ancestors[j].tolist()]
+    if not near:
+        return pick, decided_by
+    copied = {j: contains(index, cov, rows, j) for j in [pick, *near]}
+    best = max(near, key=lambda j: (copied[j], score[j]))
+    if copied[best] < copied[pick] + WHOLE_MORE:
+        return pick, decided_by
+    return best, "whole"
 
 
 def _names_where_both(cov: Cover, rows: np.ndarray, total: float, pick: int, a: int) -> bool:
