@@ -69,7 +69,7 @@ def _sentence(v: SourceVerdict) -> str:
                "names": "tied in structure: names closest",
                "context": "the file's own source, which explains it nearly as well as any family does",
                "whole": f"it explains about as much of the code as any family does, and the file holds "
-                        f"{s.contains:.0%} of its published file as a copy, more than of the others'",
+                        f"{s.contains:.0%} of its published file as a copy, more than of any family explaining as much",
                }.get(v.decided_by, v.decided_by)
         head = (f"source {_who(s.line, s.org, s.country)}, {s.path}: explains {s.score:.0%} of the code "
                 f"(holds {s.cover:.0%}; {how})")
