@@ -72,7 +72,8 @@ def scan_files(
         # only the code findings' strength is wanted of this second pass: notices read fast, without scancode
         quick = notice_detector or partial(detect_notices, use_scancode=False)
         late, _, _ = attributed_findings(later, compacted, config, repo_notices, quick, None, False)
-        findings += anachronisms(late, findings, date, public_dates(later), date_of)
+        # (a release's date is the package index's: a dated release was checked against its published wheel)
+        findings += anachronisms(late, findings, date, public_dates(later), date_of, confirmed=bool(date_of))
     findings += stale_notices(compacted, matched, repo_notices, notice_detector)
     findings += vestige_findings(compacted, findings)
     if progress:

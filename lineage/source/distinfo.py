@@ -41,7 +41,7 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _record(text: str) -> dict[str, str]:
+def record_rows(text: str) -> dict[str, str]:
     """RECORD rows: path -> "sha256=<urlsafe base64, unpadded>" (rows without a SHA-256 left out)."""
     rows: dict[str, str] = {}
     try:
@@ -75,32 +75,40 @@ def _candidates(start: Path) -> list[Path]:
 
 
 def releases_of(root: str, files: Sequence[SourceFile]) -> list[tuple[str, str]] | None:
-    """The distributions (name, version) whose RECORDs list every scanned file (paths relative to
-    ``root``, a directory or a file) with its very hash, one each, or None when a file is not so
-    listed: a package folder is one release; a whole site-packages folder is many."""
+    """The distributions (name, version) whose RECORDs list every scanned file, or None
+    (``claims_of``)."""
+    claims = claims_of(root, files)
+    return None if claims is None else sorted(claims)
+
+
+def claims_of(root: str, files: Sequence[SourceFile]) -> dict[tuple[str, str], dict[str, str]] | None:
+    """Per distribution (name, version) whose RECORD lists scanned files (paths relative to
+    ``root``, a directory or a file) with their very hashes, the RECORD rows it lists them by
+    (path -> hash), every file claimed once; None when a file is not so listed: a package folder
+    is one release; a whole site-packages folder is many."""
     if not files:
         return None
     base = Path(root)
     start = base if base.is_dir() else base.parent
     left = {(base / f.path if base.is_dir() else base).resolve(): _digest(f.data) for f in files}
-    found: list[tuple[str, str]] = []
+    found: dict[tuple[str, str], dict[str, str]] = {}
     relative: dict[Path, dict[str, Path]] = {}  # per folder a dist-info sits in: the files under it, by RECORD path
     for info in _candidates(start):
         top = info.parent.resolve()
         if top not in relative:
             relative[top] = {p.relative_to(top).as_posix(): p for p in left if p.is_relative_to(top)}
         under = relative[top]
-        rows = _record(_read(info / "RECORD"))
-        mine = [under[rel] for rel, digest in rows.items() if rel in under and under[rel] in left
-                and left[under[rel]] == digest]
+        rows = record_rows(_read(info / "RECORD"))
+        mine = {rel: digest for rel, digest in rows.items() if rel in under and under[rel] in left
+                and left[under[rel]] == digest}
         if not mine:
             continue
         release = _name_version(_read(info / "METADATA"))
         if release is None:
             return None
-        found.append(release)
-        for path in mine:
-            del left[path]
+        found.setdefault(release, {}).update(mine)
+        for rel in mine:
+            del left[under[rel]]
         if not left:
-            return sorted(set(found))
+            return found
     return None

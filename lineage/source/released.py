@@ -94,7 +94,7 @@ def release_date(project: str, artefact: Path, index_args: Sequence[str] = (), t
                  lambda page: upload_date(page, artefact.name))
 
 
-def _version_of(filename: str) -> str:
+def version_of(filename: str) -> str:
     """The version a wheel's or an sdist's file name carries ("" for neither)."""
     if filename.endswith(".whl"):
         parts = filename[:-4].split("-")
@@ -111,7 +111,7 @@ def version_upload_date(page: bytes, version: str) -> str:
     want = version.strip().casefold()
     dates = []
     for entry in page_files(page):
-        if _version_of(str(entry.get("filename") or "")).casefold() == want:
+        if version_of(str(entry.get("filename") or "")).casefold() == want:
             found = _DATE.match(str(entry.get("upload-time") or ""))
             if found:
                 dates.append(found.group(1))

@@ -138,21 +138,40 @@ def _clean_head_date(root: str, files: Sequence[SourceFile]) -> str:
 def _release_dated(root: str, files: Sequence[SourceFile], cache: Path | None,
                    index_args: Sequence[str]) -> dict[str, str]:
     """{"date", "release"} of the released distributions these files are, file for file
-    (source/distinfo.py): the latest of their upload dates, by which all of them were public; {}
-    when one is not known, or the files are those of more than MAX_RELEASES releases (each is
-    asked of the package index once)."""
-    from lineage.source.distinfo import MAX_RELEASES, releases_of
+    (source/distinfo.py), each claim checked against the release's wheel as the package index
+    publishes it (source/published.py): the latest of their upload dates, by which all of them
+    were public; {} when one is not known or cannot be checked, or the files are those of more
+    than MAX_RELEASES releases (each is asked of the package index once).  A claim the published
+    wheel contradicts (a file it lists with another hash, or not at all) is said:
+    {"release_refuted": ...}, and dates nothing."""
+    from lineage.source.distinfo import MAX_RELEASES, claims_of, record_rows
+    from lineage.source.published import published_record
     from lineage.source.released import version_date
 
-    found = releases_of(root, files)
+    found = claims_of(root, files)
     if not found or len(found) > MAX_RELEASES:
         return {}
-    dated = [(version_date(name, version, cache or cache_dir(), index_args), f"{name}=={version}")
-             for name, version in found]
+    where = cache or cache_dir()
+    dated = []
+    for (name, version), claimed in sorted(found.items()):
+        published = published_record(name, version, where, index_args)
+        if published is None:
+            return {}
+        rows = record_rows(published)
+        if any(rows.get(rel) != digest for rel, digest in claimed.items()):
+            return {"release_refuted": f"{name}=={version}: the files differ from the release's published wheel"}
+        dated.append((version_date(name, version, where, index_args), f"{name}=={version}"))
     if any(not date for date, _ in dated):
         return {}
     date, release = max(dated)
     return {"date": date, "release": release if len(dated) == 1 else f"{release}, the latest of {len(dated)}"}
+
+
+def _refuted(dated: dict[str, str]) -> list[FileError]:
+    """A caveat for a dist-info whose claim the published release contradicts (the scan is not
+    dated by it, and a reviewer should know the tree says what is not so)."""
+    claim = dated.get("release_refuted")
+    return [FileError("<dist-info>", "read", f"not dated as the release {claim}")] if claim else []
 
 
 def _commit_date(repo: str | Path, sha: str) -> str:
@@ -191,6 +210,7 @@ def load_target(
         dated = {"date": date} if date else {}
         if not date and release_dates:
             dated = _release_dated(root, files, cache, index_args)
+            errors += _refuted(dated)
         return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root, **dated})
     if os.path.exists(spec):
         root = os.path.abspath(spec)
@@ -206,6 +226,7 @@ def load_target(
         files, errors = read_single_file(spec, max_bytes=max_bytes)
         if release_dates:
             inputs.update(_release_dated(root, files, cache, index_args))
+            errors += _refuted(inputs)
         return _build(files, errors, root, None, f"file {root}", inputs)
     pypi = _PYPI.match(spec)
     if pypi:

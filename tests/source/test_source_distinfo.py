@@ -42,6 +42,13 @@ def _release(top: Path, files: dict[str, str], name: str = "widget", version: st
     return top
 
 
+def _published(cache: Path, name: str, version: str, files: dict[str, str]) -> None:
+    """The RECORD of the release's wheel as the package index publishes it, kept in the cache as
+    a fetch would keep it (source/published.py)."""
+    rows = [f"{rel},{_digest(text.encode())},{len(text.encode())}" for rel, text in files.items()]
+    (cache / "released" / f"{name}-{version}.record").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
 def _read(root: Path, rel: str = "") -> list[SourceFile]:
     return [SourceFile(p.relative_to(root).as_posix(), p.read_bytes()) for p in sorted(root.rglob("*.py"))]
 
@@ -90,6 +97,8 @@ def test_a_folder_of_many_releases_is_each_of_them_and_dated_by_the_latest(
     (cache / "released").mkdir(parents=True)
     (cache / "released" / "widget-1.0").write_text("2023-04-06\n", encoding="utf-8")
     (cache / "released" / "gadget-2.1").write_text("2024-10-01\n", encoding="utf-8")
+    _published(cache, "widget", "1.0", {"widget/model.py": "x = 1\n"})
+    _published(cache, "gadget", "2.1", {"gadget/layers.py": "y = 2\n"})
     monkeypatch.setenv("LINEAGE_CACHE", str(cache))
     loaded = load_target(str(site), release_dates=True)
     assert loaded.inputs["date"] == "2024-10-01" and loaded.inputs["release"] == "gadget==2.1, the latest of 2"
@@ -131,6 +140,7 @@ def test_a_release_is_judged_as_of_its_date_and_later_code_is_an_anachronism(
     cache = tmp_path / "cache"
     (cache / "released").mkdir(parents=True)
     (cache / "released" / "widget-1.0").write_text("2023-06-01\n", encoding="utf-8")
+    _published(cache, "widget", "1.0", {"widget/modeling_widget.py": code(("base", "router"), "Xray")})
     monkeypatch.setenv("LINEAGE_CACHE", str(cache))
     top = _release(tmp_path / "unpacked", {"widget/modeling_widget.py": code(("base", "router"), "Xray")})
     loaded = load_target(str(top), release_dates=True)
@@ -140,6 +150,11 @@ def test_a_release_is_judged_as_of_its_date_and_later_code_is_an_anachronism(
     late = [f for f in result.findings if f.kind == "anachronism"]
     assert late and {f.matches[0].ref.family for f in late} == {"ln:router"}
     assert all("after the date of the release widget==1.0 (2023-06-01)" in f.explanation for f in late)
+    # the package index confirmed the files are the release's (its wheel's RECORD): the later line
+    # took the code in, so the original is not held to account for it (a git date stays medium)
+    assert all(f.severity == "info" and "published these very files" in f.explanation for f in late)
+    row = result.summary.files["widget/modeling_widget.py"]
+    assert "it took this code in later: the package index published these files by then" in row.verdict
     (top / "widget" / "modeling_widget.py").write_text(code(("base", "router"), "Xray") + "\ny = 2\n",
                                                        encoding="utf-8")
     changed, _ = api.scan(str(top), lines_index, Config(workers=1))

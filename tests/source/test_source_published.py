@@ -1,0 +1,142 @@
+"""A tree's dist-info claim to be a release is checked against the release's wheel as the package
+index publishes it: a forged claim (an old release of a real project, the copy's own hashes)
+dates nothing and is said; an unverifiable one dates nothing either."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.source.published import MAX_WHEEL, _wheel, published_record, record_of_wheel
+from lineage.source.target import load_target
+from tests.lines_fixture import build_lines_index, code
+
+
+def _digest(data: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def _unpacked(top: Path, files: dict[str, str]) -> Path:
+    """An unpacked "widget 1.0" whose dist-info RECORD lists its files with their hashes."""
+    for rel, text in files.items():
+        (top / rel).parent.mkdir(parents=True, exist_ok=True)
+        (top / rel).write_text(text, encoding="utf-8")
+    info = top / "widget-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: widget\nVersion: 1.0\n", encoding="utf-8")
+    rows = [f"{rel},{_digest(text.encode())},{len(text.encode())}" for rel, text in files.items()]
+    (info / "RECORD").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return top
+
+
+def _cache(tmp_path: Path, published: str | None) -> Path:
+    """A cache where widget 1.0 was published on 2019-01-01 with the given wheel RECORD ("" : the
+    index has no wheel of it; None: never asked, and the index is not https, so it cannot be)."""
+    cache = tmp_path / "cache"
+    (cache / "released").mkdir(parents=True)
+    (cache / "released" / "widget-1.0").write_text("2019-01-01\n", encoding="utf-8")
+    if published is not None:
+        (cache / "released" / "widget-1.0.record").write_text(published, encoding="utf-8")
+    return cache
+
+
+COPY = {"widget/modeling_widget.py": code(("base", "router"), "Xray")}
+
+
+@pytest.fixture(scope="module")
+def lines_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return api.open_index(build_lines_index(tmp_path_factory.mktemp("lines")))
+
+
+def test_a_forged_claim_dates_nothing_and_is_said(lines_index: EmbeddedIndex, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the router line wrote a dist-info naming widget 1.0 (published in 2019, before
+    every line) with its own hashes; the published wheel lists the file with another hash: the
+    scan is judged against the whole index, keeps its copy verdict, and says the claim is false."""
+    published = f"widget/modeling_widget.py,{_digest(b'the real widget')},15\n"
+    monkeypatch.setenv("LINEAGE_CACHE", str(_cache(tmp_path, published)))
+    top = _unpacked(tmp_path / "unpacked", COPY)
+    loaded = load_target(str(top), release_dates=True)
+    assert "date" not in loaded.inputs and loaded.inputs["release_refuted"].startswith("widget==1.0")
+    assert any(e.path == "<dist-info>" and "not dated as the release widget==1.0" in e.reason for e in loaded.errors)
+    result, _ = api.scan(str(top), lines_index, Config(workers=1))
+    assert not result.index.restriction and not [f for f in result.findings if f.kind == "anachronism"]
+    row = result.summary.files["widget/modeling_widget.py"]
+    assert "copy of" in row.verdict and "router" in row.verdict, row.verdict
+    assert any("not dated as the release" in e.reason for e in result.errors)
+
+
+@pytest.mark.parametrize("published", ["", None])
+def test_a_claim_the_index_cannot_check_dates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      published: str | None) -> None:
+    monkeypatch.setenv("LINEAGE_CACHE", str(_cache(tmp_path, published)))
+    top = _unpacked(tmp_path / "unpacked", COPY)
+    loaded = load_target(str(top), release_dates=True, index_args=["--index-url", "http://mirror.invalid/simple"])
+    assert "date" not in loaded.inputs and "release_refuted" not in loaded.inputs
+    assert not [e for e in loaded.errors if e.path == "<dist-info>"]
+
+
+def test_a_claim_the_published_wheel_confirms_is_dated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = COPY["widget/modeling_widget.py"]
+    published = f"widget/modeling_widget.py,{_digest(text.encode())},{len(text)}\nwidget-1.0.dist-info/RECORD,,\n"
+    monkeypatch.setenv("LINEAGE_CACHE", str(_cache(tmp_path, published)))
+    loaded = load_target(str(_unpacked(tmp_path / "unpacked", COPY)), release_dates=True)
+    assert loaded.inputs["date"] == "2019-01-01" and loaded.inputs["release"] == "widget==1.0"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_the_record_is_read_from_the_wheel_archive_only() -> None:
+    wheel = _zip({"widget/__init__.py": b"", "widget-1.0.dist-info/RECORD": b"widget/__init__.py,sha256=x,0\n"})
+    assert record_of_wheel(wheel) == "widget/__init__.py,sha256=x,0\n"
+    assert record_of_wheel(_zip({"deep/widget-1.0.dist-info/RECORD": b"x"})) == ""  # not the wheel's own
+    assert record_of_wheel(b"not a zip") == "" and record_of_wheel(wheel[:40]) == ""
+
+
+def test_the_smallest_checkable_wheel_of_the_version_is_chosen() -> None:
+    def entry(name: str, size: object, url: str = "https://files.example/w", sha: object = "a" * 64) -> dict:
+        return {"filename": name, "size": size, "url": url, "hashes": {"sha256": sha}}
+
+    page = json.dumps({"files": [
+        entry("widget-1.0.tar.gz", 10),  # an sdist: no RECORD to check against
+        entry("widget-1.0-cp311-cp311-manylinux_x86_64.whl", 900),
+        entry("widget-1.0-py3-none-any.whl", 500),
+        entry("widget-1.0-py2-none-any.whl", 100, url="http://files.example/w"),  # not https
+        entry("widget-1.0-cp39-none-any.whl", 50, sha=None),  # no hash stated
+        entry("widget-1.0-cp38-none-any.whl", "50"),  # no size stated
+        entry("widget-1.1-py3-none-any.whl", 10),  # another version
+        entry("widget-1.0-cp310-none-any.whl", MAX_WHEEL + 1),  # too large
+    ]}).encode()
+    chosen = _wheel(page, "1.0")
+    assert chosen is not None and chosen["filename"] == "widget-1.0-py3-none-any.whl"
+    assert _wheel(page, "2.0") is None and _wheel(b"not json", "1.0") is None
+
+
+def test_an_index_that_is_not_https_is_never_asked_nor_its_silence_kept(tmp_path: Path) -> None:
+    assert published_record("widget", "1.0", tmp_path, ["--index-url", "http://mirror.example/simple"]) is None
+    assert not (tmp_path / "released").exists()
+
+
+@pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
+def test_pypi_publishes_the_record_of_segment_anything_1_0(tmp_path: Path) -> None:
+    # the real index: Meta's segment-anything 1.0 wheel, fetched, checked against its stated hash,
+    # read as an archive; its RECORD lists the SAM model file, and it is kept for the next scan
+    text = published_record("segment_anything", "1.0", tmp_path)
+    assert text is not None and "segment_anything/modeling/sam.py,sha256=" in text
+    assert (tmp_path / "released" / "segment-anything-1.0.record").read_text(encoding="utf-8") == text
