@@ -207,8 +207,9 @@ def _lead_over_other_orgs(index: EmbeddedIndex, cov: Cover, score: np.ndarray, p
 def _in_context(cov: Cover, tied: list[int], prefer: int, distinct: np.ndarray) -> list[int]:
     """A class goes to its file's source, which explains it nearly as well as its best holder does;
     but when the source holds the class's distinctive code exactly as a declared ancestor of the
-    source does, that ancestor stays in the running, and the tie-breaks below (names, then the
-    elder) decide: the source only carried code its ancestor had (measured by `make eval`:
+    source does, that ancestor stays in the running, and the tie-breaks below (the elder unless
+    the class has the source's own names, then names) decide: the source only carried code its
+    ancestor had (measured by `make eval`:
     distinctive classes +0.5 points to the parent, +1.7 to the chain; all classes unchanged).
     Common code stays with the file's source: its origin is the lineage group, not one elder."""
     if prefer not in tied or distinct[prefer] < COMMON_BASIS:

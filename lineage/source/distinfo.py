@@ -104,8 +104,8 @@ def claims_of(root: str, files: Sequence[SourceFile]) -> dict[tuple[str, str], d
         if not mine:
             continue
         release = _name_version(_read(info / "METADATA"))
-        if release is None:
-            return None
+        if release is None or set(mine) & set(found.get(release, {})):
+            return None  # (two copies of one release's file, in two folders: which one is it?)
         found.setdefault(release, {}).update(mine)
         for rel in mine:
             del left[under[rel]]

@@ -10,19 +10,47 @@ no network) gives no date, and the scan says so.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 PYPI_SIMPLE = "https://pypi.org/simple"
 _ACCEPT = "application/vnd.pypi.simple.v1+json"
-_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})T")
+UPLOAD_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T")
 _MAX_BYTES = 20_000_000  # a project page with thousands of files is a few MB
 TIMEOUT = 15.0
+# what a request to the index can raise (http.client's errors are no OSError: a truncated body)
+FETCH_ERRORS = (urllib.error.URLError, OSError, ValueError, http.client.HTTPException)
+_PROJECT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,198}[A-Za-z0-9])?")  # a distribution name (PEP 508)
+_VERSION = re.compile(r"[A-Za-z0-9.+!_-]{1,99}")  # a version, PEP 440 or legacy
+
+
+def valid_release(project: str, version: str) -> bool:
+    """A name and version fit to go into an index URL and a cache file's name."""
+    return bool(_PROJECT.fullmatch(project) and _VERSION.fullmatch(version))
+
+
+class _HttpsOnly(urllib.request.HTTPRedirectHandler):
+    """Redirects are followed to https addresses only."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
+        if not newurl.startswith("https://"):
+            raise urllib.error.URLError(f"a redirect away from https: {newurl}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def open_https(url: str | urllib.request.Request, timeout: float) -> Any:
+    """``urlopen`` of an https address that follows redirects to https addresses only."""
+    full = url.full_url if isinstance(url, urllib.request.Request) else url
+    if not full.startswith("https://"):
+        raise ValueError(f"not an https address: {full}")
+    return urllib.request.build_opener(_HttpsOnly).open(url, timeout=timeout)
 
 
 def index_url(index_args: Sequence[str]) -> str:
@@ -42,7 +70,7 @@ def project_page(base: str, project: str, timeout: float = TIMEOUT) -> bytes:
     if not base.startswith("https://"):
         raise ValueError(f"not an https index: {base}")
     request = urllib.request.Request(f"{base}/{project}/", headers={"Accept": _ACCEPT})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https only)
+    with open_https(request, timeout) as response:
         return bytes(response.read(_MAX_BYTES))
 
 
@@ -60,7 +88,7 @@ def upload_date(page: bytes, filename: str) -> str:
     """The upload date (YYYY-MM-DD) of ``filename`` on a PEP 691 project page, or ""."""
     for entry in page_files(page):
         if entry.get("filename") == filename:
-            found = _DATE.match(str(entry.get("upload-time") or ""))
+            found = UPLOAD_TIME.match(str(entry.get("upload-time") or ""))
             return found.group(1) if found else ""
     return ""
 
@@ -77,7 +105,7 @@ def _kept(record: Path, project: str, index_args: Sequence[str], timeout: float,
     if base.startswith("https://"):
         try:
             date = read(project_page(base, project, timeout))
-        except (urllib.error.URLError, OSError, ValueError):
+        except FETCH_ERRORS:
             return ""
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
@@ -104,25 +132,3 @@ def version_of(filename: str) -> str:
             _, dash, version = filename[: -len(ext)].rpartition("-")
             return version if dash else ""
     return ""
-
-
-def version_upload_date(page: bytes, version: str) -> str:
-    """The earliest upload date of the files of ``version`` on a PEP 691 project page, or ""."""
-    want = version.strip().casefold()
-    dates = []
-    for entry in page_files(page):
-        if version_of(str(entry.get("filename") or "")).casefold() == want:
-            found = _DATE.match(str(entry.get("upload-time") or ""))
-            if found:
-                dates.append(found.group(1))
-    return min(dates, default="")
-
-
-def version_date(project: str, version: str, cache: Path, index_args: Sequence[str] = (),
-                 timeout: float = TIMEOUT) -> str:
-    """When ``project`` ``version`` was published (its earliest file's upload date), asked of the
-    package index once and kept under ``cache``/released."""
-    name = re.sub(r"[-_.]+", "-", project).lower()
-    key = re.sub(r"[^A-Za-z0-9_.+-]", "_", f"{name}-{version}")
-    return _kept(cache / "released" / key, name, index_args, timeout,
-                 lambda page: version_upload_date(page, version))

@@ -15,14 +15,12 @@ import hashlib
 import os
 import re
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
 from lineage.errors import FetchError
 from lineage.source.fetch import _cached, normalised_name
-from lineage.source.released import TIMEOUT, index_url, page_files, project_page, upload_date
+from lineage.source.released import FETCH_ERRORS, TIMEOUT, index_url, open_https, page_files, project_page, upload_date
 
 MAX_BYTES = 1 << 30  # an sdist larger than 1 GiB is refused
 _SUFFIXES = (".tar.gz", ".zip")
@@ -55,7 +53,7 @@ def fetch_sdist(name: str, version: str, target_dir: Path, index_args: Sequence[
     base = _https(index_url(index_args))
     try:
         page = project_page(base, normalised_name(name), timeout)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except FETCH_ERRORS as exc:
         raise FetchError(f"no wheel, and the index's project page could not be read: {exc}", source=spec) from None
     entry = sdist_entry(page, name, version)
     if entry is None:
@@ -73,8 +71,7 @@ def fetch_sdist(name: str, version: str, target_dir: Path, index_args: Sequence[
     digest = hashlib.sha256()
     fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".part-")
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(_https(str(entry.get("url", ""))),
-                                                                timeout=timeout) as response:
+        with os.fdopen(fd, "wb") as out, open_https(_https(str(entry.get("url", ""))), timeout) as response:
             size = 0
             while chunk := response.read(_CHUNK):
                 size += len(chunk)
@@ -86,7 +83,7 @@ def fetch_sdist(name: str, version: str, target_dir: Path, index_args: Sequence[
             raise FetchError(f"sha256 mismatch for {filename}: expected {expected}, got {digest.hexdigest()}",
                              source=spec)
         os.replace(tmp, final)
-    except (urllib.error.URLError, OSError) as exc:
+    except FETCH_ERRORS as exc:
         raise FetchError(f"downloading {filename} failed: {exc}", source=spec) from None
     finally:
         if os.path.exists(tmp):

@@ -139,39 +139,48 @@ def _release_dated(root: str, files: Sequence[SourceFile], cache: Path | None,
                    index_args: Sequence[str]) -> dict[str, str]:
     """{"date", "release"} of the released distributions these files are, file for file
     (source/distinfo.py), each claim checked against the release's wheel as the package index
-    publishes it (source/published.py): the latest of their upload dates, by which all of them
-    were public; {} when one is not known or cannot be checked, or the files are those of more
-    than MAX_RELEASES releases (each is asked of the package index once).  A claim the published
-    wheel contradicts (a file it lists with another hash, or not at all) is said:
-    {"release_refuted": ...}, and dates nothing."""
-    from lineage.source.distinfo import MAX_RELEASES, claims_of, record_rows
-    from lineage.source.published import published_record
-    from lineage.source.released import version_date
+    publishes it (source/published.py): the latest of those wheels' upload dates, by which all
+    of them were public.  Not dated, and said, when a claim is contradicted (a file its wheel
+    lists with another hash: {"release_refuted"}) or cannot be checked ({"release_unchecked"});
+    {} for files that claim no release, or more than MAX_RELEASES (each is asked of the index)."""
+    from lineage.source.distinfo import MAX_RELEASES, claims_of
+    from lineage.source.published import published_wheel
 
     found = claims_of(root, files)
     if not found or len(found) > MAX_RELEASES:
         return {}
-    where = cache or cache_dir()
-    dated = []
+    refuted: list[str] = []
+    unchecked: list[str] = []
+    dated: list[tuple[str, str]] = []
     for (name, version), claimed in sorted(found.items()):
-        published = published_record(name, version, where, index_args)
-        if published is None:
-            return {}
-        rows = record_rows(published)
-        if any(rows.get(rel) != digest for rel, digest in claimed.items()):
-            return {"release_refuted": f"{name}=={version}: the files differ from the release's published wheel"}
-        dated.append((version_date(name, version, where, index_args), f"{name}=={version}"))
-    if any(not date for date, _ in dated):
-        return {}
+        release = f"{name}=={version}"
+        wheel = published_wheel(name, version, cache or cache_dir(), index_args)
+        rows = wheel[1] if wheel else {}
+        if any(rel in rows and rows[rel] != digest for rel, digest in claimed.items()):
+            refuted.append(release)
+        elif wheel is None or any(rel not in rows for rel in claimed):
+            unchecked.append(release)
+        else:
+            dated.append((wheel[0], release))
+    if refuted:
+        return {"release_refuted": f"{', '.join(refuted)}: the files differ from the release's published wheel"}
+    if unchecked:
+        return {"release_unchecked": f"{', '.join(unchecked[:3])}{' and more' if len(unchecked) > 3 else ''}: "
+                                     "no pure-Python wheel of it on the package index lists these files"}
     date, release = max(dated)
     return {"date": date, "release": release if len(dated) == 1 else f"{release}, the latest of {len(dated)}"}
 
 
 def _refuted(dated: dict[str, str]) -> list[FileError]:
-    """A caveat for a dist-info whose claim the published release contradicts (the scan is not
-    dated by it, and a reviewer should know the tree says what is not so)."""
-    claim = dated.get("release_refuted")
-    return [FileError("<dist-info>", "read", f"not dated as the release {claim}")] if claim else []
+    """A caveat for a dist-info whose claim the published release contradicts, or that could not be
+    checked: the scan is not dated by it, and a reviewer should know why (a tree that says what is
+    not so is itself evidence)."""
+    if dated.get("release_refuted"):
+        return [FileError("<dist-info>", "read", f"not dated as the release {dated['release_refuted']}")]
+    if dated.get("release_unchecked"):
+        return [FileError("<dist-info>", "read", f"not dated as the release {dated['release_unchecked']} "
+                                                  "(or the index could not be reached)")]
+    return []
 
 
 def _commit_date(repo: str | Path, sha: str) -> str:

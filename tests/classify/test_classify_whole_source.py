@@ -80,14 +80,30 @@ def test_no_move_without_a_near_score_and_a_clearly_larger_copy(weight: np.ndarr
     assert got.source.family == "s:p" and got.decided_by != "whole", got
 
 
-@pytest.mark.parametrize("heir_names, expected", [
-    ((0.6, 0.5, 0.5, 0.5), ("s:p", "lineage")),  # names a little closer to the heir's: the ancestor
-    ((1.0, 1.0, 1.0, 1.0), ("s:q", "names")),  # the heir's names as they are: the heir's own file
-    ((0.85, 0.85, 0.85, 0.85), ("s:q", "names")),  # far closer than the ancestor's
+@pytest.mark.parametrize("heir_names, elder_names, expected", [
+    (0.55, 0.5, ("s:p", "lineage")),  # names a little closer to the heir's: the ancestor
+    (1.0, 0.5, ("s:q", "names")),  # the heir's names as they are, far closer
+    (0.85, 0.5, ("s:q", "names")),  # far closer than the ancestor's (OWN_NAMES)
+    (1.0, 0.9, ("s:q", "names")),  # the heir's names as they are, a little closer: its own file
+    (0.95, 0.9, ("s:p", "lineage")),  # neither the heir's names as they are nor far closer
+    (1.0, 1.0, ("s:p", "lineage")),  # both the file's names: the elder had the code first
 ])
 def test_a_tie_with_a_declared_descendant_goes_to_the_ancestor_unless_its_names_are_the_files(
-        heir_names: tuple[float, ...], expected: tuple[str, str]) -> None:
-    lexical = np.column_stack([np.full(4, 0.5), np.asarray(heir_names)])
+        heir_names: float, elder_names: float, expected: tuple[str, str]) -> None:
+    lexical = np.column_stack([np.full(4, elder_names), np.full(4, heir_names)])
     cov = _cover(np.ones((4, 2)), (np.asarray([], np.int64), np.asarray([0])), lexical, weight=np.ones(4))
     got = _verdict(cov, rank=(1, 0))  # the heir's date is the earlier: dates alone would give it the tie
     assert (got.source.family, got.decided_by) == expected, got
+
+
+@pytest.mark.parametrize("decided_by", ["first-seen", "lineage", "names", "ancestor"])
+def test_a_tie_settled_otherwise_is_not_reopened(decided_by: str) -> None:
+    """The same evidence as the first test, with the pick settled by a tie-break or the ancestor
+    rule: the whole-file step leaves it."""
+    from lineage.classify.source import _more_of_its_file, scores
+
+    cov = _cover(NEAR)
+    rows, total = np.arange(4), float(WEIGHT.sum())
+    score = scores(cov, rows, total, np.zeros(2, dtype=bool))
+    assert _more_of_its_file(_index(), cov, rows, total, score, 0, decided_by) == (0, decided_by)
+    assert _more_of_its_file(_index(), cov, rows, total, score, 0, "cover") == (1, "whole")

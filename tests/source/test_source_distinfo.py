@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import SourceFile
 from lineage.source.distinfo import releases_of
-from lineage.source.released import version_date, version_upload_date
+from lineage.source.published import published_wheel
 from lineage.source.target import load_target
 from tests.lines_fixture import build_lines_index, code
 
@@ -42,11 +41,13 @@ def _release(top: Path, files: dict[str, str], name: str = "widget", version: st
     return top
 
 
-def _published(cache: Path, name: str, version: str, files: dict[str, str]) -> None:
-    """The RECORD of the release's wheel as the package index publishes it, kept in the cache as
-    a fetch would keep it (source/published.py)."""
+def _published(cache: Path, name: str, version: str, files: dict[str, str], date: str) -> None:
+    """The release's wheel as the package index publishes it (its upload date and its RECORD),
+    kept in the cache as a fetch would keep it (source/published.py)."""
     rows = [f"{rel},{_digest(text.encode())},{len(text.encode())}" for rel, text in files.items()]
-    (cache / "released" / f"{name}-{version}.record").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (cache / "released").mkdir(parents=True, exist_ok=True)
+    (cache / "released" / f"{name}-{version}.wheel").write_text(f"{date}\n" + "\n".join(rows) + "\n",
+                                                                encoding="utf-8")
 
 
 def _read(root: Path, rel: str = "") -> list[SourceFile]:
@@ -94,37 +95,13 @@ def test_a_folder_of_many_releases_is_each_of_them_and_dated_by_the_latest(
     inner = site / "widget"
     assert releases_of(str(inner), _read(inner)) == [("widget", "1.0")]
     cache = tmp_path / "cache"
-    (cache / "released").mkdir(parents=True)
-    (cache / "released" / "widget-1.0").write_text("2023-04-06\n", encoding="utf-8")
-    (cache / "released" / "gadget-2.1").write_text("2024-10-01\n", encoding="utf-8")
-    _published(cache, "widget", "1.0", {"widget/model.py": "x = 1\n"})
-    _published(cache, "gadget", "2.1", {"gadget/layers.py": "y = 2\n"})
+    _published(cache, "widget", "1.0", {"widget/model.py": "x = 1\n"}, "2023-04-06")
+    _published(cache, "gadget", "2.1", {"gadget/layers.py": "y = 2\n"}, "2024-10-01")
     monkeypatch.setenv("LINEAGE_CACHE", str(cache))
     loaded = load_target(str(site), release_dates=True)
     assert loaded.inputs["date"] == "2024-10-01" and loaded.inputs["release"] == "gadget==2.1, the latest of 2"
     (site / "stray.py").write_text("z = 3\n", encoding="utf-8")  # a file no RECORD lists
     assert releases_of(str(site), _read(site)) is None
-
-
-def test_the_release_date_is_that_of_its_earliest_file() -> None:
-    page = json.dumps({"files": [
-        {"filename": "widget-1.0-py3-none-any.whl", "upload-time": "2023-04-06T01:00:00Z"},
-        {"filename": "widget-1.0.tar.gz", "upload-time": "2023-04-05T23:00:00Z"},
-        {"filename": "widget-1.0.1-py3-none-any.whl", "upload-time": "2022-01-01T00:00:00Z"},
-        {"filename": "widget-1.1.tar.gz", "upload-time": "2024-01-01T00:00:00Z"},
-    ]}).encode()
-    assert version_upload_date(page, "1.0") == "2023-04-05"
-    assert version_upload_date(page, "1.1") == "2024-01-01"
-    assert version_upload_date(page, "2.0") == ""
-    assert version_upload_date(b"not json", "1.0") == ""
-
-
-def test_the_answer_is_kept_and_a_plain_http_index_is_never_asked(tmp_path: Path) -> None:
-    assert version_date("Widget_Lib", "1.0", tmp_path, ["--index-url", "http://mirror.example/simple"]) == ""
-    kept = tmp_path / "released" / "widget-lib-1.0"
-    assert kept.read_text(encoding="utf-8") == "\n"
-    kept.write_text("2021-05-06\n", encoding="utf-8")
-    assert version_date("widget.lib", "1.0", tmp_path) == "2021-05-06"
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +115,7 @@ def test_a_release_is_judged_as_of_its_date_and_later_code_is_an_anachronism(
     seen: judged against the index of that date, with the router line's code an anachronism;
     the same files with one changed are judged against the whole index."""
     cache = tmp_path / "cache"
-    (cache / "released").mkdir(parents=True)
-    (cache / "released" / "widget-1.0").write_text("2023-06-01\n", encoding="utf-8")
-    _published(cache, "widget", "1.0", {"widget/modeling_widget.py": code(("base", "router"), "Xray")})
+    _published(cache, "widget", "1.0", {"widget/modeling_widget.py": code(("base", "router"), "Xray")}, "2023-06-01")
     monkeypatch.setenv("LINEAGE_CACHE", str(cache))
     top = _release(tmp_path / "unpacked", {"widget/modeling_widget.py": code(("base", "router"), "Xray")})
     loaded = load_target(str(top), release_dates=True)
@@ -162,7 +137,8 @@ def test_a_release_is_judged_as_of_its_date_and_later_code_is_an_anachronism(
 
 
 @pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
-def test_pypi_dates_segment_anything_1_0(tmp_path: Path) -> None:
-    # the real index: Meta's segment-anything 1.0 was published on 2023-04-06, before SGLang's
-    # DeepSeek-OCR vendored its encoder; an unpacked wheel of it travels back to that date
-    assert version_date("segment_anything", "1.0", tmp_path) == "2023-04-06"
+def test_pypi_dates_segment_anything_1_0_by_its_checked_wheel(tmp_path: Path) -> None:
+    # the real index: Meta's segment-anything 1.0 wheel was published on 2023-04-06, before SGLang's
+    # DeepSeek-OCR vendored its encoder; its RECORD lists the SAM model file, as an install has it
+    got = published_wheel("segment_anything", "1.0", tmp_path)
+    assert got is not None and got[0] == "2023-04-06" and "segment_anything/modeling/sam.py" in got[1]

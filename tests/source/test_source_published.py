@@ -17,7 +17,9 @@ import pytest
 from lineage import api
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
-from lineage.source.published import MAX_WHEEL, _wheel, published_record, record_of_wheel
+from lineage.models import SourceFile
+from lineage.source.distinfo import claims_of
+from lineage.source.published import MAX_WHEEL, _wheel, installed_rows, published_wheel, record_of_wheel
 from lineage.source.target import load_target
 from tests.lines_fixture import build_lines_index, code
 
@@ -39,14 +41,14 @@ def _unpacked(top: Path, files: dict[str, str]) -> Path:
     return top
 
 
-def _cache(tmp_path: Path, published: str | None) -> Path:
-    """A cache where widget 1.0 was published on 2019-01-01 with the given wheel RECORD ("" : the
-    index has no wheel of it; None: never asked, and the index is not https, so it cannot be)."""
+def _cache(tmp_path: Path, published: str | None, date: str = "2019-01-01") -> Path:
+    """A cache where the package index's widget 1.0 wheel, uploaded on ``date``, has the given
+    RECORD ("" : the index has no wheel of it to check against; None: never asked)."""
     cache = tmp_path / "cache"
     (cache / "released").mkdir(parents=True)
-    (cache / "released" / "widget-1.0").write_text("2019-01-01\n", encoding="utf-8")
     if published is not None:
-        (cache / "released" / "widget-1.0.record").write_text(published, encoding="utf-8")
+        (cache / "released" / "widget-1.0.wheel").write_text(f"{date if published else ''}\n{published}",
+                                                             encoding="utf-8")
     return cache
 
 
@@ -76,22 +78,46 @@ def test_a_forged_claim_dates_nothing_and_is_said(lines_index: EmbeddedIndex, tm
     assert any("not dated as the release" in e.reason for e in result.errors)
 
 
-@pytest.mark.parametrize("published", ["", None])
-def test_a_claim_the_index_cannot_check_dates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      published: str | None) -> None:
+@pytest.mark.parametrize("published, index_args", [
+    ("", ()),  # the index has no pure-Python wheel of the release (kept: never asked again)
+    (None, ["--index-url", "http://mirror.invalid/simple"]),  # an index that is not https is never asked
+    (f"widget/other.py,{_digest(b'x')},1\n", ()),  # the wheel does not list the claimed file
+])
+def test_a_claim_the_index_cannot_check_dates_nothing_and_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  published: str | None, index_args: list[str]) -> None:
     monkeypatch.setenv("LINEAGE_CACHE", str(_cache(tmp_path, published)))
     top = _unpacked(tmp_path / "unpacked", COPY)
-    loaded = load_target(str(top), release_dates=True, index_args=["--index-url", "http://mirror.invalid/simple"])
+    loaded = load_target(str(top), release_dates=True, index_args=index_args)
     assert "date" not in loaded.inputs and "release_refuted" not in loaded.inputs
+    assert loaded.inputs["release_unchecked"].startswith("widget==1.0")
+    assert [e for e in loaded.errors if e.path == "<dist-info>" and "could not be reached" in e.reason]
+
+
+def test_a_claim_the_published_wheel_confirms_is_dated_by_that_wheel(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dated by the upload of the wheel that confirmed it: a wheel added to an old version later
+    (PyPI allows it) is dated as it was added, not as the version's first file was."""
+    text = COPY["widget/modeling_widget.py"]
+    published = f"widget/modeling_widget.py,{_digest(text.encode())},{len(text)}\nwidget-1.0.dist-info/RECORD,,\n"
+    monkeypatch.setenv("LINEAGE_CACHE", str(_cache(tmp_path, published, date="2026-11-30")))
+    loaded = load_target(str(_unpacked(tmp_path / "unpacked", COPY)), release_dates=True)
+    assert loaded.inputs["date"] == "2026-11-30" and loaded.inputs["release"] == "widget==1.0"
     assert not [e for e in loaded.errors if e.path == "<dist-info>"]
 
 
-def test_a_claim_the_published_wheel_confirms_is_dated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = COPY["widget/modeling_widget.py"]
-    published = f"widget/modeling_widget.py,{_digest(text.encode())},{len(text)}\nwidget-1.0.dist-info/RECORD,,\n"
-    monkeypatch.setenv("LINEAGE_CACHE", str(_cache(tmp_path, published)))
-    loaded = load_target(str(_unpacked(tmp_path / "unpacked", COPY)), release_dates=True)
-    assert loaded.inputs["date"] == "2019-01-01" and loaded.inputs["release"] == "widget==1.0"
+def test_two_copies_of_one_release_s_file_claim_nothing(tmp_path: Path) -> None:
+    """The genuine file in one folder and a copy under the same RECORD path in another, each with
+    a dist-info of the same release: which one the published wheel confirms cannot be told."""
+    real = "x = 1\n"
+    top = _unpacked(tmp_path / "p", {"widget/__init__.py": real})
+    inner = _unpacked(top / "widget", {"widget/__init__.py": "copied = True\n"})
+    files = [SourceFile(p.relative_to(inner).as_posix(), p.read_bytes()) for p in sorted(inner.rglob("*.py"))]
+    assert claims_of(str(inner), files) is None
+
+
+def test_files_a_wheel_keeps_under_its_data_folder_are_recorded_at_the_top() -> None:
+    record = "w-1.0.data/purelib/w/model.py,sha256=a,1\nw-1.0.data/platlib/w/_c.py,sha256=b,1\nw/x.py,sha256=c,1\n"
+    assert installed_rows(record) == {"w/model.py": "sha256=a", "w/_c.py": "sha256=b", "w/x.py": "sha256=c"}
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -109,19 +135,21 @@ def test_the_record_is_read_from_the_wheel_archive_only() -> None:
     assert record_of_wheel(b"not a zip") == "" and record_of_wheel(wheel[:40]) == ""
 
 
-def test_the_smallest_checkable_wheel_of_the_version_is_chosen() -> None:
-    def entry(name: str, size: object, url: str = "https://files.example/w", sha: object = "a" * 64) -> dict:
-        return {"filename": name, "size": size, "url": url, "hashes": {"sha256": sha}}
+def test_the_smallest_checkable_pure_wheel_of_the_version_is_chosen() -> None:
+    def entry(name: str, size: object, url: str = "https://files.example/w", sha: object = "a" * 64,
+              uploaded: str = "2023-01-02T03:04:05Z") -> dict:
+        return {"filename": name, "size": size, "url": url, "hashes": {"sha256": sha}, "upload-time": uploaded}
 
     page = json.dumps({"files": [
         entry("widget-1.0.tar.gz", 10),  # an sdist: no RECORD to check against
-        entry("widget-1.0-cp311-cp311-manylinux_x86_64.whl", 900),
+        entry("widget-1.0-cp311-cp311-manylinux_x86_64.whl", 90),  # a platform's build
         entry("widget-1.0-py3-none-any.whl", 500),
         entry("widget-1.0-py2-none-any.whl", 100, url="http://files.example/w"),  # not https
-        entry("widget-1.0-cp39-none-any.whl", 50, sha=None),  # no hash stated
-        entry("widget-1.0-cp38-none-any.whl", "50"),  # no size stated
+        entry("widget-1.0-py2.py3-none-any.whl", 50, sha=None),  # no hash stated
+        entry("widget-1.0-py30-none-any.whl", "50"),  # no size stated
+        entry("widget-1.0-py31-none-any.whl", 50, uploaded=""),  # no upload time
         entry("widget-1.1-py3-none-any.whl", 10),  # another version
-        entry("widget-1.0-cp310-none-any.whl", MAX_WHEEL + 1),  # too large
+        entry("widget-1.0-py32-none-any.whl", MAX_WHEEL + 1),  # too large
     ]}).encode()
     chosen = _wheel(page, "1.0")
     assert chosen is not None and chosen["filename"] == "widget-1.0-py3-none-any.whl"
@@ -129,14 +157,24 @@ def test_the_smallest_checkable_wheel_of_the_version_is_chosen() -> None:
 
 
 def test_an_index_that_is_not_https_is_never_asked_nor_its_silence_kept(tmp_path: Path) -> None:
-    assert published_record("widget", "1.0", tmp_path, ["--index-url", "http://mirror.example/simple"]) is None
+    assert published_wheel("widget", "1.0", tmp_path, ["--index-url", "http://mirror.example/simple"]) is None
+    assert not (tmp_path / "released").exists()
+
+
+@pytest.mark.parametrize("project, version", [("foo bar", "1.0"), ("widget", "1.0/../../x"), ("../w", "1"),
+                                              ("widget", "1.0 --index-url x")])
+def test_a_name_or_version_unfit_for_a_url_is_never_asked_nor_kept(tmp_path: Path, project: str,
+                                                                  version: str) -> None:
+    assert published_wheel(project, version, tmp_path) is None  # (PyPI itself: not asked, no network)
     assert not (tmp_path / "released").exists()
 
 
 @pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
-def test_pypi_publishes_the_record_of_segment_anything_1_0(tmp_path: Path) -> None:
+def test_pypi_publishes_the_wheel_of_segment_anything_1_0(tmp_path: Path) -> None:
     # the real index: Meta's segment-anything 1.0 wheel, fetched, checked against its stated hash,
-    # read as an archive; its RECORD lists the SAM model file, and it is kept for the next scan
-    text = published_record("segment_anything", "1.0", tmp_path)
-    assert text is not None and "segment_anything/modeling/sam.py,sha256=" in text
-    assert (tmp_path / "released" / "segment-anything-1.0.record").read_text(encoding="utf-8") == text
+    # read as an archive; its RECORD lists the SAM model file, and the answer is kept for the next scan
+    got = published_wheel("segment_anything", "1.0", tmp_path)
+    assert got is not None and got[0] == "2023-04-06" and got[1]["segment_anything/modeling/sam.py"].startswith("sha256=")
+    kept = tmp_path / "released" / "segment-anything-1.0.wheel"
+    assert kept.read_text(encoding="utf-8").startswith("2023-04-06\n")
+    assert published_wheel("segment_anything", "1.0", tmp_path, ["--index-url", "http://offline.invalid"]) == got
