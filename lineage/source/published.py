@@ -26,7 +26,7 @@ from typing import Any
 
 from lineage.source.distinfo import record_rows
 from lineage.source.released import (
-    FETCH_ERRORS, TIMEOUT, UPLOAD_TIME, index_url, open_https, page_files, project_page, valid_release, version_of,
+    TIMEOUT, UPLOAD_TIME, asked_once, index_url, open_https, page_files, valid_release, version_of,
 )
 
 MAX_WHEEL = 32_000_000  # a wheel larger than this is not fetched to check a claim
@@ -80,6 +80,14 @@ def _download(entry: dict[str, Any], timeout: float) -> bytes:
     return data
 
 
+def _checked(page: bytes, version: str, timeout: float) -> str:
+    """"<upload date>\n<RECORD>" of the release's wheel on ``page``, fetched and checked, or ""."""
+    entry = _wheel(page, version)
+    record = record_of_wheel(_download(entry, timeout)) if entry is not None else ""
+    found = UPLOAD_TIME.match(str(entry.get("upload-time") or "")) if entry is not None and record else None
+    return f"{found.group(1)}\n{record}" if found else ""
+
+
 def published_wheel(project: str, version: str, cache: Path, index_args: Sequence[str] = (),
                     timeout: float = TIMEOUT) -> tuple[str, dict[str, str]] | None:
     """(upload date, RECORD rows as installed) of ``project`` ``version``'s pure-Python wheel on the
@@ -89,22 +97,8 @@ def published_wheel(project: str, version: str, cache: Path, index_args: Sequenc
         return None
     name = re.sub(r"[-_.]+", "-", project).lower()
     kept = cache / "released" / f"{name}-{version}.wheel"
-    if kept.is_file():
-        date, _, record = kept.read_text(encoding="utf-8", errors="replace").partition("\n")
-        return (date, installed_rows(record)) if date else None
-    base = index_url(index_args)
-    if not base.startswith("https://"):
-        return None
-    try:
-        entry = _wheel(project_page(base, name, timeout), version)
-        record = record_of_wheel(_download(entry, timeout)) if entry is not None else ""
-    except FETCH_ERRORS:
-        return None
-    found = UPLOAD_TIME.match(str(entry.get("upload-time") or "")) if entry is not None and record else None
-    date = found.group(1) if found else ""
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_text(f"{date}\n{record if date else ''}", encoding="utf-8")
-    except OSError:
-        pass
+    if not kept.is_file() and not index_url(index_args).startswith("https://"):
+        return None  # (an index that cannot be asked: nothing to keep, a later run may name another)
+    answer = asked_once(kept, name, index_args, timeout, lambda page: _checked(page, version, timeout))
+    date, _, record = answer.partition("\n")
     return (date, installed_rows(record)) if date else None

@@ -93,9 +93,9 @@ def upload_date(page: bytes, filename: str) -> str:
     return ""
 
 
-def _kept(record: Path, project: str, index_args: Sequence[str], timeout: float,
-          read: Callable[[bytes], str]) -> str:
-    """The date kept in ``record``, else ``read`` from the project's page on the index and kept
+def asked_once(record: Path, project: str, index_args: Sequence[str], timeout: float,
+               read: Callable[[bytes], str]) -> str:
+    """The answer kept in ``record``, else ``read`` from the project's page on the index and kept
     ("" is kept too, so an index that cannot say is asked once; a failed request is not kept: the
     network may be back next time)."""
     if record.is_file():
@@ -118,8 +118,8 @@ def _kept(record: Path, project: str, index_args: Sequence[str], timeout: float,
 def release_date(project: str, artefact: Path, index_args: Sequence[str] = (), timeout: float = TIMEOUT) -> str:
     """The upload date of a downloaded artefact, asked of its index once (kept as
     ``<artefact>.released`` beside it)."""
-    return _kept(artefact.with_name(artefact.name + ".released"), project, index_args, timeout,
-                 lambda page: upload_date(page, artefact.name))
+    return asked_once(artefact.with_name(artefact.name + ".released"), project, index_args, timeout,
+                      lambda page: upload_date(page, artefact.name))
 
 
 def version_of(filename: str) -> str:
