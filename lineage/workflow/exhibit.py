@@ -192,6 +192,8 @@ class Exhibit:
     weights: Mapping[str, Any] | None = None  # the checkpoint comparison, when asked for
     # suspect files' imports (or inheritance, or generated-from banners) of the reference's model code
     declared: tuple[Mapping[str, Any], ...] = ()
+    # the suspect's date against the reference lines' first-seen dates (chronology.py)
+    chronology: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -200,7 +202,7 @@ class Exhibit:
             "warnings": list(self.warnings), "scores_baseline": self.scores_baseline,
             "matches": [m.to_dict() for m in self.matches], "files": [f.to_dict() for f in self.files],
             "vestiges": list(self.vestiges), "notices": self.notices, "summary": self.summary.to_dict(),
-            "declared": list(self.declared),
+            "declared": list(self.declared), "chronology": self.chronology,
         }
         if self.weights is not None:
             out["weights"] = self.weights

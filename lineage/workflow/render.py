@@ -63,6 +63,7 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
              "background: " + (f"index {data.background['id']} ({data.background['families']} families, "
                                f"{data.background['model_lines']} model lines)" if data.background
                                else "none"),
+             *([f"dates: {data.chronology['statement']}"] if data.chronology else []),
              *(f"WARNING: {w}" for w in data.warnings),
              "", data.summary.statement, ""]
     for f in data.files:

@@ -50,17 +50,18 @@ from lineage.workflow.exhibit import (
 from lineage.workflow.whole import HELD, held_shares, is_whole, main_reference, rated
 from lineage.workflow.prior_art import (PRIOR_ART, corpus_entry, earlier_lines, named, prior_art_note,
                                         reference_lines)
-from lineage.workflow.verify_inputs import error_fields, error_warnings, not_compared_sentence, ordered, reference_errors
+from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
 from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE, judged_units, not_compared_state, summary
 from lineage.workflow.verify_vestiges import dated_vestiges
+from lineage.workflow.chronology import Chronology
 from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
 _CONFIG_KEYS = ("min_similarity", "min_containment", "report_similarity", "top", "max_file_bytes")
-_INPUT_KEYS = ("kind", "name", "version", "filename", "sha256", "url", "rev", "commit")
+_INPUT_KEYS = ("kind", "name", "version", "filename", "sha256", "url", "rev", "commit", "date", "release")
 
 
 def side_inputs(loaded: LoadedTarget) -> dict[str, Any]:
@@ -137,8 +138,9 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
 
 def _held_elsewhere(m: ExhibitMatch) -> bool:
     """The corpus shows the unit's code as shared code, or as code earlier lines of other
-    companies held (prior_art.py): no evidence of this pair."""
-    return shared(m.corpus) or bool(m.corpus and m.corpus.get("before_reference"))
+    companies held (prior_art.py), or the suspect was public before the reference's line
+    (chronology.py): no evidence of this pair."""
+    return shared(m.corpus) or bool(m.corpus and (m.corpus.get("before_reference") or m.corpus.get("suspect_first")))
 
 
 def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:
@@ -268,23 +270,6 @@ UNBACKED = ("No corpus background (--no-index): the pair alone cannot show that 
             "models share, so it is rated medium at most here.")
 
 
-NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come from the two sides alone, "
-                 "so code that many model families share can look rare and be rated as a copy; "
-                 "verify against an index to rule that out")
-
-
-EMPTY_REFERENCE = ("the reference side holds no Python code to compare against (no Python file, or files "
-                   "without a function or class): nothing was compared, and no match is no evidence")
-
-
-def _warnings(background: EmbeddedIndex | None, suspect: Sequence[FileError],
-              reference: Sequence[FileError], compared: bool = True) -> tuple[str, ...]:
-    """No corpus background, nothing on the reference side to compare against, then every file
-    of either side not compared or read with a problem."""
-    return ((() if background is not None else (NO_BACKGROUND,)) + (() if compared else (EMPTY_REFERENCE,))
-            + tuple(error_warnings("suspect", suspect)) + tuple(error_warnings("reference", reference)))
-
-
 def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> dict[str, Any] | None:
     if corpus is None:
         return None
@@ -309,7 +294,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     exhibit carries a warning."""
     from lineage.source.target import load_target
 
-    suspect = load_target(suspect_spec, max_bytes=config.max_file_bytes)
+    # (an unpacked release the package index confirms file for file is dated by it: chronology.py)
+    suspect = load_target(suspect_spec, max_bytes=config.max_file_bytes, release_dates=True)
     reference = load_target(reference_spec, max_bytes=config.max_file_bytes)
     s_in, r_in = side_inputs(suspect), side_inputs(reference)
     index = build_reference(reference, r_in)
@@ -336,6 +322,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
                     background is not None, dated.get(f.matches[0].ref.path), orgs)
         for f in findings)
+    clock = Chronology.of(suspect.inputs, dated)  # a suspect public before the reference's line: not its copy
+    matches = tuple(clock.judged(m) for m in matches)
     notice_refs = {p: c.path for p, c in chosen.items()}
     share = held_shares(index, findings)
     files = []
@@ -345,7 +333,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     for c in compacted:
         if any(f.path == c.path and f.unit != "<module>" for f in findings):  # (module bodies are not judged)
             score = file_score(index, c.units)
-            if is_whole(score, share(c.path, main_reference(c.path, findings, notice_refs))):
+            main = main_reference(c.path, findings, notice_refs)
+            if is_whole(score, share(c.path, main)) and not clock.suspect_first(main):
                 whole.add(c.path)
             beyond = file_score(index, c.units, [(c.path, u.qualname, u.start_line) in common for u in c.units]) \
                 if background is not None else None
@@ -376,7 +365,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         inputs={"suspect": s_in, "reference": r_in},
         background=background_section(background, dated),
-        warnings=_warnings(background, s_err, r_err, compared),
+        warnings=warnings_of(background, s_err, r_err, compared),
         scores_baseline={
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit against every reference "
@@ -396,4 +385,5 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         summary=summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err),
                         background=background is not None, declared=declared_sentence(declared)),
         declared=declared,
+        chronology=clock.section(matches),
     )

@@ -82,3 +82,20 @@ def not_compared_sentence(suspect: Sequence[FileError], reference: Sequence[File
     said = " and ".join(f"{n} {side} file{'s' if n != 1 else ''}" for n, side in counts if n)
     return (f"Not compared: {said} (unreadable, binary or too costly to analyse; listed in the warnings): "
             "nothing is known about their content. ")
+
+
+NO_BACKGROUND = ("no corpus background (--no-index): rarity and commonness come from the two sides alone, "
+                 "so code that many model families share can look rare and be rated as a copy; "
+                 "verify against an index to rule that out")
+
+
+EMPTY_REFERENCE = ("the reference side holds no Python code to compare against (no Python file, or files "
+                   "without a function or class): nothing was compared, and no match is no evidence")
+
+
+def warnings_of(background: EmbeddedIndex | None, suspect: Sequence[FileError],
+                reference: Sequence[FileError], compared: bool = True) -> tuple[str, ...]:
+    """No corpus background, nothing on the reference side to compare against, then every file
+    of either side not compared or read with a problem."""
+    return ((() if background is not None else (NO_BACKGROUND,)) + (() if compared else (EMPTY_REFERENCE,))
+            + tuple(error_warnings("suspect", suspect)) + tuple(error_warnings("reference", reference)))

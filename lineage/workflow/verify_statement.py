@@ -40,12 +40,15 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
     capped = [m for m in common if m.severity_before_corpus]
     earlier = [m for m in matches if m.corpus and m.corpus.get("before_reference")]
     prior = [m for m in earlier if m not in common and m.severity_before_corpus]
+    first = [m for m in matches if m.corpus and m.corpus.get("suspect_first")]
     return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines (or lines of "
             f"{COMMON_MAKERS} or more companies' models) share"
             + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
             + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
                "models first seen before the reference's line also hold"
-               + (f" ({len(prior)} rated low for that alone)" if prior else "") + ". " if earlier else ""))
+               + (f" ({len(prior)} rated low for that alone)" if prior else "") + ". " if earlier else "")
+            + (f"{len(first)} {'matches' if len(first) == 1 else 'match'} a reference line first seen after the "
+               "suspect's release was published (rated low at most: see the dates). " if first else ""))
 
 
 def not_compared_state(judged: Sequence[ExhibitMatch]) -> str:

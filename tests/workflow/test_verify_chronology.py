@@ -1,0 +1,123 @@
+"""`lineage verify`: the suspect's date against the first-seen date of the reference's line.
+
+A suspect public before the reference's line cannot have taken its code from it.  On a date no
+author sets (the package index's upload of a release) the exhibit rates such matches low at most
+and judges no notice from them; on a commit's date, which whoever commits sets, the ratings stand
+and each match says what the date would mean if true.  Our Alpha reference (Zhipu AI, first seen
+2025-07-28) is indexed whole, so the corpus dates it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from lineage.workflow.chronology import SUSPECT_FIRST
+from tests.lines_fixture import index_families
+from tests.workflow.conftest import Repo, reference_text, renamed_copy, run
+
+ALPHA_SEEN = "2025-07-28"
+
+
+def _corpus(root: Path, families: list[tuple[str, str, str, str, tuple[str, ...]]]) -> Path:
+    root.mkdir()
+    return index_families(root, "bg", families)
+
+
+def _exhibit(suspect: str, reference: Path, corpus: Path) -> dict:
+    done = run("verify", suspect, "--against", reference, "--index", corpus, "--format", "json", "--exit-zero")
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def reference(tmp_path: Path) -> Path:
+    where = tmp_path / "reference" / "alpha"
+    where.mkdir(parents=True)
+    (where / "modeling_alpha.py").write_text(reference_text(), encoding="utf-8")
+    return where.parent
+
+
+@pytest.mark.parametrize(("committed", "before"), [("2025-03-01T12:00:00", True), ("2025-09-01T12:00:00", False)],
+                         ids=["committed-before-the-line", "committed-after-it"])
+def test_a_commit_date_is_stated_against_the_reference_line_and_changes_no_rating(
+        repo: Repo, reference: Path, tmp_path: Path, committed: str, before: bool) -> None:
+    repo.write("pkg/modeling_beta.py", renamed_copy())
+    repo.add("pkg/modeling_beta.py")
+    sha = repo.commit("beta", date=committed)
+    corpus = _corpus(tmp_path / "corpus", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())])
+    data = _exhibit(f"{repo.path}@{sha}", reference, corpus)
+    clock = data["chronology"]
+    assert (clock["suspect_date"], clock["settled"]) == (committed[:10], False)
+    assert "set by whoever commits" in clock["basis"]
+    assert data["inputs"]["suspect"]["date"].startswith(committed[:10])
+    assert clock["reference_lines_after_suspect"] == (["bg:alpha"] if before else [])
+    attention = next(m for m in data["matches"] if m["unit"] == "BetaAttention.forward")
+    # a date its author could have set refutes nothing on its own: the copy and its notice stand
+    assert (attention["severity"], attention["attribution"]) == ("high", "replaced")
+    assert ("if that date is true" in attention["explanation"]) is before
+    assert ("before these reference lines were first seen: bg:alpha (2025-07-28)" in clock["statement"]) is before
+    text = run("verify", f"{repo.path}@{sha}", "--against", reference, "--index", corpus, "--exit-zero").stdout
+    assert f"dates: {clock['statement']}" in text
+
+
+def test_a_plain_directory_has_no_date_and_says_how_to_get_one(reference: Path, tmp_path: Path) -> None:
+    suspect = tmp_path / "suspect"
+    suspect.mkdir()
+    (suspect / "modeling_beta.py").write_text(renamed_copy(), encoding="utf-8")
+    corpus = _corpus(tmp_path / "corpus", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())])
+    clock = _exhibit(str(suspect), reference, corpus)["chronology"]
+    assert clock["suspect_date"] is None and clock["reference_lines_after_suspect"] == []
+    assert "verify REPO@REV or name==version to date it" in clock["statement"]
+
+
+RELEASE = "six==1.16.0"  # uploaded to PyPI on 2021-05-05
+
+
+@pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
+@pytest.mark.parametrize(("seen", "suspect_first", "unpacked"),
+                         [("2024-01-01", True, False), ("2024-01-01", True, True), ("2020-01-01", False, False)],
+                         ids=["line-first-seen-after-the-release", "the-release-unpacked",
+                              "line-first-seen-before-it"])
+def test_a_release_public_before_the_reference_line_is_no_copy_of_it(
+        tmp_path: Path, seen: str, suspect_first: bool, unpacked: bool) -> None:
+    """A later file that is the release's own module, indexed as a line first seen after the
+    release was uploaded: the release holds the origin, so no match is a copy verdict.  The
+    release unpacked (its dist-info RECORD, confirmed by the package index's wheel) is dated alike."""
+    from lineage.source.target import load_target
+
+    released = load_target(RELEASE)
+    text = next(f.data for f in released.files if f.path == "six.py").decode("utf-8")
+    suspect = RELEASE
+    if unpacked:
+        with zipfile.ZipFile(released.inputs["path"]) as wheel:
+            wheel.extractall(tmp_path / "unpacked")
+        suspect = str(tmp_path / "unpacked")
+    reference = tmp_path / "reference" / "later"
+    reference.mkdir(parents=True)
+    (reference / "modeling_later.py").write_text(text, encoding="utf-8")
+    corpus = _corpus(tmp_path / "corpus", [("later", text, "Zhipu AI", seen, ())])
+    data = _exhibit(suspect, reference.parent, corpus)
+    clock = data["chronology"]
+    assert (clock["suspect_date"], clock["settled"]) == ("2021-05-05", True)
+    assert ("six==1.16.0" in clock["basis"]) is unpacked
+    assert clock["reference_lines_after_suspect"] == (["bg:later"] if suspect_first else [])
+    rated = [m for m in data["matches"] if m["severity_before_corpus"] or m["severity"] != "info"]
+    assert rated
+    if suspect_first:
+        assert all(m["severity"] in ("info", "low") and m["attribution"] is None for m in data["matches"])
+        lowered = [m for m in data["matches"] if m["severity_before_corpus"] in ("medium", "high")]
+        assert lowered and all(m["verdict"].startswith(SUSPECT_FIRST) and m["corpus"]["suspect_first"]
+                               for m in lowered)
+        assert all(f.get("severity") in (None, "info", "low") for f in data["files"]), data["files"]
+        assert "cannot have taken their code from them" in clock["statement"]
+        units = [m for m in data["matches"] if m["unit_kind"] != "module"]
+        assert (f"{len(units)} match a reference line first seen after the suspect's release was "
+                "published") in data["summary"]["statement"]
+    else:
+        assert any(m["severity"] in ("medium", "high") for m in data["matches"])
+        assert "the dates allow the suspect to hold the reference's code" in clock["statement"]
