@@ -322,7 +322,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
                     background is not None, dated.get(f.matches[0].ref.path), orgs)
         for f in findings)
-    clock = Chronology.of(suspect.inputs, dated)  # a suspect public before the reference's line: not its copy
+    clock = Chronology.of(suspect.inputs, dated, background)  # a suspect public before the reference's line: not its copy
     matches = tuple(clock.judged(m) for m in matches)
     notice_refs = {p: c.path for p, c in chosen.items()}
     share = held_shares(index, findings)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from lineage.workflow.chronology import SUSPECT_FIRST
+from lineage.workflow.chronology import AHEAD_DAYS, SUSPECT_FIRST
 from tests.lines_fixture import index_families
 from tests.workflow.conftest import Repo, reference_text, renamed_copy, run
 
@@ -59,7 +59,8 @@ def test_a_commit_date_is_stated_against_the_reference_line_and_changes_no_ratin
     attention = next(m for m in data["matches"] if m["unit"] == "BetaAttention.forward")
     # a date its author could have set refutes nothing on its own: the copy and its notice stand
     assert (attention["severity"], attention["attribution"]) == ("high", "replaced")
-    assert ("if that date is true" in attention["explanation"]) is before
+    said = "whoever committed's word, so check it against the repository's public history"
+    assert (said in attention["explanation"]) is before
     assert ("before these reference lines were first seen: bg:alpha (2025-07-28)" in clock["statement"]) is before
     text = run("verify", f"{repo.path}@{sha}", "--against", reference, "--index", corpus, "--exit-zero").stdout
     assert f"dates: {clock['statement']}" in text
@@ -72,7 +73,7 @@ def test_a_plain_directory_has_no_date_and_says_how_to_get_one(reference: Path, 
     corpus = _corpus(tmp_path / "corpus", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())])
     clock = _exhibit(str(suspect), reference, corpus)["chronology"]
     assert clock["suspect_date"] is None and clock["reference_lines_after_suspect"] == []
-    assert "verify REPO@REV or name==version to date it" in clock["statement"]
+    assert "nor REPO@REV or name==version" in clock["statement"]
 
 
 RELEASE = "six==1.16.0"  # uploaded to PyPI on 2021-05-05
@@ -80,9 +81,10 @@ RELEASE = "six==1.16.0"  # uploaded to PyPI on 2021-05-05
 
 @pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
 @pytest.mark.parametrize(("seen", "suspect_first", "unpacked"),
-                         [("2024-01-01", True, False), ("2024-01-01", True, True), ("2020-01-01", False, False)],
+                         [("2024-01-01", True, False), ("2024-01-01", True, True), ("2020-01-01", False, False),
+                          ("2021-06-01", False, False)],
                          ids=["line-first-seen-after-the-release", "the-release-unpacked",
-                              "line-first-seen-before-it"])
+                              "line-first-seen-before-it", "line-first-seen-weeks-after-it"])
 def test_a_release_public_before_the_reference_line_is_no_copy_of_it(
         tmp_path: Path, seen: str, suspect_first: bool, unpacked: bool) -> None:
     """A later file that is the release's own module, indexed as a line first seen after the
@@ -105,7 +107,8 @@ def test_a_release_public_before_the_reference_line_is_no_copy_of_it(
     clock = data["chronology"]
     assert (clock["suspect_date"], clock["settled"]) == ("2021-05-05", True)
     assert ("six==1.16.0" in clock["basis"]) is unpacked
-    assert clock["reference_lines_after_suspect"] == (["bg:later"] if suspect_first else [])
+    after = seen > "2021-05-05"
+    assert clock["reference_lines_after_suspect"] == (["bg:later"] if after else [])
     rated = [m for m in data["matches"] if m["severity_before_corpus"] or m["severity"] != "info"]
     assert rated
     if suspect_first:
@@ -114,10 +117,51 @@ def test_a_release_public_before_the_reference_line_is_no_copy_of_it(
         assert lowered and all(m["verdict"].startswith(SUSPECT_FIRST) and m["corpus"]["suspect_first"]
                                for m in lowered)
         assert all(f.get("severity") in (None, "info", "low") for f in data["files"]), data["files"]
-        assert "cannot have taken their code from them" in clock["statement"]
+        assert "it did not take their code from them" in clock["statement"]
+        assert clock["suspect_first"] == ["bg:later"]
         units = [m for m in data["matches"] if m["unit_kind"] != "module"]
         assert (f"{len(units)} match a reference line first seen after the suspect's release was "
                 "published") in data["summary"]["statement"]
     else:
         assert any(m["severity"] in ("medium", "high") for m in data["matches"])
+        assert clock["suspect_first"] == [] and not any((m["corpus"] or {}).get("suspect_first") for m in data["matches"])
+    if after and not suspect_first:
+        # a model's code is often public weeks before its first-seen date: too close to order the pair
+        assert f"within {AHEAD_DAYS} days the dates cannot order the pair" in clock["statement"]
+        assert all("27 days before bg:later" in m["explanation"] for m in data["matches"])
+    if not after:
         assert "the dates allow the suspect to hold the reference's code" in clock["statement"]
+
+
+class _Corpus:
+    def __init__(self, families: list[dict[str, str]]) -> None:
+        self.meta = {"families": families}
+
+
+def test_a_line_is_dated_by_the_earliest_first_seen_date_any_source_gives_it() -> None:
+    """transformers 4.51.3 saw Qwen3 on 2025-04-14, the current transformers on 2025-04-29: a
+    suspect published on 2025-04-14 is not before the line, whichever source's file it matched."""
+    from lineage.workflow.background import Line
+    from lineage.workflow.chronology import Chronology, line_dates
+
+    corpus = _Corpus([{"name": "qwen3", "source": "transformers", "first_seen": "2025-04-29"},
+                      {"name": "qwen3", "source": "transformers-4.51.3", "first_seen": "2025-04-14"},
+                      {"name": "llama", "source": "transformers", "first_seen": ""}])
+    assert line_dates(corpus) == {"qwen3": "2025-04-14"}  # type: ignore[arg-type]
+    lines = {"modeling_qwen3.py": Line("transformers:qwen3", "Alibaba Qwen", "2025-04-29")}
+    on_the_day = Chronology.of({"kind": "pypi", "date": "2025-04-14T10:00:00"}, lines, corpus)  # type: ignore[arg-type]
+    assert on_the_day.later("modeling_qwen3.py") is None and not on_the_day.suspect_first("modeling_qwen3.py")
+    earlier = Chronology.of({"kind": "pypi", "date": "2024-12-01"}, lines, corpus)  # type: ignore[arg-type]
+    assert earlier.later("modeling_qwen3.py")[1:] == ("2025-04-14", 134)  # type: ignore[index]
+    assert earlier.suspect_first("modeling_qwen3.py")
+    committed = Chronology.of({"kind": "git", "date": "2024-12-01"}, lines, corpus)  # type: ignore[arg-type]
+    assert not committed.suspect_first("modeling_qwen3.py")  # a commit's date settles nothing
+
+
+def test_without_a_corpus_or_a_date_the_statement_says_which() -> None:
+    from lineage.workflow.chronology import Chronology
+
+    no_index = Chronology.of({"kind": "git", "date": "2024-12-01"}, {}, None).section(())
+    assert "without a corpus (--no-index) the reference has no date" in no_index["statement"]
+    offline = Chronology.of({"kind": "pypi", "date": ""}, {}, None).section(())
+    assert offline["suspect_date"] is None and "The package index gave no upload date" in offline["statement"]
