@@ -24,7 +24,7 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.header import scores_digest
-from lineage.models import FileError, Finding, ScanResult, SourceFile
+from lineage.models import Finding, SourceFile
 from lineage.parse.lines import numbered_lines
 from lineage.pipeline.match import Progress
 from lineage.pipeline.scan import scan_files
