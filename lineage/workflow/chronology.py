@@ -123,11 +123,12 @@ class Chronology:
             note = (f"{when}: if the code was not public before then, the suspect did not take it from the "
                     f"reference's line (it is its origin, an earlier publication of it, or holds it from an origin "
                     f"both share); {why}.")
-            return dataclasses.replace(m, explanation=f"{m.explanation} {note}")
+            return dataclasses.replace(m, explanation=f"{m.explanation} {note}",
+                                       corpus={**(m.corpus or {}), "dates": note})
         note = (f"{when}: it did not take this code from the reference's line (it is its origin, an earlier "
                 "publication of it, or holds it from an origin both share), so it is rated low at most here.")
         capped = "low" if at_or_above(m.severity, Severity.MEDIUM) else m.severity
-        corpus = {**(m.corpus or {}), "suspect_first": True}
+        corpus = {**(m.corpus or {}), "suspect_first": True, "dates": note}
         return dataclasses.replace(
             m, severity=capped, severity_before_corpus=m.severity if capped != m.severity else m.severity_before_corpus,
             attribution=None, corpus=corpus, explanation=f"{m.explanation} {note}",

@@ -98,6 +98,8 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
                 lines.append(f"    prior art: also in {', '.join(x['family'] + ' ' + str(x['first_seen']) for x in earlier[:3])}"
                              f"{' and more' if len(earlier) > 3 else ''}, lines of models first seen before the "
                              f"reference's line {line['family']} ({line['org']}, first seen {line['first_seen']})")
+            if held.get("dates"):
+                lines.append(f"    dates: {held['dates']}")
         if m.role_features:
             lines.append(f"    role from: {', '.join(m.role_features[:6])}")
         if m.verdict:

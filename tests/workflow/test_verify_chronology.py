@@ -62,8 +62,10 @@ def test_a_commit_date_is_stated_against_the_reference_line_and_changes_no_ratin
     said = "whoever committed's word, so check it against the repository's public history"
     assert (said in attention["explanation"]) is before
     assert ("before these reference lines were first seen: bg:alpha (2025-07-28)" in clock["statement"]) is before
+    assert (attention["corpus"].get("dates") is not None) is before
     text = run("verify", f"{repo.path}@{sha}", "--against", reference, "--index", corpus, "--exit-zero").stdout
     assert f"dates: {clock['statement']}" in text
+    assert ("    dates: The suspect is dated" in text) is before  # each match says it too
 
 
 def test_a_plain_directory_has_no_date_and_says_how_to_get_one(reference: Path, tmp_path: Path) -> None:
