@@ -8,8 +8,10 @@ Engines took some of that reference code in (an engine's Pixtral holds Mistral A
 encoder, its Mllama Meta's patch embedding), so each source is scanned twice: as a third party
 would, knowing nothing of who wrote it, and as its maker would before publishing, with
 `--owner` naming the organisations of its manifest (matches to their own models are their own
-code).  Time travel as in the main evaluation: a file is scanned against the engines' families
-first seen on or before its own family.
+code).  Time travel as the tool does it: a file is scanned against the engines' families whose
+code was public on or before its own family's first-seen date (first seen, in a source public by
+then, and shipped by that source by then: an engine's port is no older than the engine release
+that first held its file, corpora/shipped.toml).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from lineage.api import open_index, scan_files
 from lineage.config import Config
-from lineage.index.restrict import restrict
+from lineage.index.restrict import public_dates, restrict
 
 # each source's maker (the owner of its code; its families may model other makers' models)
 INDEPENDENT = {"llama-models": "Meta", "gpt-oss": "OpenAI", "gemma": "Google", "ai2-olmo-core": "AI2",
@@ -34,6 +36,7 @@ def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, A
     from lineage.index.manifest import family_of, load_manifest
 
     full = open_index(index_path)
+    public = public_dates(full)
     rows: list[dict[str, Any]] = []
     for path in default_manifests():
         manifest = load_manifest(path)
@@ -53,7 +56,7 @@ def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, A
                 copies: list[str] = []
                 units = 0
                 for date, group in sorted(by_date.items()):
-                    index = restrict(full, _before(date, sources or _others(full, manifest.name)),
+                    index = restrict(full, _before(date, sources or _others(full, manifest.name), public),
                                      f"as of {date or 'any date'}")
                     result, _ = scan_files(group, index, config)
                     units += result.units_scanned
@@ -83,9 +86,11 @@ def _others(index: Any, own: str) -> tuple[str, ...]:
     return tuple(sorted({str(f["source"]) for f in index.meta["families"]} - set(INDEPENDENT) - {own}))
 
 
-def _before(date: str, sources: tuple[str, ...]) -> Callable[[dict[str, Any]], bool]:
-    """The given sources' families first seen on or before `date` (undated families stay)."""
+def _before(date: str, sources: tuple[str, ...], public: dict[str, str]) -> Callable[[dict[str, Any]], bool]:
+    """The given sources' families whose code was public on or before `date`, as the tool's time
+    travel has it (index/restrict.public_dates: first seen, in a source public by then, shipped
+    by it by then); undated families stay."""
     def keep(f: dict[str, Any]) -> bool:
-        seen = str(f.get("first_seen") or "")
+        seen = public.get(f"{f['source']}:{f['name']}", "")
         return f["source"] in sources and (not date or not seen or seen <= date)
     return keep

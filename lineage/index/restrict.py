@@ -9,14 +9,17 @@ against the restricted index are exactly those of an index built from the kept f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from lineage.arch.section import kept_arrays
+from lineage.data import load_table, table_error
 from lineage.index.build import document_frequency
 from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.index.lsh import band_arrays, unit_signatures
@@ -80,18 +83,51 @@ def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) 
     return from_arrays(index.path, header, out)
 
 
-def public_dates(index: EmbeddedIndex) -> dict[str, str]:
+def public_dates(index: EmbeddedIndex, shipped: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, str]:
     """Per family ("source:name"), the earliest date its code can have been public: its model's
     first-seen date, but never before its source's first public release (the manifest's `since`:
-    vLLM's Whisper port is no older than vLLM, 2023, though Whisper is of 2022); "" unknown."""
-    since = {str(s.get("name", "")): str(s.get("since", "") or "") for s in index.header.get("sources", [])}
-    return {f"{f['source']}:{f['name']}": max(str(f.get("first_seen", "") or ""), since.get(f["source"], ""))
-            for f in index.meta["families"]}
+    vLLM's Whisper port is no older than vLLM, 2023, though Whisper is of 2022), nor before the
+    first release of its source's package that shipped a file of it (``shipped``: per pinned
+    artefact's sha256, family -> date; corpora/shipped.toml: SGLang's Pixtral port is no older
+    than SGLang 0.4.6.post4, 2025-05-13, though Pixtral is of 2024-09-11); "" unknown."""
+    sources = {str(s.get("name", "")): s for s in index.header.get("sources", [])}
+    ports = shipped_dates() if shipped is None else shipped
+    out = {}
+    for f in index.meta["families"]:
+        source = sources.get(str(f["source"]), {})
+        seen, since = str(f.get("first_seen", "") or ""), str(source.get("since", "") or "")
+        port = ports.get(str(source.get("sha256") or ""), {}).get(str(f["name"]), "")
+        out[f"{f['source']}:{f['name']}"] = max(seen, since, port)
+    return out
+
+
+@functools.cache
+def shipped_dates(path: str | None = None) -> dict[str, dict[str, str]]:
+    """Pinned artefact sha256 -> {family: the upload date of the first release of its package that
+    held a file of the family} (corpora/shipped.toml, written by benchmarks/shipped_dates.py from
+    the package index; a section applies to the pinned release it names, and to no other)."""
+    out: dict[str, dict[str, str]] = {}
+    for source, section in load_table("shipped.toml", path).items():
+        families = section.get("family") if isinstance(section, dict) else None
+        digest = section.get("sha256") if isinstance(section, dict) else None
+        if not isinstance(families, dict) or not isinstance(digest, str) or not _SHA.fullmatch(digest):
+            raise table_error("shipped.toml", f"[{source}] needs sha256 = the pinned artefact's and family.NAME entries",
+                              path)
+        for name, entry in families.items():
+            date = entry.get("shipped") if isinstance(entry, dict) else None
+            if not isinstance(date, str) or not _DATE.fullmatch(date):
+                raise table_error("shipped.toml", f"{source}.{name}: shipped must be a date as YYYY-MM-DD", path)
+            out.setdefault(digest, {})[name] = date
+    return out
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SHA = re.compile(r"[0-9a-f]{64}")
 
 
 def as_of(index: EmbeddedIndex, date: str, why: str = "") -> EmbeddedIndex:
     """Only families whose code can have been public on ``date`` (ISO: first seen by then, in a
-    source public by then); families without a date stay.  ``why``: where the date comes from."""
+    source public by then, shipped by it by then); families without a date stay.  ``why``: where the date comes from."""
     dates = public_dates(index)
     return restrict(index, lambda f: not dates[f"{f['source']}:{f['name']}"]
                     or dates[f"{f['source']}:{f['name']}"] <= date,

@@ -57,3 +57,66 @@ def test_since_must_be_a_date(tmp_path: Path) -> None:
 
     with pytest.raises(ManifestError, match="since"):
         load_manifest(_manifest(tmp_path, "bad", "June 2023"))
+
+
+class _Index:
+    """What public_dates reads of an index: its sources and its families."""
+
+    def __init__(self, sources: list[dict[str, str]], families: list[dict[str, str]]) -> None:
+        self.header = {"sources": sources}
+        self.meta = {"families": families}
+
+
+PINNED = "ab" * 32
+
+
+@pytest.mark.parametrize(("digest", "expected"), [(PINNED, "2025-05-13"), ("cd" * 32, "2024-09-11")],
+                         ids=["the-pinned-release", "another-release"])
+def test_a_port_is_public_no_earlier_than_the_release_that_shipped_it(digest: str, expected: str) -> None:
+    """SGLang's Pixtral port is dated with Pixtral (2024-09-11), but SGLang first shipped its file in
+    2025-05-13: time travel takes the later date, for the pinned release the table names only."""
+    index = _Index([{"name": "sglang", "kind": "pypi", "sha256": digest, "since": "2023-12-01"}],
+                   [{"source": "sglang", "name": "pixtral", "first_seen": "2024-09-11"},
+                    {"source": "sglang", "name": "llama", "first_seen": "2023-02-24"},
+                    {"source": "sglang", "name": "nameless", "first_seen": ""}])
+    shipped = {PINNED: {"pixtral": "2025-05-13", "llama": "2024-01-16", "nameless": "2024-01-16"}}
+    dates = public_dates(index, shipped)  # type: ignore[arg-type]
+    assert dates["sglang:pixtral"] == expected
+    assert dates["sglang:llama"] == ("2024-01-16" if digest == PINNED else "2023-12-01")  # since, then shipped
+    # a family without a model date is still no older than its source, nor than the release that shipped it
+    assert dates["sglang:nameless"] == ("2024-01-16" if digest == PINNED else "2023-12-01")
+
+
+def test_the_shipped_table_names_pinned_releases_and_their_families() -> None:
+    """corpora/shipped.toml: each section is a default manifest's pinned release (its sha256), each
+    family one of that manifest's, each date a release no later than the pinned one's."""
+    import tomllib
+
+    from lineage.api import default_manifests
+    from lineage.data import load_table
+    from lineage.index.manifest import load_manifest
+    from lineage.index.restrict import shipped_dates
+
+    manifests = {m.name: (m, tomllib.loads(p.read_text(encoding="utf-8"))["source"])
+                 for p in default_manifests() for m in [load_manifest(p)]}
+    table = load_table("shipped.toml")
+    assert table and set(shipped_dates()) == {section["sha256"] for section in table.values()}
+    for source, section in table.items():
+        manifest, raw = manifests[source]
+        assert (section["package"], section["version"], section["sha256"]) == (raw["package"], raw["version"],
+                                                                               raw["sha256"])
+        assert set(section["family"]) <= {f.name for f in manifest.families}
+        for name, entry in section["family"].items():
+            assert raw.get("since", "") <= entry["shipped"] <= raw["released"], (source, name)
+
+
+@pytest.mark.parametrize("text", ['[vllm]\nsha256 = "nope"\nfamily.llama = { shipped = "2023-06-19" }\n',
+                                  f'[vllm]\nsha256 = "{PINNED}"\nfamily.llama = {{ shipped = "June 2023" }}\n'],
+                         ids=["sha256", "date"])
+def test_a_bad_shipped_table_is_a_clear_error(tmp_path: Path, text: str) -> None:
+    from lineage.index.restrict import shipped_dates
+
+    bad = tmp_path / "shipped.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ManifestError, match="bad shipped.toml table"):
+        shipped_dates(str(bad))

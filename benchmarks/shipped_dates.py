@@ -1,0 +1,145 @@
+"""When each family of a PyPI-pinned source was first shipped: the first release of the package
+whose files hold a file of the family, and that release's upload date.
+
+usage: python benchmarks/shipped_dates.py corpora/sglang.toml [corpora/vllm.toml ...] > table.toml
+
+A serving engine's or framework's port of a model is dated by the model (its first-seen date),
+but the engine's file did not exist before the engine shipped it: SGLang's Pixtral port is dated
+2024-09-11 with the model, though SGLang shipped `pixtral.py` months later.  Time travel
+(index/restrict.public_dates) takes the later of the two, so a scan dated before the port
+shipped is not matched against it.  The table this writes (corpora/shipped.toml) holds facts
+read from the package index: every release of the package up to the pinned one, oldest first,
+each as its smallest sdist or wheel, listed (never unpacked, never run) and matched to the
+manifest's families with the manifest's own globs, or, for a file that has moved since, by a
+member of the same name holding most of its code lines.  A port rewritten under a new name is
+dated by its first release under that name (later, never earlier, than the truth: time travel
+then keeps it out a little longer, and a scan dated in between sees the match as an anachronism).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lineage.index.build import fetch_sources  # noqa: E402
+from lineage.index.manifest import family_of, load_manifest  # noqa: E402
+from lineage.source.released import (PYPI_SIMPLE, UPLOAD_TIME, open_https, page_files,  # noqa: E402
+                                     project_page, version_of)
+
+MAX_ARTEFACT = 60_000_000  # bytes: an sdist or pure wheel to list; larger ones are skipped (said)
+
+
+def _artefacts(package: str, pinned_upload: str) -> list[tuple[str, str, str, str]]:
+    """(upload time, version, filename, url) per release up to the pinned one, oldest first: the
+    release's smallest sdist or wheel (a wheel of any platform lists the same Python files)."""
+    best: dict[str, tuple[int, str, str, str]] = {}
+    for f in page_files(project_page(PYPI_SIMPLE, package)):
+        name, size, when = str(f.get("filename", "")), int(f.get("size") or 0), str(f.get("upload-time") or "")
+        if not name.endswith((".tar.gz", ".zip", ".whl")) or not when:
+            continue
+        if f.get("yanked") or when > pinned_upload or size > MAX_ARTEFACT:
+            continue
+        version = version_of(name)
+        if version and (version not in best or size < best[version][0]):
+            best[version] = (size, when, name, str(f["url"]))
+    return sorted((when, version, name, url) for version, (_, when, name, url) in best.items())
+
+
+class _Release:
+    """One release's artefact in memory: member paths (an sdist's top folder, "pkg-1.0/", taken
+    off) and, on demand, a member's text."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.zip = name.endswith((".whl", ".zip"))
+        self.archive: Any = zipfile.ZipFile(io.BytesIO(data)) if self.zip else \
+            tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
+        raw = self.archive.namelist() if self.zip else self.archive.getnames()
+        strip = not name.endswith(".whl")
+        self.paths = {(n.split("/", 1)[1] if strip else n): n for n in raw if not strip or "/" in n}
+
+    def text(self, path: str) -> str:
+        member = self.paths[path]
+        handle = self.archive.open(member) if self.zip else self.archive.extractfile(member)
+        return "" if handle is None else handle.read(MAX_FILE).decode("utf-8", "replace")
+
+
+MAX_FILE = 2_000_000
+SAME_FILE = 0.6  # share of distinct code lines two versions of a moved file have in common
+
+
+def _lines(text: str) -> set[str]:
+    return {line.strip() for line in text.splitlines() if len(line.strip()) > 8 and not line.strip().startswith("#")}
+
+
+def _moved(release: _Release, files: dict[str, set[str]]) -> bool:
+    """A file of the family stands in the release under another folder: a member of the same
+    name holding SAME_FILE of its distinct code lines (torchtitan moved models/llama3/model/model.py
+    to models/llama3/model.py; its code was shipped before it stood where it stands now)."""
+    by_name: dict[str, list[str]] = {}
+    for path in release.paths:
+        by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
+    for path, lines in files.items():
+        for other in by_name.get(path.rsplit("/", 1)[-1], []):
+            theirs = _lines(release.text(other))
+            if lines and len(lines & theirs) >= SAME_FILE * len(lines):
+                return True
+    return False
+
+
+def shipped(manifest_path: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """(package, {family: (release version, upload date)}) for a pypi manifest."""
+    manifest = load_manifest(manifest_path)
+    raw = __import__("tomllib").loads(Path(manifest_path).read_text(encoding="utf-8"))["source"]
+    package, pinned, filename = str(raw["package"]), str(raw["version"]), str(raw["filename"])
+    page = page_files(project_page(PYPI_SIMPLE, package))
+    pinned_upload = next(str(f["upload-time"]) for f in page if f.get("filename") == filename)
+    families = {f.name for f in manifest.families}
+    pinned_files: dict[str, dict[str, set[str]]] = {}
+    for sf in fetch_sources(manifest)[0]:
+        fam = family_of(sf.path, manifest)
+        if fam is not None:
+            pinned_files.setdefault(fam.name, {})[sf.path] = _lines(sf.data.decode("utf-8", "replace"))
+    found: dict[str, tuple[str, str]] = {}
+    for when, version, name, url in _artefacts(package, pinned_upload):
+        if len(found) == len(families):
+            break
+        with open_https(url, timeout=120) as response:
+            release = _Release(name, response.read(MAX_ARTEFACT + 1))
+        date = UPLOAD_TIME.match(when)
+        day = date.group(1) if date else when[:10]
+        for member in release.paths:
+            fam = family_of(member, manifest)
+            if fam is not None and fam.name not in found:
+                found[fam.name] = (version, day)
+        for fam_name in sorted(families - set(found)):
+            if _moved(release, pinned_files.get(fam_name, {})):
+                found[fam_name] = (version, day)
+        print(f"{package} {version} ({when[:10]}): {len(found)} of {len(families)} families shipped",
+              file=sys.stderr)
+    for missing in sorted(families - set(found)):  # (the pinned release's own listing was too large to read)
+        print(f"{package}: {missing} not found in any release read (pinned {pinned})", file=sys.stderr)
+    return package, found
+
+
+def main(paths: list[str]) -> None:
+    print("# Written by benchmarks/shipped_dates.py from the package index: per source, the first release")
+    print("# of the package holding a file of each family, and its upload date (facts, not code).")
+    print("# A section applies to the index's source of that name whose pinned artefact has that sha256.")
+    for path in paths:
+        package, found = shipped(path)
+        raw = __import__("tomllib").loads(Path(path).read_text(encoding="utf-8"))["source"]
+        print(f'\n[{load_manifest(path).name}]\npackage = "{package}"\nversion = "{raw["version"]}"\n'
+              f'sha256 = "{raw["sha256"]}"\n')
+        for fam in sorted(found):
+            version, date = found[fam]
+            print(f'family.{fam} = {{ shipped = "{date}", version = "{version}" }}')
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
