@@ -22,7 +22,8 @@ from lineage.notices.licences import load_licences
 from lineage.workflow.scores import calibration
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = ("roles.toml", "vestiges.toml", "organisations.toml", "licences.toml", "calibration.toml", "default.toml")
+TABLES = ("roles.toml", "vestiges.toml", "organisations.toml", "licences.toml", "calibration.toml", "default.toml",
+          "shipped.toml")
 
 
 def test_a_checkout_reads_the_folder_people_edit() -> None:
