@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import sys
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,7 @@ def _moved(release: _Release, files: dict[str, set[str]]) -> bool:
 def shipped(manifest_path: str) -> tuple[str, dict[str, tuple[str, str]]]:
     """(package, {family: (release version, upload date)}) for a pypi manifest."""
     manifest = load_manifest(manifest_path)
-    raw = __import__("tomllib").loads(Path(manifest_path).read_text(encoding="utf-8"))["source"]
+    raw = tomllib.loads(Path(manifest_path).read_text(encoding="utf-8"))["source"]
     package, pinned, filename = str(raw["package"]), str(raw["version"]), str(raw["filename"])
     page = page_files(project_page(PYPI_SIMPLE, package))
     pinned_upload = next(str(f["upload-time"]) for f in page if f.get("filename") == filename)
@@ -133,7 +134,7 @@ def main(paths: list[str]) -> None:
     print("# A section applies to the index's source of that name whose pinned artefact has that sha256.")
     for path in paths:
         package, found = shipped(path)
-        raw = __import__("tomllib").loads(Path(path).read_text(encoding="utf-8"))["source"]
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))["source"]
         print(f'\n[{load_manifest(path).name}]\npackage = "{package}"\nversion = "{raw["version"]}"\n'
               f'sha256 = "{raw["sha256"]}"\n')
         for fam in sorted(found):
