@@ -17,6 +17,7 @@ import ast
 import hashlib
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -273,6 +274,11 @@ def _read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) 
     return where, then
 
 
+def _reader(source: bytes) -> Callable[[int, object], bytes]:
+    """tree-sitter's read callback over `source`, a chunk at a time (so the parse reports progress)."""
+    return lambda at, _: source[at:at + _READ_CHUNK]
+
+
 def parse_source(path: str, data: bytes, budget: Budget | None = None) -> ParsedFile:
     """Decode and parse one file; failures become FileErrors, never exceptions.  A file that
     spends its `budget` (default: FILE_BUDGET_SECONDS of CPU) gets no units and an error."""
@@ -291,10 +297,20 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     source = text.encode("utf-8", "surrogatepass")
     parser, _ = _grammar()
     try:
-        tree = parser.parse(lambda at, _: source[at:at + _READ_CHUNK], progress_callback=budget.cancel_parse)
+        tree = parser.parse(_reader(source), progress_callback=budget.cancel_parse)
     except ValueError:  # tree-sitter's word for a parse the callback cancelled
         budget.check("parse")
         raise
+    except SystemError as exc:
+        # tree-sitter 0.26.1 keeps parsing after its read callback raised and reports the next progress
+        # call as a SystemError caused by what was raised: Ctrl-C or SIGTERM landing in the reader.
+        # Raise that, so the command exits as the signal asks (130, 143), not as an internal error.
+        cause = exc.__cause__
+        while isinstance(cause, SystemError) and cause.__cause__ is not None:  # a callback called after it
+            cause = cause.__cause__
+        if cause is None:
+            raise
+        raise cause from None
     budget.check("parse")
     vocab = vocabulary()
     ids, starts, continued = lex_ids_continued(source, vocab)

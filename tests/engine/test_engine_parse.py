@@ -242,3 +242,20 @@ def test_cr_only_line_endings_give_the_same_units(cases):
     cr = parse_source("m.py", cr_source.encode())
     assert [(u.qualname, u.start_line, u.end_line, u.kinds) for u in cr.units[1:]] == [
         (u.qualname, u.start_line, u.end_line, u.kinds) for u in lf.units[1:]]
+
+
+def test_ctrl_c_in_the_read_callback_is_a_keyboard_interrupt_not_an_internal_error(monkeypatch):
+    """A signal handler raising while tree-sitter calls our reader: the binding parses on and reports
+    the next progress call as a SystemError; the scan must see the KeyboardInterrupt (exit 130)."""
+    import lineage.parse.units as units
+
+    def interrupted(source: bytes):
+        def read(at: int, _: object) -> bytes:
+            if at > 0:  # the signal lands in the second read
+                raise KeyboardInterrupt
+            return source[at:at + 4096]
+        return read
+
+    monkeypatch.setattr(units, "_reader", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        parse_source("big.py", b"x = 1\n" * 20000, Budget(seconds=300))
