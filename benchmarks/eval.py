@@ -23,6 +23,11 @@ tool's own verdicts are read from the scan result:
 - a generic peer for comparison: whole-file MinHash similarity to every reference file, the
   most similar file's family (what a similarity tool that knows nothing of model code ranks first).
 
+Then the independent implementations (benchmarks/eval_independent.py) and the pair exhibits of
+unrelated files (benchmarks/eval_pairs.py: `lineage verify` of one model file against another
+whose maker is another company, with the default index as background; no unit whose code the
+corpus holds in 5 or more families may stand above low).
+
 Writes ``<out>.md`` and ``<out>.json``.  Never part of `make test`.
 """
 
@@ -46,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import minify as minifier  # noqa: E402
 import obfuscate  # noqa: E402
 from eval_independent import independent  # noqa: E402
+from eval_pairs import HELD, pairs  # noqa: E402
 import obfuscate_heldout  # noqa: E402
 import obfuscate_names  # noqa: E402
 import truth as truth_mod  # noqa: E402
@@ -464,6 +470,20 @@ def markdown(report: dict[str, Any]) -> str:
                   f"{r['copy_verdicts']} | {r.get('owner_medium_high_code_findings', '')} | "
                   f"{r.get('owner_copy_verdicts', '')} |" for r in report["independent"]["rows"]]
         lines.append("")
+    if report.get("pairs"):
+        lines += [f"Pair exhibits of unrelated files (`lineage verify` of one model file against another of the same "
+                  f"source, their makers different companies, neither declaring the other among its parents; "
+                  f"{report['pairs']['per_source']} pairs per source, half the closest such pairs by shared code "
+                  f"lines, half at random; the default index as background). Units above low whose code the "
+                  f"corpus holds in {HELD} or more families or model lines: the target is none. Units above low "
+                  f"held by fewer are code the two files share with few others (one port adapted from the other):",
+                  "", "| source | pairs | matched units | units above low | of them held by 5+ families | "
+                  "held by 5+ model lines | pairs with a unit above low | files above unrelated p99 |",
+                  "|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['source']} | {r['pairs']} | {r['matched_units']} | {r['above_low']} | "
+                  f"{r['above_low_held_5_families']} | {r['above_low_held_5_lines']} | {r['pairs_above_low']} | "
+                  f"{r['files_above_p99']} |" for r in report["pairs"]["rows"]]
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 
@@ -477,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "eval"))
     ap.add_argument("--queries", help="file of family names, one per line: evaluate only these")
     ap.add_argument("--no-independent", action="store_true", help="skip the independent-implementations check")
+    ap.add_argument("--no-pairs", action="store_true", help="skip the pair exhibits of unrelated files")
     args = ap.parse_args(argv)
     transforms = tuple(t for t in args.transforms.split(",") if t)
     wheel = Path(args.wheel) if args.wheel else truth_mod.pinned_wheel()
@@ -485,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.index, wheel, transforms, args.limit, args.seed, say, only)
     if not args.no_independent:
         report["independent"] = independent(args.index, say)
+    if not args.no_pairs:
+        report["pairs"] = pairs(args.index, say, seed=args.seed)
     Path(args.out + ".json").write_text(json.dumps(report, sort_keys=True, separators=(",", ":")) + "\n",
                                         encoding="utf-8")
     text = markdown(report)
