@@ -32,6 +32,7 @@ syntax errors is left alone (tree-sitter's query cursor is slow on error nodes).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
@@ -319,11 +320,12 @@ def _idle_query() -> Query:
     return Query(Language(tree_sitter_python.language()), "(expression_statement (call function: (identifier))) @stmt")
 
 
-def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: frozenset[bytes]) -> list[tuple[int, int]]:
+def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: frozenset[bytes],
+               tick: Callable[[], None] = lambda: None) -> list[tuple[int, int]]:
     """Byte spans of never-run blocks, of do-nothing wrappers' own tokens and of calls to the
     module's do-nothing functions in function bodies (``def_starts``: every definition's first
     byte, ascending: a span holding one is kept; ``identities``: the module's identity functions,
-    parse/identity.py)."""
+    parse/identity.py; ``tick``: called in long loops, raises to stop, parse/budget.py)."""
     if root.has_error:
         return []
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
@@ -331,7 +333,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     spans += identity_spans(root, source, identities)  # calls to the module's identity function (parse/identity.py)
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         spans += _block_spans(root, source, def_starts)
-    spans += junk_spans(root, source)  # locals that feed nothing but each other (parse/junk.py)
+    spans += junk_spans(root, source, tick)  # locals that feed nothing but each other (parse/junk.py)
     if source.count(b"def ") > 1:
         spans += uncalled_spans(root, source)  # nested functions never named (parse/uncalled.py)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
@@ -48,8 +49,9 @@ _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
 _MAX_NODES = 64  # a value larger than this is not read (left as written)
 
 
-def junk_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
-    """Byte spans of junk statements in function bodies (outermost only)."""
+def junk_spans(root: Node, source: bytes, tick: Callable[[], None] = lambda: None) -> list[tuple[int, int]]:
+    """Byte spans of junk statements in function bodies (outermost only); ``tick`` is called each
+    round of the search and may raise to stop it (parse/budget.py)."""
     if b"def " not in source:
         return []
     seeds: list[tuple[int, bytes]] = []  # (byte, name): a plain name bound to a value that calls nothing
@@ -66,11 +68,11 @@ def junk_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     for _, params, body in functions(root):
         names = {name for _, name in seeds[bisect_left(at, body.start_byte):bisect_left(at, body.end_byte)]}
         if names:
-            spans += _junk_in(names - _parameters(params, source), body, source)
+            spans += _junk_in(names - _parameters(params, source), body, source, tick)
     return sorted(set(spans))
 
 
-def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, int]]:
+def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], None]) -> list[tuple[int, int]]:
     """Junk statements of one body, given the names it binds to values that call nothing."""
     if by_name(body, source):  # (names reached at run time, or spelt in letters NFKC reads otherwise)
         return []
@@ -99,13 +101,26 @@ def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, in
     fresh = junk - shared  # bound to new objects only: what changes them in place changes nothing else
     known = _constants(binds, junk, source)
     memo: dict[int, bool] = {}
+    # whether a statement is junk turns on the names spelt in it alone: once some names are live,
+    # only the readings under a top statement of the body spelling one of them can change (a chain
+    # of n locals each read by the next is n rounds: each round reads two statements, not all n)
+    where: dict[bytes, set[int]] = {}
+    for node, name, _ in spellings:
+        where.setdefault(name, set()).add(_top(node, body))
+    under: dict[int, list[tuple[Node, bytes]]] = {}
+    for node, name in reads:
+        under.setdefault(_top(node, body), []).append((node, name))
+    pending = reads
     while junk:  # the largest set whose every reading is junk
+        tick()
         memo.clear()
-        live = {name for node, name in reads
+        live = {name for node, name in pending
                 if name in junk and _outermost(node, body, junk, fresh, known, source, memo) is None}
         if not live:
             break
         junk -= live
+        tops = set().union(*(where.get(name, set()) for name in live))
+        pending = [read for top in sorted(tops) for read in under.get(top, ())]
     if not junk:
         return []
     memo.clear()
@@ -114,12 +129,31 @@ def _junk_in(names: set[bytes], body: Node, source: bytes) -> list[tuple[int, in
     return [(s.start_byte, s.end_byte) for s in found if s is not None]
 
 
+def _top(node: Node, body: Node) -> int:
+    """The id of the statement of ``body`` itself that holds ``node``."""
+    up = node
+    while up.parent is not None and up.parent != body:
+        up = up.parent
+    return up.id
+
+
+_WORD = re.compile(rb"[A-Za-z_]\w*")
+_WORD_AT = re.compile(rb"(?<![\w.])[A-Za-z_]\w*")
+
+
 def _spellings(body: Node, names: set[bytes], source: bytes) -> list[tuple[Node, bytes]]:
-    """The identifier nodes spelling any of ``names`` in ``body`` (not in strings or comments)."""
-    pattern = rb"(?<![\w.])(?:" + b"|".join(re.escape(n) for n in sorted(names)) + rb")(?!\w)"
+    """The identifier nodes spelling any of ``names`` in ``body`` (not in strings or comments).
+    Every ASCII word is read and looked up (one alternation of thousands of names costs their
+    number at every byte)."""
+    hits: Iterable[re.Match[bytes]]
+    if all(_WORD.fullmatch(n) for n in names):
+        hits = (h for h in _WORD_AT.finditer(source, body.start_byte, body.end_byte) if h.group() in names)
+    else:
+        pattern = rb"(?<![\w.])(?:" + b"|".join(re.escape(n) for n in sorted(names)) + rb")(?!\w)"
+        hits = re.compile(pattern).finditer(source, body.start_byte, body.end_byte)
     out = []
-    for hit in re.finditer(pattern, source[body.start_byte:body.end_byte]):
-        lo, hi = body.start_byte + hit.start(), body.start_byte + hit.end()
+    for hit in hits:
+        lo, hi = hit.start(), hit.end()
         node = body.descendant_for_byte_range(lo, hi)
         if node is not None and node.type == "identifier" and node.start_byte == lo and node.end_byte == hi:
             out.append((node, hit.group()))
@@ -283,11 +317,12 @@ def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -
         left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
         names = _targets(left, source)
         owned = fresh if left is not None and left.type == "subscript" else junk  # (`a[0] = 1` changes a's object)
-        return bool(names) and set(names or []) <= junk & owned and right is not None and _pure(right)
+        return bool(names) and all(n in junk and n in owned for n in names or []) and right is not None \
+            and _pure(right)  # (no set built per statement: a body may have thousands of junk candidates)
     if statement.type in ("pass_statement", "assert_statement"):
         return True  # (an assert is no part of a function's unit: fingerprint/deadstores.py)
     if statement.type == "expression_statement" and statement.named_child_count == 1:
-        return _method_on(statement.named_children[0], junk & fresh, source)
+        return _method_on(statement.named_children[0], junk, fresh, source)
     if statement.type not in _COMPOUND:
         return False
     if statement.type != "if_statement" and any(c.type == "else_clause" for c in statement.children):
@@ -317,12 +352,13 @@ def _never_runs(statement: Node, known: dict[bytes, object], source: bytes) -> b
     return truth(statement.child_by_field_name("condition"), source, known) is False
 
 
-def _method_on(call: Node, junk: set[bytes], source: bytes) -> bool:
-    """`a.append(1)` as a statement, `a` junk and its arguments calling nothing: it changes junk alone."""
+def _method_on(call: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -> bool:
+    """`a.append(1)` as a statement, `a` junk (and ``fresh``) and its arguments calling nothing: it changes junk alone."""
     function = call.child_by_field_name("function") if call.type == "call" else None
     target = function.child_by_field_name("object") if function is not None and function.type == "attribute" else None
     arguments = call.child_by_field_name("arguments")
-    return target is not None and target.type == "identifier" and source[target.start_byte:target.end_byte] in junk \
+    name = source[target.start_byte:target.end_byte] if target is not None and target.type == "identifier" else None
+    return name is not None and name in junk and name in fresh \
         and arguments is not None and all(_pure(a) for a in arguments.named_children)
 
 

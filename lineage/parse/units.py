@@ -296,6 +296,9 @@ def parse_source(path: str, data: bytes, budget: Budget | None = None) -> Parsed
 def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], budget: Budget) -> ParsedFile:
     source = text.encode("utf-8", "surrogatepass")
     parser, _ = _grammar()
+    # a parse the budget cancelled (or a signal stopped) is resumed by the next call unless reset:
+    # the next file would be read as the rest of the last
+    parser.reset()
     try:
         tree = parser.parse(_reader(source), progress_callback=budget.cancel_parse)
     except ValueError:  # tree-sitter's word for a parse the callback cancelled
@@ -328,7 +331,8 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     docstrings = [d.docstring for d in defs if d.docstring] + ([module_doc] if module_doc else [])
     # blocks that never run and do-nothing wrappers in function bodies go as docstrings do (parse/deadcode.py)
     identities = identity_functions(tree.root_node, source)  # read once, by both passes below
-    docstrings += dead_spans(tree.root_node, source, sorted(d.start_byte for d in defs), identities)
+    docstrings += dead_spans(tree.root_node, source, sorted(d.start_byte for d in defs), identities,
+                             lambda: budget.tick("dead code"))
     budget.check("dead code")
     # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
     # \x85 and \u2028, which would push the module's end past the file's last line

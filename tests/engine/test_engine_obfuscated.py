@@ -272,3 +272,20 @@ def test_what_a_stranger_found_the_first_cut_reading_wrongly_stays() -> None:
     assert kept("def run(cmd):\n    def do_start():\n        g()\n    ev = eval\n    return ev('do_' + cmd + '()')\n", "g")
     # a format width is not written out to compare (`%` of strings has no value here)
     assert kept("def f():\n    if '%01000000000d' % 1 == 'x':\n        g()\n    return 1\n", "g")
+
+
+
+def test_a_long_chain_of_locals_is_read_in_work_proportional_to_its_length(monkeypatch) -> None:
+    """Each local read by the next, the last returned: all live, found without reading every
+    statement again for each link (a stranger's 2,500-line chain took minutes; a hook must not)."""
+    import lineage.parse.junk as junk
+
+    calls = []
+    judge = junk._junk
+    monkeypatch.setattr(junk, "_junk", lambda *a: calls.append(1) or judge(*a))
+    n = 400
+    live = "def f(b, c, a0):\n" + "".join(f"    a{i} = a{i - 1} * b + c\n" for i in range(1, n)) + f"    return a{n - 1}\n"
+    assert [t for t in _texts(live, "f") if t == "*"] == ["*"] * (n - 1)  # every link computes what is returned
+    assert 0 < len(calls) <= 4 * n, len(calls)  # not n * n / 2
+    dead = live.replace(f"    return a{n - 1}\n", "    return b\n")
+    assert [t for t in _texts(dead, "f") if t == "*"] == []  # nothing reads the chain: all of it junk

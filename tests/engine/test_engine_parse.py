@@ -259,3 +259,14 @@ def test_ctrl_c_in_the_read_callback_is_a_keyboard_interrupt_not_an_internal_err
     monkeypatch.setattr(units, "_reader", interrupted)
     with pytest.raises(KeyboardInterrupt):
         parse_source("big.py", b"x = 1\n" * 20000, Budget(seconds=300))
+
+
+def test_a_file_after_one_over_budget_is_parsed_as_itself():
+    """tree-sitter resumes a cancelled parse on the next call: a costly file must not turn the
+    next file a worker reads into the rest of itself (a way to hide the file after it)."""
+    small = b"class A:\n    def g(self):\n        return 1\n\n\ndef h():\n    return 2\n"
+    expected = [u.qualname for u in parse_source("small.py", small).units]
+    big = b"".join(b"def f%d(x):\n    return x + %d\n" % (i, i) for i in range(100000))
+    over = parse_source("big.py", big, Budget(seconds=0.01))
+    assert over.units == () and "budget" in over.errors[-1].reason
+    assert [u.qualname for u in parse_source("small.py", small).units] == expected == ["<module>", "A", "A.g", "h"]
