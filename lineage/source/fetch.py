@@ -159,8 +159,7 @@ def fetch_pypi(
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise FetchError(f"pip download failed: {exc}", source=spec) from None
         if done.returncode != 0:
-            tail = " ".join(done.stderr.strip().splitlines()[-3:]) or f"exit code {done.returncode}"
-            raise FetchError(f"pip download failed: {tail}", source=spec)
+            raise FetchError(f"pip download failed: {_pip_reason(done.stderr, done.returncode)}", source=spec)
         found = sorted(p for p in tmp.iterdir() if p.is_file() and (filename is None or p.name == filename))
         if len(found) != 1:
             listed = ", ".join(p.name for p in tmp.iterdir()) or "nothing"
@@ -285,3 +284,18 @@ def fetch_git(
         raise SourceError(f"refusing unsafe git input: {exc}", source=url) from None
     finally:
         repository.close()
+
+
+_PIP_NOISE = ("WARNING:", "DEPRECATION:", "[notice]")
+
+
+def _pip_reason(stderr: str, code: int) -> str:
+    """pip's reason for a failed download in one short line: "No matching distribution found for
+    x==9" as it says it, without its warnings about the environment or its list of every version."""
+    lines = [line.strip() for line in stderr.splitlines()
+             if line.strip() and not line.strip().startswith(_PIP_NOISE)]
+    said = next((line for line in lines if "No matching distribution found" in line), None) or \
+        " ".join(re.sub(r"\(from versions: [^)]*\)", "", line) for line in lines[-2:]).strip()
+    said = re.sub(r"^ERROR:\s*", "", said)
+    return (said[:300] + "...") if len(said) > 300 else (said or f"exit code {code}")
+

@@ -140,6 +140,14 @@ def test_fetch_pypi_hash_mismatch_deletes_download(tmp_path: Path, wheel_dir: Pa
     assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []
 
 
+def test_a_release_the_index_lacks_is_said_in_one_short_line(tmp_path: Path, wheel_dir: Path) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetch_pypi("demo-pkg", "9.9", sha256=None, cache=tmp_path / "cache", index_args=_index(wheel_dir))
+    said = str(caught.value)
+    assert "No matching distribution found for demo-pkg==9.9" in said, said
+    assert "\n" not in said and "WARNING" not in said and "from versions" not in said and len(said) < 200, said
+
+
 def test_fetch_pypi_caches_and_reverifies(
     tmp_path: Path, wheel_dir: Path, sha256_of: Callable[[Path], str]
 ) -> None:
