@@ -78,8 +78,9 @@ def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) 
     out.update(kept_arrays(a, families))
     out["meta"] = np.frombuffer(json.dumps(new_meta, ensure_ascii=False).encode(), dtype=np.uint8)
     digest = hashlib.sha256(json.dumps([index.header.get("id"), fam_keep.tolist()]).encode()).hexdigest()[:16]
-    header = dict(index.header, id=digest, restricted_from=index.header.get("id"), restriction=why,
-                  restricted_families=len(families))
+    said = index.header.get("restriction")  # (a restriction of a restriction says both, from the first index)
+    header = dict(index.header, id=digest, restricted_from=index.header.get("restricted_from") or index.header.get("id"),
+                  restriction=f"{said}; {why}" if said else why, restricted_families=len(families))
     return from_arrays(index.path, header, out)
 
 
@@ -132,3 +133,43 @@ def as_of(index: EmbeddedIndex, date: str, why: str = "") -> EmbeddedIndex:
     return restrict(index, lambda f: not dates[f"{f['source']}:{f['name']}"]
                     or dates[f"{f['source']}:{f['name']}"] <= date,
                     f"families first seen on or before {date}" + (f", the date of {why}" if why else ""))
+
+
+def _package(name: str) -> str:
+    """A package name as the package index compares names (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def source_packages(index: EmbeddedIndex) -> dict[str, str]:
+    """Per source of the package index ("pypi"), the package it pins (normalised): the shipped
+    manifest's of that file name and artefact, else the source's own name."""
+    from lineage.data import shipped_path
+    from lineage.errors import ManifestError
+    from lineage.index.manifest import load_manifest
+
+    out: dict[str, str] = {}
+    for s in index.header.get("sources", []):
+        if s.get("kind") != "pypi":
+            continue
+        package = str(s.get("name", ""))
+        path = shipped_path(str(s.get("manifest", ""))) if s.get("manifest") else None
+        if path is not None and path.is_file():
+            try:
+                manifest = load_manifest(path)
+            except (ManifestError, OSError):  # (a user's index may name a file we do not ship: the name stands)
+                manifest = None
+            if manifest is not None and manifest.sha256 == s.get("sha256"):
+                package = manifest.package
+        out[str(s.get("name", ""))] = _package(package)
+    return out
+
+
+def without_own_project(index: EmbeddedIndex, package: str, release: str) -> EmbeddedIndex:
+    """The index without the sources that pin releases of ``package``, the scanned release's own
+    project: its other releases hold its own code, earlier or later (notices added since, files
+    rewritten), never a source it copied from."""
+    own = {name for name, pinned in source_packages(index).items() if pinned == _package(package)}
+    if not own:
+        return index
+    return restrict(index, lambda f: f["source"] not in own, f"the sources {', '.join(sorted(own))} left out: the "
+                    f"target is {release}, a release of their own project, whose code is its own")

@@ -124,6 +124,7 @@ def scan(
         progress("read", len(loaded.files), len(loaded.files))
     date = config.as_of or str(loaded.inputs.get("date") or "")
     release = str(loaded.inputs.get("release") or "")
+    index = _without_own_project(index, loaded.inputs)
     dated = at_date(index, date, f"the release {release}, whose files these are" if release else "")
     # a commit's date is its author's to set, and a tree's METADATA its own word: what the whole
     # index holds of later code is said too
@@ -133,6 +134,22 @@ def scan(
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
                       repo_notices=repository_notices(loaded.root), later=later, date=date,
                       date_of=f"the date of the release {release}" if release else "")
+
+
+def _without_own_project(index: EmbeddedIndex, inputs: dict[str, object]) -> EmbeddedIndex:
+    """A release of an indexed project (`mlx-lm==0.10.0`, or a tree the package index confirmed
+    is one) is not scanned against the project's own indexed releases: its later code, with the
+    notices added since, would read as the source of its earlier self."""
+    from lineage.index.restrict import without_own_project
+
+    if inputs.get("kind") == "pypi" and inputs.get("name"):
+        name, release = str(inputs["name"]), f"{inputs['name']}=={inputs.get('version', '')}"
+    elif isinstance(inputs.get("release"), str) and "==" in str(inputs["release"]) and "," not in str(inputs["release"]):
+        release = str(inputs["release"])  # (one release, file for file; a folder of several is not one project's)
+        name = release.split("==", 1)[0]
+    else:
+        return index
+    return without_own_project(index, name, release)
 
 
 def at_date(index: EmbeddedIndex, date: str, why: str = "") -> EmbeddedIndex:
