@@ -1,5 +1,6 @@
 """When each family of a PyPI-pinned source was first shipped: the first release of the package
-whose files hold a file of the family, and that release's upload date.
+whose files hold a file the pinned release has of the family, and that release's upload date; and,
+where later, the first holding all of them (`whole`).
 
 usage: python benchmarks/shipped_dates.py corpora/sglang.toml [corpora/vllm.toml ...] > table.toml
 
@@ -9,11 +10,15 @@ but the engine's file did not exist before the engine shipped it: SGLang's Pixtr
 (index/restrict.public_dates) takes the later of the two, so a scan dated before the port
 shipped is not matched against it.  The table this writes (corpora/shipped.toml) holds facts
 read from the package index: every release of the package up to the pinned one, oldest first,
-each as its smallest sdist or wheel, listed (never unpacked, never run) and matched to the
-manifest's families with the manifest's own globs, or, for a file that has moved since, by a
-member of the same name holding most of its code lines.  A port rewritten under a new name is
-dated by its first release under that name (later, never earlier, than the truth: time travel
-then keeps it out a little longer, and a scan dated in between sees the match as an anachronism).
+each as its smallest sdist or wheel, listed (never unpacked, never run).  A pinned file of a
+family stands in a release at its path, or, for a file that has moved since, as a member of the
+same name holding most of its code lines under a folder or name of its own (not another model's
+generic `modeling.py`).  A port rewritten under a new name is dated by its first release under
+that name: later, never earlier, than the truth (time travel then keeps it out a little longer,
+and a scan dated in between sees the match as an anachronism).  A family whose files came in
+over several releases (SGLang's mixtral.py, then mixtral_quant.py) is dated by its first file;
+`whole` says when the last came, for dating each file apart (not done yet: time travel keeps
+families, not files).
 """
 
 from __future__ import annotations
@@ -58,11 +63,15 @@ class _Release:
 
     def __init__(self, name: str, data: bytes) -> None:
         self.zip = name.endswith((".whl", ".zip"))
-        self.archive: Any = zipfile.ZipFile(io.BytesIO(data)) if self.zip else \
+        archive: Any = zipfile.ZipFile(io.BytesIO(data)) if self.zip else \
             tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")
-        raw = self.archive.namelist() if self.zip else self.archive.getnames()
+        self.archive = archive
+        raw: list[str] = archive.namelist() if self.zip else archive.getnames()
         strip = not name.endswith(".whl")
         self.paths = {(n.split("/", 1)[1] if strip else n): n for n in raw if not strip or "/" in n}
+        self.by_name: dict[str, list[str]] = {}
+        for path in self.paths:
+            self.by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
 
     def text(self, path: str) -> str:
         member = self.paths[path]
@@ -78,23 +87,37 @@ def _lines(text: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if len(line.strip()) > 8 and not line.strip().startswith("#")}
 
 
-def _moved(release: _Release, files: dict[str, set[str]]) -> bool:
-    """A file of the family stands in the release under another folder: a member of the same
-    name holding SAME_FILE of its distinct code lines (torchtitan moved models/llama3/model/model.py
-    to models/llama3/model.py; its code was shipped before it stood where it stands now)."""
-    by_name: dict[str, list[str]] = {}
-    for path in release.paths:
-        by_name.setdefault(path.rsplit("/", 1)[-1], []).append(path)
-    for path, lines in files.items():
-        for other in by_name.get(path.rsplit("/", 1)[-1], []):
-            theirs = _lines(release.text(other))
-            if lines and len(lines & theirs) >= SAME_FILE * len(lines):
-                return True
+def _has(release: _Release, path: str, lines: set[str], own: frozenset[str]) -> bool:
+    """The release holds this pinned file: at its path, or moved under another folder as a member
+    of the same name holding SAME_FILE of its distinct code lines (torchtitan moved
+    models/llama3/model/model.py to models/llama3/model.py; its code was shipped before it stood
+    where it stands now), whose path has a component of the file's own (``own``: a folder or name
+    no other family's files have: a generic `modeling.py` of another model is no earlier copy)."""
+    if path in release.paths:
+        return True
+    name = path.rsplit("/", 1)[-1]
+    for other in release.by_name.get(name, ()):
+        if own & set(other.split("/")) and lines and len(lines & _lines(release.text(other))) >= SAME_FILE * len(lines):
+            return True
     return False
 
 
-def shipped(manifest_path: str) -> tuple[str, dict[str, tuple[str, str]]]:
-    """(package, {family: (release version, upload date)}) for a pypi manifest."""
+def _own_components(files: dict[str, dict[str, set[str]]]) -> dict[str, frozenset[str]]:
+    """Per pinned file, the components of its path (folders and name) no other family's files have."""
+    users: dict[str, set[str]] = {}
+    for fam, paths in files.items():
+        for path in paths:
+            for part in path.split("/"):
+                users.setdefault(part, set()).add(fam)
+    return {path: frozenset(p for p in path.split("/") if users[p] == {fam})
+            for fam, paths in files.items() for path in paths}
+
+
+def shipped(manifest_path: str) -> tuple[str, dict[str, tuple[str, str, str, str]]]:
+    """(package, {family: (version, upload date) of the first release holding a file the pinned
+    release has of the family, then of the first holding every such file, or ("", ""))} for a pypi
+    manifest.  Time travel reads the first: the port is no older than it.  Files a family gained
+    later (SGLang's mixtral_quant.py, releases after mixtral.py) are no older than the second."""
     manifest = load_manifest(manifest_path)
     raw = tomllib.loads(Path(manifest_path).read_text(encoding="utf-8"))["source"]
     package, pinned, filename = str(raw["package"]), str(raw["version"]), str(raw["filename"])
@@ -106,40 +129,46 @@ def shipped(manifest_path: str) -> tuple[str, dict[str, tuple[str, str]]]:
         fam = family_of(sf.path, manifest)
         if fam is not None:
             pinned_files.setdefault(fam.name, {})[sf.path] = _lines(sf.data.decode("utf-8", "replace"))
-    found: dict[str, tuple[str, str]] = {}
+    own = _own_components(pinned_files)
+    held: dict[str, set[str]] = {}  # family -> its pinned files some release read so far held
+    found: dict[str, tuple[str, str]] = {}  # family -> (version, day) of the first release holding a file of it
+    complete: dict[str, tuple[str, str]] = {}  # ... holding every file of it
     for when, version, name, url in _artefacts(package, pinned_upload):
-        if len(found) == len(families):
+        if len(complete) == len(families):
             break
         with open_https(url, timeout=120) as response:
             release = _Release(name, response.read(MAX_ARTEFACT + 1))
         date = UPLOAD_TIME.match(when)
         day = date.group(1) if date else when[:10]
-        for member in release.paths:
-            fam = family_of(member, manifest)
-            if fam is not None and fam.name not in found:
-                found[fam.name] = (version, day)
-        for fam_name in sorted(families - set(found)):
-            if _moved(release, pinned_files.get(fam_name, {})):
+        for fam_name in sorted(families - set(complete)):
+            files = pinned_files.get(fam_name, {})
+            seen = held.setdefault(fam_name, set())
+            seen |= {p for p in files if p not in seen and _has(release, p, files[p], own[p])}
+            if seen and fam_name not in found:
                 found[fam_name] = (version, day)
-        print(f"{package} {version} ({when[:10]}): {len(found)} of {len(families)} families shipped",
-              file=sys.stderr)
+            if files and len(seen) == len(files):
+                complete[fam_name] = (version, day)
+        print(f"{package} {version} ({when[:10]}): {len(found)} of {len(families)} families shipped, "
+              f"{len(complete)} whole", file=sys.stderr)
     for missing in sorted(families - set(found)):  # (the pinned release's own listing was too large to read)
         print(f"{package}: {missing} not found in any release read (pinned {pinned})", file=sys.stderr)
-    return package, found
+    return package, {f: (*found[f], *complete.get(f, ("", ""))) for f in found}
 
 
 def main(paths: list[str]) -> None:
     print("# Written by benchmarks/shipped_dates.py from the package index: per source, the first release")
     print("# of the package holding a file of each family, and its upload date (facts, not code).")
     print("# A section applies to the index's source of that name whose pinned artefact has that sha256.")
+    print("# `whole`: where later, the first release holding every file of the family (files it gained later).")
     for path in paths:
         package, found = shipped(path)
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))["source"]
         print(f'\n[{load_manifest(path).name}]\npackage = "{package}"\nversion = "{raw["version"]}"\n'
               f'sha256 = "{raw["sha256"]}"\n')
         for fam in sorted(found):
-            version, date = found[fam]
-            print(f'family.{fam} = {{ shipped = "{date}", version = "{version}" }}')
+            version, date, whole_version, whole = found[fam]
+            last = f', whole = "{whole}", whole_version = "{whole_version}"' if whole and whole != date else ""
+            print(f'family.{fam} = {{ shipped = "{date}", version = "{version}"{last} }}')
 
 
 if __name__ == "__main__":

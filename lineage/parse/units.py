@@ -296,9 +296,6 @@ def parse_source(path: str, data: bytes, budget: Budget | None = None) -> Parsed
 def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], budget: Budget) -> ParsedFile:
     source = text.encode("utf-8", "surrogatepass")
     parser, _ = _grammar()
-    # a parse the budget cancelled (or a signal stopped) is resumed by the next call unless reset:
-    # the next file would be read as the rest of the last
-    parser.reset()
     try:
         tree = parser.parse(_reader(source), progress_callback=budget.cancel_parse)
     except ValueError:  # tree-sitter's word for a parse the callback cancelled
@@ -314,6 +311,10 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
         if cause is None:
             raise
         raise cause from None
+    finally:
+        # a parse the budget cancelled (or a signal stopped) is resumed by the parser's next call
+        # unless reset: the next file would be read as the rest of this one
+        parser.reset()
     budget.check("parse")
     vocab = vocabulary()
     ids, starts, continued = lex_ids_continued(source, vocab)

@@ -108,6 +108,8 @@ def test_the_shipped_table_names_pinned_releases_and_their_families() -> None:
         assert set(section["family"]) <= {f.name for f in manifest.families}
         for name, entry in section["family"].items():
             assert raw.get("since", "") <= entry["shipped"] <= raw["released"], (source, name)
+            # the release holding every file of the family, where later than the first
+            assert entry["shipped"] < entry.get("whole", "9999") and entry.get("whole", "") <= raw["released"]
 
 
 @pytest.mark.parametrize("text", ['[vllm]\nsha256 = "nope"\nfamily.llama = { shipped = "2023-06-19" }\n',

@@ -259,6 +259,8 @@ def test_ctrl_c_in_the_read_callback_is_a_keyboard_interrupt_not_an_internal_err
     monkeypatch.setattr(units, "_reader", interrupted)
     with pytest.raises(KeyboardInterrupt):
         parse_source("big.py", b"x = 1\n" * 20000, Budget(seconds=300))
+    parser, _ = units._grammar()  # the shared parser is left clean: its next parse starts afresh
+    assert parser.parse(b"def h():\n    return 2\n").root_node.children[0].type == "function_definition"
 
 
 def test_a_file_after_one_over_budget_is_parsed_as_itself():
