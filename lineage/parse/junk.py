@@ -104,12 +104,13 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
     # whether a statement is junk turns on the names spelt in it alone: once some names are live,
     # only the readings under a top statement of the body spelling one of them can change (a chain
     # of n locals each read by the next is n rounds: each round reads two statements, not all n)
+    top = {node.id: _top(node, body) for node, _, _ in spellings}  # (each reading is a spelling)
     where: dict[bytes, set[int]] = {}
     for node, name, _ in spellings:
-        where.setdefault(name, set()).add(_top(node, body))
+        where.setdefault(name, set()).add(top[node.id])
     under: dict[int, list[tuple[Node, bytes]]] = {}
     for node, name in reads:
-        under.setdefault(_top(node, body), []).append((node, name))
+        under.setdefault(top[node.id], []).append((node, name))
     pending = reads
     while junk:  # the largest set whose every reading is junk
         tick()
