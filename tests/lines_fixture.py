@@ -42,9 +42,10 @@ def file_text(name: str) -> str:
     return NOTICES[name] + "\n# SPDX-License-Identifier: Apache-2.0\n" + code(parts, prefix)
 
 
-def index_families(root: Path, source: str, families: list[tuple[str, str, str, str, tuple[str, ...]]]) -> Path:
+def index_families(root: Path, source: str, families: list[tuple[str, str, str, str, tuple[str, ...]]],
+                   since: str = "") -> Path:
     """Index one directory per family under `root`; each tuple is (name, file text, organisation,
-    first seen, declared parents).  Returns the index path."""
+    first seen, declared parents); ``since``: the source's first public date.  Returns the index path."""
     rows = []
     for name, text, org, seen, parents in families:
         (root / name).mkdir()
@@ -53,8 +54,8 @@ def index_families(root: Path, source: str, families: list[tuple[str, str, str, 
         rows.append(f'[[family]]\nname = "{name}"\ninclude = ["{name}/*.py"]\norg = "{org}"\n'
                     f'first_seen = "{seen}"\nlineage = [{lineage}]\n')
     manifest = root / f"{source}.toml"
-    manifest.write_text(f'[source]\nname = "{source}"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n\n'
-                        + "\n".join(rows), encoding="utf-8")
+    manifest.write_text(f'[source]\nname = "{source}"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n'
+                        + (f'since = "{since}"\n' if since else "") + "\n" + "\n".join(rows), encoding="utf-8")
     out = root / f"{source}.lineage"
     api.build([manifest], out, workers=1)
     return out

@@ -38,10 +38,12 @@ class Ties:
 def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
     if ev is None or ev.family.size == 0:
         return None
-    rows = [index.meta["families"][int(f)] for f in ev.family[ev.tied()].tolist()]
-    rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
+    # (earliest by when each family's code was public: an engine's port of an old model is not its origin)
+    fams = sorted(ev.family[ev.tied()].tolist(), key=lambda f: (
+        first_seen_key(index.public[f]), index.meta["families"][f]["source"], index.meta["families"][f]["name"]))
+    rows = [index.meta["families"][f] for f in fams]
     names = tuple(f"{r['source']}:{r['name']}" for r in rows)
-    return Ties(names, len({r["name"] for r in rows}), names[0], str(rows[0].get("first_seen") or ""))
+    return Ties(names, len({r["name"] for r in rows}), names[0], index.public[fams[0]])
 
 
 def scope_source(unit: CompactUnit, verdicts: Mapping[str, SourceVerdict]) -> SourceVerdict | None:

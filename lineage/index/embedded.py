@@ -86,6 +86,17 @@ class EmbeddedIndex:
         return [f"{f['source']}:{f['name']}" for f in self.meta["families"]]
 
     @cached_property
+    def public(self) -> list[str]:
+        """Per family row, the earliest its code can have been public where the index holds it
+        (restrict.public_dates: an engine's port is no older than the engine's release that
+        shipped it, whatever its model's date); "" when its model is undated (its source's dates
+        bound it from below only).  Who had code first is ordered by it."""
+        from lineage.index.restrict import public_dates  # (restrict builds indexes from this module)
+
+        dates = public_dates(self)
+        return [dates[k] if f.get("first_seen") else "" for k, f in zip(self.family_keys, self.meta["families"])]
+
+    @cached_property
     def model_lines(self) -> frozenset[str]:
         """The name of every model line the index holds (in any source): ``qwen2_5_vl``."""
         return frozenset(str(f["name"]) for f in self.meta["families"])

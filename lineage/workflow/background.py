@@ -22,6 +22,7 @@ from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.classify.codematch import SHARED_BY
 from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions, query_files
+from lineage.index.restrict import public_dates
 from lineage.vocab import UNLABELLED, company, first_seen_key, model_line
 
 COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
@@ -49,15 +50,34 @@ class Line:
 
     family: str  # "vllm:falcon"
     org: str
-    first_seen: str
+    first_seen: str  # its model's
     # the model lines it declares it took code from ("Copied from", modular imports, the manifest)
     declared: tuple[str, ...] = ()
+    # the earliest its code can have been public where the corpus holds it (restrict.public_dates):
+    # an engine's port is no older than the engine's first release that shipped it
+    public: str = ""
+
+    @property
+    def since(self) -> str:
+        """When this family's code was public at the earliest: its model's date, or its source's
+        later one ("" undated)."""
+        return max(self.first_seen, self.public)
 
     def label(self) -> str:
-        return f"{self.family} ({self.org or 'organisation not labelled'}, first seen {self.first_seen or 'undated'})"
+        later = f", in its source since {self.public}" if self.first_seen and self.public > self.first_seen else ""
+        return (f"{self.family} ({self.org or 'organisation not labelled'}, first seen "
+                f"{self.first_seen or 'undated'}{later})")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"family": self.family, "org": self.org or None, "first_seen": self.first_seen or None}
+        return {"family": self.family, "org": self.org or None, "first_seen": self.first_seen or None,
+                "public": self.since or None}
+
+
+def dated(line: Mapping[str, Any]) -> str:
+    """When a line's code was public, as an exhibit says it (``Line.to_dict``): its model's
+    first-seen date, and its source's later one where they differ."""
+    seen, public = line.get("first_seen"), line.get("public")
+    return f"first seen {seen}" + (f", in its source since {public}" if public and seen and public > seen else "")
 
 
 @dataclass(frozen=True)
@@ -135,6 +155,7 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         return {}
     subset = [compacted[fi] for fi in sorted({fi for fi, _ in wanted})]
     res = query_files(corpus, subset, QueryOptions(), hold=same_code(min(strengths.values())))
+    public = public_dates(corpus)
     out: dict[tuple[str, str, int], Holders] = {}
     for (fi, ui), ev in res.evidence.items():
         cf, unit = subset[fi], subset[fi].units[ui]
@@ -145,7 +166,8 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
         rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
         labelled = tuple(Line(f"{r['source']}:{r['name']}", r.get("org") or "", r.get("first_seen") or "",
-                              tuple(model_line(a) for a in corpus.lineage_of(f"{r['source']}:{r['name']}")))
+                              tuple(model_line(a) for a in corpus.lineage_of(f"{r['source']}:{r['name']}")),
+                              public.get(f"{r['source']}:{r['name']}", ""))
                          for r in rows)
         out[key] = Holders(len({r["name"] for r in rows}), labelled)
     return out

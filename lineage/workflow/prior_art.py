@@ -36,28 +36,34 @@ def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: 
     compacted = fingerprint_files(files, config)
     evidence = query_files(corpus, compacted, query_options(config)).evidence
     out = {}
+    public = dict(zip(corpus.family_keys, corpus.public))
     for path, scopes in file_sources(corpus, compacted, evidence).items():
         v = scopes.get("<file>")
         if v is not None and v.source is not None and v.source.score >= WHOLE_FILE:
-            out[path] = Line(v.source.family, v.source.org, v.source.first_seen)
+            out[path] = Line(v.source.family, v.source.org, v.source.first_seen, public=public.get(v.source.family, ""))
     return out
 
 
 
 
 def earlier_lines(holders: Sequence[Line], reference: Line, orgs: Mapping[str, str] | None = None) -> tuple[Line, ...]:
-    """Holders of a unit's code first seen before the reference's line, by another company (both
+    """Holders of a unit's code public before the reference's code was, by another company (both
     labelled and dated: an unlabelled or undated line proves nothing either way), that do not
-    declare they took code from the reference's line or another line of its maker (``orgs``: model
-    line -> organisation): first-seen dates are the models', and a line dated earlier that says
-    "Copied from" the reference's took its code later (MiniCPM3, 2024-09, declares DeepSeek-V2's
-    attention: it is no prior art against DeepSeek-V3's, which DeepSeek-V2 had first)."""
+    declare they took code from the reference's line or another line of its maker (``orgs``:
+    model line -> organisation): first-seen dates are the models', and a line dated earlier that
+    says "Copied from" the reference's took its code later (MiniCPM3, 2024-09, declares
+    DeepSeek-V2's attention: it is no prior art against DeepSeek-V3's, which DeepSeek-V2 had
+    first).  Both are dated by when their code was public where the corpus holds it
+    (``Line.since``: the model's first-seen date, or its source's later one): an engine's port of
+    a 2023 model first shipped in 2025 was no one's source in 2024, and an engine's port is the
+    reference only from its own release (vLLM shipped BLOOM's ALiBi helper on 2023-07-05 and
+    Falcon's copy of it on 2023-08-02, Falcon being of 2023-05-25)."""
     if not reference.first_seen or reference.org.casefold() in UNLABELLED:
         return ()
     own, org = model_line(reference.family), company(reference.org)
     orgs = orgs or {}
     return tuple(h for h in holders if h.first_seen and h.org.casefold() not in UNLABELLED
-                 and h.first_seen < reference.first_seen and company(h.org) != org and model_line(h.family) != own
+                 and h.since < reference.since and company(h.org) != org and model_line(h.family) != own
                  and own not in h.declared and not any(company(orgs.get(d, "")) == org for d in h.declared))
 
 
@@ -74,7 +80,7 @@ def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line
 def prior_art_note(earlier: Sequence[Line], reference: Line) -> str:
     first = earlier[0]
     more = f" and {len(earlier) - 1} more" if len(earlier) > 1 else ""
-    return (f"The same code also stands in {first.label()}{more}, lines of models of other companies first seen "
+    return (f"The same code also stands in {first.label()}{more}, lines of models of other companies public "
             f"before the reference's line {reference.label()}: the reference's model was not the first to hold it, "
             "so the pair cannot show it came from the reference, and it is rated low at most here.")
 

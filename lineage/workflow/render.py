@@ -12,6 +12,7 @@ from typing import Any
 
 from lineage.report.escape import terminal_text
 from lineage.report.labels import finding_tags
+from lineage.workflow.background import dated
 from lineage.workflow.exhibit import Exhibit, UnitScores
 
 WIDTH = 64  # characters of source per column in side-by-side regions
@@ -95,9 +96,10 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
                          + (f", {n} famil{'y' if n == 1 else 'ies'} ({names}{more})" if names else ""))
             earlier, line = held.get("before_reference") or [], held.get("reference_line")
             if earlier and line:
-                lines.append(f"    prior art: also in {', '.join(x['family'] + ' ' + str(x['first_seen']) for x in earlier[:3])}"
-                             f"{' and more' if len(earlier) > 3 else ''}, lines of models first seen before the "
-                             f"reference's line {line['family']} ({line['org']}, first seen {line['first_seen']})")
+                named_lines = ", ".join(f"{x['family']} {x.get('public') or x['first_seen']}" for x in earlier[:3])
+                lines.append(f"    prior art: also in {named_lines}"
+                             f"{' and more' if len(earlier) > 3 else ''}, lines of models public before the "
+                             f"reference's line {line['family']} ({line['org']}, {dated(line)})")
             if held.get("dates"):
                 lines.append(f"    dates: {held['dates']}")
         if m.role_features:

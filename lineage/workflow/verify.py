@@ -34,7 +34,7 @@ from lineage.vocab import Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import (COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, apart_from, holders,
+from lineage.workflow.background import (COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, dated, apart_from, holders,
                                          line_orgs, shared, shared_by, with_background)
 from lineage.workflow.exhibit import (
     AlignedRegion,
@@ -130,7 +130,7 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     earlier = corpus.get("before_reference") or []
     if earlier:
         first = earlier[0]
-        prior = (f"{PRIOR_ART} ({first['family']}, first seen {first['first_seen']}, before the reference's "
+        prior = (f"{PRIOR_ART} ({first['family']}, {dated(first)}, before the reference's "
                  "line): no copy verdict against the reference, and no notice judgement from it")
         return dataclasses.replace(m, attribution=None, verdict=prior)
     return m

@@ -27,14 +27,15 @@ BORROWED = ("BetaTopKRouter.forward", "BetaExperts.forward")
 
 
 def _corpus(root: Path, elder_org: str = "DeepSeek", elder_seen: str = "2024-12-01",
-            with_reference: bool = True, alpha_org: str = "Zhipu AI", elder_declares: bool = False) -> Path:
+            with_reference: bool = True, alpha_org: str = "Zhipu AI", elder_declares: bool = False,
+            since: str = "") -> Path:
     # an elder that declares it took code from alpha (as a "Copied from" line does) took it later,
     # whatever its model's date says
     families = [("elder", ELDER_CODE, elder_org, elder_seen, ("alpha",) if elder_declares else ())]
     if with_reference:
         families.append(("alpha", reference_text(), alpha_org, "2025-07-28", ()))
     root.mkdir()
-    return index_families(root, "bg", families)
+    return index_families(root, "bg", families, since)
 
 
 @pytest.fixture
@@ -64,7 +65,8 @@ def test_code_an_earlier_line_of_another_company_held_is_low_and_not_judged(
     by_unit = {m["unit"]: m for m in data["matches"]}
     assert [f["score"] < WHOLE_FILE for f in data["files"]] == [True]
     dated = data["background"]["reference_lines"]
-    assert list(dated.values()) == [{"family": "bg:alpha", "org": "Zhipu AI", "first_seen": "2025-07-28"}]
+    assert list(dated.values()) == [{"family": "bg:alpha", "org": "Zhipu AI", "first_seen": "2025-07-28",
+                                     "public": "2025-07-28"}]
     for unit in BORROWED:
         m = by_unit[unit]
         assert m["corpus"]["model_lines"] < 5  # not common code: the prior art alone lowers it
@@ -85,15 +87,15 @@ def test_code_an_earlier_line_of_another_company_held_is_low_and_not_judged(
     assert (f"models first seen before the reference's line also hold ({len(lowered)} rated low for that alone)"
             in data["summary"]["statement"])
     text = run("verify", suspect, "--against", reference, "--index", corpus, "--exit-zero").stdout
-    assert ("prior art: also in bg:elder 2024-12-01, lines of models first seen before the reference's line "
+    assert ("prior art: also in bg:elder 2024-12-01, lines of models public before the reference's line "
             "bg:alpha (Zhipu AI, first seen 2025-07-28)") in text
 
 
 @pytest.mark.parametrize("elder", [{"elder_org": "Zhipu AI"}, {"elder_org": "Alibaba DAMO Academy", "alpha_org": "Alibaba Qwen"},
                                    {"elder_seen": "2026-01-01"}, {"elder_org": "Unknown"},
-                                   {"with_reference": False}, {"elder_declares": True}],
+                                   {"with_reference": False}, {"elder_declares": True}, {"since": "2025-09-01"}],
                          ids=["same-org", "same-company", "later", "unlabelled", "reference-not-indexed",
-                              "declares-the-reference"])
+                              "declares-the-reference", "source-public-after-both"])
 def test_no_prior_art_without_another_company_an_earlier_date_and_a_dated_reference(
         pair: tuple[Path, Path], tmp_path: Path, elder: dict) -> None:
     suspect, reference = pair
@@ -119,3 +121,28 @@ def test_a_line_declaring_another_line_of_the_reference_maker_is_no_prior_art() 
     orgs = {"deepseek_v2": "DeepSeek", "deepseek_v3": "DeepSeek", "minicpm3": "OpenBMB"}
     assert earlier_lines((other, heir), reference, orgs) == (other,)
     assert earlier_lines((other, heir), reference) == (other, heir)  # (who declares what unknown)
+
+
+def test_a_holder_is_dated_by_when_its_code_was_public_where_the_corpus_holds_it() -> None:
+    """An engine's port of a 2023 model, first shipped in 2025, was no source of a 2024 model's code:
+    a holder's model date is not its code's.  The note names both dates."""
+    import dataclasses
+
+    from lineage.workflow.background import Line
+    from lineage.workflow.prior_art import earlier_lines, prior_art_note
+
+    reference = Line("src:deepseek_v3", "DeepSeek", "2024-12-26")
+    port = Line("engine:mixtral", "Mistral AI", "2023-12-11", public="2025-05-13")
+    shipped = Line("engine:llama", "Meta", "2023-02-24", public="2023-06-20")
+    assert earlier_lines((port, shipped), reference) == (shipped,)
+    assert port.since == "2025-05-13" and Line("x:y", "Meta", "2023-02-24").since == "2023-02-24"
+    # the reference too: an engine's port of a 2023-05 model, shipped 2023-08, after the engine's
+    # port of a 2022 model shipped 2023-07, which therefore had the code first; not so had it shipped earlier
+    falcon = Line("engine:falcon", "TII", "2023-05-25", public="2023-08-02")
+    bloom = Line("engine:bloom", "BigScience", "2022-07-12", public="2023-07-05")
+    assert earlier_lines((bloom,), falcon) == (bloom,)
+    assert earlier_lines((bloom,), dataclasses.replace(falcon, public="2023-06-01")) == ()
+    assert "engine:mixtral (Mistral AI, first seen 2023-12-11, in its source since 2025-05-13)" in port.label()
+    assert "in its source since" not in reference.label()
+    note = prior_art_note((shipped,), reference)
+    assert "engine:llama (Meta, first seen 2023-02-24, in its source since 2023-06-20)" in note
