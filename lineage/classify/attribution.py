@@ -184,6 +184,15 @@ def attribute_matched(
                  for n in reference_notices(other, other_path).notices if n.counts}
         return found - {n.key for n in reference.notices}
 
+    def code_of(path: str) -> list[Finding]:
+        """Every code finding of the file, info ones too."""
+        if not code_findings:
+            for f in findings:
+                if f.kind == "code-match":
+                    code_findings.setdefault(f.path, []).append(f)
+        return code_findings.get(path, [])
+
+    code_findings: dict[str, list[Finding]] = {}  # path -> its code findings, gathered once when asked
     for path, mine in sorted(by_file.items()):
         verdicts = (sources or {}).get(path, {})
         family, matched = _reference(mine, verdicts)
@@ -215,7 +224,11 @@ def attribute_matched(
         judged = without(scanned, other_holders(mine, family, maker, reference))
         attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
-        if attribution.state == "replaced" and small_part(mine, text):
+        whole_copy = "<file>" in verdicts and whole_file(verdicts["<file>"])
+        # (a copy of a reference file as a whole spans all of its copied units, those rated info as
+        # code many lines share too: transformers' modeling_llama.py under another notice, one unit
+        # above info, read "removed" as if that notice stood for code of its own)
+        if attribution.state == "replaced" and small_part(code_of(path) if whole_copy else mine, text):
             # the file is mostly code of its own: its notice stands for that, in no one's place; the
             # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's
             # model, holds an attention forward like gpt_j's: "Microsoft replaced EleutherAI", high)
@@ -279,7 +292,6 @@ def attribute_matched(
         licensed = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN]
         copies = [m for f, m in zip(mine, matches) if updated[f.id].attribution != OWN
                   and updated[f.id].severity in ("medium", "high")]
-        whole_copy = "<file>" in verdicts and whole_file(verdicts["<file>"])
         licensed = copies or (licensed if whole_copy else [])
         # every copy of the reference's line the owner's code, by dates: the notice missing is lowered
         owner_code = _owner_code(mine, updated, attribution.reference_family, by_dates)
@@ -313,6 +325,12 @@ def attribute_matched(
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole,
                                         kept=attribution.state == "retained")
     out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
+    # one finding per id: a look-through's judgement against the root restates the file's licence
+    # finding, the same finding (a scan of vLLM's qwen3.py under MIT listed it twice)
+    firsts: dict[str, Finding] = {}
+    for f in out:
+        firsts.setdefault(f.id, f)
+    out = list(firsts.values())
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)
 

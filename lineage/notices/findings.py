@@ -172,10 +172,11 @@ def _attribution_findings(
             severity = SEVERITY[state]
             source = licence or "the source licence"
             tail = f"Licence defect: {source} requires the upstream notice to be kept."
-        if len(lines) > 1:  # one finding per missing holder: say which lines name it
+        lead = ""
+        if len(lines) > 1:  # one finding per missing holder: say first which lines name it (the rest is the file's)
             at = {n.line: n.statement for n in reversed(group)}
             named = "; ".join(f"line {line}, '{at[line]}'" for line in dict.fromkeys(n.line for n in group))
-            tail = f"This finding: reference {named}. {tail}"
+            lead = f"This finding: reference {named}, not kept. "
         found.append(
             _finding(
                 path,
@@ -186,7 +187,7 @@ def _attribution_findings(
                 ref,
                 "+".join(dict.fromkeys(n.key for n in group)),
                 matches,
-                f"{att.explanation} {tail}",
+                f"{lead}{att.explanation} {tail}",
                 _details(target, licence, _comparison(att, target.line, replaced_by)),
             )
         )

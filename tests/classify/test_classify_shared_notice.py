@@ -10,7 +10,7 @@ import pytest
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
-from tests.classify.conftest import MODEL, SPDX, other_orgs, top_level, unique_function
+from tests.classify.conftest import ATTENTION_MOE, MODEL, SPDX, other_orgs, top_level, unique_function
 from tests.fixture_notices import with_notice
 
 SHARED_CLASSES = ("ZetaMoeAttention", "ZetaMoeMLP")
@@ -20,16 +20,16 @@ COPY = "acme/modeling_acme.py"
 ACME = "# Copyright 2026 Acme Inc."
 
 
-def _family_file(org: str, i: int) -> str:
-    shared = top_level(with_notice(MODEL), SHARED_CLASSES)
+def _family_file(org: str, i: int, classes: tuple[str, ...] = SHARED_CLASSES) -> str:
+    shared = top_level(with_notice(MODEL), classes)
     return (f"# Copyright 2025 {org}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n{shared}\n\n\n"
             f"{unique_function(i)}")
 
 
-@pytest.fixture(scope="module")
-def shared_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
-    """Eight vendors' files holding the same attention and MLP classes, each with its own helper,
-    among vendors' files of other code."""
+def _vendors_index(tmp_path_factory: pytest.TempPathFactory, holders: int,
+                   classes: tuple[str, ...] = SHARED_CLASSES) -> EmbeddedIndex:
+    """`holders` vendors' files holding the same `classes`, each with its own helper, among
+    N_FAMILIES vendors' files (the rest of other code)."""
     from lineage import api
 
     root = tmp_path_factory.mktemp("shared-ref")
@@ -38,7 +38,8 @@ def shared_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     orgs = other_orgs(N_FAMILIES)
     for i, org in enumerate(orgs):
         (root / f"fam_{i:02d}").mkdir()
-        text = _family_file(org, i) if i < N_HOLDERS else f"# Copyright 2025 {org}\n{SPDX}\n\n\n{unique_function(i)}"
+        text = _family_file(org, i, classes) if i < holders else \
+            f"# Copyright 2025 {org}\n{SPDX}\n\n\n{unique_function(i)}"
         (root / f"fam_{i:02d}" / "model.py").write_text(text, encoding="utf-8")
         lines += ["[[family]]", f'name = "fam_{i:02d}"', f'include = ["fam_{i:02d}/*.py"]', f'org = "{org}"',
                   f'first_seen = "2024-0{1 + i % 9}-01"', ""]
@@ -47,6 +48,13 @@ def shared_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     out = tmp_path_factory.mktemp("shared-index") / "shr.lineage"
     api.build([manifest], out, workers=1)
     return api.open_index(out)
+
+
+@pytest.fixture(scope="module")
+def shared_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """Eight vendors' files holding the same attention and MLP classes, each with its own helper,
+    among vendors' files of other code."""
+    return _vendors_index(tmp_path_factory, N_HOLDERS)
 
 
 def _setting(p: str, i: int) -> str:
@@ -89,6 +97,26 @@ def test_a_file_that_is_one_sources_file_is_judged_shared_code_and_all(shared_in
     assert _notices(result) == ["replaced"]
     verdict = result.summary.files[COPY].verdict
     assert "fam_03" in verdict and "notice replaced" in verdict
+
+
+def test_a_whole_copy_of_a_file_mostly_common_code_replaced_its_notice(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A vendor's file whose code is mostly what 30 of 40 lines hold (every unit of it info but its
+    own helper), copied whole under another notice: the copy's notice stands in the vendor's
+    place ("replaced", high), though the units rated above info span under a quarter of the file.
+    (transformers' modeling_llama.py under "Copyright 2025 Acme Corp." read "removed", medium: its
+    notice was taken to stand for code of its own.)"""
+    from lineage.classify.fileverdict import PART
+
+    index = _vendors_index(tmp_path_factory, 30, ATTENTION_MOE)
+    org = other_orgs(N_FAMILIES)[4]  # (a vendor whose helper is no common idiom: a medium copy)
+    whole = _family_file(org, 4, ATTENTION_MOE).replace(f"# Copyright 2025 {org}", ACME)
+    result = _scan(index, whole)
+    above = [f for f in result.findings if f.kind == "code-match" and f.severity != "info"]
+    assert above and sum(f.end_line - f.start_line + 1 for f in above) < PART * len(whole.splitlines())
+    assert _notices(result) == ["replaced"]
+    assert [f.severity for f in result.findings if f.kind == "notice" and f.attribution == "replaced"] == ["high"]
+    assert "fam_04" in result.summary.files[COPY].verdict
 
 
 def test_a_configuration_class_short_of_a_copy_is_low(tmp_path_factory: pytest.TempPathFactory) -> None:
