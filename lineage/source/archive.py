@@ -94,12 +94,15 @@ class _Budget:
         if self.include is not None and not self.include(candidate):
             if not (self.scripts and head is not None and is_extensionless(candidate) and python_shebang(head())):
                 return None
+        # A member in scope that is not read is not checked (exit 1): extraction tools still deliver
+        # it (unzip strips "../", GNU tar a leading "/", and a later duplicate overwrites the first),
+        # so a copy named so would otherwise pass a clean scan unseen.
         path = safe_member_path(name)
         if path is None:
             kind = "absolute" if candidate.startswith("/") or _DRIVE.match(candidate) else "escaping"
-            self.refuse(candidate, f"unsafe member path ({kind}) refused")
+            self.refuse(candidate, f"unsafe member path ({kind}) refused", unchecked=True)
         elif path in self.files:
-            self.refuse(path, "duplicate archive member ignored")
+            self.refuse(path, "duplicate archive member refused (extraction keeps either copy)", unchecked=True)
             path = None
         return path
 

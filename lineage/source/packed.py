@@ -29,6 +29,7 @@ from lineage.source.runners import HINT as OTHER_RUNNERS
 from lineage.source.runners import RUNNERS, SHELLS, after_dash_c, source_arguments
 from lineage.source.unpack import HINT as UNPACK_HINT
 from lineage.source.unpack import MODULE_HINT, RUNNER_HINT, UNPICKLERS, Reader
+from lineage.source.walk import PYTHON_SUFFIXES
 
 MAX_LAYERS = 8
 ESCAPES = 60  # bytes escaped on one line: a compressed literal as Python writes it
@@ -50,7 +51,8 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
     what could not be unpacked."""
     found: list[SourceFile] = []
     errors: list[FileError] = []
-    todo = [(f, 1, False) for f in files if f.path.lower().endswith(".py") or not f.path.rsplit("/", 1)[-1].count(".")]
+    todo = [(f, 1, False) for f in files
+            if f.path.lower().endswith(PYTHON_SUFFIXES) or not f.path.rsplit("/", 1)[-1].count(".")]
     while todo:
         file, depth, blob_above = todo.pop()
         runs = _packed(file.data, cap, blob_above)

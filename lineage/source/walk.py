@@ -28,7 +28,10 @@ EXCLUDED_DIRS = frozenset(
     }
 )  # fmt: skip
 
-SCAN_SUFFIXES = (".py", ".ipynb")  # what a scan reads, with extensionless Python scripts
+# Python files as pre-commit's `identify` names them (a `.pyw` or `.wsgi` file is Python code,
+# handed to the hook as such), then notebooks: what a scan reads, with extensionless Python scripts
+PYTHON_SUFFIXES = (".py", ".pyw", ".wsgi")
+SCAN_SUFFIXES = (*PYTHON_SUFFIXES, ".ipynb")
 SHEBANG_PEEK = 256
 _INTERPRETER = re.compile(r"(?:python|pypy)[0-9.]*")
 _CHUNK = 1 << 16

@@ -46,7 +46,7 @@ def test_single_file_and_unsupported_file(tmp_path: Path, sha256_of: Callable[[P
     loaded = load_target(str(tmp_path / "one.py"))
     assert [(f.path, f.data) for f in loaded.files] == [("one.py", b"O = 1\n")]
     assert loaded.inputs["sha256"] == sha256_of(tmp_path / "one.py") and loaded.inputs["kind"] == "file"
-    with pytest.raises(SourceError, match="not a directory, archive, .py/.ipynb file or script"):
+    with pytest.raises(SourceError, match="not a directory, archive, .py/.pyw/.wsgi/.ipynb file or script"):
         load_target(str(tmp_path / "notes.md"))
 
 

@@ -103,6 +103,17 @@ def test_a_staged_script_with_a_python_shebang_is_checked(repo: Repo, index_path
     assert named.exit_code == 1 and "BetaAttention" in named.stdout
 
 
+@pytest.mark.parametrize("name", ["gui/modeling_beta.pyw", "serve/app.wsgi"])
+def test_a_staged_pyw_or_wsgi_file_is_python_and_checked(repo: Repo, index_path: Path, name: str) -> None:
+    """pre-commit's `identify` calls `.pyw` and `.wsgi` files Python and hands them to the hook;
+    until 2026-12-03 the hook read "0 staged files" and passed a copy named so."""
+    repo.write(name, renamed_copy())
+    repo.add(name)
+    named = run("hook", "--index", index_path, name)
+    assert named.exit_code == 1 and "BetaAttention" in named.stdout and f"{name}:" in named.stdout
+    assert run("hook", "--index", index_path, "--all-files").exit_code == 1
+
+
 @needs_precommit
 def test_pre_commit_shows_why_an_unchecked_file_stops_the_commit(repo: Repo, index_path: Path,
                                                                  tmp_path: Path) -> None:
