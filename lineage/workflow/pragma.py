@@ -68,18 +68,25 @@ def unit_lines(lines: Sequence[str], start_line: int) -> tuple[int, ...]:
 def _resting_on_accepted(kept: list[Finding], accepted: list[Accepted]) -> tuple[list[Finding], list[Accepted]]:
     """A file's notice and licence findings rest on its copied units: when every unit finding of
     the file above info is accepted inline, they are accepted with the first of those pragmas
-    (a removed notice is a medium finding; without this the accepted unit's file still failed)."""
+    (a removed notice is a medium finding; without this the accepted unit's file still failed).
+    A unit's vestige findings (the reference model's feature names its code still carries, lines
+    inside its body) rest on that unit's code match: accepted with it."""
     first: dict[str, Accepted] = {}
+    units: dict[tuple[str, str], Accepted] = {}
     for a in accepted:
         if a.finding.kind == "code-match":
             first.setdefault(a.finding.path, a)
+            units.setdefault((a.finding.path, a.finding.unit), a)
     open_units = {f.path for f in kept if f.kind == "code-match" and f.severity != "info"}
     still: list[Finding] = []
     for f in kept:
         by = first.get(f.path)
+        unit = units.get((f.path, f.unit)) if f.kind == "vestige" else None
+        if unit is not None:
+            accepted.append(Accepted(f, unit.line, unit.reason))
         # a removed notice and a licence owed rest on the accepted units; a replaced notice (another
         # holder named in the upstream holder's place) is a decision of its own: baseline and audit it
-        if by is not None and f.path not in open_units and f.unit == "<module>" \
+        elif by is not None and f.path not in open_units and f.unit == "<module>" \
                 and (f.kind == "licence" or (f.kind == "notice" and f.attribution != "replaced")):
             accepted.append(Accepted(f, by.line, by.reason))
         else:

@@ -75,6 +75,21 @@ def test_a_units_pragma_carries_its_removed_notice_but_never_a_replaced_one() ->
     assert [(f.kind, f.attribution) for f in kept] == [("notice", "replaced")]
 
 
+def test_a_units_pragma_carries_its_vestiges_not_another_units() -> None:
+    """A vestige finding stands at the lines inside a unit that carry the reference's feature names:
+    the unit's accepted code match carries it; another unit's vestige stays."""
+    body = "".join(f"    x = x * {i}\n" for i in range(8))
+    text = ONE.replace("REASON", '"rotary helper vendored under Apache-2.0"')
+    text = text.replace("    return x\n", body + "    return x\n")
+    text += "\n\ndef other(y):\n    y = y + 1\n    y = y * 2\n    return y\n"
+    vestige = Finding("id-v", "vestige", "m.py", 11, 11, "rope", "core-architecture", None, "medium", (), "t")
+    stray = Finding("id-w", "vestige", "m.py", 19, 19, "other", "core-architecture", None, "medium", (), "t")
+    kept, accepted, _ = apply_pragmas([_finding("rope", 4), vestige, stray], {"m.py": text})
+    assert [(a.finding.kind, a.finding.unit, a.line) for a in accepted] == [("code-match", "rope", 4),
+                                                                            ("vestige", "rope", 4)]
+    assert [f.id for f in kept] == ["id-w"]
+
+
 def test_malformed_baseline_is_a_usage_error(repo: Repo, index_path: Path) -> None:
     (repo.path / ".lineage-baseline.json").write_text('{"schema_version": 2, "entries": [1]}')
     bad = run("hook", "--index", index_path, "--all-files")
