@@ -13,8 +13,10 @@ read from the package index: every release of the package up to the pinned one, 
 each as its smallest sdist or wheel, listed (never unpacked, never run).  A pinned file of a
 family stands in a release at its path, or, for a file that has moved since, as a member of the
 same name holding most of its code lines under a folder or name of its own (not another model's
-generic `modeling.py`).  A port rewritten under a new name is dated by its first release under
-that name: later, never earlier, than the truth (time travel then keeps it out a little longer,
+generic `modeling.py`), or in the same folder under the name it had before dropping a version
+suffix (SGLang's llama2.py, now llama.py; mlx-lm's phi2.py, now phi.py) that no pinned file has
+now.  A port rewritten under another new name is dated by its first release under that name:
+later, never earlier, than the truth (time travel then keeps it out a little longer,
 and a scan dated in between sees the match as an anachronism).  A family whose files came in
 over several releases (SGLang's mixtral.py, then mixtral_quant.py) is dated by its first file;
 `whole` says when the last came, for dating each file apart (not done yet: time travel keeps
@@ -24,6 +26,7 @@ families, not files).
 from __future__ import annotations
 
 import io
+import re
 import sys
 import tarfile
 import tomllib
@@ -38,7 +41,8 @@ from lineage.index.manifest import family_of, load_manifest  # noqa: E402
 from lineage.source.released import (PYPI_SIMPLE, UPLOAD_TIME, open_https, page_files,  # noqa: E402
                                      project_page, version_of)
 
-MAX_ARTEFACT = 60_000_000  # bytes: an sdist or pure wheel to list; larger ones are skipped (said)
+# bytes: an sdist or wheel to list (LMDeploy 0.2.6 shipped only 95 MB wheels); larger ones are skipped
+MAX_ARTEFACT = 250_000_000
 
 
 def _artefacts(package: str, pinned_upload: str) -> list[tuple[str, str, str, str]]:
@@ -102,6 +106,25 @@ def _has(release: _Release, path: str, lines: set[str], own: frozenset[str]) -> 
     return False
 
 
+_VERSION_SUFFIX = re.compile(r"(?:_?v?\d+)+$")
+
+
+def _renamed(release: _Release, path: str, stems: frozenset[str]) -> bool:
+    """The release holds this pinned file under an earlier name in the same folder: its stem with a
+    version suffix the current name dropped (SGLang's models/llama2.py became models/llama.py in
+    0.1.18; the port had shipped since 0.1.0), a name no pinned file of the source has now
+    (``stems``: qwen2.py is the qwen2 family's file, never an earlier qwen.py)."""
+    folder, _, name = path.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    for other in release.paths:
+        where, _, other_name = other.rpartition("/")
+        other_stem, _, other_suffix = other_name.rpartition(".")
+        if where == folder and other_suffix == suffix and other_stem not in stems and other_stem != stem \
+                and _VERSION_SUFFIX.sub("", other_stem) == stem:
+            return True
+    return False
+
+
 def _own_components(files: dict[str, dict[str, set[str]]]) -> dict[str, frozenset[str]]:
     """Per pinned file, the components of its path (folders and name) no other family's files have."""
     users: dict[str, set[str]] = {}
@@ -130,6 +153,7 @@ def shipped(manifest_path: str) -> tuple[str, dict[str, tuple[str, str, str, str
         if fam is not None:
             pinned_files.setdefault(fam.name, {})[sf.path] = _lines(sf.data.decode("utf-8", "replace"))
     own = _own_components(pinned_files)
+    stems = frozenset(p.rsplit("/", 1)[-1].rpartition(".")[0] for paths in pinned_files.values() for p in paths)
     held: dict[str, set[str]] = {}  # family -> its pinned files some release read so far held
     found: dict[str, tuple[str, str]] = {}  # family -> (version, day) of the first release holding a file of it
     complete: dict[str, tuple[str, str]] = {}  # ... holding every file of it
@@ -143,7 +167,8 @@ def shipped(manifest_path: str) -> tuple[str, dict[str, tuple[str, str, str, str
         for fam_name in sorted(families - set(complete)):
             files = pinned_files.get(fam_name, {})
             seen = held.setdefault(fam_name, set())
-            seen |= {p for p in files if p not in seen and _has(release, p, files[p], own[p])}
+            seen |= {p for p in files if p not in seen and (_has(release, p, files[p], own[p])
+                                                            or _renamed(release, p, stems))}
             if seen and fam_name not in found:
                 found[fam_name] = (version, day)
             if files and len(seen) == len(files):
