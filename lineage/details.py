@@ -17,10 +17,11 @@ class Earliest:
     """The family among those holding the same code that was published first."""
 
     family: str
-    first_seen: str | None  # None when no family's date is known
+    first_seen: str | None  # its model's; None when no family's date is known
+    public: str | None = None  # when its code was public where the corpus holds it (ordered by this)
 
     def to_json(self) -> dict[str, Any]:
-        return {"family": self.family, "first_seen": self.first_seen}
+        return {"family": self.family, "first_seen": self.first_seen, "public": self.public or self.first_seen}
 
 
 @dataclass(frozen=True)

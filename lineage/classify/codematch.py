@@ -224,18 +224,19 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
     tied = [m for m in matches if m.similarity >= best.similarity - SCORING.tie]
     families = sorted({m.ref.family for m in tied})
     earliest = min(tied, key=lambda m: (m.ref.first_seen or UNDATED, m.ref.family)).ref
-    earliest_family, earliest_seen = earliest.family, earliest.first_seen
+    earliest_family, earliest_seen, earliest_public = earliest.family, earliest.first_seen, earliest.first_seen
     if ties is not None and ties.families:
         families = list(ties.families)
-        earliest_family, earliest_seen = ties.earliest, ties.earliest_seen
+        earliest_family, earliest_seen, earliest_public = ties.earliest, ties.earliest_seen, ties.earliest_public
     if len(families) > 1:
         lines = f" ({ties.lines} model lines)" if ties is not None else ""
         # the families tie on strength of evidence (how much of the unit each holds), the listed
         # matches rank by similarity: when the best-listed family is not among them, say so
         where = ("The same code stands in" if ref.family in families else
                  f"Holding more of the unit than {model_line(ref.family)}'s closest unit:")
+        later = f", its model first seen {earliest_seen}" if earliest_seen and earliest_public > earliest_seen else ""
         explanation += (f" {where} {len(families)} families{lines}; earliest: "
-                        f"{earliest_family} ({earliest_seen or 'date unknown'}).")
+                        f"{earliest_family} ({earliest_public or 'date unknown'}{later}).")
         if ref.family in families and ref.family != earliest_family:  # why not the earliest holder
             why = (f"the source of {context} as a whole, which holds the same code" if context
                    else "the closest in names and rarity of those holding the same code")
@@ -246,7 +247,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         role_features=tuple(features), reference_role=ref.role, equivalent_families=tuple(families),
         equivalents=max(best.ties, len(families)),
         model_lines=ties.lines if ties is not None else len({model_line(f) for f in families}),
-        holders=holders, earliest=Earliest(earliest_family, earliest_seen or None))
+        holders=holders, earliest=Earliest(earliest_family, earliest_seen or None, earliest_public or None))
     sev = severity(role, best)
     if severity(role, best, judge_size=False) in ("medium", "high") and config_short_of_copy(unit.qualname, best):
         # a configuration class lists the parameters of the architecture it follows: short of a copy,

@@ -32,18 +32,21 @@ class Ties:
     families: tuple[str, ...]
     lines: int  # distinct model lines among them (a family name across sources counts once)
     earliest: str
-    earliest_seen: str
+    earliest_public: str  # when its code was public where the index holds it (EmbeddedIndex.public)
+    earliest_seen: str = ""  # its model's first-seen date
 
 
 def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
     if ev is None or ev.family.size == 0:
         return None
-    # (earliest by when each family's code was public: an engine's port of an old model is not its origin)
+    # (earliest by when each family's code was public: an engine's port of an old model is not its
+    # origin; then by its model's date: LMDeploy shipped its Llama and DeepSeek ports together)
+    rows = index.meta["families"]
     fams = sorted(ev.family[ev.tied()].tolist(), key=lambda f: (
-        first_seen_key(index.public[f]), index.meta["families"][f]["source"], index.meta["families"][f]["name"]))
-    rows = [index.meta["families"][f] for f in fams]
-    names = tuple(f"{r['source']}:{r['name']}" for r in rows)
-    return Ties(names, len({r["name"] for r in rows}), names[0], index.public[fams[0]])
+        first_seen_key(index.public[f]), first_seen_key(rows[f].get("first_seen")), rows[f]["source"], rows[f]["name"]))
+    names = tuple(f"{rows[f]['source']}:{rows[f]['name']}" for f in fams)
+    return Ties(names, len({rows[f]["name"] for f in fams}), names[0], index.public[fams[0]],
+                str(rows[fams[0]].get("first_seen") or ""))
 
 
 def scope_source(unit: CompactUnit, verdicts: Mapping[str, SourceVerdict]) -> SourceVerdict | None:

@@ -65,9 +65,11 @@ WHOLE_MORE = 0.1  # ... whose own file the scan holds this much more of as a cop
 
 def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
     """Column ranks by when each family's code was public (its model's first-seen date, or its
-    source's later one: EmbeddedIndex.public; unknown dates last), then family name: lower is earlier."""
+    source's later one: EmbeddedIndex.public; unknown dates last), then by its model's date, then
+    family name: lower is earlier."""
     rows = index.meta["families"]
-    keys = [(first_seen_key(index.public[f]), rows[f]["source"], rows[f]["name"]) for f in cov.families.tolist()]
+    keys = [(first_seen_key(index.public[f]), first_seen_key(rows[f].get("first_seen")), rows[f]["source"],
+             rows[f]["name"]) for f in cov.families.tolist()]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     rank = np.empty(len(keys), dtype=np.int64)
     rank[order] = np.arange(len(keys))

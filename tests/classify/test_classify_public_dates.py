@@ -52,9 +52,33 @@ def test_the_earliest_holder_is_the_one_whose_code_was_public_first(index: Embed
     for f in code:
         assert isinstance(f.details, CodeMatchDetails)
         assert set(f.details.equivalent_families) >= {"engine:oldmodel", "maker:newmodel"}
-        assert (f.details.earliest.family, f.details.earliest.first_seen) == ("maker:newmodel", "2023-01-10")
-        assert "earliest: maker:newmodel (2023-01-10)" in f.explanation
+        assert f.details.earliest.to_json() == {"family": "maker:newmodel", "first_seen": "2023-01-10",
+                                                "public": "2023-01-10"}
+        assert "earliest: maker:newmodel (2023-01-10)." in f.explanation
     # the file's source, a tie in code and names, goes to whose code was public first
     verdict = result.summary.files["mine/model.py"].source
     assert verdict is not None and verdict.source is not None
     assert verdict.source.family == "maker:newmodel"
+
+
+def test_ports_shipped_together_are_ordered_by_their_models_dates(tmp_path: Path) -> None:
+    """An engine that shipped its Llama and DeepSeek ports in one release: the same code in both
+    was the older model's first, not the alphabetically first family's; the explanation gives
+    both dates, the JSON both fields."""
+    manifests = [_source(tmp_path, "engine", "deepseek", "2024-01-05", since="2024-04-03")]
+    (tmp_path / "engine" / "llama").mkdir()
+    (tmp_path / "engine" / "llama" / "model.py").write_text(CODE, encoding="utf-8")
+    manifests[0].write_text(manifests[0].read_text(encoding="utf-8") + "\n".join([
+        "[[family]]", 'name = "llama"', 'include = ["llama/*.py"]', 'org = "Meta"', 'first_seen = "2023-02-24"', ""]),
+        encoding="utf-8")
+    out = tmp_path / "one.lineage"
+    api.build(manifests, out, workers=1)
+    index = api.open_index(out)
+    result, _ = api.scan_files([SourceFile("mine/model.py", CODE.encode())], index, Config(workers=1))
+    code = [f for f in result.findings if f.kind == "code-match"]
+    assert code
+    for f in code:
+        assert isinstance(f.details, CodeMatchDetails)
+        assert f.details.earliest.to_json() == {"family": "engine:llama", "first_seen": "2023-02-24",
+                                                "public": "2024-04-03"}
+        assert "earliest: engine:llama (2024-04-03, its model first seen 2023-02-24)." in f.explanation

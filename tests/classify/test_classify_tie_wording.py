@@ -25,7 +25,7 @@ def _finding(best_family: str, context: str = ""):
     unit = next(u for u in compact(SourceFile("m.py", TEXT.encode()), FingerprintParams()).units
                 if u.qualname == "mix")
     ref = RefUnit(best_family, "Acme Labs", "US", "MIT", "dir:t", "ref.py", "blend", 1, 7)
-    ties = Ties(("t:alpha", "t:beta"), 2, "t:alpha", "2023-05-05")
+    ties = Ties(("t:alpha", "t:beta"), 2, "t:alpha", "2023-05-05", "2023-05-05")
     return code_finding("m.py", unit, [Match(ref, 0.9, 0.9, 0.9, 0.0, 0.5, (), 40)], ties=ties, context=context)
 
 
@@ -61,7 +61,7 @@ def test_shared_code_says_how_many_lines_hold_the_same_code_and_what_the_whole_f
     unit = next(u for u in compact(SourceFile("m.py", TEXT.encode()), FingerprintParams()).units
                 if u.qualname == "mix")
     ref = RefUnit("t:alpha", "Acme Labs", "US", "MIT", "dir:t", "ref.py", "blend", 1, 7)
-    ties = Ties(("t:alpha", "t:beta"), 2, "t:alpha", "2023-05-05")
+    ties = Ties(("t:alpha", "t:beta"), 2, "t:alpha", "2023-05-05", "2023-05-05")
     strong = [Match(ref, 1.0, 1.0, 1.0, 0.9, 0.9, (), 100)]
     low = code_finding("m.py", unit, strong, ties=ties, holders=7)
     assert low.severity == "low"
