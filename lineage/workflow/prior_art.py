@@ -67,13 +67,39 @@ def earlier_lines(holders: Sequence[Line], reference: Line, orgs: Mapping[str, s
                  and own not in h.declared and not any(company(orgs.get(d, "")) == org for d in h.declared))
 
 
-def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> dict[str, Any]:
+def framework_code(held: Holders, reference: Line | None, suspect: Line | None) -> str:
+    """The source (an engine's or framework's release) whose own files alone hold a unit's code,
+    when the suspect file and the reference file are both that source's published files, of
+    different families: code the source carries between its ports (PaddleNLP's tensor-parallel
+    MLP in its gemma and mixtral files) is the source's, which the pair cannot show is the
+    reference model maker's; "" otherwise.  A suspect that is the reference family's own code
+    (a copy of that very file) is judged as any copy is."""
+    if reference is None or suspect is None or suspect.family == reference.family or not held.rows:
+        return ""
+    source = reference.family.split(":", 1)[0]
+    mine = (suspect.family, *(x.family for x in held.rows))
+    return source if all(f.split(":", 1)[0] == source for f in mine) else ""
+
+
+def framework_note(source: str, held: Holders, reference: Line) -> str:
+    return (f"Both files are {source}'s own published files, and the corpus holds this code only in {source}'s "
+            f"files ({', '.join(held.families)}): code {source} carries between its ports, which the pair cannot "
+            f"show is {reference.org or 'the reference maker'}'s, so it is rated low at most here.")
+
+
+FRAMEWORK_CODE = "code of the source's own ports"  # the verdict of a unit framework_code names
+
+
+def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line], framework: str = ""
+                 ) -> dict[str, Any]:
     """What the corpus says of one matched unit: the lines holding its code, and, when the reference
-    file is an indexed line's file, that line and the holders first seen before it elsewhere."""
+    file is an indexed line's file, that line and the holders first seen before it elsewhere, and
+    the source whose own ports alone hold it (``framework``, framework_code)."""
     entry: dict[str, Any] = held.to_dict() if held is not None else {
         "model_lines": 0, "families": [], "makers": []}
     entry["reference_line"] = line.to_dict() if line is not None else None
     entry["before_reference"] = [x.to_dict() for x in earlier]
+    entry["framework"] = framework or None
     return entry
 
 

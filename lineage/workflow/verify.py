@@ -48,7 +48,8 @@ from lineage.workflow.exhibit import (
     UnitScores,
 )
 from lineage.workflow.whole import HELD, held_shares, is_whole, main_reference, rated
-from lineage.workflow.prior_art import (PRIOR_ART, corpus_entry, earlier_lines, named, prior_art_note,
+from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, corpus_entry, earlier_lines, framework_code,
+                                        framework_note, named, prior_art_note,
                                         reference_lines)
 from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
@@ -127,6 +128,10 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     if shared(corpus):
         said = f"{SHARED_CODE} {shared_by(corpus)}: no copy verdict, and no notice judgement from it"
         return dataclasses.replace(m, attribution=None, verdict=said)
+    if corpus.get("framework"):
+        said = (f"{FRAMEWORK_CODE} ({corpus['framework']}, whose files alone hold it): no copy verdict against "
+                "the reference, and no notice judgement from it")
+        return dataclasses.replace(m, attribution=None, verdict=said)
     earlier = corpus.get("before_reference") or []
     if earlier:
         first = earlier[0]
@@ -140,7 +145,8 @@ def _held_elsewhere(m: ExhibitMatch) -> bool:
     """The corpus shows the unit's code as shared code, or as code earlier lines of other
     companies held (prior_art.py), or the suspect was public before the reference's line
     (chronology.py): no evidence of this pair."""
-    return shared(m.corpus) or bool(m.corpus and (m.corpus.get("before_reference") or m.corpus.get("suspect_first")))
+    return shared(m.corpus) or bool(m.corpus and (m.corpus.get("before_reference") or m.corpus.get("suspect_first")
+                                                  or m.corpus.get("framework")))
 
 
 def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:
@@ -170,11 +176,15 @@ JUDGED = ("removed", "replaced")
 GLUE = ("inference-glue", "infrastructure")  # (classify/codematch.py: reuse of glue or a framework is permitted)
 
 
-def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequence[Line]) -> tuple[str, str]:
+def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequence[Line],
+            framework: str = "") -> tuple[str, str]:
     """(severity, note): code the corpus holds in many model lines, or in lines of other companies'
-    models first seen before the reference's line (``earlier``, prior_art.py), is rated low at most."""
+    models public before the reference's line (``earlier``, prior_art.py), or only in the files of
+    the source both files are published in (``framework``), is rated low at most."""
     if held is None or not at_or_above(f.severity, Severity.MEDIUM):
         return f.severity, ""
+    if framework and line is not None:
+        return "low", framework_note(framework, held, line)
     if held.lines >= COMMON_FAMILIES:
         return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
                        f"common code, so it is rated low at most here, whatever the pair's similarity.")
@@ -187,12 +197,12 @@ def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequen
 
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
                 held: Holders | None = None, background: bool = False, line: Line | None = None,
-                orgs: Mapping[str, str] | None = None) -> ExhibitMatch:
+                orgs: Mapping[str, str] | None = None, own: Line | None = None) -> ExhibitMatch:
     """One matched unit with both sides' lines for every aligned region, and what the corpus
     background says of it (how many indexed model lines hold the same code); ``placed`` is
     where its similarity stands among the pair's unrelated units (``place_unit``); ``line`` is the
-    indexed line whose file the matched reference file is, when the corpus holds it whole;
-    ``orgs``: model line -> organisation (background.line_orgs)."""
+    indexed line whose file the matched reference file is, when the corpus holds it whole (``own``:
+    the suspect file's, so); ``orgs``: model line -> organisation (background.line_orgs)."""
     orgs = orgs or {}
     held = apart_from(held, line, orgs) if held is not None else None
     best = f.matches[0]
@@ -204,10 +214,11 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
         for g in best.regions
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
-    sev, note = _capped(f, held, line, earlier)
+    framework = framework_code(held, line, own) if held is not None else ""
+    sev, note = _capped(f, held, line, earlier, framework)
     if not background and sev == "high":
         sev, note = "medium", (f"{note} {UNBACKED}").strip()
-    corpus = corpus_entry(held, line, earlier) if background else None
+    corpus = corpus_entry(held, line, earlier, framework) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
                         placed["above_unrelated_p99"], placed.get("unrelated_percentile"))
@@ -317,10 +328,13 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
     dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}
+    # the suspect's files the corpus holds whole: two files one engine or framework published share its code
+    matched = [x for x in suspect.files if x.path in {f.path for f in findings}]
+    own = reference_lines(background, matched, config) if background is not None and dated and matched else {}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
-                    background is not None, dated.get(f.matches[0].ref.path), orgs)
+                    background is not None, dated.get(f.matches[0].ref.path), orgs, own.get(f.path))
         for f in findings)
     clock = Chronology.of(suspect.inputs, dated, background)  # a suspect public before the reference's line: not its copy
     matches = tuple(clock.judged(m) for m in matches)
