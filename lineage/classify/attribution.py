@@ -23,7 +23,8 @@ from lineage.classify.declaring import declarations, declared_unit, inherited_ma
 from lineage.classify.codematch import SHARED_BY
 from lineage.classify.codematch import verdict as codematch_verdict
 from lineage.classify.fileverdict import whole_file
-from lineage.classify.judged import a_copy, copied, judged_findings, matches_family, small_part
+from lineage.classify.judged import (a_copy, code_by_path, copied, first_per_id, judged_findings, matches_family,
+                                     small_part)
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
                                     owner_port, owners_of, owning)
@@ -34,7 +35,7 @@ from lineage.declared.family import family_of
 from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
-from lineage.notices.records import Attribution, FileNotices, same_holder
+from lineage.notices.records import FileNotices, same_holder
 from lineage.vocab import Severity, model_line
 
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -184,15 +185,7 @@ def attribute_matched(
                  for n in reference_notices(other, other_path).notices if n.counts}
         return found - {n.key for n in reference.notices}
 
-    def code_of(path: str) -> list[Finding]:
-        """Every code finding of the file, info ones too."""
-        if not code_findings:
-            for f in findings:
-                if f.kind == "code-match":
-                    code_findings.setdefault(f.path, []).append(f)
-        return code_findings.get(path, [])
-
-    code_findings: dict[str, list[Finding]] = {}  # path -> its code findings, gathered once when asked
+    code_of = code_by_path(findings)  # (every code finding of a file, info ones too)
     for path, mine in sorted(by_file.items()):
         verdicts = (sources or {}).get(path, {})
         family, matched = _reference(mine, verdicts)
@@ -228,7 +221,7 @@ def attribute_matched(
         # (a copy of a reference file as a whole spans all of its copied units, those rated info as
         # code many lines share too: transformers' modeling_llama.py under another notice, one unit
         # above info, read "removed" as if that notice stood for code of its own)
-        if attribution.state == "replaced" and small_part(code_of(path) if whole_copy else mine, text):
+        if attribution.state == "replaced" and small_part(code_of.get(path, []) if whole_copy else mine, text):
             # the file is mostly code of its own: its notice stands for that, in no one's place; the
             # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's
             # model, holds an attention forward like gpt_j's: "Microsoft replaced EleutherAI", high)
@@ -327,10 +320,7 @@ def attribute_matched(
     out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
     # one finding per id: a look-through's judgement against the root restates the file's licence
     # finding, the same finding (a scan of vLLM's qwen3.py under MIT listed it twice)
-    firsts: dict[str, Finding] = {}
-    for f in out:
-        firsts.setdefault(f.id, f)
-    out = list(firsts.values())
+    out = first_per_id(out)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)
 

@@ -117,3 +117,20 @@ def small_part(matched: Sequence[Finding], text: str) -> bool:
 
     copies = [f for f in matched if copied(f)]
     return bool(copies) and distinct_lines(copies) < PART * max(1, text.count("\n") + 1)
+
+
+def code_by_path(findings: Sequence[Finding]) -> dict[str, list[Finding]]:
+    """Every code finding per file, info ones too."""
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.kind == "code-match":
+            out[f.path].append(f)
+    return out
+
+
+def first_per_id(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings, each id once (its first), in order."""
+    firsts: dict[str, Finding] = {}
+    for f in findings:
+        firsts.setdefault(f.id, f)
+    return list(firsts.values())

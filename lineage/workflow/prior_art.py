@@ -25,8 +25,8 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.query import query_files
 from lineage.models import SourceFile
 from lineage.pipeline.match import file_sources, fingerprint_files, query_options
-from lineage.vocab import UNLABELLED, company, model_line
-from lineage.workflow.background import Holders, Line
+from lineage.vocab import UNLABELLED, Severity, at_or_above, company, model_line
+from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, Holders, Line
 
 
 def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: Config) -> dict[str, Line]:
@@ -88,6 +88,26 @@ def framework_note(source: str, held: Holders, reference: Line) -> str:
 
 
 FRAMEWORK_CODE = "code of the source's own ports"  # the verdict of a unit framework_code names
+
+
+def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequence[Line],
+           framework: str = "") -> tuple[str, str]:
+    """(severity, note) of a matched unit rated ``severity`` in the pair: code the corpus holds in
+    many model lines, or in lines of other companies' models public before the reference's line
+    (``earlier``), or only in the files of the source both files are published in (``framework``),
+    is rated low at most."""
+    if held is None or not at_or_above(severity, Severity.MEDIUM):
+        return severity, ""
+    if framework and line is not None:
+        return "low", framework_note(framework, held, line)
+    if held.lines >= COMMON_FAMILIES:
+        return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
+                       f"common code, so it is rated low at most here, whatever the pair's similarity.")
+    if len(held.makers) >= COMMON_MAKERS:
+        return "low", (f"The corpus holds this code in {held.lines} model lines of {len(held.makers)} companies "
+                       f"({', '.join(held.makers)}: {', '.join(held.families)}): code several makers' models share, "
+                       "so the pair cannot show it came from the reference, and it is rated low at most here.")
+    return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (severity, "")
 
 
 def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line], framework: str = ""

@@ -30,7 +30,6 @@ from lineage.pipeline.match import Progress
 from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
-from lineage.vocab import Severity, at_or_above
 from lineage.classify.codematch import strength
 from lineage.index.evidence import SAME, STRONG
 from lineage.classify.codematch import WHOLE_FILE
@@ -48,9 +47,8 @@ from lineage.workflow.exhibit import (
     UnitScores,
 )
 from lineage.workflow.whole import HELD, held_shares, is_whole, main_reference, rated
-from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, corpus_entry, earlier_lines, framework_code,
-                                        framework_note, named, prior_art_note,
-                                        reference_lines)
+from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, capped, corpus_entry, earlier_lines,
+                                        framework_code, named, reference_lines)
 from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
@@ -176,25 +174,6 @@ JUDGED = ("removed", "replaced")
 GLUE = ("inference-glue", "infrastructure")  # (classify/codematch.py: reuse of glue or a framework is permitted)
 
 
-def _capped(f: Finding, held: Holders | None, line: Line | None, earlier: Sequence[Line],
-            framework: str = "") -> tuple[str, str]:
-    """(severity, note): code the corpus holds in many model lines, or in lines of other companies'
-    models public before the reference's line (``earlier``, prior_art.py), or only in the files of
-    the source both files are published in (``framework``), is rated low at most."""
-    if held is None or not at_or_above(f.severity, Severity.MEDIUM):
-        return f.severity, ""
-    if framework and line is not None:
-        return "low", framework_note(framework, held, line)
-    if held.lines >= COMMON_FAMILIES:
-        return "low", (f"The corpus holds this code in {held.lines} model lines (earliest {held.families[0]}): "
-                       f"common code, so it is rated low at most here, whatever the pair's similarity.")
-    if len(held.makers) >= COMMON_MAKERS:
-        return "low", (f"The corpus holds this code in {held.lines} model lines of {len(held.makers)} companies "
-                       f"({', '.join(held.makers)}: {', '.join(held.families)}): code several makers' models share, "
-                       "so the pair cannot show it came from the reference, and it is rated low at most here.")
-    return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (f.severity, "")
-
-
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
                 held: Holders | None = None, background: bool = False, line: Line | None = None,
                 orgs: Mapping[str, str] | None = None, own: Line | None = None) -> ExhibitMatch:
@@ -215,7 +194,7 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     framework = framework_code(held, line, own) if held is not None else ""
-    sev, note = _capped(f, held, line, earlier, framework)
+    sev, note = capped(f.severity, held, line, earlier, framework)
     if not background and sev == "high":
         sev, note = "medium", (f"{note} {UNBACKED}").strip()
     corpus = corpus_entry(held, line, earlier, framework) if background else None
