@@ -22,7 +22,6 @@ from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.classify.codematch import SHARED_BY
 from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions, query_files
-from lineage.index.restrict import public_dates
 from lineage.vocab import UNLABELLED, company, first_seen_key, model_line
 
 COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
@@ -53,7 +52,7 @@ class Line:
     first_seen: str  # its model's
     # the model lines it declares it took code from ("Copied from", modular imports, the manifest)
     declared: tuple[str, ...] = ()
-    # the earliest its code can have been public where the corpus holds it (restrict.public_dates):
+    # the earliest its code can have been public where the corpus holds it (EmbeddedIndex.public):
     # an engine's port is no older than the engine's first release that shipped it
     public: str = ""
 
@@ -155,7 +154,7 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         return {}
     subset = [compacted[fi] for fi in sorted({fi for fi, _ in wanted})]
     res = query_files(corpus, subset, QueryOptions(), hold=same_code(min(strengths.values())))
-    public = public_dates(corpus)
+    every = corpus.meta["families"]
     out: dict[tuple[str, str, int], Holders] = {}
     for (fi, ui), ev in res.evidence.items():
         cf, unit = subset[fi], subset[fi].units[ui]
@@ -163,11 +162,14 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         if key not in strengths:
             continue
         at = same_code(strengths[key])
-        rows = [corpus.meta["families"][int(f)] for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
-        rows.sort(key=lambda r: (first_seen_key(r.get("first_seen")), r["source"], r["name"]))
+        # earliest first: by when each family's code was public, then by its model's date (explain.ties_of)
+        fams = sorted((int(f) for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at),
+                      key=lambda f: (first_seen_key(corpus.public[f]), first_seen_key(every[f].get("first_seen")),
+                                     every[f]["source"], every[f]["name"]))
+        rows = [every[f] for f in fams]
         labelled = tuple(Line(f"{r['source']}:{r['name']}", r.get("org") or "", r.get("first_seen") or "",
                               tuple(model_line(a) for a in corpus.lineage_of(f"{r['source']}:{r['name']}")),
-                              public.get(f"{r['source']}:{r['name']}", ""))
-                         for r in rows)
+                              corpus.public[f])
+                         for f, r in zip(fams, rows))
         out[key] = Holders(len({r["name"] for r in rows}), labelled)
     return out
