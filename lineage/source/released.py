@@ -132,3 +132,33 @@ def version_of(filename: str) -> str:
             _, dash, version = filename[: -len(ext)].rpartition("-")
             return version if dash else ""
     return ""
+
+
+def project_of(filename: str) -> str:
+    """The project a wheel's or an sdist's file name names, as the index spells it (PEP 503), or ""."""
+    version = version_of(filename)
+    if not version:
+        return ""
+    stem = filename[:-4].split("-")[0] if filename.endswith(".whl") else filename[: filename.rindex("-" + version)]
+    return re.sub(r"[-_.]+", "-", stem).lower()
+
+
+def published_date(artefact: Path, sha256: str, cache: Path, index_args: Sequence[str] = (),
+                   timeout: float = TIMEOUT) -> str:
+    """The upload date of a wheel or sdist file as the package index lists it: the file of that
+    name whose SHA-256 the index states is this file's (a file renamed after a release, or altered,
+    is not that release and is not dated); asked once per file and digest (``cache``/released/)."""
+    project = project_of(artefact.name)
+    if not project:
+        return ""
+
+    def read(page: bytes) -> str:
+        for entry in page_files(page):
+            hashes = entry.get("hashes")
+            digest = str(hashes.get("sha256", "")).lower() if isinstance(hashes, dict) else ""
+            if entry.get("filename") == artefact.name and digest == sha256:
+                found = UPLOAD_TIME.match(str(entry.get("upload-time") or ""))
+                return found.group(1) if found else ""
+        return ""
+
+    return asked_once(cache / "released" / f"{project}-{sha256[:32]}.date", project, index_args, timeout, read)

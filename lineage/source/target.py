@@ -171,6 +171,15 @@ def _release_dated(root: str, files: Sequence[SourceFile], cache: Path | None,
     return {"date": date, "release": release if len(dated) == 1 else f"{release}, the latest of {len(dated)}"}
 
 
+def _artefact_dated(path: Path, sha256: str, cache: Path | None, index_args: Sequence[str]) -> dict[str, str]:
+    """{"date", "release"} of a wheel or sdist file that the package index lists under its name
+    with its digest (source/released.published_date), else {}."""
+    from lineage.source.released import project_of, published_date, version_of
+
+    date = published_date(path, sha256, cache or cache_dir(), index_args)
+    return {"date": date, "release": f"{project_of(path.name)}=={version_of(path.name)}"} if date else {}
+
+
 def _refuted(dated: dict[str, str]) -> list[FileError]:
     """A caveat for a dist-info whose claim the published release contradicts, or that could not be
     checked: the scan is not dated by it, and a reviewer should know why (a tree that says what is
@@ -228,6 +237,8 @@ def load_target(
         inputs = {"kind": "file", "path": root, "sha256": file_sha256(Path(spec))}
         if is_archive_name(spec):
             files, errors = _from_archive(Path(spec), max_bytes, suffixes)
+            if release_dates:  # a release's own wheel or sdist, as the package index lists it, digest and all
+                inputs.update(_artefact_dated(Path(spec), inputs["sha256"], cache, index_args))
             return _build(files, errors, root, None, f"archive {root}", {**inputs, "kind": "archive"})
         if not wanted(spec, suffixes) and not _is_script(spec):
             raise SourceError(f"not a directory, archive, {'/'.join(suffixes)} file or script with a "

@@ -10,6 +10,8 @@ the current transformers on 2025-04-29).  First-seen dates are the models' own; 
 public some weeks before (support merged into an engine ahead of a launch), so a suspect dated less
 than AHEAD_DAYS before the line is too close to order against it.
 
+A wheel or sdist file is dated by its upload when the package index lists a file of that name
+with that SHA-256 (source/released.published_date).
 An unpacked release whose files the package index's wheel holds, file for file, is dated by that wheel's
 upload, as a scan dates it (source/published.py).
 

@@ -178,3 +178,32 @@ def test_pypi_publishes_the_wheel_of_segment_anything_1_0(tmp_path: Path) -> Non
     kept = tmp_path / "released" / "segment-anything-1.0.wheel"
     assert kept.read_text(encoding="utf-8").startswith("2023-04-06\n")
     assert published_wheel("segment_anything", "1.0", tmp_path, ["--index-url", "http://offline.invalid"]) == got
+
+
+def test_a_wheel_or_sdist_names_its_project() -> None:
+    from lineage.source.released import project_of
+
+    assert project_of("sglang-0.1.10-py3-none-any.whl") == "sglang"
+    assert project_of("Mistral_Inference-1.6.0-py3-none-any.whl") == "mistral-inference"
+    assert project_of("mlx-lm-0.0.7.tar.gz") == "mlx-lm"
+    assert project_of("notes.zip") == "" and project_of("weights.tar.gz") == ""
+
+
+@pytest.mark.skipif(os.environ.get("LINEAGE_NETWORK_TESTS") == "0", reason="LINEAGE_NETWORK_TESTS=0: offline")
+def test_a_wheel_file_the_index_lists_with_its_digest_is_dated_by_its_upload(tmp_path: Path) -> None:
+    """`verify` of a downloaded wheel was undated, while its unpacked files were dated; a file of
+    the same name with other bytes is not that release and dates nothing."""
+    pinned = Path(load_target("six==1.16.0").inputs["path"])
+    wheel = tmp_path / "own" / pinned.name
+    wheel.parent.mkdir()
+    wheel.write_bytes(pinned.read_bytes())
+    inputs = load_target(str(wheel), release_dates=True, cache=tmp_path / "cache").inputs
+    assert (inputs["kind"], inputs["date"], inputs["release"]) == ("archive", "2021-05-05", "six==1.16.0")
+    assert "date" not in load_target(str(wheel)).inputs  # (only where dates are asked for)
+    tampered = tmp_path / "tampered" / pinned.name
+    tampered.parent.mkdir()
+    with zipfile.ZipFile(io.BytesIO(pinned.read_bytes())) as src, zipfile.ZipFile(tampered, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            out.writestr(info, data + b"\n# ours\n" if info.filename == "six.py" else data)
+    assert "date" not in load_target(str(tampered), release_dates=True, cache=tmp_path / "cache").inputs
