@@ -218,9 +218,8 @@ def attribute_matched(
         attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
         whole_copy = "<file>" in verdicts and whole_file(verdicts["<file>"])
-        # (a copy of a reference file as a whole spans all of its copied units, those rated info as
-        # code many lines share too: transformers' modeling_llama.py under another notice, one unit
-        # above info, read "removed" as if that notice stood for code of its own)
+        # (a whole-file copy spans its info units too: transformers' modeling_llama.py under another
+        # notice, one unit above info, read "removed" as if that notice stood for code of its own)
         if attribution.state == "replaced" and small_part(code_of.get(path, []) if whole_copy else mine, text):
             # the file is mostly code of its own: its notice stands for that, in no one's place; the
             # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's

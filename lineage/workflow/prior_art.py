@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lineage.classify.codematch import WHOLE_FILE
+from lineage.compact.files import CompactFile
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.query import query_files
@@ -33,7 +34,11 @@ def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: 
     """Reference path -> the indexed line whose file it is, as a whole: the corpus's source verdict for
     the file explains WHOLE_FILE of it.  (A reference that merely holds an indexed file, with more code of
     its own, is not that file and has no date here.)  Files the corpus does not hold so are left out."""
-    compacted = fingerprint_files(files, config)
+    return file_lines(corpus, fingerprint_files(files, config), config)
+
+
+def file_lines(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config) -> dict[str, Line]:
+    """``reference_lines`` of files already fingerprinted (a suspect's, as its scan read them)."""
     evidence = query_files(corpus, compacted, query_options(config)).evidence
     out = {}
     public = dict(zip(corpus.family_keys, corpus.public))

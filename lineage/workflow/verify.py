@@ -48,7 +48,7 @@ from lineage.workflow.exhibit import (
 )
 from lineage.workflow.whole import HELD, held_shares, is_whole, main_reference, rated
 from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, capped, corpus_entry, earlier_lines,
-                                        framework_code, named, reference_lines)
+                                        file_lines, framework_code, named, reference_lines)
 from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
@@ -308,8 +308,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
     dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}
     # the suspect's files the corpus holds whole: two files one engine or framework published share its code
-    matched = [x for x in suspect.files if x.path in {f.path for f in findings}]
-    own = reference_lines(background, matched, config) if background is not None and dated and matched else {}
+    matched = [c for c in compacted if c.path in {f.path for f in findings}]  # (fingerprinted once, by the scan)
+    own = file_lines(background, matched, config) if background is not None and dated and matched else {}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
