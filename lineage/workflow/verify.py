@@ -376,7 +376,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         vestiges=tuple(finding_dict(f) for f in vestiges),
         notices=notices,
         summary=summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err),
-                        background=background is not None, declared=declared_sentence(declared)),
+                        background=background is not None, declared=declared_sentence(declared, [
+                            (m.path, m.unit) for m in matches if m.severity in ("medium", "high")])),
         declared=declared,
         chronology=clock.section(matches),
     )

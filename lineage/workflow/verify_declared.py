@@ -29,6 +29,11 @@ from lineage.vocab import model_line
 from lineage.workflow.background import Line
 
 _KINDS = ("modular-import", "base-class", "copied-from", "adapted-from")
+# modules and names that serve a model without being its code: a tokenizer or processor import
+# declares nothing about the model code an exhibit is about
+_NOT_MODEL_MODULES = (".configuration_", ".tokenization_", ".processing_", ".image_processing_",
+                      ".video_processing_", ".feature_extraction_")
+_NOT_MODEL_NAMES = ("Config", "Tokenizer", "TokenizerFast", "Processor", "ImageProcessor", "FeatureExtractor")
 
 
 def reference_families(paths: Iterable[str], dated: Mapping[str, Line]) -> set[str]:
@@ -40,10 +45,11 @@ def reference_families(paths: Iterable[str], dated: Mapping[str, Line]) -> set[s
 
 def _declares(d: Declaration, families: set[str]) -> bool:
     """A declaration of the reference's code; a configuration class only names the architecture
-    (as in scan: importing or subclassing another family's config declares nothing)."""
+    (as in scan: importing or subclassing another family's config declares nothing), and a
+    tokenizer or processor serves the model without being its code."""
     last = d.target.rsplit(".", 1)[-1]
-    return (d.kind in _KINDS and d.family in families and ".configuration_" not in d.target
-            and not last.endswith("Config"))
+    return (d.kind in _KINDS and d.family in families and not any(m in d.target for m in _NOT_MODEL_MODULES)
+            and not last.endswith(_NOT_MODEL_NAMES))
 
 
 def declared_reuse(compacted: Sequence[CompactFile], families: set[str]) -> tuple[dict[str, Any], ...]:
@@ -66,17 +72,41 @@ def declared_reuse(compacted: Sequence[CompactFile], families: set[str]) -> tupl
     return tuple(sorted(unique.values(), key=lambda e: (e["path"], e["line"], e["target"])))
 
 
-def declared_sentence(declared: Sequence[Mapping[str, Any]]) -> str:
-    """One sentence for the statement, or "" when no suspect file declares the reference."""
+def declared_sentence(declared: Sequence[Mapping[str, Any]], copied: Sequence[tuple[str, str]] = ()) -> str:
+    """One sentence for the statement, or "" when no suspect file declares the reference.
+    ``copied``: (path, unit) of the matches rated medium or high: a declaring file that also holds
+    copies its declarations do not cover (``_covers``) declares what it names, and is no licence for
+    the copies (scan judges them alike)."""
     if not declared:
         return ""
     files = sorted({e["path"] for e in declared})
     lines = sorted({e["family"] for e in declared})
-    return (f"{len(files)} suspect file{'' if len(files) == 1 else 's'} ({', '.join(files[:3])}"
+    said = (f"{len(files)} suspect file{'' if len(files) == 1 else 's'} ({', '.join(files[:3])}"
             f"{' ...' if len(files) > 3 else ''}) declare{'s' if len(files) == 1 else ''} reuse of the reference's "
             f"code ({', '.join(lines)}) {_how(declared)} ({len(declared)} declaration"
-            f"{'' if len(declared) == 1 else 's'}): declared reuse, not concealment (whether that model's weights "
-            "were reused is for `lineage weights` to show, not code). ")
+            f"{'' if len(declared) == 1 else 's'})")
+    beyond = sorted({(p, u) for p, u in copied if p in files
+                     and not any(_covers(e, u) for e in declared if e["path"] == p)})
+    if beyond:
+        return (f"{said}, yet {len(beyond)} unit{'' if len(beyond) == 1 else 's'} of "
+                f"{'that file' if len(files) == 1 else 'those files'} rated medium or high "
+                f"{'is a copy' if len(beyond) == 1 else 'are copies'} of the reference's code, not what "
+                f"{'it names' if len(declared) == 1 else 'they name'}: a declaration covers what it names, not "
+                "copies of the rest (whether that model's weights were reused is for `lineage weights` to show, "
+                "not code). ")
+    return (f"{said}: declared reuse, not concealment (whether that model's weights were reused is for "
+            "`lineage weights` to show, not code). ")
+
+
+def _covers(entry: Mapping[str, Any], unit: str) -> bool:
+    """A declaration covers the suspect unit: an import or a base class the unit of that name, a
+    "Copied from" or "Adapted from" line the unit it stands on (the whole file when it opens the
+    module), a generated file's banner what its modular file generates into it (all of it)."""
+    if entry["kind"] == "generated-from":
+        return True
+    if entry["kind"] in ("copied-from", "adapted-from"):
+        return entry["unit"] == "<module>" or unit == entry["unit"] or unit.startswith(str(entry["unit"]) + ".")
+    return unit.split(".", 1)[0] == str(entry["target"]).rsplit(".", 1)[-1]
 
 
 _HOW = {"modular-import": "by import", "base-class": "by inheritance", "copied-from": "by a \"Copied from\" line",

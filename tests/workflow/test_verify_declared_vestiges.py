@@ -110,3 +110,50 @@ def test_an_adapted_from_banner_is_said_as_such(tmp_path: Path) -> None:
     assert "adapted-from" in kinds, data["declared"]
     statement = data["summary"]["statement"]
     assert 'by an "Adapted from" line' in statement and "by import or inheritance" not in statement
+
+
+def _importing_copy(imports: str) -> str:
+    """The renamed copy with ``imports`` added after its own imports (a copy that also imports)."""
+    text = renamed_copy()
+    return text.replace("from torch import nn\n", "from torch import nn\n" + imports, 1)
+
+
+def test_an_import_declares_what_it_names_and_the_copied_rest_is_said(tmp_path: Path, corpus: Path) -> None:
+    suspect = tmp_path / "modeling_beta.py"
+    suspect.write_text(_importing_copy("from transformers.models.alpha.modeling_alpha import AlphaRMSNorm\n"),
+                       encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)
+    copied = {m["unit"].split(".", 1)[0] for m in data["matches"] if m["severity"] in ("medium", "high")}
+    assert copied, data["matches"]
+    assert [d["target"] for d in data["declared"]] == ["transformers.models.alpha.modeling_alpha.AlphaRMSNorm"]
+    statement = data["summary"]["statement"]
+    assert "declares reuse of the reference's code (alpha) by import (1 declaration), yet" in statement
+    n = len({(m["path"], m["unit"]) for m in data["matches"] if m["severity"] in ("medium", "high")})
+    assert f"yet {n} units of that file rated medium or high are copies of the reference's code" in statement
+    assert "not concealment" not in statement
+
+
+def test_a_tokenizer_or_processor_import_declares_no_model_code(tmp_path: Path, corpus: Path) -> None:
+    suspect = tmp_path / "modeling_beta.py"
+    suspect.write_text(_importing_copy(
+        "from transformers.models.alpha.tokenization_alpha import AlphaTokenizer\n"
+        "from transformers.models.alpha.processing_alpha import AlphaProcessor\n"), encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)
+    assert data["declared"] == []
+    assert "declare" not in data["summary"]["statement"].split("Notices:")[1].split("Code evidence")[0]
+
+
+def test_a_copied_from_line_covers_its_unit_and_a_module_banner_the_whole_file(tmp_path: Path, corpus: Path) -> None:
+    copy = renamed_copy()
+    suspect = tmp_path / "modeling_beta.py"
+    marked = copy.replace("class BetaExperts(", "# Copied from transformers.models.alpha.modeling_alpha.AlphaExperts\n"
+                          "class BetaExperts(", 1)
+    suspect.write_text(marked, encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)
+    above = {m["unit"] for m in data["matches"] if m["severity"] in ("medium", "high")}
+    rest = {u for u in above if u.split(".", 1)[0] != "BetaExperts"}
+    assert rest and rest != above, above
+    assert f"yet {len(rest)} units of that file rated medium or high" in data["summary"]["statement"]
+    suspect.write_text("# Adapted from transformers/models/alpha/modeling_alpha.py\n" + copy, encoding="utf-8")
+    statement = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)["summary"]["statement"]
+    assert 'by an "Adapted from" line (1 declaration): declared reuse, not concealment' in statement
