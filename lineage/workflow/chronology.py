@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +97,19 @@ class Chronology:
             return None
         return line, seen, (end - start).days
 
+    def port_later(self, reference_path: str) -> tuple[Line, str, int] | None:
+        """(line, when the reference file's code was public in its source, days between) for a
+        reference file that its source published after the suspect's date while its line was
+        public by then elsewhere (an engine's port of an older model): the suspect did not take
+        this file, though it may hold the line's earlier code, so the ratings stand."""
+        line = self.lines.get(reference_path)
+        if not self.date or line is None or not line.since or self.later(reference_path) is not None:
+            return None
+        start, end = _day(self.date), _day(line.since)
+        if start is None or end is None or end <= start:
+            return None
+        return line, line.since[:10], (end - start).days
+
     def seen(self, line: Line) -> str:
         """The earliest first-seen date the corpus gives a reference file's line."""
         return min(line.first_seen[:10], self.earliest.get(model_line(line.family), line.first_seen[:10]))
@@ -112,7 +125,7 @@ class Chronology:
         on a commit's date or one too close."""
         gap = self.later(m.reference.path)
         if gap is None:
-            return m
+            return self._port_note(m)
         line, seen, days = gap
         when = (f"The suspect is dated {self.date} ({self.basis}), {days} days before {line.family} "
                 f"({line.org or 'organisation not labelled'}) was first seen ({seen}, the earliest date the corpus "
@@ -137,6 +150,19 @@ class Chronology:
             verdict=f"{SUSPECT_FIRST} ({line.family}, first seen {seen}; the suspect {self.date}): "
                     "no copy verdict against the reference, and no notice judgement from it")
 
+    def _port_note(self, m: ExhibitMatch) -> ExhibitMatch:
+        """A match against a reference file its source published after the suspect's date: said."""
+        gap = self.port_later(m.reference.path)
+        if gap is None:
+            return m
+        line, since, days = gap
+        note = (f"The suspect is dated {self.date} ({self.basis}), {days} days before this reference file's code "
+                f"was public in its source ({line.family}, since {since}): it did not take the code from this file, "
+                f"but {model_line(line.family)}'s code was public earlier elsewhere (first seen "
+                f"{self.seen(line)}), and the suspect may hold that, so the rating stands; a reference file "
+                "public before the suspect shows the copy better.")
+        return dataclasses.replace(m, explanation=f"{m.explanation} {note}", corpus={**(m.corpus or {}), "dates": note})
+
     def section(self, matches: Iterable[ExhibitMatch]) -> dict[str, Any]:
         """The exhibit's "chronology": the suspect's date and basis, the reference lines it
         precedes, and one sentence a reader can check."""
@@ -145,11 +171,14 @@ class Chronology:
         later = {p: g for p in dated if (g := self.later(p)) is not None}
         first = sorted({(g[1], g[0].family) for p, g in later.items() if self.suspect_first(p)})
         close = sorted({(g[1], g[0].family) for p, g in later.items() if not self.suspect_first(p)})
+        ports = sorted({(g[1], g[0].family) for p in dated if (g := self.port_later(p)) is not None})
         return {"suspect_date": self.date or None, "basis": self.basis or None, "settled": self.settled,
                 "ahead_days": AHEAD_DAYS, "reference_lines_after_suspect": [f for _, f in first + close],
-                "suspect_first": [f for _, f in first], "statement": self._statement(dated, first, close)}
+                "reference_files_after_suspect": [f for _, f in ports],
+                "suspect_first": [f for _, f in first], "statement": self._statement(dated, first, close, ports)}
 
-    def _statement(self, dated: Mapping[str, Line], first: list[tuple[str, str]], close: list[tuple[str, str]]) -> str:
+    def _statement(self, dated: Mapping[str, Line], first: list[tuple[str, str]], close: list[tuple[str, str]],
+                   ports: Sequence[tuple[str, str]] = ()) -> str:
         if not self.date:
             if self.kind == "pypi":
                 return ("The package index gave no upload date for this release (it could not be reached, or did "
@@ -174,6 +203,11 @@ class Chronology:
                    "weeks before its first-seen date), so the ratings stand")
             out.append("it is dated before these reference lines were first seen: "
                        + ", ".join(f"{f} ({d})" for d, f in close) + f"; {why}")
+        if ports:
+            out.append("it is dated before these reference files were public in their sources, though their lines' "
+                       "code was public earlier elsewhere: " + ", ".join(f"{f} (since {d})" for d, f in ports)
+                       + "; it did not take the code from those files, and the ratings stand (it may hold the "
+                       "lines' earlier code: a reference file public before the suspect shows the copy better)")
         if not out:
             last = max((self.seen(line), line.family) for line in dated.values())
             return (f"{said}, on or after the first-seen date of every matched reference line (latest "

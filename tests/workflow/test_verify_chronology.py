@@ -167,3 +167,39 @@ def test_without_a_corpus_or_a_date_the_statement_says_which() -> None:
     assert "without a corpus (--no-index) the reference has no date" in no_index["statement"]
     offline = Chronology.of({"kind": "pypi", "date": ""}, {}, None).section(())
     assert offline["suspect_date"] is None and "The package index gave no upload date" in offline["statement"]
+
+
+def test_a_suspect_dated_before_the_reference_file_was_public_in_its_source_is_told_so(
+        repo: Repo, reference: Path, tmp_path: Path) -> None:
+    """The line (first seen 2025-07-28) was public before the suspect (2025-09-01), but the
+    reference file's source published it only on 2025-12-01 (an engine's later port): the suspect
+    did not take this file, yet may hold the line's earlier code, so the ratings stand and say so."""
+    repo.write("pkg/modeling_beta.py", renamed_copy())
+    repo.add("pkg/modeling_beta.py")
+    sha = repo.commit("beta", date="2025-09-01T12:00:00")
+    (tmp_path / "corpus").mkdir()
+    corpus = index_families(tmp_path / "corpus", "bg", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())],
+                            since="2025-12-01")
+    data = _exhibit(f"{repo.path}@{sha}", reference, corpus)
+    clock = data["chronology"]
+    assert clock["reference_lines_after_suspect"] == [] and clock["suspect_first"] == []
+    assert clock["reference_files_after_suspect"] == ["bg:alpha"]
+    assert "before these reference files were public in their sources" in clock["statement"]
+    assert "bg:alpha (since 2025-12-01)" in clock["statement"]
+    attention = next(m for m in data["matches"] if m["unit"] == "BetaAttention.forward")
+    assert (attention["severity"], attention["attribution"]) == ("high", "replaced")
+    assert "91 days before this reference file's code was public in its source" in attention["explanation"]
+    assert "first seen 2025-07-28" in attention["corpus"]["dates"]
+
+
+def test_a_suspect_dated_after_the_reference_file_was_public_gets_no_port_note(
+        repo: Repo, reference: Path, tmp_path: Path) -> None:
+    repo.write("pkg/modeling_beta.py", renamed_copy())
+    repo.add("pkg/modeling_beta.py")
+    sha = repo.commit("beta", date="2025-12-02T12:00:00")
+    (tmp_path / "corpus").mkdir()
+    corpus = index_families(tmp_path / "corpus", "bg", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())],
+                            since="2025-12-01")
+    data = _exhibit(f"{repo.path}@{sha}", reference, corpus)
+    assert data["chronology"]["reference_files_after_suspect"] == []
+    assert not any("reference file's code was public" in m["explanation"] for m in data["matches"])
