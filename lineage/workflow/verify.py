@@ -124,7 +124,11 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     if not corpus or m.path in whole:
         return m
     if shared(corpus):
-        said = f"{SHARED_CODE} {shared_by(corpus)}: no copy verdict, and no notice judgement from it"
+        makers = corpus.get("makers") or ()
+        one = (f", all of them {makers[0]}'s or declaring descent from its lines: the code is {makers[0]}'s line's, "
+               "but with that many holders the pair cannot show it was taken from this file"
+               if len(makers) == 1 else "")
+        said = f"{SHARED_CODE} {shared_by(corpus)}{one}: no copy verdict, and no notice judgement from it"
         return dataclasses.replace(m, attribution=None, verdict=said)
     if corpus.get("framework"):
         said = (f"{FRAMEWORK_CODE} ({corpus['framework']}, whose files alone hold it): no copy verdict against "

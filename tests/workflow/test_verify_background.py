@@ -239,3 +239,27 @@ def test_a_copy_of_the_whole_file_is_rated_as_a_file_though_each_unit_is_common(
                                            encoding="utf-8")
     data, _ = _exhibit(part, "--against", reference, "--index", corpus)
     assert data["files"] and all("severity" not in f for f in data["files"]), data["files"]
+
+
+def test_code_many_lines_of_one_makers_lineage_hold_is_said_to_be_that_makers(tmp_path: Path) -> None:
+    """Six lines hold the attention: the reference's maker's line and five lines of other makers
+    that declare it as their parent.  Six holders are too many for the pair to show the suspect
+    took it from this file (low at most), but the verdict says whose line's code it is."""
+    families = [("alpha", reference_text(), "Zhipu AI", "2024-01-01", ()),
+                *((f"heir{k}", HEAD + unit_source("AlphaAttention").replace("Alpha", f"Heir{k}"), org,
+                   f"2024-0{k + 2}-01", ("alpha",)) for k, org in enumerate(ORGS[:5]))]
+    (tmp_path / "heirs").mkdir()
+    corpus = index_families(tmp_path / "heirs", "bg", families)
+    suspect, reference = tmp_path / "suspect", tmp_path / "reference"
+    suspect.mkdir()
+    (suspect / "modeling_beta.py").write_text(
+        "# Copyright 2025 Acme Corp.\n" + HEAD + unit_source("AlphaAttention").replace("Alpha", "Beta"),
+        encoding="utf-8")
+    (reference / "alpha").mkdir(parents=True)
+    (reference / "alpha" / "modeling_alpha.py").write_text(reference_text(), encoding="utf-8")
+    data, _ = _exhibit(suspect, "--against", reference, "--index", corpus)
+    m = {m["unit"]: m for m in data["matches"]}["BetaAttention.forward"]
+    assert m["corpus"]["model_lines"] == 6 and m["corpus"]["makers"] == ["Zhipu AI"], m["corpus"]
+    assert m["severity"] == "low" and m["attribution"] is None, m
+    assert m["verdict"].startswith("code shared by 6 indexed model lines, all of them Zhipu AI's or declaring "
+                                   "descent from its lines: the code is Zhipu AI's line's"), m["verdict"]
