@@ -169,6 +169,18 @@ def whole_file(v: SourceVerdict) -> bool:
     return whole_shares(v.source.score, v.source.contains) and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE)
 
 
+def explained_copy(v: SourceVerdict | None) -> bool:
+    """Most of the file is one source's distinctive code, though it holds less than WHOLE_HELD of the
+    source's file (a vision tower taken whole out of a vision-language model's file): the source
+    explains EXPLAINED of the file, on code few families hold, WHOLE_MARGIN more than any other
+    organisation's family.  Its units rated low (code the source's own later lines and their
+    declared heirs hold too) are part of that copy, not code of the file's own."""
+    if v is None or v.source is None or v.status != "source" or v.basis != "distinctive":
+        return False
+    lead = v.margin if v.lead is None else v.lead
+    return v.source.score >= EXPLAINED and lead >= WHOLE_MARGIN
+
+
 def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
     """The source whose file the scanned file is a copy of as a whole, if it is one."""
     if v is None or v.source is None or not whole_file(v):
@@ -256,7 +268,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
     part = "" if whole_of_top else _in_part(decisive, top, n_lines)
     if part and v is not None and v.source is not None and v.source.family == top and v.source.score >= EXPLAINED \
-            and v.source.contains >= WHOLE_HELD:
+            and (v.source.contains >= WHOLE_HELD or explained_copy(v)):
         # most of the file is the source's code (holding much of its file), the rest shared code rated low:
         # not a borrowing
         part = (f", {v.source.score:.0%} of the file explained by it"

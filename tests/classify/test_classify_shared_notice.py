@@ -214,3 +214,58 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
         said = reuse_sentence(evidence, weak)
         assert said.startswith("built on shared code, closest to fam_00") and said.endswith("so no copy verdict")
         assert "lines held at copy strength, code that 8 or more model lines hold alike" in said
+
+
+def test_a_part_of_a_file_taken_whole_under_another_notice_replaced_it(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A vendor's attention, MLP, router and sparse block taken out of its model file whole (a third
+    of that file) under another company's notice, behind a long module docstring.  Six lines of
+    other makers that declare the vendor's line as their parent hold the attention and MLP too, so
+    those units are rated low, and the units rated above low span under a quarter of the file's
+    lines.  Yet the vendor's line explains nearly all of the file's code, on code few lines hold:
+    the file is that copy, not code of its own with a small part borrowed.  Its notice stands in
+    the vendor's place ("replaced", high), and the verdict does not say "in part".  (A Qwen2.5-VL
+    vision tower under NAVER's notice read "in part: 94 of 489 lines ..., notice removed", medium,
+    while Qwen2.5-VL explained 94% of it.)"""
+    from lineage import api
+    from lineage.classify.fileverdict import PART
+
+    shared, own = ("ZetaMoeAttention", "ZetaMoeMLP"), ("ZetaMoeRouter", "ZetaMoeSparseBlock")
+    model = with_notice(MODEL)
+    root = tmp_path_factory.mktemp("tower-ref")
+    rows = ["[source]", 'name = "twr"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+            'released = "2026-01-01"', ""]
+    files = {"zeta": (model, "Zhipu AI", ())}
+    heirs = other_orgs(N_FAMILIES)
+    for i, org in enumerate(heirs[:6]):
+        files[f"heir_{i}"] = (f"# Copyright 2025 {org}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n"
+                              f"{top_level(model, shared)}\n\n\n{unique_function(i)}", org, ("zeta",))
+    for i, org in enumerate(heirs[6:], start=6):
+        files[f"other_{i}"] = (f"# Copyright 2025 {org}\n{SPDX}\n\n\n{unique_function(i)}", org, ())
+    for name, (text, org, parents) in files.items():
+        (root / name).mkdir()
+        (root / name / "model.py").write_text(text, encoding="utf-8")
+        lineage = ", ".join(f'"{p}"' for p in parents)
+        rows += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                 'first_seen = "2025-07-01"' if name == "zeta" else 'first_seen = "2025-09-01"',
+                 f"lineage = [{lineage}]", ""]
+    manifest = tmp_path_factory.mktemp("tower-manifest") / "twr.toml"
+    manifest.write_text("\n".join(rows), encoding="utf-8")
+    out = tmp_path_factory.mktemp("tower-index") / "twr.lineage"
+    api.build([manifest], out, workers=1)
+    index = api.open_index(out)
+    docstring = '"""Acme vision tower.\n\n' + "".join(f"Design note {k}: see the internal wiki.\n" for k in range(60)) \
+        + '"""\n'
+    tower = f"{ACME}\n{SPDX}\n{docstring}\nimport torch\nfrom torch import nn\n\n\n{top_level(model, shared + own)}\n"
+    result = _scan(index, tower)
+    verdict = result.summary.files[COPY]
+    assert verdict.source is not None and verdict.source.source is not None
+    assert verdict.source.source.family == "twr:zeta" and verdict.source.source.contains < 0.5
+    code = [f for f in result.findings if f.kind == "code-match"]
+    low = {f.unit.split(".", 1)[0] for f in code if f.severity in ("low", "info")}
+    assert set(shared) <= low, [(f.unit, f.severity) for f in code]
+    above = [f for f in code if f.severity not in ("low", "info")]
+    assert above and sum(f.end_line - f.start_line + 1 for f in above) < PART * len(tower.splitlines())
+    assert _notices(result) == ["replaced"]
+    assert [f.severity for f in result.findings if f.kind == "notice" and f.attribution == "replaced"] == ["high"]
+    assert "in part" not in verdict.verdict and "of the file explained by it" in verdict.verdict, verdict.verdict
