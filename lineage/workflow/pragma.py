@@ -1,7 +1,7 @@
 """Inline pragmas: ``# lineage: accept reason="..."`` accepts the findings of one unit.
 
-The pragma goes on the unit's ``def``/``class`` line, on its first decorator line, or on the
-line just above.  It covers that unit only (not the methods of an accepted class: each
+The pragma goes on the unit's ``def``/``class`` line, on its first decorator line, or on a
+comment line of its own just above.  It covers that unit only (not the methods of an accepted class: each
 copied method is its own decision), and the file's removed-notice and licence findings once every
 unit finding of the file they rest on is accepted (a replaced notice is never accepted inline).
 A reason must be words a reviewer can read (two words at least): `reason="x"` counts as none.  A pragma without a non-empty reason does not count,
@@ -56,13 +56,20 @@ def find_pragmas(text: str) -> dict[int, Pragma]:
 
 
 def unit_lines(lines: Sequence[str], start_line: int) -> tuple[int, ...]:
-    """Lines whose pragma covers a unit starting at ``start_line`` (decorators included)."""
-    covered = [start_line - 1, start_line]
-    for number in range(start_line, min(len(lines), start_line + 20) + 1):
-        if _DEF.match(lines[number - 1]):
-            covered.append(number)
-            break
-    return tuple(n for n in covered if n >= 1)
+    """Lines whose pragma covers a unit starting at ``start_line`` (decorators included): that line,
+    the unit's ``def``/``class`` line below its decorators, and the line just above when it is a
+    comment of its own.  A line above that is code (the end of the unit before it, or the ``class``
+    line of the class a method opens) holds that code's pragma, not this unit's; and a line inside
+    a body (where a vestige finding stands) is no unit's first line."""
+    covered = [start_line]
+    if start_line >= 2 and lines[start_line - 2].lstrip().startswith("#"):
+        covered.append(start_line - 1)
+    if start_line <= len(lines) and lines[start_line - 1].lstrip().startswith("@"):
+        for number in range(start_line + 1, min(len(lines), start_line + 20) + 1):
+            if _DEF.match(lines[number - 1]):
+                covered.append(number)
+                break
+    return tuple(covered)
 
 
 def _resting_on_accepted(kept: list[Finding], accepted: list[Accepted]) -> tuple[list[Finding], list[Accepted]]:

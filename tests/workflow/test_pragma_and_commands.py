@@ -106,3 +106,30 @@ def test_every_command_has_help(args: list[str]) -> None:
     summary = shown.stdout.split("\n\n")[1].strip()
     assert len(summary) > 20, shown.stdout
     assert not cli.commands[args[0]].hidden
+
+
+NESTED = '''class Attention:
+    def forward(self, x):
+        x = x + 1
+        return x
+
+
+class Layer:  # lineage: accept reason="vendored from the reference, notice kept"
+    def __init__(self):
+        self.a = 1
+
+    def forward(self, x):
+        return x
+'''
+
+
+def test_a_class_pragma_accepts_the_class_not_the_method_below_nor_a_vestige_above() -> None:
+    """A pragma on a class line: its first method starts on the next line (the line just above it is
+    the class's code, not a comment of its own), and a vestige inside the unit before the class (no
+    def line of its own) is that unit's; neither is accepted by the class's pragma."""
+    layer = _finding("Layer", 7)
+    init = _finding("Layer.__init__", 8)
+    vestige = Finding("id-v", "vestige", "m.py", 3, 3, "Attention.forward", "core-architecture", None, "medium", (), "t")
+    kept, accepted, _ = apply_pragmas([layer, init, vestige], {"m.py": NESTED})
+    assert [a.finding.unit for a in accepted] == ["Layer"]
+    assert [f.id for f in kept] == ["id-Layer.__init__", "id-v"]
