@@ -38,6 +38,8 @@ def vendored(path: str, header: str, notices: Callable[[], FileNotices], maker: 
     if not header or not maker or _names(header, maker) or not (_FOLDER.search(path) or _SAYS.search(header)):
         return ""
     found = notices()
+    if any(n.counts and n.org and same_holder(n.org, maker) for n in found.notices):
+        return ""  # a notice of the maker's ("The ZhipuAI Team", which the word test above misses)
     holders = [n.holder for n in found.notices if n.counts and n.org_kind != "framework"
                and not (n.org and same_holder(n.org, maker))]
     if not holders or not (_FOLDER.search(path) or any(_SAYS.search(line) for line in found.adapted_from)):

@@ -27,6 +27,12 @@ THIRD_PARTY = ("# SPDX-License-Identifier: Apache-2.0\n# SPDX-FileCopyrightText:
                "#\n# This file contains code copied from the example-scan-kernels project.\n"
                "# Copyright (c) 2024, Ada Example, Bo Sample\n\nimport torch\n" + KERNELS)
 OWN = "# Copyright 2025 Zhipu AI. All rights reserved.\n# SPDX-License-Identifier: Apache-2.0\n\nimport torch\n" + KERNELS
+# an engine's port whose header names the maker in a spelling of its own beside its lineage's holder,
+# and says the code was modified from its original forms
+PORT = ("# SPDX-License-Identifier: Apache-2.0\n# Copyright 2025 The ZhipuAI Team.\n"
+        "# Copyright 2022 Ada Example and the Sample Inc. team. All rights reserved.\n#\n"
+        "# This code is based on an earlier library. It has been modified from its original forms.\n\n"
+        "import torch\n" + KERNELS.replace("_scan_chunk_", "_lambda_chunk_"))
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +42,8 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     root = tmp_path_factory.mktemp("vendored-ref")
     lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"', ""]
     for name, rel, text in (("zeta", "zeta/ops/third_party/scan/chunk.py", THIRD_PARTY),
-                            ("kappa", "kappa/ops/chunk.py", OWN.replace("_scan_chunk_", "_kappa_chunk_"))):
+                            ("kappa", "kappa/ops/chunk.py", OWN.replace("_scan_chunk_", "_kappa_chunk_")),
+                            ("lambda", "lambda/models/lam.py", PORT)):
         (root / rel).parent.mkdir(parents=True)
         (root / rel).write_text(text, encoding="utf-8")
         lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/**/*.py"]', 'org = "Zhipu AI"',
@@ -72,5 +79,14 @@ def test_a_copy_of_the_makers_own_code_names_the_maker(index: EmbeddedIndex) -> 
     """The same code in a file under the maker's own notice (kappa): no vendoring said."""
     result = _scan(index, "# Copyright 2026 Acme\n\nimport torch\n" + KERNELS.replace("_scan_chunk_", "_kappa_chunk_"))
     code = [f for f in result.findings if f.kind == "code-match" and f.matches[0].ref.family == "eng:kappa"]
+    assert code and not any(f.details.vendored for f in code)
+    assert "third-party" not in result.summary.files["ops/scan.py"].verdict
+
+
+def test_a_port_whose_header_names_the_maker_in_its_own_spelling_vendors_nothing(index: EmbeddedIndex) -> None:
+    """vLLM's glm4_moe.py names "The ZhipuAI Team" beside EleutherAI's line and says it was modified
+    from its original forms: its code is the maker's port, not third-party code it credits to others."""
+    result = _scan(index, "# Copyright 2026 Acme\n\nimport torch\n" + KERNELS.replace("_scan_chunk_", "_lambda_chunk_"))
+    code = [f for f in result.findings if f.kind == "code-match" and f.matches[0].ref.family == "eng:lambda"]
     assert code and not any(f.details.vendored for f in code)
     assert "third-party" not in result.summary.files["ops/scan.py"].verdict
