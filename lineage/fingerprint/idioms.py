@@ -61,6 +61,9 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     kinds, texts = kinds.copy(), texts.copy()
     kept = np.ones(kinds.size, dtype=bool)
     ids = _Spell(vocab)
+    # a tuple assignment of as many targets as values is read as its assignments one by one
+    first, logical = _unpacked(kinds, texts, kept, unit_of, logical, vocab, ids)
+    kinds, texts, kept, unit_of, logical = kinds[first], texts[first], kept[first], unit_of[first], logical[first]
     known_text = vocab.texts.ids.get
     known_kind = vocab.kinds.ids.get
     depth = _depths(kinds, vocab)
@@ -126,7 +129,80 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             run = run[run + 1 < kinds.size] + 1
             run = run[(kinds[run] == neg) & (unit_of[run] == unit_of[run - 1])]
     order = _conditionals(kinds, texts, kept, unit_of, logical, depth, vocab)
-    return kinds[order], texts[order], kept[order], order
+    return kinds[order], texts[order], kept[order], first[order]
+
+
+def _unpacked(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
+              vocab: Vocab, ids: _Spell) -> tuple[np.ndarray, np.ndarray]:
+    """(order, logical lines): ``a, b = x, y`` (or ``(a, b) = (x, y)``) read as ``a = x`` then
+    ``b = y``, as many targets as values, none starred: the targets' commas become the pieces'
+    ``=``, the values' commas and the tuples' brackets go (moved to the statement's start, not
+    kept).  Packing independent statements into one tuple assignment left six of ten real model
+    files copied whole reading as code of their own (`lex-v32`).  Each piece gets a logical line
+    of its own (``logical`` scaled by _PIECES), so the rules below read it as a statement."""
+    n = kinds.size
+    order = np.arange(n)
+    scaled = logical.astype(np.int64) * _PIECES
+    get = vocab.kinds.ids.get
+    eq, comma, star = get("=", -1), get(",", -1), get("*", -1)
+    if n < 5 or eq < 0 or comma < 0:
+        return order, scaled
+    depth = _depths(kinds, vocab)
+    begins = np.ones(n, dtype=bool)
+    begins[1:] = (unit_of[1:] != unit_of[:-1]) | ((logical[1:] != logical[:-1]) & (depth[:-1] == 0))
+    statement = np.cumsum(begins) - 1
+    starts = np.flatnonzero(begins)
+    ends = np.append(starts[1:], n)
+    at_top = (kinds == eq) & (depth == 0)
+    eqs = np.bincount(statement[at_top], minlength=starts.size)
+    # a comma before the statement's `=`, at its own level or in one bracket: the targets are a tuple
+    low_commas = (kinds == comma) & (depth <= 1)
+    before_eq = np.zeros(n, dtype=bool)
+    first_eq = np.full(starts.size, n)
+    np.minimum.at(first_eq, statement[at_top], np.flatnonzero(at_top))
+    before_eq[low_commas] = np.flatnonzero(low_commas) < first_eq[statement[low_commas]]
+    candidates = np.flatnonzero((eqs == 1) & (np.bincount(statement[before_eq], minlength=starts.size) > 0))
+    open_ids = {get(o, -1) for o in ("(", "[")} - {-1}
+    for st in candidates[:_MAX_SITES].tolist():
+        b, e, q = int(starts[st]), int(ends[st]), int(first_eq[st])
+        left, right = _elements(kinds, depth, b, q, comma, open_ids), _elements(kinds, depth, q + 1, e, comma, open_ids)
+        if left is None or right is None or len(left[0]) != len(right[0]) or len(left[0]) < 2:
+            continue
+        if star >= 0 and any(kinds[x] == star for x, _ in left[0] + right[0]):
+            continue
+        dropped = sorted(left[2] + right[2] + right[1])
+        pieces: list[int] = []
+        for i, ((l0, l1), (r0, r1)) in enumerate(zip(left[0], right[0])):
+            sep = left[1][i] if i < len(left[1]) else q
+            kinds[sep], texts[sep] = eq, ids.text("=")
+            span = [*range(l0, l1), sep, *range(r0, r1)]
+            scaled[span] += i
+            pieces += span
+        kept[dropped] = False
+        order[b:e] = np.asarray(dropped + pieces, dtype=np.int64)
+    return order, scaled
+
+
+_PIECES = 64  # logical lines are scaled by this: a tuple assignment's pieces are read as lines of their own
+
+
+def _elements(kinds: np.ndarray, depth: np.ndarray, start: int, stop: int, comma: int, opens: set[int]
+              ) -> tuple[list[tuple[int, int]], list[int], list[int]] | None:
+    """(element spans, their commas, the enclosing brackets) of a tuple written from ``start`` to
+    ``stop`` (exclusive), bare or in one pair of brackets; None when an element is empty."""
+    if stop - start < 1:
+        return None
+    level, groups = 0, []
+    if int(kinds[start]) in opens and stop - start >= 2 and depth[stop - 1] == 0 \
+            and not np.any(depth[start: stop - 1] == 0):
+        level, groups, start, stop = 1, [start, stop - 1], start + 1, stop - 1
+    inside = np.arange(start, stop)
+    commas = inside[(kinds[inside] == comma) & (depth[inside] == level)].tolist()
+    bounds = [start, *commas, stop]
+    spans = [(bounds[0], bounds[1])] + [(c + 1, d) for c, d in zip(bounds[1:-1], bounds[2:])]
+    if any(e <= s for s, e in spans):
+        return None
+    return spans, commas, groups
 
 
 def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, depth: np.ndarray,
@@ -158,15 +234,22 @@ def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: n
 
 def _augmented(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
                depth: np.ndarray, vocab: Vocab, ids: _Spell) -> None:
-    """``name = name <op> rest`` -> ``name <op>= rest``, at the start of a statement."""
+    """``name = name <op> rest`` -> ``name <op>= rest``, at the start of a statement; an annotated
+    ``name: T = name <op> rest`` too (its annotation is out of the streams: formatting.py)."""
     eq = vocab.kinds.ids.get("=", -1)
     name = vocab.kinds.ids.get("ID", -1)
+    colon = vocab.kinds.ids.get(":", -1)
     ops = {vocab.kinds.ids[o]: o for o in _AUGMENTABLE if o in vocab.kinds.ids}
     if eq < 0 or name < 0 or not ops:
         return
     i = np.flatnonzero(kinds == eq)
     i = i[(i >= 1) & (i + 2 < kinds.size)]
-    t = i - 1
+    begins = np.ones(kinds.size, dtype=bool)
+    begins[1:] = (unit_of[1:] != unit_of[:-1]) | (logical[1:] != logical[:-1])
+    first = np.maximum.accumulate(np.where(begins, np.arange(kinds.size), 0))  # each token's line's first
+    t = first[i]
+    annotated = (t + 1 < i) & (kinds[np.minimum(t + 1, kinds.size - 1)] == colon) & (depth[t] == 0)
+    t = np.where(annotated, t, i - 1)
     before = np.maximum(t - 1, 0)
     starts = (t == 0) | (logical[before] != logical[t]) | (unit_of[before] != unit_of[t])
     ok = starts & (kinds[t] == name) & (depth[i] == 0) & (unit_of[i + 2] == unit_of[t]) \

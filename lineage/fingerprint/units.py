@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lineage.fingerprint.deadstores import LOG_METHODS, flags_of, junk_mask_ids, unit_mode
+from lineage.fingerprint.deadstores import LOG_METHODS, STORES, flags_of, junk_mask_ids, unit_mode
 from lineage.fingerprint.formatting import layout_masks
 from lineage.fingerprint.idioms import canonical
 from lineage.fingerprint.minhash import signatures
@@ -89,7 +89,8 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     flags = flags_of(vocab.kinds.items)[kinds]
     # annotations are a style in both streams: a copy with its hints stripped keeps every name it
     # had, and the names in the hints stay in the text, where vestiges are looked for
-    layout, annotations = layout_masks(kinds, vocab.kinds.ids, logical, unit_of)
+    bodies = np.asarray([unit_mode(u.kind) == STORES for u in units], dtype=bool)  # function and method units
+    layout, annotations = layout_masks(kinds, vocab.kinds.ids, logical, unit_of, bodies)
     shape = ~layout & ~annotations  # what the structure hash reads
     logs = np.zeros(int(texts.max(initial=0)) + 1, dtype=bool)
     for name in LOG_METHODS:

@@ -42,6 +42,7 @@ from lineage.parse.constant import truth
 from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.junk import junk_spans
+from lineage.parse.opaque import opaque_spans
 from lineage.parse.identity import bound_once, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.uncalled import uncalled_spans
@@ -334,6 +335,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         spans += _block_spans(root, source, def_starts)
     spans += junk_spans(root, source, tick)  # locals that feed nothing but each other (parse/junk.py)
+    spans += opaque_spans(root, source)  # guards over builtins alone, counters only they read (parse/opaque.py)
     if source.count(b"def ") > 1:
         spans += uncalled_spans(root, source)  # nested functions never named (parse/uncalled.py)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them

@@ -237,9 +237,10 @@ def describe(outcome: HookOutcome) -> str:
     fresh = len(outcome.new) - len(outcome.rejected)
     lines.append(
         f"lineage hook: {scanned} staged file{'s' if scanned != 1 else ''}, {fresh} new finding(s)"
-        + (f" and {len(outcome.rejected)} audited rejected (must be fixed)" if outcome.rejected else "") + "; "
+        + (f" and {len(outcome.rejected)} audited rejected (must be fixed)" if outcome.rejected else "")
+        + (" at or above the failing severity" if fresh or outcome.rejected else "") + "; "
         f"{outcome.baselined} in the baseline, {len(outcome.accepted)} accepted by pragma, "
-        f"{outcome.below} below the failing severity"
+        f"{outcome.below} more below the failing severity (not failing)"
         + (f"; {len(outcome.unchecked)} not checked" if outcome.unchecked else ""))
     failing_files = sorted({f.path for f in outcome.new})
     for path in failing_files:  # what the file is, as the scan would say it: why the commit stops

@@ -148,3 +148,69 @@ def test_branch_order_does_not_depend_on_which_names_a_process_met_first() -> No
     runs = [subprocess.run([sys.executable, "-c", _ORDER_PROBE, a, b], capture_output=True, text=True, check=True)
             for a, b in (("zq_width", "zq_height"), ("zq_height", "zq_width"))]
     assert runs[0].stdout and runs[0].stdout == runs[1].stdout
+
+
+PLAIN = '''
+class Mixer:
+    def forward(self, hidden, mask):
+        query = self.query(hidden)
+        key = self.key(hidden)
+        scores = query @ key.transpose(-1, -2)
+        self.cache = scores
+        total = total + 1
+        if mask is not None:
+            scores = scores + mask
+        return scores.softmax(dim=-1), total
+'''
+
+ANNOTATED = '''
+class Mixer:
+    def forward(self, hidden, mask):
+        query: "Tensor" = self.query(hidden)
+        key: torch.Tensor = self.key(hidden)
+        scores: Optional[Dict[str, Tuple[int, int]]] = query @ key.transpose(-1, -2)
+        self.cache: object = scores
+        total: int = total + 1
+        kept: bool
+        if mask is not None:
+            scores: "Tensor" = scores + mask
+        return scores.softmax(dim=-1), total
+'''
+
+PACKED = '''
+class Mixer:
+    def forward(self, hidden, mask):
+        query, key = (self.query(hidden), self.key(hidden))
+        [scores, self.cache] = query @ key.transpose(-1, -2), scores
+        total, = total + 1,
+        if mask is not None:
+            scores = scores + mask
+        return scores.softmax(dim=-1), total
+'''
+
+
+@pytest.mark.parametrize("variant", [ANNOTATED, PACKED.replace("        total, = total + 1,\n",
+                                                                "        total = total + 1\n")],
+                         ids=["locals-annotated", "statements-packed"])
+def test_annotated_locals_and_packed_assignments_fingerprint_as_written_plainly(variant: str) -> None:
+    """A variable's annotation in a function body (`x: T = v`, `self.x: T = v`, a bare `x: T`) is a
+    style, and a tuple assignment of as many targets as values is its assignments one by one:
+    both streams are those of the plain code (a one-line sed annotating every local, or packing
+    independent statements, left whole copies of real model files reading as code of their own)."""
+    assert prints(PLAIN) == prints(variant)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("x, y = f(z)", "x = f(z)\n    y = f(z)"),  # one value unpacked: no pieces
+    ("x, *y = z, w, v", "x = z\n    y = w, v"),  # starred: as written
+])
+def test_other_tuple_assignments_stay_as_written(a: str, b: str) -> None:
+    def unit(body: str) -> str:
+        return "def f(self, x, y, z, w, v):\n    " + body + "\n    return x + y + z\n"
+    assert prints(unit(a)) != prints(unit(b))
+
+
+def test_a_class_bodys_annotated_fields_stay_its_structure() -> None:
+    plain = "class Config:\n" + "".join(f"    field_{i} = {i} * scale + offset_{i}\n" for i in range(30))
+    typed = plain.replace(" = ", ": int = ")
+    assert prints(plain)[0] != prints(typed)[0]

@@ -67,7 +67,7 @@ def test_audit_records_verdict_and_update_keeps_it(repo: Repo, index_path: Path)
     assert "BetaMLP" not in failing.stdout  # the others stay baselined
     # the rejected finding is a known one that must be fixed, not a new one
     assert f"id {fid} (recorded in the baseline, audited rejected: must be rewritten)" in failing.stdout
-    assert "0 new finding(s) and 1 audited rejected (must be fixed)" in failing.stdout
+    assert "0 new finding(s) and 1 audited rejected (must be fixed) at or above the failing severity" in failing.stdout
 
     unknown = run("audit", "ffffffffffff", "--verdict", "accepted", "--reason", "x")
     assert unknown.exit_code == 2 and "not in the baseline" in unknown.stderr

@@ -23,6 +23,10 @@ def test_staged_copy_fails_until_baselined_then_a_new_copy_fails(repo: Repo, ind
             if line.startswith("models/modeling_beta.py:") and "[" in line]
     ranks = {"high": 3, "medium": 2, "low": 1, "info": 0}
     assert said and [ranks[s] for s in said] == sorted((ranks[s] for s in said), reverse=True)  # most severe first
+    # the summary line says which findings fail the commit and which are only below the bar
+    failing = sum(1 for s in said if ranks[s] >= ranks["medium"])
+    assert f"{failing} new finding(s) at or above the failing severity;" in first.stdout, first.stdout
+    assert "more below the failing severity (not failing)" in first.stdout
 
     created = run("baseline", "create", ".", "--index", index_path, "-q")
     assert created.exit_code == 0, created.output

@@ -1,0 +1,156 @@
+"""Padding that reads nothing of the code it pads: guards over builtins alone, and counters that
+only feed themselves.
+
+Two paddings a stranger's review put after every statement of real model files, each leaving
+most copies reading as code of their own (`lex-v32`):
+
+* ``if len(str(id(object()))) < 0: raise RuntimeError()``: an `if` with no other branch whose
+  condition reads no name but builtins' (no local, parameter, attribute or module: nothing the
+  function computes) and whose body only raises or passes.  Real guards test what the code holds
+  (`if x.dim() != 3: raise ...`, `if not torch.cuda.is_available(): ...`).
+* ``self._n = getattr(self, "_n", 0) + 1``: a statement storing an attribute of ``self`` from
+  itself (`self._n += 1`, `self._n = self._n + 1`, through `getattr` with a default), calling
+  nothing else, where the attribute's name stands nowhere else in the module: a counter nothing
+  reads.  A flag stored from a constant (`self.is_causal = True`, read by code elsewhere) is no
+  such statement and stays.
+
+Both are read as absent (their byte spans), in function bodies only, on both sides.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+from functools import lru_cache
+
+from tree_sitter import Language, Node, Query, QueryCursor
+
+from lineage.parse.identity import in_function
+
+_BUILTIN_NAMES = frozenset(n.encode() for n in dir(builtins) if not n.startswith("_"))
+# what a condition over builtins alone may hold: calls of builtins on literals and each other
+_READ = frozenset({"call", "argument_list", "identifier", "integer", "float", "string", "string_start",
+                   "string_content", "string_end", "true", "false", "none", "comparison_operator",
+                   "boolean_operator", "binary_operator", "unary_operator", "not_operator",
+                   "parenthesized_expression", "tuple", "list", "keyword_argument", "<", ">", "<=", ">=",
+                   "==", "!=", "+", "-", "*", "/", "//", "%", "(", ")", ",", "[", "]", "not", "and", "or",
+                   "in", "is"})
+_RAISES = frozenset({"raise_statement", "pass_statement", "comment"})
+_MAX_NODES = 200
+_COUNTER_CALLS = frozenset({b"getattr"})
+_SELF = (b"self", b"cls")
+
+_QUERY = """
+(if_statement) @if
+(expression_statement (assignment left: (attribute object: (identifier) @obj))) @store
+(expression_statement (augmented_assignment left: (attribute object: (identifier) @obj))) @store
+"""
+
+
+@lru_cache(maxsize=1)
+def _query() -> Query:
+    import tree_sitter_python
+
+    return Query(Language(tree_sitter_python.language()), _QUERY)
+
+
+def _text(node: Node, source: bytes) -> bytes:
+    return source[node.start_byte:node.end_byte]
+
+
+def opaque_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
+    """Byte spans of guards over builtins alone and of self-fed counters, in function bodies."""
+    if b"def " not in source:
+        return []
+    found = QueryCursor(_query()).captures(root)
+    spans = [(n.start_byte, n.end_byte) for n in found.get("if", []) if in_function(n) and _builtin_guard(n, source)]
+    stores = [n for n in found.get("store", []) if in_function(n)]
+    if stores:
+        spans += _counter_spans(stores, source)
+    return spans
+
+
+def _builtin_guard(node: Node, source: bytes) -> bool:
+    """An `if` with no other branch, whose condition reads builtins and literals only and whose
+    body only raises or passes."""
+    if any(c.type in ("elif_clause", "else_clause") for c in node.children):
+        return False
+    condition, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
+    if condition is None or body is None or not body.named_children:
+        return False
+    if any(c.type not in _RAISES for c in body.named_children):
+        return False
+    stack, seen, named = [condition], 0, False
+    while stack:
+        n = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or n.type not in _READ:
+            return False
+        if n.type == "identifier":
+            up = n.parent
+            # a builtin called (`len(...)`); a name read as a value may be a local (`format is None`)
+            if _text(n, source) not in _BUILTIN_NAMES or up is None or up.type != "call" \
+                    or up.child_by_field_name("function") != n:
+                return False
+            named = True
+        stack.extend(n.children)
+    return named  # (a condition of literals alone is parse/constant.py's)
+
+
+def _counter_spans(stores: list[Node], source: bytes) -> list[tuple[int, int]]:
+    """Statements storing `self.NAME` from itself only, NAME standing nowhere else in the module."""
+    fed: dict[bytes, list[Node]] = {}
+    every: dict[bytes, list[Node]] = {}
+    for statement in stores:
+        store = statement.named_children[0]
+        left, right = store.child_by_field_name("left"), store.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
+        if obj is None or attr is None or _text(obj, source) not in _SELF:
+            continue
+        name = _text(attr, source)
+        every.setdefault(name, []).append(statement)
+        if _feeds_itself(right, name, store.type == "augmented_assignment", source):
+            fed.setdefault(name, []).append(statement)
+    spans: list[tuple[int, int]] = []
+    for name, statements in fed.items():
+        pattern = re.compile(rb"\b" + re.escape(name) + rb"\b")
+        inside = sum(len(pattern.findall(_text(s, source))) for s in every[name])
+        if inside == len(pattern.findall(source)):  # the name stands in its stores only
+            spans += [(s.start_byte, s.end_byte) for s in statements]
+    return spans
+
+
+_COUNTING = frozenset({"attribute", "call", "argument_list", "identifier", "integer", "float", "string",
+                       "string_start", "string_content", "string_end", "binary_operator", "unary_operator",
+                       "parenthesized_expression", "(", ")", ",", ".", "+", "-", "*", "/", "//", "%"})
+
+
+def _feeds_itself(value: Node, name: bytes, augmented: bool, source: bytes) -> bool:
+    """The value is arithmetic on the attribute itself (or the store is augmented) and literals,
+    calling nothing but `getattr` with a default: a count."""
+    reads = augmented
+    stack, seen = [value], 0
+    while stack:
+        n = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or n.type not in _COUNTING:
+            return False
+        if n.type == "identifier" and _text(n, source) not in (*_SELF, *_COUNTER_CALLS) and not (
+                n.parent is not None and n.parent.type == "attribute" and n.parent.child_by_field_name("attribute") == n):
+            return False
+        if n.type == "call":
+            called, arguments = n.child_by_field_name("function"), n.child_by_field_name("arguments")
+            if called is None or _text(called, source) not in _COUNTER_CALLS:
+                return False
+            given = arguments.named_children if arguments is not None else []
+            reads |= len(given) >= 2 and _text(given[0], source) in _SELF and given[1].type == "string" \
+                and _text(given[1], source)[1:-1] == name
+        elif n.type in ("lambda", "await", "yield", "list_comprehension", "generator_expression", "named_expression"):
+            return False
+        elif n.type == "attribute":
+            obj, attr = n.child_by_field_name("object"), n.child_by_field_name("attribute")
+            reads |= obj is not None and attr is not None and _text(obj, source) in _SELF and _text(attr, source) == name
+        stack.extend(n.children)
+    return reads
