@@ -65,7 +65,7 @@ from lineage.index.query import query_files  # noqa: E402
 from lineage.index.restrict import restrict  # noqa: E402
 from lineage.models import SourceFile  # noqa: E402
 
-TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "all", "heldout", "minify")
+TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "restyle", "all", "heldout", "minify")
 MINIFY = "minify"  # python-minifier, every transformation on (benchmarks/minify.py)
 HELDOUT = "heldout"  # the second obfuscator, all of its transformations (benchmarks/obfuscate_heldout.py)
 

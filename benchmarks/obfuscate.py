@@ -13,6 +13,8 @@ Transformations (each ``(source, seed=0) -> source``; applied left to right):
 * ``untype``  type hints removed, as strip-hints-like tools do: parameter and return annotations,
   and annotated assignments inside functions (``x: T = v`` becomes ``x = v``, a bare ``x: T`` goes);
   class-level annotations stay, since dataclass-like classes depend on them;
+* ``restyle`` every local annotated, independent assignments packed into tuple assignments, a
+  guard over builtins or a self-fed counter after every statement of a method (obfuscate_style.py);
 * ``all``     strip, rename, reorder, noop in that order: stripping first leaves no docstring to
   step around, and padding last keeps the inserted names out of the renaming.
 
@@ -35,6 +37,7 @@ if str(Path(__file__).resolve().parent) not in sys.path:  # sibling modules, as 
 from obfuscate_names import KEEP, rename_tree  # noqa: E402
 from obfuscate_noop import RATE, noop_tree  # noqa: E402
 from obfuscate_order import reorder_tree  # noqa: E402
+from obfuscate_style import annotate_tree, pack_tree, pad_tree  # noqa: E402
 
 Transform = Callable[[str, int], str]
 
@@ -113,6 +116,14 @@ def untype(source: str, seed: int = 0) -> str:
     return render(tree)
 
 
+def restyle(source: str, seed: int = 0) -> str:
+    """Pack independent assignments, annotate the rest, pad methods (benchmarks/obfuscate_style.py)."""
+    tree = ast.parse(source)
+    for step in (pack_tree, annotate_tree, pad_tree):
+        step(tree, seed)
+    return render(tree)
+
+
 def obfuscate_all(source: str, seed: int = 0) -> str:
     """strip, rename, reorder and noop, in that order."""
     for transform in (strip, rename, reorder, noop):
@@ -126,6 +137,7 @@ TRANSFORMS: dict[str, Transform] = {
     "reorder": reorder,
     "noop": noop,
     "untype": untype,
+    "restyle": restyle,
     "all": obfuscate_all,
 }
 

@@ -283,3 +283,16 @@ def test_untype_removes_function_hints_and_keeps_class_fields() -> None:
     out = ast.parse(obfuscate.untype(SOURCE))
     assert hints(out) == []
     assert fields(out) == fields(original) and {"width", "depth", "eps"} <= set(fields(out))
+
+
+def test_restyle_annotates_packs_and_pads() -> None:
+    """restyle packs independent assignments into tuple assignments, annotates the rest, and pads
+    every method with guards over builtins or self-fed counters (behaviour: test_behaviour_is_unchanged)."""
+    out = ast.parse(obfuscate.apply(SOURCE, ["restyle"], 3))
+    nodes = list(ast.walk(out))
+    assert any(isinstance(n, ast.AnnAssign) and n.value is not None for n in nodes)
+    assert any(isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Tuple) and isinstance(n.value, ast.Tuple)
+               and len(n.targets[0].elts) >= 2 for n in nodes)
+    guards = [n for n in nodes if isinstance(n, ast.If) and "id(object())" in ast.unparse(n.test)]
+    counters = [n for n in nodes if isinstance(n, ast.Assign) and "getattr(self, '_n" in ast.unparse(n)]
+    assert guards and counters
