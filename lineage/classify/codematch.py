@@ -174,6 +174,8 @@ class WholeFile:
 
 WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
 WHOLE_HELD = 0.5  # ... and a file it explains so holding at least this share of the source's file
+WHOLE_EXPLAINED = 0.4  # ... which explains at least this share of the file (the rest: code of its own) ...
+WHOLE_MOST = 0.75  # ... or of which the file holds this share
 
 
 def whole_shares(score: float, contains: float) -> bool:
@@ -187,8 +189,11 @@ def whole_shares(score: float, contains: float) -> bool:
     lines of glue: explained 46-65%, holding 63-79% of the file, exit 0 until 2026-12-03.  What
     keeps a file that merely shares common code from being called a copy is the lead over other
     organisations' families (fileverdict.whole_file), asked in proportion to the score, which
-    dilution does not change."""
-    return contains >= WHOLE_HELD and score > 0
+    dilution does not change; and the source must explain WHOLE_EXPLAINED of the file, unless the
+    file holds WHOLE_MOST of the source's file: a file written apart in the same framework's
+    idioms, 28% explained by a small mlx-lm model file, held half of that file (its common parts)
+    and read as its copy, notice replaced (a stranger's review, 2026-12-03)."""
+    return contains >= WHOLE_HELD and (score >= WHOLE_EXPLAINED or contains >= WHOLE_MOST)
 
 
 def _holding(holders: int, ties: Ties | None) -> str:

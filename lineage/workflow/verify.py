@@ -121,10 +121,15 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
     is nearly the reference file as a whole (its file score at least WHOLE_FILE)."""
     corpus = m.corpus
+    if corpus and m.path in whole and m.verdict and shared(corpus) and m.severity in ("low", "info"):
+        # (a unit of a whole-file copy keeps its copy verdict and notice state, while its shared code
+        # alone is rated low: "[LOW] ... copy of reference, notice replaced" read as a contradiction)
+        return dataclasses.replace(m, verdict=f"{m.verdict}, as part of the whole-file copy (this code alone, "
+                                              f"{SHARED_CODE} {shared_by(corpus)}, is rated {m.severity})")
     if not corpus or m.path in whole:
         return m
     if shared(corpus):
-        makers = corpus.get("makers") or ()
+        makers = list(corpus.get("makers") or [])
         one = (f", all of them {makers[0]}'s or declaring descent from its lines: the code is {makers[0]}'s line's, "
                "but with that many holders the pair cannot show it was taken from this file"
                if len(makers) == 1 else "")

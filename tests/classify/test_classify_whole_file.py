@@ -167,6 +167,7 @@ def test_a_copy_with_a_statement_put_in_every_forward_is_still_the_whole_file(in
     (0.70, 0.80, True, False),   # most of the source's file, code of its own beside it: as much a copy
     (0.46, 0.65, True, False),   # the core classes of a file, verbatim, beside as much glue of its own
     (0.60, 0.95, True, False),   # the source's whole file, with code of its own added
+    (0.28, 0.51, False, False),  # a file written apart in a framework's idioms: a small file's common half
 ])
 def test_whole_file_shares_in_a_scan_and_in_an_exhibit(score: float, held: float, scan: bool, verify: bool) -> None:
     """A scan takes a padded copy (75% explained) as the whole file, since it also asks that no
