@@ -181,7 +181,10 @@ def test_verify_judges_no_notice_on_code_the_corpus_shares() -> None:
     rare = _exhibit_match(2)
     assert _judged_notice(rare, whole=set()) == rare  # type: ignore[arg-type]
     whole = _exhibit_match(14)
-    assert _judged_notice(whole, whole={"suspect/model.py"}) == whole  # type: ignore[arg-type]
+    kept = _judged_notice(whole, whole={"suspect/model.py"})  # type: ignore[arg-type]
+    # (its copy verdict and notice state stay, said as part of the whole-file copy: the unit alone is low)
+    assert kept.attribution == whole.attribution and kept.verdict.startswith(whole.verdict + ", as part of the "
+                                                                              "whole-file copy"), kept.verdict
     assert _not_compared([rare]) == "not compared"  # type: ignore[list-item]
 
 
