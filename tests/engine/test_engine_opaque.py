@@ -6,19 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_engine_idioms import prints
+from tests.engine.test_engine_idioms import PLAIN, prints
 
-PLAIN = '''
-class Mixer:
-    def forward(self, hidden, mask):
-        query = self.query(hidden)
-        key = self.key(hidden)
-        scores = query @ key.transpose(-1, -2)
-        if mask is not None:
-            scores = scores + mask
-        probs = scores.softmax(dim=-1)
-        return probs
-'''
 
 
 def _padded(pad: str) -> str:

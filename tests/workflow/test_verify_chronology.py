@@ -169,18 +169,24 @@ def test_without_a_corpus_or_a_date_the_statement_says_which() -> None:
     assert offline["suspect_date"] is None and "The package index gave no upload date" in offline["statement"]
 
 
+def _ported_exhibit(repo: Repo, reference: Path, tmp_path: Path, committed: str) -> dict:
+    """The renamed copy committed on ``committed``, verified against Alpha indexed as a line first
+    seen 2025-07-28 whose source (an engine's port) was public only from 2025-12-01."""
+    repo.write("pkg/modeling_beta.py", renamed_copy())
+    repo.add("pkg/modeling_beta.py")
+    sha = repo.commit("beta", date=committed)
+    (tmp_path / "corpus").mkdir()
+    corpus = index_families(tmp_path / "corpus", "bg", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())],
+                            since="2025-12-01")
+    return _exhibit(f"{repo.path}@{sha}", reference, corpus)
+
+
 def test_a_suspect_dated_before_the_reference_file_was_public_in_its_source_is_told_so(
         repo: Repo, reference: Path, tmp_path: Path) -> None:
     """The line (first seen 2025-07-28) was public before the suspect (2025-09-01), but the
     reference file's source published it only on 2025-12-01 (an engine's later port): the suspect
     did not take this file, yet may hold the line's earlier code, so the ratings stand and say so."""
-    repo.write("pkg/modeling_beta.py", renamed_copy())
-    repo.add("pkg/modeling_beta.py")
-    sha = repo.commit("beta", date="2025-09-01T12:00:00")
-    (tmp_path / "corpus").mkdir()
-    corpus = index_families(tmp_path / "corpus", "bg", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())],
-                            since="2025-12-01")
-    data = _exhibit(f"{repo.path}@{sha}", reference, corpus)
+    data = _ported_exhibit(repo, reference, tmp_path, "2025-09-01T12:00:00")
     clock = data["chronology"]
     assert clock["reference_lines_after_suspect"] == [] and clock["suspect_first"] == []
     assert clock["reference_files_after_suspect"] == ["bg:alpha"]
@@ -194,12 +200,6 @@ def test_a_suspect_dated_before_the_reference_file_was_public_in_its_source_is_t
 
 def test_a_suspect_dated_after_the_reference_file_was_public_gets_no_port_note(
         repo: Repo, reference: Path, tmp_path: Path) -> None:
-    repo.write("pkg/modeling_beta.py", renamed_copy())
-    repo.add("pkg/modeling_beta.py")
-    sha = repo.commit("beta", date="2025-12-02T12:00:00")
-    (tmp_path / "corpus").mkdir()
-    corpus = index_families(tmp_path / "corpus", "bg", [("alpha", reference_text(), "Zhipu AI", ALPHA_SEEN, ())],
-                            since="2025-12-01")
-    data = _exhibit(f"{repo.path}@{sha}", reference, corpus)
+    data = _ported_exhibit(repo, reference, tmp_path, "2025-12-02T12:00:00")
     assert data["chronology"]["reference_files_after_suspect"] == []
     assert not any("reference file's code was public" in m["explanation"] for m in data["matches"])
