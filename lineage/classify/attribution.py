@@ -20,8 +20,7 @@ from lineage.classify.second_source import second_sources
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
-from lineage.classify.codematch import SHARED_BY
-from lineage.classify.codematch import verdict as codematch_verdict
+from lineage.classify.codematch import SHARED_BY, verdict as codematch_verdict
 from lineage.classify.fileverdict import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, code_by_path, copied, first_per_id, judged_findings, matches_family,
                                      small_part)
@@ -218,9 +217,8 @@ def attribute_matched(
         attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
         whole_copy = "<file>" in verdicts and (whole_file(verdicts["<file>"]) or explained_copy(verdicts["<file>"]))
-        # (a whole-file copy, or a file mostly one source's distinctive code, spans its info units too:
-        # transformers' modeling_llama.py under another notice, one unit above info, read "removed" as if
-        # that notice stood for code of its own)
+        # (a whole copy, or a file mostly one source's distinctive code, spans its info units too: transformers'
+        # modeling_llama.py under another notice, one unit above info, read "removed" as if its own code's)
         if attribution.state == "replaced" and small_part(code_of.get(path, []) if whole_copy else mine, text):
             # the file is mostly code of its own: its notice stands for that, in no one's place; the
             # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's

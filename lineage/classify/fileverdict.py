@@ -170,15 +170,11 @@ def whole_file(v: SourceVerdict) -> bool:
 
 
 def explained_copy(v: SourceVerdict | None) -> bool:
-    """Most of the file is one source's distinctive code, though it holds less than WHOLE_HELD of the
-    source's file (a vision tower taken whole out of a vision-language model's file): the source
-    explains EXPLAINED of the file, on code few families hold, WHOLE_MARGIN more than any other
-    organisation's family.  Its units rated low (code the source's own later lines and their
-    declared heirs hold too) are part of that copy, not code of the file's own."""
+    """Most of the file is one source's distinctive code (EXPLAINED of it, WHOLE_MARGIN more than any other
+    organisation's family), though under WHOLE_HELD of the source's file (a VLM's vision tower taken out)."""
     if v is None or v.source is None or v.status != "source" or v.basis != "distinctive":
         return False
-    lead = v.margin if v.lead is None else v.lead
-    return v.source.score >= EXPLAINED and lead >= WHOLE_MARGIN
+    return v.source.score >= EXPLAINED and (v.margin if v.lead is None else v.lead) >= WHOLE_MARGIN
 
 
 def whole_copy(v: SourceVerdict | None) -> WholeFile | None:

@@ -91,8 +91,7 @@ def per_unit(running: np.ndarray, unit: np.ndarray) -> np.ndarray:
 def layout_masks(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray | None = None,
                  unit_of: np.ndarray | None = None, bodies: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(``formatting_mask``, ``annotation_mask``) of the same tokens, reading the brackets once;
-    ``bodies``: per unit, it is a function body, whose variables' annotations are a style too
-    (``local_annotations``)."""
+    ``bodies``: per unit, a function body, whose variables' annotations are a style too."""
     t = _tokens(kinds, known, unit_of)
     annotations = _annotations(t)
     if bodies is not None and lines is not None and unit_of is not None and bodies.any():
