@@ -91,6 +91,7 @@ class ParsedFile:
     units: tuple[Unit, ...]
     errors: tuple[FileError, ...] = ()
     joined: tuple[int, ...] = ()  # lines that continue the line before (after a backslash), ascending
+    forwarders: tuple[str, ...] = ()  # the module's call forwarders (parse/forwarders.py)
 
 
 @dataclass(frozen=True)

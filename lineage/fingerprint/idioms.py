@@ -15,58 +15,47 @@ kinds and lexical texts) of a file are rewritten token by token, within a unit:
 
 Tokens are respelt, dropped, or (a conditional's branches) reordered within their statement; a
 unit keeps the tokens it owns, each with its own line.  The work per file is bounded: brackets
-and branches longer than _LIMIT tokens, and sites past the first _MAX_SITES of a kind, are left
+and branches longer than LIMIT tokens, and sites past the first MAX_SITES of a kind, are left
 as written.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from lineage.fingerprint.restated import LIMIT, MAX_SITES, OPEN, Spell, depths, forwarded, unpacked
 from lineage.parse.vocab import Vocab
 
 _AUGMENTABLE = ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@")
-_OPEN, _CLOSE = ("(", "[", "{"), (")", "]", "}")
 
-_LIMIT = 400
-_MAX_SITES = 4000
 # what ends a conditional's first branch, read backwards, and its second, read forwards (`not`,
 # `and`, `or` bind tighter: `not a if c else b` is `(not a) if c else b`)
 _BEFORE = frozenset({",", "=", ":", "return", "yield", "lambda", "else", "in", "assert", "await",
-                     *(o + "=" for o in _AUGMENTABLE), *_OPEN})
+                     *(o + "=" for o in _AUGMENTABLE), *OPEN})
 _AFTER = frozenset({",", ":", "for", "if", "else", "=", "async"})  # (an enclosing bracket closes below its depth)
 
 
-class _Spell:
-    """Ids of the kinds and texts this module reads and writes, numbered in the file's vocabulary."""
-
-    def __init__(self, vocab: Vocab) -> None:
-        self.vocab = vocab
-
-    def kind(self, s: str) -> int:
-        return self.vocab.kinds.number(s)
-
-    def text(self, s: str) -> int:
-        return self.vocab.texts.number(s)
-
-
 def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
-              vocab: Vocab) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+              vocab: Vocab, forwarders: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(kinds, texts, kept, order): the file's token streams respelt and reordered (copies), which
     of their tokens remain, and where each came from (``order``: positions in the input, for the
-    other per-token arrays)."""
+    other per-token arrays).  ``forwarders``: the module's call forwarders (parse/forwarders.py)."""
     kinds, texts = kinds.copy(), texts.copy()
     kept = np.ones(kinds.size, dtype=bool)
-    ids = _Spell(vocab)
+    ids = Spell(vocab)
     # a tuple assignment of as many targets as values is read as its assignments one by one
-    first, logical = _unpacked(kinds, texts, kept, unit_of, logical, vocab, ids)
+    first, logical = unpacked(kinds, texts, kept, unit_of, logical, vocab, ids)
     kinds, texts, kept, unit_of, logical = kinds[first], texts[first], kept[first], unit_of[first], logical[first]
+    if forwarders:  # `_call(f, a, b)` read as `f(a, b)`
+        moved = forwarded(kinds, texts, kept, unit_of, vocab, forwarders)
+        kinds, texts, kept, unit_of, logical = kinds[moved], texts[moved], kept[moved], unit_of[moved], logical[moved]
+        first = first[moved]
     known_text = vocab.texts.ids.get
     known_kind = vocab.kinds.ids.get
-    depth = _depths(kinds, vocab)
+    depth = depths(kinds, vocab)
     dot = known_kind(".", -1)
     open_paren = known_kind("(", -1)
 
@@ -74,9 +63,9 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
         return 0 <= a and b < kinds.size and unit_of[a] == unit_of[b]
 
     def closing(at: int) -> int:
-        """The token closing the bracket opened at `at` (same unit, within _LIMIT tokens), or -1."""
+        """The token closing the bracket opened at `at` (same unit, within LIMIT tokens), or -1."""
         level = depth[at]
-        for j in range(at + 1, min(kinds.size, at + _LIMIT)):
+        for j in range(at + 1, min(kinds.size, at + LIMIT)):
             if unit_of[j] != unit_of[at]:
                 return -1
             if depth[j] < level:
@@ -89,7 +78,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             return np.empty(0, dtype=np.int64)
         at = np.flatnonzero(texts == t)
         at = at[(at > 0) & (at + 1 < kinds.size)]
-        sites: np.ndarray = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren)][:_MAX_SITES]
+        sites: np.ndarray = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren)][:MAX_SITES]
         return sites
 
     for i in calls("size").tolist():
@@ -132,81 +121,8 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     return kinds[order], texts[order], kept[order], first[order]
 
 
-def _unpacked(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
-              vocab: Vocab, ids: _Spell) -> tuple[np.ndarray, np.ndarray]:
-    """(order, logical lines): ``a, b = x, y`` (or ``(a, b) = (x, y)``) read as ``a = x`` then
-    ``b = y``, as many targets as values, none starred: the targets' commas become the pieces'
-    ``=``, the values' commas and the tuples' brackets go (moved to the statement's start, not
-    kept).  Packing independent statements into one tuple assignment left six of ten real model
-    files copied whole reading as code of their own (`lex-v32`).  Each piece gets a logical line
-    of its own (``logical`` scaled by _PIECES), so the rules below read it as a statement."""
-    n = kinds.size
-    order = np.arange(n)
-    scaled = logical.astype(np.int64) * _PIECES
-    get = vocab.kinds.ids.get
-    eq, comma, star = get("=", -1), get(",", -1), get("*", -1)
-    if n < 5 or eq < 0 or comma < 0:
-        return order, scaled
-    depth = _depths(kinds, vocab)
-    begins = np.ones(n, dtype=bool)
-    begins[1:] = (unit_of[1:] != unit_of[:-1]) | ((logical[1:] != logical[:-1]) & (depth[:-1] == 0))
-    statement = np.cumsum(begins) - 1
-    starts = np.flatnonzero(begins)
-    ends = np.append(starts[1:], n)
-    at_top = (kinds == eq) & (depth == 0)
-    eqs = np.bincount(statement[at_top], minlength=starts.size)
-    # a comma before the statement's `=`, at its own level or in one bracket: the targets are a tuple
-    low_commas = (kinds == comma) & (depth <= 1)
-    before_eq = np.zeros(n, dtype=bool)
-    first_eq = np.full(starts.size, n)
-    np.minimum.at(first_eq, statement[at_top], np.flatnonzero(at_top))
-    before_eq[low_commas] = np.flatnonzero(low_commas) < first_eq[statement[low_commas]]
-    candidates = np.flatnonzero((eqs == 1) & (np.bincount(statement[before_eq], minlength=starts.size) > 0))
-    open_ids = {get(o, -1) for o in ("(", "[")} - {-1}
-    for st in candidates[:_MAX_SITES].tolist():
-        b, e, q = int(starts[st]), int(ends[st]), int(first_eq[st])
-        left, right = _elements(kinds, depth, b, q, comma, open_ids), _elements(kinds, depth, q + 1, e, comma, open_ids)
-        if left is None or right is None or len(left[0]) != len(right[0]) or len(left[0]) < 2:
-            continue
-        if star >= 0 and any(kinds[x] == star for x, _ in left[0] + right[0]):
-            continue
-        dropped = sorted(left[2] + right[2] + right[1])
-        pieces: list[int] = []
-        for i, ((l0, l1), (r0, r1)) in enumerate(zip(left[0], right[0])):
-            sep = left[1][i] if i < len(left[1]) else q
-            kinds[sep], texts[sep] = eq, ids.text("=")
-            span = [*range(l0, l1), sep, *range(r0, r1)]
-            scaled[span] += i
-            pieces += span
-        kept[dropped] = False
-        order[b:e] = np.asarray(dropped + pieces, dtype=np.int64)
-    return order, scaled
-
-
-_PIECES = 64  # logical lines are scaled by this: a tuple assignment's pieces are read as lines of their own
-
-
-def _elements(kinds: np.ndarray, depth: np.ndarray, start: int, stop: int, comma: int, opens: set[int]
-              ) -> tuple[list[tuple[int, int]], list[int], list[int]] | None:
-    """(element spans, their commas, the enclosing brackets) of a tuple written from ``start`` to
-    ``stop`` (exclusive), bare or in one pair of brackets; None when an element is empty."""
-    if stop - start < 1:
-        return None
-    level, groups = 0, []
-    if int(kinds[start]) in opens and stop - start >= 2 and depth[stop - 1] == 0 \
-            and not np.any(depth[start: stop - 1] == 0):
-        level, groups, start, stop = 1, [start, stop - 1], start + 1, stop - 1
-    inside = np.arange(start, stop)
-    commas = inside[(kinds[inside] == comma) & (depth[inside] == level)].tolist()
-    bounds = [start, *commas, stop]
-    spans = [(bounds[0], bounds[1])] + [(c + 1, d) for c, d in zip(bounds[1:-1], bounds[2:])]
-    if any(e <= s for s, e in spans):
-        return None
-    return spans, commas, groups
-
-
 def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, depth: np.ndarray,
-              vocab: Vocab, ids: _Spell, closing: Callable[[int], int]) -> None:
+              vocab: Vocab, ids: Spell, closing: Callable[[int], int]) -> None:
     """``getattr(x, "name")`` (two arguments, a literal name) as ``x.name``: its `getattr (`,
     and `)` go, the comma becomes a dot and the string the name."""
     t, kind_of = vocab.texts.ids.get("getattr", -1), vocab.kinds.ids.get
@@ -215,7 +131,7 @@ def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: n
         return
     at = np.flatnonzero(texts == t)
     at = at[(at + 1 < kinds.size)]
-    at = at[(kinds[at + 1] == open_paren) & ((at == 0) | (kinds[np.maximum(at - 1, 0)] != dot))][:_MAX_SITES]
+    at = at[(kinds[at + 1] == open_paren) & ((at == 0) | (kinds[np.maximum(at - 1, 0)] != dot))][:MAX_SITES]
     text_of = vocab.texts.items
     for i in at.tolist():
         j = closing(i + 1)
@@ -233,7 +149,7 @@ def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: n
 
 
 def _augmented(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
-               depth: np.ndarray, vocab: Vocab, ids: _Spell) -> None:
+               depth: np.ndarray, vocab: Vocab, ids: Spell) -> None:
     """``name = name <op> rest`` -> ``name <op>= rest``, at the start of a statement; an annotated
     ``name: T = name <op> rest`` too (its annotation is out of the streams: formatting.py)."""
     eq = vocab.kinds.ids.get("=", -1)
@@ -260,19 +176,6 @@ def _augmented(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: 
         kinds[at], texts[at] = ids.kind(op + "="), ids.text(op + "=")
 
 
-def _depths(kinds: np.ndarray, vocab: Vocab) -> np.ndarray:
-    """Bracket depth after each token (a closing bracket: the depth it returns to)."""
-    step = np.zeros(len(vocab.kinds.items) + 8, dtype=np.int64)
-    for o in _OPEN:
-        if o in vocab.kinds.ids:
-            step[vocab.kinds.ids[o]] = 1
-    for c in _CLOSE:
-        if c in vocab.kinds.ids:
-            step[vocab.kinds.ids[c]] = -1
-    out: np.ndarray = np.cumsum(step[kinds])
-    return out
-
-
 def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
                   depth: np.ndarray, vocab: Vocab) -> np.ndarray:
     """A token order in which each conditional expression ``a if c else b`` has its two branches
@@ -290,7 +193,7 @@ def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
     begins[1:] = (unit_of[1:] != unit_of[:-1]) | ((logical[1:] != logical[:-1]) & (depth[:-1] == 0))
     statement = np.cumsum(begins)
     done = -1
-    for i in np.flatnonzero(kinds == k_if)[:_MAX_SITES].tolist():
+    for i in np.flatnonzero(kinds == k_if)[:MAX_SITES].tolist():
         if i == 0 or i <= done or begins[i]:
             continue  # a statement's `if` begins it
         span = _branches(kinds, statement, depth, items, i, k_if, k_else)
@@ -322,17 +225,17 @@ def _branches(kinds: np.ndarray, statement: np.ndarray, depth: np.ndarray, items
     overlong one, a statement that ends first)."""
     d, here = depth[i], statement[i]
     a0 = i
-    for k in range(i - 1, max(-1, i - _LIMIT), -1):
+    for k in range(i - 1, max(-1, i - LIMIT), -1):
         if statement[k] != here or depth[k] < d or (depth[k] == d and items[kinds[k]] in _BEFORE):
             if depth[k] == d and kinds[k] == k_else:
                 return None  # the else branch of another conditional
             break
         a0 = k
     else:
-        if i - _LIMIT > 0:
+        if i - LIMIT > 0:
             return None
     e = -1
-    for k in range(i + 1, min(kinds.size, i + _LIMIT)):
+    for k in range(i + 1, min(kinds.size, i + LIMIT)):
         if statement[k] != here or depth[k] < d:
             return None
         if depth[k] == d and kinds[k] == k_else:
@@ -343,13 +246,13 @@ def _branches(kinds: np.ndarray, statement: np.ndarray, depth: np.ndarray, items
     if e < 0 or a0 == i:
         return None
     b1 = e
-    for k in range(e + 1, min(kinds.size, e + _LIMIT)):
+    for k in range(e + 1, min(kinds.size, e + LIMIT)):
         if statement[k] != here or depth[k] < d or (depth[k] == d and items[kinds[k]] in _AFTER):
             if depth[k] == d and kinds[k] in (k_if, k_else):
                 return None  # a nested conditional
             break
         b1 = k
     else:
-        if e + _LIMIT < kinds.size:
+        if e + LIMIT < kinds.size:
             return None
     return (a0, e, b1) if b1 > e else None

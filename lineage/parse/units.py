@@ -29,6 +29,7 @@ from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.deadcode import dead_spans
 from lineage.parse.folded import folded
 from lineage.parse.hoisted import hoisted
+from lineage.parse.forwarders import forwarder_functions
 from lineage.parse.identity import identity_functions
 from lineage.parse.inline import Inline, inlined
 from lineage.parse.decode import decode_source
@@ -360,7 +361,8 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     budget.check("inlining")
     units = _units(path, source, lexed, vocab, defs, docstrings, last_line, inlines)
     budget.check("units")
-    return ParsedFile(path, text, sha, units, errors, _joined(source, continued))
+    forwarders = tuple(sorted(forwarder_functions(tree.root_node, source)))  # read in fingerprint/idioms.py
+    return ParsedFile(path, text, sha, units, errors, _joined(source, continued), forwarders)
 
 
 def _joined(source: bytes, continued: np.ndarray) -> tuple[int, ...]:

@@ -41,3 +41,63 @@ def test_padding_that_reads_nothing_of_the_code_is_read_as_absent(pad: str) -> N
 ])
 def test_guards_and_stores_that_read_the_code_stay(pad: str) -> None:
     assert prints(_padded(pad)) != prints(PLAIN)
+
+
+FORWARDED = '''
+import torch
+from torch import nn
+
+
+def _call(fn, *args, **kwargs):
+    """Forward a call."""
+    out = fn(*args, **kwargs)
+    return out
+
+
+class Mixer(nn.Module):
+    def __init__(self, h, i):
+        super().__init__()
+        self.gate = CALL(nn.Linear, h, i, bias=False)
+        self.down = CALL(nn.Linear, i, h, bias=False)
+
+    def forward(self, x):
+        y = CALL(torch.sigmoid, self.gate(x)) * CALL(torch.cat, [x, x], dim=-1)
+        z = CALL(self.down, CALL(torch.tanh, y))
+        return z + CALL(torch.zeros_like, z)
+'''
+
+
+def _units(text: str) -> dict[str, tuple[set[int], set[int]]]:
+    from lineage.fingerprint.params import FingerprintParams
+    from lineage.fingerprint.units import fingerprint_file
+    from lineage.parse.units import parse_source
+
+    fp = fingerprint_file(parse_source("m.py", text.encode()), FingerprintParams())
+    return {u.unit.qualname: (set(u.s_hash.tolist()), set(u.l_hash.tolist())) for u in fp.units}
+
+
+def test_calls_through_a_forwarder_read_as_the_calls_it_forwards() -> None:
+    """`_call(nn.Linear, h, i, bias=False)` reads as `nn.Linear(h, i, bias=False)`, nested calls too:
+    the class's units are those of the code written plainly (the forwarder is a unit of its own)."""
+    routed = _units(FORWARDED.replace("CALL(", "_call("))
+    plain = FORWARDED.replace("CALL(torch.zeros_like, z)", "torch.zeros_like(z)").replace(
+        "CALL(nn.Linear, ", "nn.Linear(").replace("CALL(torch.sigmoid, ", "torch.sigmoid(").replace(
+        "CALL(torch.cat, ", "torch.cat(").replace("CALL(self.down, CALL(torch.tanh, y))", "self.down(torch.tanh(y))")
+    assert "CALL(" not in plain
+    written = _units(plain)
+    for unit in ("Mixer.__init__", "Mixer.forward"):
+        assert routed[unit] == written[unit], unit
+
+
+@pytest.mark.parametrize("helper", [
+    "def _call(fn, *args, **kwargs):\n    return fn(*args[1:], **kwargs)\n",  # not all of the rest
+    "def _call(fn, *args, **kwargs):\n    print(fn)\n    return fn(*args, **kwargs)\n",  # does more
+    "@trace\ndef _call(fn, *args, **kwargs):\n    return fn(*args, **kwargs)\n",  # decorated
+    "def _call(fn, *args, **kwargs):\n    return fn(*args, **kwargs)\n_call = other\n",  # bound again
+])
+def test_a_function_that_is_no_plain_forwarder_is_left_as_written(helper: str) -> None:
+    from lineage.parse.units import parse_source
+
+    text = FORWARDED.replace('def _call(fn, *args, **kwargs):\n    """Forward a call."""\n'
+                             '    out = fn(*args, **kwargs)\n    return out\n', helper).replace("CALL(", "_call(")
+    assert parse_source("m.py", text.encode()).forwarders == ()
