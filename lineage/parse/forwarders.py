@@ -15,9 +15,6 @@ from tree_sitter import Node
 
 from lineage.parse.identity import bound_once
 
-_SKIP = frozenset({"comment", "expression_statement"})  # (a docstring is an expression statement of a string)
-
-
 def forwarder_functions(root: Node, source: bytes) -> frozenset[str]:
     """Names of the module's call forwarders (top-level, undecorated, bound once)."""
     if b"*" not in source:

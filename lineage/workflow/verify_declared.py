@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from lineage.classify.declaring import declared_unit
 from lineage.compact.files import CompactFile
 from lineage.declared.family import family_of
 from lineage.declared.markers import Declaration, find_declarations
@@ -92,10 +93,11 @@ def declared_sentence(declared: Sequence[Mapping[str, Any]], copied: Sequence[tu
                 f"{'that file' if len(files) == 1 else 'those files'} rated medium or high "
                 f"{'is a copy' if len(beyond) == 1 else 'are copies'} of the reference's code, not what "
                 f"{'it names' if len(declared) == 1 else 'they name'}: a declaration covers what it names, not "
-                "copies of the rest (whether that model's weights were reused is for `lineage weights` to show, "
-                "not code). ")
-    return (f"{said}: declared reuse, not concealment (whether that model's weights were reused is for "
-            "`lineage weights` to show, not code). ")
+                f"copies of the rest {_WEIGHTS}. ")
+    return f"{said}: declared reuse, not concealment {_WEIGHTS}. "
+
+
+_WEIGHTS = "(whether that model's weights were reused is for `lineage weights` to show, not code)"
 
 
 def _covers(entry: Mapping[str, Any], unit: str) -> bool:
@@ -105,7 +107,7 @@ def _covers(entry: Mapping[str, Any], unit: str) -> bool:
     if entry["kind"] == "generated-from":
         return True
     if entry["kind"] in ("copied-from", "adapted-from"):
-        return entry["unit"] == "<module>" or unit == entry["unit"] or unit.startswith(str(entry["unit"]) + ".")
+        return entry["unit"] == "<module>" or declared_unit(unit, frozenset({str(entry["unit"])}))
     return unit.split(".", 1)[0] == str(entry["target"]).rsplit(".", 1)[-1]
 
 
