@@ -5,10 +5,16 @@ detection needs only cluecode (under a second to import); licence detection need
 licence index (several seconds to load, once per process), so callers ask for it only
 when a header holds licence text without an SPDX tag.  scancode keeps its own licence
 index cache on disk in its own (pickle) format; lineage itself never unpickles anything.
+
+scancode makes a directory of its own in the system's temp directory when it is imported
+(`scancode-tk-<version>-*`, one per process) and never removes it: a hook run at every commit
+left one behind each time.  It is removed as soon as scancode is imported, while still empty;
+the detectors lineage calls write nothing there, and scancode makes it again if it ever does.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -22,11 +28,25 @@ TIMINGS: dict[str, float] = {}
 _CACHE: dict[str, Any] = {}
 
 
+def _import_scancode() -> None:
+    """Import scancode's settings, and remove the empty temp directory the import makes."""
+    if "config" in _CACHE:
+        return
+    import scancode_config
+
+    _CACHE["config"] = scancode_config
+    try:
+        os.rmdir(scancode_config.scancode_temp_dir)
+    except OSError:  # (gone already, or something was put there: left alone)
+        pass
+
+
 def _copyright_detector() -> Any:
     """cluecode's line-based detector, imported on first use."""
     with _LOCK:
         if "copyrights" not in _CACHE:
             start = time.perf_counter()
+            _import_scancode()
             from cluecode import copyrights
 
             _CACHE["copyrights"] = copyrights.detect_copyrights_from_lines
@@ -39,6 +59,7 @@ def _licence_index() -> tuple[Any, Any]:
     with _LOCK:
         if "licences" not in _CACHE:
             start = time.perf_counter()
+            _import_scancode()
             from licensedcode import cache
             from licensedcode.detection import detect_licenses
 
