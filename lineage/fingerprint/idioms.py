@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from lineage.fingerprint.methods import as_methods, unpacked_shapes
 from lineage.fingerprint.restated import LIMIT, MAX_SITES, OPEN, Spell, depths, forwarded, unpacked
 from lineage.parse.vocab import Vocab
 
@@ -94,6 +95,12 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     for i in calls("view").tolist():
         texts[i] = ids.text("reshape")
     _getattrs(kinds, texts, kept, unit_of, depth, vocab, ids, closing)
+    # `torch.transpose(x, 1, 2)` read as `x.transpose(1, 2)`, `x.reshape((a, b))` as `x.reshape(a, b)`
+    moved = as_methods(kinds, texts, kept, unit_of, logical, vocab)
+    kinds, texts, kept, unit_of, logical = kinds[moved], texts[moved], kept[moved], unit_of[moved], logical[moved]
+    first = first[moved]
+    unpacked_shapes(kinds, texts, kept, unit_of, vocab)
+    depth = depths(kinds, vocab)
     torch = known_text("torch", -1)
     comma = known_kind(",", -1)
     for i in calls("matmul").tolist():
@@ -101,7 +108,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             continue
         j = closing(i + 1)
         inside = np.arange(i + 2, j) if j > 0 else np.empty(0, dtype=np.int64)
-        commas = inside[(depth[inside] == depth[i + 1]) & (kinds[inside] == comma)] if inside.size else inside
+        commas = inside[(depth[inside] == depth[i + 1]) & (kinds[inside] == comma) & kept[inside]] if inside.size else inside
         if j < 0 or commas.size != 1 or np.any(texts[inside] == known_text("=", -2)):
             continue
         kept[[i - 2, i - 1, i, i + 1, j]] = False

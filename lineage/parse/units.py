@@ -26,6 +26,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
+from lineage.parse.commuted import commuted
 from lineage.parse.deadcode import dead_spans
 from lineage.parse.folded import folded
 from lineage.parse.hoisted import hoisted
@@ -201,10 +202,13 @@ def _syntax_check(text: str) -> str | None:
 def _units(
     path: str, source: bytes, lexed: tuple[np.ndarray, np.ndarray], vocab: Vocab, defs: list[_Def],
     docstrings: list[tuple[int, int]], last_line: int, inlines: list[Inline] | None = None,
+    virtual: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Unit, ...]:
     """Each token to the innermost unit holding it, in order; each unit's tokens are slices
     of three arrays (kind ids, text ids, lines) sorted by unit.  A single-use helper's body
-    (``inlines``, parse/inline.py) is its caller's, standing where the call stood."""
+    (``inlines``, parse/inline.py) is its caller's, standing where the call stood; within a
+    unit, tokens go by their ``virtual`` starts and stand on the lines of its second array
+    (parse/commuted.py), their own starts by default."""
     ids, starts = lexed
     entry_kind, entry_text, _, _, _ = vocab.columns()
     nested = _nest(defs)
@@ -230,14 +234,15 @@ def _units(
     ph_owner = np.asarray([nested[i][2] for i in placed], dtype=np.int64)
     ph_kind = [vocab.kinds.number("<class>" if defs[i].is_class else "<def>") for i in placed]
     ph_text = [vocab.texts.number(nested[i][0]) for i in placed]
-    all_pos = np.concatenate([pos[keep], ph_pos])
+    seat, stood = virtual if virtual is not None else (starts, starts)
+    all_pos = np.concatenate([(seat * 2 + 1)[keep], ph_pos])
     all_owner = np.concatenate([owner[keep], ph_owner])
     where, then = _read_in_callers(inlines, all_owner, all_pos)
     order = np.lexsort((then, where, all_owner))
     kinds = np.concatenate([entry_kind[ids[keep]], np.asarray(ph_kind, dtype=np.int64)])[order]
     texts = np.concatenate([entry_text[ids[keep]], np.asarray(ph_text, dtype=np.int64)])[order]
     newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
-    lines = np.searchsorted(newlines, all_pos[order] // 2, side="right") + 1
+    lines = np.searchsorted(newlines, np.concatenate([stood[keep], ph_pos // 2])[order], side="right") + 1
     bounds = np.searchsorted(all_owner[order], np.arange(n_units + 1)).tolist()
     spans = [(1, max(1, last_line))] + [(d.start_line, d.end_line) for d in defs]
     meta = [("<module>", "module", ())] + [(q, k, d.bases) for (q, k, _), d in zip(nested, defs)]
@@ -359,7 +364,10 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # a function called from one place only is read where it is called (parse/inline.py)
     inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings, identities)
     budget.check("inlining")
-    units = _units(path, source, lexed, vocab, defs, docstrings, last_line, inlines)
+    # the operands of `+`, `*`, `==` ... read in one order, whichever was written (parse/commuted.py)
+    virtual, placed, parens = commuted(tree.root_node, source, lexed[1], vocab.columns()[0][lexed[0]],
+                                       vocab.kinds.ids, vocab.kinds.items, docstrings, lambda: budget.tick("operands"))
+    units = _units(path, source, lexed, vocab, defs, docstrings + parens, last_line, inlines, (virtual, placed))
     budget.check("units")
     forwarders = tuple(sorted(forwarder_functions(tree.root_node, source)))  # read in fingerprint/idioms.py
     return ParsedFile(path, text, sha, units, errors, _joined(source, continued), forwarders)

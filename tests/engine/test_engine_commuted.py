@@ -1,0 +1,122 @@
+"""Swapped operands of commutative operators (parse/commuted.py) and a tensor library's functions
+spelt as methods (fingerprint/methods.py) are fingerprinted alike; what differs stays different.
+Fixture code is our own."""
+
+from __future__ import annotations
+
+import textwrap
+
+from lineage.parse.units import parse_source
+from tests.engine.test_engine_idioms import jaccard, prints
+
+WRITTEN = '''
+import torch
+import torch.nn.functional as F
+
+
+class Block:
+    def forward(self, hidden, residual, mask=None):
+        gate = self.scale * self.gate(hidden) + self.bias
+        hidden = residual + gate * torch.rsqrt(hidden.pow(2).mean(-1, keepdim=True) + self.eps)
+        scores = (self.query(hidden) @ self.key(hidden).transpose(-2, -1)) * self.temperature
+        if mask is not None and mask.dim() == 4:
+            scores = scores + mask
+        hits = (scores == scores.amax(-1, keepdim=True)) & (mask != 0)
+        total = self.offset + self.width * self.depth + len(self.layers)
+        return hidden * scores.softmax(-1), hits, total
+'''
+
+SWAPPED = '''
+import torch
+import torch.nn.functional as F
+
+
+class Block:
+    def forward(self, hidden, residual, mask=None):
+        gate = self.bias + self.gate(hidden) * self.scale
+        hidden = torch.rsqrt(self.eps + hidden.pow(2).mean(-1, keepdim=True)) * gate + residual
+        scores = self.temperature * (self.query(hidden) @ self.key(hidden).transpose(-2, -1))
+        if mask is not None and 4 == mask.dim():
+            scores = mask + scores
+        hits = (0 != mask) & (scores.amax(-1, keepdim=True) == scores)
+        total = len(self.layers) + (self.depth * self.width + self.offset)
+        return scores.softmax(-1) * hidden, hits, total
+'''
+
+
+def test_swapped_operands_are_fingerprinted_as_written() -> None:
+    assert prints(SWAPPED)[0] == prints(WRITTEN)[0]
+
+
+def test_the_assigned_name_goes_first_so_the_augmented_form_still_matches() -> None:
+    """`x = y + x` reads as `x = x + y`, which reads as `x += y`."""
+    body = "def f(x, y, z):\n    x = {}\n    z = z * (x - y)\n    return x + z\n"
+    assert prints(body.format("y * 2 + x"))[0] == prints(body.format("x + y * 2"))[0]
+    assert prints(body.format("y * 2 + x").replace("x = y * 2 + x", "x += y * 2"))[0] == \
+        prints(body.format("x + y * 2"))[0]
+
+
+def test_operators_that_do_not_commute_keep_their_order() -> None:
+    body = "def f(a, b, c):\n    d = a.scale({}) ** 2\n    return d / c.norm() - len(d)\n"
+    assert prints(body.format("a - b.mean()"))[0] != prints(body.format("b.mean() - a"))[0]
+    assert prints(body.format("a < b.mean()"))[0] != prints(body.format("b.mean() < a"))[0]
+
+
+def test_a_chain_across_lines_is_reordered_and_its_lines_stay_in_order() -> None:
+    """Operands moved forward from a later line do not start a statement of their own: the chain
+    stands on its first line."""
+    one = "def f(self, x):\n    y = self.proj(\n        x, 2) + x.mean()\n    return self.out(y) * 3\n"
+    other = "def f(self, x):\n    y = x.mean() + self.proj(\n        x, 2)\n    return self.out(y) * 3\n"
+    assert prints(one)[0] == prints(other)[0]
+    unit = next(u for u in parse_source("m.py", one.encode()).units if u.qualname == "f")
+    assert list(unit.lines) == sorted(unit.lines) and set(unit.lines) == {1, 2, 4}
+
+
+TORCH = '''
+import torch
+import torch.nn.functional as F
+
+
+def attend(query, key, value, heads, mask):
+    batch, length, width = query.shape
+    query = query.view(batch, length, heads, -1).transpose(1, 2)
+    key = key.reshape(batch, length, heads, -1).permute(0, 2, 3, 1)
+    scores = F.softmax(query @ key / width + mask, dim=-1)
+    mixed = torch.cat([scores @ value, value], dim=-1).flatten(2)
+    return mixed.reshape(batch, length, -1).sigmoid()
+'''
+
+RESPELT_TORCH = '''
+import torch
+import torch.nn.functional as F
+
+
+def attend(query, key, value, heads, mask):
+    batch, length, width = query.shape
+    query = torch.transpose(torch.reshape(query, (batch, length, heads, -1)), 1, 2)
+    key = torch.permute(torch.reshape(key, (batch, length, heads, -1)), (0, 2, 3, 1))
+    scores = torch.nn.functional.softmax(torch.matmul(query, key) / width + mask, dim=-1)
+    mixed = torch.flatten(torch.cat([torch.matmul(scores, value), value], dim=-1), 2)
+    return torch.sigmoid(torch.reshape(mixed, (batch, length, -1)))
+'''
+
+
+def test_a_tensor_librarys_functions_read_as_the_tensors_methods() -> None:
+    assert prints(RESPELT_TORCH) == prints(TORCH)
+
+
+def test_what_is_no_function_of_its_first_argument_stays_as_written() -> None:
+    """A class (`torch.nn.Linear`), a starred or keyword first argument, and another module's
+    functions are left alone."""
+    body = "import torch\n\n\ndef f(a, b, parts):\n    x = {}\n    return x.sum(-1) * a.mean() + b\n"
+    assert prints(body.format("torch.nn.Linear(a, b)")) != prints(body.format("a.Linear(b)"))
+    assert prints(body.format("torch.cat(*parts)")) != prints(body.format("parts.cat()"))
+    assert prints(body.format("torch.zeros(size=a)")) != prints(body.format("a.zeros()"))
+    assert prints(body.format("helpers.scale(a, b)")) != prints(body.format("a.scale(b)"))
+
+
+def test_a_shape_passed_as_a_variable_keeps_its_meaning() -> None:
+    """Only a tuple written out is read as its elements: `x.reshape(shape)` is not `x.reshape(*shape)`."""
+    body = "def f(x, shape, n):\n    y = {}\n    return y.sum(-1) * n + shape[0]\n"
+    assert prints(body.format("x.reshape((n, -1))")) == prints(body.format("x.reshape(n, -1)"))
+    assert jaccard(prints(body.format("x.reshape(shape)"))[0], prints(body.format("x.reshape(*shape)"))[0]) < 1
