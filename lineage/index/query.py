@@ -197,10 +197,15 @@ def rarity_weights(index: EmbeddedIndex, unit: CompactUnit, opts: QueryOptions) 
 def to_match(index: EmbeddedIndex, unit: CompactUnit, s: _Scored, opts: QueryOptions, rank: int = 0,
              ties: int = 1) -> Match:
     regions: tuple[Region, ...] = ()
+    ref = index.ref_unit(s.u)
     if rank < opts.aligned:
         _, r_line = index.stream("s", s.u)
-        regions = align(unit.s_line[s.qi], r_line[s.ri], opts.gap)
-    return Match(index.ref_unit(s.u), s.similarity, s.containment, s.ref_containment, s.lexical, s.rarity,
+        q, r = unit.s_line[s.qi], r_line[s.ri]
+        # evidence stands in both units' own lines where it can: a helper read in its caller keeps its
+        # own lines (parse/midway.py, parse/inline.py), cited only when nothing else is shared
+        inside = (q >= unit.start_line) & (q <= unit.end_line) & (r >= ref.start_line) & (r <= ref.end_line)
+        regions = align(q[inside], r[inside], opts.gap) if inside.any() else align(q, r, opts.gap)
+    return Match(ref, s.similarity, s.containment, s.ref_containment, s.lexical, s.rarity,
                  regions, s.shared, ties)
 
 

@@ -146,9 +146,9 @@ def _around(call: Node, source: bytes, gone: list[tuple[int, int]]) -> Site | No
                 and _names(name, source) is not None and _names(value, source) == _names(name, source) \
                 and _last_in_function(returned, gone):
             return Site(statement, returned)  # (`out = f(...)`, or `a, b = f(...)`, then returned as it is)
-        if not _bound(name):
+        if not binds_names(name):
             return None
-    return Site(statement, statement, True) if _passes_names(inner) and _first_in_function(statement, source, gone) \
+    return Site(statement, statement, True) if passes_names(inner) and _first_in_function(statement, source, gone) \
         else None
 
 
@@ -163,7 +163,7 @@ def _names(node: Node, source: bytes) -> list[bytes] | None:
     return None
 
 
-def _passes_names(call: Node) -> bool:
+def passes_names(call: Node) -> bool:
     """The call hands on names only (`f(a, b, *rest, key=c)`), as a first half cut off takes the
     caller's parameters; one computing its arguments (`self._norm(x.float())`) is the code's own
     factoring."""
@@ -176,7 +176,7 @@ def _passes_names(call: Node) -> bool:
     return True
 
 
-def _bound(target: Node) -> bool:
+def binds_names(target: Node) -> bool:
     """Names only: `a`, `a, b`, `(a, b)`."""
     if target.type == "identifier":
         return True

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.budget import Budget, OverBudget
@@ -35,6 +35,8 @@ from lineage.parse.identity import identity_functions
 from lineage.parse.inline import Inline, inlined
 from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex_ids_continued, vocabulary
+from lineage.parse.midway import Copy, copied, midway
+from lineage.parse.namespace import unwrapped
 from lineage.parse.vocab import Vocab
 
 _QUERY = "[(function_definition) (class_definition)] @def"
@@ -202,13 +204,14 @@ def _syntax_check(text: str) -> str | None:
 def _units(
     path: str, source: bytes, lexed: tuple[np.ndarray, np.ndarray], vocab: Vocab, defs: list[_Def],
     docstrings: list[tuple[int, int]], last_line: int, inlines: list[Inline] | None = None,
-    virtual: tuple[np.ndarray, np.ndarray] | None = None,
+    virtual: tuple[np.ndarray, np.ndarray] | None = None, copies: list[Copy] | None = None,
 ) -> tuple[Unit, ...]:
     """Each token to the innermost unit holding it, in order; each unit's tokens are slices
     of three arrays (kind ids, text ids, lines) sorted by unit.  A single-use helper's body
     (``inlines``, parse/inline.py) is its caller's, standing where the call stood; within a
     unit, tokens go by their ``virtual`` starts and stand on the lines of its second array
-    (parse/commuted.py), their own starts by default."""
+    (parse/commuted.py), their own starts by default.  A helper called midway (``copies``,
+    parse/midway.py) is read in its caller as well."""
     ids, starts = lexed
     entry_kind, entry_text, _, _, _ = vocab.columns()
     nested = _nest(defs)
@@ -238,11 +241,13 @@ def _units(
     all_pos = np.concatenate([(seat * 2 + 1)[keep], ph_pos])
     all_owner = np.concatenate([owner[keep], ph_owner])
     where, then = _read_in_callers(inlines, all_owner, all_pos)
-    order = np.lexsort((then, where, all_owner))
-    kinds = np.concatenate([entry_kind[ids[keep]], np.asarray(ph_kind, dtype=np.int64)])[order]
-    texts = np.concatenate([entry_text[ids[keep]], np.asarray(ph_text, dtype=np.int64)])[order]
+    again, again_owner, again_where, again_then = copied(copies or [], owner, keep, starts, seat)
+    all_owner = np.concatenate([all_owner, again_owner])
+    order = np.lexsort((np.concatenate([then, again_then]), np.concatenate([where, again_where]), all_owner))
+    kinds = np.concatenate([entry_kind[ids[keep]], np.asarray(ph_kind, dtype=np.int64), entry_kind[ids[again]]])[order]
+    texts = np.concatenate([entry_text[ids[keep]], np.asarray(ph_text, dtype=np.int64), entry_text[ids[again]]])[order]
     newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
-    lines = np.searchsorted(newlines, np.concatenate([stood[keep], ph_pos // 2])[order], side="right") + 1
+    lines = np.searchsorted(newlines, np.concatenate([stood[keep], ph_pos // 2, stood[again]])[order], side="right") + 1
     bounds = np.searchsorted(all_owner[order], np.arange(n_units + 1)).tolist()
     spans = [(1, max(1, last_line))] + [(d.start_line, d.end_line) for d in defs]
     meta = [("<module>", "module", ())] + [(q, k, d.bases) for (q, k, _), d in zip(nested, defs)]
@@ -299,8 +304,8 @@ def parse_source(path: str, data: bytes, budget: Budget | None = None) -> Parsed
         return ParsedFile(path, text, sha, (), errors + (FileError(path, "parse", str(exc), unchecked=True),))
 
 
-def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], budget: Budget) -> ParsedFile:
-    source = text.encode("utf-8", "surrogatepass")
+def _tree(source: bytes, budget: Budget) -> Tree:
+    """tree-sitter's tree of the source, on the budget."""
     parser, _ = _grammar()
     try:
         tree = parser.parse(_reader(source), progress_callback=budget.cancel_parse)
@@ -322,6 +327,16 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
         # unless reset: the next file would be read as the rest of this one
         parser.reset()
     budget.check("parse")
+    return tree
+
+
+def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], budget: Budget) -> ParsedFile:
+    source = text.encode("utf-8", "surrogatepass")
+    tree = _tree(source, budget)
+    # a class used only as a namespace is read as the code it wraps, line for line (parse/namespace.py)
+    rewritten = unwrapped(tree.root_node, source)
+    if rewritten is not None:
+        source, tree = rewritten, _tree(rewritten, budget)
     vocab = vocabulary()
     ids, starts, continued = lex_ids_continued(source, vocab)
     lexed = ids, starts
@@ -367,7 +382,10 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # the operands of `+`, `*`, `==` ... read in one order, whichever was written (parse/commuted.py)
     virtual, placed, parens = commuted(tree.root_node, source, lexed[1], vocab.columns()[0][lexed[0]],
                                        vocab.kinds.ids, vocab.kinds.items, docstrings, lambda: budget.tick("operands"))
-    units = _units(path, source, lexed, vocab, defs, docstrings + parens, last_line, inlines, (virtual, placed))
+    # a helper called once midway through another is read there as well (parse/midway.py)
+    copies = midway(tree.root_node, source, [d.start_byte for d in defs], inlines)
+    units = _units(path, source, lexed, vocab, defs, docstrings + parens + [c.site for c in copies], last_line,
+                   inlines, (virtual, placed), copies)
     budget.check("units")
     forwarders = tuple(sorted(forwarder_functions(tree.root_node, source)))  # read in fingerprint/idioms.py
     return ParsedFile(path, text, sha, units, errors, _joined(source, continued), forwarders)

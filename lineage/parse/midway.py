@@ -1,0 +1,165 @@
+"""A helper called once, midway through another function, read there as well as on its own.
+
+A copier cuts a third of a long function out into a module-level helper and calls it where the
+code stood (`a, b = _part(x, y)`): the caller and the helper each hold part of what the source
+holds as one function, and every 12-token gram across the cut breaks.  Stacked with renaming and
+a few other refactorings, the cut halved what the source explains of ten real model files copied
+whole.  parse/inline.py reads a helper called first or last in its caller where it is called, and
+no longer on its own; a call midway it leaves as written, because model code calls its own
+`apply_rotary_pos_emb` so, and a copy of that function alone must still find it.
+
+So a helper cut out of its caller is read twice (`lex-v33`): as its own unit, as written, and in
+its caller, its body standing where the call stood (the call statement and the helper's closing
+`return` of names are not read there), on the reference side and the scanned side alike.  A cut
+hands the caller's locals on under their own names and gives them back so: the call passes
+exactly the helper's parameters, by name and in order (`a, b = _cut(x, a, b)` for `def _cut(x, a,
+b)`), and binds exactly the names the helper's closing `return` hands back.  A function of the
+code's own takes and gives values under names of its own (`q, k = apply_rotary_pos_emb(query,
+key, cos, sin)` for `def apply_rotary_pos_emb(q, k, cos, sin, unsqueeze_dim=1)`), and is left as
+written: read into every attention of the index, it cost `make eval` 4 of 307 files.  And only
+where reading can be sure of it: an undecorated `def` at the module's top level whose name the
+module spells twice only (its `def` and the call), called as a whole statement from a function
+neither it nor a helper of parse/inline.py, and itself no helper of parse/inline.py nor a caller
+of one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from tree_sitter import Node
+
+from lineage.parse.callsite import binds_names, passes_names
+from lineage.parse.identity import enclosing_scope
+from lineage.parse.inline import Inline
+
+_NOTHING: list[bytes] | None = []  # what a call that binds nothing binds
+_PACKS = ("tuple", "expression_list", "parenthesized_expression")
+_WORD = re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")  # a name as spelt, not after a dot
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Definition ``helper``'s ``body`` (bytes) read again in definition ``caller`` where the call
+    statement ``site`` (bytes) stands; ``spent``: its closing `return` of names (and what follows it),
+    not read there."""
+
+    helper: int
+    caller: int
+    site: tuple[int, int]
+    body: tuple[int, int]
+    spent: tuple[tuple[int, int], ...] = ()
+
+
+def midway(root: Node, source: bytes, starts: list[int], inlines: list[Inline]) -> list[Copy]:
+    """The helpers called once midway through another function.  ``starts``: every definition's
+    first byte (a decorator's, for a decorated one), ascending, as parse/units.py numbers them."""
+    at = {s: i for i, s in enumerate(starts)}
+    taken = {x.helper for x in inlines} | {x.caller for x in inlines}
+    spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it
+    for hit in _WORD.finditer(source):
+        spelt[hit.group()].append(hit.start())
+    found = []
+    for node in root.named_children:
+        name = node.child_by_field_name("name") if node.type == "function_definition" else None
+        i = at.get(node.start_byte)
+        places = spelt.get(source[name.start_byte:name.end_byte], []) if name is not None else []
+        if name is None or i is None or i in taken or len(places) != 2:
+            continue
+        place = places[0] if places[1] == name.start_byte else places[1]
+        copy = _called_midway(root, source, i, node, name, place, at, taken)
+        if copy is not None:
+            found.append(copy)
+    return found
+
+
+def _called_midway(root: Node, source: bytes, i: int, fn: Node, name: Node, place: int, at: dict[int, int],
+                   taken: set[int]) -> Copy | None:
+    """The copy of helper ``i`` (``fn``) when its one other spelling, at byte ``place``, is such a call."""
+    body = fn.child_by_field_name("body")
+    ident = root.descendant_for_byte_range(place, place + name.end_byte - name.start_byte)
+    call = ident.parent if ident is not None and ident.type == "identifier" else None
+    if call is None or call.type != "call" or call.child_by_field_name("function") != ident \
+            or not passes_names(call):
+        return None
+    up, bound = call.parent, _NOTHING
+    if up is not None and up.type == "assignment":
+        target = up.child_by_field_name("left")
+        if up.child_by_field_name("right") != call or up.child_by_field_name("type") is not None \
+                or target is None or not binds_names(target):
+            return None
+        bound, up = _names(target, source), up.parent
+    if up is None or up.type != "expression_statement" or up.named_child_count != 1 or body is None:
+        return None
+    spent, returned = _closing(body, source)
+    arguments = call.child_by_field_name("arguments")
+    passed = [_text(a, source) for a in arguments.named_children] if arguments is not None else []
+    if passed != _parameters(fn, source) or bound != returned:
+        return None  # (not a cut: a function of its own, taking and giving values under names of its own)
+    caller = enclosing_scope(up)
+    outer = caller.parent if caller is not None and caller.parent is not None \
+        and caller.parent.type == "decorated_definition" else caller
+    j = at.get(outer.start_byte) if outer is not None else None
+    if caller is None or caller.type != "function_definition" or j is None or j in taken \
+            or fn.start_byte <= caller.start_byte < fn.end_byte:
+        return None
+    return Copy(i, j, (up.start_byte, up.end_byte), (body.start_byte, body.end_byte), spent)
+
+
+def _closing(body: Node, source: bytes) -> tuple[tuple[tuple[int, int], ...], list[bytes] | None]:
+    """(the bytes from the body's last `return` at its own level to its end, the names it hands
+    back) when it hands back names only (`return a, b`; or nothing: no names): what follows such
+    a return never runs.  Without one: nothing spent, no names."""
+    for statement in reversed(body.named_children):
+        if statement.type != "return_statement":
+            continue
+        value = statement.named_children[0] if statement.named_child_count == 1 else None
+        names = _names(value, source) if value is not None else []
+        return (((statement.start_byte, body.end_byte),), names) if names is not None else ((), None)
+    return (), []
+
+
+def _names(node: Node, source: bytes) -> list[bytes] | None:
+    """`a`, `a, b` or `(a, b)` as its names in order; None for anything else."""
+    if node.type == "identifier":
+        return [_text(node, source)]
+    inner = node.named_children
+    if node.type in _PACKS + ("pattern_list", "tuple_pattern") and inner and all(c.type == "identifier" for c in inner):
+        return [_text(c, source) for c in inner]
+    return None
+
+
+def _parameters(fn: Node, source: bytes) -> list[bytes] | None:
+    """A function's parameters' names, when all are plain names (no defaults, no stars)."""
+    params = fn.child_by_field_name("parameters")
+    inner = params.named_children if params is not None else []
+    return [_text(p, source) for p in inner] if all(p.type == "identifier" for p in inner) else None
+
+
+def _text(node: Node, source: bytes) -> bytes:
+    return source[node.start_byte:node.end_byte]
+
+
+def copied(copies: list[Copy], owner: np.ndarray, keep: np.ndarray, starts: np.ndarray, seat: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(tokens read again, the unit reading each, where in it: the call statement's first byte
+    times two, and their order there).  Per token: ``owner`` its unit, ``keep`` whether it is
+    read at all, ``starts`` its first byte, ``seat`` its virtual one (parse/commuted.py)."""
+    tokens, units, where, then = [], [], [], []
+    for c in copies:
+        t = np.arange(np.searchsorted(starts, c.body[0]), np.searchsorted(starts, c.body[1]))
+        t = t[keep[t] & (owner[t] == c.helper + 1)]
+        for lo, hi in c.spent:
+            t = t[(starts[t] < lo) | (starts[t] >= hi)]
+        t = t[np.argsort(seat[t], kind="stable")]
+        tokens.append(t)
+        units.append(np.full(t.size, c.caller + 1, dtype=np.int64))
+        where.append(np.full(t.size, c.site[0] * 2, dtype=np.int64))
+        then.append(np.arange(1, t.size + 1, dtype=np.int64))
+    if not tokens:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    return np.concatenate(tokens), np.concatenate(units), np.concatenate(where), np.concatenate(then)

@@ -1,0 +1,81 @@
+"""A helper called once midway through another function is read there as well as on its own
+(parse/midway.py).  Fixture code is our own."""
+
+from __future__ import annotations
+
+from lineage.parse.units import parse_source
+from tests.engine.test_engine_idioms import prints
+
+WHOLE = '''
+class Mixer:
+    def forward(self, hidden, cos, sin, mask):
+        batch, length, _ = hidden.shape
+        query = self.q_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        key = self.k_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        value = self.v_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        query = query * cos + turn(query) * sin
+        key = key * cos + turn(key) * sin
+        scores = query @ key.transpose(2, 3) * self.scaling
+        scores = scores + mask
+        probs = scores.softmax(dim=-1)
+        out = (probs @ value).transpose(1, 2).reshape(batch, length, -1)
+        return self.o_proj(out)
+'''
+
+CUT = '''
+def _middle(query, key, cos, sin):
+    query = query * cos + turn(query) * sin
+    key = key * cos + turn(key) * sin
+    return query, key
+
+
+class Mixer:
+    def forward(self, hidden, cos, sin, mask):
+        batch, length, _ = hidden.shape
+        query = self.q_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        key = self.k_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        value = self.v_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        query, key = _middle(query, key, cos, sin)
+        scores = query @ key.transpose(2, 3) * self.scaling
+        scores = scores + mask
+        probs = scores.softmax(dim=-1)
+        out = (probs @ value).transpose(1, 2).reshape(batch, length, -1)
+        return self.o_proj(out)
+'''
+
+
+def _unit(text: str, qualname: str) -> tuple[str, ...]:
+    return next(u for u in parse_source("m.py", text.encode()).units if u.qualname == qualname).texts
+
+
+def test_a_function_cut_in_the_middle_reads_as_written_whole() -> None:
+    assert _unit(CUT, "Mixer.forward") == _unit(WHOLE, "Mixer.forward")
+    assert prints(CUT)[0] >= prints(WHOLE)[0]  # and the helper is still a unit of its own
+    assert "_middle" in {u.qualname for u in parse_source("m.py", CUT.encode()).units}
+
+
+def test_a_helper_called_twice_or_with_computed_arguments_is_not_read_in() -> None:
+    twice = CUT.replace("        scores = scores + mask\n", "        scores = scores + mask\n"
+                        "        query, key = _middle(query, key, cos, sin)\n")
+    computed = CUT.replace("= _middle(query, key", "= _middle(query.float(), key")
+    for text in (twice, computed):
+        assert "turn" not in _unit(text, "Mixer.forward")
+        assert "turn" in _unit(text, "_middle")
+
+
+def test_a_helper_whose_result_is_not_bound_to_names_is_not_read_in() -> None:
+    stored = CUT.replace("query, key = _middle(query, key, cos, sin)", "self.pair = _middle(query, key, cos, sin)")
+    assert "turn" not in _unit(stored, "Mixer.forward")
+
+
+def test_a_function_of_the_codes_own_is_not_read_in() -> None:
+    """A call handing values on under names of the helper's own (`q, k = rope(query, key, ...)`
+    for `def rope(q, k, cos, sin)`), or binding names other than those it returns, is the code's
+    own factoring, as model code calls `apply_rotary_pos_emb`: left as written."""
+    own = CUT.replace("def _middle(query, key, cos, sin):", "def _middle(q, k, cos, sin):").replace(
+        "    query = query * cos + turn(query) * sin\n    key = key * cos + turn(key) * sin\n    return query, key",
+        "    q = q * cos + turn(q) * sin\n    k = k * cos + turn(k) * sin\n    return q, k")
+    swapped = CUT.replace("query, key = _middle(", "key, query = _middle(")
+    for text in (own, swapped):
+        assert "turn" not in _unit(text, "Mixer.forward")
+        assert "turn" in _unit(text, "_middle")
