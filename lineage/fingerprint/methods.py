@@ -4,17 +4,18 @@
 `x.reshape(b, t, h)` (and `x.view(b, t, h)`, fingerprint/idioms.py), `F.softmax(x, dim=-1)` is
 `x.softmax(dim=-1)`: a copier respelling one as the other changes every structural k-gram across
 each call.  Stacked with renaming and a few refactorings it cost real model files copied whole
-a further tenth of what their source explains of them.  So a call of a lowercase function of one
-of the NAMESPACES (`torch.f`, `torch.nn.functional.f`, `F.f`, `mx.f`, `np.f`, `jnp.f`), with a
-first argument that is neither starred nor a keyword, reads as that argument's method, on the
+a further tenth of what their source explains of them.  So a call of one of the NAMESPACES' functions
+that are also the tensor's methods (METHODS: `torch.f`, `torch.nn.functional.f`, `F.f`, `mx.f`,
+`np.f`, `jnp.f`), with a first argument that is neither starred nor a keyword, reads as that
+argument's method, on the
 reference side and the scanned side alike: the namespace's tokens and the comma after the first
 argument are not kept, and the argument moves before the method's name.  And a method of
 SHAPED whose only argument is a tuple written out (`x.reshape((b, t, h))`) reads as called with
 its elements.
 
-`torch.matmul(a, b)` is left to fingerprint/idioms.py, which reads it as `a @ b`; a class
-(`torch.nn.Linear(...)`, capitalised) is no function of a tensor.  Calls inside calls are read
-innermost first.
+`torch.matmul(a, b)` is left to fingerprint/idioms.py, which reads it as `a @ b`; a factory
+(`torch.zeros(n)`), a function of a list (`torch.cat`) and a class (`torch.nn.Linear`) are no
+functions of a tensor.  Calls inside calls are read innermost first.
 """
 
 from __future__ import annotations
@@ -25,9 +26,26 @@ from lineage.fingerprint.restated import LIMIT, MAX_SITES, depths
 from lineage.parse.vocab import Vocab
 
 NAMESPACES = ("torch", "F", "mx", "np", "jnp")
+# functions of those libraries that are also the tensor's (array's) own methods, the tensor first: a
+# factory (`torch.zeros(n)`, `torch.arange(a, b)`), a function of a list (`torch.cat([a, b])`) or of
+# an equation (`torch.einsum("ij,jk", a, b)`) has no method form and stays as written
+METHODS = frozenset("""
+    abs absolute acos acosh add addmm all allclose amax amin angle any argmax argmin argsort asin asinh atan
+    atan2 atanh baddbmm bmm broadcast_to ceil chunk clamp clamp_min clamp_max clip conj contiguous cos cosh
+    count_nonzero cummax cummin cumprod cumsum deg2rad diag diagonal diff digamma div divide dot eq equal erf
+    erfc erfinv exp exp2 expand expm1 flatten flip fliplr flipud float_power floor floor_divide fmod frac gather
+    ge gt heaviside hypot index_add index_copy index_fill index_select inner isclose isfinite isinf isnan
+    kthvalue le lerp lgamma log log10 log1p log2 log_softmax logaddexp logcumsumexp logical_and logical_not
+    logical_or logical_xor logit logsumexp lt masked_fill masked_scatter masked_select matrix_exp max maximum
+    mean median min minimum mm moveaxis movedim msort mul multiply mv nan_to_num nanmean nanmedian nansum
+    narrow ne neg negative nonzero norm outer permute pow prod rad2deg reciprocal relu remainder repeat_interleave
+    reshape roll rot90 round rsqrt scatter scatter_add select sgn sigmoid sign sin sinc sinh softmax sort split
+    sqrt square squeeze std sub subtract sum swapaxes swapdims t take take_along_dim tan tanh tensor_split tile
+    topk trace transpose trapz tril triu true_divide trunc unbind unflatten unique unsqueeze var view_as_complex
+    view_as_real xlogy
+""".split())
 SHAPED = ("reshape", "view", "permute", "expand", "repeat", "tile", "transpose", "new_zeros", "new_ones",
           "new_empty")
-_LEFT_TO_IDIOMS = ("matmul",)
 
 
 def as_methods(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
@@ -55,8 +73,7 @@ def as_methods(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: 
         while j + 2 < kinds.size and kinds[j + 1] == dot and kinds[j + 2] == ident and unit_of[j + 2] == unit_of[i]:
             j += 2
         name = text_of[int(texts[j])]
-        if j == i or j + 1 >= kinds.size or kinds[j + 1] != open_paren or not name[:1].islower() \
-                or name in _LEFT_TO_IDIOMS:
+        if j == i or j + 1 >= kinds.size or kinds[j + 1] != open_paren or name not in METHODS:
             continue
         close = _closing(depth, unit_of, j + 1)
         if close < 0 or close == j + 2:

@@ -42,13 +42,16 @@ def test_fragments_name_no_source_and_no_shared_line(commons_index: EmbeddedInde
 
 
 def test_a_judged_unit_still_names_the_shared_line(commons_index: EmbeddedIndex) -> None:
-    """The same class with the whole shared norm (a unit with enough code to judge) is still
-    "built on shared code": only fragments lose the lineage group."""
+    """The same class with the whole shared rotary step (a unit with enough code to judge) is
+    still "built on shared code": only fragments lose the lineage group.  (The shared norm's
+    two statements fell under the evidence floor once `torch.rsqrt(v)` read as `v.rsqrt()`,
+    fingerprint/methods.py.)"""
     base = FRAGMENT.replace(
         "    def flush(self, out):\n",
-        "    def forward(self, x):\n"
-        "        scale = torch.rsqrt(x.float().pow(2).mean(-1, keepdim=True) + self.eps)\n"
-        "        return (x.float() * scale).to(x.dtype) * self.weight\n\n"
+        "    def forward(self, x, positions):\n"
+        "        freqs = torch.outer(positions.float(), self.inv_freq)\n"
+        "        emb = torch.cat((freqs, freqs), dim=-1)\n"
+        "        return emb.cos().to(x.dtype), emb.sin().to(x.dtype)\n\n"
         "    def flush(self, out):\n")
     _, row = scan(commons_index, base)
     assert row["source"]["basis"] == "common", row["source"]
