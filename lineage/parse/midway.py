@@ -26,7 +26,6 @@ of one.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +37,7 @@ from lineage.parse.inline import Inline
 
 _NOTHING: list[bytes] | None = []  # what a call that binds nothing binds
 _PACKS = ("tuple", "expression_list", "parenthesized_expression")
-_WORD = re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")  # a name as spelt, not after a dot
+MAX_HELPERS = 2000  # top-level statements looked at (a hostile file's thousands of functions: the rest stay)
 
 
 @dataclass(frozen=True)
@@ -59,21 +58,36 @@ def midway(root: Node, source: bytes, starts: list[int], inlines: list[Inline]) 
     first byte (a decorator's, for a decorated one), ascending, as parse/units.py numbers them."""
     at = {s: i for i, s in enumerate(starts)}
     taken = {x.helper for x in inlines} | {x.caller for x in inlines}
-    spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it
-    for hit in _WORD.finditer(source):
-        spelt[hit.group()].append(hit.start())
     found = []
-    for node in root.named_children:
+    for node in root.named_children[:MAX_HELPERS]:
         name = node.child_by_field_name("name") if node.type == "function_definition" else None
         i = at.get(node.start_byte)
-        places = spelt.get(source[name.start_byte:name.end_byte], []) if name is not None else []
-        if name is None or i is None or i in taken or len(places) != 2:
+        if name is None or i is None or i in taken:
+            continue
+        places = _spelt(source, source[name.start_byte:name.end_byte], 3)  # (a third is enough to say no)
+        if len(places) != 2:
             continue
         place = places[0] if places[1] == name.start_byte else places[1]
         copy = _called_midway(root, source, i, node, name, place, at, taken)
         if copy is not None:
             found.append(copy)
     return found
+
+
+def _spelt(source: bytes, word: bytes, most: int) -> list[int]:
+    """Where the module spells ``word`` as a name of its own (not after a dot), the first ``most``."""
+    places: list[int] = []
+    at = source.find(word)
+    while at >= 0 and len(places) < most:
+        end = at + len(word)
+        if (at == 0 or not _NAMEISH.match(source, at - 1)) and not _WORDISH.match(source, end):
+            places.append(at)
+        at = source.find(word, at + 1)
+    return places
+
+
+_NAMEISH = re.compile(rb"[\w.]")  # what may not stand just before a name of its own
+_WORDISH = re.compile(rb"\w")  # nor just after it
 
 
 def _called_midway(root: Node, source: bytes, i: int, fn: Node, name: Node, place: int, at: dict[int, int],
