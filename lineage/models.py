@@ -92,6 +92,7 @@ class ParsedFile:
     errors: tuple[FileError, ...] = ()
     joined: tuple[int, ...] = ()  # lines that continue the line before (after a backslash), ascending
     forwarders: tuple[str, ...] = ()  # the module's call forwarders (parse/forwarders.py)
+    imports: tuple[tuple[str, str], ...] = ()  # (name, dotted path) its imports bind (parse/bound.py)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from lineage.fingerprint.methods import as_methods, unpacked_shapes
+from lineage.fingerprint.methods import as_methods, spaces, unpacked_shapes
 from lineage.fingerprint.restated import LIMIT, MAX_SITES, OPEN, Spell, depths, forwarded, unpacked
 from lineage.parse.vocab import Vocab
 
@@ -40,10 +40,12 @@ _AFTER = frozenset({",", ":", "for", "if", "else", "=", "async"})  # (an enclosi
 
 
 def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
-              vocab: Vocab, forwarders: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+              vocab: Vocab, forwarders: Sequence[str] = (), imports: Sequence[tuple[str, str]] = ()
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(kinds, texts, kept, order): the file's token streams respelt and reordered (copies), which
     of their tokens remain, and where each came from (``order``: positions in the input, for the
-    other per-token arrays).  ``forwarders``: the module's call forwarders (parse/forwarders.py)."""
+    other per-token arrays).  ``forwarders``: the module's call forwarders (parse/forwarders.py);
+    ``imports``: what its imports bind (parse/bound.py)."""
     kinds, texts = kinds.copy(), texts.copy()
     kept = np.ones(kinds.size, dtype=bool)
     ids = Spell(vocab)
@@ -96,7 +98,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
         texts[i] = ids.text("reshape")
     _getattrs(kinds, texts, kept, unit_of, depth, vocab, ids, closing)
     # `torch.transpose(x, 1, 2)` read as `x.transpose(1, 2)`, `x.reshape((a, b))` as `x.reshape(a, b)`
-    moved = as_methods(kinds, texts, kept, unit_of, logical, vocab)
+    moved = as_methods(kinds, texts, kept, unit_of, logical, vocab, spaces(imports))
     kinds, texts, kept, unit_of, logical = kinds[moved], texts[moved], kept[moved], unit_of[moved], logical[moved]
     first = first[moved]
     unpacked_shapes(kinds, texts, kept, unit_of, vocab)

@@ -20,12 +20,15 @@ functions of a tensor.  Calls inside calls are read innermost first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from lineage.fingerprint.restated import LIMIT, MAX_SITES, depths
 from lineage.parse.vocab import Vocab
 
 NAMESPACES = ("torch", "F", "mx", "np", "jnp")
+LIBRARIES = ("torch", "numpy", "mlx", "jax")  # an import of one of these binds a namespace too (``spaces``)
 # functions of those libraries that are also the tensor's (array's) own methods, the tensor first: a
 # factory (`torch.zeros(n)`, `torch.arange(a, b)`), a function of a list (`torch.cat([a, b])`) or of
 # an equation (`torch.einsum("ij,jk", a, b)`) has no method form and stays as written
@@ -48,12 +51,20 @@ SHAPED = ("reshape", "view", "permute", "expand", "repeat", "tile", "transpose",
           "new_empty")
 
 
+def spaces(imports: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """The names that stand for a tensor library (or one of its modules) in a module: NAMESPACES,
+    and whatever its imports bind to one of LIBRARIES (`import torch as _m0`, `from torch import nn`:
+    a copier who rewrote the imports so keeps every `_m0.transpose(x, 1, 2)` a function of `x`)."""
+    return NAMESPACES + tuple(name for name, path in imports if path.split(".")[0] in LIBRARIES)
+
+
 def as_methods(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
-               vocab: Vocab) -> np.ndarray:
+               vocab: Vocab, names: Sequence[str] = NAMESPACES) -> np.ndarray:
     """An order in which each ``NS.f(first, rest)`` reads as ``first.f(rest)``; what is read as
     absent is marked in ``kept`` (by input position), and the first argument, moved out of the
     brackets, takes the logical line of the call's start in ``logical``.  Only kept tokens are
-    read and moved (among their own places): the rules before may have read some as absent."""
+    read and moved (among their own places): the rules before may have read some as absent.
+    ``names``: what stands for a tensor library here (``spaces``)."""
     order = np.arange(kinds.size)
     get, text_of = vocab.kinds.ids.get, vocab.texts.items
     open_paren, comma, dot, ident = get("(", -1), get(",", -1), get(".", -1), get("ID", -1)
@@ -62,8 +73,8 @@ def as_methods(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: 
     if min(open_paren, dot, ident) < 0 or kinds.size < 6:
         return order
     depth = depths(kinds, vocab)
-    spaces = [t for t in (vocab.texts.ids.get(n, -1) for n in NAMESPACES) if t >= 0]
-    starts = np.flatnonzero(np.isin(texts, spaces) & (kinds == ident))
+    words = [t for t in (vocab.texts.ids.get(n, -1) for n in names) if t >= 0]
+    starts = np.flatnonzero(np.isin(texts, words) & (kinds == ident))
     before = kinds[np.maximum(starts - 1, 0)]
     starts = starts[(starts == 0) | (before != dot)][:MAX_SITES]
     stops = {get(k, -1) for k in ("*", "**", "=")} - {-1}

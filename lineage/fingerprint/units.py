@@ -100,7 +100,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, logical, logs,
                          vocab.texts.items) & shape
     # equivalent spellings written one way (fingerprint/idioms.py): `x.shape[i]` for `x.size(i)`, ...
-    kinds, texts, spelt, order = canonical(kinds, texts, unit_of, logical, vocab, parsed.forwarders)
+    kinds, texts, spelt, order = canonical(kinds, texts, unit_of, logical, vocab, parsed.forwarders, parsed.imports)
     keep, lines = keep[order] & spelt, lines[order]
     kept = lengths - np.bincount(unit_of[~keep], minlength=lengths.size)
     at = lines[keep].astype(np.uint32)

@@ -25,6 +25,7 @@ import numpy as np
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from lineage.models import FileError, ParsedFile, Unit
+from lineage.parse.bound import bound_by_imports
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.commuted import commuted
 from lineage.parse.deadcode import dead_spans
@@ -387,8 +388,8 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     units = _units(path, source, lexed, vocab, defs, docstrings + parens + [c.site for c in copies], last_line,
                    inlines, (virtual, placed), copies)
     budget.check("units")
-    forwarders = tuple(sorted(forwarder_functions(tree.root_node, source)))  # read in fingerprint/idioms.py
-    return ParsedFile(path, text, sha, units, errors, _joined(source, continued), forwarders)
+    return ParsedFile(path, text, sha, units, errors, _joined(source, continued),  # (the last two: fingerprint/idioms.py)
+                      tuple(sorted(forwarder_functions(tree.root_node, source))), bound_by_imports(tree.root_node, source))
 
 
 def _joined(source: bytes, continued: np.ndarray) -> tuple[int, ...]:

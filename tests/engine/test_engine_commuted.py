@@ -120,3 +120,14 @@ def test_a_shape_passed_as_a_variable_keeps_its_meaning() -> None:
     body = "def f(x, shape, n):\n    y = {}\n    return y.sum(-1) * n + shape[0]\n"
     assert prints(body.format("x.reshape((n, -1))")) == prints(body.format("x.reshape(n, -1)"))
     assert jaccard(prints(body.format("x.reshape(shape)"))[0], prints(body.format("x.reshape(*shape)"))[0]) < 1
+
+
+def test_a_library_imported_under_another_name_is_read_alike() -> None:
+    """`import torch as _t` then `_t.transpose(x, 1, 2)`, or `from torch import nn` then
+    `nn.functional.softmax(x, dim=-1)`: the names an import binds to torch stand for it too."""
+    body = "{}\n\n\ndef f(x, y):\n    z = {}\n    return z.sum(-1) * y.mean() + x\n"
+    plain = prints(body.format("import torch", "x.transpose(1, 2).softmax(dim=-1)"))
+    assert prints(body.format("import torch as _t", "_t.softmax(_t.transpose(x, 1, 2), dim=-1)"))[0] == plain[0]
+    assert prints(body.format("from torch import nn",
+                              "nn.functional.softmax(x.transpose(1, 2), dim=-1)"))[0] == plain[0]
+    assert prints(body.format("import helpers as _t", "_t.softmax(_t.transpose(x, 1, 2), dim=-1)"))[0] != plain[0]
