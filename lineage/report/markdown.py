@@ -14,6 +14,7 @@ import re
 from lineage.models import Finding, ScanResult
 from lineage.report.labels import (
     SEVERITIES,
+    evidence_elsewhere,
     families_by_size,
     finding_tags,
     infrastructure_line,
@@ -46,7 +47,7 @@ def _reference(f: Finding, repos: dict[str, str]) -> str:
     up = upstream(r, repos)
     where = f"{md(r.family, 60)} ({md(r.org, 40)}) {md(r.path, 120)}:{r.start_line}-{r.end_line}"
     link = f" [upstream](<{up.url}>)" if up.url else ""
-    return f"{where} {m.similarity:.2f}; `{up.purl.replace('`', '')}`{link}"
+    return f"{where} {m.similarity:.2f}{evidence_elsewhere(m)}; `{up.purl.replace('`', '')}`{link}"
 
 
 def _row(f: Finding, repos: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ from lineage.details import CodeMatchDetails
 from lineage.models import Finding, ScanResult
 from lineage.report.escape import terminal_text
 from lineage.report.labels import (
+    evidence_elsewhere,
     families_by_size,
     finding_tags,
     infrastructure_line,
@@ -78,7 +79,7 @@ def format_text(result: ScanResult, *, show_info: bool = False) -> str:
         for m in f.matches[:3]:
             r = m.ref
             lines.append(f"    {m.similarity:.2f}  {r.family} ({r.org}, {r.country or '?'})  "
-                         f"{r.path}:{r.start_line}-{r.end_line} {r.unit}  [{r.source}]")
+                         f"{r.path}:{r.start_line}-{r.end_line} {r.unit}  [{r.source}{evidence_elsewhere(m)}]")
         same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
         if len(same) > 1:
             said = "same code in" if f.matches[0].ref.family in same else "held more completely by"

@@ -82,3 +82,18 @@ def test_show_info_unchanged(make_result: Maker) -> None:
     hidden = format_text(make_result())
     shown = format_text(make_result(), show_info=True)
     assert "[INFO]" not in hidden and shown.count("[INFO]") == 2
+
+
+def test_evidence_outside_the_reference_unit_is_pointed_at(make_result: Maker, findings: tuple[Finding, ...]) -> None:
+    # a dispatching forward read with the helper it returns: the shared code is the helper's lines
+    from dataclasses import replace
+
+    from lineage.models import Region
+    from lineage.report.markdown import format_markdown
+
+    first = findings[0]
+    moved = replace(first.matches[0], regions=(Region(12, 18, 3, 9), Region(22, 25, 80, 84)))
+    read_through = replace(first, matches=(moved, *first.matches[1:]))
+    for render in (format_text, format_markdown):
+        assert "evidence at reference lines" not in render(make_result(findings=(first,)))
+        assert "evidence at reference lines 3-84" in render(make_result(findings=(read_through,)))
