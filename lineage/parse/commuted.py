@@ -29,12 +29,15 @@ import bisect
 from collections.abc import Callable
 
 import numpy as np
-from tree_sitter import Node
+from tree_sitter import Node, QueryCursor
+
+from lineage.parse.queries import query
 
 CHAINED = ("+", "*", "&", "|", "^")  # associative and commutative: read as one chain
 SIDES = ("==", "!=")  # two sides that commute
 MAX_TOKENS = 400
-_MAX_SEEDS = 20000
+_MAX_CHAINS = 20000
+_OPERATORS = "[(binary_operator) (comparison_operator)] @op"  # (a pattern naming the operators runs in quadratic time)
 _GROUPING = ("(", ")")  # an operand's key reads through parentheses: grouping ones are layout
 
 
@@ -52,14 +55,13 @@ def commuted(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray
     live = np.ones(starts.size, dtype=bool)
     for lo, hi in absent:
         live[np.searchsorted(starts, lo): np.searchsorted(starts, hi)] = False
+    alive = set(starts[seeds[live[seeds]]].tolist())
     chains: dict[tuple[int, int], Node] = {}
     parens: list[tuple[int, int]] = []
-    tops: dict[int, Node] = {}  # per operator node climbed from: its chain (a long chain is climbed once)
-    for seed in seeds[live[seeds]][:_MAX_SEEDS].tolist():
+    for node in _chains(root)[:_MAX_CHAINS]:
         tick()
-        found = _chain(root, int(starts[seed]), tops)
-        if found is not None:
-            chains[(found.start_byte, found.end_byte)] = found
+        if node.children[1].start_byte in alive:
+            chains[(node.start_byte, node.end_byte)] = node
     at = starts.tolist()
     seat = at[:]  # each token's virtual start, as the chains below reorder them
     names = [kind_names[k] for k in kind_ids.tolist()]
@@ -103,36 +105,28 @@ def commuted(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray
     return virtual, placed, parens
 
 
-def _chain(root: Node, at: int, tops: dict[int, Node]) -> Node | None:
-    """The outermost chain of the operator whose token starts at byte ``at``, or None; ``tops``
-    holds the chain found for each node climbed through before."""
-    leaf = root.descendant_for_byte_range(at, at + 1)
-    up = leaf.parent if leaf is not None else None
-    if leaf is None or up is None:
-        return None
-    if up.type == "comparison_operator":
-        return up if leaf.type in SIDES and up.child_count == 3 else None
-    if up.type != "binary_operator" or leaf.type not in CHAINED or _operator(up) != leaf.type:
-        return None
-    node, path = up, []
-    while True:
-        if node.id in tops:
-            node = tops[node.id]
-            break
-        path.append(node.id)
-        above = node.parent
-        if above is not None and above.type == "parenthesized_expression" and above.named_child_count == 1:
-            outer = above.parent
-            if outer is not None and outer.type == "binary_operator" and _operator(outer) == leaf.type:
-                node = outer
-                continue
-        if above is not None and above.type == "binary_operator" and _operator(above) == leaf.type:
-            node = above
+def _chains(root: Node) -> list[Node]:
+    """The outermost chain of each commutative operator in the tree, and each `==`/`!=` of two
+    sides.  Found top-down from one query (a node's parent costs a walk from the root in
+    tree-sitter: climbing from every operator of a 20,000-term sum took seconds)."""
+    found = QueryCursor(query(_OPERATORS)).captures(root).get("op", [])
+    inner: set[int] = set()
+    tops: list[Node] = []
+    for node in found:
+        if node.type == "comparison_operator":
+            if node.child_count == 3 and node.children[1].type in SIDES:
+                tops.append(node)
             continue
-        break
-    for visited in path:
-        tops[visited] = node
-    return node
+        op = _operator(node)
+        if op not in CHAINED:
+            continue
+        tops.append(node)
+        for side in (node.children[0], node.children[2]):
+            if side.type == "parenthesized_expression" and side.named_child_count == 1:
+                side = side.named_children[0]
+            if side.type == "binary_operator" and _operator(side) == op:
+                inner.add(side.id)
+    return [n for n in tops if n.id not in inner]
 
 
 def _flattened(node: Node) -> tuple[list[Node], list[Node], list[Node]]:

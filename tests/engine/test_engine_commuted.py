@@ -72,6 +72,19 @@ def test_a_chain_across_lines_is_reordered_and_its_lines_stay_in_order() -> None
     assert list(unit.lines) == sorted(unit.lines) and set(unit.lines) == {1, 2, 4}
 
 
+
+def test_a_sum_of_twenty_thousand_terms_is_read_within_a_small_budget() -> None:
+    """Chains are found top-down from one query: climbing from each operator (a node's parent is
+    a walk from the root in tree-sitter) took seconds on one long sum, and the file went unchecked."""
+    from lineage.parse.budget import Budget
+
+    terms = " + ".join(f"w{i}" for i in range(20000))
+    source = f"def f(a, b):\n    total = {terms}\n    return b.mean() + a * total\n"
+    parsed = parse_source("long.py", source.encode(), Budget(seconds=2.0))
+    assert "f" in [u.qualname for u in parsed.units] and not parsed.errors
+    swapped = source.replace("b.mean() + a * total", "total * a + b.mean()")
+    assert prints(swapped)[0] == prints(source)[0]
+
 TORCH = '''
 import torch
 import torch.nn.functional as F
