@@ -26,7 +26,16 @@ from lineage.declared import fallback
 from lineage.declared.family import family_of, resolve_root, roots
 from lineage.declared.imports import Imported, classify
 from lineage.declared.text import Marker, comment_in, comment_lines, docstring_lines, marker_lines, scan_lines
-from lineage.declared.units import MODULE, Span, ast_units, directly_following, enclosing, following, source_lines
+from lineage.declared.units import (
+    MODULE,
+    Span,
+    Spans,
+    ast_units,
+    directly_following,
+    enclosing,
+    following,
+    source_lines,
+)
 
 __all__ = ["KINDS", "Declaration", "family_of", "find_declarations", "resolve_root", "roots"]
 
@@ -101,7 +110,7 @@ def _multiline_strings(statements: Sequence[ast.stmt], lines: Sequence[int]) -> 
 
 
 def _from_ast(path: str, text: str, tree: ast.Module) -> Iterator[Declaration]:
-    spans = ast_units(tree)
+    spans = Spans(ast_units(tree))
     imports: list[ast.ImportFrom] = []
     classes: list[ast.ClassDef] = []
     owners: list[tuple[ast.AST, str]] = [(tree, MODULE)]
@@ -136,7 +145,7 @@ def _from_ast(path: str, text: str, tree: ast.Module) -> Iterator[Declaration]:
 
 
 def _from_lines(path: str, text: str) -> Iterator[Declaration]:
-    spans = fallback.units(text)
+    spans = Spans(fallback.units(text))
     bound: dict[str, Imported] = {}
     for level, module, names in fallback.imports(text):
         for item in classify(path, level, module, names):
@@ -205,7 +214,7 @@ def _marker_comments(
     return out
 
 
-def _place(markers: Iterable[Marker], spans: Sequence[Span], lines: Sequence[str]) -> Iterator[Declaration]:
+def _place(markers: Iterable[Marker], spans: Spans, lines: Sequence[str]) -> Iterator[Declaration]:
     """Attach comment markers: Copied-from to the next unit, the others to the unit they
     introduce when one follows at once, else to the unit around them."""
     for marker in markers:

@@ -8,7 +8,8 @@ units the scanner reports.
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+import bisect
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from lineage.parse.lines import ast_lines
@@ -53,26 +54,48 @@ def ast_units(tree: ast.Module) -> list[Span]:
     return spans
 
 
-def enclosing(spans: Sequence[Span], line: int) -> str:
+class Spans:
+    """A module's units, ordered by first line (outer before inner at the same line), each with
+    the unit around it: the unit around a line is found by bisection and a walk up the units
+    that nest, not by reading every unit (a module of 20,000 functions read each for each took
+    seconds)."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s.start, -s.end))
+        self.starts = [s.start for s in self.spans]
+        self.parent: list[int] = []
+        stack: list[int] = []
+        for i, span in enumerate(self.spans):
+            while stack and self.spans[stack[-1]].end < span.start:
+                stack.pop()
+            self.parent.append(stack[-1] if stack else -1)
+            stack.append(i)
+
+    def up_from(self, line: int) -> Iterator[Span]:
+        """The units starting on or before ``line`` that hold its last starting one, innermost first."""
+        i = bisect.bisect_right(self.starts, line) - 1
+        while i >= 0:
+            yield self.spans[i]
+            i = self.parent[i]
+
+    def after(self, line: int) -> Span | None:
+        """The first unit starting after ``line`` (the outermost of those starting on one line)."""
+        i = bisect.bisect_right(self.starts, line)
+        return self.spans[i] if i < len(self.spans) else None
+
+
+def enclosing(spans: Spans, line: int) -> str:
     """The innermost unit containing ``line``, else ``<module>``."""
-    best: Span | None = None
-    for span in spans:
-        if span.start <= line <= span.end and (best is None or span.start >= best.start):
-            best = span
-    return best.qualname if best else MODULE
+    return next((s.qualname for s in spans.up_from(line) if s.end >= line), MODULE)
 
 
-def following(spans: Sequence[Span], line: int) -> Span | None:
+def following(spans: Spans, line: int) -> Span | None:
     """The unit a comment on ``line`` introduces: the one whose decorators or ``def`` line it
     sits among, else the first unit that starts after it."""
-    around = [s for s in spans if s.start <= line <= s.def_line]
-    if around:
-        return max(around, key=lambda s: s.start)
-    after = [s for s in spans if s.start > line]
-    return min(after, key=lambda s: (s.start, -s.end)) if after else None
+    return next((s for s in spans.up_from(line) if line <= s.def_line), None) or spans.after(line)
 
 
-def directly_following(spans: Sequence[Span], line: int, lines: Sequence[str]) -> Span | None:
+def directly_following(spans: Spans, line: int, lines: Sequence[str]) -> Span | None:
     """The unit that starts on the next line holding code after ``line`` (comments skipped)."""
     nxt = line + 1
     while nxt <= len(lines) and (not lines[nxt - 1].strip() or lines[nxt - 1].lstrip().startswith("#")):

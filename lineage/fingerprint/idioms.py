@@ -14,9 +14,10 @@ kinds and lexical texts) of a file are rewritten token by token, within a unit:
   was written first (``b if not c else a`` is the same expression).
 
 Tokens are respelt, dropped, or (a conditional's branches) reordered within their statement; a
-unit keeps the tokens it owns, each with its own line.  The work per file is bounded: brackets
-and branches longer than LIMIT tokens, and sites past the first MAX_SITES of a kind, are left
-as written.
+unit keeps the tokens it owns, each with its own line.  Brackets and branches longer than LIMIT
+tokens are left as written; every site is read, however many a file holds (the work per site is
+bounded by LIMIT, the file by the per-file budget): a cap on sites per file let a copy placed
+after thousands of padding sites be read as written while its source was respelt.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from lineage.fingerprint.methods import as_methods, spaces, unpacked_shapes
-from lineage.fingerprint.restated import LIMIT, MAX_SITES, OPEN, Spell, depths, forwarded, unpacked
+from lineage.fingerprint.restated import LIMIT, OPEN, Spell, depths, forwarded, unpacked
 from lineage.parse.vocab import Vocab
 
 _AUGMENTABLE = ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@")
@@ -81,7 +82,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             return np.empty(0, dtype=np.int64)
         at = np.flatnonzero(texts == t)
         at = at[(at > 0) & (at + 1 < kinds.size)]
-        sites: np.ndarray = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren)][:MAX_SITES]
+        sites: np.ndarray = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren)]
         return sites
 
     for i in calls("size").tolist():
@@ -140,7 +141,7 @@ def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: n
         return
     at = np.flatnonzero(texts == t)
     at = at[(at + 1 < kinds.size)]
-    at = at[(kinds[at + 1] == open_paren) & ((at == 0) | (kinds[np.maximum(at - 1, 0)] != dot))][:MAX_SITES]
+    at = at[(kinds[at + 1] == open_paren) & ((at == 0) | (kinds[np.maximum(at - 1, 0)] != dot))]
     text_of = vocab.texts.items
     for i in at.tolist():
         j = closing(i + 1)
@@ -202,7 +203,7 @@ def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
     begins[1:] = (unit_of[1:] != unit_of[:-1]) | ((logical[1:] != logical[:-1]) & (depth[:-1] == 0))
     statement = np.cumsum(begins)
     done = -1
-    for i in np.flatnonzero(kinds == k_if)[:MAX_SITES].tolist():
+    for i in np.flatnonzero(kinds == k_if).tolist():
         if i == 0 or i <= done or begins[i]:
             continue  # a statement's `if` begins it
         span = _branches(kinds, statement, depth, items, i, k_if, k_else)

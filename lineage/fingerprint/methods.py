@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lineage.fingerprint.restated import LIMIT, MAX_SITES, depths
+from lineage.fingerprint.restated import LIMIT, depths
 from lineage.parse.vocab import Vocab
 
 NAMESPACES = ("torch", "F", "mx", "np", "jnp")
@@ -76,7 +76,7 @@ def as_methods(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: 
     words = [t for t in (vocab.texts.ids.get(n, -1) for n in names) if t >= 0]
     starts = np.flatnonzero(np.isin(texts, words) & (kinds == ident))
     before = kinds[np.maximum(starts - 1, 0)]
-    starts = starts[(starts == 0) | (before != dot)][:MAX_SITES]
+    starts = starts[(starts == 0) | (before != dot)]
     stops = {get(k, -1) for k in ("*", "**", "=")} - {-1}
     now = np.arange(kinds.size)  # the live tokens' order
     for i in starts[::-1].tolist():  # (innermost calls first: a call inside starts after its caller)
@@ -119,7 +119,7 @@ def unpacked_shapes(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit
     depth = depths(kinds, vocab)
     at = np.flatnonzero(np.isin(texts, names))
     at = at[(at > 0) & (at + 2 < kinds.size)]
-    at = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren) & (kinds[at + 2] == open_paren)][:MAX_SITES]
+    at = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren) & (kinds[at + 2] == open_paren)]
     for i in at.tolist():
         close, inner = _closing(depth, unit_of, i + 1), _closing(depth, unit_of, i + 2)
         if close < 0 or inner != close - 1:

@@ -12,7 +12,6 @@ from lineage.parse.vocab import Vocab
 
 OPEN, CLOSE = ("(", "[", "{"), (")", "]", "}")
 LIMIT = 400
-MAX_SITES = 4000
 
 
 class Spell:
@@ -59,7 +58,7 @@ def unpacked(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np
     before_eq[low_commas] = np.flatnonzero(low_commas) < first_eq[statement[low_commas]]
     candidates = np.flatnonzero((eqs == 1) & (np.bincount(statement[before_eq], minlength=starts.size) > 0))
     open_ids = {get(o, -1) for o in ("(", "[")} - {-1}
-    for st in candidates[:MAX_SITES].tolist():
+    for st in candidates.tolist():
         b, e, q = int(starts[st]), int(ends[st]), int(first_eq[st])
         left, right = _elements(kinds, depth, b, q, comma, open_ids), _elements(kinds, depth, q + 1, e, comma, open_ids)
         if left is None or right is None or len(left[0]) != len(right[0]) or len(left[0]) < 2:
@@ -101,7 +100,7 @@ def forwarded(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: n
         at = np.flatnonzero(texts == t)
         at = at[(at + 1 < kinds.size)]
         before = kinds[np.maximum(at - 1, 0)]
-        at = at[(kinds[at + 1] == open_paren) & ((at == 0) | ((before != dot) & (before != define)))][:MAX_SITES]
+        at = at[(kinds[at + 1] == open_paren) & ((at == 0) | ((before != dot) & (before != define)))]
         for i in at.tolist():  # (the forwarder's own `def` line is no call of it)
             level, close = depth[i + 1], -1
             for j in range(i + 2, min(kinds.size, i + LIMIT)):

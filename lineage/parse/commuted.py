@@ -36,7 +36,6 @@ from lineage.parse.queries import query
 CHAINED = ("+", "*", "&", "|", "^")  # associative and commutative: read as one chain
 SIDES = ("==", "!=")  # two sides that commute
 MAX_TOKENS = 400
-_MAX_CHAINS = 20000
 _OPERATORS = "[(binary_operator) (comparison_operator)] @op"  # (a pattern naming the operators runs in quadratic time)
 _GROUPING = ("(", ")")  # an operand's key reads through parentheses: grouping ones are layout
 
@@ -58,7 +57,7 @@ def commuted(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray
     alive = set(starts[seeds[live[seeds]]].tolist())
     chains: dict[tuple[int, int], Node] = {}
     parens: list[tuple[int, int]] = []
-    for node in _chains(root)[:_MAX_CHAINS]:
+    for node in _chains(root):
         tick()
         if node.children[1].start_byte in alive:
             chains[(node.start_byte, node.end_byte)] = node

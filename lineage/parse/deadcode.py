@@ -43,7 +43,7 @@ from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.junk import junk_spans
 from lineage.parse.opaque import opaque_spans
-from lineage.parse.identity import bound_once, identity_spans, in_function
+from lineage.parse.identity import bound_once_all, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.uncalled import uncalled_spans
 from lineage.parse.unread import unread_spans
@@ -286,7 +286,7 @@ def _idle_functions(root: Node, source: bytes) -> frozenset[bytes]:
             result = value.child_by_field_name("body") if value is not None and value.type == "lambda" else None
             if target is not None and target.type == "identifier" and result is not None and result.type in _CONSTANT:
                 idle.append((_text(target, source), False))
-    return frozenset(name for name, by_def in idle if bound_once(source, name, by_def))
+    return bound_once_all(source, idle)
 
 
 def _idle_call_spans(root: Node, source: bytes) -> list[tuple[int, int]]:

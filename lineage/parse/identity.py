@@ -15,6 +15,8 @@ by reading, and stays (``bound_once``).
 from __future__ import annotations
 
 import re
+from collections import Counter
+
 from tree_sitter import Node, QueryCursor
 
 from lineage.parse.queries import query
@@ -70,7 +72,7 @@ def identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
                 param = _one_parameter(params, source) if params is not None else b""
                 if param and body is not None and _text(body, source) == param:
                     found.append((_text(target, source), False))
-    return frozenset(name for name, by_def in found if bound_once(source, name, by_def))
+    return bound_once_all(source, found)
 
 
 def _returns_it(params: Node, body: Node | None, source: bytes) -> bool:
@@ -100,6 +102,27 @@ def bound_once(source: bytes, name: bytes, by_def: bool) -> bool:
     imported = re.search(rb"\bimport\b[^\n]*\b" + word + rb"\b|\b(?:global|nonlocal)\b[^\n]*\b" + word + rb"\b",
                          source)
     return imported is None and (defs, stores) == ((1, 0) if by_def else (0, 1))
+
+
+FEW_NAMES = 8  # more names than this are counted in one pass over the module, not one pass each
+_DEFS = re.compile(rb"\b(?:def|class)\s+(\w+)\b")
+_STORES = re.compile(rb"(?<![\w.])([^\W\d]\w*)(?=\s*(?::[^=\n]*)?(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=))")  # (read ahead:
+# an annotation may hold the next name stored, `f(a: int, b=1)`)
+_IMPORTING = re.compile(rb"\b(?:import|global|nonlocal)\b([^\n]*)")
+_WORD = re.compile(rb"\w+")
+
+
+def bound_once_all(source: bytes, names: list[tuple[bytes, bool]]) -> frozenset[bytes]:
+    """Of ``names`` (each with whether a `def` binds it), those ``bound_once``: read name by name
+    for a few, in one pass over the module for many (a module of thousands of one-line
+    functions read once per function took seconds)."""
+    if len(names) <= FEW_NAMES:
+        return frozenset(name for name, by_def in names if bound_once(source, name, by_def))
+    defs = Counter(m.group(1) for m in _DEFS.finditer(source))
+    stores = Counter(m.group(1) for m in _STORES.finditer(source))
+    imported = {w for m in _IMPORTING.finditer(source) for w in _WORD.findall(m.group(1))}
+    return frozenset(name for name, by_def in names
+                     if name not in imported and (defs[name], stores[name]) == ((1, 0) if by_def else (0, 1)))
 
 
 def enclosing_scope(node: Node) -> Node | None:

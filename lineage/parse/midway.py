@@ -37,7 +37,7 @@ from lineage.parse.inline import Inline
 
 _NOTHING: list[bytes] | None = []  # what a call that binds nothing binds
 _PACKS = ("tuple", "expression_list", "parenthesized_expression")
-MAX_HELPERS = 2000  # top-level statements looked at (a hostile file's thousands of functions: the rest stay)
+FEW_HELPERS = 32  # more top-level functions than this: their spellings are found in one pass over the module
 
 
 @dataclass(frozen=True)
@@ -58,20 +58,36 @@ def midway(root: Node, source: bytes, starts: list[int], inlines: list[Inline]) 
     first byte (a decorator's, for a decorated one), ascending, as parse/units.py numbers them."""
     at = {s: i for i, s in enumerate(starts)}
     taken = {x.helper for x in inlines} | {x.caller for x in inlines}
+    helpers = [(node, name) for node in root.named_children if node.type == "function_definition"
+               and (name := node.child_by_field_name("name")) is not None
+               and at.get(node.start_byte) is not None and at[node.start_byte] not in taken]
+    spelt = _spellings(source, {source[n.start_byte:n.end_byte] for _, n in helpers}) \
+        if len(helpers) > FEW_HELPERS else None
     found = []
-    for node in root.named_children[:MAX_HELPERS]:
-        name = node.child_by_field_name("name") if node.type == "function_definition" else None
-        i = at.get(node.start_byte)
-        if name is None or i is None or i in taken:
-            continue
-        places = _spelt(source, source[name.start_byte:name.end_byte], 3)  # (a third is enough to say no)
+    for node, name in helpers:
+        word = source[name.start_byte:name.end_byte]
+        places = spelt.get(word, []) if spelt is not None else _spelt(source, word, 3)  # (a third is enough to say no)
         if len(places) != 2:
             continue
         place = places[0] if places[1] == name.start_byte else places[1]
-        copy = _called_midway(root, source, i, node, name, place, at, taken)
+        copy = _called_midway(root, source, at[node.start_byte], node, name, place, at, taken)
         if copy is not None:
             found.append(copy)
     return found
+
+
+def _spellings(source: bytes, words: set[bytes]) -> dict[bytes, list[int]]:
+    """Where the module spells each of ``words`` as a name of its own, the first three of each:
+    one pass over the module, for a module of many helpers (``_spelt`` per helper would read it
+    once per helper)."""
+    places: dict[bytes, list[int]] = {}
+    for m in _NAME.finditer(source):
+        word = m.group()
+        if word in words:
+            seen = places.setdefault(word, [])
+            if len(seen) < 3:
+                seen.append(m.start())
+    return places
 
 
 def _spelt(source: bytes, word: bytes, most: int) -> list[int]:
@@ -88,6 +104,7 @@ def _spelt(source: bytes, word: bytes, most: int) -> list[int]:
 
 _NAMEISH = re.compile(rb"[\w.]")  # what may not stand just before a name of its own
 _WORDISH = re.compile(rb"\w")  # nor just after it
+_NAME = re.compile(rb"(?<![\w.])[^\W\d]\w*")  # a name of its own, whole
 
 
 def _called_midway(root: Node, source: bytes, i: int, fn: Node, name: Node, place: int, at: dict[int, int],

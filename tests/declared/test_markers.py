@@ -240,3 +240,42 @@ def test_roots_lists_every_chain_end() -> None:
     assert roots("a", parents) == ("e",)
     assert roots("solo", {}) == ("solo",)
     assert roots("x", {"x": ["y", "z"]}) == ("y", "z")
+
+
+def test_units_around_and_after_a_line_as_a_reading_of_every_unit_finds_them() -> None:
+    """Spans finds by bisection what reading every unit finds: the innermost unit around a line,
+    the unit whose decorators or `def` line hold it, else the outermost of the next ones."""
+    import ast
+    import random
+
+    from lineage.declared.units import MODULE, Spans, ast_units, enclosing, following
+
+    rng = random.Random(7)
+    lines: list[str] = []
+    count = iter(range(1000))
+
+    def unit(depth: int) -> None:
+        pad = "    " * depth
+        if rng.random() < 0.3:
+            lines.append(f"{pad}@decorate")
+        lines.append(f"{pad}{rng.choice(['def', 'class'])} u{next(count)}():")
+        lines.append(f"{pad}    x = 1")
+        for _ in range(rng.randrange(3) if depth < 3 else 0):
+            unit(depth + 1)
+        if rng.random() < 0.5:
+            lines.append("")
+
+    for _ in range(12):
+        unit(0)
+    spans = ast_units(ast.parse("\n".join(lines)))
+    assert len(spans) > 20
+    indexed = Spans(spans)
+    for line in range(0, len(lines) + 2):
+        around = [s for s in spans if s.start <= line <= s.end]
+        innermost = max(around, key=lambda s: (s.start, -s.end)).qualname if around else MODULE
+        assert enclosing(indexed, line) == innermost
+        header = [s for s in spans if s.start <= line <= s.def_line]
+        later = [s for s in spans if s.start > line]
+        expected = max(header, key=lambda s: (s.start, -s.end)) if header \
+            else min(later, key=lambda s: (s.start, -s.end)) if later else None
+        assert following(indexed, line) == expected

@@ -144,3 +144,21 @@ def test_a_library_imported_under_another_name_is_read_alike() -> None:
     assert prints(body.format("from torch import nn",
                               "nn.functional.softmax(x.transpose(1, 2), dim=-1)"))[0] == plain[0]
     assert prints(body.format("import helpers as _t", "_t.softmax(_t.transpose(x, 1, 2), dim=-1)"))[0] != plain[0]
+
+
+def test_a_copy_after_thousands_of_respelt_calls_is_read_as_its_source() -> None:
+    """Every site of a file is read: a cap on rewrites per file left a copy placed after 4,000
+    padding calls as written while its source was respelt (a stranger's review: HIGH read LOW)."""
+    from lineage.fingerprint.params import FingerprintParams
+    from lineage.fingerprint.units import fingerprint_file
+
+    def attend_prints(text: str) -> tuple[set[int], set[int]]:
+        fp = fingerprint_file(parse_source("m.py", text.encode()), FingerprintParams())
+        unit = next(u for u in fp.units if u.unit.qualname == "attend")
+        return set(unit.s_hash.tolist()), set(unit.l_hash.tolist())
+
+    padding = "def pad(x, y):\n" + "".join(
+        f"    y = torch.transpose(x, 1, {i % 3}).size(1) + torch.matmul(x, y)\n    x = x + {i}\n"
+        for i in range(4500)) + "    return x\n\n\n"
+    head, _, body = RESPELT_TORCH.partition("def attend")
+    assert attend_prints(head + padding + "def attend" + body) == attend_prints(TORCH)

@@ -314,6 +314,20 @@ def test_a_function_that_may_not_return_its_argument_is_kept(helper: str) -> Non
     assert not np.array_equal(_prints(_padded_with(helper, "{v} = _same({v})")), PLAIN), helper
 
 
+MANY_IDENTITIES = "".join(f"def _same{i}(value):\n    return value\n\n" for i in range(40))
+
+
+def test_a_function_among_many_is_judged_as_it_is_alone() -> None:
+    """A module of many one-line functions has its bindings counted in one pass (one pass per
+    function took seconds past a few thousand): the same answers as one by one."""
+    assert np.array_equal(_prints(_padded_with(MANY_IDENTITIES + IDENTITY["a def"], "{v} = _same({v})")), PLAIN)
+    assert np.array_equal(_prints(_padded_with(MANY_IDENTITIES + IDLE["returns None"])), PLAIN)
+    again = MANY_IDENTITIES + "def _same(value):\n    return value\n\n_same = print\n"
+    assert not np.array_equal(_prints(_padded_with(again, "{v} = _same({v})")), PLAIN)
+    stored = MANY_IDENTITIES + "def _same(value):\n    return value\n\ndef g(a: int, _same=None):\n    return a\n"
+    assert not np.array_equal(_prints(_padded_with(stored, "{v} = _same({v})")), PLAIN)
+
+
 def test_getattr_with_a_literal_name_reads_as_the_attribute() -> None:
     respelt = [line.replace("self.norm(", "getattr(self, 'norm')(").replace("torch.sigmoid(", 'getattr(torch, "sigmoid")(')
                for line in BODY]

@@ -54,6 +54,15 @@ def test_a_function_cut_in_the_middle_reads_as_written_whole() -> None:
     assert "_middle" in {u.qualname for u in parse_source("m.py", CUT.encode()).units}
 
 
+def test_a_cut_among_many_functions_is_read_as_one_alone() -> None:
+    """A module of many functions has its names found in one pass (one pass per function took
+    seconds past a few thousand, and a cap on the functions looked at let padding hide a cut)."""
+    many = "".join(f"def pad{i}(x):\n    return x * {i} + pad{i + 1}(x)\n\n\n" for i in range(3000))
+    assert _unit(many + CUT, "Mixer.forward") == _unit(WHOLE, "Mixer.forward")
+    twice = many + CUT + "\n\ndef again(q, k, c, s):\n    return _middle(q, k, c, s)\n"
+    assert _unit(twice, "Mixer.forward") != _unit(WHOLE, "Mixer.forward")
+
+
 def test_a_helper_called_twice_or_with_computed_arguments_is_not_read_in() -> None:
     twice = CUT.replace("        scores = scores + mask\n", "        scores = scores + mask\n"
                         "        query, key = _middle(query, key, cos, sin)\n")
