@@ -14,14 +14,13 @@ from tree_sitter import Node
 
 _BLOCKS = ("if_statement", "try_statement", "else_clause", "elif_clause", "except_clause", "finally_clause",
            "block", "with_statement")
-MAX_IMPORTS = 2000
 
 
 def bound_by_imports(root: Node, source: bytes) -> tuple[tuple[str, str], ...]:
     """(name, dotted path it stands for) per name the module's top-level imports bind, in order."""
     found: list[tuple[str, str]] = []
     stack = list(reversed(root.named_children))
-    while stack and len(found) < MAX_IMPORTS:
+    while stack:
         node = stack.pop()
         if node.type == "import_statement":
             found += [_plain(n, source) for n in node.named_children if n.type in ("dotted_name", "aliased_import")]
@@ -29,7 +28,7 @@ def bound_by_imports(root: Node, source: bytes) -> tuple[tuple[str, str], ...]:
             found += _from(node, source)
         elif node.type in _BLOCKS:
             stack += reversed(node.named_children)
-    return tuple(found[:MAX_IMPORTS])
+    return tuple(found)
 
 
 def _plain(name: Node, source: bytes) -> tuple[str, str]:

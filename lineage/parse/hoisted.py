@@ -28,7 +28,6 @@ from tree_sitter import Node
 from lineage.parse.queries import functions
 
 LITERALS = ("string", "integer", "float", "true", "false", "none")
-MAX_STATEMENTS = 5000  # top-level statements read for bindings (a minified model file has a few hundred)
 MAX_LEADING = 64  # a function's first statements read for bindings (a minifier hoists a few)
 # a fixed list, not the running interpreter's `builtins` (an index built on one Python must read
 # as a scan on another does): the functions and the exceptions model code calls
@@ -57,10 +56,9 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
     by text.  The module's top level, and each function's first statements (a minifier hoists
     a literal used in one function only into that function)."""
     found: list[tuple[Node | None, str, tuple[Node, Node, Node]]] = []
-    # (a module of more top-level statements than a minifier's output has, e.g. 300,000 `x = 1`,
-    # is read as written: its bounded parse budget is not spent here)
-    top = root.named_children if root.named_child_count <= MAX_STATEMENTS else []
-    scopes: list[tuple[Node | None, list[Node]]] = [(None, top)]
+    # (every top-level statement is read, in linear time: a cap let thousands of padding
+    # statements before a minified copy leave its hoisted names unread)
+    scopes: list[tuple[Node | None, list[Node]]] = [(None, root.named_children)]
     if b"def " in source:
         scopes += [(fn, leading(fn)) for fn, _, _ in functions(root)]
     for scope, statements in scopes:

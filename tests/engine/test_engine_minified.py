@@ -113,6 +113,16 @@ def test_hoisted_literals_builtins_and_import_aliases_read_as_themselves() -> No
     assert "math" in texts and "isinstance" in texts and "M" not in texts and "I" not in texts
 
 
+def test_hoisted_names_after_thousands_of_statements_read_as_themselves() -> None:
+    """Every top-level statement and import is read: a cap on them let padding before a minified
+    copy leave its hoisted names and its library alias as written."""
+    written = "import torch\n\ndef scale(x):\n    if isinstance(x, float):\n        return torch.transpose(x, 1, 2) * 2.5\n    return None\n"
+    padding = "".join(f"import pad{i}\n" for i in range(2500)) + "".join(f"p{i} = {i}\n" for i in range(6000))
+    hoisted = padding + "import torch as T\nE = 2.5\nI = isinstance\n\n" \
+        "def scale(x):\n    if I(x, float):\n        return T.transpose(x, 1, 2) * E\n    return None\n"
+    assert np.array_equal(_prints(written)["scale"][0], _prints(hoisted)["scale"][0])
+
+
 def test_a_name_bound_again_is_no_hoisted_literal() -> None:
     # bound twice at the top level, or declared global: never substituted; bound as a local or a
     # parameter in one function: that function reads its own, the others the module's literal
