@@ -110,8 +110,11 @@ def common_sentence(v: SourceVerdict) -> str:
     if g is None or s is None or s.cover < OWN_CODE:
         return NO_EVIDENCE
     earliest = model_line(g.earliest)
-    group = (f"held by {_families(len(g.families))} (earliest {earliest}; "
-             f"{', '.join(g.countries) or 'countries unknown'}): no copy verdict from common code")
+    countries = ", ".join(g.countries) or "countries unknown"
+    # (a group of one: other families hold the shared code, none as much of the file)
+    group = (f"which alone holds this much of it ({countries})" if len(g.families) == 1 else
+             f"held by {_families(len(g.families))} (earliest {earliest}; {countries})") \
+        + ": no copy verdict from common code"
     if s.cover >= MOSTLY:
         return f"built on shared code of the {earliest} line, {group}"
     return f"mostly code of its own; {s.cover:.0%} is shared code of the {earliest} line, {group}"

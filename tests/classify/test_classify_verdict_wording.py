@@ -108,3 +108,21 @@ def test_a_unit_rated_low_on_its_own_is_not_called_a_copy() -> None:
     assert severity("core-architecture", rare) == "high"
     assert unit_verdict("core-architecture", rare) == "core-architecture copy of stablelm (Stability AI, GB)"
     assert unit_verdict("inference-glue", common).startswith("inference-glue copy of stablelm")  # glue: its own word
+
+
+def test_a_group_of_one_is_not_called_code_held_by_one_family() -> None:
+    """Common code that one family holds more of than any other (a norm's `__init__` every family
+    carries, beside a line of the family's own): "which alone holds this much of it", not
+    "shared code ..., held by 1 family", which contradicts the findings' "same code in 269 families"."""
+    from lineage.classify.fileverdict import common_sentence
+    from lineage.verdicts import Candidate, LineageGroup, SourceVerdict
+
+    source = Candidate("transformers:evolla", "modeling_evolla.py", "Academic", "CN", "2025-01-01",
+                       0.35, 0.18, 0.0, 0.1)
+    one = SourceVerdict("<file>", "source", source, None, 0.03, "cover", (), "common",
+                        LineageGroup(("transformers:evolla",), "transformers:evolla", ("Academic",), ("CN",)))
+    said = common_sentence(one)
+    assert "which alone holds this much of it (CN)" in said and "1 family" not in said
+    two = SourceVerdict("<file>", "source", source, None, 0.03, "cover", (), "common",
+                        LineageGroup(("transformers:t5", "transformers:evolla"), "transformers:t5", ("A", "B"), ("CN",)))
+    assert "held by 2 families (earliest t5; CN)" in common_sentence(two)
