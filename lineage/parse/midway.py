@@ -18,9 +18,10 @@ code's own takes and gives values under names of its own (`q, k = apply_rotary_p
 key, cos, sin)` for `def apply_rotary_pos_emb(q, k, cos, sin, unsqueeze_dim=1)`), and is left as
 written: read into every attention of the index, it cost `make eval` 4 of 307 files.  And only
 where reading can be sure of it: an undecorated `def` at the module's top level whose name the
-module spells twice only (its `def` and the call), called as a whole statement from a function
-neither it nor a helper of parse/inline.py, and itself no helper of parse/inline.py nor a caller
-of one.
+module spells, outside the helper's own body, only at its `def` and at calls as a whole statement
+(at most MAX_CALLS) from functions neither it nor helpers of parse/inline.py, itself no helper
+of parse/inline.py nor a caller of one.  Each such call reads the cut (`lex-v34`: a dead call of
+the helper to itself, or a second caller, left a cut read on its own only).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from lineage.parse.inline import Inline
 
 _NOTHING: list[bytes] | None = []  # what a call that binds nothing binds
 _PACKS = ("tuple", "expression_list", "parenthesized_expression")
+MAX_CALLS = 4  # a cut called from more places than this is read on its own only
 FEW_HELPERS = 32  # more top-level functions than this: their spellings are found in one pass over the module
 
 
@@ -66,13 +68,13 @@ def midway(root: Node, source: bytes, starts: list[int], inlines: list[Inline]) 
     found = []
     for node, name in helpers:
         word = source[name.start_byte:name.end_byte]
-        places = spelt.get(word, []) if spelt is not None else _spelt(source, word, 3)  # (a third is enough to say no)
-        if len(places) != 2:
+        places = spelt.get(word, []) if spelt is not None else _spelt(source, word, MAX_CALLS + 2)
+        calls = [p for p in places if not node.start_byte <= p < node.end_byte]  # (its own recursion aside)
+        if not 0 < len(calls) <= MAX_CALLS or len(places) > MAX_CALLS + 1:
             continue
-        place = places[0] if places[1] == name.start_byte else places[1]
-        copy = _called_midway(root, source, at[node.start_byte], node, name, place, at, taken)
-        if copy is not None:
-            found.append(copy)
+        copies = [_called_midway(root, source, at[node.start_byte], node, name, p, at, taken) for p in calls]
+        if all(c is not None for c in copies):  # (a helper used any other way is no cut)
+            found += [c for c in copies if c is not None]
     return found
 
 
@@ -85,7 +87,7 @@ def _spellings(source: bytes, words: set[bytes]) -> dict[bytes, list[int]]:
         word = m.group()
         if word in words:
             seen = places.setdefault(word, [])
-            if len(seen) < 3:
+            if len(seen) < MAX_CALLS + 2:
                 seen.append(m.start())
     return places
 

@@ -63,11 +63,23 @@ def test_a_cut_among_many_functions_is_read_as_one_alone() -> None:
     assert _unit(twice, "Mixer.forward") != _unit(WHOLE, "Mixer.forward")
 
 
-def test_a_helper_called_twice_or_with_computed_arguments_is_not_read_in() -> None:
-    twice = CUT.replace("        scores = scores + mask\n", "        scores = scores + mask\n"
-                        "        query, key = _middle(query, key, cos, sin)\n")
+def test_a_cut_called_from_two_places_or_calling_itself_is_read_in_each_caller() -> None:
+    """A stranger's review: one dead recursive call in the helper, or a second caller, and the cut
+    was read on its own only.  Each call that hands the caller's locals on is read as the cut."""
+    second = CUT + "\n\ndef again(query, key, cos, sin):\n    query, key = _middle(query, key, cos, sin)\n" \
+        "    return query * key\n"
+    recursive = CUT.replace("    return query, key\n",
+                            "    if cos is None:\n        query, key = _middle(query, key, cos, sin)\n    return query, key\n", 1)
+    for text in (second, recursive):
+        assert "turn" in _unit(text, "Mixer.forward") and "turn" in _unit(text, "_middle")
+    assert "turn" in _unit(second, "again")
+
+
+def test_a_helper_with_computed_arguments_or_used_another_way_is_not_read_in() -> None:
     computed = CUT.replace("= _middle(query, key", "= _middle(query.float(), key")
-    for text in (twice, computed):
+    as_value = CUT + "\n\nSTEPS = [_middle]\n"
+    elsewhere = CUT + "\n\ndef again(q, k, c, s):\n    return _middle(q, k, c, s)\n"
+    for text in (computed, as_value, elsewhere):
         assert "turn" not in _unit(text, "Mixer.forward")
         assert "turn" in _unit(text, "_middle")
 
