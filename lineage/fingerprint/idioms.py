@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from lineage.fingerprint.methods import as_methods, spaces, unpacked_shapes
-from lineage.fingerprint.restated import LIMIT, OPEN, Spell, depths, forwarded, unpacked
+from lineage.fingerprint.restated import LIMIT, OPEN, Spell, closing_bracket, depths, forwarded, unpacked
 from lineage.parse.vocab import Vocab
 
 _AUGMENTABLE = ("+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "@")
@@ -67,14 +67,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
         return 0 <= a and b < kinds.size and unit_of[a] == unit_of[b]
 
     def closing(at: int) -> int:
-        """The token closing the bracket opened at `at` (same unit, within LIMIT tokens), or -1."""
-        level = depth[at]
-        for j in range(at + 1, min(kinds.size, at + LIMIT)):
-            if unit_of[j] != unit_of[at]:
-                return -1
-            if depth[j] < level:
-                return j
-        return -1
+        return closing_bracket(depth, unit_of, at)
 
     def calls(name: str) -> np.ndarray:
         t = known_text(name, -1)

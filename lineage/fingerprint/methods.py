@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lineage.fingerprint.restated import LIMIT, depths
+from lineage.fingerprint.restated import closing_bracket, depths
 from lineage.parse.vocab import Vocab
 
 NAMESPACES = ("torch", "F", "mx", "np", "jnp")
@@ -86,7 +86,7 @@ def as_methods(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: 
         name = text_of[int(texts[j])]
         if j == i or j + 1 >= kinds.size or kinds[j + 1] != open_paren or name not in METHODS:
             continue
-        close = _closing(depth, unit_of, j + 1)
+        close = closing_bracket(depth, unit_of, j + 1)
         if close < 0 or close == j + 2:
             continue
         level = depth[j + 1]
@@ -121,20 +121,9 @@ def unpacked_shapes(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit
     at = at[(at > 0) & (at + 2 < kinds.size)]
     at = at[(kinds[at - 1] == dot) & (kinds[at + 1] == open_paren) & (kinds[at + 2] == open_paren)]
     for i in at.tolist():
-        close, inner = _closing(depth, unit_of, i + 1), _closing(depth, unit_of, i + 2)
+        close, inner = closing_bracket(depth, unit_of, i + 1), closing_bracket(depth, unit_of, i + 2)
         if close < 0 or inner != close - 1:
             continue
         between = np.arange(i + 3, inner)
         if np.any((kinds[between] == comma) & (depth[between] == depth[i + 2])):
             kept[live[[i + 2, inner]]] = False
-
-
-def _closing(depth: np.ndarray, unit_of: np.ndarray, at: int) -> int:
-    """The token closing the bracket opened at ``at`` (same unit, within LIMIT tokens), or -1."""
-    level = depth[at]
-    for j in range(at + 1, min(depth.size, at + LIMIT)):
-        if unit_of[j] != unit_of[at]:
-            return -1
-        if depth[j] < level:
-            return j
-    return -1

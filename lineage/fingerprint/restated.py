@@ -156,3 +156,14 @@ def depths(kinds: np.ndarray, vocab: Vocab) -> np.ndarray:
             step[vocab.kinds.ids[c]] = -1
     out: np.ndarray = np.cumsum(step[kinds])
     return out
+
+
+def closing_bracket(depth: np.ndarray, unit_of: np.ndarray, at: int) -> int:
+    """The token closing the bracket opened at ``at`` (same unit, within LIMIT tokens), or -1."""
+    level = depth[at]
+    for j in range(at + 1, min(depth.size, at + LIMIT)):
+        if unit_of[j] != unit_of[at]:
+            return -1
+        if depth[j] < level:
+            return j
+    return -1
