@@ -100,10 +100,6 @@ def _owner_said(findings: Sequence[Finding]) -> str:
     return "the scanned code's owner"
 
 
-def _families(n: int) -> str:
-    return f"{n} famil{'y' if n == 1 else 'ies'}"
-
-
 def common_sentence(v: SourceVerdict) -> str:
     """The lineage group of a file whose matched code is shared code: its share and its line."""
     g, s = v.group, v.source
@@ -113,7 +109,7 @@ def common_sentence(v: SourceVerdict) -> str:
     countries = ", ".join(g.countries) or "countries unknown"
     # (a group of one: other families hold the shared code, none as much of the file)
     group = (f"which alone holds this much of it ({countries})" if len(g.families) == 1 else
-             f"held by {_families(len(g.families))} (earliest {earliest}; {countries})") \
+             f"held by {len(g.families)} families (earliest {earliest}; {countries})") \
         + ": no copy verdict from common code"
     if s.cover >= MOSTLY:
         return f"built on shared code of the {earliest} line, {group}"
