@@ -79,7 +79,7 @@ def midway(root: Node, source: bytes, starts: list[int], inlines: list[Inline]) 
 
 
 def _spellings(source: bytes, words: set[bytes]) -> dict[bytes, list[int]]:
-    """Where the module spells each of ``words`` as a name of its own, the first three of each:
+    """Where the module spells each of ``words`` as a name of its own, the first MAX_CALLS + 2 of each:
     one pass over the module, for a module of many helpers (``_spelt`` per helper would read it
     once per helper)."""
     places: dict[bytes, list[int]] = {}
