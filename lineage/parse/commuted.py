@@ -37,6 +37,8 @@ CHAINED = ("+", "*", "&", "|", "^")  # associative and commutative: read as one 
 SIDES = ("==", "!=")  # two sides that commute
 MAX_TOKENS = 400
 _OPERATORS = "[(binary_operator) (comparison_operator)] @op"  # (a pattern naming the operators runs in quadratic time)
+MAX_DEPTH = 1000  # operators nested deeper are not looked for (no chain of MAX_TOKENS reaches it) ...
+# ... and tree-sitter's query cursor, past a depth of 65,535, takes quadratic time (a 200,000-term sum: 2 minutes)
 _GROUPING = ("(", ")")  # an operand's key reads through parentheses: grouping ones are layout
 
 
@@ -108,7 +110,9 @@ def _chains(root: Node) -> list[Node]:
     """The outermost chain of each commutative operator in the tree, and each `==`/`!=` of two
     sides.  Found top-down from one query (a node's parent costs a walk from the root in
     tree-sitter: climbing from every operator of a 20,000-term sum took seconds)."""
-    found = QueryCursor(query(_OPERATORS)).captures(root).get("op", [])
+    cursor = QueryCursor(query(_OPERATORS))
+    cursor.set_max_start_depth(MAX_DEPTH)
+    found = cursor.captures(root).get("op", [])
     inner: set[int] = set()
     tops: list[Node] = []
     for node in found:

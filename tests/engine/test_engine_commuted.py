@@ -85,6 +85,19 @@ def test_a_sum_of_twenty_thousand_terms_is_read_within_a_small_budget() -> None:
     swapped = source.replace("b.mean() + a * total", "total * a + b.mean()")
     assert prints(swapped)[0] == prints(source)[0]
 
+def test_a_sum_nested_past_tree_sitters_depth_limit_is_read_within_a_small_budget() -> None:
+    """Past 65,535 levels tree-sitter's query cursor takes quadratic time (a 200,000-term sum, 800 KB
+    and under the size cap: two minutes, a stalled hook); operators are looked for down to MAX_DEPTH."""
+    from lineage.parse.budget import Budget
+
+    terms = " + ".join(["w"] * 200_000)
+    source = f"def f(a, b):\n    total = {terms}\n    return b.mean() + a * total\n"
+    parsed = parse_source("deep.py", source.encode(), Budget(seconds=5.0))
+    assert "f" in [u.qualname for u in parsed.units] and not parsed.errors
+    swapped = source.replace("b.mean() + a * total", "total * a + b.mean()")
+    assert prints(swapped)[0] == prints(source)[0]  # (chains near the top are still read)
+
+
 TORCH = '''
 import torch
 import torch.nn.functional as F
