@@ -193,7 +193,7 @@ def attribute_matched(
         # the marker lines the matched reference files carry: a copy keeps them, declaring nothing
         carried = frozenset().union(*(index.marks_of(m.ref.family, m.ref.path) for f in mine for m in f.matches[:1]))
         whole, declared_units, imported, bases, marked = declarations(
-            path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried)
+            path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried, texts)
         marks = unit_marks(path, text, carried)
         if marks and not dates:
             dates = line_dates(index)
@@ -202,8 +202,8 @@ def attribute_matched(
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, matched = _reference(rest, verdicts)
             ref_path = holding_notices(family, matched, rest)
-            whole, declared_units, imported, bases, marked = declarations(
-                path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried)
+            whole, declared_units, imported, bases, marked = declarations(path, text, index, family, header_lines(
+                family, ref_path) | header_lines(family, matched), carried, texts)
         declared_ids = {f.id for f in mine if declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
                         and not inherited_marker(f, marked)}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]

@@ -16,6 +16,7 @@ from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import TIE, UnitEvidence
 from lineage.scoring import SCORING
+from lineage.vocab import KIND_CODES
 
 COMMON_LINES = 5  # code held by this many model lines (or more) is common code
 COMMON_RARITY = SCORING.common_rarity  # rare evidence under this share of the match is an idiom
@@ -75,6 +76,22 @@ def cover_of(index: EmbeddedIndex, units: Sequence[tuple[CompactUnit, UnitEviden
     best_ref = _best_refs(index, ref, strength * weight[:, None])
     positions = np.asarray([i for i, _ in held], dtype=np.int64)
     return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col), ref)
+
+def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> float:
+    """Share of family `j`'s reference file (the one representing it) that the scope holds as a
+    copy: its units' code that some unit of the scope holds at copy strength.  A copy with code of
+    its own added, or padded, still holds all of the file it copied."""
+    if cov.refs is None:
+        return 0.0
+    u_file, u_nk = index.arrays["u_file"], index.arrays["u_nk"]
+    ref_file = int(u_file[int(cov.best_ref[j])])
+    # (a module body is never part of a file's scope: imports and constants are not judged)
+    units = np.flatnonzero((u_file == ref_file) & (index.arrays["u_kind"] != KIND_CODES["module"]))
+    total = float(u_nk[units].sum())
+    held = cov.refs[rows, j][cov.strength[rows, j] >= STRONG]
+    held = np.unique(held[held >= 0])
+    held = held[u_file[held] == ref_file]
+    return float(u_nk[held].sum()) / total if total > 0 else 0.0
 
 
 def _best_refs(index: EmbeddedIndex, ref: np.ndarray, held: np.ndarray) -> np.ndarray:

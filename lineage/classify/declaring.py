@@ -8,7 +8,8 @@ back into it, and a unit marker that came with the matched family's own file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from lineage.classify.codematch import STRONG, strength
 from lineage.declared.carried import key_at
@@ -16,11 +17,15 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line
 
+if TYPE_CHECKING:
+    from lineage.declared.markers import Declaration
+
 Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]], dict[str, frozenset[str]]]
 
 
 def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
-                 inherited: frozenset[str] = frozenset(), carried: frozenset[str] = frozenset()) -> Declared:
+                 inherited: frozenset[str] = frozenset(), carried: frozenset[str] = frozenset(),
+                 texts: Mapping[str, str] | None = None) -> Declared:
     """What the scanned file declares of the reference family (or its declared ancestors):
     (the whole file, the units whose own declaration or base class names it, the imported names,
     per class declared by its base classes alone the names of those bases, and per unit with a
@@ -35,19 +40,28 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     same banner in the copy came with the copied header (vLLM's qwen2_moe.py says it was adapted
     from transformers' qwen2_moe): the reference's account of its origin, not the copy's.
     ``carried``: the marker keys the matched reference files carry (declared/carried.py); a marker
-    that is one of them came with the copied code and declares nothing either."""
+    that is one of them came with the copied code and declares nothing either.
+    ``texts``: the scanned files (path -> text); a file generated from a modular file scanned
+    beside it declares what the modular's base classes declare (`class SolarOpenConfig(Glm4MoeConfig)`
+    declares the generated configuration class), its bases' code pasted in as generation does."""
     from lineage.declared.markers import find_declarations
 
     line = model_line(family)
     wanted = {line} | set(index.lineage_of(family))
-    if not any(name in text for name in wanted):
+    found = find_declarations(path, text) if texts and "generated from" in text else None
+    generated = _modular_bases(path, found, texts) if found and texts else []
+    if not generated and not any(name in text for name in wanted):
         return False, frozenset(), (), {}, {}  # a declaration names its source: no name in the text, nothing to parse
     whole, units, imported = False, set(), []
     bases: dict[str, set[str]] = {}
     marked: dict[str, set[str]] = {}
     lines = text.splitlines() if carried else []
-    for d in find_declarations(path, text):
-        if d.family not in wanted or config_only(d.kind, d.target):
+    found = find_declarations(path, text) if found is None else found
+    for d in [*found, *generated]:
+        if d.family not in wanted or (config_only(d.kind, d.target) and not config_class(d.kind, d.unit)):
+            continue
+        if d in generated:
+            units.add(d.unit)
             continue
         if carried and d.kind in ("copied-from", "adapted-from") and key_at(d.target, lines, d.line) in carried:
             continue
@@ -64,6 +78,20 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     return (whole, frozenset(units), tuple(dict.fromkeys(imported)),
             {c: frozenset(b) for c, b in bases.items() if c not in marked},
             {u: frozenset(f) for u, f in marked.items()})
+
+
+def _modular_bases(path: str, found: Sequence[Declaration], texts: Mapping[str, str]) -> list[Declaration]:
+    """The base-class declarations of the modular file, scanned beside ``path`` in its folder, that
+    the generated file ``path`` says it was generated from (its banner)."""
+    folder = path.rpartition("/")[0]
+    stems = {d.target.rsplit("/", 1)[-1].removesuffix(".py") for d in found if d.kind == "generated-from"}
+    modular = next((p for p in texts if p.rpartition("/")[0] == folder and p != path
+                    and p.rsplit("/", 1)[-1].removesuffix(".py") in stems), "")
+    if not modular:
+        return []
+    from lineage.declared.markers import find_declarations
+
+    return [d for d in find_declarations(modular, texts[modular]) if d.kind == "base-class"]
 
 
 KEPT_NAMES = 0.95  # a unit holding the matched family's own names this closely ...
@@ -107,6 +135,12 @@ def declared_unit(qualname: str, declared: frozenset[str]) -> bool:
     """A unit is declared by its own declaration or by that of a class around it."""
     parts = qualname.split(".")
     return any(".".join(parts[:i]) in declared for i in range(1, len(parts) + 1))
+
+
+def config_class(kind: str, unit: str) -> bool:
+    """A configuration class built on another family's (`class SolarOpenConfig(Glm4MoeConfig)` in
+    a modular file): that base declares the class itself, as any base class declares its subclass."""
+    return kind == "base-class" and unit.rsplit(".", 1)[-1].endswith("Config")
 
 
 def config_only(kind: str, target: str) -> bool:

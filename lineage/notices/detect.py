@@ -74,10 +74,18 @@ def names_others(holder: str) -> bool:
     """Whether a holder text names someone besides the organisations the table knows in it:
     "Acme Robotics Corp. and the Qwen team, Alibaba Group" names Acme Robotics too, which no
     organisation of the table is (most copiers are small companies it does not list)."""
+    return bool(unlisted(holder))
+
+
+def unlisted(holder: str) -> str:
+    """The names a holder text gives besides the organisations the table knows, in its own words
+    ("Zeph Systems" of "The Zeph Systems and HuggingFace Inc. team"), or ""."""
     text = normalise(claimed(holder))
     for alias in load_organisations():
         text = alias.pattern.sub(" ", text)
-    return any(word.strip(".,'’\"") not in _JOINING for word in re.findall(r"[^\W\d_][\w.'’-]*", text))
+    left = {w.strip(".,'’\"") for w in re.findall(r"[^\W\d_][\w.'’-]*", text)} - _JOINING
+    words = [w for w in claimed(holder).split() if w.casefold().strip(".,'’\"") in left]
+    return " ".join(words)
 
 
 def _name_like(word: str) -> bool:
@@ -86,14 +94,23 @@ def _name_like(word: str) -> bool:
 
 
 def _to_notices(raw: list[RawNotice]) -> list[Notice]:
+    """One notice per organisation a holder line names, and one of an unknown holder when the line
+    names frameworks only among the organisations the table knows, and someone else: "The Zeph
+    Systems and HuggingFace Inc. team" is Zeph Systems' notice besides the framework's (read as
+    the framework's alone, a copier's name put in the upstream vendor's place beside the
+    framework's read as the vendor's notice removed, not replaced)."""
     notices: list[Notice] = []
     seen: set[tuple[int, str]] = set()
     for item in raw:
-        for org, country, kind in holder_orgs(claimed(item.holder)) or [UNKNOWN]:
+        orgs = holder_orgs(claimed(item.holder))
+        others = unlisted(item.holder) if orgs and all(kind == "framework" for _, _, kind in orgs) else ""
+        for org, country, kind in orgs or [UNKNOWN]:
             key = (item.line, org or item.holder.casefold())
             if key not in seen:
                 seen.add(key)
                 notices.append(Notice(item.holder, item.statement, item.line, org, country, kind))
+        if others:
+            notices.append(Notice(others, item.statement, item.line, *UNKNOWN))
     return notices
 
 

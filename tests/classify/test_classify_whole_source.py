@@ -50,9 +50,9 @@ def _verdict(cov: Cover, rank: tuple[int, int] = (0, 1)) -> SourceVerdict:
                    np.zeros(2, dtype=bool), "<file>")
 
 
-# both hold the scan exactly but for its small last unit, which P holds a little more closely:
-# P explains all of it, Q 95%
-NEAR = np.asarray([[1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 0.95]])
+# both hold the scan exactly but for its small last unit, which P holds more closely (Q's hold is
+# too loose to count even in part: source.SOFT): P explains all of it, Q 95%
+NEAR = np.asarray([[1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 0.8]])
 
 
 def test_the_family_whose_file_the_scan_holds_whole_is_the_source() -> None:

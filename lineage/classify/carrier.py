@@ -1,0 +1,65 @@
+"""Families that only carry their declared parents' code, in one scope.
+
+A family that declares parents and adds (almost) nothing the scope holds, neither code nor
+names, counts half in the source verdict (classify/source.py): its parents explain the same
+code.  One exception: the scope is a copy of that family's own published file, held whole both
+ways (the family holds WHOLE_COPY of the scope, the scope holds WHOLE_COPY of the family's
+file) and clearly more so than of any other family's file (by WHOLE_GAP).  A file composed from
+several parents (transformers' exaone_moe: DeepSeek's MoE, EXAONE 4's attention) and copied
+with its names changed is a copy of that composition, which no single parent explains (a
+stranger's review: a renamed copy of it read as "built on shared code, closest to dots1").
+Files of the llama line hold each other nearly whole (bitnet, llama, arcee within 0.1): no
+exception there, the parents still explain the code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lineage.classify.cover import STRONG, Cover, contains
+from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import TIE
+
+CARRIER = 0.5  # weight of a family that only carries its declared parents' code
+OWN_MIN = 0.03  # ... i.e. adds less than this share of the scope itself
+OWN_MARGIN = 0.1  # a family's own addition: held this much more strongly than by any of its parents
+OWN_NAMES = 0.2  # ... or held as closely, with names this much closer than its parents' names
+WHOLE_COPY = 0.9  # a scope and a family's file holding this much of each other: a copy of that file ...
+WHOLE_GAP = 0.1  # ... when no other family's file and the scope hold each other within this of it
+MUTUAL_MIN = 0.5  # (families holding less of the scope are not weighed as whole copies)
+
+
+def carriers(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float) -> np.ndarray:
+    """Per family: it declares parents and adds (almost) nothing of the scope itself, neither
+    code nor names: it only carries its parents' code (unless the scope copies its file whole)."""
+    out = np.zeros(len(cov.ancestors), dtype=bool)
+    for j, anc in enumerate(cov.ancestors):
+        if anc.size:
+            out[j] = own_share(cov, rows, total, j) < OWN_MIN
+    copied = whole_copy(index, cov, rows, total)
+    if copied >= 0:
+        out[copied] = False
+    return out
+
+
+def own_share(cov: Cover, rows: np.ndarray, total: float, j: int) -> float:
+    """Share of the scope that family `j` holds strongly and more closely than any declared
+    parent of it, in code or (for the same code) in names: what it added itself."""
+    s, lx = cov.strength[rows], cov.lexical[rows]
+    parents, parent_names = s[:, cov.ancestors[j]].max(axis=1), lx[:, cov.ancestors[j]].max(axis=1)
+    closer = (s[:, j] >= parents + OWN_MARGIN) | ((s[:, j] >= parents - TIE) & (lx[:, j] >= parent_names + OWN_NAMES))
+    own = (s[:, j] >= STRONG) & closer
+    return float(cov.weight[rows][own].sum() / total)
+
+
+def whole_copy(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float) -> int:
+    """The column of the one family whose published file and the scope hold each other whole
+    (WHOLE_COPY both ways), WHOLE_GAP more than any other family's file and the scope do; or -1."""
+    held = cov.cover(rows, total)
+    mutual = {j: min(float(held[j]), contains(index, cov, rows, j)) for j in np.flatnonzero(held >= MUTUAL_MIN).tolist()}
+    ranked = sorted(mutual, key=mutual.__getitem__, reverse=True)
+    if not ranked or mutual[ranked[0]] < WHOLE_COPY:
+        return -1
+    if len(ranked) > 1 and mutual[ranked[1]] > mutual[ranked[0]] - WHOLE_GAP:
+        return -1
+    return int(ranked[0])

@@ -1,0 +1,84 @@
+"""A family that only carries its declared parents' code counts half, unless the scan is a copy
+of that family's own file: a composition of two parents, copied whole and renamed, is named as
+the composition, not as one of its parents.  And a unit held a little less closely than the best
+still counts, in part.
+
+Matrices are built by hand: rows are the scan's units, columns the families."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from lineage.classify.carrier import carriers, whole_copy
+from lineage.classify.cover import Cover
+from lineage.classify.source import scores, verdict
+from lineage.vocab import KIND_CODES
+
+# Reference files: a's (units 0-1), b's (2-3), the composition c's (4-7) and d's (8-11), each
+# unit of 10 k-grams.  c declares a and b and adds nothing of its own.
+U_FILE = np.repeat(np.arange(4), [2, 2, 4, 4])
+NAMES = ("a", "b", "c", "d")
+NONE = np.asarray([], np.int64)
+
+
+def _index() -> SimpleNamespace:
+    families = [{"source": "s", "name": n, "org": n.upper(), "country": "US", "first_seen": f"202{i}-01-01"}
+                for i, n in enumerate(NAMES)]
+    return SimpleNamespace(meta={"families": families, "files": [{"path": f"{n}.py"} for n in NAMES]},
+                           arrays={"u_file": U_FILE, "u_nk": np.full(U_FILE.size, 10),
+                                   "u_kind": np.full(U_FILE.size, KIND_CODES["class"])},
+                           family_keys=[f"s:{n}" for n in NAMES])
+
+
+def _cover(strength: np.ndarray, refs: np.ndarray) -> Cover:
+    n, m = strength.shape
+    ancestors = (NONE, NONE, np.asarray([0, 1]), NONE)[:m]
+    best = np.asarray([int(r[r >= 0][0]) if (r >= 0).any() else 0 for r in refs.T])
+    return Cover(np.arange(m), np.arange(n), np.ones(n), strength, strength, np.zeros(n, dtype=bool), best,
+                 ancestors, np.where(strength > 0, refs, -1))
+
+
+# the scan copies c's file whole: a holds its first half, b its second, c all of it
+COPY = np.asarray([[1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0]])
+COPY_REFS = np.asarray([[0, -1, 4], [1, -1, 5], [-1, 2, 6], [-1, 3, 7]])
+
+
+def test_a_whole_copy_of_a_composition_names_the_composition() -> None:
+    cov, rows = _cover(COPY, COPY_REFS), np.arange(4)
+    carrier = carriers(_index(), cov, rows, 4.0)
+    assert not carrier[2] and whole_copy(_index(), cov, rows, 4.0) == 2
+    got = verdict(_index(), cov, rows, 4.0, np.arange(3), carrier, "<file>")
+    assert got.source.family == "s:c" and got.source.contains == 1.0, got
+
+
+def test_half_of_the_composition_is_carried_code() -> None:
+    """The scan holds the half of c's file that a has: a copy of a's file, which c only carries."""
+    cov, rows = _cover(COPY[:2], COPY_REFS[:2]), np.arange(2)
+    carrier = carriers(_index(), cov, rows, 2.0)
+    assert carrier[2] and whole_copy(_index(), cov, rows, 2.0) == 0
+    got = verdict(_index(), cov, rows, 2.0, np.arange(3), carrier, "<file>")
+    assert got.source.family == "s:a", got
+
+
+def test_no_exception_when_another_family_s_file_is_held_as_whole() -> None:
+    """d's file and the scan hold each other nearly whole too (files of one line hold each other
+    so): the scan is not singled out as a copy of c's file, and c only carries code."""
+    strength = np.column_stack([COPY, [1.0, 1.0, 1.0, 0.95]])
+    refs = np.column_stack([COPY_REFS, [8, 9, 10, 11]])
+    cov, rows = _cover(strength, refs), np.arange(4)
+    assert whole_copy(_index(), cov, rows, 4.0) == -1
+    assert carriers(_index(), cov, rows, 4.0)[2]
+
+
+def test_a_unit_held_a_little_less_closely_still_counts_in_part() -> None:
+    """One unit, held exactly by the first family, 0.05 less closely by the second, 0.2 less by
+    the third: the second still explains most of it, the third nothing; strictly, only the first."""
+    s = np.asarray([[1.0, 0.95, 0.8]])
+    cov = Cover(np.arange(3), np.arange(1), np.ones(1), s, s, np.zeros(1, dtype=bool), np.zeros(3, np.int64),
+                (NONE, NONE, NONE))
+    soft = scores(cov, np.arange(1), 1.0, np.zeros(3, dtype=bool))
+    assert soft[0] == 1.0 and 0.7 < soft[1] < 0.9 and soft[2] == 0.0
+    strict = scores(cov, np.arange(1), 1.0, np.zeros(3, dtype=bool), soft=0.0)
+    assert strict.tolist() == [1.0, 0.0, 0.0]
