@@ -217,9 +217,9 @@ def attribute_matched(
         attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,
                                       reference_family=model_line(family), maker=maker)
         whole_copy = "<file>" in verdicts and (whole_file(verdicts["<file>"]) or explained_copy(verdicts["<file>"]))
-        # (a whole copy, or a file mostly one source's distinctive code, spans its info units too: transformers'
-        # modeling_llama.py under another notice, one unit above info, read "removed" as if its own code's)
-        if attribution.state == "replaced" and small_part(code_of.get(path, []) if whole_copy else mine, text):
+        # (a whole copy spans its info units too: llama's file under another notice had read "removed")
+        if attribution.state == "replaced" and small_part(code_of.get(path, []) if whole_copy else mine, text,
+                                                          verdicts.get("<file>"), family):
             # the file is mostly code of its own: its notice stands for that, in no one's place; the
             # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's
             # model, holds an attention forward like gpt_j's: "Microsoft replaced EleutherAI", high)

@@ -109,12 +109,18 @@ def copied(f: Finding) -> bool:
         strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)
 
 
-def small_part(matched: Sequence[Finding], text: str) -> bool:
+def small_part(matched: Sequence[Finding], text: str, v: SourceVerdict | None = None, family: str = "") -> bool:
     """The units of the file that hold a reference's code as a copy (judged.copied; declared,
     the maker's own or not) span less than fileverdict.PART of its lines: the rest, most of the
-    file, is code of its own (or resembles others' only in part)."""
-    from lineage.classify.fileverdict import PART
+    file, is code of its own (or resembles others' only in part).  Not when the file's source
+    verdict ``v`` has ``family`` explain fileverdict.EXPLAINED of the file: an obfuscated copy
+    holds few units at a copy's strength, but its source still explains it (a stranger's review:
+    gemma2's file renamed, reordered and padded under another notice, 90% explained, read
+    "removed" where the same header over a lighter obfuscation read "replaced")."""
+    from lineage.classify.fileverdict import EXPLAINED, PART
 
+    if v is not None and v.source is not None and v.source.family == family and v.source.score >= EXPLAINED:
+        return False
     copies = [f for f in matched if copied(f)]
     return bool(copies) and distinct_lines(copies) < PART * max(1, text.count("\n") + 1)
 

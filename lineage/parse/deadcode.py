@@ -43,6 +43,7 @@ from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.junk import junk_spans
 from lineage.parse.opaque import opaque_spans
+from lineage.parse.padding import padding_spans
 from lineage.parse.identity import bound_once_all, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.uncalled import uncalled_spans
@@ -324,12 +325,13 @@ def _idle_query() -> Query:
 def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: frozenset[bytes],
                tick: Callable[[], None] = lambda: None) -> list[tuple[int, int]]:
     """Byte spans of never-run blocks, of do-nothing wrappers' own tokens and of calls to the
-    module's do-nothing functions in function bodies (``def_starts``: every definition's first
+    module's do-nothing functions, or repeated as padding, in function bodies (``def_starts``: every definition's first
     byte, ascending: a span holding one is kept; ``identities``: the module's identity functions,
     parse/identity.py; ``tick``: called in long loops, raises to stop, parse/budget.py)."""
     if root.has_error:
         return []
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
+    spans += padding_spans(root, source) if b"def " in source else []  # calls repeated as padding (parse/padding.py)
     spans += passthrough_spans(root, source)  # keywords threaded and never read (parse/passthrough.py)
     spans += identity_spans(root, source, identities)  # calls to the module's identity function (parse/identity.py)
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):

@@ -13,6 +13,7 @@ COPY = "acme/modeling_acme.py"
 HEADLINE = ("AcmeLMAttention.__init__", "AcmeLMAttention.forward", "AcmeLMRouter.forward",
             "AcmeLMSparseBlock.forward")
 RANK = {"info": 0, "low": 1, "medium": 2, "high": 3}
+HEADERS_REPLACED = ("# Copyright 2025 Acme Inc.", "# SPDX-License-Identifier: Apache-2.0")
 MODULAR_IMPORT = "from ..glm4_moe.modeling_glm4_moe import RMSNorm as UpstreamNorm\n"
 
 
@@ -248,3 +249,24 @@ def test_a_copier_s_name_beside_the_framework_s_replaces_the_upstream_holder(sca
     framework = ("# Copyright 2025 The HuggingFace Inc. team. All rights reserved.", SPDX_LINE)
     result = scan({COPY: copies.with_header(copies.attention_moe, *framework)})
     assert {f.attribution for f in notices(result)} >= {"removed"}  # the framework's own line names no one else
+
+
+def test_a_small_copied_part_yields_to_a_source_that_explains_most_of_the_file(scan, copies) -> None:
+    """A file whose copied units span a small part of it is mostly its own code, and its notice
+    stands for that (judged.small_part); but not when its source explains most of the file: an
+    obfuscated copy holds few units at a copy's strength and is still that source's code."""
+    import dataclasses
+
+    from lineage.classify.judged import small_part
+
+    own = "\n\n".join(f"def own_{i}(total, parts):\n" + "".join(f"    total = total * {i} + {j}\n" for j in range(20))
+                      + "    return total\n" for i in range(30))
+    text = copies.with_header(copies.rmsnorm + "\n\n" + own, *HEADERS_REPLACED)
+    result = scan({COPY: text})
+    found = [f for f in result.findings if f.path == COPY and f.kind == "code-match"]
+    verdict = result.summary.files[COPY].source
+    assert found and verdict is not None and verdict.source is not None
+    assert small_part(found, text)
+    most = dataclasses.replace(verdict, source=dataclasses.replace(verdict.source, score=0.8))
+    assert not small_part(found, text, most, verdict.source.family)
+    assert small_part(found, text, most, "cls:other_01")  # another family explaining it says nothing of this one

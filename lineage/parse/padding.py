@@ -1,0 +1,71 @@
+"""Calls repeated as padding, read as absent (`lex-v35`).
+
+The same callee called as a whole statement, taking nothing from the code around it (no
+argument, or literals only) and its value thrown away, PADDING_CALLS times or more over a
+module's function bodies: `_trace()` after every statement, `torch.empty(0)` between steps.
+
+`lex-v17` read a call to the module's own do-nothing function as absent (parse/deadcode.py); a
+copier imports the hook instead (`from .telemetry import trace as _trace`), or calls a library
+function for nothing, and after every statement it cuts every structural k-gram of every
+function: a stranger's review (2026-12-04) had whole files of gemma2, exaone4, olmoe, phi3 and
+granitemoe copied so read exit 0 ("mostly code of its own").  What such a callee does cannot be
+read, but a call that takes nothing from the function gives the function nothing either: its own
+computation reads the same without it.  The reference side is read alike, so code that calls
+`torch.cuda.synchronize()` between many steps still matches its copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from tree_sitter import Language, Node, Query, QueryCursor
+
+from lineage.parse.identity import in_function
+
+PADDING_CALLS = 8  # a callee called this often as such a statement in one module is padding
+_LITERAL = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none", "ellipsis"})
+_DOTTED = re.compile(rb"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
+
+
+@lru_cache(maxsize=1)
+def _query() -> Query:
+    import tree_sitter_python
+
+    return Query(Language(tree_sitter_python.language()),
+                 "(expression_statement (call function: [(identifier) (attribute)]) @call) @stmt")
+
+
+def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
+    """Byte spans of the padding calls of a module (whole statements, in function bodies)."""
+    found = QueryCursor(_query()).captures(root)
+    by_callee: dict[bytes, list[Node]] = defaultdict(list)
+    for stmt in found.get("stmt", []):
+        call = stmt.named_children[0] if stmt.named_child_count == 1 else None
+        if call is None or call.type != "call" or not _takes_nothing(call.child_by_field_name("arguments")):
+            continue
+        callee = call.child_by_field_name("function")
+        name = source[callee.start_byte:callee.end_byte] if callee is not None else b""
+        if _DOTTED.fullmatch(name):
+            by_callee[name].append(stmt)
+    spans: list[tuple[int, int]] = []
+    for stmts in by_callee.values():
+        inside = [s for s in stmts if in_function(s)] if len(stmts) >= PADDING_CALLS else []
+        if len(inside) >= PADDING_CALLS:
+            spans += [(s.start_byte, s.end_byte) for s in inside]
+    return spans
+
+
+def _takes_nothing(arguments: Node | None) -> bool:
+    """No argument, or literals only (a keyword's value too; a negative number)."""
+    if arguments is None or arguments.type != "argument_list":
+        return False
+    for arg in arguments.named_children:
+        value = arg.child_by_field_name("value") if arg.type == "keyword_argument" else arg
+        if value is not None and value.type == "unary_operator":
+            value = value.child_by_field_name("argument")
+        if value is None or value.type not in _LITERAL:
+            if arg.type != "comment":
+                return False
+    return True

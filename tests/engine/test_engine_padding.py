@@ -1,0 +1,64 @@
+"""A call repeated as padding (the same callee, no argument but literals, its value thrown away,
+eight times or more over a module's functions) is read as absent (parse/padding.py): a copy with
+an imported hook after every statement fingerprints as the copy.  A call that takes the
+function's values, or one repeated a few times, stays."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from lineage.compact.files import compact
+from lineage.fingerprint.params import FingerprintParams
+from lineage.models import SourceFile
+
+# our own code: two functions of a gated mixer, long enough to fingerprint
+FIRST = [
+    "hidden = self.norm(inputs)",
+    "gate = torch.sigmoid(self.gate_proj(hidden))",
+    "value = self.value_proj(hidden) * gate",
+    "value = self.dropout(value)",
+    "return inputs + self.out_proj(value)",
+]
+SECOND = [
+    "scores = torch.einsum('bld,bmd->blm', value, hidden) / math.sqrt(self.width)",
+    "weights = scores.softmax(dim=-1)",
+    "mixed = torch.einsum('blm,bmd->bld', weights, value)",
+    "return mixed.flatten(2)",
+]
+
+
+def _file(pad: str = "", every: int = 1, header: str = "") -> str:
+    def body(lines: list[str]) -> str:
+        out: list[str] = []
+        for i, line in enumerate(lines):
+            if pad and i % every == 0:
+                out.append(pad)
+            out.append(line)
+        return textwrap.indent("\n".join(out), " " * 8)
+
+    return (f"import math\nimport torch\n{header}\n\nclass GatedMixer:\n    def forward(self, inputs):\n{body(FIRST)}\n\n"
+            f"    def attend(self, value, hidden):\n{body(SECOND)}\n")
+
+
+def _prints(text: str) -> list[np.ndarray]:
+    cf = compact(SourceFile("m.py", text.encode()), FingerprintParams())
+    return [u.s_hash for u in cf.units if u.qualname in ("GatedMixer.forward", "GatedMixer.attend")]
+
+
+def _same(a: str, b: str) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(_prints(a), _prints(b), strict=True))
+
+
+def test_an_imported_hook_after_every_statement_reads_as_the_plain_code() -> None:
+    plain = _file()
+    assert not _same(_file("_trace()"), _file("_trace(value)"))  # (padding does change the plain reading)
+    for pad in ("_trace()", "_trace('step', 3)", "torch.empty(0)", "telemetry.mark(level=-1)", "self._tick()"):
+        assert _same(_file(pad, header="from .telemetry import trace as _trace\n"), plain), pad
+
+
+def test_a_call_that_takes_the_function_s_values_or_a_few_calls_stay() -> None:
+    plain = _file()
+    assert not _same(_file("_trace(value)"), plain)  # it reads the function's values: not padding
+    assert not _same(_file("_trace()", every=2), plain)  # five such calls in the module: too few to tell
