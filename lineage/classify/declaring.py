@@ -52,16 +52,14 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     generated = _modular_bases(path, found, texts) if found and texts else []
     if not generated and not any(name in text for name in wanted):
         return False, frozenset(), (), {}, {}  # a declaration names its source: no name in the text, nothing to parse
-    whole, units, imported = False, set(), []
+    declaring = [d for d in generated if d.family in wanted and (not config_only(d.kind, d.target)
+                                                                   or config_class(d.kind, d.unit))]
+    whole, units, imported = False, {d.unit for d in declaring}, []  # (generation pasted the bases' code in)
     bases: dict[str, set[str]] = {}
     marked: dict[str, set[str]] = {}
     lines = text.splitlines() if carried else []
-    found = find_declarations(path, text) if found is None else found
-    for d in [*found, *generated]:
+    for d in find_declarations(path, text) if found is None else found:
         if d.family not in wanted or (config_only(d.kind, d.target) and not config_class(d.kind, d.unit)):
-            continue
-        if d in generated:
-            units.add(d.unit)
             continue
         if carried and d.kind in ("copied-from", "adapted-from") and key_at(d.target, lines, d.line) in carried:
             continue
