@@ -62,10 +62,11 @@ def _takes_nothing(arguments: Node | None) -> bool:
     if arguments is None or arguments.type != "argument_list":
         return False
     for arg in arguments.named_children:
+        if arg.type == "comment":
+            continue
         value = arg.child_by_field_name("value") if arg.type == "keyword_argument" else arg
         if value is not None and value.type == "unary_operator":
             value = value.child_by_field_name("argument")
         if value is None or value.type not in _LITERAL:
-            if arg.type != "comment":
-                return False
+            return False
     return True
