@@ -80,11 +80,12 @@ def names_others(holder: str) -> bool:
 def unlisted(holder: str) -> str:
     """The names a holder text gives besides the organisations the table knows, in its own words
     ("Zeph Systems" of "The Zeph Systems and HuggingFace Inc. team"), or ""."""
-    text = normalise(claimed(holder))
+    names = claimed(holder)
+    text = normalise(names)
     for alias in load_organisations():
         text = alias.pattern.sub(" ", text)
     left = {w.strip(".,'’\"") for w in re.findall(r"[^\W\d_][\w.'’-]*", text)} - _JOINING
-    words = [w for w in claimed(holder).split() if w.casefold().strip(".,'’\"") in left]
+    words = [w for w in names.split() if w.casefold().strip(".,'’\"") in left]
     return " ".join(words)
 
 

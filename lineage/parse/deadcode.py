@@ -39,7 +39,7 @@ from functools import lru_cache
 from tree_sitter import Language, Node, Query, QueryCursor
 
 from lineage.parse.constant import truth
-from lineage.parse.neutral import MAY_CALL, changes_nothing, runs_code
+from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.junk import junk_spans
 from lineage.parse.opaque import opaque_spans
@@ -128,7 +128,7 @@ def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         return [(node.start_byte, node.end_byte)]
     target, body = node.child_by_field_name("left"), node.child_by_field_name("body")
     once = over == b"range(1)" or (right.type in ("list", "tuple") and right.named_child_count == 1
-                                   and right.named_children[0].type in _CONSTANT)
+                                   and right.named_children[0].type in LITERALS)
     if once and target is not None and target.type == "identifier" and body is not None:
         # runs its body once: a wrapper, when the body never reads the loop's name (a loop inside
         # bound to the same name, `for _ in [0]:` nested, binds it and does not read it)
@@ -248,9 +248,6 @@ _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for"
           "with": _with_spans}
 
 
-_CONSTANT = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none", "ellipsis"})
-
-
 def _does_nothing(body: Node | None) -> bool:
     """A function body of docstrings, `pass`, `...` and bare or constant `return`s only."""
     if body is None:
@@ -259,10 +256,10 @@ def _does_nothing(body: Node | None) -> bool:
         if child.type in ("pass_statement", "comment"):
             continue
         if child.type == "expression_statement" and child.named_child_count == 1 \
-                and child.named_children[0].type in _CONSTANT:
+                and child.named_children[0].type in LITERALS:
             continue
         if child.type == "return_statement" and (
-                child.named_child_count == 0 or child.named_children[0].type in _CONSTANT):
+                child.named_child_count == 0 or child.named_children[0].type in LITERALS):
             continue
         return False
     return True
@@ -285,7 +282,7 @@ def _idle_functions(root: Node, source: bytes) -> frozenset[bytes]:
             target = node.named_children[0].child_by_field_name("left")
             value = node.named_children[0].child_by_field_name("right")
             result = value.child_by_field_name("body") if value is not None and value.type == "lambda" else None
-            if target is not None and target.type == "identifier" and result is not None and result.type in _CONSTANT:
+            if target is not None and target.type == "identifier" and result is not None and result.type in LITERALS:
                 idle.append((_text(target, source), False))
     return bound_once_all(source, idle)
 

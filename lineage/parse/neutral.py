@@ -48,6 +48,8 @@ def changes_nothing(statement: Node, source: bytes) -> bool:
 # what may run code, read on an expression's bytes: a call (or a parenthesised part: read as one),
 # a lambda, a comprehension, an assignment expression, `await` or `yield`
 MAY_CALL = (b"(", b"lambda", b":=", b"await", b"yield", b" for ")
+# node kinds of a literal: a value that reads and runs nothing
+LITERALS = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none", "ellipsis"})
 
 
 def runs_code(condition: Node | None, source: bytes) -> bool:

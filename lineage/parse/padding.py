@@ -18,28 +18,21 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 
-from tree_sitter import Language, Node, Query, QueryCursor
+from tree_sitter import Node, QueryCursor
 
 from lineage.parse.identity import in_function
+from lineage.parse.neutral import LITERALS
+from lineage.parse.queries import query
 
 PADDING_CALLS = 8  # a callee called this often as such a statement in one module is padding
-_LITERAL = frozenset({"string", "concatenated_string", "integer", "float", "true", "false", "none", "ellipsis"})
-_DOTTED = re.compile(rb"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
-
-
-@lru_cache(maxsize=1)
-def _query() -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()),
-                 "(expression_statement (call function: [(identifier) (attribute)]) @call) @stmt")
+_DOTTED = re.compile(rb"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+_CALLS = "(expression_statement (call function: [(identifier) (attribute)])) @stmt"
 
 
 def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of the padding calls of a module (whole statements, in function bodies)."""
-    found = QueryCursor(_query()).captures(root)
+    found = QueryCursor(query(_CALLS)).captures(root)
     by_callee: dict[bytes, list[Node]] = defaultdict(list)
     for stmt in found.get("stmt", []):
         call = stmt.named_children[0] if stmt.named_child_count == 1 else None
@@ -67,6 +60,6 @@ def _takes_nothing(arguments: Node | None) -> bool:
         value = arg.child_by_field_name("value") if arg.type == "keyword_argument" else arg
         if value is not None and value.type == "unary_operator":
             value = value.child_by_field_name("argument")
-        if value is None or value.type not in _LITERAL:
+        if value is None or value.type not in LITERALS:
             return False
     return True
