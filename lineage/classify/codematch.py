@@ -69,6 +69,9 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
     return None, unit.role_features
 
 
+FORMULA = SCORING.min_strong_evidence * 3 // 2  # shared fingerprints of a routine of a few statements
+
+
 def severity(role: str | None, m: Match, judge_size: bool = True) -> str:
     """The unit's severity on its own; ``judge_size``: a small routine's slight likeness is low."""
     if role in NOT_EVIDENCE or too_small(m):
@@ -80,7 +83,10 @@ def severity(role: str | None, m: Match, judge_size: bool = True) -> str:
     if strong and slight(m) and judge_size:
         return "low"
     if s >= STRONG and m.rarity >= SCORING.high_rarity and strong:
-        return "high" if role == "core-architecture" else "medium"
+        # a routine of a few statements copied is a copy, but not the architecture copied: high
+        # needs more code than FORMULA (a stranger's review: mlx-lm's port of DeepSeek's ten-line
+        # MLP constructor, 26 shared fingerprints, read "core-architecture copy", high)
+        return "high" if role == "core-architecture" and m.shared >= FORMULA else "medium"
     return "medium" if s >= MODERATE and strong and m.rarity >= SCORING.medium_rarity else "low"
 
 
@@ -108,9 +114,6 @@ def slight(m: Match) -> bool:
         or m.shared < FORMULA and m.lexical < SCORING.names_kept)
 
 
-FORMULA = SCORING.min_strong_evidence * 3 // 2  # shared fingerprints of a routine of a few statements
-
-
 def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
     """The finding's verdict on the unit alone; ``lifted``: rated above low all the same (copied
     code whose upstream notice the file removed or replaced), said as the copy it is."""
@@ -126,6 +129,8 @@ def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
         return f"too little code ({m.shared} shared fingerprints) to establish lineage from {who}"
     if role == INFRA:
         return f"uses the training and serving infrastructure of {who} (permitted tool use)"
+    if not strong_evidence(m) and lifted:  # (judged.copied: a short routine copied with its names)
+        return f"{role or 'unclassified'} copy of {who} (a short routine, {m.shared} shared fingerprints, names kept)"
     if not strong_evidence(m):  # too few shared fingerprints, or names unlike, to call it anyone's code
         return (f"{role or 'unclassified'} resemblance to {who} ({m.shared} shared fingerprints"
                 f"{', names unlike' if m.lexical < SCORING.min_lexical else ''}: too few to show a copy on their own)")

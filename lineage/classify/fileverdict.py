@@ -4,9 +4,8 @@ Two answers are kept apart.  *Where the file comes from* is the source verdict
 (classify/source.py): one reference family and file, with the runner-up and the margin, or
 "ambiguous between ..." when they cannot be told apart.  *What the reuse is* comes from the
 findings: a core-architecture or inference-glue copy (with the notice state), reuse of a
-framework's training or serving infrastructure (permitted tool use), declared reuse,
-a weak resemblance, or code built on a shared line that many families hold, which says
-where the file comes from but never convicts it.
+framework's training or serving infrastructure (permitted tool use), declared reuse, a weak
+resemblance, or code built on a shared line many families hold (never convicting).
 """
 
 from __future__ import annotations
@@ -116,20 +115,22 @@ def common_sentence(v: SourceVerdict) -> str:
     return f"mostly code of its own; {s.cover:.0%} is shared code of the {earliest} line, {group}"
 
 
-def shared_copy_sentence(low: Sequence[Finding], who: str) -> str:
+def shared_copy_sentence(low: Sequence[Finding], who: str, n_lines: int = 0) -> str:
     """Low findings that are mostly code held at copy strength, rated low only because many model
-    lines hold it alike: no weak resemblance (a verbatim copy of DeepSeek's MLA attention, which six
-    lines carry, read "weak resemblance"), and still no copy verdict.  "" when they are not."""
+    lines hold it alike: no weak resemblance (DeepSeek's MLA attention, which six lines carry), and
+    still no copy verdict.  "" when they are not, or are under OWN_CODE of the file's ``n_lines``
+    (a stranger's review: mlx-lm's glm.py, 6 shared lines of 187, read "built on shared code")."""
     shared = [f for f in low if strength(f.matches[0]) >= STRONG and isinstance(f.details, CodeMatchDetails)
               and f.details.holders >= SHARED_BY]
     n = distinct_lines(shared)
-    if not shared or n < MOSTLY * distinct_lines(low):
+    if not shared or n < MOSTLY * distinct_lines(low) or n < OWN_CODE * n_lines:
         return ""
-    earliest = min((f.details.earliest for f in shared if isinstance(f.details, CodeMatchDetails)),
-                   key=lambda e: (e.first_seen or UNDATED, e.family))
-    fewest = min(f.details.holders for f in shared if isinstance(f.details, CodeMatchDetails))
+    details = [f.details for f in shared if isinstance(f.details, CodeMatchDetails)]
+    # (the earliest family holding the very same code: those holding it alike may be more)
+    earliest = min((d.earliest for d in details), key=lambda e: (e.first_seen or UNDATED, e.family))
+    fewest = min(d.holders for d in details)
     return (f"built on shared code, closest to {who}: {n} lines held at copy strength, code that {fewest} or more "
-            f"model lines hold alike (earliest {model_line(earliest.family)}, "
+            f"model lines hold alike (the same code first seen in {model_line(earliest.family)}, "
             f"{earliest.first_seen or 'date unknown'}): shared code says not which of them it came from, "
             "so no copy verdict")
 
@@ -250,7 +251,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     if all(f.severity == "low" for f in evidence) and not all(f.role in ("inference-glue", INFRA) for f in evidence):
         if v is not None and whole_file(v):
             return _whole_sentence(v, states)
-        if shared := shared_copy_sentence(evidence, who):
+        if shared := shared_copy_sentence(evidence, who, n_lines):
             return shared
         said = f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity code matches only"
         others = {f.matches[0].ref.family for f in evidence} - {top}

@@ -222,9 +222,12 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
 
 
 def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict[str, str]],
-                    chosen: dict[str, NoticeReference] | None = None) -> dict[str, Any]:
+                    chosen: dict[str, NoticeReference] | None = None,
+                    judged: Mapping[str, Finding] | None = None) -> dict[str, Any]:
     """Notices of every file involved in a match, and how each suspect file treats its reference's;
-    ``chosen`` says why each suspect file was judged against that reference file."""
+    ``chosen`` says why each suspect file was judged against that reference file; ``judged``: per
+    suspect file, the notice finding of the judgement its code findings state, stated here too (a
+    stranger's review: "Notices: removed" above, "notice replaced" below, on one file)."""
     try:
         from lineage.notices import compare_notices, detect_notices
     except ImportError as exc:  # the notices layer is optional at runtime
@@ -242,7 +245,12 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
     attribution = []
     for s, r, family in sorted(set(pairs)):
         att = compare_notices(parsed[("suspect", s)], parsed[("reference", r)], reference_family=family)
-        entry = {"suspect": s, "reference": r, "state": att.state, "explanation": att.explanation,
+        said = (judged or {}).get(s)
+        state, why = att.state, att.explanation
+        if said is not None and state in ("removed", "replaced") and said.attribution != state \
+                and (not chosen or s not in chosen or chosen[s].path == r):
+            state, why = str(said.attribution), said.explanation
+        entry = {"suspect": s, "reference": r, "state": state, "explanation": why,
                  "missing": sorted({n.holder for n in att.missing}),
                  "replacements": sorted({n.holder for n in att.replacements}),
                  "frameworks_dropped": sorted({n.holder for n in att.frameworks_dropped})}
@@ -304,7 +312,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     result, compacted = scan_files(list(suspect.files), index, config, target=side_label(s_in),
                                    revision=suspect.revision, errors=suspect.errors, progress=progress)
     # each suspect file's notices judged against the reference file its code comes from
-    scanned, chosen = reattributed(index, compacted, result.findings, suspect.files, config)
+    scanned, chosen, judged_notices = reattributed(index, compacted, result.findings, suspect.files, config)
     findings = [f for f in scanned if f.kind == "code-match" and f.matches]
     null = sorted(_unrelated_units(index, compacted, findings)) if compared else []
     calib = calibration()
@@ -353,7 +361,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
              if m.severity != "info" and m.attribution]
-    notices = notices_section(pairs, texts, chosen)
+    notices = notices_section(pairs, texts, chosen, judged_notices)
     dropped = {a["suspect"]: a["frameworks_dropped"] for a in notices.get("attribution", ())
                if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
     files = list(rated(files, matches, notice_refs, dropped, whole))

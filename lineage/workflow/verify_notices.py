@@ -115,9 +115,11 @@ def _steered(verdicts: Mapping[str, SourceVerdict], path: str) -> dict[str, Sour
 
 
 def reattributed(index: EmbeddedIndex, compacted: Sequence[CompactFile], findings: Sequence[Finding],
-                 suspect: Sequence[SourceFile], config: Config) -> tuple[list[Finding], dict[str, NoticeReference]]:
+                 suspect: Sequence[SourceFile], config: Config
+                 ) -> tuple[list[Finding], dict[str, NoticeReference], dict[str, Finding]]:
     """The scan's findings with every judged file's code findings attributed again, against the
-    reference file chosen by `notice_references`; and that choice per suspect file."""
+    reference file chosen by `notice_references`; that choice per suspect file; and per file so
+    judged, its notice finding of that judgement (removed or replaced), which its code findings state."""
     from lineage.classify.attribution import attribute_matched
     from lineage.classify.owner import canonical_owners
     from lineage.pipeline.match import code_evidence
@@ -128,7 +130,7 @@ def reattributed(index: EmbeddedIndex, compacted: Sequence[CompactFile], finding
         if f.kind == "code-match" and f.attribution and f.matches:
             judged.setdefault(f.path, []).append(f)
     if not judged:
-        return list(findings), {}
+        return list(findings), {}, {}
     subset = [cf for cf in compacted if cf.path in judged]
     chosen = notice_references(index, subset, judged, config)
     found, sources = code_evidence(index, subset, config)
@@ -141,4 +143,5 @@ def reattributed(index: EmbeddedIndex, compacted: Sequence[CompactFile], finding
     cells = {f.path: f.cells for f in suspect if f.cells}  # a notebook's findings name their cell (as scan's do)
     redone = {f.id: with_cells(f, cells[f.path]) if f.path in cells else f
               for f in again if f.kind == "code-match"}
-    return [redone.get(f.id, f) if f.kind == "code-match" else f for f in findings], chosen
+    notices = {f.path: f for f in again if f.kind == "notice" and f.attribution in ("removed", "replaced")}
+    return [redone.get(f.id, f) if f.kind == "code-match" else f for f in findings], chosen, notices

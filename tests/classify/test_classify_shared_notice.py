@@ -197,6 +197,7 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
     import dataclasses
 
     from lineage.classify.fileverdict import reuse_sentence
+    from lineage.classify.linecount import distinct_lines
     from lineage.verdicts import Candidate, SourceVerdict
 
     shared = top_level(with_notice(MODEL), SHARED_CLASSES)
@@ -217,6 +218,10 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
         said = reuse_sentence(evidence, weak)
         assert said.startswith("built on shared code, closest to fam_00") and said.endswith("so no copy verdict")
         assert "lines held at copy strength, code that 8 or more model lines hold alike" in said
+        # the same lines in a file ten times their length, the rest its own code: no "built on"
+        n = distinct_lines(evidence)
+        assert reuse_sentence(evidence, weak, n).startswith("built on shared code")
+        assert reuse_sentence(evidence, weak, 20 * n).startswith("weak resemblance to fam_00")
 
 
 def test_a_part_of_a_file_taken_whole_under_another_notice_replaced_it(

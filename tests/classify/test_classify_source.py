@@ -256,6 +256,38 @@ def test_a_descendant_holding_much_more_of_the_file_keeps_it() -> None:
     assert _ancestor_first(both, np.arange(2), 2.0, scores, distinct, 0, "cover") == (1, "ancestor")
 
 
+@pytest.mark.parametrize(("sibling", "other_ancestor", "common", "expected"), [
+    (0.9, 0.0, False, (1, "ancestor")),  # a sibling kept the ancestor's earlier code: the ancestor
+    (0.0, 0.0, False, (0, "cover")),  # no other child holds it: the pick's own addition
+    (0.6, 0.0, False, (0, "cover")),  # a sibling holds it less closely: not the same generation
+    (0.9, 0.9, False, (0, "cover")),  # another ancestor of the pick holds it: code from that one
+    (0.9, 0.0, True, (0, "cover")),  # common code says nothing of generations
+])
+def test_an_ancestor_is_credited_with_the_code_its_other_children_kept(sibling, other_ancestor, common,
+                                                                        expected) -> None:
+    """Columns: the pick (a child of the ancestor and of a second parent), the ancestor, a sibling
+    (another child of the ancestor) and the second parent.  Row 0: code all hold alike; row 1:
+    code the pick holds and the ancestor does not (it has changed its own since).  When the
+    sibling holds row 1 as closely as the pick, that is the ancestor's earlier generation, kept by
+    its children: the pick's lead is no addition of its own, and the ancestor is the source."""
+    import numpy as np
+
+    from lineage.classify.cover import Cover
+    from lineage.classify.source import _ancestor_first, scores
+
+    strength = np.asarray([[0.9, 0.9, 0.9, 0.0], [0.9, 0.0, sibling, other_ancestor]])
+    weight = np.asarray([1.0, 0.2])
+    rows, total = np.arange(2), float(weight.sum())
+    ancestors = (np.asarray([1, 3]), np.asarray([], np.int64), np.asarray([1]), np.asarray([], np.int64))
+    cov = Cover(np.arange(4), np.zeros(2, np.int64), weight, strength, np.full((2, 4), 0.5),
+                np.asarray([False, common]), np.zeros(4, np.int64), ancestors)
+    carrier = np.zeros(4, dtype=bool)
+    strict = scores(cov, rows, total, carrier, soft=0.0)
+    assert strict[0] - strict[1] > 0.1  # without the credit the pick leads its ancestor clearly
+    distinct = np.full(4, 0.2)
+    assert _ancestor_first(cov, rows, total, strict, distinct, 0, "cover", carrier) == expected
+
+
 def test_no_source_is_named_for_a_sliver_of_the_file(lines_index: EmbeddedIndex) -> None:
     """A long file of its own code that holds one small shared class: no family explains a share
     worth naming, so the file has no source (it had named whichever family was first seen among

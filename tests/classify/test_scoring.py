@@ -61,8 +61,10 @@ def test_settings_and_query_defaults_are_the_record() -> None:
     # moderate strength
     ({"similarity": S.moderate, "containment": S.moderate}, "medium"),
     ({"similarity": S.moderate - 0.01, "containment": S.moderate - 0.01}, "low"),
-    # evidence floors
-    ({"shared": S.min_strong_evidence}, "high"),
+    # evidence floors: a copy of a routine of a few statements is a copy, but high needs more code
+    ({"shared": S.min_strong_evidence * 3 // 2}, "high"),
+    ({"shared": S.min_strong_evidence * 3 // 2 - 1}, "medium"),
+    ({"shared": S.min_strong_evidence}, "medium"),
     ({"shared": S.min_strong_evidence - 1}, "low"),
     ({"shared": S.min_evidence - 1}, "info"),
     # shared names, or enough structure without them
@@ -72,6 +74,19 @@ def test_settings_and_query_defaults_are_the_record() -> None:
 ])
 def test_severity_of_core_code_at_each_cut_off(kwargs: dict[str, float], expected: str) -> None:
     assert severity("core-architecture", match(**kwargs)) == expected
+
+
+def test_a_short_routine_lifted_by_its_notice_is_said_as_a_copy() -> None:
+    """Too few fingerprints to rate it above low on its own, but copied with its names (a file
+    that removed the upstream notice lifts it to medium): the verdict sentence calls it a copy,
+    never "too few to show a copy" beside a medium severity."""
+    from lineage.classify.codematch import verdict
+
+    short = match(shared=S.min_strong_evidence - 3, lexical=1.0)
+    assert "too few to show a copy on their own" in verdict("core-architecture", short)
+    lifted = verdict("core-architecture", short, lifted=True)
+    assert lifted.startswith("core-architecture copy of ") and "too few" not in lifted
+    assert f"{S.min_strong_evidence - 3} shared fingerprints, names kept" in lifted
 
 
 def test_severity_by_role() -> None:

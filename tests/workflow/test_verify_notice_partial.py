@@ -53,8 +53,13 @@ def test_a_copy_under_another_holders_notice_is_still_judged(tmp_path: Path) -> 
     assert copied and {m["attribution"] for m in copied} == {"removed"}
     assert all(m["severity"] in ("medium", "high") for m in copied)
     assert "Notices: removed" in data["summary"]["statement"]
+    # the notices section says what the statement and the units say (it had said "replaced")
+    entries = [a for a in data["notices"]["attribution"] if a["suspect"] == "modeling_delta.py"]
+    assert entries and {a["state"] for a in entries} == {"removed"}, entries
+    assert "was removed" in entries[0]["explanation"]
     head = PARTIAL[: PARTIAL.index("import math")] + "import math\n\nimport torch\n\n\n"
     alone = _exhibit(tmp_path / "alone", head + BLOCK)
     assert {m["attribution"] for m in alone["matches"] if m["unit"].startswith("GammaBlock")} == {"replaced"}
     assert "Notices: replaced" in alone["summary"]["statement"]
+    assert {a["state"] for a in alone["notices"]["attribution"]} == {"replaced"}
 
