@@ -18,7 +18,9 @@ declared lineage (an ancestor had the code before the family declaring it), then
 then by who had it first (first-seen dates); families first seen after the scanned code were
 removed from the index beforehand (time travel, `--as-of`).  A family explaining the file
 about as well as the source does, whose own published file the scan holds much more of, is
-the source: one file explains the scan as a whole.
+the source: one file explains the scan as a whole; so is a carrier that, weighed whole, explains
+it better than the source, composes parents none of which alone explains it, and whose file the
+scan holds much more of (carrier.composed_source).
 Same score, names and date: "ambiguous between ...".
 
 Common code never convicts, but it still says where a file comes from: when the source's
@@ -36,7 +38,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lineage.classify.codematch import WHOLE_HELD
-from lineage.classify.carrier import CARRIER, OWN_NAMES, carriers
+from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, carriers, composed_source
 from lineage.classify.cover import Cover, contains, cover_of
 from lineage.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
 from lineage.declared.family import resolve_root
@@ -59,8 +61,6 @@ ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of
 ANCESTOR_LEAD_COMMON = 0.1  # the lead it must have when its hold on the file rests on common code
 ANCESTOR_HELD = 2  # ... and the ancestor holds the file's code (at any strength) within this many leads of it
 CONTEXT = 0.2  # a class its file's source explains this nearly as well as the best holder goes to it
-WHOLE_NEAR = 0.05  # a family explaining a file (and holding it) within this of the source's share ...
-WHOLE_MORE = 0.1  # ... whose own file the scan holds this much more of as a copy is its source
 
 
 def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
@@ -155,6 +155,8 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         strict = scores(cov, rows, total, carrier, soft=0.0)
         pick, decided_by = _ancestor_first(cov, rows, total, strict, distinct, pick, decided_by, carrier)
         pick, decided_by = _more_of_its_file(index, cov, rows, total, strict, pick, decided_by)
+        whole = scores(cov, rows, total, np.zeros_like(carrier), soft=0.0) if carrier.any() else strict
+        pick, decided_by = composed_source(index, cov, rows, total, strict, whole, carrier, pick, decided_by)
     listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]

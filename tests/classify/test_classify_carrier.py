@@ -10,8 +10,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
-from lineage.classify.carrier import carriers, whole_copy
+from lineage.classify.carrier import carriers, composed, whole_copy
 from lineage.classify.cover import Cover
 from lineage.classify.source import scores, verdict
 from lineage.vocab import KIND_CODES
@@ -82,3 +83,45 @@ def test_a_unit_held_a_little_less_closely_still_counts_in_part() -> None:
     assert soft[0] == 1.0 and 0.7 < soft[1] < 0.9 and soft[2] == 0.0
     strict = scores(cov, np.arange(1), 1.0, np.zeros(3, dtype=bool), soft=0.0)
     assert strict.tolist() == [1.0, 0.0, 0.0]
+
+
+def _composition_index(a_units: int) -> SimpleNamespace:
+    """a's file has ``a_units`` units, b's 4, the composition c's 4 (c declares a and b)."""
+    u_file = np.repeat(np.arange(3), [a_units, 4, 4])
+    families = [{"source": "s", "name": n, "org": n.upper(), "country": "US", "first_seen": f"202{i}-01-01"}
+                for i, n in enumerate(NAMES[:3])]
+    return SimpleNamespace(meta={"families": families, "files": [{"path": f"{n}.py"} for n in NAMES[:3]]},
+                           arrays={"u_file": u_file, "u_nk": np.full(u_file.size, 10),
+                                   "u_kind": np.full(u_file.size, KIND_CODES["class"])},
+                           family_keys=[f"s:{n}" for n in NAMES[:3]])
+
+
+@pytest.mark.parametrize(("a_units", "expected"), [
+    (4, ("s:c", "whole")),  # the scan holds 3/4 of c's file, 2/4 of a's: c's composition
+    (2, ("s:a", "cover")),  # it holds all of a's small file: no more of c's than of a's
+])
+def test_a_copy_of_most_of_a_composition_names_the_composition(a_units: int, expected: tuple[str, str]) -> None:
+    """Three units of the scan (its fourth is its own): two that a and c hold, one that b and c
+    hold.  c only carries its parents' code and counts half, so a leads; but weighed whole c
+    explains the scan better than a, no single parent explains what c holds of it, and the scan
+    holds clearly more of c's file than of a's: the scan copies c's composition of a and b."""
+    b0 = a_units
+    c0 = a_units + 4
+    strength = np.asarray([[1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    refs = np.asarray([[0, -1, c0], [1, -1, c0 + 1], [-1, b0, c0 + 2]])
+    cov, rows, index = _cover(strength, refs), np.arange(3), _composition_index(a_units)
+    carrier = carriers(index, cov, rows, 4.0)
+    assert carrier[2] and whole_copy(index, cov, rows, 4.0) == -1  # not the whole-copy exception
+    assert composed(cov, rows, 4.0, 2)
+    got = verdict(index, cov, rows, 4.0, np.arange(3), carrier, "<file>")
+    assert (got.source.family, got.decided_by) == expected, got
+
+
+def test_a_carrier_of_one_parent_is_no_composition() -> None:
+    """c holds nothing that a alone lacks: its parents explain it one at a time, not together."""
+    strength = np.asarray([[1.0, 0.0, 1.0], [1.0, 1.0, 1.0]])
+    cov = _cover(strength, np.asarray([[0, -1, 4], [1, 2, 5]]))
+    assert not composed(cov, np.arange(2), 2.0, 2)
+    assert composed(_cover(np.asarray([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.asarray([[0, -1, 4], [-1, 2, 5]])),
+                    np.arange(2), 2.0, 2)
+    assert not composed(cov, np.arange(2), 2.0, 0)  # a family without parents composes nothing
