@@ -37,16 +37,24 @@ def _slices(off: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return pos, new_off
 
 
-def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str) -> EmbeddedIndex:
-    """The index with only the families for which ``keep(row)`` is true; ``why`` is recorded."""
+def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str,
+             keep_file: Callable[[FamilyRow, FamilyRow], bool] | None = None) -> EmbeddedIndex:
+    """The index with only the families for which ``keep(row)`` is true, and of them only the files
+    for which ``keep_file(family row, file row)`` is (a family left with no file goes too);
+    ``why`` is recorded."""
     meta = index.meta
     fam_keep = np.asarray([bool(keep(f)) for f in meta["families"]], dtype=bool)
-    if fam_keep.all():
+    file_fam = np.asarray([row["family"] for row in meta["files"]], dtype=np.int64)
+    file_keep = fam_keep[file_fam] if file_fam.size else np.zeros(0, dtype=bool)
+    if keep_file is not None and file_fam.size:
+        file_keep &= np.asarray([keep_file(meta["families"][row["family"]], row) for row in meta["files"]], dtype=bool)
+        had, has = np.zeros(fam_keep.size, dtype=bool), np.zeros(fam_keep.size, dtype=bool)
+        had[file_fam], has[file_fam[file_keep]] = True, True
+        fam_keep &= has | ~had
+    if fam_keep.all() and file_keep.all():
         return index
     a = index.arrays
     fam_new = np.cumsum(fam_keep) - 1
-    file_fam = np.asarray([row["family"] for row in meta["files"]], dtype=np.int64)
-    file_keep = fam_keep[file_fam] if file_fam.size else np.zeros(0, dtype=bool)
     file_new = np.cumsum(file_keep) - 1
     units = np.flatnonzero(file_keep[a["u_file"].astype(np.int64)]) if a["u_file"].size else np.empty(0, np.int64)
     unit_new = np.full(index.n_units, -1, dtype=np.int64)
@@ -167,9 +175,19 @@ def source_packages(index: EmbeddedIndex) -> dict[str, str]:
 def without_own_project(index: EmbeddedIndex, package: str, release: str) -> EmbeddedIndex:
     """The index without the sources that pin releases of ``package``, the scanned release's own
     project: its other releases hold its own code, earlier or later (notices added since, files
-    rewritten), never a source it copied from."""
+    rewritten), never a source it copied from.  Nor the files of other sources whose headers
+    credit that project (its notice kept, or "adapted from" it): the project's code, carried
+    (a stranger's review: with vLLM left out, SGLang's port of vLLM's solar.py, under "Copyright
+    contributors to the vLLM project", read as the source of vLLM's own exaone.py and nemotron.py)."""
     own = {name for name, pinned in source_packages(index).items() if pinned == _package(package)}
     if not own:
         return index
+    credits = re.compile(r"(?<![\w])" + r"[-_. ]?".join(map(re.escape, re.split(r"[-_.]+", _package(package))))
+                         + r"(?![\w])", re.IGNORECASE)
+
+    def not_crediting(family: FamilyRow, file: FamilyRow) -> bool:
+        return not credits.search(index.header_of(f"{family['source']}:{family['name']}", str(file["path"])) or "")
+
     return restrict(index, lambda f: f["source"] not in own, f"the sources {', '.join(sorted(own))} left out: the "
-                    f"target is {release}, a release of their own project, whose code is its own")
+                    f"target is {release}, a release of their own project, whose code is its own; so are the "
+                    "files of other sources whose headers credit that project", keep_file=not_crediting)

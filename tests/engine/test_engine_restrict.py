@@ -85,3 +85,15 @@ def test_evidence_lists_every_family_even_past_the_candidate_cap(full: EmbeddedI
 def test_restriction_to_nothing_matches_nothing(full: EmbeddedIndex, tmp_path: Path) -> None:
     empty = restrict(full, lambda f: False, "none")
     assert empty.n_units == 0 and not _scores(empty, code(("base",), "Yak"))
+
+
+def test_leaving_out_every_file_of_a_family_leaves_out_the_family(full: EmbeddedIndex) -> None:
+    """File by file (`keep_file`: a release's own code carried by other sources) equals family by
+    family when every file of the family goes; keeping every file keeps the index as it is."""
+    by_file = restrict(full, lambda f: True, "t", keep_file=lambda f, row: f["name"] != "router")
+    by_family = restrict(full, lambda f: f["name"] != "router", "t")
+    assert [f["name"] for f in by_file.meta["families"]] == [f["name"] for f in by_family.meta["families"]]
+    assert by_file.meta["files"] == by_family.meta["files"] and by_file.meta["units"] == by_family.meta["units"]
+    for name in ("u_file", "s_hash", "df_hash", "df_count", "lsh_ids"):
+        assert np.array_equal(by_file.arrays[name], by_family.arrays[name]), name
+    assert restrict(full, lambda f: True, "t", keep_file=lambda f, row: True) is full

@@ -85,3 +85,42 @@ def test_the_release_unpacked_is_its_project_too(six_index: Path, tmp_path: Path
     data = _scan(str(tmp_path / "unpacked"), six_index)
     assert "the sources six left out" in data["index"]["restriction"]
     assert [f for f in data["findings"] if f["severity"] != "info"] == []
+
+
+def test_files_of_other_sources_crediting_the_project_are_its_code_carried(tmp_path: Path) -> None:
+    """Another source holds six's code twice: once under a header that credits six ("adapted from
+    six"), once under none.  Scanning a release of six leaves out six's own source and the file
+    that credits six (the project's code, carried: with vLLM left out, SGLang's port of vLLM's
+    solar.py, under vLLM's notice, read as the source of vLLM's own files); the other stays."""
+    from lineage.index.restrict import without_own_project
+    from lineage.source.target import load_target
+
+    pinned = load_target(f"six=={INDEXED}").inputs
+    with zipfile.ZipFile(pinned["path"]) as wheel:
+        six_text = wheel.read("six.py").decode("utf-8")
+    body = six_text[six_text.index("def _add_doc"):six_text.index("def _import_module")]
+    (tmp_path / "carried").mkdir()
+    (tmp_path / "carried" / "ported.py").write_text(
+        "# Copyright 2024 Porters Inc.\n# Adapted from the six project (six.py).\n\n" + body, encoding="utf-8")
+    (tmp_path / "carried" / "uncredited.py").write_text("# Copyright 2024 Porters Inc.\n\n" + body, encoding="utf-8")
+    manifest = tmp_path / "both.toml"
+    manifest.write_text(
+        '[source]\nname = "six"\nkind = "pypi"\npackage = "six"\n'
+        f'version = "{INDEXED}"\nsha256 = "{pinned["sha256"]}"\nfilename = "{pinned["filename"]}"\n'
+        'licence = "MIT"\nreleased = "2021-05-05"\n\n'
+        '[[family]]\nname = "six"\ninclude = ["six.py"]\norg = "Meta"\nfirst_seen = "2010-01-01"\n', encoding="utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text(
+        f'[source]\nname = "porters"\nkind = "dir"\npath = "{tmp_path / "carried"}"\nlicence = "MIT"\n\n'
+        '[[family]]\nname = "ported"\ninclude = ["ported.py"]\norg = "Google"\nfirst_seen = "2012-01-01"\n\n'
+        '[[family]]\nname = "uncredited"\ninclude = ["uncredited.py"]\norg = "Google"\nfirst_seen = "2012-01-01"\n',
+        encoding="utf-8")
+    out = tmp_path / "both.lineage"
+    api.build([manifest, other], out, workers=1)
+    index = api.open_index(out)
+    kept = without_own_project(index, "six", f"six=={SCANNED}")
+    assert {f["name"] for f in kept.meta["families"]} == {"uncredited"}
+    assert [row["path"] for row in kept.meta["files"]] == ["uncredited.py"]
+    assert "credit that project" in kept.header["restriction"]
+    # a project the index does not hold: nothing is left out, whatever the headers say
+    assert without_own_project(index, "seven", "seven==1.0") is index
