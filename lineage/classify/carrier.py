@@ -101,4 +101,4 @@ def composed_source(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: f
     best = max(near, key=lambda j: (whole[j], -j))
     if contains(index, cov, rows, best) < mine + WHOLE_MORE:
         return pick, decided_by
-    return best, "whole"
+    return best, "composed"

@@ -45,8 +45,7 @@ FRAGMENTS = "no source: the code it shares with reference files is in fragments 
 
 
 def source_sentence(v: SourceVerdict) -> str:
-    """Where the file comes from, with the runner-up and the margin; a source resting on fragments
-    too small to judge is named as the closest, not as a source."""
+    """Where the file comes from, with runner-up and margin; fragments name the closest only."""
     if v.source is None:
         return ""
     if v.basis == "fragments":
@@ -55,8 +54,8 @@ def source_sentence(v: SourceVerdict) -> str:
 
 
 def _sentence(v: SourceVerdict) -> str:
-    assert v.source is not None
     s = v.source
+    assert s is not None
     if v.status == "ambiguous":
         names = ", ".join(model_line(c) for c in v.contenders)
         head = f"source ambiguous between {names}: they hold the same {s.cover:.0%} of the code"
@@ -69,6 +68,8 @@ def _sentence(v: SourceVerdict) -> str:
                "context": "the file's own source, which explains it nearly as well as any family does",
                "whole": f"it explains about as much of the code as any family does, and the file holds "
                         f"{s.contains:.0%} of its published file as a copy, more than of any family explaining as much",
+               "composed": f"its composition of its parents' code, which none of them alone explains, weighed whole; "
+                           f"the file holds {s.contains:.0%} of its published file as a copy, more than of the others'",
                }.get(v.decided_by, v.decided_by)
         head = (f"source {_who(s.line, s.org, s.country)}, {s.path}: explains {s.score:.0%} of the code "
                 f"(holds {s.cover:.0%}; {how})")
@@ -126,11 +127,10 @@ def shared_copy_sentence(low: Sequence[Finding], who: str, n_lines: int = 0) -> 
     if not shared or n < MOSTLY * distinct_lines(low) or n < OWN_CODE * n_lines:
         return ""
     details = [f.details for f in shared if isinstance(f.details, CodeMatchDetails)]
-    # (the earliest family holding the very same code: those holding it alike may be more)
     earliest = min((d.earliest for d in details), key=lambda e: (e.first_seen or UNDATED, e.family))
     fewest = min(d.holders for d in details)
     return (f"built on shared code, closest to {who}: {n} lines held at copy strength, code that {fewest} or more "
-            f"model lines hold alike (the same code first seen in {model_line(earliest.family)}, "
+            f"model lines hold alike (the very same code first seen in {model_line(earliest.family)}, "
             f"{earliest.first_seen or 'date unknown'}): shared code says not which of them it came from, "
             "so no copy verdict")
 
@@ -160,8 +160,8 @@ def whole_file(v: SourceVerdict) -> bool:
     source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
     whatever else holds most of it: transformers' arcee is llama's file but for its MLP, and a
     verbatim copy of arcee's file is still a copy of that file, owing its notice."""
-    if v.source is None or v.status != "source" or v.decided_by not in ("cover", "ancestor", "names", "whole") \
-            or v.basis == "fragments":
+    if v.source is None or v.status != "source" or v.basis == "fragments" \
+            or v.decided_by not in ("cover", "ancestor", "names", "whole", "composed"):
         return False
     if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:
         return True  # the file is that file both ways: whoever else holds most of it too

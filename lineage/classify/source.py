@@ -157,6 +157,9 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         pick, decided_by = _more_of_its_file(index, cov, rows, total, strict, pick, decided_by)
         whole = scores(cov, rows, total, np.zeros_like(carrier), soft=0.0) if carrier.any() else strict
         pick, decided_by = composed_source(index, cov, rows, total, strict, whole, carrier, pick, decided_by)
+        if decided_by == "composed":  # (a composition weighed whole, as it was chosen: not halved)
+            carrier = carrier & (np.arange(carrier.size) != pick)
+            score = scores(cov, rows, total, carrier)
     listed = LISTED if scope == "<file>" else 3  # a class shows its source and runner-up only
     rest = np.lexsort((rank, -cover, -score))
     order = [pick] + [int(j) for j in rest[: listed + 1] if j != pick][: listed - 1]
@@ -332,6 +335,11 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
                        fam["org"], fam["country"])
 
 
+def prefer_of(index: EmbeddedIndex, cov: Cover, v: SourceVerdict) -> int:
+    """The column of a verdict's source family in the cover, or -1."""
+    return _column(index, cov, v.source.family) if v.source is not None else -1
+
+
 def _column(index: EmbeddedIndex, cov: Cover, key: str) -> int:
     """The column of the family "source:name" in the cover, or -1."""
     keys = index.family_keys
@@ -383,6 +391,8 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
                 {units[i].qualname.split(".", 1)[0] for i in idxs} & {k for k, c in adopted.items() if c == scope})))
         if scope == "<file>" and v.source is not None:
             v = dataclasses.replace(v, look_through=look_through(index, cov, v.source, total))
+            if v.decided_by == "composed":  # (its classes weigh the composition whole too)
+                carrier = carrier & (np.arange(carrier.size) != prefer_of(index, cov, v))
         if v.status != "none" or scope == "<file>":
             out[scope] = v
     return out

@@ -97,7 +97,7 @@ def _composition_index(a_units: int) -> SimpleNamespace:
 
 
 @pytest.mark.parametrize(("a_units", "expected"), [
-    (4, ("s:c", "whole")),  # the scan holds 3/4 of c's file, 2/4 of a's: c's composition
+    (4, ("s:c", "composed")),  # the scan holds 3/4 of c's file, 2/4 of a's: c's composition
     (2, ("s:a", "cover")),  # it holds all of a's small file: no more of c's than of a's
 ])
 def test_a_copy_of_most_of_a_composition_names_the_composition(a_units: int, expected: tuple[str, str]) -> None:
@@ -115,6 +115,12 @@ def test_a_copy_of_most_of_a_composition_names_the_composition(a_units: int, exp
     assert composed(cov, rows, 4.0, 2)
     got = verdict(index, cov, rows, 4.0, np.arange(3), carrier, "<file>")
     assert (got.source.family, got.decided_by) == expected, got
+    if expected[0] == "s:c":  # weighed whole, as chosen: it explains 3/4, the runner-up a 2/4
+        assert got.source.score == 0.75 and got.runner_up.family == "s:a" and got.margin == 0.25, got
+        from lineage.classify.fileverdict import source_sentence
+        said = source_sentence(got)
+        assert "explains 75% of the code" in said and "composition of its parents' code" in said
+        assert "holds 75% of its published file" in said and "margin +0.25" in said, said
 
 
 def test_a_carrier_of_one_parent_is_no_composition() -> None:
