@@ -24,8 +24,9 @@ from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
 from lineage.summary import Use
 from lineage.verdicts import SourceVerdict
-from lineage.details import CodeMatchDetails, NoticeDetails, VestigeDetails, look_through_root
+from lineage.details import CodeMatchDetails, NoticeDetails, look_through_root
 from lineage.models import Finding
+from lineage.classify.vestiges import traces_clause
 from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
 from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
@@ -307,20 +308,6 @@ def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
     return states, "".join(f"; {c}" for c in clauses)
 
 
-def _traces(vestiges: Sequence[Finding]) -> str:
-    """The clause for medium vestige findings (classify/vestiges.py): the model lines whose names
-    or features the code still carries, with a few of the tokens."""
-    tokens: dict[str, list[str]] = defaultdict(list)
-    for f in vestiges:
-        if f.severity == "medium" and isinstance(f.details, VestigeDetails):
-            tokens[f.details.reference_line].extend(v.token for v in f.details.vestiges if v.kind in ("name", "feature"))
-    parts = []
-    for line, toks in sorted(tokens.items()):
-        shown = list(dict.fromkeys(toks))
-        parts.append(f"{line} ({', '.join(shown[:4])}{' ...' if len(shown) > 4 else ''})")
-    return f"; carries traces of {', '.join(parts)} (medium: check whether your model has these features)" if parts else ""
-
-
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
                  root_notices: Sequence[Finding] = (), n_lines: int = 0,
                  frameworks: Sequence[str] = (), uses: Sequence[Use] = (), owed: Sequence[Finding] = (),
@@ -331,15 +318,19 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     code it uses by import (declared reuse that copies nothing), and its removed or replaced
     notices (``owed``, in the order judged: a second maker's are said apart) and its vestige
     findings (a medium one is named beside a verdict of low-severity code matches, which would
-    otherwise read as if nothing in the file were above low)."""
+    otherwise read as if nothing in the file were above low); a source that the findings do not
+    name is named too (a review found the two apart: "weak resemblance to hunyuan_v3", source orion)."""
     evidence = [f for f in items if f.role not in NOT_EVIDENCE
                 and (f.severity != "info" or f.attribution in ("declared", "own"))]
     roles = lines_per(items, lambda f: f.role or "unclassified")
     fams = lines_per(evidence, lambda f: f.matches[0].ref.family)
     v = verdicts.get("<file>")
     sentence = reuse_sentence(evidence, v, n_lines)
+    if evidence and v is not None and v.source is not None and v.status == "source" and v.basis != "fragments" \
+            and not re.search(rf"\b{re.escape(model_line(v.source.family))}\b", sentence):
+        sentence += f"; the file as a whole is closest to {model_line(v.source.family)} (its origin)"
     if not any(f.severity in ("medium", "high") for f in evidence):
-        sentence += _traces(vestiges)
+        sentence += traces_clause(vestiges)
     states, also = _owed(owed, v.source.family if v and v.source else "")
     also += _also_copied(evidence, verdicts, also)
     # (a maker the sentence already names a copy of gets no second clause)

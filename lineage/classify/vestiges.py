@@ -10,6 +10,7 @@ is always tied to a code match a reviewer can check.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -101,3 +102,17 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
             "medium" if strong else "low", f.matches[:1], explanation, details,
         ))
     return out
+
+
+def traces_clause(vestiges: Sequence[Finding]) -> str:
+    """The clause for medium vestige findings (classify/vestiges.py): the model lines whose names
+    or features the code still carries, with a few of the tokens."""
+    tokens: dict[str, list[str]] = defaultdict(list)
+    for f in vestiges:
+        if f.severity == "medium" and isinstance(f.details, VestigeDetails):
+            tokens[f.details.reference_line].extend(v.token for v in f.details.vestiges if v.kind in ("name", "feature"))
+    parts = []
+    for line, toks in sorted(tokens.items()):
+        shown = list(dict.fromkeys(toks))
+        parts.append(f"{line} ({', '.join(shown[:4])}{' ...' if len(shown) > 4 else ''})")
+    return f"; carries traces of {', '.join(parts)} (medium: check whether your model has these features)" if parts else ""

@@ -4,6 +4,8 @@ none of is not attributed to it by context (classify/fileverdict.py, classify/so
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from lineage.classify.cover import Cover
@@ -126,3 +128,21 @@ def test_a_group_of_one_is_not_called_code_held_by_one_family() -> None:
     two = SourceVerdict("<file>", "source", source, None, 0.03, "cover", (), "common",
                         LineageGroup(("transformers:t5", "transformers:evolla"), "transformers:t5", ("A", "B"), ("CN",)))
     assert "held by 2 families (earliest t5; CN)" in common_sentence(two)
+
+
+def test_a_source_the_findings_do_not_name_is_named_in_the_verdict_too() -> None:
+    """The findings name stablelm (low: a weak resemblance) while the file's source verdict names
+    orion: the verdict says both, not one answer in the verdict and another in the origin; a source
+    the findings name, or fragments too small to judge, add nothing."""
+    from lineage.verdicts import Candidate, SourceVerdict
+
+    evidence = [_code("Attn.forward", "core-architecture", "low", start=1)]
+    source = Candidate("vllm:orion", "orion.py", "OrionStar", "CN", "2024-01-01", 0.3, 0.3, 0.1, 0.3)
+    v = SourceVerdict("<file>", "source", source, None, 0.1, "cover", (), "distinctive", None)
+    said = file_verdict(evidence, {"<file>": v}, n_lines=100).verdict
+    assert said.startswith("weak resemblance to stablelm") and said.endswith(
+        "; the file as a whole is closest to orion (its origin)"), said
+    named = dataclasses.replace(v, source=dataclasses.replace(source, family="vllm:stablelm"))
+    assert "as a whole" not in file_verdict(evidence, {"<file>": named}, n_lines=100).verdict
+    fragments = dataclasses.replace(v, basis="fragments")
+    assert "as a whole" not in file_verdict(evidence, {"<file>": fragments}, n_lines=100).verdict
