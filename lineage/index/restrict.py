@@ -172,6 +172,24 @@ def source_packages(index: EmbeddedIndex) -> dict[str, str]:
     return out
 
 
+def own_file_dates(index: EmbeddedIndex, package: str) -> dict[str, str]:
+    """Per file path of the sources that pin releases of ``package``: when its code was public
+    in the project (its family's date: the first release of the project that shipped a file of
+    it, corpora/shipped.toml, or later); files without a known date are left out."""
+    own = {name for name, pinned in source_packages(index).items() if pinned == _package(package)}
+    if not own:
+        return {}
+    dates = public_dates(index)
+    families = index.meta["families"]
+    out: dict[str, str] = {}
+    for row in index.meta["files"]:
+        f = families[row["family"]]
+        day = dates.get(f"{f['source']}:{f['name']}", "") if f["source"] in own else ""
+        if day and (str(row["path"]) not in out or day < out[str(row["path"])]):
+            out[str(row["path"])] = day
+    return out
+
+
 def without_own_project(index: EmbeddedIndex, package: str, release: str) -> EmbeddedIndex:
     """The index without the sources that pin releases of ``package``, the scanned release's own
     project: its other releases hold its own code, earlier or later (notices added since, files

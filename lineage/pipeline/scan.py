@@ -16,10 +16,10 @@ from lineage.classify.summary import summarise
 from lineage.config import Config
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import FileError, ScanResult, SourceFile
+from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.classify.attribution import Detector, RepoNotices
 from lineage.notices.records import FileNotices
-from lineage.pipeline.match import Progress, attributed_findings, fingerprint_files
+from lineage.pipeline.match import FileSources, Progress, attributed_findings, fingerprint_files
 
 
 def scan_files(
@@ -37,6 +37,7 @@ def scan_files(
     later: EmbeddedIndex | None = None,
     date: str = "",
     date_of: str = "",
+    file_dates: dict[str, str] | None = None,
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters).
 
@@ -46,6 +47,9 @@ def scan_files(
     only (the hook: they can never fail a commit, and the lookup's tables cost its latency).
     ``later``: the whole index, when ``index`` is it as of the scanned commit's ``date``: code of
     families first seen after it is reported as anachronisms (classify/anachronism.py).
+    ``file_dates``: per path, an earlier date than ``date`` for that file (a release's file its
+    project shipped before): it is matched against the index as of that date (a stranger's review:
+    SGLang's later port of vLLM's llama template read as the source of vLLM's own files).
     """
     from lineage.arch.findings import with_architectures
     from lineage.classify.attribution import stale_notices
@@ -58,8 +62,8 @@ def scan_files(
     packed, unreadable = unpacked_files(files, config.max_file_bytes)
     files, errors = [*files, *packed], (*errors, *unreadable)
     compacted = fingerprint_files(files, config, progress)
-    findings, matched, sources = attributed_findings(index, compacted, config, repo_notices, notice_detector,
-                                                     progress, architectures)
+    findings, matched, sources = _dated_findings(index, compacted, config, repo_notices, notice_detector,
+                                                 progress, architectures, file_dates or {})
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
@@ -100,6 +104,25 @@ def scan_files(
     return result, compacted
 
 
+def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
+                    repo_notices: RepoNotices, detect: Detector | None, progress: Progress | None,
+                    architectures: bool, file_dates: dict[str, str]) -> tuple[list[Finding], frozenset[str], FileSources]:
+    """attributed_findings, each file against the index as of its own date when it has one
+    (files of one date together, one restriction of the index at a time)."""
+    groups: dict[str, list[CompactFile]] = {}
+    for cf in compacted:
+        groups.setdefault(file_dates.get(cf.path, ""), []).append(cf)
+    findings: list[Finding] = []
+    matched: frozenset[str] = frozenset()
+    sources: FileSources = {}
+    for day, group in sorted(groups.items()):
+        found, paths, found_sources = attributed_findings(at_date(index, day), group, config, repo_notices, detect,
+                                                          progress, architectures)
+        findings, matched = findings + found, matched | paths
+        sources.update(found_sources)
+    return findings, matched, sources
+
+
 def core_lines(compacted: Sequence[CompactFile]) -> int:
     """Lines of the scanned units whose own features say core architecture (outermost only)."""
     covered: set[tuple[str, int]] = set()
@@ -124,6 +147,9 @@ def scan(
         progress("read", len(loaded.files), len(loaded.files))
     date = config.as_of or str(loaded.inputs.get("date") or "")
     release = str(loaded.inputs.get("release") or "")
+    # a release's file the project shipped earlier is dated by that release (config.as_of: the user's date)
+    own = {} if config.as_of else _own_dates(index, loaded.inputs)
+    shipped = {f.path: own[f.path] for f in loaded.files if own.get(f.path, "") and own[f.path] < date}
     index = _without_own_project(index, loaded.inputs)
     dated = at_date(index, date, f"the release {release}, whose files these are" if release else "")
     # a commit's date is its author's to set, and a tree's METADATA its own word: what the whole
@@ -133,7 +159,27 @@ def scan(
     return scan_files(config.included(loaded.files), dated, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
                       repo_notices=repository_notices(loaded.root), later=later, date=date,
-                      date_of=f"the date of the release {release}" if release else "")
+                      date_of=f"the date of the release {release}" if release else "", file_dates=shipped)
+
+
+def _own_project(inputs: dict[str, object]) -> tuple[str, str]:
+    """(package, "name==version") of a release the target is (`name==version`, or a tree the
+    package index confirmed is one), else ("", "")."""
+    if inputs.get("kind") == "pypi" and inputs.get("name"):
+        return str(inputs["name"]), f"{inputs['name']}=={inputs.get('version', '')}"
+    if isinstance(inputs.get("release"), str) and "==" in str(inputs["release"]) and "," not in str(inputs["release"]):
+        release = str(inputs["release"])  # (one release, file for file; a folder of several is not one project's)
+        return release.split("==", 1)[0], release
+    return "", ""
+
+
+def _own_dates(index: EmbeddedIndex, inputs: dict[str, object]) -> dict[str, str]:
+    """Per file path of a release of an indexed project: when the project first shipped it, as the
+    index's own sources of the project say (restrict.own_file_dates); {} for any other target."""
+    from lineage.index.restrict import own_file_dates
+
+    package, _ = _own_project(inputs)
+    return own_file_dates(index, package) if package else {}
 
 
 def _without_own_project(index: EmbeddedIndex, inputs: dict[str, object]) -> EmbeddedIndex:
@@ -142,14 +188,8 @@ def _without_own_project(index: EmbeddedIndex, inputs: dict[str, object]) -> Emb
     notices added since, would read as the source of its earlier self."""
     from lineage.index.restrict import without_own_project
 
-    if inputs.get("kind") == "pypi" and inputs.get("name"):
-        name, release = str(inputs["name"]), f"{inputs['name']}=={inputs.get('version', '')}"
-    elif isinstance(inputs.get("release"), str) and "==" in str(inputs["release"]) and "," not in str(inputs["release"]):
-        release = str(inputs["release"])  # (one release, file for file; a folder of several is not one project's)
-        name = release.split("==", 1)[0]
-    else:
-        return index
-    return without_own_project(index, name, release)
+    name, release = _own_project(inputs)
+    return without_own_project(index, name, release) if name else index
 
 
 def at_date(index: EmbeddedIndex, date: str, why: str = "") -> EmbeddedIndex:

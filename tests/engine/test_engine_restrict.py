@@ -97,3 +97,17 @@ def test_leaving_out_every_file_of_a_family_leaves_out_the_family(full: Embedded
     for name in ("u_file", "s_hash", "df_hash", "df_count", "lsh_ids"):
         assert np.array_equal(by_file.arrays[name], by_family.arrays[name]), name
     assert restrict(full, lambda f: True, "t", keep_file=lambda f, row: True) is full
+
+
+def test_a_file_with_its_own_date_is_matched_against_the_index_as_of_that_date(full: EmbeddedIndex) -> None:
+    """Two copies of the router line's code scanned at once, one of them dated 2023-06-01 (a
+    release's file its project shipped back then): that one cannot come from the router line, first
+    seen in 2024, and is read against the base line; the other, undated, is the router line's."""
+    text = code(("base", "router"), "Xray")
+    files = [SourceFile("old/model.py", text.encode()), SourceFile("new/model.py", text.encode())]
+    result, _ = api.scan_files(files, full, Config(workers=1), file_dates={"old/model.py": "2023-06-01"})
+    old, new = (result.summary.files[p].source.source for p in ("old/model.py", "new/model.py"))
+    assert old is not None and new is not None
+    assert old.family == "ln:base" and new.family == "ln:router"
+    named = {f.matches[0].ref.family for f in result.findings if f.path == "old/model.py" and f.matches}
+    assert named <= {"ln:base"}, named

@@ -124,3 +124,8 @@ def test_files_of_other_sources_crediting_the_project_are_its_code_carried(tmp_p
     assert "credit that project" in kept.header["restriction"]
     # a project the index does not hold: nothing is left out, whatever the headers say
     assert without_own_project(index, "seven", "seven==1.0") is index
+    # the project's own files are dated by when the project shipped them (its own sources only)
+    from lineage.index.restrict import own_file_dates, public_dates
+
+    assert own_file_dates(index, "six") == {"six.py": public_dates(index)["six:six"]}
+    assert own_file_dates(index, "seven") == {}
