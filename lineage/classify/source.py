@@ -336,7 +336,7 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
 
 
 def prefer_of(index: EmbeddedIndex, cov: Cover, v: SourceVerdict) -> int:
-    """The column of a verdict's source family in the cover, or -1."""
+    """The column of a verdict's source family in the cover (a class prefers its file's), or -1."""
     return _column(index, cov, v.source.family) if v.source is not None else -1
 
 
@@ -382,9 +382,7 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
     for scope, idxs in members.items():
         rows = np.asarray([row_of[i] for i in idxs if i in row_of], dtype=np.int64)
         total = float(sum(units[i].n_kgrams for i in idxs))
-        prefer = -1
-        if scope != "<file>" and out["<file>"].source is not None:
-            prefer = _column(index, cov, out["<file>"].source.family)
+        prefer = prefer_of(index, cov, out["<file>"]) if scope != "<file>" else -1
         v = verdict(index, cov, rows, total, rank, carrier, scope, prefer)
         if scope != "<file>" and adopted:
             v = dataclasses.replace(v, read_with=tuple(sorted(
