@@ -172,11 +172,16 @@ def source_packages(index: EmbeddedIndex) -> dict[str, str]:
     return out
 
 
+def _own_sources(index: EmbeddedIndex, package: str) -> set[str]:
+    """The index's sources that pin releases of ``package``."""
+    return {name for name, pinned in source_packages(index).items() if pinned == _package(package)}
+
+
 def own_file_dates(index: EmbeddedIndex, package: str) -> dict[str, str]:
     """Per file path of the sources that pin releases of ``package``: when its code was public
     in the project (its family's date: the first release of the project that shipped a file of
     it, corpora/shipped.toml, or later); files without a known date are left out."""
-    own = {name for name, pinned in source_packages(index).items() if pinned == _package(package)}
+    own = _own_sources(index, package)
     if not own:
         return {}
     dates = public_dates(index)
@@ -197,7 +202,7 @@ def without_own_project(index: EmbeddedIndex, package: str, release: str) -> Emb
     credit that project (its notice kept, or "adapted from" it): the project's code, carried
     (a stranger's review: with vLLM left out, SGLang's port of vLLM's solar.py, under "Copyright
     contributors to the vLLM project", read as the source of vLLM's own exaone.py and nemotron.py)."""
-    own = {name for name, pinned in source_packages(index).items() if pinned == _package(package)}
+    own = _own_sources(index, package)
     if not own:
         return index
     credits = re.compile(r"(?<![\w])" + r"[-_. ]?".join(map(re.escape, re.split(r"[-_.]+", _package(package))))
