@@ -105,8 +105,8 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
 
 
 def traces_clause(vestiges: Sequence[Finding]) -> str:
-    """The clause for medium vestige findings (classify/vestiges.py): the model lines whose names
-    or features the code still carries, with a few of the tokens."""
+    """The file verdict's clause for its medium vestige findings: the model lines whose names or
+    features the code still carries, with a few of the tokens."""
     tokens: dict[str, list[str]] = defaultdict(list)
     for f in vestiges:
         if f.severity == "medium" and isinstance(f.details, VestigeDetails):

@@ -247,7 +247,7 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
         att = compare_notices(parsed[("suspect", s)], parsed[("reference", r)], reference_family=family)
         said = (judged or {}).get(s)
         state, why = att.state, att.explanation
-        if said is not None and state in ("removed", "replaced") and said.attribution != state \
+        if said is not None and state in JUDGED and said.attribution != state \
                 and (not chosen or s not in chosen or chosen[s].path == r):
             state, why = str(said.attribution), said.explanation
         entry = {"suspect": s, "reference": r, "state": state, "explanation": why,
