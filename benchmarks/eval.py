@@ -418,7 +418,7 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
                     tally.inheriting_miss_kinds[kind] += inherited.get(cls, 1.0) >= INHERITED
                 if not ok:
                     tally.class_misses.append({"family": x, "class": cls, "truth": sorted(avail), "got": got_cls,
-                                               "status": verdict.get("status"), "distinctive": bool(dist),
+                                               "status": verdict.get("status"), "distinctive": bool(dist), "on_chain": bool(chain_ok),
                                                "inherited": round(inherited.get(cls, 1.0), 2), "evidence": kind,
                                                "decided_by": verdict.get("decided_by"),
                                                "cover": (verdict.get("source") or {}).get("cover")})

@@ -46,13 +46,15 @@ def _family_rows(index: EmbeddedIndex) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def _copied_lines(findings: Sequence[Finding], path: str, line: str, attribution: str | None = None) -> int:
+def _copied_lines(findings: Sequence[Finding], path: str, line: str, attribution: str | None = None,
+                  every: bool = False) -> int:
     """Lines of the file that code-match findings attribute to the same model line: rated above
-    info (not idioms), or, given an attribution ("declared", "own"), the findings so attributed."""
+    info (not idioms), or, given an attribution ("declared", "own"), the findings so attributed,
+    or ``every`` one of them."""
     covered: set[int] = set()
     for f in findings:
         if (f.path == path and f.kind == "code-match" and f.matches
-                and (f.attribution == attribution if attribution else f.severity != "info")
+                and (every or (f.attribution == attribution if attribution else f.severity != "info"))
                 and ArchTable.line(f.matches[0].ref.family) == line):
             covered.update(range(f.start_line, f.end_line + 1))
     return len(covered)
@@ -63,6 +65,12 @@ def _code_sentence(findings: Sequence[Finding], path: str, line: str) -> str:
     copied = _copied_lines(findings, path, line)
     if copied:
         return f"code also matches {line} on {copied} lines (see the code-match findings)"
+    if any(f.path == path and f.kind == "notice" and f.severity in ("medium", "high") and f.matches
+           and ArchTable.line(f.matches[0].ref.family) == line for f in findings):
+        # a copy of the file as a whole whose units are each code other lines share (rated info):
+        # its notice is owed all the same (classify/fileverdict.whole_file)
+        return (f"code matches {line} on {_copied_lines(findings, path, line, every=True)} lines, "
+                "its notice owed (see the notice findings)")
     declared = _copied_lines(findings, path, line, "declared")
     if declared:
         return f"code reuse of {line} declared on {declared} lines"
@@ -137,7 +145,7 @@ def architecture_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile]
     interfaces = Interfaces(every, lambda path: _file_print(every[path]))
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.kind == "code-match":
+        if f.kind in ("code-match", "notice"):  # (a notice owed for a whole copy of shared code: _code_sentence)
             by_path.setdefault(f.path, []).append(f)
     out = []
     rows: dict[str, dict[str, Any]] | None = None

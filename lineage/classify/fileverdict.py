@@ -335,7 +335,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     also += _also_copied(evidence, verdicts, also)
     # (a maker the sentence already names a copy of gets no second clause)
     also = "".join(f"; {c}" for c in also.split("; ")[1:] if c.split(", notice")[0].removeprefix("also a ") not in sentence)
-    if sentence.startswith("declared reuse") and states:  # declaring the origin excuses no replaced notice
+    if states and (sentence.startswith("declared reuse")  # declaring the origin excuses no replaced notice
+                   or (v is not None and whole_file(v) and ", notice " not in sentence)):  # (units all info)
         sentence += f", notice {'/'.join(states)}"
     sentence += also
     root_states = sorted({f.attribution for f in root_notices if f.attribution})

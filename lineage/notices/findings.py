@@ -187,11 +187,16 @@ def _attribution_findings(
                 ref,
                 "+".join(dict.fromkeys(n.key for n in group)),
                 matches,
-                f"{lead}{att.explanation} {tail}",
+                f"{lead}{_sentence_start(att.explanation) if lead else att.explanation} {tail}",
                 _details(target, licence, _comparison(att, target.line, replaced_by)),
             )
         )
     return found
+
+
+def _sentence_start(text: str) -> str:
+    """``text`` begun with a capital, to follow a sentence of its own ("... not kept. The matched ...")."""
+    return text[:1].upper() + text[1:]
 
 
 def _framework_findings(path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...],

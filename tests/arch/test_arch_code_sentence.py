@@ -22,3 +22,19 @@ def test_the_code_sentence_follows_the_attribution_of_the_matches() -> None:
         "code matching deepseek_v2 on 20 lines is the owner's own")
     assert _code_sentence([_found("none-needed", "info")], "mine.py", line) == "code not copied"  # idioms only
     assert _code_sentence([_found("declared", "info")], "other.py", line) == "code not copied"
+
+
+def test_a_whole_copy_of_shared_code_is_not_said_to_be_no_copy() -> None:
+    """Each unit common code (info), the file a copy of the line's file as a whole, its notice owed
+    (a medium or high notice finding against that line): the architecture finding does not say
+    "code not copied" beside the copy verdict (a stranger's review of a llama copy, 2026-12-04)."""
+    import dataclasses
+
+    line = "deepseek_v2"
+    unit = _found("none-needed", "info")
+    notice = dataclasses.replace(unit, id="n1", kind="notice", start_line=1, end_line=1, unit="<module>",
+                                 role=None, attribution="replaced", severity="high")
+    said = _code_sentence([unit, notice], "mine.py", line)
+    assert said == "code matches deepseek_v2 on 20 lines, its notice owed (see the notice findings)"
+    assert _code_sentence([unit, dataclasses.replace(notice, severity="low")], "mine.py", line) == "code not copied"
+    assert _code_sentence([unit, notice], "other.py", line) == "code not copied"

@@ -204,6 +204,7 @@ def test_a_minified_whole_file_copy_of_common_code_owes_its_notice(commons: Embe
     found, row = scan(commons, text)
     assert not [f for f in found if f.kind == "code-match" and f.severity != "info"]  # no unit convicts ...
     assert row["verdict"].startswith("copy of the whole file of base"), row["verdict"]  # ... the file does
+    assert ", notice removed" in row["verdict"], row["verdict"]  # (its units all info: the notice said all the same)
     notices = [f for f in found if f.kind == "notice"]
     assert notices and notices[0].attribution == "removed" and notices[0].severity in ("medium", "high"), \
         [(f.unit, f.kind, f.severity, f.attribution) for f in found]

@@ -201,6 +201,8 @@ def test_one_finding_per_missing_holder_however_many_lines_name_it(scan: Scan, t
     assert summary(found) == [("notice", "medium", "removed")] * 2
     # each opens with its own holder's lines (then the file's comparison, the same for both)
     assert all(f.explanation.startswith("This finding: reference line ") for f in found)
+    # ... and the comparison goes on as a sentence of its own
+    assert all(f.explanation.split(", not kept. ", 1)[1][:1].isupper() for f in found)
     leads = {f.explanation.split(", not kept. ", 1)[0] for f in found}
     assert len(leads) == 2
     openai = next(lead for lead in leads if "OpenAI" in lead)
