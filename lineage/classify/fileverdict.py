@@ -136,18 +136,23 @@ def shared_copy_sentence(low: Sequence[Finding], who: str, n_lines: int = 0) -> 
             "so no copy verdict")
 
 
-def _in_part(evidence: Sequence[Finding], top: str, n_lines: int) -> str:
-    """", in part: N of M lines (units)" when the copied code is a small part of the file."""
+def _in_part(evidence: Sequence[Finding], top: str, n_lines: int, weak: Sequence[Finding] = ()) -> str:
+    """", in part: N of M lines (units)" when the copied code is a small part of the file, and the
+    lines more that ``weak`` findings hold at copy strength (shared code: a review missed them)."""
     mine = [f for f in evidence if f.matches[0].ref.family == top]
     copied = distinct_lines(mine)
     if not n_lines or copied >= PART * n_lines:
         return ""
     units = sorted({f.unit for f in mine})
     shown = ", ".join(units[:3]) + (f" and {len(units) - 3} more" if len(units) > 3 else "")
-    return f", in part: {copied} of the file's {n_lines} lines ({shown})"
+    more = distinct_lines([*mine, *(f for f in weak if strength(f.matches[0]) >= STRONG)]) - copied
+    return f", in part: {copied} of the file's {n_lines} lines ({shown})" + (
+        f", and {more} more lines held at copy strength, code other model lines share" if more else "")
 
 
 WHOLE_MARGIN = 0.2  # WHOLE_FILE explained, this much more than any other family: the file is a copy of its file
+WIDE_LEAD, WIDE_EXPLAINED, WIDE_HELD = 0.3, 0.6, 0.25  # a lead this wide over other makers' families, the source
+# explaining WIDE_EXPLAINED of the file, which holds WIDE_HELD of the source's file (under WHOLE_HELD): a copy too
 
 
 def whole_file(v: SourceVerdict) -> bool:
@@ -167,7 +172,11 @@ def whole_file(v: SourceVerdict) -> bool:
     if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:
         return True  # the file is that file both ways: whoever else holds most of it too
     lead = v.margin if v.lead is None else v.lead  # over other organisations' families
-    return whole_shares(v.source.score, v.source.contains) and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE)
+    if whole_shares(v.source.score, v.source.contains) and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE):
+        return True
+    # most of the file the source's, by a lead no other maker's family comes near, holding a good part
+    # of its file: a few core classes kept verbatim, or a copy whose every call was split into temporaries
+    return v.source.contains >= WIDE_HELD and v.source.score >= WIDE_EXPLAINED and lead >= WIDE_LEAD
 
 
 def explained_copy(v: SourceVerdict | None) -> bool:
@@ -263,7 +272,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         return said
     # a copy of the whole file is not "in part", though only some of its units are rated above info
     whole_of_top = v is not None and v.source is not None and v.source.family == top and whole_file(v)
-    part = "" if whole_of_top else _in_part(decisive, top, n_lines)
+    part = "" if whole_of_top else _in_part(decisive, top, n_lines, [f for f in evidence if f.severity == "low"])
     if part and v is not None and v.source is not None and v.source.family == top and v.source.score >= EXPLAINED \
             and (v.source.contains >= WHOLE_HELD or explained_copy(v)):
         # most of the file is the source's code (holding much of its file), the rest shared code rated low:

@@ -117,10 +117,13 @@ def scores(cov: Cover, rows: np.ndarray, total: float, carrier: np.ndarray, soft
 
 
 def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, rank: np.ndarray,
-            carrier: np.ndarray, scope: str, prefer: int = -1) -> SourceVerdict:
+            carrier: np.ndarray, scope: str, prefer: int = -1, declarative: bool = False) -> SourceVerdict:
     """The source verdict of one scope: the given rows of the file's cover, of `total` code.
     ``carrier`` flags the families that only carry their parents' code in the whole file;
-    ``prefer`` is the file source's column: a class it explains within CONTEXT goes to it."""
+    ``prefer`` is the file source's column: a class it explains within CONTEXT goes to it, and a
+    ``declarative`` class (no methods: fields and settings, which every family spells alike) goes
+    to it whenever it explains any of the class (measured by `make eval`: distinctive classes
+    78.1% -> 78.3% to the parent, all classes 63.8% -> 64.1%; files unchanged)."""
     if rows.size == 0 or total <= 0:
         return SourceVerdict(scope, "none", None, None, 0.0, "", (), "", None)
     score = scores(cov, rows, total, carrier)
@@ -129,7 +132,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     cover, distinct, names = cov.cover(rows, total), cov.distinctive(rows, total), cov.names(rows, total)
     tied = np.flatnonzero(score >= float(score.max()) - AMBIGUOUS).tolist()
     decided_by = "cover"
-    if prefer >= 0 and score[prefer] >= max(AMBIGUOUS, float(score.max()) - CONTEXT) \
+    if prefer >= 0 and score[prefer] >= max(AMBIGUOUS, float(score.max()) - (1.0 if declarative else CONTEXT)) \
             and (len(tied) > 1 or prefer not in tied):  # (a class the file's source holds none of is not its)
         tied, decided_by = _in_context(cov, tied, prefer, distinct), "context"
     if len(tied) > 1:
@@ -383,7 +386,8 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
         rows = np.asarray([row_of[i] for i in idxs if i in row_of], dtype=np.int64)
         total = float(sum(units[i].n_kgrams for i in idxs))
         prefer = prefer_of(index, cov, out["<file>"]) if scope != "<file>" else -1
-        v = verdict(index, cov, rows, total, rank, carrier, scope, prefer)
+        v = verdict(index, cov, rows, total, rank, carrier, scope, prefer,
+                    declarative=scope != "<file>" and all(units[i].kind == "class" for i in idxs))
         if scope != "<file>" and adopted:
             v = dataclasses.replace(v, read_with=tuple(sorted(
                 {units[i].qualname.split(".", 1)[0] for i in idxs} & {k for k, c in adopted.items() if c == scope})))

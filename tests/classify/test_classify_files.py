@@ -142,8 +142,13 @@ def test_the_copy_verdict_names_the_family_of_its_decisive_findings() -> None:
     source = Candidate("t:common", "common.py", "Shared Labs", "US", "2024-01-01", 0.37, 0.23, 0.0, 0.2)
     v = SourceVerdict("<file>", "source", source, None, 0.01, "names", (), "common", None)
     sentence = reuse_sentence([*shared, copied], v, 500)
+    # (the shared code held at copy strength is counted too: a review read "8 of the file's 443 lines"
+    # of a file that held 137 lines of another's code verbatim)
     assert sentence == ("core-architecture copy of speech (Speech Corp, US), in part: 23 of the file's 500 lines "
-                        "(Model.get_mask), notice none-needed")
+                        "(Model.get_mask), and 45 more lines held at copy strength, code other model lines share, "
+                        "notice none-needed")
+    weaker = [replace(f, matches=(replace(f.matches[0], similarity=0.5, containment=0.6),)) for f in shared]
+    assert ", and " not in reuse_sentence([*weaker, copied], v, 500)  # (a resemblance is not a copy's lines)
     # with no decisive finding at all, the source's shared code is a weak resemblance, not a copy
     assert reuse_sentence(shared, v, 500).startswith("weak resemblance to common (Shared Labs, US)")
 

@@ -276,4 +276,6 @@ def test_a_part_of_a_file_taken_whole_under_another_notice_replaced_it(
     assert above and sum(f.end_line - f.start_line + 1 for f in above) < PART * len(tower.splitlines())
     assert _notices(result) == ["replaced"]
     assert [f.severity for f in result.findings if f.kind == "notice" and f.attribution == "replaced"] == ["high"]
-    assert "in part" not in verdict.verdict and "of the file explained by it" in verdict.verdict, verdict.verdict
+    # (nearly all of it the vendor's, a third of its file held, far beyond other makers: a copy of that file)
+    assert "in part" not in verdict.verdict and verdict.verdict.startswith("core-architecture copy of zeta"), \
+        verdict.verdict

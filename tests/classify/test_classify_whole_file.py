@@ -224,3 +224,23 @@ def test_most_of_a_file_beside_as_much_code_of_its_own_is_a_copy_of_that_much(in
     matched = [f for f in found if f.kind == "code-match" and f.matches[0].ref.family == "wf:base"]
     assert any(f.severity == "medium" and "as part of that copy" in f.explanation for f in matched)
     assert any(f.kind == "notice" and f.attribution in ("removed", "replaced") for f in found)
+
+
+def test_two_classes_no_other_line_holds_together_are_a_copy_of_part_of_the_file(index: EmbeddedIndex) -> None:
+    """Base's rotary embedding and block, verbatim, under another company's notice: each class
+    stands in seven lines (shared code, rated low alone), but no other line holds both, so base
+    explains the file far beyond any other maker's family, and the file holds over a quarter of
+    base's file: a copy of that part of base's file, its notice owed (a stranger's review kept a
+    few core classes of transformers' glm4_moe under a proprietary notice: exit 0).  Base's norm
+    and MLP alone, a fifth of its file, stay shared code."""
+    kept = _parts(code(("base",), "Mine"), "Mine", {"Rotary", "Block"})
+    found, row = scan(index, "# Copyright 2026 Foo Labs\n" + kept)
+    source = row["source"]["source"]
+    assert source["family"] == "wf:base" and 0.25 <= source["contains"] < 0.5, source
+    assert row["verdict"].startswith("copy of 27% of the file of base (Meta, US)"), row["verdict"]
+    assert any(f.kind == "notice" and f.attribution in ("removed", "replaced") and f.severity in ("medium", "high")
+               for f in found), [(f.kind, f.severity, f.attribution) for f in found]
+    small = _parts(code(("base",), "Mine"), "Mine", {"Norm", "MLP"})
+    found, row = scan(index, "# Copyright 2026 Foo Labs\n" + small)
+    assert row["source"]["source"]["contains"] < 0.25 and row["verdict"].startswith("built on shared code")
+    assert not any(f.kind == "notice" and f.severity in ("medium", "high") for f in found)
