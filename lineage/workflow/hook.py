@@ -236,7 +236,7 @@ def describe(outcome: HookOutcome) -> str:
     scanned = outcome.result.files_scanned
     fresh = len(outcome.new) - len(outcome.rejected)
     lines.append(
-        f"lineage hook: {scanned} staged file{'s' if scanned != 1 else ''}, {fresh} new finding(s)"
+        f"lineage hook: {scanned} staged file{'s' if scanned != 1 else ''} scanned, {fresh} new finding(s)"
         + (f" and {len(outcome.rejected)} audited rejected (must be fixed)" if outcome.rejected else "")
         + (" at or above the failing severity" if fresh or outcome.rejected else "") + "; "
         f"{outcome.baselined} in the baseline, {len(outcome.accepted)} accepted by pragma, "

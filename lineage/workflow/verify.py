@@ -46,7 +46,7 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
-from lineage.workflow.whole import HELD, held_shares, is_whole, main_reference, rated
+from lineage.workflow.whole import HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated
 from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, capped, corpus_entry, earlier_lines,
                                         file_lines, framework_code, named, reference_lines)
 from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
@@ -357,14 +357,14 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
               and (m.path in whole or not _held_elsewhere(m))}
-    vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies)
+    vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies, held)
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
              if m.severity != "info" and m.attribution]
     notices = notices_section(pairs, texts, chosen, judged_notices)
     dropped = {a["suspect"]: a["frameworks_dropped"] for a in notices.get("attribution", ())
                if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
-    files = list(rated(files, matches, notice_refs, dropped, whole))
+    files = list(rated(files, matches, notice_refs, dropped, whole, licence_gaps(notices, dated_licence(background, dated))))
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
     s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
     s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err)}
@@ -393,7 +393,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         vestiges=tuple(finding_dict(f) for f in vestiges),
         notices=notices,
         summary=summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err),
-                        background=background is not None, declared=declared_sentence(declared, [
+                        background=background is not None, vestiges=vestiges, declared=declared_sentence(declared, [
                             (m.path, m.unit) for m in matches if m.severity in ("medium", "high")])),
         declared=declared,
         chronology=clock.section(matches),

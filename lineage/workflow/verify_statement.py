@@ -12,7 +12,7 @@ import numpy as np
 
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import ScanResult
+from lineage.models import Finding, ScanResult
 from lineage.vocab import KIND_CODES, SEVERITIES_DESCENDING
 from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, shared
 from lineage.workflow.exhibit import ExhibitMatch, ExhibitSummary, FileScore
@@ -41,7 +41,8 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
     earlier = [m for m in matches if m.corpus and m.corpus.get("before_reference")]
     prior = [m for m in earlier if m not in common and m.severity_before_corpus]
     first = [m for m in matches if m.corpus and m.corpus.get("suspect_first")]
-    return (f"{len(common)} matched units hold code that {COMMON_FAMILIES} or more indexed model lines (or lines of "
+    return (f"{len(common)} matched unit{' holds' if len(common) == 1 else 's hold'} code that {COMMON_FAMILIES} or "
+            "more indexed model lines (or lines of "
             f"{COMMON_MAKERS} or more companies' models) share"
             + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
             + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
@@ -77,11 +78,22 @@ def _matched_sentence(units: int, matches: Sequence[ExhibitMatch]) -> str:
             f"{by_sev['low']} low{rest})")
 
 
+def _vestige_sentence(vestiges: Sequence[Finding]) -> str:
+    """"Traces of the reference's model ... (vestiges): N (1 medium, 2 low). " ("" when none)."""
+    if not vestiges:
+        return ""
+    rates = ", ".join(f"{n} {s}" for s in SEVERITIES_DESCENDING if (n := sum(v.severity == s for v in vestiges)))
+    return (f"Traces of the reference's model left in the suspect's copied units (vestiges): {len(vestiges)} "
+            f"({rates}; low when many indexed model lines hold the code). ")
+
+
 def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: EmbeddedIndex,
             compacted: Sequence[CompactFile], files: Sequence[FileScore], not_compared: str = "", *,
-            background: bool, declared: str = "") -> ExhibitSummary:
+            background: bool, declared: str = "", vestiges: Sequence[Finding] = ()) -> ExhibitSummary:
     """The exhibit's counts and its one-paragraph statement; ``declared`` is the sentence on suspect
-    files that import the reference's code (verify_declared.py)."""
+    files that import the reference's code (verify_declared.py); ``vestiges``: the traces of the
+    reference's model the exhibit lists, said too (a review: an exhibit that exited 1 on medium
+    vestiges alone stated "0 high, 0 medium" and nothing of them)."""
     units = [u for c in compacted for u in c.units if u.kind != "module"]
     judged = [m for m in matches if m.severity != "info"]
     by_sev = {s: sum(1 for m in matches if m.severity == s) for s in SEVERITIES_DESCENDING}
@@ -93,7 +105,8 @@ def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Embe
     states = sorted({m.attribution for m in judged if m.attribution})
     against = []
     if placed:
-        against.append(f"{sum(placed)} of {len(placed)} matched units score above the in-pair unrelated p99")
+        against.append(f"{sum(placed)} of {len(placed)} matched units rated above info score above the in-pair "
+                       "unrelated p99")
     if files_placed:
         beyond = " beyond code the corpus shows as shared (or as whole-file copies)" \
             if any(f.beyond_shared is not None for f in files) else ""
@@ -102,7 +115,8 @@ def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Embe
     statement = (
         _matched_sentence(len(units), matches) + "; "
         + ("; ".join(against) if against else _no_placement(matches))
-        + f". Notices: {', '.join(states) or not_compared_state(judged)}. " + whole_sentence(files) + declared
+        + f". Notices: {', '.join(states) or not_compared_state(judged)}. " + whole_sentence(files)
+        + _vestige_sentence(vestiges) + declared
         + _commons(matches, background)
         + not_compared
         + "Code evidence only: it cannot show how model weights were initialised or trained.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,18 +25,46 @@ from lineage.vocab import KIND_CODES
 from lineage.workflow.exhibit import ExhibitMatch, FileScore
 
 UNATTRIBUTED = ("removed", "replaced")
+LICENCE_GAP = "which leaves out the reference's"  # (a whole copy's verdict: licence_gaps)
 
 
 HELD = WHOLE_HELD  # ... and holding at least this share of the reference file (its functions and classes), as in a scan
 
 
+def licence_gaps(notices: Mapping[str, Any], licence_of: Callable[[str], str]) -> dict[str, tuple[str, str]]:
+    """Per suspect file: (the licences it declares, the reference's licence) when those leave the
+    reference's out (notices/licences.licence_conflict), as a scan's licence finding says.  The
+    reference's licence is its header's, else that of the indexed line the corpus dates its file
+    to (``licence_of``: reference path -> licence, "" unknown): transformers' generated files
+    carry none."""
+    from lineage.notices.licences import licence_conflict
+
+    out: dict[str, tuple[str, str]] = {}
+    for entry in notices.get("attribution", ()):
+        s, r = entry["suspect"], entry["reference"]
+        mine = notices["suspect"].get(s, {}).get("licences", [])
+        theirs = (notices["reference"].get(r, {}).get("licences") or [licence_of(r)])[0]
+        if licence_conflict(mine, theirs):
+            out.setdefault(s, (", ".join(mine), theirs))
+    return out
+
+
+def dated_licence(corpus: EmbeddedIndex | None, dated: Mapping[str, Any]) -> Callable[[str], str]:
+    """Reference path -> the licence of the indexed line the corpus dates that file to ("" none)."""
+    rows = {f"{x['source']}:{x['name']}": str(x.get("licence", "")) for x in corpus.meta["families"]} if corpus else {}
+    return lambda path: rows.get(dated[path].family, "") if path in dated else ""
+
+
 def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str],
           frameworks: Mapping[str, Sequence[str]] | None = None,
-          whole: set[str] | None = None) -> tuple[FileScore, ...]:
+          whole: set[str] | None = None, licences: Mapping[str, tuple[str, str]] | None = None
+          ) -> tuple[FileScore, ...]:
     """The files, with a severity and a verdict for each whole-file copy (``whole``: their paths,
     ``is_whole``; None: every file of score WHOLE_FILE); ``frameworks``: per suspect file, the
     framework holders whose notices it did not keep (said, not rated: a framework's notice
-    names the publisher, not a model's author)."""
+    names the publisher, not a model's author); ``licences``: per suspect file, the licences it
+    declares and the reference's, which they leave out (licence_gaps): medium at least, as a
+    scan's licence finding (a review's verbatim deepseek_v3 under a proprietary notice read low)."""
     out = []
     for f in files:
         mine = [m for m in matches if m.path == f.path]
@@ -53,6 +82,10 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_re
                    + ("" if set(states) & set(UNATTRIBUTED) else kept)
                    + (f"; the framework notice of {', '.join(dropped)} is not kept, though its licence obliges "
                       "keeping notices" if dropped else ""))
+        gap = (licences or {}).get(f.path)
+        if gap is not None:
+            severity = "medium" if severity == "low" else severity
+            verdict += f"; it declares {gap[0]}, {LICENCE_GAP} {gap[1]}: that licence's terms and notices still bind it"
         out.append(dataclasses.replace(f, severity=severity, verdict=verdict))
     return tuple(out)
 
@@ -65,8 +98,9 @@ def whole_sentence(files: Sequence[FileScore]) -> str:
     high = sum(1 for f in whole if f.severity == "high")
     medium = sum(1 for f in whole if f.severity == "medium")
     low = len(whole) - high - medium
-    parts = [f"{high} high: notice replaced", f"{medium} medium: removed"] + \
-        ([f"{low} low: notice kept or none owed"] if low else [])
+    relicensed = sum(1 for f in whole if f.verdict and LICENCE_GAP in f.verdict)  # (medium at least: rated)
+    parts = [f"{high} high: notice replaced", f"{medium} medium: removed" + (" or relicensed" if relicensed else "")] \
+        + ([f"{low} low: notice kept or none owed"] if low else [])
     return (f"{len(whole)} {'file is a copy' if len(whole) == 1 else 'files are copies'} of a reference file as "
             f"a whole ({'; '.join(parts)}), whatever each unit's rating alone. ")
 

@@ -63,6 +63,32 @@ def test_vestiges_of_the_dated_reference_line_are_listed(tmp_path: Path, corpus:
     assert all(v["details"]["reference_line"] == "deepseek_v2" for v in data["vestiges"])
     text = run("verify", suspect, "--against", REFERENCE, "--index", corpus, "--exit-zero").stdout
     assert "vestige modeling_beta.py:" in text and "topk_group (feature)" in text
+    # the statement says them too (an exhibit exiting 1 on vestiges said "0 high, 0 medium" only)
+    rates = {v["severity"] for v in data["vestiges"]}
+    assert f"(vestiges): {len(data['vestiges'])} (" in data["summary"]["statement"] and rates
+
+
+def test_a_trace_in_code_many_indexed_lines_hold_is_low(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The router that carries `n_group` and `topk_group` also stands in six lines of other companies:
+    its traces say little about which of them the copy came from, and the exhibit rates them low as
+    a scan does (a review: axk1 against deepseek_v3, seven medium traces in code 7 to 26 lines
+    hold, exit 1 on them alone).  Counted in the corpus, not in the pair, where only one file
+    holds it."""
+    from tests.workflow.conftest import unit_source
+
+    text = REFERENCE.read_text(encoding="utf-8")
+    router = unit_source("AlphaTopKRouter")
+    others = [(f"line{k}", "import torch\nfrom torch import nn\n\n\n" + router.replace("Alpha", f"Line{k}"), org,
+               "2024-06-01", ()) for k, org in enumerate(("Alibaba Qwen", "Google", "Microsoft", "NVIDIA", "IBM",
+                                                          "Mistral AI"))]
+    corpus = index_families(tmp_path_factory.mktemp("shared"), "bg",
+                            [("deepseek_v2", text, "DeepSeek", "2024-05-06", ()), *others])
+    suspect = tmp_path / "modeling_beta.py"
+    suspect.write_text(renamed_copy(), encoding="utf-8")
+    data = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)
+    router_traces = [v for v in data["vestiges"] if v["unit"].startswith("BetaTopKRouter")]
+    assert router_traces and all(v["severity"] == "low" for v in router_traces), data["vestiges"]
+    assert "model lines hold this code about as closely" in router_traces[0]["explanation"]
 
 
 def test_a_file_importing_the_reference_is_declared_reuse_and_the_statement_is_true(tmp_path: Path,
