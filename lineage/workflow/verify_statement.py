@@ -52,15 +52,18 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
                "suspect's release was published (rated low at most: see the dates). " if first else ""))
 
 
-def not_compared_state(judged: Sequence[ExhibitMatch]) -> str:
+def not_compared_state(judged: Sequence[ExhibitMatch], background: bool = True) -> str:
+    """Why no notice was compared; ``background``: the exhibit had a corpus (else the lines that
+    share code are the pair's own reading of it, not indexed ones)."""
+    lines = "indexed model lines" if background else "model lines"
     common = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
     partial = [str(m.verdict).endswith(PARTIAL_ONLY) for m in judged]
     if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(common, partial)):
         return "not compared"
     if not any(partial):
-        return "not judged (every matched unit is code that many indexed model lines share)"
+        return f"not judged (every matched unit is code that many {lines} share)"
     return ("not judged (no matched unit is a copy of the reference's model code rarer than code many "
-            "indexed model lines share: partial resemblances, serving glue and shared code do not say whose "
+            f"{lines} share: partial resemblances, serving glue and shared code do not say whose "
             "notice a file owes)")
 
 
@@ -115,7 +118,7 @@ def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Embe
     statement = (
         _matched_sentence(len(units), matches) + "; "
         + ("; ".join(against) if against else _no_placement(matches))
-        + f". Notices: {', '.join(states) or not_compared_state(judged)}. " + whole_sentence(files)
+        + f". Notices: {', '.join(states) or not_compared_state(judged, background)}. " + whole_sentence(files)
         + _vestige_sentence(vestiges) + declared
         + _commons(matches, background)
         + not_compared

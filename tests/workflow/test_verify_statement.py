@@ -89,3 +89,18 @@ def test_units_holding_common_code_are_counted_as_the_matched_units_are() -> Non
     said = _commons([*matches, unit("method", 3, makers=3)], background=True)  # type: ignore[arg-type]
     assert said.startswith("3 matched units hold code")
     assert _commons(matches[3:4], background=True) == ""  # type: ignore[arg-type]
+    said = _commons(matches[:1], background=True)  # type: ignore[arg-type]
+    assert said.startswith("1 matched unit holds code that"), said  # (a review read "1 matched units hold")
+
+
+def test_with_no_corpus_the_notice_state_names_no_indexed_lines() -> None:
+    """A `--no-index` exhibit has no indexed lines to speak of: its "not judged" says "model lines"."""
+    from types import SimpleNamespace
+
+    from lineage.workflow.verify_statement import SHARED_CODE, not_compared_state
+
+    shared = [SimpleNamespace(verdict=f"{SHARED_CODE} 9 model lines", attribution=None)]
+    assert not_compared_state(shared, background=True) == \
+        "not judged (every matched unit is code that many indexed model lines share)"  # type: ignore[arg-type]
+    assert not_compared_state(shared, background=False) == \
+        "not judged (every matched unit is code that many model lines share)"  # type: ignore[arg-type]
