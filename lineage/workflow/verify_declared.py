@@ -94,7 +94,8 @@ def declared_sentence(declared: Sequence[Mapping[str, Any]], copied: Sequence[tu
                 f"{'is a copy' if len(beyond) == 1 else 'are copies'} of the reference's code, not what "
                 f"{'it names' if len(declared) == 1 else 'they name'}: a declaration covers what it names, not "
                 f"copies of the rest {_WEIGHTS}. ")
-    return f"{said}: declared reuse, not concealment {_WEIGHTS}. "
+    return (f"{said}: declared reuse, not concealment of the code's origin (the notices are judged apart: "
+            f"naming an origin keeps no one's notice) {_WEIGHTS}. ")
 
 
 _WEIGHTS = "(whether that model's weights were reused is for `lineage weights` to show, not code)"

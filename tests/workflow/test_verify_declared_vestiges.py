@@ -183,3 +183,5 @@ def test_a_copied_from_line_covers_its_unit_and_a_module_banner_the_whole_file(t
     suspect.write_text("# Adapted from transformers/models/alpha/modeling_alpha.py\n" + copy, encoding="utf-8")
     statement = _exhibit(suspect, "--against", REFERENCE, "--index", corpus)["summary"]["statement"]
     assert 'by an "Adapted from" line (1 declaration): declared reuse, not concealment' in statement
+    # (a review read "declared reuse, not concealment" beside "notice replaced" as a mixed message)
+    assert "the notices are judged apart" in statement
