@@ -151,8 +151,7 @@ def _in_part(evidence: Sequence[Finding], top: str, n_lines: int, weak: Sequence
 
 
 WHOLE_MARGIN = 0.2  # WHOLE_FILE explained, this much more than any other family: the file is a copy of its file
-WIDE_LEAD, WIDE_EXPLAINED, WIDE_HELD = 0.3, 0.6, 0.25  # a lead this wide over other makers' families, the source
-# explaining WIDE_EXPLAINED of the file, which holds WIDE_HELD of the source's file (under WHOLE_HELD): a copy too
+WIDE_LEAD, WIDE_EXPLAINED, WIDE_HELD = 0.3, 0.6, 0.25  # lead over other makers, share explained, its file held
 
 
 def whole_file(v: SourceVerdict) -> bool:
@@ -165,7 +164,9 @@ def whole_file(v: SourceVerdict) -> bool:
     maker holding most of the file too owes the same maker's notice).  A file that is the
     source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
     whatever else holds most of it: transformers' arcee is llama's file but for its MLP, and a
-    verbatim copy of arcee's file is still a copy of that file, owing its notice."""
+    verbatim copy of arcee's file is still a copy of that file, owing its notice.  So is a file the
+    source explains to WIDE_EXPLAINED, WIDE_LEAD ahead of other makers, holding WIDE_HELD of its file
+    (a review's few core classes kept verbatim, and a copy with every nested call split into temporaries)."""
     if v.source is None or v.status != "source" or v.basis == "fragments" \
             or v.decided_by not in ("cover", "ancestor", "names", "whole", "composed"):
         return False
@@ -174,8 +175,6 @@ def whole_file(v: SourceVerdict) -> bool:
     lead = v.margin if v.lead is None else v.lead  # over other organisations' families
     if whole_shares(v.source.score, v.source.contains) and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE):
         return True
-    # most of the file the source's, by a lead no other maker's family comes near, holding a good part
-    # of its file: a few core classes kept verbatim, or a copy whose every call was split into temporaries
     return v.source.contains >= WIDE_HELD and v.source.score >= WIDE_EXPLAINED and lead >= WIDE_LEAD
 
 
