@@ -219,9 +219,9 @@ def _read_zip(path: Path, budget: _Budget) -> None:
                 regular = kind_bits in (0, stat.S_IFREG)
                 if (name := budget.admit(info.filename, partial(_zip_head, member) if regular else None)) is None:
                     continue
-                if not regular:
-                    kind = "symlink" if kind_bits == stat.S_IFLNK else "special file"
-                    budget.refuse(name, f"{kind} member refused")
+                if not regular:  # (a link in scope is not checked: unzip delivers what it points at)
+                    link = kind_bits == stat.S_IFLNK
+                    budget.refuse(name, f"{'symlink' if link else 'special file'} member refused", unchecked=link)
                 elif info.flag_bits & 0x1:
                     budget.refuse(name, "encrypted member refused (no password is ever tried)", unchecked=True)
                 elif info.file_size > budget.max_member_bytes:
@@ -318,8 +318,8 @@ def _read_tar(path: Path, budget: _Budget) -> None:
                 data = _Member(partial(_extract, archive, member), None)
                 if (name := budget.admit(member.name, data.peek if regular else None)) is None:
                     continue
-                if member.issym() or member.islnk():
-                    budget.refuse(name, f"{'symlink' if member.issym() else 'hard link'} member refused")
+                if member.issym() or member.islnk():  # (extraction delivers what it points at under this name)
+                    budget.refuse(name, f"{'symlink' if member.issym() else 'hard link'} member refused", unchecked=True)
                 elif not regular:
                     budget.refuse(name, "special file member refused")
                 elif member.size > budget.max_member_bytes:

@@ -70,8 +70,9 @@ def test_zip_unsafe_members_are_refused(tmp_path: Path) -> None:
     assert reasons["/abs.py"] == "unsafe member path (absolute) refused"
     assert reasons["../evil.py"] == "unsafe member path (escaping) refused"
     assert reasons["link.py"] == "symlink member refused"
-    # a member in scope named to escape is not checked: unzip strips "../" and delivers it
-    assert {e.path for e in errors if e.unchecked} == {"../evil.py", "/abs.py", "a/../../up.py"}
+    # a member in scope named to escape is not checked: unzip strips "../" and delivers it; so is a
+    # link, which unzip delivers as what it points at (a review hid a copy behind `pkg/model.py`)
+    assert {e.path for e in errors if e.unchecked} == {"../evil.py", "/abs.py", "a/../../up.py", "link.py"}
 
 
 @pytest.mark.parametrize(
@@ -99,6 +100,8 @@ def test_tar_unsafe_members_links_and_devices_are_refused(tmp_path: Path, suffix
         "dev.py": "special file member refused",
         "fifo.py": "special file member refused",
     }
+    # links in scope are not checked (extraction delivers their targets under these names); devices are refused
+    assert {e.path for e in errors if e.unchecked} == {"../evil.py", "/abs.py", "a/../../up.py", "sym.py", "hard.py"}
 
 
 def test_include_filter_and_duplicates(tmp_path: Path) -> None:

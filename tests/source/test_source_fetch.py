@@ -85,7 +85,7 @@ def test_fetch_git_file_url_branch_tag_and_sha(source_repo: SourceRepo, tmp_path
     assert fetch_git(url, "v1", cache=cache) == (path, source_repo.v1)
     assert fetch_git(url, source_repo.v1[:8], cache=cache)[1] == source_repo.v1  # short sha: full fetch
     files, _, resolved = read_revision(path, sha)
-    assert resolved == sha and [f.path for f in files] == ["a.py", "big.py", "pkg/b.py"]
+    assert resolved == sha and [f.path for f in files] == ["a.py", "big.py", "link.py", "pkg/b.py"]
     shutil.rmtree(source_repo.path)  # an exact sha already cached needs no remote
     assert fetch_git(url, source_repo.v2, cache=cache) == (path, source_repo.v2)
     with pytest.raises(FetchError, match="git fetch failed"):

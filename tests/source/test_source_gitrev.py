@@ -17,7 +17,7 @@ from lineage.source.gitrev import LFS_REASON, read_revision, read_staged
 if TYPE_CHECKING:
     from conftest import SourceRepo
 
-EXPECTED_HEAD = ["a.py", "big.py", "pkg/b.py"]
+EXPECTED_HEAD = ["a.py", "big.py", "link.py", "pkg/b.py"]  # (link.py leads to a.py: read as a checkout has it)
 
 
 def _paths(files: Sequence[SourceFile]) -> list[str]:
@@ -27,8 +27,8 @@ def _paths(files: Sequence[SourceFile]) -> list[str]:
 def _check_head(result: tuple[list[SourceFile], list[FileError], str], sha: str) -> None:
     files, errors, resolved = result
     assert resolved == sha
-    assert _paths(files) == EXPECTED_HEAD  # no symlink blob, no gitlink, no node_modules
-    assert files[0].data == b"A = 2\n"
+    assert _paths(files) == EXPECTED_HEAD  # no gitlink, no node_modules
+    assert files[0].data == b"A = 2\n" and files[2].data == files[0].data
     # the gitlink is reported (its content is another repository), the LFS pointer too
     assert [(e.path, e.reason) for e in errors] == [
         ("lfs.py", LFS_REASON), ("sub.py", "git submodule: its content is another repository, not scanned")]
@@ -50,6 +50,30 @@ def test_tags_and_revision_syntax(source_repo: SourceRepo) -> None:
         assert sha == source_repo.v1, rev
         assert [(f.path, f.data) for f in files] == [("a.py", b"A = 1\n"), ("pkg/b.py", b"B = 2\n")]
         assert errors == []
+
+
+def test_a_symlink_at_a_revision_is_read_as_what_it_leads_to(tmp_path: Path, run_git: Callable[..., str]) -> None:
+    """A copy kept under another name outside the scan's scope, behind a symlink in scope, passed a
+    scan of `REPO@REV` unseen (a stranger's review), while a scan of the checkout read it.  A link
+    leading out of the tree, or nowhere, is reported and not followed, as in a directory."""
+    repo = tmp_path / "r"
+    (repo / "data").mkdir(parents=True)
+    (repo / "pkg").mkdir()
+    (repo / "data" / "blob.txt").write_text("COPY = 1\n")
+    os.symlink("../data/blob.txt", repo / "pkg" / "model.py")
+    os.symlink("model.py", repo / "pkg" / "again.py")  # a chain of two
+    os.symlink("../../outside.py", repo / "pkg" / "out.py")
+    os.symlink("gone.py", repo / "pkg" / "dangling.py")
+    os.symlink("../data", repo / "pkg" / "dir.py")
+    run_git(repo, "init", "-q", "-b", "main")
+    run_git(repo, "add", "-A")
+    run_git(repo, "commit", "-q", "-m", "links")
+    files, errors, _ = read_revision(repo, "HEAD")
+    assert [(f.path, f.data) for f in files] == [("pkg/again.py", b"COPY = 1\n"), ("pkg/model.py", b"COPY = 1\n")]
+    assert {(e.path, e.reason, e.unchecked) for e in errors} == {
+        ("pkg/out.py", "symlink points outside the tree (not followed)", False),
+        ("pkg/dangling.py", "broken symlink: no such path at this revision", False),
+        ("pkg/dir.py", "symlink to a directory not followed", False)}
 
 
 def test_bare_repository(source_repo: SourceRepo, tmp_path: Path, run_git: Callable[..., str]) -> None:
