@@ -52,6 +52,19 @@ def check_output(output: Path | None, *inputs: str | Path | None) -> None:
             if _same_file(real, path) or (os.path.isdir(path) and _read_inside(real, path)):
                 raise ConfigError(f"cannot write the report to {output}: it is an input of this run ({given}); "
                                   "choose another file")
+    if _an_index(real):  # (the default index is no input when --index names another: a review wrote over it)
+        raise ConfigError(f"cannot write the report to {output}: it is a lineage index; choose another file")
+
+
+def _an_index(path: str) -> bool:
+    """The file exists and opens as a lineage index (store.MAGIC): no report ever replaces one."""
+    from lineage.index.store import MAGIC
+
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
 
 
 def _local_paths(given: str | Path | None) -> list[str]:

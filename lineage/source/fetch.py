@@ -45,6 +45,38 @@ GIT_ENV = {
 }
 
 
+GIT_TIMEOUT = 600.0  # seconds a fetch may take in all ($LINEAGE_GIT_TIMEOUT): a host that accepts and stalls
+# (a TLS handshake never answered) is given up, as is a transfer slower than 1 kB/s for a minute
+SSH_OPTIONS = "ssh -o BatchMode=yes -o ConnectTimeout=30 -o ServerAliveInterval=15 -o ServerAliveCountMax=4"
+
+
+def _stall_env(repository: git.Repo) -> dict[str, str]:
+    """Environment that keeps a stalled server from holding a fetch: curl's low-speed limit, and
+    ssh options unless the user chose an ssh command of their own (GIT_SSH_COMMAND, GIT_SSH or
+    core.sshCommand stay theirs)."""
+    env = {"GIT_HTTP_LOW_SPEED_LIMIT": os.environ.get("GIT_HTTP_LOW_SPEED_LIMIT", "1000"),
+           "GIT_HTTP_LOW_SPEED_TIME": os.environ.get("GIT_HTTP_LOW_SPEED_TIME", "60")}
+    if not (os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH")):
+        from git.exc import GitCommandError
+
+        try:
+            own = repository.git.config("--get", "core.sshCommand")
+        except GitCommandError:  # (unset: git config exits 1)
+            own = ""
+        if not own:
+            env["GIT_SSH_COMMAND"] = SSH_OPTIONS
+    return env
+
+
+def git_timeout() -> float:
+    """``$LINEAGE_GIT_TIMEOUT`` seconds (a positive number), else GIT_TIMEOUT."""
+    try:
+        value = float(os.environ.get("LINEAGE_GIT_TIMEOUT", "") or GIT_TIMEOUT)
+    except ValueError:
+        return GIT_TIMEOUT
+    return value if value > 0 else GIT_TIMEOUT
+
+
 def cache_dir() -> Path:
     """``$LINEAGE_CACHE``, else ``$XDG_CACHE_HOME/lineage``, else ``~/.cache/lineage``; created."""
     explicit = os.environ.get("LINEAGE_CACHE")
@@ -236,7 +268,10 @@ def _fetch_rev(repository: git.Repo, remote_url: str, rev: str, timeout: float |
             depth=1, no_tags=True,
         )  # fmt: skip
         return resolve_commit(repository, "FETCH_HEAD", source=source).hexsha
-    except (GitCommandError, SourceError):
+    except GitCommandError as exc:
+        if _stalled(exc, timeout):  # (no second try: the host stalls whatever is asked)
+            raise FetchError(f"git fetch failed: {_stall_reason(timeout)}", source=source) from None
+    except SourceError:
         pass  # a short sha, or a server refusing to serve a sha directly
     # Earlier depth-1 fetches left a shallow repository: get the full history this time.
     shallow = (Path(repository.git_dir) / "shallow").exists()
@@ -247,8 +282,19 @@ def _fetch_rev(repository: git.Repo, remote_url: str, rev: str, timeout: float |
             unshallow=shallow,  # gitpython drops a False option
         )  # fmt: skip
     except GitCommandError as exc:
-        raise FetchError(f"git fetch failed: {(exc.stderr or '').strip()}", source=source) from None
+        said = _stall_reason(timeout) if _stalled(exc, timeout) else (exc.stderr or "").strip()
+        raise FetchError(f"git fetch failed: {said}", source=source) from None
     return resolve_commit(repository, rev, source=source).hexsha
+
+
+def _stalled(exc: Exception, timeout: float | None) -> bool:
+    """The fetch was killed at its deadline (gitpython's kill_after_timeout)."""
+    said = str(getattr(exc, "stderr", "") or "")
+    return timeout is not None and (getattr(exc, "status", None) in (-9, 9, -15, 15) or "Timeout" in said)
+
+
+def _stall_reason(timeout: float | None) -> str:
+    return f"no answer within {timeout or 0:.0f} s (the host took the connection and stalled; $LINEAGE_GIT_TIMEOUT)"
 
 
 def fetch_git(
@@ -271,13 +317,13 @@ def fetch_git(
     except (GitCommandError, git.InvalidGitRepositoryError, OSError) as exc:
         raise FetchError(f"cannot open cache repository {path}: {exc}", source=url) from None
     try:
-        repository.git.update_environment(**GIT_ENV)
+        repository.git.update_environment(**GIT_ENV, **_stall_env(repository))
         if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", rev):
             try:  # an exact commit already cached needs no network
                 return path, resolve_commit(repository, rev, source=url).hexsha
             except SourceError:
                 pass
-        sha = _fetch_rev(repository, remote_url, rev, timeout, source=url)
+        sha = _fetch_rev(repository, remote_url, rev, git_timeout() if timeout is None else timeout, source=url)
         repository.git.update_ref(f"refs/lineage/{sha}", sha)  # keep the commit from being gc'd
         return path, sha
     except (UnsafeOptionError, UnsafeProtocolError) as exc:

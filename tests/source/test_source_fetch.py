@@ -226,3 +226,35 @@ def test_cache_dir_that_cannot_be_created(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "file" / "cache"))
     with pytest.raises(FetchError, match="cannot create the cache directory"):
         cache_dir()
+
+
+def test_a_host_that_accepts_and_stalls_is_given_up_with_a_clear_reason(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that takes the TCP connection and never answers the TLS handshake held `git fetch`
+    for as long as anyone waited (a stranger's review stopped it after 200 to 392 s): the fetch
+    now has a deadline ($LINEAGE_GIT_TIMEOUT), is not tried a second time, and says why it failed."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(server.accept()[0])  # taken, never answered
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    monkeypatch.setenv("LINEAGE_GIT_TIMEOUT", "2")
+    try:
+        with pytest.raises(FetchError, match=r"no answer within 2 s \(the host took the connection and stalled"):
+            fetch_git(f"https://127.0.0.1:{server.getsockname()[1]}/x/y.git", "main", cache=tmp_path)
+        assert len(held) == 1  # one attempt only
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()

@@ -178,10 +178,19 @@ def test_output_never_replaces_an_input_of_the_run(tmp_path: Path, index_path: P
     for args in refused:
         done = CliRunner().invoke(main_cli, [*args, "-q"] if args[0] == "scan" else args)
         assert done.exit_code == 2, (args, done.output)
-        assert "cannot write the report to" in done.stderr and "it is an input of this run" in done.stderr
+        assert "cannot write the report to" in done.stderr and (
+            "it is an input of this run" in done.stderr or "it is a lineage index" in done.stderr)
     assert {p: p.read_bytes() for p in before} == before
     allowed = scan(tree, "--index", index, "-q", "-o", tree / "report.json", "--format", "json", "--exit-zero")
     assert allowed.exit_code == 0 and json.loads((tree / "report.json").read_text(encoding="utf-8"))["findings"] == []
+    # nor does it replace an index that is no input of this run (a review wrote a report over the
+    # default index while --index named a copy of it)
+    other = tmp_path / "default.lineage"
+    shutil.copyfile(index_path, other)
+    kept = other.read_bytes()
+    done = scan(tree, "--index", index, "-q", "-o", other, "--format", "json", "--exit-zero")
+    assert done.exit_code == 2 and "it is a lineage index" in done.stderr, done.output
+    assert other.read_bytes() == kept
 
 
 def test_replace_file_names_the_report_not_its_temporary_file(tmp_path: Path) -> None:
