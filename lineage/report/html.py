@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
@@ -88,7 +89,7 @@ def format_html(
     file_rows = [(path, row) for path, row in sorted(result.summary.files.items())
                  if not row.verdict.startswith("no lineage")]
     charts = [(title, chart(findings, key)) for key, title in CHARTS]
-    return _template().render(
+    return _visible(_template().render(
         result=result,
         main_views=[v for v in views if v.finding.severity != "info"],
         info_views=[v for v in views if v.finding.severity == "info"],
@@ -105,4 +106,13 @@ def format_html(
         none_value=NONE_VALUE,
         caveat=WEIGHTS_CAVEAT,
         project_url=PROJECT_URL,  # as text, not a link: the page makes no outbound references
-    )
+    ))
+
+
+_C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _visible(page: str) -> str:
+    """The page with C0 control characters (ESC, NUL, ...) of the scanned code shown as ``\\xNN``, as
+    the text and JSON reports show them: autoescaping leaves them raw, and HTML forbids them."""
+    return _C0.sub(lambda m: f"\\x{ord(m.group()):02x}", page)

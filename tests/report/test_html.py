@@ -46,6 +46,18 @@ def test_hostile_code_is_escaped(page_html: str) -> None:
     assert "<img" not in page_html
 
 
+def test_control_characters_of_the_scanned_code_are_shown_not_written(result: ScanResult, sources: Texts,
+                                                                       references: RefTexts) -> None:
+    """An ESC or NUL in a scanned line reaches the page as ``\\x1b`` (as in the text and JSON
+    reports), never raw: HTML forbids C0 controls and autoescaping leaves them (a stranger's
+    review); tabs and newlines stay."""
+    hostile = dict(sources)
+    hostile["serve/loader.py"] = sources["serve/loader.py"].replace("line_9 = 9", "line_9 = '\x1b[2J\x00\tx'")
+    page = format_html(result, sources=hostile, references=references)
+    assert "\x1b" not in page and "\x00" not in page
+    assert "\\x1b[2J\\x00\tx" in page
+
+
 def test_page_is_self_contained(page_html: str) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page_html, re.I)
     assert "@import" not in page_html and "url(" not in page_html
