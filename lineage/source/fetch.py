@@ -312,24 +312,30 @@ def fetch_git(
     key = hashlib.sha256(remote_url.encode()).hexdigest()[:16]
     stem = _safe(remote_url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git"))
     path = (cache or cache_dir()) / "git" / f"{stem}-{key}.git"
+    fresh = not path.is_dir()  # (a cache repository made for a fetch that fails is removed again)
     try:
-        repository = git.Repo(path) if path.is_dir() else git.Repo.init(path, bare=True)
+        repository = git.Repo(path) if not fresh else git.Repo.init(path, bare=True)
     except (GitCommandError, git.InvalidGitRepositoryError, OSError) as exc:
         raise FetchError(f"cannot open cache repository {path}: {exc}", source=url) from None
     try:
-        repository.git.update_environment(**GIT_ENV, **_stall_env(repository))
-        if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", rev):
-            try:  # an exact commit already cached needs no network
-                return path, resolve_commit(repository, rev, source=url).hexsha
-            except SourceError:
-                pass
-        sha = _fetch_rev(repository, remote_url, rev, git_timeout() if timeout is None else timeout, source=url)
-        repository.git.update_ref(f"refs/lineage/{sha}", sha)  # keep the commit from being gc'd
-        return path, sha
-    except (UnsafeOptionError, UnsafeProtocolError) as exc:
-        raise SourceError(f"refusing unsafe git input: {exc}", source=url) from None
-    finally:
-        repository.close()
+        try:
+            repository.git.update_environment(**GIT_ENV, **_stall_env(repository))
+            if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", rev):
+                try:  # an exact commit already cached needs no network
+                    return path, resolve_commit(repository, rev, source=url).hexsha
+                except SourceError:
+                    pass
+            sha = _fetch_rev(repository, remote_url, rev, git_timeout() if timeout is None else timeout, source=url)
+            repository.git.update_ref(f"refs/lineage/{sha}", sha)  # keep the commit from being gc'd
+            return path, sha
+        except (UnsafeOptionError, UnsafeProtocolError) as exc:
+            raise SourceError(f"refusing unsafe git input: {exc}", source=url) from None
+        finally:
+            repository.close()
+    except (FetchError, SourceError):
+        if fresh:  # (each failed URL had left an empty bare repository in the cache)
+            shutil.rmtree(path, ignore_errors=True)
+        raise
 
 
 _PIP_NOISE = ("WARNING:", "DEPRECATION:", "[notice]")

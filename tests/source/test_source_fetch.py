@@ -90,6 +90,12 @@ def test_fetch_git_file_url_branch_tag_and_sha(source_repo: SourceRepo, tmp_path
     assert fetch_git(url, source_repo.v2, cache=cache) == (path, source_repo.v2)
     with pytest.raises(FetchError, match="git fetch failed"):
         fetch_git(url, "main", cache=cache)
+    assert fetch_git(url, source_repo.v2, cache=cache) == (path, source_repo.v2)  # (a failure keeps what was fetched)
+    # a first fetch that fails leaves no empty cache repository behind (a review found one per failed URL)
+    before = set((cache / "git").iterdir())
+    with pytest.raises(FetchError, match="git fetch failed"):
+        fetch_git((source_repo.path.parent / "missing").as_uri(), "main", cache=cache)
+    assert set((cache / "git").iterdir()) == before
 
 
 def test_fetch_git_local_path_and_unknown_rev(source_repo: SourceRepo, tmp_path: Path) -> None:
@@ -254,6 +260,7 @@ def test_a_host_that_accepts_and_stalls_is_given_up_with_a_clear_reason(tmp_path
         with pytest.raises(FetchError, match=r"no answer within 2 s \(the host took the connection and stalled"):
             fetch_git(f"https://127.0.0.1:{server.getsockname()[1]}/x/y.git", "main", cache=tmp_path)
         assert len(held) == 1  # one attempt only
+        assert not any((tmp_path / "git").iterdir())  # and no empty cache repository left behind
     finally:
         server.close()
         for conn in held:
