@@ -287,10 +287,9 @@ def _fetch_rev(repository: git.Repo, remote_url: str, rev: str, timeout: float |
     return resolve_commit(repository, rev, source=source).hexsha
 
 
-def _stalled(exc: Exception, timeout: float | None) -> bool:
+def _stalled(exc: git.GitCommandError, timeout: float | None) -> bool:
     """The fetch was killed at its deadline (gitpython's kill_after_timeout)."""
-    said = str(getattr(exc, "stderr", "") or "")
-    return timeout is not None and (getattr(exc, "status", None) in (-9, 9, -15, 15) or "Timeout" in said)
+    return timeout is not None and (exc.status in (-9, 9, -15, 15) or "Timeout" in str(exc.stderr or ""))
 
 
 def _stall_reason(timeout: float | None) -> str:

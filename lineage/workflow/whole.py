@@ -22,6 +22,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import STRONG
 from lineage.models import Finding
 from lineage.vocab import KIND_CODES
+from lineage.workflow.background import Line
 from lineage.workflow.exhibit import ExhibitMatch, FileScore
 
 UNATTRIBUTED = ("removed", "replaced")
@@ -49,9 +50,10 @@ def licence_gaps(notices: Mapping[str, Any], licence_of: Callable[[str], str]) -
     return out
 
 
-def dated_licence(corpus: EmbeddedIndex | None, dated: Mapping[str, Any]) -> Callable[[str], str]:
+def dated_licence(corpus: EmbeddedIndex | None, dated: Mapping[str, Line]) -> Callable[[str], str]:
     """Reference path -> the licence of the indexed line the corpus dates that file to ("" none)."""
-    rows = {f"{x['source']}:{x['name']}": str(x.get("licence", "")) for x in corpus.meta["families"]} if corpus else {}
+    rows = {key: str(x.get("licence", "")) for key, x in zip(corpus.family_keys, corpus.meta["families"])} \
+        if corpus else {}
     return lambda path: rows.get(dated[path].family, "") if path in dated else ""
 
 
