@@ -25,6 +25,8 @@ instead, each keeping it valid Python with the same behaviour (under the limits 
   moves to a new method of the class, returned through the instance (``return self._m_rest(...)``);
 * ``prefix``   (not in ``heldout``) long methods split the other way: the first half moves to a new
   method returning the names the rest reads from it, taken first (``a, b = self._m_first(...)``);
+* ``temps``    (not in ``heldout``) every nested call bound first to a temporary of its own
+  (benchmarks/obfuscate_temps.py);
 * ``padding``  (not in ``heldout``) a positional parameter with a default on each function, unread
   or read only where nothing is computed (``if opt is not None: pass``, ``del opt``).
 
@@ -50,6 +52,7 @@ if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from obfuscate_names import identifiers, rename_tree  # noqa: E402
+from obfuscate_temps import temps_tree  # noqa: E402
 
 Transform = Callable[[str, int], str]
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -569,6 +572,13 @@ def logs(source: str, seed: int = 0) -> str:
     return render(tree)
 
 
+def temps(source: str, seed: int = 0) -> str:
+    """Nested calls bound to temporaries first (benchmarks/obfuscate_temps.py)."""
+    tree = ast.parse(source)
+    temps_tree(tree, seed)
+    return render(tree)
+
+
 def heldout(source: str, seed: int = 0) -> str:
     """Every transformation, the renaming last."""
     for transform in (*BEFORE_RENAMING, synonyms):
@@ -581,7 +591,7 @@ TRANSFORMS: dict[str, Transform] = {
     "synonyms": synonyms, "idioms": idioms, "outline": outline, "mixin": mixin, "extract": extract,
     "loops": loops, "logs": logs, "heldout": heldout,
     # not part of ``heldout`` (added later; `make eval`'s variant ``heldout:methods+synonyms`` measures them)
-    "methods": methods, "padding": padding, "prefix": prefix,
+    "methods": methods, "padding": padding, "prefix": prefix, "temps": temps,
 }
 
 

@@ -14,6 +14,8 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from lineage.compact.files import CompactUnit
 from lineage.classify.explain import Ties
 from lineage.compact.roles import INFRA
@@ -109,9 +111,15 @@ def slight(m: Match) -> bool:
     every implementation of that activation writes alike (auto-round's read as a high copy of
     MiniMax's, which says it is "the same as GPT OSS").  Within a file that copies more, such a
     unit is part of the copy (classify/attribution.py lifts it with the notice)."""
-    return m.shared < NAMELESS_EVIDENCE and (
-        m.similarity < STRONG and m.lexical < SCORING.names_kept or m.lexical < SCORING.names_partly_changed
-        or m.shared < FORMULA and m.lexical < SCORING.names_kept)
+    return bool(slight_cells(np.asarray(m.shared), np.asarray(m.similarity), np.asarray(m.lexical)))
+
+
+def slight_cells(shared: np.ndarray, similarity: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """``slight``, cell by cell over arrays of matches' shared fingerprints, structural and name
+    similarities (classify/cover.py reads a scope's units so)."""
+    unnamed = lexical < SCORING.names_kept
+    return np.asarray((shared < NAMELESS_EVIDENCE) & (
+        (similarity < STRONG) & unnamed | (lexical < SCORING.names_partly_changed) | (shared < FORMULA) & unnamed))
 
 
 def verdict(role: str | None, m: Match, lifted: bool = False) -> str:

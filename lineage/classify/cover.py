@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lineage.classify.codematch import slight_cells
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import TIE, UnitEvidence
@@ -21,6 +22,7 @@ from lineage.vocab import KIND_CODES
 COMMON_LINES = 5  # code held by this many model lines (or more) is common code
 COMMON_RARITY = SCORING.common_rarity  # rare evidence under this share of the match is an idiom
 STRONG = SCORING.strong  # a unit held at this strength is evidence of where it came from
+NAMELESS_EVIDENCE = SCORING.nameless_evidence  # shared fingerprints enough to convict without names
 
 
 def is_common(index: EmbeddedIndex, ev: UnitEvidence) -> bool:
@@ -43,6 +45,10 @@ class Cover:
     best_ref: np.ndarray = field(repr=False)  # per column: the family's unit covering most, in its file holding most
     ancestors: tuple[np.ndarray, ...] = field(repr=False, default=())  # per column: its declared ancestors' columns
     refs: np.ndarray | None = field(repr=False, default=None)  # rows x columns: the family's unit matched, or -1
+    # rows x columns: a small routine's likeness, names not kept (classify/codematch.slight), and its
+    # shared fingerprints (0: not counted)
+    slight: np.ndarray | None = field(repr=False, default=None)
+    shared: np.ndarray | None = field(repr=False, default=None)
 
     def cover(self, rows: np.ndarray, total: float) -> np.ndarray:
         """Share of a scope (the given rows, of `total` code) each family holds."""
@@ -66,21 +72,30 @@ def cover_of(index: EmbeddedIndex, units: Sequence[tuple[CompactUnit, UnitEviden
     families = np.unique(np.concatenate([ev.family for _, ev in held]))
     col = {int(f): i for i, f in enumerate(families.tolist())}
     strength = np.zeros((len(held), families.size))
-    lexical = np.zeros_like(strength)
+    lexical, similarity, shared = np.zeros_like(strength), np.zeros_like(strength), np.zeros_like(strength)
     ref = np.full((len(held), families.size), -1, dtype=np.int64)
     for row, (_, ev) in enumerate(held):
         cols = np.fromiter((col[int(f)] for f in ev.family.tolist()), dtype=np.int64, count=ev.family.size)
         strength[row, cols], lexical[row, cols], ref[row, cols] = ev.strength, ev.lexical, ev.unit
+        similarity[row, cols] = ev.similarity
+        if ev.shared is not None:
+            shared[row, cols] = ev.shared
     weight = np.asarray([float(units[i][0].n_kgrams) for i, _ in held])
     common = np.asarray([is_common(index, ev) for _, ev in held], dtype=bool)
     best_ref = _best_refs(index, ref, strength * weight[:, None])
     positions = np.asarray([i for i, _ in held], dtype=np.int64)
-    return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col), ref)
+    counted = np.asarray([ev.shared is not None for _, ev in held], dtype=bool)[:, None]
+    slight = slight_cells(shared, similarity, lexical) & counted
+    return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col), ref,
+                 slight, shared)
 
 def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> float:
     """Share of family `j`'s reference file (the one representing it) that the scope holds as a
     copy: its units' code that some unit of the scope holds at copy strength.  A copy with code of
-    its own added, or padded, still holds all of the file it copied."""
+    its own added, or padded, still holds all of the file it copied.  Small routines whose names
+    are not kept (classify/codematch.slight: written the same way anew as often as copied), sharing
+    fewer than NAMELESS_EVIDENCE fingerprints together, hold none of it: a textbook kernel can be
+    most of a small file, and is still no evidence of a copy."""
     if cov.refs is None:
         return 0.0
     u_file, u_nk = index.arrays["u_file"], index.arrays["u_nk"]
@@ -88,7 +103,11 @@ def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> floa
     # (a module body is never part of a file's scope: imports and constants are not judged)
     units = np.flatnonzero((u_file == ref_file) & (index.arrays["u_kind"] != KIND_CODES["module"]))
     total = float(u_nk[units].sum())
-    held = cov.refs[rows, j][cov.strength[rows, j] >= STRONG]
+    strong = cov.strength[rows, j] >= STRONG
+    if cov.slight is not None and cov.shared is not None and cov.slight[rows, j][strong].all() \
+            and cov.shared[rows, j][strong].sum() < NAMELESS_EVIDENCE:
+        return 0.0  # small routines, names not kept, together under what one unit needs to convict
+    held = cov.refs[rows, j][strong]
     held = np.unique(held[held >= 0])
     held = held[u_file[held] == ref_file]
     return float(u_nk[held].sum()) / total if total > 0 else 0.0

@@ -42,10 +42,11 @@ _AFTER = frozenset({",", ":", "for", "if", "else", "=", "async"})  # (an enclosi
 
 def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
               vocab: Vocab, forwarders: Sequence[str] = (), imports: Sequence[tuple[str, str]] = ()
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(kinds, texts, kept, order): the file's token streams respelt and reordered (copies), which
-    of their tokens remain, and where each came from (``order``: positions in the input, for the
-    other per-token arrays).  ``forwarders``: the module's call forwarders (parse/forwarders.py);
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(kinds, texts, kept, order, statements): the file's token streams respelt and reordered
+    (copies), which of their tokens remain, where each came from (``order``: positions in the
+    input, for the other per-token arrays), and each token's statement number (a tuple assignment
+    read as its assignments one by one is as many statements).  ``forwarders``: the module's call forwarders (parse/forwarders.py);
     ``imports``: what its imports bind (parse/bound.py)."""
     kinds, texts = kinds.copy(), texts.copy()
     kept = np.ones(kinds.size, dtype=bool)
@@ -121,7 +122,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             run = run[run + 1 < kinds.size] + 1
             run = run[(kinds[run] == neg) & (unit_of[run] == unit_of[run - 1])]
     order = _conditionals(kinds, texts, kept, unit_of, logical, depth, vocab)
-    return kinds[order], texts[order], kept[order], first[order]
+    return kinds[order], texts[order], kept[order], first[order], logical[order]
 
 
 def _getattrs(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, depth: np.ndarray,

@@ -14,6 +14,7 @@ from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
 from lineage.fingerprint.shingles import stream
 from lineage.fingerprint.statements import statement_lines
+from lineage.fingerprint.temporaries import read_through
 from lineage.models import ParsedFile, Unit
 
 
@@ -100,12 +101,17 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, logical, logs,
                          vocab.texts.items) & shape
     # equivalent spellings written one way (fingerprint/idioms.py): `x.shape[i]` for `x.size(i)`, ...
-    kinds, texts, spelt, order = canonical(kinds, texts, unit_of, logical, vocab, parsed.forwarders, parsed.imports)
+    kinds, texts, spelt, order, logical = canonical(kinds, texts, unit_of, logical, vocab, parsed.forwarders,
+                                                    parsed.imports)
     keep, lines = keep[order] & spelt, lines[order]
+    # the structure reads a temporary bound once and read once where it is read (fingerprint/
+    # temporaries.py); the names stay as written: a local's name is evidence of whose code it is
+    moved, through = read_through(kinds, texts, keep, unit_of, logical, bodies, vocab)
+    kept = lengths - np.bincount(unit_of[~through], minlength=lengths.size)
+    st = stream(vocab.kinds.crcs()[kinds[moved][through]], lines[moved][through].astype(np.uint32), kept, params.k,
+                params.window)
     kept = lengths - np.bincount(unit_of[~keep], minlength=lengths.size)
-    at = lines[keep].astype(np.uint32)
-    st = stream(vocab.kinds.crcs()[kinds[keep]], at, kept, params.k, params.window)
-    lx = stream(vocab.texts.crcs()[texts[keep]], at, kept, params.lexical_k, params.window)
+    lx = stream(vocab.texts.crcs()[texts[keep]], lines[keep].astype(np.uint32), kept, params.lexical_k, params.window)
     large = [i for i, nk in enumerate(st.n_kgrams.tolist()) if nk >= params.min_kgrams]
     if not large:
         return FilePrint(parsed, (), 0, empty_sig)

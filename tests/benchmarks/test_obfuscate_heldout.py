@@ -35,6 +35,16 @@ def test_idioms_spellings() -> None:
     assert "if c:\n        d = 2" in out
 
 
+def test_temps_binds_every_nested_call_first_and_leaves_lazy_code_alone() -> None:
+    src = "def f(self, x, ys):\n    y = self.c(self.b(self.a(x)).view(2), k=len(ys))\n" \
+          "    z = [self.g(self.h(v)) for v in ys] if ys else self.e(self.d(x))\n    return self.o(y, z)\n"
+    out = obfuscate_heldout.temps(src, 0)
+    assert "tmp1 = self.a(x)\n    tmp2 = self.b(tmp1)\n    tmp3 = tmp2.view(2)\n    tmp4 = len(ys)\n" \
+           "    y = self.c(tmp3, k=tmp4)" in out
+    # the comprehension and the conditional expression run their calls lazily: they stay nested
+    assert "[self.g(self.h(v)) for v in ys] if ys else self.e(self.d(x))" in out
+
+
 def test_synonyms_are_plausible_and_never_keywords() -> None:
     src = "class LlamaAttention:\n    def __init__(self, hidden_states, inv_freq, input_shape):\n" \
           "        self.q_proj = hidden_states + inv_freq + input_shape\n"

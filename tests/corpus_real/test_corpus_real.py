@@ -141,9 +141,14 @@ def test_unrelated_model_file_gives_no_copy_finding(corpus, siblings_index, scan
 # --- c. a unit present in dozens of families ------------------------------------------------
 
 
-@pytest.mark.parametrize(("cls", "name"), [(None, "rotate_half"), ("LlamaRMSNorm", "forward")])
+@pytest.mark.parametrize(("cls", "name", "judged"), [(None, "repeat_kv", True), ("LlamaRMSNorm", "forward", True),
+                                                     (None, "rotate_half", False)])
 def test_unit_in_dozens_of_families_is_a_common_idiom(corpus, real_index, scan_real, cls: str | None,
-                                                      name: str) -> None:
+                                                      name: str, judged: bool) -> None:
+    """A unit the same in 20+ families is a common idiom, never a copy; the file of it alone is
+    built on the shared line, or, for a three-line helper under the evidence floor (rotate_half:
+    15 shared fingerprints since `lex-v36` read its two temporaries into its return, 16 before),
+    a fragment too small to name a line."""
     llama = corpus.modeling("llama")
     unit = top_level_source(llama, name, cls)
     assert unit is not None
@@ -172,6 +177,9 @@ def test_unit_in_dozens_of_families_is_a_common_idiom(corpus, real_index, scan_r
     assert len(f.details.equivalent_families) >= 10
     assert {m.split(":", 1)[1] for m in f.details.equivalent_families} <= set(corpus.lineage)
     row = result.summary.files["mine/layers.py"].to_json()
+    if not judged:
+        assert row["verdict"].startswith("no lineage evidence") and row["source"]["basis"] == "fragments", row
+        return
     assert row["verdict"].startswith("built on shared code of the") and "copy of" not in row["verdict"]
     group = row["source"]["group"]
     assert row["source"]["basis"] == "common" and group["size"] >= 10

@@ -176,6 +176,22 @@ def test_utf16_with_bom_decodes():
         assert "gr\u00f6\u00dfe" in unit.texts
 
 
+def test_utf16_without_a_bom_is_read_as_utf16_with_a_note():
+    """An editor's "Unicode" save leaves every other byte NUL: it was refused as binary, its code
+    unread.  It is read as UTF-16 now, with a note that does not mark the file unchecked."""
+    src = "# caf\u00e9\ndef gr\u00f6\u00dfe(x):\n    return x * 2\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        parsed = parse_source("u.py", src.encode(codec))
+        assert parsed.text == src
+        assert "gr\u00f6\u00dfe" in by_name(parsed)
+        assert [(e.stage, e.unchecked) for e in parsed.errors] == [("decode", False)]
+        assert codec.upper() in parsed.errors[0].reason
+    # bytes with NULs that are not such text stay binary
+    for data in (b"\x00\x01\x02\x03" * 64, src.encode("utf-16-le")[:-1], b"ab\x00\x00cd\x00\x00" * 40):
+        parsed = parse_source("b.py", data)
+        assert parsed.units == () and parsed.errors[0].unchecked and "binary" in parsed.errors[0].reason
+
+
 def test_latin1_with_coding_cookie_decodes():
     data = "# -*- coding: latin-1 -*-\nNAME = '\u00e9t\u00e9'\n\ndef f(x):\n    return NAME + x\n".encode("latin-1")
     parsed = parse_source("l.py", data)
