@@ -26,17 +26,18 @@ _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _CONSTANTS: tuple[int | None | types.EllipsisType, ...] = (0, None, Ellipsis, 1)
 
 
-class _Fresh:
-    """Names never spelled in the file: ``_t1``, ``_t2``, ..."""
+class Fresh:
+    """Names never spelled in the file: ``_t1``, ``_t2``, ... (or another ``prefix``)."""
 
-    def __init__(self, taken: set[str]) -> None:
+    def __init__(self, taken: set[str], prefix: str = "_t") -> None:
         self.taken = taken
+        self.prefix = prefix
         self.count = 0
 
     def __call__(self) -> str:
         while True:
             self.count += 1
-            name = f"_t{self.count}"
+            name = f"{self.prefix}{self.count}"
             if name not in self.taken:
                 self.taken.add(name)
                 return name
@@ -78,7 +79,7 @@ def _class_pool(body: list[ast.stmt], upto: int) -> list[ast.expr]:
     return [ast.Name(n, ast.Load()) for n in names]
 
 
-def _noop(rng: random.Random, pool: list[ast.expr], fresh: _Fresh | None) -> ast.stmt:
+def _noop(rng: random.Random, pool: list[ast.expr], fresh: Fresh | None) -> ast.stmt:
     kinds = ["pass", "constant", *(["name"] if pool else []), *(["store"] if fresh else [])]
     kind = rng.choice(kinds)
     if kind == "pass":
@@ -91,7 +92,7 @@ def _noop(rng: random.Random, pool: list[ast.expr], fresh: _Fresh | None) -> ast
 
 
 def pad_body(body: list[ast.stmt], rng: random.Random, rate: float, *, skip_docstring: bool,
-             pool: list[ast.expr] | None, fresh: _Fresh | None) -> list[ast.stmt]:
+             pool: list[ast.expr] | None, fresh: Fresh | None) -> list[ast.stmt]:
     """``body`` with no-ops inserted; ``pool=None`` means a class body (pool grows as it goes)."""
     out: list[ast.stmt] = []
     for i, stmt in enumerate(body):
@@ -110,7 +111,7 @@ def pad_body(body: list[ast.stmt], rng: random.Random, rate: float, *, skip_docs
 def noop_tree(tree: ast.Module, *, seed: int = 0, rate: float = RATE) -> int:
     """Insert no-ops into ``tree`` in place (seeded); return how many were inserted."""
     rng = random.Random(seed)
-    fresh = _Fresh(identifiers(tree))
+    fresh = Fresh(identifiers(tree))
     owners = {id(s): c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) for s in c.body}
     before = sum(isinstance(n, ast.stmt) for n in ast.walk(tree))
     for node in list(ast.walk(tree)):

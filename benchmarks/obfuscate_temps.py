@@ -19,6 +19,7 @@ import ast
 from collections.abc import Iterator
 
 from obfuscate_names import identifiers
+from obfuscate_noop import Fresh
 
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _LAZY = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.IfExp, ast.BoolOp,
@@ -27,22 +28,7 @@ _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 _BODIES = ("body", "orelse", "finalbody")
 
 
-class _Namer:
-    """Fresh names no identifier of the module uses."""
-
-    def __init__(self, taken: set[str], prefix: str = "t") -> None:
-        self.taken, self.prefix, self.n = taken, prefix, 0
-
-    def __call__(self) -> str:
-        while True:
-            self.n += 1
-            name = f"{self.prefix}{self.n}"
-            if name not in self.taken:
-                self.taken.add(name)
-                return name
-
-
-def _split(value: ast.expr, fresh: _Namer, out: list[ast.stmt], root: bool) -> ast.expr:
+def _split(value: ast.expr, fresh: Fresh, out: list[ast.stmt], root: bool) -> ast.expr:
     """``value`` with every nested call bound first (appended to ``out``, in evaluation order)."""
     if isinstance(value, _LAZY):
         return value
@@ -59,13 +45,13 @@ def _split(value: ast.expr, fresh: _Namer, out: list[ast.stmt], root: bool) -> a
     return value
 
 
-def _keyword(node: object, fresh: _Namer, out: list[ast.stmt]) -> object:
+def _keyword(node: object, fresh: Fresh, out: list[ast.stmt]) -> object:
     if isinstance(node, ast.keyword):
         node.value = _split(node.value, fresh, out, False)
     return node
 
 
-def _statements(body: list[ast.stmt], fresh: _Namer) -> list[ast.stmt]:
+def _statements(body: list[ast.stmt], fresh: Fresh) -> list[ast.stmt]:
     out: list[ast.stmt] = []
     for statement in body:
         if isinstance(statement, _SIMPLE) and statement.value is not None:
@@ -87,6 +73,6 @@ def _functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef
 
 def temps_tree(tree: ast.Module, seed: int = 0) -> None:
     """Every function's simple statements split so no call nests in another expression (in place)."""
-    fresh = _Namer(set(identifiers(tree)), prefix="tmp")
+    fresh = Fresh(set(identifiers(tree)), prefix="tmp")
     for fn in list(_functions(tree)):
         fn.body = _statements(fn.body, fresh)
