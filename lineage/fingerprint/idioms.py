@@ -46,8 +46,8 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     """(kinds, texts, kept, order, statements): the file's token streams respelt and reordered
     (copies), which of their tokens remain, where each came from (``order``: positions in the
     input, for the other per-token arrays), and each token's statement number (a tuple assignment
-    read as its assignments one by one is as many statements).  ``forwarders``: the module's call forwarders (parse/forwarders.py);
-    ``imports``: what its imports bind (parse/bound.py)."""
+    read as its assignments one by one is as many statements).  ``forwarders``: the module's call
+    forwarders (parse/forwarders.py); ``imports``: what its imports bind (parse/bound.py)."""
     kinds, texts = kinds.copy(), texts.copy()
     kept = np.ones(kinds.size, dtype=bool)
     ids = Spell(vocab)
