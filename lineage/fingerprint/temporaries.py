@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lineage.fingerprint.restated import depths
 from lineage.parse.vocab import Vocab
 
 # a reading statement starting with one of these opens a block, or is a nested definition's placeholder
@@ -63,11 +64,7 @@ def read_through(kinds: np.ndarray, texts: np.ndarray, keep: np.ndarray, unit_of
     if live.size < 3 or not np.any(kinds[live] == eq):
         return order, keep
     u, st = unit_of[live], statement[live]
-    step = np.zeros(len(vocab.kinds.items) + 1, dtype=np.int64)
-    for k, v in (("(", 1), ("[", 1), ("{", 1), (")", -1), ("]", -1), ("}", -1)):
-        step[known.get(k, -1)] = v
-    steps = step[kinds[live]]
-    depth = np.cumsum(steps) - steps  # before each token, counted from the file's start ...
+    depth = np.concatenate([[0], depths(kinds[live], vocab)[:-1]])  # before each token, from the file's start ...
     first = np.ones(live.size, dtype=bool)
     first[1:] = u[1:] != u[:-1]
     depth = depth - depth[np.maximum.accumulate(np.where(first, np.arange(live.size), 0))]  # ... and its unit's
