@@ -65,9 +65,11 @@ from lineage.index.query import query_files  # noqa: E402
 from lineage.index.restrict import restrict  # noqa: E402
 from lineage.models import SourceFile  # noqa: E402
 
-# (heldout:temps: every nested call bound first to a temporary, benchmarks/obfuscate_temps.py)
+# (heldout:temps: every nested call bound first to a temporary, benchmarks/obfuscate_temps.py; heldout:respell:
+# keywords shuffled, conditional expressions written out, names imported bare, methods cut midway,
+# benchmarks/obfuscate_respell.py)
 TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "restyle", "all", "heldout", "heldout:temps",
-              "minify")
+              "heldout:respell", "minify")
 MINIFY = "minify"  # python-minifier, every transformation on (benchmarks/minify.py)
 HELDOUT = "heldout"  # the second obfuscator, all of its transformations (benchmarks/obfuscate_heldout.py)
 

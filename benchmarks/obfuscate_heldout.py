@@ -27,6 +27,8 @@ instead, each keeping it valid Python with the same behaviour (under the limits 
   method returning the names the rest reads from it, taken first (``a, b = self._m_first(...)``);
 * ``temps``    (not in ``heldout``) every nested call bound first to a temporary of its own
   (benchmarks/obfuscate_temps.py);
+* ``keywords``, ``branches``, ``imports``, ``midway`` and all four, ``respell`` (not in ``heldout``):
+  benchmarks/obfuscate_respell.py;
 * ``padding``  (not in ``heldout``) a positional parameter with a default on each function, unread
   or read only where nothing is computed (``if opt is not None: pass``, ``del opt``).
 
@@ -53,6 +55,7 @@ if str(Path(__file__).resolve().parent) not in sys.path:
 
 from obfuscate_names import identifiers, rename_tree  # noqa: E402
 from obfuscate_temps import temps_tree  # noqa: E402
+import obfuscate_respell  # noqa: E402
 
 Transform = Callable[[str, int], str]
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -592,6 +595,9 @@ TRANSFORMS: dict[str, Transform] = {
     "loops": loops, "logs": logs, "heldout": heldout,
     # not part of ``heldout`` (added later; `make eval`'s variant ``heldout:methods+synonyms`` measures them)
     "methods": methods, "padding": padding, "prefix": prefix, "temps": temps,
+    # benchmarks/obfuscate_respell.py (`make eval`'s variant ``heldout:respell``)
+    "keywords": obfuscate_respell.keywords, "branches": obfuscate_respell.branches,
+    "imports": obfuscate_respell.imports, "midway": obfuscate_respell.midway, "respell": obfuscate_respell.respell,
 }
 
 

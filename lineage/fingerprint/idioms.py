@@ -11,7 +11,9 @@ kinds and lexical texts) of a file are rewritten token by token, within a unit:
 * ``if not c`` / ``elif not c`` as ``if c`` / ``elif c``: an inverted condition swaps its two
   branches as well, and what lies inside them keeps its prints either way;
 * a conditional expression ``a if c else b`` with its two branches in one order, whichever
-  was written first (``b if not c else a`` is the same expression).
+  was written first (``b if not c else a`` is the same expression);
+* a call's keyword arguments in one order, whichever was written (``f(x, b=2, a=1)`` is
+  ``f(x, a=1, b=2)``): by their structural kinds, then their texts (keywords.py).
 
 Tokens are respelt, dropped, or (a conditional's branches) reordered within their statement; a
 unit keeps the tokens it owns, each with its own line.  Brackets and branches longer than LIMIT
@@ -27,6 +29,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from lineage.fingerprint.keywords import keyword_order
 from lineage.fingerprint.methods import as_methods, spaces, unpacked_shapes
 from lineage.fingerprint.restated import LIMIT, OPEN, Spell, closing_bracket, depths, forwarded, unpacked
 from lineage.parse.vocab import Vocab
@@ -122,6 +125,8 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             run = run[run + 1 < kinds.size] + 1
             run = run[(kinds[run] == neg) & (unit_of[run] == unit_of[run - 1])]
     order = _conditionals(kinds, texts, kept, unit_of, logical, depth, vocab)
+    # (a conditional's branches keep the depth of each token: they are balanced, at one level)
+    order = order[keyword_order(kinds[order], texts[order], kept[order], unit_of[order], depth[order], vocab)]
     return kinds[order], texts[order], kept[order], first[order], logical[order]
 
 

@@ -22,11 +22,20 @@ module spells, outside the helper's own body, only at its `def` and at calls as 
 (at most MAX_CALLS) from functions neither it nor helpers of parse/inline.py, itself no helper
 of parse/inline.py nor a caller of one.  Each such call reads the cut (`lex-v34`: a dead call of
 the helper to itself, or a second caller, left a cut read on its own only).
+
+A method cut out of another method is read so too (`lex-v37`): called through `self` from a
+method of its class, or of a class of the module deriving from it (a cut moved to a mixin), under
+the same rules of names handed on and back.  Every spelling of its name must be its definition,
+such a call, or in classes of another line that define a method of that name of their own (an
+obfuscator names every class's cut alike); reached from anywhere else (another object, a class of
+neither line, the module's own code), it is read on its own only.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +48,8 @@ from lineage.parse.inline import Inline
 _NOTHING: list[bytes] | None = []  # what a call that binds nothing binds
 _PACKS = ("tuple", "expression_list", "parenthesized_expression")
 MAX_CALLS = 4  # a cut called from more places than this is read on its own only
+MAX_LINE = 64  # a method of a class more of the module's classes derive from, or define, is no cut's
+MAX_SPELLINGS = 4096  # a method name spelt more often than this is no cut's
 FEW_HELPERS = 32  # more top-level functions than this: their spellings are found in one pass over the module
 
 
@@ -69,25 +80,108 @@ def midway(root: Node, source: bytes, starts: list[int], inlines: list[Inline]) 
     for node, name in helpers:
         word = source[name.start_byte:name.end_byte]
         places = spelt.get(word, []) if spelt is not None else _spelt(source, word, MAX_CALLS + 2)
-        calls = [p for p in places if not node.start_byte <= p < node.end_byte]  # (its own recursion aside)
-        if not 0 < len(calls) <= MAX_CALLS or len(places) > MAX_CALLS + 1:
-            continue
-        copies = [_called_midway(root, source, at[node.start_byte], node, name, p, at, taken) for p in calls]
-        if all(c is not None for c in copies):  # (a helper used any other way is no cut)
-            found += [c for c in copies if c is not None]
+        found += _cut(root, source, node, name, places, at, taken)
+    return found + _method_cuts(root, source, at, taken)
+
+
+def _method_cuts(root: Node, source: bytes, at: dict[int, int], taken: set[int]) -> list[Copy]:
+    """The methods cut out of a method of their class, or of a class of the module deriving from
+    it (the cut moved to a mixin), called there through `self` (`lex-v37`).  Every spelling of
+    the name in the classes of the helper's line must be its definition or such a call; another
+    line's classes may define and call a method of that name of their own, and a spelling
+    anywhere else (a class of neither, the module's own code) leaves the helper unread."""
+    defined = [c.child_by_field_name("definition") if c.type == "decorated_definition" else c
+               for c in root.named_children]
+    classes = [c for c in defined if c is not None and c.type == "class_definition"]
+    methods = [(cls, node, name) for cls in classes if (block := cls.child_by_field_name("body")) is not None
+               for node in block.named_children
+               if node.type == "function_definition" and (name := node.child_by_field_name("name")) is not None]
+    if not methods:
+        return []
+    up = _ancestry(classes, source)  # per class: itself and the module's classes it derives from
+    line = Counter(a for c in classes for a in up[c.id])  # per class: how many of the module's derive from it
+    starts = [c.start_byte for c in classes]
+    called = set(_SELF_CALL.findall(source)) & {source[n.start_byte:n.end_byte] for _, _, n in methods}
+    if not called:  # (no method of the module's is called through `self`)
+        return []
+    words = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(w) for w in sorted(called, key=len, reverse=True))
+                       + rb")(?!\w)")
+    reached = _spellings(source, called, words, len(source))
+    by_name: dict[bytes, list[tuple[Node, Node, Node]]] = {}
+    for m in methods:
+        by_name.setdefault(source[m[2].start_byte:m[2].end_byte], []).append(m)
+    owners = {word: {cls.id for cls, _, _ in ms} for word, ms in by_name.items()}  # the classes defining each
+    found: list[Copy] = []
+    for word, places in reached.items():
+        if len(places) > MAX_SPELLINGS or len(by_name[word]) > MAX_LINE:
+            continue  # (a name spelt so often, or defined by so many classes, is no cut's)
+        holder = [_holder(classes, starts, p) for p in places]
+        if any(c is None or not owners[word] & up[c.id] for c in holder):
+            continue  # spelt outside every line defining it (a class of neither, the module's own code)
+        for cls, node, name in by_name[word]:
+            if at.get(node.start_byte) is None or at[node.start_byte] in taken or line[cls.id] > MAX_LINE \
+                    or any(o != cls.id and cls.id in up[o] for o in owners[word]):
+                continue  # (a class of its line overrides it)
+            mine = [p for p, c in zip(places, holder) if c is not None and cls.id in up[c.id]]
+            if all(p == name.start_byte or source[max(0, p - 5):p] == b"self." for p in mine):
+                found += _cut(root, source, node, name, mine, at, taken,
+                              [c for c in classes if cls.id in up[c.id]])
     return found
 
 
-def _spellings(source: bytes, words: set[bytes]) -> dict[bytes, list[int]]:
-    """Where the module spells each of ``words`` as a name of its own, the first MAX_CALLS + 2 of each:
-    one pass over the module, for a module of many helpers (``_spelt`` per helper would read it
-    once per helper)."""
+def _holder(classes: list[Node], starts: list[int], at: int) -> Node | None:
+    """The class holding byte ``at``, or None."""
+    i = bisect.bisect_right(starts, at) - 1
+    return classes[i] if i >= 0 and at < classes[i].end_byte else None
+
+
+def _ancestry(classes: list[Node], source: bytes) -> dict[int, set[int]]:
+    """Per class (by node id): itself and the module's classes it derives from, by their names
+    (a dotted base's last name), up to MAX_LINE of them."""
+    named = {_text(n, source): c for c in classes if (n := c.child_by_field_name("name")) is not None}
+    bases: dict[int, list[Node]] = {}
+    for c in classes:
+        args = c.child_by_field_name("superclasses")
+        for b in args.named_children if args is not None else []:
+            key = _text(b, source).rsplit(b".", 1)[-1]
+            if key in named and named[key] is not c:
+                bases.setdefault(c.id, []).append(named[key])
+    out: dict[int, set[int]] = {}
+    for c in classes:
+        seen, todo = {c.id}, list(bases.get(c.id, []))
+        while todo and len(seen) <= MAX_LINE:
+            b = todo.pop()
+            if b.id not in seen:
+                seen.add(b.id)
+                todo += bases.get(b.id, [])
+        out[c.id] = seen
+    return out
+
+
+def _cut(root: Node, source: bytes, node: Node, name: Node, places: list[int], at: dict[int, int],
+         taken: set[int], within: list[Node] | None = None) -> list[Copy]:
+    """The copies of helper ``node`` when every spelling of its name (``places``) but its
+    definition's and its own recursion's is a call midway through another function (of one of
+    the classes ``within``, for a method)."""
+    calls = [p for p in places if not node.start_byte <= p < node.end_byte]  # (its own recursion aside)
+    if not 0 < len(calls) <= MAX_CALLS or len(places) > MAX_CALLS + 1:
+        return []
+    copies = [_called_midway(root, source, at[node.start_byte], node, name, p, at, taken, within) for p in calls]
+    # (a helper used any other way is no cut)
+    return [c for c in copies if c is not None] if all(c is not None for c in copies) else []
+
+
+def _spellings(source: bytes, words: set[bytes], pattern: re.Pattern[bytes] | None = None,
+               most: int = MAX_CALLS + 2) -> dict[bytes, list[int]]:
+    """Where the module spells each of ``words`` as a name of its own (``pattern``: as any name,
+    after a dot too), the first ``most`` of each: one pass over the module, for a module of many
+    helpers (``_spelt`` per helper would read it once per helper)."""
     places: dict[bytes, list[int]] = {}
-    for m in _NAME.finditer(source):
+    for m in (pattern or _NAME).finditer(source):
         word = m.group()
         if word in words:
             seen = places.setdefault(word, [])
-            if len(seen) < MAX_CALLS + 2:
+            if len(seen) < most:
                 seen.append(m.start())
     return places
 
@@ -107,15 +201,17 @@ def _spelt(source: bytes, word: bytes, most: int) -> list[int]:
 _NAMEISH = re.compile(rb"[\w.]")  # what may not stand just before a name of its own
 _WORDISH = re.compile(rb"\w")  # nor just after it
 _NAME = re.compile(rb"(?<![\w.])[^\W\d]\w*")  # a name of its own, whole
+_SELF_CALL = re.compile(rb"(?<![\w.])self\.([^\W\d]\w*)\s*\(")  # a method called through `self`
 
 
 def _called_midway(root: Node, source: bytes, i: int, fn: Node, name: Node, place: int, at: dict[int, int],
-                   taken: set[int]) -> Copy | None:
+                   taken: set[int], within: list[Node] | None = None) -> Copy | None:
     """The copy of helper ``i`` (``fn``) when its one other spelling, at byte ``place``, is such a call."""
     body = fn.child_by_field_name("body")
     ident = root.descendant_for_byte_range(place, place + name.end_byte - name.start_byte)
-    call = ident.parent if ident is not None and ident.type == "identifier" else None
-    if call is None or call.type != "call" or call.child_by_field_name("function") != ident \
+    reach = ident.parent if ident is not None and _through_self(ident, source) else ident  # (a method's call)
+    call = reach.parent if reach is not None and ident is not None and ident.type == "identifier" else None
+    if call is None or call.type != "call" or call.child_by_field_name("function") != reach \
             or not passes_names(call):
         return None
     up, bound = call.parent, _NOTHING
@@ -130,6 +226,8 @@ def _called_midway(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     spent, returned = _closing(body, source)
     arguments = call.child_by_field_name("arguments")
     passed = [_text(a, source) for a in arguments.named_children] if arguments is not None else []
+    if reach is not ident:
+        passed = [b"self", *passed]  # (a method hands on its instance)
     if passed != _parameters(fn, source) or bound != returned:
         return None  # (not a cut: a function of its own, taking and giving values under names of its own)
     caller = enclosing_scope(up)
@@ -137,9 +235,24 @@ def _called_midway(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
         and caller.parent.type == "decorated_definition" else caller
     j = at.get(outer.start_byte) if outer is not None else None
     if caller is None or caller.type != "function_definition" or j is None or j in taken \
-            or fn.start_byte <= caller.start_byte < fn.end_byte:
-        return None
+            or fn.start_byte <= caller.start_byte < fn.end_byte \
+            or (reach is not ident and not _method_of(outer, within or [])):
+        return None  # (a method is cut out of a method of its class's line)
     return Copy(i, j, (up.start_byte, up.end_byte), (body.start_byte, body.end_byte), spent)
+
+
+def _method_of(fn: Node | None, classes: list[Node]) -> bool:
+    """``fn`` (a definition, or its decorated one) stands directly in one of ``classes``' bodies."""
+    block = fn.parent if fn is not None else None
+    return block is not None and block.type == "block" and any(block.parent == c for c in classes)
+
+
+def _through_self(ident: Node, source: bytes) -> bool:
+    """``ident`` is the name of ``self.<name>``."""
+    up = ident.parent
+    owner = up.child_by_field_name("object") if up is not None and up.type == "attribute" else None
+    return up is not None and up.child_by_field_name("attribute") == ident and owner is not None \
+        and owner.type == "identifier" and _text(owner, source) == b"self"
 
 
 def _closing(body: Node, source: bytes) -> tuple[tuple[tuple[int, int], ...], list[bytes] | None]:

@@ -1,14 +1,13 @@
 """tree-sitter-python -> units (module body, classes, functions, methods) with their tokens.
 
-tree-sitter finds definitions, spans and docstrings (one query, run in C); the lexer gives
-the tokens; each token is owned by the innermost unit that contains it.  A nested
-definition leaves one placeholder token in its parent so that the parent keeps its shape.
+tree-sitter finds definitions, spans and docstrings (one query, run in C); the lexer gives the tokens;
+each token is owned by the innermost unit that contains it.  A nested definition leaves one
+placeholder token in its parent so that the parent keeps its shape.
 
-The work per file is bounded: tree-sitter's query cursor is quadratic in a run of
-anonymous siblings (400,000 unclosed brackets under one error node took minutes), so
-subtrees holding syntax errors are walked from Python child by child and only error-free
-subtrees are queried; and the whole parse runs on a CPU-time ``Budget`` whose overrun is a
-per-file error.
+The work per file is bounded: tree-sitter's query cursor is quadratic in a run of anonymous siblings
+(400,000 unclosed brackets under one error node took minutes), so subtrees holding syntax errors are
+walked from Python child by child and only error-free subtrees are queried; and the whole parse runs
+on a CPU-time ``Budget`` whose overrun is a per-file error.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.bound import bound_by_imports
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.commuted import commuted
+from lineage.parse.ternary import ternaries
 from lineage.parse.deadcode import dead_spans
 from lineage.parse.folded import folded
 from lineage.parse.hoisted import hoisted
@@ -207,11 +207,11 @@ def _units(
     docstrings: list[tuple[int, int]], last_line: int, inlines: list[Inline] | None = None,
     virtual: tuple[np.ndarray, np.ndarray] | None = None, copies: list[Copy] | None = None,
 ) -> tuple[Unit, ...]:
-    """Each token to the innermost unit holding it, in order; each unit's tokens are slices
-    of three arrays (kind ids, text ids, lines) sorted by unit.  A single-use helper's body
-    (``inlines``, parse/inline.py) is its caller's, standing where the call stood; within a
-    unit, tokens go by their ``virtual`` starts and stand on the lines of its second array
-    (parse/commuted.py), their own starts by default.  A helper called midway (``copies``,
+    """Each token to the innermost unit holding it, in order; each unit's tokens are slices of three
+    arrays (kind ids, text ids, lines) sorted by unit.  A single-use helper's body (``inlines``,
+    parse/inline.py) is its caller's, standing where the call stood; within a unit, tokens go by
+    their ``virtual`` starts and stand on the lines of its second array (parse/commuted.py,
+    parse/ternary.py), their own starts by default.  A helper called midway (``copies``,
     parse/midway.py) is read in its caller as well."""
     ids, starts = lexed
     entry_kind, entry_text, _, _, _ = vocab.columns()
@@ -357,8 +357,7 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     docstrings += dead_spans(tree.root_node, source, sorted(d.start_byte for d in defs), identities,
                              lambda: budget.tick("dead code"))
     budget.check("dead code")
-    # lines as Python and tree-sitter count them: str.splitlines() also breaks at \x0c, \x1c-\x1e,
-    # \x85 and \u2028, which would push the module's end past the file's last line
+    # lines as Python and tree-sitter count them (str.splitlines() breaks at \x0c, \x1c-\x1e, \x85, \u2028 too)
     last_line = text.count("\n") + (not text.endswith("\n"))
     # a literal a minifier bound to a name, `A=None`, read where the name is used (parse/hoisted.py)
     reads, bindings = hoisted(tree.root_node, source, lexed[1], vocab.columns()[1][lexed[0]], vocab.texts.ids)
@@ -367,8 +366,7 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
         ids[list(reads)] = ids[list(reads.values())]
         lexed = ids, lexed[1]
     docstrings += bindings
-    # a literal spelt the long way, `(9 - 7)`, `chr(104) + 'i'`, read as the literal (parse/folded.py)
-    entry_kind, entry_text = vocab.columns()[:2]
+    entry_kind, entry_text = vocab.columns()[:2]  # a literal spelt the long way read as it (parse/folded.py)
     folds, spelt = folded(tree.root_node, source, lexed[1], entry_kind[lexed[0]], entry_text[lexed[0]],
                           vocab.kinds.ids, vocab.texts.ids, lambda: budget.tick("literals"))
     if folds:
@@ -380,12 +378,14 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # a function called from one place only is read where it is called (parse/inline.py)
     inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings, identities)
     budget.check("inlining")
-    # the operands of `+`, `*`, `==` ... read in one order, whichever was written (parse/commuted.py)
+    # the operands of `+`, `*`, `==` ... read in one order (parse/commuted.py); `if c: x = a` / `else: x = b` as
+    # `x = a if c else b` (parse/ternary.py)
     virtual, placed, parens = commuted(tree.root_node, source, lexed[1], vocab.columns()[0][lexed[0]],
                                        vocab.kinds.ids, vocab.kinds.items, docstrings, lambda: budget.tick("operands"))
+    virtual, placed, picks = ternaries(tree.root_node, source, lexed[1], virtual, placed)
     # a helper called once midway through another is read there as well (parse/midway.py)
     copies = midway(tree.root_node, source, [d.start_byte for d in defs], inlines)
-    units = _units(path, source, lexed, vocab, defs, docstrings + parens + [c.site for c in copies], last_line,
+    units = _units(path, source, lexed, vocab, defs, docstrings + parens + picks + [c.site for c in copies], last_line,
                    inlines, (virtual, placed), copies)
     budget.check("units")
     return ParsedFile(path, text, sha, units, errors, _joined(source, continued),  # (the last two: fingerprint/idioms.py)

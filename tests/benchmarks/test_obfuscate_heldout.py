@@ -7,6 +7,7 @@ original and obfuscated with a recording ``print``; the records must match.
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 import obfuscate_heldout
 import pytest
@@ -51,3 +52,34 @@ def test_synonyms_are_plausible_and_never_keywords() -> None:
     out = obfuscate_heldout.synonyms(src, 0)
     ast.parse(out)
     assert "class NetAttention" in out and "self.query" in out
+
+
+def test_respell_keywords_stay_on_their_side_of_an_unpacking() -> None:
+    src = "def f(g, m):\n    return g(1, a=1, b=2, **m, c=3, d=4)\n"
+    call = ast.parse(obfuscate_heldout.TRANSFORMS["keywords"](src, 0)).body[0].body[0].value  # type: ignore[attr-defined]
+    assert isinstance(call, ast.Call)
+    names = [k.arg for k in call.keywords]
+    assert names.index(None) == 2 and set(names[:2]) == {"a", "b"} and set(names[3:]) == {"c", "d"}
+    assert names != ["a", "b", None, "c", "d"]
+
+
+def test_respell_branches_and_imports() -> None:
+    src = "import math\ndef f(x, c):\n    y = math.sqrt(x) if c else -x\n    return y if y else math.pi\n"
+    out = obfuscate_heldout.TRANSFORMS["imports"](obfuscate_heldout.TRANSFORMS["branches"](src, 0), 0)
+    assert "from math import pi, sqrt" in out and "math." not in out.replace("import math", "")
+    assert "if c:\n        y = sqrt(x)\n    else:\n        y = -x" in out and "if y:\n        return y\n    else:" in out
+    # a name the file already binds is not imported bare over it
+    taken = "import math\ndef f(sqrt):\n    return math.sqrt(sqrt)\n"
+    assert "math.sqrt(sqrt)" in obfuscate_heldout.TRANSFORMS["imports"](taken, 0)
+
+
+def test_respell_midway_cuts_a_methods_middle_third_into_a_method() -> None:
+    src = "class M:\n    def run(self, x):\n" + "".join(f"        x = x + {i}\n" for i in range(6)) \
+        + "        y = x * 2\n        z = y - x\n        return z\n"
+    out = obfuscate_heldout.TRANSFORMS["midway"](src, 0)
+    assert "x = self._mid_run(x)" in out and "def _mid_run(self, x):" in out
+    cut: dict[str, Any] = {}
+    whole: dict[str, Any] = {}
+    exec(compile(out, "cut", "exec"), cut)  # our own fixture code, above
+    exec(compile(src, "whole", "exec"), whole)
+    assert cut["M"]().run(1) == whole["M"]().run(1) == 2 * (1 + 15) - (1 + 15)

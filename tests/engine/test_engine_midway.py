@@ -100,3 +100,72 @@ def test_a_function_of_the_codes_own_is_not_read_in() -> None:
     for text in (own, swapped):
         assert "turn" not in _unit(text, "Mixer.forward")
         assert "turn" in _unit(text, "_middle")
+
+
+METHOD_CUT = '''
+class Mixer:
+    def forward(self, hidden, cos, sin, mask):
+        batch, length, _ = hidden.shape
+        query = self.q_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        key = self.k_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        value = self.v_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
+        query, key = self._middle(query, key, cos, sin)
+        scores = query @ key.transpose(2, 3) * self.scaling
+        scores = scores + mask
+        probs = scores.softmax(dim=-1)
+        out = (probs @ value).transpose(1, 2).reshape(batch, length, -1)
+        return self.o_proj(out)
+
+    def _middle(self, query, key, cos, sin):
+        query = query * cos + turn(query) * sin
+        key = key * cos + turn(key) * sin
+        return query, key
+'''
+
+OTHER = '''
+class Other:
+    def forward(self, x):
+        x = self._middle(x)
+        return x * 2
+
+    def _middle(self, x):
+        x = x - 1
+        return x
+'''
+
+
+def test_a_method_cut_in_the_middle_reads_as_written_whole() -> None:
+    """The cut made a method of the class, called through `self`: read in its caller as well
+    (a method of the same name in another class is that class's own)."""
+    assert _unit(METHOD_CUT, "Mixer.forward") == _unit(WHOLE, "Mixer.forward")
+    assert "turn" in _unit(METHOD_CUT, "Mixer._middle")
+    assert _unit(METHOD_CUT + OTHER, "Mixer.forward") == _unit(WHOLE, "Mixer.forward")
+    # (and decorated classes are classes)
+    decorated = METHOD_CUT.replace("\nclass Mixer:", "\n@register\nclass Mixer:")
+    assert _unit(decorated, "Mixer.forward") == _unit(WHOLE, "Mixer.forward")
+
+
+def test_a_method_cut_into_a_mixin_is_read_in_its_subclass() -> None:
+    """The cut moved to a mixin the class derives from (the module's own class): the same line."""
+    mixin = METHOD_CUT.replace("\nclass Mixer:", "\nclass _Ops:\n    def _middle(self, query, key, cos, sin):\n"
+                               "        query = query * cos + turn(query) * sin\n"
+                               "        key = key * cos + turn(key) * sin\n        return query, key\n\n\n"
+                               "class Mixer(_Ops):")
+    mixin = mixin[: mixin.rindex("    def _middle")]
+    assert _unit(mixin, "Mixer.forward") == _unit(WHOLE, "Mixer.forward")
+
+
+def test_a_method_reached_otherwise_is_not_read_in() -> None:
+    """Reached from a class of another line, through another object, or as a value: its callers
+    are not all known, so it is no cut."""
+    unrelated = METHOD_CUT + "\n\nclass Other:\n    def run(self, query, key, cos, sin):\n" \
+        "        query, key = self._middle(query, key, cos, sin)\n        return query\n"
+    other_object = METHOD_CUT.replace("query, key = self._middle(", "query, key = self.inner._middle(")
+    as_value = METHOD_CUT + "\n\nSTEPS = [Mixer._middle]\n"
+    for text in (unrelated, other_object, as_value):
+        assert "turn" not in _unit(text, "Mixer.forward")
+    own_names = METHOD_CUT.replace("def _middle(self, query, key, cos, sin):", "def _middle(self, q, k, cos, sin):")
+    assert "turn" not in _unit(own_names, "Mixer.forward")  # (the code's own factoring, as above)
+    # control: called so from a subclass of the module's, it is read in both callers
+    subclass = unrelated.replace("class Other:", "class Other(Mixer):")
+    assert "turn" in _unit(subclass, "Mixer.forward") and "turn" in _unit(subclass, "Other.run")
