@@ -9,6 +9,7 @@ import encodings.aliases
 import hashlib
 import pkgutil
 import random
+import re
 from collections.abc import Sequence
 from typing import Any
 from pathlib import Path
@@ -125,22 +126,26 @@ def check_parsed(parsed: ParsedFile, path: str, data: bytes) -> None:
         assert all(1 <= ln <= last for ln in u.lines), u.qualname
         own = [ln for ln in u.lines if u.start_line <= ln <= u.end_line]
         assert own == sorted(own), u.qualname
-        _read_helpers_only(u, [ln for ln in u.lines if not u.start_line <= ln <= u.end_line], parsed.units)
+        _read_helpers_only(u, [ln for ln in u.lines if not u.start_line <= ln <= u.end_line], parsed.units, text)
     assert len({u.qualname for u in parsed.units}) >= 1
 
 
-def _read_helpers_only(unit: Any, outside: list[int], units: Sequence[Any]) -> None:
-    """A unit's tokens stand outside its own lines only where a helper read in it stands (a
-    function called once, first or last: parse/inline.py), which is no function of its own."""
+def _read_helpers_only(unit: Any, outside: list[int], units: Sequence[Any], text: str) -> None:
+    """A unit's tokens stand outside its own lines only where a helper read in it stands: a
+    function called once, first or last, which is no function of its own (parse/inline.py), or
+    a cut, which the unit calls by its name in its own lines (parse/midway.py; ``text``: the file)."""
+    own = "\n".join(text.split("\n")[unit.start_line - 1: unit.end_line])
     for ln in set(outside):
         holder = next((o for o in units if o is not unit and o.kind in ("function", "method")
                        and o.start_line <= ln <= o.end_line
                        and not o.start_line <= unit.start_line <= unit.end_line <= o.end_line), None)
-        assert holder is None, (unit.qualname, ln, holder.qualname if holder else "")
+        assert holder is None or re.search(rf"\b{re.escape(holder.qualname.rsplit('.', 1)[-1])}\s*\(", own), \
+            (unit.qualname, ln, holder.qualname if holder else "")
 
 
-def check_compact(cf: CompactFile, params: FingerprintParams, n_units_parsed: int) -> None:
-    """Invariants of compact()'s result."""
+def check_compact(cf: CompactFile, params: FingerprintParams, parsed: ParsedFile) -> None:
+    """Invariants of compact()'s result, for the file ``parsed`` is of."""
+    n_units_parsed = len(parsed.units)
     assert cf.signature.shape == (params.num_perm,) and cf.signature.dtype == np.uint32
     assert len(cf.units) <= n_units_parsed
     for u in cf.units:
@@ -151,7 +156,8 @@ def check_compact(cf: CompactFile, params: FingerprintParams, n_units_parsed: in
             assert hashes.shape == lines.shape
             assert np.all(hashes[1:] > hashes[:-1]), "hashes sorted and unique"
             assert np.all((lines >= 1) & (lines <= max(cf.n_lines, 1))), u.qualname
-            _read_helpers_only(u, lines[(lines < u.start_line) | (lines > u.end_line)].tolist(), cf.units)
+            _read_helpers_only(u, lines[(lines < u.start_line) | (lines > u.end_line)].tolist(), cf.units,
+                               parsed.text)
     if cf.units:
         assert np.array_equal(cf.signature, np.min([u.signature for u in cf.units], axis=0))
     else:

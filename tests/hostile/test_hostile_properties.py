@@ -34,7 +34,7 @@ def _roundtrip(data: bytes) -> None:
     parsed = parse_source("f.py", data)
     check_parsed(parsed, "f.py", data)
     cf = compact(SourceFile("f.py", data), PARAMS)
-    check_compact(cf, PARAMS, len(parsed.units))
+    check_compact(cf, PARAMS, parsed)
     assert same_compact(cf, compact(SourceFile("f.py", data), PARAMS)), "fingerprints must be deterministic"
 
 
