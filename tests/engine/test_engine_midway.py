@@ -102,25 +102,10 @@ def test_a_function_of_the_codes_own_is_not_read_in() -> None:
         assert "turn" in _unit(text, "_middle")
 
 
-METHOD_CUT = '''
-class Mixer:
-    def forward(self, hidden, cos, sin, mask):
-        batch, length, _ = hidden.shape
-        query = self.q_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
-        key = self.k_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
-        value = self.v_proj(hidden).view(batch, length, -1, self.head_dim).transpose(1, 2)
-        query, key = self._middle(query, key, cos, sin)
-        scores = query @ key.transpose(2, 3) * self.scaling
-        scores = scores + mask
-        probs = scores.softmax(dim=-1)
-        out = (probs @ value).transpose(1, 2).reshape(batch, length, -1)
-        return self.o_proj(out)
-
-    def _middle(self, query, key, cos, sin):
-        query = query * cos + turn(query) * sin
-        key = key * cos + turn(key) * sin
-        return query, key
-'''
+ROPE = "        query = query * cos + turn(query) * sin\n        key = key * cos + turn(key) * sin\n"
+# the same two lines cut into a method of the class, called through `self`
+METHOD_CUT = WHOLE.replace(ROPE, "        query, key = self._middle(query, key, cos, sin)\n") \
+    + "\n    def _middle(self, query, key, cos, sin):\n" + ROPE + "        return query, key\n"
 
 OTHER = '''
 class Other:
