@@ -22,8 +22,6 @@ as written.
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
 from lineage.fingerprint.restated import LIMIT
@@ -46,8 +44,7 @@ def keyword_order(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
             & (unit_of[eq - 2] == unit_of[eq])]
     if eq.size < 2:
         return order
-    items = vocab.kinds.items
-    crcs = vocab.texts.crcs()
+    kind_crcs, text_crcs = vocab.kinds.crcs(), vocab.texts.crcs()  # (stable numbers, not per-process ids)
     k_def = kind("def", -1)
     calls: dict[int, list[tuple[int, int]]] = {}
     inside: dict[int, int] = {}  # per depth: where the bracket last looked at there closes
@@ -65,7 +62,7 @@ def keyword_order(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
     for opener, args in sorted(calls.items(), key=lambda c: c[1][-1][1] - c[0]):  # innermost first
         for run in _runs(kinds, kept, args, k_id, k_eq):
             spans = [sorted(range(a, b), key=seat.__getitem__) for a, b in run]
-            keys = [_key(items, crcs, kinds, texts, kept, np.asarray(t, dtype=np.int64)) for t in spans]
+            keys = [_key(kind_crcs, text_crcs, kinds, texts, kept, np.asarray(t, dtype=np.int64)) for t in spans]
             rank = sorted(range(len(run)), key=keys.__getitem__)
             if rank == list(range(len(run))):
                 continue
@@ -132,10 +129,10 @@ def _runs(kinds: np.ndarray, kept: np.ndarray, args: list[tuple[int, int]], k_id
     return runs
 
 
-def _key(items: list[str], crcs: np.ndarray, kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray,
+def _key(kind_crcs: np.ndarray, text_crcs: np.ndarray, kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray,
          part: np.ndarray) -> tuple[int, ...]:
-    """An argument's sort key from its tokens in their order: its read tokens' kinds (stable
-    numbers, not per-process ids), then their texts."""
+    """An argument's sort key from its tokens in their order: its read tokens' kinds, then their
+    texts, as stable numbers (their CRC-32: the order must not depend on which file a process read
+    first)."""
     part = part[kept[part]]
-    return tuple(zlib.crc32(items[k].encode("utf-8", "surrogatepass")) for k in kinds[part].tolist()) \
-        + tuple(crcs[texts[part]].tolist())
+    return tuple(kind_crcs[kinds[part]].tolist()) + tuple(text_crcs[texts[part]].tolist())

@@ -71,11 +71,9 @@ def ternaries(root: Node, source: bytes, starts: np.ndarray, virtual: np.ndarray
 
 def _parts(node: Node, source: bytes, m: dict[str, list[Node]]) -> tuple[Node, Node, Node] | None:
     """(the `if`'s colon, `else`, the `else`'s colon) of a two-way pick, or None: an `elif`, an
-    annotated or augmented assignment, targets spelt differently, a `return` against an assignment."""
+    annotated or augmented assignment, targets spelt differently (the query pairs like branches only)."""
     alternatives = node.children_by_field_name("alternative")
     if len(alternatives) != 1 or alternatives[0].child_count < 3:
-        return None
-    if ("l1" in m) != ("l2" in m) or m["s1"][0].type != m["s2"][0].type:
         return None
     if "l1" in m:
         a1, a2 = m["l1"][0].parent, m["l2"][0].parent
