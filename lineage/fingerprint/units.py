@@ -12,6 +12,7 @@ from lineage.fingerprint.formatting import layout_masks
 from lineage.fingerprint.idioms import canonical
 from lineage.fingerprint.minhash import signatures
 from lineage.fingerprint.params import FingerprintParams
+from lineage.fingerprint.qualified import qualified
 from lineage.fingerprint.shingles import stream
 from lineage.fingerprint.statements import statement_lines
 from lineage.fingerprint.temporaries import read_through
@@ -85,6 +86,13 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
     if not written.all():  # the ";" go
         kinds, texts, lines, unit_of, logical = kinds[written], texts[written], lines[written], unit_of[written], \
             logical[written]
+        lengths = np.bincount(unit_of, minlength=lengths.size)
+    # a library's name imported bare reads as spelt through the library, `Linear` as `nn.Linear`
+    # (fingerprint/qualified.py)
+    order, kinds, texts = qualified(kinds, texts, unit_of, logical, vocab, parsed.imports,
+                                    {u.qualname.rsplit(".", 1)[-1] for u in units})
+    if order.size != lines.size:
+        lines, unit_of, logical = lines[order], unit_of[order], logical[order]
         lengths = np.bincount(unit_of, minlength=lengths.size)
     as_written = kinds
     flags = flags_of(vocab.kinds.items)[kinds]

@@ -1,0 +1,107 @@
+"""A tensor library's name imported bare, read as spelt through the library's usual name (`lex-v38`).
+
+`from torch.nn import Linear` then `Linear(d, d)` is `nn.Linear(d, d)`; `from torch.nn.functional
+import silu` then `silu(x)` is `F.silu(x)`.  Model code spells a library's classes and functions
+through its module (`nn.Linear`, `F.silu`, `torch.cat`), so a copier who rewrites the imports to
+bare names drops two tokens at every use: every structural k-gram across each use changes.
+Stacked with a few other rewritings it took transformers' starcoder2 from a copy of itself to
+"weak resemblance".  So a name a module's top-level imports bind to a member of one of ALIASES'
+modules reads, at each use, as ALIASES' name for that module, a dot and the member's own name
+(`from torch.nn import Linear as L`: `L(...)` reads as `nn.Linear(...)`), on the reference side
+and the scanned side alike.  Code that already spells the module is read as written: nothing of
+it changes.  And a module imported under another name (`import torch.nn.functional as fn`, `from
+torch.nn import functional`) has that name read as the usual one in the lexical stream (the
+structure abstracts names already).
+
+A submodule imported bare reads through its parent alike (`from torch.nn import init`: `init.x`
+as `nn.init.x`).  Left as written: a name the file defines itself or binds otherwise (a `def`, a
+`class`, `name = ...`, a keyword argument spelt like it: `f(silu=...)`), a name after a dot (an
+attribute), and the import statements themselves.  The added tokens stand on the name's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from lineage.fingerprint.restated import Spell
+from lineage.parse.vocab import Vocab
+
+# the modules model code spells its library calls through, and the name it spells each by
+ALIASES = {"torch": "torch", "torch.nn": "nn", "torch.nn.functional": "F", "torch.distributed": "dist",
+           "numpy": "np", "jax.numpy": "jnp", "mlx.core": "mx", "mlx.nn": "nn", "math": "math"}
+
+
+def plan(imports: Sequence[tuple[str, str]], defined: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """name -> (the module's usual name to put before it, or "" to respell the name itself, the
+    text it reads as): per name the imports bind to a member of ALIASES' modules (or to one of
+    those modules under another name), once, and the file defines no other way."""
+    out: dict[str, tuple[str, str]] = {}
+    seen: dict[str, str] = {}
+    for name, path in imports:
+        if seen.setdefault(name, path) != path:
+            out.pop(name, None)  # (bound to two things: a fallback import, left as written)
+            seen[name] = ""
+            continue
+        if name == ALIASES.get(path):
+            continue  # (`from torch import nn`: the usual name already)
+        module, _, member = path.rpartition(".")
+        if path in ALIASES and (name != member or module not in ALIASES):
+            read = ("", ALIASES[path])  # (`import torch.nn.functional as fn`: `fn` as `F`; `numpy` as `np`)
+        elif module in ALIASES:
+            read = (ALIASES[module], member)  # (`from torch.nn import functional`: `nn.functional`)
+        else:
+            continue
+        out[name] = read
+        if name != member and member not in seen:  # (parse/hoisted.py reads `as L` as the name)
+            out[member] = read
+    for name in set(defined):
+        out.pop(name, None)
+    return out
+
+
+def qualified(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical: np.ndarray, vocab: Vocab,
+              imports: Sequence[tuple[str, str]], defined: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(order, kinds, texts) of units' tokens back to back (``logical``: a statement number per
+    token, ascending in each unit) with each bare use of a library's imported name read through
+    the library's usual name: ``order`` gives each output token's input position (a use's added
+    name and dot repeat it), for the other per-token arrays."""
+    n = kinds.size
+    names = plan(imports, defined)
+    get = vocab.kinds.ids.get
+    ident, dot, eq = get("ID", -1), get(".", -1), get("=", -1)
+    if not names or n == 0 or ident < 0:
+        return np.arange(n), kinds, texts
+    begins = np.ones(n, dtype=bool)
+    begins[1:] = (unit_of[1:] != unit_of[:-1]) | (logical[1:] != logical[:-1])
+    heads = kinds[np.flatnonzero(begins)]
+    importing = np.isin(heads, [get("import", -2), get("from", -2)])[np.cumsum(begins) - 1]
+    after_dot = np.zeros(n, dtype=bool)
+    after_dot[1:] = (kinds[:-1] == dot) & (unit_of[:-1] == unit_of[1:])
+    following = np.full(n, -1, dtype=np.int64)
+    following[:-1] = np.where(unit_of[:-1] == unit_of[1:], kinds[1:], -1)
+    free = (kinds == ident) & ~after_dot & ~importing
+    texts = texts.copy()
+    ids = Spell(vocab)
+    before = np.full(n, -1, dtype=np.int64)  # per use: the text of the module's name put before it
+    for name, (alias, text) in names.items():
+        t = vocab.texts.ids.get(name)
+        if t is None:
+            continue
+        at = np.flatnonzero(free & (texts == t))
+        if at.size == 0 or (eq >= 0 and bool(np.any(following[at] == eq))):
+            continue  # (unused, or bound here too: `silu = ...`, `f(silu=...)`)
+        texts[at] = ids.text(text)
+        if alias:
+            before[at] = ids.text(alias)
+    added = before >= 0
+    if not added.any():
+        return np.arange(n), kinds, texts
+    counts = 1 + 2 * added.astype(np.int64)
+    order = np.repeat(np.arange(n), counts)
+    kinds, texts = kinds[order], texts[order]
+    first = (np.cumsum(counts) - counts)[added]  # each use's first output position: the module's name
+    kinds[first], texts[first] = ident, before[added]
+    kinds[first + 1], texts[first + 1] = ids.kind("."), ids.text(".")
+    return order, kinds, texts
