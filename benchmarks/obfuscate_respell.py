@@ -1,7 +1,7 @@
 """Respellings a rewriting tool makes without changing what the code does, for `make eval`.
 
-Four transformations, each keeping the code valid Python with the same behaviour (the input is
-parsed, never executed), registered in benchmarks/obfuscate_heldout.py (not part of its
+Four transformations (and ``paths`` below), each keeping the code valid Python with the same
+behaviour (the input is parsed, never executed), registered in benchmarks/obfuscate_heldout.py (not part of its
 ``heldout``; `make eval`'s variant ``heldout:respell`` runs all four):
 
 * ``keywords``  each call's keyword arguments shuffled (each run between unpacked ``**m`` alone);
@@ -12,6 +12,10 @@ parsed, never executed), registered in benchmarks/obfuscate_heldout.py (not part
 * ``midway``    the middle third of each method of 6+ top-level statements cut out into a method of
   its class, called through ``self`` with the locals it reads, binding the ones it sets that the
   rest reads (``a, b = self._mid_forward(x, a)``).
+
+And one not in ``respell`` (``imports`` the other way): ``paths``, each name an absolute import binds
+by name spelt out from its package at every use (``nn.Linear`` as ``torch.nn.Linear``, ``F.gelu`` as
+``torch.nn.functional.gelu``), measured as the variant ``heldout:paths``.
 """
 
 from __future__ import annotations
@@ -106,6 +110,40 @@ def imports(source: str, seed: int = 0) -> str:
     at = max((i + 1 for i, s in enumerate(tree.body) if isinstance(s, (ast.Import, ast.ImportFrom))), default=0)
     tree.body[at:at] = [ast.ImportFrom(path, [ast.alias(n) for n in sorted(names)], 0)
                         for path, names in sorted(wanted.items())]
+    return _render(tree)
+
+
+def paths(source: str, seed: int = 0) -> str:
+    """Each name an absolute import binds by name at the module's top (`from torch import nn`,
+    `from torch.nn import Linear`, `import torch.nn.functional as F`) spelt out from its package at
+    every use (`torch.nn.Linear`, `torch.nn.functional.gelu`), the package imported."""
+    tree = ast.parse(source)
+    bound: dict[str, str] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module and stmt.module != "__future__":
+            bound.update({a.asname or a.name: f"{stmt.module}.{a.name}" for a in stmt.names if a.name != "*"})
+        elif isinstance(stmt, ast.Import):
+            bound.update({a.asname: a.name for a in stmt.names if a.asname and "." in a.name})
+    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)} \
+        | {d.name for d in ast.walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))} \
+        | {a.arg for a in ast.walk(tree) if isinstance(a, ast.arg)}
+    spelt = {n: p for n, p in bound.items() if n not in stored}
+    uses = set()
+
+    class Spelt(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id not in spelt or not isinstance(node.ctx, ast.Load):
+                return node
+            root, *rest = spelt[node.id].split(".")
+            value: ast.expr = ast.Name(root, ast.Load())
+            for part in rest:
+                value = ast.Attribute(value, part, ast.Load())
+            uses.add(root)
+            return ast.copy_location(value, node)
+
+    tree = Spelt().visit(tree)
+    at = max((i + 1 for i, s in enumerate(tree.body) if isinstance(s, (ast.Import, ast.ImportFrom))), default=0)
+    tree.body[at:at] = [ast.Import([ast.alias(r)]) for r in sorted(uses)]
     return _render(tree)
 
 

@@ -83,3 +83,14 @@ def test_respell_midway_cuts_a_methods_middle_third_into_a_method() -> None:
     exec(compile(out, "cut", "exec"), cut)  # our own fixture code, above
     exec(compile(src, "whole", "exec"), whole)
     assert cut["M"]().run(1) == whole["M"]().run(1) == 2 * (1 + 15) - (1 + 15)
+
+
+def test_paths_spells_each_imported_name_out_from_its_package() -> None:
+    src = ("from os import path\nimport xml.dom.minidom as md\nfrom json import loads as read\n"
+           "def f(p, s, j):\n    return path.join(p, 'x'), md.parseString(s).documentElement.tagName, read(j)\n")
+    out = obfuscate_heldout.TRANSFORMS["paths"](src, 0)
+    assert "os.path.join(p, 'x')" in out and "xml.dom.minidom.parseString(s)" in out and "json.loads(j)" in out
+    assert "import json\nimport os\nimport xml\n" in out
+    scope: dict[str, Any] = {}
+    exec(compile(out, "paths", "exec"), scope)  # our own fixture code, above
+    assert scope["f"]("a", "<r/>", "[2]") == ("a/x", "r", [2])
