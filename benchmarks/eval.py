@@ -69,7 +69,7 @@ from lineage.models import SourceFile  # noqa: E402
 # keywords shuffled, conditional expressions written out, names imported bare, methods cut midway,
 # benchmarks/obfuscate_respell.py)
 TRANSFORMS = ("plain", "strip", "rename", "reorder", "noop", "untype", "restyle", "all", "heldout", "heldout:temps",
-              "heldout:respell", "minify")
+              "heldout:nest", "heldout:imports", "heldout:paths", "heldout:respell", "minify")
 MINIFY = "minify"  # python-minifier, every transformation on (benchmarks/minify.py)
 HELDOUT = "heldout"  # the second obfuscator, all of its transformations (benchmarks/obfuscate_heldout.py)
 

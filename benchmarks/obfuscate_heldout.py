@@ -27,8 +27,8 @@ instead, each keeping it valid Python with the same behaviour (under the limits 
   method returning the names the rest reads from it, taken first (``a, b = self._m_first(...)``);
 * ``temps``    (not in ``heldout``) every nested call bound first to a temporary of its own
   (benchmarks/obfuscate_temps.py);
-* ``keywords``, ``branches``, ``imports``, ``midway`` and all four, ``respell``, and ``paths`` (not
-  in ``heldout``): benchmarks/obfuscate_respell.py;
+* ``keywords``, ``branches``, ``imports``, ``midway`` and all four, ``respell``, and ``paths`` and
+  ``nest`` (not in ``heldout``): benchmarks/obfuscate_respell.py;
 * ``padding``  (not in ``heldout``) a positional parameter with a default on each function, unread
   or read only where nothing is computed (``if opt is not None: pass``, ``del opt``).
 
@@ -597,7 +597,8 @@ TRANSFORMS: dict[str, Transform] = {
     "methods": methods, "padding": padding, "prefix": prefix, "temps": temps,
     # benchmarks/obfuscate_respell.py (`make eval`'s variant ``heldout:respell``)
     "keywords": obfuscate_respell.keywords, "branches": obfuscate_respell.branches,
-    "imports": obfuscate_respell.imports, "paths": obfuscate_respell.paths, "midway": obfuscate_respell.midway, "respell": obfuscate_respell.respell,
+    "imports": obfuscate_respell.imports, "paths": obfuscate_respell.paths,
+    "nest": obfuscate_respell.nest, "midway": obfuscate_respell.midway, "respell": obfuscate_respell.respell,
 }
 
 

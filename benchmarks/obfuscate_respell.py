@@ -1,6 +1,6 @@
 """Respellings a rewriting tool makes without changing what the code does, for `make eval`.
 
-Four transformations (and ``paths`` below), each keeping the code valid Python with the same
+Four transformations (and two below), each keeping the code valid Python with the same
 behaviour (the input is parsed, never executed), registered in benchmarks/obfuscate_heldout.py (not part of its
 ``heldout``; `make eval`'s variant ``heldout:respell`` runs all four):
 
@@ -13,9 +13,12 @@ behaviour (the input is parsed, never executed), registered in benchmarks/obfusc
   its class, called through ``self`` with the locals it reads, binding the ones it sets that the
   rest reads (``a, b = self._mid_forward(x, a)``).
 
-And one not in ``respell`` (``imports`` the other way): ``paths``, each name an absolute import binds
-by name spelt out from its package at every use (``nn.Linear`` as ``torch.nn.Linear``, ``F.gelu`` as
-``torch.nn.functional.gelu``), measured as the variant ``heldout:paths``.
+And two not in ``respell``: ``paths`` (``imports`` the other way), each name an absolute import
+binds by name spelt out from its package at every use (``nn.Linear`` as ``torch.nn.Linear``,
+``F.gelu`` as ``torch.nn.functional.gelu``), measured as the variant ``heldout:paths``; and
+``nest``, a name bound and then bound again from itself written as one statement (``h =
+self.norm(h)`` then ``h = self.mlp(h)`` as ``h = self.mlp(self.norm(h))``: ``heldout:temps`` the
+other way), measured as ``heldout:nest``.
 """
 
 from __future__ import annotations
@@ -111,6 +114,54 @@ def imports(source: str, seed: int = 0) -> str:
     tree.body[at:at] = [ast.ImportFrom(path, [ast.alias(n) for n in sorted(names)], 0)
                         for path, names in sorted(wanted.items())]
     return _render(tree)
+
+
+_LAZY = (ast.Lambda, ast.IfExp, ast.BoolOp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _read_once(value: ast.expr, name: str) -> ast.Name | None:
+    """The one read of ``name`` in ``value``, when it is read once and not lazily (in a lambda, a
+    conditional expression, `and`/`or` or a comprehension), else None."""
+    reads = [n for n in ast.walk(value) if isinstance(n, ast.Name) and n.id == name]
+    lazy = {id(n) for node in ast.walk(value) if isinstance(node, _LAZY) for n in ast.walk(node)}
+    return reads[0] if len(reads) == 1 and id(reads[0]) not in lazy else None
+
+
+class _Nest(ast.NodeTransformer):
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                setattr(node, name, self._block(block))
+        return node
+
+    @staticmethod
+    def _block(block: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in block:
+            prev = out[-1] if out else None
+            if isinstance(stmt, ast.Assign) and isinstance(prev, ast.Assign) and len(stmt.targets) == len(prev.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) and isinstance(prev.targets[0], ast.Name) \
+                    and stmt.targets[0].id == prev.targets[0].id:
+                read = _read_once(stmt.value, stmt.targets[0].id)
+                if read is not None:
+                    value = prev.value
+
+                    class _In(ast.NodeTransformer):
+                        def visit_Name(self, node: ast.Name) -> ast.AST:
+                            return value if node is read else node
+
+                    out[-1] = ast.copy_location(ast.Assign([stmt.targets[0]], _In().visit(stmt.value)), prev)
+                    continue
+            out.append(stmt)
+        return out
+
+
+def nest(source: str, seed: int = 0) -> str:
+    """`x = f(a)` then `x = g(x, b)` (the second reading `x` once, not lazily) written as one
+    statement, `x = g(f(a), b)`, in each block."""
+    return _render(_Nest().visit(ast.parse(source)))
 
 
 def paths(source: str, seed: int = 0) -> str:

@@ -94,3 +94,14 @@ def test_paths_spells_each_imported_name_out_from_its_package() -> None:
     scope: dict[str, Any] = {}
     exec(compile(out, "paths", "exec"), scope)  # our own fixture code, above
     assert scope["f"]("a", "<r/>", "[2]") == ("a/x", "r", [2])
+
+
+def test_nest_writes_a_name_bound_again_from_itself_as_one_statement() -> None:
+    src = ("def f(a, b, c):\n    x = abs(a)\n    x = max(x, b)\n    x = round(x, 2)\n"
+           "    y = a * 2\n    y = c if c else y\n    return x, y\n")
+    out = obfuscate_heldout.TRANSFORMS["nest"](src, 0)
+    assert "x = round(max(abs(a), b), 2)" in out
+    assert "y = c if c else y" in out  # (read lazily: left as written)
+    scope: dict[str, Any] = {}
+    exec(compile(out, "nest", "exec"), scope)  # our own fixture code, above
+    assert scope["f"](-1.234, 0.5, 0) == (1.23, -2.468)
