@@ -85,13 +85,14 @@ def qualified(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     texts = texts.copy()
     ids = Spell(vocab)
     before = np.full(n, -1, dtype=np.int64)  # per use: the text of the module's name put before it
-    for name, (alias, text) in names.items():
-        t = vocab.texts.ids.get(name)
-        if t is None:
-            continue
-        at = np.flatnonzero(free & (texts == t))
-        if at.size == 0 or (eq >= 0 and bool(np.any(following[at] == eq))):
-            continue  # (unused, or bound here too: `silu = ...`, `f(silu=...)`)
+    spelt = {t: read for name, read in names.items() if (t := vocab.texts.ids.get(name)) is not None}
+    uses = np.flatnonzero(free & np.isin(texts, np.fromiter(spelt, dtype=np.int64, count=len(spelt))))
+    uses = uses[np.argsort(texts[uses], kind="stable")]  # (each name's uses together: one pass in all)
+    cuts = np.flatnonzero(np.diff(texts[uses])) + 1
+    for at in np.split(uses, cuts) if uses.size else []:
+        if eq >= 0 and bool(np.any(following[at] == eq)):
+            continue  # (bound here too: `silu = ...`, `f(silu=...)`)
+        alias, text = spelt[int(texts[at[0]])]
         texts[at] = ids.text(text)
         if alias:
             before[at] = ids.text(alias)
