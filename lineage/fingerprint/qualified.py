@@ -9,12 +9,13 @@ Stacked with a few other rewritings it took transformers' starcoder2 from a copy
 modules reads, at each use, as ALIASES' name for that module, a dot and the member's own name
 (`from torch.nn import Linear as L`: `L(...)` reads as `nn.Linear(...)`), on the reference side
 and the scanned side alike.  Code that already spells the module is read as written: nothing of
-it changes.  And a module imported under another name (`import torch.nn.functional as fn`, `from
-torch.nn import functional`) has that name read as the usual one in the lexical stream (the
-structure abstracts names already).
+it changes.  And one of ALIASES' modules imported under another name (`import torch.nn.functional
+as fn`, `import numpy`) has that name read as the usual one in the lexical stream (the structure
+abstracts names already).
 
-A submodule imported bare reads through its parent alike (`from torch.nn import init`: `init.x`
-as `nn.init.x`).  Left as written: a name the file defines itself or binds otherwise (a `def`, a
+A submodule imported bare reads through its parent as any member does (`from torch.nn import
+init`: `init.x` as `nn.init.x`; `from torch.nn import functional`: `nn.functional.x`).  Left as
+written: a name the file defines itself or binds otherwise (a `def`, a
 `class`, `name = ...`, a keyword argument spelt like it: `f(silu=...)`), a name after a dot (an
 attribute), and the import statements themselves.  The added tokens stand on the name's line.
 """
