@@ -93,6 +93,7 @@ class ParsedFile:
     joined: tuple[int, ...] = ()  # lines that continue the line before (after a backslash), ascending
     forwarders: tuple[str, ...] = ()  # the module's call forwarders (parse/forwarders.py)
     imports: tuple[tuple[str, str], ...] = ()  # (name, dotted path) its imports bind (parse/bound.py)
+    rebound: tuple[str, ...] = ()  # library names among them it binds otherwise too (parse/bound.py)
 
 
 @dataclass(frozen=True)

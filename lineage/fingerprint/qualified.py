@@ -1,4 +1,4 @@
-"""A tensor library's name imported bare, read as spelt through the library's usual name (`lex-v38`).
+"""A tensor library's name imported bare, read as spelt through the library's usual name (`lex-v38`, `lex-v39`).
 
 `from torch.nn import Linear` then `Linear(d, d)` is `nn.Linear(d, d)`; `from torch.nn.functional
 import silu` then `silu(x)` is `F.silu(x)`.  Model code spells a library's classes and functions
@@ -10,14 +10,16 @@ modules reads, at each use, as ALIASES' name for that module, a dot and the memb
 (`from torch.nn import Linear as L`: `L(...)` reads as `nn.Linear(...)`), on the reference side
 and the scanned side alike.  Code that already spells the module is read as written: nothing of
 it changes.  And one of ALIASES' modules imported under another name (`import torch.nn.functional
-as fn`, `import numpy`) has that name read as the usual one in the lexical stream (the structure
-abstracts names already).
+as fn`, `from torch.nn import functional`) has that name read as the usual one in the lexical
+stream (the structure abstracts names already; parse/hoisted.py already reads an alias of a
+package, `import numpy as np`, as the package's own name).
 
 A submodule imported bare reads through its parent as any member does (`from torch.nn import
-init`: `init.x` as `nn.init.x`; `from torch.nn import functional`: `nn.functional.x`).  Left as
-written: a name the file defines itself or binds otherwise (a `def`, a
-`class`, `name = ...`, a keyword argument spelt like it: `f(silu=...)`), a name after a dot (an
-attribute), and the import statements themselves.  The added tokens stand on the name's line.
+init`: `init.x` as `nn.init.x`).  Left as written: a name the file defines itself or binds
+otherwise too (a `def`, a `class`, a parameter, an assignment's or a loop's target, `with`/`except
+... as`, a keyword argument spelt like it: parse/bound.py), a name bound to two things, a name
+after a dot (an attribute), and the import statements themselves.  The added tokens stand on the
+name's line.
 """
 
 from __future__ import annotations
@@ -30,33 +32,27 @@ from lineage.fingerprint.restated import Spell
 from lineage.parse.vocab import Vocab
 
 # the modules model code spells its library calls through, and the name it spells each by
+# (a package's own name for the package: parse/hoisted.py reads `import numpy as np` as `numpy`)
 ALIASES = {"torch": "torch", "torch.nn": "nn", "torch.nn.functional": "F", "torch.distributed": "dist",
-           "numpy": "np", "jax.numpy": "jnp", "mlx.core": "mx", "mlx.nn": "nn", "math": "math"}
+           "numpy": "numpy", "jax.numpy": "jnp", "mlx.core": "mx", "mlx.nn": "nn", "math": "math"}
 
 
 def plan(imports: Sequence[tuple[str, str]], defined: Iterable[str]) -> dict[str, tuple[str, str]]:
     """name -> (the module's usual name to put before it, or "" to respell the name itself, the
-    text it reads as): per name the imports bind to a member of ALIASES' modules (or to one of
-    those modules under another name), once, and the file defines no other way."""
-    out: dict[str, tuple[str, str]] = {}
-    seen: dict[str, str] = {}
+    text it reads as): per name the imports bind to a member of ALIASES' modules, or to one of
+    those modules, and to nothing else (an `as` alias counts for the member's own name too, which
+    parse/hoisted.py reads it as), that ``defined`` (what the file binds otherwise) does not hold."""
+    reads: dict[str, set[tuple[str, str] | None]] = {}
     for name, path in imports:
-        if seen.setdefault(name, path) != path:
-            out.pop(name, None)  # (bound to two things: a fallback import, left as written)
-            seen[name] = ""
-            continue
-        if name == ALIASES.get(path):
-            continue  # (`from torch import nn`: the usual name already)
         module, _, member = path.rpartition(".")
-        if path in ALIASES and (name != member or module not in ALIASES):
-            read = ("", ALIASES[path])  # (`import torch.nn.functional as fn`: `fn` as `F`; `numpy` as `np`)
-        elif module in ALIASES:
-            read = (ALIASES[module], member)  # (`from torch.nn import functional`: `nn.functional`)
-        else:
-            continue
-        out[name] = read
-        if name != member and member not in seen:  # (parse/hoisted.py reads `as L` as the name)
-            out[member] = read
+        read = ("", ALIASES[path]) if path in ALIASES else (ALIASES[module], member) if module in ALIASES else None
+        for key in {name, member} - {""}:
+            reads.setdefault(key, set()).add(read)
+    out: dict[str, tuple[str, str]] = {}
+    for name, found in reads.items():
+        read = next(iter(found)) if len(found) == 1 else None  # (bound to two things: left as written)
+        if read is not None and read != ("", name):
+            out[name] = read
     for name in set(defined):
         out.pop(name, None)
     return out

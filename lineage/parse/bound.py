@@ -1,4 +1,5 @@
-"""The names a module's imports bind, and what each stands for, for fingerprint/methods.py.
+"""The names a module's imports bind, and what each stands for, for fingerprint/methods.py and
+fingerprint/qualified.py (which also needs to know which of them the module binds otherwise too).
 
 `import torch.nn.functional as F` binds `F` to `torch.nn.functional`; `from torch import nn`
 binds `nn` to `torch.nn`; `import torch.nn` binds `torch` to `torch`; `import torch as _m0`
@@ -9,6 +10,8 @@ known.
 """
 
 from __future__ import annotations
+
+import re
 
 from tree_sitter import Node
 
@@ -29,6 +32,65 @@ def bound_by_imports(root: Node, source: bytes) -> tuple[tuple[str, str], ...]:
         elif node.type in _BLOCKS:
             stack += reversed(node.named_children)
     return tuple(found)
+
+
+LIBRARY_ROOTS = ("torch", "numpy", "jax", "mlx", "math")  # whose names fingerprint/qualified.py reads through
+MAX_NAMES = 256  # library names a module imports, past which every one counts as bound otherwise too
+_PATTERNS = ("pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern", "dictionary_splat_pattern",
+             "parenthesized_expression")
+_LEFT = ("assignment", "augmented_assignment", "for_statement", "for_in_clause")
+_NAMED = ("named_expression", "default_parameter", "typed_default_parameter", "keyword_argument",
+          "function_definition", "class_definition")
+_ALWAYS = ("parameters", "lambda_parameters", "typed_parameter", "as_pattern_target", "global_statement",
+           "nonlocal_statement", "delete_statement")
+
+
+def imported(root: Node, source: bytes) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(what the module's top-level imports bind, as bound_by_imports gives it; the names of
+    LIBRARY_ROOTS' members among them, and the names their `as` aliases stand for, that the module
+    binds some other way too: a parameter, an assignment's or a loop's target, `with`/`except ...
+    as`, a walrus, `global`, `del`, a keyword argument, a definition, an import below the top)."""
+    bound = bound_by_imports(root, source)
+    names = {n for name, path in bound if path.split(".")[0] in LIBRARY_ROOTS
+             for n in (name, path.rpartition(".")[2]) if n}
+    if len(names) > MAX_NAMES:
+        return bound, tuple(sorted(names))
+    return bound, tuple(sorted(rebound(root, source, names)))
+
+
+def rebound(root: Node, source: bytes, names: set[str]) -> set[str]:
+    """Those of ``names`` that the module binds otherwise than by a top-level import."""
+    if not names:
+        return set()
+    found: set[str] = set()
+    words = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+    for hit in words.finditer(source):
+        word = hit.group().decode()
+        if word in found:
+            continue
+        node = root.descendant_for_byte_range(hit.start(), hit.end())
+        if node is not None and node.type == "identifier" and _binds(node):
+            found.add(word)
+    return found
+
+
+def _binds(node: Node) -> bool:
+    """The identifier stands where a name is bound (not an attribute, a read, or a top-level import)."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type in _PATTERNS:
+        child, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in _LEFT:
+        return parent.child_by_field_name("left") == child
+    if parent.type in _NAMED:
+        return parent.child_by_field_name("name") == child
+    if parent.type in ("dotted_name", "aliased_import"):  # (an import in a function or a class binds there)
+        above = parent.parent
+        while above is not None and above.type not in ("function_definition", "class_definition", "module"):
+            above = above.parent
+        return above is not None and above.type != "module"
+    return parent.type in _ALWAYS and not (parent.type == "typed_parameter" and child != parent.named_children[0])
 
 
 def _plain(name: Node, source: bytes) -> tuple[str, str]:

@@ -24,7 +24,7 @@ import numpy as np
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from lineage.models import FileError, ParsedFile, Unit
-from lineage.parse.bound import bound_by_imports
+from lineage.parse.bound import imported
 from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.commuted import commuted
 from lineage.parse.ternary import ternaries
@@ -389,7 +389,7 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
                    inlines, (virtual, placed), copies)
     budget.check("units")
     return ParsedFile(path, text, sha, units, errors, _joined(source, continued),  # (the last two: fingerprint/idioms.py)
-                      tuple(sorted(forwarder_functions(tree.root_node, source))), bound_by_imports(tree.root_node, source))
+                      tuple(sorted(forwarder_functions(tree.root_node, source))), *imported(tree.root_node, source))
 
 
 def _joined(source: bytes, continued: np.ndarray) -> tuple[int, ...]:

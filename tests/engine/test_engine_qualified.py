@@ -68,11 +68,19 @@ def test_aliased_imports_read_under_their_own_names() -> None:
     assert prints(head + body)["Gate.forward"] == prints(QUALIFIED_HEAD + BODY)["Gate.forward"]
 
 
-def test_a_module_imported_bare_reads_through_its_parent() -> None:
-    """`from torch.nn import functional` then `functional.gelu(x)` is `nn.functional.gelu(x)`."""
-    spelt = QUALIFIED_HEAD + BODY.replace("F.", "nn.functional.")
-    bared = QUALIFIED_HEAD + "from torch.nn import functional\n\n\n" + BODY.replace("F.", "functional.")
-    assert prints(bared)["Gate.forward"] == prints(spelt)["Gate.forward"]
+def test_a_library_module_imported_by_name_reads_by_its_usual_name() -> None:
+    """`from torch.nn import functional` (with or without `as F`) then `functional.gelu(x)` is `F.gelu(x)`,
+    and `from numpy import zeros` then `zeros(n)` is `np.zeros(n)` (which parse/hoisted.py reads
+    through its alias)."""
+    spelt = prints(QUALIFIED_HEAD + BODY)["Gate.forward"]
+    for head in ("from torch.nn import functional\n", "from torch.nn import functional as F\n"):
+        name = "functional" if head.endswith("functional\n") else "F"
+        text = QUALIFIED_HEAD.replace("import torch.nn.functional as F\n", head) + BODY.replace("F.", name + ".")
+        assert prints(text)["Gate.forward"] == spelt, head
+    body = "def fill(n, m):\n" + "".join(f"    a{i} = np.zeros((n, {i})) + np.ones(m)\n" for i in range(6)) + \
+        "    return a0\n"
+    assert prints("from numpy import ones, zeros\n\n\n" + body.replace("np.", ""))["fill"] == \
+        prints("import numpy as np\n\n\n" + body)["fill"]
 
 
 def test_a_submodule_imported_bare_reads_through_its_parent() -> None:
@@ -108,6 +116,10 @@ def test_without_the_reading_bare_imports_would_differ() -> None:
     ("\ndef gelu(x):\n    return x * 0.5\n", "gelu"),                      # the file defines it
     ("\ngelu = staticmethod(lambda x: x)\n", "gelu"),                     # bound at the top too
     ("\n\ndef act(x):\n    return build(gelu=x)\n", "gelu"),             # a keyword spelt alike
+    ("\n\ndef act(x, gelu):\n    return gelu(x)\n", "gelu"),             # a parameter
+    ("\n\ndef act(xs):\n    for gelu in xs:\n        yield gelu\n", "gelu"),  # a loop's target
+    ("\n\ndef act(x):\n    with x as gelu:\n        return gelu\n", "gelu"),  # `with ... as`
+    ("\n\ndef act(x):\n    from mylib import gelu\n    return gelu(x)\n", "gelu"),  # imported below the top
 ])
 def test_a_name_bound_otherwise_stays_as_written(extra: str, name: str) -> None:
     """A use of a name the file binds otherwise too keeps its bare spelling: the bare file then
@@ -128,5 +140,23 @@ def test_plan_reads_only_library_members() -> None:
                ("sqrt", "math.sqrt"), ("cat", "torch.cat"), ("cat", "numpy.concatenate"), ("Own", "torch.Own"),
                ("numpy", "numpy"), ("math", "math"), ("Dense", "torch.nn.Linear")]
     assert plan(imports, ["Own"]) == {
-        "Linear": ("nn", "Linear"), "fn": ("", "F"), "functional": ("nn", "functional"),
-        "init": ("nn", "init"), "sqrt": ("math", "sqrt"), "numpy": ("", "np"), "Dense": ("nn", "Linear")}
+        "Linear": ("nn", "Linear"), "fn": ("", "F"), "functional": ("", "F"), "init": ("nn", "init"),
+        "sqrt": ("math", "sqrt"), "concatenate": ("numpy", "concatenate"), "Dense": ("nn", "Linear")}
+    # an alias stands for the member's own name too (parse/hoisted.py reads it so): bound to two
+    # things through it, the name is left as written
+    assert "random" not in plan([("npr", "numpy.random"), ("random", "random")], [])
+    assert plan([("npr", "numpy.random")], []) == {"npr": ("numpy", "random"), "random": ("numpy", "random")}
+
+
+def test_a_module_importing_hundreds_of_library_names_is_read_as_written() -> None:
+    """Past MAX_NAMES imported library names (a generated or hostile file), none is read through:
+    checking each for rebinding would cost a regex alternation of thousands of words."""
+    from lineage.parse.bound import MAX_NAMES
+
+    body = "def forward(hidden, mask):\n" + "".join(
+        f"    hidden = gelu(hidden) * mask[{i}] + torch.tanh(hidden)\n" for i in range(6)) + "    return hidden\n"
+    spelt = prints("import torch\nimport torch.nn.functional as F\n\n\n" + body.replace("gelu(", "F.gelu("))
+    few = "import torch\nfrom torch.nn.functional import gelu\n"
+    many = few + "".join(f"from torch import name_{i}\n" for i in range(MAX_NAMES + 1))
+    assert prints(few + "\n\n" + body)["forward"] == spelt["forward"]
+    assert prints(many + "\n\n" + body)["forward"] != spelt["forward"]
