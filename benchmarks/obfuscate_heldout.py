@@ -475,7 +475,7 @@ def padding(source: str, seed: int = 0) -> str:
 
 # --------------------------------------------------------------------------- loops
 
-class _Loops(ast.NodeTransformer):
+class _Loops(obfuscate_respell.Blocks):
     def __init__(self, taken: set[str]) -> None:
         self.taken = taken
 
@@ -488,14 +488,6 @@ class _Loops(ast.NodeTransformer):
                 continue
             out.extend(self._while(s))
         return out
-
-    def generic_visit(self, node: ast.AST) -> ast.AST:
-        super().generic_visit(node)
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-                setattr(node, field, self._block(block))
-        return node
 
     @staticmethod
     def _comprehension(prev: ast.stmt | None, s: ast.stmt) -> ast.stmt | None:

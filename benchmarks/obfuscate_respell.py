@@ -127,7 +127,10 @@ def _read_once(value: ast.expr, name: str) -> ast.Name | None:
     return reads[0] if len(reads) == 1 and id(reads[0]) not in lazy else None
 
 
-class _Nest(ast.NodeTransformer):
+class Blocks(ast.NodeTransformer):
+    """A transformer that rewrites each block of statements (a body, an `else`, a `finally`) as a
+    whole, innermost first, through ``_block``."""
+
     def generic_visit(self, node: ast.AST) -> ast.AST:
         super().generic_visit(node)
         for name in ("body", "orelse", "finalbody"):
@@ -136,8 +139,12 @@ class _Nest(ast.NodeTransformer):
                 setattr(node, name, self._block(block))
         return node
 
-    @staticmethod
-    def _block(block: list[ast.stmt]) -> list[ast.stmt]:
+    def _block(self, block: list[ast.stmt]) -> list[ast.stmt]:
+        return block
+
+
+class _Nest(Blocks):
+    def _block(self, block: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
         for stmt in block:
             prev = out[-1] if out else None
