@@ -67,7 +67,7 @@ def qualified(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     n = kinds.size
     names = plan(imports, defined)
     get = vocab.kinds.ids.get
-    ident, dot, eq = get("ID", -1), get(".", -1), get("=", -1)
+    ident, dot = get("ID", -1), get(".", -1)
     if not names or n == 0 or ident < 0:
         return np.arange(n), kinds, texts
     begins = np.ones(n, dtype=bool)
@@ -76,8 +76,6 @@ def qualified(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     importing = np.isin(heads, [get("import", -2), get("from", -2)])[np.cumsum(begins) - 1]
     after_dot = np.zeros(n, dtype=bool)
     after_dot[1:] = (kinds[:-1] == dot) & (unit_of[:-1] == unit_of[1:])
-    following = np.full(n, -1, dtype=np.int64)
-    following[:-1] = np.where(unit_of[:-1] == unit_of[1:], kinds[1:], -1)
     free = (kinds == ident) & ~after_dot & ~importing
     texts = texts.copy()
     ids = Spell(vocab)
@@ -87,8 +85,6 @@ def qualified(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
     uses = uses[np.argsort(texts[uses], kind="stable")]  # (each name's uses together: one pass in all)
     cuts = np.flatnonzero(np.diff(texts[uses])) + 1
     for at in np.split(uses, cuts) if uses.size else []:
-        if eq >= 0 and bool(np.any(following[at] == eq)):
-            continue  # (bound here too: `silu = ...`, `f(silu=...)`)
         alias, text = spelt[int(texts[at[0]])]
         texts[at] = ids.text(text)
         if alias:

@@ -89,8 +89,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
         lengths = np.bincount(unit_of, minlength=lengths.size)
     # a library's name imported bare reads as spelt through the library, `Linear` as `nn.Linear`
     # (fingerprint/qualified.py)
-    order, kinds, texts = qualified(kinds, texts, unit_of, logical, vocab, parsed.imports,
-                                    {u.qualname.rsplit(".", 1)[-1] for u in units} | set(parsed.rebound))
+    order, kinds, texts = qualified(kinds, texts, unit_of, logical, vocab, parsed.imports, parsed.rebound)
     if order.size != lines.size:
         lines, unit_of, logical = lines[order], unit_of[order], logical[order]
         lengths = np.bincount(unit_of, minlength=lengths.size)
