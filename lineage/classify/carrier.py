@@ -37,23 +37,24 @@ def carriers(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float) -
     """Per family: it declares parents and adds (almost) nothing of the scope itself, neither
     code nor names: it only carries its parents' code (unless the scope copies its file whole)."""
     out = np.zeros(len(cov.ancestors), dtype=bool)
+    s, lx, w = cov.strength[rows], cov.lexical[rows], cov.weight[rows]  # (once: a scope has hundreds of families)
     for j, anc in enumerate(cov.ancestors):
         if anc.size:
-            out[j] = own_share(cov, rows, total, j) < OWN_MIN
+            out[j] = _own(s, lx, w, anc, j) / total < OWN_MIN
     copied = whole_copy(index, cov, rows, total)
     if copied >= 0:
         out[copied] = False
     return out
 
 
-def own_share(cov: Cover, rows: np.ndarray, total: float, j: int) -> float:
-    """Share of the scope that family `j` holds strongly and more closely than any declared
-    parent of it, in code or (for the same code) in names: what it added itself."""
-    s, lx = cov.strength[rows], cov.lexical[rows]
-    parents, parent_names = s[:, cov.ancestors[j]].max(axis=1), lx[:, cov.ancestors[j]].max(axis=1)
+def _own(s: np.ndarray, lx: np.ndarray, weight: np.ndarray, parents_of: np.ndarray, j: int) -> float:
+    """The code (k-grams) that family `j` holds strongly and more closely than any declared parent
+    of it (``parents_of``), in code or (for the same code) in names: what it added itself.
+    ``s``, ``lx``: the scope's rows of strengths and name similarities; ``weight``: their code."""
+    parents, parent_names = s[:, parents_of].max(axis=1), lx[:, parents_of].max(axis=1)
     closer = (s[:, j] >= parents + OWN_MARGIN) | ((s[:, j] >= parents - TIE) & (lx[:, j] >= parent_names + OWN_NAMES))
     own = (s[:, j] >= STRONG) & closer
-    return float(cov.weight[rows][own].sum() / total)
+    return float(weight[own].sum())
 
 
 def composed(cov: Cover, rows: np.ndarray, total: float, j: int) -> bool:

@@ -117,16 +117,32 @@ def _best_refs(index: EmbeddedIndex, ref: np.ndarray, held: np.ndarray) -> np.nd
     """Per column, the reference unit that holds most of the scope within the family's file that
     holds most of it (code x strength): a family of several files (a model file beside its
     layers module, or a whole package in `verify`) is represented by the file the scope comes
-    from, not by whichever file holds its single largest unit."""
+    from, not by whichever file holds its single largest unit.  Ties go to the lower file number,
+    then the earlier row.  (All columns at once: a column at a time was 6% of a scan.)"""
     files = np.where(ref >= 0, index.arrays["u_file"][np.maximum(ref, 0)], -1)
-    out = np.empty(ref.shape[1], dtype=np.int64)
-    for j in range(ref.shape[1]):
-        f, h = files[:, j], held[:, j]
-        known = f >= 0
-        names, inverse = np.unique(f[known], return_inverse=True)
-        top = names[int(np.argmax(np.bincount(inverse, weights=h[known])))]
-        out[j] = ref[int(np.argmax(np.where(f == top, h, -1.0))), j]
+    r, c = np.nonzero(files >= 0)  # (row-major: each column's cells in row order, summed so)
+    f, h = files[r, c].astype(np.int64), held[r, c]
+    base = int(f.max(initial=0)) + 1
+    keys, inverse = np.unique(c * base + f, return_inverse=True)
+    sums = np.bincount(inverse.ravel(), weights=h)
+    top = np.full(ref.shape[1], -1, dtype=np.int64)
+    best = _first_per(keys // base, (keys, -sums))  # per column: the most held file, the lowest number first
+    top[keys[best] // base] = keys[best] % base
+    on_top = f == top[c]
+    r, c, h = r[on_top], c[on_top], h[on_top]
+    best = _first_per(c, (r, -h))  # per column: the row holding most of it in that file, the first first
+    out = np.full(ref.shape[1], -1, dtype=np.int64)
+    out[c[best]] = ref[r[best], c[best]]
     return out
+
+
+def _first_per(group: np.ndarray, keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Positions of the first item of each group when sorted by group, then ``keys`` (last key most
+    significant after the group, as np.lexsort reads them)."""
+    order = np.lexsort((*keys, group))
+    lead = np.ones(order.size, dtype=bool)
+    lead[1:] = group[order][1:] != group[order][:-1]
+    return order[lead]
 
 
 def _ancestors(index: EmbeddedIndex, families: np.ndarray, col: dict[int, int]) -> tuple[np.ndarray, ...]:

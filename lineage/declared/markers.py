@@ -53,7 +53,7 @@ class Declaration:
     unit: str  # qualname of the unit it belongs to, or "<module>"
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)
 def find_declarations(path: str, text: str) -> tuple[Declaration, ...]:
     """Every declaration in one file, in line order. Never raises on bad input.  Cached: a
     matched file is read for its declarations, its units' markers and its imports in turn."""

@@ -77,10 +77,17 @@ def _own(decls: Sequence[Declaration], lines: Collection[str], via: str = "") ->
     return list(seen.values())
 
 
-def model_uses(texts: Mapping[str, str], lines: Collection[str]) -> dict[str, tuple[Use, ...]]:
+FORKED = 16  # files to read before forking workers pays
+
+
+def model_uses(texts: Mapping[str, str], lines: Collection[str], workers: int = 1) -> dict[str, tuple[Use, ...]]:
     """Per scanned file (path -> text) that uses indexed model lines' code by import: the uses,
-    by line.  ``lines``: the model lines the index holds."""
-    found = {path: find_declarations(path, text) for path, text in texts.items() if _maybe(text, lines)}
+    by line.  ``lines``: the model lines the index holds; ``workers``: processes reading the
+    files' declarations (forked)."""
+    from lineage.pool import fork_map
+
+    wanted = [(path, text) for path, text in texts.items() if _maybe(text, lines)]
+    found = dict(zip((path for path, _ in wanted), fork_map(_declarations, wanted, workers if len(wanted) >= FORKED else 1)))
     out: dict[str, tuple[Use, ...]] = {}
     for path, decls in sorted(found.items()):
         uses = _own(decls, lines)
@@ -90,6 +97,10 @@ def model_uses(texts: Mapping[str, str], lines: Collection[str]) -> dict[str, tu
             unique = {(u.family, u.name): u for u in reversed(uses)}
             out[path] = tuple(sorted(unique.values(), key=lambda u: (u.via, u.line, u.name)))
     return out
+
+
+def _declarations(item: tuple[str, str]) -> tuple[Declaration, ...]:
+    return find_declarations(*item)
 
 
 def uses_sentence(uses: Sequence[Use], copies: bool = False) -> str:

@@ -30,7 +30,8 @@ from lineage.classify.attribution import Detector, RepoNotices
 Progress = Callable[[str, int, int], None]
 
 
-def _workers(config: Config, n_files: int) -> int:
+def workers_for(config: Config, n_files: int) -> int:
+    """Worker processes for a scan stage over ``n_files`` files."""
     wanted = config.workers or default_workers()
     return 1 if n_files < 40 else wanted  # a pool costs more than it saves on small scans
 
@@ -39,7 +40,7 @@ def fingerprint_files(
     files: Sequence[SourceFile], config: Config, progress: Progress | None = None
 ) -> list[CompactFile]:
     params = FingerprintParams()
-    return list(compact_all(files, params, workers=_workers(config, len(files)), keep_text=True,
+    return list(compact_all(files, params, workers=workers_for(config, len(files)), keep_text=True,
                             progress=progress, total=len(files), role_rules=config.role_rules))
 
 
@@ -146,7 +147,7 @@ def attributed_findings(
     if architectures:
         table_for(index)  # loaded before the fork: every worker shares it
 
-    workers = _workers(config, len(compacted)) if index.forkable else 1
+    workers = workers_for(config, len(compacted)) if index.forkable else 1
     shares = _shares(compacted, workers * SHARES_PER_WORKER if workers > 1 else 1)
     ends = [sum(len(s) for s in shares[: i + 1]) for i in range(len(shares))]
     if progress:

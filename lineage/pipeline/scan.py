@@ -19,7 +19,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.classify.attribution import Detector, RepoNotices
 from lineage.notices.records import FileNotices
-from lineage.pipeline.match import FileSources, Progress, attributed_findings, fingerprint_files
+from lineage.pipeline.match import FileSources, Progress, attributed_findings, fingerprint_files, workers_for
 
 
 def scan_files(
@@ -59,7 +59,7 @@ def scan_files(
     from lineage.source.packed import unpacked_files
 
     # code a file runs from an encoded literal is read as a file of its own (`model.py[exec:3]`)
-    packed, unreadable = unpacked_files(files, config.max_file_bytes)
+    packed, unreadable = unpacked_files(files, config.max_file_bytes, workers_for(config, len(files)))
     files, errors = [*files, *packed], (*errors, *unreadable)
     compacted = fingerprint_files(files, config, progress)
     findings, matched, sources = _dated_findings(index, compacted, config, repo_notices, notice_detector,
@@ -91,12 +91,13 @@ def scan_files(
         findings = [with_cells(f, cells[f.path]) if f.path in cells else f for f in findings]
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
     units = sum(len(cf.units) for cf in compacted)
+    uses = model_uses({cf.path: cf.text for cf in compacted}, index.model_lines, workers_for(config, len(compacted)))
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files) - len(unparsed), units_scanned=units,
         summary=with_architectures(summarise(findings, len(files) - len(unparsed), units, core_lines(compacted), sources,
                                              {cf.path: cf.n_lines for cf in compacted},
-                                             model_uses({cf.path: cf.text for cf in compacted}, index.model_lines)),
+                                             uses),
                                    findings),
         config=config.to_dict(),
         tool_version=__version__,

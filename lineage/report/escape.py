@@ -39,6 +39,11 @@ def escape_name(text: str) -> str:
     return _SURROGATE.sub(lambda m: _shown(m.group()), text) if _SURROGATE.search(text) else text
 
 
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (an undecodable byte of a name or excerpt)."""
+    return _SURROGATE.search(text) is not None
+
+
 def terminal_line(text: str) -> str:
     """One line for a terminal: control characters and undecodable bytes escaped."""
     return _CONTROL.sub(lambda m: _shown(m.group()), text) if _CONTROL.search(text) else text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from packageurl import PackageURL
@@ -38,6 +39,7 @@ class Upstream:
     of_file: bool = False  # ``url`` shows the reference file and lines (not only the project)
 
 
+@lru_cache(maxsize=4096)  # (a scan names the same reference files thousands of times)
 def _pypi(label: str, path: str) -> str | None:
     name, sep, version = label.partition("==")
     if not sep or not name or not version:

@@ -46,20 +46,24 @@ _IMPORTED = re.compile(rb"(?m)^[ \t]*(?:import|from)[ \t][^\n]*\b(?:profile|trac
 _BLOB = re.compile(rb"[A-Za-z0-9+/=_\-!#$%&()*;<>?@^`{|}~]{200,}")
 
 
-def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFile], list[FileError]]:
+def unpacked_files(files: Sequence[SourceFile], cap: int,
+                   workers: int = 1) -> tuple[list[SourceFile], list[FileError]]:
     """The packed code of each Python file, as files of their own (and of those, in turn), and
-    what could not be unpacked."""
+    what could not be unpacked.  ``workers``: processes reading the scanned files (forked)."""
+    from functools import partial
+
+    from lineage.pool import fork_map
+
     found: list[SourceFile] = []
     errors: list[FileError] = []
-    todo = [(f, 1, False) for f in files
-            if f.path.lower().endswith(PYTHON_SUFFIXES) or not f.path.rsplit("/", 1)[-1].count(".")]
+    python = [f for f in files if f.path.lower().endswith(PYTHON_SUFFIXES) or not f.path.rsplit("/", 1)[-1].count(".")]
+    read = fork_map(partial(_read, cap=cap), [f.data for f in python], workers)  # (payloads found: read here)
+    todo = [(f, 1, False, i) for i, f in enumerate(python)]
     while todo:
-        file, depth, blob_above = todo.pop()
-        runs = _packed(file.data, cap, blob_above)
-        why = _opaque(file.data) if not runs else None  # (what a runner is handed is read above)
+        file, depth, blob_above, first = todo.pop()
+        runs, why, computed = read[first] if first >= 0 else _read(file.data, cap, blob_above)
         if why is not None:
             errors.append(FileError(file.path, "decode", f"packed code not read: {why}", unchecked=True))
-        computed = computed_names(file.data)  # (source/computed.py)
         if computed is not None:
             errors.append(FileError(file.path, "decode", f"code not read: {computed}", unchecked=True))
         for line, payload in runs:
@@ -72,8 +76,17 @@ def unpacked_files(files: Sequence[SourceFile], cap: int) -> tuple[list[SourceFi
                                         unchecked=True))
             else:
                 found.append(SourceFile(path, payload.encode("utf-8", "surrogatepass")))
-                todo.append((found[-1], depth + 1, blob_above or _blob(file.data)))
+                todo.append((found[-1], depth + 1, blob_above or _blob(file.data), -1))
     return found, errors
+
+
+def _read(data: bytes, cap: int, blob_above: bool = False) -> tuple[list[tuple[int, str | Unreadable]], str | None,
+                                                                    str | None]:
+    """What one file runs (_packed), why it is an opaque loader (_opaque) when it runs nothing
+    read so, and why its names cannot be read (source/computed.py), each None when not so."""
+    runs = _packed(data, cap, blob_above)
+    why = _opaque(data) if not runs else None  # (what a runner is handed is read above)
+    return runs, why, computed_names(data)
 
 
 def _opaque(data: bytes) -> str | None:

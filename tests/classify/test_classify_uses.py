@@ -89,3 +89,19 @@ def test_a_file_that_imports_no_model_code_gets_no_uses(scan) -> None:  # type: 
                                              vision="Vision", audio="Audio")})
     row = result.summary.files.get("plain.py")
     assert row is None or (row.uses == () and "uses model code" not in row.verdict)
+
+
+def test_forked_workers_read_the_same_uses_as_one_process() -> None:
+    """model_uses reads the files' declarations in forked workers on a large scan: the uses, the
+    modular file's included, are those one process reads."""
+    from lineage.declared.uses import FORKED
+
+    modular = "from transformers.models.glm4_moe.modeling_glm4_moe import ZetaMoeAttention\n\n\n" \
+              "class AcmeAttention(ZetaMoeAttention):\n    pass\n"
+    generated = ("# This file was automatically generated from src/transformers/models/acme/modular_acme.py.\n"
+                 "class AcmeAttention:\n    pass\n")
+    texts = {f"m{i:02d}/omni.py": (TRANSFORMERS_STYLE, ENGINE_STYLE)[i % 2] for i in range(FORKED + 4)}
+    texts |= {"acme/modular_acme.py": modular, "acme/modeling_acme.py": generated, "plain.py": "x = 1\n"}
+    alone = model_uses(texts, LINES)
+    assert len(alone) == FORKED + 6 and "plain.py" not in alone
+    assert model_uses(texts, LINES, workers=2) == alone

@@ -154,6 +154,20 @@ def test_what_cannot_be_read_as_source_is_reported_unchecked() -> None:
     assert "UTF-8" in reasons["latin.py[exec:2]"] and "b64decode fails" in reasons["broken.py[exec:2]"]
 
 
+def test_forked_workers_unpack_what_one_process_does(cases) -> None:
+    """Read in forked workers (a large scan), the files give the same payloads and reasons, in the
+    same order, as read in one process: layers below the first are read in the parent."""
+    code = compile("x = 1\n", "<m>", "exec")
+    plain = cases.model.encode()
+    files = [SourceFile(f"plain{i}.py", plain) for i in range(3)]
+    files += [SourceFile(f"p{i}.py", packer(plain).encode()) for i, packer in enumerate(PACKERS.values())]
+    files += [SourceFile("bytecode.py", (f"import marshal, base64\nexec(marshal.loads(base64.b64decode("
+                                         f"'{base64.b64encode(marshal.dumps(code)).decode() * 3}')))\n").encode())]
+    alone = unpacked_files(files, CAP)
+    assert len(alone[0]) > len(PACKERS) and alone[1]  # (two layers: a payload read in turn)
+    assert unpacked_files(files, CAP, workers=2) == alone
+
+
 def test_packed_code_that_cannot_be_followed_to_a_literal_is_reported_not_passed() -> None:
     blob = base64.b64encode(zlib.compress("".join(f"v{i} = {i * i}\n" for i in range(400)).encode())).decode()
     keyed = [c ^ 7 for c in b"class Hidden:\n    pass\n" * 40]
