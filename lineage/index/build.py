@@ -216,13 +216,18 @@ def index_from_files(
     params: FingerprintParams | None = None,
     workers: int = 1,
     pinned: dict[str, Any] | None = None,
+    per_file: bool = False,
 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`."""
+    """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`;
+    ``per_file``: each file a family of its own, named by its path (``family`` unused)."""
     params = params or FingerprintParams()
     acc = _new_acc()
-    acc.families.append(FamilyRow(family, source, source, org, country, licence).to_dict())
+    if not per_file:
+        acc.families.append(FamilyRow(family, source, source, org, country, licence).to_dict())
     for cf in compact_all(sorted(files, key=lambda f: f.path), params, workers=workers):
-        _add_file(acc, cf, 0, 0)
+        if per_file:
+            acc.families.append(FamilyRow(cf.path.replace(":", " "), source, source, org, country, licence).to_dict())
+        _add_file(acc, cf, len(acc.families) - 1 if per_file else 0, 0)
     arrays = _arrays(acc, params)
     header = {"tool_version": __version__, "params": params.to_dict(), "format": FORMAT_VERSION, "id": "in-memory",
               "sources": [dict(pinned or {}, name=source)]}

@@ -20,7 +20,7 @@ import numpy as np
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.classify.codematch import SHARED_BY
-from lineage.index.evidence import same_code
+from lineage.index.evidence import SAME, STRONG, same_code
 from lineage.index.query import QueryOptions, query_files
 from lineage.vocab import UNLABELLED, company, first_seen_key, model_line
 
@@ -131,15 +131,19 @@ def line_orgs(corpus: EmbeddedIndex) -> dict[str, str]:
 
 def shared(corpus: Mapping[str, Any] | None) -> bool:
     """A matched unit's code is shared code (an exhibit's corpus entry): it stands in COMMON_FAMILIES
-    or more indexed model lines, or in lines of COMMON_MAKERS or more companies' models."""
+    or more indexed model lines, or in lines of COMMON_MAKERS or more companies' models, or in
+    COMMON_FAMILIES or more files of the reference side (workflow/siblings.py)."""
     if not corpus:
         return False
-    return bool(corpus["model_lines"] >= COMMON_FAMILIES or len(corpus.get("makers") or ()) >= COMMON_MAKERS)
+    return bool(corpus["model_lines"] >= COMMON_FAMILIES or len(corpus.get("makers") or ()) >= COMMON_MAKERS
+                or len(corpus.get("reference_side") or ()) >= COMMON_FAMILIES)
 
 
 def shared_by(corpus: Mapping[str, Any]) -> str:
     """How many lines (of how many companies) hold a unit's code, as an exhibit says it."""
-    makers = corpus.get("makers") or ()
+    makers, side = corpus.get("makers") or (), corpus.get("reference_side") or ()
+    if corpus["model_lines"] < COMMON_FAMILIES and len(makers) < COMMON_MAKERS and len(side) >= COMMON_FAMILIES:
+        return f"{len(side)} files of the reference side (its source's own pattern)"
     return (f"{corpus['model_lines']} indexed model lines"
             + (f" of {len(makers)} companies ({', '.join(makers)})" if len(makers) > 1 else ""))
 
@@ -173,3 +177,22 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
                          for f, r in zip(fams, rows))
         out[key] = Holders(len({r["name"] for r in rows}), labelled)
     return out
+
+
+def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> dict[str, Any] | None:
+    """The exhibit's account of its background: the corpus, and how it rates what it holds."""
+    if corpus is None:
+        return None
+    info = corpus.info()
+    return {"id": info.id, "families": info.families, "files": info.files, "model_lines": corpus.n_lines,
+            "sources": [{"name": x.name, "version": x.version, "sha256": x.sha256 or None} for x in info.sources],
+            "common_families": COMMON_FAMILIES, "common_makers": COMMON_MAKERS,
+            "method": "document frequencies counted over the corpus and the pair; a suspect unit whose code "
+                      f"(strength >= {STRONG}, or the pair's own less {SAME}) stands in {COMMON_FAMILIES} or more "
+                      f"indexed model lines, or in lines of {COMMON_MAKERS} or more companies' models, is rated "
+                      "low at most; so is one whose code stands, at that strength, in "
+                      "another organisation's line first seen before the reference's (when the corpus holds the "
+                      "reference file whole, which dates it), or in "
+                      f"{COMMON_FAMILIES} or more files of the reference side, the files beside a one-file "
+                      "reference in its folder included (inputs.reference.beside)",
+            "reference_lines": {path: line.to_dict() for path, line in sorted(dated.items())}}

@@ -96,12 +96,19 @@ FRAMEWORK_CODE = "code of the source's own ports"  # the verdict of a unit frame
 
 
 def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequence[Line],
-           framework: str = "") -> tuple[str, str]:
+           framework: str = "", side: Sequence[str] = ()) -> tuple[str, str]:
     """(severity, note) of a matched unit rated ``severity`` in the pair: code the corpus holds in
     many model lines, or in lines of other companies' models public before the reference's line
     (``earlier``), or only in the files of the source both files are published in (``framework``),
-    is rated low at most."""
-    if held is None or not at_or_above(severity, Severity.MEDIUM):
+    or in many files of the reference side and beside it (``side``: workflow/siblings.py, with or
+    without a corpus), is rated low at most."""
+    if not at_or_above(severity, Severity.MEDIUM):
+        return severity, ""
+    if len(side) >= COMMON_FAMILIES:
+        return "low", (f"The reference side holds this code in {len(side)} files ({', '.join(side[:4])}"
+                       f"{f' and {len(side) - 4} more' if len(side) > 4 else ''}): its source writes it alike in its "
+                       "files, so the pair cannot show it came from this one, and it is rated low at most here.")
+    if held is None:
         return severity, ""
     if framework and line is not None:
         return "low", framework_note(framework, held, line)
@@ -115,8 +122,8 @@ def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequ
     return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (severity, "")
 
 
-def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line], framework: str = ""
-                 ) -> dict[str, Any]:
+def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line], framework: str = "",
+                 side: Sequence[str] = ()) -> dict[str, Any]:
     """What the corpus says of one matched unit: the lines holding its code, and, when the reference
     file is an indexed line's file, that line and the holders first seen before it elsewhere, and
     the source whose own ports alone hold it (``framework``, framework_code)."""
@@ -125,6 +132,7 @@ def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line
     entry["reference_line"] = line.to_dict() if line is not None else None
     entry["before_reference"] = [x.to_dict() for x in earlier]
     entry["framework"] = framework or None
+    entry["reference_side"] = list(side)  # the reference side's files holding it, and those beside it
     return entry
 
 

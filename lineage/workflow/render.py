@@ -95,6 +95,10 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
                          + (f" of {len(makers)} companies ({', '.join(makers)})" if len(makers) > 1 else "")
                          + (f", {n} famil{'y' if n == 1 else 'ies'} ({names}{more})" if names else ""))
             earlier, line = held.get("before_reference") or [], held.get("reference_line")
+            side = held.get("reference_side") or []
+            if side:
+                lines.append(f"    reference side: the same code stands in {len(side)} of its files "
+                             f"({', '.join(side[:4])}{' and more' if len(side) > 4 else ''})")
             if earlier and line:
                 named_lines = ", ".join(f"{x['family']} {x.get('public') or x['first_seen']}" for x in earlier[:3])
                 lines.append(f"    prior art: also in {named_lines}"

@@ -31,10 +31,10 @@ from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import strength
-from lineage.index.evidence import SAME, STRONG
+from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import (COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, dated, apart_from, holders,
-                                         line_orgs, shared, shared_by, with_background)
+from lineage.workflow.background import (Holders, Line, background_section, dated, apart_from, holders, line_orgs,
+                                         shared, shared_by, with_background)
 from lineage.workflow.exhibit import (
     AlignedRegion,
     AlsoMatch,
@@ -56,6 +56,7 @@ from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE, judged_
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
 from lineage.workflow.versions import calibration_provenance, score_versions
+from lineage.workflow.siblings import reference_side
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
@@ -185,12 +186,14 @@ GLUE = ("inference-glue", "infrastructure")  # (classify/codematch.py: reuse of 
 
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
                 held: Holders | None = None, background: bool = False, line: Line | None = None,
-                orgs: Mapping[str, str] | None = None, own: Line | None = None) -> ExhibitMatch:
+                orgs: Mapping[str, str] | None = None, own: Line | None = None,
+                side: Sequence[str] = ()) -> ExhibitMatch:
     """One matched unit with both sides' lines for every aligned region, and what the corpus
     background says of it (how many indexed model lines hold the same code); ``placed`` is
     where its similarity stands among the pair's unrelated units (``place_unit``); ``line`` is the
     indexed line whose file the matched reference file is, when the corpus holds it whole (``own``:
-    the suspect file's, so); ``orgs``: model line -> organisation (background.line_orgs)."""
+    the suspect file's, so); ``orgs``: model line -> organisation (background.line_orgs); ``side``:
+    the files of the reference side and beside it that hold the same code (siblings.py)."""
     orgs = orgs or {}
     held = apart_from(held, line, orgs) if held is not None else None
     best = f.matches[0]
@@ -203,10 +206,10 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     framework = framework_code(held, line, own) if held is not None else ""
-    sev, note = capped(f.severity, held, line, earlier, framework)
+    sev, note = capped(f.severity, held, line, earlier, framework, side)
     if not background and sev == "high":
         sev, note = "medium", (f"{note} {UNBACKED}").strip()
-    corpus = corpus_entry(held, line, earlier, framework) if background else None
+    corpus = corpus_entry(held, line, earlier, framework, side) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
                         placed["above_unrelated_p99"], placed.get("unrelated_percentile"))
@@ -277,22 +280,6 @@ UNBACKED = ("No corpus background (--no-index): the pair alone cannot show that 
             "models share, so it is rated medium at most here.")
 
 
-def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> dict[str, Any] | None:
-    if corpus is None:
-        return None
-    info = corpus.info()
-    return {"id": info.id, "families": info.families, "files": info.files, "model_lines": corpus.n_lines,
-            "sources": [{"name": x.name, "version": x.version, "sha256": x.sha256 or None} for x in info.sources],
-            "common_families": COMMON_FAMILIES, "common_makers": COMMON_MAKERS,
-            "method": "document frequencies counted over the corpus and the pair; a suspect unit whose code "
-                      f"(strength >= {STRONG}, or the pair's own less {SAME}) stands in {COMMON_FAMILIES} or more "
-                      f"indexed model lines, or in lines of {COMMON_MAKERS} or more companies' models, is rated "
-                      "low at most; so is one whose code stands, at that strength, in "
-                      "another organisation's line first seen before the reference's (when the corpus holds the "
-                      "reference file whole, which dates it)",
-            "reference_lines": {path: line.to_dict() for path, line in sorted(dated.items())}}
-
-
 def verify(suspect_spec: str, reference_spec: str, config: Config,
            background: EmbeddedIndex | None = None, progress: Progress | None = None) -> Exhibit:
     """Compare two sides and return the exhibit; raises SourceError for unusable specs.
@@ -305,7 +292,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     suspect = load_target(suspect_spec, max_bytes=config.max_file_bytes, release_dates=True)
     reference = load_target(reference_spec, max_bytes=config.max_file_bytes)
     s_in, r_in = side_inputs(suspect), side_inputs(reference)
-    index = build_reference(reference, r_in)
+    index = pair = build_reference(reference, r_in)
     compared = judged_units(index) > 0  # a reference with nothing to judge gives no in-pair baseline either
     if background is not None:
         index = with_background(index, background)
@@ -321,6 +308,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
+    side, near = reference_side(pair, reference_spec, r_in, suspect.files, compacted, strengths, config.max_file_bytes)
     orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
     dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}
@@ -330,7 +318,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
-                    background is not None, dated.get(f.matches[0].ref.path), orgs, own.get(f.path))
+                    background is not None, dated.get(f.matches[0].ref.path), orgs, own.get(f.path),
+                    side.get((f.path, f.unit, f.start_line), ()))
         for f in findings)
     clock = Chronology.of(suspect.inputs, dated, background)  # a suspect public before the reference's line: not its copy
     matches = tuple(clock.judged(m) for m in matches)
@@ -367,7 +356,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     files = list(rated(files, matches, notice_refs, dropped, whole, licence_gaps(notices, dated_licence(background, dated))))
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
     s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
-    s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err)}
+    s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err), **({"beside": near} if near else {})}
     return Exhibit(
         schema_version=SCHEMA_VERSION, kind="lineage-verify-exhibit",
         tool={"name": "lineage", "version": __version__, "versions": score_versions()},

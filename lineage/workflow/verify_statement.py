@@ -43,7 +43,7 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
     first = [m for m in matches if m.corpus and m.corpus.get("suspect_first")]
     return (f"{len(common)} matched unit{' holds' if len(common) == 1 else 's hold'} code that {COMMON_FAMILIES} or "
             "more indexed model lines (or lines of "
-            f"{COMMON_MAKERS} or more companies' models) share"
+            f"{COMMON_MAKERS} or more companies' models, or {COMMON_FAMILIES} or more files of the reference side) share"
             + (f" ({len(capped)} rated low for that)" if capped else "") + ". "
             + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
                "models first seen before the reference's line also hold"

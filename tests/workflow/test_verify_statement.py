@@ -84,7 +84,8 @@ def test_units_holding_common_code_are_counted_as_the_matched_units_are() -> Non
                unit("module", COMMON_FAMILIES + 9), unit("method", 3, makers=2)]
     said = _commons(matches, background=True)  # type: ignore[arg-type]
     assert said.startswith(f"2 matched units hold code that {COMMON_FAMILIES} or more indexed model lines (or lines "
-                           "of 3 or more companies' models) share")
+                           f"of 3 or more companies' models, or {COMMON_FAMILIES} or more files of the reference "
+                           "side) share")
     # three lines of three companies' models: shared code too, though fewer than COMMON_FAMILIES lines
     said = _commons([*matches, unit("method", 3, makers=3)], background=True)  # type: ignore[arg-type]
     assert said.startswith("3 matched units hold code")

@@ -1,0 +1,109 @@
+"""The reference side as its own background: code many of its files hold is its source's pattern.
+
+The corpus (background.py) knows the code of the releases it indexes.  A release it does not
+hold makes that release's common code look rare: vLLM 0.3.3 writes the same twelve-line
+attention forward into 19 of its 25 model files, and two unrelated model files of it read as a
+medium copy of each other, "notice removed" (a stranger's review, 2026-12-05: 46 of 47 unrelated
+pairs of that release, with the index holding vLLM 0.33.0).  So `verify` also counts, for every
+matched suspect unit, the files of the reference side that hold the same code, each file on its
+own; when the reference is one file, the Python files beside it in its folder count too (read as
+the reference side is, never run, within the per-file cap; not symlinks).  Code that
+COMMON_FAMILIES or more of those files hold is the reference source's own pattern: the pair
+cannot show that it came from this file rather than another, and it is rated low at most.
+A file whose bytes are a suspect file's is not counted (the suspect beside the reference).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from lineage.compact.files import CompactFile
+from lineage.fingerprint.params import FingerprintParams
+from lineage.index.embedded import EmbeddedIndex, from_arrays
+from lineage.index.evidence import same_code
+from lineage.index.query import QueryOptions, query_files
+from lineage.models import SourceFile
+from lineage.source.walk import read_path
+
+MAX_BESIDE = 500  # files read beside a one-file reference (by name): enough for any engine's models folder
+
+Key = tuple[str, str, int]  # a suspect unit: (path, qualname, start line)
+
+
+def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int) -> list[SourceFile]:
+    """The ``.py`` files beside the one-file reference ``path`` in its folder, named by file name:
+    regular files within ``max_bytes``, not symlinks, not the reference itself, not a suspect file's
+    bytes."""
+    folder, own = os.path.split(os.path.abspath(path))
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and n != own)[:MAX_BESIDE]
+    except OSError:
+        return []
+    theirs = {f.data for f in suspect}
+    out = []
+    for name in names:
+        full = os.path.join(folder, name)
+        if os.path.islink(full):
+            continue
+        read = read_path(full, name, os.path.realpath(folder), max_bytes)
+        if isinstance(read, SourceFile) and read.data not in theirs:
+            out.append(read)
+    return out
+
+
+def per_file(index: EmbeddedIndex) -> EmbeddedIndex:
+    """The reference side's index with each of its files a family of its own (named by its path)."""
+    meta = dict(index.meta)
+    row = dict(meta["families"][0]) if meta["families"] else {"source": "reference side", "lineage": []}
+    meta["families"] = [dict(row, name=f["path"].replace(":", " ")) for f in meta["files"]]
+    meta["files"] = [dict(f, family=i) for i, f in enumerate(meta["files"])]
+    arrays = dict(index.arrays, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8))
+    return from_arrays(f"{index.path} (per file)", index.header, arrays, FingerprintParams())
+
+
+def beside_index(files: Sequence[SourceFile]) -> EmbeddedIndex | None:
+    """An in-memory index of the files beside the reference, each file a family of its own."""
+    from lineage.index.build import index_from_files
+
+    if not files:
+        return None
+    header, arrays = index_from_files(list(files), family="", source="beside the reference", per_file=True)
+    return from_arrays("in-memory:beside", header, arrays, FingerprintParams())
+
+
+def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile],
+                 strengths: Mapping[Key, float]) -> dict[Key, tuple[str, ...]]:
+    """Per matched suspect unit (its key -> the pair's match strength): the files of the reference
+    side and beside it (``sides``: per-file indexes) that hold the same code, by path."""
+    wanted = [cf for cf in compacted if any(k[0] == cf.path for k in strengths)]
+    if not wanted or not strengths:
+        return {}
+    out: dict[Key, set[str]] = {}
+    for side in sides:
+        found = query_files(side, wanted, QueryOptions(), hold=same_code(min(strengths.values())))
+        names = side.meta["families"]
+        for (fi, ui), ev in found.evidence.items():
+            unit = wanted[fi].units[ui]
+            key = (wanted[fi].path, unit.qualname, unit.start_line)
+            if key in strengths:
+                at = same_code(strengths[key])
+                out.setdefault(key, set()).update(
+                    str(names[int(f)]["name"]) for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object], suspect: Sequence[SourceFile],
+                   compacted: Sequence[CompactFile], strengths: Mapping[Key, float],
+                   max_bytes: int) -> tuple[dict[Key, tuple[str, ...]], list[dict[str, str]]]:
+    """(side_holders over the reference side, ``pair``, and the files beside a one-file reference;
+    those files by name and sha256, for the exhibit's inputs: they are part of what was compared)."""
+    import hashlib
+
+    near = beside(spec, suspect, max_bytes) if inputs.get("kind") == "file" else []
+    extra = beside_index(near)
+    held = side_holders([per_file(pair), *([extra] if extra is not None else [])], compacted, strengths)
+    return held, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near]

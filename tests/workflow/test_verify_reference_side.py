@@ -1,0 +1,114 @@
+"""`lineage verify` counts the reference side's own files as background (workflow/siblings.py).
+
+An engine release the corpus does not hold writes the same code into many of its model files;
+two unrelated files of it then look like copies of each other.  Here the Alpha reference's
+attention class also stands, renamed, in six more model files beside it in its folder, none of
+them in the corpus: verified against the one reference file, the suspect's copied attention is
+rated low at most and the exhibit names the files holding it, while the router and experts,
+which no other file holds, keep their rating.  With too few files beside it, nothing changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.lines_fixture import index_families
+from tests.workflow.conftest import reference_text, renamed_copy, run, unit_source
+
+HEAD = "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
+ATTENTION = ("BetaAttention.__init__", "BetaAttention.forward")
+OWN = ("BetaTopKRouter.forward", "BetaExperts.forward")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus holding none of the pair's code (one unrelated family)."""
+    other = HEAD + "def gamma_scale(x, k):\n    y = x * k\n    return y.clamp(-k, k), y.sum() / k\n"
+    return index_families(tmp_path_factory.mktemp("corpus"), "bg", [("gamma", other, "Google", "2024-01-01", ())])
+
+
+def _folder(root: Path, beside: int) -> Path:
+    """The reference file in a folder with ``beside`` other model files holding its attention class."""
+    folder = root / "models"
+    folder.mkdir()
+    (folder / "alpha.py").write_text(reference_text(), encoding="utf-8")
+    for k in range(beside):
+        text = HEAD + unit_source("AlphaAttention").replace("Alpha", f"Line{k}")
+        (folder / f"line{k}.py").write_text(text, encoding="utf-8")
+    (folder / "README.txt").write_text("not Python\n", encoding="utf-8")
+    return folder
+
+
+def _exhibit(suspect: Path, reference: Path, *more: str | Path) -> dict:
+    done = run("verify", suspect, "--against", reference, "--format", "json", "--exit-zero", *more)
+    assert done.exit_code == 0, done.output
+    return dict(json.loads(done.stdout))
+
+
+def _suspect(root: Path) -> Path:
+    path = root / "suspect" / "beta.py"
+    path.parent.mkdir()
+    path.write_text(renamed_copy(), encoding="utf-8")
+    return path
+
+
+def test_code_many_files_beside_the_reference_hold_is_low_at_most(tmp_path: Path, corpus: Path) -> None:
+    folder, suspect = _folder(tmp_path, 6), _suspect(tmp_path)
+    data = _exhibit(suspect, folder / "alpha.py", "--index", corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    for unit in ATTENTION:
+        m = by_unit[unit]
+        assert m["corpus"]["model_lines"] == 0
+        assert m["corpus"]["reference_side"] == ["alpha.py", *(f"line{k}.py" for k in range(6))], m["corpus"]
+        assert m["severity"] in ("low", "info"), (unit, m["severity"], m["explanation"])
+    for unit in OWN:  # no other file holds them: the pair's evidence stands
+        assert by_unit[unit]["corpus"]["reference_side"] == ["alpha.py"] and by_unit[unit]["severity"] == "high"
+    beside = data["inputs"]["reference"]["beside"]
+    assert [b["path"] for b in beside] == [f"line{k}.py" for k in range(6)]  # (Python files only, by name)
+    assert beside[0]["sha256"] == hashlib.sha256((folder / "line0.py").read_bytes()).hexdigest()
+    text = run("verify", suspect, "--against", folder / "alpha.py", "--index", corpus, "--exit-zero").stdout
+    assert "reference side: the same code stands in 7 of its files (alpha.py, line0.py" in text
+
+
+def test_without_a_corpus_the_reference_side_still_caps_the_rating(tmp_path: Path) -> None:
+    folder, suspect = _folder(tmp_path, 6), _suspect(tmp_path)
+    data = _exhibit(suspect, folder / "alpha.py", "--no-index")
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    for unit in ATTENTION:
+        assert by_unit[unit]["severity"] in ("low", "info")
+        assert "The reference side holds this code in 7 files" in by_unit[unit]["explanation"]
+    assert all(by_unit[u]["severity"] == "medium" for u in OWN)  # (no corpus: medium at most)
+
+
+def test_too_few_files_beside_it_change_nothing(tmp_path: Path, corpus: Path) -> None:
+    folder, suspect = _folder(tmp_path, 3), _suspect(tmp_path)
+    by_unit = {m["unit"]: m for m in _exhibit(suspect, folder / "alpha.py", "--index", corpus)["matches"]}
+    assert len(by_unit["BetaAttention.forward"]["corpus"]["reference_side"]) == 4
+    assert by_unit["BetaAttention.forward"]["severity"] == "high"
+
+
+def test_the_suspect_beside_the_reference_is_not_counted(tmp_path: Path, corpus: Path) -> None:
+    """Copies of the suspect in the reference's folder hold its code but are the suspect, not the
+    reference's source: they are not read."""
+    folder, suspect = _folder(tmp_path, 3), _suspect(tmp_path)
+    for k in range(3):
+        (folder / f"beta_copy{k}.py").write_bytes(suspect.read_bytes())
+    data = _exhibit(suspect, folder / "alpha.py", "--index", corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    assert len(by_unit["BetaAttention.forward"]["corpus"]["reference_side"]) == 4
+    assert [b["path"] for b in data["inputs"]["reference"]["beside"]] == [f"line{k}.py" for k in range(3)]
+    assert by_unit["BetaAttention.forward"]["severity"] == "high"
+
+
+def test_a_folder_reference_counts_its_own_files(tmp_path: Path, corpus: Path) -> None:
+    """The reference given as the folder: its files are the reference side, nothing is read beside it."""
+    folder, suspect = _folder(tmp_path, 6), _suspect(tmp_path)
+    data = _exhibit(suspect, folder, "--index", corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    assert len(by_unit["BetaAttention.forward"]["corpus"]["reference_side"]) == 7
+    assert by_unit["BetaAttention.forward"]["severity"] in ("low", "info")
+    assert "beside" not in data["inputs"]["reference"]
