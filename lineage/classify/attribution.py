@@ -34,6 +34,7 @@ from lineage.declared.family import family_of
 from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
+from lineage.notices.compare import NOT_CARRIED, REMOVED
 from lineage.notices.records import FileNotices, same_holder
 from lineage.vocab import Severity, model_line
 
@@ -109,13 +110,9 @@ def _reference(findings: Sequence[Finding], verdicts: dict[str, SourceVerdict]) 
 
 
 def attribute_matched(
-    index: EmbeddedIndex,
-    compacted: Sequence[CompactFile],
-    findings: Sequence[Finding],
-    repo_notices: RepoNotices = (),
-    detect: Detector | None = None,
-    sources: dict[str, dict[str, SourceVerdict]] | None = None,
-    owners: frozenset[str] = frozenset(),
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], findings: Sequence[Finding],
+    repo_notices: RepoNotices = (), detect: Detector | None = None,
+    sources: dict[str, dict[str, SourceVerdict]] | None = None, owners: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], frozenset[str]]:
     """The findings with attribution set plus the notice findings of files with code matches,
     and the paths of those files.  Each file is handled on its own, so a scan may split its
@@ -229,8 +226,8 @@ def attribute_matched(
         if ref_path != matched and ref_path == index.notice_file_of(family) \
                 and attribution.state in ("removed", "replaced", "retained"):
             attribution = dataclasses.replace(attribution, explanation=(
-                f"{attribution.explanation} (The model file matched holds no notice, as generated; its family's "
-                f"stands in {ref_path.rsplit('/', 1)[-1]} beside it.)"))
+                f"{attribution.explanation.replace(REMOVED, NOT_CARRIED)} (The model file matched holds no notice, "
+                f"as generated; its family's stands in {ref_path.rsplit('/', 1)[-1]} beside it.)"))
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} (the line of "
@@ -314,7 +311,8 @@ def attribute_matched(
                 and not declares_chain(index, through, verdicts["<file>"]):
             root = reference_notices(through.root, through.root_path)
             out += root_notice_findings(path, scanned, root, through, matches, repo_notices, whole,
-                                        kept=attribution.state == "retained")
+                                        kept=attribution.state in ("retained", "none-needed")
+                                        and not attribution.frameworks_dropped)
     out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
     # one finding per id: a look-through's judgement against the root restates the file's licence
     # finding, the same finding (a scan of vLLM's qwen3.py under MIT listed it twice)

@@ -15,6 +15,8 @@ from lineage.notices.records import FileNotices
 from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.vocab import model_line
 
+ROOT_MISSING = "the root's notice is missing."  # (said for a file that removed nothing: ``kept``)
+
 
 def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVerdict) -> bool:
     """The indexed family's own file declares its lineage in its header (a generated-from banner:
@@ -37,10 +39,13 @@ def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVe
 def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, through: LookThrough, matches: Sequence[Match],
                          repo_notices: Sequence[FileNotices], declared: bool, kept: bool = False) -> list[Finding]:
     """Look-through: the file is an indexed family's own code, judged against its declared root.
-    ``kept``: the file keeps every notice of the family's published file (retained): what the root's
-    notice lacks, the published file lacks too, so the finding is medium at most and says so (a fork
-    of vLLM that kept glm4_1v.py's header read high, as if it had replaced Qwen's line itself)."""
+    ``kept``: the file keeps every notice of the family's published file (retained, or that file holds
+    none to keep): what the root's notice lacks, the published file lacks too, so nothing was removed
+    here; the gap is said as the published file's, rated low (a fork of vLLM that kept glm4_1v.py's
+    header read high, as if it had replaced Qwen's line itself; vLLM's own mistral.py, scanned as it
+    is, read medium "the upstream notice was removed": a stranger's review, 2026-12-05)."""
     from lineage.notices import compare_notices, notice_findings
+    from lineage.notices.compare import REMOVED
 
     state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,
                             reference_family=model_line(through.root), maker=through.root_org)
@@ -52,8 +57,10 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
         f"{state.explanation}"))
     if kept:
         state = dataclasses.replace(state, explanation=(
-            f"{state.explanation} The file keeps every notice of {through.family}'s published file, which lacks "
-            "the root's notice as this file does: the gap came with the code, so it is rated medium at most."))
+            f"{state.explanation.replace(REMOVED, ROOT_MISSING)} The file keeps "
+            f"every notice of {through.family}'s published file, which lacks the root's notice as this file "
+            "does: the gap came with the code, not removed here, so it is rated low."))
     found = notice_findings(path, scanned, state, matches, has_code_match=True)
     return [dataclasses.replace(f, details=look_through(f.details, through.root),
-                                severity="medium" if kept and f.severity == "high" else f.severity) for f in found]
+                                severity="low" if kept and f.severity in ("medium", "high") else f.severity)
+            for f in found]

@@ -87,8 +87,7 @@ def _candidate(index: EmbeddedIndex, cov: Cover, j: int, cover: np.ndarray, cred
 
 def _group(index: EmbeddedIndex, cov: Cover, cover: np.ndarray, pick: int) -> LineageGroup:
     """Every family holding about as much of the scope as the source does, earliest first."""
-    rows = index.meta["families"]
-    members = [j for j in range(cover.size) if cover[j] >= GROUP * cover[pick]] or [pick]
+    rows, members = index.meta["families"], [j for j in range(cover.size) if cover[j] >= GROUP * cover[pick]] or [pick]
     fams = sorted((rows[int(cov.families[j])] for j in members),
                   key=lambda f: (first_seen_key(f.get("first_seen")), f["source"], f["name"]))
     return LineageGroup(tuple(f"{f['source']}:{f['name']}" for f in fams), f"{fams[0]['source']}:{fams[0]['name']}",
@@ -392,7 +391,9 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
             v = dataclasses.replace(v, read_with=tuple(sorted(
                 {units[i].qualname.split(".", 1)[0] for i in idxs} & {k for k, c in adopted.items() if c == scope})))
         if scope == "<file>" and v.source is not None:
-            v = dataclasses.replace(v, look_through=look_through(index, cov, v.source, total))
+            # (no owner a tie-break chose over a family explaining it better: a renamed glm4 read "glm's own code")
+            ahead = v.runner_up is not None and v.runner_up.score > v.source.score + AMBIGUOUS
+            v = dataclasses.replace(v, look_through=None if ahead else look_through(index, cov, v.source, total))
             if v.decided_by == "composed":  # (its classes weigh the composition whole too)
                 carrier = carrier & (np.arange(carrier.size) != prefer_of(index, cov, v))
         if v.status != "none" or scope == "<file>":

@@ -19,6 +19,11 @@ _GENERIC_STEMS = frozenset(
     {"__init__", "utils", "util", "common", "base", "model", "models", "layers"}
 )
 
+REMOVED = "the upstream notice was removed."
+# ... said instead of a file copying a model file that holds no notice (generated), whose family's
+# notice stands in another file beside it: nothing was removed from it (classify/attribution.py)
+NOT_CARRIED = "the family's notice was not carried with its code."
+
 
 def _tokens(text: str) -> set[str]:
     return set(re.split(r"[^0-9a-z_]+", text.casefold())) - {""}
@@ -167,8 +172,7 @@ def compare_notices(
         state = "removed"
         explanation = (
             f"the matched reference {held_at(missing[0], ref_path)} but neither "
-            f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; "
-            "the upstream notice was removed."
+            f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; {REMOVED}"
         )
     # declared reuse owes no framework finding for a dropped line, but one replaced by another
     # holder's is not declared away: the file names a new holder in the framework's place

@@ -195,8 +195,10 @@ def _attribution_findings(
 
 
 def _sentence_start(text: str) -> str:
-    """``text`` begun with a capital, to follow a sentence of its own ("... not kept. The matched ...")."""
-    return text[:1].upper() + text[1:]
+    """``text`` begun with a capital, to follow a sentence of its own ("... not kept. The matched ..."),
+    unless it begins with a name (a file's path is quoted as it is: `modeling_x.py line 1 holds ...`)."""
+    first = text.split(" ", 1)[0]
+    return text[:1].upper() + text[1:] if first.isalpha() else text
 
 
 def _framework_findings(path: str, att: Attribution, ref: str, licence: str, matches: tuple[Match, ...],

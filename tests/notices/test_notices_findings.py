@@ -189,6 +189,18 @@ def test_one_finding_per_missing_line_however_many_holders_it_names(scan: Scan) 
     assert "reference line 1, 'Copyright 2024 DeepSeek-AI and Zhipu AI" in found[0].explanation
 
 
+def test_a_file_name_opening_the_comparison_is_quoted_as_it_is(scan: Scan) -> None:
+    """The comparison follows each finding's own lead as a sentence of its own; when it opens with
+    the scanned file's name, that name keeps its case (a reviewer searches for it)."""
+    ref = scan("# Copyright 2024 DeepSeek-AI and Zhipu AI. All rights reserved.\n# Copyright 2023 Google LLC\n",
+               "ref/model.py")
+    copy = scan("# Copyright 2025 Upstage\nimport os\n", "acme/modeling_acme.py")
+    found = [f for f in notice_findings(copy.path, copy, compare_notices(copy, ref), [], has_code_match=True)
+             if f.severity == "high"]
+    assert found and all(", not kept. acme/modeling_acme.py line 1 holds 'Copyright 2025 Upstage'" in f.explanation
+                         for f in found), [f.explanation for f in found]
+
+
 def test_one_finding_per_missing_holder_however_many_lines_name_it(scan: Scan, toy: type) -> None:
     """A combined header names OpenAI on two lines (its own notice, then the licence it came
     under) and another holder on a third: two holders missing, two findings, each citing its lines."""
