@@ -61,6 +61,9 @@ def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on:
     elif not exhibit.summary.reference_units and not exhibit.inputs["reference"].get("not_compared"):
         click.echo(f"lineage: warning: no Python code to compare against in {terminal_line(reference)}: "
                    "nothing was compared", err=True)
+    elif not exhibit.summary.suspect_units and not exhibit.inputs["suspect"].get("not_compared"):
+        click.echo(f"lineage: warning: no Python code to compare in {terminal_line(suspect)} (no function or "
+                   "class): nothing was compared", err=True)
     exhibit = escaped(exhibit)  # names that are not valid UTF-8 shown as \xNN
     text = exhibit.to_json() if fmt == "json" else exhibit_text(exhibit, show_info=show_info)
     write_output(text, output)

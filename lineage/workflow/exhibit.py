@@ -213,11 +213,14 @@ class Exhibit:
 
     def failing(self, fail_on: str) -> bool:
         """A match or file at or above ``fail_on``, or a suspect or reference file not compared at
-        all, or a reference side with nothing to compare against: as for a scan, a clean exit must
-        mean the pair was compared and every file of it read."""
+        all, or a reference side with nothing to compare against, or a suspect side's Python files
+        with nothing to compare: as for a scan, a clean exit must mean the pair was compared and
+        every file of it read."""
         if self.inputs.get("suspect", {}).get("not_compared") or self.inputs.get("reference", {}).get("not_compared"):
             return True
         if self.summary.reference_units == 0:  # no Python, or no unit, on the reference side: nothing compared
+            return True
+        if self.summary.suspect_files and self.summary.suspect_units == 0:  # Python files without a unit: the same
             return True
         return any_at_or_above([*(m.severity for m in self.matches), *(f.severity for f in self.files if f.severity),
                                 *(str(v.get("severity")) for v in self.vestiges if v.get("severity"))], fail_on)

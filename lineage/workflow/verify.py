@@ -102,6 +102,13 @@ def _unrelated_units(index: EmbeddedIndex, compacted: Sequence[CompactFile],
                              [counterparts.get((p, u.qualname, u.start_line), frozenset()) for p, u in units])
 
 
+def _as_capped(explanation: str, note: str) -> str:
+    """A pair finding's wording once the background rated it down (``note``): its verdict is what the
+    pair alone would read, not the exhibit's (a review: "Verdict: ... copy of reference" stood beside
+    the exhibit's "no copy verdict")."""
+    return explanation.replace("Verdict: ", "The pair alone would read: ", 1) if note else explanation
+
+
 def _lines(text: str, start: int, end: int) -> list[str]:
     return numbered_lines(text)[max(0, start - 1): end]
 
@@ -218,7 +225,7 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
         start_line=f.start_line, end_line=f.end_line, role=f.role,
         role_features=code.role_features if code else (), attribution=f.attribution,
         severity=sev, severity_before_corpus=f.severity if note else None, corpus=corpus,
-        verdict=named(code.verdict, line) if code else None, explanation=named(f"{f.explanation} {note}".strip(), line),
+        verdict=named(code.verdict, line) if code else None, explanation=named(f"{_as_capped(f.explanation, note)} {note}".strip(), line),
         reference=ReferenceSpan(ref.path, ref.unit, ref.start_line, ref.end_line),
         also_matches=tuple(AlsoMatch(m.ref.path, m.ref.unit, m.similarity) for m in f.matches[1:]),
         scores=scores, regions=regions)
@@ -364,7 +371,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         inputs={"suspect": s_in, "reference": r_in},
         background=background_section(background, dated),
-        warnings=warnings_of(background, s_err, r_err, compared),
+        warnings=warnings_of(background, s_err, r_err, compared, suspect_code=not result.files_scanned or any(
+            u.kind != "module" for c in compacted for u in c.units)),
         scores_baseline={
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit against every reference "

@@ -93,9 +93,14 @@ EMPTY_REFERENCE = ("the reference side holds no Python code to compare against (
                    "without a function or class): nothing was compared, and no match is no evidence")
 
 
+EMPTY_SUSPECT = ("the suspect side holds no Python code to compare (files without a function or class, "
+                 "or empty): nothing was compared, and no match is no evidence")
+
+
 def warnings_of(background: EmbeddedIndex | None, suspect: Sequence[FileError],
-                reference: Sequence[FileError], compared: bool = True) -> tuple[str, ...]:
-    """No corpus background, nothing on the reference side to compare against, then every file
-    of either side not compared or read with a problem."""
+                reference: Sequence[FileError], compared: bool = True, suspect_code: bool = True) -> tuple[str, ...]:
+    """No corpus background, nothing on the reference side to compare against or on the suspect
+    side to compare, then every file of either side not compared or read with a problem."""
     return ((() if background is not None else (NO_BACKGROUND,)) + (() if compared else (EMPTY_REFERENCE,))
+            + (() if suspect_code else (EMPTY_SUSPECT,))
             + tuple(error_warnings("suspect", suspect)) + tuple(error_warnings("reference", reference)))

@@ -211,3 +211,24 @@ def test_a_reference_with_nothing_to_compare_against_fails_the_exhibit(tmp_path:
         encoding="utf-8")
     clean = _main("verify", suspect, "--against", reference, "--index", index_path)
     assert "nothing was compared" not in clean.stderr
+
+
+@pytest.mark.parametrize("shape", ["empty module", "constants only", "a syntax error throughout"])
+def test_a_suspect_with_nothing_to_compare_fails_the_exhibit(tmp_path: Path, index_path: Path, shape: str) -> None:
+    """The suspect side's Python files hold no function or class: nothing was compared, so "0 units
+    match" is no clean result, as for a reference with nothing to compare against (a stranger's
+    review: an empty suspect file exited 0 without a word)."""
+    suspect = tmp_path / "suspect.py"
+    suspect.write_text({"empty module": "", "constants only": "SIZE = 4\nNAMES = ('a', 'b')\n",
+                        "a syntax error throughout": "def f(:\n    pass\n"}[shape], encoding="utf-8")
+    reference = tmp_path / "reference.py"
+    reference.write_text(model_file(), encoding="utf-8")
+    done = _main("verify", suspect, "--against", reference, "--index", index_path)
+    assert done.exit_code == 1, done.output
+    assert "no Python code to compare in" in done.stderr and "nothing was compared" in done.stderr
+    assert "WARNING: the suspect side holds no Python code to compare" in done.stdout
+    assert _main("verify", suspect, "--against", reference, "--index", index_path, "--exit-zero").exit_code == 0
+    suspect.write_text(model_file(), encoding="utf-8")  # with code to compare, no such warning
+    assert "no Python code to compare in" not in _main("verify", suspect, "--against", reference,
+                                                        "--index", index_path).stderr
+

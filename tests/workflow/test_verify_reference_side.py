@@ -65,6 +65,9 @@ def test_code_many_files_beside_the_reference_hold_is_low_at_most(tmp_path: Path
         assert m["corpus"]["model_lines"] == 0
         assert m["corpus"]["reference_side"] == ["alpha.py", *(f"line{k}.py" for k in range(6))], m["corpus"]
         assert m["severity"] in ("low", "info"), (unit, m["severity"], m["explanation"])
+        if m["severity_before_corpus"]:  # rated down: the pair's own verdict is said as the pair's alone
+            assert "Verdict: " not in m["explanation"] and "The pair alone would read: " in m["explanation"]
+    assert by_unit["BetaAttention.forward"]["severity_before_corpus"] in ("medium", "high")
     for unit in OWN:  # no other file holds them: the pair's evidence stands
         assert by_unit[unit]["corpus"]["reference_side"] == ["alpha.py"] and by_unit[unit]["severity"] == "high"
     beside = data["inputs"]["reference"]["beside"]
