@@ -354,7 +354,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     if frameworks:
         sentence += f"; framework notice not kept ({', '.join(dict.fromkeys(frameworks))})"
     if uses:
-        copies = any(f.severity in ("medium", "high") and f.attribution not in ("declared", "own") for f in evidence)
+        copies = sentence.startswith("copy of ") or any(  # (a whole-file copy of shared units: still a copy)
+            f.severity in ("medium", "high") and f.attribution not in ("declared", "own") for f in evidence)
         sentence = (sentence + "; " if sentence != NO_EVIDENCE or evidence else "") + uses_sentence(uses, copies)
     return FileVerdict(verdict=sentence, origin=source_sentence(v) if v is not None else "",
                        root_notice=tuple(root_states), source=v,

@@ -244,3 +244,16 @@ def test_two_classes_no_other_line_holds_together_are_a_copy_of_part_of_the_file
     found, row = scan(index, "# Copyright 2026 Foo Labs\n" + small)
     assert row["source"]["source"]["contains"] < 0.25 and row["verdict"].startswith("built on shared code")
     assert not any(f.kind == "notice" and f.severity in ("medium", "high") for f in found)
+
+
+def test_a_whole_file_copy_that_also_imports_is_no_declared_reuse_of_the_rest(commons: EmbeddedIndex) -> None:
+    """The copy imports one class of base's module and copies the rest: its verdict names the copy
+    and says the import declares only what it imports (it had read "copy of the whole file of base
+    ...; uses model code of base by import (...): declared reuse, not a copy", a stranger's review)."""
+    first = CLASSES[0]
+    text = (f"from transformers.models.base.modeling_base import Base{first}\n\n"
+            + code(("base",), "Mine"))
+    _, row = scan(commons, text)
+    assert row["verdict"].startswith("copy of the whole file of base"), row["verdict"]
+    assert f"also imports model code of base (Base{first}): declared reuse of what it imports only" in row["verdict"]
+    assert "declared reuse, not a copy" not in row["verdict"]
