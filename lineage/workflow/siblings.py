@@ -30,6 +30,7 @@ from lineage.models import SourceFile
 from lineage.source.walk import read_path
 
 MAX_BESIDE = 500  # files read beside a one-file reference (by name): enough for any engine's models folder
+MAX_BESIDE_BYTES = 64_000_000  # ... and bytes: a folder of huge files is read up to this much, by name
 
 Key = tuple[str, str, int]  # a suspect unit: (path, qualname, start line)
 
@@ -37,21 +38,25 @@ Key = tuple[str, str, int]  # a suspect unit: (path, qualname, start line)
 def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int) -> list[SourceFile]:
     """The ``.py`` files beside the one-file reference ``path`` in its folder, named by file name:
     regular files within ``max_bytes``, not symlinks, not the reference itself, not a suspect file's
-    bytes."""
+    bytes; MAX_BESIDE of them and MAX_BESIDE_BYTES in all at most."""
     folder, own = os.path.split(os.path.abspath(path))
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and n != own)[:MAX_BESIDE]
     except OSError:
         return []
     theirs = {f.data for f in suspect}
-    out = []
+    out: list[SourceFile] = []
+    left = MAX_BESIDE_BYTES
     for name in names:
         full = os.path.join(folder, name)
         if os.path.islink(full):
             continue
-        read = read_path(full, name, os.path.realpath(folder), max_bytes)
+        read = read_path(full, name, os.path.realpath(folder), min(max_bytes, left))
         if isinstance(read, SourceFile) and read.data not in theirs:
             out.append(read)
+            left -= len(read.data)
+        if left <= 0:
+            break
     return out
 
 

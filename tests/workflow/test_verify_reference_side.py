@@ -115,3 +115,28 @@ def test_a_folder_reference_counts_its_own_files(tmp_path: Path, corpus: Path) -
     assert len(by_unit["BetaAttention.forward"]["corpus"]["reference_side"]) == 7
     assert by_unit["BetaAttention.forward"]["severity"] in ("low", "info")
     assert "beside" not in data["inputs"]["reference"]
+
+
+def test_what_is_read_beside_the_reference_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only regular ``.py`` files, no symlink (not even to a file in the folder), within the file and
+    byte budgets, by name."""
+    from lineage.models import SourceFile
+    from lineage.workflow import siblings
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "ref.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    for k in range(6):
+        (folder / f"m{k}.py").write_text(f"def g{k}():\n    return {k}\n" + "# pad\n" * 40, encoding="utf-8")
+    (folder / "linked.py").symlink_to(folder / "m0.py")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "deep.py").write_text("x = 1\n", encoding="utf-8")
+    suspect = [SourceFile("s.py", (folder / "m5.py").read_bytes())]
+    got = [f.path for f in siblings.beside(str(folder / "ref.py"), suspect, 1_000_000)]
+    assert got == ["m0.py", "m1.py", "m2.py", "m3.py", "m4.py"]  # (m5 is the suspect's bytes)
+    monkeypatch.setattr(siblings, "MAX_BESIDE", 3)
+    # the first three names (linked.py, m0.py, m1.py), the symlink left out
+    assert [f.path for f in siblings.beside(str(folder / "ref.py"), [], 1_000_000)] == ["m0.py", "m1.py"]
+    monkeypatch.setattr(siblings, "MAX_BESIDE", 500)
+    monkeypatch.setattr(siblings, "MAX_BESIDE_BYTES", 2 * len((folder / "m0.py").read_bytes()))
+    assert [f.path for f in siblings.beside(str(folder / "ref.py"), [], 1_000_000)] == ["m0.py", "m1.py"]
