@@ -70,13 +70,14 @@ def per_file(index: EmbeddedIndex) -> EmbeddedIndex:
     return from_arrays(f"{index.path} (per file)", index.header, arrays, FingerprintParams())
 
 
-def beside_index(files: Sequence[SourceFile]) -> EmbeddedIndex | None:
+def beside_index(files: Sequence[SourceFile], workers: int = 1) -> EmbeddedIndex | None:
     """An in-memory index of the files beside the reference, each file a family of its own."""
     from lineage.index.build import index_from_files
 
     if not files:
         return None
-    header, arrays = index_from_files(list(files), family="", source="beside the reference", per_file=True)
+    header, arrays = index_from_files(list(files), family="", source="beside the reference", per_file=True,
+                                      workers=workers)
     return from_arrays("in-memory:beside", header, arrays, FingerprintParams())
 
 
@@ -103,12 +104,13 @@ def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile
 
 def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object], suspect: Sequence[SourceFile],
                    compacted: Sequence[CompactFile], strengths: Mapping[Key, float],
-                   max_bytes: int) -> tuple[dict[Key, tuple[str, ...]], list[dict[str, str]]]:
+                   max_bytes: int, workers: int = 1) -> tuple[dict[Key, tuple[str, ...]], list[dict[str, str]]]:
     """(side_holders over the reference side, ``pair``, and the files beside a one-file reference;
-    those files by name and sha256, for the exhibit's inputs: they are part of what was compared)."""
+    those files by name and sha256, for the exhibit's inputs: they are part of what was compared).
+    ``workers``: processes fingerprinting the files beside it (an engine's folder: 300 files)."""
     import hashlib
 
-    near = beside(spec, suspect, max_bytes) if inputs.get("kind") == "file" else []
-    extra = beside_index(near)
+    near = beside(spec, suspect, max_bytes) if inputs.get("kind") == "file" and strengths else []
+    extra = beside_index(near, workers)
     held = side_holders([per_file(pair), *([extra] if extra is not None else [])], compacted, strengths)
     return held, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near]

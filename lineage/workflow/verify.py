@@ -56,6 +56,7 @@ from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE, judged_
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
 from lineage.workflow.versions import calibration_provenance, score_versions
+from lineage.pool import default_workers
 from lineage.workflow.siblings import reference_side
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
@@ -315,7 +316,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
-    side, near = reference_side(pair, reference_spec, r_in, suspect.files, compacted, strengths, config.max_file_bytes)
+    side, near = reference_side(pair, reference_spec, r_in, suspect.files, compacted, strengths, config.max_file_bytes,
+                                config.workers or default_workers())
     orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
     dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}
