@@ -361,8 +361,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
                        root_notice=tuple(root_states), source=v,
                        classes={k: c for k, c in sorted(verdicts.items()) if k != "<file>"},
                        lines_by_role=dict(sorted(roles.items())), families=dict(sorted(fams.items())),
-                       attribution=tuple(sorted({f.attribution for f in evidence if f.attribution})),
-                       uses=tuple(uses))
+                       attribution=tuple(sorted({f.attribution for f in evidence if f.attribution})), uses=tuple(uses))
 
 
 def file_verdicts(findings: Sequence[Finding],

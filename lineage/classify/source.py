@@ -306,15 +306,16 @@ def _names_where_both(cov: Cover, rows: np.ndarray, total: float, pick: int, a: 
     return float(w[both] @ lx[both, a]) >= float(w[both] @ lx[both, pick]) - NAMES_TIE * total
 
 
-def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: float = 0.0) -> LookThrough | None:
-    """When the file is the source family's own code (it covers LOOK_THROUGH of the file, which
-    holds WHOLE_HELD of the family's file) and that family declares parents, its
-    declared root (first parent at each step, within the family's source; a parent first seen
-    after the family it is declared for is no origin of it: transformers' xglm, 2021, now says
-    it copies musicgen, 2023).  The root's file is named (and its notices judged) only when the
-    root holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, and a
-    copy of CLAP holds none of EfficientNet's code."""
-    if source.cover < LOOK_THROUGH or source.contains < WHOLE_HELD:
+def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: float = 0.0,
+                 runner_up: Candidate | None = None) -> LookThrough | None:
+    """When the file is the source family's own code (covering LOOK_THROUGH of it, which holds WHOLE_HELD
+    of the family's file, no ``runner_up`` explaining it better: a renamed glm4 whose tie-break chose glm
+    read "glm's own code") and that family declares parents, its declared root (first parent at each
+    step, within its source; a parent first seen after the family is no origin of it: transformers' xglm,
+    2021, says it copies musicgen, 2023).  The root's file is named (its notices judged) only when the root
+    holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, whose code it lacks."""
+    if source.cover < LOOK_THROUGH or source.contains < WHOLE_HELD or (
+            runner_up is not None and runner_up.score > source.score + AMBIGUOUS):
         return None  # (two helper functions a family holds are not that family's published file)
     origin, _, name = source.family.partition(":")
     rows = {f["name"]: (i, f) for i, f in enumerate(index.meta["families"]) if f["source"] == origin}
@@ -391,9 +392,7 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
             v = dataclasses.replace(v, read_with=tuple(sorted(
                 {units[i].qualname.split(".", 1)[0] for i in idxs} & {k for k, c in adopted.items() if c == scope})))
         if scope == "<file>" and v.source is not None:
-            # (no owner a tie-break chose over a family explaining it better: a renamed glm4 read "glm's own code")
-            ahead = v.runner_up is not None and v.runner_up.score > v.source.score + AMBIGUOUS
-            v = dataclasses.replace(v, look_through=None if ahead else look_through(index, cov, v.source, total))
+            v = dataclasses.replace(v, look_through=look_through(index, cov, v.source, total, v.runner_up))
             if v.decided_by == "composed":  # (its classes weigh the composition whole too)
                 carrier = carrier & (np.arange(carrier.size) != prefer_of(index, cov, v))
         if v.status != "none" or scope == "<file>":
