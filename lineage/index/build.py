@@ -171,7 +171,9 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
     for key, parts in acc.streams.items():
         arrays[key] = np.concatenate(parts).astype(np.uint32) if parts else np.empty(0, np.uint32)
     meta = {"families": acc.families, "files": acc.files, "units": acc.quals}
-    arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
+    # (a file name that is not UTF-8, held as surrogates, round-trips: json.loads reads bytes with surrogatepass)
+    raw = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    arrays["meta"] = np.frombuffer(raw, dtype=np.uint8)
     return arrays
 
 

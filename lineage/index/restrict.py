@@ -84,7 +84,8 @@ def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str,
     out["df_hash"], out["df_count"] = document_frequency(out["s_hash"], out["s_off"], line_of_unit)
     new_meta = {"families": families, "files": files, "units": [meta["units"][u] for u in units.tolist()]}
     out.update(kept_arrays(a, families))
-    out["meta"] = np.frombuffer(json.dumps(new_meta, ensure_ascii=False).encode(), dtype=np.uint8)
+    raw = json.dumps(new_meta, ensure_ascii=False).encode("utf-8", "surrogatepass")  # (as index/build.py writes it)
+    out["meta"] = np.frombuffer(raw, dtype=np.uint8)
     digest = hashlib.sha256(json.dumps([index.header.get("id"), fam_keep.tolist()]).encode()).hexdigest()[:16]
     said = index.header.get("restriction")  # (a restriction of a restriction says both, from the first index)
     header = dict(index.header, id=digest, restricted_from=index.header.get("restricted_from") or index.header.get("id"),

@@ -135,8 +135,12 @@ def shared(corpus: Mapping[str, Any] | None) -> bool:
     COMMON_FAMILIES or more files of the reference side (workflow/siblings.py)."""
     if not corpus:
         return False
-    return bool(corpus["model_lines"] >= COMMON_FAMILIES or len(corpus.get("makers") or ()) >= COMMON_MAKERS
-                or len(corpus.get("reference_side") or ()) >= COMMON_FAMILIES)
+    return by_the_corpus(corpus) or len(corpus.get("reference_side") or ()) >= COMMON_FAMILIES
+
+
+def by_the_corpus(corpus: Mapping[str, Any]) -> bool:
+    """Shared code by the corpus's own count (not by the reference side's files alone)."""
+    return bool(corpus["model_lines"] >= COMMON_FAMILIES or len(corpus.get("makers") or ()) >= COMMON_MAKERS)
 
 
 def shared_by(corpus: Mapping[str, Any]) -> str:

@@ -52,6 +52,10 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
     lines = [f"lineage {data.tool['version']} verify exhibit",
              f"suspect:   {_side(inputs['suspect'])}",
              f"reference: {_side(inputs['reference'])}",
+             *([f"beside it:  {len(inputs['reference']['beside'])} files of its folder read as background for shared "
+                f"code ({', '.join(b['path'] for b in inputs['reference']['beside'][:5])}"
+                f"{' and more' if len(inputs['reference']['beside']) > 5 else ''}; names and sha256 in the JSON)"]
+               if inputs["reference"].get("beside") else []),
              "units vs unrelated units of this pair: " + (
                  f"n={null['n']}, median {null['median']}, p99 {null['p99']}" if null["p99"] is not None
                  else f"too few (n={null['n']}) to place unit scores; files are placed against the calibration"),

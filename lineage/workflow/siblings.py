@@ -35,16 +35,19 @@ MAX_BESIDE_BYTES = 64_000_000  # ... and bytes: a folder of huge files is read u
 Key = tuple[str, str, int]  # a suspect unit: (path, qualname, start line)
 
 
-def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int) -> list[SourceFile]:
+def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int,
+           reference: Sequence[SourceFile] = ()) -> list[SourceFile]:
     """The ``.py`` files beside the one-file reference ``path`` in its folder, named by file name:
     regular files within ``max_bytes``, not symlinks, not the reference itself, not a suspect file's
-    bytes; MAX_BESIDE of them and MAX_BESIDE_BYTES in all at most."""
+    nor a ``reference`` file's bytes, each content once (a hard link or a copy of the reference
+    beside it is the reference, no other file of its source); MAX_BESIDE of them and
+    MAX_BESIDE_BYTES in all at most."""
     folder, own = os.path.split(os.path.abspath(path))
     try:
         names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and n != own)[:MAX_BESIDE]
     except OSError:
         return []
-    theirs = {f.data for f in suspect}
+    seen = {f.data for f in (*suspect, *reference)}
     out: list[SourceFile] = []
     left = MAX_BESIDE_BYTES
     for name in names:
@@ -52,7 +55,8 @@ def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int) -> list[Sou
         if os.path.islink(full):
             continue
         read = read_path(full, name, os.path.realpath(folder), min(max_bytes, left))
-        if isinstance(read, SourceFile) and read.data not in theirs:
+        if isinstance(read, SourceFile) and read.data not in seen:
+            seen.add(read.data)
             out.append(read)
             left -= len(read.data)
         if left <= 0:
@@ -61,12 +65,20 @@ def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int) -> list[Sou
 
 
 def per_file(index: EmbeddedIndex) -> EmbeddedIndex:
-    """The reference side's index with each of its files a family of its own (named by its path)."""
+    """The reference side's index with each of its file contents a family of its own (named by its
+    first path): identical files (copies, hard links) are one file of the source."""
     meta = dict(index.meta)
     row = dict(meta["families"][0]) if meta["families"] else {"source": "reference side", "lineage": []}
-    meta["families"] = [dict(row, name=f["path"].replace(":", " ")) for f in meta["files"]]
-    meta["files"] = [dict(f, family=i) for i, f in enumerate(meta["files"])]
-    arrays = dict(index.arrays, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8))
+    first: dict[str, int] = {}  # content -> its family
+    names: list[str] = []
+    for f in meta["files"]:
+        if str(f.get("sha256") or f["path"]) not in first:
+            first[str(f.get("sha256") or f["path"])] = len(names)
+            names.append(str(f["path"]).replace(":", " "))
+    meta["families"] = [dict(row, name=name) for name in names]
+    meta["files"] = [dict(f, family=first[str(f.get("sha256") or f["path"])]) for f in meta["files"]]
+    raw = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass")  # (a name not UTF-8 round-trips)
+    arrays = dict(index.arrays, meta=np.frombuffer(raw, dtype=np.uint8))
     return from_arrays(f"{index.path} (per file)", index.header, arrays, FingerprintParams())
 
 
@@ -102,15 +114,16 @@ def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object], suspect: Sequence[SourceFile],
-                   compacted: Sequence[CompactFile], strengths: Mapping[Key, float],
+def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object], sides: tuple[Sequence[SourceFile],
+                   Sequence[SourceFile]], compacted: Sequence[CompactFile], strengths: Mapping[Key, float],
                    max_bytes: int, workers: int = 1) -> tuple[dict[Key, tuple[str, ...]], list[dict[str, str]]]:
     """(side_holders over the reference side, ``pair``, and the files beside a one-file reference;
     those files by name and sha256, for the exhibit's inputs: they are part of what was compared).
-    ``workers``: processes fingerprinting the files beside it (an engine's folder: 300 files)."""
+    ``sides``: the suspect's and the reference's files; ``workers``: processes fingerprinting the
+    files beside it (an engine's folder: 300 files)."""
     import hashlib
 
-    near = beside(spec, suspect, max_bytes) if inputs.get("kind") == "file" and strengths else []
+    near = beside(spec, sides[0], max_bytes, sides[1]) if inputs.get("kind") == "file" and strengths else []
     extra = beside_index(near, workers)
     held = side_holders([per_file(pair), *([extra] if extra is not None else [])], compacted, strengths)
     return held, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near]

@@ -33,8 +33,8 @@ from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import strength
 from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import (Holders, Line, background_section, dated, apart_from, holders, line_orgs,
-                                         shared, shared_by, with_background)
+from lineage.workflow.background import (Holders, Line, background_section, by_the_corpus, dated, apart_from, holders,
+                                         line_orgs, shared, shared_by, with_background)
 from lineage.workflow.exhibit import (
     AlignedRegion,
     AlsoMatch,
@@ -141,7 +141,7 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
         makers = list(corpus.get("makers") or [])
         one = (f", all of them {makers[0]}'s or declaring descent from its lines: the code is {makers[0]}'s line's, "
                "but with that many holders the pair cannot show it was taken from this file"
-               if len(makers) == 1 else "")
+               if len(makers) == 1 and by_the_corpus(corpus) else "")
         said = f"{SHARED_CODE} {shared_by(corpus)}{one}: no copy verdict, and no notice judgement from it"
         return dataclasses.replace(m, attribution=None, verdict=said)
     if corpus.get("framework"):
@@ -316,8 +316,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
-    side, near = reference_side(pair, reference_spec, r_in, suspect.files, compacted, strengths, config.max_file_bytes,
-                                config.workers or default_workers())
+    side, near = reference_side(pair, reference_spec, r_in, (suspect.files, reference.files), compacted, strengths,
+                                config.max_file_bytes, config.workers or default_workers())
     orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
     dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}

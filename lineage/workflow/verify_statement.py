@@ -55,7 +55,7 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
 def not_compared_state(judged: Sequence[ExhibitMatch], background: bool = True) -> str:
     """Why no notice was compared; ``background``: the exhibit had a corpus (else the lines that
     share code are the pair's own reading of it, not indexed ones)."""
-    lines = "indexed model lines" if background else "model lines"
+    lines = ("indexed model lines" if background else "model lines") + " or files of the reference side"
     common = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
     partial = [str(m.verdict).endswith(PARTIAL_ONLY) for m in judged]
     if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(common, partial)):

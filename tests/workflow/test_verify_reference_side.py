@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,7 @@ def test_code_many_files_beside_the_reference_hold_is_low_at_most(tmp_path: Path
     assert beside[0]["sha256"] == hashlib.sha256((folder / "line0.py").read_bytes()).hexdigest()
     text = run("verify", suspect, "--against", folder / "alpha.py", "--index", corpus, "--exit-zero").stdout
     assert "reference side: the same code stands in 7 of its files (alpha.py, line0.py" in text
+    assert "beside it:  6 files of its folder read as background for shared code (line0.py, line1.py" in text
 
 
 def test_without_a_corpus_the_reference_side_still_caps_the_rating(tmp_path: Path) -> None:
@@ -140,3 +142,46 @@ def test_what_is_read_beside_the_reference_is_bounded(tmp_path: Path, monkeypatc
     monkeypatch.setattr(siblings, "MAX_BESIDE", 500)
     monkeypatch.setattr(siblings, "MAX_BESIDE_BYTES", 2 * len((folder / "m0.py").read_bytes()))
     assert [f.path for f in siblings.beside(str(folder / "ref.py"), [], 1_000_000)] == ["m0.py", "m1.py"]
+
+
+def test_copies_of_the_reference_beside_it_are_the_reference_not_its_source(tmp_path: Path, corpus: Path) -> None:
+    """Hard links to the reference and copies of it, beside it or in a folder reference, hold its
+    code as the reference does: one file of its source, however many names it has (a review: four
+    hard links turned a real partial copy low)."""
+    folder, suspect = _folder(tmp_path, 3), _suspect(tmp_path)
+    for k in range(2):
+        os.link(folder / "alpha.py", folder / f"alpha_link{k}.py")
+        (folder / f"alpha_copy{k}.py").write_bytes((folder / "alpha.py").read_bytes())
+    for reference in (folder / "alpha.py", folder):
+        by_unit = {m["unit"]: m for m in _exhibit(suspect, reference, "--index", corpus)["matches"]}
+        assert len(by_unit["BetaAttention.forward"]["corpus"]["reference_side"]) == 4, reference
+        assert by_unit["BetaAttention.forward"]["severity"] == "high"
+
+
+def test_a_name_that_is_not_utf8_beside_the_reference_is_read_and_said_escaped(tmp_path: Path, corpus: Path) -> None:
+    """A file name holding a byte that is not UTF-8, beside the reference or in a folder reference:
+    the exhibit is written (it crashed), the name shown as \\xNN."""
+    folder, suspect = _folder(tmp_path, 5), _suspect(tmp_path)
+    odd = os.fsdecode(b"line\xff.py")
+    (folder / odd).write_text(HEAD + unit_source("AlphaAttention").replace("Alpha", "Odd"), encoding="utf-8")
+    for reference in (folder / "alpha.py", folder):
+        data = _exhibit(suspect, reference, "--index", corpus)
+        side = {m["unit"]: m for m in data["matches"]}["BetaAttention.forward"]["corpus"]["reference_side"]
+        assert "line\\xff.py" in side and len(side) == 7, side
+
+
+def test_a_maker_is_not_named_for_code_only_the_reference_side_shares(tmp_path: Path) -> None:
+    """Code six files beside the reference hold is the reference source's pattern, not the maker's
+    of the one indexed line that holds it too (a review: "all of them rednote hi lab's")."""
+    line = HEAD + unit_source("AlphaAttention").replace("Alpha", "Kin")
+    (tmp_path / "corpus1").mkdir()
+    one_line = index_families(tmp_path / "corpus1", "bg", [("kin", line, "Google", "2024-01-01", ())])
+    folder = _folder(tmp_path, 6)
+    suspect = tmp_path / "part.py"  # the attention class alone, renamed, beside code of its own
+    suspect.write_text(HEAD + unit_source("AlphaAttention").replace("Alpha", "Beta")
+                       + "\n\ndef beta_own(values):\n    return sorted(v * 2 for v in values if v)\n", encoding="utf-8")
+    by_unit = {m["unit"]: m for m in _exhibit(suspect, folder / "alpha.py", "--index", one_line)["matches"]}
+    m = by_unit["BetaAttention.forward"]
+    assert m["corpus"]["makers"] == ["Google"] and m["corpus"]["model_lines"] == 1
+    assert "files of the reference side (its source's own pattern)" in m["verdict"], m["verdict"]
+    assert "all of them" not in m["verdict"]

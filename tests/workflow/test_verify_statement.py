@@ -101,7 +101,7 @@ def test_with_no_corpus_the_notice_state_names_no_indexed_lines() -> None:
     from lineage.workflow.verify_statement import SHARED_CODE, not_compared_state
 
     shared = [SimpleNamespace(verdict=f"{SHARED_CODE} 9 model lines", attribution=None)]
-    assert not_compared_state(shared, background=True) == \
-        "not judged (every matched unit is code that many indexed model lines share)"  # type: ignore[arg-type]
-    assert not_compared_state(shared, background=False) == \
-        "not judged (every matched unit is code that many model lines share)"  # type: ignore[arg-type]
+    assert not_compared_state(shared, background=True) == (  # type: ignore[arg-type]
+        "not judged (every matched unit is code that many indexed model lines or files of the reference side share)")
+    assert not_compared_state(shared, background=False) == (  # type: ignore[arg-type]
+        "not judged (every matched unit is code that many model lines or files of the reference side share)")
