@@ -40,10 +40,11 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
                          repo_notices: Sequence[FileNotices], declared: bool, kept: bool = False) -> list[Finding]:
     """Look-through: the file is an indexed family's own code, judged against its declared root.
     ``kept``: the file keeps every notice of the family's published file (retained, or that file holds
-    none to keep): what the root's notice lacks, the published file lacks too, so nothing was removed
-    here; the gap is said as the published file's, rated low (a fork of vLLM that kept glm4_1v.py's
-    header read high, as if it had replaced Qwen's line itself; vLLM's own mistral.py, scanned as it
-    is, read medium "the upstream notice was removed": a stranger's review, 2026-12-05)."""
+    none to keep): what the root's notice lacks, the published file lacks too; the gap is said as the
+    published file's, medium at most (a fork of vLLM that kept glm4_1v.py's header read high, as if it
+    had replaced Qwen's line itself; vLLM's own mistral.py, scanned as it is, read "the upstream notice
+    was removed": a stranger's review, 2026-12-05).  Not lower: the scanned file may be the vendor's
+    own published file, whose gap against the root is the very finding (Upstage's Solar file)."""
     from lineage.notices import compare_notices, notice_findings
     from lineage.notices.compare import REMOVED
 
@@ -59,8 +60,8 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
         state = dataclasses.replace(state, explanation=(
             f"{state.explanation.replace(REMOVED, ROOT_MISSING)} The file keeps "
             f"every notice of {through.family}'s published file, which lacks the root's notice as this file "
-            "does: the gap came with the code, not removed here, so it is rated low."))
+            "does: the gap came with the code (whoever published that file left the notice out), so it is rated "
+            "medium at most."))
     found = notice_findings(path, scanned, state, matches, has_code_match=True)
     return [dataclasses.replace(f, details=look_through(f.details, through.root),
-                                severity="low" if kept and f.severity in ("medium", "high") else f.severity)
-            for f in found]
+                                severity="medium" if kept and f.severity == "high" else f.severity) for f in found]
