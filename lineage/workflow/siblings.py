@@ -36,21 +36,23 @@ Key = tuple[str, str, int]  # a suspect unit: (path, qualname, start line)
 
 
 def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int,
-           reference: Sequence[SourceFile] = ()) -> list[SourceFile]:
+           reference: Sequence[SourceFile] = ()) -> tuple[list[SourceFile], int]:
     """The ``.py`` files beside the one-file reference ``path`` in its folder, named by file name:
     regular files within ``max_bytes``, not symlinks, not the reference itself, not a suspect file's
     nor a ``reference`` file's bytes, each content once (a hard link or a copy of the reference
     beside it is the reference, no other file of its source); MAX_BESIDE of them and
-    MAX_BESIDE_BYTES in all at most."""
+    MAX_BESIDE_BYTES in all at most.  With the number of ``.py`` names not looked at (the budgets)."""
     folder, own = os.path.split(os.path.abspath(path))
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and n != own)[:MAX_BESIDE]
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and n != own)
     except OSError:
-        return []
+        return [], 0
     seen = {f.data for f in (*suspect, *reference)}
     out: list[SourceFile] = []
     left = MAX_BESIDE_BYTES
-    for name in names:
+    for looked, name in enumerate(names):
+        if looked >= MAX_BESIDE or left <= 0:
+            return out, len(names) - looked
         full = os.path.join(folder, name)
         if os.path.islink(full):
             continue
@@ -59,9 +61,7 @@ def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int,
             seen.add(read.data)
             out.append(read)
             left -= len(read.data)
-        if left <= 0:
-            break
-    return out
+    return out, 0
 
 
 def per_file(index: EmbeddedIndex) -> EmbeddedIndex:
@@ -116,14 +116,20 @@ def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile
 
 def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object], sides: tuple[Sequence[SourceFile],
                    Sequence[SourceFile]], compacted: Sequence[CompactFile], strengths: Mapping[Key, float],
-                   max_bytes: int, workers: int = 1) -> tuple[dict[Key, tuple[str, ...]], list[dict[str, str]]]:
+                   max_bytes: int, workers: int = 1
+                   ) -> tuple[dict[Key, tuple[str, ...]], list[dict[str, str]], tuple[str, ...]]:
     """(side_holders over the reference side, ``pair``, and the files beside a one-file reference;
-    those files by name and sha256, for the exhibit's inputs: they are part of what was compared).
+    those files by name and sha256, for the exhibit's inputs: they are part of what was compared;
+    the exhibit's warning when the budgets left files beside it unread).
     ``sides``: the suspect's and the reference's files; ``workers``: processes fingerprinting the
     files beside it (an engine's folder: 300 files)."""
     import hashlib
 
-    near = beside(spec, sides[0], max_bytes, sides[1]) if inputs.get("kind") == "file" and strengths else []
+    near, unread = beside(spec, sides[0], max_bytes, sides[1]) if inputs.get("kind") == "file" and strengths \
+        else ([], 0)
     extra = beside_index(near, workers)
     held = side_holders([per_file(pair), *([extra] if extra is not None else [])], compacted, strengths)
-    return held, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near]
+    said = (f"{unread} .py files beside the reference were not read as background (over the budget of "
+            f"{MAX_BESIDE} files or {MAX_BESIDE_BYTES // 1_000_000} MB, by name): code only they hold is not "
+            "counted as the reference source's own pattern",) if unread else ()
+    return held, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near], said

@@ -316,7 +316,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     held = holders(background, compacted, strengths) if background is not None else {}
-    side, near = reference_side(pair, reference_spec, r_in, (suspect.files, reference.files), compacted, strengths,
+    side, near, unread = reference_side(pair, reference_spec, r_in, (suspect.files, reference.files), compacted, strengths,
                                 config.max_file_bytes, config.workers or default_workers())
     orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
@@ -373,8 +373,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                     "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         inputs={"suspect": s_in, "reference": r_in},
         background=background_section(background, dated),
-        warnings=warnings_of(background, s_err, r_err, compared, suspect_code=not result.files_scanned or any(
-            u.kind != "module" for c in compacted for u in c.units)),
+        warnings=(*warnings_of(background, s_err, r_err, compared, suspect_code=not result.files_scanned or any(
+            u.kind != "module" for c in compacted for u in c.units)), *unread),
         scores_baseline={
             "units": {"source": "in-pair", "unrelated": stats(null),
                       "method": "best exact structural similarity of every suspect unit against every reference "

@@ -134,14 +134,16 @@ def test_what_is_read_beside_the_reference_is_bounded(tmp_path: Path, monkeypatc
     (folder / "sub").mkdir()
     (folder / "sub" / "deep.py").write_text("x = 1\n", encoding="utf-8")
     suspect = [SourceFile("s.py", (folder / "m5.py").read_bytes())]
-    got = [f.path for f in siblings.beside(str(folder / "ref.py"), suspect, 1_000_000)]
-    assert got == ["m0.py", "m1.py", "m2.py", "m3.py", "m4.py"]  # (m5 is the suspect's bytes)
+    got, unread = siblings.beside(str(folder / "ref.py"), suspect, 1_000_000)
+    assert [f.path for f in got] == ["m0.py", "m1.py", "m2.py", "m3.py", "m4.py"] and unread == 0  # (m5: the suspect)
     monkeypatch.setattr(siblings, "MAX_BESIDE", 3)
-    # the first three names (linked.py, m0.py, m1.py), the symlink left out
-    assert [f.path for f in siblings.beside(str(folder / "ref.py"), [], 1_000_000)] == ["m0.py", "m1.py"]
+    # the first three names (linked.py, m0.py, m1.py), the symlink left out; 4 names not looked at
+    got, unread = siblings.beside(str(folder / "ref.py"), [], 1_000_000)
+    assert [f.path for f in got] == ["m0.py", "m1.py"] and unread == 4
     monkeypatch.setattr(siblings, "MAX_BESIDE", 500)
     monkeypatch.setattr(siblings, "MAX_BESIDE_BYTES", 2 * len((folder / "m0.py").read_bytes()))
-    assert [f.path for f in siblings.beside(str(folder / "ref.py"), [], 1_000_000)] == ["m0.py", "m1.py"]
+    got, unread = siblings.beside(str(folder / "ref.py"), [], 1_000_000)
+    assert [f.path for f in got] == ["m0.py", "m1.py"] and unread == 4
 
 
 def test_copies_of_the_reference_beside_it_are_the_reference_not_its_source(tmp_path: Path, corpus: Path) -> None:
@@ -185,3 +187,20 @@ def test_a_maker_is_not_named_for_code_only_the_reference_side_shares(tmp_path: 
     assert m["corpus"]["makers"] == ["Google"] and m["corpus"]["model_lines"] == 1
     assert "files of the reference side (its source's own pattern)" in m["verdict"], m["verdict"]
     assert "all of them" not in m["verdict"]
+
+
+def test_files_left_unread_beside_the_reference_are_said(tmp_path: Path, corpus: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the budget, the files not read beside the reference are said in the exhibit's warnings
+    (a review: 600 junk files sorting first hid the real neighbours without a word)."""
+    from lineage.workflow import siblings
+
+    folder, suspect = _folder(tmp_path, 6), _suspect(tmp_path)
+    monkeypatch.setattr(siblings, "MAX_BESIDE", 4)
+    data = _exhibit(suspect, folder / "alpha.py", "--index", corpus)
+    assert [w for w in data["warnings"] if w.startswith("2 .py files beside the reference were not read")], \
+        data["warnings"]
+    monkeypatch.setattr(siblings, "MAX_BESIDE", 500)
+    assert not [w for w in _exhibit(suspect, folder / "alpha.py", "--index", corpus)["warnings"]
+                if "beside the reference were not read" in w]
+
