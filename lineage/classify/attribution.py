@@ -211,8 +211,10 @@ def attribute_matched(
                 line for line in scanned.adapted_from if not carried_line(line, carried)))
         reference = judged_against(family, matched, ref_path)
         judged = without(scanned, other_holders(mine, family, maker, reference))
+        beside = ref_path != matched and ref_path == index.notice_file_of(family)  # (the matched file holds none)
         attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,
-                                      reference_family=model_line(family), maker=maker)
+                                      reference_family=model_line(family), maker=maker,
+                                      removed_as=NOT_CARRIED if beside else REMOVED)
         whole_copy = "<file>" in verdicts and (whole_file(verdicts["<file>"]) or explained_copy(verdicts["<file>"]))
         # (a whole copy spans its info units too: llama's file under another notice had read "removed")
         if attribution.state == "replaced" and small_part(code_of.get(path, []) if whole_copy else mine, text,
@@ -222,12 +224,12 @@ def attribute_matched(
             # model, holds an attention forward like gpt_j's: "Microsoft replaced EleutherAI", high)
             attribution = compare_notices(without(judged, {n.key for n in judged.notices}), reference,
                                           repo_notices=repo_notices, declared=whole or not copied,
-                                          reference_family=model_line(family), maker=maker)
-        if ref_path != matched and ref_path == index.notice_file_of(family) \
-                and attribution.state in ("removed", "replaced", "retained"):
+                                          reference_family=model_line(family), maker=maker,
+                                          removed_as=NOT_CARRIED if beside else REMOVED)
+        if beside and attribution.state in ("removed", "replaced", "retained"):
             attribution = dataclasses.replace(attribution, explanation=(
-                f"{attribution.explanation.replace(REMOVED, NOT_CARRIED)} (The model file matched holds no notice, "
-                f"as generated; its family's stands in {ref_path.rsplit('/', 1)[-1]} beside it.)"))
+                f"{attribution.explanation} (The model file matched holds no notice, as generated; its family's "
+                f"stands in {ref_path.rsplit('/', 1)[-1]} beside it.)"))
         if imported and copied and attribution.state in ("removed", "replaced"):
             attribution = dataclasses.replace(attribution, explanation=(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} (the line of "

@@ -15,8 +15,6 @@ from lineage.notices.records import FileNotices
 from lineage.verdicts import LookThrough, SourceVerdict
 from lineage.vocab import model_line
 
-ROOT_MISSING = "the root's notice is missing."  # (said for a file that removed nothing: ``kept``)
-
 
 def declares_chain(index: EmbeddedIndex, through: LookThrough, verdict: SourceVerdict) -> bool:
     """The indexed family's own file declares its lineage in its header (a generated-from banner:
@@ -46,10 +44,11 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
     was removed": a stranger's review, 2026-12-05).  Not lower: the scanned file may be the vendor's
     own published file, whose gap against the root is the very finding (Upstage's Solar file)."""
     from lineage.notices import compare_notices, notice_findings
-    from lineage.notices.compare import REMOVED
+    from lineage.notices.compare import REMOVED, ROOT_MISSING
 
     state = compare_notices(scanned, root, repo_notices=repo_notices, declared=declared,
-                            reference_family=model_line(through.root), maker=through.root_org)
+                            reference_family=model_line(through.root), maker=through.root_org,
+                            removed_as=ROOT_MISSING if kept else REMOVED)
     if state.state not in ("removed", "replaced"):
         return []
     state = dataclasses.replace(state, explanation=(
@@ -58,7 +57,7 @@ def root_notice_findings(path: str, scanned: FileNotices, root: FileNotices, thr
         f"{state.explanation}"))
     if kept:
         state = dataclasses.replace(state, explanation=(
-            f"{state.explanation.replace(REMOVED, ROOT_MISSING)} The file keeps "
+            f"{state.explanation} The file keeps "
             f"every notice of {through.family}'s published file, which lacks the root's notice as this file "
             "does: the gap came with the code (whoever published that file left the notice out), so it is rated "
             "medium at most."))

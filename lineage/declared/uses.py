@@ -87,7 +87,8 @@ def model_uses(texts: Mapping[str, str], lines: Collection[str], workers: int = 
     from lineage.pool import fork_map
 
     wanted = [(path, text) for path, text in texts.items() if _maybe(text, lines)]
-    found = dict(zip((path for path, _ in wanted), fork_map(_declarations, wanted, workers if len(wanted) >= FORKED else 1)))
+    read = fork_map(_declarations, wanted, workers if len(wanted) >= FORKED else 1)
+    found = dict(zip((path for path, _ in wanted), read))
     out: dict[str, tuple[Use, ...]] = {}
     for path, decls in sorted(found.items()):
         uses = _own(decls, lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +18,7 @@ from lineage.errors import ManifestError
 from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile, compact_all, leading_header
+from lineage.index.header import meta_array
 from lineage.index.jobs import FileJob, run_job
 from lineage.index.manifest import INFRASTRUCTURE, Family, Manifest, family_of, is_infrastructure
 from lineage.index.rows import FamilyRow
@@ -171,9 +171,7 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
     for key, parts in acc.streams.items():
         arrays[key] = np.concatenate(parts).astype(np.uint32) if parts else np.empty(0, np.uint32)
     meta = {"families": acc.families, "files": acc.files, "units": acc.quals}
-    # (a file name that is not UTF-8, held as surrogates, round-trips: json.loads reads bytes with surrogatepass)
-    raw = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    arrays["meta"] = np.frombuffer(raw, dtype=np.uint8)
+    arrays["meta"] = meta_array(meta)
     return arrays
 
 
@@ -218,18 +216,13 @@ def index_from_files(
     params: FingerprintParams | None = None,
     workers: int = 1,
     pinned: dict[str, Any] | None = None,
-    per_file: bool = False,
 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`;
-    ``per_file``: each file a family of its own, named by its path (``family`` unused)."""
+    """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`."""
     params = params or FingerprintParams()
     acc = _new_acc()
-    if not per_file:
-        acc.families.append(FamilyRow(family, source, source, org, country, licence).to_dict())
+    acc.families.append(FamilyRow(family, source, source, org, country, licence).to_dict())
     for cf in compact_all(sorted(files, key=lambda f: f.path), params, workers=workers):
-        if per_file:
-            acc.families.append(FamilyRow(cf.path.replace(":", " "), source, source, org, country, licence).to_dict())
-        _add_file(acc, cf, len(acc.families) - 1 if per_file else 0, 0)
+        _add_file(acc, cf, 0, 0)
     arrays = _arrays(acc, params)
     header = {"tool_version": __version__, "params": params.to_dict(), "format": FORMAT_VERSION, "id": "in-memory",
               "sources": [dict(pinned or {}, name=source)]}

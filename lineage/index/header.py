@@ -73,6 +73,12 @@ def _depth(raw: bytes) -> int:
     return deepest
 
 
+def meta_array(meta: dict[str, Any]) -> np.ndarray:
+    """An index's metadata as its ``meta`` array (UTF-8 JSON).  A file name that is not UTF-8, held
+    as surrogates, round-trips: ``load_json`` reads bytes as json.loads does, with surrogatepass."""
+    return np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
 def load_json(raw: bytes, what: str, src: str) -> Any:
     """JSON from an index, refusing nesting deeper than MAX_DEPTH before parsing it."""
     if _depth_upper_bound(raw) > MAX_DEPTH and _depth(raw) > MAX_DEPTH:

@@ -23,6 +23,7 @@ REMOVED = "the upstream notice was removed."
 # ... said instead of a file copying a model file that holds no notice (generated), whose family's
 # notice stands in another file beside it: nothing was removed from it (classify/attribution.py)
 NOT_CARRIED = "the family's notice was not carried with its code."
+ROOT_MISSING = "the root's notice is missing."  # (a file keeping its published file's notices: root_notices.py)
 
 
 def _tokens(text: str) -> set[str]:
@@ -108,6 +109,7 @@ def compare_notices(
     repo_notices: Sequence[FileNotices] = (),
     reference_family: str = "",
     maker: str = "",
+    removed_as: str = REMOVED,
 ) -> Attribution:
     """declared | none-needed | retained | replaced | removed, with a checkable explanation.
 
@@ -118,7 +120,8 @@ def compare_notices(
     modular import); ``repo_notices`` are the repository's NOTICE/LICENSE files: a
     reference holder named there counts as retained.  ``maker``: the organisation that made the
     reference's model; a framework that is also the maker (its own model team) is its upstream
-    holder, whose notice counts as a vendor's.
+    holder, whose notice counts as a vendor's.  ``removed_as``: how a removal is said (NOT_CARRIED:
+    the reference is a family's notice file beside a matched file that holds none).
     """
     own_model = "" if company(maker) in UNLABELLED else company(maker)
 
@@ -172,7 +175,7 @@ def compare_notices(
         state = "removed"
         explanation = (
             f"the matched reference {held_at(missing[0], ref_path)} but neither "
-            f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; {REMOVED}"
+            f"{scanned.path} nor a repository NOTICE file names {_names(missing)}; {removed_as}"
         )
     # declared reuse owes no framework finding for a dropped line, but one replaced by another
     # holder's is not declared away: the file names a new holder in the framework's place

@@ -146,7 +146,7 @@ def by_the_corpus(corpus: Mapping[str, Any]) -> bool:
 def shared_by(corpus: Mapping[str, Any]) -> str:
     """How many lines (of how many companies) hold a unit's code, as an exhibit says it."""
     makers, side = corpus.get("makers") or (), corpus.get("reference_side") or ()
-    if corpus["model_lines"] < COMMON_FAMILIES and len(makers) < COMMON_MAKERS and len(side) >= COMMON_FAMILIES:
+    if not by_the_corpus(corpus) and len(side) >= COMMON_FAMILIES:
         return f"{len(side)} files of the reference side (its source's own pattern)"
     return (f"{corpus['model_lines']} indexed model lines"
             + (f" of {len(makers)} companies ({', '.join(makers)})" if len(makers) > 1 else ""))

@@ -15,15 +15,14 @@ A file whose bytes are a suspect file's is not counted (the suspect beside the r
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 
 from lineage.compact.files import CompactFile
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import EmbeddedIndex, from_arrays
+from lineage.index.header import meta_array
 from lineage.index.evidence import same_code
 from lineage.index.query import QueryOptions, query_files
 from lineage.models import SourceFile
@@ -77,8 +76,7 @@ def per_file(index: EmbeddedIndex) -> EmbeddedIndex:
             names.append(str(f["path"]).replace(":", " "))
     meta["families"] = [dict(row, name=name) for name in names]
     meta["files"] = [dict(f, family=first[str(f.get("sha256") or f["path"])]) for f in meta["files"]]
-    raw = json.dumps(meta, ensure_ascii=False).encode("utf-8", "surrogatepass")  # (a name not UTF-8 round-trips)
-    arrays = dict(index.arrays, meta=np.frombuffer(raw, dtype=np.uint8))
+    arrays = dict(index.arrays, meta=meta_array(meta))
     return from_arrays(f"{index.path} (per file)", index.header, arrays, FingerprintParams())
 
 
@@ -88,9 +86,8 @@ def beside_index(files: Sequence[SourceFile], workers: int = 1) -> EmbeddedIndex
 
     if not files:
         return None
-    header, arrays = index_from_files(list(files), family="", source="beside the reference", per_file=True,
-                                      workers=workers)
-    return from_arrays("in-memory:beside", header, arrays, FingerprintParams())
+    header, arrays = index_from_files(list(files), family="beside", source="beside the reference", workers=workers)
+    return per_file(from_arrays("in-memory:beside", header, arrays, FingerprintParams()))
 
 
 def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile],
