@@ -10,6 +10,7 @@ from a scanned repository or an index); workers ignore Ctrl-C and leave it to th
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import multiprocessing.pool
 import os
@@ -97,6 +98,29 @@ def stop_workers() -> None:
             child.join(timeout=2)
 
 
+# a scan allocates millions of short-lived objects (parse trees, per-unit records) beside
+# hundreds of thousands that live to its end: the collector's default first threshold (700)
+# walked the long-lived ones over and over, a tenth of a scan's time for no garbage found
+COLLECT_EVERY = 50_000  # allocations between young collections (CPython's default: 700)
+
+
+def quiet_collector() -> None:
+    """Collect cyclic garbage less often (a command-line process: its data lives to its end;
+    reference counting still frees everything without cycles at once)."""
+    gc.set_threshold(COLLECT_EVERY, 20, 20)
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Objects alive now are left out of cyclic collection while forked workers run: the
+    workers' collections do not walk (nor write to, page by copied page) what they inherit."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -136,7 +160,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int,
         return out
     _TASK = (fn, items)
     try:
-        with worker_pool(multiprocessing.get_context("fork"), workers) as pool:
+        with frozen_heap(), worker_pool(multiprocessing.get_context("fork"), workers) as pool:
             for i, result in enumerate(pool.imap(_run, range(len(items)), chunksize=1)):
                 out.append(result)
                 if on_done:
@@ -154,5 +178,5 @@ def stream_map(fn: Callable[[T], R], items: Iterable[T], workers: int, chunksize
         yield from map(fn, items)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with worker_pool(context, workers) as pool:
+    with frozen_heap(), worker_pool(context, workers) as pool:
         yield from pool.imap(fn, items, chunksize=chunksize)

@@ -37,7 +37,10 @@ _register()
 
 
 def main() -> None:
+    from lineage.pool import quiet_collector
+
     install_signal_handlers()
+    quiet_collector()
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
