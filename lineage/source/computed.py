@@ -26,7 +26,9 @@ import warnings
 
 MIN_COMPUTED = 16  # a file with this many names computed at run time is not read
 # `getattr` or `__getattribute__` spelt as a value or called often: the only files parsed here
-_HINT = re.compile(rb"\bgetattr\s*[,)\]]|=\s*(?:builtins\s*\.\s*)?getattr\b|__getattribute__")
+# (or a function returning what it does: `def g(o, n): return getattr(o, n)` names it once)
+_HINT = re.compile(rb"\bgetattr\s*[,)\]]|=\s*(?:_*builtins_*\s*\.\s*)?getattr\b|__getattribute__"
+                   rb"|\breturn\s+(?:_*builtins_*\s*\.\s*)?getattr\s*\(")
 
 
 def computed_names(data: bytes) -> str | None:

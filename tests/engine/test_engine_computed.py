@@ -111,3 +111,16 @@ def test_a_file_in_newer_syntax_is_read_by_its_text(cases) -> None:
     assert not found and [e.path for e in errors] == ["hidden.py"] and errors[0].unchecked
     assert "getattr with a name computed at run time" in errors[0].reason
     assert ("read by its text" in errors[0].reason) == (sys.version_info < (3, 12))  # (3.12 parses it)
+
+
+@pytest.mark.parametrize("forwarder", ["def _w(o, n):\n    return getattr(o, n)\n",
+                                       "def _w(o, n):\n    '''reads it'''\n    return __builtins__.getattr(o, n)\n"])
+def test_a_wrapper_naming_getattr_once_is_read_too(forwarder: str) -> None:
+    # a file whose only `getattr` is the wrapper's: every name read through the wrapper, none spelt
+    reads = "".join(f"        x = _w(self, _d(b'\\x{i + 40:02x}\\x1b'))(x)\n" for i in range(20))
+    text = forwarder + "\ndef _d(b):\n    return str(bytes(c ^ 90 for c in b), 'ascii')\n\n\n" \
+        "class Net:\n    def forward(self, x):\n" + reads + "        return x\n"
+    assert text.count("getattr") == 1
+    found, errors = unpacked_files([SourceFile("wrapped.py", text.encode())], CAP)
+    assert not found and [e.path for e in errors] == ["wrapped.py"]
+    assert "20 of its attribute reads go through getattr" in errors[0].reason
