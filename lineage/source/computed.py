@@ -25,16 +25,18 @@ import re
 import warnings
 
 MIN_COMPUTED = 16  # a file with this many names computed at run time is not read
-# `getattr` or `__getattribute__` spelt as a value or called often: the only files parsed here
-# (or a function returning what it does: `def g(o, n): return getattr(o, n)` names it once)
-_HINT = re.compile(rb"\bgetattr\s*[,)\]]|=\s*(?:_*builtins_*\s*\.\s*)?getattr\b|__getattribute__"
-                   rb"|\breturn\s+(?:_*builtins_*\s*\.\s*)?getattr\s*\(")
+# `getattr` named as a value (`g = getattr`, `getattr,`, `import getattr as g`), in a wrapper returning what
+# it does, or `__getattribute__`: one mention serves any number of reads, so such a file is parsed
+_HINT = re.compile(rb"\bgetattr\b(?![ \t]*\()|__getattribute__|\breturn\s+(?:\w+\s*\.\s*)?getattr\s*\(")
+# a call of getattr with a name spelt as one literal (`getattr(config, "dim", None)`): never computed,
+# so not counted towards the gate (transformers' modeling files hold dozens)
+_SPELT = re.compile(rb"""\bgetattr\s*\(\s*[^,()"'\n]+,\s*[rbuRBU]{0,2}(?:"[^"\\\n]*"|'[^'\\\n]*')\s*[,)]""")
 
 
 def computed_names(data: bytes) -> str | None:
     """Why the file cannot be read as written (the attributes it reads are named at run time), or None."""
-    if data.count(b"getattr") < MIN_COMPUTED and not _HINT.search(data):
-        return None
+    if data.count(b"getattr") - len(_SPELT.findall(data)) < MIN_COMPUTED and not _HINT.search(data):
+        return None  # (fewer calls of getattr than computed names need, and no other way to it)
     tree = parse_quietly(data)
     if tree is None:
         computed = _spelt_computed(data)  # (newer syntax than this Python reads, `type T = int`: by its text)
@@ -104,19 +106,20 @@ def _made(name: ast.expr) -> bool:
 
 
 def _is_getattr(node: ast.expr) -> bool:
-    """`getattr` or `builtins.getattr`."""
+    """`getattr`, or `getattr` of a module (`builtins.getattr`, `b.getattr` with `import builtins as b`)."""
     return (isinstance(node, ast.Name) and node.id == "getattr") or (
-        isinstance(node, ast.Attribute) and node.attr == "getattr" and isinstance(node.value, ast.Name)
-        and node.value.id in ("builtins", "__builtins__"))
+        isinstance(node, ast.Attribute) and node.attr == "getattr" and isinstance(node.value, ast.Name))
 
 
 def _getattr_names(tree: ast.Module) -> set[str]:
     """`getattr`, and the names the module binds to it (`g = getattr`, `a, g = int, getattr`, `g =
-    builtins.getattr`, `def g(o, n): return getattr(o, n)`)."""
+    builtins.getattr`, `from builtins import getattr as g`, `def g(o, n): return getattr(o, n)`)."""
     names = {"getattr"}
     for statement in tree.body:
         if isinstance(statement, ast.FunctionDef) and _forwards(statement, names):
             names.add(statement.name)
+        if isinstance(statement, ast.ImportFrom) and statement.module == "builtins":  # `import getattr as g`
+            names |= {a.asname or a.name for a in statement.names if a.name == "getattr"}
         if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
             continue
         target, value = statement.targets[0], statement.value

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from lineage.cli.main import cli
@@ -124,3 +126,26 @@ def test_a_wrapper_naming_getattr_once_is_read_too(forwarder: str) -> None:
     found, errors = unpacked_files([SourceFile("wrapped.py", text.encode())], CAP)
     assert not found and [e.path for e in errors] == ["wrapped.py"]
     assert "20 of its attribute reads go through getattr" in errors[0].reason
+
+
+ALIASES = {"from builtins import getattr as _g\n": "_g", "import builtins as _b\n_g = _b.getattr\n": "_g",
+           "import builtins as _b\n": "_b.getattr", "": "getattr"}
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(ALIASES)), st.integers(0, 40), st.integers(0, 30), st.booleans())
+def test_the_textual_gate_never_hides_what_the_syntax_tree_counts(prelude: str, spelt: int, computed: int,
+                                                                  docstring: bool) -> None:
+    from lineage.source.computed import MIN_COMPUTED, _computed, _getattr_names, computed_names
+
+    via = ALIASES[prelude]
+    reads = [f"        a{i} = getattr(self.config, 'name_{i}', None)\n" for i in range(spelt)]
+    reads += [f"        b{i} = {via}(self, _d(b'\\x{i + 40:02x}'))\n" for i in range(computed)]
+    text = prelude + "\ndef _d(b):\n    return str(bytes(c ^ 90 for c in b), 'ascii')\n\n\nclass Net:\n" \
+        + ('    """Reads its settings with getattr."""\n' if docstring else "") \
+        + "    def forward(self, x):\n" + "".join(reads) + "        return x\n"
+    tree = ast.parse(text)
+    names = _getattr_names(tree)
+    counted = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call) and _computed(node, names))
+    assert counted == computed
+    assert (computed_names(text.encode()) is not None) is (counted >= MIN_COMPUTED)
