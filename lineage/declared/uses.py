@@ -80,15 +80,18 @@ def _own(decls: Sequence[Declaration], lines: Collection[str], via: str = "") ->
 FORKED = 16  # files to read before forking workers pays
 
 
-def model_uses(texts: Mapping[str, str], lines: Collection[str], workers: int = 1) -> dict[str, tuple[Use, ...]]:
+def model_uses(texts: Mapping[str, str], lines: Collection[str], workers: int = 1,
+               read: Mapping[str, Sequence[Declaration]] | None = None) -> dict[str, tuple[Use, ...]]:
     """Per scanned file (path -> text) that uses indexed model lines' code by import: the uses,
     by line.  ``lines``: the model lines the index holds; ``workers``: processes reading the
-    files' declarations (forked)."""
+    files' declarations (forked); ``read``: the declarations of files already read (`declared`,
+    by the scan's matching workers), not read again."""
     from lineage.pool import fork_map
 
-    wanted = [(path, text) for path, text in texts.items() if _maybe(text, lines)]
-    read = fork_map(_declarations, wanted, workers if len(wanted) >= FORKED else 1)
-    found = dict(zip((path for path, _ in wanted), read))
+    read = read or {}
+    wanted = [(path, text) for path, text in texts.items() if path not in read and _maybe(text, lines)]
+    fresh = fork_map(_declarations, wanted, workers if len(wanted) >= FORKED else 1)
+    found = dict(zip((path for path, _ in wanted), fresh)) | {p: tuple(d) for p, d in read.items() if p in texts}
     out: dict[str, tuple[Use, ...]] = {}
     for path, decls in sorted(found.items()):
         uses = _own(decls, lines)
@@ -102,6 +105,12 @@ def model_uses(texts: Mapping[str, str], lines: Collection[str], workers: int = 
 
 def _declarations(item: tuple[str, str]) -> tuple[Declaration, ...]:
     return find_declarations(*item)
+
+
+def declared(texts: Mapping[str, str], lines: Collection[str]) -> dict[str, tuple[Declaration, ...]]:
+    """The declarations of each file (path -> text) `model_uses` would read, read here (in the
+    process that read them for attribution already: ``find_declarations`` keeps them)."""
+    return {path: find_declarations(path, text) for path, text in texts.items() if _maybe(text, lines)}
 
 
 def uses_sentence(uses: Sequence[Use], copies: bool = False) -> str:

@@ -17,6 +17,7 @@ from lineage.classify.fileverdict import whole_copy
 from lineage.classify.source import attribute_file, scopes
 from lineage.verdicts import SourceVerdict
 from lineage.config import Config
+from lineage.declared.markers import Declaration
 from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile, compact_all
 from lineage.pool import default_workers, fork_map
@@ -121,6 +122,7 @@ def findings_for(
 
 MATCH_STAGE = "match and notices"
 SHARES_PER_WORKER = 4  # smaller shares: finer progress and a more even load, each file still whole
+Declared = dict[str, tuple[Declaration, ...]]  # path -> what the file declares (declared/markers.py)
 
 
 def attributed_findings(
@@ -131,18 +133,31 @@ def attributed_findings(
     """Code matches with their attribution, notice findings and source verdicts, file by file
     (and, with ``architectures``, the architecture each file implements); on a large scan the
     files are shared out between forked workers, which inherit the loaded index."""
+    findings, matched, sources, _ = attributed_and_declared(index, compacted, config, repo_notices, detect,
+                                                            progress, architectures)
+    return findings, matched, sources
+
+
+def attributed_and_declared(
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
+    repo_notices: RepoNotices = (), detect: Detector | None = None,
+    progress: Progress | None = None, architectures: bool = True,
+) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
+    """`attributed_findings`, and what each file that may use model code by import declares
+    (`declared.uses.declared`), read by the workers that read it for attribution."""
     from lineage.arch.findings import architecture_findings, table_for
     from lineage.classify.attribution import attribute_matched
     from lineage.classify.owner import canonical_owners
+    from lineage.declared.uses import declared
 
     owners = canonical_owners(config.owner)
 
-    def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str], FileSources]:
+    def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
         found, sources = code_evidence(index, share, config)
         attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners)
         # the architecture a file implements: a finding of its own, apart from code lineage
         arch = architecture_findings(index, share, attributed, compacted) if architectures else []
-        return attributed + arch, matched, sources
+        return attributed + arch, matched, sources, declared({cf.path: cf.text for cf in share}, index.model_lines)
 
     if architectures:
         table_for(index)  # loaded before the fork: every worker shares it
@@ -160,11 +175,13 @@ def attributed_findings(
     findings: list[Finding] = []
     matched: frozenset[str] = frozenset()
     sources: FileSources = {}
-    for found, paths, share_sources in fork_map(one_share, shares, workers, done):
+    read: Declared = {}
+    for found, paths, share_sources, share_read in fork_map(one_share, shares, workers, done):
         findings += found
         matched |= paths
         sources.update(share_sources)
-    return findings, matched, sources
+        read.update(share_read)
+    return findings, matched, sources, read
 
 
 def _shares(compacted: Sequence[CompactFile], n: int) -> list[list[CompactFile]]:

@@ -19,7 +19,8 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.classify.attribution import Detector, RepoNotices
 from lineage.notices.records import FileNotices
-from lineage.pipeline.match import FileSources, Progress, attributed_findings, fingerprint_files, workers_for
+from lineage.pipeline.match import (Declared, FileSources, Progress, attributed_and_declared, attributed_findings,
+                                    fingerprint_files, workers_for)
 
 
 def scan_files(
@@ -62,8 +63,8 @@ def scan_files(
     packed, unreadable = unpacked_files(files, config.max_file_bytes, workers_for(config, len(files)))
     files, errors = [*files, *packed], (*errors, *unreadable)
     compacted = fingerprint_files(files, config, progress)
-    findings, matched, sources = _dated_findings(index, compacted, config, repo_notices, notice_detector,
-                                                 progress, architectures, file_dates or {})
+    findings, matched, sources, read = _dated_findings(index, compacted, config, repo_notices, notice_detector,
+                                                       progress, architectures, file_dates or {})
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
@@ -91,7 +92,7 @@ def scan_files(
         findings = [with_cells(f, cells[f.path]) if f.path in cells else f for f in findings]
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
     units = sum(len(cf.units) for cf in compacted)
-    uses = model_uses({cf.path: cf.text for cf in compacted}, index.model_lines, workers_for(config, len(compacted)))
+    uses = model_uses({cf.path: cf.text for cf in compacted}, index.model_lines, workers_for(config, len(compacted)), read)
     result = ScanResult(
         target=target, revision=revision, index=index.info(), findings=tuple(findings),
         errors=all_errors, files_scanned=len(files) - len(unparsed), units_scanned=units,
@@ -107,8 +108,9 @@ def scan_files(
 
 def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
                     repo_notices: RepoNotices, detect: Detector | None, progress: Progress | None,
-                    architectures: bool, file_dates: dict[str, str]) -> tuple[list[Finding], frozenset[str], FileSources]:
-    """attributed_findings, each file against the index as of its own date when it has one
+                    architectures: bool, file_dates: dict[str, str]
+                    ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
+    """attributed_and_declared, each file against the index as of its own date when it has one
     (files of one date together, one restriction of the index at a time)."""
     groups: dict[str, list[CompactFile]] = {}
     for cf in compacted:
@@ -116,12 +118,14 @@ def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], conf
     findings: list[Finding] = []
     matched: frozenset[str] = frozenset()
     sources: FileSources = {}
+    read: Declared = {}
     for day, group in sorted(groups.items()):
-        found, paths, found_sources = attributed_findings(at_date(index, day), group, config, repo_notices, detect,
-                                                          progress, architectures)
+        found, paths, found_sources, found_read = attributed_and_declared(
+            at_date(index, day), group, config, repo_notices, detect, progress, architectures)
         findings, matched = findings + found, matched | paths
         sources.update(found_sources)
-    return findings, matched, sources
+        read.update(found_read)
+    return findings, matched, sources, read
 
 
 def core_lines(compacted: Sequence[CompactFile]) -> int:
