@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lineage.declared.text import marker_lines, scan_lines
 from lineage.notices.findings import notice_finding_id
@@ -109,3 +111,22 @@ def test_markers_still_read_the_phrases_headers_do_not(phrase: str) -> None:
 def test_phrase_needs_word_edges() -> None:
     assert list(scan_lines([(1, " unmodified from https://example.org/a.py")])) == []
     assert declarations(["# unported from https://example.org/a.py"], header_lines=1) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["Copied from", "GENERATED FROM", "adapted\nFrom", "Ported  from", "xborrowed from",
+                                 "inspired BY", "based on", "based\non", "x = 1", "\n", "# ", "é", "İ", "ſ", "from",
+                                 "Derived from", "modified fromage"]), max_size=30))
+def test_marker_lines_read_any_case_as_the_one_pattern_does(pieces: list[str]) -> None:
+    # ASCII text is read lower-cased (faster); every text must give the lines ignoring case gives
+    import re
+
+    from lineage.declared.text import _ANY_PHRASE
+
+    text = "".join(pieces)
+    want: list[int] = []
+    for match in re.finditer(_ANY_PHRASE.pattern, text, re.IGNORECASE):
+        line = text.count("\n", 0, match.start()) + 1
+        if not want or want[-1] != line:
+            want.append(line)
+    assert marker_lines(text) == want

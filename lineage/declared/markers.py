@@ -53,10 +53,11 @@ class Declaration:
     unit: str  # qualname of the unit it belongs to, or "<module>"
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def find_declarations(path: str, text: str) -> tuple[Declaration, ...]:
     """Every declaration in one file, in line order. Never raises on bad input.  Cached: a
-    matched file is read for its declarations, its units' markers and its imports in turn."""
+    matched file is read for its declarations, its units' markers and its imports in turn (the
+    cache holds a whole share of a large scan; the texts it keys on are the scan's own)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -29,6 +29,7 @@ _PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
 _TRAILING = ".,;:)]}'\"`"
 _ANY_PHRASE = re.compile(rf"copied from|generated from|{ADAPTED_FROM}|inspired by|based on", re.IGNORECASE)
+_ANY_PHRASE_LOWER = re.compile(_ANY_PHRASE.pattern)  # the same on lower-cased ASCII text: twice as fast
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def marker_lines(text: str) -> list[int]:
     """1-based numbers of the lines holding a marker phrase (a cheap pre-filter)."""
     out: list[int] = []
     line, last = 1, 0
-    for match in _ANY_PHRASE.finditer(text):
+    # (ASCII text lower-cased keeps every offset, and ignoring case there is only that)
+    found = _ANY_PHRASE_LOWER.finditer(text.lower()) if text.isascii() else _ANY_PHRASE.finditer(text)
+    for match in found:
         line += text.count("\n", last, match.start())
         last = match.start()
         if not out or out[-1] != line:
