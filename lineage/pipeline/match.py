@@ -23,6 +23,7 @@ from lineage.compact.files import CompactFile, compact_all
 from lineage.pool import default_workers, fork_map
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence, same_code
+from lineage.index.lsh import before_fork
 from lineage.index.query import QueryOptions, query_files, with_regions
 from lineage.models import Finding, SourceFile
 from lineage.scoring import SCORING
@@ -163,6 +164,8 @@ def attributed_and_declared(
         table_for(index)  # loaded before the fork: every worker shares it
 
     workers = workers_for(config, len(compacted)) if index.forkable else 1
+    if workers > 1:
+        before_fork(index.lookup)
     shares = _shares(compacted, workers * SHARES_PER_WORKER if workers > 1 else 1)
     ends = [sum(len(s) for s in shares[: i + 1]) for i in range(len(shares))]
     if progress:
