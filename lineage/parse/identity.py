@@ -58,7 +58,9 @@ def identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
     if b"return" not in source and b"lambda" not in source:
         return frozenset()
     found: list[tuple[bytes, bool]] = []  # (name, bound by a def)
-    captured = QueryCursor(query(_DEFINED)).captures(root)
+    cursor = QueryCursor(query(_DEFINED))
+    cursor.set_max_start_depth(0)  # (both patterns start at the module: nothing below is walked)
+    captured = cursor.captures(root)
     for node in sorted([*captured.get("def", []), *captured.get("lambda", [])], key=lambda n: n.start_byte):
         if node.type == "function_definition":
             name, params = node.child_by_field_name("name"), node.child_by_field_name("parameters")

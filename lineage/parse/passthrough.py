@@ -17,12 +17,12 @@ module; dropping it per function cost 0.9 points of `make eval`'s file top-1.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from tree_sitter import Node, QueryCursor
 
 from lineage.parse.queries import query
+from lineage.parse.words import words
 
 THREADED = 3  # a keyword on fewer definitions than this is left as written
 _DEFAULTED = ("default_parameter", "typed_default_parameter")
@@ -70,7 +70,7 @@ def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 
 def _only_there(name: bytes, source: bytes, counted: int) -> bool:
     """The module spells ``name`` (not as an attribute) nowhere but in the ``counted`` places."""
-    return len(re.findall(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source)) == counted
+    return len(words(name, source)) == counted
 
 
 def bare_star(param: Node, padding: set[bytes], source: bytes) -> list[tuple[int, int]]:

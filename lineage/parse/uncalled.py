@@ -19,19 +19,22 @@ import re
 from tree_sitter import Node
 
 from lineage.parse.queries import functions
+from lineage.parse.words import words
 
 # a function that may reach its names at run time: `locals()`, `eval`, `exec`, `vars`, `globals`,
 # however bound (`ev = eval`), or through its frame (`sys._getframe().f_locals`)
 # (`vars(obj)` with an argument reads obj's attributes, not the function's names)
 _BY_NAME = re.compile(rb"(?<![\w.])(?:eval|exec)\b|(?<![\w.])(?:locals|vars|globals)\b(?!\s*\(\s*[^\s)])"
                       rb"|\bf_locals\b|\b_getframe\b|\bcurrentframe\b")
+_BY_NAME_WORDS = (b"eval", b"exec", b"locals", b"vars", b"globals", b"_getframe", b"currentframe")  # one is in each
 
 
 def by_name(body: Node, source: bytes) -> bool:
     """The function may reach its names other than as spelt: it names a way to read them at run
     time (``_BY_NAME``), or spells a name in letters Python reads otherwise (NFKC: `ｈｅｌｐｅｒ` is
     `helper`), which a match of bytes would miss."""
-    if _BY_NAME.search(source, body.start_byte, body.end_byte):
+    if any(source.find(word, body.start_byte, body.end_byte) >= 0 for word in _BY_NAME_WORDS) \
+            and _BY_NAME.search(source, body.start_byte, body.end_byte):
         return True
     if source[body.start_byte:body.end_byte].isascii():
         return False
@@ -59,8 +62,7 @@ def uncalled_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
                 named_as.setdefault(source[name_node.start_byte:name_node.end_byte], []).append(nested)
         for name, defined in named_as.items():
             own = [(d.start_byte - body.start_byte, d.end_byte - body.start_byte) for d in defined]
-            named = [m.start() for m in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", text)
-                     if not any(lo <= m.start() < hi for lo, hi in own)]
+            named = [at for at in words(name, text) if not any(lo <= at < hi for lo, hi in own)]
             if not named and not _shared(text, name):
                 spans += [(d.start_byte, d.end_byte) for d in defined]
     return spans

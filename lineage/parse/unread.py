@@ -16,13 +16,13 @@ position still spells its argument.  A parameter without a default stays (a call
 
 from __future__ import annotations
 
-import re
 from tree_sitter import Node
 
 from lineage.parse.neutral import changes_nothing
 from lineage.parse.passthrough import bare_star, with_comma
 from lineage.parse.queries import functions
 from lineage.parse.spans import covers, merged
+from lineage.parse.words import words
 
 _DEFAULTED = ("default_parameter", "typed_default_parameter")
 _SEPARATORS = frozenset({"keyword_separator", "list_splat_pattern"})
@@ -57,9 +57,8 @@ def _unread(param: Node, body: Node, source: bytes, gone: list[tuple[int, int]])
     name = _name(param, source)
     if not name:
         return False
-    text = source[body.start_byte:body.end_byte]
-    for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", text):
-        at = body.start_byte + hit.start()
+    for offset in words(name, source, body.start_byte, body.end_byte):
+        at = body.start_byte + offset
         if covers(gone, at + len(name)):
             continue
         node = body.descendant_for_byte_range(at, at + len(name))
