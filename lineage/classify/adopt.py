@@ -67,9 +67,38 @@ def _uses(text: str, names: frozenset[str], pattern: re.Pattern[str] = _WORD) ->
     """Lines (1-based) where each of `names` appears as `pattern`'s first group (a word)."""
     newlines = [m.start() for m in re.finditer("\n", text)]
     out: dict[str, list[int]] = {}
+    if pattern is _WORD:  # (each name looked for, not every word of the file read)
+        for name in sorted(names):
+            found = [bisect_right(newlines, at - 1) + 1 for at in _word_starts(text, name)]
+            if found:
+                out[name] = found
+        return out
     for m in pattern.finditer(text):
         if m.group(1) in names:
             out.setdefault(m.group(1), []).append(bisect_right(newlines, m.start() - 1) + 1)
+    return out
+
+
+_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_DIGIT = frozenset("0123456789")
+
+
+def _word_starts(text: str, name: str) -> list[int]:
+    """Where `_WORD.finditer` yields ``name`` (an identifier): a run of letters, digits and `_`
+    read from its first letter or `_` (digits before it start no word), ending where the run does."""
+    out: list[int] = []
+    if not _WORD.fullmatch(name):  # (a name with a letter outside ASCII is never one word of it)
+        return out
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        before = at
+        while before > 0 and text[before - 1] in _DIGIT:
+            before -= 1
+        if (before == 0 or text[before - 1] not in _LETTER) and (end == len(text) or (
+                text[end] not in _LETTER and text[end] not in _DIGIT)):
+            out.append(at)
+        at = text.find(name, at + 1)
     return out
 
 
