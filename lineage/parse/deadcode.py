@@ -34,9 +34,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 
-from tree_sitter import Language, Node, Query, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.constant import truth
 from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
@@ -46,32 +45,13 @@ from lineage.parse.opaque import opaque_spans
 from lineage.parse.padding import padding_spans
 from lineage.parse.identity import bound_once_all, identity_spans, in_function
 from lineage.parse.passthrough import passthrough_spans
+from lineage.parse.queries import captured
 from lineage.parse.uncalled import uncalled_spans
 from lineage.parse.unread import unread_spans
 
-_QUERY = """
-(if_statement condition: [(true) (false) (none) (integer) (float) (string) (parenthesized_expression)
-                          (not_operator) (boolean_operator) (comparison_operator) (binary_operator)
-                          (unary_operator)]) @if
-(while_statement condition: [(true) (false) (none) (integer) (float) (string) (parenthesized_expression)
-                             (not_operator) (boolean_operator) (comparison_operator) (binary_operator)
-                             (unary_operator)]) @while
-(for_statement right: [(call) (list) (tuple)]) @for
-(try_statement) @try
-(with_statement) @with
-(if_statement consequence: (block (pass_statement))) @empty
-(if_statement consequence: (block (expression_statement))) @empty
-"""
 _MAX_DEPTH = 32  # a block nested deeper than this is not read for jumps (left as written)
 _RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
 _PASS = frozenset({"pass_statement", "comment"})
-
-
-@lru_cache(maxsize=1)
-def _query() -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()), _QUERY)
 
 
 def _text(node: Node, source: bytes) -> bytes:
@@ -294,7 +274,7 @@ def _idle_call_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if not idle:
         return []
     spans: list[tuple[int, int]] = []
-    for node in QueryCursor(_idle_query()).captures(root).get("stmt", []):
+    for node in captured(root, "idle.stmt"):
         call = node.named_children[0] if node.named_child_count == 1 else None
         called = call.child_by_field_name("function") if call is not None else None
         arguments = call.child_by_field_name("arguments") if call is not None else None
@@ -310,13 +290,6 @@ def _calls_inside(arguments: Node, source: bytes) -> bool:
     """Whether evaluating a call's arguments may run code (read on their bytes)."""
     inner = _text(arguments, source)[1:-1]
     return any(word in inner for word in MAY_CALL)
-
-
-@lru_cache(maxsize=1)
-def _idle_query() -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()), "(expression_statement (call function: (identifier))) @stmt")
 
 
 def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: frozenset[bytes],
@@ -346,11 +319,11 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
 
 
 def _block_spans(root: Node, source: bytes, def_starts: list[int]) -> list[tuple[int, int]]:
-    """Never-run blocks and do-nothing wrappers in function bodies (``_SPANS``' readers)."""
+    """Never-run blocks and do-nothing wrappers in function bodies (``_SPANS``' readers of the
+    patterns `dead.*`, parse/queries.py)."""
     spans: list[tuple[int, int]] = []
-    for name, nodes in QueryCursor(_query()).captures(root).items():
-        reader = _SPANS[name]
-        for node in nodes:
+    for name, reader in _SPANS.items():
+        for node in captured(root, "dead." + name):
             if not in_function(node):
                 continue
             found = reader(node, source)

@@ -19,13 +19,12 @@ from collections import Counter
 
 from tree_sitter import Node, QueryCursor
 
-from lineage.parse.queries import query
+from lineage.parse.queries import captured, query
 
 _SCOPES = frozenset({"function_definition", "class_definition", "module", "lambda"})
 _DOCSTRING = frozenset({"string", "concatenated_string"})
 
 
-_CALLS = "(call function: (identifier) @called arguments: (argument_list) @arguments) @call"
 # the module's top-level definitions and lambda assignments (read in C: a module of 300,000
 # assignments is not walked in Python)
 _DEFINED = """
@@ -41,8 +40,7 @@ def identity_spans(root: Node, source: bytes, names: frozenset[bytes]) -> list[t
     if not names:
         return []
     spans: list[tuple[int, int]] = []
-    found = QueryCursor(query(_CALLS)).captures(root)
-    for call in found.get("call", []):
+    for call in captured(root, "identity.call"):  # (parse/queries.py)
         called, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
         if called is None or arguments is None or _text(called, source) not in names or not in_function(call):
             continue

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import builtins
 import re
-from functools import lru_cache
 
-from tree_sitter import Language, Node, Query, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.identity import in_function
+from lineage.parse.queries import captured
 
 _BUILTIN_NAMES = frozenset(n.encode() for n in dir(builtins) if not n.startswith("_"))
 # what a condition over builtins alone may hold: calls of builtins on literals and each other
@@ -40,18 +40,6 @@ _MAX_NODES = 200
 _COUNTER_CALLS = frozenset({b"getattr"})
 _SELF = (b"self", b"cls")
 
-_QUERY = """
-(if_statement) @if
-(expression_statement (assignment left: (attribute object: (identifier) @obj))) @store
-(expression_statement (augmented_assignment left: (attribute object: (identifier) @obj))) @store
-"""
-
-
-@lru_cache(maxsize=1)
-def _query() -> Query:
-    import tree_sitter_python
-
-    return Query(Language(tree_sitter_python.language()), _QUERY)
 
 
 def _text(node: Node, source: bytes) -> bytes:
@@ -62,9 +50,9 @@ def opaque_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of guards over builtins alone and of self-fed counters, in function bodies."""
     if b"def " not in source:
         return []
-    found = QueryCursor(_query()).captures(root)
-    spans = [(n.start_byte, n.end_byte) for n in found.get("if", []) if in_function(n) and _builtin_guard(n, source)]
-    stores = [n for n in found.get("store", []) if in_function(n)]
+    spans = [(n.start_byte, n.end_byte) for n in captured(root, "opaque.if")  # (parse/queries.py)
+             if in_function(n) and _builtin_guard(n, source)]
+    stores = [n for n in captured(root, "opaque.store") if in_function(n)]
     if stores:
         spans += _counter_spans(stores, source)
     return spans

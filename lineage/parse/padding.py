@@ -19,22 +19,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.identity import in_function
 from lineage.parse.neutral import LITERALS
-from lineage.parse.queries import query
+from lineage.parse.queries import captured
 
 PADDING_CALLS = 8  # a callee called this often as such a statement in one module is padding
 _DOTTED = re.compile(rb"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-_CALLS = "(expression_statement (call function: [(identifier) (attribute)])) @stmt"
 
 
 def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of the padding calls of a module (whole statements, in function bodies)."""
-    found = QueryCursor(query(_CALLS)).captures(root)
     by_callee: dict[bytes, list[Node]] = defaultdict(list)
-    for stmt in found.get("stmt", []):
+    for stmt in captured(root, "padding.stmt"):  # (a whole-statement call, parse/queries.py)
         call = stmt.named_children[0] if stmt.named_child_count == 1 else None
         if call is None or call.type != "call" or not _takes_nothing(call.child_by_field_name("arguments")):
             continue

@@ -19,16 +19,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
-from lineage.parse.queries import query
+from lineage.parse.queries import captured
 from lineage.parse.words import words
 
 THREADED = 3  # a keyword on fewer definitions than this is left as written
 _DEFAULTED = ("default_parameter", "typed_default_parameter")
 _PLAIN = frozenset({"identifier", "none", "true", "false", "integer", "float", "string"})
-_PARAMS = "(function_definition parameters: (parameters) @params)"
-_KWARGS = "(keyword_argument) @kwarg"
 
 
 
@@ -38,7 +36,7 @@ def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if source.count(b"=") < THREADED or source.count(b"def ") < THREADED:
         return []
     defaulted: dict[bytes, list[Node]] = defaultdict(list)
-    for params in QueryCursor(query(_PARAMS)).captures(root).get("params", []):
+    for params in captured(root, "passthrough.params"):  # (parse/queries.py)
         for p in params.named_children:
             ident = p.child_by_field_name("name") if p.type in _DEFAULTED else None
             if ident is not None and ident.type == "identifier":
@@ -48,7 +46,8 @@ def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     kwargs: dict[bytes, list[Node]] = defaultdict(list)  # name -> the keyword arguments naming or passing it
     mentions: dict[bytes, int] = defaultdict(int)
-    for kwarg in QueryCursor(query(_KWARGS)).captures(root).get("kwarg", []):  # (only when a name is threaded)
+    computed: set[bytes] = set()  # set to what a call computes somewhere: left as written
+    for kwarg in captured(root, "passthrough.kwarg"):  # (in no particular order)
         key, value = kwarg.child_by_field_name("name"), kwarg.child_by_field_name("value")
         if key is None or value is None:
             continue
@@ -58,8 +57,8 @@ def passthrough_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
             if passed == name or value.type in _PLAIN:
                 kwargs[name].append(kwarg)
             else:
-                mentions[name] = -1  # set to what a call computes: left as written
-    padding = {name for name in threaded if mentions[name] >= 0 and _only_there(
+                computed.add(name)
+    padding = {name for name in threaded - computed if _only_there(
         name, source, len(defaulted[name]) + mentions[name])}
     spans: list[tuple[int, int]] = []
     for name in sorted(padding):

@@ -113,8 +113,11 @@ def test_a_keyword_on_fewer_than_three_definitions_is_kept() -> None:
     assert "tag" in _texts(text, "Block.forward")
 
 
-def test_a_keyword_set_to_what_a_call_computes_is_kept() -> None:
-    text = PADDED.replace("_mix(hidden, inputs, gate, tag=tag)", "_mix(hidden, inputs, gate, tag=self.label())")
+@pytest.mark.parametrize("call", ["_mix(hidden, inputs, gate, tag=tag)", "_scale(hidden, tag=tag, factor=self.depth)"])
+def test_a_keyword_set_to_what_a_call_computes_is_kept(call: str) -> None:
+    """Wherever the call stands among the keyword arguments handing the name on (they are read in
+    no particular order)."""
+    text = PADDED.replace(call, call.replace("tag=tag", "tag=self.label()"))
     assert "tag" in _texts(text, "Block.forward") and "label" in _texts(text, "Block.forward")
 
 
