@@ -67,9 +67,9 @@ def _uses(text: str, names: frozenset[str], pattern: re.Pattern[str] = _WORD) ->
     """Lines (1-based) where each of `names` appears as `pattern`'s first group (a word)."""
     newlines = [m.start() for m in re.finditer("\n", text)]
     out: dict[str, list[int]] = {}
-    if pattern is _WORD:  # (each name looked for, not every word of the file read)
+    if pattern is _WORD or pattern is _SELF_CALL:  # (each name looked for, not every place of the file tried)
         for name in sorted(names):
-            found = [bisect_right(newlines, at - 1) + 1 for at in _word_starts(text, name)]
+            found = [bisect_right(newlines, at - 1) + 1 for at in _starts(text, name, pattern)]
             if found:
                 out[name] = found
         return out
@@ -81,6 +81,22 @@ def _uses(text: str, names: frozenset[str], pattern: re.Pattern[str] = _WORD) ->
 
 _LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _DIGIT = frozenset("0123456789")
+
+
+def _starts(text: str, name: str, pattern: re.Pattern[str]) -> list[int]:
+    """Where ``pattern.finditer`` yields a match whose first group, at its start, is ``name``:
+    `_WORD`'s words, or `_SELF_CALL`'s calls tried where the name is spelt (no two of its matches
+    overlap: its only bracket follows its name, and a name starts no match inside another)."""
+    if pattern is _WORD:
+        return _word_starts(text, name)
+    out: list[int] = []
+    at = text.find(name)
+    while at >= 0:
+        m = pattern.match(text, at)
+        if m is not None and m.group(1) == name:
+            out.append(at)
+        at = text.find(name, at + 1)
+    return out
 
 
 def _word_starts(text: str, name: str) -> list[int]:

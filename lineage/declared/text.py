@@ -29,7 +29,8 @@ _PATH = re.compile(r"(?<![\w.-])((?:[\w.-]+/)*[\w-]+\.py)\b")
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
 _TRAILING = ".,;:)]}'\"`"
 _ANY_PHRASE = re.compile(rf"copied from|generated from|{ADAPTED_FROM}|inspired by|based on", re.IGNORECASE)
-_ANY_PHRASE_LOWER = re.compile(_ANY_PHRASE.pattern)  # the same on lower-cased ASCII text: twice as fast
+_ANY_PHRASE_LOWER = re.compile(_ANY_PHRASE.pattern)  # the same on lower-cased text: twice as fast
+_FOLDED_APART = "\u0131\u017f\u0130"  # ı ſ İ: re ignoring case matches them to i, s, i
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,12 @@ def marker_lines(text: str) -> list[int]:
     """1-based numbers of the lines holding a marker phrase (a cheap pre-filter)."""
     out: list[int] = []
     line, last = 1, 0
-    # (ASCII text lower-cased keeps every offset, and ignoring case there is only that)
-    found = _ANY_PHRASE_LOWER.finditer(text.lower()) if text.isascii() else _ANY_PHRASE.finditer(text)
+    # (text lower-cased keeps every offset when no letter grows, and ignoring case is only that but
+    # for three letters that match an ASCII one without lower-casing to it: re's dotless i, long s
+    # and dotted capital I)
+    lower = text.lower()
+    plain = text.isascii() or (len(lower) == len(text) and not any(c in text for c in _FOLDED_APART))
+    found = _ANY_PHRASE_LOWER.finditer(lower) if plain else _ANY_PHRASE.finditer(text)
     for match in found:
         line += text.count("\n", last, match.start())
         last = match.start()

@@ -9,7 +9,7 @@ from bisect import bisect_right
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from lineage.classify.adopt import _uses
+from lineage.classify.adopt import _SELF_CALL, _uses
 
 NAMES = frozenset({"forward", "_fwd", "a", "x1", "modèle", "Block"})
 PIECES = ["forward", "_fwd", "a", "x1", "1", "2a", "modèle", "mod", "è", "_", ".", " ", "(", "\n", "Block", "é", "self"]
@@ -33,3 +33,25 @@ def _every_word(text: str, names: frozenset[str]) -> dict[str, list[int]]:
 def test_uses_are_the_lines_every_word_gives(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert _uses(text, NAMES) == _every_word(text, NAMES)
+
+
+CALL_PIECES = ["forward", "_fwd", "x1", "modèle", "self", "(", ")", ",", " ", "\n", ".", "def ", "é", "1", "=",
+               "a", "selfish"]
+
+
+@settings(max_examples=500, deadline=None)
+@example(["_fwd", "(", "self", ")"])
+@example(["_fwd", "(", "x1", ",", "self", ",", "_fwd", "(", "self", ")"])  # (two calls, one after the other)
+@example(["def ", "_fwd", "(", "self", ")"])  # (a definition, not a call)
+@example(["é", "_fwd", "(", "self", ")"])  # (a longer name outside ASCII)
+@example([".", "_fwd", "(", "self", ")"])  # (an attribute's call)
+@example(["_fwd", "x1", "(", "self", ")"])  # (a longer name that starts with one)
+@given(st.lists(st.sampled_from(CALL_PIECES), max_size=40))
+def test_calls_with_the_instance_are_where_the_pattern_finds_them(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    expected: dict[str, list[int]] = {}
+    for m in _SELF_CALL.finditer(text):
+        if m.group(1) in NAMES:
+            expected.setdefault(m.group(1), []).append(bisect_right(newlines, m.start() - 1) + 1)
+    assert _uses(text, NAMES, _SELF_CALL) == expected
