@@ -120,9 +120,12 @@ def strengths(similarity: np.ndarray, containment: np.ndarray, ref_containment: 
 
 def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
                weights: np.ndarray | None = None, top: int = 0,
-               hold: float | None = None, pool: np.ndarray | None = None) -> tuple[list[_Scored], UnitEvidence | None]:
+               hold: float | None = None, pool: np.ndarray | None = None,
+               kept: int | None = None) -> tuple[list[_Scored], UnitEvidence | None, int]:
     """Exact scores of one unit's candidates: the best as `_Scored` pairs, and with ``hold`` the
-    evidence of every family holding the unit's code at strength ``hold`` or more.
+    evidence of every family holding the unit's code at strength ``hold`` or more; then how many
+    of the best tie with the first.  With ``kept``, only the `_keep_top(best, kept)` pairs are
+    made, ranked (a unit of code that hundreds of families hold gives hundreds of best).
 
     Both sides are sorted unique hashes, so one binary search of all candidates' hashes in
     the unit's tells every shared fingerprint; counts and rarity sums are per-candidate bincounts.
@@ -131,7 +134,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     unrounded similarity rounds strictly below it.
     """
     if cands.size == 0:
-        return [], None
+        return [], None, 0
     k = cands.size
     r_hash, owner, within = index.gather("s", cands)
     hit, pos = _hits(unit.s_hash, r_hash)
@@ -145,7 +148,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     enough = (n >= opts.min_shared) & (np.maximum(containment, ref_containment) >= opts.min_containment)
     keep = np.flatnonzero((similarity >= opts.min_similarity) | enough)
     if keep.size == 0:
-        return [], None
+        return [], None, 0
     best = keep
     if 0 < top < keep.size:
         cut = np.partition(similarity[keep], keep.size - top)[keep.size - top]
@@ -172,10 +175,19 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     lexical[lex_of] = np.divide(nl, l_union, out=np.zeros(lex_of.size), where=l_union > 0)
     hit_at = np.flatnonzero(hit)
     bounds = np.searchsorted(owner[hit_at], np.arange(k + 1))
+    # the rank of `_keep_top` read from the rounded scores first, each pair made only if kept
+    similar = [round(v, 4) for v in similarity[best].tolist()]
+    picked = list(range(best.size))
+    if kept is not None:
+        keys = [(-sim, -round(lex, 4), -(round(r / nq, 4) if nq else 0.0), index.first_seen_of(u) or UNDATED, u, i)
+                for i, (sim, lex, r, u) in enumerate(zip(similar, lexical[best].tolist(), rare[best].tolist(),
+                                                         cands[best].tolist()))]
+        picked = [key[-1] for key in _keep_top_keys(sorted(keys), kept)]
     out = []
-    for c in best.tolist():
+    for i in picked:
+        c = int(best[i])
         mine = hit_at[bounds[c]:bounds[c + 1]]
-        out.append(_Scored(int(cands[c]), round(float(similarity[c]), 4), round(float(containment[c]), 4),
+        out.append(_Scored(int(cands[c]), similar[i], round(float(containment[c]), 4),
                            round(float(ref_containment[c]), 4), round(float(lexical[c]), 4),
                            round(float(rare[c]) / nq, 4) if nq else 0.0, int(n[c]),
                            index.first_seen_of(int(cands[c])), pos[mine], within[mine]))
@@ -183,7 +195,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     if hold is not None and held.size:
         evidence = unit_evidence(index, cands[held], strength[held], similarity[held], lexical[held],
                                  rare[held] / nq if nq else np.zeros(held.size), n[held])
-    return out, evidence
+    return out, evidence, similar.count(out[0].similarity) if out else 0
 
 
 def rarity_weights(index: EmbeddedIndex, unit: CompactUnit, opts: QueryOptions) -> np.ndarray:
@@ -236,6 +248,15 @@ def _keep_top(scored: list[_Scored], top: int) -> list[_Scored]:
     return [m for i, m in enumerate(scored) if i < top or m.similarity == cut][: max(top, MAX_TIES)]
 
 
+def _keep_top_keys(ranked: list[tuple[float, float, float, str, int, int]], top: int
+                   ) -> list[tuple[float, float, float, str, int, int]]:
+    """`_keep_top` on rank keys already sorted (similarity negated first)."""
+    if len(ranked) <= top:
+        return ranked
+    cut = ranked[top - 1][0]
+    return [key for i, key in enumerate(ranked) if i < top or key[0] == cut][: max(top, MAX_TIES)]
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """Per (file position, unit position): the listed matches, best first, and the evidence of
@@ -280,11 +301,10 @@ def query_files(
         cands = u[bounds[row]: bounds[row + 1]][: opts.max_candidates]
         if hold is not None:
             cands = index.with_clones(cands)
-        found, held = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold, pool=pools[fi])
+        kept, held, ties = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold, pool=pools[fi],
+                                      kept=opts.top)
         if held is not None:
             evidence[(fi, ui)] = held
-        if found:
-            kept = _keep_top(found, opts.top)
-            ties = sum(1 for m in found if m.similarity == kept[0].similarity)
+        if kept:
             out[(fi, ui)] = tuple(to_match(index, unit, m, opts, rank, ties) for rank, m in enumerate(kept))
     return QueryResult(out, evidence)

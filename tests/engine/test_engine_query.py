@@ -7,7 +7,7 @@ import pytest
 
 from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import compact
-from lineage.index.query import QueryOptions, _keep_top, rarity_weights, rescore, rescore_many
+from lineage.index.query import QueryOptions, _keep_top, rarity_weights, rescore, rescore_many, score_unit
 from lineage.models import SourceFile
 
 
@@ -27,9 +27,14 @@ def test_rescore_many_equals_rescore_on_every_reference_unit(cases, index, opts)
             one = [s for u in every if (s := rescore(index, unit, int(u), opts, weights)) is not None]
             many = rescore_many(index, unit, every, opts, weights)
             assert [_key(s) for s in many] == [_key(s) for s in one], unit.qualname
-            for top in (opts.top, 1) if many else ():
+            for top in (opts.top, 1, 0) if many else ():
                 pruned = rescore_many(index, unit, every, opts, weights, top=top)
                 assert [_key(s) for s in _keep_top(pruned, top)] == [_key(s) for s in _keep_top(one, top)]
+                # ranked before any pair is made: the same pairs, and the count of those tied with the first
+                ranked, _, ties = score_unit(index, unit, every, opts, weights, top=top, kept=top)
+                best = _keep_top(list(one), top)
+                assert [_key(s) for s in ranked] == [_key(s) for s in best]
+                assert ties == sum(s.similarity == best[0].similarity for s in one)
                 kept += len(pruned) if top == 1 else 0
             compared += len(one)
     assert compared > 50  # the comparison covered real matches, not just empty lists
