@@ -46,7 +46,8 @@ def folded(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray, 
     Per token: ``starts`` its first byte, ``kind_ids`` its kind and ``text_ids`` its text as read
     (a builtin bound to another name reads as the builtin), numbered by ``kinds`` and ``texts``.
     Only where the tokens show a literal beside an operator, or one of ``_CALLS``, is the tree read;
-    ``tick`` is called once a seed (the file's parse budget: a hostile file's chains are deep)."""
+    ``tick`` is called once a seed and once a step up (the file's parse budget: a hostile file's chains
+    are deep)."""
     n = starts.size
     if n < 3:
         return {}, []
@@ -61,7 +62,7 @@ def folded(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray, 
     seeds = np.flatnonzero(operator_ & before & after).tolist()
     seeds += np.flatnonzero(np.isin(text_ids, [texts.get(w, -1) for w in _CALLS])).tolist()
     words = {texts[w]: w for w in ("chr", "int", "str", "bytes", "map") if w in texts}
-    folder = _Folder(root, source, starts, lambda i: words.get(int(text_ids[i]), ""))
+    folder = _Folder(root, source, starts, lambda i: words.get(int(text_ids[i]), ""), tick)
     reads: dict[int, bytes] = {}
     spans: list[tuple[int, int]] = []
     tops: dict[tuple[int, int], Node] = {}
@@ -95,8 +96,9 @@ def _literal(value: Value | None) -> bytes | None:
 class _Folder:
     """Evaluates expressions of literals over one tree, each node once (``memo``)."""
 
-    def __init__(self, root: Node, source: bytes, starts: np.ndarray, word: Callable[[int], str]) -> None:
-        self.root, self.source, self.starts, self.word = root, source, starts, word
+    def __init__(self, root: Node, source: bytes, starts: np.ndarray, word: Callable[[int], str],
+                 tick: Callable[[], None] = lambda: None) -> None:
+        self.root, self.source, self.starts, self.word, self.tick = root, source, starts, word, tick
         self.memo: dict[int, Value | None] = {}
         self.above: dict[int, Node | None] = {}  # per node climbed: the largest spellable expression found above
 
@@ -118,7 +120,8 @@ class _Folder:
                 break
             path.append(node)
             best = node if _literal(self.value(node)) is not None else best  # (`-(5 - 4)`: `-` and `1`)
-            up = node.parent
+            self.tick()  # (a node's parent is found by a walk from the root: a chain of 100,000 terms is
+            up = node.parent  # climbed in time that grows with its square)
             if up is None or up.type not in _CLIMB or self.value(up) is None:
                 break
             node = up
