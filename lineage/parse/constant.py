@@ -5,7 +5,8 @@ Obfuscators guard real calls with predicates whose value is fixed: `if 3 * 7 == 
 parse/deadcode.py reads the first two, parse/junk.py the last
 (``names``: the function's locals bound once to a value read here).  Only literals are read
 (integers, floats, strings, `True`, `False`, `None`, tuples of them, and lists tested by `in`), under
-arithmetic, comparisons, `and`, `or` and `not`, with bounds on size (no `9 ** 9 ** 9`); anything
+arithmetic, comparisons, `and`, `or` and `not`, and builtins that compute from their arguments alone
+(`len(str(21))`, when the module binds no other `len` or `str`), with bounds on size (no `9 ** 9 ** 9`); anything
 else has no value here, a walrus too: the name it binds may be read after the block, which
 dropping the condition would leave unbound.
 """
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from tree_sitter import Node
@@ -71,7 +74,73 @@ def value(node: Node | None, source: bytes, names: Mapping[bytes, object] | None
         return _comparison(node, source, names, depth)
     if kind == "tuple":  # (a list is no constant: a name bound to one may be changed in place)
         return _items(node, source, names, depth)
+    if kind == "call":
+        return _builtin_call(node, source, names, depth)
     return UNKNOWN
+
+
+# builtins that compute a value from their arguments alone (`len(str(21))` is 2; since `lex-v40`)
+PURE_BUILTINS: dict[bytes, Callable[..., object]] = {
+    b"len": len, b"str": str, b"int": int, b"abs": abs, b"min": min, b"max": max, b"bool": bool, b"ord": ord,
+    b"chr": chr, b"hex": hex, b"oct": oct, b"bin": bin, b"round": round,
+}
+
+
+def pure_builtin(call: Node, source: bytes) -> bytes:
+    """The name of the builtin of ``PURE_BUILTINS`` that ``call`` calls by its own name, when the
+    module can mean nothing else by it (``unshadowed``); else ``b""``."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "identifier":
+        return b""
+    name = source[function.start_byte:function.end_byte]
+    return name if name in PURE_BUILTINS and unshadowed(name, source) else b""
+
+
+def _builtin_call(node: Node, source: bytes, names: Mapping[bytes, object] | None, depth: int) -> object:
+    """A call of one of ``PURE_BUILTINS`` on constants (positional arguments only)."""
+    name, arguments = pure_builtin(node, source), node.child_by_field_name("arguments")
+    if not name or arguments is None or arguments.type != "argument_list" or arguments.named_child_count > _MAX_ITEMS:
+        return UNKNOWN
+    args = [value(a, source, names, depth + 1) for a in arguments.named_children]
+    if any(a is UNKNOWN for a in args):
+        return UNKNOWN  # (a keyword or an unpacked argument has no value here either)
+    if any(isinstance(a, str) and len(a) > _MAX_TEXT or isinstance(a, int) and a.bit_length() > _MAX_BITS
+           for a in args):
+        return UNKNOWN
+    try:
+        found = PURE_BUILTINS[name](*args)
+    except (ArithmeticError, TypeError, ValueError):
+        return UNKNOWN
+    if isinstance(found, bool) or found is None or isinstance(found, float):
+        return found
+    if isinstance(found, int):
+        return found if found.bit_length() <= _MAX_BITS else UNKNOWN
+    return found if isinstance(found, str) and len(found) <= _MAX_TEXT else UNKNOWN
+
+
+# where a spelling of a name only reads it: called, or in an annotation or a subscript, not assigned
+_CALLED = re.compile(rb"[ \t]*\(")
+_READ_AFTER = re.compile(rb"(?:->|:|\w\[)[ \t]*$")
+_ASSIGNED = re.compile(rb"[ \t]*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
+_DEFINED = re.compile(rb"(?:def|class)[ \t]+$")
+
+
+@lru_cache(maxsize=256)
+def unshadowed(name: bytes, source: bytes) -> bool:
+    """The module binds ``name`` nowhere: every spelling of it as a word of its own (not an
+    attribute) is a call that no `def` or `class` defines, or stands after `->`, `:` or a name's `[`
+    (an annotation, a subscript) and is not assigned, and no `import *` may bind it.  Any other spelling (an assignment, a
+    parameter, an import, a loop's target, an argument) may bind it: the name is left unread."""
+    if re.search(rb"\bimport[ \t]+\*", source):
+        return False
+    for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source):
+        before = source[max(0, hit.start() - 8):hit.start()]
+        if _CALLED.match(source, hit.end()):
+            if _DEFINED.search(before):
+                return False
+        elif not _READ_AFTER.search(before) or _ASSIGNED.match(source, hit.end()):
+            return False
+    return True
 
 
 def _items(node: Node, source: bytes, names: Mapping[bytes, object] | None, depth: int) -> object:

@@ -18,7 +18,9 @@ whose every branch is `pass` and whose conditions call nothing (`if x is not Non
 `try` whose every handler only re-raises or passes, with no `else` or `finally`; `nullcontext()` with no
 `as`, `contextlib.suppress()` with nothing to suppress; `for _ in range(1):` or `for _ in [0]:`
 whose body never reads its name; `while True:` whose body ends in its only `break`; an `if`
-whose branches only change no value (`if x is not None: x = x`).  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
+whose branches only change no value (`if x is not None: x = x`); and since `lex-v40` a conditional
+expression whose condition is made of constants reads as the branch it takes, wherever it stands
+(`print() if False else None` is `None`, which fingerprint/deadstores.py drops).  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
 block holding a definition (a nested function is a unit of its own).  A whole-statement call
 to a function the module binds once at its top level to do nothing (`def _trace(*a): return
 None`, or a lambda returning a constant), with arguments that call nothing, goes too: a hook
@@ -224,8 +226,21 @@ def _empty_if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(node.start_byte, node.end_byte)]
 
 
+def _pick_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    """`a if C else b` whose condition is made of constants reads as the branch it takes: the
+    other branch, the condition and both keywords go (`print() if False else None` is `None`)."""
+    parts = node.named_children
+    keywords = [c for c in node.children if c.type in ("if", "else")]
+    if len(parts) != 3 or len(keywords) != 2:
+        return []
+    value = truth(parts[1], source)
+    if value is None:
+        return []
+    return [(keywords[0].start_byte, node.end_byte)] if value else [(node.start_byte, parts[2].start_byte)]
+
+
 _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans,
-          "with": _with_spans}
+          "with": _with_spans, "pick": _pick_spans}
 
 
 def _does_nothing(body: Node | None) -> bool:

@@ -24,11 +24,12 @@ def query(text: str) -> Query:
 
 
 _FUNCTIONS = "(function_definition parameters: (parameters) @params body: (block) @body) @fn"
-# values bound to plain names that may call nothing (parse/junk.py), read in the same pass
+# values bound to plain names that may call nothing (parse/junk.py; a call of a name may be a builtin's
+# that computes from its arguments alone), read in the same pass
 _VALUES = ("[(identifier) (integer) (float) (string) (concatenated_string) (true) (false) (none) (binary_operator) "
            "(comparison_operator) (boolean_operator) (not_operator) (unary_operator) (parenthesized_expression) "
            "(tuple) (list) (expression_list) (conditional_expression) (subscript) "
-           "(call function: (attribute object: [(string) (concatenated_string)]))]")
+           "(call function: (attribute object: [(string) (concatenated_string)])) (call function: (identifier))]")
 _BINDINGS = f"""
 (expression_statement (assignment left: [(identifier) (pattern_list)] right: {_VALUES} @right))
 (expression_statement (augmented_assignment left: (identifier) right: {_VALUES} @right))
@@ -47,6 +48,7 @@ SHARED = {
 (with_statement) @dead.with
 (if_statement consequence: (block (pass_statement))) @dead.empty
 (if_statement consequence: (block (expression_statement))) @dead.empty
+(conditional_expression) @dead.pick
 """,
     # whole-statement calls of a do-nothing function of the module (parse/deadcode.py)
     "idle": "(expression_statement (call function: (identifier))) @idle.stmt",

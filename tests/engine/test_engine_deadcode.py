@@ -111,6 +111,12 @@ AFTER = {
     "an attribute to itself": "self.width = self.width",
     "itself unless None": "{v} = {v} if {v} is not None else None",
     "None if None else itself": "{v} = None if {v} is None else {v}",
+    "a local of builtins on literals guarding a call": "_k = len(str(7))\nif _k < 0:\n    print({v})",
+    "builtins on literals guarding a call": "if max(len('ab'), 3) > 5:\n    self.step({v})",
+    "a call in a branch never taken": "print({v}) if False else None",
+    "a call in the other branch never taken": "None if True else self.step({v})",
+    "a call under literals compared": "self.cache.append({v}) if 3 * 7 == 20 else None",
+    "a call never taken, assigned": "{v} = self.step({v}) if not True else {v}",
 }
 
 
@@ -171,6 +177,10 @@ KEPT_AFTER = {
     "an else that acts": "if self.training:\n    pass\nelse:\n    {v} = -{v}",
     "None when set": "{v} = {v} if {v} is None else None",
     "a default when unset": "{v} = {v} if {v} is not None else 0",
+    "a call in the branch taken": "self.step({v}) if True else None",
+    "a guard on a builtin over a call": "_m = len(self.names())\nif _m < 0:\n    print({v})",
+    "a guard on a builtin over a generator": "_m = max(_t for _t in self.names())\nif _m < 0:\n    print({v})",
+    "a call in a branch chosen at run time": "print({v}) if self.training else None",
 }
 
 
@@ -217,11 +227,15 @@ def test_a_file_with_syntax_errors_is_scanned_as_written() -> None:
     ("x", None), ("x and True", None), ("f()", None), ("x is None", None), ("''", False),
     # literals compared and computed (`lex-v31`, parse/constant.py); names, calls, errors and sizes past the bound are not
     ("3 * 7 == 20", False), ("2 + 2 == 4", True), ("1 < 2 < 3", True), ("(q := 0)", None), ("'a' in ('a', 'b')", True),
-    ("'ab' != 'cd' and 2 ** 3 > 7", True), ("x < 3", None), ("1 / 0", None), ("9 ** 99 > 0", None), ("len('ab') > 3", None),
+    ("'ab' != 'cd' and 2 ** 3 > 7", True), ("x < 3", None), ("1 / 0", None), ("9 ** 99 > 0", None),
     ("1 is 1", None), ("f'{x}' == 'a'", None),
     # `x or 1` is x when x is truthy: its truth is known, its value is not (transformers' rope utils
     # compare `(beta_fast or 32) < (beta_slow or 1)`)
     ("(n or 1) == 1", None), ("(x or 32) < (y or 1)", None), ("(0 or 5) > 3", True), ("(x and 0) == 0", None),
+    # builtins that compute from their arguments alone, on constants (`lex-v40`); not on names, not others
+    ("len('ab') > 3", False), ("len(str(21)) == 2", True), ("max(3, abs(-4)) * int('2') == 8", True),
+    ("chr(ord('a') + 1) == 'b'", True), ("len(x) > 3", None), ("id(None) > 0", None), ("len('a' * 999) > 0", None),
+    ("int('9' * 99) > 0", None), ("len(s='ab') > 0", None), ("len(*'ab') > 0", None), ("round(2.5) == 2", True),
 ])
 def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
     from lineage.parse.deadcode import truth
@@ -231,6 +245,21 @@ def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
     source = f"if {condition}:\n    pass\n".encode()
     node = parser.parse(source).root_node.children[0].child_by_field_name("condition")
     assert truth(node, source) is value
+
+
+@pytest.mark.parametrize("binding", [
+    "from helpers import len", "from helpers import *", "len = str", "def len(x):\n    return 9",
+    "import helpers as len", "for len in range(3):\n    pass", "with open('f') as len:\n    pass",
+    "def use(len=len):\n    return len", "def use(len):\n    return len", "if True: len = str",
+])
+def test_a_builtin_the_module_may_bind_otherwise_is_not_computed(binding: str) -> None:
+    """`if len('ab') > 5:` guards real code when `len` may be the module's own (read as written)."""
+    guarded = BODY[:1] + ["if len('ab') > 5:", "    hidden = hidden * 2"] + BODY[1:]
+    plain = BODY[:1] + BODY[1:]
+    text = _file(guarded)
+    assert np.array_equal(_prints(text), _prints(_file(plain)))  # (the builtin: a block that never runs)
+    shadowed = text.replace("import torch\n", f"import torch\n{binding}\n", 1)
+    assert not np.array_equal(_prints(shadowed), _prints(_file(plain))), binding
 
 
 def test_a_loop_run_once_whose_body_reads_its_name_is_kept() -> None:
