@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -130,7 +131,11 @@ def unshadowed(name: bytes, source: bytes) -> bool:
     """The module binds ``name`` nowhere: every spelling of it as a word of its own (not an
     attribute) is a call that no `def` or `class` defines, or stands after `->`, `:` or a name's `[`
     (an annotation, a subscript) and is not assigned, and no `import *` may bind it.  Any other spelling (an assignment, a
-    parameter, an import, a loop's target, an argument) may bind it: the name is left unread."""
+    parameter, an import, a loop's target, an argument) may bind it: the name is left unread.  Read
+    as Python reads names, NFKC-normalised (`ｌｅｎ = str` binds `len`)."""
+    if not source.isascii():
+        source = unicodedata.normalize("NFKC", source.decode("utf-8", "surrogateescape")).encode(
+            "utf-8", "surrogateescape")
     if re.search(rb"\bimport[ \t]+\*", source):
         return False
     for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source):
