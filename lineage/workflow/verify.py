@@ -46,7 +46,8 @@ from lineage.workflow.exhibit import (
     SideLines,
     UnitScores,
 )
-from lineage.workflow.whole import HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated
+from lineage.workflow.whole import (HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated,
+                                    whole_reference)
 from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, capped, corpus_entry, earlier_lines,
                                         file_lines, framework_code, named, reference_lines)
 from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
@@ -359,10 +360,14 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
              if m.severity != "info" and m.attribution]
-    notices = notices_section(pairs, texts, chosen, judged_notices)
+    # a copy of a reference file as a whole owes that file's notice, whatever its units' code is
+    wholes = {p: whole_reference(p, matches, notice_refs) for p in whole - {s for s, _, _ in pairs}}
+    notices = notices_section(pairs + [(p, r, "") for p, r in sorted(wholes.items())], texts, chosen, judged_notices)
     dropped = {a["suspect"]: a["frameworks_dropped"] for a in notices.get("attribution", ())
                if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
-    files = list(rated(files, matches, notice_refs, dropped, whole, licence_gaps(notices, dated_licence(background, dated))))
+    judged = {a["suspect"]: a["state"] for a in notices.get("attribution", ()) if wholes.get(a["suspect"]) == a["reference"]}
+    files = list(rated(files, matches, notice_refs, dropped, whole, licence_gaps(notices, dated_licence(background, dated)),
+                       judged))
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
     s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
     s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err), **({"beside": near} if near else {})}

@@ -57,24 +57,34 @@ def dated_licence(corpus: EmbeddedIndex | None, dated: Mapping[str, Line]) -> Ca
     return lambda path: rows.get(dated[path].family, "") if path in dated else ""
 
 
+def whole_reference(path: str, matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str]) -> str:
+    """The reference file a whole-file copy is judged against: the one its notices were judged
+    against, else the one most of its matched units come from."""
+    return notice_refs.get(path) or Counter(m.reference.path for m in matches if m.path == path).most_common(1)[0][0]
+
+
 def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str],
           frameworks: Mapping[str, Sequence[str]] | None = None,
-          whole: set[str] | None = None, licences: Mapping[str, tuple[str, str]] | None = None
-          ) -> tuple[FileScore, ...]:
+          whole: set[str] | None = None, licences: Mapping[str, tuple[str, str]] | None = None,
+          judged: Mapping[str, str] | None = None) -> tuple[FileScore, ...]:
     """The files, with a severity and a verdict for each whole-file copy (``whole``: their paths,
     ``is_whole``; None: every file of score WHOLE_FILE); ``frameworks``: per suspect file, the
     framework holders whose notices it did not keep (said, not rated: a framework's notice
     names the publisher, not a model's author); ``licences``: per suspect file, the licences it
     declares and the reference's, which they leave out (licence_gaps): medium at least, as a
-    scan's licence finding (a review's verbatim deepseek_v3 under a proprietary notice read low)."""
+    scan's licence finding (a review's verbatim deepseek_v3 under a proprietary notice read low);
+    ``judged``: per whole-file copy, the notice state of the file against its reference file, for
+    a copy none of whose units states one (every unit's code shared: a stranger's padded copy of
+    llama with its header dropped read "its notice was not removed or replaced")."""
     out = []
     for f in files:
         mine = [m for m in matches if m.path == f.path]
         if f.score < WHOLE_FILE or not mine or (whole is not None and f.path not in whole):
             out.append(f)
             continue
-        ref = notice_refs.get(f.path) or Counter(m.reference.path for m in mine).most_common(1)[0][0]
-        states = sorted({m.attribution for m in mine if m.attribution})
+        ref = whole_reference(f.path, mine, notice_refs)
+        states = sorted({m.attribution for m in mine if m.attribution}) or [
+            state for state in [(judged or {}).get(f.path)] if state]
         # as a scan rates the notice finding of such a copy: removed medium, replaced high
         severity = "high" if "replaced" in states else "medium" if "removed" in states else "low"
         kept = ": no vendor's notice is owed" if states == ["none-needed"] else ": its notice was not removed or replaced"

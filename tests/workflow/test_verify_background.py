@@ -266,3 +266,29 @@ def test_code_many_lines_of_one_makers_lineage_hold_is_said_to_be_that_makers(tm
     assert m["severity"] == "low" and m["attribution"] is None, m
     assert m["verdict"].startswith("code shared by 6 indexed model lines, all of them Zhipu AI's or declaring "
                                    "descent from its lines: the code is Zhipu AI's line's"), m["verdict"]
+
+
+def test_a_whole_copy_whose_every_unit_is_common_idiom_has_its_notice_judged(
+        pair: tuple[Path, Path], tmp_path: Path) -> None:
+    """Held by so many lines that every unit is a common idiom (info, no notice state of its own),
+    the reference file copied whole with its notice dropped is still that file's copy with its
+    notice removed (a stranger's padded llama read "its notice was not removed or replaced")."""
+    suspect, reference = pair
+    text = reference_text()
+    makers = ("Meta", "Google", "Alibaba Qwen", "DeepSeek", "Microsoft", "NVIDIA", "Tencent", "Baidu", "ByteDance",
+              "Xiaomi", "StepFun", "Meituan", "MiniMax", "IBM", "AI2", "Apple")
+    families = [(f"whole{k}", HEAD + text.replace("Alpha", f"Whole{k}").replace("alpha_", f"whole{k}_"),
+                 maker, f"2023-{k % 12 + 1:02d}-01", ()) for k, maker in enumerate(makers)]
+    (tmp_path / "whole").mkdir()
+    corpus = index_families(tmp_path / "whole", "bg", families)
+    removed = tmp_path / "removed"
+    removed.mkdir()
+    for f_path in Path(suspect).glob("*.py"):
+        kept = [line for line in f_path.read_text(encoding="utf-8").splitlines() if "Copyright" not in line]
+        (removed / f_path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    data, _ = _exhibit(removed, "--against", reference, "--index", corpus)
+    assert data["matches"] and not any(m.get("attribution") for m in data["matches"]), data["matches"]
+    (f,) = data["files"]
+    assert (f["severity"], f["verdict"].rsplit(", ", 1)[-1]) == ("medium", "notice removed"), f
+    (judged,) = [a for a in data["notices"]["attribution"] if a["suspect"] == f["path"]]
+    assert judged["state"] == "removed" and judged["reference"] == "alpha/modeling_alpha.py"
