@@ -41,6 +41,15 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
     return suspect, reference
 
 
+def _without_notice(suspect: Path, out: Path) -> Path:
+    """The suspect's files with their copyright lines dropped, in ``out``."""
+    out.mkdir()
+    for f_path in suspect.glob("*.py"):
+        kept = [line for line in f_path.read_text(encoding="utf-8").splitlines() if "Copyright" not in line]
+        (out / f_path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return out
+
+
 def _exhibit(*args: str | Path) -> tuple[dict, str]:
     done = run("verify", *args, "--format", "json", "--exit-zero")
     assert done.exit_code == 0, done.output
@@ -224,11 +233,7 @@ def test_a_copy_of_the_whole_file_is_rated_as_a_file_though_each_unit_is_common(
     done = run("verify", suspect, "--against", reference, "--index", corpus, "--fail-on", "high")
     assert done.exit_code == 1 and "[HIGH] copy of the whole reference file" in done.stdout
     # the notice removed rather than replaced: medium, as a scan rates that notice finding
-    removed = tmp_path / "removed"
-    removed.mkdir()
-    for f_path in Path(suspect).glob("*.py"):
-        kept = [line for line in f_path.read_text(encoding="utf-8").splitlines() if "Copyright" not in line]
-        (removed / f_path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    removed = _without_notice(suspect, tmp_path / "removed")
     data, _ = _exhibit(removed, "--against", reference, "--index", corpus)
     (f,) = data["files"]
     assert (f["severity"], f["verdict"].rsplit(", ", 1)[-1]) == ("medium", "notice removed"), f
@@ -281,11 +286,7 @@ def test_a_whole_copy_whose_every_unit_is_common_idiom_has_its_notice_judged(
                  maker, f"2023-{k % 12 + 1:02d}-01", ()) for k, maker in enumerate(makers)]
     (tmp_path / "whole").mkdir()
     corpus = index_families(tmp_path / "whole", "bg", families)
-    removed = tmp_path / "removed"
-    removed.mkdir()
-    for f_path in Path(suspect).glob("*.py"):
-        kept = [line for line in f_path.read_text(encoding="utf-8").splitlines() if "Copyright" not in line]
-        (removed / f_path.name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    removed = _without_notice(suspect, tmp_path / "removed")
     data, _ = _exhibit(removed, "--against", reference, "--index", corpus)
     assert data["matches"] and not any(m.get("attribution") for m in data["matches"]), data["matches"]
     (f,) = data["files"]
