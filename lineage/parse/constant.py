@@ -124,22 +124,24 @@ _CALLED = re.compile(rb"[ \t]*\(")
 _READ_AFTER = re.compile(rb"(?:->|:|\w\[)[ \t]*$")
 _ASSIGNED = re.compile(rb"[ \t]*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
 _DEFINED = re.compile(rb"(?:def|class)[ \t]+$")
+_BEFORE = 256  # bytes read before a spelling for what stands there (`class` and any run of blanks)
 
 
 @lru_cache(maxsize=256)
 def unshadowed(name: bytes, source: bytes) -> bool:
     """The module binds ``name`` nowhere: every spelling of it as a word of its own (not an
-    attribute) is a call that no `def` or `class` defines, or stands after `->`, `:` or a name's `[`
-    (an annotation, a subscript) and is not assigned, and no `import *` may bind it.  Any other spelling (an assignment, a
-    parameter, an import, a loop's target, an argument) may bind it: the name is left unread.  Read
-    as Python reads names, NFKC-normalised (`ｌｅｎ = str` binds `len`)."""
+    attribute) is a call that no `def` or `class` defines, or stands after `->`, `:` or a name's
+    `[` (an annotation, a subscript) and is not assigned, and no `import *` may bind it.  Any other
+    spelling (an assignment, a parameter, an import, a loop's target, an argument) may bind it:
+    the name is left unread.  Read as Python reads names, NFKC-normalised (`ｌｅｎ = str` binds
+    `len`)."""
     if not source.isascii():
         source = unicodedata.normalize("NFKC", source.decode("utf-8", "surrogateescape")).encode(
             "utf-8", "surrogateescape")
     if re.search(rb"\bimport[ \t]+\*", source):
         return False
     for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source):
-        before = source[max(0, hit.start() - 8):hit.start()]
+        before = source[max(0, hit.start() - _BEFORE):hit.start()]
         if _CALLED.match(source, hit.end()):
             if _DEFINED.search(before):
                 return False

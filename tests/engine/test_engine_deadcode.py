@@ -252,6 +252,7 @@ def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
     "import helpers as len", "for len in range(3):\n    pass", "with open('f') as len:\n    pass",
     "def use(len=len):\n    return len", "def use(len):\n    return len", "if True: len = str",
     "\uff4c\uff45\uff4e = str",  # (full-width letters: Python reads the name as `len`)
+    "class" + " " * 12 + "len(str):\n    pass",
 ])
 def test_a_builtin_the_module_may_bind_otherwise_is_not_computed(binding: str) -> None:
     """`if len('ab') > 5:` guards real code when `len` may be the module's own (read as written)."""
