@@ -35,17 +35,8 @@ from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
 from lineage.workflow.background import (Holders, Line, background_section, by_the_corpus, dated, apart_from, holders,
                                          line_orgs, shared, shared_by, with_background)
-from lineage.workflow.exhibit import (
-    AlignedRegion,
-    AlsoMatch,
-    Exhibit,
-    ExhibitMatch,
-    ExhibitSummary,
-    FileScore,
-    ReferenceSpan,
-    SideLines,
-    UnitScores,
-)
+from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, ExhibitMatch, ExhibitSummary, FileScore,
+                                       ReferenceSpan, SideLines, UnitScores)
 from lineage.workflow.whole import (HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated,
                                     whole_reference)
 from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, capped, corpus_entry, earlier_lines,
