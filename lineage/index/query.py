@@ -7,8 +7,9 @@ containment) and aligned into line regions on both sides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -18,6 +19,8 @@ from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
 from lineage.models import Match, Region
 from lineage.scoring import SCORING
 from lineage.vocab import UNDATED
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -179,10 +182,10 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     similar = [round(v, 4) for v in similarity[best].tolist()]
     picked = list(range(best.size))
     if kept is not None:
-        keys = [(-sim, -round(lex, 4), -(round(r / nq, 4) if nq else 0.0), index.first_seen_of(u) or UNDATED, u, i)
+        keys = [(*_rank(sim, round(lex, 4), round(r / nq, 4) if nq else 0.0, index.first_seen_of(u), u), i)
                 for i, (sim, lex, r, u) in enumerate(zip(similar, lexical[best].tolist(), rare[best].tolist(),
                                                          cands[best].tolist()))]
-        picked = [key[-1] for key in _keep_top_keys(sorted(keys), kept)]
+        picked = [key[-1] for key in _within_top(sorted(keys), kept, lambda key: -key[0])]
     out = []
     for i in picked:
         c = int(best[i])
@@ -232,9 +235,14 @@ def with_regions(index: EmbeddedIndex, unit: CompactUnit, m: Match, opts: QueryO
     return to_match(index, unit, scored, opts or QueryOptions()) if scored is not None else m
 
 
-def _rank_key(m: _Scored) -> tuple[float, float, float, str, int]:
+def _rank(similarity: float, lexical: float, rarity: float, first_seen: str, u: int
+          ) -> tuple[float, float, float, str, int]:
     # equal structure: prefer the closer names, then the earliest source ("who had it first")
-    return (-m.similarity, -m.lexical, -m.rarity, m.first_seen or UNDATED, m.u)
+    return (-similarity, -lexical, -rarity, first_seen or UNDATED, u)
+
+
+def _rank_key(m: _Scored) -> tuple[float, float, float, str, int]:
+    return _rank(m.similarity, m.lexical, m.rarity, m.first_seen, m.u)
 
 
 MAX_TIES = 5  # tied matches listed in full per unit at most; every tied family is named in the finding's details
@@ -242,19 +250,16 @@ MAX_TIES = 5  # tied matches listed in full per unit at most; every tied family 
 
 def _keep_top(scored: list[_Scored], top: int) -> list[_Scored]:
     scored.sort(key=_rank_key)
-    if len(scored) <= top:
-        return scored
-    cut = scored[top - 1].similarity
-    return [m for i, m in enumerate(scored) if i < top or m.similarity == cut][: max(top, MAX_TIES)]
+    return _within_top(scored, top, lambda m: m.similarity)
 
 
-def _keep_top_keys(ranked: list[tuple[float, float, float, str, int, int]], top: int
-                   ) -> list[tuple[float, float, float, str, int, int]]:
-    """`_keep_top` on rank keys already sorted (similarity negated first)."""
+def _within_top(ranked: list[T], top: int, similarity: Callable[[T], float]) -> list[T]:
+    """The first ``top`` of ``ranked`` and those tying with the last of them, max(top, MAX_TIES)
+    in all: `_keep_top` on ranked pairs or on their rank keys."""
     if len(ranked) <= top:
         return ranked
-    cut = ranked[top - 1][0]
-    return [key for i, key in enumerate(ranked) if i < top or key[0] == cut][: max(top, MAX_TIES)]
+    cut = similarity(ranked[top - 1])
+    return [m for i, m in enumerate(ranked) if i < top or similarity(m) == cut][: max(top, MAX_TIES)]
 
 
 @dataclass(frozen=True)

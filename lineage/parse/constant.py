@@ -23,6 +23,8 @@ from typing import Any
 
 from tree_sitter import Node
 
+from lineage.parse.words import words
+
 UNKNOWN = object()  # no value here: a name, a call, an attribute, or past a bound
 _MAX_DEPTH = 32
 _MAX_BITS = 64
@@ -134,18 +136,19 @@ def unshadowed(name: bytes, source: bytes) -> bool:
     `[` (an annotation, a subscript) and is not assigned, and no `import *` may bind it.  Any other
     spelling (an assignment, a parameter, an import, a loop's target, an argument) may bind it:
     the name is left unread.  Read as Python reads names, NFKC-normalised (`ｌｅｎ = str` binds
-    `len`)."""
+    `len`).  Read on the text, not the tree as parse/bound.py's ``rebound`` does: ``value`` is
+    handed a node, never its tree's root."""
     if not source.isascii():
         source = unicodedata.normalize("NFKC", source.decode("utf-8", "surrogateescape")).encode(
             "utf-8", "surrogateescape")
     if re.search(rb"\bimport[ \t]+\*", source):
         return False
-    for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source):
-        before = source[max(0, hit.start() - _BEFORE):hit.start()]
-        if _CALLED.match(source, hit.end()):
+    for at in words(name, source):
+        before, end = source[max(0, at - _BEFORE):at], at + len(name)
+        if _CALLED.match(source, end):
             if _DEFINED.search(before):
                 return False
-        elif not _READ_AFTER.search(before) or _ASSIGNED.match(source, hit.end()):
+        elif not _READ_AFTER.search(before) or _ASSIGNED.match(source, end):
             return False
     return True
 
