@@ -23,7 +23,8 @@ tool's own verdicts are read from the scan result:
 - a generic peer for comparison: whole-file MinHash similarity to every reference file, the
   most similar file's family (what a similarity tool that knows nothing of model code ranks first).
 
-Then the independent implementations (benchmarks/eval_independent.py) and the pair exhibits of
+Then the independent implementations (benchmarks/eval_independent.py), the padding kinds
+(benchmarks/eval_padding.py: whole copies padded with one kind of no-op each) and the pair exhibits of
 unrelated files (benchmarks/eval_pairs.py: `lineage verify` of one model file against another
 whose maker is another company, with the default index as background; no unit whose code the
 corpus holds in 5 or more families may stand above low).
@@ -52,6 +53,7 @@ import minify as minifier  # noqa: E402
 import obfuscate  # noqa: E402
 from eval_independent import independent  # noqa: E402
 from eval_pairs import HELD, pairs  # noqa: E402
+from eval_padding import padding  # noqa: E402
 import obfuscate_heldout  # noqa: E402
 import obfuscate_names  # noqa: E402
 import truth as truth_mod  # noqa: E402
@@ -488,6 +490,16 @@ def markdown(report: dict[str, Any]) -> str:
                   f"{r['above_low_held_5_families']} | {r['above_low_held_5_lines']} | {r['pairs_above_low']} | "
                   f"{r['files_above_p99']} |" for r in report["pairs"]["rows"]]
         lines.append("")
+    if report.get("padding"):
+        rows = report["padding"]["rows"]
+        lines += [f"Padding kinds (benchmarks/eval_padding.py): whole copies of {rows[0]['files']} modeling files, one "
+                  "no-op statement of the kind after every statement of every function body, each scanned against "
+                  "the full default index; files read as their family, and the cover that family has of them:",
+                  "", "| kind | statement | read as their family | median cover | least cover |", "|---|---|---|---|---|"]
+        lines += [f"| {r['kind']} | `{r['statement'].replace(chr(10), '; ') or '(none: the rewrite alone)'}` | "
+                  f"{r['read_as_family']}/{r['files']} | "
+                  f"{r['median_cover']} | {r['min_cover']} |" for r in rows]
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 
@@ -502,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", help="file of family names, one per line: evaluate only these")
     ap.add_argument("--no-independent", action="store_true", help="skip the independent-implementations check")
     ap.add_argument("--no-pairs", action="store_true", help="skip the pair exhibits of unrelated files")
+    ap.add_argument("--no-padding", action="store_true", help="skip the padding kinds")
     args = ap.parse_args(argv)
     transforms = tuple(t for t in args.transforms.split(",") if t)
     wheel = Path(args.wheel) if args.wheel else truth_mod.pinned_wheel()
@@ -512,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         report["independent"] = independent(args.index, say)
     if not args.no_pairs:
         report["pairs"] = pairs(args.index, say, seed=args.seed)
+    if not args.no_padding:
+        report["padding"] = padding(args.index, wheel, say)
     Path(args.out + ".json").write_text(json.dumps(report, sort_keys=True, separators=(",", ":")) + "\n",
                                         encoding="utf-8")
     text = markdown(report)

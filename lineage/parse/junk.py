@@ -58,8 +58,8 @@ def junk_spans(root: Node, source: bytes, tick: Callable[[], None] = lambda: Non
     for node in bound_values(root):
         up = node.parent
         statement = up if up is not None and up.type == "for_statement" else (up.parent if up is not None else None)
-        if statement is not None and _pure(node, source):
-            seeds += [(statement.start_byte, name) for name, pure in _binds(statement, source) if pure]
+        if statement is not None and pure(node, source):
+            seeds += [(statement.start_byte, name) for name, quiet in _binds(statement, source) if quiet]
     if not seeds:
         return []
     seeds.sort()
@@ -263,12 +263,12 @@ def _binds(statement: Node, source: bytes) -> list[tuple[bytes, bool]]:
     if assignment is not None:
         left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
         names = _targets(left, source)
-        pure = right is not None and _pure(right, source) and assignment.child_by_field_name("type") is None
-        return [(n, pure and names is not None) for n in names or []]
+        quiet = right is not None and pure(right, source) and assignment.child_by_field_name("type") is None
+        return [(n, quiet and names is not None) for n in names or []]
     if statement.type == "for_statement":
         names = _targets(statement.child_by_field_name("left"), source)
         right = statement.child_by_field_name("right")
-        return [(n, right is not None and _pure(right, source)) for n in names or []]
+        return [(n, right is not None and pure(right, source)) for n in names or []]
     return []
 
 
@@ -282,12 +282,12 @@ def _targets(left: Node | None, source: bytes) -> list[bytes] | None:
         names = [_targets(c, source) for c in left.named_children]
         return None if any(n is None for n in names) else [x for n in names for x in n or []]
     value = left.child_by_field_name("value") if left.type == "subscript" else None
-    if value is not None and value.type == "identifier" and _pure(left, source):  # `a[0] = ...` changes a alone
+    if value is not None and value.type == "identifier" and pure(left, source):  # `a[0] = ...` changes a alone
         return [source[value.start_byte:value.end_byte]]
     return None
 
 
-def _pure(node: Node, source: bytes) -> bool:
+def pure(node: Node, source: bytes) -> bool:
     """The expression calls nothing but builtins that compute from their arguments alone
     (`len`, `str`: parse/constant.py) and reads no attribute or item (bounded in size)."""
     stack, seen = [node], 0
@@ -324,7 +324,7 @@ def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -
         names = _targets(left, source)
         owned = fresh if left is not None and left.type == "subscript" else junk  # (`a[0] = 1` changes a's object)
         return bool(names) and all(n in junk and n in owned for n in names or []) and right is not None \
-            and _pure(right, source)  # (no set built per statement: a body may have thousands of junk candidates)
+            and pure(right, source)  # (no set built per statement: a body may have thousands of junk candidates)
     if statement.type in ("pass_statement", "assert_statement"):
         return True  # (an assert is no part of a function's unit: fingerprint/deadstores.py)
     if statement.type == "expression_statement" and statement.named_child_count == 1:
@@ -336,11 +336,11 @@ def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -
     if statement.type == "for_statement":
         names = _targets(statement.child_by_field_name("left"), source)
         right = statement.child_by_field_name("right")
-        if not names or not set(names) <= junk or right is None or not _pure(right, source):
+        if not names or not set(names) <= junk or right is None or not pure(right, source):
             return False
     conditions = [statement.child_by_field_name("condition")]
     conditions += [c.child_by_field_name("condition") for c in statement.children if c.type == "elif_clause"]
-    if any(c is not None and not _pure(c, source) for c in conditions):
+    if any(c is not None and not pure(c, source) for c in conditions):
         return False
     blocks = [c for c in statement.named_children if c.type == "block"]
     blocks += [b for c in statement.children if c.type in ("elif_clause", "else_clause", "except_clause",
@@ -365,7 +365,7 @@ def _method_on(call: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -
     arguments = call.child_by_field_name("arguments")
     name = source[target.start_byte:target.end_byte] if target is not None and target.type == "identifier" else None
     return name is not None and name in junk and name in fresh \
-        and arguments is not None and all(_pure(a, source) for a in arguments.named_children)
+        and arguments is not None and all(pure(a, source) for a in arguments.named_children)
 
 
 def _parameters(params: Node, source: bytes) -> set[bytes]:

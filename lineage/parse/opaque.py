@@ -11,8 +11,11 @@ most copies reading as code of their own (`lex-v32`):
 * ``self._n = getattr(self, "_n", 0) + 1``: a statement storing an attribute of ``self`` from
   itself (`self._n += 1`, `self._n = self._n + 1`, through `getattr` with a default), calling
   nothing else, where the attribute's name stands nowhere else in the module: a counter nothing
-  reads.  A flag stored from a constant (`self.is_causal = True`, read by code elsewhere) is no
-  such statement and stays.
+  reads.  Since `lex-v41`, likewise a store under a private name (`self._tick = 3`) of a value
+  that calls nothing, or only calls that take nothing from the function (parse/padding.py), the
+  name standing nowhere else in the module: a flag nothing reads; under a public name only when
+  one function stores it REPEATED times or more (padding after every statement).  A public flag
+  stored once or twice (`self.is_causal = True`, read by code elsewhere) stays.
 
 Both are read as absent (their byte spans), in function bodies only, on both sides.
 """
@@ -21,10 +24,13 @@ from __future__ import annotations
 
 import builtins
 import re
+from collections import Counter
 
 from tree_sitter import Node
 
 from lineage.parse.identity import in_function
+from lineage.parse.junk import pure
+from lineage.parse.padding import quiet_call
 from lineage.parse.queries import captured
 
 _BUILTIN_NAMES = frozenset(n.encode() for n in dir(builtins) if not n.startswith("_"))
@@ -39,6 +45,7 @@ _RAISES = frozenset({"raise_statement", "pass_statement", "comment"})
 _MAX_NODES = 200
 _COUNTER_CALLS = frozenset({b"getattr"})
 _SELF = (b"self", b"cls")
+REPEATED = 3  # a public flag stored this often in one function, the module reading it nowhere: padding
 
 
 
@@ -88,6 +95,7 @@ def _builtin_guard(node: Node, source: bytes) -> bool:
 def _counter_spans(stores: list[Node], source: bytes) -> list[tuple[int, int]]:
     """Statements storing `self.NAME` from itself only, NAME standing nowhere else in the module."""
     fed: dict[bytes, list[Node]] = {}
+    set_: dict[bytes, list[Node]] = {}
     every: dict[bytes, list[Node]] = {}
     for statement in stores:
         store = statement.named_children[0]
@@ -101,13 +109,57 @@ def _counter_spans(stores: list[Node], source: bytes) -> list[tuple[int, int]]:
         every.setdefault(name, []).append(statement)
         if _feeds_itself(right, name, store.type == "augmented_assignment", source):
             fed.setdefault(name, []).append(statement)
+        elif store.type == "assignment" and store.child_by_field_name("type") is None \
+                and not name.endswith(b"__") and (pure(right, source) or quiet_call(right, source)):
+            # (a value that calls nothing, or that takes nothing): a private flag, or a public one
+            # stored again and again in one function
+            key = b"" if name.startswith(b"_") else b"%d:" % _function_of(statement)
+            set_.setdefault(key + name, []).append(statement)
     spans: list[tuple[int, int]] = []
+    if not fed and not set_:
+        return spans
+    stands = _Words(source)
     for name, statements in fed.items():
-        pattern = re.compile(rb"\b" + re.escape(name) + rb"\b")
-        inside = sum(len(pattern.findall(_text(s, source))) for s in every[name])
-        if inside == len(pattern.findall(source)):  # the name stands in its stores only
+        if stands.only_in(name, every[name]):
+            spans += [(s.start_byte, s.end_byte) for s in statements]
+    # flags nothing reads (`lex-v41`): under a private name (`self._tick = n`, also from a call that
+    # takes nothing, `self._t = time.time()`), or under a public name stored REPEATED times or more in
+    # one function.  A public flag stored once or twice stays, however many functions store it: code
+    # elsewhere may read it, and a count over the module reads a copy of part of a module otherwise
+    # than the module (eight such stores in transformers' qwen3_omni_moe, fewer in what was built on it)
+    for key, statements in set_.items():
+        _, _, name = key.rpartition(b":")
+        if (key == name or len(statements) >= REPEATED) and stands.only_in(name, every[name]):
             spans += [(s.start_byte, s.end_byte) for s in statements]
     return spans
+
+
+def _function_of(node: Node) -> int:
+    """The id of the innermost function holding ``node``."""
+    up = node.parent
+    while up is not None and up.type != "function_definition":
+        up = up.parent
+    return up.id if up is not None else 0
+
+
+class _Words:
+    """How often each name stands as a word (``\\bNAME\\b``) in a module, counted once."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.counts = Counter(_ASCII_WORD.findall(source))
+
+    def only_in(self, name: bytes, statements: list[Node]) -> bool:
+        """``name`` stands as a word nowhere in the module but in ``statements``."""
+        if not _ASCII_WORD.fullmatch(name):  # (bytes patterns' \\w is ASCII: a name beyond it, read by regex)
+            pattern = re.compile(rb"\b" + re.escape(name) + rb"\b")
+            return sum(len(pattern.findall(_text(s, self.source))) for s in statements) == \
+                len(pattern.findall(self.source))
+        inside = sum(_ASCII_WORD.findall(_text(s, self.source)).count(name) for s in statements)
+        return inside == self.counts[name]
+
+
+_ASCII_WORD = re.compile(rb"\w+")
 
 
 _COUNTING = frozenset({"attribute", "call", "argument_list", "identifier", "integer", "float", "string",

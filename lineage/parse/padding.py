@@ -3,6 +3,10 @@
 The same callee called as a whole statement, taking nothing from the code around it (no
 argument, or literals only) and its value thrown away, PADDING_CALLS times or more over a
 module's function bodies: `_trace()` after every statement, `torch.empty(0)` between steps.
+Since `lex-v41` the callee may be reached through calls, items and displays that take nothing
+either (`__import__('os').getpid()`, `getattr(__import__('os'), 'getcwd')()`), never through
+`super()`: a stranger's review padded whole copies with such calls, and an earlier try that let
+any call taking nothing in read vLLM's `super().__init__()` as padding in 152 files.
 
 `lex-v17` read a call to the module's own do-nothing function as absent (parse/deadcode.py); a
 copier imports the hook instead (`from .telemetry import trace as _trace`), or calls a library
@@ -36,9 +40,8 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         call = stmt.named_children[0] if stmt.named_child_count == 1 else None
         if call is None or call.type != "call" or not _takes_nothing(call.child_by_field_name("arguments")):
             continue
-        callee = call.child_by_field_name("function")
-        name = source[callee.start_byte:callee.end_byte] if callee is not None else b""
-        if _DOTTED.fullmatch(name):
+        name = _callee(call.child_by_field_name("function"), source)
+        if name is not None:
             by_callee[name].append(stmt)
     spans: list[tuple[int, int]] = []
     for stmts in by_callee.values():
@@ -46,6 +49,61 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         if len(inside) >= PADDING_CALLS:
             spans += [(s.start_byte, s.end_byte) for s in inside]
     return spans
+
+
+# zero-argument calls that read the calling function's own frame: `super()` is its class and first argument
+_FRAME_READERS = frozenset({b"super", b"locals", b"vars", b"dir"})
+# what a callee taking nothing from its function may be made of (and calls that take nothing)
+_QUIET = frozenset({"identifier", "attribute", "call", "subscript", "parenthesized_expression", "list", "tuple",
+                    "dictionary", "set", "pair"}) | LITERALS
+_MAX_NODES = 64
+
+
+def _callee(callee: Node | None, source: bytes) -> bytes | None:
+    """A callee's text without blanks, when it takes nothing from the function calling it: a
+    dotted name, or since `lex-v41` one reached through calls, items and displays that take
+    nothing either (`__import__('os').getpid`, `getattr(__import__('os'), 'getpid')`,
+    `[f, g][0]`, `{}.get`); never through `super()` or another call that reads the frame."""
+    if callee is None:
+        return None
+    name = source[callee.start_byte:callee.end_byte]
+    if _DOTTED.fullmatch(name):
+        return name
+    stack, seen = [callee], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or node.type not in _QUIET or node.type == "string" and any(
+                c.type == "interpolation" for c in node.children):
+            return None
+        if node.type == "call":
+            function = node.child_by_field_name("function")
+            arguments = node.child_by_field_name("arguments")
+            if function is None or source[function.start_byte:function.end_byte] in _FRAME_READERS \
+                    or arguments is None or arguments.type != "argument_list":
+                return None
+            stack.append(function)
+            for argument in arguments.named_children:
+                value = argument.child_by_field_name("value") if argument.type == "keyword_argument" else argument
+                if value is None:
+                    return None
+                if value.type != "comment":
+                    stack.append(value)
+        elif node.type == "subscript":
+            value, index = node.child_by_field_name("value"), node.child_by_field_name("subscript")
+            if value is None or index is None or index.type not in LITERALS:
+                return None
+            stack.append(value)
+        elif node.type not in LITERALS:
+            stack.extend(c for c in node.named_children if c.type != "comment")
+    return b"".join(name.split())
+
+
+def quiet_call(node: Node | None, source: bytes) -> bool:
+    """A call taking nothing from the function calling it: its callee (``_callee``) and arguments
+    (literals only)."""
+    return node is not None and node.type == "call" and _takes_nothing(node.child_by_field_name("arguments")) \
+        and _callee(node.child_by_field_name("function"), source) is not None
 
 
 def _takes_nothing(arguments: Node | None) -> bool:

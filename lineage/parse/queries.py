@@ -59,7 +59,8 @@ SHARED = {
 (expression_statement (augmented_assignment left: (attribute object: (identifier) @opaque.obj))) @opaque.store
 """,
     # calls repeated as padding (parse/padding.py)
-    "padding": "(expression_statement (call function: [(identifier) (attribute)])) @padding.stmt",
+    "padding": ("(expression_statement (call function: [(identifier) (attribute) (call) (subscript) "
+                "(parenthesized_expression)])) @padding.stmt"),
     # keywords threaded through a module and never read (parse/passthrough.py)
     "passthrough": """
 (function_definition parameters: (parameters) @passthrough.params)

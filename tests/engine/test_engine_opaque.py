@@ -35,7 +35,8 @@ def test_padding_that_reads_nothing_of_the_code_is_read_as_absent(pad: str) -> N
     "if format is None:\n    raise ValueError()",  # a parameter or local named like a builtin
     "if len(hidden) < 0:\n    raise RuntimeError()",  # a guard on what the code holds
     "if len(str(id(object()))) < 0:\n    raise RuntimeError()\nelse:\n    hidden = hidden * 2",  # another branch
-    "self.is_causal = True",  # a flag from a constant: code elsewhere may read it
+    # (a public flag stored once or twice stays: tests/engine/test_engine_flags.py; five times in
+    # one function, as here, is padding)
     "self._ticks = self._ticks + len(hidden)",  # a store that reads the code's values
     'self._acme_n = getattr(self, "_acme_n", 0) + 1\n_ = self._acme_n',  # a counter something else reads
 ])

@@ -54,7 +54,12 @@ def _same(a: str, b: str) -> bool:
 def test_an_imported_hook_after_every_statement_reads_as_the_plain_code() -> None:
     plain = _file()
     assert not _same(_file("_trace()"), _file("_trace(value)"))  # (padding does change the plain reading)
-    for pad in ("_trace()", "_trace('step', 3)", "torch.empty(0)", "telemetry.mark(level=-1)", "self._tick()"):
+    for pad in ("_trace()", "_trace('step', 3)", "torch.empty(0)", "telemetry.mark(level=-1)", "self._tick()",
+                # a module imported in place by its name (`lex-v41`)
+                "__import__('os').getpid()", '__import__("time").perf_counter()',
+                "importlib.import_module('os').getcwd()",
+                "getattr(__import__('os'), 'getpid')()", "[math.floor, math.ceil][0](1.5)", "{}.get('k')",
+                "__import__('sys').modules['os'].getpid()"):
         assert _same(_file(pad, header="from .telemetry import trace as _trace\n"), plain), pad
 
 
@@ -62,3 +67,8 @@ def test_a_call_that_takes_the_function_s_values_or_a_few_calls_stay() -> None:
     plain = _file()
     assert not _same(_file("_trace(value)"), plain)  # it reads the function's values: not padding
     assert not _same(_file("_trace()", every=2), plain)  # five such calls in the module: too few to tell
+    assert not _same(_file("__import__('os').getpid()", every=2), plain)
+    # a callee reached through a call that reads the function's frame (`super()`: its class and
+    # first argument) or formats a string
+    for pad in ("super().reset()", "locals().clear()", "__import__(f'{name}').getpid()"):
+        assert not _same(_file(pad), plain), pad

@@ -1,0 +1,125 @@
+"""Padding kinds for `make eval`: whole copies of indexed modeling files, one kind of no-op
+statement after every statement of every function body, each scanned against the full default
+index.  Is the copy still read as a copy of its file's family, and how much of it does that
+family explain?
+
+The kinds are our own and span what obfuscators insert: statements that call nothing, calls
+that take nothing from the function (through a module imported in place, a computed attribute,
+an item of a display), guards and blocks that never run, and stores nothing reads.  A kind the
+normaliser does not read as absent shows as a file read as something else, or explained less.
+The files are rewritten by `ast.unparse` (comments and the notice go; every kind alike, and the
+row "none" is the unpadded rewrite).
+"""
+
+from __future__ import annotations
+
+import ast
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lineage.api import open_index, scan_files
+from lineage.config import Config
+from lineage.models import SourceFile
+
+import truth as truth_mod
+
+# (kind, statement inserted, `{n}` numbering each insertion; `self` kinds go into methods only)
+PADS: tuple[tuple[str, str], ...] = (
+    ("none", ""),
+    ("pass", "pass"),
+    ("constant", "None"),
+    ("dead store", "_pad_n = 4"),
+    ("builtin on literal", "isinstance(0, int)"),
+    ("string method", "''.join([])"),
+    ("display method", "{}.get('k')"),
+    ("comprehension", "[_i for _i in range(0)]"),
+    ("lambda call", "(lambda: None)()"),
+    ("walrus", "(_w := 3)"),
+    ("unpacked swap", "_a, _b = (1, 2)"),
+    ("assert", "assert True, 'ok'"),
+    ("library call", "torch.cuda.is_available()"),
+    ("imported in place", "__import__('os').getpid()"),
+    ("imported by importlib", "__import__('importlib').import_module('time').monotonic()"),
+    ("computed attribute", "getattr(__import__('os'), 'getcwd')()"),
+    ("module table", "__import__('sys').modules['os'].getpid()"),
+    ("item of a display", "[__import__('time').time, __import__('os').getpid][1]()"),
+    ("branch on constants", "print('x') if False else None"),
+    ("never-run guard", "if len(str(7)) < 0:\n    print('x')"),
+    ("empty try", "try:\n    pass\nexcept Exception:\n    pass"),
+    ("null context", "with __import__('contextlib').nullcontext():\n    pass"),
+    ("private flag", "self._pad_flag = 3"),
+    ("private stamp", "self._pad_stamp = __import__('time').time()"),
+    ("public flag", "self.pad_marker = 'x'"),
+    ("public flags, each once", "self.pad_tick{n} = {n}"),
+    ("self counter", "self._pad_ticks = getattr(self, '_pad_ticks', 0) + 1"),
+)
+# modeling files of transformers 5.23.0 (family, member path)
+FILES: tuple[tuple[str, str], ...] = tuple(
+    (f, f"transformers/models/{f}/modeling_{f}.py")
+    for f in ("llama", "qwen2", "deepseek_v3", "glm4_moe", "gemma2", "mistral", "olmoe", "phi3"))
+
+
+def padded(text: str, statement: str) -> str:
+    """``text`` with ``statement`` after every statement of every function body (nested blocks
+    too; never after a `return`, `raise`, `continue` or `break`; `self` statements in methods only;
+    `{n}` in it numbers the insertions)."""
+    tree = ast.parse(text)
+    count = 0
+    if statement:
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if "self" in statement and not (node.args.args and node.args.args[0].arg == "self"):
+                continue
+            for block in _blocks(node):
+                out: list[ast.stmt] = []
+                for stmt in block:
+                    out.append(stmt)
+                    if not isinstance(stmt, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+                        count += 1
+                        out += ast.parse(statement.replace("{n}", str(count))).body
+                block[:] = out
+    ast.fix_missing_locations(tree)
+    return ast.unparse(tree) + "\n"
+
+
+def _blocks(function: ast.AST) -> list[list[ast.stmt]]:
+    """The statement lists of a function: its body and the blocks nested in it, not in nested
+    definitions (each is padded as a function of its own)."""
+    found: list[list[ast.stmt]] = []
+    stack: list[ast.AST] = [function]
+    while stack:
+        node = stack.pop()
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                found.append(block)
+                stack += [s for s in block if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                  ast.ClassDef))]
+        stack += getattr(node, "handlers", [])
+    return found
+
+
+def padding(index_path: str, wheel: Path, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Per padding kind: copies read as their family, and what that family explains of them."""
+    index = open_index(index_path)
+    texts = truth_mod.read_members(wheel, [path for _, path in FILES])
+    config = Config(workers=1)
+    rows: list[dict[str, Any]] = []
+    for kind, statement in PADS:
+        right, covers = 0, []
+        for family, path in FILES:
+            name = Path(path).name
+            result, _ = scan_files([SourceFile(name, padded(texts[path], statement).encode())], index, config)
+            row = result.summary.files.get(name)
+            source = row.source.to_dict() if row is not None and row.source is not None else {}
+            found = source.get("source") or {}
+            hit = source.get("status") == "source" and found.get("family", "").split(":", 1)[-1] == family
+            right += hit
+            covers.append(float(found.get("cover") or 0.0) if hit else 0.0)
+        rows.append({"kind": kind, "statement": statement, "files": len(FILES), "read_as_family": right,
+                     "median_cover": round(statistics.median(covers), 3), "min_cover": round(min(covers), 3)})
+        progress(f"padding {kind}: {right}/{len(FILES)}")
+    return {"index": index.header.get("id"), "rows": rows}

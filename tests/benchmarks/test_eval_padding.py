@@ -1,0 +1,63 @@
+"""benchmarks/eval_padding.py: where a padding kind goes.  After every statement of every function
+body and of the blocks nested in it, never after a `return`, `raise`, `continue` or `break`,
+`self` statements in methods only, numbered where asked; the code runs as before.  Our own code."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from eval_padding import PADS, padded
+
+SOURCE = textwrap.dedent('''
+    def clamp(values, low):
+        out = []
+        for v in values:
+            if v < low:
+                out.append(low)
+                continue
+            out.append(v)
+        return out
+
+
+    class Counter:
+        def __init__(self, start):
+            self.value = start
+
+        def step(self, by):
+            self.value = self.value + by
+            if self.value > 9:
+                raise ValueError(self.value)
+            return self.value
+''')
+
+
+def _run(text: str) -> tuple[list[int], int]:
+    scope: dict[str, object] = {}
+    exec(compile(text, "padded.py", "exec"), scope)  # (our own fixture code, never a scanned file)
+    counter = scope["Counter"](1)  # type: ignore[operator]
+    return scope["clamp"]([1, 5, 2], 3), counter.step(4)  # type: ignore[operator]
+
+
+def test_a_statement_follows_every_statement_but_jumps() -> None:
+    text = padded(SOURCE, "_pad = 0")
+    tree = ast.parse(text)
+    clamp = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    assert [type(s).__name__ for s in clamp.body] == ["Assign", "Assign", "For", "Assign", "Return"]
+    loop = clamp.body[2]
+    assert isinstance(loop, ast.For) and isinstance(loop.body[0], ast.If)
+    assert [type(s).__name__ for s in loop.body[0].body] == ["Expr", "Assign", "Continue"]
+    assert text.count("_pad = 0") == 8  # clamp 5, __init__ 1, step 2
+
+
+def test_self_statements_go_into_methods_only_and_are_numbered() -> None:
+    text = padded(SOURCE, "self._pad{n} = {n}")
+    assert "self._pad" not in text.split("class Counter")[0]
+    assert [int(n) for n in __import__("re").findall(r"self\._pad(\d+) = \1\b", text)] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("kind, statement", [(k, s) for k, s in PADS if "torch" not in s])  # (no torch here)
+def test_every_kind_leaves_the_code_doing_what_it_did(kind: str, statement: str) -> None:
+    assert _run(padded(SOURCE, statement)) == _run(SOURCE), kind
