@@ -54,7 +54,23 @@ PADS: tuple[tuple[str, str], ...] = (
     ("public flag", "self.pad_marker = 'x'"),
     ("public flags, each once", "self.pad_tick{n} = {n}"),
     ("self counter", "self._pad_ticks = getattr(self, '_pad_ticks', 0) + 1"),
+    # kinds a second stranger's review wrote (2026-12-05)
+    ("annotated dead store", "_pad_a: int = {n}"),
+    ("annotated private flag", "self._pad_flag: int = {n}"),
+    ("flag by setattr", "setattr(self, '_pad_flag', {n})"),
+    ("callee varied by a literal", "getattr(__import__('os'), 'getpid', {n})()"),
+    ("import in the function", "import os as _pad_os{n}"),
+    ("empty range of constants", "for _q in range(5, 0):\n    print(_q)"),
+    ("nested class", "class _PadC{n}:\n    pass"),
+    ("flag from an attribute", "self._pad_flag = self.__class__.__name__"),
+    ("global store", "global _PAD_G{n}\n_PAD_G{n} = {n}"),
+    ("version guard", "if __import__('sys').version_info < (3, 0):\n    print('x')"),
+    ("30 callees in rotation", "__import__('math').{fn}(0.5)"),
 )
+# (`{fn}`: the math functions the rotating kind goes through, one per insertion)
+ROTATION = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "atanh", "exp", "expm1",
+            "log", "log1p", "log2", "log10", "sqrt", "fabs", "ceil", "floor", "trunc", "erf", "erfc", "gamma",
+            "lgamma", "degrees", "radians", "isfinite", "isnan")
 # modeling files of transformers 5.23.0 (family, member path)
 FILES: tuple[tuple[str, str], ...] = tuple(
     (f, f"transformers/models/{f}/modeling_{f}.py")
@@ -79,7 +95,8 @@ def padded(text: str, statement: str) -> str:
                     out.append(stmt)
                     if not isinstance(stmt, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
                         count += 1
-                        out += ast.parse(statement.replace("{n}", str(count))).body
+                        text = statement.replace("{n}", str(count)).replace("{fn}", ROTATION[count % len(ROTATION)])
+                        out += ast.parse(text).body
                 block[:] = out
     ast.fix_missing_locations(tree)
     return ast.unparse(tree) + "\n"

@@ -149,7 +149,7 @@ def _texts_where(ids: np.ndarray, words: Sequence[str], test: Callable[[str], bo
 
 def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, text_ids: np.ndarray,
                   lines: np.ndarray, logs: np.ndarray | None = None,
-                  words: Sequence[str] | None = None) -> np.ndarray:
+                  words: Sequence[str] | None = None, annotations: np.ndarray | None = None) -> np.ndarray:
     """True for each token to keep, for units stored back to back (``lengths`` tokens each).
 
     ``modes`` says per unit what goes: NONE, EFFECT (statements with no effect) or STORES
@@ -158,7 +158,9 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     number); a unit's first statement is its own header (def/class line).  Each token
     comes as the ``flags_of`` its kind and as a text id (equal ids exactly for equal texts);
     ``logs`` says per text id whether it names a logging method (None: no logging call is junk);
-    ``words`` gives each text id's text (None: no statement is read as value-neutral)."""
+    ``words`` gives each text id's text (None: no statement is read as value-neutral);
+    ``annotations`` marks a variable's annotation in a function body (`x: T = v`, whose store is
+    read as `x = v` since `lex-v41`; None: none)."""
     n = flags.size
     keep = np.ones(n, dtype=bool)
     judged = (modes != NONE) & (lengths >= 2)
@@ -196,6 +198,9 @@ def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, tex
     stores = np.flatnonzero(stmt_judged & (modes[stmt_unit] == STORES) & ((flags[starts] & _NAME) > 0))
     if stores.size:
         after = starts[stores] + 1
+        if annotations is not None and annotations.any():  # (`x: T = v`: the `=` after the annotation)
+            unmarked = np.where(annotations, n, np.arange(n))
+            after = np.append(np.minimum.accumulate(unmarked[::-1])[::-1], n)[np.minimum(after, n)]
         inside = after < n
         stores, after = stores[inside], after[inside]
         assign = ((flags[after] & _EQ) > 0) & (unit_of[after] == stmt_unit[stores])

@@ -106,7 +106,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
         if at_id is not None and at_id < logs.size:
             logs[at_id] = True
     keep = junk_mask_ids(np.asarray([unit_mode(u.kind) for u in units]), lengths, flags, texts, logical, logs,
-                         vocab.texts.items) & shape
+                         vocab.texts.items, annotations) & shape
     # equivalent spellings written one way (fingerprint/idioms.py): `x.shape[i]` for `x.size(i)`, ...
     kinds, texts, spelt, order, logical = canonical(kinds, texts, unit_of, logical, vocab, parsed.forwarders,
                                                     parsed.imports)

@@ -20,7 +20,11 @@ whose every branch is `pass` and whose conditions call nothing (`if x is not Non
 whose body never reads its name; `while True:` whose body ends in its only `break`; an `if`
 whose branches only change no value (`if x is not None: x = x`); and since `lex-v40` a conditional
 expression whose condition is made of constants reads as the branch it takes, wherever it stands
-(`print() if False else None` is `None`, which fingerprint/deadstores.py drops).  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
+(`print() if False else None` is `None`, which fingerprint/deadstores.py drops); since `lex-v41`
+a loop over `range` of any integer constants that is empty or runs once (`range(5, 0)`), a handler
+that re-raises the exception by the name it caught it as (`except E as e: raise e`),
+`ExitStack()` entered with nothing and no `as`, and a loop that never runs with an `else` of its
+own, read as that `else`.  A block with an `else` of its own (`for`/`while`/`try ... else`) stays, and so does any
 block holding a definition (a nested function is a unit of its own).  A whole-statement call
 to a function the module binds once at its top level to do nothing (`def _trace(*a): return
 None`, or a lambda returning a constant), with arguments that call nothing, goes too: a hook
@@ -39,10 +43,11 @@ from bisect import bisect_left, bisect_right
 
 from tree_sitter import Node
 
-from lineage.parse.constant import truth
+from lineage.parse.constant import truth, value
 from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.junk import junk_spans
+from lineage.parse.localimports import local_import_spans
 from lineage.parse.opaque import opaque_spans
 from lineage.parse.padding import padding_spans
 from lineage.parse.identity import bound_once_all, identity_spans, in_function
@@ -54,6 +59,8 @@ from lineage.parse.unread import unread_spans
 _MAX_DEPTH = 32  # a block nested deeper than this is not read for jumps (left as written)
 _RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
 _PASS = frozenset({"pass_statement", "comment"})
+# contexts that do nothing when given nothing, entered with no `as` (`ExitStack()` since `lex-v41`)
+_NO_CONTEXT = (b"nullcontext", b"suppress", b"ExitStack")
 
 
 def _text(node: Node, source: bytes) -> bytes:
@@ -68,14 +75,27 @@ def _block(node: Node) -> Node | None:
     return next((c for c in node.children if c.type == "block"), None)
 
 
-def _only(block: Node | None, allowed: frozenset[str]) -> bool:
-    """The block holds nothing but statements of these types (a `raise` only bare)."""
+def _only(block: Node | None, allowed: frozenset[str], caught: bytes = b"", source: bytes = b"") -> bool:
+    """The block holds nothing but statements of these types (a `raise` only bare, or since
+    `lex-v41` of ``caught``, the name its handler binds the exception to: `except E as e: raise e`)."""
     if block is None:
         return False
     for child in block.named_children:
-        if child.type not in allowed or (child.type == "raise_statement" and child.named_child_count):
+        if child.type not in allowed:
+            return False
+        if child.type == "raise_statement" and child.named_child_count and not (
+                caught and child.named_child_count == 1 and child.named_children[0].type == "identifier"
+                and _text(child.named_children[0], source) == caught):
             return False
     return True
+
+
+def _caught(clause: Node, source: bytes) -> bytes:
+    """The name an `except ... as NAME` clause binds, or b""."""
+    pattern = next((c for c in clause.named_children if c.type == "as_pattern"), None)
+    target = next((c for c in pattern.named_children if c.type == "as_pattern_target"), None) if pattern else None
+    name = target.named_children[0] if target is not None and target.named_child_count == 1 else None
+    return _text(name, source) if name is not None and name.type == "identifier" else b""
 
 
 def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
@@ -95,8 +115,10 @@ def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
 
 
 def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
-    if _alternatives(node):
-        return []
+    alternatives = _alternatives(node)
+    if alternatives:  # a loop that never runs its body runs its `else`: it reads as that (`lex-v41`)
+        rest = alternatives[0].child_by_field_name("body") or _block(alternatives[0])
+        return [(node.start_byte, rest.start_byte)] if rest is not None and _never(node, source) else []
     if node.type == "while_statement":
         value = truth(node.child_by_field_name("condition"), source)
         if value is False:
@@ -105,18 +127,43 @@ def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     right = node.child_by_field_name("right")
     if right is None:
         return []
-    over = _text(right, source).replace(b" ", b"")
-    if (right.type in ("list", "tuple") and right.named_child_count == 0) or over == b"range(0)":
+    steps = _range_length(right, source)
+    if (right.type in ("list", "tuple") and right.named_child_count == 0) or steps == 0:
         return [(node.start_byte, node.end_byte)]
     target, body = node.child_by_field_name("left"), node.child_by_field_name("body")
-    once = over == b"range(1)" or (right.type in ("list", "tuple") and right.named_child_count == 1
-                                   and right.named_children[0].type in LITERALS)
+    once = steps == 1 or (right.type in ("list", "tuple") and right.named_child_count == 1
+                          and right.named_children[0].type in LITERALS)
     if once and target is not None and target.type == "identifier" and body is not None:
         # runs its body once: a wrapper, when the body never reads the loop's name (a loop inside
         # bound to the same name, `for _ in [0]:` nested, binds it and does not read it)
         if not _reads(body, _text(target, source), source):
             return [(node.start_byte, body.start_byte)]
     return []
+
+
+def _never(loop: Node, source: bytes) -> bool:
+    """The loop never runs its body: `while` on a false constant, `for` over nothing."""
+    if loop.type == "while_statement":
+        return truth(loop.child_by_field_name("condition"), source) is False
+    right = loop.child_by_field_name("right")
+    return right is not None and (right.type in ("list", "tuple") and right.named_child_count == 0
+                                  or _range_length(right, source) == 0)
+
+
+def _range_length(over: Node, source: bytes) -> int | None:
+    """How many times a loop over `range(...)` of integer constants runs, 0, 1 or 2 for more
+    (`range(0)`, since `lex-v41` `range(5, 0)`, `range(2 - 2)`: parse/constant.py); None for
+    anything else."""
+    function = over.child_by_field_name("function") if over.type == "call" else None
+    arguments = over.child_by_field_name("arguments")
+    if function is None or _text(function, source) != b"range" or arguments is None \
+            or arguments.type != "argument_list" or not 1 <= arguments.named_child_count <= 3:
+        return None
+    bounds = [b for b in (value(a, source) for a in arguments.named_children) if type(b) is int]
+    if len(bounds) != arguments.named_child_count or (len(bounds) == 3 and bounds[2] == 0):
+        return None
+    steps = range(*bounds)
+    return 0 if not steps else 1 if not steps[1:] else 2  # (2: more than once; `len` overflows past 2**63)
 
 
 def _reads(body: Node, name: bytes, source: bytes) -> bool:
@@ -173,7 +220,7 @@ def _try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
                                                        "else_clause")]
     if body is None or not clauses or any(c.type == "else_clause" for c in clauses):
         return []
-    if not all(_only(_block(c), _RERAISE) for c in clauses):
+    if not all(_only(_block(c), _RERAISE, _caught(c, source), source) for c in clauses):
         return []
     return [(node.start_byte, body.start_byte)] + [(c.start_byte, c.end_byte) for c in clauses]
 
@@ -189,7 +236,7 @@ def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     called = value.child_by_field_name("function")
     arguments = value.child_by_field_name("arguments")
-    if called is None or _text(called, source).split(b".")[-1].strip() not in (b"nullcontext", b"suppress"):
+    if called is None or _text(called, source).split(b".")[-1].strip() not in _NO_CONTEXT:
         return []
     if arguments is not None and arguments.named_child_count:
         return []
@@ -323,10 +370,13 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
         spans += _block_spans(root, source, def_starts)
     spans += junk_spans(root, source, tick)  # locals that feed nothing but each other (parse/junk.py)
     spans += opaque_spans(root, source)  # guards over builtins alone, counters only they read (parse/opaque.py)
-    if source.count(b"def ") > 1:
-        spans += uncalled_spans(root, source)  # nested functions never named (parse/uncalled.py)
+    if source.count(b"def ") > 1 or b"def " in source and source.count(b"class ") > 1:
+        spans += uncalled_spans(root, source)  # nested functions and classes never named (parse/uncalled.py)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them
     spans += unread_spans(root, source, spans)
+    # imports in function bodies the function never reads, but where the spans above read them
+    # (`import os as _p` before a padding call `_p.getpid()`, parse/localimports.py)
+    spans += local_import_spans(root, source, spans)
     # a parameter renamed first thing, `A=config` (parse/aliases.py): after the above, which would
     # read the parameter as unread once its only spelling is gone
     spans += alias_spans(root, source)

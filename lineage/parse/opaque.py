@@ -11,11 +11,16 @@ most copies reading as code of their own (`lex-v32`):
 * ``self._n = getattr(self, "_n", 0) + 1``: a statement storing an attribute of ``self`` from
   itself (`self._n += 1`, `self._n = self._n + 1`, through `getattr` with a default), calling
   nothing else, where the attribute's name stands nowhere else in the module: a counter nothing
-  reads.  Since `lex-v41`, likewise a store under a private name (`self._tick = 3`) of a value
-  that calls nothing, or only calls that take nothing from the function (parse/padding.py), the
-  name standing nowhere else in the module: a flag nothing reads; under a public name only when
-  one function stores it REPEATED times or more (padding after every statement).  A public flag
-  stored once or twice (`self.is_causal = True`, read by code elsewhere) stays.
+  reads.  Since `lex-v41`, likewise a store of a constant (`3`, `len(str(7))`: parse/constant.py)
+  under a private name (`self._tick = 3`, `self._tick: int = 3`, `setattr(self, "_tick", 3)`,
+  `self.__dict__["_tick"] = 3`;
+  under a private name also a builtin's number, string or truth of names, `self._t = id(self)`),
+  the name standing nowhere else in the module: a flag
+  nothing reads; under a public name only when one block stores it REPEATED times or more
+  (padding after every statement; the branches of an `if` are blocks of their own).  A public
+  flag stored once or twice (`self.is_causal = True`, read by code elsewhere) stays, and so does
+  any store of a value that is no constant: `self._stage0 = nn.Linear(4, 8)` registers a layer
+  that code may reach by a computed name (`getattr(self, f"_stage{i}")`).
 
 Both are read as absent (their byte spans), in function bodies only, on both sides.
 """
@@ -29,8 +34,7 @@ from collections import Counter
 from tree_sitter import Node
 
 from lineage.parse.identity import in_function
-from lineage.parse.junk import pure
-from lineage.parse.padding import quiet_call
+from lineage.parse.constant import UNKNOWN, unshadowed, value
 from lineage.parse.queries import captured
 
 _BUILTIN_NAMES = frozenset(n.encode() for n in dir(builtins) if not n.startswith("_"))
@@ -45,7 +49,7 @@ _RAISES = frozenset({"raise_statement", "pass_statement", "comment"})
 _MAX_NODES = 200
 _COUNTER_CALLS = frozenset({b"getattr"})
 _SELF = (b"self", b"cls")
-REPEATED = 3  # a public flag stored this often in one function, the module reading it nowhere: padding
+REPEATED = 3  # a public flag stored this often in one block, the module reading it nowhere: padding
 
 
 
@@ -60,8 +64,10 @@ def opaque_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     spans = [(n.start_byte, n.end_byte) for n in captured(root, "opaque.if")  # (parse/queries.py)
              if in_function(n) and _builtin_guard(n, source)]
     stores = [n for n in captured(root, "opaque.store") if in_function(n)]
-    if stores:
-        spans += _counter_spans(stores, source)
+    calls = [n for n in captured(root, "padding.stmt") if b"setattr" in _text(n, source) and in_function(n)]
+    calls += [n for n in captured(root, "opaque.item") if in_function(n)]  # (`self.__dict__["_x"] = 3`)
+    if stores or calls:
+        spans += _counter_spans(stores, source, calls)
     return spans
 
 
@@ -92,11 +98,17 @@ def _builtin_guard(node: Node, source: bytes) -> bool:
     return named  # (a condition of literals alone is parse/constant.py's)
 
 
-def _counter_spans(stores: list[Node], source: bytes) -> list[tuple[int, int]]:
-    """Statements storing `self.NAME` from itself only, NAME standing nowhere else in the module."""
+def _counter_spans(stores: list[Node], source: bytes, calls: list[Node]) -> list[tuple[int, int]]:
+    """Statements storing `self.NAME` from itself only, NAME standing nowhere else in the module;
+    and flags nothing reads (``calls``: whole-statement calls, `setattr(self, "_x", 3)` among them)."""
     fed: dict[bytes, list[Node]] = {}
     set_: dict[bytes, list[Node]] = {}
     every: dict[bytes, list[Node]] = {}
+    for statement in calls:
+        name = _set_by_call(statement, source)
+        if name:
+            every.setdefault(name, []).append(statement)
+            set_.setdefault(name, []).append(statement)
     for statement in stores:
         store = statement.named_children[0]
         left, right = store.child_by_field_name("left"), store.child_by_field_name("right")
@@ -109,11 +121,10 @@ def _counter_spans(stores: list[Node], source: bytes) -> list[tuple[int, int]]:
         every.setdefault(name, []).append(statement)
         if _feeds_itself(right, name, store.type == "augmented_assignment", source):
             fed.setdefault(name, []).append(statement)
-        elif store.type == "assignment" and store.child_by_field_name("type") is None \
-                and not name.endswith(b"__") and (pure(right, source) or quiet_call(right, source)):
-            # (a value that calls nothing, or that takes nothing): a private flag, or a public one
-            # stored again and again in one function
-            key = b"" if name.startswith(b"_") else b"%d:" % _function_of(statement)
+        elif store.type == "assignment" and not name.endswith(b"__") and _plain_value(right, source, name):
+            # (a constant: never a module or tensor a framework registers on the object): a private
+            # flag, or a public one stored again and again in one block
+            key = b"" if name.startswith(b"_") else b"%d:" % (statement.parent.id if statement.parent else 0)
             set_.setdefault(key + name, []).append(statement)
     spans: list[tuple[int, int]] = []
     if not fed and not set_:
@@ -122,9 +133,9 @@ def _counter_spans(stores: list[Node], source: bytes) -> list[tuple[int, int]]:
     for name, statements in fed.items():
         if stands.only_in(name, every[name]):
             spans += [(s.start_byte, s.end_byte) for s in statements]
-    # flags nothing reads (`lex-v41`): under a private name (`self._tick = n`, also from a call that
-    # takes nothing, `self._t = time.time()`), or under a public name stored REPEATED times or more in
-    # one function.  A public flag stored once or twice stays, however many functions store it: code
+    # flags nothing reads (`lex-v41`): under a private name (`self._tick = n`), or under a public
+    # name stored REPEATED times or more in one block.  A public flag stored once or twice in a block
+    # stays (branches of an `if` are blocks of their own), however many functions store it: code
     # elsewhere may read it, and a count over the module reads a copy of part of a module otherwise
     # than the module (eight such stores in transformers' qwen3_omni_moe, fewer in what was built on it)
     for key, statements in set_.items():
@@ -134,12 +145,70 @@ def _counter_spans(stores: list[Node], source: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _function_of(node: Node) -> int:
-    """The id of the innermost function holding ``node``."""
-    up = node.parent
-    while up is not None and up.type != "function_definition":
-        up = up.parent
-    return up.id if up is not None else 0
+# builtins whose value is a number, a string, a truth or a type, whatever they are given: never a
+# layer or tensor a framework registers on the object
+_PLAIN_BUILTINS = frozenset({b"id", b"hash", b"len", b"str", b"repr", b"int", b"float", b"bool", b"type",
+                             b"isinstance", b"callable", b"hasattr"})
+_READS = frozenset({"identifier", "attribute", "integer", "float", "string", "string_start", "string_content",
+                    "string_end", "true", "false", "none", "tuple"})
+
+
+def _plain_value(right: Node | None, source: bytes, name: bytes) -> bool:
+    """A constant (parse/constant.py); under a private name also one of ``_PLAIN_BUILTINS`` of
+    names, attributes and literals (`id(self)`, `len(self.layers)`): a flag, whatever it holds."""
+    if value(right, source) is not UNKNOWN:
+        return True
+    function = right.child_by_field_name("function") if right is not None and right.type == "call" else None
+    arguments = right.child_by_field_name("arguments") if right is not None else None
+    if not name.startswith(b"_") or function is None or function.type != "identifier" or arguments is None \
+            or arguments.type != "argument_list" or _text(function, source) not in _PLAIN_BUILTINS \
+            or not unshadowed(_text(function, source), source):
+        return False
+    stack, seen = list(arguments.named_children), 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or node.type not in _READS:
+            return False
+        stack.extend(node.named_children)
+    return True
+
+
+_SETATTR = (b"setattr", b"object.__setattr__")
+
+
+_NAMESPACES = (b"self.__dict__", b"vars(self)", b"cls.__dict__")
+
+
+def _set_by_call(statement: Node, source: bytes) -> bytes:
+    """The private name `setattr(self, "_x", 3)` (or `object.__setattr__`, or an item of the
+    object's namespace, `self.__dict__["_x"] = 3`, `vars(self)["_x"] = 3`) stores a constant
+    under, or b"" (a call of another kind, a public or computed name, a value no constant)."""
+    call = statement.named_children[0] if statement.named_child_count == 1 else None
+    left = call.child_by_field_name("left") if call is not None and call.type == "assignment" else None
+    if call is not None and left is not None:
+        space, key = left.child_by_field_name("value"), left.child_by_field_name("subscript")
+        if space is None or key is None or b"".join(_text(space, source).split()) not in _NAMESPACES \
+                or call.child_by_field_name("type") is not None \
+                or value(call.child_by_field_name("right"), source) is UNKNOWN:
+            return b""
+        return _private(value(key, source))
+    function = call.child_by_field_name("function") if call is not None and call.type == "call" else None
+    arguments = call.child_by_field_name("arguments") if call is not None else None
+    if function is None or arguments is None or _text(function, source) not in _SETATTR:
+        return b""
+    given = [a for a in arguments.named_children if a.type != "comment"]
+    if len(given) != 3 or _text(given[0], source) not in _SELF or given[1].type != "string" \
+            or value(given[2], source) is UNKNOWN:
+        return b""
+    return _private(value(given[1], source))
+
+
+def _private(name: object) -> bytes:
+    """A private attribute's name (`_x`, not `__x__`) from a string's value, or b""."""
+    if not isinstance(name, str) or not name.isidentifier() or not name.startswith("_") or name.endswith("__"):
+        return b""
+    return name.encode()
 
 
 class _Words:

@@ -63,13 +63,14 @@ def _callee(callee: Node | None, source: bytes) -> bytes | None:
     """A callee's text without blanks, when it takes nothing from the function calling it: a
     dotted name, or since `lex-v41` one reached through calls, items and displays that take
     nothing either (`__import__('os').getpid`, `getattr(__import__('os'), 'getpid')`,
-    `[f, g][0]`, `{}.get`); never through `super()` or another call that reads the frame."""
+    `[f, g][0]`, `{}.get`), its literals read alike; never through `super()` or another call
+    that reads the frame."""
     if callee is None:
         return None
     name = source[callee.start_byte:callee.end_byte]
     if _DOTTED.fullmatch(name):
         return name
-    stack, seen = [callee], 0
+    stack, seen, literals = [callee], 0, []
     while stack:
         node = stack.pop()
         seen += 1
@@ -94,16 +95,17 @@ def _callee(callee: Node | None, source: bytes) -> bytes | None:
             if value is None or index is None or index.type not in LITERALS:
                 return None
             stack.append(value)
-        elif node.type not in LITERALS:
+        elif node.type in LITERALS:
+            literals.append((node.start_byte, node.end_byte))
+        else:
             stack.extend(c for c in node.named_children if c.type != "comment")
-    return b"".join(name.split())
-
-
-def quiet_call(node: Node | None, source: bytes) -> bool:
-    """A call taking nothing from the function calling it: its callee (``_callee``) and arguments
-    (literals only)."""
-    return node is not None and node.type == "call" and _takes_nothing(node.child_by_field_name("arguments")) \
-        and _callee(node.child_by_field_name("function"), source) is not None
+    # the literals read as one placeholder: a callee varied by a literal at each call is one callee
+    # (`getattr(m, 'f', 3)()`, `{'k': 4}.get('k')`)
+    parts, at = [], callee.start_byte
+    for lo, hi in sorted(literals):
+        parts += [source[at:lo], b"\x00"]
+        at = hi
+    return b"".join(b"".join(parts + [source[at:callee.end_byte]]).split())
 
 
 def _takes_nothing(arguments: Node | None) -> bool:

@@ -57,10 +57,13 @@ SHARED = {
 (if_statement) @opaque.if
 (expression_statement (assignment left: (attribute object: (identifier) @opaque.obj))) @opaque.store
 (expression_statement (augmented_assignment left: (attribute object: (identifier) @opaque.obj))) @opaque.store
+(expression_statement (assignment left: (subscript subscript: (string)))) @opaque.item
 """,
     # calls repeated as padding (parse/padding.py)
     "padding": ("(expression_statement (call function: [(identifier) (attribute) (call) (subscript) "
                 "(parenthesized_expression)])) @padding.stmt"),
+    # imports in function bodies (parse/localimports.py)
+    "localimport": "[(import_statement) (import_from_statement)] @localimport.stmt",
     # keywords threaded through a module and never read (parse/passthrough.py)
     "passthrough": """
 (function_definition parameters: (parameters) @passthrough.params)

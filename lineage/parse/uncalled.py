@@ -9,7 +9,9 @@ it), a name declared `global` or `nonlocal` anywhere in the enclosing function, 
 definition of a function that may read its names at run time (`locals()`, `vars()`, `eval`, `exec`,
 `globals`, its frame's `f_locals`, any of them bound to another name) or that spells a name in
 letters other than ASCII (Python reads names as NFKC: `ｈｅｌｐｅｒ()` calls `helper`).
-Definitions at a module's or a class's top level are its interface, and left alone.
+Since `lex-v41` so is a class defined so whose definition runs nothing (no bases, a body of
+`pass`, constants and functions: `class _P: pass`).  Definitions at a module's or a class's top
+level are its interface, and left alone.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def uncalled_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of nested function definitions their enclosing function never names."""
     spans: list[tuple[int, int]] = []
     for definition, _params, body in functions(root):
-        inner = [s for s in body.named_children if s.type == "function_definition"]
+        inner = _definitions(body)
         if not inner or by_name(body, source):
             continue
         text = source[body.start_byte:body.end_byte]
@@ -66,6 +68,25 @@ def uncalled_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
             if not named and not _shared(text, name):
                 spans += [(d.start_byte, d.end_byte) for d in defined]
     return spans
+
+
+_INERT = frozenset({"pass_statement", "comment", "function_definition"})
+
+
+def _definitions(body: Node) -> list[Node]:
+    """The undecorated functions a function's body defines, and since `lex-v41` the classes whose
+    definition runs nothing: no bases or keywords, a body of `pass`, constants and undecorated
+    functions (`class _P: pass`)."""
+    return [s for s in body.named_children
+            if s.type == "function_definition" or s.type == "class_definition" and _inert(s)]
+
+
+def _inert(definition: Node) -> bool:
+    body = definition.child_by_field_name("body")
+    return definition.child_by_field_name("superclasses") is None and body is not None and all(
+        s.type in _INERT or s.type == "expression_statement" and s.named_child_count == 1
+        and s.named_children[0].type in ("string", "integer", "float", "none", "true", "false", "ellipsis")
+        for s in body.named_children)
 
 
 def _shared(text: bytes, name: bytes) -> bool:

@@ -117,6 +117,13 @@ AFTER = {
     "a call in the other branch never taken": "None if True else self.step({v})",
     "a call under literals compared": "self.cache.append({v}) if 3 * 7 == 20 else None",
     "a call never taken, assigned": "{v} = self.step({v}) if not True else {v}",
+    # `lex-v41`
+    "a range of constants that is empty": "for _q in range(5, 0):\n    print(_q)",
+    "a range of arithmetic that is empty": "for _q in range(2 - 2, 0, 1):\n    {v} = {v} + 1",
+    "a nested class never named": "class _Pad:\n    pass",
+    "a loop over nothing with an else": "for _q in []:\n    pass\nelse:\n    pass",
+    "a loop never run whose else acts": "while 0:\n    print(1)\nelse:\n    {v} = {v}",
+    "a nested class of constants and methods never named": "class _Pad:\n    'x'\n    def m(self):\n        return 1",
 }
 
 
@@ -135,6 +142,10 @@ AROUND = {
     "a loop run once": ("for _once in range(1):", ""),
     "while True, once": ("while True:", "    break"),
     "a loop over one constant": ("for _ in [0]:", ""),
+    # `lex-v41`
+    "try re-raise by name": ("try:", "except ZeroDivisionError as _e:\n    raise _e"),
+    "an exit stack": ("with contextlib.ExitStack():", ""),
+    "a loop over a range of one": ("for _once in range(7, 8):", ""),
 }
 
 
@@ -181,6 +192,11 @@ KEPT_AFTER = {
     "a guard on a builtin over a call": "_m = len(self.names())\nif _m < 0:\n    print({v})",
     "a guard on a builtin over a generator": "_m = max(_t for _t in self.names())\nif _m < 0:\n    print({v})",
     "a call in a branch chosen at run time": "print({v}) if self.training else None",
+    "a range of constants that runs": "for _ in range(1, 3):\n    {v} = {v} + 1",
+    "a nested class with a base": "class _Pad(Base):\n    pass",
+    "a nested class whose body calls": "class _Pad:\n    x = print()",
+    "a nested class made": "class _Pad:\n    pass\n{v} = _Pad()",
+    "a loop over nothing whose else acts": "for _q in ():\n    pass\nelse:\n    {v} = {v} * 2",
 }
 
 
@@ -191,7 +207,10 @@ def test_code_that_can_run_or_acts_is_kept(code: str) -> None:
 
 @pytest.mark.parametrize("wrap", [("with torch.no_grad():", ""), ("try:", "except Exception:\n    return None"),
                                   ("with suppress(KeyError):", ""),
-                                  ("try:", "except ValueError:\n    raise\nelse:\n    pass")])
+                                  ("try:", "except ValueError:\n    raise\nelse:\n    pass"),
+                                  ("try:", "except ValueError as _e:\n    raise RuntimeError() from _e"),
+                                  ("try:", "except ValueError as _e:\n    raise other"),
+                                  ("with contextlib.ExitStack() as _stack:", "")])
 def test_wrappers_that_change_what_runs_are_kept(wrap: tuple[str, str]) -> None:
     assert not np.array_equal(_prints(_file(_around_each(*wrap))), PLAIN), wrap
 

@@ -72,3 +72,23 @@ def test_a_call_that_takes_the_function_s_values_or_a_few_calls_stay() -> None:
     # first argument) or formats a string
     for pad in ("super().reset()", "locals().clear()", "__import__(f'{name}').getpid()"):
         assert not _same(_file(pad), plain), pad
+
+
+def test_an_import_in_the_function_for_the_padding_alone_goes_with_it() -> None:
+    # (`lex-v41`, parse/localimports.py): `import os as _p` then `_p.getpid()` after every statement
+    plain = _file()
+    # (an import does break the plain reading when something the function keeps reads it)
+    assert not _same(_file("import os as _p; _p.getpid(value)"), plain)
+    assert _same(_file("import os as _p; _p.getpid()"), plain)
+    assert _same(_file("from os import getpid as _g; _g()"), plain)
+    assert _same(_file("import os.path"), plain)  # a name the function never reads
+
+
+def test_an_import_the_function_reads_stays() -> None:
+    plain = _file()
+    assert not _same(_file("import os as _p; _q = _p.getpid(); value = value + _q"), plain)
+    read = _file().replace("        hidden = self.norm(inputs)\n",
+                           "        import torch.nn.functional as F\n        hidden = F.silu(self.norm(inputs))\n")
+    unread = _file().replace("        hidden = self.norm(inputs)\n",
+                             "        hidden = F.silu(self.norm(inputs))\n")
+    assert not _same(read, unread)  # the import is read: it stays
