@@ -12,15 +12,14 @@ most copies reading as code of their own (`lex-v32`):
   itself (`self._n += 1`, `self._n = self._n + 1`, through `getattr` with a default), calling
   nothing else, where the attribute's name stands nowhere else in the module: a counter nothing
   reads.  Since `lex-v41`, likewise a store of a constant (`3`, `len(str(7))`: parse/constant.py)
-  under a private name (`self._tick = 3`, `self._tick: int = 3`, `setattr(self, "_tick", 3)`,
-  `self.__dict__["_tick"] = 3`;
-  under a private name also a builtin's number, string or truth of names, `self._t = id(self)`),
-  the name standing nowhere else in the module: a flag
-  nothing reads; under a public name only when one block stores it REPEATED times or more
-  (padding after every statement; the branches of an `if` are blocks of their own).  A public
-  flag stored once or twice (`self.is_causal = True`, read by code elsewhere) stays, and so does
-  any store of a value that is no constant: `self._stage0 = nn.Linear(4, 8)` registers a layer
-  that code may reach by a computed name (`getattr(self, f"_stage{i}")`).
+  under a private name the module spells nowhere else: `self._tick = 3`, `self._tick: int = 3`,
+  `setattr(self, "_tick", 3)`, `self.__dict__["_tick"] = 3`, and `self._t = id(self)` (a
+  builtin's number, string or truth of names): a flag nothing reads.  Under a public name only
+  when one block stores it REPEATED times or more (padding after every statement; the branches
+  of an `if` are blocks of their own).  A public flag stored once or twice (`self.is_causal =
+  True`, read by code elsewhere) stays, and so does any store of a value that is no constant:
+  `self._stage0 = nn.Linear(4, 8)` registers a layer code may reach by a computed name
+  (`getattr(self, f"_stage{i}")`).
 
 Both are read as absent (their byte spans), in function bodies only, on both sides.
 """
@@ -105,7 +104,7 @@ def _counter_spans(stores: list[Node], source: bytes, calls: list[Node]) -> list
     set_: dict[bytes, list[Node]] = {}
     every: dict[bytes, list[Node]] = {}
     for statement in calls:
-        name = _set_by_call(statement, source)
+        name = _set_by_call(statement, source) or _set_as_item(statement, source)
         if name:
             every.setdefault(name, []).append(statement)
             set_.setdefault(name, []).append(statement)
@@ -175,24 +174,13 @@ def _plain_value(right: Node | None, source: bytes, name: bytes) -> bool:
 
 
 _SETATTR = (b"setattr", b"object.__setattr__")
-
-
 _NAMESPACES = (b"self.__dict__", b"vars(self)", b"cls.__dict__")
 
 
 def _set_by_call(statement: Node, source: bytes) -> bytes:
-    """The private name `setattr(self, "_x", 3)` (or `object.__setattr__`, or an item of the
-    object's namespace, `self.__dict__["_x"] = 3`, `vars(self)["_x"] = 3`) stores a constant
+    """The private name `setattr(self, "_x", 3)` (or `object.__setattr__`) stores a constant
     under, or b"" (a call of another kind, a public or computed name, a value no constant)."""
     call = statement.named_children[0] if statement.named_child_count == 1 else None
-    left = call.child_by_field_name("left") if call is not None and call.type == "assignment" else None
-    if call is not None and left is not None:
-        space, key = left.child_by_field_name("value"), left.child_by_field_name("subscript")
-        if space is None or key is None or b"".join(_text(space, source).split()) not in _NAMESPACES \
-                or call.child_by_field_name("type") is not None \
-                or value(call.child_by_field_name("right"), source) is UNKNOWN:
-            return b""
-        return _private(value(key, source))
     function = call.child_by_field_name("function") if call is not None and call.type == "call" else None
     arguments = call.child_by_field_name("arguments") if call is not None else None
     if function is None or arguments is None or _text(function, source) not in _SETATTR:
@@ -202,6 +190,20 @@ def _set_by_call(statement: Node, source: bytes) -> bytes:
             or value(given[2], source) is UNKNOWN:
         return b""
     return _private(value(given[1], source))
+
+
+def _set_as_item(statement: Node, source: bytes) -> bytes:
+    """The private name `self.__dict__["_x"] = 3` (or `vars(self)[...]`) stores a constant under,
+    or b""."""
+    store = statement.named_children[0] if statement.named_child_count == 1 else None
+    left = store.child_by_field_name("left") if store is not None and store.type == "assignment" else None
+    space = left.child_by_field_name("value") if left is not None else None
+    key = left.child_by_field_name("subscript") if left is not None else None
+    if store is None or space is None or key is None or b"".join(_text(space, source).split()) not in _NAMESPACES \
+            or store.child_by_field_name("type") is not None \
+            or value(store.child_by_field_name("right"), source) is UNKNOWN:
+        return b""
+    return _private(value(key, source))
 
 
 def _private(name: object) -> bytes:
