@@ -125,21 +125,19 @@ def _counter_spans(stores: list[Node], source: bytes, calls: list[Node]) -> list
             # flag, or a public one stored again and again in one block
             key = b"" if name.startswith(b"_") else b"%d:" % (statement.parent.id if statement.parent else 0)
             set_.setdefault(key + name, []).append(statement)
-    spans: list[tuple[int, int]] = []
-    if not fed and not set_:
-        return spans
-    stands = _Words(source)
-    for name, statements in fed.items():
-        if stands.only_in(name, every[name]):
-            spans += [(s.start_byte, s.end_byte) for s in statements]
     # flags nothing reads (`lex-v41`): under a private name (`self._tick = n`), or under a public
     # name stored REPEATED times or more in one block.  A public flag stored once or twice in a block
     # stays (branches of an `if` are blocks of their own), however many functions store it: code
     # elsewhere may read it, and a count over the module reads a copy of part of a module otherwise
     # than the module (eight such stores in transformers' qwen3_omni_moe, fewer in what was built on it)
-    for key, statements in set_.items():
-        _, _, name = key.rpartition(b":")
-        if (key == name or len(statements) >= REPEATED) and stands.only_in(name, every[name]):
+    flags = [(key.rpartition(b":")[2], statements) for key, statements in set_.items()
+             if b":" not in key or len(statements) >= REPEATED]
+    spans: list[tuple[int, int]] = []
+    if not fed and not flags:
+        return spans  # (most modules: their words are never counted)
+    stands = _Words(source)
+    for name, statements in [*fed.items(), *flags]:
+        if stands.only_in(name, every[name]):
             spans += [(s.start_byte, s.end_byte) for s in statements]
     return spans
 
