@@ -37,24 +37,30 @@ def carriers(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float) -
     """Per family: it declares parents and adds (almost) nothing of the scope itself, neither
     code nor names: it only carries its parents' code (unless the scope copies its file whole)."""
     out = np.zeros(len(cov.ancestors), dtype=bool)
-    s, lx, w = cov.strength[rows], cov.lexical[rows], cov.weight[rows]  # (once: a scope has hundreds of families)
-    for j, anc in enumerate(cov.ancestors):
-        if anc.size:
-            out[j] = _own(s, lx, w, anc, j) / total < OWN_MIN
+    with_parents = np.asarray([j for j, anc in enumerate(cov.ancestors) if anc.size], dtype=np.int64)
+    if with_parents.size:
+        out[with_parents] = _own(cov.strength[rows], cov.lexical[rows], cov.weight[rows],
+                                 [cov.ancestors[j] for j in with_parents.tolist()], with_parents) / total < OWN_MIN
     copied = whole_copy(index, cov, rows, total)
     if copied >= 0:
         out[copied] = False
     return out
 
 
-def _own(s: np.ndarray, lx: np.ndarray, weight: np.ndarray, parents_of: np.ndarray, j: int) -> float:
-    """The code (k-grams) that family `j` holds strongly and more closely than any declared parent
-    of it (``parents_of``), in code or (for the same code) in names: what it added itself.
-    ``s``, ``lx``: the scope's rows of strengths and name similarities; ``weight``: their code."""
-    parents, parent_names = s[:, parents_of].max(axis=1), lx[:, parents_of].max(axis=1)
-    closer = (s[:, j] >= parents + OWN_MARGIN) | ((s[:, j] >= parents - TIE) & (lx[:, j] >= parent_names + OWN_NAMES))
-    own = (s[:, j] >= STRONG) & closer
-    return float(weight[own].sum())
+def _own(s: np.ndarray, lx: np.ndarray, weight: np.ndarray, parents_of: list[np.ndarray], js: np.ndarray
+         ) -> np.ndarray:
+    """Per family of ``js``: the code (k-grams) it holds strongly and more closely than any declared
+    parent of it (``parents_of``, in the same order), in code or (for the same code) in names: what
+    it added itself.  ``s``, ``lx``: the scope's rows of strengths and name similarities (columns:
+    families); ``weight``: their code.  All families at once: a scope has hundreds."""
+    starts = np.cumsum([0] + [p.size for p in parents_of[:-1]])
+    flat = np.concatenate(parents_of)
+    parents = np.maximum.reduceat(s[:, flat], starts, axis=1)
+    parent_names = np.maximum.reduceat(lx[:, flat], starts, axis=1)
+    mine, my_names = s[:, js], lx[:, js]
+    closer = (mine >= parents + OWN_MARGIN) | ((mine >= parents - TIE) & (my_names >= parent_names + OWN_NAMES))
+    own = (mine >= STRONG) & closer
+    return np.asarray(weight @ own)  # (k-gram counts: whole numbers, summed exactly in any order)
 
 
 def composed(cov: Cover, rows: np.ndarray, total: float, j: int) -> bool:

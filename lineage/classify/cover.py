@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -49,6 +50,14 @@ class Cover:
     # shared fingerprints (0: not counted)
     slight: np.ndarray | None = field(repr=False, default=None)
     shared: np.ndarray | None = field(repr=False, default=None)
+
+    @cached_property
+    def descends(self) -> np.ndarray:
+        """Columns x columns: [j, a] when column `a` is a declared ancestor of column `j`."""
+        out = np.zeros((self.families.size, self.families.size), dtype=bool)
+        for j, anc in enumerate(self.ancestors):
+            out[j, anc] = True
+        return out
 
     def cover(self, rows: np.ndarray, total: float) -> np.ndarray:
         """Share of a scope (the given rows, of `total` code) each family holds."""

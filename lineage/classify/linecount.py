@@ -9,11 +9,16 @@ from lineage.models import Finding
 
 
 def distinct_lines(findings: Sequence[Finding]) -> int:
-    """Lines the findings cover, each (file, line) once."""
-    covered: set[tuple[str, int]] = set()
-    for f in findings:
-        covered.update((f.path, n) for n in range(f.start_line, f.end_line + 1))
-    return len(covered)
+    """Lines the findings cover, each (file, line) once: the spans of each file merged."""
+    total, path, end = 0, None, 0
+    spans = sorted((f.path, f.start_line, f.end_line) for f in findings if f.end_line >= f.start_line)
+    for f_path, start, stop in spans:
+        if f_path != path:
+            path, end = f_path, start - 1
+        if stop > end:
+            total += stop - max(start, end + 1) + 1
+            end = stop
+    return total
 
 
 def lines_per(findings: Sequence[Finding], key: Callable[[Finding], str]) -> dict[str, int]:

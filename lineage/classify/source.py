@@ -87,7 +87,7 @@ def _candidate(index: EmbeddedIndex, cov: Cover, j: int, cover: np.ndarray, cred
 
 def _group(index: EmbeddedIndex, cov: Cover, cover: np.ndarray, pick: int) -> LineageGroup:
     """Every family holding about as much of the scope as the source does, earliest first."""
-    rows, members = index.meta["families"], [j for j in range(cover.size) if cover[j] >= GROUP * cover[pick]] or [pick]
+    rows, members = index.meta["families"], np.flatnonzero(cover >= GROUP * cover[pick]).tolist() or [pick]
     fams = sorted((rows[int(cov.families[j])] for j in members),
                   key=lambda f: (first_seen_key(f.get("first_seen")), f["source"], f["name"]))
     return LineageGroup(tuple(f"{f['source']}:{f['name']}" for f in fams), f"{fams[0]['source']}:{fams[0]['name']}",
@@ -258,8 +258,9 @@ def _kept_generation(cov: Cover, rows: np.ndarray, total: float, pick: int, a: i
     made; `a` has changed its own since (transformers' clip rewrote the weight initialisation that
     clipseg, owlvit and x_clip still share)."""
     s = cov.strength[rows]
-    children = [j for j in range(s.shape[1]) if j not in (pick, a) and a in cov.ancestors[j].tolist()
-                and pick not in cov.ancestors[j].tolist()]
+    child = cov.descends[:, a] & ~cov.descends[:, pick]
+    child[[pick, a]] = False
+    children = np.flatnonzero(child).tolist()
     if not children:
         return 0.0, 0.0
     kept = (s[:, pick] > s[:, a] + TIE) & (s[:, children].max(axis=1) >= s[:, pick] - TIE) & ~cov.common[rows]
@@ -288,7 +289,7 @@ def _more_of_its_file(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total:
         return pick, decided_by
     held = cov.cover(rows, total)
     near = [j for j in range(score.size) if j != pick and score[j] >= score[pick] - WHOLE_NEAR
-            and held[j] >= held[pick] - WHOLE_NEAR and pick not in cov.ancestors[j].tolist()]
+            and held[j] >= held[pick] - WHOLE_NEAR and not cov.descends[j, pick]]
     if not near:
         return pick, decided_by
     copied = {j: contains(index, cov, rows, j) for j in [pick, *near]}
@@ -318,14 +319,8 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
             runner_up is not None and runner_up.score > source.score + AMBIGUOUS):
         return None  # (two helper functions a family holds are not that family's published file)
     origin, _, name = source.family.partition(":")
-    rows = {f["name"]: (i, f) for i, f in enumerate(index.meta["families"]) if f["source"] == origin}
-
-    def earlier(parent: str, child: str) -> bool:
-        seen = str(rows[parent][1].get("first_seen") or "") if parent in rows else ""
-        mine = str(rows[child][1].get("first_seen") or "") if child in rows else ""
-        return not seen or not mine or seen <= mine
-
-    chain = resolve_root(name, {n: [p for p in f.get("lineage", []) if earlier(p, n)] for n, (_, f) in rows.items()})
+    rows, parents = index.dated_lineage(origin)
+    chain = resolve_root(name, parents)
     if len(chain) < 2 or chain[-1] not in rows:
         return None
     row, fam = rows[chain[-1]]

@@ -181,6 +181,21 @@ class EmbeddedIndex:
     def _lineage_cache(self) -> dict[str, tuple[str, ...]]:
         return {}
 
+    @cached_property
+    def _dated(self) -> dict[str, tuple[dict[str, tuple[int, dict[str, Any]]], dict[str, list[str]]]]:
+        return {}
+
+    def dated_lineage(self, source: str) -> tuple[dict[str, tuple[int, dict[str, Any]]], dict[str, list[str]]]:
+        """The families of one source (name -> (row, metadata)), and per family its declared parents
+        first seen no later than it (either date unknown: kept).  Computed once per source."""
+        if source not in self._dated:
+            rows = {f["name"]: (i, f) for i, f in enumerate(self.meta["families"]) if f["source"] == source}
+            seen = {n: str(f.get("first_seen") or "") for n, (_, f) in rows.items()}
+            self._dated[source] = rows, {
+                n: [p for p in f.get("lineage", []) if not seen.get(p) or not seen[n] or seen[p] <= seen[n]]
+                for n, (_, f) in rows.items()}
+        return self._dated[source]
+
     def lineage_of(self, family: str) -> tuple[str, ...]:
         """Declared ancestors of a family (same source), transitively, nearest first."""
         cached = self._lineage_cache.get(family)

@@ -179,11 +179,12 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     hit_at = np.flatnonzero(hit)
     bounds = np.searchsorted(owner[hit_at], np.arange(k + 1))
     # the rank of `_keep_top` read from the rounded scores first, each pair made only if kept
-    similar = [round(v, 4) for v in similarity[best].tolist()]
+    similar = rounded(similarity[best])
     picked = list(range(best.size))
     if kept is not None:
-        keys = [(*_rank(sim, round(lex, 4), round(r / nq, 4) if nq else 0.0, index.first_seen_of(u), u), i)
-                for i, (sim, lex, r, u) in enumerate(zip(similar, lexical[best].tolist(), rare[best].tolist(),
+        rarity = rounded(rare[best] / nq) if nq else [0.0] * best.size
+        keys = [(*_rank(sim, lex, r, index.first_seen_of(u), u), i)
+                for i, (sim, lex, r, u) in enumerate(zip(similar, rounded(lexical[best]), rarity,
                                                          cands[best].tolist()))]
         picked = [key[-1] for key in _within_top(sorted(keys), kept, lambda key: -key[0])]
     out = []
@@ -199,6 +200,17 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
         evidence = unit_evidence(index, cands[held], strength[held], similarity[held], lexical[held],
                                  rare[held] / nq if nq else np.zeros(held.size), n[held])
     return out, evidence, similar.count(out[0].similarity) if out else 0
+
+
+def rounded(values: np.ndarray) -> list[float]:
+    """``[round(v, 4) for v in values]``, the same floats, in a few array operations: the scaled
+    value is rounded to the nearest integer and divided back (both exact as Python's `round` is),
+    and only values within a hair of half a step are left to `round` itself."""
+    scaled = values * 1e4
+    out: list[float] = (np.rint(scaled) / 1e4).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        out[i] = round(float(values[i]), 4)
+    return out
 
 
 def rarity_weights(index: EmbeddedIndex, unit: CompactUnit, opts: QueryOptions) -> np.ndarray:

@@ -70,15 +70,23 @@ def format_json(result: ScanResult) -> str:
     return layout(report_dict(result))
 
 
-def layout(doc: dict[str, Any]) -> str:
-    """JSON text of `doc`: top-level lists one element per line, other values indented."""
+def layout(doc: dict[str, Any], depth: int = 1) -> str:
+    """JSON text of `doc`: lists one element per line, and so are mappings of records (the
+    summary's verdict of each file) in the top-level mappings; other values indented."""
+    pad = "  " * depth
     parts = []
     for key, value in doc.items():
-        name = json.dumps(key)
+        name = json.dumps(key, ensure_ascii=False)
         if isinstance(value, list) and value:
-            rows = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
-            parts.append(f"  {name}: [\n{rows}\n  ]")
+            rows = ",\n".join(f"{pad}  " + json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f"{pad}{name}: [\n{rows}\n{pad}]")
+        elif isinstance(value, dict) and value and depth == 1:
+            parts.append(f"{pad}{name}: {layout(value, depth + 1).rstrip()}")
+        elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            rows = ",\n".join(f"{pad}  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                               for k, v in value.items())
+            parts.append(f"{pad}{name}: {{\n{rows}\n{pad}}}")
         else:
-            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-            parts.append(f"  {name}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+            parts.append(f"{pad}{name}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n" + "  " * (depth - 1) + "}\n"

@@ -148,3 +148,6 @@ def test_json_text_holds_the_whole_report_one_finding_per_line(cases, index):
     for f in result.findings:  # each finding is a whole line of its own, in report order
         assert sum(1 for line in lines if line.startswith(f'    {{"id": "{f.id}"')) == 1
     assert text.startswith("{\n") and text.endswith("}\n")
+    for path, verdict in json.loads(text)["summary"]["files"].items():  # each file's verdict: a line of its own
+        row = f"      {json.dumps(path)}: {json.dumps(verdict, ensure_ascii=False)}"
+        assert sum(1 for line in lines if line.rstrip(",") == row) == 1

@@ -45,3 +45,15 @@ def test_rescore_many_equals_rescore_on_every_reference_unit(cases, index, opts)
 def test_rescore_many_of_no_candidates_is_empty(cases, index):
     cf = compact(SourceFile("m.py", cases.model.encode()), FingerprintParams())
     assert rescore_many(index, cf.units[0], np.array([], dtype=np.int64), QueryOptions()) == []
+
+
+def test_scores_are_rounded_as_python_rounds_them() -> None:
+    """Scores rank and tie on their rounding to 4 places: the array rounding gives Python's
+    floats, ratios of small counts and values on half a step included."""
+    from lineage.index.query import rounded
+
+    rng = np.random.default_rng(11)
+    ratios = np.asarray([a / b for b in range(1, 300) for a in range(b + 1)])
+    halves = np.asarray([k / 1e4 + 5e-5 for k in range(10_000)] + [k / 20_000 for k in range(20_001)])
+    for values in (ratios, halves, rng.random(50_000), rng.random(50_000) * 7, np.zeros(0)):
+        assert rounded(values) == [round(v, 4) for v in values.tolist()]
