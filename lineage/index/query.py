@@ -44,18 +44,18 @@ def align(q_lines: np.ndarray, r_lines: np.ndarray, gap: int) -> tuple[Region, .
     if q_lines.size == 0:
         return ()
     order = np.lexsort((r_lines, q_lines))
-    pairs = list(zip(q_lines[order].tolist(), r_lines[order].tolist()))
-    regions: list[list[int]] = []
-    for q, r in pairs:
-        if regions:
-            cur = regions[-1]
-            if 0 <= q - cur[1] <= gap and -gap <= r - cur[3] <= gap + (q - cur[1]):
-                cur[1] = max(cur[1], q)
-                cur[3] = max(cur[3], r)
-                cur[2] = min(cur[2], r)
-                cur[4] += 1
-                continue
-        regions.append([q, q, r, r, 1])
+    regions: list[tuple[int, int, int, int, int]] = []  # (first, last scanned line, first, last reference line, pairs)
+    q0 = q1 = r0 = r1 = n = 0
+    for q, r in zip(q_lines[order].tolist(), r_lines[order].tolist()):
+        if n and 0 <= q - q1 <= gap and -gap <= r - r1 <= gap + (q - q1):
+            q1, r1, r0, n = max(q1, q), max(r1, r), min(r0, r), n + 1
+            continue
+        if n:
+            regions.append((q0, q1, r0, r1, n))
+        q0 = q1 = q
+        r0 = r1 = r
+        n = 1
+    regions.append((q0, q1, r0, r1, n))
     if len(regions) > 1:
         best = max(reg[4] for reg in regions)
         regions = [reg for reg in regions if reg[4] > 1 or best == 1]

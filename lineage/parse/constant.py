@@ -23,6 +23,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from lineage.parse.bound import bound_by_imports, rebound
 from lineage.parse.words import words
 
 UNKNOWN = object()  # no value here: a name, a call, an attribute, or past a bound
@@ -252,9 +253,63 @@ def _comparison(node: Node, source: bytes, names: Mapping[bytes, object] | None,
     # `[1, 2] != (1, 2)` holds)
     values = [_items(o, source, names, depth) if o.type == "list" and i and signs[i - 1] in ("in", "not in")
               else value(o, source, names, depth + 1) for i, o in enumerate(operands)]
+    if len(operands) == 2 and UNKNOWN in values:
+        return _on_python3(operands, values, signs[0], source)
     if any(v is UNKNOWN for v in values):
         return UNKNOWN
     try:
         return all(bool(_COMPARE[s](a, b)) for s, a, b in zip(signs, values, values[1:]))
     except TypeError:
         return UNKNOWN
+
+
+# `sys.version_info` at its extremes on Python 3: a comparison the same at both holds on every Python 3
+_PY3 = ((3, 0, 0, "alpha", 0), (3, 999, 999, "final", 999))
+_VERSION = re.compile(rb"(?:sys|__import__\((?:'sys'|\"sys\")\))\.version_info(?:\.major|\[0\]|\[:([1-5])\])?")
+
+
+def _on_python3(operands: list[Node], values: list[object], sign: str, source: bytes) -> object:
+    """`sys.version_info < (3, 0)`, `sys.version_info[0] == 2`, `sys.version_info[:2] == (2, 7)`
+    (`lex-v42`): a test of the version
+    the same on every Python 3 (padding guards on one), read with the major version 3 and the
+    rest at both of its extremes; any other comparison of the version has no value here.  `sys` is
+    the module when the module imports it so (`import sys`) and binds it no other way, or
+    `__import__('sys')`."""
+    at = 0 if values[0] is UNKNOWN else 1
+    other = values[1 - at]
+    spelt = b"".join(source[operands[at].start_byte:operands[at].end_byte].split())
+    version = _VERSION.fullmatch(spelt)
+    if other is UNKNOWN or sign not in _COMPARE or sign in ("in", "not in") or not version \
+            or not (_binds_sys(operands[at], source) if spelt.startswith(b"sys") else unshadowed(b"__import__", source)):
+        return UNKNOWN
+    read: list[object] = [3] * 2 if spelt.endswith((b"major", b"[0]")) else \
+        [v[:int(version.group(1))] for v in _PY3] if version.group(1) else list(_PY3)
+    try:
+        found = {bool(_COMPARE[sign](*((v, other) if at == 0 else (other, v)))) for v in read}
+    except TypeError:
+        return UNKNOWN
+    if len(found) != 1 or sign in ("==", "!=") and isinstance(other, tuple) and isinstance(read[0], tuple) \
+            and len(other) == len(read[0]) and other[:1] == (3,):
+        return UNKNOWN  # (between the extremes one version may equal a tuple as long, `[:2] == (3, 5)`)
+    return found.pop()
+
+
+_SYS_BOUND: dict[bytes, bool] = {}  # (per module text, a few at a time)
+
+
+def _binds_sys(node: Node, source: bytes) -> bool:
+    """`sys` is the standard library's in this module: every top-level import binding it is
+    `import sys`, and nothing else binds it (parse/bound.py: an assignment, a parameter, a loop's
+    target, a class, an import from elsewhere, a star import)."""
+    known = _SYS_BOUND.get(source)
+    if known is None:
+        root = node
+        while root.parent is not None:
+            root = root.parent
+        paths = [path for name, path in bound_by_imports(root, source) if name == "sys"]
+        known = bool(paths) and all(p == "sys" for p in paths) and not rebound(root, source, {"sys"}) \
+            and not re.search(rb"\bimport[ \t]+\*", source)
+        if len(_SYS_BOUND) >= 16:
+            _SYS_BOUND.clear()
+        _SYS_BOUND[source] = known
+    return known

@@ -29,10 +29,15 @@ from __future__ import annotations
 import builtins
 import re
 from collections import Counter
+from collections.abc import Callable
+from functools import cache
 
 from tree_sitter import Node
 
+from lineage.parse.globalstores import global_spans
 from lineage.parse.identity import in_function
+from lineage.parse.modules import Modules, quiet
+from lineage.parse.padding import takes_nothing
 from lineage.parse.constant import UNKNOWN, unshadowed, value
 from lineage.parse.queries import captured
 
@@ -66,7 +71,10 @@ def opaque_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     calls = [n for n in captured(root, "padding.stmt") if b"setattr" in _text(n, source) and in_function(n)]
     calls += [n for n in captured(root, "opaque.item") if in_function(n)]  # (`self.__dict__["_x"] = 3`)
     if stores or calls:
-        spans += _counter_spans(stores, source, calls)
+        spans += _counter_spans(stores, source, calls, cache(lambda: Modules(root, source)))
+    declared = captured(root, "opaque.global") if b"global" in source else []
+    if declared:  # globals stored and never read (`lex-v42`, parse/globalstores.py)
+        spans += global_spans(declared, source, Words(source).only_in)
     return spans
 
 
@@ -97,9 +105,11 @@ def _builtin_guard(node: Node, source: bytes) -> bool:
     return named  # (a condition of literals alone is parse/constant.py's)
 
 
-def _counter_spans(stores: list[Node], source: bytes, calls: list[Node]) -> list[tuple[int, int]]:
+def _counter_spans(stores: list[Node], source: bytes, calls: list[Node],
+                   modules: Callable[[], Modules]) -> list[tuple[int, int]]:
     """Statements storing `self.NAME` from itself only, NAME standing nowhere else in the module;
-    and flags nothing reads (``calls``: whole-statement calls, `setattr(self, "_x", 3)` among them)."""
+    and flags nothing reads (``calls``: whole-statement calls, `setattr(self, "_x", 3)` among them;
+    ``modules``: what the module's imports bind, read when first asked)."""
     fed: dict[bytes, list[Node]] = {}
     set_: dict[bytes, list[Node]] = {}
     every: dict[bytes, list[Node]] = {}
@@ -120,7 +130,7 @@ def _counter_spans(stores: list[Node], source: bytes, calls: list[Node]) -> list
         every.setdefault(name, []).append(statement)
         if _feeds_itself(right, name, store.type == "augmented_assignment", source):
             fed.setdefault(name, []).append(statement)
-        elif store.type == "assignment" and not name.endswith(b"__") and _plain_value(right, source, name):
+        elif store.type == "assignment" and not name.endswith(b"__") and _plain_value(right, source, name, modules):
             # (a constant: never a module or tensor a framework registers on the object): a private
             # flag, or a public one stored again and again in one block
             key = b"" if name.startswith(b"_") else b"%d:" % (statement.parent.id if statement.parent else 0)
@@ -135,7 +145,7 @@ def _counter_spans(stores: list[Node], source: bytes, calls: list[Node]) -> list
     spans: list[tuple[int, int]] = []
     if not fed and not flags:
         return spans  # (most modules: their words are never counted)
-    stands = _Words(source)
+    stands = Words(source)
     for name, statements in [*fed.items(), *flags]:
         if stands.only_in(name, every[name]):
             spans += [(s.start_byte, s.end_byte) for s in statements]
@@ -150,15 +160,25 @@ _READS = frozenset({"identifier", "attribute", "integer", "float", "string", "st
                     "string_end", "true", "false", "none", "tuple"})
 
 
-def _plain_value(right: Node | None, source: bytes, name: bytes) -> bool:
+def _plain_value(right: Node | None, source: bytes, name: bytes, modules: Callable[[], Modules]) -> bool:
     """A constant (parse/constant.py); under a private name also one of ``_PLAIN_BUILTINS`` of
-    names, attributes and literals (`id(self)`, `len(self.layers)`): a flag, whatever it holds."""
+    names, attributes and literals (`id(self)`, `len(self.layers)`), and since `lex-v42` what a
+    standard-library function that changes nothing returns given literals alone (`time.time()`,
+    `__import__('os').getpid()`, `from time import time` then `time()`: parse/modules.py) or an object's metadata (`self.__class__.__name__`,
+    `type(self).__qualname__`): a flag, whatever it holds, never a layer."""
     if value(right, source) is not UNKNOWN:
         return True
-    function = right.child_by_field_name("function") if right is not None and right.type == "call" else None
-    arguments = right.child_by_field_name("arguments") if right is not None else None
-    if not name.startswith(b"_") or function is None or function.type != "identifier" or arguments is None \
-            or arguments.type != "argument_list" or _text(function, source) not in _PLAIN_BUILTINS \
+    if right is None or not name.startswith(b"_"):
+        return False
+    if right.type == "attribute":
+        return _metadata(right, source)
+    function = right.child_by_field_name("function") if right.type == "call" else None
+    arguments = right.child_by_field_name("arguments")
+    if function is None or arguments is None or arguments.type != "argument_list":
+        return False
+    if takes_nothing(arguments) and quiet(modules().function_of(function)):
+        return True
+    if function.type != "identifier" or _text(function, source) not in _PLAIN_BUILTINS \
             or not unshadowed(_text(function, source), source):
         return False
     stack, seen = list(arguments.named_children), 0
@@ -168,6 +188,34 @@ def _plain_value(right: Node | None, source: bytes, name: bytes) -> bool:
         if seen > _MAX_NODES or node.type not in _READS:
             return False
         stack.extend(node.named_children)
+    return True
+
+
+# what an object's metadata is read from (`self.__class__.__name__`): a name or a class, never a layer
+_METADATA = frozenset({b"__name__", b"__qualname__", b"__module__", b"__doc__", b"__class__"})
+
+
+def _metadata(right: Node, source: bytes) -> bool:
+    """An attribute chain ending in metadata, read off names and `type(...)` of them alone."""
+    attribute = right.child_by_field_name("attribute")
+    if attribute is None or _text(attribute, source) not in _METADATA:
+        return False
+    stack, seen = [right.child_by_field_name("object")], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if node is None or seen > _MAX_NODES:
+            return False
+        if node.type == "call":
+            function, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+            if function is None or _text(function, source) != b"type" or not unshadowed(b"type", source) \
+                    or arguments is None or arguments.named_child_count != 1:
+                return False
+            stack.append(arguments.named_children[0])
+        elif node.type == "attribute":
+            stack.append(node.child_by_field_name("object"))
+        elif node.type != "identifier":
+            return False
     return True
 
 
@@ -211,12 +259,13 @@ def _private(name: object) -> bytes:
     return name.encode()
 
 
-class _Words:
+class Words:
     """How often each name stands as a word (``\\bNAME\\b``) in a module, counted once."""
 
     def __init__(self, source: bytes) -> None:
         self.source = source
         self.counts = Counter(_ASCII_WORD.findall(source))
+        self._within: dict[tuple[int, int], Counter[bytes]] = {}  # (a statement's words, counted once)
 
     def only_in(self, name: bytes, statements: list[Node]) -> bool:
         """``name`` stands as a word nowhere in the module but in ``statements``."""
@@ -224,8 +273,15 @@ class _Words:
             pattern = re.compile(rb"\b" + re.escape(name) + rb"\b")
             return sum(len(pattern.findall(_text(s, self.source))) for s in statements) == \
                 len(pattern.findall(self.source))
-        inside = sum(_ASCII_WORD.findall(_text(s, self.source)).count(name) for s in statements)
-        return inside == self.counts[name]
+        return sum(self._words(s)[name] for s in statements) == self.counts[name]
+
+    def _words(self, statement: Node) -> Counter[bytes]:
+        """The words of a statement (one `global` statement may name a thousand globals, each asked)."""
+        span = (statement.start_byte, statement.end_byte)
+        found = self._within.get(span)
+        if found is None:
+            found = self._within[span] = Counter(_ASCII_WORD.findall(self.source[span[0]:span[1]]))
+        return found
 
 
 _ASCII_WORD = re.compile(rb"\w+")

@@ -6,7 +6,10 @@ module's function bodies: `_trace()` after every statement, `torch.empty(0)` bet
 Since `lex-v41` the callee may be reached through calls, items and displays that take nothing
 either (`__import__('os').getpid()`, `getattr(__import__('os'), 'getcwd')()`), never through
 `super()`: a stranger's review padded whole copies with such calls, and an earlier try that let
-any call taking nothing in read vLLM's `super().__init__()` as padding in 152 files.
+any call taking nothing in read vLLM's `super().__init__()` as padding in 152 files.  Since
+`lex-v42` the functions of one module count together (parse/modules.py): padding rotating over
+thirty of `math`'s functions, each called fewer than PADDING_CALLS times, is still one module's
+(functions of the standard library that change nothing given literals: parse/modules.py's ``quiet``).
 
 `lex-v17` read a call to the module's own do-nothing function as absent (parse/deadcode.py); a
 copier imports the hook instead (`from .telemetry import trace as _trace`), or calls a library
@@ -22,10 +25,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any
 
 from tree_sitter import Node
 
 from lineage.parse.identity import in_function
+from lineage.parse.modules import Modules, quiet
 from lineage.parse.neutral import LITERALS
 from lineage.parse.queries import captured
 
@@ -35,16 +40,35 @@ _DOTTED = re.compile(rb"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans of the padding calls of a module (whole statements, in function bodies)."""
-    by_callee: dict[bytes, list[Node]] = defaultdict(list)
+    found: list[tuple[Node, Node, bytes]] = []  # (statement, callee, its text)
     for stmt in captured(root, "padding.stmt"):  # (a whole-statement call, parse/queries.py)
         call = stmt.named_children[0] if stmt.named_child_count == 1 else None
-        if call is None or call.type != "call" or not _takes_nothing(call.child_by_field_name("arguments")):
+        if call is None or call.type != "call" or not takes_nothing(call.child_by_field_name("arguments")):
             continue
-        name = _callee(call.child_by_field_name("function"), source)
-        if name is not None:
-            by_callee[name].append(stmt)
+        function = call.child_by_field_name("function")
+        name = _callee(function, source)
+        if name is not None and function is not None:
+            found.append((stmt, function, name))
+    if len(found) < PADDING_CALLS:
+        return []  # (most modules)
+    by_callee: dict[bytes, list[Node]] = defaultdict(list)
+    for stmt, _, name in found:
+        by_callee[name].append(stmt)
+    spans = _repeated(by_callee)
+    if len(spans) < len(found):  # (`lex-v42`: a module's functions in rotation count together, parse/modules.py)
+        modules, by_module = Modules(root, source), defaultdict(list)
+        for stmt, function, _ in found:
+            called = modules.function_of(function)
+            if quiet(called):  # (a function called for what it does stays: `gc.collect()`, a barrier)
+                by_module[called.rpartition(".")[0]].append(stmt)
+        spans += _repeated(by_module)
+    return sorted(set(spans))
+
+
+def _repeated(groups: dict[Any, list[Node]]) -> list[tuple[int, int]]:
+    """The spans of the statements of each group called PADDING_CALLS times or more in function bodies."""
     spans: list[tuple[int, int]] = []
-    for stmts in by_callee.values():
+    for stmts in groups.values():
         inside = [s for s in stmts if in_function(s)] if len(stmts) >= PADDING_CALLS else []
         if len(inside) >= PADDING_CALLS:
             spans += [(s.start_byte, s.end_byte) for s in inside]
@@ -108,8 +132,9 @@ def _callee(callee: Node | None, source: bytes) -> bytes | None:
     return b"".join(b"".join(parts + [source[at:callee.end_byte]]).split())
 
 
-def _takes_nothing(arguments: Node | None) -> bool:
-    """No argument, or literals only (a keyword's value too; a negative number)."""
+def takes_nothing(arguments: Node | None) -> bool:
+    """No argument, or literals only (a keyword's value too; a negative number; an f-string
+    interpolating nothing since `lex-v42`)."""
     if arguments is None or arguments.type != "argument_list":
         return False
     for arg in arguments.named_children:
@@ -118,6 +143,12 @@ def _takes_nothing(arguments: Node | None) -> bool:
         value = arg.child_by_field_name("value") if arg.type == "keyword_argument" else arg
         if value is not None and value.type == "unary_operator":
             value = value.child_by_field_name("argument")
-        if value is None or value.type not in LITERALS:
-            return False
+        if value is None or value.type not in LITERALS or _interpolates(value):
+            return False  # (an f-string reads the code's values: `os.remove(f"{path}.lock")`)
     return True
+
+
+def _interpolates(literal: Node) -> bool:
+    """A string, or strings side by side, with an f-string's `{...}` in it."""
+    return literal.type in ("string", "concatenated_string") and any(
+        c.type == "interpolation" or c.type == "string" and _interpolates(c) for c in literal.children)

@@ -58,6 +58,7 @@ SHARED = {
 (expression_statement (assignment left: (attribute object: (identifier) @opaque.obj))) @opaque.store
 (expression_statement (augmented_assignment left: (attribute object: (identifier) @opaque.obj))) @opaque.store
 (expression_statement (assignment left: (subscript subscript: (string)))) @opaque.item
+(global_statement) @opaque.global
 """,
     # calls repeated as padding (parse/padding.py)
     "padding": ("(expression_statement (call function: [(identifier) (attribute) (call) (subscript) "

@@ -255,6 +255,16 @@ def test_a_file_with_syntax_errors_is_scanned_as_written() -> None:
     ("len('ab') > 3", False), ("len(str(21)) == 2", True), ("max(3, abs(-4)) * int('2') == 8", True),
     ("chr(ord('a') + 1) == 'b'", True), ("len(x) > 3", None), ("id(None) > 0", None), ("len('a' * 999) > 0", None),
     ("int('9' * 99) > 0", None), ("len(s='ab') > 0", None), ("len(*'ab') > 0", None), ("round(2.5) == 2", True),
+    # the running Python's version, where every Python 3 reads it alike (`lex-v42`); `sys` not imported: unknown
+    ("__import__('sys').version_info < (3, 0)", False), ("__import__('sys').version_info >= (3,)", True),
+    ("(2, 7) >= __import__('sys').version_info", False), ("__import__('sys').version_info[0] == 2", False),
+    ("__import__('sys').version_info.major != 3", False), ("__import__('sys').version_info != (2, 7)", True),
+    ("__import__('sys').version_info >= (3, 8)", None), ("__import__('sys').version_info[1] < 9", None),
+    ("__import__('sys').version_info == (3, 11, 0, 'final', 0)", None), ("__import__('sys').version_info < 3", None),
+    ("__import__('sys').version_info[:2] < (3, 0)", False), ("__import__('sys').version_info[:2] == (2, 7)", False),
+    ("__import__('sys').version_info[:2] == (3, 5)", None), ("__import__('sys').version_info[:2] != (3, 11)", None),
+    ("__import__('sys').version_info[:3] >= (3, 9, 0)", None), ("__import__('sys').version_info[:1] >= (3,)", True),
+    ("sys.version_info < (3, 0)", None),
 ])
 def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
     from lineage.parse.deadcode import truth
@@ -392,3 +402,22 @@ def test_nested_loops_over_one_constant_read_as_their_body() -> None:
     assert np.array_equal(_prints(_file(lines)), PLAIN)
     reads = [*nested, "            hidden = _", *("            " + line for line in BODY[1:-1]), BODY[-1]]
     assert not np.array_equal(_prints(_file(reads)), _prints(_file(["hidden = _", *BODY[1:]])))
+
+
+@pytest.mark.parametrize(("header", "known"), [
+    ("import sys", True), ("import os, sys", True), ("import sys as system", False), ("import os as sys", False),
+    ("import sys\nsys = object()", False), ("import sys\ndef f(sys):\n    return sys", False), ("", False),
+    # bound otherwise too (a stranger's review): the guard may run, and what it holds stays
+    ("import sys\nfrom ._compat import sys", False), ("from ._compat import sys", False),
+    ("import sys\nsys, _x = object(), 0", False), ("import sys\nclass sys:\n    pass", False),
+    ("import sys\nfor _, sys in []:\n    pass", False), ("import sys\nsys: object = object()", False),
+    ("import sys\nfrom os import *", False), ('"""\nimport sys\n"""', False),
+])
+def test_the_version_is_read_off_sys_only_when_the_module_imports_it(header: str, known: bool) -> None:
+    from lineage.parse.deadcode import truth
+    from lineage.parse.units import _grammar
+
+    parser, _ = _grammar()
+    source = f"{header}\nif sys.version_info < (3,):\n    pass\n".encode()
+    node = next(n for n in parser.parse(source).root_node.children if n.type == "if_statement")
+    assert truth(node.child_by_field_name("condition"), source) is (False if known else None)
