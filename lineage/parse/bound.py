@@ -66,12 +66,17 @@ def rebound(root: Node, source: bytes, names: set[str]) -> set[str]:
     words = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
     for hit in words.finditer(source):
         word = hit.group().decode()
-        if word in found:
-            continue
+        if word in found or _READ_HERE.match(source, hit.end()) and not _BINDERS.search(
+                source, max(0, hit.start() - 512), hit.start()):
+            continue  # (`m.f`, `m(...)`, `m[...]`: a read, never a binding, far from `def`, `class`, `import m.f`)
         node = root.descendant_for_byte_range(hit.start(), hit.end())
         if node is not None and node.type == "identifier" and _binds(node):
             found.add(word)
     return found
+
+
+_READ_HERE = re.compile(rb"[ \t]*[.(\[]")
+_BINDERS = re.compile(rb"\b(?:def|class|import)\b")
 
 
 def _binds(node: Node) -> bool:

@@ -23,7 +23,8 @@ from typing import Any
 
 from tree_sitter import Node
 
-from lineage.parse.bound import bound_by_imports, rebound
+from lineage.parse.bound import bound_by_imports
+from lineage.parse.modules import STAR_IMPORT
 from lineage.parse.words import words
 
 UNKNOWN = object()  # no value here: a name, a call, an attribute, or past a bound
@@ -294,22 +295,59 @@ def _on_python3(operands: list[Node], values: list[object], sign: str, source: b
     return found.pop()
 
 
-_SYS_BOUND: dict[bytes, bool] = {}  # (per module text, a few at a time)
+_LAST_SYS: list[tuple[bytes, bool]] = []  # (the module last asked about, held: `is` finds it again)
+_SYS_WORD = re.compile(rb"\bsys\b")
+_VERSION_WORD = re.compile(rb"version_info")
+_VERSION_READ = re.compile(rb"[ \t]*(?:[^=]|==|\Z)")
 
 
 def _binds_sys(node: Node, source: bytes) -> bool:
-    """`sys` is the standard library's in this module: every top-level import binding it is
-    `import sys`, and nothing else binds it (parse/bound.py: an assignment, a parameter, a loop's
-    target, a class, an import from elsewhere, a star import)."""
-    known = _SYS_BOUND.get(source)
-    if known is None:
-        root = node
-        while root.parent is not None:
-            root = root.parent
-        paths = [path for name, path in bound_by_imports(root, source) if name == "sys"]
-        known = bool(paths) and all(p == "sys" for p in paths) and not rebound(root, source, {"sys"}) \
-            and not re.search(rb"\bimport[ \t]+\*", source)
-        if len(_SYS_BOUND) >= 16:
-            _SYS_BOUND.clear()
-        _SYS_BOUND[source] = known
+    """`sys` is the standard library's, and its version as it is, in this module: every spelling
+    of `sys` is `import sys` at the top level or an attribute read off it (`sys.version_info`, not
+    `sys.version_info = ...`, `setattr(sys, ...)`, `case sys:`, `with f() as (a, sys):`), every
+    spelling of `version_info` is read after a `.`, and no star import may bind `sys` (a stranger's
+    review: each of those let a guard hide code that runs)."""
+    if _LAST_SYS and _LAST_SYS[0][0] is source:
+        return _LAST_SYS[0][1]
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    known = _sys_as_imported(root, source)
+    _LAST_SYS[:] = [(source, known)]
     return known
+
+
+def _sys_as_imported(root: Node, source: bytes) -> bool:
+    if STAR_IMPORT.search(source) or [p for n, p in bound_by_imports(root, source) if n == "sys"] != ["sys"]:
+        return False
+    for hit in _VERSION_WORD.finditer(source):
+        if source[hit.start() - 1:hit.start()] != b"." or not _VERSION_READ.match(source, hit.end()):
+            return False
+    for hit in _SYS_WORD.finditer(source):
+        word = root.descendant_for_byte_range(hit.start(), hit.end())
+        parent = word.parent if word is not None else None
+        if word is not None and word.type == "comment":
+            continue
+        if word is None or word.type != "identifier" or parent is None:
+            return False  # (in a string too: `globals()['sys']`, `exec('sys = ...')`)
+        if parent.type == "dotted_name" and parent.parent is not None and parent.parent.type == "import_statement" \
+                and parent.named_child_count == 1 and parent.parent.parent is not None \
+                and parent.parent.parent.type == "module":
+            continue  # (`import sys` at the top)
+        if parent.type == "attribute" and parent.child_by_field_name("object") == word and not _stored(parent):
+            continue
+        return False
+    return True
+
+
+def _stored(attribute: Node) -> bool:
+    """The attribute is assigned, deleted or bound (`sys.x = 1`, `del sys.x`, `for sys.x in ...`)."""
+    child, parent = attribute, attribute.parent
+    while parent is not None and parent.type in ("pattern_list", "tuple_pattern", "list_pattern",
+                                                  "parenthesized_expression", "expression_list", "tuple", "list"):
+        child, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
+        return parent.child_by_field_name("left") == child
+    return parent.type in ("delete_statement", "as_pattern_target", "named_expression")

@@ -80,7 +80,10 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
     binds: list[Node] = []
     shared: set[bytes] = set()
     junk = set(names)
-    spellings = [(node, name, _nested_in(node, body)) for node, name in _spellings(body, junk, source)]
+    spellings = []
+    for node, name in _spellings(body, junk, source):  # (each a walk up: deeply nested functions cost)
+        tick()
+        spellings.append((node, name, _nested_in(node, body)))
     # a name a nested function declares `nonlocal` (or the body `global`) is shared: never junk
     junk -= {name for node, name, _ in spellings
              if node.parent is not None and node.parent.type in ("nonlocal_statement", "global_statement")}
@@ -104,7 +107,10 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
     # whether a statement is junk turns on the names spelt in it alone: once some names are live,
     # only the readings under a top statement of the body spelling one of them can change (a chain
     # of n locals each read by the next is n rounds: each round reads two statements, not all n)
-    top = {node.id: _top(node, body) for node, _, _ in spellings}  # (each reading is a spelling)
+    top = {}
+    for node, _, _ in spellings:  # (each reading is a spelling)
+        tick()
+        top[node.id] = _top(node, body)
     where: dict[bytes, set[int]] = {}
     for node, name, _ in spellings:
         where.setdefault(name, set()).add(top[node.id])

@@ -19,11 +19,14 @@ GPU barriers and fences (`cute.arch.sync_threads()`), `gc.collect()`, `torch.man
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from lineage.parse.bound import bound_by_imports, rebound
 
 _IMPORT_MODULE = "importlib.import_module"
+STAR_IMPORT = re.compile(rb"\bimport(?:[ \t]|\\\r?\n)*\*")  # (`from m import *`, a line continued too)
 _MAX_DEPTH = 8
 
 
@@ -31,7 +34,7 @@ class Modules:
     """What the module's top-level imports bind (name -> dotted path), names bound otherwise left out."""
 
     def __init__(self, root: Node, source: bytes) -> None:
-        bound = dict(bound_by_imports(root, source))
+        bound = {} if STAR_IMPORT.search(source) else dict(bound_by_imports(root, source))  # (`*` may bind any)
         again = rebound(root, source, set(bound)) if bound else set()
         self.paths = {name: path for name, path in bound.items() if name not in again}
         self.source = source
@@ -93,8 +96,8 @@ class Modules:
         return self.source[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
 
-# standard-library modules whose functions, given literals alone, change no state of the program
-# (`time.sleep` waits, nothing more); and such functions of modules that have others too
+# standard-library modules whose functions, given literals alone, change no state of the program,
+# but those of ``_NOT_QUIET`` (a wait, a printed calendar); and such functions of modules that have others too
 _QUIET_MODULES = frozenset({
     "math", "cmath", "operator", "statistics", "string", "keyword", "unicodedata", "colorsys", "time",
     "os.path", "posixpath", "ntpath", "platform", "textwrap", "json", "base64", "binascii", "hashlib",
@@ -108,7 +111,8 @@ _QUIET_FUNCTIONS = frozenset({
     "gc.isenabled", "gc.get_count", "gc.get_threshold", "threading.get_ident", "threading.get_native_id",
     "threading.active_count", "threading.current_thread", "threading.main_thread", "socket.gethostname",
     "getpass.getuser", "locale.getpreferredencoding"})
-_NOT_QUIET = frozenset({"time.tzset"})
+_NOT_QUIET = frozenset({"time.tzset", "time.sleep", "calendar.setfirstweekday", "calendar.prmonth", "calendar.prcal",
+                        "calendar.main", "platform.main", "json.main", "uuid.main", "base64.main", "textwrap.main"})
 
 
 def quiet(function: str) -> bool:

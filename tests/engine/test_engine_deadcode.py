@@ -412,6 +412,15 @@ def test_nested_loops_over_one_constant_read_as_their_body() -> None:
     ("import sys\nsys, _x = object(), 0", False), ("import sys\nclass sys:\n    pass", False),
     ("import sys\nfor _, sys in []:\n    pass", False), ("import sys\nsys: object = object()", False),
     ("import sys\nfrom os import *", False), ('"""\nimport sys\n"""', False),
+    # (a second review) the version stored, `sys` bound by a pattern or named in a string, a star import
+    # over two lines: the guard may run
+    ("import sys\nsys.version_info = (2, 7, 18, 'final', 0)", False), ("import sys\ndel sys.version_info", False),
+    ("import sys\nsetattr(sys, 'version_info', (2, 7))", False), ("import sys\nglobals()['sys'] = 1", False),
+    ("import sys\nwith open('f') as (a, sys):\n    pass", False), ("import sys\ntype sys = int", False),
+    ("import sys\nmatch 1:\n    case sys:\n        pass", False), ("import sys\nexec('sys = 1')", False),
+    ("import sys\nfrom os import \\\n    *", False), ("from sys import version_info\nimport sys", False),
+    # read only: an attribute of it, a comment naming it
+    ("import sys\nv = sys.version_info\nprint(sys.path)  # sys, as imported", True),
 ])
 def test_the_version_is_read_off_sys_only_when_the_module_imports_it(header: str, known: bool) -> None:
     from lineage.parse.deadcode import truth
