@@ -7,9 +7,11 @@ Since `lex-v41` the callee may be reached through calls, items and displays that
 either (`__import__('os').getpid()`, `getattr(__import__('os'), 'getcwd')()`), never through
 `super()`: a stranger's review padded whole copies with such calls, and an earlier try that let
 any call taking nothing in read vLLM's `super().__init__()` as padding in 152 files.  Since
-`lex-v42` the functions of one module count together (parse/modules.py): padding rotating over
-thirty of `math`'s functions, each called fewer than PADDING_CALLS times, is still one module's
-(functions of the standard library that change nothing given literals: parse/modules.py's ``quiet``).
+`lex-v42` the standard library's functions that change nothing given literals count together
+(parse/modules.py's ``quiet``): padding rotating over thirty of `math`'s functions, or over
+`math.sin`, `os.getpid` and `time.time` in turn, each called fewer than PADDING_CALLS times, is
+still padding (a quiet call whose value is thrown away does nothing; the count keeps one such
+call in real code as written).
 
 `lex-v17` read a call to the module's own do-nothing function as absent (parse/deadcode.py); a
 copier imports the hook instead (`from .telemetry import trace as _trace`), or calls a library
@@ -55,13 +57,10 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     for stmt, _, name in found:
         by_callee[name].append(stmt)
     spans = _repeated(by_callee)
-    if len(spans) < len(found):  # (`lex-v42`: a module's functions in rotation count together, parse/modules.py)
-        modules, by_module = Modules(root, source), defaultdict(list)
-        for stmt, function, _ in found:
-            called = modules.function_of(function)
-            if quiet(called):  # (a function called for what it does stays: `gc.collect()`, a barrier)
-                by_module[called.rpartition(".")[0]].append(stmt)
-        spans += _repeated(by_module)
+    if len(spans) < len(found):  # (`lex-v42`: quiet functions in rotation count together, parse/modules.py)
+        modules = Modules(root, source)
+        calm = [stmt for stmt, function, _ in found if quiet(modules.function_of(function))]
+        spans += _repeated({"quiet": calm})  # (one called for what it does stays: `gc.collect()`, a barrier)
     return sorted(set(spans))
 
 

@@ -102,7 +102,7 @@ def _rotating(pads: list[str], header: str = "") -> str:
                      for line in _file("\x00", header=header).split("\n"))
 
 
-def test_a_module_s_functions_in_rotation_count_together() -> None:
+def test_quiet_functions_in_rotation_count_together() -> None:
     # (`lex-v42`, parse/modules.py): nine calls of as many functions of one module, none repeated eight times
     plain = _file()
     functions = ["sin", "cos", "tan", "exp", "sqrt", "floor", "ceil", "fabs", "log1p"]
@@ -110,7 +110,10 @@ def test_a_module_s_functions_in_rotation_count_together() -> None:
                          ([f"        __import__('math').{f}(0.5)" for f in functions], ""),
                          ([f"        __import__('importlib').import_module('math').{f}(0.5)" for f in functions], ""),
                          ([f"        {f}(0.5)" for f in functions], "from math import " + ", ".join(functions)),
-                         ([f"        os.path.{f}('a')" for f in ("basename", "dirname", "isabs")], "import os")):
+                         ([f"        os.path.{f}('a')" for f in ("basename", "dirname", "isabs")], "import os"),
+                         # quiet functions of several modules in turn count together too
+                         (["        math.sin(0.5)", "        __import__('os').getpid()", "        time.time()",
+                           "        os.path.isabs('a')", "        hashlib.md5(b'x')"], "import os, time, hashlib")):
         assert _same(_rotating(pads, header), _file(header=header)), pads[0]
     assert not _same(_rotating([f"        math.{f}(value)" for f in functions]), plain)  # it reads the code's values
     # two objects that are no modules the code names, each called fewer than eight times
