@@ -161,19 +161,33 @@ _READS = frozenset({"identifier", "attribute", "integer", "float", "string", "st
 
 
 def _plain_value(right: Node | None, source: bytes, name: bytes, modules: Callable[[], Modules]) -> bool:
-    """A constant (parse/constant.py); under a private name also one of ``_PLAIN_BUILTINS`` of
-    names, attributes and literals (`id(self)`, `len(self.layers)`), and since `lex-v42` what a
-    standard-library function that changes nothing returns given literals alone (`time.time()`,
-    `__import__('os').getpid()`, `from time import time` then `time()`: parse/modules.py) or an object's metadata (`self.__class__.__name__`,
-    `type(self).__qualname__`): a flag, whatever it holds, never a layer."""
+    """A constant (parse/constant.py); under a private name also what ``_computed`` reads: a flag,
+    whatever it holds, never a layer."""
     if value(right, source) is not UNKNOWN:
         return True
-    if right is None or not name.startswith(b"_"):
+    return right is not None and name.startswith(b"_") and _computed(right, source, modules)
+
+
+def _computed(node: Node, source: bytes, modules: Callable[[], Modules], depth: int = 0) -> bool:
+    """One of ``_PLAIN_BUILTINS`` of names, attributes and literals (`id(self)`, `len(self.layers)`);
+    since `lex-v42` also what a standard-library function that changes nothing returns given
+    literals alone (`time.time()`, `__import__('os').getpid()`, `from time import time` then
+    `time()`: parse/modules.py), an object's metadata (`self.__class__.__name__`,
+    `type(self).__qualname__`), and arithmetic and such builtins on these (`int(time.time())`,
+    `time.time() * 1000`)."""
+    if depth > _MAX_DEPTH:
         return False
-    if right.type == "attribute":
-        return _metadata(right, source)
-    function = right.child_by_field_name("function") if right.type == "call" else None
-    arguments = right.child_by_field_name("arguments")
+    if depth and value(node, source) is not UNKNOWN:
+        return True
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return _computed(node.named_children[0], source, modules, depth + 1)
+    if node.type in ("binary_operator", "unary_operator"):
+        operands = [c for c in (node.child_by_field_name(f) for f in ("left", "right", "argument")) if c is not None]
+        return bool(operands) and all(_computed(c, source, modules, depth + 1) for c in operands)
+    if node.type == "attribute":
+        return _metadata(node, source)
+    function = node.child_by_field_name("function") if node.type == "call" else None
+    arguments = node.child_by_field_name("arguments") if function is not None else None
     if function is None or arguments is None or arguments.type != "argument_list":
         return False
     if takes_nothing(arguments) and quiet(modules().function_of(function)):
@@ -181,7 +195,12 @@ def _plain_value(right: Node | None, source: bytes, name: bytes, modules: Callab
     if function.type != "identifier" or _text(function, source) not in _PLAIN_BUILTINS \
             or not unshadowed(_text(function, source), source):
         return False
-    stack, seen = list(arguments.named_children), 0
+    return all(_reads(a) or _computed(a, source, modules, depth + 1) for a in arguments.named_children)
+
+
+def _reads(node: Node) -> bool:
+    """Names, attributes and literals alone: what a plain builtin may be given."""
+    stack, seen = [node], 0
     while stack:
         node = stack.pop()
         seen += 1
@@ -189,6 +208,9 @@ def _plain_value(right: Node | None, source: bytes, name: bytes, modules: Callab
             return False
         stack.extend(node.named_children)
     return True
+
+
+_MAX_DEPTH = 8
 
 
 # what an object's metadata is read from (`self.__class__.__name__`): a name or a class, never a layer

@@ -56,6 +56,9 @@ def _module(pad: str = "", tail: str = "") -> str:
     "self._pid{n} = __import__('importlib').import_module('os').getpid()",
     "self._kind = self.__class__.__name__",
     "self._kind{n} = type(self).__qualname__",
+    # arithmetic and plain builtins on such values
+    "self._ms{n} = int(__import__('time').time() * 1000)",
+    "self._tag = str(type(self).__name__) + '-' + repr(-__import__('os').getpid())",
 ])
 def test_stores_nothing_reads_are_read_as_absent(pad: str) -> None:
     assert prints(_module(pad)) == prints(_module())
@@ -100,6 +103,9 @@ def test_public_flags_and_values_of_the_code_stay() -> None:
     assert prints(_module("self._mask{n} = __import__('os').umask(0o022)")) != prints(_module())
     assert prints(_module("self._dir{n} = __import__('tempfile').mkdtemp()")) != prints(_module())
     assert prints(_module("self._p{n} = __import__('os').path.join(f'{{hidden}}', 'x')")) != prints(_module())
+    # arithmetic with the code's values, a builtin given a call of the code
+    assert prints(_module("self._s{n} = __import__('time').time() * hidden")) != prints(_module())
+    assert prints(_module("self._s{n} = int(self.query(hidden))")) != prints(_module())
 
 
 def test_a_quiet_function_imported_by_name_is_read_as_its_module_s() -> None:
