@@ -254,8 +254,8 @@ def _comparison(node: Node, source: bytes, names: Mapping[bytes, object] | None,
     # `[1, 2] != (1, 2)` holds)
     values = [_items(o, source, names, depth) if o.type == "list" and i and signs[i - 1] in ("in", "not in")
               else value(o, source, names, depth + 1) for i, o in enumerate(operands)]
-    if len(operands) == 2 and UNKNOWN in values:
-        return _on_python3(operands, values, signs[0], source)
+    if UNKNOWN in values and len(operands) < 8:
+        return _on_python3(operands, values, signs, source)
     if any(v is UNKNOWN for v in values):
         return UNKNOWN
     try:
@@ -264,40 +264,58 @@ def _comparison(node: Node, source: bytes, names: Mapping[bytes, object] | None,
         return UNKNOWN
 
 
-# `sys.version_info` at its extremes on Python 3: a comparison the same at both holds on every Python 3
+# `sys.version_info` (and `sys.hexversion`) at its extremes on Python 3: a comparison the same at
+# both holds on every Python 3
 _PY3 = ((3, 0, 0, "alpha", 0), (3, 999, 999, "final", 999))
-_VERSION = re.compile(rb"(?:sys|__import__\((?:'sys'|\"sys\")\))\.version_info(?:\.major|\[0\]|\[:([1-5])\])?")
+_HEX3 = (0x03000000, 0x03FFFFFF)
+_VERSION = re.compile(rb"(?:sys|__import__\((?:'sys'|\"sys\")\))\."
+                      rb"(?:version_info(?:\.major|\[0\]|\[:([1-5])\])?|(hexversion))")
 
 
-def _on_python3(operands: list[Node], values: list[object], sign: str, source: bytes) -> object:
-    """`sys.version_info < (3, 0)`, `sys.version_info[0] == 2`, `sys.version_info[:2] == (2, 7)`
-    (`lex-v42`): a test of the version
-    the same on every Python 3 (padding guards on one), read with the major version 3 and the
-    rest at both of its extremes; any other comparison of the version has no value here.  `sys` is
-    the module when the module imports it so (`import sys`) and binds it no other way, or
+def _on_python3(operands: list[Node], values: list[object], signs: list[str], source: bytes) -> object:
+    """`sys.version_info < (3, 0)`, `sys.version_info[0] == 2`, `sys.version_info[:2] == (2, 7)`,
+    `(3,) <= sys.version_info < (4,)`, `sys.hexversion < 0x03000000` (`lex-v42`): a test of the
+    version the same on every Python 3 (padding guards on one), read with the major version 3 and
+    the rest at both of its extremes; any other comparison of the version has no value here.
+    `sys` is the module when the module imports it so and reads it only (``_binds_sys``), or
     `__import__('sys')`."""
-    at = 0 if values[0] is UNKNOWN else 1
-    other = values[1 - at]
+    unknown = [i for i, v in enumerate(values) if v is UNKNOWN]
+    if len(unknown) != 1 or any(s in ("in", "not in") for s in signs):
+        return UNKNOWN
+    at = unknown[0]
     spelt = b"".join(source[operands[at].start_byte:operands[at].end_byte].split())
     version = _VERSION.fullmatch(spelt)
-    if other is UNKNOWN or sign not in _COMPARE or sign in ("in", "not in") or not version \
-            or not (_binds_sys(operands[at], source) if spelt.startswith(b"sys") else unshadowed(b"__import__", source)):
+    if not version or not (_binds_sys(operands[at], source) if spelt.startswith(b"sys")
+                           else unshadowed(b"__import__", source)):
         return UNKNOWN
-    read: list[object] = [3] * 2 if spelt.endswith((b"major", b"[0]")) else \
-        [v[:int(version.group(1))] for v in _PY3] if version.group(1) else list(_PY3)
-    try:
-        found = {bool(_COMPARE[sign](*((v, other) if at == 0 else (other, v)))) for v in read}
-    except TypeError:
-        return UNKNOWN
-    if len(found) != 1 or sign in ("==", "!=") and isinstance(other, tuple) and isinstance(read[0], tuple) \
-            and len(other) == len(read[0]) and other[:1] == (3,):
-        return UNKNOWN  # (between the extremes one version may equal a tuple as long, `[:2] == (3, 5)`)
-    return found.pop()
+    read: list[object] = list(_HEX3) if version.group(2) else [3] * 2 if spelt.endswith((b"major", b"[0]")) \
+        else [v[:int(version.group(1))] for v in _PY3] if version.group(1) else list(_PY3)
+    beside = [values[i] for i in (at - 1, at + 1) if 0 <= i < len(values) and signs[min(i, at)] in ("==", "!=")]
+    if any(_may_equal(other, read) for other in beside):
+        return UNKNOWN  # (between the extremes one version may equal it, `[:2] == (3, 5)`, `hexversion == 0x030b00f0`)
+    found = set()
+    for v in read:
+        at_v = [*values[:at], v, *values[at + 1:]]
+        try:
+            found.add(all(bool(_COMPARE[s](a, b)) for s, a, b in zip(signs, at_v, at_v[1:])))
+        except TypeError:
+            return UNKNOWN
+    return found.pop() if len(found) == 1 else UNKNOWN
+
+
+def _may_equal(other: object, read: list[object]) -> bool:
+    """A version between the two readings may equal ``other`` (a tuple as long, of major 3; a number
+    between the two)."""
+    low, high = read
+    if isinstance(low, tuple):
+        return isinstance(other, tuple) and len(other) == len(low) and other[:1] == (3,)
+    return isinstance(other, int) and not isinstance(other, bool) and isinstance(low, int) \
+        and isinstance(high, int) and low != high and low <= other <= high
 
 
 _LAST_SYS: list[tuple[bytes, bool]] = []  # (the module last asked about, held: `is` finds it again)
 _SYS_WORD = re.compile(rb"\bsys\b")
-_VERSION_WORD = re.compile(rb"version_info")
+_VERSION_WORD = re.compile(rb"version_info|hexversion")
 _VERSION_READ = re.compile(rb"[ \t]*(?:[^=]|==|\Z)")
 
 
@@ -305,7 +323,7 @@ def _binds_sys(node: Node, source: bytes) -> bool:
     """`sys` is the standard library's, and its version as it is, in this module: every spelling
     of `sys` is `import sys` at the top level or an attribute read off it (`sys.version_info`, not
     `sys.version_info = ...`, `setattr(sys, ...)`, `case sys:`, `with f() as (a, sys):`), every
-    spelling of `version_info` is read after a `.`, and no star import may bind `sys` (a stranger's
+    spelling of `version_info` (`hexversion`) is read after a `.`, and no star import may bind `sys` (a stranger's
     review: each of those let a guard hide code that runs)."""
     if _LAST_SYS and _LAST_SYS[0][0] is source:
         return _LAST_SYS[0][1]

@@ -264,6 +264,12 @@ def test_a_file_with_syntax_errors_is_scanned_as_written() -> None:
     ("__import__('sys').version_info[:2] < (3, 0)", False), ("__import__('sys').version_info[:2] == (2, 7)", False),
     ("__import__('sys').version_info[:2] == (3, 5)", None), ("__import__('sys').version_info[:2] != (3, 11)", None),
     ("__import__('sys').version_info[:3] >= (3, 9, 0)", None), ("__import__('sys').version_info[:1] >= (3,)", True),
+    # chained, and the version as one number (`lex-v42`, a stranger's review)
+    ("(2, 0) <= __import__('sys').version_info < (3, 0)", False), ("(3,) <= __import__('sys').version_info < (4,)", True),
+    ("(3, 8) <= __import__('sys').version_info < (4,)", None), ("0 < __import__('sys').version_info[0] == 2", False),
+    ("__import__('sys').hexversion < 0x03000000", False), ("__import__('sys').hexversion >= 0x02070000", True),
+    ("__import__('sys').hexversion >= 0x030A0000", None), ("__import__('sys').hexversion == 0x030B00F0", None),
+    ("__import__('sys').hexversion != 0x020700F0", True),
     ("sys.version_info < (3, 0)", None),
 ])
 def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
@@ -415,6 +421,7 @@ def test_nested_loops_over_one_constant_read_as_their_body() -> None:
     # (a second review) the version stored, `sys` bound by a pattern or named in a string, a star import
     # over two lines: the guard may run
     ("import sys\nsys.version_info = (2, 7, 18, 'final', 0)", False), ("import sys\ndel sys.version_info", False),
+    ("import sys\nsys.hexversion = 0x020700F0", False),
     ("import sys\nsetattr(sys, 'version_info', (2, 7))", False), ("import sys\nglobals()['sys'] = 1", False),
     ("import sys\nwith open('f') as (a, sys):\n    pass", False), ("import sys\ntype sys = int", False),
     ("import sys\nmatch 1:\n    case sys:\n        pass", False), ("import sys\nexec('sys = 1')", False),
