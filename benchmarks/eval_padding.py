@@ -66,6 +66,14 @@ PADS: tuple[tuple[str, str], ...] = (
     ("global store", "global _PAD_G{n}\n_PAD_G{n} = {n}"),
     ("version guard", "if __import__('sys').version_info < (3, 0):\n    print('x')"),
     ("30 callees in rotation", "__import__('math').{fn}(0.5)"),
+    # kinds left open by `lex-v42` and kinds of our own around them (2026-12-05)
+    ("quiet call given a display", "__import__('json').dumps({})"),
+    ("version by its own name", "from sys import version_info as _vi\nif _vi < (3, 0):\n    print('x')"),
+    ("sys under another name", "import sys as _s{n}\nif _s{n}.hexversion < 0x03000000:\n    print('x')"),
+    ("suppress around a no-op", "with __import__('contextlib').suppress(ZeroDivisionError):\n    _q = 1 / 1"),
+    ("environment guard", "if __import__('os').environ.get('PAD_NEVER_SET_{n}'):\n    print('x')"),
+    ("environment compared", "if __import__('os').getenv('PADX') == '1':\n    __import__('time').sleep(0)"),
+    ("library call given self", "__import__('torch').is_tensor(self)"),
 )
 # (`{fn}`: the math functions the rotating kind goes through, one per insertion)
 ROTATION = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "atanh", "exp", "expm1",

@@ -75,7 +75,25 @@ def _code_sentence(findings: Sequence[Finding], path: str, line: str) -> str:
     if declared:
         return f"code reuse of {line} declared on {declared} lines"
     own = _copied_lines(findings, path, line, "own")
-    return f"code matching {line} on {own} lines is the owner's own" if own else "code not copied"
+    if own:
+        return f"code matching {line} on {own} lines is the owner's own"
+    other = _other_line(findings, path, line)
+    if other:  # (a copy of glm4 whose code glm, its parent, holds as closely: never "code not copied")
+        return (f"its code matches {other} on {_copied_lines(findings, path, other)} lines, not {line}'s own "
+                "(see the code-match findings)")
+    return "code not copied"
+
+
+def _other_line(findings: Sequence[Finding], path: str, line: str) -> str:
+    """The model line other than ``line`` that the file's code-match findings rated above info
+    attribute most lines to, or ""."""
+    lines: dict[str, int] = {}
+    for f in findings:
+        if f.path == path and f.kind == "code-match" and f.matches and f.severity != "info":
+            other = ArchTable.line(f.matches[0].ref.family)
+            if other != line:
+                lines[other] = lines.get(other, 0) + f.end_line - f.start_line + 1
+    return max(sorted(lines), key=lambda k: lines[k]) if lines else ""
 
 
 def describe_key(feature: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
-from lineage.classify.second_source import second_sources
+from lineage.classify.second_source import closer_holder, second_sources
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
@@ -140,6 +140,18 @@ def attribute_matched(
             references[(family, ref_path)] = detect(ref_path, index.header_of(family, ref_path))
         return references[(family, ref_path)]
 
+    contributors: set[tuple[str, str]] = set()  # notice files that name no maker: their holders owed as a framework's
+
+    def judged_notices(family: str, ref_path: str) -> FileNotices:
+        """The notices a file is judged against: a notice file naming no maker (deepseek_v3's
+        configuration module names its porter and Hugging Face) holds a project's notices, owed by a
+        copy as a framework's are, never an upstream maker's whose removal conceals lineage."""
+        found = reference_notices(family, ref_path)
+        if (family, ref_path) not in contributors:
+            return found
+        return dataclasses.replace(found, notices=tuple(dataclasses.replace(n, org_kind="framework")
+                                                        for n in found.notices))
+
     def holding_notices(family: str, ref_path: str, mine: list[Finding]) -> str:
         """The family's file to judge notices against: ``ref_path``, or when that names no holder,
         the file of the family that the file's units match most and that does name one (timm's
@@ -162,13 +174,19 @@ def attribute_matched(
         if not found and kept and maker and any(n.counts and n.org and same_holder(n.org, maker)
                                                 for n in reference_notices(family, kept).notices):
             return kept
+        if not found and kept and not reference_notices(family, ref_path).notices:
+            # the matched file names no one at all, as generated (ijepa, deepseek_v3): what its notice
+            # file names is owed as a project's notice, a low finding (a copy of deepseek_v4, whose
+            # generated file keeps Hugging Face's line, already read so)
+            contributors.add((family, kept))
+            return kept
         return found or ref_path
 
     def judged_against(family: str, matched: str, ref_path: str) -> FileNotices:
         """The notices of ``ref_path``, with the origin lines of the file ``matched`` too when they
         differ (a family's notice file: a copy keeping the generated file's banner keeps what the
         matched file carries, declaring nothing)."""
-        reference = reference_notices(family, ref_path)
+        reference = judged_notices(family, ref_path)
         if matched == ref_path:
             return reference
         return dataclasses.replace(reference, adapted_from=tuple(dict.fromkeys(
@@ -268,6 +286,10 @@ def attribute_matched(
             elif elder.get(f.id) and not whole:
                 updated[f.id] = _with_attribution(f, "declared", elder_explanation(f, elder[f.id], dates),
                                                   elder=elder[f.id])
+            elif attribution.state in ("removed", "replaced") and not _of_line(f, family):
+                # a resemblance to another family's code: the judged reference's notice says nothing of
+                # it (a file of its own code with one pasted attention read its own units "replaced")
+                updated[f.id] = f
             else:
                 updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
         if not a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
@@ -308,6 +330,20 @@ def attribute_matched(
             said = {holder_of(n) for n in out if n.path == path and n.kind == "notice"}  # one finding per holder
             out += [n for n in notice_findings(path, scanned, state, [f.matches[0] for f in theirs], has_code_match=True)
                     if n.kind == "notice" and n.attribution in ("removed", "replaced") and holder_of(n) not in said]
+        closer = closer_holder(verdicts, family, maker, owners) \
+            if attribution.state in ("removed", "replaced") and a_copy([updated[f.id] for f in mine], verdicts) else None
+        if closer is not None:  # (the runner-up holds the file as closely: its maker's notice is owed too)
+            other, other_path, other_maker = closer
+            second = reference_notices(other, other_path)
+            theirs_only = without(scanned, {m.key for m in attribution.reference_holders}
+                                  - {n.key for n in second.notices})
+            state = compare_notices(theirs_only, second, repo_notices=repo_notices,
+                                    reference_family=model_line(other), maker=other_maker)
+            evidence = [m for f in [*mine, *code_of.get(path, [])] for m in f.matches if m.ref.family == other][:len(mine)]
+            if state.state in ("removed", "replaced") and evidence:
+                said = {holder_of(n) for n in out if n.path == path and n.kind == "notice"}
+                out += [n for n in notice_findings(path, scanned, state, evidence, has_code_match=True)
+                        if n.kind == "notice" and n.attribution in ("removed", "replaced") and holder_of(n) not in said]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):
@@ -321,6 +357,12 @@ def attribute_matched(
     out = first_per_id(out)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
         frozenset(by_file)
+
+
+def _of_line(f: Finding, family: str) -> bool:
+    """The finding's code is the judged family's: its best reference, one holding it as closely, or
+    a listed match of the same model line."""
+    return matches_family(f, family) or any(model_line(m.ref.family) == model_line(family) for m in f.matches)
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,

@@ -199,8 +199,12 @@ def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
     assert v.source is not None  # (checked by whole_file)
     runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
     what = "the whole file" if v.source.contains >= WHOLE_FILE else f"{v.source.contains:.0%} of the file"
+    # (a runner-up holding the file as closely explains less of it: the source's code is the origin of both)
+    closest = (f"only {v.runner_up.line} holds the file as closely, and that mostly as {v.source.line}'s code"
+               if v.runner_up is not None and v.runner_up.cover >= v.source.cover
+               else "no other family holds the file as closely")
     return (f"copy of {what} of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
-            f"code other model lines share, but no other family holds the file as closely{runner}"
+            f"code other model lines share, but {closest}{runner}"
             + (f", notice {'/'.join(states)}" if states else ""))
 
 
@@ -382,7 +386,7 @@ def file_verdicts(findings: Sequence[Finding],
         elif f.kind == "notice" and look_through_root(f.details):
             roots[f.path].append(f)
         elif f.kind == "notice" and getattr(f.details, "note", "") == FRAMEWORK_NOT_KEPT:
-            frameworks[f.path].append(getattr(f.details, "org", "") or "a framework")
+            frameworks[f.path].append(getattr(f.details, "org", "") or getattr(f.details, "holder", "") or "a framework")
         elif f.kind == "notice" and f.attribution in ("removed", "replaced"):
             owed[f.path].append(f)
         elif f.kind == ANACHRONISM:

@@ -50,3 +50,21 @@ def second_sources(verdicts: Mapping[str, SourceVerdict], updated: Sequence[Find
         if held >= MIN_LINES and (held >= SHARE * total or held >= WHOLE_PART):
             seen.add(who)
             yield source.family, source.path, source.org, theirs
+
+
+def closer_holder(verdicts: Mapping[str, SourceVerdict], family: str, maker: str,
+                  owners: frozenset[str]) -> tuple[str, str, str] | None:
+    """(family, path, maker) of the file verdict's runner-up when it holds the file at least as
+    closely as the source does and is another maker's: its notice is owed too.  A renamed copy of
+    arcee's modeling file, whose code is llama's but for a few lines, reads as llama's whole file
+    (the ancestor, origin of both) and was judged against llama's header alone: a stranger's review
+    found Arcee's removed notice, the one the copier took out, unsaid."""
+    v = verdicts.get("<file>")
+    if v is None or v.source is None or v.runner_up is None or v.status != "source":
+        return None
+    runner = v.runner_up
+    who = company(runner.org)
+    if runner.family == family or runner.cover < v.source.cover or who in UNLABELLED or who == company(maker) \
+            or owning(owners, runner.org):
+        return None
+    return runner.family, runner.path, runner.org

@@ -213,9 +213,15 @@ def _framework_findings(path: str, att: Attribution, ref: str, licence: str, mat
         return []
     instead = (f" ({held_at(att.scanned_holders[0], path)} in its place)" if att.scanned_holders else "")
     owners = {company(o) for o in own}
+    # (a family's notice file beside the generated file matched, which names no one: deepseek_v3's
+    # configuration module, naming its porter and Hugging Face)
+    beside = bool(matches) and not any(m.ref.path == att.reference_path for m in matches)
+    where = "the notice file beside the matched file (which names no one, as generated)" if beside \
+        else "the matched reference"
     return [_finding(
         path, "notice", None, "low", att.scanned_holders[0].line if att.scanned_holders else 1, ref, n.key, matches,
-        f"the matched reference {held_at(n, att.reference_path)} ({n.org or n.holder}, a framework project); "
+        f"{where} {held_at(n, att.reference_path)} "
+        f"({f'{n.org}, a framework project' if n.org else f'{n.holder}, the notice of the project that published the code'}); "
         f"neither {path}{instead} nor a repository NOTICE file keeps it. {licence} obliges: {keep}. A licence gap, "
         "not concealed lineage: a framework's notice names the project that published the code, not a "
         "model's author.",

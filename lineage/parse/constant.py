@@ -23,8 +23,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from lineage.parse.bound import bound_by_imports
-from lineage.parse.modules import STAR_IMPORT
+from lineage.parse.sysnames import VERSIONS, swapped, sys_names
 from lineage.parse.words import words
 
 UNKNOWN = object()  # no value here: a name, a call, an attribute, or past a bound
@@ -268,8 +267,9 @@ def _comparison(node: Node, source: bytes, names: Mapping[bytes, object] | None,
 # both holds on every Python 3
 _PY3 = ((3, 0, 0, "alpha", 0), (3, 999, 999, "final", 999))
 _HEX3 = (0x03000000, 0x03FFFFFF)
-_VERSION = re.compile(rb"(?:sys|__import__\((?:'sys'|\"sys\")\))\."
-                      rb"(?:version_info(?:\.major|\[0\]|\[:([1-5])\])?|(hexversion))")
+_IN_PLACE = re.compile(rb"__import__\((?:'sys'|\"sys\")\)")
+_PART = re.compile(rb"(?P<spelt>.+?)(?P<part>\.major|\[0\]|\[:(?P<n>[1-5])\])?")  # (`.major`, `[0]`, `[:2]` read off it)
+_NAME = re.compile(rb"[A-Za-z_]\w*")
 
 
 def _on_python3(operands: list[Node], values: list[object], signs: list[str], source: bytes) -> object:
@@ -277,19 +277,16 @@ def _on_python3(operands: list[Node], values: list[object], signs: list[str], so
     `(3,) <= sys.version_info < (4,)`, `sys.hexversion < 0x03000000` (`lex-v42`): a test of the
     version the same on every Python 3 (padding guards on one), read with the major version 3 and
     the rest at both of its extremes; any other comparison of the version has no value here.
-    `sys` is the module when the module imports it so and reads it only (``_binds_sys``), or
-    `__import__('sys')`."""
+    The version is read off `__import__('sys')` or a name the module binds to `sys` alone, or
+    through a name it binds to the version alone (`from sys import version_info as _v`, `lex-v43`):
+    parse/sysnames.py."""
     unknown = [i for i, v in enumerate(values) if v is UNKNOWN]
     if len(unknown) != 1 or any(s in ("in", "not in") for s in signs):
         return UNKNOWN
     at = unknown[0]
-    spelt = b"".join(source[operands[at].start_byte:operands[at].end_byte].split())
-    version = _VERSION.fullmatch(spelt)
-    if not version or not (_binds_sys(operands[at], source) if spelt.startswith(b"sys")
-                           else unshadowed(b"__import__", source)):
+    read = _version(b"".join(source[operands[at].start_byte:operands[at].end_byte].split()), operands[at], source)
+    if read is None:
         return UNKNOWN
-    read: list[object] = list(_HEX3) if version.group(2) else [3] * 2 if spelt.endswith((b"major", b"[0]")) \
-        else [v[:int(version.group(1))] for v in _PY3] if version.group(1) else list(_PY3)
     beside = [values[i] for i in (at - 1, at + 1) if 0 <= i < len(values) and signs[min(i, at)] in ("==", "!=")]
     if any(_may_equal(other, read) for other in beside):
         return UNKNOWN  # (between the extremes one version may equal it, `[:2] == (3, 5)`, `hexversion == 0x030b00f0`)
@@ -303,6 +300,29 @@ def _on_python3(operands: list[Node], values: list[object], signs: list[str], so
     return found.pop() if len(found) == 1 else UNKNOWN
 
 
+def _version(spelt: bytes, node: Node, source: bytes) -> list[object] | None:
+    """The two extremes of the version ``spelt`` reads on Python 3, or None when it reads no
+    version of this module's `sys` (parse/sysnames.py) or of `__import__('sys')`."""
+    found = _PART.fullmatch(spelt)
+    if not found:
+        return None
+    module, _, name = found.group("spelt").rpartition(b".")
+    part = found.group("part")
+    if module:
+        if name not in VERSIONS or not (_IN_PLACE.fullmatch(module) and unshadowed(b"__import__", source)
+                                        and not swapped(source) or module in sys_names(node, source).modules):
+            return None
+    else:
+        name = sys_names(node, source).versions.get(name, b"") if _NAME.fullmatch(name) else b""
+        if not name:
+            return None
+    if name == b"hexversion":
+        return None if part else list(_HEX3)
+    if part in (b".major", b"[0]"):
+        return [3, 3]
+    return [v[:int(found.group("n"))] for v in _PY3] if found.group("n") else list(_PY3)
+
+
 def _may_equal(other: object, read: list[object]) -> bool:
     """A version between the two readings may equal ``other`` (a tuple as long, of major 3; a number
     between the two)."""
@@ -311,61 +331,3 @@ def _may_equal(other: object, read: list[object]) -> bool:
         return isinstance(other, tuple) and len(other) == len(low) and other[:1] == (3,)
     return isinstance(other, int) and not isinstance(other, bool) and isinstance(low, int) \
         and isinstance(high, int) and low != high and low <= other <= high
-
-
-_LAST_SYS: list[tuple[bytes, bool]] = []  # (the module last asked about, held: `is` finds it again)
-_SYS_WORD = re.compile(rb"\bsys\b")
-_VERSION_WORD = re.compile(rb"version_info|hexversion")
-_VERSION_READ = re.compile(rb"[ \t]*(?:[^=]|==|\Z)")
-
-
-def _binds_sys(node: Node, source: bytes) -> bool:
-    """`sys` is the standard library's, and its version as it is, in this module: every spelling
-    of `sys` is `import sys` at the top level or an attribute read off it (`sys.version_info`, not
-    `sys.version_info = ...`, `setattr(sys, ...)`, `case sys:`, `with f() as (a, sys):`), every
-    spelling of `version_info` (`hexversion`) is read after a `.`, and no star import may bind `sys` (a stranger's
-    review: each of those let a guard hide code that runs)."""
-    if _LAST_SYS and _LAST_SYS[0][0] is source:
-        return _LAST_SYS[0][1]
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    known = _sys_as_imported(root, source)
-    _LAST_SYS[:] = [(source, known)]
-    return known
-
-
-def _sys_as_imported(root: Node, source: bytes) -> bool:
-    if STAR_IMPORT.search(source) or [p for n, p in bound_by_imports(root, source) if n == "sys"] != ["sys"]:
-        return False
-    for hit in _VERSION_WORD.finditer(source):
-        if source[hit.start() - 1:hit.start()] != b"." or not _VERSION_READ.match(source, hit.end()):
-            return False
-    for hit in _SYS_WORD.finditer(source):
-        word = root.descendant_for_byte_range(hit.start(), hit.end())
-        parent = word.parent if word is not None else None
-        if word is not None and word.type == "comment":
-            continue
-        if word is None or word.type != "identifier" or parent is None:
-            return False  # (in a string too: `globals()['sys']`, `exec('sys = ...')`)
-        if parent.type == "dotted_name" and parent.parent is not None and parent.parent.type == "import_statement" \
-                and parent.named_child_count == 1 and parent.parent.parent is not None \
-                and parent.parent.parent.type == "module":
-            continue  # (`import sys` at the top)
-        if parent.type == "attribute" and parent.child_by_field_name("object") == word and not _stored(parent):
-            continue
-        return False
-    return True
-
-
-def _stored(attribute: Node) -> bool:
-    """The attribute is assigned, deleted or bound (`sys.x = 1`, `del sys.x`, `for sys.x in ...`)."""
-    child, parent = attribute, attribute.parent
-    while parent is not None and parent.type in ("pattern_list", "tuple_pattern", "list_pattern",
-                                                  "parenthesized_expression", "expression_list", "tuple", "list"):
-        child, parent = parent, parent.parent
-    if parent is None:
-        return False
-    if parent.type in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
-        return parent.child_by_field_name("left") == child
-    return parent.type in ("delete_statement", "as_pattern_target", "named_expression")

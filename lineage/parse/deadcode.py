@@ -46,6 +46,7 @@ from tree_sitter import Node
 from lineage.parse.constant import truth, value
 from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
+from lineage.parse.hollow import hollow_spans
 from lineage.parse.junk import junk_spans
 from lineage.parse.localimports import local_import_spans
 from lineage.parse.opaque import opaque_spans
@@ -236,11 +237,23 @@ def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     called = value.child_by_field_name("function")
     arguments = value.child_by_field_name("arguments")
-    if called is None or _text(called, source).split(b".")[-1].strip() not in _NO_CONTEXT:
+    name = _text(called, source).split(b".")[-1].strip() if called is not None else b""
+    if name not in _NO_CONTEXT:
         return []
-    if arguments is not None and arguments.named_child_count:
+    if arguments is not None and arguments.named_child_count and not (name == b"suppress" and _classes(arguments, source)):
         return []
     return [(node.start_byte, body.start_byte)]
+
+
+_DOTTED_NAME = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def _classes(arguments: Node, source: bytes) -> bool:
+    """Arguments that are names alone (`suppress(KeyError, torch.cuda.OutOfMemoryError)`): since
+    `lex-v43` `with suppress(E):` reads as its body, as `try: ... except E: pass` does (`_try_spans`)."""
+    given = [a for a in arguments.named_children if a.type != "comment"]
+    return all(a.type in ("identifier", "attribute") and _DOTTED_NAME.fullmatch(b"".join(_text(a, source).split()))
+               for a in given)
 
 
 def _quiet(block: Node | None, source: bytes) -> bool:
@@ -372,6 +385,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     spans += opaque_spans(root, source)  # guards over builtins alone, counters only they read (parse/opaque.py)
     if source.count(b"def ") > 1 or b"def " in source and source.count(b"class ") > 1:
         spans += uncalled_spans(root, source)  # nested functions and classes never named (parse/uncalled.py)
+    spans += hollow_spans(root, source, spans, def_starts)  # guards left guarding nothing (parse/hollow.py)
     # parameters with defaults never read (parse/unread.py), but where the spans above read them
     spans += unread_spans(root, source, spans)
     # imports in function bodies the function never reads, but where the spans above read them

@@ -64,13 +64,17 @@ def _decode(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
             return data.decode(wide), (FileError(path, "decode", f"{wide.upper()} text without a BOM: read as {wide.upper()}"),)
         return None, (FileError(path, "decode", "binary file (NUL bytes), not scanned", unchecked=True),)
     encoding = "utf-8"
+    noted: tuple[FileError, ...] = ()
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except (SyntaxError, LookupError):
+    except (SyntaxError, LookupError) as exc:
         encoding = "utf-8"
+        if "unknown encoding" in str(exc) or "encoding problem" in str(exc):
+            # (a declaration Python cannot honour: Python refuses the file; it is read as UTF-8 and said)
+            noted = (FileError(path, "decode", f"declares an encoding Python does not know ({exc}): read as UTF-8"),)
     try:
         text = data.decode(encoding)
     except (UnicodeError, LookupError):  # UnicodeError: the cookie may name `undefined`, `punycode`...
         text = data.decode("utf-8", errors="replace")
-        return text, (FileError(path, "decode", f"not valid {encoding}; undecodable bytes replaced"),)
-    return text.lstrip("\ufeff"), ()
+        return text, (*noted, FileError(path, "decode", f"not valid {encoding}; undecodable bytes replaced"))
+    return text.lstrip("\ufeff"), noted

@@ -133,17 +133,39 @@ def _callee(callee: Node | None, source: bytes) -> bytes | None:
 
 def takes_nothing(arguments: Node | None) -> bool:
     """No argument, or literals only (a keyword's value too; a negative number; an f-string
-    interpolating nothing since `lex-v42`)."""
+    interpolating nothing since `lex-v42`; since `lex-v43` a display of such literals, `{}`,
+    `[1, 2]`, `{'k': (0, '')}`)."""
     if arguments is None or arguments.type != "argument_list":
         return False
     for arg in arguments.named_children:
         if arg.type == "comment":
             continue
         value = arg.child_by_field_name("value") if arg.type == "keyword_argument" else arg
-        if value is not None and value.type == "unary_operator":
-            value = value.child_by_field_name("argument")
-        if value is None or value.type not in LITERALS or _interpolates(value):
+        if value is None or not _literal(value):
             return False  # (an f-string reads the code's values: `os.remove(f"{path}.lock")`)
+    return True
+
+
+_DISPLAYS = frozenset({"list", "tuple", "set", "dictionary", "pair", "parenthesized_expression"})
+
+
+def _literal(node: Node) -> bool:
+    """A literal (a negative number, an f-string interpolating nothing), or a display of literals
+    alone (`lex-v43`), of _MAX_NODES nodes at most."""
+    stack, seen = [node], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES:
+            return False
+        if node.type == "unary_operator":
+            argument = node.child_by_field_name("argument")
+            if argument is None or argument.type not in LITERALS or _interpolates(argument):
+                return False
+        elif node.type in _DISPLAYS:
+            stack.extend(c for c in node.named_children if c.type != "comment")
+        elif node.type not in LITERALS or _interpolates(node):
+            return False
     return True
 
 

@@ -33,7 +33,7 @@ from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import strength
 from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import (Holders, Line, background_section, by_the_corpus, dated, apart_from, holders,
+from lineage.workflow.background import (COMMON_FAMILIES, Holders, Line, background_section, by_the_corpus, dated, apart_from, holders,
                                          line_orgs, shared, shared_by, with_background)
 from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, ExhibitMatch, ExhibitSummary, FileScore,
                                        ReferenceSpan, SideLines, UnitScores)
@@ -117,11 +117,18 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
     return out
 
 
-def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
+def _judged_notice(m: ExhibitMatch, whole: set[str], side: int = 0) -> ExhibitMatch:
     """A matched unit whose code many indexed model lines hold cannot say whose notice the file
     owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
-    is nearly the reference file as a whole (its file score at least WHOLE_FILE)."""
+    is nearly the reference file as a whole (its file score at least WHOLE_FILE).  Without a corpus,
+    so too for code ``side`` files of the reference side hold (its source's own pattern: a
+    stranger's review had `--no-index` judge a StableLM port's notice "replaced" by Orion's from
+    an attention forward vLLM writes alike in 34 files)."""
     corpus = m.corpus
+    if corpus is None and side >= COMMON_FAMILIES and m.path not in whole and m.verdict:
+        said = (f"{SHARED_CODE} {side} files of the reference side (its source's own pattern): no copy verdict, "
+                "and no notice judgement from it")
+        return dataclasses.replace(m, attribution=None, verdict=said)
     if corpus and m.path in whole and m.verdict and shared(corpus) and m.severity in ("low", "info"):
         # (a unit of a whole-file copy keeps its copy verdict and notice state, while its shared code
         # alone is rated low: "[LOW] ... copy of reference, notice replaced" read as a contradiction)
@@ -149,11 +156,11 @@ def _judged_notice(m: ExhibitMatch, whole: set[str]) -> ExhibitMatch:
     return m
 
 
-def _held_elsewhere(m: ExhibitMatch) -> bool:
+def _held_elsewhere(m: ExhibitMatch, side: int = 0) -> bool:
     """The corpus shows the unit's code as shared code, or as code earlier lines of other
     companies held (prior_art.py), or the suspect was public before the reference's line
-    (chronology.py): no evidence of this pair."""
-    return shared(m.corpus) or bool(m.corpus and (m.corpus.get("before_reference") or m.corpus.get("suspect_first")
+    (chronology.py), or ``side`` files of the reference side hold it: no evidence of this pair."""
+    return shared(m.corpus) or side >= COMMON_FAMILIES or bool(m.corpus and (m.corpus.get("before_reference") or m.corpus.get("suspect_first")
                                                   or m.corpus.get("framework")))
 
 
@@ -328,7 +335,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     share = held_shares(index, findings)
     files = []
     # units whose code the corpus shows as shared, or as earlier lines': no evidence of this pair
-    common = {(m.path, m.unit, m.start_line) for m in matches if _held_elsewhere(m)}
+    sides = {key: len(found) for key, found in side.items()}  # (files of the reference side holding each unit's code)
+    common = {(m.path, m.unit, m.start_line) for m in matches
+              if _held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0))}
     whole: set[str] = set()  # copies of a reference file as a whole (whole.py)
     for c in compacted:
         if any(f.path == c.path and f.unit != "<module>" for f in findings):  # (module bodies are not judged)
@@ -342,11 +351,11 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             placed = place_file(score if beyond is None or c.path in whole else beyond, calib)
             files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median"),
                                    beyond_shared=beyond))
-    matches = tuple(_judged_notice(m, whole=whole) for m in matches)
+    matches = tuple(_judged_notice(m, whole, sides.get((m.path, m.unit, m.start_line), 0)) for m in matches)
     matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
-              and (m.path in whole or not _held_elsewhere(m))}
+              and (m.path in whole or not _held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0)))}
     vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies, held)
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches

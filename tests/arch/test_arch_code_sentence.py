@@ -38,3 +38,12 @@ def test_a_whole_copy_of_shared_code_is_not_said_to_be_no_copy() -> None:
     assert said == "code matches deepseek_v2 on 20 lines, its notice owed (see the notice findings)"
     assert _code_sentence([unit, dataclasses.replace(notice, severity="low")], "mine.py", line) == "code not copied"
     assert _code_sentence([unit, notice], "other.py", line) == "code not copied"
+
+
+def test_a_copy_of_another_lines_code_is_not_said_to_be_no_copy() -> None:
+    """The file implements glm4's architecture, its code copied and matched to glm's file (glm4's
+    parent holds it as closely): "code not copied" would be quotable and false (a stranger's review,
+    2026-12-05); the sentence names the line the code matches instead."""
+    said = _code_sentence([_found("replaced", "high"), _found("replaced", "medium", 40, 44)], "mine.py", "deepseek_v3")
+    assert said == "its code matches deepseek_v2 on 25 lines, not deepseek_v3's own (see the code-match findings)"
+    assert _code_sentence([_found("none-needed", "info")], "mine.py", "deepseek_v3") == "code not copied"

@@ -108,3 +108,18 @@ def test_a_configuration_naming_a_contributor_stands_for_no_makers_notice(index:
     result = _scan(index, text)
     assert not [f for f in result.findings if f.kind == "notice" and f.attribution in ("removed", "replaced")
                 and "Jane Example" in f.explanation]
+
+
+def test_a_copy_dropping_a_contributors_notice_owes_it_as_a_projects(index: EmbeddedIndex) -> None:
+    """(a stranger's review, 2026-12-05) a copy of kappa's generated file under another holder's
+    notice read "notice none-needed" with no notice finding at all: the configuration's notice,
+    naming a contributor and not the maker, is owed as a project's notice is, a low finding, never
+    a maker's removed notice."""
+    text = "# Copyright 2026 Acme Inc.\n# SPDX-License-Identifier: MIT\n\n" + _model().replace("Zeta", "Kappa")
+    result = _scan(index, text)
+    notices = [f for f in result.findings if f.kind == "notice"]
+    assert not [f for f in notices if f.attribution in ("removed", "replaced")]
+    (low,) = [f for f in notices if "Jane Example" in f.explanation]
+    assert low.severity == "low" and "the notice file beside the matched file" in low.explanation
+    assert "models/kappa/configuration_kappa.py" in low.explanation
+    assert "framework notice not kept (Jane Example" in result.summary.files["acme/modeling_acme.py"].verdict

@@ -171,3 +171,40 @@ def test_a_kept_notice_both_references_name_is_kept_for_both(tmp_path_factory: p
     notices = [f for f in result.findings if f.kind == "notice" and f.attribution in ("removed", "replaced")]
     assert {f.details.org for f in notices} == {"Alibaba DAMO Academy"}  # type: ignore[union-attr]
     assert not any("Meta" in f.explanation for f in notices)  # (it read "names Alibaba DAMO Academy, Meta")
+
+
+def test_units_of_another_makers_code_carry_no_judgement_of_the_files_reference(index: EmbeddedIndex) -> None:
+    """(a stranger's review, 2026-12-05) a file judged against Meta's notice labelled every unit it
+    held "removed", one resembling another maker's code too: Meta's notice says nothing of that."""
+    small = ROUTER[: ROUTER.index("class RippleExperts")]  # too small a share to be a second source
+    result = scan(index, joined(small).replace("self.router = AcmeRouter(config)", ""))
+    assert "Meta" in removed_holders(result)
+    router = [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("AcmeRouter")
+              and f.matches[0].ref.family == "two:ripple" and f.severity != "info"]
+    assert router
+    for f in router:
+        assert f.attribution is None, (f.unit, f.attribution)
+        assert "Meta" not in (f.details.attribution_explanation or "")  # type: ignore[union-attr]
+
+
+def test_a_runner_up_holding_the_file_as_closely_owes_its_notice_too(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """ripple's file is wave's code under ripple's names (it declares wave its parent): a renamed copy
+    of ripple's file reads as wave's (the ancestor, origin of both), and ripple, which holds the file
+    as closely, owes its notice too: a copy of arcee's file had Arcee's removed notice unsaid (a
+    stranger's review, 2026-12-05)."""
+    wave = HEAD + OLD + ROUTER.replace("Ripple", "Wave")
+    ripple = HEAD + OLD.replace("Wave", "Ripple") + ROUTER
+    shared = build(tmp_path_factory, "clo", wave, ripple, 'lineage = ["wave"]')
+    result = scan(shared, "# Copyright 2026 Acme Inc.\n" + ripple.replace("Ripple", "Acme"))
+    verdict = result.summary.files[COPY]
+    assert verdict.source is not None and verdict.source.source is not None
+    assert verdict.source.source.family == "clo:wave" and verdict.source.runner_up is not None
+    assert verdict.source.runner_up.family == "clo:ripple"
+    replaced = {f.details.org for f in result.findings  # type: ignore[union-attr]
+                if f.kind == "notice" and f.attribution == "replaced" and f.severity == "high"}
+    assert replaced == {"Meta", "Alibaba DAMO Academy"}
+    assert "also a copy of ripple (Alibaba DAMO Academy, CN), notice replaced" in verdict.verdict
+    # under ripple's own notice nothing is owed to ripple, and wave's is the one replaced
+    kept = scan(shared, "# Copyright 2022 Alibaba DAMO Academy.\n" + ripple.replace("Ripple", "Acme"))
+    assert {f.details.org for f in kept.findings  # type: ignore[union-attr]
+            if f.kind == "notice" and f.attribution in ("removed", "replaced")} <= {"Meta"}

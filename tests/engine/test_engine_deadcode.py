@@ -145,6 +145,9 @@ AROUND = {
     # `lex-v41`
     "try re-raise by name": ("try:", "except ZeroDivisionError as _e:\n    raise _e"),
     "an exit stack": ("with contextlib.ExitStack():", ""),
+    # `lex-v43`: as `try: ... except KeyError: pass` reads as its body (above), so does suppressing it
+    "suppress an error": ("with suppress(KeyError):", ""),
+    "suppress errors by dotted name": ("with contextlib.suppress(KeyError, torch.cuda.OutOfMemoryError):", ""),
     "a loop over a range of one": ("for _once in range(7, 8):", ""),
 }
 
@@ -206,7 +209,6 @@ def test_code_that_can_run_or_acts_is_kept(code: str) -> None:
 
 
 @pytest.mark.parametrize("wrap", [("with torch.no_grad():", ""), ("try:", "except Exception:\n    return None"),
-                                  ("with suppress(KeyError):", ""),
                                   ("try:", "except ValueError:\n    raise\nelse:\n    pass"),
                                   ("try:", "except ValueError as _e:\n    raise RuntimeError() from _e"),
                                   ("try:", "except ValueError as _e:\n    raise other"),
@@ -425,7 +427,9 @@ def test_nested_loops_over_one_constant_read_as_their_body() -> None:
     ("import sys\nsetattr(sys, 'version_info', (2, 7))", False), ("import sys\nglobals()['sys'] = 1", False),
     ("import sys\nwith open('f') as (a, sys):\n    pass", False), ("import sys\ntype sys = int", False),
     ("import sys\nmatch 1:\n    case sys:\n        pass", False), ("import sys\nexec('sys = 1')", False),
-    ("import sys\nfrom os import \\\n    *", False), ("from sys import version_info\nimport sys", False),
+    ("import sys\nfrom os import \\\n    *", False),
+    # (`lex-v43`) the version taken from `sys` by name as well: both are the version as it is
+    ("from sys import version_info\nimport sys", True),
     # read only: an attribute of it, a comment naming it
     ("import sys\nv = sys.version_info\nprint(sys.path)  # sys, as imported", True),
 ])
@@ -437,3 +441,43 @@ def test_the_version_is_read_off_sys_only_when_the_module_imports_it(header: str
     source = f"{header}\nif sys.version_info < (3,):\n    pass\n".encode()
     node = next(n for n in parser.parse(source).root_node.children if n.type == "if_statement")
     assert truth(node.child_by_field_name("condition"), source) is (False if known else None)
+
+
+@pytest.mark.parametrize(("header", "test", "value"), [
+    # (`lex-v43`, parse/sysnames.py) the module under another name, the version under a name of its own
+    ("import sys as _s", "_s.version_info < (3,)", False), ("import os, sys as _s", "_s.hexversion < 0x03000000", False),
+    ("from sys import version_info as _v", "_v < (3, 0)", False),
+    ("from sys import version_info", "version_info[0] == 2", False),
+    ("from sys import version_info as _v", "_v.major < 3", False),
+    ("from sys import hexversion as _h", "_h >= 0x03000000", True),
+    ("from sys import version_info as _v", "(2, 0) <= _v[:2] < (3, 0)", False),
+    ("def _f():\n    from sys import version_info as _v\n    return _v < (3,)", "_v >= (3,)", True),
+    # bound otherwise too, stored, a name for two things, another module's, a star import: the guard may run
+    ("from sys import version_info as _v\n_v = (2, 7)", "_v < (3,)", None),
+    ("from sys import version_info as _v\ndef f(_v=(2, 7)):\n    return _v", "_v < (3,)", None),
+    ("import sys\nsys.version_info = (2, 7)\nfrom sys import version_info as _v", "_v < (3,)", None),
+    ("import sys\nfor sys.version_info in [(2, 7)]:\n    pass\nfrom sys import version_info as _v", "_v < (3,)", None),
+    ("import sys\nsetattr(sys, 'version_info', (2, 7))\nfrom sys import version_info as _v", "_v < (3,)", None),
+    ("from sys import version_info as _v\nfrom sys import hexversion as _v", "_v < (3,)", None),
+    ("import sys as _v\nfrom sys import version_info as _v", "_v < (3,)", None),
+    ("from ._compat import version_info as _v", "_v < (3,)", None), ("from sys import *", "version_info < (3,)", None),
+    ("import sys as _s\n_s.version_info = (2, 7)", "_s.version_info < (3,)", None),
+    ("import sys as _s\n_s = object()", "_s.version_info < (3,)", None),
+    ("from sys import hexversion as _h", "_h[0] == 2", None), ("from sys import version_info as _v", "_v[:2] == (3, 11)", None),
+    # another module put in `sys`'s place for the imports that follow: the module table, the builtins
+    ("import sys\nsys.modules['s' + 'ys'] = object()\ndef g():\n    import sys\n    return sys", "sys.version_info < (3,)",
+     None),
+    ("import builtins\nbuiltins.__import__ = len\nfrom sys import version_info as _v", "_v < (3,)", None),
+    ("import sys as _s\n_s.modules['x'] = 1\nfrom sys import version_info as _v", "_v < (3,)", None),
+    ("import sys as _s\nprint(_s)\nfrom sys import version_info as _v", "_v < (3,)", None),
+    ("__import__('sys').modules['sys'] = 1", "__import__('sys').version_info < (3,)", None),
+    ("", "__import__('sys').version_info < (3,)", False),
+])
+def test_the_version_is_read_through_names_bound_to_it_alone(header: str, test: str, value: bool | None) -> None:
+    from lineage.parse.deadcode import truth
+    from lineage.parse.units import _grammar
+
+    parser, _ = _grammar()
+    source = f"{header}\nif {test}:\n    pass\n".encode()
+    node = [n for n in parser.parse(source).root_node.children if n.type == "if_statement"][-1]
+    assert truth(node.child_by_field_name("condition"), source) is value, header

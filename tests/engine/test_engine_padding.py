@@ -60,13 +60,17 @@ def test_an_imported_hook_after_every_statement_reads_as_the_plain_code() -> Non
                 "__import__('os').getpid()", '__import__("time").perf_counter()',
                 "importlib.import_module('os').getcwd()",
                 "getattr(__import__('os'), 'getpid')()", "[math.floor, math.ceil][0](1.5)", "{}.get('k')",
-                "__import__('sys').modules['os'].getpid()"):
+                "__import__('sys').modules['os'].getpid()",
+                # displays of literals given (`lex-v43`)
+                "__import__('json').dumps({})", "_trace([1, 2], {'k': (0, '')})", "_trace(key={-1, 'x'})"):
         assert _same(_file(pad, header="from .telemetry import trace as _trace\n"), plain), pad
 
 
 def test_a_call_that_takes_the_function_s_values_or_a_few_calls_stay() -> None:
     plain = _file()
     assert not _same(_file("_trace(value)"), plain)  # it reads the function's values: not padding
+    for pad in ("_trace([value])", "_trace({'k': inputs})", "_trace((1, f'{value}'))"):  # so does a display of them
+        assert not _same(_file(pad), plain), pad
     assert not _same(_file("_trace()", every=2), plain)  # five such calls in the module: too few to tell
     assert not _same(_file("__import__('os').getpid()", every=2), plain)
     # a callee reached through a call that reads the function's frame (`super()`: its class and

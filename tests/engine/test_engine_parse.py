@@ -202,6 +202,14 @@ def test_latin1_with_coding_cookie_decodes():
     assert by_name(parsed)["f"].start_line == 4
 
 
+def test_an_unknown_declared_encoding_is_said_and_the_file_is_scanned():
+    # (a stranger's review, 2026-12-05: Python refuses such a file; it was read as UTF-8 without a word)
+    parsed = parse_source("u.py", b"# -*- coding: no-such-codec -*-\n\ndef keep(x):\n    return x\n")
+    assert [(e.stage, e.unchecked) for e in parsed.errors] == [("decode", False)]
+    assert "no-such-codec" in parsed.errors[0].reason and "read as UTF-8" in parsed.errors[0].reason
+    assert "keep" in by_name(parsed)
+
+
 def test_invalid_utf8_is_a_decode_error_but_the_file_is_scanned():
     parsed = parse_source("bad.py", b"S = '\xff\xfe\xfa'\n\ndef keep(x):\n    return x\n")
     assert [e.stage for e in parsed.errors] == ["decode"]

@@ -204,3 +204,20 @@ def test_files_left_unread_beside_the_reference_are_said(tmp_path: Path, corpus:
     assert not [w for w in _exhibit(suspect, folder / "alpha.py", "--index", corpus)["warnings"]
                 if "beside the reference were not read" in w]
 
+
+
+def test_without_a_corpus_code_of_the_reference_sides_pattern_judges_no_notice(tmp_path: Path) -> None:
+    """(a stranger's review, 2026-12-05) with `--no-index` such a unit was rated low but still judged
+    the suspect's notice "replaced"; as with a corpus, it judges none."""
+    folder = _folder(tmp_path, 6)
+    only_attention = tmp_path / "only" / "beta.py"
+    only_attention.parent.mkdir()
+    only_attention.write_text("# Copyright 2026 Acme Labs. All rights reserved.\n" + HEAD
+                              + unit_source("AlphaAttention").replace("Alpha", "Beta"), encoding="utf-8")
+    judged = _exhibit(only_attention, folder / "alpha.py", "--no-index")
+    assert judged["matches"] and all(m["attribution"] is None for m in judged["matches"])
+    assert {m["verdict"] for m in judged["matches"]} == {
+        "code shared by 7 files of the reference side (its source's own pattern): no copy verdict, and no notice "
+        "judgement from it"}
+    assert "Notices: not judged" in run("verify", only_attention, "--against", folder / "alpha.py", "--no-index",
+                                        "--exit-zero").stdout

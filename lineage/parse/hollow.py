@@ -1,0 +1,114 @@
+"""Guards around nothing, read as absent (`lex-v43`).
+
+The passes before this one read padding as absent statement by statement: calls repeated for
+nothing (parse/padding.py), junk (parse/junk.py), flags nothing reads (parse/opaque.py).  An
+obfuscator may put each such statement inside a guard of its own, `if os.environ.get('X'):
+print('x')` after every statement: the call goes and leaves a guard that guards nothing, whose
+tokens still cut every structural k-gram around it (eight transformers modeling files so padded
+read 1 of 8 as their own family).  An `if` in a function body whose every branch holds only what
+is read as absent (or `pass`), and whose conditions run no code but builtins that compute a value
+(parse/neutral.py's ``runs_code``) and standard-library functions that change nothing given
+literals (`os.environ.get('X')`, `os.getenv('X')`, `time.time()`: parse/modules.py's ``quiet``),
+reads as absent too, as `if c: pass` does (parse/deadcode.py).  A guard holding a definition stays
+(a nested function is a unit of its own).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+
+from tree_sitter import Node
+
+from lineage.parse.constant import pure_builtin
+from lineage.parse.identity import in_function
+from lineage.parse.modules import Modules, quiet
+from lineage.parse.neutral import runs_code
+from lineage.parse.padding import takes_nothing
+from lineage.parse.queries import captured
+
+_RUNS = frozenset({"named_expression", "await", "yield", "lambda", "list_comprehension", "set_comprehension",
+                   "dictionary_comprehension", "generator_expression"})
+_NOTHING = frozenset({"pass_statement", "comment"})
+
+
+def hollow_spans(root: Node, source: bytes, spans: list[tuple[int, int]],
+                 def_starts: list[int]) -> list[tuple[int, int]]:
+    """Byte spans of the `if` statements in function bodies that guard only what ``spans`` (the
+    other passes' findings) read as absent (``def_starts``: every definition's first byte, ascending)."""
+    if not spans:
+        return []
+    los, his = _merged(spans)
+    found: list[tuple[int, int]] = []
+    modules: list[Modules] = []
+
+    def modules_of() -> Modules:
+        if not modules:
+            modules.append(Modules(root, source))
+        return modules[0]
+
+    for node in reversed(captured(root, "opaque.if")):  # (inner guards first: an outer one may guard them alone)
+        lo, hi = node.start_byte, node.end_byte
+        if bisect_right(def_starts, hi - 1) > bisect_left(def_starts, lo) or not in_function(node):
+            continue
+        clauses = [c for c in node.children if c.type in ("elif_clause", "else_clause")]
+        blocks = [node.child_by_field_name("consequence")] + [
+            c.child_by_field_name("consequence") or c.child_by_field_name("body") for c in clauses]
+        if not all(_covered(block, los, his) for block in blocks):
+            continue
+        tests = [node.child_by_field_name("condition")] + [
+            c.child_by_field_name("condition") for c in clauses if c.type == "elif_clause"]
+        if all(_quiet_test(test, source, modules_of) for test in tests):
+            found.append((lo, hi))
+            los, his = _merged([*zip(los, his), (lo, hi)])
+    return found
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Overlapping spans joined: (starts, ends), ascending."""
+    los: list[int] = []
+    his: list[int] = []
+    for lo, hi in sorted(spans):
+        if los and lo <= his[-1]:
+            his[-1] = max(his[-1], hi)
+        else:
+            los.append(lo)
+            his.append(hi)
+    return los, his
+
+
+def _covered(block: Node | None, los: list[int], his: list[int]) -> bool:
+    """Every statement of the block is `pass`, a comment, or within one of the spans."""
+    if block is None or not block.named_children:
+        return False
+    for statement in block.named_children:
+        if statement.type in _NOTHING:
+            continue
+        at = bisect_right(los, statement.start_byte) - 1
+        if at < 0 or his[at] < statement.end_byte:
+            return False
+    return True
+
+
+def _quiet_test(test: Node | None, source: bytes, modules: Callable[[], Modules]) -> bool:
+    """The condition runs no code but builtins computing a value and quiet standard-library calls
+    given literals (their callees read as modules' names: parse/modules.py)."""
+    if test is None:
+        return False
+    if not runs_code(test, source):
+        return True
+    stack = [test]
+    while stack:
+        node = stack.pop()
+        if node.type in _RUNS:
+            return False
+        if node.type == "call":
+            function, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+            if takes_nothing(arguments) and quiet(modules().function_of(function)):
+                continue
+            if not pure_builtin(node, source) or arguments is None or arguments.type != "argument_list":
+                return False
+            stack.extend(arguments.named_children)
+            continue
+        stack.extend(node.named_children)
+    return True
