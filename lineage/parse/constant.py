@@ -253,7 +253,7 @@ def _comparison(node: Node, source: bytes, names: Mapping[bytes, object] | None,
     # `[1, 2] != (1, 2)` holds)
     values = [_items(o, source, names, depth) if o.type == "list" and i and signs[i - 1] in ("in", "not in")
               else value(o, source, names, depth + 1) for i, o in enumerate(operands)]
-    if UNKNOWN in values and len(operands) < 8:
+    if UNKNOWN in values and len(operands) < 8 and _VERSIONS[0]:
         return _on_python3(operands, values, signs, source)
     if any(v is UNKNOWN for v in values):
         return UNKNOWN
@@ -270,6 +270,24 @@ _HEX3 = (0x03000000, 0x03FFFFFF)
 _IN_PLACE = re.compile(rb"__import__\((?:'sys'|\"sys\")\)")
 _PART = re.compile(rb"(?P<spelt>.+?)(?P<part>\.major|\[0\]|\[:(?P<n>[1-5])\])?")  # (`.major`, `[0]`, `[:2]` read off it)
 _NAME = re.compile(rb"[A-Za-z_]\w*")
+
+
+_VERSIONS = [False]  # (set by ``version_truth`` alone: a value that holds only where the version is read)
+
+
+def version_truth(node: Node | None, source: bytes) -> bool | None:
+    """``truth`` of a condition with the interpreter's version read as on every Python 3 (`lex-v43`):
+    for parse/deadcode.py, which reads such a guard as a wrapper, never as a block that does not
+    run.  Whether `sys` or a name for its version is what it seems cannot be settled by reading
+    one file (another module may set `sys.version_info`, or this one through `setattr`, the module
+    table or its own globals under a spelling no search finds: a stranger's review hid a whole
+    copy so), so what a version guard holds is always read; only its test goes.  ``truth`` itself
+    leaves the version unread."""
+    _VERSIONS[0] = True
+    try:
+        return truth(node, source)
+    finally:
+        _VERSIONS[0] = False
 
 
 def _on_python3(operands: list[Node], values: list[object], signs: list[str], source: bytes) -> object:

@@ -43,7 +43,7 @@ from bisect import bisect_left, bisect_right
 
 from tree_sitter import Node
 
-from lineage.parse.constant import truth, value
+from lineage.parse.constant import truth, value, version_truth
 from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.hollow import hollow_spans
@@ -103,6 +103,8 @@ def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     value = truth(node.child_by_field_name("condition"), source)
     body = node.child_by_field_name("consequence")
     alternatives = _alternatives(node)
+    if value is None and body is not None:
+        return _version_spans(node, body, alternatives, source)
     if value is None or body is None:
         return []
     if value:  # `if True: A else: B` reads as A
@@ -113,6 +115,25 @@ def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         rest = alternatives[0].child_by_field_name("body") or _block(alternatives[0])
         return [(node.start_byte, rest.start_byte)] if rest is not None else []
     return []
+
+
+def _version_spans(node: Node, body: Node, alternatives: list[Node], source: bytes) -> list[tuple[int, int]]:
+    """A test of the interpreter's version the same on every Python 3 (`if sys.version_info < (3,
+    0):`, parse/constant.py's ``version_truth``) reads as a wrapper: its test and its `else:` go,
+    what either branch holds stays (`lex-v43`; `lex-v42` read the branch never taken as absent, and
+    a copy that made the version seem 2.7 at run time hid its code there).  An `elif` chain is read
+    as written."""
+    if len(alternatives) > 1 or alternatives and alternatives[0].type != "else_clause":
+        return []
+    if version_truth(node.child_by_field_name("condition"), source) is None:
+        return []
+    spans = [(node.start_byte, body.start_byte)]
+    for clause in alternatives:
+        rest = clause.child_by_field_name("body") or _block(clause)
+        if rest is None:
+            return []
+        spans.append((clause.start_byte, rest.start_byte))
+    return spans
 
 
 def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:

@@ -148,6 +148,9 @@ AROUND = {
     # `lex-v43`: as `try: ... except KeyError: pass` reads as its body (above), so does suppressing it
     "suppress an error": ("with suppress(KeyError):", ""),
     "suppress errors by dotted name": ("with contextlib.suppress(KeyError, torch.cuda.OutOfMemoryError):", ""),
+    # `lex-v43`: a test of the version the same on every Python 3 reads as a wrapper, whichever way it goes
+    "a version guard that holds": ("if __import__('sys').version_info >= (3,):", ""),
+    "a version guard that never holds": ("if __import__('sys').version_info < (3, 0):", "else:\n    pass"),
     "a loop over a range of one": ("for _once in range(7, 8):", ""),
 }
 
@@ -200,6 +203,9 @@ KEPT_AFTER = {
     "a nested class whose body calls": "class _Pad:\n    x = print()",
     "a nested class made": "class _Pad:\n    pass\n{v} = _Pad()",
     "a loop over nothing whose else acts": "for _q in ():\n    pass\nelse:\n    {v} = {v} * 2",
+    # `lex-v43`: what a version guard holds is read whichever way the test goes (`lex-v42` read it as a
+    # block never run; a second review made the version seem 2.7 at run time and hid a copy there)
+    "a version guard's body": "if __import__('sys').version_info < (3, 0):\n    {v} = {v} * 2",
 }
 
 
@@ -275,13 +281,18 @@ def test_a_file_with_syntax_errors_is_scanned_as_written() -> None:
     ("sys.version_info < (3, 0)", None),
 ])
 def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
+    from lineage.parse.constant import version_truth
     from lineage.parse.deadcode import truth
     from lineage.parse.units import _grammar
 
     parser, _ = _grammar()
     source = f"if {condition}:\n    pass\n".encode()
     node = parser.parse(source).root_node.children[0].child_by_field_name("condition")
-    assert truth(node, source) is value
+    if "version" in condition:  # (`lex-v43`: only the wrapper reading reads the version, parse/deadcode.py)
+        assert truth(node, source) is None
+        assert version_truth(node, source) is value
+    else:
+        assert truth(node, source) is value
 
 
 @pytest.mark.parametrize("binding", [
@@ -434,13 +445,13 @@ def test_nested_loops_over_one_constant_read_as_their_body() -> None:
     ("import sys\nv = sys.version_info\nprint(sys.path)  # sys, as imported", True),
 ])
 def test_the_version_is_read_off_sys_only_when_the_module_imports_it(header: str, known: bool) -> None:
-    from lineage.parse.deadcode import truth
+    from lineage.parse.constant import version_truth
     from lineage.parse.units import _grammar
 
     parser, _ = _grammar()
     source = f"{header}\nif sys.version_info < (3,):\n    pass\n".encode()
     node = next(n for n in parser.parse(source).root_node.children if n.type == "if_statement")
-    assert truth(node.child_by_field_name("condition"), source) is (False if known else None)
+    assert version_truth(node.child_by_field_name("condition"), source) is (False if known else None)
 
 
 @pytest.mark.parametrize(("header", "test", "value"), [
@@ -474,10 +485,25 @@ def test_the_version_is_read_off_sys_only_when_the_module_imports_it(header: str
     ("", "__import__('sys').version_info < (3,)", False),
 ])
 def test_the_version_is_read_through_names_bound_to_it_alone(header: str, test: str, value: bool | None) -> None:
-    from lineage.parse.deadcode import truth
+    from lineage.parse.constant import version_truth
     from lineage.parse.units import _grammar
 
     parser, _ = _grammar()
     source = f"{header}\nif {test}:\n    pass\n".encode()
     node = [n for n in parser.parse(source).root_node.children if n.type == "if_statement"][-1]
-    assert truth(node.child_by_field_name("condition"), source) is value, header
+    assert version_truth(node.child_by_field_name("condition"), source) is value, header
+
+
+def test_a_version_guard_made_to_run_hides_nothing() -> None:
+    """(a second review, 2026-12-05) `from sys import version_info as _v`, then the module's own `_v`
+    set to (2, 7) where no search of the name finds it, then the whole body under `if _v < (3, 0):`:
+    the copied code runs, and `lex-v43` as first written read it as a block that never does.  Now a
+    version guard is a wrapper: the body is read as the plain code, whatever the module does to `_v`."""
+    guarded = ["if _v < (3, 0):"] + ["    " + line for line in BODY[:-1]] + [BODY[-1]]
+    text = _file(guarded).replace(
+        "import torch\n", "import torch\nimport importlib\nfrom sys import version_info as _v\n"
+        "importlib.import_module(__name__)._v = (2, 7)\n", 1)
+    assert np.array_equal(_prints(text), PLAIN)
+    alone = _file(["if _v < (3, 0):", "    hidden = inputs * 3", *BODY]).replace(
+        "import torch\n", "import torch\nfrom sys import version_info as _v\n", 1)
+    assert not np.array_equal(_prints(alone), PLAIN)  # (what the guard holds is read, never dropped)

@@ -74,6 +74,11 @@ def test_a_guard_around_padding_reads_as_absent(guard: str) -> None:
     "if os.environ.get('PAD'):\n    print('x')\n    self.seen.append(self)",  # a branch that acts
     "if os.environ.get('PAD'):\n    print('x')\nelse:\n    self.seen.append(self)",
     "if os.environ.get('PAD'):\n    def _hook():\n        return 1",  # a definition: a unit of its own
+    # (a second review) a builtin handed the code's own function; calls on the function's own objects,
+    # which the padding count reads as padding when repeated, though they change what it goes on to use
+    "if max([hidden], key=self.verbose):\n    print('x')",
+    "if os.environ.get('PAD'):\n    self.notes.append('x')",
+    "if hidden is None:\n    attention_mask.fill_('x')",
 ])
 def test_a_guard_that_runs_code_or_guards_what_acts_stays(guard: str) -> None:
     assert not _same(_file(guard), _file()), guard
