@@ -130,20 +130,24 @@ _DEFINED = re.compile(rb"(?:def|class)[ \t]+$")
 _BEFORE = 256  # bytes read before a spelling for what stands there (`class` and any run of blanks)
 
 
+_BUILTINS_REACHED = re.compile(rb"\bbuiltins\b|\b__builtins__\b")
+
+
 @lru_cache(maxsize=256)
 def unshadowed(name: bytes, source: bytes) -> bool:
     """The module binds ``name`` nowhere: every spelling of it as a word of its own (not an
     attribute) is a call that no `def` or `class` defines, or stands after `->`, `:` or a name's
     `[` (an annotation, a subscript) and is not assigned, and no `import *` may bind it.  Any other
     spelling (an assignment, a parameter, an import, a loop's target, an argument) may bind it:
-    the name is left unread.  Read as Python reads names, NFKC-normalised (`ｌｅｎ = str` binds
+    the name is left unread, and so is every builtin of a module that reaches for the builtins
+    (`builtins.len = ...`, `__builtins__`: `lex-v43`).  Read as Python reads names, NFKC-normalised (`ｌｅｎ = str` binds
     `len`).  Read on the text, not the tree as parse/bound.py's ``rebound`` does: ``value`` is
     handed a node, never its tree's root."""
     if not source.isascii():
         source = unicodedata.normalize("NFKC", source.decode("utf-8", "surrogateescape")).encode(
             "utf-8", "surrogateescape")
-    if re.search(rb"\bimport[ \t]+\*", source):
-        return False
+    if re.search(rb"\bimport[ \t]+\*", source) or _BUILTINS_REACHED.search(source):
+        return False  # (`lex-v43`: `builtins.len = ...` puts another function in a builtin's place)
     for at in words(name, source):
         before, end = source[max(0, at - _BEFORE):at], at + len(name)
         if _CALLED.match(source, end):

@@ -43,7 +43,7 @@ from bisect import bisect_left, bisect_right
 
 from tree_sitter import Node
 
-from lineage.parse.constant import truth, value, version_truth
+from lineage.parse.constant import truth, unshadowed, value, version_truth
 from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.hollow import hollow_spans
@@ -178,7 +178,7 @@ def _range_length(over: Node, source: bytes) -> int | None:
     anything else."""
     function = over.child_by_field_name("function") if over.type == "call" else None
     arguments = over.child_by_field_name("arguments")
-    if function is None or _text(function, source) != b"range" or arguments is None \
+    if function is None or _text(function, source) != b"range" or not unshadowed(b"range", source) or arguments is None \
             or arguments.type != "argument_list" or not 1 <= arguments.named_child_count <= 3:
         return None
     bounds = [b for b in (value(a, source) for a in arguments.named_children) if type(b) is int]

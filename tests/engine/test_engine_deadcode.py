@@ -301,6 +301,8 @@ def test_truth_reads_constants_only(condition: str, value: bool | None) -> None:
     "def use(len=len):\n    return len", "def use(len):\n    return len", "if True: len = str",
     "\uff4c\uff45\uff4e = str",  # (full-width letters: Python reads the name as `len`)
     "class" + " " * 12 + "len(str):\n    pass",
+    # (`lex-v43`) another function put in the builtin's place through the builtins module
+    "import builtins\nbuiltins.len = str", "__builtins__['len'] = str",
 ])
 def test_a_builtin_the_module_may_bind_otherwise_is_not_computed(binding: str) -> None:
     """`if len('ab') > 5:` guards real code when `len` may be the module's own (read as written)."""
@@ -507,3 +509,16 @@ def test_a_version_guard_made_to_run_hides_nothing() -> None:
     alone = _file(["if _v < (3, 0):", "    hidden = inputs * 3", *BODY]).replace(
         "import torch\n", "import torch\nfrom sys import version_info as _v\n", 1)
     assert not np.array_equal(_prints(alone), PLAIN)  # (what the guard holds is read, never dropped)
+
+
+@pytest.mark.parametrize("binding", ["range = lambda *a: [0]", "import builtins\nbuiltins.range = lambda *a: [0]",
+                                     "from helpers import range"])
+def test_a_loop_over_a_range_the_module_may_bind_otherwise_is_kept(binding: str) -> None:
+    """`for _ in range(5, 0):` never runs only if `range` is the builtin (`lex-v43`: it was read as
+    empty whatever the module bound to the name)."""
+    looped = BODY[:1] + ["for _q in range(5, 0):", "    hidden = hidden * 2"] + BODY[1:]
+    text = _file(looped)
+    assert np.array_equal(_prints(text), PLAIN)
+    shadowed = text.replace("import torch\n", f"import torch\n{binding}\n", 1)
+    assert not np.array_equal(_prints(shadowed), _prints(_file(BODY).replace("import torch\n",
+                                                                             f"import torch\n{binding}\n", 1)))
