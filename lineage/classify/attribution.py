@@ -22,7 +22,7 @@ from lineage.classify.elder import declared_elder, elder_explanation, line_dates
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY, verdict as codematch_verdict
 from lineage.classify.fileverdict import explained_copy, whole_file
-from lineage.classify.judged import (a_copy, code_by_path, copied, first_per_id, judged_findings, matches_family,
+from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, copied, first_per_id, judged_findings, matches_family,
                                      small_part)
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
@@ -40,16 +40,6 @@ from lineage.vocab import Severity, model_line
 
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
 Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
-
-
-def _primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
-    """(family, source, path) of the reference file this scanned file copies most (by lines of
-    units that hold its code, else of every match: a resemblance owes no notice in a copy's place)."""
-    weight: Counter[tuple[str, str, str]] = Counter()
-    for f in [f for f in findings if copied(f)] or findings:
-        ref = f.matches[0].ref
-        weight[(ref.family, ref.source, ref.path)] += f.end_line - f.start_line + 1
-    return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",
@@ -96,17 +86,6 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
     if state == OWN and code is not None:  # the finding's own sentence says it too, not "copy of"
         text = text.replace(f"Verdict: {code.verdict}.", f"Verdict: {verdict}.")
     return dataclasses.replace(f, attribution=state, severity=sev, details=details, explanation=text)
-
-
-def _reference(findings: Sequence[Finding], verdicts: dict[str, SourceVerdict]) -> tuple[str, str]:
-    """(family, path) whose notices the file is judged against: its source when that family
-    holds any of the file's evidence, else the reference file it matches most."""
-    file_verdict = verdicts.get("<file>")
-    source = file_verdict.source if file_verdict is not None else None
-    if source is not None and any(f.matches[0].ref.family == source.family for f in findings):
-        return source.family, source.path
-    family, _source, path = _primary_reference(findings)
-    return family, path
 
 
 def attribute_matched(
@@ -202,7 +181,7 @@ def attribute_matched(
     code_of = code_by_path(findings)  # (every code finding of a file, info ones too)
     for path, mine in sorted(by_file.items()):
         verdicts = (sources or {}).get(path, {})
-        family, matched = _reference(mine, verdicts)
+        family, matched = reference_of(mine, verdicts)
         ref_path = holding_notices(family, matched, mine)
         text = texts.get(path, "")
         # the marker lines the matched reference files carry: a copy keeps them, declaring nothing
@@ -215,7 +194,7 @@ def attribute_matched(
         elder = {f.id: declared_elder(f, marks, dates) for f in mine if not declared_unit(f.unit, declared_units)}
         rest = [f for f in mine if not elder.get(f.id)]
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
-            family, matched = _reference(rest, verdicts)
+            family, matched = reference_of(rest, verdicts)
             ref_path = holding_notices(family, matched, rest)
             whole, declared_units, imported, bases, marked = declarations(path, text, index, family, header_lines(
                 family, ref_path) | header_lines(family, matched), carried, texts)
@@ -286,7 +265,7 @@ def attribute_matched(
             elif elder.get(f.id) and not whole:
                 updated[f.id] = _with_attribution(f, "declared", elder_explanation(f, elder[f.id], dates),
                                                   elder=elder[f.id])
-            elif attribution.state in ("removed", "replaced") and not _of_line(f, family):
+            elif attribution.state in ("removed", "replaced") and not of_line(f, family):
                 # a resemblance to another family's code: the judged reference's notice says nothing of
                 # it (a file of its own code with one pasted attention read its own units "replaced")
                 updated[f.id] = f
@@ -359,12 +338,6 @@ def attribute_matched(
         frozenset(by_file)
 
 
-def _of_line(f: Finding, family: str) -> bool:
-    """The finding's code is the judged family's: its best reference, one holding it as closely, or
-    a listed match of the same model line."""
-    return matches_family(f, family) or any(model_line(m.ref.family) == model_line(family) for m in f.matches)
-
-
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,
                 by_dates: Sequence[tuple[str, str]]) -> str:
     """The given owner's model ("clip (OpenAI)") when the owner's word made units its own by
@@ -416,27 +389,3 @@ def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]
     if not own or own == m.ref.licence:
         return m
     return dataclasses.replace(m, ref=dataclasses.replace(m.ref, licence=own))
-
-
-def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),
-                  detect: Detector | None = None) -> list[Finding]:
-    """Foreign vendor notices in files with no matching code (fast detector only).
-
-    The project's own organisations are those named in its NOTICE/LICENSE files or in at
-    least a third of its files with notices: their notices are never "foreign".
-    """
-    from lineage.notices import detect_notices, notice_findings
-
-    detect = detect or detect_notices
-    quick = [(cf.path, detect(cf.path, cf.text, use_scancode=False, licences=False))
-             for cf in compacted if cf.path not in matched and cf.text]
-    with_notices = [(p, q) for p, q in quick if q.notices]
-    counts: Counter[str] = Counter()
-    for _, q in with_notices:
-        counts.update({n.org for n in q.notices if n.org})
-    own = {org for org, n in counts.items() if n * 3 >= len(with_notices)}
-    own |= {n.org for r in repo_notices for n in r.notices if n.org}
-    out: list[Finding] = []
-    for path, q in with_notices:
-        out += notice_findings(path, q, None, (), has_code_match=False, own_orgs=sorted(own))
-    return out

@@ -19,6 +19,7 @@ from lineage.classify.linecount import distinct_lines, lines_per
 from lineage.classify.codematch import SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
+from lineage.classify.second_source import also_copied, owed_states
 from lineage.classify.vendored import vendored_clause
 from lineage.compact.roles import INFRA
 from lineage.declared.uses import uses_sentence
@@ -29,7 +30,7 @@ from lineage.models import Finding
 from lineage.classify.vestiges import traces_clause
 from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
-from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
+from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line, named_line
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
@@ -38,8 +39,7 @@ EXPLAINED = 0.75  # ... unless the source explains this share of the file (the r
 OWN_CODE = 0.1  # below this share the shared code says nothing of where the file comes from
 
 
-def _who(line: str, org: str, country: str) -> str:
-    return f"{line} ({org or 'organisation not labelled'}, {country or '?'})"
+_who = named_line
 
 
 FRAGMENTS = "no source: the code it shares with reference files is in fragments too small to judge; closest "
@@ -199,7 +199,6 @@ def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
     assert v.source is not None  # (checked by whole_file)
     runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
     what = "the whole file" if v.source.contains >= WHOLE_FILE else f"{v.source.contains:.0%} of the file"
-    # (a runner-up holding the file as closely explains less of it: the source's code is the origin of both)
     closest = (f"only {v.runner_up.line} holds the file as closely, and that mostly as {v.source.line}'s code"
                if v.runner_up is not None and v.runner_up.cover >= v.source.cover
                else "no other family holds the file as closely")
@@ -286,40 +285,6 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     return f"{what} of {who}" + part + (f", notice {'/'.join(states)}" if states else "")
 
 
-def _also_copied(evidence: Sequence[Finding], verdicts: Mapping[str, SourceVerdict], said: str) -> str:
-    """The clause for other makers whose code the file copies too (classify/second_source.py) and
-    whose notices it owes nothing (their reference names no holder): the verdict names them all."""
-    from lineage.classify.second_source import second_sources  # (it counts lines with this module)
-
-    v = verdicts.get("<file>")
-    if v is None or v.source is None:
-        return ""
-    clauses = [f"; also a copy of {_who(model_line(family), org, theirs[0].matches[0].ref.country)}"
-               for family, _path, org, theirs in second_sources(verdicts, evidence, v.source.family, v.source.org,
-                                                                frozenset())]
-    return "".join(c for c in clauses if c.split(", notice")[0] not in said)
-
-
-def _owed(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
-    """The states of the notices the file owes its main reference's family (``main``, the file's
-    source; else the first judged), and the clause for other makers' notices it owes too
-    (classify/second_source.py)."""
-    refs: dict[str, list[Finding]] = {}
-    for f in owed:
-        if isinstance(f.details, NoticeDetails) and f.details.comparison is not None and f.matches:
-            refs.setdefault(f.matches[0].ref.family, []).append(f)
-    main = main or next(iter(refs), "")  # (the source's own notice may be kept: others are still owed)
-    clauses = []
-    for family, found in refs.items():
-        if model_line(family) == model_line(main):  # (another source's file of the same line: its clause)
-            continue
-        ref = found[0].matches[0].ref
-        clauses.append(f"also a copy of {_who(model_line(family), ref.org, ref.country)}, notice {found[0].attribution}")
-    states = sorted({str(f.attribution) for family, found in refs.items() if model_line(family) == model_line(main)
-                     for f in found})
-    return states, "".join(f"; {c}" for c in clauses)
-
-
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],
                  root_notices: Sequence[Finding] = (), n_lines: int = 0,
                  frameworks: Sequence[str] = (), uses: Sequence[Use] = (), owed: Sequence[Finding] = (),
@@ -343,8 +308,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
         sentence += f"; the file as a whole is closest to {model_line(v.source.family)} (its origin)"
     if not any(f.severity in ("medium", "high") for f in evidence):
         sentence += traces_clause(vestiges)
-    states, also = _owed(owed, v.source.family if v and v.source else "")
-    also += _also_copied(evidence, verdicts, also)
+    states, also = owed_states(owed, v.source.family if v and v.source else "")
+    also += also_copied(evidence, verdicts, also)
     # (a maker the sentence already names a copy of gets no second clause)
     also = "".join(f"; {c}" for c in also.split("; ")[1:] if c.split(", notice")[0].removeprefix("also a ") not in sentence)
     if states and (sentence.startswith("declared reuse")  # declaring the origin excuses no replaced notice

@@ -8,7 +8,7 @@ together holding enough evidence, or the source's whole file.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, slight, strength, strong_evidence
@@ -18,7 +18,7 @@ from lineage.details import CodeMatchDetails
 from lineage.models import Finding
 from lineage.scoring import SCORING
 from lineage.verdicts import SourceVerdict
-from lineage.vocab import NOT_EVIDENCE, Role
+from lineage.vocab import NOT_EVIDENCE, Role, model_line
 
 MIN_COPIED_LINES = 20
 
@@ -140,3 +140,30 @@ def first_per_id(findings: Sequence[Finding]) -> list[Finding]:
     for f in findings:
         firsts.setdefault(f.id, f)
     return list(firsts.values())
+
+
+def primary_reference(findings: Sequence[Finding]) -> tuple[str, str, str]:
+    """(family, source, path) of the reference file this scanned file copies most (by lines of
+    units that hold its code, else of every match: a resemblance owes no notice in a copy's place)."""
+    weight: Counter[tuple[str, str, str]] = Counter()
+    for f in [f for f in findings if copied(f)] or findings:
+        ref = f.matches[0].ref
+        weight[(ref.family, ref.source, ref.path)] += f.end_line - f.start_line + 1
+    return min(weight.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def reference_of(findings: Sequence[Finding], verdicts: dict[str, SourceVerdict]) -> tuple[str, str]:
+    """(family, path) whose notices the file is judged against: its source when that family
+    holds any of the file's evidence, else the reference file it matches most."""
+    file_verdict = verdicts.get("<file>")
+    source = file_verdict.source if file_verdict is not None else None
+    if source is not None and any(f.matches[0].ref.family == source.family for f in findings):
+        return source.family, source.path
+    family, _source, path = primary_reference(findings)
+    return family, path
+
+
+def of_line(f: Finding, family: str) -> bool:
+    """The finding's code is the judged family's: its best reference, one holding it as closely, or
+    a listed match of the same model line."""
+    return matches_family(f, family) or any(model_line(m.ref.family) == model_line(family) for m in f.matches)

@@ -17,9 +17,10 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines
 from lineage.classify.owner import owning
+from lineage.details import NoticeDetails
 from lineage.models import Finding
 from lineage.verdicts import SourceVerdict
-from lineage.vocab import UNLABELLED, company
+from lineage.vocab import UNLABELLED, company, model_line, named_line
 
 SHARE = 0.25  # a second maker's copied units hold this share of the file's copied lines ...
 MIN_LINES = 20  # ... and at least this many lines
@@ -68,3 +69,35 @@ def closer_holder(verdicts: Mapping[str, SourceVerdict], family: str, maker: str
             or owning(owners, runner.org):
         return None
     return runner.family, runner.path, runner.org
+
+
+def also_copied(evidence: Sequence[Finding], verdicts: Mapping[str, SourceVerdict], said: str) -> str:
+    """The clause for other makers whose code the file copies too (``second_sources``) and
+    whose notices it owes nothing (their reference names no holder): the verdict names them all."""
+    v = verdicts.get("<file>")
+    if v is None or v.source is None:
+        return ""
+    clauses = [f"; also a copy of {named_line(model_line(family), org, theirs[0].matches[0].ref.country)}"
+               for family, _path, org, theirs in second_sources(verdicts, evidence, v.source.family, v.source.org,
+                                                                frozenset())]
+    return "".join(c for c in clauses if c.split(", notice")[0] not in said)
+
+
+def owed_states(owed: Sequence[Finding], main: str) -> tuple[list[str], str]:
+    """The states of the notices the file owes its main reference's family (``main``, the file's
+    source; else the first judged), and the clause for other makers' notices it owes too
+    (``second_sources``)."""
+    refs: dict[str, list[Finding]] = {}
+    for f in owed:
+        if isinstance(f.details, NoticeDetails) and f.details.comparison is not None and f.matches:
+            refs.setdefault(f.matches[0].ref.family, []).append(f)
+    main = main or next(iter(refs), "")  # (the source's own notice may be kept: others are still owed)
+    clauses = []
+    for family, found in refs.items():
+        if model_line(family) == model_line(main):  # (another source's file of the same line: its clause)
+            continue
+        ref = found[0].matches[0].ref
+        clauses.append(f"also a copy of {named_line(model_line(family), ref.org, ref.country)}, notice {found[0].attribution}")
+    states = sorted({str(f.attribution) for family, found in refs.items() if model_line(family) == model_line(main)
+                     for f in found})
+    return states, "".join(f"; {c}" for c in clauses)

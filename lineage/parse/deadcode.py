@@ -43,7 +43,8 @@ from bisect import bisect_left, bisect_right
 
 from tree_sitter import Node
 
-from lineage.parse.constant import truth, unshadowed, value, version_truth
+from lineage.parse.constant import truth, unshadowed, value
+from lineage.parse.wrappers import try_spans, version_spans, with_spans
 from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
 from lineage.parse.aliases import alias_spans
 from lineage.parse.hollow import hollow_spans
@@ -58,10 +59,7 @@ from lineage.parse.uncalled import uncalled_spans
 from lineage.parse.unread import unread_spans
 
 _MAX_DEPTH = 32  # a block nested deeper than this is not read for jumps (left as written)
-_RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
 _PASS = frozenset({"pass_statement", "comment"})
-# contexts that do nothing when given nothing, entered with no `as` (`ExitStack()` since `lex-v41`)
-_NO_CONTEXT = (b"nullcontext", b"suppress", b"ExitStack")
 
 
 def _text(node: Node, source: bytes) -> bytes:
@@ -76,35 +74,12 @@ def _block(node: Node) -> Node | None:
     return next((c for c in node.children if c.type == "block"), None)
 
 
-def _only(block: Node | None, allowed: frozenset[str], caught: bytes = b"", source: bytes = b"") -> bool:
-    """The block holds nothing but statements of these types (a `raise` only bare, or since
-    `lex-v41` of ``caught``, the name its handler binds the exception to: `except E as e: raise e`)."""
-    if block is None:
-        return False
-    for child in block.named_children:
-        if child.type not in allowed:
-            return False
-        if child.type == "raise_statement" and child.named_child_count and not (
-                caught and child.named_child_count == 1 and child.named_children[0].type == "identifier"
-                and _text(child.named_children[0], source) == caught):
-            return False
-    return True
-
-
-def _caught(clause: Node, source: bytes) -> bytes:
-    """The name an `except ... as NAME` clause binds, or b""."""
-    pattern = next((c for c in clause.named_children if c.type == "as_pattern"), None)
-    target = next((c for c in pattern.named_children if c.type == "as_pattern_target"), None) if pattern else None
-    name = target.named_children[0] if target is not None and target.named_child_count == 1 else None
-    return _text(name, source) if name is not None and name.type == "identifier" else b""
-
-
 def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     value = truth(node.child_by_field_name("condition"), source)
     body = node.child_by_field_name("consequence")
     alternatives = _alternatives(node)
     if value is None and body is not None:
-        return _version_spans(node, body, alternatives, source)
+        return version_spans(node, body, alternatives, source)
     if value is None or body is None:
         return []
     if value:  # `if True: A else: B` reads as A
@@ -115,25 +90,6 @@ def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
         rest = alternatives[0].child_by_field_name("body") or _block(alternatives[0])
         return [(node.start_byte, rest.start_byte)] if rest is not None else []
     return []
-
-
-def _version_spans(node: Node, body: Node, alternatives: list[Node], source: bytes) -> list[tuple[int, int]]:
-    """A test of the interpreter's version the same on every Python 3 (`if sys.version_info < (3,
-    0):`, parse/constant.py's ``version_truth``) reads as a wrapper: its test and its `else:` go,
-    what either branch holds stays (`lex-v43`; `lex-v42` read the branch never taken as absent, and
-    a copy that made the version seem 2.7 at run time hid its code there).  An `elif` chain is read
-    as written."""
-    if len(alternatives) > 1 or alternatives and alternatives[0].type != "else_clause":
-        return []
-    if version_truth(node.child_by_field_name("condition"), source) is None:
-        return []
-    spans = [(node.start_byte, body.start_byte)]
-    for clause in alternatives:
-        rest = clause.child_by_field_name("body") or _block(clause)
-        if rest is None:
-            return []
-        spans.append((clause.start_byte, rest.start_byte))
-    return spans
 
 
 def _loop_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
@@ -236,47 +192,6 @@ def _jumps(node: Node, depth: int = 0) -> bool:
     return any(_jumps(c, depth + 1) for c in node.named_children)
 
 
-def _try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
-    body = node.child_by_field_name("body") or _block(node)
-    clauses = [c for c in node.children if c.type in ("except_clause", "except_group_clause", "finally_clause",
-                                                       "else_clause")]
-    if body is None or not clauses or any(c.type == "else_clause" for c in clauses):
-        return []
-    if not all(_only(_block(c), _RERAISE, _caught(c, source), source) for c in clauses):
-        return []
-    return [(node.start_byte, body.start_byte)] + [(c.start_byte, c.end_byte) for c in clauses]
-
-
-def _with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
-    body = node.child_by_field_name("body") or _block(node)
-    clause = next((c for c in node.children if c.type == "with_clause"), None)
-    if body is None or clause is None or clause.named_child_count != 1:
-        return []
-    item = clause.named_children[0]
-    value = item.child_by_field_name("value") if item.type == "with_item" else None
-    if value is None or value.type != "call":
-        return []
-    called = value.child_by_field_name("function")
-    arguments = value.child_by_field_name("arguments")
-    name = _text(called, source).split(b".")[-1].strip() if called is not None else b""
-    if name not in _NO_CONTEXT:
-        return []
-    if arguments is not None and arguments.named_child_count and not (name == b"suppress" and _classes(arguments, source)):
-        return []
-    return [(node.start_byte, body.start_byte)]
-
-
-_DOTTED_NAME = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
-
-
-def _classes(arguments: Node, source: bytes) -> bool:
-    """Arguments that are names alone (`suppress(KeyError, torch.cuda.OutOfMemoryError)`): since
-    `lex-v43` `with suppress(E):` reads as its body, as `try: ... except E: pass` does (`_try_spans`)."""
-    given = [a for a in arguments.named_children if a.type != "comment"]
-    return all(a.type in ("identifier", "attribute") and _DOTTED_NAME.fullmatch(b"".join(_text(a, source).split()))
-               for a in given)
-
-
 def _quiet(block: Node | None, source: bytes) -> bool:
     """The block holds only `pass` and statements that change no value (`x = x`, `x = x * 1`:
     parse/neutral.py)."""
@@ -320,8 +235,8 @@ def _pick_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(keywords[0].start_byte, node.end_byte)] if value else [(node.start_byte, parts[2].start_byte)]
 
 
-_SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": _try_spans,
-          "with": _with_spans, "pick": _pick_spans}
+_SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": try_spans,
+          "with": with_spans, "pick": _pick_spans}
 
 
 def _does_nothing(body: Node | None) -> bool:

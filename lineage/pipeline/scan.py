@@ -53,7 +53,7 @@ def scan_files(
     SGLang's later port of vLLM's llama template read as the source of vLLM's own files).
     """
     from lineage.arch.findings import with_architectures
-    from lineage.classify.attribution import stale_notices
+    from lineage.classify.stale import stale_notices
     from lineage.classify.vestiges import vestige_findings
     from lineage.declared.uses import model_uses
 

@@ -11,7 +11,6 @@ byte-identical JSON: no timestamps, sorted keys, no absolute local paths.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
@@ -33,18 +32,19 @@ from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import strength
 from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import (COMMON_FAMILIES, Holders, Line, background_section, by_the_corpus, dated, apart_from, holders,
-                                         line_orgs, shared, shared_by, with_background)
+from lineage.workflow.background import (Holders, Line, background_section, apart_from, holders, line_orgs,
+                                         with_background)
 from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, ExhibitMatch, ExhibitSummary, FileScore,
                                        ReferenceSpan, SideLines, UnitScores)
 from lineage.workflow.whole import (HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated,
                                     whole_reference)
-from lineage.workflow.prior_art import (FRAMEWORK_CODE, PRIOR_ART, capped, corpus_entry, earlier_lines,
-                                        file_lines, framework_code, named, reference_lines)
+from lineage.workflow.prior_art import (capped, corpus_entry, earlier_lines, file_lines, framework_code, named,
+                                        reference_lines)
 from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
-from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE, judged_units, not_compared_state, summary
+from lineage.workflow.unit_notices import JUDGED, held_elsewhere, judged_notice, notice_needs_a_copy
+from lineage.workflow.verify_statement import judged_units, not_compared_state, summary
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
 from lineage.workflow.versions import calibration_provenance, score_versions
@@ -115,80 +115,6 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
         if text is not None:
             out[f.path] = text
     return out
-
-
-def _judged_notice(m: ExhibitMatch, whole: set[str], side: int = 0) -> ExhibitMatch:
-    """A matched unit whose code many indexed model lines hold cannot say whose notice the file
-    owes (classify/attribution.py): its notice state and copy wording are dropped, unless its file
-    is nearly the reference file as a whole (its file score at least WHOLE_FILE).  Without a corpus,
-    so too for code ``side`` files of the reference side hold (its source's own pattern: a
-    stranger's review had `--no-index` judge a StableLM port's notice "replaced" by Orion's from
-    an attention forward vLLM writes alike in 34 files)."""
-    corpus = m.corpus
-    if corpus is None and side >= COMMON_FAMILIES and m.path not in whole and m.verdict:
-        said = (f"{SHARED_CODE} {side} files of the reference side (its source's own pattern): no copy verdict, "
-                "and no notice judgement from it")
-        return dataclasses.replace(m, attribution=None, verdict=said)
-    if corpus and m.path in whole and m.verdict and shared(corpus) and m.severity in ("low", "info"):
-        # (a unit of a whole-file copy keeps its copy verdict and notice state, while its shared code
-        # alone is rated low: "[LOW] ... copy of reference, notice replaced" read as a contradiction)
-        return dataclasses.replace(m, verdict=f"{m.verdict}, as part of the whole-file copy (this code alone, "
-                                              f"{SHARED_CODE} {shared_by(corpus)}, is rated {m.severity})")
-    if not corpus or m.path in whole:
-        return m
-    if shared(corpus):
-        makers = list(corpus.get("makers") or [])
-        one = (f", all of them {makers[0]}'s or declaring descent from its lines: the code is {makers[0]}'s line's, "
-               "but with that many holders the pair cannot show it was taken from this file"
-               if len(makers) == 1 and by_the_corpus(corpus) else "")
-        said = f"{SHARED_CODE} {shared_by(corpus)}{one}: no copy verdict, and no notice judgement from it"
-        return dataclasses.replace(m, attribution=None, verdict=said)
-    if corpus.get("framework"):
-        said = (f"{FRAMEWORK_CODE} ({corpus['framework']}, whose files alone hold it): no copy verdict against "
-                "the reference, and no notice judgement from it")
-        return dataclasses.replace(m, attribution=None, verdict=said)
-    earlier = corpus.get("before_reference") or []
-    if earlier:
-        first = earlier[0]
-        prior = (f"{PRIOR_ART} ({first['family']}, {dated(first)}, before the reference's "
-                 "line): no copy verdict against the reference, and no notice judgement from it")
-        return dataclasses.replace(m, attribution=None, verdict=prior)
-    return m
-
-
-def _held_elsewhere(m: ExhibitMatch, side: int = 0) -> bool:
-    """The corpus shows the unit's code as shared code, or as code earlier lines of other
-    companies held (prior_art.py), or the suspect was public before the reference's line
-    (chronology.py), or ``side`` files of the reference side hold it: no evidence of this pair."""
-    return shared(m.corpus) or side >= COMMON_FAMILIES or bool(m.corpus and (m.corpus.get("before_reference") or m.corpus.get("suspect_first")
-                                                  or m.corpus.get("framework")))
-
-
-def _notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:
-    """A suspect file's notice is judged removed or replaced only on a unit that holds the
-    reference's code (a copy's strength), that the corpus does not show as shared code, and that
-    is model code, not serving glue: a partial resemblance alone (the same helper written alike,
-    two ports of one upstream) does not show that the file holds the reference's code, and glue
-    (an engine's CUDA-graph or input plumbing, which it writes into every model's file) is the
-    engine's, not the reference model maker's, so neither can say the file owes that maker's notice."""
-    judged = {m.path for m in matches if m.attribution in JUDGED and (m.path, m.unit, m.start_line) in copies
-              and m.role not in GLUE}
-    out = []
-    for m in matches:
-        # a partial resemblance above info in a file with no judged copy: say why its notice is not judged
-        # (scan itself leaves the notices of a file holding no copy uncompared: attribution None)
-        partial = m.severity != "info" and (m.path, m.unit, m.start_line) not in copies
-        if m.path not in judged and (m.attribution in JUDGED or (m.attribution is None and partial)):
-            verdict = str(m.verdict).replace(f", notice {m.attribution}", "")
-            # (serving glue is rated low as code, classify/codematch.py: only the notice lifted it)
-            m = dataclasses.replace(m, attribution=None, verdict=f"{verdict}; {PARTIAL_ONLY}",
-                                    severity="low" if m.role in GLUE and m.severity == "medium" else m.severity)
-        out.append(m)
-    return tuple(out)
-
-
-JUDGED = ("removed", "replaced")
-GLUE = ("inference-glue", "infrastructure")  # (classify/codematch.py: reuse of glue or a framework is permitted)
 
 
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
@@ -337,7 +263,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     # units whose code the corpus shows as shared, or as earlier lines': no evidence of this pair
     sides = {key: len(found) for key, found in side.items()}  # (files of the reference side holding each unit's code)
     common = {(m.path, m.unit, m.start_line) for m in matches
-              if _held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0))}
+              if held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0))}
     whole: set[str] = set()  # copies of a reference file as a whole (whole.py)
     for c in compacted:
         if any(f.path == c.path and f.unit != "<module>" for f in findings):  # (module bodies are not judged)
@@ -351,11 +277,11 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             placed = place_file(score if beyond is None or c.path in whole else beyond, calib)
             files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median"),
                                    beyond_shared=beyond))
-    matches = tuple(_judged_notice(m, whole, sides.get((m.path, m.unit, m.start_line), 0)) for m in matches)
-    matches = _notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
+    matches = tuple(judged_notice(m, whole, sides.get((m.path, m.unit, m.start_line), 0)) for m in matches)
+    matches = notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
-              and (m.path in whole or not _held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0)))}
+              and (m.path in whole or not held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0)))}
     vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies, held)
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
     pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches

@@ -172,7 +172,7 @@ def test_verify_judges_no_notice_on_code_the_corpus_shares() -> None:
     """In an exhibit, a unit whose code 14 indexed model lines hold loses its notice state and copy
     wording (the summary then says the notices were not judged); a unit few lines hold keeps
     them, and so does shared code in a file that is nearly the reference file as a whole."""
-    from lineage.workflow.verify import _judged_notice
+    from lineage.workflow.unit_notices import judged_notice as _judged_notice
     from lineage.workflow.verify_statement import not_compared_state as _not_compared
 
     shared = _judged_notice(_exhibit_match(14), whole=set())  # type: ignore[arg-type]
