@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
-from lineage.classify.second_source import closer_holder, second_sources
+from lineage.classify.second_source import carried_gap, closer_holder, second_sources
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
@@ -150,9 +150,10 @@ def attribute_matched(
                      "")
         kept = index.notice_file_of(family)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
-        if not found and kept and maker and any(n.counts and n.org and same_holder(n.org, maker)
-                                                for n in reference_notices(family, kept).notices):
-            return kept
+        if not found and kept and (not maker and any(n.counts for n in reference_notices(family, kept).notices)
+                                   or maker and any(n.counts and n.org and same_holder(n.org, maker)
+                                                    for n in reference_notices(family, kept).notices)):
+            return kept  # (no maker known, `verify`'s reference side: its holders stand for the maker's)
         if not found and kept and not reference_notices(family, ref_path).notices:
             # the matched file names no one at all, as generated (ijepa, deepseek_v3): what its notice
             # file names is owed as a project's notice, a low finding (a copy of deepseek_v4, whose
@@ -323,6 +324,9 @@ def attribute_matched(
                 said = {holder_of(n) for n in out if n.path == path and n.kind == "notice"}
                 out += [n for n in notice_findings(path, scanned, state, evidence, has_code_match=True)
                         if n.kind == "notice" and n.attribution in ("removed", "replaced") and holder_of(n) not in said]
+            elif state.state == "retained":  # (it keeps arcee's header whole: llama's gap came with arcee's file)
+                out = [carried_gap(n, other, other_path) if n.path == path and n.kind == "notice"
+                       and n.attribution in ("removed", "replaced") else n for n in out]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):

@@ -13,6 +13,7 @@ the second maker's (the file holds both makers' code).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines
@@ -69,6 +70,19 @@ def closer_holder(verdicts: Mapping[str, SourceVerdict], family: str, maker: str
             or owning(owners, runner.org):
         return None
     return runner.family, runner.path, runner.org
+
+
+def carried_gap(notice: Finding, other: str, other_path: str) -> Finding:
+    """A notice finding against the file's source, when the file keeps every notice of ``other``'s
+    published file, which holds the file as closely: that file lacks the source's notice as this one
+    does, so the gap came with the code; medium at most, and said so (a renamed copy of arcee's file
+    under Arcee's own header read high, "the upstream holder was replaced", for llama's notice,
+    which arcee's published file never carried: a stranger's review, 2026-12-05)."""
+    return dataclasses.replace(notice, severity="medium" if notice.severity == "high" else notice.severity,
+                               explanation=(f"{notice.explanation} The file keeps every notice of {model_line(other)}'s "
+                                            f"published file ({other_path}), which holds the file as closely and lacks "
+                                            "this notice as the file does: the gap came with the code (whoever "
+                                            "published that file left the notice out), so it is rated medium at most."))
 
 
 def also_copied(evidence: Sequence[Finding], verdicts: Mapping[str, SourceVerdict], said: str) -> str:

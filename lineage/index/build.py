@@ -216,11 +216,14 @@ def index_from_files(
     params: FingerprintParams | None = None,
     workers: int = 1,
     pinned: dict[str, Any] | None = None,
+    notice: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`."""
+    """An in-memory index (header, arrays) of one reference side, e.g. for `lineage verify`;
+    ``notice``: the side's notice file ({"path", "header"}), as ``notice_files`` finds one."""
     params = params or FingerprintParams()
     acc = _new_acc()
-    acc.families.append(FamilyRow(family, source, source, org, country, licence).to_dict())
+    acc.families.append(FamilyRow(family, source, source, org, country, licence).to_dict()
+                        | ({"notice_file": notice} if notice else {}))
     for cf in compact_all(sorted(files, key=lambda f: f.path), params, workers=workers):
         _add_file(acc, cf, 0, 0)
     arrays = _arrays(acc, params)

@@ -16,7 +16,9 @@ A file whose bytes are a suspect file's is not counted (the suspect beside the r
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 
 from lineage.compact.files import CompactFile
@@ -130,3 +132,33 @@ def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object],
             f"{MAX_BESIDE} files or {MAX_BESIDE_BYTES // 1_000_000} MB, by name): code only they hold is not "
             "counted as the reference source's own pattern",) if unread else ()
     return held, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near], said
+
+
+_MODELING = re.compile(r"modeling_(\w+)\.py")
+_NOTICE_BYTES = 1_000_000  # a configuration module beside a one-file reference is read up to this size
+
+
+def notice_beside(files: Sequence[SourceFile], spec: str, inputs: Mapping[str, object]) -> dict[str, str] | None:
+    """The reference side's notice file, as an index build reads one (index/build.notice_files): when
+    no `modeling_X.py` of the side holds a copyright line, the `configuration_X.py` beside it whose
+    header does (transformers generates qwen2's and deepseek_v3's modeling files without their
+    notices; the configuration module keeps them).  Among the side's files, or beside a one-file
+    reference in its folder.  A scan judged a renamed copy of qwen2's file "replaced" (high) against
+    that notice, `verify` against the modeling file alone "none-needed" (a stranger's review,
+    2026-12-05)."""
+    from lineage.index.build import notice_files
+
+    models = {f.path: "reference" for f in files if _MODELING.fullmatch(f.path.rsplit("/", 1)[-1])}
+    if not models:
+        return None
+    names = {f"configuration_{_MODELING.fullmatch(p.rsplit('/', 1)[-1]).group(1)}.py": p  # type: ignore[union-attr]
+             for p in models}
+    configs = [f for f in files if f.path.rsplit("/", 1)[-1] in names]
+    if not configs and inputs.get("kind") == "file":
+        folder = Path(spec).parent
+        for name in sorted(names):
+            near = folder / name
+            if near.is_file() and not near.is_symlink() and near.stat().st_size <= _NOTICE_BYTES:
+                configs.append(SourceFile(name, near.read_bytes()))
+    found = notice_files(list(files), models, [("reference", f) for f in configs])
+    return found.get("reference")

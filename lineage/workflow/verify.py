@@ -183,8 +183,10 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
         att = compare_notices(parsed[("suspect", s)], parsed[("reference", r)], reference_family=family)
         said = (judged or {}).get(s)
         state, why = att.state, att.explanation
-        if said is not None and state in JUDGED and said.attribution != state \
-                and (not chosen or s not in chosen or chosen[s].path == r):
+        # (the reference file names no one while the notice file beside it does: the judgement against that
+        # notice stands, as in `scan`)
+        if said is not None and (state in JUDGED or state == "none-needed" and said.attribution in JUDGED) \
+                and said.attribution != state and (not chosen or s not in chosen or chosen[s].path == r):
             state, why = str(said.attribution), said.explanation
         entry = {"suspect": s, "reference": r, "state": state, "explanation": why,
                  "missing": sorted({n.holder for n in att.missing}),
@@ -196,16 +198,17 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
     return {"available": True, **found, "attribution": attribution}
 
 
-def build_reference(loaded: LoadedTarget, inputs: dict[str, Any]) -> EmbeddedIndex:
+def build_reference(loaded: LoadedTarget, inputs: dict[str, Any], spec: str = "") -> EmbeddedIndex:
     from lineage.index.build import index_from_files
     from lineage.index.embedded import from_arrays
+    from lineage.workflow.siblings import notice_beside
 
     pinned = {k: v for k, v in inputs.items() if k in _INPUT_KEYS}
     # family keys are "source:name", read up to the first colon: a label's own colons ("file:x.py",
     # "https://...") would make the line "x.py:reference" in every verdict instead of "reference"
     source = side_label(inputs).replace(":", " ")
     header, arrays = index_from_files(list(loaded.files), family="reference", source=source,
-                                      pinned=pinned)
+                                      pinned=pinned, notice=notice_beside(loaded.files, spec, inputs))
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
 
 
@@ -225,7 +228,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     suspect = load_target(suspect_spec, max_bytes=config.max_file_bytes, release_dates=True)
     reference = load_target(reference_spec, max_bytes=config.max_file_bytes)
     s_in, r_in = side_inputs(suspect), side_inputs(reference)
-    index = pair = build_reference(reference, r_in)
+    index = pair = build_reference(reference, r_in, reference_spec)
     compared = judged_units(index) > 0  # a reference with nothing to judge gives no in-pair baseline either
     if background is not None:
         index = with_background(index, background)
