@@ -6,10 +6,10 @@ against the very file (a stranger's review, 2026-12-05).  Our own fixture code."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tests.workflow.conftest import ZHIPU_LINE, reference_text, renamed_copy, run
+from tests.workflow.test_verify_reference_side import _exhibit
 
 CONFIG = f"{ZHIPU_LINE}\n# SPDX-License-Identifier: Apache-2.0\n\n\nclass AlphaConfig:\n    model_type = 'alpha'\n"
 
@@ -24,17 +24,11 @@ def _reference(root: Path, config: bool) -> Path:
     return folder / "modeling_alpha.py"
 
 
-def _exhibit(suspect: Path, reference: Path) -> dict:
-    done = run("verify", suspect, "--against", reference, "--no-index", "--format", "json", "--exit-zero")
-    assert done.exit_code == 0, done.output
-    return dict(json.loads(done.stdout))
-
-
 def test_the_notice_beside_a_generated_reference_file_is_owed(tmp_path: Path) -> None:
     suspect = tmp_path / "suspect" / "modeling_beta.py"
     suspect.parent.mkdir()
     suspect.write_text(renamed_copy(), encoding="utf-8")
-    data = _exhibit(suspect, _reference(tmp_path, config=True))
+    data = _exhibit(suspect, _reference(tmp_path, config=True), "--no-index")
     (entry,) = data["notices"]["attribution"]
     assert entry["state"] == "replaced", entry
     assert "configuration_alpha.py" in entry["explanation"] and "The Zhipu AI team" in entry["explanation"]
@@ -47,5 +41,5 @@ def test_without_a_notice_beside_it_none_is_owed(tmp_path: Path) -> None:
     suspect = tmp_path / "suspect" / "modeling_beta.py"
     suspect.parent.mkdir()
     suspect.write_text(renamed_copy(), encoding="utf-8")
-    (entry,) = _exhibit(suspect, _reference(tmp_path, config=False))["notices"]["attribution"]
+    (entry,) = _exhibit(suspect, _reference(tmp_path, config=False), "--no-index")["notices"]["attribution"]
     assert entry["state"] == "none-needed", entry
