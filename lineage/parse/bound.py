@@ -70,7 +70,7 @@ def rebound(root: Node, source: bytes, names: set[str]) -> set[str]:
                 source, max(0, hit.start() - 512), hit.start()):
             continue  # (`m.f`, `m(...)`, `m[...]`: a read, never a binding, far from `def`, `class`, `import m.f`)
         node = root.descendant_for_byte_range(hit.start(), hit.end())
-        if node is not None and node.type == "identifier" and _binds(node):
+        if node is not None and node.type == "identifier" and binds(node):
             found.add(word)
     return found
 
@@ -79,7 +79,7 @@ _READ_HERE = re.compile(rb"[ \t]*[.(\[]")
 _BINDERS = re.compile(rb"\b(?:def|class|import)\b")
 
 
-def _binds(node: Node) -> bool:
+def binds(node: Node) -> bool:
     """The identifier stands where a name is bound (not an attribute, a read, or a top-level import)."""
     child, parent = node, node.parent
     while parent is not None and parent.type in _PATTERNS:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from tree_sitter import Node
 
+from lineage.parse.bound import binds
 from lineage.parse.constant import pure_builtin
 from lineage.parse.identity import in_function
 from lineage.parse.modules import Modules, quiet
@@ -123,17 +124,18 @@ def _root(callee: Node | None, source: bytes) -> bytes:
 
 def _locals(function: Node | None, source: bytes) -> Callable[[bytes], bool]:
     """Whether a name is the function's own: a parameter, or bound in its body (an assignment, a
-    loop, `with ... as`, an import); b"" (no name) counts as its own."""
-    text = source[function.start_byte:function.end_byte] if function is not None else b""
+    loop, `with ... as`, an import: parse/bound.py's ``binds``); b"" (no name) counts as its own."""
 
     def local(name: bytes) -> bool:
         if not name or function is None:
             return True
-        spelt = re.escape(name)
-        return bool(re.search(rb"[(,*]\s*" + spelt + rb"\s*[,:=)]", text.split(b":", 1)[0] + b")")
-                    or re.search(rb"(?m)^[ \t]*(?:[\w.]+\s*,\s*)*" + spelt + rb"\s*(?:,[^=\n]*)?(?::[^=\n]*)?[-+*/|&]?=(?!=)",
-                                 text)
-                    or re.search(rb"\b(?:for|as|import)\s+(?:[\w.]+\s*,\s*)*" + spelt + rb"\b", text))
+        text = source[function.start_byte:function.end_byte]
+        for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", text):
+            at = function.start_byte + hit.start()
+            word = function.descendant_for_byte_range(at, at + len(name))
+            if word is not None and word.type == "identifier" and binds(word):
+                return True
+        return False
     return local
 
 

@@ -447,13 +447,18 @@ def test_nested_loops_over_one_constant_read_as_their_body() -> None:
     ("import sys\nv = sys.version_info\nprint(sys.path)  # sys, as imported", True),
 ])
 def test_the_version_is_read_off_sys_only_when_the_module_imports_it(header: str, known: bool) -> None:
+    assert _version_guard(header, "sys.version_info < (3,)") is (False if known else None)
+
+
+def _version_guard(header: str, test: str) -> bool | None:
+    """What the wrapper reading makes of `if TEST:` below the module's ``header`` (parse/constant.py)."""
     from lineage.parse.constant import version_truth
     from lineage.parse.units import _grammar
 
     parser, _ = _grammar()
-    source = f"{header}\nif sys.version_info < (3,):\n    pass\n".encode()
-    node = next(n for n in parser.parse(source).root_node.children if n.type == "if_statement")
-    assert version_truth(node.child_by_field_name("condition"), source) is (False if known else None)
+    source = f"{header}\nif {test}:\n    pass\n".encode()
+    node = [n for n in parser.parse(source).root_node.children if n.type == "if_statement"][-1]
+    return version_truth(node.child_by_field_name("condition"), source)
 
 
 @pytest.mark.parametrize(("header", "test", "value"), [
@@ -487,13 +492,7 @@ def test_the_version_is_read_off_sys_only_when_the_module_imports_it(header: str
     ("", "__import__('sys').version_info < (3,)", False),
 ])
 def test_the_version_is_read_through_names_bound_to_it_alone(header: str, test: str, value: bool | None) -> None:
-    from lineage.parse.constant import version_truth
-    from lineage.parse.units import _grammar
-
-    parser, _ = _grammar()
-    source = f"{header}\nif {test}:\n    pass\n".encode()
-    node = [n for n in parser.parse(source).root_node.children if n.type == "if_statement"][-1]
-    assert version_truth(node.child_by_field_name("condition"), source) is value, header
+    assert _version_guard(header, test) is value, header
 
 
 def test_a_version_guard_made_to_run_hides_nothing() -> None:
