@@ -22,7 +22,7 @@ from lineage.classify.elder import declared_elder, elder_explanation, line_dates
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
 from lineage.classify.codematch import SHARED_BY, verdict as codematch_verdict
 from lineage.classify.fileverdict import explained_copy, whole_file
-from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, copied, first_per_id, judged_findings, matches_family,
+from lineage.classify.judged import (a_copy, notice_of, of_line, reference_of, code_by_path, copied, first_per_id, judged_findings, matches_family,
                                      small_part)
 from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
@@ -65,12 +65,12 @@ def _with_attribution(f: Finding, state: str, explanation: str, family: str = ""
             f = dataclasses.replace(f, explanation=f.explanation.replace(f"Verdict: {verdict}.", f"Verdict: {lifted}."))
             code = dataclasses.replace(code, verdict=lifted)
             verdict = lifted
-        verdict = f"{verdict}, notice {state}"
+        verdict = f"{verdict}, {notice_of(f, family)} {state}"
     elif state == "declared":
         sev = "info"  # declared reuse is compliant reuse, not concealment
         verdict = f"{verdict}, reuse declared" + (f" (from {elder}, an earlier line)" if elder else "")
     elif state == "retained":
-        verdict = f"{verdict}, notice retained"
+        verdict = f"{verdict}, {notice_of(f, family)} retained"
     elif state == OWN:
         sev = "info"  # the owner's own model code, held by the reference too: not a copy
         ref = f.matches[0].ref

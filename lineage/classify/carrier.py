@@ -28,6 +28,7 @@ OWN_MARGIN = 0.1  # a family's own addition: held this much more strongly than b
 OWN_NAMES = 0.2  # ... or held as closely, with names this much closer than its parents' names
 WHOLE_COPY = 0.9  # a scope and a family's file holding this much of each other: a copy of that file ...
 WHOLE_GAP = 0.1  # ... when no other family's file and the scope hold each other within this of it
+WHOLE_EXACT = 0.95  # ... or, among files held about as whole, the one the scope and this much of it hold exactly
 MUTUAL_MIN = 0.5  # (families holding less of the scope are not weighed as whole copies)
 WHOLE_NEAR = 0.05  # a family explaining a file (and holding it) within this of the source's share ...
 WHOLE_MORE = 0.1  # ... whose own file the scan holds this much more of as a copy is its source
@@ -77,15 +78,37 @@ def composed(cov: Cover, rows: np.ndarray, total: float, j: int) -> bool:
 
 def whole_copy(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float) -> int:
     """The column of the one family whose published file and the scope hold each other whole
-    (WHOLE_COPY both ways), WHOLE_GAP more than any other family's file and the scope do; or -1."""
+    (WHOLE_COPY both ways), WHOLE_GAP more than any other family's file and the scope do, or, of
+    files held about as wholly, the one whose file and the scope hold each other WHOLE_EXACT whole,
+    holding it exactly as closely as any family does (at_best) WHOLE_GAP more than the others do;
+    or -1.  A file built on another's nearly whole, with a tenth of it
+    written anew (transformers' axk1, SK Telecom's, on deepseek_v3's file: its attention
+    rewritten), holds a renamed copy of itself whole and exactly, its parent's file 96% but only 74%
+    exactly: the copy is of the file that holds it exactly (a stranger's review: such a copy read
+    as deepseek_v3's, and SK Telecom's notice went unsaid)."""
     held = cov.cover(rows, total)
     mutual = {j: min(float(held[j]), contains(index, cov, rows, j)) for j in np.flatnonzero(held >= MUTUAL_MIN).tolist()}
     ranked = sorted(mutual, key=mutual.__getitem__, reverse=True)
     if not ranked or mutual[ranked[0]] < WHOLE_COPY:
         return -1
-    if len(ranked) > 1 and mutual[ranked[1]] > mutual[ranked[0]] - WHOLE_GAP:
+    near = [j for j in ranked if mutual[j] > mutual[ranked[0]] - WHOLE_GAP]
+    if len(near) == 1:
+        return int(ranked[0])
+    exact = at_best(cov, rows, total)
+    first = max(near, key=lambda j: (float(exact[j]), mutual[j], -j))
+    if min(mutual[first], float(exact[first])) < WHOLE_EXACT \
+            or any(float(exact[k]) > float(exact[first]) - WHOLE_GAP for k in near if k != first):
         return -1
-    return int(ranked[0])
+    return int(first)
+
+
+def at_best(cov: Cover, rows: np.ndarray, total: float) -> np.ndarray:
+    """Per family: the share of the scope it holds as closely as the best holder does (within
+    TIE), whole units only (source.scores with soft=0 and no family halved)."""
+    s, w = cov.strength[rows], cov.weight[rows]
+    best = s.max(axis=1, keepdims=True)
+    out: np.ndarray = (w[:, None] * best * ((s >= best - TIE) & (s > 0))).sum(axis=0) / total
+    return out
 
 
 def composed_source(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, score: np.ndarray,

@@ -8,6 +8,7 @@ together holding enough evidence, or the source's whole file.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -167,3 +168,18 @@ def of_line(f: Finding, family: str) -> bool:
     """The finding's code is the judged family's: its best reference, one holding it as closely, or
     a listed match of the same model line."""
     return matches_family(f, family) or any(model_line(m.ref.family) == model_line(family) for m in f.matches)
+
+
+def notice_of(f: Finding, family: str) -> str:
+    """How a unit's verdict names the notice judged: "notice" when it is the notice of the family
+    the unit is said to copy, else that family's ("dots1's notice"): a unit whose code an elder line
+    had first (qwen3's attention, which dots1's file carries) is judged by the notice of the file it
+    came with, and "copy of qwen3, notice replaced" said Alibaba's was (a stranger's review)."""
+    if not family or not f.matches or model_line(f.matches[0].ref.family) == model_line(family):
+        return "notice"
+    return f"{model_line(family)}'s notice"
+
+
+def without_notice(verdict: str, state: str | None) -> str:
+    """A unit's verdict without the notice state `_with_attribution` appended to it."""
+    return re.sub(rf", (?:\S+'s )?notice {re.escape(str(state))}$", "", verdict)

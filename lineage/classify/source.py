@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lineage.classify.codematch import WHOLE_HELD
-from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, carriers, composed_source
+from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, carriers, composed_source
 from lineage.classify.cover import Cover, contains, cover_of
 from lineage.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
 from lineage.declared.family import resolve_root
@@ -104,13 +104,13 @@ def scores(cov: Cover, rows: np.ndarray, total: float, carrier: np.ndarray, soft
     `make eval`: plain file top-1 87.9% -> 88.6%, distinctive classes 76.8% -> 77.5%).
     ``soft=0`` is the strict score: whole units at best only, what the ancestor and whole-file
     rules weigh leads by."""
-    s, w = cov.strength[rows], cov.weight[rows]
-    best = s.max(axis=1, keepdims=True)
     if soft > 0:
-        at_best = np.clip(1.0 - np.maximum(best - s - TIE, 0.0) / soft, 0.0, 1.0) * (s > 0)
+        s, w = cov.strength[rows], cov.weight[rows]
+        best = s.max(axis=1, keepdims=True)
+        near = np.clip(1.0 - np.maximum(best - s - TIE, 0.0) / soft, 0.0, 1.0) * (s > 0)
+        sharp = (w[:, None] * best * near).sum(axis=0) / total
     else:
-        at_best = (s >= best - TIE) & (s > 0)
-    sharp = (w[:, None] * best * at_best).sum(axis=0) / total
+        sharp = at_best(cov, rows, total)
     out: np.ndarray = np.where(carrier, sharp * CARRIER, sharp)
     return out
 

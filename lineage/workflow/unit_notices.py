@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from lineage.classify.judged import without_notice
 from lineage.workflow.background import COMMON_FAMILIES, by_the_corpus, dated, shared, shared_by
 from lineage.workflow.exhibit import ExhibitMatch
 from lineage.workflow.prior_art import FRAMEWORK_CODE, PRIOR_ART
@@ -81,7 +82,7 @@ def notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, 
         # (scan itself leaves the notices of a file holding no copy uncompared: attribution None)
         partial = m.severity != "info" and (m.path, m.unit, m.start_line) not in copies
         if m.path not in judged and (m.attribution in JUDGED or (m.attribution is None and partial)):
-            verdict = str(m.verdict).replace(f", notice {m.attribution}", "")
+            verdict = without_notice(str(m.verdict), m.attribution)
             # (serving glue is rated low as code, classify/codematch.py: only the notice lifted it)
             m = dataclasses.replace(m, attribution=None, verdict=f"{verdict}; {PARTIAL_ONLY}",
                                     severity="low" if m.role in GLUE and m.severity == "medium" else m.severity)

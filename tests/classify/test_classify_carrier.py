@@ -64,9 +64,11 @@ def test_half_of_the_composition_is_carried_code() -> None:
 
 
 def test_no_exception_when_another_family_s_file_is_held_as_whole() -> None:
-    """d's file and the scan hold each other nearly whole too (files of one line hold each other
-    so): the scan is not singled out as a copy of c's file, and c only carries code."""
-    strength = np.column_stack([COPY, [1.0, 1.0, 1.0, 0.95]])
+    """d's file and the scan hold each other nearly whole too, every unit within a tie of exactly
+    (files of one line hold each other so): the scan is not singled out as a copy of c's file, and
+    c only carries code.  (d holding a quarter of it clearly less closely, c's would be singled
+    out: test_a_copy_of_a_file_built_on_its_parent_s_names_that_file.)"""
+    strength = np.column_stack([COPY, [1.0, 1.0, 1.0, 0.99]])
     refs = np.column_stack([COPY_REFS, [8, 9, 10, 11]])
     cov, rows = _cover(strength, refs), np.arange(4)
     assert whole_copy(_index(), cov, rows, 4.0) == -1
@@ -131,3 +133,46 @@ def test_a_carrier_of_one_parent_is_no_composition() -> None:
     assert composed(_cover(np.asarray([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.asarray([[0, -1, 4], [-1, 2, 5]])),
                     np.arange(2), 2.0, 2)
     assert not composed(cov, np.arange(2), 2.0, 0)  # a family without parents composes nothing
+
+
+# A file built on its parent p's nearly whole, one unit of four rewritten after another parent g
+# (transformers' axk1 on deepseek_v3's file): p's file (units 0-3), g's (4), d's (5-8).
+BUILT_ON = np.repeat(np.arange(3), [4, 1, 4])
+
+
+def _built_on(rewritten: float) -> tuple[SimpleNamespace, Cover]:
+    """A renamed copy of d's file: p holds the rewritten unit at ``rewritten``, g and d exactly."""
+    names = ("p", "g", "d")
+    families = [{"source": "s", "name": n, "org": n.upper(), "country": "US", "first_seen": f"202{i}-01-01"}
+                for i, n in enumerate(names)]
+    index = SimpleNamespace(meta={"families": families, "files": [{"path": f"{n}.py"} for n in names]},
+                            arrays={"u_file": BUILT_ON, "u_nk": np.full(BUILT_ON.size, 10),
+                                    "u_kind": np.full(BUILT_ON.size, KIND_CODES["class"])},
+                            family_keys=[f"s:{n}" for n in names])
+    strength = np.asarray([[1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [rewritten, 1.0, 1.0]])
+    refs = np.asarray([[0, -1, 5], [1, -1, 6], [2, -1, 7], [3, 4, 8]])
+    cov = Cover(np.arange(3), np.arange(4), np.ones(4), strength, strength, np.zeros(4, dtype=bool),
+                np.asarray([0, 4, 5]), (NONE, NONE, np.asarray([0, 1])), np.where(strength > 0, refs, -1))
+    return index, cov
+
+
+def test_a_copy_of_a_file_built_on_its_parent_s_names_that_file() -> None:
+    """d adds nothing its parents lack (g had the rewrite), but the copy holds d's file whole and
+    exactly, p's a quarter less exactly: the copy is d's, whose maker's notice it owes."""
+    index, cov = _built_on(0.8)
+    rows = np.arange(4)
+    carrier = carriers(index, cov, rows, 4.0)
+    assert whole_copy(index, cov, rows, 4.0) == 2 and not carrier[2]
+    got = verdict(index, cov, rows, 4.0, np.arange(3), carrier, "<file>")
+    assert got.source.family == "s:d", got
+
+
+def test_a_rewrite_within_a_tie_leaves_the_parent_the_source() -> None:
+    """The same with p holding the rewritten unit as closely (within a tie): d's file is p's, and
+    d only carries its parent's code."""
+    index, cov = _built_on(0.99)
+    rows = np.arange(4)
+    carrier = carriers(index, cov, rows, 4.0)
+    assert whole_copy(index, cov, rows, 4.0) == -1 and carrier[2]
+    got = verdict(index, cov, rows, 4.0, np.arange(3), carrier, "<file>")
+    assert got.source.family == "s:p", got
