@@ -81,11 +81,11 @@ def whole_copy(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float)
     (WHOLE_COPY both ways), WHOLE_GAP more than any other family's file and the scope do, or, of
     files held about as wholly, the one whose file and the scope hold each other WHOLE_EXACT whole,
     holding it exactly as closely as any family does (at_best) WHOLE_GAP more than the others do;
-    or -1.  A file built on another's nearly whole, with a tenth of it
-    written anew (transformers' axk1, SK Telecom's, on deepseek_v3's file: its attention
-    rewritten), holds a renamed copy of itself whole and exactly, its parent's file 96% but only 74%
-    exactly: the copy is of the file that holds it exactly (a stranger's review: such a copy read
-    as deepseek_v3's, and SK Telecom's notice went unsaid)."""
+    or -1.  A file built on another's nearly whole, with part of it written anew (transformers'
+    axk1, SK Telecom's, on deepseek_v3's file: its attention rewritten), holds a renamed copy of
+    itself whole and exactly, its parent's file 96% but only 74% exactly: the copy is of the file
+    that holds it exactly (a stranger's review: such a copy read as deepseek_v3's, and SK Telecom's
+    notice went unsaid)."""
     held = cov.cover(rows, total)
     mutual = {j: min(float(held[j]), contains(index, cov, rows, j)) for j in np.flatnonzero(held >= MUTUAL_MIN).tolist()}
     ranked = sorted(mutual, key=mutual.__getitem__, reverse=True)
