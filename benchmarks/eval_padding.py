@@ -74,7 +74,47 @@ PADS: tuple[tuple[str, str], ...] = (
     ("environment guard", "if __import__('os').environ.get('PAD_NEVER_SET_{n}'):\n    print('x')"),
     ("environment compared", "if __import__('os').getenv('PADX') == '1':\n    __import__('time').sleep(0)"),
     ("library call given self", "__import__('torch').is_tensor(self)"),
+    # (`lex-v44`) a module-level collection nothing reads, fed junk; every value through a pass-through
+    ("write-only log", "_pad_t{n} = [0] * 3\n_pad_log.append(len(_pad_t{n}))"),
+    ("values through an imported pass-through", ""),
 )
+# module-level code a kind needs (put above the file's own)
+HEADS = {"write-only log": "_pad_log = []\n",
+         "values through an imported pass-through": "from acme_runtime.tensors import keep as _pad_keep\n"}
+
+
+class _Through(ast.NodeTransformer):
+    """The value of every assignment and `return` in a function body handed through `_pad_keep`."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def _kept(self, value: ast.expr) -> ast.expr:
+        return ast.Call(ast.Name("_pad_keep", ast.Load()), [value], [])
+
+    def visit_Assign(self, node: ast.Assign) -> ast.AST:
+        if self.depth:
+            node.value = self._kept(node.value)
+        return node
+
+    def visit_Return(self, node: ast.Return) -> ast.AST:
+        if self.depth and node.value is not None:
+            node.value = self._kept(node.value)
+        return node
+
+
+REWRITES: dict[str, Callable[[str], str]] = {
+    "values through an imported pass-through": lambda text: ast.unparse(ast.fix_missing_locations(
+        _Through().visit(ast.parse(text)))) + "\n",
+}
 # (`{fn}`: the math functions the rotating kind goes through, one per insertion)
 ROTATION = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "atanh", "exp", "expm1",
             "log", "log1p", "log2", "log10", "sqrt", "fabs", "ceil", "floor", "trunc", "erf", "erfc", "gamma",
@@ -83,6 +123,13 @@ ROTATION = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
 FILES: tuple[tuple[str, str], ...] = tuple(
     (f, f"transformers/models/{f}/modeling_{f}.py")
     for f in ("llama", "qwen2", "deepseek_v3", "glm4_moe", "gemma2", "mistral", "olmoe", "phi3"))
+
+
+def apply(kind: str, statement: str, text: str) -> str:
+    """``text`` padded with one kind: its module-level code above the file's own, then its statement
+    after every statement (``padded``), or its rewriting of the file (``REWRITES``)."""
+    text = HEADS.get(kind, "") + text
+    return REWRITES[kind](text) if kind in REWRITES else padded(text, statement)
 
 
 def padded(text: str, statement: str) -> str:
@@ -137,7 +184,7 @@ def padding(index_path: str, wheel: Path, progress: Callable[[str], None]) -> di
         right, covers = 0, []
         for family, path in FILES:
             name = Path(path).name
-            result, _ = scan_files([SourceFile(name, padded(texts[path], statement).encode())], index, config)
+            result, _ = scan_files([SourceFile(name, apply(kind, statement, texts[path]).encode())], index, config)
             row = result.summary.files.get(name)
             source = row.source.to_dict() if row is not None and row.source is not None else {}
             found = source.get("source") or {}

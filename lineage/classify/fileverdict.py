@@ -197,7 +197,9 @@ def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
 def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
     """A copy of the source's whole file whose units are all code other lines share."""
     assert v.source is not None  # (checked by whole_file)
-    runner = f"; runner-up {v.runner_up.line} explains {v.runner_up.score:.0%}" if v.runner_up else ""
+    # (the share of the source's file held is no measure of the scan: both explain the scan, side by side)
+    runner = f"; it explains {v.source.score:.0%} of the code, runner-up {v.runner_up.line} {v.runner_up.score:.0%}" \
+        if v.runner_up else ""
     what = "the whole file" if v.source.contains >= WHOLE_FILE else f"{v.source.contains:.0%} of the file"
     closest = (f"only {v.runner_up.line} holds the file as closely, and that mostly as {v.source.line}'s code"
                if v.runner_up is not None and v.runner_up.cover >= v.source.cover

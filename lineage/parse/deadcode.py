@@ -57,6 +57,7 @@ from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.queries import captured
 from lineage.parse.uncalled import uncalled_spans
 from lineage.parse.unread import unread_spans
+from lineage.parse.wrapped import wrapper_spans
 
 _MAX_DEPTH = 32  # a block nested deeper than this is not read for jumps (left as written)
 _PASS = frozenset({"pass_statement", "comment"})
@@ -315,6 +316,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     spans += padding_spans(root, source) if b"def " in source else []  # calls repeated as padding (parse/padding.py)
     spans += passthrough_spans(root, source)  # keywords threaded and never read (parse/passthrough.py)
     spans += identity_spans(root, source, identities)  # calls to the module's identity function (parse/identity.py)
+    spans += wrapper_spans(root, source)  # a call wrapped around most values (parse/wrapped.py)
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         spans += _block_spans(root, source, def_starts)
     spans += junk_spans(root, source, tick)  # locals that feed nothing but each other (parse/junk.py)

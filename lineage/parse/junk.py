@@ -37,6 +37,7 @@ from tree_sitter import Node
 from lineage.parse.constant import UNKNOWN, pure_builtin, truth, value
 from lineage.parse.hoisted import role
 from lineage.parse.queries import bound_values, functions
+from lineage.parse.sinks import reads_junk, write_only
 from lineage.parse.uncalled import by_name
 
 # values that compute without calling anything
@@ -60,20 +61,24 @@ def junk_spans(root: Node, source: bytes, tick: Callable[[], None] = lambda: Non
         statement = up if up is not None and up.type == "for_statement" else (up.parent if up is not None else None)
         if statement is not None and pure(node, source):
             seeds += [(statement.start_byte, name) for name, quiet in _binds(statement, source) if quiet]
-    if not seeds:
+    sinks = write_only(root, source)
+    if not seeds and not sinks:
         return []
     seeds.sort()
     at = [b for b, _ in seeds]
     spans: list[tuple[int, int]] = []
     for _, params, body in functions(root):
         names = {name for _, name in seeds[bisect_left(at, body.start_byte):bisect_left(at, body.end_byte)]}
+        names |= {name for name in sinks if name in source[body.start_byte:body.end_byte]}
         if names:
-            spans += _junk_in(names - _parameters(params, source), body, source, tick)
+            spans += _junk_in(names - _parameters(params, source), body, source, tick, sinks)
     return sorted(set(spans))
 
 
-def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], None]) -> list[tuple[int, int]]:
-    """Junk statements of one body, given the names it binds to values that call nothing."""
+def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], None],
+             sinks: frozenset[bytes] = frozenset()) -> list[tuple[int, int]]:
+    """Junk statements of one body, given the names it binds to values that call nothing (and the
+    module's ``sinks``, `write_only`)."""
     if by_name(body, source):  # (names reached at run time, or spelt in letters NFKC reads otherwise)
         return []
     reads: list[tuple[Node, bytes]] = []
@@ -122,7 +127,7 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
         tick()
         memo.clear()
         live = {name for node, name in pending
-                if name in junk and _outermost(node, body, junk, fresh, known, source, memo) is None}
+                if name in junk and _outermost(node, body, junk, fresh, known, source, memo, sinks) is None}
         if not live:
             break
         junk -= live
@@ -131,8 +136,8 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
     if not junk:
         return []
     memo.clear()
-    found = {_outermost(node, body, junk, fresh, known, source, memo) for node, name in reads if name in junk}
-    found |= {_outermost(node, body, junk, fresh, known, source, memo) for node in binds}
+    found = {_outermost(node, body, junk, fresh, known, source, memo, sinks) for node, name in reads if name in junk}
+    found |= {_outermost(node, body, junk, fresh, known, source, memo, sinks) for node in binds}
     return [(s.start_byte, s.end_byte) for s in found if s is not None]
 
 
@@ -241,7 +246,7 @@ def _constants(binds: list[Node], names: set[bytes], source: bytes) -> dict[byte
 
 
 def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], known: dict[bytes, object],
-               source: bytes, memo: dict[int, bool]) -> Node | None:
+               source: bytes, memo: dict[int, bool], sinks: frozenset[bytes] = frozenset()) -> Node | None:
     """The outermost junk statement of ``body`` holding ``node``, or None."""
     found = None
     up: Node | None = node
@@ -250,7 +255,7 @@ def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], know
             found = None  # (what a nested definition or lambda holds reads in its own right)
         elif up.parent is not None and up.parent.type == "block":
             if up.id not in memo:
-                memo[up.id] = _junk(up, junk, fresh, source) or _never_runs(up, known, source)
+                memo[up.id] = _junk(up, junk, fresh, source, sinks) or _never_runs(up, known, source)
             found = up if memo[up.id] else found
         up = up.parent
     return found
@@ -322,19 +327,24 @@ def _on_literal(call: Node) -> bool:
     return target is not None and target.type in ("string", "concatenated_string")
 
 
-def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -> bool:
-    """The statement changes junk alone (``fresh``: junk never bound to another object, so changed in place alone)."""
+def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes,
+          sinks: frozenset[bytes] = frozenset()) -> bool:
+    """The statement changes junk alone (``fresh``: junk never bound to another object, so changed in
+    place alone; what it puts in one of the module's ``sinks`` is junk too, `write_only`)."""
     assignment = _assignment(statement)
     if assignment is not None:
         left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
         names = _targets(left, source)
         owned = fresh if left is not None and left.type == "subscript" else junk  # (`a[0] = 1` changes a's object)
+        sunk = bool(names) and names is not None and names[0] in sinks  # (into a sink: junk alone, parse/sinks.py)
         return bool(names) and all(n in junk and n in owned for n in names or []) and right is not None \
-            and pure(right, source)  # (no set built per statement: a body may have thousands of junk candidates)
+            and left is not None and pure(right, source) \
+            and (not sunk or reads_junk(left, junk, source) and reads_junk(right, junk, source))
+        # (no set built per statement: a body may have thousands of junk candidates)
     if statement.type in ("pass_statement", "assert_statement"):
         return True  # (an assert is no part of a function's unit: fingerprint/deadstores.py)
     if statement.type == "expression_statement" and statement.named_child_count == 1:
-        return _method_on(statement.named_children[0], junk, fresh, source)
+        return _method_on(statement.named_children[0], junk, fresh, source, sinks)
     if statement.type not in _COMPOUND:
         return False
     if statement.type != "if_statement" and any(c.type == "else_clause" for c in statement.children):
@@ -352,7 +362,7 @@ def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -
     blocks += [b for c in statement.children if c.type in ("elif_clause", "else_clause", "except_clause",
                                                           "finally_clause")
                for b in c.named_children if b.type == "block"]
-    return all(_junk(s, junk, fresh, source) for b in blocks for s in b.named_children if s.type != "comment")
+    return all(_junk(s, junk, fresh, source, sinks) for b in blocks for s in b.named_children if s.type != "comment")
 
 
 def _never_runs(statement: Node, known: dict[bytes, object], source: bytes) -> bool:
@@ -364,14 +374,17 @@ def _never_runs(statement: Node, known: dict[bytes, object], source: bytes) -> b
     return truth(statement.child_by_field_name("condition"), source, known) is False
 
 
-def _method_on(call: Node, junk: set[bytes], fresh: set[bytes], source: bytes) -> bool:
-    """`a.append(1)` as a statement, `a` junk (and ``fresh``) and its arguments calling nothing: it changes junk alone."""
+def _method_on(call: Node, junk: set[bytes], fresh: set[bytes], source: bytes,
+               sinks: frozenset[bytes] = frozenset()) -> bool:
+    """`a.append(1)` as a statement, `a` junk (and ``fresh``) and its arguments calling nothing: it
+    changes junk alone; into one of the module's ``sinks``, it must hand on junk or literals alone."""
     function = call.child_by_field_name("function") if call.type == "call" else None
     target = function.child_by_field_name("object") if function is not None and function.type == "attribute" else None
     arguments = call.child_by_field_name("arguments")
     name = source[target.start_byte:target.end_byte] if target is not None and target.type == "identifier" else None
     return name is not None and name in junk and name in fresh \
-        and arguments is not None and all(pure(a, source) for a in arguments.named_children)
+        and arguments is not None and all(pure(a, source) for a in arguments.named_children) \
+        and (name not in sinks or reads_junk(arguments, junk, source))
 
 
 def _parameters(params: Node, source: bytes) -> set[bytes]:

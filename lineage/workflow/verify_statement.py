@@ -23,9 +23,14 @@ PARTIAL_ONLY = "no notice judgement from a partial resemblance or from serving g
 
 
 def _no_placement(matches: Sequence[ExhibitMatch]) -> str:
-    """Why no score was placed against unrelated pairs: nothing matched, or no baseline to place on."""
-    if not matches:
+    """Why no score was placed against unrelated pairs: nothing matched (modules aside), nothing above
+    info to place (a review: an exhibit of no match at all said "no corpora/calibration.toml" two
+    lines under the calibration it had read), or no baseline to place on."""
+    units = [m for m in matches if m.unit_kind != "module"]
+    if not units:
         return "no matched unit or file, so no score to place against unrelated pairs"
+    if all(m.severity == "info" for m in units):
+        return "no matched unit rated above info and no matched file, so no score to place against unrelated pairs"
     return "no baseline of unrelated pairs (too few unmatched units, no corpora/calibration.toml)"
 
 

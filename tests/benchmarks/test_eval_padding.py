@@ -5,11 +5,13 @@ body and of the blocks nested in it, never after a `return`, `raise`, `continue`
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
+import types
 
 import pytest
 
-from eval_padding import PADS, padded
+from eval_padding import PADS, apply, padded
 
 SOURCE = textwrap.dedent('''
     def clamp(values, low):
@@ -59,5 +61,17 @@ def test_self_statements_go_into_methods_only_and_are_numbered() -> None:
 
 
 @pytest.mark.parametrize("kind, statement", [(k, s) for k, s in PADS if "torch" not in s])  # (no torch here)
-def test_every_kind_leaves_the_code_doing_what_it_did(kind: str, statement: str) -> None:
-    assert _run(padded(SOURCE, statement)) == _run(SOURCE), kind
+def test_every_kind_leaves_the_code_doing_what_it_did(kind: str, statement: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pass-through a kind imports, as the copier's own package would give it
+    package, module = types.ModuleType("acme_runtime"), types.ModuleType("acme_runtime.tensors")
+    module.keep = lambda value: value  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "acme_runtime", package)
+    monkeypatch.setitem(sys.modules, "acme_runtime.tensors", module)
+    assert _run(apply(kind, statement, SOURCE)) == _run(SOURCE), kind
+
+
+def test_the_pass_through_kind_hands_every_value_through_it() -> None:
+    text = apply("values through an imported pass-through", "", SOURCE)
+    assert text.count("_pad_keep(") == 5  # clamp's `out = []` and return, __init__'s store, step's store and return
+    assert text.startswith("from acme_runtime.tensors import keep as _pad_keep")

@@ -211,11 +211,12 @@ def test_a_whole_file_of_shared_code_is_called_a_copy_of_that_file(shared_index:
     assert reuse_sentence(evidence, whole).startswith("copy of 60% of the file of fam_00 (Acme Labs, US)")
     entire = dataclasses.replace(whole, source=dataclasses.replace(source, contains=0.95))
     assert reuse_sentence(evidence, entire).startswith("copy of the whole file of fam_00 (Acme Labs, US)")
-    assert "but no other family holds the file as closely; runner-up fam_01" in reuse_sentence(evidence, entire)
+    assert "but no other family holds the file as closely; it explains 100% of the code, runner-up fam_01" \
+        in reuse_sentence(evidence, entire)
     # a runner-up holding all of it too, explaining less (its code the source's): never "no other family"
     closer = dataclasses.replace(entire, runner_up=dataclasses.replace(runner, cover=1.0, score=0.5))
-    assert "but only fam_01 holds the file as closely, and that mostly as fam_00's code; runner-up fam_01 " \
-        "explains 50%" in reuse_sentence(evidence, closer)
+    assert "but only fam_01 holds the file as closely, and that mostly as fam_00's code; it explains 100% of " \
+        "the code, runner-up fam_01 50%" in reuse_sentence(evidence, closer)
     # a file the source explains whole that holds only a sliver of the source's file: its units
     # are all the evidence there is (two helper functions are not a copy of a model file)
     sliver = dataclasses.replace(whole, source=dataclasses.replace(source, contains=0.05))

@@ -146,3 +146,18 @@ def test_a_source_the_findings_do_not_name_is_named_in_the_verdict_too() -> None
     assert "as a whole" not in file_verdict(evidence, {"<file>": named}, n_lines=100).verdict
     fragments = dataclasses.replace(v, basis="fragments")
     assert "as a whole" not in file_verdict(evidence, {"<file>": fragments}, n_lines=100).verdict
+
+
+def test_a_partial_whole_file_copy_sets_the_two_shares_of_the_scan_side_by_side() -> None:
+    """"copy of 61% of the file of mistral ...; runner-up voxtral_realtime explains 73%" read as if the
+    runner-up explained more than the source (a stranger's review): 61% is of mistral's file, 73% of
+    the scan.  The sentence says what the source explains of the scan beside the runner-up's share."""
+    from lineage.classify.fileverdict import _whole_sentence
+    from lineage.verdicts import Candidate, SourceVerdict
+
+    source = Candidate("t:mistral", "mistral.py", "Mistral AI", "FR", "2023-09-27", 0.9, 0.84, 0.1, 0.8, 0.61)
+    runner = Candidate("t:voxtral", "voxtral.py", "Mistral AI", "FR", "2025-07-01", 0.8, 0.73, 0.1, 0.7)
+    v = SourceVerdict("<file>", "source", source, runner, 0.11, "cover", (), "common", None)
+    sentence = _whole_sentence(v, ("replaced",))
+    assert sentence.startswith("copy of 61% of the file of mistral (Mistral AI, FR)"), sentence
+    assert "it explains 84% of the code, runner-up voxtral 73%" in sentence, sentence

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+import pytest
 from dataclasses import replace
 
 from lineage.workflow.exhibit import (
@@ -44,3 +46,20 @@ def test_optional_keys_are_left_out_and_json_is_sorted() -> None:
 
 def test_failing_reads_the_match_severities() -> None:
     assert _exhibit("high").failing("medium") and not _exhibit("low").failing("medium")
+
+
+@pytest.mark.parametrize("severities, kinds, reason", [
+    ((), (), "no matched unit or file"),
+    (("info",), ("module",), "no matched unit or file"),  # (a module's match is no unit's)
+    (("info", "info"), ("method", "class"), "no matched unit rated above info and no matched file"),
+    (("low", "info"), ("method", "class"), "no baseline of unrelated pairs"),
+])
+def test_the_statement_says_why_no_score_was_placed(severities: tuple[str, ...], kinds: tuple[str, ...],
+                                                    reason: str) -> None:
+    """A review: an exhibit whose units matched at info alone said "no corpora/calibration.toml" two
+    lines under the calibration it had read; it says what it had: nothing above info to place."""
+    from lineage.workflow.verify_statement import _no_placement
+
+    base = _exhibit("info").matches[0]
+    matches = [replace(base, severity=s, unit_kind=k) for s, k in zip(severities, kinds)]
+    assert _no_placement(matches).startswith(reason)
