@@ -61,9 +61,9 @@ def site_of(callee: Node, source: bytes, gone: list[tuple[int, int]]) -> Site | 
     return None
 
 
-def spent(helper: Node, site: Site) -> tuple[tuple[int, int], ...]:
+def spent(helper: Node, site: Site, source: bytes) -> tuple[tuple[int, int], ...]:
     """What reading ``helper`` at ``site`` spends of it: a prefix's closing `return` of names
-    (`return a, b`; or a bare `return`)."""
+    (`return a, b`; or a bare `return`; or `return locals()`, whose names the site takes back)."""
     body = helper.child_by_field_name("body")
     last = body.named_children[-1] if site.prefix and body is not None and body.named_child_count else None
     while last is not None and last.type == "comment":
@@ -71,7 +71,13 @@ def spent(helper: Node, site: Site) -> tuple[tuple[int, int], ...]:
     if last is None or last.type != "return_statement" or last.named_child_count > 1:
         return ()
     value = last.named_children[0] if last.named_child_count else None
-    return ((last.start_byte, last.end_byte),) if _names_only(value) else ()
+    return ((last.start_byte, last.end_byte),) if _names_only(value) or _namespace(value, source) else ()
+
+
+def _namespace(value: Node | None, source: bytes) -> bool:
+    """`locals()` or `vars()`: every name of the helper handed back (`lex-v44`)."""
+    return value is not None and value.type == "call" and _text(value, source).replace(b" ", b"") in (b"locals()",
+                                                                                                   b"vars()")
 
 
 def _names_only(value: Node | None) -> bool:
@@ -148,8 +154,45 @@ def _around(call: Node, source: bytes, gone: list[tuple[int, int]]) -> Site | No
             return Site(statement, returned)  # (`out = f(...)`, or `a, b = f(...)`, then returned as it is)
         if not binds_names(name):
             return None
-    return Site(statement, statement, True) if passes_names(inner) and _first_in_function(statement, source, gone) \
-        else None
+    if not (passes_names(inner) and _first_in_function(statement, source, gone)):
+        return None
+    return Site(statement, _unpacked(statement, up, source, gone), True)
+
+
+def _unpacked(statement: Node, assignment: Node, source: bytes, gone: list[tuple[int, int]]) -> Node:
+    """The last of the statements after a prefix call `env = f(...)` that take its names back out
+    of what it returned, `a = env['a']` each (a helper cut out of its caller returning `locals()`:
+    a stranger's review, `lex-v44`), when the caller spells `env` nowhere else; else ``statement``."""
+    env = assignment.child_by_field_name("left")
+    if env is None or env.type != "identifier":
+        return statement
+    name = _text(env, source)
+    last, after, taken = statement, _next_statement(statement), 0
+    while after is not None and _takes(after, name, source, gone):
+        last, after, taken = after, _next_statement(after), taken + 1
+    body = statement.parent
+    if not taken or body is None or WORD.findall(_text(body, source)).count(name) != taken + 1:
+        return statement
+    return last
+
+
+def _takes(statement: Node, env: bytes, source: bytes, gone: list[tuple[int, int]]) -> bool:
+    """`a = env['a']`: a name taken out of ``env`` under its own name (through a call read as its
+    argument, ``gone``: parse/wrapped.py, parse/identity.py)."""
+    assignment = statement.named_children[0] if statement.type == "expression_statement" \
+        and statement.named_child_count == 1 else None
+    left = assignment.child_by_field_name("left") if assignment is not None and assignment.type == "assignment" else None
+    right = assignment.child_by_field_name("right") if assignment is not None else None
+    arguments = right.child_by_field_name("arguments") if right is not None and right.type == "call" else None
+    if right is not None and arguments is not None and covers(gone, right.start_byte) \
+            and arguments.named_child_count == 1:
+        right = arguments.named_children[0]
+    if left is None or left.type != "identifier" or right is None or right.type != "subscript" \
+            or _text(right.child_by_field_name("value"), source) != env:
+        return False
+    key = right.child_by_field_name("subscript")
+    return key is not None and key.type == "string" and _text(key, source)[1:-1] == _text(left, source) \
+        and _text(key, source)[:1] in (b"'", b'"')
 
 
 def _names(node: Node, source: bytes) -> list[bytes] | None:

@@ -244,7 +244,7 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
             return {}  # a nested helper is read only in the function that defines it
         if covers(gone, ident.end_byte):
             return {}
-        return _read_in(i, fn, caller, site, at)
+        return _read_in(i, fn, caller, site, at, source)
     return {}
 
 
@@ -276,7 +276,7 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     by_class = _static(fn, source) and through == class_name  # a static method: from any function
     if through is None or not (by_instance or by_class):
         return {}
-    return _read_in(i, fn, caller, site, at)
+    return _read_in(i, fn, caller, site, at, source)
 
 
 def _by_getattr(ident: Node | None, source: bytes, width: int) -> tuple[Node | None, Node | None]:
@@ -292,14 +292,14 @@ def _by_getattr(ident: Node | None, source: bytes, width: int) -> tuple[Node | N
     return call, arguments.named_children[0]
 
 
-def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int]) -> dict[int, Inline]:
+def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int], source: bytes) -> dict[int, Inline]:
     """Helper ``i`` (``fn``) read in ``caller`` where the call's statements stand; its header
     (decorators, `def` line) goes."""
     body = fn.child_by_field_name("body")
     if _outer(caller).start_byte not in at or body is None:
         return {}
     return {i: Inline(i, at[_outer(caller).start_byte], (site.first.start_byte, site.last.end_byte),
-                      (_outer(fn).start_byte, body.start_byte), spent(fn, site), site.prefix)}
+                      (_outer(fn).start_byte, body.start_byte), spent(fn, site, source), site.prefix)}
 
 
 def _through(held: Node | None, source: bytes) -> bytes | None:

@@ -408,3 +408,27 @@ def test_many_classes_each_with_a_method_of_one_name_are_read_within_the_cpu_bud
     parsed = parse_source("m.py", text.encode())
     assert not parsed.errors
     assert {u.qualname for u in parsed.units if u.kind == "method"} == {f"C{i}.run" for i in range(3000)}
+
+
+# the forward's first half cut out into a function returning its locals, which the forward takes
+# back out by name (`lex-v44`: a stranger's review cut every long function of a copy so)
+TAKEN = "env = _first(self, inputs, mask)\nhidden = env['hidden']\nweight = env[\"weight\"]\n"
+LOCALS = HEAD + _indent(TAKEN + SECOND, 2) + "\n\ndef _first(self, inputs, mask):\n" \
+    + _indent(FIRST + "return locals()\n", 1)
+
+
+def test_a_first_half_returning_its_locals_is_read_in_its_caller_with_its_names_taken_back() -> None:
+    units = _units(LOCALS)
+    assert "_first" not in units
+    forward = units["Block.forward"]
+    assert "env" not in forward and "locals" not in forward and forward.count("return") == 1
+    assert np.array_equal(_prints(LOCALS)["Block.forward"], _prints(PLAIN)["Block.forward"])
+
+
+def test_names_taken_otherwise_or_the_dict_read_again_keep_the_statements() -> None:
+    """A name taken under another (`w = env['weight']`) or the dict read again later: those
+    statements are the code's own, and stay."""
+    renamed = LOCALS.replace("weight = env[\"weight\"]\n", "w = env['weight']\n        weight = w\n")
+    read_again = LOCALS.replace("return self.proj(mixed) + inputs", "return self.proj(mixed) + inputs + len(env)")
+    for text in (renamed, read_again):
+        assert "env" in _units(text)["Block.forward"]
