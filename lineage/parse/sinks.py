@@ -21,8 +21,8 @@ from tree_sitter import Node
 def write_only(root: Node, source: bytes) -> frozenset[bytes]:
     """Names the module binds once, at its top level, to a new collection (`_log = []`, `set()`), and
     otherwise only changes in place by whole statements (`_log.append(...)`, `_log[k] = v`, `del
-    _log[k]`).  A name spelt anywhere else, in a string or a comment too, declared `global`, or a
-    dunder (`__all__`), is not one."""
+    _log[k]`).  A name spelt anywhere else but in a comment, in a string too (a name may be reached
+    by its text), declared `global`, or a dunder (`__all__`), is not one."""
     out: set[bytes] = set()
     for statement in root.named_children:
         bound = statement.named_children[0] if statement.type == "expression_statement" \
@@ -36,18 +36,26 @@ def write_only(root: Node, source: bytes) -> frozenset[bytes]:
             continue
         spelt = [m.start() for m in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source)]
         if all(at == left.start_byte or _changed_in_place(root.descendant_for_byte_range(at, at + len(name)), name,
-                                                           source) for at in spelt):
+                                                           source) or _in_comment(root, at) for at in spelt):
             out.add(name)
     return frozenset(out)
 
 
 _DISPLAYS = frozenset({"list", "dictionary", "set"})
 _EMPTY = (b"list()", b"dict()", b"set()")
+_DEQUE = re.compile(rb"(?:collections\.)?deque\((?:maxlen=)?\d*\)")
 
 
 def _empty_new(value: Node, source: bytes) -> bool:
-    """`list()`, `dict()`, `set()`: a new collection, as a display is."""
-    return value.type == "call" and re.sub(rb"\s", b"", source[value.start_byte:value.end_byte]) in _EMPTY
+    """`list()`, `dict()`, `set()`, `deque()` (`deque(maxlen=8)`): a new collection, as a display is."""
+    text = re.sub(rb"\s", b"", source[value.start_byte:value.end_byte])
+    return value.type == "call" and (text in _EMPTY or _DEQUE.fullmatch(text) is not None)
+
+
+def _in_comment(root: Node, at: int) -> bool:
+    """A comment spells the name: it reads nothing (`# inspect _log after a pass`)."""
+    node = root.descendant_for_byte_range(at, at + 1)
+    return node is not None and node.type == "comment"
 
 
 def _changed_in_place(node: Node | None, name: bytes, source: bytes) -> bool:

@@ -10,7 +10,8 @@ of its values through one function.  A callee (a name, or a dotted name not reac
 `self` or `cls`) that is the whole value of WRAPPED or more assignments and returns in function
 bodies, and of SHARE of all of them, and that every call of it in the module gives one positional
 argument and nothing else, is read as that argument wherever it is called in a function body (a
-builtin, `str(rank)`, converts what it is given, and stays):
+builtin, `str(rank)`, converts what it is given, and a class, `Parameter(w, requires_grad=False)`,
+builds something new: both stay):
 its name and brackets go, as an identity function's do (parse/identity.py), on both sides.
 Returns alone wrapped, or a few values, leave most grams whole and stay as written.
 """
@@ -43,38 +44,99 @@ _VALUES = f"""
 
 
 def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
-    """Byte spans of the callee and brackets of every call, in a function body, of a callee wrapped
-    around most of the module's values (the module's docstring)."""
+    """Byte spans of what surrounds the value of every call, in a function body, of a callee wrapped
+    around most of the module's values (the module's docstring): its name and brackets, and the
+    literals handed beside the value."""
     if root.has_error:
         return []
-    texts = Counter(m.group(1) for m in _SITE.finditer(source))
-    candidates = {t for t, n in texts.items() if n >= WRAPPED and not t.startswith((b"self.", b"cls.")) and t not in _BUILTINS}
+    aliases = _aliases(source)
+    texts: Counter[bytes] = Counter()
+    for m in _SITE.finditer(source):
+        texts[aliases.get(m.group(1), m.group(1))] += 1
+    candidates = {t for t, n in texts.items() if n >= WRAPPED and not t.startswith((b"self.", b"cls."))
+                  and t not in _BUILTINS and not t.rsplit(b".", 1)[-1][:1].isupper()}
     if not candidates:
         return []
     found = QueryCursor(query(_VALUES)).captures(root)
     values = [v for v in found.get("value", []) if in_function(v)]
-    calls = found.get("call", [])
-    one_argument: dict[bytes, bool] = {}
-    for call in calls:
-        callee = _text(call.child_by_field_name("function"), source)
+    calls = [(c, aliases.get(t, t)) for c in found.get("call", [])
+             for t in (_text(c.child_by_field_name("function"), source),)]
+    passed: dict[bytes, bool] = {}  # callee -> every call of it hands on one value (and literals)
+    held: dict[int, Node] = {}  # call -> the value it hands on
+    for call, callee in calls:
         if callee in candidates:
-            one_argument[callee] = one_argument.get(callee, True) and _one_positional(call)
-    wrapped = Counter(_text(v.child_by_field_name("function"), source) for v in values if v.type == "call")
-    wrappers = {c for c in candidates if one_argument.get(c) and wrapped[c] >= max(WRAPPED, SHARE * len(values))}
+            value = _value_of(call)
+            if not _literals_only(call):  # (`_p(None, None)` hands on nothing of the code: no test of it)
+                passed[callee] = passed.get(callee, True) and value is not None
+            if value is not None:
+                held[call.id] = value
+    wrapped = Counter(callee for call, callee in calls if call.id in held and _is_value(call))
+    wrappers = {c for c in candidates if passed.get(c) and wrapped[c] >= max(WRAPPED, SHARE * len(values))}
     spans: list[tuple[int, int]] = []
-    for call in calls:
-        if _text(call.child_by_field_name("function"), source) in wrappers and in_function(call):
-            arguments = call.child_by_field_name("arguments")
-            assert arguments is not None  # (the pattern names it)
-            spans += [(call.start_byte, arguments.start_byte + 1), (arguments.end_byte - 1, arguments.end_byte)]
+    for call, callee in calls:
+        if callee in wrappers and call.id in held and in_function(call):
+            value = held[call.id]
+            spans += [(call.start_byte, value.start_byte), (value.end_byte, call.end_byte)]
     return spans
 
 
-def _one_positional(call: Node) -> bool:
+# `from m import keep as _p0, keep as _p1`: aliases of one imported name are one callee (a review
+# handed values through eight aliases in turn, each under a quarter of them)
+_FROM = re.compile(rb"(?m)^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*")
+_ALIAS = re.compile(rb"([A-Za-z_]\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)")
+
+
+def _aliases(source: bytes) -> dict[bytes, bytes]:
+    """Names a `from` import binds under an alias -> the module's name they stand for."""
+    if b" as " not in source:
+        return {}
+    out: dict[bytes, bytes] = {}
+    for m in _FROM.finditer(source):
+        at = m.end()
+        end = source.find(b")" if source[at:at + 1] == b"(" else b"\n", at)
+        for name, alias in _ALIAS.findall(source, at, len(source) if end < 0 else end):
+            out[alias] = m.group(1) + b"." + name
+    return out
+
+
+_LITERALS = frozenset({"integer", "float", "string", "concatenated_string", "true", "false", "none", "ellipsis"})
+
+
+def _value_of(call: Node) -> Node | None:
+    """The value a call hands on: its first positional argument, beside literals alone (positional or
+    keyword: `_p(x, None)`, `_p(x, tag='a')`), or its one keyword argument's (`_p(value=x)`)."""
     arguments = call.child_by_field_name("arguments")
-    inner = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
-    return arguments is not None and arguments.type == "argument_list" and len(inner) == 1 \
-        and inner[0].type not in ("keyword_argument", "list_splat", "dictionary_splat")
+    inner = [a for a in arguments.named_children if a.type != "comment"] \
+        if arguments is not None and arguments.type == "argument_list" else []
+    if len(inner) == 1 and inner[0].type == "keyword_argument":
+        return inner[0].child_by_field_name("value")
+    if not inner or inner[0].type in ("keyword_argument", "list_splat", "dictionary_splat"):
+        return None
+    rest = [a.child_by_field_name("value") if a.type == "keyword_argument" else a for a in inner[1:]]
+    if rest and _literal(inner[0]):
+        return None  # (`text.replace("a", "b")`: literals alone are no value handed on)
+    return inner[0] if all(_literal(a) for a in rest) else None
+
+
+def _literals_only(call: Node) -> bool:
+    arguments = call.child_by_field_name("arguments")
+    inner = [a.child_by_field_name("value") if a.type == "keyword_argument" else a
+             for a in (arguments.named_children if arguments is not None else []) if a.type != "comment"]
+    return arguments is not None and arguments.type == "argument_list" and all(_literal(a) for a in inner)
+
+
+def _literal(node: Node | None) -> bool:
+    if node is not None and node.type == "unary_operator" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node is not None and node.type in _LITERALS and not any(c.type == "interpolation" for c in node.children)
+
+
+def _is_value(call: Node) -> bool:
+    """The call is the whole value of an assignment or a return in a function body."""
+    up = call.parent
+    return up is not None and up.type in ("assignment", "augmented_assignment", "return_statement") \
+        and (up.child_by_field_name("right") == call if up.type != "return_statement" else True) \
+        and in_function(call)
 
 
 def _text(node: Node | None, source: bytes) -> bytes:

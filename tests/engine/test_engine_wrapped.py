@@ -12,6 +12,7 @@ a method of `self`) and a collection the module reads stay.  Fixture code is our
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
@@ -67,10 +68,37 @@ def test_a_call_wrapped_around_every_value_reads_as_its_argument(wrap: str, head
     assert class_prints(_wrapped(wrap, head)) == class_prints(_wrapped("", head))
 
 
+IMPORTED = "from acme.tensor_utils import passthrough as _p\n\n\n"
+
+
+def _through(form: str, head: str = IMPORTED, tail: str = "") -> str:
+    """PLAIN with every value handed on as ``form`` says (`{v}`: the value)."""
+    text = _wrapped("_WRAP", head) + tail
+    return re.sub(r"_WRAP\(([^\n]*)\)$", lambda m: form.format(v=m.group(1)), text, flags=re.M)
+
+
+@pytest.mark.parametrize("form, tail", [
+    ("_p({v}, None)", ""),  # a literal beside the value
+    ("_p({v}, tag='a')", ""),
+    ("_p(value={v})", ""),  # the value by keyword
+    ("_p({v})", "\n\ndef _selftest():\n    return _p(None, None)\n"),  # a call of literals alone besides
+])
+def test_a_pass_through_handed_literals_beside_the_value_reads_as_the_value(form: str, tail: str) -> None:
+    assert class_prints(_through(form, tail=tail)) == class_prints(_wrapped("", IMPORTED) + tail)
+
+
+def test_aliases_of_one_imported_pass_through_count_as_one() -> None:
+    """Eight aliases of one imported function used in turn, none around a quarter of the values."""
+    head = "from acme.tensor_utils import " + ", ".join(f"passthrough as _p{i}" for i in range(8)) + "\n\n\n"
+    counter = iter(range(1000))
+    text = re.sub(r"_WRAP\(", lambda m: f"_p{next(counter) % 8}(", _wrapped("_WRAP", head))
+    assert class_prints(text) == class_prints(_wrapped("", head))
+
+
 @pytest.mark.parametrize("wrap, head, tail", [
-    ("_p", "from acme.tensor_utils import passthrough as _p\n\n\n", "\n_p(1, 2)\n"),  # called otherwise too
+    ("_p", IMPORTED, "\n_p(hidden_size, extra)\n"),  # called with two of the code's values elsewhere
     ("self.keep", "", ""),  # a method of the object: the code's own
-    ("_p", "from acme.tensor_utils import passthrough as _p\n\n\n", "\n_q = _p(b=1)\n"),  # a keyword somewhere
+    ("_p", IMPORTED, "\n_q = _p(limit, mode=hidden)\n"),  # given a value by keyword beside another
 ])
 def test_a_callee_the_code_uses_otherwise_stays(wrap: str, head: str, tail: str) -> None:
     assert class_prints(_wrapped(wrap, head) + tail) != class_prints(_wrapped("", head) + tail)
@@ -89,6 +117,8 @@ def test_a_callee_around_few_values_stays() -> None:
     ("_log.append({n})", "\n_log = []\n"),
     ("_seen[{n}] = 'x'", "\n_seen = {{}}\n"),  # an item stored
     ("_t{n} = 'x' * {n}\n        _bag.add(_t{n})\n        _bag.discard(_t{n})", "\n_bag = set()\n"),
+    ("_t{n} = [0] * 3\n        _log.append(len(_t{n}))", "\n_log = []\n# inspect _log after a forward pass\n"),
+    ("_t{n} = [0] * 3\n        _log.append(len(_t{n}))", "\nimport collections\n_log = collections.deque(maxlen=8)\n"),
 ])
 def test_changes_to_a_collection_nothing_reads_are_junk(pad: str, tail: str) -> None:
     padded, plain = _module(pad, tail), _module("", tail)
