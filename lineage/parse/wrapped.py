@@ -7,12 +7,14 @@ file with a check that is never true before `return value`: every 12-token gram 
 broke, and five copies read "code not copied" (0% of the file matched), exit 0.  What the
 wrapper does cannot be read when it is imported, and need not be: real code does not hand most
 of its values through one function.  A callee (a name, or a dotted name not reached through
-`self` or `cls`) that is the whole value of WRAPPED or more assignments and returns in function
-bodies, and of SHARE of all of them, and that every call of it in the module gives one positional
-argument and nothing else, is read as that argument wherever it is called in a function body (a
-builtin, `str(rank)`, converts what it is given, and a class, `Parameter(w, requires_grad=False)`,
-builds something new: both stay):
-its name and brackets go, as an identity function's do (parse/identity.py), on both sides.
+`self` or `cls`; aliases of one imported name count as one) that is the whole value of WRAPPED or
+more assignments and returns in function bodies, and of SHARE of all of them, and that every call
+of it in the module hands on one value (its first positional argument beside literals alone,
+`_p(x, None)`, `_p(x, tag='a')`, or its one keyword argument, `_p(value=x)`; a call of literals
+alone tests nothing) is read as that value wherever it is called in a function body: what
+surrounds the value goes, as an identity function's name and brackets do (parse/identity.py), on
+both sides.  A builtin, `str(rank)`, converts what it is given, and a class,
+`Parameter(w, requires_grad=False)`, builds something new: both stay.
 Returns alone wrapped, or a few values, leave most grams whole and stay as written.
 """
 
