@@ -20,16 +20,18 @@ Returns alone wrapped, or a few values, leave most grams whole and stay as writt
 
 from __future__ import annotations
 
-import builtins
 import re
 from collections import Counter
 
 from tree_sitter import Node, QueryCursor
 
+from lineage.parse.hoisted import BUILTINS
 from lineage.parse.identity import in_function
+from lineage.parse.neutral import LITERALS
 from lineage.parse.queries import query
 
-_BUILTINS = frozenset(name.encode() for name in dir(builtins))  # (`str(rank)` converts: no pass-through)
+# (`str(rank)` converts: no pass-through; hoisted.py's fixed list, so that every Python reads alike)
+_BUILTINS = frozenset(name.encode() for name in BUILTINS)
 WRAPPED = 8  # a callee wrapping fewer values than this is left as written
 SHARE = 0.25  # ... or fewer than this share of the values its module's functions compute
 
@@ -101,9 +103,6 @@ def _aliases(source: bytes) -> dict[bytes, bytes]:
     return out
 
 
-_LITERALS = frozenset({"integer", "float", "string", "concatenated_string", "true", "false", "none", "ellipsis"})
-
-
 def _value_of(call: Node) -> Node | None:
     """The value a call hands on: its first positional argument, beside literals alone (positional or
     keyword: `_p(x, None)`, `_p(x, tag='a')`), or its one keyword argument's (`_p(value=x)`)."""
@@ -130,7 +129,7 @@ def _literals_only(call: Node) -> bool:
 def _literal(node: Node | None) -> bool:
     if node is not None and node.type == "unary_operator" and node.named_child_count == 1:
         node = node.named_children[0]
-    return node is not None and node.type in _LITERALS and not any(c.type == "interpolation" for c in node.children)
+    return node is not None and node.type in LITERALS and not any(c.type == "interpolation" for c in node.children)
 
 
 def _is_value(call: Node) -> bool:
