@@ -77,17 +77,30 @@ PADS: tuple[tuple[str, str], ...] = (
     # (`lex-v44`) a module-level collection nothing reads, fed junk; every value through a pass-through
     ("write-only log", "_pad_t{n} = [0] * 3\n_pad_log.append(len(_pad_t{n}))"),
     ("values through an imported pass-through", ""),
+    # (`lex-v45`) a log or a counter handed what is computed for it alone; the pass-through's value
+    # taken back out of what it returns, or handed on starred
+    ("log on the object, fed junk", "_pad_t{n} = [0] * 3\nself.__dict__.setdefault('_pad_log', []).append(len(_pad_t{n}))"),
+    ("log of another module, fed junk", "_pad_t{n} = [0] * 3\nacme_logs.LOG.append(len(_pad_t{n}))"),
+    ("global counter", "_PAD_STATS['calls'] += 1"),
+    ("counted in a dict", "_pad_t{n} = [0] * 3\n_pad_counts[{n}] = _pad_counts.get({n}, 0) + len(_pad_t{n})"),
+    ("values taken back out of a pass-through", ""),
+    ("values through a pass-through, starred", ""),
 )
 # module-level code a kind needs (put above the file's own)
-HEADS = {"write-only log": "_pad_log = []\n",
-         "values through an imported pass-through": "from acme_runtime.tensors import keep as _pad_keep\n"}
+_KEEP = "from acme_runtime.tensors import keep as _pad_keep\n"
+HEADS = {"write-only log": "_pad_log = []\n", "values through an imported pass-through": _KEEP,
+         "log of another module, fed junk": "import acme_logs\n", "global counter": "_PAD_STATS = {'calls': 0}\n",
+         "counted in a dict": "_pad_counts = {}\n",
+         "values taken back out of a pass-through": "from acme_runtime.tensors import boxed as _pad_box\n",
+         "values through a pass-through, starred": _KEEP}
 
 
 class _Through(ast.NodeTransformer):
     """The value of every assignment and `return` in a function body handed through `_pad_keep`."""
 
-    def __init__(self) -> None:
+    def __init__(self, form: str = "") -> None:
         self.depth = 0
+        self.form = form  # "item": `_pad_box(v)[0]`; "starred": `_pad_keep(*(v,))`
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         self.depth += 1
@@ -98,6 +111,11 @@ class _Through(ast.NodeTransformer):
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
     def _kept(self, value: ast.expr) -> ast.expr:
+        if self.form == "starred":
+            return ast.Call(ast.Name("_pad_keep", ast.Load()), [ast.Starred(ast.Tuple([value], ast.Load()),
+                                                                            ast.Load())], [])
+        if self.form == "item":  # (`boxed` returns a one-item tuple)
+            return ast.Subscript(ast.Call(ast.Name("_pad_box", ast.Load()), [value], []), ast.Constant(0), ast.Load())
         return ast.Call(ast.Name("_pad_keep", ast.Load()), [value], [])
 
     def visit_Assign(self, node: ast.Assign) -> ast.AST:
@@ -111,9 +129,14 @@ class _Through(ast.NodeTransformer):
         return node
 
 
+def _through(form: str = "") -> Callable[[str], str]:
+    return lambda text: ast.unparse(ast.fix_missing_locations(_Through(form).visit(ast.parse(text)))) + "\n"
+
+
 REWRITES: dict[str, Callable[[str], str]] = {
-    "values through an imported pass-through": lambda text: ast.unparse(ast.fix_missing_locations(
-        _Through().visit(ast.parse(text)))) + "\n",
+    "values through an imported pass-through": _through(),
+    "values taken back out of a pass-through": _through("item"),
+    "values through a pass-through, starred": _through("starred"),
 }
 # (`{fn}`: the math functions the rotating kind goes through, one per insertion)
 ROTATION = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "atanh", "exp", "expm1",

@@ -313,13 +313,14 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     if root.has_error:
         return []
     spans: list[tuple[int, int]] = _idle_call_spans(root, source) if b"def " in source or b"lambda" in source else []
-    spans += padding_spans(root, source) if b"def " in source else []  # calls repeated as padding (parse/padding.py)
+    padding = padding_spans(root, source) if b"def " in source else []  # calls repeated as padding (parse/padding.py)
+    spans += padding
     spans += passthrough_spans(root, source)  # keywords threaded and never read (parse/passthrough.py)
     spans += identity_spans(root, source, identities)  # calls to the module's identity function (parse/identity.py)
     spans += wrapper_spans(root, source)  # a call wrapped around most values (parse/wrapped.py)
     if any(word in source for word in (b"if", b"while", b"for", b"try", b"with")):
         spans += _block_spans(root, source, def_starts)
-    spans += junk_spans(root, source, tick)  # locals that feed nothing but each other (parse/junk.py)
+    spans += junk_spans(root, source, tick, frozenset(padding))  # locals that feed nothing but each other (parse/junk.py)
     spans += opaque_spans(root, source)  # guards over builtins alone, counters only they read (parse/opaque.py)
     if source.count(b"def ") > 1 or b"def " in source and source.count(b"class ") > 1:
         spans += uncalled_spans(root, source)  # nested functions and classes never named (parse/uncalled.py)

@@ -50,9 +50,12 @@ _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
 _MAX_NODES = 64  # a value larger than this is not read (left as written)
 
 
-def junk_spans(root: Node, source: bytes, tick: Callable[[], None] = lambda: None) -> list[tuple[int, int]]:
+def junk_spans(root: Node, source: bytes, tick: Callable[[], None] = lambda: None,
+               gone: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[int, int]]:
     """Byte spans of junk statements in function bodies (outermost only); ``tick`` is called each
-    round of the search and may raise to stop it (parse/budget.py)."""
+    round of the search and may raise to stop it (parse/budget.py); ``gone``: the spans of whole
+    statements already read as absent, junk however they read (`lex-v45`: padding handed values
+    computed for it alone, `_n = len('abc')` then `_trace(_n)`, parse/padding.py)."""
     if b"def " not in source:
         return []
     seeds: list[tuple[int, bytes]] = []  # (byte, name): a plain name bound to a value that calls nothing
@@ -71,12 +74,13 @@ def junk_spans(root: Node, source: bytes, tick: Callable[[], None] = lambda: Non
         names = {name for _, name in seeds[bisect_left(at, body.start_byte):bisect_left(at, body.end_byte)]}
         names |= {name for name in sinks if name in source[body.start_byte:body.end_byte]}
         if names:
-            spans += _junk_in(names - _parameters(params, source), body, source, tick, sinks)
+            spans += _junk_in(names - _parameters(params, source), body, source, tick, sinks, gone)
     return sorted(set(spans))
 
 
 def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], None],
-             sinks: frozenset[bytes] = frozenset()) -> list[tuple[int, int]]:
+             sinks: frozenset[bytes] = frozenset(),
+             gone: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[int, int]]:
     """Junk statements of one body, given the names it binds to values that call nothing (and the
     module's ``sinks``, `write_only`)."""
     if by_name(body, source):  # (names reached at run time, or spelt in letters NFKC reads otherwise)
@@ -127,7 +131,7 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
         tick()
         memo.clear()
         live = {name for node, name in pending
-                if name in junk and _outermost(node, body, junk, fresh, known, source, memo, sinks) is None}
+                if name in junk and _outermost(node, body, junk, fresh, known, source, memo, sinks, gone) is None}
         if not live:
             break
         junk -= live
@@ -136,8 +140,9 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
     if not junk:
         return []
     memo.clear()
-    found = {_outermost(node, body, junk, fresh, known, source, memo, sinks) for node, name in reads if name in junk}
-    found |= {_outermost(node, body, junk, fresh, known, source, memo, sinks) for node in binds}
+    found = {_outermost(node, body, junk, fresh, known, source, memo, sinks, gone)
+             for node, name in reads if name in junk}
+    found |= {_outermost(node, body, junk, fresh, known, source, memo, sinks, gone) for node in binds}
     return [(s.start_byte, s.end_byte) for s in found if s is not None]
 
 
@@ -246,7 +251,8 @@ def _constants(binds: list[Node], names: set[bytes], source: bytes) -> dict[byte
 
 
 def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], known: dict[bytes, object],
-               source: bytes, memo: dict[int, bool], sinks: frozenset[bytes] = frozenset()) -> Node | None:
+               source: bytes, memo: dict[int, bool], sinks: frozenset[bytes] = frozenset(),
+               gone: frozenset[tuple[int, int]] = frozenset()) -> Node | None:
     """The outermost junk statement of ``body`` holding ``node``, or None."""
     found = None
     up: Node | None = node
@@ -255,7 +261,8 @@ def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], know
             found = None  # (what a nested definition or lambda holds reads in its own right)
         elif up.parent is not None and up.parent.type == "block":
             if up.id not in memo:
-                memo[up.id] = _junk(up, junk, fresh, source, sinks) or _never_runs(up, known, source)
+                memo[up.id] = (up.start_byte, up.end_byte) in gone or _junk(up, junk, fresh, source, sinks) \
+                    or _never_runs(up, known, source)
             found = up if memo[up.id] else found
         up = up.parent
     return found

@@ -31,6 +31,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from lineage.parse.constants_only import constants_only, local_of
 from lineage.parse.identity import in_function
 from lineage.parse.modules import Modules, quiet
 from lineage.parse.neutral import LITERALS
@@ -41,27 +42,122 @@ _DOTTED = re.compile(rb"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
 def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
-    """Byte spans of the padding calls of a module (whole statements, in function bodies)."""
-    found: list[tuple[Node, Node, bytes]] = []  # (statement, callee, its text)
+    """Byte spans of the padding calls of a module (whole statements, in function bodies), and since
+    `lex-v45` of the stores repeated so (`_STATS['calls'] += 1`)."""
+    found: list[tuple[Node, Node | None, bytes, Node | None]] = []  # (statement, callee, its text, value to test)
     for stmt in captured(root, "padding.stmt"):  # (a whole-statement call, parse/queries.py)
         call = stmt.named_children[0] if stmt.named_child_count == 1 else None
-        if call is None or call.type != "call" or not takes_nothing(call.child_by_field_name("arguments")):
+        if call is None or call.type != "call":
             continue
+        arguments = call.child_by_field_name("arguments")
         function = call.child_by_field_name("function")
         name = _callee(function, source)
         if name is not None and function is not None:
-            found.append((stmt, function, name))
+            found.append((stmt, function, name, None if takes_nothing(arguments) else arguments))
+    for stmt in captured(root, "padding.store"):  # (a whole-statement store to an attribute or an item)
+        key = _store_key(stmt.named_children[0], source)
+        if key is not None:
+            found.append((stmt, None, key, stmt.named_children[0].child_by_field_name("right")))
     if len(found) < PADDING_CALLS:
         return []  # (most modules)
     by_callee: dict[bytes, list[Node]] = defaultdict(list)
-    for stmt, _, name in found:
+    for stmt, _, name, _ in found:
         by_callee[name].append(stmt)
+    # (`lex-v45`: handed values computed from literals alone, parse/constants_only.py; tested only
+    # where a callee is called often enough, most modules never)
+    memo: dict[tuple[int, bytes], bool] = {}
+
+    def computed_here(stmt: Node, function: Node | None, name: bytes, value: Node | None) -> bool:
+        if value is None:
+            return False  # (literals alone)
+        if len(by_callee[name]) < PADDING_CALLS:
+            return True
+        if function is None:  # (a store: a counter of the module's or the object's, `_counter`)
+            return not _counter(stmt, source) or not constants_only(value, source, _own(stmt, source), memo)
+        return not constants_only(value, source, frozenset(), memo)
+
+    computed = {item[0].id for item in found if computed_here(*item)}
+    if computed:
+        found = [item for item in found if item[0].id not in computed]
+        by_callee = defaultdict(list)
+        for stmt, _, name, _ in found:
+            by_callee[name].append(stmt)
     spans = _repeated(by_callee)
     if len(spans) < len(found):  # (`lex-v42`: quiet functions in rotation count together, parse/modules.py)
         modules = Modules(root, source)
-        calm = [stmt for stmt, function, _ in found if quiet(modules.function_of(function))]
+        calm = [stmt for stmt, function, _, _ in found if function is not None
+                and quiet(modules.function_of(function))]
         spans += _repeated({"quiet": calm})  # (one called for what it does stays: `gc.collect()`, a barrier)
     return sorted(set(spans))
+
+
+def _store_key(store: Node, source: bytes) -> bytes | None:
+    """A store's key: its target (`_target`) and its operator (`_STATS[\\x00] +=`), when it stores to an
+    attribute or an item; else None."""
+    left, right = store.child_by_field_name("left"), store.child_by_field_name("right")
+    if left is None or right is None or left.type not in ("attribute", "subscript") \
+            or store.child_by_field_name("type") is not None:
+        return None
+    name = _target(left, source)
+    operator = store.child_by_field_name("operator")
+    return name + b" " + (source[operator.start_byte:operator.end_byte] if operator is not None else b"=") \
+        if name is not None else None
+
+
+def _counter(stmt: Node, source: bytes) -> bool:
+    """The store counts: it changes an attribute or an item of a name the function does not bind (a
+    module's, or the object's: `self`), by an operator (`_STATS['calls'] += 1`, `self._n += 1`) or
+    from what the target holds (`_log[3] = _log.get(3, 0) + 1`).  A flag set, `self._state = 2`, is
+    parse/opaque.py's to read; a local's item, `stats['n'] += 1`, is the function's own computation."""
+    store = stmt.named_children[0]
+    base = store.child_by_field_name("left")
+    while base is not None and base.type in ("attribute", "subscript"):
+        base = base.child_by_field_name("object" if base.type == "attribute" else "value")
+    if base is None or base.type != "identifier" or local_of(base, source):
+        return False
+    return store.child_by_field_name("operator") is not None or bool(_own(stmt, source))
+
+
+def _reads(value: Node, text: bytes, source: bytes) -> bool:
+    """The value spells ``text`` (without blanks) as one of its parts."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if node.type in ("identifier", "attribute", "subscript", "call") and _bare(node, source) == text:
+            return True
+        stack.extend(node.named_children)
+    return False
+
+
+def _bare(node: Node, source: bytes) -> bytes:
+    return b"".join(source[node.start_byte:node.end_byte].split())
+
+
+def _own(stmt: Node, source: bytes) -> frozenset[bytes]:
+    """What a store's value may read of what it changes, without blanks: the target itself
+    (`_STATS['n']`, `self._n`), and an item's `get` of the same key (`_log.get(3, 0)` for `_log[3]`)
+    found in its value."""
+    store = stmt.named_children[0] if stmt.named_child_count == 1 else None
+    left = store.child_by_field_name("left") if store is not None and store.type in (
+        "assignment", "augmented_assignment") else None
+    right = store.child_by_field_name("right") if store is not None else None
+    if left is None or right is None:
+        return frozenset()
+    own = {_bare(left, source)}
+    container, key = (left.child_by_field_name("value"), left.child_by_field_name("subscript")) \
+        if left.type == "subscript" else (None, None)
+    stack = [right] if container is not None and key is not None else []
+    while stack:
+        node = stack.pop()
+        function = node.child_by_field_name("function") if node.type == "call" else None
+        arguments = node.child_by_field_name("arguments") if function is not None else None
+        given = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+        if function is not None and container is not None and key is not None \
+                and _bare(function, source) == _bare(container, source) + b".get" \
+                and given and _bare(given[0], source) == _bare(key, source) and all(_literal(a) for a in given[1:]):
+            own.add(_bare(node, source))
+        stack.extend(node.named_children)
+    return frozenset(own) if any(_reads(right, text, source) for text in own) else frozenset()
 
 
 def _repeated(groups: dict[Any, list[Node]]) -> list[tuple[int, int]]:
@@ -72,6 +168,21 @@ def _repeated(groups: dict[Any, list[Node]]) -> list[tuple[int, int]]:
         if len(inside) >= PADDING_CALLS:
             spans += [(s.start_byte, s.end_byte) for s in inside]
     return spans
+
+
+def _target(node: Node | None, source: bytes) -> bytes | None:
+    """`a.b[3].c` as `a.b[\\x00].c`: names, attributes and items at literals (read alike), else None."""
+    if node is None:
+        return None
+    if node.type == "identifier":
+        return source[node.start_byte:node.end_byte]
+    if node.type == "attribute":
+        inner, attribute = _target(node.child_by_field_name("object"), source), node.child_by_field_name("attribute")
+        return inner + b"." + source[attribute.start_byte:attribute.end_byte] \
+            if inner is not None and attribute is not None else None
+    index = node.child_by_field_name("subscript") if node.type == "subscript" else None
+    inner = _target(node.child_by_field_name("value"), source) if index is not None else None
+    return inner + b"[\x00]" if inner is not None and index is not None and _literal(index) else None
 
 
 # zero-argument calls that read the calling function's own frame: `super()` is its class and first argument

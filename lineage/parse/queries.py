@@ -62,7 +62,9 @@ SHARED = {
 """,
     # calls repeated as padding (parse/padding.py)
     "padding": ("(expression_statement (call function: [(identifier) (attribute) (call) (subscript) "
-                "(parenthesized_expression)])) @padding.stmt"),
+                "(parenthesized_expression)])) @padding.stmt\n"
+                "(expression_statement [(assignment left: [(attribute) (subscript)]) "
+                "(augmented_assignment left: [(attribute) (subscript)])]) @padding.store"),
     # imports in function bodies (parse/localimports.py)
     "localimport": "[(import_statement) (import_from_statement)] @localimport.stmt",
     # keywords threaded through a module and never read (parse/passthrough.py)

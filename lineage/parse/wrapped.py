@@ -37,7 +37,7 @@ SHARE = 0.25  # ... or fewer than this share of the values its module's function
 
 # a call as the whole value of an assignment or a return, read on the text first (a cheap test that
 # most modules fail): `= f(`, `return a.b(`
-_SITE = re.compile(rb"(?:[^=!<>:]=|\breturn)[ \t]*([A-Za-z_][\w.]*)[ \t]*\(")
+_SITE = re.compile(rb"(=|return)[ \t]*([A-Za-z_][\w.]*)[ \t]*\(")  # (what stands before: `_site`)
 _CALLEE = "[(identifier) (attribute)]"
 _VALUES = f"""
 (assignment right: (_) @value)
@@ -56,7 +56,8 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     aliases = _aliases(source)
     texts: Counter[bytes] = Counter()
     for m in _SITE.finditer(source):
-        texts[aliases.get(m.group(1), m.group(1))] += 1
+        if _site(m, source):
+            texts[aliases.get(m.group(2), m.group(2))] += 1
     candidates = {t for t, n in texts.items() if n >= WRAPPED and not t.startswith((b"self.", b"cls."))
                   and t not in _BUILTINS and not t.rsplit(b".", 1)[-1][:1].isupper()}
     if not candidates:
@@ -80,7 +81,7 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     for call, callee in calls:
         if callee in wrappers and call.id in held and in_function(call):
             value = held[call.id]
-            spans += [(call.start_byte, value.start_byte), (value.end_byte, call.end_byte)]
+            spans += [(call.start_byte, value.start_byte), (value.end_byte, _outer(call).end_byte)]
     return spans
 
 
@@ -88,6 +89,18 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
 # handed values through eight aliases in turn, each under a quarter of them)
 _FROM = re.compile(rb"(?m)^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*")
 _ALIAS = re.compile(rb"([A-Za-z_]\w*)[ \t]+as[ \t]+([A-Za-z_]\w*)")
+
+
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _site(match: re.Match[bytes], source: bytes) -> bool:
+    """`_SITE` stands after a single `=` (not `==`, `!=`, `<=`, `>=`, `:=`, nor the file's first byte)
+    or a whole word `return`: a pattern starting with what it rules out re would try at every byte."""
+    at = match.start()
+    if match.group(1) == b"=":
+        return at > 0 and source[at - 1] not in b"=!<>:"
+    return at == 0 or source[at - 1] not in _WORD_BYTES
 
 
 def _aliases(source: bytes) -> dict[bytes, bytes]:
@@ -111,6 +124,12 @@ def _value_of(call: Node) -> Node | None:
         if arguments is not None and arguments.type == "argument_list" else []
     if len(inner) == 1 and inner[0].type == "keyword_argument":
         return inner[0].child_by_field_name("value")
+    if len(inner) == 1 and inner[0].type == "list_splat":  # (`lex-v45`: `_p(*(x,))`, `_p(*[x])`, one value)
+        shown = [c for c in inner[0].named_children if c.type != "comment"]
+        items = [c for c in shown[0].named_children if c.type != "comment"] \
+            if len(shown) == 1 and shown[0].type in ("tuple", "list") else []
+        return items[0] if len(items) == 1 and items[0].type not in ("list_splat", "parenthesized_list_splat") \
+            else None
     if not inner or inner[0].type in ("keyword_argument", "list_splat", "dictionary_splat"):
         return None
     rest = [a.child_by_field_name("value") if a.type == "keyword_argument" else a for a in inner[1:]]
@@ -132,8 +151,19 @@ def _literal(node: Node | None) -> bool:
     return node is not None and node.type in LITERALS and not any(c.type == "interpolation" for c in node.children)
 
 
+def _outer(call: Node) -> Node:
+    """The call, or the item at a literal integer taken of it (`lex-v45`: `_p(x)[0]`, the wrapper
+    handing on a one-item tuple), read as what the call hands on."""
+    up = call.parent
+    index = up.child_by_field_name("subscript") if up is not None and up.type == "subscript" \
+        and up.child_by_field_name("value") == call else None
+    return up if up is not None and index is not None and index.type == "integer" else call
+
+
 def _is_value(call: Node) -> bool:
-    """The call is the whole value of an assignment or a return in a function body."""
+    """The call (or an item taken of it, `_outer`) is the whole value of an assignment or a return in
+    a function body."""
+    call = _outer(call)
     up = call.parent
     return up is not None and up.type in ("assignment", "augmented_assignment", "return_statement") \
         and (up.child_by_field_name("right") == call if up.type != "return_statement" else True) \

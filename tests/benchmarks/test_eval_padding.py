@@ -66,8 +66,12 @@ def test_every_kind_leaves_the_code_doing_what_it_did(kind: str, statement: str,
     # the pass-through a kind imports, as the copier's own package would give it
     package, module = types.ModuleType("acme_runtime"), types.ModuleType("acme_runtime.tensors")
     module.keep = lambda value: value  # type: ignore[attr-defined]
+    module.boxed = lambda value: (value,)  # type: ignore[attr-defined]
+    logs = types.ModuleType("acme_logs")
+    logs.LOG = []  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "acme_runtime", package)
     monkeypatch.setitem(sys.modules, "acme_runtime.tensors", module)
+    monkeypatch.setitem(sys.modules, "acme_logs", logs)
     assert _run(apply(kind, statement, SOURCE)) == _run(SOURCE), kind
 
 
@@ -75,3 +79,13 @@ def test_the_pass_through_kind_hands_every_value_through_it() -> None:
     text = apply("values through an imported pass-through", "", SOURCE)
     assert text.count("_pad_keep(") == 5  # clamp's `out = []` and return, __init__'s store, step's store and return
     assert text.startswith("from acme_runtime.tensors import keep as _pad_keep")
+
+
+@pytest.mark.parametrize("kind, spelt", [
+    ("values taken back out of a pass-through", "_pad_box("),
+    ("values through a pass-through, starred", "_pad_keep(*("),
+])
+def test_the_pass_through_variants_hand_every_value_through_it(kind: str, spelt: str) -> None:
+    text = apply(kind, "", SOURCE)
+    assert text.count(spelt) == 5
+    assert text.count(")[0]") == (5 if "_pad_box" in spelt else 0)

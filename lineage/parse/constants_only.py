@@ -1,0 +1,194 @@
+"""Values that take nothing from the code: literals and what is computed from literals alone (`lex-v45`).
+
+parse/padding.py reads a call repeated after most statements as padding when it takes nothing
+from the function calling it.  A stranger's review handed such a call a value computed for it
+alone, `_t = [0] * 3` then `self._log.append(len(_t))`, or `_STATS['calls'] += 1`: whatever
+the call or store changes, it is handed nothing the function computed, so the function's own
+computation reads the same without it.  An expression takes nothing from the code
+(`constants_only`) when it is made of literals, operators, displays and items of them, calls of
+the builtins that compute from their arguments alone (`len`, `str`: parse/constant.py), the
+name of a value's type (`type(x).__name__`: a new string, through which the call can change none
+of the code's values), and locals of its function every binding of which is a plain `name = value` of such a value
+(`constant_local`), each bounded in size; a store may also read the object it changes
+(`_log[k] = _log.get(k, 0) + 1`, `self._n = self._n + 1`: ``own``).  A parameter, a name declared `global` or bound
+otherwise (a loop, `with`, a walrus, an import, `+=`) is the code's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from lineage.parse.bound import rebound
+from lineage.parse.constant import pure_builtin
+from lineage.parse.hoisted import role
+from lineage.parse.identity import enclosing_scope
+from lineage.parse.neutral import LITERALS
+
+_MAX_NODES = 64  # a value larger than this is the code's (left as written)
+_MAX_DEPTH = 8  # locals bound from locals bound from ...: deeper is the code's
+# what a value taking nothing may be made of, besides literals, calls and names
+_PLAIN = frozenset({"binary_operator", "comparison_operator", "boolean_operator", "not_operator", "unary_operator",
+                    "parenthesized_expression", "tuple", "list", "set", "dictionary", "pair", "expression_list",
+                    "conditional_expression", "subscript", "slice", "keyword_argument", "argument_list"})
+
+
+def constants_only(node: Node | None, source: bytes, own: frozenset[bytes] = frozenset(),
+                   memo: dict[tuple[int, bytes], bool] | None = None, depth: int = 0) -> bool:
+    """The expression takes nothing from the code (the module's docstring); ``own``: what it may
+    read besides, spelt without blanks (what a store changes, as it holds it: `_STATS['n']`,
+    `_log.get(3, 0)` of `_log[3] = ...`)."""
+    if node is None or depth > _MAX_DEPTH:
+        return False
+    memo = {} if memo is None else memo
+    stack, seen = [node], 0
+    while stack:
+        current = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or current.type == "comment":
+            if seen > _MAX_NODES:
+                return False
+            continue
+        if own and current.type in ("identifier", "attribute", "subscript", "call") and _bare(current, source) in own:
+            continue  # (what the store changes)
+        if current.type == "concatenated_string":
+            stack.extend(current.named_children)
+        elif current.type in LITERALS:
+            if any(c.type == "interpolation" for c in current.children):
+                return False  # (an f-string reads the code's values)
+        elif current.type == "call":
+            arguments = current.child_by_field_name("arguments")
+            function = current.child_by_field_name("function")
+            if arguments is None or arguments.type != "argument_list" or function is None:
+                return False
+            if not pure_builtin(current, source):
+                return False
+            stack.extend(arguments.named_children)
+        elif current.type == "identifier":
+            if not constant_local(current, source, memo, depth + 1):
+                return False
+        elif current.type == "attribute" and _type_name(current, source, memo):
+            continue  # (a new string, through which nothing of the code can be changed)
+        elif current.type in _PLAIN:
+            if current.type == "keyword_argument":
+                value = current.child_by_field_name("value")
+                stack += [value] if value is not None else []
+            else:
+                stack.extend(current.named_children)
+        else:
+            return False
+    return True
+
+
+def constant_local(spelling: Node, source: bytes, memo: dict[tuple[int, bytes], bool] | None = None,
+                   depth: int = 0) -> bool:
+    """The name read at ``spelling`` is a local of its function every binding of which there is a
+    plain `name = value` of a value taking nothing from the code (``constants_only``)."""
+    function = enclosing_scope(spelling)
+    if function is None or function.type != "function_definition":
+        return False
+    body = function.child_by_field_name("body")
+    name = _text(spelling, source)
+    memo = {} if memo is None else memo
+    key = (function.id, name)
+    if key in memo:
+        return memo[key]
+    memo[key] = False  # (a name bound from itself, `a = a + 1`, is the code's: a cycle reads False)
+    if body is None or depth > _MAX_DEPTH:
+        return False
+    values = []
+    for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source[body.start_byte:body.end_byte]):
+        at = body.start_byte + hit.start()
+        node = body.descendant_for_byte_range(at, at + len(name))
+        if node is None or node.type != "identifier" or enclosing_scope(node) != function:
+            continue  # (a string, a comment, a nested function's own)
+        if role(node) != "binds":
+            continue
+        up = node.parent
+        if up is None or up.type != "assignment" or up.child_by_field_name("left") != node \
+                or up.child_by_field_name("type") is not None:
+            return False  # (a loop, `with`, a walrus, `+=`, a tuple's target, `global`, ...)
+        values.append(up.child_by_field_name("right"))
+    if not values or _parameter(function, name, source):
+        return False
+    found = all(constants_only(value, source, frozenset(), memo, depth + 1) for value in values)
+    memo[key] = found
+    return found
+
+
+def local_of(spelling: Node, source: bytes) -> bool:
+    """The name at ``spelling`` is its function's own: a parameter (but a method's first, the
+    object: `self`), or bound in its body."""
+    function = enclosing_scope(spelling)
+    body = function.child_by_field_name("body") if function is not None and function.type == "function_definition" \
+        else None
+    if function is None or body is None:
+        return False
+    name = _text(spelling, source)
+    params = function.child_by_field_name("parameters")
+    named = [p for p in params.named_children if p.type != "comment"] if params is not None else []
+    up = function.parent.parent if function.parent is not None and function.parent.type == "decorated_definition" \
+        else function
+    method = up is not None and up.parent is not None and up.parent.type == "block" \
+        and up.parent.parent is not None and up.parent.parent.type == "class_definition"
+    first = _text(named[0], source) if method and named and named[0].type == "identifier" else None
+    if name != first and _parameter(function, name, source):
+        return True
+    for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source[body.start_byte:body.end_byte]):
+        at = body.start_byte + hit.start()
+        node = body.descendant_for_byte_range(at, at + len(name))
+        if node is not None and node.type == "identifier" and enclosing_scope(node) == function \
+                and role(node) == "binds":
+            return True
+    return False
+
+
+def _type_name(attribute: Node, source: bytes, memo: dict[tuple[int, bytes], bool]) -> bool:
+    """`type(x).__name__`, `x.__class__.__qualname__`: the name of a value's type, `x` a name or an
+    attribute of one (its metadata: the code's values are read for nothing else)."""
+    name, target = attribute.child_by_field_name("attribute"), attribute.child_by_field_name("object")
+    if name is None or target is None or _text(name, source) not in (b"__name__", b"__qualname__"):
+        return False
+    if target.type == "attribute":
+        inner, member = target.child_by_field_name("object"), target.child_by_field_name("attribute")
+        return member is not None and _text(member, source) == b"__class__" and _plain(inner)
+    function = target.child_by_field_name("function") if target.type == "call" else None
+    arguments = target.child_by_field_name("arguments") if function is not None else None
+    given = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    return function is not None and _text(function, source) == b"type" and len(given) == 1 and _plain(given[0]) \
+        and _builtin_type(function, source, memo)
+
+
+def _builtin_type(node: Node, source: bytes, memo: dict[tuple[int, bytes], bool]) -> bool:
+    """The module binds `type` nowhere (parse/bound.py reads the tree: a comment's "this type of
+    RoPE" binds nothing); once per module."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    key = (root.id, b"\x00type")
+    if key not in memo:
+        memo[key] = not rebound(root, source, {"type"})
+    return memo[key]
+
+
+def _plain(node: Node | None) -> bool:
+    """A name, or a name's attributes (`x`, `self.proj`): reading it runs nothing of the code's."""
+    while node is not None and node.type == "attribute":
+        node = node.child_by_field_name("object")
+    return node is not None and node.type == "identifier"
+
+
+def _parameter(function: Node, name: bytes, source: bytes) -> bool:
+    """The function's parameters spell the name (a parameter with a default is the caller's too)."""
+    params = function.child_by_field_name("parameters")
+    return params is not None and re.search(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)",
+                                            source[params.start_byte:params.end_byte]) is not None
+
+
+def _text(node: Node, source: bytes) -> bytes:
+    return source[node.start_byte:node.end_byte]
+
+
+def _bare(node: Node, source: bytes) -> bytes:
+    return b"".join(_text(node, source).split())
