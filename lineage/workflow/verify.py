@@ -140,8 +140,9 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     framework = framework_code(held, line, own) if held is not None else ""
     sev, note = capped(f.severity, held, line, earlier, framework, side)
-    if not background and sev == "high":
-        sev, note = "medium", (f"{note} {UNBACKED}").strip()
+    unbacked = not background and sev in ("high", "medium")
+    if unbacked:
+        sev, note = "low", (f"{note} {UNBACKED}").strip()
     corpus = corpus_entry(held, line, earlier, framework, side) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
@@ -151,7 +152,7 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
         start_line=f.start_line, end_line=f.end_line, role=f.role,
         role_features=code.role_features if code else (), attribution=f.attribution,
         severity=sev, severity_before_corpus=f.severity if note else None, corpus=corpus,
-        verdict=named(code.verdict, line) if code else None, explanation=named(f"{_as_capped(f.explanation, note)} {note}".strip(), line),
+        verdict=(f"{PAIR_ALONE}{named(code.verdict, line)}" if unbacked else named(code.verdict, line)) if code else None, explanation=named(f"{_as_capped(f.explanation, note)} {note}".strip(), line),
         reference=ReferenceSpan(ref.path, ref.unit, ref.start_line, ref.end_line),
         also_matches=tuple(AlsoMatch(m.ref.path, m.ref.unit, m.similarity) for m in f.matches[1:]),
         scores=scores, regions=regions)
@@ -159,11 +160,15 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
 
 def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict[str, str]],
                     chosen: dict[str, NoticeReference] | None = None,
-                    judged: Mapping[str, Finding] | None = None) -> dict[str, Any]:
+                    judged: Mapping[str, Finding] | None = None,
+                    unshown: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Notices of every file involved in a match, and how each suspect file treats its reference's;
     ``chosen`` says why each suspect file was judged against that reference file; ``judged``: per
     suspect file, the notice finding of the judgement its code findings state, stated here too (a
-    stranger's review: "Notices: removed" above, "notice replaced" below, on one file)."""
+    stranger's review: "Notices: removed" above, "notice replaced" below, on one file); ``unshown``:
+    suspect files no unit of which the exhibit rates above low, whose removed or replaced notice is
+    said as what the file lacks, not as what a copy dropped (a review: unrelated files compared
+    with `--no-index` read "the upstream notice was removed" as a flat fact)."""
     try:
         from lineage.notices import compare_notices, detect_notices
     except ImportError as exc:  # the notices layer is optional at runtime
@@ -188,6 +193,8 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
         if said is not None and (state in JUDGED or state == "none-needed" and said.attribution in JUDGED) \
                 and said.attribution != state and (not chosen or s not in chosen or chosen[s].path == r):
             state, why = str(said.attribution), said.explanation
+        if s in unshown and state in ("removed", "replaced"):
+            why = f"{why} {UNSHOWN}"
         entry = {"suspect": s, "reference": r, "state": state, "explanation": why,
                  "missing": sorted({n.holder for n in att.missing}),
                  "replacements": sorted({n.holder for n in att.replacements}),
@@ -212,8 +219,11 @@ def build_reference(loaded: LoadedTarget, inputs: dict[str, Any], spec: str = ""
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
 
 
+PAIR_ALONE = "by the pair alone (no corpus): "  # (a capped unit's verdict: what the two files alone would read)
+UNSHOWN = ("No unit of this file is rated above low in this exhibit: this says what the file lacks of the "
+           "reference's notices, not that a copy dropped them.")
 UNBACKED = ("No corpus background (--no-index): the pair alone cannot show that this code is not what many "
-            "models share, so it is rated medium at most here.")
+            "models share, so it is rated low at most here; verify against an index to rate it.")
 
 
 def verify(suspect_spec: str, reference_spec: str, config: Config,
@@ -291,7 +301,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
              if m.severity != "info" and m.attribution]
     # a copy of a reference file as a whole owes that file's notice, whatever its units' code is
     wholes = {p: whole_reference(p, matches, notice_refs) for p in whole - {s for s, _, _ in pairs}}
-    notices = notices_section(pairs + [(p, r, "") for p, r in sorted(wholes.items())], texts, chosen, judged_notices)
+    shown = {m.path for m in matches if m.severity in ("medium", "high")} | whole
+    notices = notices_section(pairs + [(p, r, "") for p, r in sorted(wholes.items())], texts, chosen, judged_notices,
+                              frozenset({s for s, _, _ in pairs} - shown))
     dropped = {a["suspect"]: a["frameworks_dropped"] for a in notices.get("attribution", ())
                if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
     judged = {a["suspect"]: a["state"] for a in notices.get("attribution", ()) if wholes.get(a["suspect"]) == a["reference"]}

@@ -22,6 +22,15 @@ SHARED_CODE = "code shared by"  # the verdict of a unit whose code many indexed 
 PARTIAL_ONLY = "no notice judgement from a partial resemblance or from serving glue"
 
 
+def _unshown(matches: Sequence[ExhibitMatch], files: Sequence[FileScore], states: Sequence[str]) -> str:
+    """Said after removed or replaced notices when no unit is rated above low and no file is a whole
+    copy: what the suspect lacks of the reference's notices, no copy shown to have dropped them."""
+    if not {"removed", "replaced"} & set(states) or any(m.severity in ("medium", "high") for m in matches) \
+            or any(f.severity in ("medium", "high") for f in files):
+        return ""
+    return " (said of code rated low at most: what the suspect lacks, no copy shown)"
+
+
 def _no_placement(matches: Sequence[ExhibitMatch]) -> str:
     """Why no score was placed against unrelated pairs: nothing matched (modules aside), nothing above
     info to place (a review: an exhibit of no match at all said "no corpora/calibration.toml" two
@@ -123,7 +132,8 @@ def summary(result: ScanResult, matches: Sequence[ExhibitMatch], ref_index: Embe
     statement = (
         _matched_sentence(len(units), matches) + "; "
         + ("; ".join(against) if against else _no_placement(matches))
-        + f". Notices: {', '.join(states) or not_compared_state(judged, background)}. " + whole_sentence(files)
+        + f". Notices: {', '.join(states) or not_compared_state(judged, background)}{_unshown(matches, files, states)}. "
+        + whole_sentence(files)
         + _vestige_sentence(vestiges) + declared
         + _commons(matches, background)
         + not_compared

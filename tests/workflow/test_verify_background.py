@@ -187,11 +187,13 @@ def test_without_a_corpus_the_exhibit_warns(pair: tuple[Path, Path]) -> None:
     suspect, reference = pair
     data, stderr = _exhibit(suspect, "--against", reference, "--no-index")
     by_unit = {m["unit"]: m for m in data["matches"]}
-    # the pair alone: everything looks rare, so nothing is rated above medium
+    # the pair alone: everything looks rare, so nothing is rated above low (a review: unrelated
+    # engine files of two makers, the reference alone in its folder, read medium "notice removed")
     beta = by_unit["BetaAttention.forward"]
-    assert beta["severity"] == "medium" and beta["severity_before_corpus"] == "high"
-    assert "rated medium at most" in beta["explanation"]
-    assert all(m["severity"] != "high" for m in data["matches"])
+    assert beta["severity"] == "low" and beta["severity_before_corpus"] == "high"
+    assert "rated low at most" in beta["explanation"]
+    assert beta["verdict"].startswith("by the pair alone (no corpus): core-architecture copy of reference")
+    assert all(m["severity"] in ("low", "info") for m in data["matches"])
     assert beta["corpus"] is None
     assert data["background"] is None and data["warnings"] and "can look rare" in data["warnings"][0]
     assert "warning: no corpus background" in stderr
