@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines, lines_per
-from lineage.classify.codematch import SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
+from lineage.classify.codematch import CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.classify.second_source import also_copied, owed_states
@@ -108,10 +108,13 @@ def common_sentence(v: SourceVerdict) -> str:
         return NO_EVIDENCE
     earliest = model_line(g.earliest)
     countries = ", ".join(g.countries) or "countries unknown"
-    # (a group of one: other families hold the shared code, none as much of the file)
-    group = (f"which alone holds this much of it ({countries})" if len(g.families) == 1 else
-             f"held by {len(g.families)} families (earliest {earliest}; {countries})") \
-        + ": no copy verdict from common code"
+    if len(g.families) == 1:  # (a group of one: other lines hold the shared code, none as much of the file)
+        # (a review: "shared code of the phimoe line, which alone holds this much of it" read as shared and
+        # unique at once)
+        held = (f"code other model lines share, closest to {earliest} (the only line holding this much of it; "
+                f"{countries}): no copy verdict from common code")
+        return f"built on {held}" if s.cover >= MOSTLY else f"mostly code of its own; {s.cover:.0%} is {held}"
+    group = f"held by {len(g.families)} families (earliest {earliest}; {countries}): no copy verdict from common code"
     if s.cover >= MOSTLY:
         return f"built on shared code of the {earliest} line, {group}"
     return f"mostly code of its own; {s.cover:.0%} is shared code of the {earliest} line, {group}"
@@ -257,6 +260,8 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         if credits:
             return f"{'; '.join(credits)}; matches {who}"
         return f"own model code: matches {who}, code a model of {_owner_said(decisive)} holds as closely; not a copy"
+    if all(str(getattr(f.details, "verdict", "")).startswith(CONFIG_LIKE) for f in decisive):
+        return f"{CONFIG_LIKE} {who}: it names the parameters of the architecture it follows, short of a copy"
     if roles == {INFRA}:
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
                 + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))
@@ -307,7 +312,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     sentence = reuse_sentence(evidence, v, n_lines)
     if evidence and v is not None and v.source is not None and v.status == "source" and v.basis != "fragments" \
             and not re.search(rf"\b{re.escape(model_line(v.source.family))}\b", sentence):
-        sentence += f"; the file as a whole is closest to {model_line(v.source.family)} (its origin)"
+        # (a review: "(its origin)" on files of their own, 12% explained, read as an accusation)
+        sentence += f"; the file as a whole is closest to {model_line(v.source.family)} ({v.source.cover:.0%} of its code)"
     if not any(f.severity in ("medium", "high") for f in evidence):
         sentence += traces_clause(vestiges)
     states, also = owed_states(owed, v.source.family if v and v.source else "")

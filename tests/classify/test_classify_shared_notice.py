@@ -150,10 +150,20 @@ def test_a_configuration_class_short_of_a_copy_is_low(tmp_path_factory: pytest.T
     config = [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("AcmeConfig")]
     assert config and all(f.severity in ("info", "low") for f in config)
     assert any("configuration class short of a copy" in f.explanation for f in config)
-    assert _notices(result) == []
+    # (a review: "inference-glue copy of phimoe" said of a configuration of its own, in a
+    # configuration file, where glue's word is "copy" at low too; the verdict is quoted out of its finding)
+    for path in (COPY, "acme/configuration_acme.py"):
+        found, _ = api.scan_files([SourceFile(path, text.encode("utf-8"))], index, Config(), target="t")
+        judged = [f for f in found.findings if f.kind == "code-match" and f.unit.startswith("AcmeConfig")
+                  and f.severity != "info"]
+        assert judged and not any("copy of" in f.details.verdict for f in judged), path
+        assert "copy of" not in found.summary.files[path].verdict, found.summary.files[path].verdict
+    assert found.summary.files[path].verdict.startswith(
+        "configuration like that of zeta (Zhipu AI, CN): it names the parameters of the architecture it follows")
     copied = _scan(index, ref.replace("# Copyright 2025 Zhipu AI", ACME))
-    assert any(f.kind == "code-match" and f.unit.startswith("ZetaConfig") and f.severity in ("medium", "high")
-               for f in copied.findings)
+    whole = [f for f in copied.findings if f.kind == "code-match" and f.unit.startswith("ZetaConfig")
+             and f.severity in ("medium", "high")]
+    assert whole and all("copy of zeta" in f.details.verdict for f in whole)
 
 
 def _exhibit_match(model_lines: int, path: str = "suspect/model.py") -> object:

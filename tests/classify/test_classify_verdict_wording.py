@@ -114,7 +114,7 @@ def test_a_unit_rated_low_on_its_own_is_not_called_a_copy() -> None:
 
 def test_a_group_of_one_is_not_called_code_held_by_one_family() -> None:
     """Common code that one family holds more of than any other (a norm's `__init__` every family
-    carries, beside a line of the family's own): "which alone holds this much of it", not
+    carries, beside a line of the family's own): "the only line holding this much of it", not
     "shared code ..., held by 1 family", which contradicts the findings' "same code in 269 families"."""
     from lineage.classify.fileverdict import common_sentence
     from lineage.verdicts import Candidate, LineageGroup, SourceVerdict
@@ -124,7 +124,8 @@ def test_a_group_of_one_is_not_called_code_held_by_one_family() -> None:
     one = SourceVerdict("<file>", "source", source, None, 0.03, "cover", (), "common",
                         LineageGroup(("transformers:evolla",), "transformers:evolla", ("Academic",), ("CN",)))
     said = common_sentence(one)
-    assert "which alone holds this much of it (CN)" in said and "1 family" not in said
+    assert "code other model lines share, closest to evolla (the only line holding this much of it; CN)" in said
+    assert "1 family" not in said and "shared code of the evolla line" not in said
     two = SourceVerdict("<file>", "source", source, None, 0.03, "cover", (), "common",
                         LineageGroup(("transformers:t5", "transformers:evolla"), "transformers:t5", ("A", "B"), ("CN",)))
     assert "held by 2 families (earliest t5; CN)" in common_sentence(two)
@@ -141,7 +142,7 @@ def test_a_source_the_findings_do_not_name_is_named_in_the_verdict_too() -> None
     v = SourceVerdict("<file>", "source", source, None, 0.1, "cover", (), "distinctive", None)
     said = file_verdict(evidence, {"<file>": v}, n_lines=100).verdict
     assert said.startswith("weak resemblance to stablelm") and said.endswith(
-        "; the file as a whole is closest to orion (its origin)"), said
+        "; the file as a whole is closest to orion (30% of its code)"), said  # (no "its origin": a share)
     named = dataclasses.replace(v, source=dataclasses.replace(source, family="vllm:stablelm"))
     assert "as a whole" not in file_verdict(evidence, {"<file>": named}, n_lines=100).verdict
     fragments = dataclasses.replace(v, basis="fragments")
