@@ -51,7 +51,7 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
             continue
         arguments = call.child_by_field_name("arguments")
         function = call.child_by_field_name("function")
-        name = _callee(function, source)
+        name = callee_key(function, source)
         if name is not None and function is not None:
             found.append((stmt, function, name, None if takes_nothing(arguments) else arguments))
     for stmt in captured(root, "padding.store"):  # (a whole-statement store to an attribute or an item)
@@ -193,7 +193,7 @@ _QUIET = frozenset({"identifier", "attribute", "call", "subscript", "parenthesiz
 _MAX_NODES = 64
 
 
-def _callee(callee: Node | None, source: bytes) -> bytes | None:
+def callee_key(callee: Node | None, source: bytes) -> bytes | None:
     """A callee's text without blanks, when it takes nothing from the function calling it: a
     dotted name, or since `lex-v41` one reached through calls, items and displays that take
     nothing either (`__import__('os').getpid`, `getattr(__import__('os'), 'getpid')`,

@@ -16,6 +16,9 @@ surrounds the value goes, as an identity function's name and brackets do (parse/
 both sides.  A builtin, `str(rank)`, converts what it is given, and a class,
 `Parameter(w, requires_grad=False)`, builds something new: both stay.
 Returns alone wrapped, or a few values, leave most grams whole and stay as written.
+Since `lex-v45` the value may be handed on starred, `_p(*(x,))`, or taken back out of a one-item
+tuple, `_p(x)[0]`, and the callee may be looked up by a call that takes nothing from the code,
+`_SAME.get(24, _same)(x)` (a second review of `lex-v44`).
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from collections import Counter
 
 from tree_sitter import Node, QueryCursor
 
+from lineage.parse.constants_only import local_of
 from lineage.parse.hoisted import BUILTINS
 from lineage.parse.identity import in_function
 from lineage.parse.neutral import LITERALS
+from lineage.parse.padding import callee_key
 from lineage.parse.queries import query
 
 # (`str(rank)` converts: no pass-through; hoisted.py's fixed list, so that every Python reads alike)
@@ -38,7 +43,7 @@ SHARE = 0.25  # ... or fewer than this share of the values its module's function
 # a call as the whole value of an assignment or a return, read on the text first (a cheap test that
 # most modules fail): `= f(`, `return a.b(`
 _SITE = re.compile(rb"(=|return)[ \t]*([A-Za-z_][\w.]*)[ \t]*\(")  # (what stands before: `_site`)
-_CALLEE = "[(identifier) (attribute)]"
+_CALLEE = "[(identifier) (attribute) (call)]"
 _VALUES = f"""
 (assignment right: (_) @value)
 (augmented_assignment right: (_) @value)
@@ -64,25 +69,44 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     found = QueryCursor(query(_VALUES)).captures(root)
     values = [v for v in found.get("value", []) if in_function(v)]
-    calls = [(c, aliases.get(t, t)) for c in found.get("call", [])
-             for t in (_text(c.child_by_field_name("function"), source),)]
+    calls = [(c, key) for c in found.get("call", []) for key in (_key(c, candidates, aliases, source),) if key]
     passed: dict[bytes, bool] = {}  # callee -> every call of it hands on one value (and literals)
     held: dict[int, Node] = {}  # call -> the value it hands on
     for call, callee in calls:
-        if callee in candidates:
-            value = _value_of(call)
-            if not _literals_only(call):  # (`_p(None, None)` hands on nothing of the code: no test of it)
-                passed[callee] = passed.get(callee, True) and value is not None
-            if value is not None:
-                held[call.id] = value
+        value = _value_of(call)
+        if not _literals_only(call):  # (`_p(None, None)` hands on nothing of the code: no test of it)
+            passed[callee] = passed.get(callee, True) and value is not None
+        if value is not None:
+            held[call.id] = value
     wrapped = Counter(callee for call, callee in calls if call.id in held and _is_value(call))
-    wrappers = {c for c in candidates if passed.get(c) and wrapped[c] >= max(WRAPPED, SHARE * len(values))}
+    wrappers = {c for c in passed if passed[c] and wrapped[c] >= max(WRAPPED, SHARE * len(values))}
     spans: list[tuple[int, int]] = []
     for call, callee in calls:
         if callee in wrappers and call.id in held and in_function(call):
             value = held[call.id]
             spans += [(call.start_byte, value.start_byte), (value.end_byte, _outer(call).end_byte)]
     return spans
+
+
+def _key(call: Node, candidates: set[bytes], aliases: dict[bytes, bytes], source: bytes) -> bytes:
+    """The callee a call is counted under, or b"": a candidate's name (an alias read as what it
+    stands for), or since `lex-v45` a call of a candidate that takes nothing from the code, its
+    literals read alike (`_SAME.get(24, _same)(x)`: a pass-through looked up in a table, the key
+    `_SAME.get(\\x00,_same)`, padding.callee_key)."""
+    function = call.child_by_field_name("function")
+    inner = function.child_by_field_name("function") if function is not None and function.type == "call" else None
+    text = _text(inner if inner is not None else function, source)
+    if aliases.get(text, text) not in candidates:
+        return b""
+    if inner is None or function is None:
+        return aliases.get(text, text)
+    arguments = function.child_by_field_name("arguments")
+    given = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
+    if not all(_literal(a) or a.type == "identifier" and _text(a, source) not in (b"self", b"cls")
+               and not local_of(a, source) for a in given):
+        return b""  # (looked up by the code's own values: `_TABLE.get(self.kind, _p)` may choose another)
+    key = callee_key(function, source)
+    return b"(" + key if key is not None else b""
 
 
 # `from m import keep as _p0, keep as _p1`: aliases of one imported name are one callee (a review

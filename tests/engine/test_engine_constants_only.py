@@ -105,10 +105,18 @@ def test_constants_only(body: str, expected: bool) -> None:
     assert constants_only(arguments, source) is expected
 
 
-@pytest.mark.parametrize("form", ["_p(*({v},))", "_p(*[{v}])", "_p({v})[0]"])
+@pytest.mark.parametrize("form", ["_p(*({v},))", "_p(*[{v}])", "_p({v})[0]",
+                                  "_TABLE.get(3, _p)({v})"])  # (looked up in a table, `_TABLE = {}` above)
 def test_a_pass_through_spelt_otherwise_reads_as_the_value(form: str) -> None:
     text = re.sub(r"_WRAP\(([^\n]*)\)$", lambda m: form.format(v=m.group(1)), _wrapped("_WRAP", IMPORTED), flags=re.M)
     assert class_prints(text) == class_prints(_wrapped("", IMPORTED))
+
+
+def test_a_table_lookup_of_the_code_s_own_stays() -> None:
+    """A callee looked up with the code's own value (`_TABLE.get(kind, _p)`) is no pass-through."""
+    text = re.sub(r"_WRAP\(([^\n]*)\)$", lambda m: f"_TABLE.get(self.kind, _p)({m.group(1)})",
+                  _wrapped("_WRAP", IMPORTED), flags=re.M)
+    assert class_prints(text) != class_prints(_wrapped("", IMPORTED))
 
 
 def test_a_star_of_several_values_stays() -> None:
