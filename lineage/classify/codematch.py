@@ -168,7 +168,8 @@ def config_short_of_copy(qualname: str, m: Match) -> bool:
 def config_verdict(m: Match) -> str:
     """The verdict on a configuration class alike in part (its similarity under STRONG: held in
     part, one of the many configurations listing such parameters one by one)."""
-    who = f"{model_line(m.ref.family)} ({m.ref.org or 'organisation not labelled'}{', ' + m.ref.country if m.ref.country else ''})"
+    who = f"{model_line(m.ref.family)} ({m.ref.org or 'organisation not labelled'}" \
+          f"{', ' + m.ref.country if m.ref.country else ''})"
     return f"{CONFIG_LIKE} {who}: it names the parameters of the architecture it follows, short of a copy"
 
 
@@ -276,7 +277,8 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         equivalents=max(best.ties, len(families)),
         model_lines=ties.lines if ties is not None else len({model_line(f) for f in families}),
         holders=holders, earliest=Earliest(earliest_family, earliest_seen or None, earliest_public or None))
-    if unit.qualname.split(".", 1)[0].endswith("Config") and best.similarity < STRONG and " copy of " in details.verdict:
+    config = unit.qualname.split(".", 1)[0].endswith("Config")
+    if config and best.similarity < STRONG and " copy of " in details.verdict:
         # (a review: a configuration class of its own read "inference-glue copy of phimoe" at low; the
         # verdict is quoted out of its finding, and a configuration short of a copy is no one's copy)
         said = details.verdict

@@ -313,7 +313,8 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     if evidence and v is not None and v.source is not None and v.status == "source" and v.basis != "fragments" \
             and not re.search(rf"\b{re.escape(model_line(v.source.family))}\b", sentence):
         # (a review: "(its origin)" on files of their own, 12% explained, read as an accusation)
-        sentence += f"; the file as a whole is closest to {model_line(v.source.family)} ({v.source.cover:.0%} of its code)"
+        closest = model_line(v.source.family)
+        sentence += f"; the file as a whole is closest to {closest} ({v.source.cover:.0%} of its code)"
     if not any(f.severity in ("medium", "high") for f in evidence):
         sentence += traces_clause(vestiges)
     states, also = owed_states(owed, v.source.family if v and v.source else "")

@@ -8,10 +8,11 @@ computation reads the same without it.  An expression takes nothing from the cod
 (`constants_only`) when it is made of literals, operators, displays and items of them, calls of
 the builtins that compute from their arguments alone (`len`, `str`: parse/constant.py), the
 name of a value's type (`type(x).__name__`: a new string, through which the call can change none
-of the code's values), and locals of its function every binding of which is a plain `name = value` of such a value
-(`constant_local`), each bounded in size; a store may also read the object it changes
-(`_log[k] = _log.get(k, 0) + 1`, `self._n = self._n + 1`: ``own``).  A parameter, a name declared `global` or bound
-otherwise (a loop, `with`, a walrus, an import, `+=`) is the code's.
+of the code's values), and locals of its function every binding of which is a plain
+`name = value` of such a value (`constant_local`), each bounded in size; a store may also read
+what it changes (`_log[k] = _log.get(k, 0) + 1`, `self._n = self._n + 1`: ``own``).  A
+parameter, a name declared `global` or bound otherwise (a loop, `with`, a walrus, an import,
+`+=`) is the code's.
 """
 
 from __future__ import annotations

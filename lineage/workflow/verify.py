@@ -152,7 +152,8 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
         start_line=f.start_line, end_line=f.end_line, role=f.role,
         role_features=code.role_features if code else (), attribution=f.attribution,
         severity=sev, severity_before_corpus=f.severity if note else None, corpus=corpus,
-        verdict=(f"{PAIR_ALONE}{named(code.verdict, line)}" if unbacked else named(code.verdict, line)) if code else None, explanation=named(f"{_as_capped(f.explanation, note)} {note}".strip(), line),
+        verdict=(f"{PAIR_ALONE if unbacked else ''}{named(code.verdict, line)}" if code else None),
+        explanation=named(f"{_as_capped(f.explanation, note)} {note}".strip(), line),
         reference=ReferenceSpan(ref.path, ref.unit, ref.start_line, ref.end_line),
         also_matches=tuple(AlsoMatch(m.ref.path, m.ref.unit, m.similarity) for m in f.matches[1:]),
         scores=scores, regions=regions)
