@@ -36,13 +36,13 @@ _PLAIN = frozenset({"binary_operator", "comparison_operator", "boolean_operator"
 
 
 def constants_only(node: Node | None, source: bytes, own: frozenset[bytes] = frozenset(),
-                   memo: dict[tuple[int, bytes], bool] | None = None, depth: int = 0) -> bool:
+                   known: Known | None = None, depth: int = 0) -> bool:
     """The expression takes nothing from the code (the module's docstring); ``own``: what it may
     read besides, spelt without blanks (what a store changes, as it holds it: `_STATS['n']`,
-    `_log.get(3, 0)` of `_log[3] = ...`)."""
+    `_log.get(3, 0)` of `_log[3] = ...`); ``known``: what the module's other values found."""
     if node is None or depth > _MAX_DEPTH:
         return False
-    memo = {} if memo is None else memo
+    known = Known() if known is None else known
     stack, seen = [node], 0
     while stack:
         current = stack.pop()
@@ -67,9 +67,9 @@ def constants_only(node: Node | None, source: bytes, own: frozenset[bytes] = fro
                 return False
             stack.extend(arguments.named_children)
         elif current.type == "identifier":
-            if not constant_local(current, source, memo, depth + 1):
+            if not constant_local(current, source, known, depth + 1):
                 return False
-        elif current.type == "attribute" and _type_name(current, source, memo):
+        elif current.type == "attribute" and _type_name(current, source, known):
             continue  # (a new string, through which nothing of the code can be changed)
         elif current.type in _PLAIN:
             if current.type == "keyword_argument":
@@ -82,49 +82,72 @@ def constants_only(node: Node | None, source: bytes, own: frozenset[bytes] = fro
     return True
 
 
-def constant_local(spelling: Node, source: bytes, memo: dict[tuple[int, bytes], bool] | None = None,
-                   depth: int = 0) -> bool:
+def constant_local(spelling: Node, source: bytes, known: Known | None = None, depth: int = 0) -> bool:
     """The name read at ``spelling`` is a local of its function every binding of which there is a
     plain `name = value` of a value taking nothing from the code (``constants_only``)."""
     function = enclosing_scope(spelling)
     if function is None or function.type != "function_definition":
         return False
-    body = function.child_by_field_name("body")
     name = _text(spelling, source)
-    memo = {} if memo is None else memo
+    known = Known() if known is None else known
     key = (function.id, name)
-    if key in memo:
-        return memo[key]
-    memo[key] = False  # (a name bound from itself, `a = a + 1`, is the code's: a cycle reads False)
-    if body is None or depth > _MAX_DEPTH:
-        return False
-    values = []
-    for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source[body.start_byte:body.end_byte]):
-        at = body.start_byte + hit.start()
-        node = body.descendant_for_byte_range(at, at + len(name))
-        if node is None or node.type != "identifier" or enclosing_scope(node) != function:
-            continue  # (a string, a comment, a nested function's own)
-        if role(node) != "binds":
-            continue
-        up = node.parent
-        if up is None or up.type != "assignment" or up.child_by_field_name("left") != node \
-                or up.child_by_field_name("type") is not None:
-            return False  # (a loop, `with`, a walrus, `+=`, a tuple's target, `global`, ...)
-        values.append(up.child_by_field_name("right"))
-    if not values or _parameter(function, name, source):
-        return False
-    found = all(constants_only(value, source, frozenset(), memo, depth + 1) for value in values)
-    memo[key] = found
+    if key in known.constant:
+        return known.constant[key]
+    known.constant[key] = False  # (a name bound from itself, `a = a + 1`, is the code's: a cycle reads False)
+    values = known.binds(function, source).get(name, [])
+    if not values or depth > _MAX_DEPTH or any(v is None for v in values) or _parameter(function, name, source):
+        return False  # (a loop, `with`, a walrus, `+=`, a tuple's target, `global`, a definition, ...)
+    found = all(constants_only(value, source, frozenset(), known, depth + 1) for value in values)
+    known.constant[key] = found
     return found
 
 
-def local_of(spelling: Node, source: bytes) -> bool:
+class Known:
+    """What the readings of one module found, kept for its other values: which locals are constant,
+    and per function what its body binds (read once: a body of thousands of such statements is
+    read in one walk, not once per statement)."""
+
+    def __init__(self) -> None:
+        self.constant: dict[tuple[int, bytes], bool] = {}
+        self._binds: dict[int, dict[bytes, list[Node | None]]] = {}
+
+    def binds(self, function: Node, source: bytes) -> dict[bytes, list[Node | None]]:
+        """Name -> the value of each binding of it in the function's body: a plain `name = value`'s
+        value, None for any other (a loop's target, `with`, `+=`, `global`, a definition's name)."""
+        if function.id not in self._binds:
+            self._binds[function.id] = _bindings(function, source)
+        return self._binds[function.id]
+
+
+def _bindings(function: Node, source: bytes) -> dict[bytes, list[Node | None]]:
+    out: dict[bytes, list[Node | None]] = {}
+    body = function.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type in _NESTED:  # (a nested scope's names are its own; its definition's name is this one's)
+            name = node.child_by_field_name("name")
+            if name is not None and node.type != "lambda":
+                out.setdefault(_text(name, source), []).append(None)
+            continue
+        if node.type == "identifier" and role(node) == "binds":
+            up = node.parent
+            plain = up is not None and up.type == "assignment" and up.child_by_field_name("left") == node \
+                and up.child_by_field_name("type") is None
+            out.setdefault(_text(node, source), []).append(up.child_by_field_name("right") if plain and up else None)
+            continue
+        stack.extend(node.children)
+    return out
+
+
+_NESTED = frozenset({"function_definition", "class_definition", "lambda"})
+
+
+def local_of(spelling: Node, source: bytes, known: Known | None = None) -> bool:
     """The name at ``spelling`` is its function's own: a parameter (but a method's first, the
     object: `self`), or bound in its body."""
     function = enclosing_scope(spelling)
-    body = function.child_by_field_name("body") if function is not None and function.type == "function_definition" \
-        else None
-    if function is None or body is None:
+    if function is None or function.type != "function_definition":
         return False
     name = _text(spelling, source)
     params = function.child_by_field_name("parameters")
@@ -136,16 +159,10 @@ def local_of(spelling: Node, source: bytes) -> bool:
     first = _text(named[0], source) if method and named and named[0].type == "identifier" else None
     if name != first and _parameter(function, name, source):
         return True
-    for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source[body.start_byte:body.end_byte]):
-        at = body.start_byte + hit.start()
-        node = body.descendant_for_byte_range(at, at + len(name))
-        if node is not None and node.type == "identifier" and enclosing_scope(node) == function \
-                and role(node) == "binds":
-            return True
-    return False
+    return name in (Known() if known is None else known).binds(function, source)
 
 
-def _type_name(attribute: Node, source: bytes, memo: dict[tuple[int, bytes], bool]) -> bool:
+def _type_name(attribute: Node, source: bytes, known: Known) -> bool:
     """`type(x).__name__`, `x.__class__.__qualname__`: the name of a value's type, `x` a name or an
     attribute of one (its metadata: the code's values are read for nothing else)."""
     name, target = attribute.child_by_field_name("attribute"), attribute.child_by_field_name("object")
@@ -158,19 +175,19 @@ def _type_name(attribute: Node, source: bytes, memo: dict[tuple[int, bytes], boo
     arguments = target.child_by_field_name("arguments") if function is not None else None
     given = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
     return function is not None and _text(function, source) == b"type" and len(given) == 1 and _plain(given[0]) \
-        and _builtin_type(function, source, memo)
+        and _builtin_type(function, source, known)
 
 
-def _builtin_type(node: Node, source: bytes, memo: dict[tuple[int, bytes], bool]) -> bool:
+def _builtin_type(node: Node, source: bytes, known: Known) -> bool:
     """The module binds `type` nowhere (parse/bound.py reads the tree: a comment's "this type of
     RoPE" binds nothing); once per module."""
     root = node
     while root.parent is not None:
         root = root.parent
     key = (root.id, b"\x00type")
-    if key not in memo:
-        memo[key] = not rebound(root, source, {"type"})
-    return memo[key]
+    if key not in known.constant:
+        known.constant[key] = not rebound(root, source, {"type"})
+    return known.constant[key]
 
 
 def _plain(node: Node | None) -> bool:

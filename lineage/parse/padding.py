@@ -31,7 +31,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from lineage.parse.constants_only import constants_only, local_of
+from lineage.parse.constants_only import Known, constants_only, local_of
 from lineage.parse.identity import in_function
 from lineage.parse.modules import Modules, quiet
 from lineage.parse.neutral import LITERALS
@@ -65,7 +65,7 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         by_callee[name].append(stmt)
     # (`lex-v45`: handed values computed from literals alone, parse/constants_only.py; tested only
     # where a callee is called often enough, most modules never)
-    memo: dict[tuple[int, bytes], bool] = {}
+    known = Known()
 
     def computed_here(stmt: Node, function: Node | None, name: bytes, value: Node | None) -> bool:
         if value is None:
@@ -73,8 +73,8 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         if len(by_callee[name]) < PADDING_CALLS:
             return True
         if function is None:  # (a store: a counter of the module's or the object's, `_counter`)
-            return not _counter(stmt, source) or not constants_only(value, source, _own(stmt, source), memo)
-        return not constants_only(value, source, frozenset(), memo)
+            return not _counter(stmt, source, known) or not constants_only(value, source, _own(stmt, source), known)
+        return not constants_only(value, source, frozenset(), known)
 
     computed = {item[0].id for item in found if computed_here(*item)}
     if computed:
@@ -104,7 +104,7 @@ def _store_key(store: Node, source: bytes) -> bytes | None:
         if name is not None else None
 
 
-def _counter(stmt: Node, source: bytes) -> bool:
+def _counter(stmt: Node, source: bytes, known: Known) -> bool:
     """The store counts: it changes an attribute or an item of a name the function does not bind (a
     module's, or the object's: `self`), by an operator (`_STATS['calls'] += 1`, `self._n += 1`) or
     from what the target holds (`_log[3] = _log.get(3, 0) + 1`).  A flag set, `self._state = 2`, is
@@ -113,7 +113,7 @@ def _counter(stmt: Node, source: bytes) -> bool:
     base = store.child_by_field_name("left")
     while base is not None and base.type in ("attribute", "subscript"):
         base = base.child_by_field_name("object" if base.type == "attribute" else "value")
-    if base is None or base.type != "identifier" or local_of(base, source):
+    if base is None or base.type != "identifier" or local_of(base, source, known):
         return False
     return store.child_by_field_name("operator") is not None or bool(_own(stmt, source))
 
@@ -172,17 +172,23 @@ def _repeated(groups: dict[Any, list[Node]]) -> list[tuple[int, int]]:
 
 def _target(node: Node | None, source: bytes) -> bytes | None:
     """`a.b[3].c` as `a.b[\\x00].c`: names, attributes and items at literals (read alike), else None."""
-    if node is None:
+    parts: list[bytes] = []
+    while node is not None and node.type in ("attribute", "subscript"):
+        if node.type == "attribute":
+            attribute = node.child_by_field_name("attribute")
+            if attribute is None:
+                return None
+            parts.append(b"." + source[attribute.start_byte:attribute.end_byte])
+            node = node.child_by_field_name("object")
+        else:
+            index = node.child_by_field_name("subscript")
+            if index is None or not _literal(index):
+                return None
+            parts.append(b"[\x00]")
+            node = node.child_by_field_name("value")
+    if node is None or node.type != "identifier":
         return None
-    if node.type == "identifier":
-        return source[node.start_byte:node.end_byte]
-    if node.type == "attribute":
-        inner, attribute = _target(node.child_by_field_name("object"), source), node.child_by_field_name("attribute")
-        return inner + b"." + source[attribute.start_byte:attribute.end_byte] \
-            if inner is not None and attribute is not None else None
-    index = node.child_by_field_name("subscript") if node.type == "subscript" else None
-    inner = _target(node.child_by_field_name("value"), source) if index is not None else None
-    return inner + b"[\x00]" if inner is not None and index is not None and _literal(index) else None
+    return source[node.start_byte:node.end_byte] + b"".join(reversed(parts))
 
 
 # zero-argument calls that read the calling function's own frame: `super()` is its class and first argument

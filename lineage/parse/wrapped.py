@@ -28,7 +28,7 @@ from collections import Counter
 
 from tree_sitter import Node, QueryCursor
 
-from lineage.parse.constants_only import local_of
+from lineage.parse.constants_only import Known, local_of
 from lineage.parse.hoisted import BUILTINS
 from lineage.parse.identity import in_function
 from lineage.parse.neutral import LITERALS
@@ -69,7 +69,8 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         return []
     found = QueryCursor(query(_VALUES)).captures(root)
     values = [v for v in found.get("value", []) if in_function(v)]
-    calls = [(c, key) for c in found.get("call", []) for key in (_key(c, candidates, aliases, source),) if key]
+    known = Known()
+    calls = [(c, key) for c in found.get("call", []) for key in (_key(c, candidates, aliases, source, known),) if key]
     passed: dict[bytes, bool] = {}  # callee -> every call of it hands on one value (and literals)
     held: dict[int, Node] = {}  # call -> the value it hands on
     for call, callee in calls:
@@ -88,7 +89,7 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _key(call: Node, candidates: set[bytes], aliases: dict[bytes, bytes], source: bytes) -> bytes:
+def _key(call: Node, candidates: set[bytes], aliases: dict[bytes, bytes], source: bytes, known: Known) -> bytes:
     """The callee a call is counted under, or b"": a candidate's name (an alias read as what it
     stands for), or since `lex-v45` a call of a candidate that takes nothing from the code, its
     literals read alike (`_SAME.get(24, _same)(x)`: a pass-through looked up in a table, the key
@@ -103,7 +104,7 @@ def _key(call: Node, candidates: set[bytes], aliases: dict[bytes, bytes], source
     arguments = function.child_by_field_name("arguments")
     given = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
     if not all(_literal(a) or a.type == "identifier" and _text(a, source) not in (b"self", b"cls")
-               and not local_of(a, source) for a in given):
+               and not local_of(a, source, known) for a in given):
         return b""  # (looked up by the code's own values: `_TABLE.get(self.kind, _p)` may choose another)
     key = callee_key(function, source)
     return b"(" + key if key is not None else b""
