@@ -43,6 +43,7 @@ from bisect import bisect_left, bisect_right
 
 from tree_sitter import Node
 
+from lineage.parse.bound import rebound
 from lineage.parse.constant import truth, unshadowed, value
 from lineage.parse.wrappers import try_spans, version_spans, with_spans
 from lineage.parse.neutral import LITERALS, MAY_CALL, changes_nothing, runs_code
@@ -88,6 +89,36 @@ def _if_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     if not alternatives:
         return [(node.start_byte, node.end_byte)]
     if len(alternatives) == 1 and alternatives[0].type == "else_clause":  # `if False: A else: B` reads as B
+        rest = alternatives[0].child_by_field_name("body") or _block(alternatives[0])
+        return [(node.start_byte, rest.start_byte)] if rest is not None else []
+    return []
+
+
+_TYPING = re.compile(rb"(?:(typing|typing_extensions)\.)?TYPE_CHECKING")
+
+
+def _typing_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    """`lex-v46`: `if TYPE_CHECKING:` in a function body never runs (False but for type checkers):
+    read as absent, or as its `else`, where the module binds the name by importing it from
+    `typing` (or `typing_extensions`) alone, or reads it through `typing` imported as it is (a
+    review put `if TYPE_CHECKING: reveal_type(x)` after every assignment of copies)."""
+    condition = node.child_by_field_name("condition")
+    spelt = _TYPING.fullmatch(b"".join(_text(condition, source).split())) if condition is not None else None
+    if spelt is None:
+        return []
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    name = spelt.group(1) or b"TYPE_CHECKING"
+    imported = (rb"(?m)^import[ \t]+" + name + rb"[ \t]*$") if spelt.group(1) else \
+        rb"(?m)^from[ \t]+typing(?:_extensions)?[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\bTYPE_CHECKING\b(?![ \t]+as\b)"
+    if re.search(imported, source) is None or re.search(rb"\bas[ \t]+" + name + rb"\b", source) \
+            or rebound(root, source, {name.decode()}):
+        return []  # (imported otherwise, another name imported under it, or bound again)
+    alternatives = _alternatives(node)
+    if not alternatives:
+        return [(node.start_byte, node.end_byte)]
+    if len(alternatives) == 1 and alternatives[0].type == "else_clause":
         rest = alternatives[0].child_by_field_name("body") or _block(alternatives[0])
         return [(node.start_byte, rest.start_byte)] if rest is not None else []
     return []
@@ -237,7 +268,7 @@ def _pick_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
 
 
 _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": try_spans,
-          "with": with_spans, "pick": _pick_spans}
+          "with": with_spans, "pick": _pick_spans, "typing": _typing_spans}
 
 
 def _does_nothing(body: Node | None) -> bool:

@@ -42,6 +42,7 @@ SHARED = {
     # blocks that never run and do-nothing wrappers (parse/deadcode.py)
     "dead": f"""
 (if_statement condition: {_CONDITION}) @dead.if
+(if_statement condition: [(identifier) (attribute)]) @dead.typing
 (while_statement condition: {_CONDITION}) @dead.while
 (for_statement right: [(call) (list) (tuple)]) @dead.for
 (try_statement) @dead.try

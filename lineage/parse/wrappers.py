@@ -15,6 +15,7 @@ import re
 from tree_sitter import Node
 
 from lineage.parse.constant import version_truth
+from lineage.parse.constants_only import constants_only
 
 _RERAISE = frozenset({"pass_statement", "raise_statement", "comment"})
 # contexts that do nothing when given nothing, entered with no `as` (`ExitStack()` since `lex-v41`)
@@ -27,21 +28,6 @@ def _text(node: Node, source: bytes) -> bytes:
 
 def _block(node: Node) -> Node | None:
     return next((c for c in node.children if c.type == "block"), None)
-
-
-def _only(block: Node | None, allowed: frozenset[str], caught: bytes = b"", source: bytes = b"") -> bool:
-    """The block holds nothing but statements of these types (a `raise` only bare, or since
-    `lex-v41` of ``caught``, the name its handler binds the exception to: `except E as e: raise e`)."""
-    if block is None:
-        return False
-    for child in block.named_children:
-        if child.type not in allowed:
-            return False
-        if child.type == "raise_statement" and child.named_child_count and not (
-                caught and child.named_child_count == 1 and child.named_children[0].type == "identifier"
-                and _text(child.named_children[0], source) == caught):
-            return False
-    return True
 
 
 def _caught(clause: Node, source: bytes) -> bytes:
@@ -82,6 +68,41 @@ def try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(node.start_byte, body.start_byte)] + [(c.start_byte, c.end_byte) for c in clauses]
 
 
+def _only(block: Node | None, allowed: frozenset[str], caught: bytes = b"", source: bytes = b"") -> bool:
+    """The block holds nothing but statements of these types (a `raise` only bare, or since
+    `lex-v41` of ``caught``, the name its handler binds the exception to: `except E as e: raise e`),
+    and since `lex-v46` whole-statement calls taking nothing from the code but the exception caught
+    (`_report('forward')`, `log_failure(e)`: a review's telemetry before `raise`, run only on the
+    way out)."""
+    if block is None:
+        return False
+    for child in block.named_children:
+        if child.type == "expression_statement" and _reporting(child, caught, source):
+            continue
+        if child.type not in allowed:
+            return False
+        if child.type == "raise_statement" and child.named_child_count and not (
+                caught and child.named_child_count == 1 and child.named_children[0].type == "identifier"
+                and _text(child.named_children[0], source) == caught):
+            return False
+    return True
+
+
+def _reporting(statement: Node, caught: bytes, source: bytes) -> bool:
+    """A whole-statement call handed constants and the exception caught alone (its callee may be
+    anything: what it is handed is no value of the code's)."""
+    call = statement.named_children[0] if statement.named_child_count == 1 else None
+    arguments = call.child_by_field_name("arguments") if call is not None and call.type == "call" else None
+    if arguments is None or arguments.type != "argument_list":
+        return False
+    for argument in (a for a in arguments.named_children if a.type != "comment"):
+        value = argument.child_by_field_name("value") if argument.type == "keyword_argument" else argument
+        if value is None or not (caught and value.type == "identifier" and _text(value, source) == caught
+                                 or constants_only(value, source)):
+            return False
+    return True
+
+
 def with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     body = node.child_by_field_name("body") or _block(node)
     clause = next((c for c in node.children if c.type == "with_clause"), None)
@@ -94,11 +115,26 @@ def with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     called = value.child_by_field_name("function")
     arguments = value.child_by_field_name("arguments")
     name = _text(called, source).split(b".")[-1].strip() if called is not None else b""
-    if name not in _NO_CONTEXT:
-        return []
-    if arguments is not None and arguments.named_child_count and not (name == b"suppress" and _classes(arguments, source)):
-        return []
-    return [(node.start_byte, body.start_byte)]
+    if name in _NO_CONTEXT and (arguments is None or not arguments.named_child_count
+                                or name == b"suppress" and _classes(arguments, source)):
+        return [(node.start_byte, body.start_byte)]
+    return [(node.start_byte, body.start_byte)] if _marks(value, source) else []
+
+
+def _marks(value: Node, source: bytes) -> bool:
+    """`lex-v46`: a context made by a call given constants alone, entered with no `as`, outside
+    `self` (`with torch.profiler.record_function('mlp'):`, `with torch.cuda.nvtx.range('x'):`,
+    `with torch.no_grad():`): what it does around its body, the body's own code reads the same (a
+    review wrapped every few statements of copies in profiler ranges, and they read as code of their
+    own)."""
+    called, arguments = value.child_by_field_name("function"), value.child_by_field_name("arguments")
+    if called is None or arguments is None or arguments.type != "argument_list" \
+            or called.type not in ("identifier", "attribute"):
+        return False
+    spelt = b"".join(_text(called, source).split())
+    return _DOTTED_NAME.fullmatch(spelt) is not None and not spelt.startswith((b"self.", b"cls.")) \
+        and all(constants_only(a.child_by_field_name("value") if a.type == "keyword_argument" else a, source)
+                for a in arguments.named_children if a.type != "comment")
 
 
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
