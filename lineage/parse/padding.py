@@ -32,6 +32,7 @@ from typing import Any
 from tree_sitter import Node
 
 from lineage.parse.constants_only import Known, constants_only, local_of
+from lineage.parse.wrappers import marks
 from lineage.parse.identity import in_function
 from lineage.parse.modules import Modules, quiet
 from lineage.parse.neutral import LITERALS
@@ -58,6 +59,16 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         key = _store_key(stmt.named_children[0], source)
         if key is not None:
             found.append((stmt, None, key, stmt.named_children[0].child_by_field_name("right")))
+    for stmt in captured(root, "padding.guard"):  # (`lex-v46`: an `if` that only raises, `_guard`)
+        key = _guard(stmt, source)
+        if key is not None:
+            found.append((stmt, None, key, None))
+    framed: set[int] = set()  # (`lex-v46`: contexts repeated so read as their bodies, `_context`)
+    for stmt in captured(root, "padding.with"):
+        key = _context(stmt, source)
+        if key is not None:
+            found.append((stmt, None, key, None))
+            framed.add(stmt.id)
     if len(found) < PADDING_CALLS:
         return []  # (most modules)
     by_callee: dict[bytes, list[Node]] = defaultdict(list)
@@ -82,13 +93,66 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         by_callee = defaultdict(list)
         for stmt, _, name, _ in found:
             by_callee[name].append(stmt)
-    spans = _repeated(by_callee)
+    spans = _repeated(by_callee, framed)
     if len(spans) < len(found):  # (`lex-v42`: quiet functions in rotation count together, parse/modules.py)
         modules = Modules(root, source)
         calm = [stmt for stmt, function, _, _ in found if function is not None
                 and quiet(modules.function_of(function))]
         spans += _repeated({"quiet": calm})  # (one called for what it does stays: `gc.collect()`, a barrier)
     return sorted(set(spans))
+
+
+# what a guard's condition may be made of: it tests names, computing nothing (`x is None`, `not y`)
+_TESTS = frozenset({"comparison_operator", "not_operator", "boolean_operator", "parenthesized_expression",
+                    "identifier", "attribute", "subscript"}) | LITERALS
+
+
+def _guard(stmt: Node, source: bytes) -> bytes | None:
+    """`lex-v46`: an `if` with no other branch that only raises an exception made of constants, its
+    condition testing the name the statement before it binds without calling anything (`x = f(h)`
+    then `if x is None: raise RuntimeError('unset')`), keyed by what it raises (a review put one
+    after every assignment of copies: repeated eight times or more, `_repeated`, such guards are
+    padding, as calls are).  A guard of what the function was given (`if config is None: raise
+    ValueError(...)`, real code's validation) stays as written."""
+    if any(c.type in ("elif_clause", "else_clause") for c in stmt.children) or not _checks_last(stmt, source):
+        return None
+    condition = stmt.child_by_field_name("condition")
+    stack, seen = [condition] if condition is not None else [], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES or node.type not in _TESTS or node.type == "string" and _interpolates(node):
+            return None
+        stack.extend(c for c in node.named_children if c.type != "comment")
+    body = stmt.child_by_field_name("consequence")
+    raised = body.named_children[0].named_children if body is not None and body.named_child_count == 1 else []
+    if condition is None or len(raised) > 1:
+        return None
+    exception = raised[0] if raised else None
+    if exception is not None and exception.type == "call":
+        if not takes_nothing(exception.child_by_field_name("arguments")):
+            return None
+        exception = exception.child_by_field_name("function")
+    if exception is not None and (exception.type not in ("identifier", "attribute")
+                                  or _DOTTED.fullmatch(source[exception.start_byte:exception.end_byte]) is None):
+        return None
+    return b"raise " + (source[exception.start_byte:exception.end_byte] if exception is not None else b"")
+
+
+def _checks_last(stmt: Node, source: bytes) -> bool:
+    """The statement before ``stmt`` binds a name by `=` that ``stmt``'s condition spells."""
+    before = stmt.prev_named_sibling
+    while before is not None and before.type == "comment":
+        before = before.prev_named_sibling
+    store = before.named_children[0] if before is not None and before.type == "expression_statement" \
+        and before.named_child_count == 1 else None
+    left = store.child_by_field_name("left") if store is not None and store.type == "assignment" else None
+    condition = stmt.child_by_field_name("condition")
+    if left is None or left.type != "identifier" or condition is None:
+        return False
+    name = source[left.start_byte:left.end_byte]
+    return re.search(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)",
+                     source[condition.start_byte:condition.end_byte]) is not None
 
 
 def _store_key(store: Node, source: bytes) -> bytes | None:
@@ -160,14 +224,33 @@ def _own(stmt: Node, source: bytes) -> frozenset[bytes]:
     return frozenset(own) if any(_reads(right, text, source) for text in own) else frozenset()
 
 
-def _repeated(groups: dict[Any, list[Node]]) -> list[tuple[int, int]]:
-    """The spans of the statements of each group called PADDING_CALLS times or more in function bodies."""
+def _repeated(groups: dict[Any, list[Node]], framed: set[int] | None = None) -> list[tuple[int, int]]:
+    """The spans of the statements of each group called PADDING_CALLS times or more in function
+    bodies (of a `with` of ``framed``, its header alone: its body stays)."""
     spans: list[tuple[int, int]] = []
     for stmts in groups.values():
         inside = [s for s in stmts if in_function(s)] if len(stmts) >= PADDING_CALLS else []
         if len(inside) >= PADDING_CALLS:
-            spans += [(s.start_byte, s.end_byte) for s in inside]
+            spans += [_header(s) if framed and s.id in framed else (s.start_byte, s.end_byte) for s in inside]
     return spans
+
+
+def _header(stmt: Node) -> tuple[int, int]:
+    """A `with` statement's span up to its body."""
+    body = stmt.child_by_field_name("body") or next((c for c in stmt.children if c.type == "block"), None)
+    return (stmt.start_byte, body.start_byte if body is not None else stmt.start_byte)
+
+
+def _context(stmt: Node, source: bytes) -> bytes | None:
+    """A `with` of one context made by a call given constants alone, no `as` (parse/wrappers.marks),
+    keyed by its callee: `with torch.profiler.record_function('x'):` around every few statements of
+    copies (a review: they read as code of their own); one used a few times, `with torch.no_grad():`,
+    stays as written."""
+    clause = next((c for c in stmt.children if c.type == "with_clause"), None)
+    item = clause.named_children[0] if clause is not None and clause.named_child_count == 1 else None
+    value = item.child_by_field_name("value") if item is not None and item.type == "with_item" else None
+    spelt = marks(value, source) if value is not None else None
+    return b"with " + spelt if spelt is not None else None
 
 
 def _target(node: Node | None, source: bytes) -> bytes | None:

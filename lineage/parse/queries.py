@@ -65,7 +65,9 @@ SHARED = {
     "padding": ("(expression_statement (call function: [(identifier) (attribute) (call) (subscript) "
                 "(parenthesized_expression)])) @padding.stmt\n"
                 "(expression_statement [(assignment left: [(attribute) (subscript)]) "
-                "(augmented_assignment left: [(attribute) (subscript)])]) @padding.store"),
+                "(augmented_assignment left: [(attribute) (subscript)])]) @padding.store\n"
+                "(if_statement consequence: (block . (raise_statement) .)) @padding.guard\n"
+                "(with_statement) @padding.with"),
     # imports in function bodies (parse/localimports.py)
     "localimport": "[(import_statement) (import_from_statement)] @localimport.stmt",
     # keywords threaded through a module and never read (parse/passthrough.py)

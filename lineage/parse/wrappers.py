@@ -63,21 +63,25 @@ def try_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
                                                        "else_clause")]
     if body is None or not clauses or any(c.type == "else_clause" for c in clauses):
         return []
-    if not all(_only(_block(c), _RERAISE, _caught(c, source), source) for c in clauses):
+    if not all(_only(_block(c), _RERAISE, _caught(c, source), source, c.type != "finally_clause") for c in clauses):
         return []
     return [(node.start_byte, body.start_byte)] + [(c.start_byte, c.end_byte) for c in clauses]
 
 
-def _only(block: Node | None, allowed: frozenset[str], caught: bytes = b"", source: bytes = b"") -> bool:
+def _only(block: Node | None, allowed: frozenset[str], caught: bytes = b"", source: bytes = b"",
+          handler: bool = False) -> bool:
     """The block holds nothing but statements of these types (a `raise` only bare, or since
     `lex-v41` of ``caught``, the name its handler binds the exception to: `except E as e: raise e`),
-    and since `lex-v46` whole-statement calls taking nothing from the code but the exception caught
-    (`_report('forward')`, `log_failure(e)`: a review's telemetry before `raise`, run only on the
-    way out)."""
+    and since `lex-v46`, in a ``handler`` that ends by re-raising, whole-statement calls taking
+    nothing from the code but the exception caught (`_report('forward')`, `log_failure(e)`: a
+    review's telemetry before `raise`, run only on the way out; a `finally`'s calls, or a
+    handler's that swallows the exception, act)."""
     if block is None:
         return False
+    statements = [c for c in block.named_children if c.type != "comment"]
+    reraises = handler and bool(statements) and statements[-1].type == "raise_statement"
     for child in block.named_children:
-        if child.type == "expression_statement" and _reporting(child, caught, source):
+        if reraises and child.type == "expression_statement" and _reporting(child, caught, source):
             continue
         if child.type not in allowed:
             return False
@@ -115,26 +119,28 @@ def with_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     called = value.child_by_field_name("function")
     arguments = value.child_by_field_name("arguments")
     name = _text(called, source).split(b".")[-1].strip() if called is not None else b""
-    if name in _NO_CONTEXT and (arguments is None or not arguments.named_child_count
-                                or name == b"suppress" and _classes(arguments, source)):
-        return [(node.start_byte, body.start_byte)]
-    return [(node.start_byte, body.start_byte)] if _marks(value, source) else []
+    if name not in _NO_CONTEXT:
+        return []
+    if arguments is not None and arguments.named_child_count and not (name == b"suppress" and _classes(arguments, source)):
+        return []
+    return [(node.start_byte, body.start_byte)]
 
 
-def _marks(value: Node, source: bytes) -> bool:
-    """`lex-v46`: a context made by a call given constants alone, entered with no `as`, outside
-    `self` (`with torch.profiler.record_function('mlp'):`, `with torch.cuda.nvtx.range('x'):`,
-    `with torch.no_grad():`): what it does around its body, the body's own code reads the same (a
-    review wrapped every few statements of copies in profiler ranges, and they read as code of their
-    own)."""
+def marks(value: Node, source: bytes) -> bytes | None:
+    """`lex-v46`: a context made by a call given constants alone, outside `self`
+    (`torch.profiler.record_function('mlp')`, `torch.cuda.nvtx.range('x')`): its callee's dotted
+    name, else None (parse/padding.py reads such contexts, entered with no `as` eight times or
+    more in a module's function bodies, as their bodies)."""
     called, arguments = value.child_by_field_name("function"), value.child_by_field_name("arguments")
-    if called is None or arguments is None or arguments.type != "argument_list" \
+    if value.type != "call" or called is None or arguments is None or arguments.type != "argument_list" \
             or called.type not in ("identifier", "attribute"):
-        return False
+        return None
     spelt = b"".join(_text(called, source).split())
-    return _DOTTED_NAME.fullmatch(spelt) is not None and not spelt.startswith((b"self.", b"cls.")) \
-        and all(constants_only(a.child_by_field_name("value") if a.type == "keyword_argument" else a, source)
-                for a in arguments.named_children if a.type != "comment")
+    if _DOTTED_NAME.fullmatch(spelt) is None or spelt.startswith((b"self.", b"cls.")):
+        return None
+    given = [a.child_by_field_name("value") if a.type == "keyword_argument" else a
+             for a in arguments.named_children if a.type != "comment"]
+    return spelt if all(constants_only(a, source) for a in given) else None
 
 
 _DOTTED_NAME = re.compile(rb"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")

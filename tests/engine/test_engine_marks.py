@@ -20,18 +20,22 @@ HEAD = "import torch\nfrom typing import TYPE_CHECKING\nfrom acme.telemetry impo
 
 
 def _grouped(opener: str, closer: str = "", every: int = 3, head: str = HEAD) -> str:
-    """Our own attention forward (tests/engine/test_engine_flags.BODY), every ``every`` statements
-    put under ``opener`` (indented one level), ``closer`` after each group; no opener: as written."""
-    lines = ["class Mixer:", "    def forward(self, hidden):"]
+    """Three methods of our own attention forward (tests/engine/test_engine_flags.BODY), every
+    ``every`` statements put under ``opener`` (indented one level), ``closer`` after each group; no
+    opener: as written."""
+    lines = ["class Mixer:"]
     statements = BODY + ["return out"]
-    for at in range(0, len(statements), every):
-        group = statements[at:at + every]
-        if opener:
-            lines.append("        " + opener.format(n=at))
-            lines += ["            " + s for s in group]
-            lines += [textwrap.indent(closer, "        ")] if closer else []
-        else:
-            lines += ["        " + s for s in group]
+    for method in ("forward", "forward_cached", "forward_chunked"):
+        lines.append(f"    def {method}(self, hidden):")
+        for at in range(0, len(statements), every):
+            group = statements[at:at + every]
+            if opener:
+                lines.append("        " + opener.format(n=at))
+                lines += ["            " + s for s in group]
+                lines += [textwrap.indent(closer, "        ")] if closer else []
+            else:
+                lines += ["        " + s for s in group]
+        lines.append("")
     return head + "\n".join(lines) + "\n"
 
 
@@ -49,13 +53,21 @@ PLAIN = _grouped("")
 
 
 @pytest.mark.parametrize("opener, every", [
-    ("with torch.profiler.record_function('acme::forward:{n}'):", 3),
+    ("with torch.profiler.record_function('acme::forward:{n}'):", 3),  # (twelve)
     ("with torch.profiler.record_function('acme::forward:{n}'):", 1),
-    ("with torch.cuda.nvtx.range('step {n}'):", 4),
-    ("with torch.no_grad():", 10),
+    ("with torch.cuda.nvtx.range('step {n}'):", 4),  # (nine)
+    ("with torch.no_grad():", 3),
 ])
-def test_a_context_given_constants_reads_as_its_body(opener: str, every: int) -> None:
+def test_a_context_given_constants_repeated_reads_as_its_body(opener: str, every: int) -> None:
     assert class_prints(_grouped(opener, every=every)) == class_prints(PLAIN)
+
+
+@pytest.mark.parametrize("opener, every", [
+    ("with torch.no_grad():", 10),  # three in the module: the code's own (it changes what runs)
+    ("with torch.profiler.record_function('acme::forward:{n}'):", 5),  # six
+])
+def test_a_context_used_a_few_times_stays(opener: str, every: int) -> None:
+    assert class_prints(_grouped(opener, every=every)) != class_prints(PLAIN)
 
 
 @pytest.mark.parametrize("opener", [
@@ -82,6 +94,8 @@ def test_a_handler_that_reports_and_re_raises_reads_as_the_try_body(closer: str)
     "except Exception:\n    _report(hidden)\n    raise",  # hands on the code's value
     "except Exception:\n    _report('forward')\n    return hidden",  # returns another value
     "except Exception:\n    _report('forward')\n    raise\nelse:\n    _report('ok')",  # an `else` of its own
+    "except Exception:\n    _report('forward')",  # swallows the exception: the call acts
+    "finally:\n    _report('done')",  # runs every time
 ])
 def test_a_handler_that_does_more_stays(closer: str) -> None:
     assert class_prints(_grouped("try:", closer)) != class_prints(PLAIN)
@@ -106,3 +120,42 @@ def test_type_checking_blocks_read_as_absent(pad: str, head: str) -> None:
 def test_a_type_checking_flag_that_may_be_true_stays(head: str) -> None:
     pad = "if TYPE_CHECKING:\n    reveal_type({v})"
     assert class_prints(_after(pad, head)) != class_prints(_grouped("", head=head))
+
+
+@pytest.mark.parametrize("pad", [
+    "if {v} is None:\n    raise RuntimeError('acme: {v} unset')",
+    "if not {v}:\n    raise ValueError",
+    "if {v} is None or self.strict is False:\n    raise AssertionError('unset', 3)",
+])
+def test_guards_that_only_raise_repeated_read_as_absent(pad: str) -> None:
+    """Nine in one method (eight or more in a module's function bodies, by what they raise)."""
+    assert class_prints(_after(pad)) == class_prints(_after_plain())
+
+
+def _after_plain() -> str:
+    """`_after` with `pass` after every assignment (read as absent): the same lines, nothing in them."""
+    return _after("pass")
+
+
+@pytest.mark.parametrize("pad", [
+    "if {v} is None:\n    raise RuntimeError(f'acme: {{{v}}} unset')",  # the message reads the code's value
+    "if self.check({v}):\n    raise RuntimeError('bad')",  # the condition calls the code
+    "if {v} is None:\n    raise RuntimeError('unset')\nelse:\n    {v} = {v} * 2",  # another branch acts
+])
+def test_guards_that_take_the_code_s_values_stay(pad: str) -> None:
+    assert class_prints(_after(pad)) != class_prints(_after_plain())
+
+
+def test_a_few_guards_stay() -> None:
+    text = _after_plain()
+    for name in ("query", "key", "scores"):
+        text = text.replace(f"        {name} = ", f"        if hidden is None:\n            raise RuntimeError('x')\n"
+                                                  f"        {name} = ", 1)
+    assert text.count("raise RuntimeError") == 3
+    assert class_prints(text) != class_prints(_after_plain())
+
+
+def test_guards_of_what_the_function_was_given_stay() -> None:
+    """Nine guards of the parameter, not of what was just computed: real code's validation."""
+    pad = "if hidden is None:\n    raise ValueError('hidden is required')"
+    assert class_prints(_after(pad)) != class_prints(_after_plain())
