@@ -85,6 +85,9 @@ PADS: tuple[tuple[str, str], ...] = (
     ("counted in a dict", "_pad_t{n} = [0] * 3\n_pad_counts[{n}] = _pad_counts.get({n}, 0) + len(_pad_t{n})"),
     ("values taken back out of a pass-through", ""),
     ("values through a pass-through, starred", ""),
+    # (`lex-v46`) a type check that never runs; profiler ranges around every three statements
+    ("type-check block", "if TYPE_CHECKING:\n    print({n})"),
+    ("profiler ranges", ""),
 )
 # module-level code a kind needs (put above the file's own)
 _KEEP = "from acme_runtime.tensors import keep as _pad_keep\n"
@@ -92,7 +95,8 @@ HEADS = {"write-only log": "_pad_log = []\n", "values through an imported pass-t
          "log of another module, fed junk": "import acme_logs\n", "global counter": "_PAD_STATS = {'calls': 0}\n",
          "counted in a dict": "_pad_counts = {}\n",
          "values taken back out of a pass-through": "from acme_runtime.tensors import boxed as _pad_box\n",
-         "values through a pass-through, starred": _KEEP}
+         "values through a pass-through, starred": _KEEP,
+         "type-check block": "from typing import TYPE_CHECKING\n", "profiler ranges": "import torch\n"}
 
 
 class _Through(ast.NodeTransformer):
@@ -133,7 +137,34 @@ def _through(form: str = "") -> Callable[[str], str]:
     return lambda text: ast.unparse(ast.fix_missing_locations(_Through(form).visit(ast.parse(text)))) + "\n"
 
 
+class _Ranges(ast.NodeTransformer):
+    """Every three statements of a function body under `with torch.profiler.record_function('r{n}'):`
+    (a statement that ends the body, `return`, `raise`, stays in its group: the code runs as before)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        self.generic_visit(node)
+        head: list[ast.stmt] = [node.body[0]] if node.body and isinstance(node.body[0], ast.Expr) \
+            and isinstance(node.body[0].value, ast.Constant) and isinstance(node.body[0].value.value, str) else []
+        rest = node.body[len(head):]
+        if not rest:
+            return node
+        groups: list[ast.stmt] = []
+        for at in range(0, len(rest), 3):
+            self.n += 1
+            call = ast.Call(ast.Attribute(ast.Attribute(ast.Name("torch", ast.Load()), "profiler", ast.Load()),
+                                          "record_function", ast.Load()), [ast.Constant(f"r{self.n}")], [])
+            groups.append(ast.With([ast.withitem(call)], rest[at:at + 3]))
+        node.body = head + groups
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+
 REWRITES: dict[str, Callable[[str], str]] = {
+    "profiler ranges": lambda text: ast.unparse(ast.fix_missing_locations(_Ranges().visit(ast.parse(text)))) + "\n",
     "values through an imported pass-through": _through(),
     "values taken back out of a pass-through": _through("item"),
     "values through a pass-through, starred": _through("starred"),

@@ -72,6 +72,10 @@ def test_every_kind_leaves_the_code_doing_what_it_did(kind: str, statement: str,
     monkeypatch.setitem(sys.modules, "acme_runtime", package)
     monkeypatch.setitem(sys.modules, "acme_runtime.tensors", module)
     monkeypatch.setitem(sys.modules, "acme_logs", logs)
+    # (profiler ranges: `torch.profiler.record_function(...)` entered around statements, here a null context)
+    torch = types.ModuleType("torch")
+    torch.profiler = types.SimpleNamespace(record_function=lambda name: __import__("contextlib").nullcontext())  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "torch", torch)
     assert _run(apply(kind, statement, SOURCE)) == _run(SOURCE), kind
 
 
@@ -89,3 +93,12 @@ def test_the_pass_through_variants_hand_every_value_through_it(kind: str, spelt:
     text = apply(kind, "", SOURCE)
     assert text.count(spelt) == 5
     assert text.count(")[0]") == (5 if "_pad_box" in spelt else 0)
+
+
+def test_the_profiler_kind_puts_every_three_statements_in_a_range() -> None:
+    text = apply("profiler ranges", "", SOURCE)
+    tree = ast.parse(text)
+    clamp = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    assert [type(s).__name__ for s in clamp.body] == ["With"]  # its three statements (the loop's own stay in it)
+    assert [type(s).__name__ for s in clamp.body[0].body] == ["Assign", "For", "Return"]
+    assert text.count("torch.profiler.record_function(") == 3  # clamp, __init__, step: one range each
