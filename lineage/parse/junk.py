@@ -34,20 +34,15 @@ from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
-from lineage.parse.constant import UNKNOWN, pure_builtin, truth, value
+from lineage.parse.constant import UNKNOWN, truth, value
 from lineage.parse.hoisted import role
 from lineage.parse.queries import bound_values, functions
+from lineage.parse.pure import pure
 from lineage.parse.sinks import reads_junk, write_only
 from lineage.parse.uncalled import by_name
 
-# values that compute without calling anything
-_PURE = frozenset({"identifier", "integer", "float", "string", "concatenated_string", "true", "false", "none",
-                   "binary_operator", "comparison_operator", "boolean_operator", "not_operator", "unary_operator",
-                   "parenthesized_expression", "tuple", "list", "expression_list", "string_start", "string_content",
-                   "string_end", "escape_sequence", "ellipsis", "conditional_expression", "subscript", "slice"})
 _COMPOUND = frozenset({"if_statement", "for_statement", "while_statement", "try_statement"})
 _NESTED = frozenset({"function_definition", "class_definition", "lambda"})
-_MAX_NODES = 64  # a value larger than this is not read (left as written)
 
 
 def junk_spans(root: Node, source: bytes, tick: Callable[[], None] = lambda: None,
@@ -303,35 +298,6 @@ def _targets(left: Node | None, source: bytes) -> list[bytes] | None:
     if value is not None and value.type == "identifier" and pure(left, source):  # `a[0] = ...` changes a alone
         return [source[value.start_byte:value.end_byte]]
     return None
-
-
-def pure(node: Node, source: bytes) -> bool:
-    """The expression calls nothing but builtins that compute from their arguments alone
-    (`len`, `str`: parse/constant.py) and reads no attribute or item (bounded in size)."""
-    stack, seen = [node], 0
-    while stack:
-        current = stack.pop()
-        seen += 1
-        if current.type == "call" and _on_literal(current):
-            stack.extend(x for a in current.named_children if a.type == "argument_list" for x in a.named_children)
-            continue  # (a string's method: `'abc'.upper()`)
-        arguments = current.child_by_field_name("arguments") if current.type == "call" else None
-        if arguments is not None and arguments.type == "argument_list" and pure_builtin(current, source):
-            stack.extend(arguments.named_children)  # (`len(str(3))`; not `max(f(t) for t in ts)`)
-            continue
-        if seen > _MAX_NODES or current.type not in _PURE:
-            return False
-        if current.type == "string" and any(c.type == "interpolation" for c in current.children):
-            return False
-        stack.extend(current.named_children)
-    return True
-
-
-def _on_literal(call: Node) -> bool:
-    """`'...'.method(...)`: a string literal's method."""
-    function = call.child_by_field_name("function")
-    target = function.child_by_field_name("object") if function is not None and function.type == "attribute" else None
-    return target is not None and target.type in ("string", "concatenated_string")
 
 
 def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes,
