@@ -21,6 +21,12 @@ granitemoe copied so read exit 0 ("mostly code of its own").  What such a callee
 read, but a call that takes nothing from the function gives the function nothing either: its own
 computation reads the same without it.  The reference side is read alike, so code that calls
 `torch.cuda.synchronize()` between many steps still matches its copy.
+
+Since `lex-v45` a call may be handed values that take nothing from the code either (literals,
+builtins computing from them, locals bound only to such values: parse/constants_only.py), and
+counters repeated so count as such calls (`_STATS['calls'] += 1`, `_counter`); since `lex-v46`
+guards that only raise after the statement whose name they test (`_guard`) and contexts made by
+a call given constants framing statements (`_context`: read as their bodies, `_header`) do too.
 """
 
 from __future__ import annotations
