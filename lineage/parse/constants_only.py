@@ -24,7 +24,7 @@ from tree_sitter import Node
 from lineage.parse.bound import rebound
 from lineage.parse.constant import pure_builtin
 from lineage.parse.hoisted import role
-from lineage.parse.identity import enclosing_scope
+from lineage.parse.identity import enclosing_scope, root_of
 from lineage.parse.neutral import LITERALS
 
 _MAX_NODES = 64  # a value larger than this is the code's (left as written)
@@ -51,7 +51,7 @@ def constants_only(node: Node | None, source: bytes, own: frozenset[bytes] = fro
             if seen > _MAX_NODES:
                 return False
             continue
-        if own and current.type in ("identifier", "attribute", "subscript", "call") and _bare(current, source) in own:
+        if own and current.type in ("identifier", "attribute", "subscript", "call") and bare(current, source) in own:
             continue  # (what the store changes)
         if current.type == "concatenated_string":
             stack.extend(current.named_children)
@@ -181,9 +181,7 @@ def _type_name(attribute: Node, source: bytes, known: Known) -> bool:
 def _builtin_type(node: Node, source: bytes, known: Known) -> bool:
     """The module binds `type` nowhere (parse/bound.py reads the tree: a comment's "this type of
     RoPE" binds nothing); once per module."""
-    root = node
-    while root.parent is not None:
-        root = root.parent
+    root = root_of(node)
     key = (root.id, b"\x00type")
     if key not in known.constant:
         known.constant[key] = not rebound(root, source, {"type"})
@@ -208,5 +206,6 @@ def _text(node: Node, source: bytes) -> bytes:
     return source[node.start_byte:node.end_byte]
 
 
-def _bare(node: Node, source: bytes) -> bytes:
+def bare(node: Node, source: bytes) -> bytes:
+    """The node's text without blanks."""
     return b"".join(_text(node, source).split())

@@ -53,7 +53,7 @@ from lineage.parse.junk import junk_spans
 from lineage.parse.localimports import local_import_spans
 from lineage.parse.opaque import opaque_spans
 from lineage.parse.padding import padding_spans
-from lineage.parse.identity import bound_once_all, identity_spans, in_function
+from lineage.parse.identity import bound_once_all, identity_spans, in_function, root_of
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.queries import captured
 from lineage.parse.uncalled import uncalled_spans
@@ -106,14 +106,11 @@ def _typing_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     spelt = _TYPING.fullmatch(b"".join(_text(condition, source).split())) if condition is not None else None
     if spelt is None:
         return []
-    root = node
-    while root.parent is not None:
-        root = root.parent
     name = spelt.group(1) or b"TYPE_CHECKING"
     imported = (rb"(?m)^import[ \t]+" + name + rb"[ \t]*$") if spelt.group(1) else \
         rb"(?m)^from[ \t]+typing(?:_extensions)?[ \t]+import[ \t]+(?:\([^)]*|[^\n]*)\bTYPE_CHECKING\b(?![ \t]+as\b)"
     if re.search(imported, source) is None or re.search(rb"\bas[ \t]+" + name + rb"\b", source) \
-            or rebound(root, source, {name.decode()}):
+            or rebound(root_of(node), source, {name.decode()}):
         return []  # (imported otherwise, another name imported under it, or bound again)
     alternatives = _alternatives(node)
     if not alternatives:

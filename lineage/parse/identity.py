@@ -133,6 +133,13 @@ def enclosing_scope(node: Node) -> Node | None:
     return up
 
 
+def root_of(node: Node) -> Node:
+    """The module holding the node (its tree's root)."""
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
 def in_function(node: Node) -> bool:
     """The node stands in a function's body (not at a module's or class's top level, nor in a lambda)."""
     up = enclosing_scope(node)

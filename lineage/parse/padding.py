@@ -37,7 +37,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from lineage.parse.constants_only import Known, constants_only, local_of
+from lineage.parse.constants_only import Known, bare, constants_only, local_of
 from lineage.parse.wrappers import marks
 from lineage.parse.identity import in_function
 from lineage.parse.modules import Modules, quiet
@@ -193,14 +193,10 @@ def _reads(value: Node, text: bytes, source: bytes) -> bool:
     stack = [value]
     while stack:
         node = stack.pop()
-        if node.type in ("identifier", "attribute", "subscript", "call") and _bare(node, source) == text:
+        if node.type in ("identifier", "attribute", "subscript", "call") and bare(node, source) == text:
             return True
         stack.extend(node.named_children)
     return False
-
-
-def _bare(node: Node, source: bytes) -> bytes:
-    return b"".join(source[node.start_byte:node.end_byte].split())
 
 
 def _own(stmt: Node, source: bytes) -> frozenset[bytes]:
@@ -213,7 +209,7 @@ def _own(stmt: Node, source: bytes) -> frozenset[bytes]:
     right = store.child_by_field_name("right") if store is not None else None
     if left is None or right is None:
         return frozenset()
-    own = {_bare(left, source)}
+    own = {bare(left, source)}
     container, key = (left.child_by_field_name("value"), left.child_by_field_name("subscript")) \
         if left.type == "subscript" else (None, None)
     stack = [right] if container is not None and key is not None else []
@@ -223,9 +219,9 @@ def _own(stmt: Node, source: bytes) -> frozenset[bytes]:
         arguments = node.child_by_field_name("arguments") if function is not None else None
         given = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
         if function is not None and container is not None and key is not None \
-                and _bare(function, source) == _bare(container, source) + b".get" \
-                and given and _bare(given[0], source) == _bare(key, source) and all(_literal(a) for a in given[1:]):
-            own.add(_bare(node, source))
+                and bare(function, source) == bare(container, source) + b".get" \
+                and given and bare(given[0], source) == bare(key, source) and all(_literal(a) for a in given[1:]):
+            own.add(bare(node, source))
         stack.extend(node.named_children)
     return frozenset(own) if any(_reads(right, text, source) for text in own) else frozenset()
 

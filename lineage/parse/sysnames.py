@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from lineage.parse.identity import root_of
 from lineage.parse.modules import STAR_IMPORT
 from lineage.parse.queries import captured
 
@@ -54,10 +55,7 @@ def sys_names(node: Node, source: bytes) -> SysNames:
     """What stands for `sys` and its version in the module holding ``node`` (cached for the last module)."""
     if _LAST and _LAST[0][0] is source:
         return _LAST[0][1]
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    found = _read(root, source)
+    found = _read(root_of(node), source)
     _LAST[:] = [(source, found)]
     return found
 
