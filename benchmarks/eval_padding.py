@@ -88,6 +88,10 @@ PADS: tuple[tuple[str, str], ...] = (
     # (`lex-v46`) a type check that never runs; profiler ranges around every three statements
     ("type-check block", "if TYPE_CHECKING:\n    print({n})"),
     ("profiler ranges", ""),
+    # (`lex-v47`) checks in debug mode alone; an imported tracer handed the object, or each value just bound
+    ("debug-mode check", "if __debug__:\n    _pad_check({v}, '{v}')"),
+    ("tracer given the object", "_PAD_TRACER.step(self, 'forward')"),
+    ("observer of each value", "_pad_observe('x', {v})"),
 )
 # module-level code a kind needs (put above the file's own)
 _KEEP = "from acme_runtime.tensors import keep as _pad_keep\n"
@@ -96,7 +100,10 @@ HEADS = {"write-only log": "_pad_log = []\n", "values through an imported pass-t
          "counted in a dict": "_pad_counts = {}\n",
          "values taken back out of a pass-through": "from acme_runtime.tensors import boxed as _pad_box\n",
          "values through a pass-through, starred": _KEEP,
-         "type-check block": "from typing import TYPE_CHECKING\n", "profiler ranges": "import torch\n"}
+         "type-check block": "from typing import TYPE_CHECKING\n", "profiler ranges": "import torch\n",
+         "debug-mode check": "from acme_runtime.checks import check as _pad_check\n",
+         "tracer given the object": "from acme_runtime.debug import TRACER as _PAD_TRACER\n",
+         "observer of each value": "from acme_runtime.debug import observe as _pad_observe\n"}
 
 
 class _Through(ast.NodeTransformer):
@@ -189,7 +196,8 @@ def apply(kind: str, statement: str, text: str) -> str:
 def padded(text: str, statement: str) -> str:
     """``text`` with ``statement`` after every statement of every function body (nested blocks
     too; never after a `return`, `raise`, `continue` or `break`; `self` statements in methods only;
-    `{n}` in it numbers the insertions)."""
+    `{n}` in it numbers the insertions; `{v}` is the name the statement before binds by `name = ...`,
+    after such statements only)."""
     tree = ast.parse(text)
     count = 0
     if statement:
@@ -202,10 +210,14 @@ def padded(text: str, statement: str) -> str:
                 out: list[ast.stmt] = []
                 for stmt in block:
                     out.append(stmt)
+                    bound = stmt.targets[0].id if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                        and isinstance(stmt.targets[0], ast.Name) else None
+                    if "{v}" in statement and bound is None:
+                        continue  # (`{v}`: the name the statement before binds; after such statements only)
                     if not isinstance(stmt, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
                         count += 1
                         text = statement.replace("{n}", str(count)).replace("{fn}", ROTATION[count % len(ROTATION)])
-                        out += ast.parse(text).body
+                        out += ast.parse(text.replace("{v}", bound or "")).body
                 block[:] = out
     ast.fix_missing_locations(tree)
     return ast.unparse(tree) + "\n"

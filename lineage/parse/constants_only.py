@@ -150,16 +150,22 @@ def local_of(spelling: Node, source: bytes, known: Known | None = None) -> bool:
     if function is None or function.type != "function_definition":
         return False
     name = _text(spelling, source)
+    if name != receiver(function, source) and _parameter(function, name, source):
+        return True
+    return name in (Known() if known is None else known).binds(function, source)
+
+
+def receiver(function: Node, source: bytes) -> bytes | None:
+    """A method's first parameter (the object), spelt as in its parameters, or a function's first
+    parameter named `self` (a method defined outside its class, bound there by name); else None."""
     params = function.child_by_field_name("parameters")
     named = [p for p in params.named_children if p.type != "comment"] if params is not None else []
-    up = function.parent.parent if function.parent is not None and function.parent.type == "decorated_definition" \
+    up = function.parent if function.parent is not None and function.parent.type == "decorated_definition" \
         else function
     method = up is not None and up.parent is not None and up.parent.type == "block" \
         and up.parent.parent is not None and up.parent.parent.type == "class_definition"
-    first = _text(named[0], source) if method and named and named[0].type == "identifier" else None
-    if name != first and _parameter(function, name, source):
-        return True
-    return name in (Known() if known is None else known).binds(function, source)
+    first = _text(named[0], source) if named and named[0].type == "identifier" else None
+    return first if method or first == b"self" else None
 
 
 def _type_name(attribute: Node, source: bytes, known: Known) -> bool:

@@ -103,6 +103,10 @@ def _typing_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     `typing` (or `typing_extensions`) alone, or reads it through `typing` imported as it is (a
     review put `if TYPE_CHECKING: reveal_type(x)` after every assignment of copies)."""
     condition = node.child_by_field_name("condition")
+    if condition is not None and _text(condition, source) == b"__debug__":
+        # (`lex-v47`: checks run in debug mode alone, as an `assert` is, read as asserts are:
+        # fingerprint/deadstores.py; a review put `if __debug__: check(x)` after every assignment)
+        return [] if _alternatives(node) else [(node.start_byte, node.end_byte)]
     spelt = _TYPING.fullmatch(b"".join(_text(condition, source).split())) if condition is not None else None
     if spelt is None:
         return []

@@ -68,6 +68,9 @@ SHARED = {
                 "(augmented_assignment left: [(attribute) (subscript)])]) @padding.store\n"
                 "(if_statement consequence: (block . (raise_statement) .)) @padding.guard\n"
                 "(with_statement) @padding.with"),
+    # attributes of a method's object bound to locals (parse/selfalias.py)
+    "selfalias": ("(expression_statement (assignment left: [(identifier) (pattern_list) (tuple_pattern)] "
+                  "right: [(attribute) (tuple) (expression_list) (parenthesized_expression)])) @selfalias.stmt"),
     # imports in function bodies (parse/localimports.py)
     "localimport": "[(import_statement) (import_from_statement)] @localimport.stmt",
     # keywords threaded through a module and never read (parse/passthrough.py)

@@ -38,6 +38,8 @@ from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex_ids_continued, vocabulary
 from lineage.parse.midway import Copy, copied, midway
 from lineage.parse.namespace import unwrapped
+from lineage.parse.operators import operator_calls
+from lineage.parse.selfalias import Expansion, self_aliases
 from lineage.parse.vocab import Vocab
 
 _QUERY = "[(function_definition) (class_definition)] @def"
@@ -206,13 +208,15 @@ def _units(
     path: str, source: bytes, lexed: tuple[np.ndarray, np.ndarray], vocab: Vocab, defs: list[_Def],
     docstrings: list[tuple[int, int]], last_line: int, inlines: list[Inline] | None = None,
     virtual: tuple[np.ndarray, np.ndarray] | None = None, copies: list[Copy] | None = None,
+    expansions: list[Expansion] | None = None,
 ) -> tuple[Unit, ...]:
     """Each token to the innermost unit holding it, in order; each unit's tokens are slices of three
     arrays (kind ids, text ids, lines) sorted by unit.  A single-use helper's body (``inlines``,
     parse/inline.py) is its caller's, standing where the call stood; within a unit, tokens go by
     their ``virtual`` starts and stand on the lines of its second array (parse/commuted.py,
     parse/ternary.py), their own starts by default.  A helper called midway (``copies``,
-    parse/midway.py) is read in its caller as well."""
+    parse/midway.py) is read in its caller as well; an attribute bound to a local (``expansions``,
+    parse/selfalias.py) is read where the local is, on its line."""
     ids, starts = lexed
     entry_kind, entry_text, _, _, _ = vocab.columns()
     nested = _nest(defs)
@@ -239,16 +243,20 @@ def _units(
     ph_kind = [vocab.kinds.number("<class>" if defs[i].is_class else "<def>") for i in placed]
     ph_text = [vocab.texts.number(nested[i][0]) for i in placed]
     seat, stood = virtual if virtual is not None else (starts, starts)
-    all_pos = np.concatenate([(seat * 2 + 1)[keep], ph_pos])
-    all_owner = np.concatenate([owner[keep], ph_owner])
+    alias, alias_at = _expanded(expansions or [], starts)
+    all_pos = np.concatenate([(seat * 2 + 1)[keep], ph_pos, seat[alias_at] * 2])
+    all_owner = np.concatenate([owner[keep], ph_owner, owner[alias_at]])
     where, then = _read_in_callers(inlines, all_owner, all_pos)
     again, again_owner, again_where, again_then = copied(copies or [], owner, keep, starts, seat)
     all_owner = np.concatenate([all_owner, again_owner])
     order = np.lexsort((np.concatenate([then, again_then]), np.concatenate([where, again_where]), all_owner))
-    kinds = np.concatenate([entry_kind[ids[keep]], np.asarray(ph_kind, dtype=np.int64), entry_kind[ids[again]]])[order]
-    texts = np.concatenate([entry_text[ids[keep]], np.asarray(ph_text, dtype=np.int64), entry_text[ids[again]]])[order]
+    kinds = np.concatenate([entry_kind[ids[keep]], np.asarray(ph_kind, dtype=np.int64), entry_kind[ids[alias]],
+                            entry_kind[ids[again]]])[order]
+    texts = np.concatenate([entry_text[ids[keep]], np.asarray(ph_text, dtype=np.int64), entry_text[ids[alias]],
+                            entry_text[ids[again]]])[order]
     newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
-    lines = np.searchsorted(newlines, np.concatenate([stood[keep], ph_pos // 2, stood[again]])[order], side="right") + 1
+    lines = np.searchsorted(newlines, np.concatenate([stood[keep], ph_pos // 2, stood[alias_at], stood[again]])[order],
+                            side="right") + 1
     bounds = np.searchsorted(all_owner[order], np.arange(n_units + 1)).tolist()
     spans = [(1, max(1, last_line))] + [(d.start_line, d.end_line) for d in defs]
     meta = [("<module>", "module", ())] + [(q, k, d.bases) for (q, k, _), d in zip(nested, defs)]
@@ -257,6 +265,23 @@ def _units(
              vocab, meta[u][2])
         for u, (lo, hi) in enumerate(zip(bounds, bounds[1:])) if u not in helpers
     )
+
+
+def _expanded(expansions: list[Expansion], starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(tokens read again, the token each stands for): each expansion's value tokens, in order, for
+    the name read (parse/selfalias.py)."""
+    tokens: list[np.ndarray] = []
+    at: list[np.ndarray] = []
+    for x in expansions:
+        read = int(np.searchsorted(starts, x.read[0]))
+        value = np.arange(np.searchsorted(starts, x.value[0]), np.searchsorted(starts, x.value[1]))
+        if read < starts.size and int(starts[read]) == x.read[0] and value.size:
+            tokens.append(value)
+            at.append(np.full(value.size, read, dtype=np.int64))
+    if not tokens:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(tokens), np.concatenate(at)
 
 
 def _read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -338,6 +363,10 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     rewritten = unwrapped(tree.root_node, source)
     if rewritten is not None:
         source, tree = rewritten, _tree(rewritten, budget)
+    # `operator.mul(a, b)` read as `a * b` (parse/operators.py), also line for line
+    rewritten = operator_calls(tree.root_node, source)
+    if rewritten is not None:
+        source, tree = rewritten, _tree(rewritten, budget)
     vocab = vocabulary()
     ids, starts, continued = lex_ids_continued(source, vocab)
     lexed = ids, starts
@@ -385,8 +414,10 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     virtual, placed, picks = ternaries(tree.root_node, source, lexed[1], virtual, placed)
     # a helper called once midway through another is read there as well (parse/midway.py)
     copies = midway(tree.root_node, source, [d.start_byte for d in defs], inlines)
-    units = _units(path, source, lexed, vocab, defs, docstrings + parens + picks + [c.site for c in copies], last_line,
-                   inlines, (virtual, placed), copies)
+    # a method's attribute bound to a local read where the local is read (parse/selfalias.py)
+    bindings, expansions = self_aliases(tree.root_node, source)
+    units = _units(path, source, lexed, vocab, defs, docstrings + parens + picks + [c.site for c in copies] + bindings
+                   + [x.read for x in expansions], last_line, inlines, (virtual, placed), copies, expansions)
     budget.check("units")
     return ParsedFile(path, text, sha, units, errors, _joined(source, continued),  # (the last two: fingerprint/idioms.py)
                       tuple(sorted(forwarder_functions(tree.root_node, source))), *imported(tree.root_node, source))

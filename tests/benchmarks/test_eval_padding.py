@@ -72,6 +72,12 @@ def test_every_kind_leaves_the_code_doing_what_it_did(kind: str, statement: str,
     monkeypatch.setitem(sys.modules, "acme_runtime", package)
     monkeypatch.setitem(sys.modules, "acme_runtime.tensors", module)
     monkeypatch.setitem(sys.modules, "acme_logs", logs)
+    checks, debug = types.ModuleType("acme_runtime.checks"), types.ModuleType("acme_runtime.debug")
+    checks.check = lambda *values: None  # type: ignore[attr-defined]
+    debug.TRACER = types.SimpleNamespace(step=lambda *values: None)  # type: ignore[attr-defined]
+    debug.observe = lambda *values: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "acme_runtime.checks", checks)
+    monkeypatch.setitem(sys.modules, "acme_runtime.debug", debug)
     # (profiler ranges: `torch.profiler.record_function(...)` entered around statements, here a null context)
     torch = types.ModuleType("torch")
     torch.profiler = types.SimpleNamespace(record_function=lambda name: __import__("contextlib").nullcontext())  # type: ignore[attr-defined]
@@ -102,3 +108,9 @@ def test_the_profiler_kind_puts_every_three_statements_in_a_range() -> None:
     assert [type(s).__name__ for s in clamp.body] == ["With"]  # its three statements (the loop's own stay in it)
     assert [type(s).__name__ for s in clamp.body[0].body] == ["Assign", "For", "Return"]
     assert text.count("torch.profiler.record_function(") == 3  # clamp, __init__, step: one range each
+
+
+def test_a_statement_given_the_name_just_bound_follows_such_bindings_only() -> None:
+    text = padded(SOURCE, "_seen({v})")
+    assert [call.args[0].id for call in ast.walk(ast.parse(text)) if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name) and call.func.id == "_seen"] == ["out"]  # (`self.value = ...`: no name)

@@ -159,3 +159,49 @@ def test_guards_of_what_the_function_was_given_stay() -> None:
     """Nine guards of the parameter, not of what was just computed: real code's validation."""
     pad = "if hidden is None:\n    raise ValueError('hidden is required')"
     assert class_prints(_after(pad)) != class_prints(_after_plain())
+
+
+@pytest.mark.parametrize("pad", [
+    "if __debug__:\n    _report({v}, '{v}')",  # (`lex-v47`: runs when asserts do, read as they are)
+    "if __debug__:\n    assert {v} is not None\n    _report('{v}')",
+])
+def test_debug_mode_blocks_read_as_absent(pad: str) -> None:
+    assert class_prints(_after(pad)) == class_prints(_after_plain())
+
+
+def test_a_debug_mode_block_with_another_branch_stays() -> None:
+    pad = "if __debug__:\n    _report({v})\nelse:\n    {v} = {v} * 2"
+    assert class_prints(_after(pad)) != class_prints(_after_plain())
+
+
+@pytest.mark.parametrize("pad", [
+    "_TRACER.step(self, 'forward')",  # (`lex-v47`: handed the method's object besides constants)
+    "acme_trace.mark(self, stage=3)",
+    "_TRACER.step(self, {v})",  # an imported observer handed the name just bound
+    "acme_trace.observe('{v}', {v})",
+])
+def test_calls_handed_the_object_and_constants_repeated_read_as_absent(pad: str) -> None:
+    head = HEAD + "from acme.debug import TRACER as _TRACER\nimport acme_trace\n\n\n"
+    assert class_prints(_after(pad, head)) == class_prints(_after("pass", head))
+
+
+@pytest.mark.parametrize("pad", [
+    "_TRACER.step(self.query, 'forward')",  # an attribute of the object: the code's value
+    "setattr(self, 'stage', 3)",  # a builtin given the object changes it
+    "_TRACER.step(self, hidden)",  # the code's value besides (not the one just bound)
+    "self._seen.append({v})",  # the object's own collection of the code's values
+    "_TRACER.step({v}.sum(), 'x')",  # computed from it
+])
+def test_calls_handed_the_object_and_the_code_s_values_stay(pad: str) -> None:
+    head = HEAD + "from acme.debug import TRACER as _TRACER\nimport acme_trace\n\n\n"
+    assert class_prints(_after(pad, head)) != class_prints(_after("pass", head))
+
+
+def test_the_object_of_a_decorated_method_is_its_first_parameter() -> None:
+    """`_TRACER.step(self, 'forward')` after every statement of a decorated method (a decorated
+    method's first parameter was read as the function's own value before `lex-v47`)."""
+    head = HEAD + "from acme.debug import TRACER as _TRACER\n\n\n"
+    decorate = "    @torch.no_grad()\n    def forward"
+    decorated = _after("_TRACER.step(self, 'forward')", head).replace("    def forward", decorate)
+    plain = _after("pass", head).replace("    def forward", decorate)
+    assert class_prints(decorated) == class_prints(plain)

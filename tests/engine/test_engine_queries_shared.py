@@ -10,7 +10,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from lineage.parse import queries
 
-# our own module: nested and decorated functions, bindings, calls, guards and keywords
+# our own module: nested and decorated functions, bindings, aliases, calls, guards and keywords
 MODULE = b'''
 import functools
 
@@ -37,6 +37,7 @@ def outer(x, scale=2, *, tag=None):
 class Layer:
     @functools.cache
     def forward(self, h, mask=None):
+        proj, scale = self.proj, self.scale
         self.count = self.count + 1
         if len("abc") > 5:
             raise RuntimeError("never")

@@ -1,0 +1,56 @@
+"""A call of `operator`'s function of a binary operator read as the operator (`lex-v47`,
+parse/operators.py): `operator.mul(a, b)` as `a * b`, parenthesised where precedence needs it,
+line for line.  A name that may be something else stays a call.  Fixture code is our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.parse.units import parse_source
+
+
+def _read(body: str, head: str = "import operator\n") -> tuple[list[str], list[int]]:
+    """(kinds, lines) of function `f` holding ``body``."""
+    text = head + "def f(a, b, c, x):\n" + "".join("    " + line + "\n" for line in body.splitlines())
+    unit = next(u for u in parse_source("m.py", text.encode()).units if u.qualname == "f")
+    return list(unit.kinds), unit.token_lines.tolist()
+
+
+@pytest.mark.parametrize("spelt, plain", [
+    ("y = operator.mul(a, b)", "y = a * b"),
+    ("y = operator.mul(a, operator.add(b, c))", "y = a * (b + c)"),
+    ("y = operator.add(operator.mul(a, b), c)", "y = a * b + c"),
+    ("y = operator.sub(a, operator.sub(b, c))", "y = a - (b - c)"),
+    ("y = operator.truediv(1.0, operator.pow(b, operator.truediv(a, c)))", "y = 1.0 / b ** (a / c)"),
+    ("y = operator.add(a, b).float()", "y = (a + b).float()"),
+    ("y = operator.matmul(x.q(a), operator.neg(b) if c else b)", "y = x.q(a) @ (operator.neg(b) if c else b)"),
+    ("y = -operator.add(a, b)", "y = -(a + b)"),
+    ("y = a.__mul__(b).__add__(c)", "y = a * b + c"),
+    ("return operator.eq(a, operator.lt(b, c))", "return a == (b < c)"),
+    ("y = operator.mul(\n    a,\n    b,\n)", "y = (\n    a *\n    b\n)"),
+])
+def test_operator_calls_read_as_operators(spelt: str, plain: str) -> None:
+    assert _read(spelt) == _read(plain)
+
+
+def test_functions_imported_from_operator_read_alike() -> None:
+    head = "from operator import mul, add as plus\n"
+    assert _read("y = mul(a, plus(b, c))", head)[0] == _read("y = a * (b + c)", head)[0]
+
+
+def test_lines_stay_those_of_the_file() -> None:
+    kinds, lines = _read("y = 1\nreturn operator.mul(\n    a,\n    b) + y")
+    assert lines[kinds.index("*")] == 5  # (the comma's line: `a,` is line 5 of the module)
+    assert lines[kinds.index("+")] == 6 and lines[0] == 2
+
+
+@pytest.mark.parametrize("spelt, head", [
+    ("y = operator.mul(a, b)", "import operator\noperator = x\n"),  # bound again
+    ("y = operator.mul(a, b)", "from acme import operator\n"),  # another module's
+    ("y = mul(a, b)", "from acme import mul\n"),
+    ("y = torch.mul(a, b)", "import torch\n"),
+    ("y = operator.mul(a, b=b)", "import operator\n"),  # a keyword: not the operator's call
+    ("y = operator.mul(*a)", "import operator\n"),
+])
+def test_what_may_be_another_function_stays_a_call(spelt: str, head: str) -> None:
+    assert _read(spelt, head)[0] != _read("y = a * b", head)[0]
