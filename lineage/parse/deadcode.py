@@ -57,6 +57,7 @@ from lineage.parse.identity import bound_once_all, identity_spans, in_function, 
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.queries import captured
 from lineage.parse.uncalled import uncalled_spans
+from lineage.parse.walrus import walrus_spans
 from lineage.parse.unread import unread_spans
 from lineage.parse.wrapped import wrapper_spans
 
@@ -365,6 +366,8 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     # a parameter renamed first thing, `A=config` (parse/aliases.py): after the above, which would
     # read the parameter as unread once its only spelling is gone
     spans += alias_spans(root, source)
+    # an assignment expression whose name nothing reads, `(x := f(h)).view(s)` (parse/walrus.py)
+    spans += walrus_spans(root, source)
     return sorted(set(spans))
 
 

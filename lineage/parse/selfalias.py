@@ -14,6 +14,12 @@ local read in a nested function, a lambda or a class (a closure) stays as writte
 binding.  Reference side and scanned side are read alike: code that hoists such reads itself
 reads as code that does not.
 
+Since `lex-v48` the same goes for a module's own aliases of what it imports (`module_aliases`):
+`_cat, _Linear = torch.cat, nn.Linear` at the module's top level, each name bound there once and
+nowhere else, its value a dotted name through a name the module's top-level imports bind (and
+nothing else does), is read as `torch.cat` wherever the module reads it (the review's module
+aliases with walruses for temporaries read two copies as built on shared code, exit 0).
+
 The tokens of the attribute are read again at each read (parse/units.py, as parse/midway.py's
 copies are), on the read's line: `Expansion`.
 """
@@ -25,6 +31,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
+from lineage.parse.bound import binds, bound_by_imports, rebound
 from lineage.parse.constants_only import Known, receiver
 from lineage.parse.hoisted import role
 from lineage.parse.identity import enclosing_scope
@@ -69,10 +76,11 @@ def self_aliases(root: Node, source: bytes) -> tuple[list[tuple[int, int]], list
 
 def _in_method(function: Node, source: bytes, known: Known) -> tuple[list[tuple[int, int]], list[Expansion]]:
     owner = receiver(function, source)
-    if owner is None:
+    leading = _leading(function, owner, source) if owner is not None else []
+    if not leading:
         return [], []
-    binds = known.binds(function, source)
-    leading = [(stmt, pairs) for stmt, pairs in _leading(function, owner, source)
+    binds = known.binds(function, source)  # (read only where a method starts so: most never do)
+    leading = [(stmt, pairs) for stmt, pairs in leading
                if all(len(binds.get(_text(name, source), [])) == 1 and _text(name, source) != owner
                       for name, _ in pairs)]
     if not leading:
@@ -191,3 +199,75 @@ def _rebound(value: bytes, stored: set[bytes]) -> bool:
 
 def _text(node: Node, source: bytes) -> bytes:
     return source[node.start_byte:node.end_byte]
+
+
+MAX_MODULE_READS = 512  # a module alias read more often than this stays as written
+
+
+def module_aliases(root: Node, source: bytes) -> tuple[list[tuple[int, int]], list[Expansion]]:
+    """(byte spans of the module's statements binding such aliases alone, read as absent; each read)."""
+    if _MODULE_LINE.search(source) is None:
+        return [], []
+    imported = {name.encode() for name, _ in bound_by_imports(root, source)}
+    candidates: list[tuple[Node, list[tuple[Node, Node]]]] = []
+    for stmt in root.named_children:
+        pairs = _pairs(stmt, source) if stmt.type == "expression_statement" else []
+        if pairs and all(_dotted_root(value, source) in imported for _, value in pairs):
+            candidates.append((stmt, pairs))
+    roots = {_dotted_root(value, source) or b"" for _, pairs in candidates for _, value in pairs}
+    other = {name.encode() for name in rebound(root, source, {r.decode() for r in roots})} if roots else set()
+    candidates = [(stmt, pairs) for stmt, pairs in candidates
+                  if not any(_dotted_root(value, source) in other for _, value in pairs)]
+    if not candidates:
+        return [], []
+    names = {_text(name, source): (stmt, value) for stmt, pairs in candidates for name, value in pairs}
+    reads = _module_reads(root, source, names)
+    absent: list[tuple[int, int]] = []
+    expansions: list[Expansion] = []
+    for stmt, pairs in candidates:
+        found = [reads.get(_text(name, source)) for name, _ in pairs]
+        if any(r is None for r in found):
+            continue
+        absent.append((stmt.start_byte, stmt.end_byte))
+        expansions += [Expansion((r.start_byte, r.end_byte), (value.start_byte, value.end_byte))
+                       for (_, value), spelt in zip(pairs, found) for r in spelt or []]
+    return absent, expansions
+
+
+# a module-level line binding dotted names alone (`_cat = torch.cat`): most modules have none
+_MODULE_LINE = re.compile(rb"(?m)^[A-Za-z_(][\w, ()]*=[ \t]*\(?[ \t]*[A-Za-z_]\w*\.[\w.]+[ \t]*(?:,|\)|$)")
+
+
+def _dotted_root(value: Node, source: bytes) -> bytes | None:
+    """The name a dotted name (`torch.nn.functional.silu`) starts from; None for anything else."""
+    if value.type != "attribute":
+        return None
+    node = value
+    while node.type == "attribute":
+        inner = node.child_by_field_name("object")
+        if inner is None:
+            return None
+        node = inner
+    return _text(node, source) if node.type == "identifier" else None
+
+
+def _module_reads(root: Node, source: bytes, names: dict[bytes, tuple[Node, Node]]) -> dict[bytes, list[Node] | None]:
+    """Per alias, every read of it after its binding; None for one bound anywhere else too (a local of
+    the same name, `global`, a parameter), read before its binding, or more than MAX_MODULE_READS
+    times.  Found by searching the text for each name."""
+    found: dict[bytes, list[Node] | None] = {}
+    for name, (stmt, _) in names.items():
+        spelt: list[Node] | None = []
+        for hit in re.finditer(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)", source):
+            node = root.descendant_for_byte_range(hit.start(), hit.end())
+            if node is None or node.type != "identifier" or spelt is None:
+                continue
+            if stmt.start_byte <= node.start_byte < stmt.end_byte:
+                continue  # (the binding itself)
+            if binds(node) or role(node) == "binds" or node.start_byte < stmt.end_byte \
+                    or len(spelt) >= MAX_MODULE_READS:
+                spelt = None
+            elif role(node) == "reads":
+                spelt.append(node)
+        found[name] = spelt
+    return found

@@ -39,7 +39,9 @@ from lineage.parse.lexer import lex_ids_continued, vocabulary
 from lineage.parse.midway import Copy, copied, midway
 from lineage.parse.namespace import unwrapped
 from lineage.parse.operators import operator_calls
-from lineage.parse.selfalias import Expansion, self_aliases
+from lineage.parse.unpacked import unpacked_arguments
+from lineage.parse.walrus import unfolded
+from lineage.parse.selfalias import Expansion, module_aliases, self_aliases
 from lineage.parse.vocab import Vocab
 
 _QUERY = "[(function_definition) (class_definition)] @def"
@@ -363,10 +365,15 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     rewritten = unwrapped(tree.root_node, source)
     if rewritten is not None:
         source, tree = rewritten, _tree(rewritten, budget)
-    # `operator.mul(a, b)` read as `a * b` (parse/operators.py), also line for line
-    rewritten = operator_calls(tree.root_node, source)
-    if rewritten is not None:
-        source, tree = rewritten, _tree(rewritten, budget)
+    # `operator.mul(a, b)` read as `a * b` (parse/operators.py), `f(*[a], **{'k': v})` as `f(a, k=v)`
+    # (parse/unpacked.py), `y = (x := f(h)).view(s)` as `x = f(h); y = x.view(s)` (parse/walrus.py), also
+    # line for line
+    for rewrite in (operator_calls, unpacked_arguments, unfolded):
+        rewritten = rewrite(tree.root_node, source)
+        if rewritten is not None:
+            again = _tree(rewritten, budget)
+            if not again.root_node.has_error or tree.root_node.has_error:  # (a rewrite that breaks the parse: as written)
+                source, tree = rewritten, again
     vocab = vocabulary()
     ids, starts, continued = lex_ids_continued(source, vocab)
     lexed = ids, starts
@@ -414,8 +421,11 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     virtual, placed, picks = ternaries(tree.root_node, source, lexed[1], virtual, placed)
     # a helper called once midway through another is read there as well (parse/midway.py)
     copies = midway(tree.root_node, source, [d.start_byte for d in defs], inlines)
-    # a method's attribute bound to a local read where the local is read (parse/selfalias.py)
+    # a method's attribute bound to a local, and a module's alias of what it imports, read where they are
+    # read (parse/selfalias.py)
     bindings, expansions = self_aliases(tree.root_node, source)
+    module_bindings, module_expansions = module_aliases(tree.root_node, source)
+    bindings, expansions = bindings + module_bindings, expansions + module_expansions
     units = _units(path, source, lexed, vocab, defs, docstrings + parens + picks + [c.site for c in copies] + bindings
                    + [x.read for x in expansions], last_line, inlines, (virtual, placed), copies, expansions)
     budget.check("units")

@@ -83,3 +83,41 @@ def test_a_function_outside_a_class_reads_so_only_as_a_method(first: str, alike:
     kinds = [next(u.kinds for u in parse_source("m.py", t.encode()).units if u.qualname == "forward")
              for t in (text, plain)]
     assert (kinds[0] == kinds[1]) is alike
+
+
+MODULE_PLAIN = """
+import torch
+from torch import nn
+
+
+class Mixer(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.proj = nn.Linear(width, width)
+
+    def forward(self, hidden):
+        gated = torch.nn.functional.silu(self.proj(hidden))
+        return torch.cat([gated, hidden], dim=-1)
+"""
+
+
+@pytest.mark.parametrize("aliases", [
+    "_cat, _Linear, _silu = torch.cat, nn.Linear, torch.nn.functional.silu",
+    "_cat = torch.cat\n_Linear = nn.Linear\n_silu = torch.nn.functional.silu",
+])
+def test_a_module_s_aliases_of_what_it_imports_read_as_spelt_out(aliases: str) -> None:
+    """(`lex-v48`) `_cat = torch.cat` at the module's top level, `_cat(...)` in its methods."""
+    text = MODULE_PLAIN.replace("from torch import nn\n", "from torch import nn\n" + aliases + "\n")
+    for spelt, name in (("torch.cat", "_cat"), ("nn.Linear", "_Linear"), ("torch.nn.functional.silu", "_silu")):
+        text = text.replace(spelt + "(", name + "(")
+    assert class_prints(text) == class_prints(MODULE_PLAIN)
+
+
+@pytest.mark.parametrize("aliases", [
+    "_cat = torch.cat\n_cat = torch.stack",  # bound twice
+    "_cat = other.cat",  # not what the module imports
+    "_cat = torch.cat\ndef _shadow(_cat):\n    return _cat",  # bound again, as a parameter
+])
+def test_a_module_alias_that_may_stand_for_something_else_stays(aliases: str) -> None:
+    text = MODULE_PLAIN.replace("from torch import nn\n", "from torch import nn\n" + aliases + "\n")
+    assert class_prints(text.replace("torch.cat(", "_cat(")) != class_prints(MODULE_PLAIN)
