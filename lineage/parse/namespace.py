@@ -24,6 +24,8 @@ import re
 
 from tree_sitter import Node
 
+from lineage.parse.edits import applied
+
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _MEMBERS = ("class_definition", "decorated_definition", "pass_statement", "comment")
 
@@ -46,16 +48,7 @@ def unwrapped(root: Node, source: bytes) -> bytes | None:
         edits += _dedent(source, body, indent)
         edits += [(d.start_byte, d.end_byte, b"") for d in _static_decorators(body, source)]
         edits += uses
-    if not edits:
-        return None
-    out, at = [], 0
-    for start, end, text in sorted(edits):
-        if start < at:
-            return None  # (overlapping edits: left as written)
-        out += [source[at:start], text]
-        at = end
-    out.append(source[at:])
-    return b"".join(out)
+    return applied(source, edits)
 
 
 def _namespace(body: Node, node: Node, source: bytes) -> bool:

@@ -19,6 +19,7 @@ import re
 from tree_sitter import Node, QueryCursor
 
 from lineage.parse.bound import bound_by_imports, rebound
+from lineage.parse.edits import applied
 from lineage.parse.modules import STAR_IMPORT
 from lineage.parse.queries import query
 
@@ -55,14 +56,7 @@ def operator_calls(root: Node, source: bytes) -> bytes | None:
     edits: list[tuple[int, int, bytes]] = []
     for call, op in sites.values():
         edits += _edits(call, op, sites, source)
-    out, at = [], 0
-    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1] - e[0])):
-        if start < at:
-            return None  # (overlapping edits: left as written)
-        out += [source[at:start], text]
-        at = end
-    out.append(source[at:])
-    return b"".join(out)
+    return applied(source, edits)
 
 
 def _callees(root: Node, source: bytes) -> dict[str, str]:

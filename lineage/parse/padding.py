@@ -41,6 +41,7 @@ from typing import Any
 from tree_sitter import Node
 
 from lineage.parse.constants_only import Known, bare, constants_only, local_of, receiver
+from lineage.parse.edits import dotted_base
 from lineage.parse.wrappers import marks
 from lineage.parse.bound import bound_by_imports, rebound
 from lineage.parse.identity import enclosing_scope, in_function, root_of
@@ -186,13 +187,8 @@ def _handed_object(stmt: Node, function: Node, source: bytes) -> frozenset[bytes
 def _imported_callee(function: Node, source: bytes) -> bool:
     """The callee is reached through a name the module's top-level imports bind (`_observe`,
     `trace.mark`): another module's function, not the code's own collection (`hs.append(h)`)."""
-    base = function
-    while base.type == "attribute":
-        inner = base.child_by_field_name("object")
-        if inner is None:
-            return False
-        base = inner
-    if base.type != "identifier":
+    base = dotted_base(function)
+    if base is None:
         return False
     root = root_of(function)
     if not _IMPORTS or _IMPORTS[0][0] != root:  # (the module last asked about, held: no id reused)

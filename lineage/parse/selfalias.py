@@ -33,6 +33,7 @@ from tree_sitter import Node
 
 from lineage.parse.bound import binds, bound_by_imports, rebound
 from lineage.parse.constants_only import Known, receiver
+from lineage.parse.edits import dotted_base
 from lineage.parse.hoisted import role
 from lineage.parse.identity import enclosing_scope
 from lineage.parse.queries import captured
@@ -240,15 +241,8 @@ _MODULE_LINE = re.compile(rb"(?m)^[A-Za-z_(][\w, ()]*=[ \t]*\(?[ \t]*[A-Za-z_]\w
 
 def _dotted_root(value: Node, source: bytes) -> bytes | None:
     """The name a dotted name (`torch.nn.functional.silu`) starts from; None for anything else."""
-    if value.type != "attribute":
-        return None
-    node = value
-    while node.type == "attribute":
-        inner = node.child_by_field_name("object")
-        if inner is None:
-            return None
-        node = inner
-    return _text(node, source) if node.type == "identifier" else None
+    base = dotted_base(value) if value.type == "attribute" else None
+    return _text(base, source) if base is not None else None
 
 
 def _module_reads(root: Node, source: bytes, names: dict[bytes, tuple[Node, Node]]) -> dict[bytes, list[Node] | None]:

@@ -21,6 +21,7 @@ import re
 from tree_sitter import Node, QueryCursor
 
 from lineage.parse.bound import rebound
+from lineage.parse.edits import applied
 from lineage.parse.queries import query
 
 MAX_DEPTH = 400  # calls nested deeper are not read (a node's parent costs a walk from the root)
@@ -39,16 +40,7 @@ def unpacked_arguments(root: Node, source: bytes) -> bytes | None:
     edits: list[tuple[int, int, bytes]] = []
     for splat in splats:
         edits += _positional(splat, source) if splat.type == "list_splat" else _keywords(splat, source, dict_free)
-    if not edits:
-        return None
-    out, at = [], 0
-    for start, end, text in sorted(edits):
-        if start < at:
-            return None  # (overlapping edits: left as written)
-        out += [source[at:start], text]
-        at = end
-    out.append(source[at:])
-    return b"".join(out)
+    return applied(source, edits)
 
 
 def _blank(source: bytes, start: int, end: int) -> tuple[int, int, bytes]:

@@ -22,6 +22,7 @@ import re
 from tree_sitter import Node, QueryCursor
 
 from lineage.parse.constants_only import Known
+from lineage.parse.edits import applied
 from lineage.parse.hoisted import role
 from lineage.parse.identity import enclosing_scope
 from lineage.parse.queries import query
@@ -90,16 +91,7 @@ def unfolded(root: Node, source: bytes) -> bytes | None:
         edits += [(statement.start_byte, statement.start_byte,
                    source[name.start_byte:name.end_byte] + b" = " + source[value.start_byte:value.end_byte] + b"; "),
                   (whole.start_byte, whole.end_byte, source[name.start_byte:name.end_byte])]
-    if not edits:
-        return None
-    out, at = [], 0
-    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1] - e[0])):
-        if start < at:
-            return None  # (overlapping edits, walruses nested in walruses: left as written)
-        out += [source[at:start], text]
-        at = end
-    out.append(source[at:])
-    return b"".join(out)
+    return applied(source, edits)  # (walruses nested in walruses overlap: left as written)
 
 
 def _statement(node: Node) -> Node | None:
