@@ -12,18 +12,21 @@ of the code's values), and locals of its function every binding of which is a pl
 `name = value` of such a value (`constant_local`), each bounded in size; a store may also read
 what it changes (`_log[k] = _log.get(k, 0) + 1`, `self._n = self._n + 1`: ``own``).  A
 parameter, a name declared `global` or bound otherwise (a loop, `with`, a walrus, an import,
-`+=`) is the code's.
+`+=`) is the code's.  What a repeated call may be handed besides (`lex-v47`): its method's object,
+and for an imported callee the name the statement before it binds (``handed_object``).
 """
 
 from __future__ import annotations
 
+import builtins
 import re
 
 from tree_sitter import Node
 
-from lineage.parse.bound import rebound
+from lineage.parse.bound import bound_by_imports, rebound
 from lineage.parse.constant import pure_builtin
 from lineage.parse.hoisted import role
+from lineage.parse.edits import dotted_base
 from lineage.parse.identity import enclosing_scope, root_of
 from lineage.parse.neutral import LITERALS
 
@@ -215,3 +218,47 @@ def _text(node: Node, source: bytes) -> bytes:
 def bare(node: Node, source: bytes) -> bytes:
     """The node's text without blanks."""
     return b"".join(_text(node, source).split())
+
+
+def just_bound(stmt: Node, source: bytes) -> bytes | None:
+    """The name the statement before ``stmt`` binds by a plain `name = value`, else None."""
+    before = stmt.prev_named_sibling
+    while before is not None and before.type == "comment":
+        before = before.prev_named_sibling
+    store = before.named_children[0] if before is not None and before.type == "expression_statement" \
+        and before.named_child_count == 1 else None
+    left = store.child_by_field_name("left") if store is not None and store.type == "assignment" else None
+    return source[left.start_byte:left.end_byte] if left is not None and left.type == "identifier" else None
+
+
+def handed_object(stmt: Node, function: Node, source: bytes) -> frozenset[bytes]:
+    """`lex-v47`: what a call may be handed besides constants: the object of the method calling it
+    (`_TRACER.step(self, "forward")` after every statement of copies, a review), for the object is
+    not what the method computes, and the name the statement just before binds (`x = f(h)` then
+    `_observe("x", x)`: what an observer sees, the code computed without it); a builtin given them
+    (`setattr(self, "k", 1)`) stays the code's."""
+    scope = enclosing_scope(stmt)
+    if scope is None or scope.type != "function_definition" \
+            or function.type == "identifier" and source[function.start_byte:function.end_byte] in _BUILTINS:
+        return frozenset()
+    names = {receiver(scope, source), just_bound(stmt, source) if _imported_callee(function, source) else None}
+    return frozenset(name for name in names if name is not None)
+
+
+def _imported_callee(function: Node, source: bytes) -> bool:
+    """The callee is reached through a name the module's top-level imports bind (`_observe`,
+    `trace.mark`): another module's function, not the code's own collection (`hs.append(h)`)."""
+    base = dotted_base(function)
+    if base is None:
+        return False
+    root = root_of(function)
+    if not _IMPORTS or _IMPORTS[0][0] != root:  # (the module last asked about, held: no id reused)
+        bound = {name for name, _ in bound_by_imports(root, source)}
+        _IMPORTS[:] = [(root, frozenset(name.encode() for name in bound - rebound(root, source, bound)))]
+    return source[base.start_byte:base.end_byte] in _IMPORTS[0][1]
+
+
+_IMPORTS: list[tuple[Node, frozenset[bytes]]] = []
+
+
+_BUILTINS = frozenset(name.encode() for name in dir(builtins))

@@ -35,6 +35,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from tree_sitter import Node
 
 from lineage.parse.callsite import WORD as _WORD, Site, site_of, spent
@@ -333,3 +334,30 @@ def _depth(found: dict[int, Inline], helper: int) -> int:
     while caller in found and depth <= MAX_CHAIN:
         depth, caller = depth + 1, found[caller].caller
     return depth
+
+
+def read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort keys placing each helper's tokens where its call stood: ``owner`` becomes the
+    outermost caller (in place); the first key is the token's own position, or for a helper's
+    token the position of the call in that caller; the second orders a helper's tokens along
+    the chain of calls (a helper's own helper stands where it is called, in turn)."""
+    where, then = pos.copy(), np.zeros(pos.size, dtype=np.int64)
+    if not inlines:
+        return where, then
+    by_unit = {x.helper + 1: x for x in inlines}
+
+    def path(u: int) -> tuple[int, list[int]]:  # (outermost caller, call positions from it down to u)
+        x = by_unit.get(u)
+        if x is None:
+            return u, []
+        top, sites = path(x.caller + 1)
+        return top, sites + [x.site[0] * 2]
+
+    moved = np.flatnonzero(np.isin(owner, np.fromiter(by_unit, dtype=np.int64)))
+    paths = {u: path(u) for u in by_unit}
+    keys = sorted(moved.tolist(), key=lambda t: (paths[int(owner[t])][1], int(pos[t])))
+    then[keys] = np.arange(1, len(keys) + 1)
+    for t in moved.tolist():
+        top, sites = paths[int(owner[t])]
+        owner[t], where[t] = top, sites[0]
+    return where, then

@@ -28,23 +28,20 @@ counters repeated so count as such calls (`_STATS['calls'] += 1`, `_counter`); s
 guards that only raise after the statement whose name they test (`_guard`) and contexts made by
 a call given constants framing statements (`_context`: read as their bodies, `_header`) do too.
 Since `lex-v47` a call may also be handed its method's object, and an imported callee the name the
-statement just before binds (`_handed_object`: `_TRACER.step(self, "f")`, `_observe("x", x)`).
+statement just before binds (`constants_only.handed_object`: `_TRACER.step(self, "f")`, `_observe("x", x)`).
 """
 
 from __future__ import annotations
 
-import builtins
 import re
 from collections import defaultdict
 from typing import Any
 
 from tree_sitter import Node
 
-from lineage.parse.constants_only import Known, bare, constants_only, local_of, receiver
-from lineage.parse.edits import dotted_base
+from lineage.parse.constants_only import Known, bare, constants_only, handed_object, just_bound, local_of
 from lineage.parse.wrappers import marks
-from lineage.parse.bound import bound_by_imports, rebound
-from lineage.parse.identity import enclosing_scope, in_function, root_of
+from lineage.parse.identity import in_function
 from lineage.parse.modules import Modules, quiet
 from lineage.parse.neutral import LITERALS
 from lineage.parse.queries import captured
@@ -96,7 +93,7 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
             return True
         if function is None:  # (a store: a counter of the module's or the object's, `_counter`)
             return not _counter(stmt, source, known) or not constants_only(value, source, _own(stmt, source), known)
-        return not constants_only(value, source, _handed_object(stmt, function, source), known)
+        return not constants_only(value, source, handed_object(stmt, function, source), known)
 
     computed = {item[0].id for item in found if computed_here(*item)}
     if computed:
@@ -152,55 +149,11 @@ def _guard(stmt: Node, source: bytes) -> bytes | None:
 
 def _checks_last(stmt: Node, source: bytes) -> bool:
     """The statement before ``stmt`` binds a name by `=` that ``stmt``'s condition spells."""
-    name, condition = _just_bound(stmt, source), stmt.child_by_field_name("condition")
+    name, condition = just_bound(stmt, source), stmt.child_by_field_name("condition")
     if name is None or condition is None:
         return False
     return re.search(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)",
                      source[condition.start_byte:condition.end_byte]) is not None
-
-
-def _just_bound(stmt: Node, source: bytes) -> bytes | None:
-    """The name the statement before ``stmt`` binds by a plain `name = value`, else None."""
-    before = stmt.prev_named_sibling
-    while before is not None and before.type == "comment":
-        before = before.prev_named_sibling
-    store = before.named_children[0] if before is not None and before.type == "expression_statement" \
-        and before.named_child_count == 1 else None
-    left = store.child_by_field_name("left") if store is not None and store.type == "assignment" else None
-    return source[left.start_byte:left.end_byte] if left is not None and left.type == "identifier" else None
-
-
-def _handed_object(stmt: Node, function: Node, source: bytes) -> frozenset[bytes]:
-    """`lex-v47`: what a call may be handed besides constants: the object of the method calling it
-    (`_TRACER.step(self, "forward")` after every statement of copies, a review), for the object is
-    not what the method computes, and the name the statement just before binds (`x = f(h)` then
-    `_observe("x", x)`: what an observer sees, the code computed without it); a builtin given them
-    (`setattr(self, "k", 1)`) stays the code's."""
-    scope = enclosing_scope(stmt)
-    if scope is None or scope.type != "function_definition" \
-            or function.type == "identifier" and source[function.start_byte:function.end_byte] in _BUILTINS:
-        return frozenset()
-    names = {receiver(scope, source), _just_bound(stmt, source) if _imported_callee(function, source) else None}
-    return frozenset(name for name in names if name is not None)
-
-
-def _imported_callee(function: Node, source: bytes) -> bool:
-    """The callee is reached through a name the module's top-level imports bind (`_observe`,
-    `trace.mark`): another module's function, not the code's own collection (`hs.append(h)`)."""
-    base = dotted_base(function)
-    if base is None:
-        return False
-    root = root_of(function)
-    if not _IMPORTS or _IMPORTS[0][0] != root:  # (the module last asked about, held: no id reused)
-        bound = {name for name, _ in bound_by_imports(root, source)}
-        _IMPORTS[:] = [(root, frozenset(name.encode() for name in bound - rebound(root, source, bound)))]
-    return source[base.start_byte:base.end_byte] in _IMPORTS[0][1]
-
-
-_IMPORTS: list[tuple[Node, frozenset[bytes]]] = []
-
-
-_BUILTINS = frozenset(name.encode() for name in dir(builtins))
 
 
 def _store_key(store: Node, source: bytes) -> bytes | None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from tree_sitter import Node
 
 from lineage.parse.bound import binds, bound_by_imports, rebound
@@ -265,3 +266,20 @@ def _module_reads(root: Node, source: bytes, names: dict[bytes, tuple[Node, Node
                 spelt.append(node)
         found[name] = spelt
     return found
+
+
+def expanded_tokens(expansions: list[Expansion], starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(tokens read again, the token each stands for): each expansion's value tokens, in order, for
+    the name read (parse/selfalias.py)."""
+    tokens: list[np.ndarray] = []
+    at: list[np.ndarray] = []
+    for x in expansions:
+        read = int(np.searchsorted(starts, x.read[0]))
+        value = np.arange(np.searchsorted(starts, x.value[0]), np.searchsorted(starts, x.value[1]))
+        if read < starts.size and int(starts[read]) == x.read[0] and value.size:
+            tokens.append(value)
+            at.append(np.full(value.size, read, dtype=np.int64))
+    if not tokens:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(tokens), np.concatenate(at)

@@ -33,7 +33,7 @@ from lineage.parse.folded import folded
 from lineage.parse.hoisted import hoisted
 from lineage.parse.forwarders import forwarder_functions
 from lineage.parse.identity import identity_functions
-from lineage.parse.inline import Inline, inlined
+from lineage.parse.inline import Inline, inlined, read_in_callers
 from lineage.parse.decode import decode_source
 from lineage.parse.lexer import lex_ids_continued, vocabulary
 from lineage.parse.midway import Copy, copied, midway
@@ -41,7 +41,7 @@ from lineage.parse.namespace import unwrapped
 from lineage.parse.operators import operator_calls
 from lineage.parse.unpacked import unpacked_arguments
 from lineage.parse.walrus import unfolded
-from lineage.parse.selfalias import Expansion, module_aliases, self_aliases
+from lineage.parse.selfalias import Expansion, expanded_tokens, module_aliases, self_aliases
 from lineage.parse.vocab import Vocab
 
 _QUERY = "[(function_definition) (class_definition)] @def"
@@ -245,10 +245,10 @@ def _units(
     ph_kind = [vocab.kinds.number("<class>" if defs[i].is_class else "<def>") for i in placed]
     ph_text = [vocab.texts.number(nested[i][0]) for i in placed]
     seat, stood = virtual if virtual is not None else (starts, starts)
-    alias, alias_at = _expanded(expansions or [], starts)
+    alias, alias_at = expanded_tokens(expansions or [], starts)
     all_pos = np.concatenate([(seat * 2 + 1)[keep], ph_pos, seat[alias_at] * 2])
     all_owner = np.concatenate([owner[keep], ph_owner, owner[alias_at]])
-    where, then = _read_in_callers(inlines, all_owner, all_pos)
+    where, then = read_in_callers(inlines, all_owner, all_pos)
     again, again_owner, again_where, again_then = copied(copies or [], owner, keep, starts, seat)
     all_owner = np.concatenate([all_owner, again_owner])
     order = np.lexsort((np.concatenate([then, again_then]), np.concatenate([where, again_where]), all_owner))
@@ -267,50 +267,6 @@ def _units(
              vocab, meta[u][2])
         for u, (lo, hi) in enumerate(zip(bounds, bounds[1:])) if u not in helpers
     )
-
-
-def _expanded(expansions: list[Expansion], starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(tokens read again, the token each stands for): each expansion's value tokens, in order, for
-    the name read (parse/selfalias.py)."""
-    tokens: list[np.ndarray] = []
-    at: list[np.ndarray] = []
-    for x in expansions:
-        read = int(np.searchsorted(starts, x.read[0]))
-        value = np.arange(np.searchsorted(starts, x.value[0]), np.searchsorted(starts, x.value[1]))
-        if read < starts.size and int(starts[read]) == x.read[0] and value.size:
-            tokens.append(value)
-            at.append(np.full(value.size, read, dtype=np.int64))
-    if not tokens:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    return np.concatenate(tokens), np.concatenate(at)
-
-
-def _read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort keys placing each helper's tokens where its call stood: ``owner`` becomes the
-    outermost caller (in place); the first key is the token's own position, or for a helper's
-    token the position of the call in that caller; the second orders a helper's tokens along
-    the chain of calls (a helper's own helper stands where it is called, in turn)."""
-    where, then = pos.copy(), np.zeros(pos.size, dtype=np.int64)
-    if not inlines:
-        return where, then
-    by_unit = {x.helper + 1: x for x in inlines}
-
-    def path(u: int) -> tuple[int, list[int]]:  # (outermost caller, call positions from it down to u)
-        x = by_unit.get(u)
-        if x is None:
-            return u, []
-        top, sites = path(x.caller + 1)
-        return top, sites + [x.site[0] * 2]
-
-    moved = np.flatnonzero(np.isin(owner, np.fromiter(by_unit, dtype=np.int64)))
-    paths = {u: path(u) for u in by_unit}
-    keys = sorted(moved.tolist(), key=lambda t: (paths[int(owner[t])][1], int(pos[t])))
-    then[keys] = np.arange(1, len(keys) + 1)
-    for t in moved.tolist():
-        top, sites = paths[int(owner[t])]
-        owner[t], where[t] = top, sites[0]
-    return where, then
 
 
 def _reader(source: bytes) -> Callable[[int, object], bytes]:
