@@ -29,12 +29,12 @@ def alias_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         names = {_name(p, source) for p in params.named_children if p.type in _NAMED} - {b""}
         for statement in leading(fn):  # (among literals a minifier hoisted there: parse/hoisted.py)
             renamed = _renames(statement, source)
-            if renamed in names and not _spelt(root, source, renamed, statement.end_byte, body.end_byte):
+            if renamed in names and not spelt_in(root, source, renamed, statement.end_byte, body.end_byte):
                 spans.append((statement.start_byte, statement.end_byte))
     return spans
 
 
-def _spelt(root: Node, source: bytes, name: bytes, start: int, end: int) -> bool:
+def spelt_in(root: Node, source: bytes, name: bytes, start: int, end: int) -> bool:
     """The name is read between ``start`` and ``end`` (not as an attribute after a dot, nor as a
     keyword argument's name: `f(config=A)`)."""
     for hit in WORD.finditer(source, start, end):

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.bound import bound_by_imports, rebound
 from lineage.parse.edits import applied
 from lineage.parse.modules import STAR_IMPORT
-from lineage.parse.queries import query
+from lineage.parse.queries import shallow
 
 # the functions of `operator` computing a binary operator, and the dunder methods doing the same
 _OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**",
@@ -34,7 +34,6 @@ _PRECEDENCE = {"|": 4, "^": 5, "&": 6, "<<": 7, ">>": 7, "+": 8, "-": 8, "*": 9,
 _UNARY = 10
 # values binding less tightly than any binary operator
 _LOOSE = frozenset({"conditional_expression", "lambda", "boolean_operator", "not_operator", "named_expression"})
-MAX_DEPTH = 400  # calls nested deeper than this are not read (see _calls)
 _PRIMARY = frozenset({"attribute", "call", "subscript", "await"})  # what an operand of these binds tighter than
 # a module importing `operator` at its top, or calling an operator's method: most modules neither
 _SPELT = re.compile(rb"(?m)^[ \t]*(?:import|from)[ \t]+operator\b|\.(?:"
@@ -47,7 +46,7 @@ def operator_calls(root: Node, source: bytes) -> bytes | None:
         return None
     names = _callees(root, source)
     sites: dict[int, tuple[Node, str]] = {}
-    for call in _calls(root):
+    for call in shallow(root, "(call) @call", "call"):
         op = _operator_of(call, source, names)
         if op is not None:
             sites[call.id] = (call, op)
@@ -76,15 +75,6 @@ def _callees(root: Node, source: bytes) -> dict[str, str]:
     for name in rebound(root, source, set(found)):
         found.pop(name, None)
     return found
-
-
-def _calls(root: Node) -> list[Node]:
-    """Every call under ``root`` (one query), down to MAX_DEPTH: a call nested deeper stays as written
-    (finding a node's parent costs a walk from the root in tree-sitter: 20,000 nested calls took a
-    minute; CPython refuses such nesting anyway)."""
-    cursor = QueryCursor(query("(call) @call"))
-    cursor.set_max_start_depth(MAX_DEPTH)
-    return cursor.captures(root).get("call", [])
 
 
 def _operator_of(call: Node, source: bytes, names: dict[str, str]) -> str | None:

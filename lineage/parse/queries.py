@@ -118,6 +118,18 @@ def captured(root: Node, name: str) -> list[Node]:
     return found.get(name, [])
 
 
+SHALLOW = 400  # the source rewrites look no deeper (parse/operators.py, parse/unpacked.py, parse/walrus.py)
+
+
+def shallow(root: Node, pattern: str, name: str) -> list[Node]:
+    """The nodes a pattern's capture ``name`` holds under ``root``, starting no deeper than SHALLOW:
+    a node nested deeper stays as written (finding a node's parent costs a walk from the root in
+    tree-sitter: 20,000 nested calls took a minute; CPython refuses such nesting anyway)."""
+    cursor = QueryCursor(query(pattern))
+    cursor.set_max_start_depth(SHALLOW)
+    return cursor.captures(root).get(name, [])
+
+
 def functions(root: Node) -> list[tuple[Node, Node, Node]]:
     """(definition, parameters, body) of every function under ``root``: one query per tree for the
     passes that each read every function (parse/unread.py, parse/aliases.py, parse/hoisted.py,

@@ -18,13 +18,12 @@ from __future__ import annotations
 import keyword
 import re
 
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.bound import rebound
 from lineage.parse.edits import applied
-from lineage.parse.queries import query
+from lineage.parse.queries import shallow
 
-MAX_DEPTH = 400  # calls nested deeper are not read (a node's parent costs a walk from the root)
 _SPELT = re.compile(rb"[(,]\s*\*\*?\s*(?:[\[({]|dict\s*\()")  # (most modules unpack no display in a call)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -33,9 +32,7 @@ def unpacked_arguments(root: Node, source: bytes) -> bytes | None:
     """The source with such arguments read as written out, or None when it has none."""
     if _SPELT.search(source) is None:
         return None
-    cursor = QueryCursor(query("(argument_list [(list_splat) (dictionary_splat)] @splat)"))
-    cursor.set_max_start_depth(MAX_DEPTH)
-    splats = cursor.captures(root).get("splat", [])
+    splats = shallow(root, "(argument_list [(list_splat) (dictionary_splat)] @splat)", "splat")
     dict_free = not rebound(root, source, {"dict"})
     edits: list[tuple[int, int, bytes]] = []
     for splat in splats:

@@ -17,36 +17,33 @@ x.view(s)`, the source rewritten on the same line (`unfolded`, as parse/operator
 
 from __future__ import annotations
 
-import re
-
-from tree_sitter import Node, QueryCursor
+from tree_sitter import Node
 
 from lineage.parse.constants_only import Known
+from lineage.parse.aliases import spelt_in
 from lineage.parse.edits import applied
-from lineage.parse.hoisted import role
 from lineage.parse.identity import enclosing_scope
-from lineage.parse.queries import query
+from lineage.parse.queries import shallow
 
 _PRIMARY = frozenset({"identifier", "call", "attribute", "subscript", "integer", "float", "string", "true", "false",
                       "none", "list", "tuple", "dictionary", "set"})
-MAX_DEPTH = 400  # assignment expressions nested deeper are not looked for
 
 
 def walrus_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     """Byte spans read as absent: each such assignment expression's `NAME :=` and parentheses."""
     if b":=" not in source:
         return []
-    cursor = QueryCursor(query("(named_expression) @walrus"))
-    cursor.set_max_start_depth(MAX_DEPTH)
     known = Known()
     spans: list[tuple[int, int]] = []
-    for node in cursor.captures(root).get("walrus", []):
+    for node in shallow(root, "(named_expression) @walrus", "walrus"):
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         function = enclosing_scope(node)
         if name is None or value is None or function is None or function.type != "function_definition":
             continue
         spelt = source[name.start_byte:name.end_byte]
-        if len(known.binds(function, source).get(spelt, [])) != 1 or _read(function, spelt, name, source):
+        if len(known.binds(function, source).get(spelt, [])) != 1 \
+                or spelt_in(function, source, spelt, function.start_byte, name.start_byte) \
+                or spelt_in(function, source, spelt, name.end_byte, function.end_byte):  # (read anywhere else)
             continue
         spans.append((name.start_byte, value.start_byte))  # (`x :=`)
         up = node.parent
@@ -54,18 +51,6 @@ def walrus_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
                 and value.type in _PRIMARY:
             spans += [(up.start_byte, node.start_byte), (node.end_byte, up.end_byte)]
     return spans
-
-
-def _read(function: Node, name: bytes, target: Node, source: bytes) -> bool:
-    """The function spells ``name`` anywhere but at ``target`` (a read, or a nested scope's)."""
-    word = re.compile(rb"(?<![\w.])" + re.escape(name) + rb"(?!\w)")
-    for hit in word.finditer(source, function.start_byte, function.end_byte):
-        if hit.start() == target.start_byte:
-            continue
-        node = function.descendant_for_byte_range(hit.start(), hit.end())
-        if node is not None and node.type == "identifier" and role(node) != "other":
-            return True
-    return False
 
 
 _CONDITIONAL = frozenset({"boolean_operator", "conditional_expression", "lambda", "list_comprehension",
@@ -78,10 +63,8 @@ def unfolded(root: Node, source: bytes) -> bytes | None:
     before it (`y = (x := f(h)).view(s)` as `x = f(h); y = x.view(s)`), or None when it has none."""
     if b":=" not in source:
         return None
-    cursor = QueryCursor(query("(named_expression) @walrus"))
-    cursor.set_max_start_depth(MAX_DEPTH)
     edits: list[tuple[int, int, bytes]] = []
-    for node in cursor.captures(root).get("walrus", []):
+    for node in shallow(root, "(named_expression) @walrus", "walrus"):
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         statement = _statement(node)
         if name is None or value is None or statement is None or b"\n" in source[statement.start_byte:statement.end_byte]:
