@@ -173,12 +173,14 @@ def whole_file(v: SourceVerdict) -> bool:
     if v.source is None or v.status != "source" or v.basis == "fragments" \
             or v.decided_by not in ("cover", "ancestor", "names", "whole", "composed"):
         return False
-    if v.source.score >= WHOLE_FILE and v.source.contains >= WHOLE_FILE:
+    # (shares of the code the source was weighed over: a copy beside code no family holds, classify/filescope.py)
+    score, held = v.source.score / v.weighed, v.source.contains
+    if score >= WHOLE_FILE and held >= WHOLE_FILE:
         return True  # the file is that file both ways: whoever else holds most of it too
-    lead = v.margin if v.lead is None else v.lead  # over other organisations' families
-    if whole_shares(v.source.score, v.source.contains) and lead >= WHOLE_MARGIN * min(1.0, v.source.score / WHOLE_FILE):
+    lead = (v.margin if v.lead is None else v.lead) / v.weighed  # over other organisations' families
+    if whole_shares(score, held) and lead >= WHOLE_MARGIN * min(1.0, score / WHOLE_FILE):
         return True
-    return v.source.contains >= WIDE_HELD and v.source.score >= WIDE_EXPLAINED and lead >= WIDE_LEAD
+    return held >= WIDE_HELD and score >= WIDE_EXPLAINED and lead >= WIDE_LEAD
 
 
 def explained_copy(v: SourceVerdict | None) -> bool:

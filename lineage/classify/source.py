@@ -33,18 +33,15 @@ family's code and that family declares parents, the verdict looks through to the
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from lineage.classify.codematch import WHOLE_HELD
-from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, carriers, composed_source
-from lineage.classify.cover import Cover, contains, cover_of
+from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, composed_source
+from lineage.classify.cover import Cover, contains
 from lineage.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
 from lineage.declared.family import resolve_root
-from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.evidence import UnitEvidence
 from lineage.vocab import UNLABELLED, company, first_seen_key
 
 TIE = 0.02  # a unit's code is held "as closely as the best" within this strength
@@ -63,7 +60,7 @@ ANCESTOR_HELD = 2  # ... and the ancestor holds the file's code (at any strength
 CONTEXT = 0.2  # a class its file's source explains this nearly as well as the best holder goes to it
 
 
-def _ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
+def ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
     """Column ranks by when each family's code was public (its model's first-seen date, or its
     source's later one: EmbeddedIndex.public; unknown dates last), then by its model's date, then
     family name: lower is earlier."""
@@ -116,17 +113,21 @@ def scores(cov: Cover, rows: np.ndarray, total: float, carrier: np.ndarray, soft
 
 
 def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, rank: np.ndarray,
-            carrier: np.ndarray, scope: str, prefer: int = -1, declarative: bool = False) -> SourceVerdict:
+            carrier: np.ndarray, scope: str, prefer: int = -1, declarative: bool = False,
+            held: float = 0.0) -> SourceVerdict:
     """The source verdict of one scope: the given rows of the file's cover, of `total` code.
     ``carrier`` flags the families that only carry their parents' code in the whole file;
     ``prefer`` is the file source's column: a class it explains within CONTEXT goes to it, and a
     ``declarative`` class (no methods: fields and settings, which every family spells alike) goes
     to it whenever it explains any of the class (measured by `make eval`: distinctive classes
-    78.1% -> 78.3% to the parent, all classes 63.8% -> 64.1%; files unchanged)."""
+    78.1% -> 78.3% to the parent, all classes 63.8% -> 64.1%; files unchanged).  ``held``: weigh the
+    choice over that much of the scope's code only (classify/filescope.py), shares still reported
+    as shares of all of it."""
     if rows.size == 0 or total <= 0:
         return SourceVerdict(scope, "none", None, None, 0.0, "", (), "", None)
+    scope_total, total = total, held if 0 < held < total else total
     score = scores(cov, rows, total, carrier)
-    if float(score.max()) < AMBIGUOUS:  # no family explains a share of the scope worth naming
+    if float(score.max()) * total < AMBIGUOUS * scope_total:  # no family explains a share of the scope worth naming
         return SourceVerdict(scope, "none", None, None, 0.0, "", (), "", None)
     cover, distinct, names = cov.cover(rows, total), cov.distinctive(rows, total), cov.names(rows, total)
     tied = np.flatnonzero(score >= float(score.max()) - AMBIGUOUS).tolist()
@@ -182,7 +183,17 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     basis = "common" if source.distinctive < COMMON_BASIS else "distinctive"
     group = _group(index, cov, cover, pick) if scope == "<file>" or basis == "common" else None
     lead = _lead_over_other_orgs(index, cov, score, pick) if scope == "<file>" else None
-    return SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead)
+    v = SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead)
+    return rescaled(v, total / scope_total) if total < scope_total else v
+
+
+def rescaled(v: SourceVerdict, by: float) -> SourceVerdict:
+    """The verdict's shares, weighed over part of its scope, as shares of all of it."""
+    def part(c: Candidate | None) -> Candidate | None:
+        return None if c is None else dataclasses.replace(
+            c, cover=c.cover * by, score=c.score * by, distinctive=c.distinctive * by, lexical=c.lexical * by)
+    return dataclasses.replace(v, source=part(v.source), runner_up=part(v.runner_up), margin=v.margin * by,
+                               lead=None if v.lead is None else v.lead * by, weighed=v.weighed * by)
 
 
 def _own_names(names: np.ndarray, cover: np.ndarray, j: int, a: int) -> bool:
@@ -342,54 +353,3 @@ def _column(index: EmbeddedIndex, cov: Cover, key: str) -> int:
     """The column of the family "source:name" in the cover, or -1."""
     keys = index.family_keys
     return next((j for j, f in enumerate(cov.families.tolist()) if keys[f] == key), -1)
-
-
-def scopes(units: Sequence[CompactUnit], adopted: Mapping[str, str] | None = None) -> dict[str, list[int]]:
-    """Unit positions per scope: "<file>" (every unit but the module body) and each top-level
-    class (its own unit, when it has code of its own, and everything defined inside it, with
-    what it owns outside its body: ``adopted``, top-level name -> class, classify/adopt.py)."""
-    adopted = adopted or {}
-    heads = [u.qualname.split(".", 1)[0] for u in units]
-    classes = {h for u, h in zip(units, heads) if u.kind == "method" or (u.kind == "class" and u.qualname == h)}
-    out: dict[str, list[int]] = {"<file>": []}
-    for i, (u, head) in enumerate(zip(units, heads)):
-        if u.kind == "module":
-            continue
-        out["<file>"].append(i)
-        if head in classes:
-            out.setdefault(head, []).append(i)
-        if adopted.get(head, head) != head:
-            out.setdefault(adopted[head], []).append(i)
-    return out
-
-
-def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence: Mapping[int, UnitEvidence],
-                   adopted: Mapping[str, str] | None = None) -> dict[str, SourceVerdict]:
-    """Source verdicts of a file ("<file>") and of each of its top-level classes with evidence
-    (with the code each owns outside its body, ``adopted``: classify/adopt.py).
-    Conduits are found over the whole file: a class's shared code is credited in its context."""
-    members = scopes(units, adopted)
-    listed = members["<file>"]
-    cov = cover_of(index, [(units[i], evidence.get(i)) for i in listed])
-    if cov is None:
-        return {"<file>": SourceVerdict("<file>", "none", None, None, 0.0, "", (), "", None)}
-    rank = _ranks(index, cov)
-    carrier = carriers(index, cov, np.arange(cov.weight.size), float(sum(units[i].n_kgrams for i in listed)))
-    row_of = {listed[int(p)]: r for r, p in enumerate(cov.positions.tolist())}
-    out: dict[str, SourceVerdict] = {}
-    for scope, idxs in members.items():
-        rows = np.asarray([row_of[i] for i in idxs if i in row_of], dtype=np.int64)
-        total = float(sum(units[i].n_kgrams for i in idxs))
-        prefer = prefer_of(index, cov, out["<file>"]) if scope != "<file>" else -1
-        v = verdict(index, cov, rows, total, rank, carrier, scope, prefer,
-                    declarative=scope != "<file>" and all(units[i].kind == "class" for i in idxs))
-        if scope != "<file>" and adopted:
-            v = dataclasses.replace(v, read_with=tuple(sorted(
-                {units[i].qualname.split(".", 1)[0] for i in idxs} & {k for k, c in adopted.items() if c == scope})))
-        if scope == "<file>" and v.source is not None:
-            v = dataclasses.replace(v, look_through=look_through(index, cov, v.source, total, v.runner_up))
-            if v.decided_by == "composed":  # (its classes weigh the composition whole too)
-                carrier = carrier & (np.arange(carrier.size) != prefer_of(index, cov, v))
-        if v.status != "none" or scope == "<file>":
-            out[scope] = v
-    return out

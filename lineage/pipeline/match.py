@@ -14,7 +14,7 @@ from lineage.classify.adopt import adoptions
 from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.fileverdict import whole_copy
-from lineage.classify.source import attribute_file, scopes
+from lineage.classify.filescope import attribute_file, scopes
 from lineage.verdicts import SourceVerdict
 from lineage.config import Config
 from lineage.declared.markers import Declaration

@@ -1,0 +1,90 @@
+"""Code of its own added to a copy does not change where the copy came from.
+
+A stranger's review appended a few hundred lines of helper functions of its own (never called,
+matching nothing) to copies of real model files: the copy's lead over its declared ancestor,
+measured as a share of the whole file, shrank with every line added, until the ancestor was named
+instead, or the copy read as a weak resemblance.  The source is chosen over the code some family
+holds; the shares reported stay shares of the whole file.
+
+The index is five model lines generated from our own fixture code (tests/lines_fixture.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult, SourceFile
+from tests.lines_fixture import build_lines_index, code
+
+OPS = ("+", "-", "*", "//", "%", "**")
+PATH = "mine/modeling_mine.py"
+
+
+@pytest.fixture(scope="module")
+def lines_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return api.open_index(build_lines_index(tmp_path_factory.mktemp("lines")))
+
+
+def own_code(n: int) -> str:
+    """``n`` helper functions of our own, each different, none called."""
+    return "\n\n".join(
+        f"def step_{k}(values, limit={k + 2}):\n    total = {k}\n    for i, v in enumerate(values):\n"
+        f"        if i {'<' if k % 2 else '>'} limit:\n            total = total {OPS[k % 6]} v {OPS[(k + 1) % 6]} {k + 1}\n"
+        f"        else:\n            total -= i * {k % 7 + 1}\n    return [total] * {k % 5 + 1}\n"
+        for k in range(n))
+
+
+def scan(index: EmbeddedIndex, text: str) -> ScanResult:
+    result, _ = api.scan_files([SourceFile(PATH, text.encode())], index, Config(workers=1))
+    return result
+
+
+@pytest.mark.parametrize(("parts", "family"), [(("base", "router"), "ln:router"), (("base", "gate"), "ln:gate")])
+@pytest.mark.parametrize("helpers", [200, 600])
+def test_a_copy_padded_with_code_of_its_own_keeps_its_source(lines_index: EmbeddedIndex, parts: tuple[str, ...],
+                                                             family: str, helpers: int) -> None:
+    """The router and gate lines each add a little to the base line they declare; a copy of
+    either, with 10-30 times its own length of uncalled helpers appended, is still that line's,
+    decided as the bare copy is, its share of the file reported as the smaller share it is."""
+    bare = scan(lines_index, code(parts, "Xray")).summary.files[PATH].source
+    padded_result = scan(lines_index, code(parts, "Xray") + "\n\n\n" + own_code(helpers))
+    padded = padded_result.summary.files[PATH].source
+    assert bare.source is not None and bare.source.family == family
+    assert padded.source is not None and padded.source.family == family, padded
+    assert padded.decided_by == bare.decided_by and padded.status == "source"
+    # weighed over the code the index holds, the shares reported of the whole file
+    assert bare.weighed == 1.0 and 0 < padded.weighed < 0.2
+    assert padded_result.summary.files[PATH].to_json()["source"]["weighed_over"] == round(padded.weighed, 3)
+    assert padded.source.score < bare.source.score / 5 and padded.source.cover < bare.source.cover / 5
+    assert 0 < padded.margin < bare.margin  # the runner-up's margin, a share of the whole file too
+    # the copied units are still judged a copy of that line, above low
+    copied = [f for f in padded_result.findings if f.kind == "code-match" and f.severity in ("medium", "high")]
+    assert {f.matches[0].ref.family for f in copied} >= {family}
+    assert family.split(":")[1] in padded_result.summary.files[PATH].verdict
+
+
+def test_own_code_alone_beside_a_sliver_still_names_no_source(lines_index: EmbeddedIndex) -> None:
+    """Weighing the choice over the code some family holds does not name a source for a file
+    that holds a sliver: no family explains a share of the whole file worth naming."""
+    base = code(("base",), "Sliver")
+    norm = base[base.index("class SliverNorm"): base.index("class SliverRotary")]
+    result = scan(lines_index, "import torch\nfrom torch import nn\n\n\n" + norm + "\n\n" + own_code(300))
+    assert [f for f in result.findings if f.unit.startswith("SliverNorm")]
+    source = result.summary.files[PATH].source
+    assert source is None or source.status == "none", source
+
+
+def test_part_of_a_file_beside_code_of_its_own_is_weighed_over_all_of_it(lines_index: EmbeddedIndex) -> None:
+    """Two classes of the base line beside helpers of its own are no copy of a whole file, however
+    read: the source is chosen over all of the file, as before."""
+    base = code(("base",), "Part")
+    part = base[base.index("class PartNorm"): base.index("class PartAttention")]
+    result = scan(lines_index, "import torch\nfrom torch import nn\n\n\n" + part + "\n\n" + own_code(40))
+    source = result.summary.files[PATH].source
+    assert source.source is not None and source.weighed == 1.0, source
+    assert "whole file" not in result.summary.files[PATH].verdict
