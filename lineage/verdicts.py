@@ -94,6 +94,9 @@ class SourceVerdict:
     # the share of the scope's code its source was weighed over: all of it (1.0), or for a file that is
     # a copy of one source's whole file beside code no family holds, that held code (classify/filescope.py)
     weighed: float = 1.0
+    # the file scope: the files of its directory read with it as one file, together a copy of the source's
+    # whole file, split one definition or more per file (classify/together.py); () when read alone
+    together: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"scope": self.scope, "status": self.status, "read_with": list(self.read_with),
@@ -102,7 +105,7 @@ class SourceVerdict:
                 "runner_up": self.runner_up.to_dict() if self.runner_up else None,
                 "margin": round(self.margin, 3),
                 "lead_over_other_orgs": None if self.lead is None else round(self.lead, 3),
-                "weighed_over": round(self.weighed, 3),
+                "weighed_over": round(self.weighed, 3), "read_together": list(self.together),
                 "decided_by": self.decided_by or None,
                 "contenders": list(self.contenders), "basis": self.basis or None,
                 "group": self.group.to_dict() if self.group else None}

@@ -194,6 +194,8 @@ class WholeFile:
     score: float
     margin: float
     contains: float = 0.0  # share of that file the scanned file holds as a copy
+    # the files of one directory that hold it together, read as one (classify/together.py), or () for the file alone
+    across: tuple[str, ...] = ()
 
 
 WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
@@ -227,6 +229,11 @@ def _holding(holders: int, ties: Ties | None) -> str:
     same = ties.lines if ties is not None and ties.families else 0
     return (f"{holders} model lines ({same} of them the same code)" if 0 < same < holders
             else f"{holders} model lines")
+
+
+def _listed(paths: Sequence[str], shown: int = 4) -> str:
+    """Paths, the first few named and "and N more"."""
+    return ", ".join(paths[:shown]) + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
 
 
 def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> bool:
@@ -296,11 +303,18 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         assert whole is not None  # (checked by _part_of)
         sev = "medium"  # the file convicts, not this unit: no more than medium
         what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_FILE else f"{whole.family}'s code")
-        explanation += (f" {_holding(holders, ties)} hold this code about as closely, but the file as a whole is "
-                        f"{what} ({whole.path}: it explains {whole.score:.0%} of the file, "
-                        f"another organisation's best family {whole.margin:.0%} less; the file holds "
-                        f"{whole.contains:.0%} of it), so it is "
-                        "rated medium as part of that copy.")
+        if whole.across:
+            explanation += (f" {_holding(holders, ties)} hold this code about as closely, but this file and "
+                            f"{len(whole.across) - 1} more of its directory, read together ({_listed(whole.across)}), "
+                            f"are {what} ({whole.path}: it explains {whole.score:.0%} of their code, another "
+                            f"organisation's best family {whole.margin:.0%} less; they hold {whole.contains:.0%} of "
+                            "it), so it is rated medium as part of that copy, split across files.")
+        else:
+            explanation += (f" {_holding(holders, ties)} hold this code about as closely, but the file as a whole is "
+                            f"{what} ({whole.path}: it explains {whole.score:.0%} of the file, "
+                            f"another organisation's best family {whole.margin:.0%} less; the file holds "
+                            f"{whole.contains:.0%} of it), so it is "
+                            "rated medium as part of that copy.")
     elif holders >= SHARED_BY and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"

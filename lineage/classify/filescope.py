@@ -53,10 +53,13 @@ def scopes(units: Sequence[CompactUnit], adopted: Mapping[str, str] | None = Non
 
 
 def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence: Mapping[int, UnitEvidence],
-                   adopted: Mapping[str, str] | None = None) -> dict[str, SourceVerdict]:
+                   adopted: Mapping[str, str] | None = None, read_with: SourceVerdict | None = None
+                   ) -> dict[str, SourceVerdict]:
     """Source verdicts of a file ("<file>") and of each of its top-level classes with evidence
     (with the code each owns outside its body, ``adopted``: classify/adopt.py).
-    Conduits are found over the whole file: a class's shared code is credited in its context."""
+    Conduits are found over the whole file: a class's shared code is credited in its context.
+    ``read_with``: the verdict of the files of its directory read with it as one (classify/together.py),
+    which stands for the file's, its classes read in its context."""
     members = scopes(units, adopted)
     listed = members["<file>"]
     cov = cover_of(index, [(units[i], evidence.get(i)) for i in listed])
@@ -65,7 +68,9 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
     rank = ranks(index, cov)
     total = float(sum(units[i].n_kgrams for i in listed))
     v, carrier = whole_of_held(index, cov, total, rank)
-    if v.source is not None:
+    if read_with is not None:  # (its source is no mere carrier here: the files read together hold its additions)
+        v, carrier = read_with, carrier & (np.arange(carrier.size) != prefer_of(index, cov, read_with))
+    elif v.source is not None:
         v = dataclasses.replace(v, look_through=look_through(index, cov, v.source, total, v.runner_up))
         if v.decided_by == "composed":  # (its classes weigh the composition whole too)
             carrier = carrier & (np.arange(carrier.size) != prefer_of(index, cov, v))

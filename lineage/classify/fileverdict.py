@@ -80,6 +80,10 @@ def _sentence(v: SourceVerdict) -> str:
         if v.margin <= 0:  # (a tie within the tolerance, settled as the sentence says)
             head += " (about as much: settled as said)" if v.decided_by == "whole" else \
                 " (a tie within the tolerance, settled as said)"
+    if v.together:
+        head += (f"; read together with {len(v.together) - 1} other files of its directory, each no copy on its "
+                 f"own ({len(v.together)} in all: {', '.join(v.together[:4])}{' and more' if len(v.together) > 4 else ''}):"
+                 " a copy split across files, its shares those of their code")
     if v.look_through is not None:
         t = v.look_through
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
@@ -196,7 +200,7 @@ def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
     if v is None or v.source is None or not whole_file(v):
         return None
     return WholeFile(v.source.family, v.source.path, v.source.score, v.margin if v.lead is None else v.lead,
-                     v.source.contains)
+                     v.source.contains, v.together)
 
 
 def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
@@ -209,6 +213,12 @@ def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
     closest = (f"only {v.runner_up.line} holds the file as closely, and that mostly as {v.source.line}'s code"
                if v.runner_up is not None and v.runner_up.cover >= v.source.cover
                else "no other family holds the file as closely")
+    if v.together:  # (classify/together.py: the file is one part of such a copy)
+        closest = closest.replace("the file", "their code")
+        runner = runner.replace("it explains", "they explain").replace("of the code", "of their code")
+        return (f"part of a copy of {what} of {_who(v.source.line, v.source.org, v.source.country)}, split across "
+                f"{len(v.together)} files of its directory: each unit is code other model lines share, but "
+                f"{closest}{runner}" + (f", notice {'/'.join(states)}" if states else ""))
     return (f"copy of {what} of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
             f"code other model lines share, but {closest}{runner}"
             + (f", notice {'/'.join(states)}" if states else ""))
@@ -291,7 +301,9 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         part = (f", {v.source.score:.0%} of the file explained by it"
                 f" ({distinct_lines([f for f in decisive if f.matches[0].ref.family == top])} of its {n_lines}"
                 " lines rated above low, the rest code other lines share)")
-    return f"{what} of {who}" + part + (f", notice {'/'.join(states)}" if states else "")
+    split = f", one part of its whole file split across {len(v.together)} files of the directory" \
+        if whole_of_top and v is not None and v.together else ""
+    return f"{what} of {who}" + part + split + (f", notice {'/'.join(states)}" if states else "")
 
 
 def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict],

@@ -160,6 +160,8 @@ def reference_of(findings: Sequence[Finding], verdicts: dict[str, SourceVerdict]
     source = file_verdict.source if file_verdict is not None else None
     if source is not None and any(f.matches[0].ref.family == source.family for f in findings):
         return source.family, source.path
+    if source is not None and file_verdict is not None and file_verdict.together:
+        return source.family, source.path  # (a part of a copy split across files: the copy's source, classify/together.py)
     family, _source, path = primary_reference(findings)
     return family, path
 

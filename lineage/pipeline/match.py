@@ -15,6 +15,7 @@ from lineage.classify.codematch import code_finding, strength, worth_reporting
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.fileverdict import whole_copy
 from lineage.classify.filescope import attribute_file, scopes
+from lineage.classify.together import split_copies
 from lineage.verdicts import SourceVerdict
 from lineage.config import Config
 from lineage.declared.markers import Declaration
@@ -55,8 +56,10 @@ def query_options(config: Config) -> QueryOptions:
 
 
 def file_sources(index: EmbeddedIndex, compacted: Sequence[CompactFile],
-                 evidence: Mapping[tuple[int, int], UnitEvidence]) -> FileSources:
-    """The source verdicts of every file with evidence (and of its classes)."""
+                 evidence: Mapping[tuple[int, int], UnitEvidence],
+                 together: Mapping[str, SourceVerdict] | None = None) -> FileSources:
+    """The source verdicts of every file with evidence (and of its classes); ``together``: path
+    -> the verdict of its directory's files read as one, which stands for the file's."""
     per_file: dict[int, dict[int, UnitEvidence]] = {}
     for (fi, ui), held in evidence.items():
         per_file.setdefault(fi, {})[ui] = held
@@ -66,9 +69,10 @@ def file_sources(index: EmbeddedIndex, compacted: Sequence[CompactFile],
         units = compacted[fi].units
         adopted = adoptions(compacted[fi].outline, compacted[fi].text)
         members = scopes(units, adopted)
-        out[compacted[fi].path] = {
-            scope: _on_fragments(v, [ev[i] for i in members.get(scope, ()) if i in ev], rows)
-            for scope, v in attribute_file(index, units, ev, adopted).items()}
+        read_with = (together or {}).get(compacted[fi].path)
+        out[compacted[fi].path] = {  # (the files read together are judged on all their units)
+            scope: v if v is read_with else _on_fragments(v, [ev[i] for i in members.get(scope, ()) if i in ev], rows)
+            for scope, v in attribute_file(index, units, ev, adopted, read_with).items()}
     return out
 
 
@@ -93,12 +97,15 @@ def _on_fragments(v: SourceVerdict, held: Sequence[UnitEvidence], rows: Mapping[
 
 
 def code_evidence(
-    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config
+    index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
+    together: Mapping[str, SourceVerdict] | None = None,
 ) -> tuple[list[Finding], FileSources]:
-    """Code-match findings and the source verdicts of every file and class with evidence."""
+    """Code-match findings and the source verdicts of every file and class with evidence;
+    ``together``: path -> the verdict of its directory's files read as one, a copy of one source's
+    whole file split across them, which stands for the file's (classify/together.py)."""
     opts = query_options(config)
     res = query_files(index, compacted, opts)
-    sources = file_sources(index, compacted, res.evidence)
+    sources = file_sources(index, compacted, res.evidence, together)
     findings = []
     for (fi, ui), found in sorted(res.matches.items()):
         if not worth_reporting(found[0], config.report_similarity):
@@ -153,8 +160,9 @@ def attributed_and_declared(
 
     owners = canonical_owners(config.owner)
 
-    def one_share(share: Sequence[CompactFile]) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
-        found, sources = code_evidence(index, share, config)
+    def one_share(share: Sequence[CompactFile], together: Mapping[str, SourceVerdict] | None = None
+                  ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
+        found, sources = code_evidence(index, share, config, together)
         attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners)
         # the architecture a file implements: a finding of its own, apart from code lineage
         arch = architecture_findings(index, share, attributed, compacted) if architectures else []
@@ -182,6 +190,13 @@ def attributed_and_declared(
     for found, paths, share_sources, share_read in fork_map(one_share, shares, workers, done):
         findings += found
         matched |= paths
+        sources.update(share_sources)
+        read.update(share_read)
+    together = split_copies(index, compacted, sources, findings, query_options(config))
+    if together:  # a copy split across the files of a directory: those files judged again as its parts
+        found, paths, share_sources, share_read = one_share([cf for cf in compacted if cf.path in together], together)
+        findings = [f for f in findings if f.path not in together] + found
+        matched = frozenset(p for p in matched if p not in together) | paths
         sources.update(share_sources)
         read.update(share_read)
     return findings, matched, sources, read

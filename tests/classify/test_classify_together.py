@@ -1,0 +1,109 @@
+"""A copy split into a file per definition is read as the one file it was.
+
+Fixture code is our own (tests/classify/data/lines/base.py), indexed as in
+test_classify_whole_file.py: a "base" line of six classes, and twelve other organisations' lines
+each carrying three of them, so every class is code seven model lines share.  Base's file whole
+is a copy of base; each of its classes alone is shared code.  A stranger's review split copies of
+real files (transformers' qwen3 and mistral) one definition per file: each file read "built on
+shared code" and the scan passed (exit 0).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lineage import api
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import ScanResult, SourceFile
+from tests.classify.test_classify_whole_file import CLASSES, ORGS, PADDING, _parts
+from tests.lines_fixture import code, index_families
+
+HEADER = "# Copyright 2026 Foo Labs. All rights reserved.\n"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    families = [("base", "# Copyright 2023 Meta Platforms, Inc.\n" + code(("base",), "Base"), "Meta", "2023-01-01", ())]
+    for k, org in enumerate(ORGS, start=1):
+        prefix = f"Line{k}"
+        keep = {CLASSES[(k + i) % len(CLASSES)] for i in range(3)}
+        families.append((f"line{k}", _parts(code(("base",), prefix), prefix, keep), org, "2024-03-01", ()))
+    families += [(f"pad{k}", f"def pad_{k}(x):\n    return x * {k} + {k + 1}\n", "Google", "2022-01-01", ())
+                 for k in range(PADDING)]
+    return api.open_index(index_families(tmp_path_factory.mktemp("together"), "wf", families))
+
+
+def split(text: str, folder: str = "mine") -> dict[str, str]:
+    """One file per top-level definition of `text`, each under the module's imports and HEADER."""
+    chunks = re.split(r"(?m)^(?=class |def )", text)
+    head = "".join(line + "\n" for line in chunks[0].splitlines() if line.startswith(("import ", "from ")))
+    out = {}
+    for k, chunk in enumerate(chunks[1:]):
+        name = re.match(r"(?:class|def) (\w+)", chunk)
+        assert name is not None
+        out[f"{folder}/part_{k:02d}_{name.group(1).lower()}.py"] = HEADER + head + "\n\n" + chunk
+    return out
+
+
+def scan(index: EmbeddedIndex, files: dict[str, str]) -> ScanResult:
+    result, _ = api.scan_files([SourceFile(p, t.encode()) for p, t in files.items()], index, Config(workers=1))
+    return result
+
+
+def test_a_file_split_one_definition_per_file_is_read_as_the_copy_it_is(index: EmbeddedIndex) -> None:
+    parts = split(code(("base",), "Mine"))
+    assert len(parts) == 7
+    # each part alone is shared code, no copy: the scan passed
+    for path, text in parts.items():
+        alone = scan(index, {path: text})
+        assert not [f for f in alone.findings if f.severity in ("medium", "high")], path
+    result = scan(index, parts)
+    read = {p: result.summary.files[p] for p in parts if p in result.summary.files}
+    together = [p for p, row in read.items() if row.source is not None and row.source.together]
+    assert len(together) >= 6, {p: row.verdict for p, row in read.items()}
+    for p in together:
+        v = read[p].source
+        assert v.source is not None and v.source.family == "wf:base" and v.source.contains >= 0.9
+        assert set(v.together) == set(together) and p in v.together
+        said = read[p].verdict  # (a part with a unit rated as part of the copy: "core-architecture copy of ...")
+        assert said.startswith(("part of a copy of the whole file of base (Meta, US), split across 7 files",
+                                "core-architecture copy of base (Meta, US), one part of its whole file split across 7")), said
+        assert "read together with" in read[p].origin
+        assert read[p].to_json()["source"]["read_together"] == list(v.together)
+    # the notice each part replaced is judged against base's, and some shared units are rated as part of the copy
+    notices = [f for f in result.findings if f.kind == "notice" and f.severity in ("medium", "high")]
+    assert {f.path for f in notices} == set(together) and all(f.attribution == "replaced" for f in notices)
+    assert all(f.matches[0].ref.family == "wf:base" for f in notices)
+
+
+def test_part_of_a_file_split_apart_is_still_shared_code(index: EmbeddedIndex) -> None:
+    """What one of the other lines holds (three classes), split: no source's whole file, so no copy."""
+    keep = {CLASSES[(1 + i) % len(CLASSES)] for i in range(3)}
+    parts = split(_parts(code(("base",), "Mine"), "Mine", keep))
+    result = scan(index, parts)
+    assert not [f for f in result.findings if f.severity in ("medium", "high")]
+    assert not any(row.source is not None and row.source.together for row in result.summary.files.values())
+
+
+def test_files_of_different_directories_are_not_read_together(index: EmbeddedIndex) -> None:
+    """The same split, its files spread over directories of one file each: nothing to read together."""
+    parts = {f"dir{k}/{p.split('/')[-1]}": t for k, (p, t) in enumerate(split(code(("base",), "Mine")).items())}
+    result = scan(index, parts)
+    assert not any(row.source is not None and row.source.together for row in result.summary.files.values())
+    assert not [f for f in result.findings if f.severity in ("medium", "high")]
+
+
+def test_a_file_that_is_a_copy_on_its_own_is_left_out(index: EmbeddedIndex) -> None:
+    """Base's whole file beside its own split parts: the whole file convicts on its own and is not
+    read with the parts, which are not a copy together without it... nor read as one with it."""
+    parts = split(code(("base",), "Mine"))
+    parts["mine/modeling_whole.py"] = HEADER + code(("base",), "Whole")
+    result = scan(index, parts)
+    whole = result.summary.files["mine/modeling_whole.py"]
+    assert whole.source is not None and not whole.source.together
+    assert whole.verdict.startswith("core-architecture copy of base"), whole.verdict
+    together = [p for p, row in result.summary.files.items() if row.source is not None and row.source.together]
+    assert "mine/modeling_whole.py" not in together
