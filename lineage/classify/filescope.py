@@ -6,10 +6,10 @@ qwen3 and mistral files: every share of the file shrank with each line added, an
 copy's lead over its declared ancestor and its own additions (the share that keeps a family
 from counting half as a mere carrier of its parents' code), until the ancestor was named, or
 no family led by enough to call the file a copy of its file, and the copy read as a weak
-resemblance (exit 0).  So a file most of whose code no family holds is first weighed over the code
-families hold: when that reading finds a copy of one source's whole file (fileverdict.whole_file,
-on those shares), the copy stands, its shares reported as shares of the whole file
-(``SourceVerdict.weighed``).  Otherwise the source is chosen over all of the file, as `make
+resemblance (exit 0).  So a file most of whose code no family holds as a copy is first weighed
+over the code families hold so: when that reading finds a copy of one source's whole file
+(fileverdict.whole_file, on those shares), the copy stands, its shares reported as shares of the
+whole file (``SourceVerdict.weighed``).  Otherwise the source is chosen over all of the file, as `make
 eval` measured the rules: weighing every file over its held code (its own code counted up to as
 much as that) moved knife-edge ties both ways, plain files 90.2% -> 89.3%.
 """
@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lineage.classify.carrier import carriers
-from lineage.classify.cover import Cover, cover_of
+from lineage.classify.cover import STRONG, Cover, cover_of
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.source import look_through, prefer_of, ranks, verdict
 from lineage.compact.files import CompactUnit
@@ -30,7 +30,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 from lineage.verdicts import SourceVerdict
 
-OWN_MOST = 0.5  # a file whose code no family holds is more than this share is read over the held code first
+OWN_MOST = 0.5  # a file whose code no family holds as a copy is more than this share is read over the held code first
 
 
 def scopes(units: Sequence[CompactUnit], adopted: Mapping[str, str] | None = None) -> dict[str, list[int]]:
@@ -53,13 +53,14 @@ def scopes(units: Sequence[CompactUnit], adopted: Mapping[str, str] | None = Non
 
 
 def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence: Mapping[int, UnitEvidence],
-                   adopted: Mapping[str, str] | None = None, read_with: SourceVerdict | None = None
-                   ) -> dict[str, SourceVerdict]:
+                   adopted: Mapping[str, str] | None = None, read_with: SourceVerdict | None = None,
+                   weigh_held: bool = True) -> dict[str, SourceVerdict]:
     """Source verdicts of a file ("<file>") and of each of its top-level classes with evidence
     (with the code each owns outside its body, ``adopted``: classify/adopt.py).
     Conduits are found over the whole file: a class's shared code is credited in its context.
     ``read_with``: the verdict of the files of its directory read with it as one (classify/together.py),
-    which stands for the file's, its classes read in its context."""
+    which stands for the file's, its classes read in its context.  ``weigh_held``: a copy beside more
+    code of its own is weighed over its held code first (whole_of_held); not so for files read together."""
     members = scopes(units, adopted)
     listed = members["<file>"]
     cov = cover_of(index, [(units[i], evidence.get(i)) for i in listed])
@@ -67,7 +68,7 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
         return {"<file>": SourceVerdict("<file>", "none", None, None, 0.0, "", (), "", None)}
     rank = ranks(index, cov)
     total = float(sum(units[i].n_kgrams for i in listed))
-    v, carrier = whole_of_held(index, cov, total, rank)
+    v, carrier = whole_of_held(index, cov, total, rank, weigh_held)
     if read_with is not None:  # (its source is no mere carrier here: the files read together hold its additions)
         v, carrier = read_with, carrier & (np.arange(carrier.size) != prefer_of(index, cov, read_with))
     elif v.source is not None:
@@ -91,20 +92,24 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
     return out
 
 
-def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarray
+def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarray, weigh_held: bool = True
                   ) -> tuple[SourceVerdict, np.ndarray]:
     """The file's source verdict (of ``total`` code, every row of ``cov`` its), and the families
-    its classes count half (carriers): weighed over the code some family holds when that is less
-    than the file's own code (OWN_MOST of it) and so weighed the file is a copy of one source's
-    whole file, else over all of the file.  (Read so whenever a file held code of its own,
-    transformers' d_fine, a third of it its own, read as a whole copy of rt_detr_v2, and its
-    classes, which declare rt_detr, went with it: `make eval`'s distinctive classes 78.4% -> 78.0%.)"""
-    rows = np.arange(cov.weight.size)
-    held = float(cov.weight.sum())
-    if held < OWN_MOST * total:
-        held_carrier = carriers(index, cov, rows, held)
-        on_held = verdict(index, cov, rows, total, rank, held_carrier, "<file>", held=held)
+    its classes count half (carriers): weighed over the code some family holds as a copy (STRONG)
+    when that is less than the file's own code (OWN_MOST of it) and so weighed the file is a copy
+    of one source's whole file, else over all of the file.  (Read so whenever a file held code of
+    its own, transformers' d_fine, a third of it its own, read as a whole copy of rt_detr_v2, and
+    its classes, which declare rt_detr, went with it: `make eval`'s distinctive classes 78.4% ->
+    78.0%.  Weighed over whatever any family holds at all, a copy padded with small modules of
+    one's own, each faintly like some model's, was no copy: a fourth review's qwen3 padded with 40
+    such classes, half the file held at any strength, 30% as a copy.)"""
+    strong = np.flatnonzero(cov.strength.max(axis=1) >= STRONG)
+    held = float(cov.weight[strong].sum())
+    if weigh_held and 0 < held < OWN_MOST * total:
+        held_carrier = carriers(index, cov, strong, held)
+        on_held = verdict(index, cov, strong, total, rank, held_carrier, "<file>", held=held)
         if whole_file(on_held):
             return on_held, held_carrier
+    rows = np.arange(cov.weight.size)
     carrier = carriers(index, cov, rows, total)
     return verdict(index, cov, rows, total, rank, carrier, "<file>"), carrier

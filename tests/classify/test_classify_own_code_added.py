@@ -39,20 +39,40 @@ def own_code(n: int) -> str:
         for k in range(n))
 
 
+def own_modules(n: int) -> str:
+    """``n`` small normalisation modules of our own, each faintly like the lines' own (held at less
+    than a copy's strength): a fourth review's padding, which the index holds, weakly."""
+    return "\n\n".join(f'''class Own{k}Norm(nn.Module):
+    def __init__(self, width, eps=1e-{5 + k % 3}):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(width))
+        self.shift = nn.Parameter(torch.zeros(width))
+        self.eps = eps
+
+    def forward(self, x):
+        centred = x.float() - x.float().mean(-1, keepdim=True)
+        scale = torch.rsqrt(centred.pow(2).mean(-1, keepdim=True) + self.eps)
+        return (centred * scale).to(x.dtype) * self.weight + self.shift * {k + 1}
+''' for k in range(n))
+
+
 def scan(index: EmbeddedIndex, text: str) -> ScanResult:
     result, _ = api.scan_files([SourceFile(PATH, text.encode())], index, Config(workers=1))
     return result
 
 
 @pytest.mark.parametrize(("parts", "family"), [(("base", "router"), "ln:router"), (("base", "gate"), "ln:gate")])
-@pytest.mark.parametrize("helpers", [200, 600])
+@pytest.mark.parametrize("padding", ["helpers:200", "helpers:600", "modules:120"])
 def test_a_copy_padded_with_code_of_its_own_keeps_its_source(lines_index: EmbeddedIndex, parts: tuple[str, ...],
-                                                             family: str, helpers: int) -> None:
+                                                             family: str, padding: str) -> None:
     """The router and gate lines each add a little to the base line they declare; a copy of
-    either, with 10-30 times its own length of uncalled helpers appended, is still that line's,
-    decided as the bare copy is, its share of the file reported as the smaller share it is."""
+    either, with 10-30 times its own length of uncalled helpers appended (or of small modules of
+    its own that the index holds faintly), is still that line's, decided as the bare copy is, its
+    share of the file reported as the smaller share it is."""
+    kind, n = padding.split(":")
     bare = scan(lines_index, code(parts, "Xray")).summary.files[PATH].source
-    padded_result = scan(lines_index, code(parts, "Xray") + "\n\n\n" + own_code(helpers))
+    own = own_code(int(n)) if kind == "helpers" else own_modules(int(n))
+    padded_result = scan(lines_index, code(parts, "Xray") + "\n\n\n" + own)
     padded = padded_result.summary.files[PATH].source
     assert bare.source is not None and bare.source.family == family
     assert padded.source is not None and padded.source.family == family, padded

@@ -88,12 +88,36 @@ def test_part_of_a_file_split_apart_is_still_shared_code(index: EmbeddedIndex) -
     assert not any(row.source is not None and row.source.together for row in result.summary.files.values())
 
 
-def test_files_of_different_directories_are_not_read_together(index: EmbeddedIndex) -> None:
-    """The same split, its files spread over directories of one file each: nothing to read together."""
-    parts = {f"dir{k}/{p.split('/')[-1]}": t for k, (p, t) in enumerate(split(code(("base",), "Mine")).items())}
+def test_a_split_over_a_package_s_subdirectories_is_read_together(index: EmbeddedIndex) -> None:
+    """The layout of a real package: layers in a subdirectory, the model beside it."""
+    parts = {(f"pkg/layers/{p.split('/')[-1]}" if k < 4 else f"pkg/{p.split('/')[-1]}"): t
+             for k, (p, t) in enumerate(split(code(("base",), "Mine")).items())}
+    result = scan(index, parts)
+    together = [p for p, row in result.summary.files.items() if row.source is not None and row.source.together]
+    assert len(together) >= 6 and any(p.startswith("pkg/layers/") for p in together), together
+    assert [f for f in result.findings if f.kind == "notice" and f.severity in ("medium", "high")]
+
+
+def test_files_of_distant_directories_are_not_read_together(index: EmbeddedIndex) -> None:
+    """The same split, its files three levels below their nearest common directory: not one package."""
+    parts = {f"d{k}/x/y/{p.split('/')[-1]}": t for k, (p, t) in enumerate(split(code(("base",), "Mine")).items())}
     result = scan(index, parts)
     assert not any(row.source is not None and row.source.together for row in result.summary.files.values())
     assert not [f for f in result.findings if f.severity in ("medium", "high")]
+
+
+def test_a_split_beside_files_of_one_s_own_is_still_read_together(index: EmbeddedIndex) -> None:
+    """Files of one's own in the same directory, some family faintly holding them: the parts holding
+    base's code are read together, the files of one's own are no part of the copy."""
+    parts = split(code(("base",), "Mine"))
+    own = "import torch\nfrom torch import nn\n\n\n" + "\n\n".join(
+        f"class Own{k}(nn.Module):\n    def __init__(self, width):\n        super().__init__()\n"
+        f"        self.gate = nn.Linear(width, width * {k + 2})\n\n    def forward(self, x):\n"
+        f"        return torch.sigmoid(self.gate(x)).mean(-1) * {k + 1}\n" for k in range(12))
+    parts.update({f"mine/own_{k}.py": own.replace("class Own", f"class Own{k}_") for k in range(6)})
+    result = scan(index, parts)
+    together = [p for p, row in result.summary.files.items() if row.source is not None and row.source.together]
+    assert len(together) >= 6 and not any("/own_" in p for p in together), together
 
 
 def test_a_file_that_is_a_copy_on_its_own_is_left_out(index: EmbeddedIndex) -> None:
