@@ -27,6 +27,7 @@ explained 8% of the group, and its neighbours were read as parts of that copy (a
 review: a decoder written from scratch "replaced" NVIDIA's notice, high).  The held code now only
 finds the source; the files holding it are judged over all of their code.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -108,7 +109,8 @@ def read_together(index: EmbeddedIndex, files: Sequence[CompactFile], opts: Quer
     first, parts = _read(index, files, opts, weigh_held=True)
     if first.source is None or not whole_file(first) or len(parts) < PARTS:
         return None
-    v, holding = _read(index, parts, opts, weigh_held=False) if len(parts) < len(files) else (first, parts)
+    v, holding = (first, parts) if len(parts) == len(files) and first.weighed == 1.0 else \
+        _read(index, parts, opts, weigh_held=False)
     if v.source is None or v.source.family != first.source.family or len(holding) < PARTS \
             or v.source.contains < WHOLE_FILE or v.source.score < MOSTLY or not whole_file(v):
         return None  # (the source's whole file held: the files of a model's directory share its parts)

@@ -18,22 +18,15 @@ from lineage import api
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
-from tests.classify.test_classify_whole_file import CLASSES, ORGS, PADDING, _parts
-from tests.lines_fixture import code, index_families
+from tests.classify.test_classify_whole_file import CLASSES, _parts, shared_classes_index
+from tests.lines_fixture import code
 
 HEADER = "# Copyright 2026 Foo Labs. All rights reserved.\n"
 
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
-    families = [("base", "# Copyright 2023 Meta Platforms, Inc.\n" + code(("base",), "Base"), "Meta", "2023-01-01", ())]
-    for k, org in enumerate(ORGS, start=1):
-        prefix = f"Line{k}"
-        keep = {CLASSES[(k + i) % len(CLASSES)] for i in range(3)}
-        families.append((f"line{k}", _parts(code(("base",), prefix), prefix, keep), org, "2024-03-01", ()))
-    families += [(f"pad{k}", f"def pad_{k}(x):\n    return x * {k} + {k + 1}\n", "Google", "2022-01-01", ())
-                 for k in range(PADDING)]
-    return api.open_index(index_families(tmp_path_factory.mktemp("together"), "wf", families))
+    return shared_classes_index(tmp_path_factory.mktemp("together"))
 
 
 def split(text: str, folder: str = "mine") -> dict[str, str]:

@@ -12,6 +12,7 @@ make the index as wide as a real corpus, where code seven lines hold is still ra
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -38,8 +39,9 @@ def _parts(text: str, prefix: str, keep: set[str]) -> str:
     return "".join(out)
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+def shared_classes_index(root: Path) -> EmbeddedIndex:
+    """Base's six classes, each carried by six of the twelve other organisations' lines, and the
+    unrelated pad lines (also read by test_classify_together.py)."""
     families = [("base", "# Copyright 2023 Meta Platforms, Inc.\n" + code(("base",), "Base"), "Meta", "2023-01-01", ())]
     for k, org in enumerate(ORGS, start=1):
         prefix = f"Line{k}"
@@ -47,7 +49,12 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
         families.append((f"line{k}", _parts(code(("base",), prefix), prefix, keep), org, "2024-03-01", ()))
     families += [(f"pad{k}", f"def pad_{k}(x):\n    return x * {k} + {k + 1}\n", "Google", "2022-01-01", ())
                  for k in range(PADDING)]
-    return api.open_index(index_families(tmp_path_factory.mktemp("whole"), "wf", families))
+    return api.open_index(index_families(root, "wf", families))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return shared_classes_index(tmp_path_factory.mktemp("whole"))
 
 
 def scan(index: EmbeddedIndex, text: str) -> tuple[list[Finding], dict]:
