@@ -305,7 +305,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_FILE else f"{whole.family}'s code")
         if whole.across:
             explanation += (f" {_holding(holders, ties)} hold this code about as closely, but this file and "
-                            f"{len(whole.across) - 1} more of its directory, read together ({_listed(whole.across)}), "
+                            f"{len(whole.across) - 1} more of its package, read together ({_listed(whole.across)}), "
                             f"are {what} ({whole.path}: it explains {whole.score:.0%} of their code, another "
                             f"organisation's best family {whole.margin:.0%} less; they hold {whole.contains:.0%} of "
                             "it), so it is rated medium as part of that copy, split across files.")

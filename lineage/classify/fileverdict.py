@@ -81,7 +81,7 @@ def _sentence(v: SourceVerdict) -> str:
             head += " (about as much: settled as said)" if v.decided_by == "whole" else \
                 " (a tie within the tolerance, settled as said)"
     if v.together:
-        head += (f"; read together with {len(v.together) - 1} other files of its directory, each no copy on its "
+        head += (f"; read together with {len(v.together) - 1} other files of its {package(v.together)}, each no copy on its "
                  f"own ({len(v.together)} in all: {', '.join(v.together[:4])}{' and more' if len(v.together) > 4 else ''}):"
                  " a copy split across files, its shares those of their code")
     if v.look_through is not None:
@@ -89,6 +89,11 @@ def _sentence(v: SourceVerdict) -> str:
         head += (f"; look-through: this is {t.family}'s own code, which declares lineage "
                  f"{' -> '.join(model_line(c) for c in t.chain)} (root {_who(model_line(t.root), t.root_org, t.root_country)})")
     return head
+
+
+def package(paths: Sequence[str]) -> str:
+    """"directory" when the files read together are in one, else "package" (classify/together.py)."""
+    return "directory" if len({p.rpartition("/")[0] for p in paths}) == 1 else "package"
 
 
 def _owner_said(findings: Sequence[Finding]) -> str:
@@ -217,7 +222,7 @@ def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
         closest = closest.replace("the file", "their code")
         runner = runner.replace("it explains", "they explain").replace("of the code", "of their code")
         return (f"part of a copy of {what} of {_who(v.source.line, v.source.org, v.source.country)}, split across "
-                f"{len(v.together)} files of its directory: each unit is code other model lines share, but "
+                f"{len(v.together)} files of its {package(v.together)}: each unit is code other model lines share, but "
                 f"{closest}{runner}" + (f", notice {'/'.join(states)}" if states else ""))
     return (f"copy of {what} of {_who(v.source.line, v.source.org, v.source.country)}: each unit is "
             f"code other model lines share, but {closest}{runner}"
@@ -301,7 +306,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         part = (f", {v.source.score:.0%} of the file explained by it"
                 f" ({distinct_lines([f for f in decisive if f.matches[0].ref.family == top])} of its {n_lines}"
                 " lines rated above low, the rest code other lines share)")
-    split = f", one part of its whole file split across {len(v.together)} files of the directory" \
+    split = f", one part of its whole file split across {len(v.together)} files of its {package(v.together)}" \
         if whole_of_top and v is not None and v.together else ""
     return f"{what} of {who}" + part + split + (f", notice {'/'.join(states)}" if states else "")
 
