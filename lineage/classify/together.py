@@ -42,7 +42,9 @@ from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.query import QueryOptions, query_files
 from lineage.models import Finding
+from lineage.scoring import SCORING
 from lineage.verdicts import SourceVerdict
+from lineage.vocab import KIND_CODES
 
 MIN_FILES = 2  # files read together, at least ...
 MAX_UNITS = 400  # ... and their units at most
@@ -78,8 +80,11 @@ def candidates(compacted: Sequence[CompactFile], sources: Mapping[str, Mapping[s
 
 
 def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions, weigh_held: bool
-          ) -> tuple[SourceVerdict, list[CompactFile]]:
-    """The files read as one file, and those of them holding its source's code at a copy's strength."""
+          ) -> tuple[SourceVerdict, list[CompactFile], list[CompactFile], float]:
+    """The files read as one file; those of them holding its source's code at a copy's strength;
+    those of these holding a unit of it that shares enough code to be judged (SCORING.min_evidence:
+    a two-line weight loader every serving engine's model writes alike makes no file a part of a
+    copy); and the largest share of the source's file that any one of them holds."""
     units, owner = [], []
     for k, cf in enumerate(files):
         for u in cf.units:
@@ -90,31 +95,53 @@ def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions
     evidence = {ui: ev for (_, ui), ev in query_files(index, [one], opts).evidence.items()}
     v = attribute_file(index, units, evidence, weigh_held=weigh_held)["<file>"]
     if v.source is None:
-        return v, []
+        return v, [], [], 0.0
     row = index.family_keys.index(v.source.family)
-    holding = sorted({owner[ui] for ui, ev in evidence.items()
-                      if bool(((ev.family == row) & (ev.strength >= STRONG)).any())})
-    return v, [files[k] for k in holding]
+    refs: dict[int, set[int]] = defaultdict(set)  # file -> the source's units it holds so
+    judged: set[int] = set()
+    for ui, ev in evidence.items():
+        held = (ev.family == row) & (ev.strength >= STRONG)
+        refs[owner[ui]].update(int(r) for r in ev.unit[held].tolist())
+        if held.any() and (ev.shared is None or bool((ev.shared[held] >= SCORING.min_evidence).any())):
+            judged.add(owner[ui])
+    holding = sorted(k for k, r in refs.items() if r)
+    alone = max((_share(index, v.source.path, r) for r in refs.values()), default=0.0)
+    return v, [files[k] for k in holding], [files[k] for k in holding if k in judged], alone
+
+
+def _share(index: EmbeddedIndex, path: str, refs: set[int]) -> float:
+    """Share of the reference file ``path`` (its units but the module body) that ``refs`` are."""
+    u_file, u_nk, u_kind = index.arrays["u_file"], index.arrays["u_nk"], index.arrays["u_kind"]
+    files = {int(u_file[r]) for r in refs if index.meta["files"][int(u_file[r])]["path"] == path}
+    if not files:
+        return 0.0
+    fid = files.pop()
+    body = (u_file == fid) & (u_kind != KIND_CODES["module"])
+    total = float(u_nk[body].sum())
+    mine = [r for r in refs if int(u_file[r]) == fid and int(u_kind[r]) != KIND_CODES["module"]]
+    return float(u_nk[mine].sum()) / total if total > 0 else 0.0
 
 
 def read_together(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions) -> SourceVerdict | None:
     """The source verdict of the files that together are a copy of one source's whole file, read
     as one file, naming them (``together``); else None.  The group is read over the code families
     hold (a split copy beside files of one's own: filescope.whole_of_held) to find the source; the
-    files holding its code at a copy's strength, PARTS of them at least, are then read alone as one
-    file, over all of their code: they must hold WHOLE_FILE of the source's file, MOSTLY of their
-    code explained by it, and be its copy by the rules for one file (fileverdict.whole_file)."""
+    files holding its code at a copy's strength, none holding WHOLE_FILE of its file alone (that
+    file is the copy, not a split: vLLM's mistral_large_3.py beside a file of one's own sharing its
+    two-line weight loader read as "part of a copy of mistral_large_3", a fifth review), are then
+    read alone as one file, over all of their code: they must hold WHOLE_FILE of the source's file,
+    MOSTLY of their code explained by it, and be its copy by the rules for one file
+    (fileverdict.whole_file); PARTS of them at least, holding code enough to judge, are its parts."""
     if not any(u.kind != "module" for cf in files for u in cf.units):
         return None
-    first, parts = _read(index, files, opts, weigh_held=True)
-    if first.source is None or not whole_file(first) or len(parts) < PARTS:
+    first, holding, _, alone = _read(index, files, opts, weigh_held=True)
+    if first.source is None or not whole_file(first) or len(holding) < PARTS or alone >= WHOLE_FILE:
         return None
-    v, holding = (first, parts) if len(parts) == len(files) and first.weighed == 1.0 else \
-        _read(index, parts, opts, weigh_held=False)
-    if v.source is None or v.source.family != first.source.family or len(holding) < PARTS \
-            or v.source.contains < WHOLE_FILE or v.source.score < MOSTLY or not whole_file(v):
+    v, holding, parts, alone = _read(index, holding, opts, weigh_held=False)
+    if v.source is None or v.source.family != first.source.family or len(parts) < PARTS \
+            or alone >= WHOLE_FILE or v.source.contains < WHOLE_FILE or v.source.score < MOSTLY or not whole_file(v):
         return None  # (the source's whole file held: the files of a model's directory share its parts)
-    return dataclasses.replace(v, together=tuple(cf.path for cf in holding))
+    return dataclasses.replace(v, together=tuple(cf.path for cf in parts))
 
 
 def split_copies(index: EmbeddedIndex, compacted: Sequence[CompactFile],
