@@ -17,6 +17,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from lineage import interrupt
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -155,6 +157,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int,
     if workers <= 1 or not can_fork():
         for i, item in enumerate(items):
             out.append(fn(item))
+            interrupt.check()
             if on_done:
                 on_done(i)
         return out
@@ -163,6 +166,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], workers: int,
         with frozen_heap(), worker_pool(multiprocessing.get_context("fork"), workers) as pool:
             for i, result in enumerate(pool.imap(_run, range(len(items)), chunksize=1)):
                 out.append(result)
+                interrupt.check()  # (a Ctrl-C its finalizer swallowed: lineage/interrupt.py)
                 if on_done:
                     on_done(i)
             return out
@@ -174,9 +178,14 @@ def stream_map(fn: Callable[[T], R], items: Iterable[T], workers: int, chunksize
     """``fn(item)`` for each item, in input order, yielded as results arrive: items are sent to
     the workers as they are consumed (an index build never holds every source at once), so
     ``fn`` and the items must pickle; without fork the workers are spawned."""
+    results = map(fn, items)
     if workers <= 1:
-        yield from map(fn, items)
+        for result in results:
+            interrupt.check()
+            yield result
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with frozen_heap(), worker_pool(context, workers) as pool:
-        yield from pool.imap(fn, items, chunksize=chunksize)
+        for result in pool.imap(fn, items, chunksize=chunksize):
+            interrupt.check()
+            yield result

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from lineage import interrupt
 from lineage.config import Config, load_config
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
@@ -115,6 +116,7 @@ def write_output(text: str, output: Path | None) -> None:
     from lineage.report.escape import terminal_line
 
     data = text.encode("utf-8", "backslashreplace")
+    interrupt.check()  # no report of a scan Ctrl-C stopped (its exception swallowed by a finalizer)
     if output is None:
         click.echo(data, nl=False)
         return

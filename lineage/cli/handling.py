@@ -37,7 +37,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     """Ctrl-C, once: further presses while the command unwinds are ignored (a burst of them had
-    click's own handler print "Aborted!" and exit 1, or a finalizer wait on the pool for ever)."""
+    click's own handler print "Aborted!" and exit 1, or a finalizer wait on the pool for ever).
+    The press is noted first: raised inside a finalizer, the exception is swallowed, and the next
+    lineage.interrupt.check() raises it again."""
+    from lineage import interrupt
+
+    interrupt.note()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
 
@@ -50,6 +55,15 @@ def install_signal_handlers() -> None:
             signal.signal(getattr(signal, name), _terminate)
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         signal.signal(signal.SIGINT, _interrupt)
+        sys.unraisablehook = _unraisable
+
+
+def _unraisable(info: Any) -> None:
+    """A Ctrl-C whose exception a finalizer swallowed is noted and raised again (lineage/interrupt.py):
+    no "Exception ignored in ...: KeyboardInterrupt" traceback; anything else as Python reports it."""
+    if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(info)
 
 
 def exit_terminated(exc: Terminated) -> None:
