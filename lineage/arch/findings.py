@@ -77,6 +77,11 @@ def _code_sentence(findings: Sequence[Finding], path: str, line: str) -> str:
     own = _copied_lines(findings, path, line, "own")
     if own:
         return f"code matching {line} on {own} lines is the owner's own"
+    matched = _copied_lines(findings, path, line, every=True)
+    if matched and any(f.path == path and f.kind == "notice" and f.attribution == "retained" and f.matches
+                       and ArchTable.line(f.matches[0].ref.family) == line for f in findings):
+        # (an unmodified copy of the line's file, its notice kept: rated info, and no "code not copied")
+        return f"code matches {line} on {matched} lines, its notice kept (see the notice findings)"
     other = _other_line(findings, path, line)
     if other:  # (a copy of glm4 whose code glm, its parent, holds as closely: never "code not copied")
         return (f"its code matches {other} on {_copied_lines(findings, path, other)} lines, not {line}'s own "

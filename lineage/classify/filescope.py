@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lineage.classify.carrier import carriers
+from lineage.classify.codematch import WHOLE_FILE
 from lineage.classify.cover import STRONG, Cover, cover_of
 from lineage.classify.fileverdict import whole_file
 from lineage.classify.source import look_through, prefer_of, ranks, verdict
@@ -54,13 +55,14 @@ def scopes(units: Sequence[CompactUnit], adopted: Mapping[str, str] | None = Non
 
 def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence: Mapping[int, UnitEvidence],
                    adopted: Mapping[str, str] | None = None, read_with: SourceVerdict | None = None,
-                   weigh_held: bool = True) -> dict[str, SourceVerdict]:
+                   weigh_held: bool = True, confirm_held: bool = True) -> dict[str, SourceVerdict]:
     """Source verdicts of a file ("<file>") and of each of its top-level classes with evidence
     (with the code each owns outside its body, ``adopted``: classify/adopt.py).
     Conduits are found over the whole file: a class's shared code is credited in its context.
     ``read_with``: the verdict of the files of its directory read with it as one (classify/together.py),
     which stands for the file's, its classes read in its context.  ``weigh_held``: a copy beside more
-    code of its own is weighed over its held code first (whole_of_held); not so for files read together."""
+    code of its own is weighed over its held code first (whole_of_held); not so for files read together.
+    ``confirm_held``: a copy of one source's whole file beside less code of its own is confirmed so."""
     members = scopes(units, adopted)
     listed = members["<file>"]
     cov = cover_of(index, [(units[i], evidence.get(i)) for i in listed])
@@ -68,7 +70,7 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
         return {"<file>": SourceVerdict("<file>", "none", None, None, 0.0, "", (), "", None)}
     rank = ranks(index, cov)
     total = float(sum(units[i].n_kgrams for i in listed))
-    v, carrier = whole_of_held(index, cov, total, rank, weigh_held)
+    v, carrier = whole_of_held(index, cov, total, rank, weigh_held, confirm_held)
     if read_with is not None:  # (its source is no mere carrier here: the files read together hold its additions)
         v, carrier = read_with, carrier & (np.arange(carrier.size) != prefer_of(index, cov, read_with))
     elif v.source is not None:
@@ -92,8 +94,8 @@ def attribute_file(index: EmbeddedIndex, units: Sequence[CompactUnit], evidence:
     return out
 
 
-def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarray, weigh_held: bool = True
-                  ) -> tuple[SourceVerdict, np.ndarray]:
+def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarray, weigh_held: bool = True,
+                  confirm_held: bool = True) -> tuple[SourceVerdict, np.ndarray]:
     """The file's source verdict (of ``total`` code, every row of ``cov`` its), and the families
     its classes count half (carriers): weighed over the code some family holds as a copy (STRONG)
     when that is less than the file's own code (OWN_MOST of it) and so weighed the file is a copy
@@ -102,7 +104,14 @@ def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarr
     its classes, which declare rt_detr, went with it: `make eval`'s distinctive classes 78.4% ->
     78.0%.  Weighed over whatever any family holds at all, a copy padded with small modules of
     one's own, each faintly like some model's, was no copy: a fourth review's qwen3 padded with 40
-    such classes, half the file held at any strength, 30% as a copy.)"""
+    such classes, half the file held at any strength, 30% as a copy.)  A file holding its source's
+    whole file (WHOLE_FILE of it) beside less code of its own, that reading not a copy, is read over
+    its held code too (``confirm_held``); when that names the same source's file and finds it a copy,
+    the file is one, its classes read as over all of the file.  (A fifth review: transformers'
+    bitnet, ministral, arcee and smollm3 files, near-clones of llama's and mistral's, verbatim with
+    3 to 20 helper functions of one's own added, 8-45% of the file, passed: their source led the
+    clones by 0.14-0.17 of the whole file, short of WHOLE_MARGIN, while padded past half they were
+    caught.)"""
     strong = np.flatnonzero(cov.strength.max(axis=1) >= STRONG)
     held = float(cov.weight[strong].sum())
     if weigh_held and 0 < held < OWN_MOST * total:
@@ -112,4 +121,13 @@ def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarr
             return on_held, held_carrier
     rows = np.arange(cov.weight.size)
     carrier = carriers(index, cov, rows, total)
-    return verdict(index, cov, rows, total, rank, carrier, "<file>"), carrier
+    v = verdict(index, cov, rows, total, rank, carrier, "<file>")
+    if confirm_held and OWN_MOST * total <= held < total and v.source is not None \
+            and v.source.contains >= WHOLE_FILE and not whole_file(v):
+        # (a copy of the whole file with a little code of its own: the same source, read over the
+        # held code, decides only whether it is a copy; its classes are read as over all of the file)
+        on_held = verdict(index, cov, strong, total, rank, carriers(index, cov, strong, held), "<file>", held=held)
+        if on_held.source is not None and whole_file(on_held) \
+                and (on_held.source.family, on_held.source.path) == (v.source.family, v.source.path):
+            return on_held, carrier
+    return v, carrier

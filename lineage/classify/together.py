@@ -25,7 +25,10 @@ hold (filescope.whole_of_held): one small real file that reads as no copy on its
 unmodified modular file) beside a package of one's own code then held its whole source, which
 explained 8% of the group, and its neighbours were read as parts of that copy (a fourth stranger's
 review: a decoder written from scratch "replaced" NVIDIA's notice, high).  The held code now only
-finds the source; the files holding it are judged over all of their code.
+finds the source; the files holding it are judged over all of their code (their copy of the source's
+whole file beside less code of their own confirmed over their held code, as one file's is:
+filescope.whole_of_held's ``confirm_held``; a fifth review's two-file splits of bitnet with a few
+helpers in each passed).
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions
                 owner.append(k)
     one = dataclasses.replace(files[0], path=posixpath.dirname(files[0].path) or ".", units=tuple(units))
     evidence = {ui: ev for (_, ui), ev in query_files(index, [one], opts).evidence.items()}
-    v = attribute_file(index, units, evidence, weigh_held=weigh_held)["<file>"]
+    v = attribute_file(index, units, evidence, weigh_held=weigh_held, confirm_held=True)["<file>"]
     if v.source is None:
         return v, [], [], 0.0
     row = index.family_keys.index(v.source.family)

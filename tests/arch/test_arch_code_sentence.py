@@ -47,3 +47,19 @@ def test_a_copy_of_another_lines_code_is_not_said_to_be_no_copy() -> None:
     said = _code_sentence([_found("replaced", "high"), _found("replaced", "medium", 40, 44)], "mine.py", "deepseek_v3")
     assert said == "its code matches deepseek_v2 on 25 lines, not deepseek_v3's own (see the code-match findings)"
     assert _code_sentence([_found("none-needed", "info")], "mine.py", "deepseek_v3") == "code not copied"
+
+
+def test_a_copy_that_keeps_the_lines_notice_is_not_said_to_be_no_copy() -> None:
+    """An unmodified copy of the line's file keeps its notice: every finding is info, and the
+    architecture finding said "code not copied" beside "copy of the whole file of bitnet" (a fifth
+    stranger's review, 2026-12-05); it says the code matches, its notice kept."""
+    import dataclasses
+
+    line = "deepseek_v2"
+    unit = _found("none-needed", "info")
+    kept = dataclasses.replace(unit, id="n1", kind="notice", start_line=1, end_line=1, unit="<module>",
+                               role=None, attribution="retained", severity="info")
+    said = _code_sentence([unit, kept], "mine.py", line)
+    assert said == "code matches deepseek_v2 on 20 lines, its notice kept (see the notice findings)"
+    assert _code_sentence([kept], "mine.py", line) == "code not copied"  # (a notice, and no code of the line)
+    assert _code_sentence([unit, kept], "other.py", line) == "code not copied"

@@ -19,6 +19,7 @@ from lineage import api
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
+from tests.classify.test_classify_whole_file import CLASSES, _parts, shared_classes_index
 from tests.lines_fixture import build_lines_index, code
 
 OPS = ("+", "-", "*", "//", "%", "**")
@@ -108,3 +109,58 @@ def test_part_of_a_file_beside_code_of_its_own_is_weighed_over_all_of_it(lines_i
     source = result.summary.files[PATH].source
     assert source.source is not None and source.weighed == 1.0, source
     assert "whole file" not in result.summary.files[PATH].verdict
+
+
+@pytest.fixture(scope="module")
+def clone_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The shared-classes lines (every class of base's file held by seven lines: no unit of it
+    convicts on its own), and a near-clone of base's file by another maker, all of it but the norm."""
+    return shared_classes_index(tmp_path_factory.mktemp("clone"), extra=[
+        ("clone", _parts(code(("base",), "Clone"), "Clone", set(CLASSES) - {"Norm"}), "Upstage", "2024-05-01", ())])
+
+
+@pytest.mark.parametrize("helpers", [3, 6, 12])
+def test_a_whole_copy_of_a_near_cloned_file_beside_a_little_code_of_its_own_is_a_copy(
+        clone_index: EmbeddedIndex, helpers: int) -> None:
+    """Base's whole file, its notice replaced, with a few helpers of its own added (10-35% of the
+    file): base leads the clone by the norm alone, too little of the whole file to call it a copy
+    of base's file, and the file held at least half of its code, so it was not weighed over the
+    held code; it read "built on shared code" and passed (a fifth review: transformers' bitnet,
+    ministral, arcee and smollm3 with 3-20 helpers).  Read over its held code as well, it is base's
+    whole file: a copy, its notice judged against base's."""
+    bare = scan(clone_index, "# Copyright 2026 Foo Labs.\n" + code(("base",), "Mine"))
+    assert bare.summary.files[PATH].verdict.startswith("core-architecture copy of base"), bare.summary.files[PATH].verdict
+    result = scan(clone_index, "# Copyright 2026 Foo Labs.\n" + code(("base",), "Mine") + "\n\n\n" + own_code(helpers))
+    row = result.summary.files[PATH]
+    assert row.verdict.startswith("core-architecture copy of base (Meta, US)"), row.verdict
+    assert row.source.source is not None and row.source.source.family == "wf:base" and 0.5 <= row.source.weighed < 1
+    assert [f for f in result.findings if f.kind == "code-match" and f.severity in ("medium", "high")]
+    notices = [f for f in result.findings if f.kind == "notice" and f.severity in ("medium", "high")]
+    assert notices and all(f.matches[0].ref.family == "wf:base" for f in notices)
+
+
+def test_part_of_a_near_cloned_file_beside_a_little_code_of_its_own_is_no_copy(clone_index: EmbeddedIndex) -> None:
+    """Three of base's classes (code seven lines hold) and a few helpers of its own: no whole file
+    held, so read over its held code or not, shared code, no copy."""
+    part = _parts(code(("base",), "Mine"), "Mine", {"Norm", "Rotary", "Attention"})
+    result = scan(clone_index, "# Copyright 2026 Foo Labs.\n" + part + "\n\n\n" + own_code(4))
+    assert not [f for f in result.findings if f.severity in ("medium", "high")]
+    assert result.summary.files[PATH].verdict.startswith("built on shared code"), result.summary.files[PATH].verdict
+
+
+def test_a_near_cloned_file_split_in_two_beside_a_little_code_of_its_own_is_read_together(
+        clone_index: EmbeddedIndex) -> None:
+    """The same copy split in two files, a few helpers of its own in each: read together, they are
+    base's whole file beside a little code of their own, so a copy split across them."""
+    text = code(("base",), "Mine")
+    cut = text.index("class MineMLP")
+    head = "".join(line + "\n" for line in text[:cut].splitlines() if line.startswith(("import ", "from ")))
+    files = {"mine/layers.py": text[:cut] + "\n\n" + own_code(3),
+             "mine/model.py": head + "\n\n" + text[cut:] + "\n\n" + own_code(3).replace("def step_", "def stage_")}
+    result, _ = api.scan_files([SourceFile(p, ("# Copyright 2026 Foo Labs.\n" + t).encode()) for p, t in files.items()],
+                               clone_index, Config(workers=1))
+    for path in files:
+        row = result.summary.files[path]
+        assert row.source is not None and set(row.source.together) == set(files), row.verdict
+        assert row.source.source is not None and row.source.source.family == "wf:base"
+    assert {f.path for f in result.findings if f.kind == "notice" and f.severity in ("medium", "high")} == set(files)

@@ -39,9 +39,11 @@ def _parts(text: str, prefix: str, keep: set[str]) -> str:
     return "".join(out)
 
 
-def shared_classes_index(root: Path) -> EmbeddedIndex:
+def shared_classes_index(root: Path, extra: list[tuple[str, str, str, str, tuple[str, ...]]] | None = None
+                         ) -> EmbeddedIndex:
     """Base's six classes, each carried by six of the twelve other organisations' lines, and the
-    unrelated pad lines (also read by test_classify_together.py)."""
+    unrelated pad lines (also read by test_classify_together.py and, with ``extra`` lines,
+    test_classify_own_code_added.py)."""
     families = [("base", "# Copyright 2023 Meta Platforms, Inc.\n" + code(("base",), "Base"), "Meta", "2023-01-01", ())]
     for k, org in enumerate(ORGS, start=1):
         prefix = f"Line{k}"
@@ -49,7 +51,7 @@ def shared_classes_index(root: Path) -> EmbeddedIndex:
         families.append((f"line{k}", _parts(code(("base",), prefix), prefix, keep), org, "2024-03-01", ()))
     families += [(f"pad{k}", f"def pad_{k}(x):\n    return x * {k} + {k + 1}\n", "Google", "2022-01-01", ())
                  for k in range(PADDING)]
-    return api.open_index(index_families(root, "wf", families))
+    return api.open_index(index_families(root, "wf", families + (extra or [])))
 
 
 @pytest.fixture(scope="module")
