@@ -101,6 +101,7 @@ class Tally:
     margins: list[float] = field(default_factory=list)
     misses: list[dict[str, Any]] = field(default_factory=list)
     class_misses: list[dict[str, Any]] = field(default_factory=list)
+    accused: list[dict[str, Any]] = field(default_factory=list)  # files with a medium/high finding naming an unrelated family
     seconds: float = 0.0
 
     def row(self, name: str) -> dict[str, Any]:
@@ -125,6 +126,7 @@ class Tally:
                 "margin_p10": round(float(np.percentile(m, 10)), 3) if m.size else None,
                 "margin_median": round(float(np.median(m)), 3) if m.size else None,
                 "margin_positive": pct(int((m > 0).sum()), int(m.size)),
+                "unrelated_accused": len(self.accused), "unrelated_accused_files": self.accused,
                 "seconds": round(self.seconds, 1)}
 
 
@@ -372,6 +374,10 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
             path = f"modeling_{key}.py"
             result, compacted = scan_files([SourceFile(path, src.encode())], index, config)
             row = result.summary.files.get(path)
+            named = {f.matches[0].ref.family.split(":", 1)[-1] for f in result.findings
+                     if f.kind in ("code-match", "notice") and f.severity in ("medium", "high") and f.matches}
+            if named & unrelated:  # (another maker's family, outside the file's declared lineage)
+                tally.accused.append({"family": x, "named": sorted(named & unrelated)})
             source = row.source.to_dict() if row is not None and row.source is not None else {}
             got = (source.get("source") or {}).get("family", "").split(":", 1)[-1] or None
             status = source.get("status", "none")
@@ -458,6 +464,12 @@ def markdown(report: dict[str, Any]) -> str:
                      f"{f(r.get('distinctive_inheriting_chain_accuracy'))} ({r.get('distinctive_inheriting_classes', '-')}) | "
                      f"{r['margin_p10']} / {r['margin_median']} | {r['seconds']} |")
     lines += ["", f"Skipped: {report['skipped']}.", ""]
+    lines += ["Files with a medium or high finding that names an unrelated family (another maker's, outside "
+              "the file's declared lineage, ancestors' other descendants included): "
+              + ", ".join(f"{r['transform']} {r.get('unrelated_accused', '-')}" for r in report["rows"])
+              + "; " + "; ".join(f"{r['transform']}: " + ", ".join(f"{a['family']} -> {'/'.join(a['named'])}"
+                                                                    for a in r.get("unrelated_accused_files", []))
+                                 for r in report["rows"] if r.get("unrelated_accused_files")) + ".", ""]
     lines += ["Distinctive classes missed, by what the code says (the declared parent holds the class as closely "
               "as the family named, within 0.02 of cover: a tie the tie-breaks settled; less closely; not at all), "
               "all / those inheriting most of their code:", ""]

@@ -32,6 +32,7 @@ from lineage.index.evidence import UnitEvidence
 from lineage.verdicts import SourceVerdict
 
 OWN_MOST = 0.5  # a file whose code no family holds as a copy is more than this share is read over the held code first
+VERBATIM = 0.97  # a unit held so is the source's unit as it is (confirm_held: whole_of_held)
 
 
 def scopes(units: Sequence[CompactUnit], adopted: Mapping[str, str] | None = None) -> dict[str, list[int]]:
@@ -107,7 +108,8 @@ def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarr
     such classes, half the file held at any strength, 30% as a copy.)  A file holding its source's
     whole file (WHOLE_FILE of it) beside less code of its own, that reading not a copy, is read over
     its held code too (``confirm_held``); when that names the same source's file and finds it a copy,
-    the file is one, its classes read as over all of the file.  (A fifth review: transformers'
+    and the source's code in the file is there as it is (_verbatim), the file is one, its classes
+    read as over all of the file.  (A fifth review: transformers'
     bitnet, ministral, arcee and smollm3 files, near-clones of llama's and mistral's, verbatim with
     3 to 20 helper functions of one's own added, 8-45% of the file, passed: their source led the
     clones by 0.14-0.17 of the whole file, short of WHOLE_MARGIN, while padded past half they were
@@ -124,10 +126,24 @@ def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarr
     v = verdict(index, cov, rows, total, rank, carrier, "<file>")
     if confirm_held and OWN_MOST * total <= held < total and v.source is not None \
             and v.source.contains >= WHOLE_FILE and not whole_file(v):
-        # (a copy of the whole file with a little code of its own: the same source, read over the
-        # held code, decides only whether it is a copy; its classes are read as over all of the file)
+        # (a copy of the whole file, as it is, with a little code of its own: the same source, read
+        # over the held code, decides only whether it is a copy; its classes are read over all of the file)
         on_held = verdict(index, cov, strong, total, rank, carriers(index, cov, strong, held), "<file>", held=held)
-        if on_held.source is not None and whole_file(on_held) \
+        if on_held.source is not None and whole_file(on_held) and _verbatim(index, cov, v) \
                 and (on_held.source.family, on_held.source.path) == (v.source.family, v.source.path):
             return on_held, carrier
     return v, carrier
+
+
+def _verbatim(index: EmbeddedIndex, cov: Cover, v: SourceVerdict) -> bool:
+    """Of the file's code that ``v``'s source holds at all, WHOLE_FILE is held as it is (VERBATIM):
+    the rest of the file is code of its own beside a copy, not the source's code changed.
+    (transformers' granite, llama's file with scaling multipliers in its layers, read over the code
+    arcee, llama's near-clone, holds at a copy's strength, was arcee's whole file, a false copy
+    verdict the suite caught: arcee holds 55% of what it holds of granite as it is, the review's
+    copies 100%.)"""
+    col = prefer_of(index, cov, v)
+    if col < 0:
+        return False
+    of_source = cov.strength[:, col]
+    return float(cov.weight[of_source >= VERBATIM].sum()) >= WHOLE_FILE * float(cov.weight[of_source > 0].sum())
