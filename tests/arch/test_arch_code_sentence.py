@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from lineage.arch.findings import _code_sentence
 from lineage.models import Finding, Match, RefUnit
 
@@ -11,6 +13,12 @@ def _found(attribution: str, severity: str, start: int = 10, end: int = 29) -> F
                   "transformers/models/deepseek_v2/modeling_deepseek_v2.py", "DeepseekV2MLP", 1, 20)
     return Finding(f"f{start}", "code-match", "mine.py", start, end, "MyMLP", "core-architecture", attribution,
                    severity, (Match(ref, 0.97, 0.95, 0.9, 0.93, 0.8, ()),), "")
+
+
+def _notice(unit: Finding, attribution: str, severity: str) -> Finding:
+    """The file's notice finding, matched to the same reference as ``unit``."""
+    return dataclasses.replace(unit, id="n1", kind="notice", start_line=1, end_line=1, unit="<module>",
+                               role=None, attribution=attribution, severity=severity)
 
 
 def test_the_code_sentence_follows_the_attribution_of_the_matches() -> None:
@@ -28,12 +36,9 @@ def test_a_whole_copy_of_shared_code_is_not_said_to_be_no_copy() -> None:
     """Each unit common code (info), the file a copy of the line's file as a whole, its notice owed
     (a medium or high notice finding against that line): the architecture finding does not say
     "code not copied" beside the copy verdict (a stranger's review of a llama copy, 2026-12-04)."""
-    import dataclasses
-
     line = "deepseek_v2"
     unit = _found("none-needed", "info")
-    notice = dataclasses.replace(unit, id="n1", kind="notice", start_line=1, end_line=1, unit="<module>",
-                                 role=None, attribution="replaced", severity="high")
+    notice = _notice(unit, "replaced", "high")
     said = _code_sentence([unit, notice], "mine.py", line)
     assert said == "code matches deepseek_v2 on 20 lines, its notice owed (see the notice findings)"
     assert _code_sentence([unit, dataclasses.replace(notice, severity="low")], "mine.py", line) == "code not copied"
@@ -53,12 +58,9 @@ def test_a_copy_that_keeps_the_lines_notice_is_not_said_to_be_no_copy() -> None:
     """An unmodified copy of the line's file keeps its notice: every finding is info, and the
     architecture finding said "code not copied" beside "copy of the whole file of bitnet" (a fifth
     stranger's review, 2026-12-05); it says the code matches, its notice kept."""
-    import dataclasses
-
     line = "deepseek_v2"
     unit = _found("none-needed", "info")
-    kept = dataclasses.replace(unit, id="n1", kind="notice", start_line=1, end_line=1, unit="<module>",
-                               role=None, attribution="retained", severity="info")
+    kept = _notice(unit, "retained", "info")
     said = _code_sentence([unit, kept], "mine.py", line)
     assert said == "code matches deepseek_v2 on 20 lines, its notice kept (see the notice findings)"
     assert _code_sentence([kept], "mine.py", line) == "code not copied"  # (a notice, and no code of the line)
