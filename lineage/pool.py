@@ -178,9 +178,8 @@ def stream_map(fn: Callable[[T], R], items: Iterable[T], workers: int, chunksize
     """``fn(item)`` for each item, in input order, yielded as results arrive: items are sent to
     the workers as they are consumed (an index build never holds every source at once), so
     ``fn`` and the items must pickle; without fork the workers are spawned."""
-    results = map(fn, items)
     if workers <= 1:
-        for result in results:
+        for result in map(fn, items):
             interrupt.check()
             yield result
         return

@@ -107,17 +107,21 @@ def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> floa
     most of a small file, and is still no evidence of a copy."""
     if cov.refs is None:
         return 0.0
-    u_file, u_nk = index.arrays["u_file"], index.arrays["u_nk"]
-    ref_file = int(u_file[int(cov.best_ref[j])])
-    # (a module body is never part of a file's scope: imports and constants are not judged)
-    units = np.flatnonzero((u_file == ref_file) & (index.arrays["u_kind"] != KIND_CODES["module"]))
-    total = float(u_nk[units].sum())
     strong = cov.strength[rows, j] >= STRONG
     if cov.slight is not None and cov.shared is not None and cov.slight[rows, j][strong].all() \
             and cov.shared[rows, j][strong].sum() < NAMELESS_EVIDENCE:
         return 0.0  # small routines, names not kept, together under what one unit needs to convict
-    held = cov.refs[rows, j][strong]
-    held = np.unique(held[held >= 0])
+    return file_share(index, int(index.arrays["u_file"][int(cov.best_ref[j])]), cov.refs[rows, j][strong])
+
+
+def file_share(index: EmbeddedIndex, ref_file: int, refs: np.ndarray) -> float:
+    """Share of the reference file ``ref_file`` (its units' code but the module body's) that the
+    reference units ``refs`` (-1: none; units of other files ignored) are."""
+    u_file, u_nk = index.arrays["u_file"], index.arrays["u_nk"]
+    # (a module body is never part of a file's scope: imports and constants are not judged)
+    units = np.flatnonzero((u_file == ref_file) & (index.arrays["u_kind"] != KIND_CODES["module"]))
+    total = float(u_nk[units].sum())
+    held = np.unique(refs[refs >= 0])
     held = held[u_file[held] == ref_file]
     return float(u_nk[held].sum()) / total if total > 0 else 0.0
 

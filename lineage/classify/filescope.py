@@ -125,11 +125,11 @@ def whole_of_held(index: EmbeddedIndex, cov: Cover, total: float, rank: np.ndarr
     carrier = carriers(index, cov, rows, total)
     v = verdict(index, cov, rows, total, rank, carrier, "<file>")
     if confirm_held and OWN_MOST * total <= held < total and v.source is not None \
-            and v.source.contains >= WHOLE_FILE and not whole_file(v):
+            and v.source.contains >= WHOLE_FILE and not whole_file(v) and _verbatim(index, cov, v):
         # (a copy of the whole file, as it is, with a little code of its own: the same source, read
         # over the held code, decides only whether it is a copy; its classes are read over all of the file)
         on_held = verdict(index, cov, strong, total, rank, carriers(index, cov, strong, held), "<file>", held=held)
-        if on_held.source is not None and whole_file(on_held) and _verbatim(index, cov, v) \
+        if on_held.source is not None and whole_file(on_held) \
                 and (on_held.source.family, on_held.source.path) == (v.source.family, v.source.path):
             return on_held, carrier
     return v, carrier

@@ -158,10 +158,10 @@ def reference_of(findings: Sequence[Finding], verdicts: dict[str, SourceVerdict]
     holds any of the file's evidence, else the reference file it matches most."""
     file_verdict = verdicts.get("<file>")
     source = file_verdict.source if file_verdict is not None else None
-    if source is not None and any(f.matches[0].ref.family == source.family for f in findings):
+    # (a part of a copy split across files is judged against the copy's source: classify/together.py)
+    if source is not None and file_verdict is not None and (
+            file_verdict.together or any(f.matches[0].ref.family == source.family for f in findings)):
         return source.family, source.path
-    if source is not None and file_verdict is not None and file_verdict.together:
-        return source.family, source.path  # (a part of a copy split across files: the copy's source, classify/together.py)
     family, _source, path = primary_reference(findings)
     return family, path
 

@@ -38,7 +38,10 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Mapping, Sequence, Set
 
+import numpy as np
+
 from lineage.classify.codematch import STRONG, WHOLE_FILE
+from lineage.classify.cover import file_share
 from lineage.classify.filescope import attribute_file
 from lineage.classify.fileverdict import MOSTLY, whole_file
 from lineage.compact.files import CompactFile
@@ -114,15 +117,12 @@ def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions
 
 def _share(index: EmbeddedIndex, path: str, refs: set[int]) -> float:
     """Share of the reference file ``path`` (its units but the module body) that ``refs`` are."""
-    u_file, u_nk, u_kind = index.arrays["u_file"], index.arrays["u_nk"], index.arrays["u_kind"]
-    files = {int(u_file[r]) for r in refs if index.meta["files"][int(u_file[r])]["path"] == path}
-    if not files:
+    u_file = index.arrays["u_file"]
+    ref_file = next((int(u_file[r]) for r in refs if index.meta["files"][int(u_file[r])]["path"] == path), -1)
+    if ref_file < 0:
         return 0.0
-    fid = files.pop()
-    body = (u_file == fid) & (u_kind != KIND_CODES["module"])
-    total = float(u_nk[body].sum())
-    mine = [r for r in refs if int(u_file[r]) == fid and int(u_kind[r]) != KIND_CODES["module"]]
-    return float(u_nk[mine].sum()) / total if total > 0 else 0.0
+    held = np.fromiter((r for r in refs if int(index.arrays["u_kind"][r]) != KIND_CODES["module"]), dtype=np.int64)
+    return file_share(index, ref_file, held)
 
 
 def read_together(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions) -> SourceVerdict | None:
