@@ -14,17 +14,20 @@ from lineage.models import Finding
 
 
 def stale_notices(compacted: Sequence[CompactFile], matched: frozenset[str], repo_notices: RepoNotices = (),
-                  detect: Detector | None = None) -> list[Finding]:
-    """Foreign vendor notices in files with no matching code (fast detector only).
+                  detect: Detector | None = None, workers: int = 1) -> list[Finding]:
+    """Foreign vendor notices in files with no matching code (fast detector only; ``workers``:
+    forked processes reading the files, which most of a large scan's are).
 
     The project's own organisations are those named in its NOTICE/LICENSE files or in at
     least a third of its files with notices: their notices are never "foreign".
     """
     from lineage.notices import detect_notices, notice_findings
+    from lineage.pool import fork_map
 
-    detect = detect or detect_notices
-    quick = [(cf.path, detect(cf.path, cf.text, use_scancode=False, licences=False))
-             for cf in compacted if cf.path not in matched and cf.text]
+    read = detect or detect_notices
+    unmatched = [cf for cf in compacted if cf.path not in matched and cf.text]
+    found = fork_map(lambda cf: read(cf.path, cf.text, use_scancode=False, licences=False), unmatched, workers)
+    quick = [(cf.path, notices) for cf, notices in zip(unmatched, found)]
     with_notices = [(p, q) for p, q in quick if q.notices]
     counts: Counter[str] = Counter()
     for _, q in with_notices:

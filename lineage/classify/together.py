@@ -149,16 +149,22 @@ def read_together(index: EmbeddedIndex, files: Sequence[CompactFile], opts: Quer
 
 def split_copies(index: EmbeddedIndex, compacted: Sequence[CompactFile],
                  sources: Mapping[str, Mapping[str, SourceVerdict]], findings: Sequence[Finding],
-                 opts: QueryOptions) -> dict[str, SourceVerdict]:
+                 opts: QueryOptions, workers: int = 1) -> dict[str, SourceVerdict]:
     """Path -> the source verdict of the files read together as one, when they are a copy of one
-    source's whole file split across them: it stands for the file's own."""
+    source's whole file split across them: it stands for the file's own.  ``workers``: forked
+    processes reading the groups, each group read as found; a group that a copy found before it
+    takes files from is read again, without them, here."""
+    from lineage.pool import fork_map
+
     copies = {f.path for f in findings if f.kind == "code-match" and f.severity in ("medium", "high")}
+    groups = candidates(compacted, sources, copies)
+    read = fork_map(lambda files: read_together(index, files, opts), groups, workers)
     out: dict[str, SourceVerdict] = {}
-    for files in candidates(compacted, sources, copies):
-        files = [cf for cf in files if cf.path not in out]  # (a file is part of one copy: the deepest found)
+    for group, found in zip(groups, read):
+        files = [cf for cf in group if cf.path not in out]  # (a file is part of one copy: the deepest found)
         if len(files) < MIN_FILES:
             continue
-        whole = read_together(index, files, opts)
+        whole = found if len(files) == len(group) else read_together(index, files, opts)
         if whole is not None:
             out.update({path: whole for path in whole.together})
     return out

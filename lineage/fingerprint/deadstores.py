@@ -132,19 +132,38 @@ def _acting(words: Sequence[str], text_ids: np.ndarray, starts: np.ndarray, size
 
 def _quoted(ids: np.ndarray, words: Sequence[str]) -> np.ndarray:
     """Per id: its text is a string literal."""
-    return _texts_where(ids, words, lambda w: w[:1] in ("'", '"'))
+    return _texts_where(ids, words, _is_quoted, "quoted")
+
+
+def _is_quoted(word: str) -> bool:
+    return word[:1] in ("'", '"')
 
 
 def _texts_in(ids: np.ndarray, words: Sequence[str], wanted: frozenset[str]) -> np.ndarray:
     """Per id: its text is one of ``wanted``."""
-    return _texts_where(ids, words, wanted.__contains__)
+    return _texts_where(ids, words, wanted.__contains__, wanted)
 
 
-def _texts_where(ids: np.ndarray, words: Sequence[str], test: Callable[[str], bool]) -> np.ndarray:
-    """Per id: its text passes ``test`` (each distinct id looked up once)."""
-    distinct = np.unique(ids)
-    return np.isin(ids, distinct[np.fromiter((test(words[i]) for i in distinct.tolist()), dtype=bool,
-                                             count=distinct.size)])
+_TABLES: dict[object, np.ndarray] = {}  # per test: whether each text of the vocabulary below passes it
+_TABLES_OF: list[Sequence[str]] = []  # (the vocabulary they are of: one file's, the one last read)
+
+
+def _texts_where(ids: np.ndarray, words: Sequence[str], test: Callable[[str], bool], key: object) -> np.ndarray:
+    """Per id: its text passes ``test`` (named ``key``), each text of the vocabulary looked up once
+    for all calls (a vocabulary only grows, its ids keep their texts: what it gained since is
+    looked up as it comes)."""
+    if not _TABLES_OF or _TABLES_OF[0] is not words:
+        _TABLES.clear()
+        _TABLES_OF[:] = [words]
+    table = _TABLES.get(key, _NONE)
+    if table.size < len(words):
+        grown = np.fromiter((test(w) for w in words[table.size:]), dtype=bool, count=len(words) - table.size)
+        table = _TABLES[key] = np.concatenate([table, grown])
+    out: np.ndarray = table[ids]
+    return out
+
+
+_NONE = np.zeros(0, dtype=bool)
 
 
 def junk_mask_ids(modes: np.ndarray, lengths: np.ndarray, flags: np.ndarray, text_ids: np.ndarray,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 from lineage.models import FileError
 from lineage.notices import engine
@@ -77,9 +78,10 @@ def names_others(holder: str) -> bool:
     return bool(unlisted(holder))
 
 
+@lru_cache(maxsize=4096)
 def unlisted(holder: str) -> str:
     """The names a holder text gives besides the organisations the table knows, in its own words
-    ("Zeph Systems" of "The Zeph Systems and HuggingFace Inc. team"), or ""."""
+    ("Zeph Systems" of "The Zeph Systems and HuggingFace Inc. team"), or "" (read once per holder)."""
     names = claimed(holder)
     text = normalise(names)
     for alias in load_organisations():

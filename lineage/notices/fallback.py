@@ -64,8 +64,15 @@ def _clean_holder(text: str) -> str:
     return "" if first in _NOT_HOLDER else text
 
 
+# what every notice line holds somewhere in its first MAX_LINE characters (`detect_line`'s three
+# readings each need one of these): a line without is passed over unread
+_ANY_MARKER = re.compile(rf"{_MARKER}|版权归|版权所有|著作权所有", re.IGNORECASE)
+
+
 def detect_line(number: int, line: str) -> RawNotice | None:
     """The notice on one line, or None when the line is not a copyright statement."""
+    if not _ANY_MARKER.search(line, 0, MAX_LINE):
+        return None
     text = comment_text(line)
     if not text:
         return None

@@ -50,13 +50,19 @@ def candidate_lines(lines: list[str], header_lines: int) -> list[tuple[int, str]
     taken, which bounds the work a hostile file can cause.
     """
     picked = [(i + 1, line[:MAX_LINE]) for i, line in enumerate(lines[:header_lines])]
-    extra = 0
-    for i in range(header_lines, len(lines)):
+    rest = "\n".join(lines[header_lines:])  # (the lines past the header, searched as one: no marker spans lines)
+    extra, i, at = 0, header_lines, 0
+    for hit in _CANDIDATE.finditer(rest):
         if extra >= MAX_EXTRA_LINES:
             break
-        if _CANDIDATE.search(lines[i][:MAX_LINE]):
+        if hit.start() < at:
+            continue  # (the line of the last hit)
+        i += rest.count("\n", at, hit.start())
+        at = rest.find("\n", hit.start()) + 1 or len(rest) + 1  # (the next line's first character)
+        if _CANDIDATE.search(lines[i][:MAX_LINE]):  # (a marker in the first MAX_LINE characters)
             picked.append((i + 1, lines[i][:MAX_LINE]))
             extra += 1
+        i += 1
     return picked
 
 

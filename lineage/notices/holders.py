@@ -75,6 +75,13 @@ def organisation(org: str, table: Path | None = None) -> tuple[str, str, str]:
 
 def holder_orgs(holder: str, table: Path | None = None) -> list[tuple[str, str, str]]:
     """Every organisation a holder string names, in order of appearance."""
+    return list(_holder_orgs(holder, table))
+
+
+@functools.lru_cache(maxsize=4096)
+def _holder_orgs(holder: str, table: Path | None) -> tuple[tuple[str, str, str], ...]:
+    """`holder_orgs`, read once per holder (a project's files repeat a few holders: every alias
+    of the table is tried on each)."""
     text = normalise(holder)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, tuple[str, str, str]]] = []
@@ -91,7 +98,7 @@ def holder_orgs(holder: str, table: Path | None = None) -> list[tuple[str, str, 
             result.append(entry)
     # "Qwen team, Alibaba Group" names the team, not the company besides it: the most specific wins
     teams = {company(org) for org, _, _ in result if not whole_company(org)}
-    return [entry for entry in result if not (whole_company(entry[0]) and company(entry[0]) in teams)]
+    return tuple(entry for entry in result if not (whole_company(entry[0]) and company(entry[0]) in teams))
 
 
 def holder_org(holder: str, table: Path | None = None) -> tuple[str, str, str]:

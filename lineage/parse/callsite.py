@@ -20,6 +20,7 @@ else stays where it is: model code calls its own `apply_rotary_pos_emb` midway t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -27,6 +28,25 @@ from tree_sitter import Node
 from lineage.parse.spans import covers
 
 WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a name as spelt (after a dot too)
+_FEW = 64  # names looked for by one alternation (more: every name of the text is read and looked up)
+
+
+_OWN = re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")  # a name of its own, whole (not after a dot)
+
+
+def spelt_as(words: Set[bytes], source: bytes, start: int = 0, end: int | None = None,
+             after_dot: bool = True) -> Iterator[re.Match[bytes]]:
+    """The `WORD` hits of ``source[start:end]`` (without ``after_dot``, those not after a dot) that
+    are one of ``words``, in order: a few names by one pattern (a name no such hit can be, not an
+    ASCII identifier, is never looked for: it is never one), many by reading every name."""
+    names = sorted(w for w in words if WORD.fullmatch(w))
+    stop = len(source) if end is None else end
+    if not names:
+        return iter(())
+    if len(names) > _FEW:
+        return (hit for hit in (WORD if after_dot else _OWN).finditer(source, start, stop) if hit.group() in words)
+    before = rb"(?<!\w)" if after_dot else rb"(?<![\w.])"
+    return re.compile(before + rb"(?:" + b"|".join(map(re.escape, names)) + rb")(?!\w)").finditer(source, start, stop)
 _NAMES = ("identifier", "none")  # what a prefix's closing `return` may hand back: names only
 _PACKS = ("tuple", "expression_list", "parenthesized_expression", "pattern_list", "tuple_pattern")
 _IDLE = ("comment", "pass_statement", "assert_statement")  # what may stand before a first call (`lex-v28`)

@@ -133,6 +133,18 @@ _BEFORE = 256  # bytes read before a spelling for what stands there (`class` and
 _BUILTINS_REACHED = re.compile(rb"\bbuiltins\b|\b__builtins__\b")
 
 
+@lru_cache(maxsize=4)
+def _as_read(source: bytes) -> tuple[bytes, bool]:
+    """The module's text as Python reads its names (NFKC), and whether it may bind any builtin
+    otherwise than by spelling it (`import *`, or reaching the builtins): once per module, not
+    once per name asked about."""
+    if not source.isascii():
+        source = unicodedata.normalize("NFKC", source.decode("utf-8", "surrogateescape")).encode(
+            "utf-8", "surrogateescape")
+    return source, bool(b"import" in source and re.search(rb"\bimport[ \t]+\*", source)
+                        or b"builtins" in source and _BUILTINS_REACHED.search(source))
+
+
 @lru_cache(maxsize=256)
 def unshadowed(name: bytes, source: bytes) -> bool:
     """The module binds ``name`` nowhere: every spelling of it as a word of its own (not an
@@ -143,10 +155,8 @@ def unshadowed(name: bytes, source: bytes) -> bool:
     (`builtins.len = ...`, `__builtins__`: `lex-v43`).  Read as Python reads names, NFKC-normalised (`ｌｅｎ = str` binds
     `len`).  Read on the text, not the tree as parse/bound.py's ``rebound`` does: ``value`` is
     handed a node, never its tree's root."""
-    if not source.isascii():
-        source = unicodedata.normalize("NFKC", source.decode("utf-8", "surrogateescape")).encode(
-            "utf-8", "surrogateescape")
-    if re.search(rb"\bimport[ \t]+\*", source) or _BUILTINS_REACHED.search(source):
+    source, open_names = _as_read(source)
+    if open_names:
         return False  # (`lex-v43`: `builtins.len = ...` puts another function in a builtin's place)
     for at in words(name, source):
         before, end = source[max(0, at - _BEFORE):at], at + len(name)

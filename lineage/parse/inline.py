@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from tree_sitter import Node
 
-from lineage.parse.callsite import WORD as _WORD, Site, site_of, spent
+from lineage.parse.callsite import WORD as _WORD, Site, site_of, spelt_as, spent
 from lineage.parse.identity import enclosing_scope
 from lineage.parse.spans import covers, merged
 
@@ -81,8 +81,8 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it, ascending
     dotted: dict[bytes, list[int]] = defaultdict(list)  # every spelling, after a dot too (a method's)
     gone = merged(dropped or [])
-    for hit in _WORD.finditer(source):
-        if hit.group() in words and not covers(gone, hit.end()) and not _in_comment(root, hit.start(), hit.end()):
+    for hit in spelt_as(words, source):
+        if not covers(gone, hit.end()) and not _in_comment(root, hit.start(), hit.end()):
             dotted[hit.group()].append(hit.start())  # (a comment or a docstring naming it is no use: `lex-v28`)
             if source[hit.start() - 1: hit.start()] != b".":
                 spelt[hit.group()].append(hit.start())

@@ -29,11 +29,12 @@ files, 14 statements, all dead (`codes = []`, `codes.append(c)`, never read).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 
 from tree_sitter import Node
 
+from lineage.parse.callsite import spelt_as
 from lineage.parse.constant import UNKNOWN, truth, value
 from lineage.parse.hoisted import role
 from lineage.parse.queries import bound_values, functions
@@ -112,9 +113,10 @@ def _junk_in(names: set[bytes], body: Node, source: bytes, tick: Callable[[], No
     # only the readings under a top statement of the body spelling one of them can change (a chain
     # of n locals each read by the next is n rounds: each round reads two statements, not all n)
     top = {}
+    of = _statements_of(body)
     for node, _, _ in spellings:  # (each reading is a spelling)
         tick()
-        top[node.id] = _top(node, body)
+        top[node.id] = of(node)
     where: dict[bytes, set[int]] = {}
     for node, name, _ in spellings:
         where.setdefault(name, set()).add(top[node.id])
@@ -149,8 +151,21 @@ def _top(node: Node, body: Node) -> int:
     return up.id
 
 
+def _statements_of(body: Node) -> Callable[[Node], int]:
+    """`_top` for the nodes of one body, told by the bytes of its statements (a walk up costs a
+    walk down from the root per step in tree-sitter); a node no statement's bytes hold, by `_top`."""
+    children = body.children
+    starts = [c.start_byte for c in children]
+
+    def of(node: Node) -> int:
+        k = bisect_right(starts, node.start_byte) - 1
+        if k >= 0 and children[k].end_byte >= node.end_byte and children[k].end_byte > node.start_byte:
+            return int(children[k].id)
+        return _top(node, body)
+    return of
+
+
 _WORD = re.compile(rb"[A-Za-z_]\w*")
-_WORD_AT = re.compile(rb"(?<![\w.])[A-Za-z_]\w*")
 
 
 def _spellings(body: Node, names: set[bytes], source: bytes) -> list[tuple[Node, bytes]]:
@@ -159,7 +174,7 @@ def _spellings(body: Node, names: set[bytes], source: bytes) -> list[tuple[Node,
     number at every byte)."""
     hits: Iterable[re.Match[bytes]]
     if all(_WORD.fullmatch(n) for n in names):
-        hits = (h for h in _WORD_AT.finditer(source, body.start_byte, body.end_byte) if h.group() in names)
+        hits = spelt_as(names, source, body.start_byte, body.end_byte, after_dot=False)
     else:
         pattern = rb"(?<![\w.])(?:" + b"|".join(re.escape(n) for n in sorted(names)) + rb")(?!\w)"
         hits = re.compile(pattern).finditer(source, body.start_byte, body.end_byte)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from tree_sitter import Node
 
-from lineage.parse.callsite import binds_names, passes_names
+from lineage.parse.callsite import binds_names, passes_names, spelt_as
 from lineage.parse.identity import enclosing_scope
 from lineage.parse.inline import Inline
 
@@ -177,7 +177,8 @@ def _spellings(source: bytes, words: set[bytes], pattern: re.Pattern[bytes] | No
     after a dot too), the first ``most`` of each: one pass over the module, for a module of many
     helpers (``_spelt`` per helper would read it once per helper)."""
     places: dict[bytes, list[int]] = {}
-    for m in (pattern or _NAME).finditer(source):
+    hits = pattern.finditer(source) if pattern is not None else spelt_as(words, source, after_dot=False)
+    for m in hits:
         word = m.group()
         if word in words:
             seen = places.setdefault(word, [])
@@ -200,7 +201,6 @@ def _spelt(source: bytes, word: bytes, most: int) -> list[int]:
 
 _NAMEISH = re.compile(rb"[\w.]")  # what may not stand just before a name of its own
 _WORDISH = re.compile(rb"\w")  # nor just after it
-_NAME = re.compile(rb"(?<![\w.])[^\W\d]\w*")  # a name of its own, whole
 _SELF_CALL = re.compile(rb"(?<![\w.])self\.([^\W\d]\w*)\s*\(")  # a method called through `self`
 
 

@@ -42,8 +42,8 @@ _SPELT = re.compile(rb"(?m)^[ \t]*(?:import|from)[ \t]+operator\b|\.(?:"
 
 def operator_calls(root: Node, source: bytes) -> bytes | None:
     """The source with such calls read as their operators, or None when it has none."""
-    if _SPELT.search(source) is None:
-        return None
+    if b"operator" not in source and b".__" not in source or _SPELT.search(source) is None:
+        return None  # (each of its spellings holds one or the other: told fast first)
     names = _callees(root, source)
     sites: dict[int, tuple[Node, str]] = {}
     for call in shallow(root, "(call) @call", "call"):

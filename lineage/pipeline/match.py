@@ -192,7 +192,7 @@ def attributed_and_declared(
         matched |= paths
         sources.update(share_sources)
         read.update(share_read)
-    together = split_copies(index, compacted, sources, findings, query_options(config))
+    together = split_copies(index, compacted, sources, findings, query_options(config), workers)
     if together:  # a copy split across the files of a directory: those files judged again as its parts
         found, paths, share_sources, share_read = one_share([cf for cf in compacted if cf.path in together], together)
         findings = [f for f in findings if f.path not in together] + found

@@ -79,7 +79,7 @@ def scan_files(
         late, _, _ = attributed_findings(later, compacted, config, repo_notices, quick, None, False)
         # (a release's date is the package index's: a dated release was checked against its published wheel)
         findings += anachronisms(late, findings, date, public_dates(later), date_of, confirmed=bool(date_of))
-    findings += stale_notices(compacted, matched, repo_notices, notice_detector)
+    findings += stale_notices(compacted, matched, repo_notices, notice_detector, workers_for(config, len(compacted)))
     findings += vestige_findings(compacted, findings)
     if progress:
         progress("notices of unmatched files and vestiges", 1, 1)
@@ -130,12 +130,16 @@ def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], conf
 
 def core_lines(compacted: Sequence[CompactFile]) -> int:
     """Lines of the scanned units whose own features say core architecture (outermost only)."""
-    covered: set[tuple[str, int]] = set()
+    total = 0
     for cf in compacted:
-        for u in cf.units:
-            if u.role == "core-architecture" and u.kind != "module":
-                covered.update((cf.path, n) for n in range(u.start_line, u.end_line + 1))
-    return len(covered)
+        spans = sorted((u.start_line, u.end_line) for u in cf.units
+                       if u.role == "core-architecture" and u.kind != "module" and u.start_line <= u.end_line)
+        end = 0  # (the last line counted of this file: the spans' union, in one pass)
+        for first, last in spans:
+            if last > end:
+                total += last - max(first, end + 1) + 1
+                end = last
+    return total
 
 
 def scan(

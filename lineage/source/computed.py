@@ -35,7 +35,9 @@ _SPELT = re.compile(rb"""\bgetattr\s*\(\s*[^,()"'\n]+,\s*[rbuRBU]{0,2}(?:"[^"\\\
 
 def computed_names(data: bytes) -> str | None:
     """Why the file cannot be read as written (the attributes it reads are named at run time), or None."""
-    if data.count(b"getattr") - len(_SPELT.findall(data)) < MIN_COMPUTED and not _HINT.search(data):
+    spelt = data.count(b"getattr")  # (every way to getattr spells it: `__getattribute__` too)
+    if not spelt or (spelt < MIN_COMPUTED or spelt - len(_SPELT.findall(data)) < MIN_COMPUTED) \
+            and not _HINT.search(data):
         return None  # (fewer calls of getattr than computed names need, and no other way to it)
     tree = parse_quietly(data)
     if tree is None:
@@ -67,12 +69,29 @@ def _spelt_computed(data: bytes) -> int:
 def parse_quietly(data: bytes) -> ast.Module | None:
     """``ast.parse`` of a scanned file, its warnings (invalid escapes) silenced; None when it does
     not parse or is too deep to."""
+    tree = parsed_tree(data)
+    return tree if isinstance(tree, ast.Module) else None
+
+
+_LAST: list[tuple[bytes, ast.Module | type[Exception]]] = []  # (the text last parsed, its tree or why not)
+
+
+def parsed_tree(data: bytes) -> ast.Module | type[Exception]:
+    """``ast.parse`` of a scanned file, its warnings silenced, or the kind of error that stopped it
+    (SyntaxError, ValueError, RecursionError or MemoryError).  The last text's is kept: the
+    readers of packed and computed code read one file in turn (source/packed.py), and a tree
+    is never changed by its readers."""
+    if _LAST and _LAST[0][0] is data:
+        return _LAST[0][1]
+    tree: ast.Module | type[Exception]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+            tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        tree = type(exc)
+    _LAST[:] = [(data, tree)]
+    return tree
 
 
 def _computed(call: ast.Call, names: set[str]) -> bool:

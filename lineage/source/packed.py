@@ -17,12 +17,11 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-import warnings
 from collections.abc import Sequence
 from itertools import accumulate
 
 from lineage.models import FileError, SourceFile
-from lineage.source.computed import computed_names, parse_quietly
+from lineage.source.computed import computed_names, parse_quietly, parsed_tree
 from lineage.source.decoders import DECODERS, Unreadable
 from lineage.source.fromdata import MIN_PLAIN
 from lineage.source.runners import HINT as OTHER_RUNNERS
@@ -170,15 +169,12 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
     blob = blob_above or _blob(data)
     if not hinted and not scrambled and not blob:
         return []  # (what a decoder makes of no encoded literal is no packed code)
-    try:
-        with warnings.catch_warnings():  # (a scanned file's invalid escapes are its own business)
-            warnings.simplefilter("ignore")
-            tree = ast.parse(data)
-    except (SyntaxError, ValueError):  # (the scan reports a file that does not parse)
+    tree = parsed_tree(data)  # (a scanned file's invalid escapes are its own business: warnings silenced)
+    if tree in (RecursionError, MemoryError):
+        return [(1, Unreadable("the file is nested too deeply to read what it runs"))]
+    if not isinstance(tree, ast.Module):  # (the scan reports a file that does not parse)
         return [(1, Unreadable("the file does not parse as Python 3.11, and it runs code from an encoded blob"))] \
             if blob else []
-    except (RecursionError, MemoryError):
-        return [(1, Unreadable("the file is nested too deeply to read what it runs"))]
     reader = Reader(tree, cap)
     out: list[tuple[int, str | Unreadable]] = []
     total = 0
