@@ -28,7 +28,8 @@ review: a decoder written from scratch "replaced" NVIDIA's notice, high).  The h
 finds the source; the files holding it are judged over all of their code (their copy of the source's
 whole file beside less code of their own confirmed over their held code, as one file's is:
 filescope.whole_of_held's ``confirm_held``; a fifth review's two-file splits of bitnet with a few
-helpers in each passed).
+helpers in each passed).  Parts that add more code of their own than they hold of the source, in all,
+are read over the held code after all when the source's code is there as it is (`_beside_own`).
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ import numpy as np
 
 from lineage.classify.codematch import STRONG, WHOLE_FILE
 from lineage.classify.cover import file_share
-from lineage.classify.filescope import attribute_file
+from lineage.classify.filescope import VERBATIM, attribute_file
 from lineage.classify.fileverdict import MOSTLY, whole_file
-from lineage.compact.files import CompactFile
+from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.evidence import UnitEvidence
 from lineage.index.query import QueryOptions, query_files
 from lineage.models import Finding
 from lineage.scoring import SCORING
@@ -85,12 +87,40 @@ def candidates(compacted: Sequence[CompactFile], sources: Mapping[str, Mapping[s
     return out
 
 
-def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions, weigh_held: bool
-          ) -> tuple[SourceVerdict, list[CompactFile], list[CompactFile], float]:
-    """The files read as one file; those of them holding its source's code at a copy's strength;
-    those of these holding a unit of it that shares enough code to be judged (SCORING.min_evidence:
-    a two-line weight loader every serving engine's model writes alike makes no file a part of a
-    copy); and the largest share of the source's file that any one of them holds."""
+@dataclasses.dataclass(frozen=True)
+class _Reading:
+    """Files read as one file: its verdict, and per file (by position) what it holds of the source."""
+
+    v: SourceVerdict
+    files: Sequence[CompactFile]
+    refs: dict[int, set[int]]  # file -> the source's units it holds at a copy's strength (STRONG)
+    judged: frozenset[int]  # files holding a unit of it that shares enough code to be judged
+    held: dict[int, float]  # file -> its code holding the source's at STRONG (k-grams)
+    size: dict[int, float]  # file -> all of its code (k-grams)
+    verbatim: bool  # WHOLE_FILE of the code the source holds at all is held as it is (VERBATIM)
+
+    @property
+    def holding(self) -> list[CompactFile]:
+        """The files holding the source's code at a copy's strength."""
+        return [self.files[k] for k in sorted(self.refs) if self.refs[k]]
+
+    @property
+    def parts(self) -> list[CompactFile]:
+        """Those of them holding a unit of it that shares enough code to be judged (SCORING.min_evidence:
+        a two-line weight loader every serving engine's model writes alike makes no file a part of a copy)."""
+        return [self.files[k] for k in sorted(self.refs) if self.refs[k] and k in self.judged]
+
+    def alone(self, index: EmbeddedIndex) -> float:
+        """The largest share of the source's file that any one file holds."""
+        return max((_share(index, self.v.source.path, r) for r in self.refs.values()), default=0.0) \
+            if self.v.source is not None else 0.0
+
+
+_Queried = tuple[list[CompactUnit], list[int], dict[int, UnitEvidence]]  # units, each one's file, their evidence
+
+
+def _query(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions) -> _Queried:
+    """The files' units side by side (but their module bodies), as one file's, and their evidence."""
     units, owner = [], []
     for k, cf in enumerate(files):
         for u in cf.units:
@@ -98,21 +128,38 @@ def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions
                 units.append(u)
                 owner.append(k)
     one = dataclasses.replace(files[0], path=posixpath.dirname(files[0].path) or ".", units=tuple(units))
-    evidence = {ui: ev for (_, ui), ev in query_files(index, [one], opts).evidence.items()}
+    return units, owner, {ui: ev for (_, ui), ev in query_files(index, [one], opts).evidence.items()}
+
+
+def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions, weigh_held: bool,
+          queried: _Queried | None = None) -> _Reading:
+    """The files read as one file, and what each holds of the source that reading names (``queried``:
+    their `_query`, when it was made)."""
+    units, owner, evidence = queried if queried is not None else _query(index, files, opts)
     v = attribute_file(index, units, evidence, weigh_held=weigh_held, confirm_held=True)["<file>"]
+    size: dict[int, float] = defaultdict(float)
+    for ui, u in enumerate(units):
+        size[owner[ui]] += u.n_kgrams
     if v.source is None:
-        return v, [], [], 0.0
+        return _Reading(v, files, {}, frozenset(), {}, dict(size), False)
     row = index.family_keys.index(v.source.family)
-    refs: dict[int, set[int]] = defaultdict(set)  # file -> the source's units it holds so
+    refs: dict[int, set[int]] = defaultdict(set)
     judged: set[int] = set()
+    held_by: dict[int, float] = defaultdict(float)
+    at_all = as_is = 0.0
     for ui, ev in evidence.items():
-        held = (ev.family == row) & (ev.strength >= STRONG)
+        of_source = ev.family == row
+        held = of_source & (ev.strength >= STRONG)
         refs[owner[ui]].update(int(r) for r in ev.unit[held].tolist())
+        if held.any():
+            held_by[owner[ui]] += units[ui].n_kgrams
         if held.any() and (ev.shared is None or bool((ev.shared[held] >= SCORING.min_evidence).any())):
             judged.add(owner[ui])
-    holding = sorted(k for k, r in refs.items() if r)
-    alone = max((_share(index, v.source.path, r) for r in refs.values()), default=0.0)
-    return v, [files[k] for k in holding], [files[k] for k in holding if k in judged], alone
+        if of_source.any():
+            at_all += units[ui].n_kgrams
+            as_is += units[ui].n_kgrams if float(ev.strength[of_source].max()) >= VERBATIM else 0.0
+    return _Reading(v, files, dict(refs), frozenset(judged), dict(held_by), dict(size),
+                    at_all > 0 and as_is >= WHOLE_FILE * at_all)
 
 
 def _share(index: EmbeddedIndex, path: str, refs: set[int]) -> float:
@@ -137,14 +184,43 @@ def read_together(index: EmbeddedIndex, files: Sequence[CompactFile], opts: Quer
     (fileverdict.whole_file); PARTS of them at least, holding code enough to judge, are its parts."""
     if not any(u.kind != "module" for cf in files for u in cf.units):
         return None
-    first, holding, _, alone = _read(index, files, opts, weigh_held=True)
-    if first.source is None or not whole_file(first) or len(holding) < PARTS or alone >= WHOLE_FILE:
+    first = _read(index, files, opts, weigh_held=True)
+    if first.v.source is None or not whole_file(first.v) or len(first.holding) < PARTS \
+            or first.alone(index) >= WHOLE_FILE:
         return None
-    v, holding, parts, alone = _read(index, holding, opts, weigh_held=False)
-    if v.source is None or v.source.family != first.source.family or len(parts) < PARTS \
-            or alone >= WHOLE_FILE or v.source.contains < WHOLE_FILE or v.source.score < MOSTLY or not whole_file(v):
-        return None  # (the source's whole file held: the files of a model's directory share its parts)
-    return dataclasses.replace(v, together=tuple(cf.path for cf in parts))
+    queried = _query(index, first.holding, opts)
+    found = _read(index, first.holding, opts, False, queried)
+    v, parts = found.v, found.parts
+    # (none holding the source's whole file alone: the files of a model's directory share its parts)
+    if v.source is not None and v.source.family == first.v.source.family and found.alone(index) < WHOLE_FILE \
+            and len(parts) >= PARTS and v.source.contains >= WHOLE_FILE and v.source.score >= MOSTLY and whole_file(v):
+        return dataclasses.replace(v, together=tuple(cf.path for cf in parts))
+    return _beside_own(index, first, opts, queried) if first.v.source.contains >= WHOLE_FILE else None
+
+
+PART_SHARE = 0.25  # a file is a part of a copy beside code of its own when the copy is this share of its code
+
+
+def _beside_own(index: EmbeddedIndex, first: _Reading, opts: QueryOptions, queried: _Queried) -> SourceVerdict | None:
+    """A copy split across files that each add code of their own, more than the copy in all: read
+    over the code families hold as a copy, as one file's is (filescope.whole_of_held), the files
+    must be a copy of the same source's whole file, its code in them there as it is (VERBATIM, as a
+    near-clone's copy beside helpers of one's own must be: filescope._verbatim), none of them holding
+    WHOLE_FILE of it alone; the files holding it for PART_SHARE of their code at least, PARTS of
+    them, are its parts.  (A sixth review split bitnet's, qwen2's and granite's files a definition
+    per file, three helpers of one's own beside each, and they passed: the group was 55-65% their own
+    code.  The parts' share keeps out own files that share a helper with the copy: a file of one's own
+    holding a verbatim `repeat_kv` beside a vendored upstream package is not part of its copy.)"""
+    held = _read(index, first.holding, opts, True, queried)
+    s, source = held.v.source, first.v.source
+    if s is None or source is None or (s.family, s.path) != (source.family, source.path) or not whole_file(held.v) \
+            or s.contains < WHOLE_FILE or not held.verbatim or held.alone(index) >= WHOLE_FILE:
+        return None
+    parts = [k for k in sorted(held.refs) if held.refs[k] and k in held.judged
+             and held.held.get(k, 0.0) >= PART_SHARE * held.size.get(k, 0.0)]
+    if len(parts) < PARTS:
+        return None
+    return dataclasses.replace(held.v, together=tuple(held.files[k].path for k in parts))
 
 
 def split_copies(index: EmbeddedIndex, compacted: Sequence[CompactFile],

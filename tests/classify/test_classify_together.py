@@ -173,3 +173,56 @@ def test_a_file_holding_the_source_s_whole_file_alone_is_not_a_split(index: Embe
     joined = read_together(index, split_two, query_options(Config(workers=1)))
     assert joined is not None and joined.source is not None and joined.source.family == "wf:base"
     assert set(joined.together) == {"mine/a.py", "mine/b.py"}
+
+
+def _helpers(seed: int, n: int = 3) -> str:
+    """``n`` functions of one's own, no two alike (no family holds them)."""
+    ops = ("+", "-", "*", "/")
+    out = []
+    for j in range(n):
+        k = seed * 7 + j
+        a, b = ops[k % 4], ops[(k + 1) % 4]
+        out.append(
+            f"def own_{seed}_{j}(values, limit={k + 3}):\n"
+            f"    total = {k}\n"
+            f"    for i, value in enumerate(values):\n"
+            f"        if i % {j + 2} == 0:\n"
+            f"            total = total {a} value * {k + 1}\n"
+            f"        elif value > limit:\n"
+            f"            total = (total {b} limit) % {k + 5}\n"
+            f"        else:\n"
+            f"            total += i ** {j + 1}\n"
+            f"    return [total, limit, len(values) {a} {seed + 1}][{j % 3}]\n")
+    return "\n\n".join(out)
+
+
+def test_a_split_with_more_code_of_one_s_own_in_every_file_is_still_a_copy(index: EmbeddedIndex) -> None:
+    """A sixth review's split: a definition per file, three helpers of one's own beside each, so that
+    the files together are mostly their own code.  Base's code is there as it is, its whole file
+    across them: read over the code base holds (as one file's copy beside its own code is), the
+    files holding a quarter of their code or more from it are parts of a copy of base's file."""
+    parts = {p: t + "\n\n" + _helpers(k) for k, (p, t) in enumerate(split(code(("base",), "Mine")).items())}
+    own = sum(t.count("\n") for t in parts.values()) - sum(t.count("\n") for t in split(code(("base",), "Mine")).values())
+    assert own > sum(t.count("\n") for t in split(code(("base",), "Mine")).values()) / 2  # (most of the code is their own)
+    result = scan(index, parts)
+    together = [p for p, row in result.summary.files.items() if row.source is not None and row.source.together]
+    assert len(together) >= 3 and BIG <= {p.split("_", 2)[-1] for p in together}, together
+    for p in together:
+        v = result.summary.files[p].source
+        assert v is not None and v.source is not None and v.source.family == "wf:base" and v.source.contains >= 0.9
+    notices = [f for f in result.findings if f.kind == "notice" and f.severity in ("medium", "high")]
+    assert {f.path for f in notices} == set(together)
+
+
+def test_a_changed_split_beside_more_code_of_one_s_own_is_not_read_over_its_held_code(index: EmbeddedIndex) -> None:
+    """The same split with base's attention changed (a step added): alone, its parts are still a copy
+    of base's file read together; beside more code of their own, base's code is not there as it is
+    (filescope._verbatim: transformers' granite, llama's file with a step added in every layer, is
+    not a copy of a near-clone of llama's), so their own code is not set aside for it."""
+    changed = code(("base",), "Mine").replace("        b, t, _ = x.shape\n",
+                                              "        x = torch.nan_to_num(x)\n        b, t, _ = x.shape\n", 1)
+    assert changed != code(("base",), "Mine")
+    bare = scan(index, split(changed))
+    assert any(row.source is not None and row.source.together for row in bare.summary.files.values())
+    padded = scan(index, {p: t + "\n\n" + _helpers(k) for k, (p, t) in enumerate(split(changed).items())})
+    assert not any(row.source is not None and row.source.together for row in padded.summary.files.values())

@@ -28,3 +28,34 @@ def test_words_are_where_the_pattern_finds_them(name: bytes, pieces: list[bytes]
     end = min(len(source), start + length)
     assert words(name, source, start, end) == _pattern(name, source[start:end])
     assert words(name, source) == _pattern(name, source)
+
+
+SPELT = [b"use_cache", b"a", b"aa", b"aaa", b"x_1", b"\xc3\xa9\xc3\xa9", b"a.b", b"1a", b""]
+
+
+@settings(max_examples=300, deadline=None)
+@example({b"a", b"aa"}, [b"aa", b" ", b"a", b".", b"aaa"], 0, 40, True)  # (a name, a longer one, one inside a word)
+@example({b"\xc3\xa9\xc3\xa9"}, [b"\xc3\xa9", b"\xc3\xa9"], 0, 4, True)  # (a name no ASCII word can be)
+@given(st.sets(st.sampled_from(SPELT), max_size=6), st.lists(st.sampled_from(PIECES), max_size=40),
+       st.integers(0, 30), st.integers(0, 80), st.booleans())
+def test_names_spelt_are_the_words_read_one_by_one(names: set[bytes], pieces: list[bytes], start: int, length: int,
+                                                   after_dot: bool) -> None:
+    """`spelt_as` (one alternation for a few names) finds what reading every word and looking it up finds."""
+    from lineage.parse.callsite import WORD, spelt_as
+
+    source = b"".join(pieces)
+    start = min(start, len(source))
+    end = min(len(source), start + length)
+    word = WORD if after_dot else re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")
+    expected = [(m.start(), m.group()) for m in word.finditer(source, start, end) if m.group() in names]
+    assert [(m.start(), m.group()) for m in spelt_as(names, source, start, end, after_dot)] == expected
+
+
+def test_many_names_are_read_word_by_word_alike() -> None:
+    """Past the alternation's few names, every word is read and looked up: the same hits."""
+    from lineage.parse.callsite import WORD, spelt_as
+
+    names = {f"n{k}".encode() for k in range(200)}
+    source = b" ".join(f"n{k % 250}.n{k} x.n{k}(n{k}_)".encode() for k in range(300))
+    assert [m.span() for m in spelt_as(names, source)] == \
+        [m.span() for m in WORD.finditer(source) if m.group() in names]

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lineage.notices import FileNotices, engine
 from lineage.notices import header as header_module
@@ -175,3 +177,34 @@ def test_auto_asks_scancode_only_where_the_fallback_is_unsure(
     assert calls == []  # a standard header: the fallback reads it, no scancode start-up
     scan("# Portions copyright 2023 Google LLC\nimport os\n")
     assert calls == [1]  # a marker the fallback could not read: scancode decides
+
+
+def _candidates_line_by_line(lines: list[str], header_lines: int) -> list[tuple[int, str]]:
+    """What candidate_lines gives, read one line past the header at a time."""
+    from lineage.notices.fallback import MAX_LINE
+    from lineage.notices.header import _CANDIDATE
+
+    picked = [(i + 1, line[:MAX_LINE]) for i, line in enumerate(lines[:header_lines])]
+    for i in range(header_lines, len(lines)):
+        if len(picked) - min(header_lines, len(lines)) >= header_module.MAX_EXTRA_LINES:
+            break
+        if _CANDIDATE.search(lines[i][:MAX_LINE]):
+            picked.append((i + 1, lines[i][:MAX_LINE]))
+    return picked
+
+
+LINE_PIECES = ["x = 1", "copyright", "(C)", "©", "COPYRİGHT", "spdx-", "版权", "a" * 390, "", " ", "# "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(LINE_PIECES), max_size=4).map("".join), max_size=30), st.integers(0, 10))
+def test_markers_past_the_header_are_the_lines_read_one_by_one(lines: list[str], header_lines: int) -> None:
+    """Markers past the header found by one search of the rest of the text are those each line's
+    own search finds (a marker past a line's first MAX_LINE characters not among them)."""
+    assert header_module.candidate_lines(lines, header_lines) == _candidates_line_by_line(lines, header_lines)
+
+
+def test_markers_past_the_header_stop_at_the_most_read() -> None:
+    lines = ["# header"] * 3 + ["# Copyright 2026 X"] * (header_module.MAX_EXTRA_LINES + 50)
+    assert header_module.candidate_lines(lines, 3) == _candidates_line_by_line(lines, 3)
+    assert len(header_module.candidate_lines(lines, 3)) == 3 + header_module.MAX_EXTRA_LINES
