@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence, Set
 
 import numpy as np
@@ -107,8 +107,18 @@ class _Reading:
     @property
     def parts(self) -> list[CompactFile]:
         """Those of them holding a unit of it that shares enough code to be judged (SCORING.min_evidence:
-        a two-line weight loader every serving engine's model writes alike makes no file a part of a copy)."""
-        return [self.files[k] for k in sorted(self.refs) if self.refs[k] and k in self.judged]
+        a two-line weight loader every serving engine's model writes alike makes no file a part of a copy)
+        and a unit of it no other of them holds (`_adds`)."""
+        return [self.files[k] for k in self.adding() if k in self.judged]
+
+    def adding(self) -> list[int]:
+        """The files holding some of the source's code that no other file of them holds: a split
+        copy's parts each hold their own share of it, while a file of one's own beside a vendored
+        upstream package, holding a verbatim `repeat_kv` the package holds too, adds nothing to it
+        (a sixth review: such files, written from scratch, were named parts of the vendored copy,
+        their own notices "replacing" its, high)."""
+        held = Counter(r for refs in self.refs.values() for r in refs)
+        return [k for k in sorted(self.refs) if any(held[r] == 1 for r in self.refs[k])]
 
     def alone(self, index: EmbeddedIndex) -> float:
         """The largest share of the source's file that any one file holds."""
@@ -216,8 +226,7 @@ def _beside_own(index: EmbeddedIndex, first: _Reading, opts: QueryOptions, queri
     if s is None or source is None or (s.family, s.path) != (source.family, source.path) or not whole_file(held.v) \
             or s.contains < WHOLE_FILE or not held.verbatim or held.alone(index) >= WHOLE_FILE:
         return None
-    parts = [k for k in sorted(held.refs) if held.refs[k] and k in held.judged
-             and held.held.get(k, 0.0) >= PART_SHARE * held.size.get(k, 0.0)]
+    parts = [k for k in held.adding() if k in held.judged and held.held.get(k, 0.0) >= PART_SHARE * held.size.get(k, 0.0)]
     if len(parts) < PARTS:
         return None
     return dataclasses.replace(held.v, together=tuple(held.files[k].path for k in parts))

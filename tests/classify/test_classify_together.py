@@ -226,3 +226,26 @@ def test_a_changed_split_beside_more_code_of_one_s_own_is_not_read_over_its_held
     assert any(row.source is not None and row.source.together for row in bare.summary.files.values())
     padded = scan(index, {p: t + "\n\n" + _helpers(k) for k, (p, t) in enumerate(split(changed).items())})
     assert not any(row.source is not None and row.source.together for row in padded.summary.files.values())
+
+
+def _class(prefix: str, name: str) -> str:
+    """Base's class ``name`` as a file of `prefix`'s line writes it."""
+    found = re.search(rf"(?ms)^class \w+{name}\b.*?(?=^class |^def |\Z)", code(("base",), prefix))
+    assert found is not None
+    return found.group(0)
+
+
+def test_files_of_one_s_own_beside_a_vendored_split_are_no_parts_of_it(index: EmbeddedIndex) -> None:
+    """A sixth review: base's file vendored a definition per file, its notice kept in each piece,
+    beside files written from scratch that each also hold a verbatim class base's file has (its MLP,
+    its rotary embedding), a third of their code.  The vendored pieces are read together; the own
+    files add nothing to that copy (each class they hold, a piece holds too) and are no part of it,
+    their own notices not judged against base's."""
+    vendored = {p: t.replace(HEADER, "# Copyright 2023 Meta Platforms, Inc.\n")
+                for p, t in split(code(("base",), "Base"), "pkg").items()}
+    own = {f"pkg/own_{k}.py": HEADER + OWN + "\n\n" + _class("Own", name) + "\n\n" + _helpers(40 + k, 2)
+           for k, name in enumerate(("MLP", "Rotary", "MLP"))}
+    result = scan(index, {**vendored, **own})
+    together = {p for p, row in result.summary.files.items() if row.source is not None and row.source.together}
+    assert together and together <= set(vendored), together
+    assert not [f for f in result.findings if f.path in own and f.severity in ("medium", "high")]
