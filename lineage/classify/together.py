@@ -95,30 +95,26 @@ class _Reading:
     files: Sequence[CompactFile]
     refs: dict[int, set[int]]  # file -> the source's units it holds at a copy's strength (STRONG)
     judged: frozenset[int]  # files holding a unit of it that shares enough code to be judged
-    held: dict[int, float]  # file -> its code holding the source's at STRONG (k-grams)
-    size: dict[int, float]  # file -> all of its code (k-grams)
-    verbatim: bool  # WHOLE_FILE of the code the source holds at all is held as it is (VERBATIM)
 
     @property
     def holding(self) -> list[CompactFile]:
         """The files holding the source's code at a copy's strength."""
         return [self.files[k] for k in sorted(self.refs) if self.refs[k]]
 
-    @property
-    def parts(self) -> list[CompactFile]:
-        """Those of them holding a unit of it that shares enough code to be judged (SCORING.min_evidence:
-        a two-line weight loader every serving engine's model writes alike makes no file a part of a copy)
-        and a unit of it no other of them holds (`_adds`)."""
-        return [self.files[k] for k in self.adding() if k in self.judged]
-
-    def adding(self) -> list[int]:
-        """The files holding some of the source's code that no other file of them holds: a split
+    def part_ids(self) -> list[int]:
+        """Those of them (by position) holding a unit of it that shares enough code to be judged
+        (SCORING.min_evidence: a two-line weight loader every serving engine's model writes alike
+        makes no file a part of a copy) and some of its code that no other of them holds: a split
         copy's parts each hold their own share of it, while a file of one's own beside a vendored
         upstream package, holding a verbatim `repeat_kv` the package holds too, adds nothing to it
         (a sixth review: such files, written from scratch, were named parts of the vendored copy,
         their own notices "replacing" its, high)."""
         held = Counter(r for refs in self.refs.values() for r in refs)
-        return [k for k in sorted(self.refs) if any(held[r] == 1 for r in self.refs[k])]
+        return [k for k in sorted(self.refs) if k in self.judged and any(held[r] == 1 for r in self.refs[k])]
+
+    @property
+    def parts(self) -> list[CompactFile]:
+        return [self.files[k] for k in self.part_ids()]
 
     def alone(self, index: EmbeddedIndex) -> float:
         """The largest share of the source's file that any one file holds."""
@@ -147,29 +143,17 @@ def _read(index: EmbeddedIndex, files: Sequence[CompactFile], opts: QueryOptions
     their `_query`, when it was made)."""
     units, owner, evidence = queried if queried is not None else _query(index, files, opts)
     v = attribute_file(index, units, evidence, weigh_held=weigh_held, confirm_held=True)["<file>"]
-    size: dict[int, float] = defaultdict(float)
-    for ui, u in enumerate(units):
-        size[owner[ui]] += u.n_kgrams
     if v.source is None:
-        return _Reading(v, files, {}, frozenset(), {}, dict(size), False)
+        return _Reading(v, files, {}, frozenset())
     row = index.family_keys.index(v.source.family)
     refs: dict[int, set[int]] = defaultdict(set)
     judged: set[int] = set()
-    held_by: dict[int, float] = defaultdict(float)
-    at_all = as_is = 0.0
     for ui, ev in evidence.items():
-        of_source = ev.family == row
-        held = of_source & (ev.strength >= STRONG)
+        held = (ev.family == row) & (ev.strength >= STRONG)
         refs[owner[ui]].update(int(r) for r in ev.unit[held].tolist())
-        if held.any():
-            held_by[owner[ui]] += units[ui].n_kgrams
         if held.any() and (ev.shared is None or bool((ev.shared[held] >= SCORING.min_evidence).any())):
             judged.add(owner[ui])
-        if of_source.any():
-            at_all += units[ui].n_kgrams
-            as_is += units[ui].n_kgrams if float(ev.strength[of_source].max()) >= VERBATIM else 0.0
-    return _Reading(v, files, dict(refs), frozenset(judged), dict(held_by), dict(size),
-                    at_all > 0 and as_is >= WHOLE_FILE * at_all)
+    return _Reading(v, files, dict(refs), frozenset(judged))
 
 
 def _share(index: EmbeddedIndex, path: str, refs: set[int]) -> float:
@@ -216,18 +200,30 @@ def _beside_own(index: EmbeddedIndex, first: _Reading, opts: QueryOptions, queri
     over the code families hold as a copy, as one file's is (filescope.whole_of_held), the files
     must be a copy of the same source's whole file, its code in them there as it is (VERBATIM, as a
     near-clone's copy beside helpers of one's own must be: filescope._verbatim), none of them holding
-    WHOLE_FILE of it alone; the files holding it for PART_SHARE of their code at least, PARTS of
-    them, are its parts.  (A sixth review split bitnet's, qwen2's and granite's files a definition
-    per file, three helpers of one's own beside each, and they passed: the group was 55-65% their own
-    code.  The parts' share keeps out own files that share a helper with the copy: a file of one's own
-    holding a verbatim `repeat_kv` beside a vendored upstream package is not part of its copy.)"""
+    WHOLE_FILE of it alone; of its parts (`_Reading.part_ids`), those holding it for PART_SHARE of
+    their code at least, PARTS of them, are named.  (A sixth review split bitnet's, qwen2's and
+    granite's files a definition per file, three helpers of one's own beside each, and they passed:
+    the group was 55-65% their own code.)"""
     held = _read(index, first.holding, opts, True, queried)
     s, source = held.v.source, first.v.source
     if s is None or source is None or (s.family, s.path) != (source.family, source.path) or not whole_file(held.v) \
-            or s.contains < WHOLE_FILE or not held.verbatim or held.alone(index) >= WHOLE_FILE:
+            or s.contains < WHOLE_FILE or held.alone(index) >= WHOLE_FILE:
         return None
-    parts = [k for k in held.adding() if k in held.judged and held.held.get(k, 0.0) >= PART_SHARE * held.size.get(k, 0.0)]
-    if len(parts) < PARTS:
+    units, owner, evidence = queried
+    row = index.family_keys.index(s.family)
+    size: dict[int, float] = defaultdict(float)  # file -> all of its code, and what of it holds the source's
+    copied: dict[int, float] = defaultdict(float)
+    at_all = as_is = 0.0  # the code the source holds at all, and as it is
+    for ui, u in enumerate(units):
+        size[owner[ui]] += u.n_kgrams
+        ev = evidence.get(ui)
+        of_source = ev.strength[ev.family == row] if ev is not None else np.zeros(0)
+        if of_source.size:
+            at_all += u.n_kgrams
+            as_is += u.n_kgrams if float(of_source.max()) >= VERBATIM else 0.0
+            copied[owner[ui]] += u.n_kgrams if float(of_source.max()) >= STRONG else 0.0
+    parts = [k for k in held.part_ids() if copied[k] >= PART_SHARE * size[k]]
+    if as_is < WHOLE_FILE * at_all or len(parts) < PARTS:
         return None
     return dataclasses.replace(held.v, together=tuple(held.files[k].path for k in parts))
 

@@ -28,9 +28,13 @@ from tree_sitter import Node
 from lineage.parse.spans import covers
 
 WORD = re.compile(rb"(?<!\w)[A-Za-z_][A-Za-z0-9_]*")  # a name as spelt (after a dot too)
+_NAMES = ("identifier", "none")  # what a prefix's closing `return` may hand back: names only
+_PACKS = ("tuple", "expression_list", "parenthesized_expression", "pattern_list", "tuple_pattern")
+_IDLE = ("comment", "pass_statement", "assert_statement")  # what may stand before a first call (`lex-v28`)
+_PARTIAL = (b"partial", b"functools.partial")  # a call it binds its first arguments to is its call (`lex-v29`)
+
+
 _FEW = 64  # names looked for by one alternation (more: every name of the text is read and looked up)
-
-
 _OWN = re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")  # a name of its own, whole (not after a dot)
 
 
@@ -47,10 +51,6 @@ def spelt_as(words: Set[bytes], source: bytes, start: int = 0, end: int | None =
         return (hit for hit in (WORD if after_dot else _OWN).finditer(source, start, stop) if hit.group() in words)
     before = rb"(?<!\w)" if after_dot else rb"(?<![\w.])"
     return re.compile(before + rb"(?:" + b"|".join(map(re.escape, names)) + rb")(?!\w)").finditer(source, start, stop)
-_NAMES = ("identifier", "none")  # what a prefix's closing `return` may hand back: names only
-_PACKS = ("tuple", "expression_list", "parenthesized_expression", "pattern_list", "tuple_pattern")
-_IDLE = ("comment", "pass_statement", "assert_statement")  # what may stand before a first call (`lex-v28`)
-_PARTIAL = (b"partial", b"functools.partial")  # a call it binds its first arguments to is its call (`lex-v29`)
 
 
 @dataclass(frozen=True)

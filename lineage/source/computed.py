@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
+from collections.abc import Callable
 
 MIN_COMPUTED = 16  # a file with this many names computed at run time is not read
 # `getattr` named as a value (`g = getattr`, `getattr,`, `import getattr as g`), in a wrapper returning what
@@ -33,13 +34,15 @@ _HINT = re.compile(rb"\bgetattr\b(?![ \t]*\()|__getattribute__|\breturn\s+(?:\w+
 _SPELT = re.compile(rb"""\bgetattr\s*\(\s*[^,()"'\n]+,\s*[rbuRBU]{0,2}(?:"[^"\\\n]*"|'[^'\\\n]*')\s*[,)]""")
 
 
-def computed_names(data: bytes) -> str | None:
-    """Why the file cannot be read as written (the attributes it reads are named at run time), or None."""
+def computed_names(data: bytes, parse: Callable[[], ast.Module | type[Exception]] | None = None) -> str | None:
+    """Why the file cannot be read as written (the attributes it reads are named at run time), or None
+    (``parse``: the file's `parsed_tree`, made once for its readers: source/packed.py)."""
     spelt = data.count(b"getattr")  # (every way to getattr spells it: `__getattribute__` too)
     if not spelt or (spelt < MIN_COMPUTED or spelt - len(_SPELT.findall(data)) < MIN_COMPUTED) \
             and not _HINT.search(data):
         return None  # (fewer calls of getattr than computed names need, and no other way to it)
-    tree = parse_quietly(data)
+    parsed = parse() if parse is not None else parsed_tree(data)
+    tree = parsed if isinstance(parsed, ast.Module) else None
     if tree is None:
         computed = _spelt_computed(data)  # (newer syntax than this Python reads, `type T = int`: by its text)
         how = " (read by its text: it does not parse as this Python's)"
@@ -73,25 +76,15 @@ def parse_quietly(data: bytes) -> ast.Module | None:
     return tree if isinstance(tree, ast.Module) else None
 
 
-_LAST: list[tuple[bytes, ast.Module | type[Exception]]] = []  # (the text last parsed, its tree or why not)
-
-
 def parsed_tree(data: bytes) -> ast.Module | type[Exception]:
     """``ast.parse`` of a scanned file, its warnings silenced, or the kind of error that stopped it
-    (SyntaxError, ValueError, RecursionError or MemoryError).  The last text's is kept: the
-    readers of packed and computed code read one file in turn (source/packed.py), and a tree
-    is never changed by its readers."""
-    if _LAST and _LAST[0][0] is data:
-        return _LAST[0][1]
-    tree: ast.Module | type[Exception]
+    (SyntaxError, ValueError, RecursionError or MemoryError)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(data)
+            return ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        tree = type(exc)
-    _LAST[:] = [(data, tree)]
-    return tree
+        return type(exc)
 
 
 def _computed(call: ast.Call, names: set[str]) -> bool:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache, partial
 from itertools import accumulate
 
 from lineage.models import FileError, SourceFile
@@ -83,12 +84,13 @@ def _read(data: bytes, cap: int, blob_above: bool = False) -> tuple[list[tuple[i
                                                                     str | None]:
     """What one file runs (_packed), why it is an opaque loader (_opaque) when it runs nothing
     read so, and why its names cannot be read (source/computed.py), each None when not so."""
-    runs = _packed(data, cap, blob_above)
-    why = _opaque(data) if not runs else None  # (what a runner is handed is read above)
-    return runs, why, computed_names(data)
+    parse = cache(partial(parsed_tree, data))  # (one `ast` parse of the file for its three readers, if any needs it)
+    runs = _packed(data, cap, blob_above, parse)
+    why = _opaque(data, parse) if not runs else None  # (what a runner is handed is read above)
+    return runs, why, computed_names(data, parse)
 
 
-def _opaque(data: bytes) -> str | None:
+def _opaque(data: bytes, parse: Callable[[], ast.Module | type[Exception]]) -> str | None:
     """Why a file is a loader of code it holds as an opaque literal, or None: most of its bytes are
     one literal handed to a call at its top level (`__pyarmor__(__name__, __file__, b'PY...')`:
     what an obfuscator encrypted or compiled runs through a runtime of its own, for its effect; a
@@ -96,8 +98,8 @@ def _opaque(data: bytes) -> str | None:
     files do, is no loader, nor one that binds the data itself)."""
     if len(data) < OPAQUE_MIN or max(len(line) for line in data.split(b"\n")) * 2 < len(data):
         return None
-    tree = parse_quietly(data)
-    if tree is None:
+    tree = parse()
+    if not isinstance(tree, ast.Module):
         return None  # (the scan reports a file that does not parse)
     for statement in tree.body:
         call = statement.value if isinstance(statement, ast.Expr) else None  # (its value kept: data, as protobuf's)
@@ -159,7 +161,8 @@ def _blob(data: bytes) -> bool:
     return any(re.search(rb"\d", m.group()) and re.search(rb"[A-Za-z]", m.group()) for m in _BLOB.finditer(data))
 
 
-def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, str | Unreadable]]:
+def _packed(data: bytes, cap: int, blob_above: bool, parse: Callable[[], ast.Module | type[Exception]]
+            ) -> list[tuple[int, str | Unreadable]]:
     """What the file runs, by line: code, or why it cannot be read.  ``blob_above``: a layer
     around this one holds an encoded blob (its names may feed this one)."""
     hinted = _hinted(data)
@@ -169,7 +172,7 @@ def _packed(data: bytes, cap: int, blob_above: bool = False) -> list[tuple[int, 
     blob = blob_above or _blob(data)
     if not hinted and not scrambled and not blob:
         return []  # (what a decoder makes of no encoded literal is no packed code)
-    tree = parsed_tree(data)  # (a scanned file's invalid escapes are its own business: warnings silenced)
+    tree = parse()  # (a scanned file's invalid escapes are its own business: warnings silenced)
     if tree in (RecursionError, MemoryError):
         return [(1, Unreadable("the file is nested too deeply to read what it runs"))]
     if not isinstance(tree, ast.Module):  # (the scan reports a file that does not parse)
