@@ -65,12 +65,17 @@ def ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
     source's later one: EmbeddedIndex.public; unknown dates last), then by its model's date, then
     family name: lower is earlier."""
     rows = index.meta["families"]
-    keys = [(first_seen_key(index.public[f]), first_seen_key(rows[f].get("first_seen")), rows[f]["source"],
-             rows[f]["name"]) for f in cov.families.tolist()]
+    keys = [(*_dated(index, cov, j), rows[f]["source"], rows[f]["name"]) for j, f in enumerate(cov.families.tolist())]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     rank = np.empty(len(keys), dtype=np.int64)
     rank[order] = np.arange(len(keys))
     return rank
+
+
+def _dated(index: EmbeddedIndex, cov: Cover, j: int) -> tuple[str, str]:
+    """The date keys `ranks` orders column `j` by: when its code was public, then its model's date."""
+    f = int(cov.families[j])
+    return first_seen_key(index.public[f]), first_seen_key(index.meta["families"][f].get("first_seen"))
 
 
 def _candidate(index: EmbeddedIndex, cov: Cover, j: int, cover: np.ndarray, cred: np.ndarray,
@@ -134,7 +139,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     decided_by = "cover"
     if prefer >= 0 and score[prefer] >= max(AMBIGUOUS, float(score.max()) - (1.0 if declarative else CONTEXT)) \
             and (len(tied) > 1 or prefer not in tied):  # (a class the file's source holds none of is not its)
-        tied, decided_by = _in_context(cov, tied, prefer, distinct), "context"
+        tied, decided_by = _in_context(index, cov, tied, prefer, distinct), "context"
     if len(tied) > 1:
         # a declared ancestor had the code before its descendants, whatever the dates say, unless the
         # file has a descendant's names as they are or far closer than the ancestor's (OWN_NAMES): the
@@ -214,17 +219,19 @@ def _lead_over_other_orgs(index: EmbeddedIndex, cov: Cover, score: np.ndarray, p
     return float(score[pick]) - max(rivals, default=0.0)
 
 
-def _in_context(cov: Cover, tied: list[int], prefer: int, distinct: np.ndarray) -> list[int]:
+def _in_context(index: EmbeddedIndex, cov: Cover, tied: list[int], prefer: int, distinct: np.ndarray) -> list[int]:
     """A class goes to its file's source, which explains it nearly as well as its best holder does;
     but when the source holds the class's distinctive code exactly as a declared ancestor of the
-    source does, that ancestor stays in the running, and the tie-breaks below (the elder unless
+    source does, that ancestor, if public before the source, stays in the running (released the
+    same day, nothing says it had the code first), and the tie-breaks below (the elder unless
     the class has the source's own names, then names) decide: the source only carried code its
     ancestor had (measured by `make eval`:
-    distinctive classes +0.5 points to the parent, +1.7 to the chain; all classes unchanged).
+    distinctive classes +0.5 points to the parent, +1.7 to the chain; all classes unchanged; an
+    elder released the same day no longer kept: distinctive classes 78.4% -> 78.8% to the parent).
     Common code stays with the file's source: its origin is the lineage group, not one elder."""
     if prefer not in tied or distinct[prefer] < COMMON_BASIS:
         return [prefer]
-    elders = set(cov.ancestors[prefer].tolist())
+    elders = {int(a) for a in cov.ancestors[prefer] if _dated(index, cov, int(a)) < _dated(index, cov, prefer)}
     return [j for j in tied if j == prefer or j in elders]
 
 

@@ -124,3 +124,19 @@ def test_a_class_the_source_only_carried_from_its_ancestor_goes_to_the_ancestor(
     norm = classes["XrayNorm"]
     assert norm["source"]["family"] == "ln:base" and norm["decided_by"] == "lineage", norm
     assert classes["XrayRouter"]["source"]["family"] == "ln:router", classes["XrayRouter"]
+
+
+def test_an_ancestor_released_the_same_day_does_not_take_a_class_from_the_files_source(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The same file, the router line now published the same day as the base line it declares (a
+    model and its variant released together): no date says the base line had the norm first, so
+    the norm stays with the file's source instead of going to the elder (or to "ambiguous")."""
+    families = [(name, file_text(name), FAMILIES[name][2], "2023-01-01", FAMILIES[name][4])
+                for name in ("base", "router")]
+    families.append(("twin", NOTICES["carrier"] + "\n" + twin("Twin"), "Microsoft", "2024-09-01", ("router",)))
+    same_day = api.open_index(index_families(tmp_path_factory.mktemp("same_day"), "ln", families))
+    source, classes = classes_of(same_day, code(("base", "router"), "Xray"))
+    assert source["source"]["family"] == "ln:router", source
+    norm = classes["XrayNorm"]
+    assert norm["status"] == "source" and norm["source"]["family"] == "ln:router", norm
+    assert norm["decided_by"] == "context", norm
