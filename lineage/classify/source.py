@@ -137,7 +137,8 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     cover, distinct, names = cov.cover(rows, total), cov.distinctive(rows, total), cov.names(rows, total)
     tied = np.flatnonzero(score >= float(score.max()) - AMBIGUOUS).tolist()
     decided_by = "cover"
-    if prefer >= 0 and score[prefer] >= max(AMBIGUOUS, float(score.max()) - (1.0 if declarative else CONTEXT)) \
+    if prefer >= 0 and (score[prefer] >= max(AMBIGUOUS, float(score.max()) - (1.0 if declarative else CONTEXT))
+                        or _common_in_context(cov, tied, prefer, cover, distinct, names)) \
             and (len(tied) > 1 or prefer not in tied):  # (a class the file's source holds none of is not its)
         tied, decided_by = _in_context(index, cov, tied, prefer, distinct), "context"
     if len(tied) > 1:
@@ -217,6 +218,19 @@ def _lead_over_other_orgs(index: EmbeddedIndex, cov: Cover, score: np.ndarray, p
     rivals = [float(score[j]) for j in range(score.size) if j != pick and (
         own in UNLABELLED or company(str(rows[int(cov.families[j])].get("org", ""))) != own)]
     return float(score[pick]) - max(rivals, default=0.0)
+
+
+def _common_in_context(cov: Cover, tied: list[int], prefer: int, cover: np.ndarray, distinct: np.ndarray,
+                       names: np.ndarray) -> bool:
+    """Common code its file's source holds nearly as much of (within CONTEXT, at any strength) as its
+    best holders, with names as close where each holds it: its origin is the lineage group, so it
+    stays with the file's source, though other families hold it more closely (a variant many
+    families share)."""
+    if max(float(distinct[j]) for j in tied) >= COMMON_BASIS or prefer in tied \
+            or float(cover[prefer]) < max(AMBIGUOUS, float(cover.max()) - CONTEXT):
+        return False
+    alike = [float(names[j] / cover[j]) for j in tied if cover[j] > 0]
+    return float(names[prefer] / cover[prefer]) >= max(alike, default=0.0) - NAMES_TIE
 
 
 def _in_context(index: EmbeddedIndex, cov: Cover, tied: list[int], prefer: int, distinct: np.ndarray) -> list[int]:
