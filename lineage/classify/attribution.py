@@ -11,12 +11,13 @@ that have no matching code ("stale or credit").
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
-from lineage.classify.second_source import carried_gap, closer_holder, second_sources
+from lineage.classify.second_source import alike_cap, carried_gap, closer_holder, makers_alike, second_sources
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
@@ -24,7 +25,7 @@ from lineage.classify.codematch import SHARED_BY, verdict as codematch_verdict
 from lineage.classify.fileverdict import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, notice_of, of_line, reference_of, code_by_path, copied, first_per_id, judged_findings, matches_family,
                                      small_part)
-from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict
+from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict, port_explanation, publishes
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
                                     owner_port, owners_of, owning)
 from lineage.verdicts import SourceVerdict
@@ -181,6 +182,7 @@ def attribute_matched(
 
     code_of = code_by_path(findings)  # (every code finding of a file, info ones too)
     for path, mine in sorted(by_file.items()):
+        begin = len(out)  # (this file's notice findings are out[begin:])
         verdicts = (sources or {}).get(path, {})
         family, matched = reference_of(mine, verdicts)
         ref_path = holding_notices(family, matched, mine)
@@ -237,7 +239,7 @@ def attribute_matched(
         explanation = attribution.explanation
         # the reference credits the file's own holder with its code: the file may be that origin's
         # own code (classify/origins.py)
-        credit = credited(reference, index.header_of(family, ref_path), maker)
+        credit = credited(reference, index.header_of(family, ref_path), maker, functools.partial(publishes, index, family))
         origin, how = credited_holder(attribution, scanned, credit, reference)
         own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
@@ -248,8 +250,13 @@ def attribute_matched(
         if owners and not own and not dates:
             dates = line_dates(index)
         by_dates: list[tuple[str, str]] = []  # (owner, its model) of units the owner's word makes its own, by dates
+        publisher = next((o for o in sorted(owners) if publishes(index, family, o)), "")  # (an owner's own ports)
         for f in mine:
             org, own_family = owned_by(f, own, orgs, index.lineage_of)
+            ported = not org and bool(publisher) and f.matches[0].ref.family.partition(":")[0] == \
+                family.partition(":")[0]
+            if ported:
+                org, own_family = publisher, f.matches[0].ref.family
             if not org and owners and not own:  # (a notice owed to another maker: the owner's word, by dates)
                 org, own_family = owned_earlier(f, owners, orgs, dates, index.lineage_of)
                 by_dates += [(org, own_family)] if org else []
@@ -258,8 +265,9 @@ def attribute_matched(
             elif origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
                 updated[f.id] = _with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
             elif org and not (f.id in declared_ids or whole):
-                updated[f.id] = _with_attribution(f, OWN, own_explanation(f, org, own_family, owning(owners, org),
-                                                                          dates), owner=(org, own_family))
+                why_own = port_explanation(f, org) if ported else \
+                    own_explanation(f, org, own_family, owning(owners, org), dates)
+                updated[f.id] = _with_attribution(f, OWN, why_own, owner=(org, own_family))
             elif f.id in declared_ids and not whole:
                 updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{model_line(family)} (base class or marker).")
@@ -310,8 +318,14 @@ def attribute_matched(
             said = {holder_of(n) for n in out if n.path == path and n.kind == "notice"}  # one finding per holder
             out += [n for n in notice_findings(path, scanned, state, [f.matches[0] for f in theirs], has_code_match=True)
                     if n.kind == "notice" and n.attribution in ("removed", "replaced") and holder_of(n) not in said]
-        closer = closer_holder(verdicts, family, maker, owners) \
-            if attribution.state in ("removed", "replaced") and a_copy([updated[f.id] for f in mine], verdicts) else None
+        alike: tuple[str, ...] = ()
+        if attribution.state in ("removed", "replaced"):
+            orgs = orgs or family_orgs(index)
+            held = [updated[f.id] for f in mine if updated[f.id].severity in ("medium", "high")] \
+                or [updated[f.id] for f in mine]
+            alike = makers_alike(held, orgs, index.lineage_of)
+        closer = closer_holder(verdicts, family, maker, owners) if attribution.state in ("removed", "replaced") \
+            and a_copy([updated[f.id] for f in mine], verdicts) and not alike else None
         if closer is not None:  # (the runner-up holds the file as closely: its maker's notice is owed too)
             other, other_path, other_maker = closer
             second = reference_notices(other, other_path)
@@ -327,6 +341,9 @@ def attribute_matched(
             elif state.state == "retained":  # (it keeps arcee's header whole: llama's gap came with arcee's file)
                 out = [carried_gap(n, other, other_path) if n.path == path and n.kind == "notice"
                        and n.attribution in ("removed", "replaced") else n for n in out]
+        if alike:  # (code several makers hold alike: no one maker's notice is known to be owed)
+            out[begin:] = [alike_cap(n, alike) if n.kind == "notice" and n.attribution in ("removed", "replaced")
+                           else n for n in out[begin:]]
         through = verdicts["<file>"].look_through if "<file>" in verdicts else None
         if through is not None and through.root_path and through.root != family \
                 and not declares_chain(index, through, verdicts["<file>"]):

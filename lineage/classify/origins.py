@@ -21,13 +21,18 @@ of the originals: code published before a port cannot have come from it.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from lineage.classify.owner import known_holders
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding
 from lineage.notices.holders import holder_orgs
 from lineage.notices.records import Attribution, FileNotices, same_holder
-from lineage.vocab import UNLABELLED, company
+from lineage.vocab import UNLABELLED, company, model_line
 
+PUBLISHER = 3  # a holder the headers of a source name for this many makers' families publishes the source
 ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference credits the file's holder
 _BORROWED = re.compile(r"\b(?:borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|based|fork\w*|"
                        r"from)\b", re.IGNORECASE)
@@ -43,7 +48,25 @@ def _named_by(owner: str, repo: str) -> list[str]:
     return []
 
 
-def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
+def publishes(index: EmbeddedIndex, family: str, holder: str) -> bool:
+    """``holder`` is the publisher of `family`'s source: the headers of that source's files name it
+    for families of PUBLISHER makers or more (Apple over every MLX port in mlx-lm).  Its notice is
+    the port's own, crediting no origin: a renamed copy of mlx-lm's llama under Apple's line read
+    "code of Apple, whom the reference credits with it: not a copy" and passed (a stranger's review)."""
+    return bool(holder) and company(holder) in _publishers(index, family.partition(":")[0], holder)
+
+
+@functools.lru_cache(maxsize=32)
+def _publishers(index: EmbeddedIndex, source: str, holder: str) -> frozenset[str]:
+    rows = index.meta["families"]
+    makers = {company(str(rows[r["family"]].get("org", ""))) for r in index.meta["files"]
+              if rows[r["family"]]["source"] == source
+              and holder in index.header_of(f"{source}:{rows[r['family']]['name']}", r["path"])}
+    return frozenset({company(holder)}) if len(makers - UNLABELLED) >= PUBLISHER else frozenset()
+
+
+def credited(reference: FileNotices, header: str, maker: str,
+             publisher: Callable[[str], bool] = lambda _holder: False) -> dict[str, str]:
     """Organisation -> how the reference credits it with its code, never its own model's maker (a
     file keeping only the maker's line while dropping others' is a copy: that credit rewarded
     dropping notices): the holder of a notice that names one holder, not the maker (vendored code:
@@ -54,7 +77,8 @@ def credited(reference: FileNotices, header: str, maker: str) -> dict[str, str]:
     file says its ViT is adapted from detectron2, read as Meta's code)."""
     out: dict[str, str] = {}
     holders = {n.org: n for n in reference.notices if n.counts and n.org}
-    if maker and len(holders) == 1 and not any(same_holder(org, maker) for org in holders):
+    if maker and len(holders) == 1 and not any(same_holder(org, maker) or publisher(n.holder)
+                                               for org, n in holders.items()):
         # one holder, not the maker: vendored code.  Beside the maker's line, or among several
         # (PaddleNLP's Qwen keeps the OpenAI and NVIDIA lines of GPT-2's header), holders' lines
         # are lineage a copy drops or keeps, crediting no one
@@ -98,6 +122,13 @@ def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict
             if same_holder(n.org, org):
                 return org, how
     return "", ""
+
+
+def port_explanation(f: Finding, org: str) -> str:
+    ref = f.matches[0].ref
+    return (f"{org} publishes {ref.source or ref.family.partition(':')[0]} (its notice heads that source's ports of "
+            f"several makers' models) and is given as an owner of the scanned code (--owner): {f.unit} is {org}'s "
+            f"own port of {model_line(ref.family)}, which {ref.path} also holds; not a copy.")
 
 
 def origin_verdict(org: str) -> str:

@@ -14,11 +14,11 @@ the second maker's (the file holds both makers' code).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines
 from lineage.classify.owner import owning
-from lineage.details import NoticeDetails
+from lineage.details import CodeMatchDetails, NoticeDetails
 from lineage.models import Finding
 from lineage.verdicts import SourceVerdict
 from lineage.vocab import UNLABELLED, company, model_line, named_line
@@ -70,6 +70,39 @@ def closer_holder(verdicts: Mapping[str, SourceVerdict], family: str, maker: str
             or owning(owners, runner.org):
         return None
     return runner.family, runner.path, runner.org
+
+
+def makers_alike(copies: Sequence[Finding], orgs: Mapping[str, str],
+                 ancestors: Callable[[str], Sequence[str]]) -> tuple[str, ...]:
+    """The makers whose families hold the file's copied code alike, when every copied unit stands
+    alike (same code, as closely) in families of two makers or more, none of them declaring
+    descent from another (a declared descendant carries its ancestor's code: the code's origin is
+    known): whose notice the file owes cannot be told from that code, so no one maker is accused
+    of having been replaced; () when some copied unit is one maker's code alone (a stranger's
+    review: one 54-line generation helper held alike by jamba, zamba, zamba2 and bamba read
+    "notice replaced", high, against Zyphra and again against AI21 Labs)."""
+    every: dict[str, str] = {}  # company -> the organisation's name as the table spells it
+    for f in copies:
+        same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
+        holding = {f.matches[0].ref.family, *same}
+        origins = [family for family in holding
+                   if not any(f"{family.partition(':')[0]}:{a}" in holding for a in ancestors(family))]
+        who = {company(orgs.get(family, "")): orgs.get(family, "") for family in origins}
+        who = {k: v for k, v in who.items() if k not in UNLABELLED}
+        if len(who) < 2:
+            return ()
+        every.update(who)
+    return tuple(sorted(every.values()))
+
+
+def alike_cap(notice: Finding, makers: Sequence[str]) -> Finding:
+    """A notice finding on code several makers' families hold alike (``makers_alike``): medium at most,
+    and said so."""
+    return dataclasses.replace(notice, severity="medium" if notice.severity == "high" else notice.severity,
+                               explanation=(f"{notice.explanation} The copied code stands alike in families of "
+                                            f"{len(makers)} makers ({', '.join(makers)}): which maker's notice "
+                                            "the file owes cannot be told from that code, so it is rated "
+                                            "medium at most."))
 
 
 def carried_gap(notice: Finding, other: str, other_path: str) -> Finding:

@@ -221,3 +221,51 @@ def test_a_copier_adding_its_name_beside_the_makers_is_no_owner(unheld: Embedded
     # the maker named beside the copier made "own model code, not a copy" of a whole engine file
     result = scan(unheld, origin_file(header))
     assert above_low(result) and not result.summary.files[COPY].verdict.startswith("own model code")
+
+
+APPLE = "# Copyright © 2023 Apple Inc.\n"
+PORTS = {"wave": ("Meta", OLD), "schedule": ("Google", WAVE[len(HEAD):]),
+         "gate": ("Alibaba Qwen", OLD.replace("Wave", "Gate").replace("self.k_norm(k)", "k"))}
+
+
+@pytest.fixture(scope="module")
+def apple_ports(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """A port source (Apple's, as mlx-lm is): every maker's model under the porter's notice alone."""
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("ports-ref")
+    lines = ["[source]", 'name = "ports"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "MIT"',
+             'released = "2026-01-01"', ""]
+    for name, (org, body) in PORTS.items():
+        (root / name).mkdir()
+        (root / name / f"{name}.py").write_text(APPLE + HEAD + body, encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  'first_seen = "2023-01-01"', ""]
+    (root / "ports.toml").write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("ports-index") / "ports.lineage"
+    assert not api.build([root / "ports.toml"], out, workers=1).errors
+    return api.open_index(str(out))
+
+
+def test_a_copy_keeping_a_porters_notice_is_a_copy_not_the_porters_own_code(apple_ports: EmbeddedIndex) -> None:
+    """The porter's notice heads every maker's port: it credits no origin, so a renamed copy keeping
+    it is a copy with its notice retained (a copy of mlx-lm's llama under Apple's line passed as
+    "code of Apple, whom the reference credits with it: not a copy")."""
+    result = scan(apple_ports, APPLE + HEAD + OLD.replace("Wave", "Acme"))
+    verdict = result.summary.files[COPY].verdict
+    assert not verdict.startswith("code of Apple"), verdict
+    assert "copy of wave (Meta" in verdict and "notice retained" in verdict, verdict
+    assert above_low(result)
+
+
+def test_the_porter_given_as_owner_holds_its_own_ports(apple_ports: EmbeddedIndex) -> None:
+    """The porter scanning its own port with --owner: its own code, not a copy of the model's maker."""
+    from lineage.api import scan_files
+    from lineage.config import Config
+    from lineage.models import SourceFile
+
+    result, _ = scan_files([SourceFile(COPY, (APPLE + HEAD + OLD).encode())], apple_ports,
+                           Config(workers=1, owner=("Apple",)))
+    assert not above_low(result), [(f.unit, f.severity) for f in above_low(result)]
+    assert {f.attribution for f in result.findings if f.kind == "code-match"} == {"own"}
+    assert result.summary.files[COPY].verdict.startswith("own model code"), result.summary.files[COPY].verdict

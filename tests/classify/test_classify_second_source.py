@@ -211,3 +211,32 @@ def test_a_runner_up_holding_the_file_as_closely_owes_its_notice_too(tmp_path_fa
     assert gaps and {f.details.org for f in gaps} == {"Meta"}  # type: ignore[union-attr]
     assert all(f.severity == "medium" and "the gap came with the code" in f.explanation
                and "ripple/modeling_ripple.py" in f.explanation for f in gaps)
+
+
+@pytest.fixture(scope="module")
+def alike(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """Two makers' lines holding the same mixture-of-experts block; wave has its attention too."""
+    return build(tmp_path_factory, "alike", HEAD + OLD + ROUTER.replace("Ripple", "Wave"), HEAD + ROUTER)
+
+
+def notices_against(result: ScanResult) -> dict[str, str]:
+    return {f.details.org: f.severity for f in result.findings  # type: ignore[union-attr]
+            if f.kind == "notice" and f.attribution in ("removed", "replaced")}
+
+
+def test_code_two_makers_hold_alike_accuses_neither_of_being_replaced(alike: EmbeddedIndex) -> None:
+    """The block alone under the copier's own notice: its code stands alike in both makers' lines,
+    so whose notice was replaced cannot be told from it; one finding, medium, naming both makers
+    (it was high against one maker and high again against the other)."""
+    result = scan(alike, "# Copyright 2024 Acme Inc.\n" + HEAD + ROUTER.replace("Ripple", "Acme"))
+    against = notices_against(result)
+    assert len(against) == 1 and set(against.values()) == {"medium"}, against
+    notice = next(f for f in result.findings if f.kind == "notice" and f.attribution == "replaced")
+    assert "2 makers (Alibaba DAMO Academy, Meta)" in notice.explanation, notice.explanation
+
+
+def test_code_only_one_maker_holds_keeps_its_replaced_notice_high(alike: EmbeddedIndex) -> None:
+    """With wave's attention, which only wave holds, the copy is wave's: its notice replaced, high."""
+    result = scan(alike, "# Copyright 2024 Acme Inc.\n" + HEAD + OLD.replace("Wave", "Acme")
+                  + ROUTER.replace("Ripple", "Acme"))
+    assert notices_against(result).get("Meta") == "high", notices_against(result)
