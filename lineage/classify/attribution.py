@@ -319,7 +319,7 @@ def attribute_matched(
             out += [n for n in notice_findings(path, scanned, state, [f.matches[0] for f in theirs], has_code_match=True)
                     if n.kind == "notice" and n.attribution in ("removed", "replaced") and holder_of(n) not in said]
         alike: tuple[str, ...] = ()
-        if attribution.state in ("removed", "replaced"):
+        if attribution.state in ("removed", "replaced") and not whole_copy:  # (a whole file is one maker's)
             orgs = orgs or family_orgs(index)
             held = [updated[f.id] for f in mine if updated[f.id].severity in ("medium", "high")] \
                 or [updated[f.id] for f in mine]

@@ -80,7 +80,9 @@ def makers_alike(copies: Sequence[Finding], orgs: Mapping[str, str],
     known): whose notice the file owes cannot be told from that code, so no one maker is accused
     of having been replaced; () when some copied unit is one maker's code alone (a stranger's
     review: one 54-line generation helper held alike by jamba, zamba, zamba2 and bamba read
-    "notice replaced", high, against Zyphra and again against AI21 Labs)."""
+    "notice replaced", high, against Zyphra and again against AI21 Labs).  The caller asks only
+    for a file that is no copy of a whole file: one maker's file, whole or split across files,
+    is that maker's, whatever its units' other holders (classify/carrier.py, together.py)."""
     every: dict[str, str] = {}  # company -> the organisation's name as the table spells it
     for f in copies:
         same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()

@@ -74,13 +74,10 @@ def test_the_family_notice_is_kept_where_its_model_file_has_none(index: Embedded
 def test_a_copy_under_another_notice_replaces_the_familys(index: EmbeddedIndex) -> None:
     result = _scan(index, "# Copyright 2026 Acme Inc.\n# SPDX-License-Identifier: Apache-2.0\n\n" + _model())
     notices = [f for f in result.findings if f.kind == "notice" and f.attribution == "replaced"]
-    # (kappa, DeepSeek's line, holds the same code: whose notice was replaced cannot be told from
-    # it, so the finding is medium and says so, second_source.makers_alike)
-    assert notices and notices[0].severity == "medium", [(f.kind, f.attribution, f.severity) for f in result.findings
-                                                         if f.kind != "code-match"]
+    assert notices and notices[0].severity == "high", [(f.kind, f.attribution, f.severity) for f in result.findings
+                                                       if f.kind != "code-match"]
     assert "models/zeta/configuration_zeta.py" in notices[0].explanation
     assert "The ZhipuAI Inc. team" in notices[0].explanation
-    assert "families of 2 makers (DeepSeek, Zhipu AI)" in notices[0].explanation
     assert result.summary.files["acme/modeling_acme.py"].verdict.endswith("notice replaced")
 
 
