@@ -18,21 +18,20 @@ from collections.abc import Callable, Mapping, Sequence
 from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
 from lineage.classify.second_source import alike_cap, carried_gap, closer_holder, makers_alike, second_sources
+from lineage.classify.stated import with_attribution
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
-from lineage.classify.codematch import SHARED_BY, verdict as codematch_verdict
 from lineage.classify.fileverdict import explained_copy, whole_file
-from lineage.classify.judged import (a_copy, notice_of, of_line, reference_of, code_by_path, copied, first_per_id, judged_findings, matches_family,
+from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
-from lineage.classify.origins import credited, credited_holder, origin_explanation, origin_verdict, port_explanation, publishes
+from lineage.classify.origins import credited, credited_holder, origin_explanation, port_explanation, publishes
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
                                     owner_port, owners_of, owning)
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
 from lineage.declared.family import family_of
-from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.compare import NOT_CARRIED, REMOVED
@@ -41,52 +40,6 @@ from lineage.vocab import Severity, model_line
 
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
 Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
-
-
-def _with_attribution(f: Finding, state: str, explanation: str, family: str = "",
-                      owner: tuple[str, str] = ("", ""), elder: str = "", origin: str = "") -> Finding:
-    """``family``: the reference family whose notices the file was judged against; ``owner``: the
-    organisation and its family holding the code (state "own"); ``elder``: the earlier line a
-    declared unit names as its origin (classify/elder.py); ``origin``: the organisation the
-    reference credits with its code, which the file's own notice names (state "own",
-    classify/origins.py)."""
-    sev = f.severity
-    code = f.details if isinstance(f.details, CodeMatchDetails) else None
-    verdict = code.verdict if code is not None else ""
-    if state in ("removed", "replaced"):
-        # copied code without its upstream notice is a licence defect: never below medium (the
-        # notice finding says so too), except code many lines share: it cannot say whose it is,
-        # a weak match to another family: that reference's notice says nothing of it, and a
-        # partial resemblance: it does not show that the file holds the reference's code
-        shared = (code.holders if code is not None else 0) >= SHARED_BY
-        judged = not family or matches_family(f, family)
-        sev = "medium" if sev == "low" and not shared and judged and copied(f) else sev
-        if sev != f.severity and code is not None:  # lifted: said as the copy it is
-            lifted = codematch_verdict(f.role, f.matches[0], lifted=True)
-            f = dataclasses.replace(f, explanation=f.explanation.replace(f"Verdict: {verdict}.", f"Verdict: {lifted}."))
-            code = dataclasses.replace(code, verdict=lifted)
-            verdict = lifted
-        verdict = f"{verdict}, {notice_of(f, family)} {state}"
-    elif state == "declared":
-        sev = "info"  # declared reuse is compliant reuse, not concealment
-        verdict = f"{verdict}, reuse declared" + (f" (from {elder}, an earlier line)" if elder else "")
-    elif state == "retained":
-        verdict = f"{verdict}, {notice_of(f, family)} retained"
-    elif state == OWN:
-        sev = "info"  # the owner's own model code, held by the reference too: not a copy
-        ref = f.matches[0].ref
-        org, mine = owner[0] or ref.org, owner[1] or ref.family
-        verdict = (origin_verdict(origin) if origin else
-                   f"own model code of {org} ({model_line(mine)}), also held by the reference: not a copy"
-                   if model_line(mine) == model_line(ref.family) else
-                   f"own model code of {org} ({model_line(mine)} holds it as closely as {model_line(ref.family)} "
-                   "does): not a copy")
-    details = (dataclasses.replace(code, verdict=verdict, attribution_explanation=explanation, declared_line=elder)
-               if code is not None else f.details)
-    text = f.explanation
-    if state == OWN and code is not None:  # the finding's own sentence says it too, not "copy of"
-        text = text.replace(f"Verdict: {code.verdict}.", f"Verdict: {verdict}.")
-    return dataclasses.replace(f, attribution=state, severity=sev, details=details, explanation=text)
 
 
 def attribute_matched(
@@ -263,23 +216,23 @@ def attribute_matched(
             if f.id in carriers:
                 updated[f.id] = f
             elif origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
-                updated[f.id] = _with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
+                updated[f.id] = with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
             elif org and not (f.id in declared_ids or whole):
                 why_own = port_explanation(f, org) if ported else \
                     own_explanation(f, org, own_family, owning(owners, org), dates)
-                updated[f.id] = _with_attribution(f, OWN, why_own, owner=(org, own_family))
+                updated[f.id] = with_attribution(f, OWN, why_own, owner=(org, own_family))
             elif f.id in declared_ids and not whole:
-                updated[f.id] = _with_attribution(f, "declared", f"{f.unit} declares its origin in "
+                updated[f.id] = with_attribution(f, "declared", f"{f.unit} declares its origin in "
                                                   f"{model_line(family)} (base class or marker).")
             elif elder.get(f.id) and not whole:
-                updated[f.id] = _with_attribution(f, "declared", elder_explanation(f, elder[f.id], dates),
+                updated[f.id] = with_attribution(f, "declared", elder_explanation(f, elder[f.id], dates),
                                                   elder=elder[f.id])
             elif attribution.state in ("removed", "replaced") and not of_line(f, family):
                 # a resemblance to another family's code: the judged reference's notice says nothing of
                 # it (a file of its own code with one pasted attention read its own units "replaced")
                 updated[f.id] = f
             else:
-                updated[f.id] = _with_attribution(f, attribution.state, explanation, family)
+                updated[f.id] = with_attribution(f, attribution.state, explanation, family)
         if not a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
             attribution = dataclasses.replace(attribution, frameworks_dropped=())
         # the notice findings cite the strongest evidence first: the most severe, rarest units
@@ -314,7 +267,7 @@ def attribute_matched(
             if state.state not in ("removed", "replaced"):
                 continue
             for f in theirs:
-                updated[f.id] = _with_attribution(f, state.state, state.explanation, other)
+                updated[f.id] = with_attribution(f, state.state, state.explanation, other)
             said = {holder_of(n) for n in out if n.path == path and n.kind == "notice"}  # one finding per holder
             out += [n for n in notice_findings(path, scanned, state, [f.matches[0] for f in theirs], has_code_match=True)
                     if n.kind == "notice" and n.attribution in ("removed", "replaced") and holder_of(n) not in said]
@@ -390,7 +343,7 @@ def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozens
     for f in findings:
         org, family = owned_by(f, own[f.path], orgs, index.lineage_of) if f.path in own and not f.attribution \
             and f.kind == "code-match" else ("", "")
-        out.append(_with_attribution(f, OWN, own_explanation(f, org, family, owning(given, org)), owner=(org, family))
+        out.append(with_attribution(f, OWN, own_explanation(f, org, family, owning(given, org)), owner=(org, family))
                    if org else f)
     return out
 

@@ -183,5 +183,5 @@ def notice_of(f: Finding, family: str) -> str:
 
 
 def without_notice(verdict: str, state: str | None) -> str:
-    """A unit's verdict without the notice state `_with_attribution` appended to it."""
+    """A unit's verdict without the notice state `stated.with_attribution` appended to it."""
     return re.sub(rf", (?:\S+'s )?notice {re.escape(str(state))}$", "", verdict)

@@ -54,17 +54,16 @@ def publishes(index: EmbeddedIndex, family: str, holder: str) -> bool:
     in transformers no vendor heads so many: Meta's name stands in 50 of 522 families, 16 makers).  Its notice is
     the port's own, crediting no origin: a renamed copy of mlx-lm's llama under Apple's line read
     "code of Apple, whom the reference credits with it: not a copy" and passed (a stranger's review)."""
-    return bool(holder) and company(holder) in _publishers(index, family.partition(":")[0], holder)
+    return bool(holder) and _publishes(index, family.partition(":")[0], holder)
 
 
 @functools.lru_cache(maxsize=32)
-def _publishers(index: EmbeddedIndex, source: str, holder: str) -> frozenset[str]:
+def _publishes(index: EmbeddedIndex, source: str, holder: str) -> bool:
     rows = index.meta["families"]
     headed = {r["family"] for r in index.meta["files"] if rows[r["family"]]["source"] == source
               and holder in index.header_of(f"{source}:{rows[r['family']]['name']}", r["path"])}
     makers = {company(str(rows[f].get("org", ""))) for f in headed} - UNLABELLED
-    families = sum(1 for row in rows if row["source"] == source)
-    return frozenset({company(holder)}) if len(makers) >= PUBLISHER and 2 * len(headed) >= families else frozenset()
+    return len(makers) >= PUBLISHER and 2 * len(headed) >= sum(1 for row in rows if row["source"] == source)
 
 
 def credited(reference: FileNotices, header: str, maker: str,

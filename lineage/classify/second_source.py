@@ -89,8 +89,8 @@ def makers_alike(copies: Sequence[Finding], orgs: Mapping[str, str],
         holding = {f.matches[0].ref.family, *same}
         origins = [family for family in holding
                    if not any(f"{family.partition(':')[0]}:{a}" in holding for a in ancestors(family))]
-        who = {company(orgs.get(family, "")): orgs.get(family, "") for family in origins}
-        who = {k: v for k, v in who.items() if k not in UNLABELLED}
+        who = {company(orgs.get(family, "")): orgs.get(family, "") for family in origins
+               if company(orgs.get(family, "")) not in UNLABELLED}
         if len(who) < 2:
             return ()
         every.update(who)

@@ -87,7 +87,7 @@ def _short(lexical: float) -> Finding:
 def test_a_short_formula_under_other_names_is_not_lifted_by_a_replaced_notice() -> None:
     """Without its upstream notice, copied code is never below medium; a formula's few fingerprints
     alike under other names (ALiBi slopes written afresh) are no copy, and stay low."""
-    from lineage.classify.attribution import _with_attribution
+    from lineage.classify.stated import with_attribution as _with_attribution
 
     assert _with_attribution(_short(0.12), "replaced", "replaced", "paddlenlp:gemma").severity == "low"
     assert _with_attribution(_short(0.9), "replaced", "replaced", "paddlenlp:gemma").severity == "medium"
