@@ -35,6 +35,7 @@ _PARTIAL = (b"partial", b"functools.partial")  # a call it binds its first argum
 
 
 _FEW = 64  # names looked for by one alternation (more: every name of the text is read and looked up)
+_SHORT = 4096  # bytes read name by name rather than compiling an alternation (costlier below this)
 _OWN = re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")  # a name of its own, whole (not after a dot)
 
 
@@ -42,12 +43,13 @@ def spelt_as(words: Set[bytes], source: bytes, start: int = 0, end: int | None =
              after_dot: bool = True) -> Iterator[re.Match[bytes]]:
     """The `WORD` hits of ``source[start:end]`` (without ``after_dot``, those not after a dot) that
     are one of ``words``, in order: a few names by one pattern (a name no such hit can be, not an
-    ASCII identifier, is never looked for: it is never one), many by reading every name."""
+    ASCII identifier, is never looked for: it is never one), many, or a few in a short text, by
+    reading every name."""
     names = sorted(w for w in words if WORD.fullmatch(w))
     stop = len(source) if end is None else end
     if not names:
         return iter(())
-    if len(names) > _FEW:
+    if len(names) > _FEW or stop - start <= _SHORT:
         return (hit for hit in (WORD if after_dot else _OWN).finditer(source, start, stop) if hit.group() in words)
     before = rb"(?<!\w)" if after_dot else rb"(?<![\w.])"
     return re.compile(before + rb"(?:" + b"|".join(map(re.escape, names)) + rb")(?!\w)").finditer(source, start, stop)

@@ -31,10 +31,15 @@ _MAX_DEPTH = 8
 
 
 class Modules:
-    """What the module's top-level imports bind (name -> dotted path), names bound otherwise left out."""
+    """What the module's top-level imports bind (name -> dotted path), names bound otherwise left out,
+    and names of modules none of whose functions is ``quiet``."""
 
     def __init__(self, root: Node, source: bytes) -> None:
-        bound = {} if STAR_IMPORT.search(source) else dict(bound_by_imports(root, source))  # (`*` may bind any)
+        # (`*` may bind any name; only names that can lead to a ``quiet`` function are wanted, the
+        # rest never can: `torch` and `nn`, read hundreds of times a file, are not looked for again)
+        bound = {} if STAR_IMPORT.search(source) else {
+            name: path for name, path in bound_by_imports(root, source)
+            if name == "__import__" or path.split(".")[0] in _ROOTS}
         again = rebound(root, source, set(bound)) if bound else set()
         self.paths = {name: path for name, path in bound.items() if name not in again}
         self.source = source
@@ -113,6 +118,10 @@ _QUIET_FUNCTIONS = frozenset({
     "getpass.getuser", "locale.getpreferredencoding"})
 _NOT_QUIET = frozenset({"time.tzset", "time.sleep", "calendar.setfirstweekday", "calendar.prmonth", "calendar.prcal",
                         "calendar.main", "platform.main", "json.main", "uuid.main", "base64.main", "textwrap.main"})
+
+
+# the top-level modules a quiet function's path can start with (and importlib's `import_module`)
+_ROOTS = frozenset(p.split(".")[0] for p in _QUIET_MODULES | _QUIET_FUNCTIONS) | {_IMPORT_MODULE.split(".")[0]}
 
 
 def quiet(function: str) -> bool:
