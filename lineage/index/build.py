@@ -196,6 +196,11 @@ def notice_files(files: Sequence[SourceFile], model: dict[str, str],
     return out
 
 
+def holds_notice(f: SourceFile) -> bool:
+    """Whether the file's header holds a copyright line."""
+    return bool(_COPYRIGHT.search(_head(f)))
+
+
 def _head(f: SourceFile) -> str:
     return leading_header(f.data[:_HEAD_BYTES].decode("utf-8", "replace"))  # (a header is at the top)
 

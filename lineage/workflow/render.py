@@ -46,6 +46,12 @@ def _scores(s: UnitScores) -> str:
     return text + ("" if above is None else f"; {'above' if above else 'not above'} the unrelated p99")
 
 
+def _notice_from(found: Mapping[str, str]) -> str:
+    """Where the reference side's notice came from when none of its files holds one (verify.reference_notice)."""
+    return (f"its notice:  none in its files; {found['reference_file']} is {found['family']}'s {found['indexed_file']} "
+            f"of the index byte for byte, whose family's notice stands in {found['notice_file']} (judged against that)")
+
+
 def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
     inputs, base = data.inputs, data.scores_baseline
     null, calib = base["units"]["unrelated"], base["files"]["calibration"]
@@ -56,6 +62,8 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
                 f"code ({', '.join(b['path'] for b in inputs['reference']['beside'][:5])}"
                 f"{' and more' if len(inputs['reference']['beside']) > 5 else ''}; names and sha256 in the JSON)"]
                if inputs["reference"].get("beside") else []),
+             *([_notice_from(inputs["reference"]["notice_from_index"])] if inputs["reference"].get("notice_from_index")
+               else []),
              "units vs unrelated units of this pair: " + (
                  f"n={null['n']}, median {null['median']}, p99 {null['p99']}" if null["p99"] is not None
                  else f"too few (n={null['n']}) to place unit scores; files are placed against the calibration"),

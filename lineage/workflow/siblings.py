@@ -135,6 +135,7 @@ def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object],
 
 
 _MODELING = re.compile(r"modeling_(\w+)\.py")
+_INDEXED = "index"  # where a reference side's notice came from: the corpus (`notice_in_index`)
 _NOTICE_BYTES = 1_000_000  # a configuration module beside a one-file reference is read up to this size
 
 
@@ -162,3 +163,46 @@ def notice_beside(files: Sequence[SourceFile], spec: str, inputs: Mapping[str, o
                 configs.append(SourceFile(name, near.read_bytes()))
     found = notice_files(list(files), models, [("reference", f) for f in configs])
     return found.get("reference")
+
+
+def notice_in_index(files: Sequence[SourceFile], background: EmbeddedIndex | None
+                    ) -> tuple[dict[str, str], dict[str, str]] | None:
+    """The notice file the corpus keeps (index/build.notice_files) for the family a reference file
+    is byte for byte, when no file of the reference side holds a copyright line and none beside it
+    does (`notice_beside`): transformers' generated `modeling_qwen2.py`, downloaded alone and
+    renamed, owes the Qwen team's notice that its configuration module keeps.  A verbatim copy of
+    it under another holder's header passed `verify` against the file alone as "none-needed", exit
+    0, while `scan` read it "replaced", high (a stranger's review, 2026-12-06).  Returns the notice
+    ({"path", "header"}) and where it came from (for the exhibit's inputs), or None.  As in `scan`
+    (classify/attribution.holding_notices), a notice file that names its porter but not the model's
+    maker (transformers' deepseek_v3: "bzantium and the HuggingFace Inc. team") stands for no maker's
+    notice and is not taken."""
+    import hashlib
+
+    from lineage.index.build import holds_notice
+
+    if background is None or not files or any(holds_notice(f) for f in files):
+        return None
+    digests: dict[str, str] = {}
+    for f in sorted(files, key=lambda f: f.path):
+        digests.setdefault(hashlib.sha256(f.data).hexdigest(), f.path)
+    families = background.meta["families"]
+    for row in background.meta["files"]:
+        path = digests.get(str(row.get("sha256") or ""))
+        notice = families[int(row["family"])].get("notice_file") if path is not None else None
+        if path is not None and notice and _names_maker(notice, str(families[int(row["family"])].get("org") or "")):
+            family = families[int(row["family"])]
+            return ({"path": str(notice["path"]), "header": str(notice["header"])},
+                    {"from": _INDEXED, "family": f"{family['source']}:{family['name']}", "reference_file": path,
+                     "indexed_file": str(row["path"]), "notice_file": str(notice["path"])})
+    return None
+
+
+def _names_maker(notice: Mapping[str, str], maker: str) -> bool:
+    """The notice file's header names the family's maker (or the family has none labelled)."""
+    from lineage.notices import detect_notices
+    from lineage.notices.records import same_holder
+
+    found = detect_notices(notice["path"], notice["header"], use_scancode=False).notices
+    return any(n.counts for n in found) if not maker else any(
+        n.counts and bool(n.org) and same_holder(n.org, maker) for n in found)

@@ -206,18 +206,33 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
     return {"available": True, **found, "attribution": attribution}
 
 
-def build_reference(loaded: LoadedTarget, inputs: dict[str, Any], spec: str = "") -> EmbeddedIndex:
+def build_reference(loaded: LoadedTarget, inputs: dict[str, Any], notice: dict[str, str] | None = None
+                    ) -> EmbeddedIndex:
+    """The reference side as an in-memory index; ``notice``: the side's notice file ({"path",
+    "header"}, `reference_notice`), if any."""
     from lineage.index.build import index_from_files
     from lineage.index.embedded import from_arrays
-    from lineage.workflow.siblings import notice_beside
 
     pinned = {k: v for k, v in inputs.items() if k in _INPUT_KEYS}
     # family keys are "source:name", read up to the first colon: a label's own colons ("file:x.py",
     # "https://...") would make the line "x.py:reference" in every verdict instead of "reference"
     source = side_label(inputs).replace(":", " ")
     header, arrays = index_from_files(list(loaded.files), family="reference", source=source,
-                                      pinned=pinned, notice=notice_beside(loaded.files, spec, inputs))
+                                      pinned=pinned, notice=notice)
     return from_arrays("in-memory:reference", header, arrays, FingerprintParams())
+
+
+def reference_notice(loaded: LoadedTarget, spec: str, inputs: dict[str, Any], background: EmbeddedIndex | None
+                     ) -> tuple[dict[str, str] | None, dict[str, str]]:
+    """The reference side's notice file when its model files name no one: the configuration module
+    among or beside them (`siblings.notice_beside`), else the one the corpus keeps for the family
+    a reference file is byte for byte (`siblings.notice_in_index`, as `scan` judges a copy of
+    it), with where that came from."""
+    from lineage.workflow.siblings import notice_beside, notice_in_index
+
+    beside_it = notice_beside(loaded.files, spec, inputs)
+    indexed = notice_in_index(loaded.files, background) if beside_it is None else None
+    return (beside_it, {}) if indexed is None else indexed
 
 
 PAIR_ALONE = "by the pair alone (no corpus): "  # (a capped unit's verdict: what the two files alone would read)
@@ -239,7 +254,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     suspect = load_target(suspect_spec, max_bytes=config.max_file_bytes, release_dates=True)
     reference = load_target(reference_spec, max_bytes=config.max_file_bytes)
     s_in, r_in = side_inputs(suspect), side_inputs(reference)
-    index = pair = build_reference(reference, r_in, reference_spec)
+    notice, notice_from = reference_notice(reference, reference_spec, r_in, background)
+    r_in = {**r_in, **({"notice_from_index": notice_from} if notice_from else {})}
+    index = pair = build_reference(reference, r_in, notice)
     compared = judged_units(index) > 0  # a reference with nothing to judge gives no in-pair baseline either
     if background is not None:
         index = with_background(index, background)

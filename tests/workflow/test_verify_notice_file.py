@@ -43,3 +43,65 @@ def test_without_a_notice_beside_it_none_is_owed(tmp_path: Path) -> None:
     suspect.write_text(renamed_copy(), encoding="utf-8")
     (entry,) = _exhibit(suspect, _reference(tmp_path, config=False), "--no-index")["notices"]["attribution"]
     assert entry["state"] == "none-needed", entry
+
+
+def _corpus(root: Path, generated: str, config: str = CONFIG) -> Path:
+    """An index of one family whose model file names no one and whose configuration module keeps
+    the maker's notice, as transformers generates qwen2's (index/build.notice_files)."""
+    from lineage import api
+
+    folder = root / "models" / "alpha"
+    folder.mkdir(parents=True)
+    (folder / "modeling_alpha.py").write_text(generated, encoding="utf-8")
+    (folder / "configuration_alpha.py").write_text(config, encoding="utf-8")
+    manifest = root / "tf.toml"
+    manifest.write_text(f'[source]\nname = "tf"\nkind = "dir"\npath = "{root.as_posix()}"\nlicence = "Apache-2.0"\n\n'
+                        '[[family]]\nname = "alpha"\ninclude = ["models/alpha/modeling_*.py"]\norg = "Zhipu AI"\n',
+                        encoding="utf-8")
+    out = root / "tf.lineage"
+    api.build([manifest], out, workers=1)
+    return out
+
+
+def test_a_reference_file_the_index_holds_owes_its_familys_notice(tmp_path: Path) -> None:
+    """The generated file downloaded alone, renamed, with no configuration module beside it: the
+    index holds it byte for byte, and its family's notice is owed (a stranger's review,
+    2026-12-06: a verbatim copy under another holder's header passed, "none-needed", exit 0)."""
+    generated = _reference(tmp_path / "tf", config=False).read_text(encoding="utf-8")
+    index = _corpus(tmp_path / "corpus", generated)
+    reference = tmp_path / "download" / "reference_model.py"
+    reference.parent.mkdir()
+    reference.write_text(generated, encoding="utf-8")
+    suspect = tmp_path / "suspect" / "modeling_beta.py"
+    suspect.parent.mkdir()
+    suspect.write_text(renamed_copy(), encoding="utf-8")
+    data = _exhibit(suspect, reference, "--index", index)
+    (entry,) = data["notices"]["attribution"]
+    assert entry["state"] == "replaced", entry
+    assert "configuration_alpha.py" in entry["explanation"] and "The Zhipu AI team" in entry["explanation"]
+    found = data["inputs"]["reference"]["notice_from_index"]
+    assert found["family"] == "tf:alpha" and found["indexed_file"] == "models/alpha/modeling_alpha.py"
+    text = run("verify", suspect, "--against", reference, "--index", index).stdout
+    assert "its notice:  none in its files; reference_model.py is tf:alpha's models/alpha/modeling_alpha.py" in text
+    # a file the index does not hold byte for byte is not taken for the family's: nothing is owed
+    reference.write_text(generated + "\n# a line of its own\n", encoding="utf-8")
+    data = _exhibit(suspect, reference, "--index", index)
+    (entry,) = data["notices"]["attribution"]
+    assert entry["state"] == "none-needed" and "notice_from_index" not in data["inputs"]["reference"], entry
+
+
+def test_a_notice_file_naming_a_porter_not_the_maker_is_not_owed_as_the_makers(tmp_path: Path) -> None:
+    """As `scan` judges it: transformers' deepseek_v3 configuration names its porter and Hugging
+    Face, not DeepSeek, and stands for no maker's notice."""
+    generated = _reference(tmp_path / "tf", config=False).read_text(encoding="utf-8")
+    porter = "# Copyright 2025 Jane Example and the HuggingFace Inc. team. All rights reserved.\n\nclass AlphaConfig:\n    pass\n"
+    index = _corpus(tmp_path / "corpus", generated, porter)
+    reference = tmp_path / "download" / "reference_model.py"
+    reference.parent.mkdir()
+    reference.write_text(generated, encoding="utf-8")
+    suspect = tmp_path / "suspect" / "modeling_beta.py"
+    suspect.parent.mkdir()
+    suspect.write_text(renamed_copy(), encoding="utf-8")
+    data = _exhibit(suspect, reference, "--index", index)
+    (entry,) = data["notices"]["attribution"]
+    assert entry["state"] == "none-needed" and "notice_from_index" not in data["inputs"]["reference"], entry
