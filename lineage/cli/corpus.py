@@ -192,9 +192,11 @@ def show(family: str, index: str | None) -> None:
     if not hits:
         raise ConfigError(f"no family {family!r} in the index (see `lineage corpus list`)")
     for i, f in hits:
+        parents, in_headers = idx.declared_parents[i]
         click.echo(f"{f['source']}:{f['name']}  {f['org']} ({f['country'] or '?'})  source {f['source_label']}")
         click.echo(f"  licence {f['licence']}  weights licence {f.get('weights_licence') or '-'}  "
-                   f"first seen {f.get('first_seen') or '?'}  declared lineage {', '.join(f.get('lineage', [])) or '-'}")
+                   f"first seen {f.get('first_seen') or '?'}  declared lineage {', '.join(parents) or '-'}"
+                   + (" (in its files' headers)" if in_headers else ""))
         for row in idx.meta["files"]:
             if row["family"] == i:
                 click.echo(f"  {row['path']}  ({row['lines']} lines, sha256 {row['sha256'][:12]})")

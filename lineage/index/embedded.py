@@ -170,11 +170,19 @@ class EmbeddedIndex:
         return self._marks.get((family, path), frozenset())
 
     @cached_property
+    def declared_parents(self) -> list[tuple[tuple[str, ...], bool]]:
+        """Per family row, its declared parents (manifest `lineage`, else its files' headers:
+        index/parents.py) and whether the headers gave them."""
+        from lineage.index.parents import declared_parents
+
+        return declared_parents(self.meta)
+
+    @cached_property
     def _declared(self) -> dict[str, dict[str, list[str]]]:
-        """Per source, each family's declared parents (manifest `lineage`)."""
+        """Per source, each family's declared parents."""
         out: dict[str, dict[str, list[str]]] = {}
-        for f in self.meta["families"]:
-            out.setdefault(f["source"], {})[f["name"]] = list(f.get("lineage", []))
+        for f, (parents, _) in zip(self.meta["families"], self.declared_parents):
+            out.setdefault(f["source"], {})[f["name"]] = list(parents)
         return out
 
     @cached_property
@@ -192,8 +200,8 @@ class EmbeddedIndex:
             rows = {f["name"]: (i, f) for i, f in enumerate(self.meta["families"]) if f["source"] == source}
             seen = {n: str(f.get("first_seen") or "") for n, (_, f) in rows.items()}
             self._dated[source] = rows, {
-                n: [p for p in f.get("lineage", []) if not seen.get(p) or not seen[n] or seen[p] <= seen[n]]
-                for n, (_, f) in rows.items()}
+                n: [p for p in self.declared_parents[i][0] if not seen.get(p) or not seen[n] or seen[p] <= seen[n]]
+                for n, (i, f) in rows.items()}
         return self._dated[source]
 
     def lineage_of(self, family: str) -> tuple[str, ...]:

@@ -1,0 +1,85 @@
+"""A family whose manifest gives no lineage declares its parents in its files' headers
+(index/parents.py): vLLM's solar.py says it is "Adapted from .../models/llama/modeling_llama.py",
+and a copy of it named solar and stopped, with no look-through to llama (a stranger's review,
+2026-12-06).  A header naming its own model declares no parent; a manifest's lineage stands.
+Our own fixture code."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage.config import Config
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import SourceFile
+from tests.classify.test_classify_look_through_root import HEAD, MIXER, POOL, TIDE_OWN
+
+URL = "https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/{0}/modeling_{0}.py"
+STAR_OWN = TIDE_OWN.replace("tide", "star")
+FAMILIES = {
+    # name: (org, first seen, header after the notice, manifest lineage, code)
+    "tide": ("Meta", "2023-02-01", "", [], MIXER + "\n\n" + POOL),
+    "star": ("Upstage", "2023-12-13", f"# Adapted from\n# {URL.format('tide')}\n", [],
+             MIXER.replace("Tide", "Star") + "\n\n" + POOL.replace("tide", "star") + STAR_OWN),
+    "kelp": ("IBM", "2024-03-01", f"# Adapted from {URL.format('kelp')}\n", [], MIXER.replace("Tide", "Kelp")),
+    "moss": ("Microsoft", "2024-05-01", f"# Adapted from {URL.format('tide')}\n", ["kelp"],
+             MIXER.replace("Tide", "Moss")),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("header-lineage")
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"', ""]
+    for name, (org, seen, said, parents, code) in FAMILIES.items():
+        (root / name).mkdir()
+        (root / name / f"{name}.py").write_text(f"# Copyright 2024 {org}.\n{said}{HEAD}{code}", encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "{seen}"', "lineage = [" + ", ".join(f'"{p}"' for p in parents) + "]", ""]
+    manifest = root / "eng.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("header-lineage-index") / "eng.lineage"
+    assert not api.build([manifest], out, workers=1).errors
+    return str(out)
+
+
+@pytest.fixture(scope="module")
+def index(built: str) -> EmbeddedIndex:
+    from lineage import api
+
+    return api.open_index(built)
+
+
+def test_a_header_adapted_from_another_family_declares_it_a_parent(index: EmbeddedIndex) -> None:
+    assert index.lineage_of("eng:star") == ("tide",)
+    assert index.lineage_of("eng:kelp") == ()  # (adapted from its own model: no parent)
+    assert index.lineage_of("eng:moss") == ("kelp",)  # (the manifest's lineage stands)
+    assert index.lineage_of("eng:tide") == ()
+
+
+def test_a_copy_of_the_family_looks_through_to_the_root_its_header_declares(index: EmbeddedIndex) -> None:
+    from lineage.api import scan_files
+
+    _, _, _, _, code = FAMILIES["star"]
+    result, _ = scan_files([SourceFile("copy_star.py", (HEAD + code).encode())], index, Config(workers=1))
+    row = result.summary.files["copy_star.py"]
+    assert row.source is not None and row.source.source is not None and row.source.source.family == "eng:star"
+    through = row.source.look_through
+    assert through is not None and through.root == "eng:tide" and through.chain == ("eng:star", "eng:tide")
+
+
+def run(*args: str) -> str:
+    from click.testing import CliRunner
+
+    from lineage.cli.main import cli
+
+    done = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    return done.stdout
+
+
+def test_corpus_show_says_where_the_lineage_comes_from(built: str) -> None:
+    shown = run("corpus", "show", "star", "--index", built)
+    assert "declared lineage tide (in its files' headers)" in shown
+    assert "declared lineage kelp\n" in run("corpus", "show", "moss", "--index", built)
