@@ -22,7 +22,11 @@ instance (`self.m(...)`) from another method of its class, or, static, through i
 (`Ops.m(...)`) from any function (also through `type(self)`, `self.__class__` or `getattr(self,
 "m")`, `lex-v29`): the module spells its name twice in all, or twice in its class
 and elsewhere only inside other top-level classes (each class with a `_rest` of its own), when no
-class of the module derives from it (a subclass could override the method).  Not a dunder
+class of the module derives from it (a subclass could override the method).  Since `lex-v49`
+also when called through the instance from a top-level function that takes it first, that
+function itself read, through its callers, in a method of the class (`_hosted`): `forward`
+forwarding to `_f(self, x)` whose last statement is `return self._rest(x)`; a spelling in such a
+function counts as its host class's.  Not a dunder
 (Python calls those itself), nor one otherwise decorated.  A helper called in the middle of a
 function (neither first nor last) is left as written: model code calls its own
 `apply_rotary_pos_emb` so, and a copy of that function alone must still find it (merged there,
@@ -87,6 +91,8 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
             if source[hit.start() - 1: hit.start()] != b".":
                 spelt[hit.group()].append(hit.start())
     found: dict[int, Inline] = {}
+    outside: list[tuple[Inline, Node]] = []  # (methods called from a top-level function taking the instance)
+    spread: list[tuple[int, Node, Node, Node, list[int]]] = []  # (methods whose name the module spells more)
     classes = _TopClasses(root, source)
     for i, fn, name in helpers:
         word = source[name.start_byte:name.end_byte]
@@ -96,7 +102,11 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
             if len(places) != 2 and classes.hold_all(word, places) and klass in classes:
                 places = places[bisect.bisect_left(places, klass.start_byte): bisect.bisect_left(places, klass.end_byte)]
             if len(places) == 2:
-                found.update(_inline_method(root, source, i, fn, name, places, at, gone))
+                inline, pending = _inline_method(root, source, i, fn, name, places, at, gone)
+                found.update(inline)
+                outside += [(pending, klass)] if pending is not None else []
+            elif len(places) > 2:
+                spread.append((i, fn, name, klass, places))
             continue
         scope = _scope(fn)  # where the name is read: the module, or the function defining a nested helper
         places = spelt[word]
@@ -104,6 +114,21 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
             places = places[bisect.bisect_left(places, scope.start_byte): bisect.bisect_left(places, scope.end_byte)]
         if len(places) == 2:
             found.update(_inline(root, source, i, fn, name, places, at, scope, gone))
+    found.update(_hosted(root, starts, found, outside))
+    if spread:  # (each class's own `_rest`, called from top-level functions read in that class's methods)
+        tops = sorted((fn.start_byte, fn.end_byte, i) for i, fn, _ in helpers if _class_of(fn) is None and _scope(fn) is None)
+        hosts = {i: _class_of_def(root, starts[_host(found, i)]) for _, _, i in tops}
+        outside = []
+        for i, fn, name, klass, places in spread:
+            # every spelling in a top-level class, or in a top-level function read in a method of one:
+            # that class's own (`hold_all`, for the functions too)
+            held = [classes.at(p) or _span(hosts.get(_top_at(tops, p))) for p in places]
+            mine = [p for p, k in zip(places, held) if k == (klass.start_byte, klass.end_byte)]
+            if len(mine) == 2 and all(held) and klass in classes:
+                inline, pending = _inline_method(root, source, i, fn, name, mine, at, gone)
+                found.update(inline)
+                outside += [(pending, klass)] if pending is not None else []
+        found.update(_hosted(root, starts, found, outside))
     for h in [h for h, x in found.items() if x.prefix and x.caller in found and not found[x.caller].prefix]:
         del found[h]  # first in a helper read at its caller's end: midway through the function read whole
     return [found[h] for h in sorted(found) if _depth(found, h) <= MAX_CHAIN]
@@ -141,6 +166,12 @@ class _TopClasses:
         k = bisect.bisect_left(spans, (klass.start_byte, -1))
         return k < len(spans) and spans[k] == (klass.start_byte, klass.end_byte) \
             and _text(klass.child_by_field_name("name"), self._source) not in self._bases
+
+    def at(self, place: int) -> tuple[int, int] | None:
+        """The span of the top-level class holding byte ``place``, or None."""
+        spans = self.spans()
+        k = bisect.bisect_right(self._starts, place) - 1
+        return spans[k] if k >= 0 and place < spans[k][1] else None
 
     def hold_all(self, word: bytes, places: list[int]) -> bool:
         if word not in self._answers:
@@ -249,11 +280,55 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
     return {}
 
 
+def _hosted(root: Node, starts: list[int], found: dict[int, Inline],
+            outside: list[tuple[Inline, Node]]) -> dict[int, Inline]:
+    """`lex-v49`: those methods called through the instance from a top-level function that takes it
+    first (`def _f(self, x): ... return self._rest(x)`) whose caller is itself read, through its
+    callers, in a method of the method's class: a copier who cut `forward` into chained helper
+    methods and then moved every method's body out to a module-level function the method forwards
+    to (`forward` -> `_f` -> `self._rest` -> `_rest_f`) had each link read as written, and whole
+    copies of olmo2's and gemma2's files so rewritten passed (a stranger's review, 2026-12-06)."""
+    out: dict[int, Inline] = {}
+    for inline, klass in outside:
+        host = _host(found, inline.caller)
+        if host != inline.caller and host < len(starts) and _class_of_def(root, starts[host]) == klass:
+            out[inline.helper] = inline
+    return out
+
+
+def _span(node: Node | None) -> tuple[int, int] | None:
+    return (node.start_byte, node.end_byte) if node is not None else None
+
+
+def _host(found: dict[int, Inline], i: int) -> int:
+    """The function that definition ``i`` is read in through its callers (itself when none)."""
+    depth = 0
+    while i in found and depth <= MAX_CHAIN:
+        i, depth = found[i].caller, depth + 1
+    return i
+
+
+def _top_at(tops: list[tuple[int, int, int]], place: int) -> int:
+    """The index of the top-level function holding byte ``place``, or -1."""
+    k = bisect.bisect_right(tops, (place, 1 << 62, 1 << 62)) - 1
+    return tops[k][2] if k >= 0 and tops[k][0] <= place < tops[k][1] else -1
+
+
+def _class_of_def(root: Node, start: int) -> Node | None:
+    """The class of the method defined at byte ``start`` (its decorator's, if decorated), or None."""
+    leaf = root.descendant_for_byte_range(start, start + 1)
+    node = leaf.parent if leaf is not None else None
+    if node is not None and node.type == "decorator" and node.parent is not None:
+        node = node.parent.child_by_field_name("definition")
+    return _class_of(node) if node is not None and node.type == "function_definition" else None
+
+
 def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, places: list[int],
-                   at: dict[int, int], gone: list[tuple[int, int]]) -> dict[int, Inline]:
+                   at: dict[int, int], gone: list[tuple[int, int]]) -> tuple[dict[int, Inline], Inline | None]:
     """A method called once as the last statement of another function: through the caller's
     instance (`self.m(...)`) in another method of its class, or, for a static method, through
-    its class's name (`Ops.m(...)`) from any function."""
+    its class's name (`Ops.m(...)`) from any function.  Second: the reading pending when the
+    caller is a top-level function taking the instance first (`_hosted` decides)."""
     place = places[1] if places[0] == name.start_byte else places[0]
     width = name.end_byte - name.start_byte
     ident = root.descendant_for_byte_range(place, place + width)
@@ -264,20 +339,24 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     else:
         callee, held = _by_getattr(ident, source, width)
     if callee is None:
-        return {}
+        return {}, None
     site = site_of(callee, source, gone)
     caller = enclosing_scope(site.first) if site is not None else None
     if site is None or caller is None or caller.type != "function_definition" \
             or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, callee.end_byte):
-        return {}
+        return {}, None
     through = _through(held, source)
     klass = _class_of(fn)
     class_name = _text(klass.child_by_field_name("name"), source) if klass is not None else None
     by_instance = _class_of(caller) == klass and through == _first_parameter(caller, source)
     by_class = _static(fn, source) and through == class_name  # a static method: from any function
+    above = _outer(caller).parent
+    if through is not None and not (by_instance or by_class) and not _static(fn, source) \
+            and above is not None and above.type == "module" and through == _first_parameter(caller, source):
+        return {}, next(iter(_read_in(i, fn, caller, site, at, source).values()), None)
     if through is None or not (by_instance or by_class):
-        return {}
-    return _read_in(i, fn, caller, site, at, source)
+        return {}, None
+    return _read_in(i, fn, caller, site, at, source), None
 
 
 def _by_getattr(ident: Node | None, source: bytes, width: int) -> tuple[Node | None, Node | None]:

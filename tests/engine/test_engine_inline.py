@@ -432,3 +432,44 @@ def test_names_taken_otherwise_or_the_dict_read_again_keep_the_statements() -> N
     read_again = LOCALS.replace("return self.proj(mixed) + inputs", "return self.proj(mixed) + inputs + len(env)")
     for text in (renamed, read_again):
         assert "env" in _units(text)["Block.forward"]
+
+
+# `lex-v49`: the forward cut into a chain of helper methods, then every method's body moved out to a
+# module-level function taking the instance first, the method forwarding to it (a stranger's
+# review, 2026-12-06: whole copies of two model files so rewritten passed)
+MOVED = HEAD + _indent("return _block_forward(self, inputs, mask)\n", 2) \
+    + "\n    def _rest(self, hidden, weight, inputs):\n" + _indent("return _block_rest(self, hidden, weight, inputs)\n", 2) \
+    + "\n\ndef _block_forward(self, inputs, mask=None):\n" \
+    + _indent(FIRST + "return self._rest(hidden, weight, inputs)\n", 1) \
+    + "\n\ndef _block_rest(self, hidden, weight, inputs):\n" + _indent(SECOND, 1)
+
+
+def _wider(text: str) -> str:
+    """A second class of the same shape, its own `_rest` and functions (each class reads its own)."""
+    return text + "\n\n" + text.split("\n\n\n", 1)[1].replace("Block", "Wider").replace("_block_", "_wider_") \
+        .replace("0.0", "1.0")
+
+
+def test_methods_moved_out_to_functions_that_call_the_next_through_the_instance_are_read_in_order() -> None:
+    plain = _prints(PLAIN)["Block.forward"]
+    for text in (MOVED, _wider(MOVED)):
+        units = _units(text)
+        assert not {"Block._rest", "_block_forward", "_block_rest", "Wider._rest"} & set(units), sorted(units)
+        forward = units["Block.forward"]
+        assert forward.index("masked_fill") < forward.index("rsqrt")
+        assert _shared(plain, _prints(text)["Block.forward"]) >= 0.8
+    assert "rsqrt" in _units(_wider(MOVED))["Wider.forward"]
+
+
+def test_a_method_that_a_function_read_in_no_method_of_its_class_calls_stays() -> None:
+    # the function calling it through the instance is read in no method (it is called from elsewhere)
+    elsewhere = MOVED.replace("return _block_forward(self, inputs, mask)", "return inputs") \
+        + "\n\ndef run(block, inputs):\n    return _block_forward(block, inputs)\n"
+    assert "Block._rest" in _units(elsewhere)
+    # another function calls the method as well: it is not the one caller
+    twice = _wider(MOVED) + "\n\ndef run(block, a, b, c):\n    return block._rest(a, b, c)\n"
+    assert {"Block._rest", "Wider._rest"} <= set(_units(twice))
+    # the function takes the instance under another name than the one it calls the method through
+    other = MOVED.replace("return self._rest(hidden, weight, inputs)\n\n\ndef _block_rest",
+                          "return inputs._rest(hidden, weight, inputs)\n\n\ndef _block_rest")
+    assert "Block._rest" in _units(other)
