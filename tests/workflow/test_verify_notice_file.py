@@ -63,18 +63,25 @@ def _corpus(root: Path, generated: str, config: str = CONFIG) -> Path:
     return out
 
 
+def _downloaded(root: Path, config: str = CONFIG) -> tuple[Path, Path, Path, str]:
+    """(the index of the family, its generated file downloaded alone and renamed, a renamed copy
+    of it under another holder's notice, the generated text)."""
+    generated = _reference(root / "tf", config=False).read_text(encoding="utf-8")
+    index = _corpus(root / "corpus", generated, config)
+    reference = root / "download" / "reference_model.py"
+    reference.parent.mkdir()
+    reference.write_text(generated, encoding="utf-8")
+    suspect = root / "suspect" / "modeling_beta.py"
+    suspect.parent.mkdir()
+    suspect.write_text(renamed_copy(), encoding="utf-8")
+    return index, reference, suspect, generated
+
+
 def test_a_reference_file_the_index_holds_owes_its_familys_notice(tmp_path: Path) -> None:
     """The generated file downloaded alone, renamed, with no configuration module beside it: the
     index holds it byte for byte, and its family's notice is owed (a stranger's review,
     2026-12-06: a verbatim copy under another holder's header passed, "none-needed", exit 0)."""
-    generated = _reference(tmp_path / "tf", config=False).read_text(encoding="utf-8")
-    index = _corpus(tmp_path / "corpus", generated)
-    reference = tmp_path / "download" / "reference_model.py"
-    reference.parent.mkdir()
-    reference.write_text(generated, encoding="utf-8")
-    suspect = tmp_path / "suspect" / "modeling_beta.py"
-    suspect.parent.mkdir()
-    suspect.write_text(renamed_copy(), encoding="utf-8")
+    index, reference, suspect, generated = _downloaded(tmp_path)
     data = _exhibit(suspect, reference, "--index", index)
     (entry,) = data["notices"]["attribution"]
     assert entry["state"] == "replaced", entry
@@ -93,15 +100,8 @@ def test_a_reference_file_the_index_holds_owes_its_familys_notice(tmp_path: Path
 def test_a_notice_file_naming_a_porter_not_the_maker_is_not_owed_as_the_makers(tmp_path: Path) -> None:
     """As `scan` judges it: transformers' deepseek_v3 configuration names its porter and Hugging
     Face, not DeepSeek, and stands for no maker's notice."""
-    generated = _reference(tmp_path / "tf", config=False).read_text(encoding="utf-8")
     porter = "# Copyright 2025 Jane Example and the HuggingFace Inc. team. All rights reserved.\n\nclass AlphaConfig:\n    pass\n"
-    index = _corpus(tmp_path / "corpus", generated, porter)
-    reference = tmp_path / "download" / "reference_model.py"
-    reference.parent.mkdir()
-    reference.write_text(generated, encoding="utf-8")
-    suspect = tmp_path / "suspect" / "modeling_beta.py"
-    suspect.parent.mkdir()
-    suspect.write_text(renamed_copy(), encoding="utf-8")
+    index, reference, suspect, _ = _downloaded(tmp_path, porter)
     data = _exhibit(suspect, reference, "--index", index)
     (entry,) = data["notices"]["attribution"]
     assert entry["state"] == "none-needed" and "notice_from_index" not in data["inputs"]["reference"], entry
