@@ -345,8 +345,9 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
     of the family's file, no ``runner_up`` explaining it better: a renamed glm4 whose tie-break chose glm
     read "glm's own code") and that family declares parents, its declared root (first parent at each
     step, within its source; a parent first seen after the family is no origin of it: transformers' xglm,
-    2021, says it copies musicgen, 2023).  The root's file is named (its notices judged) only when the root
-    holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, whose code it lacks."""
+    2021, says it copies musicgen, 2023), and past an ancestor whose parent only its header declares
+    only when the file holds that parent's code.  The root's file is named (its notices judged) only when the root holds ROOT_HELD of
+    the file: CLAP's chain ends at EfficientNet through ALIGN, whose code it lacks."""
     if source.cover < LOOK_THROUGH or source.contains < WHOLE_HELD or (
             runner_up is not None and runner_up.score > source.score + AMBIGUOUS):
         return None  # (two helper functions a family holds are not that family's published file)
@@ -355,12 +356,21 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
     chain = resolve_root(name, parents)
     if len(chain) < 2 or chain[-1] not in rows:
         return None
+    covered = cov.cover(np.arange(cov.weight.size), total) if total > 0 else np.zeros(cov.families.size)
+
+    def holding(family: str) -> int:  # (the family's column in the cover when it holds ROOT_HELD of the file, else -1)
+        cols = np.flatnonzero(cov.families == rows[family][0]) if family in rows else np.zeros(0, dtype=np.int64)
+        return int(cols[0]) if cols.size and float(covered[cols[0]]) >= ROOT_HELD else -1
+
+    # a parent an ancestor's file declares in its header (index/parents.py) is followed only when the
+    # file holds its code: SK Telecom's axk1 declares deepseek_v2, whose vLLM file says it is adapted
+    # from llama; DeepSeek's notice is the one owed, not Meta's
+    stop = next((k for k in range(1, len(chain) - 1) if index.declared_parents[rows[chain[k]][0]][1]
+                 and holding(chain[k]) >= 0 and holding(chain[k + 1]) < 0), 0)
+    chain = chain[: stop + 1] if stop else chain
     row, fam = rows[chain[-1]]
-    cols = np.flatnonzero(cov.families == row)
-    path = ""
-    held = float(cov.cover(np.arange(cov.weight.size), total)[cols[0]]) if cols.size and total > 0 else 0.0
-    if cols.size and held >= ROOT_HELD:
-        path = index.meta["files"][int(index.arrays["u_file"][int(cov.best_ref[cols[0]])])]["path"]
+    col = holding(chain[-1])
+    path = index.meta["files"][int(index.arrays["u_file"][int(cov.best_ref[col])])]["path"] if col >= 0 else ""
     return LookThrough(source.family, tuple(f"{origin}:{n}" for n in chain), f"{origin}:{chain[-1]}", path,
                        fam["org"], fam["country"])
 

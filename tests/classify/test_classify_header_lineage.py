@@ -11,13 +11,36 @@ import pytest
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import SourceFile
-from tests.classify.test_classify_look_through_root import HEAD, MIXER, POOL, TIDE_OWN
+from tests.classify.test_classify_look_through_root import HEAD, MIXER, POOL, REEF_OWN, TIDE_OWN
 
 URL = "https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/{0}/modeling_{0}.py"
 STAR_OWN = TIDE_OWN.replace("tide", "star")
+AXE_OWN = '''
+
+def axe_window(length, width, stride, device):
+    starts = torch.arange(0, max(1, length - width + 1), stride, device=device)
+    spans = starts.unsqueeze(-1) + torch.arange(width, device=device)
+    valid = spans < length
+    return spans.clamp(max=length - 1), valid, starts.numel()
+'''
+ROUTE = '''
+def deep_route(scores, top_k, groups, bias):
+    grouped = scores.view(scores.shape[0], groups, -1)
+    best = grouped.topk(2, dim=-1)[0].sum(dim=-1)
+    keep = best.topk(max(1, groups // 2), dim=-1)[1]
+    mask = torch.zeros_like(best).scatter_(1, keep, 1.0)
+    masked = grouped.masked_fill(mask.unsqueeze(-1) == 0, float("-inf")).flatten(1)
+    picked = (masked + bias).topk(top_k, dim=-1)[1]
+    weights = scores.gather(1, picked)
+    return picked, weights / weights.sum(dim=-1, keepdim=True).clamp(min=1e-20)
+'''
 FAMILIES = {
     # name: (org, first seen, header after the notice, manifest lineage, code)
     "tide": ("Meta", "2023-02-01", "", [], MIXER + "\n\n" + POOL),
+    # a line whose header declares tide while holding none of its code, and a later family built on it
+    "deep": ("DeepSeek", "2024-05-01", f"# Adapted from {URL.format('tide')}\n", [], ROUTE + REEF_OWN.replace("reef", "deep")),
+    "axe": ("SK Telecom", "2025-06-01", "", ["deep"], ROUTE.replace("deep", "axe") + REEF_OWN.replace("reef", "axe")
+            + AXE_OWN),
     "star": ("Upstage", "2023-12-13", f"# Adapted from\n# {URL.format('tide')}\n", [],
              MIXER.replace("Tide", "Star") + "\n\n" + POOL.replace("tide", "star") + STAR_OWN),
     "kelp": ("IBM", "2024-03-01", f"# Adapted from {URL.format('kelp')}\n", [], MIXER.replace("Tide", "Kelp")),
@@ -67,6 +90,21 @@ def test_a_copy_of_the_family_looks_through_to_the_root_its_header_declares(inde
     assert row.source is not None and row.source.source is not None and row.source.source.family == "eng:star"
     through = row.source.look_through
     assert through is not None and through.root == "eng:tide" and through.chain == ("eng:star", "eng:tide")
+
+
+def test_a_parent_only_a_header_declares_is_no_root_of_a_file_that_holds_none_of_its_code(
+        index: EmbeddedIndex) -> None:
+    """axe declares deep (its manifest); deep's file says it is adapted from tide, but axe's code
+    holds deep's and none of tide's: the root is deep, whose notices are owed (SK Telecom's axk1
+    declares deepseek_v2, whose vLLM file says it is adapted from llama)."""
+    from lineage.api import scan_files
+
+    assert index.lineage_of("eng:axe") == ("deep", "tide")
+    code = FAMILIES["axe"][4]
+    result, _ = scan_files([SourceFile("copy_axe.py", (HEAD + code).encode())], index, Config(workers=1))
+    through = result.summary.files["copy_axe.py"].source.look_through  # type: ignore[union-attr]
+    assert through is not None and through.root == "eng:deep" and through.chain == ("eng:axe", "eng:deep")
+    assert through.root_path == "deep/deep.py"
 
 
 def run(*args: str) -> str:
