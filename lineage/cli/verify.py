@@ -15,8 +15,10 @@ from lineage.vocab import SEVERITIES
 
 @click.command("verify")
 @click.argument("suspect")
-@click.option("--against", "reference", required=True,
-              help="The reference: a directory, REPO@REV, URL@REV, an archive or name==version.")
+@click.argument("given", required=False, metavar="[REFERENCE]")
+@click.option("--against", "reference", default=None,
+              help="The reference: a directory, REPO@REV, URL@REV, an archive or name==version "
+                   "(or given second: `lineage verify SUSPECT REFERENCE`).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the exhibit here.")
@@ -31,10 +33,15 @@ from lineage.vocab import SEVERITIES
               help="Also compare two checkpoint directories (the `lineage weights` check) in the exhibit.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
-def verify(suspect: str, reference: str, fmt: str, output: Path | None, fail_on: str | None,
-           exit_zero: bool, show_info: bool, index: str | None, no_index: bool,
+def verify(suspect: str, given: str | None, reference: str | None, fmt: str, output: Path | None,
+           fail_on: str | None, exit_zero: bool, show_info: bool, index: str | None, no_index: bool,
            weights_pair: tuple[Path, Path] | None, quiet: bool) -> None:
     """Compare SUSPECT with REFERENCE and write an exhibit a third party can reproduce."""
+    if given is not None and reference is not None:
+        raise click.UsageError("the reference is given twice: as REFERENCE and with --against")
+    reference = reference if reference is not None else given
+    if reference is None:
+        raise click.UsageError("no reference: lineage verify SUSPECT --against REFERENCE")
     from lineage.cli.context import Context, write_output
     from lineage.report.escape import escaped, terminal_line
     from lineage.workflow.render import exhibit_text

@@ -176,6 +176,20 @@ def test_unusable_side_is_a_usage_error(sides: tuple[Path, Path], tmp_path: Path
     assert missing.exit_code == 2 and "cannot use target" in missing.stderr
 
 
+def test_the_reference_may_be_given_second_as_the_brief_writes_it(sides: tuple[Path, Path], tmp_path: Path) -> None:
+    """`lineage verify SUSPECT REFERENCE` is the exhibit `--against` gives (a stranger's review typed
+    it so and was refused); the reference given twice, or not at all, is a usage error."""
+    suspect, reference = sides
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    assert run("verify", suspect, reference, "--no-index", "--format", "json", "-o", one).exit_code == 1
+    assert run("verify", suspect, "--against", reference, "--no-index", "--format", "json", "-o", two).exit_code == 1
+    assert one.read_bytes() == two.read_bytes()
+    twice = run("verify", suspect, reference, "--against", reference, "--no-index")
+    assert twice.exit_code == 2 and "given twice" in twice.stderr
+    none = run("verify", suspect, "--no-index")
+    assert none.exit_code == 2 and "no reference" in none.stderr
+
+
 def _distinct_functions(n: int, prefix: str) -> str:
     """n functions of different shapes (loops, branches and operators vary with the number)."""
     ops = ["+", "-", "*", "/", "//", "%"]
