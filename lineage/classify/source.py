@@ -346,8 +346,9 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
     read "glm's own code") and that family declares parents, its declared root (first parent at each
     step, within its source; a parent first seen after the family is no origin of it: transformers' xglm,
     2021, says it copies musicgen, 2023), and past an ancestor whose parent only its header declares
-    only when the file holds that parent's code.  The root's file is named (its notices judged) only when the root holds ROOT_HELD of
-    the file: CLAP's chain ends at EfficientNet through ALIGN, whose code it lacks."""
+    only when the file holds that parent's code.  The root's file is named (its notices judged) only
+    when the root holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, whose
+    code it lacks."""
     if source.cover < LOOK_THROUGH or source.contains < WHOLE_HELD or (
             runner_up is not None and runner_up.score > source.score + AMBIGUOUS):
         return None  # (two helper functions a family holds are not that family's published file)

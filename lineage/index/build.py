@@ -187,7 +187,7 @@ def notice_files(files: Sequence[SourceFile], model: dict[str, str],
     (deepseek_v3, qwen2, mistral, phi: eleven of 530), and its configuration file keeps the
     model's holders ("The Qwen team, Alibaba Group and the HuggingFace Inc. team").  A copy of
     such a file is judged against that notice (classify/attribution.py)."""
-    noted = {model[f.path] for f in files if f.path in model and _COPYRIGHT.search(_head(f))}
+    noted = {model[f.path] for f in files if f.path in model and holds_notice(f)}
     out: dict[str, dict[str, str]] = {}
     for family, f in sorted(configs, key=lambda c: c[1].path):
         header = _head(f)

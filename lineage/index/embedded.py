@@ -201,7 +201,7 @@ class EmbeddedIndex:
             seen = {n: str(f.get("first_seen") or "") for n, (_, f) in rows.items()}
             self._dated[source] = rows, {
                 n: [p for p in self.declared_parents[i][0] if not seen.get(p) or not seen[n] or seen[p] <= seen[n]]
-                for n, (i, f) in rows.items()}
+                for n, (i, _) in rows.items()}
         return self._dated[source]
 
     def lineage_of(self, family: str) -> tuple[str, ...]:

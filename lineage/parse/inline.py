@@ -43,6 +43,8 @@ import numpy as np
 from tree_sitter import Node
 
 from lineage.parse.callsite import WORD as _WORD, Site, site_of, spelt_as, spent
+from lineage.parse.definitions import (TopClasses, class_of, class_of_def, first_parameter, function_at, method, outer,
+                                      placed, scope, static, text)
 from lineage.parse.identity import enclosing_scope
 from lineage.parse.spans import covers, merged
 
@@ -77,9 +79,9 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     at = {s: i for i, s in enumerate(starts)}
     helpers = []
     for i, start in enumerate(starts):
-        fn = _function_at(root, source, start, identities)
+        fn = function_at(root, source, start, identities)
         name = fn.child_by_field_name("name") if fn is not None else None
-        if fn is not None and name is not None and (_placed(fn) or _method(fn, source)):
+        if fn is not None and name is not None and (placed(fn) or method(fn, source)):
             helpers.append((i, fn, name))
     words = {source[n.start_byte:n.end_byte] for _, _, n in helpers}
     spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it, ascending
@@ -93,175 +95,54 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     found: dict[int, Inline] = {}
     outside: list[tuple[Inline, Node]] = []  # (methods called from a top-level function taking the instance)
     spread: list[tuple[int, Node, Node, Node, list[int]]] = []  # (methods whose name the module spells more)
-    classes = _TopClasses(root, source)
+    classes = TopClasses(root, source)
+
+    def take(reading: Inline | None, pending: bool, klass: Node) -> None:
+        """A method's reading: kept, or pending until `_hosted` knows where its caller is read."""
+        if reading is not None and pending:
+            outside.append((reading, klass))
+        elif reading is not None:
+            found[reading.helper] = reading
+
     for i, fn, name in helpers:
         word = source[name.start_byte:name.end_byte]
-        klass = _class_of(fn)
+        klass = class_of(fn)
         if klass is not None:  # a method: the module spells its name twice, in all or in its class
             places = dotted[word]
             if len(places) != 2 and classes.hold_all(word, places) and klass in classes:
                 places = places[bisect.bisect_left(places, klass.start_byte): bisect.bisect_left(places, klass.end_byte)]
             if len(places) == 2:
-                inline, pending = _inline_method(root, source, i, fn, name, places, at, gone)
-                found.update(inline)
-                outside += [(pending, klass)] if pending is not None else []
+                take(*_inline_method(root, source, i, fn, name, places, at, gone), klass)
             elif len(places) > 2:
                 spread.append((i, fn, name, klass, places))
             continue
-        scope = _scope(fn)  # where the name is read: the module, or the function defining a nested helper
+        within = scope(fn)  # where the name is read: the module, or the function defining a nested helper
         places = spelt[word]
-        if len(places) != 2 and scope is not None:
-            places = places[bisect.bisect_left(places, scope.start_byte): bisect.bisect_left(places, scope.end_byte)]
-        if len(places) == 2:
-            found.update(_inline(root, source, i, fn, name, places, at, scope, gone))
+        if len(places) != 2 and within is not None:
+            places = places[bisect.bisect_left(places, within.start_byte): bisect.bisect_left(places, within.end_byte)]
+        reading = _inline(root, source, i, fn, name, places, at, within, gone) if len(places) == 2 else None
+        if reading is not None:
+            found[i] = reading
     found.update(_hosted(root, starts, found, outside))
     if spread:  # (each class's own `_rest`, called from top-level functions read in that class's methods)
-        tops = sorted((fn.start_byte, fn.end_byte, i) for i, fn, _ in helpers if _class_of(fn) is None and _scope(fn) is None)
-        hosts = {i: _class_of_def(root, starts[_host(found, i)]) for _, _, i in tops}
-        outside = []
+        tops = sorted((fn.start_byte, fn.end_byte, i) for i, fn, _ in helpers if class_of(fn) is None and scope(fn) is None)
+        hosts = {i: class_of_def(root, starts[_outermost(found, i)[0]]) for _, _, i in tops}
+        outside.clear()
         for i, fn, name, klass, places in spread:
             # every spelling in a top-level class, or in a top-level function read in a method of one:
             # that class's own (`hold_all`, for the functions too)
             held = [classes.at(p) or _span(hosts.get(_top_at(tops, p))) for p in places]
             mine = [p for p, k in zip(places, held) if k == (klass.start_byte, klass.end_byte)]
             if len(mine) == 2 and all(held) and klass in classes:
-                inline, pending = _inline_method(root, source, i, fn, name, mine, at, gone)
-                found.update(inline)
-                outside += [(pending, klass)] if pending is not None else []
+                take(*_inline_method(root, source, i, fn, name, mine, at, gone), klass)
         found.update(_hosted(root, starts, found, outside))
     for h in [h for h, x in found.items() if x.prefix and x.caller in found and not found[x.caller].prefix]:
         del found[h]  # first in a helper read at its caller's end: midway through the function read whole
-    return [found[h] for h in sorted(found) if _depth(found, h) <= MAX_CHAIN]
-
-
-class _TopClasses:
-    """The module's top-level classes: whether every spelling of a name lies in one of them (each
-    class then reads its own method of that name, as two classes each defining and calling a
-    `_rest` of their own do), and which of them no class of the module derives from (a subclass
-    could override the method).  Built on first use; a name's answer is kept."""
-
-    def __init__(self, root: Node, source: bytes) -> None:
-        self._root, self._source = root, source
-        self._spans: list[tuple[int, int]] | None = None
-        self._starts: list[int] = []
-        self._bases: set[bytes] = set()
-        self._answers: dict[bytes, bool] = {}
-
-    def spans(self) -> list[tuple[int, int]]:
-        if self._spans is None:
-            found = []
-            for i in range(self._root.named_child_count):
-                node = self._root.named_child(i)
-                inner = node.child_by_field_name("definition") if node is not None and node.type == "decorated_definition" \
-                    else node
-                if inner is not None and inner.type == "class_definition":
-                    found.append((inner.start_byte, inner.end_byte))
-                    self._bases.update(_WORD.findall(_text(inner.child_by_field_name("superclasses"), self._source)))
-            self._spans, self._starts = found, [lo for lo, _ in found]
-        return self._spans
-
-    def __contains__(self, klass: Node) -> bool:
-        """A top-level class that no top-level class names among its bases."""
-        spans = self.spans()
-        k = bisect.bisect_left(spans, (klass.start_byte, -1))
-        return k < len(spans) and spans[k] == (klass.start_byte, klass.end_byte) \
-            and _text(klass.child_by_field_name("name"), self._source) not in self._bases
-
-    def at(self, place: int) -> tuple[int, int] | None:
-        """The span of the top-level class holding byte ``place``, or None."""
-        spans = self.spans()
-        k = bisect.bisect_right(self._starts, place) - 1
-        return spans[k] if k >= 0 and place < spans[k][1] else None
-
-    def hold_all(self, word: bytes, places: list[int]) -> bool:
-        if word not in self._answers:
-            spans = self.spans()
-            self._answers[word] = all(
-                (k := bisect.bisect_right(self._starts, p) - 1) >= 0 and p < spans[k][1] for p in places)
-        return self._answers[word]
-
-
-def _function_at(root: Node, source: bytes, start: int, identities: frozenset[bytes]) -> Node | None:
-    """The `def` starting at byte ``start`` (a decorator's, for a decorated one): undecorated, or
-    decorated only with the module's identity functions (`@_keep` for `def _keep(f): return f`:
-    parse/identity.py) and, for a method, `@staticmethod` (None for a class, an `async def` or one
-    otherwise decorated)."""
-    leaf = root.descendant_for_byte_range(start, start + 1)
-    node = leaf.parent if leaf is not None else None
-    if node is not None and leaf is not None and leaf.type == "async":
-        return None
-    if node is not None and node.type == "decorator" and node.parent is not None \
-            and node.parent.type == "decorated_definition" and node.parent.start_byte == start:
-        words = [_word_of(c, source) for c in node.parent.named_children if c.type == "decorator"]
-        inner = node.parent.child_by_field_name("definition")
-        if inner is None or inner.type != "function_definition":
-            return None
-        static = words.count(b"staticmethod") == 1 and _class_of(inner) is not None
-        return inner if all(w in identities or (static and w == b"staticmethod") for w in words) else None
-    return node if node is not None and node.type == "function_definition" and node.start_byte == start else None
-
-
-def _outer(fn: Node) -> Node:
-    """The definition with its decorators."""
-    return fn.parent if fn.parent is not None and fn.parent.type == "decorated_definition" else fn
-
-
-def _word_of(decorator: Node, source: bytes) -> bytes:
-    inner = decorator.named_children[0] if decorator.named_child_count == 1 else None
-    return _text(inner, source) if inner is not None and inner.type == "identifier" else b""
-
-
-def _class_of(fn: Node) -> Node | None:
-    """The class whose body defines ``fn`` (decorated or not); None for any other function."""
-    up = fn.parent
-    if up is not None and up.type == "decorated_definition":
-        up = up.parent
-    return up.parent if up is not None and up.type == "block" and up.parent is not None \
-        and up.parent.type == "class_definition" else None
-
-
-def _static(fn: Node, source: bytes) -> bool:
-    """Decorated `@staticmethod` (``fn`` passed _function_at: no other decorator but identities)."""
-    up = fn.parent
-    return up is not None and up.type == "decorated_definition" and any(
-        _word_of(c, source) == b"staticmethod" for c in up.named_children if c.type == "decorator")
-
-
-def _first_parameter(fn: Node, source: bytes) -> bytes | None:
-    """The name of a function's first parameter when it is a plain one (`self`)."""
-    params = fn.child_by_field_name("parameters")
-    first = params.named_children[0] if params is not None and params.named_child_count else None
-    if first is not None and first.type == "typed_parameter" and first.named_child_count:
-        first = first.named_children[0]
-    return source[first.start_byte:first.end_byte] if first is not None and first.type == "identifier" else None
-
-
-def _method(fn: Node, source: bytes) -> bool:
-    """A method that reading can follow: not a dunder (Python calls those itself), and either
-    `@staticmethod` or one taking its instance first."""
-    name = fn.child_by_field_name("name")
-    word = source[name.start_byte:name.end_byte] if name is not None else b"__"
-    if _class_of(fn) is None or (word.startswith(b"__") and word.endswith(b"__")):
-        return False
-    return _static(fn, source) or _first_parameter(fn, source) is not None
-
-
-def _scope(fn: Node) -> Node | None:
-    """The function whose body defines ``fn`` (None at the module's top level)."""
-    up = _outer(fn).parent
-    return up.parent if up is not None and up.type == "block" else None
-
-
-def _placed(fn: Node) -> bool:
-    """At the module's top level or directly in a function's body: not a method, not a `def`
-    under a condition."""
-    up = _outer(fn).parent
-    return up is not None and (up.type == "module" or (
-        up.type == "block" and up.parent is not None and up.parent.type == "function_definition"))
+    return [found[h] for h in sorted(found) if _outermost(found, h)[1] <= MAX_CHAIN]
 
 
 def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: list[int], at: dict[int, int],
-            scope: Node | None, gone: list[tuple[int, int]]) -> dict[int, Inline]:
+            within: Node | None, gone: list[tuple[int, int]]) -> Inline | None:
     width = name.end_byte - name.start_byte
     for place in places:
         if place == name.start_byte:
@@ -271,13 +152,13 @@ def _inline(root: Node, source: bytes, i: int, fn: Node, name: Node, places: lis
         caller = enclosing_scope(site.first) if site is not None else None
         if ident is None or site is None or caller is None or caller.type != "function_definition" \
                 or fn.start_byte <= caller.start_byte < fn.end_byte:
-            return {}  # (the call stands in the helper itself, or in a function nested in it)
-        if scope is not None and scope != caller:
-            return {}  # a nested helper is read only in the function that defines it
+            return None  # (the call stands in the helper itself, or in a function nested in it)
+        if within is not None and within != caller:
+            return None  # a nested helper is read only in the function that defines it
         if covers(gone, ident.end_byte):
-            return {}
+            return None
         return _read_in(i, fn, caller, site, at, source)
-    return {}
+    return None
 
 
 def _hosted(root: Node, starts: list[int], found: dict[int, Inline],
@@ -290,8 +171,8 @@ def _hosted(root: Node, starts: list[int], found: dict[int, Inline],
     copies of olmo2's and gemma2's files so rewritten passed (a stranger's review, 2026-12-06)."""
     out: dict[int, Inline] = {}
     for inline, klass in outside:
-        host = _host(found, inline.caller)
-        if host != inline.caller and host < len(starts) and _class_of_def(root, starts[host]) == klass:
+        host, links = _outermost(found, inline.caller)
+        if links and class_of_def(root, starts[host]) == klass:
             out[inline.helper] = inline
     return out
 
@@ -300,12 +181,14 @@ def _span(node: Node | None) -> tuple[int, int] | None:
     return (node.start_byte, node.end_byte) if node is not None else None
 
 
-def _host(found: dict[int, Inline], i: int) -> int:
-    """The function that definition ``i`` is read in through its callers (itself when none)."""
-    depth = 0
-    while i in found and depth <= MAX_CHAIN:
-        i, depth = found[i].caller, depth + 1
-    return i
+def _outermost(found: dict[int, Inline], i: int) -> tuple[int, int]:
+    """The function that definition ``i`` is read in through its callers (itself when none), and
+    how many readings lead there; past MAX_CHAIN (or in a cycle, which has no such end) the walk
+    stops with more links than MAX_CHAIN."""
+    links = 0
+    while i in found and links <= MAX_CHAIN:
+        i, links = found[i].caller, links + 1
+    return i, links
 
 
 def _top_at(tops: list[tuple[int, int, int]], place: int) -> int:
@@ -314,21 +197,12 @@ def _top_at(tops: list[tuple[int, int, int]], place: int) -> int:
     return tops[k][2] if k >= 0 and tops[k][0] <= place < tops[k][1] else -1
 
 
-def _class_of_def(root: Node, start: int) -> Node | None:
-    """The class of the method defined at byte ``start`` (its decorator's, if decorated), or None."""
-    leaf = root.descendant_for_byte_range(start, start + 1)
-    node = leaf.parent if leaf is not None else None
-    if node is not None and node.type == "decorator" and node.parent is not None:
-        node = node.parent.child_by_field_name("definition")
-    return _class_of(node) if node is not None and node.type == "function_definition" else None
-
-
 def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, places: list[int],
-                   at: dict[int, int], gone: list[tuple[int, int]]) -> tuple[dict[int, Inline], Inline | None]:
+                   at: dict[int, int], gone: list[tuple[int, int]]) -> tuple[Inline | None, bool]:
     """A method called once as the last statement of another function: through the caller's
     instance (`self.m(...)`) in another method of its class, or, for a static method, through
-    its class's name (`Ops.m(...)`) from any function.  Second: the reading pending when the
-    caller is a top-level function taking the instance first (`_hosted` decides)."""
+    its class's name (`Ops.m(...)`) from any function; and whether the reading is pending: its
+    caller a top-level function taking the instance first (`_hosted` decides)."""
     place = places[1] if places[0] == name.start_byte else places[0]
     width = name.end_byte - name.start_byte
     ident = root.descendant_for_byte_range(place, place + width)
@@ -339,24 +213,24 @@ def _inline_method(root: Node, source: bytes, i: int, fn: Node, name: Node, plac
     else:
         callee, held = _by_getattr(ident, source, width)
     if callee is None:
-        return {}, None
+        return None, False
     site = site_of(callee, source, gone)
     caller = enclosing_scope(site.first) if site is not None else None
     if site is None or caller is None or caller.type != "function_definition" \
             or fn.start_byte <= caller.start_byte < fn.end_byte or covers(gone, callee.end_byte):
-        return {}, None
+        return None, False
     through = _through(held, source)
-    klass = _class_of(fn)
-    class_name = _text(klass.child_by_field_name("name"), source) if klass is not None else None
-    by_instance = _class_of(caller) == klass and through == _first_parameter(caller, source)
-    by_class = _static(fn, source) and through == class_name  # a static method: from any function
-    above = _outer(caller).parent
-    if through is not None and not (by_instance or by_class) and not _static(fn, source) \
-            and above is not None and above.type == "module" and through == _first_parameter(caller, source):
-        return {}, next(iter(_read_in(i, fn, caller, site, at, source).values()), None)
+    klass = class_of(fn)
+    class_name = text(klass.child_by_field_name("name"), source) if klass is not None else None
+    by_instance = class_of(caller) == klass and through == first_parameter(caller, source)
+    by_class = static(fn, source) and through == class_name  # a static method: from any function
+    above = outer(caller).parent
+    if through is not None and not (by_instance or by_class) and not static(fn, source) \
+            and above is not None and above.type == "module" and through == first_parameter(caller, source):
+        return _read_in(i, fn, caller, site, at, source), True
     if through is None or not (by_instance or by_class):
-        return {}, None
-    return _read_in(i, fn, caller, site, at, source), None
+        return None, False
+    return _read_in(i, fn, caller, site, at, source), False
 
 
 def _by_getattr(ident: Node | None, source: bytes, width: int) -> tuple[Node | None, Node | None]:
@@ -365,54 +239,41 @@ def _by_getattr(ident: Node | None, source: bytes, width: int) -> tuple[Node | N
     string = ident.parent if ident is not None and ident.type == "string_content" else None
     arguments = string.parent if string is not None and string.type == "string" else None
     call = arguments.parent if arguments is not None and arguments.type == "argument_list" else None
-    if call is None or call.type != "call" or _text(call.child_by_field_name("function"), source) != b"getattr" \
+    if call is None or call.type != "call" or text(call.child_by_field_name("function"), source) != b"getattr" \
             or arguments is None or arguments.named_child_count != 2 or arguments.named_children[1] != string \
             or string.end_byte - string.start_byte != width + 2 or ident is None:
         return None, None
     return call, arguments.named_children[0]
 
 
-def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int], source: bytes) -> dict[int, Inline]:
+def _read_in(i: int, fn: Node, caller: Node, site: Site, at: dict[int, int], source: bytes) -> Inline | None:
     """Helper ``i`` (``fn``) read in ``caller`` where the call's statements stand; its header
     (decorators, `def` line) goes."""
     body = fn.child_by_field_name("body")
-    if _outer(caller).start_byte not in at or body is None:
-        return {}
-    return {i: Inline(i, at[_outer(caller).start_byte], (site.first.start_byte, site.last.end_byte),
-                      (_outer(fn).start_byte, body.start_byte), spent(fn, site, source), site.prefix)}
+    if outer(caller).start_byte not in at or body is None:
+        return None
+    return Inline(i, at[outer(caller).start_byte], (site.first.start_byte, site.last.end_byte),
+                  (outer(fn).start_byte, body.start_byte), spent(fn, site, source), site.prefix)
 
 
 def _through(held: Node | None, source: bytes) -> bytes | None:
     """The name a method is reached through: `self` in `self.m`, in `type(self).m` and in
     `self.__class__.m` (`lex-v29`)."""
     if held is not None and held.type == "attribute" \
-            and _text(held.child_by_field_name("attribute"), source) == b"__class__":
+            and text(held.child_by_field_name("attribute"), source) == b"__class__":
         held = held.child_by_field_name("object")
     elif held is not None and held.type == "call":
         called, arguments = held.child_by_field_name("function"), held.child_by_field_name("arguments")
         inner = arguments.named_children if arguments is not None else []
-        if called is None or _text(called, source) != b"type" or len(inner) != 1:
+        if called is None or text(called, source) != b"type" or len(inner) != 1:
             return None
         held = inner[0]
-    return _text(held, source) if held is not None and held.type == "identifier" else None
-
-
-def _text(node: Node | None, source: bytes) -> bytes:
-    return source[node.start_byte:node.end_byte] if node is not None else b""
+    return text(held, source) if held is not None and held.type == "identifier" else None
 
 
 def _in_comment(root: Node, start: int, end: int) -> bool:
     node = root.descendant_for_byte_range(start, end)
     return node is not None and node.type == "comment"
-
-
-def _depth(found: dict[int, Inline], helper: int) -> int:
-    """How many helpers the chain of callers from ``helper`` passes through before a function
-    that is no helper; past MAX_CHAIN (or in a cycle, which has no such end) the helper stays."""
-    depth, caller = 1, found[helper].caller
-    while caller in found and depth <= MAX_CHAIN:
-        depth, caller = depth + 1, found[caller].caller
-    return depth
 
 
 def read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -31,8 +31,8 @@ _MAX_DEPTH = 8
 
 
 class Modules:
-    """What the module's top-level imports bind (name -> dotted path), names bound otherwise left out,
-    and names of modules none of whose functions is ``quiet``."""
+    """What the module's top-level imports bind (name -> dotted path), for ``quiet``: names bound
+    otherwise too left out, and names no path to a quiet function can start with."""
 
     def __init__(self, root: Node, source: bytes) -> None:
         # (`*` may bind any name; only names that can lead to a ``quiet`` function are wanted, the

@@ -186,12 +186,11 @@ def notice_in_index(files: Sequence[SourceFile], background: EmbeddedIndex | Non
     digests: dict[str, str] = {}
     for f in sorted(files, key=lambda f: f.path):
         digests.setdefault(hashlib.sha256(f.data).hexdigest(), f.path)
-    families = background.meta["families"]
     for row in background.meta["files"]:
         path = digests.get(str(row.get("sha256") or ""))
-        notice = families[int(row["family"])].get("notice_file") if path is not None else None
-        if path is not None and notice and _names_maker(notice, str(families[int(row["family"])].get("org") or "")):
-            family = families[int(row["family"])]
+        family = background.meta["families"][int(row["family"])] if path is not None else {}
+        notice = family.get("notice_file")
+        if path is not None and notice and _names_maker(notice, str(family.get("org") or "")):
             return ({"path": str(notice["path"]), "header": str(notice["header"])},
                     {"from": _INDEXED, "family": f"{family['source']}:{family['name']}", "reference_file": path,
                      "indexed_file": str(row["path"]), "notice_file": str(notice["path"])})

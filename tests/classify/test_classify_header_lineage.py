@@ -12,6 +12,7 @@ from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import SourceFile
 from tests.classify.test_classify_look_through_root import HEAD, MIXER, POOL, REEF_OWN, TIDE_OWN
+from tests.lines_fixture import index_families
 
 URL = "https://github.com/huggingface/transformers/blob/v4.40.0/src/transformers/models/{0}/modeling_{0}.py"
 STAR_OWN = TIDE_OWN.replace("tide", "star")
@@ -51,20 +52,9 @@ FAMILIES = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from lineage import api
-
-    root = tmp_path_factory.mktemp("header-lineage")
-    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"', ""]
-    for name, (org, seen, said, parents, code) in FAMILIES.items():
-        (root / name).mkdir()
-        (root / name / f"{name}.py").write_text(f"# Copyright 2024 {org}.\n{said}{HEAD}{code}", encoding="utf-8")
-        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
-                  f'first_seen = "{seen}"', "lineage = [" + ", ".join(f'"{p}"' for p in parents) + "]", ""]
-    manifest = root / "eng.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("header-lineage-index") / "eng.lineage"
-    assert not api.build([manifest], out, workers=1).errors
-    return str(out)
+    return str(index_families(tmp_path_factory.mktemp("header-lineage"), "eng", [
+        (name, f"# Copyright 2024 {org}.\n{said}{HEAD}{code}", org, seen, tuple(parents))
+        for name, (org, seen, said, parents, code) in FAMILIES.items()]))
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +94,7 @@ def test_a_parent_only_a_header_declares_is_no_root_of_a_file_that_holds_none_of
     result, _ = scan_files([SourceFile("copy_axe.py", (HEAD + code).encode())], index, Config(workers=1))
     through = result.summary.files["copy_axe.py"].source.look_through  # type: ignore[union-attr]
     assert through is not None and through.root == "eng:deep" and through.chain == ("eng:axe", "eng:deep")
-    assert through.root_path == "deep/deep.py"
+    assert through.root_path == "deep/modeling_deep.py"
 
 
 def run(*args: str) -> str:
