@@ -121,6 +121,10 @@ def classify(qualname: str, bases: Sequence[str], text: str, path: str,
     rules = rules or load_rules()
     owner, _, own = qualname.rpartition(".")
     bases = tuple(bases)
+    # a folder at the top of the scanned tree is a folder all the same: `quantization/core_vq.py`
+    # scanned from its package reads as `encodec/quantization/core_vq.py` scanned from above it
+    # (a stranger's review: the same unit high from one root, low from the other)
+    path = "/" + path.lstrip("/")
     found = sorted((
         *_named(rules, own, owner),
         *_remembered(rules, ("base", *bases), lambda: _hits(rules, "base", bases)),

@@ -71,6 +71,17 @@ def test_sparse_block_name_is_not_a_parser() -> None:
     assert decision.role == "core-architecture"
 
 
+@pytest.mark.parametrize("folder", ["quantization", "serve", "models"])
+def test_a_top_folder_of_the_scan_counts_as_a_folder(folder: str) -> None:
+    """Where a scan starts must not change a unit's role: a file read as `FOLDER/x.py` (its package
+    scanned) is read as `pkg/FOLDER/x.py` (the package's parent scanned) is (a stranger's review: one
+    unit high from one root, low glue from the other)."""
+    args = ("Codebook.forward", ("nn.Module",), "dist = self.embed(x)")
+    below, above = classify(*args, f"{folder}/core_vq.py"), classify(*args, f"pkg/{folder}/core_vq.py")
+    assert below == above
+    assert any(f.startswith("path~") for f in below.features), below.features
+
+
 # --- case 2: copied weight loader -------------------------------------------------------------
 
 

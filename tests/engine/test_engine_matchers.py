@@ -81,7 +81,8 @@ def test_required_literals(pattern: str, needs: tuple[str, ...] | None) -> None:
 def reference_classify(qualname: str, bases: Sequence[str], text: str, path: str, rules: RoleRules) -> RoleDecision:
     """Every rule searched on every subject, in the rules' order."""
     owner, _, own = qualname.rpartition(".")
-    subjects = {"name": [own], "owner": [owner] if owner else [], "base": list(bases), "call": [text], "path": [path]}
+    subjects = {"name": [own], "owner": [owner] if owner else [], "base": list(bases), "call": [text],
+                "path": ["/" + path.lstrip("/")]}  # (a top folder of the scan is a folder: the path read from "/")
     lowered = {k: [v.lower() for v in vals] for k, vals in subjects.items()}
     speaks = any(r.pattern.search((lowered if r.lower else subjects)["name"][0]) for r in rules.rules if r.on == "name")
     scores = dict.fromkeys(ROLES, 0.0)
