@@ -25,7 +25,8 @@ from lineage.classify.declaring import declarations, declared_unit, inherited_ma
 from lineage.classify.fileverdict import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
-from lineage.classify.origins import credited, credited_holder, origin_explanation, port_explanation, publishes
+from lineage.classify.origins import (credited, credited_holder, credited_origin, origin_explanation, port_explanation,
+                                      publishes)
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
                                     owner_port, owners_of, owning)
 from lineage.verdicts import SourceVerdict
@@ -308,8 +309,8 @@ def attribute_matched(
     # one finding per id: a look-through's judgement against the root restates the file's licence
     # finding, the same finding (a scan of vLLM's qwen3.py under MIT listed it twice)
     out = first_per_id(out)
-    return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect) + out, \
-        frozenset(by_file)
+    return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect,
+                         reference_notices) + out, frozenset(by_file)
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,
@@ -324,11 +325,16 @@ def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: s
 
 
 def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozenset[str], texts: Mapping[str, str],
-                  repo_notices: RepoNotices, given: frozenset[str], detect: Detector) -> list[Finding]:
+                  repo_notices: RepoNotices, given: frozenset[str], detect: Detector,
+                  reference_notices: Callable[[str, str], FileNotices]) -> list[Finding]:
     """Medium and high matches of files too weak to judge notices for (partial resemblances) that
     match a model of the file's own holder (its notice, or its repository's LICENSE file)
     or of a given owner: that maker's own code, as in a judged file whose reference names no vendor
-    (segment-anything's prompt encoder resembles transformers' port of Meta's SAM)."""
+    (segment-anything's prompt encoder resembles transformers' port of Meta's SAM); or that match a
+    reference crediting the holder the file's own notice names (classify/origins.py): the origin's
+    own code, as in a judged copy (a stranger's review: DeepSpeed's own MoE layer, evolved since
+    ModelScope vendored it under "The Microsoft DeepSpeed Team", read as a medium partial copy of
+    ModelScope's, while a verbatim copy of ModelScope's file was credited: less likeness, more guilt)."""
     weak = {f.path for f in findings if f.kind == "code-match" and f.path not in judged and not f.attribution
             and f.severity in ("medium", "high")}
     if not weak:
@@ -337,15 +343,32 @@ def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozens
     # the project's own holder, in its LICENSE file (a NOTICE file credits others: not its own)
     licences = [r for r in repo_notices if r.path.rsplit("/", 1)[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
     repo = frozenset(n.org for r in licences for n in r.notices if n.counts and n.org)
-    own = {p: given | repo | holders_of(detect(p, texts.get(p, ""), use_scancode=False, licences=False))
-           for p in sorted(weak)}
+    scanned = {p: detect(p, texts.get(p, ""), use_scancode=False, licences=False) for p in sorted(weak)}
+    own = {p: given | repo | holders_of(notices) for p, notices in scanned.items()}
     out = []
     for f in findings:
-        org, family = owned_by(f, own[f.path], orgs, index.lineage_of) if f.path in own and not f.attribution \
-            and f.kind == "code-match" else ("", "")
+        mine = f.path in own and not f.attribution and f.kind == "code-match"
+        org, family = owned_by(f, own[f.path], orgs, index.lineage_of) if mine else ("", "")
+        origin, how = _credited_origin(index, f, scanned[f.path], reference_notices) \
+            if mine and not org and f.severity in ("medium", "high") else ("", "")
         out.append(with_attribution(f, OWN, own_explanation(f, org, family, owning(given, org)), owner=(org, family))
-                   if org else f)
+                   if org else
+                   with_attribution(f, OWN, origin_explanation(origin, how, f.matches[0].ref.path), origin=origin)
+                   if origin else f)
     return out
+
+
+def _credited_origin(index: EmbeddedIndex, f: Finding, scanned: FileNotices,
+                     reference_notices: Callable[[str, str], FileNotices]) -> tuple[str, str]:
+    """(organisation, how) when the finding's reference credits the organisation the file's own
+    notice names with its code (origins.credited_origin), else ("", "")."""
+    ref = f.matches[0].ref
+    reference = reference_notices(ref.family, ref.path)
+    credit = credited(reference, index.header_of(ref.family, ref.path), ref.org,
+                      functools.partial(publishes, index, ref.family))
+    if not credit:
+        return "", ""
+    return credited_origin(scanned, credit, reference, [n.org for n in reference.notices if n.counts and n.org])
 
 
 def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]) -> Match:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from lineage.classify.owner import known_holders
 from lineage.index.embedded import EmbeddedIndex
@@ -109,13 +109,20 @@ def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict
     notice, the framework's publication of the code, not the origin's: a retained copy."""
     if attribution.state not in ("removed", "replaced", "retained"):
         return "", ""
+    return credited_origin(scanned, credit, reference, [r.org for r in attribution.reference_holders if r.org])
+
+
+def credited_origin(scanned: FileNotices, credit: dict[str, str], reference: FileNotices | None,
+                    holders: Sequence[str]) -> tuple[str, str]:
+    """`credited_holder` whatever became of the file's notices (a partial copy's are not judged:
+    classify/judged.py), ``holders`` the organisations the reference's notices name."""
     published = {n.statement for n in (reference.notices if reference else ()) if n.org_kind == "framework"}
     if any(n.statement in published for n in scanned.notices):
         return "", ""
     named = known_holders(scanned)
     # the file names nobody the reference does not name or credit (a copier adding its own name
     # beside a credited one is no origin), and no holder the organisation table does not know
-    known = [*credit, *(r.org for r in attribution.reference_holders if r.org)]
+    known = [*credit, *holders]
     if not named or any(not any(same_holder(n.org, k) for k in known) for n in named):
         return "", ""
     for n in named:

@@ -269,3 +269,67 @@ def test_the_porter_given_as_owner_holds_its_own_ports(apple_ports: EmbeddedInde
     assert not above_low(result), [(f.unit, f.severity) for f in above_low(result)]
     assert {f.attribution for f in result.findings if f.kind == "code-match"} == {"own"}
     assert result.summary.files[COPY].verdict.startswith("own model code"), result.summary.files[COPY].verdict
+
+
+# the origin's attention as it evolved after the reference vendored it: its constructor rewritten,
+# its forward pass grown, so that the reference holds it in part only (no notice judged on it)
+EVOLVED = '''import math
+
+class WidgetAttention(nn.Module):
+    def __init__(self, config, layer_idx: int = 0):
+        super().__init__()
+        self.layer_idx = layer_idx
+        self.config = config
+        self.heads = int(config.num_heads)
+        self.width = config.hidden_size // self.heads
+        self.scale = 1.0 / math.sqrt(self.width)
+        self.qkv = nn.Linear(config.hidden_size, config.hidden_size * 3, bias=getattr(config, "qkv_bias", True))
+        self.out = nn.Linear(config.hidden_size, config.hidden_size, bias=True)
+        self.drop = nn.Dropout(getattr(config, "attention_dropout", 0.0))
+        self.q_norm = WidgetNorm(self.width, eps=getattr(config, "norm_eps", 1e-6))
+        self.k_norm = WidgetNorm(self.width, eps=getattr(config, "norm_eps", 1e-6))
+
+    def forward(self, hidden, mask=None, past=None, use_cache: bool = False):
+        if isinstance(hidden, tuple):
+            hidden = hidden[0]
+        b, t, _ = hidden.shape
+        q, k, v = self.qkv(hidden).view(b, t, 3, self.heads, self.width).unbind(2)
+        q, k, v = (x.transpose(1, 2) for x in (q, k, v))
+        q, k = self.q_norm(q), self.k_norm(k)
+        if self.training and self.config.get("noise", 0.0) > 0:
+            q = q + torch.randn_like(q) * self.config["noise"]
+            k = k + torch.randn_like(k) * self.config["noise"]
+        if past is not None:
+            k = torch.cat([past[0], k], dim=2)
+            v = torch.cat([past[1], v], dim=2)
+        present = (k, v) if use_cache else None
+        weights = torch.matmul(q, k.transpose(-1, -2)) * self.scale
+        if mask is not None:
+            weights = weights + mask
+        weights = self.drop(F.softmax(weights.float(), dim=-1).to(q.dtype))
+        out = torch.matmul(weights, v).transpose(1, 2).reshape(b, t, -1)
+        out = self.out(out)
+        if not use_cache:
+            return out, None
+        return out, present
+'''
+
+
+@pytest.mark.parametrize(("header", "cleared"), [("# Copyright (c) Microsoft Corporation.\n", True),
+                                                 ("# Copyright 2024 Acme Inc.\n", False)])
+def test_the_credited_origins_evolved_file_is_not_a_partial_copy(vendoring: EmbeddedIndex, header: str,
+                                                                  cleared: bool) -> None:
+    """Less likeness cannot mean more guilt (a stranger's review: DeepSpeed's own MoE layer, evolved
+    since ModelScope vendored it, read as a medium partial copy of ModelScope's; a verbatim copy of
+    ModelScope's file under DeepSpeed's header was credited).  A third party's file, the control,
+    stays a partial copy."""
+    result = scan(vendoring, header + HEAD + EVOLVED)
+    (forward,) = [f for f in result.findings if f.kind == "code-match" and f.unit == "WidgetAttention.forward"]
+    assert not notices(result), "a partial likeness judges no notice"
+    if cleared:
+        assert forward.attribution == "own" and forward.severity == "info" and not above_low(result)
+        assert "cannot tell the direction" in forward.details.attribution_explanation  # type: ignore[union-attr]
+        assert result.summary.files[COPY].verdict.startswith("code of Microsoft, whom the reference credits")
+    else:
+        assert forward.severity == "medium" and forward.attribution is None
+        assert "partial copy of ripple" in result.summary.files[COPY].verdict
