@@ -16,7 +16,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines, lines_per
-from lineage.classify.codematch import CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength, whole_shares
+from lineage.classify.codematch import (CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength,
+                                        strong_evidence, whole_shares)
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.classify.second_source import also_copied, owed_states
@@ -283,8 +284,12 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         return (f"uses the training and serving infrastructure of {who} (permitted tool use)"
                 + _in_part(evidence, top, n_lines) + (f", notice {'/'.join(states)}" if states else ""))
     # all low: a weak resemblance, low glue beside it included (a serving engine's generic weight
-    # loader matched at low makes no copy of the model code beside it); glue alone is said as glue
-    if all(f.severity == "low" for f in evidence) and not all(f.role in ("inference-glue", INFRA) for f in evidence):
+    # loader matched at low makes no copy of the model code beside it); glue alone is said as glue,
+    # a copy of it when a unit's own verdict says so (enough shared code), else a resemblance (a
+    # stranger's review: thirteen lines of `self.x = x`, 22 fingerprints, "too few to show a copy"
+    # on the unit, read "inference-glue copy of olmo3_moe" on the file)
+    glue = all(f.role in ("inference-glue", INFRA) for f in evidence)
+    if all(f.severity == "low" for f in evidence) and not (glue and any(strong_evidence(f.matches[0]) for f in evidence)):
         if v is not None and whole_file(v):
             return _whole_sentence(v, states)
         if shared := shared_copy_sentence(evidence, who, n_lines):

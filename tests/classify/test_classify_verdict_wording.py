@@ -38,6 +38,19 @@ def test_glue_alone_is_said_as_glue() -> None:
     assert reuse_sentence(evidence, None, 100).startswith("inference-glue copy of stablelm")
 
 
+def test_glue_too_small_to_show_a_copy_is_no_copy_on_the_file_either() -> None:
+    """The file says no more than its units: glue whose own verdict is "too few to show a copy"
+    (a stranger's review: a configuration's thirteen `self.x = x` lines, 22 shared fingerprints,
+    read "inference-glue copy of olmo3_moe" on the file)."""
+    from lineage.classify.codematch import verdict as unit_verdict
+
+    few = dataclasses.replace(_code("Config.__init__", "inference-glue", "low", start=30),
+                              matches=(Match(_ref("vllm:stablelm"), 1.0, 1.0, 1.0, 0.9, 0.6, (), shared=22),))
+    assert "too few to show a copy" in unit_verdict("inference-glue", few.matches[0])
+    said = reuse_sentence([few], None, 100)
+    assert said.startswith("weak resemblance to stablelm") and "copy" not in said, said
+
+
 def _notice(family: str, org: str) -> Finding:
     ref = _ref(family, org)
     comparison = Comparison(1, ref.path, "replaced", ("Copyright 2026 Some Lab",), (f"Copyright {org}",))
