@@ -19,6 +19,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.classify.attribution import Detector, RepoNotices
 from lineage.notices.records import FileNotices
+from lineage.source.walk import REPO_NOTICE_NAMES as REPO_NOTICE_NAMES  # (api and the hook read it here)
 from lineage.pipeline.match import (Declared, FileSources, Progress, attributed_and_declared, attributed_findings,
                                     fingerprint_files, workers_for)
 
@@ -167,7 +168,7 @@ def scan(
         and loaded.inputs.get("kind") in ("git", "dir", "file") else None
     return scan_files(config.included(loaded.files), dated, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
-                      repo_notices=repository_notices(loaded.root), later=later, date=date,
+                      repo_notices=repository_notices(loaded.root, loaded.notices), later=later, date=date,
                       date_of=f"the date of the release {release}" if release else "", file_dates=shipped)
 
 
@@ -220,16 +221,17 @@ def _bare_revision(spec: str) -> str:
     return spec
 
 
-REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
 
 
-def repository_notices(root: str) -> list[FileNotices]:
-    """NOTICE/LICENSE files at a directory target's root (regular files only, capped)."""
+def repository_notices(root: str, archived: Sequence[tuple[str, bytes]] = ()) -> list[FileNotices]:
+    """NOTICE/LICENSE files at a directory target's root (regular files only, capped), else those
+    an archive or release holds at its root (``archived``: LoadedTarget.notices)."""
     from lineage.notices import detect_repo_notices
 
     base = Path(root) if root else None
     if base is None or not base.is_dir():
-        return []
+        return [detect_repo_notices(name.rsplit("/", 1)[-1], data.decode("utf-8", "replace"))
+                for name, data in archived]
     found: list[FileNotices] = []
     for name in REPO_NOTICE_NAMES:
         path = base / name

@@ -21,6 +21,7 @@ from lineage.source.fetch import cache_dir, fetch_git, fetch_pypi, file_sha256, 
 from lineage.source.released import release_date
 from lineage.source.sdist import cached_sdist
 from lineage.source.walk import (
+    REPO_NOTICE_NAMES,
     SCAN_SUFFIXES,
     SHEBANG_PEEK,
     finish_file,
@@ -45,6 +46,9 @@ class LoadedTarget:
     revision: str | None
     description: str
     inputs: dict[str, Any] = field(default_factory=dict, hash=False)
+    # an archive's or release's own NOTICE/LICENSE files (path, bytes): what a directory holds at
+    # its root, the project's holder (archive_notices)
+    notices: tuple[tuple[str, bytes], ...] = field(default=(), hash=False)
 
 
 def _default_pin(name: str, version: str) -> dict[str, Any]:
@@ -66,27 +70,46 @@ def _default_pin(name: str, version: str) -> dict[str, Any]:
     return {"sha256": None}
 
 
+def archive_notice(name: str) -> int | None:
+    """How deep an archive member is that stands for the project's NOTICE or LICENSE file at its
+    root, or None: at the archive's root, in its one top folder (an sdist's `pkg-1.0/LICENSE`), or
+    in a wheel's `*.dist-info` folder (or its `licenses/` folder)."""
+    parts = name.split("/")
+    if parts[-1] not in REPO_NOTICE_NAMES or len(parts) > 3:
+        return None
+    if len(parts) == 3 and not (parts[0].endswith(".dist-info") and parts[1] == "licenses"):
+        return None
+    return len(parts)
+
+
 def _from_archive(
     path: Path, max_bytes: int, suffixes: tuple[str, ...]
-) -> tuple[list[SourceFile], list[FileError]]:
+) -> tuple[list[SourceFile], list[FileError], tuple[tuple[str, bytes], ...]]:
     """Read an archive's wanted members and Python scripts without a suffix, as the directory
     walk and git revisions do; notebooks converted like everywhere else.  Folders the walk never
     enters are skipped, unless nothing else is left to read: then the archive is that folder
-    (the wheel of a package named `build` or `env`)."""
+    (the wheel of a package named `build` or `env`).  Also the project's notice files, the
+    shallowest (`archive_notice`): an sdist or wheel scanned read as a copy of a port of its own
+    model what its unpacked folder, whose LICENSE names the maker, read as that maker's own code
+    (a stranger's review: openai-whisper's `dtw_cpu`)."""
     def read(skip: Callable[[str], bool] | None) -> tuple[list[SourceFile], list[FileError]]:
-        return read_archive(path, include=lambda name: wanted(name, suffixes), max_member_bytes=max_bytes,
-                            scripts=True, skip_dir=skip)
+        return read_archive(path, include=lambda name: wanted(name, suffixes) or archive_notice(name) is not None,
+                            max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
 
     files, errors = read(is_excluded_dir)
-    if not files and not errors:
+    if not [f for f in files if archive_notice(f.path) is None] and not errors:
         files, errors = read(None)
+    notices = [f for f in files if archive_notice(f.path) is not None and not wanted(f.path, suffixes)]
+    top = min((archive_notice(f.path) or 0 for f in notices), default=0)
+    files = [f for f in files if archive_notice(f.path) is None or wanted(f.path, suffixes)]
     finished: list[SourceFile] = []
     for item in (finish_file(f.path, f.data) for f in files):
         if isinstance(item, SourceFile):
             finished.append(item)
         else:
             errors.append(item)
-    return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason))
+    return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason)), \
+        tuple((f.path, f.data) for f in notices if archive_notice(f.path) == top)
 
 
 # gitpython needs a git executable as soon as it is imported; directories, files,
@@ -200,9 +223,9 @@ def _commit_date(repo: str | Path, sha: str) -> str:
 
 def _build(
     files: list[SourceFile], errors: list[FileError], root: str, revision: str | None, description: str,
-    inputs: dict[str, Any],
+    inputs: dict[str, Any], notices: tuple[tuple[str, bytes], ...] = (),
 ) -> LoadedTarget:  # fmt: skip
-    return LoadedTarget(tuple(files), tuple(errors), root, revision, description, inputs)
+    return LoadedTarget(tuple(files), tuple(errors), root, revision, description, inputs, notices)
 
 
 def load_target(
@@ -236,10 +259,10 @@ def load_target(
             raise SourceError("not a regular file, directory or archive", source=spec)
         inputs = {"kind": "file", "path": root, "sha256": file_sha256(Path(spec))}
         if is_archive_name(spec):
-            files, errors = _from_archive(Path(spec), max_bytes, suffixes)
+            files, errors, notices = _from_archive(Path(spec), max_bytes, suffixes)
             if release_dates:  # a release's own wheel or sdist, as the package index lists it, digest and all
                 inputs.update(_artefact_dated(Path(spec), inputs["sha256"], cache, index_args))
-            return _build(files, errors, root, None, f"archive {root}", {**inputs, "kind": "archive"})
+            return _build(files, errors, root, None, f"archive {root}", {**inputs, "kind": "archive"}, notices)
         if not wanted(spec, suffixes) and not _is_script(spec):
             raise SourceError(f"not a directory, archive, {'/'.join(suffixes)} file or script with a "
                               "Python shebang (#!/usr/bin/env python3)", source=spec)
@@ -260,12 +283,12 @@ def load_target(
             except FetchError as no_sdist:
                 raise FetchError(f"{no_wheel.args[0] if no_wheel.args else no_wheel}; and {no_sdist.args[0]}",
                                  source=spec) from None
-        files, errors = _from_archive(artefact, max_bytes, suffixes)
+        files, errors, notices = _from_archive(artefact, max_bytes, suffixes)
         # the release's upload date: a family first seen after it is no source of its code
         date = release_date(normalised_name(name), artefact, index_args)
         inputs = {"kind": "pypi", "name": name, "version": version, "filename": artefact.name,
                   "sha256": file_sha256(artefact), "path": str(artefact), "date": date}  # fmt: skip
-        return _build(files, errors, spec, None, f"PyPI {spec} ({artefact.name})", inputs)
+        return _build(files, errors, spec, None, f"PyPI {spec} ({artefact.name})", inputs, notices)
     left, at, rev = spec.rpartition("@")
     if at and left and os.path.isdir(left):
         if not _is_repository(left):

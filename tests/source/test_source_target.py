@@ -218,6 +218,39 @@ def test_an_archive_that_is_a_skipped_folder_is_read(tmp_path: Path) -> None:
 
 
 
+def test_an_archive_holds_its_projects_notice_files(tmp_path: Path) -> None:
+    """An sdist's or wheel's own LICENSE (at its root, in its one top folder, or in its dist-info)
+    is the project's notice, as a directory's root LICENSE is: the scan reads its holder as the
+    code's (a stranger's review: openai-whisper's tarball read `dtw_cpu` as a copy of transformers'
+    port of OpenAI's own model, its unpacked folder as OpenAI's own code).  A LICENSE further down
+    is some vendored part's, not the project's; none is scanned as code."""
+    import tarfile
+
+    from lineage.pipeline.scan import repository_notices
+
+    tree = tmp_path / "tree" / "whisp-1.0"
+    (tree / "whisp" / "third_party").mkdir(parents=True)
+    (tree / "whisp" / "audio.py").write_text("A = 1\n", encoding="utf-8")
+    (tree / "LICENSE").write_text("MIT License\n\nCopyright (c) 2022 OpenAI\n", encoding="utf-8")
+    (tree / "whisp" / "third_party" / "LICENSE").write_text("Copyright (c) 2020 Someone Else\n", encoding="utf-8")
+    sdist = tmp_path / "whisp-1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tf:
+        tf.add(tree, "whisp-1.0")
+    wheel = tmp_path / "whisp-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("whisp/audio.py", "A = 1\n")
+        zf.writestr("whisp/third_party/LICENSE", "Copyright (c) 2020 Someone Else\n")
+        zf.writestr("whisp-1.0.dist-info/licenses/LICENSE", "MIT License\n\nCopyright (c) 2022 OpenAI\n")
+    for archive, where in ((sdist, "whisp-1.0/LICENSE"), (wheel, "whisp-1.0.dist-info/licenses/LICENSE")):
+        loaded = load_target(str(archive))
+        assert [f.path for f in loaded.files] == [f"{'whisp-1.0/' if archive == sdist else ''}whisp/audio.py"]
+        assert [path for path, _ in loaded.notices] == [where]
+        found = repository_notices(loaded.root, loaded.notices)
+        assert [n.org for r in found for n in r.notices if n.counts] == ["OpenAI"], archive
+    # the unpacked folder, as before
+    assert [n.org for r in repository_notices(str(tree)) for n in r.notices if n.counts] == ["OpenAI"]
+
+
 def test_an_archive_inside_a_folder_is_listed_as_not_read(tmp_path: Path) -> None:
     """A folder holding a wheel or a tarball: they are not unpacked (scan them as targets), but the
     result says so, instead of "0 files scanned" with nothing to show that code was there."""
