@@ -130,8 +130,9 @@ def _cached(target_dir: Path, filename: str | None, sha256: str | None) -> Path 
     """A cached artefact whose hash still matches (the pin, or the hash recorded at download)."""
     if not target_dir.is_dir():
         return None
-    names = (
-        [filename] if filename else [p.name for p in target_dir.iterdir() if not p.name.endswith(".sha256")]
+    names = (  # (beside an artefact: its hash and upload-date records, and a download under way)
+        [filename] if filename else [p.name for p in target_dir.iterdir()
+                                     if not p.name.endswith((".sha256", ".released")) and not p.name.startswith(".")]
     )
     if len(names) != 1 or not (target_dir / names[0]).is_file():
         return None

@@ -194,6 +194,15 @@ def _release_dated(root: str, files: Sequence[SourceFile], cache: Path | None,
     return {"date": date, "release": release if len(dated) == 1 else f"{release}, the latest of {len(dated)}"}
 
 
+def _sdist_dated(root: str, files: Sequence[SourceFile], cache: Path | None,
+                 index_args: Sequence[str]) -> dict[str, str]:
+    """{"date", "release"} of an unpacked sdist whose files are its release's published ones
+    (source/sdistinfo.py), else what stops it, or {}."""
+    from lineage.source.sdistinfo import sdist_dated
+
+    return sdist_dated(root, files, cache or cache_dir(), index_args)
+
+
 def _artefact_dated(path: Path, sha256: str, cache: Path | None, index_args: Sequence[str]) -> dict[str, str]:
     """{"date", "release"} of a wheel or sdist file that the package index lists under its name
     with its digest (source/released.published_date), else {}."""
@@ -207,11 +216,12 @@ def _refuted(dated: dict[str, str]) -> list[FileError]:
     """A caveat for a dist-info whose claim the published release contradicts, or that could not be
     checked: the scan is not dated by it, and a reviewer should know why (a tree that says what is
     not so is itself evidence)."""
+    claim = dated.get("claim", "<dist-info>")  # (a wheel's dist-info, or an sdist's PKG-INFO)
     if dated.get("release_refuted"):
-        return [FileError("<dist-info>", "read", f"not dated as the release {dated['release_refuted']}")]
+        return [FileError(claim, "read", f"not dated as the release {dated['release_refuted']}")]
     if dated.get("release_unchecked"):
-        return [FileError("<dist-info>", "read", f"not dated as the release {dated['release_unchecked']} "
-                                                  "(or the index could not be reached)")]
+        return [FileError(claim, "read", f"not dated as the release {dated['release_unchecked']} "
+                                         "(or the index could not be reached)")]
     return []
 
 
@@ -250,7 +260,7 @@ def load_target(
         date = _clean_head_date(root, files)
         dated = {"date": date} if date else {}
         if not date and release_dates:
-            dated = _release_dated(root, files, cache, index_args)
+            dated = _release_dated(root, files, cache, index_args) or _sdist_dated(root, files, cache, index_args)
             errors += _refuted(dated)
         return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root, **dated})
     if os.path.exists(spec):
@@ -268,7 +278,7 @@ def load_target(
                               "Python shebang (#!/usr/bin/env python3)", source=spec)
         files, errors = read_single_file(spec, max_bytes=max_bytes)
         if release_dates:
-            inputs.update(_release_dated(root, files, cache, index_args))
+            inputs.update(_release_dated(root, files, cache, index_args) or _sdist_dated(root, files, cache, index_args))
             errors += _refuted(inputs)
         return _build(files, errors, root, None, f"file {root}", inputs)
     pypi = _PYPI.match(spec)

@@ -93,3 +93,78 @@ def test_an_sdist_only_release_is_read_never_built_and_dated(tmp_path: Path,
     assert loaded.inputs["filename"] == "encodec-0.1.1.tar.gz" and loaded.inputs["date"] == "2022-10-25"
     assert any(f.path.endswith("encodec/model.py") for f in loaded.files)
     assert not (tmp_path / "pypi" / "encodec-0.1.1" / "sdist" / "encodec.egg-info").exists()  # nothing built
+
+
+def _sdist(tmp_path: Path, files: dict[str, str], uploaded: str = "2019-01-01") -> Path:
+    """widget 1.0's sdist as the package index published it, kept in the cache (its hash and upload
+    date recorded beside it as a download records them); returns the cache."""
+    import hashlib
+    import tarfile
+
+    tree = tmp_path / "published" / "widget-1.0"
+    for rel, text in {"PKG-INFO": "Metadata-Version: 2.1\nName: widget\nVersion: 1.0\n", **files}.items():
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text(text, encoding="utf-8")
+    cache = tmp_path / "cache"
+    folder = cache / "pypi" / "widget-1.0" / "sdist"
+    folder.mkdir(parents=True)
+    with tarfile.open(folder / "widget-1.0.tar.gz", "w:gz") as tf:
+        tf.add(tree, "widget-1.0")
+    data = (folder / "widget-1.0.tar.gz").read_bytes()
+    (folder / "widget-1.0.tar.gz.sha256").write_text(hashlib.sha256(data).hexdigest() + "\n", encoding="utf-8")
+    (folder / "widget-1.0.tar.gz.released").write_text(uploaded + "\n", encoding="utf-8")
+    return cache
+
+
+def _unpack(tmp_path: Path, files: dict[str, str]) -> Path:
+    top = tmp_path / "unpacked" / "widget-1.0"
+    for rel, text in {"PKG-INFO": "Metadata-Version: 2.1\nName: widget\nVersion: 1.0\n", **files}.items():
+        (top / rel).parent.mkdir(parents=True, exist_ok=True)
+        (top / rel).write_text(text, encoding="utf-8")
+    return top
+
+
+SDIST = {"widget/model.py": "def forward(x):\n    return x * 2\n", "widget/util.py": "Y = 1\n"}
+
+
+@pytest.mark.parametrize("target", ["widget-1.0", "widget-1.0/widget", "widget-1.0/widget/model.py"])
+def test_an_unpacked_sdist_is_dated_as_its_published_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             target: str) -> None:
+    """Its PKG-INFO names the release, and every scanned file is the published sdist's, byte for
+    byte: dated by that sdist's upload, as `widget==1.0` would be (the index is never asked: the
+    sdist is in the cache, whose own record of it must be found)."""
+    from lineage.source.target import load_target
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(_sdist(tmp_path, SDIST)))
+    _unpack(tmp_path, SDIST)
+    loaded = load_target(str(tmp_path / "unpacked" / target), release_dates=True,
+                         index_args=["--index-url", "http://never.invalid/simple"])
+    assert loaded.inputs["date"] == "2019-01-01" and loaded.inputs["release"] == "widget==1.0"
+    assert not [e for e in loaded.errors if e.path == "<PKG-INFO>"]
+
+
+def test_an_unpacked_sdist_with_a_file_changed_is_not_dated_and_says_so(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy that wrote a PKG-INFO naming an old release of a real project, or code edited since
+    the release: the published sdist contradicts it, the scan travels nowhere, and says why."""
+    from lineage.source.target import load_target
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(_sdist(tmp_path, SDIST)))
+    top = _unpack(tmp_path, {**SDIST, "widget/model.py": "def forward(x):\n    return copied(x)\n"})
+    loaded = load_target(str(top), release_dates=True)
+    assert "date" not in loaded.inputs and loaded.inputs["release_refuted"].startswith("widget==1.0")
+    assert any(e.path == "<PKG-INFO>" and "widget/model.py" in e.reason for e in loaded.errors)
+    # a file the release never held: the same
+    (top / "widget" / "extra.py").write_text("Z = 3\n", encoding="utf-8")
+    assert "date" not in load_target(str(top / "widget" / "extra.py"), release_dates=True).inputs
+
+
+def test_an_sdist_that_cannot_be_fetched_dates_nothing_and_says_so(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from lineage.source.target import load_target
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "empty"))
+    top = _unpack(tmp_path, SDIST)
+    loaded = load_target(str(top), release_dates=True, index_args=["--index-url", "http://never.invalid/simple"])
+    assert "date" not in loaded.inputs and loaded.inputs["release_unchecked"].startswith("widget==1.0")
+    assert any(e.path == "<PKG-INFO>" and "could not be reached" in e.reason for e in loaded.errors)
