@@ -78,18 +78,20 @@ def severity(role: str | None, m: Match, judge_size: bool = True) -> str:
     """The unit's severity on its own; ``judge_size``: a small routine's slight likeness is low."""
     if role in NOT_EVIDENCE or too_small(m):
         return "info"
-    s = strength(m)
+    s, rarity = strength(m), m.rarity
+    if held_whole(m):  # extended: a copy, not a whole one; its rare evidence that of the code it holds
+        s, rarity = max(s, MODERATE), min(1.0, m.rarity / m.containment) if m.containment > 0 else m.rarity
     if role in ("inference-glue", INFRA):
         return "low"  # reuse of serving glue or of a framework is permitted under its licence; notices decide more
     strong = strong_evidence(m)
     if strong and slight(m) and judge_size:
         return "low"
-    if s >= STRONG and m.rarity >= SCORING.high_rarity and strong:
+    if s >= STRONG and rarity >= SCORING.high_rarity and strong:
         # a routine of a few statements copied is a copy, but not the architecture copied: high
         # needs more code than FORMULA (a stranger's review: mlx-lm's port of DeepSeek's ten-line
         # MLP constructor, 26 shared fingerprints, read "core-architecture copy", high)
         return "high" if role == "core-architecture" and m.shared >= FORMULA else "medium"
-    return "medium" if s >= MODERATE and strong and m.rarity >= SCORING.medium_rarity else "low"
+    return "medium" if s >= MODERATE and strong and rarity >= SCORING.medium_rarity else "low"
 
 
 def strong_evidence(m: Match) -> bool:
@@ -155,7 +157,7 @@ def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
                + ": written the same way anew as often as copied"
                if slight(m) else f"strength {strength(m):.2f}: part of the unit only")
         return f"{role or 'unclassified'} code like that of {who} ({why}): no evidence of a copy on its own"
-    kind = "copy" if strength(m) >= STRONG else "partial copy"
+    kind = "copy" if strength(m) >= STRONG else "copy, extended," if held_whole(m) else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
 
 
@@ -176,9 +178,21 @@ def config_verdict(m: Match) -> str:
 CONFIG_LIKE = "configuration like that of"
 
 
+HELD_WHOLE = 0.9  # a unit holding this share of the reference's unit, on NAMELESS_EVIDENCE fingerprints: held whole
+
+
+def held_whole(m: Match) -> bool:
+    """The unit holds the reference's unit whole (HELD_WHOLE of it, on enough code to convict
+    without names) inside more code of its own: a copy extended, however much was added (a
+    stranger's review: gemma2's forward with 30 lines added read low, with 45 not at all, though
+    it held 98% of the reference on 115 fingerprints; liger-kernel's patched forwards, which hold
+    transformers' whole, read nothing)."""
+    return m.ref_containment >= HELD_WHOLE and m.shared >= NAMELESS_EVIDENCE
+
+
 def worth_reporting(m: Match, threshold: float) -> bool:
     return m.similarity >= threshold or (m.containment >= SCORING.report_containment
-                                         and m.ref_containment >= SCORING.report_ref_containment)
+                                         and m.ref_containment >= SCORING.report_ref_containment) or held_whole(m)
 
 
 SHARED_BY = SCORING.shared_by  # code that this many model lines hold (or more) cannot say which of them it came from

@@ -1,0 +1,62 @@
+"""A unit that holds a reference's unit whole inside more code of its own is a copy, extended
+(classify/codematch.held_whole): a stranger's review grew a copied forward pass line by line and
+watched it go high, medium, low, then unreported, though it still held 98% of the reference."""
+
+from __future__ import annotations
+
+from lineage.classify.codematch import held_whole, severity, verdict, worth_reporting
+from lineage.models import Match, RefUnit
+from lineage.scoring import SCORING
+
+# code of our own, live (every line feeds the output), added to the copied attention's forward pass
+ADDED = (
+    "        gate = torch.sigmoid(self.gate_proj(h)).view(b, t, self.n_q, 1)\n"
+    "        out = out.view(b, t, self.n_q, self.head_dim) * gate\n"
+    "        if self.training and self.drop_heads > 0:\n"
+    "            keep = torch.rand(b, 1, self.n_q, 1, device=out.device) > self.drop_heads\n"
+    "            out = out * keep / (1.0 - self.drop_heads)\n"
+    "        norms = out.float().norm(dim=-1, keepdim=True).clamp_min(1e-6)\n"
+    "        out = torch.where(norms > self.max_norm, out * (self.max_norm / norms).to(out.dtype), out)\n"
+    "        mixed = torch.einsum('bthd,hg->btgd', out, self.head_mix)\n"
+    "        out = (out + mixed) * 0.5\n"
+    "        for i, layer in enumerate(self.post_layers):\n"
+    "            out = out + layer(out) * self.post_scale[i]\n"
+    "        out = out.reshape(b, t, -1)\n"
+    "        out = F.dropout(out, p=self.resid_p, training=self.training)\n"
+    "        chunks = torch.split(out, self.chunk, dim=1)\n"
+    "        out = torch.cat([c.flip(1).cumsum(1).flip(1) / (1 + n) for n, c in enumerate(chunks)], dim=1)\n"
+)
+
+
+def extended(source: str) -> str:
+    """The copy with ADDED before the attention forward pass's return."""
+    start = source.index("    def forward", source.index("class AcmeLMAttention"))
+    end = source.index("        return ", start)
+    return source[:end] + ADDED + source[end:]
+
+
+def test_a_copied_forward_grown_with_code_of_its_own_is_a_copy_extended(scan, copies, headers) -> None:
+    result = scan({"acme/modeling_acme.py": copies.with_header(extended(copies.attention_moe), *headers["kept"])})
+    (f,) = [f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeLMAttention.forward"]
+    m = f.matches[0]
+    # below the reporting threshold by likeness (the reference is half the unit now), but all of it there
+    assert m.similarity < SCORING.report_similarity and m.ref_containment >= 0.9, m
+    assert f.severity == "medium" and f.role == "core-architecture"
+    assert f.details.verdict.startswith("core-architecture copy, extended, of glm4_moe")  # type: ignore[union-attr]
+
+
+def _match(shared: int, ref_containment: float) -> Match:
+    ref = RefUnit("vllm:fam", "Acme", "US", "Apache-2.0", "vllm==0.33.0", "m.py", "Unit.forward", 1, 30, "2024-01-01")
+    return Match(ref, 0.45, 0.46, ref_containment, 0.9, 0.3, (), shared=shared)
+
+
+def test_held_whole_needs_enough_code_to_convict_without_names() -> None:
+    """A small reference unit inside a larger one says little: a helper's few statements are
+    written alike anew as often as copied."""
+    assert held_whole(_match(115, 0.98)) and worth_reporting(_match(115, 0.98), SCORING.report_similarity)
+    assert severity("core-architecture", _match(115, 0.98)) == "medium"
+    assert "copy, extended," in verdict("core-architecture", _match(115, 0.98))
+    small, partial = _match(SCORING.nameless_evidence - 1, 0.98), _match(115, 0.8)
+    for m in (small, partial):
+        assert not held_whole(m) and not worth_reporting(m, SCORING.report_similarity)
+        assert severity("core-architecture", m) == "low"
