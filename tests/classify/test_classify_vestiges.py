@@ -81,11 +81,9 @@ def test_a_trace_named_twice_on_one_line_is_listed_once() -> None:
                                                           (11, "feature", "routed_scaling_factor")]
 
 
-@pytest.mark.parametrize(("holders", "expected"), [(1, "medium"), (4, "medium"), (5, "low"), (32, "low")])
-def test_a_trait_in_code_many_model_lines_hold_is_rated_low(holders: int, expected: str) -> None:
-    """`partial_rotary_factor` is a GLM trait in the table, but gpt_neox, phi and stablelm wrote it
-    first: in code that many model lines hold about as closely, a trait of the one matched says
-    little about which of them it came from, and must not outrank the code match it rests on."""
+def _rotary_trace(holders: int, path: str = "acme/rope.py", unit: str = "Rotary.__init__") -> list[Finding]:
+    """The vestige findings of a rotary constructor holding glm4_moe's `partial_rotary_factor`, matched
+    to glm4_moe's at low, whose code ``holders`` model lines hold."""
     from lineage.classify.vestiges import vestige_findings
     from lineage.compact.files import compact
     from lineage.details import CodeMatchDetails, Earliest
@@ -95,12 +93,28 @@ def test_a_trait_in_code_many_model_lines_hold_is_rated_low(holders: int, expect
     text = ("class Rotary:\n    def __init__(self, config):\n"
             "        self.dim = int(config.head_dim * config.partial_rotary_factor)\n"
             "        self.base = config.rope_theta\n")
-    cf = compact(SourceFile("acme/rope.py", text.encode()), FingerprintParams(), keep_text=True)
+    cf = compact(SourceFile(path, text.encode()), FingerprintParams(), keep_text=True)
     ref = RefUnit("vllm:glm4_moe", "Zhipu AI", "CN", "MIT", "vllm==0.33.0", "glm4_moe.py", "Rotary.__init__", 1, 4)
     details = CodeMatchDetails("method", "core-architecture", "s", "core-architecture copy of glm4_moe", (), None,
                                ("vllm:glm4_moe",), 1, holders, holders, Earliest("vllm:glm4_moe", None))
-    found = Finding("f1", "code-match", "acme/rope.py", 2, 4, "Rotary.__init__", "core-architecture", None, "low",
+    found = Finding("f1", "code-match", path, 2, 4, unit, "core-architecture", None, "low",
                     (Match(ref, 1.0, 1.0, 1.0, 1.0, 0.5, (), 40),), "", details)
-    (trace,) = vestige_findings([cf], [found])
+    return vestige_findings([cf], [found])
+
+
+@pytest.mark.parametrize(("path", "unit"), [("acme/glm_rope.py", "Rotary.__init__"),
+                                            ("acme/rope.py", "Glm4MoeRotary.__init__")])
+def test_a_file_naming_the_model_it_implements_carries_no_trace_of_it(path: str, unit: str) -> None:
+    """ktransformers' `modeling_llama.py` (`LlamaMLP`) holding llama's `pretraining_tp` is no trace
+    left over: the file says which model it implements (a stranger's review read it medium)."""
+    assert _rotary_trace(1) and not _rotary_trace(1, path, unit)
+
+
+@pytest.mark.parametrize(("holders", "expected"), [(1, "medium"), (4, "medium"), (5, "low"), (32, "low")])
+def test_a_trait_in_code_many_model_lines_hold_is_rated_low(holders: int, expected: str) -> None:
+    """`partial_rotary_factor` is a GLM trait in the table, but gpt_neox, phi and stablelm wrote it
+    first: in code that many model lines hold about as closely, a trait of the one matched says
+    little about which of them it came from, and must not outrank the code match it rests on."""
+    (trace,) = _rotary_trace(holders)
     assert trace.severity == expected and "partial_rotary_factor" in trace.explanation
     assert ("say little about which of them it came from" in trace.explanation) == (expected == "low")
