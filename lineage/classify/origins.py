@@ -57,17 +57,31 @@ def publishes(index: EmbeddedIndex, family: str, holder: str) -> bool:
     return bool(holder) and _publishes(index, family.partition(":")[0], holder)
 
 
-@functools.lru_cache(maxsize=32)
 def _publishes(index: EmbeddedIndex, source: str, holder: str) -> bool:
+    makers, headed = _headed(index, source, holder)
+    rows = index.meta["families"]
+    return makers >= PUBLISHER and 2 * headed >= sum(1 for row in rows if row["source"] == source)
+
+
+def heads_lineage(index: EmbeddedIndex, family: str, holder: str) -> bool:
+    """``holder`` heads the files of PUBLISHER makers' families or more in `family`'s source: a line
+    those ports carry as lineage (vLLM's llama-derived files: "EleutherAI and the HuggingFace Inc.
+    team"), crediting its holder with none of them."""
+    return bool(holder) and _headed(index, family.partition(":")[0], holder)[0] >= PUBLISHER
+
+
+@functools.lru_cache(maxsize=64)
+def _headed(index: EmbeddedIndex, source: str, holder: str) -> tuple[int, int]:
+    """(makers, families) of `source` whose files' headers name ``holder``."""
     rows = index.meta["families"]
     headed = {r["family"] for r in index.meta["files"] if rows[r["family"]]["source"] == source
               and holder in index.header_of(f"{source}:{rows[r['family']]['name']}", r["path"])}
-    makers = {company(str(rows[f].get("org", ""))) for f in headed} - UNLABELLED
-    return len(makers) >= PUBLISHER and 2 * len(headed) >= sum(1 for row in rows if row["source"] == source)
+    return len({company(str(rows[f].get("org", ""))) for f in headed} - UNLABELLED), len(headed)
 
 
 def credited(reference: FileNotices, header: str, maker: str,
-             publisher: Callable[[str], bool] = lambda _holder: False) -> dict[str, str]:
+             publisher: Callable[[str], bool] = lambda _holder: False,
+             lineage: Callable[[str], bool] = lambda _holder: False) -> dict[str, str]:
     """Organisation -> how the reference credits it with its code, never its own model's maker (a
     file keeping only the maker's line while dropping others' is a copy: that credit rewarded
     dropping notices): the holder of a notice that names one holder, not the maker (vendored code:
@@ -78,7 +92,14 @@ def credited(reference: FileNotices, header: str, maker: str,
     file says its ViT is adapted from detectron2, read as Meta's code)."""
     out: dict[str, str] = {}
     holders = {n.org: n for n in reference.notices if n.counts and n.org}
+    # a holder named on one line with a framework, a line that heads several makers' ports in the
+    # source (``lineage``), is lineage every such port keeps (vLLM's mixtral.py: "EleutherAI and the
+    # HuggingFace Inc. team", from transformers' llama), never vendored code's own holder: crediting
+    # it passed copies of some 40 reference files under a "Copyright 2024 EleutherAI." line (a
+    # stranger's review)
+    published = {n.statement for n in reference.notices if n.org_kind == "framework"}
     if maker and len(holders) == 1 and not any(same_holder(org, maker) or publisher(n.holder)
+                                               or n.statement in published and lineage(n.holder)
                                                for org, n in holders.items()):
         # one holder, not the maker: vendored code.  Beside the maker's line, or among several
         # (PaddleNLP's Qwen keeps the OpenAI and NVIDIA lines of GPT-2's header), holders' lines

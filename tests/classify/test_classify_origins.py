@@ -333,3 +333,57 @@ def test_the_credited_origins_evolved_file_is_not_a_partial_copy(vendoring: Embe
     else:
         assert forward.severity == "medium" and forward.attribution is None
         assert "partial copy of ripple" in result.summary.files[COPY].verdict
+
+
+ELEUTHER = "# Copyright 2022 EleutherAI and the HuggingFace Inc. team. All rights reserved.\n"
+
+
+def unique_helper(i: int) -> str:
+    """A function of a family's own, unlike the others'."""
+    ops = ["+", "-", "*", "//"][i]
+    return (f"def helper_{i}(items, scale):\n    total = 0\n    for n, item in enumerate(items):\n"
+            f"        total = total {ops} item * scale ** n\n    return [total] * {i + 2}\n")
+
+
+@pytest.fixture(scope="module")
+def lineage_headed(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """An engine's ports of three makers' models, each headed by the line of their common ancestry,
+    as vLLM's llama-derived files are ("EleutherAI and the HuggingFace Inc. team"), beside four
+    more makers' ports under their own lines (the line heads fewer than half the engine's files: no
+    publisher's line, `publishes`)."""
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("eng-ref")
+    makers = {"ripple": "Alibaba DAMO Academy", "brook": "Mistral AI", "creek": "Zhipu AI"}
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', ""]
+    for i, (name, org) in enumerate(makers.items()):
+        (root / name).mkdir()
+        body = HEAD + OLD.replace("Wave", name.capitalize()) + f"\n\ndef {name}_only(x):\n    return x * {i + 2}\n"
+        (root / name / f"{name}.py").write_text(ELEUTHER + body, encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "2024-0{i + 1}-01"', ""]
+    for i, org in enumerate(("Google", "Meta", "Microsoft", "NVIDIA")):
+        name = f"own{i}"
+        (root / name).mkdir()
+        (root / name / f"{name}.py").write_text(f"# Copyright 2024 {org}.\n" + unique_helper(i), encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  'first_seen = "2024-06-01"', ""]
+    manifest = root / "eng.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("eng-index") / "eng.lineage"
+    assert not api.build([manifest], out, workers=1).errors
+    return api.open_index(str(out))
+
+
+@pytest.mark.parametrize("evolved", [False, True])
+def test_the_line_of_a_common_ancestry_credits_no_one(lineage_headed: EmbeddedIndex, evolved: bool) -> None:
+    """A copy of one port under "Copyright 2024 EleutherAI." alone is a copy of that port, not
+    EleutherAI's code (a stranger's review: vLLM's mixtral.py, whole or in part, passed so, exit 0),
+    whether judged as a whole copy or as a partial one."""
+    body = EVOLVED if evolved else OLD.replace("Wave", "Widget")
+    text = "# Copyright 2024 EleutherAI. All rights reserved.\n" + HEAD + body
+    result = scan(lineage_headed, text)
+    verdict = result.summary.files[COPY].verdict
+    assert above_low(result) and not verdict.startswith("code of"), verdict
+    assert not [f for f in result.findings if f.attribution == "own"]
