@@ -64,11 +64,20 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
                                 "the shared code occurs in many model lines",)
     if best.ref.role == INFRA and unit.role != "boilerplate":  # a manifest's label outranks the unit's own features
         return INFRA, (f"reference unit {best.ref.unit} is {INFRA}",)
-    if unit.role is not None:
+    if unit.role is not None and not (best.ref.role == "core-architecture" and unit.role != best.ref.role
+                                      and _by_path_alone(unit.role, unit.role_features)):
         return unit.role, unit.role_features
     if best.ref.role is not None:
         return best.ref.role, (f"reference unit {best.ref.unit} is {best.ref.role}",)
     return None, unit.role_features
+
+
+def _by_path_alone(role: str, features: tuple[str, ...]) -> bool:
+    """Only the unit's path speaks for its role (`path~'/quantization/' (+3 inference-glue)`): a
+    folder a copy is put in does not make the reference's core code glue (a stranger's attack: the
+    EnCodec quantiser a 2025 tokenizer holds, high under `vq/`, read low glue under `quantization/`)."""
+    mine = [f for f in features if f.endswith(f" {role})")]
+    return bool(mine) and all(f.startswith("path~") for f in mine)
 
 
 FORMULA = SCORING.min_strong_evidence * 3 // 2  # shared fingerprints of a routine of a few statements

@@ -82,6 +82,18 @@ def test_a_top_folder_of_the_scan_counts_as_a_folder(folder: str) -> None:
     assert any(f.startswith("path~") for f in below.features), below.features
 
 
+def test_a_folder_alone_does_not_make_a_copy_of_core_code_glue(scan, copies, headers) -> None:
+    """A copy put under `quantization/` (a serving engine's glue folder): a unit whose own name says
+    nothing takes its reference's core role, as elsewhere (a stranger's attack: the EnCodec quantiser,
+    high under `vq/`, read low glue under `quantization/`)."""
+    text = copies.with_header(copies.full_model, *headers["kept"])
+    here, there = scan({"quantization/acme.py": text}), scan({COPY: text})
+    unit = "AcmeLMConfig.__init__"  # (its own name says nothing; its reference's role is core)
+    moved, kept = unit_finding(here, unit), unit_finding(there, unit)
+    assert moved.role == kept.role == "core-architecture", moved.details.role_features
+    assert moved.details.role_features == ("reference unit ZetaMoeConfig.__init__ is core-architecture",)
+
+
 # --- case 2: copied weight loader -------------------------------------------------------------
 
 
