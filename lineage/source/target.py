@@ -100,8 +100,16 @@ def _from_archive(
     if not [f for f in files if archive_notice(f.path) is None] and not errors:
         files, errors = read(None)
     notices = [f for f in files if archive_notice(f.path) is not None and not wanted(f.path, suffixes)]
-    top = min((archive_notice(f.path) or 0 for f in notices), default=0)
     files = [f for f in files if archive_notice(f.path) is None or wanted(f.path, suffixes)]
+    # a notice one folder down is the project's only in the archive's one top folder (a wheel's
+    # dist-info aside) with no code beside it: a `third_party/LICENSE` names a vendored part's holder
+    # (a stranger's attack: vLLM's qwen2.py beside `third_party/LICENSE` naming Alibaba lost its
+    # "notice removed")
+    tops = {f.path.split("/", 1)[0] if "/" in f.path else "" for f in [*files, *notices]
+            if not f.path.split("/", 1)[0].endswith(".dist-info")}
+    notices = [f for f in notices if f.path.count("/") != 1 or f.path.split("/", 1)[0].endswith(".dist-info")
+               or len(tops) == 1 and "" not in tops]
+    top = min((archive_notice(f.path) or 0 for f in notices), default=0)
     finished: list[SourceFile] = []
     for item in (finish_file(f.path, f.data) for f in files):
         if isinstance(item, SourceFile):

@@ -249,6 +249,13 @@ def test_an_archive_holds_its_projects_notice_files(tmp_path: Path) -> None:
         assert [n.org for r in found for n in r.notices if n.counts] == ["OpenAI"], archive
     # the unpacked folder, as before
     assert [n.org for r in repository_notices(str(tree)) for n in r.notices if n.counts] == ["OpenAI"]
+    # one folder down but not the one top folder, or beside code at the root: a vendored part's
+    for name, members in (("rooted", {"model.py": "A = 1\n", "third_party/LICENSE": "Copyright 2024 OpenAI\n"}),
+                          ("two", {"a/model.py": "A = 1\n", "b/LICENSE": "Copyright 2024 OpenAI\n"})):
+        with zipfile.ZipFile(tmp_path / f"{name}.zip", "w") as zf:
+            for member, text in members.items():
+                zf.writestr(member, text)
+        assert load_target(str(tmp_path / f"{name}.zip")).notices == (), name
 
 
 def test_an_archive_inside_a_folder_is_listed_as_not_read(tmp_path: Path) -> None:
