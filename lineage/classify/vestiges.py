@@ -66,6 +66,17 @@ def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[
     return list(dict.fromkeys(found))  # `self.x = config.x` names its trace once per line
 
 
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+
+def _name_words(path: str, unit: str) -> set[str]:
+    """The words of a file's own name and of a unit's names (`modeling_llama.py`, `LlamaMLP.forward`:
+    modeling, llama, mlp, forward), digits dropped: whole words, not folders (`compat_qwen_style/`)."""
+    names = [path.rsplit("/", 1)[-1].rsplit(".", 1)[0], *unit.split(".")]
+    return {w.lower() for name in names for part in re.split(r"[\W_\d]+", name) for w in _CAMEL.findall(part) or [part]
+            if w}
+
+
 def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Finding]) -> list[Finding]:
     facts = load_facts()
     texts = {cf.path: numbered_lines(cf.text) for cf in compacted}
@@ -78,11 +89,10 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
         if line not in facts:
             continue
         own = (f.path + " " + f.unit).lower()
-        if any(stem in own for stem in facts[line].stems):
-            # the file names the model it implements (`modeling_llama.py`, `LlamaMLP`): its features and
-            # sizes are that model's by design, no trace left over (a stranger's review: ktransformers'
-            # llama read "traces of llama: pretraining_tp", medium)
-            continue
+        # the file or class names the model it implements (`modeling_llama.py`, `LlamaMLP`): its
+        # features and sizes are that model's by design (a stranger's review: ktransformers' llama read
+        # "traces of llama: pretraining_tp", medium); said, but low (a name is cheap to give)
+        named = bool(set(facts[line].stems) & _name_words(f.path, f.unit))
         lines = texts.get(f.path, [])[f.start_line - 1: f.end_line]
         hits = _hits(lines, f.start_line, facts[line], own)
         if not hits:
@@ -91,13 +101,16 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
         listed = ", ".join(f"line {n}: {tok} ({k})" for n, k, tok in hits[:8])
         holders = f.details.holders if isinstance(f.details, CodeMatchDetails) else 0
         # code that many model lines hold carries their names too: a trait of one of them says little
-        strong = ("name" in kinds or "feature" in kinds) and holders < SHARED_BY
+        strong = ("name" in kinds or "feature" in kinds) and holders < SHARED_BY and not named
         explanation = (
             f"{f.unit} was matched to {ref.unit} ({ref.family}, {ref.org}) and still carries traces of that "
             f"model: {listed}{' ...' if len(hits) > 8 else ''}. Check whether your model has these features "
             "or sizes; if not, the code was carried over from the reference."
         )
-        if holders >= SHARED_BY:
+        if named:
+            explanation += (f" The file names {line} as the model it implements ({f.path.rsplit('/', 1)[-1]}, "
+                            f"{f.unit}): its features are that model's by design, so these traces are rated low.")
+        elif holders >= SHARED_BY:
             explanation += (f" {holders} model lines hold this code about as closely, and theirs may carry the same "
                             "names, so these traces are rated low: they say little about which of them it came from.")
         details = VestigeDetails(tuple(Vestige(n, k, tok) for n, k, tok in hits), line)

@@ -102,12 +102,18 @@ def _rotary_trace(holders: int, path: str = "acme/rope.py", unit: str = "Rotary.
     return vestige_findings([cf], [found])
 
 
-@pytest.mark.parametrize(("path", "unit"), [("acme/glm_rope.py", "Rotary.__init__"),
-                                            ("acme/rope.py", "Glm4MoeRotary.__init__")])
-def test_a_file_naming_the_model_it_implements_carries_no_trace_of_it(path: str, unit: str) -> None:
+@pytest.mark.parametrize(("path", "unit", "named"), [("acme/glm_rope.py", "Rotary.__init__", True),
+                                                    ("acme/rope.py", "Glm4MoeRotary.__init__", True),
+                                                    ("compat_glm_style/rope.py", "Rotary.__init__", False),
+                                                    ("acme/rope.py", "Rotary.__init__", False)])
+def test_a_file_naming_the_model_it_implements_holds_its_traits_by_design(path: str, unit: str, named: bool) -> None:
     """ktransformers' `modeling_llama.py` (`LlamaMLP`) holding llama's `pretraining_tp` is no trace
-    left over: the file says which model it implements (a stranger's review read it medium)."""
-    assert _rotary_trace(1) and not _rotary_trace(1, path, unit)
+    left over: the file says which model it implements (a stranger's review read it medium).  Said,
+    but low; only the file's own name and the unit's names count, as whole words (a folder named
+    `compat_glm_style/` silenced a copy's traces: a second stranger)."""
+    (trace,) = _rotary_trace(1, path, unit)
+    assert trace.severity == ("low" if named else "medium")
+    assert ("names glm4_moe as the model it implements" in trace.explanation) == named
 
 
 @pytest.mark.parametrize(("holders", "expected"), [(1, "medium"), (4, "medium"), (5, "low"), (32, "low")])
