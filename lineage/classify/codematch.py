@@ -192,7 +192,8 @@ HELD_WHOLE = 0.9  # a unit holding this share of the reference's unit, on NAMELE
 
 def held_whole(m: Match) -> bool:
     """The unit holds the reference's unit whole (HELD_WHOLE of it, on enough code to convict
-    without names) inside more code of its own: a copy extended, however much was added (a
+    without names) inside more code of its own: a copy extended, as far as the candidate lookup
+    (bands on likeness) still finds it, about twice the reference's size (a
     stranger's review: gemma2's forward with 30 lines added read low, with 45 not at all, though
     it held 98% of the reference on 115 fingerprints; liger-kernel's patched forwards, which hold
     transformers' whole, read nothing)."""

@@ -11,7 +11,8 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.adopt import adoptions
-from lineage.classify.codematch import code_finding, strength, worth_reporting
+from lineage.classify.codematch import (NAMELESS_EVIDENCE, SHARED_BY, code_finding, held_whole, strength,
+                                        worth_reporting)
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.fileverdict import whole_copy
 from lineage.classify.filescope import attribute_file, scopes
@@ -23,11 +24,12 @@ from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile, compact_all
 from lineage.pool import default_workers, fork_map
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.evidence import UnitEvidence, same_code
+from lineage.index.evidence import SAME, UnitEvidence, same_code
 from lineage.index.lsh import before_fork
 from lineage.index.query import QueryOptions, query_files, with_regions
-from lineage.models import Finding, SourceFile
+from lineage.models import Finding, Match, SourceFile
 from lineage.scoring import SCORING
+from lineage.vocab import model_line
 from lineage.classify.attribution import Detector, RepoNotices
 
 Progress = Callable[[str, int, int], None]
@@ -115,11 +117,24 @@ def code_evidence(
         ordered = source_first(index, unit, found, ev, scope, opts)
         best = with_regions(index, unit, ordered[0], opts)
         holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
+        if held_whole(best):  # (its strength is the extension's: the lines holding what it holds whole)
+            holders = max(holders, whole_holders(found, best, opts.top))
         context = "" if scope is None or ordered[0] is found[0] else \
             "the file" if scope.scope == "<file>" else f"class {scope.scope}"
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
                                      whole_copy(sources.get(cf.path, {}).get("<file>")), context))
     return findings, sources
+
+
+def whole_holders(found: Sequence[Match], best: Match, top: int) -> int:
+    """Model lines whose unit a copy extended holds whole about as much as the best (its strength is
+    the extension's, under what evidence counts): every match of a full list so held reads as code
+    many lines hold (SHARED_BY), as the same code unextended would (a stranger's attack: gemma2's
+    model forward, verbatim, "shared code" at low; extended by 30 lines, medium "copy, extended")."""
+    whole = [m for m in found if m.ref_containment >= best.ref_containment - SAME and m.shared >= NAMELESS_EVIDENCE]
+    if len(found) >= top and len(whole) == len(found):
+        return SHARED_BY
+    return len({model_line(m.ref.family) for m in whole})
 
 
 def findings_for(

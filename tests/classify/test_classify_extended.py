@@ -4,6 +4,8 @@ watched it go high, medium, low, then unreported, though it still held 98% of th
 
 from __future__ import annotations
 
+import dataclasses
+
 from lineage.classify.codematch import held_whole, severity, verdict, worth_reporting
 from lineage.models import Match, RefUnit
 from lineage.scoring import SCORING
@@ -60,3 +62,20 @@ def test_held_whole_needs_enough_code_to_convict_without_names() -> None:
     for m in (small, partial):
         assert not held_whole(m) and not worth_reporting(m, SCORING.report_similarity)
         assert severity("core-architecture", m) == "low"
+
+
+def test_a_copy_extended_of_code_many_lines_hold_is_shared_code_as_it_would_be_unextended() -> None:
+    """gemma2's model forward, verbatim, is "shared code" (24 lines hold it), low; extended, every
+    match of its full list holds the unit about as much: read as many lines' code, not "copy,
+    extended" at medium (a stranger's attack)."""
+    from lineage.pipeline.match import whole_holders
+
+    def held(family: str, ref_containment: float) -> Match:
+        ref = RefUnit(family, "Acme", "US", "Apache-2.0", "x==1", "m.py", "M.forward", 1, 30, "2024-01-01")
+        return Match(ref, 0.48, 0.5, ref_containment, 0.9, 0.3, (), shared=92)
+
+    many = [held("t:gemma2", 0.96), held("t:gemma2", 0.93), held("t:vaultgemma", 0.93), held("t:qwen3_next", 0.88),
+            held("v:qwen3_next", 0.88)]
+    assert whole_holders(many, many[0], top=5) >= SCORING.shared_by
+    few = [held("t:gemma2", 0.96), held("v:gemma2", 0.96), dataclasses.replace(held("t:other", 0.5), shared=40)]
+    assert whole_holders(few, few[0], top=5) == 1
