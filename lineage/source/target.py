@@ -267,7 +267,9 @@ def load_target(
         # released distribution's files, as its RECORD lists them, as that release is
         date = _clean_head_date(root, files)
         dated = {"date": date} if date else {}
-        if not date and release_dates:
+        if not date and release_dates and not any(e.unchecked or e.stage == "read" for e in errors):
+            # (a file the scan could not read, a symlink out of the tree or an archive inside it, may hold
+            # later code: a tree with one is no release's as published, whatever its dist-info or PKG-INFO say)
             dated = _release_dated(root, files, cache, index_args) or _sdist_dated(root, files, cache, index_args)
             errors += _refuted(dated)
         return _build(files, errors, root, None, f"directory {root}", {"kind": "dir", "path": root, **dated})

@@ -168,3 +168,21 @@ def test_an_sdist_that_cannot_be_fetched_dates_nothing_and_says_so(tmp_path: Pat
     loaded = load_target(str(top), release_dates=True, index_args=["--index-url", "http://never.invalid/simple"])
     assert "date" not in loaded.inputs and loaded.inputs["release_unchecked"].startswith("widget==1.0")
     assert any(e.path == "<PKG-INFO>" and "could not be reached" in e.reason for e in loaded.errors)
+
+
+def test_an_unpacked_sdist_holding_a_file_the_scan_cannot_read_is_not_dated(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy behind a symlink out of the tree is reported unread: the tree is not the release's as
+    published, so it travels nowhere, whatever its PKG-INFO (a stranger's attack: dated "whose files
+    these are", exit 0)."""
+    from lineage.source.target import load_target
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(_sdist(tmp_path, SDIST)))
+    top = _unpack(tmp_path, SDIST)
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("def copied(x):\n    return x\n", encoding="utf-8")
+    (top / "widget" / "linked.py").symlink_to(outside)
+    loaded = load_target(str(top), release_dates=True)
+    assert any(e.path == "widget/linked.py" and e.stage == "read" for e in loaded.errors) and "date" not in loaded.inputs
+    (top / "widget" / "linked.py").unlink()
+    assert load_target(str(top), release_dates=True).inputs["date"] == "2019-01-01"  # the control
