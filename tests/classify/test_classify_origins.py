@@ -273,7 +273,7 @@ def test_the_porter_given_as_owner_holds_its_own_ports(apple_ports: EmbeddedInde
 
 # the origin's attention as it evolved after the reference vendored it: its constructor rewritten,
 # its forward pass grown, so that the reference holds it in part only (no notice judged on it)
-EVOLVED = '''import math
+EVOLVED_INIT = '''import math
 
 class WidgetAttention(nn.Module):
     def __init__(self, config, layer_idx: int = 0):
@@ -289,30 +289,16 @@ class WidgetAttention(nn.Module):
         self.q_norm = WidgetNorm(self.width, eps=getattr(config, "norm_eps", 1e-6))
         self.k_norm = WidgetNorm(self.width, eps=getattr(config, "norm_eps", 1e-6))
 
-    def forward(self, hidden, mask=None, past=None, use_cache: bool = False):
-        if isinstance(hidden, tuple):
-            hidden = hidden[0]
-        b, t, _ = hidden.shape
-        q, k, v = self.qkv(hidden).view(b, t, 3, self.heads, self.width).unbind(2)
-        q, k, v = (x.transpose(1, 2) for x in (q, k, v))
-        q, k = self.q_norm(q), self.k_norm(k)
-        if self.training and self.config.get("noise", 0.0) > 0:
-            q = q + torch.randn_like(q) * self.config["noise"]
-            k = k + torch.randn_like(k) * self.config["noise"]
-        if past is not None:
-            k = torch.cat([past[0], k], dim=2)
-            v = torch.cat([past[1], v], dim=2)
-        present = (k, v) if use_cache else None
-        weights = torch.matmul(q, k.transpose(-1, -2)) * self.scale
-        if mask is not None:
-            weights = weights + mask
-        weights = self.drop(F.softmax(weights.float(), dim=-1).to(q.dtype))
-        out = torch.matmul(weights, v).transpose(1, 2).reshape(b, t, -1)
-        out = self.out(out)
-        if not use_cache:
-            return out, None
-        return out, present
 '''
+EVOLVED = EVOLVED_INIT + OLD[OLD.index("    def forward"):].replace(
+    "use_cache=False):\n", "use_cache: bool = False):\n        if isinstance(hidden, tuple):\n            hidden = hidden[0]\n").replace(
+    "        q, k = self.q_norm(q), self.k_norm(k)\n",
+    "        q, k = self.q_norm(q), self.k_norm(k)\n        if self.training and self.config.get(\"noise\", 0.0) > 0:\n"
+    "            q = q + torch.randn_like(q) * self.config[\"noise\"]\n"
+    "            k = k + torch.randn_like(k) * self.config[\"noise\"]\n").replace(
+    "torch.softmax(", "F.softmax(").replace(
+    "        return self.out(out), present\n",
+    "        out = self.out(out)\n        if not use_cache:\n            return out, None\n        return out, present\n")
 
 
 @pytest.mark.parametrize(("header", "cleared"), [("# Copyright (c) Microsoft Corporation.\n", True),
