@@ -88,8 +88,8 @@ def severity(role: str | None, m: Match, judge_size: bool = True) -> str:
     if role in NOT_EVIDENCE or too_small(m):
         return "info"
     s, rarity = strength(m), m.rarity
-    if held_whole(m) and s < MODERATE:  # extended: a copy, not a whole one; its rare evidence that of the code
-        s, rarity = MODERATE, min(1.0, m.rarity / m.containment) if m.containment > 0 else m.rarity  # it holds
+    if held_whole(m):  # extended: a copy, not a whole one; its rare evidence that of the code it holds
+        s, rarity = max(s, MODERATE), min(1.0, m.rarity / m.containment) if m.containment > 0 else m.rarity
     if role in ("inference-glue", INFRA):
         return "low"  # reuse of serving glue or of a framework is permitted under its licence; notices decide more
     strong = strong_evidence(m)
@@ -166,8 +166,7 @@ def verdict(role: str | None, m: Match, lifted: bool = False) -> str:
                + ": written the same way anew as often as copied"
                if slight(m) else f"strength {strength(m):.2f}: part of the unit only")
         return f"{role or 'unclassified'} code like that of {who} ({why}): no evidence of a copy on its own"
-    kind = "copy" if strength(m) >= STRONG else "copy, extended," if held_whole(m) and strength(m) < MODERATE \
-        else "partial copy"
+    kind = "copy" if strength(m) >= STRONG else "copy, extended," if held_whole(m) else "partial copy"
     return f"{role or 'unclassified'} {kind} of {who}"
 
 
