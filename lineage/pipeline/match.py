@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.adopt import adoptions
-from lineage.classify.codematch import (NAMELESS_EVIDENCE, SHARED_BY, code_finding, held_whole, strength,
+from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, code_finding, held_whole, strength,
                                         worth_reporting)
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.fileverdict import whole_copy
@@ -117,7 +117,7 @@ def code_evidence(
         ordered = source_first(index, unit, found, ev, scope, opts)
         best = with_regions(index, unit, ordered[0], opts)
         holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
-        if held_whole(best):  # (its strength is the extension's: the lines holding what it holds whole)
+        if held_whole(best) and strength(best) < MODERATE:  # (its strength the extension's: the lines holding it)
             holders = max(holders, whole_holders(found, best, opts.top))
         context = "" if scope is None or ordered[0] is found[0] else \
             "the file" if scope.scope == "<file>" else f"class {scope.scope}"
@@ -126,15 +126,17 @@ def code_evidence(
     return findings, sources
 
 
+SATURATED = 3  # model lines filling a full list of matches that hold a unit whole: more stand beyond it
+
+
 def whole_holders(found: Sequence[Match], best: Match, top: int) -> int:
     """Model lines whose unit a copy extended holds whole about as much as the best (its strength is
     the extension's, under what evidence counts): every match of a full list so held reads as code
     many lines hold (SHARED_BY), as the same code unextended would (a stranger's attack: gemma2's
     model forward, verbatim, "shared code" at low; extended by 30 lines, medium "copy, extended")."""
     whole = [m for m in found if m.ref_containment >= best.ref_containment - SAME and m.shared >= NAMELESS_EVIDENCE]
-    if len(found) >= top and len(whole) == len(found):
-        return SHARED_BY
-    return len({model_line(m.ref.family) for m in whole})
+    lines = len({model_line(m.ref.family) for m in whole})
+    return SHARED_BY if len(found) >= top and len(whole) == len(found) and lines >= SATURATED else lines
 
 
 def findings_for(

@@ -79,3 +79,6 @@ def test_a_copy_extended_of_code_many_lines_hold_is_shared_code_as_it_would_be_u
     assert whole_holders(many, many[0], top=5) >= SCORING.shared_by
     few = [held("t:gemma2", 0.96), held("v:gemma2", 0.96), dataclasses.replace(held("t:other", 0.5), shared=40)]
     assert whole_holders(few, few[0], top=5) == 1
+    # one model line in every source (transformers' releases, engines) is one line's code, however full
+    one = [held(f"{source}:rwkv", 0.92) for source in ("t", "t-4.33", "t-4.40", "t-4.48", "v")]
+    assert whole_holders(one, one[0], top=5) == 1
