@@ -73,11 +73,12 @@ def role_of(unit: CompactUnit, best: Match) -> tuple[str | None, tuple[str, ...]
 
 
 def _by_path_alone(role: str, features: tuple[str, ...]) -> bool:
-    """Only the unit's path speaks for its role (`path~'/quantization/' (+3 inference-glue)`): a
-    folder a copy is put in does not make the reference's core code glue (a stranger's attack: the
+    """Only the folders of the unit's path speak for its role (`path~'/quantization/' (+3
+    inference-glue)`): a folder a copy is put in does not make the reference's core code glue (a stranger's attack: the
     EnCodec quantiser a 2025 tokenizer holds, high under `vq/`, read low glue under `quantization/`)."""
     mine = [f for f in features if f.endswith(f" {role})")]
-    return bool(mine) and all(f.startswith("path~") for f in mine)
+    # (a folder's name, `path~'/quantization/'`; a file's own name, `configuration_`, says what it holds)
+    return bool(mine) and all(f.startswith("path~'/") for f in mine)
 
 
 FORMULA = SCORING.min_strong_evidence * 3 // 2  # shared fingerprints of a routine of a few statements
