@@ -89,8 +89,10 @@ def severity(role: str | None, m: Match, judge_size: bool = True) -> str:
     if role in NOT_EVIDENCE or too_small(m):
         return "info"
     s, rarity = strength(m), m.rarity
-    if held_whole(m):  # extended: a copy, not a whole one; its rare evidence that of the code it holds
-        s, rarity = max(s, MODERATE), min(1.0, m.rarity / m.containment) if m.containment > 0 else m.rarity
+    if held_whole(m):  # extended: a copy, not a whole one; its rare evidence undiluted by what was added
+        s = max(s, MODERATE)
+        if 0 < m.containment < m.ref_containment:
+            rarity = min(1.0, m.rarity * m.ref_containment / m.containment)
     if role in ("inference-glue", INFRA):
         return "low"  # reuse of serving glue or of a framework is permitted under its licence; notices decide more
     strong = strong_evidence(m)
