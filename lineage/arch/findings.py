@@ -68,7 +68,7 @@ def _code_sentence(findings: Sequence[Finding], path: str, line: str) -> str:
     if any(f.path == path and f.kind == "notice" and f.severity in ("medium", "high") and f.matches
            and ArchTable.line(f.matches[0].ref.family) == line for f in findings):
         # a copy of the file as a whole whose units are each code other lines share (rated info):
-        # its notice is owed all the same (classify/fileverdict.whole_file)
+        # its notice is owed all the same (classify/wholecopy.whole_file)
         return (f"code matches {line} on {_copied_lines(findings, path, line, every=True)} lines, "
                 "its notice owed (see the notice findings)")
     declared = _copied_lines(findings, path, line, "declared")

@@ -11,7 +11,6 @@ that have no matching code ("stale or credit").
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -22,11 +21,11 @@ from lineage.classify.stated import with_attribution
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
-from lineage.classify.fileverdict import explained_copy, whole_file
+from lineage.classify.wholecopy import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
-from lineage.classify.origins import (credited, credited_holder, credited_origin, heads_lineage, origin_explanation,
-                                      port_explanation, publishes)
+from lineage.classify.origins import (credited_holder, credited_origin, credits_of, origin_explanation, port_explanation,
+                                      publishes)
 from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
                                     owner_port, owners_of, owning)
 from lineage.verdicts import SourceVerdict
@@ -193,8 +192,7 @@ def attribute_matched(
         explanation = attribution.explanation
         # the reference credits the file's own holder with its code: the file may be that origin's
         # own code (classify/origins.py)
-        credit = credited(reference, index.header_of(family, ref_path), maker,
-                          functools.partial(publishes, index, family), functools.partial(heads_lineage, index, family))
+        credit = credits_of(index, family, ref_path, reference, maker)
         origin, how = credited_holder(attribution, scanned, credit, reference)
         own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
         if (own or owners) and not orgs:
@@ -365,9 +363,7 @@ def _credited_origin(index: EmbeddedIndex, f: Finding, scanned: FileNotices,
     notice names with its code (origins.credited_origin), else ("", "")."""
     ref = f.matches[0].ref
     reference = reference_notices(ref.family, ref.path)
-    credit = credited(reference, index.header_of(ref.family, ref.path), ref.org,
-                      functools.partial(publishes, index, ref.family),
-                      functools.partial(heads_lineage, index, ref.family))
+    credit = credits_of(index, ref.family, ref.path, reference, ref.org)
     if not credit:
         return "", ""
     return credited_origin(scanned, credit, reference, [n.org for n in reference.notices if n.counts and n.org])

@@ -241,7 +241,7 @@ def whole_shares(score: float, contains: float) -> bool:
     stranger's review put the core classes of eleven transformers files, verbatim, beside 257
     lines of glue: explained 46-65%, holding 63-79% of the file, exit 0 until 2026-12-03.  What
     keeps a file that merely shares common code from being called a copy is the lead over other
-    organisations' families (fileverdict.whole_file), asked in proportion to the score, which
+    organisations' families (wholecopy.whole_file), asked in proportion to the score, which
     dilution does not change; and the source must explain WHOLE_EXPLAINED of the file, unless the
     file holds WHOLE_MOST of the source's file: a file written apart in the same framework's
     idioms, 28% explained by a small mlx-lm model file, held half of that file (its common parts)
@@ -272,7 +272,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                  holders: int = 0, whole: WholeFile | None = None, context: str = "") -> Finding:
     """A code-match finding; ``ties`` names every family holding the same code (all of them) and
     ``holders`` counts the model lines holding it about as closely as the best match does.
-    ``whole``: the file as a whole is a copy of this source's file (classify/fileverdict.whole_file).
+    ``whole``: the file as a whole is a copy of this source's file (classify/wholecopy.whole_file).
     ``context``: the scope ("the file", "class X") whose source verdict put its family's match
     first among equal ones (classify/explain.source_first), "" when the ranking alone did."""
     best = matches[0]

@@ -8,7 +8,7 @@ from counting half as a mere carrier of its parents' code), until the ancestor w
 no family led by enough to call the file a copy of its file, and the copy read as a weak
 resemblance (exit 0).  So a file most of whose code no family holds as a copy is first weighed
 over the code families hold so: when that reading finds a copy of one source's whole file
-(fileverdict.whole_file, on those shares), the copy stands, its shares reported as shares of the
+(wholecopy.whole_file, on those shares), the copy stands, its shares reported as shares of the
 whole file (``SourceVerdict.weighed``).  Otherwise the source is chosen over all of the file, as `make
 eval` measured the rules: weighing every file over its held code (its own code counted up to as
 much as that) moved knife-edge ties both ways, plain files 90.2% -> 89.3%.
@@ -24,7 +24,7 @@ import numpy as np
 from lineage.classify.carrier import carriers
 from lineage.classify.codematch import WHOLE_FILE
 from lineage.classify.cover import STRONG, Cover, cover_of
-from lineage.classify.fileverdict import whole_file
+from lineage.classify.wholecopy import whole_file
 from lineage.classify.source import look_through, prefer_of, ranks, verdict
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex

@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines, lines_per
-from lineage.classify.codematch import (CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, WholeFile, strength,
-                                        strong_evidence, whole_shares)
+from lineage.classify.wholecopy import EXPLAINED, explained_copy, whole_file
+from lineage.classify.codematch import CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, strength, strong_evidence
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.classify.second_source import also_copied, owed_states
@@ -35,8 +35,8 @@ from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line, named_line
 
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
-PART = 0.25  # copied code under this share of the file's lines: the verdict says "in part" ...
-EXPLAINED = 0.75  # ... unless the source explains this share of the file (the rest: shared code rated low)
+PART = 0.25  # copied code under this share of the file's lines: the verdict says "in part", unless the source
+#  explains EXPLAINED of the file (classify/wholecopy.py; the rest: shared code rated low)
 OWN_CODE = 0.1  # below this share the shared code says nothing of where the file comes from
 
 
@@ -161,52 +161,6 @@ def _in_part(evidence: Sequence[Finding], top: str, n_lines: int, weak: Sequence
     more = distinct_lines([*mine, *(f for f in weak if strength(f.matches[0]) >= STRONG)]) - copied
     return f", in part: {copied} of the file's {n_lines} lines ({shown})" + (
         f", and {more} more lines held at copy strength, code other model lines share" if more else "")
-
-
-WHOLE_MARGIN = 0.2  # WHOLE_FILE explained, this much more than any other family: the file is a copy of its file
-WIDE_LEAD, WIDE_EXPLAINED, WIDE_HELD = 0.3, 0.6, 0.25  # lead over other makers, share explained, its file held
-
-
-def whole_file(v: SourceVerdict) -> bool:
-    """The file is one source's file as a whole, told apart from the families sharing its code by
-    what the source holds (not by a tie broken on dates), though no single unit is distinctive:
-    the file holds WHOLE_HELD of the source's file as a copy (codematch.whole_shares: a file of two
-    helper functions that one source holds holds 2% of that source's file: its units are all the
-    evidence there is, and they must convict on their own), and WHOLE_MARGIN of what the source
-    explains is more than any other organisation's family explains (a later line of the same
-    maker holding most of the file too owes the same maker's notice).  A file that is the
-    source's file both ways (explained at WHOLE_FILE, holding WHOLE_FILE of it) is its copy
-    whatever else holds most of it: transformers' arcee is llama's file but for its MLP, and a
-    verbatim copy of arcee's file is still a copy of that file, owing its notice.  So is a file the
-    source explains to WIDE_EXPLAINED, WIDE_LEAD ahead of other makers, holding WIDE_HELD of its file
-    (a review's few core classes kept verbatim, and a copy with every nested call split into temporaries)."""
-    if v.source is None or v.status != "source" or v.basis == "fragments" \
-            or v.decided_by not in ("cover", "ancestor", "names", "whole", "composed"):
-        return False
-    # (shares of the code the source was weighed over: a copy beside code no family holds, classify/filescope.py)
-    score, held = v.source.score / v.weighed, v.source.contains
-    if score >= WHOLE_FILE and held >= WHOLE_FILE:
-        return True  # the file is that file both ways: whoever else holds most of it too
-    lead = (v.margin if v.lead is None else v.lead) / v.weighed  # over other organisations' families
-    if whole_shares(score, held) and lead >= WHOLE_MARGIN * min(1.0, score / WHOLE_FILE):
-        return True
-    return held >= WIDE_HELD and score >= WIDE_EXPLAINED and lead >= WIDE_LEAD
-
-
-def explained_copy(v: SourceVerdict | None) -> bool:
-    """Most of the file is one source's distinctive code (EXPLAINED of it, WHOLE_MARGIN more than any other
-    organisation's family), though under WHOLE_HELD of the source's file (a VLM's vision tower taken out)."""
-    if v is None or v.source is None or v.status != "source" or v.basis != "distinctive":
-        return False
-    return v.source.score >= EXPLAINED and (v.margin if v.lead is None else v.lead) >= WHOLE_MARGIN
-
-
-def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
-    """The source whose file the scanned file is a copy of as a whole, if it is one."""
-    if v is None or v.source is None or not whole_file(v):
-        return None
-    return WholeFile(v.source.family, v.source.path, v.source.score, v.margin if v.lead is None else v.lead,
-                     v.source.contains, v.together)
 
 
 def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:

@@ -1,7 +1,7 @@
 """Which findings a scanned file's notices are judged on (classify/attribution.py).
 
 Code that many model lines hold cannot say whose notice it owes, unless the file as a whole is
-one source's file (classify/fileverdict.whole_file); a partial resemblance owes none; and the
+one source's file (classify/wholecopy.whole_file); a partial resemblance owes none; and the
 copied code must be substantial: a medium or high copy, copies of MIN_COPIED_LINES lines
 together holding enough evidence, or the source's whole file.
 """
@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, slight, strength, strong_evidence
-from lineage.classify.fileverdict import whole_file
+from lineage.classify.wholecopy import EXPLAINED, whole_file
 from lineage.classify.linecount import distinct_lines
 from lineage.details import CodeMatchDetails
 from lineage.models import Finding
@@ -52,7 +52,7 @@ def judged_findings(findings: Sequence[Finding], sources: Mapping[str, Mapping[s
 def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     """Whether a code finding can support a judgement of the file's notices against a reference.
     Code that many model lines hold cannot say whose notice it owes, unless the file as a whole
-    is one source's file (classify/fileverdict.whole_file) and the finding matches that source.
+    is one source's file (classify/wholecopy.whole_file) and the finding matches that source.
     A configuration class short of a copy names the architecture the file follows (its
     parameters), not whose code it holds."""
     if config_short_of_copy(f.unit, f.matches[0]):
@@ -93,7 +93,7 @@ def _enough(findings: Sequence[Finding]) -> bool:
 
 
 def _whole(verdicts: Mapping[str, SourceVerdict]) -> bool:
-    """The file is its source's whole file (classify/fileverdict.whole_file): its notices are
+    """The file is its source's whole file (classify/wholecopy.whole_file): its notices are
     compared however few lines its copied units span (a minifier packs a function on one line)."""
     v = verdicts.get("<file>")
     return v is not None and whole_file(v)
@@ -114,11 +114,11 @@ def small_part(matched: Sequence[Finding], text: str, v: SourceVerdict | None = 
     """The units of the file that hold a reference's code as a copy (judged.copied; declared,
     the maker's own or not) span less than fileverdict.PART of its lines: the rest, most of the
     file, is code of its own (or resembles others' only in part).  Not when the file's source
-    verdict ``v`` has ``family`` explain fileverdict.EXPLAINED of the file: an obfuscated copy
+    verdict ``v`` has ``family`` explain wholecopy.EXPLAINED of the file: an obfuscated copy
     holds few units at a copy's strength, but its source still explains it (a stranger's review:
     gemma2's file renamed, reordered and padded under another notice, 90% explained, read
     "removed" where the same header over a lighter obfuscation read "replaced")."""
-    from lineage.classify.fileverdict import EXPLAINED, PART
+    from lineage.classify.fileverdict import PART
 
     if v is not None and v.source is not None and v.source.family == family and v.source.score >= EXPLAINED:
         return False

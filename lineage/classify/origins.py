@@ -54,13 +54,10 @@ def publishes(index: EmbeddedIndex, family: str, holder: str) -> bool:
     in transformers no vendor heads so many: Meta's name stands in 50 of 522 families, 16 makers).  Its notice is
     the port's own, crediting no origin: a renamed copy of mlx-lm's llama under Apple's line read
     "code of Apple, whom the reference credits with it: not a copy" and passed (a stranger's review)."""
-    return bool(holder) and _publishes(index, family.partition(":")[0], holder)
-
-
-def _publishes(index: EmbeddedIndex, source: str, holder: str) -> bool:
-    makers, headed = _headed(index, source, holder)
-    rows = index.meta["families"]
-    return makers >= PUBLISHER and 2 * headed >= sum(1 for row in rows if row["source"] == source)
+    if not holder:
+        return False
+    makers, headed, families = _headed(index, family.partition(":")[0], holder)
+    return makers >= PUBLISHER and 2 * headed >= families
 
 
 def heads_lineage(index: EmbeddedIndex, family: str, holder: str) -> bool:
@@ -71,12 +68,19 @@ def heads_lineage(index: EmbeddedIndex, family: str, holder: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _headed(index: EmbeddedIndex, source: str, holder: str) -> tuple[int, int]:
-    """(makers, families) of `source` whose files' headers name ``holder``."""
+def _headed(index: EmbeddedIndex, source: str, holder: str) -> tuple[int, int, int]:
+    """(makers, families) of `source` whose files' headers name ``holder``, and the source's families."""
     rows = index.meta["families"]
     headed = {r["family"] for r in index.meta["files"] if rows[r["family"]]["source"] == source
               and holder in index.header_of(f"{source}:{rows[r['family']]['name']}", r["path"])}
-    return len({company(str(rows[f].get("org", ""))) for f in headed} - UNLABELLED), len(headed)
+    return (len({company(str(rows[f].get("org", ""))) for f in headed} - UNLABELLED), len(headed),
+            sum(1 for row in rows if row["source"] == source))
+
+
+def credits_of(index: EmbeddedIndex, family: str, path: str, reference: FileNotices, maker: str) -> dict[str, str]:
+    """`credited` of an indexed reference file (its stored header; its source's publisher and lineage lines)."""
+    return credited(reference, index.header_of(family, path), maker, functools.partial(publishes, index, family),
+                    functools.partial(heads_lineage, index, family))
 
 
 def credited(reference: FileNotices, header: str, maker: str,

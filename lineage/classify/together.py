@@ -9,7 +9,7 @@ directory (with its subdirectories', two levels down: `layers/attention.py` besi
 some family holds code of, none of them a copy on its own (no medium or high code finding, not one
 source's whole file), are read again as one file, their units side by side (read_together).  When
 the files holding one source's code, two at least, hold its whole file (WHOLE_FILE) and, read as
-one file, are mostly its code and its copy (the rules for one file, fileverdict.whole_file), that
+one file, are mostly its code and its copy (the rules for one file, wholecopy.whole_file), that
 reading is each such file's source verdict (JSON `read_together` names them), and each is judged
 as a part of that copy: its shared units the copy holds rated as part of it, its notices against
 the source's.
@@ -44,7 +44,8 @@ import numpy as np
 from lineage.classify.codematch import STRONG, WHOLE_FILE
 from lineage.classify.cover import file_share
 from lineage.classify.filescope import VERBATIM, attribute_file
-from lineage.classify.fileverdict import MOSTLY, whole_file
+from lineage.classify.fileverdict import MOSTLY
+from lineage.classify.wholecopy import whole_file
 from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
@@ -175,7 +176,7 @@ def read_together(index: EmbeddedIndex, files: Sequence[CompactFile], opts: Quer
     two-line weight loader read as "part of a copy of mistral_large_3", a fifth review), are then
     read alone as one file, over all of their code: they must hold WHOLE_FILE of the source's file,
     MOSTLY of their code explained by it, and be its copy by the rules for one file
-    (fileverdict.whole_file); PARTS of them at least, holding code enough to judge, are its parts."""
+    (wholecopy.whole_file); PARTS of them at least, holding code enough to judge, are its parts."""
     if not any(u.kind != "module" for cf in files for u in cf.units):
         return None
     first = _read(index, files, opts, weigh_held=True)

@@ -14,7 +14,7 @@ from lineage.classify.adopt import adoptions
 from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, code_finding, held_whole, strength,
                                         worth_reporting)
 from lineage.classify.explain import scope_source, source_first, ties_of
-from lineage.classify.fileverdict import whole_copy
+from lineage.classify.wholecopy import whole_copy
 from lineage.classify.filescope import attribute_file, scopes
 from lineage.classify.together import split_copies
 from lineage.verdicts import SourceVerdict

@@ -33,7 +33,8 @@ MAX_RELEASES = 64  # a scan spanning more releases than this is not dated (each 
 _MAX_DIRS = 4096  # dist-info directories looked at per level (site-packages holds hundreds)
 
 
-def _read(path: Path) -> str:
+def read_meta(path: Path) -> str:
+    """A METADATA, RECORD or PKG-INFO file's text, at most _MAX_META bytes ("" when unreadable)."""
     try:
         with path.open("rb") as handle:
             return handle.read(_MAX_META).decode("utf-8", "replace")
@@ -57,7 +58,7 @@ def _digest(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
 
 
-def _name_version(meta: str) -> tuple[str, str] | None:
+def name_version(meta: str) -> tuple[str, str] | None:
     headers = HeaderParser().parsestr(meta, headersonly=True)
     name, version = str(headers.get("Name") or "").strip(), str(headers.get("Version") or "").strip()
     return (name, version) if name and version and len(name) < 200 and len(version) < 100 else None
@@ -98,12 +99,12 @@ def claims_of(root: str, files: Sequence[SourceFile]) -> dict[tuple[str, str], d
         if top not in relative:
             relative[top] = {p.relative_to(top).as_posix(): p for p in left if p.is_relative_to(top)}
         under = relative[top]
-        rows = record_rows(_read(info / "RECORD"))
+        rows = record_rows(read_meta(info / "RECORD"))
         mine = {rel: digest for rel, digest in rows.items() if rel in under and under[rel] in left
                 and left[under[rel]] == digest}
         if not mine:
             continue
-        release = _name_version(_read(info / "METADATA"))
+        release = name_version(read_meta(info / "METADATA"))
         if release is None or set(mine) & set(found.get(release, {})):
             return None  # (two copies of one release's file, in two folders: which one is it?)
         found.setdefault(release, {}).update(mine)

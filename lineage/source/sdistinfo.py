@@ -20,7 +20,7 @@ from pathlib import Path
 from lineage.errors import FetchError
 from lineage.models import SourceFile
 from lineage.source.archive import read_archive
-from lineage.source.distinfo import UP, _name_version, _read
+from lineage.source.distinfo import UP, name_version, read_meta
 from lineage.source.fetch import normalised_name
 from lineage.source.released import release_date, valid_release
 from lineage.source.sdist import cached_sdist
@@ -37,7 +37,7 @@ def sdist_claim(root: str) -> tuple[Path, str, str] | None:
     for folder in [start, *start.parents][: UP + 1]:
         info = folder / "PKG-INFO"
         if info.is_file() and not info.is_symlink():
-            release = _name_version(_read(info))
+            release = name_version(read_meta(info))
             return (folder, *release) if release and valid_release(*release) else None
     return None
 

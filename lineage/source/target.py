@@ -71,9 +71,9 @@ def _default_pin(name: str, version: str) -> dict[str, Any]:
 
 
 def archive_notice(name: str) -> int | None:
-    """How deep an archive member is that stands for the project's NOTICE or LICENSE file at its
-    root, or None: at the archive's root, in its one top folder (an sdist's `pkg-1.0/LICENSE`), or
-    in a wheel's `*.dist-info` folder (or its `licenses/` folder)."""
+    """How deep an archive member is that may stand for the project's NOTICE or LICENSE file at its
+    root, or None: at the archive's root, one folder down (`project_notices` keeps its one top
+    folder's), or in a wheel's `*.dist-info` folder's `licenses/` folder."""
     parts = name.split("/")
     if parts[-1] not in REPO_NOTICE_NAMES or len(parts) > 3:
         return None
@@ -82,42 +82,50 @@ def archive_notice(name: str) -> int | None:
     return len(parts)
 
 
+def project_notices(members: Sequence[SourceFile], suffixes: tuple[str, ...]
+                    ) -> tuple[list[SourceFile], tuple[tuple[str, bytes], ...]]:
+    """An archive's members read: its code, and its project's notice files, the shallowest of those
+    at its root, in its one top folder with no code beside it (an sdist's `pkg-1.0/LICENSE`), or in a
+    wheel's dist-info.  A `third_party/LICENSE` names a vendored part's holder (a stranger's attack:
+    vLLM's qwen2.py beside one naming Alibaba lost its "notice removed")."""
+    def top(f: SourceFile) -> str:
+        return f.path.split("/", 1)[0] if "/" in f.path else ""
+
+    notices = [f for f in members if archive_notice(f.path) is not None and not wanted(f.path, suffixes)]
+    code = [f for f in members if archive_notice(f.path) is None or wanted(f.path, suffixes)]
+    tops = {top(f) for f in members if not top(f).endswith(".dist-info")}
+    one_top = len(tops) == 1 and "" not in tops
+    notices = [f for f in notices if f.path.count("/") != 1 or top(f).endswith(".dist-info") or one_top]
+    depth = min((archive_notice(f.path) or 0 for f in notices), default=0)
+    return code, tuple((f.path, f.data) for f in notices if archive_notice(f.path) == depth)
+
+
 def _from_archive(
     path: Path, max_bytes: int, suffixes: tuple[str, ...]
 ) -> tuple[list[SourceFile], list[FileError], tuple[tuple[str, bytes], ...]]:
     """Read an archive's wanted members and Python scripts without a suffix, as the directory
     walk and git revisions do; notebooks converted like everywhere else.  Folders the walk never
     enters are skipped, unless nothing else is left to read: then the archive is that folder
-    (the wheel of a package named `build` or `env`).  Also the project's notice files, the
-    shallowest (`archive_notice`): an sdist or wheel scanned read as a copy of a port of its own
-    model what its unpacked folder, whose LICENSE names the maker, read as that maker's own code
-    (a stranger's review: openai-whisper's `dtw_cpu`)."""
-    def read(skip: Callable[[str], bool] | None) -> tuple[list[SourceFile], list[FileError]]:
-        return read_archive(path, include=lambda name: wanted(name, suffixes) or archive_notice(name) is not None,
-                            max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
+    (the wheel of a package named `build` or `env`).  Also the project's notice files
+    (`project_notices`): an sdist or wheel scanned read as a copy of a port of its own model what
+    its unpacked folder, whose LICENSE names the maker, read as that maker's own code (a stranger's
+    review: openai-whisper's `dtw_cpu`)."""
+    def read(skip: Callable[[str], bool] | None) -> tuple[list[SourceFile], tuple[tuple[str, bytes], ...],
+                                                        list[FileError]]:
+        members, errors = read_archive(path, include=lambda name: wanted(name, suffixes) or archive_notice(name)
+                                       is not None, max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
+        return (*project_notices(members, suffixes), errors)
 
-    files, errors = read(is_excluded_dir)
-    if not [f for f in files if archive_notice(f.path) is None] and not errors:
-        files, errors = read(None)
-    notices = [f for f in files if archive_notice(f.path) is not None and not wanted(f.path, suffixes)]
-    files = [f for f in files if archive_notice(f.path) is None or wanted(f.path, suffixes)]
-    # a notice one folder down is the project's only in the archive's one top folder (a wheel's
-    # dist-info aside) with no code beside it: a `third_party/LICENSE` names a vendored part's holder
-    # (a stranger's attack: vLLM's qwen2.py beside `third_party/LICENSE` naming Alibaba lost its
-    # "notice removed")
-    tops = {f.path.split("/", 1)[0] if "/" in f.path else "" for f in [*files, *notices]
-            if not f.path.split("/", 1)[0].endswith(".dist-info")}
-    notices = [f for f in notices if f.path.count("/") != 1 or f.path.split("/", 1)[0].endswith(".dist-info")
-               or len(tops) == 1 and "" not in tops]
-    top = min((archive_notice(f.path) or 0 for f in notices), default=0)
+    files, notices, errors = read(is_excluded_dir)
+    if not files and not errors:
+        files, notices, errors = read(None)
     finished: list[SourceFile] = []
     for item in (finish_file(f.path, f.data) for f in files):
         if isinstance(item, SourceFile):
             finished.append(item)
         else:
             errors.append(item)
-    return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason)), \
-        tuple((f.path, f.data) for f in notices if archive_notice(f.path) == top)
+    return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason)), notices
 
 
 # gitpython needs a git executable as soon as it is imported; directories, files,

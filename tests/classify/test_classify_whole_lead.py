@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from lineage.classify.fileverdict import whole_file
+from lineage.classify.wholecopy import whole_file
 from lineage.classify.source import _lead_over_other_orgs
 from lineage.verdicts import Candidate, SourceVerdict
 
@@ -53,7 +53,7 @@ def test_a_file_the_source_explains_far_beyond_other_makers_is_its_copy_holding_
     58%), or a copy whose every nested call was split into temporaries (mixtral: 48% held,
     explained 69%, the next maker's family 29%).  A stranger's review: both read "built on shared
     code" or "weak resemblance", exit 0."""
-    from lineage.classify.fileverdict import WIDE_EXPLAINED, WIDE_HELD, WIDE_LEAD
+    from lineage.classify.wholecopy import WIDE_EXPLAINED, WIDE_HELD, WIDE_LEAD
 
     assert whole_file(_verdict(0.42, 0.42, score=1.0, contains=0.41))
     assert whole_file(_verdict(0.39, 0.39, score=0.69, contains=0.48))
