@@ -7,6 +7,7 @@ Match -> Finding -> ScanResult.  Every object is built complete, never filled in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: importing this module stays cheap
@@ -38,12 +39,25 @@ class FileError:
     gates (the hook, ``scan``'s exit code) must not pass it.  False for a caveat on a file
     that was scanned (bytes replaced, syntax errors recovered) or for what is not a file of
     the target's code (a link out of the tree, a FIFO, a submodule).
+    ``partly``: with ``unchecked``, the file itself was scanned but part of what it runs could not
+    be read (the names of its attribute reads, computed at run time: source/computed.py): its
+    findings stand for what was read, and gates still do not pass it.
     """
 
     path: str
     stage: str  # read | decode | parse | notice | fetch | pragma
     reason: str
     unchecked: bool = field(default=False, compare=False)
+    partly: bool = field(default=False, compare=False)
+
+
+def read_in_part(errors: Sequence[FileError]) -> tuple[list[FileError], list[FileError]]:
+    """(the errors of files not scanned at all, those of files scanned whose content was read in
+    part) among the unchecked ``errors``; a file with both is one not scanned."""
+    unchecked = [e for e in errors if e.unchecked]
+    whole = {e.path for e in unchecked if not e.partly}
+    return ([e for e in unchecked if not e.partly or e.path in whole],
+            [e for e in unchecked if e.partly and e.path not in whole])
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,6 +16,7 @@ import numpy as np
 from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
+from lineage.index.windows import window_candidates
 from lineage.models import Match, Region
 from lineage.scoring import SCORING
 from lineage.vocab import UNDATED
@@ -311,11 +312,16 @@ def query_files(
     bounds = np.searchsorted(q, np.arange(len(rows) + 1))
     pools = [np.unique(np.concatenate([u.s_hash for u in f.units if u.kind != "module"] or [np.zeros(0, np.uint32)]))
              for f in files]
-    for row in np.flatnonzero(np.diff(bounds)):
+    # a reference held whole inside a much larger unit: found through windows of the unit (index/windows.py)
+    inside = window_candidates([files[fi].units[ui] for fi, ui in rows], index.candidates,
+                               np.diff(index.arrays["s_off"]), index.params.num_perm, index.params.seed)
+    for row in sorted({*np.flatnonzero(np.diff(bounds)).tolist(), *inside}):
         fi, ui = rows[row]
         unit = files[fi].units[ui]
         weights = rarity_weights(index, unit, opts)
         cands = u[bounds[row]: bounds[row + 1]][: opts.max_candidates]
+        if row in inside:
+            cands = np.concatenate([cands, inside[row][~np.isin(inside[row], cands)]])
         if hold is not None:
             cands = index.with_clones(cands)
         kept, held, ties = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold, pool=pools[fi],

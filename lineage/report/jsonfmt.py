@@ -57,8 +57,8 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         "config": result.config,
         "scoring": SCORING.to_dict(),  # the cut-offs that rated the findings
         "findings": [finding_dict(f, repositories(info)) for f in result.findings],
-        "errors": [{"path": e.path, "stage": e.stage, "reason": e.reason, "unchecked": e.unchecked}
-                   for e in result.errors],
+        "errors": [{"path": e.path, "stage": e.stage, "reason": e.reason, "unchecked": e.unchecked,
+                    **({"partly": True} if e.partly else {})} for e in result.errors],
         "summary": result.summary.to_json(),
     }
 

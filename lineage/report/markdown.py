@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lineage.models import Finding, ScanResult
+from lineage.models import Finding, ScanResult, read_in_part
 from lineage.report.labels import (
     SEVERITIES,
     evidence_elsewhere,
@@ -62,14 +62,17 @@ def _head(result: ScanResult, min_severity: str) -> list[str]:
              f"{plural(result.files_scanned, 'file')}, {plural(result.units_scanned, 'unit')} scanned against "
              f"index `{md(result.index.id, 40)}`: **{plural(len(result.findings), 'finding')}**"
              + (f" ({', '.join(f'{s} {n}' for s, n in counts)})" if counts else "") + ".", ""]
-    missed = [e for e in result.errors if e.unchecked]
-    if missed:  # up front: a quiet report must not read as a clean one
-        lines += [f"**Not checked: {plural(len(missed), 'file')} could not be scanned**, so nothing is known "
-                  "about them:", ""]
-        lines += [f"- {md(e.path, 160)}: {md(e.stage, 20)}: {md(e.reason, 200)}" for e in missed[:MAX_FILES]]
-        if len(missed) > MAX_FILES:
-            lines.append(f"- and {plural(len(missed) - MAX_FILES, 'more file')} (see the JSON report)")
-        lines.append("")
+    missed, partly = read_in_part(result.errors)
+    for errs, head in ((missed, f"**Not checked: {plural(len(missed), 'file')} could not be scanned**, so nothing is "
+                                "known about them:"),
+                       (partly, f"**Read in part: {plural(len(partly), 'file')} scanned, but part of what they run "
+                                "could not be read**; the findings cover only what was read:")):
+        if errs:  # up front: a quiet report must not read as a clean one
+            lines += [head, ""]
+            lines += [f"- {md(e.path, 160)}: {md(e.stage, 20)}: {md(e.reason, 200)}" for e in errs[:MAX_FILES]]
+            if len(errs) > MAX_FILES:
+                lines.append(f"- and {plural(len(errs) - MAX_FILES, 'more file')} (see the JSON report)")
+            lines.append("")
     families = families_by_size(result.summary.by_family)
     if families:
         lines += ["| family | organisation | country | findings | lines | lines above info |",

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from lineage.details import NoticeDetails
-from lineage.models import Finding, Match, ScanResult
+from lineage.models import Finding, Match, ScanResult, read_in_part
 from lineage.report.labels import SEVERITIES, severity_rank
 from lineage.report.upstream import repositories, source_purl
 
@@ -114,8 +114,10 @@ def timestamp(created: datetime | None) -> str:
 def unchecked_note(result: ScanResult) -> str:
     """The files that could not be scanned at all, for a document-level comment ("" if none):
     an SBOM without them would read as a complete account of the scanned code."""
-    missed = [e for e in result.errors if e.unchecked]
-    if not missed:
-        return ""
-    return (f"NOT CHECKED: {len(missed)} file(s) could not be scanned, so nothing is known about them: "
-            + "; ".join(f"{e.path} ({e.stage}: {e.reason})" for e in missed))
+    missed, partly = read_in_part(result.errors)
+    said = [f"NOT CHECKED: {len(missed)} file(s) could not be scanned, so nothing is known about them: "
+            + "; ".join(f"{e.path} ({e.stage}: {e.reason})" for e in missed)] if missed else []
+    said += [f"READ IN PART: {len(partly)} file(s) scanned, but part of what they run could not be read; the "
+             "findings cover only what was read: " + "; ".join(f"{e.path} ({e.stage}: {e.reason})" for e in partly)
+             ] if partly else []
+    return " ".join(said)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lineage.details import CodeMatchDetails
-from lineage.models import Finding, ScanResult
+from lineage.models import Finding, ScanResult, read_in_part
 from lineage.report.escape import terminal_text
 from lineage.report.labels import (
     evidence_elsewhere,
@@ -55,15 +55,22 @@ def _family_lines(result: ScanResult) -> list[str]:
 def unchecked_lines(result: ScanResult, limit: int = 20) -> list[str]:
     """Up front: the files that could not be scanned at all, so a quiet report is not read as
     a clean one."""
-    missed = [e for e in result.errors if e.unchecked]
-    if not missed:
-        return []
-    lines = [f"NOT CHECKED: {plural(len(missed), 'file')} could not be scanned; nothing is known about "
-             f"{'its' if len(missed) == 1 else 'their'} content:"]
-    lines += [f"  {e.path}: {e.stage}: {e.reason}" for e in missed[:limit]]
-    if len(missed) > limit:
-        lines.append(f"  and {len(missed) - limit} more (see --format json)")
-    return lines + [""]
+    missed, partly = read_in_part(result.errors)
+    lines: list[str] = []
+    if missed:
+        lines += [f"NOT CHECKED: {plural(len(missed), 'file')} could not be scanned; nothing is known about "
+                  f"{'its' if len(missed) == 1 else 'their'} content:"]
+        lines += [f"  {e.path}: {e.stage}: {e.reason}" for e in missed[:limit]]
+        if len(missed) > limit:
+            lines.append(f"  and {len(missed) - limit} more (see --format json)")
+    if partly:  # (scanned, but part of what it runs was not read: its findings stand for the rest)
+        lines += [f"READ IN PART: {plural(len(partly), 'file')} scanned, but part of what "
+                  f"{'it runs' if len(partly) == 1 else 'they run'} could not be read; the findings cover only "
+                  "what was read:"]
+        lines += [f"  {e.path}: {e.stage}: {e.reason}" for e in partly[:limit]]
+        if len(partly) > limit:
+            lines.append(f"  and {len(partly) - limit} more (see --format json)")
+    return lines + [""] if lines else []
 
 
 def format_text(result: ScanResult, *, show_info: bool = False) -> str:

@@ -65,7 +65,7 @@ def unpacked_files(files: Sequence[SourceFile], cap: int,
         if why is not None:
             errors.append(FileError(file.path, "decode", f"packed code not read: {why}", unchecked=True))
         if computed is not None:
-            errors.append(FileError(file.path, "decode", f"code not read: {computed}", unchecked=True))
+            errors.append(FileError(file.path, "decode", f"code not read: {computed}", unchecked=True, partly=True))
         for line, payload in runs:
             path = f"{file.path}[exec:{line}]"
             if isinstance(payload, Unreadable):

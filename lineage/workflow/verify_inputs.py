@@ -24,7 +24,7 @@ import numpy as np
 from lineage.compact.files import compact_all
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import FileError
+from lineage.models import FileError, read_in_part
 from lineage.parse.decode import decode_source
 from lineage.source.target import LoadedTarget
 
@@ -54,9 +54,11 @@ def ordered(errors: Sequence[FileError]) -> tuple[FileError, ...]:
 def error_fields(errors: Sequence[FileError]) -> dict[str, Any]:
     """``errors`` (every failure, ``unchecked`` as in scan's JSON) and ``not_compared`` (the
     paths whose content was not compared at all) for a side's inputs."""
-    return {"errors": [{"path": e.path, "stage": e.stage, "reason": e.reason, "unchecked": e.unchecked}
-                       for e in errors],
-            "not_compared": sorted({e.path for e in errors if e.unchecked})}
+    missed, partly = read_in_part(errors)
+    return {"errors": [{"path": e.path, "stage": e.stage, "reason": e.reason, "unchecked": e.unchecked,
+                        **({"partly": True} if e.partly else {})} for e in errors],
+            "not_compared": sorted({e.path for e in missed}),
+            **({"compared_in_part": sorted({e.path for e in partly})} if partly else {})}
 
 
 def _lines(side: str, label: str, errors: Sequence[FileError]) -> list[str]:
@@ -69,13 +71,14 @@ def _lines(side: str, label: str, errors: Sequence[FileError]) -> list[str]:
 def error_warnings(side: str, errors: Sequence[FileError]) -> list[str]:
     """The exhibit's warnings for one side: files not compared first, then the other problems
     (a syntax error scanned with error recovery, bytes replaced, a link out of the tree)."""
-    return (_lines(side, "NOT COMPARED", [e for e in errors if e.unchecked])
+    missed, partly = read_in_part(errors)
+    return (_lines(side, "NOT COMPARED", missed) + _lines(side, "COMPARED IN PART (what it runs not read)", partly)
             + _lines(side, "PROBLEM", [e for e in errors if not e.unchecked]))
 
 
 def not_compared_sentence(suspect: Sequence[FileError], reference: Sequence[FileError]) -> str:
     """For the exhibit's statement: how many files of each side were not compared at all."""
-    counts = [(len({e.path for e in errs if e.unchecked}), side)
+    counts = [(len({e.path for e in read_in_part(errs)[0]}), side)
               for side, errs in (("suspect", suspect), ("reference", reference))]
     if not any(n for n, _ in counts):
         return ""

@@ -82,3 +82,59 @@ def test_a_copy_extended_of_code_many_lines_hold_is_shared_code_as_it_would_be_u
     # one model line in every source (transformers' releases, engines) is one line's code, however full
     one = [held(f"{source}:rwkv", 0.92) for source in ("t", "t-4.33", "t-4.40", "t-4.48", "v")]
     assert whole_holders(one, one[0], top=5) == 1
+
+
+def own_code(statements: int, seed: int = 7) -> str:
+    """Live code of our own, every statement of its own shape (a copy padded with one line over
+    and over would collapse to a few fingerprints): random expressions over the forward's locals,
+    each feeding the output."""
+    import random
+
+    rng = random.Random(seed)
+    calls = ("torch.tanh", "torch.sigmoid", "F.gelu", "F.silu", "torch.exp", "torch.log1p", "torch.abs")
+    methods = ("sum(-1, keepdim=True)", "mean(dim=1, keepdim=True)", "clamp(min=-4.0, max=4.0)", "flip(1)",
+               "cumsum(1)", "softmax(-1)", "pow(2)", "square()", "amax(-1, keepdim=True)")
+
+    def expr(depth: int) -> str:
+        pick = rng.randrange(7 if depth else 2)
+        if pick == 0:
+            return "out"
+        if pick == 1:
+            return f"{rng.randrange(2, 97)}.{rng.randrange(10)}"
+        if pick == 2:
+            return f"{rng.choice(calls)}({expr(depth - 1)})"
+        if pick == 3:
+            return f"({expr(depth - 1)} {rng.choice('+-*')} {expr(depth - 1)})"
+        if pick == 4:
+            return f"({expr(depth - 1)}).{rng.choice(methods)}"
+        if pick == 5:
+            return f"torch.where(out > {expr(depth - 1)}, {expr(depth - 1)}, out)"
+        return f"({expr(depth - 1)})[..., :{rng.randrange(1, 9)}]"
+
+    lines = [f"        out = out + {expr(3)}\n" for _ in range(statements)]
+    return "".join(lines)
+
+
+def test_a_copy_grown_to_several_times_its_size_is_still_found_whole_inside(scan, copies, headers) -> None:
+    """The candidate lookup finds pairs by likeness: a forward pass held whole inside three times
+    its size is a quarter like it and its bands rarely collide (a stranger's attack: 120 lines of
+    code around gemma2's attention forward, 98% of it held, and nothing was reported).  Windows
+    of a large unit look it up part by part (index/windows.py)."""
+    source = copies.attention_moe
+    start = source.index("    def forward", source.index("class AcmeLMAttention"))
+    end = source.index("        return ", start)
+    grown = source[:end] + own_code(3 * source[start:end].count("\n")) + source[end:]
+    result = scan({"acme/modeling_acme.py": copies.with_header(grown, *headers["kept"])})
+    (f,) = [f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeLMAttention.forward"]
+    m = f.matches[0]
+    assert m.similarity < 0.3 and m.ref_containment >= 0.9, m
+    assert f.severity == "medium"
+    assert f.details.verdict.startswith("core-architecture copy, extended, of glm4_moe")  # type: ignore[union-attr]
+
+
+def test_own_code_that_holds_no_reference_gains_nothing_from_the_windows(scan) -> None:
+    """The windows only propose: a large unit of our own code alone is not a copy of anything."""
+    body = own_code(200, seed=11)
+    text = ("import torch\nimport torch.nn.functional as F\n\n\ndef mix(out):\n" + body + "    return out\n")
+    result = scan({"acme/mix.py": text})
+    assert not [f for f in result.findings if f.kind == "code-match" and f.severity != "info"]

@@ -26,7 +26,7 @@ CORPORA = Path(__file__).resolve().parents[2] / "corpora"
 DEFAULT_SOURCES = (
     "transformers", "vllm", "sglang", "lmdeploy", "mlx-lm",
     "transformers-4.33.3",  # an earlier transformers, for code others copied before it was rewritten
-    "transformers-4.40.2",  # one of 2024 (2026-12-06)
+    "transformers-4.40.2", "transformers-4.46.3",  # two of 2024 (2026-12-06)
     "transformers-4.48.3", "transformers-4.51.3",  # and two of 2025 (2026-12-03)
     "llama-models", "gpt-oss", "gemma", "ai2-olmo-core", "mistral-inference",
     # issue 19: the labs' own implementations, training frameworks and vision encoders
