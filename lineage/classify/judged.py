@@ -12,7 +12,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from lineage.classify.codematch import SHARED_BY, STRONG, config_short_of_copy, slight, strength, strong_evidence
+from lineage.classify.codematch import (SHARED_BY, STRONG, config_short_of_copy, held_whole, slight, strength,
+                                        strong_evidence)
 from lineage.classify.wholecopy import EXPLAINED, whole_file
 from lineage.classify.linecount import distinct_lines
 from lineage.details import CodeMatchDetails
@@ -104,8 +105,13 @@ def copied(f: Finding) -> bool:
     formula's few fingerprints alike under other names (too few to show a copy on their own,
     codematch.strong_evidence, and names changed: ten lines of ALiBi slopes written afresh; a
     short method copied with its names is a copy), nor a small routine that holds the reference's
-    structure in part only (codematch.slight: a textbook kernel written again)."""
+    structure in part only (codematch.slight: a textbook kernel written again).  A unit that holds
+    the reference's unit whole inside more code of its own is a copy, extended (codematch.held_whole):
+    its notice is owed as the unextended copy's is (a stranger's review: gemma2's, mixtral's and
+    qwen2_moe's copies, extended, read medium with no notice judged, header removed or replaced)."""
     m = f.matches[0]
+    if held_whole(m):  # (a copy, extended: the reference's unit whole inside more code of the unit's own)
+        return True
     return strength(m) >= STRONG and not (slight(m) and m.similarity < STRONG) and (
         strong_evidence(m) or m.lexical >= SCORING.names_partly_changed)
 

@@ -8,14 +8,14 @@ containment) and aligned into line regions on both sides.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
 
 from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
+from lineage.index.evidence import HOLD, SAME, STRONG, UnitEvidence, unit_evidence
 from lineage.index.windows import window_candidates
 from lineage.models import Match, Region
 from lineage.scoring import SCORING
@@ -125,11 +125,14 @@ def strengths(similarity: np.ndarray, containment: np.ndarray, ref_containment: 
 def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
                weights: np.ndarray | None = None, top: int = 0,
                hold: float | None = None, pool: np.ndarray | None = None,
-               kept: int | None = None) -> tuple[list[_Scored], UnitEvidence | None, int]:
+               kept: int | None = None) -> tuple[list[_Scored], UnitEvidence | None, int, np.ndarray]:
     """Exact scores of one unit's candidates: the best as `_Scored` pairs, and with ``hold`` the
     evidence of every family holding the unit's code at strength ``hold`` or more; then how many
-    of the best tie with the first.  With ``kept``, only the `_keep_top(best, kept)` pairs are
-    made, ranked (a unit of code that hundreds of families hold gives hundreds of best).
+    of the best tie with the first; then the families that hold the code of the reference unit it
+    holds most wholly (whole_families): a copy extended's strength is the extension's, below what
+    evidence counts, so the lines that hold the same code are found apart.  With ``kept``, only
+    the `_keep_top(best, kept)` pairs are made, ranked (a unit of code that hundreds of families
+    hold gives hundreds of best).
 
     Both sides are sorted unique hashes, so one binary search of all candidates' hashes in
     the unit's tells every shared fingerprint; counts and rarity sums are per-candidate bincounts.
@@ -138,7 +141,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     unrounded similarity rounds strictly below it.
     """
     if cands.size == 0:
-        return [], None, 0
+        return [], None, 0, np.zeros(0, dtype=np.int64)
     k = cands.size
     r_hash, owner, within = index.gather("s", cands)
     hit, pos = _hits(unit.s_hash, r_hash)
@@ -152,7 +155,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     enough = (n >= opts.min_shared) & (np.maximum(containment, ref_containment) >= opts.min_containment)
     keep = np.flatnonzero((similarity >= opts.min_similarity) | enough)
     if keep.size == 0:
-        return [], None, 0
+        return [], None, 0, np.zeros(0, dtype=np.int64)
     best = keep
     if 0 < top < keep.size:
         cut = np.partition(similarity[keep], keep.size - top)[keep.size - top]
@@ -200,7 +203,33 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     if hold is not None and held.size:
         evidence = unit_evidence(index, cands[held], strength[held], similarity[held], lexical[held],
                                  rare[held] / nq if nq else np.zeros(held.size), n[held])
-    return out, evidence, similar.count(out[0].similarity) if out else 0
+    return out, evidence, similar.count(out[0].similarity) if out else 0, \
+        whole_families(index, cands, owner, hit, pos, nq, n, nr, ref_containment)
+
+
+def whole_families(index: EmbeddedIndex, cands: np.ndarray, owner: np.ndarray, hit: np.ndarray, pos: np.ndarray,
+                   nq: int, n: np.ndarray, nr: np.ndarray, ref_containment: np.ndarray) -> np.ndarray:
+    """The families (index rows, unique) that hold the code of the reference unit the scanned unit holds most wholly (on
+    NAMELESS_EVIDENCE shared fingerprints or more; 0 if none), as closely as a verbatim copy of it
+    would be held: every candidate scored against that held part alone (``hit``/``pos``: where each
+    gathered reference fingerprint stands in the unit's, ``owner``: whose it is), at the strength
+    at which a line holds "the same code" (evidence.same_code).  The unit's own additions count for
+    nothing: an extended copy of code many lines hold is as common as the code."""
+    big = n >= SCORING.nameless_evidence
+    if not big.any() or nq == 0:
+        return np.zeros(0, dtype=np.int64)
+    best = int(np.flatnonzero(big)[np.argmax(ref_containment[big])])
+    core = np.zeros(nq, dtype=bool)
+    core[pos[hit & (owner == best)]] = True
+    inner = hit.copy()
+    inner[hit] = core[pos[hit]]
+    held = np.bincount(owner[inner], minlength=cands.size)
+    size = int(core.sum())
+    union = size + nr - held
+    alike = strengths(np.divide(held, union, out=np.zeros(cands.size), where=union > 0), held / size,
+                      np.divide(held, nr, out=np.zeros(cands.size), where=nr > 0))
+    same = alike >= min(STRONG, float(alike[best]) - SAME)
+    return np.unique(index.unit_family[cands[same]])
 
 
 def rounded(values: np.ndarray) -> list[float]:
@@ -282,6 +311,8 @@ class QueryResult:
 
     matches: dict[tuple[int, int], tuple[Match, ...]]
     evidence: dict[tuple[int, int], UnitEvidence]
+    # score_unit's whole_families, where any: the families holding the code of what the unit holds whole
+    whole: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
 
 
 def match_files(
@@ -300,7 +331,7 @@ def query_files(
     opts = opts or QueryOptions()
     rows = [(fi, ui) for fi, f in enumerate(files) for ui in range(len(f.units))]
     if not rows:
-        return QueryResult({}, {})
+        return QueryResult({}, {}, {})
     sigs = np.vstack([files[fi].units[ui].signature for fi, ui in rows])
     q, u, hits = index.candidates(sigs)
     # by query, most colliding bands first, then unit: one int64 key sorts 7x faster than a lexsort
@@ -309,12 +340,14 @@ def query_files(
     q, u = q[order], u[order]
     out: dict[tuple[int, int], tuple[Match, ...]] = {}
     evidence: dict[tuple[int, int], UnitEvidence] = {}
+    whole: dict[tuple[int, int], np.ndarray] = {}
     bounds = np.searchsorted(q, np.arange(len(rows) + 1))
     pools = [np.unique(np.concatenate([u.s_hash for u in f.units if u.kind != "module"] or [np.zeros(0, np.uint32)]))
              for f in files]
     # a reference held whole inside a much larger unit: found through windows of the unit (index/windows.py)
     inside = window_candidates([files[fi].units[ui] for fi, ui in rows], index.candidates,
-                               np.diff(index.arrays["s_off"]), index.params.num_perm, index.params.seed)
+                               np.diff(index.arrays["s_off"]), index.family_line[index.unit_family],
+                               index.params.num_perm, index.params.seed)
     for row in sorted({*np.flatnonzero(np.diff(bounds)).tolist(), *inside}):
         fi, ui = rows[row]
         unit = files[fi].units[ui]
@@ -324,10 +357,12 @@ def query_files(
             cands = np.concatenate([cands, inside[row][~np.isin(inside[row], cands)]])
         if hold is not None:
             cands = index.with_clones(cands)
-        kept, held, ties = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold, pool=pools[fi],
-                                      kept=opts.top)
+        kept, held, ties, whole_of = score_unit(index, unit, cands, opts, weights, top=opts.top, hold=hold,
+                                                pool=pools[fi], kept=opts.top)
         if held is not None:
             evidence[(fi, ui)] = held
+        if whole_of.size:
+            whole[(fi, ui)] = whole_of
         if kept:
             out[(fi, ui)] = tuple(to_match(index, unit, m, opts, rank, ties) for rank, m in enumerate(kept))
-    return QueryResult(out, evidence)
+    return QueryResult(out, evidence, whole)

@@ -27,7 +27,7 @@ from lineage.scoring import SCORING
 SMALLEST = SCORING.nameless_evidence  # a reference held whole on less is no copy extended (codematch.held_whole)
 FIRST = SMALLEST * 4 // 3  # a window holds a reference whole when it is at most 3/4 of it (steps of 1/4)
 STEP = 2 ** 0.5  # window sizes apart: some window is at most twice as large as what it holds whole
-PER_UNIT = 16  # candidates the windows add to a unit, by colliding bands
+PER_UNIT = 48  # candidates the windows add to a unit (as many as the bands of the whole unit propose)
 
 
 def window_sets(unit: CompactUnit) -> list[np.ndarray]:
@@ -51,11 +51,13 @@ def window_sets(unit: CompactUnit) -> list[np.ndarray]:
 Lookup = Callable[[np.ndarray], Pairs]
 
 
-def window_candidates(units: Sequence[CompactUnit], lookup: Lookup, sizes: np.ndarray, num_perm: int, seed: int
-                      ) -> dict[int, np.ndarray]:
-    """Per position in ``units``: up to PER_UNIT reference units a window of it collides with,
-    most colliding bands first, each of SMALLEST fingerprints or more (``sizes``: every reference
-    unit's count); positions with none are absent."""
+def window_candidates(units: Sequence[CompactUnit], lookup: Lookup, sizes: np.ndarray, lines: np.ndarray,
+                      num_perm: int, seed: int) -> dict[int, np.ndarray]:
+    """Per position in ``units``: up to PER_UNIT reference units a window of it collides with, each
+    of SMALLEST fingerprints or more (``sizes``: every reference unit's count), the best of each
+    model line first (``lines``: every reference unit's), most colliding bands first; positions with
+    none are absent.  (One line's unit in every release it is indexed from fills no list: the
+    lines that hold the same code are what tells shared code from one line's.)"""
     sets: list[np.ndarray] = []
     owner: list[int] = []
     for i, unit in enumerate(units):
@@ -74,6 +76,12 @@ def window_candidates(units: Sequence[CompactUnit], lookup: Lookup, sizes: np.nd
     rows, u = rows[order], u[order]
     _, first = np.unique(rows * (int(u.max(initial=0)) + 1) + u, return_index=True)
     first.sort()
-    rows, u = rows[first], u[first]
+    rows, u, hits = rows[first], u[first], hits[first]
+    line = lines[u].astype(np.int64)
+    _, lead = np.unique(rows * (int(line.max(initial=0)) + 1) + line, return_index=True)
+    later = np.ones(rows.size, dtype=np.int64)
+    later[lead] = 0  # (each line's most colliding unit first, then the others)
+    order = np.lexsort((u, -hits.astype(np.int64), later, rows))
+    rows, u = rows[order], u[order]
     bounds = np.searchsorted(rows, np.arange(len(units) + 1))
     return {i: u[bounds[i]:bounds[i] + PER_UNIT] for i in np.flatnonzero(np.diff(bounds)).tolist()}

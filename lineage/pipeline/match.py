@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from lineage.classify.adopt import adoptions
 from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, code_finding, held_whole, strength,
                                         worth_reporting)
@@ -118,12 +120,17 @@ def code_evidence(
         best = with_regions(index, unit, ordered[0], opts)
         holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
         if held_whole(best) and strength(best) < MODERATE:  # (its strength the extension's: the lines holding it)
-            holders = max(holders, whole_holders(found, best, opts.top))
+            holders = max(holders, whole_holders(found, best, opts.top), lines_of(index, res.whole.get((fi, ui))))
         context = "" if scope is None or ordered[0] is found[0] else \
             "the file" if scope.scope == "<file>" else f"class {scope.scope}"
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
                                      whole_copy(sources.get(cf.path, {}).get("<file>")), context))
     return findings, sources
+
+
+def lines_of(index: EmbeddedIndex, families: np.ndarray | None) -> int:
+    """How many model lines these families (index rows) are."""
+    return 0 if families is None else int(np.unique(index.family_line[families]).size)
 
 
 SATURATED = 3  # model lines filling a full list of matches that hold a unit whole: more stand beyond it

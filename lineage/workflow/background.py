@@ -152,10 +152,14 @@ def shared_by(corpus: Mapping[str, Any]) -> str:
             + (f" of {len(makers)} companies ({', '.join(makers)})" if len(makers) > 1 else ""))
 
 
-def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: dict[tuple[str, str, int], float]
-            ) -> dict[tuple[str, str, int], Holders]:
+def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: dict[tuple[str, str, int], float],
+            extended: frozenset[tuple[str, str, int]] = frozenset()) -> dict[tuple[str, str, int], Holders]:
     """Per matched suspect unit ((path, qualname, start line) -> the pair's match strength):
-    the corpus families holding the same code."""
+    the corpus families holding the same code.  A unit of ``extended`` holds the reference's unit
+    whole inside code of its own (a copy, extended: classify/codematch.held_whole): its strength is
+    the extension's, so the families holding the same code are those holding the code it holds
+    whole, as the scan finds them (index/query.whole_families; a stranger's review: verify read an
+    extended copy high, medium, then low as code was added, where the scan read medium)."""
     wanted = [(fi, ui) for fi, cf in enumerate(compacted) for ui, u in enumerate(cf.units)
               if (cf.path, u.qualname, u.start_line) in strengths]
     if not wanted:
@@ -164,14 +168,18 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
     res = query_files(corpus, subset, QueryOptions(), hold=same_code(min(strengths.values())))
     every = corpus.meta["families"]
     out: dict[tuple[str, str, int], Holders] = {}
-    for (fi, ui), ev in res.evidence.items():
+    for fi, ui in sorted({*res.evidence, *res.whole}):
         cf, unit = subset[fi], subset[fi].units[ui]
         key = (cf.path, unit.qualname, unit.start_line)
         if key not in strengths:
             continue
-        at = same_code(strengths[key])
+        ev, at = res.evidence.get((fi, ui)), same_code(strengths[key])
+        found = res.whole.get((fi, ui), ()) if key in extended else \
+            [f for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at] if ev is not None else []
+        if key in extended and not len(found) or key not in extended and ev is None:
+            continue
         # earliest first: by when each family's code was public, then by its model's date (explain.ties_of)
-        fams = sorted((int(f) for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at),
+        fams = sorted((int(f) for f in found),
                       key=lambda f: (first_seen_key(corpus.public[f]), first_seen_key(every[f].get("first_seen")),
                                      every[f]["source"], every[f]["name"]))
         rows = [every[f] for f in fams]

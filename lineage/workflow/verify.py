@@ -29,7 +29,7 @@ from lineage.pipeline.match import Progress
 from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
-from lineage.classify.codematch import strength
+from lineage.classify.codematch import held_whole, strength
 from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
 from lineage.workflow.background import (Holders, Line, background_section, apart_from, holders, line_orgs,
@@ -271,7 +271,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                                        scores_digest(background.header) if background is not None else None)
     texts = {"suspect": {c.path: c.text for c in compacted}, "reference": _texts(reference.files)}
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
-    held = holders(background, compacted, strengths) if background is not None else {}
+    extended = frozenset((f.path, f.unit, f.start_line) for f in findings if held_whole(f.matches[0]))
+    held = holders(background, compacted, strengths, extended) if background is not None else {}
     side, near, unread = reference_side(pair, reference_spec, r_in, (suspect.files, reference.files), compacted, strengths,
                                 config.max_file_bytes, config.workers or default_workers())
     orgs = line_orgs(background) if background is not None else {}
@@ -309,7 +310,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             files.append(FileScore(c.path, score, placed["above_unrelated_p99"], placed.get("vs_derived_median"),
                                    beyond_shared=beyond))
     matches = tuple(judged_notice(m, whole, sides.get((m.path, m.unit, m.start_line), 0)) for m in matches)
-    matches = notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG})
+    matches = notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG} | extended)
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
               and (m.path in whole or not held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0)))}

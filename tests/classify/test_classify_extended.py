@@ -5,9 +5,10 @@ watched it go high, medium, low, then unreported, though it still held 98% of th
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from lineage.classify.codematch import held_whole, severity, verdict, worth_reporting
-from lineage.models import Match, RefUnit
+from lineage.models import Finding, Match, RefUnit
 from lineage.scoring import SCORING
 
 # code of our own, live (every line feeds the output), added to the copied attention's forward pass
@@ -138,3 +139,104 @@ def test_own_code_that_holds_no_reference_gains_nothing_from_the_windows(scan) -
     text = ("import torch\nimport torch.nn.functional as F\n\n\ndef mix(out):\n" + body + "    return out\n")
     result = scan({"acme/mix.py": text})
     assert not [f for f in result.findings if f.kind == "code-match" and f.severity != "info"]
+
+
+def _attention_forward(source: str, added: str) -> tuple[str, int]:
+    """The attention's forward pass of ``source`` alone, as a method of a class of its own, with
+    ``added`` before its return; and the forward's length in lines."""
+    start = source.index("    def forward", source.index("Attention("))
+    end = source.index("        return ", start)
+    stop = source.index("\n", end) + 1
+    body = source[start:end] + added + source[end:stop]
+    return "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\nclass Block(nn.Module):\n" + body, \
+        source[start:stop].count("\n")
+
+
+def test_a_copy_extended_owes_the_notice_an_unextended_copy_owes(scan, copies, headers) -> None:
+    """Its notice is judged as the verbatim copy's is (a stranger's review: extended copies of four
+    models' forwards, alone in their files, read medium with the header removed or replaced, and
+    no notice finding)."""
+    _, size = _attention_forward(copies.attention_moe, "")
+    grown, _ = _attention_forward(copies.attention_moe, own_code(3 * size))
+    for header, state in (("removed", "removed"), ("replaced", "replaced")):
+        result = scan({"acme/modeling_acme.py": copies.with_header(grown, *headers[header])})
+        (f,) = [f for f in result.findings if f.kind == "code-match" and f.unit == "Block.forward"]
+        assert f.details.verdict.startswith("core-architecture copy, extended,")  # type: ignore[union-attr]
+        assert f.attribution == state, f
+        assert [n.attribution for n in result.findings if n.kind == "notice"] == [state], result.findings
+
+
+def test_a_copy_extended_of_code_many_lines_hold_reads_as_that_code_does(tmp_path) -> None:
+    """An attention forward that seven makers' lines hold (six of them with a few statements of
+    their own) is shared code, low, verbatim.  Extended with code of the copier's own, it read as a
+    medium "copy, extended" of the first: its list of matches was filled by that line's releases
+    alone, and the others hold less of their own unit than that (a stranger's review: mixtral's
+    model forward).  The lines holding the copied part are counted as for the verbatim copy
+    (index/query.whole_lines), whatever was added."""
+    from lineage import api
+    from lineage.config import Config
+    from lineage.models import SourceFile
+    from tests.classify.conftest import MODEL, other_orgs, top_level
+    from tests.fixture_notices import with_notice
+
+    attention = top_level(with_notice(MODEL), ("ZetaMoeAttention",))
+    head = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n"
+    root = tmp_path / "ref"
+    orgs = other_orgs(7)
+    manifests = []
+    for release in range(5):  # the original line, in five releases of its source
+        (root / f"r{release}").mkdir(parents=True)
+        (root / f"r{release}" / "modeling_line_a.py").write_text(f"# Copyright 2025 {orgs[0]}\n\n{head}{attention}\n")
+        manifests.append(tmp_path / f"r{release}.toml")
+        manifests[-1].write_text("\n".join([
+            "[source]", f'name = "src-{release}"', 'kind = "dir"', f'path = "{(root / f"r{release}").as_posix()}"',
+            'licence = "Apache-2.0"', f'released = "2026-0{release + 1}-01"', "", "[[family]]", 'name = "line_a"',
+            'include = ["*.py"]', f'org = "{orgs[0]}"', 'first_seen = "2024-01-01"', ""]))
+    end = attention.index("        return ", attention.index("    def forward"))
+    lines = ["[source]", 'name = "others"', 'kind = "dir"', f'path = "{(root / "others").as_posix()}"',
+             'licence = "Apache-2.0"', 'released = "2026-01-01"', ""]
+    for i, org in enumerate(orgs[1:], start=1):  # six more makers' lines: the same forward, a few lines more
+        (root / "others" / f"line_{i}").mkdir(parents=True)
+        theirs = attention[:end] + own_code(3, seed=100 + i) + attention[end:]
+        (root / "others" / f"line_{i}" / f"modeling_line_{i}.py").write_text(f"# Copyright 2025 {org}\n\n{head}{theirs}\n")
+        lines += ["[[family]]", f'name = "line_{i}"', f'include = ["line_{i}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "2024-0{i + 1}-01"', ""]
+    manifests.append(tmp_path / "others.toml")
+    manifests[-1].write_text("\n".join(lines))
+    api.build(manifests, tmp_path / "shr.lineage", workers=1)
+    index = api.open_index(tmp_path / "shr.lineage")
+    _, size = _attention_forward(attention, "")
+
+    def forward(added: str) -> Finding:
+        text, _ = _attention_forward(attention, added)
+        result, _ = api.scan_files([SourceFile("acme/model.py", text.encode())], index, Config(), target="t")
+        (f,) = [f for f in result.findings if f.kind == "code-match" and f.unit == "Block.forward"]
+        return f
+
+    plain, extended = forward(""), forward(own_code(3 * size))
+    assert plain.severity == "low" and plain.details.holders >= SCORING.shared_by  # type: ignore[union-attr]
+    assert held_whole(extended.matches[0]) and extended.matches[0].similarity < 0.4, extended.matches[0]
+    assert extended.severity == "low" and extended.details.holders >= SCORING.shared_by  # type: ignore[union-attr]
+
+
+def test_an_exhibit_reads_a_copy_extended_as_the_scan_does(copies, headers, built_index, tmp_path) -> None:
+    """`verify` held an extended copy's strength (the extension's) against the corpus: the more code
+    was added, the more lines seemed to hold "the same code" (a stranger's review: high, medium,
+    then low at three times the reference's size), and its notice went unjudged.  It counts the
+    lines holding what the unit holds whole, and judges the notice, as the scan does."""
+    from click.testing import CliRunner
+
+    from lineage.cli.main import cli
+    from tests.classify.conftest import MODEL
+    from tests.fixture_notices import with_notice
+
+    (tmp_path / "reference.py").write_text(with_notice(MODEL))
+    _, size = _attention_forward(copies.attention_moe, "")
+    grown, _ = _attention_forward(copies.attention_moe, own_code(3 * size))
+    (tmp_path / "suspect.py").write_text(copies.with_header(grown, *headers["replaced"]))
+    done = CliRunner().invoke(cli, ["verify", str(tmp_path / "suspect.py"), "--against", str(tmp_path / "reference.py"),
+                                    "--index", str(built_index), "--format", "json", "-o", str(tmp_path / "x.json")])
+    exhibit = json.loads((tmp_path / "x.json").read_text())
+    (m,) = [m for m in exhibit["matches"] if m["unit"] == "Block.forward"]
+    assert m["severity"] == "medium" and m["attribution"] == "replaced", (m, done.output)
+    assert m["verdict"].startswith("core-architecture copy, extended,")

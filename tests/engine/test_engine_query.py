@@ -31,7 +31,7 @@ def test_rescore_many_equals_rescore_on_every_reference_unit(cases, index, opts)
                 pruned = rescore_many(index, unit, every, opts, weights, top=top)
                 assert [_key(s) for s in _keep_top(pruned, top)] == [_key(s) for s in _keep_top(one, top)]
                 # ranked before any pair is made: the same pairs, and the count of those tied with the first
-                ranked, _, ties = score_unit(index, unit, every, opts, weights, top=top, kept=top)
+                ranked, _, ties, _ = score_unit(index, unit, every, opts, weights, top=top, kept=top)
                 best = _keep_top(list(one), top)
                 assert [_key(s) for s in ranked] == [_key(s) for s in best]
                 assert ties == sum(s.similarity == best[0].similarity for s in one)
