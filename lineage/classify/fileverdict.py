@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines, lines_per
 from lineage.classify.wholecopy import EXPLAINED, explained_copy, whole_file
-from lineage.classify.codematch import CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, strength, strong_evidence
+from lineage.classify.codematch import (CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, held_whole, strength,
+                                        strong_evidence)
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.classify.second_source import also_copied, owed_states
@@ -220,7 +221,9 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     what = ("core-architecture" if "core-architecture" in kinds
             else "inference-glue" if "inference-glue" in kinds else "")
     whole = any(strength(f.matches[0]) >= STRONG for f in decisive)
-    what = " ".join(w for w in (what, "copy" if whole else "partial copy") if w)
+    # (a unit holding its reference whole inside code of its own is a copy, extended, as its own verdict says)
+    extended = not whole and any(held_whole(f.matches[0]) for f in decisive if f.severity in ("medium", "high"))
+    what = " ".join(w for w in (what, "copy" if whole else "copy, extended," if extended else "partial copy") if w)
     if every_state == ["declared"]:
         elders = sorted({getattr(f.details, "declared_line", "") for f in decisive} - {""})
         if elders and all(getattr(f.details, "declared_line", "") for f in decisive):

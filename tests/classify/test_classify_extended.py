@@ -164,6 +164,9 @@ def test_a_copy_extended_owes_the_notice_an_unextended_copy_owes(scan, copies, h
         assert f.details.verdict.startswith("core-architecture copy, extended,")  # type: ignore[union-attr]
         assert f.attribution == state, f
         assert [n.attribution for n in result.findings if n.kind == "notice"] == [state], result.findings
+        # the file's verdict says what its unit's says (it said "partial copy")
+        assert result.summary.files["acme/modeling_acme.py"].verdict.startswith(
+            "core-architecture copy, extended, of glm4_moe"), result.summary.files
 
 
 def test_a_copy_extended_of_code_many_lines_hold_reads_as_that_code_does(tmp_path) -> None:
