@@ -20,6 +20,7 @@ from lineage.compact.files import CompactUnit
 from lineage.classify.explain import Ties
 from lineage.compact.roles import INFRA
 from lineage.details import CodeMatchDetails, Earliest
+from lineage.index.windows import HELD_WHOLE
 from lineage.models import Finding, Match
 from lineage.scoring import SCORING
 from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line
@@ -188,9 +189,6 @@ def config_verdict(m: Match) -> str:
 
 
 CONFIG_LIKE = "configuration like that of"
-
-
-HELD_WHOLE = 0.9  # a unit holding this share of the reference's unit, on NAMELESS_EVIDENCE fingerprints: held whole
 
 
 def held_whole(m: Match) -> bool:

@@ -16,7 +16,7 @@ import numpy as np
 from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import HOLD, SAME, STRONG, UnitEvidence, unit_evidence
-from lineage.index.windows import window_candidates
+from lineage.index.windows import HELD_WHOLE, window_candidates
 from lineage.models import Match, Region
 from lineage.scoring import SCORING
 from lineage.vocab import UNDATED
@@ -209,14 +209,14 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
 
 def whole_families(index: EmbeddedIndex, cands: np.ndarray, owner: np.ndarray, hit: np.ndarray, pos: np.ndarray,
                    nq: int, n: np.ndarray, nr: np.ndarray, ref_containment: np.ndarray) -> np.ndarray:
-    """The families (index rows, unique) that hold the code of the reference unit the scanned unit holds most wholly (on
-    NAMELESS_EVIDENCE shared fingerprints or more; 0 if none), as closely as a verbatim copy of it
-    would be held: every candidate scored against that held part alone (``hit``/``pos``: where each
+    """The families (index rows, unique) that hold the code of the reference unit the scanned unit holds
+    most wholly, when it holds one whole (HELD_WHOLE of it on NAMELESS_EVIDENCE shared fingerprints
+    or more; none else), as closely as a verbatim copy of it would be held: every candidate scored against that held part alone (``hit``/``pos``: where each
     gathered reference fingerprint stands in the unit's, ``owner``: whose it is), at the strength
     at which a line holds "the same code" (evidence.same_code).  The unit's own additions count for
     nothing: an extended copy of code many lines hold is as common as the code."""
     big = n >= SCORING.nameless_evidence
-    if not big.any() or nq == 0:
+    if not big.any() or nq == 0 or float(ref_containment[big].max()) < HELD_WHOLE:
         return np.zeros(0, dtype=np.int64)
     best = int(np.flatnonzero(big)[np.argmax(ref_containment[big])])
     core = np.zeros(nq, dtype=bool)

@@ -24,6 +24,7 @@ from lineage.fingerprint.minhash import signatures
 from lineage.index.lsh import Pairs
 from lineage.scoring import SCORING
 
+HELD_WHOLE = 0.9  # a unit holding this share of a reference's unit, on SMALLEST fingerprints: held whole
 SMALLEST = SCORING.nameless_evidence  # a reference held whole on less is no copy extended (codematch.held_whole)
 FIRST = SMALLEST * 4 // 3  # a window holds a reference whole when it is at most 3/4 of it (steps of 1/4)
 STEP = 2 ** 0.5  # window sizes apart: some window is at most twice as large as what it holds whole

@@ -173,11 +173,16 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
         key = (cf.path, unit.qualname, unit.start_line)
         if key not in strengths:
             continue
-        ev, at = res.evidence.get((fi, ui)), same_code(strengths[key])
-        found = res.whole.get((fi, ui), ()) if key in extended else \
-            [f for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at] if ev is not None else []
-        if key in extended and not len(found) or key not in extended and ev is None:
-            continue
+        if key in extended:  # (the families holding what it holds whole)
+            found = res.whole.get((fi, ui), np.zeros(0, dtype=np.int64)).tolist()
+            if not found:
+                continue
+        else:
+            ev = res.evidence.get((fi, ui))
+            if ev is None:
+                continue
+            at = same_code(strengths[key])
+            found = [f for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
         # earliest first: by when each family's code was public, then by its model's date (explain.ties_of)
         fams = sorted((int(f) for f in found),
                       key=lambda f: (first_seen_key(corpus.public[f]), first_seen_key(every[f].get("first_seen")),
