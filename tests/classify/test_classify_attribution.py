@@ -270,3 +270,35 @@ def test_a_small_copied_part_yields_to_a_source_that_explains_most_of_the_file(s
     most = dataclasses.replace(verdict, source=dataclasses.replace(verdict.source, score=0.8))
     assert not small_part(found, text, most, verdict.source.family)
     assert small_part(found, text, most, "cls:other_01")  # another family explaining it says nothing of this one
+
+
+def test_a_small_copied_part_yields_to_a_copy_of_the_source_s_whole_file(scan, copies) -> None:
+    """A copy of a source's whole file (wholecopy.whole_file) with names changed holds few units that
+    convict on their own, and padding added lowers the share they span: the file is still mostly the
+    copy, and the notice it carries stands in the source's place when the source explains MOSTLY of
+    it (a stranger's review: one header over 25 files obfuscated alike read "replaced" in 21 and
+    "removed" in 4, explained 63-74% by their sources).  A whole file beside more code of the file's
+    own, or a verdict that is no copy of the whole file, leaves the units to decide."""
+    import dataclasses
+
+    from lineage.classify.fileverdict import MOSTLY
+    from lineage.classify.judged import small_part
+    from lineage.classify.wholecopy import whole_file
+
+    own = "\n\n".join(f"def own_{i}(total, parts):\n" + "".join(f"    total = total * {i} + {j}\n" for j in range(20))
+                      + "    return total\n" for i in range(30))
+    text = copies.with_header(copies.rmsnorm + "\n\n" + own, *HEADERS_REPLACED)
+    result = scan({COPY: text})
+    found = [f for f in result.findings if f.path == COPY and f.kind == "code-match"]
+    verdict = result.summary.files[COPY].source
+    assert found and verdict is not None and verdict.source is not None and small_part(found, text)
+    family = verdict.source.family
+    whole = dataclasses.replace(verdict, status="source", decided_by="cover", basis="distinctive", margin=0.5,
+                                lead=0.5, source=dataclasses.replace(verdict.source, score=0.65, contains=1.0))
+    assert whole_file(whole)
+    assert not small_part(found, text, whole, family)
+    assert small_part(found, text, whole, "cls:other_01")  # another family's whole file says nothing of this one
+    less = dataclasses.replace(whole, source=dataclasses.replace(whole.source, score=MOSTLY - 0.05))
+    assert whole_file(less) and small_part(found, text, less, family)
+    part = dataclasses.replace(whole, source=dataclasses.replace(whole.source, contains=0.1))
+    assert not whole_file(part) and small_part(found, text, part, family)
