@@ -44,13 +44,15 @@ _AFTER = frozenset({",", ":", "for", "if", "else", "=", "async"})  # (an enclosi
 
 
 def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
-              vocab: Vocab, forwarders: Sequence[str] = (), imports: Sequence[tuple[str, str]] = ()
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+              vocab: Vocab, forwarders: Sequence[str] = (), imports: Sequence[tuple[str, str]] = (),
+              layout: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(kinds, texts, kept, order, statements): the file's token streams respelt and reordered
     (copies), which of their tokens remain, where each came from (``order``: positions in the
     input, for the other per-token arrays), and each token's statement number (a tuple assignment
     read as its assignments one by one is as many statements).  ``forwarders``: the module's call
-    forwarders (parse/forwarders.py); ``imports``: what its imports bind (parse/bound.py)."""
+    forwarders (parse/forwarders.py); ``imports``: what its imports bind (parse/bound.py);
+    ``layout``: per input token, True where formatting alone put it (formatting.py): a keyword's
+    value wrapped in grouping parentheses sorts as the value does."""
     kinds, texts = kinds.copy(), texts.copy()
     kept = np.ones(kinds.size, dtype=bool)
     ids = Spell(vocab)
@@ -109,6 +111,7 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
         j = closing(i + 1)
         inside = np.arange(i + 2, j) if j > 0 else np.empty(0, dtype=np.int64)
         commas = inside[(depth[inside] == depth[i + 1]) & (kinds[inside] == comma) & kept[inside]] if inside.size else inside
+        commas = commas[commas + 1 != j]  # (a formatter's trailing comma, `torch.matmul(\n a,\n b,\n)`: layout)
         if j < 0 or commas.size != 1 or np.any(texts[inside] == known_text("=", -2)):
             continue
         kept[[i - 2, i - 1, i, i + 1, j]] = False
@@ -124,9 +127,11 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
             kept[run] = False
             run = run[run + 1 < kinds.size] + 1
             run = run[(kinds[run] == neg) & (unit_of[run] == unit_of[run - 1])]
-    order = _conditionals(kinds, texts, kept, unit_of, logical, depth, vocab)
+    read = kept if layout is None else kept & ~layout[first]  # (what sort keys read: layout aside)
+    order = _conditionals(kinds, texts, read, unit_of, logical, depth, vocab)
     # (a conditional's branches keep the depth of each token: they are balanced, at one level)
-    order = order[keyword_order(kinds[order], texts[order], kept[order], unit_of[order], depth[order], vocab)]
+    order = order[keyword_order(kinds[order], texts[order], kept[order], unit_of[order], depth[order], vocab,
+                                read[order])]
     return kinds[order], texts[order], kept[order], first[order], logical[order]
 
 
@@ -177,19 +182,50 @@ def _augmented(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: 
     t = np.where(annotated, t, i - 1)
     before = np.maximum(t - 1, 0)
     starts = (t == 0) | (logical[before] != logical[t]) | (unit_of[before] != unit_of[t])
-    ok = starts & (kinds[t] == name) & (depth[i] == 0) & (unit_of[i + 2] == unit_of[t]) \
-        & (texts[i + 1] == texts[t]) & np.isin(kinds[i + 2], list(ops)) & (logical[i + 2] == logical[t])
-    for at in i[ok].tolist():
-        op = ops[int(kinds[at + 2])]
-        kept[[at + 1, at + 2]] = False
+    site = starts & (kinds[t] == name) & (depth[i] == 0)
+    ok = site & (unit_of[i + 2] == unit_of[t]) & (texts[i + 1] == texts[t]) & np.isin(kinds[i + 2], list(ops)) \
+        & (logical[i + 2] == logical[t])
+    # (`name = (name <op> rest)`: the name and the operator one token further, inside the parentheses)
+    sites = [(at, at + 1) for at in i[ok].tolist()]
+    sites += [(at, at + 2) for at in _wrapped(kinds, texts, unit_of, logical, depth, vocab, i[site & ~ok],
+                                              t[site & ~ok], ops)]
+    for at, read in sites:
+        op = ops[int(kinds[read + 1])]
+        kept[[read, read + 1]] = False
         kinds[at], texts[at] = ids.kind(op + "="), ids.text(op + "=")
 
 
-def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
+def _wrapped(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical: np.ndarray, depth: np.ndarray,
+             vocab: Vocab, eqs: np.ndarray, names: np.ndarray, ops: dict[int, str]) -> list[int]:
+    """The sites ``name = (name <op> rest)`` among ``eqs`` (each "=" after its statement's first token,
+    ``names``), as the positions of their "=": a formatter wraps a long value in parentheses (black at a narrow width wraps most),
+    and they are layout (formatting.py), so the value they wrap reads as written without them.  A
+    tuple, `x = (x + a, b)`, and a group closing before the statement ends, `x = (x + a) * b`, are
+    no such value."""
+    open_paren = vocab.kinds.ids.get("(", -1)
+    stops = {vocab.kinds.ids.get(k, -1) for k in (",", "for")}
+    out: list[int] = []
+    fits = (eqs + 3 < kinds.size) & (kinds[np.minimum(eqs + 1, kinds.size - 1)] == open_paren)
+    for at, t in zip(eqs[fits].tolist(), names[fits].tolist()):
+        if texts[at + 2] != texts[t] or int(kinds[at + 3]) not in ops or unit_of[at + 3] != unit_of[t]:
+            continue
+        end = closing_bracket(depth, unit_of, at + 1)
+        if end < 0 or end + 1 < kinds.size and unit_of[end + 1] == unit_of[end] and logical[end + 1] == logical[end]:
+            continue
+        inside = np.arange(at + 2, end)
+        if np.isin(kinds[inside[depth[inside] == depth[at + 1]]], list(stops)).any():
+            continue
+        out.append(at)
+    return out
+
+
+def _conditionals(kinds: np.ndarray, texts: np.ndarray, read: np.ndarray, unit_of: np.ndarray, logical: np.ndarray,
                   depth: np.ndarray, vocab: Vocab) -> np.ndarray:
     """A token order in which each conditional expression ``a if c else b`` has its two branches
     in one order, whichever was written first (``b if not c else a`` swaps them and negates the
-    condition, whose ``not`` is dropped above).  Nested or overlong ones stay as written."""
+    condition, whose ``not`` is dropped above), by the tokens ``read`` of each (layout aside: a
+    branch a formatter wrapped in parentheses sorts as written without them).  Nested or overlong
+    ones stay as written."""
     order = np.arange(kinds.size)
     k_if, k_else = vocab.kinds.ids.get("if", -1), vocab.kinds.ids.get("else", -1)
     if k_if < 0 or k_else < 0:
@@ -212,7 +248,7 @@ def _conditionals(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
         a, b = np.arange(a0, i), np.arange(e + 1, b1 + 1)
 
         def key(part: np.ndarray) -> tuple[int, ...]:
-            part = part[kept[part]]
+            part = part[read[part]]
             return tuple(_stable(items, kinds[part])) + tuple(text_crcs[texts[part]].tolist())
 
         if key(b) < key(a):

@@ -29,10 +29,13 @@ from lineage.parse.vocab import Vocab
 
 
 def keyword_order(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: np.ndarray,
-                  depth: np.ndarray, vocab: Vocab) -> np.ndarray:
+                  depth: np.ndarray, vocab: Vocab, read: np.ndarray | None = None) -> np.ndarray:
     """A token order in which each run of a call's keyword arguments is sorted (module doc).
     ``depth``: bracket depth after each token (fingerprint/restated.depths); ``kept``: the tokens
-    still read (the others order nothing)."""
+    still read (the others order nothing); ``read``: those of them the keys read (``kept`` less
+    layout: `dropout=(0.0 if t else p)`, as black wraps a long value, sorts as `dropout=0.0 if t
+    else p`)."""
+    read = kept if read is None else read
     order = np.arange(kinds.size)
     kind = vocab.kinds.ids.get
     k_eq, k_id, k_comma, k_open = kind("=", -1), kind("ID", -1), kind(",", -1), kind("(", -1)
@@ -62,7 +65,7 @@ def keyword_order(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_o
     for opener, args in sorted(calls.items(), key=lambda c: c[1][-1][1] - c[0]):  # innermost first
         for run in _runs(kinds, kept, args, k_id, k_eq):
             spans = [sorted(range(a, b), key=seat.__getitem__) for a, b in run]
-            keys = [_key(kind_crcs, text_crcs, kinds, texts, kept, np.asarray(t, dtype=np.int64)) for t in spans]
+            keys = [_key(kind_crcs, text_crcs, kinds, texts, read, np.asarray(t, dtype=np.int64)) for t in spans]
             rank = sorted(range(len(run)), key=keys.__getitem__)
             if rank == list(range(len(run))):
                 continue

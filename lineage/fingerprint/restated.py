@@ -128,8 +128,9 @@ def forwarded(kinds: np.ndarray, texts: np.ndarray, kept: np.ndarray, unit_of: n
 
 def _elements(kinds: np.ndarray, depth: np.ndarray, start: int, stop: int, comma: int, opens: set[int]
               ) -> tuple[list[tuple[int, int]], list[int], list[int]] | None:
-    """(element spans, their commas, the enclosing brackets) of a tuple written from ``start`` to
-    ``stop`` (exclusive), bare or in one pair of brackets; None when an element is empty."""
+    """(element spans, their commas, the enclosing brackets and a trailing comma in them) of a tuple
+    written from ``start`` to ``stop`` (exclusive), bare or in one pair of brackets; None when an
+    element is empty."""
     if stop - start < 1:
         return None
     level, groups = 0, []
@@ -138,6 +139,9 @@ def _elements(kinds: np.ndarray, depth: np.ndarray, start: int, stop: int, comma
         level, groups, start, stop = 1, [start, stop - 1], start + 1, stop - 1
     inside = np.arange(start, stop)
     commas = inside[(kinds[inside] == comma) & (depth[inside] == level)].tolist()
+    if level and len(commas) > 1 and commas[-1] == stop - 1:  # a formatter's trailing comma, `(\n a,\n b,\n)`
+        stop = commas.pop()
+        groups.append(stop)
     bounds = [start, *commas, stop]
     spans = [(bounds[0], bounds[1])] + [(c + 1, d) for c, d in zip(bounds[1:-1], bounds[2:])]
     if any(e <= s for s, e in spans):

@@ -23,10 +23,13 @@ COMPOUND = ("if", "elif", "else", "for", "while", "def", "class", "with", "try",
 def statement_lines(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray,
                     unit_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(``keep``, ``numbers``) for tokens of units back to back: ``keep`` is False for a ";", and
-    ``numbers`` (per token, ascending) change wherever ``lines`` (logical lines) do, and also
-    after a ";" and after the colon ending a compound statement's header when its body goes on
-    on the same line.  For code written one statement a line, ``numbers`` change exactly where
-    ``lines`` do."""
+    ``numbers`` (per token, ascending) change wherever ``lines`` (logical lines) do outside
+    brackets, and also after a ";" and after the colon ending a compound statement's header when
+    its body goes on on the same line.  A statement continued over lines inside its brackets is
+    one statement (`lex-v50`): a formatter at a narrow width splits most statements so (black at
+    40 columns: a temporary read in the second line of its reading statement had stayed apart,
+    the lines between read as statements of their own).  For code written one statement a line,
+    ``numbers`` change exactly where ``lines`` do."""
     n = kinds.size
     semi_id = known.get(";", -1)
     semi = kinds == semi_id
@@ -34,12 +37,24 @@ def statement_lines(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray,
     new = np.ones(n, dtype=bool)
     if n == 0:
         return ~semi, np.zeros(0, dtype=np.int64)
-    new[1:] = (lines[1:] != lines[:-1]) | (unit_of[1:] != unit_of[:-1])
+    new[1:] = (lines[1:] != lines[:-1]) & (_depth_before(kinds, known, unit_of)[1:] == 0) \
+        | (unit_of[1:] != unit_of[:-1])
     if semi.any() or colon_id >= 0:
         new[1:] |= semi[:-1]
         new |= _after_headers(kinds, known, new, unit_of, colon_id)
     numbers: np.ndarray = np.cumsum(new)
     return ~semi, numbers
+
+
+def _depth_before(kinds: np.ndarray, known: dict[str, int], unit_of: np.ndarray) -> np.ndarray:
+    """Per token: the bracket depth before it, counted in its unit."""
+    step = np.zeros(max(max(known.values(), default=0), int(kinds.max(initial=0))) + 1, dtype=np.int64)
+    for k, v in (("(", 1), ("[", 1), ("{", 1), (")", -1), ("]", -1), ("}", -1)):
+        if k in known:
+            step[known[k]] = v
+    steps = step[kinds]
+    depth: np.ndarray = per_unit(np.cumsum(steps) - steps, unit_of)
+    return depth
 
 
 def _after_headers(kinds: np.ndarray, known: dict[str, int], new: np.ndarray, unit_of: np.ndarray,
@@ -49,12 +64,7 @@ def _after_headers(kinds: np.ndarray, known: dict[str, int], new: np.ndarray, un
     n = kinds.size
     out = np.zeros(n, dtype=bool)
     compound = np.asarray([known[k] for k in COMPOUND if k in known], dtype=np.int64)
-    step = np.zeros(max(max(known.values(), default=0), int(kinds.max(initial=0))) + 1, dtype=np.int64)
-    for k, v in (("(", 1), ("[", 1), ("{", 1), (")", -1), ("]", -1), ("}", -1)):
-        if k in known:
-            step[known[k]] = v
-    steps = step[kinds]
-    running = per_unit(np.cumsum(steps) - steps, unit_of)  # depth before each token, counted in its unit
+    running = _depth_before(kinds, known, unit_of)
     line_of = np.cumsum(new) - 1  # each token's line number (0-based, as marked so far)
     starts = np.flatnonzero(new)
     headers = starts[np.isin(kinds[starts], compound)]

@@ -109,7 +109,7 @@ def fingerprint_file(parsed: ParsedFile, params: FingerprintParams) -> FilePrint
                          vocab.texts.items, annotations) & shape
     # equivalent spellings written one way (fingerprint/idioms.py): `x.shape[i]` for `x.size(i)`, ...
     kinds, texts, spelt, order, logical = canonical(kinds, texts, unit_of, logical, vocab, parsed.forwarders,
-                                                    parsed.imports)
+                                                    parsed.imports, layout)
     keep, lines = keep[order] & spelt, lines[order]
     # the structure reads a temporary bound once and read once where it is read (fingerprint/
     # temporaries.py); the names stay as written: a local's name is evidence of whose code it is

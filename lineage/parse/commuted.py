@@ -163,12 +163,15 @@ def _operator(node: Node) -> str | None:
 
 
 def _target(node: Node, source: bytes) -> str | None:
-    """The name a plain assignment of ``node`` stores (`x = <node>`), or None."""
-    up = node.parent
+    """The name a plain assignment of ``node`` stores (`x = <node>`), or None; through parentheses
+    wrapping the whole value (`x = (y + x)`: a formatter wraps a long value so, fingerprint/formatting.py)."""
+    up, value = node.parent, node
+    while up is not None and up.type == "parenthesized_expression" and up.named_child_count == 1:
+        up, value = up.parent, up
     if up is None or up.type != "assignment":
         return None
     right, left = up.child_by_field_name("right"), up.child_by_field_name("left")
-    if right is None or left is None or right.start_byte != node.start_byte or left.type != "identifier":
+    if right is None or left is None or right.start_byte != value.start_byte or left.type != "identifier":
         return None
     return _text(left, source)
 
