@@ -167,7 +167,8 @@ def _target(node: Node, source: bytes) -> str | None:
     wrapping the whole value (`x = (y + x)`: a formatter wraps a long value so, fingerprint/formatting.py)."""
     up, value = node.parent, node
     while up is not None and up.type == "parenthesized_expression" and up.named_child_count == 1:
-        up, value = up.parent, up
+        value = up
+        up = up.parent
     if up is None or up.type != "assignment":
         return None
     right, left = up.child_by_field_name("right"), up.child_by_field_name("left")
