@@ -122,7 +122,12 @@ def canonical(kinds: np.ndarray, texts: np.ndarray, unit_of: np.ndarray, logical
         if k < 0 or neg < 0:
             continue
         at = np.flatnonzero(kinds[1:] == neg) + 1
-        run = at[(kinds[at - 1] == k) & (unit_of[at - 1] == unit_of[at])]
+        before = at - 1  # (through the parentheses a formatter wraps a long condition in: `if (\n not c\n):`)
+        wrapped = (kinds[before] == open_paren) & (before > 0)
+        while wrapped.any():
+            before = np.where(wrapped, before - 1, before)
+            wrapped = (kinds[before] == open_paren) & (before > 0)
+        run = at[(kinds[before] == k) & (unit_of[before] == unit_of[at])]
         while run.size:  # `if not not c` too
             kept[run] = False
             run = run[run + 1 < kinds.size] + 1

@@ -61,7 +61,7 @@ def commuted(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray
     parens: list[tuple[int, int]] = []
     for node in _chains(root):
         tick()
-        if node.children[1].start_byte in alive:
+        if _parts(node)[1].start_byte in alive:
             chains[(node.start_byte, node.end_byte)] = node
     at = starts.tolist()
     seat = at[:]  # each token's virtual start, as the chains below reorder them
@@ -117,14 +117,15 @@ def _chains(root: Node) -> list[Node]:
     tops: list[Node] = []
     for node in found:
         if node.type == "comparison_operator":
-            if node.child_count == 3 and node.children[1].type in SIDES:
+            parts = _parts(node)
+            if len(parts) == 3 and parts[1].type in SIDES:
                 tops.append(node)
             continue
         op = _operator(node)
         if op not in CHAINED:
             continue
         tops.append(node)
-        for side in (node.children[0], node.children[2]):
+        for side in _parts(node)[::2]:
             if side.type == "parenthesized_expression" and side.named_child_count == 1:
                 side = side.named_children[0]
             if side.type == "binary_operator" and _operator(side) == op:
@@ -138,14 +139,16 @@ def _flattened(node: Node) -> tuple[list[Node], list[Node], list[Node]]:
     operators: list[Node] = []
     brackets: list[Node] = []
     if node.type == "comparison_operator":
-        return [node.children[0], node.children[2]], [node.children[1]], []
+        first, middle, last = _parts(node)
+        return [first, last], [middle], []
     op = _operator(node)
 
     def walk(n: Node) -> None:
         if n.type == "binary_operator" and _operator(n) == op:
-            walk(n.children[0])
-            operators.append(n.children[1])
-            walk(n.children[2])
+            left, middle, right = _parts(n)
+            walk(left)
+            operators.append(middle)
+            walk(right)
         elif n.type == "parenthesized_expression" and n.named_child_count == 1 and n is not node \
                 and n.named_children[0].type == "binary_operator" and _operator(n.named_children[0]) == op:
             brackets.extend((n.children[0], n.children[-1]))
@@ -159,7 +162,15 @@ def _flattened(node: Node) -> tuple[list[Node], list[Node], list[Node]]:
 
 def _operator(node: Node) -> str | None:
     """A binary operator's operator (its middle child's type)."""
-    return node.children[1].type if node.child_count == 3 else None
+    parts = _parts(node)
+    return parts[1].type if len(parts) == 3 else None
+
+
+def _parts(node: Node) -> list[Node]:
+    """A node's children but tree-sitter's extras: a backslash continuation, `a * \\` then `b` on the
+    next line (autopep8 writes them), and a comment inside brackets are children of the operator
+    node they stand in, and had broken its chain (an operator with four children read as none)."""
+    return [c for c in node.children if not c.is_extra]
 
 
 def _target(node: Node, source: bytes) -> str | None:

@@ -94,17 +94,27 @@ def _parts(node: Node, source: bytes, m: dict[str, list[Node]]) -> tuple[Node, N
 
 
 def _updates(value: Node, source: bytes, target: bytes) -> bool:
-    """Whether ``value`` is a chain of one binary operator with ``target`` among its operands."""
-    if value.type != "binary_operator" or value.child_count != 3:
+    """Whether ``value`` is a chain of one binary operator with ``target`` among its operands (the
+    value wrapped whole in parentheses too, as a formatter wraps a long one; a backslash
+    continuation or a comment inside, tree-sitter's extras, aside)."""
+    while value.type == "parenthesized_expression" and len(_named(value)) == 1:
+        value = _named(value)[0]
+    parts = [c for c in value.children if not c.is_extra]
+    if value.type != "binary_operator" or len(parts) != 3:
         return False
-    op = value.children[1].type
+    op = parts[1].type
     stack = [value]
     while stack:
         n = stack.pop()
-        if n.type == "binary_operator" and n.child_count == 3 and n.children[1].type == op:
-            stack += [n.children[0], n.children[2]]
-        elif n.type == "parenthesized_expression" and n.named_child_count == 1:
-            stack.append(n.named_children[0])
+        parts = [c for c in n.children if not c.is_extra]
+        if n.type == "binary_operator" and len(parts) == 3 and parts[1].type == op:
+            stack += [parts[0], parts[2]]
+        elif n.type == "parenthesized_expression" and len(_named(n)) == 1:
+            stack.append(_named(n)[0])
         elif n.type == "identifier" and source[n.start_byte:n.end_byte] == target:
             return True
     return False
+
+
+def _named(node: Node) -> list[Node]:
+    return [c for c in node.named_children if not c.is_extra]

@@ -223,3 +223,40 @@ def test_a_temporary_is_read_where_a_statement_over_several_lines_reads_it() -> 
                     for i in (2, 3))
     written = "".join(f"    t{i} = a.pow({i}).mean(-1)\n    x = x * torch.rsqrt(t{i} + b)\n" for i in (2, 3))
     assert np.array_equal(_forward(split), _forward(written))
+
+
+# `lex-v51`, after a stranger's review ran black, ruff, yapf and autopep8 over 15 model files:
+# each pair below is one statement as written out and as a formatter left it
+PAIRS = {
+    "a negated condition wrapped": (
+        "def f(x, cfg):\n    y = x * 2\n    if not cfg.tied:\n        y = torch.tanh(y) * cfg.scale\n    return y + x\n",
+        "def f(x, cfg):\n    y = x * 2\n    if (\n        not cfg.tied\n    ):\n        y = torch.tanh(y) * cfg.scale\n    return y + x\n"),
+    "a literal bound in parentheses": (
+        "def f(freqs):\n    factor = 8\n    length = 8192\n    low = length / factor\n"
+        "    waves = 2 * torch.pi / freqs\n    return torch.where(waves > low, freqs / factor, freqs * length)\n",
+        "def f(freqs):\n    factor = 8\n    length = (\n        8192\n    )\n    low = length / factor\n"
+        "    waves = 2 * torch.pi / freqs\n    return torch.where(waves > low, freqs / factor, freqs * length)\n"),
+    "a module's constant bound in parentheses": (
+        "BASE = 10_000\n\n\ndef f(dim, pos):\n    inv = 1.0 / BASE ** (torch.arange(0, dim, 2) / dim)\n"
+        "    angles = torch.outer(pos, inv)\n    return torch.cat([angles.sin(), angles.cos()], dim=-1)\n",
+        "BASE = (10_000)\n\n\ndef f(dim, pos):\n    inv = 1.0 / BASE ** (torch.arange(0, dim, 2) / dim)\n"
+        "    angles = torch.outer(pos, inv)\n    return torch.cat([angles.sin(), angles.cos()], dim=-1)\n"),
+    "an update wrapped in a branch": (
+        "def f(s, m, flag):\n    if flag:\n        s = torch.where(m, s, 0.0)\n    else:\n        s = s + m\n"
+        "    out = torch.softmax(s, dim=-1)\n    return out.sum(-1) * out.mean(-1)\n",
+        "def f(s, m, flag):\n    if flag:\n        s = torch.where(m, s, 0.0)\n    else:\n        s = (\n            s\n            + m\n        )\n"
+        "    out = torch.softmax(s, dim=-1)\n    return out.sum(-1) * out.mean(-1)\n"),
+    "a backslash continuation in a chain": (
+        "def f(scale=1, m=1):\n    if scale <= 1:\n        return 1.0\n    return 0.1 * m * math.log(scale) + 1.0\n",
+        "def f(scale=1, m=1):\n    if scale <= 1:\n        return 1.0\n    return 0.1 * m * \\\n        math.log(scale) + 1.0\n"),
+    "a comment inside a chain": (
+        "def f(scale=1, m=1):\n    if scale <= 1:\n        return 1.0\n    return 0.1 * m * math.log(scale) + 1.0\n",
+        "def f(scale=1, m=1):\n    if scale <= 1:\n        return 1.0\n    return (0.1 * m *  # the slope\n            math.log(scale) + 1.0)\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAIRS))
+def test_a_formatter_s_spelling_of_one_statement_fingerprints_as_written_out(case: str) -> None:
+    written, formatted = (f"import math\nimport torch\n\n\n{text}" for text in PAIRS[case])
+    compile(formatted, case, "exec")
+    assert np.array_equal(_prints(formatted)["f"][0], _prints(written)["f"][0]), case
