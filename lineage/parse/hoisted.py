@@ -121,9 +121,9 @@ def leading(fn: Node) -> list[Node]:
             continue
         assignment = statement.named_children[0] if statement.type == "expression_statement" \
             and statement.named_child_count == 1 else None
-        right = unwrapped(assignment.child_by_field_name("right")) if assignment is not None \
+        right = assignment.child_by_field_name("right") if assignment is not None \
             and assignment.type == "assignment" else None
-        if right is None or right.type not in LITERALS + ("identifier",):
+        if right is None or unwrapped(right).type not in LITERALS + ("identifier",):
             break
         out.append(statement)
     return out
@@ -157,9 +157,10 @@ def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
     assignment = statement.named_children[0]
     if assignment.type != "assignment" or assignment.child_by_field_name("type") is not None:
         return []
-    left, right = assignment.child_by_field_name("left"), unwrapped(assignment.child_by_field_name("right"))
+    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
     if left is None or right is None:
         return []
+    right = unwrapped(right)
     if left.type in ("pattern_list", "tuple_pattern", "list_pattern") \
             and right.type in ("expression_list", "tuple", "list") and left.named_child_count == right.named_child_count:
         pairs = [(name, unwrapped(value)) for name, value in zip(left.named_children, right.named_children)]
@@ -171,10 +172,10 @@ def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
             if name.type == "identifier" and _constant(value, source)]
 
 
-def unwrapped(node: Node | None) -> Node | None:
+def unwrapped(node: Node) -> Node:
     """``node`` without the parentheses wrapped whole around it (`(8192)`, as a formatter wraps a
     value at a narrow width; they are layout, fingerprint/formatting.py)."""
-    while node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]
     return node
 
