@@ -177,7 +177,8 @@ def _target(node: Node, source: bytes) -> str | None:
     """The name a plain assignment of ``node`` stores (`x = <node>`), or None; through parentheses
     wrapping the whole value (`x = (y + x)`: a formatter wraps a long value so, fingerprint/formatting.py)."""
     up, value = node.parent, node
-    while up is not None and up.type == "parenthesized_expression" and up.named_child_count == 1:
+    while up is not None and up.type == "parenthesized_expression" \
+            and len([c for c in up.named_children if not c.is_extra]) == 1:
         value = up
         up = up.parent
     if up is None or up.type != "assignment":

@@ -175,8 +175,11 @@ def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
 def unwrapped(node: Node) -> Node:
     """``node`` without the parentheses wrapped whole around it (`(8192)`, as a formatter wraps a
     value at a narrow width; they are layout, fingerprint/formatting.py)."""
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
+    while node.type == "parenthesized_expression":
+        inner = [c for c in node.named_children if not c.is_extra]  # (a comment inside is no part of it)
+        if len(inner) != 1:
+            break
+        node = inner[0]
     return node
 
 

@@ -236,6 +236,12 @@ PAIRS = {
         "    waves = 2 * torch.pi / freqs\n    return torch.where(waves > low, freqs / factor, freqs * length)\n",
         "def f(freqs):\n    factor = 8\n    length = (\n        8192\n    )\n    low = length / factor\n"
         "    waves = 2 * torch.pi / freqs\n    return torch.where(waves > low, freqs / factor, freqs * length)\n"),
+    "a literal bound in parentheses with a comment": (
+        "def f(freqs):\n    factor = 8\n    length = 8192\n    low = length / factor\n"
+        "    waves = 2 * torch.pi / freqs\n    return torch.where(waves > low, freqs / factor, freqs * length)\n",
+        "def f(freqs):\n    factor = 8\n    length = (\n        8192  # the context it was trained at\n    )\n"
+        "    low = length / factor\n"
+        "    waves = 2 * torch.pi / freqs\n    return torch.where(waves > low, freqs / factor, freqs * length)\n"),
     "a module's constant bound in parentheses": (
         "BASE = 10_000\n\n\ndef f(dim, pos):\n    inv = 1.0 / BASE ** (torch.arange(0, dim, 2) / dim)\n"
         "    angles = torch.outer(pos, inv)\n    return torch.cat([angles.sin(), angles.cos()], dim=-1)\n",
