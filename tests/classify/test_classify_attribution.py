@@ -251,6 +251,17 @@ def test_a_copier_s_name_beside_the_framework_s_replaces_the_upstream_holder(sca
     assert {f.attribution for f in notices(result)} >= {"removed"}  # the framework's own line names no one else
 
 
+def _small_copy(scan, copies):
+    """A file of thirty functions of our own and a copied RMSNorm under another notice: (its code
+    findings, its text, its source verdict)."""
+    own = "\n\n".join(f"def own_{i}(total, parts):\n" + "".join(f"    total = total * {i} + {j}\n" for j in range(20))
+                      + "    return total\n" for i in range(30))
+    text = copies.with_header(copies.rmsnorm + "\n\n" + own, *HEADERS_REPLACED)
+    result = scan({COPY: text})
+    return [f for f in result.findings if f.path == COPY and f.kind == "code-match"], text, \
+        result.summary.files[COPY].source
+
+
 def test_a_small_copied_part_yields_to_a_source_that_explains_most_of_the_file(scan, copies) -> None:
     """A file whose copied units span a small part of it is mostly its own code, and its notice
     stands for that (judged.small_part); but not when its source explains most of the file: an
@@ -259,12 +270,7 @@ def test_a_small_copied_part_yields_to_a_source_that_explains_most_of_the_file(s
 
     from lineage.classify.judged import small_part
 
-    own = "\n\n".join(f"def own_{i}(total, parts):\n" + "".join(f"    total = total * {i} + {j}\n" for j in range(20))
-                      + "    return total\n" for i in range(30))
-    text = copies.with_header(copies.rmsnorm + "\n\n" + own, *HEADERS_REPLACED)
-    result = scan({COPY: text})
-    found = [f for f in result.findings if f.path == COPY and f.kind == "code-match"]
-    verdict = result.summary.files[COPY].source
+    found, text, verdict = _small_copy(scan, copies)
     assert found and verdict is not None and verdict.source is not None
     assert small_part(found, text)
     most = dataclasses.replace(verdict, source=dataclasses.replace(verdict.source, score=0.8))
@@ -285,12 +291,7 @@ def test_a_small_copied_part_yields_to_a_copy_of_the_source_s_whole_file(scan, c
     from lineage.classify.judged import small_part
     from lineage.classify.wholecopy import whole_file
 
-    own = "\n\n".join(f"def own_{i}(total, parts):\n" + "".join(f"    total = total * {i} + {j}\n" for j in range(20))
-                      + "    return total\n" for i in range(30))
-    text = copies.with_header(copies.rmsnorm + "\n\n" + own, *HEADERS_REPLACED)
-    result = scan({COPY: text})
-    found = [f for f in result.findings if f.path == COPY and f.kind == "code-match"]
-    verdict = result.summary.files[COPY].source
+    found, text, verdict = _small_copy(scan, copies)
     assert found and verdict is not None and verdict.source is not None and small_part(found, text)
     family = verdict.source.family
     whole = dataclasses.replace(verdict, status="source", decided_by="cover", basis="distinctive", margin=0.5,
