@@ -37,11 +37,11 @@ def statement_lines(kinds: np.ndarray, known: dict[str, int], lines: np.ndarray,
     new = np.ones(n, dtype=bool)
     if n == 0:
         return ~semi, np.zeros(0, dtype=np.int64)
-    new[1:] = (lines[1:] != lines[:-1]) & (_depth_before(kinds, known, unit_of)[1:] == 0) \
-        | (unit_of[1:] != unit_of[:-1])
+    depth = _depth_before(kinds, known, unit_of)
+    new[1:] = (lines[1:] != lines[:-1]) & (depth[1:] == 0) | (unit_of[1:] != unit_of[:-1])
     if semi.any() or colon_id >= 0:
         new[1:] |= semi[:-1]
-        new |= _after_headers(kinds, known, new, unit_of, colon_id)
+        new |= _after_headers(kinds, known, new, unit_of, depth, colon_id)
     numbers: np.ndarray = np.cumsum(new)
     return ~semi, numbers
 
@@ -58,13 +58,12 @@ def _depth_before(kinds: np.ndarray, known: dict[str, int], unit_of: np.ndarray)
 
 
 def _after_headers(kinds: np.ndarray, known: dict[str, int], new: np.ndarray, unit_of: np.ndarray,
-                   colon_id: int) -> np.ndarray:
+                   running: np.ndarray, colon_id: int) -> np.ndarray:
     """Per token: it follows, on the same line, the colon that ends a compound header (the first
-    colon at the header's own bracket depth: a lambda's or a slice's is inside brackets)."""
+    colon at the header's own bracket depth, ``running``: a lambda's or a slice's is inside brackets)."""
     n = kinds.size
     out = np.zeros(n, dtype=bool)
     compound = np.asarray([known[k] for k in COMPOUND if k in known], dtype=np.int64)
-    running = _depth_before(kinds, known, unit_of)
     line_of = np.cumsum(new) - 1  # each token's line number (0-based, as marked so far)
     starts = np.flatnonzero(new)
     headers = starts[np.isin(kinds[starts], compound)]

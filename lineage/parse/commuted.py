@@ -31,6 +31,7 @@ from collections.abc import Callable
 import numpy as np
 from tree_sitter import Node, QueryCursor
 
+from lineage.parse.nodes import grouping, parts
 from lineage.parse.queries import query
 
 CHAINED = ("+", "*", "&", "|", "^")  # associative and commutative: read as one chain
@@ -61,7 +62,7 @@ def commuted(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray
     parens: list[tuple[int, int]] = []
     for node in _chains(root):
         tick()
-        if _parts(node)[1].start_byte in alive:
+        if parts(node)[1].start_byte in alive:
             chains[(node.start_byte, node.end_byte)] = node
     at = starts.tolist()
     seat = at[:]  # each token's virtual start, as the chains below reorder them
@@ -117,15 +118,15 @@ def _chains(root: Node) -> list[Node]:
     tops: list[Node] = []
     for node in found:
         if node.type == "comparison_operator":
-            parts = _parts(node)
-            if len(parts) == 3 and parts[1].type in SIDES:
+            sides = parts(node)
+            if len(sides) == 3 and sides[1].type in SIDES:
                 tops.append(node)
             continue
         op = _operator(node)
         if op not in CHAINED:
             continue
         tops.append(node)
-        for side in _parts(node)[::2]:
+        for side in parts(node)[::2]:
             if side.type == "parenthesized_expression" and side.named_child_count == 1:
                 side = side.named_children[0]
             if side.type == "binary_operator" and _operator(side) == op:
@@ -139,13 +140,13 @@ def _flattened(node: Node) -> tuple[list[Node], list[Node], list[Node]]:
     operators: list[Node] = []
     brackets: list[Node] = []
     if node.type == "comparison_operator":
-        first, middle, last = _parts(node)
+        first, middle, last = parts(node)
         return [first, last], [middle], []
     op = _operator(node)
 
     def walk(n: Node) -> None:
         if n.type == "binary_operator" and _operator(n) == op:
-            left, middle, right = _parts(n)
+            left, middle, right = parts(n)
             walk(left)
             operators.append(middle)
             walk(right)
@@ -162,23 +163,15 @@ def _flattened(node: Node) -> tuple[list[Node], list[Node], list[Node]]:
 
 def _operator(node: Node) -> str | None:
     """A binary operator's operator (its middle child's type)."""
-    parts = _parts(node)
-    return parts[1].type if len(parts) == 3 else None
-
-
-def _parts(node: Node) -> list[Node]:
-    """A node's children but tree-sitter's extras: a backslash continuation, `a * \\` then `b` on the
-    next line (autopep8 writes them), and a comment inside brackets are children of the operator
-    node they stand in, and had broken its chain (an operator with four children read as none)."""
-    return [c for c in node.children if not c.is_extra]
+    children = parts(node)
+    return children[1].type if len(children) == 3 else None
 
 
 def _target(node: Node, source: bytes) -> str | None:
     """The name a plain assignment of ``node`` stores (`x = <node>`), or None; through parentheses
     wrapping the whole value (`x = (y + x)`: a formatter wraps a long value so, fingerprint/formatting.py)."""
     up, value = node.parent, node
-    while up is not None and up.type == "parenthesized_expression" \
-            and len([c for c in up.named_children if not c.is_extra]) == 1:
+    while up is not None and grouping(up):
         value = up
         up = up.parent
     if up is None or up.type != "assignment":

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 from tree_sitter import Node
 
+from lineage.parse.nodes import unwrapped
 from lineage.parse.queries import functions
 
 LITERALS = ("string", "integer", "float", "true", "false", "none")
@@ -170,17 +171,6 @@ def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
         return []
     return [(source[name.start_byte:name.end_byte].decode(), name, value) for name, value in pairs
             if name.type == "identifier" and _constant(value, source)]
-
-
-def unwrapped(node: Node) -> Node:
-    """``node`` without the parentheses wrapped whole around it (`(8192)`, as a formatter wraps a
-    value at a narrow width; they are layout, fingerprint/formatting.py)."""
-    while node.type == "parenthesized_expression":
-        inner = [c for c in node.named_children if not c.is_extra]  # (a comment inside is no part of it)
-        if len(inner) != 1:
-            break
-        node = inner[0]
-    return node
 
 
 def _constant(value: Node, source: bytes) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from tree_sitter import Node, QueryCursor
 
+from lineage.parse.nodes import grouping, parts, unwrapped
 from lineage.parse.queries import query
 
 _ONLY = "(block . ({stmt}) @{s} .)"
@@ -96,25 +97,18 @@ def _parts(node: Node, source: bytes, m: dict[str, list[Node]]) -> tuple[Node, N
 def _updates(value: Node, source: bytes, target: bytes) -> bool:
     """Whether ``value`` is a chain of one binary operator with ``target`` among its operands (the
     value wrapped whole in parentheses too, as a formatter wraps a long one; a backslash
-    continuation or a comment inside, tree-sitter's extras, aside)."""
-    while value.type == "parenthesized_expression" and len(_named(value)) == 1:
-        value = _named(value)[0]
-    parts = [c for c in value.children if not c.is_extra]
-    if value.type != "binary_operator" or len(parts) != 3:
+    continuation or a comment inside, tree-sitter's extras, aside: parse/nodes.py)."""
+    value = unwrapped(value)
+    if value.type != "binary_operator" or len(parts(value)) != 3:
         return False
-    op = parts[1].type
+    op = parts(value)[1].type
     stack = [value]
     while stack:
         n = stack.pop()
-        parts = [c for c in n.children if not c.is_extra]
-        if n.type == "binary_operator" and len(parts) == 3 and parts[1].type == op:
-            stack += [parts[0], parts[2]]
-        elif n.type == "parenthesized_expression" and len(_named(n)) == 1:
-            stack.append(_named(n)[0])
+        if n.type == "binary_operator" and len(parts(n)) == 3 and parts(n)[1].type == op:
+            stack += parts(n)[::2]
+        elif grouping(n):
+            stack.append(unwrapped(n))
         elif n.type == "identifier" and source[n.start_byte:n.end_byte] == target:
             return True
     return False
-
-
-def _named(node: Node) -> list[Node]:
-    return [c for c in node.named_children if not c.is_extra]
