@@ -479,11 +479,14 @@ def markdown(report: dict[str, Any]) -> str:
     if report.get("independent"):
         lines += ["Independent implementations (each vendor's own reference code against transformers, vLLM and "
                   "SGLang, and against every other indexed source but the vendors' own), as a third party scans "
-                  "it and as its maker does with `--owner` (engines and frameworks took some of this code in: a "
-                  "match to the maker's own model is its own code):", "",
-                  "| source | against | files | units | medium/high code findings | copy verdicts (medium/high) "
-                  "| with --owner: medium/high | with --owner: copy verdicts |", "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {r['source']} | {r.get('against', 'engines')} | {r['files']} | {r['units']} | "
+                  "its published package (knowing of its maker only what the wheel's METADATA says) and as its "
+                  "maker does with `--owner` (engines and frameworks took some of this code in: a match to the "
+                  "maker's own model is its own code):", "",
+                  "| source | against | maker by its metadata | files | units | medium/high code findings "
+                  "| copy verdicts (medium/high) | with --owner: medium/high | with --owner: copy verdicts |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['source']} | {r.get('against', 'engines')} | "
+                  f"{'; '.join(r.get('makers', [])).replace('|', '/') or 'none'} | {r['files']} | {r['units']} | "
                   f"{r['medium_high_code_findings']} | "
                   f"{r['copy_verdicts']} | {r.get('owner_medium_high_code_findings', '')} | "
                   f"{r.get('owner_copy_verdicts', '')} |" for r in report["independent"]["rows"]]

@@ -6,7 +6,8 @@ vendors' own code).  Written apart from those, so no medium or high copy finding
 
 Engines took some of that reference code in (an engine's Pixtral holds Mistral AI's vision
 encoder, its Mllama Meta's patch embedding), so each source is scanned twice: as a third party
-would, knowing nothing of who wrote it, and as its maker would before publishing, with
+would scan its published package, knowing of its maker only what the package's own metadata says
+(source/maker.py: its wheel's METADATA), and as its maker would before publishing, with
 `--owner` naming the organisations of its manifest (matches to their own models are their own
 code).  Time travel as the tool does it: a file is scanned against the engines' families whose
 code was public on or before its own family's first-seen date (first seen, in a source public by
@@ -48,9 +49,11 @@ def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, A
             fam = family_of(sf.path, manifest)
             by_date.setdefault(fam.first_seen if fam is not None else "", []).append(sf)
         owners = (INDEPENDENT[manifest.name],)
+        makers = _package_makers(manifest)
         for against, sources in AGAINST:
             row: dict[str, Any] = {"source": manifest.name, "against": against, "files": len(files),
-                                   "owners": list(owners), "units": 0}
+                                   "owners": list(owners), "units": 0,
+                                   "makers": [f"{m.org} ({m.said.split(': ', 1)[0]})" for m in makers]}
             for key, config in (("", Config(workers=2)), ("owner_", Config(workers=2, owner=owners))):
                 severe: list[Any] = []
                 copies: list[str] = []
@@ -58,7 +61,7 @@ def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, A
                 for date, group in sorted(by_date.items()):
                     index = restrict(full, _before(date, sources or _others(full, manifest.name), public),
                                      f"as of {date or 'any date'}")
-                    result, _ = scan_files(group, index, config)
+                    result, _ = scan_files(group, index, config, makers=makers)
                     units += result.units_scanned
                     severe += [f for f in result.findings
                                if f.kind == "code-match" and f.severity in ("medium", "high")]
@@ -79,6 +82,24 @@ def independent(index_path: str, progress: Callable[[str], None]) -> dict[str, A
 # what each source is scanned against: the serving engines, and every other indexed source
 # (training frameworks too: they hold ports of the vendors' models under their own notices)
 AGAINST: tuple[tuple[str, tuple[str, ...]], ...] = (("engines", ENGINES), ("all other sources", ()))
+
+
+def _package_makers(manifest: Any) -> Any:
+    """The makers the source's published wheel names in its METADATA (source/maker.py), as a scan
+    of the wheel reads them; () for a source that is no wheel."""
+    import zipfile
+
+    from lineage.source.fetch import fetch_pypi
+    from lineage.source.maker import declared_makers, is_metadata
+
+    if manifest.kind != "pypi":
+        return ()
+    wheel = fetch_pypi(manifest.package, manifest.version, sha256=manifest.sha256, filename=manifest.filename or None,
+                       python_version=manifest.python_version or None, platform=manifest.platform or None)
+    if not str(wheel).endswith(".whl"):
+        return ()
+    with zipfile.ZipFile(wheel) as z:
+        return declared_makers([(n, z.read(n)) for n in z.namelist() if is_metadata(n)])
 
 
 def _others(index: Any, own: str) -> tuple[str, ...]:

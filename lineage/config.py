@@ -49,6 +49,8 @@ class Config:
     role_rules: str = ""  # path to a TOML file overriding the role rules
     as_of: str = ""  # ISO date: families first seen after it cannot be a source (time travel)
     owner: tuple[str, ...] = ()  # organisations owning the scanned code: their models' code is their own
+    # the maker the scanned package's own metadata names counts as a file's own holder would (source/maker.py)
+    package_maker: bool = True
     settings: tuple[Setting, ...] = field(default=(), compare=False)  # what was given, from where
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,10 +83,17 @@ class Config:
 def _coerce(name: str, value: Any, src: str) -> Any:
     wanted = {f.name: f.type for f in fields(Config)}[name]
     try:
-        if wanted == "int":
+        if wanted == "bool":
+            words = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+            if isinstance(value, str) and value.strip().lower() in words:
+                value = words[value.strip().lower()]  # (from the environment)
+            if not isinstance(value, bool):
+                raise ValueError
+            out: Any = value
+        elif wanted == "int":
             if isinstance(value, bool):
                 raise ValueError
-            out: Any = int(value)
+            out = int(value)
             if out < 0:
                 raise ValueError
         elif wanted == "float":
@@ -104,7 +113,7 @@ def _coerce(name: str, value: Any, src: str) -> Any:
                 raise ValueError
             out = value
     except (TypeError, ValueError):
-        expected = {"int": "a whole number, 0 or more", "float": "a number from 0 to 1",
+        expected = {"bool": "true or false", "int": "a whole number, 0 or more", "float": "a number from 0 to 1",
                     "tuple[str, ...]": "a list of strings", "str": "a string"}.get(str(wanted), str(wanted))
         raise ConfigError(f"invalid value {value!r} for `{name}` (expected {expected})", source=src) from None
     if name == "as_of" and out and not _ISO_DATE.fullmatch(out):

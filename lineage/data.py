@@ -64,6 +64,7 @@ class Organisation:
     country: str
     kind: str  # vendor | framework
     aliases: tuple[str, ...]
+    domains: tuple[str, ...] = ()  # e-mail domains of its people (a package's authors: source/maker.py)
 
 
 @functools.cache
@@ -79,8 +80,11 @@ def organisations(path: Path | None = None) -> dict[str, Organisation]:
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list):
             raise table_error("organisations.toml", f"org {name!r}: aliases is not a list", path)
+        domains = entry.get("domains", [])
+        if not isinstance(domains, list):
+            raise table_error("organisations.toml", f"org {name!r}: domains is not a list", path)
         out[name] = Organisation(name, str(entry.get("country", "")), str(entry.get("kind", "vendor")),
-                                 tuple(str(a) for a in aliases))
+                                 tuple(str(a) for a in aliases), tuple(str(d).lower() for d in domains))
     return out
 
 

@@ -26,8 +26,8 @@ from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path
                                      small_part)
 from lineage.classify.origins import (credited_holder, credited_origin, credits_of, origin_explanation, port_explanation,
                                       publishes)
-from lineage.classify.owner import (OWN, family_orgs, holders_of, own_explanation, owned_by, owned_earlier,
-                                    owner_port, owners_of, owning)
+from lineage.classify.owner import (OWN, family_orgs, holders_of, names_holder, own_explanation, owned_by,
+                                    owned_earlier, owner_port, owner_why, owners_of)
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
@@ -36,6 +36,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.compare import NOT_CARRIED, REMOVED
 from lineage.notices.records import FileNotices, same_holder
+from lineage.source.maker import Makers
 from lineage.vocab import Severity, model_line
 
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -46,14 +47,17 @@ def attribute_matched(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], findings: Sequence[Finding],
     repo_notices: RepoNotices = (), detect: Detector | None = None,
     sources: dict[str, dict[str, SourceVerdict]] | None = None, owners: frozenset[str] = frozenset(),
+    makers: Makers = (),
 ) -> tuple[list[Finding], frozenset[str]]:
     """The findings with attribution set plus the notice findings of files with code matches,
     and the paths of those files.  Each file is handled on its own, so a scan may split its
     files between processes; `stale_notices` then looks at all the other files at once.
-    ``owners``: organisations that own the scanned code (classify/owner.py)."""
+    ``owners``: organisations that own the scanned code (classify/owner.py); ``makers``: those the
+    scanned package's metadata names as its maker (source/maker.py)."""
     from lineage.notices import compare_notices, detect_notices, notice_findings
 
     detect = detect or detect_notices
+    made = frozenset(m.org for m in makers)
     by_file, carriers = judged_findings(findings, sources or {})
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
@@ -194,7 +198,7 @@ def attribute_matched(
         # own code (classify/origins.py)
         credit = credits_of(index, family, ref_path, reference, maker)
         origin, how = credited_holder(attribution, scanned, credit, reference)
-        own = owners_of(owners, attribution, scanned) | ({origin} if origin else set())
+        own = owners_of(owners, attribution, scanned, made) | ({origin} if origin else set())
         if (own or owners) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
         port = owner_port(owners, attribution, orgs, family)
@@ -219,7 +223,7 @@ def attribute_matched(
                 updated[f.id] = with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
             elif org and not (f.id in declared_ids or whole):
                 why_own = port_explanation(f, org) if ported else \
-                    own_explanation(f, org, own_family, owning(owners, org), dates)
+                    own_explanation(f, org, own_family, owner_why(org, owners, makers), dates)
                 updated[f.id] = with_attribution(f, OWN, why_own, owner=(org, own_family))
             elif f.id in declared_ids and not whole:
                 updated[f.id] = with_attribution(f, "declared", f"{f.unit} declares its origin in "
@@ -309,7 +313,7 @@ def attribute_matched(
     # finding, the same finding (a scan of vLLM's qwen3.py under MIT listed it twice)
     out = first_per_id(out)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect,
-                         reference_notices) + out, frozenset(by_file)
+                         reference_notices, makers) + out, frozenset(by_file)
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,
@@ -325,7 +329,7 @@ def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: s
 
 def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozenset[str], texts: Mapping[str, str],
                   repo_notices: RepoNotices, given: frozenset[str], detect: Detector,
-                  reference_notices: Callable[[str, str], FileNotices]) -> list[Finding]:
+                  reference_notices: Callable[[str, str], FileNotices], makers: Makers = ()) -> list[Finding]:
     """Medium and high matches of files too weak to judge notices for (partial resemblances) that
     match a model of the file's own holder (its notice, or its repository's LICENSE file)
     or of a given owner: that maker's own code, as in a judged file whose reference names no vendor
@@ -343,14 +347,16 @@ def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozens
     licences = [r for r in repo_notices if r.path.rsplit("/", 1)[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
     repo = frozenset(n.org for r in licences for n in r.notices if n.counts and n.org)
     scanned = {p: detect(p, texts.get(p, ""), use_scancode=False, licences=False) for p in sorted(weak)}
-    own = {p: given | repo | holders_of(notices) for p, notices in scanned.items()}
+    made = frozenset(m.org for m in makers)
+    own = {p: given | repo | (holders_of(notices) if names_holder(notices) else made) for p, notices in scanned.items()}
     out = []
     for f in findings:
         mine = f.path in own and not f.attribution and f.kind == "code-match"
         org, family = owned_by(f, own[f.path], orgs, index.lineage_of) if mine else ("", "")
         origin, how = _credited_origin(index, f, scanned[f.path], reference_notices) \
             if mine and not org and f.severity in ("medium", "high") else ("", "")
-        out.append(with_attribution(f, OWN, own_explanation(f, org, family, owning(given, org)), owner=(org, family))
+        out.append(with_attribution(f, OWN, own_explanation(f, org, family, owner_why(org, given, makers)),
+                                    owner=(org, family))
                    if org else
                    with_attribution(f, OWN, origin_explanation(origin, how, f.matches[0].ref.path), origin=origin)
                    if origin else f)

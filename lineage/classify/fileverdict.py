@@ -100,16 +100,22 @@ def package(paths: Sequence[str]) -> str:
 
 def _owner_said(findings: Sequence[Finding]) -> str:
     """Whose own code the findings are, and why the scan takes them as its owner: given with
-    `--owner`, or named in the file's own notice (classify/owner.py)."""
+    `--owner`, named as the scanned package's maker by its metadata (source/maker.py, with where it
+    says so), or named in the file's own notice (classify/owner.py)."""
     for f in findings:
         verdict = str(getattr(f.details, "verdict", ""))
         why = str(getattr(f.details, "attribution_explanation", ""))
         named = re.match(r"own model code of (.+) \([\w.\-]+(?:\)| holds)", verdict)
         if named:
             org = named.group(1)
-            return (f"{org}, given as the scanned code's owner (--owner)" if "(--owner)" in why else
-                    f"{org}, which the scanned file's own notice names as its holder")
-    return "the scanned code's owner"
+            if "(--owner)" in why:
+                return f"a model of {org} holds as closely, and {org} is given as the scanned code's owner (--owner)"
+            said = re.search(r"the scanned package's maker by its metadata \((.+?)\), while", why)
+            if said:
+                return (f"a model of {org} holds as closely, and {org} is the maker the scanned package's metadata "
+                        f"names ({said.group(1)})")
+            return f"a model of {org} holds as closely, and {org} is the holder the scanned file's own notice names"
+    return "a model of the scanned code's owner holds as closely"
 
 
 def common_sentence(v: SourceVerdict) -> str:
@@ -234,7 +240,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
         credits = [c for c in credits if c.startswith(ORIGIN_CREDIT)]  # (classify/origins.py)
         if credits:
             return f"{'; '.join(credits)}; matches {who}"
-        return f"own model code: matches {who}, code a model of {_owner_said(decisive)} holds as closely; not a copy"
+        return f"own model code: matches {who}, code {_owner_said(decisive)}; not a copy"
     if all(str(getattr(f.details, "verdict", "")).startswith(CONFIG_LIKE) for f in decisive):
         return f"{CONFIG_LIKE} {who}: it names the parameters of the architecture it follows, short of a copy"
     if roles == {INFRA}:

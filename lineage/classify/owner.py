@@ -10,7 +10,9 @@ scanned code's owners:
 * the organisations given with ``--owner`` (``owner`` in settings), and
 * the organisations of the scanned file's own copyright holders, only when the matched
   reference names no vendor holder (an engine's or framework's copy): a file that keeps
-  another vendor's notice is "retained", not its own.
+  another vendor's notice is "retained", not its own;
+* for a file naming no holder, the maker the scanned package's own metadata names
+  (source/maker.py), on the same terms: Mistral AI's wheel, whose files carry no notice.
 
 A notice defect is not excused this way (the caller asks when the notices are in order, or
 when the only notice missing is the owner's own), with one exception that is lowered, not
@@ -36,6 +38,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import same_code
 from lineage.models import Finding
 from lineage.notices.records import Attribution as NoticeState, Notice, same_holder
+from lineage.source.maker import Maker
 from lineage.vocab import Attribution, company, model_line
 
 OWN = Attribution.OWN.value
@@ -88,6 +91,11 @@ def sole_holder(notices: object) -> frozenset[str]:
     the maker's own model code, not a copy.  Empty otherwise."""
     named = known_holders(notices)
     return frozenset(n.org for n in named) if len({company(n.org) for n in named}) == 1 else frozenset()
+
+
+def names_holder(notices: object) -> bool:
+    """Whether a file's own notices name any holder (known to organisations.toml or not)."""
+    return any(n.counts for n in getattr(notices, "notices", ()))
 
 
 def holders_of(notices: object) -> frozenset[str]:
@@ -145,10 +153,20 @@ def owned_earlier(f: Finding, owners: frozenset[str], orgs: Mapping[str, str], d
     return "", ""
 
 
-def own_explanation(f: Finding, org: str, family: str, given: bool, dates: Mapping[str, str] | None = None) -> str:
+def owner_why(org: str, given: frozenset[str], makers: Sequence[Maker] = ()) -> str:
+    """Why the scan takes ``org`` as an owner of the scanned code: given (``--owner``), named as
+    its maker by the scanned package's metadata (source/maker.py), or named in the file's notice."""
+    if owning(given, org):
+        return "given as an owner of the scanned code (--owner)"
+    said = next((m.said for m in makers if same_holder(m.org, org)), "")
+    if said:
+        return f"named as the scanned package's maker by its metadata ({said}), while the reference names no vendor"
+    return "named as a copyright holder of the scanned file, while the reference names no vendor"
+
+
+def own_explanation(f: Finding, org: str, family: str, why: str, dates: Mapping[str, str] | None = None) -> str:
+    """Why ``f`` is ``org``'s own model code (``why``: `owner_why`'s reason for taking ``org`` as an owner)."""
     ref = f.matches[0].ref
-    why = ("given as an owner of the scanned code (--owner)" if given
-           else "named as a copyright holder of the scanned file, while the reference names no vendor")
     if family == ref.family or model_line(family) == model_line(ref.family):
         return (f"{org} made {model_line(ref.family)}, and {org} is {why}: {f.unit} is {org}'s own model "
                 f"code, which {ref.path} also holds; not a copy.")
@@ -180,17 +198,20 @@ def owner_port(given: frozenset[str], attribution: NoticeState, orgs: Mapping[st
     return f"{model_line(family)} ({maker})" if owning(given, maker) else ""
 
 
-def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object) -> frozenset[str]:
+def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object,
+              makers: frozenset[str] = frozenset()) -> frozenset[str]:
     """Whose own model code the file may hold (classify/owner.py): none while a notice is owed
     to anyone but the owners themselves; the file's own vendor holders count when the reference
     names no vendor, or when the reference is a framework's port that the file keeps the
     notices of, but for the framework's, and adds no holder of its own: the file reads as the
     original the framework ported (Meta's encodec, under Meta's notice only, against transformers'
     port under "Meta Platforms ... and the HuggingFace Inc. team" read as a HIGH copy, notice
-    retained).  A copy keeping the framework's notice too, or adding its own, stays "retained"."""
+    retained).  A copy keeping the framework's notice too, or adding its own, stays "retained".
+    ``makers``, the scanned package's makers by its metadata (source/maker.py), count where no
+    vendor's notice is owed, as the file's own holder does when the file names none of its own."""
     state = attribution.state
     if state == "none-needed":
-        return given | sole_holder(scanned)
+        return given | (sole_holder(scanned) if names_holder(scanned) else makers)
     if state == "retained":
         # every holder the file names (known to organisations.toml or not) is one the port names
         named = [n for n in getattr(scanned, "notices", ()) if n.counts]

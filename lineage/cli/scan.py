@@ -35,17 +35,22 @@ from lineage.vocab import SEVERITIES
                    "corpora/organisations.toml): matches to its own models are its own code, not copies. "
                    "A notice owed to anyone else is never excused; one missing from a third party's "
                    "port of the owner's own model is rated low.")
+@click.option("--no-package-maker", "no_package_maker", is_flag=True,
+              help="Take no word of the scanned package's metadata (pyproject.toml, setup.cfg, setup.py, PKG-INFO, "
+                   "a wheel's METADATA) on who made it: by default, for files naming no holder, the one company "
+                   "all its authors belong to counts as their holder would.")
 @click.option("--workers", type=WORKERS, help=WORKERS_HELP)
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 @handled
 def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on: str | None,
-         exit_zero: bool, show_info: bool, min_severity: str, as_of: str | None, owner: tuple[str, ...], workers: int | None, quiet: bool) -> None:
+         exit_zero: bool, show_info: bool, min_severity: str, as_of: str | None, owner: tuple[str, ...],
+         no_package_maker: bool, workers: int | None, quiet: bool) -> None:
     """Scan TARGET: a directory, a file, an archive, REPO@REV, a git URL@REV or name==version."""
     from lineage import api
 
     check_output(output, target)
     ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of,
-                         owner=owner or None)
+                         owner=owner or None, package_maker=False if no_package_maker else None)
     check_output(output, ctx.config.index_path)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)

@@ -33,6 +33,7 @@ from lineage.models import Finding, Match, SourceFile
 from lineage.scoring import SCORING
 from lineage.vocab import model_line
 from lineage.classify.attribution import Detector, RepoNotices
+from lineage.source.maker import Makers
 
 Progress = Callable[[str, int, int], None]
 
@@ -160,23 +161,24 @@ Declared = dict[str, tuple[Declaration, ...]]  # path -> what the file declares 
 def attributed_findings(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
     repo_notices: RepoNotices = (), detect: Detector | None = None,
-    progress: Progress | None = None, architectures: bool = True,
+    progress: Progress | None = None, architectures: bool = True, makers: Makers = (),
 ) -> tuple[list[Finding], frozenset[str], FileSources]:
     """Code matches with their attribution, notice findings and source verdicts, file by file
     (and, with ``architectures``, the architecture each file implements); on a large scan the
     files are shared out between forked workers, which inherit the loaded index."""
     findings, matched, sources, _ = attributed_and_declared(index, compacted, config, repo_notices, detect,
-                                                            progress, architectures)
+                                                            progress, architectures, makers)
     return findings, matched, sources
 
 
 def attributed_and_declared(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
     repo_notices: RepoNotices = (), detect: Detector | None = None,
-    progress: Progress | None = None, architectures: bool = True,
+    progress: Progress | None = None, architectures: bool = True, makers: Makers = (),
 ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
     """`attributed_findings`, and what each file that may use model code by import declares
-    (`declared.uses.declared`), read by the workers that read it for attribution."""
+    (`declared.uses.declared`), read by the workers that read it for attribution.  ``makers``:
+    the makers the scanned package's metadata names (source/maker.py)."""
     from lineage.arch.findings import architecture_findings, table_for
     from lineage.classify.attribution import attribute_matched
     from lineage.classify.owner import canonical_owners
@@ -187,7 +189,7 @@ def attributed_and_declared(
     def one_share(share: Sequence[CompactFile], together: Mapping[str, SourceVerdict] | None = None
                   ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
         found, sources = code_evidence(index, share, config, together)
-        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners)
+        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners, makers)
         # the architecture a file implements: a finding of its own, apart from code lineage
         arch = architecture_findings(index, share, attributed, compacted) if architectures else []
         return attributed + arch, matched, sources, declared({cf.path: cf.text for cf in share}, index.model_lines)

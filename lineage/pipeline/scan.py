@@ -19,6 +19,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.classify.attribution import Detector, RepoNotices
 from lineage.notices.records import FileNotices
+from lineage.source.maker import Makers
 from lineage.source.walk import REPO_NOTICE_NAMES as REPO_NOTICE_NAMES  # (api and the hook read it here)
 from lineage.pipeline.match import (Declared, FileSources, Progress, attributed_and_declared, attributed_findings,
                                     fingerprint_files, workers_for)
@@ -40,6 +41,7 @@ def scan_files(
     date: str = "",
     date_of: str = "",
     file_dates: dict[str, str] | None = None,
+    makers: Makers = (),
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters).
 
@@ -52,6 +54,7 @@ def scan_files(
     ``file_dates``: per path, an earlier date than ``date`` for that file (a release's file its
     project shipped before): it is matched against the index as of that date (a stranger's review:
     SGLang's later port of vLLM's llama template read as the source of vLLM's own files).
+    ``makers``: the organisations the scanned package's metadata names as its maker (source/maker.py).
     """
     from lineage.arch.findings import with_architectures
     from lineage.classify.stale import stale_notices
@@ -65,7 +68,7 @@ def scan_files(
     files, errors = [*files, *packed], (*errors, *unreadable)
     compacted = fingerprint_files(files, config, progress)
     findings, matched, sources, read = _dated_findings(index, compacted, config, repo_notices, notice_detector,
-                                                       progress, architectures, file_dates or {})
+                                                       progress, architectures, file_dates or {}, makers)
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
@@ -77,7 +80,7 @@ def scan_files(
 
         # only the code findings' strength is wanted of this second pass: notices read fast, without scancode
         quick = notice_detector or partial(detect_notices, use_scancode=False)
-        late, _, _ = attributed_findings(later, compacted, config, repo_notices, quick, None, False)
+        late, _, _ = attributed_findings(later, compacted, config, repo_notices, quick, None, False, makers)
         # (a release's date is the package index's: a dated release was checked against its published wheel)
         findings += anachronisms(late, findings, date, public_dates(later), date_of, confirmed=bool(date_of))
     findings += stale_notices(compacted, matched, repo_notices, notice_detector, workers_for(config, len(compacted)))
@@ -109,7 +112,7 @@ def scan_files(
 
 def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
                     repo_notices: RepoNotices, detect: Detector | None, progress: Progress | None,
-                    architectures: bool, file_dates: dict[str, str]
+                    architectures: bool, file_dates: dict[str, str], makers: Makers = ()
                     ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
     """attributed_and_declared, each file against the index as of its own date when it has one
     (files of one date together, one restriction of the index at a time)."""
@@ -122,7 +125,7 @@ def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], conf
     read: Declared = {}
     for day, group in sorted(groups.items()):
         found, paths, found_sources, found_read = attributed_and_declared(
-            at_date(index, day), group, config, repo_notices, detect, progress, architectures)
+            at_date(index, day), group, config, repo_notices, detect, progress, architectures, makers)
         findings, matched = findings + found, matched | paths
         sources.update(found_sources)
         read.update(found_read)
@@ -148,6 +151,7 @@ def scan(
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan a directory, file, archive, REPO@REV, name==version or URL@REV, leaving out the
     paths (relative to the target) that the `exclude` setting names, as the hook does."""
+    from lineage.source.maker import declared_makers, metadata_files
     from lineage.source.target import load_target
 
     if progress:
@@ -166,10 +170,14 @@ def scan(
     # index holds of later code is said too
     later = index if dated is not index and not config.as_of \
         and loaded.inputs.get("kind") in ("git", "dir", "file") else None
+    # a revision's own NOTICE, LICENSE and metadata, as read from its tree (not the working tree's)
+    at_revision = loaded.inputs.get("kind") == "git"
+    metadata = loaded.metadata if at_revision else loaded.metadata or metadata_files(loaded.root)
     return scan_files(config.included(loaded.files), dated, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
-                      repo_notices=repository_notices(loaded.root, loaded.notices), later=later, date=date,
-                      date_of=f"the date of the release {release}" if release else "", file_dates=shipped)
+                      repo_notices=repository_notices("" if at_revision else loaded.root, loaded.notices),
+                      later=later, date=date, date_of=f"the date of the release {release}" if release else "",
+                      file_dates=shipped, makers=declared_makers(metadata) if config.package_maker else ())
 
 
 def _own_project(inputs: dict[str, object]) -> tuple[str, str]:

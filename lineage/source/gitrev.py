@@ -12,7 +12,7 @@ import hashlib
 import os
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -181,6 +181,33 @@ def read_revision(
             raise SourceError(f"cannot read tree of {rev!r}: {exc}", source=where) from None
         files, errors = _collect(results)
         return files, errors, commit.hexsha
+    finally:
+        repository.close()
+
+
+def root_blobs(repo: str | Path, sha: str, names: Collection[str], max_bytes: int = 1_000_000
+               ) -> tuple[tuple[str, bytes], ...]:
+    """(name, bytes) of the regular files named ``names`` at the root of commit ``sha``'s tree: a
+    revision's own NOTICE/LICENSE and package metadata, as a checkout of it holds them (a symlink,
+    a folder, or a blob over ``max_bytes`` or unreadable is left out)."""
+    repository = open_repository(repo)
+    try:
+        tree = resolve_commit(repository, sha, source=str(repo)).tree
+        odb = _gitdb(repository)
+        out = []
+        for item in tree.blobs:
+            if item.name not in names or item.mode & _FORMAT_MASK == _LINK_MODE:
+                continue
+            try:
+                size = odb.info(item.binsha).size
+                data = odb.stream(item.binsha).read(size + 1) if size <= max_bytes else b""
+            except Exception:  # noqa: BLE001 - gitdb raises many types on corrupt objects
+                continue
+            if size <= max_bytes and len(data) == size:
+                out.append((str(item.name), data))
+        return tuple(sorted(out))
+    except (GitCommandError, ValueError, OSError, SourceError):
+        return ()
     finally:
         repository.close()
 

@@ -18,6 +18,7 @@ from lineage.errors import FetchError, SourceError
 from lineage.models import FileError, SourceFile
 from lineage.source.archive import is_archive_name, read_archive
 from lineage.source.fetch import cache_dir, fetch_git, fetch_pypi, file_sha256, is_git_url, normalised_name
+from lineage.source.maker import is_metadata
 from lineage.source.released import release_date
 from lineage.source.sdist import cached_sdist
 from lineage.source.walk import (
@@ -49,6 +50,9 @@ class LoadedTarget:
     # an archive's or release's own NOTICE/LICENSE files (path, bytes): what a directory holds at
     # its root, the project's holder (archive_notices)
     notices: tuple[tuple[str, bytes], ...] = field(default=(), hash=False)
+    # an archive's or release's own metadata files (path below its root, bytes), which name its
+    # makers (source/maker.py): a directory's are read from its root
+    metadata: tuple[tuple[str, bytes], ...] = field(default=(), hash=False)
 
 
 def _default_pin(name: str, version: str) -> dict[str, Any]:
@@ -102,34 +106,55 @@ def project_notices(members: Sequence[SourceFile], suffixes: tuple[str, ...]
 
 def _from_archive(
     path: Path, max_bytes: int, suffixes: tuple[str, ...]
-) -> tuple[list[SourceFile], list[FileError], tuple[tuple[str, bytes], ...]]:
+) -> tuple[list[SourceFile], list[FileError], tuple[tuple[str, bytes], ...], tuple[tuple[str, bytes], ...]]:
     """Read an archive's wanted members and Python scripts without a suffix, as the directory
     walk and git revisions do; notebooks converted like everywhere else.  Folders the walk never
     enters are skipped, unless nothing else is left to read: then the archive is that folder
     (the wheel of a package named `build` or `env`).  Also the project's notice files
     (`project_notices`): an sdist or wheel scanned read as a copy of a port of its own model what
     its unpacked folder, whose LICENSE names the maker, read as that maker's own code (a stranger's
-    review: openai-whisper's `dtw_cpu`)."""
+    review: openai-whisper's `dtw_cpu`); and its metadata files (`project_metadata`)."""
     def read(skip: Callable[[str], bool] | None) -> tuple[list[SourceFile], tuple[tuple[str, bytes], ...],
-                                                        list[FileError]]:
-        members, errors = read_archive(path, include=lambda name: wanted(name, suffixes) or archive_notice(name)
-                                       is not None, max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
-        return (*project_notices(members, suffixes), errors)
+                                                        tuple[tuple[str, bytes], ...], list[FileError]]:
+        def metadata_only(name: str) -> bool:  # (read for its maker, never scanned: source/maker.py)
+            bare = name.removeprefix("./")
+            return (is_metadata(bare) or is_metadata(bare.split("/", 1)[-1])) and not wanted(name, suffixes) \
+                and archive_notice(name) is None
 
-    files, notices, errors = read(is_excluded_dir)
+        members, errors = read_archive(path, include=lambda name: wanted(name, suffixes) or archive_notice(name)
+                                       is not None or metadata_only(name),
+                                       max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
+        metadata = project_metadata(members)
+        code = [f for f in members if not metadata_only(f.path)]
+        # an oversized or unreadable metadata file names no maker; it is no file the scan failed to check
+        errors = [e for e in errors if not metadata_only(e.path)]
+        return (*project_notices(code, suffixes), metadata, errors)
+
+    files, notices, metadata, errors = read(is_excluded_dir)
     if not files and not errors:
-        files, notices, errors = read(None)
+        files, notices, metadata, errors = read(None)
     finished: list[SourceFile] = []
     for item in (finish_file(f.path, f.data) for f in files):
         if isinstance(item, SourceFile):
             finished.append(item)
         else:
             errors.append(item)
-    return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason)), notices
+    return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason)), notices, metadata
 
 
-# gitpython needs a git executable as soon as it is imported; directories, files,
-# archives and PyPI targets must work without one, so the git modules load on demand.
+def project_metadata(members: Sequence[SourceFile]) -> tuple[tuple[str, bytes], ...]:
+    """An archive's own metadata files (source/maker.py), at its root or, for an archive that is one
+    folder (an sdist's `pkg-1.0/PKG-INFO`), in that folder, as (path below it, bytes).  A wheel's
+    package folder is no such folder: its dist-info stands beside it."""
+    paths = [(f.path.removeprefix("./"), f) for f in members]
+    tops = {p.split("/", 1)[0] for p, _ in paths}
+    folder = len(tops) == 1 and all("/" in p for p, _ in paths) and not next(iter(tops)).endswith(".dist-info")
+    out = []
+    for path, f in paths:
+        rel = path.split("/", 1)[1] if folder else path
+        if is_metadata(rel):
+            out.append((rel, f.data))
+    return tuple(out)
 
 
 def _is_repository(path: str) -> bool:
@@ -148,6 +173,16 @@ def _read_revision(
     from lineage.source.gitrev import read_revision
 
     return read_revision(repo, rev, max_bytes=max_bytes, suffixes=suffixes, scripts=True)
+
+
+def revision_root(repo: str | Path, sha: str) -> tuple[tuple[tuple[str, bytes], ...], tuple[tuple[str, bytes], ...]]:
+    """A revision's own NOTICE/LICENSE files and package metadata at its root (as an archive's),
+    not the working tree's: a later checkout's files say nothing of an earlier commit."""
+    from lineage.source.gitrev import root_blobs
+    from lineage.source.maker import NAMES
+
+    found = root_blobs(repo, sha, {*REPO_NOTICE_NAMES, *NAMES})
+    return tuple(b for b in found if b[0] in REPO_NOTICE_NAMES), tuple(b for b in found if b[0] in NAMES)
 
 
 def _is_script(path: str) -> bool:
@@ -249,9 +284,9 @@ def _commit_date(repo: str | Path, sha: str) -> str:
 
 def _build(
     files: list[SourceFile], errors: list[FileError], root: str, revision: str | None, description: str,
-    inputs: dict[str, Any], notices: tuple[tuple[str, bytes], ...] = (),
+    inputs: dict[str, Any], notices: tuple[tuple[str, bytes], ...] = (), metadata: tuple[tuple[str, bytes], ...] = (),
 ) -> LoadedTarget:  # fmt: skip
-    return LoadedTarget(tuple(files), tuple(errors), root, revision, description, inputs, notices)
+    return LoadedTarget(tuple(files), tuple(errors), root, revision, description, inputs, notices, metadata)
 
 
 def load_target(
@@ -287,10 +322,11 @@ def load_target(
             raise SourceError("not a regular file, directory or archive", source=spec)
         inputs = {"kind": "file", "path": root, "sha256": file_sha256(Path(spec))}
         if is_archive_name(spec):
-            files, errors, notices = _from_archive(Path(spec), max_bytes, suffixes)
+            files, errors, notices, metadata = _from_archive(Path(spec), max_bytes, suffixes)
             if release_dates:  # a release's own wheel or sdist, as the package index lists it, digest and all
                 inputs.update(_artefact_dated(Path(spec), inputs["sha256"], cache, index_args))
-            return _build(files, errors, root, None, f"archive {root}", {**inputs, "kind": "archive"}, notices)
+            return _build(files, errors, root, None, f"archive {root}", {**inputs, "kind": "archive"}, notices,
+                          metadata)
         if not wanted(spec, suffixes) and not _is_script(spec):
             raise SourceError(f"not a directory, archive, {'/'.join(suffixes)} file or script with a "
                               "Python shebang (#!/usr/bin/env python3)", source=spec)
@@ -311,12 +347,12 @@ def load_target(
             except FetchError as no_sdist:
                 raise FetchError(f"{no_wheel.args[0] if no_wheel.args else no_wheel}; and {no_sdist.args[0]}",
                                  source=spec) from None
-        files, errors, notices = _from_archive(artefact, max_bytes, suffixes)
+        files, errors, notices, metadata = _from_archive(artefact, max_bytes, suffixes)
         # the release's upload date: a family first seen after it is no source of its code
         date = release_date(normalised_name(name), artefact, index_args)
         inputs = {"kind": "pypi", "name": name, "version": version, "filename": artefact.name,
                   "sha256": file_sha256(artefact), "path": str(artefact), "date": date}  # fmt: skip
-        return _build(files, errors, spec, None, f"PyPI {spec} ({artefact.name})", inputs, notices)
+        return _build(files, errors, spec, None, f"PyPI {spec} ({artefact.name})", inputs, notices, metadata)
     left, at, rev = spec.rpartition("@")
     if at and left and os.path.isdir(left):
         if not _is_repository(left):
@@ -324,10 +360,11 @@ def load_target(
         root = os.path.abspath(left)
         files, errors, sha = _read_revision(left, rev, max_bytes, suffixes)
         inputs = {"kind": "git", "path": root, "rev": rev, "commit": sha, "date": _commit_date(left, sha)}
-        return _build(files, errors, root, sha, f"git {root}@{rev} ({sha[:12]})", inputs)
+        return _build(files, errors, root, sha, f"git {root}@{rev} ({sha[:12]})", inputs, *revision_root(left, sha))
     if at and left and is_git_url(left):
         repo_path, sha = fetch_git(left, rev, cache=cache)
         files, errors, sha = _read_revision(repo_path, sha, max_bytes, suffixes)
         inputs = {"kind": "git", "url": left, "rev": rev, "commit": sha, "date": _commit_date(repo_path, sha)}
-        return _build(files, errors, left, sha, f"git {left}@{rev} ({sha[:12]})", inputs)
+        return _build(files, errors, left, sha, f"git {left}@{rev} ({sha[:12]})", inputs,
+                      *revision_root(repo_path, sha))
     raise SourceError(f"cannot use target {spec!r}: not an existing path, PATH@REV, URL@REV or name==version")

@@ -27,7 +27,7 @@ from lineage.details import Appearance, NoticeHistoryDetails, PredatesDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.pipeline.match import findings_for, fingerprint_files
-from lineage.pipeline.scan import scan_files
+from lineage.pipeline.scan import repository_notices, scan_files
 
 
 @dataclass(frozen=True)
@@ -192,15 +192,19 @@ def _predates(origins: Sequence[UnitOrigin]) -> list[Finding]:
 def history(repo: str | Path, index: EmbeddedIndex, config: Config, rev: str = "HEAD") -> History:
     """Scan ``repo`` at ``rev``, then trace each matched file and unit back through history."""
     from lineage.source.gitrev import open_repository, read_revision, resolve_commit
-
+    from lineage.source.maker import declared_makers
+    from lineage.source.target import revision_root
     from lineage.source.walk import SCAN_SUFFIXES
 
     # the files `lineage scan REPO@REV` reads, less those the `exclude` setting names
     files, errors, sha = read_revision(repo, rev, max_bytes=config.max_file_bytes, suffixes=SCAN_SUFFIXES,
                                        scripts=True)
     name = Path(repo).resolve().name  # `lineage history .` names the repository, not ""
+    # the revision's own NOTICE/LICENSE and package metadata, as `lineage scan REPO@REV` reads them
+    notices, metadata = revision_root(repo, sha)
     result, _ = scan_files(config.included(files), index, config, target=name, revision=sha,
-                           errors=config.included(errors))
+                           errors=config.included(errors), repo_notices=repository_notices("", notices),
+                           makers=declared_makers(metadata) if config.package_maker else ())
     matched = [f for f in result.findings if f.kind == "code-match" and f.matches and f.severity != "info"]
     repository = open_repository(repo)
     try:

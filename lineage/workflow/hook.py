@@ -35,6 +35,7 @@ from lineage.vocab import Severity, at_or_above
 if TYPE_CHECKING:
     from lineage.classify.attribution import RepoNotices
     from lineage.notices.records import FileNotices
+    from lineage.source.maker import Makers
 from lineage.workflow.baseline import Baseline, check_params, notes, subtract
 from lineage.workflow.pragma import Accepted, apply_pragmas
 from lineage.report.escape import terminal_text
@@ -117,6 +118,7 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
     loaded = load_target(spec, max_bytes=config.max_file_bytes)
     files, errors = list(loaded.files), list(loaded.errors)
     target, notices = loaded.root or spec, []
+    makers: Makers = ()
     root = None
     if os.path.isdir(spec):
         try:
@@ -132,9 +134,10 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
         files = [SourceFile(rooted(f.path), f.data) for f in files]
         errors = [FileError(rooted(e.path), e.stage, e.reason) for e in errors]
         target, notices = str(root), staged_repo_notices(root)
+        makers = staged_makers(root) if config.package_maker else ()
     files, errors = config.included(files), config.included(errors)  # as the hook: repo-root paths
     return scan_quick(files, index, config, target=target, revision=loaded.revision, errors=errors,
-                      repo_notices=notices, progress=progress)[0]
+                      repo_notices=notices, progress=progress, makers=makers)[0]
 
 
 def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tuple[list[SourceFile], list[FileError]]:
@@ -166,9 +169,19 @@ def staged_repo_notices(root: Path) -> list[FileNotices]:
             for f in files]
 
 
+def staged_makers(root: Path) -> Makers:
+    """The makers the repository's staged package metadata names (source/maker.py)."""
+    from lineage.source.gitrev import read_staged
+    from lineage.source.maker import MAX_BYTES, NAMES, declared_makers
+
+    files, _ = read_staged(root, paths=NAMES, suffixes=NAMES, max_bytes=MAX_BYTES)
+    return declared_makers([(f.path, f.data) for f in files if f.path in NAMES])
+
+
 def scan_quick(
     files: Sequence[SourceFile], index: EmbeddedIndex, config: Config, *, target: str, revision: str | None,
     errors: Sequence[FileError], repo_notices: RepoNotices, progress: Callable[[str, int, int], None] | None = None,
+    makers: Makers = (),
 ) -> tuple[ScanResult, list[CompactFile]]:
     """``scan_files`` with the quick notice detector and no architecture lookup (its findings
     are information only: they never fail a commit)."""
@@ -178,7 +191,7 @@ def scan_quick(
 
     return scan_files(files, index, config, target=target, revision=revision, errors=errors,
                       progress=progress, repo_notices=repo_notices, notice_detector=quick_notices,
-                      architectures=False)
+                      architectures=False, makers=makers)
 
 
 def check_staged(
@@ -196,7 +209,8 @@ def check_staged(
         check_params(baseline, index.header["params"], source=baseline_source)
     files, errors = staged_files(root, paths, config)
     result, compacted = scan_quick(files, index, config, target=str(root), revision="staged", errors=errors,
-                                   repo_notices=staged_repo_notices(root))
+                                   repo_notices=staged_repo_notices(root),
+                                   makers=staged_makers(root) if config.package_maker else ())
     unbaselined = subtract(result, baseline)
     kept, accepted, problems = apply_pragmas(unbaselined, {c.path: c.text for c in compacted if c.text})
     failing = tuple(f for f in kept if at_or_above(f.severity, fail_on or config.fail_on))

@@ -99,7 +99,7 @@ def test_the_makers_own_file_is_its_own_model_code(engine_index) -> None:
     assert "Zhipu AI made glm4_moe" in owned[0].details.attribution_explanation
     verdict = result.summary.files[COPY].verdict
     assert verdict.startswith("own model code: matches glm4_moe (Zhipu AI, CN)") and "not a copy" in verdict
-    assert "Zhipu AI, which the scanned file's own notice names as its holder" in verdict  # (no --owner given)
+    assert "Zhipu AI is the holder the scanned file's own notice names" in verdict  # (no --owner given)
 
 
 def test_an_owner_given_in_settings_makes_unmarked_code_its_own(engine_index) -> None:
@@ -274,7 +274,7 @@ def test_the_owners_model_holding_the_code_as_closely_makes_it_its_own(tmp_path:
     assert "own model code of Meta (llama4 holds it as closely as pixtral does)" in own.details.verdict
     assert "Verdict: own model code of Meta" in own.explanation and "copy of" not in own.explanation
     assert verdict.startswith("own model code") and "not a copy" in verdict
-    assert "Meta, given as the scanned code's owner (--owner)" in verdict
+    assert "Meta is given as the scanned code's owner (--owner)" in verdict
 
 
 def test_an_owners_model_that_declares_the_reference_as_parent_took_the_code_in(tmp_path: Path) -> None:

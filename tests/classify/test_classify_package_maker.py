@@ -1,0 +1,225 @@
+"""A maker's own package, whose files carry no notice, matched against an engine's copy of its
+model: the package's metadata names its maker, so the code is the maker's own, not a copy
+(source/maker.py, classify/owner.py).  Scanned as users scan: a directory and a wheel, through
+`lineage scan`."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lineage.index.embedded import EmbeddedIndex
+from tests.classify.conftest import SPDX
+from tests.classify.test_classify_owner import MAKER, PORT_HEADER, STRANGER, _engine_index, _text
+
+ENGINE_HEADER = ("# Copyright 2025 SGLang Team", SPDX)
+ZHIPU = '[project]\nname = "glm-demo"\nauthors = [{name = "GLM team", email = "glm@zhipuai.cn"}]\n'
+
+
+@pytest.fixture(scope="module")
+def engine_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return _engine_index(tmp_path_factory, ENGINE_HEADER)
+
+
+@pytest.fixture(scope="module")
+def port_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    return _engine_index(tmp_path_factory, PORT_HEADER)
+
+
+def _scan(index: EmbeddedIndex, target: Path) -> dict:  # type: ignore[type-arg]
+    from lineage.cli.main import cli
+
+    run = CliRunner().invoke(cli, ["scan", str(target), "--index", index.path, "--format", "json", "--exit-zero",
+                                   "-q"])
+    assert run.exit_code == 0, run.output
+    return json.loads(run.stdout)  # type: ignore[no-any-return]
+
+
+def _package(root: Path, code: str, pyproject: str | None) -> Path:
+    (root / "glm_demo").mkdir(parents=True)
+    (root / "glm_demo" / "modeling.py").write_text(code, encoding="utf-8")
+    if pyproject is not None:
+        (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    return root
+
+
+def _worst(report: dict) -> str:  # type: ignore[type-arg]
+    rank = ["info", "low", "medium", "high"]
+    return max((f["severity"] for f in report["findings"] if f["kind"] == "code-match"), key=rank.index)
+
+
+def test_a_package_whose_metadata_names_the_maker_holds_its_own_code(engine_index, tmp_path: Path) -> None:
+    unmarked = _text(SPDX)
+    plain = _scan(engine_index, _package(tmp_path / "plain", unmarked, None))
+    assert _worst(plain) == "high"  # control: with no word on its maker, the scan takes it for a copy
+    report = _scan(engine_index, _package(tmp_path / "own", unmarked, ZHIPU))
+    code = [f for f in report["findings"] if f["kind"] == "code-match"]
+    assert _worst(report) == "info"
+    owned = [f for f in code if f["attribution"] == "own"]
+    assert len(owned) >= 10
+    why = owned[0]["details"]["attribution_explanation"]
+    assert "Zhipu AI made glm4_moe" in why
+    assert "named as the scanned package's maker by its metadata (pyproject.toml: authors 'GLM team <glm@zhipuai.cn>')" \
+        in why
+    verdict = report["summary"]["files"]["glm_demo/modeling.py"]["verdict"]
+    assert verdict.startswith("own model code") and "Zhipu AI is the maker the scanned package's metadata names " \
+        "(pyproject.toml: authors 'GLM team <glm@zhipuai.cn>')" in verdict
+
+
+def test_another_maker_or_an_unknown_author_beside_it_changes_nothing(engine_index, tmp_path: Path) -> None:
+    unmarked = _text(SPDX)
+    meta = '[project]\nauthors = [{name = "M", email = "m@meta.com"}]\n'
+    assert _worst(_scan(engine_index, _package(tmp_path / "meta", unmarked, meta))) == "high"
+    mixed = ZHIPU.replace("]\n", ', {name = "X", email = "x@example.org"}]\n')
+    assert _worst(_scan(engine_index, _package(tmp_path / "mixed", unmarked, mixed))) == "high"
+
+
+def test_the_files_own_holder_speaks_before_the_package(engine_index, tmp_path: Path) -> None:
+    """A file under a stranger's notice is that stranger's copy, whatever the package says."""
+    report = _scan(engine_index, _package(tmp_path / "stranger", _text(*STRANGER), ZHIPU))
+    assert _worst(report) == "high" and not any(f["attribution"] == "own" for f in report["findings"])
+    own = _scan(engine_index, _package(tmp_path / "maker", _text(*MAKER), ZHIPU))
+    assert _worst(own) == "info"
+
+
+def test_the_package_never_excuses_a_notice_owed_to_another_maker(port_index, tmp_path: Path) -> None:
+    """The reference is a port under Meta's notice: a copy without it owes that notice, and a
+    package naming Zhipu AI as its maker does not excuse it (only `--owner` lowers it, by its word)."""
+    report = _scan(port_index, _package(tmp_path / "port", _text(SPDX), ZHIPU))
+    assert any(f["kind"] == "notice" and f["attribution"] == "removed" and f["severity"] in ("medium", "high")
+               for f in report["findings"])
+    assert _worst(report) == "high"
+
+
+def test_a_wheels_dist_info_names_its_maker(engine_index, tmp_path: Path) -> None:
+    wheel = tmp_path / "glm_demo-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("glm_demo/modeling.py", _text(SPDX))
+        z.writestr("glm_demo-1.0.dist-info/METADATA",
+                   "Metadata-Version: 2.1\nName: glm-demo\nVersion: 1.0\nAuthor-email: GLM <glm@zhipuai.cn>\n\n")
+    report = _scan(engine_index, wheel)
+    assert _worst(report) == "info"
+    why = next(f for f in report["findings"] if f["attribution"] == "own")["details"]["attribution_explanation"]
+    assert "glm_demo-1.0.dist-info/METADATA: author_email 'GLM <glm@zhipuai.cn>'" in why
+    bare = tmp_path / "bare.zip"
+    with zipfile.ZipFile(bare, "w") as z:
+        z.writestr("glm_demo/modeling.py", _text(SPDX))
+    assert _worst(_scan(engine_index, bare)) == "high"
+
+
+def test_the_hook_reads_the_staged_metadata(engine_index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-commit hook: an unmarked model file passes once the staged pyproject.toml names its
+    maker; a pyproject.toml in the working tree but not staged says nothing."""
+    import git
+
+    from lineage.cli.main import cli
+
+    root = _package(tmp_path / "repo", _text(SPDX), ZHIPU)
+    handle = git.Repo.init(root, initial_branch="main")
+    monkeypatch.chdir(root)
+    handle.git.add("--", "glm_demo/modeling.py")
+    args = ["hook", "--index", engine_index.path, "glm_demo/modeling.py"]
+    unstaged = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert unstaged.exit_code == 1 and "[high]" in unstaged.stdout, unstaged.output
+    handle.git.add("--", "pyproject.toml")
+    staged = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert staged.exit_code == 0, staged.output
+
+
+def test_only_the_archives_own_metadata_counts(engine_index, tmp_path: Path) -> None:
+    """A wheel's package folder is no sdist's top folder: metadata inside it is not the wheel's; an
+    sdist written with './' members keeps its PKG-INFO; an oversized METADATA names no one and is no
+    file the scan failed to check."""
+    import io
+    import tarfile
+
+    inside = tmp_path / "inside-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(inside, "w") as z:
+        z.writestr("glm_demo/modeling.py", _text(SPDX))
+        z.writestr("glm_demo/pyproject.toml", ZHIPU)
+        z.writestr("glm_demo/PKG-INFO", "Name: x\nAuthor-email: glm@zhipuai.cn\n\n")
+        z.writestr("inside-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: inside\nVersion: 1.0\n\n")
+    assert _worst(_scan(engine_index, inside)) == "high"
+
+    sdist = tmp_path / "glm-demo-1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tf:
+        for name, text in (("./glm-demo-1.0/glm_demo/modeling.py", _text(SPDX)),
+                           ("./glm-demo-1.0/PKG-INFO", "Name: glm-demo\nVersion: 1.0\nAuthor-email: glm@zhipuai.cn\n\n")):
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    assert _worst(_scan(engine_index, sdist)) == "info"
+
+    big = tmp_path / "big-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(big, "w") as z:
+        z.writestr("glm_demo/modeling.py", _text(SPDX))
+        z.writestr("big-1.0.dist-info/METADATA", "Name: big\nAuthor-email: glm@zhipuai.cn\n\n" + "x" * 3_000_000)
+    report = _scan(engine_index, big)
+    assert report["errors"] == [] and _worst(report) == "high"
+
+
+def test_a_revision_is_read_with_its_own_metadata_not_the_working_trees(engine_index, tmp_path: Path) -> None:
+    import git
+
+    root = _package(tmp_path / "repo", _text(SPDX), '[project]\nauthors = [{email = "someone@example.org"}]\n')
+    handle = git.Repo.init(root, initial_branch="main")
+    handle.git.add("-A")
+    handle.git.commit("-q", "-m", "first", "--author", "T <t@example.org>")
+    (root / "pyproject.toml").write_text(ZHIPU, encoding="utf-8")  # edited after the commit, not committed
+    assert _worst(_scan(engine_index, Path(f"{root}@HEAD"))) == "high"
+    assert _worst(_scan(engine_index, root)) == "info"  # the working tree is read as it stands
+    handle.git.commit("-q", "-am", "second", "--author", "T <t@example.org>")
+    assert _worst(_scan(engine_index, Path(f"{root}@HEAD"))) == "info"
+    assert _worst(_scan(engine_index, Path(f"{root}@HEAD~1"))) == "high"
+
+
+def test_no_package_maker_takes_no_word_of_the_metadata(engine_index, tmp_path: Path) -> None:
+    from lineage.cli.main import cli
+
+    root = _package(tmp_path / "own", _text(SPDX), ZHIPU)
+    run = CliRunner().invoke(cli, ["scan", str(root), "--index", engine_index.path, "--format", "json",
+                                   "--exit-zero", "-q", "--no-package-maker"])
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.stdout)
+    assert _worst(report) == "high" and report["config"]["package_maker"] is False
+
+
+def test_a_revision_keeps_the_notice_file_it_was_committed_with(port_index, tmp_path: Path) -> None:
+    """REPO@REV reads the revision's own NOTICE file, not the working tree's: the upstream holder's
+    line kept in the committed NOTICE is kept, whatever the checkout holds now."""
+    import git
+
+    root = _package(tmp_path / "repo", _text(SPDX), None)
+    (root / "NOTICE").write_text(f"glm-demo\n\n{PORT_HEADER[0].lstrip('# ')}\n", encoding="utf-8")
+    handle = git.Repo.init(root, initial_branch="main")
+    handle.git.add("-A")
+    handle.git.commit("-q", "-m", "first", "--author", "T <t@example.org>")
+    (root / "NOTICE").unlink()  # the checkout lost it since
+
+    def removed(report: dict) -> bool:  # type: ignore[type-arg]
+        return any(f["kind"] == "notice" and f["attribution"] == "removed" for f in report["findings"])
+
+    assert removed(_scan(port_index, root))  # (the working tree as it stands: no NOTICE)
+    assert not removed(_scan(port_index, Path(f"{root}@HEAD")))
+
+
+def test_history_reads_the_revisions_metadata_as_scan_does(engine_index, tmp_path: Path) -> None:
+    import git
+
+    from lineage.config import Config
+    from lineage.workflow.history import history
+
+    root = _package(tmp_path / "repo", _text(SPDX), ZHIPU)
+    handle = git.Repo.init(root, initial_branch="main")
+    handle.git.add("-A")
+    handle.git.commit("-q", "-m", "first", "--author", "T <t@example.org>")
+    traced = history(root, engine_index, Config())
+    code = [f for f in traced.result.findings if f.kind == "code-match"]
+    assert code and all(f.severity == "info" for f in code)
+    plain = history(root, engine_index, Config(package_maker=False))
+    assert any(f.severity == "high" for f in plain.result.findings if f.kind == "code-match")
