@@ -187,16 +187,20 @@ def read_revision(
 
 def root_blobs(repo: str | Path, sha: str, names: Collection[str], max_bytes: int = 1_000_000
                ) -> tuple[tuple[str, bytes], ...]:
-    """(name, bytes) of the regular files named ``names`` at the root of commit ``sha``'s tree: a
-    revision's own NOTICE/LICENSE and package metadata, as a checkout of it holds them (a symlink,
-    a folder, or a blob over ``max_bytes`` or unreadable is left out)."""
+    """(path, bytes) of the regular files named ``names`` at the root of commit ``sha``'s tree, or
+    in a `*.dist-info` folder there: a revision's own NOTICE/LICENSE and package metadata, as a
+    checkout of it holds them (a symlink, a folder, or a blob over ``max_bytes`` or unreadable is
+    left out)."""
     repository = open_repository(repo)
     try:
         tree = resolve_commit(repository, sha, source=str(repo)).tree
         odb = _gitdb(repository)
         out = []
-        for item in tree.blobs:
-            if item.name not in names or item.mode & _FORMAT_MASK == _LINK_MODE:
+        dist_info = [b for t in tree.trees if t.name.endswith(".dist-info") for b in t.blobs][:64]
+        for item in [*tree.blobs, *dist_info]:
+            path = str(item.path)
+            if (item.name if "/" not in path else path.split("/", 1)[1]) not in names \
+                    or item.mode & _FORMAT_MASK == _LINK_MODE:
                 continue
             try:
                 size = odb.info(item.binsha).size
@@ -204,7 +208,7 @@ def root_blobs(repo: str | Path, sha: str, names: Collection[str], max_bytes: in
             except Exception:  # noqa: BLE001 - gitdb raises many types on corrupt objects
                 continue
             if size <= max_bytes and len(data) == size:
-                out.append((str(item.name), data))
+                out.append((path, data))
         return tuple(sorted(out))
     except (GitCommandError, ValueError, OSError, SourceError):
         return ()

@@ -169,7 +169,10 @@ def _pairs(fields: Sequence[tuple[str, str]]) -> list[tuple[str, tuple[str, str]
 
 
 def _addresses(text: str, who: str = "") -> list[tuple[str, str]]:
-    """"Name <a@b>, c@d" -> [("Name", "a@b"), (who, "c@d")]."""
+    """"Name <a@b>, c@d" -> [("Name", "a@b"), (who, "c@d")]; text holding no address at all is a
+    name (Poetry's `authors = ["Mistral AI"]`)."""
+    if "@" not in text:
+        return [(part.strip(), "") for part in text.split(",") if part.strip()]
     pairs = [(name or who, address) for name, address in getaddresses([text]) if name or address]
     return [(n.strip(), a.strip()) for n, a in pairs]
 

@@ -124,7 +124,7 @@ def _from_archive(
         members, errors = read_archive(path, include=lambda name: wanted(name, suffixes) or archive_notice(name)
                                        is not None or metadata_only(name),
                                        max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
-        metadata = project_metadata(members)
+        metadata = project_metadata(members, wheel=path.name.lower().endswith(".whl"))
         code = [f for f in members if not metadata_only(f.path)]
         # an oversized or unreadable metadata file names no maker; it is no file the scan failed to check
         errors = [e for e in errors if not metadata_only(e.path)]
@@ -142,13 +142,14 @@ def _from_archive(
     return finished, sorted(errors, key=lambda e: (e.path, e.stage, e.reason)), notices, metadata
 
 
-def project_metadata(members: Sequence[SourceFile]) -> tuple[tuple[str, bytes], ...]:
+def project_metadata(members: Sequence[SourceFile], *, wheel: bool = False) -> tuple[tuple[str, bytes], ...]:
     """An archive's own metadata files (source/maker.py), at its root or, for an archive that is one
     folder (an sdist's `pkg-1.0/PKG-INFO`), in that folder, as (path below it, bytes).  A wheel's
-    package folder is no such folder: its dist-info stands beside it."""
+    package folder is no such folder (its dist-info stands beside it), even in a wheel without one."""
     paths = [(f.path.removeprefix("./"), f) for f in members]
     tops = {p.split("/", 1)[0] for p, _ in paths}
-    folder = len(tops) == 1 and all("/" in p for p, _ in paths) and not next(iter(tops)).endswith(".dist-info")
+    folder = not wheel and len(tops) == 1 and all("/" in p for p, _ in paths) \
+        and not next(iter(tops)).endswith(".dist-info")
     out = []
     for path, f in paths:
         rel = path.split("/", 1)[1] if folder else path
@@ -179,10 +180,10 @@ def revision_root(repo: str | Path, sha: str) -> tuple[tuple[tuple[str, bytes], 
     """A revision's own NOTICE/LICENSE files and package metadata at its root (as an archive's),
     not the working tree's: a later checkout's files say nothing of an earlier commit."""
     from lineage.source.gitrev import root_blobs
-    from lineage.source.maker import NAMES
+    from lineage.source.maker import DIST_INFO, NAMES
 
-    found = root_blobs(repo, sha, {*REPO_NOTICE_NAMES, *NAMES})
-    return tuple(b for b in found if b[0] in REPO_NOTICE_NAMES), tuple(b for b in found if b[0] in NAMES)
+    found = root_blobs(repo, sha, {*REPO_NOTICE_NAMES, *NAMES, DIST_INFO})
+    return tuple(b for b in found if b[0] in REPO_NOTICE_NAMES), tuple(b for b in found if is_metadata(b[0]))
 
 
 def _is_script(path: str) -> bool:

@@ -144,6 +144,11 @@ def test_only_the_archives_own_metadata_counts(engine_index, tmp_path: Path) -> 
         z.writestr("glm_demo/PKG-INFO", "Name: x\nAuthor-email: glm@zhipuai.cn\n\n")
         z.writestr("inside-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: inside\nVersion: 1.0\n\n")
     assert _worst(_scan(engine_index, inside)) == "high"
+    bare_wheel = tmp_path / "bare-1.0-py3-none-any.whl"  # (malformed: no dist-info; its one folder is the package)
+    with zipfile.ZipFile(bare_wheel, "w") as z:
+        z.writestr("glm_demo/modeling.py", _text(SPDX))
+        z.writestr("glm_demo/PKG-INFO", "Name: x\nAuthor-email: glm@zhipuai.cn\n\n")
+    assert _worst(_scan(engine_index, bare_wheel)) == "high"
 
     sdist = tmp_path / "glm-demo-1.0.tar.gz"
     with tarfile.open(sdist, "w:gz") as tf:
@@ -223,3 +228,18 @@ def test_history_reads_the_revisions_metadata_as_scan_does(engine_index, tmp_pat
     assert code and all(f.severity == "info" for f in code)
     plain = history(root, engine_index, Config(package_maker=False))
     assert any(f.severity == "high" for f in plain.result.findings if f.kind == "code-match")
+
+
+def test_a_committed_dist_info_is_read_at_a_revision_as_in_the_tree(engine_index, tmp_path: Path) -> None:
+    """An unpacked wheel kept in git: `scan DIR` and `scan DIR@HEAD` read the same METADATA."""
+    import git
+
+    root = _package(tmp_path / "repo", _text(SPDX), None)
+    (root / "glm_demo-1.0.dist-info").mkdir()
+    (root / "glm_demo-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: glm-demo\nVersion: 1.0\nAuthor-email: GLM <glm@zhipuai.cn>\n\n", encoding="utf-8")
+    handle = git.Repo.init(root, initial_branch="main")
+    handle.git.add("-A")
+    handle.git.commit("-q", "-m", "first", "--author", "T <t@example.org>")
+    assert _worst(_scan(engine_index, root)) == "info"
+    assert _worst(_scan(engine_index, Path(f"{root}@HEAD"))) == "info"

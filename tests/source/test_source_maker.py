@@ -37,6 +37,7 @@ def test_an_author_without_an_address_is_named_by_the_organisation_table() -> No
 
 def test_poetry_setup_cfg_pkg_info_and_dist_info_metadata() -> None:
     assert _orgs("pyproject.toml", '[tool.poetry]\nauthors = ["Someone <someone@mistral.ai>"]\n') == ["Mistral AI"]
+    assert _orgs("pyproject.toml", '[tool.poetry]\nauthors = ["Mistral AI"]\n') == ["Mistral AI"]  # a name alone
     assert _orgs("setup.cfg", "[metadata]\nname = x\nauthor = Lab\nauthor_email = lab@deepseek.com\n") == ["DeepSeek"]
     meta = "Metadata-Version: 2.1\nName: x\nVersion: 1.0\nAuthor-email: Team <team@us.ibm.com>, ops@ibm.com\n\nbody\n"
     assert _orgs("PKG-INFO", meta) == ["IBM"]  # (a subdomain is its company's)
