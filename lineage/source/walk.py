@@ -34,7 +34,10 @@ PYTHON_SUFFIXES = (".py", ".pyw", ".wsgi")
 SCAN_SUFFIXES = (*PYTHON_SUFFIXES, ".ipynb")
 SHEBANG_PEEK = 256
 # a project's notice files at its root: its own holder, and whom it credits
-REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "LICENSE", "LICENSE.txt", "LICENSE.md", "COPYING")
+# a project's own notice files at its root, as projects name them (DeepSeek's repositories keep their
+# code's licence in LICENSE-CODE, beside LICENSE-MODEL for the weights)
+REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "NOTICE.rst", "LICENSE", "LICENSE.txt", "LICENSE.md",
+                     "LICENSE.rst", "LICENSE-CODE", "LICENCE", "LICENCE.txt", "LICENCE.md", "COPYING", "COPYING.txt")
 _INTERPRETER = re.compile(r"(?:python|pypy)[0-9.]*")
 _CHUNK = 1 << 16
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)

@@ -258,6 +258,31 @@ def test_an_archive_holds_its_projects_notice_files(tmp_path: Path) -> None:
         assert load_target(str(tmp_path / f"{name}.zip")).notices == (), name
 
 
+def test_licence_files_are_read_as_projects_name_them(tmp_path: Path, run_git: Callable[..., str]) -> None:
+    """A code licence kept as LICENSE-CODE (beside LICENSE-MODEL for weights), a British LICENCE,
+    an .rst: each is the project's own notice file, at the root of a folder, an archive or a revision."""
+    from lineage.pipeline.scan import repository_notices
+
+    for name in ("LICENSE-CODE", "LICENCE", "LICENSE.rst", "COPYING.txt"):
+        tree = tmp_path / name / "proj"
+        (tree / "pkg").mkdir(parents=True)
+        (tree / "pkg" / "model.py").write_text("A = 1\n", encoding="utf-8")
+        (tree / name).write_text("MIT License\n\nCopyright (c) 2023 DeepSeek\n", encoding="utf-8")
+        (tree / "LICENSE-MODEL").write_text("Copyright (c) 2023 Someone Else\n", encoding="utf-8")  # (weights' terms)
+        assert [n.org for r in repository_notices(str(tree)) for n in r.notices if n.counts] == ["DeepSeek"], name
+        with zipfile.ZipFile(tmp_path / name / "proj.zip", "w") as zf:
+            zf.writestr("pkg/model.py", "A = 1\n")
+            zf.writestr(name, (tree / name).read_text())
+        loaded = load_target(str(tmp_path / name / "proj.zip"))
+        assert [n.org for r in repository_notices(loaded.root, loaded.notices) for n in r.notices if n.counts] \
+            == ["DeepSeek"], name
+        run_git(tree, "init", "-q", "-b", "main")
+        run_git(tree, "add", "-A")
+        run_git(tree, "commit", "-q", "-m", "all")
+        at = load_target(f"{tree}@HEAD")
+        assert [n.org for r in repository_notices("", at.notices) for n in r.notices if n.counts] == ["DeepSeek"], name
+
+
 def test_an_archive_inside_a_folder_is_listed_as_not_read(tmp_path: Path) -> None:
     """A folder holding a wheel or a tarball: they are not unpacked (scan them as targets), but the
     result says so, instead of "0 files scanned" with nothing to show that code was there."""
