@@ -54,7 +54,8 @@ def scan_files(
     ``file_dates``: per path, an earlier date than ``date`` for that file (a release's file its
     project shipped before): it is matched against the index as of that date (a stranger's review:
     SGLang's later port of vLLM's llama template read as the source of vLLM's own files).
-    ``makers``: the organisations the scanned package's metadata names as its maker (source/maker.py).
+    ``makers``: the organisations the scanned package's metadata names as its maker (source/maker.py),
+    taken at their word unless the `package_maker` setting is off.
     """
     from lineage.arch.findings import with_architectures
     from lineage.classify.stale import stale_notices
@@ -63,6 +64,7 @@ def scan_files(
 
     from lineage.source.packed import unpacked_files
 
+    makers = makers if config.package_maker else ()
     # code a file runs from an encoded literal is read as a file of its own (`model.py[exec:3]`)
     packed, unreadable = unpacked_files(files, config.max_file_bytes, workers_for(config, len(files)))
     files, errors = [*files, *packed], (*errors, *unreadable)
@@ -177,7 +179,7 @@ def scan(
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
                       repo_notices=repository_notices("" if at_revision else loaded.root, loaded.notices),
                       later=later, date=date, date_of=f"the date of the release {release}" if release else "",
-                      file_dates=shipped, makers=declared_makers(metadata) if config.package_maker else ())
+                      file_dates=shipped, makers=declared_makers(metadata))
 
 
 def _own_project(inputs: dict[str, object]) -> tuple[str, str]:

@@ -203,11 +203,11 @@ def _org_of(who: str, address: str) -> str:
     organisation's name or alias; "" when neither names a vendor."""
     from lineage.data import organisations
 
-    if address:
-        domain = address.rpartition("@")[2].strip().lower().rstrip(".")
-        found = _by_domain(domain, organisations().values()) if "@" in address else []
-        return found[0] if len(found) == 1 else ""
-    return _by_name().get(normalise(who), "")
+    if not address:
+        return _by_name().get(normalise(who), "")
+    found = _by_domain(address.rpartition("@")[2].strip().lower().rstrip("."), organisations().values()) \
+        if "@" in address else []
+    return found[0] if len(found) == 1 else ""
 
 
 @functools.cache

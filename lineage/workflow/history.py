@@ -204,7 +204,7 @@ def history(repo: str | Path, index: EmbeddedIndex, config: Config, rev: str = "
     notices, metadata = revision_root(repo, sha)
     result, _ = scan_files(config.included(files), index, config, target=name, revision=sha,
                            errors=config.included(errors), repo_notices=repository_notices("", notices),
-                           makers=declared_makers(metadata) if config.package_maker else ())
+                           makers=declared_makers(metadata))
     matched = [f for f in result.findings if f.kind == "code-match" and f.matches and f.severity != "info"]
     repository = open_repository(repo)
     try:

@@ -117,7 +117,8 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
 
     loaded = load_target(spec, max_bytes=config.max_file_bytes)
     files, errors = list(loaded.files), list(loaded.errors)
-    target, notices = loaded.root or spec, []
+    target = loaded.root or spec
+    notices: list[FileNotices] = []
     makers: Makers = ()
     root = None
     if os.path.isdir(spec):
@@ -133,8 +134,8 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
 
         files = [SourceFile(rooted(f.path), f.data) for f in files]
         errors = [FileError(rooted(e.path), e.stage, e.reason) for e in errors]
-        target, notices = str(root), staged_repo_notices(root)
-        makers = staged_makers(root) if config.package_maker else ()
+        target = str(root)
+        notices, makers = staged_root(root)
     files, errors = config.included(files), config.included(errors)  # as the hook: repo-root paths
     return scan_quick(files, index, config, target=target, revision=loaded.revision, errors=errors,
                       repo_notices=notices, progress=progress, makers=makers)[0]
@@ -159,23 +160,18 @@ def quick_notices(path: str, text: str, **options: Any) -> FileNotices:
     return detect_notices(path, text, **options)
 
 
-def staged_repo_notices(root: Path) -> list[FileNotices]:
-    """NOTICE/LICENSE files at the repository root, as staged."""
+def staged_root(root: Path) -> tuple[list[FileNotices], Makers]:
+    """The repository root's NOTICE/LICENSE files and the makers its package metadata names
+    (source/maker.py), as staged: one read of the index."""
     from lineage.pipeline.scan import REPO_NOTICE_NAMES
-    from lineage.source.gitrev import read_staged
-
-    files, _ = read_staged(root, paths=REPO_NOTICE_NAMES, suffixes=REPO_NOTICE_NAMES, max_bytes=1_000_000)
-    return [quick_notices(f.path, f.data.decode("utf-8", "replace"), header_lines=2000, mentions=True)
-            for f in files]
-
-
-def staged_makers(root: Path) -> Makers:
-    """The makers the repository's staged package metadata names (source/maker.py)."""
     from lineage.source.gitrev import read_staged
     from lineage.source.maker import MAX_BYTES, NAMES, declared_makers
 
-    files, _ = read_staged(root, paths=NAMES, suffixes=NAMES, max_bytes=MAX_BYTES)
-    return declared_makers([(f.path, f.data) for f in files if f.path in NAMES])
+    names = (*REPO_NOTICE_NAMES, *NAMES)
+    files, _ = read_staged(root, paths=names, suffixes=names, max_bytes=MAX_BYTES)
+    notices = [quick_notices(f.path, f.data.decode("utf-8", "replace"), header_lines=2000, mentions=True)
+               for f in files if f.path in REPO_NOTICE_NAMES]
+    return notices, declared_makers([(f.path, f.data) for f in files if f.path in NAMES])
 
 
 def scan_quick(
@@ -208,9 +204,9 @@ def check_staged(
     if baseline is not None:  # refuse before scanning: a mismatch would flag everything
         check_params(baseline, index.header["params"], source=baseline_source)
     files, errors = staged_files(root, paths, config)
+    notices, makers = staged_root(root)
     result, compacted = scan_quick(files, index, config, target=str(root), revision="staged", errors=errors,
-                                   repo_notices=staged_repo_notices(root),
-                                   makers=staged_makers(root) if config.package_maker else ())
+                                   repo_notices=notices, makers=makers)
     unbaselined = subtract(result, baseline)
     kept, accepted, problems = apply_pragmas(unbaselined, {c.path: c.text for c in compacted if c.text})
     failing = tuple(f for f in kept if at_or_above(f.severity, fail_on or config.fail_on))
