@@ -55,6 +55,7 @@ from lineage.parse.opaque import opaque_spans
 from lineage.parse.padding import padding_spans
 from lineage.parse.identity import bound_once_all, identity_spans, in_function, root_of
 from lineage.parse.passthrough import passthrough_spans
+from lineage.parse.predicates import predicate_spans
 from lineage.parse.queries import captured
 from lineage.parse.uncalled import uncalled_spans
 from lineage.parse.walrus import walrus_spans
@@ -269,8 +270,27 @@ def _pick_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     return [(keywords[0].start_byte, node.end_byte)] if value else [(node.start_byte, parts[2].start_byte)]
 
 
+def _unreachable_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
+    """`lex-v53`: the statements after a `return`, `raise`, `continue` or `break` in its block never
+    run (obfuscators pad there: pyobfus's `return x` then `[_i for _i in range(8)]`), unless a
+    definition stands among them (a unit of its own)."""
+    if node.parent is None or node.parent.type != "block":
+        return []
+    after = []
+    sibling = node.next_named_sibling
+    while sibling is not None:
+        if sibling.type != "comment":
+            after.append(sibling)
+        sibling = sibling.next_named_sibling
+    if not after:
+        return []
+    span = (after[0].start_byte, after[-1].end_byte)
+    text = source[span[0]:span[1]]
+    return [] if b"def " in text or b"class " in text or b"lambda" in text else [span]
+
+
 _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": try_spans,
-          "with": with_spans, "pick": _pick_spans, "typing": _typing_spans}
+          "with": with_spans, "pick": _pick_spans, "typing": _typing_spans, "jump": _unreachable_spans}
 
 
 def _does_nothing(body: Node | None) -> bool:
@@ -355,6 +375,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
         spans += _block_spans(root, source, def_starts)
     spans += junk_spans(root, source, tick, frozenset(padding))  # locals that feed nothing but each other (parse/junk.py)
     spans += opaque_spans(root, source)  # guards over builtins alone, counters only they read (parse/opaque.py)
+    spans += predicate_spans(root, source)  # tests padded with fixed values, branches inside out (parse/predicates.py)
     if source.count(b"def ") > 1 or b"def " in source and source.count(b"class ") > 1:
         spans += uncalled_spans(root, source)  # nested functions and classes never named (parse/uncalled.py)
     spans += hollow_spans(root, source, spans, def_starts)  # guards left guarding nothing (parse/hollow.py)

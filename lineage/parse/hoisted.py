@@ -51,11 +51,14 @@ _NAMED = {"default_parameter": "name", "typed_default_parameter": "name", "funct
 
 
 def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
-            texts: dict[str, int]) -> tuple[dict[int, int], list[tuple[int, int]]]:
+            texts: dict[str, int], folded: frozenset[tuple[int, int]] = frozenset()
+            ) -> tuple[dict[int, int], list[tuple[int, int]]]:
     """({token index: token index of the literal it reads as}, [binding statements' byte spans]).
     ``starts``: each token's first byte; ``text_ids``: each token's text id; ``texts``: text ids
     by text.  The module's top level, and each function's first statements (a minifier hoists
-    a literal used in one function only into that function)."""
+    a literal used in one function only into that function).  ``folded``: the byte spans of
+    expressions read as one literal (parse/folded.py), literals here too (`lex-v53`: obfupy binds
+    every constant of a module, each spelt the long way, `a, b = (not 50, 'daeh'[::-1])`)."""
     found: list[tuple[Node | None, str, tuple[Node, Node, Node]]] = []
     # (every top-level statement is read, in linear time: a cap let thousands of padding
     # statements before a minified copy leave its hoisted names unread)
@@ -63,7 +66,7 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
     if b"def " in source:
         scopes += [(fn, leading(fn)) for fn, _, _ in functions(root)]
     for scope, statements in scopes:
-        found += [(scope, name, binding) for name, binding in _bound(statements, source).items()]
+        found += [(scope, name, binding) for name, binding in _bound(statements, source, folded).items()]
     wanted = {texts[name] for _, name, _ in found if name in texts}
     at = np.flatnonzero(np.isin(text_ids, np.fromiter(wanted, dtype=np.int64, count=len(wanted))))
     by_text: dict[int, np.ndarray] = {}
@@ -74,7 +77,7 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
     reads: dict[int, int] = {}
     read_through: dict[tuple[int, int], int] = {}  # statement -> how many of its names read through
     for scope, name, (statement, left, right) in found:
-        value = _token_at(starts, right)
+        value = _token_at(starts, right, (right.start_byte, right.end_byte) in folded)
         tokens = by_text.get(texts.get(name, -1))
         if value is None or tokens is None:
             continue
@@ -92,13 +95,14 @@ def hoisted(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
     return reads, sorted(spans)
 
 
-def _bound(statements: list[Node], source: bytes) -> dict[str, tuple[Node, Node, Node]]:
+def _bound(statements: list[Node], source: bytes,
+           folded: frozenset[tuple[int, int]] = frozenset()) -> dict[str, tuple[Node, Node, Node]]:
     """Names bound once among the statements, each to what it reads as: {name: (statement, the
     name's node, the value's node)}."""
     bound: dict[str, tuple[Node, Node, Node]] = {}
     seen: set[str] = set()
     for statement in statements:
-        for name, left, right in _bindings(statement, source):
+        for name, left, right in _bindings(statement, source, folded):
             if name in seen:
                 bound.pop(name, None)
                 continue
@@ -135,7 +139,8 @@ def _docstring(statement: Node) -> bool:
         and statement.named_children[0].type in ("string", "concatenated_string")
 
 
-def _bindings(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
+def _bindings(statement: Node, source: bytes,
+              folded: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[str, Node, Node]]:
     """What a top-level statement binds that reads as something else: `NAME = literal`, `NAME =
     builtin`, and an import's alias of a plain name (`import torch as B`, `from torch import nn as
     D`: B reads as `torch`, D as `nn`; a dotted module's alias stays a name of its own)."""
@@ -147,10 +152,11 @@ def _bindings(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
                 continue
             out.append((source[alias.start_byte:alias.end_byte].decode(), alias, name.named_children[0]))
         return out
-    return _binding(statement, source)
+    return _binding(statement, source, folded)
 
 
-def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
+def _binding(statement: Node, source: bytes,
+             folded: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[str, Node, Node]]:
     """`NAME = literal` or `NAME = builtin` as a statement of its own, or names unpacked so from a
     tuple (`a, b = getattr, 'x'`): [(NAME, its node, the value)]."""
     if statement.type != "expression_statement" or statement.named_child_count != 1:
@@ -161,16 +167,22 @@ def _binding(statement: Node, source: bytes) -> list[tuple[str, Node, Node]]:
     left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
     if left is None or right is None:
         return []
-    right = unwrapped(right)
+    whole, right = right, unwrapped(right)
     if left.type in ("pattern_list", "tuple_pattern", "list_pattern") \
             and right.type in ("expression_list", "tuple", "list") and left.named_child_count == right.named_child_count:
-        pairs = [(name, unwrapped(value)) for name, value in zip(left.named_children, right.named_children)]
+        pairs = list(zip(left.named_children, right.named_children))
     elif left.type == "identifier":
-        pairs = [(left, right)]
+        pairs = [(left, whole)]
     else:
         return []
-    return [(source[name.start_byte:name.end_byte].decode(), name, value) for name, value in pairs
-            if name.type == "identifier" and _constant(value, source)]
+    out = []
+    for name, value in pairs:
+        inner = unwrapped(value)
+        held = value if (value.start_byte, value.end_byte) in folded else \
+            inner if (inner.start_byte, inner.end_byte) in folded or _constant(inner, source) else None
+        if name.type == "identifier" and held is not None:
+            out.append((source[name.start_byte:name.end_byte].decode(), name, held))
+    return out
 
 
 def _constant(value: Node, source: bytes) -> bool:
@@ -193,12 +205,13 @@ def _names_bound(root: Node, span: tuple[int, int]) -> int:
     return left.named_child_count if left.type in ("pattern_list", "tuple_pattern", "list_pattern") else 1
 
 
-def _token_at(starts: np.ndarray, node: Node) -> int | None:
-    """The one token that is the whole of ``node`` (a literal the lexer reads as one token), or None."""
+def _token_at(starts: np.ndarray, node: Node, folded: bool = False) -> int | None:
+    """The one token that is the whole of ``node`` (a literal the lexer reads as one token, or the
+    first token of an expression ``folded`` into one), or None."""
     at = int(np.searchsorted(starts, node.start_byte))
     if at >= starts.size or int(starts[at]) != node.start_byte:
         return None
-    if at + 1 < starts.size and int(starts[at + 1]) < node.end_byte:
+    if not folded and at + 1 < starts.size and int(starts[at + 1]) < node.end_byte:
         return None
     return at
 

@@ -50,6 +50,7 @@ SHARED = {
 (if_statement consequence: (block (pass_statement))) @dead.empty
 (if_statement consequence: (block (expression_statement))) @dead.empty
 (conditional_expression) @dead.pick
+[(return_statement) (raise_statement) (continue_statement) (break_statement)] @dead.jump
 """,
     # whole-statement calls of a do-nothing function of the module (parse/deadcode.py)
     "idle": "(expression_statement (call function: (identifier))) @idle.stmt",
@@ -79,6 +80,8 @@ SHARED = {
 (keyword_argument) @passthrough.kwarg
 """,
     # calls of the module's identity functions (parse/identity.py)
+    # a loop dispatching on a state variable, its body one if/elif chain (parse/flattened.py)
+    "flat": "(while_statement body: (block . (if_statement) .)) @flat.while",
     "identity": ("(call function: (identifier) @identity.called arguments: (argument_list) @identity.arguments)"
                  " @identity.call"),
 }

@@ -21,6 +21,10 @@ its two colons and the second branch's ``x =`` or ``return`` are read as absent.
 
 from __future__ import annotations
 
+import bisect
+
+from collections.abc import Sequence
+
 import numpy as np
 from tree_sitter import Node, QueryCursor
 
@@ -36,16 +40,18 @@ _PATTERN = "\n".join(
     for form in (_ASSIGN, _RETURN))
 
 
-def ternaries(root: Node, source: bytes, starts: np.ndarray, virtual: np.ndarray, placed: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+def ternaries(root: Node, source: bytes, starts: np.ndarray, virtual: np.ndarray, placed: np.ndarray,
+              scaffolding: Sequence[tuple[int, int]] = ()) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
     """(virtual token starts, the bytes whose lines the tokens stand on, byte spans read as
     absent) with each two-way pick read as its conditional expression.  ``starts``: each
     token's first byte (ascending); ``virtual``/``placed``: the same as parse/commuted.py
-    gave them, which this permutes further."""
+    gave them, which this permutes further.  ``scaffolding``: spans a flattened loop's reading
+    drops (parse/flattened.py): a pick of the next state among them is no pick of the code's."""
     if b"else" not in source:
         return virtual, placed, []
     seat, stood = virtual.copy(), placed.copy()
     absent: list[tuple[int, int]] = []
+    dropped = sorted(start for start, _ in scaffolding)
 
     def tokens(lo: int, hi: int) -> list[int]:  # the tokens within bytes [lo, hi), in their virtual order
         a, b = int(np.searchsorted(starts, lo)), int(np.searchsorted(starts, hi))
@@ -54,6 +60,8 @@ def ternaries(root: Node, source: bytes, starts: np.ndarray, virtual: np.ndarray
     for _, m in QueryCursor(query(_PATTERN)).matches(root):
         node, s1, s2, r1, r2 = (m[k][0] for k in ("if", "s1", "s2", "r1", "r2"))
         picked = _parts(node, source, m)
+        if scaffolding and bisect.bisect_left(dropped, node.start_byte) < bisect.bisect_left(dropped, node.end_byte):
+            continue
         if picked is None or r1.type == "assignment" or r2.type == "assignment":
             continue  # (`x = y = a`: a chain of targets)
         colon, otherwise, colon2 = picked

@@ -29,6 +29,7 @@ from lineage.parse.budget import Budget, OverBudget
 from lineage.parse.commuted import commuted
 from lineage.parse.ternary import ternaries
 from lineage.parse.deadcode import dead_spans
+from lineage.parse.flattened import unflattened
 from lineage.parse.folded import folded
 from lineage.parse.hoisted import hoisted
 from lineage.parse.forwarders import forwarder_functions
@@ -352,7 +353,8 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # lines as Python and tree-sitter count them (str.splitlines() breaks at \x0c, \x1c-\x1e, \x85, \u2028 too)
     last_line = text.count("\n") + (not text.endswith("\n"))
     # a literal a minifier bound to a name, `A=None`, read where the name is used (parse/hoisted.py)
-    reads, bindings = hoisted(tree.root_node, source, lexed[1], vocab.columns()[1][lexed[0]], vocab.texts.ids)
+    as_written = vocab.columns()[1][lexed[0]]
+    reads, bindings = hoisted(tree.root_node, source, lexed[1], as_written, vocab.texts.ids)
     if reads:
         ids = ids.copy()
         ids[list(reads)] = ids[list(reads.values())]
@@ -364,8 +366,21 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     if folds:
         ids = lexed[0].copy()
         ids[list(folds)] = vocab.number(list(folds.values()))
+        # ... and a name bound to such an expression read where it is used, as one bound to a literal
+        through, more = hoisted(tree.root_node, source, lexed[1], as_written, vocab.texts.ids,
+                                frozenset((start - 1, end) for start, end in spelt))
+        if len(through) > len(reads):
+            ids[list(through)] = ids[list(through.values())]
+            docstrings += sorted(set(more) - set(bindings))
         lexed = ids, lexed[1]
     docstrings += spelt
+    # control flow flattened into a loop over a state read as the statements it dispatches (parse/flattened.py)
+    returned, scaffolding = unflattened(tree.root_node, source, lexed[1])
+    if returned:
+        ids = lexed[0].copy()
+        ids[list(returned)] = vocab.number(list(returned.values()))
+        lexed = ids, lexed[1]
+    docstrings += scaffolding
     budget.check("hoisted")
     # a function called from one place only is read where it is called (parse/inline.py)
     inlines = inlined(tree.root_node, source, [d.start_byte for d in defs], docstrings, identities)
@@ -374,7 +389,7 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # `x = a if c else b` (parse/ternary.py)
     virtual, placed, parens = commuted(tree.root_node, source, lexed[1], vocab.columns()[0][lexed[0]],
                                        vocab.kinds.ids, vocab.kinds.items, docstrings, lambda: budget.tick("operands"))
-    virtual, placed, picks = ternaries(tree.root_node, source, lexed[1], virtual, placed)
+    virtual, placed, picks = ternaries(tree.root_node, source, lexed[1], virtual, placed, scaffolding)
     # a helper called once midway through another is read there as well (parse/midway.py)
     copies = midway(tree.root_node, source, [d.start_byte for d in defs], inlines)
     # a method's attribute bound to a local, and a module's alias of what it imports, read where they are

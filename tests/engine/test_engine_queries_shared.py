@@ -43,6 +43,9 @@ class Layer:
             raise RuntimeError("never")
         while False:
             h = h
+        while mask:
+            if mask == 1:
+                mask = 0
         return self.proj(h, mask=mask)
 '''
 BROKEN = MODULE.replace(b"def inner(y, flag=False):", b"def inner(y, flag=False:")
