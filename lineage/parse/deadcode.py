@@ -273,7 +273,7 @@ def _pick_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
 def _unreachable_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     """`lex-v53`: the statements after a `return`, `raise`, `continue` or `break` in its block never
     run (obfuscators pad there: pyobfus's `return x` then `[_i for _i in range(8)]`), unless a
-    definition stands among them (a unit of its own)."""
+    definition or a `yield` stands among them."""
     if node.parent is None or node.parent.type != "block":
         return []
     after = []
@@ -285,8 +285,12 @@ def _unreachable_spans(node: Node, source: bytes) -> list[tuple[int, int]]:
     if not after:
         return []
     span = (after[0].start_byte, after[-1].end_byte)
-    text = source[span[0]:span[1]]
-    return [] if b"def " in text or b"class " in text or b"lambda" in text else [span]
+    # a definition stays (a unit of its own), and so does a `yield` (`return` then `yield`: a generator
+    # that yields nothing, which the `yield` makes one)
+    return [] if _KEPT_AFTER_JUMP.search(source, span[0], span[1]) else [span]
+
+
+_KEPT_AFTER_JUMP = re.compile(rb"\b(?:def|class|lambda|yield)\b")
 
 
 _SPANS = {"if": _if_spans, "empty": _empty_if_spans, "while": _loop_spans, "for": _loop_spans, "try": try_spans,

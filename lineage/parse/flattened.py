@@ -28,11 +28,16 @@ binding of the state, and an `else` left empty by them (`if cache is not None:` 
 what state 1 runs, as the code did).  A value kept for the end, `result = None` before the loop
 and `return result` after it, reads as returned where it is bound (`return attn(h, k)`).
 The loop qualifies only when every test of three or more branches compares one name with `==`
-(beside anything `and` joins to it), the loop's own test compares that name with `!=`, and the
-name is bound just before the loop (`lex-v53`).
+(beside anything `and` joins to it), the loop's own test compares that name with `!=`, the
+name is bound just before the loop, every state is a number (integers and their arithmetic),
+and the tests read no other name but the module's own (`lex-v53`): a tokenizer's states
+(`state == "word" and i < len(text)`) or a scheduler's (`phase = 1 if more else 3`) are the
+code's own logic, not a dispatcher.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from tree_sitter import Node
@@ -73,7 +78,12 @@ def unflattened(root: Node, source: bytes, starts: np.ndarray) -> tuple[dict[int
 
 
 def _dispatch(loop: Node, source: bytes) -> tuple[bytes, list[Node], Node] | None:
-    """(the state's name, the chain's branches, the state's binding before the loop), or None."""
+    """(the state's name, the chain's branches, the state's binding before the loop), or None.
+    An obfuscator's dispatcher, not a state machine of the code's own: every state a number
+    (integers and their arithmetic, `1420454099 ^ 29918`), every binding of the state one, and
+    whatever `and` joins to a test reading no name but the state and the module's own (an
+    always-true predicate over a global, `_g * _g % 4 in {0, 1}`; a tokenizer's `i < len(text)`
+    reads its locals)."""
     body = loop.child_by_field_name("body")
     chain = body.named_children[0] if body is not None and body.named_child_count else None
     condition = loop.child_by_field_name("condition")
@@ -94,7 +104,46 @@ def _dispatch(loop: Node, source: bytes) -> tuple[bytes, list[Node], Node] | Non
     before = loop.prev_named_sibling
     if state is None or before is None or _bound(before, source) != state:
         return None
+    tests = [condition] + [t for t in (b.child_by_field_name("condition") for b in tested) if t is not None]
+    bindings = [before] + [s for b in branches for s in _statements(b) if _bound(s, source) == state]
+    if not all(_numbers(_value_of(s), source) for s in bindings) \
+            or not all(_reads_only(t, state, source) for t in tests):
+        return None
     return state, branches, before
+
+
+def _value_of(statement: Node) -> Node | None:
+    assignment = statement.named_children[0] if statement.named_child_count else None
+    return assignment.child_by_field_name("right") if assignment is not None else None
+
+
+def _numbers(node: Node | None, source: bytes) -> bool:
+    """Integers under arithmetic alone (`-1`, `1420454099 ^ 29918`)."""
+    if node is None:
+        return False
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type not in ("integer", "binary_operator", "unary_operator", "parenthesized_expression") \
+                and current.is_named:
+            return False
+        stack.extend(current.children)
+    return True
+
+
+def _reads_only(test: Node, state: bytes, source: bytes) -> bool:
+    """The test reads no name but the state and names the module binds at its top level."""
+    stack = [test]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            name = source[current.start_byte:current.end_byte]
+            if name != state and re.search(rb"(?m)^" + re.escape(name) + rb"\s*(?::[^=\n]*)?=(?!=)", source) is None:
+                return False
+        elif current.type in ("call", "attribute", "subscript", "lambda", "named_expression"):
+            return False
+        stack.extend(current.named_children)
+    return True
 
 
 def _compared(test: Node, source: bytes, operator: str) -> set[bytes]:

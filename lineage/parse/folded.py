@@ -51,6 +51,9 @@ _MAX_BITS = 64  # an integer wider than this is not computed (left as written)
 _MAX_TEXT = 256  # nor a string longer than this
 _MAX_DEPTH = 48  # nor an expression nested deeper than this below where its evaluation starts
 _MAX_ITEMS = 4096  # nor a list longer than this
+MAX_CLIMB = 2 * 256  # steps up from a seed at most (a string spelt `chr(..) + chr(..) + ...` of 256 characters
+# is 511 steps): each step finds a parent by a walk from the root, and a hostile chain of 20,000 levels
+# climbed whole would spend the file's parse budget, leaving the whole file unchecked
 _B64 = ("b64decode", "urlsafe_b64decode", "b32decode", "b16decode", "a85decode", "b85decode")
 _CALLS = ("chr", "fromhex", "int", "str", "join", "decode", "bytes", "bool", *_B64)  # the words that may start one
 _CLIMB = frozenset({"binary_operator", "unary_operator", "parenthesized_expression", "comparison_operator", "subscript",
@@ -61,7 +64,8 @@ _CODEC_NAMES = frozenset({"rot13", "rot_13", "hex", "hex_codec", "base64", "base
                           "latin-1", "latin1"})
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-DECODED = "decoded"  # what a string decoded by a function of the module reads as (`decoded_calls`)
+DECODED = "".join(("dec", "oded"))  # what a string decoded by a function of the module reads as (`decoded_calls`);
+# an object of its own, never a literal's: what it holds is unknown, so nothing is computed from it
 Value = int | float | str | bytes | list[int] | list[str]
 
 
@@ -89,10 +93,17 @@ def folded(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray, 
     seeds = np.flatnonzero((operator_ | compare) & before & after).tolist()
     seeds += np.flatnonzero(np.isin(text_ids, [texts.get(w, -1) for w in _CALLS])).tolist()
     # `not 50`, and a string subscripted, `'daeh'[::-1]`
-    negated = np.isin(kind_ids, [kinds.get("not", -1)]) & after
-    inverted = np.zeros(n, dtype=bool)  # `~-~-5` (a chain of signs from `~`: `-1` alone stays as written)
-    inverted[:-1] = np.isin(kind_ids[:-1], [kinds.get("~", -1)]) & (after[:-1] | sign[1:])
-    negated |= inverted
+    # `not 50`, `~-~-5` (a chain of signs from `~`: `-1` alone stays as written), each seeded where
+    # its chain starts (a seed a step deeper in a chain of thousands would climb it all again)
+    nots = np.isin(kind_ids, [kinds.get("not", -1)])
+    negated = nots & after
+    negated[:-1] |= nots[:-1] & nots[1:]  # (`not not 5`)
+    tilde = np.isin(kind_ids, [kinds.get("~", -1)])
+    inverted = np.zeros(n, dtype=bool)
+    inverted[:-1] = tilde[:-1] & (after[:-1] | sign[1:])
+    chained = np.zeros(n, dtype=bool)
+    chained[1:] = nots[:-1] | sign[:-1] | tilde[:-1]
+    negated = (negated | inverted) & ~chained
     subscripted = np.zeros(n, dtype=bool)
     subscripted[:-1] = np.isin(kind_ids[:-1], [kinds.get("STR", -1)]) & np.isin(kind_ids[1:], [kinds.get("[", -1)])
     seeds += np.flatnonzero(negated | subscripted).tolist()
@@ -156,7 +167,7 @@ class _Folder:
             return None
         path: list[Node] = []
         best: Node | None = None
-        while True:
+        while len(path) < MAX_CLIMB:
             if node.id in self.above:  # (climbed from here before: what lies above is known)
                 best = self.above[node.id] or best
                 break
@@ -224,7 +235,7 @@ class _Folder:
             return kind == "true"
         if kind == "not_operator":
             operand = self.value(node.named_children[-1], depth + 1) if node.named_child_count else None
-            return None if operand is None or isinstance(operand, list) else not operand
+            return None if operand is None or operand is DECODED or isinstance(operand, list) else not operand
         if kind == "comparison_operator":
             return self._compare(node, depth)
         if kind == "subscript":
@@ -259,7 +270,7 @@ class _Folder:
         if value is None or self.source[value.end_byte:node.end_byte].replace(b" ", b"") != b"[::-1]":
             return None
         text = self.value(value, depth + 1)
-        return text[::-1] if isinstance(text, str) else None
+        return text[::-1] if isinstance(text, str) and text is not DECODED else None
 
     def _comprehension(self, node: Node, depth: int) -> Value | None:
         """`[f(c) for c in [literals]]` (or a generator of it) whose body computes from its name and
@@ -272,8 +283,8 @@ class _Folder:
         if left is None or right is None or left.type != "identifier":
             return None
         items = self.value(right, depth + 1)
-        if not isinstance(items, list):
-            return None
+        if not isinstance(items, list) or len(items) > _MAX_TEXT:
+            return None  # (what it makes is joined into one literal, or decoded into one, of _MAX_TEXT at most)
         name = self.source[left.start_byte:left.end_byte]
         out = []
         for item in items:
@@ -426,7 +437,7 @@ def _builtin(name: str, values: list[Value | None]) -> Value | None:
         return number if number.bit_length() <= _MAX_BITS else None
     if name == "str" and isinstance(value, str):
         return value
-    if name == "bool" and isinstance(value, (int, str, bytes)):
+    if name == "bool" and isinstance(value, (int, str, bytes)) and value is not DECODED:
         return bool(value)
     if name == "bytes" and isinstance(value, list) and all(isinstance(v, int) and 0 <= v < 256 for v in value):
         return bytes(int(v) for v in value)
@@ -435,8 +446,8 @@ def _builtin(name: str, values: list[Value | None]) -> Value | None:
 
 def _from_hex(text: str) -> float | None:
     """`float.fromhex(text)`: a float spelt in hex (pyobfus's floats), or one decoded by the module
-    (`decoded_calls`: what it holds unknown, it stood for a float: read as 0.0)."""
-    if text == DECODED:
+    (`decoded_calls`: what it holds unknown, a float stood there: read as a float, 0.0)."""
+    if text is DECODED:
         return 0.0
     try:
         found = float.fromhex(text)
@@ -448,7 +459,7 @@ def _from_hex(text: str) -> float | None:
 def _codec(value: Value | None, name: Value | None) -> Value | None:
     """`codecs.decode(value, name)` for the codecs that compute from their input alone."""
     if not isinstance(name, str) or name.lower() not in _CODEC_NAMES or not isinstance(value, (str, bytes)) \
-            or len(value) > 4 * _MAX_TEXT:
+            or value is DECODED or len(value) > 4 * _MAX_TEXT:
         return None
     try:
         out = codecs.decode(value, name.lower())  # type: ignore[arg-type]
@@ -485,10 +496,16 @@ def decoded_calls(root: Node, source: bytes, starts: np.ndarray, text_ids: np.nd
     if b"(" not in source:
         return []
     defined: dict[str, tuple[bytes, bytes]] = {}  # name -> (its parameter, its text)
+    functions: dict[str, bytes] = {}  # every function the module defines at its top level -> its text
     for statement in root.named_children:
         name, parameter = _one_parameter(statement, source)
         if name:
             defined[name] = (parameter, source[statement.start_byte:statement.end_byte])
+        named = statement.child_by_field_name("name") if statement.type == "function_definition" else None
+        if named is not None:
+            functions[source[named.start_byte:named.end_byte].decode("utf-8", "replace")] = \
+                source[statement.start_byte:statement.end_byte]
+    functions.update({n: text for n, (_, text) in defined.items()})
     if not defined:
         return []
     calls: dict[str, list[Node]] = {}
@@ -502,6 +519,7 @@ def decoded_calls(root: Node, source: bytes, starts: np.ndarray, text_ids: np.nd
     out: list[Node] = []
     for name, found in calls.items():
         if len(found) < 2 or any(not _given_a_literal(c, source) for c in found) \
+                or not _decodes(name, functions, source) \
                 or not _encoded([_argument(c) for c in found], *defined[name], source):
             continue
         spelt = int(np.count_nonzero(text_ids == texts.get(name, -1)))
@@ -510,7 +528,7 @@ def decoded_calls(root: Node, source: bytes, starts: np.ndarray, text_ids: np.nd
     return sorted(out, key=lambda c: c.start_byte)
 
 
-ENCODED = 12  # characters of a text literal at least, to read as encoded
+ENCODED = 16  # characters of a text literal at least, to read as a cipher text
 
 
 def _argument(call: Node) -> Node:
@@ -519,23 +537,50 @@ def _argument(call: Node) -> Node:
     return next(a for a in arguments.named_children if a.type != "comment")
 
 
+_DECODING = re.compile(rb"\b(?:\w*decode\w*|\w*decrypt\w*|fromhex|unhexlify|loads|chr|ord|Fernet|AES|xor|zlib|"
+                       rb"decompress)\b|\^|\[\s*::\s*-1\s*\]")
+_BASE64 = re.compile(rb"[A-Za-z0-9+/=_-]+")
+_HEX = re.compile(rb"[0-9a-fA-F]+")
+
+
+def _decodes(name: str, defined: dict[str, bytes], source: bytes, depth: int = 0) -> bool:
+    """The function's body decodes (a decoder's or cipher's call, an xor, a string reversed), itself
+    or through another function of the module it calls (`_s(i)` returning `_table()[i]`, the table
+    decrypted once)."""
+    text = defined.get(name, b"")
+    body = text[text.find(b":") + 1:] if text else b""
+    if _DECODING.search(body):
+        return True
+    return depth < 2 and any(re.search(rb"\b" + re.escape(other.encode()) + rb"\s*\(", body) is not None
+                             and _decodes(other, defined, source, depth + 1) for other in defined if other != name)
+
+
 def _encoded(given: list[Node], parameter: bytes, definition: bytes, source: bytes) -> bool:
-    """Every literal encoded, or every one an integer (three different ones or more) the function
-    looks up with its parameter."""
+    """Every literal a cipher text (`_ciphered`), or every one an integer (three different ones or
+    more) the function looks up with its parameter."""
     if all(a.type == "integer" for a in given):
         looked_up = re.search(rb"\[\s*" + re.escape(parameter) + rb"\s*\]", definition) is not None
         return looked_up and len({source[a.start_byte:a.end_byte] for a in given}) >= 3
     for a in given:
         text = source[a.start_byte:a.end_byte]
         quote = min((i for i in (text.find(b"'"), text.find(b'"')) if i >= 0), default=-1)
-        prefix = text[:quote].lower() if quote >= 0 else b""
-        if b"b" in prefix:
-            continue  # (bytes: what a decoder takes)
-        body = text[quote:].strip(b"'\"") if quote >= 0 else b""
-        if len(body) < ENCODED or not re.search(rb"[0-9]", body) or not re.search(rb"[A-Za-z]", body) \
-                or re.search(rb"\s", body):
+        if quote < 0 or not _ciphered(text[quote:].strip(b"'\"")):
             return False
     return True
+
+
+def _ciphered(body: bytes) -> bool:
+    """Text as a cipher writes it: ENCODED characters or more of hex, or of base64 with capitals,
+    small letters and digits mixed (a fifth of its letters at least each case: not a model's
+    name, `meta-llama/Llama-2-7b-hf`, nor a setting's, `FLASHINFER_DISABLE_FP4`)."""
+    if len(body) < ENCODED:
+        return False
+    if _HEX.fullmatch(body):
+        return re.search(rb"[0-9]", body) is not None and re.search(rb"[a-fA-F]", body) is not None
+    if not _BASE64.fullmatch(body) or re.search(rb"[0-9]", body) is None:
+        return False
+    upper, lower = len(re.findall(rb"[A-Z]", body)), len(re.findall(rb"[a-z]", body))
+    return min(upper, lower) >= 0.2 * (upper + lower) > 0
 
 
 def _one_parameter(statement: Node, source: bytes) -> tuple[str, bytes]:

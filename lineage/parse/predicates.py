@@ -6,10 +6,12 @@ K.always(15)):`, and (`rewriteIf`) turns the branch inside out, `if not n_rep ==
 ...`.  Every k-gram of the test changes.  Read here, on the reference side and the scanned side
 alike (`lex-v53`):
 
-* a test of an `if`, `elif` or `while` whose `and` and `or` operands include some of fixed
+* a test of an `if` or `elif` whose `and` and `or` operands include some of fixed
   value (literals and comparisons of them, parse/constant.py, and calls, given arguments that call
   nothing, of a function the module binds once to return a literal: `def f(v): return True`, `f =
-  lambda v: True`, a static method `K.f` so defined) reads as the operand left that decides it,
+  lambda v: True`, a static method `K.f` so defined, in a module that binds names no other way:
+  no `import *`, `globals()`, `setattr`, loop target or `as` of that name, no `K.f = ...`)
+  reads as the operand left that decides it,
   when one is (`True and x` is `x`, `False or x` is `x`, `x and True` and `x or False` are `x`);
 * `if not c: pass` / `else: body` reads as `if c: body`;
 * an `else: pass` reads as absent.
@@ -19,6 +21,8 @@ fixed value as a whole, stays as written (parse/deadcode.py reads the latter).
 """
 
 from __future__ import annotations
+
+import re
 
 from tree_sitter import Node
 
@@ -135,12 +139,25 @@ def _fixed_functions(root: Node, source: bytes) -> dict[bytes, bool]:
                     found[source[target.start_byte:target.end_byte]] = (read, False)
         elif statement.type == "class_definition" and b"@staticmethod" in source[statement.start_byte:statement.end_byte]:
             found.update(_static(statement, source))
-    if not found:
-        return {}
+    if not found or re.search(rb"\bimport\s*\*|\bglobals\s*\(|\bsetattr\s*\(|__dict__|\bvars\s*\(", source):
+        return {}  # (names bound at run time: nothing is known to stay)
+    found = {n: v for n, v in found.items() if not _rebound(n, source)}
     owners = {n.split(b".", 1)[0] for n in found if b"." in n}
     once = bound_once_all(source, [(n, by_def) for n, (_, by_def) in found.items() if b"." not in n]
                           + [(owner, True) for owner in sorted(owners)])
     return {n: v for n, (v, _) in found.items() if n.split(b".", 1)[0] in once}
+
+
+def _rebound(name: bytes, source: bytes) -> bool:
+    """The name (or `K.f`) bound another way than its definition: a loop's target, an `as`, an import,
+    a `del`, an assignment to the class's attribute."""
+    parts = name.split(b".")
+    if len(parts) == 2:
+        return re.search(rb"\b" + re.escape(parts[0]) + rb"\s*\.\s*" + re.escape(parts[1]) + rb"\s*=(?!=)",
+                         source) is not None
+    word = rb"\b" + re.escape(name) + rb"\b"
+    return re.search(rb"\bfor\b[^\n:]*" + word + rb"[^\n:]*\bin\b|\bas\s+" + word + rb"|\bimport\b[^\n]*" + word
+                     + rb"|\bdel\b[^\n]*" + word, source) is not None
 
 
 def _static(cls: Node, source: bytes) -> dict[bytes, tuple[bool, bool]]:

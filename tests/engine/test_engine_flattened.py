@@ -64,6 +64,7 @@ def test_a_flattened_function_reads_as_its_statements() -> None:
     assert _same(PLAIN, flattened)
     # obfuscatorx's form: states spelt as xors, each test behind an always-true predicate, `while P and s != e`
     xored = (
+        "_g = 23700605 - 16612943\n"
         "def f(self, h, cache=None):\n"
         "    _s = 1420454099 ^ 29918\n"
         "    while _g * (_g + 1) % 2 == 0 and _s != -16796 ^ 16795:\n"
@@ -107,6 +108,29 @@ def test_what_only_looks_flattened_stays() -> None:
     other = two.replace("        elif s == 1:\n            s = 9\n", "        elif s == 1:\n            s = 9\n"
                         "        elif t == 2:\n            s = 1\n")
     assert "while" in _texts(other, "f")  # (a branch tests another name)
+    # a state machine of the code's own: states of text, a test reading its locals, a transition computed
+    three = (
+        "def f(self, text):\n"
+        "    i = 0\n"
+        "    s = 0\n"
+        "    while s != 9:\n"
+        "        if s == 0:\n"
+        "            s = 1\n"
+        "        elif s == 1 and i < len(text):\n"
+        "            i = self.step(i)\n"
+        "            s = 2\n"
+        "        elif s == 2:\n"
+        "            s = 9\n"
+        "    return i\n"
+    )
+    assert "while" in _texts(three, "f")
+    computed = three.replace(" and i < len(text)", "").replace("            s = 2\n", "            s = 2 if self.more else 9\n")
+    assert "while" in _texts(computed, "f")
+    words = three.replace(" and i < len(text)", "").replace("== 0", "== 'start'").replace("== 1", "== 'word'") \
+        .replace("== 2", "== 'end'").replace("s = 0", "s = 'start'").replace("s = 1", "s = 'word'").replace("s = 2", "s = 'end'")
+    assert "while" in _texts(words, "f")
+    plain = three.replace(" and i < len(text)", "")
+    assert "while" not in _texts(plain, "f")  # (the control: numbers alone, tests of the state alone)
 
 
 def test_padded_tests_and_branches_inside_out_read_as_written() -> None:
@@ -145,6 +169,10 @@ def test_padded_tests_and_branches_inside_out_read_as_written() -> None:
     # a function that may return something else, or two operands of unknown value, stay
     kept = padded.replace("def _t(v):\n    return True\n", "def _t(v):\n    return check(v)\n")
     assert "_t" in _texts(kept, "f")
+    for rebinding in ("from ._ext import *\n", "for _t in (min, max):\n    pass\n", "_K.yes = staticmethod(check)\n",
+                      "globals()['_u'] = check\n"):
+        rebound = padded + rebinding
+        assert "and" in _texts(rebound, "f") or "or" in _texts(rebound, "f"), rebinding
     both = plain.replace("if n == 1:", "if n == 1 and mask:")
     assert _texts(both, "f") == [t for t in _texts(both, "f")] and "and" in _texts(both, "f")
 
@@ -169,6 +197,8 @@ def test_decided_branches_of_junk_and_what_follows_a_return_read_as_absent() -> 
     assert "+" in _texts(live, "f")  # (the branch taken does something)
     early = "def f(self, x):\n    if x is None:\n        return x\n    y = self.norm(x)\n    return self.proj(y)\n"
     assert "norm" in _texts(early, "f")  # (a return in a branch ends the branch, not its function)
+    empty = "def f(self, x):\n    return\n    yield\n"
+    assert "yield" in _texts(empty, "f")  # (a generator that yields nothing: the `yield` makes it one)
 
 
 def test_a_float_spelt_in_hex_reads_as_the_float() -> None:
