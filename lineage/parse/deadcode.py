@@ -53,7 +53,7 @@ from lineage.parse.junk import junk_spans
 from lineage.parse.localimports import local_import_spans
 from lineage.parse.opaque import opaque_spans
 from lineage.parse.padding import padding_spans
-from lineage.parse.identity import bound_once_all, identity_spans, in_function, root_of
+from lineage.parse.identity import bound_once_all, identity_spans, in_function, module_functions, root_of
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.predicates import predicate_spans
 from lineage.parse.queries import captured
@@ -320,19 +320,8 @@ def _idle_functions(root: Node, source: bytes) -> frozenset[bytes]:
     lambda returning a constant.  A name bound anywhere else too (another `def` or assignment,
     in any block, an import, a `global` declaration: a function may rebind it) is not one: what
     it calls is not certain by reading."""
-    idle: list[tuple[bytes, bool]] = []  # (name, bound by a def)
-    for node in root.named_children:
-        if node.type == "function_definition":
-            name = node.child_by_field_name("name")
-            if name is not None and _does_nothing(node.child_by_field_name("body")):
-                idle.append((_text(name, source), True))
-        elif node.type == "expression_statement" and node.named_child_count == 1 \
-                and node.named_children[0].type == "assignment":
-            target = node.named_children[0].child_by_field_name("left")
-            value = node.named_children[0].child_by_field_name("right")
-            result = value.child_by_field_name("body") if value is not None and value.type == "lambda" else None
-            if target is not None and target.type == "identifier" and result is not None and result.type in LITERALS:
-                idle.append((_text(target, source), False))
+    idle = [(f.name, f.by_def) for f in module_functions(root, source)
+            if (_does_nothing(f.body) if f.by_def else f.body is not None and f.body.type in LITERALS)]
     return bound_once_all(source, idle)
 
 

@@ -23,32 +23,22 @@ What cannot be computed from the file's literals, a string decrypted with a key
 (`_decrypt_str(b'gAAAAAB...')`, pyobfus Pro) or looked up in an encrypted table by number
 (`_s(3)`), is read as a string all the same, whatever it holds: a call of a function the module
 defines with one parameter, called at least twice and every time given one encoded literal, or
-one of three or more integers it looks up, and named nowhere else (`decoded_calls`).
+one of three or more integers it looks up, and named nowhere else (parse/ciphered.py).
 """
 
 from __future__ import annotations
 
 import ast
 import base64
-import binascii
-import codecs
-import math
-import operator
-import re
 from collections.abc import Callable
 
 import numpy as np
 from tree_sitter import Node
 
-from lineage.parse.queries import captured
+from lineage.parse.ciphered import decoded_calls
+from lineage.parse.values import (COMPARE, DECODED, INT_OPS, MAX_BITS, MAX_TEXT, Value, apply, builtin, codec,
+                                   from_hex, string_value, unary)
 
-_INT: dict[str, Callable[[int, int], int]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv, "%": operator.mod,
-    "&": operator.and_, "|": operator.or_, "^": operator.xor, "<<": operator.lshift, ">>": operator.rshift,
-    "**": operator.pow,
-}
-_MAX_BITS = 64  # an integer wider than this is not computed (left as written)
-_MAX_TEXT = 256  # nor a string longer than this
 _MAX_DEPTH = 48  # nor an expression nested deeper than this below where its evaluation starts
 _MAX_ITEMS = 4096  # nor a list longer than this
 MAX_CLIMB = 2 * 256  # steps up from a seed at most (a string spelt `chr(..) + chr(..) + ...` of 256 characters
@@ -59,14 +49,6 @@ _CALLS = ("chr", "fromhex", "int", "str", "join", "decode", "bytes", "bool", *_B
 _CLIMB = frozenset({"binary_operator", "unary_operator", "parenthesized_expression", "comparison_operator", "subscript",
                     "not_operator"})
 _CODECS: tuple[list[str], ...] = ([], ["utf-8"], ["utf8"], ["ascii"], ["latin-1"], ["latin1"])
-# codecs.decode's codecs that compute from their input alone (text or bytes to text or bytes)
-_CODEC_NAMES = frozenset({"rot13", "rot_13", "hex", "hex_codec", "base64", "base64_codec", "utf-8", "utf8", "ascii",
-                          "latin-1", "latin1"})
-_COMPARE: dict[str, Callable[[int, int], bool]] = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-DECODED = "".join(("dec", "oded"))  # what a string decoded by a function of the module reads as (`decoded_calls`);
-# an object of its own, never a literal's: what it holds is unknown, so nothing is computed from it
-Value = int | float | str | bytes | list[int] | list[str]
 
 
 def folded(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray, text_ids: np.ndarray,
@@ -82,14 +64,14 @@ def folded(root: Node, source: bytes, starts: np.ndarray, kind_ids: np.ndarray, 
     if n < 3:
         return {}, []
     literal = np.isin(kind_ids, [kinds.get(k, -1) for k in ("NUM", "STR")])
-    operator_ = np.isin(kind_ids, [kinds.get(k, -1) for k in _INT])
+    operator_ = np.isin(kind_ids, [kinds.get(k, -1) for k in INT_OPS])
     sign = np.isin(kind_ids, [kinds.get(k, -1) for k in ("-", "+", "~")])
     after = np.zeros(n, dtype=bool)
     after[:-1] = literal[1:]
     after[:-2] |= sign[1:-1] & literal[2:]
     before = np.zeros(n, dtype=bool)
     before[1:] = literal[:-1]
-    compare = np.isin(kind_ids, [kinds.get(k, -1) for k in _COMPARE])
+    compare = np.isin(kind_ids, [kinds.get(k, -1) for k in COMPARE])
     seeds = np.flatnonzero((operator_ | compare) & before & after).tolist()
     seeds += np.flatnonzero(np.isin(text_ids, [texts.get(w, -1) for w in _CALLS])).tolist()
     # `not 50`, and a string subscripted, `'daeh'[::-1]`
@@ -139,9 +121,9 @@ def _literal(value: Value | None) -> bytes | None:
         return None
     if isinstance(value, int):
         return str(value).encode() if value >= 0 else None
-    if isinstance(value, str) and len(value) <= _MAX_TEXT:
+    if isinstance(value, str) and len(value) <= MAX_TEXT:
         return repr(value).encode("utf-8", "surrogatepass")
-    if isinstance(value, float):  # (only `float.fromhex` makes one: `_from_hex`)
+    if isinstance(value, float):  # (only `float.fromhex` makes one: `from_hex`)
         return repr(value).encode()
     return None
 
@@ -214,7 +196,7 @@ class _Folder:
             except ValueError:
                 return None
         if kind == "string":
-            return _string(node, self.source)
+            return string_value(node, self.source)
         if kind in ("parenthesized_expression", "list", "tuple"):
             items = [c for c in node.named_children if c.type != "comment"]
             if kind == "parenthesized_expression":
@@ -226,7 +208,7 @@ class _Folder:
             return values  # type: ignore[return-value]
         if kind == "unary_operator":
             operand = self.value(node.named_children[-1], depth + 1) if node.named_child_count else None
-            return _unary(self.source[node.start_byte:node.start_byte + 1], operand)
+            return unary(self.source[node.start_byte:node.start_byte + 1], operand)
         if kind == "binary_operator":
             return self._binary(node, depth)
         if kind == "call":
@@ -256,13 +238,13 @@ class _Folder:
                 if not isinstance(value, int) or isinstance(value, bool):
                     return None
                 values.append(value)
-            elif child.type in _COMPARE:
+            elif child.type in COMPARE:
                 ops.append(child.type)
             else:
                 return None  # (`is`, `in`, `not in`)
         if len(values) != len(ops) + 1 or not ops:
             return None
-        return all(_COMPARE[op](a, b) for op, a, b in zip(ops, values, values[1:]))
+        return all(COMPARE[op](a, b) for op, a, b in zip(ops, values, values[1:]))
 
     def _reversed(self, node: Node, depth: int) -> Value | None:
         """A string reversed, `'daeh'[::-1]`."""
@@ -283,8 +265,8 @@ class _Folder:
         if left is None or right is None or left.type != "identifier":
             return None
         items = self.value(right, depth + 1)
-        if not isinstance(items, list) or len(items) > _MAX_TEXT:
-            return None  # (what it makes is joined into one literal, or decoded into one, of _MAX_TEXT at most)
+        if not isinstance(items, list) or len(items) > MAX_TEXT:
+            return None  # (what it makes is joined into one literal, or decoded into one, of MAX_TEXT at most)
         name = self.source[left.start_byte:left.end_byte]
         out = []
         for item in items:
@@ -299,7 +281,7 @@ class _Folder:
 
     def _with(self, node: Node, name: bytes, bound: int | str, depth: int) -> Value | None:
         """The value of a comprehension's body given its name's value: the name, literals, operators
-        and the builtins `_builtin` computes (never memoised: the value changes with the name's)."""
+        and the builtins `builtin` computes (never memoised: the value changes with the name's)."""
         if depth > _MAX_DEPTH:
             return None
         kind = node.type
@@ -313,11 +295,11 @@ class _Folder:
             left_node, right_node = node.child_by_field_name("left"), node.child_by_field_name("right")
             if op_node is None or left_node is None or right_node is None:
                 return None
-            return _apply(op_node.type, self._with(left_node, name, bound, depth + 1),
+            return apply(op_node.type, self._with(left_node, name, bound, depth + 1),
                           self._with(right_node, name, bound, depth + 1))
         if kind == "unary_operator":
             operand = self._with(node.named_children[-1], name, bound, depth + 1) if node.named_child_count else None
-            return _unary(self.source[node.start_byte:node.start_byte + 1], operand)
+            return unary(self.source[node.start_byte:node.start_byte + 1], operand)
         if kind == "call":
             function, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
             if function is None or function.type != "identifier" or arguments is None \
@@ -327,7 +309,7 @@ class _Folder:
             if at >= self.starts.size or int(self.starts[at]) != function.start_byte:
                 return None
             args = [a for a in arguments.named_children if a.type != "comment"]
-            return _builtin(self.word(at), [self._with(a, name, bound, depth + 1) for a in args])
+            return builtin(self.word(at), [self._with(a, name, bound, depth + 1) for a in args])
         return self.value(node, depth + 1)
 
     def _binary(self, node: Node, depth: int) -> Value | None:
@@ -338,7 +320,7 @@ class _Folder:
         left = self.value(left_node, depth + 1)
         if left is None:
             return None
-        return _apply(op_node.type, left, self.value(right_node, depth + 1))
+        return apply(op_node.type, left, self.value(right_node, depth + 1))
 
     def _call(self, node: Node, depth: int) -> Value | None:
         """`chr(int)`, `int(..)`, `str(..)`, `bytes.fromhex(str)`, `bytes([ints])`, `<bytes>.decode()`,
@@ -362,11 +344,11 @@ class _Folder:
         values = [self.value(a, depth + 1) for a in args]
         module = self.source[obj.start_byte:obj.end_byte]
         if module == b"float" and name == b"fromhex" and len(values) == 1 and isinstance(values[0], str):
-            return _from_hex(values[0])
+            return from_hex(values[0])
         if module == b"codecs" and name == b"decode" and len(values) == 2:
-            return _codec(values[0], values[1])
+            return codec(values[0], values[1])
         if module == b"base64" and name.decode("ascii", "replace") in _B64 and len(values) == 1 \
-                and isinstance(values[0], (str, bytes)) and len(values[0]) <= 4 * _MAX_TEXT:
+                and isinstance(values[0], (str, bytes)) and len(values[0]) <= 4 * MAX_TEXT:
             try:
                 return getattr(base64, name.decode("ascii"))(values[0])  # type: ignore[no-any-return]
             except ValueError:
@@ -386,7 +368,7 @@ class _Folder:
         if name == b"join" and target == "" and len(values) == 1 and isinstance(values[0], list) \
                 and all(isinstance(v, str) for v in values[0]):
             joined = "".join(str(v) for v in values[0])
-            return joined if len(joined) <= _MAX_TEXT else None
+            return joined if len(joined) <= MAX_TEXT else None
         return None
 
     def _builtin(self, name: str, args: list[Node], depth: int) -> Value | None:
@@ -397,221 +379,4 @@ class _Folder:
                     and all(isinstance(v, int) and 0 <= v < 0x110000 for v in items):
                 return [chr(int(v)) for v in items]
             return None
-        return _builtin(name, [self.value(a, depth + 1) for a in args])
-
-
-def _apply(op: str, left: Value | None, right: Value | None) -> Value | None:
-    """`left op right` on integers (or `+` on strings), within bounds; None otherwise."""
-    if isinstance(left, str) and isinstance(right, str) and op == "+":
-        return left + right if len(left) + len(right) <= _MAX_TEXT else None
-    if not isinstance(left, int) or not isinstance(right, int) or isinstance(left, bool) or isinstance(right, bool):
-        return None
-    if op not in _INT or (op in ("//", "%") and right == 0) or (op in ("<<", ">>", "**") and not 0 <= right <= _MAX_BITS):
-        return None
-    if op == "**" and abs(left) > 1 << 16:
-        return None
-    result = _INT[op](left, right)
-    return result if result.bit_length() <= _MAX_BITS else None
-
-
-def _unary(op: bytes, operand: Value | None) -> Value | None:
-    if not isinstance(operand, int) or isinstance(operand, bool):
-        return None
-    return {b"-": -operand, b"+": operand, b"~": ~operand}.get(op)
-
-
-def _builtin(name: str, values: list[Value | None]) -> Value | None:
-    """`chr`, `ord`, `int`, `str`, `bool` and `bytes` of one computed value."""
-    if len(values) != 1 or values[0] is None:
-        return None
-    value = values[0]
-    if name == "chr" and isinstance(value, int) and 0 <= value < 0x110000:
-        return chr(value)
-    if name == "ord" and isinstance(value, str) and len(value) == 1:
-        return ord(value)
-    if name == "int" and isinstance(value, (int, str)) and not isinstance(value, bool):
-        try:
-            number = int(value)
-        except ValueError:
-            return None
-        return number if number.bit_length() <= _MAX_BITS else None
-    if name == "str" and isinstance(value, str):
-        return value
-    if name == "bool" and isinstance(value, (int, str, bytes)) and value is not DECODED:
-        return bool(value)
-    if name == "bytes" and isinstance(value, list) and all(isinstance(v, int) and 0 <= v < 256 for v in value):
-        return bytes(int(v) for v in value)
-    return None
-
-
-def _from_hex(text: str) -> float | None:
-    """`float.fromhex(text)`: a float spelt in hex (pyobfus's floats), or one decoded by the module
-    (`decoded_calls`: what it holds unknown, a float stood there: read as a float, 0.0)."""
-    if text is DECODED:
-        return 0.0
-    try:
-        found = float.fromhex(text)
-    except (ValueError, OverflowError):
-        return None
-    return found if math.isfinite(found) and found >= 0 else None
-
-
-def _codec(value: Value | None, name: Value | None) -> Value | None:
-    """`codecs.decode(value, name)` for the codecs that compute from their input alone."""
-    if not isinstance(name, str) or name.lower() not in _CODEC_NAMES or not isinstance(value, (str, bytes)) \
-            or value is DECODED or len(value) > 4 * _MAX_TEXT:
-        return None
-    try:
-        out = codecs.decode(value, name.lower())  # type: ignore[arg-type]
-    except (ValueError, TypeError, LookupError, UnicodeError, binascii.Error):
-        return None
-    return out if isinstance(out, (str, bytes)) else None
-
-
-def _string(node: Node, source: bytes) -> Value | None:
-    if any(c.type == "interpolation" for c in node.children):
-        return None
-    try:
-        value = ast.literal_eval(source[node.start_byte:node.end_byte].decode("utf-8"))
-    except (ValueError, SyntaxError, UnicodeDecodeError, MemoryError, RecursionError):
-        return None
-    return value if isinstance(value, (str, bytes)) else None
-
-
-_ONE_PARAMETER = ("identifier", "default_parameter", "typed_parameter", "typed_default_parameter")
-_GIVEN = ("string", "integer", "concatenated_string")
-
-
-def decoded_calls(root: Node, source: bytes, starts: np.ndarray, text_ids: np.ndarray,
-                  texts: dict[str, int]) -> list[Node]:
-    """Calls that decode a literal with a function of the module: a function (or a lambda) bound
-    at its top level, taking one parameter, called at least twice and each time given one literal
-    alone (no f-string), never as a statement of its own nor called in turn, and named nowhere
-    else; every literal it is given encoded (bytes, or text of ENCODED characters or more with
-    letters and digits and no space: `_decrypt_str(b'gAAAAAB...')`), or every one an integer, three
-    different ones at least, that the function looks up (`_s(3)`, its body reading `[idx]`).  Each
-    reads as a string: what it holds is the obfuscator's secret, and where it stood a literal
-    stood.  A function handed plain words (`get_activation('gelu')`) or a few numbers is the
-    code's own."""
-    if b"(" not in source:
-        return []
-    defined: dict[str, tuple[bytes, bytes]] = {}  # name -> (its parameter, its text)
-    functions: dict[str, bytes] = {}  # every function the module defines at its top level -> its text
-    for statement in root.named_children:
-        name, parameter = _one_parameter(statement, source)
-        if name:
-            defined[name] = (parameter, source[statement.start_byte:statement.end_byte])
-        named = statement.child_by_field_name("name") if statement.type == "function_definition" else None
-        if named is not None:
-            functions[source[named.start_byte:named.end_byte].decode("utf-8", "replace")] = \
-                source[statement.start_byte:statement.end_byte]
-    functions.update({n: text for n, (_, text) in defined.items()})
-    if not defined:
-        return []
-    calls: dict[str, list[Node]] = {}
-    for call in captured(root, "identity.call"):
-        function, arguments = call.child_by_field_name("function"), call.child_by_field_name("arguments")
-        if function is None or arguments is None:
-            continue
-        name = source[function.start_byte:function.end_byte].decode("utf-8", "replace")
-        if name in defined:
-            calls.setdefault(name, []).append(call)
-    out: list[Node] = []
-    for name, found in calls.items():
-        if len(found) < 2 or any(not _given_a_literal(c, source) for c in found) \
-                or not _decodes(name, functions, source) \
-                or not _encoded([_argument(c) for c in found], *defined[name], source):
-            continue
-        spelt = int(np.count_nonzero(text_ids == texts.get(name, -1)))
-        if spelt <= len(found) + 1:  # (its definition and these calls: named nowhere else)
-            out += found
-    return sorted(out, key=lambda c: c.start_byte)
-
-
-ENCODED = 16  # characters of a text literal at least, to read as a cipher text
-
-
-def _argument(call: Node) -> Node:
-    arguments = call.child_by_field_name("arguments")
-    assert arguments is not None  # (`_given_a_literal` read it)
-    return next(a for a in arguments.named_children if a.type != "comment")
-
-
-_DECODING = re.compile(rb"\b(?:\w*decode\w*|\w*decrypt\w*|fromhex|unhexlify|loads|chr|ord|Fernet|AES|xor|zlib|"
-                       rb"decompress)\b|\^|\[\s*::\s*-1\s*\]")
-_BASE64 = re.compile(rb"[A-Za-z0-9+/=_-]+")
-_HEX = re.compile(rb"[0-9a-fA-F]+")
-
-
-def _decodes(name: str, defined: dict[str, bytes], source: bytes, depth: int = 0) -> bool:
-    """The function's body decodes (a decoder's or cipher's call, an xor, a string reversed), itself
-    or through another function of the module it calls (`_s(i)` returning `_table()[i]`, the table
-    decrypted once)."""
-    text = defined.get(name, b"")
-    body = text[text.find(b":") + 1:] if text else b""
-    if _DECODING.search(body):
-        return True
-    return depth < 2 and any(re.search(rb"\b" + re.escape(other.encode()) + rb"\s*\(", body) is not None
-                             and _decodes(other, defined, source, depth + 1) for other in defined if other != name)
-
-
-def _encoded(given: list[Node], parameter: bytes, definition: bytes, source: bytes) -> bool:
-    """Every literal a cipher text (`_ciphered`), or every one an integer (three different ones or
-    more) the function looks up with its parameter."""
-    if all(a.type == "integer" for a in given):
-        looked_up = re.search(rb"\[\s*" + re.escape(parameter) + rb"\s*\]", definition) is not None
-        return looked_up and len({source[a.start_byte:a.end_byte] for a in given}) >= 3
-    for a in given:
-        text = source[a.start_byte:a.end_byte]
-        quote = min((i for i in (text.find(b"'"), text.find(b'"')) if i >= 0), default=-1)
-        if quote < 0 or not _ciphered(text[quote:].strip(b"'\"")):
-            return False
-    return True
-
-
-def _ciphered(body: bytes) -> bool:
-    """Text as a cipher writes it: ENCODED characters or more of hex, or of base64 with capitals,
-    small letters and digits mixed (a fifth of its letters at least each case: not a model's
-    name, `meta-llama/Llama-2-7b-hf`, nor a setting's, `FLASHINFER_DISABLE_FP4`)."""
-    if len(body) < ENCODED:
-        return False
-    if _HEX.fullmatch(body):
-        return re.search(rb"[0-9]", body) is not None and re.search(rb"[a-fA-F]", body) is not None
-    if not _BASE64.fullmatch(body) or re.search(rb"[0-9]", body) is None:
-        return False
-    upper, lower = len(re.findall(rb"[A-Z]", body)), len(re.findall(rb"[a-z]", body))
-    return min(upper, lower) >= 0.2 * (upper + lower) > 0
-
-
-def _one_parameter(statement: Node, source: bytes) -> tuple[str, bytes]:
-    """(the name `def f(p): ...` or `f = lambda p: ...` binds at the module's top level, `p`), or
-    ("", b"")."""
-    if statement.type == "function_definition":
-        name, parameters = statement.child_by_field_name("name"), statement.child_by_field_name("parameters")
-    elif statement.type == "expression_statement" and statement.named_child_count == 1 \
-            and statement.named_children[0].type == "assignment":
-        assignment = statement.named_children[0]
-        name, value = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
-        parameters = value.child_by_field_name("parameters") if value is not None and value.type == "lambda" else None
-    else:
-        return "", b""
-    if name is None or name.type != "identifier" or parameters is None:
-        return "", b""
-    given = [p for p in parameters.named_children if p.type != "comment"]
-    if len(given) != 1 or given[0].type not in _ONE_PARAMETER:
-        return "", b""
-    spelt = given[0] if given[0].type == "identifier" else \
-        next((c for c in given[0].named_children if c.type == "identifier"), given[0])
-    return source[name.start_byte:name.end_byte].decode("utf-8", "replace"), source[spelt.start_byte:spelt.end_byte]
-
-
-def _given_a_literal(call: Node, source: bytes) -> bool:
-    """One literal argument alone (no f-string), the call a value, not a statement of its own."""
-    arguments = call.child_by_field_name("arguments")
-    given = [a for a in arguments.named_children if a.type != "comment"] if arguments is not None else []
-    if len(given) != 1 or given[0].type not in _GIVEN or call.parent is None \
-            or call.parent.type == "expression_statement" \
-            or call.parent.type == "call" and call.parent.child_by_field_name("function") == call:
-        return False
-    return not any(c.type == "interpolation" for c in given[0].children) and \
-        not any(c.type == "string" and any(i.type == "interpolation" for i in c.children) for c in given[0].children)
+        return builtin(name, [self.value(a, depth + 1) for a in args])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from tree_sitter import Node, QueryCursor
 
@@ -51,36 +52,63 @@ def identity_spans(root: Node, source: bytes, names: frozenset[bytes]) -> list[t
     return spans
 
 
+@dataclass(frozen=True)
+class ModuleFunction:
+    """A function the module binds at its top level: an undecorated `def`, or `name = lambda ...`."""
+
+    name: bytes
+    parameters: Node | None
+    body: Node | None  # a def's block, or a lambda's expression
+    by_def: bool
+    statement: Node  # the whole `def`, or the assignment's statement
+
+
+def module_functions(root: Node, source: bytes) -> list[ModuleFunction]:
+    """The module's top-level `def`s and lambda assignments, in the order of its text."""
+    cursor = QueryCursor(query(_DEFINED))
+    cursor.set_max_start_depth(0)  # (both patterns start at the module: nothing below is walked)
+    found = cursor.captures(root)
+    out: list[ModuleFunction] = []
+    for node in sorted([*found.get("def", []), *found.get("lambda", [])], key=lambda n: n.start_byte):
+        if node.type == "function_definition":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                out.append(ModuleFunction(_text(name, source), node.child_by_field_name("parameters"),
+                                          node.child_by_field_name("body"), True, node))
+        else:
+            target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if target is not None and value is not None and node.parent is not None:
+                out.append(ModuleFunction(_text(target, source), value.child_by_field_name("parameters"),
+                                          value.child_by_field_name("body"), False, node.parent))
+    return out
+
+
+def body_statements(body: Node | None) -> list[Node]:
+    """A function body's statements, its comments and docstring aside."""
+    statements = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+    if statements and statements[0].type == "expression_statement" and statements[0].named_child_count == 1 \
+            and statements[0].named_children[0].type in _DOCSTRING:
+        statements = statements[1:]
+    return statements
+
+
 def identity_functions(root: Node, source: bytes) -> frozenset[bytes]:
     """Names the module binds once, at its top level, to a function returning its one parameter."""
     if b"return" not in source and b"lambda" not in source:
         return frozenset()
     found: list[tuple[bytes, bool]] = []  # (name, bound by a def)
-    cursor = QueryCursor(query(_DEFINED))
-    cursor.set_max_start_depth(0)  # (both patterns start at the module: nothing below is walked)
-    captured = cursor.captures(root)
-    for node in sorted([*captured.get("def", []), *captured.get("lambda", [])], key=lambda n: n.start_byte):
-        if node.type == "function_definition":
-            name, params = node.child_by_field_name("name"), node.child_by_field_name("parameters")
-            if name is not None and params is not None and _returns_it(params, node.child_by_field_name("body"),
-                                                                       source):
-                found.append((_text(name, source), True))
-        elif node.type == "assignment":
-            target, value = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if target is not None and target.type == "identifier" and value is not None and value.type == "lambda":
-                params, body = value.child_by_field_name("parameters"), value.child_by_field_name("body")
-                param = _one_parameter(params, source) if params is not None else b""
-                if param and body is not None and _text(body, source) == param:
-                    found.append((_text(target, source), False))
+    for f in module_functions(root, source):
+        param = _one_parameter(f.parameters, source) if f.parameters is not None else b""
+        if not param:
+            continue
+        if f.by_def and _returns_it(param, f.body, source) or not f.by_def and f.body is not None \
+                and _text(f.body, source) == param:
+            found.append((f.name, f.by_def))
     return bound_once_all(source, found)
 
 
-def _returns_it(params: Node, body: Node | None, source: bytes) -> bool:
-    param = _one_parameter(params, source)
-    statements = [c for c in body.named_children if c.type != "comment"] if body is not None and param else []
-    if statements and statements[0].type == "expression_statement" and statements[0].named_child_count == 1 \
-            and statements[0].named_children[0].type in _DOCSTRING:
-        statements = statements[1:]
+def _returns_it(param: bytes, body: Node | None, source: bytes) -> bool:
+    statements = body_statements(body)
     return len(statements) == 1 and statements[0].type == "return_statement" \
         and statements[0].named_child_count == 1 and _text(statements[0].named_children[0], source) == param
 

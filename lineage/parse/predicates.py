@@ -27,7 +27,7 @@ import re
 from tree_sitter import Node
 
 from lineage.parse.constant import truth
-from lineage.parse.identity import bound_once_all, in_function
+from lineage.parse.identity import body_statements, bound_once_all, in_function, module_functions
 from lineage.parse.queries import captured
 
 _LITERALS = ("true", "false", "none", "integer", "float", "string")
@@ -123,21 +123,13 @@ def _fixed_functions(root: Node, source: bytes) -> dict[bytes, bool]:
     name it is called by: `f` for a top-level `def` or lambda, `K.f` for a static method of a
     top-level class."""
     found: dict[bytes, tuple[bool, bool]] = {}  # name -> (truth, bound by a def)
+    for f in module_functions(root, source):
+        returned = _returns_literal(f.body, source) if f.by_def else \
+            truth(f.body, source) if f.body is not None and f.body.type in _LITERALS else None
+        if returned is not None:
+            found[f.name] = (returned, f.by_def)
     for statement in root.named_children:
-        if statement.type == "function_definition":
-            name, returned = _returns_literal(statement, source)
-            if name and returned is not None:
-                found[name] = (returned, True)
-        elif statement.type == "expression_statement" and statement.named_child_count == 1 \
-                and statement.named_children[0].type == "assignment":
-            target = statement.named_children[0].child_by_field_name("left")
-            value = statement.named_children[0].child_by_field_name("right")
-            body = value.child_by_field_name("body") if value is not None and value.type == "lambda" else None
-            if target is not None and target.type == "identifier" and body is not None and body.type in _LITERALS:
-                read = truth(body, source)
-                if read is not None:
-                    found[source[target.start_byte:target.end_byte]] = (read, False)
-        elif statement.type == "class_definition" and b"@staticmethod" in source[statement.start_byte:statement.end_byte]:
+        if statement.type == "class_definition" and b"@staticmethod" in source[statement.start_byte:statement.end_byte]:
             found.update(_static(statement, source))
     if not found or re.search(rb"\bimport\s*\*|\bglobals\s*\(|\bsetattr\s*\(|__dict__|\bvars\s*\(", source):
         return {}  # (names bound at run time: nothing is known to stay)
@@ -173,7 +165,9 @@ def _static(cls: Node, source: bytes) -> dict[bytes, tuple[bool, bool]]:
         definition = item.child_by_field_name("definition") if item.type == "decorated_definition" else item
         if definition is None or definition.type != "function_definition":
             continue
-        method, value = _returns_literal(definition, source)
+        spelt = definition.child_by_field_name("name")
+        method = source[spelt.start_byte:spelt.end_byte] if spelt is not None else b""
+        value = _returns_literal(definition.child_by_field_name("body"), source)
         if method in seen:
             out.pop(owner + b"." + method, None)
             continue
@@ -184,19 +178,14 @@ def _static(cls: Node, source: bytes) -> dict[bytes, tuple[bool, bool]]:
     return out
 
 
-def _returns_literal(definition: Node, source: bytes) -> tuple[bytes, bool | None]:
-    """(name, the truth of the literal it returns) of a function whose body is `return <literal>`
-    alone (a docstring aside), else (name, None)."""
-    name, body = definition.child_by_field_name("name"), definition.child_by_field_name("body")
-    spelt = source[name.start_byte:name.end_byte] if name is not None else b""
-    statements = [c for c in body.named_children if c.type != "comment"] if body is not None else []
-    if statements and statements[0].type == "expression_statement" and statements[0].named_child_count == 1 \
-            and statements[0].named_children[0].type == "string":
-        statements = statements[1:]
+def _returns_literal(body: Node | None, source: bytes) -> bool | None:
+    """The truth of the literal a function's body returns when it is `return <literal>` alone (a
+    docstring aside), else None."""
+    statements = body_statements(body)
     if len(statements) != 1 or statements[0].type != "return_statement" or statements[0].named_child_count != 1 \
             or statements[0].named_children[0].type not in _LITERALS:
-        return spelt, None
-    return spelt, truth(statements[0].named_children[0], source)
+        return None
+    return truth(statements[0].named_children[0], source)
 
 
 def _passes(clause: Node) -> bool:

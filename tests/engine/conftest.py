@@ -296,6 +296,13 @@ def write_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     return write
 
 
+def unit_texts(source: str, unit: str) -> list[str]:
+    """The token texts one unit of ``source`` reads as, after every reading of the parse."""
+    parsed = parse_source("m.py", source.encode())
+    found = next(u for u in parsed.units if u.qualname == unit)
+    return [found.vocab.texts.items[t] for t in found.text_ids.tolist()]
+
+
 def unit_prints(source: str) -> dict[str, tuple[np.ndarray, str]]:
     """Per unit of ``source``: its structural fingerprint set and structure hash."""
     parsed = parse_source("m.py", source.encode())

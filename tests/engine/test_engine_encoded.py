@@ -22,12 +22,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.models import SourceFile
 from lineage.parse.units import parse_source
 from tests.engine.conftest import unit_prints as _prints
-
-
-def _texts(source: str, unit: str) -> list[str]:
-    parsed = parse_source("m.py", source.encode())
-    found = next(u for u in parsed.units if u.qualname == unit)
-    return [found.vocab.texts.items[t] for t in found.text_ids.tolist()]
+from tests.engine.conftest import unit_texts as _texts
 
 
 def _same_unit(a: str, b: str, unit: str) -> bool:

@@ -10,14 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lineage.parse.units import parse_source
 from tests.engine.conftest import unit_prints as _prints
-
-
-def _texts(source: str, unit: str) -> list[str]:
-    parsed = parse_source("m.py", source.encode())
-    found = next(u for u in parsed.units if u.qualname == unit)
-    return [found.vocab.texts.items[t] for t in found.text_ids.tolist()]
+from tests.engine.conftest import unit_texts as _texts
 
 
 def _same(a: str, b: str, unit: str = "f") -> bool:
