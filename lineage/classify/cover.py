@@ -7,6 +7,7 @@ the families.  Strengths and name similarities come from the per-unit evidence
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -95,7 +96,7 @@ def cover_of(index: EmbeddedIndex, units: Sequence[tuple[CompactUnit, UnitEviden
     positions = np.asarray([i for i, _ in held], dtype=np.int64)
     counted = np.asarray([ev.shared is not None for _, ev in held], dtype=bool)[:, None]
     slight = slight_cells(shared, similarity, lexical) & counted
-    return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families, col), ref,
+    return Cover(families, positions, weight, strength, lexical, common, best_ref, _ancestors(index, families), ref,
                  slight, shared)
 
 def contains(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> float:
@@ -158,13 +159,45 @@ def _first_per(group: np.ndarray, keys: tuple[np.ndarray, ...]) -> np.ndarray:
     return order[lead]
 
 
-def _ancestors(index: EmbeddedIndex, families: np.ndarray, col: dict[int, int]) -> tuple[np.ndarray, ...]:
-    """Per family column, the columns of its declared ancestors (same source) holding any of the scope."""
-    rows = index.meta["families"]
-    by_key = {(rows[f]["source"], rows[f]["name"]): c for f, c in col.items()}
-    out = []
-    for f in families.tolist():
-        source = rows[f]["source"]
-        names = index.lineage_of(f"{source}:{rows[f]['name']}")
-        out.append(np.asarray([by_key[(source, n)] for n in names if (source, n) in by_key], dtype=np.int64))
-    return tuple(out)
+def _ancestors(index: EmbeddedIndex, families: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per family column, the columns of its declared ancestors (same source) holding any of the scope
+    (``families``: the columns' rows, sorted), every column's at once."""
+    start, row, name = _ancestor_rows(index)
+    first, count = start[families], start[families + 1] - start[families]
+    at = np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+    place = np.minimum(np.searchsorted(families, row[at]), families.size - 1)
+    held = families[place] == row[at]  # (the ancestor holds some of the scope: it has a column)
+    named = name[at][held]
+    lead = np.ones(named.size, dtype=bool)  # the first row held of each ancestor's name
+    lead[1:] = named[1:] != named[:-1]
+    owner = np.repeat(np.arange(families.size), count)[held][lead]
+    return tuple(np.split(place[held][lead], np.searchsorted(owner, np.arange(1, families.size))))
+
+
+_ANCESTRY: "weakref.WeakKeyDictionary[EmbeddedIndex, tuple[np.ndarray, np.ndarray, np.ndarray]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _ancestor_rows(index: EmbeddedIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every family row's declared ancestors (same source, nearest first) as rows of the index, read
+    once per index: (where each row's run starts, with an end at the last; the rows; a number per
+    ancestor name).  A name given to several rows lists them last first: the scope's column of that
+    name is its last row holding any of the scope."""
+    if index not in _ANCESTRY:
+        rows = index.meta["families"]
+        named: dict[tuple[str, str], list[int]] = {}
+        flat: list[int] = []
+        name: list[int] = []
+        for f, r in enumerate(rows):
+            named.setdefault((r["source"], r["name"]), []).append(f)
+        start, groups = [0], 0
+        for r in rows:
+            for n in index.lineage_of(f"{r['source']}:{r['name']}"):
+                held = named.get((r["source"], n), [])
+                flat += reversed(held)
+                name += [groups] * len(held)
+                groups += 1
+            start.append(len(flat))
+        _ANCESTRY[index] = (np.asarray(start, dtype=np.int64), np.asarray(flat, dtype=np.int64),
+                            np.asarray(name, dtype=np.int64))
+    return _ANCESTRY[index]

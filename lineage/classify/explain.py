@@ -22,7 +22,6 @@ from lineage.index.evidence import UnitEvidence
 from lineage.index.query import QueryOptions, rescore, to_match
 from lineage.models import Match
 from lineage.scoring import SCORING
-from lineage.vocab import first_seen_key
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,7 @@ def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
     # (earliest by when each family's code was public: an engine's port of an old model is not its
     # origin; then by its model's date: LMDeploy shipped its Llama and DeepSeek ports together)
     rows = index.meta["families"]
-    fams = sorted(ev.family[ev.tied()].tolist(), key=lambda f: (
-        first_seen_key(index.public[f]), first_seen_key(rows[f].get("first_seen")), rows[f]["source"], rows[f]["name"]))
+    fams = sorted(ev.family[ev.tied()].tolist(), key=index.earliest_order.__getitem__)
     names = tuple(f"{rows[f]['source']}:{rows[f]['name']}" for f in fams)
     return Ties(names, len({rows[f]["name"] for f in fams}), names[0], index.public[fams[0]],
                 str(rows[fams[0]].get("first_seen") or ""))

@@ -64,8 +64,8 @@ def ranks(index: EmbeddedIndex, cov: Cover) -> np.ndarray:
     """Column ranks by when each family's code was public (its model's first-seen date, or its
     source's later one: EmbeddedIndex.public; unknown dates last), then by its model's date, then
     family name: lower is earlier."""
-    rows = index.meta["families"]
-    keys = [(*_dated(index, cov, j), rows[f]["source"], rows[f]["name"]) for j, f in enumerate(cov.families.tolist())]
+    place = index.earliest_order  # (that order, ranked for the whole index once)
+    keys = [place[f] for f in cov.families.tolist()]
     order = sorted(range(len(keys)), key=keys.__getitem__)
     rank = np.empty(len(keys), dtype=np.int64)
     rank[order] = np.arange(len(keys))

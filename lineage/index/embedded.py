@@ -21,6 +21,7 @@ from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
 from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
+from lineage.vocab import first_seen_key
 
 LSH_ARRAYS = ("lsh_keys", "lsh_ids")  # absent when a store serves the LSH (``remote``)
 _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
@@ -97,6 +98,17 @@ class EmbeddedIndex:
         return [dates[k] if f.get("first_seen") else "" for k, f in zip(self.family_keys, self.meta["families"])]
 
     @cached_property
+    def earliest_order(self) -> list[int]:
+        """Per family row, its place when families are ordered by who had the code first: by `public`,
+        then by its model's first-seen date (undated last, either), then source and name.  Rows of
+        equal keys share a place, so a stable sort by it keeps them as given."""
+        rows = self.meta["families"]
+        keys = [(first_seen_key(public), first_seen_key(row.get("first_seen")), row["source"], row["name"])
+                for public, row in zip(self.public, rows)]
+        place = {key: i for i, key in enumerate(sorted(set(keys)))}
+        return [place[key] for key in keys]
+
+    @cached_property
     def model_lines(self) -> frozenset[str]:
         """The name of every model line the index holds (in any source): ``qwen2_5_vl``."""
         return frozenset(str(f["name"]) for f in self.meta["families"])
@@ -122,7 +134,18 @@ class EmbeddedIndex:
     def first_seen_of(self, u: int) -> str:
         return self._first_seen[u]
 
+    @cached_property
+    def _ref_units(self) -> dict[int, RefUnit]:
+        return {}
+
     def ref_unit(self, u: int) -> RefUnit:
+        """The reference unit of index row ``u``, built once (a scan names the same units over and over)."""
+        ref = self._ref_units.get(u)
+        if ref is None:
+            ref = self._ref_units[u] = self._build_ref_unit(u)
+        return ref
+
+    def _build_ref_unit(self, u: int) -> RefUnit:
         a = self.arrays
         file_id = int(a["u_file"][u])
         fam = self.family(file_id)
