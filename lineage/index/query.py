@@ -49,7 +49,13 @@ def align(q_lines: np.ndarray, r_lines: np.ndarray, gap: int) -> tuple[Region, .
     q0 = q1 = r0 = r1 = n = 0
     for q, r in zip(q_lines[order].tolist(), r_lines[order].tolist()):
         if n and 0 <= q - q1 <= gap and -gap <= r - r1 <= gap + (q - q1):
-            q1, r1, r0, n = max(q1, q), max(r1, r), min(r0, r), n + 1
+            # (q >= q1 here: the pairs come sorted by scanned line; comparisons, not max/min calls, in this hot loop)
+            q1 = q
+            if r > r1:
+                r1 = r
+            elif r < r0:
+                r0 = r
+            n += 1
             continue
         if n:
             regions.append((q0, q1, r0, r1, n))
