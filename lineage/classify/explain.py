@@ -42,7 +42,8 @@ def ties_of(index: EmbeddedIndex, ev: UnitEvidence | None) -> Ties | None:
     # origin; then by its model's date: LMDeploy shipped its Llama and DeepSeek ports together)
     rows = index.meta["families"]
     fams = sorted(ev.family[ev.tied()].tolist(), key=index.earliest_order.__getitem__)
-    names = tuple(f"{rows[f]['source']}:{rows[f]['name']}" for f in fams)
+    keys = index.family_keys
+    names = tuple(keys[f] for f in fams)
     return Ties(names, len({rows[f]["name"] for f in fams}), names[0], index.public[fams[0]],
                 str(rows[fams[0]].get("first_seen") or ""))
 
@@ -65,7 +66,8 @@ def source_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Matc
         return tuple(matches)
     family = verdict.source.family
     listed = next((m for m in matches if m.ref.family == family), None)
-    rows = [r for r in ev.tied().tolist() if index.family_keys[int(ev.family[r])] == family]
+    tied, keys = ev.tied(), index.family_keys
+    rows = [r for r, f in zip(tied.tolist(), ev.family[tied].tolist()) if keys[f] == family]
     if listed is None and not rows:
         return tuple(matches)
     if listed is not None and listed.similarity < matches[0].similarity - SCORING.tie and not rows:

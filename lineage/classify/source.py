@@ -214,9 +214,11 @@ def _lead_over_other_orgs(index: EmbeddedIndex, cov: Cover, score: np.ndarray, p
     maker is everyone's rival): a copy of one maker's file, which a later line of the same maker
     mostly holds too, owes that maker's notice either way."""
     rows = index.meta["families"]
-    own = company(str(rows[int(cov.families[pick])].get("org", "")))
-    rivals = [float(score[j]) for j in range(score.size) if j != pick and (
-        own in UNLABELLED or company(str(rows[int(cov.families[j])].get("org", ""))) != own)]
+    orgs = [str(rows[f].get("org", "")) for f in cov.families.tolist()]
+    makers = {org: company(org) for org in set(orgs)}  # (a few organisations make hundreds of families)
+    own = makers[orgs[pick]]
+    rivals = [s for j, (s, org) in enumerate(zip(score.tolist(), orgs)) if j != pick and (
+        own in UNLABELLED or makers[org] != own)]
     return float(score[pick]) - max(rivals, default=0.0)
 
 

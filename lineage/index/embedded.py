@@ -21,7 +21,7 @@ from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
 from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
-from lineage.vocab import first_seen_key
+from lineage.vocab import UNDATED, first_seen_key
 
 LSH_ARRAYS = ("lsh_keys", "lsh_ids")  # absent when a store serves the LSH (``remote``)
 _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
@@ -133,6 +133,15 @@ class EmbeddedIndex:
 
     def first_seen_of(self, u: int) -> str:
         return self._first_seen[u]
+
+    @cached_property
+    def first_seen_rank(self) -> np.ndarray:
+        """Per reference unit, the place of its first-seen date among the index's (undated: UNDATED,
+        as pairs are ranked): places compare as the dates do, for ranking pairs in arrays."""
+        dates = [str(f.get("first_seen", "")) or UNDATED for f in self.meta["families"]]
+        place = {d: i for i, d in enumerate(sorted(set(dates)))}
+        out: np.ndarray = np.asarray([place[d] for d in dates], dtype=np.int64)[self.unit_family]
+        return out
 
     @cached_property
     def _ref_units(self) -> dict[int, RefUnit]:

@@ -162,10 +162,11 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     keep = np.flatnonzero((similarity >= opts.min_similarity) | enough)
     if keep.size == 0:
         return [], None, 0, np.zeros(0, dtype=np.int64)
-    best = keep
+    best_at = np.ones(keep.size, dtype=bool)
     if 0 < top < keep.size:
         cut = np.partition(similarity[keep], keep.size - top)[keep.size - top]
-        best = keep[similarity[keep] >= cut - 1e-4]
+        best_at = similarity[keep] >= cut - 1e-4
+    best = keep[best_at]
     # how much of the reference the whole file holds, for the strength of evidence: a function the copy
     # split in two, or moved out of its class, is still all there, only in more than one unit
     whole = ref_containment
@@ -174,8 +175,10 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
         whole = np.maximum(ref_containment, np.divide(np.bincount(owner[in_file], minlength=k), nr,
                                                       out=np.zeros(k), where=nr > 0))
     strength = strengths(similarity, containment, whole)
-    held = keep[strength[keep] >= hold] if hold is not None else keep[:0]
-    lex_of = np.union1d(best, held)
+    held_at = strength[keep] >= hold if hold is not None else np.zeros(keep.size, dtype=bool)
+    held = keep[held_at]
+    lexed_at = best_at | held_at  # (names are read where a pair or the evidence needs them)
+    lex_of = keep[lexed_at]
     if weights is None:
         weights = rarity_weights(index, unit, opts)
     rare = np.bincount(owner[hit], weights=weights[pos[hit]], minlength=k)
@@ -188,15 +191,17 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     lexical[lex_of] = np.divide(nl, l_union, out=np.zeros(lex_of.size), where=l_union > 0)
     hit_at = np.flatnonzero(hit)
     bounds = np.searchsorted(owner[hit_at], np.arange(k + 1))
-    # the rank of `_keep_top` read from the rounded scores first, each pair made only if kept
-    similar = rounded(similarity[best])
+    # the rank of `_keep_top` read from the rounded scores first, each pair made only if kept: one
+    # lexsort of its keys (hundreds of families can tie on common code, each a tuple to sort)
+    similar_at = rounded_array(similarity[best])
+    similar = similar_at.tolist()
     picked = list(range(best.size))
     if kept is not None:
-        rarity = rounded(rare[best] / nq) if nq else [0.0] * best.size
-        keys = [(*_rank(sim, lex, r, index.first_seen_of(u), u), i)
-                for i, (sim, lex, r, u) in enumerate(zip(similar, rounded(lexical[best]), rarity,
-                                                         cands[best].tolist()))]
-        picked = [key[-1] for key in _within_top(sorted(keys), kept, lambda key: -key[0])]
+        rarity = rounded_array(rare[best] / nq) if nq else np.zeros(best.size)
+        units = cands[best]
+        order = np.lexsort((np.arange(best.size), units, index.first_seen_rank[units], -rarity,
+                            -rounded_array(lexical[best]), -similar_at))
+        picked = _within_top(order.tolist(), kept, similar.__getitem__)
     out = []
     for i in picked:
         c = int(best[i])
@@ -239,11 +244,17 @@ def whole_families(index: EmbeddedIndex, cands: np.ndarray, owner: np.ndarray, h
 
 
 def rounded(values: np.ndarray) -> list[float]:
-    """``[round(v, 4) for v in values]``, the same floats, in a few array operations: the scaled
-    value is rounded to the nearest integer and divided back (both exact as Python's `round` is),
-    and only values within a hair of half a step are left to `round` itself."""
+    """``[round(v, 4) for v in values]``, the same floats, in a few array operations."""
+    out: list[float] = rounded_array(values).tolist()
+    return out
+
+
+def rounded_array(values: np.ndarray) -> np.ndarray:
+    """`rounded`, as an array: the scaled value is rounded to the nearest integer and divided back
+    (both exact as Python's `round` is), and only values within a hair of half a step are left to
+    `round` itself."""
     scaled = values * 1e4
-    out: list[float] = (np.rint(scaled) / 1e4).tolist()
+    out: np.ndarray = np.rint(scaled) / 1e4
     for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
         out[i] = round(float(values[i]), 4)
     return out
