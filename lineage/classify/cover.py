@@ -56,8 +56,9 @@ class Cover:
     def descends(self) -> np.ndarray:
         """Columns x columns: [j, a] when column `a` is a declared ancestor of column `j`."""
         out = np.zeros((self.families.size, self.families.size), dtype=bool)
-        for j, anc in enumerate(self.ancestors):
-            out[j, anc] = True
+        if self.ancestors:
+            sizes = [anc.size for anc in self.ancestors]
+            out[np.repeat(np.arange(len(sizes)), sizes), np.concatenate(self.ancestors)] = True
         return out
 
     def cover(self, rows: np.ndarray, total: float) -> np.ndarray:
@@ -79,17 +80,21 @@ def cover_of(index: EmbeddedIndex, units: Sequence[tuple[CompactUnit, UnitEviden
     held = [(i, ev) for i, (_, ev) in enumerate(units) if ev is not None and ev.family.size]
     if not held:
         return None
-    families = np.unique(np.concatenate([ev.family for _, ev in held]))
-    col = {int(f): i for i, f in enumerate(families.tolist())}
+    every = np.concatenate([ev.family for _, ev in held])
+    families = np.unique(every)
     strength = np.zeros((len(held), families.size))
     lexical, similarity, shared = np.zeros_like(strength), np.zeros_like(strength), np.zeros_like(strength)
     ref = np.full((len(held), families.size), -1, dtype=np.int64)
-    for row, (_, ev) in enumerate(held):
-        cols = np.fromiter((col[int(f)] for f in ev.family.tolist()), dtype=np.int64, count=ev.family.size)
-        strength[row, cols], lexical[row, cols], ref[row, cols] = ev.strength, ev.lexical, ev.unit
-        similarity[row, cols] = ev.similarity
-        if ev.shared is not None:
-            shared[row, cols] = ev.shared
+    # every unit's cells at once: its row, and the column of each family holding it
+    rows, cols = np.repeat(np.arange(len(held)), [ev.family.size for _, ev in held]), np.searchsorted(families, every)
+    strength[rows, cols] = np.concatenate([ev.strength for _, ev in held])
+    lexical[rows, cols] = np.concatenate([ev.lexical for _, ev in held])
+    ref[rows, cols] = np.concatenate([ev.unit for _, ev in held])
+    similarity[rows, cols] = np.concatenate([ev.similarity for _, ev in held])
+    counted_at = np.repeat([ev.shared is not None for _, ev in held], [ev.family.size for _, ev in held])
+    if counted_at.any():
+        shared[rows[counted_at], cols[counted_at]] = np.concatenate(
+            [ev.shared for _, ev in held if ev.shared is not None])
     weight = np.asarray([float(units[i][0].n_kgrams) for i, _ in held])
     common = np.asarray([is_common(index, ev) for _, ev in held], dtype=bool)
     best_ref = _best_refs(index, ref, strength * weight[:, None])
@@ -171,7 +176,8 @@ def _ancestors(index: EmbeddedIndex, families: np.ndarray) -> tuple[np.ndarray, 
     lead = np.ones(named.size, dtype=bool)  # the first row held of each ancestor's name
     lead[1:] = named[1:] != named[:-1]
     owner = np.repeat(np.arange(families.size), count)[held][lead]
-    return tuple(np.split(place[held][lead], np.searchsorted(owner, np.arange(1, families.size))))
+    cols, ends = place[held][lead], np.searchsorted(owner, np.arange(families.size + 1)).tolist()
+    return tuple(cols[a:b] for a, b in zip(ends, ends[1:]))  # (slices: np.split costs 20 times as much)
 
 
 _ANCESTRY: "weakref.WeakKeyDictionary[EmbeddedIndex, tuple[np.ndarray, np.ndarray, np.ndarray]]" = \
