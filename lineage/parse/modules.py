@@ -26,7 +26,9 @@ from tree_sitter import Node
 from lineage.parse.bound import bound_by_imports, rebound
 
 _IMPORT_MODULE = "importlib.import_module"
-STAR_IMPORT = re.compile(rb"\bimport(?:[ \t]|\\\r?\n)*\*")  # (`from m import *`, a line continued too)
+# (`from m import *`, a line continued too; `\b` told after the literal, as a look-behind: a pattern that starts
+# with a literal is searched for that literal at C speed, one that starts with `\b` is tried at every byte, 10x slower)
+STAR_IMPORT = re.compile(rb"import(?<!\wimport)(?:[ \t]|\\\r?\n)*\*")
 _MAX_DEPTH = 8
 
 
