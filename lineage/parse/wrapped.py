@@ -68,7 +68,6 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
     if not candidates:
         return []
     found = QueryCursor(query(_VALUES)).captures(root)
-    values = [v for v in found.get("value", []) if in_function(v)]
     known = Known()
     calls = [(c, key) for c in found.get("call", []) for key in (_key(c, candidates, aliases, source, known),) if key]
     passed: dict[bytes, bool] = {}  # callee -> every call of it hands on one value (and literals)
@@ -80,7 +79,11 @@ def wrapper_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         if value is not None:
             held[call.id] = value
     wrapped = Counter(callee for call, callee in calls if call.id in held and _is_value(call))
-    wrappers = {c for c in passed if passed[c] and wrapped[c] >= max(WRAPPED, SHARE * len(values))}
+    strong = [c for c in passed if passed[c] and wrapped[c] >= WRAPPED]
+    # (the values of the module's functions counted only for such a callee: most modules have none, and
+    # telling a value's scope walks up the tree from it)
+    values = sum(1 for v in found.get("value", []) if in_function(v)) if strong else 0
+    wrappers = {c for c in strong if wrapped[c] >= max(WRAPPED, SHARE * values)}
     spans: list[tuple[int, int]] = []
     for call, callee in calls:
         if callee in wrappers and call.id in held and in_function(call):
