@@ -11,6 +11,7 @@ captures by name.  A tree with syntax errors is walked for the functions and bin
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from tree_sitter import Language, Node, Query, QueryCursor
@@ -35,6 +36,14 @@ _BINDINGS = f"""
 (expression_statement (augmented_assignment left: (identifier) right: {_VALUES} @right))
 (for_statement left: _ right: {_VALUES} @right)
 """
+# an `if` with one `else`, each branch one assignment or one `return` (parse/ternary.py, which reads its parts)
+_ONLY = "(block . ({stmt}) @{s} .)"
+_ASSIGN = "expression_statement (assignment left: (_) @{l} right: (_) @{r})"
+_RETURN = "return_statement (_) @{r}"
+PICKS = "\n".join(
+    f"(if_statement consequence: {_ONLY.format(stmt=form.format(l='l1', r='r1'), s='s1')} "
+    f"alternative: (else_clause body: {_ONLY.format(stmt=form.format(l='l2', r='r2'), s='s2')})) @if"
+    for form in (_ASSIGN, _RETURN))
 _CONDITION = ("[(true) (false) (none) (integer) (float) (string) (parenthesized_expression) (not_operator) "
               "(boolean_operator) (comparison_operator) (binary_operator) (unary_operator)]")
 # each pass's patterns, their captures named after the pass (`dead.if`): read by its module
@@ -82,6 +91,8 @@ SHARED = {
     # calls of the module's identity functions (parse/identity.py)
     # a loop dispatching on a state variable, its body one if/elif chain (parse/flattened.py)
     "flat": "(while_statement body: (block . (if_statement) .)) @flat.while",
+    # two-way picks (parse/ternary.py): ``PICKS`` capturing the `if` alone
+    "ternary": re.sub(r" @(\w+)", lambda m: " @ternary.if" if m.group(1) == "if" else "", PICKS),
     "identity": ("(call function: (identifier) @identity.called arguments: (argument_list) @identity.arguments)"
                  " @identity.call"),
 }

@@ -10,7 +10,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from lineage.parse import queries
 
-# our own module: nested and decorated functions, bindings, aliases, calls, guards and keywords
+# our own module: nested and decorated functions, bindings, aliases, calls, guards, keywords and picks
 MODULE = b'''
 import functools
 
@@ -23,7 +23,11 @@ def outer(x, scale=2, *, tag=None):
     def inner(y, flag=False):
         if flag:
             pass
-        return y + total
+        if y:
+            picked = y
+        else:
+            picked = total
+        return picked + total + len(str(y)) + y.real
 
     with open("f") as fh:
         fh.read()
@@ -38,6 +42,7 @@ class Layer:
     @functools.cache
     def forward(self, h, mask=None):
         proj, scale = self.proj, self.scale
+        out = self.proj(h)
         self.count = self.count + 1
         if len("abc") > 5:
             raise RuntimeError("never")
