@@ -230,14 +230,11 @@ def _jumps(node: Node, depth: int = 0) -> bool:
 def _quiet(block: Node | None, source: bytes) -> bool:
     """The block holds only `pass` and statements that change no value (`x = x`, `x = x * 1`:
     parse/neutral.py)."""
-    if block is None or not block.named_children:
+    children = block.named_children if block is not None else []
+    # (every statement's kind first: most blocks hold another, and reading one's words costs a lexing)
+    if not children or any(c.type not in _PASS and c.type != "expression_statement" for c in children):
         return False
-    for child in block.named_children:
-        if child.type in _PASS:
-            continue
-        if child.type != "expression_statement" or not changes_nothing(child, source):
-            return False
-    return True
+    return all(c.type in _PASS or changes_nothing(c, source) for c in children)
 
 
 

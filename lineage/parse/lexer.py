@@ -109,6 +109,15 @@ def lex_ids_continued(source: bytes, vocab: Vocab) -> tuple[np.ndarray, np.ndarr
     return ids, starts, continued
 
 
+def lex_texts(source: bytes) -> list[str]:
+    """``lex``'s lexical texts alone: for a statement's few words (parse/neutral.py, ten thousand times
+    a module set), without the offsets and kinds whose arrays cost more than its tokens."""
+    vocab = vocabulary()
+    ids = vocab.number(_SPACED.findall(source))
+    _, text, _, _, comment = vocab.columns()
+    return list(vocab.text_strings(text[ids[~comment[ids]]]))
+
+
 def lex(source: bytes) -> tuple[list[str], list[str], np.ndarray]:
     """Return parallel sequences (structural kinds, lexical texts, byte offsets as int64)."""
     vocab = vocabulary()

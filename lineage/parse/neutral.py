@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tree_sitter import Node
 
-from lineage.parse.lexer import lex
+from lineage.parse.lexer import lex_texts
 
 _ONE, _ZERO = frozenset({"1", "1.0", "1."}), frozenset({"0", "0.0", "0.", ".0"})
 TRUE, FALSE = frozenset({"True", "1", "1.0"}), frozenset({"False", "None", "0", "0.0"})
@@ -42,7 +42,7 @@ def changes_nothing(statement: Node, source: bytes) -> bool:
     """A statement node (of at most STATEMENT_BYTES) whose words change no value (``neutral``)."""
     if statement.end_byte - statement.start_byte > STATEMENT_BYTES:
         return False
-    return neutral(lex(source[statement.start_byte:statement.end_byte])[1])
+    return neutral(lex_texts(source[statement.start_byte:statement.end_byte]))
 
 
 # what may run code, read on an expression's bytes: a call (or a parenthesised part: read as one),
@@ -64,7 +64,7 @@ def runs_code(condition: Node | None, source: bytes) -> bool:
         return False
     if len(text) > STATEMENT_BYTES or b":=" in text:
         return True
-    return not idle_expression(["(", *lex(text)[1], ")"])
+    return not idle_expression(["(", *lex_texts(text), ")"])
 
 
 def neutral(words: Sequence[str]) -> bool:

@@ -43,6 +43,7 @@ def _reference_lex(source: bytes) -> tuple[list[str], list[str], list[int]]:
 def _same_lex(source: bytes) -> None:
     kinds, texts, starts = lexer.lex(source)
     assert (kinds, texts, starts.tolist()) == _reference_lex(source)
+    assert lexer.lex_texts(source) == texts  # (the texts alone, read without arrays: parse/neutral.py)
 
 
 @pytest.mark.parametrize("index", range(len(SEEDS)))
