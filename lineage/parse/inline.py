@@ -87,11 +87,11 @@ def inlined(root: Node, source: bytes, starts: list[int], dropped: list[tuple[in
     spelt: dict[bytes, list[int]] = defaultdict(list)  # name -> where the module spells it, ascending
     dotted: dict[bytes, list[int]] = defaultdict(list)  # every spelling, after a dot too (a method's)
     gone = merged(dropped or [])
-    for hit in spelt_as(words, source):
-        if not covers(gone, hit.end()) and not _in_comment(root, hit.start(), hit.end()):
-            dotted[hit.group()].append(hit.start())  # (a comment or a docstring naming it is no use: `lex-v28`)
-            if source[hit.start() - 1: hit.start()] != b".":
-                spelt[hit.group()].append(hit.start())
+    for lo, hi, word in spelt_as(words, source):
+        if not covers(gone, hi) and not _in_comment(root, lo, hi):
+            dotted[word].append(lo)  # (a comment or a docstring naming it is no use: `lex-v28`)
+            if source[lo - 1: lo] != b".":
+                spelt[word].append(lo)
     found: dict[int, Inline] = {}
     outside: list[tuple[Inline, Node]] = []  # (methods called from a top-level function taking the instance)
     spread: list[tuple[int, Node, Node, Node, list[int]]] = []  # (methods whose name the module spells more)

@@ -172,18 +172,18 @@ def _spellings(body: Node, names: set[bytes], source: bytes) -> list[tuple[Node,
     """The identifier nodes spelling any of ``names`` in ``body`` (not in strings or comments).
     Every ASCII word is read and looked up (one alternation of thousands of names costs their
     number at every byte)."""
-    hits: Iterable[re.Match[bytes]]
+    hits: Iterable[tuple[int, int, bytes]]
     if all(_WORD.fullmatch(n) for n in names):
         hits = spelt_as(names, source, body.start_byte, body.end_byte, after_dot=False)
     else:
         pattern = rb"(?<![\w.])(?:" + b"|".join(re.escape(n) for n in sorted(names)) + rb")(?!\w)"
-        hits = re.compile(pattern).finditer(source, body.start_byte, body.end_byte)
+        hits = ((hit.start(), hit.end(), hit.group())
+                for hit in re.compile(pattern).finditer(source, body.start_byte, body.end_byte))
     out = []
-    for hit in hits:
-        lo, hi = hit.start(), hit.end()
+    for lo, hi, word in hits:
         node = body.descendant_for_byte_range(lo, hi)
         if node is not None and node.type == "identifier" and node.start_byte == lo and node.end_byte == hi:
-            out.append((node, hit.group()))
+            out.append((node, word))
     return out
 
 

@@ -104,9 +104,7 @@ def _method_cuts(root: Node, source: bytes, at: dict[int, int], taken: set[int])
     called = set(_SELF_CALL.findall(source)) & {source[n.start_byte:n.end_byte] for _, _, n in methods}
     if not called:  # (no method of the module's is called through `self`)
         return []
-    words = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(w) for w in sorted(called, key=len, reverse=True))
-                       + rb")(?!\w)")
-    reached = _spellings(source, called, words, len(source))
+    reached = _spellings(source, called, after_dot=True, most=len(source))
     by_name: dict[bytes, list[tuple[Node, Node, Node]]] = {}
     for m in methods:
         by_name.setdefault(source[m[2].start_byte:m[2].end_byte], []).append(m)
@@ -171,19 +169,18 @@ def _cut(root: Node, source: bytes, node: Node, name: Node, places: list[int], a
     return [c for c in copies if c is not None] if all(c is not None for c in copies) else []
 
 
-def _spellings(source: bytes, words: set[bytes], pattern: re.Pattern[bytes] | None = None,
+def _spellings(source: bytes, words: set[bytes], after_dot: bool = False,
                most: int = MAX_CALLS + 2) -> dict[bytes, list[int]]:
-    """Where the module spells each of ``words`` as a name of its own (``pattern``: as any name,
-    after a dot too), the first ``most`` of each: one pass over the module, for a module of many
-    helpers (``_spelt`` per helper would read it once per helper)."""
+    """Where the module spells each of ``words`` as a name of its own (``after_dot``: as any name,
+    after a dot too), the first ``most`` of each, in the order of each one's first spelling: one
+    pass over the module, for a module of many helpers (``_spelt`` per helper would read it once per
+    helper)."""
     places: dict[bytes, list[int]] = {}
-    hits = pattern.finditer(source) if pattern is not None else spelt_as(words, source, after_dot=False)
-    for m in hits:
-        word = m.group()
+    for at, _, word in spelt_as(words, source, after_dot=after_dot):
         if word in words:
             seen = places.setdefault(word, [])
             if len(seen) < most:
-                seen.append(m.start())
+                seen.append(at)
     return places
 
 

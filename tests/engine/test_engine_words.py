@@ -40,7 +40,7 @@ SPELT = [b"use_cache", b"a", b"aa", b"aaa", b"x_1", b"\xc3\xa9\xc3\xa9", b"a.b",
        st.integers(0, 30), st.integers(0, 80), st.booleans())
 def test_names_spelt_are_the_words_read_one_by_one(names: set[bytes], pieces: list[bytes], start: int, length: int,
                                                    after_dot: bool) -> None:
-    """`spelt_as` (one alternation for a few names) finds what reading every word and looking it up finds."""
+    """`spelt_as` (each of a few names found by `bytes.find`) finds what reading every word and looking it up finds."""
     from lineage.parse.callsite import WORD, spelt_as
 
     source = b"".join(pieces)
@@ -48,14 +48,14 @@ def test_names_spelt_are_the_words_read_one_by_one(names: set[bytes], pieces: li
     end = min(len(source), start + length)
     word = WORD if after_dot else re.compile(rb"(?<![\w.])[A-Za-z_][A-Za-z0-9_]*")
     expected = [(m.start(), m.group()) for m in word.finditer(source, start, end) if m.group() in names]
-    assert [(m.start(), m.group()) for m in spelt_as(names, source, start, end, after_dot)] == expected
+    assert [(at, name) for at, _, name in spelt_as(names, source, start, end, after_dot)] == expected
 
 
 def test_many_names_are_read_word_by_word_alike() -> None:
-    """Past the alternation's few names, every word is read and looked up: the same hits."""
+    """Past the few names found one by one, every word is read and looked up: the same hits."""
     from lineage.parse.callsite import WORD, spelt_as
 
     names = {f"n{k}".encode() for k in range(200)}
     source = b" ".join(f"n{k % 250}.n{k} x.n{k}(n{k}_)".encode() for k in range(300))
-    assert [m.span() for m in spelt_as(names, source)] == \
+    assert [(at, end) for at, end, _ in spelt_as(names, source)] == \
         [m.span() for m in WORD.finditer(source) if m.group() in names]
