@@ -15,6 +15,8 @@ import re
 
 from tree_sitter import Node
 
+from lineage.parse.callsite import WORD, spelt_as
+
 _BLOCKS = ("if_statement", "try_statement", "else_clause", "elif_clause", "except_clause", "finally_clause",
            "block", "with_statement")
 
@@ -63,13 +65,18 @@ def rebound(root: Node, source: bytes, names: set[str]) -> set[str]:
     if not names:
         return set()
     found: set[str] = set()
-    words = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
-    for hit in words.finditer(source):
-        word = hit.group().decode()
-        if word in found or _READ_HERE.match(source, hit.end()) and not _BINDERS.search(
-                source, max(0, hit.start() - 512), hit.start()):
+    spelt = {n.encode() for n in names}
+    hits: list[tuple[int, int, bytes]]
+    if all(WORD.fullmatch(w) for w in spelt):  # (`\bNAME\b` of an ASCII name: found by bytes.find, parse/callsite.py)
+        hits = spelt_as(spelt, source)
+    else:
+        words = re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in sorted(spelt)) + rb")\b")
+        hits = [(hit.start(), hit.end(), hit.group()) for hit in words.finditer(source)]
+    for start, end, spelling in hits:
+        word = spelling.decode()
+        if word in found or _READ_HERE.match(source, end) and not _BINDERS.search(source, max(0, start - 512), start):
             continue  # (`m.f`, `m(...)`, `m[...]`: a read, never a binding, far from `def`, `class`, `import m.f`)
-        node = root.descendant_for_byte_range(hit.start(), hit.end())
+        node = root.descendant_for_byte_range(start, end)
         if node is not None and node.type == "identifier" and binds(node):
             found.add(word)
     return found
