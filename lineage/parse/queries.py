@@ -26,16 +26,33 @@ def query(text: str) -> Query:
 
 _FUNCTIONS = "(function_definition parameters: (parameters) @params body: (block) @body) @fn"
 # values bound to plain names that may call nothing (parse/junk.py; a call of a name may be a builtin's
-# that computes from its arguments alone), read in the same pass
-_VALUES = ("[(identifier) (integer) (float) (string) (concatenated_string) (true) (false) (none) (binary_operator) "
-           "(comparison_operator) (boolean_operator) (not_operator) (unary_operator) (parenthesized_expression) "
-           "(tuple) (list) (expression_list) (conditional_expression) (subscript) "
-           "(call function: (attribute object: [(string) (concatenated_string)])) (call function: (identifier))]")
-_BINDINGS = f"""
-(expression_statement (assignment left: [(identifier) (pattern_list)] right: {_VALUES} @right))
-(expression_statement (augmented_assignment left: (identifier) right: {_VALUES} @right))
-(for_statement left: _ right: {_VALUES} @right)
+# that computes from its arguments alone), read in the same pass: every such binding's value is captured
+# and these kept (`_calls_nothing`), as an alternation of them in the patterns would keep them (that made
+# the shared walk a third slower)
+_VALUE_KINDS = frozenset({"identifier", "integer", "float", "string", "concatenated_string", "true", "false", "none",
+                          "binary_operator", "comparison_operator", "boolean_operator", "not_operator",
+                          "unary_operator", "parenthesized_expression", "tuple", "list", "expression_list",
+                          "conditional_expression", "subscript"})
+_BINDINGS = """
+(expression_statement (assignment left: [(identifier) (pattern_list)] right: (_) @right))
+(expression_statement (augmented_assignment left: (identifier) right: (_) @right))
+(for_statement left: _ right: (_) @right)
 """
+
+
+def _calls_nothing(value: Node) -> bool:
+    """One of ``_VALUE_KINDS``, or a call of a name (`len(x)`) or of a string's method (`'a'.join(x)`)."""
+    if value.type in _VALUE_KINDS:
+        return True
+    function = value.child_by_field_name("function") if value.type == "call" else None
+    if function is None:
+        return False
+    if function.type == "identifier":
+        return True
+    owner = function.child_by_field_name("object") if function.type == "attribute" else None
+    return owner is not None and owner.type in ("string", "concatenated_string")
+
+
 # an `if` with one `else`, each branch one assignment or one `return` (parse/ternary.py, which reads its parts)
 _ONLY = "(block . ({stmt}) @{s} .)"
 _ASSIGN = "expression_statement (assignment left: (_) @{l} right: (_) @{r})"
@@ -111,6 +128,8 @@ def _read(root: Node) -> tuple[dict[str, list[Node]], list[tuple[Node, Node, Nod
                 found[name].append(nodes[0])
     else:
         found = QueryCursor(query(_FUNCTIONS + _BINDINGS + "".join(SHARED.values()))).captures(root)
+    found["right"] = [value for value in found.get("right", []) if _calls_nothing(value)]
+    if not root.has_error:
         for nodes in found.values():  # (the cursor gives a pattern's captures in an order of its own)
             nodes.sort(key=_in_text)
     # a function's three captures come from one match, each list in the order of the trees' text
