@@ -102,10 +102,12 @@ def padding_spans(root: Node, source: bytes) -> list[tuple[int, int]]:
         for stmt, _, name, _ in found:
             by_callee[name].append(stmt)
     spans = _repeated(by_callee, framed)
-    if len(spans) < len(found):  # (`lex-v42`: quiet functions in rotation count together, parse/modules.py)
+    calls = [(stmt, function) for stmt, function, _, _ in found if function is not None]
+    # (`lex-v42`: quiet functions in rotation count together, parse/modules.py; what the imports bind is
+    # read only where enough calls are left to be repeated)
+    if len(spans) < len(found) and len(calls) >= PADDING_CALLS:
         modules = Modules(root, source)
-        calm = [stmt for stmt, function, _, _ in found if function is not None
-                and quiet(modules.function_of(function))]
+        calm = [stmt for stmt, function in calls if quiet(modules.function_of(function))]
         spans += _repeated({"quiet": calm})  # (one called for what it does stays: `gc.collect()`, a barrier)
     return sorted(set(spans))
 
