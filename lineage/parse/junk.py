@@ -35,7 +35,8 @@ from collections.abc import Callable, Iterable
 from tree_sitter import Node
 
 from lineage.parse.callsite import spelt_as
-from lineage.parse.constant import UNKNOWN, truth, value
+from lineage.parse.constant import UNKNOWN, value
+from lineage.parse.decided import never_runs, runs_junk
 from lineage.parse.hoisted import role
 from lineage.parse.queries import bound_values, functions
 from lineage.parse.pure import pure
@@ -272,8 +273,8 @@ def _outermost(node: Node, body: Node, junk: set[bytes], fresh: set[bytes], know
         elif up.parent is not None and up.parent.type == "block":
             if up.id not in memo:
                 memo[up.id] = (up.start_byte, up.end_byte) in gone or _junk(up, junk, fresh, source, sinks) \
-                    or _never_runs(up, known, source) \
-                    or _runs_junk(up, known, source, lambda s: _junk(s, junk, fresh, source, sinks))
+                    or never_runs(up, known, source) \
+                    or runs_junk(up, known, source, lambda s: _junk(s, junk, fresh, source, sinks))
             found = up if memo[up.id] else found
         up = up.parent
     return found
@@ -352,32 +353,6 @@ def _junk(statement: Node, junk: set[bytes], fresh: set[bytes], source: bytes,
                                                           "finally_clause")
                for b in c.named_children if b.type == "block"]
     return all(_junk(s, junk, fresh, source, sinks) for b in blocks for s in b.named_children if s.type != "comment")
-
-
-def _never_runs(statement: Node, known: dict[bytes, object], source: bytes) -> bool:
-    """An `if` with no other branch, or a `while` with no `else`, whose condition is false by the
-    constants it reads (``known``): nothing in it runs, whatever it calls."""
-    if not known or statement.type not in ("if_statement", "while_statement") \
-            or any(c.type in ("elif_clause", "else_clause") for c in statement.children):
-        return False
-    return truth(statement.child_by_field_name("condition"), source, known) is False
-
-
-def _runs_junk(statement: Node, known: dict[bytes, object], source: bytes, junk: Callable[[Node], bool]) -> bool:
-    """An `if` with one `else` whose condition is decided by the constants it reads (``known``),
-    the branch it takes doing nothing but ``junk`` (or `pass`): nothing that matters runs, whatever
-    the other branch calls (`lex-v53`: pyobfus's `_d = 100` then `if _d * _d >= 0: pass` / `else:
-    len([])`)."""
-    alternatives = [c for c in statement.children if c.type in ("elif_clause", "else_clause")]
-    if not known or statement.type != "if_statement" or len(alternatives) != 1 \
-            or alternatives[0].type != "else_clause":
-        return False
-    decided = truth(statement.child_by_field_name("condition"), source, known)
-    if decided is None:
-        return False
-    taken = statement.child_by_field_name("consequence") if decided else \
-        next((c for c in alternatives[0].children if c.type == "block"), None)
-    return taken is not None and all(junk(s) for s in taken.named_children if s.type != "comment")
 
 
 def _method_on(call: Node, junk: set[bytes], fresh: set[bytes], source: bytes,

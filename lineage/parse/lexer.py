@@ -124,3 +124,11 @@ def lex(source: bytes) -> tuple[list[str], list[str], np.ndarray]:
     ids, starts = lex_ids(source, vocab)
     kind, text, _, _, _ = vocab.columns()
     return list(vocab.kind_strings(kind[ids])), list(vocab.text_strings(text[ids])), starts
+
+
+def joined_lines(source: bytes, continued: np.ndarray) -> tuple[int, ...]:
+    """The lines that backslash continuations join to the line before (1-based, ascending)."""
+    if continued.size == 0:
+        return ()
+    newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
+    return tuple((np.searchsorted(newlines, continued, side="right") + 2).tolist())

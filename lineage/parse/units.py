@@ -36,10 +36,11 @@ from lineage.parse.forwarders import forwarder_functions
 from lineage.parse.identity import identity_functions
 from lineage.parse.inline import Inline, inlined, read_in_callers
 from lineage.parse.decode import decode_source
-from lineage.parse.lexer import lex_ids_continued, vocabulary
+from lineage.parse.lexer import joined_lines, lex_ids_continued, vocabulary
 from lineage.parse.midway import Copy, copied, midway
 from lineage.parse.namespace import unwrapped
 from lineage.parse.operators import operator_calls
+from lineage.parse.reread import read_through, respelt
 from lineage.parse.unpacked import unpacked_arguments
 from lineage.parse.walrus import unfolded
 from lineage.parse.selfalias import Expansion, expanded_tokens, module_aliases, self_aliases
@@ -355,22 +356,22 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     # a literal a minifier bound to a name, `A=None`, read where the name is used (parse/hoisted.py)
     as_written = vocab.columns()[1][lexed[0]]
     reads, bindings = hoisted(tree.root_node, source, lexed[1], as_written, vocab.texts.ids)
-    lexed = _read_through(lexed, reads)
+    lexed = read_through(lexed, reads)
     docstrings += bindings
     entry_kind, entry_text = vocab.columns()[:2]  # a literal spelt the long way read as it (parse/folded.py)
     folds, spelt = folded(tree.root_node, source, lexed[1], entry_kind[lexed[0]], entry_text[lexed[0]],
                           vocab.kinds.ids, vocab.texts.ids, lambda: budget.tick("literals"))
-    lexed = _respelt(lexed, vocab, folds)
+    lexed = respelt(lexed, vocab, folds)
     if folds:  # ... and a name bound to such an expression read where it is used, as one bound to a literal
         through, more = hoisted(tree.root_node, source, lexed[1], as_written, vocab.texts.ids,
                                 frozenset((start - 1, end) for start, end in spelt))
         if len(through) > len(reads):
-            lexed = _read_through(lexed, through)
+            lexed = read_through(lexed, through)
             docstrings += sorted(set(more) - set(bindings))
     docstrings += spelt
     # control flow flattened into a loop over a state read as the statements it dispatches (parse/flattened.py)
     returned, scaffolding = unflattened(tree.root_node, source, lexed[1])
-    lexed = _respelt(lexed, vocab, returned)
+    lexed = respelt(lexed, vocab, returned)
     docstrings += scaffolding
     budget.check("hoisted")
     # a function called from one place only is read where it is called (parse/inline.py)
@@ -391,32 +392,5 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     units = _units(path, source, lexed, vocab, defs, docstrings + parens + picks + [c.site for c in copies] + bindings
                    + [x.read for x in expansions], last_line, inlines, (virtual, placed), copies, expansions)
     budget.check("units")
-    return ParsedFile(path, text, sha, units, errors, _joined(source, continued),  # (the last two: fingerprint/idioms.py)
+    return ParsedFile(path, text, sha, units, errors, joined_lines(source, continued),  # (the last two: fingerprint/idioms.py)
                       tuple(sorted(forwarder_functions(tree.root_node, source))), *imported(tree.root_node, source))
-
-
-def _read_through(lexed: tuple[np.ndarray, np.ndarray], reads: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The tokens, each of ``reads`` read as the token it maps to (parse/hoisted.py)."""
-    if not reads:
-        return lexed
-    ids = lexed[0].copy()
-    ids[list(reads)] = ids[list(reads.values())]
-    return ids, lexed[1]
-
-
-def _respelt(lexed: tuple[np.ndarray, np.ndarray], vocab: Vocab,
-             spelt: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """The tokens, each of ``spelt`` read as the source text it maps to (parse/folded.py, parse/flattened.py)."""
-    if not spelt:
-        return lexed
-    ids = lexed[0].copy()
-    ids[list(spelt)] = vocab.number(list(spelt.values()))
-    return ids, lexed[1]
-
-
-def _joined(source: bytes, continued: np.ndarray) -> tuple[int, ...]:
-    """The lines that backslash continuations join to the line before (1-based, ascending)."""
-    if continued.size == 0:
-        return ()
-    newlines = np.flatnonzero(np.frombuffer(source, dtype=np.uint8) == 10)
-    return tuple((np.searchsorted(newlines, continued, side="right") + 2).tolist())

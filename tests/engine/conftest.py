@@ -307,3 +307,9 @@ def unit_prints(source: str) -> dict[str, tuple[np.ndarray, str]]:
     """Per unit of ``source``: its structural fingerprint set and structure hash."""
     parsed = parse_source("m.py", source.encode())
     return {u.unit.qualname: (u.s_hash, u.structure) for u in fingerprint_file(parsed, FingerprintParams()).units}
+
+
+def same_unit(a: str, b: str, unit: str = "f") -> bool:
+    """Whether ``unit`` of sources ``a`` and ``b`` has the same structural fingerprints and structure hash."""
+    left, right = unit_prints(a)[unit], unit_prints(b)[unit]
+    return bool(np.array_equal(left[0], right[0])) and left[1] == right[1]

@@ -14,20 +14,13 @@ import base64
 import io
 import tokenize
 
-import numpy as np
-
 from lineage import api
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import SourceFile
 from lineage.parse.units import parse_source
-from tests.engine.conftest import unit_prints as _prints
+from tests.engine.conftest import same_unit as _same_unit
 from tests.engine.conftest import unit_texts as _texts
-
-
-def _same_unit(a: str, b: str, unit: str) -> bool:
-    left, right = _prints(a)[unit], _prints(b)[unit]
-    return bool(np.array_equal(left[0], right[0])) and left[1] == right[1]
 
 
 PLAIN = (

@@ -8,15 +8,8 @@ code of our own against the same code written plainly; what only looks like them
 
 from __future__ import annotations
 
-import numpy as np
-
-from tests.engine.conftest import unit_prints as _prints
+from tests.engine.conftest import same_unit as _same
 from tests.engine.conftest import unit_texts as _texts
-
-
-def _same(a: str, b: str, unit: str = "f") -> bool:
-    left, right = _prints(a)[unit], _prints(b)[unit]
-    return bool(np.array_equal(left[0], right[0])) and left[1] == right[1]
 
 
 PLAIN = (
