@@ -39,6 +39,10 @@ from typing import Any
 PACKAGE, VERSION = "transformers", "5.23.0"
 FILENAME = "transformers-5.23.0-py3-none-any.whl"
 SHA256 = "018e82fd07490ad5bb58414f65e31576033dc7f36bed10c574843f69b90991bf"
+# a later release, for families declared after the default corpus was made: a held-out set no rule was tuned on
+LATER_VERSION = "5.25.0"
+LATER_FILENAME = "transformers-5.25.0-py3-none-any.whl"
+LATER_SHA256 = "8ca7a96cc329e5a053c9e770711e73d7bd9d77240ff62049fca6d253965cda52"
 _MODULAR = re.compile(r"transformers/models/([^/]+)/modular_([^/]+)\.py")
 _NOT_FAMILIES = frozenset({"auto"})
 _TOP_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
@@ -310,6 +314,22 @@ def read_members(location: str | Path, paths: list[str]) -> dict[str, str]:
 
 def pinned_wheel() -> Path:
     return _pinned_wheel()
+
+
+def pinned_later_wheel() -> Path:
+    """The later release's wheel (LATER_VERSION), from lineage's cache, downloaded and checked if absent."""
+    from lineage.source.fetch import fetch_pypi
+
+    return Path(fetch_pypi(PACKAGE, LATER_VERSION, sha256=LATER_SHA256, filename=LATER_FILENAME))
+
+
+def modular_families(location: str | Path) -> set[str]:
+    """The families with a ``modular_*.py`` in the wheel (or directory)."""
+    source = _Source(Path(location))
+    try:
+        return {m.group(1) for m in map(_MODULAR.fullmatch, source.names) if m}
+    finally:
+        source.close()
 
 
 def _pinned_wheel() -> Path:

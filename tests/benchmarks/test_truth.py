@@ -188,6 +188,21 @@ def test_json_and_summary(fake: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert parents[1].split() == ["gamma", "2", "3"]
 
 
+def test_modular_families_and_those_a_later_release_adds(fake: Path, tmp_path: Path) -> None:
+    # families with a modular file, whether or not it has a generated one (theta has none); none for
+    # a family with generated files only (beta) or a modular file outside a family directory
+    assert truth.modular_families(fake) == {"alpha", "kappa", "theta"}
+    later = tmp_path / "later" / "transformers-0.0.1-py3-none-any.whl"
+    later.parent.mkdir()
+    with zipfile.ZipFile(later, "w") as archive:
+        for name, text in FILES.items():
+            archive.writestr(name, text)
+        archive.writestr("transformers/models/beta/modular_beta.py", "class BetaNew: pass\n")
+        archive.writestr("transformers/models/lambda_/modular_lambda_.py", "class LambdaX: pass\n")
+        archive.writestr("transformers/modular_stray.py", "class Stray: pass\n")
+    assert truth.modular_families(later) - truth.modular_families(fake) == {"beta", "lambda_"}
+
+
 def test_cli_refuses_a_missing_path(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         truth.main([str(tmp_path / "nope.whl")])
