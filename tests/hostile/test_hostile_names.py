@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from lineage.cli.main import cli
-from lineage.report.escape import escape_name, terminal_line
+from lineage.report.escape import escape_name, has_surrogate, terminal_line
 from tests.hostile.conftest import REF
 from tests.hostile.mutate import hostile_name
 
@@ -58,6 +58,14 @@ def _scan(root: Path, index: Path, fmt: str, *extra: str) -> tuple[int, bytes, b
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout_bytes, result.stderr_bytes
+
+
+@pytest.mark.parametrize(("text", "held"), [
+    ("plain.py", False), ("caf\u00e9 \u2014 \U0001f600.py", False), ("caf\udce9.py", True),
+    ("\u00e9\udc80", True), ("\u2014\ud800", True), ("\U0001f600\udfff", True),
+])
+def test_has_surrogate_sees_a_lone_surrogate_in_text_of_any_width(text: str, held: bool) -> None:
+    assert has_surrogate(text) is held
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "html"])
