@@ -10,6 +10,7 @@ from lineage.report.upstream import repositories, source_label, source_purl, ups
 from lineage.scoring import SCORING
 
 SCHEMA_VERSION = 1
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
 
 
 def match_dict(m: Match, repos: dict[str, str] | None = None) -> dict[str, Any]:
@@ -41,6 +42,11 @@ def finding_dict(f: Finding, repos: dict[str, str] | None = None) -> dict[str, A
 
 
 def report_dict(result: ScanResult) -> dict[str, Any]:
+    repos = repositories(result.index)
+    return _report(result, [finding_dict(f, repos) for f in result.findings])
+
+
+def _report(result: ScanResult, findings: list[Any]) -> dict[str, Any]:
     info = result.index
     return {
         "schema_version": SCHEMA_VERSION,
@@ -56,37 +62,49 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         },
         "config": result.config,
         "scoring": SCORING.to_dict(),  # the cut-offs that rated the findings
-        "findings": [finding_dict(f, repositories(info)) for f in result.findings],
+        "findings": findings,
         "errors": [{"path": e.path, "stage": e.stage, "reason": e.reason, "unchecked": e.unchecked,
                     **({"partly": True} if e.partly else {})} for e in result.errors],
         "summary": result.summary.to_json(),
     }
 
 
+class Encoded(list[str]):
+    """List elements already written as JSON text, one per line of the report."""
+
+
 def format_json(result: ScanResult) -> str:
     """The report with one finding (and one error) per line: still easy to read, diff and grep,
     and written by json's C encoder (indenting every level takes the pure-Python one, 4x slower
-    and half again as large on a scan with thousands of findings)."""
-    return layout(report_dict(result))
+    and half again as large on a scan with thousands of findings).  Each finding is encoded as
+    soon as its dict is built: holding every dict of a large report at once cost as much again
+    in garbage collection as building them."""
+    repos = repositories(result.index)
+    return layout(_report(result, Encoded(_ENCODE(finding_dict(f, repos)) for f in result.findings)))
 
 
 def layout(doc: dict[str, Any], depth: int = 1) -> str:
     """JSON text of `doc`: lists one element per line, and so are mappings of records (the
     summary's verdict of each file) in the top-level mappings; other values indented."""
+    out: list[str] = []
+    _lay_out(doc, depth, out)
+    out.append("\n")
+    return "".join(out)  # one join: the findings' 50 MB are copied once, not once per level
+
+
+def _lay_out(doc: dict[str, Any], depth: int, out: list[str]) -> None:
     pad = "  " * depth
-    parts = []
-    for key, value in doc.items():
-        name = json.dumps(key, ensure_ascii=False)
+    out.append("{\n")
+    for i, (key, value) in enumerate(doc.items()):
+        out.append(f",\n{pad}{_ENCODE(key)}: " if i else f"{pad}{_ENCODE(key)}: ")
         if isinstance(value, list) and value:
-            rows = ",\n".join(f"{pad}  " + json.dumps(v, ensure_ascii=False) for v in value)
-            parts.append(f"{pad}{name}: [\n{rows}\n{pad}]")
+            rows = value if isinstance(value, Encoded) else [_ENCODE(v) for v in value]
+            out += [f"[\n{pad}  ", f",\n{pad}  ".join(rows), f"\n{pad}]"]
         elif isinstance(value, dict) and value and depth == 1:
-            parts.append(f"{pad}{name}: {layout(value, depth + 1).rstrip()}")
+            _lay_out(value, depth + 1, out)
         elif isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-            rows = ",\n".join(f"{pad}  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
-                               for k, v in value.items())
-            parts.append(f"{pad}{name}: {{\n{rows}\n{pad}}}")
+            rows = [f"{pad}  {_ENCODE(k)}: {_ENCODE(v)}" for k, v in value.items()]
+            out += ["{\n", ",\n".join(rows), f"\n{pad}}}"]
         else:
-            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
-            parts.append(f"{pad}{name}: {text}")
-    return "{\n" + ",\n".join(parts) + "\n" + "  " * (depth - 1) + "}\n"
+            out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad))
+    out.append("\n" + "  " * (depth - 1) + "}")
