@@ -292,9 +292,13 @@ class EmbeddedIndex:
         """Units with identical structural fingerprint sets form a clone class: any query scores
         the same against each of them (transformers' modular copies put one class in 60 families).
         Returns (class of each unit, units sorted by class, start of each class in that order)."""
-        off = self.arrays["s_off"].astype(np.int64)
+        return self._classes("s")
+
+    def _classes(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`_clones` of stream "s" (structural) or "l" (lexical)."""
+        off = self.arrays[f"{name}_off"].astype(np.int64)
         sizes = np.diff(off)
-        mixed = self.arrays["s_hash"].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        mixed = self.arrays[f"{name}_hash"].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         mixed ^= mixed >> np.uint64(29)
         keys = np.zeros(self.n_units, dtype=np.uint64)
         filled = np.flatnonzero(sizes)
@@ -306,6 +310,37 @@ class EmbeddedIndex:
         order = np.argsort(klass, kind="stable")
         starts = np.searchsorted(klass[order], np.arange(int(klass.max(initial=-1)) + 2))
         return klass, order, starts
+
+    @cached_property
+    def twins(self) -> np.ndarray:
+        """Per reference unit, the first unit of its clone class whose structural stream is the same
+        hash for hash (itself when none): a query scores a unit as it scores its twin, so a unit's
+        candidates are scored once per twin (index/query.score_unit)."""
+        return self._twins("s", self._clones)
+
+    @cached_property
+    def lexical_twins(self) -> np.ndarray:
+        """`twins` of the lexical streams (names kept: fewer units share one)."""
+        return self._twins("l", self._classes("l"))
+
+    def _twins(self, name: str, classes: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+        """`twins` of a stream from its `_classes`: a class's key is a hash of the set, which two sets
+        could share, so every member is checked against the first, hash for hash."""
+        klass, order, starts = classes
+        off = self.arrays[f"{name}_off"].astype(np.int64)
+        sizes = np.diff(off)
+        out: np.ndarray = order[starts[klass]]
+        other = np.flatnonzero(out != np.arange(self.n_units))
+        unlike = other[sizes[other] != sizes[out[other]]]
+        alike = other[sizes[other] == sizes[out[other]]]
+        lengths = sizes[alike]
+        owner = np.repeat(np.arange(alike.size), lengths)
+        within = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        hashes = self.arrays[f"{name}_hash"]
+        differ = hashes[off[alike][owner] + within] != hashes[off[out[alike]][owner] + within]
+        unlike = np.concatenate([unlike, alike[np.bincount(owner[differ], minlength=alike.size) > 0]])
+        out[unlike] = unlike
+        return out
 
     def with_clones(self, units: np.ndarray) -> np.ndarray:
         """The given reference units and every other unit of their clone classes (unique)."""

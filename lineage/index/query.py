@@ -149,9 +149,12 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     if cands.size == 0:
         return [], None, 0, np.zeros(0, dtype=np.int64)
     k = cands.size
-    r_hash, owner, within = index.gather("s", cands)
+    # each twin's stream is read once (a unit's candidates with their clones are mostly twins); `owner` is
+    # the position of a gathered fingerprint's twin in `twins`, `at` that of each candidate's
+    twins, at = np.unique(index.twins[cands], return_inverse=True)
+    r_hash, owner, within = index.gather("s", twins)
     hit, pos = _hits(unit.s_hash, r_hash)
-    n = np.bincount(owner[hit], minlength=k)
+    n = np.bincount(owner[hit], minlength=twins.size)[at]
     off = index.arrays["s_off"]
     nq, nr = unit.s_hash.size, (off[cands + 1] - off[cands]).astype(np.int64)
     union = nq + nr - n
@@ -172,7 +175,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     whole = ref_containment
     if pool is not None and pool.size:
         in_file, _ = _hits(pool, r_hash)
-        whole = np.maximum(ref_containment, np.divide(np.bincount(owner[in_file], minlength=k), nr,
+        whole = np.maximum(ref_containment, np.divide(np.bincount(owner[in_file], minlength=twins.size)[at], nr,
                                                       out=np.zeros(k), where=nr > 0))
     strength = strengths(similarity, containment, whole)
     held_at = strength[keep] >= hold if hold is not None else np.zeros(keep.size, dtype=bool)
@@ -181,16 +184,18 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     lex_of = keep[lexed_at]
     if weights is None:
         weights = rarity_weights(index, unit, opts)
-    rare = np.bincount(owner[hit], weights=weights[pos[hit]], minlength=k)
-    l_hash, l_owner, _ = index.gather("l", cands[lex_of])
+    rare = np.bincount(owner[hit], weights=weights[pos[hit]], minlength=twins.size)[at]
+    lexed = cands[lex_of]
+    l_twins, l_at = np.unique(index.lexical_twins[lexed], return_inverse=True)
+    l_hash, l_owner, _ = index.gather("l", l_twins)
     l_hit, _ = _hits(unit.l_hash, l_hash)
-    nl = np.bincount(l_owner[l_hit], minlength=lex_of.size)
+    nl = np.bincount(l_owner[l_hit], minlength=l_twins.size)[l_at]
     l_off = index.arrays["l_off"]
-    l_union = unit.l_hash.size + (l_off[cands[lex_of] + 1] - l_off[cands[lex_of]]).astype(np.int64) - nl
+    l_union = unit.l_hash.size + (l_off[lexed + 1] - l_off[lexed]).astype(np.int64) - nl
     lexical = np.zeros(k)
     lexical[lex_of] = np.divide(nl, l_union, out=np.zeros(lex_of.size), where=l_union > 0)
     hit_at = np.flatnonzero(hit)
-    bounds = np.searchsorted(owner[hit_at], np.arange(k + 1))
+    bounds = np.searchsorted(owner[hit_at], np.arange(twins.size + 1))
     # the rank of `_keep_top` read from the rounded scores first, each pair made only if kept: one
     # lexsort of its keys (hundreds of families can tie on common code, each a tuple to sort)
     similar_at = rounded_array(similarity[best])
@@ -205,7 +210,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     out = []
     for i in picked:
         c = int(best[i])
-        mine = hit_at[bounds[c]:bounds[c + 1]]
+        mine = hit_at[bounds[at[c]]:bounds[at[c] + 1]]
         out.append(_Scored(int(cands[c]), similar[i], round(float(containment[c]), 4),
                            round(float(ref_containment[c]), 4), round(float(lexical[c]), 4),
                            round(float(rare[c]) / nq, 4) if nq else 0.0, int(n[c]),
@@ -215,15 +220,16 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
         evidence = unit_evidence(index, cands[held], strength[held], similarity[held], lexical[held],
                                  rare[held] / nq if nq else np.zeros(held.size), n[held])
     return out, evidence, similar.count(out[0].similarity) if out else 0, \
-        whole_families(index, cands, owner, hit, pos, nq, n, nr, ref_containment)
+        whole_families(index, cands, at, owner, hit, pos, nq, n, nr, ref_containment)
 
 
-def whole_families(index: EmbeddedIndex, cands: np.ndarray, owner: np.ndarray, hit: np.ndarray, pos: np.ndarray,
-                   nq: int, n: np.ndarray, nr: np.ndarray, ref_containment: np.ndarray) -> np.ndarray:
+def whole_families(index: EmbeddedIndex, cands: np.ndarray, at: np.ndarray, owner: np.ndarray, hit: np.ndarray,
+                   pos: np.ndarray, nq: int, n: np.ndarray, nr: np.ndarray, ref_containment: np.ndarray) -> np.ndarray:
     """The families (index rows, unique) that hold the code of the reference unit the scanned unit holds
     most wholly, when it holds one whole (HELD_WHOLE of it on NAMELESS_EVIDENCE shared fingerprints
     or more; none else), as closely as a verbatim copy of it would be held: every candidate scored against that held part alone (``hit``/``pos``: where each
-    gathered reference fingerprint stands in the unit's, ``owner``: whose it is), at the strength
+    gathered reference fingerprint stands in the unit's, ``owner``: whose it is, ``at``: each candidate's
+    ``owner``), at the strength
     at which a line holds "the same code" (evidence.same_code).  The unit's own additions count for
     nothing: an extended copy of code many lines hold is as common as the code."""
     big = n >= SCORING.nameless_evidence
@@ -231,10 +237,10 @@ def whole_families(index: EmbeddedIndex, cands: np.ndarray, owner: np.ndarray, h
         return np.zeros(0, dtype=np.int64)
     best = int(np.flatnonzero(big)[np.argmax(ref_containment[big])])
     core = np.zeros(nq, dtype=bool)
-    core[pos[hit & (owner == best)]] = True
+    core[pos[hit & (owner == at[best])]] = True
     inner = hit.copy()
     inner[hit] = core[pos[hit]]
-    held = np.bincount(owner[inner], minlength=cands.size)
+    held = np.bincount(owner[inner], minlength=int(at.max()) + 1)[at]
     size = int(core.sum())
     union = size + nr - held
     alike = strengths(np.divide(held, union, out=np.zeros(cands.size), where=union > 0), held / size,

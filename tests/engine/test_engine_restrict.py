@@ -111,3 +111,27 @@ def test_a_file_with_its_own_date_is_matched_against_the_index_as_of_that_date(f
     assert old.family == "ln:base" and new.family == "ln:router"
     named = {f.matches[0].ref.family for f in result.findings if f.path == "old/model.py" and f.matches}
     assert named <= {"ln:base"}, named
+
+
+def test_twins_hold_the_same_stream_and_score_alike(full: EmbeddedIndex) -> None:
+    """A unit's candidates are scored once per twin (a unit whose stream is its own hash for hash):
+    the scores are those of each pair rescored on its own."""
+    from lineage.index.query import QueryOptions, rarity_weights, rescore, score_unit
+
+    for name, twins in (("s", full.twins), ("l", full.lexical_twins)):
+        assert twins.size == full.n_units
+        for u, twin in enumerate(twins.tolist()):
+            assert twin <= u and np.array_equal(full.stream(name, u)[0], full.stream(name, twin)[0])
+    assert (full.twins != np.arange(full.n_units)).any() and (full.lexical_twins != np.arange(full.n_units)).any()
+    compacted = api.fingerprint_files([SourceFile("m.py", code(("base", "router"), "Xray").encode())],
+                                      Config(workers=1))
+    opts = QueryOptions(min_similarity=0.0, min_containment=0.0, min_shared=0)
+    every = np.arange(full.n_units)
+    for unit in compacted[0].units:
+        weights = rarity_weights(full, unit, opts)
+        one = [s for u in every.tolist() if (s := rescore(full, unit, u, opts, weights)) is not None]
+        many, _, _, _ = score_unit(full, unit, every, opts, weights)
+        assert [(s.u, s.similarity, s.containment, s.ref_containment, s.lexical, s.rarity, s.shared,
+                 s.qi.tolist(), s.ri.tolist()) for s in many] == \
+               [(s.u, s.similarity, s.containment, s.ref_containment, s.lexical, s.rarity, s.shared,
+                 s.qi.tolist(), s.ri.tolist()) for s in one], unit.qualname
