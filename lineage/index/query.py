@@ -268,8 +268,20 @@ def rounded_array(values: np.ndarray) -> np.ndarray:
 
 def rarity_weights(index: EmbeddedIndex, unit: CompactUnit, opts: QueryOptions) -> np.ndarray:
     """1 for a fingerprint found in few model lines, less the more lines share it."""
+    return _weights(index, unit.s_hash, opts)
+
+
+def rarity_weights_of(index: EmbeddedIndex, units: Sequence[CompactUnit], opts: QueryOptions) -> list[np.ndarray]:
+    """`rarity_weights` of every unit, the fingerprints of all looked up at once."""
+    if not units:
+        return []
+    weights = _weights(index, np.concatenate([unit.s_hash for unit in units]), opts)
+    return np.split(weights, np.cumsum([unit.s_hash.size for unit in units])[:-1])
+
+
+def _weights(index: EmbeddedIndex, hashes: np.ndarray, opts: QueryOptions) -> np.ndarray:
     limit = max(2.0, opts.rare_share * index.n_lines)
-    df = index.document_frequency(unit.s_hash)
+    df = index.document_frequency(hashes)
     weights: np.ndarray = np.minimum(1.0, limit / np.maximum(df, 1))
     return weights
 
@@ -371,10 +383,10 @@ def query_files(
     inside = window_candidates([files[fi].units[ui] for fi, ui in rows], index.candidates,
                                np.diff(index.arrays["s_off"]), index.family_line[index.unit_family],
                                index.params.num_perm, index.params.seed)
-    for row in sorted({*np.flatnonzero(np.diff(bounds)).tolist(), *inside}):
+    scored = sorted({*np.flatnonzero(np.diff(bounds)).tolist(), *inside})
+    for row, weights in zip(scored, rarity_weights_of(index, [files[rows[r][0]].units[rows[r][1]] for r in scored], opts)):
         fi, ui = rows[row]
         unit = files[fi].units[ui]
-        weights = rarity_weights(index, unit, opts)
         cands = u[bounds[row]: bounds[row + 1]][: opts.max_candidates]
         if row in inside:
             cands = np.concatenate([cands, inside[row][~np.isin(inside[row], cands)]])

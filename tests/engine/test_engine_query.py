@@ -57,3 +57,14 @@ def test_scores_are_rounded_as_python_rounds_them() -> None:
     halves = np.asarray([k / 1e4 + 5e-5 for k in range(10_000)] + [k / 20_000 for k in range(20_001)])
     for values in (ratios, halves, rng.random(50_000), rng.random(50_000) * 7, np.zeros(0)):
         assert rounded(values) == [round(v, 4) for v in values.tolist()]
+
+
+def test_rarity_weights_of_many_units_are_each_units(cases, index):
+    from lineage.index.query import rarity_weights_of
+
+    cf = compact(SourceFile("m.py", cases.model.encode()), FingerprintParams())
+    opts = QueryOptions()
+    many = rarity_weights_of(index, cf.units, opts)
+    assert len(many) == len(cf.units) > 1 and rarity_weights_of(index, [], opts) == []
+    for unit, weights in zip(cf.units, many):
+        assert weights.tolist() == rarity_weights(index, unit, opts).tolist()
