@@ -555,6 +555,9 @@ def main(argv: list[str] | None = None) -> int:
         later = Path(args.later) if args.later else truth_mod.pinned_later_wheel()
         new = truth_mod.modular_families(later) - truth_mod.modular_families(wheel)
         only, wheel = (only & new if only else frozenset(new)), later
+        if not only:
+            ap.error(f"no family to evaluate: {later.name} declares none in modular files that {truth_mod.VERSION} "
+                     "does not" + (" among those --queries names" if args.queries else ""))
         args.no_independent = args.no_pairs = args.no_padding = True
     report = run(args.index, wheel, transforms, args.limit, args.seed, say, only)
     if args.later is not None:
