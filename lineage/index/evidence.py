@@ -59,11 +59,15 @@ def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray,
     """Scored reference units -> the best unit per family, best family first."""
     fam = index.unit_family[units]
     order = np.lexsort((units, -lexical, -strength, fam))  # per family: strongest, then closest names
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = fam[order][1:] != fam[order][:-1]
+    ordered = fam[order]
+    first = np.empty(order.size, dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     pick = order[first]
-    rank = np.lexsort((fam[pick], -lexical[pick], -np.round(strength[pick], 4)))
+    # (array methods, not the np.* wrappers: a unit's families are few, and the wrappers cost more than the work)
+    held = strength[pick].round(4)
+    rank = np.lexsort((fam[pick], -lexical[pick], -held))
     pick = pick[rank]
-    return UnitEvidence(fam[pick], units[pick], np.round(strength[pick], 4), np.round(similarity[pick], 4),
-                        np.round(lexical[pick], 4), np.round(rarity[pick], 4),
+    return UnitEvidence(fam[pick], units[pick], held[rank], similarity[pick].round(4),
+                        lexical[pick].round(4), rarity[pick].round(4),
                         None if shared is None else shared[pick])

@@ -112,8 +112,21 @@ def _hits(query: np.ndarray, gathered: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """Which gathered reference hashes are in the (sorted, unique) query, and where."""
     if query.size == 0 or gathered.size == 0:
         return np.zeros(gathered.size, dtype=bool), np.zeros(gathered.size, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(query, gathered), query.size - 1)
+    # (array methods, not the np.* wrappers: on the few hashes of one unit the wrappers cost more than the work)
+    pos = query.searchsorted(gathered)
+    np.minimum(pos, query.size - 1, out=pos)
     return query[pos] == gathered, pos
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` of a non-empty 1-d integer array, in fewer calls."""
+    aux = values.copy()
+    aux.sort()
+    mask = np.empty(aux.size, dtype=bool)
+    mask[0] = True
+    np.not_equal(aux[1:], aux[:-1], out=mask[1:])
+    uniq = aux[mask]
+    return uniq, uniq.searchsorted(values)
 
 
 def rescore_many(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
@@ -151,10 +164,12 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     k = cands.size
     # each twin's stream is read once (a unit's candidates with their clones are mostly twins); `owner` is
     # the position of a gathered fingerprint's twin in `twins`, `at` that of each candidate's
-    twins, at = np.unique(index.twins[cands], return_inverse=True)
+    twins, at = _unique_inverse(index.twins[cands])
     r_hash, owner, within = index.gather("s", twins)
     hit, pos = _hits(unit.s_hash, r_hash)
-    n = np.bincount(owner[hit], minlength=twins.size)[at]
+    hit_at = hit.nonzero()[0]
+    owner_hit, pos_hit = owner[hit_at], pos[hit_at]
+    n = np.bincount(owner_hit, minlength=twins.size)[at]
     off = index.arrays["s_off"]
     nq, nr = unit.s_hash.size, (off[cands + 1] - off[cands]).astype(np.int64)
     union = nq + nr - n
@@ -162,14 +177,16 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     containment = n / nq if nq else np.zeros(k)
     ref_containment = np.divide(n, nr, out=np.zeros(k), where=nr > 0)
     enough = (n >= opts.min_shared) & (np.maximum(containment, ref_containment) >= opts.min_containment)
-    keep = np.flatnonzero((similarity >= opts.min_similarity) | enough)
+    keep = ((similarity >= opts.min_similarity) | enough).nonzero()[0]
     if keep.size == 0:
         return [], None, 0, np.zeros(0, dtype=np.int64)
-    best_at = np.ones(keep.size, dtype=bool)
+    best_at: np.ndarray | None = None  # (None: all of keep)
+    best = keep
     if 0 < top < keep.size:
-        cut = np.partition(similarity[keep], keep.size - top)[keep.size - top]
-        best_at = similarity[keep] >= cut - 1e-4
-    best = keep[best_at]
+        part = similarity[keep]
+        part.partition(keep.size - top)
+        best_at = similarity[keep] >= part[keep.size - top] - 1e-4
+        best = keep[best_at]
     # how much of the reference the whole file holds, for the strength of evidence: a function the copy
     # split in two, or moved out of its class, is still all there, only in more than one unit
     whole = ref_containment
@@ -178,15 +195,18 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
         whole = np.maximum(ref_containment, np.divide(np.bincount(owner[in_file], minlength=twins.size)[at], nr,
                                                       out=np.zeros(k), where=nr > 0))
     strength = strengths(similarity, containment, whole)
-    held_at = strength[keep] >= hold if hold is not None else np.zeros(keep.size, dtype=bool)
-    held = keep[held_at]
-    lexed_at = best_at | held_at  # (names are read where a pair or the evidence needs them)
-    lex_of = keep[lexed_at]
+    # (names are read where a pair or the evidence needs them)
+    held = keep[:0]
+    lex_of = best
+    if hold is not None:
+        held_at = strength[keep] >= hold
+        held = keep[held_at]
+        lex_of = keep if best_at is None else keep[best_at | held_at]
     if weights is None:
         weights = rarity_weights(index, unit, opts)
-    rare = np.bincount(owner[hit], weights=weights[pos[hit]], minlength=twins.size)[at]
+    rare = np.bincount(owner_hit, weights=weights[pos_hit], minlength=twins.size)[at]
     lexed = cands[lex_of]
-    l_twins, l_at = np.unique(index.lexical_twins[lexed], return_inverse=True)
+    l_twins, l_at = _unique_inverse(index.lexical_twins[lexed])
     l_hash, l_owner, _ = index.gather("l", l_twins)
     l_hit, _ = _hits(unit.l_hash, l_hash)
     nl = np.bincount(l_owner[l_hit], minlength=l_twins.size)[l_at]
@@ -194,8 +214,6 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     l_union = unit.l_hash.size + (l_off[lexed + 1] - l_off[lexed]).astype(np.int64) - nl
     lexical = np.zeros(k)
     lexical[lex_of] = np.divide(nl, l_union, out=np.zeros(lex_of.size), where=l_union > 0)
-    hit_at = np.flatnonzero(hit)
-    bounds = np.searchsorted(owner[hit_at], np.arange(twins.size + 1))
     # the rank of `_keep_top` read from the rounded scores first, each pair made only if kept: one
     # lexsort of its keys (hundreds of families can tie on common code, each a tuple to sort)
     similar_at = rounded_array(similarity[best])
@@ -208,39 +226,43 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
                             -rounded_array(lexical[best]), -similar_at))
         picked = _within_top(order.tolist(), kept, similar.__getitem__)
     out = []
-    for i in picked:
-        c = int(best[i])
-        mine = hit_at[bounds[at[c]]:bounds[at[c] + 1]]
-        out.append(_Scored(int(cands[c]), similar[i], round(float(containment[c]), 4),
-                           round(float(ref_containment[c]), 4), round(float(lexical[c]), 4),
-                           round(float(rare[c]) / nq, 4) if nq else 0.0, int(n[c]),
-                           index.first_seen_of(int(cands[c])), pos[mine], within[mine]))
+    if picked:
+        bounds = owner_hit.searchsorted(np.arange(twins.size + 1)).tolist()
+        chosen = best[picked]
+        where = at[chosen].tolist()
+        for i, u, contained, ref_contained, lex, rare_c, shared, w in zip(
+                picked, cands[chosen].tolist(), containment[chosen].tolist(),
+                ref_containment[chosen].tolist(), lexical[chosen].tolist(), rare[chosen].tolist(),
+                n[chosen].tolist(), where):
+            mine = hit_at[bounds[w]:bounds[w + 1]]
+            out.append(_Scored(u, similar[i], round(contained, 4), round(ref_contained, 4), round(lex, 4),
+                               round(rare_c / nq, 4) if nq else 0.0, shared,
+                               index.first_seen_of(u), pos[mine], within[mine]))
     evidence = None
-    if hold is not None and held.size:
+    if held.size:
         evidence = unit_evidence(index, cands[held], strength[held], similarity[held], lexical[held],
                                  rare[held] / nq if nq else np.zeros(held.size), n[held])
     return out, evidence, similar.count(out[0].similarity) if out else 0, \
-        whole_families(index, cands, at, owner, hit, pos, nq, n, nr, ref_containment)
+        whole_families(index, cands, at, owner_hit, pos_hit, nq, n, nr, ref_containment)
 
 
-def whole_families(index: EmbeddedIndex, cands: np.ndarray, at: np.ndarray, owner: np.ndarray, hit: np.ndarray,
-                   pos: np.ndarray, nq: int, n: np.ndarray, nr: np.ndarray, ref_containment: np.ndarray) -> np.ndarray:
+def whole_families(index: EmbeddedIndex, cands: np.ndarray, at: np.ndarray, owner_hit: np.ndarray,
+                   pos_hit: np.ndarray, nq: int, n: np.ndarray, nr: np.ndarray, ref_containment: np.ndarray
+                   ) -> np.ndarray:
     """The families (index rows, unique) that hold the code of the reference unit the scanned unit holds
     most wholly, when it holds one whole (HELD_WHOLE of it on NAMELESS_EVIDENCE shared fingerprints
-    or more; none else), as closely as a verbatim copy of it would be held: every candidate scored against that held part alone (``hit``/``pos``: where each
-    gathered reference fingerprint stands in the unit's, ``owner``: whose it is, ``at``: each candidate's
-    ``owner``), at the strength
+    or more; none else), as closely as a verbatim copy of it would be held: every candidate scored against that
+    held part alone (``owner_hit``/``pos_hit``: for each gathered reference fingerprint the unit shares, in
+    gathered order, whose it is and where it stands in the unit's; ``at``: each candidate's owner), at the strength
     at which a line holds "the same code" (evidence.same_code).  The unit's own additions count for
     nothing: an extended copy of code many lines hold is as common as the code."""
     big = n >= SCORING.nameless_evidence
-    if not big.any() or nq == 0 or float(ref_containment[big].max()) < HELD_WHOLE:
+    if nq == 0 or not big.any() or float(ref_containment[big].max()) < HELD_WHOLE:
         return np.zeros(0, dtype=np.int64)
-    best = int(np.flatnonzero(big)[np.argmax(ref_containment[big])])
+    best = int(big.nonzero()[0][ref_containment[big].argmax()])
     core = np.zeros(nq, dtype=bool)
-    core[pos[hit & (owner == at[best])]] = True
-    inner = hit.copy()
-    inner[hit] = core[pos[hit]]
-    held = np.bincount(owner[inner], minlength=int(at.max()) + 1)[at]
+    core[pos_hit[owner_hit == at[best]]] = True
+    held = np.bincount(owner_hit[core[pos_hit]], minlength=int(at.max()) + 1)[at]
     size = int(core.sum())
     union = size + nr - held
     alike = strengths(np.divide(held, union, out=np.zeros(cands.size), where=union > 0), held / size,
@@ -261,7 +283,7 @@ def rounded_array(values: np.ndarray) -> np.ndarray:
     `round` itself."""
     scaled = values * 1e4
     out: np.ndarray = np.rint(scaled) / 1e4
-    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+    for i in (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).nonzero()[0].tolist():
         out[i] = round(float(values[i]), 4)
     return out
 
