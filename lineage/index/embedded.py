@@ -266,10 +266,11 @@ class EmbeddedIndex:
     def gather(self, name: str, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The streams of several units at once: (hashes, owner position in `units`, offset in its unit)."""
         off = self.arrays[f"{name}_off"]
-        lo, hi = off[units].astype(np.int64), off[units + 1].astype(np.int64)
+        # (array methods, not the np.* wrappers: called per scanned unit on a few units, where they cost more)
+        lo, hi = off[units].astype(np.int64, copy=False), off[units + 1].astype(np.int64, copy=False)
         lengths = hi - lo
-        owner = np.repeat(np.arange(units.size), lengths)
-        starts = np.cumsum(lengths) - lengths
+        owner = np.arange(units.size).repeat(lengths)
+        starts = lengths.cumsum() - lengths
         within = np.arange(owner.size) - starts[owner]
         return self.arrays[f"{name}_hash"][lo[owner] + within], owner, within
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TypeVar
 
 import numpy as np
@@ -171,7 +172,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     owner_hit, pos_hit = owner[hit_at], pos[hit_at]
     n = np.bincount(owner_hit, minlength=twins.size)[at]
     off = index.arrays["s_off"]
-    nq, nr = unit.s_hash.size, (off[cands + 1] - off[cands]).astype(np.int64)
+    nq, nr = unit.s_hash.size, (off[cands + 1] - off[cands]).astype(np.int64, copy=False)
     union = nq + nr - n
     similarity = np.divide(n, union, out=np.zeros(k), where=union > 0)
     containment = n / nq if nq else np.zeros(k)
@@ -211,19 +212,26 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     l_hit, _ = _hits(unit.l_hash, l_hash)
     nl = np.bincount(l_owner[l_hit], minlength=l_twins.size)[l_at]
     l_off = index.arrays["l_off"]
-    l_union = unit.l_hash.size + (l_off[lexed + 1] - l_off[lexed]).astype(np.int64) - nl
+    l_union = unit.l_hash.size + (l_off[lexed + 1] - l_off[lexed]).astype(np.int64, copy=False) - nl
     lexical = np.zeros(k)
     lexical[lex_of] = np.divide(nl, l_union, out=np.zeros(lex_of.size), where=l_union > 0)
     # the rank of `_keep_top` read from the rounded scores first, each pair made only if kept: one
     # lexsort of its keys (hundreds of families can tie on common code, each a tuple to sort)
-    similar_at = rounded_array(similarity[best])
+    # (rounding is value by value: the scores ranked are rounded in one call, side by side)
+    m = best.size
+    if kept is None:
+        similar_at = rounded_array(similarity[best])
+    else:
+        scores = rounded_array(np.concatenate((similarity[best], lexical[best], rare[best] / nq) if nq else
+                                              (similarity[best], lexical[best])))
+        similar_at = scores[:m]
     similar = similar_at.tolist()
-    picked = list(range(best.size))
+    picked = list(range(m))
     if kept is not None:
-        rarity = rounded_array(rare[best] / nq) if nq else np.zeros(best.size)
+        rarity = scores[2 * m:] if nq else np.zeros(m)
         units = cands[best]
-        order = np.lexsort((np.arange(best.size), units, index.first_seen_rank[units], -rarity,
-                            -rounded_array(lexical[best]), -similar_at))
+        order = np.lexsort((np.arange(m), units, index.first_seen_rank[units], -rarity,
+                            -scores[m:2 * m], -similar_at))
         picked = _within_top(order.tolist(), kept, similar.__getitem__)
     out = []
     if picked:
@@ -358,7 +366,8 @@ def _within_top(ranked: list[T], top: int, similarity: Callable[[T], float]) -> 
     if len(ranked) <= top:
         return ranked
     cut = similarity(ranked[top - 1])
-    return [m for i, m in enumerate(ranked) if i < top or similarity(m) == cut][: max(top, MAX_TIES)]
+    # (the first max(top, MAX_TIES) of them, read no further: hundreds of families can tie on common code)
+    return list(islice((m for i, m in enumerate(ranked) if i < top or similarity(m) == cut), max(top, MAX_TIES)))
 
 
 @dataclass(frozen=True)
