@@ -16,6 +16,7 @@ import numpy as np
 
 from lineage.errors import IndexError_
 from lineage.fingerprint.params import FingerprintParams
+from lineage.index.clones import Classes, clone_classes, gathered, twins
 from lineage.index.consistency import KIND_NAMES, ROLE_NAMES, inconsistency
 from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
@@ -265,14 +266,7 @@ class EmbeddedIndex:
 
     def gather(self, name: str, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The streams of several units at once: (hashes, owner position in `units`, offset in its unit)."""
-        off = self.arrays[f"{name}_off"]
-        # (array methods, not the np.* wrappers: called per scanned unit on a few units, where they cost more)
-        lo, hi = off[units].astype(np.int64, copy=False), off[units + 1].astype(np.int64, copy=False)
-        lengths = hi - lo
-        owner = np.arange(units.size).repeat(lengths)
-        starts = lengths.cumsum() - lengths
-        within = np.arange(owner.size) - starts[owner]
-        return self.arrays[f"{name}_hash"][lo[owner] + within], owner, within
+        return gathered(self.arrays[f"{name}_off"], self.arrays[f"{name}_hash"], units)
 
     @cached_property
     def unit_family(self) -> np.ndarray:
@@ -289,59 +283,24 @@ class EmbeddedIndex:
         return np.asarray([codes[n] for n in names], dtype=np.int64)
 
     @cached_property
-    def _clones(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _clones(self) -> Classes:
         """Units with identical structural fingerprint sets form a clone class: any query scores
         the same against each of them (transformers' modular copies put one class in 60 families).
         Returns (class of each unit, units sorted by class, start of each class in that order)."""
-        return self._classes("s")
-
-    def _classes(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`_clones` of stream "s" (structural) or "l" (lexical)."""
-        off = self.arrays[f"{name}_off"].astype(np.int64)
-        sizes = np.diff(off)
-        mixed = self.arrays[f"{name}_hash"].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        mixed ^= mixed >> np.uint64(29)
-        keys = np.zeros(self.n_units, dtype=np.uint64)
-        filled = np.flatnonzero(sizes)
-        if filled.size:
-            with np.errstate(over="ignore"):
-                keys[filled] = np.add.reduceat(mixed, off[filled]) + sizes[filled].astype(np.uint64)
-        _, klass = np.unique(keys, return_inverse=True)
-        klass = klass.astype(np.int64)
-        order = np.argsort(klass, kind="stable")
-        starts = np.searchsorted(klass[order], np.arange(int(klass.max(initial=-1)) + 2))
-        return klass, order, starts
+        return clone_classes(self.arrays["s_off"], self.arrays["s_hash"])
 
     @cached_property
     def twins(self) -> np.ndarray:
         """Per reference unit, the first unit of its clone class whose structural stream is the same
         hash for hash (itself when none): a query scores a unit as it scores its twin, so a unit's
         candidates are scored once per twin (index/query.score_unit)."""
-        return self._twins("s", self._clones)
+        return twins(self.arrays["s_off"], self.arrays["s_hash"], self._clones)
 
     @cached_property
     def lexical_twins(self) -> np.ndarray:
         """`twins` of the lexical streams (names kept: fewer units share one)."""
-        return self._twins("l", self._classes("l"))
-
-    def _twins(self, name: str, classes: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-        """`twins` of a stream from its `_classes`: a class's key is a hash of the set, which two sets
-        could share, so every member is checked against the first, hash for hash."""
-        klass, order, starts = classes
-        off = self.arrays[f"{name}_off"].astype(np.int64)
-        sizes = np.diff(off)
-        out: np.ndarray = order[starts[klass]]
-        other = np.flatnonzero(out != np.arange(self.n_units))
-        unlike = other[sizes[other] != sizes[out[other]]]
-        alike = other[sizes[other] == sizes[out[other]]]
-        lengths = sizes[alike]
-        owner = np.repeat(np.arange(alike.size), lengths)
-        within = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        hashes = self.arrays[f"{name}_hash"]
-        differ = hashes[off[alike][owner] + within] != hashes[off[out[alike]][owner] + within]
-        unlike = np.concatenate([unlike, alike[np.bincount(owner[differ], minlength=alike.size) > 0]])
-        out[unlike] = unlike
-        return out
+        off, hashes = self.arrays["l_off"], self.arrays["l_hash"]
+        return twins(off, hashes, clone_classes(off, hashes))
 
     def with_clones(self, units: np.ndarray) -> np.ndarray:
         """The given reference units and every other unit of their clone classes (unique)."""

@@ -16,8 +16,9 @@ import numpy as np
 
 from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.evidence import HOLD, SAME, STRONG, UnitEvidence, unit_evidence
-from lineage.index.windows import HELD_WHOLE, window_candidates
+from lineage.index.evidence import HOLD, UnitEvidence, unit_evidence
+from lineage.index.overlap import hits_in, rounded_array, strengths, unique_inverse, whole_families
+from lineage.index.windows import window_candidates
 from lineage.models import Match, Region
 from lineage.scoring import SCORING
 from lineage.vocab import UNDATED
@@ -109,37 +110,10 @@ def rescore(index: EmbeddedIndex, unit: CompactUnit, u: int, opts: QueryOptions,
                    round(rarity, 4), int(n), index.first_seen_of(u), qi, ri)
 
 
-def _hits(query: np.ndarray, gathered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which gathered reference hashes are in the (sorted, unique) query, and where."""
-    if query.size == 0 or gathered.size == 0:
-        return np.zeros(gathered.size, dtype=bool), np.zeros(gathered.size, dtype=np.int64)
-    # (array methods, not the np.* wrappers: on the few hashes of one unit the wrappers cost more than the work)
-    pos = query.searchsorted(gathered)
-    np.minimum(pos, query.size - 1, out=pos)
-    return query[pos] == gathered, pos
-
-
-def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True)`` of a non-empty 1-d integer array, in fewer calls."""
-    aux = values.copy()
-    aux.sort()
-    mask = np.empty(aux.size, dtype=bool)
-    mask[0] = True
-    np.not_equal(aux[1:], aux[:-1], out=mask[1:])
-    uniq = aux[mask]
-    return uniq, uniq.searchsorted(values)
-
-
 def rescore_many(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
                  weights: np.ndarray | None = None, top: int = 0) -> list[_Scored]:
     """`rescore` of every candidate of one unit in a few array operations, same results, same order."""
     return score_unit(index, unit, cands, opts, weights, top)[0]
-
-
-def strengths(similarity: np.ndarray, containment: np.ndarray, ref_containment: np.ndarray) -> np.ndarray:
-    """How much of the unit is the reference: Jaccard, or containment when sizes differ."""
-    out: np.ndarray = np.maximum(similarity, np.minimum(containment, ref_containment + 0.2))
-    return out
 
 
 def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts: QueryOptions,
@@ -165,9 +139,9 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     k = cands.size
     # each twin's stream is read once (a unit's candidates with their clones are mostly twins); `owner` is
     # the position of a gathered fingerprint's twin in `twins`, `at` that of each candidate's
-    twins, at = _unique_inverse(index.twins[cands])
+    twins, at = unique_inverse(index.twins[cands])
     r_hash, owner, within = index.gather("s", twins)
-    hit, pos = _hits(unit.s_hash, r_hash)
+    hit, pos = hits_in(unit.s_hash, r_hash)
     hit_at = hit.nonzero()[0]
     owner_hit, pos_hit = owner[hit_at], pos[hit_at]
     n = np.bincount(owner_hit, minlength=twins.size)[at]
@@ -192,7 +166,7 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
     # split in two, or moved out of its class, is still all there, only in more than one unit
     whole = ref_containment
     if pool is not None and pool.size:
-        in_file, _ = _hits(pool, r_hash)
+        in_file, _ = hits_in(pool, r_hash)
         whole = np.maximum(ref_containment, np.divide(np.bincount(owner[in_file], minlength=twins.size)[at], nr,
                                                       out=np.zeros(k), where=nr > 0))
     strength = strengths(similarity, containment, whole)
@@ -207,9 +181,9 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
         weights = rarity_weights(index, unit, opts)
     rare = np.bincount(owner_hit, weights=weights[pos_hit], minlength=twins.size)[at]
     lexed = cands[lex_of]
-    l_twins, l_at = _unique_inverse(index.lexical_twins[lexed])
+    l_twins, l_at = unique_inverse(index.lexical_twins[lexed])
     l_hash, l_owner, _ = index.gather("l", l_twins)
-    l_hit, _ = _hits(unit.l_hash, l_hash)
+    l_hit, _ = hits_in(unit.l_hash, l_hash)
     nl = np.bincount(l_owner[l_hit], minlength=l_twins.size)[l_at]
     l_off = index.arrays["l_off"]
     l_union = unit.l_hash.size + (l_off[lexed + 1] - l_off[lexed]).astype(np.int64, copy=False) - nl
@@ -252,48 +226,6 @@ def score_unit(index: EmbeddedIndex, unit: CompactUnit, cands: np.ndarray, opts:
                                  rare[held] / nq if nq else np.zeros(held.size), n[held])
     return out, evidence, similar.count(out[0].similarity) if out else 0, \
         whole_families(index, cands, at, owner_hit, pos_hit, nq, n, nr, ref_containment)
-
-
-def whole_families(index: EmbeddedIndex, cands: np.ndarray, at: np.ndarray, owner_hit: np.ndarray,
-                   pos_hit: np.ndarray, nq: int, n: np.ndarray, nr: np.ndarray, ref_containment: np.ndarray
-                   ) -> np.ndarray:
-    """The families (index rows, unique) that hold the code of the reference unit the scanned unit holds
-    most wholly, when it holds one whole (HELD_WHOLE of it on NAMELESS_EVIDENCE shared fingerprints
-    or more; none else), as closely as a verbatim copy of it would be held: every candidate scored against that
-    held part alone (``owner_hit``/``pos_hit``: for each gathered reference fingerprint the unit shares, in
-    gathered order, whose it is and where it stands in the unit's; ``at``: each candidate's owner), at the strength
-    at which a line holds "the same code" (evidence.same_code).  The unit's own additions count for
-    nothing: an extended copy of code many lines hold is as common as the code."""
-    big = n >= SCORING.nameless_evidence
-    if nq == 0 or not big.any() or float(ref_containment[big].max()) < HELD_WHOLE:
-        return np.zeros(0, dtype=np.int64)
-    best = int(big.nonzero()[0][ref_containment[big].argmax()])
-    core = np.zeros(nq, dtype=bool)
-    core[pos_hit[owner_hit == at[best]]] = True
-    held = np.bincount(owner_hit[core[pos_hit]], minlength=int(at.max()) + 1)[at]
-    size = int(core.sum())
-    union = size + nr - held
-    alike = strengths(np.divide(held, union, out=np.zeros(cands.size), where=union > 0), held / size,
-                      np.divide(held, nr, out=np.zeros(cands.size), where=nr > 0))
-    same = alike >= min(STRONG, float(alike[best]) - SAME)
-    return np.unique(index.unit_family[cands[same]])
-
-
-def rounded(values: np.ndarray) -> list[float]:
-    """``[round(v, 4) for v in values]``, the same floats, in a few array operations."""
-    out: list[float] = rounded_array(values).tolist()
-    return out
-
-
-def rounded_array(values: np.ndarray) -> np.ndarray:
-    """`rounded`, as an array: the scaled value is rounded to the nearest integer and divided back
-    (both exact as Python's `round` is), and only values within a hair of half a step are left to
-    `round` itself."""
-    scaled = values * 1e4
-    out: np.ndarray = np.rint(scaled) / 1e4
-    for i in (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).nonzero()[0].tolist():
-        out[i] = round(float(values[i]), 4)
-    return out
 
 
 def rarity_weights(index: EmbeddedIndex, unit: CompactUnit, opts: QueryOptions) -> np.ndarray:

@@ -50,7 +50,7 @@ def test_rescore_many_of_no_candidates_is_empty(cases, index):
 def test_scores_are_rounded_as_python_rounds_them() -> None:
     """Scores rank and tie on their rounding to 4 places: the array rounding gives Python's
     floats, ratios of small counts and values on half a step included."""
-    from lineage.index.query import rounded
+    from lineage.index.overlap import rounded
 
     rng = np.random.default_rng(11)
     ratios = np.asarray([a / b for b in range(1, 300) for a in range(b + 1)])
