@@ -37,15 +37,31 @@ ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference 
 _BORROWED = re.compile(r"\b(?:borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|based|fork\w*|"
                        r"from)\b", re.IGNORECASE)
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co)/([A-Za-z0-9_.-]+)(?:/([A-Za-z0-9_.-]+))?", re.I)
+# a repository named without its host, as "owner/name" (torchtitan's flux: "imported from black-forest-labs/FLUX";
+# vLLM's DSV4.1 all-reduce: "flashinfer-ai/flashinfer@139af6f6"): its owner only, as a slug names it
+_SLUG = re.compile(r"(?<![\w./:@-])([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])/[A-Za-z0-9]")
+# a provenance sentence naming the origin itself ("Adapted from FlashInfer's low-latency all-reduce"): the words after
+_SAID = re.compile(r"\b(?:borrowed|adapted|modified|ported|copied|taken|derived|imported|forked|based)\s+(?:on|from)\b(.*)",
+                   re.IGNORECASE)
 
 
 def _named_by(owner: str, repo: str) -> list[str]:
-    """The vendor organisations a repository's owner (else its name) stands for."""
+    """The vendor organisations a repository's owner (else its name) stands for, its words apart
+    as a slug joins them ("black-forest-labs": Black Forest Labs)."""
     for name in (owner, repo):
-        found = [org for org, _country, kind in holder_orgs(name) if kind != "framework"] if name else []
+        found = [org for org, _country, kind in holder_orgs(_words(name)) if kind != "framework"] if name else []
         if found:
             return found
     return []
+
+
+def _words(slug: str) -> str:
+    return re.sub(r"[-_.]+", " ", slug)
+
+
+def _vendors(text: str) -> list[str]:
+    """The vendor organisations a stretch of a sentence names."""
+    return [org for org, _country, kind in holder_orgs(text) if kind != "framework"]
 
 
 def publishes(index: EmbeddedIndex, family: str, holder: str) -> bool:
@@ -95,6 +111,7 @@ def credited(reference: FileNotices, header: str, maker: str,
     index does not say which: they credit no one (a Meta line on DeepSeek-OCR's own decoder, whose
     file says its ViT is adapted from detectron2, read as Meta's code)."""
     out: dict[str, str] = {}
+    said: set[str] = set()  # organisations a sentence of the header credits (not a notice line)
     holders = {n.org: n for n in reference.notices if n.counts and n.org}
     # a holder named on one line with a framework, a line that heads several makers' ports in the
     # source (``lineage``), is lineage every such port keeps (vLLM's mixtral.py: "EleutherAI and the
@@ -120,8 +137,22 @@ def credited(reference: FileNotices, header: str, maker: str,
             for org in _named_by(owner, repo):
                 where = f"{owner}/{repo}" if repo else owner
                 out.setdefault(org, f"{org}, whose repository {where} it names as an origin")
+                said.add(org)
+        for owner in _SLUG.findall(_REPO.sub(" ", line)):
+            for org in _named_by(owner, ""):
+                out.setdefault(org, f"{org}, whose repository {owner}/... it names as an origin")
+                said.add(org)
+        sentence = _SAID.search(f"{before} {line}")
+        for org in _vendors(sentence.group(1)) if sentence else ():
+            out.setdefault(org, f"{org}, whom its header names as the origin of its code")
+            said.add(org)
+    # the reference's own model's maker is credited by a sentence only, never by a notice line, and
+    # only where no notice of the reference names the maker (a port under its publisher's line alone,
+    # torchtitan's flux under Meta's: "imported from black-forest-labs/FLUX")
+    maker_named = any(n.org and same_holder(n.org, maker) for n in reference.notices) if maker else True
     return {org: how for org, how in out.items()
-            if not (maker and same_holder(org, maker)) and company(org) not in UNLABELLED}
+            if not (maker and same_holder(org, maker) and (maker_named or org not in said))
+            and company(org) not in UNLABELLED}
 
 
 def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict[str, str],
@@ -131,8 +162,10 @@ def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict
     nobody the reference does not name or credit, and the judgement is one to lower; else ("", "").
     A file keeping a line of the reference that names a framework beside the credited holder
     (transformers' llama: "EleutherAI and the HuggingFace Inc. team") keeps the reference's
-    notice, the framework's publication of the code, not the origin's: a retained copy."""
-    if attribution.state not in ("removed", "replaced", "retained"):
+    notice, the framework's publication of the code, not the origin's: a retained copy.  A reference
+    under a framework's notice alone ("none-needed": vLLM's kernels adapted from FlashInfer's) credits
+    its origin the same way."""
+    if attribution.state not in ("removed", "replaced", "retained", "none-needed"):
         return "", ""
     return credited_origin(scanned, credit, reference, [r.org for r in attribution.reference_holders if r.org])
 
