@@ -24,6 +24,7 @@ from lineage.classify.declaring import declarations, declared_unit, inherited_ma
 from lineage.classify.wholecopy import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
+from lineage.notices.dated import as_of
 from lineage.classify.origins import (credited_holder, credited_origin, credits_of, origin_explanation, port_explanation,
                                       publishes)
 from lineage.classify.owner import (OWN, family_orgs, holders_of, names_holder, own_explanation, owned_by,
@@ -47,13 +48,15 @@ def attribute_matched(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], findings: Sequence[Finding],
     repo_notices: RepoNotices = (), detect: Detector | None = None,
     sources: dict[str, dict[str, SourceVerdict]] | None = None, owners: frozenset[str] = frozenset(),
-    makers: Makers = (),
+    makers: Makers = (), date: str = "",
 ) -> tuple[list[Finding], frozenset[str]]:
     """The findings with attribution set plus the notice findings of files with code matches,
     and the paths of those files.  Each file is handled on its own, so a scan may split its
     files between processes; `stale_notices` then looks at all the other files at once.
     ``owners``: organisations that own the scanned code (classify/owner.py); ``makers``: those the
-    scanned package's metadata names as its maker (source/maker.py)."""
+    scanned package's metadata names as its maker (source/maker.py); ``date``: when the scanned code
+    was published (the date the index is restricted to), whose reference notices written later are
+    not owed (notices/dated.py)."""
     from lineage.notices import compare_notices, detect_notices, notice_findings
 
     detect = detect or detect_notices
@@ -74,7 +77,7 @@ def attribute_matched(
 
     def reference_notices(family: str, ref_path: str) -> FileNotices:
         if (family, ref_path) not in references:
-            references[(family, ref_path)] = detect(ref_path, index.header_of(family, ref_path))
+            references[(family, ref_path)] = as_of(detect(ref_path, index.header_of(family, ref_path)), date)
         return references[(family, ref_path)]
 
     contributors: set[tuple[str, str]] = set()  # notice files that name no maker: their holders owed as a framework's

@@ -174,11 +174,12 @@ def attributed_findings(
 def attributed_and_declared(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
     repo_notices: RepoNotices = (), detect: Detector | None = None,
-    progress: Progress | None = None, architectures: bool = True, makers: Makers = (),
+    progress: Progress | None = None, architectures: bool = True, makers: Makers = (), date: str = "",
 ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
     """`attributed_findings`, and what each file that may use model code by import declares
     (`declared.uses.declared`), read by the workers that read it for attribution.  ``makers``:
-    the makers the scanned package's metadata names (source/maker.py)."""
+    the makers the scanned package's metadata names (source/maker.py); ``date``: when the scanned code
+    was published, as the index is restricted to it ("" for none)."""
     from lineage.arch.findings import architecture_findings, table_for
     from lineage.classify.attribution import attribute_matched
     from lineage.classify.owner import canonical_owners
@@ -189,7 +190,8 @@ def attributed_and_declared(
     def one_share(share: Sequence[CompactFile], together: Mapping[str, SourceVerdict] | None = None
                   ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
         found, sources = code_evidence(index, share, config, together)
-        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners, makers)
+        attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners, makers,
+                                                date)
         # the architecture a file implements: a finding of its own, apart from code lineage
         arch = architecture_findings(index, share, attributed, compacted) if architectures else []
         return attributed + arch, matched, sources, declared({cf.path: cf.text for cf in share}, index.model_lines)

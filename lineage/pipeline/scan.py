@@ -70,7 +70,7 @@ def scan_files(
     files, errors = [*files, *packed], (*errors, *unreadable)
     compacted = fingerprint_files(files, config, progress)
     findings, matched, sources, read = _dated_findings(index, compacted, config, repo_notices, notice_detector,
-                                                       progress, architectures, file_dates or {}, makers)
+                                                       progress, architectures, file_dates or {}, makers, date)
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
@@ -114,10 +114,10 @@ def scan_files(
 
 def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config,
                     repo_notices: RepoNotices, detect: Detector | None, progress: Progress | None,
-                    architectures: bool, file_dates: dict[str, str], makers: Makers = ()
+                    architectures: bool, file_dates: dict[str, str], makers: Makers = (), date: str = ""
                     ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
-    """attributed_and_declared, each file against the index as of its own date when it has one
-    (files of one date together, one restriction of the index at a time)."""
+    """attributed_and_declared, each file against the index as of its own date when it has one, else
+    as of ``date`` (files of one date together, one restriction of the index at a time)."""
     groups: dict[str, list[CompactFile]] = {}
     for cf in compacted:
         groups.setdefault(file_dates.get(cf.path, ""), []).append(cf)
@@ -127,7 +127,7 @@ def _dated_findings(index: EmbeddedIndex, compacted: Sequence[CompactFile], conf
     read: Declared = {}
     for day, group in sorted(groups.items()):
         found, paths, found_sources, found_read = attributed_and_declared(
-            at_date(index, day), group, config, repo_notices, detect, progress, architectures, makers)
+            at_date(index, day), group, config, repo_notices, detect, progress, architectures, makers, day or date)
         findings, matched = findings + found, matched | paths
         sources.update(found_sources)
         read.update(found_read)
