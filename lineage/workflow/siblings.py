@@ -7,7 +7,9 @@ medium copy of each other, "notice removed" (a stranger's review, 2026-12-05: 46
 pairs of that release, with the index holding vLLM 0.33.0).  So `verify` also counts, for every
 matched suspect unit, the files of the reference side that hold the same code, each file on its
 own; when the reference is one file, the Python files beside it in its folder count too (read as
-the reference side is, never run, within the per-file cap; not symlinks).  Code that
+the reference side is, never run, within the per-file cap; not symlinks), and when its file is
+named after its folder, one folder per model, the same-named files of the folders beside that one
+(`models/X/modeling_X.py`).  Code that
 COMMON_FAMILIES or more of those files hold is the reference source's own pattern: the pair
 cannot show that it came from this file rather than another, and it is rated low at most.
 A file whose bytes are a suspect file's is not counted (the suspect beside the reference).
@@ -45,24 +47,49 @@ def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int,
     MAX_BESIDE_BYTES in all at most.  With the number of ``.py`` names not looked at (the budgets)."""
     folder, own = os.path.split(os.path.abspath(path))
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(".py") and n != own)
+        names = [(folder, n, n) for n in sorted(os.listdir(folder)) if n.endswith(".py") and n != own]
     except OSError:
         return [], 0
+    names += _model_folders(folder, own)
     seen = {f.data for f in (*suspect, *reference)}
     out: list[SourceFile] = []
     left = MAX_BESIDE_BYTES
-    for looked, name in enumerate(names):
+    for looked, (where, name, shown) in enumerate(names):
         if looked >= MAX_BESIDE or left <= 0:
             return out, len(names) - looked
-        full = os.path.join(folder, name)
+        full = os.path.join(where, name)
         if os.path.islink(full):
             continue
-        read = read_path(full, name, os.path.realpath(folder), min(max_bytes, left))
+        read = read_path(full, shown, os.path.realpath(where), min(max_bytes, left))
         if isinstance(read, SourceFile) and read.data not in seen:
             seen.add(read.data)
             out.append(read)
             left -= len(read.data)
     return out, 0
+
+
+def _model_folders(folder: str, own: str) -> list[tuple[str, str, str]]:
+    """(folder, name, name as shown) of the files standing as the reference does in the folders beside
+    its own, when its file is named after its folder, one folder per model (optimum-habana's
+    `models/qwen3/modeling_qwen3.py`: each `models/X/modeling_X.py`, shown as `../X/modeling_X.py`):
+    an engine that keeps each model apart writes its boilerplate into every model's folder (a
+    stranger's review: two unrelated model files of a release the corpus lacks read as a high copy,
+    "notice removed", where the same files in one folder read as low).  Not symlinked folders."""
+    base = os.path.basename(folder)
+    parent = os.path.dirname(folder)
+    if len(base) < 2 or base not in own.removesuffix(".py") or not parent or parent == folder:
+        return []
+    try:
+        others = sorted(d for d in os.listdir(parent) if d != base)
+    except OSError:
+        return []
+    out: list[tuple[str, str, str]] = []
+    for other in others:
+        where = os.path.join(parent, other)
+        name = own.replace(base, other)
+        if not os.path.islink(where) and os.path.isfile(os.path.join(where, name)):
+            out.append((where, name, f"../{other}/{name}"))
+    return out
 
 
 def per_file(index: EmbeddedIndex) -> EmbeddedIndex:
@@ -195,6 +222,30 @@ def notice_in_index(files: Sequence[SourceFile], background: EmbeddedIndex | Non
                     {"from": _INDEXED, "family": f"{family['source']}:{family['name']}", "reference_file": path,
                      "indexed_file": str(row["path"]), "notice_file": str(notice["path"])})
     return None
+
+
+def indexed_maker(files: Sequence[SourceFile], background: EmbeddedIndex | None) -> str:
+    """The maker of the indexed family one of the reference side's files is byte for byte, or ""."""
+    import hashlib
+
+    if background is None:
+        return ""
+    digests = {hashlib.sha256(f.data).hexdigest() for f in files}
+    for row in background.meta["files"]:
+        if str(row.get("sha256") or "") in digests:
+            return str(background.meta["families"][int(row["family"])].get("org") or "")
+    return ""
+
+
+def porters_notice(notice: Mapping[str, str], files: Sequence[SourceFile], background: EmbeddedIndex | None) -> bool:
+    """The notice file beside the reference names its porter, not the model's maker that the corpus
+    knows the reference file by (transformers' deepseek_v3: "bzantium and the HuggingFace Inc. team"
+    beside a modeling file that is the indexed deepseek_v3's, DeepSeek's model): it stands for no
+    maker's notice, as `scan` judges it (classify/attribution.holding_notices).  A renamed copy of that
+    file under another header read "notice replaced", high, in `verify` and a low project notice in
+    `scan` (a stranger's review, 2026-12-07)."""
+    maker = indexed_maker(files, background)
+    return bool(maker) and not _names_maker(notice, maker)
 
 
 def _names_maker(notice: Mapping[str, str], maker: str) -> bool:

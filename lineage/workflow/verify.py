@@ -227,10 +227,13 @@ def reference_notice(loaded: LoadedTarget, spec: str, inputs: dict[str, Any], ba
     """The reference side's notice file when its model files name no one: the configuration module
     among or beside them (`siblings.notice_beside`), else the one the corpus keeps for the family
     a reference file is byte for byte (`siblings.notice_in_index`, as `scan` judges a copy of
-    it), with where that came from."""
-    from lineage.workflow.siblings import notice_beside, notice_in_index
+    it), with where that came from; none when the notice beside it names a porter, not the maker the
+    corpus knows the file by (`siblings.porters_notice`)."""
+    from lineage.workflow.siblings import notice_beside, notice_in_index, porters_notice
 
     beside_it = notice_beside(loaded.files, spec, inputs)
+    if beside_it is not None and porters_notice(beside_it, loaded.files, background):
+        return None, {}  # (a porter's notice beside the maker's model file: no maker's notice to judge)
     indexed = notice_in_index(loaded.files, background) if beside_it is None else None
     return (beside_it, {}) if indexed is None else indexed
 
@@ -358,7 +361,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         notices=notices,
         summary=summary(result, matches, index, compacted, files, not_compared_sentence(s_err, r_err),
                         background=background is not None, vestiges=vestiges, declared=declared_sentence(declared, [
-                            (m.path, m.unit) for m in matches if m.severity in ("medium", "high")])),
+                            (m.path, m.unit) for m in matches if m.severity in ("medium", "high")],
+                            [(m.path, m.unit) for m in matches if m.severity == "low"])),
         declared=declared,
         chronology=clock.section(matches),
     )

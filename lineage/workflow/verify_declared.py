@@ -73,11 +73,15 @@ def declared_reuse(compacted: Sequence[CompactFile], families: set[str]) -> tupl
     return tuple(sorted(unique.values(), key=lambda e: (e["path"], e["line"], e["target"])))
 
 
-def declared_sentence(declared: Sequence[Mapping[str, Any]], copied: Sequence[tuple[str, str]] = ()) -> str:
+def declared_sentence(declared: Sequence[Mapping[str, Any]], copied: Sequence[tuple[str, str]] = (),
+                      shared: Sequence[tuple[str, str]] = ()) -> str:
     """One sentence for the statement, or "" when no suspect file declares the reference.
     ``copied``: (path, unit) of the matches rated medium or high: a declaring file that also holds
     copies its declarations do not cover (``_covers``) declares what it names, and is no licence for
-    the copies (scan judges them alike)."""
+    the copies (scan judges them alike).  ``shared``: those rated low (code many models share, or too
+    little to show a copy): what the declarations do not cover of them is said too, never called
+    declared reuse (a stranger's review: one verbatim class beside an import of the rest of its
+    module read "declared reuse, not concealment of the code's origin")."""
     if not declared:
         return ""
     files = sorted({e["path"] for e in declared})
@@ -94,6 +98,14 @@ def declared_sentence(declared: Sequence[Mapping[str, Any]], copied: Sequence[tu
                 f"{'is a copy' if len(beyond) == 1 else 'are copies'} of the reference's code, not what "
                 f"{'it names' if len(declared) == 1 else 'they name'}: a declaration covers what it names, not "
                 f"copies of the rest {_WEIGHTS}. ")
+    low = sorted({(p, u) for p, u in shared if p in files
+                  and not any(_covers(e, u) for e in declared if e["path"] == p)})
+    if low:
+        return (f"{said}; {len(low)} matched unit{'' if len(low) == 1 else 's'} of "
+                f"{'that file' if len(files) == 1 else 'those files'} that no declaration names "
+                f"{'is' if len(low) == 1 else 'are'} rated low (code many models share, or too little to show a "
+                f"copy), not declared: a declaration covers what it names, not the rest (the notices are judged "
+                f"apart) {_WEIGHTS}. ")
     return (f"{said}: declared reuse, not concealment of the code's origin (the notices are judged apart: "
             f"naming an origin keeps no one's notice) {_WEIGHTS}. ")
 

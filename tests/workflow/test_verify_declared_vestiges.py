@@ -185,3 +185,19 @@ def test_a_copied_from_line_covers_its_unit_and_a_module_banner_the_whole_file(t
     assert 'by an "Adapted from" line (1 declaration): declared reuse, not concealment' in statement
     # (a review read "declared reuse, not concealment" beside "notice replaced" as a mixed message)
     assert "the notices are judged apart" in statement
+
+
+def test_a_low_match_no_declaration_names_is_not_called_declared_reuse() -> None:
+    """One verbatim class beside an import of the rest of its module, rated low as code many models
+    share: the statement says it is not declared, never "declared reuse, not concealment" (a
+    stranger's review, 2026-12-07)."""
+    from lineage.workflow.verify_declared import declared_sentence
+
+    declared = [{"path": "vl.py", "line": 3, "kind": "modular-import", "family": "alpha",
+                 "target": "transformers.models.alpha.modeling_alpha.AlphaPatchEmbed", "unit": "<module>"}]
+    said = declared_sentence(declared, [], [("vl.py", "VisionAttention"), ("vl.py", "VisionAttention.forward")])
+    assert "not concealment" not in said
+    assert "2 matched units of that file that no declaration names are rated low" in said
+    # what the import names is declared reuse, as before
+    named = declared_sentence(declared, [], [("vl.py", "AlphaPatchEmbed")])
+    assert "declared reuse, not concealment" in named

@@ -105,3 +105,24 @@ def test_a_notice_file_naming_a_porter_not_the_maker_is_not_owed_as_the_makers(t
     data = _exhibit(suspect, reference, "--index", index)
     (entry,) = data["notices"]["attribution"]
     assert entry["state"] == "none-needed" and "notice_from_index" not in data["inputs"]["reference"], entry
+
+
+def test_a_porters_notice_beside_the_makers_model_file_is_not_owed_as_the_makers(tmp_path: Path) -> None:
+    """The same, with the porter's configuration module beside the reference (transformers' own
+    folder, as installed): the corpus knows the file as the maker's model, and the notice beside it
+    names someone else, so no maker's notice is owed; `verify` had read a renamed copy "notice
+    replaced", high, where `scan` reads a low project notice (a stranger's review, 2026-12-07)."""
+    porter = "# Copyright 2025 Jane Example and the HuggingFace Inc. team. All rights reserved.\n\nclass AlphaConfig:\n    pass\n"
+    index, _, suspect, generated = _downloaded(tmp_path, porter)
+    reference = _reference(tmp_path / "installed", config=False)
+    (reference.parent / "configuration_alpha.py").write_text(porter, encoding="utf-8")
+    assert reference.read_text(encoding="utf-8") == generated
+    (entry,) = _exhibit(suspect, reference, "--index", index)["notices"]["attribution"]
+    assert entry["state"] == "none-needed", entry
+    # without the corpus the maker is unknown: the notice beside it stands for the reference's holders
+    (entry,) = _exhibit(suspect, reference, "--no-index")["notices"]["attribution"]
+    assert entry["state"] == "replaced", entry
+    # the maker's own notice beside the same file is owed as before
+    (reference.parent / "configuration_alpha.py").write_text(CONFIG, encoding="utf-8")
+    (entry,) = _exhibit(suspect, reference, "--index", index)["notices"]["attribution"]
+    assert entry["state"] == "replaced", entry

@@ -224,3 +224,45 @@ def test_without_a_corpus_code_of_the_reference_sides_pattern_judges_no_notice(t
         "judgement from it"}
     assert "Notices: not judged" in run("verify", only_attention, "--against", folder / "alpha.py", "--no-index",
                                         "--exit-zero").stdout
+
+
+def _model_folders(root: Path, beside: int, name: str = "modeling_{}.py") -> Path:
+    """One folder per model, as optimum-habana and transformers keep them: the reference
+    models/alpha/modeling_alpha.py, and ``beside`` more models' folders, each holding its own
+    same-named file with the attention class (renamed), plus a file named otherwise."""
+    models = root / "models"
+    (models / "alpha").mkdir(parents=True)
+    reference = models / "alpha" / name.format("alpha")
+    reference.write_text(reference_text(), encoding="utf-8")
+    for k in range(beside):
+        folder = models / f"line{k}"
+        folder.mkdir()
+        text = HEAD + unit_source("AlphaAttention").replace("Alpha", f"Line{k}")
+        (folder / name.format(f"line{k}")).write_text(text, encoding="utf-8")
+        (folder / "helpers.py").write_text(text, encoding="utf-8")  # (not named as the reference is: not read)
+    return reference
+
+
+def test_an_engine_keeping_each_model_in_its_own_folder_counts_its_other_models(tmp_path: Path, corpus: Path) -> None:
+    """The same-named files of the folders beside the reference's are its source's other models: code
+    six of them hold is the source's pattern, low at most (unrelated optimum-habana ports read as a
+    high copy, "notice removed", a stranger's review); code no other model holds keeps its rating."""
+    reference, suspect = _model_folders(tmp_path, 6), _suspect(tmp_path)
+    data = _exhibit(suspect, reference, "--index", corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    for unit in ATTENTION:
+        side = by_unit[unit]["corpus"]["reference_side"]
+        assert sorted(side) == sorted(["modeling_alpha.py", *(f"../line{k}/modeling_line{k}.py" for k in range(6))]), side
+        assert by_unit[unit]["severity"] in ("low", "info"), (unit, by_unit[unit]["severity"])
+    for unit in OWN:
+        assert by_unit[unit]["severity"] == "high"
+    assert [b["path"] for b in data["inputs"]["reference"]["beside"]] == \
+        [f"../line{k}/modeling_line{k}.py" for k in range(6)]
+
+
+def test_a_file_not_named_after_its_folder_reads_only_its_folder(tmp_path: Path, corpus: Path) -> None:
+    reference, suspect = _model_folders(tmp_path, 6, name="model_{}.py"), _suspect(tmp_path)
+    (reference.parent / reference.name).rename(reference.parent / "model.py")  # (no folder name in it)
+    by_unit = {m["unit"]: m for m in _exhibit(suspect, reference.parent / "model.py", "--index", corpus)["matches"]}
+    assert by_unit["BetaAttention.forward"]["corpus"]["reference_side"] == ["model.py"]
+    assert by_unit["BetaAttention.forward"]["severity"] == "high"
