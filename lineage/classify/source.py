@@ -33,6 +33,7 @@ family's code and that family declares parents, the verdict looks through to the
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -40,7 +41,6 @@ from lineage.classify.codematch import WHOLE_HELD
 from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, composed_source
 from lineage.classify.cover import Cover, contains
 from lineage.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
-from lineage.declared.family import resolve_root
 from lineage.index.embedded import EmbeddedIndex
 from lineage.vocab import UNLABELLED, company, first_seen_key
 
@@ -345,8 +345,8 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
                  runner_up: Candidate | None = None) -> LookThrough | None:
     """When the file is the source family's own code (covering LOOK_THROUGH of it, which holds WHOLE_HELD
     of the family's file, no ``runner_up`` explaining it better: a renamed glm4 whose tie-break chose glm
-    read "glm's own code") and that family declares parents, its declared root (first parent at each
-    step, within its source; a parent first seen after the family is no origin of it: transformers' xglm,
+    read "glm's own code") and that family declares parents, its declared root (the parent holding most
+    of the file at each step: `code_chain`; within its source; a parent first seen after the family is no origin of it: transformers' xglm,
     2021, says it copies musicgen, 2023), and past an ancestor whose parent only its header declares
     only when the file holds that parent's code.  The root's file is named (its notices judged) only
     when the root holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, whose
@@ -356,10 +356,15 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
         return None  # (two helper functions a family holds are not that family's published file)
     origin, _, name = source.family.partition(":")
     rows, parents = index.dated_lineage(origin)
-    chain = resolve_root(name, parents)
+    covered = cov.cover(np.arange(cov.weight.size), total) if total > 0 else np.zeros(cov.families.size)
+
+    def held(family: str) -> float:  # (the share of the file the family holds, 0 when it is not in the cover)
+        cols = np.flatnonzero(cov.families == rows[family][0]) if family in rows else np.zeros(0, dtype=np.int64)
+        return float(covered[cols[0]]) if cols.size else 0.0
+
+    chain = code_chain(name, parents, held)
     if len(chain) < 2 or chain[-1] not in rows:
         return None
-    covered = cov.cover(np.arange(cov.weight.size), total) if total > 0 else np.zeros(cov.families.size)
 
     def holding(family: str) -> int:  # (the family's column in the cover when it holds ROOT_HELD of the file, else -1)
         cols = np.flatnonzero(cov.families == rows[family][0]) if family in rows else np.zeros(0, dtype=np.int64)
@@ -376,6 +381,23 @@ def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: flo
     path = index.meta["files"][int(index.arrays["u_file"][int(cov.best_ref[col])])]["path"] if col >= 0 else ""
     return LookThrough(source.family, tuple(f"{origin}:{n}" for n in chain), f"{origin}:{chain[-1]}", path,
                        fam["org"], fam["country"])
+
+
+def code_chain(family: str, parents: Mapping[str, Sequence[str]], held: Callable[[str], float]) -> tuple[str, ...]:
+    """The chain from ``family`` through its declared parents to its declared root, taking at each
+    step the parent that holds most of the scanned file (``held``; the first declared among equals):
+    the chain a reviewer can check against the code.  Following the first parent listed whatever the
+    code went from SK Telecom's axk1 and solar_open's DeepSeek MoE straight to llama, past deepseek_v2
+    (transformers lists deepseek_v3's parents as llama, deepseek_v2, qwen2_moe; a stranger's review).
+    A parent already on the chain is skipped (cycles end it)."""
+    chain, seen = [family], {family}
+    while True:
+        options = [p for p in parents.get(chain[-1], ()) if p and p not in seen]
+        if not options:
+            return tuple(chain)
+        best = max(options, key=lambda p: (held(p), -options.index(p)))
+        chain.append(best)
+        seen.add(best)
 
 
 def prefer_of(index: EmbeddedIndex, cov: Cover, v: SourceVerdict) -> int:
