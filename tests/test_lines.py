@@ -52,3 +52,11 @@ def test_a_pragma_after_a_form_feed_still_covers_its_unit(separator: str) -> Non
 def test_leading_header_keeps_a_form_feed_line_whole() -> None:
     text = "# Copyright 2024 Acme\f Corp\n# Licensed under MIT\nimport os\n"
     assert leading_header(text) == "# Copyright 2024 Acme\f Corp\n# Licensed under MIT"
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "a\n\nb", "\na = 1\n\f\n", "x\u2028y\nz\x85\n",
+                                  "a\rb", "a\r\nb\n", "\r", "a\n\r\n"])
+def test_ast_lines_split_as_the_parser_does_with_or_without_carriage_returns(text: str) -> None:
+    import re
+
+    assert ast_lines(text) == re.split(r"\r\n|\r|\n", text)

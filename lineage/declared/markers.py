@@ -25,8 +25,17 @@ from functools import lru_cache
 from lineage.declared import fallback
 from lineage.declared.family import family_of, resolve_root, roots
 from lineage.declared.imports import Imported, classify
-from lineage.declared.text import Marker, comment_in, comment_lines, docstring_lines, marker_lines, scan_lines
+from lineage.declared.text import (
+    Marker,
+    comment_in,
+    comment_lines,
+    docstring_lines,
+    marker_lines,
+    may_hold_marker,
+    scan_lines,
+)
 from lineage.declared.units import (
+    BLOCKS,
     MODULE,
     Span,
     Spans,
@@ -34,6 +43,7 @@ from lineage.declared.units import (
     directly_following,
     enclosing,
     following,
+    inner_block,
     source_lines,
 )
 
@@ -72,22 +82,21 @@ def find_declarations(path: str, text: str) -> tuple[Declaration, ...]:
     return tuple(unique.values())
 
 
-def _statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement, nested ones included, without visiting expressions."""
+def _statements(body: Sequence[ast.stmt]) -> list[ast.stmt]:
+    """Every statement, nested ones included, without visiting expressions: each in turn, then
+    the statements of its blocks (a simple statement has none)."""
+    out: list[ast.stmt] = []
     stack = list(reversed(body))
     while stack:
         node = stack.pop()
-        yield node
-        inner: list[ast.stmt] = []
-        for field in ("body", "orelse", "finalbody"):
-            value = getattr(node, field, None)
-            if isinstance(value, list):
-                inner += [s for s in value if isinstance(s, ast.stmt)]
-        for handler in getattr(node, "handlers", []) or []:
-            inner += handler.body
-        for case in getattr(node, "cases", []) or []:
-            inner += case.body
-        stack.extend(reversed(inner))
+        out.append(node)
+        blocks = BLOCKS.get(type(node))
+        if blocks:
+            inner: list[ast.stmt] = []
+            for field in blocks:
+                inner += inner_block(node, field)
+            stack.extend(reversed(inner))
+    return out
 
 
 _COMPOUND = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.AsyncFor, ast.While,
@@ -234,6 +243,8 @@ def _docstring_markers(owners: Sequence[tuple[ast.AST, str]]) -> Iterator[Declar
         if not (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
                 and isinstance(body[0].value.value, str)):
             continue
+        if not may_hold_marker(body[0].value.value):
+            continue  # (most docstrings: read whole, not line by line)
         first = body[0].lineno
         numbered = [(first + i, line) for i, line in enumerate(body[0].value.value.split("\n"))]
         for marker in scan_lines(numbered):

@@ -150,6 +150,22 @@ def scan_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Marker]:
                 pending = number
 
 
+def may_hold_marker(prose: str) -> bool:
+    """Whether `scan_lines` could find a marker in the lines of ``prose`` (False only when it
+    cannot): each of its patterns is tried on the whole text, where a line's match is a match
+    too (a line ends where '\n' or the text does, and its `\b` reads both alike).  The copied-
+    and generated-from patterns need their words as written; ignoring case, the adapted-from
+    one needs "from", "inspired" or "based", which ASCII text holds lower-cased when it holds
+    them at all (only other alphabets fold onto ASCII letters: ``ı``, ``ſ``, the Kelvin sign)."""
+    if "Copied from" in prose or "automatically generated from" in prose:
+        return True
+    if prose.isascii():
+        lower = prose.lower()
+        if "from" not in lower and "inspired" not in lower and "based" not in lower:
+            return False
+    return _ADAPTED.search(prose) is not None
+
+
 def comment_in(line: str) -> str | None:
     """The comment of one line of code (text after ``#``), ignoring ``#`` inside quotes."""
     quote: str | None = None

@@ -28,27 +28,40 @@ class Span:
     qualname: str
 
 
+# where each kind of statement holds statements: its blocks, in the order the walks read them (an
+# ``except`` handler or a ``case`` holds its own block); a simple statement holds none (most of a
+# module: looked up by type, not asked of each node field by field)
+BLOCKS: dict[type[ast.AST], tuple[str, ...]] = {
+    kind: tuple(f for f in ("body", "orelse", "finalbody", "handlers", "cases") if f in kind._fields)
+    for kind in ast.stmt.__subclasses__()}
+_DEFS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def inner_block(node: ast.stmt, field: str) -> list[ast.stmt]:
+    """The statements of one of ``node``'s BLOCKS (its handlers' or cases' bodies joined)."""
+    value = getattr(node, field)
+    if field in ("handlers", "cases"):
+        return [s for h in value for s in h.body]
+    block: list[ast.stmt] = value
+    return block
+
+
 def ast_units(tree: ast.Module) -> list[Span]:
     """Every class and function of a parsed module, outermost first."""
     spans: list[Span] = []
 
     def visit(body: Sequence[ast.stmt], prefix: str) -> None:
         for node in body:
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(node, _DEFS):
                 qualname = f"{prefix}.{node.name}" if prefix else node.name
                 start = min([node.lineno] + [d.lineno for d in node.decorator_list])
                 spans.append(Span(start, node.lineno, node.end_lineno or node.lineno, qualname))
                 visit(node.body, qualname)
-            else:
-                for field in ("body", "orelse", "finalbody", "handlers"):
-                    inner = getattr(node, field, None)
-                    if isinstance(inner, list):
-                        visit([s for s in inner if isinstance(s, ast.stmt)] + [
-                            s for h in inner if isinstance(h, ast.ExceptHandler) for s in h.body
-                        ], prefix)
-                if isinstance(node, ast.Match):
-                    for case in node.cases:
-                        visit(case.body, prefix)
+                continue
+            for field in BLOCKS.get(type(node), ()):
+                inner = inner_block(node, field)
+                if inner:
+                    visit(inner, prefix)
 
     visit(tree.body, "")
     return spans

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from lineage.declared.markers import Declaration, family_of, find_declarations, resolve_root, roots
@@ -279,3 +281,132 @@ def test_units_around_and_after_a_line_as_a_reading_of_every_unit_finds_them() -
         expected = max(header, key=lambda s: (s.start, -s.end)) if header \
             else min(later, key=lambda s: (s.start, -s.end)) if later else None
         assert following(indexed, line) == expected
+
+
+NESTED = '''\
+"""Module docstring."""
+from a.b import c
+try:
+    from x.y import z
+except ImportError:
+    class Fallback:
+        def inner(self):
+            from p.q import r
+else:
+    def in_else():
+        pass
+finally:
+    def in_finally():
+        pass
+for i in range(2):
+    pass
+else:
+    def after_loop():
+        pass
+while False:
+    pass
+else:
+    class AfterWhile:
+        pass
+with open("f") as fh:
+    def in_with():
+        pass
+match c:
+    case 1:
+        def in_case():
+            pass
+    case _:
+        class InOtherCase:
+            pass
+if c:
+    def in_if():
+        pass
+elif z:
+    async def in_elif():
+        pass
+else:
+    @decorate
+    def in_else_branch():
+        pass
+'''
+
+
+def _every_statement(body: list[ast.stmt]) -> list[tuple[str, int]]:
+    """A plain reading of every statement, in the order the walk promises: each one, then its
+    body, orelse, finalbody, handlers' and cases' bodies (as written for this test)."""
+    out: list[tuple[str, int]] = []
+    for node in body:
+        out.append((type(node).__name__, node.lineno))
+        for field in ("body", "orelse", "finalbody"):
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                out += _every_statement(value)
+        for holder in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            out += _every_statement(holder.body)
+    return out
+
+
+def test_the_statement_walk_reaches_every_block_in_order() -> None:
+    from lineage.declared.markers import _statements
+
+    tree = ast.parse(NESTED)
+    walked = [(type(n).__name__, n.lineno) for n in _statements(tree.body)]
+    assert walked == _every_statement(tree.body)
+    assert sum(1 for n in ast.walk(tree) if isinstance(n, ast.stmt)) == len(walked)
+
+
+def test_units_are_found_in_every_kind_of_block() -> None:
+    from lineage.declared.units import ast_units
+
+    names = [s.qualname for s in ast_units(ast.parse(NESTED))]  # (a try's handlers after its else and finally)
+    assert names == ["in_else", "in_finally", "Fallback", "Fallback.inner", "after_loop", "AfterWhile",
+                     "in_with", "in_case", "InOtherCase", "in_if", "in_elif", "in_else_branch"]
+    decorated = next(s for s in ast_units(ast.parse(NESTED)) if s.qualname == "in_else_branch")
+    assert decorated.start == decorated.def_line - 1
+
+
+@pytest.mark.parametrize("doc", [
+    "Plain prose, nothing declared.",
+    "Copied from transformers.models.llama.modeling_llama.LlamaMLP",
+    "This file was automatically generated from src/transformers/models/x/modular_x.py.",
+    "Adapted from https://github.com/org/repo/blob/main/model.py",
+    "Adapted   from\thttps://example.org/a.py",  # spaces and a tab between the words
+    "INSPIRED  BY https://example.org/b.py",
+    "Based\non https://example.org/c.py",  # the phrase broken over lines: no marker, nor harm
+    "Ported from:\n    https://example.org/d.py",  # the target on the next line
+    "\u0131nspired by https://example.org/e.py",  # dotless i: re folds it onto 'i'
+    "Ba\u017fed on https://example.org/f.py",  # long s: re folds it onto 's'
+    "Deriv\u00e9d from nothing checkable; d\u00e9j\u00e0 vu",
+    "from here to there, based on nothing",
+])
+def test_a_docstring_passed_over_holds_no_marker(doc: str) -> None:
+    """The whole-docstring pre-check never passes over one that a line-by-line reading finds a
+    marker in."""
+    from lineage.declared.text import may_hold_marker, scan_lines
+
+    found = list(scan_lines(enumerate(doc.split("\n"), start=1)))
+    assert may_hold_marker(doc) or not found
+
+
+def test_docstring_markers_found_with_the_pre_check_as_without() -> None:
+    source = '''\
+"""Ported from:
+    https://example.org/model.py
+"""
+
+
+class A:
+    """\u0131nspired by https://example.org/a.py"""
+
+
+def f():
+    """Nothing declared here, just prose that comes from somewhere."""
+
+
+def g():
+    """Copied from transformers.models.llama.modeling_llama.rotate_half"""
+'''
+    found = [(d.kind, d.target, d.unit) for d in find_declarations("m.py", source)]
+    assert found == [("adapted-from", "https://example.org/model.py", "<module>"),
+                     ("adapted-from", "https://example.org/a.py", "A"),
+                     ("copied-from", "transformers.models.llama.modeling_llama.rotate_half", "g")]
