@@ -169,7 +169,8 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
     stranger's review: "Notices: removed" above, "notice replaced" below, on one file); ``unshown``:
     suspect files no unit of which the exhibit rates above low, whose removed or replaced notice is
     said as what the file lacks, not as what a copy dropped (a review: unrelated files compared
-    with `--no-index` read "the upstream notice was removed" as a flat fact)."""
+    with `--no-index` read "the upstream notice was removed" as a flat fact), and each entry's
+    ``copy_shown`` is false for them (a later review: the JSON's state alone read as an accusation)."""
     try:
         from lineage.notices import compare_notices, detect_notices
     except ImportError as exc:  # the notices layer is optional at runtime
@@ -197,6 +198,9 @@ def notices_section(pairs: Sequence[tuple[str, str, str]], texts: dict[str, dict
         if s in unshown and state in ("removed", "replaced"):
             why = f"{why} {UNSHOWN}"
         entry = {"suspect": s, "reference": r, "state": state, "explanation": why,
+                 # (a removed or replaced notice of a file no unit of which the exhibit rates above low says
+                 # what the file lacks, not what a copy dropped: said in the data as in the text)
+                 "copy_shown": s not in unshown,
                  "missing": sorted({n.holder for n in att.missing}),
                  "replacements": sorted({n.holder for n in att.replacements}),
                  "frameworks_dropped": sorted({n.holder for n in att.frameworks_dropped})}

@@ -68,8 +68,8 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     assert data["tool"]["version"] and data["parameters"]["fingerprint"]["num_perm"] == 128
 
     att = data["notices"]["attribution"]
-    assert [(a["state"], a["missing"], a["replacements"]) for a in att] == [
-        ("replaced", ["The Zhipu AI team"], ["Acme Corp"])]
+    assert [(a["state"], a["missing"], a["replacements"], a["copy_shown"]) for a in att] == [
+        ("replaced", ["The Zhipu AI team"], ["Acme Corp"], True)]  # (high units: the copy is shown)
     null = data["scores_baseline"]["units"]["unrelated"]
     # every suspect unit is a draw, against the reference units but its counterparts: 14, too few for a p99
     assert null["n"] == data["summary"]["suspect_units"] == 14 and null["p99"] is None

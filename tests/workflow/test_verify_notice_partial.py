@@ -58,6 +58,7 @@ def test_a_copy_under_another_holders_notice_is_still_judged(tmp_path: Path) -> 
     assert entries and {a["state"] for a in entries} == {"removed"}, entries
     assert "was removed" in entries[0]["explanation"]
     assert "not that a copy dropped them" in entries[0]["explanation"]  # (no unit above low: verify.UNSHOWN)
+    assert entries[0]["copy_shown"] is False  # (said in the data too: the state alone read as an accusation)
     head = PARTIAL[: PARTIAL.index("import math")] + "import math\n\nimport torch\n\n\n"
     alone = _exhibit(tmp_path / "alone", head + BLOCK)
     assert {m["attribution"] for m in alone["matches"] if m["unit"].startswith("GammaBlock")} == {"replaced"}
