@@ -41,8 +41,10 @@ _REPO = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co)/([A-Za-z0-9_.-]
 # vLLM's DSV4.1 all-reduce: "flashinfer-ai/flashinfer@139af6f6"): its owner only, as a slug names it
 _SLUG = re.compile(r"(?<![\w./:@-])([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])/[A-Za-z0-9]")
 # a provenance sentence naming the origin itself ("Adapted from FlashInfer's low-latency all-reduce"): the words after
-_SAID = re.compile(r"\b(?:borrowed|adapted|modified|ported|copied|taken|derived|imported|forked|based)\s+(?:on|from)\b(.*)",
+# (not "Copied from", transformers' marker naming a module path and a renaming: "with Llama->Mistral")
+_SAID = re.compile(r"\b(?:borrowed|adapted|modified|ported|taken|derived|imported|forked|based)\s+(?:on|from)\b(.*)",
                    re.IGNORECASE)
+_PATHLIKE = re.compile(r"\S*[/\\]\S*|\S*\w\.\w\S*")  # (a path, URL or module names a model, not who wrote it)
 
 
 def _named_by(owner: str, repo: str) -> list[str]:
@@ -60,8 +62,8 @@ def _words(slug: str) -> str:
 
 
 def _vendors(text: str) -> list[str]:
-    """The vendor organisations a stretch of a sentence names."""
-    return [org for org, _country, kind in holder_orgs(text) if kind != "framework"]
+    """The vendor organisations a stretch of a sentence names in words (not in a path, URL or module)."""
+    return [org for org, _country, kind in holder_orgs(_PATHLIKE.sub(" ", text)) if kind != "framework"]
 
 
 def publishes(index: EmbeddedIndex, family: str, holder: str) -> bool:
@@ -127,6 +129,11 @@ def credited(reference: FileNotices, header: str, maker: str,
         # are lineage a copy drops or keeps, crediting no one
         (org, n), = holders.items()
         out[org] = f"its notice's only holder {n.holder!r}"
+    # a repository named bare or an organisation named in words credits only in a reference whose notices
+    # name no vendor but its source's publisher (vLLM's SPDX line, torchtitan's Meta line): transformers'
+    # llama-derived files say "based on EleutherAI's GPT-NeoX library" under EleutherAI's and the maker's
+    # lines, lineage crediting no one
+    by_sentence = not any(n.counts and not publisher(n.holder) for n in reference.notices)
     lines = header.splitlines()
     for i, line in enumerate(lines):
         # a repository a sentence says the code came from (it may wrap from the line above), not any link
@@ -138,6 +145,8 @@ def credited(reference: FileNotices, header: str, maker: str,
                 where = f"{owner}/{repo}" if repo else owner
                 out.setdefault(org, f"{org}, whose repository {where} it names as an origin")
                 said.add(org)
+        if not by_sentence:
+            continue
         for owner in _SLUG.findall(_REPO.sub(" ", line)):
             for org in _named_by(owner, ""):
                 out.setdefault(org, f"{org}, whose repository {owner}/... it names as an origin")
@@ -146,12 +155,11 @@ def credited(reference: FileNotices, header: str, maker: str,
         for org in _vendors(sentence.group(1)) if sentence else ():
             out.setdefault(org, f"{org}, whom its header names as the origin of its code")
             said.add(org)
-    # the reference's own model's maker is credited by a sentence only, never by a notice line, and
-    # only where no notice of the reference names the maker (a port under its publisher's line alone,
+    # the reference's own model's maker is credited by a sentence only, never by a notice line, and only
+    # where no notice names a vendor but the source's publisher (a port under its publisher's line alone,
     # torchtitan's flux under Meta's: "imported from black-forest-labs/FLUX")
-    maker_named = any(n.org and same_holder(n.org, maker) for n in reference.notices) if maker else True
     return {org: how for org, how in out.items()
-            if not (maker and same_holder(org, maker) and (maker_named or org not in said))
+            if not (maker and same_holder(org, maker) and not (by_sentence and org in said))
             and company(org) not in UNLABELLED}
 
 

@@ -26,7 +26,8 @@ def calibration_provenance(calib: dict[str, Any] | None, index_id: str | None,
                            scores_id: str | None = None) -> dict[str, Any]:
     """Whether the calibration was computed on the index of this run, said plainly.  An index
     whose code-score content (``scores_id``: index/header.scores_digest) is the calibrated
-    one's counts as the same: only its architecture section differs."""
+    one's counts as the same: what differs is not scored (its architecture section, or the tables
+    the build digests: an organisation added to organisations.toml rebuilds the index)."""
     measured_on = calib.get("index") if calib else None
     if calib is None:
         return {"calibration_index": None, "computed_on_this_index": None,
@@ -39,8 +40,8 @@ def calibration_provenance(calib: dict[str, Any] | None, index_id: str | None,
     if not same and scores_id is not None and calib.get("scores") == scores_id:
         return {"calibration_index": measured_on, "computed_on_this_index": True,
                 "statement": f"the calibration was computed on index {measured_on}, whose code fingerprints this "
-                             f"run's index {index_id} shares (scores digest {scores_id}; only architecture data "
-                             "differ)"}
+                             f"run's index {index_id} shares (scores digest {scores_id}; what differs is not scored: "
+                             "architecture data or the tables the build digests)"}
     return {"calibration_index": measured_on, "computed_on_this_index": same,
             "statement": (f"the calibration was computed on this run's index {index_id}" if same else
                           f"the calibration was computed on index {measured_on or '(unrecorded)'}, not on "
