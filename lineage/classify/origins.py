@@ -44,6 +44,7 @@ _SLUG = re.compile(r"(?<![\w./:@-])([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])/[A-Za
 # (not "Copied from", transformers' marker naming a module path and a renaming: "with Llama->Mistral")
 _SAID = re.compile(r"\b(?:borrowed|adapted|modified|ported|taken|derived|imported|forked|based)\s+(?:on|from)\b(.*)",
                    re.IGNORECASE)
+_POSSESSIVE = re.compile(r"((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)['\u2019](?:s\b|(?=\s|$))")  # ("FlashInfer's", "Black Forest Labs'")
 _PATHLIKE = re.compile(r"\S*[/\\]\S*|\S*\w\.\w\S*")  # (a path, URL or module names a model, not who wrote it)
 
 
@@ -62,8 +63,12 @@ def _words(slug: str) -> str:
 
 
 def _vendors(text: str) -> list[str]:
-    """The vendor organisations a stretch of a sentence names in words (not in a path, URL or module)."""
-    return [org for org, _country, kind in holder_orgs(_PATHLIKE.sub(" ", text)) if kind != "framework"]
+    """The vendor organisations a stretch of a sentence names in words as the code's owners, in the
+    possessive ("FlashInfer's low-latency all-reduce"; not in a path, URL or module): a name alone
+    may be a model's ("Adapted from DeepSeek and Mixtral implementation")."""
+    words = _PATHLIKE.sub(" ", text)
+    owners = " ; ".join(m.group(1) for m in _POSSESSIVE.finditer(words))
+    return [org for org, _country, kind in holder_orgs(owners) if kind != "framework"] if owners else []
 
 
 def publishes(index: EmbeddedIndex, family: str, holder: str) -> bool:
@@ -96,14 +101,23 @@ def _headed(index: EmbeddedIndex, source: str, holder: str) -> tuple[int, int, i
 
 
 def credits_of(index: EmbeddedIndex, family: str, path: str, reference: FileNotices, maker: str) -> dict[str, str]:
-    """`credited` of an indexed reference file (its stored header; its source's publisher and lineage lines)."""
+    """`credited` of an indexed reference file (its stored header; its source's publisher and lineage
+    lines; the companies whose models the index holds)."""
+    makers = model_makers(index)
     return credited(reference, index.header_of(family, path), maker, functools.partial(publishes, index, family),
-                    functools.partial(heads_lineage, index, family))
+                    functools.partial(heads_lineage, index, family), lambda org: company(org) in makers)
+
+
+@functools.lru_cache(maxsize=4)
+def model_makers(index: EmbeddedIndex) -> frozenset[str]:
+    """The companies that made a model of the index (a family's maker)."""
+    return frozenset(company(str(f.get("org") or "")) for f in index.meta["families"]) - UNLABELLED
 
 
 def credited(reference: FileNotices, header: str, maker: str,
              publisher: Callable[[str], bool] = lambda _holder: False,
-             lineage: Callable[[str], bool] = lambda _holder: False) -> dict[str, str]:
+             lineage: Callable[[str], bool] = lambda _holder: False,
+             model_maker: Callable[[str], bool] = lambda _org: False) -> dict[str, str]:
     """Organisation -> how the reference credits it with its code, never its own model's maker (a
     file keeping only the maker's line while dropping others' is a copy: that credit rewarded
     dropping notices): the holder of a notice that names one holder, not the maker (vendored code:
@@ -147,14 +161,20 @@ def credited(reference: FileNotices, header: str, maker: str,
                 said.add(org)
         if not by_sentence:
             continue
+        # a model's maker named so may name its model, not the code's author ("Adapted from DeepSeek and
+        # Mixtral implementation", "Adapted from vLLM's DeepSeek V2 implementation" in SGLang's ports: a
+        # stranger's copy under "Copyright DeepSeek-AI" passed): only the reference's own maker is, or an
+        # organisation whose models the index does not hold (a kernel library's authors)
         for owner in _SLUG.findall(_REPO.sub(" ", line)):
             for org in _named_by(owner, ""):
-                out.setdefault(org, f"{org}, whose repository {owner}/... it names as an origin")
-                said.add(org)
+                if not model_maker(org) or (maker and same_holder(org, maker)):
+                    out.setdefault(org, f"{org}, whose repository {owner}/... it names as an origin")
+                    said.add(org)
         sentence = _SAID.search(f"{before} {line}")
         for org in _vendors(sentence.group(1)) if sentence else ():
-            out.setdefault(org, f"{org}, whom its header names as the origin of its code")
-            said.add(org)
+            if not model_maker(org) or (maker and same_holder(org, maker)):
+                out.setdefault(org, f"{org}, whom its header names as the origin of its code")
+                said.add(org)
     # the reference's own model's maker is credited by a sentence only, never by a notice line, and only
     # where no notice names a vendor but the source's publisher (a port under its publisher's line alone,
     # torchtitan's flux under Meta's: "imported from black-forest-labs/FLUX")

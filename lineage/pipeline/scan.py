@@ -69,8 +69,13 @@ def scan_files(
     packed, unreadable = unpacked_files(files, config.max_file_bytes, workers_for(config, len(files)))
     files, errors = [*files, *packed], (*errors, *unreadable)
     compacted = fingerprint_files(files, config, progress)
+    # reference notices written after the code was published are not owed (notices/dated.py), by a date no
+    # one scanned could set: a release the package index confirmed, or the user's own --as-of; a commit's
+    # date is its author's to set (a stranger backdated a commit of transformers' ESM port without NVIDIA's
+    # 2025 line, and it read "notice retained")
+    trusted = date if date and (config.as_of or date_of) else ""
     findings, matched, sources, read = _dated_findings(index, compacted, config, repo_notices, notice_detector,
-                                                       progress, architectures, file_dates or {}, makers, date)
+                                                       progress, architectures, file_dates or {}, makers, trusted)
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
@@ -178,7 +183,8 @@ def scan(
     return scan_files(config.included(loaded.files), dated, config, target=loaded.root or spec,
                       revision=loaded.revision, errors=config.included(loaded.errors), progress=progress,
                       repo_notices=repository_notices("" if at_revision else loaded.root, loaded.notices),
-                      later=later, date=date, date_of=f"the date of the release {release}" if release else "",
+                      later=later, date=date, date_of=f"the date of the release {release or _own_project(loaded.inputs)[1]}"
+                      if release or (loaded.inputs.get("kind") == "pypi" and date) else "",
                       file_dates=shipped, makers=declared_makers(metadata))
 
 

@@ -13,7 +13,7 @@ import pytest
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult
 from tests.classify.test_classify_elder import COPY, HEAD, OLD, build, scan
-from tests.classify.test_classify_origins import ACME, WAVE, origin_file
+from tests.classify.test_classify_origins import ACME, META, WAVE, origin_file
 
 FRAMEWORK = "# SPDX-FileCopyrightText: Copyright contributors to the vLLM project\n"
 MICROSOFT = "# Copyright (c) Microsoft Corporation.\n"
@@ -112,3 +112,23 @@ def test_a_port_naming_the_maker_on_a_notice_line_credits_no_one(maker_on_a_line
     result = scan(maker_on_a_line, origin_file(DAMO))
     assert not result.summary.files[COPY].verdict.startswith("code of")
     assert any(f.kind == "notice" and f.attribution in ("removed", "replaced") for f in result.findings)
+
+
+@pytest.fixture(scope="module", params=[
+    "# Adapted from Meta's wave implementation.\n",  # (a maker of an indexed model, not ripple's: its model)
+    "# Adapted from Microsoft widget attention.\n",  # (a name, not an owner's possessive)
+    "# Adapted from transformers/models/microsoft/widget.py\n",  # (a path names a model, not who wrote it)
+], ids=["model-maker", "not-possessive", "path"])
+def model_named(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple's file under a framework's notice alone, its sentence naming a model or a path, not an
+    author: SGLang's "Adapted from DeepSeek and Mixtral implementation" let a verbatim copy of its
+    MiniMax-M2 port under "Copyright DeepSeek-AI" read "code of DeepSeek: not a copy" (a stranger's
+    review)."""
+    return build(tmp_path_factory, "mdnm", WAVE, RIPPLE, ripple_holder=FRAMEWORK + request.param)
+
+
+def test_a_sentence_naming_a_model_credits_no_one(model_named: EmbeddedIndex) -> None:
+    for header in (META, MICROSOFT):
+        result = scan(model_named, origin_file(header))
+        assert not result.summary.files[COPY].verdict.startswith("code of"), (header, result.summary.files[COPY].verdict)
+        assert any(f.kind == "code-match" and f.severity in ("medium", "high") for f in result.findings)

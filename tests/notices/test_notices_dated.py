@@ -48,10 +48,12 @@ def port(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     return build(tmp_path_factory, "dated", HUGGING_FACE + NVIDIA + HEAD + OLD, HEAD + "\n\ndef ripple(x):\n    return x * 2\n")
 
 
-def scan(index: EmbeddedIndex, text: str, date: str) -> ScanResult:
+def scan(index: EmbeddedIndex, text: str, date: str, date_of: str = "the date of the release wave==1.0") -> ScanResult:
+    """Scanned as of ``date``, a release's date the package index confirmed (``date_of``), unless
+    ``date_of`` is "": a commit's date, its author's to set."""
     from lineage.api import scan_files
 
-    result, _ = scan_files([SourceFile(COPY, text.encode())], index, Config(workers=1), date=date)
+    result, _ = scan_files([SourceFile(COPY, text.encode())], index, Config(workers=1), date=date, date_of=date_of)
     return result
 
 
@@ -75,3 +77,17 @@ def test_a_copy_published_after_the_notice_owes_it(port: EmbeddedIndex) -> None:
     result = scan(port, makers_file(FACEBOOK), "2026-01-01")
     assert any(f.kind == "notice" and "NVIDIA" in f.explanation and f.severity in ("medium", "high")
                for f in result.findings)
+
+
+def test_a_commits_date_does_not_excuse_a_later_notice(port: EmbeddedIndex) -> None:
+    """A commit's date is its author's to set: a copy of the port without its 2025 line, committed
+    with a 2023 date, read "notice retained" (a stranger's review); only a release's date the package
+    index confirms, or the user's own --as-of, dates the notices."""
+    result = scan(port, makers_file(FACEBOOK), "2022-11-01", date_of="")
+    assert any(f.kind == "notice" and "NVIDIA" in f.explanation and f.severity in ("medium", "high")
+               for f in result.findings)
+    from lineage.api import scan_files
+
+    as_of, _ = scan_files([SourceFile(COPY, makers_file(FACEBOOK).encode())], port,
+                          Config(workers=1, as_of="2022-11-01"), date="2022-11-01")
+    assert not any(f.kind == "notice" and "NVIDIA" in f.explanation for f in as_of.findings)
