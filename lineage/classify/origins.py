@@ -118,12 +118,15 @@ def credited(reference: FileNotices, header: str, maker: str,
              publisher: Callable[[str], bool] = lambda _holder: False,
              lineage: Callable[[str], bool] = lambda _holder: False,
              model_maker: Callable[[str], bool] = lambda _org: False) -> dict[str, str]:
-    """Organisation -> how the reference credits it with its code, never its own model's maker (a
-    file keeping only the maker's line while dropping others' is a copy: that credit rewarded
-    dropping notices): the holder of a notice that names one holder, not the maker (vendored code:
-    ModelScope's GPT-MoE file names only Microsoft's DeepSpeed team), and the owner of a repository
+    """Organisation -> how the reference credits it with its code, never its own model's maker by a
+    notice line (a file keeping only the maker's line while dropping others' is a copy: that credit
+    rewarded dropping notices): the holder of a notice that names one holder, not the maker (vendored
+    code: ModelScope's GPT-MoE file names only Microsoft's DeepSpeed team), the owner of a repository
     a header sentence says the code came from (CANMT's "borrowed and modified from FAIRSEQ ...
-    github.com/facebookresearch/fairseq"; a link alone credits no one).  Markers further down a file credit one part of it only, and the
+    github.com/facebookresearch/fairseq"; a link alone credits no one), and, in a reference whose
+    notices name no vendor but its source's publisher, a repository named bare ("imported from
+    black-forest-labs/FLUX") or an owner named in words ("Adapted from FlashInfer's ..."), neither of
+    them another model's maker (``model_maker``); the maker itself only by such a sentence.  Markers further down a file credit one part of it only, and the
     index does not say which: they credit no one (a Meta line on DeepSeek-OCR's own decoder, whose
     file says its ViT is adapted from detectron2, read as Meta's code)."""
     out: dict[str, str] = {}
