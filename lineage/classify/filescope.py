@@ -25,7 +25,8 @@ from lineage.classify.carrier import carriers
 from lineage.classify.codematch import WHOLE_FILE
 from lineage.classify.cover import STRONG, Cover, cover_of
 from lineage.classify.wholecopy import whole_file
-from lineage.classify.source import look_through, prefer_of, ranks, verdict
+from lineage.classify.lookthrough import look_through
+from lineage.classify.source import prefer_of, ranks, verdict
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence

@@ -27,20 +27,19 @@ Common code never convicts, but it still says where a file comes from: when the 
 share rests on code that many families hold, the verdict names the lineage group (the
 families holding it, the earliest of them, their organisations and countries) and the
 scope is "built on shared code", not "copied from".  When the file is itself an indexed
-family's code and that family declares parents, the verdict looks through to the root.
+family's code and that family declares parents, the verdict looks through to the root
+(classify/lookthrough.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from lineage.classify.codematch import WHOLE_HELD
 from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, composed_source
 from lineage.classify.cover import Cover, contains
-from lineage.verdicts import Candidate, LineageGroup, LookThrough, SourceVerdict
+from lineage.verdicts import Candidate, LineageGroup, SourceVerdict
 from lineage.index.embedded import EmbeddedIndex
 from lineage.vocab import UNLABELLED, company, first_seen_key
 
@@ -50,8 +49,6 @@ AMBIGUOUS = 0.01  # scores this close (share of the scope) are a tie
 NAMES_TIE = 0.02  # name similarities this close (share of the scope) do not break a tie
 COMMON_BASIS = 0.15  # a source whose distinctive share is below this rests on common code
 GROUP = 0.8  # families covering this share of the source's cover form its lineage group
-LOOK_THROUGH = 0.9  # a file this much covered by one family is that family's published code
-ROOT_HELD = 0.1  # ... whose declared root's notices are judged when the root holds this share of it
 LISTED = 8  # candidates built per scope (by credit, then cover): the rest cannot matter
 ANCESTOR_LEAD = 0.06  # a family leads its own declared ancestor by less than this: the ancestor ...
 ANCESTOR_DISTINCT = 0.5  # ... unless the ancestor holds less than this share of its distinctive code
@@ -339,65 +336,6 @@ def _names_where_both(cov: Cover, rows: np.ndarray, total: float, pick: int, a: 
     s, lx, w = cov.strength[rows], cov.lexical[rows], cov.weight[rows]
     both = (s[:, a] > 0) & (s[:, a] >= s[:, pick] - TIE)
     return float(w[both] @ lx[both, a]) >= float(w[both] @ lx[both, pick]) - NAMES_TIE * total
-
-
-def look_through(index: EmbeddedIndex, cov: Cover, source: Candidate, total: float = 0.0,
-                 runner_up: Candidate | None = None) -> LookThrough | None:
-    """When the file is the source family's own code (covering LOOK_THROUGH of it, which holds WHOLE_HELD
-    of the family's file, no ``runner_up`` explaining it better: a renamed glm4 whose tie-break chose glm
-    read "glm's own code") and that family declares parents, its declared root (the parent holding most
-    of the file at each step: `code_chain`; within its source; a parent first seen after the family is no origin of it: transformers' xglm,
-    2021, says it copies musicgen, 2023), and past an ancestor whose parent only its header declares
-    only when the file holds that parent's code.  The root's file is named (its notices judged) only
-    when the root holds ROOT_HELD of the file: CLAP's chain ends at EfficientNet through ALIGN, whose
-    code it lacks."""
-    if source.cover < LOOK_THROUGH or source.contains < WHOLE_HELD or (
-            runner_up is not None and runner_up.score > source.score + AMBIGUOUS):
-        return None  # (two helper functions a family holds are not that family's published file)
-    origin, _, name = source.family.partition(":")
-    rows, parents = index.dated_lineage(origin)
-    covered = cov.cover(np.arange(cov.weight.size), total) if total > 0 else np.zeros(cov.families.size)
-
-    def held(family: str) -> float:  # (the share of the file the family holds, 0 when it is not in the cover)
-        cols = np.flatnonzero(cov.families == rows[family][0]) if family in rows else np.zeros(0, dtype=np.int64)
-        return float(covered[cols[0]]) if cols.size else 0.0
-
-    chain = code_chain(name, parents, held)
-    if len(chain) < 2 or chain[-1] not in rows:
-        return None
-
-    def holding(family: str) -> int:  # (the family's column in the cover when it holds ROOT_HELD of the file, else -1)
-        cols = np.flatnonzero(cov.families == rows[family][0]) if family in rows else np.zeros(0, dtype=np.int64)
-        return int(cols[0]) if cols.size and float(covered[cols[0]]) >= ROOT_HELD else -1
-
-    # a parent an ancestor's file declares in its header (index/parents.py) is followed only when the
-    # file holds its code: SK Telecom's axk1 declares deepseek_v2, whose vLLM file says it is adapted
-    # from llama; DeepSeek's notice is the one owed, not Meta's
-    stop = next((k for k in range(1, len(chain) - 1) if index.declared_parents[rows[chain[k]][0]][1]
-                 and holding(chain[k]) >= 0 and holding(chain[k + 1]) < 0), 0)
-    chain = chain[: stop + 1] if stop else chain
-    row, fam = rows[chain[-1]]
-    col = holding(chain[-1])
-    path = index.meta["files"][int(index.arrays["u_file"][int(cov.best_ref[col])])]["path"] if col >= 0 else ""
-    return LookThrough(source.family, tuple(f"{origin}:{n}" for n in chain), f"{origin}:{chain[-1]}", path,
-                       fam["org"], fam["country"])
-
-
-def code_chain(family: str, parents: Mapping[str, Sequence[str]], held: Callable[[str], float]) -> tuple[str, ...]:
-    """The chain from ``family`` through its declared parents to its declared root, taking at each
-    step the parent that holds most of the scanned file (``held``; the first declared among equals):
-    the chain a reviewer can check against the code.  Following the first parent listed whatever the
-    code went from SK Telecom's axk1 and solar_open's DeepSeek MoE straight to llama, past deepseek_v2
-    (transformers lists deepseek_v3's parents as llama, deepseek_v2, qwen2_moe; a stranger's review).
-    A parent already on the chain is skipped (cycles end it)."""
-    chain, seen = [family], {family}
-    while True:
-        options = [p for p in parents.get(chain[-1], ()) if p and p not in seen]
-        if not options:
-            return tuple(chain)
-        best = max(options, key=lambda p: (held(p), -options.index(p)))
-        chain.append(best)
-        seen.add(best)
 
 
 def prefer_of(index: EmbeddedIndex, cov: Cover, v: SourceVerdict) -> int:

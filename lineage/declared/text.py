@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from lineage.parse.lines import ast_lines
+from lineage.parse.lines import ast_lines, occurrences
 from lineage.vocab import ADAPTED_FROM
 
 _COPIED = re.compile(r"\bCopied from\s+`?((?:transformers|vllm|sglang)\.[\w.]+)")
@@ -67,19 +67,11 @@ def marker_lines(text: str) -> list[int]:
 
 def _phrases_lower(lower: str) -> list[int]:
     """Where `_ANY_PHRASE` matches in lower-cased text, ascending (each start once)."""
-    found = []
-    for phrase in _PHRASES_LOWER:
-        at = lower.find(phrase)
-        while at >= 0:
-            found.append(at)
-            at = lower.find(phrase, at + len(phrase))
+    found = occurrences(lower, _PHRASES_LOWER)
     for verb in _VERBS_LOWER:  # (`\b` before the verb, `\s+from\b` after it)
-        at = lower.find(verb)
-        while at >= 0:
-            before = lower[at - 1] if at else " "
-            if not (before.isalnum() or before == "_") and _FROM_AFTER.match(lower, at + len(verb)):
-                found.append(at)
-            at = lower.find(verb, at + len(verb))
+        found += [at for at in occurrences(lower, (verb,))
+                  if not (at and (lower[at - 1].isalnum() or lower[at - 1] == "_"))
+                  and _FROM_AFTER.match(lower, at + len(verb))]
     return sorted(found)
 
 

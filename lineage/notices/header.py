@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from lineage.notices.fallback import MAX_LINE, comment_text
+from lineage.parse.lines import occurrences
 from lineage.vocab import ADAPTED_FROM
 
 MAX_EXTRA_LINES = 200  # marker lines past the header; bounds work on hostile files
@@ -78,13 +79,7 @@ def _candidate_starts(rest: str) -> list[int]:
     lower = rest.lower()  # (keeps every offset when no character grows)
     if not (rest.isascii() or (len(lower) == len(rest) and not any(c in rest for c in _FOLDED_APART))):
         return [hit.start() for hit in _CANDIDATE.finditer(rest)]
-    found = []
-    for word in _CANDIDATE_LOWER:
-        at = lower.find(word)
-        while at >= 0:
-            found.append(at)
-            at = lower.find(word, at + len(word))
-    return sorted(found)
+    return sorted(occurrences(lower, _CANDIDATE_LOWER))
 
 
 def spdx_expressions(numbered: list[tuple[int, str]]) -> list[str]:

@@ -7,6 +7,7 @@ number taken from it drifts past any such character and no longer names the unit
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _AST_NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -36,3 +37,15 @@ def ast_lines(text: str) -> list[str]:
     if "\r" not in text:  # (most text: '\n' alone ends its lines, and a plain split is several times faster)
         return text.split("\n")
     return _AST_NEWLINE.split(text)
+
+
+def occurrences(text: str, words: Iterable[str]) -> list[int]:
+    """Where each of ``words`` stands in ``text`` (each word's occurrences apart, not overlapping
+    themselves), word by word: a plain search in place of a pattern of alternatives."""
+    found = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + len(word))
+    return found

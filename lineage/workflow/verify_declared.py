@@ -90,19 +90,21 @@ def declared_sentence(declared: Sequence[Mapping[str, Any]], copied: Sequence[tu
             f"{' ...' if len(files) > 3 else ''}) declare{'s' if len(files) == 1 else ''} reuse of the reference's "
             f"code ({', '.join(lines)}) {_how(declared)} ({len(declared)} declaration"
             f"{'' if len(declared) == 1 else 's'})")
-    beyond = sorted({(p, u) for p, u in copied if p in files
-                     and not any(_covers(e, u) for e in declared if e["path"] == p)})
+    def undeclared(units: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        """The (path, unit) of declaring files that no declaration of theirs covers."""
+        return sorted({(p, u) for p, u in units if p in files
+                       and not any(_covers(e, u) for e in declared if e["path"] == p)})
+
+    where = "that file" if len(files) == 1 else "those files"
+    beyond = undeclared(copied)
     if beyond:
-        return (f"{said}, yet {len(beyond)} unit{'' if len(beyond) == 1 else 's'} of "
-                f"{'that file' if len(files) == 1 else 'those files'} rated medium or high "
+        return (f"{said}, yet {len(beyond)} unit{'' if len(beyond) == 1 else 's'} of {where} rated medium or high "
                 f"{'is a copy' if len(beyond) == 1 else 'are copies'} of the reference's code, not what "
                 f"{'it names' if len(declared) == 1 else 'they name'}: a declaration covers what it names, not "
                 f"copies of the rest {_WEIGHTS}. ")
-    low = sorted({(p, u) for p, u in shared if p in files
-                  and not any(_covers(e, u) for e in declared if e["path"] == p)})
+    low = undeclared(shared)
     if low:
-        return (f"{said}; {len(low)} matched unit{'' if len(low) == 1 else 's'} of "
-                f"{'that file' if len(files) == 1 else 'those files'} that no declaration names "
+        return (f"{said}; {len(low)} matched unit{'' if len(low) == 1 else 's'} of {where} that no declaration names "
                 f"{'is' if len(low) == 1 else 'are'} rated low (code many models share, or too little to show a "
                 f"copy), not declared: a declaration covers what it names, not the rest (the notices are judged "
                 f"apart) {_WEIGHTS}. ")

@@ -5,7 +5,7 @@ DeepSeek-V2 code it holds (a stranger's review).  The chain still ends at the de
 
 from __future__ import annotations
 
-from lineage.classify.source import code_chain
+from lineage.classify.lookthrough import code_chain
 
 # shares of a scanned copy of axk1's file each family holds (as measured on the default index)
 HELD = {"axk1": 1.0, "deepseek_v3": 0.961, "llama": 0.391, "deepseek_v2": 0.763, "qwen2_moe": 0.394}
