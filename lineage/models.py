@@ -152,6 +152,15 @@ class Match:
     shared: int = 0  # structural fingerprints in common: the amount of evidence
     ties: int = 1  # reference units scoring as high as this one (only the first few are listed)
 
+    def evidence_outside(self) -> tuple[int, int] | None:
+        """The reference lines the aligned evidence spans, when it lies outside the reference unit's
+        own lines (a method read together with the helper it hands its work to, parse/inline.py and
+        parse/midway.py): where a reviewer finds the shared code; None otherwise."""
+        r, spans = self.ref, [(g.ref_start_line, g.ref_end_line) for g in self.regions]
+        if not spans or all(r.start_line <= a and b <= r.end_line for a, b in spans):
+            return None
+        return min(a for a, _ in spans), max(b for _, b in spans)
+
 
 @dataclass(frozen=True)
 class Finding:

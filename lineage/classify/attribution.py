@@ -27,8 +27,8 @@ from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path
 from lineage.notices.dated import as_of
 from lineage.classify.origins import (credited_holder, credited_origin, credits_of, origin_explanation, port_explanation,
                                       publishes)
-from lineage.classify.owner import (OWN, family_orgs, holders_of, names_holder, own_explanation, owned_by,
-                                    owned_earlier, owner_port, owner_why, owners_of)
+from lineage.classify.owner import (OWN, family_orgs, holders_of, maker_alone, names_holder, own_explanation,
+                                    owned_by, owned_earlier, owner_port, owner_why, owners_of, owning)
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
@@ -202,7 +202,8 @@ def attribute_matched(
         credit = credits_of(index, family, ref_path, reference, maker)
         origin, how = credited_holder(attribution, scanned, credit, reference)
         own = owners_of(owners, attribution, scanned, made) | ({origin} if origin else set())
-        if (own or owners) and not orgs:
+        maker_own = made if not names_holder(scanned) else frozenset()  # (the package's word, where the file gives none)
+        if (own or owners or maker_own) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
         port = owner_port(owners, attribution, orgs, family)
         if port:  # a third party's implementation of the owner's model: the code is the owner's
@@ -220,6 +221,8 @@ def attribute_matched(
             if not org and owners and not own:  # (a notice owed to another maker: the owner's word, by dates)
                 org, own_family = owned_earlier(f, owners, orgs, dates, index.lineage_of)
                 by_dates += [(org, own_family)] if org else []
+            if not org and maker_own and not own:
+                org, own_family = makers_model(f, family, maker_own, orgs, reference_notices)
             if f.id in carriers:
                 updated[f.id] = f
             elif origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
@@ -286,6 +289,9 @@ def attribute_matched(
             alike = makers_alike(held, orgs, index.lineage_of)
         closer = closer_holder(verdicts, family, maker, owners) if attribution.state in ("removed", "replaced") \
             and a_copy([updated[f.id] for f in mine], verdicts) and not alike else None
+        if closer is not None and maker_own and owning(maker_own, closer[2]) \
+                and maker_alone(reference_notices(closer[0], closer[1]), maker_own):
+            closer = None  # (the package maker's own model, its notices naming no one else: no notice owed)
         if closer is not None:  # (the runner-up holds the file as closely: its maker's notice is owed too)
             other, other_path, other_maker = closer
             second = reference_notices(other, other_path)
@@ -317,6 +323,21 @@ def attribute_matched(
     out = first_per_id(out)
     return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect,
                          reference_notices, makers) + out, frozenset(by_file)
+
+
+def makers_model(f: Finding, family: str, makers: frozenset[str], orgs: Mapping[str, str],
+                 notices_of: Callable[[str, str], object]) -> tuple[str, str]:
+    """(maker, family) when `f` matches, outside the file's judged reference ``family``, a model
+    the scanned package's maker made, whose reference file's notices name no one else
+    (owner.maker_alone): the maker's own code, whatever another maker is owed for the rest of the
+    file.  A stranger's review: IBM's ibm-fms, its `ssm.py` naming no holder, holds Hugging Face's
+    Mamba2 gated norm (state-spaces' notice owed, rightly) and IBM's own Bamba mixer, which read
+    as a high copy of bamba (IBM), "IBM's notice removed", in IBM's own package."""
+    ref = f.matches[0].ref
+    if ref.family == family or not owning(makers, orgs.get(ref.family, "") or ref.org) \
+            or not maker_alone(notices_of(ref.family, ref.path), makers):
+        return "", ""
+    return orgs.get(ref.family, "") or ref.org, ref.family
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,

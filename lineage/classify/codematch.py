@@ -277,10 +277,13 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
     ref = best.ref
     role, features = role_of(unit, best)
     where = f"{ref.path}:{ref.start_line}-{ref.end_line}"
+    span = best.evidence_outside()  # (the unit read with the helper it calls: say where the shared code is)
+    elsewhere = "" if span is None else \
+        f" The shared code stands at lines {span[0]}-{span[1]} of {ref.path}, in a helper {ref.unit} calls."
     explanation = (
         f"{unit.qualname} ({unit.kind}, lines {unit.start_line}-{unit.end_line}) resembles {ref.unit} in "
         f"{where} ({ref.family}, {ref.org or 'unknown organisation'}{', ' + ref.country if ref.country else ''}): "
-        f"{describe(best)}. Verdict: {verdict(role, best)}."
+        f"{describe(best)}.{elsewhere} Verdict: {verdict(role, best)}."
     )
     tied = [m for m in matches if m.similarity >= best.similarity - SCORING.tie]
     families = sorted({m.ref.family for m in tied})

@@ -12,7 +12,10 @@ scanned code's owners:
   reference names no vendor holder (an engine's or framework's copy): a file that keeps
   another vendor's notice is "retained", not its own;
 * for a file naming no holder, the maker the scanned package's own metadata names
-  (source/maker.py), on the same terms: Mistral AI's wheel, whose files carry no notice.
+  (source/maker.py), on the same terms: Mistral AI's wheel, whose files carry no notice; and
+  where the only notice the file lacks is the maker's own, or a unit matches a model of the
+  maker whose reference names no one else beside frameworks, whatever another maker is owed for
+  the rest of the file (IBM's ibm-fms, holding IBM's Bamba mixer beside state-spaces' code).
 
 A notice defect is not excused this way (the caller asks when the notices are in order, or
 when the only notice missing is the owner's own), with one exception that is lowered, not
@@ -160,7 +163,8 @@ def owner_why(org: str, given: frozenset[str], makers: Sequence[Maker] = ()) -> 
         return "given as an owner of the scanned code (--owner)"
     said = next((m.said for m in makers if same_holder(m.org, org)), "")
     if said:
-        return f"named as the scanned package's maker by its metadata ({said}), while the reference names no vendor"
+        return (f"named as the scanned package's maker by its metadata ({said}), while the reference names no "
+                "other vendor")
     return "named as a copyright holder of the scanned file, while the reference names no vendor"
 
 
@@ -208,7 +212,8 @@ def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object,
     port under "Meta Platforms ... and the HuggingFace Inc. team" read as a HIGH copy, notice
     retained).  A copy keeping the framework's notice too, or adding its own, stays "retained".
     ``makers``, the scanned package's makers by its metadata (source/maker.py), count where no
-    vendor's notice is owed, as the file's own holder does when the file names none of its own."""
+    vendor's notice is owed, as the file's own holder does when the file names none of its own,
+    and where the only notices missing are theirs (their own notice is owed to no one)."""
     state = attribution.state
     if state == "none-needed":
         return given | (sole_holder(scanned) if names_holder(scanned) else makers)
@@ -219,6 +224,15 @@ def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object,
                 and all(any(n.keeps(r) for r in attribution.reference_holders) for n in named):
             return given | sole_holder(scanned)
         return given
-    if state in ("removed", "replaced") and only_owners_missing(given, attribution):
-        return given  # the only notice missing is the owner's own
+    if state in ("removed", "replaced"):
+        # the only notice missing is the owner's own, or the package maker's where the file names no holder
+        mine = given | (frozenset() if names_holder(scanned) else makers)
+        if only_owners_missing(mine, attribution):
+            return mine
     return frozenset()
+
+
+def maker_alone(notices: object, makers: frozenset[str]) -> bool:
+    """Whether a reference's notices name no holder that counts (a vendor, or one the table does
+    not know) but the given makers: a copy of it owes no one else's notice."""
+    return all(n.org and owning(makers, n.org) for n in getattr(notices, "notices", ()) if n.counts)

@@ -62,8 +62,5 @@ def evidence_elsewhere(match: Match) -> str:
     """`; evidence at reference lines 753-932` when the aligned evidence lies outside the reference
     unit's own lines (a method read together with the helper it hands its work to, parse/inline.py
     and parse/midway.py), so a reviewer looks where the shared code is; empty otherwise."""
-    r = match.ref
-    spans = [(g.ref_start_line, g.ref_end_line) for g in match.regions]
-    if not spans or all(r.start_line <= a and b <= r.end_line for a, b in spans):
-        return ""
-    return f"; evidence at reference lines {min(a for a, _ in spans)}-{max(b for _, b in spans)}"
+    span = match.evidence_outside()
+    return "" if span is None else f"; evidence at reference lines {span[0]}-{span[1]}"

@@ -14,7 +14,8 @@ Each author or maintainer maps to an organisation by the domain of its e-mail ad
 package names a maker only when every one of them maps to one company: a personal address, a
 framework project (which publishes other makers' models) or a second company beside it names
 none.  The maker counts where the file's own holder counts (classify/owner.py: the matched
-reference names no vendor whose notice is owed); it never excuses a notice owed to another maker.
+reference names no vendor whose notice is owed, or none but the maker); it never excuses a notice
+owed to another maker.
 """
 
 from __future__ import annotations

@@ -243,3 +243,82 @@ def test_a_committed_dist_info_is_read_at_a_revision_as_in_the_tree(engine_index
     handle.git.commit("-q", "-m", "first", "--author", "T <t@example.org>")
     assert _worst(_scan(engine_index, root)) == "info"
     assert _worst(_scan(engine_index, Path(f"{root}@HEAD"))) == "info"
+
+
+ZHIPU_PART = ("ZetaMoeAttention", "ZetaMoeMLP", "ZetaMoeRouter", "ZetaMoeSparseBlock")
+OTHER_PART = ("RMSNorm", "rotate_half", "apply_partial_rotary", "ZetaRotaryEmbedding", "ZetaMoeDecoderLayer",
+              "ZetaMoeModel", "ZetaMoeForCausalLM")
+
+
+@pytest.fixture(scope="module")
+def two_makers_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """A framework's files of two makers' models, each under its maker's notice beside the
+    framework's: Zhipu AI's holds the attention and the MoE block, Mistral AI's the rest of our
+    fixture model."""
+    from lineage import api
+    from tests.classify.conftest import MODEL, top_level
+
+    model = MODEL.read_text(encoding="utf-8")
+    root = tmp_path_factory.mktemp("two-makers")
+    lines = ["[source]", 'name = "fw"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', ""]
+    for name, org, holder, parts in (("zeta", "Zhipu AI", "The ZhipuAI Inc. team", ZHIPU_PART),
+                                     ("kappa", "Mistral AI", "Mistral AI", OTHER_PART)):
+        (root / name).mkdir()
+        (root / name / f"modeling_{name}.py").write_text(
+            f"# Copyright 2025 {holder} and the HuggingFace Inc. team. All rights reserved.\n{SPDX}\n\n"
+            "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + top_level(model, parts),
+            encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  'first_seen = "2025-07-28"', ""]
+    manifest = tmp_path_factory.mktemp("two-makers-manifest") / "fw.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("two-makers-index") / "fw.lineage"
+    api.build([manifest], out, workers=1)
+    return api.open_index(out)
+
+
+def test_the_makers_own_model_beside_another_makers_copied_code_is_its_own(two_makers_index, tmp_path: Path) -> None:
+    """A file naming no holder in Zhipu AI's package holds Zhipu AI's attention and MoE block and Mistral AI's
+    code (a stranger's review: IBM's ibm-fms holds IBM's Bamba mixer beside state-spaces' gated
+    norm).  Mistral AI's notice is owed; Zhipu AI owes no one its own code and no notice to itself."""
+    from tests.classify.conftest import MODEL, top_level
+
+    code = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + \
+        top_level(MODEL.read_text(encoding="utf-8"), (*OTHER_PART, *ZHIPU_PART))
+
+    def judged(report: dict) -> tuple[dict[str, tuple[str, str]], set[str]]:  # type: ignore[type-arg]
+        units = {f["unit"]: (f["severity"], f["attribution"]) for f in report["findings"] if f["kind"] == "code-match"}
+        owed = {f["details"]["org"] for f in report["findings"] if f["kind"] == "notice"
+                and f["attribution"] in ("removed", "replaced") and f["severity"] in ("medium", "high")}
+        return units, owed
+
+    def part(units: dict[str, tuple[str, str]], classes: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+        return {u: s for u, s in units.items() if u.split(".")[0] in classes}
+
+    plain, plain_owed = judged(_scan(two_makers_index, _package(tmp_path / "plain", code, None)))
+    # control: with no word on its maker, both makers' code is copied and both notices are owed
+    assert plain_owed == {"Zhipu AI", "Mistral AI"}, plain_owed
+    copied = [u for u, (severity, _) in part(plain, ZHIPU_PART).items() if severity in ("medium", "high")]
+    assert copied, plain
+    own, own_owed = judged(_scan(two_makers_index, _package(tmp_path / "own", code, ZHIPU)))
+    assert own_owed == {"Mistral AI"}, own_owed
+    assert all(own[u] == ("info", "own") for u in copied), own
+    assert all(severity == "info" for severity, _ in part(own, ZHIPU_PART).values()), own
+    assert part(own, OTHER_PART) == part(plain, OTHER_PART)  # Mistral AI's code is judged as before
+
+
+def test_the_makers_own_model_under_its_notice_beside_a_framework_is_its_own(two_makers_index, tmp_path: Path) -> None:
+    """A file naming no holder in Zhipu AI's package holds Zhipu AI's code alone, whose reference
+    names Zhipu AI beside the framework: the only notice missing is the maker's own, owed to no one."""
+    from tests.classify.conftest import MODEL, top_level
+
+    code = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + \
+        top_level(MODEL.read_text(encoding="utf-8"), ZHIPU_PART)
+    plain = _scan(two_makers_index, _package(tmp_path / "plain", code, None))
+    assert _worst(plain) == "high" and any(
+        f["kind"] == "notice" and f["attribution"] == "removed" and f["details"]["org"] == "Zhipu AI"
+        for f in plain["findings"])  # control: with no word on its maker, a copy owing Zhipu AI's notice
+    own = _scan(two_makers_index, _package(tmp_path / "own", code, ZHIPU))
+    assert _worst(own) == "info"
+    assert not [f for f in own["findings"] if f["kind"] == "notice" and f["severity"] != "info"], own["findings"]

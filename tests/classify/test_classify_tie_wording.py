@@ -77,3 +77,21 @@ def test_shared_code_says_how_many_lines_hold_the_same_code_and_what_the_whole_f
     full = code_finding("m.py", unit, strong, ties=ties, holders=7,
                         whole=WholeFile("t:alpha", "ref.py", 0.95, 0.5, 0.97))
     assert "the file as a whole is a copy of t:alpha's file (ref.py" in full.explanation
+
+
+def test_the_explanation_says_where_the_shared_code_is_when_it_lies_outside_the_reference_unit() -> None:
+    """A reference unit read with the helper it hands its work to (parse/inline.py) is cited by its
+    own lines; the JSON explanation says where the shared code is, as the text report does (a
+    stranger's review read ibm-fms' SSM.forward "resembles BambaMixer.forward ... :888-902", a
+    15-line dispatcher, the shared code being its torch_forward at 688-884)."""
+    from lineage.models import Region
+
+    unit = next(u for u in compact(SourceFile("m.py", TEXT.encode()), FingerprintParams()).units
+                if u.qualname == "mix")
+    ref = RefUnit("t:alpha", "Acme Labs", "US", "MIT", "dir:t", "ref.py", "blend", 90, 97)
+    inside = Match(ref, 0.9, 0.9, 0.9, 0.0, 0.5, (Region(2, 4, 91, 93), Region(5, 7, 94, 96)), 40)
+    outside = Match(ref, 0.9, 0.9, 0.9, 0.0, 0.5, (Region(2, 4, 12, 14), Region(5, 7, 30, 33)), 40)
+    assert "The shared code stands at" not in code_finding("m.py", unit, [inside]).explanation
+    said = code_finding("m.py", unit, [outside]).explanation
+    assert "resembles blend in ref.py:90-97 (t:alpha" in said
+    assert ". The shared code stands at lines 12-33 of ref.py, in a helper blend calls. Verdict:" in said
