@@ -28,7 +28,7 @@ from lineage.notices.dated import as_of
 from lineage.classify.origins import (credited_holder, credited_origin, credits_of, origin_explanation, port_explanation,
                                       publishes)
 from lineage.classify.owner import (OWN, family_orgs, holders_of, maker_alone, names_holder, own_explanation,
-                                    owned_by, owned_earlier, owner_port, owner_why, owners_of, owning)
+                                    owned_as_said, owned_earlier, owner_port, owner_why, owners_of, owning)
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
@@ -208,12 +208,12 @@ def attribute_matched(
         port = owner_port(owners, attribution, orgs, family)
         if port:  # a third party's implementation of the owner's model: the code is the owner's
             own = owners
-        if owners and not own and not dates:
+        if (owners or own or maker_own) and not dates:
             dates = line_dates(index)
         by_dates: list[tuple[str, str]] = []  # (owner, its model) of units the owner's word makes its own, by dates
         publisher = next((o for o in sorted(owners) if publishes(index, family, o)), "")  # (an owner's own ports)
         for f in mine:
-            org, own_family = owned_by(f, own, orgs, index.lineage_of)
+            org, own_family = owned_as_said(f, own & owners, own, orgs, index.lineage_of, dates)
             ported = not org and bool(publisher) and f.matches[0].ref.family.partition(":")[0] == \
                 family.partition(":")[0]
             if ported:
@@ -366,7 +366,7 @@ def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozens
             and f.severity in ("medium", "high")}
     if not weak:
         return findings
-    orgs = family_orgs(index)
+    orgs, dates = family_orgs(index), line_dates(index)
     # the project's own holder, in its LICENSE file (a NOTICE file credits others: not its own)
     licences = [r for r in repo_notices if r.path.rsplit("/", 1)[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
     repo = frozenset(n.org for r in licences for n in r.notices if n.counts and n.org)
@@ -376,7 +376,8 @@ def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozens
     out = []
     for f in findings:
         mine = f.path in own and not f.attribution and f.kind == "code-match"
-        org, family = owned_by(f, own[f.path], orgs, index.lineage_of) if mine else ("", "")
+        org, family = owned_as_said(f, own[f.path] & given, own[f.path], orgs, index.lineage_of, dates) \
+            if mine else ("", "")
         origin, how = _credited_origin(index, f, scanned[f.path], reference_notices) \
             if mine and not org and f.severity in ("medium", "high") else ("", "")
         out.append(with_attribution(f, OWN, own_explanation(f, org, family, owner_why(org, given, makers)),

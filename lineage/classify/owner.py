@@ -115,22 +115,42 @@ def _close_holders(f: Finding) -> list[str]:
 
 
 def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
-             ancestors: Callable[[str], Sequence[str]] = lambda _family: ()) -> tuple[str, str]:
+             ancestors: Callable[[str], Sequence[str]] = lambda _family: (),
+             dates: Mapping[str, str] | None = None) -> tuple[str, str]:
     """(owner, family) when `f` matches an owner's model: its reference, or a family holding the
     same code about as closely (code cannot tell which of the two came first) that does not
-    declare the reference's model line among its ancestors (then it took the code in too);
-    else ("", "")."""
+    declare the reference's model line among its ancestors (then it took the code in too), nor
+    was first seen after the reference's model (``dates``: model line -> first seen; dates tell
+    what code cannot: a stranger's review, 2026-12-07, cleared SGLang's Meta llama code as "own
+    model code of Alibaba Qwen" in a package whose metadata names Alibaba, because SGLang's qwen2,
+    of 2024, holds the same code as its llama, of 2023); else ("", "")."""
     if not owners:
         return "", ""
     ref = f.matches[0].ref.family
+    when = str(f.matches[0].ref.first_seen or "")
+
+    def later(fam: str) -> bool:
+        first = (dates or {}).get(model_line(fam), "")
+        return bool(when and first and first > when)
+
     # a holder that declares the reference's model line among its ancestors took the code in,
     # whether it holds it exactly (an equivalent family) or about as closely
-    families: Sequence[str] = [ref, *(fam for fam in _close_holders(f) if model_line(ref) not in ancestors(fam))]
+    families: Sequence[str] = [ref, *(fam for fam in _close_holders(f)
+                                      if model_line(ref) not in ancestors(fam) and not later(fam))]
     for fam in families:
         org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
         if owning(owners, org):
             return org, fam
     return "", ""
+
+
+def owned_as_said(f: Finding, given: frozenset[str], owners: frozenset[str], orgs: Mapping[str, str],
+                  ancestors: Callable[[str], Sequence[str]], dates: Mapping[str, str]) -> tuple[str, str]:
+    """``owned_by`` for the ``given`` owners (``--owner``: the word of whoever runs the scan, taken as
+    given), else for the rest of ``owners``, what the scanned code says of itself (its notices'
+    holders, its package's maker), only as far as dates bear it out."""
+    found = owned_by(f, given, orgs, ancestors)
+    return found if found[0] else owned_by(f, owners - given, orgs, ancestors, dates)
 
 
 def owned_earlier(f: Finding, owners: frozenset[str], orgs: Mapping[str, str], dates: Mapping[str, str],

@@ -28,6 +28,7 @@ from lineage.models import SourceFile
 from lineage.pipeline.match import file_sources, fingerprint_files, query_options
 from lineage.vocab import UNLABELLED, Severity, at_or_above, company, model_line
 from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, Holders, Line
+from lineage.workflow.siblings import Closer
 
 
 def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: Config) -> dict[str, Line]:
@@ -96,18 +97,23 @@ FRAMEWORK_CODE = "code of the source's own ports"  # the verdict of a unit frame
 
 
 def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequence[Line],
-           framework: str = "", side: Sequence[str] = ()) -> tuple[str, str]:
+           framework: str = "", side: Sequence[str] = (), closer: Closer | None = None) -> tuple[str, str]:
     """(severity, note) of a matched unit rated ``severity`` in the pair: code the corpus holds in
     many model lines, or in lines of other companies' models public before the reference's line
     (``earlier``), or only in the files of the source both files are published in (``framework``),
     or in many files of the reference side and beside it (``side``: workflow/siblings.py, with or
-    without a corpus), is rated low at most."""
+    without a corpus), or more closely in a file beside the reference than in it (``closer``), is
+    rated low at most."""
     if not at_or_above(severity, Severity.MEDIUM):
         return severity, ""
     if len(side) >= COMMON_FAMILIES:
         return "low", (f"The reference side holds this code in {len(side)} files ({', '.join(side[:4])}"
                        f"{f' and {len(side) - 4} more' if len(side) > 4 else ''}): its source writes it alike in its "
                        "files, so the pair cannot show it came from this one, and it is rated low at most here.")
+    if closer is not None:
+        return "low", (f"{closer.file}, beside the reference, holds this code more closely ({closer.strength:.2f}) "
+                       f"than the reference does ({closer.pair:.2f}): the pair cannot show it came from the reference, "
+                       "and it is rated low at most here.")
     if held is None:
         return severity, ""
     if framework and line is not None:
@@ -123,7 +129,7 @@ def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequ
 
 
 def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line], framework: str = "",
-                 side: Sequence[str] = ()) -> dict[str, Any]:
+                 side: Sequence[str] = (), closer: Closer | None = None) -> dict[str, Any]:
     """What the corpus says of one matched unit: the lines holding its code, and, when the reference
     file is an indexed line's file, that line and the holders first seen before it elsewhere, and
     the source whose own ports alone hold it (``framework``, framework_code)."""
@@ -133,6 +139,8 @@ def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line
     entry["before_reference"] = [x.to_dict() for x in earlier]
     entry["framework"] = framework or None
     entry["reference_side"] = list(side)  # the reference side's files holding it, and those beside it
+    entry["closer_beside"] = None if closer is None else {  # a file beside the reference holding it more closely
+        "file": closer.file, "strength": round(closer.strength, 4), "reference": round(closer.pair, 4)}
     return entry
 
 

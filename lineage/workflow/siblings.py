@@ -11,7 +11,11 @@ the reference side is, never run, within the per-file cap; not symlinks), and wh
 named after its folder, one folder per model, the same-named files of the folders beside that one
 (`models/X/modeling_X.py`).  Code that
 COMMON_FAMILIES or more of those files hold is the reference source's own pattern: the pair
-cannot show that it came from this file rather than another, and it is rated low at most.
+cannot show that it came from this file rather than another, and it is rated low at most.  So is
+code a file beside the reference holds more closely than the reference does (a stranger's review,
+2026-12-07: optimum-habana pastes its tiled flash-attention helper, with small changes, into eight
+model files; gemma's port against starcoder2's read high, "notice removed", though gemma2's port
+beside it holds gemma's helper more closely, 0.94 against 0.87).
 A file whose bytes are a suspect file's is not counted (the suspect beside the reference).
 """
 
@@ -21,13 +25,14 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 
 from lineage.compact.files import CompactFile
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.index.header import meta_array
-from lineage.index.evidence import same_code
+from lineage.index.evidence import TIE, same_code
 from lineage.index.query import QueryOptions, query_files
 from lineage.models import SourceFile
 from lineage.source.walk import read_path
@@ -36,6 +41,14 @@ MAX_BESIDE = 500  # files read beside a one-file reference (by name): enough for
 MAX_BESIDE_BYTES = 64_000_000  # ... and bytes: a folder of huge files is read up to this much, by name
 
 Key = tuple[str, str, int]  # a suspect unit: (path, qualname, start line)
+
+
+class Closer(NamedTuple):
+    """A file beside the reference holding a suspect unit more closely than the reference does."""
+
+    file: str
+    strength: float  # its hold on the unit
+    pair: float  # the reference's
 
 
 def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int,
@@ -120,30 +133,37 @@ def beside_index(files: Sequence[SourceFile], workers: int = 1) -> EmbeddedIndex
 
 
 def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile],
-                 strengths: Mapping[Key, float]) -> dict[Key, tuple[str, ...]]:
+                 strengths: Mapping[Key, float]) -> tuple[dict[Key, tuple[str, ...]], dict[Key, Closer]]:
     """Per matched suspect unit (its key -> the pair's match strength): the files of the reference
-    side and beside it (``sides``: per-file indexes) that hold the same code, by path."""
+    side and beside it (``sides``: per-file indexes, the reference side first) that hold the same
+    code, by path; and the file beside the reference holding it most closely, when that is more
+    closely than the reference does (by more than TIE)."""
     wanted = [cf for cf in compacted if any(k[0] == cf.path for k in strengths)]
     if not wanted or not strengths:
-        return {}
+        return {}, {}
     out: dict[Key, set[str]] = {}
-    for side in sides:
+    closer: dict[Key, Closer] = {}
+    for n, side in enumerate(sides):
         found = query_files(side, wanted, QueryOptions(), hold=same_code(min(strengths.values())))
         names = side.meta["families"]
         for (fi, ui), ev in found.evidence.items():
             unit = wanted[fi].units[ui]
             key = (wanted[fi].path, unit.qualname, unit.start_line)
-            if key in strengths:
-                at = same_code(strengths[key])
-                out.setdefault(key, set()).update(
-                    str(names[int(f)]["name"]) for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at)
-    return {k: tuple(sorted(v)) for k, v in out.items()}
+            if key not in strengths:
+                continue
+            at = same_code(strengths[key])
+            held = [(str(names[int(f)]["name"]), s) for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
+            out.setdefault(key, set()).update(name for name, _ in held)
+            for name, s in held if n else ():  # (beside the reference: its own side's best match is the pair's)
+                if s > strengths[key] + TIE and s > closer.get(key, Closer("", 0.0, 0.0)).strength:
+                    closer[key] = Closer(name, s, strengths[key])
+    return {k: tuple(sorted(v)) for k, v in out.items()}, closer
 
 
 def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object], sides: tuple[Sequence[SourceFile],
                    Sequence[SourceFile]], compacted: Sequence[CompactFile], strengths: Mapping[Key, float],
                    max_bytes: int, workers: int = 1
-                   ) -> tuple[dict[Key, tuple[str, ...]], list[dict[str, str]], tuple[str, ...]]:
+                   ) -> tuple[dict[Key, tuple[str, ...]], dict[Key, Closer], list[dict[str, str]], tuple[str, ...]]:
     """(side_holders over the reference side, ``pair``, and the files beside a one-file reference;
     those files by name and sha256, for the exhibit's inputs: they are part of what was compared;
     the exhibit's warning when the budgets left files beside it unread).
@@ -154,11 +174,11 @@ def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object],
     near, unread = beside(spec, sides[0], max_bytes, sides[1]) if inputs.get("kind") == "file" and strengths \
         else ([], 0)
     extra = beside_index(near, workers)
-    held = side_holders([per_file(pair), *([extra] if extra is not None else [])], compacted, strengths)
+    held, closer = side_holders([per_file(pair), *([extra] if extra is not None else [])], compacted, strengths)
     said = (f"{unread} .py files beside the reference were not read as background (over the budget of "
             f"{MAX_BESIDE} files or {MAX_BESIDE_BYTES // 1_000_000} MB, by name): code only they hold is not "
             "counted as the reference source's own pattern",) if unread else ()
-    return held, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near], said
+    return held, closer, [{"path": f.path, "sha256": hashlib.sha256(f.data).hexdigest()} for f in near], said
 
 
 _MODELING = re.compile(r"modeling_(\w+)\.py")

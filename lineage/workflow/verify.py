@@ -49,7 +49,7 @@ from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
 from lineage.workflow.versions import calibration_provenance, score_versions
 from lineage.pool import default_workers
-from lineage.workflow.siblings import reference_side
+from lineage.workflow.siblings import Closer, reference_side
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
 
 SCHEMA_VERSION = 1
@@ -120,13 +120,14 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
                 held: Holders | None = None, background: bool = False, line: Line | None = None,
                 orgs: Mapping[str, str] | None = None, own: Line | None = None,
-                side: Sequence[str] = ()) -> ExhibitMatch:
+                side: Sequence[str] = (), closer: Closer | None = None) -> ExhibitMatch:
     """One matched unit with both sides' lines for every aligned region, and what the corpus
     background says of it (how many indexed model lines hold the same code); ``placed`` is
     where its similarity stands among the pair's unrelated units (``place_unit``); ``line`` is the
     indexed line whose file the matched reference file is, when the corpus holds it whole (``own``:
     the suspect file's, so); ``orgs``: model line -> organisation (background.line_orgs); ``side``:
-    the files of the reference side and beside it that hold the same code (siblings.py)."""
+    the files of the reference side and beside it that hold the same code, ``closer`` the one beside
+    it holding it more closely than the reference does (siblings.py)."""
     orgs = orgs or {}
     held = apart_from(held, line, orgs) if held is not None else None
     best = f.matches[0]
@@ -139,11 +140,11 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     framework = framework_code(held, line, own) if held is not None else ""
-    sev, note = capped(f.severity, held, line, earlier, framework, side)
+    sev, note = capped(f.severity, held, line, earlier, framework, side, closer)
     unbacked = not background and sev in ("high", "medium")
     if unbacked:
         sev, note = "low", (f"{note} {UNBACKED}").strip()
-    corpus = corpus_entry(held, line, earlier, framework, side) if background else None
+    corpus = corpus_entry(held, line, earlier, framework, side, closer) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
                         placed["above_unrelated_p99"], placed.get("unrelated_percentile"))
@@ -280,7 +281,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     strengths = {(f.path, f.unit, f.start_line): strength(f.matches[0]) for f in findings}
     extended = frozenset((f.path, f.unit, f.start_line) for f in findings if held_whole(f.matches[0]))
     held = holders(background, compacted, strengths, extended) if background is not None else {}
-    side, near, unread = reference_side(pair, reference_spec, r_in, (suspect.files, reference.files), compacted, strengths,
+    side, closer, near, unread = reference_side(pair, reference_spec, r_in, (suspect.files, reference.files), compacted, strengths,
                                 config.max_file_bytes, config.workers or default_workers())
     orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
@@ -292,7 +293,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
                     background is not None, dated.get(f.matches[0].ref.path), orgs, own.get(f.path),
-                    side.get((f.path, f.unit, f.start_line), ()))
+                    side.get((f.path, f.unit, f.start_line), ()), closer.get((f.path, f.unit, f.start_line)))
         for f in findings)
     clock = Chronology.of(suspect.inputs, dated, background)  # a suspect public before the reference's line: not its copy
     matches = tuple(clock.judged(m) for m in matches)

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from lineage.index.embedded import EmbeddedIndex
 from tests.classify.conftest import SPDX
+from tests.classify.conftest import unique_function
 from tests.classify.test_classify_owner import MAKER, PORT_HEADER, STRANGER, _engine_index, _text
 
 ENGINE_HEADER = ("# Copyright 2025 SGLang Team", SPDX)
@@ -322,3 +323,46 @@ def test_the_makers_own_model_under_its_notice_beside_a_framework_is_its_own(two
     own = _scan(two_makers_index, _package(tmp_path / "own", code, ZHIPU))
     assert _worst(own) == "info"
     assert not [f for f in own["findings"] if f["kind"] == "notice" and f["severity"] != "info"], own["findings"]
+
+
+@pytest.fixture(scope="module")
+def elder_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """An engine's ports (under the engine's notice) of two makers' models holding the same code:
+    Meta's, first seen 2023, and Alibaba Qwen's, first seen 2024, built on it."""
+    from lineage import api
+    from tests.classify.conftest import MODEL
+
+    model = MODEL.read_text(encoding="utf-8")
+    root = tmp_path_factory.mktemp("elder")
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', ""]
+    for k, (name, org, seen) in enumerate((("elder", "Meta", "2023-02-24"), ("later", "Alibaba Qwen", "2024-02-05"))):
+        (root / name).mkdir()
+        (root / name / f"{name}.py").write_text(
+            "\n".join(ENGINE_HEADER) + "\n" + model + f"\n\n{unique_function(k)}", encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "{seen}"', ""]
+    manifest = tmp_path_factory.mktemp("elder-manifest") / "eng.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("elder-index") / "eng.lineage"
+    api.build([manifest], out, workers=1)
+    return api.open_index(out)
+
+
+def test_a_later_model_of_the_claimed_maker_holding_the_code_does_not_make_it_its_own(elder_index,
+                                                                                     tmp_path: Path) -> None:
+    """A package whose metadata names Alibaba holds the engine's code of Meta's model, which the
+    engine's later port of Alibaba Qwen's model holds as closely: dates say Meta's model had it
+    first, so it is no code of Alibaba's (a stranger's review: SGLang's llama code cleared as "own
+    model code of Alibaba Qwen" because SGLang's qwen2 holds it too).  The earlier maker's claim
+    still holds: code cannot tell which came first, and the dates do not say otherwise."""
+    from tests.classify.conftest import MODEL, unique_function
+
+    code = MODEL.read_text(encoding="utf-8") + f"\n\n{unique_function(0)}"
+    alibaba = '[project]\nauthors = [{name = "Q", email = "q@alibaba-inc.com"}]\n'
+    meta = '[project]\nauthors = [{name = "M", email = "m@meta.com"}]\n'
+    claimed = _scan(elder_index, _package(tmp_path / "alibaba", code, alibaba))
+    assert _worst(claimed) in ("medium", "high"), claimed["summary"]["files"]
+    assert not any(f["attribution"] == "own" for f in claimed["findings"])
+    elder = _scan(elder_index, _package(tmp_path / "meta", code, meta))
+    assert _worst(elder) == "info" and any(f["attribution"] == "own" for f in elder["findings"])

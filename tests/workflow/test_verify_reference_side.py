@@ -266,3 +266,34 @@ def test_a_file_not_named_after_its_folder_reads_only_its_folder(tmp_path: Path,
     by_unit = {m["unit"]: m for m in _exhibit(suspect, reference.parent / "model.py", "--index", corpus)["matches"]}
     assert by_unit["BetaAttention.forward"]["corpus"]["reference_side"] == ["model.py"]
     assert by_unit["BetaAttention.forward"]["severity"] == "high"
+
+
+def test_code_a_file_beside_the_reference_holds_more_closely_is_low_at_most(tmp_path: Path, corpus: Path) -> None:
+    """An engine pastes a helper, changed a little, into each model file: the reference holds the
+    suspect's router less closely than one model file beside it does, so the pair cannot show that
+    the suspect took it from the reference (a stranger's review: optimum-habana's gemma port against
+    its starcoder2 port read high, "notice removed", on the tiled flash-attention helper that the
+    gemma2 port beside it holds more closely).  Without that file the pair's rating stands."""
+    changed = reference_text().replace(
+        "        masked = biased.masked_fill(~score_mask.bool(), 0.0)\n",
+        "        masked = biased.masked_fill(~score_mask.bool(), float('-inf'))\n"
+        "        masked = torch.nan_to_num(masked, neginf=0.0)\n")
+    assert changed != reference_text()
+    suspect = _suspect(tmp_path)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "alpha.py").write_text(changed, encoding="utf-8")
+    before = {m["unit"]: m for m in _exhibit(suspect, alone / "alpha.py", "--index", corpus)["matches"]}
+    assert before["BetaTopKRouter.forward"]["severity"] in ("medium", "high")  # control: the pair alone
+    assert before["BetaTopKRouter.forward"]["corpus"]["closer_beside"] is None
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "alpha.py").write_text(changed, encoding="utf-8")
+    (folder / "line0.py").write_text(HEAD + unit_source("AlphaTopKRouter").replace("Alpha", "Line0"), encoding="utf-8")
+    by_unit = {m["unit"]: m for m in _exhibit(suspect, folder / "alpha.py", "--index", corpus)["matches"]}
+    router = by_unit["BetaTopKRouter.forward"]
+    assert router["severity"] in ("low", "info"), router
+    closer = router["corpus"]["closer_beside"]
+    assert closer["file"] == "line0.py" and closer["strength"] > closer["reference"], closer
+    assert "line0.py, beside the reference, holds this code more closely" in router["explanation"]
+    assert by_unit["BetaExperts.forward"]["severity"] == before["BetaExperts.forward"]["severity"] == "high"
