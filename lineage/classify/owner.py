@@ -119,24 +119,25 @@ def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
              dates: Mapping[str, str] | None = None) -> tuple[str, str]:
     """(owner, family) when `f` matches an owner's model: its reference, or a family holding the
     same code about as closely (code cannot tell which of the two came first) that does not
-    declare the reference's model line among its ancestors (then it took the code in too), nor
-    was first seen after the reference's model (``dates``: model line -> first seen; dates tell
-    what code cannot: a stranger's review, 2026-12-07, cleared SGLang's Meta llama code as "own
-    model code of Alibaba Qwen" in a package whose metadata names Alibaba, because SGLang's qwen2,
-    of 2024, holds the same code as its llama, of 2023); else ("", "")."""
+    declare the reference's model line among its ancestors (then it took the code in too), nor,
+    given ``dates`` (model line -> first seen), was first seen after the reference's model or any
+    other holder's (dates tell what code cannot: a stranger's review, 2026-12-07, cleared SGLang's
+    Meta llama code as "own model code of Alibaba Qwen" in a package whose metadata names Alibaba,
+    because SGLang's qwen2, of 2024, holds the same code as its llama, of 2023; and its glm4 port's,
+    which qwen2 holds too, llama had first); else ("", "")."""
     if not owners:
         return "", ""
     ref = f.matches[0].ref.family
-    when = str(f.matches[0].ref.first_seen or "")
+    close = _close_holders(f)
+    seen = {fam: (dates or {}).get(model_line(fam), "") for fam in close}
+    first = min(filter(None, [str(f.matches[0].ref.first_seen or ""), *seen.values()]), default="")
 
-    def later(fam: str) -> bool:
-        first = (dates or {}).get(model_line(fam), "")
-        return bool(when and first and first > when)
+    def later(fam: str) -> bool:  # (another holder's model, of whoever's, had the code before this one)
+        return dates is not None and bool(first and seen[fam] and seen[fam] > first)
 
     # a holder that declares the reference's model line among its ancestors took the code in,
     # whether it holds it exactly (an equivalent family) or about as closely
-    families: Sequence[str] = [ref, *(fam for fam in _close_holders(f)
-                                      if model_line(ref) not in ancestors(fam) and not later(fam))]
+    families: Sequence[str] = [ref, *(fam for fam in close if model_line(ref) not in ancestors(fam) and not later(fam))]
     for fam in families:
         org = orgs.get(fam, "") or (f.matches[0].ref.org if fam == f.matches[0].ref.family else "")
         if owning(owners, org):
