@@ -15,7 +15,8 @@ cannot show that it came from this file rather than another, and it is rated low
 code a file beside the reference holds more closely than the reference does (a stranger's review,
 2026-12-07: optimum-habana pastes its tiled flash-attention helper, with small changes, into eight
 model files; gemma's port against starcoder2's read high, "notice removed", though gemma2's port
-beside it holds gemma's helper more closely, 0.94 against 0.87).
+beside it holds gemma's helper more closely, 0.94 against 0.87).  A file beside it that is a version of the suspect's own
+file (holding most of its matched units verbatim) is no such file.
 A file whose bytes are a suspect file's is not counted (the suspect beside the reference).
 """
 
@@ -142,7 +143,7 @@ def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile
     if not wanted or not strengths:
         return {}, {}
     out: dict[Key, set[str]] = {}
-    closer: dict[Key, Closer] = {}
+    beside: list[tuple[Key, str, float]] = []  # (unit, file beside the reference, its hold on the unit)
     for n, side in enumerate(sides):
         found = query_files(side, wanted, QueryOptions(), hold=same_code(min(strengths.values())))
         names = side.meta["families"]
@@ -154,10 +155,34 @@ def side_holders(sides: Sequence[EmbeddedIndex], compacted: Sequence[CompactFile
             at = same_code(strengths[key])
             held = [(str(names[int(f)]["name"]), s) for f, s in zip(ev.family.tolist(), ev.strength.tolist()) if s >= at]
             out.setdefault(key, set()).update(name for name, _ in held)
-            for name, s in held if n else ():  # (beside the reference: its own side's best match is the pair's)
-                if s > strengths[key] + TIE and s > closer.get(key, Closer("", 0.0, 0.0)).strength:
-                    closer[key] = Closer(name, s, strengths[key])
-    return {k: tuple(sorted(v)) for k, v in out.items()}, closer
+            beside += [(key, name, s) for name, s in held] if n else []  # (its own side's best match is the pair's)
+    return {k: tuple(sorted(v)) for k, v in out.items()}, _closer(beside, strengths)
+
+
+TWIN = 0.8  # a file beside the reference holding this share of a suspect file's matched units ...
+VERBATIM_HOLD = 0.97  # ... this closely is a version of the suspect file, not the reference source's own code
+
+
+def _closer(beside: Sequence[tuple[Key, str, float]], strengths: Mapping[Key, float]) -> dict[Key, Closer]:
+    """Per suspect unit, the file beside the reference holding it most closely, when more closely than
+    the reference does (by more than TIE); not a file that is a version of the suspect's own file
+    (holding TWIN of its matched units at VERBATIM_HOLD): a case folder keeping the reference beside
+    two releases of the infringing file, one a comment longer, had the copy's units rated low on its
+    own twin's account (a stranger's review, 2026-12-07)."""
+    units: dict[str, int] = {}
+    for key in strengths:
+        units[key[0]] = units.get(key[0], 0) + 1
+    verbatim: dict[tuple[str, str], int] = {}
+    for key, name, s in beside:
+        if s >= VERBATIM_HOLD:
+            verbatim[(key[0], name)] = verbatim.get((key[0], name), 0) + 1
+    closer: dict[Key, Closer] = {}
+    for key, name, s in beside:
+        if verbatim.get((key[0], name), 0) >= TWIN * units[key[0]]:
+            continue  # (the suspect file's twin)
+        if s > strengths[key] + TIE and s > closer.get(key, Closer("", 0.0, 0.0)).strength:
+            closer[key] = Closer(name, s, strengths[key])
+    return closer
 
 
 def reference_side(pair: EmbeddedIndex, spec: str, inputs: Mapping[str, object], sides: tuple[Sequence[SourceFile],

@@ -297,3 +297,23 @@ def test_code_a_file_beside_the_reference_holds_more_closely_is_low_at_most(tmp_
     assert closer["file"] == "line0.py" and closer["strength"] > closer["reference"], closer
     assert "line0.py, beside the reference, holds this code more closely" in router["explanation"]
     assert by_unit["BetaExperts.forward"]["severity"] == before["BetaExperts.forward"]["severity"] == "high"
+
+
+def test_a_version_of_the_suspect_beside_the_reference_lowers_nothing(tmp_path: Path, corpus: Path) -> None:
+    """A case folder keeps the reference beside a second release of the suspect file (a comment
+    longer): that file holds the suspect's units more closely than the reference does because it is
+    the suspect's own twin, not the reference source's code (a stranger's review lowered a copy's
+    high units so)."""
+    changed = reference_text().replace(
+        "        masked = biased.masked_fill(~score_mask.bool(), 0.0)\n",
+        "        masked = biased.masked_fill(~score_mask.bool(), float('-inf'))\n"
+        "        masked = torch.nan_to_num(masked, neginf=0.0)\n")
+    suspect = _suspect(tmp_path)
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "alpha.py").write_text(changed, encoding="utf-8")
+    (folder / "beta_v11.py").write_text(suspect.read_text(encoding="utf-8") + "\n# release 1.1\n", encoding="utf-8")
+    data = _exhibit(suspect, folder / "alpha.py", "--index", corpus)
+    assert [b["path"] for b in data["inputs"]["reference"]["beside"]] == ["beta_v11.py"]  # (read, and named)
+    router = {m["unit"]: m for m in data["matches"]}["BetaTopKRouter.forward"]
+    assert router["severity"] in ("medium", "high") and router["corpus"]["closer_beside"] is None, router
