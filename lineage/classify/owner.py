@@ -38,7 +38,7 @@ from lineage.classify.codematch import strength
 from lineage.details import CodeMatchDetails
 from lineage.errors import ConfigError
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.evidence import same_code
+from lineage.index.evidence import TIE, same_code
 from lineage.models import Finding
 from lineage.notices.records import Attribution as NoticeState, Notice, same_holder
 from lineage.source.maker import Maker
@@ -106,11 +106,11 @@ def holders_of(notices: object) -> frozenset[str]:
     return frozenset(n.org for n in getattr(notices, "notices", ()) if n.counts and n.org)
 
 
-def _close_holders(f: Finding) -> list[str]:
+def _close_holders(f: Finding, tight: bool = False) -> list[str]:
     """The families holding `f`'s code exactly (equivalent families) or about as closely as its
-    reference does (within ``same_code`` of its strength), the reference aside."""
+    reference does (within ``same_code`` of its strength; ``tight``: within TIE), the reference aside."""
     same = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
-    close = same_code(strength(f.matches[0]))
+    close = strength(f.matches[0]) - TIE if tight else same_code(strength(f.matches[0]))
     return [*same, *(m.ref.family for m in f.matches[1:] if strength(m) >= close)]
 
 
@@ -128,7 +128,7 @@ def owned_by(f: Finding, owners: frozenset[str], orgs: Mapping[str, str],
     if not owners:
         return "", ""
     ref = f.matches[0].ref.family
-    close = _close_holders(f)
+    close = _close_holders(f, tight=dates is not None)  # (what the code says of itself: as closely, not about)
     seen = {fam: (dates or {}).get(model_line(fam), "") for fam in close}
     first = min(filter(None, [str(f.matches[0].ref.first_seen or ""), *seen.values()]), default="")
 
