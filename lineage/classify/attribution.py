@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
@@ -25,10 +25,10 @@ from lineage.classify.wholecopy import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
 from lineage.notices.dated import as_of
-from lineage.classify.origins import (credited_holder, credited_origin, credits_of, origin_explanation, port_explanation,
-                                      publishes)
-from lineage.classify.owner import (OWN, family_orgs, holders_of, maker_alone, names_holder, own_explanation,
-                                    owned_as_said, owned_earlier, owner_port, owner_why, owners_of, owning)
+from lineage.classify.origins import credited_holder, credits_of, origin_explanation, port_explanation, publishes
+from lineage.classify.owner import (OWN, family_orgs, makers_model, makers_own, names_holder, own_explanation,
+                                    owned_as_said, owned_earlier, owner_port, owner_why, owners_of)
+from lineage.classify.unjudged import Detector, RepoNotices, own_unjudged
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
 from lineage.declared.carried import carried_line
@@ -40,8 +40,6 @@ from lineage.notices.records import FileNotices, same_holder
 from lineage.source.maker import Makers
 from lineage.vocab import Severity, model_line
 
-RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
-Detector = Callable[..., FileNotices]  # detect_notices, or a stand-in with its signature
 
 
 def attribute_matched(
@@ -289,8 +287,7 @@ def attribute_matched(
             alike = makers_alike(held, orgs, index.lineage_of)
         closer = closer_holder(verdicts, family, maker, owners) if attribution.state in ("removed", "replaced") \
             and a_copy([updated[f.id] for f in mine], verdicts) and not alike else None
-        if closer is not None and maker_own and owning(maker_own, closer[2]) \
-                and maker_alone(reference_notices(closer[0], closer[1]), maker_own):
+        if closer is not None and makers_own(maker_own, closer[2], reference_notices(closer[0], closer[1])):
             closer = None  # (the package maker's own model, its notices naming no one else: no notice owed)
         if closer is not None:  # (the runner-up holds the file as closely: its maker's notice is owed too)
             other, other_path, other_maker = closer
@@ -321,23 +318,8 @@ def attribute_matched(
     # one finding per id: a look-through's judgement against the root restates the file's licence
     # finding, the same finding (a scan of vLLM's qwen3.py under MIT listed it twice)
     out = first_per_id(out)
-    return _own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect,
+    return own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect,
                          reference_notices, makers) + out, frozenset(by_file)
-
-
-def makers_model(f: Finding, family: str, makers: frozenset[str], orgs: Mapping[str, str],
-                 notices_of: Callable[[str, str], object]) -> tuple[str, str]:
-    """(maker, family) when `f` matches, outside the file's judged reference ``family``, a model
-    the scanned package's maker made, whose reference file's notices name no one else
-    (owner.maker_alone): the maker's own code, whatever another maker is owed for the rest of the
-    file.  A stranger's review: IBM's ibm-fms, its `ssm.py` naming no holder, holds Hugging Face's
-    Mamba2 gated norm (state-spaces' notice owed, rightly) and IBM's own Bamba mixer, which read
-    as a high copy of bamba (IBM), "IBM's notice removed", in IBM's own package."""
-    ref = f.matches[0].ref
-    if ref.family == family or not owning(makers, orgs.get(ref.family, "") or ref.org) \
-            or not maker_alone(notices_of(ref.family, ref.path), makers):
-        return "", ""
-    return orgs.get(ref.family, "") or ref.org, ref.family
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,
@@ -349,55 +331,6 @@ def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: s
         return ""
     org, family = by_dates[0]
     return f"{model_line(family)} ({org})"
-
-
-def _own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozenset[str], texts: Mapping[str, str],
-                  repo_notices: RepoNotices, given: frozenset[str], detect: Detector,
-                  reference_notices: Callable[[str, str], FileNotices], makers: Makers = ()) -> list[Finding]:
-    """Medium and high matches of files too weak to judge notices for (partial resemblances) that
-    match a model of the file's own holder (its notice, or its repository's LICENSE file)
-    or of a given owner: that maker's own code, as in a judged file whose reference names no vendor
-    (segment-anything's prompt encoder resembles transformers' port of Meta's SAM); or that match a
-    reference crediting the holder the file's own notice names (classify/origins.py): the origin's
-    own code, as in a judged copy (a stranger's review: DeepSpeed's own MoE layer, evolved since
-    ModelScope vendored it under "The Microsoft DeepSpeed Team", read as a medium partial copy of
-    ModelScope's, while a verbatim copy of ModelScope's file was credited: less likeness, more guilt)."""
-    weak = {f.path for f in findings if f.kind == "code-match" and f.path not in judged and not f.attribution
-            and f.severity in ("medium", "high")}
-    if not weak:
-        return findings
-    orgs, dates = family_orgs(index), line_dates(index)
-    # the project's own holder, in its LICENSE file (a NOTICE file credits others: not its own)
-    licences = [r for r in repo_notices if r.path.rsplit("/", 1)[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
-    repo = frozenset(n.org for r in licences for n in r.notices if n.counts and n.org)
-    scanned = {p: detect(p, texts.get(p, ""), use_scancode=False, licences=False) for p in sorted(weak)}
-    made = frozenset(m.org for m in makers)
-    own = {p: given | repo | (holders_of(notices) if names_holder(notices) else made) for p, notices in scanned.items()}
-    out = []
-    for f in findings:
-        mine = f.path in own and not f.attribution and f.kind == "code-match"
-        org, family = owned_as_said(f, own[f.path] & given, own[f.path], orgs, index.lineage_of, dates) \
-            if mine else ("", "")
-        origin, how = _credited_origin(index, f, scanned[f.path], reference_notices) \
-            if mine and not org and f.severity in ("medium", "high") else ("", "")
-        out.append(with_attribution(f, OWN, own_explanation(f, org, family, owner_why(org, given, makers)),
-                                    owner=(org, family))
-                   if org else
-                   with_attribution(f, OWN, origin_explanation(origin, how, f.matches[0].ref.path), origin=origin)
-                   if origin else f)
-    return out
-
-
-def _credited_origin(index: EmbeddedIndex, f: Finding, scanned: FileNotices,
-                     reference_notices: Callable[[str, str], FileNotices]) -> tuple[str, str]:
-    """(organisation, how) when the finding's reference credits the organisation the file's own
-    notice names with its code (origins.credited_origin), else ("", "")."""
-    ref = f.matches[0].ref
-    reference = reference_notices(ref.family, ref.path)
-    credit = credits_of(index, ref.family, ref.path, reference, ref.org)
-    if not credit:
-        return "", ""
-    return credited_origin(scanned, credit, reference, [n.org for n in reference.notices if n.counts and n.org])
 
 
 def own_licence(index: EmbeddedIndex, m: Match, seen: dict[tuple[str, str], str]) -> Match:

@@ -253,7 +253,24 @@ def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object,
     return frozenset()
 
 
-def maker_alone(notices: object, makers: frozenset[str]) -> bool:
-    """Whether a reference's notices name no holder that counts (a vendor, or one the table does
-    not know) but the given makers: a copy of it owes no one else's notice."""
-    return all(n.org and owning(makers, n.org) for n in getattr(notices, "notices", ()) if n.counts)
+def makers_own(makers: frozenset[str], org: str, notices: object) -> bool:
+    """Whether a model of ``org`` is one of the makers' whose reference file's ``notices`` name no
+    holder that counts (a vendor, or one the table does not know) but the makers: a copy of it
+    owes no one else's notice."""
+    return owning(makers, org) and all(
+        n.org and owning(makers, n.org) for n in getattr(notices, "notices", ()) if n.counts)
+
+
+def makers_model(f: Finding, family: str, makers: frozenset[str], orgs: Mapping[str, str],
+                 notices_of: Callable[[str, str], object]) -> tuple[str, str]:
+    """(maker, family) when `f` matches, outside the file's judged reference ``family``, a model
+    the scanned package's maker made whose reference names no one else (``makers_own``): the
+    maker's own code, whatever another maker is owed for the rest of the file.  A stranger's
+    review: IBM's ibm-fms, its `ssm.py` naming no holder, holds Hugging Face's Mamba2 gated norm
+    (state-spaces' notice owed, rightly) and IBM's own Bamba mixer, which read as a high copy of
+    bamba (IBM), "IBM's notice removed", in IBM's own package."""
+    ref = f.matches[0].ref
+    org = orgs.get(ref.family, "") or ref.org
+    if ref.family == family or not makers_own(makers, org, notices_of(ref.family, ref.path)):
+        return "", ""
+    return org, ref.family

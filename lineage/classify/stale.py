@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from lineage.classify.attribution import Detector, RepoNotices
+from lineage.classify.unjudged import Detector, RepoNotices
 from lineage.compact.files import CompactFile
 from lineage.models import Finding
 

@@ -32,7 +32,7 @@ from lineage.index.query import QueryOptions, query_files, with_regions
 from lineage.models import Finding, Match, SourceFile
 from lineage.scoring import SCORING
 from lineage.vocab import model_line
-from lineage.classify.attribution import Detector, RepoNotices
+from lineage.classify.unjudged import Detector, RepoNotices
 from lineage.source.maker import Makers
 
 Progress = Callable[[str, int, int], None]

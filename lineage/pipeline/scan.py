@@ -17,7 +17,7 @@ from lineage.config import Config
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import FileError, Finding, ScanResult, SourceFile
-from lineage.classify.attribution import Detector, RepoNotices
+from lineage.classify.unjudged import Detector, RepoNotices
 from lineage.notices.records import FileNotices
 from lineage.source.maker import Makers
 from lineage.source.walk import REPO_NOTICE_NAMES as REPO_NOTICE_NAMES  # (api and the hook read it here)

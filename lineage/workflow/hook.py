@@ -33,7 +33,7 @@ from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.vocab import Severity, at_or_above
 
 if TYPE_CHECKING:
-    from lineage.classify.attribution import RepoNotices
+    from lineage.classify.unjudged import RepoNotices
     from lineage.notices.records import FileNotices
     from lineage.source.maker import Makers
 from lineage.workflow.baseline import Baseline, check_params, notes, subtract

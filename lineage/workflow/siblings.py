@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -169,16 +170,11 @@ def _closer(beside: Sequence[tuple[Key, str, float]], strengths: Mapping[Key, fl
     (holding TWIN of its matched units at VERBATIM_HOLD): a case folder keeping the reference beside
     two releases of the infringing file, one a comment longer, had the copy's units rated low on its
     own twin's account (a stranger's review, 2026-12-07)."""
-    units: dict[str, int] = {}
-    for key in strengths:
-        units[key[0]] = units.get(key[0], 0) + 1
-    verbatim: dict[tuple[str, str], int] = {}
-    for key, name, s in beside:
-        if s >= VERBATIM_HOLD:
-            verbatim[(key[0], name)] = verbatim.get((key[0], name), 0) + 1
+    units = Counter(key[0] for key in strengths)  # (per suspect file, its matched units)
+    verbatim = Counter((key[0], name) for key, name, s in beside if s >= VERBATIM_HOLD)
     closer: dict[Key, Closer] = {}
     for key, name, s in beside:
-        if verbatim.get((key[0], name), 0) >= TWIN * units[key[0]]:
+        if verbatim[(key[0], name)] >= TWIN * units[key[0]]:
             continue  # (the suspect file's twin)
         if s > strengths[key] + TIE and s > closer.get(key, Closer("", 0.0, 0.0)).strength:
             closer[key] = Closer(name, s, strengths[key])

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from lineage.index.embedded import EmbeddedIndex
 from tests.classify.conftest import SPDX
 from tests.classify.conftest import unique_function
-from tests.classify.test_classify_owner import MAKER, PORT_HEADER, STRANGER, _engine_index, _text
+from tests.classify.test_classify_owner import MAKER, PORT_HEADER, STRANGER, _engine_index, _models_index, _text
 
 ENGINE_HEADER = ("# Copyright 2025 SGLang Team", SPDX)
 ZHIPU = '[project]\nname = "glm-demo"\nauthors = [{name = "GLM team", email = "glm@zhipuai.cn"}]\n'
@@ -256,27 +256,14 @@ def two_makers_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """A framework's files of two makers' models, each under its maker's notice beside the
     framework's: Zhipu AI's holds the attention and the MoE block, Mistral AI's the rest of our
     fixture model."""
-    from lineage import api
     from tests.classify.conftest import MODEL, top_level
 
     model = MODEL.read_text(encoding="utf-8")
-    root = tmp_path_factory.mktemp("two-makers")
-    lines = ["[source]", 'name = "fw"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
-             'released = "2026-01-01"', ""]
-    for name, org, holder, parts in (("zeta", "Zhipu AI", "The ZhipuAI Inc. team", ZHIPU_PART),
-                                     ("kappa", "Mistral AI", "Mistral AI", OTHER_PART)):
-        (root / name).mkdir()
-        (root / name / f"modeling_{name}.py").write_text(
-            f"# Copyright 2025 {holder} and the HuggingFace Inc. team. All rights reserved.\n{SPDX}\n\n"
-            "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + top_level(model, parts),
-            encoding="utf-8")
-        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
-                  'first_seen = "2025-07-28"', ""]
-    manifest = tmp_path_factory.mktemp("two-makers-manifest") / "fw.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("two-makers-index") / "fw.lineage"
-    api.build([manifest], out, workers=1)
-    return api.open_index(out)
+    return _models_index(tmp_path_factory.mktemp("two-makers"), {
+        name: (org, "2025-07-28", f"# Copyright 2025 {holder} and the HuggingFace Inc. team. All rights reserved.\n{SPDX}",
+               "import torch.nn.functional as F\nfrom torch import nn\n\n\n" + top_level(model, parts), [])
+        for name, org, holder, parts in (("zeta", "Zhipu AI", "The ZhipuAI Inc. team", ZHIPU_PART),
+                                         ("kappa", "Mistral AI", "Mistral AI", OTHER_PART))})
 
 
 def test_the_makers_own_model_beside_another_makers_copied_code_is_its_own(two_makers_index, tmp_path: Path) -> None:
@@ -329,24 +316,12 @@ def test_the_makers_own_model_under_its_notice_beside_a_framework_is_its_own(two
 def elder_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """An engine's ports (under the engine's notice) of two makers' models holding the same code:
     Meta's, first seen 2023, and Alibaba Qwen's, first seen 2024, built on it."""
-    from lineage import api
     from tests.classify.conftest import MODEL
 
     model = MODEL.read_text(encoding="utf-8")
-    root = tmp_path_factory.mktemp("elder")
-    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
-             'released = "2026-01-01"', ""]
-    for k, (name, org, seen) in enumerate((("elder", "Meta", "2023-02-24"), ("later", "Alibaba Qwen", "2024-02-05"))):
-        (root / name).mkdir()
-        (root / name / f"{name}.py").write_text(
-            "\n".join(ENGINE_HEADER) + "\n" + model + f"\n\n{unique_function(k)}", encoding="utf-8")
-        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
-                  f'first_seen = "{seen}"', ""]
-    manifest = tmp_path_factory.mktemp("elder-manifest") / "eng.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("elder-index") / "eng.lineage"
-    api.build([manifest], out, workers=1)
-    return api.open_index(out)
+    return _models_index(tmp_path_factory.mktemp("elder"), {
+        name: (org, seen, "\n".join(ENGINE_HEADER), f"{model}\n\n{unique_function(100 + k)}", [])
+        for k, (name, org, seen) in enumerate((("elder", "Meta", "2023-02-24"), ("later", "Alibaba Qwen", "2024-02-05")))})
 
 
 def test_a_later_model_of_the_claimed_maker_holding_the_code_does_not_make_it_its_own(elder_index,
@@ -356,9 +331,9 @@ def test_a_later_model_of_the_claimed_maker_holding_the_code_does_not_make_it_it
     first, so it is no code of Alibaba's (a stranger's review: SGLang's llama code cleared as "own
     model code of Alibaba Qwen" because SGLang's qwen2 holds it too).  The earlier maker's claim
     still holds: code cannot tell which came first, and the dates do not say otherwise."""
-    from tests.classify.conftest import MODEL, unique_function
+    from tests.classify.conftest import MODEL
 
-    code = MODEL.read_text(encoding="utf-8") + f"\n\n{unique_function(0)}"
+    code = MODEL.read_text(encoding="utf-8") + f"\n\n{unique_function(100)}"
     alibaba = '[project]\nauthors = [{name = "Q", email = "q@alibaba-inc.com"}]\n'
     meta = '[project]\nauthors = [{name = "M", email = "m@meta.com"}]\n'
     claimed = _scan(elder_index, _package(tmp_path / "alibaba", code, alibaba))
