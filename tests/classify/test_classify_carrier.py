@@ -87,9 +87,9 @@ def test_a_unit_held_a_little_less_closely_still_counts_in_part() -> None:
     assert strict.tolist() == [1.0, 0.0, 0.0]
 
 
-def _composition_index(a_units: int) -> SimpleNamespace:
-    """a's file has ``a_units`` units, b's 4, the composition c's 4 (c declares a and b)."""
-    u_file = np.repeat(np.arange(3), [a_units, 4, 4])
+def _composition_index(a_units: int, c_units: int = 4) -> SimpleNamespace:
+    """a's file has ``a_units`` units, b's 4, the composition c's ``c_units`` (c declares a and b)."""
+    u_file = np.repeat(np.arange(3), [a_units, 4, c_units])
     families = [{"source": "s", "name": n, "org": n.upper(), "country": "US", "first_seen": f"202{i}-01-01"}
                 for i, n in enumerate(NAMES[:3])]
     return SimpleNamespace(meta={"families": families, "files": [{"path": f"{n}.py"} for n in NAMES[:3]]},
@@ -98,20 +98,25 @@ def _composition_index(a_units: int) -> SimpleNamespace:
                            family_keys=[f"s:{n}" for n in NAMES[:3]])
 
 
-@pytest.mark.parametrize(("a_units", "expected"), [
-    (4, ("s:c", "composed")),  # the scan holds 3/4 of c's file, 2/4 of a's: c's composition
-    (2, ("s:a", "cover")),  # it holds all of a's small file: no more of c's than of a's
+@pytest.mark.parametrize(("a_units", "c_units", "expected"), [
+    (4, 4, ("s:c", "composed")),  # the scan holds 3/4 of c's file, 2/4 of a's: c's composition
+    (2, 4, ("s:a", "cover")),  # it holds all of a's small file: no more of c's than of a's
+    # 3/8 of a large composition's file, clearly more than 2/12 of a's, but not most of it: a part of
+    # the composition is no more its copy than of its parents' files
+    (12, 8, ("s:a", "cover")),
 ])
-def test_a_copy_of_most_of_a_composition_names_the_composition(a_units: int, expected: tuple[str, str]) -> None:
+def test_a_copy_of_most_of_a_composition_names_the_composition(a_units: int, c_units: int,
+                                                                expected: tuple[str, str]) -> None:
     """Three units of the scan (its fourth is its own): two that a and c hold, one that b and c
     hold.  c only carries its parents' code and counts half, so a leads; but weighed whole c
     explains the scan better than a, no single parent explains what c holds of it, and the scan
-    holds clearly more of c's file than of a's: the scan copies c's composition of a and b."""
+    holds clearly more of c's file than of a's, and most of it: the scan copies c's composition of
+    a and b."""
     b0 = a_units
     c0 = a_units + 4
     strength = np.asarray([[1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
     refs = np.asarray([[0, -1, c0], [1, -1, c0 + 1], [-1, b0, c0 + 2]])
-    cov, rows, index = _cover(strength, refs), np.arange(3), _composition_index(a_units)
+    cov, rows, index = _cover(strength, refs), np.arange(3), _composition_index(a_units, c_units)
     carrier = carriers(index, cov, rows, 4.0)
     assert carrier[2] and whole_copy(index, cov, rows, 4.0) == -1  # not the whole-copy exception
     assert composed(cov, rows, 4.0, 2)
