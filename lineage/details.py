@@ -39,6 +39,9 @@ class CodeMatchDetails:
     model_lines: int
     holders: int  # model lines holding the code about as closely as the best match
     earliest: Earliest
+    # companies whose models those lines are (0: not known as one company each); code many lines of
+    # one maker hold is still that maker's code (classify/codematch.shared_by)
+    makers: int = 0
     attribution_explanation: str | None = None  # set once the file's notices are compared
     declared_line: str = ""  # an earlier line the unit declares as its origin (classify/elder.py)
     vendored: str = ""  # whom the reference file credits with the code it vendors (classify/vendored.py)
@@ -49,7 +52,7 @@ class CodeMatchDetails:
             "verdict": self.verdict, "role_features": list(self.role_features),
             "reference_role": self.reference_role, "equivalent_families": list(self.equivalent_families),
             "equivalents": self.equivalents, "model_lines": self.model_lines, "holders": self.holders,
-            "earliest": self.earliest.to_json(),
+            "makers": self.makers, "earliest": self.earliest.to_json(),
         }
         if self.attribution_explanation is not None:
             out["attribution_explanation"] = self.attribution_explanation

@@ -209,6 +209,20 @@ def worth_reporting(m: Match, threshold: float) -> bool:
 SHARED_BY = SCORING.shared_by  # code that this many model lines hold (or more) cannot say which of them it came from
 
 
+def shared_by(holders: int, makers: int) -> bool:
+    """Code held by SHARED_BY model lines or more, of more than one maker (``makers``: companies
+    among them, 0 when not known): shared code, which cannot say whose it is.  Lines of one maker
+    holding it alike (Qwen2-MoE's sparse block in five Qwen lines and no one else's) say whose it
+    is: that maker's, whichever of its models it came from (a stranger's review: that block,
+    pasted into another maker's file, read "shared code", low, and Alibaba's notice was never owed)."""
+    return holders >= SHARED_BY and makers != 1
+
+
+def shared_code(d: CodeMatchDetails) -> bool:
+    """A code-match finding's code is shared code (shared_by)."""
+    return shared_by(d.holders, d.makers)
+
+
 @dataclass(frozen=True)
 class WholeFile:
     """The scanned file as a whole is a copy of this source family's file (family key, path),
@@ -267,9 +281,10 @@ def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> b
 
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
-                 holders: int = 0, whole: WholeFile | None = None, context: str = "") -> Finding:
+                 holders: int = 0, whole: WholeFile | None = None, context: str = "", makers: int = 0) -> Finding:
     """A code-match finding; ``ties`` names every family holding the same code (all of them) and
-    ``holders`` counts the model lines holding it about as closely as the best match does.
+    ``holders`` counts the model lines holding it about as closely as the best match does, models
+    of ``makers`` companies (0: not known).
     ``whole``: the file as a whole is a copy of this source's file (classify/wholecopy.whole_file).
     ``context``: the scope ("the file", "class X") whose source verdict put its family's match
     first among equal ones (classify/explain.source_first), "" when the ranking alone did."""
@@ -311,7 +326,8 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         role_features=tuple(features), reference_role=ref.role, equivalent_families=tuple(families),
         equivalents=max(best.ties, len(families)),
         model_lines=ties.lines if ties is not None else len({model_line(f) for f in families}),
-        holders=holders, earliest=Earliest(earliest_family, earliest_seen or None, earliest_public or None))
+        holders=holders, earliest=Earliest(earliest_family, earliest_seen or None, earliest_public or None),
+        makers=makers)
     config = unit.qualname.split(".", 1)[0].endswith("Config")
     if config and best.similarity < STRONG and " copy of " in details.verdict:
         # (a review: a configuration class of its own read "inference-glue copy of phimoe" at low; the
@@ -326,7 +342,8 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         sev = "low"
         explanation += (" A configuration class short of a copy: its likeness names the parameters of the "
                         "architecture it follows, not whose code it holds, so it is rated low.")
-    if holders >= SHARED_BY and sev in ("medium", "high") and _part_of(whole, best, families):
+    common = shared_by(holders, makers)
+    if common and sev in ("medium", "high") and _part_of(whole, best, families):
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)
         sev = "medium"  # the file convicts, not this unit: no more than medium
@@ -343,7 +360,11 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                             f"another organisation's best family {whole.margin:.0%} less; the file holds "
                             f"{whole.contains:.0%} of it), so it is "
                             "rated medium as part of that copy.")
-    elif holders >= SHARED_BY and sev in ("medium", "high"):
+    elif holders >= SHARED_BY and sev in ("medium", "high") and not common:  # (lines of one maker)
+        explanation += (f" {_holding(holders, ties)} hold this code about as closely, all of them models of one "
+                        f"maker ({ref.org}): code its models share is still {ref.org}'s code, whichever of them "
+                        "it came from.")
+    elif common and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"
         said = verdict(role, best)

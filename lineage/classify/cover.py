@@ -28,10 +28,11 @@ NAMELESS_EVIDENCE = SCORING.nameless_evidence  # shared fingerprints enough to c
 
 
 def is_common(index: EmbeddedIndex, ev: UnitEvidence) -> bool:
-    """Code many model lines hold, or whose shared fingerprints are mostly common ones."""
+    """Code many model lines of more than one maker hold, or whose shared fingerprints are mostly
+    common ones (lines of one maker holding it say whose it is: classify/codematch.shared_by)."""
     if ev.rarity.size and ev.rarity[0] < COMMON_RARITY * ev.strength[0]:
         return True
-    return ev.lines_holding(index, ev.best - TIE) >= COMMON_LINES
+    return ev.lines_holding(index, ev.best - TIE) >= COMMON_LINES and ev.makers_holding(index, ev.best - TIE) != 1
 
 
 @dataclass(frozen=True, eq=False)

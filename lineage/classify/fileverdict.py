@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines, lines_per
 from lineage.classify.wholecopy import EXPLAINED, explained_copy, whole_file
-from lineage.classify.codematch import (CONFIG_LIKE, SHARED_BY, STRONG, WHOLE_FILE, WHOLE_HELD, held_whole, strength,
+from lineage.classify.codematch import (CONFIG_LIKE, STRONG, shared_code, WHOLE_FILE, WHOLE_HELD, held_whole, strength,
                                         strong_evidence)
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
@@ -143,7 +143,7 @@ def shared_copy_sentence(low: Sequence[Finding], who: str, n_lines: int = 0) -> 
     still no copy verdict.  "" when they are not, or are under OWN_CODE of the file's ``n_lines``
     (a stranger's review: mlx-lm's glm.py, 6 shared lines of 187, read "built on shared code")."""
     shared = [f for f in low if strength(f.matches[0]) >= STRONG and isinstance(f.details, CodeMatchDetails)
-              and f.details.holders >= SHARED_BY]
+              and shared_code(f.details)]
     n = distinct_lines(shared)
     if not shared or n < MOSTLY * distinct_lines(low) or n < OWN_CODE * n_lines:
         return ""

@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
-from lineage.classify.codematch import (SHARED_BY, STRONG, config_short_of_copy, held_whole, slight, strength,
+from lineage.classify.codematch import (STRONG, config_short_of_copy, shared_code, held_whole, slight, strength,
                                         strong_evidence)
 from lineage.classify.wholecopy import EXPLAINED, whole_file
 from lineage.classify.linecount import distinct_lines
@@ -59,7 +59,7 @@ def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     if config_short_of_copy(f.unit, f.matches[0]):
         return False
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
-    if code is None or code.holders < SHARED_BY:
+    if code is None or not shared_code(code):
         return True
     v = verdicts.get("<file>")
     return v is not None and v.source is not None and whole_file(v) and matches_family(f, v.source.family)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from lineage.classify.codematch import SHARED_BY, verdict as codematch_verdict
+from lineage.classify.codematch import shared_code, verdict as codematch_verdict
 from lineage.classify.judged import copied, matches_family, notice_of
 from lineage.classify.origins import origin_verdict
 from lineage.classify.owner import OWN
@@ -30,7 +30,7 @@ def with_attribution(f: Finding, state: str, explanation: str, family: str = "",
         # notice finding says so too), except code many lines share: it cannot say whose it is,
         # a weak match to another family: that reference's notice says nothing of it, and a
         # partial resemblance: it does not show that the file holds the reference's code
-        shared = (code.holders if code is not None else 0) >= SHARED_BY
+        shared = code is not None and shared_code(code)
         judged = not family or matches_family(f, family)
         sev = "medium" if sev == "low" and not shared and judged and copied(f) else sev
         if sev != f.severity and code is not None:  # lifted: said as the copy it is

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lineage.data import load_table, table_error
-from lineage.classify.codematch import SHARED_BY
+from lineage.classify.codematch import shared_code
 from lineage.details import CodeMatchDetails, Vestige, VestigeDetails
 from lineage.compact.files import CompactFile
 from lineage.models import Finding
@@ -100,8 +100,10 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
         kinds = sorted({k for _, k, _ in hits})
         listed = ", ".join(f"line {n}: {tok} ({k})" for n, k, tok in hits[:8])
         holders = f.details.holders if isinstance(f.details, CodeMatchDetails) else 0
+        shared = isinstance(f.details, CodeMatchDetails) and shared_code(f.details)
         # code that many model lines hold carries their names too: a trait of one of them says little
-        strong = ("name" in kinds or "feature" in kinds) and holders < SHARED_BY and not named
+        # (lines of one maker: that maker's traits, whichever of its models had them)
+        strong = ("name" in kinds or "feature" in kinds) and not shared and not named
         explanation = (
             f"{f.unit} was matched to {ref.unit} ({ref.family}, {ref.org}) and still carries traces of that "
             f"model: {listed}{' ...' if len(hits) > 8 else ''}. Check whether your model has these features "
@@ -110,7 +112,7 @@ def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Findin
         if named:
             explanation += (f" The file names {line} as the model it implements ({f.path.rsplit('/', 1)[-1]}, "
                             f"{f.unit}): its features are that model's by design, so these traces are rated low.")
-        elif holders >= SHARED_BY:
+        elif shared:
             explanation += (f" {holders} model lines hold this code about as closely, and theirs may carry the same "
                             "names, so these traces are rated low: they say little about which of them it came from.")
         details = VestigeDetails(tuple(Vestige(n, k, tok) for n, k, tok in hits), line)

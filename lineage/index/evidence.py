@@ -15,11 +15,14 @@ import numpy as np
 
 from lineage.index.embedded import EmbeddedIndex
 from lineage.scoring import SCORING
+from lineage.vocab import UNLABELLED, company
 
 HOLD = SCORING.hold  # a family holds a unit's code at this strength or more
 TIE = SCORING.tie  # strengths this close to the best count as the same code
 STRONG = SCORING.strong  # held at this strength, a family holds "the same code" as a match ...
 SAME = SCORING.same  # ... or within this much of the match's own strength, when that is lower
+# makers that are no one company: not labelled, or "Academic (...)" groups, which vocab.company folds into one
+UNKNOWN_MAKERS = frozenset({*UNLABELLED, company("Academic (any)")})
 
 
 def same_code(strength: float) -> float:
@@ -52,6 +55,13 @@ class UnitEvidence:
     def lines_holding(self, index: EmbeddedIndex, at_least: float) -> int:
         """Model lines (family names, whatever the source) holding the code at ``at_least``."""
         return int(np.unique(index.family_line[self.family[self.strength >= at_least]]).size)
+
+    def makers_holding(self, index: EmbeddedIndex, at_least: float) -> int:
+        """Companies whose models hold the code at ``at_least`` (vocab.company), or 0 when a holder's
+        maker is not known as one company (unlabelled, or an academic group of several)."""
+        rows = index.meta["families"]
+        makers = {company(str(rows[int(f)].get("org", ""))) for f in np.unique(self.family[self.strength >= at_least])}
+        return 0 if makers & UNKNOWN_MAKERS else len(makers)
 
 
 def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray, similarity: np.ndarray,

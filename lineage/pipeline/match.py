@@ -120,12 +120,14 @@ def code_evidence(
         ordered = source_first(index, unit, found, ev, scope, opts)
         best = with_regions(index, unit, ordered[0], opts)
         holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
+        makers = ev.makers_holding(index, same_code(strength(best))) if ev is not None else 0
         if held_whole(best) and strength(best) < MODERATE:  # (its strength the extension's: the lines holding it)
             holders = max(holders, whole_holders(found, best, opts.top), lines_of(index, res.whole.get((fi, ui))))
+            makers = 0  # (lines counted from other matches: their makers not counted)
         context = "" if scope is None or ordered[0] is found[0] else \
             "the file" if scope.scope == "<file>" else f"class {scope.scope}"
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
-                                     whole_copy(sources.get(cf.path, {}).get("<file>")), context))
+                                     whole_copy(sources.get(cf.path, {}).get("<file>")), context, makers))
     return findings, sources
 
 

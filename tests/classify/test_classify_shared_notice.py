@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from lineage.config import Config
+from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult, SourceFile
 from tests.classify.conftest import ATTENTION_MOE, MODEL, SPDX, other_orgs, top_level, unique_function
@@ -27,15 +28,16 @@ def _family_file(org: str, i: int, classes: tuple[str, ...] = SHARED_CLASSES) ->
 
 
 def _vendors_index(tmp_path_factory: pytest.TempPathFactory, holders: int,
-                   classes: tuple[str, ...] = SHARED_CLASSES) -> EmbeddedIndex:
+                   classes: tuple[str, ...] = SHARED_CLASSES, maker: str = "") -> EmbeddedIndex:
     """`holders` vendors' files holding the same `classes`, each with its own helper, among
-    N_FAMILIES vendors' files (the rest of other code)."""
+    N_FAMILIES vendors' files (the rest of other code); with ``maker``, the holders are all models
+    of that one maker."""
     from lineage import api
 
     root = tmp_path_factory.mktemp("shared-ref")
     lines = ["[source]", 'name = "shr"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
              'released = "2026-01-01"', ""]
-    orgs = other_orgs(N_FAMILIES)
+    orgs = [maker if maker and i < holders else org for i, org in enumerate(other_orgs(N_FAMILIES))]
     for i, org in enumerate(orgs):
         (root / f"fam_{i:02d}").mkdir()
         text = _family_file(org, i, classes) if i < holders else \
@@ -86,6 +88,32 @@ def test_shared_code_under_another_notice_is_no_notice_judgement(shared_index: E
     assert all(f.severity in ("info", "low") for f in code)
     assert _notices(result) == []
     assert not any(f.attribution in ("removed", "replaced") for f in code)
+
+
+@pytest.fixture(scope="module")
+def one_makers_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The same eight files holding the attention and MLP classes, all of them one maker's models."""
+    return _vendors_index(tmp_path_factory, N_HOLDERS, maker=other_orgs(N_FAMILIES + 1)[-1])
+
+
+def test_code_many_models_of_one_maker_hold_is_that_makers_code(one_makers_index: EmbeddedIndex) -> None:
+    """Eight model lines hold the classes, all of one maker (Qwen2-MoE's sparse block stands in five
+    Qwen lines and no one else's): the code is not shared code, which cannot say whose it is; it is
+    that maker's, whichever of its models it came from.  Under another vendor's notice the copy is
+    rated as a copy, its maker named, and its notice owed (the eight vendors' control:
+    test_shared_code_under_another_notice_is_no_notice_judgement)."""
+    maker = other_orgs(N_FAMILIES + 1)[-1]
+    shared = top_level(with_notice(MODEL), SHARED_CLASSES)
+    result = _scan(one_makers_index, f"{ACME}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n{shared}\n")
+    code = [f for f in result.findings if f.kind == "code-match"]
+    copied = [f for f in code if f.severity in ("medium", "high")]
+    assert sum(f.end_line - f.start_line + 1 for f in copied) >= 20, [(f.unit, f.severity) for f in code]
+    assert all(isinstance(f.details, CodeMatchDetails) and f.details.makers == 1 and f.details.holders >= N_HOLDERS
+               for f in copied)
+    assert _notices(result) == ["replaced"]
+    notice = next(f for f in result.findings if f.kind == "notice")
+    assert maker in notice.explanation and notice.severity in ("medium", "high")
+    assert all(f.attribution == "replaced" for f in copied)
 
 
 def test_a_file_that_is_one_sources_file_is_judged_shared_code_and_all(shared_index: EmbeddedIndex) -> None:

@@ -79,6 +79,23 @@ def test_shared_code_says_how_many_lines_hold_the_same_code_and_what_the_whole_f
     assert "the file as a whole is a copy of t:alpha's file (ref.py" in full.explanation
 
 
+def test_code_many_lines_of_one_maker_hold_is_still_that_makers_copy() -> None:
+    """Seven model lines holding the code, all of one maker's models: no shared code, the copy
+    keeps its rating and says why; lines of two makers, or of makers not known, are shared code."""
+    unit = next(u for u in compact(SourceFile("m.py", TEXT.encode()), FingerprintParams()).units
+                if u.qualname == "mix")
+    ref = RefUnit("t:alpha", "Acme Labs", "US", "MIT", "dir:t", "ref.py", "blend", 1, 7)
+    ties = Ties(("t:alpha", "t:beta"), 2, "t:alpha", "2023-05-05", "2023-05-05")
+    strong = [Match(ref, 1.0, 1.0, 1.0, 0.9, 0.9, (), 100)]
+    one = code_finding("m.py", unit, strong, ties=ties, holders=7, makers=1)
+    assert one.severity in ("medium", "high") and "copy of" in one.explanation
+    assert ("7 model lines (2 of them the same code) hold this code about as closely, all of them models of one "
+            "maker (Acme Labs): code its models share is still Acme Labs's code") in one.explanation
+    assert one.details is not None and one.details.to_json()["makers"] == 1
+    for makers in (2, 0):
+        assert code_finding("m.py", unit, strong, ties=ties, holders=7, makers=makers).severity == "low"
+
+
 def test_the_explanation_says_where_the_shared_code_is_when_it_lies_outside_the_reference_unit() -> None:
     """A reference unit read with the helper it hands its work to (parse/inline.py) is cited by its
     own lines; the JSON explanation says where the shared code is, as the text report does (a
