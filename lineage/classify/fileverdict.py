@@ -230,12 +230,20 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
     # (a unit holding its reference whole inside code of its own is a copy, extended, as its own verdict says)
     extended = not whole and any(held_whole(f.matches[0]) for f in decisive if f.severity in ("medium", "high"))
     what = " ".join(w for w in (what, "copy" if whole else "copy, extended," if extended else "partial copy") if w)
-    if every_state == ["declared"]:
+    # a copy (medium or high) left unjudged (another maker's code too small a part of the file for its
+    # notices to be judged: classify/second_source.py) is neither declared nor own: the file's other
+    # units' states do not speak for it (a stranger's review: Qwen2-MoE's sparse block, medium, in an
+    # IBM package holding IBM's own file read "own model code: matches qwen2_moe ...; not a copy")
+    def all_said(state: str) -> bool:
+        return every_state == [state] and not any(f.severity in ("medium", "high") and f.attribution != state
+                                                  for f in decisive)
+
+    if all_said("declared"):
         elders = sorted({getattr(f.details, "declared_line", "") for f in decisive} - {""})
         if elders and all(getattr(f.details, "declared_line", "") for f in decisive):
             return f"declared reuse of {', '.join(elders)} (an earlier line; the code is also held by {who})"
         return f"declared reuse of {who}"
-    if every_state == ["own"]:
+    if all_said("own"):
         credits = sorted({str(getattr(f.details, "verdict", "")) for f in decisive} - {""})
         credits = [c for c in credits if c.startswith(ORIGIN_CREDIT)]  # (classify/origins.py)
         if credits:

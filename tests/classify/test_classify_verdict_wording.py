@@ -175,3 +175,18 @@ def test_a_partial_whole_file_copy_sets_the_two_shares_of_the_scan_side_by_side(
     sentence = _whole_sentence(v, ("replaced",))
     assert sentence.startswith("copy of 61% of the file of mistral (Mistral AI, FR)"), sentence
     assert "it explains 84% of the code, runner-up voxtral 73%" in sentence, sentence
+
+
+def test_an_unjudged_copy_beside_own_or_declared_code_is_said_as_a_copy() -> None:
+    """Another maker's code copied (medium) but too small a part of the file for its notices to be
+    judged has no attribution; the file's own (or declared) units beside it do not make it own or
+    declared (a stranger's review: Qwen2-MoE's sparse block in an IBM package holding IBM's own
+    file read "own model code: matches qwen2_moe ...; not a copy")."""
+    for state, said in (("own", "own model code"), ("declared", "declared reuse")):
+        mine = [_code(f"Own{i}.forward", "core-architecture", "info", family="vllm:granitemoe", start=1 + 10 * i,
+                      attribution=state) for i in range(8)]
+        alone = reuse_sentence(mine, None, 200)
+        assert alone.startswith(said), alone  # (the control: the file's own or declared code alone)
+        copied = _code("Block.forward", "core-architecture", "medium", family="vllm:qwen2_moe", start=100)
+        with_copy = reuse_sentence([*mine, copied], None, 200)
+        assert not with_copy.startswith(said) and "copy of qwen2_moe" in with_copy, with_copy
