@@ -1,8 +1,8 @@
 """Bytes -> text, without losing a file to a bad encoding.
 
 PEP 263 declarations and BOMs are honoured; undecodable bytes are replaced and the file is
-still scanned, with a per-file error saying so.  Text in UTF-16 without a BOM (an editor's
-"Unicode" save: every other byte NUL) is read as UTF-16, with a note.  Binary files are refused.
+still scanned, with a per-file error saying so.  Text in UTF-16 or UTF-32 without a BOM (an
+editor's "Unicode" save: every other byte NUL) is read as such, with a note.  Binary files are refused.
 """
 
 from __future__ import annotations
@@ -14,34 +14,49 @@ import tokenize
 from lineage.models import FileError
 
 
+# UTF-32's BOMs first: the little-endian one begins with UTF-16's (a UTF-32 file read as UTF-16 is
+# text with a NUL between every two characters: a stranger's review found a whole copy so unread)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """"utf-32" or "utf-16" when the bytes begin with that encoding's byte-order mark, else None."""
+    return next((codec for bom, codec in _BOMS if data.startswith(bom)), None)
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes outside a UTF-16/32 BOM mean binary."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if bom_encoding(data) is not None:
         return False
     return b"\x00" in data[:65536]
 
 
-_SAMPLE = 4096  # bytes looked at for UTF-16 without a BOM
-_WIDE = 0.9  # the share of one byte parity that must be NUL, and of the other that must not
+_SAMPLE = 4096  # bytes looked at for UTF-16 or UTF-32 without a BOM
+_WIDE = 0.9  # the share of the high bytes that must be NUL, and of the low bytes that must not
 
 
 def bomless_utf16(data: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" when the bytes read as UTF-16 text without a BOM (text of ASCII
-    code points leaves every other byte NUL, at odd offsets in little-endian), else None."""
-    sample = data[:_SAMPLE]
-    if len(sample) < 4 or len(data) % 2:
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    encoding = "utf-16-le" if nul_odd >= _WIDE and nul_even <= 1 - _WIDE else \
-        "utf-16-be" if nul_even >= _WIDE and nul_odd <= 1 - _WIDE else None
-    if encoding is None:
-        return None
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    return encoding if "\x00" not in text else None
+    """"utf-32-le", "utf-32-be", "utf-16-le" or "utf-16-be" when the bytes read as such text without
+    a BOM (text of ASCII code points leaves every byte but the lowest of each character NUL: at odd
+    offsets in UTF-16 little-endian), else None."""
+    for width in (4, 2):
+        sample = data[:_SAMPLE - _SAMPLE % width]
+        if len(sample) < 2 * width or len(data) % width:
+            continue
+        nul = [sample[i::width].count(0) / len(sample[i::width]) for i in range(width)]
+        high = all(n >= _WIDE for n in nul[1:]), all(n >= _WIDE for n in nul[:-1])  # little-, big-endian
+        encoding = f"utf-{8 * width}-le" if high[0] and nul[0] <= 1 - _WIDE else \
+            f"utf-{8 * width}-be" if high[1] and nul[-1] <= 1 - _WIDE else None
+        if encoding is None:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return encoding
+    return None
 
 
 def decode_source(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
@@ -53,11 +68,13 @@ def decode_source(path: str, data: bytes) -> tuple[str | None, tuple[FileError, 
 
 
 def _decode(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    bom = bom_encoding(data)
+    if bom is not None:
         try:
-            return data.decode("utf-16"), ()
+            text = data.decode(bom)
         except UnicodeDecodeError as exc:
-            return None, (FileError(path, "decode", f"invalid UTF-16: {exc.reason}", unchecked=True),)
+            return None, (FileError(path, "decode", f"invalid {bom.upper()}: {exc.reason}", unchecked=True),)
+        return text, ()
     if looks_binary(data):
         wide = bomless_utf16(data)
         if wide is not None:

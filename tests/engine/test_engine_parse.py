@@ -192,6 +192,30 @@ def test_utf16_without_a_bom_is_read_as_utf16_with_a_note():
         assert parsed.units == () and parsed.errors[0].unchecked and "binary" in parsed.errors[0].reason
 
 
+def test_utf32_with_or_without_a_bom_decodes():
+    """UTF-32's little-endian byte-order mark begins with UTF-16's: a UTF-32 file read as UTF-16 was
+    text with a NUL between every two characters, nothing found in it and nothing said (a stranger's
+    review: a whole copy saved as UTF-32 passed the scan and both hooks).  Without a BOM it is read
+    as UTF-32 with a note, as UTF-16 is."""
+    src = "# caf\u00e9\ndef gr\u00f6\u00dfe(x):\n    return x * 2\n"
+    for codec in ("utf-32", "utf-32-be"):
+        data = src.encode(codec)
+        if codec == "utf-32-be":
+            data = codecs.BOM_UTF32_BE + data
+        parsed = parse_source("u.py", data)
+        assert parsed.text == src and parsed.errors == ()
+        assert "gr\u00f6\u00dfe" in by_name(parsed)
+    for codec in ("utf-32-le", "utf-32-be"):
+        parsed = parse_source("u.py", src.encode(codec))
+        assert parsed.text == src and "gr\u00f6\u00dfe" in by_name(parsed)
+        assert [(e.stage, e.unchecked) for e in parsed.errors] == [("decode", False)]
+        assert codec.upper() in parsed.errors[0].reason
+    # three NULs to a byte that are not such text stay binary
+    for data in (b"\x01\x00\x00\x00\x00\xd8\x00\x00" * 40, src.encode("utf-32-le")[:-2]):
+        parsed = parse_source("b.py", data)
+        assert parsed.units == () and parsed.errors[0].unchecked and "binary" in parsed.errors[0].reason
+
+
 def test_latin1_with_coding_cookie_decodes():
     data = "# -*- coding: latin-1 -*-\nNAME = '\u00e9t\u00e9'\n\ndef f(x):\n    return NAME + x\n".encode("latin-1")
     parsed = parse_source("l.py", data)
