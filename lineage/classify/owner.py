@@ -244,6 +244,12 @@ def owners_of(given: frozenset[str], attribution: NoticeState, scanned: object,
         if named and attribution.frameworks_dropped \
                 and all(any(n.keeps(r) for r in attribution.reference_holders) for n in named):
             return given | sole_holder(scanned)
+        # the package's maker is the only holder the file and its reference name: the maker's own
+        # model code in the maker's own package (a stranger's review: Google's gemma2 attention, under
+        # Google's notice in a package whose metadata names Google, read as a high copy of gemma2)
+        held = [r for r in attribution.reference_holders if r.counts]
+        if named and held and all(n.org and owning(makers, n.org) for n in [*named, *held]):
+            return given | makers
         return given
     if state in ("removed", "replaced"):
         # the only notice missing is the owner's own, or the package maker's where the file names no holder
@@ -262,15 +268,23 @@ def makers_own(makers: frozenset[str], org: str, notices: object) -> bool:
 
 
 def makers_model(f: Finding, family: str, makers: frozenset[str], orgs: Mapping[str, str],
-                 notices_of: Callable[[str, str], object]) -> tuple[str, str]:
+                 notices_of: Callable[[str, str], object], dates: Mapping[str, str] | None = None) -> tuple[str, str]:
     """(maker, family) when `f` matches, outside the file's judged reference ``family``, a model
     the scanned package's maker made whose reference names no one else (``makers_own``): the
     maker's own code, whatever another maker is owed for the rest of the file.  A stranger's
     review: IBM's ibm-fms, its `ssm.py` naming no holder, holds Hugging Face's Mamba2 gated norm
     (state-spaces' notice owed, rightly) and IBM's own Bamba mixer, which read as a high copy of
-    bamba (IBM), "IBM's notice removed", in IBM's own package."""
+    bamba (IBM), "IBM's notice removed", in IBM's own package.  Given ``dates`` (model line -> first
+    seen), another maker's model holding the code as closely and first seen earlier had it first:
+    not the maker's own then (what the scanned code says of itself goes only as far as dates bear
+    it out, as in ``owned_as_said``)."""
     ref = f.matches[0].ref
     org = orgs.get(ref.family, "") or ref.org
     if ref.family == family or not makers_own(makers, org, notices_of(ref.family, ref.path)):
+        return "", ""
+    when = (dates or {}).get(model_line(ref.family), "") or str(ref.first_seen or "")
+    if dates is not None and when and any(
+            dates.get(model_line(fam), "") and dates.get(model_line(fam), "") < when
+            and not owning(makers, orgs.get(fam, "")) for fam in _close_holders(f, tight=True)):
         return "", ""
     return org, ref.family

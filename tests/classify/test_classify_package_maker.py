@@ -256,11 +256,21 @@ def two_makers_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """A framework's files of two makers' models, each under its maker's notice beside the
     framework's: Zhipu AI's holds the attention and the MoE block, Mistral AI's the rest of our
     fixture model."""
+    return _two_makers(tmp_path_factory.mktemp("two-makers"), " and the HuggingFace Inc. team")
+
+
+@pytest.fixture(scope="module")
+def two_makers_alone_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The same two makers' files, each under its maker's notice alone."""
+    return _two_makers(tmp_path_factory.mktemp("two-makers-alone"), "")
+
+
+def _two_makers(tmp: Path, beside: str) -> EmbeddedIndex:
     from tests.classify.conftest import MODEL, top_level
 
     model = MODEL.read_text(encoding="utf-8")
-    return _models_index(tmp_path_factory.mktemp("two-makers"), {
-        name: (org, "2025-07-28", f"# Copyright 2025 {holder} and the HuggingFace Inc. team. All rights reserved.\n{SPDX}",
+    return _models_index(tmp, {
+        name: (org, "2025-07-28", f"# Copyright 2025 {holder}{beside}. All rights reserved.\n{SPDX}",
                "import torch.nn.functional as F\nfrom torch import nn\n\n\n" + top_level(model, parts), [])
         for name, org, holder, parts in (("zeta", "Zhipu AI", "The ZhipuAI Inc. team", ZHIPU_PART),
                                          ("kappa", "Mistral AI", "Mistral AI", OTHER_PART))})
@@ -341,3 +351,92 @@ def test_a_later_model_of_the_claimed_maker_holding_the_code_does_not_make_it_it
     assert not any(f["attribution"] == "own" for f in claimed["findings"])
     elder = _scan(elder_index, _package(tmp_path / "meta", code, meta))
     assert _worst(elder) == "info" and any(f["attribution"] == "own" for f in elder["findings"])
+
+
+def test_the_files_own_holder_makes_its_models_code_its_own_beside_another_makers(two_makers_alone_index,
+                                                                                 tmp_path: Path) -> None:
+    """A file under Mistral AI's own notice holds Mistral AI's code and Zhipu AI's attention and MoE
+    block, each maker's reference naming that maker alone: as the package's metadata does where a
+    file names no holder, the file's own holder makes the code of its models its own, whatever
+    another maker is owed (a stranger's review: Google's gemma2 attention under Google's notice,
+    beside a pasted Qwen block, read as a high copy of gemma2).  Under a stranger's notice, both
+    makers' code is copied."""
+    from tests.classify.conftest import MODEL, top_level
+
+    body = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + \
+        top_level(MODEL.read_text(encoding="utf-8"), (*OTHER_PART, *ZHIPU_PART))
+
+    def units(report: dict, classes: tuple[str, ...]) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]
+        return {f["unit"]: (f["severity"], f["attribution"]) for f in report["findings"]
+                if f["kind"] == "code-match" and f["unit"].split(".")[0] in classes}
+
+    def owed(report: dict) -> set[str]:  # type: ignore[type-arg]
+        return {f["details"]["org"] for f in report["findings"] if f["kind"] == "notice"
+                and f["attribution"] in ("removed", "replaced") and f["severity"] in ("medium", "high")}
+
+    stranger = _scan(two_makers_alone_index, _package(tmp_path / "stranger", "\n".join(STRANGER) + "\n" + body, None))
+    copied = [u for u, (severity, _) in units(stranger, OTHER_PART).items() if severity in ("medium", "high")]
+    assert copied and owed(stranger) == {"Zhipu AI", "Mistral AI"}, owed(stranger)  # control
+    mistral = ("# Copyright 2025 Mistral AI. All rights reserved.", SPDX)
+    mine = _scan(two_makers_alone_index, _package(tmp_path / "mine", "\n".join(mistral) + "\n" + body, None))
+    assert all(units(mine, OTHER_PART)[u] == ("info", "own") for u in copied), units(mine, OTHER_PART)
+    assert owed(mine) == {"Zhipu AI"}, owed(mine)
+    assert any(severity in ("medium", "high") for severity, _ in units(mine, ZHIPU_PART).values())
+
+
+@pytest.fixture(scope="module")
+def makers_notice_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """Zhipu AI's model under Zhipu AI's notice alone, and other families."""
+    return _engine_index(tmp_path_factory, MAKER)
+
+
+def test_the_makers_notice_kept_in_the_makers_own_package_is_its_own_code(makers_notice_index,
+                                                                         tmp_path: Path) -> None:
+    """The reference names Zhipu AI alone and so does the file: without a word on the package's
+    maker, a copy that kept the notice ("retained", high); in a package whose metadata names Zhipu
+    AI, its own model code (a stranger's review: Google's gemma2 attention under Google's notice in
+    a package naming Google read as a high copy of gemma2)."""
+    kept = _scan(makers_notice_index, _package(tmp_path / "kept", _text(*MAKER), None))
+    assert _worst(kept) == "high"
+    assert {f["attribution"] for f in kept["findings"] if f["severity"] == "high"} == {"retained"}
+    own = _scan(makers_notice_index, _package(tmp_path / "own", _text(*MAKER), ZHIPU))
+    assert _worst(own) == "info" and any(f["attribution"] == "own" for f in own["findings"])
+    assert own["summary"]["files"]["glm_demo/modeling.py"]["verdict"].startswith("own model code")
+    # another maker named by the package changes nothing
+    meta = '[project]\nauthors = [{name = "M", email = "m@meta.com"}]\n'
+    assert _worst(_scan(makers_notice_index, _package(tmp_path / "meta", _text(*MAKER), meta))) == "high"
+
+
+def test_a_makers_model_holding_code_another_makers_model_had_first_is_no_claim_of_its_own() -> None:
+    """A unit matching a model of the maker the scanned code names (its package's metadata or its
+    own notice), held as closely by another maker's model first seen earlier: that model had the
+    code first, so the unit is not the maker's own (dates bound what the scanned code says of
+    itself); a holder of the same maker, or a later one, changes nothing."""
+    from types import SimpleNamespace
+
+    from lineage.classify.codematch import code_finding
+    from lineage.classify.explain import Ties
+    from lineage.classify.owner import makers_model
+    from lineage.compact.files import compact
+    from lineage.fingerprint.params import FingerprintParams
+    from lineage.models import Match, RefUnit, SourceFile
+
+    text = "def mix(values, width):\n    total = sum(values) / width\n    return [v * total for v in values]\n"
+    unit = next(u for u in compact(SourceFile("m.py", text.encode()), FingerprintParams()).units if u.qualname == "mix")
+    ref = RefUnit("s:kappa", "Mistral AI", "FR", "Apache-2.0", "dir:s", "kappa/m.py", "mix", 1, 3, "2025-07-28")
+
+    def finding(other: str):  # type: ignore[no-untyped-def]
+        ties = Ties(("s:kappa", other), 2, other, "2023-02-24", "2023-02-24")
+        return code_finding("m.py", unit, [Match(ref, 1.0, 1.0, 1.0, 0.9, 0.9, (), 100)], ties=ties)
+
+    orgs = {"s:kappa": "Mistral AI", "s:elder": "Meta", "s:sister": "Mistral AI"}
+    notices = SimpleNamespace(notices=())  # (the reference names no holder)
+    makers = frozenset({"Mistral AI"})
+    dates = {"kappa": "2025-07-28", "elder": "2023-02-24", "sister": "2023-02-24"}
+    assert makers_model(finding("s:elder"), "s:zeta", makers, orgs, lambda *_: notices) == ("Mistral AI", "s:kappa")
+    assert makers_model(finding("s:elder"), "s:zeta", makers, orgs, lambda *_: notices, dates) == ("", "")
+    assert makers_model(finding("s:sister"), "s:zeta", makers, orgs, lambda *_: notices, dates) == \
+        ("Mistral AI", "s:kappa")
+    later = {**dates, "elder": "2026-01-01"}
+    assert makers_model(finding("s:elder"), "s:zeta", makers, orgs, lambda *_: notices, later) == \
+        ("Mistral AI", "s:kappa")
