@@ -26,8 +26,9 @@ from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path
                                      small_part)
 from lineage.notices.dated import as_of
 from lineage.classify.origins import credited_holder, credits_of, origin_explanation, port_explanation, publishes
-from lineage.classify.owner import (OWN, family_orgs, holders_of, makers_model, makers_own, names_holder, own_explanation,
-                                    owned_as_said, owned_earlier, owner_port, owner_why, owners_of)
+from lineage.classify.owner import (OWN, family_orgs, makers_model, makers_own, names_holder, own_explanation,
+                                    owned_as_said, owned_earlier, owner_port, owner_why, owners_of, owning,
+                                    sole_holder)
 from lineage.classify.unjudged import Detector, RepoNotices, own_unjudged
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
@@ -200,16 +201,15 @@ def attribute_matched(
         credit = credits_of(index, family, ref_path, reference, maker)
         origin, how = credited_holder(attribution, scanned, credit, reference)
         own = owners_of(owners, attribution, scanned, made) | ({origin} if origin else set())
-        maker_own = made if not names_holder(scanned) else frozenset()  # (the package's word, where the file gives none)
-        # whose models the file's units may be own code of, beside another maker's copied code: the file's
-        # own holders too (classify/owner.makers_model)
-        claimed = maker_own or holders_of(scanned)
-        if (own or owners or claimed) and not orgs:
+        # the package's word, where the file gives none or names the same one maker (both say whose code it is)
+        sole = sole_holder(scanned)
+        maker_own = made if not names_holder(scanned) or (sole and all(owning(made, o) for o in sole)) else frozenset()
+        if (own or owners or maker_own) and not orgs:
             orgs = family_orgs(index)  # once per call, and only when an owner can apply
         port = owner_port(owners, attribution, orgs, family)
         if port:  # a third party's implementation of the owner's model: the code is the owner's
             own = owners
-        if (owners or own or claimed) and not dates:
+        if (owners or own or maker_own) and not dates:
             dates = line_dates(index)
         by_dates: list[tuple[str, str]] = []  # (owner, its model) of units the owner's word makes its own, by dates
         publisher = next((o for o in sorted(owners) if publishes(index, family, o)), "")  # (an owner's own ports)
@@ -222,8 +222,8 @@ def attribute_matched(
             if not org and owners and not own:  # (a notice owed to another maker: the owner's word, by dates)
                 org, own_family = owned_earlier(f, owners, orgs, dates, index.lineage_of)
                 by_dates += [(org, own_family)] if org else []
-            if not org and claimed and not own:
-                org, own_family = makers_model(f, family, claimed, orgs, reference_notices, dates)
+            if not org and maker_own and not own:
+                org, own_family = makers_model(f, family, maker_own, orgs, reference_notices, dates)
             if f.id in carriers:
                 updated[f.id] = f
             elif origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):

@@ -353,18 +353,21 @@ def test_a_later_model_of_the_claimed_maker_holding_the_code_does_not_make_it_it
     assert _worst(elder) == "info" and any(f["attribution"] == "own" for f in elder["findings"])
 
 
-def test_the_files_own_holder_makes_its_models_code_its_own_beside_another_makers(two_makers_alone_index,
-                                                                                 tmp_path: Path) -> None:
-    """A file under Mistral AI's own notice holds Mistral AI's code and Zhipu AI's attention and MoE
-    block, each maker's reference naming that maker alone: as the package's metadata does where a
-    file names no holder, the file's own holder makes the code of its models its own, whatever
-    another maker is owed (a stranger's review: Google's gemma2 attention under Google's notice,
-    beside a pasted Qwen block, read as a high copy of gemma2).  Under a stranger's notice, both
-    makers' code is copied."""
+def test_the_makers_notice_and_package_make_its_models_code_its_own_beside_another_makers(two_makers_alone_index,
+                                                                                       tmp_path: Path) -> None:
+    """A file under Mistral AI's notice, in a package whose metadata names Mistral AI, holds Mistral
+    AI's code and Zhipu AI's attention and MoE block: the package's word counts where the file's
+    own notice names the same maker, as where it names none, and Mistral AI's units are its own
+    whatever Zhipu AI is owed (a stranger's review: Google's gemma2 attention under Google's notice
+    in Google's package, beside a pasted Qwen block, read as a high copy of gemma2).  A notice line
+    alone is anyone's to write (a second review laundered SGLang's gemma2 port under a bare
+    "Copyright Google" line): without the metadata, or beside a copier's name, both makers' code
+    is copied."""
     from tests.classify.conftest import MODEL, top_level
 
     body = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + \
         top_level(MODEL.read_text(encoding="utf-8"), (*OTHER_PART, *ZHIPU_PART))
+    mistral_meta = '[project]\nname = "m"\nauthors = [{name = "M", email = "m@mistral.ai"}]\n'
 
     def units(report: dict, classes: tuple[str, ...]) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]
         return {f["unit"]: (f["severity"], f["attribution"]) for f in report["findings"]
@@ -374,14 +377,21 @@ def test_the_files_own_holder_makes_its_models_code_its_own_beside_another_maker
         return {f["details"]["org"] for f in report["findings"] if f["kind"] == "notice"
                 and f["attribution"] in ("removed", "replaced") and f["severity"] in ("medium", "high")}
 
-    stranger = _scan(two_makers_alone_index, _package(tmp_path / "stranger", "\n".join(STRANGER) + "\n" + body, None))
+    def scan(name: str, header: str, meta: str | None) -> dict:  # type: ignore[type-arg]
+        return _scan(two_makers_alone_index, _package(tmp_path / name, f"{header}\n{SPDX}\n{body}", meta))
+
+    stranger = scan("stranger", STRANGER[0], None)
     copied = [u for u, (severity, _) in units(stranger, OTHER_PART).items() if severity in ("medium", "high")]
     assert copied and owed(stranger) == {"Zhipu AI", "Mistral AI"}, owed(stranger)  # control
-    mistral = ("# Copyright 2025 Mistral AI. All rights reserved.", SPDX)
-    mine = _scan(two_makers_alone_index, _package(tmp_path / "mine", "\n".join(mistral) + "\n" + body, None))
+    mine = scan("mine", "# Copyright 2025 Mistral AI. All rights reserved.", mistral_meta)
     assert all(units(mine, OTHER_PART)[u] == ("info", "own") for u in copied), units(mine, OTHER_PART)
     assert owed(mine) == {"Zhipu AI"}, owed(mine)
     assert any(severity in ("medium", "high") for severity, _ in units(mine, ZHIPU_PART).values())
+    for name, header, meta in (("bare", "# Copyright 2025 Mistral AI. All rights reserved.", None),
+                               ("beside", "# Copyright 2025 Acme Inc. and Mistral AI. All rights reserved.",
+                                mistral_meta)):
+        said = units(scan(name, header, meta), OTHER_PART)
+        assert not any(said[u][1] == "own" for u in copied), (name, said)
 
 
 @pytest.fixture(scope="module")
