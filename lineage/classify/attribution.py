@@ -238,9 +238,10 @@ def attribute_matched(
             elif elder.get(f.id) and not whole:
                 updated[f.id] = with_attribution(f, "declared", elder_explanation(f, elder[f.id], dates),
                                                   elder=elder[f.id])
-            elif attribution.state in ("removed", "replaced") and not of_line(f, family):
+            elif attribution.state in ("removed", "replaced", "retained") and not of_line(f, family):
                 # a resemblance to another family's code: the judged reference's notice says nothing of
-                # it (a file of its own code with one pasted attention read its own units "replaced")
+                # it (a file of its own code with one pasted attention read its own units "replaced"; a
+                # Qwen block pasted into a phi3 copy keeping Microsoft's notice read "retained")
                 updated[f.id] = f
             else:
                 updated[f.id] = with_attribution(f, attribution.state, explanation, family)

@@ -450,3 +450,22 @@ def test_a_makers_model_holding_code_another_makers_model_had_first_is_no_claim_
     later = {**dates, "elder": "2026-01-01"}
     assert makers_model(finding("s:elder"), "s:zeta", makers, orgs, lambda *_: notices, later) == \
         ("Mistral AI", "s:kappa")
+
+
+def test_a_small_paste_of_another_makers_code_is_not_covered_by_the_hosts_retained_notice(two_makers_alone_index,
+                                                                                        tmp_path: Path) -> None:
+    """A copy of Zhipu AI's code keeping Zhipu AI's notice, with Mistral AI's decoder layer pasted in,
+    too small a part for Mistral AI's notices to be judged: the Mistral unit is no "notice retained"
+    (the notice kept is Zhipu AI's, which says nothing of Mistral AI's code); it stays unjudged, as it
+    would beside a removed notice (a stranger's review: a Qwen block in a phi3 copy keeping
+    Microsoft's notice read "copy of qwen2_moe, phi3's notice retained")."""
+    from tests.classify.conftest import MODEL, top_level
+
+    body = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n\n\n" + \
+        top_level(MODEL.read_text(encoding="utf-8"), (*ZHIPU_PART, "ZetaMoeDecoderLayer"))
+    report = _scan(two_makers_alone_index, _package(tmp_path / "p", "\n".join(MAKER) + "\n" + body, None))
+    code = [f for f in report["findings"] if f["kind"] == "code-match"]
+    host = [f for f in code if f["unit"].split(".")[0] in ZHIPU_PART and f["severity"] in ("medium", "high")]
+    assert host and all(f["attribution"] == "retained" for f in host)  # (the host's own code: its notice kept)
+    pasted = [f for f in code if f["unit"].startswith("ZetaMoeDecoderLayer") and f["matches"][0]["family"] == "eng:kappa"]
+    assert pasted and all(f["attribution"] != "retained" for f in pasted), [(f["unit"], f["attribution"]) for f in pasted]
