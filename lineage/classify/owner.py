@@ -282,9 +282,10 @@ def makers_model(f: Finding, family: str, makers: frozenset[str], orgs: Mapping[
     org = orgs.get(ref.family, "") or ref.org
     if ref.family == family or not makers_own(makers, org, notices_of(ref.family, ref.path)):
         return "", ""
-    when = (dates or {}).get(model_line(ref.family), "") or str(ref.first_seen or "")
-    if dates is not None and when and any(
-            dates.get(model_line(fam), "") and dates.get(model_line(fam), "") < when
-            and not owning(makers, orgs.get(fam, "")) for fam in _close_holders(f, tight=True)):
-        return "", ""
+    if dates is not None:
+        when = dates.get(model_line(ref.family), "") or str(ref.first_seen or "")
+        seen = {fam: dates.get(model_line(fam), "") for fam in _close_holders(f, tight=True)}
+        if when and any(first and first < when and not owning(makers, orgs.get(fam, ""))
+                        for fam, first in seen.items()):
+            return "", ""
     return org, ref.family

@@ -36,7 +36,7 @@ _SAMPLE = 4096  # bytes looked at for UTF-16 or UTF-32 without a BOM
 _WIDE = 0.9  # the share of the high bytes that must be NUL, and of the low bytes that must not
 
 
-def bomless_utf16(data: bytes) -> str | None:
+def bomless_wide(data: bytes) -> str | None:
     """"utf-32-le", "utf-32-be", "utf-16-le" or "utf-16-be" when the bytes read as such text without
     a BOM (text of ASCII code points leaves every byte but the lowest of each character NUL: at odd
     offsets in UTF-16 little-endian), else None."""
@@ -76,7 +76,7 @@ def _decode(path: str, data: bytes) -> tuple[str | None, tuple[FileError, ...]]:
             return None, (FileError(path, "decode", f"invalid {bom.upper()}: {exc.reason}", unchecked=True),)
         return text, ()
     if looks_binary(data):
-        wide = bomless_utf16(data)
+        wide = bomless_wide(data)
         if wide is not None:
             return data.decode(wide), (FileError(path, "decode", f"{wide.upper()} text without a BOM: read as {wide.upper()}"),)
         return None, (FileError(path, "decode", "binary file (NUL bytes), not scanned", unchecked=True),)

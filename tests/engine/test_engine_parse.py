@@ -162,58 +162,41 @@ def test_python2_print_statement_is_a_parse_error():
     assert [e.stage for e in parsed.errors] == ["parse"]
 
 
-def test_utf16_with_bom_decodes():
-    src = "# caf\u00e9\ndef gr\u00f6\u00dfe(x):\n    return x * 2\n"
-    for codec in ("utf-16", "utf-16-be"):
-        data = src.encode(codec)
-        if codec == "utf-16-be":
-            data = codecs.BOM_UTF16_BE + data
-        parsed = parse_source("u.py", data)
-        assert parsed.errors == ()
-        assert parsed.text == src
-        unit = by_name(parsed)["gr\u00f6\u00dfe"]
-        assert (unit.start_line, unit.end_line) == (2, 3)
-        assert "gr\u00f6\u00dfe" in unit.texts
+UNICODE_SRC = "# caf\u00e9\ndef gr\u00f6\u00dfe(x):\n    return x * 2\n"
+# (Python writes the byte-order mark itself for "utf-16" and "utf-32", in the machine's order)
+BIG_ENDIAN_BOMS = {"utf-16-be": codecs.BOM_UTF16_BE, "utf-32-be": codecs.BOM_UTF32_BE}
 
 
-def test_utf16_without_a_bom_is_read_as_utf16_with_a_note():
-    """An editor's "Unicode" save leaves every other byte NUL: it was refused as binary, its code
-    unread.  It is read as UTF-16 now, with a note that does not mark the file unchecked."""
-    src = "# caf\u00e9\ndef gr\u00f6\u00dfe(x):\n    return x * 2\n"
-    for codec in ("utf-16-le", "utf-16-be"):
-        parsed = parse_source("u.py", src.encode(codec))
-        assert parsed.text == src
-        assert "gr\u00f6\u00dfe" in by_name(parsed)
-        assert [(e.stage, e.unchecked) for e in parsed.errors] == [("decode", False)]
-        assert codec.upper() in parsed.errors[0].reason
-    # bytes with NULs that are not such text stay binary
-    for data in (b"\x00\x01\x02\x03" * 64, src.encode("utf-16-le")[:-1], b"ab\x00\x00cd\x00\x00" * 40):
-        parsed = parse_source("b.py", data)
-        assert parsed.units == () and parsed.errors[0].unchecked and "binary" in parsed.errors[0].reason
-
-
-def test_utf32_with_or_without_a_bom_decodes():
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_decode(codec: str) -> None:
     """UTF-32's little-endian byte-order mark begins with UTF-16's: a UTF-32 file read as UTF-16 was
     text with a NUL between every two characters, nothing found in it and nothing said (a stranger's
-    review: a whole copy saved as UTF-32 passed the scan and both hooks).  Without a BOM it is read
-    as UTF-32 with a note, as UTF-16 is."""
-    src = "# caf\u00e9\ndef gr\u00f6\u00dfe(x):\n    return x * 2\n"
-    for codec in ("utf-32", "utf-32-be"):
-        data = src.encode(codec)
-        if codec == "utf-32-be":
-            data = codecs.BOM_UTF32_BE + data
-        parsed = parse_source("u.py", data)
-        assert parsed.text == src and parsed.errors == ()
-        assert "gr\u00f6\u00dfe" in by_name(parsed)
-    for codec in ("utf-32-le", "utf-32-be"):
-        parsed = parse_source("u.py", src.encode(codec))
-        assert parsed.text == src and "gr\u00f6\u00dfe" in by_name(parsed)
-        assert [(e.stage, e.unchecked) for e in parsed.errors] == [("decode", False)]
-        assert codec.upper() in parsed.errors[0].reason
-    # three NULs to a byte that are not such text stay binary
-    for data in (b"\x01\x00\x00\x00\x00\xd8\x00\x00" * 40, src.encode("utf-32-le")[:-2]):
-        parsed = parse_source("b.py", data)
-        assert parsed.units == () and parsed.errors[0].unchecked and "binary" in parsed.errors[0].reason
+    review: a whole copy saved as UTF-32 passed the scan and both hooks)."""
+    parsed = parse_source("u.py", BIG_ENDIAN_BOMS.get(codec, b"") + UNICODE_SRC.encode(codec))
+    assert parsed.errors == ()
+    assert parsed.text == UNICODE_SRC
+    unit = by_name(parsed)["gr\u00f6\u00dfe"]
+    assert (unit.start_line, unit.end_line) == (2, 3)
+    assert "gr\u00f6\u00dfe" in unit.texts
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_or_utf32_without_a_bom_is_read_as_such_with_a_note(codec: str) -> None:
+    """An editor's "Unicode" save leaves every other byte NUL: it was refused as binary, its code
+    unread.  It is read as UTF-16 (or UTF-32) now, with a note that does not mark the file unchecked."""
+    parsed = parse_source("u.py", UNICODE_SRC.encode(codec))
+    assert parsed.text == UNICODE_SRC
+    assert "gr\u00f6\u00dfe" in by_name(parsed)
+    assert [(e.stage, e.unchecked) for e in parsed.errors] == [("decode", False)]
+    assert codec.upper() in parsed.errors[0].reason
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02\x03" * 64, UNICODE_SRC.encode("utf-16-le")[:-1],
+                                  b"ab\x00\x00cd\x00\x00" * 40, b"\x01\x00\x00\x00\x00\xd8\x00\x00" * 40,
+                                  UNICODE_SRC.encode("utf-32-le")[:-2]])
+def test_bytes_with_nuls_that_are_no_such_text_stay_binary(data: bytes) -> None:
+    parsed = parse_source("b.py", data)
+    assert parsed.units == () and parsed.errors[0].unchecked and "binary" in parsed.errors[0].reason
 
 
 def test_latin1_with_coding_cookie_decodes():
