@@ -109,6 +109,8 @@ class Tally:
     misses: list[dict[str, Any]] = field(default_factory=list)
     class_misses: list[dict[str, Any]] = field(default_factory=list)
     accused: list[dict[str, Any]] = field(default_factory=list)  # files with a medium/high finding naming an unrelated family
+    flagged: list[str] = field(default_factory=list)  # files with a medium/high finding naming an ancestor
+    flagged_units: int = 0  # medium/high code-match units naming an ancestor
     seconds: float = 0.0
 
     def row(self, name: str) -> dict[str, Any]:
@@ -134,6 +136,8 @@ class Tally:
                 "margin_median": round(float(np.median(m)), 3) if m.size else None,
                 "margin_positive": pct(int((m > 0).sum()), int(m.size)),
                 "unrelated_accused": len(self.accused), "unrelated_accused_files": self.accused,
+                "ancestor_flagged": len(self.flagged), "ancestor_flagged_units": self.flagged_units,
+                "ancestor_flagged_files": self.flagged,
                 "seconds": round(self.seconds, 1)}
 
 
@@ -388,6 +392,11 @@ def run(index_path: str, wheel: Path, transforms: tuple[str, ...], limit: int, s
                      if f.kind in ("code-match", "notice") and f.severity in ("medium", "high") and f.matches}
             if named & unrelated:  # (another maker's family, outside the file's declared lineage)
                 tally.accused.append({"family": x, "named": sorted(named & unrelated)})
+            if named & ancestors:  # (the copy seen as one)
+                tally.flagged.append(x)
+            tally.flagged_units += sum(1 for f in result.findings if f.kind == "code-match" and f.matches
+                                       and f.severity in ("medium", "high")
+                                       and f.matches[0].ref.family.split(":", 1)[-1] in ancestors)
             source = row.source.to_dict() if row is not None and row.source is not None else {}
             got = (source.get("source") or {}).get("family", "").split(":", 1)[-1] or None
             status = source.get("status", "none")
@@ -482,6 +491,10 @@ def markdown(report: dict[str, Any]) -> str:
               + "; " + "; ".join(f"{r['transform']}: " + ", ".join(f"{a['family']} -> {'/'.join(a['named'])}"
                                                                     for a in r.get("unrelated_accused_files", []))
                                  for r in report["rows"] if r.get("unrelated_accused_files")) + ".", ""]
+    lines += ["Copies seen as copies (files with a medium or high finding that names one of their declared "
+              "ancestors; medium or high code-match units naming one): "
+              + ", ".join(f"{r['transform']} {r.get('ancestor_flagged', '-')} ({r.get('ancestor_flagged_units', '-')})"
+                          for r in report["rows"]) + ".", ""]
     lines += ["Distinctive classes missed, by what the code says (the declared parent holds the class as closely "
               "as the family named, within 0.02 of cover: a tie the tie-breaks settled; less closely; not at all), "
               "all / those inheriting most of their code:", ""]

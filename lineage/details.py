@@ -42,6 +42,10 @@ class CodeMatchDetails:
     # companies whose models those lines are (0: not known as one company each); code many lines of
     # one maker hold is still that maker's code (classify/codematch.shared_by)
     makers: int = 0
+    # other makers' model lines holding most of the code (MODERATE or more) where what the unit holds
+    # beyond them is too little to convict: a template a framework writes alike for many models
+    # (classify/codematch.Crowd); 0 when not so.  Such code is shared code too (codematch.shared_code)
+    template_lines: int = 0
     attribution_explanation: str | None = None  # set once the file's notices are compared
     declared_line: str = ""  # an earlier line the unit declares as its origin (classify/elder.py)
     vendored: str = ""  # whom the reference file credits with the code it vendors (classify/vendored.py)
@@ -52,7 +56,7 @@ class CodeMatchDetails:
             "verdict": self.verdict, "role_features": list(self.role_features),
             "reference_role": self.reference_role, "equivalent_families": list(self.equivalent_families),
             "equivalents": self.equivalents, "model_lines": self.model_lines, "holders": self.holders,
-            "makers": self.makers, "earliest": self.earliest.to_json(),
+            "makers": self.makers, "template_lines": self.template_lines, "earliest": self.earliest.to_json(),
         }
         if self.attribution_explanation is not None:
             out["attribution_explanation"] = self.attribution_explanation

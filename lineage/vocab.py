@@ -111,6 +111,10 @@ def company(org: str) -> str:
     return org.split(" ", 1)[0].casefold()
 
 
+# makers that are no one company: not labelled, or "Academic (...)" groups, which company() folds into one
+UNKNOWN_MAKERS = frozenset({*UNLABELLED, company("Academic (any)")})
+
+
 def model_line(family: str) -> str:
     """The model line of a family key: ``vllm:glm4_moe`` -> ``glm4_moe`` (``FamilyId.parse(family).name``,
     without building the record: it runs per match)."""

@@ -40,7 +40,7 @@ def test_code_match_keys_and_the_explanation_added_by_attribution() -> None:
     d = _code()
     assert list(d.to_json()) == ["unit_kind", "unit_role", "structure", "verdict", "role_features",
                                  "reference_role", "equivalent_families", "equivalents", "model_lines",
-                                 "holders", "makers", "earliest"]
+                                 "holders", "makers", "template_lines", "earliest"]
     assert d.to_json()["earliest"] == {"family": "a:x", "first_seen": None, "public": None}
     assert d.to_json()["equivalent_families"] == ["a:x", "b:x"]  # lists, as json wrote them
     attributed = replace(d, verdict="core-architecture copy of x, notice removed", attribution_explanation="")

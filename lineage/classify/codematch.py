@@ -219,8 +219,36 @@ def shared_by(holders: int, makers: int) -> bool:
 
 
 def shared_code(d: CodeMatchDetails) -> bool:
-    """A code-match finding's code is shared code (shared_by)."""
-    return shared_by(d.holders, d.makers)
+    """A code-match finding's code is shared code: many lines hold it (shared_by), or it is a
+    template many makers' lines hold most of (Crowd)."""
+    return shared_by(d.holders, d.makers) or d.template_lines > 0
+
+
+@dataclass(frozen=True)
+class Crowd:
+    """Model lines of makers other than the best match's holding most of a unit's code (at
+    MODERATE or more): the fingerprints each shares with the unit, most first, and how many
+    companies they are (0: not known as one company each)."""
+
+    shared: tuple[int, ...] = ()
+    makers: int = 0
+
+    def beyond(self, shared: int) -> int | None:
+        """Fingerprints a match sharing ``shared`` with the unit shares beyond what the SHARED_BY-th
+        of these lines shares (at least that many of its fingerprints no such line holds); None
+        when fewer lines of more than one maker hold most of the code."""
+        if len(self.shared) < SHARED_BY or self.makers == 1:
+            return None
+        return shared - self.shared[SHARED_BY - 1]
+
+    def template(self, shared: int) -> bool:
+        """The unit is code a framework writes alike for many makers' models, and what a match
+        sharing ``shared`` of its fingerprints holds beyond them is under MIN_STRONG_EVIDENCE: too
+        little to tell a copy of that model from the template written again (a stranger's review:
+        vLLM's Jais2 model forward, the engine's layer loop that 14 lines hold at 0.64-0.72, read a
+        high copy of openpangu, which holds it at 0.85 by 10 fingerprints more)."""
+        more = self.beyond(shared)
+        return more is not None and more < MIN_STRONG_EVIDENCE
 
 
 @dataclass(frozen=True)
@@ -281,10 +309,11 @@ def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> b
 
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
-                 holders: int = 0, whole: WholeFile | None = None, context: str = "", makers: int = 0) -> Finding:
+                 holders: int = 0, whole: WholeFile | None = None, context: str = "", makers: int = 0,
+                 crowd: Crowd = Crowd()) -> Finding:
     """A code-match finding; ``ties`` names every family holding the same code (all of them) and
     ``holders`` counts the model lines holding it about as closely as the best match does, models
-    of ``makers`` companies (0: not known).
+    of ``makers`` companies (0: not known); ``crowd``: other makers' lines holding most of it.
     ``whole``: the file as a whole is a copy of this source's file (classify/wholecopy.whole_file).
     ``context``: the scope ("the file", "class X") whose source verdict put its family's match
     first among equal ones (classify/explain.source_first), "" when the ranking alone did."""
@@ -343,19 +372,26 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         explanation += (" A configuration class short of a copy: its likeness names the parameters of the "
                         "architecture it follows, not whose code it holds, so it is rated low.")
     common = shared_by(holders, makers)
-    if common and sev in ("medium", "high") and _part_of(whole, best, families):
+    templated = not common and sev in ("medium", "high") and crowd.template(best.shared)
+    if templated:
+        details = dataclasses.replace(details, template_lines=len(crowd.shared))
+    holding = (f"{_holding(holders, ties)} hold this code about as closely" if not templated else
+               f"{len(crowd.shared)} model lines of {crowd.makers or 'several'} other makers hold most of this code "
+               f"(at {MODERATE:.0%} or more; the fifth of them shares {crowd.shared[SHARED_BY - 1]} of its "
+               f"fingerprints, {model_line(ref.family)} {best.shared})")
+    if (common or templated) and sev in ("medium", "high") and _part_of(whole, best, families):
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)
         sev = "medium"  # the file convicts, not this unit: no more than medium
         what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_FILE else f"{whole.family}'s code")
         if whole.across:
-            explanation += (f" {_holding(holders, ties)} hold this code about as closely, but this file and "
+            explanation += (f" {holding}, but this file and "
                             f"{len(whole.across) - 1} more of its package, read together ({_listed(whole.across)}), "
                             f"are {what} ({whole.path}: it explains {whole.score:.0%} of their code, another "
                             f"organisation's best family {whole.margin:.0%} less; they hold {whole.contains:.0%} of "
                             "it), so it is rated medium as part of that copy, split across files.")
         else:
-            explanation += (f" {_holding(holders, ties)} hold this code about as closely, but the file as a whole is "
+            explanation += (f" {holding}, but the file as a whole is "
                             f"{what} ({whole.path}: it explains {whole.score:.0%} of the file, "
                             f"another organisation's best family {whole.margin:.0%} less; the file holds "
                             f"{whole.contains:.0%} of it), so it is "
@@ -364,7 +400,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         explanation += (f" {_holding(holders, ties)} hold this code about as closely, all of them models of one "
                         f"maker ({ref.org}): code its models share is still {ref.org}'s code, whichever of them "
                         "it came from.")
-    elif common and sev in ("medium", "high"):
+    elif (common or templated) and sev in ("medium", "high"):
         # the same code stands in many model lines: it cannot convict, nor say which one it came from
         sev = "low"
         said = verdict(role, best)
@@ -372,8 +408,11 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                   f"as {said})")
         explanation = explanation.replace(f"Verdict: {said}.", f"Verdict: {shared}.")
         details = dataclasses.replace(details, verdict=shared)
-        explanation += (f" {_holding(holders, ties)} hold this code about as closely, so it is rated low: "
-                        "shared code says little about which of them it came from.")
+        explanation += (f" {holding}, so it is rated low: shared code says little about which of them it came "
+                        "from." if common else
+                        f" {holding}: a template many models' code follows, and the {crowd.beyond(best.shared)} "
+                        f"fingerprints {model_line(ref.family)} shares beyond it are too few to tell a copy of "
+                        f"its code from the template written again, so it is rated low.")
     listed = tuple(matches) if sev != "info" else tuple(matches[:INFO_MATCHES])  # no evidence: keep it short
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,
                    sev, listed, explanation, details)

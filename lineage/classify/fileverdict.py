@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines, lines_per
 from lineage.classify.wholecopy import EXPLAINED, explained_copy, whole_file
-from lineage.classify.codematch import (CONFIG_LIKE, STRONG, shared_code, WHOLE_FILE, WHOLE_HELD, held_whole, strength,
+from lineage.classify.codematch import (CONFIG_LIKE, STRONG, shared_by, shared_code, WHOLE_FILE, WHOLE_HELD, held_whole, strength,
                                         strong_evidence)
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
@@ -148,8 +148,14 @@ def shared_copy_sentence(low: Sequence[Finding], who: str, n_lines: int = 0) -> 
     if not shared or n < MOSTLY * distinct_lines(low) or n < OWN_CODE * n_lines:
         return ""
     details = [f.details for f in shared if isinstance(f.details, CodeMatchDetails)]
-    earliest = min((d.earliest for d in details), key=lambda e: (e.first_seen or UNDATED, e.family))
-    fewest = min(d.holders for d in details)
+    alike = [d for d in details if shared_by(d.holders, d.makers)]
+    if not alike:  # (templates only: codematch.Crowd)
+        fewest = min(d.template_lines for d in details)
+        return (f"built on shared code, closest to {who}: {n} lines held at copy strength, a template {fewest} or more "
+                "other makers' model lines hold most of (this one holds little more of it): shared code says not "
+                "which of them it came from, so no copy verdict")
+    earliest = min((d.earliest for d in alike), key=lambda e: (e.first_seen or UNDATED, e.family))
+    fewest = min(d.holders for d in alike)
     return (f"built on shared code, closest to {who}: {n} lines held at copy strength, code that {fewest} or more "
             f"model lines hold alike (the very same code first seen in {model_line(earliest.family)}, "
             f"{earliest.first_seen or 'date unknown'}): shared code says not which of them it came from, "

@@ -22,7 +22,7 @@ from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
 from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
-from lineage.vocab import UNDATED, first_seen_key
+from lineage.vocab import UNDATED, UNKNOWN_MAKERS, company, first_seen_key
 
 LSH_ARRAYS = ("lsh_keys", "lsh_ids")  # absent when a store serves the LSH (``remote``)
 _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
@@ -86,6 +86,18 @@ class EmbeddedIndex:
     def family_keys(self) -> list[str]:
         """"source:name" of every family row, as findings and verdicts name families."""
         return [f"{f['source']}:{f['name']}" for f in self.meta["families"]]
+
+    @cached_property
+    def family_maker(self) -> np.ndarray:
+        """Per family row, a code for its maker as a company (vocab.company), -1 where that is not known."""
+        names = [company(str(f.get("org", ""))) for f in self.meta["families"]]
+        codes = {n: i for i, n in enumerate(sorted(set(names) - UNKNOWN_MAKERS))}
+        return np.asarray([codes.get(n, -1) for n in names], dtype=np.int64)
+
+    @cached_property
+    def family_rows(self) -> dict[str, int]:
+        """Family key -> its row."""
+        return {key: row for row, key in enumerate(self.family_keys)}
 
     @cached_property
     def public(self) -> list[str]:

@@ -15,14 +15,12 @@ import numpy as np
 
 from lineage.index.embedded import EmbeddedIndex
 from lineage.scoring import SCORING
-from lineage.vocab import UNLABELLED, company
+from lineage.vocab import UNKNOWN_MAKERS as UNKNOWN_MAKERS
 
 HOLD = SCORING.hold  # a family holds a unit's code at this strength or more
 TIE = SCORING.tie  # strengths this close to the best count as the same code
 STRONG = SCORING.strong  # held at this strength, a family holds "the same code" as a match ...
 SAME = SCORING.same  # ... or within this much of the match's own strength, when that is lower
-# makers that are no one company: not labelled, or "Academic (...)" groups, which vocab.company folds into one
-UNKNOWN_MAKERS = frozenset({*UNLABELLED, company("Academic (any)")})
 
 
 def same_code(strength: float) -> float:
@@ -59,10 +57,29 @@ class UnitEvidence:
     def makers_holding(self, index: EmbeddedIndex, at_least: float) -> int:
         """Companies whose models hold the code at ``at_least`` (vocab.company), or 0 when a holder's
         maker is not known as one company (unlabelled, or an academic group of several)."""
-        rows = index.meta["families"]
-        makers = {company(str(rows[int(f)].get("org", ""))) for f in np.unique(self.family[self.strength >= at_least])}
-        return 0 if makers & UNKNOWN_MAKERS else len(makers)
+        makers = index.family_maker[self.family[self.strength >= at_least]]
+        return 0 if (makers < 0).any() else int(np.unique(makers).size)
 
+    def others(self, index: EmbeddedIndex, at_least: float, family: int) -> tuple[tuple[int, ...], int]:
+        """Model lines of other makers than ``family``'s (index row) holding the code at ``at_least``:
+        the fingerprints each shares with the unit (its closest family's), most first, and how many
+        companies they are (0: a maker not known as one company).  Nothing when the count is unknown."""
+        if self.shared is None:
+            return (), 0
+        held = self.strength >= at_least
+        fam = self.family[held]
+        maker = index.family_maker[family]
+        lines, makers = index.family_line[fam], index.family_maker[fam]
+        keep = (lines != index.family_line[family]) & ((makers != maker) | (maker < 0))
+        if not keep.any():
+            return (), 0
+        lines, makers = lines[keep], makers[keep]
+        shared = self.shared[held][keep]
+        order = np.lexsort((-shared, lines))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = lines[order][1:] != lines[order][:-1]
+        most = np.sort(shared[order][first])[::-1]
+        return tuple(int(x) for x in most), 0 if (makers < 0).any() else int(np.unique(makers).size)
 
 def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray, similarity: np.ndarray,
                   lexical: np.ndarray, rarity: np.ndarray, shared: np.ndarray | None = None) -> UnitEvidence:

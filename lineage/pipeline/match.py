@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from lineage.classify.adopt import adoptions
-from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, code_finding, held_whole, strength,
-                                        worth_reporting)
+from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, Crowd, code_finding, held_whole,
+                                        strength, worth_reporting)
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.wholecopy import whole_copy
 from lineage.classify.filescope import attribute_file, scopes
@@ -68,7 +68,7 @@ def file_sources(index: EmbeddedIndex, compacted: Sequence[CompactFile],
     per_file: dict[int, dict[int, UnitEvidence]] = {}
     for (fi, ui), held in evidence.items():
         per_file.setdefault(fi, {})[ui] = held
-    rows = {key: row for row, key in enumerate(index.family_keys)}
+    rows = index.family_rows
     out: FileSources = {}
     for fi, ev in sorted(per_file.items()):
         units = compacted[fi].units
@@ -124,10 +124,11 @@ def code_evidence(
         if held_whole(best) and strength(best) < MODERATE:  # (its strength the extension's: the lines holding it)
             holders = max(holders, whole_holders(found, best, opts.top), lines_of(index, res.whole.get((fi, ui))))
             makers = 0  # (lines counted from other matches: their makers not counted)
+        crowd = Crowd(*ev.others(index, MODERATE, index.family_rows[best.ref.family])) if ev is not None else Crowd()
         context = "" if scope is None or ordered[0] is found[0] else \
             "the file" if scope.scope == "<file>" else f"class {scope.scope}"
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
-                                     whole_copy(sources.get(cf.path, {}).get("<file>")), context, makers))
+                                     whole_copy(sources.get(cf.path, {}).get("<file>")), context, makers, crowd))
     return findings, sources
 
 

@@ -22,6 +22,7 @@ from lineage.source.maker import is_metadata
 from lineage.source.released import release_date
 from lineage.source.sdist import cached_sdist
 from lineage.source.walk import (
+    NESTED_NOT_READ,
     REPO_NOTICE_NAMES,
     SCAN_SUFFIXES,
     SHEBANG_PEEK,
@@ -121,9 +122,16 @@ def _from_archive(
             return (is_metadata(bare) or is_metadata(bare.split("/", 1)[-1])) and not wanted(name, suffixes) \
                 and archive_notice(name) is None
 
-        members, errors = read_archive(path, include=lambda name: wanted(name, suffixes) or archive_notice(name)
-                                       is not None or metadata_only(name),
-                                       max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
+        nested: list[str] = []
+
+        def include(name: str) -> bool:
+            if is_archive_name(name):  # (an archive inside it: noted, never read, as the walk notes one)
+                nested.append(name)
+                return False
+            return wanted(name, suffixes) or archive_notice(name) is not None or metadata_only(name)
+
+        members, errors = read_archive(path, include=include, max_member_bytes=max_bytes, scripts=True, skip_dir=skip)
+        errors += [FileError(name.replace("\\", "/"), "read", NESTED_NOT_READ) for name in sorted(set(nested))]
         metadata = project_metadata(members, wheel=path.name.lower().endswith(".whl"))
         code = [f for f in members if not metadata_only(f.path)]
         # an oversized or unreadable metadata file names no maker; it is no file the scan failed to check

@@ -47,6 +47,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 ZIP_SUFFIXES = (".whl", ".zip", ".egg")
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 ARCHIVE_NOT_READ = "archive not read inside a folder: scan it as a target of its own (lineage scan ARCHIVE)"
+NESTED_NOT_READ = "archive not read inside an archive: extract it and scan it as a target of its own (lineage scan ARCHIVE)"
 
 
 def is_excluded_dir(name: str) -> bool:

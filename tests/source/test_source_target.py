@@ -299,6 +299,26 @@ def test_an_archive_inside_a_folder_is_listed_as_not_read(tmp_path: Path) -> Non
     assert all("archive not read" in e.reason and not e.unchecked for e in noted.values())
 
 
+def test_an_archive_inside_an_archive_is_listed_as_not_read(tmp_path: Path) -> None:
+    """A zip holding a wheel and a tarball beside its code: the inner archives are not unpacked (a
+    stranger's review: a copy zipped inside the scanned zip gave "0 files scanned", with nothing to
+    show that code was there), but the result names them, as it names an archive inside a folder."""
+    import io
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("pkg/model.py", "A = 1\n")
+    with zipfile.ZipFile(tmp_path / "outer.zip", "w") as zf:
+        zf.writestr("proj/vendor/pkg-1.0-py3-none-any.whl", inner.getvalue())
+        zf.writestr("proj/dist.tar.gz", b"")
+        zf.writestr("proj/main.py", "B = 2\n")
+    target = load_target(str(tmp_path / "outer.zip"))
+    assert [f.path for f in target.files] == ["proj/main.py"]
+    noted = {e.path: e for e in target.errors}
+    assert set(noted) == {"proj/vendor/pkg-1.0-py3-none-any.whl", "proj/dist.tar.gz"}
+    assert all("archive not read inside an archive" in e.reason and not e.unchecked for e in noted.values())
+
+
 def test_a_release_the_default_corpus_pins_is_fetched_with_its_pins() -> None:
     """`verify --against gpt-oss==0.0.9` on Python 3.11: the default manifest pins that wheel (its
     sha256, file name and Python 3.12), so it is fetched and verified as the index build does;

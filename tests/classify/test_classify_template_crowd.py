@@ -1,0 +1,152 @@
+"""A serving engine writes some code alike for every model it serves (the layer loop of a model's
+forward, its pipeline hand-over): many makers' model files hold most of it, and one of them holds
+a little more of a given file's version, by a detail or two.  That one is not the file's source on
+so little (a stranger's review: vLLM's Jais2 model forward, held at 0.64-0.72 by 14 model lines,
+read a high copy of openpangu, which holds it at 0.85 by 10 fingerprints more).  What the unit
+holds beyond the crowd of other makers' lines must itself be evidence enough to convict
+(classify/codematch.Crowd); a copy with that much of one model's own code stays a copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lineage.classify.codematch import MIN_STRONG_EVIDENCE, SHARED_BY
+from lineage.config import Config
+from lineage.details import CodeMatchDetails
+from lineage.index.embedded import EmbeddedIndex
+from lineage.models import Finding, ScanResult, SourceFile
+from tests.classify.conftest import SPDX, other_orgs, unique_function
+
+N_CROWD = 8  # other makers' model lines writing the template alike, each with changes of its own
+N_FAMILIES = 40  # among this many (the rest other code), so that the template is still rare code
+
+TEMPLATE = [  # the engine's template of a stage's forward, one statement per entry
+    "        state = embedded if embedded is not None else self.lookup(tokens)\n",
+    "        skip = None\n",
+    "        if carried is not None:\n            state, skip = carried['state'], carried['skip']\n",
+    "        taps = []\n",
+    "        for depth, block in enumerate(self.blocks[self.first:self.last]):\n"
+    "            if depth in self.tap_depths:\n                taps.append(state if skip is None else state + skip)\n"
+    "            state, skip = block(offsets, state, skip)\n",
+    "        if not self.closes_pipeline:\n            return {'state': state, 'skip': skip}\n",
+    "        state = self.final_scale(state, skip)\n",
+    "        if self.keeps_taps and len(taps) > self.min_taps:\n            return state, taps\n",
+    "        logits = self.head(state) if self.head is not None else None\n",
+    "        return state, logits\n",
+]
+CHANGES = [  # statements the crowd's lines write their own way, in place of two of the template's
+    "        state = self.lookup(tokens) * self.scale\n",
+    "        skip = torch.zeros_like(state)\n",
+    "        self.cache.clear()\n",
+    "        taps = [state] * len(self.tap_depths)\n",
+    "        state = state.to(self.dtype)\n",
+    "        return self.head(state)\n",
+]
+SMALL_DETAIL = [  # the one model's detail: a few fingerprints beyond the template
+    "        state = state.clamp(min=-self.bound, max=self.bound)\n",
+]
+LARGE_DETAIL = [  # a model's own code: many fingerprints beyond the template
+    "        weights = torch.softmax(self.router(state).float(), dim=-1)\n",
+    "        top, chosen = torch.topk(weights, self.top_k, dim=-1)\n",
+    "        top = top / top.sum(dim=-1, keepdim=True).clamp(min=1e-6)\n",
+    "        mixed = torch.zeros_like(state)\n",
+    "        for slot in range(self.top_k):\n            picked = chosen[..., slot]\n"
+    "            for expert_id in picked.unique().tolist():\n                mask = picked == expert_id\n"
+    "                mixed[mask] += top[..., slot][mask].unsqueeze(-1) * self.experts[expert_id](state[mask])\n",
+    "        state = state + self.shared_gate(state).sigmoid() * mixed\n",
+]
+
+
+def _forward(name: str, body: list[str]) -> str:
+    return f"    def {name}(self, tokens, offsets, carried=None, embedded=None):\n" + "".join(body)
+
+
+def _with(detail: list[str]) -> list[str]:
+    """The template with ``detail`` before its last statements."""
+    return TEMPLATE[:6] + detail + TEMPLATE[6:]
+
+
+SMALL_STATEMENTS = (1, 3, 6, 8)  # the template's one-line statements: a line of the crowd changes two of them
+
+
+def _crowd_member(i: int) -> list[str]:
+    body = list(TEMPLATE)
+    pairs = [(a, b) for a in SMALL_STATEMENTS for b in SMALL_STATEMENTS if a < b]
+    for k, at in enumerate(pairs[i % len(pairs)]):
+        body[at] = CHANGES[(i + k) % len(CHANGES)]
+    return body
+
+
+def _family_file(org: str, i: int) -> str:
+    head = f"# Copyright 2025 {org}\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n"
+    if i < N_CROWD:
+        stage = _forward("forward", _crowd_member(i))
+    elif i == N_CROWD:  # the one model holding each scanned version whole, in a file of more code
+        stage = _forward("forward", _with(SMALL_DETAIL)) + "\n" + _forward("forward_routed", _with(LARGE_DETAIL))
+        own = "\n\n".join(unique_function(i + 100 * k) for k in range(4))
+        return head + f"class Stage{i:02d}(nn.Module):\n{stage}\n\n{own}"
+    else:
+        return head + unique_function(i)
+    return head + f"class Stage{i:02d}(nn.Module):\n{stage}\n\n{unique_function(i)}"
+
+
+@pytest.fixture(scope="module")
+def crowd_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("crowd-ref")
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
+             'released = "2026-01-01"', ""]
+    for i, org in enumerate(other_orgs(N_FAMILIES)):
+        (root / f"fam_{i:02d}").mkdir()
+        (root / f"fam_{i:02d}" / "model.py").write_text(_family_file(org, i), encoding="utf-8")
+        lines += ["[[family]]", f'name = "fam_{i:02d}"', f'include = ["fam_{i:02d}/*.py"]', f'org = "{org}"',
+                  f'first_seen = "2024-0{1 + i % 9}-01"', ""]
+    manifest = tmp_path_factory.mktemp("crowd-manifest") / "eng.toml"
+    manifest.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("crowd-index") / "eng.lineage"
+    api.build([manifest], Path(out), workers=1)
+    return api.open_index(out)
+
+
+def _scan(index: EmbeddedIndex, detail: list[str]) -> tuple[ScanResult, Finding]:
+    from lineage import api
+
+    text = (f"# Copyright 2026 Acme Inc.\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n"
+            f"class AcmeStage(nn.Module):\n{_forward('forward', _with(detail))}")
+    result, _ = api.scan_files([SourceFile("acme/model.py", text.encode("utf-8"))], index, Config(), target="t")
+    unit = next(f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeStage.forward")
+    return result, unit
+
+
+def test_a_template_many_makers_hold_is_no_copy_of_the_one_holding_a_detail_more(
+        crowd_index: EmbeddedIndex) -> None:
+    """The template with one model's one-line detail, under another notice: that model holds it
+    whole, eight other makers' lines most of it; low, shared code, and no notice owed."""
+    result, unit = _scan(crowd_index, SMALL_DETAIL)
+    d = unit.details
+    assert isinstance(d, CodeMatchDetails)
+    assert unit.matches[0].ref.family == f"eng:fam_{N_CROWD:02d}" and unit.matches[0].similarity >= 0.9
+    assert d.holders < SHARED_BY  # (not shared code by the lines holding it as closely)
+    assert unit.severity == "low" and d.template_lines >= SHARED_BY, unit.explanation
+    assert d.verdict.startswith("shared ") and "a template many models' code follows" in unit.explanation
+    assert not [f for f in result.findings if f.severity in ("medium", "high")]
+    assert not [f for f in result.findings if f.attribution in ("removed", "replaced")]
+    verdict = result.summary.files["acme/model.py"].verdict
+    assert verdict.startswith("built on shared code, closest to fam_08"), verdict
+    assert f"a template {d.template_lines} or more other makers'" in verdict and "no copy verdict" in verdict
+
+
+def test_a_copy_holding_much_of_one_models_own_code_beyond_the_template_stays_a_copy(
+        crowd_index: EmbeddedIndex) -> None:
+    """The same template with that model's routing code: the crowd still holds the template, but
+    the unit holds far more of the one model than they do: a copy, and its notice is owed."""
+    result, unit = _scan(crowd_index, LARGE_DETAIL)
+    d = unit.details
+    assert isinstance(d, CodeMatchDetails)
+    assert unit.matches[0].ref.family == f"eng:fam_{N_CROWD:02d}"
+    assert unit.severity in ("medium", "high") and d.template_lines == 0, unit.explanation
+    assert unit.matches[0].shared >= MIN_STRONG_EVIDENCE
+    assert [f.attribution for f in result.findings if f.kind == "notice"] == ["replaced"]
