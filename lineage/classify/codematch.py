@@ -227,26 +227,29 @@ def shared_code(d: CodeMatchDetails) -> bool:
 @dataclass(frozen=True)
 class Crowd:
     """Model lines of makers other than the best match's holding most of a unit's code (at
-    MODERATE or more): the fingerprints each shares with the unit, most first, and how many
-    companies they are (0: not known as one company each)."""
+    MODERATE or more), their code public before the best match's model was first seen: the
+    fingerprints each shares with the unit, most first, and how many labelled companies they are."""
 
     shared: tuple[int, ...] = ()
     makers: int = 0
 
     def beyond(self, shared: int) -> int | None:
-        """Fingerprints a match sharing ``shared`` with the unit shares beyond what the SHARED_BY-th
-        of these lines shares (at least that many of its fingerprints no such line holds); None
-        when fewer lines of more than one maker hold most of the code."""
-        if len(self.shared) < SHARED_BY or self.makers == 1:
+        """How many more fingerprints a match sharing ``shared`` with the unit shares than the
+        SHARED_BY-th of these lines does (a difference of counts); None when fewer lines, or lines
+        of fewer than two labelled companies, hold most of the code."""
+        if len(self.shared) < SHARED_BY or self.makers < 2:
             return None
         return shared - self.shared[SHARED_BY - 1]
 
     def template(self, shared: int) -> bool:
-        """The unit is code a framework writes alike for many makers' models, and what a match
-        sharing ``shared`` of its fingerprints holds beyond them is under MIN_STRONG_EVIDENCE: too
-        little to tell a copy of that model from the template written again (a stranger's review:
-        vLLM's Jais2 model forward, the engine's layer loop that 14 lines hold at 0.64-0.72, read a
-        high copy of openpangu, which holds it at 0.85 by 10 fingerprints more)."""
+        """The unit is code a framework wrote alike for many makers' models before the best match's
+        model was made, and a match sharing ``shared`` of its fingerprints shares under
+        MIN_STRONG_EVIDENCE more than they do: too little to tell a copy of that model from the
+        template written again (a stranger's review: vLLM's Jais2 model forward, the engine's layer
+        loop that 14 lines hold at 0.64-0.72, read a high copy of openpangu, which holds it at 0.85 by
+        10 fingerprints more).  The template's own first line is no template's copy: the lines
+        holding its code later came too late to be where it came from (a second review: a verbatim
+        copy of vLLM's llama causal-LM constructor read as the template others follow)."""
         more = self.beyond(shared)
         return more is not None and more < MIN_STRONG_EVIDENCE
 
@@ -376,9 +379,9 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
     if templated:
         details = dataclasses.replace(details, template_lines=len(crowd.shared))
     holding = (f"{_holding(holders, ties)} hold this code about as closely" if not templated else
-               f"{len(crowd.shared)} model lines of {crowd.makers or 'several'} other makers hold most of this code "
-               f"(at {MODERATE:.0%} or more; the fifth of them shares {crowd.shared[SHARED_BY - 1]} of its "
-               f"fingerprints, {model_line(ref.family)} {best.shared})")
+               f"{len(crowd.shared)} model lines of {crowd.makers} other companies, their code public before "
+               f"{model_line(ref.family)}'s model, hold most of this code (at {MODERATE:.0%} or more; the fifth of "
+               f"them shares {crowd.shared[SHARED_BY - 1]} of its fingerprints, {model_line(ref.family)} {best.shared})")
     if (common or templated) and sev in ("medium", "high") and _part_of(whole, best, families):
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)
@@ -396,7 +399,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                             f"another organisation's best family {whole.margin:.0%} less; the file holds "
                             f"{whole.contains:.0%} of it), so it is "
                             "rated medium as part of that copy.")
-    elif holders >= SHARED_BY and sev in ("medium", "high") and not common:  # (lines of one maker)
+    elif holders >= SHARED_BY and sev in ("medium", "high") and not common and not templated:  # (lines of one maker)
         explanation += (f" {_holding(holders, ties)} hold this code about as closely, all of them models of one "
                         f"maker ({ref.org}): code its models share is still {ref.org}'s code, whichever of them "
                         "it came from.")
@@ -410,9 +413,9 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         details = dataclasses.replace(details, verdict=shared)
         explanation += (f" {holding}, so it is rated low: shared code says little about which of them it came "
                         "from." if common else
-                        f" {holding}: a template many models' code follows, and the {crowd.beyond(best.shared)} "
-                        f"fingerprints {model_line(ref.family)} shares beyond it are too few to tell a copy of "
-                        f"its code from the template written again, so it is rated low.")
+                        f" {holding}: a template many models' code follows, and {crowd.beyond(best.shared)} "
+                        f"fingerprints more are too few to tell a copy of {model_line(ref.family)}'s code from the "
+                        "template written again, so it is rated low.")
     listed = tuple(matches) if sev != "info" else tuple(matches[:INFO_MATCHES])  # no evidence: keep it short
     return Finding(fid, "code-match", path, unit.start_line, unit.end_line, unit.qualname, role, None,
                    sev, listed, explanation, details)

@@ -151,9 +151,9 @@ def shared_copy_sentence(low: Sequence[Finding], who: str, n_lines: int = 0) -> 
     alike = [d for d in details if shared_by(d.holders, d.makers)]
     if not alike:  # (templates only: codematch.Crowd)
         fewest = min(d.template_lines for d in details)
-        return (f"built on shared code, closest to {who}: {n} lines held at copy strength, a template {fewest} or more "
-                "other makers' model lines hold most of (this one holds little more of it): shared code says not "
-                "which of them it came from, so no copy verdict")
+        return (f"built on shared code, closest to {who}: {n} lines held at copy strength, a template that {fewest} or "
+                "more model lines of other companies held most of before it, the closest holding little more: "
+                "shared code says not which of them it came from, so no copy verdict")
     earliest = min((d.earliest for d in alike), key=lambda e: (e.first_seen or UNDATED, e.family))
     fewest = min(d.holders for d in alike)
     return (f"built on shared code, closest to {who}: {n} lines held at copy strength, code that {fewest} or more "

@@ -95,6 +95,16 @@ class EmbeddedIndex:
         return np.asarray([codes.get(n, -1) for n in names], dtype=np.int64)
 
     @cached_property
+    def public_dates(self) -> np.ndarray:
+        """``public`` as an array of ISO dates ("" undated), for comparing many rows at once."""
+        return np.asarray(self.public, dtype="<U10")
+
+    @cached_property
+    def first_seen_dates(self) -> np.ndarray:
+        """Per family row, its model's first-seen date as an ISO date ("" undated)."""
+        return np.asarray([str(f.get("first_seen") or "")[:10] for f in self.meta["families"]], dtype="<U10")
+
+    @cached_property
     def family_rows(self) -> dict[str, int]:
         """Family key -> its row."""
         return {key: row for row, key in enumerate(self.family_keys)}

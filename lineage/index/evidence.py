@@ -61,16 +61,20 @@ class UnitEvidence:
         return 0 if (makers < 0).any() else int(np.unique(makers).size)
 
     def others(self, index: EmbeddedIndex, at_least: float, family: int) -> tuple[tuple[int, ...], int]:
-        """Model lines of other makers than ``family``'s (index row) holding the code at ``at_least``:
-        the fingerprints each shares with the unit (its closest family's), most first, and how many
-        companies they are (0: a maker not known as one company).  Nothing when the count is unknown."""
-        if self.shared is None:
+        """Model lines of other makers than ``family``'s (index row) holding the code at ``at_least``,
+        their code public before ``family``'s model was first seen (the code was there for its makers
+        to take): the fingerprints each shares with the unit (its closest family's), most first, and
+        how many companies they are, labelled ones only.  Nothing when the counts or the dates are
+        unknown."""
+        since = str(index.first_seen_dates[family])
+        if self.shared is None or not since:
             return (), 0
         held = self.strength >= at_least
         fam = self.family[held]
         maker = index.family_maker[family]
-        lines, makers = index.family_line[fam], index.family_maker[fam]
-        keep = (lines != index.family_line[family]) & ((makers != maker) | (maker < 0))
+        lines, makers, public = index.family_line[fam], index.family_maker[fam], index.public_dates[fam]
+        keep = ((lines != index.family_line[family]) & ((makers != maker) | (maker < 0))
+                & (public != "") & (public < since))
         if not keep.any():
             return (), 0
         lines, makers = lines[keep], makers[keep]
@@ -79,7 +83,7 @@ class UnitEvidence:
         first = np.ones(order.size, dtype=bool)
         first[1:] = lines[order][1:] != lines[order][:-1]
         most = np.sort(shared[order][first])[::-1]
-        return tuple(int(x) for x in most), 0 if (makers < 0).any() else int(np.unique(makers).size)
+        return tuple(int(x) for x in most), int(np.unique(makers[makers >= 0]).size)
 
 def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray, similarity: np.ndarray,
                   lexical: np.ndarray, rarity: np.ndarray, shared: np.ndarray | None = None) -> UnitEvidence:

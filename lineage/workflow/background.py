@@ -19,10 +19,10 @@ import numpy as np
 
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex, from_arrays
-from lineage.classify.codematch import SHARED_BY
-from lineage.index.evidence import SAME, STRONG, same_code
+from lineage.classify.codematch import MODERATE, SHARED_BY, Crowd
+from lineage.index.evidence import SAME, STRONG, UnitEvidence, same_code
 from lineage.index.query import QueryOptions, query_files
-from lineage.vocab import UNLABELLED, company, first_seen_key, model_line
+from lineage.vocab import UNKNOWN_MAKERS, UNLABELLED, company, first_seen_key, model_line
 
 COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
 # ... or in lines of this many companies' models: the pair cannot show that the suspect took it
@@ -87,6 +87,9 @@ class Holders:
     rows: tuple[Line, ...]  # the families holding it, earliest first
     # the holders whose makers the rating counts (``apart_from``): None, every one
     counted: tuple[Line, ...] | None = None
+    # model lines holding most of the code (MODERATE or more) but not the same code: (line, its
+    # organisation, when its code was public, fingerprints it shares with the unit), most first (template_of)
+    crowd: tuple[tuple[str, str, str, int], ...] = ()
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -165,7 +168,8 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
     if not wanted:
         return {}
     subset = [compacted[fi] for fi in sorted({fi for fi, _ in wanted})]
-    res = query_files(corpus, subset, QueryOptions(), hold=same_code(min(strengths.values())))
+    # (evidence down to MODERATE: the lines holding most of the code, not the same code, are the crowd)
+    res = query_files(corpus, subset, QueryOptions(), hold=min(MODERATE, same_code(min(strengths.values()))))
     every = corpus.meta["families"]
     out: dict[tuple[str, str, int], Holders] = {}
     for fi, ui in sorted({*res.evidence, *res.whole}):
@@ -192,8 +196,53 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
                               tuple(model_line(a) for a in corpus.lineage_of(f"{r['source']}:{r['name']}")),
                               corpus.public[f])
                          for f, r in zip(fams, rows))
-        out[key] = Holders(len({r["name"] for r in rows}), labelled)
+        out[key] = Holders(len({r["name"] for r in rows}), labelled,
+                           crowd=_crowd(corpus, res.evidence.get((fi, ui)), same_code(strengths[key])))
     return out
+
+
+def _crowd(corpus: EmbeddedIndex, ev: UnitEvidence | None, below: float) -> tuple[tuple[str, str, str, int], ...]:
+    """The families holding a unit's code at MODERATE or more but under ``below`` (not the same
+    code): (line, organisation, when its code was public, fingerprints shared), most first."""
+    if ev is None or ev.shared is None:
+        return ()
+    every = corpus.meta["families"]
+    out = [(str(every[f]["name"]), str(every[f].get("org") or ""), corpus.public[f], int(n))
+           for f, s, n in zip(ev.family.tolist(), ev.strength.tolist(), ev.shared.tolist()) if MODERATE <= s < below]
+    return tuple(sorted(out, key=lambda x: (-x[3], x[0])))
+
+
+@dataclass(frozen=True)
+class Template:
+    """Other companies' lines holding most of a unit's code, the pair sharing too little beyond the
+    fifth of them to show the suspect took it from the reference (codematch.Crowd)."""
+
+    lines: int
+    makers: int
+    fifth: int  # fingerprints the fifth of them shares with the unit
+    pair: int  # ... and the pair's match
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model_lines": self.lines, "makers": self.makers, "fifth_shares": self.fifth,
+                "pair_shares": self.pair}
+
+
+def template_of(held: Holders, reference: Line | None, pair_shared: int) -> Template | None:
+    """The unit is a template (codematch.Crowd) by its crowd: lines of companies other than the
+    reference's maker whose code was public before the reference's model was first seen.  Only
+    where the corpus dates the reference file (an undated reference cannot be placed after them)."""
+    if reference is None or not reference.first_seen or reference.org.casefold() in UNLABELLED:
+        return None
+    maker, own = company(reference.org), model_line(reference.family)
+    most: dict[str, tuple[str, int]] = {}
+    for name, org, public, n in held.crowd:
+        if name != own and company(org) != maker and public and public < reference.first_seen and name not in most:
+            most[name] = (org, n)  # (the crowd is most first: a line's first row is its best)
+    orgs = {company(org) for org, _ in most.values()} - UNKNOWN_MAKERS
+    crowd = Crowd(tuple(n for _, n in most.values()), len(orgs))
+    if not crowd.template(pair_shared):
+        return None
+    return Template(len(most), crowd.makers, crowd.shared[SHARED_BY - 1], pair_shared)
 
 
 def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> dict[str, Any] | None:

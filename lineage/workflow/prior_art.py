@@ -27,7 +27,7 @@ from lineage.index.query import query_files
 from lineage.models import SourceFile
 from lineage.pipeline.match import file_sources, fingerprint_files, query_options
 from lineage.vocab import UNLABELLED, Severity, at_or_above, company, model_line
-from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, Holders, Line
+from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, Template
 from lineage.workflow.siblings import Closer
 
 
@@ -97,7 +97,8 @@ FRAMEWORK_CODE = "code of the source's own ports"  # the verdict of a unit frame
 
 
 def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequence[Line],
-           framework: str = "", side: Sequence[str] = (), closer: Closer | None = None) -> tuple[str, str]:
+           framework: str = "", side: Sequence[str] = (), closer: Closer | None = None,
+           template: Template | None = None) -> tuple[str, str]:
     """(severity, note) of a matched unit rated ``severity`` in the pair: code the corpus holds in
     many model lines, or in lines of other companies' models public before the reference's line
     (``earlier``), or only in the files of the source both files are published in (``framework``),
@@ -125,11 +126,26 @@ def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequ
         return "low", (f"The corpus holds this code in {held.lines} model lines of {len(held.makers)} companies "
                        f"({', '.join(held.makers)}: {', '.join(held.families)}): code several makers' models share, "
                        "so the pair cannot show it came from the reference, and it is rated low at most here.")
+    if template is not None:
+        return "low", template_note(template)
     return ("low", prior_art_note(earlier, line)) if earlier and line is not None else (severity, "")
 
 
+def template_note(t: Template) -> str:
+    return (f"The corpus holds most of this code (0.6 or more of it) in {t.lines} model lines of "
+            f"{t.makers} other companies than the reference's maker, their code public before the reference's "
+            "model; the fifth of them shares "
+            f"{t.fifth} of its fingerprints, the pair {t.pair}: a template many models' code follows, and the "
+            f"{t.pair - t.fifth} fingerprints more are too few to show it came from the reference, so it is rated "
+            "low at most here.")
+
+
+TEMPLATE_CODE = "a template many models' code follows"  # the verdict of a unit template_of names
+
+
 def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line], framework: str = "",
-                 side: Sequence[str] = (), closer: Closer | None = None) -> dict[str, Any]:
+                 side: Sequence[str] = (), closer: Closer | None = None,
+                 template: Template | None = None) -> dict[str, Any]:
     """What the corpus says of one matched unit: the lines holding its code, and, when the reference
     file is an indexed line's file, that line and the holders first seen before it elsewhere, and
     the source whose own ports alone hold it (``framework``, framework_code)."""
@@ -141,6 +157,7 @@ def corpus_entry(held: Holders | None, line: Line | None, earlier: Sequence[Line
     entry["reference_side"] = list(side)  # the reference side's files holding it, and those beside it
     entry["closer_beside"] = None if closer is None else {  # a file beside the reference holding it more closely
         "file": closer.file, "strength": round(closer.strength, 4), "reference": round(closer.pair, 4)}
+    entry["template"] = None if template is None else template.to_dict()  # other makers' lines holding most of it
     return entry
 
 

@@ -116,6 +116,11 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
                 lines.append(f"    prior art: also in {named_lines}"
                              f"{' and more' if len(earlier) > 3 else ''}, lines of models public before the "
                              f"reference's line {line['family']} ({line['org']}, {dated(line)})")
+            template = held.get("template")
+            if template:
+                lines.append(f"    template: most of this code stands in {template['model_lines']} model lines of other "
+                             f"companies; the fifth of them shares {template['fifth_shares']} of its fingerprints, "
+                             f"the pair {template['pair_shares']}")
             if held.get("dates"):
                 lines.append(f"    dates: {held['dates']}")
         if m.role_features:

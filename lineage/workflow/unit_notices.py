@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from lineage.classify.judged import without_notice
 from lineage.workflow.background import COMMON_FAMILIES, by_the_corpus, dated, shared, shared_by
 from lineage.workflow.exhibit import ExhibitMatch
-from lineage.workflow.prior_art import FRAMEWORK_CODE, PRIOR_ART
+from lineage.workflow.prior_art import FRAMEWORK_CODE, PRIOR_ART, TEMPLATE_CODE
 from lineage.workflow.verify_statement import PARTIAL_ONLY, SHARED_CODE
 
 
@@ -46,6 +46,12 @@ def judged_notice(m: ExhibitMatch, whole: set[str], side: int = 0) -> ExhibitMat
                if len(makers) == 1 and by_the_corpus(corpus) else "")
         said = f"{SHARED_CODE} {shared_by(corpus)}{one}: no copy verdict, and no notice judgement from it"
         return dataclasses.replace(m, attribution=None, verdict=said)
+    if corpus.get("template"):
+        t = corpus["template"]
+        said = (f"{TEMPLATE_CODE} (the corpus holds most of it in {t['model_lines']} lines of other companies, the "
+                f"pair sharing {t['pair_shares'] - t['fifth_shares']} fingerprints more): no copy verdict against the "
+                "reference, and no notice judgement from it")
+        return dataclasses.replace(m, attribution=None, verdict=said)
     if corpus.get("framework"):
         said = (f"{FRAMEWORK_CODE} ({corpus['framework']}, whose files alone hold it): no copy verdict against "
                 "the reference, and no notice judgement from it")
@@ -64,7 +70,7 @@ def held_elsewhere(m: ExhibitMatch, side: int = 0) -> bool:
     companies held (prior_art.py), or the suspect was public before the reference's line
     (chronology.py), or ``side`` files of the reference side hold it: no evidence of this pair."""
     return shared(m.corpus) or side >= COMMON_FAMILIES or bool(m.corpus and (m.corpus.get("before_reference") or m.corpus.get("suspect_first")
-                                                  or m.corpus.get("framework")))
+                                                  or m.corpus.get("framework") or m.corpus.get("template")))
 
 
 def notice_needs_a_copy(matches: Sequence[ExhibitMatch], copies: set[tuple[str, str, int]]) -> tuple[ExhibitMatch, ...]:

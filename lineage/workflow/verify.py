@@ -33,6 +33,7 @@ from lineage.classify.codematch import held_whole, strength
 from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
 from lineage.workflow.background import (Holders, Line, background_section, apart_from, holders, line_orgs,
+                                         template_of,
                                          with_background)
 from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, ExhibitMatch, ExhibitSummary, FileScore,
                                        ReferenceSpan, SideLines, UnitScores)
@@ -140,11 +141,12 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     framework = framework_code(held, line, own) if held is not None else ""
-    sev, note = capped(f.severity, held, line, earlier, framework, side, closer)
+    template = template_of(held, line, best.shared) if held is not None else None
+    sev, note = capped(f.severity, held, line, earlier, framework, side, closer, template)
     unbacked = not background and sev in ("high", "medium")
     if unbacked:
         sev, note = "low", (f"{note} {UNBACKED}").strip()
-    corpus = corpus_entry(held, line, earlier, framework, side, closer) if background else None
+    corpus = corpus_entry(held, line, earlier, framework, side, closer, template) if background else None
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     scores = UnitScores(best.similarity, best.containment, best.ref_containment, best.lexical, best.rarity,
                         placed["above_unrelated_p99"], placed.get("unrelated_percentile"))

@@ -55,6 +55,7 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
     earlier = [m for m in matches if m.corpus and m.corpus.get("before_reference")]
     prior = [m for m in earlier if m not in common and m.severity_before_corpus]
     first = [m for m in matches if m.corpus and m.corpus.get("suspect_first")]
+    templates = [m for m in matches if m.corpus and m.corpus.get("template") and m not in common]
     return (f"{len(common)} matched unit{' holds' if len(common) == 1 else 's hold'} code that {COMMON_FAMILIES} or "
             "more indexed model lines (or lines of "
             f"{COMMON_MAKERS} or more companies' models, or {COMMON_FAMILIES} or more files of the reference side) share"
@@ -62,6 +63,9 @@ def _commons(matches: Sequence[ExhibitMatch], background: bool) -> str:
             + (f"{len(earlier)} {'holds' if len(earlier) == 1 else 'hold'} code that lines of other companies' "
                "models first seen before the reference's line also hold"
                + (f" ({len(prior)} rated low for that alone)" if prior else "") + ". " if earlier else "")
+            + (f"{len(templates)} {'holds' if len(templates) == 1 else 'hold'} a template most of which 5 or more "
+               "lines of other companies' models hold, the pair little more (rated low at most for that). "
+               if templates else "")
             + (f"{len(first)} {'matches' if len(first) == 1 else 'match'} a reference line first seen after the "
                "suspect's release was published (rated low at most: see the dates). " if first else ""))
 

@@ -92,8 +92,9 @@ def _family_file(org: str, i: int) -> str:
     return head + f"class Stage{i:02d}(nn.Module):\n{stage}\n\n{unique_function(i)}"
 
 
-@pytest.fixture(scope="module")
-def crowd_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+def _index(tmp_path_factory: pytest.TempPathFactory, first: str = "") -> EmbeddedIndex:
+    """The engine's index; ``first``: the one model's first-seen date (else after every line of
+    the crowd)."""
     from lineage import api
 
     root = tmp_path_factory.mktemp("crowd-ref")
@@ -102,13 +103,26 @@ def crowd_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     for i, org in enumerate(other_orgs(N_FAMILIES)):
         (root / f"fam_{i:02d}").mkdir()
         (root / f"fam_{i:02d}" / "model.py").write_text(_family_file(org, i), encoding="utf-8")
+        seen = first if first and i == N_CROWD else f"2024-0{1 + i % 9}-01"
         lines += ["[[family]]", f'name = "fam_{i:02d}"', f'include = ["fam_{i:02d}/*.py"]', f'org = "{org}"',
-                  f'first_seen = "2024-0{1 + i % 9}-01"', ""]
+                  f'first_seen = "{seen}"', ""]
     manifest = tmp_path_factory.mktemp("crowd-manifest") / "eng.toml"
     manifest.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path_factory.mktemp("crowd-index") / "eng.lineage"
     api.build([manifest], Path(out), workers=1)
     return api.open_index(out)
+
+
+@pytest.fixture(scope="module")
+def crowd_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The crowd's lines first, the one model holding the scanned versions after them."""
+    return _index(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def origin_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The one model first: the crowd's lines, all later, follow its code."""
+    return _index(tmp_path_factory, first="2023-06-01")
 
 
 def _scan(index: EmbeddedIndex, detail: list[str]) -> tuple[ScanResult, Finding]:
@@ -136,7 +150,21 @@ def test_a_template_many_makers_hold_is_no_copy_of_the_one_holding_a_detail_more
     assert not [f for f in result.findings if f.attribution in ("removed", "replaced")]
     verdict = result.summary.files["acme/model.py"].verdict
     assert verdict.startswith("built on shared code, closest to fam_08"), verdict
-    assert f"a template {d.template_lines} or more other makers'" in verdict and "no copy verdict" in verdict
+    assert f"a template that {d.template_lines} or more model lines of other companies held most of before it" \
+        in verdict and "no copy verdict" in verdict
+
+
+def test_the_templates_first_line_is_no_template_of_the_lines_that_came_after_it(
+        origin_index: EmbeddedIndex) -> None:
+    """The same code, but the one model was first seen before every line of the crowd: they came
+    too late to be where it came from, and its copy is a copy, its notice owed (a stranger's review:
+    a verbatim copy of vLLM's llama causal-LM constructor read as a template of later lines)."""
+    result, unit = _scan(origin_index, SMALL_DETAIL)
+    d = unit.details
+    assert isinstance(d, CodeMatchDetails)
+    assert unit.matches[0].ref.family == f"eng:fam_{N_CROWD:02d}"
+    assert unit.severity in ("medium", "high") and d.template_lines == 0, unit.explanation
+    assert [f.attribution for f in result.findings if f.kind == "notice"] == ["replaced"]
 
 
 def test_a_copy_holding_much_of_one_models_own_code_beyond_the_template_stays_a_copy(
@@ -150,3 +178,36 @@ def test_a_copy_holding_much_of_one_models_own_code_beyond_the_template_stays_a_
     assert unit.severity in ("medium", "high") and d.template_lines == 0, unit.explanation
     assert unit.matches[0].shared >= MIN_STRONG_EVIDENCE
     assert [f.attribution for f in result.findings if f.kind == "notice"] == ["replaced"]
+
+
+def _verify(index: EmbeddedIndex, tmp_path: Path, detail: list[str]) -> object:
+    """`lineage verify` of the scanned file against the one model's published file, the index as
+    its background."""
+    from lineage.workflow.verify import verify
+
+    (tmp_path / "suspect").mkdir()
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "suspect" / "model.py").write_text(
+        f"# Copyright 2026 Acme Inc.\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n"
+        f"class AcmeStage(nn.Module):\n{_forward('forward', _with(detail))}", encoding="utf-8")
+    org = other_orgs(N_FAMILIES)[N_CROWD]
+    (tmp_path / "reference" / "model.py").write_text(_family_file(org, N_CROWD), encoding="utf-8")
+    exhibit = verify(str(tmp_path / "suspect"), str(tmp_path / "reference"), Config(), background=index)
+    return next(m for m in exhibit.matches if m.unit == "AcmeStage.forward")
+
+
+def test_verify_rates_a_template_low_against_the_corpus(crowd_index: EmbeddedIndex, tmp_path: Path) -> None:
+    """The pair alone reads the template with the reference's one detail as a copy; the corpus shows
+    eight other makers' lines holding most of it: low, no notice judged, and the exhibit says so
+    (the pair exhibits' own case: vLLM's Jais2 model forward against openpangu's read HIGH, notice
+    removed, the corpus counting only the lines holding the same code)."""
+    m = _verify(crowd_index, tmp_path, SMALL_DETAIL)
+    assert m.severity == "low" and m.severity_before_corpus in ("medium", "high"), m.explanation
+    template = m.corpus["template"]
+    assert template["model_lines"] >= SHARED_BY and template["pair_shares"] - template["fifth_shares"] < MIN_STRONG_EVIDENCE
+    assert m.attribution is None and "a template many models' code follows" in m.verdict
+
+
+def test_verify_keeps_a_copy_of_much_more_than_the_template(crowd_index: EmbeddedIndex, tmp_path: Path) -> None:
+    m = _verify(crowd_index, tmp_path, LARGE_DETAIL)
+    assert m.severity in ("medium", "high") and m.corpus["template"] is None, m.explanation
