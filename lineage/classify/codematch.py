@@ -313,13 +313,15 @@ def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> b
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
                  holders: int = 0, whole: WholeFile | None = None, context: str = "", makers: int = 0,
-                 crowd: Crowd = Crowd()) -> Finding:
+                 crowd: Crowd = Crowd(), closer: Match | None = None) -> Finding:
     """A code-match finding; ``ties`` names every family holding the same code (all of them) and
     ``holders`` counts the model lines holding it about as closely as the best match does, models
     of ``makers`` companies (0: not known); ``crowd``: other makers' lines holding most of it.
     ``whole``: the file as a whole is a copy of this source's file (classify/wholecopy.whole_file).
     ``context``: the scope ("the file", "class X") whose source verdict put its family's match
-    first among equal ones (classify/explain.source_first), "" when the ranking alone did."""
+    first among equal ones (classify/explain.source_first), "" when the ranking alone did.
+    ``closer``: a later line's closer match the line the file is named after, its elder, was put
+    before (classify/named.py)."""
     best = matches[0]
     ref = best.ref
     role, features = role_of(unit, best)
@@ -352,6 +354,13 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
             why = (f"the source of {context} as a whole, which holds the same code" if context
                    else "the closest in names and rarity of those holding the same code")
             explanation += f" {ref.family} is named as {why}; {earliest_family} had it first."
+    if closer is not None:
+        c = closer.ref
+        explanation += (f" {c.family} ({c.org or 'unknown organisation'}) holds it more closely (structural "
+                        f"similarity {closer.similarity:.2f}, {c.path}:{c.start_line}-{c.end_line}), but the file is "
+                        f"named after {model_line(ref.family)}, whose model (first seen {ref.first_seen}) came before "
+                        f"{model_line(c.family)}'s ({c.first_seen}): the code is {model_line(ref.family)}'s first, "
+                        f"and the unit is judged on it.")
     fid = finding_id(path, unit.qualname, unit.structure, ref.family, ref.path, ref.unit, "code-match")
     details = CodeMatchDetails(
         unit_kind=unit.kind, unit_role=unit.role, structure=unit.structure, verdict=verdict(role, best),

@@ -95,6 +95,11 @@ class EmbeddedIndex:
         return np.asarray([codes.get(n, -1) for n in names], dtype=np.int64)
 
     @cached_property
+    def line_codes(self) -> dict[str, int]:
+        """Model line name -> its code in ``family_line``."""
+        return {n: i for i, n in enumerate(sorted({f["name"] for f in self.meta["families"]}))}
+
+    @cached_property
     def public_dates(self) -> np.ndarray:
         """``public`` as an array of ISO dates ("" undated), for comparing many rows at once."""
         return np.asarray(self.public, dtype="<U10")
@@ -300,9 +305,8 @@ class EmbeddedIndex:
     @cached_property
     def family_line(self) -> np.ndarray:
         """Per family row, a code for its model line (its name, whatever the source)."""
-        names = [f["name"] for f in self.meta["families"]]
-        codes = {n: i for i, n in enumerate(sorted(set(names)))}
-        return np.asarray([codes[n] for n in names], dtype=np.int64)
+        codes = self.line_codes
+        return np.asarray([codes[f["name"]] for f in self.meta["families"]], dtype=np.int64)
 
     @cached_property
     def _clones(self) -> Classes:

@@ -16,6 +16,7 @@ from lineage.classify.adopt import adoptions
 from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, Crowd, code_finding, held_whole,
                                         strength, worth_reporting)
 from lineage.classify.explain import scope_source, source_first, ties_of
+from lineage.classify.named import named_first, named_line
 from lineage.classify.wholecopy import whole_copy
 from lineage.classify.filescope import attribute_file, scopes
 from lineage.classify.together import split_copies
@@ -112,12 +113,14 @@ def code_evidence(
     res = query_files(index, compacted, opts)
     sources = file_sources(index, compacted, res.evidence, together)
     findings = []
+    named = {fi: named_line(index, cf.path) for fi, cf in enumerate(compacted)}  # (the line a file is named after)
     for (fi, ui), found in sorted(res.matches.items()):
         if not worth_reporting(found[0], config.report_similarity):
             continue
         cf, unit, ev = compacted[fi], compacted[fi].units[ui], res.evidence.get((fi, ui))
         scope = scope_source(unit, sources.get(cf.path, {}))
         ordered = source_first(index, unit, found, ev, scope, opts)
+        ordered, closer = named_first(index, unit, ordered, ev, named.get(fi), opts)
         best = with_regions(index, unit, ordered[0], opts)
         holders = ev.lines_holding(index, same_code(strength(best))) if ev is not None else 0
         makers = ev.makers_holding(index, same_code(strength(best))) if ev is not None else 0
@@ -128,7 +131,8 @@ def code_evidence(
         context = "" if scope is None or ordered[0] is found[0] else \
             "the file" if scope.scope == "<file>" else f"class {scope.scope}"
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
-                                     whole_copy(sources.get(cf.path, {}).get("<file>")), context, makers, crowd))
+                                     whole_copy(sources.get(cf.path, {}).get("<file>")), context, makers, crowd,
+                                     closer))
     return findings, sources
 
 
