@@ -188,6 +188,13 @@ def test_role_rules_file_flips_a_decision(scan, copies, headers, tmp_path: Path)
     # a weight loader of a vision tower is still weight loading
     ("SiglipVisionTransformer.load_weights", ["nn.Module"], "weight_loader(param, loaded_weight)",
      "acme/siglip.py", "inference-glue", False),
+    # an engine's multimodal input plumbing (token counts, profiling inputs) is glue by its class
+    ("Qwen2VLProcessingInfo.get_image_size_with_most_features", ["BaseProcessingInfo"],
+     "side = self.largest_side(limit)\nreturn side, side",
+     "vllm/model_executor/models/qwen2_vl.py", "inference-glue", True),
+    ("Qwen2VLDummyInputsBuilder.get_dummy_mm_data", ["BaseDummyInputsBuilder"],
+     "width, height = self.info.largest()\nreturn {'image': [blank(width, height)] * count}",
+     "vllm/model_executor/models/qwen2_vl.py", "inference-glue", True),
 ])
 def test_own_name_outweighs_the_enclosing_class(qualname: str, bases: list[str], text: str, path: str,
                                                 role: str, by_class: bool) -> None:
