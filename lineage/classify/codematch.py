@@ -232,6 +232,7 @@ class Crowd:
 
     shared: tuple[int, ...] = ()
     makers: int = 0
+    lines: tuple[str, ...] = ()  # their names, in the same order
 
     def beyond(self, shared: int) -> int | None:
         """How many more fingerprints a match sharing ``shared`` with the unit shares than the
@@ -388,9 +389,10 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
     if templated:
         details = dataclasses.replace(details, template_lines=len(crowd.shared))
     holding = (f"{_holding(holders, ties)} hold this code about as closely" if not templated else
-               f"{len(crowd.shared)} model lines of {crowd.makers} other companies, their code public before "
-               f"{model_line(ref.family)}'s model, hold most of this code (at {MODERATE:.0%} or more; the fifth of "
-               f"them shares {crowd.shared[SHARED_BY - 1]} of its fingerprints, {model_line(ref.family)} {best.shared})")
+               f"{len(crowd.shared)} model lines of {crowd.makers} other companies ({_listed(crowd.lines)}), their "
+               f"code public before {model_line(ref.family)}'s model, hold most of this code (at {MODERATE:.0%} or "
+               f"more; the fifth of them shares {crowd.shared[SHARED_BY - 1]} of its fingerprints, "
+               f"{model_line(ref.family)} {best.shared})")
     if (common or templated) and sev in ("medium", "high") and _part_of(whole, best, families):
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)

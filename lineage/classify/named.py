@@ -8,10 +8,15 @@ qwen3_vl at 0.72): the closest match then calls the model's own code "a copy of 
 false accusation in a public dispute (a stranger's review of aphrodite 0.24.1: 11 such findings,
 medium and high, in its arcee, colpali, keye, qwen2_vl and qwen3_vl files).  When the file is named
 after an indexed model line (its name without `modeling_`), that line holds the unit's code at
-MODERATE or more, and its model was first seen before the closer line's, of another maker, the code
+MODERATE or more, structurally alike at MODERATE too (a second review: a verbatim GLM-4-MoE attention
+in a file named `qwen2.py` had qwen2's 0.45 match displace glm4_moe's 1.00), and its model was first
+seen before the closer line's, of another maker, the code
 is the named line's first: its match is listed first and the unit judged on it, the closer line
 named in the explanation.  Nothing changes where the named line holds less of the code, is the
-later one, or is the same maker's (its own later line's code is still that maker's).
+later one, or is the same maker's (its own later line's code is still that maker's), nor where its
+match would rate the unit lower than the closer one does: a file named after an older line is no
+way to make a copy of a later line's code weigh less (a second review: GLM-4-MoE's MLP, verbatim, in
+a file named `deepseek.py`, read low against DeepSeek's 0.60 where it had read a medium copy).
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from lineage.classify.codematch import role_of, severity
 from lineage.compact.files import CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.evidence import UnitEvidence
 from lineage.index.query import QueryOptions, rescore, to_match
 from lineage.models import Match
 from lineage.scoring import SCORING
+from lineage.vocab import at_or_above
 
 MODERATE = SCORING.moderate
 
@@ -63,4 +70,12 @@ def named_first(index: EmbeddedIndex, unit: CompactUnit, matches: Sequence[Match
         if scored is None:
             return tuple(matches), None
         listed = to_match(index, unit, scored, opts, rank=0, ties=1)
+    if listed.similarity < MODERATE or not at_or_above(_severity(unit, listed), _severity(unit, best)):
+        # (the named line's code must be most of the unit's, structure for structure, not merely
+        # contained in it; and a name is no way to make a copy weigh less: judged on the closer match)
+        return tuple(matches), None
     return (listed, *(m for m in matches if m is not listed)), best
+
+
+def _severity(unit: CompactUnit, m: Match) -> str:
+    return severity(role_of(unit, m)[0], m)

@@ -95,9 +95,14 @@ class EmbeddedIndex:
         return np.asarray([codes.get(n, -1) for n in names], dtype=np.int64)
 
     @cached_property
+    def line_names(self) -> list[str]:
+        """Model line names, each at its code in ``family_line``."""
+        return sorted({f["name"] for f in self.meta["families"]})
+
+    @cached_property
     def line_codes(self) -> dict[str, int]:
         """Model line name -> its code in ``family_line``."""
-        return {n: i for i, n in enumerate(sorted({f["name"] for f in self.meta["families"]}))}
+        return {n: i for i, n in enumerate(self.line_names)}
 
     @cached_property
     def public_dates(self) -> np.ndarray:

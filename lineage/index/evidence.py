@@ -60,15 +60,16 @@ class UnitEvidence:
         makers = index.family_maker[self.family[self.strength >= at_least]]
         return 0 if (makers < 0).any() else int(np.unique(makers).size)
 
-    def others(self, index: EmbeddedIndex, at_least: float, family: int) -> tuple[tuple[int, ...], int]:
+    def others(self, index: EmbeddedIndex, at_least: float, family: int
+               ) -> tuple[tuple[int, ...], int, tuple[str, ...]]:
         """Model lines of other makers than ``family``'s (index row) holding the code at ``at_least``,
         their code public before ``family``'s model was first seen (the code was there for its makers
-        to take): the fingerprints each shares with the unit (its closest family's), most first, and
-        how many companies they are, labelled ones only.  Nothing when the counts or the dates are
-        unknown."""
+        to take): the fingerprints each shares with the unit (its closest family's), most first, how
+        many companies they are, labelled ones only, and the lines' names in the same order.  Nothing
+        when the counts or the dates are unknown."""
         since = str(index.first_seen_dates[family])
         if self.shared is None or not since:
-            return (), 0
+            return (), 0, ()
         held = self.strength >= at_least
         fam = self.family[held]
         maker = index.family_maker[family]
@@ -76,14 +77,17 @@ class UnitEvidence:
         keep = ((lines != index.family_line[family]) & ((makers != maker) | (maker < 0))
                 & (public != "") & (public < since))
         if not keep.any():
-            return (), 0
+            return (), 0, ()
         lines, makers = lines[keep], makers[keep]
         shared = self.shared[held][keep]
         order = np.lexsort((-shared, lines))
         first = np.ones(order.size, dtype=bool)
         first[1:] = lines[order][1:] != lines[order][:-1]
-        most = np.sort(shared[order][first])[::-1]
-        return tuple(int(x) for x in most), int(np.unique(makers[makers >= 0]).size)
+        each, which = shared[order][first], lines[order][first]
+        most = np.argsort(-each, kind="stable")
+        names = index.line_names
+        return (tuple(int(x) for x in each[most]), int(np.unique(makers[makers >= 0]).size),
+                tuple(names[int(x)] for x in which[most]))
 
 def unit_evidence(index: EmbeddedIndex, units: np.ndarray, strength: np.ndarray, similarity: np.ndarray,
                   lexical: np.ndarray, rarity: np.ndarray, shared: np.ndarray | None = None) -> UnitEvidence:

@@ -221,10 +221,11 @@ class Template:
     makers: int
     fifth: int  # fingerprints the fifth of them shares with the unit
     pair: int  # ... and the pair's match
+    names: tuple[str, ...] = ()  # the lines, most shared first
 
     def to_dict(self) -> dict[str, Any]:
         return {"model_lines": self.lines, "makers": self.makers, "fifth_shares": self.fifth,
-                "pair_shares": self.pair}
+                "pair_shares": self.pair, "lines": list(self.names)}
 
 
 def template_of(held: Holders, reference: Line | None, pair_shared: int) -> Template | None:
@@ -242,7 +243,7 @@ def template_of(held: Holders, reference: Line | None, pair_shared: int) -> Temp
     crowd = Crowd(tuple(n for _, n in most.values()), len(orgs))
     if not crowd.template(pair_shared):
         return None
-    return Template(len(most), crowd.makers, crowd.shared[SHARED_BY - 1], pair_shared)
+    return Template(len(most), crowd.makers, crowd.shared[SHARED_BY - 1], pair_shared, tuple(most))
 
 
 def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> dict[str, Any] | None:

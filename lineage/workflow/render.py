@@ -118,9 +118,11 @@ def exhibit_text(data: Exhibit, *, show_info: bool = False) -> str:
                              f"reference's line {line['family']} ({line['org']}, {dated(line)})")
             template = held.get("template")
             if template:
+                crowd = list(template.get("lines") or [])
+                listed = ", ".join(crowd[:4]) + (f" and {len(crowd) - 4} more" if len(crowd) > 4 else "")
                 lines.append(f"    template: most of this code stands in {template['model_lines']} model lines of other "
-                             f"companies; the fifth of them shares {template['fifth_shares']} of its fingerprints, "
-                             f"the pair {template['pair_shares']}")
+                             f"companies ({listed}), public before the reference's model; the fifth of them shares "
+                             f"{template['fifth_shares']} of its fingerprints, the pair {template['pair_shares']}")
             if held.get("dates"):
                 lines.append(f"    dates: {held['dates']}")
         if m.role_features:

@@ -32,11 +32,13 @@ def judged_notice(m: ExhibitMatch, whole: set[str], side: int = 0) -> ExhibitMat
         said = (f"{SHARED_CODE} {side} files of the reference side (its source's own pattern): no copy verdict, "
                 "and no notice judgement from it")
         return dataclasses.replace(m, attribution=None, verdict=said)
-    if corpus and m.path in whole and m.verdict and shared(corpus) and m.severity in ("low", "info"):
+    if corpus and m.path in whole and m.verdict and (shared(corpus) or corpus.get("template")) \
+            and m.severity in ("low", "info"):
         # (a unit of a whole-file copy keeps its copy verdict and notice state, while its shared code
         # alone is rated low: "[LOW] ... copy of reference, notice replaced" read as a contradiction)
+        alone = f"{SHARED_CODE} {shared_by(corpus)}" if shared(corpus) else TEMPLATE_CODE
         return dataclasses.replace(m, verdict=f"{m.verdict}, as part of the whole-file copy (this code alone, "
-                                              f"{SHARED_CODE} {shared_by(corpus)}, is rated {m.severity})")
+                                              f"{alone}, is rated {m.severity})")
     if not corpus or m.path in whole:
         return m
     if shared(corpus):

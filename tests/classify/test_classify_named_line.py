@@ -23,15 +23,15 @@ EXTRA = [  # what the later line added to the elder's code, and the newer versio
 ]
 
 
-def _index(tmp_path_factory: pytest.TempPathFactory, elder: str, later: str, same_maker: bool = False
-           ) -> EmbeddedIndex:
-    """``elder`` line holding the routed forward; ``later`` line (first seen ``later``) holding it with
-    EXTRA; other vendors' files of other code."""
+def _index(tmp_path_factory: pytest.TempPathFactory, elder: str, later: str, same_maker: bool = False,
+           elders: list[str] = LARGE_DETAIL) -> EmbeddedIndex:
+    """``elder`` line (first seen ``elder``) holding the forward with ``elders`` (the routed one);
+    ``later`` line holding the routed forward with EXTRA; other vendors' files of other code."""
     from lineage import api
 
     root = tmp_path_factory.mktemp("named-ref")
     orgs = list({company(o): o for o in reversed(other_orgs(40))}.values())[:12]  # (one per company)
-    rows = [("elder", orgs[0], elder, _forward("forward", _with(LARGE_DETAIL))),
+    rows = [("elder", orgs[0], elder, _forward("forward", _with(elders))),
             ("later", orgs[0] if same_maker else orgs[1], later, _forward("forward", _with(LARGE_DETAIL + EXTRA)))]
     rows += [(f"fam_{i:02d}", orgs[i], "2024-03-01", "") for i in range(2, 12)]
     lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"',
@@ -90,3 +90,15 @@ def test_the_named_line_comes_first_only_as_another_makers_elder(
     index = _index(tmp_path_factory, elder, later, same_maker)
     unit = _unit(index, "engine/models/elder.py")
     assert unit.matches[0].ref.family == "eng:later" and "is named after" not in unit.explanation
+
+
+def test_a_name_is_no_way_to_make_a_copy_weigh_less(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The later line's code copied whole into a file named after an elder that holds only part of
+    it: judged on the closer match as before, the later line named (a second review: GLM-4-MoE's
+    MLP in a file named `deepseek.py` read low against DeepSeek's 0.60 where it read a medium copy)."""
+    index = _index(tmp_path_factory, "2024-01-01", "2025-06-01", elders=LARGE_DETAIL[:3])
+    unit = _unit(index, "engine/models/elder.py")
+    elder = next(m for m in unit.matches if m.ref.family == "eng:elder")
+    assert 0.6 <= elder.similarity < 0.8, elder.similarity  # (it holds most of the unit, not all)
+    assert unit.matches[0].ref.family == "eng:later" and unit.severity == "high", unit.explanation
+    assert "is named after" not in unit.explanation

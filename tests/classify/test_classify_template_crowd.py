@@ -146,6 +146,7 @@ def test_a_template_many_makers_hold_is_no_copy_of_the_one_holding_a_detail_more
     assert d.holders < SHARED_BY  # (not shared code by the lines holding it as closely)
     assert unit.severity == "low" and d.template_lines >= SHARED_BY, unit.explanation
     assert d.verdict.startswith("shared ") and "a template many models' code follows" in unit.explanation
+    assert "other companies (fam_0" in unit.explanation  # (the lines named, checkable)
     assert not [f for f in result.findings if f.severity in ("medium", "high")]
     assert not [f for f in result.findings if f.attribution in ("removed", "replaced")]
     verdict = result.summary.files["acme/model.py"].verdict
@@ -205,6 +206,7 @@ def test_verify_rates_a_template_low_against_the_corpus(crowd_index: EmbeddedInd
     assert m.severity == "low" and m.severity_before_corpus in ("medium", "high"), m.explanation
     template = m.corpus["template"]
     assert template["model_lines"] >= SHARED_BY and template["pair_shares"] - template["fifth_shares"] < MIN_STRONG_EVIDENCE
+    assert len(template["lines"]) == template["model_lines"] and all(n.startswith("fam_") for n in template["lines"])
     assert m.attribution is None and "a template many models' code follows" in m.verdict
 
 
