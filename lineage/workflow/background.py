@@ -87,7 +87,7 @@ class Holders:
     rows: tuple[Line, ...]  # the families holding it, earliest first
     # the holders whose makers the rating counts (``apart_from``): None, every one
     counted: tuple[Line, ...] | None = None
-    # model lines holding most of the code (MODERATE or more) but not the same code: (line, its
+    # model lines holding most of the code (MODERATE or more), the same code included: (line, its
     # organisation, when its code was public, fingerprints it shares with the unit), most first (template_of)
     crowd: tuple[tuple[str, str, str, int], ...] = ()
 
@@ -197,18 +197,19 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
                               corpus.public[f])
                          for f, r in zip(fams, rows))
         out[key] = Holders(len({r["name"] for r in rows}), labelled,
-                           crowd=_crowd(corpus, res.evidence.get((fi, ui)), same_code(strengths[key])))
+                           crowd=_crowd(corpus, res.evidence.get((fi, ui))))
     return out
 
 
-def _crowd(corpus: EmbeddedIndex, ev: UnitEvidence | None, below: float) -> tuple[tuple[str, str, str, int], ...]:
-    """The families holding a unit's code at MODERATE or more but under ``below`` (not the same
-    code): (line, organisation, when its code was public, fingerprints shared), most first."""
+def _crowd(corpus: EmbeddedIndex, ev: UnitEvidence | None) -> tuple[tuple[str, str, str, int], ...]:
+    """The families holding a unit's code at MODERATE or more, the same code or most of it, as
+    `scan` counts them (codematch.Crowd): (line, organisation, when its code was public,
+    fingerprints shared), most first."""
     if ev is None or ev.shared is None:
         return ()
     every = corpus.meta["families"]
     out = [(str(every[f]["name"]), str(every[f].get("org") or ""), corpus.public[f], int(n))
-           for f, s, n in zip(ev.family.tolist(), ev.strength.tolist(), ev.shared.tolist()) if MODERATE <= s < below]
+           for f, s, n in zip(ev.family.tolist(), ev.strength.tolist(), ev.shared.tolist()) if s >= MODERATE]
     return tuple(sorted(out, key=lambda x: (-x[3], x[0])))
 
 
@@ -228,16 +229,21 @@ class Template:
                 "pair_shares": self.pair, "lines": list(self.names)}
 
 
-def template_of(held: Holders, reference: Line | None, pair_shared: int) -> Template | None:
+def template_of(held: Holders, reference: Line | None, pair_shared: int, suspect: Line | None = None
+                ) -> Template | None:
     """The unit is a template (codematch.Crowd) by its crowd: lines of companies other than the
-    reference's maker whose code was public before the reference's model was first seen.  Only
-    where the corpus dates the reference file (an undated reference cannot be placed after them)."""
+    reference's maker whose code was public before the reference's model was first seen, as `scan`
+    counts them, less the suspect's own line (``suspect``: the line whose file the suspect file is,
+    when the corpus holds it whole).  Only where the corpus dates the reference file (an undated
+    reference cannot be placed after them)."""
     if reference is None or not reference.first_seen or reference.org.casefold() in UNLABELLED:
         return None
     maker, own = company(reference.org), model_line(reference.family)
+    mine = model_line(suspect.family) if suspect is not None else ""
     most: dict[str, tuple[str, int]] = {}
     for name, org, public, n in held.crowd:
-        if name != own and company(org) != maker and public and public < reference.first_seen and name not in most:
+        if name not in (own, mine) and company(org) != maker and public and public < reference.first_seen \
+                and name not in most:
             most[name] = (org, n)  # (the crowd is most first: a line's first row is its best)
     orgs = {company(org) for org, _ in most.values()} - UNKNOWN_MAKERS
     crowd = Crowd(tuple(n for _, n in most.values()), len(orgs))

@@ -141,7 +141,7 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     framework = framework_code(held, line, own) if held is not None else ""
-    template = template_of(held, line, best.shared) if held is not None else None
+    template = template_of(held, line, best.shared, own) if held is not None else None
     sev, note = capped(f.severity, held, line, earlier, framework, side, closer, template)
     unbacked = not background and sev in ("high", "medium")
     if unbacked:
