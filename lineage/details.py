@@ -44,7 +44,7 @@ class CodeMatchDetails:
     makers: int = 0
     # other makers' model lines holding most of the code (MODERATE or more) where what the unit holds
     # beyond them is too little to convict: a template a framework writes alike for many models
-    # (classify/codematch.Crowd); 0 when not so.  Such code is shared code too (codematch.shared_code)
+    # (classify/crowd.Crowd); 0 when not so.  Such code is shared code too (codematch.shared_code)
     template_lines: int = 0
     attribution_explanation: str | None = None  # set once the file's notices are compared
     declared_line: str = ""  # an earlier line the unit declares as its origin (classify/elder.py)

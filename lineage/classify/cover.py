@@ -30,7 +30,7 @@ NAMELESS_EVIDENCE = SCORING.nameless_evidence  # shared fingerprints enough to c
 def is_common(index: EmbeddedIndex, ev: UnitEvidence) -> bool:
     """Code many model lines of more than one maker hold, or whose shared fingerprints are mostly
     common ones (lines of one maker holding it say whose it is: classify/codematch.shared_by).
-    (A template other makers' lines hold most of, codematch.Crowd, still says where a file comes
+    (A template other makers' lines hold most of, crowd.Crowd, still says where a file comes
     from: counted common here, it cost two files' sources on `make eval`, cwm and neomme.)"""
     if ev.rarity.size and ev.rarity[0] < COMMON_RARITY * ev.strength[0]:
         return True

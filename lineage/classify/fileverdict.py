@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.linecount import distinct_lines, lines_per
 from lineage.classify.wholecopy import EXPLAINED, explained_copy, whole_file
-from lineage.classify.codematch import (CONFIG_LIKE, STRONG, shared_by, shared_code, WHOLE_FILE, WHOLE_HELD, held_whole, strength,
-                                        strong_evidence)
+from lineage.classify.codematch import (CONFIG_LIKE, STRONG, shared_by, shared_code, WHOLE_FILE, WHOLE_HELD, held_whole,
+                                        strength, strong_evidence)
 from lineage.classify.origins import ORIGIN_CREDIT
 from lineage.classify.anachronism import KIND as ANACHRONISM, clause as anachronism_clause
 from lineage.classify.second_source import also_copied, owed_states
@@ -149,7 +149,7 @@ def shared_copy_sentence(low: Sequence[Finding], who: str, n_lines: int = 0) -> 
         return ""
     details = [f.details for f in shared if isinstance(f.details, CodeMatchDetails)]
     alike = [d for d in details if shared_by(d.holders, d.makers)]
-    if not alike:  # (templates only: codematch.Crowd)
+    if not alike:  # (templates only: crowd.Crowd)
         fewest = min(d.template_lines for d in details)
         return (f"built on shared code, closest to {who}: {n} lines held at copy strength, a template that {fewest} or "
                 "more model lines of other companies held most of before it, the closest holding little more: "

@@ -60,13 +60,13 @@ class UnitEvidence:
         makers = index.family_maker[self.family[self.strength >= at_least]]
         return 0 if (makers < 0).any() else int(np.unique(makers).size)
 
-    def others(self, index: EmbeddedIndex, at_least: float, family: int
+    def others(self, index: EmbeddedIndex, at_least: float, family: int, leave_out: int | None = None
                ) -> tuple[tuple[int, ...], int, tuple[str, ...]]:
         """Model lines of other makers than ``family``'s (index row) holding the code at ``at_least``,
         their code public before ``family``'s model was first seen (the code was there for its makers
-        to take): the fingerprints each shares with the unit (its closest family's), most first, how
-        many companies they are, labelled ones only, and the lines' names in the same order.  Nothing
-        when the counts or the dates are unknown."""
+        to take), but the line ``leave_out`` (a ``family_line`` code): the fingerprints each shares
+        with the unit (its closest family's), most first, how many companies they are, labelled ones
+        only, and the lines' names in the same order.  Nothing when the counts or the dates are unknown."""
         since = str(index.first_seen_dates[family])
         if self.shared is None or not since:
             return (), 0, ()
@@ -74,8 +74,8 @@ class UnitEvidence:
         fam = self.family[held]
         maker = index.family_maker[family]
         lines, makers, public = index.family_line[fam], index.family_maker[fam], index.public_dates[fam]
-        keep = ((lines != index.family_line[family]) & ((makers != maker) | (maker < 0))
-                & (public != "") & (public < since))
+        keep = ((lines != index.family_line[family]) & (lines != (-1 if leave_out is None else leave_out))
+                & ((makers != maker) | (maker < 0)) & (public != "") & (public < since))
         if not keep.any():
             return (), 0, ()
         lines, makers = lines[keep], makers[keep]

@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from lineage.classify.adopt import adoptions
-from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, Crowd, code_finding, held_whole,
+from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, code_finding, held_whole,
                                         strength, worth_reporting)
 from lineage.classify.explain import scope_source, source_first, ties_of
+from lineage.classify.crowd import Crowd
 from lineage.classify.named import named_first, named_line
 from lineage.classify.wholecopy import whole_copy
 from lineage.classify.filescope import attribute_file, scopes

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex, from_arrays
-from lineage.classify.codematch import MODERATE, SHARED_BY, Crowd
+from lineage.classify.codematch import MODERATE, SHARED_BY
+from lineage.classify.crowd import Crowd
 from lineage.index.evidence import SAME, STRONG, UnitEvidence, same_code
 from lineage.index.query import QueryOptions, query_files
-from lineage.vocab import UNKNOWN_MAKERS, UNLABELLED, company, first_seen_key, model_line
+from lineage.vocab import UNLABELLED, company, first_seen_key, model_line
 
 COMMON_FAMILIES = SHARED_BY  # code the corpus holds in this many model lines is rated low at most
 # ... or in lines of this many companies' models: the pair cannot show that the suspect took it
@@ -87,9 +88,8 @@ class Holders:
     rows: tuple[Line, ...]  # the families holding it, earliest first
     # the holders whose makers the rating counts (``apart_from``): None, every one
     counted: tuple[Line, ...] | None = None
-    # model lines holding most of the code (MODERATE or more), the same code included: (line, its
-    # organisation, when its code was public, fingerprints it shares with the unit), most first (template_of)
-    crowd: tuple[tuple[str, str, str, int], ...] = ()
+    # the corpus's evidence of the unit, down to MODERATE: the lines holding most of it (template_of)
+    evidence: UnitEvidence | None = field(default=None, compare=False, repr=False)
 
     @property
     def families(self) -> tuple[str, ...]:
@@ -196,27 +196,14 @@ def holders(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], strengths: 
                               tuple(model_line(a) for a in corpus.lineage_of(f"{r['source']}:{r['name']}")),
                               corpus.public[f])
                          for f, r in zip(fams, rows))
-        out[key] = Holders(len({r["name"] for r in rows}), labelled,
-                           crowd=_crowd(corpus, res.evidence.get((fi, ui))))
+        out[key] = Holders(len({r["name"] for r in rows}), labelled, evidence=res.evidence.get((fi, ui)))
     return out
-
-
-def _crowd(corpus: EmbeddedIndex, ev: UnitEvidence | None) -> tuple[tuple[str, str, str, int], ...]:
-    """The families holding a unit's code at MODERATE or more, the same code or most of it, as
-    `scan` counts them (codematch.Crowd): (line, organisation, when its code was public,
-    fingerprints shared), most first."""
-    if ev is None or ev.shared is None:
-        return ()
-    every = corpus.meta["families"]
-    out = [(str(every[f]["name"]), str(every[f].get("org") or ""), corpus.public[f], int(n))
-           for f, s, n in zip(ev.family.tolist(), ev.strength.tolist(), ev.shared.tolist()) if s >= MODERATE]
-    return tuple(sorted(out, key=lambda x: (-x[3], x[0])))
 
 
 @dataclass(frozen=True)
 class Template:
     """Other companies' lines holding most of a unit's code, the pair sharing too little beyond the
-    fifth of them to show the suspect took it from the reference (codematch.Crowd)."""
+    fifth of them to show the suspect took it from the reference (crowd.Crowd)."""
 
     lines: int
     makers: int
@@ -229,27 +216,20 @@ class Template:
                 "pair_shares": self.pair, "lines": list(self.names)}
 
 
-def template_of(held: Holders, reference: Line | None, pair_shared: int, suspect: Line | None = None
-                ) -> Template | None:
-    """The unit is a template (codematch.Crowd) by its crowd: lines of companies other than the
-    reference's maker whose code was public before the reference's model was first seen, as `scan`
-    counts them, less the suspect's own line (``suspect``: the line whose file the suspect file is,
-    when the corpus holds it whole).  Only where the corpus dates the reference file (an undated
-    reference cannot be placed after them)."""
-    if reference is None or not reference.first_seen or reference.org.casefold() in UNLABELLED:
+def template_of(corpus: EmbeddedIndex, held: Holders | None, reference: Line | None, pair_shared: int,
+                suspect: Line | None = None) -> Template | None:
+    """The unit is a template (classify/crowd.Crowd) by its crowd, as `scan` counts it against the
+    reference's line (UnitEvidence.others), less the suspect's own line (``suspect``: the line whose
+    file the suspect file is, when the corpus holds it whole).  Only where the corpus dates the
+    reference file to a labelled maker's line (an undated reference cannot be placed after them)."""
+    if held is None or held.evidence is None or reference is None or not reference.first_seen \
+            or reference.org.casefold() in UNLABELLED or reference.family not in corpus.family_rows:
         return None
-    maker, own = company(reference.org), model_line(reference.family)
-    mine = model_line(suspect.family) if suspect is not None else ""
-    most: dict[str, tuple[str, int]] = {}
-    for name, org, public, n in held.crowd:
-        if name not in (own, mine) and company(org) != maker and public and public < reference.first_seen \
-                and name not in most:
-            most[name] = (org, n)  # (the crowd is most first: a line's first row is its best)
-    orgs = {company(org) for org, _ in most.values()} - UNKNOWN_MAKERS
-    crowd = Crowd(tuple(n for _, n in most.values()), len(orgs))
+    mine = corpus.line_codes.get(model_line(suspect.family)) if suspect is not None else None
+    crowd = Crowd(*held.evidence.others(corpus, MODERATE, corpus.family_rows[reference.family], mine))
     if not crowd.template(pair_shared):
         return None
-    return Template(len(most), crowd.makers, crowd.shared[SHARED_BY - 1], pair_shared, tuple(most))
+    return Template(len(crowd.shared), crowd.makers, crowd.shared[SHARED_BY - 1], pair_shared, crowd.lines)
 
 
 def background_section(corpus: EmbeddedIndex | None, dated: dict[str, Line]) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lineage.classify.codematch import WHOLE_FILE
+from lineage.classify.codematch import MODERATE, WHOLE_FILE
 from lineage.compact.files import CompactFile
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
@@ -132,7 +132,7 @@ def capped(severity: str, held: Holders | None, line: Line | None, earlier: Sequ
 
 
 def template_note(t: Template) -> str:
-    return (f"The corpus holds most of this code (0.6 or more of it) in {t.lines} model lines of "
+    return (f"The corpus holds most of this code ({MODERATE:g} or more of it) in {t.lines} model lines of "
             f"{t.makers} other companies than the reference's maker, their code public before the reference's "
             "model; the fifth of them shares "
             f"{t.fifth} of its fingerprints, the pair {t.pair}: a template many models' code follows, and the "

@@ -32,9 +32,8 @@ from lineage.source.target import LoadedTarget
 from lineage.classify.codematch import held_whole, strength
 from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
-from lineage.workflow.background import (Holders, Line, background_section, apart_from, holders, line_orgs,
-                                         template_of,
-                                         with_background)
+from lineage.workflow.background import (Holders, Line, Template, background_section, apart_from, holders,
+                                         line_orgs, template_of, with_background)
 from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, ExhibitMatch, ExhibitSummary, FileScore,
                                        ReferenceSpan, SideLines, UnitScores)
 from lineage.workflow.whole import (HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated,
@@ -121,14 +120,16 @@ def _texts(files: Sequence[SourceFile]) -> dict[str, str]:
 def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict[str, Any],
                 held: Holders | None = None, background: bool = False, line: Line | None = None,
                 orgs: Mapping[str, str] | None = None, own: Line | None = None,
-                side: Sequence[str] = (), closer: Closer | None = None) -> ExhibitMatch:
+                side: Sequence[str] = (), closer: Closer | None = None,
+                template: Template | None = None) -> ExhibitMatch:
     """One matched unit with both sides' lines for every aligned region, and what the corpus
     background says of it (how many indexed model lines hold the same code); ``placed`` is
     where its similarity stands among the pair's unrelated units (``place_unit``); ``line`` is the
     indexed line whose file the matched reference file is, when the corpus holds it whole (``own``:
     the suspect file's, so); ``orgs``: model line -> organisation (background.line_orgs); ``side``:
     the files of the reference side and beside it that hold the same code, ``closer`` the one beside
-    it holding it more closely than the reference does (siblings.py)."""
+    it holding it more closely than the reference does (siblings.py); ``template``: the corpus shows
+    the unit as a template (background.template_of)."""
     orgs = orgs or {}
     held = apart_from(held, line, orgs) if held is not None else None
     best = f.matches[0]
@@ -141,7 +142,6 @@ def match_entry(f: Finding, suspect_text: str, reference_text: str, placed: dict
     )
     earlier = earlier_lines(held.rows, line, orgs) if held is not None and line is not None else ()
     framework = framework_code(held, line, own) if held is not None else ""
-    template = template_of(held, line, best.shared, own) if held is not None else None
     sev, note = capped(f.severity, held, line, earlier, framework, side, closer, template)
     unbacked = not background and sev in ("high", "medium")
     if unbacked:
@@ -295,7 +295,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
                     background is not None, dated.get(f.matches[0].ref.path), orgs, own.get(f.path),
-                    side.get((f.path, f.unit, f.start_line), ()), closer.get((f.path, f.unit, f.start_line)))
+                    side.get((f.path, f.unit, f.start_line), ()), closer.get((f.path, f.unit, f.start_line)),
+                    template_of(background, held.get((f.path, f.unit, f.start_line)), dated.get(f.matches[0].ref.path),
+                                f.matches[0].shared, own.get(f.path)) if background is not None else None)
         for f in findings)
     clock = Chronology.of(suspect.inputs, dated, background)  # a suspect public before the reference's line: not its copy
     matches = tuple(clock.judged(m) for m in matches)

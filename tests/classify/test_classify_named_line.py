@@ -6,16 +6,14 @@ where vLLM 0.33's qwen3_vl holds it at 0.72).  classify/named.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import Finding, SourceFile
+from lineage.models import Finding
 from lineage.vocab import company
+from tests.dir_index import dir_index, scan_text
 from tests.classify.conftest import SPDX, other_orgs, unique_function
-from tests.classify.test_classify_template_crowd import LARGE_DETAIL, TEMPLATE, _forward, _with
+from tests.classify.test_classify_template_crowd import LARGE_DETAIL, _forward, _with
 
 EXTRA = [  # what the later line added to the elder's code, and the newer version of it holds too
     "        state = state * self.gate(state).sigmoid()\n",
@@ -43,19 +41,13 @@ def _index(tmp_path_factory: pytest.TempPathFactory, elder: str, later: str, sam
                                               f"{body}{unique_function(i)}", encoding="utf-8")
         lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{org}"',
                   f'first_seen = "{seen}"', ""]
-    manifest = tmp_path_factory.mktemp("named-manifest") / "eng.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("named-index") / "eng.lineage"
-    api.build([manifest], Path(out), workers=1)
-    return api.open_index(out)
+    return api.open_index(dir_index(tmp_path_factory, "named", lines))
 
 
 def _unit(index: EmbeddedIndex, path: str) -> Finding:
-    from lineage import api
-
     text = (f"# Copyright 2026 Acme Inc.\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n"
             f"class AcmeStage(nn.Module):\n{_forward('forward', _with(LARGE_DETAIL + EXTRA))}")
-    result, _ = api.scan_files([SourceFile(path, text.encode("utf-8"))], index, Config(), target="t")
+    result = scan_text(index, path, text)
     return next(f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeStage.forward")
 
 

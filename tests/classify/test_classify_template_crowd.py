@@ -4,7 +4,7 @@ a little more of a given file's version, by a detail or two.  That one is not th
 so little (a stranger's review: vLLM's Jais2 model forward, held at 0.64-0.72 by 14 model lines,
 read a high copy of openpangu, which holds it at 0.85 by 10 fingerprints more).  What the unit
 holds beyond the crowd of other makers' lines must itself be evidence enough to convict
-(classify/codematch.Crowd); a copy with that much of one model's own code stays a copy."""
+(classify/crowd.Crowd); a copy with that much of one model's own code stays a copy."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from lineage.classify.codematch import MIN_STRONG_EVIDENCE, SHARED_BY
 from lineage.config import Config
 from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
-from lineage.models import Finding, ScanResult, SourceFile
+from lineage.models import Finding, ScanResult
+from tests.dir_index import dir_index, scan_text
 from tests.classify.conftest import SPDX, other_orgs, unique_function
 
 N_CROWD = 8  # other makers' model lines writing the template alike, each with changes of its own
@@ -106,11 +107,7 @@ def _index(tmp_path_factory: pytest.TempPathFactory, first: str = "") -> Embedde
         seen = first if first and i == N_CROWD else f"2024-0{1 + i % 9}-01"
         lines += ["[[family]]", f'name = "fam_{i:02d}"', f'include = ["fam_{i:02d}/*.py"]', f'org = "{org}"',
                   f'first_seen = "{seen}"', ""]
-    manifest = tmp_path_factory.mktemp("crowd-manifest") / "eng.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("crowd-index") / "eng.lineage"
-    api.build([manifest], Path(out), workers=1)
-    return api.open_index(out)
+    return api.open_index(dir_index(tmp_path_factory, "crowd", lines))
 
 
 @pytest.fixture(scope="module")
@@ -126,11 +123,9 @@ def origin_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
 
 
 def _scan(index: EmbeddedIndex, detail: list[str]) -> tuple[ScanResult, Finding]:
-    from lineage import api
-
     text = (f"# Copyright 2026 Acme Inc.\n{SPDX}\n\nimport torch\nfrom torch import nn\n\n\n"
             f"class AcmeStage(nn.Module):\n{_forward('forward', _with(detail))}")
-    result, _ = api.scan_files([SourceFile("acme/model.py", text.encode("utf-8"))], index, Config(), target="t")
+    result = scan_text(index, "acme/model.py", text)
     unit = next(f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeStage.forward")
     return result, unit
 
