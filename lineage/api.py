@@ -108,4 +108,6 @@ def index_staleness(path: Path) -> str | None:
         return f"existing index unusable: {exc}"
     if idx.header.get("manifests_digest") != manifests_digest(default_manifests()):
         return "the default manifests or role rules changed"
+    if not idx.has_clone_tables:
+        return "it was built by an earlier lineage, without the clone tables a scan reads"
     return None

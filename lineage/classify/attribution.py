@@ -37,7 +37,7 @@ from lineage.declared.family import family_of
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
 from lineage.notices.compare import NOT_CARRIED, REMOVED
-from lineage.notices.records import FileNotices, same_holder
+from lineage.notices.records import Attribution, FileNotices, same_holder
 from lineage.source.maker import Makers
 from lineage.vocab import Severity, model_line
 
@@ -181,7 +181,7 @@ def attribute_matched(
             # the file is mostly code of its own: its notice stands for that, in no one's place; the
             # upstream holder's, owed for the part copied, was not kept (vLLM's old phi.py, Microsoft's
             # model, holds an attention forward like gpt_j's: "Microsoft replaced EleutherAI", high)
-            attribution = compare_notices(without(judged, {n.key for n in judged.notices}), reference,
+            attribution = compare_notices(without(judged, {n.key for n in attribution.replacements}), reference,
                                           repo_notices=repo_notices, declared=whole or not copied,
                                           reference_family=model_line(family), maker=maker,
                                           removed_as=NOT_CARRIED if beside else REMOVED)
@@ -200,7 +200,10 @@ def attribute_matched(
         # own code (classify/origins.py)
         credit = credits_of(index, family, ref_path, reference, maker)
         origin, how = credited_holder(attribution, scanned, credit, reference)
-        own = owners_of(owners, attribution, scanned, made) | ({origin} if origin else set())
+        owned = owners_of(owners, attribution, scanned, made)
+        own = owned | ({origin} if origin else set())
+        # (removed or replaced, yet every notice missing the owners' own: none owed is missing)
+        owed_none = attribution.state in ("removed", "replaced") and bool(owned)
         # the package's word, where the file gives none or names the same one maker (both say whose code it is)
         sole = sole_holder(scanned)
         maker_own = made if not names_holder(scanned) or (sole and all(owning(made, o) for o in sole)) else frozenset()
@@ -243,6 +246,8 @@ def attribute_matched(
                 # it (a file of its own code with one pasted attention read its own units "replaced"; a
                 # Qwen block pasted into a phi3 copy keeping Microsoft's notice read "retained")
                 updated[f.id] = f
+            elif owed_none and f.matches[0].ref.family == family:
+                updated[f.id] = with_attribution(f, "retained", _owners_own(attribution, owned), family)
             else:
                 updated[f.id] = with_attribution(f, attribution.state, explanation, family)
         if not a_copy([updated[f.id] for f in mine], verdicts):  # a framework's notice is owed by copies only
@@ -324,6 +329,14 @@ def attribute_matched(
     out = first_per_id(out)
     return own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect,
                          reference_notices, makers) + out, frozenset(by_file)
+
+
+def _owners_own(attribution: Attribution, owned: frozenset[str]) -> str:
+    """Why a unit whose reference's missing notices are all the owners' owes none."""
+    missing = ", ".join(dict.fromkeys(n.holder for n in attribution.missing))
+    return (f"The file does not keep the notice of {missing}, which {', '.join(sorted(owned))} owns (the scan's "
+            "--owner, the file's own notice or its package's metadata): an owner need not keep its own notice, "
+            "and the file keeps every other notice its reference holds, so none owed is missing.")
 
 
 def _owner_code(mine: Sequence[Finding], updated: Mapping[str, Finding], line: str,

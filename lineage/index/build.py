@@ -18,6 +18,7 @@ from lineage.errors import ManifestError
 from lineage.fingerprint.minhash import band_keys
 from lineage.fingerprint.params import FingerprintParams
 from lineage.compact.files import CompactFile, compact_all, leading_header
+from lineage.index.clones import tables
 from lineage.index.header import meta_array
 from lineage.index.jobs import FileJob, run_job
 from lineage.index.manifest import INFRASTRUCTURE, Family, Manifest, family_of, is_infrastructure
@@ -172,6 +173,7 @@ def _arrays(acc: _Acc, params: FingerprintParams) -> dict[str, np.ndarray]:
         arrays[key] = np.concatenate(parts).astype(np.uint32) if parts else np.empty(0, np.uint32)
     meta = {"families": acc.families, "files": acc.files, "units": acc.quals}
     arrays["meta"] = meta_array(meta)
+    arrays.update(tables(arrays))  # (read by every scan and hook: computed once, here)
     return arrays
 
 

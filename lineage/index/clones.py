@@ -1,7 +1,10 @@
 """Reference units whose fingerprint streams are the same set: clone classes and twins.
 
 A stream is stored flat: ``hashes`` (sorted unique per unit) with ``off`` the start of each
-unit's and its end.  Functions of the arrays alone, read once per index (index/embedded.py).
+unit's and its end.  Functions of the arrays alone: a build stores their results in the index
+(`tables`), so a scan or a commit hook only reads them; an index without them (written by an
+earlier lineage, or cut down by index/restrict.py) has them computed once when first used
+(index/embedded.py).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 Classes = tuple[np.ndarray, np.ndarray, np.ndarray]  # class of each unit, units sorted by class, class starts
+TABLES = ("s_class", "s_twin", "l_twin")  # what a build stores: structural classes, both streams' twins
 
 
 def gathered(off: np.ndarray, hashes: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -56,3 +60,59 @@ def twins(off: np.ndarray, hashes: np.ndarray, classes: Classes) -> np.ndarray:
                              alike[np.bincount(owner[mine != theirs], minlength=alike.size) > 0]])
     out[unlike] = unlike
     return out
+
+
+def classes_of(klass: np.ndarray) -> Classes:
+    """`clone_classes` from the class of each unit alone (as a build stored it)."""
+    klass = klass.astype(np.int64)
+    order = np.argsort(klass, kind="stable")
+    starts = np.searchsorted(klass[order], np.arange(int(klass.max(initial=-1)) + 2))
+    return klass, order, starts
+
+
+def tables(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The clone tables a build stores beside the streams: the structural clone class of each
+    unit, and each unit's twin in both streams (`TABLES`)."""
+    klass = clone_classes(arrays["s_off"], arrays["s_hash"])
+    lexical = clone_classes(arrays["l_off"], arrays["l_hash"])
+    return {"s_class": klass[0].astype(np.uint32),
+            "s_twin": twins(arrays["s_off"], arrays["s_hash"], klass).astype(np.uint32),
+            "l_twin": twins(arrays["l_off"], arrays["l_hash"], lexical).astype(np.uint32)}
+
+
+def restricted_tables(arrays: dict[str, np.ndarray], units: np.ndarray) -> dict[str, np.ndarray]:
+    """The stored tables of an index cut down to ``units`` (ascending ids of the units kept), without
+    reading a stream: a class stays a class, and a unit's twin becomes the first kept unit of the
+    same stream, which the full index names by the full index's twin (empty when none is stored)."""
+    if not all(name in arrays for name in TABLES):
+        return {}
+    out = {"s_class": np.unique(arrays["s_class"][units], return_inverse=True)[1].astype(np.uint32)}
+    for name in ("s_twin", "l_twin"):
+        same = arrays[name][units].astype(np.int64)  # (the full index's first unit of the same stream)
+        _, first, inverse = np.unique(same, return_index=True, return_inverse=True)
+        out[name] = first[inverse].astype(np.uint32)  # (units ascend: the first kept of each stream)
+    return out
+
+
+def tables_problem(arrays: dict[str, np.ndarray], n: int) -> str:
+    """What is wrong with stored clone tables, or "": each a unit column, a twin never after its
+    unit, a twin its own twin and of its unit's class (a crafted table must not send a unit's
+    score to a unit out of range)."""
+    present = [name for name in TABLES if name in arrays]
+    if not present:
+        return ""
+    if len(present) < len(TABLES):
+        return "clone tables are incomplete"
+    if any(arrays[name].dtype.kind not in "iu" or arrays[name].shape != (n,) for name in TABLES):
+        return "clone tables must be integer columns of one entry per unit"
+    klass = arrays["s_class"].astype(np.int64)
+    if n and (int(klass.min()) < 0 or int(klass.max()) >= n):
+        return "clone classes out of range"
+    ids = np.arange(n)
+    for name in ("s_twin", "l_twin"):
+        twin = arrays[name].astype(np.int64)
+        if n and (int(twin.min()) < 0 or np.any(twin > ids) or np.any(twin[twin] != twin)):
+            return f"{name} names a unit that is not a twin"
+    if np.any(klass[arrays["s_twin"].astype(np.int64)] != klass):
+        return "a structural twin is of another clone class"
+    return ""

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from lineage.fingerprint.params import FingerprintParams
+from lineage.index.clones import tables_problem
 from lineage.vocab import INDEX_ROLES, UNIT_KINDS
 
 KIND_NAMES = UNIT_KINDS
@@ -98,4 +99,4 @@ def inconsistency(header: dict[str, Any], a: dict[str, np.ndarray], meta: Any, p
         return "file signatures do not match the file table"
     if a["df_hash"].size != a["df_count"].size or not _below(a["df_count"], 1 << 31):
         return "document-frequency arrays disagree in length or hold negative counts"
-    return _meta_problem(meta, n_fams)
+    return tables_problem(a, n) or _meta_problem(meta, n_fams)

@@ -16,7 +16,7 @@ import numpy as np
 
 from lineage.errors import IndexError_
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.clones import Classes, clone_classes, gathered, twins
+from lineage.index.clones import TABLES, Classes, classes_of, clone_classes, gathered, twins
 from lineage.index.consistency import KIND_NAMES, ROLE_NAMES, inconsistency
 from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
@@ -318,18 +318,29 @@ class EmbeddedIndex:
         """Units with identical structural fingerprint sets form a clone class: any query scores
         the same against each of them (transformers' modular copies put one class in 60 families).
         Returns (class of each unit, units sorted by class, start of each class in that order)."""
+        if self.has_clone_tables:
+            return classes_of(self.arrays["s_class"])
         return clone_classes(self.arrays["s_off"], self.arrays["s_hash"])
+
+    @property
+    def has_clone_tables(self) -> bool:
+        """Whether the build stored the clone tables (index/clones.py `tables`)."""
+        return all(name in self.arrays for name in TABLES)
 
     @cached_property
     def twins(self) -> np.ndarray:
         """Per reference unit, the first unit of its clone class whose structural stream is the same
         hash for hash (itself when none): a query scores a unit as it scores its twin, so a unit's
         candidates are scored once per twin (index/query.score_unit)."""
+        if self.has_clone_tables:
+            return self.arrays["s_twin"].astype(np.int64)
         return twins(self.arrays["s_off"], self.arrays["s_hash"], self._clones)
 
     @cached_property
     def lexical_twins(self) -> np.ndarray:
         """`twins` of the lexical streams (names kept: fewer units share one)."""
+        if self.has_clone_tables:
+            return self.arrays["l_twin"].astype(np.int64)
         off, hashes = self.arrays["l_off"], self.arrays["l_hash"]
         return twins(off, hashes, clone_classes(off, hashes))
 

@@ -21,6 +21,7 @@ import numpy as np
 from lineage.arch.section import kept_arrays
 from lineage.data import load_table, table_error
 from lineage.index.build import document_frequency
+from lineage.index.clones import restricted_tables
 from lineage.index.embedded import EmbeddedIndex, from_arrays
 from lineage.index.header import meta_array
 from lineage.index.lsh import band_arrays, unit_signatures
@@ -85,6 +86,7 @@ def restrict(index: EmbeddedIndex, keep: Callable[[FamilyRow], bool], why: str,
     out["df_hash"], out["df_count"] = document_frequency(out["s_hash"], out["s_off"], line_of_unit)
     new_meta = {"families": families, "files": files, "units": [meta["units"][u] for u in units.tolist()]}
     out.update(kept_arrays(a, families))
+    out.update(restricted_tables(a, units))
     out["meta"] = meta_array(new_meta)
     digest = hashlib.sha256(json.dumps([index.header.get("id"), fam_keep.tolist()]).encode()).hexdigest()[:16]
     said = index.header.get("restriction")  # (a restriction of a restriction says both, from the first index)

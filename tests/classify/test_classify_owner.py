@@ -157,6 +157,23 @@ def test_a_third_partys_port_of_the_owners_model_is_not_a_removal_by_the_owner(p
     assert max(RANK[f.severity] for f in _code(stranger)) == RANK["high"]
 
 
+def test_a_copy_missing_only_the_owners_notice_is_not_said_to_have_removed_one(port_index) -> None:
+    """The reference's only notice is the owner's (Meta's port of Zhipu AI's model), and the copy,
+    scanned with Meta as owner, drops it: no notice owed is missing, so no unit and no verdict
+    says "removed" (a stranger's review: torchao's Triton helpers, sourced from Meta's torchtitan
+    and vendored by Megatron under Meta's notice, read "attribution: removed" and "notice removed"
+    with --owner Meta, though no notice finding was raised).  Still the copy of Zhipu AI's code."""
+    unmarked = _text(SPDX)
+    result = _scan(port_index, unmarked, Config(owner=("Meta",)))
+    code = _code(result)
+    assert max(RANK[f.severity] for f in code) == RANK["high"]
+    assert not {f.attribution for f in code} & {"removed", "replaced"}
+    assert "retained" in {f.attribution for f in code}
+    assert not any(f.kind == "notice" and f.attribution in ("removed", "replaced") for f in result.findings)
+    verdict = result.summary.files[COPY].verdict
+    assert "removed" not in verdict and "replaced" not in verdict, verdict
+
+
 def test_an_owner_outside_the_organisation_table_is_refused() -> None:
     from lineage.config import load_config
 

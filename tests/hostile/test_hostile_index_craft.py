@@ -47,6 +47,12 @@ CRAFTED: dict[str, tuple[Callable[[dict[str, Any], dict[str, np.ndarray]], None]
         "notice_file", {"path": 3, "header": "x"})), "notice file"),
     "family notice file a string": (_meta_edit(lambda m: m["families"][0].__setitem__("notice_file", "x.py")),
                                     "notice file"),
+    "a twin after its unit": (lambda h, a: a.__setitem__("s_twin", np.full_like(a["s_twin"], a["s_twin"].size - 1)),
+                              "not a twin"),
+    "a lexical twin out of range": (lambda h, a: a.__setitem__("l_twin", a["l_twin"] + a["l_twin"].size), "not a twin"),
+    "a clone class out of range": (lambda h, a: a.__setitem__("s_class", a["s_class"] + a["s_class"].size),
+                                   "clone classes"),
+    "clone tables incomplete": (lambda h, a: a.pop("s_twin"), "incomplete"),
 }
 
 
