@@ -97,6 +97,9 @@ class SourceVerdict:
     # the file scope: the files of its directory read with it as one file, together a copy of the source's
     # whole file, split one definition or more per file (classify/together.py); () when read alone
     together: tuple[str, ...] = ()
+    # the file scope: another maker's family whose whole file the file holds beside its source's (two
+    # models' files joined into one: classify/alsowhole.py), its `contains` that share; None when none
+    also_whole: Candidate | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"scope": self.scope, "status": self.status, "read_with": list(self.read_with),
@@ -108,4 +111,5 @@ class SourceVerdict:
                 "weighed_over": round(self.weighed, 3), "read_together": list(self.together),
                 "decided_by": self.decided_by or None,
                 "contenders": list(self.contenders), "basis": self.basis or None,
-                "group": self.group.to_dict() if self.group else None}
+                "group": self.group.to_dict() if self.group else None,
+                **({"also_whole": self.also_whole.to_dict()} if self.also_whole else {})}

@@ -53,7 +53,9 @@ def judged_findings(findings: Sequence[Finding], sources: Mapping[str, Mapping[s
 def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     """Whether a code finding can support a judgement of the file's notices against a reference.
     Code that many model lines hold cannot say whose notice it owes, unless the file as a whole
-    is one source's file (classify/wholecopy.whole_file) and the finding matches that source.
+    is one source's file (classify/wholecopy.whole_file) and the finding matches that source, or
+    holds another maker's whole file beside its source's (classify/alsowhole.py) and the finding
+    matches that one.
     A configuration class short of a copy names the architecture the file follows (its
     parameters), not whose code it holds."""
     if config_short_of_copy(f.unit, f.matches[0]):
@@ -62,6 +64,8 @@ def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     if code is None or not shared_code(code):
         return True
     v = verdicts.get("<file>")
+    if v is not None and v.also_whole is not None and matches_family(f, v.also_whole.family):
+        return True  # (another maker's whole file beside the source's: classify/alsowhole.py)
     return v is not None and v.source is not None and whole_file(v) and matches_family(f, v.source.family)
 
 

@@ -7,7 +7,8 @@ own source verdicts named the second maker, and its units were rated against the
 header.  Here each other maker whose code a class of the file is attributed to (on distinctive
 code, not common idioms, and clearly: not a tie broken by names or dates) and whose copied units
 hold a good share of the file's copied lines, or a whole component's worth, is a second reference;
-its notices are judged too.  The main maker's own notice kept in the file is no replacement of
+its notices are judged too; so is another maker whose whole file the file holds beside its
+source's (classify/alsowhole.py).  The main maker's own notice kept in the file is no replacement of
 the second maker's (the file holds both makers' code).
 """
 
@@ -39,6 +40,13 @@ def second_sources(verdicts: Mapping[str, SourceVerdict], updated: Sequence[Find
     copied = [f for f in updated if f.severity in COPIED and f.attribution not in ("declared", "own")]
     total = distinct_lines(copied)
     seen = {company(maker)} if company(maker) not in UNLABELLED else set()
+    also = verdicts["<file>"].also_whole if "<file>" in verdicts else None
+    if also is not None and company(also.org) not in seen and also.family != family \
+            and not owning(owners, also.org):  # (another maker's whole file the file holds: classify/alsowhole.py)
+        theirs = [f for f in copied if f.matches and f.matches[0].ref.family == also.family]
+        if theirs:
+            seen.add(company(also.org))
+            yield also.family, also.path, also.org, theirs
     for scope, v in sorted(verdicts.items()):
         source = v.source
         if scope == "<file>" or source is None or v.status != "source" or v.basis != "distinctive" \

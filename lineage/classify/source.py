@@ -37,6 +37,7 @@ import dataclasses
 
 import numpy as np
 
+from lineage.classify.alsowhole import also_whole, held_at_best
 from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, composed_source
 from lineage.classify.cover import Cover, contains
 from lineage.verdicts import Candidate, LineageGroup, SourceVerdict
@@ -186,8 +187,21 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     basis = "common" if source.distinctive < COMMON_BASIS else "distinctive"
     group = _group(index, cov, cover, pick) if scope == "<file>" or basis == "common" else None
     lead = _lead_over_other_orgs(index, cov, score, pick) if scope == "<file>" else None
-    v = SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead)
+    also = _also_whole(index, cov, rows, total, pick, cover, score, distinct, names) \
+        if scope == "<file>" and status == "source" else None
+    v = SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead,
+                      also_whole=also)
     return rescaled(v, total / scope_total) if total < scope_total else v
+
+
+def _also_whole(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, pick: int, cover: np.ndarray,
+                score: np.ndarray, distinct: np.ndarray, names: np.ndarray) -> Candidate | None:
+    """Another maker's family whose whole file the file holds beside its source's (classify/alsowhole.py)."""
+    j = also_whole(index, cov, rows, total, pick)
+    if j < 0:
+        return None
+    return dataclasses.replace(_candidate(index, cov, j, cover, score, distinct, names),
+                               contains=held_at_best(index, cov, rows, j))
 
 
 def rescaled(v: SourceVerdict, by: float) -> SourceVerdict:
@@ -195,7 +209,8 @@ def rescaled(v: SourceVerdict, by: float) -> SourceVerdict:
     def part(c: Candidate | None) -> Candidate | None:
         return None if c is None else dataclasses.replace(
             c, cover=c.cover * by, score=c.score * by, distinctive=c.distinctive * by, lexical=c.lexical * by)
-    return dataclasses.replace(v, source=part(v.source), runner_up=part(v.runner_up), margin=v.margin * by,
+    return dataclasses.replace(v, source=part(v.source), runner_up=part(v.runner_up), also_whole=part(v.also_whole),
+                               margin=v.margin * by,
                                lead=None if v.lead is None else v.lead * by, weighed=v.weighed * by)
 
 

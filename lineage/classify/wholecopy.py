@@ -52,3 +52,11 @@ def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
         return None
     return WholeFile(v.source.family, v.source.path, v.source.score, v.margin if v.lead is None else v.lead,
                      v.source.contains, v.together)
+
+
+def also_copy(v: SourceVerdict | None) -> WholeFile | None:
+    """Another maker's file the scanned file holds whole beside its source's (classify/alsowhole.py)."""
+    if v is None or v.also_whole is None:
+        return None
+    a = v.also_whole
+    return WholeFile(a.family, a.path, a.score, 0.0, a.contains, also=True)

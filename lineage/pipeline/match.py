@@ -18,7 +18,7 @@ from lineage.classify.codematch import (MODERATE, NAMELESS_EVIDENCE, SHARED_BY, 
 from lineage.classify.explain import scope_source, source_first, ties_of
 from lineage.classify.crowd import Crowd
 from lineage.classify.named import named_first, named_line
-from lineage.classify.wholecopy import whole_copy
+from lineage.classify.wholecopy import also_copy, whole_copy
 from lineage.classify.filescope import attribute_file, scopes
 from lineage.classify.together import split_copies
 from lineage.verdicts import SourceVerdict
@@ -133,7 +133,7 @@ def code_evidence(
             "the file" if scope.scope == "<file>" else f"class {scope.scope}"
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
                                      whole_copy(sources.get(cf.path, {}).get("<file>")), context, makers, crowd,
-                                     closer))
+                                     closer, also_copy(sources.get(cf.path, {}).get("<file>"))))
     return findings, sources
 
 

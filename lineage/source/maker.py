@@ -63,14 +63,64 @@ def metadata_files(root: str) -> list[tuple[str, bytes]]:
                         if p.name.endswith(".dist-info") and p.is_dir() and not p.is_symlink())[:8]
     except OSError:
         pass
+    out = _read(paths, base)
+    if out:
+        return out
+    installed = installed_from(base)
+    return _read(installed, installed[0].parent.parent) if installed else []
+
+
+def _read(paths: Iterable[Path], relative_to: Path) -> list[tuple[str, bytes]]:
     out = []
     for path in paths:
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_BYTES:
-                out.append((str(path.relative_to(base)), path.read_bytes()))
-        except OSError:
+                out.append((path.relative_to(relative_to).as_posix(), path.read_bytes()))
+        except (OSError, ValueError):
             continue
     return out
+
+
+UP = 3  # levels above a package folder searched for the distribution that installed it
+
+
+def installed_from(base: Path) -> list[Path]:
+    """The METADATA of the distribution that installed the package folder ``base`` (or a folder
+    inside one, up to UP levels down), when the target holds no metadata of its own: a
+    `*.dist-info` beside the package's top folder whose top_level.txt or RECORD names it (a
+    wheel unpacked, or site-packages; a stranger's review: IBM's `fms/`, scanned as the package
+    folder, read IBM's own notice as removed, though the wheel's METADATA beside it names IBM)."""
+    top = base
+    for _ in range(UP):
+        parent = top.parent
+        if parent == top:
+            return []
+        try:
+            infos = sorted(p for p in parent.iterdir() if p.name.endswith(".dist-info") and p.is_dir()
+                           and not p.is_symlink())[:32]
+        except OSError:
+            return []
+        found = [info / DIST_INFO for info in infos if _installs(info, top.name)]
+        if found:
+            return found[:1]
+        top = parent
+    return []
+
+
+def _installs(info: Path, package: str) -> bool:
+    """Whether a dist-info folder's top_level.txt or RECORD names ``package`` (a top-level folder)."""
+    for name in ("top_level.txt", "RECORD"):
+        path = info / name
+        try:
+            if not path.is_file() or path.is_symlink() or path.stat().st_size > 8 * MAX_BYTES:
+                continue
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        if any(line.strip() == package if name == "top_level.txt" else line.startswith(package + "/")
+               for line in lines):
+            return True
+    return False
 
 
 def is_metadata(name: str) -> bool:

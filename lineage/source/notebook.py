@@ -1,10 +1,12 @@
 """Jupyter notebooks -> Python text, and the way back from a line to a cell.
 
 A notebook is JSON; nothing in it is ever executed.  Its cells' source lines are laid end
-to end, every cell in order: code lines stay as they are, and markdown/raw cells, IPython
-magics and shell escapes (``%``, ``!``, whole ``%%`` cell magics) become blank lines, so the
-text parses as Python and each converted line stands for exactly one source line of one
-cell.  Findings in a notebook keep the notebook's path and these line numbers; the cell
+to end, every cell in order: code lines stay as they are, markdown and raw cells become comment
+lines (their words are the notebook's own, a copyright notice or an "adapted from" line
+included: a stranger's review put a notebook's notice in a markdown cell, and its copied code
+read "notice removed"), and IPython magics and shell escapes (``%``, ``!``, whole ``%%`` cell
+magics) become blank lines, so the text parses as Python and each converted line stands for
+exactly one source line of one cell.  Findings in a notebook keep the notebook's path and these line numbers; the cell
 start lines let them also say "cell 3, line 12", which is what a reviewer sees in Jupyter.
 
 The file is already within the size cap when it gets here; broken JSON, JSON that is too
@@ -62,6 +64,12 @@ def _code_line(line: str) -> str:
     return "" if line.lstrip().startswith(("%", "!")) else line
 
 
+def _comment(line: str) -> str:
+    """A line of prose as a Python comment, on one line whatever it holds."""
+    text = "".join(ch if ch.isprintable() or ch == "\t" else " " for ch in line).rstrip()
+    return f"# {text}" if text else ""
+
+
 def notebook_to_python(data: bytes) -> tuple[bytes, tuple[int, ...]]:
     """The notebook's code as Python, and the converted line where each cell starts.
 
@@ -72,7 +80,9 @@ def notebook_to_python(data: bytes) -> tuple[bytes, tuple[int, ...]]:
     for number, cell in enumerate(_cells(_load(data)), start=1):
         lines = _source(cell, number).splitlines()
         starts.append(len(out) + 1)
-        if cell.get("cell_type") != "code" or (lines and lines[0].lstrip().startswith("%%")):
+        if cell.get("cell_type") in ("markdown", "raw"):
+            out.extend(_comment(line) for line in lines)
+        elif cell.get("cell_type") != "code" or (lines and lines[0].lstrip().startswith("%%")):
             out.extend("" for _ in lines)
         else:
             out.extend(_code_line(line) for line in lines)

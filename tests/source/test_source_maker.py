@@ -119,3 +119,25 @@ def test_a_symlinked_dist_info_folder_is_not_followed(tmp_path: Path) -> None:
     tree.mkdir()
     (tree / "x-1.0.dist-info").symlink_to(outside, target_is_directory=True)
     assert metadata_files(str(tree)) == []
+
+
+def test_a_package_folder_reads_the_metadata_of_the_distribution_that_installed_it(tmp_path: Path) -> None:
+    """A wheel unpacked (or site-packages), scanned as its package folder: the dist-info beside it
+    that names the folder is the package's own word (a stranger's review: IBM's fms/ read IBM's
+    notice as removed, scanned without the METADATA at the wheel's root); another distribution's
+    is not, nor is anything when the folder holds metadata of its own."""
+    (tmp_path / "fms" / "modules").mkdir(parents=True)
+    (tmp_path / "other-2.0.dist-info").mkdir()
+    (tmp_path / "other-2.0.dist-info" / "METADATA").write_text("Name: other\nAuthor-email: a@meta.com\n\n")
+    (tmp_path / "other-2.0.dist-info" / "top_level.txt").write_text("other\n")
+    assert metadata_files(str(tmp_path / "fms")) == []
+    info = tmp_path / "ibm_fms-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Name: ibm-fms\nAuthor-email: a@ibm.com\n\n")
+    (info / "RECORD").write_text("fms/__init__.py,sha256=x,1\nibm_fms-1.0.dist-info/METADATA,,\n")
+    for folder in (tmp_path / "fms", tmp_path / "fms" / "modules"):
+        found = metadata_files(str(folder))
+        assert [name for name, _ in found] == ["ibm_fms-1.0.dist-info/METADATA"]
+        assert [m.org for m in declared_makers(found)] == ["IBM"]
+    (tmp_path / "fms" / "pyproject.toml").write_text('[project]\nauthors = [{email = "b@mistral.ai"}]\n')
+    assert [name for name, _ in metadata_files(str(tmp_path / "fms"))] == ["pyproject.toml"]

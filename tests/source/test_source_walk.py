@@ -187,7 +187,8 @@ def test_notebook_code_cells_become_python(tmp_path: Path) -> None:
     compile(text, nb.path, "exec")  # would fail on markdown, magics or shell escapes
     lines = text.splitlines()
     assert lines[3] == "import os" and lines[5] == "x = 1" and lines[8] == "def f():"
-    assert "echo" not in text and "Title" not in text and "pip" not in text
+    assert "echo" not in text and "pip" not in text
+    assert lines[:2] == ["# # Title", "# text that is not python"]  # the notebook's prose, as comments
     assert errors == [FileError("bad.ipynb", "decode", errors[0].reason)]
     assert errors[0].reason.startswith("malformed notebook")
     assert walk_directory(tmp_path)[0] == []  # not requested: not read

@@ -245,3 +245,21 @@ def test_an_unreadable_file_is_not_told_to_raise_the_size_cap(tmp_path: Path, in
     done = scan(tmp_path, "--index", index_path, "-q")
     assert done.exit_code == 1 and "1 file could not be checked" in done.stderr, done.output
     assert "`exclude`" in done.stderr and "max_file_bytes" not in done.stderr
+
+
+def test_a_notice_in_a_notebooks_markdown_cell_is_the_notebooks_notice(tmp_path: Path, index_path: Path) -> None:
+    """The notebook's own words stand in its markdown cells: a copy under a notice written there
+    replaced the reference's notice, as the same copy under that notice in a .py file did (a
+    stranger's review: it read "notice removed", the markdown notice unread)."""
+    acme = "Copyright 2026 Acme Corp. All rights reserved."
+    body = "".join(line for line in renamed_copy().splitlines(keepends=True) if not line.startswith("# Copyright"))
+    states = {}
+    for name, text in (("explore.ipynb", notebook(("markdown", f"{acme}\n"), ("code", body))),
+                       ("explore.py", f"# {acme}\n" + body)):
+        alone = tmp_path / name.replace(".", "_")  # (each file scanned alone: no other file's notice beside it)
+        alone.mkdir()
+        (alone / name).write_text(text)
+        report = json.loads(scan(alone / name, "--index", index_path, "-q", "--format", "json").stdout)
+        states[name] = {f["attribution"] for f in report["findings"] if f["kind"] == "notice"}
+    assert states["explore.py"] == {"replaced"}, states
+    assert states["explore.ipynb"] == states["explore.py"], states
