@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from lineage.classify.holders import elder_holder, holder_of, without
 from lineage.classify.root_notices import declares_chain, root_notice_findings
+from lineage.classify.sharedlicence import shared_licence_findings
 from lineage.classify.second_source import alike_cap, carried_gap, closer_holder, makers_alike, second_sources
 from lineage.classify.stated import with_attribution
 from lineage.classify.vendored import credited_to
@@ -326,6 +327,8 @@ def attribute_matched(
     out_findings = credited_to([updated.get(f.id, f) for f in findings], index.header_of, reference_notices)
     # one finding per id: a look-through's judgement against the root restates the file's licence
     # finding, the same finding (a scan of vLLM's qwen3.py under MIT listed it twice)
+    out += shared_licence_findings(index, [f for f in out_findings if f.attribution != OWN], frozenset(by_file),
+                                   texts, detect)
     out = first_per_id(out)
     return own_unjudged(index, out_findings, frozenset(by_file), texts, repo_notices, owners, detect,
                          reference_notices, makers) + out, frozenset(by_file)

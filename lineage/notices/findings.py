@@ -328,6 +328,23 @@ def _licence_findings(path: str, scanned: FileNotices, matches: Sequence[Match],
     return found
 
 
+def shared_licence_finding(path: str, scanned: FileNotices, licence: str, copies: Sequence[Finding],
+                           holders: int) -> Finding:
+    """A low licence finding on copies of shared code every holder of which is under ``licence``
+    (classify/sharedlicence.py): the licence applies whichever of them the code came from."""
+    terms = obligations(licence)
+    must = "; ".join(terms["obligations"][:2] + terms["restrictions"][:1]) or "see the licence"
+    units = ", ".join(f.unit for f in copies[:3]) + (f" and {len(copies) - 3} more" if len(copies) > 3 else "")
+    lines = len({n for f in copies for n in range(f.start_line, f.end_line + 1)})
+    return _finding(
+        path, "licence", None, "low", 1, f"shared|{licence}", "", tuple(f.matches[0] for f in copies),
+        f"{path} declares {', '.join(scanned.licences)} but {lines} of its lines ({units}) are copies of code "
+        f"that {holders} indexed families hold alike, every one under {licence}: which of them it came from "
+        f"cannot be told, so no source is named and no one is accused, but whichever it was, {licence} "
+        f"obliges: {must}.",
+        _licence_details(licence, "", "", scanned.licences))
+
+
 def notice_findings(
     path: str,
     scanned: FileNotices,
