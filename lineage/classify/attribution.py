@@ -276,8 +276,11 @@ def attribute_matched(
                                                                      maker, owners):
             # the main maker's notice kept in the file stands for its own code, in no one's place;
             # a holder both references name stands for both (vLLM's nemotron.py and openpangu.py
-            # both keep "EleutherAI and the HuggingFace Inc. team": kept, it is kept for both)
-            second = reference_notices(other, other_path)
+            # both keep "EleutherAI and the HuggingFace Inc. team": kept, it is kept for both); a
+            # generated file holding no notice is judged by its family's notice file, as the first
+            # reference is (a review: mistral's whole file beside a CLIP tower read "also a copy of
+            # mistral" with no notice state, where alone it read "notice removed")
+            second = judged_notices(other, holding_notices(other, other_path, theirs))
             theirs_only = without(scanned, {m.key for m in attribution.reference_holders}
                                   - {n.key for n in second.notices})
             state = compare_notices(theirs_only, second, repo_notices=repo_notices,

@@ -86,11 +86,17 @@ UP = 3  # levels above a package folder searched for the distribution that insta
 
 def installed_from(base: Path) -> list[Path]:
     """The METADATA of the distribution that installed the package folder ``base`` (or a folder
-    inside one, up to UP levels down), when the target holds no metadata of its own: a
-    `*.dist-info` beside the package's top folder whose top_level.txt or RECORD names it (a
-    wheel unpacked, or site-packages; a stranger's review: IBM's `fms/`, scanned as the package
-    folder, read IBM's own notice as removed, though the wheel's METADATA beside it names IBM)."""
-    top = base
+    inside one, up to UP levels down; a symbolic link is followed to where the code is), when the
+    target holds no metadata of its own: the one `*.dist-info` beside the package's top folder
+    that claims it, its top_level.txt naming the folder or its RECORD listing a file of the folder
+    that is there (a wheel unpacked, or site-packages; a stranger's review: IBM's `fms/`, scanned
+    as the package folder, named no maker, though the wheel's METADATA beside it names IBM).  Two
+    distributions claiming the folder name no one (a second review planted one, listing a file
+    the folder does not hold, beside the package's own)."""
+    try:
+        top = base.resolve()
+    except (OSError, RuntimeError):
+        return []
     for _ in range(UP):
         parent = top.parent
         if parent == top:
@@ -100,27 +106,41 @@ def installed_from(base: Path) -> list[Path]:
                            and not p.is_symlink())[:32]
         except OSError:
             return []
-        found = [info / DIST_INFO for info in infos if _installs(info, top.name)]
+        found = [info / DIST_INFO for info in infos if _installs(info, top)]
         if found:
-            return found[:1]
+            return found if len(found) == 1 else []
         top = parent
     return []
 
 
-def _installs(info: Path, package: str) -> bool:
-    """Whether a dist-info folder's top_level.txt or RECORD names ``package`` (a top-level folder)."""
-    for name in ("top_level.txt", "RECORD"):
-        path = info / name
+def _installs(info: Path, package: Path) -> bool:
+    """Whether a dist-info folder's top_level.txt names the folder ``package``, or its RECORD lists
+    a file under it that is there."""
+    name = package.name
+    for record in ("top_level.txt", "RECORD"):
+        path = info / record
         try:
             if not path.is_file() or path.is_symlink() or path.stat().st_size > 8 * MAX_BYTES:
                 continue
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             continue
-        if any(line.strip() == package if name == "top_level.txt" else line.startswith(package + "/")
-               for line in lines):
+        if record == "top_level.txt" and any(line.strip() == name for line in lines):
+            return True
+        listed = (line.split(",", 1)[0] for line in lines if line.startswith(name + "/"))
+        if record == "RECORD" and any(_present(package.parent, entry) for entry in listed):
             return True
     return False
+
+
+def _present(root: Path, entry: str) -> bool:
+    """A RECORD entry (a path relative to ``root``, where the dist-info stands) is a file there."""
+    if ".." in entry.split("/"):
+        return False
+    try:
+        return (root / entry).is_file()
+    except OSError:
+        return False
 
 
 def is_metadata(name: str) -> bool:

@@ -1,12 +1,13 @@
 """Jupyter notebooks -> Python text, and the way back from a line to a cell.
 
 A notebook is JSON; nothing in it is ever executed.  Its cells' source lines are laid end
-to end, every cell in order: code lines stay as they are, markdown and raw cells become comment
-lines (their words are the notebook's own, a copyright notice or an "adapted from" line
-included: a stranger's review put a notebook's notice in a markdown cell, and its copied code
-read "notice removed"), and IPython magics and shell escapes (``%``, ``!``, whole ``%%`` cell
-magics) become blank lines, so the text parses as Python and each converted line stands for
-exactly one source line of one cell.  Findings in a notebook keep the notebook's path and these line numbers; the cell
+to end, every cell in order: code lines stay as they are, a markdown or raw cell's copyright and
+licence lines become comment lines (the notebook's own notice: a stranger's review put one in a
+markdown cell, and its copied code read "notice removed"), the rest of its prose, IPython magics
+and shell escapes (``%``, ``!``, whole ``%%`` cell magics) become blank lines, so the text parses
+as Python and each converted line stands for exactly one source line of one cell.  Prose is not
+read as comments: a sentence that merely names a model's module ("we did not copy
+transformers.models.qwen2.modeling_qwen2") would read as a declared origin (a second review).  Findings in a notebook keep the notebook's path and these line numbers; the cell
 start lines let them also say "cell 3, line 12", which is what a reviewer sees in Jupyter.
 
 The file is already within the size cap when it gets here; broken JSON, JSON that is too
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -60,14 +62,28 @@ def _source(cell: Any, number: int) -> str:
     return source
 
 
+def _lines(source: str) -> list[str]:
+    """A cell's lines as Python counts them (``\n``, ``\r\n`` or ``\r`` ends one; a U+2028 or a
+    form feed inside a line does not, as str.splitlines would have it: a notice after one was
+    placed a line off its cell)."""
+    lines = _BREAK.split(source)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def _code_line(line: str) -> str:
     return "" if line.lstrip().startswith(("%", "!")) else line
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+_NOTICE = re.compile(r"copyright|\(c\)|©|spdx-license-identifier|licen[cs]ed under|all rights reserved|版权",
+                     re.IGNORECASE)
+
+
 def _comment(line: str) -> str:
-    """A line of prose as a Python comment, on one line whatever it holds."""
+    """A copyright or licence line of prose as a Python comment, on one line whatever it holds;
+    any other line of prose blank."""
     text = "".join(ch if ch.isprintable() or ch == "\t" else " " for ch in line).rstrip()
-    return f"# {text}" if text else ""
+    return f"# {text}" if text and _NOTICE.search(text) else ""
 
 
 def notebook_to_python(data: bytes) -> tuple[bytes, tuple[int, ...]]:
@@ -78,7 +94,7 @@ def notebook_to_python(data: bytes) -> tuple[bytes, tuple[int, ...]]:
     out: list[str] = []
     starts: list[int] = []
     for number, cell in enumerate(_cells(_load(data)), start=1):
-        lines = _source(cell, number).splitlines()
+        lines = _lines(_source(cell, number))
         starts.append(len(out) + 1)
         if cell.get("cell_type") in ("markdown", "raw"):
             out.extend(_comment(line) for line in lines)

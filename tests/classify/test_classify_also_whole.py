@@ -38,8 +38,20 @@ def _file(notice: str, body: str) -> str:
 def joined_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """LG's lumi and Tencent's hyun, a later clone of hyun (another maker's), and for each of
     lumi's units four lines of other makers holding it beside code of their own."""
+    return _joined_index(tmp_path_factory, generated=False)
+
+
+@pytest.fixture(scope="module")
+def generated_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """The same, lumi's modeling file without a notice, as generated, its configuration module
+    beside it holding LG's."""
+    return _joined_index(tmp_path_factory, generated=True)
+
+
+def _joined_index(tmp_path_factory: pytest.TempPathFactory, generated: bool) -> EmbeddedIndex:
     root = tmp_path_factory.mktemp("joined-ref")
-    files = {"lumi": _file(LG, _code(LUMI, "Lumi")), "hyun": _file(TENCENT, _code(HYUN, "Hyun")),
+    lumi = f"{SPDX}\n\n{IMPORTS}{_code(LUMI, 'Lumi')}" if generated else _file(LG, _code(LUMI, "Lumi"))
+    files = {"lumi": lumi, "hyun": _file(TENCENT, _code(HYUN, "Hyun")),
              "later": _file("# Copyright 2026 Later Labs.", _code(HYUN, "Later"))}
     orgs = {"lumi": "LG AI Research", "hyun": "Tencent", "later": "Xiaomi"}
     dates = {"lumi": "2025-01-01", "hyun": "2025-02-01", "later": "2026-01-01"}
@@ -54,7 +66,10 @@ def joined_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     for name, text in files.items():
         (root / name).mkdir()
         (root / name / f"modeling_{name}.py").write_text(text, encoding="utf-8")
-        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/*.py"]', f'org = "{orgs[name]}"',
+        if generated and name == "lumi":
+            (root / name / "configuration_lumi.py").write_text(f"{LG}\n{SPDX}\n\n\nclass LumiConfig:\n"
+                                                              "    model_type = 'lumi'\n", encoding="utf-8")
+        lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/modeling_*.py"]', f'org = "{orgs[name]}"',
                   f'first_seen = "{dates[name]}"', ""]
     manifest = tmp_path_factory.mktemp("joined-manifest") / "j.toml"
     manifest.write_text("\n".join(lines), encoding="utf-8")
@@ -111,3 +126,17 @@ def test_a_later_clone_of_the_source_is_no_second_file(joined_index: EmbeddedInd
     source = result.summary.files["acme/modeling_acme.py"].source
     assert source is not None and source.source is not None and source.source.family == "j:hyun"
     assert source.also_whole is None
+
+
+def test_a_joined_file_owes_the_notice_its_generated_files_family_keeps_beside_it(
+        generated_index: EmbeddedIndex) -> None:
+    """The second family's modeling file holds no notice, as transformers generates it; its
+    configuration module beside it holds LG's: the joined file owes LG's notice, as a copy of
+    that file alone does (a review: mistral's whole file beside a CLIP tower read "also a copy of
+    mistral" with no notice state)."""
+    alone = _scan(generated_index, _file(ACME, _code(LUMI, "Lumi")))
+    assert "LG AI Research" in _notice_orgs(alone)
+    joined = _scan(generated_index, _file(ACME, _code(LUMI, "Lumi") + "\n\n" + _code(HYUN, "Hyun")))
+    source = joined.summary.files["acme/modeling_acme.py"].source
+    assert source is not None and source.also_whole is not None and source.also_whole.family == "j:lumi"
+    assert {"LG AI Research", "Tencent"} <= _notice_orgs(joined)

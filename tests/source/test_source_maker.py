@@ -127,6 +127,7 @@ def test_a_package_folder_reads_the_metadata_of_the_distribution_that_installed_
     notice as removed, scanned without the METADATA at the wheel's root); another distribution's
     is not, nor is anything when the folder holds metadata of its own."""
     (tmp_path / "fms" / "modules").mkdir(parents=True)
+    (tmp_path / "fms" / "__init__.py").write_text("")
     (tmp_path / "other-2.0.dist-info").mkdir()
     (tmp_path / "other-2.0.dist-info" / "METADATA").write_text("Name: other\nAuthor-email: a@meta.com\n\n")
     (tmp_path / "other-2.0.dist-info" / "top_level.txt").write_text("other\n")
@@ -139,5 +140,12 @@ def test_a_package_folder_reads_the_metadata_of_the_distribution_that_installed_
         found = metadata_files(str(folder))
         assert [name for name, _ in found] == ["ibm_fms-1.0.dist-info/METADATA"]
         assert [m.org for m in declared_makers(found)] == ["IBM"]
+    planted = tmp_path / "aaa-0.1.dist-info"  # (a second review: sorted first, claiming a file not there)
+    planted.mkdir()
+    (planted / "METADATA").write_text("Name: aaa\nAuthor-email: a@alibaba-inc.com\n\n")
+    (planted / "RECORD").write_text("fms/plugin.py,sha256=x,1\n")
+    assert [name for name, _ in metadata_files(str(tmp_path / "fms"))] == ["ibm_fms-1.0.dist-info/METADATA"]
+    (planted / "top_level.txt").write_text("fms\n")  # two distributions claim the folder: no one's word
+    assert metadata_files(str(tmp_path / "fms")) == []
     (tmp_path / "fms" / "pyproject.toml").write_text('[project]\nauthors = [{email = "b@mistral.ai"}]\n')
     assert [name for name, _ in metadata_files(str(tmp_path / "fms"))] == ["pyproject.toml"]

@@ -191,7 +191,7 @@ def test_directory_archives_and_git_revision_read_the_same_files(tmp_path: Path,
 
     expected = read(str(tree))
     assert expected[0] == [("a.py", b"A = 1\n", ()), ("bin/train", members["bin/train"], ()),
-                           ("nb.ipynb", b"# # Notes\n\ny = 2\n", (1, 2)), ("src/empty.py", b"", ())]
+                           ("nb.ipynb", b"\n\ny = 2\n", (1, 2)), ("src/empty.py", b"", ())]
     assert [(path, stage) for path, stage, _ in expected[1]] == [("bad.ipynb", "decode")]
     for spec in (tmp_path / "tree.zip", tmp_path / "tree.tar.gz", f"{tree}@HEAD"):
         assert read(str(spec)) == expected, spec

@@ -188,7 +188,7 @@ def test_notebook_code_cells_become_python(tmp_path: Path) -> None:
     lines = text.splitlines()
     assert lines[3] == "import os" and lines[5] == "x = 1" and lines[8] == "def f():"
     assert "echo" not in text and "pip" not in text
-    assert lines[:2] == ["# # Title", "# text that is not python"]  # the notebook's prose, as comments
+    assert lines[:2] == ["", ""] and "Title" not in text  # prose is not read (a notice line would be)
     assert errors == [FileError("bad.ipynb", "decode", errors[0].reason)]
     assert errors[0].reason.startswith("malformed notebook")
     assert walk_directory(tmp_path)[0] == []  # not requested: not read
@@ -244,3 +244,14 @@ def test_descriptor_level_check_never_blocks_on_a_fifo(tmp_path: Path, no_hang: 
     os.mkfifo(tmp_path / "swapped.py")
     result = _read_regular(str(tmp_path / "swapped.py"), "swapped.py", 100, walk_module._OPEN_FLAGS)
     assert result == FileError("swapped.py", "read", "not a regular file")
+
+
+def test_notebook_lines_are_counted_as_python_counts_them() -> None:
+    """A U+2028 or a form feed inside a cell's line ends no line (str.splitlines would split there
+    and put every later line of the notebook one off its cell)."""
+    cells = [{"cell_type": "markdown", "source": ["Intro \u2028 text\n", "Copyright 2026 Acme Corp.\n"]},
+             {"cell_type": "code", "source": ["x = 1  # a\u2028b\n", "y = 2\n"]}]
+    text, starts = notebook_to_python(json.dumps({"cells": cells}).encode())
+    lines = text.decode().split("\n")
+    assert starts == (1, 3)
+    assert lines[1] == "# Copyright 2026 Acme Corp." and lines[3] == "y = 2"
