@@ -100,6 +100,9 @@ class SourceVerdict:
     # the file scope: another maker's family whose whole file the file holds beside its source's (two
     # models' files joined into one: classify/alsowhole.py), its `contains` that share; None when none
     also_whole: Candidate | None = None
+    # the file scope: the source's whole file held the same way beside code of another source, though
+    # the source explains too little of the file to be its whole-file copy (classify/alsowhole.py)
+    held_whole: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"scope": self.scope, "status": self.status, "read_with": list(self.read_with),
@@ -112,4 +115,5 @@ class SourceVerdict:
                 "decided_by": self.decided_by or None,
                 "contenders": list(self.contenders), "basis": self.basis or None,
                 "group": self.group.to_dict() if self.group else None,
-                **({"also_whole": self.also_whole.to_dict()} if self.also_whole else {})}
+                **({"also_whole": self.also_whole.to_dict()} if self.also_whole else {}),
+                **({"held_whole": True} if self.held_whole else {})}

@@ -44,6 +44,27 @@ def held_at_best(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, j: int) -> 
     return file_share(index, int(index.arrays["u_file"][int(cov.best_ref[j])]), cov.refs[rows, j][mine])
 
 
+def source_held_whole(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, pick: int) -> bool:
+    """Whether the scope holds its source's (column ``pick``) whole file the same way, beside code
+    of another source: a vision tower joined to a copy of a language model's file leaves the
+    language model explaining half the file, its units each code many lines hold, and its notice
+    unjudged (a stranger's review: CLIP's vision classes before transformers' qwen2 file, Alibaba's
+    removed notice unsaid, where the qwen2 copy alone read "notice removed").  No other maker's file
+    may be held within ALSO_GAP as wholly, but for a later clone of the source's file (arcee's,
+    which is llama's but for its MLP, holds nothing of the scope that llama does not)."""
+    makers = [company(str(index.meta["families"][int(f)]["org"])) for f in cov.families.tolist()]
+    s, w = cov.strength[rows], cov.weight[rows]
+    at_best = (s >= STRONG) & (s >= s.max(axis=1, keepdims=True) - TIE)
+    part = (w @ at_best) / total
+    beyond = (w @ (at_best & ~at_best[:, [pick]])) / total
+    if part[pick] < ALSO_PART or makers[pick] in UNLABELLED:
+        return False
+    held = held_at_best(index, cov, rows, pick)
+    return held >= ALSO_HELD and not any(
+        held_at_best(index, cov, rows, k) > held - ALSO_GAP for k in np.flatnonzero(part >= ALSO_PART).tolist()
+        if k != pick and makers[k] != makers[pick] and beyond[k] >= ALSO_BEYOND)
+
+
 def also_whole(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, pick: int) -> int:
     """The column of another maker's family whose whole file the scope holds beside its source's
     (column ``pick``), or -1."""

@@ -237,7 +237,9 @@ class WholeFile:
     contains: float = 0.0  # share of that file the scanned file holds as a copy
     # the files of one directory that hold it together, read as one (classify/together.py), or () for the file alone
     across: tuple[str, ...] = ()
-    also: bool = False  # a second maker's whole file beside the file's source's (classify/alsowhole.py)
+    # held beside other code (classify/alsowhole.py): "joined", a second maker's whole file beside the
+    # file's source's; "other", the source's own whole file beside another source's code; "" otherwise
+    beside: str = ""
 
 
 WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
@@ -285,12 +287,12 @@ def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> b
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
                  holders: int = 0, whole: WholeFile | None = None, context: str = "", makers: int = 0,
-                 crowd: Crowd = Crowd(), closer: Match | None = None, also: WholeFile | None = None) -> Finding:
+                 crowd: Crowd = Crowd(), closer: Match | None = None, also: Sequence[WholeFile] = ()) -> Finding:
     """A code-match finding; ``ties`` names every family holding the same code (all of them) and
     ``holders`` counts the model lines holding it about as closely as the best match does, models
     of ``makers`` companies (0: not known); ``crowd``: other makers' lines holding most of it.
     ``whole``: the file as a whole is a copy of this source's file (classify/wholecopy.whole_file);
-    ``also``: another maker's whole file the file holds beside it (classify/alsowhole.py).
+    ``also``: whole files the file holds beside other code (classify/alsowhole.py).
     ``context``: the scope ("the file", "class X") whose source verdict put its family's match
     first among equal ones (classify/explain.source_first), "" when the ranking alone did.
     ``closer``: a later line's closer match the line the file is named after, its elder, was put
@@ -365,18 +367,20 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
                f"code public before {model_line(ref.family)}'s model, hold most of this code (at {MODERATE:.0%} or "
                f"more; the fifth of them shares {crowd.shared[SHARED_BY - 1]} of its fingerprints, "
                f"{model_line(ref.family)} {best.shared})")
-    if not _part_of(whole, best, families) and _part_of(also, best, families):
-        whole = also  # (the unit is part of the second file the file holds whole)
+    if not _part_of(whole, best, families):
+        whole = next((a for a in also if _part_of(a, best, families)), whole)  # (a file held whole beside other code)
     if (common or templated) and sev in ("medium", "high") and _part_of(whole, best, families):
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)
         sev = "medium"  # the file convicts, not this unit: no more than medium
         what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_FILE else f"{whole.family}'s code")
-        if whole.also:
+        if whole.beside:
             explanation += (f" {holding}, but the file holds {whole.family}'s whole file ({whole.path}: "
                             f"{whole.contains:.0%} of it, as closely as any family holds that code and more than "
-                            "any other maker's file) beside its source's, two models' files joined into one, so "
-                            "it is rated medium as part of that copy.")
+                            "any other maker's file) beside "
+                            + ("its source's, two models' files joined into one" if whole.beside == "joined" else
+                               "code of another source")
+                            + ", so it is rated medium as part of that copy.")
         elif whole.across:
             explanation += (f" {holding}, but this file and "
                             f"{len(whole.across) - 1} more of its package, read together ({_listed(whole.across)}), "

@@ -64,8 +64,9 @@ def _notice_evidence(f: Finding, verdicts: Mapping[str, SourceVerdict]) -> bool:
     if code is None or not shared_code(code):
         return True
     v = verdicts.get("<file>")
-    if v is not None and v.also_whole is not None and matches_family(f, v.also_whole.family):
-        return True  # (another maker's whole file beside the source's: classify/alsowhole.py)
+    if v is not None and (v.also_whole is not None and matches_family(f, v.also_whole.family)
+                          or v.held_whole and v.source is not None and matches_family(f, v.source.family)):
+        return True  # (a whole file held beside other code: classify/alsowhole.py)
     return v is not None and v.source is not None and whole_file(v) and matches_family(f, v.source.family)
 
 

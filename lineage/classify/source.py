@@ -37,7 +37,7 @@ import dataclasses
 
 import numpy as np
 
-from lineage.classify.alsowhole import also_whole, held_at_best
+from lineage.classify.alsowhole import also_whole, held_at_best, source_held_whole
 from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, composed_source
 from lineage.classify.cover import Cover, contains
 from lineage.verdicts import Candidate, LineageGroup, SourceVerdict
@@ -189,8 +189,9 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     lead = _lead_over_other_orgs(index, cov, score, pick) if scope == "<file>" else None
     also = _also_whole(index, cov, rows, total, pick, cover, score, distinct, names) \
         if scope == "<file>" and status == "source" else None
+    held_whole = scope == "<file>" and status == "source" and source_held_whole(index, cov, rows, total, pick)
     v = SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead,
-                      also_whole=also)
+                      also_whole=also, held_whole=held_whole)
     return rescaled(v, total / scope_total) if total < scope_total else v
 
 

@@ -54,9 +54,16 @@ def whole_copy(v: SourceVerdict | None) -> WholeFile | None:
                      v.source.contains, v.together)
 
 
-def also_copy(v: SourceVerdict | None) -> WholeFile | None:
-    """Another maker's file the scanned file holds whole beside its source's (classify/alsowhole.py)."""
-    if v is None or v.also_whole is None:
-        return None
-    a = v.also_whole
-    return WholeFile(a.family, a.path, a.score, 0.0, a.contains, also=True)
+def also_copy(v: SourceVerdict | None) -> tuple[WholeFile, ...]:
+    """Files the scanned file holds whole beside other code (classify/alsowhole.py): another maker's
+    beside its source's, and its source's own when the source explains too little of the file to
+    be its whole-file copy."""
+    if v is None:
+        return ()
+    out = []
+    if v.also_whole is not None:
+        a = v.also_whole
+        out.append(WholeFile(a.family, a.path, a.score, 0.0, a.contains, beside="joined"))
+    if v.held_whole and v.source is not None and not whole_file(v):
+        out.append(WholeFile(v.source.family, v.source.path, v.source.score, 0.0, v.source.contains, beside="other"))
+    return tuple(out)

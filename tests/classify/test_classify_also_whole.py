@@ -140,3 +140,20 @@ def test_a_joined_file_owes_the_notice_its_generated_files_family_keeps_beside_i
     source = joined.summary.files["acme/modeling_acme.py"].source
     assert source is not None and source.also_whole is not None and source.also_whole.family == "j:lumi"
     assert {"LG AI Research", "Tencent"} <= _notice_orgs(joined)
+
+
+def test_the_sources_whole_file_beside_another_sources_code_is_a_copy(joined_index: EmbeddedIndex) -> None:
+    """Lumi's whole file, each unit code five lines hold, beside part of hyun's (a vision tower
+    before a language model, in the shape of a multimodal file): lumi is the source but explains
+    too little of the file to be its whole-file copy; the file still holds lumi's whole file as
+    no other maker's, so its units are part of that copy and LG's notice is owed (a stranger's
+    review: CLIP's vision classes before transformers' qwen2 file left Alibaba's removed notice
+    unsaid)."""
+    part = _code(("ZetaMoeRouter", "ZetaMoeSparseBlock"), "Hyun")
+    result = _scan(joined_index, _file(ACME, _code(LUMI, "Lumi") + "\n\n" + part))
+    source = result.summary.files["acme/modeling_acme.py"].source
+    assert source is not None and source.source is not None and source.source.family == "j:lumi"
+    assert source.held_whole and source.also_whole is None
+    assert any(f.severity == "medium" and "beside code of another source" in f.explanation
+               for f in _lumi_units(result))
+    assert "LG AI Research" in _notice_orgs(result)
