@@ -19,6 +19,11 @@ import numpy as np
 from lineage.compact.files import CompactUnit
 from lineage.classify.crowd import Crowd
 from lineage.classify.explain import Ties
+from lineage.classify.wholepart import WHOLE_FILE as WHOLE_FILE  # re-exported
+from lineage.classify.wholepart import WholeFile as WholeFile  # re-exported
+from lineage.classify.wholepart import listed as _listed
+from lineage.classify.wholepart import part_of as _part_of
+from lineage.classify.wholepart import part_sentence
 from lineage.compact.roles import INFRA
 from lineage.details import CodeMatchDetails, Earliest
 from lineage.index.windows import HELD_WHOLE
@@ -225,24 +230,6 @@ def shared_code(d: CodeMatchDetails) -> bool:
     return shared_by(d.holders, d.makers) or d.template_lines > 0
 
 
-@dataclass(frozen=True)
-class WholeFile:
-    """The scanned file as a whole is a copy of this source family's file (family key, path),
-    which explains `score` of it, `margin` more than any other organisation's family."""
-
-    family: str
-    path: str
-    score: float
-    margin: float
-    contains: float = 0.0  # share of that file the scanned file holds as a copy
-    # the files of one directory that hold it together, read as one (classify/together.py), or () for the file alone
-    across: tuple[str, ...] = ()
-    # held beside other code (classify/alsowhole.py): "joined", a second maker's whole file beside the
-    # file's source's; "other", the source's own whole file beside another source's code; "" otherwise
-    beside: str = ""
-
-
-WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
 WHOLE_HELD = 0.5  # ... and a file it explains so holding at least this share of the source's file
 WHOLE_EXPLAINED = 0.4  # ... which explains at least this share of the file (the rest: code of its own) ...
 WHOLE_MOST = 0.75  # ... or of which the file holds this share
@@ -273,16 +260,6 @@ def _holding(holders: int, ties: Ties | None) -> str:
     same = ties.lines if ties is not None and ties.families else 0
     return (f"{holders} model lines ({same} of them the same code)" if 0 < same < holders
             else f"{holders} model lines")
-
-
-def _listed(paths: Sequence[str], shown: int = 4) -> str:
-    """Paths, the first few named and "and N more"."""
-    return ", ".join(paths[:shown]) + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
-
-
-def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> bool:
-    """The unit holds the whole-file source's code as a copy: shared code, but that file's."""
-    return whole is not None and strength(best) >= STRONG and whole.family in (best.ref.family, *families)
 
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,
@@ -373,26 +350,7 @@ def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: T
         # shared code, but the file as a whole is one source's file: this unit is part of that copy
         assert whole is not None  # (checked by _part_of)
         sev = "medium"  # the file convicts, not this unit: no more than medium
-        what = (f"a copy of {whole.family}'s file" if whole.contains >= WHOLE_FILE else f"{whole.family}'s code")
-        if whole.beside:
-            explanation += (f" {holding}, but the file holds {whole.family}'s whole file ({whole.path}: "
-                            f"{whole.contains:.0%} of it, as closely as any family holds that code and more than "
-                            "any other maker's file) beside "
-                            + ("its source's, two models' files joined into one" if whole.beside == "joined" else
-                               "code of another source")
-                            + ", so it is rated medium as part of that copy.")
-        elif whole.across:
-            explanation += (f" {holding}, but this file and "
-                            f"{len(whole.across) - 1} more of its package, read together ({_listed(whole.across)}), "
-                            f"are {what} ({whole.path}: it explains {whole.score:.0%} of their code, another "
-                            f"organisation's best family {whole.margin:.0%} less; they hold {whole.contains:.0%} of "
-                            "it), so it is rated medium as part of that copy, split across files.")
-        else:
-            explanation += (f" {holding}, but the file as a whole is "
-                            f"{what} ({whole.path}: it explains {whole.score:.0%} of the file, "
-                            f"another organisation's best family {whole.margin:.0%} less; the file holds "
-                            f"{whole.contains:.0%} of it), so it is "
-                            "rated medium as part of that copy.")
+        explanation += f" {holding}, but {part_sentence(whole)}"
     elif holders >= SHARED_BY and sev in ("medium", "high") and not common and not templated:  # (lines of one maker)
         explanation += (f" {_holding(holders, ties)} hold this code about as closely, all of them models of one "
                         f"maker ({ref.org}): code its models share is still {ref.org}'s code, whichever of them "
