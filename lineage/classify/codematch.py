@@ -22,7 +22,6 @@ from lineage.classify.explain import Ties
 from lineage.classify.wholepart import WHOLE_FILE as WHOLE_FILE  # re-exported
 from lineage.classify.wholepart import WholeFile as WholeFile  # re-exported
 from lineage.classify.wholepart import listed as _listed
-from lineage.classify.wholepart import part_of as _part_of
 from lineage.classify.wholepart import part_sentence
 from lineage.compact.roles import INFRA
 from lineage.details import CodeMatchDetails, Earliest
@@ -260,6 +259,11 @@ def _holding(holders: int, ties: Ties | None) -> str:
     same = ties.lines if ties is not None and ties.families else 0
     return (f"{holders} model lines ({same} of them the same code)" if 0 < same < holders
             else f"{holders} model lines")
+
+
+def _part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> bool:
+    """The unit holds the whole-file source's code as a copy: shared code, but that file's."""
+    return whole is not None and strength(best) >= STRONG and whole.family in (best.ref.family, *families)
 
 
 def code_finding(path: str, unit: CompactUnit, matches: Sequence[Match], ties: Ties | None = None,

@@ -37,7 +37,7 @@ import dataclasses
 
 import numpy as np
 
-from lineage.classify.alsowhole import also_whole, held_at_best, source_held_whole
+from lineage.classify.alsowhole import Holding, also_whole, source_held_whole
 from lineage.classify.carrier import CARRIER, OWN_NAMES, WHOLE_MORE, WHOLE_NEAR, at_best, composed_source
 from lineage.classify.cover import Cover, contains
 from lineage.verdicts import Candidate, LineageGroup, SourceVerdict
@@ -187,22 +187,22 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
     basis = "common" if source.distinctive < COMMON_BASIS else "distinctive"
     group = _group(index, cov, cover, pick) if scope == "<file>" or basis == "common" else None
     lead = _lead_over_other_orgs(index, cov, score, pick) if scope == "<file>" else None
-    also = _also_whole(index, cov, rows, total, pick, cover, score, distinct, names) \
-        if scope == "<file>" and status == "source" else None
-    held_whole = scope == "<file>" and status == "source" and source_held_whole(index, cov, rows, total, pick)
+    also, held_whole = _held_whole(index, cov, rows, total, pick, cover, score, distinct, names) \
+        if scope == "<file>" and status == "source" else (None, False)
     v = SourceVerdict(scope, status, source, runner_up, margin, decided_by, contenders, basis, group, lead=lead,
                       also_whole=also, held_whole=held_whole)
     return rescaled(v, total / scope_total) if total < scope_total else v
 
 
-def _also_whole(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, pick: int, cover: np.ndarray,
-                score: np.ndarray, distinct: np.ndarray, names: np.ndarray) -> Candidate | None:
-    """Another maker's family whose whole file the file holds beside its source's (classify/alsowhole.py)."""
-    j = also_whole(index, cov, rows, total, pick)
-    if j < 0:
-        return None
-    return dataclasses.replace(_candidate(index, cov, j, cover, score, distinct, names),
-                               contains=held_at_best(index, cov, rows, j))
+def _held_whole(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, pick: int, cover: np.ndarray,
+                score: np.ndarray, distinct: np.ndarray, names: np.ndarray) -> tuple[Candidate | None, bool]:
+    """Another maker's family whose whole file the file holds beside its source's, and whether it
+    holds its source's own so beside another source's code (classify/alsowhole.py)."""
+    h = Holding(index, cov, rows, total, pick)
+    j = also_whole(h)
+    also = None if j < 0 else dataclasses.replace(_candidate(index, cov, j, cover, score, distinct, names),
+                                                   contains=h.held(j))
+    return also, source_held_whole(h)
 
 
 def rescaled(v: SourceVerdict, by: float) -> SourceVerdict:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lineage.models import Match
-from lineage.scoring import SCORING
 
 WHOLE_FILE = 0.9  # a source explaining this share of a file, or its file held at this share: classify/fileverdict.py
 
@@ -37,17 +35,6 @@ class WholeFile:
 def listed(paths: Sequence[str], shown: int = 4) -> str:
     """Paths, the first few named and "and N more"."""
     return ", ".join(paths[:shown]) + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
-
-
-def part_of(whole: WholeFile | None, best: Match, families: Sequence[str]) -> bool:
-    """The unit holds the whole-file source's code as a copy: shared code, but that file's."""
-    return whole is not None and _strength(best) >= SCORING.strong and whole.family in (best.ref.family, *families)
-
-
-def _strength(m: Match) -> float:
-    from lineage.classify.codematch import strength  # (codematch imports this module)
-
-    return strength(m)
 
 
 def part_sentence(whole: WholeFile) -> str:

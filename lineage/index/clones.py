@@ -9,6 +9,8 @@ earlier lineage, or cut down by index/restrict.py) has them computed once when f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 Classes = tuple[np.ndarray, np.ndarray, np.ndarray]  # class of each unit, units sorted by class, class starts
@@ -60,6 +62,28 @@ def twins(off: np.ndarray, hashes: np.ndarray, classes: Classes) -> np.ndarray:
                              alike[np.bincount(owner[mine != theirs], minlength=alike.size) > 0]])
     out[unlike] = unlike
     return out
+
+
+def has_tables(arrays: Mapping[str, np.ndarray]) -> bool:
+    """Whether a build stored the clone tables (`tables`)."""
+    return all(name in arrays for name in TABLES)
+
+
+def index_classes(arrays: Mapping[str, np.ndarray]) -> Classes:
+    """The structural clone classes: as stored, or computed from the streams."""
+    if has_tables(arrays):
+        return classes_of(arrays["s_class"])
+    return clone_classes(arrays["s_off"], arrays["s_hash"])
+
+
+def index_twins(arrays: Mapping[str, np.ndarray], stream: str, classes: Classes | None = None) -> np.ndarray:
+    """Each unit's twin in ``stream`` ("s" or "l"): as stored, or computed (``classes``: that
+    stream's clone classes, when known)."""
+    if has_tables(arrays):
+        out: np.ndarray = arrays[f"{stream}_twin"].astype(np.int64)
+        return out
+    off, hashes = arrays[f"{stream}_off"], arrays[f"{stream}_hash"]
+    return twins(off, hashes, clone_classes(off, hashes) if classes is None else classes)
 
 
 def classes_of(klass: np.ndarray) -> Classes:

@@ -16,7 +16,7 @@ import numpy as np
 
 from lineage.errors import IndexError_
 from lineage.fingerprint.params import FingerprintParams
-from lineage.index.clones import TABLES, Classes, classes_of, clone_classes, gathered, twins
+from lineage.index.clones import Classes, gathered, has_tables, index_classes, index_twins
 from lineage.index.consistency import KIND_NAMES, ROLE_NAMES, inconsistency
 from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
@@ -317,32 +317,26 @@ class EmbeddedIndex:
     def _clones(self) -> Classes:
         """Units with identical structural fingerprint sets form a clone class: any query scores
         the same against each of them (transformers' modular copies put one class in 60 families).
-        Returns (class of each unit, units sorted by class, start of each class in that order)."""
-        if self.has_clone_tables:
-            return classes_of(self.arrays["s_class"])
-        return clone_classes(self.arrays["s_off"], self.arrays["s_hash"])
+        Returns (class of each unit, units sorted by class, start of each class in that order): as the
+        build stored them (index/clones.py `tables`), or computed for an index without them."""
+        return index_classes(self.arrays)
 
     @property
     def has_clone_tables(self) -> bool:
         """Whether the build stored the clone tables (index/clones.py `tables`)."""
-        return all(name in self.arrays for name in TABLES)
+        return has_tables(self.arrays)
 
     @cached_property
     def twins(self) -> np.ndarray:
         """Per reference unit, the first unit of its clone class whose structural stream is the same
         hash for hash (itself when none): a query scores a unit as it scores its twin, so a unit's
         candidates are scored once per twin (index/query.score_unit)."""
-        if self.has_clone_tables:
-            return self.arrays["s_twin"].astype(np.int64)
-        return twins(self.arrays["s_off"], self.arrays["s_hash"], self._clones)
+        return index_twins(self.arrays, "s", None if self.has_clone_tables else self._clones)
 
     @cached_property
     def lexical_twins(self) -> np.ndarray:
         """`twins` of the lexical streams (names kept: fewer units share one)."""
-        if self.has_clone_tables:
-            return self.arrays["l_twin"].astype(np.int64)
-        off, hashes = self.arrays["l_off"], self.arrays["l_hash"]
-        return twins(off, hashes, clone_classes(off, hashes))
+        return index_twins(self.arrays, "l")
 
     def with_clones(self, units: np.ndarray) -> np.ndarray:
         """The given reference units and every other unit of their clone classes (unique)."""

@@ -16,6 +16,7 @@ from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, ScanResult, SourceFile
 from tests.classify.conftest import MODEL, SPDX, other_orgs, top_level, unique_function
+from tests.dir_index import dir_index
 from tests.fixture_notices import with_notice
 
 LUMI = ("rotate_half", "apply_partial_rotary", "ZetaMoeAttention")  # the smaller model's file: shared units
@@ -71,11 +72,7 @@ def _joined_index(tmp_path_factory: pytest.TempPathFactory, generated: bool) -> 
                                                               "    model_type = 'lumi'\n", encoding="utf-8")
         lines += ["[[family]]", f'name = "{name}"', f'include = ["{name}/modeling_*.py"]', f'org = "{orgs[name]}"',
                   f'first_seen = "{dates[name]}"', ""]
-    manifest = tmp_path_factory.mktemp("joined-manifest") / "j.toml"
-    manifest.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path_factory.mktemp("joined-index") / "j.lineage"
-    api.build([manifest], out, workers=1)
-    return api.open_index(out)
+    return api.open_index(dir_index(tmp_path_factory, "j", lines))
 
 
 def _scan(index: EmbeddedIndex, text: str) -> ScanResult:
