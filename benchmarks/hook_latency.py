@@ -3,7 +3,8 @@
 A temporary git repository gets five staged Python files: four of lineage's own modules
 (original code, the clean path every commit takes) and one that copies a unit from the
 index's first reference file, so the matching path is timed too.  Each run is a fresh
-process, exactly as pre-commit starts it.
+process, exactly as pre-commit starts it, with lineage's bytecode written as an install writes it
+(the first run, not counted, writes it where PYTHONDONTWRITEBYTECODE had kept it from being).
 
 usage: python benchmarks/hook_latency.py INDEX [--runs 5]
 """
@@ -86,7 +87,9 @@ def main() -> int:
     args = ap.parse_args()
     index = os.path.abspath(args.index)
     work = Path(tempfile.mkdtemp(prefix="lineage-hook-bench-"))
-    env = {**os.environ, **GIT_ENV}
+    # as installed: pip writes a wheel's bytecode at install, so the uncounted first run may write it here
+    # (an environment with PYTHONDONTWRITEBYTECODE set compiled every module of lineage on every run)
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, **GIT_ENV}
     try:
         subprocess.run(["git", "init", "-q", "-b", "main", str(work)], check=True, env=env)
         names = []

@@ -33,7 +33,7 @@ from lineage.classify.owner import (OWN, family_orgs, makers_model, makers_own, 
 from lineage.classify.unjudged import Detector, RepoNotices, own_unjudged
 from lineage.verdicts import SourceVerdict
 from lineage.compact.files import CompactFile
-from lineage.declared.carried import carried_line
+from lineage.declared.carried import carried_line, own_declarations
 from lineage.declared.family import family_of
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, Match
@@ -48,7 +48,7 @@ def attribute_matched(
     index: EmbeddedIndex, compacted: Sequence[CompactFile], findings: Sequence[Finding],
     repo_notices: RepoNotices = (), detect: Detector | None = None,
     sources: dict[str, dict[str, SourceVerdict]] | None = None, owners: frozenset[str] = frozenset(),
-    makers: Makers = (), date: str = "",
+    makers: Makers = (), date: str = "", scan_texts: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], frozenset[str]]:
     """The findings with attribution set plus the notice findings of files with code matches,
     and the paths of those files.  Each file is handled on its own, so a scan may split its
@@ -56,7 +56,10 @@ def attribute_matched(
     ``owners``: organisations that own the scanned code (classify/owner.py); ``makers``: those the
     scanned package's metadata names as its maker (source/maker.py); ``date``: when the scanned code
     was published (the date the index is restricted to), whose reference notices written later are
-    not owed (notices/dated.py)."""
+    not owed (notices/dated.py).  ``scan_texts``: every file of the scan (path -> text), when ``compacted`` is
+    one worker's share of it: what a file declares may be written in another file (the modular file a
+    generated one names), wherever the share of the other file fell (a stranger's review: a generated
+    file's units read "declared" with one worker and as copies with two)."""
     from lineage.notices import compare_notices, detect_notices, notice_findings
 
     detect = detect or detect_notices
@@ -64,6 +67,7 @@ def attribute_matched(
     by_file, carriers = judged_findings(findings, sources or {})
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
+    scanned_texts = {**scan_texts, **texts} if scan_texts else texts  # (the whole scan's: declarations across files)
     updated: dict[str, Finding] = {}
     references: dict[tuple[str, str], FileNotices] = {}  # a reference header is read once per scan
     orgs: dict[str, str] = {}  # family -> its model's maker, read once when an owner can apply
@@ -150,7 +154,8 @@ def attribute_matched(
         # the marker lines the matched reference files carry: a copy keeps them, declaring nothing
         carried = frozenset().union(*(index.marks_of(m.ref.family, m.ref.path) for f in mine for m in f.matches[:1]))
         whole, declared_units, imported, bases, marked = declarations(
-            path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried, texts)
+            path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried,
+            scanned_texts)
         marks = unit_marks(path, text, carried)
         if marks and not dates:
             dates = line_dates(index)
@@ -160,7 +165,7 @@ def attribute_matched(
             family, matched = reference_of(rest, verdicts)
             ref_path = holding_notices(family, matched, rest)
             whole, declared_units, imported, bases, marked = declarations(path, text, index, family, header_lines(
-                family, ref_path) | header_lines(family, matched), carried, texts)
+                family, ref_path) | header_lines(family, matched), carried, scanned_texts)
         declared_ids = {f.id for f in mine if declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
                         and not inherited_marker(f, marked)}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
@@ -170,6 +175,9 @@ def attribute_matched(
             scanned = dataclasses.replace(scanned, adapted_from=tuple(
                 line for line in scanned.adapted_from if not carried_line(line, carried)))
         reference = judged_against(family, matched, ref_path)
+        if scanned.adapted_from and reference.adapted_from:  # (the reference's own declarations, words appended)
+            scanned = dataclasses.replace(scanned, adapted_from=own_declarations(scanned.adapted_from,
+                                                                                  reference.adapted_from))
         judged = without(scanned, other_holders(mine, family, maker, reference))
         beside = ref_path != matched and ref_path == index.notice_file_of(family)  # (the matched file holds none)
         attribution = compare_notices(judged, reference, repo_notices=repo_notices, declared=whole or not copied,

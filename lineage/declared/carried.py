@@ -75,6 +75,20 @@ def carried_line(line: str, carried: frozenset[str]) -> bool:
     return bool(keys) and keys <= carried
 
 
+def declared_keys(line: str) -> set[tuple[str, str]]:
+    """What a declaration line declares: each marker's kind and key (`marker_key`), none for a line
+    naming no target."""
+    return {(m.kind, marker_key(m.target, line)) for m in scan_lines([(1, line)])}
+
+
+def own_declarations(lines: Iterable[str], theirs: Iterable[str]) -> tuple[str, ...]:
+    """The lines that declare something other than ``theirs`` (the reference's own declaration lines) do:
+    a line declaring the same targets is theirs, whatever was written after them (a stranger's review
+    appended words to transformers' generated-from banner, and the copy read as declaring its origin)."""
+    carried = set().union(*map(declared_keys, theirs))
+    return tuple(line for line in lines if not ((keys := declared_keys(line)) and keys <= carried))
+
+
 def families_named(keys: Iterable[str]) -> set[str]:
     """The model lines the targets of these keys name."""
     return {f for f in (family_of(k.split(" with ", 1)[0]) for k in keys) if f}

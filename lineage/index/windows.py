@@ -85,4 +85,6 @@ def window_candidates(units: Sequence[CompactUnit], lookup: Lookup, sizes: np.nd
     order = np.lexsort((u, -hits.astype(np.int64), later, rows))
     rows, u = rows[order], u[order]
     bounds = np.searchsorted(rows, np.arange(len(units) + 1))
-    return {i: u[bounds[i]:bounds[i] + PER_UNIT] for i in np.flatnonzero(np.diff(bounds)).tolist()}
+    # (each position's own candidates only: a slice past its bounds took the next unit's, so a unit's matches
+    # depended on which units were looked up with it, and a scan's on how its files were shared out)
+    return {i: u[bounds[i]:min(bounds[i + 1], bounds[i] + PER_UNIT)] for i in np.flatnonzero(np.diff(bounds)).tolist()}

@@ -85,7 +85,8 @@ def unlisted(holder: str) -> str:
     names = claimed(holder)
     text = normalise(names)
     for alias in load_organisations():
-        text = alias.pattern.sub(" ", text)
+        if alias.found_in(text):
+            text = alias.pattern.sub(" ", text)
     left = {w.strip(".,'’\"") for w in re.findall(r"[^\W\d_][\w.'’-]*", text)} - _JOINING
     words = [w for w in names.split() if w.casefold().strip(".,'’\"") in left]
     return " ".join(words)

@@ -40,9 +40,20 @@ class _Alias:
     country: str
     kind: str
     text: str  # normalised
-    pattern: re.Pattern[str]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Where the alias stands in a normalised text (compiled on first use: a holder names a few
+        of the table's hundreds of aliases, and a fresh process, as the hook's, compiled them all)."""
+        return _alias_pattern(self.text)
+
+    def found_in(self, text: str) -> bool:
+        """Whether the alias can stand in a normalised text at all (its pattern is its literal text
+        within word edges: a plain search rules out most aliases first)."""
+        return self.text in text
 
 
+@functools.cache
 def _alias_pattern(text: str) -> re.Pattern[str]:
     escaped = re.escape(text)
     if has_cjk(text):
@@ -60,7 +71,7 @@ def load_organisations(table: Path | None = None) -> tuple[_Alias, ...]:
             continue  # a placeholder row, not a holder
         for text in {normalise(org)} | {normalise(a) for a in entry.aliases}:
             if text:
-                aliases.append(_Alias(org, entry.country, entry.kind, text, _alias_pattern(text)))
+                aliases.append(_Alias(org, entry.country, entry.kind, text))
     aliases.sort(key=lambda a: (-len(a.text), a.org))
     return tuple(aliases)
 
@@ -86,6 +97,8 @@ def _holder_orgs(holder: str, table: Path | None) -> tuple[tuple[str, str, str],
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, tuple[str, str, str]]] = []
     for alias in load_organisations(table):
+        if not alias.found_in(text):
+            continue
         for m in alias.pattern.finditer(text):
             start, end = m.span()
             if any(start < e and s < end for s, e in taken):

@@ -40,6 +40,7 @@ from lineage.parse.lexer import joined_lines, lex_ids_continued, vocabulary
 from lineage.parse.midway import Copy, copied, midway
 from lineage.parse.namespace import unwrapped
 from lineage.parse.operators import operator_calls
+from lineage.parse.mend import mended
 from lineage.parse.reread import read_through, respelt
 from lineage.parse.unpacked import unpacked_arguments
 from lineage.parse.walrus import unfolded
@@ -195,6 +196,32 @@ def _nest(defs: list[_Def]) -> list[tuple[str, str, int]]:
     return out
 
 
+def _mended(path: str, text: str, source: bytes, tree: Tree, errors: tuple[FileError, ...],
+            budget: Budget) -> tuple[bytes, Tree, tuple[FileError, ...]]:
+    """The source and tree with the lines CPython cannot read left out (parse/mend.py), and the error
+    naming them; as they were when that does not give a tree without errors."""
+    found = mended(text, lambda: budget.check("parse"))
+    if found is None:
+        return source, tree, errors
+    again = _tree(found.source, budget)
+    if again.root_node.has_error or _defs(tree, source, found.lines, budget) == _defs(again, found.source, (), budget):
+        return source, tree, errors  # (a local error, a stray bracket, that tree-sitter read past: its line kept)
+    problem = f"{_syntax_check(text) or 'syntax error'}; {found.said()} left out, the rest scanned"
+    return found.source, again, errors + (FileError(path, "parse", problem),)
+
+
+def _defs(tree: Tree, source: bytes, left_out: tuple[int, ...], budget: Budget) -> set[tuple[bytes, int, int]]:
+    """Each definition's name and lines (its decorators', too), those starting on a line left out aside."""
+    out = set()
+    for node in _definition_nodes(tree.root_node, budget):
+        name = node.child_by_field_name("name")
+        outer = node.parent if node.parent is not None and node.parent.type == "decorated_definition" else node
+        if outer.start_point[0] + 1 not in left_out:
+            out.add((source[name.start_byte:name.end_byte] if name is not None else b"", outer.start_point[0],
+                     node.end_point[0]))
+    return out
+
+
 def _syntax_check(text: str) -> str | None:
     """Ask CPython's parser whether tree-sitter's error nodes are real syntax errors."""
     try:
@@ -319,6 +346,8 @@ def _tree(source: bytes, budget: Budget) -> Tree:
 def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], budget: Budget) -> ParsedFile:
     source = text.encode("utf-8", "surrogatepass")
     tree = _tree(source, budget)
+    if tree.root_node.has_error:  # a syntax error: its lines left out where that lets tree-sitter read the rest
+        source, tree, errors = _mended(path, text, source, tree, errors, budget)
     # a class used only as a namespace is read as the code it wraps, line for line (parse/namespace.py)
     rewritten = unwrapped(tree.root_node, source)
     if rewritten is not None:

@@ -33,7 +33,7 @@ from lineage.index.lsh import before_fork
 from lineage.index.query import QueryOptions, query_files, with_regions
 from lineage.models import Finding, Match, SourceFile
 from lineage.scoring import SCORING
-from lineage.vocab import model_line
+from lineage.vocab import finding_id, model_line
 from lineage.classify.unjudged import Detector, RepoNotices
 from lineage.source.maker import Makers
 
@@ -134,7 +134,22 @@ def code_evidence(
         findings.append(code_finding(cf.path, unit, (best, *ordered[1:]), ties_of(index, ev), holders,
                                      whole_copy(sources.get(cf.path, {}).get("<file>")), context, makers, crowd,
                                      closer, also_copy(sources.get(cf.path, {}).get("<file>"))))
-    return findings, sources
+    # (before attribution, which keys its findings by id: two units of one name and shape had one id,
+    # and both findings took the later one's lines)
+    return distinct_ids(findings), sources
+
+
+def distinct_ids(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings in order, each id once: an id a finding before it holds is made its own from that id
+    and how many came before, so the first keeps its id (a baseline's, a pragma's).  Two units of one name
+    and one shape in a file (a method defined twice) had one id: a pragma or baseline entry for one
+    silenced both (a stranger's review: vLLM's gpt_oss.py, its experts' `weight_loader`)."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in findings:
+        seen[f.id] = seen.get(f.id, 0) + 1
+        out.append(f if seen[f.id] == 1 else dataclasses.replace(f, id=finding_id(f.id, str(seen[f.id]))))
+    return out
 
 
 def lines_of(index: EmbeddedIndex, families: np.ndarray | None) -> int:
@@ -194,12 +209,15 @@ def attributed_and_declared(
     from lineage.declared.uses import declared
 
     owners = canonical_owners(config.owner)
+    # every share reads the whole scan's texts for what one file declares in another (a modular file beside
+    # the file generated from it): a scan's results never depend on how its files were shared out
+    scan_texts = {cf.path: cf.text for cf in compacted}
 
     def one_share(share: Sequence[CompactFile], together: Mapping[str, SourceVerdict] | None = None
                   ) -> tuple[list[Finding], frozenset[str], FileSources, Declared]:
         found, sources = code_evidence(index, share, config, together)
         attributed, matched = attribute_matched(index, share, found, repo_notices, detect, sources, owners, makers,
-                                                date)
+                                                date, scan_texts)
         # the architecture a file implements: a finding of its own, apart from code lineage
         arch = architecture_findings(index, share, attributed, compacted) if architectures else []
         return attributed + arch, matched, sources, declared({cf.path: cf.text for cf in share}, index.model_lines)

@@ -22,7 +22,7 @@ from lineage.notices.records import FileNotices
 from lineage.source.maker import Makers
 from lineage.source.walk import REPO_NOTICE_NAMES as REPO_NOTICE_NAMES  # (api and the hook read it here)
 from lineage.pipeline.match import (Declared, FileSources, Progress, attributed_and_declared, attributed_findings,
-                                    fingerprint_files, workers_for)
+                                    distinct_ids, fingerprint_files, workers_for)
 
 
 def scan_files(
@@ -102,6 +102,7 @@ def scan_files(
 
         findings = [with_cells(f, cells[f.path]) if f.path in cells else f for f in findings]
     findings.sort(key=lambda f: (f.path, f.start_line, f.unit, f.id))
+    findings = distinct_ids(findings)
     units = sum(len(cf.units) for cf in compacted)
     uses = model_uses({cf.path: cf.text for cf in compacted}, index.model_lines, workers_for(config, len(compacted)), read)
     result = ScanResult(

@@ -47,7 +47,7 @@ from lineage.workflow.unit_notices import JUDGED, held_elsewhere, judged_notice,
 from lineage.workflow.verify_statement import judged_units, not_compared_state, summary
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
-from lineage.workflow.versions import calibration_provenance, score_versions
+from lineage.workflow.versions import calibration_provenance, code_digest, score_versions
 from lineage.pool import default_workers
 from lineage.workflow.siblings import Closer, reference_side
 from lineage.workflow.scores import best_similarities, calibration, file_score, place_file, place_unit, stats
@@ -345,7 +345,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err), **({"beside": near} if near else {})}
     return Exhibit(
         schema_version=SCHEMA_VERSION, kind="lineage-verify-exhibit",
-        tool={"name": "lineage", "version": __version__, "versions": score_versions()},
+        tool={"name": "lineage", "version": __version__, "code_sha256": code_digest(), "versions": score_versions()},
         parameters={"fingerprint": FingerprintParams().to_dict(),
                     "config": {k: getattr(config, k) for k in _CONFIG_KEYS}},
         inputs={"suspect": s_in, "reference": r_in},

@@ -218,6 +218,39 @@ def test_a_generated_file_declares_what_its_modular_file_s_bases_declare(scan, c
         == "removed"
 
 
+def _own_module(i: int) -> str:
+    """A small module of our own, unlike any reference code."""
+    return "".join(f"def tally_{i}_{j}(ledger, weight):\n    ledger[{j}] = ledger.get({j}, {i}) + weight * {j + i}\n"
+                   f"    return sorted(ledger)[:{j + 2}]\n\n\n" for j in range(3))
+
+
+def test_a_scan_s_verdicts_do_not_depend_on_how_its_files_are_shared_out(scan, copies, headers) -> None:
+    """A scan of 40 files or more is shared out between worker processes; what a generated file
+    declares is written in its modular file, which may fall in another share: each share reads the
+    whole scan's files (a stranger's review: transformers' own generated files read "declared" with
+    one worker and as copies of undeclared code, medium, with two; mistral's notice low and medium)."""
+    from lineage.config import Config
+    from lineage.models import SourceFile
+    from lineage.pipeline.match import SHARES_PER_WORKER, _shares, fingerprint_files
+
+    files = {COPY: BANNER + copies.with_header(copies.attention_moe, *headers["removed"]),
+             "acme/modular_acme.py": _modular(("AcmeLMAttention", "ZetaMoeAttention")),
+             **{f"own/tally_{i}.py": _own_module(i) for i in range(40)}}
+    runs = {w: scan(files, Config(workers=w)) for w in (1, 2, 3)}
+    states = {w: {f.unit: (f.attribution, f.severity) for f in attributed(r) if f.path == COPY} for w, r in runs.items()}
+    assert states[1]["AcmeLMAttention.forward"][0] == "declared" and states[1]["AcmeLMRouter.forward"][0] == "removed"
+    assert states[2] == states[1] and states[3] == states[1]
+    keys = {w: sorted((f.path, f.unit, f.kind, f.severity, f.attribution) for f in r.findings) for w, r in runs.items()}
+    assert keys[2] == keys[1] and keys[3] == keys[1]
+    assert {w: r.summary.files[COPY].verdict for w, r in runs.items()} == {w: runs[1].summary.files[COPY].verdict
+                                                                        for w in runs}
+    # (the generated file and its modular file did fall in different shares of the two workers)
+    compacted = fingerprint_files([SourceFile(p, t.encode()) for p, t in files.items()], Config(workers=1))
+    shares = _shares(compacted, 2 * SHARES_PER_WORKER)
+    where = {cf.path: i for i, share in enumerate(shares) for cf in share}
+    assert where[COPY] != where["acme/modular_acme.py"]
+
+
 def test_a_configuration_class_built_on_another_family_s_is_declared(index, copies) -> None:
     """An import of another family's configuration class declares no modeling code (every serving
     engine imports its HF config); but a configuration class built on one is declared by it, as
@@ -303,3 +336,21 @@ def test_a_small_copied_part_yields_to_a_copy_of_the_source_s_whole_file(scan, c
     assert whole_file(less) and small_part(found, text, less, family)
     part = dataclasses.replace(whole, source=dataclasses.replace(whole.source, contains=0.1))
     assert not whole_file(part) and small_part(found, text, part, family)
+
+
+def test_two_units_of_one_name_and_shape_in_a_file_have_their_own_ids(scan, copies, headers) -> None:
+    """A method defined twice in its class (as vLLM's gpt_oss.py does) is two units of one name and shape:
+    each finding has an id of its own, the first the id it has alone, so a pragma or baseline entry
+    for one does not silence the other (a stranger's review: vLLM's gpt_oss.py, `weight_loader`)."""
+    text = copies.with_header(copies.attention_moe, *headers["removed"])
+    start = text.index("    def forward", text.index("class AcmeLMAttention"))
+    end = text.index("\nclass ", start)
+    method = text[start:end].rstrip("\n") + "\n"
+    twice = text[:start] + method + "\n" + method + text[start + len(method):]  # (the method defined twice)
+    once, both = scan({COPY: text}), scan({COPY: twice})
+    ids = [f.id for f in both.findings]
+    assert len(ids) == len(set(ids))
+    first = {f.unit: f.id for f in once.findings if f.kind == "code-match" and f.unit.startswith("AcmeLMAttention.")}
+    repeated = [f for f in both.findings if f.kind == "code-match" and f.unit == "AcmeLMAttention.forward"]
+    assert len(repeated) == 2 and repeated[0].start_line < repeated[1].start_line
+    assert repeated[0].id == first["AcmeLMAttention.forward"] != repeated[1].id

@@ -243,3 +243,36 @@ def test_an_exhibit_reads_a_copy_extended_as_the_scan_does(copies, headers, buil
     (m,) = [m for m in exhibit["matches"] if m["unit"] == "Block.forward"]
     assert m["severity"] == "medium" and m["attribution"] == "replaced", (m, done.output)
     assert m["verdict"].startswith("core-architecture copy, extended,")
+
+
+def test_a_unit_s_window_candidates_are_its_own_whatever_is_looked_up_with_it(index, copies) -> None:
+    """Each unit's windows propose its own candidates only, looked up alone or beside others (its list
+    had run on into the next unit's, so a unit's matches depended on the files scanned with it, and a
+    scan's results on how its files were shared between workers: a stranger's review)."""
+    import numpy as np
+
+    from lineage.config import Config
+    from lineage.index.windows import PER_UNIT, window_candidates
+    from lineage.models import SourceFile
+    from lineage.pipeline.match import fingerprint_files
+
+    source = copies.attention_moe
+    start = source.index("    def forward", source.index("class AcmeLMAttention"))
+    end = source.index("        return ", start)
+    grown = source[:end] + own_code(3 * source[start:end].count("\n")) + source[end:]
+    other = source[:end] + own_code(2 * source[start:end].count("\n"), seed=7) + source[end:]
+    files = [SourceFile("a/grown.py", grown.encode()), SourceFile("a/other.py", other.encode()),
+             SourceFile("a/own.py", ("def mix(out):\n" + own_code(120, seed=5) + "    return out\n").encode())]
+    units = [u for cf in fingerprint_files(files, Config(workers=1)) for u in cf.units]
+
+    def windows(some: list) -> dict[int, np.ndarray]:
+        return window_candidates(some, index.candidates, np.diff(index.arrays["s_off"]),
+                                 index.family_line[index.unit_family], index.params.num_perm, index.params.seed)
+
+    together = windows(units)
+    alone = {i: windows([u]).get(0) for i, u in enumerate(units)}
+    assert len([i for i in together if together[i].size]) >= 2  # (several units proposed some: the case at stake)
+    assert set(together) == {i for i, found in alone.items() if found is not None}
+    for i, found in together.items():
+        assert found.tolist() == alone[i].tolist() and found.size <= PER_UNIT
+        assert len(set(found.tolist())) == found.size

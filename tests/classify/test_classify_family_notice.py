@@ -87,10 +87,15 @@ def test_a_copy_keeping_the_familys_notice_retains_it(index: EmbeddedIndex) -> N
     assert "notice retained" in result.summary.files["acme/modeling_acme.py"].verdict
 
 
-def test_a_copy_keeping_the_generated_banner_declares_nothing(index: EmbeddedIndex) -> None:
+@pytest.mark.parametrize("after", ["", " (résumé à l'été)", " \u2028 sep \x85 nel", "  -- our internal build"])
+def test_a_copy_keeping_the_generated_banner_declares_nothing(index: EmbeddedIndex, after: str) -> None:
     """The banner the matched file carries came with the copy: no declared reuse, the family's
-    notice removed (a stranger's review: keeping the banner passed a renamed copy)."""
-    result = _scan(index, GENERATED + _model())
+    notice removed (a stranger's review: keeping the banner passed a renamed copy).  Words written
+    after the banner's target leave it the same declaration (another review: an accented word or a
+    line separator appended to the banner line read "declares its origin", the notice low)."""
+    banner = GENERATED.replace("modular_zeta.py.\n", f"modular_zeta.py.{after}\n", 1)
+    assert after in banner
+    result = _scan(index, banner + _model())
     removed = [f for f in result.findings if f.kind == "notice" and f.attribution == "removed"]
     assert removed
     # nothing was removed from the model file, which held no notice: the family's was not carried

@@ -43,6 +43,8 @@ PATHOLOGICAL: dict[str, bytes] = {
     "decorators.py": b"@d\n" * 100_000 + b"def f():\n    pass\n",
     # a sum of literals folds from its innermost term up, and each step up is a walk from the root
     "literal_sum.py": b"X = " + b"1+" * N + b"1\n",
+    # whitespace after the last token: each of its bytes had started a search to the end of the file
+    "trailing_spaces.py": b"X = 1\n" + b" " * (3 * N // 2),
 }
 
 

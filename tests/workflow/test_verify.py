@@ -87,6 +87,14 @@ def test_exhibit_matches_lines_hashes_and_is_byte_identical(sides: tuple[Path, P
     assert "not on this run's index" in placed_on["statement"]
     versions = data["tool"]["versions"]
     assert set(versions) == {"python", "tree-sitter", "tree-sitter-python", "scancode-toolkit", "numpy"}
+    # the code that made it: every module of the package as installed, not only its version string
+    import lineage
+    root = Path(lineage.__file__).resolve().parent
+    modules = sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in root.rglob("*.py")
+                     if "__pycache__" not in p.parts)
+    assert len(modules) > 200
+    assert data["tool"]["code_sha256"] == hashlib.sha256(b"".join(
+        f"{name}".encode() + b"\0" + body + b"\0" for name, body in modules)).hexdigest()
     assert versions["tree-sitter"] == "0.26.1" and versions["tree-sitter-python"] == "0.25.0"
     assert all(versions.values())
     judged = [m for m in data["matches"] if m["severity"] != "info"]
