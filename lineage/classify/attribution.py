@@ -67,7 +67,7 @@ def attribute_matched(
     by_file, carriers = judged_findings(findings, sources or {})
     out: list[Finding] = []
     texts = {cf.path: cf.text for cf in compacted}
-    scanned_texts = {**scan_texts, **texts} if scan_texts else texts  # (the whole scan's: declarations across files)
+    scanned_texts = scan_texts or texts  # (the whole scan's, which hold the share's: declarations across files)
     updated: dict[str, Finding] = {}
     references: dict[tuple[str, str], FileNotices] = {}  # a reference header is read once per scan
     orgs: dict[str, str] = {}  # family -> its model's maker, read once when an owner can apply

@@ -70,14 +70,20 @@ def mended(text: str, check: Callable[[], None] = lambda: None) -> Mended | None
 def _failure(text: str) -> tuple[int, bool] | None:
     """The line CPython stops at, and whether it is an indented block left without its header; None
     when the text parses."""
+    exc = _refusal(text)
+    if isinstance(exc, SyntaxError):
+        return exc.lineno or 0, isinstance(exc, IndentationError) and "unexpected indent" in str(exc.msg)
+    return None if exc is None else (0, False)
+
+
+def _refusal(text: str) -> Exception | None:
+    """Why CPython's parser refuses the text (its warnings silenced), or None."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ast.parse(text)
-    except SyntaxError as exc:
-        return exc.lineno or 0, isinstance(exc, IndentationError) and "unexpected indent" in str(exc.msg)
-    except (RecursionError, MemoryError, ValueError):
-        return 0, False
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:
+        return exc
     return None
 
 
@@ -97,3 +103,11 @@ def _block(lines: list[str], number: int) -> list[int]:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
+
+
+def syntax_problem(text: str) -> str | None:
+    """Ask CPython's parser whether tree-sitter's error nodes are real syntax errors."""
+    exc = _refusal(text)
+    if isinstance(exc, SyntaxError):
+        return f"syntax error at line {exc.lineno}: {exc.msg}"
+    return None if exc is None else f"not parseable by CPython: {type(exc).__name__}"

@@ -12,16 +12,13 @@ on a CPU-time ``Budget`` whose overrun is a per-file error.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
-from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+from tree_sitter import Node, Tree
 
 from lineage.models import FileError, ParsedFile, Unit
 from lineage.parse.bound import imported
@@ -40,29 +37,20 @@ from lineage.parse.lexer import joined_lines, lex_ids_continued, vocabulary
 from lineage.parse.midway import Copy, copied, midway
 from lineage.parse.namespace import unwrapped
 from lineage.parse.operators import operator_calls
-from lineage.parse.mend import mended
+from lineage.parse.mend import syntax_problem
 from lineage.parse.reread import read_through, respelt
 from lineage.parse.unpacked import unpacked_arguments
 from lineage.parse.walrus import unfolded
 from lineage.parse.selfalias import Expansion, expanded_tokens, module_aliases, self_aliases
+from lineage.parse.trees import definition_nodes as _definition_nodes, grammar as _grammar, mended_tree
 from lineage.parse.vocab import Vocab
 
-_QUERY = "[(function_definition) (class_definition)] @def"
 # tree-sitter-python accepts Python 2 print/exec statements without an error node
 _PY2 = rb"[ \t]*(?:print|exec)[ \t]+[^\s(=.,)\]:;#]"
 _PY2_FIRST, _PY2_LATER = re.compile(_PY2), re.compile(rb"\n" + _PY2)  # "\n" beats "^" + MULTILINE 2x
 _READ_CHUNK = 1 << 16  # tree-sitter reads the source through a callback to report progress
 _MAX_NESTING = 200  # CPython's tokenizer refuses deeper bracket nesting (MAXLEVEL)
 _DEPTH_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
-_DEF_TYPES = frozenset({"function_definition", "class_definition"})
-
-
-@lru_cache(maxsize=1)
-def _grammar() -> tuple[Parser, Query]:
-    import tree_sitter_python
-
-    language = Language(tree_sitter_python.language())
-    return Parser(language), Query(language, _QUERY)
 
 
 def _needs_cpython(root: Node, source: bytes, kind_ids: np.ndarray, vocab: Vocab) -> bool:
@@ -114,48 +102,6 @@ def _docstring(body: Node | None) -> tuple[int, int] | None:
     return value.start_byte, value.end_byte
 
 
-def _definition_nodes(root: Node, budget: Budget, keywords: np.ndarray | None = None) -> list[Node]:
-    """Every function and class definition node, as the query would find them in `root`.
-
-    In an error-free tree every definition holds its `def` or `class` keyword, and only a
-    definition holds one: the keyword tokens the lexer found (their byte offsets,
-    ``keywords``) lead to the leaf and its parent in a C call each, where the query would
-    visit every node.  Without them, or in a tree with errors, the query runs, subtree by
-    subtree: error-free subtrees at C speed (and linear there), a subtree holding an error
-    walked child by child from Python, with an explicit stack (error nodes nest as deep as
-    the brackets that made them)."""
-    _, query = _grammar()
-
-    def captured(node: Node) -> list[Node]:
-        return QueryCursor(query).captures(node).get("def", [])
-
-    found: list[Node] = []
-    if not root.has_error and keywords is None:
-        found = captured(root)
-    elif not root.has_error and keywords is not None:
-        for at in keywords.tolist():
-            leaf = root.descendant_for_byte_range(at, at + 1)
-            node = leaf.parent if leaf is not None and leaf.type in ("def", "class") else None
-            if node is not None and node.type in _DEF_TYPES:
-                found.append(node)
-    else:
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            budget.tick("definitions")
-            for child in node.children:
-                if child.child_count == 0:
-                    continue
-                if not child.has_error:
-                    found += captured(child)
-                    continue
-                if child.type in _DEF_TYPES:
-                    found.append(child)
-                stack.append(child)
-    budget.check("definitions")
-    return found
-
-
 def _definitions(root: Node, source: bytes, budget: Budget, keywords: np.ndarray) -> list[_Def]:
     found = _definition_nodes(root, budget, keywords)
     defs = []
@@ -194,45 +140,6 @@ def _nest(defs: list[_Def]) -> list[tuple[str, str, int]]:
         out.append((qual, kind, parent))
         stack.append((d.end_byte, i))
     return out
-
-
-def _mended(path: str, text: str, source: bytes, tree: Tree, errors: tuple[FileError, ...],
-            budget: Budget) -> tuple[bytes, Tree, tuple[FileError, ...]]:
-    """The source and tree with the lines CPython cannot read left out (parse/mend.py), and the error
-    naming them; as they were when that does not give a tree without errors."""
-    found = mended(text, lambda: budget.check("parse"))
-    if found is None:
-        return source, tree, errors
-    again = _tree(found.source, budget)
-    if again.root_node.has_error or _defs(tree, source, found.lines, budget) == _defs(again, found.source, (), budget):
-        return source, tree, errors  # (a local error, a stray bracket, that tree-sitter read past: its line kept)
-    problem = f"{_syntax_check(text) or 'syntax error'}; {found.said()} left out, the rest scanned"
-    return found.source, again, errors + (FileError(path, "parse", problem),)
-
-
-def _defs(tree: Tree, source: bytes, left_out: tuple[int, ...], budget: Budget) -> set[tuple[bytes, int, int]]:
-    """Each definition's name and lines (its decorators', too), those starting on a line left out aside."""
-    out = set()
-    for node in _definition_nodes(tree.root_node, budget):
-        name = node.child_by_field_name("name")
-        outer = node.parent if node.parent is not None and node.parent.type == "decorated_definition" else node
-        if outer.start_point[0] + 1 not in left_out:
-            out.add((source[name.start_byte:name.end_byte] if name is not None else b"", outer.start_point[0],
-                     node.end_point[0]))
-    return out
-
-
-def _syntax_check(text: str) -> str | None:
-    """Ask CPython's parser whether tree-sitter's error nodes are real syntax errors."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except SyntaxError as exc:
-        return f"syntax error at line {exc.lineno}: {exc.msg}"
-    except (RecursionError, MemoryError, ValueError) as exc:
-        return f"not parseable by CPython: {type(exc).__name__}"
-    return None
 
 
 def _units(
@@ -347,7 +254,7 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     source = text.encode("utf-8", "surrogatepass")
     tree = _tree(source, budget)
     if tree.root_node.has_error:  # a syntax error: its lines left out where that lets tree-sitter read the rest
-        source, tree, errors = _mended(path, text, source, tree, errors, budget)
+        source, tree, errors = mended_tree(path, text, source, tree, errors, budget, lambda s: _tree(s, budget))
     # a class used only as a namespace is read as the code it wraps, line for line (parse/namespace.py)
     rewritten = unwrapped(tree.root_node, source)
     if rewritten is not None:
@@ -368,7 +275,7 @@ def _parse_text(path: str, text: str, sha: str, errors: tuple[FileError, ...], b
     entry_kind = vocab.columns()[0]
     kind_ids = entry_kind[lexed[0]]
     if _needs_cpython(tree.root_node, source, kind_ids, vocab):
-        problem = _syntax_check(text)
+        problem = syntax_problem(text)
         if problem is not None:  # tree-sitter recovers from errors: the units are still scanned
             errors = errors + (FileError(path, "parse", problem + "; scanned with error recovery"),)
     keywords = [vocab.kinds.ids.get(k, -1) for k in ("def", "class")]
