@@ -6,6 +6,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -82,9 +83,10 @@ class Context:
             reporter.close()
 
     def render(self, result: ScanResult, fmt: Format, compacted: Sequence[CompactFile],
-               show_info: bool = False, min_severity: str = "low") -> str:
+               show_info: bool = False, min_severity: str = "low", created: datetime | None = None) -> str:
         """The report; the formats that need more than the result get it here (scanned texts,
-        the git context of the scanned directory), so formatters never touch the outside world."""
+        the git context of the scanned directory, an SBOM's creation time), so formatters never
+        touch the outside world."""
         if fmt is Format.HTML:
             from lineage.report.html import wanted_references
             from lineage.source.references import reference_texts
@@ -102,10 +104,10 @@ class Context:
             return render(result, fmt, min_severity=min_severity)
         if fmt is Format.SPDX:
             return render(result, fmt, min_severity=min_severity, sources={c.path: c.text for c in compacted},
-                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1})
+                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1}, created=created)
         if fmt is Format.CYCLONEDX:
             return render(result, fmt, min_severity=min_severity,
-                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1})
+                          checksums={c.path: (c.sha1, c.sha256) for c in compacted if c.sha1}, created=created)
         return render(result, fmt)
 
 

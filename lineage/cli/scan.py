@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from lineage.cli.handling import handled
 from lineage.cli.options import WORKERS, WORKERS_HELP, check_output
 from lineage.report import Format
 from lineage.report.escape import terminal_line
+from lineage.report.sbom import source_date
 from lineage.vocab import SEVERITIES
 
 
@@ -49,13 +51,15 @@ def scan(target: str, index: str | None, fmt: str, output: Path | None, fail_on:
     from lineage import api
 
     check_output(output, target)
+    created = source_date(os.environ) if fmt in (Format.SPDX.value, Format.CYCLONEDX.value) else None
     ctx = Context.create(target, index=index, fail_on=fail_on, workers=workers, as_of=as_of,
                          owner=owner or None, package_maker=False if no_package_maker else None)
     check_output(output, ctx.config.index_path)
     with ctx.progress(quiet) as progress:
         result, compacted = api.scan(target, ctx.index, ctx.config, progress=progress)
         progress("report", 0, 1)
-        text = ctx.render(result, Format(fmt), compacted, show_info=show_info, min_severity=min_severity)
+        text = ctx.render(result, Format(fmt), compacted, show_info=show_info, min_severity=min_severity,
+                          created=created)
         progress("report", 1, 1)
     if result.index.restriction and not result.index.families:
         click.echo(f"lineage: warning: no indexed family is left ({result.index.restriction}): "

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
 from lineage.details import NoticeDetails
+from lineage.errors import ConfigError
 from lineage.models import Finding, Match, ScanResult, read_in_part
 from lineage.report.labels import SEVERITIES, severity_rank
 from lineage.report.upstream import repositories, source_purl
@@ -109,6 +111,21 @@ def document_uuid(result: ScanResult, kind: str) -> uuid.UUID:
 
 def timestamp(created: datetime | None) -> str:
     return (created or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def source_date(environ: Mapping[str, str]) -> datetime | None:
+    """The creation time ``SOURCE_DATE_EPOCH`` asks for (reproducible-builds.org: whole seconds
+    since 1970 UTC), None when it is unset or empty; a malformed value is an error rather than
+    silently the current time, which would make a document that claims to be reproducible not so."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not {value!r}")
+    try:
+        return datetime.fromtimestamp(int(value), timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise ConfigError(f"SOURCE_DATE_EPOCH is out of range: {value!r}") from None
 
 
 def unchecked_note(result: ScanResult) -> str:

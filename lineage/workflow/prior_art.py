@@ -40,13 +40,21 @@ def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: 
 
 def file_lines(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config) -> dict[str, Line]:
     """``reference_lines`` of files already fingerprinted (a suspect's, as its scan read them)."""
+    return {path: line for path, (line, _) in whole_lines(corpus, compacted, config).items()}
+
+
+def whole_lines(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config) -> dict[str, tuple[Line, str]]:
+    """``file_lines`` with the line's file that explains each (its path in the corpus)."""
+    if not compacted:
+        return {}
     evidence = query_files(corpus, compacted, query_options(config)).evidence
     out = {}
     public = dict(zip(corpus.family_keys, corpus.public))
     for path, scopes in file_sources(corpus, compacted, evidence).items():
         v = scopes.get("<file>")
         if v is not None and v.source is not None and v.source.score >= WHOLE_FILE:
-            out[path] = Line(v.source.family, v.source.org, v.source.first_seen, public=public.get(v.source.family, ""))
+            out[path] = (Line(v.source.family, v.source.org, v.source.first_seen,
+                              public=public.get(v.source.family, "")), v.source.path)
     return out
 
 

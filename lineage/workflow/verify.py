@@ -25,7 +25,7 @@ from lineage.index.embedded import EmbeddedIndex
 from lineage.index.header import scores_digest
 from lineage.models import Finding, SourceFile
 from lineage.parse.lines import numbered_lines
-from lineage.pipeline.match import Progress
+from lineage.pipeline.match import Progress, fingerprint_files
 from lineage.pipeline.scan import scan_files
 from lineage.report.jsonfmt import finding_dict
 from lineage.source.target import LoadedTarget
@@ -38,8 +38,7 @@ from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, Exhibit
                                        ReferenceSpan, SideLines, UnitScores)
 from lineage.workflow.whole import (HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated,
                                     whole_reference)
-from lineage.workflow.prior_art import (capped, corpus_entry, earlier_lines, file_lines, framework_code, named,
-                                        reference_lines)
+from lineage.workflow.prior_art import (capped, corpus_entry, earlier_lines, framework_code, named, whole_lines)
 from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, ordered, reference_errors, warnings_of
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
@@ -47,6 +46,7 @@ from lineage.workflow.unit_notices import JUDGED, held_elsewhere, judged_notice,
 from lineage.workflow.verify_statement import judged_units, not_compared_state, summary
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
+from lineage.workflow.published import judged as published_judged, published_pair, published_suspects
 from lineage.workflow.versions import calibration_provenance, code_digest, score_versions
 from lineage.pool import default_workers
 from lineage.workflow.siblings import Closer, reference_side
@@ -287,10 +287,15 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                                 config.max_file_bytes, config.workers or default_workers())
     orgs = line_orgs(background) if background is not None else {}
     cited_files = [x for x in reference.files if x.path in {f.matches[0].ref.path for f in findings}]
-    dated = reference_lines(background, cited_files, config) if background is not None and cited_files else {}
+    cited_compact = fingerprint_files(cited_files, config) if background is not None and cited_files else []
+    dated_whole = whole_lines(background, cited_compact, config) if background is not None else {}
+    dated = {path: line for path, (line, _) in dated_whole.items()}
     # the suspect's files the corpus holds whole: two files one engine or framework published share its code
     matched = [c for c in compacted if c.path in {f.path for f in findings}]  # (fingerprinted once, by the scan)
-    own = file_lines(background, matched, config) if background is not None and dated and matched else {}
+    own_whole = whole_lines(background, matched, config) if background is not None and dated else {}
+    own = {path: line for path, (line, _) in own_whole.items()}
+    # a suspect file that is the line's published file, notice and all, against that line's code re-noticed
+    published = published_suspects(background, matched, cited_compact, own_whole, dated_whole) if background is not None else {}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
@@ -323,15 +328,17 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                                    beyond_shared=beyond))
     matches = tuple(judged_notice(m, whole, sides.get((m.path, m.unit, m.start_line), 0)) for m in matches)
     matches = notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG} | extended)
+    matches = tuple(published_judged(m, published) for m in matches)  # (last: its verdict stands as it is)
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
               and (m.path in whole or not held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0)))}
     vestiges = [f for f in result.findings if f.kind == "vestige"] + dated_vestiges(compacted, findings, dated, copies, held)
     declared = declared_reuse(compacted, reference_families((x.path for x in reference.files), dated))
-    pairs = [(m.path, notice_refs.get(m.path, m.reference.path), "") for m in matches
-             if m.severity != "info" and m.attribution]
+    pairs = [(m.path, ref, "") for m in matches if m.severity != "info" and m.attribution
+             and not published_pair(published, m.path, ref := notice_refs.get(m.path, m.reference.path))]
     # a copy of a reference file as a whole owes that file's notice, whatever its units' code is
-    wholes = {p: whole_reference(p, matches, notice_refs) for p in whole - {s for s, _, _ in pairs}}
+    wholes = {p: r for p in whole - {s for s, _, _ in pairs}
+              if not published_pair(published, p, r := whole_reference(p, matches, notice_refs))}
     shown = {m.path for m in matches if m.severity in ("medium", "high")} | whole
     notices = notices_section(pairs + [(p, r, "") for p, r in sorted(wholes.items())], texts, chosen, judged_notices,
                               frozenset({s for s, _, _ in pairs} - shown))
@@ -339,7 +346,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
                if a["frameworks_dropped"] and a["reference"] == notice_refs.get(a["suspect"], a["reference"])}
     judged = {a["suspect"]: a["state"] for a in notices.get("attribution", ()) if wholes.get(a["suspect"]) == a["reference"]}
     files = list(rated(files, matches, notice_refs, dropped, whole, licence_gaps(notices, dated_licence(background, dated)),
-                       judged))
+                       judged, {(p, r): x.note() for p, x in published.items() for r in x.renoticed}))
     cited = {m.reference.path for m in matches} | {a.path for m in matches for a in m.also_matches}
     s_err, r_err = ordered(result.errors), reference_errors(reference, index, cited | set(notice_refs.values()))
     s_in, r_in = {**s_in, **error_fields(s_err)}, {**r_in, **error_fields(r_err), **({"beside": near} if near else {})}

@@ -16,6 +16,7 @@ from lineage.models import Finding, ScanResult
 from lineage.vocab import KIND_CODES, SEVERITIES_DESCENDING
 from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, shared
 from lineage.workflow.exhibit import ExhibitMatch, ExhibitSummary, FileScore
+from lineage.workflow.published import PUBLISHED
 from lineage.workflow.whole import whole_sentence
 
 SHARED_CODE = "code shared by"  # the verdict of a unit whose code many indexed model lines hold
@@ -76,6 +77,9 @@ def not_compared_state(judged: Sequence[ExhibitMatch], background: bool = True) 
     lines = ("indexed model lines" if background else "model lines") + " or files of the reference side"
     common = [str(m.verdict).startswith(SHARED_CODE) for m in judged]
     partial = [str(m.verdict).endswith(PARTIAL_ONLY) for m in judged]
+    if judged and all(str(m.verdict).startswith(PUBLISHED) for m in judged):
+        return ("not judged (the suspect is the published file of the reference's line, its notice as the line "
+                "published it; the reference holds that code under another notice)")
     if not judged or any(m.attribution is not None for m in judged) or not all(a or b for a, b in zip(common, partial)):
         return "not compared"
     if not any(partial):

@@ -66,7 +66,8 @@ def whole_reference(path: str, matches: Sequence[ExhibitMatch], notice_refs: Map
 def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_refs: Mapping[str, str],
           frameworks: Mapping[str, Sequence[str]] | None = None,
           whole: set[str] | None = None, licences: Mapping[str, tuple[str, str]] | None = None,
-          judged: Mapping[str, str] | None = None) -> tuple[FileScore, ...]:
+          judged: Mapping[str, str] | None = None,
+          published: Mapping[tuple[str, str], str] | None = None) -> tuple[FileScore, ...]:
     """The files, with a severity and a verdict for each whole-file copy (``whole``: their paths,
     ``is_whole``; None: every file of score WHOLE_FILE); ``frameworks``: per suspect file, the
     framework holders whose notices it did not keep (said, not rated: a framework's notice
@@ -75,7 +76,9 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_re
     scan's licence finding (a review's verbatim deepseek_v3 under a proprietary notice read low);
     ``judged``: per whole-file copy, the notice state of the file against its reference file, for
     a copy none of whose units states one (every unit's code shared: a stranger's padded copy of
-    llama with its header dropped read "its notice was not removed or replaced")."""
+    llama with its header dropped read "its notice was not removed or replaced"); ``published``: per
+    (suspect file, reference file), the note of a suspect that is the published file of the line whose
+    code the reference holds under another notice (published.py): no notice is judged, and it is said."""
     out = []
     for f in files:
         mine = [m for m in matches if m.path == f.path]
@@ -94,6 +97,9 @@ def rated(files: Sequence[FileScore], matches: Sequence[ExhibitMatch], notice_re
                    + ("" if set(states) & set(UNATTRIBUTED) else kept)
                    + (f"; the framework notice of {', '.join(dropped)} is not kept, though its licence obliges "
                       "keeping notices" if dropped else ""))
+        record = (published or {}).get((f.path, ref))
+        if record:
+            severity, verdict = "low", f"copy of the whole reference file {ref} (file score {f.score:.2f}): {record}"
         gap = (licences or {}).get(f.path)
         if gap is not None:
             severity = "medium" if severity == "low" else severity

@@ -193,3 +193,26 @@ def test_every_format_choice_is_wired(repo: Path, index: Path, fmt: str) -> None
     assert done.exit_code == 0 and done.stdout.strip()
     if fmt in ("json", "sarif", "spdx", "cyclonedx"):
         assert isinstance(json.loads(done.stdout), dict)
+
+
+@pytest.mark.parametrize("fmt,created", [("spdx", ("creationInfo", "created")), ("cyclonedx", ("metadata", "timestamp"))])
+def test_sboms_honour_source_date_epoch_and_are_then_byte_identical(repo: Path, index: Path, fmt: str,
+                                                                    created: tuple[str, str]) -> None:
+    """reproducible-builds.org's SOURCE_DATE_EPOCH sets the creation time, so the same scan of
+    the same code writes the same document; without it the time is the current one."""
+    env = {**{k: None for k in os.environ if k.startswith("LINEAGE_")}, "SOURCE_DATE_EPOCH": "1700000000"}
+    args = ["scan", str(repo / "models"), "--index", str(index), "--format", fmt, "--quiet", "--exit-zero"]
+    one, two = (CliRunner().invoke(cli, args, env=env, catch_exceptions=False) for _ in range(2))
+    assert one.exit_code == 0 and one.stdout == two.stdout
+    section, key = created
+    assert json.loads(one.stdout)[section][key] == "2023-11-14T22:13:20Z"
+    unset = scan(str(repo / "models"), "--index", str(index), "--format", fmt)
+    assert json.loads(unset.stdout)[section][key] != "2023-11-14T22:13:20Z"
+
+
+@pytest.mark.parametrize("value", ["yesterday", "-1", "1.5", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_refused_before_the_scan(repo: Path, index: Path, value: str) -> None:
+    env = {**{k: None for k in os.environ if k.startswith("LINEAGE_")}, "SOURCE_DATE_EPOCH": value}
+    done = CliRunner().invoke(cli, ["scan", str(repo / "models"), "--index", str(index), "--format", "spdx",
+                                    "--quiet"], env=env, catch_exceptions=False)
+    assert done.exit_code == 2 and "SOURCE_DATE_EPOCH" in done.stderr and done.stdout == ""

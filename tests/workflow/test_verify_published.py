@@ -1,0 +1,80 @@
+"""`lineage verify` with the roles swapped: the suspect is the indexed line's own published file.
+
+The corpus holds Alpha's file (Zhipu AI) whole, notice and all.  Given as the suspect against a
+renamed copy of it under Acme's notice given as the reference, the exhibit read "high: copy of
+the whole reference file, notice replaced", an accusation of the original publisher (a
+stranger's review, on transformers' qwen3).  The corpus's record says the suspect is the
+published file: its notice is not judged against the re-noticed copy, and it is rated low at
+most.  The other way round, the copy is still the high copy it is; and a reference whose notice
+names another company with an earlier line (which may be the origin) is judged as ever.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lineage.workflow.published import PUBLISHED
+from tests.lines_fixture import index_families
+from tests.workflow.conftest import ORIGINAL, reference_text, renamed_copy, run
+
+ELDER_LINE = "# Copyright 2024 DeepSeek-AI. All rights reserved."
+
+
+def _side(root: Path, name: str, text: str) -> Path:
+    root.mkdir()
+    (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def _exhibit(suspect: Path, reference: Path, corpus: Path) -> dict:
+    done = run("verify", suspect, "--against", reference, "--index", corpus, "--format", "json", "--exit-zero")
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
+def test_the_published_file_is_not_accused_of_replacing_a_re_noticed_copy_s_notice(index_path: Path,
+                                                                                    tmp_path: Path) -> None:
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    copy = _side(tmp_path / "copy", "modeling_beta.py", renamed_copy())
+    swapped = _exhibit(original, copy, index_path)
+    (whole,) = swapped["files"]
+    assert whole["severity"] == "low" and "published file" in whole["verdict"] and "Zhipu AI" in whole["verdict"]
+    assert swapped["matches"] and all(m["severity"] in ("info", "low") and not m["attribution"]
+                                      for m in swapped["matches"])
+    assert any(str(m["verdict"]).startswith(PUBLISHED) for m in swapped["matches"])
+    assert not swapped["notices"].get("attribution")
+    assert "Notices: not judged (the suspect is the published file" in swapped["summary"]["statement"]
+    # the right way round: the re-noticed copy is a high copy, its notice replaced
+    accused = _exhibit(copy, original, index_path)
+    (whole,) = accused["files"]
+    assert whole["severity"] == "high" and "notice replaced" in whole["verdict"]
+    assert not any(str(m["verdict"]).startswith(PUBLISHED) for m in accused["matches"])
+
+
+def test_a_reference_naming_a_company_with_an_earlier_line_is_judged_as_ever(tmp_path: Path) -> None:
+    """Its maker may be the origin the suspect's line took the code from: no record to go by."""
+    (tmp_path / "corpus").mkdir()
+    corpus = index_families(tmp_path / "corpus", "bg", [
+        ("elder", "import torch\n\n\n" + ORIGINAL, "DeepSeek", "2024-12-01", ()),
+        ("alpha", reference_text(), "Zhipu AI", "2025-07-28", ())])
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    by_elder = _side(tmp_path / "elder_copy", "modeling_beta.py", renamed_copy(ELDER_LINE))
+    exhibit = _exhibit(original, by_elder, corpus)
+    (whole,) = exhibit["files"]
+    assert whole["severity"] == "high" and "notice replaced" in whole["verdict"]
+    by_stranger = _side(tmp_path / "acme_copy", "modeling_beta.py", renamed_copy())
+    (whole,) = _exhibit(original, by_stranger, corpus)["files"]
+    assert whole["severity"] == "low" and "published file" in whole["verdict"]
+
+
+def test_a_suspect_that_changed_the_published_notice_is_judged_as_ever(index_path: Path, tmp_path: Path) -> None:
+    """Alpha's code under a notice Alpha did not publish it with is not its published file."""
+    edited = _side(tmp_path / "edited", "modeling_alpha.py",
+                   reference_text().replace("# Copyright 2025 The Zhipu AI team. All rights reserved.",
+                                            "# Copyright 2025 Other Corp. All rights reserved."))
+    copy = _side(tmp_path / "copy", "modeling_beta.py", renamed_copy())
+    exhibit = _exhibit(edited, copy, index_path)
+    assert not any(str(m["verdict"]).startswith(PUBLISHED) for m in exhibit["matches"])
+    (whole,) = exhibit["files"]
+    assert "published file" not in whole["verdict"]
