@@ -208,7 +208,7 @@ def attribute_matched(
         # the reference credits the file's own holder with its code: the file may be that origin's
         # own code (classify/origins.py)
         credit = credits_of(index, family, ref_path, reference, maker)
-        origin, how = credited_holder(attribution, scanned, credit, reference)
+        origin, how, also_named = credited_holder(attribution, scanned, credit, reference)
         owned = owners_of(owners, attribution, scanned, made)
         own = owned | ({origin} if origin else set())
         # (removed or replaced, yet every notice missing the owners' own: none owed is missing)
@@ -239,7 +239,8 @@ def attribute_matched(
             if f.id in carriers:
                 updated[f.id] = f
             elif origin and f.matches[0].ref.family == family and not (f.id in declared_ids or whole):
-                updated[f.id] = with_attribution(f, OWN, origin_explanation(origin, how, ref_path), origin=origin)
+                updated[f.id] = with_attribution(f, OWN, origin_explanation(origin, how, ref_path, also_named),
+                                                 origin=origin, beside=also_named)
             elif org and not (f.id in declared_ids or whole):
                 why_own = port_explanation(f, org) if ported else \
                     own_explanation(f, org, own_family, owner_why(org, owners, makers), dates)
@@ -279,7 +280,7 @@ def attribute_matched(
             out += notice_findings(path, scanned, attribution, matches, has_code_match=True, owner_model=port,
                                    owner_elder="" if port else owner_code,
                                    licensed=licensed, own_orgs=sorted(owners), elder=elder_holder(attribution, mine),
-                                   origin=origin_explanation(origin, how, ref_path) if origin else "")
+                                   origin=origin_explanation(origin, how, ref_path, also_named) if origin else "")
         for other, other_path, other_maker, theirs in second_sources(verdicts, [updated[f.id] for f in mine], family,
                                                                      maker, owners):
             # the main maker's notice kept in the file stands for its own code, in no one's place;

@@ -187,7 +187,7 @@ def credited(reference: FileNotices, header: str, maker: str,
 
 
 def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict[str, str],
-                    reference: FileNotices | None = None) -> tuple[str, str]:
+                    reference: FileNotices | None = None) -> tuple[str, str, tuple[str, ...]]:
     """(organisation, how the reference credits it) when the scanned file's own notice names an
     organisation the reference credits (the same organisation, or its company as a whole), and
     nobody the reference does not name or credit, and the judgement is one to lower; else ("", "").
@@ -197,28 +197,45 @@ def credited_holder(attribution: Attribution, scanned: FileNotices, credit: dict
     under a framework's notice alone ("none-needed": vLLM's kernels adapted from FlashInfer's) credits
     its origin the same way."""
     if attribution.state not in ("removed", "replaced", "retained", "none-needed"):
-        return "", ""
+        return "", "", ()
     return credited_origin(scanned, credit, reference, [r.org for r in attribution.reference_holders if r.org])
 
 
 def credited_origin(scanned: FileNotices, credit: dict[str, str], reference: FileNotices | None,
-                    holders: Sequence[str]) -> tuple[str, str]:
+                    holders: Sequence[str]) -> tuple[str, str, tuple[str, ...]]:
     """`credited_holder` whatever became of the file's notices (a partial copy's are not judged:
-    classify/judged.py), ``holders`` the organisations the reference's notices name."""
+    classify/judged.py), ``holders`` the organisations the reference's notices name; the third item
+    is the holders the file names beside the credited origin, whom the reference neither names nor
+    credits (`BESIDE`)."""
     published = {n.statement for n in (reference.notices if reference else ()) if n.org_kind == "framework"}
     if any(n.statement in published for n in scanned.notices):
-        return "", ""
+        return "", "", ()
     named = known_holders(scanned)
-    # the file names nobody the reference does not name or credit (a copier adding its own name
-    # beside a credited one is no origin), and no holder the organisation table does not know
+    # the file names nobody the reference does not name or credit, and no holder the organisation table
+    # does not know: the origin's own file
     known = [*credit, *holders]
-    if not named or any(not any(same_holder(n.org, k) for k in known) for n in named):
-        return "", ""
-    for n in named:
+    if named and all(any(same_holder(n.org, k) for k in known) for n in named):
+        for n in named:
+            for org, how in credit.items():
+                if same_holder(n.org, org):
+                    return org, how, ()
+    # the origin's notice kept beside others' (a modifier's own line under it, or a copier's name beside
+    # it), or the origin's repository named by the file's own provenance sentence ("Adapted from fairseq
+    # (https://github.com/facebookresearch/fairseq)") under its own holders' lines
+    counted = [n for n in scanned.notices if n.counts]
+    beside = tuple(dict.fromkeys(m.holder for m in counted if not (m.org and any(same_holder(m.org, k) for k in known))))
+    origins = [n.org for n in counted if n.org] + _declared_origins(scanned.adapted_from)
+    for named_org in origins:
         for org, how in credit.items():
-            if same_holder(n.org, org):
-                return org, how
-    return "", ""
+            if same_holder(named_org, org):
+                return (org, how, beside) if beside else ("", "", ())
+    return "", "", ()
+
+
+def _declared_origins(lines: Sequence[str]) -> list[str]:
+    """The organisations whose repository a file's own provenance lines ("Adapted from ...") name."""
+    return [org for line in lines if _BORROWED.search(line)
+            for owner, repo in _REPO.findall(line) for org in _named_by(owner, repo)]
 
 
 def port_explanation(f: Finding, org: str) -> str:
@@ -228,11 +245,22 @@ def port_explanation(f: Finding, org: str) -> str:
             f"own port of {model_line(ref.family)}, which {ref.path} also holds; not a copy.")
 
 
-def origin_verdict(org: str) -> str:
+def origin_verdict(org: str, beside: Sequence[str] = ()) -> str:
+    if beside:
+        return (f"{ORIGIN_CREDIT}{org}, whom the reference credits with it and the file's notice names beside "
+                f"{', '.join(beside)}: the file may hold {org}'s code as the reference does, or be the reference's "
+                f"copy keeping {org}'s line; code cannot tell")
     return f"{ORIGIN_CREDIT}{org}, whom the reference credits with it and the file's notice names: not a copy"
 
 
-def origin_explanation(org: str, how: str, reference_path: str) -> str:
+def origin_explanation(org: str, how: str, reference_path: str, beside: Sequence[str] = ()) -> str:
+    if beside:
+        return (f"The file's own notice names {org}, whom {reference_path} credits ({how}), and beside it "
+                f"{', '.join(beside)}, whom the reference neither names nor credits: the file and the reference "
+                f"may both hold {org}'s code, each with changes of its own (a modifier marks its changes so), or the "
+                f"file may be a copy of the reference that kept {org}'s line and added its own. Code cannot tell "
+                f"which without {org}'s own file; check the dates, and whether the matched code is the reference's "
+                "changes to it, before relying on this.")
     return (f"The file's own notice names {org}, whom {reference_path} credits ({how}): the code may be "
             f"{org}'s own, taken into the reference, rather than a copy of it. Code cannot tell the "
             "direction; check the dates before relying on this.")

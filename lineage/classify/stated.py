@@ -5,6 +5,7 @@ that state gives it (classify/attribution.py decides the state)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from lineage.classify.codematch import shared_code, verdict as codematch_verdict
 from lineage.classify.judged import copied, matches_family, notice_of
@@ -16,12 +17,15 @@ from lineage.vocab import model_line
 
 
 def with_attribution(f: Finding, state: str, explanation: str, family: str = "",
-                      owner: tuple[str, str] = ("", ""), elder: str = "", origin: str = "") -> Finding:
+                      owner: tuple[str, str] = ("", ""), elder: str = "", origin: str = "",
+                      beside: Sequence[str] = ()) -> Finding:
     """``family``: the reference family whose notices the file was judged against; ``owner``: the
     organisation and its family holding the code (state "own"); ``elder``: the earlier line a
     declared unit names as its origin (classify/elder.py); ``origin``: the organisation the
     reference credits with its code, which the file's own notice names (state "own",
-    classify/origins.py)."""
+    classify/origins.py); ``beside``: the holders the file names beside that origin, whom the
+    reference neither names nor credits (rated low, not info: the file may be the reference's copy
+    keeping the origin's line)."""
     sev = f.severity
     code = f.details if isinstance(f.details, CodeMatchDetails) else None
     verdict = code.verdict if code is not None else ""
@@ -45,10 +49,10 @@ def with_attribution(f: Finding, state: str, explanation: str, family: str = "",
     elif state == "retained":
         verdict = f"{verdict}, {notice_of(f, family)} retained"
     elif state == OWN:
-        sev = "info"  # the owner's own model code, held by the reference too: not a copy
+        sev = "low" if origin and beside and sev != "info" else "info"  # the owner's own code: not a copy
         ref = f.matches[0].ref
         org, mine = owner[0] or ref.org, owner[1] or ref.family
-        verdict = (origin_verdict(origin) if origin else
+        verdict = (origin_verdict(origin, beside) if origin else
                    f"own model code of {org} ({model_line(mine)}), also held by the reference: not a copy"
                    if model_line(mine) == model_line(ref.family) else
                    f"own model code of {org} ({model_line(mine)} holds it as closely as {model_line(ref.family)} "

@@ -49,23 +49,24 @@ def own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozense
         mine = f.path in own and not f.attribution and f.kind == "code-match"
         org, family = owned_as_said(f, own[f.path] & given, own[f.path], orgs, index.lineage_of, dates) \
             if mine else ("", "")
-        origin, how = credited_origin_of(index, f, scanned[f.path], reference_notices) \
-            if mine and not org and f.severity in ("medium", "high") else ("", "")
+        origin, how, beside = credited_origin_of(index, f, scanned[f.path], reference_notices) \
+            if mine and not org and f.severity in ("medium", "high") else ("", "", ())
         out.append(with_attribution(f, OWN, own_explanation(f, org, family, owner_why(org, given, makers)),
                                     owner=(org, family))
                    if org else
-                   with_attribution(f, OWN, origin_explanation(origin, how, f.matches[0].ref.path), origin=origin)
+                   with_attribution(f, OWN, origin_explanation(origin, how, f.matches[0].ref.path, beside), origin=origin,
+                                    beside=beside)
                    if origin else f)
     return out
 
 
 def credited_origin_of(index: EmbeddedIndex, f: Finding, scanned: FileNotices,
-                     reference_notices: Callable[[str, str], FileNotices]) -> tuple[str, str]:
-    """(organisation, how) when the finding's reference credits the organisation the file's own
-    notice names with its code (origins.credited_origin), else ("", "")."""
+                     reference_notices: Callable[[str, str], FileNotices]) -> tuple[str, str, tuple[str, ...]]:
+    """(organisation, how, the holders named beside it) when the finding's reference credits the
+    organisation the file's own notice names with its code (origins.credited_origin), else ("", "", ())."""
     ref = f.matches[0].ref
     reference = reference_notices(ref.family, ref.path)
     credit = credits_of(index, ref.family, ref.path, reference, ref.org)
     if not credit:
-        return "", ""
+        return "", "", ()
     return credited_origin(scanned, credit, reference, [n.org for n in reference.notices if n.counts and n.org])

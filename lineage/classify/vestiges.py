@@ -9,7 +9,10 @@ is always tied to a code match a reviewer can check.
 
 from __future__ import annotations
 
+import io
 import re
+import textwrap
+import tokenize
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,12 +50,17 @@ def load_facts(path: str = "") -> dict[str, LineFacts]:
 
 
 def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[tuple[int, str, str]]:
-    """(line, kind, token) for every vestige token in the unit's lines."""
+    """(line, kind, token) for every vestige token in the unit's lines, comments and docstrings
+    aside: prose that cites a model ("an idea we took from the DeepSeek-V2 paper") is no trace of
+    its code (a stranger's review: a textbook rotary function read "traces of deepseek_v2", medium)."""
     found = []
     stems = [s for s in facts.stems if s not in own]
     features = {f.lower() for f in facts.features}
     constants = {str(c) for c in facts.constants}
+    prose = _docstring_lines(lines)
     for offset, text in enumerate(lines):
+        if offset in prose:
+            continue
         code = text.split("#", 1)[0]
         for token in _WORD.findall(code):
             low = token.lower()
@@ -64,6 +72,25 @@ def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[
             elif token in constants:
                 found.append((start + offset, "constant", token))
     return list(dict.fromkeys(found))  # `self.x = config.x` names its trace once per line
+
+
+def _docstring_lines(lines: Sequence[str]) -> set[int]:
+    """Offsets of the lines a string standing as a statement of its own (a docstring) takes up;
+    none when the lines do not tokenize (a unit cut out of a file with a syntax error)."""
+    out: set[int] = set()
+    if not any('"""' in line or "\'\'\'" in line or line.lstrip().startswith(("'", '"')) for line in lines):
+        return out
+    text = textwrap.dedent("\n".join(lines)) + "\n"
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                  if t.type not in (tokenize.COMMENT, tokenize.NL)]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return out
+    for before, tok, after in zip([None, *tokens], tokens, [*tokens[1:], None]):
+        if tok.type == tokenize.STRING and after is not None and after.type in (tokenize.NEWLINE, tokenize.ENDMARKER) \
+                and (before is None or before.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)):
+            out.update(range(tok.start[0] - 1, tok.end[0]))
+    return out
 
 
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")

@@ -124,3 +124,23 @@ def test_a_trait_in_code_many_model_lines_hold_is_rated_low(holders: int, expect
     (trace,) = _rotary_trace(holders)
     assert trace.severity == expected and "partial_rotary_factor" in trace.explanation
     assert ("say little about which of them it came from" in trace.explanation) == (expected == "low")
+
+
+def test_prose_citing_a_model_is_no_trace_of_its_code() -> None:
+    """A docstring that cites where an idea came from ("the DeepSeek-V2 paper ... 64 dims") names
+    the model in prose, not in code (a stranger's review: a textbook rotary function read "traces
+    of deepseek_v2", medium, exit 1); the same names in the code itself still count."""
+    from lineage.classify.vestiges import LineFacts, _hits
+
+    facts = LineFacts(stems=("deepseek",), features=("qk_rope_head_dim",), constants=(64,))
+    lines = ["    def rotate(self, x):",
+             '        """Rotary on the decoupled part, an idea from the DeepSeek-V2 paper;',
+             '        the part is 64 dims wide (qk_rope_head_dim there)."""',
+             "        # as in DeepseekV2: 64 wide",
+             "        return x * self.scale",
+             "    def split(self, x):",
+             "        '''One line, DeepSeek's.'''",
+             "        return x[..., :self.config.qk_rope_head_dim], x[..., 64:]"]
+    assert _hits(lines, 10, facts, "acme.py Acme") == [(17, "feature", "qk_rope_head_dim"), (17, "constant", "64")]
+    # a unit cut out of a file that does not tokenize is read line by line, as before
+    assert _hits(['        s = """DeepSeek'], 3, facts, "acme.py Acme") == [(3, "name", "DeepSeek")]
