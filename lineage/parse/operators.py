@@ -28,6 +28,12 @@ _OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "/
               "matmul": "@", "and_": "&", "or_": "|", "xor": "^", "lshift": "<<", "rshift": ">>",
               "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _DUNDERS = {f"__{name.rstrip('_')}__": op for name, op in _OPERATORS.items()}
+# a tensor library's functions of two tensors that compute an operator, given two positional arguments and
+# nothing else (`torch.add(a, b, alpha=2)`, `torch.div(a, b, rounding_mode="floor")` stay calls): a stranger's
+# review spelt every `*`, `+`, `-`, `/` and `@` of olmo2's file so, and it read as info (`lex-v55`)
+_LIBRARY = {"torch": {"mul": "*", "multiply": "*", "add": "+", "sub": "-", "subtract": "-", "div": "/",
+                      "divide": "/", "true_divide": "/", "matmul": "@", "pow": "**", "floor_divide": "//",
+                      "remainder": "%"}}
 # binding strength (higher binds tighter); comparisons chain, so one inside another is parenthesised
 _PRECEDENCE = {"|": 4, "^": 5, "&": 6, "<<": 7, ">>": 7, "+": 8, "-": 8, "*": 9, "@": 9, "/": 9, "//": 9, "%": 9,
                "**": 11, **{c: 3 for c in ("==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not")}}
@@ -39,11 +45,14 @@ _PRIMARY = frozenset({"attribute", "call", "subscript", "await"})  # what an ope
 # each searched only where the bytes it needs are: one alternation of both, starting `(?m)^`, is tried at every byte)
 _IMPORTED = re.compile(rb"(?m)^[ \t]*(?:import|from)[ \t]+operator\b")
 _DUNDER_CALL = re.compile(rb"\.(?:" + b"|".join(re.escape(d.encode()) for d in sorted(_DUNDERS)) + rb")\(")
+_LIBRARY_IMPORTED = re.compile(rb"(?m)^[ \t]*(?:import|from)[ \t]+(?:" + b"|".join(m.encode() for m in _LIBRARY) + rb")\b")
+_LIBRARY_CALL = re.compile(rb"\b(?:" + b"|".join(sorted({f.encode() for t in _LIBRARY.values() for f in t})) + rb")\(")
 
 
 def operator_calls(root: Node, source: bytes) -> bytes | None:
     """The source with such calls read as their operators, or None when it has none."""
-    if not (b"operator" in source and _IMPORTED.search(source) or b".__" in source and _DUNDER_CALL.search(source)):
+    if not (b"operator" in source and _IMPORTED.search(source) or b".__" in source and _DUNDER_CALL.search(source)
+            or _LIBRARY_IMPORTED.search(source) and _LIBRARY_CALL.search(source)):
         return None  # (each of its spellings holds one or the other: told fast first)
     names = _callees(root, source)
     sites: dict[int, tuple[Node, str]] = {}
@@ -60,17 +69,23 @@ def operator_calls(root: Node, source: bytes) -> bytes | None:
 
 
 def _callees(root: Node, source: bytes) -> dict[str, str]:
-    """Names the module's top-level imports bind to `operator` (`operator`, `op`) or to one of its
-    functions (`mul`): the name -> "" for the module, the operator for a function; none when the
-    module binds the name otherwise too, or imports `*`."""
+    """Names the module's top-level imports bind to `operator` (`operator`, `op`), to a tensor
+    library of _LIBRARY (`torch`, `T`) or to one of their operators' functions (`mul`): the name ->
+    "" for `operator`, the library's name after a ":" for a library (":torch"), the operator for a
+    function; none when the module binds the name otherwise too, or imports `*`."""
     if STAR_IMPORT.search(source):
         return {}
     found: dict[str, str] = {}
     for name, path in bound_by_imports(root, source):
+        module, _, member = path.rpartition(".")
         if path == "operator":
             found[name] = ""
-        elif path.startswith("operator.") and path[len("operator."):] in _OPERATORS:
-            found[name] = _OPERATORS[path[len("operator."):]]
+        elif path in _LIBRARY:
+            found[name] = f":{path}"
+        elif module == "operator" and member in _OPERATORS:
+            found[name] = _OPERATORS[member]
+        elif module in _LIBRARY and member in _LIBRARY[module]:
+            found[name] = _LIBRARY[module][member]
         else:
             found.pop(name, None)  # (bound to something else later)
     for name in rebound(root, source, set(found)):
@@ -88,15 +103,19 @@ def _operator_of(call: Node, source: bytes, names: dict[str, str]) -> str | None
         return None
     if function.type == "identifier":
         op = names.get(_text(function, source))
-        return op if op and len(given) == 2 else None
+        return op if op and not op.startswith(":") and len(given) == 2 else None
     if function.type != "attribute":
         return None
     obj, attr = function.child_by_field_name("object"), function.child_by_field_name("attribute")
     if obj is None or attr is None:
         return None
     member = _text(attr, source)
-    if obj.type == "identifier" and names.get(_text(obj, source)) == "" and member in _OPERATORS:
+    bound = names.get(_text(obj, source)) if obj.type == "identifier" else None
+    if bound == "" and member in _OPERATORS:
         return _OPERATORS[member] if len(given) == 2 else None
+    if bound and bound.startswith(":"):
+        op = _LIBRARY[bound[1:]].get(member)
+        return op if op and len(given) == 2 else None
     if member in _DUNDERS and len(given) == 1 and obj.type in ("identifier", "attribute", "subscript", "call") \
             and not (obj.type == "call" and _text(obj, source).startswith("super(")):
         return _DUNDERS[member]

@@ -1,6 +1,7 @@
 """A call of `operator`'s function of a binary operator read as the operator (`lex-v47`,
 parse/operators.py): `operator.mul(a, b)` as `a * b`, parenthesised where precedence needs it,
-line for line.  A name that may be something else stays a call.  Fixture code is our own."""
+line for line; so is a tensor library's function of two tensors (`torch.mul(a, b)`, `lex-v55`).
+A name that may be something else stays a call.  Fixture code is our own."""
 
 from __future__ import annotations
 
@@ -48,9 +49,26 @@ def test_lines_stay_those_of_the_file() -> None:
     ("y = operator.mul(a, b)", "import operator\noperator = x\n"),  # bound again
     ("y = operator.mul(a, b)", "from acme import operator\n"),  # another module's
     ("y = mul(a, b)", "from acme import mul\n"),
-    ("y = torch.mul(a, b)", "import torch\n"),
+    ("y = torch.mul(a, b)", "from acme import torch\n"),  # another module's torch
+    ("y = torch.add(a, b, alpha=2)", "import torch\n"),  # a keyword: `a + 2 * b`, not `a + b`
+    ("y = torch.div(a, b, rounding_mode='floor')", "import torch\n"),
+    ("y = torch.mul(a, b)", "import torch\ntorch = x\n"),  # bound again
     ("y = operator.mul(a, b=b)", "import operator\n"),  # a keyword: not the operator's call
     ("y = operator.mul(*a)", "import operator\n"),
 ])
 def test_what_may_be_another_function_stays_a_call(spelt: str, head: str) -> None:
     assert _read(spelt, head)[0] != _read("y = a * b", head)[0]
+
+
+@pytest.mark.parametrize("head, spelt, plain", [
+    ("import torch\n", "y = torch.add(torch.mul(a, b), c)", "y = a * b + c"),
+    ("import torch as T\n", "y = T.sub(T.div(T.matmul(a, b), c), x)", "y = a @ b / c - x"),
+    ("import torch\n", "y = torch.pow(torch.add(a, b), 2)", "y = (a + b) ** 2"),
+    ("import torch\n", "y = torch.true_divide(a, torch.subtract(b, c))", "y = a / (b - c)"),
+    ("from torch import mul, add\n", "y = add(a, mul(b, c))", "y = a + b * c"),
+    ("import torch\n", "y = torch.floor_divide(a, b) + torch.remainder(a, c)", "y = a // b + a % c"),
+])
+def test_a_tensor_librarys_operator_functions_read_as_operators(head: str, spelt: str, plain: str) -> None:
+    """A stranger's review spelt every `*`, `+`, `-`, `/` and `@` of olmo2's file as torch calls,
+    and the copy read as info: the calls compute the operators on tensors, and read as them."""
+    assert _read(spelt, head)[0] == _read(plain, head)[0]
