@@ -209,6 +209,8 @@ def attribute_matched(
         # own code (classify/origins.py)
         credit = credits_of(index, family, ref_path, reference, maker)
         origin, how, also_named = credited_holder(attribution, scanned, credit, reference)
+        if also_named and "<file>" in verdicts and whole_file(verdicts["<file>"]):
+            origin, how, also_named = "", "", ()  # (the reference's file whole, its own code and all: its copy)
         owned = owners_of(owners, attribution, scanned, made)
         own = owned | ({origin} if origin else set())
         # (removed or replaced, yet every notice missing the owners' own: none owed is missing)

@@ -57,11 +57,12 @@ def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[
     stems = [s for s in facts.stems if s not in own]
     features = {f.lower() for f in facts.features}
     constants = {str(c) for c in facts.constants}
-    prose = _docstring_lines(lines)
+    prose, comments = _prose(lines)
     for offset, text in enumerate(lines):
         if offset in prose:
             continue
-        code = text.split("#", 1)[0]
+        # (a comment as the tokenizer finds it: a "#" inside a string starts none, `_tag = "#"; x = v_lora_rank`)
+        code = text[:comments.get(offset, len(text))] if comments is not None else text.split("#", 1)[0]
         for token in _WORD.findall(code):
             low = token.lower()
             if any(s in low for s in stems):
@@ -74,23 +75,30 @@ def _hits(lines: Sequence[str], start: int, facts: LineFacts, own: str) -> list[
     return list(dict.fromkeys(found))  # `self.x = config.x` names its trace once per line
 
 
-def _docstring_lines(lines: Sequence[str]) -> set[int]:
-    """Offsets of the lines a string standing as a statement of its own (a docstring) takes up;
-    none when the lines do not tokenize (a unit cut out of a file with a syntax error)."""
+def _prose(lines: Sequence[str]) -> tuple[set[int], dict[int, int] | None]:
+    """(offsets of the lines a string standing as a statement of its own, a docstring, takes up;
+    per line offset, the column its comment starts at), as the tokenizer reads the lines; (none,
+    None) when they do not tokenize (a unit cut out of a file with a syntax error)."""
     out: set[int] = set()
-    if not any('"""' in line or "\'\'\'" in line or line.lstrip().startswith(("'", '"')) for line in lines):
-        return out
-    text = textwrap.dedent("\n".join(lines)) + "\n"
+    if not any("#" in line or '"""' in line or "\'\'\'" in line or line.lstrip().startswith(("'", '"'))
+               for line in lines):
+        return out, {}
+    text = "\n".join(lines)
+    dedented = textwrap.dedent(text)
+    # (the columns of the lines as they stand: the common indent dedent took off is put back)
+    indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0) \
+        if dedented != text else 0
     try:
-        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
-                  if t.type not in (tokenize.COMMENT, tokenize.NL)]
+        every = list(tokenize.generate_tokens(io.StringIO(dedented + "\n").readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return out
+        return out, None
+    comments = {t.start[0] - 1: t.start[1] + indent for t in every if t.type == tokenize.COMMENT}
+    tokens = [t for t in every if t.type not in (tokenize.COMMENT, tokenize.NL)]
     for before, tok, after in zip([None, *tokens], tokens, [*tokens[1:], None]):
         if tok.type == tokenize.STRING and after is not None and after.type in (tokenize.NEWLINE, tokenize.ENDMARKER) \
                 and (before is None or before.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)):
             out.update(range(tok.start[0] - 1, tok.end[0]))
-    return out
+    return out, comments
 
 
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")

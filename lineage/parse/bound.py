@@ -60,8 +60,10 @@ def imported(root: Node, source: bytes) -> tuple[tuple[tuple[str, str], ...], tu
     return bound, tuple(sorted(rebound(root, source, names)))
 
 
-def rebound(root: Node, source: bytes, names: set[str]) -> set[str]:
-    """Those of ``names`` that the module binds otherwise than by a top-level import."""
+def rebound(root: Node, source: bytes, names: set[str], fallbacks: bool = False) -> set[str]:
+    """Those of ``names`` that the module binds otherwise than by a top-level import; with
+    ``fallbacks``, an import's fallback (`except ImportError: torch = None`) is not counted: the
+    name is the module wherever the module is there to call."""
     if not names:
         return set()
     found: set[str] = set()
@@ -77,9 +79,25 @@ def rebound(root: Node, source: bytes, names: set[str]) -> set[str]:
         if word in found or _READ_HERE.match(source, end) and not _BINDERS.search(source, max(0, start - 512), start):
             continue  # (`m.f`, `m(...)`, `m[...]`: a read, never a binding, far from `def`, `class`, `import m.f`)
         node = root.descendant_for_byte_range(start, end)
-        if node is not None and node.type == "identifier" and binds(node):
+        if node is not None and node.type == "identifier" and binds(node) and not (fallbacks and _fallback(node)):
             found.add(word)
     return found
+
+
+def _fallback(node: Node) -> bool:
+    """`name = None` directly in an `except` clause of a `try` at the module's top: an import's fallback."""
+    assignment = node.parent
+    if assignment is None or assignment.type != "assignment" or assignment.child_by_field_name("left") != node:
+        return False
+    value = assignment.child_by_field_name("right")
+    statement = assignment.parent
+    block = statement.parent if statement is not None else None
+    clause = block.parent if block is not None else None
+    trying = clause.parent if clause is not None else None
+    return (value is not None and value.type == "none" and statement is not None
+            and statement.type == "expression_statement" and clause is not None and clause.type == "except_clause"
+            and trying is not None and trying.type == "try_statement" and trying.parent is not None
+            and trying.parent.type == "module")
 
 
 _READ_HERE = re.compile(rb"[ \t]*[.(\[]")

@@ -295,7 +295,13 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     own_whole = whole_lines(background, matched, config) if background is not None and dated else {}
     own = {path: line for path, (line, _) in own_whole.items()}
     # a suspect file that is the line's published file, notice and all, against that line's code re-noticed
-    published = published_suspects(background, matched, cited_compact, own_whole, dated_whole) if background is not None else {}
+    holding: dict[str, list[tuple[str, ...]]] = {}
+    for f in findings:
+        if f.unit != "<module>":
+            found = held.get((f.path, f.unit, f.start_line))
+            holding.setdefault(f.path, []).append(found.families if found is not None else ())
+    published = published_suspects(background, matched, cited_compact, own_whole, dated_whole, holding) \
+        if background is not None else {}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),

@@ -197,12 +197,108 @@ def test_a_fork_naming_the_maker_beside_itself_owes_a_low_licence_finding(ported
     assert "the maker of ripple" in licence.explanation and "may be a port of it" in licence.explanation
 
 
+# ripple's own code beside what it borrowed: the origin's file is then no copy of ripple's file as a whole
+RIPPLE_OWN = '''
+
+def ripple_bucket_lengths(lengths, buckets, pad_to=8):
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    groups = [[] for _ in range(buckets)]
+    for rank, i in enumerate(order):
+        groups[rank * buckets // max(1, len(order))].append(i)
+    sizes = [max((lengths[i] for i in g), default=0) for g in groups]
+    return groups, [((s + pad_to - 1) // pad_to) * pad_to for s in sizes]
+
+
+def ripple_label_smoothing(logits, target, eps, ignore_index=-100):
+    log_probs = torch.log_softmax(logits.float(), dim=-1)
+    nll = -log_probs.gather(-1, target.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    smooth = -log_probs.mean(dim=-1)
+    loss = (1.0 - eps) * nll + eps * smooth
+    keep = target != ignore_index
+    return (loss * keep).sum() / keep.sum().clamp(min=1)
+
+
+def ripple_schedule(step, warmup, hold, decay, floor=0.05):
+    if step < warmup:
+        return (step + 1) / warmup
+    if step < warmup + hold:
+        return 1.0
+    done = min(1.0, (step - warmup - hold) / max(1, decay))
+    return floor + (1.0 - floor) * (1.0 - done) ** 2
+
+
+def ripple_merge_vocab(base, extra, reserved=("<pad>", "<unk>", "<s>", "</s>")):
+    merged = {tok: i for i, tok in enumerate(reserved)}
+    for table in (base, extra):
+        for tok in sorted(table, key=lambda t: (table[t], t)):
+            if tok not in merged:
+                merged[tok] = len(merged)
+    inverse = [None] * len(merged)
+    for tok, i in merged.items():
+        inverse[i] = tok
+    return merged, inverse
+
+
+def ripple_average_checkpoints(states, weights=None):
+    weights = weights or [1.0 / len(states)] * len(states)
+    total = sum(weights)
+    out = {}
+    for key in states[0]:
+        acc = None
+        for state, w in zip(states, weights):
+            part = state[key].float() * (w / total)
+            acc = part if acc is None else acc + part
+        out[key] = acc.to(states[0][key].dtype)
+    return out
+'''
+
+
+# the origin's own code beside the attention ripple borrowed from it (the origin's file holds more than ripple took)
+WIDGET_OWN = '''
+
+def widget_shard_sizes(total, parts, align=64):
+    base = (total // parts) // align * align
+    sizes = [base] * parts
+    left = total - base * parts
+    i = 0
+    while left > 0:
+        step = min(align, left)
+        sizes[i % parts] += step
+        left -= step
+        i += 1
+    return sizes
+
+
+def widget_gradient_norm(parameters, norm_type=2.0, eps=1e-6):
+    grads = [p.grad.detach().float() for p in parameters if p.grad is not None]
+    if not grads:
+        return torch.tensor(0.0)
+    if norm_type == float("inf"):
+        return max(g.abs().max() for g in grads)
+    total = torch.stack([g.norm(norm_type) for g in grads]).norm(norm_type)
+    return total.clamp(min=eps)
+
+
+def widget_beam_step(scores, lengths, beam, alpha=0.6):
+    penalty = ((5.0 + lengths.float()) / 6.0) ** alpha
+    flat = (scores / penalty).view(scores.size(0), -1)
+    top, index = flat.topk(beam, dim=-1)
+    return top * penalty.view(scores.size(0), -1).gather(-1, index % penalty.size(-1)), index
+'''
+
+
+@pytest.fixture(scope="module")
+def credited_part(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple borrowed the attention from Meta's repository and wrote more of its own around it."""
+    return build(tmp_path_factory, "part", WAVE, BORROWED + HEAD + OLD.replace("Wave", "Ripple") + RIPPLE_OWN)
+
+
 @pytest.mark.parametrize("header", [
     META + "# Copyright 2024 Acme Robotics Corp.\n",  # a copier's name beside the origin's, or the other way round
     META + "\n# Modifications copyright (c) 2025 Acme Robotics Corp.\n",  # a modifier marking its changes
     "# Copyright 2025 Acme Robotics Corp.\n# Adapted from Widget (https://github.com/facebookresearch/widget).\n",
 ])
-def test_the_credited_origin_named_beside_others_is_neither_cleared_nor_convicted(credited: EmbeddedIndex,
+def test_the_credited_origin_named_beside_others_is_neither_cleared_nor_convicted(credited_part: EmbeddedIndex,
                                                                                   header: str) -> None:
     """The origin's line (or its repository, named by the file's own provenance sentence) beside
     another holder's: the file may hold the origin's code as the reference does, changed by that
@@ -210,13 +306,28 @@ def test_the_credited_origin_named_beside_others_is_neither_cleared_nor_convicte
     high copy of ModelScope's CANMT, which credits fairseq: a stranger's review), or be the
     reference's copy keeping the origin's line.  Code cannot tell which without the origin's own
     file: low, said so, never "not a copy"."""
-    result = scan(credited, origin_file(header))
+    result = scan(credited_part, origin_file(header) + WIDGET_OWN)
     assert not above_low(result)
     code = [f for f in result.findings if f.kind == "code-match" and f.unit.startswith("WidgetAttention")]
     assert code and all(f.severity == "low" and f.attribution == "own" for f in code)
     assert all("Acme Robotics Corp" in f.explanation and "cannot tell" in f.explanation for f in code)
     verdict = result.summary.files[COPY].verdict
     assert verdict.startswith("code of Meta") and "Acme Robotics Corp" in verdict and "not a copy" not in verdict
+
+
+@pytest.mark.parametrize("header", [META + "# Copyright 2024 Acme Robotics Corp.\n",
+                                    "# Copyright 2025 Acme Robotics Corp.\n"
+                                    "# Adapted from Widget (https://github.com/facebookresearch/widget).\n"])
+def test_the_reference_s_whole_file_beside_the_origin_s_line_is_the_reference_s_copy(credited_part: EmbeddedIndex,
+                                                                                       header: str) -> None:
+    """The reference's file whole, its own code and all, is the reference's, whatever origin it
+    credits for part of it: one added line must not launder a copy (a stranger's review: verbatim
+    copies of litgpt's, timm's and transformers' files under Acme's notice and an origin's line
+    read low, exit 0)."""
+    whole = header + HEAD + OLD.replace("Wave", "Widget") + RIPPLE_OWN.replace("ripple_", "widget_")
+    result = scan(credited_part, whole)
+    assert any(f.severity == "high" and f.attribution == "replaced" for f in notices(result))
+    assert not result.summary.files[COPY].verdict.startswith("code of Meta")
 
 
 def test_a_provenance_sentence_naming_another_origin_credits_nothing(credited: EmbeddedIndex) -> None:

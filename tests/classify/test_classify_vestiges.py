@@ -144,3 +144,15 @@ def test_prose_citing_a_model_is_no_trace_of_its_code() -> None:
     assert _hits(lines, 10, facts, "acme.py Acme") == [(17, "feature", "qk_rope_head_dim"), (17, "constant", "64")]
     # a unit cut out of a file that does not tokenize is read line by line, as before
     assert _hits(['        s = """DeepSeek'], 3, facts, "acme.py Acme") == [(3, "name", "DeepSeek")]
+
+
+def test_a_hash_inside_a_string_starts_no_comment() -> None:
+    """`_tag = "#"; ` put before a line hid every trace after it (a stranger's review: vLLM's
+    deepseek_v2 lost a unit's traces so); a real comment is still no code."""
+    from lineage.classify.vestiges import LineFacts, _hits
+
+    facts = LineFacts(stems=(), features=("kv_lora_rank",), constants=())
+    lines = ["    def attend(self, x):",
+             '        _tag = "#"; r = self.config.kv_lora_rank',
+             "        return x  # kv_lora_rank is DeepSeek's"]
+    assert _hits(lines, 5, facts, "acme.py Acme") == [(6, "feature", "kv_lora_rank")]

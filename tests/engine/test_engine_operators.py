@@ -62,7 +62,7 @@ def test_what_may_be_another_function_stays_a_call(spelt: str, head: str) -> Non
 
 @pytest.mark.parametrize("head, spelt, plain", [
     ("import torch\n", "y = torch.add(torch.mul(a, b), c)", "y = a * b + c"),
-    ("import torch as T\n", "y = T.sub(T.div(T.matmul(a, b), c), x)", "y = a @ b / c - x"),
+    ("import torch as T\n", "y = T.sub(T.div(T.mul(a, b), c), x)", "y = a * b / c - x"),
     ("import torch\n", "y = torch.pow(torch.add(a, b), 2)", "y = (a + b) ** 2"),
     ("import torch\n", "y = torch.true_divide(a, torch.subtract(b, c))", "y = a / (b - c)"),
     ("from torch import mul, add\n", "y = add(a, mul(b, c))", "y = a + b * c"),

@@ -78,3 +78,27 @@ def test_a_suspect_that_changed_the_published_notice_is_judged_as_ever(index_pat
     assert not any(str(m["verdict"]).startswith(PUBLISHED) for m in exhibit["matches"])
     (whole,) = exhibit["files"]
     assert "published file" not in whole["verdict"]
+
+
+ACME_GATE = '''
+
+def acme_entropy_gate(logits, usage, k=2, temperature=0.7):
+    probs = (logits / temperature).softmax(dim=-1)
+    entropy = -(probs * probs.clamp(min=1e-9).log()).sum(dim=-1, keepdim=True)
+    weights, chosen = (probs * (1.0 + entropy)).topk(k, dim=-1)
+    usage.index_add_(0, chosen.flatten(), torch.ones_like(chosen.flatten(), dtype=usage.dtype))
+    return weights / weights.sum(dim=-1, keepdim=True), chosen
+'''
+
+
+def test_the_published_file_with_the_reference_s_own_class_added_is_judged_as_ever(index_path: Path,
+                                                                                  tmp_path: Path) -> None:
+    """Explained as a whole by Alpha's file all the same, but the gate is no code Alpha published
+    (a stranger's review: Acme's new router pasted into transformers' qwen3 under qwen3's own header
+    read "the suspect is the published file", every match low)."""
+    suspect = _side(tmp_path / "suspect", "modeling_alpha.py", reference_text() + ACME_GATE)
+    fork = _side(tmp_path / "fork", "modeling_beta.py", renamed_copy() + ACME_GATE)
+    exhibit = _exhibit(suspect, fork, index_path)
+    assert not any(str(m["verdict"]).startswith(PUBLISHED) for m in exhibit["matches"])
+    gate = [m for m in exhibit["matches"] if m["unit"] == "acme_entropy_gate"]
+    assert gate and any(m["severity"] in ("medium", "high") and m["attribution"] == "replaced" for m in gate)
