@@ -34,6 +34,12 @@ from lineage.vocab import UNLABELLED, company, model_line
 
 PUBLISHER = 3  # a holder the headers of a source name for this many makers' families publishes the source
 ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference credits the file's holder
+# words that say the code itself came from a repository ("based on", "from" only say what it follows:
+# litgpt's "Based on the nanoGPT implementation ... and https://github.com/EleutherAI/gpt-neox" under
+# Lightning AI's own line credited EleutherAI with the file, and a copy of it naming EleutherAI beside
+# its own holder read low: a stranger's review)
+_TAKEN = re.compile(r"\b(?:borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|fork\w*)\b",
+                    re.IGNORECASE)
 _BORROWED = re.compile(r"\b(?:borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|based|fork\w*|"
                        r"from)\b", re.IGNORECASE)
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co)/([A-Za-z0-9_.-]+)(?:/([A-Za-z0-9_.-]+))?", re.I)
@@ -157,7 +163,8 @@ def credited(reference: FileNotices, header: str, maker: str,
         before = lines[i - 1] if i and not lines[i - 1].rstrip().endswith(".") else ""
         if not _BORROWED.search(f"{before} {line}"):
             continue
-        for owner, repo in _REPO.findall(line):
+        # beside the reference's own vendor line, only words saying the code was taken credit a repository
+        for owner, repo in _REPO.findall(line) if by_sentence or _TAKEN.search(f"{before} {line}") else ():
             for org in _named_by(owner, repo):
                 where = f"{owner}/{repo}" if repo else owner
                 out.setdefault(org, f"{org}, whose repository {where} it names as an origin")

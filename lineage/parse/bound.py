@@ -60,6 +60,57 @@ def imported(root: Node, source: bytes) -> tuple[tuple[tuple[str, str], ...], tu
     return bound, tuple(sorted(rebound(root, source, names)))
 
 
+_SCOPES = ("function_definition", "lambda", "class_definition")
+
+
+def rebound_in(root: Node, source: bytes, names: set[str], fallbacks: bool = False
+               ) -> dict[str, list[tuple[int, int]] | None]:
+    """Those of ``names`` the module binds otherwise than by a top-level import, each with the byte
+    spans of the functions (lambdas, classes) binding it as a local of their own, or None when it is
+    bound otherwise at the module's level or declared `global` or `nonlocal` anywhere: a parameter
+    named `torch` in one function leaves the name the module's import everywhere else."""
+    out: dict[str, list[tuple[int, int]] | None] = {}
+    if not names:
+        return out
+    for start, end, spelling in _hits(source, names):
+        word = spelling.decode()
+        if word in out and out[word] is None:
+            continue
+        if _READ_HERE.match(source, end) and not _BINDERS.search(source, max(0, start - 512), start):
+            continue
+        node = root.descendant_for_byte_range(start, end)
+        if node is None or node.type != "identifier" or not binds(node) or (fallbacks and _fallback(node)):
+            continue
+        scope = node.parent
+        while scope is not None and scope.type not in _SCOPES and scope.type != "module":
+            if scope.type in ("global_statement", "nonlocal_statement"):
+                scope = None
+                break
+            scope = scope.parent
+        if scope is None or scope.type == "module" or _declares(scope, word, source):
+            out[word] = None
+        else:
+            spans = out.setdefault(word, [])
+            assert spans is not None
+            spans.append((scope.start_byte, scope.end_byte))
+    return out
+
+
+def _declares(scope: Node, word: str, source: bytes) -> bool:
+    """A function or class body of ``scope`` declares ``word`` `global` or `nonlocal`."""
+    text = source[scope.start_byte:scope.end_byte]
+    return bool(re.search(rb"\b(?:global|nonlocal)\b[^\n]*\b" + re.escape(word.encode()) + rb"\b", text))
+
+
+def _hits(source: bytes, names: set[str]) -> list[tuple[int, int, bytes]]:
+    """(start, end, spelling) of every whole-word spelling of the names in the source."""
+    spelt = {n.encode() for n in names}
+    if all(WORD.fullmatch(w) for w in spelt):  # (`\bNAME\b` of an ASCII name: found by bytes.find, parse/callsite.py)
+        return spelt_as(spelt, source)
+    words = re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in sorted(spelt)) + rb")\b")
+    return [(hit.start(), hit.end(), hit.group()) for hit in words.finditer(source)]
+
+
 def rebound(root: Node, source: bytes, names: set[str], fallbacks: bool = False) -> set[str]:
     """Those of ``names`` that the module binds otherwise than by a top-level import; with
     ``fallbacks``, an import's fallback (`except ImportError: torch = None`) is not counted: the
@@ -67,14 +118,7 @@ def rebound(root: Node, source: bytes, names: set[str], fallbacks: bool = False)
     if not names:
         return set()
     found: set[str] = set()
-    spelt = {n.encode() for n in names}
-    hits: list[tuple[int, int, bytes]]
-    if all(WORD.fullmatch(w) for w in spelt):  # (`\bNAME\b` of an ASCII name: found by bytes.find, parse/callsite.py)
-        hits = spelt_as(spelt, source)
-    else:
-        words = re.compile(rb"\b(?:" + b"|".join(re.escape(w) for w in sorted(spelt)) + rb")\b")
-        hits = [(hit.start(), hit.end(), hit.group()) for hit in words.finditer(source)]
-    for start, end, spelling in hits:
+    for start, end, spelling in _hits(source, names):
         word = spelling.decode()
         if word in found or _READ_HERE.match(source, end) and not _BINDERS.search(source, max(0, start - 512), start):
             continue  # (`m.f`, `m(...)`, `m[...]`: a read, never a binding, far from `def`, `class`, `import m.f`)

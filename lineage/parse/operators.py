@@ -18,7 +18,7 @@ import re
 
 from tree_sitter import Node
 
-from lineage.parse.bound import bound_by_imports, rebound
+from lineage.parse.bound import bound_by_imports, rebound_in
 from lineage.parse.edits import applied
 from lineage.parse.modules import STAR_IMPORT
 from lineage.parse.queries import shallow
@@ -55,11 +55,11 @@ def operator_calls(root: Node, source: bytes) -> bytes | None:
     if not (b"operator" in source and _IMPORTED.search(source) or b".__" in source and _DUNDER_CALL.search(source)
             or _LIBRARY_IMPORTED.search(source) and _LIBRARY_CALL.search(source)):
         return None  # (each of its spellings holds one or the other: told fast first)
-    names = _callees(root, source)
+    names, local = _callees(root, source)
     sites: dict[int, tuple[Node, str]] = {}
     for call in shallow(root, "(call) @call", "call"):
         op = _operator_of(call, source, names)
-        if op is not None:
+        if op is not None and not _shadowed(call, source, local):
             sites[call.id] = (call, op)
     if not sites:
         return None
@@ -69,13 +69,26 @@ def operator_calls(root: Node, source: bytes) -> bytes | None:
     return applied(source, edits)
 
 
-def _callees(root: Node, source: bytes) -> dict[str, str]:
+def _shadowed(call: Node, source: bytes, local: dict[str, list[tuple[int, int]]]) -> bool:
+    """The call's callee (or the module it is reached through) is a local of a function it stands in."""
+    function = call.child_by_field_name("function")
+    while function is not None and function.type == "attribute":
+        function = function.child_by_field_name("object")
+    if function is None or function.type != "identifier":
+        return False
+    spans = local.get(_text(function, source), ())
+    return any(lo <= call.start_byte < hi for lo, hi in spans)
+
+
+def _callees(root: Node, source: bytes) -> tuple[dict[str, str], dict[str, list[tuple[int, int]]]]:
     """Names the module's top-level imports bind to `operator` (`operator`, `op`), to a tensor
     library of _LIBRARY (`torch`, `T`) or to one of their operators' functions (`mul`): the name ->
     "" for `operator`, the library's name after a ":" for a library (":torch"), the operator for a
-    function; none when the module binds the name otherwise too, or imports `*`."""
+    function; none when the module binds the name otherwise too at its level, or imports `*`.  And
+    per name, the spans of the functions binding it as a local of their own (there it is not the
+    module's: a stranger's review named one parameter `torch` to switch the reading off module-wide)."""
     if STAR_IMPORT.search(source):
-        return {}
+        return {}, {}
     found: dict[str, str] = {}
     for name, path in bound_by_imports(root, source):
         module, _, member = path.rpartition(".")
@@ -89,9 +102,13 @@ def _callees(root: Node, source: bytes) -> dict[str, str]:
             found[name] = _LIBRARY[module][member]
         else:
             found.pop(name, None)  # (bound to something else later)
-    for name in rebound(root, source, set(found), fallbacks=True):
-        found.pop(name, None)
-    return found
+    local: dict[str, list[tuple[int, int]]] = {}
+    for name, spans in rebound_in(root, source, set(found), fallbacks=True).items():
+        if spans is None:
+            found.pop(name, None)
+        else:
+            local[name] = spans
+    return found, local
 
 
 def _operator_of(call: Node, source: bytes, names: dict[str, str]) -> str | None:

@@ -100,6 +100,27 @@ def test_a_sentence_beside_vendors_notice_lines_credits_no_one(lineage_sentence:
                for f in result.findings)
 
 
+@pytest.fixture(scope="module", params=[
+    "# Based on the nanoGPT implementation: https://github.com/karpathy/nanoGPT and\n"
+    "# https://github.com/EleutherAI/gpt-neox\n",
+    "# Inspired by, and in parts from, https://github.com/EleutherAI/gpt-neox\n",
+], ids=["based-on", "from"])
+def linked_lineage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    """ripple under its maker's own line, saying what its code is based on with a link (litgpt's
+    `model.py` under Lightning AI's line): lineage beside a vendor's notice, not an origin."""
+    return build(tmp_path_factory, "lnlk", WAVE, RIPPLE, ripple_holder=DAMO + request.param)
+
+
+def test_a_link_the_code_is_based_on_beside_a_vendor_s_line_credits_no_one(linked_lineage: EmbeddedIndex) -> None:
+    """A copy of litgpt's file naming EleutherAI, alone or beside its own holder, read low or "not a
+    copy" (a stranger's review); the link says what the code follows, not that it was taken."""
+    for header in (ELEUTHER, ACME + ELEUTHER):
+        result = scan(linked_lineage, origin_file(header))
+        assert not result.summary.files[COPY].verdict.startswith("code of")
+        assert any(f.kind == "notice" and f.attribution in ("removed", "replaced")
+                   and f.severity in ("medium", "high") for f in result.findings)
+
+
 @pytest.fixture(scope="module")
 def maker_on_a_line(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
     """The same port, whose notice names the maker beside the porter: the sentence credits no one."""

@@ -72,3 +72,19 @@ def test_a_tensor_librarys_operator_functions_read_as_operators(head: str, spelt
     """A stranger's review spelt every `*`, `+`, `-`, `/` and `@` of olmo2's file as torch calls,
     and the copy read as info: the calls compute the operators on tensors, and read as them."""
     assert _read(spelt, head)[0] == _read(plain, head)[0]
+
+
+def test_a_local_named_like_the_library_leaves_the_reading_elsewhere() -> None:
+    """A parameter named `torch` in one function is that function's own name: its calls stay calls
+    there, and the module's other functions still read `torch.mul(a, b)` as `a * b` (a stranger's
+    review: one such parameter, or `except ImportError: torch = None`, switched the reading off for
+    the whole module)."""
+    for head in ("import torch\n\ndef g(torch):\n    return torch.mul(1, 2)\n\n",
+                 "try:\n    import torch\nexcept ImportError:\n    torch = None\n\n"):
+        assert _read("y = torch.mul(a, b)", head)[0] == _read("y = a * b", head)[0]
+    shadowed = "import torch\n\n"
+    text = shadowed + "def f(a, b, c, x, torch=None):\n    y = torch.mul(a, b)\n"
+    unit = next(u for u in parse_source("m.py", text.encode()).units if u.qualname == "f")
+    assert "*" not in list(unit.kinds)
+    # bound again at the module's level: the name is not the library's anywhere
+    assert _read("y = torch.mul(a, b)", "import torch\ntorch = x\n")[0] != _read("y = a * b", "import torch\n")[0]
