@@ -106,10 +106,16 @@ _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 
 def _name_words(path: str, unit: str) -> set[str]:
     """The words of a file's own name and of a unit's names (`modeling_llama.py`, `LlamaMLP.forward`:
-    modeling, llama, mlp, forward), digits dropped: whole words, not folders (`compat_qwen_style/`)."""
+    modeling, llama, mlp, forward), digits dropped: whole words, not folders (`compat_qwen_style/`),
+    but for the first word of the file's own folder (`models/qwen3/language.py`, `deepseek_v3/`:
+    mlx-vlm keeps each model's files in a folder named after it, and 25 of its files read medium
+    "traces" of the very model they implement: a stranger's review)."""
+    folder = path.rsplit("/", 2)[-2] if path.count("/") >= 1 else ""
     names = [path.rsplit("/", 1)[-1].rsplit(".", 1)[0], *unit.split(".")]
-    return {w.lower() for name in names for part in re.split(r"[\W_\d]+", name) for w in _CAMEL.findall(part) or [part]
-            if w}
+    words = {w.lower() for name in names for part in re.split(r"[\W_\d]+", name) for w in _CAMEL.findall(part) or [part]
+             if w}
+    first = next((w.lower() for part in re.split(r"[\W_\d]+", folder) for w in _CAMEL.findall(part) or [part] if w), "")
+    return words | ({first} if first else set())
 
 
 def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Finding]) -> list[Finding]:

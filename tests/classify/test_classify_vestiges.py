@@ -105,12 +105,16 @@ def _rotary_trace(holders: int, path: str = "acme/rope.py", unit: str = "Rotary.
 @pytest.mark.parametrize(("path", "unit", "named"), [("acme/glm_rope.py", "Rotary.__init__", True),
                                                     ("acme/rope.py", "Glm4MoeRotary.__init__", True),
                                                     ("compat_glm_style/rope.py", "Rotary.__init__", False),
+                                                    ("models/glm4_moe/rope.py", "Rotary.__init__", True),
+                                                    ("models/glm/language.py", "Rotary.__init__", True),
+                                                    ("models/acme_glm/rope.py", "Rotary.__init__", False),
                                                     ("acme/rope.py", "Rotary.__init__", False)])
 def test_a_file_naming_the_model_it_implements_holds_its_traits_by_design(path: str, unit: str, named: bool) -> None:
     """ktransformers' `modeling_llama.py` (`LlamaMLP`) holding llama's `pretraining_tp` is no trace
     left over: the file says which model it implements (a stranger's review read it medium).  Said,
     but low; only the file's own name and the unit's names count, as whole words (a folder named
-    `compat_glm_style/` silenced a copy's traces: a second stranger)."""
+    `compat_glm_style/` silenced a copy's traces: a second stranger), and the first word of the
+    file's own folder (mlx-vlm's `models/qwen3/language.py`: a third)."""
     (trace,) = _rotary_trace(1, path, unit)
     assert trace.severity == ("low" if named else "medium")
     assert ("names glm4_moe as the model it implements" in trace.explanation) == named
