@@ -10,7 +10,7 @@ import click
 
 from lineage.cli.context import Context
 from lineage.cli.handling import handled
-from lineage.errors import ConfigError
+from lineage.errors import ConfigError, LineageError
 from lineage.workflow.baseline import Baseline, loads
 
 
@@ -38,18 +38,34 @@ def write_baseline(text: str, path: Path) -> None:
 
 def _run(path: str, index: str | None, baseline_path: Path | None, quiet: bool, update: bool) -> None:
     from lineage.workflow import baseline as wb
-    from lineage.workflow.hook import default_baseline_path, scan_for_baseline
+    from lineage.workflow.hook import baseline_scope, default_baseline_path, scan_for_baseline
 
     ctx = Context.create(path, index=index)
     target = baseline_path or default_baseline_path(path, ctx.config)
     with ctx.progress(quiet) as progress:
         result = scan_for_baseline(path, ctx.index, ctx.config, progress=progress)
     old = read_baseline(target, required=True) if update else None
-    new = wb.update(old, result, source=str(target)) if old is not None else wb.create(result)
+    scope = baseline_scope(path)
+    new = wb.update(old, result, source=str(target), scope=scope) if old is not None else wb.create(result)
+    if not update:  # (a fresh baseline over an old one: the old one's audit verdicts of findings still found stay)
+        old = _previous(target)
+        new = wb.carried(new, old) if old is not None else new
     write_baseline(wb.dumps(new), target)
     kept = sum(1 for e in new.entries.values() if e.verdict)
+    dropped = sum(1 for fid, e in old.entries.items() if e.verdict and fid not in new.entries) if old else 0
     click.echo(f"lineage: {len(new.entries)} findings recorded in {target}"
-               + (f" ({kept} audit verdicts kept)" if update else ""), err=True)
+               + (f" ({kept} audit verdicts kept" + (f"; {dropped} dropped with their findings, no longer found"
+                                                    if dropped else "") + ")" if old is not None else "")
+               + (f"; entries outside {scope} kept as they were" if update and scope else ""), err=True)
+
+
+def _previous(path: Path) -> Baseline | None:
+    """The baseline a fresh one replaces, when one is there and readable (made with other parameters
+    too: what `create` is for)."""
+    try:
+        return read_baseline(path, required=False)
+    except LineageError:
+        return None
 
 
 @click.group("baseline")

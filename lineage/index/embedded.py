@@ -389,8 +389,11 @@ def from_arrays(
         raise IndexError_(f"index metadata is malformed: {exc}", source=src) from None
     if expected is not None and (diff := expected.mismatch(params)):
         raise IndexError_(
-            "index was built with other fingerprint parameters (" + "; ".join(diff) + "); rebuild it "
-            "with `lineage corpus build` or scan with matching settings", source=src)
+            "index was built with other fingerprint parameters (" + "; ".join(diff) + "), by another version of "
+            "lineage: rebuild it with this one (`lineage corpus ensure --out FILE` for the default corpus, "
+            "`lineage corpus build` for your own manifests), or use the version that built it; two versions "
+            "sharing one default index (a pre-commit hook pinned to another `rev:`) each need their own: "
+            "point one at another file with LINEAGE_INDEX", source=src)
     problem = inconsistency(header, arrays, meta, params)
     if problem:
         raise IndexError_(f"index content is inconsistent ({problem}): corrupt or crafted file", source=src)

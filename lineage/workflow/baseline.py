@@ -18,6 +18,7 @@ from typing import Any
 from lineage import __version__
 from lineage.errors import LineageError
 from lineage.models import Finding, ScanResult
+from lineage.report.labels import SEVERITIES, severity_rank
 
 SCHEMA_VERSION = 2
 VERDICTS = ("accepted", "rejected", "false-positive")
@@ -70,6 +71,14 @@ def create(result: ScanResult) -> Baseline:
     return Baseline(result.tool_version, result.index.id, dict(result.index.params), entries)
 
 
+def carried(new: Baseline, old: Baseline) -> Baseline:
+    """``new`` with ``old``'s audit verdicts of findings still found (the same id: the same finding);
+    a fresh baseline made after a tool upgrade dropped every verdict silently (a stranger's review)."""
+    entries = {fid: replace(e, verdict=old.entries[fid].verdict, reason=old.entries[fid].reason)
+               if fid in old.entries and old.entries[fid].verdict else e for fid, e in new.entries.items()}
+    return replace(new, entries=entries)
+
+
 def check_params(baseline: Baseline, params: Mapping[str, Any], *, source: str = "") -> None:
     """Refuse a baseline whose ids were computed with other fingerprint parameters."""
     diff = [f"{k}: baseline {baseline.params.get(k)!r} != index {params.get(k)!r}"
@@ -80,15 +89,23 @@ def check_params(baseline: Baseline, params: Mapping[str, Any], *, source: str =
             "ids cannot match this index: recreate it with `lineage baseline create`", source=source)
 
 
-def update(old: Baseline, result: ScanResult, *, source: str = "") -> Baseline:
-    """Record the findings of ``result``; audit verdicts of ids still present are kept."""
+def update(old: Baseline, result: ScanResult, *, source: str = "", scope: str = "") -> Baseline:
+    """Record the findings of ``result``; audit verdicts of ids still present are kept.  ``scope``:
+    the repository-root path the scan covered ("" the whole tree): entries of files outside it
+    are kept as they are (a stranger's review: `lineage baseline update` run in a subdirectory
+    rewrote the root's baseline with that subtree alone, 2,219 entries to 10, audit verdicts lost)."""
     check_params(old, result.index.params, source=source)
-    entries = {}
+    entries = {fid: e for fid, e in old.entries.items() if scope and not within(e.path, scope)}
     for f in result.findings:
         prior = old.entries.get(f.id)
         fresh = entry_of(f)
         entries[f.id] = replace(fresh, verdict=prior.verdict, reason=prior.reason) if prior else fresh
     return Baseline(result.tool_version, result.index.id, dict(result.index.params), entries)
+
+
+def within(path: str, scope: str) -> bool:
+    """A repository-root path lies in ``scope`` (a directory or a file of the same tree)."""
+    return not scope or path == scope or path.startswith(scope.rstrip("/") + "/")
 
 
 def resolve_id(baseline: Baseline, finding_id: str, *, source: str = "") -> str:
@@ -117,15 +134,24 @@ def audit(baseline: Baseline, finding_id: str, verdict: str, reason: str, *, sou
     return replace(baseline, entries=entries)
 
 
+def escalated(f: Finding, entry: Entry | None) -> bool:
+    """The finding is recorded at a lesser severity than it now has: what was seen (declared reuse,
+    info) is not what it has become (its declaration dropped, medium), and was never reviewed so (a
+    stranger's review: a file's "Adapted from" line deleted left its medium copy "in the baseline")."""
+    return entry is not None and entry.severity in SEVERITIES and f.severity in SEVERITIES \
+        and severity_rank(f.severity) < severity_rank(entry.severity)
+
+
 def subtract(result: ScanResult | Iterable[Finding], baseline: Baseline | None) -> list[Finding]:
-    """Findings not covered by the baseline; recorded ones audited ``rejected`` stay."""
+    """Findings not covered by the baseline; recorded ones audited ``rejected`` stay, and so do
+    recorded ones that became more severe than recorded (`escalated`)."""
     findings = result.findings if isinstance(result, ScanResult) else tuple(result)
     if baseline is None:
         return list(findings)
     out = []
     for f in findings:
         entry = baseline.entries.get(f.id)
-        if entry is None or entry.verdict in STILL_FAILING:
+        if entry is None or entry.verdict in STILL_FAILING or escalated(f, entry):
             out.append(f)
     return out
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from lineage.classify.unjudged import RepoNotices
     from lineage.notices.records import FileNotices
     from lineage.source.maker import Makers
-from lineage.workflow.baseline import Baseline, check_params, notes, subtract
+from lineage.workflow.baseline import Baseline, check_params, escalated, notes, subtract
 from lineage.workflow.pragma import Accepted, apply_pragmas
 from lineage.report.escape import terminal_text
 
@@ -55,6 +55,7 @@ class HookOutcome:
     unchecked: tuple[FileError, ...] = ()  # staged files whose content could not be scanned
     has_baseline: bool = False  # a baseline was read (the advice says to update it, not to create one)
     rejected: tuple[tuple[str, str], ...] = ()  # (id, reason) of failing findings the baseline holds, audited rejected
+    escalated: tuple[tuple[str, str], ...] = ()  # (id, recorded severity) of findings now more severe than recorded
 
     @property
     def failed(self) -> bool:
@@ -104,6 +105,19 @@ def default_baseline_path(start: str | Path, config: Config) -> Path:
     except SourceError:
         root = where if where.is_dir() else where.parent
     return root / config.baseline
+
+
+def baseline_scope(spec: str) -> str:
+    """The repository-root path a baseline scan of ``spec`` covers: "" for the whole tree (or
+    outside git), else the subdirectory or file it names."""
+    if not os.path.exists(spec):
+        return ""
+    try:
+        root = repo_root(spec if os.path.isdir(spec) else os.path.dirname(os.path.abspath(spec)))
+    except SourceError:
+        return ""
+    prefix = Path(os.path.relpath(os.path.realpath(spec), os.path.realpath(root))).as_posix()
+    return "" if prefix == "." else prefix
 
 
 def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
@@ -217,7 +231,10 @@ def check_staged(
         notes=tuple(notes(baseline, result)) if baseline is not None else (),
         unchecked=tuple(e for e in result.errors if e.unchecked), has_baseline=baseline is not None,
         rejected=tuple((f.id, baseline.entries[f.id].reason) for f in failing
-                       if baseline is not None and f.id in baseline.entries),
+                       if baseline is not None and f.id in baseline.entries
+                       and not escalated(f, baseline.entries[f.id])),
+        escalated=tuple((f.id, baseline.entries[f.id].severity) for f in failing
+                        if baseline is not None and escalated(f, baseline.entries.get(f.id))),
     )
 
 
@@ -233,8 +250,9 @@ def describe(outcome: HookOutcome) -> str:
         else:  # a notice, licence or vestige finding says what it is in its explanation
             where, sim = f": {f.explanation}", ""
         lines.append(f"{f.path}:{f.start_line}-{f.end_line} {f.unit} [{f.severity}] {f.kind}{where}{sim}")
-        reason = dict(outcome.rejected).get(f.id)
-        said = "" if reason is None else f" (recorded in the baseline, audited rejected: {reason})"
+        reason, was = dict(outcome.rejected).get(f.id), dict(outcome.escalated).get(f.id)
+        said = (f" (recorded in the baseline, audited rejected: {reason})" if reason is not None else
+                f" (recorded in the baseline at {was}, now {f.severity}: review it again)" if was else "")
         lines.append(f"    id {f.id}{said}")
     for a in outcome.accepted:  # accepted inline: shown, so that a reviewer of the commit sees what and why
         f = a.finding

@@ -112,3 +112,72 @@ def test_baseline_of_a_subdirectory_uses_repository_paths(repo: Repo, index_path
     entries = json.loads((repo.path / ".lineage-baseline.json").read_text())["entries"]
     assert {e["path"] for e in entries.values()} == {"models/modeling_beta.py"}
     assert run("hook", "--index", index_path, "models/modeling_beta.py").exit_code == 0
+
+
+def test_a_finding_more_severe_than_recorded_is_new_again(index_path: Path) -> None:
+    """A finding recorded at info (declared reuse) that has become medium (its declaration dropped)
+    was never reviewed so: the baseline no longer covers it (a stranger's review: deleting a file's
+    "Adapted from" line left its medium copy "in the baseline")."""
+    result = _scan(index_path, renamed_copy())
+    made = wb.create(result)
+    target = next(f for f in result.findings if f.severity in ("medium", "high"))
+    lowered = {fid: (wb.replace(e, severity="info") if fid == target.id else e) for fid, e in made.entries.items()}
+    old = wb.replace(made, entries=lowered)
+    assert [f.id for f in wb.subtract(result, old)] == [target.id]
+    assert wb.subtract(result, made) == []
+    raised = {fid: (wb.replace(e, severity="high") if fid == target.id else e) for fid, e in made.entries.items()}
+    assert wb.subtract(result, wb.replace(made, entries=raised)) == []  # (less severe than recorded: still seen)
+
+
+def test_the_hook_names_an_escalated_finding_as_new_not_as_rejected(repo: Repo, index_path: Path) -> None:
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    assert run("baseline", "create", "--index", index_path, "-q").exit_code == 0
+    path = repo.path / ".lineage-baseline.json"
+    data = json.loads(path.read_text())
+    fid = next(i for i, e in data["entries"].items() if e["severity"] in ("medium", "high"))
+    severity = data["entries"][fid]["severity"]
+    data["entries"][fid]["severity"] = "info"
+    path.write_text(json.dumps(data))
+    failing = run("hook", "--index", index_path, "models/modeling_beta.py")
+    assert failing.exit_code == 1
+    assert f"id {fid} (recorded in the baseline at info, now {severity}: review it again)" in failing.stdout
+    assert "audited rejected" not in failing.stdout and "1 new finding(s)" in failing.stdout
+
+
+def test_updating_from_a_subdirectory_keeps_the_rest_of_the_baseline(repo: Repo, index_path: Path) -> None:
+    """`lineage baseline update` run in one directory rewrote the root's baseline with that subtree
+    alone, audit verdicts lost (a stranger's review: 2,219 entries to 10)."""
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.write("other/modeling_gamma.py", renamed_copy().replace("Beta", "Gamma"))
+    repo.add("models/modeling_beta.py")
+    repo.add("other/modeling_gamma.py")
+    assert run("baseline", "create", "--index", index_path, "-q").exit_code == 0
+    path = repo.path / ".lineage-baseline.json"
+    before = json.loads(path.read_text())["entries"]
+    gamma = next(i for i, e in before.items() if e["path"] == "other/modeling_gamma.py" and e["unit"] != "<module>")
+    assert run("audit", gamma, "--verdict", "accepted", "--reason", "licensed from the vendor").exit_code == 0
+    done = run("baseline", "update", "models", "--index", index_path)
+    assert done.exit_code == 0 and "entries outside models kept as they were" in done.stderr
+    after = json.loads(path.read_text())["entries"]
+    assert {e["path"] for e in after.values()} == {e["path"] for e in before.values()}
+    assert after[gamma]["audit"]["verdict"] == "accepted"
+    assert {i for i, e in after.items() if e["path"].startswith("other/")} == \
+        {i for i, e in before.items() if e["path"].startswith("other/")}
+
+
+def test_a_fresh_baseline_keeps_the_audit_verdicts_of_findings_still_found(repo: Repo, index_path: Path) -> None:
+    """`baseline create` over an old baseline (after an upgrade changed the fingerprint parameters,
+    the way out `update` points to) dropped every audit verdict without a word."""
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    assert run("baseline", "create", "--index", index_path, "-q").exit_code == 0
+    path = repo.path / ".lineage-baseline.json"
+    fid = next(i for i, e in json.loads(path.read_text())["entries"].items() if e["unit"] == "BetaAttention.forward")
+    assert run("audit", fid, "--verdict", "false-positive", "--reason", "our own rewrite").exit_code == 0
+    data = json.loads(path.read_text())
+    data["fingerprint"] = {**data.get("fingerprint", {}), "normaliser": "lex-v1"}
+    path.write_text(json.dumps(data))
+    again = run("baseline", "create", "--index", index_path)
+    assert again.exit_code == 0 and "1 audit verdicts kept" in again.stderr
+    assert json.loads(path.read_text())["entries"][fid]["audit"]["verdict"] == "false-positive"
