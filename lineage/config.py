@@ -185,6 +185,20 @@ def _file_settings(root: Path) -> tuple[dict[str, Any], str]:
     return {}, ""
 
 
+def unread_settings(root: str | Path = ".") -> str:
+    """A pyproject.toml's [tool.lineage] that a lineage.toml beside it leaves unread ("" none): the
+    first file found is the one read, and a team editing the other saw nothing change (a
+    stranger's review)."""
+    root = Path(root).absolute()
+    used, other = root / "lineage.toml", root / "pyproject.toml"
+    try:
+        shadowed = used.is_file() and _read_settings(used, None) is not None and other.is_file() \
+            and _read_settings(other, "tool.lineage") is not None
+    except ConfigError:
+        return ""
+    return str(other) if shadowed else ""
+
+
 def settings_file(path: str | Path) -> tuple[dict[str, Any], str]:
     """The settings of a file named by the user (``--config FILE``): a pyproject.toml's
     [tool.lineage], else the file's [lineage] table or its top level."""

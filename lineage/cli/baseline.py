@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -28,12 +26,13 @@ def read_baseline(path: Path, *, required: bool) -> Baseline | None:
 
 
 def write_baseline(text: str, path: Path) -> None:
-    """Replace the file atomically, so an interrupted write never leaves half a baseline."""
+    """Replace the file atomically, so an interrupted write never leaves half a baseline; a new
+    baseline gets the usual umask mode, a file committed for the team to read (it was 0600, as
+    the temporary file it was written to: a stranger's review), an existing one keeps its mode."""
+    from lineage.cli.atomic import replace_file
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
+    replace_file(path, text.encode("utf-8"))
 
 
 def _run(path: str, index: str | None, baseline_path: Path | None, quiet: bool, update: bool) -> None:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from lineage import interrupt
-from lineage.config import Config, load_config
+from lineage.config import Config, load_config, unread_settings
 from lineage.compact.files import CompactFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import ScanResult
@@ -64,6 +64,9 @@ class Context:
                              trust=bool(meta.get(_TRUST)))
         for setting in config.refused:
             click.echo(f"lineage: note: {refusal_note(setting)}", err=True)
+        if meta.get(_CONFIG_FILE) is None and (unread := unread_settings(".")):
+            click.echo(f"lineage: note: {unread}: [tool.lineage] not read: lineage.toml beside it is the settings "
+                       "file read (one of the two, lineage.toml first)", err=True)
         return cls(config)
 
     @cached_property

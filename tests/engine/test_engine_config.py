@@ -149,3 +149,18 @@ def test_bad_file_value_through_the_cli_exits_2(tmp_path, built_index, monkeypat
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "lineage.toml" in result.stderr and "fail_on" in result.stderr
+
+
+def test_a_pyproject_table_a_lineage_toml_leaves_unread_is_said(tmp_path, built_index, monkeypatch):
+    """Only the first settings file is read; a team editing the other saw nothing change and
+    nothing said so (a stranger's review)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text("A = 1\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.lineage]\nfail_on = "high"\n', encoding="utf-8")
+    base = {k: None for k in os.environ if k.startswith("LINEAGE_")}
+    alone = CliRunner().invoke(cli, ["scan", str(tmp_path), "--index", str(built_index), "--quiet"], env=base)
+    assert alone.exit_code == 0 and "not read" not in alone.stderr
+    (tmp_path / "lineage.toml").write_text('fail_on = "medium"\n', encoding="utf-8")
+    both = CliRunner().invoke(cli, ["scan", str(tmp_path), "--index", str(built_index), "--quiet"], env=base)
+    assert both.exit_code == 0
+    assert "pyproject.toml: [tool.lineage] not read: lineage.toml beside it is the settings file read" in both.stderr

@@ -181,3 +181,19 @@ def test_a_fresh_baseline_keeps_the_audit_verdicts_of_findings_still_found(repo:
     again = run("baseline", "create", "--index", index_path)
     assert again.exit_code == 0 and "1 audit verdicts kept" in again.stderr
     assert json.loads(path.read_text())["entries"][fid]["audit"]["verdict"] == "false-positive"
+
+
+def test_a_new_baseline_file_is_readable_by_the_team(repo: Repo, index_path: Path) -> None:
+    """It is a file committed for every developer's hook to read: written with the usual umask
+    mode, not the 0600 of the temporary file it was written to (a stranger's review)."""
+    import os
+    import stat
+
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    old = os.umask(0o022)
+    try:
+        assert run("baseline", "create", "--index", index_path, "-q").exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((repo.path / ".lineage-baseline.json").stat().st_mode) == 0o644
