@@ -10,6 +10,7 @@ import click
 
 from lineage.cli.context import trust_options
 from lineage.cli.handling import handled
+from lineage.report.escape import terminal_line
 from lineage.vocab import SEVERITIES
 
 SEPARATOR_NEEDED = ("under pre-commit, end the hook's `args:` with '--' (e.g. args: [--index, FILE, --]) so "
@@ -59,5 +60,8 @@ def hook(files: tuple[str, ...], all_files: bool, baseline_path: Path | None, fa
     outcome = check_staged(root, ctx.index, ctx.config, paths=paths, baseline=base, baseline_source=str(target))
     for note in outcome.notes:
         click.echo(f"lineage: note: {note}", err=True)
+    for missing in [q for q in paths or () if not os.path.lexists(root / q)]:  # (a typo checked nothing)
+        click.echo(f"lineage: warning: {terminal_line(missing)}: no such file in the repository: not checked",
+                   err=True)
     click.echo(describe(outcome), nl=False)
     sys.exit(0 if exit_zero or not outcome.failed else 1)

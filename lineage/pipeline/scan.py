@@ -15,6 +15,7 @@ from lineage import __version__
 from lineage.classify.summary import summarise
 from lineage.config import Config
 from lineage.compact.files import CompactFile
+from lineage.errors import SourceError
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import FileError, Finding, ScanResult, SourceFile
 from lineage.classify.unjudged import Detector, RepoNotices
@@ -164,7 +165,15 @@ def scan(
 
     if progress:
         progress("read", 0, 0)
-    loaded = load_target(_bare_revision(spec), max_bytes=config.max_file_bytes, release_dates=not config.as_of)
+    target = _bare_revision(spec)
+    try:
+        loaded = load_target(target, max_bytes=config.max_file_bytes, release_dates=not config.as_of)
+    except SourceError as exc:
+        if target == spec or "unknown git revision" not in str(exc):
+            raise
+        # (a mistyped path read as a revision of the work tree: say both readings failed)
+        raise SourceError(f"no such file or directory, nor a revision of the git repository here: {spec!r}",
+                          source=spec) from None
     if progress:
         progress("read", len(loaded.files), len(loaded.files))
     date = config.as_of or str(loaded.inputs.get("date") or "")

@@ -149,3 +149,14 @@ def test_a_failing_file_is_described_by_its_verdict_and_the_notice_fix_even_belo
     verdicts = [line for line in out.splitlines() if line.startswith("models/modeling_beta.py: ")]
     assert verdicts and "copy of" in verdicts[0] and "notice replaced" in verdicts[0]
     assert "to fix a removed or replaced notice" in out
+
+
+def test_a_path_that_is_not_there_is_said_not_checked(repo: Repo, index_path: Path) -> None:
+    """`lineage hook -- typo.py` printed "0 staged files scanned" and exited 0 without a word (a
+    stranger's review): a mistyped name checks nothing, and the run says so."""
+    repo.write("models/own.py", ORIGINAL)
+    repo.add("models/own.py")
+    done = run("hook", "--index", index_path, "models/own.py", "models/typo.py")
+    assert done.exit_code == 0
+    assert "models/typo.py: no such file in the repository: not checked" in done.stderr
+    assert "models/own.py" not in done.stderr

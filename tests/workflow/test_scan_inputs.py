@@ -263,3 +263,12 @@ def test_a_notice_in_a_notebooks_markdown_cell_is_the_notebooks_notice(tmp_path:
         states[name] = {f["attribution"] for f in report["findings"] if f["kind"] == "notice"}
     assert states["explore.py"] == {"replaced"}, states
     assert states["explore.ipynb"] == states["explore.py"], states
+
+
+def test_a_mistyped_path_in_a_work_tree_is_said_to_be_neither_path_nor_revision(repo: Repo, index_path: Path) -> None:
+    """A bare name in a git work tree is tried as a revision (`lineage scan HEAD~1`); a typo of a
+    folder read "error: .: unknown git revision or not a commit: 'pkgg'" (a stranger's review)."""
+    done = scan("pkgg", "--index", index_path, "--quiet")
+    assert done.exit_code == 2
+    assert "no such file or directory, nor a revision of the git repository here: 'pkgg'" in done.stderr
+    assert scan("HEAD", "--index", index_path, "--quiet", "--exit-zero").exit_code == 0  # (a revision still is one)
