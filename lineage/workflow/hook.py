@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from lineage.classify.unjudged import RepoNotices
     from lineage.notices.records import FileNotices
     from lineage.source.maker import Makers
-from lineage.workflow.baseline import Baseline, check_params, escalated, notes, subtract
+from lineage.workflow.baseline import Baseline, check_params, escalated, notes, subtract, within
 from lineage.workflow.pragma import Accepted, apply_pragmas
 from lineage.report.escape import terminal_text
 
@@ -122,18 +122,14 @@ def baseline_scope(spec: str) -> str:
 
 def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
                       progress: Callable[[str, int, int], None] | None = None) -> ScanResult:
-    """Scan a target for a baseline exactly as the hook scans; repo-root paths inside git.
-
-    The hook names files relative to the repository root, and finding ids include the path,
-    so a baseline made from a subdirectory must use the same names or nothing would match.
-    """
+    """Scan a target for a baseline exactly as the hook scans: in a git work tree, the staged
+    content of the files under it, by repository-root paths (the hook names files so, and finding
+    ids include the path: a baseline made from a subdirectory must use the same names or nothing
+    would match).  The working tree is not what the hook checks: an untracked scratch copy went
+    into the baseline and then passed the hook when committed (a stranger's review).  Outside git,
+    the target as it stands."""
     from lineage.source.target import load_target
 
-    loaded = load_target(spec, max_bytes=config.max_file_bytes)
-    files, errors = list(loaded.files), list(loaded.errors)
-    target = loaded.root or spec
-    notices: list[FileNotices] = []
-    makers: Makers = ()
     root = None
     if os.path.isdir(spec):
         try:
@@ -141,18 +137,17 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
         except SourceError:
             root = None
     if root is not None:
-        prefix = Path(os.path.relpath(os.path.realpath(spec), os.path.realpath(root))).as_posix()
-
-        def rooted(path: str) -> str:
-            return path if prefix == "." else f"{prefix}/{path}"
-
-        files = [SourceFile(rooted(f.path), f.data) for f in files]
-        errors = [FileError(rooted(e.path), e.stage, e.reason) for e in errors]
-        target = str(root)
+        scope = baseline_scope(spec)
+        files, errors = staged_files(root, None, config)
+        files = [f for f in files if within(f.path, scope)]
+        errors = [e for e in errors if within(e.path, scope)]
         notices, makers = staged_root(root)
-    files, errors = config.included(files), config.included(errors)  # as the hook: repo-root paths
-    return scan_quick(files, index, config, target=target, revision=loaded.revision, errors=errors,
-                      repo_notices=notices, progress=progress, makers=makers)[0]
+        return scan_quick(files, index, config, target=str(root), revision="staged", errors=errors,
+                          repo_notices=notices, progress=progress, makers=makers)[0]
+    loaded = load_target(spec, max_bytes=config.max_file_bytes)
+    files, errors = config.included(list(loaded.files)), config.included(list(loaded.errors))
+    return scan_quick(files, index, config, target=loaded.root or spec, revision=loaded.revision, errors=errors,
+                      repo_notices=[], progress=progress)[0]
 
 
 def staged_files(root: Path, paths: Sequence[str] | None, config: Config) -> tuple[list[SourceFile], list[FileError]]:

@@ -197,3 +197,17 @@ def test_a_new_baseline_file_is_readable_by_the_team(repo: Repo, index_path: Pat
     finally:
         os.umask(old)
     assert stat.S_IMODE((repo.path / ".lineage-baseline.json").stat().st_mode) == 0o644
+
+
+def test_a_baseline_records_the_staged_content_as_the_hook_checks_it(repo: Repo, index_path: Path) -> None:
+    """An untracked scratch copy went into the baseline and passed the hook when committed later
+    (a stranger's review): in a work tree a baseline reads what the hook reads, the staged files."""
+    repo.write("models/modeling_beta.py", renamed_copy())
+    repo.add("models/modeling_beta.py")
+    repo.write("scratch/modeling_gamma.py", renamed_copy().replace("Beta", "Gamma"))  # untracked
+    assert run("baseline", "create", "--index", index_path, "-q").exit_code == 0
+    entries = json.loads((repo.path / ".lineage-baseline.json").read_text())["entries"]
+    assert {e["path"] for e in entries.values()} == {"models/modeling_beta.py"}
+    repo.add("scratch/modeling_gamma.py")
+    failing = run("hook", "--index", index_path, "scratch/modeling_gamma.py")
+    assert failing.exit_code == 1 and "GammaAttention" in failing.stdout
