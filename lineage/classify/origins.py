@@ -38,10 +38,9 @@ ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference 
 # litgpt's "Based on the nanoGPT implementation ... and https://github.com/EleutherAI/gpt-neox" under
 # Lightning AI's own line credited EleutherAI with the file, and a copy of it naming EleutherAI beside
 # its own holder read low: a stranger's review)
-_TAKEN = re.compile(r"\b(?:borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|fork\w*)\b",
-                    re.IGNORECASE)
-_BORROWED = re.compile(r"\b(?:borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|based|fork\w*|"
-                       r"from)\b", re.IGNORECASE)
+_TAKEN_WORDS = r"borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|fork\w*"
+_TAKEN = re.compile(rf"\b(?:{_TAKEN_WORDS})\b", re.IGNORECASE)
+_BORROWED = re.compile(rf"\b(?:{_TAKEN_WORDS}|based|from)\b", re.IGNORECASE)
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co)/([A-Za-z0-9_.-]+)(?:/([A-Za-z0-9_.-]+))?", re.I)
 # a repository named without its host, as "owner/name" (torchtitan's flux: "imported from black-forest-labs/FLUX";
 # vLLM's DSV4.1 all-reduce: "flashinfer-ai/flashinfer@139af6f6"): its owner only, as a slug names it
@@ -213,7 +212,7 @@ def credited_origin(scanned: FileNotices, credit: dict[str, str], reference: Fil
     """`credited_holder` whatever became of the file's notices (a partial copy's are not judged:
     classify/judged.py), ``holders`` the organisations the reference's notices name; the third item
     is the holders the file names beside the credited origin, whom the reference neither names nor
-    credits (`BESIDE`)."""
+    credits."""
     published = {n.statement for n in (reference.notices if reference else ()) if n.org_kind == "framework"}
     if any(n.statement in published for n in scanned.notices):
         return "", "", ()

@@ -110,12 +110,14 @@ def _name_words(path: str, unit: str) -> set[str]:
     but for the first word of the file's own folder (`models/qwen3/language.py`, `deepseek_v3/`:
     mlx-vlm keeps each model's files in a folder named after it, and 25 of its files read medium
     "traces" of the very model they implement: a stranger's review)."""
-    folder = path.rsplit("/", 2)[-2] if path.count("/") >= 1 else ""
+    folder = path.rsplit("/", 2)[-2] if "/" in path else ""
     names = [path.rsplit("/", 1)[-1].rsplit(".", 1)[0], *unit.split(".")]
-    words = {w.lower() for name in names for part in re.split(r"[\W_\d]+", name) for w in _CAMEL.findall(part) or [part]
-             if w}
-    first = next((w.lower() for part in re.split(r"[\W_\d]+", folder) for w in _CAMEL.findall(part) or [part] if w), "")
-    return words | ({first} if first else set())
+    return {w for name in names for w in _words(name)} | set(_words(folder)[:1])
+
+
+def _words(name: str) -> list[str]:
+    """A name's words in order, lower case, digits dropped (`Glm4MoeRMSNorm`: glm, moe, rms, norm)."""
+    return [w.lower() for part in re.split(r"[\W_\d]+", name) for w in _CAMEL.findall(part) or [part] if w]
 
 
 def vestige_findings(compacted: Sequence[CompactFile], findings: Sequence[Finding]) -> list[Finding]:

@@ -43,12 +43,11 @@ def _run(path: str, index: str | None, baseline_path: Path | None, quiet: bool, 
     target = baseline_path or default_baseline_path(path, ctx.config)
     with ctx.progress(quiet) as progress:
         result = scan_for_baseline(path, ctx.index, ctx.config, progress=progress)
-    old = read_baseline(target, required=True) if update else None
     scope = baseline_scope(path)
-    new = wb.update(old, result, source=str(target), scope=scope) if old is not None else wb.create(result)
-    if not update:  # (a fresh baseline over an old one: the old one's audit verdicts of findings still found stay)
-        old = _previous(target)
-        new = wb.carried(new, old) if old is not None else new
+    # (a fresh baseline over an old one keeps the old one's audit verdicts of findings still found)
+    old = read_baseline(target, required=True) if update else _previous(target)
+    new = wb.update(old, result, source=str(target), scope=scope) if update and old is not None else \
+        wb.carried(wb.create(result), old) if old is not None else wb.create(result)
     write_baseline(wb.dumps(new), target)
     kept = sum(1 for e in new.entries.values() if e.verdict)
     dropped = sum(1 for fid, e in old.entries.items() if e.verdict and fid not in new.entries) if old else 0

@@ -12,6 +12,7 @@ known.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -70,17 +71,7 @@ def rebound_in(root: Node, source: bytes, names: set[str], fallbacks: bool = Fal
     bound otherwise at the module's level or declared `global` or `nonlocal` anywhere: a parameter
     named `torch` in one function leaves the name the module's import everywhere else."""
     out: dict[str, list[tuple[int, int]] | None] = {}
-    if not names:
-        return out
-    for start, end, spelling in _hits(source, names):
-        word = spelling.decode()
-        if word in out and out[word] is None:
-            continue
-        if _READ_HERE.match(source, end) and not _BINDERS.search(source, max(0, start - 512), start):
-            continue
-        node = root.descendant_for_byte_range(start, end)
-        if node is None or node.type != "identifier" or not binds(node) or (fallbacks and _fallback(node)):
-            continue
+    for word, node in _bindings(root, source, names, lambda w: w in out and out[w] is None, fallbacks):
         scope = node.parent
         while scope is not None and scope.type not in _SCOPES and scope.type != "module":
             if scope.type in ("global_statement", "nonlocal_statement"):
@@ -111,21 +102,29 @@ def _hits(source: bytes, names: set[str]) -> list[tuple[int, int, bytes]]:
     return [(hit.start(), hit.end(), hit.group()) for hit in words.finditer(source)]
 
 
-def rebound(root: Node, source: bytes, names: set[str], fallbacks: bool = False) -> set[str]:
-    """Those of ``names`` that the module binds otherwise than by a top-level import; with
-    ``fallbacks``, an import's fallback (`except ImportError: torch = None`) is not counted: the
-    name is the module wherever the module is there to call."""
-    if not names:
-        return set()
+def rebound(root: Node, source: bytes, names: set[str]) -> set[str]:
+    """Those of ``names`` that the module binds otherwise than by a top-level import."""
     found: set[str] = set()
+    for word, _ in _bindings(root, source, names, found.__contains__):
+        found.add(word)
+    return found
+
+
+def _bindings(root: Node, source: bytes, names: set[str], done: Callable[[str], bool], fallbacks: bool = False
+              ) -> Iterator[tuple[str, Node]]:
+    """(name, identifier) of each place the names are bound otherwise than by a top-level import,
+    names ``done`` says are settled passed over; with ``fallbacks``, an import's fallback (`except
+    ImportError: torch = None`) is not counted: the name is the module wherever the module is there
+    to call."""
+    if not names:
+        return
     for start, end, spelling in _hits(source, names):
         word = spelling.decode()
-        if word in found or _READ_HERE.match(source, end) and not _BINDERS.search(source, max(0, start - 512), start):
+        if done(word) or _READ_HERE.match(source, end) and not _BINDERS.search(source, max(0, start - 512), start):
             continue  # (`m.f`, `m(...)`, `m[...]`: a read, never a binding, far from `def`, `class`, `import m.f`)
         node = root.descendant_for_byte_range(start, end)
         if node is not None and node.type == "identifier" and binds(node) and not (fallbacks and _fallback(node)):
-            found.add(word)
-    return found
+            yield word, node
 
 
 def _fallback(node: Node) -> bool:

@@ -95,12 +95,9 @@ def update(old: Baseline, result: ScanResult, *, source: str = "", scope: str = 
     are kept as they are (a stranger's review: `lineage baseline update` run in a subdirectory
     rewrote the root's baseline with that subtree alone, 2,219 entries to 10, audit verdicts lost)."""
     check_params(old, result.index.params, source=source)
-    entries = {fid: e for fid, e in old.entries.items() if scope and not within(e.path, scope)}
-    for f in result.findings:
-        prior = old.entries.get(f.id)
-        fresh = entry_of(f)
-        entries[f.id] = replace(fresh, verdict=prior.verdict, reason=prior.reason) if prior else fresh
-    return Baseline(result.tool_version, result.index.id, dict(result.index.params), entries)
+    outside = {fid: e for fid, e in old.entries.items() if scope and not within(e.path, scope)}
+    fresh = carried(create(result), old)
+    return replace(fresh, entries={**outside, **fresh.entries})
 
 
 def within(path: str, scope: str) -> bool:

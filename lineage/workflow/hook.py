@@ -116,6 +116,11 @@ def baseline_scope(spec: str) -> str:
         root = repo_root(spec if os.path.isdir(spec) else os.path.dirname(os.path.abspath(spec)))
     except SourceError:
         return ""
+    return _scope(root, spec)
+
+
+def _scope(root: Path, spec: str) -> str:
+    """``spec``'s path from the repository root, "" for the root itself."""
     prefix = Path(os.path.relpath(os.path.realpath(spec), os.path.realpath(root))).as_posix()
     return "" if prefix == "." else prefix
 
@@ -137,7 +142,7 @@ def scan_for_baseline(spec: str, index: EmbeddedIndex, config: Config, *,
         except SourceError:
             root = None
     if root is not None:
-        scope = baseline_scope(spec)
+        scope = _scope(root, spec)
         files, errors = staged_files(root, None, config)
         files = [f for f in files if within(f.path, scope)]
         errors = [e for e in errors if within(e.path, scope)]

@@ -24,27 +24,17 @@ from lineage.compact.files import CompactFile
 from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.query import query_files
-from lineage.models import SourceFile
-from lineage.pipeline.match import file_sources, fingerprint_files, query_options
+from lineage.pipeline.match import file_sources, query_options
 from lineage.vocab import UNLABELLED, Severity, at_or_above, company, model_line
 from lineage.workflow.background import COMMON_FAMILIES, COMMON_MAKERS, Holders, Line, Template
 from lineage.workflow.siblings import Closer
 
 
-def reference_lines(corpus: EmbeddedIndex, files: Sequence[SourceFile], config: Config) -> dict[str, Line]:
-    """Reference path -> the indexed line whose file it is, as a whole: the corpus's source verdict for
-    the file explains WHOLE_FILE of it.  (A reference that merely holds an indexed file, with more code of
-    its own, is not that file and has no date here.)  Files the corpus does not hold so are left out."""
-    return file_lines(corpus, fingerprint_files(files, config), config)
-
-
-def file_lines(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config) -> dict[str, Line]:
-    """``reference_lines`` of files already fingerprinted (a suspect's, as its scan read them)."""
-    return {path: line for path, (line, _) in whole_lines(corpus, compacted, config).items()}
-
-
 def whole_lines(corpus: EmbeddedIndex, compacted: Sequence[CompactFile], config: Config) -> dict[str, tuple[Line, str]]:
-    """``file_lines`` with the line's file that explains each (its path in the corpus)."""
+    """File path -> (the indexed line whose file it is, as a whole, and that line's file): the corpus's
+    source verdict for the file explains WHOLE_FILE of it.  (A file that merely holds an indexed file,
+    with more code of its own, is not that file and has no date here.)  Files the corpus does not hold
+    so are left out."""
     if not compacted:
         return {}
     evidence = query_files(corpus, compacted, query_options(config)).evidence

@@ -34,7 +34,7 @@ from lineage.index.evidence import STRONG
 from lineage.classify.codematch import WHOLE_FILE
 from lineage.workflow.background import (Holders, Line, Template, background_section, apart_from, holders,
                                          line_orgs, template_of, with_background)
-from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, ExhibitMatch, ExhibitSummary, FileScore,
+from lineage.workflow.exhibit import (AlignedRegion, AlsoMatch, Exhibit, ExhibitMatch, FileScore,
                                        ReferenceSpan, SideLines, UnitScores)
 from lineage.workflow.whole import (HELD, dated_licence, held_shares, is_whole, licence_gaps, main_reference, rated,
                                     whole_reference)
@@ -43,7 +43,7 @@ from lineage.workflow.verify_inputs import error_fields, not_compared_sentence, 
 from lineage.workflow.verify_declared import declared_reuse, declared_sentence, reference_families
 from lineage.workflow.verify_notices import NoticeReference, reattributed
 from lineage.workflow.unit_notices import JUDGED, held_elsewhere, judged_notice, notice_needs_a_copy
-from lineage.workflow.verify_statement import judged_units, not_compared_state, summary
+from lineage.workflow.verify_statement import judged_units, summary
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
 from lineage.workflow.published import judged as published_judged, published_pair, published_suspects

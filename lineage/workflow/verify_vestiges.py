@@ -4,7 +4,7 @@ The pair scan knows the reference side only as the family ``reference``, which n
 line, so the vestige facts of ``corpora/vestiges.toml`` (kept per line: ``deepseek_v2``'s
 ``kv_lora_rank``, GLM's ``nextn``) were never consulted and every exhibit listed none, while
 ``scan`` of the same suspect listed them.  When the corpus holds a reference file whole
-(``prior_art.reference_lines``), its line is known: the suspect units matched to that file are
+(``prior_art.whole_lines``), its line is known: the suspect units matched to that file are
 examined for that line's vestiges, as ``scan`` examines its matches.
 
 Only units the exhibit itself treats as a copy are examined: above info after the corpus
