@@ -4,8 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 LINEAGE := $(VENV)/bin/lineage
 STAMP  := $(VENV)/.installed
-# default index: built once from corpora/default.toml into the user cache
-INDEX  ?= $(shell $(PYTHON) -c "import os;print(os.environ.get('LINEAGE_INDEX') or os.path.join(os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),'lineage','default.lineage'))")
+# default index: built once from corpora/default.toml into the user cache, one file per edition of what
+# shapes it (`lineage corpus path`: LINEAGE_INDEX, or ~/.cache/lineage/default-<edition>.lineage); expanded
+# when a recipe runs, after the install
+INDEX  ?= $(shell $(LINEAGE) corpus path)
 # optional extended index: the default sources plus labs' repositories pinned to commits
 # (corpora/extended/; needs github.com)
 EXTENDED_INDEX ?= $(dir $(INDEX))extended.lineage

@@ -15,6 +15,8 @@ from pathlib import Path
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.build import BuildReport, build_index
 from lineage.pool import default_workers
+from lineage.index.edition import BUILD_CONTENT as BUILD_CONTENT
+from lineage.index.edition import manifests_digest as manifests_digest
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.manifest import default_manifests as default_manifests
 from lineage.index.manifest import load_manifest
@@ -72,28 +74,6 @@ def listed_manifests(path: str | Path) -> list[Path]:
         raise table_error("manifest list", "with_default must be true or false", path)
     listed = [Path(path).parent / n for n in names]
     return (default_manifests() if with_default else []) + listed
-
-
-# What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
-# when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
-BUILD_CONTENT = b"build-content 6: origin-marker lines per file; architecture fingerprints with sub-models built from their config; infrastructure role (code 3, manifest labels)"
-
-
-def manifests_digest(paths: Sequence[str | Path]) -> str:
-    """Digest of what shapes a built index beyond the fingerprint parameters: the manifests, the
-    role rules (reference units' roles are stored), the organisation table (families'
-    countries are stored) and what the build stores, so a change to any of them rebuilds it."""
-    import hashlib
-
-    from lineage.data import read_bytes
-
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(Path(p).read_bytes())
-    h.update(read_bytes("roles.toml"))  # the bytes shipped: a wheel and a checkout digest alike
-    h.update(read_bytes("organisations.toml"))
-    h.update(BUILD_CONTENT)
-    return h.hexdigest()[:16]
 
 
 def index_staleness(path: Path) -> str | None:

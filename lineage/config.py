@@ -30,8 +30,10 @@ _P = TypeVar("_P", bound=_HasPath)
 
 
 def default_index_path() -> str:
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(cache, "lineage", "default.lineage")
+    """This version's default index file (lineage/index/edition.py)."""
+    from lineage.index.edition import default_index_path as path
+
+    return path()
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def baseline() -> None:
 
 
 _path = click.argument("path", default=".")
-_index = click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
+_index = click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, `lineage corpus path`, built by `lineage corpus ensure`).")
 _file = click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="Baseline file (default: .lineage-baseline.json at the repository root).")
 _quiet = click.option("--quiet", "-q", is_flag=True, help="No progress output.")

@@ -77,6 +77,7 @@ def ensure(out: Path | None, quiet: bool) -> None:
     if reason is None:
         size = path.stat().st_size / 1e6
         click.echo(f"lineage: default index ready at {path} ({size:.1f} MB)", err=True)
+        _other_editions(path)
         return
     click.echo(f"lineage: building the default index ({reason}); this downloads pinned PyPI "
                "packages once and takes a few minutes", err=True)
@@ -85,6 +86,27 @@ def ensure(out: Path | None, quiet: bool) -> None:
         report = api.build(api.default_manifests(), path, progress=progress)
     _report_build(report)
     click.echo(f"lineage: default index ready in {time.perf_counter() - began:.0f} s", err=True)
+    _other_editions(path)
+
+
+def _other_editions(path: Path) -> None:
+    """Say which default index files of other versions sit beside this one (each version reads its
+    own edition: lineage/index/edition.py); they are left alone, another installed version may use one."""
+    from lineage.index.edition import other_editions
+
+    others = other_editions(path)
+    if others:
+        mb = sum(p.stat().st_size for p in others) / 1e6
+        click.echo(f"lineage: {len(others)} default index file(s) of other lineage versions beside it ({mb:.0f} MB: "
+                   + ", ".join(p.name for p in others) + "); delete those no installed version uses", err=True)
+
+
+@corpus.command("path")
+@handled
+def path_of() -> None:
+    """Print the index file commands use here: --index aside, LINEAGE_INDEX, the settings file's
+    `index`, or this version's default index (built by `lineage corpus ensure`)."""
+    click.echo(Context.create().config.index_path)
 
 
 @corpus.command("publish")

@@ -16,7 +16,7 @@ from lineage.vocab import SEVERITIES, any_at_or_above
 @click.command("history")
 @click.argument("repo", type=click.Path(exists=True, file_okay=False))
 @click.option("--rev", default="HEAD", show_default=True, help="Revision to scan and trace back from.")
-@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
+@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, `lineage corpus path`, built by `lineage corpus ensure`).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report here.")

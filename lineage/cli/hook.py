@@ -35,7 +35,7 @@ class HookCommand(click.Command):
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Baseline file (default: .lineage-baseline.json at the repository root).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Fail on new findings at or above this severity.")
-@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
+@click.option("--index", help="Index file or redis://HOST:PORT/DB (default: the default index, `lineage corpus path`, built by `lineage corpus ensure`).")
 @click.option("--exit-zero", is_flag=True, help="Report, but always exit 0.")
 @trust_options
 @handled

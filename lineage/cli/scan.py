@@ -19,7 +19,7 @@ from lineage.vocab import SEVERITIES
 
 @click.command("scan")
 @click.argument("target")
-@click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index, ~/.cache/lineage/default.lineage, built by `lineage corpus ensure`).")
+@click.option("--index", "index", help="Index file or redis://HOST:PORT/DB (default: the default index, `lineage corpus path`, built by `lineage corpus ensure`).")
 @click.option("--format", "fmt", type=click.Choice([f.value for f in Format]), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report here (replaced whole, or left as it was).")

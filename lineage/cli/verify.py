@@ -25,7 +25,7 @@ from lineage.vocab import SEVERITIES
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when a match reaches this severity.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 whatever the matches.")
 @click.option("--show-info", is_flag=True, help="Text format: also show info matches (module bodies, idioms).")
-@click.option("--index", "index", help="Index whose families give rarity and commonness (default: the default index, ~/.cache/lineage/default.lineage).")
+@click.option("--index", "index", help="Index whose families give rarity and commonness (default: the default index, `lineage corpus path`).")
 @click.option("--no-index", "no_index", is_flag=True,
               help="Compare the two sides alone (the exhibit then carries a warning: common code can look rare).")
 @click.option("--weights", "weights_pair", nargs=2, type=click.Path(exists=True, file_okay=False, path_type=Path),

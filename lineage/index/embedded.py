@@ -391,9 +391,8 @@ def from_arrays(
         raise IndexError_(
             "index was built with other fingerprint parameters (" + "; ".join(diff) + "), by another version of "
             "lineage: rebuild it with this one (`lineage corpus ensure --out FILE` for the default corpus, "
-            "`lineage corpus build` for your own manifests), or use the version that built it; two versions "
-            "sharing one default index (a pre-commit hook pinned to another `rev:`) each need their own: "
-            "point one at another file with LINEAGE_INDEX", source=src)
+            "`lineage corpus build` for your own manifests), or use the version that built it (each version's "
+            "default index is a file of its own: `lineage corpus path`)", source=src)
     problem = inconsistency(header, arrays, meta, params)
     if problem:
         raise IndexError_(f"index content is inconsistent ({problem}): corrupt or crafted file", source=src)

@@ -16,7 +16,9 @@ import glob
 import hashlib
 import json
 import os
+import shlex
 import stat
+import sys
 import struct
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -130,6 +132,19 @@ def write_index(path: Path, header: Mapping[str, Any], arrays: Mapping[str, np.n
     return ident
 
 
+def _missing(path: Path) -> str:
+    """What to do about a missing index file; for this version's default index, the command that
+    builds it, run by this very installation (a pre-commit hook's own environment, pinned to another
+    version than the command line's, reads its own edition of the default index)."""
+    from lineage.index.edition import default_index_path
+
+    if str(path) != default_index_path():
+        return "no index here; build one with `lineage corpus build` (the default index: `lineage corpus ensure`)"
+    exe = shlex.quote(os.path.abspath(sys.argv[0])) if os.path.basename(sys.argv[0]) == "lineage" else "lineage"
+    return (f"this version's default index is not built yet; build it once with `{exe} corpus ensure` (each lineage version reads its own edition of the default index: a pre-commit hook "
+            "pinned to another rev needs the command run from its own environment, as named here)")
+
+
 def _read_regular(path: Path) -> bytes:
     """The file's bytes, refusing anything but a regular file without blocking on it: a FIFO
     or a device named as the index would hang or never end."""
@@ -137,8 +152,7 @@ def _read_regular(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise IndexError_("no index here; build one with `lineage corpus build` (the default index: "
-                          "`lineage corpus ensure`)", source=src) from None
+        raise IndexError_(_missing(path), source=src) from None
     except OSError as exc:
         raise IndexError_(f"cannot read index: {exc.strerror}", source=src) from None
     try:

@@ -281,7 +281,7 @@ def test_missing_index_exits_2(target_dir, tmp_path):
 
 def test_default_index_missing_exits_2(target_dir, tmp_path):
     result = scan_cli(str(target_dir), "--format", "json", env={"XDG_CACHE_HOME": str(tmp_path / "empty")})
-    one_line_error(result, "no index here")
+    one_line_error(result, "default index is not built yet", "corpus ensure")
 
 
 def test_damaged_index_exits_2(target_dir, index_copy):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from lineage.index.edition import edition
 
 from tests.hostile.conftest import LINEAGE, REF, Run, subprocess_env
 
@@ -125,7 +126,7 @@ def test_a_strangers_index_never_receives_the_password(stranger: Path, built_ind
     port, heard = listener
     (stranger / "lineage.toml").write_text(f'index = "redis://127.0.0.1:{port}/0"\n', encoding="utf-8")
     env = subprocess_env(tmp_path, LINEAGE_REDIS_PASSWORD="s3cret-pw")
-    default = Path(env["XDG_CACHE_HOME"]) / "lineage" / "default.lineage"
+    default = Path(env["XDG_CACHE_HOME"]) / "lineage" / f"default-{edition()}.lineage"
     default.parent.mkdir(parents=True)
     shutil.copyfile(built_index, default)
 

@@ -212,7 +212,7 @@ def test_a_missing_default_index_is_a_clear_error(pair: tuple[Path, Path], tmp_p
     suspect, reference = pair
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
     done = run("verify", suspect, "--against", reference)
-    assert done.exit_code == 2 and "no index here" in done.stderr and "corpus ensure" in done.stderr
+    assert done.exit_code == 2 and "not built yet" in done.stderr and "`lineage corpus ensure`" in done.stderr
 
 
 def test_a_copy_of_the_whole_file_is_rated_as_a_file_though_each_unit_is_common(
