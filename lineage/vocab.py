@@ -150,7 +150,7 @@ ROLE_CODES: dict[str | None, int] = {r: i for i, r in enumerate(INDEX_ROLES)}
 
 # "Adapted from" and its synonyms, as a regex fragment (compile it with re.IGNORECASE).
 # Header notices and declared-lineage markers both recognise exactly these verbs.
-ADAPTED_FROM = r"\b(?:adapted|ported|modified|derived|borrowed)\s+from\b"
+ADAPTED_FROM = r"\b(?:adapted|ported|modified|derived|borrowed|taken)\s+from\b"
 
 
 def named_line(line: str, org: str, country: str) -> str:

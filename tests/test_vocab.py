@@ -94,7 +94,7 @@ def test_header_declarations_find_every_verb(verb: str) -> None:
     assert declarations(lines, header_lines=3) == [f"{verb.title()} from https://example.org/model.py"]
 
 
-@pytest.mark.parametrize("verb", ["adapted", "ported", "modified", "derived", "borrowed"])
+@pytest.mark.parametrize("verb", ["adapted", "ported", "modified", "derived", "borrowed", "taken"])
 def test_markers_find_every_adapted_verb(verb: str) -> None:
     line = f" {verb.upper()} FROM https://example.org/x/model.py"
     assert [(m.kind, m.target, m.line) for m in scan_lines([(7, line)])] == [
@@ -106,6 +106,17 @@ def test_markers_find_every_adapted_verb(verb: str) -> None:
 def test_markers_still_read_the_phrases_headers_do_not(phrase: str) -> None:
     found = list(scan_lines([(3, f" {phrase} vllm/model_executor/models/llama.py")]))
     assert [(m.kind, m.target) for m in found] == [("adapted-from", "vllm/model_executor/models/llama.py")]
+
+
+def test_code_taken_from_its_source_declares_it() -> None:
+    """kornia's "conv1x1, conv3x3, Bottleneck, ResNet are taken from: <torchvision's resnet.py>"
+    credits torchvision as "Adapted from" would (a stranger's review: it read as a high copy of OFA's)."""
+    lines = [" conv1x1, conv3x3, Bottleneck, ResNet are taken from:",
+             " https://github.com/pytorch/vision/blob/master/torchvision/models/resnet.py"]
+    found = list(scan_lines(list(enumerate(lines, start=10))))
+    assert [(m.kind, m.target, m.line) for m in found] == [
+        ("adapted-from", "https://github.com/pytorch/vision/blob/master/torchvision/models/resnet.py", 10)]
+    assert list(scan_lines([(1, " mistaken from the start")])) == []
 
 
 def test_phrase_needs_word_edges() -> None:

@@ -33,7 +33,7 @@ _ANY_PHRASE = re.compile(rf"copied from|generated from|{ADAPTED_FROM}|inspired b
 # each checked where it stands (four times as fast as one pattern of alternatives, which re tries
 # at every offset)
 _PHRASES_LOWER = ("copied from", "generated from", "inspired by", "based on")
-_VERBS_LOWER = ("adapted", "ported", "modified", "derived", "borrowed")
+_VERBS_LOWER = ("adapted", "ported", "modified", "derived", "borrowed", "taken")
 _FROM_AFTER = re.compile(r"\s+from\b")
 _FOLDED_APART = "\u0131\u017f\u0130"  # ı ſ İ: re ignoring case matches them to i, s, i
 

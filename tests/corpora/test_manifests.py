@@ -30,7 +30,7 @@ DEFAULT_SOURCES = (
     "transformers-4.48.3", "transformers-4.51.3",  # and two of 2025 (2026-12-03)
     "llama-models", "gpt-oss", "gemma", "ai2-olmo-core", "mistral-inference",
     # issue 19: the labs' own implementations, training frameworks and vision encoders
-    "timm", "open-clip", "paddlenlp", "mindformers", "xtuner", "modelscope", "vllm-ascend",
+    "timm", "timm-0.6.13", "torchvision", "open-clip", "paddlenlp", "mindformers", "xtuner", "modelscope", "vllm-ascend",
     "megatron-core", "torchtitan", "litgpt",
 )
 # `make scan`'s demo target: a scan of it must not find itself in the default index.
