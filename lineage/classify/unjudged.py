@@ -7,15 +7,17 @@ be code of the file's own holder, of a given owner, or of the origin a reference
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from lineage.classify.elder import line_dates
 from lineage.classify.origins import credited_origin, credits_of, origin_explanation
 from lineage.classify.owner import OWN, family_orgs, holders_of, names_holder, own_explanation, owned_as_said, owner_why
 from lineage.classify.stated import with_attribution
+from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
-from lineage.notices.records import FileNotices
+from lineage.notices.records import FileNotices, same_holder
 from lineage.source.maker import Makers
 
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -51,6 +53,8 @@ def own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozense
             if mine else ("", "")
         origin, how, beside = credited_origin_of(index, f, scanned[f.path], reference_notices) \
             if mine and not org and f.severity in ("medium", "high") else ("", "", ())
+        if mine and not org and not origin and f.severity in ("medium", "high"):
+            origin, how = vendored_origin(f, scanned[f.path])
         out.append(with_attribution(f, OWN, own_explanation(f, org, family, owner_why(org, given, makers)),
                                     owner=(org, family))
                    if org else
@@ -58,6 +62,30 @@ def own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozense
                                     beside=beside)
                    if origin else f)
     return out
+
+
+def vendored_origin(f: Finding, scanned: FileNotices) -> tuple[str, str]:
+    """(holders, how) when the finding's reference vendors third-party code (classify/vendored.py) and
+    credits it to holders the file's own notice names: the file may be the vendored project's own
+    code (a stranger's review: flash-linear-attention's own kernel file, under its authors' notice,
+    read as a medium partial copy of vLLM's kimi_k3, whose `third_party/` copy credits those
+    authors), else ("", "")."""
+    credited = f.details.vendored if isinstance(f.details, CodeMatchDetails) else ""
+    if not credited:
+        return "", ""
+    theirs = _people(credited)
+    named = [n for n in scanned.notices if n.counts and n.holder]
+    if not any(_people(n.holder) & theirs or (n.org and any(same_holder(n.org, c) for c in credited.split(", ")))
+               for n in named):
+        return "", ""
+    return credited, "its vendored code's notice"
+
+
+def _people(holders: str) -> frozenset[str]:
+    """The names of two words or more in a holders line ("Songlin Yang, Yu Zhang and Zhiyuan Li"), lower-cased:
+    one word alone ("Affiliates", "Inc") names no one."""
+    parts = re.split(r",|&|\band\b|;", holders.casefold())
+    return frozenset(" ".join(p.split()) for p in parts if len(p.split()) >= 2)
 
 
 def credited_origin_of(index: EmbeddedIndex, f: Finding, scanned: FileNotices,

@@ -90,3 +90,62 @@ def test_a_port_whose_header_names_the_maker_in_its_own_spelling_vendors_nothing
     code = [f for f in result.findings if f.kind == "code-match" and f.matches[0].ref.family == "eng:lambda"]
     assert code and not any(f.details.vendored for f in code)
     assert "third-party" not in result.summary.files["ops/scan.py"].verdict
+
+
+# a larger kernel of our own, as an engine vendored it, and as its own project has it now (evolved since:
+# a partial resemblance, too weak to judge notices by)
+BIG = """
+
+def _recurrent_chunk(state, keys, values, decay, gates, start, width, scale, eps):
+    out = []
+    norm = state.new_zeros(state.shape[0])
+    for step in range(start, start + width):
+        key = keys[step] * scale
+        value = values[step]
+        gate = gates[step].sigmoid()
+        state = state * decay[step] + gate * key.unsqueeze(-1) * value.unsqueeze(-2)
+        norm = norm * decay[step] + gate * key
+        read = (state * key.unsqueeze(-1)).sum(-2)
+        denom = (norm * key).sum(-1).clamp(min=eps)
+        out.append(read / denom.unsqueeze(-1))
+        if step % 16 == 15:
+            state = state / state.norm(dim=(-1, -2), keepdim=True).clamp(min=1.0)
+    total = torch.stack(out, dim=0)
+    residual = total.mean(dim=0, keepdim=True)
+    return total - residual * eps, state, norm
+"""
+EVOLVED = BIG.replace("        gate = gates[step].sigmoid()\n",
+                      "        gate = gates[step].float().sigmoid()\n        gate = gate * mask[step]\n") \
+    .replace("def _recurrent_chunk(state,", "def _recurrent_chunk(state, mask,") \
+    .replace("    residual = total.mean(dim=0, keepdim=True)\n", "    residual = total.mean(dim=0, keepdim=True)\n"
+             "    residual = residual.to(total.dtype)\n    if width > 64:\n        residual = residual * 0.5\n")
+
+
+@pytest.fixture(scope="module")
+def big_index(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedIndex:
+    from lineage import api
+
+    root = tmp_path_factory.mktemp("vendored-big")
+    lines = ["[source]", 'name = "eng"', 'kind = "dir"', f'path = "{root.as_posix()}"', 'licence = "Apache-2.0"', ""]
+    rel = "zeta/ops/third_party/rec/chunk.py"
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).write_text(THIRD_PARTY.split("import torch")[0] + "import torch\n" + BIG, encoding="utf-8")
+    lines += ["[[family]]", 'name = "zeta"', 'include = ["zeta/**/*.py"]', 'org = "Zhipu AI"', 'first_seen = "2025-06-01"',
+              ""]
+    return api.open_index(dir_index(tmp_path_factory, "vendored-big", lines))
+
+
+def _weak(result: ScanResult) -> list[str]:
+    return [f"{f.severity} {f.attribution}" for f in result.findings if f.kind == "code-match"]
+
+
+def test_the_vendored_project_s_own_evolved_code_is_its_own(big_index: EmbeddedIndex) -> None:
+    """flash-linear-attention's own kernel file, under its authors' notice, read as a medium partial
+    copy of vLLM's kimi_k3, whose `third_party/` copy credits those authors (a stranger's review):
+    the file's notice names whom the reference credits, so the code may be theirs (state own)."""
+    other = _scan(big_index, "# Copyright 2026 Acme Corp.\n\nimport torch\n" + EVOLVED)
+    assert any(w.startswith(("medium", "high")) for w in _weak(other)), _weak(other)
+    mine = _scan(big_index, "# Copyright (c) 2023-2026, Ada Example, Bo Sample, Cy Third\n\nimport torch\n" + EVOLVED)
+    weak = _weak(mine)
+    assert weak and all(w.endswith(" own") and not w.startswith(("medium", "high")) for w in weak), weak
+    assert "code of Ada Example, Bo Sample, whom the reference credits" in mine.summary.files["ops/scan.py"].verdict
