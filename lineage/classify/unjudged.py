@@ -17,7 +17,7 @@ from lineage.classify.stated import with_attribution
 from lineage.details import CodeMatchDetails
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
-from lineage.notices.records import FileNotices, same_holder
+from lineage.notices.records import FileNotices, Notice, same_holder
 from lineage.source.maker import Makers
 
 RepoNotices = Sequence[FileNotices]  # of the NOTICE/LICENSE files at the repository root
@@ -54,7 +54,7 @@ def own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozense
         origin, how, beside = credited_origin_of(index, f, scanned[f.path], reference_notices) \
             if mine and not org and f.severity in ("medium", "high") else ("", "", ())
         if mine and not org and not origin and f.severity in ("medium", "high"):
-            origin, how = vendored_origin(f, scanned[f.path])
+            origin, how, beside = vendored_origin(f, scanned[f.path])
         out.append(with_attribution(f, OWN, own_explanation(f, org, family, owner_why(org, given, makers)),
                                     owner=(org, family))
                    if org else
@@ -64,21 +64,25 @@ def own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozense
     return out
 
 
-def vendored_origin(f: Finding, scanned: FileNotices) -> tuple[str, str]:
-    """(holders, how) when the finding's reference vendors third-party code (classify/vendored.py) and
-    credits it to holders the file's own notice names: the file may be the vendored project's own
-    code (a stranger's review: flash-linear-attention's own kernel file, under its authors' notice,
-    read as a medium partial copy of vLLM's kimi_k3, whose `third_party/` copy credits those
-    authors), else ("", "")."""
+def vendored_origin(f: Finding, scanned: FileNotices) -> tuple[str, str, tuple[str, ...]]:
+    """(holders, how, the holders the file names beside them) when the finding's reference vendors
+    third-party code (classify/vendored.py) and credits it to holders the file's own notice names:
+    the file may be the vendored project's own code (a stranger's review: flash-linear-attention's
+    own kernel file, under its authors' notice, read as a medium partial copy of vLLM's kimi_k3,
+    whose `third_party/` copy credits those authors), else ("", "", ()).  Holders named beside them
+    make it low, not info (origins.origin_verdict: the file may be a copy keeping their line)."""
     credited = f.details.vendored if isinstance(f.details, CodeMatchDetails) else ""
     if not credited:
-        return "", ""
+        return "", "", ()
     theirs = _people(credited)
+
+    def credits(n: Notice) -> bool:
+        return bool(_people(n.holder) & theirs or (n.org and any(same_holder(n.org, c) for c in credited.split(", "))))
+
     named = [n for n in scanned.notices if n.counts and n.holder]
-    if not any(_people(n.holder) & theirs or (n.org and any(same_holder(n.org, c) for c in credited.split(", ")))
-               for n in named):
-        return "", ""
-    return credited, "its vendored code's notice"
+    if not any(credits(n) for n in named):
+        return "", "", ()
+    return credited, "its vendored code's notice", tuple(dict.fromkeys(n.holder for n in named if not credits(n)))
 
 
 def _people(holders: str) -> frozenset[str]:

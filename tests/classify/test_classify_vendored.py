@@ -149,3 +149,11 @@ def test_the_vendored_project_s_own_evolved_code_is_its_own(big_index: EmbeddedI
     weak = _weak(mine)
     assert weak and all(w.endswith(" own") and not w.startswith(("medium", "high")) for w in weak), weak
     assert "code of Ada Example, Bo Sample, whom the reference credits" in mine.summary.files["ops/scan.py"].verdict
+
+
+def test_a_copier_naming_the_vendored_authors_beside_itself_is_not_cleared(big_index: EmbeddedIndex) -> None:
+    """Their names kept beside one's own holder: the file may be a copy keeping their line (low, not info)."""
+    both = _scan(big_index, "# Copyright 2026 Acme Corp.\n# Copyright (c) 2023-2026, Ada Example, Bo Sample\n\n"
+                            "import torch\n" + EVOLVED)
+    weak = _weak(both)
+    assert weak and all(w.endswith(" own") and w.startswith("low") for w in weak), weak
