@@ -38,9 +38,9 @@ ORIGIN_CREDIT = "code of "  # how a finding's verdict begins when its reference 
 # litgpt's "Based on the nanoGPT implementation ... and https://github.com/EleutherAI/gpt-neox" under
 # Lightning AI's own line credited EleutherAI with the file, and a copy of it naming EleutherAI beside
 # its own holder read low: a stranger's review)
-TAKEN_WORDS = r"borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|fork\w*"
-_TAKEN = re.compile(rf"\b(?:{TAKEN_WORDS})\b", re.IGNORECASE)
-_BORROWED = re.compile(rf"\b(?:{TAKEN_WORDS}|based|from)\b", re.IGNORECASE)
+_TAKEN_WORDS = r"borrow\w*|adapt\w*|modif\w*|port(?:ed|ing)?|cop(?:y|ied)|taken|deriv\w*|fork\w*"
+_TAKEN = re.compile(rf"\b(?:{_TAKEN_WORDS})\b", re.IGNORECASE)
+_BORROWED = re.compile(rf"\b(?:{_TAKEN_WORDS}|based|from)\b", re.IGNORECASE)
 _REPO = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co)/([A-Za-z0-9_.-]+)(?:/([A-Za-z0-9_.-]+))?", re.I)
 # a repository named without its host, as "owner/name" (torchtitan's flux: "imported from black-forest-labs/FLUX";
 # vLLM's DSV4.1 all-reduce: "flashinfer-ai/flashinfer@139af6f6"): its owner only, as a slug names it

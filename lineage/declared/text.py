@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from lineage.parse.lines import ast_lines, occurrences
 from lineage.vocab import ADAPTED_FROM
 
-_COPIED = re.compile(r"\bCopied from\s+`?((?:transformers|vllm|sglang|torchvision|timm)\.[\w.]+)")
+_COPIED = re.compile(r"\bCopied from\s+`?((?:transformers|vllm|sglang)\.[\w.]+)")
 _GENERATED = re.compile(r"automatically generated from\s+`?([\w./-]+?\.py)\b")
 _ADAPTED = re.compile(rf"{ADAPTED_FROM}|\binspired\s+by\b|\bbased\s+on\b", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>()\[\]`'\"]+")

@@ -43,7 +43,6 @@ def scan_files(
     date_of: str = "",
     file_dates: dict[str, str] | None = None,
     makers: Makers = (),
-    repositories: tuple[str, ...] = (),
 ) -> tuple[ScanResult, list[CompactFile]]:
     """Scan in-memory files; returns the result and the compact files (for formatters).
 
@@ -57,9 +56,7 @@ def scan_files(
     project shipped before): it is matched against the index as of that date (a stranger's review:
     SGLang's later port of vLLM's llama template read as the source of vLLM's own files).
     ``makers``: the organisations the scanned package's metadata names as its maker (source/maker.py),
-    taken at their word unless the `package_maker` setting is off; ``repositories``: the forge owners its
-    metadata names as its home (source/repos.py), as much its word: code a reference says it took from
-    one of them is the package's own (classify/ownrepo.py).
+    taken at their word unless the `package_maker` setting is off.
     """
     from lineage.arch.findings import with_architectures
     from lineage.classify.stale import stale_notices
@@ -69,7 +66,6 @@ def scan_files(
     from lineage.source.packed import unpacked_files
 
     makers = makers if config.package_maker else ()
-    repositories = repositories if config.package_maker else ()
     # code a file runs from an encoded literal is read as a file of its own (`model.py[exec:3]`)
     packed, unreadable = unpacked_files(files, config.max_file_bytes, workers_for(config, len(files)))
     files, errors = [*files, *packed], (*errors, *unreadable)
@@ -81,10 +77,6 @@ def scan_files(
     trusted = date if date and (config.as_of or date_of) else ""
     findings, matched, sources, read = _dated_findings(index, compacted, config, repo_notices, notice_detector,
                                                        progress, architectures, file_dates or {}, makers, trusted)
-    if repositories:
-        from lineage.classify.ownrepo import from_own_repository
-
-        findings = from_own_repository(findings, index, repositories)
     if progress:
         progress("notices of unmatched files and vestiges", 0, 1)
     if later is not None:
@@ -169,7 +161,6 @@ def scan(
     """Scan a directory, file, archive, REPO@REV, name==version or URL@REV, leaving out the
     paths (relative to the target) that the `exclude` setting names, as the hook does."""
     from lineage.source.maker import declared_makers, metadata_files
-    from lineage.source.repos import repositories
     from lineage.source.target import load_target
 
     if progress:
@@ -204,7 +195,7 @@ def scan(
                       repo_notices=repository_notices("" if at_revision else loaded.root, loaded.notices),
                       later=later, date=date, date_of=f"the date of the release {release or _own_project(loaded.inputs)[1]}"
                       if release or (loaded.inputs.get("kind") == "pypi" and date) else "",
-                      file_dates=shipped, makers=declared_makers(metadata), repositories=repositories(metadata))
+                      file_dates=shipped, makers=declared_makers(metadata))
 
 
 def _own_project(inputs: dict[str, object]) -> tuple[str, str]:
