@@ -41,11 +41,14 @@ class Notice:
 
     @property
     def key(self) -> str:
-        """Identity used for comparison: the organisation, else the normalised holder."""
+        """Identity used for comparison: the organisation, else the normalised holder, "and" between
+        its names left out as commas and "&" are ("Songlin Yang, Yu Zhang and Zhiyuan Li" keeps "Songlin
+        Yang, Yu Zhang, Zhiyuan Li": a stranger's review had it read "replaced", high)."""
         if self.org:
             return self.org
         words = re.sub(r"[\W_]+", " ", self.holder.casefold()).split()
-        return " ".join(words[1:] if words[:1] == ["the"] else words)
+        words = words[1:] if words[:1] == ["the"] else words
+        return " ".join(w for w in words if w != "and")
 
     def keeps(self, other: Notice) -> bool:
         """True when this notice keeps ``other``'s: the same key, or one company where one of the

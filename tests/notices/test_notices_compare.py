@@ -152,3 +152,16 @@ def test_a_framework_notice_replaced_under_a_declaration_is_still_said(scan: Sca
     replaced = compare_notices(scan("# Copyright 2025 Upstage\n" + declared), ref)
     assert replaced.state == "declared" and [n.org for n in replaced.frameworks_dropped] == ["vLLM project"]
     assert compare_notices(scan(declared), ref).frameworks_dropped == ()  # dropped, not replaced: declared away
+
+
+@pytest.mark.parametrize("kept", ["# Copyright 2024 Ada Example, Bo Sample and Cy Third",
+                                  "# Copyright (c) 2023-2026, Ada Example & Bo Sample & Cy Third"])
+def test_the_same_people_joined_by_and_keep_the_notice(scan: Scan, kept: str) -> None:
+    """People named with "and" where the reference lists them with commas are the same holders
+    (a stranger's review: "Songlin Yang, Yu Zhang and Zhiyuan Li" read "replaced", high)."""
+    code = "\n\ndef recurrent_step(state, key, value, decay):\n    return state * decay + key * value\n"
+    reference = scan("# SPDX-FileCopyrightText: Ada Example, Bo Sample, Cy Third\n" + code, path="ref/kernel.py")
+    copy = scan(kept + code, path="mine/kernel.py")
+    assert compare_notices(copy, reference).state == "retained"
+    other = scan("# Copyright 2024 Acme Robotics Ltd" + code, path="mine/kernel.py")
+    assert compare_notices(other, reference).state == "replaced"
