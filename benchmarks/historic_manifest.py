@@ -22,15 +22,43 @@ import re
 import sys
 import tomllib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 CURRENT = Path(__file__).resolve().parent.parent / "corpora" / "transformers.toml"
 _DIR = re.compile(r"transformers/models/([^/*]+)/")
 _MODELING = re.compile(r"transformers/models/([^/]+)/modeling_(?!tf_|flax_)[a-z0-9_]+\.py")
 
 
-def _q(s: str) -> str:
+def toml_string(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def family_entry(fam: dict[str, Any], include: list[str], released: str, named: set[str]) -> list[str]:
+    """The [[family]] table of an earlier release's family: the current label (organisation, weights
+    licence, first seen), its files there, and the declared lineage the earlier release also holds."""
+    out = ["[[family]]", f"name = {toml_string(fam['name'])}", "include = [" + ", ".join(map(toml_string, include)) + "]",
+           f"org = {toml_string(fam['org'])}"]
+    for key in ("weights_licence", "first_seen"):
+        if key in fam:
+            # a model announced after the release that held its code (transformers 4.51.3 held
+            # qwen3 two weeks before its launch): the code was first seen in that release
+            value = min(str(fam[key]), released) if key == "first_seen" else str(fam[key])
+            out.append(f"{key} = {toml_string(value)}")
+    lineage = [p for p in fam.get("lineage", []) if p in named]
+    if lineage:
+        out.append("lineage = [" + ", ".join(map(toml_string, lineage)) + "]")
+    return out + [""]
+
+
+def main_of(manifest: Callable[[Path, str, str, str], str], doc: str, argv: list[str]) -> int:
+    """The command line both historic-manifest scripts share: WHEEL VERSION SHA256 RELEASED."""
+    if len(argv) != 4:
+        print(doc.split("\n\n")[1], file=sys.stderr)
+        return 2
+    sys.stdout.write(manifest(Path(argv[0]), argv[1], argv[2], argv[3]))
+    return 0
 
 
 def manifest(wheel: Path, version: str, sha256: str, released: str) -> str:
@@ -57,39 +85,19 @@ def manifest(wheel: Path, version: str, sha256: str, released: str) -> str:
         'models = ["transformers/models/*/modeling_*.py"]', "",
     ]
     for fam, own in families:
-        out += ["[[family]]", f"name = {_q(fam['name'])}",
-                "include = [" + ", ".join(_q(f"transformers/models/{d}/modeling_*.py") for d in own) + "]",
-                f"org = {_q(fam['org'])}"]
-        for key in ("weights_licence", "first_seen"):
-            if key in fam:
-                # a model announced after the release that held its code (transformers 4.51.3 held
-                # qwen3 two weeks before its launch): the code was first seen in that release
-                value = min(str(fam[key]), released) if key == "first_seen" else str(fam[key])
-                out.append(f"{key} = {_q(value)}")
-        lineage = [p for p in fam.get("lineage", []) if p in named]
-        if lineage:
-            out.append("lineage = [" + ", ".join(map(_q, lineage)) + "]")
-        out.append("")
+        out += family_entry(fam, [f"transformers/models/{d}/modeling_*.py" for d in own], released, named)
     unlabelled = set(dirs - labelled)
     for entry in current.get("left_out", []):  # the current release's reasons, where they apply
         mine = sorted({m.group(1) for g in entry["include"] for m in [_DIR.match(g)] if m} & unlabelled)
         if mine:
             unlabelled -= set(mine)
-            out += ["[[left_out]]", "include = [" + ", ".join(_q(f"transformers/models/{d}/**") for d in mine) + "]",
-                    f"reason = {_q(entry['reason'])}", ""]
+            out += ["[[left_out]]", "include = [" + ", ".join(toml_string(f"transformers/models/{d}/**") for d in mine) + "]",
+                    f"reason = {toml_string(entry['reason'])}", ""]
     if unlabelled:
-        out += ["[[left_out]]", "include = [" + ", ".join(_q(f"transformers/models/{d}/**") for d in sorted(unlabelled))
+        out += ["[[left_out]]", "include = [" + ", ".join(toml_string(f"transformers/models/{d}/**") for d in sorted(unlabelled))
                 + "]", 'reason = "models removed from transformers since: no label in the current corpus"', ""]
     return "\n".join(out)
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 4:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
-    sys.stdout.write(manifest(Path(argv[0]), argv[1], argv[2], argv[3]))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main_of(manifest, __doc__, sys.argv[1:]))

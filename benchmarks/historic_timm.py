@@ -26,14 +26,12 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+from historic_manifest import toml_string, family_entry, main_of  # (benchmarks/ is the script's directory)
+
 CURRENT = Path(__file__).resolve().parent.parent / "corpora" / "timm.toml"
 _FILE = re.compile(r"timm/models/([a-z0-9_]+)\.py")
 LAYERS = "timm/models/layers/**"
 INFRASTRUCTURE = frozenset({"__init__", "factory", "features", "fx_features", "helpers", "hub", "registry"})
-
-
-def _q(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def manifest(wheel: Path, version: str, sha256: str, released: str) -> str:
@@ -70,35 +68,18 @@ def manifest(wheel: Path, version: str, sha256: str, released: str) -> str:
         'models = ["timm/models/**/*.py"]', "",
     ]
     for fam, own in families:
-        out += ["[[family]]", f"name = {_q(fam['name'])}", "include = [" + ", ".join(map(_q, own)) + "]",
-                f"org = {_q(fam['org'])}"]
-        for key in ("weights_licence", "first_seen"):
-            if key in fam:
-                value = min(str(fam[key]), released) if key == "first_seen" else str(fam[key])
-                out.append(f"{key} = {_q(value)}")
-        lineage = [p for p in fam.get("lineage", []) if p in named]
-        if lineage:
-            out.append("lineage = [" + ", ".join(map(_q, lineage)) + "]")
-        out.append("")
+        out += family_entry(fam, own, released, named)
     infrastructure = sorted(f"timm/models/{f}.py" for f in files & INFRASTRUCTURE)
     if infrastructure:
-        out += ["[[left_out]]", "include = [" + ", ".join(map(_q, infrastructure)) + "]",
+        out += ["[[left_out]]", "include = [" + ", ".join(map(toml_string, infrastructure)) + "]",
                 'reason = "infrastructure: model registry, factory, pretrained-weight and hub helpers, feature extraction"',
                 ""]
     unlabelled = sorted(f"timm/models/{f}.py" for f in files - INFRASTRUCTURE if f"timm/models/{f}.py" not in labelled)
     if unlabelled:
-        out += ["[[left_out]]", "include = [" + ", ".join(map(_q, unlabelled)) + "]",
+        out += ["[[left_out]]", "include = [" + ", ".join(map(toml_string, unlabelled)) + "]",
                 'reason = "model files removed or renamed in timm since: no label in the current corpus"', ""]
     return "\n".join(out)
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 4:
-        print(__doc__.split("\n\n")[1], file=sys.stderr)
-        return 2
-    sys.stdout.write(manifest(Path(argv[0]), argv[1], argv[2], argv[3]))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main_of(manifest, __doc__, sys.argv[1:]))

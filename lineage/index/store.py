@@ -141,8 +141,9 @@ def _missing(path: Path) -> str:
     if str(path) != default_index_path():
         return "no index here; build one with `lineage corpus build` (the default index: `lineage corpus ensure`)"
     exe = shlex.quote(os.path.abspath(sys.argv[0])) if os.path.basename(sys.argv[0]) == "lineage" else "lineage"
-    return (f"this version's default index is not built yet; build it once with `{exe} corpus ensure` (each lineage version reads its own edition of the default index: a pre-commit hook "
-            "pinned to another rev needs the command run from its own environment, as named here)")
+    return (f"this version's default index is not built yet; build it once with `{exe} corpus ensure` (each "
+            "lineage version reads its own edition of the default index: a pre-commit hook pinned to another rev "
+            "needs the command run from its own environment, as named here)")
 
 
 def _read_regular(path: Path) -> bytes:
