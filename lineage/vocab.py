@@ -121,6 +121,12 @@ def model_line(family: str) -> str:
     return family.split(":", 1)[-1]
 
 
+def package_of_path(path: str) -> str:
+    """The import package a reference file belongs to: its path's first part
+    (``vllm/model_executor/models/llama.py`` -> ``vllm``)."""
+    return path.split("/", 1)[0] if "/" in path else ""
+
+
 # Sorts after every real ISO date: a family without a first-seen date is never the earliest.
 UNDATED = "9999"
 

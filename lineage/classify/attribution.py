@@ -21,7 +21,8 @@ from lineage.classify.second_source import alike_cap, carried_gap, closer_holder
 from lineage.classify.stated import with_attribution
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
-from lineage.classify.declaring import declarations, declared_unit, inherited_marker, pasted_from_base
+from lineage.classify.declaring import (declarations, declared_elsewhere, declared_unit, inherited_marker,
+                                        naming_its_library, pasted_from_base)
 from lineage.classify.wholecopy import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
@@ -153,10 +154,10 @@ def attribute_matched(
         text = texts.get(path, "")
         # the marker lines the matched reference files carry: a copy keeps them, declaring nothing
         carried = frozenset().union(*(index.marks_of(m.ref.family, m.ref.path) for f in mine for m in f.matches[:1]))
-        whole, declared_units, imported, bases, marked = declarations(
+        whole, declared_units, imported, bases, marked, elsewhere = declarations(
             path, text, index, family, header_lines(family, ref_path) | header_lines(family, matched), carried,
             scanned_texts)
-        marks = unit_marks(path, text, carried)
+        marks = unit_marks(path, text, carried, index.libraries)
         if marks and not dates:
             dates = line_dates(index)
         elder = {f.id: declared_elder(f, marks, dates) for f in mine if not declared_unit(f.unit, declared_units)}
@@ -164,16 +165,19 @@ def attribute_matched(
         if rest and len(rest) < len(mine):  # the notices owed are those of what the file did not declare
             family, matched = reference_of(rest, verdicts)
             ref_path = holding_notices(family, matched, rest)
-            whole, declared_units, imported, bases, marked = declarations(path, text, index, family, header_lines(
+            whole, declared_units, imported, bases, marked, elsewhere = declarations(path, text, index, family, header_lines(
                 family, ref_path) | header_lines(family, matched), carried, scanned_texts)
-        declared_ids = {f.id for f in mine if declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
-                        and not inherited_marker(f, marked)}
+        declared_ids = {f.id for f in mine if (declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
+                                               and not inherited_marker(f, marked)
+                                               or declared_elsewhere(f, elsewhere, index))}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
         scanned = detect(path, text)
         maker = next((m.ref.org for f in mine for m in f.matches if m.ref.family == family), "")
         if carried:  # a declaration line the reference carries (below its stored header, too) came with the copy
             scanned = dataclasses.replace(scanned, adapted_from=tuple(
                 line for line in scanned.adapted_from if not carried_line(line, carried)))
+        if scanned.adapted_from:  # a line naming the line in another model library declares it as that library has it
+            scanned = dataclasses.replace(scanned, adapted_from=naming_its_library(scanned.adapted_from, family, index))
         reference = judged_against(family, matched, ref_path)
         if scanned.adapted_from and reference.adapted_from:  # (the reference's own declarations, words appended)
             scanned = dataclasses.replace(scanned, adapted_from=own_declarations(scanned.adapted_from,

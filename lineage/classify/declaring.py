@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING
 
 from lineage.classify.codematch import STRONG, strength
 from lineage.declared.carried import key_at
+from lineage.declared.family import package_named
 from lineage.index.embedded import EmbeddedIndex
+from lineage.index.query import MAX_TIES
 from lineage.models import Finding
-from lineage.vocab import model_line
+from lineage.vocab import model_line, package_of_path
 
 if TYPE_CHECKING:
     from lineage.declared.markers import Declaration
 
-Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]], dict[str, frozenset[str]]]
+Elsewhere = dict[str, frozenset[tuple[str, str]]]  # unit -> (model library, line) its marker names
+Declared = tuple[bool, frozenset[str], tuple[str, ...], dict[str, frozenset[str]], dict[str, frozenset[str]], Elsewhere]
 
 
 def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
@@ -28,8 +31,9 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
                  texts: Mapping[str, str] | None = None) -> Declared:
     """What the scanned file declares of the reference family (or its declared ancestors):
     (the whole file, the units whose own declaration or base class names it, the imported names,
-    per class declared by its base classes alone the names of those bases, and per unit with a
-    marker of its own the lines that marker names).
+    per class declared by its base classes alone the names of those bases, per unit with a
+    marker of its own the lines that marker names, and per unit, ``<module>`` for a banner, the
+    (library, line) of each marker naming the family's line in another model library).
 
     A module-level `Adapted from`, `Copied from` or generated-from banner naming the family
     itself declares the whole file (naming only an ancestor does not declare what the family
@@ -43,7 +47,12 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     that is one of them came with the copied code and declares nothing either.
     ``texts``: the scanned files (path -> text); a file generated from a modular file scanned
     beside it declares what the modular's base classes declare (`class SolarOpenConfig(Glm4MoeConfig)`
-    declares the generated configuration class), its bases' code pasted in as generation does."""
+    declares the generated configuration class), its bases' code pasted in as generation does.
+    A `Copied from`, `Adapted from` or generated-from marker whose target names a model library
+    (EmbeddedIndex.libraries) other than the family's declares the line as that library has it:
+    `# Copied from transformers.models.olmo...` over SGLang's OLMo code names transformers' OLMo,
+    not SGLang's, so it declares only the units that library's family holds too (`declared_elsewhere`;
+    a stranger's review laundered SGLang's file whole through such markers)."""
     from lineage.declared.markers import find_declarations
 
     line = model_line(family)
@@ -51,17 +60,24 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     found = find_declarations(path, text) if texts and "generated from" in text else None
     generated = _modular_bases(path, found, texts) if found and texts else []
     if not generated and not any(name in text for name in wanted):
-        return False, frozenset(), (), {}, {}  # a declaration names its source: no name in the text, nothing to parse
+        return False, frozenset(), (), {}, {}, {}  # a declaration names its source: no name in the text, nothing to parse
+    home = index.source_packages.get(family.partition(":")[0], "")
     declaring = [d for d in generated if d.family in wanted and (not config_only(d.kind, d.target)
                                                                    or config_class(d.kind, d.unit))]
     whole, units, imported = False, {d.unit for d in declaring}, []  # (generation pasted the bases' code in)
     bases: dict[str, set[str]] = {}
     marked: dict[str, set[str]] = {}
+    elsewhere: dict[str, set[tuple[str, str]]] = {}
     lines = text.splitlines() if carried else []
     for d in find_declarations(path, text) if found is None else found:
         if d.family not in wanted or (config_only(d.kind, d.target) and not config_class(d.kind, d.unit)):
             continue
         if carried and d.kind in ("copied-from", "adapted-from") and key_at(d.target, lines, d.line) in carried:
+            continue
+        library = package_named(d.target, index.libraries) if d.kind in MARKERS else ""
+        if library and library != home:
+            if d.unit != "<module>" or d.family not in inherited:  # (a banner the copy's header came with: none)
+                elsewhere.setdefault(d.unit, set()).add((library, d.family))
             continue
         if d.kind == "modular-import":
             imported.append(f'{d.target.rsplit(".", 1)[-1]} from {d.family}')  # (the family or an ancestor)
@@ -75,7 +91,38 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
                 marked.setdefault(d.unit, set()).add(d.family)
     return (whole, frozenset(units), tuple(dict.fromkeys(imported)),
             {c: frozenset(b) for c, b in bases.items() if c not in marked},
-            {u: frozenset(f) for u, f in marked.items()})
+            {u: frozenset(f) for u, f in marked.items()}, {u: frozenset(n) for u, n in elsewhere.items()})
+
+
+def naming_its_library(lines: Sequence[str], family: str, index: EmbeddedIndex) -> tuple[str, ...]:
+    """The declaration lines that name no model library or the family's own: a line naming another
+    (``Adapted from https://github.com/vllm-project/vllm/...`` over SGLang's code) declares the
+    line's code as that library has it, which `declared_elsewhere` judges unit by unit."""
+    home = index.source_packages.get(family.partition(":")[0], "")
+    return tuple(line for line in lines if package_named(line, index.libraries) in ("", home))
+
+
+MARKERS = ("copied-from", "adapted-from", "generated-from")  # the declarations that name where code came from
+
+
+def declared_elsewhere(f: Finding, elsewhere: Elsewhere, index: EmbeddedIndex) -> bool:
+    """The unit (or a class around it, or the file's banner) has a marker naming its line in another
+    model library, and that library's family of the line (or of a line descending from it) holds the
+    unit's code as a copy would (STRONG): the library has the code the marker says it came from.
+    When the matches listed are all that strong and the library's is not among them, the unit is
+    given the benefit of the doubt (many families hold it; listed are only the first few)."""
+    parts = f.unit.split(".")
+    named = set().union(*(elsewhere.get(u, frozenset()) for u in
+                          ("<module>", *(".".join(parts[:i]) for i in range(1, len(parts) + 1)))))
+    if not named or not f.matches:
+        return False
+    for m in f.matches:
+        library = package_of_path(m.ref.path)
+        line = model_line(m.ref.family)
+        if strength(m) >= STRONG and any(library == lib and (line == want or want in index.lineage_of(m.ref.family))
+                                         for lib, want in named):
+            return True
+    return len(f.matches) >= MAX_TIES and strength(f.matches[-1]) >= STRONG
 
 
 def _modular_bases(path: str, found: Sequence[Declaration], texts: Mapping[str, str]) -> list[Declaration]:

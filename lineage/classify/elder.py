@@ -15,38 +15,48 @@ name a later line as the origin of code an earlier one already had, nor a line t
 of it.  A module's ``Adapted from`` does not count: vLLM's model files open with "Adapted from
 ... llama" above DeepSeek's code (a copy of vLLM's deepseek_v2.py with DeepSeek's line dropped
 would read as declared reuse of llama).  Nor does a base class imported from another line: it
-declares the class's inheritance, not that its own methods came from there.
+declares the class's inheritance, not that its own methods came from there.  A marker whose target
+names a model library (`# Copied from transformers.models.olmo...`) names the line as that library
+has it: only a family of that library holding some of the code counts (a stranger's review:
+SGLang's OLMo code under such markers read as declared reuse of olmo, SGLang's own family being
+of the line named).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from lineage.declared.carried import key_at
+from lineage.declared.family import package_named
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
-from lineage.vocab import model_line
+from lineage.vocab import model_line, package_of_path
 
 _MARKER = re.compile(r"copied from", re.IGNORECASE)
 _UNIT_KINDS = ("copied-from",)
 MODULE = "<module>"
 
 
-def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset()) -> dict[str, frozenset[str]]:
-    """Unit (qualname, or "<module>") -> the model lines its own copied-from markers name; a marker
-    the matched reference files carry too (``carried``, declared/carried.py) came with the copy."""
+Marks = Mapping[str, frozenset[tuple[str, str]]]  # unit -> (model library named or "", model line)
+
+
+def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset(),
+               libraries: Collection[str] = ()) -> dict[str, frozenset[tuple[str, str]]]:
+    """Unit (qualname, or "<module>") -> the model lines its own copied-from markers name, each with
+    the model library of ``libraries`` the marker names ("" for none: declared/family.package_named);
+    a marker the matched reference files carry too (``carried``, declared/carried.py) came with the copy."""
     if not _MARKER.search(text):
         return {}
     from lineage.declared.markers import find_declarations
 
     lines = text.splitlines() if carried else []
-    marks: dict[str, set[str]] = {}
+    marks: dict[str, set[tuple[str, str]]] = {}
     for d in find_declarations(path, text):
         if carried and key_at(d.target, lines, d.line) in carried:
             continue
         if d.kind in _UNIT_KINDS and d.family and d.unit != MODULE:
-            marks.setdefault(d.unit, set()).add(d.family)
+            marks.setdefault(d.unit, set()).add((package_named(d.target, libraries), d.family))
     return {unit: frozenset(fams) for unit, fams in marks.items()}
 
 
@@ -61,19 +71,21 @@ def line_dates(index: EmbeddedIndex) -> dict[str, str]:
     return out
 
 
-def declared_elder(f: Finding, marks: Mapping[str, frozenset[str]], dates: Mapping[str, str]) -> str:
-    """The indexed line that ``f``'s unit declares as its origin when that line holds some of the
-    unit's code and was first seen on or before the family ``f`` matches, else ""."""
+def declared_elder(f: Finding, marks: Marks, dates: Mapping[str, str]) -> str:
+    """The indexed line that ``f``'s unit declares as its origin when that line (of the model library
+    the marker names, if it names one) holds some of the unit's code and was first seen on or before
+    the family ``f`` matches, else ""."""
     if not marks or not f.matches:
         return ""
     ref = f.matches[0].ref
     when = str(ref.first_seen or "")
     parts = f.unit.split(".")
-    named: set[str] = set()
+    named: set[tuple[str, str]] = set()
     for i in range(1, len(parts) + 1):
         named |= marks.get(".".join(parts[:i]), frozenset())
-    holding = {model_line(m.ref.family) for m in f.matches}
-    elder = sorted((dates[n], n) for n in named & holding if dates.get(n) and when and dates[n] <= when)
+    held = {(package_of_path(m.ref.path), model_line(m.ref.family)) for m in f.matches}
+    holding = {n for library, n in named if (library, n) in held or not library and any(n == h for _, h in held)}
+    elder = sorted((dates[n], n) for n in holding if dates.get(n) and when and dates[n] <= when)
     return elder[0][1] if elder else ""
 
 

@@ -8,7 +8,7 @@ an engine path (``vllm/model_executor/models/deepseek_v2.py``) or a bare family 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 # `models/<name>` or `models.<name>` followed by a separator or the end: transformers,
 # vLLM (both layouts), SGLang, LMDeploy and mlx-lm all keep one model per entry there.
@@ -46,6 +46,27 @@ def family_of(target: str) -> str:
         return "" if name in _NOT_FAMILIES else name
     if _BARE.fullmatch(text):
         return _strip_prefix(text).lower()
+    return ""
+
+
+_PARTS = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+def package_named(target: str, libraries: Collection[str]) -> str:
+    """The model library a declared target names, of the given import packages: the first part
+    of its dotted path, engine path or URL that is one (``-`` read as ``_``, as a repository's
+    name spells its package), ``""`` when it names none (a bare family name, a repository no
+    reference comes from).
+
+    >>> package_named("transformers.models.olmo.modeling_olmo.OlmoAttention", {"transformers", "vllm"})
+    'transformers'
+    >>> package_named("https://github.com/ml-explore/mlx-lm/blob/main/mlx_lm/models/llama.py", {"mlx_lm"})
+    'mlx_lm'
+    """
+    for part in _PARTS.findall(target):
+        name = str(part).lower().replace("-", "_")
+        if name in libraries:
+            return name
     return ""
 
 

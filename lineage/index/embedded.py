@@ -22,8 +22,10 @@ from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
 from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
-from lineage.vocab import UNDATED, UNKNOWN_MAKERS, company, first_seen_key
+from lineage.vocab import UNDATED, UNKNOWN_MAKERS, company, first_seen_key, package_of_path
 
+LIBRARY_MAKERS = 3  # a package holding models of this many makers is a model library (`libraries`) ...
+LAYOUT = frozenset({"src", "lib", "python", "models", "model", "modeling"})  # ... unless named as a layout's folders
 LSH_ARRAYS = ("lsh_keys", "lsh_ids")  # absent when a store serves the LSH (``remote``)
 _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
              "l_hash", "l_line", *LSH_ARRAYS, "file_sig", "file_nk", "df_hash", "df_count", "meta")
@@ -268,6 +270,25 @@ class EmbeddedIndex:
                 n: [p for p in self.declared_parents[i][0] if not seen.get(p) or not seen[n] or seen[p] <= seen[n]]
                 for n, (i, _) in rows.items()}
         return self._dated[source]
+
+    @cached_property
+    def libraries(self) -> frozenset[str]:
+        """The import packages (a reference file's first path part: ``transformers``, ``vllm``,
+        ``mlx_lm``) whose families several makers made: a model library, which a declared target
+        naming that package denotes.  A package of one maker's models (``gemma``, ``olmo_core``)
+        is left out: its name is also that maker's other repositories' (gemma_pytorch's ``gemma/``)."""
+        makers: dict[str, set[int]] = {}
+        codes = self.family_maker
+        for row in self.meta["files"]:
+            maker = int(codes[row["family"]])
+            makers.setdefault(package_of_path(row["path"]), set()).update([maker] if maker >= 0 else [])
+        return frozenset(p for p, m in makers.items() if p and p not in LAYOUT and len(m) >= LIBRARY_MAKERS)
+
+    @cached_property
+    def source_packages(self) -> dict[str, str]:
+        """Per source name, the import package its reference files belong to (`libraries`)."""
+        rows = self.meta["families"]
+        return {str(rows[f["family"]]["source"]): package_of_path(f["path"]) for f in self.meta["files"]}
 
     def lineage_of(self, family: str) -> tuple[str, ...]:
         """Declared ancestors of a family (same source), transitively, nearest first."""

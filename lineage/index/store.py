@@ -140,10 +140,9 @@ def _missing(path: Path) -> str:
 
     if str(path) != default_index_path():
         return "no index here; build one with `lineage corpus build` (the default index: `lineage corpus ensure`)"
-    exe = shlex.quote(os.path.abspath(sys.argv[0])) if os.path.basename(sys.argv[0]) == "lineage" else "lineage"
-    return (f"this version's default index is not built yet; build it once with `{exe} corpus ensure` (each "
-            "lineage version reads its own edition of the default index: a pre-commit hook pinned to another rev "
-            "needs the command run from its own environment, as named here)")
+    return (f"this version's default index is not built yet; build it once with `{_this_lineage()} corpus ensure` "
+            "(each lineage version reads its own edition of the default index: a pre-commit hook pinned to another "
+            "rev needs the command run from its own environment, as named here)")
 
 
 def _read_regular(path: Path) -> bytes:
@@ -168,9 +167,28 @@ def _read_regular(path: Path) -> bytes:
 
 
 def read_index(path: Path, *, verify: bool = True) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """Read and check an index; every problem is an IndexError_ naming the file."""
-    src = str(path)
+    """Read and check an index; every problem is an IndexError_ naming the file, and for this
+    version's default index the command that rebuilds it (`corpus ensure` replaces an unusable file)."""
     data = _read_regular(path)
+    try:
+        return _checked(path, data, verify)
+    except IndexError_ as exc:
+        from lineage.index.edition import default_index_path
+
+        if str(path) != default_index_path():
+            raise
+        raise IndexError_(f"{exc.args[0]}; this version's default index: rebuild it with "
+                          f"`{_this_lineage()} corpus ensure`", source=exc.source) from None
+
+
+def _this_lineage() -> str:
+    """The `lineage` executable running now, as a command to paste (a hook's environment has its own)."""
+    return shlex.quote(os.path.abspath(sys.argv[0])) if os.path.basename(sys.argv[0]) == "lineage" else "lineage"
+
+
+def _checked(path: Path, data: bytes, verify: bool) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """`read_index` on the file's bytes."""
+    src = str(path)
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8:
         raise IndexError_("not a lineage index (bad magic bytes)", source=src)
     (head_len,) = struct.unpack_from("<Q", data, len(MAGIC))

@@ -139,7 +139,7 @@ def test_a_marker_naming_a_line_the_index_does_not_hold_declares_nothing(index: 
 def test_a_line_first_seen_after_the_match_cannot_be_its_declared_origin(index: EmbeddedIndex) -> None:
     text = copy("# Copied from transformers.models.wave.modeling_wave.WaveAttention\n")
     marks, dates = unit_marks(COPY, text), line_dates(index)
-    assert marks == {"AcmeAttention": frozenset({"wave"})} and dates["wave"] == "2019-10-29"
+    assert marks == {"AcmeAttention": frozenset({("", "wave")})} and dates["wave"] == "2019-10-29"
     f = next(f for f in attention(scan(index, text)) if "eld:wave" in {m.ref.family for m in f.matches})
     assert declared_elder(f, marks, dates) == "wave"
     ref = dataclasses.replace(f.matches[0].ref, first_seen="2019-01-01")  # matched line older than wave

@@ -79,3 +79,19 @@ def test_an_index_of_another_edition_is_left_alone_and_named(built_index: Path, 
     scanned = _run(env, "scan", "t.py", "-q", cwd=tmp_path)
     assert scanned.returncode == 0, scanned.stderr
     shutil.rmtree(folder)
+
+
+def test_a_corrupt_default_index_names_the_command_that_rebuilds_it(tmp_path: Path) -> None:
+    """A default index file that is not an index (a disk filled mid-write, a stray copy) says how
+    to rebuild it, as a missing one does; another index file named by the user does not."""
+    env = subprocess_env(tmp_path)
+    folder = tmp_path / "xdg-cache" / "lineage"
+    folder.mkdir(parents=True)
+    (folder / f"default-{editions.edition()}.lineage").write_bytes(b"LINEAG")
+    (tmp_path / "t.py").write_text("x = 1\n", encoding="utf-8")
+    run = _run(env, "scan", "t.py", cwd=tmp_path)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "bad magic bytes" in run.stderr and f"rebuild it with `{LINEAGE} corpus ensure`" in run.stderr
+    (tmp_path / "team.lineage").write_bytes(b"LINEAG")
+    theirs = _run(subprocess_env(tmp_path, LINEAGE_INDEX=str(tmp_path / "team.lineage")), "scan", "t.py", cwd=tmp_path)
+    assert theirs.returncode == 2 and "bad magic bytes" in theirs.stderr and "corpus ensure" not in theirs.stderr
