@@ -8,16 +8,16 @@ back into it, and a unit marker that came with the matched family's own file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from lineage.classify.codematch import STRONG, strength
 from lineage.declared.carried import key_at
-from lineage.declared.family import package_named
+from lineage.details import CodeMatchDetails
+from lineage.declared.family import marker_library, package_named
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.query import MAX_TIES
 from lineage.models import Finding
-from lineage.vocab import model_line, package_of_path
+from lineage.vocab import model_line
 
 if TYPE_CHECKING:
     from lineage.declared.markers import Declaration
@@ -69,12 +69,14 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     marked: dict[str, set[str]] = {}
     elsewhere: dict[str, set[tuple[str, str]]] = {}
     lines = text.splitlines() if carried else []
+    text_lines = lines or text.splitlines()
     for d in find_declarations(path, text) if found is None else found:
         if d.family not in wanted or (config_only(d.kind, d.target) and not config_class(d.kind, d.unit)):
             continue
         if carried and d.kind in ("copied-from", "adapted-from") and key_at(d.target, lines, d.line) in carried:
             continue
-        library = package_named(d.target, index.libraries) if d.kind in MARKERS else ""
+        library = marker_library(d.target, text_lines[d.line - 1] if 0 < d.line <= len(text_lines) else "",
+                                 index.libraries) if d.kind in MARKERS else ""
         if library and library != home:
             if d.unit != "<module>" or d.family not in inherited:  # (a banner the copy's header came with: none)
                 elsewhere.setdefault(d.unit, set()).add((library, d.family))
@@ -108,21 +110,24 @@ MARKERS = ("copied-from", "adapted-from", "generated-from")  # the declarations 
 def declared_elsewhere(f: Finding, elsewhere: Elsewhere, index: EmbeddedIndex) -> bool:
     """The unit (or a class around it, or the file's banner) has a marker naming its line in another
     model library, and that library's family of the line (or of a line descending from it) holds the
-    unit's code as a copy would (STRONG): the library has the code the marker says it came from.
-    When the matches listed are all that strong and the library's is not among them, the unit is
-    given the benefit of the doubt (many families hold it; listed are only the first few)."""
+    unit's code as a copy would (STRONG, or tied with the best holder: `equivalent_families`): the
+    library has the code the marker says it came from.  A library whose family is not among the
+    holders listed does not hold it (a stranger's review: reading "not listed" as "perhaps held"
+    cleared SGLang's qwen2 units under transformers' markers while SGLang's family alone held them)."""
     parts = f.unit.split(".")
     named = set().union(*(elsewhere.get(u, frozenset()) for u in
                           ("<module>", *(".".join(parts[:i]) for i in range(1, len(parts) + 1)))))
     if not named or not f.matches:
         return False
-    for m in f.matches:
-        library = package_of_path(m.ref.path)
-        line = model_line(m.ref.family)
-        if strength(m) >= STRONG and any(library == lib and (line == want or want in index.lineage_of(m.ref.family))
-                                         for lib, want in named):
+    tied = {family: 1.0 for family in
+            (f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ())}
+    held = tied | {m.ref.family: strength(m) for m in f.matches if strength(m) >= STRONG}
+    for family in held:
+        library = index.source_packages.get(family.partition(":")[0], "")
+        line = model_line(family)
+        if any(library == lib and (line == want or want in index.lineage_of(family)) for lib, want in named):
             return True
-    return len(f.matches) >= MAX_TIES and strength(f.matches[-1]) >= STRONG
+    return False
 
 
 def _modular_bases(path: str, found: Sequence[Declaration], texts: Mapping[str, str]) -> list[Declaration]:

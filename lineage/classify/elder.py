@@ -9,7 +9,9 @@ OFA: both hold BART's code.  Such a unit is declared reuse, as a declaration nam
 matched family is; the finding names the line it declares and the later line that holds it.
 
 Only a unit's own ``# Copied from`` marker counts (on the unit or its class), only when it names
-a line the index holds that holds some of the unit's code too (it is among the unit's matches),
+a line the index holds that holds the unit's code too (among the unit's matches, at SCORING.hold or
+more: a stranger's review declared an OLMo decoder layer through CLIP's marker, CLIP holding a
+quarter of it),
 and only when that line was first seen on or before the matched family: a declaration cannot
 name a later line as the origin of code an earlier one already had, nor a line that holds none
 of it.  A module's ``Adapted from`` does not count: vLLM's model files open with "Adapted from
@@ -27,8 +29,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
+from lineage.classify.codematch import strength
 from lineage.declared.carried import key_at
-from lineage.declared.family import package_named
+from lineage.scoring import SCORING
+from lineage.declared.family import marker_library
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding
 from lineage.vocab import model_line, package_of_path
@@ -50,13 +54,14 @@ def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset(),
         return {}
     from lineage.declared.markers import find_declarations
 
-    lines = text.splitlines() if carried else []
+    lines = text.splitlines()
     marks: dict[str, set[tuple[str, str]]] = {}
     for d in find_declarations(path, text):
         if carried and key_at(d.target, lines, d.line) in carried:
             continue
         if d.kind in _UNIT_KINDS and d.family and d.unit != MODULE:
-            marks.setdefault(d.unit, set()).add((package_named(d.target, libraries), d.family))
+            line = lines[d.line - 1] if 0 < d.line <= len(lines) else ""
+            marks.setdefault(d.unit, set()).add((marker_library(d.target, line, libraries), d.family))
     return {unit: frozenset(fams) for unit, fams in marks.items()}
 
 
@@ -83,7 +88,7 @@ def declared_elder(f: Finding, marks: Marks, dates: Mapping[str, str]) -> str:
     named: set[tuple[str, str]] = set()
     for i in range(1, len(parts) + 1):
         named |= marks.get(".".join(parts[:i]), frozenset())
-    held = {(package_of_path(m.ref.path), model_line(m.ref.family)) for m in f.matches}
+    held = {(package_of_path(m.ref.path), model_line(m.ref.family)) for m in f.matches if strength(m) >= SCORING.hold}
     holding = {n for library, n in named if (library, n) in held or not library and any(n == h for _, h in held)}
     elder = sorted((dates[n], n) for n in holding if dates.get(n) and when and dates[n] <= when)
     return elder[0][1] if elder else ""

@@ -67,7 +67,18 @@ def package_named(target: str, libraries: Collection[str]) -> str:
         name = str(part).lower().replace("-", "_")
         if name in libraries:
             return name
+        # (a repository or folder spelling the package inside a longer name: hf-transformers, vllm-project)
+        inner = next((word for word in name.split("_") if word in libraries), "")
+        if inner:
+            return inner
     return ""
+
+
+def marker_library(target: str, line: str, libraries: Collection[str]) -> str:
+    """The model library a marker names: in its target, else in the words of its line ("Adapted from
+    the Transformers library's models/qwen2/modeling_qwen2.py": a stranger's review, the target alone
+    naming none)."""
+    return package_named(target, libraries) or package_named(line, libraries)
 
 
 def resolve_root(family: str, parents: Mapping[str, Sequence[str]]) -> tuple[str, ...]:

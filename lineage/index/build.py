@@ -53,7 +53,7 @@ def fetch_sources(manifest: Manifest) -> tuple[list[SourceFile], list[FileError]
     from lineage.source.walk import walk_directory
 
     def wanted(path: str) -> bool:
-        return path.endswith(".py") and family_of(path, manifest) is not None
+        return path.endswith(".py") and family_of(path, manifest) is not None or bool(_LICENCE_FILE.fullmatch(path))
 
     if manifest.kind == "pypi":
         artefact = fetch_pypi(
@@ -62,15 +62,43 @@ def fetch_sources(manifest: Manifest) -> tuple[list[SourceFile], list[FileError]
             platform=manifest.platform or None,
         )
         files, errors = read_archive(artefact, include=wanted)
-        pinned = {"kind": "pypi", "name": manifest.package, "version": manifest.version, "sha256": manifest.sha256}
+        pinned: dict[str, Any] = {"kind": "pypi", "name": manifest.package, "version": manifest.version,
+                                  "sha256": manifest.sha256}
     elif manifest.kind == "git":
         repo, commit = fetch_git(manifest.url, manifest.rev)
-        files, errors, commit = read_revision(repo, commit)
+        files, errors, commit = read_revision(repo, commit, suffixes=_READ)
         pinned = {"kind": "git", "url": manifest.url, "version": commit}
     else:
-        files, errors = walk_directory(manifest.dir_path)
+        files, errors = walk_directory(manifest.dir_path, suffixes=_READ)
         pinned = {"kind": "dir", "path": manifest.dir_path, "version": ""}
-    return [f for f in files if wanted(f.path)], list(errors), pinned
+    notice = licence_notice([f for f in files if _LICENCE_FILE.fullmatch(f.path)])
+    if notice:
+        pinned["licence_notice"] = notice  # (taken out again by the build: index/build.notice_files)
+    return [f for f in files if not _LICENCE_FILE.fullmatch(f.path) and wanted(f.path)], list(errors), pinned
+
+
+_READ = (".py", "LICENSE", "LICENCE", "COPYING", "LICENSE.txt", "LICENSE.md", "LICENCE.txt", "LICENCE.md",
+         "COPYING.txt")  # (a folder's or repository's files read: its Python and its licence file)
+# the licence file of a wheel (its .dist-info) or at the root of a repository or folder
+_LICENCE_FILE = re.compile(r"(?:[^/]+\.dist-info/(?:licenses/)?)?(?:LICEN[CS]E|COPYING)(?:[.-][A-Za-z0-9]+)?",
+                           re.IGNORECASE)
+# a notice: "Copyright", "(c)" or "©" opening a line that gives a year (the licence's own sentences give none)
+_LICENCE_LINE = re.compile(r"^[ \t]*(?:copyright\b|\(c\)|©)[^\n]*?\b(?:19|20)\d\d\b[^\n]*", re.IGNORECASE | re.MULTILINE)
+
+
+def licence_notice(licences: Sequence[SourceFile]) -> dict[str, str]:
+    """{"path", "header"} of the source's licence file when it holds copyright lines, the header
+    those lines as a comment block (how a reference header is read), else {}.  torchvision's files
+    name no one: its notice ("Copyright (c) Soumith Chintala 2016") stands in its LICENSE alone, and a
+    copy keeping none of it read "none-needed" (a stranger's review).  The licence's own boilerplate
+    ("the above copyright notice", "Copyright [yyyy] [name of copyright owner]") is no notice."""
+    for f in sorted(licences, key=lambda f: (f.path.count("/"), f.path)):
+        text = f.data[:_HEAD_BYTES].decode("utf-8", "replace")
+        lines = [m.group(0).strip() for m in _LICENCE_LINE.finditer(text)]
+        lines = [line for line in lines if not re.search(r"\[|\bnotice\b|\bholders?\b|\bowner\b", line, re.I)]
+        if lines:
+            return {"path": f.path, "header": "".join(f"# {line}\n" for line in lines)}
+    return {}
 
 
 @dataclass
@@ -182,19 +210,23 @@ _HEAD_BYTES = 16_384
 
 
 def notice_files(files: Sequence[SourceFile], model: dict[str, str],
-                 configs: Sequence[tuple[str, SourceFile]]) -> dict[str, dict[str, str]]:
+                 configs: Sequence[tuple[str, SourceFile]], licence: dict[str, str] | None = None,
+                 ) -> dict[str, dict[str, str]]:
     """Family key -> {"path", "header"} of the configuration module beside its model files, for
     each family none of whose model files' headers holds a copyright line while that module's
     does: transformers generates modeling files from modular ones without their notices
     (deepseek_v3, qwen2, mistral, phi: eleven of 530), and its configuration file keeps the
     model's holders ("The Qwen team, Alibaba Group and the HuggingFace Inc. team").  A copy of
-    such a file is judged against that notice (classify/attribution.py)."""
+    such a file is judged against that notice (classify/attribution.py).  A family with neither
+    has the source's ``licence`` notice (`licence_notice`), when there is one."""
     noted = {model[f.path] for f in files if f.path in model and holds_notice(f)}
     out: dict[str, dict[str, str]] = {}
     for family, f in sorted(configs, key=lambda c: c[1].path):
         header = _head(f)
         if family not in noted and family not in out and _COPYRIGHT.search(header):
             out[family] = {"path": f.path, "header": header}
+    for family in sorted(set(model.values()) - noted - set(out)) if licence else ():
+        out[family] = dict(licence or {})
     return out
 
 
@@ -284,11 +316,12 @@ def build_index(
         try:
             for source_index, manifest in enumerate(manifests):
                 files, errs, pinned = fetch_sources(manifest)
+                licence = pinned.pop("licence_notice", None)
                 files.sort(key=lambda f: f.path)
                 model = {f.path: f"{manifest.name}:{o.name}" for f in files if (o := family_of(f.path, manifest))}
                 configs = arch.extras(manifest, [(model[f.path], f) for f in files if f.path in model])
                 fetched.append(_Fetched(list(errs), pinned, len(files), sum(len(f.data) for f in files),
-                                        notice_files(files, model, configs)))
+                                        notice_files(files, model, configs, licence)))
                 for f in files:
                     yield FileJob(f, source_index, True, model.get(f.path, "")), params
                 for family, f in configs:

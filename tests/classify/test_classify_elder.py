@@ -214,3 +214,19 @@ def test_a_marker_copied_along_with_the_matched_familys_own_names_declares_nothi
     assert "removed" in verbatim.summary.files[COPY].verdict.rsplit("notice ", 1)[1]
     renamed = scan(lineage_index, RIPPLE.replace("Ripple", "Acme"))
     assert {f.attribution for f in attention(renamed) if f.attribution} == {"declared"}
+
+
+def test_a_line_holding_little_of_the_unit_is_not_its_declared_origin(index: EmbeddedIndex) -> None:
+    """The named line must hold the unit's code (at `hold` strength), not merely be among its matches:
+    a stranger's review declared an OLMo decoder layer through a marker naming CLIP, which held a
+    quarter of it."""
+    from lineage.scoring import SCORING
+
+    text = copy("# Copied from transformers.models.wave.modeling_wave.WaveAttention\n")
+    marks, dates = unit_marks(COPY, text), line_dates(index)
+    f = next(f for f in attention(scan(index, text)) if "eld:wave" in {m.ref.family for m in f.matches})
+    assert declared_elder(f, marks, dates) == "wave"
+    weak = tuple(dataclasses.replace(m, similarity=0.26, containment=0.26, ref_containment=0.1)
+                 if m.ref.family == "eld:wave" else m for m in f.matches)
+    assert all(m.similarity < SCORING.hold for m in weak if m.ref.family == "eld:wave")
+    assert declared_elder(dataclasses.replace(f, matches=weak), marks, dates) == ""

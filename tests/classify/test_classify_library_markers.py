@@ -263,3 +263,33 @@ def test_a_marker_naming_a_library_that_holds_the_code_too_declares_it(index: Em
     assert not copies(found)
     # the helpers under a marker naming the hub's beta, which holds none of them: copies
     assert copies(scan(index, with_markers("engine/models/alpha.py ({cls})", "hub/models/beta/modeling_beta.py ({cls})")))
+
+
+@pytest.mark.parametrize("marker", [
+    "the Hub library's models/alpha/modeling_alpha.py ({cls})",  # the library named in prose only
+    "hub.models.alpha.modeling_alpha.{cls} (alpha.py)",  # ... and a bare file beside it
+    "https://github.com/someorg/hf-hub/blob/main/models/alpha/modeling_alpha.py",  # inside a longer name
+])
+def test_the_library_is_read_in_the_marker_s_words_too(index: EmbeddedIndex, marker: str) -> None:
+    """A stranger's review: each of these declared the engine's code, the target alone naming no library."""
+    found = copies(scan(index, with_markers(marker)))
+    assert found and all(f.matches[0].ref.family == "engine:alpha" for f in found)
+
+
+def test_a_library_not_among_the_holders_does_not_hold_the_code(index: EmbeddedIndex) -> None:
+    """However many families hold the unit strongly, the library the marker names holds it only if its
+    family is among them (a review: five strong SGLang matches listed had cleared SGLang's qwen2 units
+    under transformers' markers as "perhaps held further down")."""
+    import dataclasses
+
+    from lineage.classify.declaring import declared_elsewhere
+
+    unit = next(f for f in scan(index, ENGINE_ALPHA) if f.kind == "code-match" and f.unit == "AlphaMLP.__init__")
+    best = unit.matches[0]
+    crowd = tuple(dataclasses.replace(best, ref=dataclasses.replace(best.ref, family=f"engine:{name}"))
+                  for name in ("alpha", "beta", "gamma", "delta", "epsilon", "zeta"))
+    crowded = dataclasses.replace(unit, matches=crowd)
+    assert not declared_elsewhere(crowded, {"AlphaMLP": frozenset({("hub", "alpha")})}, index)
+    held = dataclasses.replace(unit, matches=(*crowd[:4], dataclasses.replace(
+        best, ref=dataclasses.replace(best.ref, family="hub:alpha", path="hub/models/alpha/modeling_alpha.py"))))
+    assert declared_elsewhere(held, {"AlphaMLP": frozenset({("hub", "alpha")})}, index)
