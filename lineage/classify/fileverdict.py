@@ -71,6 +71,8 @@ def _sentence(v: SourceVerdict) -> str:
                "context": "the file's own source, which explains it nearly as well as any family does",
                "whole": f"it explains about as much of the code as any family does, and the file holds "
                         f"{s.contains:.0%} of its published file as a copy, more than of any family explaining as much",
+               "distinctive": "it holds twice the code few families hold that the family explaining a little more "
+                              "does, whose lead rests on code many families hold, and the file's names more closely",
                "composed": f"its composition of its parents' code, which none of them alone explains, weighed whole; "
                            f"the file holds {s.contains:.0%} of its published file as a copy, more than of the others'",
                }.get(v.decided_by, v.decided_by)

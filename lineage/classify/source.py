@@ -164,6 +164,7 @@ def verdict(index: EmbeddedIndex, cov: Cover, rows: np.ndarray, total: float, ra
         pick, decided_by = _more_of_its_file(index, cov, rows, total, strict, pick, decided_by)
         whole = scores(cov, rows, total, np.zeros_like(carrier), soft=0.0) if carrier.any() else strict
         pick, decided_by = composed_source(index, cov, rows, total, strict, whole, carrier, pick, decided_by)
+        pick, decided_by = _distinctive_over_common(score, distinct, names, pick, decided_by)
         if decided_by == "composed":  # (a composition weighed whole, as it was chosen: not halved)
             carrier = carrier & (np.arange(carrier.size) != pick)
             score = scores(cov, rows, total, carrier)
@@ -294,6 +295,21 @@ def _ancestor_first(cov: Cover, rows: np.ndarray, total: float, score: np.ndarra
     if not near:
         return pick, decided_by
     return max(near, key=lambda a: (score[a] + kept[a][0], -a)), "ancestor"
+
+
+def _distinctive_over_common(score: np.ndarray, distinct: np.ndarray, names: np.ndarray, pick: int,
+                             decided_by: str) -> tuple[int, str]:
+    """A pick whose hold rests on common code, leading by little (ANCESTOR_LEAD_COMMON) a family that
+    holds twice its distinctive code and the file's names more closely: common code says little of
+    where the file comes from, the code few families hold does."""
+    if decided_by != "cover" or distinct[pick] >= COMMON_BASIS:
+        return pick, decided_by
+    near = [j for j in range(score.size) if j != pick and score[j] >= score[pick] - ANCESTOR_LEAD_COMMON
+            and distinct[j] >= 2 * distinct[pick] and distinct[j] >= COMMON_BASIS / 2
+            and names[j] >= names[pick] + NAMES_TIE]
+    if not near:
+        return pick, decided_by
+    return max(near, key=lambda j: (float(distinct[j]), float(score[j]), -j)), "distinctive"
 
 
 def _kept_generation(cov: Cover, rows: np.ndarray, total: float, pick: int, a: int,

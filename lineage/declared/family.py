@@ -62,23 +62,24 @@ def package_named(target: str, libraries: Collection[str]) -> str:
     'transformers'
     >>> package_named("https://github.com/ml-explore/mlx-lm/blob/main/mlx_lm/models/llama.py", {"mlx_lm"})
     'mlx_lm'
+    >>> package_named("sentence_transformers/models/Pooling.py", {"transformers"})
+    ''
     """
     for part in _PARTS.findall(target):
         name = str(part).lower().replace("-", "_")
         if name in libraries:
             return name
-        # (a repository or folder spelling the package inside a longer name: hf-transformers, vllm-project)
-        inner = next((word for word in name.split("_") if word in libraries), "")
-        if inner:
-            return inner
     return ""
 
 
 def marker_library(target: str, line: str, libraries: Collection[str]) -> str:
-    """The model library a marker names: in its target, else in the words of its line ("Adapted from
-    the Transformers library's models/qwen2/modeling_qwen2.py": a stranger's review, the target alone
-    naming none)."""
-    return package_named(target, libraries) or package_named(line, libraries)
+    """The model library a marker names: in its target, else in the words of its line before the
+    target ("Adapted from the Transformers library's models/qwen2/modeling_qwen2.py": a stranger's
+    review, the target alone naming none).  Words after it are another matter ("...; pooling as in
+    transformers" names where something else came from), and a library's name inside a longer one
+    is another project's (sentence_transformers, x-transformers, vllm_ascend: a second review)."""
+    at = line.find(target) if target else -1
+    return package_named(target, libraries) or (package_named(line[:at], libraries) if at > 0 else "")
 
 
 def resolve_root(family: str, parents: Mapping[str, Sequence[str]]) -> tuple[str, ...]:

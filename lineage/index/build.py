@@ -88,17 +88,36 @@ _LICENCE_LINE = re.compile(r"^[ \t]*(?:copyright\b|\(c\)|©)[^\n]*?\b(?:19|20)\d
 
 def licence_notice(licences: Sequence[SourceFile]) -> dict[str, str]:
     """{"path", "header"} of the source's licence file when it holds copyright lines, the header
-    those lines as a comment block (how a reference header is read), else {}.  torchvision's files
+    those lines as comment lines at their own line numbers (how a reference header is read), else {}.  torchvision's files
     name no one: its notice ("Copyright (c) Soumith Chintala 2016") stands in its LICENSE alone, and a
     copy keeping none of it read "none-needed" (a stranger's review).  The licence's own boilerplate
     ("the above copyright notice", "Copyright [yyyy] [name of copyright owner]") is no notice."""
     for f in sorted(licences, key=lambda f: (f.path.count("/"), f.path)):
         text = f.data[:_HEAD_BYTES].decode("utf-8", "replace")
-        lines = [m.group(0).strip() for m in _LICENCE_LINE.finditer(text)]
-        lines = [line for line in lines if not re.search(r"\[|\bnotice\b|\bholders?\b|\bowner\b", line, re.I)]
-        if lines:
-            return {"path": f.path, "header": "".join(f"# {line}\n" for line in lines)}
+        found = [(text.count("\n", 0, m.start()) + 1, m.group(0).strip()) for m in _LICENCE_LINE.finditer(text)]
+        found = [(n, line) for n, line in found
+                 if not re.search(r"\[|\bnotice\b|\bholders?\b|\bowner\b", line, re.I)]
+        if found:  # (each at its own line number, as a finding quotes it: blank lines between)
+            rows = [""] * found[-1][0]
+            for n, line in found:
+                rows[n - 1] = f"# {_years_first(line)}"
+            return {"path": f.path, "header": "\n".join(rows) + "\n"}
     return {}
+
+
+_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–,]\s*(?:(?:19|20)\d\d|present)?)*", re.IGNORECASE)
+_MARK = re.compile(r"^(?:copyright\b\s*)?(?:\(c\)|©)?\s*", re.IGNORECASE)
+
+
+def _years_first(line: str) -> str:
+    """A copyright line as notices are written in source files, its years before its holder:
+    "Copyright (c) Soumith Chintala 2016," reads "Copyright (c) 2016 Soumith Chintala", whose holder
+    is the person, not "Soumith Chintala 2016" (a review: "Copyright (C) 2016 Soumith Chintala" in a
+    copy had read as another holder)."""
+    years = " ".join(y.strip(" ,-–") for y in _YEARS.findall(line))
+    holder = _YEARS.sub(" ", _MARK.sub("", line, count=1))
+    holder = re.sub(r"\s+", " ", holder).strip(" ,.;:")
+    return f"Copyright (c) {years} {holder}".replace("  ", " ")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 
 # What a build stores beyond fingerprints (roles, labels, architecture fingerprints...): bump it
 # when that changes, so that `corpus ensure` rebuilds default indexes built by older versions.
-BUILD_CONTENT = b"build-content 10: a source's licence-file notice for families naming no one; origin-marker lines per file ('taken from' a marker too); architecture fingerprints with sub-models built from their config; infrastructure role (code 3, manifest labels)"
+BUILD_CONTENT = b"build-content 11: a source's licence-file notice for families naming no one (years first, at its line numbers); origin-marker lines per file ('taken from' a marker too); architecture fingerprints with sub-models built from their config; infrastructure role (code 3, manifest labels)"
 PREFIX, SUFFIX = "default", ".lineage"
 
 

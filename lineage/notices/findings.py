@@ -216,8 +216,10 @@ def _framework_findings(path: str, att: Attribution, ref: str, licence: str, mat
     # (a family's notice file beside the generated file matched, which names no one: deepseek_v3's
     # configuration module, naming its porter and Hugging Face)
     beside = bool(matches) and not any(m.ref.path == att.reference_path for m in matches)
-    where = "the notice file beside the matched file (which names no one, as generated)" if beside \
-        else "the matched reference"
+    licence_file = att.reference_path.rsplit("/", 1)[-1].upper().startswith(("LICEN", "COPYING"))
+    where = ("the source's licence file, whose notice stands for the matched file (which names no one)" if beside
+             and licence_file else "the notice file beside the matched file (which names no one, as generated)"
+             if beside else "the matched reference")
     return [_finding(
         path, "notice", None, "low", att.scanned_holders[0].line if att.scanned_holders else 1, ref, n.key, matches,
         f"{where} {held_at(n, att.reference_path)} "

@@ -12,6 +12,7 @@ from lineage.models import FileError
 from lineage.vocab import company
 
 FRAMEWORK_NOT_KEPT = "framework notice not kept"  # the note of a framework notice's finding
+_YEAR = re.compile(r"(?:19|20)\d\d|present")  # a word of a holder's name that is its notice's year
 
 
 
@@ -43,12 +44,14 @@ class Notice:
     def key(self) -> str:
         """Identity used for comparison: the organisation, else the normalised holder, "and" between
         its names left out as commas and "&" are ("Songlin Yang, Yu Zhang and Zhiyuan Li" keeps "Songlin
-        Yang, Yu Zhang, Zhiyuan Li": a stranger's review had it read "replaced", high)."""
+        Yang, Yu Zhang, Zhiyuan Li": a stranger's review had it read "replaced", high), and years too."""
         if self.org:
             return self.org
         words = re.sub(r"[\W_]+", " ", self.holder.casefold()).split()
         words = words[1:] if words[:1] == ["the"] else words
-        return " ".join(w for w in words if w != "and")
+        # (nor do years a holder's name carries: "Soumith Chintala 2016" is "Soumith Chintala", whose
+        # notice a copy keeps as "Copyright (C) 2017 Soumith Chintala": a review)
+        return " ".join(w for w in words if w != "and" and not _YEAR.fullmatch(w))
 
     def keeps(self, other: Notice) -> bool:
         """True when this notice keeps ``other``'s: the same key, or one company where one of the

@@ -390,3 +390,29 @@ def test_a_clean_checkout_is_dated_as_its_head_commit_and_a_modified_one_is_not(
     mine.write_text(mine.read_text(encoding="utf-8") + "\n# edited after the commit\n", encoding="utf-8")
     edited, _ = api.scan(str(repo), lines_index, Config(workers=1))
     assert not edited.index.restriction and not [f for f in edited.findings if f.kind == "anachronism"]
+
+
+@pytest.mark.parametrize(("scores", "distinct", "names", "decided_by", "expected"), [
+    # the pick's hold rests on common code; a family close behind holds the code few families hold,
+    # twice as much, under the file's names: it is the source (transformers' codegen: gpt_neox's
+    # common code against gptj, its declared parent)
+    ((0.27, 0.23), (0.04, 0.14), (0.14, 0.21), "cover", (1, "distinctive")),
+    # names no closer (renamed alike, or not the runner-up's): the lead in code stands
+    ((0.27, 0.23), (0.04, 0.14), (0.14, 0.15), "cover", (0, "cover")),
+    # the runner-up holds little distinctive code itself, or not twice the pick's
+    ((0.27, 0.23), (0.02, 0.06), (0.14, 0.21), "cover", (0, "cover")),
+    ((0.27, 0.23), (0.10, 0.14), (0.14, 0.21), "cover", (0, "cover")),
+    # the pick's hold is distinctive itself, or its lead is clear
+    ((0.27, 0.23), (0.16, 0.40), (0.14, 0.21), "cover", (0, "cover")),
+    ((0.37, 0.23), (0.04, 0.14), (0.14, 0.21), "cover", (0, "cover")),
+    # a choice another rule made (an ancestor, a whole file, a tie broken) is not reopened
+    ((0.27, 0.23), (0.04, 0.14), (0.14, 0.21), "ancestor", (0, "ancestor")),
+])
+def test_distinctive_code_outweighs_a_small_lead_in_common_code(scores, distinct, names, decided_by,
+                                                                expected) -> None:
+    import numpy as np
+
+    from lineage.classify.source import _distinctive_over_common
+
+    got = _distinctive_over_common(np.asarray(scores), np.asarray(distinct), np.asarray(names), 0, decided_by)
+    assert got == expected
