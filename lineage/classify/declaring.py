@@ -8,7 +8,7 @@ back into it, and a unit marker that came with the matched family's own file.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from lineage.classify.codematch import STRONG, strength
@@ -60,23 +60,21 @@ def declarations(path: str, text: str, index: EmbeddedIndex, family: str,
     found = find_declarations(path, text) if texts and "generated from" in text else None
     generated = _modular_bases(path, found, texts) if found and texts else []
     if not generated and not any(name in text for name in wanted):
-        return False, frozenset(), (), {}, {}, {}  # a declaration names its source: no name in the text, nothing to parse
-    home = index.source_packages.get(family.partition(":")[0], "")
+        return False, frozenset(), (), {}, {}, {}  # a declaration names its source: none in the text, nothing to read
+    home = index.package_of(family)
     declaring = [d for d in generated if d.family in wanted and (not config_only(d.kind, d.target)
                                                                    or config_class(d.kind, d.unit))]
     whole, units, imported = False, {d.unit for d in declaring}, []  # (generation pasted the bases' code in)
     bases: dict[str, set[str]] = {}
     marked: dict[str, set[str]] = {}
     elsewhere: dict[str, set[tuple[str, str]]] = {}
-    lines = text.splitlines() if carried else []
-    text_lines = lines or text.splitlines()
+    lines = text.splitlines()
     for d in find_declarations(path, text) if found is None else found:
         if d.family not in wanted or (config_only(d.kind, d.target) and not config_class(d.kind, d.unit)):
             continue
         if carried and d.kind in ("copied-from", "adapted-from") and key_at(d.target, lines, d.line) in carried:
             continue
-        library = marker_library(d.target, text_lines[d.line - 1] if 0 < d.line <= len(text_lines) else "",
-                                 index.libraries) if d.kind in MARKERS else ""
+        library = marker_library(d.target, lines, d.line, index.libraries) if d.kind in MARKERS else ""
         if library and library != home:
             if d.unit != "<module>" or d.family not in inherited:  # (a banner the copy's header came with: none)
                 elsewhere.setdefault(d.unit, set()).add((library, d.family))
@@ -100,8 +98,7 @@ def naming_its_library(lines: Sequence[str], family: str, index: EmbeddedIndex) 
     """The declaration lines that name no model library or the family's own: a line naming another
     (``Adapted from https://github.com/vllm-project/vllm/...`` over SGLang's code) declares the
     line's code as that library has it, which `declared_elsewhere` judges unit by unit."""
-    home = index.source_packages.get(family.partition(":")[0], "")
-    return tuple(line for line in lines if package_named(line, index.libraries) in ("", home))
+    return tuple(line for line in lines if package_named(line, index.libraries) in ("", index.package_of(family)))
 
 
 MARKERS = ("copied-from", "adapted-from", "generated-from")  # the declarations that name where code came from
@@ -119,15 +116,10 @@ def declared_elsewhere(f: Finding, elsewhere: Elsewhere, index: EmbeddedIndex) -
                           ("<module>", *(".".join(parts[:i]) for i in range(1, len(parts) + 1)))))
     if not named or not f.matches:
         return False
-    tied = {family: 1.0 for family in
-            (f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ())}
-    held = tied | {m.ref.family: strength(m) for m in f.matches if strength(m) >= STRONG}
-    for family in held:
-        library = index.source_packages.get(family.partition(":")[0], "")
-        line = model_line(family)
-        if any(library == lib and (line == want or want in index.lineage_of(family)) for lib, want in named):
-            return True
-    return False
+    tied = f.details.equivalent_families if isinstance(f.details, CodeMatchDetails) else ()
+    held = {*tied, *(m.ref.family for m in f.matches if strength(m) >= STRONG)}
+    return any(index.package_of(family) == library and (model_line(family) == want or want in index.lineage_of(family))
+               for family in held for library, want in named)
 
 
 def _modular_bases(path: str, found: Sequence[Declaration], texts: Mapping[str, str]) -> list[Declaration]:

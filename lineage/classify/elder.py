@@ -60,8 +60,7 @@ def unit_marks(path: str, text: str, carried: frozenset[str] = frozenset(),
         if carried and key_at(d.target, lines, d.line) in carried:
             continue
         if d.kind in _UNIT_KINDS and d.family and d.unit != MODULE:
-            line = lines[d.line - 1] if 0 < d.line <= len(lines) else ""
-            marks.setdefault(d.unit, set()).add((marker_library(d.target, line, libraries), d.family))
+            marks.setdefault(d.unit, set()).add((marker_library(d.target, lines, d.line, libraries), d.family))
     return {unit: frozenset(fams) for unit, fams in marks.items()}
 
 
@@ -78,8 +77,8 @@ def line_dates(index: EmbeddedIndex) -> dict[str, str]:
 
 def declared_elder(f: Finding, marks: Marks, dates: Mapping[str, str]) -> str:
     """The indexed line that ``f``'s unit declares as its origin when that line (of the model library
-    the marker names, if it names one) holds some of the unit's code and was first seen on or before
-    the family ``f`` matches, else ""."""
+    the marker names, if it names one) holds the unit's code (at SCORING.hold) and was first seen on
+    or before the family ``f`` matches, else ""."""
     if not marks or not f.matches:
         return ""
     ref = f.matches[0].ref
@@ -89,7 +88,8 @@ def declared_elder(f: Finding, marks: Marks, dates: Mapping[str, str]) -> str:
     for i in range(1, len(parts) + 1):
         named |= marks.get(".".join(parts[:i]), frozenset())
     held = {(package_of_path(m.ref.path), model_line(m.ref.family)) for m in f.matches if strength(m) >= SCORING.hold}
-    holding = {n for library, n in named if (library, n) in held or not library and any(n == h for _, h in held)}
+    lines_held = {n for _, n in held}
+    holding = {n for library, n in named if (library, n) in held or not library and n in lines_held}
     elder = sorted((dates[n], n) for n in holding if dates.get(n) and when and dates[n] <= when)
     return elder[0][1] if elder else ""
 

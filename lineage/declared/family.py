@@ -72,12 +72,13 @@ def package_named(target: str, libraries: Collection[str]) -> str:
     return ""
 
 
-def marker_library(target: str, line: str, libraries: Collection[str]) -> str:
+def marker_library(target: str, lines: Sequence[str], number: int, libraries: Collection[str]) -> str:
     """The model library a marker names: in its target, else in the words of its line before the
     target ("Adapted from the Transformers library's models/qwen2/modeling_qwen2.py": a stranger's
     review, the target alone naming none).  Words after it are another matter ("...; pooling as in
     transformers" names where something else came from), and a library's name inside a longer one
     is another project's (sentence_transformers, x-transformers, vllm_ascend: a second review)."""
+    line = lines[number - 1] if 0 < number <= len(lines) else ""  # (the marker's line, 1-based)
     at = line.find(target) if target else -1
     return package_named(target, libraries) or (package_named(line[:at], libraries) if at > 0 else "")
 

@@ -21,6 +21,7 @@ from lineage.compact.files import CompactFile, compact_all, leading_header
 from lineage.index.clones import tables
 from lineage.index.header import meta_array
 from lineage.index.jobs import FileJob, run_job
+from lineage.index.licence import READ, is_licence_file, licence_notice
 from lineage.index.manifest import INFRASTRUCTURE, Family, Manifest, family_of, is_infrastructure
 from lineage.index.rows import FamilyRow
 from lineage.index.store import FORMAT_VERSION, build_lock, write_index
@@ -53,7 +54,7 @@ def fetch_sources(manifest: Manifest) -> tuple[list[SourceFile], list[FileError]
     from lineage.source.walk import walk_directory
 
     def wanted(path: str) -> bool:
-        return path.endswith(".py") and family_of(path, manifest) is not None or bool(_LICENCE_FILE.fullmatch(path))
+        return path.endswith(".py") and family_of(path, manifest) is not None or is_licence_file(path)
 
     if manifest.kind == "pypi":
         artefact = fetch_pypi(
@@ -66,58 +67,15 @@ def fetch_sources(manifest: Manifest) -> tuple[list[SourceFile], list[FileError]
                                   "sha256": manifest.sha256}
     elif manifest.kind == "git":
         repo, commit = fetch_git(manifest.url, manifest.rev)
-        files, errors, commit = read_revision(repo, commit, suffixes=_READ)
+        files, errors, commit = read_revision(repo, commit, suffixes=READ)
         pinned = {"kind": "git", "url": manifest.url, "version": commit}
     else:
-        files, errors = walk_directory(manifest.dir_path, suffixes=_READ)
+        files, errors = walk_directory(manifest.dir_path, suffixes=READ)
         pinned = {"kind": "dir", "path": manifest.dir_path, "version": ""}
-    notice = licence_notice([f for f in files if _LICENCE_FILE.fullmatch(f.path)])
+    notice = licence_notice([f for f in files if is_licence_file(f.path)])
     if notice:
         pinned["licence_notice"] = notice  # (taken out again by the build: index/build.notice_files)
-    return [f for f in files if not _LICENCE_FILE.fullmatch(f.path) and wanted(f.path)], list(errors), pinned
-
-
-_READ = (".py", "LICENSE", "LICENCE", "COPYING", "LICENSE.txt", "LICENSE.md", "LICENCE.txt", "LICENCE.md",
-         "COPYING.txt")  # (a folder's or repository's files read: its Python and its licence file)
-# the licence file of a wheel (its .dist-info) or at the root of a repository or folder
-_LICENCE_FILE = re.compile(r"(?:[^/]+\.dist-info/(?:licenses/)?)?(?:LICEN[CS]E|COPYING)(?:[.-][A-Za-z0-9]+)?",
-                           re.IGNORECASE)
-# a notice: "Copyright", "(c)" or "©" opening a line that gives a year (the licence's own sentences give none)
-_LICENCE_LINE = re.compile(r"^[ \t]*(?:copyright\b|\(c\)|©)[^\n]*?\b(?:19|20)\d\d\b[^\n]*", re.IGNORECASE | re.MULTILINE)
-
-
-def licence_notice(licences: Sequence[SourceFile]) -> dict[str, str]:
-    """{"path", "header"} of the source's licence file when it holds copyright lines, the header
-    those lines as comment lines at their own line numbers (how a reference header is read), else {}.  torchvision's files
-    name no one: its notice ("Copyright (c) Soumith Chintala 2016") stands in its LICENSE alone, and a
-    copy keeping none of it read "none-needed" (a stranger's review).  The licence's own boilerplate
-    ("the above copyright notice", "Copyright [yyyy] [name of copyright owner]") is no notice."""
-    for f in sorted(licences, key=lambda f: (f.path.count("/"), f.path)):
-        text = f.data[:_HEAD_BYTES].decode("utf-8", "replace")
-        found = [(text.count("\n", 0, m.start()) + 1, m.group(0).strip()) for m in _LICENCE_LINE.finditer(text)]
-        found = [(n, line) for n, line in found
-                 if not re.search(r"\[|\bnotice\b|\bholders?\b|\bowner\b", line, re.I)]
-        if found:  # (each at its own line number, as a finding quotes it: blank lines between)
-            rows = [""] * found[-1][0]
-            for n, line in found:
-                rows[n - 1] = f"# {_years_first(line)}"
-            return {"path": f.path, "header": "\n".join(rows) + "\n"}
-    return {}
-
-
-_YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–,]\s*(?:(?:19|20)\d\d|present)?)*", re.IGNORECASE)
-_MARK = re.compile(r"^(?:copyright\b\s*)?(?:\(c\)|©)?\s*", re.IGNORECASE)
-
-
-def _years_first(line: str) -> str:
-    """A copyright line as notices are written in source files, its years before its holder:
-    "Copyright (c) Soumith Chintala 2016," reads "Copyright (c) 2016 Soumith Chintala", whose holder
-    is the person, not "Soumith Chintala 2016" (a review: "Copyright (C) 2016 Soumith Chintala" in a
-    copy had read as another holder)."""
-    years = " ".join(y.strip(" ,-–") for y in _YEARS.findall(line))
-    holder = _YEARS.sub(" ", _MARK.sub("", line, count=1))
-    holder = re.sub(r"\s+", " ", holder).strip(" ,.;:")
-    return f"Copyright (c) {years} {holder}".replace("  ", " ")
+    return [f for f in files if not is_licence_file(f.path) and wanted(f.path)], list(errors), pinned
 
 
 @dataclass

@@ -17,15 +17,15 @@ import numpy as np
 from lineage.errors import IndexError_
 from lineage.fingerprint.params import FingerprintParams
 from lineage.index.clones import Classes, gathered, has_tables, index_classes, index_twins
-from lineage.index.consistency import KIND_NAMES, ROLE_NAMES, inconsistency
+from lineage.index.consistency import ROLE_NAMES, inconsistency
 from lineage.index.header import load_json
 from lineage.index.lsh import BandArrays, CandidateLookup, Pairs
+from lineage.index.packages import libraries, source_packages
+from lineage.index.texts import file_headers, file_marks, notice_files
 from lineage.index.store import read_index
 from lineage.models import IndexInfo, IndexSource, RefUnit
-from lineage.vocab import UNDATED, UNKNOWN_MAKERS, company, first_seen_key, package_of_path
+from lineage.vocab import UNDATED, UNKNOWN_MAKERS, company, first_seen_key
 
-LIBRARY_MAKERS = 3  # a package holding models of this many makers is a model library (`libraries`) ...
-LAYOUT = frozenset({"src", "lib", "python", "models", "model", "modeling"})  # ... unless named as a layout's folders
 LSH_ARRAYS = ("lsh_keys", "lsh_ids")  # absent when a store serves the LSH (``remote``)
 _REQUIRED = ("u_file", "u_start", "u_end", "u_kind", "u_nk", "u_role", "s_off", "l_off", "s_hash", "s_line",
              "l_hash", "l_line", *LSH_ARRAYS, "file_sig", "file_nk", "df_hash", "df_count", "meta")
@@ -203,34 +203,20 @@ class EmbeddedIndex:
 
     @cached_property
     def _headers(self) -> dict[tuple[str, str], str]:
-        out = {}
-        for row in self.meta["files"]:
-            fam = self.meta["families"][row["family"]]
-            out[(f"{fam['source']}:{fam['name']}", row["path"])] = row.get("header", "")
-        for fam in self.meta["families"]:  # a family's notice file (index/build.notice_files)
-            notice = fam.get("notice_file")
-            if notice:  # (checked when the index was opened: index/consistency.py)
-                out.setdefault((f"{fam['source']}:{fam['name']}", notice["path"]), notice["header"])
-        return out
+        return file_headers(self.meta)
 
     @cached_property
     def _notice_files(self) -> dict[str, str]:
-        return {f"{fam['source']}:{fam['name']}": str(fam["notice_file"]["path"])
-                for fam in self.meta["families"] if fam.get("notice_file")}
+        return notice_files(self.meta)
 
     def notice_file_of(self, family: str) -> str:
         """The path of the file whose header holds the family's notice when none of its model
-        files' headers does (its configuration module), or ""."""
+        files' headers does (its configuration module, its source's licence file), or ""."""
         return self._notice_files.get(family, "")
 
     @cached_property
     def _marks(self) -> dict[tuple[str, str], frozenset[str]]:
-        out = {}
-        for row in self.meta["files"]:
-            if row.get("marks"):
-                fam = self.meta["families"][row["family"]]
-                out[(f"{fam['source']}:{fam['name']}", row["path"])] = frozenset(row["marks"])
-        return out
+        return file_marks(self.meta)
 
     def marks_of(self, family: str, path: str) -> frozenset[str]:
         """The origin-marker lines a reference file carries (declared/carried.py)."""
@@ -273,22 +259,17 @@ class EmbeddedIndex:
 
     @cached_property
     def libraries(self) -> frozenset[str]:
-        """The import packages (a reference file's first path part: ``transformers``, ``vllm``,
-        ``mlx_lm``) whose families several makers made: a model library, which a declared target
-        naming that package denotes.  A package of one maker's models (``gemma``, ``olmo_core``)
-        is left out: its name is also that maker's other repositories' (gemma_pytorch's ``gemma/``)."""
-        makers: dict[str, set[int]] = {}
-        codes = self.family_maker
-        for row in self.meta["files"]:
-            maker = int(codes[row["family"]])
-            makers.setdefault(package_of_path(row["path"]), set()).update([maker] if maker >= 0 else [])
-        return frozenset(p for p, m in makers.items() if p and p not in LAYOUT and len(m) >= LIBRARY_MAKERS)
+        """The model libraries among the index's import packages (index/packages.libraries)."""
+        return libraries(self.meta, self.family_maker)
 
     @cached_property
     def source_packages(self) -> dict[str, str]:
         """Per source name, the import package its reference files belong to (`libraries`)."""
-        rows = self.meta["families"]
-        return {str(rows[f["family"]]["source"]): package_of_path(f["path"]) for f in self.meta["files"]}
+        return source_packages(self.meta)
+
+    def package_of(self, family: str) -> str:
+        """The import package of a family ("source:name"), "" for a source unknown here."""
+        return self.source_packages.get(family.partition(":")[0], "")
 
     def lineage_of(self, family: str) -> tuple[str, ...]:
         """Declared ancestors of a family (same source), transitively, nearest first."""

@@ -13,6 +13,7 @@ from lineage.details import Comparison, FindingDetails, LicenceDetails, NoticeDe
 from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
+from lineage.index.licence import is_licence_file
 from lineage.notices.records import FRAMEWORK_NOT_KEPT, Attribution, FileNotices, Notice, held_at, same_holder
 from lineage.vocab import NOTICE_ID_SEP, UNLABELLED, company, finding_id, model_line
 
@@ -216,9 +217,8 @@ def _framework_findings(path: str, att: Attribution, ref: str, licence: str, mat
     # (a family's notice file beside the generated file matched, which names no one: deepseek_v3's
     # configuration module, naming its porter and Hugging Face)
     beside = bool(matches) and not any(m.ref.path == att.reference_path for m in matches)
-    licence_file = att.reference_path.rsplit("/", 1)[-1].upper().startswith(("LICEN", "COPYING"))
     where = ("the source's licence file, whose notice stands for the matched file (which names no one)" if beside
-             and licence_file else "the notice file beside the matched file (which names no one, as generated)"
+             and is_licence_file(att.reference_path) else "the notice file beside the matched file (which names no one, as generated)"
              if beside else "the matched reference")
     return [_finding(
         path, "notice", None, "low", att.scanned_holders[0].line if att.scanned_holders else 1, ref, n.key, matches,

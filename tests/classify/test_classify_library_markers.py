@@ -18,11 +18,8 @@ from lineage.config import Config
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, SourceFile
 
-HUB_ALPHA = '''\
-import torch
-from torch import nn
-
-
+# rotary helpers both libraries hold alike
+HELPERS = '''
 def rotate_half(x):
     half = x.shape[-1] // 2
     first, second = x[..., :half], x[..., half:]
@@ -38,7 +35,13 @@ def apply_rotary(q, k, cos, sin, unsqueeze_dim=1):
     q_embed = (q * cos) + (rotate_half(q) * sin)
     k_embed = (k * cos) + (rotate_half(k) * sin)
     return q_embed.to(q.dtype), k_embed.to(k.dtype)
+'''
 
+HUB_ALPHA = '''\
+import torch
+from torch import nn
+
+''' + HELPERS + '''
 
 class AlphaAttention(nn.Module):
     def __init__(self, config):
@@ -71,23 +74,7 @@ from torch import nn
 from engine.layers import ColumnParallelLinear, QKVParallelLinear, RowParallelLinear, get_rope, PagedAttention
 from engine.distributed import get_tensor_model_parallel_world_size
 
-
-def rotate_half(x):
-    half = x.shape[-1] // 2
-    first, second = x[..., :half], x[..., half:]
-    rotated = torch.cat((-second, first), dim=-1)
-    if rotated.dtype != x.dtype:
-        rotated = rotated.to(x.dtype)
-    return rotated.contiguous()
-
-
-def apply_rotary(q, k, cos, sin, unsqueeze_dim=1):
-    cos = cos.unsqueeze(unsqueeze_dim)
-    sin = sin.unsqueeze(unsqueeze_dim)
-    q_embed = (q * cos) + (rotate_half(q) * sin)
-    k_embed = (k * cos) + (rotate_half(k) * sin)
-    return q_embed.to(q.dtype), k_embed.to(k.dtype)
-
+''' + HELPERS + '''
 
 class AlphaAttention(nn.Module):
     def __init__(self, hidden_size, num_heads, num_kv_heads, rope_theta=10000, max_position=8192,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from lineage.config import Config
-from lineage.index.build import licence_notice
+from lineage.index.licence import licence_notice
 from lineage.index.embedded import EmbeddedIndex
 from lineage.models import Finding, SourceFile
 
@@ -183,7 +183,7 @@ def test_the_notice_is_read_from_the_wheel_s_licence_file(tmp_path: Path) -> Non
     """A PyPI source's licence file is its wheel's .dist-info one, read by the archive reader."""
     import zipfile
 
-    from lineage.index.build import _LICENCE_FILE
+    from lineage.index.licence import is_licence_file
     from lineage.source.archive import read_archive
 
     wheel = tmp_path / "vision-1.0-py3-none-any.whl"
@@ -191,6 +191,6 @@ def test_the_notice_is_read_from_the_wheel_s_licence_file(tmp_path: Path) -> Non
         z.writestr("vision/models/resnet.py", RESNET)
         z.writestr("vision/models/LICENSE", "Copyright (c) Someone Else 2020\n")  # (not the package's own)
         z.writestr("vision-1.0.dist-info/LICENSE", LICENCE)
-    files, _ = read_archive(wheel, include=lambda p: bool(_LICENCE_FILE.fullmatch(p)))
+    files, _ = read_archive(wheel, include=is_licence_file)
     assert [f.path for f in files] == ["vision-1.0.dist-info/LICENSE"]
     assert licence_notice(files)["header"] == "\n\n# Copyright (c) 2016 Jane Roe\n"
