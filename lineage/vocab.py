@@ -8,6 +8,7 @@ it, so reports, baselines and indexes keep the values they always had.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -125,6 +126,16 @@ def package_of_path(path: str) -> str:
     """The import package a reference file belongs to: its path's first part
     (``vllm/model_executor/models/llama.py`` -> ``vllm``)."""
     return path.split("/", 1)[0] if "/" in path else ""
+
+
+# the licence file of a wheel (its .dist-info) or at the root of a repository or folder (index/licence.py)
+_LICENCE_FILE = re.compile(r"(?:[^/]+\.dist-info/(?:licenses/)?)?(?:LICEN[CS]E|COPYING)(?:[.-][A-Za-z0-9]+)?",
+                           re.IGNORECASE)
+
+
+def is_licence_file(path: str) -> bool:
+    """Whether ``path`` is a source's own licence file, not a model file."""
+    return bool(_LICENCE_FILE.fullmatch(path))
 
 
 # Sorts after every real ISO date: a family without a first-seen date is never the earliest.

@@ -21,13 +21,13 @@ from lineage.compact.files import CompactFile, compact_all, leading_header
 from lineage.index.clones import tables
 from lineage.index.header import meta_array
 from lineage.index.jobs import FileJob, run_job
-from lineage.index.licence import READ, is_licence_file, licence_notice
+from lineage.index.licence import READ, licence_notice
 from lineage.index.manifest import INFRASTRUCTURE, Family, Manifest, family_of, is_infrastructure
 from lineage.index.rows import FamilyRow
 from lineage.index.store import FORMAT_VERSION, build_lock, write_index
 from lineage.models import FileError, SourceFile
 from lineage.pool import stream_map
-from lineage.vocab import KIND_CODES, ROLE_CODES
+from lineage.vocab import KIND_CODES, ROLE_CODES, is_licence_file
 
 Progress = Callable[[str, int, int], None]
 

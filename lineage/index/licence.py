@@ -15,9 +15,6 @@ from lineage.models import SourceFile
 
 READ = (".py", "LICENSE", "LICENCE", "COPYING", "LICENSE.txt", "LICENSE.md", "LICENCE.txt", "LICENCE.md",
         "COPYING.txt")  # (a folder's or repository's files read: its Python and its licence file)
-# the licence file of a wheel (its .dist-info) or at the root of a repository or folder
-LICENCE_FILE = re.compile(r"(?:[^/]+\.dist-info/(?:licenses/)?)?(?:LICEN[CS]E|COPYING)(?:[.-][A-Za-z0-9]+)?",
-                          re.IGNORECASE)
 # a notice: "Copyright", "(c)" or "©" opening a line that gives a year (the licence's own sentences give none)
 _LICENCE_LINE = re.compile(r"^[ \t]*(?:copyright\b|\(c\)|©)[^\n]*?\b(?:19|20)\d\d\b[^\n]*",
                            re.IGNORECASE | re.MULTILINE)
@@ -25,11 +22,6 @@ _TEMPLATE = re.compile(r"\[|\bnotice\b|\bholders?\b|\bowner\b", re.IGNORECASE)  
 _HEAD_BYTES = 16_384  # (a licence's notice is at its top, or right after an Apache text)
 _YEARS = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–,]\s*(?:(?:19|20)\d\d|present)?)*", re.IGNORECASE)
 _MARK = re.compile(r"^(?:copyright\b\s*)?(?:\(c\)|©)?\s*", re.IGNORECASE)
-
-
-def is_licence_file(path: str) -> bool:
-    """Whether ``path`` is a source's own licence file (`LICENCE_FILE`), not a model file."""
-    return bool(LICENCE_FILE.fullmatch(path))
 
 
 def licence_notice(licences: Sequence[SourceFile]) -> dict[str, str]:

@@ -13,9 +13,8 @@ from lineage.details import Comparison, FindingDetails, LicenceDetails, NoticeDe
 from lineage.models import Finding, Match
 from lineage.notices.holders import holder_org
 from lineage.notices.licences import licence_conflict, obligations
-from lineage.index.licence import is_licence_file
 from lineage.notices.records import FRAMEWORK_NOT_KEPT, Attribution, FileNotices, Notice, held_at, same_holder
-from lineage.vocab import NOTICE_ID_SEP, UNLABELLED, company, finding_id, model_line
+from lineage.vocab import NOTICE_ID_SEP, UNLABELLED, company, finding_id, is_licence_file, model_line
 
 SEVERITY = {"retained": "info", "declared": "info", "removed": "medium", "replaced": "high"}
 

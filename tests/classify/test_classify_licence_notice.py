@@ -183,7 +183,7 @@ def test_the_notice_is_read_from_the_wheel_s_licence_file(tmp_path: Path) -> Non
     """A PyPI source's licence file is its wheel's .dist-info one, read by the archive reader."""
     import zipfile
 
-    from lineage.index.licence import is_licence_file
+    from lineage.vocab import is_licence_file
     from lineage.source.archive import read_archive
 
     wheel = tmp_path / "vision-1.0-py3-none-any.whl"
