@@ -80,7 +80,8 @@ class SourceVerdict:
     decided_by: str  # cover | names | lineage (a tie: the declared ancestor) | first-seen | ancestor (a
     # descendant leading by little) | context (a class: the file's source) | whole (a file: the
     # family, explaining about as much, whose own file it holds most of) | composed (a file: a
-    # carrier's composition of its parents, weighed whole: classify/carrier.py) | "" (ambiguous)
+    # carrier's composition of its parents, weighed whole: classify/carrier.py) | distinctive (a file:
+    # a family close behind holding twice the distinctive code: classify/source.py) | "" (ambiguous)
     contenders: tuple[str, ...]  # families that could not be told apart (ambiguous)
     basis: str  # distinctive | common | fragments (no unit held enough to be judged: pipeline/match.py) | ""
     group: LineageGroup | None

@@ -22,7 +22,7 @@ from lineage.classify.stated import with_attribution
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
 from lineage.classify.declaring import (declarations, declared_elsewhere, declared_unit, inherited_marker,
-                                        naming_its_library, pasted_from_base)
+                                        member_strength, naming_its_library, not_inherited)
 from lineage.classify.wholecopy import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
@@ -146,6 +146,7 @@ def attribute_matched(
         return found - {n.key for n in reference.notices}
 
     code_of = code_by_path(findings)  # (every code finding of a file, info ones too)
+    member = member_strength(index, {(c.path, u.qualname, u.start_line): u for c in compacted for u in c.units})
     for path, mine in sorted(by_file.items()):
         begin = len(out)  # (this file's notice findings are out[begin:])
         verdicts = (sources or {}).get(path, {})
@@ -167,7 +168,7 @@ def attribute_matched(
             ref_path = holding_notices(family, matched, rest)
             whole, declared_units, imported, bases, marked, elsewhere = declarations(path, text, index, family, header_lines(
                 family, ref_path) | header_lines(family, matched), carried, scanned_texts)
-        declared_ids = {f.id for f in mine if (declared_unit(f.unit, declared_units) and not pasted_from_base(f, bases)
+        declared_ids = {f.id for f in mine if (declared_unit(f.unit, declared_units) and not not_inherited(f, bases, member)
                                                and not inherited_marker(f, marked)
                                                or declared_elsewhere(f, elsewhere, index))}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]
@@ -207,7 +208,7 @@ def attribute_matched(
                 f"{attribution.explanation} The file imports {', '.join(imported[:4])} (the line of "
                 f"{model_line(family)} or a line it declares descent from), which declares reuse of what it "
                 "imports only; "
-                f"{len(copied)} matched units are copied, not imported."))
+                f"{len(copied)} matched {'unit is' if len(copied) == 1 else 'units are'} copied, not imported."))
         explanation = attribution.explanation
         # the reference credits the file's own holder with its code: the file may be that origin's
         # own code (classify/origins.py)

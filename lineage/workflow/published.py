@@ -23,13 +23,16 @@ copy only because the corpus holds another version of the origin's file (version
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+import functools
+import hashlib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from lineage.compact.files import CompactFile
+from lineage.models import SourceFile
 from lineage.index.embedded import EmbeddedIndex
 from lineage.vocab import Severity, at_or_above
-from lineage.workflow.background import Line
+from lineage.workflow.background import Holders, Line
 from lineage.workflow.exhibit import ExhibitMatch
 
 PUBLISHED = "the suspect is the published file of the reference's line"  # verdict prefix
@@ -125,3 +128,95 @@ def judged(m: ExhibitMatch, published: Mapping[str, Published]) -> ExhibitMatch:
         explanation=f"{m.explanation} {note}",
         verdict=f"{PUBLISHED} ({p.line.family}, {p.path}): no copy verdict against the reference, and no notice "
                 "judgement from it")
+
+
+FIRST = "the suspect's line published this code first"  # verdict prefix of a unit the corpus shows so
+
+
+def as_published(corpus: EmbeddedIndex, files: Mapping[str, bytes]) -> dict[str, tuple[Line, ...]]:
+    """Path -> the lines the corpus holds that very file in (its bytes' SHA-256 an indexed file's),
+    earliest public first, for each of the given files that is one."""
+    held = _by_digest(corpus)
+    out = {}
+    for path, data in files.items():
+        rows = held.get(hashlib.sha256(data).hexdigest())
+        if rows:
+            lines = [Line(corpus.family_keys[r], str(corpus.meta["families"][r].get("org") or ""),
+                          str(corpus.meta["families"][r].get("first_seen") or ""), public=corpus.public[r])
+                     for r in sorted(set(rows))]
+            out[path] = tuple(sorted(lines, key=lambda x: (not x.since, x.since, x.family)))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _by_digest(corpus: EmbeddedIndex) -> dict[str, tuple[int, ...]]:
+    """SHA-256 of an indexed file -> the family rows holding it."""
+    out: dict[str, list[int]] = {}
+    for f in corpus.meta["files"]:
+        if f.get("sha256"):
+            out.setdefault(str(f["sha256"]), []).append(int(f["family"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def first_published(lines: Sequence[Line], holders: Holders | None) -> bool:
+    """The corpus shows the suspect file's lines (``lines``: those holding that very file, earliest
+    first) publishing the unit's code before anyone else: one of them holds it, and every other
+    holder is public after the earliest, or is a line of the same maker in the same source as one
+    of them (mlx-lm's Qwen2-MoE port beside its Qwen2 port: one publisher's files).  An undated
+    holder may be earlier: not so."""
+    own = {x.family for x in lines}
+    first = lines[0].since[:10] if lines else ""
+    if holders is None or not first or not own & set(holders.families):
+        return False
+    makers = {(x.family.partition(":")[0], x.org) for x in lines if x.org}
+    return all(h.family in own or (h.family.partition(":")[0], h.org) in makers
+               or (h.since and h.since[:10] > first) for h in holders.rows)
+
+
+def first_judged(m: ExhibitMatch, published: Mapping[str, tuple[Line, ...]], holders: Holders | None,
+                 reference_date: str = "", indexed: Collection[str] = ()) -> ExhibitMatch:
+    """A unit of a suspect file that is an indexed line's published file, byte for byte, whose code
+    the corpus shows published by that line before any other maker's: rated low at most, with no copy verdict and
+    no notice judgement.  The exhibit asks whether the suspect took the reference's code; the
+    record says the suspect's line had it first, and the reference, which no indexed line
+    publishing it earlier explains, would have to be public before it (a stranger's review:
+    vLLM's own ernie45_moe.py, given as the suspect against a file that pasted its MoE class in,
+    read as a high copy of that file; mlx-lm's qwen2.py against mlx-vlm's port of it likewise).
+    The file-level record (`published_suspects`) covers a reference holding the line's file as a
+    whole; this covers the units of one taken into another file.  ``reference_date``: the reference
+    side's own date (a release's upload, a commit's), when it has one: one before the line's lets
+    the exhibit order the pair, and the match is judged as ever; so is a match against a reference
+    file the corpus holds too, byte for byte (``indexed``): both sides are published files, and
+    the chronology orders them."""
+    lines = published.get(m.path, ())
+    if not lines or {"published", "suspect_first"} & set(m.corpus or {}) or not first_published(lines, holders) \
+            or m.reference.path in indexed or (reference_date and reference_date[:10] < lines[0].since[:10]):
+        return m  # (a match the file-level record or the dates judged says so already; a reference the corpus holds too)
+    line = lines[0]
+    capped = "low" if at_or_above(m.severity, Severity.MEDIUM) else m.severity
+    dated = (f"the reference is dated {reference_date[:10]}, after it" if reference_date else
+             "the reference has no date here: given as a release or REPO@REV it would have one")
+    note = (f"The suspect file is {line.family}'s published file ({line.org or 'organisation not labelled'}), "
+            f"its leading comment block as published, and the corpus holds this code in no other maker's line "
+            f"public before {line.since[:10]}: the reference would have to be public before then for the suspect "
+            f"to have taken it, which this exhibit cannot show ({dated}).")
+    return dataclasses.replace(
+        m, severity=capped, severity_before_corpus=m.severity if capped != m.severity else m.severity_before_corpus,
+        attribution=None, corpus={**(m.corpus or {}), "published_first": {"line": line.family, "since": line.since[:10]}},
+        explanation=f"{m.explanation} {note}",
+        verdict=f"{FIRST} ({line.family}, since {line.since[:10]}): no copy verdict against the reference, and no "
+                "notice judgement from it")
+
+
+def first_publications(corpus: EmbeddedIndex, suspects: Sequence[SourceFile], references: Sequence[SourceFile],
+                       reference_date: str, matches: Sequence[ExhibitMatch],
+                       held: Mapping[tuple[str, str, int], Holders]) -> tuple[ExhibitMatch, ...]:
+    """The matches, each of a suspect file the corpus holds byte for byte judged by `first_judged`
+    (``held``: per suspect unit, the corpus lines holding its code; ``reference_date``: the
+    reference side's own date, "" when it has none)."""
+    mine = as_published(corpus, {x.path: x.data for x in suspects})
+    if not mine:
+        return tuple(matches)
+    theirs = as_published(corpus, {x.path: x.data for x in references})
+    return tuple(first_judged(m, mine, held.get((m.path, m.unit, m.start_line)), reference_date, theirs)
+                 for m in matches)

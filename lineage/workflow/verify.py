@@ -46,7 +46,8 @@ from lineage.workflow.unit_notices import JUDGED, held_elsewhere, judged_notice,
 from lineage.workflow.verify_statement import judged_units, summary
 from lineage.workflow.verify_vestiges import dated_vestiges
 from lineage.workflow.chronology import Chronology
-from lineage.workflow.published import judged as published_judged, published_pair, published_suspects
+from lineage.workflow.published import (first_publications, judged as published_judged, published_pair,
+                                        published_suspects)
 from lineage.workflow.versions import calibration_provenance, code_digest, score_versions
 from lineage.pool import default_workers
 from lineage.workflow.siblings import Closer, reference_side
@@ -335,6 +336,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     matches = tuple(judged_notice(m, whole, sides.get((m.path, m.unit, m.start_line), 0)) for m in matches)
     matches = notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG} | extended)
     matches = tuple(published_judged(m, published) for m in matches)  # (last: its verdict stands as it is)
+    if background is not None:  # units of a suspect that is an indexed line's file, whose code that line had first
+        matches = first_publications(background, suspect.files, reference.files, Chronology.of(r_in, {}, None).date,
+                                     matches, held)
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
               and (m.path in whole or not held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0)))}

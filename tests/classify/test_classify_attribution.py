@@ -103,15 +103,43 @@ def test_an_import_declares_only_what_it_imports(scan, copies, headers, header: 
         assert "imports RMSNorm from glm4_moe" in notice.explanation and "copied, not imported" in notice.explanation
 
 
-def test_a_subclass_of_an_imported_class_is_declared(scan, copies, headers) -> None:
-    """A class built on an imported upstream class names its parent: that class (and its
-    methods) is declared reuse even when the copied units beside it are not."""
+UPSTREAM_ATTENTION = "from ..glm4_moe.modeling_glm4_moe import ZetaMoeAttention as UpstreamAttention\n"
+
+
+def test_a_subclass_declares_what_it_inherits_not_code_pasted_into_it(scan, copies, headers) -> None:
+    """A class built on an imported upstream class declares what it inherits from that class, not
+    code of another upstream class pasted into its body: built on the upstream norm, the copied
+    attention is judged on its own notice (a stranger's review laundered whole files by building
+    each copied class on another class imported from the family)."""
     body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + MODULAR_IMPORT, 1)
-    body = body.replace("class AcmeLMAttention(nn.Module):", "class AcmeLMAttention(UpstreamNorm):", 1)
-    assert "class AcmeLMAttention(UpstreamNorm):" in body
+    for cls in ("AcmeLMAttention", "AcmeLMRouter", "AcmeLMSparseBlock"):  # each copied class on the imported norm
+        assert f"class {cls}(nn.Module):" in body
+        body = body.replace(f"class {cls}(nn.Module):", f"class {cls}(UpstreamNorm):", 1)
     result = scan({COPY: copies.with_header(body, *headers["removed"])})
+    judged = attributed(result)
+    assert {f.unit: f.attribution for f in headline(result)} == dict.fromkeys(HEADLINE, "removed")
+    assert all(RANK[f.severity] >= RANK["medium"] for f in judged if f.unit in HEADLINE)
+    notice = next(f for f in notices(result) if f.attribution == "removed")
+    assert RANK[notice.severity] >= RANK["medium"]
+
+
+def test_a_subclass_overriding_what_it_inherits_is_declared(scan, copies, headers) -> None:
+    """An override that changes the imported base's own method is what subclassing declares: the
+    class built on the upstream attention, its forward reworked, is declared reuse, while the
+    router copied beside it is not."""
+    body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + UPSTREAM_ATTENTION, 1)
+    body = body.replace("class AcmeLMAttention(nn.Module):", "class AcmeLMAttention(UpstreamAttention):", 1)
+    changed = body.replace(
+        "        if attention_mask is not None:\n            att = att + attention_mask\n",
+        "        if attention_mask is not None:\n            att = att.masked_fill(attention_mask == 0, float('-inf'))\n"
+        "        if self.training and self.dropout > 0:\n            att = F.dropout(att, p=self.dropout)\n"
+        "        att = att.clamp(min=-self.clip, max=self.clip) if self.clip else att\n", 1)
+    assert changed != body and "class AcmeLMAttention(UpstreamAttention):" in changed
+    result = scan({COPY: copies.with_header(changed, *headers["removed"])})
+    forward = next(f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeLMAttention.forward")
+    assert max(m.similarity for m in forward.matches) < 0.8  # an override, not the base's method pasted back
+    assert forward.attribution == "declared" and forward.severity == "info"
     states = {f.unit: f.attribution for f in attributed(result)}
-    assert states["AcmeLMAttention.forward"] == "declared" and states["AcmeLMAttention.__init__"] == "declared"
     assert states["AcmeLMRouter.forward"] == "removed"
 
 

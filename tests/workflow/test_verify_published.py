@@ -12,11 +12,14 @@ names another company with an earlier line (which may be the origin) is judged a
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from lineage.workflow.published import PUBLISHED
+import pytest
+
+from lineage.workflow.published import FIRST, PUBLISHED
 from tests.lines_fixture import index_families
-from tests.workflow.conftest import ORIGINAL, reference_text, renamed_copy, run
+from tests.workflow.conftest import ACME_LINE, ORIGINAL, Repo, reference_text, renamed_copy, run, unit_source
 
 ELDER_LINE = "# Copyright 2024 DeepSeek-AI. All rights reserved."
 
@@ -102,3 +105,65 @@ def test_the_published_file_with_the_reference_s_own_class_added_is_judged_as_ev
     assert not any(str(m["verdict"]).startswith(PUBLISHED) for m in exhibit["matches"])
     gate = [m for m in exhibit["matches"] if m["unit"] == "acme_entropy_gate"]
     assert gate and any(m["severity"] in ("medium", "high") and m["attribution"] == "replaced" for m in gate)
+
+
+def _pasted(*names: str) -> str:
+    """A file of our own under Acme's notice with the published file's classes pasted in, renamed."""
+    body = ORIGINAL + "\n\nimport torch\nfrom torch import nn\n\n\n" + "\n\n".join(unit_source(n) for n in names)
+    return ACME_LINE + "\n" + re.sub(r"\bAlpha", "Acme", body) + ACME_GATE
+
+
+def test_the_published_file_is_not_accused_of_copying_a_file_that_took_its_classes(index_path: Path,
+                                                                                  tmp_path: Path) -> None:
+    """The suspect is Alpha's published file, the reference a file of Acme's that pasted two of its
+    classes in: the corpus shows Alpha publishing that code and no one before it, so the exhibit
+    cannot show the suspect took it (a stranger's review: vLLM's own ernie45_moe.py against a file
+    that took its MoE class read high, exit 1).  The other way round it is the copy it is."""
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    taker = _side(tmp_path / "taker", "acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"))
+    swapped = _exhibit(original, taker, index_path)
+    taken = [m for m in swapped["matches"] if m["unit"].startswith(("AlphaTopKRouter", "AlphaExperts"))]
+    assert taken and all(m["severity"] in ("info", "low") and not m["attribution"] for m in swapped["matches"])
+    assert any(str(m["verdict"]).startswith(FIRST) for m in taken)
+    assert not any(f.get("severity") in ("medium", "high") for f in swapped["files"])
+    accused = _exhibit(taker, original, index_path)
+    assert any(m["severity"] in ("medium", "high") and m["attribution"] in ("removed", "replaced")
+               for m in accused["matches"])
+    assert not any(str(m["verdict"]).startswith(FIRST) for m in accused["matches"])
+
+
+def test_code_an_other_maker_published_earlier_is_judged_as_ever(tmp_path: Path) -> None:
+    """An earlier line of another maker holding the code may be where both files took it from: the
+    published suspect's units are judged against the reference as ever."""
+    (tmp_path / "corpus").mkdir()
+    router = "import torch\nfrom torch import nn\n\n\n" + unit_source("AlphaTopKRouter")
+    corpus = index_families(tmp_path / "corpus", "bg", [
+        ("elder", re.sub(r"\bAlpha", "Elder", router), "DeepSeek", "2024-12-01", ()),
+        ("alpha", reference_text(), "Zhipu AI", "2025-07-28", ())])
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    taker = _side(tmp_path / "taker", "acme_blocks.py", _pasted("AlphaTopKRouter"))
+    exhibit = _exhibit(original, taker, corpus)
+    routed = [m for m in exhibit["matches"] if m["unit"].startswith("AlphaTopKRouter")]
+    assert routed and not any(str(m["verdict"]).startswith(FIRST) for m in routed)
+
+
+@pytest.mark.parametrize(("committed", "judged"), [("2025-03-01T12:00:00", True), ("2025-09-01T12:00:00", False)],
+                         ids=["reference-committed-before-the-line", "committed-after-it"])
+def test_a_reference_dated_before_the_line_is_judged_as_ever(repo: Repo, index_path: Path, tmp_path: Path,
+                                                             committed: str, judged: bool) -> None:
+    """Given as REPO@REV, the reference has its commit's date: one before the line's first-seen date
+    orders the pair (the reviewer checks the date), so the published suspect's units are judged."""
+    repo.write("pkg/acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"))
+    repo.add("pkg/acme_blocks.py")
+    sha = repo.commit("blocks", date=committed)
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    done = run("verify", original, "--against", f"{repo.path}@{sha}", "--index", index_path, "--format", "json",
+               "--exit-zero")
+    assert done.exit_code == 0, done.output
+    taken = [m for m in json.loads(done.stdout)["matches"] if m["unit"].startswith(("AlphaTopKRouter", "AlphaExperts"))]
+    assert taken
+    assert any(str(m["verdict"]).startswith(FIRST) for m in taken) is not judged
+    assert any(m["severity"] in ("medium", "high") for m in taken) is judged
+    if not judged:
+        assert all(f"the reference is dated {committed[:10]}, after it" in m["explanation"]
+                   for m in taken if str(m["verdict"]).startswith(FIRST))
