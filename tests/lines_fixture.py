@@ -43,9 +43,10 @@ def file_text(name: str) -> str:
 
 
 def index_families(root: Path, source: str, families: list[tuple[str, str, str, str, tuple[str, ...]]],
-                   since: str = "") -> Path:
+                   since: str = "", released: str = "") -> Path:
     """Index one directory per family under `root`; each tuple is (name, file text, organisation,
-    first seen, declared parents); ``since``: the source's first public date.  Returns the index path."""
+    first seen, declared parents); ``since``: the source's first public date; ``released``: the
+    upload date of the release it stands for.  Returns the index path."""
     rows = []
     for name, text, org, seen, parents in families:
         (root / name).mkdir()
@@ -55,7 +56,8 @@ def index_families(root: Path, source: str, families: list[tuple[str, str, str, 
                     f'first_seen = "{seen}"\nlineage = [{lineage}]\n')
     manifest = root / f"{source}.toml"
     manifest.write_text(f'[source]\nname = "{source}"\nkind = "dir"\npath = "{root}"\nlicence = "Apache-2.0"\n'
-                        + (f'since = "{since}"\n' if since else "") + "\n" + "\n".join(rows), encoding="utf-8")
+                        + (f'since = "{since}"\n' if since else "") + (f'released = "{released}"\n' if released else "")
+                        + "\n" + "\n".join(rows), encoding="utf-8")
     out = root / f"{source}.lineage"
     api.build([manifest], out, workers=1)
     return out

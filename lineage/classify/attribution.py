@@ -21,8 +21,8 @@ from lineage.classify.second_source import alike_cap, carried_gap, closer_holder
 from lineage.classify.stated import with_attribution
 from lineage.classify.vendored import credited_to
 from lineage.classify.elder import declared_elder, elder_explanation, line_dates, unit_marks
-from lineage.classify.declaring import (declarations, declared_elsewhere, declared_unit, inherited_marker,
-                                        member_strength, naming_its_library, not_inherited)
+from lineage.classify.declaring import declarations, declared_elsewhere, declared_unit, inherited_marker, naming_its_library
+from lineage.classify.inherited import BaseMembers, not_inherited
 from lineage.classify.wholecopy import explained_copy, whole_file
 from lineage.classify.judged import (a_copy, of_line, reference_of, code_by_path, first_per_id, judged_findings,
                                      small_part)
@@ -146,7 +146,7 @@ def attribute_matched(
         return found - {n.key for n in reference.notices}
 
     code_of = code_by_path(findings)  # (every code finding of a file, info ones too)
-    member = member_strength(index, {(c.path, u.qualname, u.start_line): u for c in compacted for u in c.units})
+    members = BaseMembers(index, {(c.path, u.qualname, u.start_line): u for c in compacted for u in c.units})
     for path, mine in sorted(by_file.items()):
         begin = len(out)  # (this file's notice findings are out[begin:])
         verdicts = (sources or {}).get(path, {})
@@ -168,7 +168,7 @@ def attribute_matched(
             ref_path = holding_notices(family, matched, rest)
             whole, declared_units, imported, bases, marked, elsewhere = declarations(path, text, index, family, header_lines(
                 family, ref_path) | header_lines(family, matched), carried, scanned_texts)
-        declared_ids = {f.id for f in mine if (declared_unit(f.unit, declared_units) and not not_inherited(f, bases, member)
+        declared_ids = {f.id for f in mine if (declared_unit(f.unit, declared_units) and not not_inherited(f, bases, members)
                                                and not inherited_marker(f, marked)
                                                or declared_elsewhere(f, elsewhere, index))}
         copied = [f for f in mine if f.id not in declared_ids and not elder.get(f.id)]

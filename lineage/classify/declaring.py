@@ -2,26 +2,20 @@
 
 A file-level banner, a unit's own ``# Copied from`` or ``Adapted from``, a base class imported
 from the family or one of its declared ancestors: compliant reuse, as classify/attribution.py
-judges the notices.  And the declarations that declare nothing: a subclass's base methods pasted
-back into it, and a unit marker that came with the matched family's own file.
+judges the notices.  And the declarations that declare nothing: a unit marker that came with the
+matched family's own file (a subclass's code that is not what it inherits: classify/inherited.py).
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from lineage.classify.codematch import STRONG, strength
-from lineage.compact.files import CompactUnit
-from lineage.scoring import SCORING
 from lineage.declared.carried import key_at
 from lineage.details import CodeMatchDetails
 from lineage.declared.family import marker_library, package_named
 from lineage.index.embedded import EmbeddedIndex
-from lineage.index.overlap import strengths
 from lineage.models import Finding
 from lineage.vocab import model_line
 
@@ -145,7 +139,6 @@ def _modular_bases(path: str, found: Sequence[Declaration], texts: Mapping[str, 
 KEPT_NAMES = 0.95  # a unit holding the matched family's own names this closely ...
 NAMES_LEAD = 0.05  # ... and this much more closely than the line its marker names
 TIE_SIMILARITY = 0.02  # holders this close in structure to the best hold the code as closely
-SAME = SCORING.same  # a base's member this close to the unit's best match holds it as closely as an override does
 
 
 def inherited_marker(f: Finding, marked: Mapping[str, frozenset[str]]) -> bool:
@@ -167,60 +160,6 @@ def inherited_marker(f: Finding, marked: Mapping[str, frozenset[str]]) -> bool:
         return False
     theirs = max((m.lexical for m in f.matches if model_line(m.ref.family) in named), default=0.0)
     return theirs < best.lexical - NAMES_LEAD
-
-
-def not_inherited(f: Finding, bases: Mapping[str, frozenset[str]],
-                  member: Callable[[Finding, frozenset[str]], float | None] = lambda _f, _names: None) -> bool:
-    """A unit of a class declared by its base classes alone whose code is not what the class
-    inherits from them: subclassing declares what the class inherits, and its own overrides of it,
-    not code pasted into its body.  So the unit is no part of it when it holds its base's own
-    same-named member at copy strength (the base's code pasted back: how a copy hides behind a
-    subclass), or when its best match holds it SAME more closely than that member does, or when no
-    base has such a member (a stranger's review: `class Qwen3MoeAttention(Qwen3MoeMLP)` over vLLM's
-    attention, each copied class built on another imported class of the family, or DeepSeek's MLA
-    attention on llama's, had declared whole files).  An override that changes what it inherits
-    holds its base's member about as closely as anything: that is declared.  The member is read
-    among the unit's matches, else by ``member`` (its strength against the index's units of those
-    names: optimum-habana's T5 generation override is closest to LongT5's copy of T5's method,
-    five of whose versions fill the matches listed)."""
-    cls, _, name = f.unit.partition(".")
-    if cls not in bases or not f.matches:
-        return False
-    own = frozenset(f"{b}.{name}" if name else b for b in bases[cls])
-    inherited = max((strength(m) for m in f.matches if m.ref.unit in own), default=None)
-    if inherited is None:
-        inherited = member(f, own)
-    return inherited is None or inherited >= STRONG or inherited < max(strength(m) for m in f.matches) - SAME
-
-
-def member_strength(index: EmbeddedIndex, units: Mapping[tuple[str, str, int], CompactUnit]
-                    ) -> Callable[[Finding, frozenset[str]], float | None]:
-    """For `not_inherited`: how strongly a finding's scanned unit (``units``: by path, qualname and
-    first line) holds the index's units of the given qualified names at best (None: it holds none
-    of them, or the index has none)."""
-    def held(f: Finding, names: frozenset[str]) -> float | None:
-        unit = units.get((f.path, f.unit, f.start_line))
-        ids = np.asarray(sorted(u for name in names for u in _named_units(index).get(name, ())), dtype=np.int64)
-        if unit is None or ids.size == 0 or unit.s_hash.size == 0:
-            return None
-        r_hash, owner, _ = index.gather("s", ids)
-        n = np.bincount(owner[np.isin(r_hash, unit.s_hash)], minlength=ids.size).astype(np.float64)
-        off = index.arrays["s_off"]
-        nr, nq = (off[ids + 1] - off[ids]).astype(np.float64), float(unit.s_hash.size)
-        union = nq + nr - n
-        best = float(strengths(np.divide(n, union, out=np.zeros_like(n), where=union > 0), n / nq,
-                               np.divide(n, nr, out=np.zeros_like(n), where=nr > 0)).max())
-        return best if best > 0 else None
-    return held
-
-
-@functools.lru_cache(maxsize=4)
-def _named_units(index: EmbeddedIndex) -> dict[str, tuple[int, ...]]:
-    """Qualified name -> the index's units of that name."""
-    out: dict[str, list[int]] = {}
-    for u, name in enumerate(index.meta["units"]):
-        out.setdefault(str(name), []).append(u)
-    return {name: tuple(us) for name, us in out.items()}
 
 
 def declared_unit(qualname: str, declared: frozenset[str]) -> bool:

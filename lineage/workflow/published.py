@@ -17,7 +17,12 @@ line's published file (Upstage's) against another line's file it took code from 
 judged as ever, whatever notice the suspect's publisher put on it.  And a reference whose notice
 names another organisation with a model line first seen no later than the suspect's line is
 judged as ever too: it may be the origin the line took the code from, explained by the line's
-copy only because the corpus holds another version of the origin's file (version skew).
+copy only because the corpus holds another version of the origin's file (version skew); so is a
+reference whose own input (a release, REPO@REV) dates it before the line (a second review: one
+committed in 2021 against a line of 2023 was capped all the same).
+
+A unit the suspect's file holds beside such a record is `first_judged`: a suspect file the corpus
+holds byte for byte, against a reference that took some of its units into a file of its own.
 """
 
 from __future__ import annotations
@@ -133,18 +138,35 @@ def judged(m: ExhibitMatch, published: Mapping[str, Published]) -> ExhibitMatch:
 FIRST = "the suspect's line published this code first"  # verdict prefix of a unit the corpus shows so
 
 
-def as_published(corpus: EmbeddedIndex, files: Mapping[str, bytes]) -> dict[str, tuple[Line, ...]]:
-    """Path -> the lines the corpus holds that very file in (its bytes' SHA-256 an indexed file's),
-    earliest public first, for each of the given files that is one."""
+@dataclass(frozen=True)
+class Issued:
+    """A file the corpus holds byte for byte: the lines holding it (earliest public first), and the
+    earliest upload date of a release the corpus took it from ("" unknown): the code of that very
+    file was public by then, whatever its line's date (vLLM's llama.py of 0.33.0 holds code vLLM
+    first shipped years after its llama line)."""
+
+    lines: tuple[Line, ...]
+    released: str
+    sources: tuple[str, ...]
+
+
+def as_published(corpus: EmbeddedIndex, files: Mapping[str, bytes]) -> dict[str, Issued]:
+    """Path -> how the corpus holds that very file (its bytes' SHA-256 an indexed file's), for each
+    of the given files that is one."""
     held = _by_digest(corpus)
+    released = {str(x.get("name", "")): (str(x.get("released") or ""), f"{x.get('name')} {x.get('version') or ''}".strip())
+                for x in corpus.header.get("sources", [])}
     out = {}
     for path, data in files.items():
-        rows = held.get(hashlib.sha256(data).hexdigest())
+        rows = sorted(set(held.get(hashlib.sha256(data).hexdigest(), ())))
         if rows:
             lines = [Line(corpus.family_keys[r], str(corpus.meta["families"][r].get("org") or ""),
                           str(corpus.meta["families"][r].get("first_seen") or ""), public=corpus.public[r])
-                     for r in sorted(set(rows))]
-            out[path] = tuple(sorted(lines, key=lambda x: (not x.since, x.since, x.family)))
+                     for r in rows]
+            froms = sorted({released.get(str(corpus.meta["families"][r]["source"]), ("", ""))[::-1] for r in rows},
+                           key=lambda x: (not x[1], x[1]))
+            out[path] = Issued(tuple(sorted(lines, key=lambda x: (not x.since, x.since, x.family))), froms[0][1][:10],
+                               tuple(name for name, _ in froms))
     return out
 
 
@@ -173,38 +195,40 @@ def first_published(lines: Sequence[Line], holders: Holders | None) -> bool:
                or (h.since and h.since[:10] > first) for h in holders.rows)
 
 
-def first_judged(m: ExhibitMatch, published: Mapping[str, tuple[Line, ...]], holders: Holders | None,
+def first_judged(m: ExhibitMatch, published: Mapping[str, Issued], holders: Holders | None,
                  reference_date: str = "", indexed: Collection[str] = ()) -> ExhibitMatch:
-    """A unit of a suspect file that is an indexed line's published file, byte for byte, whose code
-    the corpus shows published by that line before any other maker's: rated low at most, with no copy verdict and
-    no notice judgement.  The exhibit asks whether the suspect took the reference's code; the
-    record says the suspect's line had it first, and the reference, which no indexed line
-    publishing it earlier explains, would have to be public before it (a stranger's review:
-    vLLM's own ernie45_moe.py, given as the suspect against a file that pasted its MoE class in,
-    read as a high copy of that file; mlx-lm's qwen2.py against mlx-vlm's port of it likewise).
-    The file-level record (`published_suspects`) covers a reference holding the line's file as a
-    whole; this covers the units of one taken into another file.  ``reference_date``: the reference
-    side's own date (a release's upload, a commit's), when it has one: one before the line's lets
-    the exhibit order the pair, and the match is judged as ever; so is a match against a reference
-    file the corpus holds too, byte for byte (``indexed``): both sides are published files, and
-    the chronology orders them."""
-    lines = published.get(m.path, ())
-    if not lines or {"published", "suspect_first"} & set(m.corpus or {}) or not first_published(lines, holders) \
-            or m.reference.path in indexed or (reference_date and reference_date[:10] < lines[0].since[:10]):
+    """A unit of a suspect file the corpus holds byte for byte, whose code no other maker's indexed
+    line had before that file's line: rated low at most, with no copy verdict and no notice
+    judgement, when the reference is dated after the release the corpus took the file from, or
+    has no date.  The exhibit asks whether the suspect took the reference's code; the record shows
+    the suspect's very file public by that release, so the reference would have to be public
+    before it (a stranger's review: vLLM's own ernie45_moe.py, given as the suspect against a file
+    that pasted its MoE class in, read as a high copy of that file; mlx-lm's qwen2.py against
+    mlx-vlm's port of it likewise).  The file-level record (`published_suspects`) covers a
+    reference holding the line's file as a whole; this covers units taken into another file.
+    ``reference_date``: the reference side's own date (a release's upload, a commit's): one before
+    the release lets the exhibit order the pair, and the match is judged as ever (a second review:
+    the line's first-seen date had cleared an origin committed after it but before the release,
+    whose code the line's first files never held); so is a match against a reference file the
+    corpus holds too, byte for byte (``indexed``): the chronology orders two published files."""
+    issued = published.get(m.path)
+    if issued is None or not issued.released or {"published", "suspect_first"} & set(m.corpus or {}) \
+            or not first_published(issued.lines, holders) or m.reference.path in indexed \
+            or (reference_date and reference_date[:10] < issued.released):
         return m  # (a match the file-level record or the dates judged says so already; a reference the corpus holds too)
-    line = lines[0]
+    line, since = issued.lines[0], issued.released
     capped = "low" if at_or_above(m.severity, Severity.MEDIUM) else m.severity
     dated = (f"the reference is dated {reference_date[:10]}, after it" if reference_date else
              "the reference has no date here: given as a release or REPO@REV it would have one")
-    note = (f"The suspect file is {line.family}'s published file ({line.org or 'organisation not labelled'}), "
-            f"its leading comment block as published, and the corpus holds this code in no other maker's line "
-            f"public before {line.since[:10]}: the reference would have to be public before then for the suspect "
-            f"to have taken it, which this exhibit cannot show ({dated}).")
+    note = (f"The suspect file is, byte for byte, {line.family}'s published file "
+            f"({line.org or 'organisation not labelled'}) as {' and '.join(issued.sources)} released it by {since}, and the "
+            "corpus holds this code in no other maker's line public before that line: the reference would have to "
+            f"be public before {since} for the suspect to have taken it, which this exhibit cannot show ({dated}).")
     return dataclasses.replace(
         m, severity=capped, severity_before_corpus=m.severity if capped != m.severity else m.severity_before_corpus,
-        attribution=None, corpus={**(m.corpus or {}), "published_first": {"line": line.family, "since": line.since[:10]}},
+        attribution=None, corpus={**(m.corpus or {}), "published_first": {"line": line.family, "released": since}},
         explanation=f"{m.explanation} {note}",
-        verdict=f"{FIRST} ({line.family}, since {line.since[:10]}): no copy verdict against the reference, and no "
+        verdict=f"{FIRST} ({line.family}, released by {since}): no copy verdict against the reference, and no "
                 "notice judgement from it")
 
 

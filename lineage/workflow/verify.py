@@ -303,6 +303,8 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
             holding.setdefault(f.path, []).append(found.families if found is not None else ())
     published = published_suspects(background, matched, cited_compact, own_whole, dated_whole, holding) \
         if background is not None else {}
+    r_date = Chronology.of(r_in, {}, None).date  # the reference's own date (a release's, a commit's), if it has one
+    published = {p: x for p, x in published.items() if not r_date or r_date[:10] >= x.line.since[:10]}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
@@ -337,8 +339,7 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
     matches = notice_needs_a_copy(matches, {k for k, s in strengths.items() if s >= STRONG} | extended)
     matches = tuple(published_judged(m, published) for m in matches)  # (last: its verdict stands as it is)
     if background is not None:  # units of a suspect that is an indexed line's file, whose code that line had first
-        matches = first_publications(background, suspect.files, reference.files, Chronology.of(r_in, {}, None).date,
-                                     matches, held)
+        matches = first_publications(background, suspect.files, reference.files, r_date, matches, held)
     # vestiges of the reference's line, in the units the exhibit holds as copies of it
     copies = {(m.path, m.unit, m.start_line) for m in matches if m.severity != "info"
               and (m.path in whole or not held_elsewhere(m, sides.get((m.path, m.unit, m.start_line), 0)))}

@@ -3,6 +3,7 @@ replaced, declared (Adapted-from line, modular import) or kept in Chinese."""
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
@@ -382,3 +383,35 @@ def test_two_units_of_one_name_and_shape_in_a_file_have_their_own_ids(scan, copi
     repeated = [f for f in both.findings if f.kind == "code-match" and f.unit == "AcmeLMAttention.forward"]
     assert len(repeated) == 2 and repeated[0].start_line < repeated[1].start_line
     assert repeated[0].id == first["AcmeLMAttention.forward"] != repeated[1].id
+
+
+def _method(text: str, cls: str, name: str) -> list[str]:
+    """The body lines of method ``name`` of class ``cls`` in ``text`` (as written, indented)."""
+    node = next(n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.ClassDef) and n.name == cls)
+    fn = next(n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    lines = text.splitlines()
+    return lines[fn.body[0].lineno - 1: fn.end_lineno]
+
+
+def test_a_method_padded_with_its_base_s_own_is_not_what_it_inherits(scan, copies, headers) -> None:
+    """The MoE block's forward behind a flag, the imported upstream attention's own forward after it:
+    the method holds its base's member and the block's code beside it, both under copy strength and
+    about as closely (a second stranger's review laundered a whole file so).  The block's code is no
+    part of what the class inherits: judged on its own notice."""
+    body = copies.attention_moe.replace("from torch import nn\n", "from torch import nn\n" + UPSTREAM_ATTENTION, 1)
+    block = _method(body, "AcmeLMSparseBlock", "forward")
+    attention = _method(body, "AcmeLMAttention", "forward")
+    padded = ("    def forward(self, h, cos=None, sin=None, attention_mask=None):\n"
+              "        if getattr(self, '_alt', False):\n"
+              + "\n".join("    " + line for line in block) + "\n"
+              + "\n".join(attention) + "\n")
+    start = body.index("class AcmeLMSparseBlock(nn.Module):")
+    head, _, rest = body[start:].partition("    def forward(self, h):")
+    tail = rest[rest.index("\nclass ") + 1:] if "\nclass " in rest else ""
+    cls = head.replace("class AcmeLMSparseBlock(nn.Module):", "class AcmeLMSparseBlock(UpstreamAttention):")
+    text = body[:start] + cls + padded + "\n\n" + tail
+    ast.parse(text)
+    result = scan({COPY: copies.with_header(text, *headers["removed"])})
+    forward = next(f for f in result.findings if f.kind == "code-match" and f.unit == "AcmeLMSparseBlock.forward")
+    assert forward.attribution == "removed" and RANK[forward.severity] >= RANK["medium"], (forward.attribution,
+                                                                                           forward.severity)

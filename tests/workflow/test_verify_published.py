@@ -107,26 +107,43 @@ def test_the_published_file_with_the_reference_s_own_class_added_is_judged_as_ev
     assert gate and any(m["severity"] in ("medium", "high") and m["attribution"] == "replaced" for m in gate)
 
 
+RELEASED = "2026-01-01"  # the upload date of the release our corpus stands for (Alpha first seen 2025-07-28)
+
+
 def _pasted(*names: str) -> str:
     """A file of our own under Acme's notice with the published file's classes pasted in, renamed."""
     body = ORIGINAL + "\n\nimport torch\nfrom torch import nn\n\n\n" + "\n\n".join(unit_source(n) for n in names)
     return ACME_LINE + "\n" + re.sub(r"\bAlpha", "Acme", body) + ACME_GATE
 
 
-def test_the_published_file_is_not_accused_of_copying_a_file_that_took_its_classes(index_path: Path,
-                                                                                  tmp_path: Path) -> None:
-    """The suspect is Alpha's published file, the reference a file of Acme's that pasted two of its
-    classes in: the corpus shows Alpha publishing that code and no one before it, so the exhibit
-    cannot show the suspect took it (a stranger's review: vLLM's own ernie45_moe.py against a file
-    that took its MoE class read high, exit 1).  The other way round it is the copy it is."""
+def _released(root: Path, *elder: tuple[str, str, str, str, tuple[str, ...]]) -> Path:
+    """A corpus holding Alpha's published file (Zhipu AI) from a release of RELEASED, and ``elder``."""
+    root.mkdir()
+    return index_families(root, "rel", [*elder, ("alpha", reference_text(), "Zhipu AI", "2025-07-28", ())],
+                          released=RELEASED)
+
+
+def _taken(exhibit: dict) -> list[dict]:
+    return [m for m in exhibit["matches"] if m["unit"].startswith(("AlphaTopKRouter", "AlphaExperts"))]
+
+
+def test_the_published_file_is_not_accused_of_copying_a_file_that_took_its_classes(tmp_path: Path) -> None:
+    """The suspect is Alpha's published file, byte for byte, the reference a file of Acme's that
+    pasted two of its classes in: the corpus shows that very file public by its release, Alpha's
+    code in no earlier maker's line, and the reference has no date, so the exhibit cannot show the
+    suspect took it (a stranger's review: vLLM's own ernie45_moe.py against a file that took its
+    MoE class read high, exit 1).  The other way round it is the copy it is."""
+    corpus = _released(tmp_path / "corpus")
     original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
     taker = _side(tmp_path / "taker", "acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"))
-    swapped = _exhibit(original, taker, index_path)
-    taken = [m for m in swapped["matches"] if m["unit"].startswith(("AlphaTopKRouter", "AlphaExperts"))]
+    swapped = _exhibit(original, taker, corpus)
+    taken = _taken(swapped)
     assert taken and all(m["severity"] in ("info", "low") and not m["attribution"] for m in swapped["matches"])
-    assert any(str(m["verdict"]).startswith(FIRST) for m in taken)
+    first = [m for m in taken if str(m["verdict"]).startswith(FIRST)]
+    assert first and all(f"released by {RELEASED}" in m["verdict"] and "has no date here" in m["explanation"]
+                         for m in first)
     assert not any(f.get("severity") in ("medium", "high") for f in swapped["files"])
-    accused = _exhibit(taker, original, index_path)
+    accused = _exhibit(taker, original, corpus)
     assert any(m["severity"] in ("medium", "high") and m["attribution"] in ("removed", "replaced")
                for m in accused["matches"])
     assert not any(str(m["verdict"]).startswith(FIRST) for m in accused["matches"])
@@ -135,35 +152,66 @@ def test_the_published_file_is_not_accused_of_copying_a_file_that_took_its_class
 def test_code_an_other_maker_published_earlier_is_judged_as_ever(tmp_path: Path) -> None:
     """An earlier line of another maker holding the code may be where both files took it from: the
     published suspect's units are judged against the reference as ever."""
-    (tmp_path / "corpus").mkdir()
     router = "import torch\nfrom torch import nn\n\n\n" + unit_source("AlphaTopKRouter")
-    corpus = index_families(tmp_path / "corpus", "bg", [
-        ("elder", re.sub(r"\bAlpha", "Elder", router), "DeepSeek", "2024-12-01", ()),
-        ("alpha", reference_text(), "Zhipu AI", "2025-07-28", ())])
+    corpus = _released(tmp_path / "corpus", ("elder", re.sub(r"\bAlpha", "Elder", router), "DeepSeek", "2024-12-01", ()))
     original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
-    taker = _side(tmp_path / "taker", "acme_blocks.py", _pasted("AlphaTopKRouter"))
+    taker = _side(tmp_path / "taker", "acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"))
     exhibit = _exhibit(original, taker, corpus)
     routed = [m for m in exhibit["matches"] if m["unit"].startswith("AlphaTopKRouter")]
     assert routed and not any(str(m["verdict"]).startswith(FIRST) for m in routed)
+    assert any(str(m["verdict"]).startswith(FIRST) for m in _taken(exhibit) if m["unit"].startswith("AlphaExperts"))
 
 
-@pytest.mark.parametrize(("committed", "judged"), [("2025-03-01T12:00:00", True), ("2025-09-01T12:00:00", False)],
-                         ids=["reference-committed-before-the-line", "committed-after-it"])
-def test_a_reference_dated_before_the_line_is_judged_as_ever(repo: Repo, index_path: Path, tmp_path: Path,
-                                                             committed: str, judged: bool) -> None:
-    """Given as REPO@REV, the reference has its commit's date: one before the line's first-seen date
-    orders the pair (the reviewer checks the date), so the published suspect's units are judged."""
+@pytest.mark.parametrize(("committed", "judged"), [("2025-03-01T12:00:00", True), ("2025-09-01T12:00:00", True),
+                                                   ("2026-06-01T12:00:00", False)],
+                         ids=["before-the-line", "after-the-line-before-the-release", "after-the-release"])
+def test_a_reference_dated_before_the_release_is_judged_as_ever(repo: Repo, tmp_path: Path, committed: str,
+                                                                judged: bool) -> None:
+    """Given as REPO@REV, the reference has its commit's date: one before the release the corpus
+    took the suspect's file from orders the pair (the reviewer checks the date), so the published
+    suspect's units are judged; the line's first-seen date is no bound (a second review: an origin
+    committed after the line was first seen, before the release, was cleared)."""
+    corpus = _released(tmp_path / "corpus")
     repo.write("pkg/acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"))
     repo.add("pkg/acme_blocks.py")
     sha = repo.commit("blocks", date=committed)
     original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
-    done = run("verify", original, "--against", f"{repo.path}@{sha}", "--index", index_path, "--format", "json",
+    done = run("verify", original, "--against", f"{repo.path}@{sha}", "--index", corpus, "--format", "json",
                "--exit-zero")
     assert done.exit_code == 0, done.output
-    taken = [m for m in json.loads(done.stdout)["matches"] if m["unit"].startswith(("AlphaTopKRouter", "AlphaExperts"))]
+    taken = _taken(json.loads(done.stdout))
     assert taken
     assert any(str(m["verdict"]).startswith(FIRST) for m in taken) is not judged
     assert any(m["severity"] in ("medium", "high") for m in taken) is judged
     if not judged:
         assert all(f"the reference is dated {committed[:10]}, after it" in m["explanation"]
                    for m in taken if str(m["verdict"]).startswith(FIRST))
+
+
+def test_a_corpus_that_gives_no_release_date_proves_no_publication(index_path: Path, tmp_path: Path) -> None:
+    """A corpus built from a directory with no `released` date shows no date the file was public
+    by: the exhibit judges the pair as ever."""
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    taker = _side(tmp_path / "taker", "acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"))
+    exhibit = _exhibit(original, taker, index_path)
+    assert _taken(exhibit) and not any(str(m["verdict"]).startswith(FIRST) for m in exhibit["matches"])
+
+
+@pytest.mark.parametrize(("committed", "capped"), [("2024-03-01T12:00:00", False), ("2025-12-01T12:00:00", True)],
+                         ids=["copy-committed-before-the-line", "committed-after-it"])
+def test_a_re_noticed_copy_dated_before_the_line_is_judged_as_ever(repo: Repo, index_path: Path, tmp_path: Path,
+                                                                  committed: str, capped: bool) -> None:
+    """The file-level record too: a reference whose commit is older than the suspect's line may be
+    the origin the line took its code from, so its notice is judged (a second review: a reference
+    committed in 2021 against a line of 2023 was capped low all the same)."""
+    repo.write("pkg/modeling_beta.py", renamed_copy())
+    repo.add("pkg/modeling_beta.py")
+    sha = repo.commit("beta", date=committed)
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    done = run("verify", original, "--against", f"{repo.path}@{sha}", "--index", index_path, "--format", "json",
+               "--exit-zero")
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    (whole,) = data["files"]
+    assert ("published file" in whole["verdict"]) is capped
+    assert (whole["severity"] == "low") is capped and (whole["severity"] == "high") is not capped
