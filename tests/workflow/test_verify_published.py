@@ -127,6 +127,19 @@ def _taken(exhibit: dict) -> list[dict]:
     return [m for m in exhibit["matches"] if m["unit"].startswith(("AlphaTopKRouter", "AlphaExperts"))]
 
 
+def _against_commit(repo: Repo, tmp_path: Path, rel: str, text: str, committed: str, corpus: Path) -> dict:
+    """The exhibit of Alpha's published file against ``text`` committed at ``rel`` on ``committed``,
+    given as REPO@REV (the reference then has its commit's date)."""
+    repo.write(rel, text)
+    repo.add(rel)
+    sha = repo.commit("reference", date=committed)
+    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
+    done = run("verify", original, "--against", f"{repo.path}@{sha}", "--index", corpus, "--format", "json",
+               "--exit-zero")
+    assert done.exit_code == 0, done.output
+    return json.loads(done.stdout)
+
+
 def test_the_published_file_is_not_accused_of_copying_a_file_that_took_its_classes(tmp_path: Path) -> None:
     """The suspect is Alpha's published file, byte for byte, the reference a file of Acme's that
     pasted two of its classes in: the corpus shows that very file public by its release, Alpha's
@@ -171,15 +184,8 @@ def test_a_reference_dated_before_the_release_is_judged_as_ever(repo: Repo, tmp_
     took the suspect's file from orders the pair (the reviewer checks the date), so the published
     suspect's units are judged; the line's first-seen date is no bound (a second review: an origin
     committed after the line was first seen, before the release, was cleared)."""
-    corpus = _released(tmp_path / "corpus")
-    repo.write("pkg/acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"))
-    repo.add("pkg/acme_blocks.py")
-    sha = repo.commit("blocks", date=committed)
-    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
-    done = run("verify", original, "--against", f"{repo.path}@{sha}", "--index", corpus, "--format", "json",
-               "--exit-zero")
-    assert done.exit_code == 0, done.output
-    taken = _taken(json.loads(done.stdout))
+    taken = _taken(_against_commit(repo, tmp_path, "pkg/acme_blocks.py", _pasted("AlphaTopKRouter", "AlphaExperts"),
+                                   committed, _released(tmp_path / "corpus")))
     assert taken
     assert any(str(m["verdict"]).startswith(FIRST) for m in taken) is not judged
     assert any(m["severity"] in ("medium", "high") for m in taken) is judged
@@ -204,14 +210,7 @@ def test_a_re_noticed_copy_dated_before_the_line_is_judged_as_ever(repo: Repo, i
     """The file-level record too: a reference whose commit is older than the suspect's line may be
     the origin the line took its code from, so its notice is judged (a second review: a reference
     committed in 2021 against a line of 2023 was capped low all the same)."""
-    repo.write("pkg/modeling_beta.py", renamed_copy())
-    repo.add("pkg/modeling_beta.py")
-    sha = repo.commit("beta", date=committed)
-    original = _side(tmp_path / "original", "modeling_alpha.py", reference_text())
-    done = run("verify", original, "--against", f"{repo.path}@{sha}", "--index", index_path, "--format", "json",
-               "--exit-zero")
-    assert done.exit_code == 0, done.output
-    data = json.loads(done.stdout)
+    data = _against_commit(repo, tmp_path, "pkg/modeling_beta.py", renamed_copy(), committed, index_path)
     (whole,) = data["files"]
     assert ("published file" in whole["verdict"]) is capped
     assert (whole["severity"] == "low") is capped and (whole["severity"] == "high") is not capped
