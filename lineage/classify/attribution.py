@@ -146,7 +146,7 @@ def attribute_matched(
         return found - {n.key for n in reference.notices}
 
     code_of = code_by_path(findings)  # (every code finding of a file, info ones too)
-    members = BaseMembers(index, {(c.path, u.qualname, u.start_line): u for c in compacted for u in c.units})
+    members = BaseMembers(index, compacted)  # (a subclass's units against its bases' members, read when needed)
     for path, mine in sorted(by_file.items()):
         begin = len(out)  # (this file's notice findings are out[begin:])
         verdicts = (sources or {}).get(path, {})

@@ -15,12 +15,13 @@ and within SAME of each other.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 import numpy as np
 
 from lineage.classify.codematch import STRONG, strength
-from lineage.compact.files import CompactUnit
+from lineage.compact.files import CompactFile, CompactUnit
 from lineage.index.embedded import EmbeddedIndex
 from lineage.index.overlap import strengths
 from lineage.models import Finding, RefUnit
@@ -31,12 +32,16 @@ BEYOND = SCORING.hold  # ... unless the unit holds this share of another unit's 
 
 
 class BaseMembers:
-    """The index's units against a scan's units (by path, qualified name and first line): how
-    closely a unit holds the members of given names, and how much of another unit's code it holds
-    beyond theirs."""
+    """The index's units against a scan's units: how closely a unit holds the members of given
+    names, and how much of another unit's code it holds beyond theirs."""
 
-    def __init__(self, index: EmbeddedIndex, units: Mapping[tuple[str, str, int], CompactUnit]) -> None:
-        self.index, self.units = index, units
+    def __init__(self, index: EmbeddedIndex, compacted: Sequence[CompactFile]) -> None:
+        self.index, self.compacted = index, compacted
+
+    @cached_property
+    def units(self) -> dict[tuple[str, str, int], CompactUnit]:
+        """The scan's units by path, qualified name and first line (read only when a subclass is judged)."""
+        return {(c.path, u.qualname, u.start_line): u for c in self.compacted for u in c.units}
 
     def strength(self, f: Finding, names: frozenset[str]) -> float | None:
         """How strongly the finding's unit holds the index's units of those names at best (None:

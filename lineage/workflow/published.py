@@ -70,19 +70,22 @@ def same_header(one: str, other: str) -> bool:
 
 def published_suspects(corpus: EmbeddedIndex, suspects: Sequence[CompactFile], references: Sequence[CompactFile],
                        own: Mapping[str, tuple[Line, str]], dated: Mapping[str, tuple[Line, str]],
-                       holding: Mapping[str, Sequence[tuple[str, ...]]]) -> dict[str, Published]:
+                       holding: Mapping[str, Sequence[tuple[str, ...]]], reference_date: str = "") -> dict[str, Published]:
     """Suspect path -> what makes it its line's published file against which reference files.
     ``own`` and ``dated``: suspect and reference path -> (the indexed line whose file it is as a
     whole, that line's file), prior_art.whole_lines; ``holding``: suspect path -> the families the
     corpus shows holding each of its matched units.  Every matched unit must be the line's: a
     published file with a class of the reference's own added is explained as a whole by the line
     all the same, and that class is no code the line published (a stranger's review: Acme's new
-    router pasted into transformers' qwen3 read "the suspect is the published file", low)."""
+    router pasted into transformers' qwen3 read "the suspect is the published file", low).
+    ``reference_date``: the reference side's own date, if it has one: one before the line's makes
+    no such record (the reference may be where the line took the code)."""
     heads = {c.path: c.header for c in references}
     out = {}
     for c in suspects:
         held = own.get(c.path)
         if held is None or not same_header(c.header, corpus.header_of(held[0].family, held[1])) \
+                or (reference_date and reference_date[:10] < held[0].since[:10]) \
                 or any(held[0].family not in families for families in holding.get(c.path, ())):
             continue
         elders = _elder_orgs(corpus, held[0])

@@ -301,10 +301,9 @@ def verify(suspect_spec: str, reference_spec: str, config: Config,
         if f.unit != "<module>":
             found = held.get((f.path, f.unit, f.start_line))
             holding.setdefault(f.path, []).append(found.families if found is not None else ())
-    published = published_suspects(background, matched, cited_compact, own_whole, dated_whole, holding) \
-        if background is not None else {}
     r_date = Chronology.of(r_in, {}, None).date  # the reference's own date (a release's, a commit's), if it has one
-    published = {p: x for p, x in published.items() if not r_date or r_date[:10] >= x.line.since[:10]}
+    published = published_suspects(background, matched, cited_compact, own_whole, dated_whole, holding, r_date) \
+        if background is not None else {}
     matches = tuple(
         match_entry(f, texts["suspect"].get(f.path, ""), texts["reference"].get(f.matches[0].ref.path, ""),
                     place_unit(f.matches[0].similarity, null), held.get((f.path, f.unit, f.start_line)),
