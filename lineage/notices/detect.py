@@ -63,12 +63,20 @@ def claimed(holder: str) -> str:
     for token in re.finditer(r"\S+", holder[:cut]):  # "Alibaba-Cloud-compatible" is one token: all or nothing
         if "/" in token.group(0):
             continue  # an owner/repository name ("state-spaces/mamba org")
+        if normalise(token.group(0).strip(".,'’\"()")) in _alias_texts():
+            continue  # a name the table knows, however it is spelt ("ml-explore", Apple's mlx-lm notice)
         parts = [p for p in re.split(r"[-_]", token.group(0).strip(".,'’\"()")) if p and p[0].isalpha()]
         if any(p[0].islower() and p.rstrip(".,'’").casefold() not in _JOINING and not _name_like(p)
                for p in parts):
             cut = token.start()
             break
     return holder[:cut]
+
+
+@lru_cache(maxsize=1)
+def _alias_texts() -> frozenset[str]:
+    """Every alias of the organisations table, normalised (notices/holders.py)."""
+    return frozenset(a.text for a in load_organisations())
 
 
 def names_others(holder: str) -> bool:

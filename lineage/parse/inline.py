@@ -280,7 +280,9 @@ def read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) -
     """Sort keys placing each helper's tokens where its call stood: ``owner`` becomes the
     outermost caller (in place); the first key is the token's own position, or for a helper's
     token the position of the call in that caller; the second orders a helper's tokens along
-    the chain of calls (a helper's own helper stands where it is called, in turn)."""
+    the chain of calls (a helper's own helper stands where it is called, in turn: among its caller's
+    tokens, at its call's position there, so a first half cut out of a first half cut out reads
+    before the rest of each, `lex-v56`)."""
     where, then = pos.copy(), np.zeros(pos.size, dtype=np.int64)
     if not inlines:
         return where, then
@@ -295,7 +297,7 @@ def read_in_callers(inlines: list[Inline], owner: np.ndarray, pos: np.ndarray) -
 
     moved = np.flatnonzero(np.isin(owner, np.fromiter(by_unit, dtype=np.int64)))
     paths = {u: path(u) for u in by_unit}
-    keys = sorted(moved.tolist(), key=lambda t: (paths[int(owner[t])][1], int(pos[t])))
+    keys = sorted(moved.tolist(), key=lambda t: (*paths[int(owner[t])][1], int(pos[t])))
     then[keys] = np.arange(1, len(keys) + 1)
     for t in moved.tolist():
         top, sites = paths[int(owner[t])]

@@ -37,7 +37,12 @@ SHEBANG_PEEK = 256
 # a project's own notice files at its root, as projects name them (DeepSeek's repositories keep their
 # code's licence in LICENSE-CODE, beside LICENSE-MODEL for the weights)
 REPO_NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md", "NOTICE.rst", "LICENSE", "LICENSE.txt", "LICENSE.md",
-                     "LICENSE.rst", "LICENSE-CODE", "LICENCE", "LICENCE.txt", "LICENCE.md", "COPYING", "COPYING.txt")
+                     "LICENSE.rst", "LICENSE-CODE", "LICENCE", "LICENCE.txt", "LICENCE.md", "COPYING", "COPYING.txt",
+                     # where a project gathers the notices of code it took in (a stranger's review: a copy
+                     # keeping Zhipu's notice in THIRD_PARTY_NOTICES.txt read "replaced")
+                     "NOTICES", "NOTICES.txt", "NOTICES.md", "THIRD_PARTY_NOTICES", "THIRD_PARTY_NOTICES.txt",
+                     "THIRD_PARTY_NOTICES.md", "THIRD-PARTY-NOTICES", "THIRD-PARTY-NOTICES.txt", "ThirdPartyNotices.txt",
+                     "THIRD_PARTY_LICENSES", "THIRD_PARTY_LICENSES.txt", "THIRD_PARTY_LICENSES.md")
 _INTERPRETER = re.compile(r"(?:python|pypy)[0-9.]*")
 _CHUNK = 1 << 16
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)

@@ -85,26 +85,44 @@ def beside(path: str, suspect: Sequence[SourceFile], max_bytes: int,
 
 def _model_folders(folder: str, own: str) -> list[tuple[str, str, str]]:
     """(folder, name, name as shown) of the files standing as the reference does in the folders beside
-    its own, when its file is named after its folder, one folder per model (optimum-habana's
-    `models/qwen3/modeling_qwen3.py`: each `models/X/modeling_X.py`, shown as `../X/modeling_X.py`):
-    an engine that keeps each model apart writes its boilerplate into every model's folder (a
-    stranger's review: two unrelated model files of a release the corpus lacks read as a high copy,
-    "notice removed", where the same files in one folder read as low).  Not symlinked folders."""
+    its own, one folder per model: an engine that keeps each model apart writes its boilerplate into
+    every model's folder (a stranger's review: two unrelated model files of a release the corpus
+    lacks read as a high copy, "notice removed", where the same files in one folder read as low).
+    First, in every such folder, the file named as the reference is with the folder's name in it
+    (optimum-habana's `models/qwen3/modeling_qwen3.py`: each `models/X/modeling_X.py`, shown as
+    `../X/modeling_X.py`) or named as it is (torchtune's `models/X/_component_builders.py`); then
+    the files whose names end in the reference's last word, the part it plays (keras-hub's
+    `models/mistral/mistral_transformer_decoder.py`: `../qwen/qwen_decoder.py`, a second review,
+    2026-12-08).  Not symlinked folders."""
     base = os.path.basename(folder)
     parent = os.path.dirname(folder)
-    if len(base) < 2 or base not in own.removesuffix(".py") or not parent or parent == folder:
+    if len(base) < 2 or not parent or parent == folder:
         return []
     try:
         others = sorted(d for d in os.listdir(parent) if d != base)
     except OSError:
         return []
-    out: list[tuple[str, str, str]] = []
+    stem = own.removesuffix(".py")
+    role = stem.rsplit("_", 1)[-1] if "_" in stem.strip("_") else ""
+    first: list[tuple[str, str, str]] = []
+    then: list[tuple[str, str, str]] = []
     for other in others:
         where = os.path.join(parent, other)
-        name = own.replace(base, other)
-        if not os.path.islink(where) and os.path.isfile(os.path.join(where, name)):
-            out.append((where, name, f"../{other}/{name}"))
-    return out
+        if os.path.islink(where) or not os.path.isdir(where):
+            continue
+        named = [own.replace(base, other)] if base in stem else []
+        named += [own] if own not in named else []
+        first += [(where, n, f"../{other}/{n}") for n in named if os.path.isfile(os.path.join(where, n))]
+        if len(role) >= ROLE_WORD:
+            try:
+                playing = sorted(n for n in os.listdir(where) if n.endswith(f"_{role}.py") and n not in named)
+            except OSError:
+                continue
+            then += [(where, n, f"../{other}/{n}") for n in playing]
+    return first + then
+
+
+ROLE_WORD = 4  # a file name's last word this long or more names the part the file plays (`decoder`)
 
 
 def per_file(index: EmbeddedIndex) -> EmbeddedIndex:

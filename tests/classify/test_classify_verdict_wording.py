@@ -190,3 +190,24 @@ def test_an_unjudged_copy_beside_own_or_declared_code_is_said_as_a_copy() -> Non
         copied = _code("Block.forward", "core-architecture", "medium", family="vllm:qwen2_moe", start=100)
         with_copy = reuse_sentence([*mine, copied], None, 200)
         assert not with_copy.startswith(said) and "copy of qwen2_moe" in with_copy, with_copy
+
+
+def test_low_matches_of_a_file_resting_on_common_code_name_its_lineage_group_not_a_maker() -> None:
+    """A file whose source rests on code many lines share (basis "common"), its matches all low: the
+    verdict names the lineage group that code belongs to, as a file with no finding at all does, not
+    "weak resemblance to" one maker's model (a stranger's review: a decoder written from scratch read
+    "weak resemblance to deepseek_v4 (DeepSeek, CN)" at a margin of 0.01); nor is that source named
+    again as what the file "as a whole is closest to".  A source of distinctive code is still named."""
+    from lineage.verdicts import Candidate, LineageGroup, SourceVerdict
+
+    evidence = [_code("Mlp.__init__", "core-architecture", "low", start=1)]
+    source = Candidate("vllm:stablelm", "stablelm.py", "Stability AI", "GB", "2024-01-01", 0.06, 0.06, 0.0, 0.06)
+    group = LineageGroup(("t:llama", "vllm:stablelm", "t:qwen2"), "t:llama", ("Meta", "Stability AI", "Alibaba"),
+                         ("CN", "GB", "US"))
+    common = SourceVerdict("<file>", "source", source, None, 0.01, "cover", (), "common", group)
+    said = file_verdict(evidence, {"<file>": common}, n_lines=160).verdict
+    assert said == ("mostly code of its own; 6% is shared code of the llama line, held by 3 families (earliest llama; "
+                    "CN, GB, US): no copy verdict from common code; 10 lines of low-severity code matches only"), said
+    distinctive = dataclasses.replace(common, basis="distinctive")
+    assert file_verdict(evidence, {"<file>": distinctive}, n_lines=160).verdict.startswith(
+        "weak resemblance to stablelm (Stability AI, GB)")

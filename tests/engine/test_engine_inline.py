@@ -360,6 +360,24 @@ def second(y):
     assert [t for t in body if t in ("+", "-", "*")] == ["+", "-", "*"]
 
 
+def test_a_first_half_cut_out_of_a_first_half_cut_out_is_read_back_in_order() -> None:
+    """A function cut in two, the first half into a helper its caller takes its values from first,
+    then each of the two cut again the same way (`lex-v56`): the first half's own first half reads
+    where its call stood, before the rest of it, not after the whole chain (a stranger's review:
+    transformers' glm4_moe so cut twice read its statements out of order and passed as "weak
+    resemblance", exit 0)."""
+    halves = HEAD + _indent("hidden, weight = _quarter(self, inputs, mask)\n" + SECOND, 2) + '\n\n'
+    first_lines = FIRST.splitlines(keepends=True)
+    twice = halves + "def _quarter(self, inputs, mask):\n" + _indent(
+        "hidden = _eighth(self, inputs, mask)\n" + "".join(first_lines[1:]) + "return hidden, weight\n", 1) \
+        + "\n\ndef _eighth(self, inputs, mask):\n" + _indent(first_lines[0] + "return hidden\n", 1)
+    units = _units(twice)
+    assert set(units) == {"<module>", "Block", "Block.__init__", "Block.forward"}
+    forward = units["Block.forward"]
+    assert forward.index("proj") < forward.index("sigmoid") < forward.index("masked_fill") < forward.index("rsqrt")
+    assert np.array_equal(_prints(twice)["Block.forward"], _prints(PLAIN)["Block.forward"])
+
+
 def test_nested_helpers_of_one_name_are_each_read_in_their_own_function() -> None:
     twice = '''
 class Pair:

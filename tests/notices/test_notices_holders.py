@@ -30,6 +30,11 @@ ISSUE_ALIASES = [
     ("contributors to the vLLM project", "vLLM project", "", "framework"),
     ("SGLang", "SGLang project", "", "framework"),
     ("SGLang Team", "SGLang project", "", "framework"),
+    # the same organisations under their other names (a stranger's review read each as "replaced")
+    ("Beijing Knowledge Atlas Technology Co., Ltd.", "Zhipu AI", "CN", "vendor"),
+    ("Aliyun", "Alibaba", "CN", "vendor"),
+    ("Tongyi Qianwen", "Alibaba Qwen", "CN", "vendor"),
+    ("上海稀宇科技有限公司", "MiniMax", "CN", "vendor"),
 ]
 
 
@@ -75,3 +80,16 @@ def test_every_table_alias_maps_to_its_own_organisation() -> None:
                 wrong.append((alias, org, got))
     assert wrong == []
 
+
+
+@pytest.mark.parametrize(("line", "org"), [("Copyright © 2023 ml-explore", "Apple"), ("Copyright 2025 zai-org", "Zhipu AI")])
+def test_a_holder_spelt_in_lower_case_that_the_table_knows_is_its_organisation(line: str, org: str) -> None:
+    """A notice's holder is read up to its first lower-case word, prose rather than a name; a word the
+    organisations table knows as an alias is a name however it is spelt (mlx-lm's "ml-explore", an
+    alias of Apple, read as no one: a copy keeping it read "replaced", high)."""
+    from lineage.notices import detect_notices
+
+    found = detect_notices("m.py", f"# {line}\nimport os\n", use_scancode=False).notices
+    assert [(n.org, n.counts) for n in found] == [(org, True)]
+    prose = detect_notices("m.py", "# Copyright 2025 the authors of this file\nimport os\n", use_scancode=False)
+    assert [n.org for n in prose.notices] == [""]

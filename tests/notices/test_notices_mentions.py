@@ -114,3 +114,18 @@ def test_the_notice_file_read_from_the_repository_root(
     (tmp_path / "NOTICE").write_text(notice, encoding="utf-8")
     copy = scan(toy.copy_with("# Copyright 2025 Solaris AI. Proprietary."))
     assert compare_notices(copy, reference, repo_notices=repository_notices(str(tmp_path))).state == state
+
+
+@pytest.mark.parametrize("name", ["THIRD_PARTY_NOTICES.txt", "NOTICES.md", "THIRD-PARTY-NOTICES"])
+def test_a_third_party_notices_file_at_the_root_keeps_the_notice(
+    tmp_path: Path, scan: Scan, toy: type, reference: FileNotices, name: str
+) -> None:
+    """Where a project gathers the notices of the code it took in: a copy under its own header
+    whose upstream holder is named there keeps that notice (a stranger's review read it "replaced");
+    a file of another name there is no notice file."""
+    text = "This product includes software developed by Zhipu AI.\nCopyright 2025 Zhipu AI. Apache-2.0\n"
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    copy = scan(toy.copy_with("# Copyright 2025 Solaris AI. Proprietary."))
+    assert compare_notices(copy, reference, repo_notices=repository_notices(str(tmp_path))).state == "retained"
+    (tmp_path / name).rename(tmp_path / "CREDITS-DRAFT.txt")
+    assert compare_notices(copy, reference, repo_notices=repository_notices(str(tmp_path))).state == "replaced"

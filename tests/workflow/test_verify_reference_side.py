@@ -268,6 +268,39 @@ def test_a_file_not_named_after_its_folder_reads_only_its_folder(tmp_path: Path,
     assert by_unit["BetaAttention.forward"]["severity"] == "high"
 
 
+@pytest.mark.parametrize(("own", "theirs"), [
+    ("_component_builders.py", "_component_builders.py"),  # torchtune: one name in every model's folder
+    ("alpha_transformer_decoder.py", "{}_decoder.py"),  # keras-hub: names ending in the part the file plays
+])
+def test_the_model_folders_beside_count_their_files_of_its_name_or_part(tmp_path: Path, corpus: Path, own: str,
+                                                                        theirs: str) -> None:
+    """A framework keeping each model in its own folder need not name its files after the folder: the
+    files of the reference's name, or ending in its last word (the part it plays), in the folders
+    beside are its other models (a second stranger's review: torchtune's qwen2 and mistral
+    `_component_builders.py`, keras-hub's qwen and mistral decoders, read as medium or high copies
+    in their own trees).  A file playing another part there is not read."""
+    models = tmp_path / "models"
+    (models / "alpha").mkdir(parents=True)
+    reference = models / "alpha" / own
+    reference.write_text(reference_text(), encoding="utf-8")
+    expected = []
+    for k in range(6):
+        folder = models / f"line{k}"
+        folder.mkdir()
+        text = HEAD + unit_source("AlphaAttention").replace("Alpha", f"Line{k}")
+        (folder / theirs.format(f"line{k}")).write_text(text, encoding="utf-8")
+        (folder / f"line{k}_helpers.py").write_text(text, encoding="utf-8")  # (another part: not read)
+        expected.append(f"../line{k}/{theirs.format(f'line{k}')}")
+    data = _exhibit(_suspect(tmp_path), reference, "--index", corpus)
+    by_unit = {m["unit"]: m for m in data["matches"]}
+    for unit in ATTENTION:
+        assert sorted(by_unit[unit]["corpus"]["reference_side"]) == sorted([own, *expected])
+        assert by_unit[unit]["severity"] in ("low", "info"), (unit, by_unit[unit]["severity"])
+    for unit in OWN:
+        assert by_unit[unit]["severity"] == "high"
+    assert [b["path"] for b in data["inputs"]["reference"]["beside"]] == expected
+
+
 def test_code_a_file_beside_the_reference_holds_more_closely_is_low_at_most(tmp_path: Path, corpus: Path) -> None:
     """An engine pastes a helper, changed a little, into each model file: the reference holds the
     suspect's router less closely than one model file beside it does, so the pair cannot show that
