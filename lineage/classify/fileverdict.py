@@ -34,6 +34,7 @@ from lineage.notices.records import FRAMEWORK_NOT_KEPT
 from lineage.summary import FileVerdict
 from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line, named_line
 
+UNDECIDED = 0.05  # a source resting on common code that leads by less is no maker's to name (low matches only)
 COMMON_LEADS = ("built on shared code", "built on code other model lines share", "mostly code of its own")  # common_sentence
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
@@ -275,10 +276,12 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
             return _whole_sentence(v, states)
         if shared := shared_copy_sentence(evidence, who, n_lines):
             return shared
-        if v is not None and v.basis == "common" and (common := common_sentence(v, floor=0.0)) != NO_EVIDENCE:
-            # the file's source rests on code many lines share: its lineage group, not one maker's
-            # name (a stranger's review: a decoder written from scratch read "weak resemblance to
-            # deepseek_v4 (DeepSeek, CN)", margin 0.01, where a ViT's said "shared code of the vit line")
+        if v is not None and v.basis == "common" and v.margin < UNDECIDED \
+                and (common := common_sentence(v, floor=0.0)) != NO_EVIDENCE:
+            # the file's source rests on code many lines share and leads by next to nothing: its
+            # lineage group, not one maker's name (a stranger's review: a decoder written from
+            # scratch read "weak resemblance to deepseek_v4 (DeepSeek, CN)", margin 0.01, where a
+            # ViT's said "shared code of the vit line"); a clear lead still names its family
             return f"{common}; {distinct_lines(evidence)} lines of low-severity code matches only"
         said = f"weak resemblance to {who}: {distinct_lines(evidence)} lines of low-severity code matches only"
         others = {f.matches[0].ref.family for f in evidence} - {top}

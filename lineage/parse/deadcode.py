@@ -56,6 +56,7 @@ from lineage.parse.padding import padding_spans
 from lineage.parse.identity import bound_once_all, identity_spans, in_function, module_functions, root_of
 from lineage.parse.passthrough import passthrough_spans
 from lineage.parse.predicates import predicate_spans
+from lineage.parse.statevars import state_spans
 from lineage.parse.queries import captured
 from lineage.parse.uncalled import uncalled_spans
 from lineage.parse.walrus import walrus_spans
@@ -366,6 +367,7 @@ def dead_spans(root: Node, source: bytes, def_starts: list[int], identities: fro
     spans += junk_spans(root, source, tick, frozenset(padding))  # locals that feed nothing but each other (parse/junk.py)
     spans += opaque_spans(root, source)  # guards over builtins alone, counters only they read (parse/opaque.py)
     spans += predicate_spans(root, source)  # tests padded with fixed values, branches inside out (parse/predicates.py)
+    spans += state_spans(root, source)  # `if`s jumping between labels a local holds (parse/statevars.py)
     if source.count(b"def ") > 1 or b"def " in source and source.count(b"class ") > 1:
         spans += uncalled_spans(root, source)  # nested functions and classes never named (parse/uncalled.py)
     spans += hollow_spans(root, source, spans, def_starts)  # guards left guarding nothing (parse/hollow.py)
