@@ -40,8 +40,9 @@ def own_unjudged(index: EmbeddedIndex, findings: list[Finding], judged: frozense
     if not weak:
         return findings
     orgs, dates = family_orgs(index), line_dates(index)
-    # the project's own holder, in its LICENSE file (a NOTICE file credits others: not its own)
-    licences = [r for r in repo_notices if r.path.rsplit("/", 1)[-1].upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
+    # the project's own holder, in its LICENSE file at its root (a NOTICE file, or a file of a
+    # `licenses/` folder, credits others: not its own)
+    licences = [r for r in repo_notices if "/" not in r.path and r.path.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
     repo = frozenset(n.org for r in licences for n in r.notices if n.counts and n.org)
     scanned = {p: detect(p, texts.get(p, ""), use_scancode=False, licences=False) for p in sorted(weak)}
     made = frozenset(m.org for m in makers)

@@ -264,4 +264,18 @@ def repository_notices(root: str, archived: Sequence[tuple[str, bytes]] = ()) ->
         if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:
             text = path.read_bytes().decode("utf-8", "replace")
             found.append(detect_repo_notices(name, text))
+    for folder in NOTICE_FOLDERS:  # the notices of code a project took in, one file each (credited, not its own)
+        where = base / folder
+        if not where.is_dir() or where.is_symlink():
+            continue
+        for path in sorted(where.iterdir())[:MAX_FOLDER_NOTICES]:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:
+                text = path.read_bytes().decode("utf-8", "replace")
+                found.append(detect_repo_notices(f"{folder}/{path.name}", text))
     return found
+
+
+# folders at a project's root holding the notices of code it took in (a stranger's review: a copy whose
+# upstream line moved to `licenses/LICENSE-glm4_moe` read "replaced")
+NOTICE_FOLDERS = ("licenses", "LICENSES", "third_party_licenses", "THIRD_PARTY_LICENSES", "third_party_notices")
+MAX_FOLDER_NOTICES = 200  # files read in each

@@ -129,3 +129,19 @@ def test_a_third_party_notices_file_at_the_root_keeps_the_notice(
     assert compare_notices(copy, reference, repo_notices=repository_notices(str(tmp_path))).state == "retained"
     (tmp_path / name).rename(tmp_path / "CREDITS-DRAFT.txt")
     assert compare_notices(copy, reference, repo_notices=repository_notices(str(tmp_path))).state == "replaced"
+
+
+@pytest.mark.parametrize("folder", ["licenses", "THIRD_PARTY_LICENSES"])
+def test_a_notice_in_a_licenses_folder_at_the_root_keeps_it(
+    tmp_path: Path, scan: Scan, toy: type, reference: FileNotices, folder: str
+) -> None:
+    """One file per piece of code a project took in, in a folder at its root: a copy whose upstream
+    line moved to `licenses/LICENSE-glm4_moe` keeps that notice (a stranger's review read it
+    "replaced"); the same file in a folder of another name is no notice file."""
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "LICENSE-zeta").write_text("Copyright 2025 Zhipu AI.\nApache-2.0\n", encoding="utf-8")
+    copy = scan(toy.copy_with("# Copyright 2025 Solaris AI. Proprietary."))
+    kept = compare_notices(copy, reference, repo_notices=repository_notices(str(tmp_path)))
+    assert kept.state == "retained" and f"{folder}/LICENSE-zeta" in kept.explanation
+    (tmp_path / folder).rename(tmp_path / "drafts")
+    assert compare_notices(copy, reference, repo_notices=repository_notices(str(tmp_path))).state == "replaced"
