@@ -35,7 +35,6 @@ from lineage.summary import FileVerdict
 from lineage.vocab import NOT_EVIDENCE, UNDATED, model_line, named_line
 
 UNDECIDED = 0.05  # a source resting on common code that leads by less is no maker's to name (low matches only)
-COMMON_LEADS = ("built on shared code", "built on code other model lines share", "mostly code of its own")  # common_sentence
 NO_EVIDENCE = "no lineage evidence (only common idioms, boilerplate or fragments too small to judge)"
 MOSTLY = 0.5  # a file whose source holds this share of its code is built on it
 PART = 0.25  # copied code under this share of the file's lines: the verdict says "in part", unless the source
@@ -202,6 +201,12 @@ def _whole_sentence(v: SourceVerdict, states: Sequence[str]) -> str:
             + (f", notice {'/'.join(states)}" if states else ""))
 
 
+def _undecided(v: SourceVerdict) -> bool:
+    """The file's source rests on common code and leads by less than UNDECIDED: low matches name its
+    lineage group, not the source (reuse_sentence), nor is the source named beside it (file_verdict)."""
+    return v.basis == "common" and v.margin < UNDECIDED
+
+
 def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines: int = 0) -> str:
     """What kind of reuse the file's evidence shows, naming the family it points at; a copy
     that is a small part of the file (`n_lines` long) says so."""
@@ -276,8 +281,7 @@ def reuse_sentence(evidence: Sequence[Finding], v: SourceVerdict | None, n_lines
             return _whole_sentence(v, states)
         if shared := shared_copy_sentence(evidence, who, n_lines):
             return shared
-        if v is not None and v.basis == "common" and v.margin < UNDECIDED \
-                and (common := common_sentence(v, floor=0.0)) != NO_EVIDENCE:
+        if v is not None and _undecided(v) and (common := common_sentence(v, floor=0.0)) != NO_EVIDENCE:
             # the file's source rests on code many lines share and leads by next to nothing: its
             # lineage group, not one maker's name (a stranger's review: a decoder written from
             # scratch read "weak resemblance to deepseek_v4 (DeepSeek, CN)", margin 0.01, where a
@@ -324,7 +328,7 @@ def file_verdict(items: Sequence[Finding], verdicts: Mapping[str, SourceVerdict]
     v = verdicts.get("<file>")
     sentence = reuse_sentence(evidence, v, n_lines)
     if evidence and v is not None and v.source is not None and v.status == "source" and v.basis != "fragments" \
-            and not sentence.startswith(COMMON_LEADS) \
+            and not (_undecided(v) and sentence.startswith(common_sentence(v, floor=0.0))) \
             and not re.search(rf"\b{re.escape(model_line(v.source.family))}\b", sentence):
         # (a review: "(its origin)" on files of their own, 12% explained, read as an accusation)
         closest = model_line(v.source.family)

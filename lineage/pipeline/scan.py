@@ -258,21 +258,13 @@ def repository_notices(root: str, archived: Sequence[tuple[str, bytes]] = ()) ->
     if base is None or not base.is_dir():
         return [detect_repo_notices(name.rsplit("/", 1)[-1], data.decode("utf-8", "replace"))
                 for name, data in archived]
-    found: list[FileNotices] = []
-    for name in REPO_NOTICE_NAMES:
-        path = base / name
-        if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:
-            text = path.read_bytes().decode("utf-8", "replace")
-            found.append(detect_repo_notices(name, text))
+    paths = [(base / name, name) for name in REPO_NOTICE_NAMES]
     for folder in NOTICE_FOLDERS:  # the notices of code a project took in, one file each (credited, not its own)
         where = base / folder
-        if not where.is_dir() or where.is_symlink():
-            continue
-        for path in sorted(where.iterdir())[:MAX_FOLDER_NOTICES]:
-            if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000:
-                text = path.read_bytes().decode("utf-8", "replace")
-                found.append(detect_repo_notices(f"{folder}/{path.name}", text))
-    return found
+        if where.is_dir() and not where.is_symlink():
+            paths += [(path, f"{folder}/{path.name}") for path in sorted(where.iterdir())[:MAX_FOLDER_NOTICES]]
+    return [detect_repo_notices(shown, path.read_bytes().decode("utf-8", "replace")) for path, shown in paths
+            if path.is_file() and not path.is_symlink() and path.stat().st_size < 1_000_000]
 
 
 # folders at a project's root holding the notices of code it took in (a stranger's review: a copy whose
